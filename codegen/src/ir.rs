@@ -1,0 +1,184 @@
+//! Stage 2's output: the intermediate representation of one API version.
+//!
+//! Every naming and typing decision is made while building this (in `lower`); emission reads
+//! only this. Types live in an arena and refer to each other by [`TypeId`], so recursion and
+//! sharing need no special cases. Everything is ordered, so output is deterministic.
+
+use serde_json::Value;
+
+/// One API version, lowered.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub version: VersionInfo,
+    /// The type arena, in emission order.
+    pub types: Vec<TypeDef>,
+    /// Every example found in the spec, with the type it must decode into.
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VersionInfo {
+    /// The project's id for the version (`2.12`, `unstable`).
+    pub id: String,
+    /// `info.title` and `info.version` of the description.
+    pub title: String,
+    pub spec_version: String,
+    /// The `Intercom-Version` header value.
+    pub intercom_version: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name, unique in its module.
+    pub name: String,
+    /// The name in the spec (component name, or a dotted path for inline types).
+    pub spec_name: String,
+    /// Where the type was defined.
+    pub pointer: String,
+    /// The file (module) the type is emitted in.
+    pub module: String,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum with a fallback variant that keeps unknown values.
+    Enum(Vec<EnumVariant>),
+    /// A single-value enum: a zero-sized type that always serializes to `value`.
+    Constant { value: String },
+    /// `oneOf`/`anyOf`: tried in order, with a fallback that keeps any other JSON value.
+    Union(Vec<UnionVariant>),
+    /// A named schema that is another type (`pub type X = …`).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Every field can be left out, so the struct has a `Default`.
+    pub defaultable: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub wire: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    /// Listed in the schema's `required`.
+    pub required: bool,
+    /// The property's schema allows `null`.
+    pub nullable: bool,
+    /// The field's type is behind a `Box` because it reaches back to its parent.
+    pub boxed: bool,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+}
+
+/// How a field's absence and `null` are represented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required, not nullable: `T`.
+    Required,
+    /// Required and nullable: `Option<T>`, `None` serialized as `null`.
+    RequiredNullable,
+    /// Optional: `Option<T>`, `None` left out.
+    Optional,
+    /// Optional and nullable in a request payload: absent, null or a value.
+    Patch,
+    /// A constant: filled in when missing, always serialized.
+    Constant,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub name: String,
+    pub wire: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub name: String,
+    pub ty: TypeRef,
+    pub boxed: bool,
+    pub docs: Option<String>,
+}
+
+/// A use of a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TypeRef {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Any JSON value.
+    Json,
+    /// A JSON object of unknown shape.
+    JsonObject,
+    /// Raw bytes (`format: binary`).
+    Bytes,
+    Named(TypeId),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    /// `Option<T>`: used where a value may be `null` outside a struct field (examples,
+    /// list items, map values).
+    Nullable(Box<TypeRef>),
+}
+
+impl TypeRef {
+    /// The named types this refers to without a `Vec` or map in between.
+    pub fn direct_target(&self) -> Option<TypeId> {
+        match self {
+            TypeRef::Named(id) => Some(*id),
+            TypeRef::Nullable(inner) => inner.direct_target(),
+            _ => None,
+        }
+    }
+
+    /// Every named type this mentions.
+    pub fn visit_named(&self, f: &mut impl FnMut(TypeId)) {
+        match self {
+            TypeRef::Named(id) => f(*id),
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.visit_named(f),
+            _ => {}
+        }
+    }
+}
+
+/// An example from the spec and the type it must decode into.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub pointer: String,
+    pub ty: TypeRef,
+    pub value: Value,
+}
+
+impl Api {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// Every type a definition mentions, with whether it is held directly (no `Vec` or map in
+    /// between).
+    pub fn edges(&self, id: TypeId) -> Vec<(TypeId, bool)> {
+        let mut out = Vec::new();
+        let mut add = |ty: &TypeRef| {
+            let direct = ty.direct_target();
+            ty.visit_named(&mut |t| out.push((t, Some(t) == direct)));
+        };
+        match &self.get(id).kind {
+            TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
+            TypeKind::Union(vs) => vs.iter().for_each(|v| add(&v.ty)),
+            TypeKind::Alias(t) => add(t),
+            TypeKind::Enum(_) | TypeKind::Constant { .. } => {}
+        }
+        out
+    }
+}

@@ -1,0 +1,327 @@
+//! The generator behind the `intercom-api` crates.
+//!
+//! One direction of flow, one module per stage:
+//! [`pins`] (which files) → [`spec`] (load, overlay, resolve) → [`lower`] (all naming and
+//! typing decisions, producing the [`ir`]) → [`emit`] (tokens → syn → prettyplease) →
+//! [`output`] (write or check the owned folders). See ARCHITECTURE.md at the workspace root.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod naming;
+pub mod output;
+pub mod overlay;
+pub mod pins;
+pub mod spec;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use diagnostics::{Diagnostic, Diagnostics};
+use output::Tree;
+use pins::{Cache, Pin, PinError, Pins, Source};
+
+/// The command that refreshes every generated file.
+pub const REGENERATE: &str = "cargo xtask regenerate";
+
+/// Where fixture specs for the generator's own tests live, relative to the workspace root.
+pub const FIXTURES_DIR: &str = "codegen/tests/fixtures";
+/// The crate that compiles every fixture's output.
+pub const FIXTURE_CRATE_DIR: &str = "tests/fixture-models";
+/// The generated example checkers used by the workspace tests.
+pub const EXAMPLE_CHECKERS_DIR: &str = "tests/generated";
+
+/// Why generation failed.
+#[derive(Debug)]
+pub enum Error {
+    Pin(PinError),
+    /// The spec has errors; generation stopped.
+    Spec { what: String, diagnostics: Vec<Diagnostic> },
+    /// The generator produced something that does not parse (a generator bug).
+    Emit { what: String, message: String },
+    Io { path: PathBuf, error: std::io::Error },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Pin(e) => write!(f, "{e}"),
+            Error::Spec { what, diagnostics } => {
+                let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == diagnostics::Severity::Error).collect();
+                writeln!(f, "{what}: {} error(s); nothing was generated.", errors.len())?;
+                for d in errors {
+                    writeln!(f, "  {d}")?;
+                }
+                Ok(())
+            }
+            Error::Emit { what, message } => write!(f, "{what}: {message} (a generator bug: please report it)"),
+            Error::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<PinError> for Error {
+    fn from(e: PinError) -> Self {
+        Error::Pin(e)
+    }
+}
+
+/// The workspace: its root, pins, cache and spec source.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub pins: Pins,
+    pub cache: Cache,
+    pub source: Source,
+}
+
+impl Workspace {
+    /// Opens the workspace at `root`, taking the spec source from the environment.
+    pub fn open(root: &Path) -> Result<Workspace, Error> {
+        let pins = Pins::load(root)?;
+        Ok(Workspace { root: root.to_path_buf(), pins, cache: Cache::new(root), source: Source::from_env(root) })
+    }
+
+    /// The pinned spec's bytes, pulled into the cache first when needed.
+    pub fn spec_bytes(&self, pin: &Pin) -> Result<Vec<u8>, Error> {
+        Ok(self.cache.read(&self.pins, pin, &self.source)?)
+    }
+
+    /// The version's overlay, if it has one.
+    pub fn overlay(&self, pin: &Pin) -> Result<Option<overlay::Overlay>, Error> {
+        let Some(rel) = &pin.overlay else { return Ok(None) };
+        let path = self.root.join("specs").join(rel);
+        let text = std::fs::read_to_string(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
+        overlay::Overlay::parse(&text)
+            .map(Some)
+            .map_err(|message| Error::Pin(PinError(format!("{}: {message}", path.display()))))
+    }
+
+    /// Loads and lowers one pinned version.
+    pub fn lower_version(&self, pin: &Pin) -> Result<Lowered, Error> {
+        let bytes = self.spec_bytes(pin)?;
+        let overlay = self.overlay(pin)?;
+        lower_bytes(&bytes, overlay.as_ref(), &pin.id, Some(&pin.intercom_version))
+            .map_err(|diagnostics| Error::Spec { what: format!("Intercom API {}", pin.id), diagnostics })
+    }
+
+    /// Where a generated file says it came from.
+    pub fn origin(&self, pin: &Pin) -> String {
+        format!(
+            "Intercom API {} ({} at {}@{})",
+            pin.id,
+            pin.upstream_file(&self.pins.upstream),
+            self.pins.upstream.repository,
+            &pin.commit[..pin.commit.len().min(12)]
+        )
+    }
+}
+
+/// A lowered spec with what was found on the way.
+pub struct Lowered {
+    pub api: ir::Api,
+    pub diagnostics: Vec<Diagnostic>,
+    pub applied: Vec<overlay::Applied>,
+    pub wrapped_refs: usize,
+}
+
+/// Loads and lowers a description. Errors stop it; warnings come back with the IR.
+pub fn lower_bytes(
+    bytes: &[u8],
+    overlay: Option<&overlay::Overlay>,
+    id: &str,
+    intercom_version: Option<&str>,
+) -> Result<Lowered, Vec<Diagnostic>> {
+    let mut diags = Diagnostics::default();
+    let Some(spec) = spec::load(bytes, overlay, &mut diags) else { return Err(diags.into_items()) };
+    let api = lower::lower(&spec.openapi, &lower::VersionInput { id, intercom_version }, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.into_items());
+    }
+    Ok(Lowered { api, diagnostics: diags.into_items(), applied: spec.applied, wrapped_refs: spec.wrapped_refs })
+}
+
+/// One version's generated crate and example checker.
+pub struct VersionOutput {
+    pub pin: Pin,
+    pub lowered: Lowered,
+    pub trees: Vec<Tree>,
+}
+
+/// Generates one pinned version.
+pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Error> {
+    let lowered = ws.lower_version(pin)?;
+    let origin = ws.origin(pin);
+    let rust_header = emit::rust_header(REGENERATE, &origin);
+    let toml_header = rust_header.replace("// ", "# ");
+    let emit_err = |message| Error::Emit { what: format!("Intercom API {}", pin.id), message };
+    let files = emit::version_crate(&lowered.api, &pin.crate_name, &rust_header, &toml_header).map_err(emit_err)?;
+    let crate_tree = Tree {
+        root: PathBuf::from(&pin.crate_dir),
+        foreign: Vec::new(),
+        files: files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect(),
+    };
+    let crate_ident = pin.crate_name.replace('-', "_");
+    let checker = emit::example_checker(&lowered.api, &crate_ident, &rust_header).map_err(emit_err)?;
+    let checker_tree = Tree {
+        root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
+        foreign: Vec::new(),
+        files: vec![(PathBuf::from(format!("{}.rs", pin.module)), checker)],
+    };
+    Ok(VersionOutput { pin: pin.clone(), lowered, trees: vec![crate_tree, checker_tree] })
+}
+
+/// The facade crate `intercom-api`: a feature and a module per pinned version.
+pub fn facade(ws: &Workspace) -> Tree {
+    let header = emit::rust_header(REGENERATE, "specs/versions.toml");
+    let toml_header = header.replace("// ", "# ");
+    let mut features = String::from("[features]\ndefault = []\n");
+    let mut deps = String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\" }\n");
+    let mut lib = String::new();
+    for pin in &ws.pins.versions {
+        let dir = pin.crate_dir.strip_prefix("intercom-api/").unwrap_or(&pin.crate_dir);
+        features.push_str(&format!("{} = [\"dep:{}\"]\n", pin.module, pin.crate_name));
+        deps.push_str(&format!("{} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true }}\n", pin.crate_name));
+        lib.push_str(&format!(
+            "\n/// Intercom API {} (`Intercom-Version: {}`). Enabled by the `{}` feature.\n#[cfg(feature = \"{}\")]\npub use {} as {};\n",
+            pin.id,
+            pin.intercom_version,
+            pin.module,
+            pin.module,
+            pin.crate_name.replace('-', "_"),
+            pin.module
+        ));
+    }
+    let cargo = format!(
+        "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[package.metadata.docs.rs]\nall-features = true\n"
+    );
+    let lib = format!(
+        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n{lib}"
+    );
+    let mut foreign: Vec<PathBuf> = ws
+        .pins
+        .versions
+        .iter()
+        .map(|p| PathBuf::from(p.crate_dir.strip_prefix("intercom-api/").unwrap_or(&p.crate_dir)))
+        .collect();
+    foreign.extend(["runtime", "README.md"].map(PathBuf::from));
+    Tree {
+        root: PathBuf::from("intercom-api"),
+        foreign,
+        files: vec![(PathBuf::from("Cargo.toml"), cargo), (PathBuf::from("src/lib.rs"), lib)],
+    }
+}
+
+/// A fixture spec for the generator's tests.
+pub struct Fixture {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Every fixture spec, by name.
+pub fn fixtures(root: &Path) -> Result<Vec<Fixture>, Error> {
+    let dir = root.join(FIXTURES_DIR);
+    let io = |error| Error::Io { path: dir.clone(), error };
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
+        let bytes = std::fs::read(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
+        out.push(Fixture { name, bytes });
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// The models module a fixture generates: (file name, contents) pairs.
+pub fn fixture_models(fixture: &Fixture) -> Result<Vec<emit::File>, Error> {
+    let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
+        .map_err(|diagnostics| Error::Spec { what: format!("fixture {}", fixture.name), diagnostics })?;
+    let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
+    emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })
+}
+
+/// The crate that compiles every fixture's output, so a snapshot that is not valid Rust
+/// cannot pass.
+pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
+    let header = emit::rust_header(REGENERATE, FIXTURES_DIR);
+    let mut files = Vec::new();
+    let mut lib = format!(
+        "{header}//! The generator's output for each fixture spec in `{FIXTURES_DIR}`, compiled.\n#![allow(deprecated, dead_code)]\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n"
+    );
+    for fixture in fixtures(root)? {
+        let module = naming::module_name(&fixture.name);
+        lib.push_str(&format!("\npub mod {module} {{\n    pub mod models;\n}}\n"));
+        for file in fixture_models(&fixture)? {
+            files.push((PathBuf::from(format!("src/{module}/models/{}", file.path)), file.contents));
+        }
+    }
+    files.push((PathBuf::from("src/lib.rs"), lib));
+    let toml_header = header.replace("// ", "# ");
+    files.push((
+        PathBuf::from("Cargo.toml"),
+        format!(
+            "{toml_header}[package]\nname = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\nintercom-api-runtime = {{ path = \"../../intercom-api/runtime\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+        ),
+    ));
+    files.sort();
+    Ok(Tree { root: PathBuf::from(FIXTURE_CRATE_DIR), foreign: Vec::new(), files })
+}
+
+/// What [`regenerate`] did for one version.
+pub struct VersionReport {
+    pub pin: Pin,
+    pub types: usize,
+    pub examples: usize,
+    pub files: usize,
+    pub lines: usize,
+    pub diagnostics: Vec<Diagnostic>,
+    pub applied: Vec<overlay::Applied>,
+    pub wrapped_refs: usize,
+}
+
+/// What [`regenerate`] did.
+pub struct RegenerateReport {
+    pub versions: Vec<VersionReport>,
+    pub outcome: output::Outcome,
+}
+
+/// Generates every pinned version, the facade and the fixture crate, and writes them or
+/// checks them against the committed files.
+pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport, Error> {
+    let mut trees = Vec::new();
+    let mut versions = Vec::new();
+    let mut checker_files = Vec::new();
+    for pin in &ws.pins.versions {
+        let out = generate_version(ws, pin)?;
+        let mut trees_of_version = out.trees.into_iter();
+        let crate_tree = trees_of_version.next().expect("a crate tree");
+        checker_files.extend(trees_of_version.flat_map(|t| t.files));
+        versions.push(VersionReport {
+            pin: pin.clone(),
+            types: out.lowered.api.types.len(),
+            examples: out.lowered.api.examples.len(),
+            files: crate_tree.files.len(),
+            lines: crate_tree.files.iter().map(|(_, c)| c.lines().count()).sum(),
+            diagnostics: out.lowered.diagnostics,
+            applied: out.lowered.applied,
+            wrapped_refs: out.lowered.wrapped_refs,
+        });
+        trees.push(crate_tree);
+    }
+    checker_files.sort();
+    trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
+    trees.push(facade(ws));
+    trees.push(fixture_crate(&ws.root)?);
+    let mut outcome = output::Outcome::default();
+    for tree in &trees {
+        output::sync(&ws.root, tree, mode, &mut outcome)
+            .map_err(|error| Error::Io { path: ws.root.join(&tree.root), error })?;
+    }
+    Ok(RegenerateReport { versions, outcome })
+}

@@ -1,0 +1,836 @@
+//! Stage 2: lower a loaded spec into the IR, making every naming and typing decision.
+//!
+//! Components are named first, in spec order, so an inline type can never take a component's
+//! name; inline types are named after their parent and property, with a kind suffix (and then
+//! a number) when that name is taken. Each rename is reported as a warning.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::ir::*;
+use crate::naming::{self, Namespace};
+use crate::spec::{self, SchemaView};
+
+/// The module that holds constant (single-value enum) types shared by the whole version.
+pub const CONSTANTS_MODULE: &str = "constants";
+
+/// What the lowering needs to know about the version besides the document.
+pub struct VersionInput<'a> {
+    pub id: &'a str,
+    /// The pinned `Intercom-Version`, checked against the spec's default; `None` for specs
+    /// that are not pinned (fixtures, `cargo xtask generate`).
+    pub intercom_version: Option<&'a str>,
+}
+
+/// Lowers `openapi` into the IR. Problems go to `diags`; lowering always finishes, degrading
+/// what it cannot type to `serde_json::Value`.
+pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnostics) -> Api {
+    let mut cx = Lowering {
+        openapi,
+        diags,
+        types: Vec::new(),
+        components: IndexMap::new(),
+        nullable_components: BTreeSet::new(),
+        names: Namespace::for_types(),
+        constant_names: Namespace::for_types(),
+        constants: BTreeMap::new(),
+        modules: Namespace::default(),
+        examples: Vec::new(),
+        request_roots: Vec::new(),
+    };
+    cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
+    let intercom_version = check_version_default(openapi, version, cx.diags);
+    cx.declare_components();
+    cx.lower_components();
+    cx.lower_operation_bodies();
+    cx.finish();
+    let info = &openapi.info;
+    Api {
+        version: VersionInfo {
+            id: version.id.to_owned(),
+            title: info.title.clone(),
+            spec_version: info.version.clone(),
+            intercom_version,
+            description: info.description.clone(),
+        },
+        types: cx.types,
+        examples: cx.examples,
+    }
+}
+
+/// The `Intercom-Version` the crate sends: the pin, checked against the spec's default.
+fn check_version_default(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnostics) -> String {
+    let default = spec::component(openapi, "intercom_version")
+        .and_then(|s| s.as_item())
+        .and_then(|s| s.schema_data.default.as_ref())
+        .and_then(Value::as_str);
+    let Some(pinned) = version.intercom_version else { return default.unwrap_or_default().to_owned() };
+    match default {
+        Some(d) if d == pinned => {}
+        Some(d) => diags.error(
+            "#/components/schemas/intercom_version/default",
+            format!(
+                "the spec's Intercom-Version default is `{d}` but specs/versions.toml pins `{}`; \
+                 update `intercom_version` in the pin so the crate sends what the spec documents.",
+                pinned
+            ),
+        ),
+        None => diags.warn(
+            "#/components/schemas/intercom_version",
+            format!("the spec has no `intercom_version` default; the crate sends the pinned `{pinned}`."),
+        ),
+    }
+    pinned.to_owned()
+}
+
+struct Lowering<'a, 'd> {
+    openapi: &'a OpenAPI,
+    diags: &'d mut Diagnostics,
+    types: Vec<TypeDef>,
+    components: IndexMap<String, TypeId>,
+    nullable_components: BTreeSet<TypeId>,
+    names: Namespace,
+    constant_names: Namespace,
+    /// Constant value → its shared type.
+    constants: BTreeMap<String, TypeId>,
+    modules: Namespace,
+    examples: Vec<Example>,
+    request_roots: Vec<TypeRef>,
+}
+
+/// Where a schema is being lowered, and what a type made for it is called.
+#[derive(Clone)]
+struct Site {
+    pointer: String,
+    /// The Rust name a new type for this schema would get.
+    base: String,
+    spec_name: String,
+    module: String,
+    /// A component whose definition this is: a named type made here *is* that component.
+    target: Option<TypeId>,
+}
+
+impl Site {
+    fn child(&self, token: &str, base_suffix: &str, spec_suffix: &str) -> Site {
+        Site {
+            pointer: pointer_push(&self.pointer, token),
+            base: format!("{}{}", self.base, base_suffix),
+            spec_name: format!("{}{}", self.spec_name, spec_suffix),
+            module: self.module.clone(),
+            target: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Lowered {
+    ty: TypeRef,
+    nullable: bool,
+}
+
+impl Lowered {
+    fn plain(ty: TypeRef) -> Lowered {
+        Lowered { ty, nullable: false }
+    }
+}
+
+/// A schema or a reference to one, whichever box it came in.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for Node<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(s) => Node::Inline(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(s) => Node::Inline(s),
+        }
+    }
+}
+
+/// The properties of an object, gathered across `allOf` parts.
+#[derive(Default)]
+struct ObjectShape<'a> {
+    properties: Vec<(String, Node<'a>, String)>,
+    required: BTreeSet<String>,
+}
+
+impl ObjectShape<'_> {
+    fn upsert<'b>(shape: &mut ObjectShape<'b>, wire: &str, node: Node<'b>, pointer: String) {
+        match shape.properties.iter_mut().find(|(w, _, _)| w == wire) {
+            Some(slot) => *slot = (wire.to_owned(), node, pointer),
+            None => shape.properties.push((wire.to_owned(), node, pointer)),
+        }
+    }
+}
+
+impl<'a> Lowering<'a, '_> {
+    // ---- components -------------------------------------------------------------------
+
+    fn declare_components(&mut self) {
+        let Some(components) = &self.openapi.components else { return };
+        for (spec_name, schema) in &components.schemas {
+            let (name, renamed) = self.names.claim(&[naming::type_name(spec_name), format!("{}Schema", naming::type_name(spec_name))]);
+            let pointer = pointer_push("#/components/schemas", spec_name);
+            if renamed {
+                self.diags.warn(
+                    &pointer,
+                    format!("the Rust name {} is taken by an earlier schema; this one is named {name}.", naming::type_name(spec_name)),
+                );
+            }
+            let (module, _) = self.modules.claim(&[naming::module_name(&name)]);
+            let id = self.push_type(TypeDef {
+                name,
+                spec_name: spec_name.clone(),
+                pointer,
+                module,
+                docs: None,
+                deprecated: false,
+                kind: TypeKind::Alias(TypeRef::Json),
+            });
+            if let ReferenceOr::Item(s) = schema {
+                if s.schema_data.nullable {
+                    self.nullable_components.insert(id);
+                }
+            }
+            self.components.insert(spec_name.clone(), id);
+        }
+    }
+
+    fn lower_components(&mut self) {
+        let Some(components) = &self.openapi.components else { return };
+        for (spec_name, schema) in &components.schemas {
+            let id = self.components[spec_name];
+            let def = &self.types[id.0];
+            let site = Site {
+                pointer: def.pointer.clone(),
+                base: def.name.clone(),
+                spec_name: spec_name.clone(),
+                module: def.module.clone(),
+                target: Some(id),
+            };
+            let lowered = self.lower_node(Node::from(schema), site);
+            if lowered.ty != TypeRef::Named(id) {
+                let ty = if lowered.nullable && !self.nullable_components.contains(&id) {
+                    TypeRef::Nullable(Box::new(lowered.ty))
+                } else {
+                    lowered.ty
+                };
+                self.types[id.0].kind = TypeKind::Alias(ty);
+            }
+            if let ReferenceOr::Item(s) = schema {
+                let def = &mut self.types[id.0];
+                def.docs = docs_of(&s.schema_data);
+                def.deprecated = s.schema_data.deprecated;
+            }
+        }
+    }
+
+    fn push_type(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(def);
+        TypeId(self.types.len() - 1)
+    }
+
+    /// The type a new named type at `site` gets: the site's component, or a fresh inline one.
+    fn new_type(&mut self, site: &mut Site, kind_suffix: &str, schema: &Schema) -> TypeId {
+        if let Some(id) = site.target.take() {
+            return id;
+        }
+        let candidates = [site.base.clone(), format!("{}{kind_suffix}", site.base)];
+        let (name, renamed) = self.names.claim(&candidates);
+        if renamed {
+            self.diags.warn(
+                &site.pointer,
+                format!("the inline type's natural name {} is taken (by a component or an earlier inline type); it is named {name}.", site.base),
+            );
+        }
+        self.push_type(TypeDef {
+            name,
+            spec_name: site.spec_name.clone(),
+            pointer: site.pointer.clone(),
+            module: site.module.clone(),
+            docs: docs_of(&schema.schema_data),
+            deprecated: schema.schema_data.deprecated,
+            kind: TypeKind::Alias(TypeRef::Json),
+        })
+    }
+
+    // ---- schemas ----------------------------------------------------------------------
+
+    fn lower_node(&mut self, node: Node<'a>, site: Site) -> Lowered {
+        match node {
+            Node::Ref(reference) => self.lower_ref(reference, &site.pointer),
+            Node::Inline(schema) => {
+                let pointer = site.pointer.clone();
+                let lowered = self.lower_schema(schema, site);
+                if let Some(example) = &schema.schema_data.example {
+                    self.record_example(pointer_push(&pointer, "example"), &lowered, example.clone());
+                }
+                lowered
+            }
+        }
+    }
+
+    fn record_example(&mut self, pointer: String, lowered: &Lowered, value: Value) {
+        let ty = if lowered.nullable { TypeRef::Nullable(Box::new(lowered.ty.clone())) } else { lowered.ty.clone() };
+        self.examples.push(Example { pointer, ty, value });
+    }
+
+    fn lower_ref(&mut self, reference: &str, pointer: &str) -> Lowered {
+        let at = pointer_push(pointer, "$ref");
+        let Some(name) = spec::component_name(reference) else {
+            if reference.starts_with('#') {
+                self.diags.error(at, format!("`{reference}` does not point into #/components/schemas; only schema components can be referenced here."));
+            } else {
+                self.diags.error(at, format!("`{reference}` is an external reference; bundle the description into one file first (for example with `redocly bundle`)."));
+            }
+            return Lowered::plain(TypeRef::Json);
+        };
+        match self.components.get(name) {
+            Some(&id) => Lowered { ty: TypeRef::Named(id), nullable: self.nullable_components.contains(&id) },
+            None => {
+                self.diags.error(
+                    at,
+                    format!("`{reference}` points at a schema the document does not define; define it, or add it in the version's overlay under specs/overlays/."),
+                );
+                Lowered::plain(TypeRef::Json)
+            }
+        }
+    }
+
+    fn lower_schema(&mut self, schema: &'a Schema, mut site: Site) -> Lowered {
+        let view = SchemaView::of(schema);
+        let nullable = view.data.nullable || view.enumeration.iter().any(Value::is_null);
+        let with_nullable = |ty| Lowered { ty, nullable };
+
+        let alternatives: Vec<Node<'a>> = view.one_of.iter().chain(view.any_of).map(Node::from).collect();
+        let alternatives_only_require = !alternatives.is_empty() && alternatives.iter().all(|a| only_constrains(*a));
+
+        if !alternatives.is_empty() && !alternatives_only_require {
+            if alternatives.len() == 1 && view.all_of.is_empty() && !view.has_properties() {
+                let inner = self.lower_node(alternatives[0], site);
+                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+            }
+            return with_nullable(self.lower_union(schema, &view, &alternatives, site));
+        }
+
+        if !view.all_of.is_empty() {
+            if view.all_of.len() == 1 && !view.has_properties() {
+                let inner = self.lower_node(Node::from(&view.all_of[0]), site);
+                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+            }
+            let mut shape = ObjectShape::default();
+            self.gather(Node::Inline(schema), &site.pointer, &mut shape, 0);
+            let id = self.new_type(&mut site, "Object", schema);
+            self.fill_struct(id, shape, &site);
+            return with_nullable(TypeRef::Named(id));
+        }
+
+        let strings: Option<Vec<&str>> = view.enumeration.iter().filter(|v| !v.is_null()).map(Value::as_str).collect();
+        if let Some(values) = strings.filter(|v| !v.is_empty() && matches!(view.ty, None | Some("string"))) {
+            return with_nullable(self.lower_enum(schema, &values, site));
+        }
+
+        let ty = match view.ty {
+            Some("string") if view.binary => TypeRef::Bytes,
+            Some("string") => TypeRef::String,
+            Some("integer") => TypeRef::Integer,
+            Some("number") => TypeRef::Number,
+            Some("boolean") => TypeRef::Boolean,
+            Some("array") => match view.items {
+                Some(items) => {
+                    let child = site.child("items", "Item", "[]");
+                    let item = self.lower_node(Node::from(items), child);
+                    TypeRef::List(Box::new(nullable_in_container(item)))
+                }
+                None => TypeRef::List(Box::new(TypeRef::Json)),
+            },
+            _ if view.has_properties() => {
+                let mut shape = ObjectShape::default();
+                self.gather(Node::Inline(schema), &site.pointer, &mut shape, 0);
+                let id = self.new_type(&mut site, "Object", schema);
+                self.fill_struct(id, shape, &site);
+                TypeRef::Named(id)
+            }
+            Some("object") | None => match view.additional {
+                Some(AdditionalProperties::Schema(value)) => {
+                    let child = site.child("additionalProperties", "Value", ".*");
+                    let value = self.lower_node(Node::from(value.as_ref()), child);
+                    TypeRef::Map(Box::new(nullable_in_container(value)))
+                }
+                Some(AdditionalProperties::Any(true)) => TypeRef::Map(Box::new(TypeRef::Json)),
+                _ if view.ty == Some("object") => TypeRef::JsonObject,
+                _ => TypeRef::Json,
+            },
+            Some(other) => {
+                self.diags.warn(&site.pointer, format!("unknown schema type `{other}`; typed as any JSON value."));
+                TypeRef::Json
+            }
+        };
+        with_nullable(ty)
+    }
+
+    fn lower_enum(&mut self, schema: &Schema, values: &[&str], mut site: Site) -> TypeRef {
+        if values.len() == 1 {
+            return TypeRef::Named(self.constant(values[0], schema, &mut site));
+        }
+        let mut variant_names = Namespace::default();
+        variant_names.claim(&["Unknown".to_owned()]);
+        let mut variants = Vec::new();
+        let mut seen = BTreeSet::new();
+        for wire in values {
+            if !seen.insert(*wire) {
+                continue;
+            }
+            let base = naming::type_name(wire);
+            let (name, _) = variant_names.claim(&[base.clone(), format!("{base}Value")]);
+            variants.push(EnumVariant { name, wire: (*wire).to_owned() });
+        }
+        let id = self.new_type(&mut site, "Enum", schema);
+        self.types[id.0].kind = TypeKind::Enum(variants);
+        TypeRef::Named(id)
+    }
+
+    /// A single-value enum. Inline ones share one type per value in the constants module; a
+    /// component keeps its own name.
+    fn constant(&mut self, value: &str, schema: &Schema, site: &mut Site) -> TypeId {
+        if let Some(id) = site.target.take() {
+            self.types[id.0].kind = TypeKind::Constant { value: value.to_owned() };
+            return id;
+        }
+        if let Some(&id) = self.constants.get(value) {
+            return id;
+        }
+        let (name, _) = self.constant_names.claim(&[naming::type_name(value)]);
+        let id = self.push_type(TypeDef {
+            name,
+            spec_name: value.to_owned(),
+            pointer: site.pointer.clone(),
+            module: CONSTANTS_MODULE.to_owned(),
+            docs: None,
+            deprecated: false,
+            kind: TypeKind::Constant { value: value.to_owned() },
+        });
+        let _ = schema;
+        self.constants.insert(value.to_owned(), id);
+        id
+    }
+
+    fn lower_union(&mut self, schema: &'a Schema, view: &SchemaView<'a>, alternatives: &[Node<'a>], mut site: Site) -> TypeRef {
+        let id = self.new_type(&mut site, "Union", schema);
+        let parent = self.types[id.0].name.clone();
+        let list = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
+        let own = view.has_properties() || !view.all_of.is_empty();
+        let mut variant_names = Namespace::default();
+        variant_names.claim(&["Unknown".to_owned()]);
+        let mut variants = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            let title = match alternative {
+                Node::Inline(s) => s.schema_data.title.clone(),
+                Node::Ref(_) => None,
+            };
+            let suffix = title.as_deref().map(naming::type_name).unwrap_or_else(|| format!("Variant{}", index + 1));
+            let mut child = Site {
+                pointer: pointer_push(&pointer_push(&site.pointer, list), &index.to_string()),
+                base: format!("{parent}{suffix}"),
+                spec_name: format!("{}|{}", site.spec_name, index),
+                module: site.module.clone(),
+                target: None,
+            };
+            let lowered = if own {
+                // The parent's own properties hold for every alternative: merge them in.
+                let mut shape = ObjectShape::default();
+                self.gather_own(schema, &site.pointer, &mut shape);
+                self.gather(*alternative, &child.pointer, &mut shape, 0);
+                let variant_schema = match alternative {
+                    Node::Inline(s) => *s,
+                    Node::Ref(_) => schema,
+                };
+                let vid = self.new_type(&mut child, "Object", variant_schema);
+                self.fill_struct(vid, shape, &child);
+                Lowered::plain(TypeRef::Named(vid))
+            } else {
+                self.lower_node(*alternative, child)
+            };
+            let natural = match &title {
+                Some(t) => naming::type_name(t),
+                None => self.variant_name_for(&lowered.ty, &parent),
+            };
+            let (name, _) = variant_names.claim(&[natural]);
+            let docs = match alternative {
+                Node::Inline(s) => docs_of(&s.schema_data),
+                Node::Ref(_) => None,
+            };
+            variants.push(UnionVariant { name, ty: nullable_in_container(lowered), boxed: false, docs });
+        }
+        self.types[id.0].kind = TypeKind::Union(variants);
+        TypeRef::Named(id)
+    }
+
+    fn variant_name_for(&self, ty: &TypeRef, parent: &str) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer => "Integer".into(),
+            TypeRef::Number => "Number".into(),
+            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::Json => "Value".into(),
+            TypeRef::JsonObject => "Object".into(),
+            TypeRef::Bytes => "Bytes".into(),
+            TypeRef::Map(_) => "Map".into(),
+            TypeRef::List(inner) => format!("{}List", self.variant_name_for(inner, parent)),
+            TypeRef::Nullable(inner) => self.variant_name_for(inner, parent),
+            TypeRef::Named(id) => {
+                let name = &self.types[id.0].name;
+                match name.strip_prefix(parent) {
+                    Some(rest) if !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+                    _ => name.clone(),
+                }
+            }
+        }
+    }
+
+    // ---- objects ----------------------------------------------------------------------
+
+    /// Gathers the properties of `node` and of everything it `allOf`-includes.
+    fn gather(&mut self, node: Node<'a>, pointer: &str, shape: &mut ObjectShape<'a>, depth: usize) {
+        if depth > 32 {
+            self.diags.error(pointer, "allOf nests more than 32 levels deep (a cycle?); the rest is ignored.");
+            return;
+        }
+        match node {
+            Node::Ref(reference) => {
+                let target = spec::component_name(reference).and_then(|n| spec::component(self.openapi, n).map(|s| (n, s)));
+                match target {
+                    Some((name, schema)) => {
+                        let at = pointer_push("#/components/schemas", name);
+                        self.gather(Node::from(schema), &at, shape, depth + 1);
+                    }
+                    None => {
+                        self.lower_ref(reference, pointer);
+                    }
+                }
+            }
+            Node::Inline(schema) => {
+                let view = SchemaView::of(schema);
+                for (index, part) in view.all_of.iter().enumerate() {
+                    let at = pointer_push(&pointer_push(pointer, "allOf"), &index.to_string());
+                    self.gather(Node::from(part), &at, shape, depth + 1);
+                }
+                self.gather_own(schema, pointer, shape);
+                let alternatives = view.one_of.iter().chain(view.any_of);
+                if depth > 0 && alternatives.clone().any(|a| !only_constrains(Node::from(a))) {
+                    self.diags.warn(
+                        pointer,
+                        "a oneOf/anyOf inside an allOf part cannot be merged into one struct; its alternatives are left out of the merged type.",
+                    );
+                }
+            }
+        }
+    }
+
+    /// The properties and `required` list written on the schema itself.
+    fn gather_own(&mut self, schema: &'a Schema, pointer: &str, shape: &mut ObjectShape<'a>) {
+        let view = SchemaView::of(schema);
+        if let Some(props) = view.properties {
+            let at = pointer_push(pointer, "properties");
+            for (wire, prop) in props {
+                ObjectShape::upsert(shape, wire, Node::from(prop), pointer_push(&at, wire));
+            }
+        }
+        shape.required.extend(view.required.iter().cloned());
+    }
+
+    fn fill_struct(&mut self, id: TypeId, shape: ObjectShape<'a>, site: &Site) {
+        let parent = self.types[id.0].name.clone();
+        let parent_spec = self.types[id.0].spec_name.clone();
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::new();
+        for (wire, node, pointer) in shape.properties {
+            let base = naming::type_name(&wire);
+            let child = Site {
+                pointer: pointer.clone(),
+                base: format!("{parent}{base}"),
+                spec_name: format!("{parent_spec}.{wire}"),
+                module: site.module.clone(),
+                target: None,
+            };
+            let lowered = self.lower_node(node, child);
+            let (name, renamed) = field_names.claim(&[naming::field_name(&wire)]);
+            if renamed {
+                self.diags.warn(&pointer, format!("two properties map to the field name {}; this one is named {name}.", naming::field_name(&wire)));
+            }
+            let (docs, deprecated) = match node {
+                Node::Inline(s) => (docs_of(&s.schema_data), s.schema_data.deprecated),
+                Node::Ref(_) => (None, false),
+            };
+            let required = shape.required.contains(&wire);
+            let is_constant = matches!(lowered.ty, TypeRef::Named(t) if matches!(self.types[t.0].kind, TypeKind::Constant { .. }));
+            let presence = match (is_constant, required, lowered.nullable) {
+                (true, _, false) => Presence::Constant,
+                (_, true, false) => Presence::Required,
+                (_, true, true) => Presence::RequiredNullable,
+                (_, false, _) => Presence::Optional,
+            };
+            fields.push(Field {
+                name,
+                wire,
+                ty: lowered.ty,
+                presence,
+                required,
+                nullable: lowered.nullable,
+                boxed: false,
+                docs,
+                deprecated,
+            });
+        }
+        for wire in &shape.required {
+            if !fields.iter().any(|f| &f.wire == wire) {
+                self.diags.warn(&site.pointer, format!("`{wire}` is listed as required but has no property schema; it is ignored."));
+            }
+        }
+        self.types[id.0].kind = TypeKind::Struct(Struct { fields, defaultable: false });
+    }
+
+    // ---- operations (bodies only, for request reachability and examples) ---------------
+
+    fn lower_operation_bodies(&mut self) {
+        let openapi = self.openapi;
+        for (path, method, operation) in operations(openapi) {
+            let op_pointer = pointer_push(&pointer_push("#/paths", path), method);
+            let op_name = match &operation.operation_id {
+                Some(id) => naming::type_name(id),
+                None => naming::type_name(&format!("{method} {path}")),
+            };
+            if let Some(body) = &operation.request_body {
+                let (body, body_pointer) = match body {
+                    ReferenceOr::Item(b) => (b, pointer_push(&op_pointer, "requestBody")),
+                    ReferenceOr::Reference { reference } => {
+                        let name = reference.rsplit('/').next().unwrap_or_default();
+                        match openapi.components.as_ref().and_then(|c| c.request_bodies.get(name)).and_then(|b| b.as_item()) {
+                            Some(b) => (b, pointer_push("#/components/requestBodies", name)),
+                            None => {
+                                self.diags.error(pointer_push(&op_pointer, "requestBody"), format!("`{reference}` does not resolve to a request body."));
+                                continue;
+                            }
+                        }
+                    }
+                };
+                for (media, content) in &body.content {
+                    let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
+                    let Some(schema) = &content.schema else { continue };
+                    let site = Site {
+                        pointer: pointer_push(&at, "schema"),
+                        base: format!("{op_name}Request"),
+                        spec_name: format!("{op_name}.request"),
+                        module: self.modules.claim(&[naming::module_name(&format!("{op_name}Request"))]).0,
+                        target: None,
+                    };
+                    let lowered = self.lower_node(Node::from(schema), site);
+                    self.request_roots.push(lowered.ty.clone());
+                    if media.contains("json") {
+                        self.media_examples(content, &at, &lowered);
+                    }
+                }
+            }
+            for (status, response) in &operation.responses.responses {
+                let status = status.to_string();
+                let at_response = pointer_push(&pointer_push(&op_pointer, "responses"), &status);
+                let Some(response) = response.as_item() else { continue };
+                for (media, content) in &response.content {
+                    let at = pointer_push(&pointer_push(&at_response, "content"), media);
+                    let Some(schema) = &content.schema else {
+                        if content.example.is_some() || !content.examples.is_empty() {
+                            self.diags.warn(
+                                &at,
+                                "the response has examples but no schema; it is typed as any JSON value and its examples cannot be checked.",
+                            );
+                        }
+                        continue;
+                    };
+                    let base = if status.starts_with('2') { format!("{op_name}Response") } else { format!("{op_name}Response{status}") };
+                    let site = Site {
+                        pointer: pointer_push(&at, "schema"),
+                        base: base.clone(),
+                        spec_name: format!("{op_name}.response.{status}"),
+                        module: self.modules.claim(&[naming::module_name(&base)]).0,
+                        target: None,
+                    };
+                    let lowered = self.lower_node(Node::from(schema), site);
+                    if media.contains("json") {
+                        self.media_examples(content, &at, &lowered);
+                    }
+                }
+            }
+        }
+    }
+
+    fn media_examples(&mut self, content: &openapiv3::MediaType, at: &str, lowered: &Lowered) {
+        if let Some(example) = &content.example {
+            self.record_example(pointer_push(at, "example"), lowered, example.clone());
+        }
+        for (name, example) in &content.examples {
+            let pointer = pointer_push(&pointer_push(at, "examples"), name);
+            let example = match example {
+                ReferenceOr::Item(e) => Some(e),
+                ReferenceOr::Reference { reference } => {
+                    let key = reference.rsplit('/').next().unwrap_or_default();
+                    self.openapi.components.as_ref().and_then(|c| c.examples.get(key)).and_then(|e| e.as_item())
+                }
+            };
+            match example.and_then(|e| e.value.clone()) {
+                Some(value) => self.record_example(pointer_push(&pointer, "value"), lowered, value),
+                None => self.diags.warn(pointer, "the example has no inline `value`; it cannot be checked."),
+            }
+        }
+    }
+
+    // ---- whole-API passes -------------------------------------------------------------
+
+    fn finish(&mut self) {
+        let api_types = std::mem::take(&mut self.types);
+        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new() };
+
+        // Optional + nullable fields of request payloads can say absent, null or a value.
+        let in_request = reachable(&api, &self.request_roots);
+        for id in &in_request {
+            if let TypeKind::Struct(s) = &mut api.types[id.0].kind {
+                for field in &mut s.fields {
+                    if field.presence == Presence::Optional && field.nullable {
+                        field.presence = Presence::Patch;
+                    }
+                }
+            }
+        }
+
+        // A type held directly (not through a Vec or map) by something it reaches is boxed.
+        let direct: Vec<Vec<TypeId>> =
+            (0..api.types.len()).map(|i| api.edges(TypeId(i)).into_iter().filter(|(_, d)| *d).map(|(t, _)| t).collect()).collect();
+        let reaches = |from: TypeId, to: TypeId| -> bool {
+            let mut stack = vec![from];
+            let mut seen = BTreeSet::new();
+            while let Some(t) = stack.pop() {
+                if t == to {
+                    return true;
+                }
+                if seen.insert(t) {
+                    stack.extend(direct[t.0].iter().copied());
+                }
+            }
+            false
+        };
+        for index in 0..api.types.len() {
+            let me = TypeId(index);
+            let mut kind = std::mem::replace(&mut api.types[index].kind, TypeKind::Alias(TypeRef::Json));
+            match &mut kind {
+                TypeKind::Struct(s) => {
+                    for field in &mut s.fields {
+                        field.boxed = field.ty.direct_target().is_some_and(|t| reaches(t, me));
+                    }
+                    s.defaultable = s.fields.iter().all(|f| f.presence != Presence::Required);
+                }
+                TypeKind::Union(vs) => {
+                    for v in vs {
+                        v.boxed = v.ty.direct_target().is_some_and(|t| reaches(t, me));
+                    }
+                }
+                TypeKind::Alias(ty) => {
+                    if ty.direct_target().is_some_and(|t| reaches(t, me)) {
+                        self.diags.error(&api.types[index].pointer, "the schema is defined as itself with no object in between; give it a concrete type.");
+                        *ty = TypeRef::Json;
+                    }
+                }
+                _ => {}
+            }
+            api.types[index].kind = kind;
+        }
+        self.types = api.types;
+    }
+}
+
+fn placeholder_version() -> VersionInfo {
+    VersionInfo { id: String::new(), title: String::new(), spec_version: String::new(), intercom_version: String::new(), description: None }
+}
+
+/// Every type reachable from `roots`.
+fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack = Vec::new();
+    for root in roots {
+        root.visit_named(&mut |t| stack.push(t));
+    }
+    while let Some(t) = stack.pop() {
+        if seen.insert(t) {
+            stack.extend(api.edges(t).into_iter().map(|(t, _)| t));
+        }
+    }
+    seen
+}
+
+/// A list item or map value that may be null is `Option<T>`.
+fn nullable_in_container(lowered: Lowered) -> TypeRef {
+    if lowered.nullable && !matches!(lowered.ty, TypeRef::Json) {
+        TypeRef::Nullable(Box::new(lowered.ty))
+    } else {
+        lowered.ty
+    }
+}
+
+/// An alternative that adds only constraints (`required`, a title, a description) and no
+/// shape of its own, as in `anyOf: [{required: [email]}, {required: [external_id]}]`.
+fn only_constrains(node: Node<'_>) -> bool {
+    let Node::Inline(schema) = node else { return false };
+    let view = SchemaView::of(schema);
+    matches!(view.ty, None | Some("object"))
+        && !view.has_properties()
+        && view.items.is_none()
+        && view.additional.is_none()
+        && view.enumeration.is_empty()
+        && view.one_of.is_empty()
+        && view.all_of.is_empty()
+        && view.any_of.is_empty()
+        && !view.required.is_empty()
+}
+
+fn docs_of(data: &openapiv3::SchemaData) -> Option<String> {
+    let text = data.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+    let title = data.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    text.or(title).map(str::to_owned)
+}
+
+/// Every operation in path order, then method order as written.
+pub fn operations(openapi: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
+    let mut out = Vec::new();
+    for (path, item) in &openapi.paths.paths {
+        let Some(item) = item.as_item() else { continue };
+        for (method, op) in item.iter() {
+            let method: &'static str = match method {
+                "get" => "get",
+                "put" => "put",
+                "post" => "post",
+                "delete" => "delete",
+                "options" => "options",
+                "head" => "head",
+                "patch" => "patch",
+                "trace" => "trace",
+                _ => continue,
+            };
+            out.push((path.as_str(), method, op));
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! Every Rust name the generator emits is decided here.
+//!
+//! Type and variant names are heck's UpperCamelCase of the spec name; fields are snake_case.
+//! Wire names that are symbols (`=`, `!=`, `~`) are spelled out; names that are keywords or
+//! start with a digit are made legal. Collisions are resolved by [`Namespace`], which is
+//! deterministic because names are claimed in spec order.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words for symbols, so that `!=` becomes `NotEqual` and `~` becomes `Tilde`.
+const SYMBOL_WORDS: &[(char, &str)] = &[
+    ('=', "Equal"),
+    ('!', "Not"),
+    ('<', "Less"),
+    ('>', "Greater"),
+    ('~', "Tilde"),
+    ('^', "Caret"),
+    ('$', "Dollar"),
+    ('*', "Star"),
+    ('+', "Plus"),
+    ('-', "Minus"),
+    ('&', "And"),
+    ('|', "Or"),
+    ('%', "Percent"),
+    ('@', "At"),
+    ('#', "Hash"),
+    ('/', "Slash"),
+    ('.', "Dot"),
+    (':', "Colon"),
+    ('?', "Question"),
+];
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
+    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
+    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Names that generated code refers to unqualified inside a models module, and so must not
+/// be taken by a type.
+const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "Result", "Self"];
+
+/// Spells out a wire value that has no letters or digits (`!=` → `NotEqual`).
+fn spell_symbols(wire: &str) -> Option<String> {
+    if wire.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    let mut out = String::new();
+    for c in wire.chars() {
+        match SYMBOL_WORDS.iter().find(|(s, _)| *s == c) {
+            Some((_, word)) => out.push_str(word),
+            None if c.is_whitespace() => {}
+            None => out.push_str(&format!("U{:04X}", c as u32)),
+        }
+    }
+    Some(if out.is_empty() { "Empty".to_owned() } else { out })
+}
+
+/// UpperCamelCase for a type or variant, always a legal identifier.
+pub fn type_name(spec: &str) -> String {
+    if let Some(spelled) = spell_symbols(spec) {
+        return spelled;
+    }
+    let mut name = spec.to_upper_camel_case();
+    name.retain(|c| c.is_alphanumeric() || c == '_');
+    if name.is_empty() {
+        name = "Value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+/// snake_case for a field or module; keywords come back as raw identifiers (`r#type`),
+/// except those that cannot be raw, which get a trailing underscore.
+pub fn field_name(spec: &str) -> String {
+    let base = match spell_symbols(spec) {
+        Some(spelled) => spelled.to_snake_case(),
+        None => spec.to_snake_case(),
+    };
+    let mut name: String = base.chars().filter(|c| c.is_alphanumeric() || *c == '_').collect();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if matches!(name.as_str(), "self" | "super" | "crate" | "_") {
+        name.push('_');
+    } else if KEYWORDS.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// The name as it appears in a module path or file name (no `r#`).
+pub fn module_name(spec: &str) -> String {
+    let name = field_name(spec);
+    match name.strip_prefix("r#") {
+        Some(bare) => format!("{bare}_"),
+        None => name,
+    }
+}
+
+/// A set of names in one scope, handing out unique ones in call order.
+#[derive(Debug, Default, Clone)]
+pub struct Namespace {
+    taken: BTreeSet<String>,
+}
+
+impl Namespace {
+    pub fn for_types() -> Namespace {
+        Namespace { taken: RESERVED_TYPE_NAMES.iter().map(|s| (*s).to_owned()).collect() }
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims the first free name among `candidates`, then `last` with 2, 3, … appended.
+    /// Returns the name and whether it differs from the first candidate.
+    pub fn claim(&mut self, candidates: &[String]) -> (String, bool) {
+        for candidate in candidates {
+            if self.taken.insert(candidate.clone()) {
+                return (candidate.clone(), candidate != &candidates[0]);
+            }
+        }
+        let last = candidates.last().cloned().unwrap_or_else(|| "Value".to_owned());
+        let mut n = 2;
+        loop {
+            let candidate = format!("{last}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return (candidate, true);
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_are_upper_camel() {
+        assert_eq!(type_name("contact_list"), "ContactList");
+        assert_eq!(type_name("Create Contact Request Payload"), "CreateContactRequestPayload");
+        assert_eq!(type_name("conversation.list"), "ConversationList");
+        assert_eq!(type_name("2fa"), "V2fa");
+        assert_eq!(type_name("pt-BR"), "PtBr");
+    }
+
+    #[test]
+    fn symbols_are_spelled_out() {
+        assert_eq!(type_name("="), "Equal");
+        assert_eq!(type_name("!="), "NotEqual");
+        assert_eq!(type_name("!~"), "NotTilde");
+        assert_eq!(type_name("<"), "Less");
+        assert_eq!(type_name(""), "Empty");
+    }
+
+    #[test]
+    fn fields_are_legal_snake_case() {
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("pt-BR"), "pt_br");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("createdAt"), "created_at");
+        assert_eq!(field_name("1st"), "_1st");
+        assert_eq!(module_name("type"), "type_");
+    }
+
+    #[test]
+    fn namespace_resolves_collisions_in_order() {
+        let mut ns = Namespace::for_types();
+        assert_eq!(ns.claim(&["TicketType".into()]), ("TicketType".into(), false));
+        assert_eq!(
+            ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]),
+            ("TicketTypeEnum".into(), true)
+        );
+        assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum2".into(), true));
+        assert_eq!(ns.claim(&["String".into()]), ("String2".into(), true));
+    }
+}

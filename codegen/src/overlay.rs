@@ -1,0 +1,157 @@
+//! Reviewed per-version fixes to an upstream description (`specs/overlays/<version>.toml`).
+//!
+//! An overlay is a list of RFC 6902 `add`, `replace` and `remove` operations, each with the
+//! reason it exists. It is applied to the parsed document in memory; the pulled file is never
+//! changed. A patch that no longer fits the document (its target is missing, or already there
+//! for `add`) is an error, so an overlay cannot silently outlive the upstream bug it fixes.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Overlay {
+    #[serde(rename = "patch", default)]
+    pub patches: Vec<Patch>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    pub op: Op,
+    /// A JSON pointer (RFC 6901) into the document, without the leading `#`.
+    pub path: String,
+    pub reason: String,
+    #[serde(default)]
+    pub value: Option<toml::Value>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Add,
+    Replace,
+    Remove,
+}
+
+/// A patch that was applied, for the generator's report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub op: Op,
+    pub pointer: String,
+    pub reason: String,
+}
+
+impl Overlay {
+    pub fn parse(text: &str) -> Result<Overlay, String> {
+        toml::from_str(text).map_err(|e| format!("not a valid overlay: {e}"))
+    }
+
+    /// Applies every patch in order. On failure nothing is reported as applied and the error
+    /// names the patch.
+    pub fn apply(&self, document: &mut Value) -> Result<Vec<Applied>, String> {
+        let mut applied = Vec::with_capacity(self.patches.len());
+        for (index, patch) in self.patches.iter().enumerate() {
+            apply_one(document, patch)
+                .map_err(|why| format!("overlay patch #{} ({:?} {}): {why}", index + 1, patch.op, patch.path))?;
+            applied.push(Applied {
+                op: patch.op,
+                pointer: format!("#{}", patch.path),
+                reason: patch.reason.split_whitespace().collect::<Vec<_>>().join(" "),
+            });
+        }
+        Ok(applied)
+    }
+}
+
+fn apply_one(document: &mut Value, patch: &Patch) -> Result<(), String> {
+    let (parent_path, last) = split_pointer(&patch.path)?;
+    let value = || -> Result<Value, String> {
+        let value = patch.value.as_ref().ok_or("the patch has no `value`")?;
+        serde_json::to_value(value).map_err(|e| format!("its value is not JSON: {e}"))
+    };
+    let parent = document
+        .pointer_mut(&parent_path)
+        .ok_or_else(|| format!("the parent {parent_path} is not in the document"))?;
+    match (patch.op, parent) {
+        (Op::Add, Value::Object(map)) => {
+            if map.contains_key(&last) {
+                return Err("the target already exists upstream; the overlay is obsolete, remove this patch".into());
+            }
+            map.insert(last, value()?);
+        }
+        (Op::Replace, Value::Object(map)) => {
+            let slot = map.get_mut(&last).ok_or("the target is not in the document; the overlay is obsolete")?;
+            *slot = value()?;
+        }
+        (Op::Remove, Value::Object(map)) => {
+            map.shift_remove(&last).ok_or("the target is not in the document; the overlay is obsolete")?;
+        }
+        (op, Value::Array(items)) => {
+            let index = if last == "-" && op == Op::Add {
+                items.len()
+            } else {
+                last.parse::<usize>().map_err(|_| format!("`{last}` is not an array index"))?
+            };
+            match op {
+                Op::Add if index <= items.len() => items.insert(index, value()?),
+                Op::Replace if index < items.len() => items[index] = value()?,
+                Op::Remove if index < items.len() => {
+                    items.remove(index);
+                }
+                _ => return Err(format!("index {index} is out of range")),
+            }
+        }
+        _ => return Err("the parent is neither an object nor an array".into()),
+    }
+    Ok(())
+}
+
+fn split_pointer(pointer: &str) -> Result<(String, String), String> {
+    if !pointer.starts_with('/') {
+        return Err("the path must be a JSON pointer starting with `/`".into());
+    }
+    let cut = pointer.rfind('/').unwrap_or(0);
+    let last = pointer[cut + 1..].replace("~1", "/").replace("~0", "~");
+    Ok((pointer[..cut].to_owned(), last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn overlay(text: &str) -> Overlay {
+        Overlay::parse(text).unwrap()
+    }
+
+    #[test]
+    fn adds_a_missing_schema_and_reports_it() {
+        let mut doc = json!({"components": {"schemas": {"a": {}}}});
+        let applied = overlay(
+            "[[patch]]\nop = \"add\"\npath = \"/components/schemas/b\"\nreason = \"missing\"\nvalue = { type = \"object\" }\n",
+        )
+        .apply(&mut doc)
+        .unwrap();
+        assert_eq!(doc["components"]["schemas"]["b"], json!({"type": "object"}));
+        assert_eq!(applied[0].pointer, "#/components/schemas/b");
+    }
+
+    #[test]
+    fn an_add_whose_target_exists_is_obsolete() {
+        let mut doc = json!({"components": {"schemas": {"a": {}}}});
+        let err = overlay("[[patch]]\nop = \"add\"\npath = \"/components/schemas/a\"\nreason = \"r\"\nvalue = 1\n")
+            .apply(&mut doc)
+            .unwrap_err();
+        assert!(err.contains("obsolete"), "{err}");
+    }
+
+    #[test]
+    fn replace_and_remove_need_their_target() {
+        let mut doc = json!({"a": {"b": 1}});
+        let err = overlay("[[patch]]\nop = \"remove\"\npath = \"/a/c\"\nreason = \"r\"\n").apply(&mut doc).unwrap_err();
+        assert!(err.contains("not in the document"), "{err}");
+        overlay("[[patch]]\nop = \"replace\"\npath = \"/a/b\"\nreason = \"r\"\nvalue = 2\n").apply(&mut doc).unwrap();
+        assert_eq!(doc, json!({"a": {"b": 2}}));
+    }
+}

@@ -1,0 +1,247 @@
+//! The version pins in `specs/versions.toml`, and the cache of pulled spec files.
+//!
+//! A pinned file is fetched once into `<workspace>/.cache/intercom-openapi/<commit>/<path>/`
+//! from a local source directory (`INTERCOM_OPENAPI_SOURCE`) or from upstream over HTTPS, and
+//! is verified against its sha256 every time it is read. Nothing half-written stays in the
+//! cache: a file is written beside its final name and renamed into place once verified.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// The environment variable naming a local directory laid out like upstream.
+pub const SOURCE_ENV: &str = "INTERCOM_OPENAPI_SOURCE";
+
+/// Everything in `specs/versions.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pins {
+    pub upstream: Upstream,
+    #[serde(rename = "version")]
+    pub versions: Vec<Pin>,
+}
+
+/// Where the pinned files come from when no local source is given.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    pub repository: String,
+    pub raw_url: String,
+    pub file_name: String,
+}
+
+/// One pinned API version.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pin {
+    /// The project's name for the version: `2.7`, `2.12`, `unstable`.
+    pub id: String,
+    /// The folder in the upstream repository: `descriptions/2.7`.
+    pub path: String,
+    pub commit: String,
+    pub sha256: String,
+    /// The `Intercom-Version` header value the crate sends (the spec's `intercom_version`
+    /// default).
+    pub intercom_version: String,
+    pub crate_name: String,
+    /// The generated crate's folder, relative to the workspace root.
+    pub crate_dir: String,
+    /// The facade's module and feature name: `v2_7`.
+    pub module: String,
+    /// A reviewed overlay, relative to `specs/`.
+    #[serde(default)]
+    pub overlay: Option<String>,
+}
+
+impl Pin {
+    /// The file's path inside the upstream repository.
+    pub fn upstream_file(&self, upstream: &Upstream) -> String {
+        format!("{}/{}", self.path, upstream.file_name)
+    }
+}
+
+/// A failure to read the pins or to obtain a pinned file. Each message is one paragraph that
+/// names the file and says what to do.
+#[derive(Debug)]
+pub struct PinError(pub String);
+
+impl fmt::Display for PinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PinError {}
+
+impl Pins {
+    /// Reads `specs/versions.toml` under the workspace root.
+    pub fn load(workspace: &Path) -> Result<Pins, PinError> {
+        let file = workspace.join("specs/versions.toml");
+        let text = std::fs::read_to_string(&file)
+            .map_err(|e| PinError(format!("cannot read {}: {e}", file.display())))?;
+        let pins: Pins = toml::from_str(&text)
+            .map_err(|e| PinError(format!("{} is not a valid pin file: {e}", file.display())))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for pin in &pins.versions {
+            if !seen.insert(pin.id.as_str()) {
+                return Err(PinError(format!(
+                    "{} pins version `{}` twice; each version id must be unique.",
+                    file.display(),
+                    pin.id
+                )));
+            }
+        }
+        Ok(pins)
+    }
+
+    /// The pin with the given id.
+    pub fn get(&self, id: &str) -> Result<&Pin, PinError> {
+        self.versions.iter().find(|p| p.id == id).ok_or_else(|| {
+            let known: Vec<&str> = self.versions.iter().map(|p| p.id.as_str()).collect();
+            PinError(format!(
+                "no pinned version `{id}`; specs/versions.toml pins {}.",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
+/// Where pinned files are fetched from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A local directory laid out like upstream (a checkout or a mirror).
+    Directory(PathBuf),
+    /// Upstream's raw files over HTTPS at the pinned commit.
+    Upstream,
+}
+
+impl Source {
+    /// `INTERCOM_OPENAPI_SOURCE` when set (relative paths are taken from the workspace root),
+    /// else upstream.
+    pub fn from_env(workspace: &Path) -> Source {
+        match std::env::var_os(SOURCE_ENV) {
+            Some(dir) if !dir.is_empty() => Source::Directory(workspace.join(dir)),
+            _ => Source::Upstream,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Directory(dir) => format!("{} ({SOURCE_ENV})", dir.display()),
+            Source::Upstream => "upstream over HTTPS".to_owned(),
+        }
+    }
+}
+
+/// The git-ignored cache of pulled files.
+#[derive(Debug, Clone)]
+pub struct Cache {
+    root: PathBuf,
+}
+
+/// What [`Cache::ensure`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pulled {
+    AlreadyCached,
+    Fetched,
+}
+
+impl Cache {
+    pub fn new(workspace: &Path) -> Cache {
+        Cache { root: workspace.join(".cache/intercom-openapi") }
+    }
+
+    /// Where a pinned file lives once pulled.
+    pub fn path_of(&self, pins: &Pins, pin: &Pin) -> PathBuf {
+        self.root.join(&pin.commit).join(pin.upstream_file(&pins.upstream))
+    }
+
+    /// Makes sure the pinned file is in the cache with the right hash, fetching it from
+    /// `source` when it is missing or damaged. Returns its path.
+    pub fn ensure(&self, pins: &Pins, pin: &Pin, source: &Source) -> Result<(PathBuf, Pulled), PinError> {
+        let target = self.path_of(pins, pin);
+        if let Ok(bytes) = std::fs::read(&target) {
+            if sha256_hex(&bytes) == pin.sha256 {
+                return Ok((target, Pulled::AlreadyCached));
+            }
+            // A damaged or stale cache entry is replaced below.
+        }
+        let file = pin.upstream_file(&pins.upstream);
+        let (bytes, origin) = match source {
+            Source::Directory(dir) => {
+                let path = dir.join(&file);
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    PinError(format!(
+                        "cannot read {file} for Intercom API {} from {}: {e}. {SOURCE_ENV} must \
+                         name a directory laid out like the intercom/Intercom-OpenAPI repository \
+                         (for example ../shared/intercom-openapi); unset it to download from \
+                         upstream instead.",
+                        pin.id,
+                        path.display()
+                    ))
+                })?;
+                (bytes, path.display().to_string())
+            }
+            Source::Upstream => {
+                let url = pins.upstream.raw_url.replace("{commit}", &pin.commit).replace("{path}", &file);
+                (download(&url, pin)?, url)
+            }
+        };
+        let actual = sha256_hex(&bytes);
+        if actual != pin.sha256 {
+            return Err(PinError(format!(
+                "{file} for Intercom API {} from {origin} has sha256 {actual}, but \
+                 specs/versions.toml pins {} (upstream commit {}). The source holds a different \
+                 revision of the file: point {SOURCE_ENV} at a checkout of commit {}, or move the \
+                 pin deliberately with `cargo xtask specs update`. Nothing was written to the cache.",
+                pin.id, pin.sha256, pin.commit, pin.commit
+            )));
+        }
+        write_atomically(&target, &bytes)?;
+        Ok((target, Pulled::Fetched))
+    }
+
+    /// Reads a pinned file from the cache, pulling it first when needed.
+    pub fn read(&self, pins: &Pins, pin: &Pin, source: &Source) -> Result<Vec<u8>, PinError> {
+        let (path, _) = self.ensure(pins, pin, source)?;
+        std::fs::read(&path).map_err(|e| PinError(format!("cannot read {}: {e}", path.display())))
+    }
+}
+
+fn download(url: &str, pin: &Pin) -> Result<Vec<u8>, PinError> {
+    let fail = |what: String| {
+        PinError(format!(
+            "downloading the Intercom API {} description from {url} failed: {what}. Check the \
+             network, or set {SOURCE_ENV} to a local directory laid out like \
+             intercom/Intercom-OpenAPI (for example ../shared/intercom-openapi).",
+            pin.id
+        ))
+    };
+    let mut response = ureq::get(url).call().map_err(|e| fail(e.to_string()))?;
+    response
+        .body_mut()
+        .with_config()
+        .limit(64 * 1024 * 1024)
+        .read_to_vec()
+        .map_err(|e| fail(e.to_string()))
+}
+
+fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), PinError> {
+    let dir = target.parent().expect("cache paths have a parent");
+    std::fs::create_dir_all(dir).map_err(|e| PinError(format!("cannot create {}: {e}", dir.display())))?;
+    let partial = target.with_extension(format!("partial-{}", std::process::id()));
+    let result = std::fs::write(&partial, bytes).and_then(|()| std::fs::rename(&partial, target));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&partial);
+        return Err(PinError(format!("cannot write {}: {e}", target.display())));
+    }
+    Ok(())
+}
+
+/// Lower-case hex sha256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,128 @@
+//! Every example in each pinned spec decodes into its generated type, and encoding it back
+//! gives the same JSON up to omitted nulls. Examples that contradict their own spec are listed
+//! with a reason in `tests/examples-allowlist.toml`; an entry that no longer fails is an error
+//! too, so the list cannot go stale.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[path = "../generated/v2_7.rs"]
+mod v2_7;
+#[path = "../generated/v2_12.rs"]
+mod v2_12;
+#[path = "../generated/unstable.rs"]
+mod unstable;
+
+/// The result of round-tripping one example.
+type Outcome = Result<(), String>;
+
+fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Outcome {
+    let decoded: T = serde_path_to_error_like(value)?;
+    let encoded = serde_json::to_value(&decoded).map_err(|e| format!("encoding failed: {e}"))?;
+    match first_difference(value, &encoded, String::new()) {
+        None => Ok(()),
+        Some(diff) => Err(format!("re-encoded JSON differs: {diff}")),
+    }
+}
+
+fn serde_path_to_error_like<T: DeserializeOwned>(value: &Value) -> Result<T, String> {
+    T::deserialize(value).map_err(|e| format!("decoding failed: {e}"))
+}
+
+/// Where two JSON values differ, ignoring object entries whose value is `null` and treating
+/// numbers as equal when they are numerically equal.
+fn first_difference(a: &Value, b: &Value, at: String) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for key in keys {
+                let (va, vb) = (x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null));
+                if let Some(d) = first_difference(va, vb, format!("{at}/{key}")) {
+                    return Some(d);
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            x.iter().zip(y).enumerate().find_map(|(i, (va, vb))| first_difference(va, vb, format!("{at}/{i}")))
+        }
+        (Value::Number(x), Value::Number(y)) if x.as_f64() == y.as_f64() => None,
+        _ if a == b => None,
+        _ => Some(format!("at `{at}`: example has {}, re-encoded has {}", short(a), short(b))),
+    }
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.len() > 80 { format!("{}…", &s[..s.floor_char_boundary(80)]) } else { s }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowList {
+    #[serde(default, rename = "allow")]
+    entries: Vec<Allowed>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Allowed {
+    version: String,
+    pointer: String,
+    reason: String,
+}
+
+#[test]
+fn every_spec_example_round_trips_through_its_generated_type() {
+    let ws = intercom_tests::workspace();
+    let allow_path = intercom_tests::root().join("tests/examples-allowlist.toml");
+    let allow: AllowList = toml::from_str(&std::fs::read_to_string(&allow_path).expect("read the allow-list")).expect("parse the allow-list");
+    let mut allowed: BTreeMap<(String, String), &Allowed> = BTreeMap::new();
+    for entry in &allow.entries {
+        assert!(!entry.reason.trim().is_empty(), "allow-list entry {} has no reason", entry.pointer);
+        allowed.insert((entry.version.clone(), entry.pointer.clone()), entry);
+    }
+
+    let mut problems = Vec::new();
+    for pin in &ws.pins.versions {
+        let check: fn(&str, &Value) -> Option<Outcome> = match pin.module.as_str() {
+            "v2_7" => v2_7::check,
+            "v2_12" => v2_12::check,
+            "unstable" => unstable::check,
+            other => panic!("no example checker is compiled in for version module {other}; add it to tests/tests/examples.rs"),
+        };
+        let lowered = ws.lower_version(pin).unwrap_or_else(|e| panic!("{e}"));
+        let api = &lowered.api;
+        let (mut passed, mut excused) = (0, 0);
+        for example in &api.examples {
+            let key = intercom_codegen::emit::type_key(api, &example.ty);
+            let outcome = check(&key, &example.value).unwrap_or_else(|| {
+                Err(format!("no checker arm for type {key}: the example checker is stale, run `cargo xtask regenerate`"))
+            });
+            let allowed_here = allowed.remove(&(pin.id.clone(), example.pointer.clone()));
+            match (outcome, allowed_here) {
+                (Ok(()), None) => passed += 1,
+                (Err(_), Some(_)) => excused += 1,
+                (Err(why), None) => problems.push(format!("{} {} ({key}): {why}", pin.id, example.pointer)),
+                (Ok(()), Some(_)) => problems.push(format!(
+                    "{} {} now round-trips: remove it from tests/examples-allowlist.toml",
+                    pin.id, example.pointer
+                )),
+            }
+        }
+        println!(
+            "examples {}: {} checked, {} round-trip, {} allow-listed as contradicting the spec",
+            pin.id,
+            api.examples.len(),
+            passed,
+            excused
+        );
+    }
+    for ((version, pointer), _) in allowed {
+        problems.push(format!("allow-list entry {version} {pointer} matches no example in the spec"));
+    }
+    assert!(problems.is_empty(), "{} example problem(s):\n{}", problems.len(), problems.join("\n"));
+}
