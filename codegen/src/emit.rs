@@ -162,26 +162,55 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union(variants) => {
-            let variants = variants.iter().map(|v| {
+        TypeKind::Union(union) => {
+            let variants = union.variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 let ty = boxed(type_tokens(api, &v.ty, paths), v.boxed);
                 let docs = doc_attrs(v.docs.as_deref());
                 quote!(#docs #vname(#ty),)
             });
+            let (how, derive, decode) = match &union.discriminator {
+                None => (
+                    " Decoding tries each form in order; a value that matches none is kept in `Unknown`.".to_owned(),
+                    quote!(::serde::Serialize, ::serde::Deserialize),
+                    None,
+                ),
+                Some(property) => {
+                    let arms = union.variants.iter().map(|v| {
+                        let vname = ident(&v.name);
+                        let tag = v.tag.as_deref().unwrap_or_default();
+                        let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                        quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),)
+                    });
+                    let decode = quote! {
+                        impl<'de> ::serde::Deserialize<'de> for #name {
+                            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                                ::intercom_api_runtime::decode_by_tag(deserializer, #property, &[#(#arms)*], Self::Unknown)
+                            }
+                        }
+                    };
+                    (
+                        format!(" The `{property}` property names the form; a value with another `{property}` is kept in `Unknown`."),
+                        quote!(::serde::Serialize),
+                        Some(decode),
+                    )
+                }
+            };
+            let separator = def.docs.is_some().then(|| quote!(#[doc = ""]));
             quote! {
                 #docs
-                #[doc = ""]
-                #[doc = " Decoding tries each form in order; a value that matches none is kept in `Unknown`."]
+                #separator
+                #[doc = #how]
                 #[doc(alias = #alias)]
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #derive)]
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
                     #[doc = " A value that matches none of the forms above, kept as it was received."]
                     Unknown(::serde_json::Value),
                 }
+                #decode
             }
         }
         TypeKind::Alias(target) => {

@@ -53,8 +53,8 @@ pub enum TypeKind {
     Enum(Vec<EnumVariant>),
     /// A single-value enum: a zero-sized type that always serializes to `value`.
     Constant { value: String },
-    /// `oneOf`/`anyOf`: tried in order, with a fallback that keeps any other JSON value.
-    Union(Vec<UnionVariant>),
+    /// `oneOf`/`anyOf`, with a fallback that keeps any other JSON value.
+    Union(Union),
     /// A named schema that is another type (`pub type X = …`).
     Alias(TypeRef),
 }
@@ -104,8 +104,18 @@ pub struct EnumVariant {
 }
 
 #[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value names the form (`discriminator.propertyName`); every variant
+    /// then has a `tag`. Without one, forms are tried in order.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone)]
 pub struct UnionVariant {
     pub name: String,
+    /// The discriminator value that selects this form.
+    pub tag: Option<String>,
     pub ty: TypeRef,
     pub boxed: bool,
     pub docs: Option<String>,
@@ -175,7 +185,7 @@ impl Api {
         };
         match &self.get(id).kind {
             TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
-            TypeKind::Union(vs) => vs.iter().for_each(|v| add(&v.ty)),
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| add(&v.ty)),
             TypeKind::Alias(t) => add(t),
             TypeKind::Enum(_) | TypeKind::Constant { .. } => {}
         }

@@ -4,7 +4,7 @@
 //! name; inline types are named after their parent and property, with a kind suffix (and then
 //! a number) when that name is taken. Each rename is reported as a warning.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
@@ -41,6 +41,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         modules: Namespace::default(),
         examples: Vec::new(),
         request_roots: Vec::new(),
+        lowered_inline: HashMap::new(),
     };
     cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
     let intercom_version = check_version_default(openapi, version, cx.diags);
@@ -100,6 +101,9 @@ struct Lowering<'a, 'd> {
     modules: Namespace,
     examples: Vec<Example>,
     request_roots: Vec<TypeRef>,
+    /// Inline schemas already lowered, by pointer: a property that `allOf` merges into several
+    /// structs, or a union's own properties merged into each form, is typed once.
+    lowered_inline: HashMap<String, Lowered>,
 }
 
 /// Where a schema is being lowered, and what a type made for it is called.
@@ -277,7 +281,16 @@ impl<'a> Lowering<'a, '_> {
             Node::Ref(reference) => self.lower_ref(reference, &site.pointer),
             Node::Inline(schema) => {
                 let pointer = site.pointer.clone();
+                let reusable = site.target.is_none();
+                if reusable {
+                    if let Some(done) = self.lowered_inline.get(&pointer) {
+                        return done.clone();
+                    }
+                }
                 let lowered = self.lower_schema(schema, site);
+                if reusable {
+                    self.lowered_inline.insert(pointer.clone(), lowered.clone());
+                }
                 if let Some(example) = &schema.schema_data.example {
                     self.record_example(pointer_push(&pointer, "example"), &lowered, example.clone());
                 }
@@ -476,9 +489,30 @@ impl<'a> Lowering<'a, '_> {
                 Node::Inline(s) => docs_of(&s.schema_data),
                 Node::Ref(_) => None,
             };
-            variants.push(UnionVariant { name, ty: nullable_in_container(lowered), boxed: false, docs });
+            let tag = match (alternative, &view.data.discriminator) {
+                (Node::Ref(reference), Some(d)) => Some(
+                    d.mapping
+                        .iter()
+                        .find(|(_, target)| target.as_str() == *reference)
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_else(|| spec::component_name(reference).unwrap_or(reference).to_owned()),
+                ),
+                _ => None,
+            };
+            variants.push(UnionVariant { name, tag, ty: nullable_in_container(lowered), boxed: false, docs });
         }
-        self.types[id.0].kind = TypeKind::Union(variants);
+        let discriminator = view.data.discriminator.as_ref().map(|d| d.property_name.clone());
+        let discriminator = match discriminator {
+            Some(_) if variants.iter().any(|v| v.tag.is_none()) => {
+                self.diags.warn(
+                    pointer_push(&site.pointer, "discriminator"),
+                    "the discriminator applies only to `$ref` alternatives and this union has inline ones; its forms are tried in order instead.",
+                );
+                None
+            }
+            other => other,
+        };
+        self.types[id.0].kind = TypeKind::Union(Union { variants, discriminator });
         TypeRef::Named(id)
     }
 
@@ -717,6 +751,8 @@ impl<'a> Lowering<'a, '_> {
             }
         }
 
+        infer_discriminators(&mut api, self.diags);
+
         // A type held directly (not through a Vec or map) by something it reaches is boxed.
         let direct: Vec<Vec<TypeId>> =
             (0..api.types.len()).map(|i| api.edges(TypeId(i)).into_iter().filter(|(_, d)| *d).map(|(t, _)| t).collect()).collect();
@@ -743,8 +779,8 @@ impl<'a> Lowering<'a, '_> {
                     }
                     s.defaultable = s.fields.iter().all(|f| f.presence != Presence::Required);
                 }
-                TypeKind::Union(vs) => {
-                    for v in vs {
+                TypeKind::Union(u) => {
+                    for v in &mut u.variants {
                         v.boxed = v.ty.direct_target().is_some_and(|t| reaches(t, me));
                     }
                 }
@@ -759,6 +795,58 @@ impl<'a> Lowering<'a, '_> {
             api.types[index].kind = kind;
         }
         self.types = api.types;
+    }
+}
+
+/// A union without a `discriminator` whose forms are all structs with a constant at the same
+/// property, each a different value (`type: news-item` | `type: newsfeed`), is told apart by
+/// that property. Constants accept any value when decoding, so trying forms in order could not.
+fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
+    let constants_of = |api: &Api, ty: &TypeRef| -> Vec<(String, String)> {
+        let mut ty = ty.clone();
+        loop {
+            match ty {
+                TypeRef::Nullable(inner) => ty = *inner,
+                TypeRef::Named(id) => match &api.get(id).kind {
+                    TypeKind::Alias(target) => ty = target.clone(),
+                    TypeKind::Struct(s) => {
+                        return s
+                            .fields
+                            .iter()
+                            .filter_map(|f| match (&f.ty, f.presence) {
+                                (TypeRef::Named(c), Presence::Constant) => match &api.get(*c).kind {
+                                    TypeKind::Constant { value } => Some((f.wire.clone(), value.clone())),
+                                    _ => None,
+                                },
+                                _ => None,
+                            })
+                            .collect();
+                    }
+                    _ => return Vec::new(),
+                },
+                _ => return Vec::new(),
+            }
+        }
+    };
+    for index in 0..api.types.len() {
+        let TypeKind::Union(union) = &api.types[index].kind else { continue };
+        if union.discriminator.is_some() || union.variants.len() < 2 {
+            continue;
+        }
+        let per_variant: Vec<Vec<(String, String)>> = union.variants.iter().map(|v| constants_of(api, &v.ty)).collect();
+        let found = per_variant[0].iter().map(|(p, _)| p.clone()).find(|property| {
+            let values: Option<Vec<&String>> =
+                per_variant.iter().map(|cs| cs.iter().find(|(p, _)| p == property).map(|(_, v)| v)).collect();
+            values.is_some_and(|vs| vs.iter().collect::<BTreeSet<_>>().len() == vs.len())
+        });
+        let Some(property) = found else { continue };
+        let pointer = api.types[index].pointer.clone();
+        let TypeKind::Union(union) = &mut api.types[index].kind else { continue };
+        for (variant, constants) in union.variants.iter_mut().zip(&per_variant) {
+            variant.tag = constants.iter().find(|(p, _)| *p == property).map(|(_, v)| v.clone());
+        }
+        diags.warn(pointer, format!("the union has no discriminator; its forms are told apart by their constant `{property}`."));
+        union.discriminator = Some(property);
     }
 }
 

@@ -39,10 +39,6 @@ const KEYWORDS: &[&str] = &[
     "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Names that generated code refers to unqualified inside a models module, and so must not
-/// be taken by a type.
-const RESERVED_TYPE_NAMES: &[&str] = &["Option", "Vec", "String", "Box", "Result", "Self"];
-
 /// Spells out a wire value that has no letters or digits (`!=` → `NotEqual`).
 fn spell_symbols(wire: &str) -> Option<String> {
     if wire.chars().any(char::is_alphanumeric) {
@@ -116,8 +112,10 @@ pub struct Namespace {
 }
 
 impl Namespace {
+    /// A namespace for types. Emitted code names every std and serde item by absolute path,
+    /// so a schema may be called `Option` or `String` without shadowing anything.
     pub fn for_types() -> Namespace {
-        Namespace { taken: RESERVED_TYPE_NAMES.iter().map(|s| (*s).to_owned()).collect() }
+        Namespace::default()
     }
 
     pub fn is_taken(&self, name: &str) -> bool {
@@ -185,6 +183,6 @@ mod tests {
             ("TicketTypeEnum".into(), true)
         );
         assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum2".into(), true));
-        assert_eq!(ns.claim(&["String".into()]), ("String2".into(), true));
+        assert_eq!(ns.claim(&["String".into()]), ("String".into(), false));
     }
 }

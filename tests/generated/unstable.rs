@@ -64,13 +64,6 @@ pub fn check(
                 super::roundtrip::<::intercom_api_unstable::models::ArticleList>(value),
             )
         }
-        "ArticleListItemState" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleListItemState,
-                >(value),
-            )
-        }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -792,13 +785,6 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::intercom_api_unstable::models::CreateDataAttributeRequestListAttributeModel,
-                >(value),
-            )
-        }
-        "CreateDataAttributeRequestOtherTypeModel" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataAttributeRequestOtherTypeModel,
                 >(value),
             )
         }
@@ -1735,15 +1721,6 @@ pub fn check(
                 >(value),
             )
         }
-        "Option<ArticleListItemHelpCenterAudience>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::intercom_api_unstable::models::ArticleListItemHelpCenterAudience,
-                    >,
-                >(value),
-            )
-        }
         "Option<CompanyScroll>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -2161,13 +2138,6 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::intercom_api_unstable::models::ReplyTicketRequest,
-                >(value),
-            )
-        }
-        "ReplyTicketRequestVariant2MessageType" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyTicketRequestVariant2MessageType,
                 >(value),
             )
         }
@@ -2744,15 +2714,6 @@ pub fn check(
                 >(value),
             )
         }
-        "Vec<CreateTicketRequestObjectContactsItem>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api_unstable::models::CreateTicketRequestObjectContactsItem,
-                    >,
-                >(value),
-            )
-        }
         "Vec<DataConnectorDetailAudiencesItem>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -2767,15 +2728,6 @@ pub fn check(
                 super::roundtrip::<
                     ::std::vec::Vec<
                         ::intercom_api_unstable::models::DataConnectorDetailHeadersItem,
-                    >,
-                >(value),
-            )
-        }
-        "Vec<EnqueueCreateTicketRequestContactsItem>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::intercom_api_unstable::models::EnqueueCreateTicketRequestContactsItem,
                     >,
                 >(value),
             )

@@ -48,13 +48,6 @@ pub fn check(
                 super::roundtrip::<::intercom_api_v2_12::models::ArticleList>(value),
             )
         }
-        "ArticleListItemState" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleListItemState,
-                >(value),
-            )
-        }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<

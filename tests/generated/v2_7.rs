@@ -41,13 +41,6 @@ pub fn check(
                 super::roundtrip::<::intercom_api_v2_7::models::ArticleList>(value),
             )
         }
-        "ArticleListItemState" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::intercom_api_v2_7::models::ArticleListItemState,
-                >(value),
-            )
-        }
         "ArticleState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<::intercom_api_v2_7::models::ArticleState>(value),

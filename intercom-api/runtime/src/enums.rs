@@ -85,8 +85,9 @@ macro_rules! string_enum {
 /// Defines a zero-sized type for a single-value enum (`type: contact`).
 ///
 /// It is `Default`, so it is filled in when a value is constructed, and a field of this type
-/// carries `#[serde(default)]`, so a response that leaves it out still decodes. A different
-/// value is an error: it is how a union tells its forms apart.
+/// carries `#[serde(default)]`, so a response that leaves it out still decodes. Decoding never
+/// fails because of it: whatever the server sent in its place is accepted and dropped (a
+/// union with a `discriminator` reads the tag itself, see [`decode_by_tag`](crate::decode_by_tag)).
 ///
 /// ```
 /// intercom_api_runtime::constant! {
@@ -95,7 +96,7 @@ macro_rules! string_enum {
 /// }
 /// assert_eq!(serde_json::to_string(&Contact).unwrap(), "\"contact\"");
 /// assert!(serde_json::from_str::<Contact>("\"contact\"").is_ok());
-/// assert!(serde_json::from_str::<Contact>("\"company\"").is_err());
+/// assert!(serde_json::from_str::<Contact>("\"company\"").is_ok());
 /// ```
 #[macro_export]
 macro_rules! constant {
@@ -120,7 +121,7 @@ macro_rules! constant {
 
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                deserializer.deserialize_str($crate::__ConstantVisitor($wire)).map(|()| $name)
+                <$crate::__private::serde::de::IgnoredAny as $crate::__private::serde::Deserialize>::deserialize(deserializer).map(|_| $name)
             }
         }
     };
@@ -141,17 +142,3 @@ impl<T> serde::de::Visitor<'_> for __StrVisitor<T> {
     }
 }
 
-#[doc(hidden)]
-pub struct __ConstantVisitor(pub &'static str);
-
-impl serde::de::Visitor<'_> for __ConstantVisitor {
-    type Value = ();
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the string {:?}", self.0)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<(), E> {
-        if value == self.0 { Ok(()) } else { Err(E::invalid_value(serde::de::Unexpected::Str(value), &self)) }
-    }
-}

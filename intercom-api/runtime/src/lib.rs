@@ -9,10 +9,12 @@
 mod enums;
 
 #[doc(hidden)]
-pub use enums::{__ConstantVisitor, __StrVisitor};
+pub use enums::__StrVisitor;
 mod patch;
+mod union;
 
 pub use patch::Patch;
+pub use union::decode_by_tag;
 
 #[doc(hidden)]
 pub mod __private {

@@ -5,6 +5,22 @@
 #![allow(deprecated, dead_code)]
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
+pub mod composition {
+    pub mod models;
+}
+
+pub mod enums {
+    pub mod models;
+}
+
+pub mod names {
+    pub mod models;
+}
+
 pub mod objects {
+    pub mod models;
+}
+
+pub mod unions {
     pub mod models;
 }

@@ -31,7 +31,7 @@ pub struct ArticleListItem {
     pub author_id: ::std::option::Option<i64>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<super::ArticleListItemState>,
+    pub state: ::std::option::Option<super::ArticleState>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
@@ -80,29 +80,11 @@ pub struct ArticleListItem {
     pub exclude_from_article_suggestions: ::std::option::Option<bool>,
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub help_center_audience: ::std::option::Option<
-        super::ArticleListItemHelpCenterAudience,
-    >,
+    pub help_center_audience: ::std::option::Option<super::ArticleHelpCenterAudience>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_publish_at: ::std::option::Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_unpublish_at: ::std::option::Option<i64>,
-}
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content."]
-    #[doc(alias = "article_list_item.state")] pub enum ArticleListItemState { #[doc =
-    " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft", }
-}
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience."]
-    #[doc(alias = "article_list_item.help_center_audience")] pub enum
-    ArticleListItemHelpCenterAudience { #[doc = " `everyone`"] Everyone = "everyone",
-    #[doc = " `all_users`"] AllUsers = "all_users", #[doc = " `all_visitors`"]
-    AllVisitors = "all_visitors", #[doc = " `all_leads`"] AllLeads = "all_leads", #[doc =
-    " `all_visitors_and_leads`"] AllVisitorsAndLeads = "all_visitors_and_leads", #[doc =
-    " `restricted`"] Restricted = "restricted", }
 }

@@ -13,7 +13,6 @@ pub struct AttachContactToConversationRequest {
         super::AttachContactToConversationRequestCustomer,
     >,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "attach_contact_to_conversation_request.customer")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

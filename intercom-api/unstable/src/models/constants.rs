@@ -188,7 +188,7 @@
 ::intercom_api_runtime::constant! {
     #[doc =
     " Always `string`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "string")] pub struct String2 = "string";
+    #[doc(alias = "string")] pub struct String = "string";
 }
 ::intercom_api_runtime::constant! {
     #[doc =

@@ -20,7 +20,7 @@ pub struct ContactReplyEmailRequest {
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyEmailRequestReplyOptionsItem>,
+        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
     /// The email you have defined for the user.
     pub email: ::std::string::String,
@@ -29,13 +29,4 @@ pub struct ContactReplyEmailRequest {
     pub attachment_files: ::std::option::Option<
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
-}
-/// Quick Reply Option
-#[doc(alias = "contact_reply_email_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactReplyEmailRequestReplyOptionsItem {
-    /// The text of the chosen reply option.
-    pub text: ::std::string::String,
-    /// The unique identifier for the quick reply option selected.
-    pub uuid: ::std::string::String,
 }

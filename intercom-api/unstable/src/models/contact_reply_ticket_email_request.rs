@@ -20,17 +20,8 @@ pub struct ContactReplyTicketEmailRequest {
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyTicketEmailRequestReplyOptionsItem>,
+        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
     /// The email you have defined for the user.
     pub email: ::std::string::String,
-}
-/// Quick Reply Option
-#[doc(alias = "contact_reply_ticket_email_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactReplyTicketEmailRequestReplyOptionsItem {
-    /// The text of the chosen reply option.
-    pub text: ::std::string::String,
-    /// The unique identifier for the quick reply option selected.
-    pub uuid: ::std::string::String,
 }

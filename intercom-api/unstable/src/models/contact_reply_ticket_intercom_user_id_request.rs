@@ -20,17 +20,8 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyTicketIntercomUserIdRequestReplyOptionsItem>,
+        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: ::std::string::String,
-}
-/// Quick Reply Option
-#[doc(alias = "contact_reply_ticket_intercom_user_id_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactReplyTicketIntercomUserIdRequestReplyOptionsItem {
-    /// The text of the chosen reply option.
-    pub text: ::std::string::String,
-    /// The unique identifier for the quick reply option selected.
-    pub uuid: ::std::string::String,
 }

@@ -20,17 +20,8 @@ pub struct ContactReplyTicketUserIdRequest {
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
-        ::std::vec::Vec<super::ContactReplyTicketUserIdRequestReplyOptionsItem>,
+        ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
     /// The external_id you have defined for the contact.
     pub user_id: ::std::string::String,
-}
-/// Quick Reply Option
-#[doc(alias = "contact_reply_ticket_user_id_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ContactReplyTicketUserIdRequestReplyOptionsItem {
-    /// The text of the chosen reply option.
-    pub text: ::std::string::String,
-    /// The unique identifier for the quick reply option selected.
-    pub uuid: ::std::string::String,
 }

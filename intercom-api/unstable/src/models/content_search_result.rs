@@ -3,13 +3,34 @@
 
 /// A single search result. The `type` field discriminates between the flat shape used for snippets, external pages, files, and internal articles, and the nested shape used for help center articles.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "content_search_result")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ContentSearchResult {
     ContentSearchDefaultItem(super::ContentSearchDefaultItem),
     ContentSearchArticleItem(super::ContentSearchArticleItem),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ContentSearchResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "type",
+            &[
+                (
+                    "content_snippet",
+                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                ),
+                (
+                    "article",
+                    |v| ::serde_json::from_value(v).map(Self::ContentSearchArticleItem),
+                ),
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -3,9 +3,9 @@
 
 /// Conversation Attributes represent custom metadata fields for conversations. They support type-specific properties: strings (multiline), lists (options), and relationships (reference).
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "conversation_attribute")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum ConversationAttribute {
     StringType(super::ConversationAttributeStringType),
@@ -18,4 +18,28 @@ pub enum ConversationAttribute {
     FilesType(super::ConversationAttributeFilesType),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "data_type",
+            &[
+                ("string", |v| ::serde_json::from_value(v).map(Self::StringType)),
+                ("integer", |v| ::serde_json::from_value(v).map(Self::IntegerType)),
+                ("list", |v| ::serde_json::from_value(v).map(Self::ListType)),
+                ("decimal", |v| ::serde_json::from_value(v).map(Self::DecimalType)),
+                ("boolean", |v| ::serde_json::from_value(v).map(Self::BooleanType)),
+                ("datetime", |v| ::serde_json::from_value(v).map(Self::DatetimeType)),
+                (
+                    "relationship",
+                    |v| ::serde_json::from_value(v).map(Self::RelationshipType),
+                ),
+                ("files", |v| ::serde_json::from_value(v).map(Self::FilesType)),
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -18,7 +18,7 @@ pub struct ConversationAttributeStringType {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     #[serde(default)]
-    pub data_type: super::constants::String2,
+    pub data_type: super::constants::String,
     /// Whether this attribute is required.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,

@@ -3,9 +3,9 @@
 
 /// Payload for creating a new conversation attribute.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "create_conversation_attribute_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateConversationAttributeRequest {
     CreateConversationAttributeStringRequest(
@@ -34,4 +34,73 @@ pub enum CreateConversationAttributeRequest {
     ),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "data_type",
+            &[
+                (
+                    "string",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeStringRequest)
+                    },
+                ),
+                (
+                    "integer",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeIntegerRequest)
+                    },
+                ),
+                (
+                    "list",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeListRequest)
+                    },
+                ),
+                (
+                    "decimal",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeDecimalRequest)
+                    },
+                ),
+                (
+                    "boolean",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeBooleanRequest)
+                    },
+                ),
+                (
+                    "datetime",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeDatetimeRequest)
+                    },
+                ),
+                (
+                    "relationship",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeRelationshipRequest)
+                    },
+                ),
+                (
+                    "files",
+                    |v| {
+                        ::serde_json::from_value(v)
+                            .map(Self::CreateConversationAttributeFilesRequest)
+                    },
+                ),
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -55,7 +55,7 @@ pub struct CreateDataAttributeRequestOtherType {
     /// The name of the data attribute.
     pub name: ::std::string::String,
     /// The model that the data attribute belongs to.
-    pub model: super::CreateDataAttributeRequestOtherTypeModel,
+    pub model: super::CreateDataAttributeRequestListAttributeModel,
     /// The readable description you see in the UI for the attribute.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -63,12 +63,6 @@ pub struct CreateDataAttributeRequestOtherType {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
     pub data_type: super::CreateDataAttributeRequestOtherTypeDataType,
-}
-::intercom_api_runtime::string_enum! {
-    #[doc = " The model that the data attribute belongs to."] #[doc(alias =
-    "create_data_attribute_request|1.model")] pub enum
-    CreateDataAttributeRequestOtherTypeModel { #[doc = " `contact`"] Contact = "contact",
-    #[doc = " `company`"] Company = "company", }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "create_data_attribute_request|1.data_type")] pub enum

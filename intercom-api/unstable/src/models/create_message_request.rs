@@ -51,7 +51,6 @@ pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -63,7 +62,6 @@ pub enum CreateMessageRequestTo {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.cc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -75,7 +73,6 @@ pub enum CreateMessageRequestCc {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.bcc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

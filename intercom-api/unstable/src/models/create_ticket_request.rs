@@ -27,7 +27,6 @@ pub struct CreateTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -7,7 +7,6 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::CustomAttributesValue,
 >;
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -71,7 +71,6 @@ pub struct EcommerceCatalogProduct {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

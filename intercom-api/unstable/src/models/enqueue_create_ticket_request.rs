@@ -7,7 +7,7 @@ pub struct EnqueueCreateTicketRequest {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: ::std::string::String,
     /// The list of contacts (users or leads) affected by this ticket. Currently only one is allowed
-    pub contacts: ::std::vec::Vec<super::EnqueueCreateTicketRequestContactsItem>,
+    pub contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
     /// The ID of the conversation you want to link to the ticket. Here are the valid ways of linking two tickets:
     /// - conversation | back-office ticket
     /// - customer tickets | non-shared back-office ticket
@@ -24,54 +24,8 @@ pub struct EnqueueCreateTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub assignment: ::std::option::Option<super::EnqueueCreateTicketRequestAssignment>,
+    pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
     /// Option to disable notifications when a Ticket is created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_notifications: ::std::option::Option<bool>,
-}
-///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
-#[doc(alias = "EnqueueCreateTicket.request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
-pub enum EnqueueCreateTicketRequestContactsItem {
-    /// ID
-    Id(super::EnqueueCreateTicketRequestContactsItemId),
-    /// External ID
-    ExternalId(super::EnqueueCreateTicketRequestContactsItemExternalId),
-    /// Email
-    Email(super::EnqueueCreateTicketRequestContactsItemEmail),
-    /// A value that matches none of the forms above, kept as it was received.
-    Unknown(::serde_json::Value),
-}
-/// ID
-#[doc(alias = "EnqueueCreateTicket.request.contacts[]|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EnqueueCreateTicketRequestContactsItemId {
-    /// The identifier for the contact as given by Intercom.
-    pub id: ::std::string::String,
-}
-/// External ID
-#[doc(alias = "EnqueueCreateTicket.request.contacts[]|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EnqueueCreateTicketRequestContactsItemExternalId {
-    /// The external_id you have defined for the contact who is being added as a participant.
-    pub external_id: ::std::string::String,
-}
-/// Email
-#[doc(alias = "EnqueueCreateTicket.request.contacts[]|2")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EnqueueCreateTicketRequestContactsItemEmail {
-    /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
-    pub email: ::std::string::String,
-}
-#[doc(alias = "EnqueueCreateTicket.request.assignment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EnqueueCreateTicketRequestAssignment {
-    /// The ID of the admin to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
-    /// The ID of the team to which the ticket is assigned. If not provided, the ticket will be unassigned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub team_assignee_id: ::std::option::Option<::std::string::String>,
 }

@@ -56,9 +56,7 @@ pub use self::article_content::{ArticleContent, ArticleContentState};
 mod article_list;
 pub use self::article_list::ArticleList;
 mod article_list_item;
-pub use self::article_list_item::{
-    ArticleListItem, ArticleListItemState, ArticleListItemHelpCenterAudience,
-};
+pub use self::article_list_item::ArticleListItem;
 mod article_search_highlights;
 pub use self::article_search_highlights::{
     ArticleSearchHighlights, ArticleSearchHighlightsHighlightedTitleItem,
@@ -245,32 +243,19 @@ pub use self::contact_reply_base_request::{
 mod contact_reply_conversation_request;
 pub use self::contact_reply_conversation_request::ContactReplyConversationRequest;
 mod contact_reply_email_request;
-pub use self::contact_reply_email_request::{
-    ContactReplyEmailRequest, ContactReplyEmailRequestReplyOptionsItem,
-};
+pub use self::contact_reply_email_request::ContactReplyEmailRequest;
 mod contact_reply_intercom_user_id_request;
-pub use self::contact_reply_intercom_user_id_request::{
-    ContactReplyIntercomUserIdRequest, ContactReplyIntercomUserIdRequestReplyOptionsItem,
-};
+pub use self::contact_reply_intercom_user_id_request::ContactReplyIntercomUserIdRequest;
 mod contact_reply_ticket_email_request;
-pub use self::contact_reply_ticket_email_request::{
-    ContactReplyTicketEmailRequest, ContactReplyTicketEmailRequestReplyOptionsItem,
-};
+pub use self::contact_reply_ticket_email_request::ContactReplyTicketEmailRequest;
 mod contact_reply_ticket_intercom_user_id_request;
-pub use self::contact_reply_ticket_intercom_user_id_request::{
-    ContactReplyTicketIntercomUserIdRequest,
-    ContactReplyTicketIntercomUserIdRequestReplyOptionsItem,
-};
+pub use self::contact_reply_ticket_intercom_user_id_request::ContactReplyTicketIntercomUserIdRequest;
 mod contact_reply_ticket_request;
 pub use self::contact_reply_ticket_request::ContactReplyTicketRequest;
 mod contact_reply_ticket_user_id_request;
-pub use self::contact_reply_ticket_user_id_request::{
-    ContactReplyTicketUserIdRequest, ContactReplyTicketUserIdRequestReplyOptionsItem,
-};
+pub use self::contact_reply_ticket_user_id_request::ContactReplyTicketUserIdRequest;
 mod contact_reply_user_id_request;
-pub use self::contact_reply_user_id_request::{
-    ContactReplyUserIdRequest, ContactReplyUserIdRequestReplyOptionsItem,
-};
+pub use self::contact_reply_user_id_request::ContactReplyUserIdRequest;
 mod contact_search_request;
 pub use self::contact_search_request::{
     ContactSearchRequest, ContactSearchRequestQuery, ContactSearchRequestSort,
@@ -478,9 +463,7 @@ pub use self::create_company_note_request::CreateCompanyNoteRequest;
 mod create_contact_request;
 pub use self::create_contact_request::CreateContactRequest;
 mod create_contact_response;
-pub use self::create_contact_response::{
-    CreateContactResponse, CreateContactResponseAvatar,
-};
+pub use self::create_contact_response::CreateContactResponse;
 mod create_content_import_source_request;
 pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
@@ -525,8 +508,7 @@ pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestListAttribute,
     CreateDataAttributeRequestListAttributeModel,
     CreateDataAttributeRequestListAttributeOptionsItem,
-    CreateDataAttributeRequestOtherType, CreateDataAttributeRequestOtherTypeModel,
-    CreateDataAttributeRequestOtherTypeDataType,
+    CreateDataAttributeRequestOtherType, CreateDataAttributeRequestOtherTypeDataType,
 };
 mod create_data_connector_request;
 pub use self::create_data_connector_request::{
@@ -587,12 +569,7 @@ pub use self::create_ticket_request::{
     CreateTicketRequestContactsItemEmail, CreateTicketRequestAssignment,
 };
 mod create_ticket_request2;
-pub use self::create_ticket_request2::{
-    CreateTicketRequestObject, CreateTicketRequestObjectContactsItem,
-    CreateTicketRequestObjectContactsItemId,
-    CreateTicketRequestObjectContactsItemExternalId,
-    CreateTicketRequestObjectContactsItemEmail, CreateTicketRequestObjectAssignment,
-};
+pub use self::create_ticket_request2::CreateTicketRequestObject;
 mod create_ticket_type_attribute_request;
 pub use self::create_ticket_type_attribute_request::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeAttributeRequestDataType,
@@ -727,12 +704,7 @@ pub use self::email_message_metadata::EmailMessageMetadata;
 mod email_setting;
 pub use self::email_setting::EmailSetting;
 mod enqueue_create_ticket_request;
-pub use self::enqueue_create_ticket_request::{
-    EnqueueCreateTicketRequest, EnqueueCreateTicketRequestContactsItem,
-    EnqueueCreateTicketRequestContactsItemId,
-    EnqueueCreateTicketRequestContactsItemExternalId,
-    EnqueueCreateTicketRequestContactsItemEmail, EnqueueCreateTicketRequestAssignment,
-};
+pub use self::enqueue_create_ticket_request::EnqueueCreateTicketRequest;
 mod error;
 pub use self::error::{Error, ErrorErrorsItem};
 mod escalate_fin_conversation_request;
@@ -857,7 +829,7 @@ pub use self::macro_list::{MacroList, MacroListPages, MacroListPagesNext};
 mod manage_conversation_request;
 pub use self::manage_conversation_request::ManageConversationRequest;
 mod merge_contact_response;
-pub use self::merge_contact_response::{MergeContactResponse, MergeContactResponseAvatar};
+pub use self::merge_contact_response::MergeContactResponse;
 mod merge_contacts_request;
 pub use self::merge_contacts_request::MergeContactsRequest;
 mod merge_conversations_request;
@@ -971,7 +943,6 @@ pub use self::reply_conversation_request::ReplyConversationRequest;
 mod reply_ticket_request;
 pub use self::reply_ticket_request::{
     ReplyTicketRequest, ReplyTicketRequestVariant1, ReplyTicketRequestVariant2,
-    ReplyTicketRequestVariant2MessageType, ReplyTicketRequestVariant2ReplyOptionsItem,
 };
 mod reply_to_fin_request;
 pub use self::reply_to_fin_request::ReplyToFinRequest;
@@ -999,11 +970,9 @@ pub use self::segment_list::SegmentList;
 mod set_away_admin_request;
 pub use self::set_away_admin_request::SetAwayAdminRequest;
 mod show_contact_by_external_id_response;
-pub use self::show_contact_by_external_id_response::{
-    ShowContactByExternalIdResponse, ShowContactByExternalIdResponseAvatar,
-};
+pub use self::show_contact_by_external_id_response::ShowContactByExternalIdResponse;
 mod show_contact_response;
-pub use self::show_contact_response::{ShowContactResponse, ShowContactResponseAvatar};
+pub use self::show_contact_response::ShowContactResponse;
 mod side_conversation_list;
 pub use self::side_conversation_list::{SideConversationList, SideConversationListPages};
 mod side_conversation_summary;
@@ -1138,9 +1107,7 @@ pub use self::update_collection_request::UpdateCollectionRequest;
 mod update_contact_request;
 pub use self::update_contact_request::UpdateContactRequest;
 mod update_contact_response;
-pub use self::update_contact_response::{
-    UpdateContactResponse, UpdateContactResponseAvatar,
-};
+pub use self::update_contact_response::UpdateContactResponse;
 mod update_content_import_source_request;
 pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,

@@ -17,7 +17,6 @@ pub struct MultipleFilterSearchRequest {
     MultipleFilterSearchRequestOperator { #[doc = " `AND`"] And = "AND", #[doc = " `OR`"]
     Or = "OR", }
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "multiple_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

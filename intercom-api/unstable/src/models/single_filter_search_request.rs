@@ -52,7 +52,6 @@ pub enum SingleFilterSearchRequestValue {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value|3[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -104,7 +104,6 @@ pub struct TicketPartUpdatedAttributeDataValue {
     pub id: super::TicketPartUpdatedAttributeDataValueId,
     pub label: super::TicketPartUpdatedAttributeDataValueLabel,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -117,7 +116,6 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

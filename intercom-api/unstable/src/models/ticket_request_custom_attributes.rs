@@ -7,7 +7,6 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::TicketRequestCustomAttributesValue,
 >;
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_request_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

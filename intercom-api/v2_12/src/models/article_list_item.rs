@@ -28,7 +28,7 @@ pub struct ArticleListItem {
     pub author_id: ::std::option::Option<i64>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub state: ::std::option::Option<super::ArticleListItemState>,
+    pub state: ::std::option::Option<super::ArticleState>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
@@ -52,10 +52,4 @@ pub struct ArticleListItem {
     pub default_locale: ::std::option::Option<::std::string::String>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
-}
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content."]
-    #[doc(alias = "article_list_item.state")] pub enum ArticleListItemState { #[doc =
-    " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft", }
 }

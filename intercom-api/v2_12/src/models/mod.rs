@@ -42,7 +42,7 @@ pub use self::article_content::{ArticleContent, ArticleContentState};
 mod article_list;
 pub use self::article_list::ArticleList;
 mod article_list_item;
-pub use self::article_list_item::{ArticleListItem, ArticleListItemState};
+pub use self::article_list_item::ArticleListItem;
 mod article_search_highlights;
 pub use self::article_search_highlights::{
     ArticleSearchHighlights, ArticleSearchHighlightsHighlightedTitleItem,
@@ -198,9 +198,7 @@ pub use self::create_collection_request::CreateCollectionRequest;
 mod create_contact_request;
 pub use self::create_contact_request::CreateContactRequest;
 mod create_contact_response;
-pub use self::create_contact_response::{
-    CreateContactResponse, CreateContactResponseAvatar,
-};
+pub use self::create_contact_response::CreateContactResponse;
 mod create_content_import_source_request;
 pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
@@ -326,7 +324,7 @@ pub use self::linked_object_list::LinkedObjectList;
 mod manage_conversation_request;
 pub use self::manage_conversation_request::ManageConversationRequest;
 mod merge_contact_response;
-pub use self::merge_contact_response::{MergeContactResponse, MergeContactResponseAvatar};
+pub use self::merge_contact_response::MergeContactResponse;
 mod merge_contacts_request;
 pub use self::merge_contacts_request::MergeContactsRequest;
 mod message;
@@ -381,7 +379,7 @@ pub use self::segment_list::SegmentList;
 mod set_away_admin_request;
 pub use self::set_away_admin_request::SetAwayAdminRequest;
 mod show_contact_response;
-pub use self::show_contact_response::{ShowContactResponse, ShowContactResponseAvatar};
+pub use self::show_contact_response::ShowContactResponse;
 mod single_filter_search_request;
 pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
@@ -475,9 +473,7 @@ pub use self::update_collection_request::UpdateCollectionRequest;
 mod update_contact_request;
 pub use self::update_contact_request::UpdateContactRequest;
 mod update_contact_response;
-pub use self::update_contact_response::{
-    UpdateContactResponse, UpdateContactResponseAvatar,
-};
+pub use self::update_contact_response::UpdateContactResponse;
 mod update_content_import_source_request;
 pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,

@@ -22,14 +22,28 @@ pub struct PaginatedResponse {
     PaginatedResponseType { #[doc = " `list`"] List = "list", #[doc =
     " `conversation.list`"] ConversationList = "conversation.list", }
 }
-///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "paginated_response.data[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum PaginatedResponseDataItem {
     NewsItem(super::NewsItem),
     Newsfeed(super::Newsfeed),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for PaginatedResponseDataItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "type",
+            &[
+                ("news-item", |v| ::serde_json::from_value(v).map(Self::NewsItem)),
+                ("newsfeed", |v| ::serde_json::from_value(v).map(Self::Newsfeed)),
+            ],
+            Self::Unknown,
+        )
+    }
 }

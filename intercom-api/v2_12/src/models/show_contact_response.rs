@@ -124,7 +124,7 @@ pub struct ShowContactResponse {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub avatar: ::std::option::Option<super::ShowContactResponseAvatar>,
+    pub avatar: ::std::option::Option<super::ContactAvatar>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::ContactTags>,
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,14 +138,4 @@ pub struct ShowContactResponse {
     /// If the user has enabled push messaging.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_push_messaging: ::std::option::Option<bool>,
-}
-#[doc(alias = "ShowContact.response.200.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ShowContactResponseAvatar {
-    /// The type of object
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
-    /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub image_url: ::std::option::Option<::std::string::String>,
 }

@@ -7,7 +7,6 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::TicketCustomAttributesValue,
 >;
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -31,7 +31,7 @@ pub use self::article_content::{ArticleContent, ArticleContentState};
 mod article_list;
 pub use self::article_list::ArticleList;
 mod article_list_item;
-pub use self::article_list_item::{ArticleListItem, ArticleListItemState};
+pub use self::article_list_item::ArticleListItem;
 mod article_statistics;
 pub use self::article_statistics::ArticleStatistics;
 mod article_translated_content;

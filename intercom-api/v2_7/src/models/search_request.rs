@@ -9,7 +9,6 @@ pub struct SearchRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
 }
-///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

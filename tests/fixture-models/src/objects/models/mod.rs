@@ -2,7 +2,5 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API objects (1), one per schema.
-/// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
-pub mod constants;
 mod contact;
 pub use self::contact::Contact;
