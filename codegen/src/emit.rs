@@ -121,7 +121,11 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
     let def = api.get(id);
     let name = ident(&def.name);
     let docs = doc_attrs(def.docs.as_deref());
-    let alias = &def.spec_name;
+    // rustdoc rejects an alias equal to the item's name.
+    let alias = (def.spec_name != def.name).then(|| {
+        let spec_name = &def.spec_name;
+        quote!(#[doc(alias = #spec_name)])
+    });
     let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
     let paths = Paths::InModels;
     match &def.kind {
@@ -130,7 +134,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let default = s.defaultable.then(|| quote!(Default,));
             quote! {
                 #docs
-                #[doc(alias = #alias)]
+                #alias
                 #deprecated
                 #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name { #(#fields)* }
@@ -146,7 +150,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             quote! {
                 ::intercom_api_runtime::string_enum! {
                     #docs
-                    #[doc(alias = #alias)]
+                    #alias
                     #deprecated
                     pub enum #name { #(#variants)* }
                 }
@@ -157,7 +161,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             quote! {
                 ::intercom_api_runtime::constant! {
                     #[doc = #doc]
-                    #[doc(alias = #value)]
+                    #alias
                     pub struct #name = #value;
                 }
             }
@@ -201,7 +205,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 #docs
                 #separator
                 #[doc = #how]
-                #[doc(alias = #alias)]
+                #alias
                 #deprecated
                 #[derive(Debug, Clone, PartialEq, #derive)]
                 #[serde(untagged)]
@@ -217,7 +221,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let ty = type_tokens(api, target, paths);
             quote! {
                 #docs
-                #[doc(alias = #alias)]
+                #alias
                 pub type #name = #ty;
             }
         }

@@ -465,7 +465,15 @@ impl<'a> Lowering<'a, '_> {
                 module: site.module.clone(),
                 target: None,
             };
-            let lowered = if own {
+            let lowered = if own && self.is_union_ref(*alternative) {
+                // A union cannot be merged into a struct: the form is the referenced union, and
+                // only the parent's own properties are lost. Say so.
+                self.diags.warn(
+                    &child.pointer,
+                    "this alternative is itself a oneOf/anyOf and cannot be merged with the parent's own properties; the form is the referenced union without them.",
+                );
+                self.lower_node(*alternative, child.clone())
+            } else if own {
                 // The parent's own properties hold for every alternative: merge them in.
                 let mut shape = ObjectShape::default();
                 self.gather_own(schema, &site.pointer, &mut shape);
@@ -514,6 +522,16 @@ impl<'a> Lowering<'a, '_> {
         };
         self.types[id.0].kind = TypeKind::Union(Union { variants, discriminator });
         TypeRef::Named(id)
+    }
+
+    /// A reference to a component that is a union (a `oneOf`/`anyOf` with shapes).
+    fn is_union_ref(&self, node: Node<'a>) -> bool {
+        let Node::Ref(reference) = node else { return false };
+        let Some(ReferenceOr::Item(schema)) = spec::component_name(reference).and_then(|n| spec::component(self.openapi, n)) else {
+            return false;
+        };
+        let view = SchemaView::of(schema);
+        view.one_of.iter().chain(view.any_of).any(|a| !only_constrains(Node::from(a)))
     }
 
     fn variant_name_for(&self, ty: &TypeRef, parent: &str) -> String {

@@ -4,5 +4,6 @@
 ::intercom_api_runtime::constant! {
     #[doc =
     " Always `preview`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "preview")] pub struct IntercomVersionPreview = "preview";
+    #[doc(alias = "intercom_version_preview")] pub struct IntercomVersionPreview =
+    "preview";
 }

@@ -941,9 +941,7 @@ pub use self::register_fin_voice_call_request::{
 mod reply_conversation_request;
 pub use self::reply_conversation_request::ReplyConversationRequest;
 mod reply_ticket_request;
-pub use self::reply_ticket_request::{
-    ReplyTicketRequest, ReplyTicketRequestVariant1, ReplyTicketRequestVariant2,
-};
+pub use self::reply_ticket_request::{ReplyTicketRequest, ReplyTicketRequestVariant2};
 mod reply_to_fin_request;
 pub use self::reply_to_fin_request::ReplyToFinRequest;
 mod reply_to_fin_response;

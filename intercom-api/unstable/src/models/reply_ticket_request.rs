@@ -6,17 +6,10 @@
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum ReplyTicketRequest {
-    Variant1(super::ReplyTicketRequestVariant1),
+    ContactReplyTicketRequest(super::ContactReplyTicketRequest),
     Variant2(super::ReplyTicketRequestVariant2),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
-}
-#[doc(alias = "ReplyTicket.request|0")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ReplyTicketRequestVariant1 {
-    /// Option to disable notifications when replying to a Ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub skip_notifications: ::std::option::Option<bool>,
 }
 #[doc(alias = "ReplyTicket.request|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -4,5 +4,5 @@
 ::intercom_api_runtime::constant! {
     #[doc =
     " Always `2.7`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "2.7")] pub struct Version = "2.7";
+    #[doc(alias = "version")] pub struct Version = "2.7";
 }
