@@ -132,12 +132,14 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(|f| field(api, f, paths));
             let default = s.defaultable.then(|| quote!(Default,));
+            let constructor = (!s.defaultable).then(|| constructor(api, &name, s, paths));
             quote! {
                 #docs
                 #alias
                 #deprecated
                 #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
                 pub struct #name { #(#fields)* }
+                #constructor
             }
         }
         TypeKind::Enum(variants) => {
@@ -223,6 +225,34 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 #docs
                 #alias
                 pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// `new(required fields…)`: optional fields start empty and constants are filled in, so a
+/// caller types only what the spec requires.
+fn constructor(api: &Api, name: &Ident, s: &Struct, paths: Paths<'_>) -> TokenStream {
+    let required: Vec<&Field> = s.fields.iter().filter(|f| f.presence == Presence::Required).collect();
+    let params = required.iter().map(|f| {
+        let field = ident(&f.name);
+        let ty = type_tokens(api, &f.ty, paths);
+        quote!(#field: #ty)
+    });
+    let inits = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        match (f.presence, f.boxed) {
+            (Presence::Required, true) => quote!(#field: ::std::boxed::Box::new(#field)),
+            (Presence::Required, false) => quote!(#field),
+            _ => quote!(#field: ::std::default::Default::default()),
+        }
+    });
+    quote! {
+        impl #name {
+            #[doc = " A value with the required fields; optional fields start empty and constants are filled in."]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
             }
         }
     }

@@ -34,6 +34,27 @@ pub struct AdminReplyConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_unsnooze: ::std::option::Option<bool>,
 }
+impl AdminReplyConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        message_type: super::AdminReplyConversationRequestMessageType,
+        admin_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            message_type,
+            r#type: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            admin_id,
+            created_at: ::std::default::Default::default(),
+            reply_options: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            attachment_files: ::std::default::Default::default(),
+            skip_notifications: ::std::default::Default::default(),
+            skip_unsnooze: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "admin_reply_conversation_request.message_type")] pub enum
     AdminReplyConversationRequestMessageType { #[doc = " `comment`"] Comment = "comment",

@@ -16,3 +16,20 @@ pub struct AskFinRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::FinAgentAttachment>>,
 }
+impl AskFinRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        message: super::FinAgentMessage,
+        user: super::FinAgentUser,
+    ) -> Self {
+        Self {
+            conversation_id,
+            message,
+            user,
+            conversation_metadata: ::std::default::Default::default(),
+            attachments: ::std::default::Default::default(),
+        }
+    }
+}

@@ -16,6 +16,23 @@ pub struct AssignConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
 }
+impl AssignConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::AssignConversationRequestType,
+        admin_id: ::std::string::String,
+        assignee_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type,
+            admin_id,
+            assignee_id,
+            body: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "assign_conversation_request.type")] pub enum
     AssignConversationRequestType { #[doc = " `admin`"] Admin = "admin", #[doc =

@@ -9,3 +9,10 @@ pub struct AttachSubscriptionTypeToContactRequest {
     /// The consent_type of a subscription, opt_out or opt_in.
     pub consent_type: ::std::string::String,
 }
+impl AttachSubscriptionTypeToContactRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String, consent_type: ::std::string::String) -> Self {
+        Self { id, consent_type }
+    }
+}

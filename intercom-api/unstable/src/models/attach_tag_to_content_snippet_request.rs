@@ -10,3 +10,13 @@ pub struct AttachTagToContentSnippetRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub admin_id: ::intercom_api_runtime::Patch<::std::string::String>,
 }
+impl AttachTagToContentSnippetRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            admin_id: ::std::default::Default::default(),
+        }
+    }
+}

@@ -11,6 +11,18 @@ pub struct BulkCreateCompaniesRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkCreateCompaniesRequestJob>,
 }
+impl BulkCreateCompaniesRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        companies: ::std::vec::Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
+    ) -> Self {
+        Self {
+            companies,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_create_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkCreateCompaniesRequestCompaniesItem {

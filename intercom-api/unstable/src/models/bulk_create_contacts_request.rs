@@ -11,6 +11,18 @@ pub struct BulkCreateContactsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkCreateContactsRequestJob>,
 }
+impl BulkCreateContactsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        contacts: ::std::vec::Vec<super::BulkCreateContactsRequestContactsItem>,
+    ) -> Self {
+        Self {
+            contacts,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_create_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkCreateContactsRequestContactsItem {
@@ -70,6 +82,16 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+impl BulkCreateContactsRequestContactsItemCompaniesItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(company_id: ::std::string::String) -> Self {
+        Self {
+            company_id,
+            name: ::std::default::Default::default(),
+        }
+    }
+}
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -85,6 +107,13 @@ pub struct BulkCreateContactsRequestContactsItemTags {
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
+}
+impl BulkCreateContactsRequestContactsItemTagsAddItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_contacts_request.job")]

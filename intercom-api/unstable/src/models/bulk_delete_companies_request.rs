@@ -11,11 +11,30 @@ pub struct BulkDeleteCompaniesRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkDeleteCompaniesRequestJob>,
 }
+impl BulkDeleteCompaniesRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        companies: ::std::vec::Vec<super::BulkDeleteCompaniesRequestCompaniesItem>,
+    ) -> Self {
+        Self {
+            companies,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_delete_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkDeleteCompaniesRequestCompaniesItem {
     /// The Intercom defined id representing the company.
     pub id: ::std::string::String,
+}
+impl BulkDeleteCompaniesRequestCompaniesItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_companies_request.job")]

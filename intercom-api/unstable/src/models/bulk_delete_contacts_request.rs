@@ -11,11 +11,30 @@ pub struct BulkDeleteContactsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkDeleteContactsRequestJob>,
 }
+impl BulkDeleteContactsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        contacts: ::std::vec::Vec<super::BulkDeleteContactsRequestContactsItem>,
+    ) -> Self {
+        Self {
+            contacts,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_delete_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkDeleteContactsRequestContactsItem {
     /// The unique identifier for the contact.
     pub id: ::std::string::String,
+}
+impl BulkDeleteContactsRequestContactsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_contacts_request.job")]

@@ -11,6 +11,18 @@ pub struct BulkUpdateCompaniesRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkUpdateCompaniesRequestJob>,
 }
+impl BulkUpdateCompaniesRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        companies: ::std::vec::Vec<super::BulkUpdateCompaniesRequestCompaniesItem>,
+    ) -> Self {
+        Self {
+            companies,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_update_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUpdateCompaniesRequestCompaniesItem {
@@ -45,6 +57,24 @@ pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// Set to true to update the company's last seen time to now.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_last_request_at: ::std::option::Option<bool>,
+}
+impl BulkUpdateCompaniesRequestCompaniesItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            name: ::std::default::Default::default(),
+            plan: ::std::default::Default::default(),
+            size: ::std::default::Default::default(),
+            website: ::std::default::Default::default(),
+            industry: ::std::default::Default::default(),
+            custom_attributes: ::std::default::Default::default(),
+            remote_created_at: ::std::default::Default::default(),
+            monthly_spend: ::std::default::Default::default(),
+            update_last_request_at: ::std::default::Default::default(),
+        }
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_companies_request.job")]

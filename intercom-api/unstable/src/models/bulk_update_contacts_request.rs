@@ -11,6 +11,18 @@ pub struct BulkUpdateContactsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkUpdateContactsRequestJob>,
 }
+impl BulkUpdateContactsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        contacts: ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItem>,
+    ) -> Self {
+        Self {
+            contacts,
+            job: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_update_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUpdateContactsRequestContactsItem {
@@ -54,6 +66,26 @@ pub struct BulkUpdateContactsRequestContactsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::BulkUpdateContactsRequestContactsItemTags>,
 }
+impl BulkUpdateContactsRequestContactsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            external_id: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            avatar: ::std::default::Default::default(),
+            owner_id: ::std::default::Default::default(),
+            unsubscribed_from_emails: ::std::default::Default::default(),
+            language_override: ::std::default::Default::default(),
+            custom_attributes: ::std::default::Default::default(),
+            companies: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "bulk_update_contacts_request.contacts[].companies[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
@@ -65,6 +97,17 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// Set to true to detach this company from the contact instead of attaching it.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<bool>,
+}
+impl BulkUpdateContactsRequestContactsItemCompaniesItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(company_id: ::std::string::String) -> Self {
+        Self {
+            company_id,
+            name: ::std::default::Default::default(),
+            remove: ::std::default::Default::default(),
+        }
+    }
 }
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags")]
@@ -87,11 +130,25 @@ pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
 }
+impl BulkUpdateContactsRequestContactsItemTagsAddItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
+}
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.remove[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
     pub id: ::std::string::String,
+}
+impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_contacts_request.job")]

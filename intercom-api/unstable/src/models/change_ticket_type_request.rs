@@ -15,3 +15,17 @@ pub struct ChangeTicketTypeRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl ChangeTicketTypeRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ticket_type_id: ::std::string::String,
+        ticket_state_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            ticket_type_id,
+            ticket_state_id,
+            ticket_attributes: ::std::default::Default::default(),
+        }
+    }
+}

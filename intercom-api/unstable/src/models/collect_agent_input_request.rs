@@ -12,6 +12,18 @@ pub struct CollectAgentInputRequest {
         super::CollectAgentInputRequestAttributeValuesItem,
     >,
 }
+impl CollectAgentInputRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        step_id: ::std::string::String,
+        attribute_values: ::std::vec::Vec<
+            super::CollectAgentInputRequestAttributeValuesItem,
+        >,
+    ) -> Self {
+        Self { step_id, attribute_values }
+    }
+}
 #[doc(alias = "collect_agent_input_request.attribute_values[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CollectAgentInputRequestAttributeValuesItem {
@@ -19,4 +31,11 @@ pub struct CollectAgentInputRequestAttributeValuesItem {
     pub identifier: ::std::string::String,
     /// The value for this attribute. Must be type-compatible with the attribute's data_type from the webhook (e.g., boolean for boolean attributes, option ID string for list attributes).
     pub value: ::serde_json::Value,
+}
+impl CollectAgentInputRequestAttributeValuesItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(identifier: ::std::string::String, value: ::serde_json::Value) -> Self {
+        Self { identifier, value }
+    }
 }

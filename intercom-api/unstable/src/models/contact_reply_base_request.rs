@@ -23,6 +23,20 @@ pub struct ContactReplyBaseRequest {
         ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
 }
+impl ContactReplyBaseRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            created_at: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            reply_options: ::std::default::Default::default(),
+        }
+    }
+}
 /// Quick Reply Option
 #[doc(alias = "contact_reply_base_request.reply_options[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -31,4 +45,11 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     pub text: ::std::string::String,
     /// The unique identifier for the quick reply option selected.
     pub uuid: ::std::string::String,
+}
+impl ContactReplyBaseRequestReplyOptionsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+        Self { text, uuid }
+    }
 }

@@ -25,3 +25,18 @@ pub struct ContactReplyTicketUserIdRequest {
     /// The external_id you have defined for the contact.
     pub user_id: ::std::string::String,
 }
+impl ContactReplyTicketUserIdRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String, user_id: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            created_at: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            reply_options: ::std::default::Default::default(),
+            user_id,
+        }
+    }
+}

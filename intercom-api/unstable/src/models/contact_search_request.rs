@@ -12,6 +12,17 @@ pub struct ContactSearchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort: ::std::option::Option<super::ContactSearchRequestSort>,
 }
+impl ContactSearchRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(query: super::ContactSearchRequestQuery) -> Self {
+        Self {
+            query,
+            pagination: ::std::default::Default::default(),
+            sort: ::std::default::Default::default(),
+        }
+    }
+}
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -28,6 +28,22 @@ pub struct ContentBulkActionRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::ContentBulkActionRequestTags>,
 }
+impl ContentBulkActionRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        action: super::ContentBulkActionRequestAction,
+        content_ids: ::std::vec::Vec<super::ContentBulkActionRequestContentIdsItem>,
+    ) -> Self {
+        Self {
+            action,
+            content_ids,
+            availability: ::std::default::Default::default(),
+            audience: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " The bulk action to perform. Allowed `content_ids[].type` values vary per action:"]
@@ -49,6 +65,16 @@ pub struct ContentBulkActionRequest {
 pub struct ContentBulkActionRequestContentIdsItem {
     pub r#type: super::ContentBulkActionRequestContentIdsItemType,
     pub id: ::std::string::String,
+}
+impl ContentBulkActionRequestContentIdsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::ContentBulkActionRequestContentIdsItemType,
+        id: ::std::string::String,
+    ) -> Self {
+        Self { r#type, id }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "content_bulk_action_request.content_ids[].type")] pub enum

@@ -14,6 +14,17 @@ pub struct ContentSearchDefaultItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
+impl ContentSearchDefaultItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(r#type: super::ContentSearchDefaultItemType) -> Self {
+        Self {
+            r#type,
+            id: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The kind of content item."] #[doc(alias =
     "content_search_default_item.type")] pub enum ContentSearchDefaultItemType { #[doc =

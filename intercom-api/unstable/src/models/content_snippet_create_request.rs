@@ -31,3 +31,19 @@ pub struct ContentSnippetCreateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
 }
+impl ContentSnippetCreateRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(title: ::std::string::String) -> Self {
+        Self {
+            title,
+            json_blocks: ::std::default::Default::default(),
+            body_markdown: ::std::default::Default::default(),
+            locale: ::std::default::Default::default(),
+            audience_ids: ::std::default::Default::default(),
+            ai_chatbot_availability: ::std::default::Default::default(),
+            ai_copilot_availability: ::std::default::Default::default(),
+            ai_sales_agent_availability: ::std::default::Default::default(),
+        }
+    }
+}

@@ -27,3 +27,14 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl ConversationPartMetadataQuickReplyOptionsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+        Self {
+            text,
+            uuid,
+            translations: ::std::default::Default::default(),
+        }
+    }
+}

@@ -56,6 +56,31 @@ pub struct CreateArticleRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<::std::string::String>,
 }
+impl CreateArticleRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(title: ::std::string::String, author_id: i64) -> Self {
+        Self {
+            title,
+            description: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            body_markdown: ::std::default::Default::default(),
+            author_id,
+            state: ::std::default::Default::default(),
+            parent_id: ::std::default::Default::default(),
+            parent_type: ::std::default::Default::default(),
+            parent_ids: ::std::default::Default::default(),
+            translated_content: ::std::default::Default::default(),
+            folder_id: ::std::default::Default::default(),
+            audience_ids: ::std::default::Default::default(),
+            ai_chatbot_availability: ::std::default::Default::default(),
+            ai_copilot_availability: ::std::default::Default::default(),
+            ai_sales_agent_availability: ::std::default::Default::default(),
+            scheduled_publish_at: ::std::default::Default::default(),
+            scheduled_unpublish_at: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content."]

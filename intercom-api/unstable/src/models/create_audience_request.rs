@@ -14,3 +14,14 @@ pub struct CreateAudienceRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
 }
+impl CreateAudienceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            predicates: ::std::default::Default::default(),
+            role_predicates: ::std::default::Default::default(),
+        }
+    }
+}

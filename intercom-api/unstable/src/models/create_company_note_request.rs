@@ -10,3 +10,13 @@ pub struct CreateCompanyNoteRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
 }
+impl CreateCompanyNoteRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String) -> Self {
+        Self {
+            body,
+            admin_id: ::std::default::Default::default(),
+        }
+    }
+}

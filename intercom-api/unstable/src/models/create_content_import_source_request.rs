@@ -19,6 +19,18 @@ pub struct CreateContentImportSourceRequest {
         super::CreateContentImportSourceRequestAudienceIds,
     >,
 }
+impl CreateContentImportSourceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            sync_behavior: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            url,
+            audience_ids: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The status of the content import source."] #[doc(alias =
     "create_content_import_source_request.status")] pub enum

@@ -21,3 +21,16 @@ pub struct CreateConversationAttributeDatetimeRequest {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl CreateConversationAttributeDatetimeRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            data_type: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            visible_to_team_ids: ::std::default::Default::default(),
+        }
+    }
+}

@@ -8,3 +8,10 @@ pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
     pub label: ::std::string::String,
 }
+impl CreateConversationAttributeOptionRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(label: ::std::string::String) -> Self {
+        Self { label }
+    }
+}

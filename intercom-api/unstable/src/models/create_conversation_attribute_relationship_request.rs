@@ -26,6 +26,20 @@ pub struct CreateConversationAttributeRelationshipRequest {
         super::CreateConversationAttributeRelationshipRequestReference,
     >,
 }
+impl CreateConversationAttributeRelationshipRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            data_type: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            visible_to_team_ids: ::std::default::Default::default(),
+            reference: ::std::default::Default::default(),
+        }
+    }
+}
 /// Reference configuration for related objects.
 #[doc(alias = "create_conversation_attribute_relationship_request.reference")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -35,6 +49,18 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The ID of the related custom object type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type_id: ::std::option::Option<::std::string::String>,
+}
+impl CreateConversationAttributeRelationshipRequestReference {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::CreateConversationAttributeRelationshipRequestReferenceType,
+    ) -> Self {
+        Self {
+            r#type,
+            object_type_id: ::std::default::Default::default(),
+        }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The cardinality of the relationship: `one` or `many`."] #[doc(alias =

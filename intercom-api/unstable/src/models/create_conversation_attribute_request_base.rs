@@ -21,6 +21,22 @@ pub struct CreateConversationAttributeRequestBase {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+impl CreateConversationAttributeRequestBase {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        data_type: super::CreateConversationAttributeRequestBaseDataType,
+    ) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            data_type,
+            required: ::std::default::Default::default(),
+            visible_to_team_ids: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."]

@@ -24,3 +24,17 @@ pub struct CreateConversationAttributeStringRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub multiline: ::std::option::Option<bool>,
 }
+impl CreateConversationAttributeStringRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            data_type: ::std::default::Default::default(),
+            required: ::std::default::Default::default(),
+            visible_to_team_ids: ::std::default::Default::default(),
+            multiline: ::std::default::Default::default(),
+        }
+    }
+}

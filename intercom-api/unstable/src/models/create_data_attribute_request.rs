@@ -36,6 +36,26 @@ pub struct CreateDataAttributeRequestListAttribute {
         super::CreateDataAttributeRequestListAttributeOptionsItem,
     >,
 }
+impl CreateDataAttributeRequestListAttribute {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        model: super::CreateDataAttributeRequestListAttributeModel,
+        options: ::std::vec::Vec<
+            super::CreateDataAttributeRequestListAttributeOptionsItem,
+        >,
+    ) -> Self {
+        Self {
+            name,
+            model,
+            description: ::std::default::Default::default(),
+            messenger_writable: ::std::default::Default::default(),
+            data_type: ::std::default::Default::default(),
+            options,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The model that the data attribute belongs to."] #[doc(alias =
     "create_data_attribute_request|0.model")] pub enum
@@ -63,6 +83,23 @@ pub struct CreateDataAttributeRequestOtherType {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
     pub data_type: super::CreateDataAttributeRequestOtherTypeDataType,
+}
+impl CreateDataAttributeRequestOtherType {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        model: super::CreateDataAttributeRequestListAttributeModel,
+        data_type: super::CreateDataAttributeRequestOtherTypeDataType,
+    ) -> Self {
+        Self {
+            name,
+            model,
+            description: ::std::default::Default::default(),
+            messenger_writable: ::std::default::Default::default(),
+            data_type,
+        }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "create_data_attribute_request|1.data_type")] pub enum

@@ -55,6 +55,28 @@ pub struct CreateDataConnectorRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+impl CreateDataConnectorRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            http_method: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            direct_fin_usage: ::std::default::Default::default(),
+            audiences: ::std::default::Default::default(),
+            headers: ::std::default::Default::default(),
+            data_inputs: ::std::default::Default::default(),
+            customer_authentication: ::std::default::Default::default(),
+            bypass_authentication: ::std::default::Default::default(),
+            validate_missing_attributes: ::std::default::Default::default(),
+            mock_response: ::std::default::Default::default(),
+            token_ids: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The HTTP method used when calling the external API."] #[doc(alias =
     "create_data_connector_request.http_method")] pub enum

@@ -6,6 +6,13 @@
 pub struct CreateFolderRequest {
     pub folder: super::CreateFolderRequestFolder,
 }
+impl CreateFolderRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(folder: super::CreateFolderRequestFolder) -> Self {
+        Self { folder }
+    }
+}
 #[doc(alias = "CreateFolder.request.folder")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateFolderRequestFolder {
@@ -20,4 +27,16 @@ pub struct CreateFolderRequestFolder {
     /// The ID of the parent folder
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub parent_folder_id: ::intercom_api_runtime::Patch<i64>,
+}
+impl CreateFolderRequestFolder {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            emoji: ::std::default::Default::default(),
+            parent_folder_id: ::std::default::Default::default(),
+        }
+    }
 }

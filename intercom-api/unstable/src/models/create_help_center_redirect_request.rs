@@ -14,6 +14,23 @@ pub struct CreateHelpCenterRedirectRequest {
     /// The unique identifier of the target article or collection. The target must be a member of the help center.
     pub target_id: ::std::string::String,
 }
+impl CreateHelpCenterRedirectRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        from_url: ::std::string::String,
+        locale: ::std::string::String,
+        target_type: super::CreateHelpCenterRedirectRequestTargetType,
+        target_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            from_url,
+            locale,
+            target_type,
+            target_id,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of the redirect target."] #[doc(alias =
     "create_help_center_redirect_request.target_type")] pub enum

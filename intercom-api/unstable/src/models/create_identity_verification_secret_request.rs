@@ -17,3 +17,15 @@ pub struct CreateIdentityVerificationSecretRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_web: ::std::option::Option<bool>,
 }
+impl CreateIdentityVerificationSecretRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            supports_android: ::std::default::Default::default(),
+            supports_ios: ::std::default::Default::default(),
+            supports_web: ::std::default::Default::default(),
+        }
+    }
+}

@@ -33,3 +33,21 @@ pub struct CreateInternalArticleRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
 }
+impl CreateInternalArticleRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(title: ::std::string::String, author_id: i64, owner_id: i64) -> Self {
+        Self {
+            title,
+            body: ::std::default::Default::default(),
+            body_markdown: ::std::default::Default::default(),
+            author_id,
+            owner_id,
+            folder_id: ::std::default::Default::default(),
+            audience_ids: ::std::default::Default::default(),
+            ai_chatbot_availability: ::std::default::Default::default(),
+            ai_copilot_availability: ::std::default::Default::default(),
+            ai_sales_agent_availability: ::std::default::Default::default(),
+        }
+    }
+}

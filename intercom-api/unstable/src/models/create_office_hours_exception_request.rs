@@ -21,6 +21,22 @@ pub struct CreateOfficeHoursExceptionRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurring_annually: ::std::option::Option<bool>,
 }
+impl CreateOfficeHoursExceptionRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        exception_date: ::std::string::String,
+        exception_type: super::CreateOfficeHoursExceptionRequestExceptionType,
+    ) -> Self {
+        Self {
+            exception_date,
+            exception_type,
+            name: ::std::default::Default::default(),
+            time_intervals: ::std::default::Default::default(),
+            recurring_annually: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of exception."] #[doc(alias =
     "create_office_hours_exception_request.exception_type")] pub enum

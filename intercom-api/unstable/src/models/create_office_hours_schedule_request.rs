@@ -12,3 +12,18 @@ pub struct CreateOfficeHoursScheduleRequest {
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: ::std::vec::Vec<super::OfficeHoursTimeInterval>,
 }
+impl CreateOfficeHoursScheduleRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        time_zone_name: ::std::string::String,
+        time_intervals: ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+    ) -> Self {
+        Self {
+            name,
+            time_zone_name,
+            time_intervals,
+        }
+    }
+}

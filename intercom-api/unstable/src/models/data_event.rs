@@ -30,3 +30,19 @@ pub struct DataEvent {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl DataEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(event_name: ::std::string::String, created_at: i64) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            event_name,
+            created_at,
+            user_id: ::std::default::Default::default(),
+            id: ::std::default::Default::default(),
+            intercom_user_id: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            metadata: ::std::default::Default::default(),
+        }
+    }
+}

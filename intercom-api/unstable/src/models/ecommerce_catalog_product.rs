@@ -71,6 +71,35 @@ pub struct EcommerceCatalogProduct {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl EcommerceCatalogProduct {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        title: ::std::string::String,
+        url: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            title,
+            url,
+            description: ::std::default::Default::default(),
+            description_html: ::std::default::Default::default(),
+            featured_image_url: ::std::default::Default::default(),
+            image_urls: ::std::default::Default::default(),
+            price_min: ::std::default::Default::default(),
+            price_max: ::std::default::Default::default(),
+            currency: ::std::default::Default::default(),
+            in_stock: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            collections: ::std::default::Default::default(),
+            category_path: ::std::default::Default::default(),
+            available_options: ::std::default::Default::default(),
+            variants: ::std::default::Default::default(),
+            additional_data: ::std::default::Default::default(),
+        }
+    }
+}
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -29,3 +29,22 @@ pub struct EnqueueCreateTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_notifications: ::std::option::Option<bool>,
 }
+impl EnqueueCreateTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ticket_type_id: ::std::string::String,
+        contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+    ) -> Self {
+        Self {
+            ticket_type_id,
+            contacts,
+            conversation_to_link_id: ::std::default::Default::default(),
+            company_id: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            ticket_attributes: ::std::default::Default::default(),
+            assignment: ::std::default::Default::default(),
+            skip_notifications: ::std::default::Default::default(),
+        }
+    }
+}

@@ -36,3 +36,15 @@ pub struct EscalateFinConversationRequestUser {
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl EscalateFinConversationRequestUser {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            name: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            attributes: ::std::default::Default::default(),
+        }
+    }
+}

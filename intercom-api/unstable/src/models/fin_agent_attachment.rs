@@ -22,6 +22,19 @@ pub struct FinAgentAttachment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
 }
+impl FinAgentAttachment {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(r#type: super::FinAgentAttachmentType) -> Self {
+        Self {
+            r#type,
+            url: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            content_type: ::std::default::Default::default(),
+            data: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of attachment."] #[doc(alias = "fin_agent_attachment.type")] pub
     enum FinAgentAttachmentType { #[doc = " `url`"] Url = "url", #[doc = " `file`"] File

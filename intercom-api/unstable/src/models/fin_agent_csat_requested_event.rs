@@ -23,12 +23,39 @@ pub struct FinAgentCsatRequestedEvent {
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
 }
+impl FinAgentCsatRequestedEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        user_id: ::std::string::String,
+        csat: super::FinAgentCsatRequestedEventCsat,
+        created_at_ms: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_name: ::std::default::Default::default(),
+            conversation_id,
+            user_id,
+            csat,
+            created_at_ms,
+        }
+    }
+}
 /// The rating survey to present to the user.
 #[doc(alias = "fin_agent_csat_requested_event.csat")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
     pub options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
+}
+impl FinAgentCsatRequestedEventCsat {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
+    ) -> Self {
+        Self { options }
+    }
 }
 #[doc(alias = "fin_agent_csat_requested_event.csat.options[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -41,6 +68,17 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
     pub label: ::std::string::String,
+}
+impl FinAgentCsatRequestedEventCsatOptionsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        key: super::FinAgentCsatRequestedEventCsatOptionsItemKey,
+        emoji: ::std::string::String,
+        label: ::std::string::String,
+    ) -> Self {
+        Self { key, emoji, label }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The stable key to send back as 'rating' on POST /fin/csat."] #[doc(alias =

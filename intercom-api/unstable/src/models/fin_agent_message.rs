@@ -21,6 +21,21 @@ pub struct FinAgentMessage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp_ms: ::std::option::Option<::std::string::String>,
 }
+impl FinAgentMessage {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        author: super::FinAgentMessageAuthor,
+        body: ::std::string::String,
+    ) -> Self {
+        Self {
+            author,
+            body,
+            timestamp: ::std::default::Default::default(),
+            timestamp_ms: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The author that created the message."] #[doc(alias =
     "fin_agent_message.author")] pub enum FinAgentMessageAuthor { #[doc = " `user`"] User

@@ -29,6 +29,27 @@ pub struct FinAgentRepliedEvent {
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
 }
+impl FinAgentRepliedEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        user_id: ::std::string::String,
+        message: super::FinAgentRepliedEventMessage,
+        status: super::FinAgentRepliedEventStatus,
+        created_at_ms: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_name: ::std::default::Default::default(),
+            conversation_id,
+            user_id,
+            message,
+            status,
+            stream_id: ::std::default::Default::default(),
+            created_at_ms,
+        }
+    }
+}
 /// Fin's answer to the user's query.
 #[doc(alias = "fin_agent_replied_event.message")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -43,6 +64,21 @@ pub struct FinAgentRepliedEventMessage {
     pub body: ::std::string::String,
     /// The timestamp the message was created at, with millisecond precision.
     pub timestamp_ms: ::std::string::String,
+}
+impl FinAgentRepliedEventMessage {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        body: ::std::string::String,
+        timestamp_ms: ::std::string::String,
+    ) -> Self {
+        Self {
+            id: ::std::default::Default::default(),
+            author: ::std::default::Default::default(),
+            body,
+            timestamp_ms,
+        }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Fin's current status."] #[doc =

@@ -27,3 +27,24 @@ pub struct FinAgentReplyChunkEvent {
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
 }
+impl FinAgentReplyChunkEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        stream_id: ::std::string::String,
+        chunk_index: i64,
+        chunk_text: ::std::string::String,
+        created_at_ms: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_name: ::std::default::Default::default(),
+            conversation_id,
+            stream_id,
+            chunk_index,
+            chunk_text,
+            status: ::std::default::Default::default(),
+            created_at_ms,
+        }
+    }
+}

@@ -32,6 +32,25 @@ pub struct FinAgentStatusUpdatedEvent {
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
 }
+impl FinAgentStatusUpdatedEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        user_id: ::std::string::String,
+        status: super::FinAgentStatusUpdatedEventStatus,
+        created_at_ms: ::std::string::String,
+    ) -> Self {
+        Self {
+            event_name: ::std::default::Default::default(),
+            conversation_id,
+            user_id,
+            status,
+            reason: ::std::default::Default::default(),
+            created_at_ms,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " Fin's current status."] #[doc =
     " - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond"]

@@ -14,6 +14,22 @@ pub struct HandlingEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+impl HandlingEvent {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        teammate: super::TeammateReference,
+        r#type: super::HandlingEventType,
+        timestamp: ::std::string::String,
+    ) -> Self {
+        Self {
+            teammate,
+            r#type,
+            timestamp,
+            reason: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of handling event"] #[doc(alias = "handling_event.type")] pub enum
     HandlingEventType { #[doc = " `paused`"] Paused = "paused", #[doc = " `resumed`"]

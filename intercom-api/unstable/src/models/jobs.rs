@@ -26,6 +26,21 @@ pub struct Jobs {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_url: ::std::option::Option<::std::string::String>,
 }
+impl Jobs {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+            url: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            resource_type: ::std::default::Default::default(),
+            resource_id: ::std::default::Default::default(),
+            resource_url: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The status of the job execution."] #[doc(alias = "jobs.status")] pub enum
     JobsStatus { #[doc = " `pending`"] Pending = "pending", #[doc = " `success`"] Success

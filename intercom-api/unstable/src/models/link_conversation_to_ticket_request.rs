@@ -7,3 +7,10 @@ pub struct LinkConversationToTicketRequest {
     /// The unique identifier (given by Intercom) for the conversation or customer ticket to link to the tracker ticket.
     pub conversation_id: ::std::string::String,
 }
+impl LinkConversationToTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(conversation_id: ::std::string::String) -> Self {
+        Self { conversation_id }
+    }
+}

@@ -7,3 +7,10 @@ pub struct ListCallsWithTranscriptsRequest {
     /// A list of conversation ids to fetch calls for. Maximum 20.
     pub conversation_ids: ::std::vec::Vec<::std::string::String>,
 }
+impl ListCallsWithTranscriptsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(conversation_ids: ::std::vec::Vec<::std::string::String>) -> Self {
+        Self { conversation_ids }
+    }
+}

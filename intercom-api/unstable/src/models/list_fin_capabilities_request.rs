@@ -6,6 +6,13 @@
 pub struct ListFinCapabilitiesRequest {
     pub user: super::ListFinCapabilitiesRequestUser,
 }
+impl ListFinCapabilitiesRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user: super::ListFinCapabilitiesRequestUser) -> Self {
+        Self { user }
+    }
+}
 #[doc(alias = "ListFinCapabilities.request.user")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListFinCapabilitiesRequestUser {
@@ -25,4 +32,16 @@ pub struct ListFinCapabilitiesRequestUser {
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+}
+impl ListFinCapabilitiesRequestUser {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            name: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            attributes: ::std::default::Default::default(),
+        }
+    }
 }

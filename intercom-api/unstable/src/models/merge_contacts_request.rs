@@ -13,3 +13,14 @@ pub struct MergeContactsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_duplicate_validation: ::std::option::Option<bool>,
 }
+impl MergeContactsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: ::std::string::String, into: ::std::string::String) -> Self {
+        Self {
+            from,
+            into,
+            skip_duplicate_validation: ::std::default::Default::default(),
+        }
+    }
+}

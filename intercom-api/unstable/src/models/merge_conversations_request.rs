@@ -8,3 +8,10 @@ pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
     pub merge_into_conversation_id: i64,
 }
+impl MergeConversationsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(merge_into_conversation_id: i64) -> Self {
+        Self { merge_into_conversation_id }
+    }
+}

@@ -32,6 +32,13 @@ pub struct MergePreviewReassignmentsConversations {
     /// The number of non-ticket conversations the surviving contact already has.
     pub into: i64,
 }
+impl MergePreviewReassignmentsConversations {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: i64, into: i64) -> Self {
+        Self { from, into }
+    }
+}
 /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
 #[doc(alias = "merge_preview_reassignments.tickets")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -40,6 +47,13 @@ pub struct MergePreviewReassignmentsTickets {
     pub from: i64,
     /// The number of tickets the surviving contact already has.
     pub into: i64,
+}
+impl MergePreviewReassignmentsTickets {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: i64, into: i64) -> Self {
+        Self { from, into }
+    }
 }
 /// Phone calls. Present only for phone-lead merges.
 #[doc(alias = "merge_preview_reassignments.phone_calls")]
@@ -50,6 +64,13 @@ pub struct MergePreviewReassignmentsPhoneCalls {
     /// The number of phone calls the surviving contact already has.
     pub into: i64,
 }
+impl MergePreviewReassignmentsPhoneCalls {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: i64, into: i64) -> Self {
+        Self { from, into }
+    }
+}
 /// Tags. `from` counts only tags the surviving contact does not already have.
 #[doc(alias = "merge_preview_reassignments.tags")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -59,6 +80,13 @@ pub struct MergePreviewReassignmentsTags {
     /// The number of tags the surviving contact already has.
     pub into: i64,
 }
+impl MergePreviewReassignmentsTags {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: i64, into: i64) -> Self {
+        Self { from, into }
+    }
+}
 /// Notes attached to the contact.
 #[doc(alias = "merge_preview_reassignments.notes")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -67,4 +95,11 @@ pub struct MergePreviewReassignmentsNotes {
     pub from: i64,
     /// The number of notes the surviving contact already has.
     pub into: i64,
+}
+impl MergePreviewReassignmentsNotes {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: i64, into: i64) -> Self {
+        Self { from, into }
+    }
 }

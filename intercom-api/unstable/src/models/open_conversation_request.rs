@@ -10,3 +10,13 @@ pub struct OpenConversationRequest {
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,
 }
+impl OpenConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(admin_id: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            admin_id,
+        }
+    }
+}

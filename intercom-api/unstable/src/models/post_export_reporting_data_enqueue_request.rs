@@ -10,3 +10,20 @@ pub struct PostExportReportingDataEnqueueRequest {
     pub start_time: i64,
     pub end_time: i64,
 }
+impl PostExportReportingDataEnqueueRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        dataset_id: ::std::string::String,
+        attribute_ids: ::std::vec::Vec<::std::string::String>,
+        start_time: i64,
+        end_time: i64,
+    ) -> Self {
+        Self {
+            dataset_id,
+            attribute_ids,
+            start_time,
+            end_time,
+        }
+    }
+}

@@ -10,3 +10,10 @@ pub struct QuickReplyOption {
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
     pub uuid: ::std::string::String,
 }
+impl QuickReplyOption {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+        Self { text, uuid }
+    }
+}

@@ -10,6 +10,13 @@ pub struct Recipient {
     /// The identifier for the contact which is given by Intercom.
     pub id: ::std::string::String,
 }
+impl Recipient {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(r#type: super::RecipientType, id: ::std::string::String) -> Self {
+        Self { r#type, id }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
     "recipient.type")] pub enum RecipientType { #[doc = " `user`"] User = "user", #[doc =

@@ -18,6 +18,21 @@ pub struct RegisterFinVoiceCallRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+impl RegisterFinVoiceCallRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        phone_number: ::std::string::String,
+        call_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            phone_number,
+            call_id,
+            source: ::std::default::Default::default(),
+            data: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " Source of the call. Can be \"five9\", \"zoom_phone\", or defaults to \"aws_connect\""]

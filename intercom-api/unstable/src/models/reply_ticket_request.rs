@@ -45,3 +45,24 @@ pub struct ReplyTicketRequestVariant2 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cross_post: ::std::option::Option<bool>,
 }
+impl ReplyTicketRequestVariant2 {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        message_type: super::AdminReplyTicketRequestMessageType,
+        admin_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            skip_notifications: ::std::default::Default::default(),
+            message_type,
+            r#type: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            admin_id,
+            created_at: ::std::default::Default::default(),
+            reply_options: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            attachment_files: ::std::default::Default::default(),
+            cross_post: ::std::default::Default::default(),
+        }
+    }
+}

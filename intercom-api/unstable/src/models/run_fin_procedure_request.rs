@@ -18,6 +18,22 @@ pub struct RunFinProcedureRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<super::RunFinProcedureRequestSettings>,
 }
+impl RunFinProcedureRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        user: super::FinAgentUser,
+    ) -> Self {
+        Self {
+            conversation_id,
+            user,
+            message: ::std::default::Default::default(),
+            conversation_metadata: ::std::default::Default::default(),
+            settings: ::std::default::Default::default(),
+        }
+    }
+}
 /// Metadata about the conversation. Only attributes are accepted (no history).
 #[doc(alias = "RunFinProcedure.request.conversation_metadata")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

@@ -19,3 +19,16 @@ pub struct SearchActivityLogsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
 }
+impl SearchActivityLogsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(created_at_after: i64) -> Self {
+        Self {
+            created_at_after,
+            created_at_before: ::std::default::Default::default(),
+            event_types: ::std::default::Default::default(),
+            page: ::std::default::Default::default(),
+            per_page: ::std::default::Default::default(),
+        }
+    }
+}

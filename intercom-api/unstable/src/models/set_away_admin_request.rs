@@ -12,3 +12,14 @@ pub struct SetAwayAdminRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_status_reason_id: ::std::option::Option<i64>,
 }
+impl SetAwayAdminRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(away_mode_enabled: bool, away_mode_reassign: bool) -> Self {
+        Self {
+            away_mode_enabled,
+            away_mode_reassign,
+            away_status_reason_id: ::std::default::Default::default(),
+        }
+    }
+}

@@ -12,3 +12,14 @@ pub struct SnoozeConversationRequest {
     /// The time you want the conversation to reopen.
     pub snoozed_until: i64,
 }
+impl SnoozeConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(admin_id: ::std::string::String, snoozed_until: i64) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            admin_id,
+            snoozed_until,
+        }
+    }
+}

@@ -18,3 +18,21 @@ pub struct StartFinConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<super::FinAgentSettings>,
 }
+impl StartFinConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        message: super::FinAgentMessage,
+        user: super::FinAgentUser,
+    ) -> Self {
+        Self {
+            conversation_id,
+            message,
+            user,
+            attachments: ::std::default::Default::default(),
+            conversation_metadata: ::std::default::Default::default(),
+            settings: ::std::default::Default::default(),
+        }
+    }
+}

@@ -12,6 +12,20 @@ pub struct SubmitFinCsatRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
 }
+impl SubmitFinCsatRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        rating: super::SubmitFinCsatRequestRating,
+    ) -> Self {
+        Self {
+            conversation_id,
+            rating,
+            remark: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " The rating the user selected — one of the `key` values from the `csat_requested` event's options."]

@@ -9,6 +9,16 @@ pub struct TagMultipleUsersRequest {
     pub name: ::std::string::String,
     pub users: ::std::vec::Vec<super::TagMultipleUsersRequestUsersItem>,
 }
+impl TagMultipleUsersRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        users: ::std::vec::Vec<super::TagMultipleUsersRequestUsersItem>,
+    ) -> Self {
+        Self { name, users }
+    }
+}
 #[doc(alias = "tag_multiple_users_request.users[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TagMultipleUsersRequestUsersItem {

@@ -15,6 +15,22 @@ pub struct TeammateReference {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
 }
+impl TeammateReference {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::TeammateReferenceType,
+        id: i64,
+        name: ::std::string::String,
+    ) -> Self {
+        Self {
+            r#type,
+            id,
+            name,
+            email: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of teammate"] #[doc(alias = "teammate_reference.type")] pub enum
     TeammateReferenceType { #[doc = " `admin`"] Admin = "admin", #[doc = " `team`"] Team

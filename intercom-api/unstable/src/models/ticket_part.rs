@@ -82,6 +82,16 @@ pub struct TicketPartUpdatedAttributeData {
     /// The new value of the attribute.
     pub value: super::TicketPartUpdatedAttributeDataValue,
 }
+impl TicketPartUpdatedAttributeData {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        attribute: super::TicketPartUpdatedAttributeDataAttribute,
+        value: super::TicketPartUpdatedAttributeDataValue,
+    ) -> Self {
+        Self { attribute, value }
+    }
+}
 /// Information about the attribute that was updated.
 #[doc(alias = "ticket_part.updated_attribute_data.attribute")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -94,6 +104,17 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The human-readable name of the attribute.
     pub label: ::std::string::String,
 }
+impl TicketPartUpdatedAttributeDataAttribute {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String, label: ::std::string::String) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+            label,
+        }
+    }
+}
 /// The new value of the attribute.
 #[doc(alias = "ticket_part.updated_attribute_data.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -103,6 +124,20 @@ pub struct TicketPartUpdatedAttributeDataValue {
     pub r#type: super::constants::Value,
     pub id: super::TicketPartUpdatedAttributeDataValueId,
     pub label: super::TicketPartUpdatedAttributeDataValueLabel,
+}
+impl TicketPartUpdatedAttributeDataValue {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: super::TicketPartUpdatedAttributeDataValueId,
+        label: super::TicketPartUpdatedAttributeDataValueLabel,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+            label,
+        }
+    }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]

@@ -21,6 +21,22 @@ pub struct UpdateContentImportSourceRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apply_audience_to_existing_content: ::std::option::Option<bool>,
 }
+impl UpdateContentImportSourceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
+        url: ::std::string::String,
+    ) -> Self {
+        Self {
+            sync_behavior,
+            status: ::std::default::Default::default(),
+            url,
+            audience_ids: ::std::default::Default::default(),
+            apply_audience_to_existing_content: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api."]

@@ -38,6 +38,16 @@ pub struct UpdateConversationAttributeRequestReference {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type_id: ::std::option::Option<::std::string::String>,
 }
+impl UpdateConversationAttributeRequestReference {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(r#type: super::UpdateConversationAttributeRequestReferenceType) -> Self {
+        Self {
+            r#type,
+            object_type_id: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The cardinality of the relationship: `one` or `many`."] #[doc(alias =
     "update_conversation_attribute_request.reference.type")] pub enum

@@ -25,3 +25,17 @@ pub struct UpdateConversationPartRequest {
     /// HMAC secret for authenticating the experimental request.
     pub secret: ::std::string::String,
 }
+impl UpdateConversationPartRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(experimental: bool, secret: ::std::string::String) -> Self {
+        Self {
+            send_state: ::std::default::Default::default(),
+            info_message: ::std::default::Default::default(),
+            seen: ::std::default::Default::default(),
+            admin_id: ::std::default::Default::default(),
+            experimental,
+            secret,
+        }
+    }
+}

@@ -33,6 +33,22 @@ pub struct UpdateDataAttributeRequestListAttribute {
         super::UpdateDataAttributeRequestListAttributeOptionsItem,
     >,
 }
+impl UpdateDataAttributeRequestListAttribute {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        options: ::std::vec::Vec<
+            super::UpdateDataAttributeRequestListAttributeOptionsItem,
+        >,
+    ) -> Self {
+        Self {
+            archived: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            messenger_writable: ::std::default::Default::default(),
+            options,
+        }
+    }
+}
 #[doc(alias = "update_data_attribute_request|0.options[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {

@@ -32,3 +32,26 @@ pub struct UpdateExternalPageRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+impl UpdateExternalPageRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        title: ::std::string::String,
+        html: ::std::string::String,
+        url: ::std::string::String,
+        source_id: i64,
+    ) -> Self {
+        Self {
+            title,
+            html,
+            url,
+            ai_agent_availability: ::std::default::Default::default(),
+            ai_copilot_availability: ::std::default::Default::default(),
+            ai_sales_agent_availability: ::std::default::Default::default(),
+            fin_availability: ::std::default::Default::default(),
+            locale: ::std::default::Default::default(),
+            source_id,
+            external_id: ::std::default::Default::default(),
+        }
+    }
+}

@@ -6,6 +6,13 @@
 pub struct UpdateFolderRequest {
     pub folder: super::UpdateFolderRequestFolder,
 }
+impl UpdateFolderRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(folder: super::UpdateFolderRequestFolder) -> Self {
+        Self { folder }
+    }
+}
 #[doc(alias = "UpdateFolder.request.folder")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UpdateFolderRequestFolder {

@@ -40,3 +40,13 @@ pub struct UpdateTeamMembersRequest {
         super::AdminPriorityLevelRequest,
     >,
 }
+impl UpdateTeamMembersRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(admin_ids: ::std::vec::Vec<i64>) -> Self {
+        Self {
+            admin_ids,
+            admin_priority_level: ::std::default::Default::default(),
+        }
+    }
+}

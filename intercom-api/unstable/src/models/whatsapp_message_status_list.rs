@@ -13,6 +13,24 @@ pub struct WhatsappMessageStatusList {
     pub total_count: i64,
     pub events: ::std::vec::Vec<super::WhatsappMessageStatusListEventsItem>,
 }
+impl WhatsappMessageStatusList {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ruleset_id: ::std::string::String,
+        pages: super::WhatsappMessageStatusListPages,
+        total_count: i64,
+        events: ::std::vec::Vec<super::WhatsappMessageStatusListEventsItem>,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            ruleset_id,
+            pages,
+            total_count,
+            events,
+        }
+    }
+}
 #[doc(alias = "whatsapp_message_status_list.pages")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WhatsappMessageStatusListPages {
@@ -25,6 +43,18 @@ pub struct WhatsappMessageStatusListPages {
     /// Information for fetching next page (null if no more pages)
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<super::WhatsappMessageStatusListPagesNext>,
+}
+impl WhatsappMessageStatusListPages {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(per_page: i64, total_pages: i64) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            per_page,
+            total_pages,
+            next: ::std::default::Default::default(),
+        }
+    }
 }
 /// Information for fetching next page (null if no more pages)
 #[doc(alias = "whatsapp_message_status_list.pages.next")]
@@ -55,6 +85,29 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Name of the WhatsApp template used
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_name: ::std::option::Option<::std::string::String>,
+}
+impl WhatsappMessageStatusListEventsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        conversation_id: ::std::string::String,
+        status: super::WhatsappMessageStatusListEventsItemStatus,
+        created_at: i64,
+        updated_at: i64,
+        whatsapp_message_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            id,
+            conversation_id,
+            status,
+            r#type: ::std::default::Default::default(),
+            created_at,
+            updated_at,
+            whatsapp_message_id,
+            template_name: ::std::default::Default::default(),
+        }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Current status of the message"] #[doc(alias =

@@ -25,6 +25,24 @@ pub struct AdminReplyConversationRequest {
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
 }
+impl AdminReplyConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        message_type: super::AdminReplyConversationRequestMessageType,
+        admin_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            message_type,
+            r#type: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            admin_id,
+            created_at: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            attachment_files: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "admin_reply_conversation_request.message_type")] pub enum
     AdminReplyConversationRequestMessageType { #[doc = " `comment`"] Comment = "comment",

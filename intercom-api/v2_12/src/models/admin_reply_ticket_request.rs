@@ -28,6 +28,25 @@ pub struct AdminReplyTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cross_post: ::std::option::Option<bool>,
 }
+impl AdminReplyTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        message_type: super::AdminReplyTicketRequestMessageType,
+        admin_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            message_type,
+            r#type: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            admin_id,
+            created_at: ::std::default::Default::default(),
+            reply_options: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            cross_post: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "admin_reply_ticket_request.message_type")] pub enum
     AdminReplyTicketRequestMessageType { #[doc = " `comment`"] Comment = "comment", #[doc
@@ -41,4 +60,11 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     pub text: ::std::string::String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: ::std::string::String,
+}
+impl AdminReplyTicketRequestReplyOptionsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
+        Self { text, uuid }
+    }
 }

@@ -36,6 +36,16 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
 }
+impl AttachContactToConversationRequestCustomerIntercomUserId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+        Self {
+            intercom_user_id,
+            customer: ::std::default::Default::default(),
+        }
+    }
+}
 /// User ID
 #[doc(alias = "attach_contact_to_conversation_request.customer|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -45,6 +55,16 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
 }
+impl AttachContactToConversationRequestCustomerUserId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user_id: ::std::string::String) -> Self {
+        Self {
+            user_id,
+            customer: ::std::default::Default::default(),
+        }
+    }
+}
 /// Email
 #[doc(alias = "attach_contact_to_conversation_request.customer|2")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -53,4 +73,14 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     pub email: ::std::string::String,
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
+}
+impl AttachContactToConversationRequestCustomerEmail {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(email: ::std::string::String) -> Self {
+        Self {
+            email,
+            customer: ::std::default::Default::default(),
+        }
+    }
 }

@@ -9,3 +9,10 @@ pub struct AttachTagToTicketRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: ::std::string::String,
 }
+impl AttachTagToTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String, admin_id: ::std::string::String) -> Self {
+        Self { id, admin_id }
+    }
+}

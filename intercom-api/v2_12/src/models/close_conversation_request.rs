@@ -15,3 +15,15 @@ pub struct CloseConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
 }
+impl CloseConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(admin_id: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            admin_id,
+            body: ::std::default::Default::default(),
+        }
+    }
+}

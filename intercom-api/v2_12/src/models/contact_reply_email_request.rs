@@ -25,3 +25,18 @@ pub struct ContactReplyEmailRequest {
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
 }
+impl ContactReplyEmailRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String, email: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            created_at: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            email,
+            attachment_files: ::std::default::Default::default(),
+        }
+    }
+}

@@ -23,6 +23,30 @@ pub struct ContentImportSource {
     /// The time when the content import source was last updated.
     pub updated_at: i64,
 }
+impl ContentImportSource {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: i64,
+        last_synced_at: i64,
+        sync_behavior: super::ContentImportSourceSyncBehavior,
+        status: super::ContentImportSourceStatus,
+        url: ::std::string::String,
+        created_at: i64,
+        updated_at: i64,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+            last_synced_at,
+            sync_behavior,
+            status,
+            url,
+            created_at,
+            updated_at,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " If you intend to create or update External Pages via the API, this should be set to `api`."]

@@ -10,3 +10,13 @@ pub struct ConvertConversationToTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
 }
+impl ConvertConversationToTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(ticket_type_id: ::std::string::String) -> Self {
+        Self {
+            ticket_type_id,
+            attributes: ::std::default::Default::default(),
+        }
+    }
+}

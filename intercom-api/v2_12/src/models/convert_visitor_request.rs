@@ -12,6 +12,17 @@ pub struct ConvertVisitorRequest {
     /// The unique identifiers to convert a single Visitor.
     pub visitor: super::ConvertVisitorRequestVisitor,
 }
+impl ConvertVisitorRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: ::std::string::String,
+        user: super::ConvertVisitorRequestUser,
+        visitor: super::ConvertVisitorRequestVisitor,
+    ) -> Self {
+        Self { r#type, user, visitor }
+    }
+}
 /// The unique identifiers retained after converting or merging.
 #[doc(alias = "convert_visitor_request.user")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]

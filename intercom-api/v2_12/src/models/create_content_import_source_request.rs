@@ -14,6 +14,17 @@ pub struct CreateContentImportSourceRequest {
     /// The URL of the content import source.
     pub url: ::std::string::String,
 }
+impl CreateContentImportSourceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(url: ::std::string::String) -> Self {
+        Self {
+            sync_behavior: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            url,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The status of the content import source."] #[doc(alias =
     "create_content_import_source_request.status")] pub enum

@@ -18,6 +18,22 @@ pub struct CreateConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
 }
+impl CreateConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        from: super::CreateConversationRequestFrom,
+        body: ::std::string::String,
+    ) -> Self {
+        Self {
+            from,
+            body,
+            subject: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "create_conversation_request.from")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateConversationRequestFrom {
@@ -25,6 +41,16 @@ pub struct CreateConversationRequestFrom {
     pub r#type: super::CreateConversationRequestFromType,
     /// The identifier for the contact which is given by Intercom.
     pub id: ::std::string::String,
+}
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::CreateConversationRequestFromType,
+        id: ::std::string::String,
+    ) -> Self {
+        Self { r#type, id }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role associated to the contact - user or lead."] #[doc(alias =

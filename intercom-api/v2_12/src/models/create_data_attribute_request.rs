@@ -21,6 +21,24 @@ pub struct CreateDataAttributeRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
 }
+impl CreateDataAttributeRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        model: super::CreateDataAttributeRequestModel,
+        data_type: super::CreateDataAttributeRequestDataType,
+    ) -> Self {
+        Self {
+            name,
+            model,
+            data_type,
+            description: ::std::default::Default::default(),
+            options: ::std::default::Default::default(),
+            messenger_writable: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The model that the data attribute belongs to."] #[doc(alias =
     "create_data_attribute_request.model")] pub enum CreateDataAttributeRequestModel {

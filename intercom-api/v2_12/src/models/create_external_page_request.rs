@@ -26,3 +26,24 @@ pub struct CreateExternalPageRequest {
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: ::std::string::String,
 }
+impl CreateExternalPageRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        title: ::std::string::String,
+        html: ::std::string::String,
+        source_id: i64,
+        external_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            title,
+            html,
+            url: ::std::default::Default::default(),
+            ai_agent_availability: ::std::default::Default::default(),
+            ai_copilot_availability: ::std::default::Default::default(),
+            locale: ::std::default::Default::default(),
+            source_id,
+            external_id,
+        }
+    }
+}

@@ -10,3 +10,13 @@ pub struct CreatePhoneSwitchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
 }
+impl CreatePhoneSwitchRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(phone: ::std::string::String) -> Self {
+        Self {
+            phone,
+            custom_attributes: ::std::default::Default::default(),
+        }
+    }
+}

@@ -18,6 +18,22 @@ pub struct CreateTicketRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
 }
+impl CreateTicketRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        ticket_type_id: ::std::string::String,
+        contacts: ::std::vec::Vec<super::CreateTicketRequestContactsItem>,
+    ) -> Self {
+        Self {
+            ticket_type_id,
+            contacts,
+            company_id: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            ticket_attributes: ::std::default::Default::default(),
+        }
+    }
+}
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -39,6 +55,13 @@ pub struct CreateTicketRequestContactsItemId {
     /// The identifier for the contact as given by Intercom.
     pub id: ::std::string::String,
 }
+impl CreateTicketRequestContactsItemId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
+}
 /// External ID
 #[doc(alias = "create_ticket_request.contacts[]|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -46,10 +69,24 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub external_id: ::std::string::String,
 }
+impl CreateTicketRequestContactsItemExternalId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(external_id: ::std::string::String) -> Self {
+        Self { external_id }
+    }
+}
 /// Email
 #[doc(alias = "create_ticket_request.contacts[]|2")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateTicketRequestContactsItemEmail {
     /// The email you have defined for the contact who is being added as a participant. If a contact with this email does not exist, one will be created.
     pub email: ::std::string::String,
+}
+impl CreateTicketRequestContactsItemEmail {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(email: ::std::string::String) -> Self {
+        Self { email }
+    }
 }

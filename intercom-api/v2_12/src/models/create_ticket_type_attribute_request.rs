@@ -33,6 +33,28 @@ pub struct CreateTicketTypeAttributeRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_multiple_values: ::std::option::Option<bool>,
 }
+impl CreateTicketTypeAttributeRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        description: ::std::string::String,
+        data_type: super::CreateTicketTypeAttributeRequestDataType,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            data_type,
+            required_to_create: ::std::default::Default::default(),
+            required_to_create_for_contacts: ::std::default::Default::default(),
+            visible_on_create: ::std::default::Default::default(),
+            visible_to_contacts: ::std::default::Default::default(),
+            multiline: ::std::default::Default::default(),
+            list_items: ::std::default::Default::default(),
+            allow_multiple_values: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " The data type of the attribute"] #[doc(alias =
     "create_ticket_type_attribute_request.data_type")] pub enum

@@ -21,6 +21,19 @@ pub struct CreateTicketTypeRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_internal: ::std::option::Option<bool>,
 }
+impl CreateTicketTypeRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            category: ::std::default::Default::default(),
+            icon: ::std::default::Default::default(),
+            is_internal: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " Category of the Ticket Type."] #[doc(alias =
     "create_ticket_type_request.category")] pub enum CreateTicketTypeRequestCategory {

@@ -7,3 +7,10 @@ pub struct DetachTagFromConversationRequest {
     /// The unique identifier for the admin which is given by Intercom.
     pub admin_id: ::std::string::String,
 }
+impl DetachTagFromConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(admin_id: ::std::string::String) -> Self {
+        Self { admin_id }
+    }
+}

@@ -41,3 +41,37 @@ pub struct ExternalPage {
     /// The time when the external page was last ingested.
     pub last_ingested_at: i64,
 }
+impl ExternalPage {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        title: ::std::string::String,
+        html: ::std::string::String,
+        ai_agent_availability: bool,
+        ai_copilot_availability: bool,
+        source_id: i64,
+        external_id: ::std::string::String,
+        created_at: i64,
+        updated_at: i64,
+        last_ingested_at: i64,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+            title,
+            html,
+            url: ::std::default::Default::default(),
+            ai_agent_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability: ::std::default::Default::default(),
+            fin_availability: ::std::default::Default::default(),
+            locale: ::std::default::Default::default(),
+            source_id,
+            external_id,
+            created_at,
+            updated_at,
+            last_ingested_at,
+        }
+    }
+}

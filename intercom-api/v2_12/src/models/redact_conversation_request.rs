@@ -56,6 +56,20 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The id of the conversation_part.
     pub conversation_part_id: ::std::string::String,
 }
+impl RedactConversationRequestRedactConversationPartRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        conversation_part_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            conversation_id,
+            conversation_part_id,
+        }
+    }
+}
 /// Payload of the request to redact a conversation source
 #[doc(alias = "redact_conversation_request|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -67,4 +81,18 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     pub conversation_id: ::std::string::String,
     /// The id of the source.
     pub source_id: ::std::string::String,
+}
+impl RedactConversationRequestRedactConversationSourceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        conversation_id: ::std::string::String,
+        source_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            conversation_id,
+            source_id,
+        }
+    }
 }

@@ -9,6 +9,16 @@ pub struct SearchRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
 }
+impl SearchRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(query: super::SearchRequestQuery) -> Self {
+        Self {
+            query,
+            pagination: ::std::default::Default::default(),
+        }
+    }
+}
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

@@ -13,6 +13,20 @@ pub struct UpdateContentImportSourceRequest {
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
     pub url: ::std::string::String,
 }
+impl UpdateContentImportSourceRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
+        url: ::std::string::String,
+    ) -> Self {
+        Self {
+            sync_behavior,
+            status: ::std::default::Default::default(),
+            url,
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api."]

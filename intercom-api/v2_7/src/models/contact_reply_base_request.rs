@@ -15,3 +15,15 @@ pub struct ContactReplyBaseRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+impl ContactReplyBaseRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            attachment_urls: ::std::default::Default::default(),
+        }
+    }
+}

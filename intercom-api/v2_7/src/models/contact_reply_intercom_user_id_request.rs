@@ -22,3 +22,20 @@ pub struct ContactReplyIntercomUserIdRequest {
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
 }
+impl ContactReplyIntercomUserIdRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        body: ::std::string::String,
+        intercom_user_id: ::std::string::String,
+    ) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            attachment_urls: ::std::default::Default::default(),
+            intercom_user_id,
+            attachment_files: ::std::default::Default::default(),
+        }
+    }
+}

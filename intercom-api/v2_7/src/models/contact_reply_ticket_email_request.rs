@@ -17,3 +17,16 @@ pub struct ContactReplyTicketEmailRequest {
     /// The email you have defined for the user.
     pub email: ::std::string::String,
 }
+impl ContactReplyTicketEmailRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String, email: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            attachment_urls: ::std::default::Default::default(),
+            email,
+        }
+    }
+}

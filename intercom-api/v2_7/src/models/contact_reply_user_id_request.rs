@@ -22,3 +22,17 @@ pub struct ContactReplyUserIdRequest {
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
 }
+impl ContactReplyUserIdRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String, user_id: ::std::string::String) -> Self {
+        Self {
+            message_type: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            body,
+            attachment_urls: ::std::default::Default::default(),
+            user_id,
+            attachment_files: ::std::default::Default::default(),
+        }
+    }
+}

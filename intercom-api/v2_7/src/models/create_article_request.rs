@@ -29,6 +29,22 @@ pub struct CreateArticleRequest {
         super::ArticleTranslatedContent,
     >,
 }
+impl CreateArticleRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(title: ::std::string::String, author_id: i64) -> Self {
+        Self {
+            title,
+            description: ::std::default::Default::default(),
+            body: ::std::default::Default::default(),
+            author_id,
+            state: ::std::default::Default::default(),
+            parent_id: ::std::default::Default::default(),
+            parent_type: ::std::default::Default::default(),
+            translated_content: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content."]

@@ -16,3 +16,15 @@ pub struct CreateCollectionRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub help_center_id: ::intercom_api_runtime::Patch<i64>,
 }
+impl CreateCollectionRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String) -> Self {
+        Self {
+            name,
+            description: ::std::default::Default::default(),
+            translated_content: ::std::default::Default::default(),
+            help_center_id: ::std::default::Default::default(),
+        }
+    }
+}

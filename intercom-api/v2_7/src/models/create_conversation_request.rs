@@ -15,6 +15,21 @@ pub struct CreateConversationRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+impl CreateConversationRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        from: super::CreateConversationRequestFrom,
+        body: ::std::string::String,
+    ) -> Self {
+        Self {
+            from,
+            body,
+            subject: ::std::default::Default::default(),
+            attachment_urls: ::std::default::Default::default(),
+        }
+    }
+}
 #[doc(alias = "create_conversation_request.from")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateConversationRequestFrom {
@@ -22,6 +37,16 @@ pub struct CreateConversationRequestFrom {
     pub r#type: super::CreateConversationRequestFromType,
     /// The identifier for the contact which is given by Intercom.
     pub id: ::std::string::String,
+}
+impl CreateConversationRequestFrom {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::CreateConversationRequestFromType,
+        id: ::std::string::String,
+    ) -> Self {
+        Self { r#type, id }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role associated to the contact - user or lead."] #[doc(alias =

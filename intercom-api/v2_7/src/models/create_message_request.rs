@@ -43,6 +43,16 @@ pub struct CreateMessageRequestFrom {
     /// The identifier for the admin which is given by Intercom.
     pub id: i64,
 }
+impl CreateMessageRequestFrom {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: i64) -> Self {
+        Self {
+            r#type: ::std::default::Default::default(),
+            id,
+        }
+    }
+}
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.to")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -51,6 +61,16 @@ pub struct CreateMessageRequestTo {
     pub r#type: super::CreateMessageRequestToType,
     /// The identifier for the contact which is given by Intercom.
     pub id: ::std::string::String,
+}
+impl CreateMessageRequestTo {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: super::CreateMessageRequestToType,
+        id: ::std::string::String,
+    ) -> Self {
+        Self { r#type, id }
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =

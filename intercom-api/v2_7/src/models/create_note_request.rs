@@ -13,3 +13,14 @@ pub struct CreateNoteRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
 }
+impl CreateNoteRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(body: ::std::string::String) -> Self {
+        Self {
+            body,
+            contact_id: ::std::default::Default::default(),
+            admin_id: ::std::default::Default::default(),
+        }
+    }
+}

@@ -12,3 +12,14 @@ pub struct CreateSectionRequest {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
 }
+impl CreateSectionRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: ::std::string::String, parent_id: i64) -> Self {
+        Self {
+            name,
+            parent_id,
+            translated_content: ::std::default::Default::default(),
+        }
+    }
+}

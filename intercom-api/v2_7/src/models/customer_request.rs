@@ -22,6 +22,13 @@ pub struct CustomerRequestIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: ::std::string::String,
 }
+impl CustomerRequestIntercomUserId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+        Self { intercom_user_id }
+    }
+}
 /// User ID
 #[doc(alias = "customer_request|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -29,10 +36,24 @@ pub struct CustomerRequestUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: ::std::string::String,
 }
+impl CustomerRequestUserId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(user_id: ::std::string::String) -> Self {
+        Self { user_id }
+    }
+}
 /// Email
 #[doc(alias = "customer_request|2")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerRequestEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: ::std::string::String,
+}
+impl CustomerRequestEmail {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(email: ::std::string::String) -> Self {
+        Self { email }
+    }
 }

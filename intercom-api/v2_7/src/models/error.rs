@@ -12,6 +12,20 @@ pub struct Error {
     /// An array of one or more error objects
     pub errors: ::std::vec::Vec<super::ErrorErrorsItem>,
 }
+impl Error {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: ::std::string::String,
+        errors: ::std::vec::Vec<super::ErrorErrorsItem>,
+    ) -> Self {
+        Self {
+            r#type,
+            request_id: ::std::default::Default::default(),
+            errors,
+        }
+    }
+}
 #[doc(alias = "error.errors[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ErrorErrorsItem {
@@ -23,4 +37,15 @@ pub struct ErrorErrorsItem {
     /// Optional. Used to identify a particular field or query parameter that was in error.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
+}
+impl ErrorErrorsItem {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(code: ::std::string::String) -> Self {
+        Self {
+            code,
+            message: ::std::default::Default::default(),
+            field: ::std::default::Default::default(),
+        }
+    }
 }

@@ -10,3 +10,10 @@ pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge into. Must be a user.
     pub into: ::std::string::String,
 }
+impl MergeContactsRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(from: ::std::string::String, into: ::std::string::String) -> Self {
+        Self { from, into }
+    }
+}

@@ -22,6 +22,27 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
 }
+impl Message {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        r#type: ::std::string::String,
+        id: ::std::string::String,
+        created_at: i64,
+        body: ::std::string::String,
+        message_type: super::MessageMessageType,
+    ) -> Self {
+        Self {
+            r#type,
+            id,
+            created_at,
+            subject: ::std::default::Default::default(),
+            body,
+            message_type,
+            conversation_id: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " The type of message that was sent. Can be email, inapp, facebook or twitter."]

@@ -32,6 +32,22 @@ pub struct NewsItemRequest {
         ::std::vec::Vec<super::NewsfeedAssignment>,
     >,
 }
+impl NewsItemRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(title: ::std::string::String, sender_id: i64) -> Self {
+        Self {
+            title,
+            body: ::std::default::Default::default(),
+            sender_id,
+            state: ::std::default::Default::default(),
+            deliver_silently: ::std::default::Default::default(),
+            labels: ::std::default::Default::default(),
+            reactions: ::std::default::Default::default(),
+            newsfeed_assignments: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc =
     " News items will not be visible to your users in the assigned newsfeeds until they are set live."]

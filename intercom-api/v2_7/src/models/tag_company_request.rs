@@ -10,6 +10,16 @@ pub struct TagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: ::std::vec::Vec<super::TagCompanyRequestCompaniesItem>,
 }
+impl TagCompanyRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        companies: ::std::vec::Vec<super::TagCompanyRequestCompaniesItem>,
+    ) -> Self {
+        Self { name, companies }
+    }
+}
 #[doc(alias = "tag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TagCompanyRequestCompaniesItem {

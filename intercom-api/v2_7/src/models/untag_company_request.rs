@@ -10,6 +10,16 @@ pub struct UntagCompanyRequest {
     /// The id or company_id of the company can be passed as input parameters.
     pub companies: ::std::vec::Vec<super::UntagCompanyRequestCompaniesItem>,
 }
+impl UntagCompanyRequest {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: ::std::string::String,
+        companies: ::std::vec::Vec<super::UntagCompanyRequestCompaniesItem>,
+    ) -> Self {
+        Self { name, companies }
+    }
+}
 #[doc(alias = "untag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UntagCompanyRequestCompaniesItem {

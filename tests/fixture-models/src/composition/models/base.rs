@@ -6,3 +6,10 @@
 pub struct Base {
     pub id: ::std::string::String,
 }
+impl Base {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self { id }
+    }
+}

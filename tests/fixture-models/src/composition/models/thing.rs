@@ -17,3 +17,16 @@ pub struct Thing {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<super::Base>,
 }
+impl Thing {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            labels: ::std::default::Default::default(),
+            parent: ::std::default::Default::default(),
+            children: ::std::default::Default::default(),
+            owner: ::std::default::Default::default(),
+        }
+    }
+}

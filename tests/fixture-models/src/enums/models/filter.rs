@@ -11,6 +11,17 @@ pub struct Filter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<super::FilterRole>,
 }
+impl Filter {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(operator: super::FilterOperator) -> Self {
+        Self {
+            operator,
+            r#type: ::std::default::Default::default(),
+            role: ::std::default::Default::default(),
+        }
+    }
+}
 ::intercom_api_runtime::string_enum! {
     #[doc = " Values that are only symbols are spelled out."] #[doc(alias =
     "filter.operator")] pub enum FilterOperator { #[doc = " `=`"] Equal = "=", #[doc =

@@ -38,3 +38,23 @@ pub struct Contact {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<::std::string::String>,
 }
+impl Contact {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String, owner_id: i64) -> Self {
+        Self {
+            id,
+            name: ::std::default::Default::default(),
+            owner_id,
+            email: ::std::default::Default::default(),
+            r#type: ::std::default::Default::default(),
+            pt_br: ::std::default::Default::default(),
+            score: ::std::default::Default::default(),
+            active: ::std::default::Default::default(),
+            tags: ::std::default::Default::default(),
+            settings: ::std::default::Default::default(),
+            anything: ::std::default::Default::default(),
+            legacy: ::std::default::Default::default(),
+        }
+    }
+}

@@ -19,9 +19,23 @@ pub enum Customer {
 pub struct CustomerIntercomUserId {
     pub intercom_user_id: ::std::string::String,
 }
+impl CustomerIntercomUserId {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(intercom_user_id: ::std::string::String) -> Self {
+        Self { intercom_user_id }
+    }
+}
 /// Email
 #[doc(alias = "customer|1")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerEmail {
     pub email: ::std::string::String,
+}
+impl CustomerEmail {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(email: ::std::string::String) -> Self {
+        Self { email }
+    }
 }
