@@ -400,7 +400,7 @@ impl<'a> Lowering<'a, '_> {
 
     fn lower_enum(&mut self, schema: &Schema, values: &[&str], mut site: Site) -> TypeRef {
         if values.len() == 1 {
-            return TypeRef::Named(self.constant(values[0], schema, &mut site));
+            return TypeRef::Named(self.constant(values[0], &mut site));
         }
         let mut variant_names = Namespace::default();
         variant_names.claim(&["Unknown".to_owned()]);
@@ -421,7 +421,7 @@ impl<'a> Lowering<'a, '_> {
 
     /// A single-value enum. Inline ones share one type per value in the constants module; a
     /// component keeps its own name.
-    fn constant(&mut self, value: &str, schema: &Schema, site: &mut Site) -> TypeId {
+    fn constant(&mut self, value: &str, site: &mut Site) -> TypeId {
         if let Some(id) = site.target.take() {
             self.types[id.0].kind = TypeKind::Constant { value: value.to_owned() };
             return id;
@@ -439,7 +439,6 @@ impl<'a> Lowering<'a, '_> {
             deprecated: false,
             kind: TypeKind::Constant { value: value.to_owned() },
         });
-        let _ = schema;
         self.constants.insert(value.to_owned(), id);
         id
     }
