@@ -14,6 +14,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Every example found in the spec, with the type it must decode into.
     pub examples: Vec<Example>,
+    /// Every operation, in path order.
+    pub operations: Vec<Operation>,
 }
 
 #[derive(Debug, Clone)]
@@ -26,6 +28,8 @@ pub struct VersionInfo {
     /// The `Intercom-Version` header value.
     pub intercom_version: String,
     pub description: Option<String>,
+    /// The spec's `servers`.
+    pub servers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -191,4 +195,144 @@ impl Api {
         }
         out
     }
+}
+
+/// One operation (a path and method).
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The Rust type name (`ListContacts`).
+    pub name: String,
+    /// The client method name (`list_contacts`).
+    pub method_name: String,
+    /// The spec's `operationId`, or the name made for an operation without one.
+    pub id: String,
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path template (`/contacts/{id}`).
+    pub path: String,
+    pub pointer: String,
+    /// The spec's tags, in order; the first decides where the operation's docs live.
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+    /// Path, query and header parameters, in that order.
+    pub params: Vec<Param>,
+    pub body: Option<Body>,
+    pub output: Output,
+    /// The spec lists a 2xx response (some list only a redirect or errors).
+    pub has_success: bool,
+    pub pagination: Option<Pagination>,
+    /// Valid inputs taken from the spec's examples (field name → JSON value), for the
+    /// contract tests.
+    pub sample: serde_json::Map<String, Value>,
+    /// How the sample had to be repaired where the spec's examples break their schema.
+    pub sample_repairs: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// The field name on the operation.
+    pub name: String,
+    /// The name on the wire.
+    pub wire: String,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub docs: Option<String>,
+    pub deprecated: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query(QueryStyle),
+    Header,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form { explode: bool },
+    DeepObject,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// The field name on the operation (`body` unless a parameter has it).
+    pub name: String,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub media: BodyMedia,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMedia {
+    Json,
+    /// `multipart/form-data`: each field of the body struct is a part; `Bytes` fields are files.
+    Multipart,
+}
+
+/// What a success response decodes into.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Output {
+    /// No body: `()`.
+    Empty,
+    /// `text/plain`: `String`.
+    Text,
+    Json(TypeRef),
+    /// Several 2xx responses with different bodies: an enum with one variant per status.
+    ByStatus { name: String, variants: Vec<StatusVariant> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusVariant {
+    pub status: u16,
+    pub name: String,
+    /// `Output::Empty`, `Output::Text` or `Output::Json`.
+    pub output: Box<Output>,
+}
+
+/// How a list operation pages, found from the structure of its inputs and output.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub style: PaginationStyle,
+    /// The page's list of results.
+    pub items: Vec<Step>,
+    pub item: TypeRef,
+    /// Where the next cursor is (`Cursor`, `Search`, `Scroll`), or the current page number
+    /// (`PageNumber`).
+    pub next: Vec<Step>,
+    /// The total page count (`PageNumber` only).
+    pub total: Vec<Step>,
+    /// Where the operation takes the cursor or page: a parameter, or a path into the body.
+    pub target: Vec<Step>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaginationStyle {
+    Cursor,
+    PageNumber,
+    Scroll,
+    Search,
+}
+
+impl PaginationStyle {
+    pub fn label(self) -> &'static str {
+        match self {
+            PaginationStyle::Cursor => "cursor",
+            PaginationStyle::PageNumber => "page number",
+            PaginationStyle::Scroll => "scroll",
+            PaginationStyle::Search => "search",
+        }
+    }
+}
+
+/// One field access on a path through generated structs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub field: String,
+    pub presence: Presence,
+    /// On the way to a target: a missing value here is created with `Default` (else a next
+    /// page cannot be asked for).
+    pub fill: bool,
 }

@@ -13,6 +13,7 @@ pub mod naming;
 pub mod output;
 pub mod overlay;
 pub mod pins;
+pub mod samples;
 pub mod spec;
 
 use std::fmt;
@@ -107,6 +108,17 @@ impl Workspace {
             .map_err(|diagnostics| Error::Spec { what: format!("Intercom API {}", pin.id), diagnostics })
     }
 
+    /// The pinned document as JSON with the version's overlay applied (what a mock server
+    /// must serve to agree with the generated crate).
+    pub fn effective_document(&self, pin: &Pin) -> Result<serde_json::Value, Error> {
+        let bytes = self.spec_bytes(pin)?;
+        let overlay = self.overlay(pin)?;
+        let mut diags = diagnostics::Diagnostics::default();
+        spec::effective_document(&bytes, overlay.as_ref(), &mut diags)
+            .map(|(document, _)| document)
+            .ok_or_else(|| Error::Spec { what: format!("Intercom API {}", pin.id), diagnostics: diags.into_items() })
+    }
+
     /// Where a generated file says it came from.
     pub fn origin(&self, pin: &Pin) -> String {
         format!(
@@ -165,10 +177,11 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     };
     let crate_ident = pin.crate_name.replace('-', "_");
     let checker = emit::example_checker(&lowered.api, &crate_ident, &rust_header).map_err(emit_err)?;
+    let contract = emit::contract_calls(&lowered.api, &crate_ident, &rust_header).map_err(emit_err)?;
     let checker_tree = Tree {
         root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
         foreign: Vec::new(),
-        files: vec![(PathBuf::from(format!("{}.rs", pin.module)), checker)],
+        files: vec![(PathBuf::from(format!("{}.rs", pin.module)), checker), (PathBuf::from(format!("contract_{}.rs", pin.module)), contract)],
     };
     Ok(VersionOutput { pin: pin.clone(), lowered, trees: vec![crate_tree, checker_tree] })
 }
@@ -177,13 +190,15 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
 pub fn facade(ws: &Workspace) -> Tree {
     let header = emit::rust_header(REGENERATE, "specs/versions.toml");
     let toml_header = header.replace("// ", "# ");
-    let mut features = String::from("[features]\ndefault = []\n");
-    let mut deps = String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\" }\n");
+    let mut features = String::from("[features]\ndefault = [\"client\"]\n");
+    let mut client_feature = vec!["\"intercom-api-runtime/client\"".to_owned()];
+    let mut deps = String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n");
     let mut lib = String::new();
     for pin in &ws.pins.versions {
         let dir = pin.crate_dir.strip_prefix("intercom-api/").unwrap_or(&pin.crate_dir);
         features.push_str(&format!("{} = [\"dep:{}\"]\n", pin.module, pin.crate_name));
-        deps.push_str(&format!("{} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true }}\n", pin.crate_name));
+        client_feature.push(format!("\"{}?/client\"", pin.crate_name));
+        deps.push_str(&format!("{} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true, default-features = false }}\n", pin.crate_name));
         lib.push_str(&format!(
             "\n/// Intercom API {} (`Intercom-Version: {}`). Enabled by the `{}` feature.\n#[cfg(feature = \"{}\")]\npub use {} as {};\n",
             pin.id,
@@ -194,11 +209,15 @@ pub fn facade(ws: &Workspace) -> Tree {
             pin.module
         ));
     }
+    features.push_str(&format!(
+        "# The async client (reqwest with rustls). Without it every crate is sans-IO.\nclient = [{}]\n",
+        client_feature.join(", ")
+    ));
     let cargo = format!(
-        "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[package.metadata.docs.rs]\nall-features = true\n"
+        "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[dev-dependencies]\n# The README's examples are doctests.\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[package.metadata.docs.rs]\nall-features = true\n"
     );
     let lib = format!(
-        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n{lib}"
+        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client\")]\npub use intercom_api_runtime::{{Client, ClientBuilder, Region, RetryPolicy}};\npub use intercom_api_runtime::{{ApiError, DecodeError, Error, Operation, Paginated}};\n{lib}"
     );
     let mut foreign: Vec<PathBuf> = ws
         .pins
@@ -283,6 +302,9 @@ pub struct VersionReport {
     pub diagnostics: Vec<Diagnostic>,
     pub applied: Vec<overlay::Applied>,
     pub wrapped_refs: usize,
+    pub operations: usize,
+    /// Paginated operations per style.
+    pub paginated: Vec<(ir::PaginationStyle, usize)>,
 }
 
 /// What [`regenerate`] did.
@@ -311,6 +333,13 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
             diagnostics: out.lowered.diagnostics,
             applied: out.lowered.applied,
             wrapped_refs: out.lowered.wrapped_refs,
+            operations: out.lowered.api.operations.len(),
+            paginated: [ir::PaginationStyle::Cursor, ir::PaginationStyle::PageNumber, ir::PaginationStyle::Scroll, ir::PaginationStyle::Search]
+                .into_iter()
+                .map(|style| {
+                    (style, out.lowered.api.operations.iter().filter(|o| o.pagination.as_ref().is_some_and(|p| p.style == style)).count())
+                })
+                .collect(),
         });
         trees.push(crate_tree);
     }

@@ -22,9 +22,9 @@ pub struct Spec {
     pub wrapped_refs: usize,
 }
 
-/// Parses `bytes` as an OpenAPI 3.0 description. Every failure is reported with a pointer and
-/// returns `None`.
-pub fn load(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) -> Option<Spec> {
+/// The document as JSON with the version's overlay applied: what the generator reads, and
+/// what a mock server must serve so that it agrees with the generated code.
+pub fn effective_document(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) -> Option<(Value, Vec<Applied>)> {
     let mut document: Value = match serde_yaml::from_slice(bytes) {
         Ok(v) => v,
         Err(e) => {
@@ -53,6 +53,13 @@ pub fn load(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) ->
             return None;
         }
     };
+    Some((document, applied))
+}
+
+/// Parses `bytes` as an OpenAPI 3.0 description. Every failure is reported with a pointer and
+/// returns `None`.
+pub fn load(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) -> Option<Spec> {
+    let (mut document, applied) = effective_document(bytes, overlay, diags)?;
     let mut wrapped_refs = 0;
     normalize_document(&mut document, &mut wrapped_refs);
     let openapi: OpenAPI = match serde_path_to_error::deserialize(document) {
@@ -140,12 +147,53 @@ pub fn component_name(reference: &str) -> Option<&str> {
     reference.strip_prefix("#/components/schemas/")
 }
 
+/// A schema or a reference to one, whichever box it came in.
+#[derive(Clone, Copy)]
+pub enum Node<'a> {
+    Ref(&'a str),
+    Inline(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for Node<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(s) => Node::Inline(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => Node::Ref(reference),
+            ReferenceOr::Item(s) => Node::Inline(s),
+        }
+    }
+}
+
+impl<'a> Node<'a> {
+    /// The schema itself, following references to components.
+    pub fn resolve(self, openapi: &'a OpenAPI) -> Option<&'a Schema> {
+        let mut node = self;
+        for _ in 0..32 {
+            match node {
+                Node::Inline(schema) => return Some(schema),
+                Node::Ref(reference) => node = Node::from(component(openapi, component_name(reference)?)?),
+            }
+        }
+        None
+    }
+}
+
 /// A schema seen through one uniform shape, whatever `openapiv3` variant holds it.
 pub struct SchemaView<'a> {
     pub data: &'a SchemaData,
     /// `string`, `integer`, `number`, `boolean`, `object`, `array`, or none.
     pub ty: Option<&'a str>,
     pub binary: bool,
+    /// The `format` (`date-time`, `email`, `uri`, …).
+    pub format: Option<&'a str>,
     /// Enum values as JSON, `null` included.
     pub enumeration: Vec<Value>,
     pub properties: Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
@@ -163,6 +211,7 @@ impl<'a> SchemaView<'a> {
             data: &schema.schema_data,
             ty: None,
             binary: false,
+            format: None,
             enumeration: Vec::new(),
             properties: None,
             required: &[],
@@ -176,6 +225,15 @@ impl<'a> SchemaView<'a> {
             SchemaKind::Type(Type::String(s)) => {
                 view.ty = Some("string");
                 view.binary = matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary));
+                view.format = match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Some("date"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Some("date-time"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte"),
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary"),
+                    VariantOrUnknownOrEmpty::Unknown(other) => Some(other.as_str()),
+                    VariantOrUnknownOrEmpty::Empty => None,
+                };
                 view.enumeration = s.enumeration.iter().map(|v| v.clone().map_or(Value::Null, Value::String)).collect();
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -207,6 +265,7 @@ impl<'a> SchemaView<'a> {
             SchemaKind::Any(any) => {
                 view.ty = any.typ.as_deref();
                 view.binary = any.format.as_deref() == Some("binary");
+                view.format = any.format.as_deref();
                 view.enumeration = any.enumeration.clone();
                 view.properties = (!any.properties.is_empty()).then_some(&any.properties);
                 view.required = &any.required;

@@ -6,6 +6,9 @@
 
 /// The hand-written runtime shared by every version.
 pub use intercom_api_runtime as runtime;
+#[cfg(feature = "client")]
+pub use intercom_api_runtime::{Client, ClientBuilder, Region, RetryPolicy};
+pub use intercom_api_runtime::{ApiError, DecodeError, Error, Operation, Paginated};
 
 /// Intercom API 2.7 (`Intercom-Version: 2.7`). Enabled by the `v2_7` feature.
 #[cfg(feature = "v2_7")]

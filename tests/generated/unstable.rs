@@ -2856,6 +2856,13 @@ pub fn check(
                 >(value),
             )
         }
+        "constants::ApplicationOctetStream" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::intercom_api_unstable::models::constants::ApplicationOctetStream,
+                >(value),
+            )
+        }
         "constants::Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<

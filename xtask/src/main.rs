@@ -86,6 +86,13 @@ fn regenerate(mode: Mode) -> Result<ExitCode, String> {
             "{:<9} {} types, {} files, {} lines, {} examples, {} warnings  -> {}",
             v.pin.id, v.types, v.files, v.lines, v.examples, warnings, v.pin.crate_dir
         );
+        let styles: Vec<String> = v.paginated.iter().map(|(style, n)| format!("{n} {}", style.label())).collect();
+        println!(
+            "    {} operations, {} paginated ({})",
+            v.operations,
+            v.paginated.iter().map(|(_, n)| n).sum::<usize>(),
+            styles.join(", ")
+        );
         for patch in &v.applied {
             println!("    overlay applied: {:?} {}: {}", patch.op, patch.pointer, patch.reason);
         }

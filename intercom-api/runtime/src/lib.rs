@@ -1,20 +1,38 @@
 //! The hand-written runtime shared by every generated Intercom API crate.
 //!
 //! Generated code is data: structs, enums and thin impls. Everything that behaves lives here
-//! once: the absent/null/value type of request payloads ([`Patch`]), and the serde behaviour
-//! of string enums ([`string_enum!`]) and constants ([`constant!`]).
+//! once:
+//! - [`Operation`]: sans-IO requests and responses, for any HTTP client;
+//! - [`Client`] (feature `client`, on by default): reqwest with rustls, regions, timeouts,
+//!   retries, `tracing` spans and pagination ([`Paginated`]);
+//! - [`Error`]: API errors with Intercom's error list, decode errors with the JSON path,
+//!   timeouts and transport errors;
+//! - the absent/null/value type of request payloads ([`Patch`]), and the serde behaviour of
+//!   string enums ([`string_enum!`]) and constants ([`constant!`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "client")]
+mod client;
 mod enums;
-
-#[doc(hidden)]
-pub use enums::__StrVisitor;
+mod error;
+mod operation;
+mod pagination;
 mod patch;
 mod union;
 
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Region, RetryPolicy, Token};
+#[doc(hidden)]
+pub use enums::__StrVisitor;
+pub use error::{ApiError, ApiErrorItem, DecodeError, Error, SNIPPET_LIMIT};
+pub use operation::{decode, Multipart, Operation, QueryStyle, RequestParts};
+pub use pagination::{next_page_number, non_empty, Paginated, PaginationStyle};
 pub use patch::Patch;
 pub use union::decode_by_tag;
+
+/// Re-exported so generated crates and users agree on the versions.
+pub use http;
 
 #[doc(hidden)]
 pub mod __private {

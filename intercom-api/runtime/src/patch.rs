@@ -38,6 +38,28 @@ impl<T> Patch<T> {
         }
     }
 
+    /// The value, mutably, if one is set.
+    pub fn as_option_mut(&mut self) -> Option<&mut T> {
+        match self {
+            Patch::Value(v) => Some(v),
+            Patch::Absent | Patch::Null => None,
+        }
+    }
+
+    /// The value, set to `T::default()` first unless one is set.
+    pub fn get_or_insert_default(&mut self) -> &mut T
+    where
+        T: Default,
+    {
+        if !matches!(self, Patch::Value(_)) {
+            *self = Patch::Value(T::default());
+        }
+        match self {
+            Patch::Value(v) => v,
+            Patch::Absent | Patch::Null => unreachable!("just set to a value"),
+        }
+    }
+
     /// The value, if one is set.
     pub fn into_option(self) -> Option<T> {
         match self {

@@ -430,6 +430,12 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `application/octet-stream`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "application/octet-stream")] pub struct ApplicationOctetStream =
+    "application/octet-stream";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `escalated`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "escalated")] pub struct Escalated = "escalated";
 }

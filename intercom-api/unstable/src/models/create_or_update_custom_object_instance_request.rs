@@ -17,6 +17,20 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// The custom attributes which are set for the Custom Object instance.
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub custom_attributes: ::intercom_api_runtime::Patch<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            super::CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
+        >,
     >,
+}
+/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+#[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
+    String(::std::string::String),
+    Number(f64),
+    Boolean(bool),
+    /// A value that matches none of the forms above, kept as it was received.
+    Unknown(::serde_json::Value),
 }

@@ -29,6 +29,20 @@ pub struct CustomObjectInstance {
     /// The custom attributes you have set on the custom object instance.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<
+            ::std::string::String,
+            super::CustomObjectInstanceCustomAttributesValue,
+        >,
     >,
+}
+/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+#[doc(alias = "custom_object_instance.custom_attributes.*")]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum CustomObjectInstanceCustomAttributesValue {
+    String(::std::string::String),
+    Number(f64),
+    Boolean(bool),
+    /// A value that matches none of the forms above, kept as it was received.
+    Unknown(::serde_json::Value),
 }

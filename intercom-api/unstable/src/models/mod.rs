@@ -553,7 +553,10 @@ pub use self::create_office_hours_schedule_request::CreateOfficeHoursScheduleReq
 mod create_or_update_company_request;
 pub use self::create_or_update_company_request::CreateOrUpdateCompanyRequest;
 mod create_or_update_custom_object_instance_request;
-pub use self::create_or_update_custom_object_instance_request::CreateOrUpdateCustomObjectInstanceRequest;
+pub use self::create_or_update_custom_object_instance_request::{
+    CreateOrUpdateCustomObjectInstanceRequest,
+    CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
+};
 mod create_or_update_tag_request;
 pub use self::create_or_update_tag_request::CreateOrUpdateTagRequest;
 mod create_phone_switch_request;
@@ -589,7 +592,9 @@ pub use self::custom_action_started::{CustomActionStarted, CustomActionStartedAc
 mod custom_attributes;
 pub use self::custom_attributes::{CustomAttributes, CustomAttributesValue};
 mod custom_object_instance;
-pub use self::custom_object_instance::CustomObjectInstance;
+pub use self::custom_object_instance::{
+    CustomObjectInstance, CustomObjectInstanceCustomAttributesValue,
+};
 mod custom_object_instance_deleted;
 pub use self::custom_object_instance_deleted::CustomObjectInstanceDeleted;
 mod custom_object_instance_list;
@@ -806,12 +811,28 @@ mod linked_object;
 pub use self::linked_object::{LinkedObject, LinkedObjectType, LinkedObjectCategory};
 mod linked_object_list;
 pub use self::linked_object_list::LinkedObjectList;
+mod lis_data_attributes_parameters;
+pub use self::lis_data_attributes_parameters::LisDataAttributesModel;
+mod lis_data_events_parameters;
+pub use self::lis_data_events_parameters::{
+    LisDataEventsFilter, LisDataEventsFilterUserIdQueryParameter,
+    LisDataEventsFilterIntercomUserIdQueryParameter,
+    LisDataEventsFilterEmailQueryParameter,
+};
 mod list_calls_with_transcripts_request;
 pub use self::list_calls_with_transcripts_request::ListCallsWithTranscriptsRequest;
 mod list_calls_with_transcripts_response;
 pub use self::list_calls_with_transcripts_response::{
     ListCallsWithTranscriptsResponse, ListCallsWithTranscriptsResponseDataItem,
 };
+mod list_contact_merge_history_parameters4;
+pub use self::list_contact_merge_history_parameters4::ListContactMergeHistoryOrder;
+mod list_data_connector_execution_results_parameters4;
+pub use self::list_data_connector_execution_results_parameters4::ListDataConnectorExecutionResultsSuccess;
+mod list_data_connector_execution_results_parameters5;
+pub use self::list_data_connector_execution_results_parameters5::ListDataConnectorExecutionResultsErrorType;
+mod list_data_connector_execution_results_parameters8;
+pub use self::list_data_connector_execution_results_parameters8::ListDataConnectorExecutionResultsIncludeBodies;
 mod list_fin_capabilities_request;
 pub use self::list_fin_capabilities_request::{
     ListFinCapabilitiesRequest, ListFinCapabilitiesRequestUser,
@@ -946,6 +967,8 @@ mod reply_to_fin_request;
 pub use self::reply_to_fin_request::ReplyToFinRequest;
 mod reply_to_fin_response;
 pub use self::reply_to_fin_response::{ReplyToFinResponse, ReplyToFinResponseStatus};
+mod retrieve_data_connector_parameters2;
+pub use self::retrieve_data_connector_parameters2::RetrieveDataConnectorStateVersion;
 mod run_fin_procedure_request;
 pub use self::run_fin_procedure_request::{
     RunFinProcedureRequest, RunFinProcedureRequestConversationMetadata,
@@ -959,6 +982,18 @@ mod sales_agent;
 pub use self::sales_agent::{SalesAgent, SalesAgentOutcome};
 mod search_activity_logs_request;
 pub use self::search_activity_logs_request::SearchActivityLogsRequest;
+mod search_content_parameters11;
+pub use self::search_content_parameters11::SearchContentContentTypesItem;
+mod search_content_parameters12;
+pub use self::search_content_parameters12::SearchContentCopilotState;
+mod search_content_parameters13;
+pub use self::search_content_parameters13::SearchContentFinServiceState;
+mod search_content_parameters14;
+pub use self::search_content_parameters14::SearchContentFinSalesState;
+mod search_content_parameters4;
+pub use self::search_content_parameters4::SearchContentStatesItem;
+mod search_content_parameters7;
+pub use self::search_content_parameters7::SearchContentTagOperator;
 mod search_request;
 pub use self::search_request::{SearchRequest, SearchRequestQuery};
 mod segment;

@@ -321,6 +321,14 @@ mod linked_object;
 pub use self::linked_object::{LinkedObject, LinkedObjectType, LinkedObjectCategory};
 mod linked_object_list;
 pub use self::linked_object_list::LinkedObjectList;
+mod lis_data_attributes_parameters;
+pub use self::lis_data_attributes_parameters::LisDataAttributesModel;
+mod lis_data_events_parameters;
+pub use self::lis_data_events_parameters::{
+    LisDataEventsFilter, LisDataEventsFilterUserIdQueryParameter,
+    LisDataEventsFilterIntercomUserIdQueryParameter,
+    LisDataEventsFilterEmailQueryParameter,
+};
 mod manage_conversation_request;
 pub use self::manage_conversation_request::ManageConversationRequest;
 mod merge_contact_response;

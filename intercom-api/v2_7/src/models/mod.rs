@@ -245,6 +245,14 @@ mod help_center_list;
 pub use self::help_center_list::HelpCenterList;
 mod intercom_version;
 pub use self::intercom_version::IntercomVersion;
+mod lis_data_attributes_parameters;
+pub use self::lis_data_attributes_parameters::LisDataAttributesModel;
+mod lis_data_events_parameters;
+pub use self::lis_data_events_parameters::{
+    LisDataEventsFilter, LisDataEventsFilterUserIdQueryParameter,
+    LisDataEventsFilterIntercomUserIdQueryParameter,
+    LisDataEventsFilterEmailQueryParameter,
+};
 mod manage_conversation_request;
 pub use self::manage_conversation_request::ManageConversationRequest;
 mod merge_contacts_request;

@@ -13,10 +13,13 @@ use serde_json::Value;
 use crate::diagnostics::{pointer_push, Diagnostics};
 use crate::ir::*;
 use crate::naming::{self, Namespace};
-use crate::spec::{self, SchemaView};
+use crate::spec::{self, Node, SchemaView};
 
 /// The module that holds constant (single-value enum) types shared by the whole version.
 pub const CONSTANTS_MODULE: &str = "constants";
+
+mod operations;
+mod pagination;
 
 /// What the lowering needs to know about the version besides the document.
 pub struct VersionInput<'a> {
@@ -42,13 +45,18 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         examples: Vec::new(),
         request_roots: Vec::new(),
         lowered_inline: HashMap::new(),
+        operations: Vec::new(),
+        operation_names: Namespace::for_types(),
+        intercom_version: String::new(),
     };
     cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
     let intercom_version = check_version_default(openapi, version, cx.diags);
+    cx.intercom_version = intercom_version.clone();
     cx.declare_components();
     cx.lower_components();
-    cx.lower_operation_bodies();
+    cx.lower_operations();
     cx.finish();
+    pagination::detect(&cx.types, &mut cx.operations, cx.diags);
     let info = &openapi.info;
     Api {
         version: VersionInfo {
@@ -57,9 +65,11 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
             spec_version: info.version.clone(),
             intercom_version,
             description: info.description.clone(),
+            servers: openapi.servers.iter().map(|s| s.url.clone()).collect(),
         },
         types: cx.types,
         examples: cx.examples,
+        operations: cx.operations,
     }
 }
 
@@ -104,6 +114,11 @@ struct Lowering<'a, 'd> {
     /// Inline schemas already lowered, by pointer: a property that `allOf` merges into several
     /// structs, or a union's own properties merged into each form, is typed once.
     lowered_inline: HashMap<String, Lowered>,
+    operations: Vec<Operation>,
+    /// Names of the `operations` module: operation types and their output enums.
+    operation_names: Namespace,
+    /// The `Intercom-Version` every request sends.
+    intercom_version: String,
 }
 
 /// Where a schema is being lowered, and what a type made for it is called.
@@ -139,31 +154,6 @@ struct Lowered {
 impl Lowered {
     fn plain(ty: TypeRef) -> Lowered {
         Lowered { ty, nullable: false }
-    }
-}
-
-/// A schema or a reference to one, whichever box it came in.
-#[derive(Clone, Copy)]
-enum Node<'a> {
-    Ref(&'a str),
-    Inline(&'a Schema),
-}
-
-impl<'a> From<&'a ReferenceOr<Schema>> for Node<'a> {
-    fn from(r: &'a ReferenceOr<Schema>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => Node::Ref(reference),
-            ReferenceOr::Item(s) => Node::Inline(s),
-        }
-    }
-}
-
-impl<'a> From<&'a ReferenceOr<Box<Schema>>> for Node<'a> {
-    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
-        match r {
-            ReferenceOr::Reference { reference } => Node::Ref(reference),
-            ReferenceOr::Item(s) => Node::Inline(s),
-        }
     }
 }
 
@@ -657,79 +647,6 @@ impl<'a> Lowering<'a, '_> {
         self.types[id.0].kind = TypeKind::Struct(Struct { fields, defaultable: false });
     }
 
-    // ---- operations (bodies only, for request reachability and examples) ---------------
-
-    fn lower_operation_bodies(&mut self) {
-        let openapi = self.openapi;
-        for (path, method, operation) in operations(openapi) {
-            let op_pointer = pointer_push(&pointer_push("#/paths", path), method);
-            let op_name = match &operation.operation_id {
-                Some(id) => naming::type_name(id),
-                None => naming::type_name(&format!("{method} {path}")),
-            };
-            if let Some(body) = &operation.request_body {
-                let (body, body_pointer) = match body {
-                    ReferenceOr::Item(b) => (b, pointer_push(&op_pointer, "requestBody")),
-                    ReferenceOr::Reference { reference } => {
-                        let name = reference.rsplit('/').next().unwrap_or_default();
-                        match openapi.components.as_ref().and_then(|c| c.request_bodies.get(name)).and_then(|b| b.as_item()) {
-                            Some(b) => (b, pointer_push("#/components/requestBodies", name)),
-                            None => {
-                                self.diags.error(pointer_push(&op_pointer, "requestBody"), format!("`{reference}` does not resolve to a request body."));
-                                continue;
-                            }
-                        }
-                    }
-                };
-                for (media, content) in &body.content {
-                    let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
-                    let Some(schema) = &content.schema else { continue };
-                    let site = Site {
-                        pointer: pointer_push(&at, "schema"),
-                        base: format!("{op_name}Request"),
-                        spec_name: format!("{op_name}.request"),
-                        module: self.modules.claim(&[naming::module_name(&format!("{op_name}Request"))]).0,
-                        target: None,
-                    };
-                    let lowered = self.lower_node(Node::from(schema), site);
-                    self.request_roots.push(lowered.ty.clone());
-                    if media.contains("json") {
-                        self.media_examples(content, &at, &lowered);
-                    }
-                }
-            }
-            for (status, response) in &operation.responses.responses {
-                let status = status.to_string();
-                let at_response = pointer_push(&pointer_push(&op_pointer, "responses"), &status);
-                let Some(response) = response.as_item() else { continue };
-                for (media, content) in &response.content {
-                    let at = pointer_push(&pointer_push(&at_response, "content"), media);
-                    let Some(schema) = &content.schema else {
-                        if content.example.is_some() || !content.examples.is_empty() {
-                            self.diags.warn(
-                                &at,
-                                "the response has examples but no schema; it is typed as any JSON value and its examples cannot be checked.",
-                            );
-                        }
-                        continue;
-                    };
-                    let base = if status.starts_with('2') { format!("{op_name}Response") } else { format!("{op_name}Response{status}") };
-                    let site = Site {
-                        pointer: pointer_push(&at, "schema"),
-                        base: base.clone(),
-                        spec_name: format!("{op_name}.response.{status}"),
-                        module: self.modules.claim(&[naming::module_name(&base)]).0,
-                        target: None,
-                    };
-                    let lowered = self.lower_node(Node::from(schema), site);
-                    if media.contains("json") {
-                        self.media_examples(content, &at, &lowered);
-                    }
-                }
-            }
-        }
-    }
-
     fn media_examples(&mut self, content: &openapiv3::MediaType, at: &str, lowered: &Lowered) {
         if let Some(example) = &content.example {
             self.record_example(pointer_push(at, "example"), lowered, example.clone());
@@ -754,7 +671,7 @@ impl<'a> Lowering<'a, '_> {
 
     fn finish(&mut self) {
         let api_types = std::mem::take(&mut self.types);
-        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new() };
+        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new() };
 
         // Optional + nullable fields of request payloads can say absent, null or a value.
         let in_request = reachable(&api, &self.request_roots);
@@ -868,7 +785,7 @@ fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
 }
 
 fn placeholder_version() -> VersionInfo {
-    VersionInfo { id: String::new(), title: String::new(), spec_version: String::new(), intercom_version: String::new(), description: None }
+    VersionInfo { id: String::new(), title: String::new(), spec_version: String::new(), intercom_version: String::new(), description: None, servers: Vec::new() }
 }
 
 /// Every type reachable from `roots`.

@@ -12,6 +12,10 @@ use quote::quote;
 use crate::ir::*;
 use crate::lower::CONSTANTS_MODULE;
 
+mod operations;
+
+pub use operations::{client_module, operations_module};
+
 /// A generated file, relative to the folder that owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
@@ -24,6 +28,8 @@ pub struct File {
 pub enum Paths<'a> {
     /// Inside a file of the `models` module.
     InModels,
+    /// From another module of the same crate: `crate::models::…`.
+    Crate,
     /// From another crate: `<crate>::models::…`.
     External(&'a str),
 }
@@ -73,12 +79,15 @@ pub fn version_crate(api: &Api, crate_name: &str, rust_header: &str, toml_header
         .into_iter()
         .map(|f| File { path: format!("src/models/{}", f.path), ..f })
         .collect();
+    files.extend(operations_module(api, rust_header)?.into_iter().map(|f| File { path: format!("src/operations/{}", f.path), ..f }));
+    files.push(File { path: "src/client.rs".to_owned(), contents: client_module(api, rust_header)? });
     let version = &api.version;
     let intercom_version = &version.intercom_version;
     let crate_doc = format!(
-        " Typed models for Intercom API {} (`Intercom-Version: {}`), generated from Intercom's OpenAPI description \"{}\" version {}.",
+        " Typed models and operations for Intercom API {} (`Intercom-Version: {}`), generated from Intercom's OpenAPI description \"{}\" version {}.",
         version.id, version.intercom_version, version.title, version.spec_version
     );
+    let servers = &version.servers;
     let lib = quote! {
         #![doc = #crate_doc]
         #![doc = ""]
@@ -88,23 +97,34 @@ pub fn version_crate(api: &Api, crate_name: &str, rust_header: &str, toml_header
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
         pub mod models;
+        pub mod operations;
+        #[cfg(feature = "client")]
+        mod client;
+
+        #[cfg(feature = "client")]
+        pub use client::*;
+        #[cfg(feature = "client")]
+        pub use ::intercom_api_runtime::{ClientBuilder, Region, RetryPolicy};
+        pub use ::intercom_api_runtime::{ApiError, ApiErrorItem, DecodeError, Error, Operation, Paginated, PaginationStyle, Patch};
 
         #[doc = " The `Intercom-Version` header value this crate is generated for, sent on every request."]
         pub const INTERCOM_VERSION: &str = #intercom_version;
+
+        #[doc = " The API servers the spec lists (`servers`): one per `Region` of the client."]
+        pub const SERVERS: &[&str] = &[#(#servers),*];
     };
     files.push(File { path: "src/lib.rs".to_owned(), contents: format_file(rust_header, lib)? });
-    let description = format!("Typed models for the Intercom REST API {} (generated).", version.id);
+    let description = format!("Typed models and operations for the Intercom REST API {} (generated).", version.id);
     files.push(File {
         path: "Cargo.toml".to_owned(),
         contents: format!(
-            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n[dependencies]\nintercom-api-runtime = {{ path = \"../runtime\", version = \"0.1.0\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n[features]\ndefault = [\"client\"]\n# The async client; without it the crate is sans-IO (operations become `http` requests).\nclient = [\"intercom-api-runtime/client\"]\n\n[dependencies]\nintercom-api-runtime = {{ path = \"../runtime\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Parses and pretty-prints `tokens` as a file, behind `header`.
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator emitted invalid Rust: {e}"))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
@@ -313,6 +333,7 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, paths: Paths<'_>) -> TokenStream {
             });
             match paths {
                 Paths::InModels => quote!(super::#constants #name),
+                Paths::Crate => quote!(crate::models::#constants #name),
                 Paths::External(krate) => {
                     let krate = ident(krate);
                     quote!(::#krate::models::#constants #name)
@@ -413,6 +434,33 @@ pub fn example_checker(api: &Api, crate_ident: &str, header: &str) -> Result<Str
                     #(#arms)*
                     _ => ::std::option::Option::None,
                 }
+            }
+        },
+    )
+}
+
+/// `call_all(harness)`: every operation once, built from its sample (valid inputs taken from
+/// the spec's examples) and sent through the harness. Used by the contract test.
+pub fn contract_calls(api: &Api, crate_ident: &str, header: &str) -> Result<String, String> {
+    let krate = ident(crate_ident);
+    let calls = api.operations.iter().map(|op| {
+        let name = ident(&op.name);
+        let id = &op.id;
+        let sample = serde_json::Value::Object(op.sample.clone()).to_string();
+        let repairs = Literal::usize_unsuffixed(op.sample_repairs.len());
+        let has_success = op.has_success;
+        quote!(harness.call::<::#krate::operations::#name>(#id, #sample, #repairs, #has_success).await;)
+    });
+    let count = Literal::usize_unsuffixed(api.operations.len());
+    format_file(
+        header,
+        quote! {
+            #[doc = " How many operations the version has."]
+            pub const OPERATIONS: usize = #count;
+
+            #[doc = " Calls every operation once through `harness`."]
+            pub async fn call_all(harness: &mut super::Harness) {
+                #(#calls)*
             }
         },
     )

@@ -1,0 +1,568 @@
+//! Emission of operations (one plain struct and one small `impl` each) and of the client's
+//! tag groups. All behaviour is in `intercom-api-runtime`; this only says which field goes
+//! where.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{doc_attrs, format_file, ident, type_tokens, File, Paths};
+use crate::ir::*;
+use crate::naming::{self, Namespace};
+
+/// The runtime crate, by absolute path.
+fn rt() -> TokenStream {
+    quote!(::intercom_api_runtime)
+}
+
+/// The tag an operation is filed under: its first, or `Other`.
+fn first_tag(op: &Operation) -> &str {
+    op.tags.first().map(String::as_str).unwrap_or("Other")
+}
+
+/// Module name per tag, claimed in tag order of first appearance.
+fn tag_modules(api: &Api) -> BTreeMap<String, String> {
+    let mut names = Namespace::default();
+    names.claim(&["mod".to_owned()]);
+    let mut out = BTreeMap::new();
+    for op in &api.operations {
+        let tag = first_tag(op).to_owned();
+        if !out.contains_key(&tag) {
+            let (module, _) = names.claim(&[naming::module_name(&tag)]);
+            out.insert(tag, module);
+        }
+    }
+    out
+}
+
+/// The files of the `operations` module: `mod.rs` and one file per tag.
+pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
+    let modules = tag_modules(api);
+    let mut by_module: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        by_module.entry(modules[first_tag(op)].as_str()).or_default().push(op);
+    }
+    let mut files = Vec::new();
+    let mut mod_items = Vec::new();
+    for (module, ops) in &by_module {
+        let items = ops.iter().map(|op| operation_item(api, op));
+        files.push(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? });
+        let module_ident = ident(module);
+        let names = ops.iter().flat_map(|op| {
+            let output = match &op.output {
+                Output::ByStatus { name, .. } => Some(ident(name)),
+                _ => None,
+            };
+            std::iter::once(ident(&op.name)).chain(output)
+        });
+        mod_items.push(quote! {
+            mod #module_ident;
+            pub use self::#module_ident::{#(#names),*};
+        });
+    }
+    let doc = format!(
+        " Every operation of the Intercom API {}: one type per operation, built with `new` and setters, sent with \
+         [`Client::send`](crate::Client) or turned into an `http::Request` with \
+         [`Operation::to_request`](intercom_api_runtime::Operation::to_request).",
+        api.version.id
+    );
+    files.push(File { path: "mod.rs".to_owned(), contents: format_file(header, quote! { #![doc = #doc] #(#mod_items)* })? });
+    Ok(files)
+}
+
+fn operation_item(api: &Api, op: &Operation) -> TokenStream {
+    let rt = rt();
+    let name = ident(&op.name);
+    let docs = operation_docs(op);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+
+    let mut fields = Vec::new();
+    let mut params = Vec::new();
+    let mut inits = Vec::new();
+    let mut setters = Vec::new();
+    let mut writes = Vec::new();
+    for p in &op.params {
+        let field = ident(&p.name);
+        let ty = type_tokens(api, &p.ty, Paths::Crate);
+        let docs = doc_attrs(p.docs.as_deref());
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        let wire = &p.wire;
+        // A required single-value parameter is filled in; an optional one is still a choice.
+        let constant = p.required && is_constant(api, &p.ty);
+        if p.required || constant {
+            let default = constant.then(|| quote!(#[serde(default)]));
+            fields.push(quote! { #docs #deprecated #default pub #field: #ty, });
+            if constant {
+                inits.push(quote!(#field: ::std::default::Default::default()));
+            } else {
+                params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+                inits.push(quote!(#field: #field.into()));
+            }
+        } else {
+            fields.push(quote! {
+                #docs #deprecated
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #field: ::std::option::Option<#ty>,
+            });
+            inits.push(quote!(#field: ::std::option::Option::None));
+            setters.push(quote! {
+                #docs #deprecated
+                pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(#field.into());
+                    self
+                }
+            });
+        }
+        writes.push(match p.location {
+            ParamLocation::Path => quote!(request.path_param(#wire, &self.#field)?;),
+            ParamLocation::Query(style) => {
+                let style = match style {
+                    QueryStyle::Form { explode } => quote!(#rt::QueryStyle::Form { explode: #explode }),
+                    QueryStyle::DeepObject => quote!(#rt::QueryStyle::DeepObject),
+                };
+                quote!(request.query(#wire, &self.#field, #style)?;)
+            }
+            ParamLocation::Header => {
+                let wire = wire.to_ascii_lowercase();
+                quote!(request.header(#wire, &self.#field)?;)
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let field = ident(&body.name);
+        let ty = type_tokens(api, &body.ty, Paths::Crate);
+        if body.required {
+            fields.push(quote! { #[doc = " The request body."] pub #field: #ty, });
+            params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+            inits.push(quote!(#field: #field.into()));
+        } else {
+            fields.push(quote! {
+                #[doc = " The request body."]
+                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                pub #field: ::std::option::Option<#ty>,
+            });
+            inits.push(quote!(#field: ::std::option::Option::None));
+            setters.push(quote! {
+                #[doc = " The request body."]
+                pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#field = ::std::option::Option::Some(#field.into());
+                    self
+                }
+            });
+        }
+        writes.push(body_write(api, body));
+    }
+    let write_body = quote! { #(#writes)* ::std::result::Result::Ok(()) };
+
+    let output_ty = output_tokens(api, &op.output);
+    let decode = decode_tokens(&op.output);
+    let output_enum = match &op.output {
+        Output::ByStatus { name: enum_name, variants } => Some(status_enum(api, &op.name, enum_name, variants)),
+        _ => None,
+    };
+    let accept = match &op.output {
+        Output::Text => quote!(const ACCEPT: &'static str = "text/plain";),
+        _ => TokenStream::new(),
+    };
+    let id = &op.id;
+    let method = ident(&op.method);
+    let path = &op.path;
+    let pagination = op.pagination.as_ref().map(|p| paginated_impl(api, op, p));
+    let writes_used = if op.params.is_empty() && op.body.is_none() { quote!(let _ = request;) } else { TokenStream::new() };
+
+    quote! {
+        #docs
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = " The operation with its required inputs; set optional ones with the methods below."]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+
+        impl #rt::Operation for #name {
+            type Output = #output_ty;
+            const OPERATION_ID: &'static str = #id;
+            const METHOD: #rt::http::Method = #rt::http::Method::#method;
+            const PATH: &'static str = #path;
+            const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+            #accept
+
+            fn write(&self, request: &mut #rt::RequestParts) -> ::std::result::Result<(), #rt::Error> {
+                #writes_used
+                #write_body
+            }
+
+            fn decode(status: #rt::http::StatusCode, body: &[u8]) -> ::std::result::Result<Self::Output, #rt::Error> {
+                #decode
+            }
+        }
+
+        #pagination
+        #output_enum
+    }
+}
+
+fn is_constant(api: &Api, ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Named(id) if matches!(api.get(*id).kind, TypeKind::Constant { .. }))
+}
+
+fn operation_docs(op: &Operation) -> TokenStream {
+    let mut text = String::new();
+    if let Some(summary) = &op.summary {
+        text.push_str(summary.trim());
+        text.push_str("\n\n");
+    }
+    if let Some(docs) = &op.docs {
+        text.push_str(docs.trim());
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}` (operationId `{}`", op.method, op.path, op.id));
+    if !op.tags.is_empty() {
+        text.push_str(&format!("; tags: {}", op.tags.join(", ")));
+    }
+    text.push(')');
+    if let Some(p) = &op.pagination {
+        text.push_str(&format!(
+            "\n\nPaginated ({}): walk every page with `Client::pages` or every result with `Client::items`.",
+            p.style.label()
+        ));
+    }
+    doc_attrs(Some(&text))
+}
+
+/// How the body goes on the wire.
+fn body_write(api: &Api, body: &Body) -> TokenStream {
+    let rt = rt();
+    let field = ident(&body.name);
+    match body.media {
+        BodyMedia::Json => quote!(request.json(&self.#field)?;),
+        BodyMedia::Multipart => {
+            let parts: Vec<TokenStream> = match &body.ty {
+                TypeRef::Named(id) => match &api.get(*id).kind {
+                    TypeKind::Struct(s) => s.fields.iter().map(|f| multipart_part(f)).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            };
+            let fill = quote! {
+                let mut form = #rt::Multipart::new();
+                #(#parts)*
+                request.multipart(form);
+            };
+            if body.required {
+                quote! { { let body = &self.#field; #fill } }
+            } else {
+                quote! { if let ::std::option::Option::Some(body) = &self.#field { #fill } }
+            }
+        }
+    }
+}
+
+fn multipart_part(f: &Field) -> TokenStream {
+    let name = ident(&f.name);
+    let wire = &f.wire;
+    let file_name = Literal::string(&f.wire);
+    if f.ty == TypeRef::Bytes {
+        match f.presence {
+            Presence::Required => quote!(form.file(#wire, #file_name, &body.#name);),
+            Presence::Patch => quote! {
+                if let ::std::option::Option::Some(bytes) = body.#name.as_option() { form.file(#wire, #file_name, bytes); }
+            },
+            _ => quote! {
+                if let ::std::option::Option::Some(bytes) = &body.#name { form.file(#wire, #file_name, bytes); }
+            },
+        }
+    } else if f.presence == Presence::Patch {
+        quote!(form.text(#wire, &body.#name.as_option())?;)
+    } else {
+        quote!(form.text(#wire, &body.#name)?;)
+    }
+}
+
+fn output_tokens(api: &Api, output: &Output) -> TokenStream {
+    match output {
+        Output::Empty => quote!(()),
+        Output::Text => quote!(::std::string::String),
+        Output::Json(ty) => type_tokens(api, ty, Paths::Crate),
+        Output::ByStatus { name, .. } => {
+            let name = ident(name);
+            quote!(#name)
+        }
+    }
+}
+
+fn decoder(output: &Output) -> TokenStream {
+    let rt = rt();
+    match output {
+        Output::Empty => quote!(#rt::decode::empty),
+        Output::Text => quote!(#rt::decode::text),
+        _ => quote!(#rt::decode::json),
+    }
+}
+
+fn decode_tokens(output: &Output) -> TokenStream {
+    let rt = rt();
+    match output {
+        Output::ByStatus { name, variants } => {
+            let name = ident(name);
+            let arms = variants.iter().map(|v| {
+                let status = v.status;
+                let variant = ident(&v.name);
+                let decode = decoder(&v.output);
+                match *v.output {
+                    Output::Empty => quote!(#status => #decode(status, body).map(|()| #name::#variant),),
+                    _ => quote!(#status => #decode(status, body).map(#name::#variant),),
+                }
+            });
+            quote! {
+                match status.as_u16() {
+                    #(#arms)*
+                    _ => #rt::decode::unexpected(status, body),
+                }
+            }
+        }
+        other => {
+            let decode = decoder(other);
+            quote!(#decode(status, body))
+        }
+    }
+}
+
+fn status_enum(api: &Api, op_name: &str, name: &str, variants: &[StatusVariant]) -> TokenStream {
+    let name = ident(name);
+    let doc = format!(" The success responses of [`{op_name}`], by status.");
+    let variants = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        let doc = format!(" `{}`", v.status);
+        match &*v.output {
+            Output::Empty => quote!(#[doc = #doc] #variant,),
+            other => {
+                let ty = output_tokens(api, other);
+                quote!(#[doc = #doc] #variant(#ty),)
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// A read of `steps` from `root` (a reference) as an expression of type `&T`, inside a
+/// function returning `Option`.
+fn read_chain(root: TokenStream, steps: &[Step]) -> TokenStream {
+    let mut expr = root;
+    let mut place = false;
+    for step in steps {
+        let field = ident(&step.field);
+        (expr, place) = match step.presence {
+            Presence::Required | Presence::Constant => (quote!(#expr.#field), true),
+            Presence::Optional | Presence::RequiredNullable => (quote!(#expr.#field.as_ref()?), false),
+            Presence::Patch => (quote!(#expr.#field.as_option()?), false),
+        };
+    }
+    if place { quote!(&#expr) } else { expr }
+}
+
+/// An assignment of `value` at `steps` under `root` (mutable), creating the parts on the way.
+fn write_chain(root: TokenStream, steps: &[Step], value: TokenStream) -> TokenStream {
+    let rt = rt();
+    let Some((last, init)) = steps.split_last() else { return TokenStream::new() };
+    let mut expr = root;
+    for step in init {
+        let field = ident(&step.field);
+        expr = match (step.presence, step.fill) {
+            (Presence::Required | Presence::Constant, _) => quote!(#expr.#field),
+            (Presence::Optional | Presence::RequiredNullable, true) => quote!(#expr.#field.get_or_insert_with(::std::default::Default::default)),
+            (Presence::Optional | Presence::RequiredNullable, false) => quote!(#expr.#field.as_mut()?),
+            (Presence::Patch, true) => quote!(#expr.#field.get_or_insert_default()),
+            (Presence::Patch, false) => quote!(#expr.#field.as_option_mut()?),
+        };
+    }
+    let field = ident(&last.field);
+    match last.presence {
+        Presence::Required | Presence::Constant => quote!(#expr.#field = #value;),
+        Presence::Optional | Presence::RequiredNullable => quote!(#expr.#field = ::std::option::Option::Some(#value);),
+        Presence::Patch => quote!(#expr.#field = #rt::Patch::Value(#value);),
+    }
+}
+
+fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
+    let rt = rt();
+    let name = ident(&op.name);
+    let item = type_tokens(api, &p.item, Paths::Crate);
+    let nullable_page = matches!(&op.output, Output::Json(TypeRef::Nullable(_)));
+    let items_field = ident(&p.items[0].field);
+    let optional_items = p.items[0].presence != Presence::Required;
+    let take = if optional_items { quote!(page.#items_field.unwrap_or_default()) } else { quote!(page.#items_field) };
+    let count = if optional_items { quote!(page.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)) } else { quote!(page.#items_field.len()) };
+    let (take, count, page_ref) = if nullable_page {
+        (
+            quote! { let ::std::option::Option::Some(page) = page else { return ::std::vec::Vec::new() }; #take },
+            quote! { let ::std::option::Option::Some(page) = page else { return 0 }; #count },
+            quote!(page.as_ref()?),
+        )
+    } else {
+        (take, count, quote!(page))
+    };
+    let style = match p.style {
+        PaginationStyle::Cursor => quote!(Cursor),
+        PaginationStyle::PageNumber => quote!(PageNumber),
+        PaginationStyle::Scroll => quote!(Scroll),
+        PaginationStyle::Search => quote!(Search),
+    };
+    let next_value = match p.style {
+        PaginationStyle::PageNumber => {
+            let current = read_chain(page_ref.clone(), &p.next);
+            let total = read_chain(page_ref, &p.total);
+            quote!(#rt::next_page_number(*#current, *#total)?)
+        }
+        _ => {
+            let cursor = read_chain(page_ref, &p.next);
+            quote!(#rt::non_empty(#cursor)?)
+        }
+    };
+    let assign = write_chain(quote!(next), &p.target, quote!(value));
+    quote! {
+        impl #rt::Paginated for #name {
+            type Item = #item;
+            const STYLE: #rt::PaginationStyle = #rt::PaginationStyle::#style;
+
+            fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
+                #take
+            }
+
+            fn item_count(page: &Self::Output) -> usize {
+                #count
+            }
+
+            fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
+                let value = #next_value;
+                let mut next = self.clone();
+                #assign
+                ::std::option::Option::Some(next)
+            }
+        }
+    }
+}
+
+/// `client.rs`: the version's `Client`, with one accessor per tag that lists the tag's
+/// operations as methods.
+pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
+    let rt = rt();
+    let mut groups: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &api.operations {
+        if op.tags.is_empty() {
+            groups.entry("Other".to_owned()).or_default().push(op);
+        }
+        for tag in &op.tags {
+            groups.entry(tag.clone()).or_default().push(op);
+        }
+    }
+    // Accessors must not shadow the runtime client's own methods.
+    let mut accessors = Namespace::default();
+    accessors.claim(&["send", "pages", "items", "collect_items", "base_url", "builder", "inner", "new"].map(str::to_owned));
+    let mut group_types = Namespace::default();
+    group_types.claim(&["Client".to_owned()]);
+    let mut accessor_fns = Vec::new();
+    let mut group_items = Vec::new();
+    for (tag, ops) in &groups {
+        let (accessor, _) = accessors.claim(&[naming::field_name(tag)]);
+        let (group, _) = group_types.claim(&[naming::type_name(tag), format!("{}Operations", naming::type_name(tag))]);
+        let accessor = ident(&accessor);
+        let group = ident(&group);
+        let accessor_doc = format!(" The operations tagged “{tag}”.");
+        accessor_fns.push(quote! {
+            #[doc = #accessor_doc]
+            pub fn #accessor(&self) -> #group<'_> {
+                #group(&self.inner)
+            }
+        });
+        let mut methods_ns = Namespace::default();
+        let methods = ops.iter().map(|op| {
+            let (method, _) = methods_ns.claim(&[op.method_name.clone()]);
+            let method = ident(&method);
+            let op_name = ident(&op.name);
+            let output = match &op.output {
+                Output::ByStatus { name, .. } => {
+                    let name = ident(name);
+                    quote!(crate::operations::#name)
+                }
+                other => output_tokens(api, other),
+            };
+            let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+            let doc = format!(" {} (see [`{}`](crate::operations::{})).", summary.trim().trim_end_matches('.'), op.name, op.name);
+            let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub async fn #method(&self, operation: crate::operations::#op_name) -> ::std::result::Result<#output, #rt::Error> {
+                    self.0.send(&operation).await
+                }
+            }
+        });
+        let group_doc = format!(" The operations tagged “{tag}”; get it with [`Client::{accessor}`].");
+        group_items.push(quote! {
+            #[doc = #group_doc]
+            #[derive(Debug, Clone, Copy)]
+            pub struct #group<'a>(&'a #rt::Client);
+
+            impl #group<'_> {
+                #(#methods)*
+            }
+        });
+    }
+    let client_doc = format!(
+        " An Intercom API {} client: the runtime [`Client`]({rt_path}) (which it dereferences to, for `send`, \
+         `pages` and `items`) with the operations grouped by the spec's tags.",
+        api.version.id,
+        rt_path = "intercom_api_runtime::Client"
+    );
+    format_file(
+        header,
+        quote! {
+            #[doc = #client_doc]
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                inner: #rt::Client,
+            }
+
+            impl Client {
+                #[doc = " A client for `token`, to configure (region, timeout, retries …) and `build`."]
+                pub fn builder(token: impl ::std::convert::Into<::std::string::String>) -> #rt::ClientBuilder<Client> {
+                    #rt::ClientBuilder::new(token)
+                }
+
+                #(#accessor_fns)*
+            }
+
+            impl ::std::convert::From<#rt::Client> for Client {
+                fn from(inner: #rt::Client) -> Self {
+                    Client { inner }
+                }
+            }
+
+            impl ::std::ops::Deref for Client {
+                type Target = #rt::Client;
+
+                fn deref(&self) -> &#rt::Client {
+                    &self.inner
+                }
+            }
+
+            #(#group_items)*
+        },
+    )
+}

@@ -1,0 +1,434 @@
+//! The async client: reqwest with rustls, bearer auth, regions, timeouts, retries, tracing and
+//! pagination. Every generated operation is sent through [`Client::send`].
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::{self, Stream, TryStreamExt};
+use http::{HeaderValue, Method, StatusCode};
+use tracing::Instrument;
+
+use crate::error::Error;
+use crate::{Operation, Paginated};
+
+/// Where Intercom hosts a workspace: the `servers` of Intercom's OpenAPI descriptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Region {
+    /// `https://api.intercom.io`
+    #[default]
+    Us,
+    /// `https://api.eu.intercom.io`
+    Eu,
+    /// `https://api.au.intercom.io`
+    Au,
+}
+
+impl Region {
+    /// Every region, in the order of the spec's `servers`.
+    pub const ALL: [Region; 3] = [Region::Us, Region::Eu, Region::Au];
+
+    /// The region's API base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::Us => "https://api.intercom.io",
+            Region::Eu => "https://api.eu.intercom.io",
+            Region::Au => "https://api.au.intercom.io",
+        }
+    }
+}
+
+/// An access token. Its `Debug` output hides it, and it is sent as a sensitive header, which
+/// HTTP tooling does not log.
+#[derive(Clone)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Token {
+        Token(token.into())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// When a failed attempt is tried again.
+///
+/// Rate-limited requests (429) are always retried, after `Retry-After` or
+/// `X-RateLimit-Reset`. Server errors (5xx), timeouts and connection errors are retried only
+/// for GET, PUT, DELETE and HEAD unless [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent)
+/// is set: Intercom has no idempotency keys, so a retried POST can act twice.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, including the first (1 = never retry).
+    pub max_attempts: u32,
+    /// The first backoff; each retry doubles it, with full jitter.
+    pub initial_backoff: Duration,
+    /// The longest backoff.
+    pub max_backoff: Duration,
+    /// The longest rate-limit wait that is honoured; a 429 asking for longer is returned.
+    pub max_rate_limit_wait: Duration,
+    /// Also retry POST and PATCH after server errors, timeouts and connection errors.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(20),
+            max_rate_limit_wait: Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn never() -> RetryPolicy {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// This policy with `max_attempts` attempts in all.
+    pub fn with_max_attempts(mut self, max_attempts: u32) -> RetryPolicy {
+        self.max_attempts = max_attempts.max(1);
+        self
+    }
+
+    /// This policy with a different first and longest backoff.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> RetryPolicy {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// This policy with a different longest rate-limit wait.
+    pub fn with_max_rate_limit_wait(mut self, wait: Duration) -> RetryPolicy {
+        self.max_rate_limit_wait = wait;
+        self
+    }
+
+    /// This policy, retrying POST and PATCH too.
+    pub fn with_retry_non_idempotent(mut self, retry: bool) -> RetryPolicy {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    fn may_retry_failure(&self, method: &Method) -> bool {
+        self.retry_non_idempotent || matches!(*method, Method::GET | Method::PUT | Method::DELETE | Method::HEAD | Method::OPTIONS)
+    }
+
+    /// Exponential backoff with full jitter before attempt `attempt + 1`.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self.initial_backoff.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let cap = exp.min(self.max_backoff);
+        cap.mul_f64(fastrand::f64())
+    }
+}
+
+/// Configures a [`Client`], or a generated crate's client (`C`), which wraps one.
+pub struct ClientBuilder<C = Client> {
+    token: Token,
+    base_url: String,
+    timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    wraps: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token)
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C: From<Client>> ClientBuilder<C> {
+    /// A builder with the defaults: US region, 60 s timeout, [`RetryPolicy::default`].
+    pub fn new(token: impl Into<String>) -> Self {
+        ClientBuilder {
+            token: Token::new(token),
+            base_url: Region::Us.base_url().to_owned(),
+            timeout: Duration::from_secs(60),
+            user_agent: concat!("intercom-api-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            http: None,
+            retry: RetryPolicy::default(),
+            wraps: PhantomData,
+        }
+    }
+
+    /// Sends to `region` (the default is [`Region::Us`]).
+    pub fn region(mut self, region: Region) -> Self {
+        self.base_url = region.base_url().to_owned();
+        self
+    }
+
+    /// Sends to a custom base URL (a proxy, a mock server).
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = base_url.into();
+        self
+    }
+
+    /// How long one attempt may take, from sending to the end of the body (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header (default `intercom-api-rs/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its pools, proxies and TLS settings).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// When to retry (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The client.
+    pub fn build(self) -> Result<C, Error> {
+        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.0))
+            .map_err(|_| Error::InvalidRequest("the token holds characters a header cannot carry".to_owned()))?;
+        auth.set_sensitive(true);
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| Error::InvalidRequest(format!("`{}` is not a valid User-Agent", self.user_agent)))?;
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder().build().map_err(|e| Error::Transport(Box::new(e)))?,
+        };
+        Ok(C::from(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url: self.base_url.trim_end_matches('/').to_owned(),
+                auth,
+                user_agent,
+                timeout: self.timeout,
+                retry: self.retry,
+            }),
+        }))
+    }
+}
+
+/// An Intercom API client. Cheap to clone (the connection pool is shared).
+///
+/// ```no_run
+/// # async fn run() -> Result<(), intercom_api_runtime::Error> {
+/// use intercom_api_runtime::{Client, Region};
+/// let client = Client::builder(std::env::var("INTERCOM_TOKEN").unwrap()).region(Region::Eu).build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base_url: String,
+    auth: HeaderValue,
+    user_agent: HeaderValue,
+    timeout: Duration,
+    retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("token", &"<redacted>")
+            .field("timeout", &self.inner.timeout)
+            .field("retry", &self.inner.retry)
+            .finish()
+    }
+}
+
+enum Attempt {
+    Done(http::Response<Vec<u8>>),
+    Failed(Error),
+}
+
+impl Client {
+    /// A client for `token`, to configure.
+    pub fn builder(token: impl Into<String>) -> ClientBuilder {
+        ClientBuilder::new(token)
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// Sends `operation`, retrying as the [`RetryPolicy`] allows, and decodes the response.
+    pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        let span = tracing::info_span!(
+            "intercom.request",
+            operation = O::OPERATION_ID,
+            method = %O::METHOD,
+            path = O::PATH,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        async move {
+            let request = operation.to_request(&self.inner.base_url)?;
+            let response = self.send_with_retries(request).await?;
+            O::parse_response(response)
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn send_with_retries(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+        let (parts, body) = request.into_parts();
+        let policy = &self.inner.retry;
+        let span = tracing::Span::current();
+        let mut attempt = 1;
+        loop {
+            span.record("attempt", attempt);
+            let outcome = self.attempt(&parts, &body).await;
+            let last = attempt >= policy.max_attempts;
+            let wait = match &outcome {
+                Attempt::Done(response) if response.status() == StatusCode::TOO_MANY_REQUESTS && !last => {
+                    let asked = crate::error::retry_after(response.headers(), std::time::SystemTime::now());
+                    match asked {
+                        Some(wait) if wait > policy.max_rate_limit_wait => None,
+                        Some(wait) => Some(wait),
+                        None => Some(policy.backoff(attempt)),
+                    }
+                }
+                Attempt::Done(response) if response.status().is_server_error() && !last && policy.may_retry_failure(&parts.method) => {
+                    Some(policy.backoff(attempt))
+                }
+                Attempt::Failed(Error::Timeout | Error::Transport(_)) if !last && policy.may_retry_failure(&parts.method) => {
+                    Some(policy.backoff(attempt))
+                }
+                _ => None,
+            };
+            match (wait, outcome) {
+                (Some(wait), outcome) => {
+                    let why = match &outcome {
+                        Attempt::Done(r) => r.status().to_string(),
+                        Attempt::Failed(e) => e.to_string(),
+                    };
+                    tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, %why, "retrying Intercom request");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                (None, Attempt::Done(response)) => return Ok(response),
+                (None, Attempt::Failed(error)) => return Err(error),
+            }
+        }
+    }
+
+    async fn attempt(&self, parts: &http::request::Parts, body: &[u8]) -> Attempt {
+        let inner = &self.inner;
+        let mut request = inner.http.request(parts.method.clone(), parts.uri.to_string()).timeout(inner.timeout).body(body.to_vec());
+        for (name, value) in &parts.headers {
+            request = request.header(name, value);
+        }
+        request = request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
+        let classify = |e: reqwest::Error| if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::Failed(classify(e)),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let span = tracing::Span::current();
+        span.record("status", status.as_u16());
+        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+            span.record("request_id", id);
+        }
+        let bytes = match response.bytes().await {
+            Ok(b) => b,
+            Err(e) => return Attempt::Failed(classify(e)),
+        };
+        let mut out = http::Response::new(bytes.to_vec());
+        *out.status_mut() = status;
+        *out.headers_mut() = headers;
+        Attempt::Done(out)
+    }
+
+    /// The pages of a list operation, from `operation`'s page to the last. The stream ends
+    /// after the first error.
+    pub fn pages<O>(&self, operation: O) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'static
+    where
+        O: Paginated + Send + Sync + 'static,
+        O::Output: Send,
+    {
+        let client = self.clone();
+        stream::try_unfold(Some(operation), move |next| {
+            let client = client.clone();
+            async move {
+                let Some(operation) = next else { return Ok(None) };
+                let page = client.send(&operation).await?;
+                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page) };
+                Ok(Some((page, following)))
+            }
+        })
+    }
+
+    /// Every result of a list operation, page after page.
+    pub fn items<O>(&self, operation: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
+    where
+        O: Paginated + Send + Sync + 'static,
+        O::Output: Send,
+        O::Item: Send,
+    {
+        self.pages(operation).map_ok(|page| stream::iter(O::items(page).into_iter().map(Ok))).try_flatten()
+    }
+
+    /// Every result of a list operation, collected.
+    pub async fn collect_items<O>(&self, operation: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: Paginated + Send + Sync + 'static,
+        O::Output: Send,
+        O::Item: Send,
+    {
+        self.items(operation).try_collect().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_token() {
+        let client = Client::builder("secret-token-123").build().unwrap();
+        let text = format!("{client:?} {:?}", Token::new("secret-token-123"));
+        assert!(!text.contains("secret-token-123"), "{text}");
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_millis(250));
+        for attempt in 1..10 {
+            assert!(policy.backoff(attempt) <= Duration::from_millis(250));
+        }
+        assert!(!policy.may_retry_failure(&Method::POST));
+        assert!(policy.clone().with_retry_non_idempotent(true).may_retry_failure(&Method::POST));
+        assert!(policy.may_retry_failure(&Method::GET));
+    }
+}

@@ -1,0 +1,225 @@
+//! The one error type of every call, whether sent by [`Client`](crate::Client) or parsed by
+//! [`Operation::parse_response`](crate::Operation::parse_response).
+
+use std::fmt;
+use std::time::Duration;
+
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+/// How many bytes of a body an error keeps, so a huge response cannot bloat an error.
+pub const SNIPPET_LIMIT: usize = 512;
+
+/// Why a call failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Intercom answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+    /// Intercom answered with a success status but the body is not what the spec says.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+    /// No response within the configured timeout.
+    #[error("the request timed out")]
+    Timeout,
+    /// The request could not be sent or the response could not be read (DNS, TLS, refused
+    /// or reset connections).
+    #[error("transport error: {0}")]
+    Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The request could not be built from the operation's inputs (an invalid base URL or a
+    /// value that cannot be encoded).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+}
+
+impl Error {
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode(e) => Some(e.status),
+            _ => None,
+        }
+    }
+
+    /// The API error, if Intercom answered with a failure status.
+    pub fn as_api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A failure status from Intercom, with the spec's `error.list` body when there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Intercom's id for the request (from the body, else the `X-Request-Id` header); quote it
+    /// to Intercom support.
+    pub request_id: Option<String>,
+    /// The errors of the spec's `error` schema (`errors[]`), empty when the body has none.
+    pub errors: Vec<ApiErrorItem>,
+    /// How long Intercom asks to wait before retrying (`Retry-After`, else
+    /// `X-RateLimit-Reset`), for 429 responses.
+    pub retry_after: Option<Duration>,
+    /// The start of the body when it is not an `error.list`, at most [`SNIPPET_LIMIT`] bytes.
+    pub body_snippet: Option<String>,
+}
+
+/// One entry of an `error.list`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ApiErrorItem {
+    /// What kind of error (`unauthorized`, `parameter_not_found`, …).
+    pub code: String,
+    /// A human-readable description.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The field or parameter in error.
+    #[serde(default)]
+    pub field: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorList {
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default)]
+    errors: Vec<ApiErrorItem>,
+}
+
+impl ApiError {
+    /// Reads a failure response. Never fails: a body that is not an `error.list` is kept as
+    /// a snippet.
+    pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
+        let header_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let (request_id, errors, body_snippet) = match serde_json::from_slice::<ErrorList>(body) {
+            // An `error.list` says it all; any other JSON body is kept as it came.
+            Ok(list) if !list.errors.is_empty() => (list.request_id.or(header_id), list.errors, None),
+            Ok(list) => (list.request_id.or(header_id), Vec::new(), (!body.is_empty()).then(|| snippet(body))),
+            Err(_) => (header_id, Vec::new(), (!body.is_empty()).then(|| snippet(body))),
+        };
+        ApiError { status, request_id, errors, retry_after: retry_after(headers, std::time::SystemTime::now()), body_snippet }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Intercom answered {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request {id})")?;
+        }
+        for (i, e) in self.errors.iter().enumerate() {
+            f.write_str(if i == 0 { ": " } else { "; " })?;
+            f.write_str(&e.code)?;
+            if let Some(m) = &e.message {
+                write!(f, ": {m}")?;
+            }
+            if let Some(field) = &e.field {
+                write!(f, " (field `{field}`)")?;
+            }
+        }
+        if let Some(s) = &self.body_snippet {
+            write!(f, ": {s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success response whose body does not decode into the operation's output type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// Where in the body decoding failed, as a JSON path (`data[3].email`); empty for the root.
+    pub path: String,
+    /// What was wrong there.
+    pub message: String,
+    /// The start of the body, at most [`SNIPPET_LIMIT`] bytes.
+    pub body_snippet: String,
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.path.is_empty() || self.path == "." { "the body".to_owned() } else { format!("`{}`", self.path) };
+        write!(f, "the {} response does not decode at {at}: {}; body starts: {}", self.status, self.message, self.body_snippet)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The first [`SNIPPET_LIMIT`] bytes of a body, cut at a character boundary.
+pub fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if text.len() <= SNIPPET_LIMIT {
+        return text.into_owned();
+    }
+    let mut end = SNIPPET_LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} bytes in all)", &text[..end], body.len())
+}
+
+/// The wait a 429 asks for: `Retry-After` in seconds or as an HTTP date, else
+/// `X-RateLimit-Reset` (a Unix time in seconds).
+pub fn retry_after(headers: &HeaderMap, now: std::time::SystemTime) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(value) = header("retry-after") {
+        if let Ok(seconds) = value.parse::<u64>() {
+            return Some(Duration::from_secs(seconds));
+        }
+        if let Ok(at) = httpdate::parse_http_date(value) {
+            return Some(at.duration_since(now).unwrap_or_default());
+        }
+    }
+    let reset = header("x-ratelimit-reset")?.parse::<u64>().ok()?;
+    let at = std::time::UNIX_EPOCH + Duration::from_secs(reset);
+    Some(at.duration_since(now).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_lists_are_read_and_other_bodies_kept_as_snippets() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "from-header".parse().unwrap());
+        let body = br#"{"type":"error.list","request_id":"abc","errors":[{"code":"unauthorized","message":"Access Token Invalid"}]}"#;
+        let e = ApiError::from_parts(StatusCode::UNAUTHORIZED, &headers, body);
+        assert_eq!(e.request_id.as_deref(), Some("abc"));
+        assert_eq!(e.errors[0].code, "unauthorized");
+        assert_eq!(e.to_string(), "Intercom answered 401 Unauthorized (request abc): unauthorized: Access Token Invalid");
+
+        let e = ApiError::from_parts(StatusCode::BAD_GATEWAY, &headers, b"<html>bad gateway</html>");
+        assert_eq!(e.request_id.as_deref(), Some("from-header"));
+        assert!(e.errors.is_empty());
+        assert_eq!(e.body_snippet.as_deref(), Some("<html>bad gateway</html>"));
+    }
+
+    #[test]
+    fn snippets_are_bounded_at_a_character_boundary() {
+        let body = "é".repeat(SNIPPET_LIMIT);
+        let s = snippet(body.as_bytes());
+        assert!(s.len() < SNIPPET_LIMIT + 40, "{}", s.len());
+        assert!(s.ends_with(&format!("({} bytes in all)", body.len())));
+    }
+
+    #[test]
+    fn retry_after_prefers_the_header_then_the_reset_time() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", "1010".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(10)));
+        headers.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(3)));
+        headers.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(10)));
+        assert_eq!(retry_after(&HeaderMap::new(), now), None);
+    }
+}

@@ -1,0 +1,413 @@
+//! Sans-IO operations: every generated operation turns into an [`http::Request`] and parses an
+//! [`http::Response`] without any HTTP client, so any client can send it.
+
+use http::header::{ACCEPT, CONTENT_TYPE};
+use http::{HeaderName, HeaderValue, Method, StatusCode};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{snippet, ApiError, DecodeError, Error};
+
+/// Characters left as they are in path segments and query components (RFC 3986 unreserved).
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// One Intercom API operation with its inputs: a generated type per operation implements it.
+///
+/// [`to_request`](Operation::to_request) and [`parse_response`](Operation::parse_response)
+/// are all a client needs; [`Client`](crate::Client) is one such client.
+///
+/// ```
+/// # use intercom_api_runtime::{Operation, RequestParts, Error};
+/// # use http::{Method, StatusCode};
+/// # struct GetMe;
+/// # impl Operation for GetMe {
+/// #     type Output = serde_json::Value;
+/// #     const OPERATION_ID: &'static str = "identifyAdmin";
+/// #     const METHOD: Method = Method::GET;
+/// #     const PATH: &'static str = "/me";
+/// #     const INTERCOM_VERSION: &'static str = "2.12";
+/// #     fn write(&self, _: &mut RequestParts) -> Result<(), Error> { Ok(()) }
+/// #     fn decode(status: StatusCode, body: &[u8]) -> Result<Self::Output, Error> {
+/// #         intercom_api_runtime::decode::json(status, body)
+/// #     }
+/// # }
+/// let request = GetMe.to_request("https://api.intercom.io")?;
+/// assert_eq!(request.uri(), "https://api.intercom.io/me");
+/// assert_eq!(request.headers()["intercom-version"], "2.12");
+/// // … send it with any client, adding `Authorization: Bearer <token>` …
+/// let response = http::Response::builder().status(200).body(br#"{"type":"admin"}"#.to_vec()).unwrap();
+/// let me = GetMe::parse_response(response)?;
+/// assert_eq!(me["type"], "admin");
+/// # Ok::<(), intercom_api_runtime::Error>(())
+/// ```
+pub trait Operation {
+    /// What a success response decodes into.
+    type Output;
+    /// The spec's `operationId` (or, where the spec has none, a name made from method and path).
+    const OPERATION_ID: &'static str;
+    /// The HTTP method.
+    const METHOD: Method;
+    /// The path template, as in the spec (`/contacts/{id}`).
+    const PATH: &'static str;
+    /// The `Intercom-Version` header the generated crate is pinned to; sent on every request.
+    const INTERCOM_VERSION: &'static str;
+    /// The `Accept` header: the media type of the success response.
+    const ACCEPT: &'static str = "application/json";
+
+    /// Writes the operation's inputs (path parameters, query, headers, body). Generated.
+    #[doc(hidden)]
+    fn write(&self, request: &mut RequestParts) -> Result<(), Error>;
+
+    /// Decodes the body of a success response. Generated.
+    #[doc(hidden)]
+    fn decode(status: StatusCode, body: &[u8]) -> Result<Self::Output, Error>;
+
+    /// The request for this operation against `base_url` (`https://api.intercom.io`, or the
+    /// URL of a proxy). Authentication is the sender's job: add `Authorization: Bearer …`.
+    fn to_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut parts = RequestParts::new(Self::PATH);
+        self.write(&mut parts)?;
+        parts.into_request(base_url, Self::METHOD, Self::INTERCOM_VERSION, Self::ACCEPT)
+    }
+
+    /// The typed output of a response: the decoded body for a success status, else
+    /// [`Error::Api`] with Intercom's error list.
+    fn parse_response<B: AsRef<[u8]>>(response: http::Response<B>) -> Result<Self::Output, Error>
+    where
+        Self: Sized,
+    {
+        let status = response.status();
+        let body = response.body().as_ref();
+        if status.is_success() {
+            Self::decode(status, body)
+        } else {
+            Err(Error::Api(Box::new(ApiError::from_parts(status, response.headers(), body))))
+        }
+    }
+}
+
+/// How a query parameter is laid out (OpenAPI `style` and `explode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `style: form`: arrays repeat the name (or join with commas without `explode`);
+    /// objects spread their properties (or `name=k,v,…` without `explode`).
+    Form {
+        /// The spec's `explode` (default `true` for `form`).
+        explode: bool,
+    },
+    /// `style: deepObject`: `name[key]=value`.
+    DeepObject,
+}
+
+/// The parts of a request an operation writes into.
+#[derive(Debug)]
+pub struct RequestParts {
+    path: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+impl RequestParts {
+    fn new(template: &str) -> RequestParts {
+        RequestParts { path: template.to_owned(), query: Vec::new(), headers: Vec::new(), content_type: None, body: Vec::new() }
+    }
+
+    /// Fills `{name}` in the path with `value`, percent-encoded.
+    pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let text = scalar(name, &to_value(name, value)?)?;
+        let encoded = utf8_percent_encode(&text, COMPONENT).to_string();
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            return Err(Error::InvalidRequest(format!("the path has no parameter `{name}`")));
+        }
+        self.path = self.path.replace(&placeholder, &encoded);
+        Ok(())
+    }
+
+    /// Adds a query parameter; `None` (JSON `null`) adds nothing.
+    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        match (&value, style) {
+            (Value::Null, _) => {}
+            (Value::Array(items), QueryStyle::Form { explode: true }) => {
+                for item in items {
+                    self.query.push((name.to_owned(), scalar(name, item)?));
+                }
+            }
+            (Value::Array(items), _) => {
+                let joined = items.iter().map(|i| scalar(name, i)).collect::<Result<Vec<_>, _>>()?.join(",");
+                self.query.push((name.to_owned(), joined));
+            }
+            (Value::Object(map), QueryStyle::Form { explode: true }) => {
+                for (key, item) in map {
+                    if !item.is_null() {
+                        self.query.push((key.clone(), scalar(key, item)?));
+                    }
+                }
+            }
+            (Value::Object(map), QueryStyle::Form { explode: false }) => {
+                let mut parts = Vec::new();
+                for (key, item) in map {
+                    parts.push(key.clone());
+                    parts.push(scalar(key, item)?);
+                }
+                self.query.push((name.to_owned(), parts.join(",")));
+            }
+            (Value::Object(map), QueryStyle::DeepObject) => {
+                for (key, item) in map {
+                    if !item.is_null() {
+                        self.query.push((format!("{name}[{key}]"), scalar(key, item)?));
+                    }
+                }
+            }
+            (scalar_value, _) => self.query.push((name.to_owned(), scalar(name, scalar_value)?)),
+        }
+        Ok(())
+    }
+
+    /// Adds a header; `None` adds nothing.
+    pub fn header<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        if value.is_null() {
+            return Ok(());
+        }
+        let text = scalar(name, &value)?;
+        let value = HeaderValue::from_str(&text).map_err(|_| Error::InvalidRequest(format!("header `{name}` cannot hold {text:?}")))?;
+        self.headers.push((HeaderName::from_static(name), value));
+        Ok(())
+    }
+
+    /// Sends `body` as JSON.
+    pub fn json<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), Error> {
+        self.body = serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("the body cannot be encoded: {e}")))?;
+        self.content_type = Some("application/json".to_owned());
+        Ok(())
+    }
+
+    /// Sends a `multipart/form-data` body.
+    pub fn multipart(&mut self, form: Multipart) {
+        self.content_type = Some(format!("multipart/form-data; boundary={}", form.boundary));
+        self.body = form.finish();
+    }
+
+    fn into_request(self, base_url: &str, method: Method, intercom_version: &str, accept: &str) -> Result<http::Request<Vec<u8>>, Error> {
+        let mut uri = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            uri.push(if i == 0 { '?' } else { '&' });
+            uri.extend(utf8_percent_encode(name, COMPONENT).map(str::to_owned));
+            uri.push('=');
+            uri.extend(utf8_percent_encode(value, COMPONENT).map(str::to_owned));
+        }
+        let mut builder = http::Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header("Intercom-Version", intercom_version)
+            .header(ACCEPT, accept);
+        if let Some(content_type) = &self.content_type {
+            builder = builder.header(CONTENT_TYPE, content_type);
+        }
+        let mut request = builder.body(self.body).map_err(|e| Error::InvalidRequest(format!("`{uri}` is not a valid request URI: {e}")))?;
+        for (name, value) in self.headers {
+            // An operation's own header (`Accept` of a download) replaces the default.
+            request.headers_mut().insert(name, value);
+        }
+        Ok(request)
+    }
+}
+
+/// A `multipart/form-data` body, part by part.
+#[derive(Debug)]
+pub struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Default for Multipart {
+    fn default() -> Self {
+        Multipart::new()
+    }
+}
+
+impl Multipart {
+    /// An empty form with a random boundary.
+    pub fn new() -> Multipart {
+        Multipart { boundary: format!("intercom-api-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)), body: Vec::new() }
+    }
+
+    /// Adds a text field; `None` (JSON `null`) adds nothing.
+    pub fn text<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
+        let value = to_value(name, value)?;
+        if value.is_null() {
+            return Ok(());
+        }
+        let text = match &value {
+            Value::Object(_) | Value::Array(_) => value.to_string(),
+            other => scalar(name, other)?,
+        };
+        self.part(name, None, "text/plain; charset=utf-8", text.as_bytes());
+        Ok(())
+    }
+
+    /// Adds a file field.
+    pub fn file(&mut self, name: &str, file_name: &str, bytes: &[u8]) {
+        self.part(name, Some(file_name), "application/octet-stream", bytes);
+    }
+
+    fn part(&mut self, name: &str, file_name: Option<&str>, content_type: &str, bytes: &[u8]) {
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        self.body.extend_from_slice(format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, quote(name)).as_bytes());
+        if let Some(file_name) = file_name {
+            self.body.extend_from_slice(format!("; filename=\"{}\"", quote(file_name)).as_bytes());
+        }
+        self.body.extend_from_slice(format!("\r\nContent-Type: {content_type}\r\n\r\n").as_bytes());
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        self.body
+    }
+}
+
+fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("`{name}` cannot be encoded: {e}")))
+}
+
+/// A JSON scalar as a parameter string; nested values are sent as JSON text.
+fn scalar(name: &str, value: &Value) -> Result<String, Error> {
+    Ok(match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => return Err(Error::InvalidRequest(format!("`{name}` cannot be null"))),
+        nested => nested.to_string(),
+    })
+}
+
+/// Decoders for success bodies, called by generated [`Operation::decode`] impls.
+pub mod decode {
+    use super::*;
+
+    /// A JSON body; a failure names the JSON path where decoding stopped.
+    pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+        let failure = |path: String, message: String| {
+            Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }))
+        };
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            failure(path, e.into_inner().to_string())
+        })?;
+        deserializer.end().map_err(|e| failure(String::new(), e.to_string()))?;
+        Ok(value)
+    }
+
+    /// A `text/plain` body.
+    pub fn text(status: StatusCode, body: &[u8]) -> Result<String, Error> {
+        String::from_utf8(body.to_vec()).map_err(|e| {
+            Error::Decode(Box::new(DecodeError { status, path: String::new(), message: e.to_string(), body_snippet: snippet(body) }))
+        })
+    }
+
+    /// A response without a body: whatever came is ignored.
+    pub fn empty(_status: StatusCode, _body: &[u8]) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// A status the operation's spec does not list among its successes.
+    pub fn unexpected<T>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+        Err(Error::Decode(Box::new(DecodeError {
+            status,
+            path: String::new(),
+            message: format!("the spec lists no {status} response for this operation"),
+            body_snippet: snippet(body),
+        })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts() -> RequestParts {
+        RequestParts::new("/contacts/{id}/notes")
+    }
+
+    #[test]
+    fn path_parameters_are_percent_encoded() {
+        let mut p = parts();
+        p.path_param("id", "a b/c").unwrap();
+        let r = p.into_request("https://api.intercom.io/", Method::GET, "2.12", "application/json").unwrap();
+        assert_eq!(r.uri(), "https://api.intercom.io/contacts/a%20b%2Fc/notes");
+        assert!(parts().path_param("nope", "x").is_err());
+    }
+
+    #[test]
+    fn query_styles() {
+        let mut p = parts();
+        p.query("per_page", &Some(5), QueryStyle::Form { explode: true }).unwrap();
+        p.query("skip", &None::<i64>, QueryStyle::Form { explode: true }).unwrap();
+        p.query("ids", &["a", "b"], QueryStyle::Form { explode: true }).unwrap();
+        p.query("tags", &["x", "y"], QueryStyle::Form { explode: false }).unwrap();
+        p.query("filter", &serde_json::json!({"email": "a@b.c"}), QueryStyle::Form { explode: true }).unwrap();
+        p.query("deep", &serde_json::json!({"k": 1}), QueryStyle::DeepObject).unwrap();
+        p.path_param("id", &7).unwrap();
+        let r = p.into_request("http://h", Method::GET, "2.12", "application/json").unwrap();
+        assert_eq!(r.uri(), "http://h/contacts/7/notes?per_page=5&ids=a&ids=b&tags=x%2Cy&email=a%40b.c&deep%5Bk%5D=1");
+    }
+
+    #[test]
+    fn headers_body_and_version() {
+        let mut p = parts();
+        p.path_param("id", "1").unwrap();
+        p.header("accept", "application/octet-stream").unwrap();
+        p.json(&serde_json::json!({"a": 1})).unwrap();
+        let r = p.into_request("http://h", Method::POST, "2.12", "application/json").unwrap();
+        assert_eq!(r.headers()["intercom-version"], "2.12");
+        assert_eq!(r.headers()["accept"], "application/octet-stream");
+        assert_eq!(r.headers()["content-type"], "application/json");
+        assert_eq!(r.body(), br#"{"a":1}"#);
+    }
+
+    #[test]
+    fn multipart_bodies_hold_text_and_files() {
+        let mut form = Multipart::new();
+        form.text("finalize", "false").unwrap();
+        form.text("absent", &None::<String>).unwrap();
+        form.file("catalog", "catalog.json", b"[]");
+        let boundary = form.boundary.clone();
+        let body = String::from_utf8(form.finish()).unwrap();
+        assert_eq!(
+            body,
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"finalize\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nfalse\r\n\
+                 --{boundary}\r\nContent-Disposition: form-data; name=\"catalog\"; filename=\"catalog.json\"\r\nContent-Type: application/octet-stream\r\n\r\n[]\r\n\
+                 --{boundary}--\r\n"
+            )
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_the_path_and_keep_a_snippet() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<Item>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            id: String,
+        }
+        let body = br#"{"data":[{"id":"1"},{"id":2}]}"#;
+        let Err(Error::Decode(e)) = decode::json::<Page>(StatusCode::OK, body) else { panic!("expected a decode error") };
+        assert_eq!(e.path, "data[1].id");
+        assert_eq!(e.body_snippet, String::from_utf8_lossy(body));
+        assert!(matches!(decode::json::<Page>(StatusCode::OK, b"{\"data\":[]} trailing"), Err(Error::Decode(_))));
+    }
+}

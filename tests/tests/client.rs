@@ -1,0 +1,593 @@
+//! Runtime behaviour of the async client (`intercom-api/runtime/src/client.rs`), sending real
+//! generated 2.12 operations to a scripted HTTP/1.1 server on loopback that records every
+//! request it receives.
+//!
+//! Covered: 429 retries (after `Retry-After`, after `X-RateLimit-Reset`, and returned at once
+//! when the wait is too long); 5xx retries (GET only unless told otherwise, attempts bounded);
+//! timeouts; connection errors; the four pagination styles (cursor, page number, scroll,
+//! search); the headers of every request and a token that shows in no `Debug` or error text;
+//! and the details of API and decode errors.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use futures::TryStreamExt;
+use intercom_api_runtime::http::StatusCode;
+use intercom_api_runtime::{ApiErrorItem, Client, Error, Patch, RetryPolicy, SNIPPET_LIMIT};
+use intercom_api_v2_12::models::{
+    SearchRequest, SearchRequestQuery, SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
+    SingleFilterSearchRequestValue, StartingAfterPaging,
+};
+use intercom_api_v2_12::operations::{
+    IdentifyAdmin, ListAllCompanies, ListConversations, ScrollOverAllCompanies, SearchContacts,
+};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const TOKEN: &str = "tok_s3cr3t-do-not-leak";
+
+// ---------------------------------------------------------------------------------------------
+// The scripted server
+// ---------------------------------------------------------------------------------------------
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+struct Request {
+    method: String,
+    /// Path and query, as sent.
+    target: String,
+    /// Header names lower-cased, in the order received.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// When the server finished reading it.
+    at: Instant,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("request body is not JSON ({e}): {:?}", self.body))
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    /// How long to wait before answering.
+    delay: Duration,
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Reply {
+        Reply { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_string().into_bytes(), delay: Duration::ZERO }
+    }
+
+    fn text(status: u16, body: &str) -> Reply {
+        Reply { status, headers: vec![("Content-Type".into(), "text/html".into())], body: body.as_bytes().to_vec(), delay: Duration::ZERO }
+    }
+
+    fn header(mut self, name: &str, value: impl ToString) -> Reply {
+        self.headers.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    fn after(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+}
+
+type Answer = dyn Fn(usize, &Request) -> Reply + Send + Sync;
+
+/// A loopback HTTP/1.1 server: one request per connection, answered by a closure of the
+/// request's index (0-based) and the request, and recorded.
+struct Server {
+    url: String,
+    requests: Arc<Mutex<Vec<Request>>>,
+}
+
+impl Server {
+    async fn start(answer: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let answer: Arc<Answer> = Arc::new(answer);
+        let recorded = requests.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (recorded, answer) = (recorded.clone(), answer.clone());
+                tokio::spawn(async move {
+                    // The client may hang up first (timeouts); that is not the server's failure.
+                    let _ = serve(stream, &recorded, &*answer).await;
+                });
+            }
+        });
+        Server { url, requests }
+    }
+
+    /// Answers with `replies` in order. A request beyond the script gets a 418, which no
+    /// client retries, so an unexpected request fails the test.
+    async fn script(replies: Vec<Reply>) -> Server {
+        Server::start(move |n, _| replies.get(n).cloned().unwrap_or_else(|| Reply::text(418, "unscripted request"))).await
+    }
+
+    fn requests(&self) -> Vec<Request> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    fn client(&self, retry: RetryPolicy) -> Client {
+        Client::builder(TOKEN).base_url(&self.url).timeout(Duration::from_secs(10)).retry(retry).build().unwrap()
+    }
+}
+
+async fn serve(mut stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &Answer) -> std::io::Result<()> {
+    let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
+    let n = {
+        let mut recorded = recorded.lock().unwrap();
+        recorded.push(request.clone());
+        recorded.len() - 1
+    };
+    let reply = answer(n, &request);
+    tokio::time::sleep(reply.delay).await;
+    let reason = StatusCode::from_u16(reply.status).ok().and_then(|s| s.canonical_reason()).unwrap_or("Whatever");
+    let mut head = format!("HTTP/1.1 {} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n", reply.status, reply.body.len());
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).await?;
+    stream.write_all(&reply.body).await?;
+    stream.shutdown().await
+}
+
+/// Reads the head up to `\r\n\r\n`, then `Content-Length` bytes of body.
+async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Request>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut request_line = lines.next().unwrap_or_default().split(' ');
+    let method = request_line.next().unwrap_or_default().to_owned();
+    let target = request_line.next().unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
+        .collect();
+    let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
+    Ok(Some(Request { method, target, headers, body, at: Instant::now() }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Retries with 1–5 ms backoffs, so retry tests take no time.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+fn admin() -> Reply {
+    Reply::json(200, json!({"type": "admin", "id": "991", "name": "Ada", "email": "ada@example.com"}))
+}
+
+fn error_list(request_id: &str, code: &str, message: &str) -> Value {
+    json!({"type": "error.list", "request_id": request_id, "errors": [{"code": code, "message": message}]})
+}
+
+/// A `company.list` page (`POST /companies/list`).
+fn companies(ids: &[&str], page: i64, total_pages: i64) -> Reply {
+    let data: Vec<Value> = ids.iter().map(|id| json!({"type": "company", "id": id})).collect();
+    Reply::json(
+        200,
+        json!({"type": "list", "data": data, "total_count": 5,
+               "pages": {"type": "pages", "page": page, "per_page": 2, "total_pages": total_pages}}),
+    )
+}
+
+/// `pages` with an optional `next.starting_after` cursor.
+fn cursor_pages(next: Option<&str>) -> Value {
+    match next {
+        Some(cursor) => json!({"type": "pages", "per_page": 2, "next": {"per_page": 2, "starting_after": cursor}}),
+        None => json!({"type": "pages", "per_page": 2}),
+    }
+}
+
+fn company_ids(companies: &[intercom_api_v2_12::models::Company]) -> Vec<String> {
+    companies.iter().map(|c| c.id.clone().unwrap_or_default()).collect()
+}
+
+fn targets(server: &Server) -> Vec<String> {
+    server.requests().into_iter().map(|r| r.target).collect()
+}
+
+fn api_error(result: Result<impl std::fmt::Debug, Error>) -> intercom_api_runtime::ApiError {
+    match result {
+        Err(Error::Api(e)) => *e,
+        other => panic!("expected Error::Api, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Rate limits
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_429_is_retried_after_retry_after() {
+    let server = Server::script(vec![
+        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 1),
+        admin(),
+    ])
+    .await;
+    let me = server.client(fast_retries()).send(&IdentifyAdmin::new()).await.unwrap();
+    assert_eq!(me.and_then(|a| a.id).as_deref(), Some("991"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // The 1 s asked for, not the 1–5 ms backoff.
+    let waited = requests[1].at - requests[0].at;
+    assert!(waited >= Duration::from_millis(990), "retried after {waited:?}");
+    assert!(waited < Duration::from_secs(3), "retried after {waited:?}");
+}
+
+#[tokio::test]
+async fn a_429_is_retried_after_the_rate_limit_reset_time_even_for_post() {
+    // A 429 was not acted on, so even a POST is tried again. The reset time is a whole Unix
+    // second 1–2 s ahead of the moment the server answers.
+    let server = Server::start(|n, _| match n {
+        0 => {
+            let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+            Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("X-RateLimit-Reset", now + 2)
+        }
+        _ => companies(&["a"], 1, 1),
+    })
+    .await;
+    let page = server.client(fast_retries()).send(&ListAllCompanies::new()).await.unwrap();
+    assert_eq!(company_ids(&page.data.unwrap()), ["a"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.method == "POST"));
+    let waited = requests[1].at - requests[0].at;
+    assert!(waited >= Duration::from_millis(900), "retried after {waited:?}");
+    assert!(waited < Duration::from_secs(4), "retried after {waited:?}");
+}
+
+#[tokio::test]
+async fn a_429_asking_for_longer_than_the_longest_wait_is_returned_at_once() {
+    let server = Server::script(vec![
+        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 30),
+        admin(),
+    ])
+    .await;
+    let client = server.client(fast_retries().with_max_rate_limit_wait(Duration::from_secs(5)));
+    let started = Instant::now();
+    let error = api_error(client.send(&IdentifyAdmin::new()).await);
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error.retry_after, Some(Duration::from_secs(30)));
+    assert_eq!(error.request_id.as_deref(), Some("r-429"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Server errors
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_503_is_retried_for_get() {
+    let server = Server::script(vec![Reply::text(503, "<html>Service Unavailable</html>"), admin()]).await;
+    let me = server.client(fast_retries()).send(&IdentifyAdmin::new()).await.unwrap();
+    assert_eq!(me.and_then(|a| a.name).as_deref(), Some("Ada"));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_503_is_not_retried_for_post() {
+    // A retry would succeed, so only a client that does not retry fails here.
+    let server = Server::script(vec![Reply::text(503, "<html>Service Unavailable</html>"), companies(&["a"], 1, 1)]).await;
+    let error = api_error(server.client(fast_retries()).send(&ListAllCompanies::new()).await);
+    assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(error.body_snippet.as_deref(), Some("<html>Service Unavailable</html>"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_503_is_retried_for_post_when_the_policy_allows_it() {
+    let server = Server::script(vec![Reply::text(503, "<html>Service Unavailable</html>"), companies(&["a"], 1, 1)]).await;
+    let client = server.client(fast_retries().with_retry_non_idempotent(true));
+    let page = client.send(&ListAllCompanies::new()).await.unwrap();
+    assert_eq!(company_ids(&page.data.unwrap()), ["a"]);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests.iter().all(|r| r.method == "POST" && r.target == "/companies/list"));
+}
+
+#[tokio::test]
+async fn attempts_are_bounded() {
+    let server = Server::start(|_, _| Reply::text(503, "<html>Service Unavailable</html>")).await;
+    let error = api_error(server.client(fast_retries().with_max_attempts(3)).send(&IdentifyAdmin::new()).await);
+    assert_eq!(error.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(server.requests().len(), 3);
+
+    // And a rate limit that never lifts is not waited out forever either.
+    let server = Server::start(|_, _| Reply::json(429, error_list("r", "rate_limit_exceeded", "no")).header("Retry-After", 0)).await;
+    let error = api_error(server.client(fast_retries().with_max_attempts(2)).send(&IdentifyAdmin::new()).await);
+    assert_eq!(error.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(server.requests().len(), 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Timeouts, 4. connection errors
+// ---------------------------------------------------------------------------------------------
+
+fn client_with_timeout(url: &str, timeout: Duration, retry: RetryPolicy) -> Client {
+    Client::builder(TOKEN).base_url(url).timeout(timeout).retry(retry).build().unwrap()
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout() {
+    let server = Server::script(vec![admin().after(Duration::from_secs(3))]).await;
+    let client = client_with_timeout(&server.url, Duration::from_millis(200), RetryPolicy::never());
+    let started = Instant::now();
+    let error = client.send(&IdentifyAdmin::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_timeout_is_retried_for_get_but_not_for_post() {
+    let server = Server::script(vec![admin().after(Duration::from_secs(3)), admin()]).await;
+    let client = client_with_timeout(&server.url, Duration::from_millis(200), fast_retries());
+    let me = client.send(&IdentifyAdmin::new()).await.unwrap();
+    assert_eq!(me.and_then(|a| a.id).as_deref(), Some("991"));
+    assert_eq!(server.requests().len(), 2);
+
+    let server = Server::script(vec![companies(&["a"], 1, 1).after(Duration::from_secs(3)), companies(&["a"], 1, 1)]).await;
+    let client = client_with_timeout(&server.url, Duration::from_millis(200), fast_retries());
+    let error = client.send(&ListAllCompanies::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+/// A base URL on a port nothing listens on.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    url
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error() {
+    let client = client_with_timeout(&closed_port_url(), Duration::from_secs(5), RetryPolicy::never());
+    let error = client.send(&IdentifyAdmin::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+
+    // Retried (a GET) and still refused: the last transport error comes back.
+    let client = client_with_timeout(&closed_port_url(), Duration::from_secs(5), fast_retries().with_max_attempts(3));
+    let error = client.send(&IdentifyAdmin::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Pagination
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn cursor_pagination_follows_starting_after_to_the_last_page() {
+    let conversations = |ids: &[&str], next: Option<&str>| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"type": "conversation", "id": id})).collect();
+        Reply::json(200, json!({"type": "conversation.list", "conversations": data, "total_count": 5, "pages": cursor_pages(next)}))
+    };
+    let server = Server::script(vec![
+        conversations(&["1", "2"], Some("cur-1")),
+        conversations(&["3", "4"], Some("cur-2")),
+        conversations(&["5"], None),
+    ])
+    .await;
+    let items = server.client(RetryPolicy::never()).collect_items(ListConversations::new().per_page(2)).await.unwrap();
+    let ids: Vec<Value> = items.iter().map(|item| serde_json::to_value(item).unwrap()["id"].clone()).collect();
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    assert_eq!(
+        targets(&server),
+        [
+            "/conversations?per_page=2",
+            "/conversations?per_page=2&starting_after=cur-1",
+            "/conversations?per_page=2&starting_after=cur-2",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn page_number_pagination_stops_at_the_total() {
+    let server = Server::script(vec![
+        companies(&["a", "b"], 1, 3),
+        companies(&["c", "d"], 2, 3),
+        companies(&["e"], 3, 3),
+    ])
+    .await;
+    let items: Vec<_> = server.client(RetryPolicy::never()).items(ListAllCompanies::new().per_page(2)).try_collect().await.unwrap();
+    assert_eq!(company_ids(&items), ["a", "b", "c", "d", "e"]);
+    let requests = server.requests();
+    assert!(requests.iter().all(|r| r.method == "POST"));
+    assert_eq!(
+        targets(&server),
+        ["/companies/list?per_page=2", "/companies/list?page=2&per_page=2", "/companies/list?page=3&per_page=2"]
+    );
+}
+
+#[tokio::test]
+async fn scroll_pagination_stops_at_an_empty_page() {
+    let scroll = |ids: &[&str], param: &str| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"type": "company", "id": id})).collect();
+        Reply::json(200, json!({"type": "list", "data": data, "scroll_param": param}))
+    };
+    let server = Server::script(vec![scroll(&["a", "b"], "s-1"), scroll(&["c"], "s-2"), scroll(&[], "s-3")]).await;
+    let pages: Vec<_> = server.client(RetryPolicy::never()).pages(ScrollOverAllCompanies::new()).try_collect().await.unwrap();
+    let per_page: Vec<Vec<String>> = pages.into_iter().map(|p| company_ids(&p.unwrap().data.unwrap())).collect();
+    assert_eq!(per_page, [vec!["a", "b"], vec!["c"], vec![]]);
+    assert_eq!(targets(&server), ["/companies/scroll", "/companies/scroll?scroll_param=s-1", "/companies/scroll?scroll_param=s-2"]);
+}
+
+#[tokio::test]
+async fn search_pagination_puts_the_cursor_in_the_body() {
+    let contacts = |ids: &[&str], next: Option<&str>| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"type": "contact", "id": id, "role": "user"})).collect();
+        Reply::json(200, json!({"type": "list", "data": data, "total_count": 3, "pages": cursor_pages(next)}))
+    };
+    let server = Server::script(vec![contacts(&["c1", "c2"], Some("cur-1")), contacts(&["c3"], None)]).await;
+    let filter = SingleFilterSearchRequest {
+        field: Some("role".into()),
+        operator: Some(SingleFilterSearchRequestOperator::Equal),
+        value: Patch::Value(SingleFilterSearchRequestValue::String("user".into())),
+    };
+    let mut body = SearchRequest::new(SearchRequestQuery::SingleFilterSearchRequest(filter));
+    body.pagination = Patch::Value(StartingAfterPaging { per_page: Some(2), ..Default::default() });
+    let items = server.client(RetryPolicy::never()).collect_items(SearchContacts::new().body(body)).await.unwrap();
+    let ids: Vec<String> = items.iter().map(|c| c.id.clone().unwrap_or_default()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3"]);
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let query = json!({"field": "role", "operator": "=", "value": "user"});
+    for r in &requests {
+        assert_eq!((r.method.as_str(), r.target.as_str()), ("POST", "/contacts/search"));
+        assert_eq!(r.header("content-type"), Some("application/json"));
+    }
+    assert_eq!(requests[0].json(), json!({"query": query, "pagination": {"per_page": 2}}));
+    assert_eq!(requests[1].json(), json!({"query": query, "pagination": {"per_page": 2, "starting_after": "cur-1"}}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Headers and the token
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn requests_carry_the_token_the_version_and_a_user_agent() {
+    let server = Server::script(vec![admin()]).await;
+    server.client(RetryPolicy::never()).send(&IdentifyAdmin::new()).await.unwrap();
+    let requests = server.requests();
+    let r = &requests[0];
+    assert_eq!((r.method.as_str(), r.target.as_str()), ("GET", "/me"));
+    assert_eq!(r.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+    assert_eq!(r.header("intercom-version"), Some("2.12"));
+    assert_eq!(r.header("accept"), Some("application/json"));
+    let user_agent = r.header("user-agent").unwrap_or_default();
+    assert!(user_agent.starts_with("intercom-api-rs/"), "user agent {user_agent:?}");
+}
+
+#[tokio::test]
+async fn the_token_shows_in_no_debug_or_error_text() {
+    let server = Server::script(vec![Reply::json(401, error_list("r-401", "unauthorized", "Access Token Invalid"))]).await;
+    let client = server.client(RetryPolicy::never());
+    let builder = Client::builder(TOKEN);
+    let unauthorized = client.send(&IdentifyAdmin::new()).await.unwrap_err();
+    assert_eq!(unauthorized.status(), Some(StatusCode::UNAUTHORIZED));
+    let refused = client_with_timeout(&closed_port_url(), Duration::from_secs(5), RetryPolicy::never())
+        .send(&IdentifyAdmin::new())
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, Error::Transport(_)), "{refused:?}");
+
+    let texts = [
+        format!("{client:?}"),
+        format!("{client:#?}"),
+        format!("{builder:?}"),
+        format!("{unauthorized}"),
+        format!("{unauthorized:?}"),
+        format!("{refused}"),
+        format!("{refused:?}"),
+    ];
+    for text in &texts {
+        assert!(!text.contains(TOKEN) && !text.contains("s3cr3t"), "the token leaks: {text}");
+    }
+    // The token did go out, so its absence above means something.
+    assert_eq!(server.requests()[0].header("authorization"), Some(format!("Bearer {TOKEN}").as_str()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Error details
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn an_error_list_gives_the_request_id_and_the_errors() {
+    let server = Server::script(vec![
+        Reply::json(404, error_list("req-404", "not_found", "Resource Not Found")).header("X-Request-Id", "header-id"),
+        Reply::text(502, "<html>Bad Gateway</html>").header("X-Request-Id", "req-502"),
+    ])
+    .await;
+    let client = server.client(RetryPolicy::never());
+
+    let error = api_error(client.send(&IdentifyAdmin::new()).await);
+    assert_eq!(error.status, StatusCode::NOT_FOUND);
+    // The body's id wins over the header's.
+    assert_eq!(error.request_id.as_deref(), Some("req-404"));
+    assert_eq!(
+        error.errors,
+        [ApiErrorItem { code: "not_found".into(), message: Some("Resource Not Found".into()), field: None }]
+    );
+    assert_eq!(error.body_snippet, None);
+    assert_eq!(error.retry_after, None);
+    assert_eq!(error.to_string(), "Intercom answered 404 Not Found (request req-404): not_found: Resource Not Found");
+
+    // A body that is no error list: the id comes from the header, the body is kept.
+    let error = api_error(client.send(&IdentifyAdmin::new()).await);
+    assert_eq!(error.status, StatusCode::BAD_GATEWAY);
+    assert_eq!(error.request_id.as_deref(), Some("req-502"));
+    assert!(error.errors.is_empty());
+    assert_eq!(error.body_snippet.as_deref(), Some("<html>Bad Gateway</html>"));
+}
+
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
+    let padding = "x".repeat(4 * SNIPPET_LIMIT);
+    let body = json!({"type": "list", "total_count": 1, "note": padding, "data": [],
+                      "pages": {"type": "pages", "page": 1, "total_pages": "three"}});
+    let server = Server::script(vec![Reply::json(200, body)]).await;
+    let error = server.client(RetryPolicy::never()).send(&ListAllCompanies::new()).await.unwrap_err();
+    let Error::Decode(decode) = &error else { panic!("expected Error::Decode, got {error:?}") };
+    assert_eq!(decode.status, StatusCode::OK);
+    assert_eq!(decode.path, "pages.total_pages");
+    assert!(decode.message.contains("three") || decode.message.contains("string"), "{}", decode.message);
+    // The snippet is the start of the body, bounded.
+    let sent = server.requests().len();
+    assert_eq!(sent, 1);
+    assert!(decode.body_snippet.starts_with('{'), "{}", decode.body_snippet);
+    assert!(decode.body_snippet.len() <= SNIPPET_LIMIT + 64, "snippet of {} bytes", decode.body_snippet.len());
+    assert!(error.to_string().contains("`pages.total_pages`"), "{error}");
+}
+
+/// The client's regions are the spec's `servers`, in every version.
+#[test]
+fn regions_are_the_servers_of_every_spec() {
+    use intercom_api_runtime::Region;
+    let regions: Vec<&str> = Region::ALL.iter().map(|r| r.base_url()).collect();
+    assert_eq!(intercom_api_v2_7::SERVERS, regions.as_slice());
+    assert_eq!(intercom_api_v2_12::SERVERS, regions.as_slice());
+    assert_eq!(intercom_api_unstable::SERVERS, regions.as_slice());
+}
