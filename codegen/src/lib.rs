@@ -6,6 +6,8 @@
 //! [`output`] (write or check the owned folders). See ARCHITECTURE.md at the workspace root.
 
 pub mod diagnostics;
+pub mod diff;
+pub mod drift;
 pub mod emit;
 pub mod ir;
 pub mod lower;

@@ -210,6 +210,126 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Stores `bytes` as `pin`'s file (after `specs update` moved the pin), checking the hash.
+    pub fn store(&self, pins: &Pins, pin: &Pin, bytes: &[u8]) -> Result<PathBuf, PinError> {
+        let actual = sha256_hex(bytes);
+        if actual != pin.sha256 {
+            return Err(PinError(format!("refusing to cache a file with sha256 {actual} for a pin of {}", pin.sha256)));
+        }
+        let target = self.path_of(pins, pin);
+        write_atomically(&target, bytes)?;
+        Ok(target)
+    }
+}
+
+/// The revision of the source to compare the pins with.
+#[derive(Debug, Clone)]
+pub struct Current {
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+    /// Where it was read, for the report.
+    pub origin: String,
+}
+
+impl Source {
+    /// The source's current revision of `pin`'s file: upstream's default branch (`HEAD`), or
+    /// the file in the local directory.
+    pub fn current(&self, pins: &Pins, pin: &Pin) -> Result<Current, PinError> {
+        let file = pin.upstream_file(&pins.upstream);
+        let (bytes, origin) = match self {
+            Source::Directory(dir) => {
+                let path = dir.join(&file);
+                let bytes = std::fs::read(&path).map_err(|e| PinError(format!("cannot read {}: {e}", path.display())))?;
+                (bytes, path.display().to_string())
+            }
+            Source::Upstream => {
+                let url = pins.upstream.raw_url.replace("{commit}", "HEAD").replace("{path}", &file);
+                (download(&url, pin)?, url)
+            }
+        };
+        Ok(Current { sha256: sha256_hex(&bytes), bytes, origin })
+    }
+
+    /// The upstream commit the source holds now: `git rev-parse HEAD` of a local checkout, or
+    /// the head of upstream's default branch. A plain directory that is not a checkout cannot
+    /// say; then the commit must be given.
+    pub fn head_commit(&self, pins: &Pins) -> Result<String, PinError> {
+        match self {
+            Source::Directory(dir) => {
+                let output = std::process::Command::new("git").arg("-C").arg(dir).args(["rev-parse", "HEAD"]).output();
+                match output {
+                    Ok(o) if o.status.success() => Ok(String::from_utf8_lossy(&o.stdout).trim().to_owned()),
+                    _ => Err(PinError(format!(
+                        "{} is not a git checkout, so which upstream commit it holds is unknown; pass --commit <sha>.",
+                        dir.display()
+                    ))),
+                }
+            }
+            Source::Upstream => {
+                let url = format!("https://api.github.com/repos/{}/commits/HEAD", pins.upstream.repository);
+                let mut response = ureq::get(&url)
+                    .header("Accept", "application/vnd.github.sha")
+                    .call()
+                    .map_err(|e| PinError(format!("asking {url} for upstream's head commit failed: {e}; pass --commit <sha>.")))?;
+                let sha = response.body_mut().read_to_string().map_err(|e| PinError(format!("reading {url}: {e}")))?;
+                Ok(sha.trim().to_owned())
+            }
+        }
+    }
+
+    /// `pin`'s file at `commit`: from upstream at that commit, or the local directory's file
+    /// (which the caller says is that commit).
+    pub fn at_commit(&self, pins: &Pins, pin: &Pin, commit: &str) -> Result<Current, PinError> {
+        match self {
+            Source::Directory(_) => self.current(pins, pin),
+            Source::Upstream => {
+                let file = pin.upstream_file(&pins.upstream);
+                let url = pins.upstream.raw_url.replace("{commit}", commit).replace("{path}", &file);
+                let bytes = download(&url, pin)?;
+                Ok(Current { sha256: sha256_hex(&bytes), bytes, origin: url })
+            }
+        }
+    }
+}
+
+/// `versions.toml` with version `id` moved to `commit` and `sha256`, everything else (comments
+/// included) untouched.
+pub fn rewrite_pin(text: &str, id: &str, commit: &str, sha256: &str) -> Result<String, PinError> {
+    let valid_hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if !valid_hex(commit, 40) {
+        return Err(PinError(format!("`{commit}` is not a 40-character commit sha")));
+    }
+    let mut out = Vec::new();
+    let mut in_block = false;
+    let mut found = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            in_block = false;
+        }
+        if trimmed == format!("id = \"{id}\"") {
+            in_block = true;
+            found = true;
+        }
+        if in_block && trimmed.starts_with("commit = ") {
+            out.push(format!("commit = \"{commit}\""));
+        } else if in_block && trimmed.starts_with("sha256 = ") {
+            out.push(format!("sha256 = \"{sha256}\""));
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    if !found {
+        return Err(PinError(format!("specs/versions.toml has no version `{id}`")));
+    }
+    let mut result = out.join("\n");
+    if text.ends_with('\n') {
+        result.push('\n');
+    }
+    Ok(result)
+}
+
 fn download(url: &str, pin: &Pin) -> Result<Vec<u8>, PinError> {
     let fail = |what: String| {
         PinError(format!(
@@ -244,4 +364,22 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), PinError> {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrite_pin_moves_one_version_and_keeps_the_rest() {
+        let text = "# comment\n[[version]]\nid = \"2.7\"\ncommit = \"aaaa\"\nsha256 = \"bbbb\"\n\n[[version]]\nid = \"2.12\"\ncommit = \"cccc\"\nsha256 = \"dddd\"\n";
+        let commit = "0123456789abcdef0123456789abcdef01234567";
+        let out = rewrite_pin(text, "2.12", commit, "eeee").unwrap();
+        assert_eq!(
+            out,
+            format!("# comment\n[[version]]\nid = \"2.7\"\ncommit = \"aaaa\"\nsha256 = \"bbbb\"\n\n[[version]]\nid = \"2.12\"\ncommit = \"{commit}\"\nsha256 = \"eeee\"\n")
+        );
+        assert!(rewrite_pin(text, "9.9", commit, "eeee").is_err());
+        assert!(rewrite_pin(text, "2.7", "main", "eeee").is_err());
+    }
 }

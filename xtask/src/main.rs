@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::Pulled;
+use intercom_codegen::drift::{Drift, Update};
+use intercom_codegen::pins::{Pin, Pulled, Source};
 use intercom_codegen::{Workspace, REGENERATE};
 
 const HELP: &str = "\
@@ -17,10 +18,24 @@ Tasks:
                               fixture crate. With --check, write nothing and fail when a
                               committed file differs from what the pinned specs produce.
   specs pull [--version ID]   Fetch the pinned spec files into .cache/ and verify their sha256.
+  specs update [--version ID] [--commit SHA] [--source DIR]
+                              Move the pin(s) to SHA (default: the source's head commit),
+                              pull, regenerate, and print the report of what changed.
+  drift [--version ID] [--source DIR] [--format text|json]
+                              Compare each pin with the source's current file and report
+                              what changed in terms of the generated crates.
+                              Exit status: 0 no drift, 1 drift found, 2 could not check.
+  diff FROM TO [--format text|json]
+                              The same report between two pinned versions (e.g. 2.7 2.12):
+                              what moving from one to the other changes for a user.
 
 Spec files come from INTERCOM_OPENAPI_SOURCE (a directory laid out like
-intercom/Intercom-OpenAPI) when it is set, else from upstream over HTTPS.
+intercom/Intercom-OpenAPI) when it is set, else from upstream over HTTPS. --source DIR
+overrides that for the side being compared with the pins.
 ";
+
+/// Exit status of `drift` when it could not check.
+const CANNOT_CHECK: u8 = 2;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,6 +45,17 @@ fn main() -> ExitCode {
         ["regenerate", "--check"] => regenerate(Mode::Check),
         ["specs", "pull"] => pull(None),
         ["specs", "pull", "--version", id] => pull(Some(id)),
+        ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| update(&o)),
+        ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift(&o)) {
+            Ok(code) => return code,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(CANNOT_CHECK);
+            }
+        },
+        ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
+            Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
+        }
         [] | ["help"] | ["--help"] | ["-h"] => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
@@ -48,12 +74,132 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--name value` options.
+#[derive(Default)]
+struct Options {
+    values: std::collections::BTreeMap<String, String>,
+}
+
+impl Options {
+    fn parse(args: &[&str], allowed: &[&str]) -> Result<Options, String> {
+        let mut options = Options::default();
+        let mut rest = args.iter();
+        while let Some(name) = rest.next() {
+            if !allowed.contains(name) {
+                return Err(format!("unknown option `{name}`; this task takes {}", allowed.join(", ")));
+            }
+            let value = rest.next().ok_or_else(|| format!("`{name}` needs a value"))?;
+            options.values.insert((*name).to_owned(), (*value).to_owned());
+        }
+        if let Some(format) = options.get("--format") {
+            if format != "text" && format != "json" {
+                return Err(format!("--format is `text` or `json`, not `{format}`"));
+            }
+        }
+        Ok(options)
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.values.get(name).map(String::as_str)
+    }
+
+    fn json(&self) -> bool {
+        self.get("--format") == Some("json")
+    }
+
+    /// `--source DIR` (relative to the current directory), else the workspace's source.
+    fn source(&self, ws: &Workspace) -> Source {
+        match self.get("--source") {
+            Some(dir) => Source::Directory(std::env::current_dir().map(|d| d.join(dir)).unwrap_or_else(|_| PathBuf::from(dir))),
+            None => ws.source.clone(),
+        }
+    }
+
+    fn pins<'w>(&self, ws: &'w Workspace) -> Result<Vec<&'w Pin>, String> {
+        match self.get("--version") {
+            Some(id) => Ok(vec![ws.pins.get(id).map_err(|e| e.to_string())?]),
+            None => Ok(ws.pins.versions.iter().collect()),
+        }
+    }
+}
+
+/// The workspace root: `XTASK_WORKSPACE` when set (tests run tasks on a copy), else the
+/// workspace this binary was built in.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf()
+    match std::env::var_os("XTASK_WORKSPACE") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf(),
+    }
 }
 
 fn open() -> Result<Workspace, String> {
     Workspace::open(&workspace_root()).map_err(|e| e.to_string())
+}
+
+fn drift(options: &Options) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let ws = open()?;
+    let source = options.source(&ws);
+    let mut reports = Vec::new();
+    let mut found = false;
+    for pin in options.pins(&ws)? {
+        match intercom_codegen::drift::drift(&ws, pin, &source).map_err(|e| e.to_string())? {
+            Drift::None { sha256 } => {
+                if !options.json() {
+                    println!("{:<9} no drift: {} has the pinned file (sha256 {})", pin.id, source.describe(), &sha256[..12]);
+                }
+                reports.push(serde_json::json!({ "version": pin.id, "drift": false, "sha256": sha256 }));
+            }
+            Drift::Found { report, sha256, origin } => {
+                found = true;
+                if !options.json() {
+                    println!("{:<9} DRIFT: {origin} has sha256 {}, the pin {}", pin.id, &sha256[..12], &pin.sha256[..12]);
+                    print!("{}", report.render());
+                }
+                reports.push(serde_json::json!({ "version": pin.id, "drift": true, "sha256": sha256, "origin": origin, "report": report.to_json() }));
+            }
+        }
+    }
+    if options.json() {
+        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "drift": found, "versions": reports })).unwrap_or_default());
+    } else {
+        println!("checked in {:.2}s", started.elapsed().as_secs_f64());
+    }
+    Ok(if found { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let ws = open()?;
+    let report = intercom_codegen::drift::diff_versions(&ws, from, to).map_err(|e| e.to_string())?;
+    if options.json() {
+        println!("{}", serde_json::to_string_pretty(&report.to_json()).unwrap_or_default());
+    } else {
+        print!("{}", report.render());
+        println!("compared in {:.2}s", started.elapsed().as_secs_f64());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn update(options: &Options) -> Result<ExitCode, String> {
+    let ws = open()?;
+    let source = options.source(&ws);
+    let mut moved = false;
+    for pin in options.pins(&ws)? {
+        match intercom_codegen::drift::update(&ws, pin, &source, options.get("--commit")).map_err(|e| e.to_string())? {
+            Update::Current => println!("{:<9} already pinned to the source's revision ({})", pin.id, &pin.commit[..12]),
+            Update::Moved { commit, sha256, report } => {
+                moved = true;
+                println!("{:<9} pin moved to {} (sha256 {})", pin.id, &commit[..12.min(commit.len())], &sha256[..12]);
+                print!("{}", report.render());
+            }
+        }
+    }
+    if moved {
+        // The pins changed on disk: regenerate from the new ones.
+        return regenerate(Mode::Write);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn pull(only: Option<&str>) -> Result<ExitCode, String> {

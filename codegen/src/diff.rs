@@ -1,0 +1,431 @@
+//! Semantic differences between two lowered APIs (two revisions of one version, or two
+//! versions), in the terms a user of the generated crates sees: operations, types, fields and
+//! enum values, each classified as breaking or not. Built from the IR only, never a text diff.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::emit::type_key;
+use crate::ir::*;
+
+/// What changed between two APIs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The two sides, as shown to the reader (`2.7 @ 8889625` → `2.7 @ main`).
+    pub from: String,
+    pub to: String,
+    pub changes: Vec<Change>,
+    /// How much the generated crate changes, when both sides were generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated: Option<SizeChange>,
+    /// Things the reader must know about how the report was made.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Operation,
+    Type,
+}
+
+/// One change, on one operation or type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    pub subject: Subject,
+    /// `GET /contacts` for an operation, the spec name for a type.
+    pub name: String,
+    /// The Rust name (`ListContacts`, `Contact`), on the newer side when it exists.
+    pub rust: String,
+    pub kind: ChangeKind,
+    /// What changed, for `Changed` (`field \`email\`: now required`); empty otherwise.
+    pub detail: String,
+    /// Code that compiled against the old crate may not compile, or may now fail at runtime.
+    pub breaking: bool,
+}
+
+/// The size of the change of generated files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SizeChange {
+    pub files_added: usize,
+    pub files_removed: usize,
+    pub files_changed: usize,
+    pub lines_added: usize,
+    pub lines_removed: usize,
+}
+
+impl Report {
+    pub fn breaking(&self) -> usize {
+        self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// The report for people: one line per change, operations first.
+    pub fn render(&self) -> String {
+        let mut out = format!(
+            "{} → {}: {} change{}, {} breaking\n",
+            self.from,
+            self.to,
+            self.changes.len(),
+            if self.changes.len() == 1 { "" } else { "s" },
+            self.breaking()
+        );
+        for note in &self.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        for (subject, title) in [(Subject::Operation, "operations"), (Subject::Type, "types")] {
+            let changes: Vec<&Change> = self.changes.iter().filter(|c| c.subject == subject).collect();
+            if changes.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("  {title}:\n"));
+            for c in changes {
+                let mark = match c.kind {
+                    ChangeKind::Added => "+",
+                    ChangeKind::Removed => "-",
+                    ChangeKind::Changed => "~",
+                };
+                let rust = if c.rust.is_empty() { String::new() } else { format!(" ({})", c.rust) };
+                let detail = if c.detail.is_empty() { String::new() } else { format!(": {}", c.detail) };
+                let breaking = if c.breaking { "  [breaking]" } else { "" };
+                out.push_str(&format!("    {mark} {}{rust}{detail}{breaking}\n", c.name));
+            }
+        }
+        if let Some(size) = &self.generated {
+            out.push_str(&format!(
+                "  generated code: {} files added, {} removed, {} changed; +{} -{} lines\n",
+                size.files_added, size.files_removed, size.files_changed, size.lines_added, size.lines_removed
+            ));
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(map) = value.as_object_mut() {
+            map.insert("breaking".to_owned(), self.breaking().into());
+        }
+        value
+    }
+}
+
+/// Every change from `old` to `new`, sorted: operations, then types, by name.
+pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
+    let mut changes = Vec::new();
+    compare_operations(old, new, &mut changes);
+    compare_types(old, new, &mut changes);
+    changes.sort();
+    changes
+}
+
+fn op_key(op: &Operation) -> String {
+    format!("{} {}", op.method, op.path)
+}
+
+/// A type as the user reads it (`Vec<Contact>`, `Option<String>`).
+fn rust_type(api: &Api, ty: &TypeRef) -> String {
+    type_key(api, ty)
+}
+
+fn output_text(api: &Api, output: &Output) -> String {
+    match output {
+        Output::Empty => "()".to_owned(),
+        Output::Text => "String".to_owned(),
+        Output::Json(ty) => rust_type(api, ty),
+        Output::ByStatus { name, variants } => {
+            let forms: Vec<String> = variants.iter().map(|v| format!("{} {}", v.status, output_text(api, &v.output))).collect();
+            format!("{name}({})", forms.join(" | "))
+        }
+    }
+}
+
+fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let old_ops: BTreeMap<String, &Operation> = old.operations.iter().map(|o| (op_key(o), o)).collect();
+    let new_ops: BTreeMap<String, &Operation> = new.operations.iter().map(|o| (op_key(o), o)).collect();
+    let change = |op: &Operation, kind: ChangeKind, detail: String, breaking: bool| Change {
+        subject: Subject::Operation,
+        name: op_key(op),
+        rust: op.name.clone(),
+        kind,
+        detail,
+        breaking,
+    };
+    for (key, op) in &old_ops {
+        if !new_ops.contains_key(key) {
+            out.push(change(op, ChangeKind::Removed, String::new(), true));
+        }
+    }
+    for (key, op) in &new_ops {
+        let Some(before) = old_ops.get(key) else {
+            out.push(change(op, ChangeKind::Added, String::new(), false));
+            continue;
+        };
+        if before.name != op.name {
+            out.push(change(op, ChangeKind::Changed, format!("renamed from {}", before.name), true));
+        }
+        let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
+            o.params.iter().map(|p| ((location_rank(p.location), p.wire.clone()), p.clone())).collect()
+        };
+        let (was, now) = (params(before), params(op));
+        for (key, p) in &was {
+            if !now.contains_key(key) {
+                out.push(change(op, ChangeKind::Changed, format!("{} parameter `{}` removed", location_word(p.location), p.wire), true));
+            }
+        }
+        for (key, p) in &now {
+            let place = location_word(p.location);
+            match was.get(key) {
+                None => out.push(change(
+                    op,
+                    ChangeKind::Changed,
+                    format!("{place} parameter `{}` added ({})", p.wire, if p.required { "required" } else { "optional" }),
+                    p.required,
+                )),
+                Some(q) => {
+                    let (t0, t1) = (rust_type(old, &q.ty), rust_type(new, &p.ty));
+                    if t0 != t1 {
+                        out.push(change(op, ChangeKind::Changed, format!("{place} parameter `{}`: type {t0} → {t1}", p.wire), true));
+                    }
+                    if q.required != p.required {
+                        let now = if p.required { "now required" } else { "now optional" };
+                        out.push(change(op, ChangeKind::Changed, format!("{place} parameter `{}`: {now}", p.wire), true));
+                    }
+                }
+            }
+        }
+        match (&before.body, &op.body) {
+            (None, Some(b)) => out.push(change(
+                op,
+                ChangeKind::Changed,
+                format!("request body added ({}, {})", rust_type(new, &b.ty), if b.required { "required" } else { "optional" }),
+                b.required,
+            )),
+            (Some(_), None) => out.push(change(op, ChangeKind::Changed, "request body removed".to_owned(), true)),
+            (Some(a), Some(b)) => {
+                let (t0, t1) = (rust_type(old, &a.ty), rust_type(new, &b.ty));
+                if t0 != t1 {
+                    out.push(change(op, ChangeKind::Changed, format!("request body: type {t0} → {t1}"), true));
+                }
+                if a.required != b.required {
+                    let now = if b.required { "now required" } else { "now optional" };
+                    out.push(change(op, ChangeKind::Changed, format!("request body: {now}"), true));
+                }
+            }
+            (None, None) => {}
+        }
+        let (o0, o1) = (output_text(old, &before.output), output_text(new, &op.output));
+        if o0 != o1 {
+            out.push(change(op, ChangeKind::Changed, format!("response: {o0} → {o1}"), true));
+        }
+        match (&before.pagination, &op.pagination) {
+            (None, Some(p)) => out.push(change(op, ChangeKind::Changed, format!("now paginated ({})", p.style.label()), false)),
+            (Some(p), None) => out.push(change(op, ChangeKind::Changed, format!("no longer paginated (was {})", p.style.label()), true)),
+            (Some(a), Some(b)) if a.style != b.style => out.push(change(
+                op,
+                ChangeKind::Changed,
+                format!("pagination: {} → {}", a.style.label(), b.style.label()),
+                true,
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn location_rank(location: ParamLocation) -> u8 {
+    match location {
+        ParamLocation::Path => 0,
+        ParamLocation::Query(_) => 1,
+        ParamLocation::Header => 2,
+    }
+}
+
+fn location_word(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path",
+        ParamLocation::Query(_) => "query",
+        ParamLocation::Header => "header",
+    }
+}
+
+/// The spec names of every type a caller builds: reachable from parameters and request bodies.
+fn request_types(api: &Api) -> BTreeSet<String> {
+    let mut stack: Vec<TypeId> = Vec::new();
+    for op in &api.operations {
+        for p in &op.params {
+            p.ty.visit_named(&mut |t| stack.push(t));
+        }
+        if let Some(b) = &op.body {
+            b.ty.visit_named(&mut |t| stack.push(t));
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(t) = stack.pop() {
+        if seen.insert(t) {
+            stack.extend(api.edges(t).into_iter().map(|(t, _)| t));
+        }
+    }
+    seen.into_iter().map(|t| api.get(t).spec_name.clone()).collect()
+}
+
+fn kind_word(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "struct",
+        TypeKind::Enum(_) => "enum",
+        TypeKind::Constant { .. } => "constant",
+        TypeKind::Union(_) => "union",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
+/// A field's Rust type as the user sees it (`Option<String>`, `Patch<i64>`).
+fn field_type(api: &Api, f: &Field) -> String {
+    let inner = rust_type(api, &f.ty);
+    match f.presence {
+        Presence::Required | Presence::Constant => inner,
+        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+        Presence::Patch => format!("Patch<{inner}>"),
+    }
+}
+
+fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let by_name = |api: &Api| -> BTreeMap<String, TypeId> {
+        api.types.iter().enumerate().map(|(i, t)| (t.spec_name.clone(), TypeId(i))).collect()
+    };
+    let (old_types, new_types) = (by_name(old), by_name(new));
+    let built_by_callers = request_types(new);
+    let change = |def: &TypeDef, kind: ChangeKind, detail: String, breaking: bool| Change {
+        subject: Subject::Type,
+        name: def.spec_name.clone(),
+        rust: def.name.clone(),
+        kind,
+        detail,
+        breaking,
+    };
+    for (name, id) in &old_types {
+        if !new_types.contains_key(name) {
+            out.push(change(old.get(*id), ChangeKind::Removed, String::new(), true));
+        }
+    }
+    for (name, id) in &new_types {
+        let def = new.get(*id);
+        let Some(before_id) = old_types.get(name) else {
+            out.push(change(def, ChangeKind::Added, String::new(), false));
+            continue;
+        };
+        let before = old.get(*before_id);
+        let in_request = built_by_callers.contains(name);
+        match (&before.kind, &def.kind) {
+            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
+                let (was, now) = (fields(a), fields(b));
+                for (wire, _) in was.iter().filter(|(w, _)| !now.contains_key(*w)) {
+                    out.push(change(def, ChangeKind::Changed, format!("field `{wire}` removed"), true));
+                }
+                for (wire, f) in &now {
+                    let Some(g) = was.get(wire) else {
+                        let required = f.presence == Presence::Required;
+                        let what = if required { "required" } else { "optional" };
+                        // A caller must now supply it; a reader just gets more.
+                        out.push(change(def, ChangeKind::Changed, format!("field `{wire}` added ({what})"), required && in_request));
+                        continue;
+                    };
+                    let (t0, t1) = (field_type(old, g), field_type(new, f));
+                    let mut details = Vec::new();
+                    if g.required != f.required {
+                        details.push(if f.required { "now required" } else { "now optional" }.to_owned());
+                    }
+                    if g.nullable != f.nullable {
+                        details.push(if f.nullable { "now nullable" } else { "no longer nullable" }.to_owned());
+                    }
+                    if t0 != t1 {
+                        details.push(format!("type {t0} → {t1}"));
+                    }
+                    if details.is_empty() {
+                        continue;
+                    }
+                    // A different Rust type breaks code that reads or builds the field; a
+                    // field callers must now send breaks requests that leave it out.
+                    let breaking = t0 != t1 || (in_request && f.required && !g.required);
+                    out.push(change(def, ChangeKind::Changed, format!("field `{wire}`: {}", details.join(", ")), breaking));
+                }
+            }
+            (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+                let values = |v: &[EnumVariant]| -> BTreeSet<String> { v.iter().map(|e| e.wire.clone()).collect() };
+                let (was, now) = (values(a), values(b));
+                for v in was.difference(&now) {
+                    out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` removed"), true));
+                }
+                for v in now.difference(&was) {
+                    out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` added"), false));
+                }
+            }
+            (TypeKind::Union(a), TypeKind::Union(b)) => {
+                let forms = |u: &Union| -> BTreeSet<String> { u.variants.iter().map(|v| v.name.clone()).collect() };
+                let (was, now) = (forms(a), forms(b));
+                for v in was.difference(&now) {
+                    out.push(change(def, ChangeKind::Changed, format!("form `{v}` removed"), true));
+                }
+                for v in now.difference(&was) {
+                    out.push(change(def, ChangeKind::Changed, format!("form `{v}` added"), false));
+                }
+            }
+            (TypeKind::Constant { value: a }, TypeKind::Constant { value: b }) if a != b => {
+                out.push(change(def, ChangeKind::Changed, format!("constant `{a}` → `{b}`"), true));
+            }
+            (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+                let (t0, t1) = (rust_type(old, a), rust_type(new, b));
+                if t0 != t1 {
+                    out.push(change(def, ChangeKind::Changed, format!("type {t0} → {t1}"), true));
+                }
+            }
+            (a, b) if kind_word(a) != kind_word(b) => {
+                out.push(change(def, ChangeKind::Changed, format!("was a {}, now a {}", kind_word(a), kind_word(b)), true));
+            }
+            _ => {}
+        }
+        if before.name != def.name {
+            out.push(change(def, ChangeKind::Changed, format!("Rust name {} → {}", before.name, def.name), true));
+        }
+    }
+}
+
+/// How much the generated files change: files added, removed and changed, and lines added and
+/// removed (each line counted by content, so moved lines count as neither).
+pub fn size_change(old: &[(String, String)], new: &[(String, String)]) -> SizeChange {
+    let old: BTreeMap<&str, &str> = old.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let new: BTreeMap<&str, &str> = new.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+    let mut size = SizeChange::default();
+    let lines = |text: &str| -> BTreeMap<String, usize> {
+        let mut counts = BTreeMap::new();
+        for line in text.lines() {
+            *counts.entry(line.to_owned()).or_insert(0) += 1;
+        }
+        counts
+    };
+    for path in old.keys().chain(new.keys()).collect::<BTreeSet<_>>() {
+        let (a, b) = (old.get(path).copied().unwrap_or(""), new.get(path).copied().unwrap_or(""));
+        match (old.contains_key(path), new.contains_key(path)) {
+            (true, false) => size.files_removed += 1,
+            (false, true) => size.files_added += 1,
+            _ if a != b => size.files_changed += 1,
+            _ => continue,
+        }
+        let (la, lb) = (lines(a), lines(b));
+        for (line, n) in &lb {
+            size.lines_added += n.saturating_sub(la.get(line).copied().unwrap_or(0));
+        }
+        for (line, n) in &la {
+            size.lines_removed += n.saturating_sub(lb.get(line).copied().unwrap_or(0));
+        }
+    }
+    size
+}
