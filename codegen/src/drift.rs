@@ -16,7 +16,7 @@ struct Side {
 fn side(pin: &Pin, lowered: Lowered) -> Result<Side, Error> {
     // The header names no origin, so the size counts only what the spec changes.
     let header = emit::rust_header(REGENERATE, "");
-    let files = emit::version_crate(&lowered.api, &pin.crate_name, &header, &header.replace("// ", "# "))
+    let files = emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &header, &header.replace("// ", "# "))
         .map_err(|message| Error::Emit { what: format!("Intercom API {}", pin.id), message })?;
     Ok(Side { lowered, files: files.into_iter().map(|f| (f.path, f.contents)).collect() })
 }

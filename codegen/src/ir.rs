@@ -279,6 +279,8 @@ pub enum Output {
     Empty,
     /// `text/plain`: `String`.
     Text,
+    /// Any other media type (`application/octet-stream`, `audio/mpeg`): the raw bytes.
+    Bytes(String),
     Json(TypeRef),
     /// Several 2xx responses with different bodies: an enum with one variant per status.
     ByStatus { name: String, variants: Vec<StatusVariant> },

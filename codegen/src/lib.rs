@@ -95,11 +95,14 @@ impl Workspace {
     /// The version's overlay, if it has one.
     pub fn overlay(&self, pin: &Pin) -> Result<Option<overlay::Overlay>, Error> {
         let Some(rel) = &pin.overlay else { return Ok(None) };
-        let path = self.root.join("specs").join(rel);
+        self.overlay_file(&self.root.join("specs").join(rel)).map(Some)
+    }
+
+    /// Reads an overlay file.
+    pub fn overlay_file(&self, path: &Path) -> Result<overlay::Overlay, Error> {
+        let path = path.to_path_buf();
         let text = std::fs::read_to_string(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
-        overlay::Overlay::parse(&text)
-            .map(Some)
-            .map_err(|message| Error::Pin(PinError(format!("{}: {message}", path.display()))))
+        overlay::Overlay::parse(&text).map_err(|message| Error::Pin(PinError(format!("{}: {message}", path.display()))))
     }
 
     /// Loads and lowers one pinned version.
@@ -157,6 +160,40 @@ pub fn lower_bytes(
     Ok(Lowered { api, diagnostics: diags.into_items(), applied: spec.applied, wrapped_refs: spec.wrapped_refs })
 }
 
+/// What `generate_crate` made.
+pub struct GeneratedCrate {
+    pub lowered: Lowered,
+    pub files: usize,
+    pub lines: usize,
+}
+
+/// Generates one crate from any OpenAPI 3.0 file into `out` (`cargo xtask generate`): no pin,
+/// and an overlay only when given. The crate depends on the runtime at `runtime` and is a workspace of its own.
+/// Spec errors come back as `Error::Spec` with every diagnostic; nothing is written then.
+pub fn generate_crate(
+    spec_file: &Path,
+    overlay: Option<&overlay::Overlay>,
+    out: &Path,
+    crate_name: &str,
+    runtime: &Path,
+) -> Result<GeneratedCrate, Error> {
+    let bytes = std::fs::read(spec_file).map_err(|error| Error::Io { path: spec_file.to_path_buf(), error })?;
+    let what = spec_file.display().to_string();
+    let id = spec_file.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| crate_name.to_owned());
+    let lowered = lower_bytes(&bytes, overlay, &id, None).map_err(|diagnostics| Error::Spec { what: what.clone(), diagnostics })?;
+    let header = emit::rust_header("cargo xtask generate", &what);
+    let runtime_path = runtime.display().to_string();
+    let setup = emit::CrateSetup { crate_name, runtime_path: &runtime_path, standalone: true };
+    let files = emit::version_crate(&lowered.api, setup, &header, &header.replace("// ", "# "))
+        .map_err(|message| Error::Emit { what: what.clone(), message })?;
+    let lines = files.iter().map(|f| f.contents.lines().count()).sum();
+    let tree = Tree { root: out.to_path_buf(), foreign: vec![PathBuf::from("target"), PathBuf::from("Cargo.lock")], files: files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect() };
+    let count = tree.files.len();
+    let mut outcome = output::Outcome::default();
+    output::sync(Path::new(""), &tree, output::Mode::Write, &mut outcome).map_err(|error| Error::Io { path: out.to_path_buf(), error })?;
+    Ok(GeneratedCrate { lowered, files: count, lines })
+}
+
 /// One version's generated crate and example checker.
 pub struct VersionOutput {
     pub pin: Pin,
@@ -171,7 +208,7 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     let rust_header = emit::rust_header(REGENERATE, &origin);
     let toml_header = rust_header.replace("// ", "# ");
     let emit_err = |message| Error::Emit { what: format!("Intercom API {}", pin.id), message };
-    let files = emit::version_crate(&lowered.api, &pin.crate_name, &rust_header, &toml_header).map_err(emit_err)?;
+    let files = emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &rust_header, &toml_header).map_err(emit_err)?;
     let crate_tree = Tree {
         root: PathBuf::from(&pin.crate_dir),
         foreign: Vec::new(),

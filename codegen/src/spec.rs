@@ -37,7 +37,21 @@ pub fn effective_document(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut D
         Some(v) => {
             diags.error(
                 "#/openapi",
-                format!("OpenAPI version {v} is not supported; the generator reads OpenAPI 3.0.x documents."),
+                format!(
+                    "OpenAPI version {v} is not supported; the generator reads OpenAPI 3.0.x documents \
+                     (Intercom publishes 3.0.1). Use a 3.0 edition of the description."
+                ),
+            );
+            return None;
+        }
+        None if document.is_null() => {
+            diags.error("#", "the file is empty; give the generator an OpenAPI 3.0 description.");
+            return None;
+        }
+        None if document.get("swagger").is_some() => {
+            diags.error(
+                "#/swagger",
+                "this is a Swagger 2.0 document; convert it to OpenAPI 3.0 first (for example with `swagger2openapi`).",
             );
             return None;
         }
@@ -66,7 +80,14 @@ pub fn load(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) ->
         Ok(o) => o,
         Err(e) => {
             let pointer = path_to_pointer(e.path());
-            diags.error(pointer, format!("the document does not match the OpenAPI 3.0 schema: {}", e.inner()));
+            diags.error(
+                pointer,
+                format!(
+                    "the document does not match the OpenAPI 3.0 schema: {}. Validate it (for example with \
+                     `redocly lint`) and fix the place named.",
+                    e.inner()
+                ),
+            );
             return None;
         }
     };

@@ -25,6 +25,13 @@ Tasks:
                               Compare each pin with the source's current file and report
                               what changed in terms of the generated crates.
                               Exit status: 0 no drift, 1 drift found, 2 could not check.
+  generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]
+                              Generate one crate from any OpenAPI 3.0 file (no pin).
+                              Errors name their place in the spec and stop it.
+  every-version [--source DIR]
+                              Generate every description in DIR/descriptions/*/ (default:
+                              INTERCOM_OPENAPI_SOURCE), with the pinned version's overlay or
+                              specs/overlays/<dir>.toml, and `cargo check` each crate.
   diff FROM TO [--format text|json]
                               The same report between two pinned versions (e.g. 2.7 2.12):
                               what moving from one to the other changes for a user.
@@ -53,6 +60,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(CANNOT_CHECK);
             }
         },
+        ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
+        ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
             Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
         }
@@ -166,6 +175,128 @@ fn drift(options: &Options) -> Result<ExitCode, String> {
         println!("checked in {:.2}s", started.elapsed().as_secs_f64());
     }
     Ok(if found { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn print_diagnostics(diagnostics: &[intercom_codegen::diagnostics::Diagnostic]) -> (usize, usize) {
+    for d in diagnostics {
+        println!("    {d}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    (errors, diagnostics.len() - errors)
+}
+
+fn runtime_dir() -> PathBuf {
+    workspace_root().join("intercom-api/runtime")
+}
+
+fn generate(options: &Options) -> Result<ExitCode, String> {
+    let spec = options.get("--spec").ok_or("generate needs --spec FILE")?;
+    let out = options.get("--out").ok_or("generate needs --out DIR")?;
+    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    let (spec, out) = (cwd.join(spec), cwd.join(out));
+    let name = options.get("--name").map(str::to_owned).unwrap_or_else(|| {
+        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        format!("generated-{}", cleaned.trim_matches('-'))
+    });
+    let started = Instant::now();
+    let overlay = match options.get("--overlay") {
+        Some(file) => Some(open()?.overlay_file(&cwd.join(file)).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
+        Ok(generated) => {
+            let (_, warnings) = print_diagnostics(&generated.lowered.diagnostics);
+            println!(
+                "{name}: {} types, {} operations, {} files, {} lines, {warnings} warnings -> {} ({:.2}s)",
+                generated.lowered.api.types.len(),
+                generated.lowered.api.operations.len(),
+                generated.files,
+                generated.lines,
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(intercom_codegen::Error::Spec { what, diagnostics }) => {
+            let (errors, warnings) = print_diagnostics(&diagnostics);
+            eprintln!("{what}: {errors} error(s), {warnings} warning(s); nothing was generated.");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Generates every description of the source and checks that each crate compiles.
+fn every_version(options: &Options) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let ws = open()?;
+    let source = match options.source(&ws) {
+        Source::Directory(dir) => dir,
+        Source::Upstream => return Err("every-version reads a local directory: pass --source DIR or set INTERCOM_OPENAPI_SOURCE".to_owned()),
+    };
+    let descriptions = source.join("descriptions");
+    let mut versions: Vec<String> = std::fs::read_dir(&descriptions)
+        .map_err(|e| format!("cannot list {}: {e}", descriptions.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join(&ws.pins.upstream.file_name).is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    // 2.7 < 2.12 < 0 (the moving pre-release last).
+    versions.sort_by_key(|v| {
+        let parts: Vec<u32> = v.split('.').filter_map(|p| p.parse().ok()).collect();
+        (v == "0", parts)
+    });
+    let out_root = ws.root.join("target/every-version");
+    let target_dir = out_root.join("target");
+    let mut failed = Vec::new();
+    for version in &versions {
+        let spec = descriptions.join(version).join(&ws.pins.upstream.file_name);
+        let name = format!("intercom-api-check-{}", version.replace('.', "-"));
+        let out = out_root.join(version);
+        // The pinned version's overlay, else one kept for this directory alone.
+        let pinned = ws.pins.versions.iter().find(|p| p.path == format!("descriptions/{version}"));
+        let overlay_file = match pinned.and_then(|p| p.overlay.clone()) {
+            Some(rel) => Some(ws.root.join("specs").join(rel)),
+            None => Some(ws.root.join(format!("specs/overlays/{version}.toml"))).filter(|p| p.is_file()),
+        };
+        let overlay = overlay_file.as_deref().map(|f| ws.overlay_file(f)).transpose().map_err(|e| e.to_string())?;
+        let generated = match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
+            Ok(g) => g,
+            Err(e) => {
+                println!("{version:<6} FAILED to generate:\n{e}");
+                failed.push(version.clone());
+                continue;
+            }
+        };
+        let warnings = generated.lowered.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
+        let checking = Instant::now();
+        let check = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+            .args(["check", "--quiet", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let verdict = if check.status.success() {
+            "cargo check ok".to_owned()
+        } else {
+            failed.push(version.clone());
+            format!("cargo check FAILED:\n{}", String::from_utf8_lossy(&check.stderr))
+        };
+        let overlay_note = match &overlay_file {
+            Some(f) => format!(", {} overlay patches from {}", generated.lowered.applied.len(), f.strip_prefix(&ws.root).unwrap_or(f).display()),
+            None => String::new(),
+        };
+        println!(
+            "{version:<6} {} types, {} operations, {} lines, 0 errors, {warnings} warnings{overlay_note}; {verdict} ({:.1}s)",
+            generated.lowered.api.types.len(),
+            generated.lowered.api.operations.len(),
+            generated.lines,
+            checking.elapsed().as_secs_f64()
+        );
+    }
+    println!("{} versions in {:.1}s; {} failed", versions.len(), started.elapsed().as_secs_f64(), failed.len());
+    Ok(if failed.is_empty() && !versions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {

@@ -144,3 +144,26 @@ fn specs_update_moves_the_pin_regenerates_and_reports() {
     let out = xtask(&["specs", "update", "--version", "2.7", "--commit", commit, "--source", source.to_str().expect("utf-8")], Some(&root));
     assert!(text(&out).contains("already pinned"), "{}", text(&out));
 }
+
+#[test]
+fn generate_makes_a_crate_from_any_spec_and_stops_on_errors() {
+    let fixtures = workspace().join("codegen/tests");
+    let out = scratch("generate-good");
+    let run = xtask(&["generate", "--spec", fixtures.join("drift/base.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")], None);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert!(text(&run).contains("generated-base: "), "{}", text(&run));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
+    assert!(manifest.contains("[workspace]"), "a standalone crate: {manifest}");
+    assert!(out.join("src/operations/mod.rs").is_file());
+
+    let out = scratch("generate-bad");
+    let run = xtask(&["generate", "--spec", fixtures.join("bad/dangling_ref.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")], None);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(text(&run).contains("error: #/components/schemas/contact/properties/role/$ref: "), "{}", text(&run));
+    assert!(text(&run).contains("1 error(s), 0 warning(s); nothing was generated"), "{}", text(&run));
+    assert!(!out.join("Cargo.toml").exists(), "nothing is written on errors");
+
+    let run = xtask(&["generate", "--spec", "/no/such/spec.yaml", "--out", out.to_str().expect("utf-8")], None);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run));
+    assert!(text(&run).contains("/no/such/spec.yaml: No such file or directory"), "{}", text(&run));
+}

@@ -74,7 +74,25 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
 }
 
 /// The files of one version's crate (paths relative to the crate folder).
-pub fn version_crate(api: &Api, crate_name: &str, rust_header: &str, toml_header: &str) -> Result<Vec<File>, String> {
+/// Where a generated crate lives and what its manifest says about it.
+#[derive(Debug, Clone, Copy)]
+pub struct CrateSetup<'a> {
+    pub crate_name: &'a str,
+    /// The `intercom-api-runtime` dependency's path, as written in the manifest.
+    pub runtime_path: &'a str,
+    /// A crate of its own (`cargo xtask generate`): its own `[workspace]`, no inherited keys.
+    pub standalone: bool,
+}
+
+impl<'a> CrateSetup<'a> {
+    /// A member of this workspace, beside the runtime (`intercom-api/<version>/`).
+    pub fn member(crate_name: &'a str) -> CrateSetup<'a> {
+        CrateSetup { crate_name, runtime_path: "../runtime", standalone: false }
+    }
+}
+
+pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_header: &str) -> Result<Vec<File>, String> {
+    let crate_name = setup.crate_name;
     let mut files: Vec<File> = models_module(api, rust_header)?
         .into_iter()
         .map(|f| File { path: format!("src/models/{}", f.path), ..f })
@@ -115,10 +133,16 @@ pub fn version_crate(api: &Api, crate_name: &str, rust_header: &str, toml_header
     };
     files.push(File { path: "src/lib.rs".to_owned(), contents: format_file(rust_header, lib)? });
     let description = format!("Typed models and operations for the Intercom REST API {} (generated).", version.id);
+    let (package_keys, workspace) = if setup.standalone {
+        ("edition = \"2024\"\nlicense = \"MIT\"\npublish = false\n", "\n# Generated on its own, outside any workspace.\n[workspace]\n")
+    } else {
+        ("edition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\n", "")
+    };
+    let runtime_path = setup.runtime_path;
     files.push(File {
         path: "Cargo.toml".to_owned(),
         contents: format!(
-            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n[features]\ndefault = [\"client\"]\n# The async client; without it the crate is sans-IO (operations become `http` requests).\nclient = [\"intercom-api-runtime/client\"]\n\n[dependencies]\nintercom-api-runtime = {{ path = \"../runtime\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n[features]\ndefault = [\"client\"]\n# The async client; without it the crate is sans-IO (operations become `http` requests).\nclient = [\"intercom-api-runtime/client\"]\n\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}"
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -163,6 +163,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     };
     let accept = match &op.output {
         Output::Text => quote!(const ACCEPT: &'static str = "text/plain";),
+        Output::Bytes(media) => quote!(const ACCEPT: &'static str = #media;),
         _ => TokenStream::new(),
     };
     let id = &op.id;
@@ -292,6 +293,7 @@ fn output_tokens(api: &Api, output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
         Output::Text => quote!(::std::string::String),
+        Output::Bytes(_) => quote!(::std::vec::Vec<u8>),
         Output::Json(ty) => type_tokens(api, ty, Paths::Crate),
         Output::ByStatus { name, .. } => {
             let name = ident(name);
@@ -305,6 +307,7 @@ fn decoder(output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(#rt::decode::empty),
         Output::Text => quote!(#rt::decode::text),
+        Output::Bytes(_) => quote!(#rt::decode::bytes),
         _ => quote!(#rt::decode::json),
     }
 }

@@ -340,6 +340,7 @@ impl<'a> Lowering<'a, '_> {
             let mut shape = ObjectShape::default();
             self.gather(Node::Inline(schema), &site.pointer, &mut shape, 0);
             let id = self.new_type(&mut site, "Object", schema);
+            self.started_inline(&site, id, nullable);
             self.fill_struct(id, shape, &site);
             return with_nullable(TypeRef::Named(id));
         }
@@ -367,6 +368,7 @@ impl<'a> Lowering<'a, '_> {
                 let mut shape = ObjectShape::default();
                 self.gather(Node::Inline(schema), &site.pointer, &mut shape, 0);
                 let id = self.new_type(&mut site, "Object", schema);
+                self.started_inline(&site, id, nullable);
                 self.fill_struct(id, shape, &site);
                 TypeRef::Named(id)
             }
@@ -386,6 +388,15 @@ impl<'a> Lowering<'a, '_> {
             }
         };
         with_nullable(ty)
+    }
+
+    /// Records an inline type as lowered as soon as it has an id, before its fields are: a
+    /// property that reaches back to it (through `allOf` or a union) then refers to it
+    /// instead of lowering it again, forever.
+    fn started_inline(&mut self, site: &Site, id: TypeId, nullable: bool) {
+        if site.target.is_none() {
+            self.lowered_inline.insert(site.pointer.clone(), Lowered { ty: TypeRef::Named(id), nullable });
+        }
     }
 
     fn lower_enum(&mut self, schema: &Schema, values: &[&str], mut site: Site) -> TypeRef {
@@ -435,6 +446,7 @@ impl<'a> Lowering<'a, '_> {
 
     fn lower_union(&mut self, schema: &'a Schema, view: &SchemaView<'a>, alternatives: &[Node<'a>], mut site: Site) -> TypeRef {
         let id = self.new_type(&mut site, "Union", schema);
+        self.started_inline(&site, id, view.data.nullable || view.enumeration.iter().any(Value::is_null));
         let parent = self.types[id.0].name.clone();
         let list = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
         let own = view.has_properties() || !view.all_of.is_empty();

@@ -53,7 +53,14 @@ impl<'a> Lowering<'a, '_> {
         };
         let (name, renamed) = self.operation_names.claim(&[naming::type_name(&id)]);
         if renamed {
-            self.diags.warn(&pointer, format!("another operation is already called {}; this one is {name}.", naming::type_name(&id)));
+            self.diags.warn(
+                &pointer,
+                format!(
+                    "another operation is already called {}; this one is {name}. operationIds must be unique: \
+                     rename one in the spec (or the version's overlay).",
+                    naming::type_name(&id)
+                ),
+            );
         }
         let mut fields = Namespace::default();
         // `new` is the constructor; a parameter may not take its name.
@@ -360,7 +367,13 @@ impl<'a> Lowering<'a, '_> {
                         );
                     }
                     if output == Output::Empty {
-                        output = if json { Output::Json(TypeRef::Json) } else { Output::Text };
+                        output = if json {
+                            Output::Json(TypeRef::Json)
+                        } else if media.starts_with("text/") {
+                            Output::Text
+                        } else {
+                            Output::Bytes(media.clone())
+                        };
                     }
                     continue;
                 };
@@ -381,8 +394,7 @@ impl<'a> Lowering<'a, '_> {
                 } else if media.starts_with("text/") {
                     Output::Text
                 } else {
-                    self.diags.warn(&at, format!("`{media}` responses are returned as text."));
-                    Output::Text
+                    Output::Bytes(media.clone())
                 };
                 // JSON wins when a response offers several media types.
                 if output == Output::Empty || matches!(this, Output::Json(_)) && !matches!(output, Output::Json(_)) {

@@ -314,6 +314,11 @@ pub mod decode {
         })
     }
 
+    /// A body of any other media type (a file download): the raw bytes.
+    pub fn bytes(_status: StatusCode, body: &[u8]) -> Result<Vec<u8>, Error> {
+        Ok(body.to_vec())
+    }
+
     /// A response without a body: whatever came is ignored.
     pub fn empty(_status: StatusCode, _body: &[u8]) -> Result<(), Error> {
         Ok(())
