@@ -44,8 +44,13 @@ impl Diagnostics {
         self.push(Severity::Error, pointer, message);
     }
 
+    /// Adds a diagnostic, unless the same one (same place, same words) is already there: a
+    /// schema reached twice is reported once.
     fn push(&mut self, severity: Severity, pointer: impl Into<String>, message: impl Into<String>) {
-        self.items.push(Diagnostic { severity, pointer: pointer.into(), message: message.into() });
+        let diagnostic = Diagnostic { severity, pointer: pointer.into(), message: message.into() };
+        if !self.items.contains(&diagnostic) {
+            self.items.push(diagnostic);
+        }
     }
 
     pub fn has_errors(&self) -> bool {

@@ -48,6 +48,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         operations: Vec::new(),
         operation_names: Namespace::for_types(),
         intercom_version: String::new(),
+        merging: Vec::new(),
     };
     cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
     let intercom_version = check_version_default(openapi, version, cx.diags);
@@ -119,6 +120,8 @@ struct Lowering<'a, 'd> {
     operation_names: Namespace,
     /// The `Intercom-Version` every request sends.
     intercom_version: String,
+    /// Components whose `allOf` parts are being merged, outermost first (cycle detection).
+    merging: Vec<String>,
 }
 
 /// Where a schema is being lowered, and what a type made for it is called.
@@ -569,9 +572,21 @@ impl<'a> Lowering<'a, '_> {
             Node::Ref(reference) => {
                 let target = spec::component_name(reference).and_then(|n| spec::component(self.openapi, n).map(|s| (n, s)));
                 match target {
+                    Some((name, _)) if self.merging.iter().any(|m| m == name) => {
+                        self.diags.error(
+                            pointer,
+                            format!(
+                                "`{reference}` merges a schema into itself through allOf ({} → {name}); \
+                                 remove the reference, or put the shared part in a schema of its own.",
+                                self.merging.join(" → ")
+                            ),
+                        );
+                    }
                     Some((name, schema)) => {
                         let at = pointer_push("#/components/schemas", name);
+                        self.merging.push(name.to_owned());
                         self.gather(Node::from(schema), &at, shape, depth + 1);
+                        self.merging.pop();
                     }
                     None => {
                         self.lower_ref(reference, pointer);
