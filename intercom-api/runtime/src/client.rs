@@ -290,23 +290,25 @@ impl Client {
             attempt = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
+        let fields = span.clone();
         async move {
             let request = operation.to_request(&self.inner.base_url)?;
-            let response = self.send_with_retries(request).await?;
+            let response = self.send_with_retries(request, &fields).await?;
             O::parse_response(response)
         }
         .instrument(span)
         .await
     }
 
-    async fn send_with_retries(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Error> {
+    /// Sends with retries; `span` is the request's span, whose fields are filled in here (it
+    /// is passed, not taken from the current context, so the fields never land elsewhere).
+    async fn send_with_retries(&self, request: http::Request<Vec<u8>>, span: &tracing::Span) -> Result<http::Response<Vec<u8>>, Error> {
         let (parts, body) = request.into_parts();
         let policy = &self.inner.retry;
-        let span = tracing::Span::current();
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
-            let outcome = self.attempt(&parts, &body).await;
+            let outcome = self.attempt(&parts, &body, span).await;
             let last = attempt >= policy.max_attempts;
             let wait = match &outcome {
                 Attempt::Done(response) if response.status() == StatusCode::TOO_MANY_REQUESTS && !last => {
@@ -341,7 +343,7 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, parts: &http::request::Parts, body: &[u8]) -> Attempt {
+    async fn attempt(&self, parts: &http::request::Parts, body: &[u8], span: &tracing::Span) -> Attempt {
         let inner = &self.inner;
         let mut request = inner.http.request(parts.method.clone(), parts.uri.to_string()).timeout(inner.timeout).body(body.to_vec());
         for (name, value) in &parts.headers {
@@ -355,7 +357,6 @@ impl Client {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let span = tracing::Span::current();
         span.record("status", status.as_u16());
         if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
             span.record("request_id", id);
