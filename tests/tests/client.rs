@@ -592,64 +592,16 @@ fn regions_are_the_servers_of_every_spec() {
     assert_eq!(intercom_api_unstable::SERVERS, regions.as_slice());
 }
 
-/// Every request runs in one `intercom.request` span carrying the operation, method, path
-/// template, status, attempt and request id.
+/// A server that ignores the cursor (answering the same `next` again) ends the stream instead
+/// of looping forever.
 #[tokio::test]
-async fn each_request_has_a_tracing_span_with_its_fields() {
-    use std::collections::BTreeMap;
-    use tracing::field::{Field, Visit};
-    use tracing::span::{Attributes, Id, Record};
-
-    #[derive(Default)]
-    struct Fields(BTreeMap<String, String>);
-    impl Visit for Fields {
-        fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-            self.0.insert(field.name().to_owned(), format!("{value:?}").trim_matches('"').to_owned());
-        }
-    }
-    /// Keeps the fields of every span by id (ids are 1, 2, …).
-    #[derive(Default, Clone)]
-    struct Capture(Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>);
-    impl tracing::Subscriber for Capture {
-        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-            true
-        }
-        fn new_span(&self, span: &Attributes<'_>) -> Id {
-            let mut fields = Fields::default();
-            span.record(&mut fields);
-            let mut spans = self.0.lock().unwrap();
-            spans.push((span.metadata().name().to_owned(), fields.0));
-            Id::from_u64(spans.len() as u64)
-        }
-        fn record(&self, span: &Id, values: &Record<'_>) {
-            let mut fields = Fields::default();
-            values.record(&mut fields);
-            self.0.lock().unwrap()[span.into_u64() as usize - 1].1.extend(fields.0);
-        }
-        fn record_follows_from(&self, _: &Id, _: &Id) {}
-        fn event(&self, _: &tracing::Event<'_>) {}
-        fn enter(&self, _: &Id) {}
-        fn exit(&self, _: &Id) {}
-    }
-
-    let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
-    let server = Server::script(vec![
-        Reply::json(503, json!({})),
-        Reply::json(200, json!({"type": "admin", "id": "1"})).header("X-Request-Id", "req-42"),
-    ])
-    .await;
-    let policy = RetryPolicy::default().with_backoff(Duration::from_millis(1), Duration::from_millis(5));
-    server.client(policy).send(&IdentifyAdmin::new()).await.unwrap();
-    let spans = capture.0.lock().unwrap();
-    let requests: Vec<&BTreeMap<String, String>> = spans.iter().filter(|(name, _)| name == "intercom.request").map(|(_, f)| f).collect();
-    assert_eq!(requests.len(), 1, "one span per request, retries included: {spans:?}");
-    let fields = requests[0];
-    assert_eq!(fields.get("operation").map(String::as_str), Some("identifyAdmin"));
-    assert_eq!(fields.get("method").map(String::as_str), Some("GET"));
-    assert_eq!(fields.get("path").map(String::as_str), Some("/me"));
-    assert_eq!(fields.get("status").map(String::as_str), Some("200"));
-    assert_eq!(fields.get("attempt").map(String::as_str), Some("2"));
-    assert_eq!(fields.get("request_id").map(String::as_str), Some("req-42"));
-    assert!(!format!("{spans:?}").contains(TOKEN), "the token is in no span");
+async fn a_cursor_that_does_not_move_ends_the_stream() {
+    let page = |ids: &[&str]| {
+        let data: Vec<Value> = ids.iter().map(|id| json!({"type": "conversation", "id": id})).collect();
+        Reply::json(200, json!({"type": "conversation.list", "conversations": data, "total_count": 9, "pages": cursor_pages(Some("stuck"))}))
+    };
+    let server = Server::script(vec![page(&["1"]), page(&["2"]), page(&["3"])]).await;
+    let items = server.client(RetryPolicy::never()).collect_items(ListConversations::new()).await.unwrap();
+    assert_eq!(items.len(), 2, "the first page, then the page after `stuck` once");
+    assert_eq!(server.requests().len(), 2);
 }

@@ -315,7 +315,8 @@ impl Client {
                     let asked = crate::error::retry_after(response.headers(), std::time::SystemTime::now());
                     match asked {
                         Some(wait) if wait > policy.max_rate_limit_wait => None,
-                        Some(wait) => Some(wait),
+                        // A reset time already past (clock skew) must not retry at once.
+                        Some(wait) => Some(wait.max(policy.backoff(attempt))),
                         None => Some(policy.backoff(attempt)),
                     }
                 }
@@ -358,9 +359,8 @@ impl Client {
         let status = response.status();
         let headers = response.headers().clone();
         span.record("status", status.as_u16());
-        if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
-            span.record("request_id", id);
-        }
+        // Every attempt records its own id (empty when the answer has none).
+        span.record("request_id", headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or(""));
         let bytes = match response.bytes().await {
             Ok(b) => b,
             Err(e) => return Attempt::Failed(classify(e)),
@@ -375,7 +375,7 @@ impl Client {
     /// after the first error.
     pub fn pages<O>(&self, operation: O) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'static
     where
-        O: Paginated + Send + Sync + 'static,
+        O: Paginated + PartialEq + Send + Sync + 'static,
         O::Output: Send,
     {
         let client = self.clone();
@@ -384,7 +384,9 @@ impl Client {
             async move {
                 let Some(operation) = next else { return Ok(None) };
                 let page = client.send(&operation).await?;
-                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page) };
+                // The end: an empty page, no next page, or a next page that is the one just
+                // fetched (a server that ignores the cursor would otherwise loop forever).
+                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page).filter(|next| *next != operation) };
                 Ok(Some((page, following)))
             }
         })
@@ -393,7 +395,7 @@ impl Client {
     /// Every result of a list operation, page after page.
     pub fn items<O>(&self, operation: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
     where
-        O: Paginated + Send + Sync + 'static,
+        O: Paginated + PartialEq + Send + Sync + 'static,
         O::Output: Send,
         O::Item: Send,
     {
@@ -403,7 +405,7 @@ impl Client {
     /// Every result of a list operation, collected.
     pub async fn collect_items<O>(&self, operation: O) -> Result<Vec<O::Item>, Error>
     where
-        O: Paginated + Send + Sync + 'static,
+        O: Paginated + PartialEq + Send + Sync + 'static,
         O::Output: Send,
         O::Item: Send,
     {

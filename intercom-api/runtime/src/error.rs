@@ -72,7 +72,8 @@ pub struct ApiError {
 /// One entry of an `error.list`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct ApiErrorItem {
-    /// What kind of error (`unauthorized`, `parameter_not_found`, …).
+    /// What kind of error (`unauthorized`, `parameter_not_found`, …); empty if none was sent.
+    #[serde(default)]
     pub code: String,
     /// A human-readable description.
     #[serde(default)]
@@ -86,8 +87,12 @@ pub struct ApiErrorItem {
 struct ErrorList {
     #[serde(default)]
     request_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     errors: Vec<ApiErrorItem>,
+}
+
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<ApiErrorItem>, D::Error> {
+    Ok(Option::<Vec<ApiErrorItem>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 impl ApiError {
@@ -101,7 +106,10 @@ impl ApiError {
             Ok(list) => (list.request_id.or(header_id), Vec::new(), (!body.is_empty()).then(|| snippet(body))),
             Err(_) => (header_id, Vec::new(), (!body.is_empty()).then(|| snippet(body))),
         };
-        ApiError { status, request_id, errors, retry_after: retry_after(headers, std::time::SystemTime::now()), body_snippet }
+        // Intercom sends rate-limit headers on every answer; a wait only means something when
+        // the answer says "try again later".
+        let wait = matches!(status.as_u16(), 429 | 503).then(|| retry_after(headers, std::time::SystemTime::now())).flatten();
+        ApiError { status, request_id, errors, retry_after: wait, body_snippet }
     }
 }
 
@@ -178,7 +186,8 @@ pub fn retry_after(headers: &HeaderMap, now: std::time::SystemTime) -> Option<Du
         }
     }
     let reset = header("x-ratelimit-reset")?.parse::<u64>().ok()?;
-    let at = std::time::UNIX_EPOCH + Duration::from_secs(reset);
+    // A hostile or broken value must not overflow the clock.
+    let at = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
     Some(at.duration_since(now).unwrap_or_default())
 }
 
@@ -221,5 +230,20 @@ mod tests {
         headers.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(10)));
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
+        headers.remove("retry-after");
+        headers.insert("x-ratelimit-reset", u64::MAX.to_string().parse().unwrap());
+        assert_eq!(retry_after(&headers, now), None, "an absurd reset time is ignored, not a panic");
+    }
+
+    #[test]
+    fn only_answers_that_say_wait_carry_a_wait() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(ApiError::from_parts(StatusCode::NOT_FOUND, &headers, b"").retry_after, None);
+        assert_eq!(ApiError::from_parts(StatusCode::TOO_MANY_REQUESTS, &headers, b"").retry_after, Some(Duration::from_secs(3)));
+        let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &headers, br#"{"request_id":"x","errors":[{"message":"no code"}]}"#);
+        assert_eq!((e.request_id.as_deref(), e.errors.len()), (Some("x"), 1));
+        let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &headers, br#"{"request_id":"y","errors":null}"#);
+        assert_eq!(e.request_id.as_deref(), Some("y"));
     }
 }

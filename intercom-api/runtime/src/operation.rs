@@ -119,6 +119,11 @@ impl RequestParts {
     /// Fills `{name}` in the path with `value`, percent-encoded.
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
         let text = scalar(name, &to_value(name, value)?)?;
+        // `.` and `..` would be resolved by URL parsing and send the request to another
+        // endpoint (`/contacts/1/tags/..` is `/contacts/1/`); an empty value drops a segment.
+        if matches!(text.as_str(), "" | "." | "..") {
+            return Err(Error::InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
+        }
         let encoded = utf8_percent_encode(&text, COMPONENT).to_string();
         let placeholder = format!("{{{name}}}");
         if !self.path.contains(&placeholder) {
@@ -350,6 +355,9 @@ mod tests {
         let r = p.into_request("https://api.intercom.io/", Method::GET, "2.12", "application/json").unwrap();
         assert_eq!(r.uri(), "https://api.intercom.io/contacts/a%20b%2Fc/notes");
         assert!(parts().path_param("nope", "x").is_err());
+        for hostile in ["", ".", ".."] {
+            assert!(matches!(parts().path_param("id", hostile), Err(Error::InvalidRequest(_))), "{hostile:?}");
+        }
     }
 
     #[test]
