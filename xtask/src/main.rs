@@ -1,7 +1,7 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
@@ -32,6 +32,10 @@ Tasks:
                               Generate every description in DIR/descriptions/*/ (default:
                               INTERCOM_OPENAPI_SOURCE), with the pinned version's overlay or
                               specs/overlays/<dir>.toml, and `cargo check` each crate.
+  bench                       Print the performance figures: generator time per version next
+                              to the YAML-parse floor, crate-only rebuild and check times of
+                              each generated crate, and (criterion, tests/benches/runtime.rs)
+                              typed decode vs serde_json::Value and the client vs bare reqwest.
   diff FROM TO [--format text|json]
                               The same report between two pinned versions (e.g. 2.7 2.12):
                               what moving from one to the other changes for a user.
@@ -61,6 +65,7 @@ fn main() -> ExitCode {
             }
         },
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
+        ["bench"] => bench(),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
             Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
@@ -297,6 +302,127 @@ fn every_version(options: &Options) -> Result<ExitCode, String> {
     }
     println!("{} versions in {:.1}s; {} failed", versions.len(), started.elapsed().as_secs_f64(), failed.len());
     Ok(if failed.is_empty() && !versions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn median(mut samples: Vec<f64>) -> f64 {
+    samples.sort_by(|a, b| a.total_cmp(b));
+    samples[samples.len() / 2]
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+fn run_timed(command: &mut Command) -> Result<f64, String> {
+    let started = Instant::now();
+    let out = command.output().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{command:?} failed:\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+/// `target/criterion/<path>/new/estimates.json` → mean in nanoseconds.
+fn criterion_mean(root: &Path, path: &str) -> Result<f64, String> {
+    let file = root.join("target/criterion").join(path).join("new/estimates.json");
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    json["mean"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no mean", file.display()))
+}
+
+fn bench() -> Result<ExitCode, String> {
+    // Timings of a debug build mean nothing: run the release build of this task.
+    if cfg!(debug_assertions) {
+        let status = cargo()
+            .args(["run", "--release", "--quiet", "--package", "xtask", "--", "bench"])
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+    }
+    let ws = open()?;
+    const RUNS: usize = 7;
+    println!("== generator (release, median of {RUNS} runs; floor = parsing the YAML alone)");
+    let mut total = 0.0;
+    for pin in &ws.pins.versions {
+        let bytes = ws.spec_bytes(pin).map_err(|e| e.to_string())?;
+        let overlay = ws.overlay(pin).map_err(|e| e.to_string())?;
+        let mut parse = Vec::new();
+        let mut generate = Vec::new();
+        for _ in 0..RUNS {
+            let started = Instant::now();
+            let _: serde_json::Value = serde_yaml::from_slice(&bytes).map_err(|e| e.to_string())?;
+            parse.push(started.elapsed().as_secs_f64());
+            let started = Instant::now();
+            let lowered = intercom_codegen::lower_bytes(&bytes, overlay.as_ref(), &pin.id, Some(&pin.intercom_version))
+                .map_err(|_| format!("{} does not lower", pin.id))?;
+            let header = intercom_codegen::emit::rust_header(REGENERATE, "");
+            intercom_codegen::emit::version_crate(&lowered.api, intercom_codegen::emit::CrateSetup::member(&pin.crate_name), &header, &header)?;
+            generate.push(started.elapsed().as_secs_f64());
+        }
+        let (p, g) = (median(parse), median(generate));
+        total += g;
+        println!("{:<9} generate {:>6.0} ms   YAML parse {:>6.0} ms   ratio {:.2}x", pin.id, g * 1e3, p * 1e3, g / p);
+    }
+    println!("all versions: {:.0} ms", total * 1e3);
+
+    println!("\n== compile (dev profile, median of 3; crate only: touch src/lib.rs)");
+    for pin in &ws.pins.versions {
+        let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
+        let lines: usize = walk_lines(&ws.root.join(&pin.crate_dir).join("src"));
+        run_timed(cargo().args(["build", "--quiet", "-p", &pin.crate_name]))?;
+        run_timed(cargo().args(["check", "--quiet", "-p", &pin.crate_name]))?;
+        let mut build = Vec::new();
+        let mut check = Vec::new();
+        for _ in 0..3 {
+            touch(&lib)?;
+            build.push(run_timed(cargo().args(["build", "--quiet", "-p", &pin.crate_name]))?);
+            touch(&lib)?;
+            check.push(run_timed(cargo().args(["check", "--quiet", "-p", &pin.crate_name]))?);
+        }
+        println!(
+            "{:<9} rebuild {:>5.2} s   check {:>5.2} s   {lines} lines   (one tag feature: not available yet)",
+            pin.id,
+            median(build),
+            median(check)
+        );
+    }
+
+    println!("\n== runtime (criterion, tests/benches/runtime.rs)");
+    let status = cargo()
+        .args(["bench", "--quiet", "-p", "intercom-tests", "--bench", "runtime", "--", "--noplot"])
+        .status()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    if !status.success() {
+        return Err("the runtime benchmarks failed".to_owned());
+    }
+    let typed = criterion_mean(&ws.root, "decode/typed/contact_list")?;
+    let value = criterion_mean(&ws.root, "decode/value/contact_list")?;
+    println!("decode   typed ContactList {:.2} ms   serde_json::Value {:.2} ms   typed throughput {:.2}x Value's", typed / 1e6, value / 1e6, value / typed);
+    let ours = criterion_mean(&ws.root, "client/intercom_client")?;
+    let bare = criterion_mean(&ws.root, "client/bare_reqwest")?;
+    println!(
+        "client   {:.0} requests/s   bare reqwest {:.0} requests/s   overhead {:+.1} %",
+        1e9 / ours,
+        1e9 / bare,
+        (ours / bare - 1.0) * 100.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn touch(file: &Path) -> Result<(), String> {
+    let text = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn walk_lines(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            let path = e.path();
+            if path.is_dir() { walk_lines(&path) } else { std::fs::read_to_string(&path).map(|t| t.lines().count()).unwrap_or(0) }
+        })
+        .sum()
 }
 
 fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {

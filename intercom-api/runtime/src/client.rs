@@ -264,7 +264,7 @@ impl fmt::Debug for Client {
 }
 
 enum Attempt {
-    Done(http::Response<Vec<u8>>),
+    Done(http::Response<bytes::Bytes>),
     Failed(Error),
 }
 
@@ -302,8 +302,10 @@ impl Client {
 
     /// Sends with retries; `span` is the request's span, whose fields are filled in here (it
     /// is passed, not taken from the current context, so the fields never land elsewhere).
-    async fn send_with_retries(&self, request: http::Request<Vec<u8>>, span: &tracing::Span) -> Result<http::Response<Vec<u8>>, Error> {
+    async fn send_with_retries(&self, request: http::Request<Vec<u8>>, span: &tracing::Span) -> Result<http::Response<bytes::Bytes>, Error> {
         let (parts, body) = request.into_parts();
+        // Shared by every attempt without copying.
+        let body = bytes::Bytes::from(body);
         let policy = &self.inner.retry;
         let mut attempt = 1;
         loop {
@@ -344,9 +346,12 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, parts: &http::request::Parts, body: &[u8], span: &tracing::Span) -> Attempt {
+    async fn attempt(&self, parts: &http::request::Parts, body: &bytes::Bytes, span: &tracing::Span) -> Attempt {
         let inner = &self.inner;
-        let mut request = inner.http.request(parts.method.clone(), parts.uri.to_string()).timeout(inner.timeout).body(body.to_vec());
+        let mut request = inner.http.request(parts.method.clone(), parts.uri.to_string()).timeout(inner.timeout);
+        if !body.is_empty() {
+            request = request.body(body.clone());
+        }
         for (name, value) in &parts.headers {
             request = request.header(name, value);
         }
@@ -365,7 +370,7 @@ impl Client {
             Ok(b) => b,
             Err(e) => return Attempt::Failed(classify(e)),
         };
-        let mut out = http::Response::new(bytes.to_vec());
+        let mut out = http::Response::new(bytes);
         *out.status_mut() = status;
         *out.headers_mut() = headers;
         Attempt::Done(out)

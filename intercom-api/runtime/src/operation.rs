@@ -300,6 +300,10 @@ pub mod decode {
 
     /// A JSON body; a failure names the JSON path where decoding stopped.
     pub fn json<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+        // The fast path: plain serde_json. Only a failure is decoded again, tracking the path.
+        if let Ok(value) = serde_json::from_slice(body) {
+            return Ok(value);
+        }
         let failure = |path: String, message: String| {
             Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }))
         };

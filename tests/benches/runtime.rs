@@ -1,0 +1,123 @@
+//! Runtime benchmarks (criterion), run by `cargo xtask bench` (which prints the ratios):
+//!
+//! - decode: a list of 2,000 contacts (each the spec's own `GET /contacts/{id}` example) into
+//!   the generated `ContactList`, against `serde_json::Value` on the same bytes;
+//! - client: `GET /contacts/{id}` through the generated operation and the client, against
+//!   bare reqwest sending the same request and decoding the same type, both to a loopback
+//!   server answering a canned contact.
+
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use intercom_api_runtime::{Client, RetryPolicy};
+use intercom_api_v2_12::models::{ContactList, ShowContactResponse};
+use intercom_api_v2_12::operations::ShowContact;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// The spec's example contact (2.12, `GET /contacts/{id}`).
+fn example_contact() -> Value {
+    let ws = intercom_tests::workspace();
+    let pin = ws.pins.get("2.12").expect("2.12 is pinned");
+    let doc = ws.effective_document(pin).unwrap_or_else(|e| panic!("{e}"));
+    let examples = &doc["paths"]["/contacts/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["examples"];
+    examples.as_object().and_then(|e| e.values().next()).map(|e| e["value"].clone()).expect("an example contact")
+}
+
+fn contact_list_bytes(count: usize) -> Vec<u8> {
+    let contact = example_contact();
+    let data: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut c = contact.clone();
+            c["id"] = json!(format!("{i:024x}"));
+            c
+        })
+        .collect();
+    let list = json!({"type": "list", "data": data, "total_count": count, "pages": {"type": "pages", "page": 1, "per_page": count, "total_pages": 1}});
+    serde_json::to_vec(&list).expect("JSON")
+}
+
+fn decode(c: &mut Criterion) {
+    let bytes = contact_list_bytes(2_000);
+    // The typed decode must see every contact, or the comparison means nothing.
+    let typed: ContactList = serde_json::from_slice(&bytes).expect("the list decodes");
+    assert_eq!(typed.data.as_ref().map(Vec::len), Some(2_000));
+    let mut group = c.benchmark_group("decode");
+    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.bench_with_input(BenchmarkId::new("typed", "contact_list"), &bytes, |b, bytes| {
+        b.iter(|| serde_json::from_slice::<ContactList>(bytes).expect("decodes"))
+    });
+    group.bench_with_input(BenchmarkId::new("value", "contact_list"), &bytes, |b, bytes| {
+        b.iter(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
+    });
+    group.finish();
+}
+
+/// A keep-alive HTTP/1.1 server that answers every request with `body`.
+async fn canned_server(body: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", body.len());
+    let response: std::sync::Arc<Vec<u8>> = std::sync::Arc::new([head.as_bytes(), &body].concat());
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else { return };
+            let response = response.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut pending = Vec::new();
+                loop {
+                    let Ok(n) = socket.read(&mut buf).await else { return };
+                    if n == 0 {
+                        return;
+                    }
+                    pending.extend_from_slice(&buf[..n]);
+                    // GET requests have no body: one request per blank line.
+                    while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                        pending.drain(..end + 4);
+                        if socket.write_all(&response).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+fn client(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let base = runtime.block_on(canned_server(serde_json::to_vec(&example_contact()).expect("JSON")));
+    let client = Client::builder("bench-token").base_url(&base).retry(RetryPolicy::never()).timeout(Duration::from_secs(10)).build().expect("client");
+    // The same request with the same timeout; bare reqwest only skips what the client adds
+    // (the typed operation, retries, the span, error mapping).
+    let bare = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("reqwest");
+    let url = format!("{base}/contacts/63a07ddf05a32042dffac965");
+    let mut group = c.benchmark_group("client");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("intercom_client", |b| {
+        b.iter(|| runtime.block_on(client.send(&ShowContact::new("63a07ddf05a32042dffac965"))).expect("a contact"))
+    });
+    group.bench_function("bare_reqwest", |b| {
+        b.iter(|| {
+            runtime.block_on(async {
+                let response = bare
+                    .get(&url)
+                    .bearer_auth("bench-token")
+                    .header("Intercom-Version", "2.12")
+                    .header("Accept", "application/json")
+                    .send()
+                    .await
+                    .expect("sent");
+                let bytes = response.bytes().await.expect("body");
+                serde_json::from_slice::<ShowContactResponse>(&bytes).expect("a contact")
+            })
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, decode, client);
+criterion_main!(benches);
