@@ -174,16 +174,16 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             out.push(change(op, ChangeKind::Changed, format!("renamed from {}", before.name), true));
         }
         let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
-            o.params.iter().map(|p| ((location_rank(p.location), p.wire.clone()), p.clone())).collect()
+            o.params.iter().map(|p| ((p.location.rank(), p.wire.clone()), p.clone())).collect()
         };
         let (was, now) = (params(before), params(op));
         for (key, p) in &was {
             if !now.contains_key(key) {
-                out.push(change(op, ChangeKind::Changed, format!("{} parameter `{}` removed", location_word(p.location), p.wire), true));
+                out.push(change(op, ChangeKind::Changed, format!("{} parameter `{}` removed", p.location.word(), p.wire), true));
             }
         }
         for (key, p) in &now {
-            let place = location_word(p.location);
+            let place = p.location.word();
             match was.get(key) {
                 None => out.push(change(
                     op,
@@ -238,22 +238,6 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             )),
             _ => {}
         }
-    }
-}
-
-fn location_rank(location: ParamLocation) -> u8 {
-    match location {
-        ParamLocation::Path => 0,
-        ParamLocation::Query(_) => 1,
-        ParamLocation::Header => 2,
-    }
-}
-
-fn location_word(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query(_) => "query",
-        ParamLocation::Header => "header",
     }
 }
 

@@ -250,6 +250,26 @@ pub enum ParamLocation {
     Header,
 }
 
+impl ParamLocation {
+    /// Path, then query, then header: the order parameters are kept in.
+    pub fn rank(self) -> u8 {
+        match self {
+            ParamLocation::Path => 0,
+            ParamLocation::Query(_) => 1,
+            ParamLocation::Header => 2,
+        }
+    }
+
+    /// `path`, `query` or `header`, for messages and names.
+    pub fn word(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query(_) => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
     Form { explode: bool },

@@ -72,7 +72,7 @@ impl<'a> Lowering<'a, '_> {
         let mut sampler = Sampler::new(self.openapi);
         for raw in &raw_params {
             let wire = raw.data.name.clone();
-            let (field, renamed) = fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", location_word(raw.location)))]);
+            let (field, renamed) = fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", raw.location.word()))]);
             if renamed {
                 self.diags.warn(&raw.pointer, format!("another input of the operation is called `{wire}`; this one is the field `{field}`."));
             }
@@ -194,13 +194,13 @@ impl<'a> Lowering<'a, '_> {
                     continue;
                 }
             };
-            let same = |r: &RawParam<'_>| r.data.name == data.name && r.location_kind() == location_kind(location);
+            let same = |r: &RawParam<'_>| r.data.name == data.name && r.location.rank() == location.rank();
             match found.iter().position(same) {
                 Some(i) => found[i] = RawParam { data, location, pointer: at },
                 None => found.push(RawParam { data, location, pointer: at }),
             }
         }
-        found.sort_by_key(|p| p.location_kind());
+        found.sort_by_key(|p| p.location.rank());
         found
     }
 
@@ -426,28 +426,6 @@ impl<'a> Lowering<'a, '_> {
                 Output::ByStatus { name, variants }
             }
         }
-    }
-}
-
-impl RawParam<'_> {
-    fn location_kind(&self) -> u8 {
-        location_kind(self.location)
-    }
-}
-
-fn location_kind(location: ParamLocation) -> u8 {
-    match location {
-        ParamLocation::Path => 0,
-        ParamLocation::Query(_) => 1,
-        ParamLocation::Header => 2,
-    }
-}
-
-fn location_word(location: ParamLocation) -> &'static str {
-    match location {
-        ParamLocation::Path => "path",
-        ParamLocation::Query(_) => "query",
-        ParamLocation::Header => "header",
     }
 }
 
