@@ -16,6 +16,46 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// Every operation, in path order.
     pub operations: Vec<Operation>,
+    /// The spec's tags by feature name, each a cargo feature of the generated crate.
+    pub tags: Vec<Tag>,
+}
+
+/// The tag of operations the spec gives none.
+pub const UNTAGGED: &str = "Other";
+
+/// A spec tag, and the cargo feature that compiles its operations and the types they reach.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// As the spec spells it (`AI Content`); operations without a tag are under `Other`.
+    pub name: String,
+    /// The feature (`ai-content`).
+    pub feature: String,
+    /// The operations under the tag.
+    pub operations: usize,
+    /// The types its operations reach.
+    pub types: usize,
+}
+
+/// Which cargo features compile an item, decided by reachability from the operations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Gate {
+    /// Always compiled (the shared constants).
+    #[default]
+    Always,
+    /// Compiled when any of these tags' features is on (indices into [`Api::tags`]).
+    Tags(Vec<usize>),
+    /// Reached by no operation: compiled with the `full` feature only.
+    Full,
+}
+
+/// How a type is used: which features compile it and which way it travels.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Usage {
+    pub gate: Gate,
+    /// Some request (a body or a parameter) sends it: it always implements `Serialize`.
+    pub sent: bool,
+    /// Some response brings it, or nothing sends it: it always implements `Deserialize`.
+    pub received: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +88,8 @@ pub struct TypeDef {
     pub docs: Option<String>,
     pub deprecated: bool,
     pub kind: TypeKind,
+    /// Filled in once every operation is known.
+    pub usage: Usage,
 }
 
 #[derive(Debug, Clone)]
@@ -213,6 +255,8 @@ pub struct Operation {
     pub pointer: String,
     /// The spec's tags, in order; the first decides where the operation's docs live.
     pub tags: Vec<String>,
+    /// The features that compile it: its tags'.
+    pub gate: Gate,
     pub summary: Option<String>,
     pub docs: Option<String>,
     pub deprecated: bool,

@@ -18,6 +18,7 @@ pub mod pins;
 pub mod samples;
 pub mod spec;
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -225,32 +226,50 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     Ok(VersionOutput { pin: pin.clone(), lowered, trees: vec![crate_tree, checker_tree] })
 }
 
-/// The facade crate `intercom-api`: a feature and a module per pinned version.
-pub fn facade(ws: &Workspace) -> Tree {
+/// The facade crate `intercom-api`: per pinned version, a feature for all of it
+/// (`v2_12`), one per tag (`v2_12-contacts`), and the module.
+pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
     let header = emit::rust_header(REGENERATE, "specs/versions.toml");
     let toml_header = header.replace("// ", "# ");
     let mut features = String::from("[features]\ndefault = [\"client\"]\n");
-    let mut client_feature = vec!["\"intercom-api-runtime/client\"".to_owned()];
+    let forwarded = |feature: &str| -> String {
+        let list: Vec<String> = ws.pins.versions.iter().map(|pin| format!("\"{}?/{feature}\"", pin.crate_name)).collect();
+        list.join(", ")
+    };
+    let client_feature = format!("\"intercom-api-runtime/client\", {}", forwarded("client"));
+    let serde_features = format!(
+        "# `Serialize` on response types too, and `Deserialize` on request types and operations.\nserialize = [{}]\ndeserialize = [{}]\n",
+        forwarded("serialize"),
+        forwarded("deserialize")
+    );
     let mut deps = String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n");
     let mut lib = String::new();
+    let mut tag_features = String::new();
     for pin in &ws.pins.versions {
         let dir = pin.crate_dir.strip_prefix("intercom-api/").unwrap_or(&pin.crate_dir);
-        features.push_str(&format!("{} = [\"dep:{}\"]\n", pin.module, pin.crate_name));
-        client_feature.push(format!("\"{}?/client\"", pin.crate_name));
-        deps.push_str(&format!("{} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true, default-features = false }}\n", pin.crate_name));
+        let krate = &pin.crate_name;
+        features.push_str(&format!("{} = [\"dep:{krate}\", \"{krate}/full\"]\n", pin.module));
+        let mut enabling = vec![format!("feature = \"{}\"", pin.module)];
+        tag_features.push_str(&format!("# Intercom API {}, one tag at a time.\n", pin.id));
+        for tag in tags.get(&pin.id).map(Vec::as_slice).unwrap_or_default() {
+            let feature = format!("{}-{}", pin.module, tag.feature);
+            tag_features.push_str(&format!("{feature} = [\"dep:{krate}\", \"{krate}/{}\"]\n", tag.feature));
+            enabling.push(format!("feature = \"{feature}\""));
+        }
+        deps.push_str(&format!("{krate} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true, default-features = false }}\n"));
         lib.push_str(&format!(
-            "\n/// Intercom API {} (`Intercom-Version: {}`). Enabled by the `{}` feature.\n#[cfg(feature = \"{}\")]\npub use {} as {};\n",
+            "\n/// Intercom API {} (`Intercom-Version: {}`). Enabled by the `{}` feature (all of it) or a\n/// `{}-<tag>` feature (one tag's operations and the types they reach).\n#[cfg(any({}))]\npub use {} as {};\n",
             pin.id,
             pin.intercom_version,
             pin.module,
             pin.module,
-            pin.crate_name.replace('-', "_"),
+            enabling.join(", "),
+            krate.replace('-', "_"),
             pin.module
         ));
     }
     features.push_str(&format!(
-        "# The async client (reqwest with rustls). Without it every crate is sans-IO.\nclient = [{}]\n",
-        client_feature.join(", ")
+        "# The async client (reqwest with rustls). Without it every crate is sans-IO.\nclient = [{client_feature}]\n{serde_features}{tag_features}"
     ));
     let cargo = format!(
         "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[dev-dependencies]\n# The README's examples are doctests.\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[package.metadata.docs.rs]\nall-features = true\n"
@@ -312,7 +331,11 @@ pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
     let mut lib = format!(
         "{header}//! The generator's output for each fixture spec in `{FIXTURES_DIR}`, compiled.\n#![allow(deprecated, dead_code)]\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n"
     );
+    let mut tag_features = std::collections::BTreeSet::new();
     for fixture in fixtures(root)? {
+        if let Ok(lowered) = lower_bytes(&fixture.bytes, None, &fixture.name, None) {
+            tag_features.extend(lowered.api.tags.into_iter().map(|t| t.feature));
+        }
         let module = naming::module_name(&fixture.name);
         lib.push_str(&format!("\npub mod {module} {{\n    pub mod models;\n}}\n"));
         for file in fixture_models(&fixture)? {
@@ -321,10 +344,17 @@ pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
     }
     files.push((PathBuf::from("src/lib.rs"), lib));
     let toml_header = header.replace("// ", "# ");
+    // Every model compiled, as a version's `full` does, with both serde halves.
+    let mut features = String::from("[features]\ndefault = [\"full\", \"serialize\", \"deserialize\"]\n");
+    let quoted: Vec<String> = tag_features.iter().map(|f| format!("\"{f}\"")).collect();
+    features.push_str(&format!("full = [{}]\nserialize = []\ndeserialize = []\n", quoted.join(", ")));
+    for feature in &tag_features {
+        features.push_str(&format!("{feature} = []\n"));
+    }
     files.push((
         PathBuf::from("Cargo.toml"),
         format!(
-            "{toml_header}[package]\nname = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\nintercom-api-runtime = {{ path = \"../../intercom-api/runtime\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+            "{toml_header}[package]\nname = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"../../intercom-api/runtime\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
         ),
     ));
     files.sort();
@@ -358,8 +388,10 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     let mut trees = Vec::new();
     let mut versions = Vec::new();
     let mut checker_files = Vec::new();
+    let mut tags = BTreeMap::new();
     for pin in &ws.pins.versions {
         let out = generate_version(ws, pin)?;
+        tags.insert(pin.id.clone(), out.lowered.api.tags.clone());
         let mut trees_of_version = out.trees.into_iter();
         let crate_tree = trees_of_version.next().expect("a crate tree");
         checker_files.extend(trees_of_version.flat_map(|t| t.files));
@@ -384,7 +416,7 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     }
     checker_files.sort();
     trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
-    trees.push(facade(ws));
+    trees.push(facade(ws, &tags));
     trees.push(fixture_crate(&ws.root)?);
     let mut outcome = output::Outcome::default();
     for tree in &trees {

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words for symbols, so that `!=` becomes `NotEqual` and `~` becomes `Tilde`.
 const SYMBOL_WORDS: &[(char, &str)] = &[
@@ -96,6 +96,24 @@ pub fn field_name(spec: &str) -> String {
     name
 }
 
+/// A cargo feature name for a tag: lower-case ASCII words joined by `-` (`AI Content` →
+/// `ai-content`), never empty, never starting with a `-`.
+pub fn feature_name(spec: &str) -> String {
+    let kebab = spec.to_kebab_case();
+    let mut name = String::new();
+    for c in kebab.chars() {
+        if c.is_ascii_alphanumeric() {
+            name.push(c.to_ascii_lowercase());
+        } else if !name.is_empty() && !name.ends_with('-') {
+            name.push('-');
+        }
+    }
+    while name.ends_with('-') {
+        name.pop();
+    }
+    if name.is_empty() { "tag".to_owned() } else { name }
+}
+
 /// The name as it appears in a module path or file name (no `r#`).
 pub fn module_name(spec: &str) -> String {
     let name = field_name(spec);
@@ -172,6 +190,11 @@ mod tests {
         assert_eq!(field_name("createdAt"), "created_at");
         assert_eq!(field_name("1st"), "_1st");
         assert_eq!(module_name("type"), "type_");
+        assert_eq!(feature_name("AI Content"), "ai-content");
+        assert_eq!(feature_name("Help Center"), "help-center");
+        assert_eq!(feature_name("Ticket Type Attributes"), "ticket-type-attributes");
+        assert_eq!(feature_name("Über — Ops"), "ber-ops");
+        assert_eq!(feature_name("***"), "tag");
     }
 
     #[test]

@@ -10,14 +10,17 @@ pub use intercom_api_runtime as runtime;
 pub use intercom_api_runtime::{Client, ClientBuilder, Region, RetryPolicy};
 pub use intercom_api_runtime::{ApiError, DecodeError, Error, Operation, Paginated};
 
-/// Intercom API 2.7 (`Intercom-Version: 2.7`). Enabled by the `v2_7` feature.
-#[cfg(feature = "v2_7")]
+/// Intercom API 2.7 (`Intercom-Version: 2.7`). Enabled by the `v2_7` feature (all of it) or a
+/// `v2_7-<tag>` feature (one tag's operations and the types they reach).
+#[cfg(any(feature = "v2_7", feature = "v2_7-admins", feature = "v2_7-articles", feature = "v2_7-companies", feature = "v2_7-contacts", feature = "v2_7-conversations", feature = "v2_7-data-attributes", feature = "v2_7-data-events", feature = "v2_7-data-export", feature = "v2_7-help-center", feature = "v2_7-messages", feature = "v2_7-news", feature = "v2_7-notes", feature = "v2_7-segments", feature = "v2_7-subscription-types", feature = "v2_7-switch", feature = "v2_7-tags", feature = "v2_7-teams", feature = "v2_7-visitors"))]
 pub use intercom_api_v2_7 as v2_7;
 
-/// Intercom API 2.12 (`Intercom-Version: 2.12`). Enabled by the `v2_12` feature.
-#[cfg(feature = "v2_12")]
+/// Intercom API 2.12 (`Intercom-Version: 2.12`). Enabled by the `v2_12` feature (all of it) or a
+/// `v2_12-<tag>` feature (one tag's operations and the types they reach).
+#[cfg(any(feature = "v2_12", feature = "v2_12-admins", feature = "v2_12-ai-content", feature = "v2_12-articles", feature = "v2_12-companies", feature = "v2_12-contacts", feature = "v2_12-conversations", feature = "v2_12-data-attributes", feature = "v2_12-data-events", feature = "v2_12-data-export", feature = "v2_12-help-center", feature = "v2_12-messages", feature = "v2_12-news", feature = "v2_12-notes", feature = "v2_12-segments", feature = "v2_12-subscription-types", feature = "v2_12-switch", feature = "v2_12-tags", feature = "v2_12-teams", feature = "v2_12-ticket-states", feature = "v2_12-ticket-type-attributes", feature = "v2_12-ticket-types", feature = "v2_12-tickets", feature = "v2_12-visitors"))]
 pub use intercom_api_v2_12 as v2_12;
 
-/// Intercom API unstable (`Intercom-Version: Preview`). Enabled by the `unstable` feature.
-#[cfg(feature = "unstable")]
+/// Intercom API unstable (`Intercom-Version: Preview`). Enabled by the `unstable` feature (all of it) or a
+/// `unstable-<tag>` feature (one tag's operations and the types they reach).
+#[cfg(any(feature = "unstable", feature = "unstable-admins", feature = "unstable-ai-content", feature = "unstable-articles", feature = "unstable-audiences", feature = "unstable-away-status-reasons", feature = "unstable-banners", feature = "unstable-brands", feature = "unstable-calls", feature = "unstable-companies", feature = "unstable-contacts", feature = "unstable-content", feature = "unstable-content-snippets", feature = "unstable-conversation-participants", feature = "unstable-conversation-parts", feature = "unstable-conversations", feature = "unstable-conversations-attributes", feature = "unstable-custom-object-instances", feature = "unstable-data-attributes", feature = "unstable-data-connectors", feature = "unstable-data-events", feature = "unstable-data-export", feature = "unstable-ecommerce-connectors", feature = "unstable-emails", feature = "unstable-fin-agent", feature = "unstable-folders", feature = "unstable-help-center", feature = "unstable-identity-verification-secrets", feature = "unstable-internal-articles", feature = "unstable-jobs", feature = "unstable-macros", feature = "unstable-messages", feature = "unstable-news", feature = "unstable-notes", feature = "unstable-office-hours", feature = "unstable-procedures", feature = "unstable-reporting-data-export", feature = "unstable-segments", feature = "unstable-subscription-types", feature = "unstable-switch", feature = "unstable-tags", feature = "unstable-teams", feature = "unstable-ticket-states", feature = "unstable-ticket-type-attributes", feature = "unstable-ticket-types", feature = "unstable-tickets", feature = "unstable-visitors", feature = "unstable-whats-app", feature = "unstable-workflows"))]
 pub use intercom_api_unstable as unstable;

@@ -32,6 +32,9 @@ Tasks:
                               Generate every description in DIR/descriptions/*/ (default:
                               INTERCOM_OPENAPI_SOURCE), with the pinned version's overlay or
                               specs/overlays/<dir>.toml, and `cargo check` each crate.
+  features [--version ID]     `cargo check` each generated crate with each tag feature alone
+                              (and the client), with none, and with `full` plus both serde
+                              halves and no client: every split the crates offer compiles.
   bench                       Print the performance figures: generator time per version next
                               to the YAML-parse floor, crate-only rebuild and check times of
                               each generated crate, and (criterion, tests/benches/runtime.rs)
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         },
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
         ["bench"] => bench(),
+        ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
             Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
@@ -304,6 +308,35 @@ fn every_version(options: &Options) -> Result<ExitCode, String> {
     Ok(if failed.is_empty() && !versions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+/// Every feature combination a user is likely to pick, checked: each tag alone (with the
+/// client), no tag at all, and everything without the client but with both serde halves.
+fn features(options: &Options) -> Result<ExitCode, String> {
+    let started = Instant::now();
+    let ws = open()?;
+    let mut failed = Vec::new();
+    let mut checked = 0;
+    for pin in options.pins(&ws)? {
+        let lowered = ws.lower_version(pin).map_err(|e| e.to_string())?;
+        let mut sets: Vec<String> = vec!["client".to_owned(), "full,serialize,deserialize".to_owned()];
+        sets.extend(lowered.api.tags.iter().map(|t| format!("client,{}", t.feature)));
+        let version_started = Instant::now();
+        for set in &sets {
+            let out = cargo()
+                .args(["check", "--quiet", "--package", &pin.crate_name, "--no-default-features", "--features", set])
+                .output()
+                .map_err(|e| format!("cannot run cargo: {e}"))?;
+            checked += 1;
+            if !out.status.success() {
+                eprintln!("{} --features {set}: FAILED\n{}", pin.crate_name, String::from_utf8_lossy(&out.stderr));
+                failed.push(format!("{} --features {set}", pin.crate_name));
+            }
+        }
+        println!("{:<9} {} feature sets checked ({} tags) in {:.1}s", pin.id, sets.len(), lowered.api.tags.len(), version_started.elapsed().as_secs_f64());
+    }
+    println!("{checked} feature sets in {:.1}s; {} failed", started.elapsed().as_secs_f64(), failed.len());
+    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[samples.len() / 2]
@@ -365,26 +398,40 @@ fn bench() -> Result<ExitCode, String> {
     }
     println!("all versions: {:.0} ms", total * 1e3);
 
-    println!("\n== compile (dev profile, median of 3; crate only: touch src/lib.rs)");
+    println!("\n== compile (dev profile, crate only: touch src/lib.rs, then build; median of 3)");
     for pin in &ws.pins.versions {
         let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
         let lines: usize = walk_lines(&ws.root.join(&pin.crate_dir).join("src"));
-        run_timed(cargo().args(["build", "--quiet", "-p", &pin.crate_name]))?;
-        run_timed(cargo().args(["check", "--quiet", "-p", &pin.crate_name]))?;
-        let mut build = Vec::new();
-        let mut check = Vec::new();
-        for _ in 0..3 {
-            touch(&lib)?;
-            build.push(run_timed(cargo().args(["build", "--quiet", "-p", &pin.crate_name]))?);
-            touch(&lib)?;
-            check.push(run_timed(cargo().args(["check", "--quiet", "-p", &pin.crate_name]))?);
-        }
+        let lowered = ws.lower_version(pin).map_err(|e| e.to_string())?;
+        let types = lowered.api.types.len();
+        let full = rebuild_times(&lib, &pin.crate_name, None)?;
         println!(
-            "{:<9} rebuild {:>5.2} s   check {:>5.2} s   {lines} lines   (one tag feature: not available yet)",
+            "{:<9} full crate        rebuild {:>5.2} s   check {:>5.2} s   {lines} lines, {} operations, {types} types",
             pin.id,
-            median(build),
-            median(check)
+            full.0,
+            full.1,
+            lowered.api.operations.len()
         );
+        // A typical tag, and the one that reaches the most types (the worst case).
+        let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
+        if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types) {
+            if !picks.iter().any(|t| t.feature == largest.feature) {
+                picks.push(largest);
+            }
+        }
+        for tag in picks {
+            let (build, check) = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;
+            println!(
+                "{:<9} tag {:<13} rebuild {:>5.2} s   check {:>5.2} s   {:>3.0} % of the full rebuild ({} operations, {} of {types} types)",
+                "",
+                tag.feature,
+                build,
+                check,
+                build / full.0 * 100.0,
+                tag.operations,
+                tag.types
+            );
+        }
     }
 
     println!("\n== runtime (criterion, tests/benches/runtime.rs)");
@@ -407,6 +454,29 @@ fn bench() -> Result<ExitCode, String> {
         (ours / bare - 1.0) * 100.0
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Median crate-only rebuild and check times of `package` (default features, or `features`
+/// alone): touch `lib`, then build (check).
+fn rebuild_times(lib: &Path, package: &str, features: Option<&str>) -> Result<(f64, f64), String> {
+    let run = |task: &str| -> Result<f64, String> {
+        let mut command = cargo();
+        command.args([task, "--quiet", "-p", package]);
+        if let Some(features) = features {
+            command.args(["--no-default-features", "--features", features]);
+        }
+        run_timed(&mut command)
+    };
+    run("build")?;
+    run("check")?;
+    let (mut build, mut check) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        touch(lib)?;
+        build.push(run("build")?);
+        touch(lib)?;
+        check.push(run("check")?);
+    }
+    Ok((median(build), median(check)))
 }
 
 fn touch(file: &Path) -> Result<(), String> {

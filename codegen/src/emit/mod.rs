@@ -58,9 +58,13 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
                 pub mod #module_ident;
             });
         } else {
+            // A file's types are reached together (see `lower::usage`): one gate for all.
+            let gate = gate_attr(api, &api.get(ids[0]).usage.gate);
             let names = ids.iter().map(|id| ident(&api.get(*id).name));
             mod_items.push(quote! {
+                #gate
                 mod #module_ident;
+                #gate
                 pub use self::#module_ident::{#(#names),*};
             });
         }
@@ -139,14 +143,47 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
         ("edition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\n", "")
     };
     let runtime_path = setup.runtime_path;
+    let features = crate_features(api);
     files.push(File {
         path: "Cargo.toml".to_owned(),
         contents: format!(
-            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n[features]\ndefault = [\"client\"]\n# The async client; without it the crate is sans-IO (operations become `http` requests).\nclient = [\"intercom-api-runtime/client\"]\n\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}"
+            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}"
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The `[features]` table of a version's crate: the client, one feature per tag (computed by
+/// reachability in `lower::usage`), `full` for all of them, and the optional serde halves.
+fn crate_features(api: &Api) -> String {
+    let all: Vec<String> = api.tags.iter().map(|t| format!("\"{}\"", t.feature)).collect();
+    let mut out = String::from(
+        "[features]\ndefault = [\"client\", \"full\"]\n\
+         # The async client; without it the crate is sans-IO (operations become `http` requests).\n\
+         client = [\"intercom-api-runtime/client\"]\n\
+         # Every operation and type. Turn defaults off and pick tags below to compile less.\n",
+    );
+    out.push_str(&format!("full = [{}]\n", all.join(", ")));
+    out.push_str(
+        "# `Serialize` on every type, not only on what requests send (responses are `Deserialize` only).\n\
+         serialize = []\n\
+         # `Deserialize` on every type, not only on what responses bring (request bodies and operations).\n\
+         deserialize = []\n\
+         # One feature per tag of the spec: its operations and the types they reach.\n",
+    );
+    for tag in &api.tags {
+        out.push_str(&format!(
+            "# “{}”: {} operation{}, {} of {} types\n{} = []\n",
+            tag.name.replace('\n', " "),
+            tag.operations,
+            if tag.operations == 1 { "" } else { "s" },
+            tag.types,
+            api.types.len(),
+            tag.feature
+        ));
+    }
+    out
 }
 
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
@@ -177,11 +214,14 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let fields = s.fields.iter().map(|f| field(api, f, paths));
             let default = s.defaultable.then(|| quote!(Default,));
             let constructor = (!s.defaultable).then(|| constructor(api, &name, s, paths));
+            let serde = SerdeDerives::of(&def.usage);
+            let (derived, optional) = (serde.derived(), serde.optional());
             quote! {
                 #docs
                 #alias
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default #derived)]
+                #optional
                 pub struct #name { #(#fields)* }
                 #constructor
             }
@@ -219,12 +259,9 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 let docs = doc_attrs(v.docs.as_deref());
                 quote!(#docs #vname(#ty),)
             });
-            let (how, derive, decode) = match &union.discriminator {
-                None => (
-                    " Decoding tries each form in order; a value that matches none is kept in `Unknown`.".to_owned(),
-                    quote!(::serde::Serialize, ::serde::Deserialize),
-                    None,
-                ),
+            let mut serde = SerdeDerives::of(&def.usage);
+            let (how, decode) = match &union.discriminator {
+                None => (" Decoding tries each form in order; a value that matches none is kept in `Unknown`.".to_owned(), None),
                 Some(property) => {
                     let arms = union.variants.iter().map(|v| {
                         let vname = ident(&v.name);
@@ -232,29 +269,31 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                         let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
                         quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),)
                     });
+                    // Decoded by hand, not derived.
+                    let gate = serde.deserialize_by_hand();
                     let decode = quote! {
+                        #gate
                         impl<'de> ::serde::Deserialize<'de> for #name {
                             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                                 ::intercom_api_runtime::decode_by_tag(deserializer, #property, &[#(#arms)*], Self::Unknown)
                             }
                         }
                     };
-                    (
-                        format!(" The `{property}` property names the form; a value with another `{property}` is kept in `Unknown`."),
-                        quote!(::serde::Serialize),
-                        Some(decode),
-                    )
+                    (format!(" The `{property}` property names the form; a value with another `{property}` is kept in `Unknown`."), Some(decode))
                 }
             };
             let separator = def.docs.is_some().then(|| quote!(#[doc = ""]));
+            let (derived, optional) = (serde.derived(), serde.optional());
+            let untagged = serde.container_attr(quote!(untagged));
             quote! {
                 #docs
                 #separator
                 #[doc = #how]
                 #alias
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, #derive)]
-                #[serde(untagged)]
+                #[derive(Debug, Clone, PartialEq, #derived)]
+                #optional
+                #untagged
                 pub enum #name {
                     #(#variants)*
                     #[doc = " A value that matches none of the forms above, kept as it was received."]
@@ -271,6 +310,69 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 pub type #name = #ty;
             }
         }
+    }
+}
+
+/// `#[cfg(…)]` for the features that compile an item; nothing for one always compiled.
+pub(crate) fn gate_attr(api: &Api, gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::Full => quote!(#[cfg(feature = "full")]),
+        Gate::Tags(tags) => {
+            let features: Vec<&str> = tags.iter().map(|t| api.tags[*t].feature.as_str()).collect();
+            match features.as_slice() {
+                [one] => quote!(#[cfg(feature = #one)]),
+                many => quote!(#[cfg(any(#(feature = #many),*))]),
+            }
+        }
+    }
+}
+
+/// A type's serde derives: what it travels as, always; the rest behind the crate's
+/// `serialize` and `deserialize` features. Every derive is compile time each user pays.
+struct SerdeDerives {
+    serialize: bool,
+    deserialize: bool,
+    /// `Deserialize` is implemented by hand: derive it under neither.
+    deserialize_by_hand: bool,
+}
+
+impl SerdeDerives {
+    fn of(usage: &Usage) -> SerdeDerives {
+        SerdeDerives { serialize: usage.sent, deserialize: usage.received, deserialize_by_hand: false }
+    }
+
+    /// Inside `#[derive(…)]`, each with a trailing comma.
+    fn derived(&self) -> TokenStream {
+        let serialize = self.serialize.then(|| quote!(::serde::Serialize,));
+        let deserialize = (self.deserialize && !self.deserialize_by_hand).then(|| quote!(::serde::Deserialize,));
+        quote!(#serialize #deserialize)
+    }
+
+    /// `#[cfg_attr(feature = …, derive(…))]` for the derives left to a feature.
+    fn optional(&self) -> TokenStream {
+        let serialize = (!self.serialize).then(|| quote!(#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]));
+        let deserialize = (!self.deserialize && !self.deserialize_by_hand)
+            .then(|| quote!(#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]));
+        quote!(#serialize #deserialize)
+    }
+
+    /// A container attribute `#[serde(…)]`, present only where a serde derive is.
+    fn container_attr(&self, inner: TokenStream) -> TokenStream {
+        let deserialize_derived = !self.deserialize_by_hand;
+        if self.serialize || (self.deserialize && deserialize_derived) {
+            return quote!(#[serde(#inner)]);
+        }
+        match deserialize_derived {
+            true => quote!(#[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(#inner))]),
+            false => quote!(#[cfg_attr(feature = "serialize", serde(#inner))]),
+        }
+    }
+
+    /// Takes `Deserialize` out of the derives; returns the gate of the impl written instead.
+    fn deserialize_by_hand(&mut self) -> TokenStream {
+        self.deserialize_by_hand = true;
+        if self.deserialize { TokenStream::new() } else { quote!(#[cfg(feature = "deserialize")]) }
     }
 }
 

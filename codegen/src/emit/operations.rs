@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, format_file, ident, type_tokens, File, Paths};
+use super::{doc_attrs, format_file, gate_attr, ident, type_tokens, File, Paths};
 use crate::ir::*;
 use crate::naming::{self, Namespace};
 
@@ -16,9 +16,9 @@ fn rt() -> TokenStream {
     quote!(::intercom_api_runtime)
 }
 
-/// The tag an operation is filed under: its first, or `Other`.
+/// The tag an operation is filed under: its first, or [`UNTAGGED`].
 fn first_tag(op: &Operation) -> &str {
-    op.tags.first().map(String::as_str).unwrap_or("Other")
+    op.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
 }
 
 /// Module name per tag, claimed in tag order of first appearance.
@@ -49,16 +49,23 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
         let items = ops.iter().map(|op| operation_item(api, op));
         files.push(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? });
         let module_ident = ident(module);
-        let names = ops.iter().flat_map(|op| {
+        let mut file_tags: Vec<usize> = ops.iter().flat_map(|op| gate_tags(&op.gate)).copied().collect();
+        file_tags.sort_unstable();
+        file_tags.dedup();
+        let file_gate = gate_attr(api, &Gate::Tags(file_tags));
+        let uses = ops.iter().map(|op| {
+            let gate = gate_attr(api, &op.gate);
             let output = match &op.output {
                 Output::ByStatus { name, .. } => Some(ident(name)),
                 _ => None,
             };
-            std::iter::once(ident(&op.name)).chain(output)
+            let names = std::iter::once(ident(&op.name)).chain(output);
+            quote!(#gate pub use self::#module_ident::{#(#names),*};)
         });
         mod_items.push(quote! {
+            #file_gate
             mod #module_ident;
-            pub use self::#module_ident::{#(#names),*};
+            #(#uses)*
         });
     }
     let doc = format!(
@@ -71,9 +78,23 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
+/// The tags of an operation's gate (an operation is always gated by its tags).
+fn gate_tags(gate: &Gate) -> &[usize] {
+    match gate {
+        Gate::Tags(tags) => tags,
+        Gate::Always | Gate::Full => &[],
+    }
+}
+
+/// An operation's fields carry serde attributes only where a serde derive is on.
+fn serde_attr(inner: TokenStream) -> TokenStream {
+    quote!(#[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(#inner))])
+}
+
 fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     let rt = rt();
     let name = ident(&op.name);
+    let gate = gate_attr(api, &op.gate);
     let docs = operation_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
 
@@ -91,7 +112,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
         // A required single-value parameter is filled in; an optional one is still a choice.
         let constant = p.required && is_constant(api, &p.ty);
         if p.required || constant {
-            let default = constant.then(|| quote!(#[serde(default)]));
+            let default = constant.then(|| serde_attr(quote!(default)));
             fields.push(quote! { #docs #deprecated #default pub #field: #ty, });
             if constant {
                 inits.push(quote!(#field: ::std::default::Default::default()));
@@ -100,9 +121,10 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
                 inits.push(quote!(#field: #field.into()));
             }
         } else {
+            let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
             fields.push(quote! {
                 #docs #deprecated
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                #serde
                 pub #field: ::std::option::Option<#ty>,
             });
             inits.push(quote!(#field: ::std::option::Option::None));
@@ -137,9 +159,10 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             params.push(quote!(#field: impl ::std::convert::Into<#ty>));
             inits.push(quote!(#field: #field.into()));
         } else {
+            let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
             fields.push(quote! {
                 #[doc = " The request body."]
-                #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                #serde
                 pub #field: ::std::option::Option<#ty>,
             });
             inits.push(quote!(#field: ::std::option::Option::None));
@@ -158,7 +181,10 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     let output_ty = output_tokens(api, &op.output);
     let decode = decode_tokens(&op.output);
     let output_enum = match &op.output {
-        Output::ByStatus { name: enum_name, variants } => Some(status_enum(api, &op.name, enum_name, variants)),
+        Output::ByStatus { name: enum_name, variants } => {
+            let tokens = status_enum(api, &op.name, enum_name, variants);
+            Some(quote!(#gate #tokens))
+        }
         _ => None,
     };
     let accept = match &op.output {
@@ -169,17 +195,24 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     let id = &op.id;
     let method = ident(&op.method);
     let path = &op.path;
-    let pagination = op.pagination.as_ref().map(|p| paginated_impl(api, op, p));
+    let pagination = op.pagination.as_ref().map(|p| {
+        let tokens = paginated_impl(api, op, p);
+        quote!(#gate #tokens)
+    });
     let writes_used = if op.params.is_empty() && op.body.is_none() { quote!(let _ = request;) } else { TokenStream::new() };
 
     quote! {
         #docs
         #deprecated
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #gate
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+        #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
         pub struct #name {
             #(#fields)*
         }
 
+        #gate
         impl #name {
             #[doc = " The operation with its required inputs; set optional ones with the methods below."]
             #[allow(clippy::new_without_default)]
@@ -189,6 +222,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             #(#setters)*
         }
 
+        #gate
         impl #rt::Operation for #name {
             type Output = #output_ty;
             const OPERATION_ID: &'static str = #id;
@@ -197,11 +231,14 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
             #accept
 
+            // Inline: compiled where the operation is used, not for every operation of the crate.
+            #[inline]
             fn write(&self, request: &mut #rt::RequestParts) -> ::std::result::Result<(), #rt::Error> {
                 #writes_used
                 #write_body
             }
 
+            #[inline]
             fn decode(status: #rt::http::StatusCode, body: &[u8]) -> ::std::result::Result<Self::Output, #rt::Error> {
                 #decode
             }
@@ -465,14 +502,11 @@ fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
 /// operations as methods.
 pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
     let rt = rt();
-    let mut groups: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
-    for op in &api.operations {
-        if op.tags.is_empty() {
-            groups.entry("Other".to_owned()).or_default().push(op);
-        }
-        for tag in &op.tags {
-            groups.entry(tag.clone()).or_default().push(op);
-        }
+    // By tag name; each group is compiled with its tag's feature.
+    let mut groups: BTreeMap<&str, (usize, Vec<&Operation>)> = BTreeMap::new();
+    for (index, tag) in api.tags.iter().enumerate() {
+        let ops = api.operations.iter().filter(|op| gate_tags(&op.gate).contains(&index)).collect();
+        groups.insert(tag.name.as_str(), (index, ops));
     }
     // Accessors must not shadow the runtime client's own methods.
     let mut accessors = Namespace::default();
@@ -481,7 +515,8 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
     group_types.claim(&["Client".to_owned()]);
     let mut accessor_fns = Vec::new();
     let mut group_items = Vec::new();
-    for (tag, ops) in &groups {
+    for (tag, (index, ops)) in &groups {
+        let gate = gate_attr(api, &Gate::Tags(vec![*index]));
         let (accessor, _) = accessors.claim(&[naming::field_name(tag)]);
         let (group, _) = group_types.claim(&[naming::type_name(tag), format!("{}Operations", naming::type_name(tag))]);
         let accessor = ident(&accessor);
@@ -489,6 +524,7 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
         let accessor_doc = format!(" The operations tagged “{tag}”.");
         accessor_fns.push(quote! {
             #[doc = #accessor_doc]
+            #gate
             pub fn #accessor(&self) -> #group<'_> {
                 #group(&self.inner)
             }
@@ -511,17 +547,20 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
             quote! {
                 #[doc = #doc]
                 #deprecated
-                pub async fn #method(&self, operation: crate::operations::#op_name) -> ::std::result::Result<#output, #rt::Error> {
-                    self.0.send(&operation).await
+                pub fn #method(&self, operation: crate::operations::#op_name)
+                    -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + '_ {
+                    self.0.send_owned(operation)
                 }
             }
         });
         let group_doc = format!(" The operations tagged “{tag}”; get it with [`Client::{accessor}`].");
         group_items.push(quote! {
             #[doc = #group_doc]
+            #gate
             #[derive(Debug, Clone, Copy)]
             pub struct #group<'a>(&'a #rt::Client);
 
+            #gate
             impl #group<'_> {
                 #(#methods)*
             }

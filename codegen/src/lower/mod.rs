@@ -20,6 +20,7 @@ pub const CONSTANTS_MODULE: &str = "constants";
 
 mod operations;
 mod pagination;
+mod usage;
 
 /// What the lowering needs to know about the version besides the document.
 pub struct VersionInput<'a> {
@@ -59,7 +60,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
     cx.finish();
     pagination::detect(&cx.types, &mut cx.operations, cx.diags);
     let info = &openapi.info;
-    Api {
+    let mut api = Api {
         version: VersionInfo {
             id: version.id.to_owned(),
             title: info.title.clone(),
@@ -71,7 +72,10 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         types: cx.types,
         examples: cx.examples,
         operations: cx.operations,
-    }
+        tags: Vec::new(),
+    };
+    usage::analyse(&mut api);
+    api
 }
 
 /// The `Intercom-Version` the crate sends: the pin, checked against the spec's default.
@@ -199,6 +203,7 @@ impl<'a> Lowering<'a, '_> {
                 docs: None,
                 deprecated: false,
                 kind: TypeKind::Alias(TypeRef::Json),
+                usage: Usage::default(),
             });
             if let ReferenceOr::Item(s) = schema {
                 if s.schema_data.nullable {
@@ -264,6 +269,7 @@ impl<'a> Lowering<'a, '_> {
             docs: docs_of(&schema.schema_data),
             deprecated: schema.schema_data.deprecated,
             kind: TypeKind::Alias(TypeRef::Json),
+            usage: Usage::default(),
         })
     }
 
@@ -442,6 +448,7 @@ impl<'a> Lowering<'a, '_> {
             docs: None,
             deprecated: false,
             kind: TypeKind::Constant { value: value.to_owned() },
+            usage: Usage::default(),
         });
         self.constants.insert(value.to_owned(), id);
         id
@@ -698,7 +705,7 @@ impl<'a> Lowering<'a, '_> {
 
     fn finish(&mut self) {
         let api_types = std::mem::take(&mut self.types);
-        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new() };
+        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new(), tags: Vec::new() };
 
         // Optional + nullable fields of request payloads can say absent, null or a value.
         let in_request = reachable(&api, &self.request_roots);

@@ -135,6 +135,7 @@ impl<'a> Lowering<'a, '_> {
             path: path.to_owned(),
             pointer,
             tags: op.tags.clone(),
+            gate: Gate::default(),
             summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
             docs: op.description.clone().filter(|d| !d.trim().is_empty()),
             deprecated: op.deprecated,

@@ -14,194 +14,242 @@ impl Client {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
     /// The operations tagged “AI Content”.
+    #[cfg(feature = "ai-content")]
     pub fn ai_content(&self) -> AiContent<'_> {
         AiContent(&self.inner)
     }
     /// The operations tagged “Admins”.
+    #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
     /// The operations tagged “Articles”.
+    #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
     /// The operations tagged “Audiences”.
+    #[cfg(feature = "audiences")]
     pub fn audiences(&self) -> Audiences<'_> {
         Audiences(&self.inner)
     }
     /// The operations tagged “Away Status Reasons”.
+    #[cfg(feature = "away-status-reasons")]
     pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
         AwayStatusReasons(&self.inner)
     }
     /// The operations tagged “Banners”.
+    #[cfg(feature = "banners")]
     pub fn banners(&self) -> Banners<'_> {
         Banners(&self.inner)
     }
     /// The operations tagged “Brands”.
+    #[cfg(feature = "brands")]
     pub fn brands(&self) -> Brands<'_> {
         Brands(&self.inner)
     }
     /// The operations tagged “Calls”.
+    #[cfg(feature = "calls")]
     pub fn calls(&self) -> Calls<'_> {
         Calls(&self.inner)
     }
     /// The operations tagged “Companies”.
+    #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
     /// The operations tagged “Contacts”.
+    #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
     /// The operations tagged “Content”.
+    #[cfg(feature = "content")]
     pub fn content(&self) -> Content<'_> {
         Content(&self.inner)
     }
     /// The operations tagged “Content Snippets”.
+    #[cfg(feature = "content-snippets")]
     pub fn content_snippets(&self) -> ContentSnippets<'_> {
         ContentSnippets(&self.inner)
     }
     /// The operations tagged “Conversation Participants”.
+    #[cfg(feature = "conversation-participants")]
     pub fn conversation_participants(&self) -> ConversationParticipants<'_> {
         ConversationParticipants(&self.inner)
     }
     /// The operations tagged “Conversation Parts”.
+    #[cfg(feature = "conversation-parts")]
     pub fn conversation_parts(&self) -> ConversationParts<'_> {
         ConversationParts(&self.inner)
     }
     /// The operations tagged “Conversations”.
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
     /// The operations tagged “Conversations Attributes”.
+    #[cfg(feature = "conversations-attributes")]
     pub fn conversations_attributes(&self) -> ConversationsAttributes<'_> {
         ConversationsAttributes(&self.inner)
     }
     /// The operations tagged “Custom Object Instances”.
+    #[cfg(feature = "custom-object-instances")]
     pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
         CustomObjectInstances(&self.inner)
     }
     /// The operations tagged “Data Attributes”.
+    #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
     /// The operations tagged “Data Connectors”.
+    #[cfg(feature = "data-connectors")]
     pub fn data_connectors(&self) -> DataConnectors<'_> {
         DataConnectors(&self.inner)
     }
     /// The operations tagged “Data Events”.
+    #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
     /// The operations tagged “Data Export”.
+    #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
     /// The operations tagged “Ecommerce Connectors”.
+    #[cfg(feature = "ecommerce-connectors")]
     pub fn ecommerce_connectors(&self) -> EcommerceConnectors<'_> {
         EcommerceConnectors(&self.inner)
     }
     /// The operations tagged “Emails”.
+    #[cfg(feature = "emails")]
     pub fn emails(&self) -> Emails<'_> {
         Emails(&self.inner)
     }
     /// The operations tagged “Fin Agent”.
+    #[cfg(feature = "fin-agent")]
     pub fn fin_agent(&self) -> FinAgent<'_> {
         FinAgent(&self.inner)
     }
     /// The operations tagged “Folders”.
+    #[cfg(feature = "folders")]
     pub fn folders(&self) -> Folders<'_> {
         Folders(&self.inner)
     }
     /// The operations tagged “Help Center”.
+    #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
     /// The operations tagged “Identity Verification Secrets”.
+    #[cfg(feature = "identity-verification-secrets")]
     pub fn identity_verification_secrets(&self) -> IdentityVerificationSecrets<'_> {
         IdentityVerificationSecrets(&self.inner)
     }
     /// The operations tagged “Internal Articles”.
+    #[cfg(feature = "internal-articles")]
     pub fn internal_articles(&self) -> InternalArticles<'_> {
         InternalArticles(&self.inner)
     }
     /// The operations tagged “Jobs”.
+    #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> Jobs<'_> {
         Jobs(&self.inner)
     }
     /// The operations tagged “Macros”.
+    #[cfg(feature = "macros")]
     pub fn macros(&self) -> Macros<'_> {
         Macros(&self.inner)
     }
     /// The operations tagged “Messages”.
+    #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
     /// The operations tagged “News”.
+    #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
     /// The operations tagged “Notes”.
+    #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
     /// The operations tagged “Office Hours”.
+    #[cfg(feature = "office-hours")]
     pub fn office_hours(&self) -> OfficeHours<'_> {
         OfficeHours(&self.inner)
     }
     /// The operations tagged “Procedures”.
+    #[cfg(feature = "procedures")]
     pub fn procedures(&self) -> Procedures<'_> {
         Procedures(&self.inner)
     }
     /// The operations tagged “Reporting Data Export”.
+    #[cfg(feature = "reporting-data-export")]
     pub fn reporting_data_export(&self) -> ReportingDataExport<'_> {
         ReportingDataExport(&self.inner)
     }
     /// The operations tagged “Segments”.
+    #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
     /// The operations tagged “Subscription Types”.
+    #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
     /// The operations tagged “Switch”.
+    #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
     /// The operations tagged “Tags”.
+    #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
     /// The operations tagged “Teams”.
+    #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
     /// The operations tagged “Ticket States”.
+    #[cfg(feature = "ticket-states")]
     pub fn ticket_states(&self) -> TicketStates<'_> {
         TicketStates(&self.inner)
     }
     /// The operations tagged “Ticket Type Attributes”.
+    #[cfg(feature = "ticket-type-attributes")]
     pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
         TicketTypeAttributes(&self.inner)
     }
     /// The operations tagged “Ticket Types”.
+    #[cfg(feature = "ticket-types")]
     pub fn ticket_types(&self) -> TicketTypes<'_> {
         TicketTypes(&self.inner)
     }
     /// The operations tagged “Tickets”.
+    #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets(&self.inner)
     }
     /// The operations tagged “Visitors”.
+    #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
     /// The operations tagged “WhatsApp”.
+    #[cfg(feature = "whats-app")]
     pub fn whats_app(&self) -> WhatsApp<'_> {
         WhatsApp(&self.inner)
     }
     /// The operations tagged “Workflows”.
+    #[cfg(feature = "workflows")]
     pub fn workflows(&self) -> Workflows<'_> {
         Workflows(&self.inner)
     }
@@ -218,2848 +266,3677 @@ impl ::std::ops::Deref for Client {
     }
 }
 /// The operations tagged “AI Content”; get it with [`Client::ai_content`].
+#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, Copy)]
 pub struct AiContent<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ai-content")]
 impl AiContent<'_> {
     /// List content import sources (see [`ListContentImportSources`](crate::operations::ListContentImportSources)).
-    pub async fn list_content_import_sources(
+    pub fn list_content_import_sources(
         &self,
         operation: crate::operations::ListContentImportSources,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSourcesList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSourcesList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
-    pub async fn create_content_import_source(
+    pub fn create_content_import_source(
         &self,
         operation: crate::operations::CreateContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
-    pub async fn get_content_import_source(
+    pub fn get_content_import_source(
         &self,
         operation: crate::operations::GetContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
-    pub async fn update_content_import_source(
+    pub fn update_content_import_source(
         &self,
         operation: crate::operations::UpdateContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
-    pub async fn delete_content_import_source(
+    pub fn delete_content_import_source(
         &self,
         operation: crate::operations::DeleteContentImportSource,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
-    pub async fn list_external_pages(
+    pub fn list_external_pages(
         &self,
         operation: crate::operations::ListExternalPages,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPagesList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPagesList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
-    pub async fn create_external_page(
+    pub fn create_external_page(
         &self,
         operation: crate::operations::CreateExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
-    pub async fn get_external_page(
+    pub fn get_external_page(
         &self,
         operation: crate::operations::GetExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
-    pub async fn update_external_page(
+    pub fn update_external_page(
         &self,
         operation: crate::operations::UpdateExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
-    pub async fn delete_external_page(
+    pub fn delete_external_page(
         &self,
         operation: crate::operations::DeleteExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Admins”; get it with [`Client::admins`].
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "admins")]
 impl Admins<'_> {
     /// Identify an admin (see [`IdentifyAdmin`](crate::operations::IdentifyAdmin)).
-    pub async fn identify_admin(
+    pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::AdminWithApp>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::AdminWithApp>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
-    pub async fn set_away_admin(
+    pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Admin>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Admin>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
-    pub async fn list_activity_logs(
+    pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> ::std::result::Result<
-        crate::models::ActivityLogList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ActivityLogList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search activity logs (see [`SearchActivityLogs`](crate::operations::SearchActivityLogs)).
-    pub async fn search_activity_logs(
+    pub fn search_activity_logs(
         &self,
         operation: crate::operations::SearchActivityLogs,
-    ) -> ::std::result::Result<
-        crate::models::ActivityLogList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ActivityLogList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all activity log event types (see [`ListActivityLogEventTypes`](crate::operations::ListActivityLogEventTypes)).
-    pub async fn list_activity_log_event_types(
+    pub fn list_activity_log_event_types(
         &self,
         operation: crate::operations::ListActivityLogEventTypes,
-    ) -> ::std::result::Result<
-        crate::models::ActivityLogEventTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ActivityLogEventTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
-    pub async fn list_admins(
+    pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> ::std::result::Result<crate::models::AdminList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AdminList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
-    pub async fn retrieve_admin(
+    pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Admin>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Admin>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Articles”; get it with [`Client::articles`].
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "articles")]
 impl Articles<'_> {
     /// List all articles (see [`ListArticles`](crate::operations::ListArticles)).
-    pub async fn list_articles(
+    pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> ::std::result::Result<
-        crate::models::ArticleList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
-    pub async fn create_article(
+    pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
-    pub async fn retrieve_article(
+    pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
-    pub async fn update_article(
+    pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
-    pub async fn delete_article(
+    pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> ::std::result::Result<
-        crate::models::DeletedArticleObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedArticleObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an article draft (see [`RetrieveArticleDraft`](crate::operations::RetrieveArticleDraft)).
-    pub async fn retrieve_article_draft(
+    pub fn retrieve_article_draft(
         &self,
         operation: crate::operations::RetrieveArticleDraft,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Stage an article draft (see [`StageArticleDraft`](crate::operations::StageArticleDraft)).
-    pub async fn stage_article_draft(
+    pub fn stage_article_draft(
         &self,
         operation: crate::operations::StageArticleDraft,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Publish an article draft (see [`PublishArticleDraft`](crate::operations::PublishArticleDraft)).
-    pub async fn publish_article_draft(
+    pub fn publish_article_draft(
         &self,
         operation: crate::operations::PublishArticleDraft,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List article versions (see [`ListArticleVersions`](crate::operations::ListArticleVersions)).
-    pub async fn list_article_versions(
+    pub fn list_article_versions(
         &self,
         operation: crate::operations::ListArticleVersions,
-    ) -> ::std::result::Result<
-        crate::models::ArticleVersionList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleVersionList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an article version (see [`RetrieveArticleVersion`](crate::operations::RetrieveArticleVersion)).
-    pub async fn retrieve_article_version(
+    pub fn retrieve_article_version(
         &self,
         operation: crate::operations::RetrieveArticleVersion,
-    ) -> ::std::result::Result<
-        crate::models::ArticleVersion,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleVersion,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
-    pub async fn attach_tag_to_article(
+    pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
-    pub async fn detach_tag_from_article(
+    pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
-    pub async fn search_articles(
+    pub fn search_articles(
         &self,
         operation: crate::operations::SearchArticles,
-    ) -> ::std::result::Result<
-        crate::models::ArticleSearchResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleSearchResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Audiences”; get it with [`Client::audiences`].
+#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, Copy)]
 pub struct Audiences<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "audiences")]
 impl Audiences<'_> {
     /// List all audiences (see [`ListAudiences`](crate::operations::ListAudiences)).
-    pub async fn list_audiences(
+    pub fn list_audiences(
         &self,
         operation: crate::operations::ListAudiences,
-    ) -> ::std::result::Result<
-        crate::models::AudienceList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AudienceList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an audience (see [`CreateAudience`](crate::operations::CreateAudience)).
-    pub async fn create_audience(
+    pub fn create_audience(
         &self,
         operation: crate::operations::CreateAudience,
-    ) -> ::std::result::Result<crate::models::Audience, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Audience,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an audience (see [`RetrieveAudience`](crate::operations::RetrieveAudience)).
-    pub async fn retrieve_audience(
+    pub fn retrieve_audience(
         &self,
         operation: crate::operations::RetrieveAudience,
-    ) -> ::std::result::Result<crate::models::Audience, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Audience,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an audience (see [`UpdateAudience`](crate::operations::UpdateAudience)).
-    pub async fn update_audience(
+    pub fn update_audience(
         &self,
         operation: crate::operations::UpdateAudience,
-    ) -> ::std::result::Result<crate::models::Audience, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Audience,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an audience (see [`DeleteAudience`](crate::operations::DeleteAudience)).
-    pub async fn delete_audience(
+    pub fn delete_audience(
         &self,
         operation: crate::operations::DeleteAudience,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Away Status Reasons”; get it with [`Client::away_status_reasons`].
+#[cfg(feature = "away-status-reasons")]
 #[derive(Debug, Clone, Copy)]
 pub struct AwayStatusReasons<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "away-status-reasons")]
 impl AwayStatusReasons<'_> {
     /// List all away status reasons (see [`ListAwayStatusReasons`](crate::operations::ListAwayStatusReasons)).
-    pub async fn list_away_status_reasons(
+    pub fn list_away_status_reasons(
         &self,
         operation: crate::operations::ListAwayStatusReasons,
-    ) -> ::std::result::Result<
-        crate::models::AwayStatusReasonList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AwayStatusReasonList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Banners”; get it with [`Client::banners`].
+#[cfg(feature = "banners")]
 #[derive(Debug, Clone, Copy)]
 pub struct Banners<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "banners")]
 impl Banners<'_> {
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
-    pub async fn list_contact_banners(
+    pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> ::std::result::Result<
-        crate::models::BannerList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::BannerList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
-    pub async fn dismiss_contact_banner(
+    pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> ::std::result::Result<
-        crate::models::BannerDismiss,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::BannerDismiss,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Brands”; get it with [`Client::brands`].
+#[cfg(feature = "brands")]
 #[derive(Debug, Clone, Copy)]
 pub struct Brands<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "brands")]
 impl Brands<'_> {
     /// List all brands (see [`ListBrands`](crate::operations::ListBrands)).
-    pub async fn list_brands(
+    pub fn list_brands(
         &self,
         operation: crate::operations::ListBrands,
-    ) -> ::std::result::Result<crate::models::BrandList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::BrandList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a brand (see [`RetrieveBrand`](crate::operations::RetrieveBrand)).
-    pub async fn retrieve_brand(
+    pub fn retrieve_brand(
         &self,
         operation: crate::operations::RetrieveBrand,
-    ) -> ::std::result::Result<crate::models::Brand, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Brand,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Calls”; get it with [`Client::calls`].
+#[cfg(feature = "calls")]
 #[derive(Debug, Clone, Copy)]
 pub struct Calls<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "calls")]
 impl Calls<'_> {
     /// List all calls (see [`ListCalls`](crate::operations::ListCalls)).
-    pub async fn list_calls(
+    pub fn list_calls(
         &self,
         operation: crate::operations::ListCalls,
-    ) -> ::std::result::Result<crate::models::CallList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CallList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a call (see [`ShowCall`](crate::operations::ShowCall)).
-    pub async fn show_call(
+    pub fn show_call(
         &self,
         operation: crate::operations::ShowCall,
-    ) -> ::std::result::Result<crate::models::Call, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Call,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get call recording by call id (see [`ShowCallRecording`](crate::operations::ShowCallRecording)).
-    pub async fn show_call_recording(
+    pub fn show_call_recording(
         &self,
         operation: crate::operations::ShowCallRecording,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get call transcript by call id (see [`ShowCallTranscript`](crate::operations::ShowCallTranscript)).
-    pub async fn show_call_transcript(
+    pub fn show_call_transcript(
         &self,
         operation: crate::operations::ShowCallTranscript,
-    ) -> ::std::result::Result<::std::string::String, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::string::String,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List calls with transcripts (see [`ListCallsWithTranscripts`](crate::operations::ListCallsWithTranscripts)).
-    pub async fn list_calls_with_transcripts(
+    pub fn list_calls_with_transcripts(
         &self,
         operation: crate::operations::ListCallsWithTranscripts,
-    ) -> ::std::result::Result<
-        crate::models::ListCallsWithTranscriptsResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListCallsWithTranscriptsResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Register a Fin Voice call (see [`RegisterFinVoiceCall`](crate::operations::RegisterFinVoiceCall)).
-    pub async fn register_fin_voice_call(
+    pub fn register_fin_voice_call(
         &self,
         operation: crate::operations::RegisterFinVoiceCall,
-    ) -> ::std::result::Result<
-        crate::models::AiCallResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AiCallResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by ID (see [`CollectFinVoiceCallById`](crate::operations::CollectFinVoiceCallById)).
-    pub async fn collect_fin_voice_call_by_id(
+    pub fn collect_fin_voice_call_by_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallById,
-    ) -> ::std::result::Result<
-        crate::models::AiCallResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AiCallResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by external ID (see [`CollectFinVoiceCallByExternalId`](crate::operations::CollectFinVoiceCallByExternalId)).
-    pub async fn collect_fin_voice_call_by_external_id(
+    pub fn collect_fin_voice_call_by_external_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallByExternalId,
-    ) -> ::std::result::Result<
-        crate::models::AiCallResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AiCallResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by phone number (see [`CollectFinVoiceCallByPhoneNumber`](crate::operations::CollectFinVoiceCallByPhoneNumber)).
-    pub async fn collect_fin_voice_call_by_phone_number(
+    pub fn collect_fin_voice_call_by_phone_number(
         &self,
         operation: crate::operations::CollectFinVoiceCallByPhoneNumber,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Collect Fin Voice calls by conversation ID (see [`CollectFinVoiceCallsByConversationId`](crate::operations::CollectFinVoiceCallsByConversationId)).
-    pub async fn collect_fin_voice_calls_by_conversation_id(
+    pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
         operation: crate::operations::CollectFinVoiceCallsByConversationId,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::AiCallResponse>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::models::AiCallResponse>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Companies”; get it with [`Client::companies`].
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "companies")]
 impl Companies<'_> {
     /// Retrieve companies (see [`RetrieveCompany`](crate::operations::RetrieveCompany)).
-    pub async fn retrieve_company(
+    pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> ::std::result::Result<
-        crate::models::CompanyList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
-    pub async fn create_or_update_company(
+    pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
-    pub async fn retrieve_a_company_by_id(
+    pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
-    pub async fn update_company(
+    pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
-    pub async fn delete_company(
+    pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> ::std::result::Result<
-        crate::models::DeletedCompanyObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedCompanyObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
-    pub async fn list_attached_contacts(
+    pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedContacts,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedContacts,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
-    pub async fn list_attached_segments_for_companies(
+    pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
-    pub async fn list_company_notes(
+    pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
-    pub async fn create_company_note(
+    pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search companies (see [`SearchCompanies`](crate::operations::SearchCompanies)).
-    pub async fn search_companies(
+    pub fn search_companies(
         &self,
         operation: crate::operations::SearchCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompanyList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
-    pub async fn list_all_companies(
+    pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompanyList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
-    pub async fn scroll_over_all_companies(
+    pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::CompanyScroll>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::CompanyScroll>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
-    pub async fn list_companies_for_a_contact(
+    pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactAttachedCompanies,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactAttachedCompanies,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
-    pub async fn attach_contact_to_a_company(
+    pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
-    pub async fn detach_contact_from_a_company(
+    pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk update companies (see [`BulkUpdateCompanies`](crate::operations::BulkUpdateCompanies)).
-    pub async fn bulk_update_companies(
+    pub fn bulk_update_companies(
         &self,
         operation: crate::operations::BulkUpdateCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompaniesBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompaniesBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk create or update companies (see [`BulkCreateCompanies`](crate::operations::BulkCreateCompanies)).
-    pub async fn bulk_create_companies(
+    pub fn bulk_create_companies(
         &self,
         operation: crate::operations::BulkCreateCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompaniesBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompaniesBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk delete companies (see [`BulkDeleteCompanies`](crate::operations::BulkDeleteCompanies)).
-    pub async fn bulk_delete_companies(
+    pub fn bulk_delete_companies(
         &self,
         operation: crate::operations::BulkDeleteCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompaniesBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompaniesBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a bulk companies job (see [`ShowBulkCompaniesJob`](crate::operations::ShowBulkCompaniesJob)).
-    pub async fn show_bulk_companies_job(
+    pub fn show_bulk_companies_job(
         &self,
         operation: crate::operations::ShowBulkCompaniesJob,
-    ) -> ::std::result::Result<
-        crate::models::CompaniesBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompaniesBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "contacts")]
 impl Contacts<'_> {
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
-    pub async fn list_attached_contacts(
+    pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedContacts,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedContacts,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
-    pub async fn list_companies_for_a_contact(
+    pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactAttachedCompanies,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactAttachedCompanies,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
-    pub async fn attach_contact_to_a_company(
+    pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
-    pub async fn detach_contact_from_a_company(
+    pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
-    pub async fn list_notes(
+    pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
-    pub async fn create_note(
+    pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
-    pub async fn list_segments_for_a_contact(
+    pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
-    pub async fn list_subscriptions_for_a_contact(
+    pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
-    pub async fn attach_subscription_type_to_contact(
+    pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
-    pub async fn detach_subscription_type_to_contact(
+    pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
-    pub async fn list_tags_for_a_contact(
+    pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
-    pub async fn attach_tag_to_contact(
+    pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
-    pub async fn detach_tag_from_contact(
+    pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
-    pub async fn show_contact(
+    pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> ::std::result::Result<
-        crate::models::ShowContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ShowContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
-    pub async fn update_contact(
+    pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> ::std::result::Result<
-        crate::models::UpdateContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::UpdateContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
-    pub async fn delete_contact(
+    pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
-    pub async fn merge_contact(
+    pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> ::std::result::Result<
-        crate::models::MergeContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::MergeContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Preview a contact merge (see [`PreviewMergeContact`](crate::operations::PreviewMergeContact)).
-    pub async fn preview_merge_contact(
+    pub fn preview_merge_contact(
         &self,
         operation: crate::operations::PreviewMergeContact,
-    ) -> ::std::result::Result<
-        crate::models::MergePreviewResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::MergePreviewResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
-    pub async fn search_contacts(
+    pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all contact activities (see [`ListContactActivities`](crate::operations::ListContactActivities)).
-    pub async fn list_contact_activities(
+    pub fn list_contact_activities(
         &self,
         operation: crate::operations::ListContactActivities,
-    ) -> ::std::result::Result<
-        crate::models::ContactActivityList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactActivityList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
-    pub async fn list_contacts(
+    pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
-    pub async fn create_contact(
+    pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> ::std::result::Result<
-        crate::models::CreateContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CreateContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a contact by External ID (see [`ShowContactByExternalId`](crate::operations::ShowContactByExternalId)).
-    pub async fn show_contact_by_external_id(
+    pub fn show_contact_by_external_id(
         &self,
         operation: crate::operations::ShowContactByExternalId,
-    ) -> ::std::result::Result<
-        crate::models::ShowContactByExternalIdResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ShowContactByExternalIdResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
-    pub async fn archive_contact(
+    pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactArchived,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactArchived,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
-    pub async fn unarchive_contact(
+    pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactUnarchived,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactUnarchived,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Block contact (see [`BlockContact`](crate::operations::BlockContact)).
-    pub async fn block_contact(
+    pub fn block_contact(
         &self,
         operation: crate::operations::BlockContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactBlocked,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactBlocked,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get contact merge history (see [`ListContactMergeHistory`](crate::operations::ListContactMergeHistory)).
-    pub async fn list_contact_merge_history(
+    pub fn list_contact_merge_history(
         &self,
         operation: crate::operations::ListContactMergeHistory,
-    ) -> ::std::result::Result<
-        crate::models::MergeHistoryList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::MergeHistoryList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
-    pub async fn list_contact_banners(
+    pub fn list_contact_banners(
         &self,
         operation: crate::operations::ListContactBanners,
-    ) -> ::std::result::Result<
-        crate::models::BannerList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::BannerList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
-    pub async fn dismiss_contact_banner(
+    pub fn dismiss_contact_banner(
         &self,
         operation: crate::operations::DismissContactBanner,
-    ) -> ::std::result::Result<
-        crate::models::BannerDismiss,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::BannerDismiss,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk update contacts (see [`BulkUpdateContacts`](crate::operations::BulkUpdateContacts)).
-    pub async fn bulk_update_contacts(
+    pub fn bulk_update_contacts(
         &self,
         operation: crate::operations::BulkUpdateContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactsBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactsBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk create contacts (see [`BulkCreateContacts`](crate::operations::BulkCreateContacts)).
-    pub async fn bulk_create_contacts(
+    pub fn bulk_create_contacts(
         &self,
         operation: crate::operations::BulkCreateContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactsBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactsBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Bulk delete contacts (see [`BulkDeleteContacts`](crate::operations::BulkDeleteContacts)).
-    pub async fn bulk_delete_contacts(
+    pub fn bulk_delete_contacts(
         &self,
         operation: crate::operations::BulkDeleteContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactsBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactsBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a bulk update job (see [`ShowBulkUpdateContactsJob`](crate::operations::ShowBulkUpdateContactsJob)).
-    pub async fn show_bulk_update_contacts_job(
+    pub fn show_bulk_update_contacts_job(
         &self,
         operation: crate::operations::ShowBulkUpdateContactsJob,
-    ) -> ::std::result::Result<
-        crate::models::ContactsBulkJob,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactsBulkJob,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Content”; get it with [`Client::content`].
+#[cfg(feature = "content")]
 #[derive(Debug, Clone, Copy)]
 pub struct Content<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "content")]
 impl Content<'_> {
     /// Run a bulk action on Knowledge Hub content (Preview) (see [`BulkContentActions`](crate::operations::BulkContentActions)).
-    pub async fn bulk_content_actions(
+    pub fn bulk_content_actions(
         &self,
         operation: crate::operations::BulkContentActions,
-    ) -> ::std::result::Result<
-        crate::models::ContentBulkActionResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentBulkActionResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search knowledge base contents (see [`SearchContent`](crate::operations::SearchContent)).
-    pub async fn search_content(
+    pub fn search_content(
         &self,
         operation: crate::operations::SearchContent,
-    ) -> ::std::result::Result<
-        crate::models::ContentSearchResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentSearchResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Content Snippets”; get it with [`Client::content_snippets`].
+#[cfg(feature = "content-snippets")]
 #[derive(Debug, Clone, Copy)]
 pub struct ContentSnippets<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "content-snippets")]
 impl ContentSnippets<'_> {
     /// List all content snippets (see [`ListContentSnippets`](crate::operations::ListContentSnippets)).
-    pub async fn list_content_snippets(
+    pub fn list_content_snippets(
         &self,
         operation: crate::operations::ListContentSnippets,
-    ) -> ::std::result::Result<
-        crate::models::ContentSnippetList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentSnippetList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a content snippet (see [`CreateContentSnippet`](crate::operations::CreateContentSnippet)).
-    pub async fn create_content_snippet(
+    pub fn create_content_snippet(
         &self,
         operation: crate::operations::CreateContentSnippet,
-    ) -> ::std::result::Result<
-        crate::models::ContentSnippet,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentSnippet,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a content snippet (see [`GetContentSnippet`](crate::operations::GetContentSnippet)).
-    pub async fn get_content_snippet(
+    pub fn get_content_snippet(
         &self,
         operation: crate::operations::GetContentSnippet,
-    ) -> ::std::result::Result<
-        crate::models::ContentSnippet,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentSnippet,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a content snippet (see [`UpdateContentSnippet`](crate::operations::UpdateContentSnippet)).
-    pub async fn update_content_snippet(
+    pub fn update_content_snippet(
         &self,
         operation: crate::operations::UpdateContentSnippet,
-    ) -> ::std::result::Result<
-        crate::models::ContentSnippet,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentSnippet,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a content snippet (see [`DeleteContentSnippet`](crate::operations::DeleteContentSnippet)).
-    pub async fn delete_content_snippet(
+    pub fn delete_content_snippet(
         &self,
         operation: crate::operations::DeleteContentSnippet,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
-    pub async fn attach_tag_to_content_snippet(
+    pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
-    pub async fn detach_tag_from_content_snippet(
+    pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Conversation Participants”; get it with [`Client::conversation_participants`].
+#[cfg(feature = "conversation-participants")]
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationParticipants<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "conversation-participants")]
 impl ConversationParticipants<'_> {
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
-    pub async fn attach_contact_to_conversation(
+    pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
-    pub async fn detach_contact_from_conversation(
+    pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Conversation Parts”; get it with [`Client::conversation_parts`].
+#[cfg(feature = "conversation-parts")]
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationParts<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "conversation-parts")]
 impl ConversationParts<'_> {
     /// Update a conversation part (see [`UpdateConversationPart`](crate::operations::UpdateConversationPart)).
-    pub async fn update_conversation_part(
+    pub fn update_conversation_part(
         &self,
         operation: crate::operations::UpdateConversationPart,
-    ) -> ::std::result::Result<
-        crate::models::ConversationPart,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationPart,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
-    pub async fn redact_conversation(
+    pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "conversations")]
 impl Conversations<'_> {
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
-    pub async fn attach_tag_to_conversation(
+    pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
-    pub async fn detach_tag_from_conversation(
+    pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
-    pub async fn list_conversations(
+    pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> ::std::result::Result<
-        crate::models::ConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
-    pub async fn create_conversation(
+    pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> ::std::result::Result<crate::models::Message, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Message,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
-    pub async fn retrieve_conversation(
+    pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
-    pub async fn update_conversation(
+    pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a conversation (see [`DeleteConversation`](crate::operations::DeleteConversation)).
-    pub async fn delete_conversation(
+    pub fn delete_conversation(
         &self,
         operation: crate::operations::DeleteConversation,
-    ) -> ::std::result::Result<
-        crate::models::ConversationDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
-    pub async fn search_conversations(
+    pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> ::std::result::Result<
-        crate::models::ConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
-    pub async fn reply_conversation(
+    pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
-    pub async fn manage_conversation(
+    pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List handling events (see [`ListHandlingEvents`](crate::operations::ListHandlingEvents)).
-    pub async fn list_handling_events(
+    pub fn list_handling_events(
         &self,
         operation: crate::operations::ListHandlingEvents,
-    ) -> ::std::result::Result<
-        crate::models::HandlingEventList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HandlingEventList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List side conversations (see [`ListSideConversations`](crate::operations::ListSideConversations)).
-    pub async fn list_side_conversations(
+    pub fn list_side_conversations(
         &self,
         operation: crate::operations::ListSideConversations,
-    ) -> ::std::result::Result<
-        crate::models::SideConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SideConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Merge a conversation (see [`MergeConversation`](crate::operations::MergeConversation)).
-    pub async fn merge_conversation(
+    pub fn merge_conversation(
         &self,
         operation: crate::operations::MergeConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
-    pub async fn convert_conversation_to_ticket(
+    pub fn convert_conversation_to_ticket(
         &self,
         operation: crate::operations::ConvertConversationToTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all deleted conversation IDs (see [`ListDeletedConversationIds`](crate::operations::ListDeletedConversationIds)).
-    pub async fn list_deleted_conversation_ids(
+    pub fn list_deleted_conversation_ids(
         &self,
         operation: crate::operations::ListDeletedConversationIds,
-    ) -> ::std::result::Result<
-        crate::models::DeletedConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Conversations Attributes”; get it with [`Client::conversations_attributes`].
+#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationsAttributes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "conversations-attributes")]
 impl ConversationsAttributes<'_> {
     /// List all conversation attributes (see [`ListConversationAttributes`](crate::operations::ListConversationAttributes)).
-    pub async fn list_conversation_attributes(
+    pub fn list_conversation_attributes(
         &self,
         operation: crate::operations::ListConversationAttributes,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttributeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttributeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a conversation attribute (see [`CreateConversationAttribute`](crate::operations::CreateConversationAttribute)).
-    pub async fn create_conversation_attribute(
+    pub fn create_conversation_attribute(
         &self,
         operation: crate::operations::CreateConversationAttribute,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a conversation attribute (see [`GetConversationAttribute`](crate::operations::GetConversationAttribute)).
-    pub async fn get_conversation_attribute(
+    pub fn get_conversation_attribute(
         &self,
         operation: crate::operations::GetConversationAttribute,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a conversation attribute (see [`UpdateConversationAttribute`](crate::operations::UpdateConversationAttribute)).
-    pub async fn update_conversation_attribute(
+    pub fn update_conversation_attribute(
         &self,
         operation: crate::operations::UpdateConversationAttribute,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete (archive) a conversation attribute (see [`DeleteConversationAttribute`](crate::operations::DeleteConversationAttribute)).
-    pub async fn delete_conversation_attribute(
+    pub fn delete_conversation_attribute(
         &self,
         operation: crate::operations::DeleteConversationAttribute,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add an option to a list conversation attribute (see [`CreateConversationAttributeOption`](crate::operations::CreateConversationAttributeOption)).
-    pub async fn create_conversation_attribute_option(
+    pub fn create_conversation_attribute_option(
         &self,
         operation: crate::operations::CreateConversationAttributeOption,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an option on a list conversation attribute (see [`UpdateConversationAttributeOption`](crate::operations::UpdateConversationAttributeOption)).
-    pub async fn update_conversation_attribute_option(
+    pub fn update_conversation_attribute_option(
         &self,
         operation: crate::operations::UpdateConversationAttributeOption,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Archive an option on a list conversation attribute (see [`DeleteConversationAttributeOption`](crate::operations::DeleteConversationAttributeOption)).
-    pub async fn delete_conversation_attribute_option(
+    pub fn delete_conversation_attribute_option(
         &self,
         operation: crate::operations::DeleteConversationAttributeOption,
-    ) -> ::std::result::Result<
-        crate::models::ConversationAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Custom Object Instances”; get it with [`Client::custom_object_instances`].
+#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, Copy)]
 pub struct CustomObjectInstances<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "custom-object-instances")]
 impl CustomObjectInstances<'_> {
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
-    pub async fn update_contact(
+    pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> ::std::result::Result<
-        crate::models::UpdateContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::UpdateContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
-    pub async fn update_conversation(
+    pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List Custom Object Instances (see [`ListCustomObjectInstances`](crate::operations::ListCustomObjectInstances)).
-    pub async fn list_custom_object_instances(
+    pub fn list_custom_object_instances(
         &self,
         operation: crate::operations::ListCustomObjectInstances,
-    ) -> ::std::result::Result<
-        crate::models::CustomObjectInstancesPaginatedList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CustomObjectInstancesPaginatedList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create or Update a Custom Object Instance (see [`CreateCustomObjectInstances`](crate::operations::CreateCustomObjectInstances)).
-    pub async fn create_custom_object_instances(
+    pub fn create_custom_object_instances(
         &self,
         operation: crate::operations::CreateCustomObjectInstances,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::CustomObjectInstance>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::CustomObjectInstance>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a Custom Object Instance by External ID (see [`DeleteCustomObjectInstancesById`](crate::operations::DeleteCustomObjectInstancesById)).
-    pub async fn delete_custom_object_instances_by_id(
+    pub fn delete_custom_object_instances_by_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesById,
-    ) -> ::std::result::Result<
-        crate::models::CustomObjectInstanceDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CustomObjectInstanceDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get Custom Object Instance by ID (see [`GetCustomObjectInstancesById`](crate::operations::GetCustomObjectInstancesById)).
-    pub async fn get_custom_object_instances_by_id(
+    pub fn get_custom_object_instances_by_id(
         &self,
         operation: crate::operations::GetCustomObjectInstancesById,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::CustomObjectInstance>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::CustomObjectInstance>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a Custom Object Instance by ID (see [`DeleteCustomObjectInstancesByExternalId`](crate::operations::DeleteCustomObjectInstancesByExternalId)).
-    pub async fn delete_custom_object_instances_by_external_id(
+    pub fn delete_custom_object_instances_by_external_id(
         &self,
         operation: crate::operations::DeleteCustomObjectInstancesByExternalId,
-    ) -> ::std::result::Result<
-        crate::models::CustomObjectInstanceDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CustomObjectInstanceDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-attributes")]
 impl DataAttributes<'_> {
     /// List all data attributes (see [`LisDataAttributes`](crate::operations::LisDataAttributes)).
-    pub async fn lis_data_attributes(
+    pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> ::std::result::Result<
-        crate::models::DataAttributeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttributeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
-    pub async fn create_data_attribute(
+    pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> ::std::result::Result<
-        crate::models::DataAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
-    pub async fn update_data_attribute(
+    pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> ::std::result::Result<
-        crate::models::DataAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Connectors”; get it with [`Client::data_connectors`].
+#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataConnectors<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-connectors")]
 impl DataConnectors<'_> {
     /// List all data connectors (see [`ListDataConnectors`](crate::operations::ListDataConnectors)).
-    pub async fn list_data_connectors(
+    pub fn list_data_connectors(
         &self,
         operation: crate::operations::ListDataConnectors,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a data connector (see [`CreateDataConnector`](crate::operations::CreateDataConnector)).
-    pub async fn create_data_connector(
+    pub fn create_data_connector(
         &self,
         operation: crate::operations::CreateDataConnector,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorDetail,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorDetail,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a data connector (see [`RetrieveDataConnector`](crate::operations::RetrieveDataConnector)).
-    pub async fn retrieve_data_connector(
+    pub fn retrieve_data_connector(
         &self,
         operation: crate::operations::RetrieveDataConnector,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorDetail,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorDetail,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a data connector (see [`DeleteDataConnector`](crate::operations::DeleteDataConnector)).
-    pub async fn delete_data_connector(
+    pub fn delete_data_connector(
         &self,
         operation: crate::operations::DeleteDataConnector,
-    ) -> ::std::result::Result<
-        crate::models::DeletedDataConnectorObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedDataConnectorObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a data connector (see [`UpdateDataConnector`](crate::operations::UpdateDataConnector)).
-    pub async fn update_data_connector(
+    pub fn update_data_connector(
         &self,
         operation: crate::operations::UpdateDataConnector,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorDetail,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorDetail,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List execution results for a data connector (see [`ListDataConnectorExecutionResults`](crate::operations::ListDataConnectorExecutionResults)).
-    pub async fn list_data_connector_execution_results(
+    pub fn list_data_connector_execution_results(
         &self,
         operation: crate::operations::ListDataConnectorExecutionResults,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorExecutionResultList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorExecutionResultList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an execution result (see [`ShowDataConnectorExecutionResult`](crate::operations::ShowDataConnectorExecutionResult)).
-    pub async fn show_data_connector_execution_result(
+    pub fn show_data_connector_execution_result(
         &self,
         operation: crate::operations::ShowDataConnectorExecutionResult,
-    ) -> ::std::result::Result<
-        crate::models::DataConnectorExecutionResult,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataConnectorExecutionResult,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-events")]
 impl DataEvents<'_> {
     /// List all data events (see [`LisDataEvents`](crate::operations::LisDataEvents)).
-    pub async fn lis_data_events(
+    pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> ::std::result::Result<
-        crate::models::DataEventSummary,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataEventSummary,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
-    pub async fn create_data_event(
+    pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
-    pub async fn data_event_summaries(
+    pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataExport<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-export")]
 impl DataExport<'_> {
     /// Create content data export (see [`CreateDataExport`](crate::operations::CreateDataExport)).
-    pub async fn create_data_export(
+    pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
-    pub async fn get_data_export(
+    pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
-    pub async fn cancel_data_export(
+    pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
-    pub async fn download_data_export(
+    pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ecommerce Connectors”; get it with [`Client::ecommerce_connectors`].
+#[cfg(feature = "ecommerce-connectors")]
 #[derive(Debug, Clone, Copy)]
 pub struct EcommerceConnectors<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ecommerce-connectors")]
 impl EcommerceConnectors<'_> {
     /// Upload a product catalog (see [`UploadEcommerceCatalog`](crate::operations::UploadEcommerceCatalog)).
-    pub async fn upload_ecommerce_catalog(
+    pub fn upload_ecommerce_catalog(
         &self,
         operation: crate::operations::UploadEcommerceCatalog,
-    ) -> ::std::result::Result<
-        crate::operations::UploadEcommerceCatalogOutput,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::operations::UploadEcommerceCatalogOutput,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Emails”; get it with [`Client::emails`].
+#[cfg(feature = "emails")]
 #[derive(Debug, Clone, Copy)]
 pub struct Emails<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "emails")]
 impl Emails<'_> {
     /// List all email settings (see [`ListEmails`](crate::operations::ListEmails)).
-    pub async fn list_emails(
+    pub fn list_emails(
         &self,
         operation: crate::operations::ListEmails,
-    ) -> ::std::result::Result<crate::models::EmailList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::EmailList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an email setting (see [`RetrieveEmail`](crate::operations::RetrieveEmail)).
-    pub async fn retrieve_email(
+    pub fn retrieve_email(
         &self,
         operation: crate::operations::RetrieveEmail,
-    ) -> ::std::result::Result<
-        crate::models::EmailSetting,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::EmailSetting,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Fin Agent”; get it with [`Client::fin_agent`].
+#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, Copy)]
 pub struct FinAgent<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "fin-agent")]
 impl FinAgent<'_> {
     /// Discover Fin's capabilities (see [`ListFinCapabilities`](crate::operations::ListFinCapabilities)).
-    pub async fn list_fin_capabilities(
+    pub fn list_fin_capabilities(
         &self,
         operation: crate::operations::ListFinCapabilities,
-    ) -> ::std::result::Result<
-        crate::models::ListFinCapabilitiesResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListFinCapabilitiesResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Ask Fin (see [`AskFin`](crate::operations::AskFin)).
-    pub async fn ask_fin(
+    pub fn ask_fin(
         &self,
         operation: crate::operations::AskFin,
-    ) -> ::std::result::Result<
-        crate::models::AskFinResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AskFinResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Reply to Fin (see [`ReplyToFin`](crate::operations::ReplyToFin)).
-    pub async fn reply_to_fin(
+    pub fn reply_to_fin(
         &self,
         operation: crate::operations::ReplyToFin,
-    ) -> ::std::result::Result<
-        crate::models::ReplyToFinResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ReplyToFinResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Run a Fin procedure (see [`RunFinProcedure`](crate::operations::RunFinProcedure)).
-    pub async fn run_fin_procedure(
+    pub fn run_fin_procedure(
         &self,
         operation: crate::operations::RunFinProcedure,
-    ) -> ::std::result::Result<
-        crate::models::RunFinProcedureResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::RunFinProcedureResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Escalate to a human (see [`EscalateFinConversation`](crate::operations::EscalateFinConversation)).
-    pub async fn escalate_fin_conversation(
+    pub fn escalate_fin_conversation(
         &self,
         operation: crate::operations::EscalateFinConversation,
-    ) -> ::std::result::Result<
-        crate::models::EscalateFinConversationResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::EscalateFinConversationResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Submit a CSAT rating (see [`SubmitFinCsat`](crate::operations::SubmitFinCsat)).
-    pub async fn submit_fin_csat(
+    pub fn submit_fin_csat(
         &self,
         operation: crate::operations::SubmitFinCsat,
-    ) -> ::std::result::Result<
-        crate::models::SubmitFinCsatResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubmitFinCsatResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Start a conversation with Fin (see [`StartFinConversation`](crate::operations::StartFinConversation)).
-    pub async fn start_fin_conversation(
+    pub fn start_fin_conversation(
         &self,
         operation: crate::operations::StartFinConversation,
-    ) -> ::std::result::Result<
-        crate::models::StartFinConversationResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::StartFinConversationResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Folders”; get it with [`Client::folders`].
+#[cfg(feature = "folders")]
 #[derive(Debug, Clone, Copy)]
 pub struct Folders<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "folders")]
 impl Folders<'_> {
     /// List all folders (see [`ListFolders`](crate::operations::ListFolders)).
-    pub async fn list_folders(
+    pub fn list_folders(
         &self,
         operation: crate::operations::ListFolders,
-    ) -> ::std::result::Result<
-        crate::models::ListFoldersResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListFoldersResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a folder (see [`CreateFolder`](crate::operations::CreateFolder)).
-    pub async fn create_folder(
+    pub fn create_folder(
         &self,
         operation: crate::operations::CreateFolder,
-    ) -> ::std::result::Result<crate::models::Folder, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Folder,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a folder (see [`RetrieveFolder`](crate::operations::RetrieveFolder)).
-    pub async fn retrieve_folder(
+    pub fn retrieve_folder(
         &self,
         operation: crate::operations::RetrieveFolder,
-    ) -> ::std::result::Result<crate::models::Folder, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Folder,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a folder (see [`UpdateFolder`](crate::operations::UpdateFolder)).
-    pub async fn update_folder(
+    pub fn update_folder(
         &self,
         operation: crate::operations::UpdateFolder,
-    ) -> ::std::result::Result<crate::models::Folder, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Folder,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a folder (see [`DeleteFolder`](crate::operations::DeleteFolder)).
-    pub async fn delete_folder(
+    pub fn delete_folder(
         &self,
         operation: crate::operations::DeleteFolder,
-    ) -> ::std::result::Result<
-        crate::models::DeletedFolderObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedFolderObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
+#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
 pub struct HelpCenter<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "help-center")]
 impl HelpCenter<'_> {
     /// List all redirects for a help center (see [`ListHelpCenterRedirects`](crate::operations::ListHelpCenterRedirects)).
-    pub async fn list_help_center_redirects(
+    pub fn list_help_center_redirects(
         &self,
         operation: crate::operations::ListHelpCenterRedirects,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenterRedirectList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenterRedirectList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a redirect (see [`CreateHelpCenterRedirect`](crate::operations::CreateHelpCenterRedirect)).
-    pub async fn create_help_center_redirect(
+    pub fn create_help_center_redirect(
         &self,
         operation: crate::operations::CreateHelpCenterRedirect,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenterRedirect,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenterRedirect,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a redirect (see [`RetrieveHelpCenterRedirect`](crate::operations::RetrieveHelpCenterRedirect)).
-    pub async fn retrieve_help_center_redirect(
+    pub fn retrieve_help_center_redirect(
         &self,
         operation: crate::operations::RetrieveHelpCenterRedirect,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenterRedirect,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenterRedirect,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a redirect (see [`DeleteHelpCenterRedirect`](crate::operations::DeleteHelpCenterRedirect)).
-    pub async fn delete_help_center_redirect(
+    pub fn delete_help_center_redirect(
         &self,
         operation: crate::operations::DeleteHelpCenterRedirect,
-    ) -> ::std::result::Result<
-        crate::models::DeletedHelpCenterRedirectObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedHelpCenterRedirectObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
-    pub async fn list_all_collections(
+    pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> ::std::result::Result<
-        crate::models::CollectionList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CollectionList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
-    pub async fn create_collection(
+    pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
-    pub async fn retrieve_collection(
+    pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
-    pub async fn update_collection(
+    pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
-    pub async fn delete_collection(
+    pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> ::std::result::Result<
-        crate::models::DeletedCollectionObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedCollectionObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
-    pub async fn retrieve_help_center(
+    pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenter,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenter,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
-    pub async fn list_help_centers(
+    pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenterList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenterList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Identity Verification Secrets”; get it with [`Client::identity_verification_secrets`].
+#[cfg(feature = "identity-verification-secrets")]
 #[derive(Debug, Clone, Copy)]
 pub struct IdentityVerificationSecrets<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "identity-verification-secrets")]
 impl IdentityVerificationSecrets<'_> {
     /// List all identity verification secrets (see [`ListIdentityVerificationSecrets`](crate::operations::ListIdentityVerificationSecrets)).
-    pub async fn list_identity_verification_secrets(
+    pub fn list_identity_verification_secrets(
         &self,
         operation: crate::operations::ListIdentityVerificationSecrets,
-    ) -> ::std::result::Result<
-        crate::models::IdentityVerificationSecretList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::IdentityVerificationSecretList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an identity verification secret (see [`CreateIdentityVerificationSecret`](crate::operations::CreateIdentityVerificationSecret)).
-    pub async fn create_identity_verification_secret(
+    pub fn create_identity_verification_secret(
         &self,
         operation: crate::operations::CreateIdentityVerificationSecret,
-    ) -> ::std::result::Result<
-        crate::models::IdentityVerificationSecretWithMaterial,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::IdentityVerificationSecretWithMaterial,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an identity verification secret (see [`DeleteIdentityVerificationSecret`](crate::operations::DeleteIdentityVerificationSecret)).
-    pub async fn delete_identity_verification_secret(
+    pub fn delete_identity_verification_secret(
         &self,
         operation: crate::operations::DeleteIdentityVerificationSecret,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Internal Articles”; get it with [`Client::internal_articles`].
+#[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, Copy)]
 pub struct InternalArticles<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "internal-articles")]
 impl InternalArticles<'_> {
     /// List all articles (see [`ListInternalArticles`](crate::operations::ListInternalArticles)).
-    pub async fn list_internal_articles(
+    pub fn list_internal_articles(
         &self,
         operation: crate::operations::ListInternalArticles,
-    ) -> ::std::result::Result<
-        crate::models::InternalArticleList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::InternalArticleList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an internal article (see [`CreateInternalArticle`](crate::operations::CreateInternalArticle)).
-    pub async fn create_internal_article(
+    pub fn create_internal_article(
         &self,
         operation: crate::operations::CreateInternalArticle,
-    ) -> ::std::result::Result<
-        crate::models::InternalArticle,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::InternalArticle,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an internal article (see [`RetrieveInternalArticle`](crate::operations::RetrieveInternalArticle)).
-    pub async fn retrieve_internal_article(
+    pub fn retrieve_internal_article(
         &self,
         operation: crate::operations::RetrieveInternalArticle,
-    ) -> ::std::result::Result<
-        crate::models::InternalArticle,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::InternalArticle,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an internal article (see [`UpdateInternalArticle`](crate::operations::UpdateInternalArticle)).
-    pub async fn update_internal_article(
+    pub fn update_internal_article(
         &self,
         operation: crate::operations::UpdateInternalArticle,
-    ) -> ::std::result::Result<
-        crate::models::InternalArticle,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::InternalArticle,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an internal article (see [`DeleteInternalArticle`](crate::operations::DeleteInternalArticle)).
-    pub async fn delete_internal_article(
+    pub fn delete_internal_article(
         &self,
         operation: crate::operations::DeleteInternalArticle,
-    ) -> ::std::result::Result<
-        crate::models::DeletedInternalArticleObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedInternalArticleObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
-    pub async fn attach_tag_to_internal_article(
+    pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
-    pub async fn detach_tag_from_internal_article(
+    pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search for internal articles (see [`SearchInternalArticles`](crate::operations::SearchInternalArticles)).
-    pub async fn search_internal_articles(
+    pub fn search_internal_articles(
         &self,
         operation: crate::operations::SearchInternalArticles,
-    ) -> ::std::result::Result<
-        crate::models::InternalArticleSearchResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::InternalArticleSearchResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Jobs”; get it with [`Client::jobs`].
+#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "jobs")]
 impl Jobs<'_> {
     /// Retrieve job status (see [`JobsStatus`](crate::operations::JobsStatus)).
-    pub async fn jobs_status(
+    pub fn jobs_status(
         &self,
         operation: crate::operations::JobsStatus,
-    ) -> ::std::result::Result<crate::models::Jobs, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Jobs,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Macros”; get it with [`Client::macros`].
+#[cfg(feature = "macros")]
 #[derive(Debug, Clone, Copy)]
 pub struct Macros<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "macros")]
 impl Macros<'_> {
     /// List all macros (see [`ListMacros`](crate::operations::ListMacros)).
-    pub async fn list_macros(
+    pub fn list_macros(
         &self,
         operation: crate::operations::ListMacros,
-    ) -> ::std::result::Result<crate::models::MacroList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::MacroList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a macro (see [`GetMacro`](crate::operations::GetMacro)).
-    pub async fn get_macro(
+    pub fn get_macro(
         &self,
         operation: crate::operations::GetMacro,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Macro>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Macro>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Messages”; get it with [`Client::messages`].
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "messages")]
 impl Messages<'_> {
     /// Create a message (see [`CreateMessage`](crate::operations::CreateMessage)).
-    pub async fn create_message(
+    pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> ::std::result::Result<crate::models::Message, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Message,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
-    pub async fn get_whats_app_message_status(
+    pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> ::std::result::Result<
-        crate::models::WhatsappMessageStatusList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::WhatsappMessageStatusList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
-    pub async fn retrieve_whats_app_message_status(
+    pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> ::std::result::Result<
-        crate::models::WhatsappMessageStatus,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::WhatsappMessageStatus,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “News”; get it with [`Client::news`].
+#[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
 pub struct News<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "news")]
 impl News<'_> {
     /// List all news items (see [`ListNewsItems`](crate::operations::ListNewsItems)).
-    pub async fn list_news_items(
+    pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
-    pub async fn create_news_item(
+    pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
-    pub async fn retrieve_news_item(
+    pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
-    pub async fn update_news_item(
+    pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
-    pub async fn delete_news_item(
+    pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> ::std::result::Result<
-        crate::models::DeletedObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
-    pub async fn list_live_newsfeed_items(
+    pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
-    pub async fn list_newsfeeds(
+    pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
-    pub async fn retrieve_newsfeed(
+    pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> ::std::result::Result<crate::models::Newsfeed, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Newsfeed,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Notes”; get it with [`Client::notes`].
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "notes")]
 impl Notes<'_> {
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
-    pub async fn list_company_notes(
+    pub fn list_company_notes(
         &self,
         operation: crate::operations::ListCompanyNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
-    pub async fn create_company_note(
+    pub fn create_company_note(
         &self,
         operation: crate::operations::CreateCompanyNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
-    pub async fn list_notes(
+    pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
-    pub async fn create_note(
+    pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
-    pub async fn retrieve_note(
+    pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Office Hours”; get it with [`Client::office_hours`].
+#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, Copy)]
 pub struct OfficeHours<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "office-hours")]
 impl OfficeHours<'_> {
     /// List all office hours schedules (see [`ListOfficeHoursSchedules`](crate::operations::ListOfficeHoursSchedules)).
-    pub async fn list_office_hours_schedules(
+    pub fn list_office_hours_schedules(
         &self,
         operation: crate::operations::ListOfficeHoursSchedules,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursScheduleList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursScheduleList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an office hours schedule (see [`CreateOfficeHoursSchedule`](crate::operations::CreateOfficeHoursSchedule)).
-    pub async fn create_office_hours_schedule(
+    pub fn create_office_hours_schedule(
         &self,
         operation: crate::operations::CreateOfficeHoursSchedule,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursSchedule,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursSchedule,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an office hours schedule (see [`GetOfficeHoursSchedule`](crate::operations::GetOfficeHoursSchedule)).
-    pub async fn get_office_hours_schedule(
+    pub fn get_office_hours_schedule(
         &self,
         operation: crate::operations::GetOfficeHoursSchedule,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursSchedule,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursSchedule,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an office hours schedule (see [`UpdateOfficeHoursSchedule`](crate::operations::UpdateOfficeHoursSchedule)).
-    pub async fn update_office_hours_schedule(
+    pub fn update_office_hours_schedule(
         &self,
         operation: crate::operations::UpdateOfficeHoursSchedule,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursSchedule,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursSchedule,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an office hours schedule (see [`DeleteOfficeHoursSchedule`](crate::operations::DeleteOfficeHoursSchedule)).
-    pub async fn delete_office_hours_schedule(
+    pub fn delete_office_hours_schedule(
         &self,
         operation: crate::operations::DeleteOfficeHoursSchedule,
-    ) -> ::std::result::Result<
-        crate::models::DeleteOfficeHoursScheduleResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeleteOfficeHoursScheduleResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all office hours exceptions (see [`ListOfficeHoursExceptions`](crate::operations::ListOfficeHoursExceptions)).
-    pub async fn list_office_hours_exceptions(
+    pub fn list_office_hours_exceptions(
         &self,
         operation: crate::operations::ListOfficeHoursExceptions,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursExceptionList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursExceptionList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an office hours exception (see [`CreateOfficeHoursException`](crate::operations::CreateOfficeHoursException)).
-    pub async fn create_office_hours_exception(
+    pub fn create_office_hours_exception(
         &self,
         operation: crate::operations::CreateOfficeHoursException,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursException,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursException,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an office hours exception (see [`GetOfficeHoursException`](crate::operations::GetOfficeHoursException)).
-    pub async fn get_office_hours_exception(
+    pub fn get_office_hours_exception(
         &self,
         operation: crate::operations::GetOfficeHoursException,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursException,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursException,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an office hours exception (see [`UpdateOfficeHoursException`](crate::operations::UpdateOfficeHoursException)).
-    pub async fn update_office_hours_exception(
+    pub fn update_office_hours_exception(
         &self,
         operation: crate::operations::UpdateOfficeHoursException,
-    ) -> ::std::result::Result<
-        crate::models::OfficeHoursException,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::OfficeHoursException,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an office hours exception (see [`DeleteOfficeHoursException`](crate::operations::DeleteOfficeHoursException)).
-    pub async fn delete_office_hours_exception(
+    pub fn delete_office_hours_exception(
         &self,
         operation: crate::operations::DeleteOfficeHoursException,
-    ) -> ::std::result::Result<
-        crate::models::DeleteOfficeHoursExceptionResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeleteOfficeHoursExceptionResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Procedures”; get it with [`Client::procedures`].
+#[cfg(feature = "procedures")]
 #[derive(Debug, Clone, Copy)]
 pub struct Procedures<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "procedures")]
 impl Procedures<'_> {
     /// Submit human input to a Fin Procedure HITL step (see [`CollectProcedureAgentInput`](crate::operations::CollectProcedureAgentInput)).
-    pub async fn collect_procedure_agent_input(
+    pub fn collect_procedure_agent_input(
         &self,
         operation: crate::operations::CollectProcedureAgentInput,
-    ) -> ::std::result::Result<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Reporting Data Export”; get it with [`Client::reporting_data_export`].
+#[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, Copy)]
 pub struct ReportingDataExport<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "reporting-data-export")]
 impl ReportingDataExport<'_> {
     /// Enqueue a new reporting data export job (see [`PostExportReportingDataEnqueue`](crate::operations::PostExportReportingDataEnqueue)).
-    pub async fn post_export_reporting_data_enqueue(
+    pub fn post_export_reporting_data_enqueue(
         &self,
         operation: crate::operations::PostExportReportingDataEnqueue,
-    ) -> ::std::result::Result<
-        crate::models::PostExportReportingDataEnqueueResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PostExportReportingDataEnqueueResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get export job status (see [`GetExportReportingDataJobIdentifier`](crate::operations::GetExportReportingDataJobIdentifier)).
-    pub async fn get_export_reporting_data_job_identifier(
+    pub fn get_export_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetExportReportingDataJobIdentifier,
-    ) -> ::std::result::Result<
-        crate::models::GetExportReportingDataJobIdentifierResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::GetExportReportingDataJobIdentifierResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List available datasets and attributes (see [`GetExportReportingDataGetDatasets`](crate::operations::GetExportReportingDataGetDatasets)).
-    pub async fn get_export_reporting_data_get_datasets(
+    pub fn get_export_reporting_data_get_datasets(
         &self,
         operation: crate::operations::GetExportReportingDataGetDatasets,
-    ) -> ::std::result::Result<
-        crate::models::GetExportReportingDataGetDatasetsResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::GetExportReportingDataGetDatasetsResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Download completed export job data (see [`GetDownloadReportingDataJobIdentifier`](crate::operations::GetDownloadReportingDataJobIdentifier)).
-    pub async fn get_download_reporting_data_job_identifier(
+    pub fn get_download_reporting_data_job_identifier(
         &self,
         operation: crate::operations::GetDownloadReportingDataJobIdentifier,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Segments”; get it with [`Client::segments`].
+#[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
 pub struct Segments<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "segments")]
 impl Segments<'_> {
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
-    pub async fn list_segments_for_a_contact(
+    pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
-    pub async fn list_segments(
+    pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> ::std::result::Result<
-        crate::models::SegmentList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SegmentList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
-    pub async fn retrieve_segment(
+    pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> ::std::result::Result<crate::models::Segment, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Segment,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
+#[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionTypes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "subscription-types")]
 impl SubscriptionTypes<'_> {
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
-    pub async fn list_subscriptions_for_a_contact(
+    pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
-    pub async fn attach_subscription_type_to_contact(
+    pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
-    pub async fn detach_subscription_type_to_contact(
+    pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
-    pub async fn list_subscription_types(
+    pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Switch”; get it with [`Client::switch`].
+#[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
 pub struct Switch<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "switch")]
 impl Switch<'_> {
     /// Create a phone Switch (see [`CreatePhoneSwitch`](crate::operations::CreatePhoneSwitch)).
-    pub async fn create_phone_switch(
+    pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::PhoneSwitch>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::PhoneSwitch>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Tags”; get it with [`Client::tags`].
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "tags")]
 impl Tags<'_> {
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
-    pub async fn attach_tag_to_article(
+    pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
-    pub async fn detach_tag_from_article(
+    pub fn detach_tag_from_article(
         &self,
         operation: crate::operations::DetachTagFromArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
-    pub async fn attach_tag_to_internal_article(
+    pub fn attach_tag_to_internal_article(
         &self,
         operation: crate::operations::AttachTagToInternalArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
-    pub async fn detach_tag_from_internal_article(
+    pub fn detach_tag_from_internal_article(
         &self,
         operation: crate::operations::DetachTagFromInternalArticle,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
-    pub async fn list_tags_for_a_contact(
+    pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
-    pub async fn attach_tag_to_contact(
+    pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
-    pub async fn detach_tag_from_contact(
+    pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
-    pub async fn attach_tag_to_content_snippet(
+    pub fn attach_tag_to_content_snippet(
         &self,
         operation: crate::operations::AttachTagToContentSnippet,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
-    pub async fn detach_tag_from_content_snippet(
+    pub fn detach_tag_from_content_snippet(
         &self,
         operation: crate::operations::DetachTagFromContentSnippet,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
-    pub async fn attach_tag_to_conversation(
+    pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
-    pub async fn detach_tag_from_conversation(
+    pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
-    pub async fn list_tags(
+    pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
-    pub async fn create_tag(
+    pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> ::std::result::Result<
-        crate::models::TagCreateResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagCreateResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
-    pub async fn find_tag(
+    pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> ::std::result::Result<crate::models::TagBasic, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagBasic,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
-    pub async fn delete_tag(
+    pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
-    pub async fn attach_tag_to_ticket(
+    pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
-    pub async fn detach_tag_from_ticket(
+    pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Teams”; get it with [`Client::teams`].
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "teams")]
 impl Teams<'_> {
     /// Retrieve team metrics (see [`GetTeamMetrics`](crate::operations::GetTeamMetrics)).
-    pub async fn get_team_metrics(
+    pub fn get_team_metrics(
         &self,
         operation: crate::operations::GetTeamMetrics,
-    ) -> ::std::result::Result<
-        crate::models::TeamMetricList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TeamMetricList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
-    pub async fn list_teams(
+    pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> ::std::result::Result<crate::models::TeamList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TeamList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
-    pub async fn retrieve_team(
+    pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> ::std::result::Result<crate::models::Team, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Team,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a team's members (see [`UpdateTeamMembers`](crate::operations::UpdateTeamMembers)).
-    pub async fn update_team_members(
+    pub fn update_team_members(
         &self,
         operation: crate::operations::UpdateTeamMembers,
-    ) -> ::std::result::Result<crate::models::Team, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Team,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket States”; get it with [`Client::ticket_states`].
+#[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketStates<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-states")]
 impl TicketStates<'_> {
     /// List all ticket states (see [`ListTicketStates`](crate::operations::ListTicketStates)).
-    pub async fn list_ticket_states(
+    pub fn list_ticket_states(
         &self,
         operation: crate::operations::ListTicketStates,
-    ) -> ::std::result::Result<
-        crate::models::TicketStateList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketStateList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket Type Attributes”; get it with [`Client::ticket_type_attributes`].
+#[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypeAttributes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-type-attributes")]
 impl TicketTypeAttributes<'_> {
     /// Create a new attribute for a ticket type (see [`CreateTicketTypeAttribute`](crate::operations::CreateTicketTypeAttribute)).
-    pub async fn create_ticket_type_attribute(
+    pub fn create_ticket_type_attribute(
         &self,
         operation: crate::operations::CreateTicketTypeAttribute,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketTypeAttribute>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketTypeAttribute>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
-    pub async fn update_ticket_type_attribute(
+    pub fn update_ticket_type_attribute(
         &self,
         operation: crate::operations::UpdateTicketTypeAttribute,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketTypeAttribute>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketTypeAttribute>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket Types”; get it with [`Client::ticket_types`].
+#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-types")]
 impl TicketTypes<'_> {
     /// List all ticket types (see [`ListTicketTypes`](crate::operations::ListTicketTypes)).
-    pub async fn list_ticket_types(
+    pub fn list_ticket_types(
         &self,
         operation: crate::operations::ListTicketTypes,
-    ) -> ::std::result::Result<
-        crate::models::TicketTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
-    pub async fn create_ticket_type(
+    pub fn create_ticket_type(
         &self,
         operation: crate::operations::CreateTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
-    pub async fn get_ticket_type(
+    pub fn get_ticket_type(
         &self,
         operation: crate::operations::GetTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
-    pub async fn update_ticket_type(
+    pub fn update_ticket_type(
         &self,
         operation: crate::operations::UpdateTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Tickets”; get it with [`Client::tickets`].
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, Copy)]
 pub struct Tickets<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "tickets")]
 impl Tickets<'_> {
     /// Reply to a ticket (see [`ReplyTicket`](crate::operations::ReplyTicket)).
-    pub async fn reply_ticket(
+    pub fn reply_ticket(
         &self,
         operation: crate::operations::ReplyTicket,
-    ) -> ::std::result::Result<
-        crate::models::TicketReply,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketReply,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
-    pub async fn attach_tag_to_ticket(
+    pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
-    pub async fn detach_tag_from_ticket(
+    pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Link a conversation to a ticket (see [`LinkConversationToTicket`](crate::operations::LinkConversationToTicket)).
-    pub async fn link_conversation_to_ticket(
+    pub fn link_conversation_to_ticket(
         &self,
         operation: crate::operations::LinkConversationToTicket,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Unlink a conversation from a ticket (see [`UnlinkConversationFromTicket`](crate::operations::UnlinkConversationFromTicket)).
-    pub async fn unlink_conversation_from_ticket(
+    pub fn unlink_conversation_from_ticket(
         &self,
         operation: crate::operations::UnlinkConversationFromTicket,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
-    pub async fn create_ticket(
+    pub fn create_ticket(
         &self,
         operation: crate::operations::CreateTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Enqueue create ticket (see [`EnqueueCreateTicket`](crate::operations::EnqueueCreateTicket)).
-    pub async fn enqueue_create_ticket(
+    pub fn enqueue_create_ticket(
         &self,
         operation: crate::operations::EnqueueCreateTicket,
-    ) -> ::std::result::Result<crate::models::Jobs, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Jobs,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
-    pub async fn get_ticket(
+    pub fn get_ticket(
         &self,
         operation: crate::operations::GetTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
-    pub async fn update_ticket(
+    pub fn update_ticket(
         &self,
         operation: crate::operations::UpdateTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a ticket (see [`DeleteTicket`](crate::operations::DeleteTicket)).
-    pub async fn delete_ticket(
+    pub fn delete_ticket(
         &self,
         operation: crate::operations::DeleteTicket,
-    ) -> ::std::result::Result<
-        crate::models::TicketDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Change ticket type (see [`ChangeTicketType`](crate::operations::ChangeTicketType)).
-    pub async fn change_ticket_type(
+    pub fn change_ticket_type(
         &self,
         operation: crate::operations::ChangeTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
-    pub async fn search_tickets(
+    pub fn search_tickets(
         &self,
         operation: crate::operations::SearchTickets,
-    ) -> ::std::result::Result<
-        crate::models::TicketList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
+#[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
 pub struct Visitors<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "visitors")]
 impl Visitors<'_> {
     /// Retrieve a visitor with User ID (see [`RetrieveVisitorWithUserId`](crate::operations::RetrieveVisitorWithUserId)).
-    pub async fn retrieve_visitor_with_user_id(
+    pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Visitor>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Visitor>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
-    pub async fn update_visitor(
+    pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Visitor>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Visitor>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
-    pub async fn convert_visitor(
+    pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> ::std::result::Result<crate::models::Contact, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Contact,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “WhatsApp”; get it with [`Client::whats_app`].
+#[cfg(feature = "whats-app")]
 #[derive(Debug, Clone, Copy)]
 pub struct WhatsApp<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "whats-app")]
 impl WhatsApp<'_> {
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
-    pub async fn get_whats_app_message_status(
+    pub fn get_whats_app_message_status(
         &self,
         operation: crate::operations::GetWhatsAppMessageStatus,
-    ) -> ::std::result::Result<
-        crate::models::WhatsappMessageStatusList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::WhatsappMessageStatusList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
-    pub async fn retrieve_whats_app_message_status(
+    pub fn retrieve_whats_app_message_status(
         &self,
         operation: crate::operations::RetrieveWhatsAppMessageStatus,
-    ) -> ::std::result::Result<
-        crate::models::WhatsappMessageStatus,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::WhatsappMessageStatus,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Workflows”; get it with [`Client::workflows`].
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Copy)]
 pub struct Workflows<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "workflows")]
 impl Workflows<'_> {
     /// Export a workflow (see [`ExportWorkflow`](crate::operations::ExportWorkflow)).
-    pub async fn export_workflow(
+    pub fn export_workflow(
         &self,
         operation: crate::operations::ExportWorkflow,
-    ) -> ::std::result::Result<
-        crate::models::WorkflowExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::WorkflowExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }

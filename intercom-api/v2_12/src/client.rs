@@ -14,94 +14,117 @@ impl Client {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
     /// The operations tagged “AI Content”.
+    #[cfg(feature = "ai-content")]
     pub fn ai_content(&self) -> AiContent<'_> {
         AiContent(&self.inner)
     }
     /// The operations tagged “Admins”.
+    #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
     /// The operations tagged “Articles”.
+    #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
     /// The operations tagged “Companies”.
+    #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
     /// The operations tagged “Contacts”.
+    #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
     /// The operations tagged “Conversations”.
+    #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
     /// The operations tagged “Data Attributes”.
+    #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
     /// The operations tagged “Data Events”.
+    #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
     /// The operations tagged “Data Export”.
+    #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
     /// The operations tagged “Help Center”.
+    #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
     /// The operations tagged “Messages”.
+    #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
     /// The operations tagged “News”.
+    #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
     /// The operations tagged “Notes”.
+    #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
     /// The operations tagged “Segments”.
+    #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
     /// The operations tagged “Subscription Types”.
+    #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
     /// The operations tagged “Switch”.
+    #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
     /// The operations tagged “Tags”.
+    #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
     /// The operations tagged “Teams”.
+    #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
     /// The operations tagged “Ticket States”.
+    #[cfg(feature = "ticket-states")]
     pub fn ticket_states(&self) -> TicketStates<'_> {
         TicketStates(&self.inner)
     }
     /// The operations tagged “Ticket Type Attributes”.
+    #[cfg(feature = "ticket-type-attributes")]
     pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
         TicketTypeAttributes(&self.inner)
     }
     /// The operations tagged “Ticket Types”.
+    #[cfg(feature = "ticket-types")]
     pub fn ticket_types(&self) -> TicketTypes<'_> {
         TicketTypes(&self.inner)
     }
     /// The operations tagged “Tickets”.
+    #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets(&self.inner)
     }
     /// The operations tagged “Visitors”.
+    #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
@@ -118,1323 +141,1732 @@ impl ::std::ops::Deref for Client {
     }
 }
 /// The operations tagged “AI Content”; get it with [`Client::ai_content`].
+#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, Copy)]
 pub struct AiContent<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ai-content")]
 impl AiContent<'_> {
     /// List content import sources (see [`ListContentImportSources`](crate::operations::ListContentImportSources)).
-    pub async fn list_content_import_sources(
+    pub fn list_content_import_sources(
         &self,
         operation: crate::operations::ListContentImportSources,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSourcesList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSourcesList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
-    pub async fn create_content_import_source(
+    pub fn create_content_import_source(
         &self,
         operation: crate::operations::CreateContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
-    pub async fn get_content_import_source(
+    pub fn get_content_import_source(
         &self,
         operation: crate::operations::GetContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
-    pub async fn update_content_import_source(
+    pub fn update_content_import_source(
         &self,
         operation: crate::operations::UpdateContentImportSource,
-    ) -> ::std::result::Result<
-        crate::models::ContentImportSource,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContentImportSource,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
-    pub async fn delete_content_import_source(
+    pub fn delete_content_import_source(
         &self,
         operation: crate::operations::DeleteContentImportSource,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
-    pub async fn list_external_pages(
+    pub fn list_external_pages(
         &self,
         operation: crate::operations::ListExternalPages,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPagesList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPagesList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
-    pub async fn create_external_page(
+    pub fn create_external_page(
         &self,
         operation: crate::operations::CreateExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
-    pub async fn get_external_page(
+    pub fn get_external_page(
         &self,
         operation: crate::operations::GetExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
-    pub async fn update_external_page(
+    pub fn update_external_page(
         &self,
         operation: crate::operations::UpdateExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
-    pub async fn delete_external_page(
+    pub fn delete_external_page(
         &self,
         operation: crate::operations::DeleteExternalPage,
-    ) -> ::std::result::Result<
-        crate::models::ExternalPage,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ExternalPage,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Admins”; get it with [`Client::admins`].
+#[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "admins")]
 impl Admins<'_> {
     /// Identify an admin (see [`IdentifyAdmin`](crate::operations::IdentifyAdmin)).
-    pub async fn identify_admin(
+    pub fn identify_admin(
         &self,
         operation: crate::operations::IdentifyAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::AdminWithApp>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::AdminWithApp>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
-    pub async fn set_away_admin(
+    pub fn set_away_admin(
         &self,
         operation: crate::operations::SetAwayAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Admin>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Admin>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
-    pub async fn list_activity_logs(
+    pub fn list_activity_logs(
         &self,
         operation: crate::operations::ListActivityLogs,
-    ) -> ::std::result::Result<
-        crate::models::ActivityLogList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ActivityLogList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
-    pub async fn list_admins(
+    pub fn list_admins(
         &self,
         operation: crate::operations::ListAdmins,
-    ) -> ::std::result::Result<crate::models::AdminList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::AdminList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
-    pub async fn retrieve_admin(
+    pub fn retrieve_admin(
         &self,
         operation: crate::operations::RetrieveAdmin,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Admin>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Admin>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Articles”; get it with [`Client::articles`].
+#[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "articles")]
 impl Articles<'_> {
     /// List all articles (see [`ListArticles`](crate::operations::ListArticles)).
-    pub async fn list_articles(
+    pub fn list_articles(
         &self,
         operation: crate::operations::ListArticles,
-    ) -> ::std::result::Result<
-        crate::models::ArticleList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
-    pub async fn create_article(
+    pub fn create_article(
         &self,
         operation: crate::operations::CreateArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
-    pub async fn retrieve_article(
+    pub fn retrieve_article(
         &self,
         operation: crate::operations::RetrieveArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
-    pub async fn update_article(
+    pub fn update_article(
         &self,
         operation: crate::operations::UpdateArticle,
-    ) -> ::std::result::Result<crate::models::Article, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Article,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
-    pub async fn delete_article(
+    pub fn delete_article(
         &self,
         operation: crate::operations::DeleteArticle,
-    ) -> ::std::result::Result<
-        crate::models::DeletedArticleObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedArticleObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
-    pub async fn search_articles(
+    pub fn search_articles(
         &self,
         operation: crate::operations::SearchArticles,
-    ) -> ::std::result::Result<
-        crate::models::ArticleSearchResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ArticleSearchResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Companies”; get it with [`Client::companies`].
+#[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "companies")]
 impl Companies<'_> {
     /// Retrieve companies (see [`RetrieveCompany`](crate::operations::RetrieveCompany)).
-    pub async fn retrieve_company(
+    pub fn retrieve_company(
         &self,
         operation: crate::operations::RetrieveCompany,
-    ) -> ::std::result::Result<
-        crate::models::CompanyList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
-    pub async fn create_or_update_company(
+    pub fn create_or_update_company(
         &self,
         operation: crate::operations::CreateOrUpdateCompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
-    pub async fn retrieve_a_company_by_id(
+    pub fn retrieve_a_company_by_id(
         &self,
         operation: crate::operations::RetrieveACompanyById,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
-    pub async fn update_company(
+    pub fn update_company(
         &self,
         operation: crate::operations::UpdateCompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
-    pub async fn delete_company(
+    pub fn delete_company(
         &self,
         operation: crate::operations::DeleteCompany,
-    ) -> ::std::result::Result<
-        crate::models::DeletedCompanyObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedCompanyObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
-    pub async fn list_attached_contacts(
+    pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedContacts,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedContacts,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
-    pub async fn list_attached_segments_for_companies(
+    pub fn list_attached_segments_for_companies(
         &self,
         operation: crate::operations::ListAttachedSegmentsForCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
-    pub async fn list_all_companies(
+    pub fn list_all_companies(
         &self,
         operation: crate::operations::ListAllCompanies,
-    ) -> ::std::result::Result<
-        crate::models::CompanyList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
-    pub async fn scroll_over_all_companies(
+    pub fn scroll_over_all_companies(
         &self,
         operation: crate::operations::ScrollOverAllCompanies,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::CompanyScroll>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::CompanyScroll>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
-    pub async fn list_companies_for_a_contact(
+    pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactAttachedCompanies,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactAttachedCompanies,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
-    pub async fn attach_contact_to_a_company(
+    pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
-    pub async fn detach_contact_from_a_company(
+    pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
+#[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "contacts")]
 impl Contacts<'_> {
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
-    pub async fn list_attached_contacts(
+    pub fn list_attached_contacts(
         &self,
         operation: crate::operations::ListAttachedContacts,
-    ) -> ::std::result::Result<
-        crate::models::CompanyAttachedContacts,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CompanyAttachedContacts,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
-    pub async fn list_companies_for_a_contact(
+    pub fn list_companies_for_a_contact(
         &self,
         operation: crate::operations::ListCompaniesForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactAttachedCompanies,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactAttachedCompanies,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
-    pub async fn attach_contact_to_a_company(
+    pub fn attach_contact_to_a_company(
         &self,
         operation: crate::operations::AttachContactToACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
-    pub async fn detach_contact_from_a_company(
+    pub fn detach_contact_from_a_company(
         &self,
         operation: crate::operations::DetachContactFromACompany,
-    ) -> ::std::result::Result<crate::models::Company, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Company,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
-    pub async fn list_notes(
+    pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
-    pub async fn create_note(
+    pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
-    pub async fn list_segments_for_a_contact(
+    pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
-    pub async fn list_subscriptions_for_a_contact(
+    pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
-    pub async fn attach_subscription_type_to_contact(
+    pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
-    pub async fn detach_subscription_type_to_contact(
+    pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
-    pub async fn list_tags_for_a_contact(
+    pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
-    pub async fn attach_tag_to_contact(
+    pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
-    pub async fn detach_tag_from_contact(
+    pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
-    pub async fn show_contact(
+    pub fn show_contact(
         &self,
         operation: crate::operations::ShowContact,
-    ) -> ::std::result::Result<
-        crate::models::ShowContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ShowContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
-    pub async fn update_contact(
+    pub fn update_contact(
         &self,
         operation: crate::operations::UpdateContact,
-    ) -> ::std::result::Result<
-        crate::models::UpdateContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::UpdateContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
-    pub async fn delete_contact(
+    pub fn delete_contact(
         &self,
         operation: crate::operations::DeleteContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactDeleted,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactDeleted,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
-    pub async fn merge_contact(
+    pub fn merge_contact(
         &self,
         operation: crate::operations::MergeContact,
-    ) -> ::std::result::Result<
-        crate::models::MergeContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::MergeContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
-    pub async fn search_contacts(
+    pub fn search_contacts(
         &self,
         operation: crate::operations::SearchContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
-    pub async fn list_contacts(
+    pub fn list_contacts(
         &self,
         operation: crate::operations::ListContacts,
-    ) -> ::std::result::Result<
-        crate::models::ContactList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
-    pub async fn create_contact(
+    pub fn create_contact(
         &self,
         operation: crate::operations::CreateContact,
-    ) -> ::std::result::Result<
-        crate::models::CreateContactResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CreateContactResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
-    pub async fn archive_contact(
+    pub fn archive_contact(
         &self,
         operation: crate::operations::ArchiveContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactArchived,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactArchived,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
-    pub async fn unarchive_contact(
+    pub fn unarchive_contact(
         &self,
         operation: crate::operations::UnarchiveContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactUnarchived,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactUnarchived,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
+#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "conversations")]
 impl Conversations<'_> {
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
-    pub async fn attach_tag_to_conversation(
+    pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
-    pub async fn detach_tag_from_conversation(
+    pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
-    pub async fn list_conversations(
+    pub fn list_conversations(
         &self,
         operation: crate::operations::ListConversations,
-    ) -> ::std::result::Result<
-        crate::models::ConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
-    pub async fn create_conversation(
+    pub fn create_conversation(
         &self,
         operation: crate::operations::CreateConversation,
-    ) -> ::std::result::Result<crate::models::Message, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Message,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
-    pub async fn retrieve_conversation(
+    pub fn retrieve_conversation(
         &self,
         operation: crate::operations::RetrieveConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
-    pub async fn update_conversation(
+    pub fn update_conversation(
         &self,
         operation: crate::operations::UpdateConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
-    pub async fn search_conversations(
+    pub fn search_conversations(
         &self,
         operation: crate::operations::SearchConversations,
-    ) -> ::std::result::Result<
-        crate::models::ConversationList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
-    pub async fn reply_conversation(
+    pub fn reply_conversation(
         &self,
         operation: crate::operations::ReplyConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
-    pub async fn manage_conversation(
+    pub fn manage_conversation(
         &self,
         operation: crate::operations::ManageConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
-    pub async fn attach_contact_to_conversation(
+    pub fn attach_contact_to_conversation(
         &self,
         operation: crate::operations::AttachContactToConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
-    pub async fn detach_contact_from_conversation(
+    pub fn detach_contact_from_conversation(
         &self,
         operation: crate::operations::DetachContactFromConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
-    pub async fn redact_conversation(
+    pub fn redact_conversation(
         &self,
         operation: crate::operations::RedactConversation,
-    ) -> ::std::result::Result<
-        crate::models::Conversation,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Conversation,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
-    pub async fn convert_conversation_to_ticket(
+    pub fn convert_conversation_to_ticket(
         &self,
         operation: crate::operations::ConvertConversationToTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
+#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-attributes")]
 impl DataAttributes<'_> {
     /// List all data attributes (see [`LisDataAttributes`](crate::operations::LisDataAttributes)).
-    pub async fn lis_data_attributes(
+    pub fn lis_data_attributes(
         &self,
         operation: crate::operations::LisDataAttributes,
-    ) -> ::std::result::Result<
-        crate::models::DataAttributeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttributeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
-    pub async fn create_data_attribute(
+    pub fn create_data_attribute(
         &self,
         operation: crate::operations::CreateDataAttribute,
-    ) -> ::std::result::Result<
-        crate::models::DataAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
-    pub async fn update_data_attribute(
+    pub fn update_data_attribute(
         &self,
         operation: crate::operations::UpdateDataAttribute,
-    ) -> ::std::result::Result<
-        crate::models::DataAttribute,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataAttribute,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
+#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-events")]
 impl DataEvents<'_> {
     /// List all data events (see [`LisDataEvents`](crate::operations::LisDataEvents)).
-    pub async fn lis_data_events(
+    pub fn lis_data_events(
         &self,
         operation: crate::operations::LisDataEvents,
-    ) -> ::std::result::Result<
-        crate::models::DataEventSummary,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataEventSummary,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
-    pub async fn create_data_event(
+    pub fn create_data_event(
         &self,
         operation: crate::operations::CreateDataEvent,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
-    pub async fn data_event_summaries(
+    pub fn data_event_summaries(
         &self,
         operation: crate::operations::DataEventSummaries,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
+#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
 pub struct DataExport<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "data-export")]
 impl DataExport<'_> {
     /// Create content data export (see [`CreateDataExport`](crate::operations::CreateDataExport)).
-    pub async fn create_data_export(
+    pub fn create_data_export(
         &self,
         operation: crate::operations::CreateDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
-    pub async fn get_data_export(
+    pub fn get_data_export(
         &self,
         operation: crate::operations::GetDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
-    pub async fn cancel_data_export(
+    pub fn cancel_data_export(
         &self,
         operation: crate::operations::CancelDataExport,
-    ) -> ::std::result::Result<
-        crate::models::DataExport,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DataExport,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
-    pub async fn download_data_export(
+    pub fn download_data_export(
         &self,
         operation: crate::operations::DownloadDataExport,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
+#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
 pub struct HelpCenter<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "help-center")]
 impl HelpCenter<'_> {
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
-    pub async fn list_all_collections(
+    pub fn list_all_collections(
         &self,
         operation: crate::operations::ListAllCollections,
-    ) -> ::std::result::Result<
-        crate::models::CollectionList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CollectionList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
-    pub async fn create_collection(
+    pub fn create_collection(
         &self,
         operation: crate::operations::CreateCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
-    pub async fn retrieve_collection(
+    pub fn retrieve_collection(
         &self,
         operation: crate::operations::RetrieveCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
-    pub async fn update_collection(
+    pub fn update_collection(
         &self,
         operation: crate::operations::UpdateCollection,
-    ) -> ::std::result::Result<
-        crate::models::Collection,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Collection,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
-    pub async fn delete_collection(
+    pub fn delete_collection(
         &self,
         operation: crate::operations::DeleteCollection,
-    ) -> ::std::result::Result<
-        crate::models::DeletedCollectionObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedCollectionObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
-    pub async fn retrieve_help_center(
+    pub fn retrieve_help_center(
         &self,
         operation: crate::operations::RetrieveHelpCenter,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenter,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenter,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
-    pub async fn list_help_centers(
+    pub fn list_help_centers(
         &self,
         operation: crate::operations::ListHelpCenters,
-    ) -> ::std::result::Result<
-        crate::models::HelpCenterList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::HelpCenterList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Messages”; get it with [`Client::messages`].
+#[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "messages")]
 impl Messages<'_> {
     /// Create a message (see [`CreateMessage`](crate::operations::CreateMessage)).
-    pub async fn create_message(
+    pub fn create_message(
         &self,
         operation: crate::operations::CreateMessage,
-    ) -> ::std::result::Result<crate::models::Message, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Message,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “News”; get it with [`Client::news`].
+#[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
 pub struct News<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "news")]
 impl News<'_> {
     /// List all news items (see [`ListNewsItems`](crate::operations::ListNewsItems)).
-    pub async fn list_news_items(
+    pub fn list_news_items(
         &self,
         operation: crate::operations::ListNewsItems,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
-    pub async fn create_news_item(
+    pub fn create_news_item(
         &self,
         operation: crate::operations::CreateNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
-    pub async fn retrieve_news_item(
+    pub fn retrieve_news_item(
         &self,
         operation: crate::operations::RetrieveNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
-    pub async fn update_news_item(
+    pub fn update_news_item(
         &self,
         operation: crate::operations::UpdateNewsItem,
-    ) -> ::std::result::Result<crate::models::NewsItem, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NewsItem,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
-    pub async fn delete_news_item(
+    pub fn delete_news_item(
         &self,
         operation: crate::operations::DeleteNewsItem,
-    ) -> ::std::result::Result<
-        crate::models::DeletedObject,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedObject,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
-    pub async fn list_live_newsfeed_items(
+    pub fn list_live_newsfeed_items(
         &self,
         operation: crate::operations::ListLiveNewsfeedItems,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
-    pub async fn list_newsfeeds(
+    pub fn list_newsfeeds(
         &self,
         operation: crate::operations::ListNewsfeeds,
-    ) -> ::std::result::Result<
-        crate::models::PaginatedResponse,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaginatedResponse,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
-    pub async fn retrieve_newsfeed(
+    pub fn retrieve_newsfeed(
         &self,
         operation: crate::operations::RetrieveNewsfeed,
-    ) -> ::std::result::Result<crate::models::Newsfeed, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Newsfeed,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Notes”; get it with [`Client::notes`].
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "notes")]
 impl Notes<'_> {
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
-    pub async fn list_notes(
+    pub fn list_notes(
         &self,
         operation: crate::operations::ListNotes,
-    ) -> ::std::result::Result<crate::models::NoteList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::NoteList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
-    pub async fn create_note(
+    pub fn create_note(
         &self,
         operation: crate::operations::CreateNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
-    pub async fn retrieve_note(
+    pub fn retrieve_note(
         &self,
         operation: crate::operations::RetrieveNote,
-    ) -> ::std::result::Result<crate::models::Note, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Note,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Segments”; get it with [`Client::segments`].
+#[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
 pub struct Segments<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "segments")]
 impl Segments<'_> {
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
-    pub async fn list_segments_for_a_contact(
+    pub fn list_segments_for_a_contact(
         &self,
         operation: crate::operations::ListSegmentsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::ContactSegments,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ContactSegments,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
-    pub async fn list_segments(
+    pub fn list_segments(
         &self,
         operation: crate::operations::ListSegments,
-    ) -> ::std::result::Result<
-        crate::models::SegmentList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SegmentList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
-    pub async fn retrieve_segment(
+    pub fn retrieve_segment(
         &self,
         operation: crate::operations::RetrieveSegment,
-    ) -> ::std::result::Result<crate::models::Segment, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Segment,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
+#[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionTypes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "subscription-types")]
 impl SubscriptionTypes<'_> {
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
-    pub async fn list_subscriptions_for_a_contact(
+    pub fn list_subscriptions_for_a_contact(
         &self,
         operation: crate::operations::ListSubscriptionsForAContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
-    pub async fn attach_subscription_type_to_contact(
+    pub fn attach_subscription_type_to_contact(
         &self,
         operation: crate::operations::AttachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
-    pub async fn detach_subscription_type_to_contact(
+    pub fn detach_subscription_type_to_contact(
         &self,
         operation: crate::operations::DetachSubscriptionTypeToContact,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionType,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionType,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
-    pub async fn list_subscription_types(
+    pub fn list_subscription_types(
         &self,
         operation: crate::operations::ListSubscriptionTypes,
-    ) -> ::std::result::Result<
-        crate::models::SubscriptionTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::SubscriptionTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Switch”; get it with [`Client::switch`].
+#[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
 pub struct Switch<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "switch")]
 impl Switch<'_> {
     /// Create a phone Switch (see [`CreatePhoneSwitch`](crate::operations::CreatePhoneSwitch)).
-    pub async fn create_phone_switch(
+    pub fn create_phone_switch(
         &self,
         operation: crate::operations::CreatePhoneSwitch,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::PhoneSwitch>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::PhoneSwitch>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Tags”; get it with [`Client::tags`].
+#[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "tags")]
 impl Tags<'_> {
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
-    pub async fn list_tags_for_a_contact(
+    pub fn list_tags_for_a_contact(
         &self,
         operation: crate::operations::ListTagsForAContact,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
-    pub async fn attach_tag_to_contact(
+    pub fn attach_tag_to_contact(
         &self,
         operation: crate::operations::AttachTagToContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
-    pub async fn detach_tag_from_contact(
+    pub fn detach_tag_from_contact(
         &self,
         operation: crate::operations::DetachTagFromContact,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
-    pub async fn attach_tag_to_conversation(
+    pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
-    pub async fn detach_tag_from_conversation(
+    pub fn detach_tag_from_conversation(
         &self,
         operation: crate::operations::DetachTagFromConversation,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
-    pub async fn list_tags(
+    pub fn list_tags(
         &self,
         operation: crate::operations::ListTags,
-    ) -> ::std::result::Result<crate::models::TagList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
-    pub async fn create_tag(
+    pub fn create_tag(
         &self,
         operation: crate::operations::CreateTag,
-    ) -> ::std::result::Result<crate::models::TagBasic, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagBasic,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
-    pub async fn find_tag(
+    pub fn find_tag(
         &self,
         operation: crate::operations::FindTag,
-    ) -> ::std::result::Result<crate::models::TagBasic, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TagBasic,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
-    pub async fn delete_tag(
+    pub fn delete_tag(
         &self,
         operation: crate::operations::DeleteTag,
-    ) -> ::std::result::Result<(), ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
-    pub async fn attach_tag_to_ticket(
+    pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
-    pub async fn detach_tag_from_ticket(
+    pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Teams”; get it with [`Client::teams`].
+#[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "teams")]
 impl Teams<'_> {
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
-    pub async fn list_teams(
+    pub fn list_teams(
         &self,
         operation: crate::operations::ListTeams,
-    ) -> ::std::result::Result<crate::models::TeamList, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TeamList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
-    pub async fn retrieve_team(
+    pub fn retrieve_team(
         &self,
         operation: crate::operations::RetrieveTeam,
-    ) -> ::std::result::Result<crate::models::Team, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Team,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket States”; get it with [`Client::ticket_states`].
+#[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketStates<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-states")]
 impl TicketStates<'_> {
     /// List all ticket states (see [`ListTicketStates`](crate::operations::ListTicketStates)).
-    pub async fn list_ticket_states(
+    pub fn list_ticket_states(
         &self,
         operation: crate::operations::ListTicketStates,
-    ) -> ::std::result::Result<
-        crate::models::TicketStateList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketStateList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket Type Attributes”; get it with [`Client::ticket_type_attributes`].
+#[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypeAttributes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-type-attributes")]
 impl TicketTypeAttributes<'_> {
     /// Create a new attribute for a ticket type (see [`CreateTicketTypeAttribute`](crate::operations::CreateTicketTypeAttribute)).
-    pub async fn create_ticket_type_attribute(
+    pub fn create_ticket_type_attribute(
         &self,
         operation: crate::operations::CreateTicketTypeAttribute,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketTypeAttribute>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketTypeAttribute>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
-    pub async fn update_ticket_type_attribute(
+    pub fn update_ticket_type_attribute(
         &self,
         operation: crate::operations::UpdateTicketTypeAttribute,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketTypeAttribute>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketTypeAttribute>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Ticket Types”; get it with [`Client::ticket_types`].
+#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypes<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "ticket-types")]
 impl TicketTypes<'_> {
     /// List all ticket types (see [`ListTicketTypes`](crate::operations::ListTicketTypes)).
-    pub async fn list_ticket_types(
+    pub fn list_ticket_types(
         &self,
         operation: crate::operations::ListTicketTypes,
-    ) -> ::std::result::Result<
-        crate::models::TicketTypeList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketTypeList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
-    pub async fn create_ticket_type(
+    pub fn create_ticket_type(
         &self,
         operation: crate::operations::CreateTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
-    pub async fn get_ticket_type(
+    pub fn get_ticket_type(
         &self,
         operation: crate::operations::GetTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
-    pub async fn update_ticket_type(
+    pub fn update_ticket_type(
         &self,
         operation: crate::operations::UpdateTicketType,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::TicketType>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::TicketType>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Tickets”; get it with [`Client::tickets`].
+#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, Copy)]
 pub struct Tickets<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "tickets")]
 impl Tickets<'_> {
     /// Reply to a ticket (see [`ReplyTicket`](crate::operations::ReplyTicket)).
-    pub async fn reply_ticket(
+    pub fn reply_ticket(
         &self,
         operation: crate::operations::ReplyTicket,
-    ) -> ::std::result::Result<
-        crate::models::TicketReply,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketReply,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
-    pub async fn attach_tag_to_ticket(
+    pub fn attach_tag_to_ticket(
         &self,
         operation: crate::operations::AttachTagToTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
-    pub async fn detach_tag_from_ticket(
+    pub fn detach_tag_from_ticket(
         &self,
         operation: crate::operations::DetachTagFromTicket,
-    ) -> ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
-    pub async fn create_ticket(
+    pub fn create_ticket(
         &self,
         operation: crate::operations::CreateTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
-    pub async fn get_ticket(
+    pub fn get_ticket(
         &self,
         operation: crate::operations::GetTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
-    pub async fn update_ticket(
+    pub fn update_ticket(
         &self,
         operation: crate::operations::UpdateTicket,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Ticket>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Ticket>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
-    pub async fn search_tickets(
+    pub fn search_tickets(
         &self,
         operation: crate::operations::SearchTickets,
-    ) -> ::std::result::Result<
-        crate::models::TicketList,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::TicketList,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
+#[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
 pub struct Visitors<'a>(&'a ::intercom_api_runtime::Client);
+#[cfg(feature = "visitors")]
 impl Visitors<'_> {
     /// Retrieve a visitor with User ID (see [`RetrieveVisitorWithUserId`](crate::operations::RetrieveVisitorWithUserId)).
-    pub async fn retrieve_visitor_with_user_id(
+    pub fn retrieve_visitor_with_user_id(
         &self,
         operation: crate::operations::RetrieveVisitorWithUserId,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Visitor>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Visitor>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
-    pub async fn update_visitor(
+    pub fn update_visitor(
         &self,
         operation: crate::operations::UpdateVisitor,
-    ) -> ::std::result::Result<
-        ::std::option::Option<crate::models::Visitor>,
-        ::intercom_api_runtime::Error,
-    > {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::option::Option<crate::models::Visitor>,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
-    pub async fn convert_visitor(
+    pub fn convert_visitor(
         &self,
         operation: crate::operations::ConvertVisitor,
-    ) -> ::std::result::Result<crate::models::Contact, ::intercom_api_runtime::Error> {
-        self.0.send(&operation).await
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::Contact,
+            ::intercom_api_runtime::Error,
+        >,
+    > + ::std::marker::Send + '_ {
+        self.0.send_owned(operation)
     }
 }

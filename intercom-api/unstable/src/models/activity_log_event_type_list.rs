@@ -3,7 +3,8 @@
 
 /// A list of all activity log event types.
 #[doc(alias = "activity_log_event_type_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLogEventTypeList {
     /// String representing the object's type. Always has the value `activity_log_event_type.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

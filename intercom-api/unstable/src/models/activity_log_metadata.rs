@@ -3,7 +3,8 @@
 
 /// Additional data provided about Admin activity.
 #[doc(alias = "activity_log_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -66,7 +67,8 @@ pub struct ActivityLogMetadata {
     pub ticket_assignment_limit: ::std::option::Option<i64>,
 }
 #[doc(alias = "activity_log_metadata.changes.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLogMetadataChangesValue {
     /// The value before the change.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

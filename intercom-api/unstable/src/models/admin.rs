@@ -3,7 +3,8 @@
 
 /// Admins are teammate accounts that have access to a workspace.
 #[doc(alias = "admin")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -46,7 +47,8 @@ pub struct Admin {
 }
 /// The role assigned to this admin. Only present if the admin has a role assigned.
 #[doc(alias = "admin.role")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminRole {
     /// String representing the object's type. Always has the value `role`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

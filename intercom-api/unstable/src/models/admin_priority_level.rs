@@ -3,7 +3,8 @@
 
 /// Admin priority levels for the team
 #[doc(alias = "admin_priority_level")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

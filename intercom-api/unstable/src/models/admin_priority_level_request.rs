@@ -3,7 +3,8 @@
 
 /// The priority levels to set, naming only the teammates whose level is being set
 #[doc(alias = "admin_priority_level_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AdminPriorityLevelRequest {
     /// The ids of the teammates to make primary members of the team
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]

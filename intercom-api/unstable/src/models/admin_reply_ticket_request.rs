@@ -3,7 +3,8 @@
 
 /// Payload of the request to reply on behalf of an admin
 #[doc(alias = "admin_reply_ticket_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminReplyTicketRequest {
     pub message_type: super::AdminReplyTicketRequestMessageType,
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Admins are the teammate accounts that have access to a workspace
 #[doc(alias = "admin_with_app")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminWithApp {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,7 +48,8 @@ pub struct AdminWithApp {
 }
 /// This object represents the avatar associated with the admin.
 #[doc(alias = "admin_with_app.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminWithAppAvatar {
     /// This is a string that identifies the type of the object. It will always have the value `avatar`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -58,7 +60,8 @@ pub struct AdminWithAppAvatar {
 }
 /// The role assigned to this admin. Only present if the admin has a role assigned.
 #[doc(alias = "admin_with_app.role")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminWithAppRole {
     /// String representing the object's type. Always has the value `role`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Response containing information about a Fin Voice call
 #[doc(alias = "ai_call_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AiCallResponse {
     /// The unique identifier for the external reference
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

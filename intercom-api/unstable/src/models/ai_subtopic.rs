@@ -3,7 +3,8 @@
 
 /// An AI-generated subtopic under a topic.
 #[doc(alias = "ai_subtopic")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AiSubtopic {
     /// Always ai_subtopic.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

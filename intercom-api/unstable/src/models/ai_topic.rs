@@ -3,7 +3,8 @@
 
 /// An AI-generated topic assigned to the conversation.
 #[doc(alias = "ai_topic")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AiTopic {
     /// Always ai_topic.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// AI-generated topics and subtopics for the conversation.
 #[doc(alias = "ai_topics")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AiTopics {
     /// Always ai_topics.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A historical version of an article, including its content.
 #[doc(alias = "article_version")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleVersion {
     /// String representing the object's type. Always has the value `article_version`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A paginated list of versions of an article.
 #[doc(alias = "article_version_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleVersionList {
     /// The type of the object - `list`.
     #[serde(default)]

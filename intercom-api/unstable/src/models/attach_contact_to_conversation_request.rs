@@ -3,7 +3,8 @@
 
 /// Payload of the request to assign a conversation
 #[doc(alias = "attach_contact_to_conversation_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15,7 +16,8 @@ pub struct AttachContactToConversationRequest {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "attach_contact_to_conversation_request.customer")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
     /// Intercom User ID
@@ -29,7 +31,8 @@ pub enum AttachContactToConversationRequestCustomer {
 }
 /// Intercom User ID
 #[doc(alias = "attach_contact_to_conversation_request.customer|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: ::std::string::String,
@@ -48,7 +51,8 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
 }
 /// User ID
 #[doc(alias = "attach_contact_to_conversation_request.customer|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: ::std::string::String,
@@ -67,7 +71,8 @@ impl AttachContactToConversationRequestCustomerUserId {
 }
 /// Email
 #[doc(alias = "attach_contact_to_conversation_request.customer|2")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// An audience represents a group of contacts that can be targeted by Fin.
 #[doc(alias = "audience")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Audience {
     /// The type of object.
     #[serde(default)]

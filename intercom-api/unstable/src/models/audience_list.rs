@@ -3,7 +3,8 @@
 
 /// A paginated list of audience objects.
 #[doc(alias = "audience_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AudienceList {
     /// The type of the object.
     #[serde(default)]

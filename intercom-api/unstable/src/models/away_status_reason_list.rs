@@ -3,7 +3,8 @@
 
 /// A list of away status reasons.
 #[doc(alias = "away_status_reason_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AwayStatusReasonList {
     /// The type of the object
     #[serde(default)]

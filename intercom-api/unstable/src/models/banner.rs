@@ -3,7 +3,8 @@
 
 /// A banner the contact currently matches, with the content and view identifier needed to display and dismiss it.
 #[doc(alias = "banner")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Banner {
     /// String representing the object's type. Always has the value `banner`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -51,7 +52,8 @@ pub struct Banner {
 /// `url` (`label`, `target`), `reaction` (`reaction_set`),
 /// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
 #[doc(alias = "banner.action")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct BannerAction {
     /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,7 +77,8 @@ pub struct BannerAction {
     pub tour_url: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "banner.action.reaction_set[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct BannerActionReactionSetItem {
     /// The reaction's position in the set.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The result of dismissing a banner for a contact.
 #[doc(alias = "banner_dismiss")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct BannerDismiss {
     /// String representing the object's type. Always has the value `banner_dismiss`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

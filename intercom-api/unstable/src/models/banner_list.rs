@@ -3,7 +3,8 @@
 
 /// A list of banners a contact currently matches.
 #[doc(alias = "banner_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct BannerList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

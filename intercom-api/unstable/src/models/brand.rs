@@ -3,7 +3,8 @@
 
 /// Represents a branding configuration for the workspace
 #[doc(alias = "brand")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Brand {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A list of brands
 #[doc(alias = "brand_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct BrandList {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Request body for bulk creating or updating companies.
 #[doc(alias = "bulk_create_companies_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateCompaniesRequest {
     /// An array of company objects to create or update. Maximum 100 companies per request.
     pub companies: ::std::vec::Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
@@ -24,7 +25,8 @@ impl BulkCreateCompaniesRequest {
     }
 }
 #[doc(alias = "bulk_create_companies_request.companies[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// The company id you have defined for the company. Used to match an existing company; a new one is created if none matches.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -61,7 +63,8 @@ pub struct BulkCreateCompaniesRequestCompaniesItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_companies_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Request body for bulk creating contacts.
 #[doc(alias = "bulk_create_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequest {
     /// An array of contact objects to create. Maximum 100 contacts per request.
     pub contacts: ::std::vec::Vec<super::BulkCreateContactsRequestContactsItem>,
@@ -24,7 +25,8 @@ impl BulkCreateContactsRequest {
     }
 }
 #[doc(alias = "bulk_create_contacts_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequestContactsItem {
     /// A unique identifier for the contact which you have defined.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -74,7 +76,8 @@ pub struct BulkCreateContactsRequestContactsItem {
     pub tags: ::std::option::Option<super::BulkCreateContactsRequestContactsItemTags>,
 }
 #[doc(alias = "bulk_create_contacts_request.contacts[].companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: ::std::string::String,
@@ -94,7 +97,8 @@ impl BulkCreateContactsRequestContactsItemCompaniesItem {
 }
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -103,7 +107,8 @@ pub struct BulkCreateContactsRequestContactsItemTags {
     >,
 }
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags.add[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
@@ -117,7 +122,8 @@ impl BulkCreateContactsRequestContactsItemTagsAddItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_contacts_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

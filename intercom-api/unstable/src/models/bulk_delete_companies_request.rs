@@ -3,7 +3,8 @@
 
 /// Request body for bulk deleting companies.
 #[doc(alias = "bulk_delete_companies_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteCompaniesRequest {
     /// An array of companies to delete, each identified by its Intercom company `id`. Maximum 100 companies per request.
     pub companies: ::std::vec::Vec<super::BulkDeleteCompaniesRequestCompaniesItem>,
@@ -24,7 +25,8 @@ impl BulkDeleteCompaniesRequest {
     }
 }
 #[doc(alias = "bulk_delete_companies_request.companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteCompaniesRequestCompaniesItem {
     /// The Intercom defined id representing the company.
     pub id: ::std::string::String,
@@ -38,7 +40,8 @@ impl BulkDeleteCompaniesRequestCompaniesItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_companies_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

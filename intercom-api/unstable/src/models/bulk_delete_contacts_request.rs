@@ -3,7 +3,8 @@
 
 /// Request body for permanently bulk deleting contacts.
 #[doc(alias = "bulk_delete_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteContactsRequest {
     /// An array of contacts to delete, each identified by `id`. Maximum 100 contacts per request.
     pub contacts: ::std::vec::Vec<super::BulkDeleteContactsRequestContactsItem>,
@@ -24,7 +25,8 @@ impl BulkDeleteContactsRequest {
     }
 }
 #[doc(alias = "bulk_delete_contacts_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteContactsRequestContactsItem {
     /// The unique identifier for the contact.
     pub id: ::std::string::String,
@@ -38,7 +40,8 @@ impl BulkDeleteContactsRequestContactsItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_contacts_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteContactsRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Request body for bulk updating companies.
 #[doc(alias = "bulk_update_companies_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateCompaniesRequest {
     /// An array of company objects to update. Each must include an `id` and the fields to update. Maximum 100 companies per request.
     pub companies: ::std::vec::Vec<super::BulkUpdateCompaniesRequestCompaniesItem>,
@@ -24,7 +25,8 @@ impl BulkUpdateCompaniesRequest {
     }
 }
 #[doc(alias = "bulk_update_companies_request.companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// The Intercom defined id representing the company to update.
     pub id: ::std::string::String,
@@ -78,7 +80,8 @@ impl BulkUpdateCompaniesRequestCompaniesItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_companies_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Request body for bulk updating contacts.
 #[doc(alias = "bulk_update_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequest {
     /// An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.
     pub contacts: ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItem>,
@@ -24,7 +25,8 @@ impl BulkUpdateContactsRequest {
     }
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestContactsItem {
     /// The unique identifier for the contact.
     pub id: ::std::string::String,
@@ -87,7 +89,8 @@ impl BulkUpdateContactsRequestContactsItem {
     }
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[].companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: ::std::string::String,
@@ -111,7 +114,8 @@ impl BulkUpdateContactsRequestContactsItemCompaniesItem {
 }
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -125,7 +129,8 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
     >,
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.add[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
@@ -138,7 +143,8 @@ impl BulkUpdateContactsRequestContactsItemTagsAddItem {
     }
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.remove[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
     pub id: ::std::string::String,
@@ -152,7 +158,8 @@ impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_contacts_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

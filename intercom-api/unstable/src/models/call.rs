@@ -3,7 +3,8 @@
 
 /// Represents a phone call in Intercom
 #[doc(alias = "call")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Call {
     /// String representing the object's type. Always has the value `call`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A paginated list of calls.
 #[doc(alias = "call_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CallList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

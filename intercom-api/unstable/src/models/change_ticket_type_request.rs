@@ -3,7 +3,8 @@
 
 /// You can change the type of a Ticket
 #[doc(alias = "change_ticket_type_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ChangeTicketTypeRequest {
     /// The ID of the new ticket type. Must be in the same category as the current type.
     pub ticket_type_id: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// Request body for submitting human-collected input to a HITL procedure step.
 #[doc(alias = "collect_agent_input_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectAgentInputRequest {
     /// The step_id from the webhook payload, identifying which HITL step this response is for.
     pub step_id: ::std::string::String,
@@ -25,7 +26,8 @@ impl CollectAgentInputRequest {
     }
 }
 #[doc(alias = "collect_agent_input_request.attribute_values[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectAgentInputRequestAttributeValuesItem {
     /// Must exactly match an identifier from the webhook's attributes_to_collect array.
     pub identifier: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// Collections are top level containers for Articles within the Help Center.
 #[doc(alias = "collection")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Collection {
     /// The unique identifier for the collection which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

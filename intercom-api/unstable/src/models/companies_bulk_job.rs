@@ -3,7 +3,8 @@
 
 /// A bulk job for creating, updating, or deleting companies asynchronously. Track the job status using the `state` field.
 #[doc(alias = "companies_bulk_job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompaniesBulkJob {
     /// The unique identifier for the bulk job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -37,7 +38,8 @@ pub struct CompaniesBulkJob {
     #[doc = " `completed_with_errors`"] CompletedWithErrors = "completed_with_errors", }
 }
 #[doc(alias = "companies_bulk_job.tasks[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompaniesBulkJobTasksItem {
     /// The unique identifier for the task.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[doc(alias = "company")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Company {
     /// Value is `company`
     #[serde(default)]
@@ -68,7 +69,8 @@ pub struct Company {
     pub notes: ::std::option::Option<super::CompanyNotes>,
 }
 #[doc(alias = "company.plan")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyPlan {
     /// Value is always "plan"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -82,7 +84,8 @@ pub struct CompanyPlan {
 }
 /// The list of tags associated with the company
 #[doc(alias = "company.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyTags {
     /// The type of the object
     #[serde(default)]
@@ -92,7 +95,8 @@ pub struct CompanyTags {
 }
 /// The list of segments associated with the company
 #[doc(alias = "company.segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanySegments {
     /// The type of the object
     #[serde(default)]
@@ -102,7 +106,8 @@ pub struct CompanySegments {
 }
 /// The list of notes associated with the company
 #[doc(alias = "company.notes")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyNotes {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A list of Segment Objects
 #[doc(alias = "company_attached_segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyAttachedSegments {
     /// The type of object - `list`
     #[serde(default)]

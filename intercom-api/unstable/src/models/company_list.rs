@@ -3,7 +3,8 @@
 
 /// This will return a list of companies for the App.
 #[doc(alias = "company_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyList {
     /// The type of object - `list`.
     #[serde(default)]

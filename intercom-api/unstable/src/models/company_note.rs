@@ -3,7 +3,8 @@
 
 /// Notes allow you to annotate and comment on companies.
 #[doc(alias = "company_note")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyNote {
     /// String representing the object's type. Always has the value `note`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -26,7 +27,8 @@ pub struct CompanyNote {
 }
 /// Represents the company that the note was created about.
 #[doc(alias = "company_note.company")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyNoteCompany {
     /// String representing the object's type. Always has the value `company`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// An activity event that occurred for a contact, such as creation, merge, or deletion.
 #[doc(alias = "contact_activity")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactActivity {
     /// Always contact_activity
     #[serde(default)]

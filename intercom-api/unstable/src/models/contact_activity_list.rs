@@ -3,7 +3,8 @@
 
 /// A paginated list of contact activity events.
 #[doc(alias = "contact_activity_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactActivityList {
     /// Always list
     #[serde(default)]
@@ -17,7 +18,8 @@ pub struct ContactActivityList {
 }
 /// Pagination information.
 #[doc(alias = "contact_activity_list.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactActivityListPages {
     #[serde(default)]
     pub r#type: super::constants::Pages,
@@ -30,7 +32,8 @@ pub struct ContactActivityListPages {
 }
 /// Cursor for the next page of results.
 #[doc(alias = "contact_activity_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactActivityListPagesNext {
     /// The cursor value to use for the next page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A list of Company Objects
 #[doc(alias = "contact_attached_companies")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactAttachedCompanies {
     /// The type of object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// blocked contact object
 #[doc(alias = "contact_blocked")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactBlocked {
     /// always contact
     #[serde(default)]

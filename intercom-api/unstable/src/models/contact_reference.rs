@@ -3,7 +3,8 @@
 
 /// reference to contact object
 #[doc(alias = "contact_reference")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactReference {
     /// always contact
     #[serde(default)]

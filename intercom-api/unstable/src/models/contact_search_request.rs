@@ -3,7 +3,8 @@
 
 /// Search for contacts using Intercom's Search API.
 #[doc(alias = "contact_search_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContactSearchRequest {
     pub query: super::ContactSearchRequestQuery,
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
@@ -25,7 +26,8 @@ impl ContactSearchRequest {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_search_request.query")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactSearchRequestQuery {
     /// Single filter search request
@@ -37,7 +39,8 @@ pub enum ContactSearchRequestQuery {
 }
 /// An optional object to sort the results by.
 #[doc(alias = "contact_search_request.sort")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContactSearchRequestSort {
     /// The field to sort the results on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

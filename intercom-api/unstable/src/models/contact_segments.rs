@@ -3,7 +3,8 @@
 
 /// A list of segments objects attached to a specific contact.
 #[doc(alias = "contact_segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactSegments {
     /// The type of the object
     #[serde(default)]

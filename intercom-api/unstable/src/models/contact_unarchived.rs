@@ -3,7 +3,8 @@
 
 /// unarchived contact object
 #[doc(alias = "contact_unarchived")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactUnarchived {
     /// always contact
     #[serde(default)]

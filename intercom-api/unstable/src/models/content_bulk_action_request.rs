@@ -3,7 +3,8 @@
 
 /// Content Bulk Action Request Payload
 #[doc(alias = "content_bulk_action_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentBulkActionRequest {
     /// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
     /// * `publish`, `unpublish`: `article_content`
@@ -61,7 +62,8 @@ impl ContentBulkActionRequest {
     = "update_tags", }
 }
 #[doc(alias = "content_bulk_action_request.content_ids[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentBulkActionRequestContentIdsItem {
     pub r#type: super::ContentBulkActionRequestContentIdsItemType,
     pub id: ::std::string::String,
@@ -88,7 +90,8 @@ impl ContentBulkActionRequestContentIdsItem {
 /// Required when `action` is `set_availability`. Each field is optional — only the
 /// properties present in the request are toggled.
 #[doc(alias = "content_bulk_action_request.availability")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentBulkActionRequestAvailability {
     /// Toggle Fin AI Agent availability.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -102,7 +105,8 @@ pub struct ContentBulkActionRequestAvailability {
 }
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[doc(alias = "content_bulk_action_request.audience")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -120,7 +124,8 @@ pub struct ContentBulkActionRequestAudience {
 /// reference existing, non-archived tags; exceeding the limit or referencing unknown or
 /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
 #[doc(alias = "content_bulk_action_request.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

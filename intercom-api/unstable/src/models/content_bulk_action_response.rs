@@ -5,7 +5,8 @@
 /// Preview release will replace this with a polling-friendly job resource that
 /// surfaces progress and per-item results (updated, unchanged, skipped, failed).
 #[doc(alias = "content_bulk_action_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentBulkActionResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,

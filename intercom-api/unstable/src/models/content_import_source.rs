@@ -3,7 +3,8 @@
 
 /// An external source for External Pages that you add to your Fin Content Library.
 #[doc(alias = "content_import_source")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentImportSource {
     /// Always external_page
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// This will return a list of the content import sources for the App.
 #[doc(alias = "content_import_sources_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentImportSourcesList {
     /// The type of the object - `list`.
     #[serde(default)]

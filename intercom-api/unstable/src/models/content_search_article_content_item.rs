@@ -3,7 +3,8 @@
 
 /// A single locale variant of a help center article returned from Knowledge Hub search.
 #[doc(alias = "content_search_article_content_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSearchArticleContentItem {
     /// Always `article_content`.
     #[serde(default)]

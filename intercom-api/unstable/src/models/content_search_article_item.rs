@@ -3,7 +3,8 @@
 
 /// A help center article result from Knowledge Hub search, with one nested `article_content` entry per locale.
 #[doc(alias = "content_search_article_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSearchArticleItem {
     /// Always `article`.
     #[serde(default)]

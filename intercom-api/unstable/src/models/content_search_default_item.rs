@@ -3,7 +3,8 @@
 
 /// The flat result shape returned from Knowledge Hub search for content snippets, external pages, uploaded files, and internal articles.
 #[doc(alias = "content_search_default_item")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSearchDefaultItem {
     /// The kind of content item.
     pub r#type: super::ContentSearchDefaultItemType,

@@ -3,7 +3,8 @@
 
 /// A paginated list of Knowledge Hub content results matching a search query.
 #[doc(alias = "content_search_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSearchResponse {
     /// Always `list`.
     #[serde(default)]
@@ -20,7 +21,8 @@ pub struct ContentSearchResponse {
 }
 /// Pagination metadata, including links to neighbouring pages.
 #[doc(alias = "content_search_response.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSearchResponsePages {
     #[serde(default)]
     pub r#type: super::constants::Pages,

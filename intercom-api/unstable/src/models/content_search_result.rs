@@ -5,8 +5,9 @@
 ///
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "content_search_result")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ContentSearchResult {
     ContentSearchDefaultItem(super::ContentSearchDefaultItem),
     ContentSearchArticleItem(super::ContentSearchArticleItem),

@@ -3,7 +3,8 @@
 
 /// A content snippet is a reusable piece of content for your AI agent and Copilot.
 #[doc(alias = "content_snippet")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

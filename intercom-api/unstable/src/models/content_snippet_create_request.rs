@@ -3,7 +3,8 @@
 
 /// The request payload for creating a content snippet. You must provide either `json_blocks` or `body_markdown` for the snippet content — they are mutually exclusive.
 #[doc(alias = "content_snippet_create_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentSnippetCreateRequest {
     /// The title of the content snippet.
     pub title: ::std::string::String,

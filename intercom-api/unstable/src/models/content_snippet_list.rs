@@ -3,7 +3,8 @@
 
 /// A paginated list of content snippets.
 #[doc(alias = "content_snippet_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSnippetList {
     #[serde(default)]
     pub r#type: super::constants::List,

@@ -3,7 +3,8 @@
 
 /// The request payload for updating a content snippet. All fields are optional — only provided fields will be updated. `json_blocks` and `body_markdown` are mutually exclusive.
 #[doc(alias = "content_snippet_update_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContentSnippetUpdateRequest {
     /// The title of the content snippet.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

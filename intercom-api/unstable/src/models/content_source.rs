@@ -3,7 +3,8 @@
 
 /// The content source used by AI Agent in the conversation.
 #[doc(alias = "content_source")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSource {
     /// The type of the content source.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,8 +5,9 @@
 ///
 /// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "conversation_attribute")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ConversationAttribute {
     StringType(super::ConversationAttributeStringType),
     IntegerType(super::ConversationAttributeIntegerType),

@@ -3,7 +3,8 @@
 
 /// Conversation Attribute Base
 #[doc(alias = "conversation_attribute_base")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeBase {
     /// Value is `conversation_attribute`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Conversation Attribute (Decimal)
 #[doc(alias = "conversation_attribute_decimal_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeDecimalType {
     /// Value is `conversation_attribute`.
     #[serde(default)]

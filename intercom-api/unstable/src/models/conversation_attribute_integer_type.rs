@@ -3,7 +3,8 @@
 
 /// Conversation Attribute (Integer)
 #[doc(alias = "conversation_attribute_integer_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeIntegerType {
     /// Value is `conversation_attribute`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A list of all conversation attributes belonging to a workspace.
 #[doc(alias = "conversation_attribute_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeList {
     /// The type of the object.
     #[serde(default)]

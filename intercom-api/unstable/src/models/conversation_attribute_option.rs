@@ -3,7 +3,8 @@
 
 /// A single option on a list-type conversation attribute.
 #[doc(alias = "conversation_attribute_option")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeOption {
     /// The unique UUID identifier for this option. Use this value as `option_id` in the options management endpoints.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

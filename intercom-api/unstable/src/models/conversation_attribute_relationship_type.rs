@@ -3,7 +3,8 @@
 
 /// Conversation Attribute (Relationship)
 #[doc(alias = "conversation_attribute_relationship_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeRelationshipType {
     /// Value is `conversation_attribute`.
     #[serde(default)]
@@ -47,7 +48,8 @@ pub struct ConversationAttributeRelationshipType {
 }
 /// Reference configuration for related objects.
 #[doc(alias = "conversation_attribute_relationship_type.reference")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeRelationshipTypeReference {
     /// The cardinality of the relationship: `one` or `many`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

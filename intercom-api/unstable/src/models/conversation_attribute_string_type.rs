@@ -3,7 +3,8 @@
 
 /// Conversation Attribute (String)
 #[doc(alias = "conversation_attribute_string_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeStringType {
     /// Value is `conversation_attribute`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Contains details about Custom Data Attributes (CDAs) that were modified by an admin (operator) for conversation part type <code>conversation_attribute_updated_by_admin</code>.
 #[doc(alias = "conversation_attribute_updated_by_admin")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByAdmin {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<
@@ -13,14 +14,16 @@ pub struct ConversationAttributeUpdatedByAdmin {
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByAdminValue>,
 }
 #[doc(alias = "conversation_attribute_updated_by_admin.attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_attribute_updated_by_admin.value")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByAdminValue {
     /// Current value of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains details about Custom Data Attributes (CDAs) that were modified by a user for conversation part type <code>conversation_attribute_updated_by_user</code>.
 #[doc(alias = "conversation_attribute_updated_by_user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<
@@ -13,14 +14,16 @@ pub struct ConversationAttributeUpdatedByUser {
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByUserValue>,
 }
 #[doc(alias = "conversation_attribute_updated_by_user.attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByUserAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_attribute_updated_by_user.value")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByUserValue {
     /// Current value of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains details about the workflow that was triggered and any Custom Data Attributes (CDAs) that were modified during the workflow execution for conversation part type <code>conversation_attribute_updated_by_workflow</code>.
 #[doc(alias = "conversation_attribute_updated_by_workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByWorkflow {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow: ::std::option::Option<
@@ -17,21 +18,24 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByWorkflowValue>,
 }
 #[doc(alias = "conversation_attribute_updated_by_workflow.workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Name of the workflow
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_attribute_updated_by_workflow.attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Name of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_attribute_updated_by_workflow.value")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Value of the CDA updated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The channel through which a conversation was originally initiated and its current channel.
 #[doc(alias = "conversation_channel")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationChannel {
     /// The channel through which the conversation was originally initiated. Possible values include `messenger`, `zendesk_sunshine`, `zendesk_ticket`, `twitter`, `email`. Returns `null` if channel data is unavailable.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

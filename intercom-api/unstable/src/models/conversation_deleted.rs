@@ -3,7 +3,8 @@
 
 /// deleted conversation object
 #[doc(alias = "conversation_deleted")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationDeleted {
     /// The unique identifier for the conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

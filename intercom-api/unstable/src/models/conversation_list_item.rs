@@ -3,7 +3,8 @@
 
 /// The data returned about your conversations when you list or search them.
 #[doc(alias = "conversation_list_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationListItem {
     /// Always conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

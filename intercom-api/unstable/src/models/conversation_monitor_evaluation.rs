@@ -3,7 +3,8 @@
 
 /// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
 #[doc(alias = "conversation_monitor_evaluation")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationMonitorEvaluation {
     /// The unique identifier of the monitor that produced this evaluation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Metadata for a conversation part
 #[doc(alias = "conversation_part_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationPartMetadata {
     /// The quick reply options sent by the Admin or bot, presented in this conversation part.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -15,7 +16,8 @@ pub struct ConversationPartMetadata {
     pub quick_reply_uuid: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_part_metadata.quick_reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
     pub text: ::std::string::String,

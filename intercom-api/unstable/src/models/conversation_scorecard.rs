@@ -3,7 +3,8 @@
 
 /// A QA scorecard result for this conversation. Returned in the `scorecards` array on conversation responses when `include_scorecards=true` is passed.
 #[doc(alias = "conversation_scorecard")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationScorecard {
     /// The unique identifier of the scorecard definition.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

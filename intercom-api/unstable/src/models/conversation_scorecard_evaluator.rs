@@ -3,7 +3,8 @@
 
 /// A single evaluator within a scorecard, including its result for this conversation.
 #[doc(alias = "conversation_scorecard_evaluator")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationScorecardEvaluator {
     /// The unique identifier of the evaluator (criterion) within the scorecard.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The outcome of a single evaluator within a scorecard.
 #[doc(alias = "conversation_scorecard_evaluator_result")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationScorecardEvaluatorResult {
     /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The teammate (or AI agent) whose handling of the conversation was reviewed by this scorecard.
 #[doc(alias = "conversation_scorecard_reviewed_teammate")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationScorecardReviewedTeammate {
     /// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

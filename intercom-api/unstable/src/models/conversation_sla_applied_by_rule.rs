@@ -3,7 +3,8 @@
 
 /// Contains details about SLA applied by modern Operator workflows for conversation part type <code>conversation_sla_applied_by_rule</code>.
 #[doc(alias = "conversation_sla_applied_by_rule")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaAppliedByRule {
     /// Name of the SLA that was applied
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16,7 +17,8 @@ pub struct ConversationSlaAppliedByRule {
 }
 /// Target times configured for the SLA (in seconds)
 #[doc(alias = "conversation_sla_applied_by_rule.sla_definition")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaAppliedByRuleSlaDefinition {
     /// First response time target in seconds
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains details about SLA applied by legacy Inbox Rules for conversation part type <code>conversation_sla_applied_by_workflow</code>.
 #[doc(alias = "conversation_sla_applied_by_workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Name of the SLA that was applied
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -16,7 +17,8 @@ pub struct ConversationSlaAppliedByWorkflow {
 }
 /// Target times configured for the SLA (in seconds)
 #[doc(alias = "conversation_sla_applied_by_workflow.sla_definition")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
     /// First response time target in seconds
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

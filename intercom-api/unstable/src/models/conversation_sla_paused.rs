@@ -3,7 +3,8 @@
 
 /// Contains SLA status at the moment of pausing for conversation part type <code>conversation_sla_paused</code>.
 #[doc(alias = "conversation_sla_paused")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaPaused {
     /// Name of the SLA being paused
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -30,7 +31,8 @@ pub struct ConversationSlaPaused {
     " `canceled`"] Canceled = "canceled", }
 }
 #[doc(alias = "conversation_sla_paused.sla_states.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaPausedSlaStatesValue {
     /// Status of this specific target (always paused)
     #[serde(default)]

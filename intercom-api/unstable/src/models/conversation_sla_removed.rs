@@ -3,7 +3,8 @@
 
 /// Contains basic SLA information when removed for conversation part type <code>conversation_sla_removed</code>.
 #[doc(alias = "conversation_sla_removed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaRemoved {
     /// Name of the SLA that was removed
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

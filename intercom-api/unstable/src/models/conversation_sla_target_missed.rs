@@ -3,7 +3,8 @@
 
 /// Contains complete status of all SLA targets when a breach occurs for conversation part type <code>conversation_sla_target_missed</code>.
 #[doc(alias = "conversation_sla_target_missed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaTargetMissed {
     /// Name of the SLA
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -43,7 +44,8 @@ pub struct ConversationSlaTargetMissed {
     " `paused`"] Paused = "paused", #[doc = " `canceled`"] Canceled = "canceled", }
 }
 #[doc(alias = "conversation_sla_target_missed.sla_states.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Status of this specific target
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains basic SLA information when unpaused for conversation part type <code>conversation_sla_unpaused</code>.
 #[doc(alias = "conversation_sla_unpaused")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSlaUnpaused {
     /// Name of the SLA being unpaused
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

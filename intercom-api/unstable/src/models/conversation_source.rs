@@ -3,7 +3,8 @@
 
 /// The first message or event that started this conversation. Describes the origin and who initiated it.
 #[doc(alias = "conversation_source")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSource {
     /// The origin of this conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -45,7 +46,8 @@ pub struct ConversationSource {
     pub email_message_metadata: ::std::option::Option<super::SourceEmailMessageMetadata>,
 }
 #[doc(alias = "conversation_source.recipients[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSourceRecipientsItem {
     /// The recipient type. One of `to`, `cc`, or `bcc`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -58,7 +60,8 @@ pub struct ConversationSourceRecipientsItem {
     pub drop_reason: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "conversation_source.reply_to[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationSourceReplyToItem {
     /// The Reply-To email address.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

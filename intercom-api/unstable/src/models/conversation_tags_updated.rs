@@ -3,7 +3,8 @@
 
 /// Contains details about tags that were added or removed from a conversation for conversation part type <code>conversation_tags_updated</code>.
 #[doc(alias = "conversation_tags_updated")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationTagsUpdated {
     /// Array of tag names that were added
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The request payload for creating an audience.
 #[doc(alias = "create_audience_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateAudienceRequest {
     /// The name of the audience.
     pub name: ::std::string::String,

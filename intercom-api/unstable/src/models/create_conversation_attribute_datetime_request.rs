@@ -3,7 +3,8 @@
 
 /// Create Conversation Attribute Request (Datetime)
 #[doc(alias = "create_conversation_attribute_datetime_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttributeDatetimeRequest {
     /// Name of the attribute.
     pub name: ::std::string::String,

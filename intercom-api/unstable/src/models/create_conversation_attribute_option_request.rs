@@ -3,7 +3,8 @@
 
 /// Payload for adding a new option to a list-type conversation attribute.
 #[doc(alias = "create_conversation_attribute_option_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttributeOptionRequest {
     /// The label for the new option.
     pub label: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// Create Conversation Attribute Request (Relationship)
 #[doc(alias = "create_conversation_attribute_relationship_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttributeRelationshipRequest {
     /// Name of the attribute.
     pub name: ::std::string::String,
@@ -42,7 +43,8 @@ impl CreateConversationAttributeRelationshipRequest {
 }
 /// Reference configuration for related objects.
 #[doc(alias = "create_conversation_attribute_relationship_request.reference")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttributeRelationshipRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: super::CreateConversationAttributeRelationshipRequestReferenceType,

@@ -3,7 +3,8 @@
 
 /// Create Conversation Attribute Request Base
 #[doc(alias = "create_conversation_attribute_request_base")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CreateConversationAttributeRequestBase {
     /// Name of the attribute.
     pub name: ::std::string::String,

@@ -5,7 +5,8 @@
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_data_attribute_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateDataAttributeRequest {
     /// list attribute
@@ -17,7 +18,8 @@ pub enum CreateDataAttributeRequest {
 }
 /// list attribute
 #[doc(alias = "create_data_attribute_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataAttributeRequestListAttribute {
     /// The name of the data attribute.
     pub name: ::std::string::String,
@@ -63,14 +65,16 @@ impl CreateDataAttributeRequestListAttribute {
     "contact", #[doc = " `company`"] Company = "company", }
 }
 #[doc(alias = "create_data_attribute_request|0.options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 /// other type
 #[doc(alias = "create_data_attribute_request|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataAttributeRequestOtherType {
     /// The name of the data attribute.
     pub name: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// You can create a data connector by providing the required parameters.
 #[doc(alias = "create_data_connector_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataConnectorRequest {
     /// The name of the data connector.
     pub name: ::std::string::String,
@@ -90,7 +91,8 @@ impl CreateDataConnectorRequest {
     = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
 }
 #[doc(alias = "create_data_connector_request.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,7 +102,8 @@ pub struct CreateDataConnectorRequestHeadersItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "create_data_connector_request.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The parameter name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

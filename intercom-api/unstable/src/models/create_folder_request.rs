@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "CreateFolder.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateFolderRequest {
     pub folder: super::CreateFolderRequestFolder,
 }
@@ -14,7 +15,8 @@ impl CreateFolderRequest {
     }
 }
 #[doc(alias = "CreateFolder.request.folder")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateFolderRequestFolder {
     /// The name of the folder
     pub name: ::std::string::String,

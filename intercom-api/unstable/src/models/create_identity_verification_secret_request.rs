@@ -3,7 +3,8 @@
 
 /// Request payload for creating a new identity verification secret. At least one platform flag must be `true`.
 #[doc(alias = "create_identity_verification_secret_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateIdentityVerificationSecretRequest {
     /// Human-readable name for the secret.
     pub name: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// You can create a message
 #[doc(alias = "create_message_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -43,7 +44,8 @@ pub struct CreateMessageRequest {
 }
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.from")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessageRequestFrom {
     /// Always `admin`.
     #[serde(default)]
@@ -63,7 +65,8 @@ impl CreateMessageRequestFrom {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
     Recipient(super::Recipient),
@@ -74,7 +77,8 @@ pub enum CreateMessageRequestTo {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.cc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
     Recipient(super::Recipient),
@@ -85,7 +89,8 @@ pub enum CreateMessageRequestCc {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.bcc")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
     Recipient(super::Recipient),

@@ -3,7 +3,8 @@
 
 /// The request payload for creating an office hours exception. Omit `time_intervals` when `exception_type` is `closed`.
 #[doc(alias = "create_office_hours_exception_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
     pub exception_date: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// The request payload for creating an office hours schedule.
 #[doc(alias = "create_office_hours_schedule_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
     pub name: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// You can create or update a Company
 #[doc(alias = "create_or_update_company_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOrUpdateCompanyRequest {
     /// The name of the Company
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

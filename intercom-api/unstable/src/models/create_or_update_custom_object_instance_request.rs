@@ -3,7 +3,8 @@
 
 /// Payload to create or update a Custom Object instance
 #[doc(alias = "create_or_update_custom_object_instance_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// A unique identifier for the Custom Object instance in the external system it originated from.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,7 +26,8 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
     String(::std::string::String),

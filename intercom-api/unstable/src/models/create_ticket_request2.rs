@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "CreateTicket.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTicketRequestObject {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: ::std::string::String,

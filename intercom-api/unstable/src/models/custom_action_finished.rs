@@ -3,13 +3,15 @@
 
 /// Contains details about final status of the completed action for conversation part type <code>custom_action_finished</code>.
 #[doc(alias = "custom_action_finished")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomActionFinished {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<super::CustomActionFinishedAction>,
 }
 #[doc(alias = "custom_action_finished.action")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomActionFinishedAction {
     /// Name of the action
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

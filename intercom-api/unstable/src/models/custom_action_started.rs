@@ -3,13 +3,15 @@
 
 /// Contains details about name of the action that was initiated for conversation part type <code>custom_action_started</code>.
 #[doc(alias = "custom_action_started")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomActionStarted {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<super::CustomActionStartedAction>,
 }
 #[doc(alias = "custom_action_started.action")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomActionStartedAction {
     /// Name of the action
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

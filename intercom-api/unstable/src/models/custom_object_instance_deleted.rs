@@ -3,7 +3,8 @@
 
 /// deleted custom object instance object
 #[doc(alias = "custom_object_instance_deleted")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomObjectInstanceDeleted {
     /// The unique identifier of the Custom Object type that defines the structure of the Custom Object instance.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A paginated list of custom object instances.
 #[doc(alias = "custom_object_instances_paginated_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CustomObjectInstancesPaginatedList {
     /// The type of the object - `list`.
     #[serde(default)]

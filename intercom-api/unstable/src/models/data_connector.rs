@@ -3,7 +3,8 @@
 
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 #[doc(alias = "data_connector")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnector {
     /// The type of object - `data_connector`.
     #[serde(default)]

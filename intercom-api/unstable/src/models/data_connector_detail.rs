@@ -4,7 +4,8 @@
 /// Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 /// Includes configuration, data inputs, response fields, and object mappings.
 #[doc(alias = "data_connector_detail")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetail {
     /// The type of object - `data_connector`.
     #[serde(default)]
@@ -111,7 +112,8 @@ pub struct DataConnectorDetail {
     " `draft`"] Draft = "draft", #[doc = " `live`"] Live = "live", }
 }
 #[doc(alias = "data_connector_detail.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -153,7 +155,8 @@ pub struct DataConnectorDetailHeadersItem {
     "code_block_transformation", }
 }
 #[doc(alias = "data_connector_detail.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailDataInputsItem {
     /// The name of the input parameter.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -179,7 +182,8 @@ pub struct DataConnectorDetailDataInputsItem {
     = " `boolean`"] Boolean = "boolean", }
 }
 #[doc(alias = "data_connector_detail.response_fields[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailResponseFieldsItem {
     /// The JSON path of the response field.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -203,7 +207,8 @@ pub struct DataConnectorDetailResponseFieldsItem {
     = "datetime", #[doc = " `boolean`"] Boolean = "boolean", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailObjectMappingsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_object_path: ::std::option::Option<::std::string::String>,
@@ -230,7 +235,8 @@ pub struct DataConnectorDetailObjectMappingsItem {
     " `conversation`"] Conversation = "conversation", #[doc = " `user`"] User = "user", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[].attribute_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_attribute_path: ::std::option::Option<::std::string::String>,
@@ -249,7 +255,8 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     " `context_mapping`"] ContextMapping = "context_mapping", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[].reference_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_object_type: ::std::option::Option<

@@ -3,7 +3,8 @@
 
 /// An execution result from a data connector HTTP request.
 #[doc(alias = "data_connector_execution_result")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorExecutionResult {
     /// The type of object - `data_connector.execution`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A paginated list of data connector execution results.
 #[doc(alias = "data_connector_execution_result_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorExecutionResultList {
     /// The type of object - `list`.
     #[serde(default)]
@@ -19,7 +20,8 @@ pub struct DataConnectorExecutionResultList {
 }
 /// Pagination information.
 #[doc(alias = "data_connector_execution_result_list.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorExecutionResultListPages {
     #[serde(default)]
     pub r#type: super::constants::Pages,
@@ -32,7 +34,8 @@ pub struct DataConnectorExecutionResultListPages {
 }
 /// Cursor for the next page of results.
 #[doc(alias = "data_connector_execution_result_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorExecutionResultListPagesNext {
     /// The cursor value to use for the next page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A paginated list of data connectors.
 #[doc(alias = "data_connector_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorList {
     /// The type of object - `list`.
     #[serde(default)]
@@ -17,7 +18,8 @@ pub struct DataConnectorList {
 }
 /// Pagination information.
 #[doc(alias = "data_connector_list.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorListPages {
     #[serde(default)]
     pub r#type: super::constants::Pages,
@@ -30,7 +32,8 @@ pub struct DataConnectorListPages {
 }
 /// Cursor for the next page of results.
 #[doc(alias = "data_connector_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataConnectorListPagesNext {
     /// The cursor value to use for the next page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// This will return a summary of data events for the App.
 #[doc(alias = "data_event_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataEventSummary {
     /// The type of the object
     #[serde(default)]

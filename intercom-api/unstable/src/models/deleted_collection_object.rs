@@ -3,7 +3,8 @@
 
 /// Response returned when an object is deleted
 #[doc(alias = "deleted_collection_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DeletedCollectionObject {
     /// The unique identifier for the collection which you provided in the URL.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A deleted conversation record containing its ID, metrics retained status and deletion timestamp.
 #[doc(alias = "deleted_conversation_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DeletedConversationItem {
     /// String representing the object's type. Always has the value `conversation`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

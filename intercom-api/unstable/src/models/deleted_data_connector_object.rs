@@ -3,7 +3,8 @@
 
 /// Response returned when a data connector is deleted.
 #[doc(alias = "deleted_data_connector_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DeletedDataConnectorObject {
     /// The unique identifier for the data connector.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Response returned when a folder is deleted
 #[doc(alias = "deleted_folder_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DeletedFolderObject {
     /// The unique identifier for the deleted folder
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -5,7 +5,8 @@
 /// array of these objects. The `id`, `title`, and `url` fields are required; all
 /// others are optional.
 #[doc(alias = "ecommerce_catalog_product")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogProduct {
     /// Your unique product identifier. Used to match products on re-upload so only changed products are re-indexed. Also the delete key — any product ID absent from a new upload is removed from Fin's knowledge. Must be stable across uploads.
     pub id: ::std::string::String,
@@ -102,7 +103,8 @@ impl EcommerceCatalogProduct {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCollectionsItem {
     String(::std::string::String),
@@ -111,7 +113,8 @@ pub enum EcommerceCatalogProductCollectionsItem {
     Unknown(::serde_json::Value),
 }
 #[doc(alias = "ecommerce_catalog_product.collections[]|1")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogProductCollectionsItemVariant2 {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
@@ -124,7 +127,8 @@ pub struct EcommerceCatalogProductCollectionsItemVariant2 {
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.category_path")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCategoryPath {
     String(::std::string::String),
@@ -133,7 +137,8 @@ pub enum EcommerceCatalogProductCategoryPath {
     Unknown(::serde_json::Value),
 }
 #[doc(alias = "ecommerce_catalog_product.available_options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogProductAvailableOptionsItem {
     /// Option name (e.g. "Size").
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Returned after a multipart catalog part is successfully uploaded.
 #[doc(alias = "ecommerce_catalog_upload_part_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogUploadPartResponse {
     /// The unique identifier for the active upload session. Pass this as `import_job_id`
     /// in subsequent part uploads and in the finalization request.

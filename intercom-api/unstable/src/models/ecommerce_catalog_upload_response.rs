@@ -3,7 +3,8 @@
 
 /// Returned when a catalog upload is accepted and sync has started.
 #[doc(alias = "ecommerce_catalog_upload_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogUploadResponse {
     /// The unique identifier for the import job.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A product variant in an ecommerce catalog upload.
 #[doc(alias = "ecommerce_catalog_variant")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogVariant {
     /// Unique identifier for this variant within the product.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,7 +37,8 @@ pub struct EcommerceCatalogVariant {
     pub sku: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "ecommerce_catalog_variant.selected_options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EcommerceCatalogVariantSelectedOptionsItem {
     /// Option name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains data for an email address header for a conversation part that was sent as an email.
 #[doc(alias = "email_address_header")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EmailAddressHeader {
     /// The type of email address header
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

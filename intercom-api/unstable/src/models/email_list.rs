@@ -3,7 +3,8 @@
 
 /// A list of email settings
 #[doc(alias = "email_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EmailList {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Represents a sender email address configuration
 #[doc(alias = "email_setting")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct EmailSetting {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// This will return a list of external pages for the App.
 #[doc(alias = "external_pages_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ExternalPagesList {
     /// The type of the object - `list`.
     #[serde(default)]

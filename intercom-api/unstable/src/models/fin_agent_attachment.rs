@@ -5,7 +5,8 @@
 /// Attachments can be used to provide additional context to Fin.
 /// Maximum of 10 attachments per request.
 #[doc(alias = "fin_agent_attachment")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct FinAgentAttachment {
     /// The type of attachment.
     pub r#type: super::FinAgentAttachmentType,

@@ -3,7 +3,8 @@
 
 /// Contains error details if any user or conversation attribute updates failed.
 #[doc(alias = "fin_agent_attribute_errors")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentAttributeErrors {
     /// User-related attribute errors.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14,7 +15,8 @@ pub struct FinAgentAttributeErrors {
 }
 /// User-related attribute errors.
 #[doc(alias = "fin_agent_attribute_errors.user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentAttributeErrorsUser {
     /// Map of user attribute names to error messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,7 +26,8 @@ pub struct FinAgentAttributeErrorsUser {
 }
 /// Conversation-related attribute errors.
 #[doc(alias = "fin_agent_attribute_errors.conversation")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentAttributeErrorsConversation {
     /// Map of conversation attribute names to error messages.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -9,7 +9,8 @@
 /// 'complete' does not close the stream: the connection is held open so this event can be
 /// delivered, and the token is revoked once it is sent.
 #[doc(alias = "fin_agent_csat_requested_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentCsatRequestedEvent {
     /// The name of the event.
     #[serde(default)]
@@ -43,7 +44,8 @@ impl FinAgentCsatRequestedEvent {
 }
 /// The rating survey to present to the user.
 #[doc(alias = "fin_agent_csat_requested_event.csat")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
     pub options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
@@ -58,7 +60,8 @@ impl FinAgentCsatRequestedEventCsat {
     }
 }
 #[doc(alias = "fin_agent_csat_requested_event.csat.options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: super::FinAgentCsatRequestedEventCsatOptionsItemKey,

@@ -3,7 +3,8 @@
 
 /// A message exchanged within a Fin Agent conversation.
 #[doc(alias = "fin_agent_message")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct FinAgentMessage {
     /// The author that created the message.
     pub author: super::FinAgentMessageAuthor,

@@ -6,7 +6,8 @@
 /// Intermediate replies have status 'replying'; a separate fin_status_updated
 /// event with 'awaiting_user_reply' fires once Fin's reply is done.
 #[doc(alias = "fin_agent_replied_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentRepliedEvent {
     /// The name of the event.
     #[serde(default)]
@@ -52,7 +53,8 @@ impl FinAgentRepliedEvent {
 }
 /// Fin's answer to the user's query.
 #[doc(alias = "fin_agent_replied_event.message")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentRepliedEventMessage {
     /// A unique identifier for this message.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -6,7 +6,8 @@
 /// Only delivered over SSE when streaming is enabled. Not available via webhooks.
 /// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
 #[doc(alias = "fin_agent_reply_chunk_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentReplyChunkEvent {
     /// The name of the event.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Optional settings to control Fin's behaviour for this request.
 #[doc(alias = "fin_agent_settings")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct FinAgentSettings {
     /// When `true` (default), Fin may ask clarifying questions and escalate to a human agent
     /// as needed.

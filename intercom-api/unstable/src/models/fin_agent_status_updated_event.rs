@@ -4,7 +4,8 @@
 /// Event fired when Fin's status changes during a conversation.
 /// Fin will report its status to the client via this event.
 #[doc(alias = "fin_agent_status_updated_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct FinAgentStatusUpdatedEvent {
     /// The name of the event.
     #[serde(default)]

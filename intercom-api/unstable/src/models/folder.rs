@@ -3,7 +3,8 @@
 
 /// A folder for organizing content
 #[doc(alias = "folder")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Folder {
     /// The unique identifier for the folder
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

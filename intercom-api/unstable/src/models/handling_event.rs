@@ -3,7 +3,8 @@
 
 /// A pause or resume event for a conversation
 #[doc(alias = "handling_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HandlingEvent {
     pub teammate: super::TeammateReference,
     /// The type of handling event

@@ -3,7 +3,8 @@
 
 /// A list of handling events for a conversation
 #[doc(alias = "handling_event_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HandlingEventList {
     /// Array of handling events
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -4,7 +4,8 @@
 /// A redirect maps a source URL (`from_url`) to an article or collection within a
 /// help center, so that links to old or external URLs resolve to live content.
 #[doc(alias = "help_center_redirect")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HelpCenterRedirect {
     /// The unique identifier for the redirect.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

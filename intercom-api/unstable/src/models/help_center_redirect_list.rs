@@ -3,7 +3,8 @@
 
 /// This will return a list of redirects for the help center.
 #[doc(alias = "help_center_redirect_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HelpCenterRedirectList {
     /// The type of the object - `list`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Metadata for an HMAC secret used to sign `user_hash` values for Messenger identity verification. The `secret` field is intentionally omitted — it is only returned once, in the response to `POST /secure_mode_secrets`.
 #[doc(alias = "identity_verification_secret")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct IdentityVerificationSecret {
     /// value is "identity_verification_secret"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

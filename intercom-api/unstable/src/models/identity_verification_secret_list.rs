@@ -3,7 +3,8 @@
 
 /// A list of identity verification secrets for the workspace. The `secret` field is intentionally omitted from each entry.
 #[doc(alias = "identity_verification_secret_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct IdentityVerificationSecretList {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Returned once, at creation time, from `POST /secure_mode_secrets`. Includes the raw `secret` field. Persist the secret immediately — it is never retrievable again.
 #[doc(alias = "identity_verification_secret_with_material")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct IdentityVerificationSecretWithMaterial {
     /// value is "identity_verification_secret"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The data returned about your internal articles when you list them.
 #[doc(alias = "internal_article_list_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct InternalArticleListItem {
     /// The type of object - `internal_article`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// The results of an Internal Article search
 #[doc(alias = "internal_article_search_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct InternalArticleSearchResponse {
     /// The type of the object - `list`.
     #[serde(default)]
@@ -19,7 +20,8 @@ pub struct InternalArticleSearchResponse {
 }
 /// An object containing the results of the search.
 #[doc(alias = "internal_article_search_response.data")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct InternalArticleSearchResponseData {
     /// An array of Internal Article objects
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A linked conversation or ticket.
 #[doc(alias = "linked_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct LinkedObject {
     /// ticket or conversation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "lisDataEvents.filter")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
     /// user_id query parameter
@@ -17,7 +18,8 @@ pub enum LisDataEventsFilter {
 }
 /// user_id query parameter
 #[doc(alias = "lisDataEvents.filter|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LisDataEventsFilterUserIdQueryParameter {
     pub user_id: ::std::string::String,
 }
@@ -30,7 +32,8 @@ impl LisDataEventsFilterUserIdQueryParameter {
 }
 /// intercom_user_id query parameter
 #[doc(alias = "lisDataEvents.filter|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
     pub intercom_user_id: ::std::string::String,
 }
@@ -43,7 +46,8 @@ impl LisDataEventsFilterIntercomUserIdQueryParameter {
 }
 /// email query parameter
 #[doc(alias = "lisDataEvents.filter|2")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LisDataEventsFilterEmailQueryParameter {
     pub email: ::std::string::String,
 }

@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "ListCallsWithTranscripts.response.200")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ListCallsWithTranscriptsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -12,7 +13,8 @@ pub struct ListCallsWithTranscriptsResponse {
     >,
 }
 #[doc(alias = "ListCallsWithTranscripts.response.200.data[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ListCallsWithTranscriptsResponseDataItem {
     /// String representing the object's type. Always has the value `call`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

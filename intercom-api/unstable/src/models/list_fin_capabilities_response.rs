@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "ListFinCapabilities.response.200")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ListFinCapabilitiesResponse {
     /// The API version the capabilities document was generated for.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -14,7 +15,8 @@ pub struct ListFinCapabilitiesResponse {
     >,
 }
 #[doc(alias = "ListFinCapabilities.response.200.capabilities[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ListFinCapabilitiesResponseCapabilitiesItem {
     /// The kind of capability — `procedure` for a runnable procedure, or a static action such as `reply`, `ask`, or `escalate`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

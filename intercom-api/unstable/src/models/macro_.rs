@@ -3,7 +3,8 @@
 
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 #[doc(alias = "macro")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Macro {
     /// String representing the object's type. Always has the value `macro`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A paginated list of macros (saved replies) in the workspace.
 #[doc(alias = "macro_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MacroList {
     /// Always list
     #[serde(default)]
@@ -19,7 +20,8 @@ pub struct MacroList {
 }
 /// Pagination information
 #[doc(alias = "macro_list.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MacroListPages {
     /// The type of pagination
     #[serde(default)]
@@ -33,7 +35,8 @@ pub struct MacroListPages {
 }
 /// Cursor for the next page
 #[doc(alias = "macro_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MacroListPagesNext {
     /// Base64-encoded cursor containing [updated_at, id] for pagination
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

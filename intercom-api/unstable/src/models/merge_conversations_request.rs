@@ -3,7 +3,8 @@
 
 /// Payload to merge a secondary conversation into a primary conversation.
 #[doc(alias = "merge_conversations_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
     pub merge_into_conversation_id: i64,

@@ -3,7 +3,8 @@
 
 /// A record of a contact that was merged into another contact.
 #[doc(alias = "merge_history_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergeHistoryItem {
     /// The type of object.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

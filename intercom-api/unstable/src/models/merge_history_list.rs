@@ -3,7 +3,8 @@
 
 /// A paginated list of merge history entries for a contact.
 #[doc(alias = "merge_history_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergeHistoryList {
     /// The type of object.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Returned when the merge is allowed.
 #[doc(alias = "merge_preview_allowed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewAllowed {
     /// Always true. The merge is allowed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

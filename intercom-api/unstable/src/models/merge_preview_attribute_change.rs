@@ -3,7 +3,8 @@
 
 /// A single attribute change on the surviving contact.
 #[doc(alias = "merge_preview_attribute_change")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewAttributeChange {
     /// The contact field that would change.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

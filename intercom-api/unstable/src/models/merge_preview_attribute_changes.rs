@@ -3,7 +3,8 @@
 
 /// The attribute changes the merge would make to the surviving contact.
 #[doc(alias = "merge_preview_attribute_changes")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewAttributeChanges {
     /// The individual attribute changes. Capped at 50 items; total_count reflects the full number of changes.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Returned when the merge is not allowed.
 #[doc(alias = "merge_preview_blocked")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewBlocked {
     /// Always false. The merge is not allowed.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A reason a merge is not allowed.
 #[doc(alias = "merge_preview_reason")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReason {
     /// A stable code identifying the reason. Branch on this value.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Two counts per object type — `from`, how many are on the lead and would move to the surviving contact, and `into`, how many the surviving contact already has. Only types with reassignments are included, and both counts are always present on a type that is included.
 #[doc(alias = "merge_preview_reassignments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignments {
     /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,7 +26,8 @@ pub struct MergePreviewReassignments {
 }
 /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
 #[doc(alias = "merge_preview_reassignments.conversations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignmentsConversations {
     /// The number of non-ticket conversations on the lead that would be reassigned to the surviving contact.
     pub from: i64,
@@ -41,7 +43,8 @@ impl MergePreviewReassignmentsConversations {
 }
 /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
 #[doc(alias = "merge_preview_reassignments.tickets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignmentsTickets {
     /// The number of tickets on the lead that would be reassigned to the surviving contact.
     pub from: i64,
@@ -57,7 +60,8 @@ impl MergePreviewReassignmentsTickets {
 }
 /// Phone calls. Present only for phone-lead merges.
 #[doc(alias = "merge_preview_reassignments.phone_calls")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignmentsPhoneCalls {
     /// The number of phone calls on the lead that would be reassigned to the surviving contact.
     pub from: i64,
@@ -73,7 +77,8 @@ impl MergePreviewReassignmentsPhoneCalls {
 }
 /// Tags. `from` counts only tags the surviving contact does not already have.
 #[doc(alias = "merge_preview_reassignments.tags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignmentsTags {
     /// The number of tags on the lead that would be added to the surviving contact.
     pub from: i64,
@@ -89,7 +94,8 @@ impl MergePreviewReassignmentsTags {
 }
 /// Notes attached to the contact.
 #[doc(alias = "merge_preview_reassignments.notes")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewReassignmentsNotes {
     /// The number of notes on the lead that would be reassigned to the surviving contact.
     pub from: i64,

@@ -3,7 +3,8 @@
 
 /// A summary of the changes the merge would make to the surviving contact.
 #[doc(alias = "merge_preview_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct MergePreviewSummary {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute_changes: ::std::option::Option<super::MergePreviewAttributeChanges>,

@@ -2,161 +2,377 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API unstable (Preview), one per schema.
+#[cfg(feature = "admins")]
 mod activity_log;
+#[cfg(feature = "admins")]
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+#[cfg(feature = "admins")]
 mod activity_log_event_type_list;
+#[cfg(feature = "admins")]
 pub use self::activity_log_event_type_list::ActivityLogEventTypeList;
+#[cfg(feature = "admins")]
 mod activity_log_list;
+#[cfg(feature = "admins")]
 pub use self::activity_log_list::ActivityLogList;
+#[cfg(feature = "admins")]
 mod activity_log_metadata;
+#[cfg(feature = "admins")]
 pub use self::activity_log_metadata::{
     ActivityLogMetadata, ActivityLogMetadataChangesValue,
 };
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod addressable_list;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::addressable_list::AddressableList;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "notes",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod admin;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "notes",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::admin::{Admin, AdminRole};
+#[cfg(feature = "admins")]
 mod admin_list;
+#[cfg(feature = "admins")]
 pub use self::admin_list::AdminList;
+#[cfg(feature = "teams")]
 mod admin_priority_level;
+#[cfg(feature = "teams")]
 pub use self::admin_priority_level::AdminPriorityLevel;
+#[cfg(feature = "teams")]
 mod admin_priority_level_request;
+#[cfg(feature = "teams")]
 pub use self::admin_priority_level_request::AdminPriorityLevelRequest;
+#[cfg(feature = "conversations")]
 mod admin_reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+#[cfg(feature = "tickets")]
 mod admin_reply_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::admin_reply_ticket_request::{
     AdminReplyTicketRequest, AdminReplyTicketRequestMessageType,
     AdminReplyTicketRequestReplyOptionsItem,
 };
+#[cfg(feature = "admins")]
 mod admin_with_app;
+#[cfg(feature = "admins")]
 pub use self::admin_with_app::{AdminWithApp, AdminWithAppAvatar, AdminWithAppRole};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod ai_agent;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::ai_agent::{
     AiAgent, AiAgentSourceType, AiAgentLastAnswerType, AiAgentResolutionState,
 };
+#[cfg(feature = "calls")]
 mod ai_call_response;
+#[cfg(feature = "calls")]
 pub use self::ai_call_response::AiCallResponse;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod ai_subtopic;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::ai_subtopic::AiSubtopic;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod ai_topic;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::ai_topic::AiTopic;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod ai_topics;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::ai_topics::AiTopics;
+#[cfg(feature = "admins")]
 mod app;
+#[cfg(feature = "admins")]
 pub use self::app::App;
+#[cfg(feature = "articles")]
 mod article;
+#[cfg(feature = "articles")]
 pub use self::article::{Article, ArticleState, ArticleHelpCenterAudience};
+#[cfg(feature = "articles")]
 mod article_content;
+#[cfg(feature = "articles")]
 pub use self::article_content::{ArticleContent, ArticleContentState};
+#[cfg(feature = "articles")]
 mod article_list;
+#[cfg(feature = "articles")]
 pub use self::article_list::ArticleList;
+#[cfg(feature = "articles")]
 mod article_list_item;
+#[cfg(feature = "articles")]
 pub use self::article_list_item::ArticleListItem;
+#[cfg(feature = "articles")]
 mod article_search_highlights;
+#[cfg(feature = "articles")]
 pub use self::article_search_highlights::{
     ArticleSearchHighlights, ArticleSearchHighlightsHighlightedTitleItem,
     ArticleSearchHighlightsHighlightedTitleItemType,
     ArticleSearchHighlightsHighlightedSummaryItemItem,
     ArticleSearchHighlightsHighlightedSummaryItemItemType,
 };
+#[cfg(feature = "articles")]
 mod article_search_response;
+#[cfg(feature = "articles")]
 pub use self::article_search_response::{
     ArticleSearchResponse, ArticleSearchResponseData,
 };
+#[cfg(feature = "articles")]
 mod article_statistics;
+#[cfg(feature = "articles")]
 pub use self::article_statistics::ArticleStatistics;
+#[cfg(feature = "articles")]
 mod article_translated_content;
+#[cfg(feature = "articles")]
 pub use self::article_translated_content::ArticleTranslatedContent;
+#[cfg(feature = "articles")]
 mod article_version;
+#[cfg(feature = "articles")]
 pub use self::article_version::{ArticleVersion, ArticleVersionState};
+#[cfg(feature = "articles")]
 mod article_version_list;
+#[cfg(feature = "articles")]
 pub use self::article_version_list::ArticleVersionList;
+#[cfg(feature = "articles")]
 mod article_version_summary;
+#[cfg(feature = "articles")]
 pub use self::article_version_summary::{
     ArticleVersionSummary, ArticleVersionSummaryState,
 };
+#[cfg(feature = "fin-agent")]
 mod ask_fin_request;
+#[cfg(feature = "fin-agent")]
 pub use self::ask_fin_request::AskFinRequest;
+#[cfg(feature = "fin-agent")]
 mod ask_fin_response;
+#[cfg(feature = "fin-agent")]
 pub use self::ask_fin_response::{AskFinResponse, AskFinResponseStatus};
+#[cfg(feature = "conversations")]
 mod assign_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::attach_contact_to_a_company_request::AttachContactToACompanyRequest;
+#[cfg(feature = "conversation-participants")]
 mod attach_contact_to_conversation_request;
+#[cfg(feature = "conversation-participants")]
 pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequest, AttachContactToConversationRequestCustomer,
     AttachContactToConversationRequestCustomerIntercomUserId,
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::attach_subscription_type_to_contact_request::AttachSubscriptionTypeToContactRequest;
+#[cfg(any(feature = "articles", feature = "tags"))]
 mod attach_tag_to_article_request;
+#[cfg(any(feature = "articles", feature = "tags"))]
 pub use self::attach_tag_to_article_request::AttachTagToArticleRequest;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 mod attach_tag_to_contact_request;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 pub use self::attach_tag_to_contact_request::AttachTagToContactRequest;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 mod attach_tag_to_content_snippet_request;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 pub use self::attach_tag_to_content_snippet_request::AttachTagToContentSnippetRequest;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 mod attach_tag_to_conversation_request;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 pub use self::attach_tag_to_conversation_request::AttachTagToConversationRequest;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 mod attach_tag_to_internal_article_request;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 pub use self::attach_tag_to_internal_article_request::AttachTagToInternalArticleRequest;
+#[cfg(any(feature = "tags", feature = "tickets"))]
 mod attach_tag_to_ticket_request;
+#[cfg(any(feature = "tags", feature = "tickets"))]
 pub use self::attach_tag_to_ticket_request::AttachTagToTicketRequest;
+#[cfg(feature = "audiences")]
 mod audience;
+#[cfg(feature = "audiences")]
 pub use self::audience::Audience;
+#[cfg(feature = "audiences")]
 mod audience_list;
+#[cfg(feature = "audiences")]
 pub use self::audience_list::AudienceList;
+#[cfg(feature = "away-status-reasons")]
 mod away_status_reason;
+#[cfg(feature = "away-status-reasons")]
 pub use self::away_status_reason::AwayStatusReason;
+#[cfg(feature = "away-status-reasons")]
 mod away_status_reason_list;
+#[cfg(feature = "away-status-reasons")]
 pub use self::away_status_reason_list::AwayStatusReasonList;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 mod banner;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 pub use self::banner::{Banner, BannerAction, BannerActionReactionSetItem};
+#[cfg(any(feature = "banners", feature = "contacts"))]
 mod banner_dismiss;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 pub use self::banner_dismiss::BannerDismiss;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 mod banner_list;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 pub use self::banner_list::BannerList;
+#[cfg(feature = "brands")]
 mod brand;
+#[cfg(feature = "brands")]
 pub use self::brand::Brand;
+#[cfg(feature = "brands")]
 mod brand_list;
+#[cfg(feature = "brands")]
 pub use self::brand_list::BrandList;
+#[cfg(feature = "companies")]
 mod bulk_create_companies_request;
+#[cfg(feature = "companies")]
 pub use self::bulk_create_companies_request::{
     BulkCreateCompaniesRequest, BulkCreateCompaniesRequestCompaniesItem,
     BulkCreateCompaniesRequestJob,
 };
+#[cfg(feature = "contacts")]
 mod bulk_create_contacts_request;
+#[cfg(feature = "contacts")]
 pub use self::bulk_create_contacts_request::{
     BulkCreateContactsRequest, BulkCreateContactsRequestContactsItem,
     BulkCreateContactsRequestContactsItemCompaniesItem,
     BulkCreateContactsRequestContactsItemTags,
     BulkCreateContactsRequestContactsItemTagsAddItem, BulkCreateContactsRequestJob,
 };
+#[cfg(feature = "companies")]
 mod bulk_delete_companies_request;
+#[cfg(feature = "companies")]
 pub use self::bulk_delete_companies_request::{
     BulkDeleteCompaniesRequest, BulkDeleteCompaniesRequestCompaniesItem,
     BulkDeleteCompaniesRequestJob,
 };
+#[cfg(feature = "contacts")]
 mod bulk_delete_contacts_request;
+#[cfg(feature = "contacts")]
 pub use self::bulk_delete_contacts_request::{
     BulkDeleteContactsRequest, BulkDeleteContactsRequestContactsItem,
     BulkDeleteContactsRequestJob,
 };
+#[cfg(feature = "companies")]
 mod bulk_update_companies_request;
+#[cfg(feature = "companies")]
 pub use self::bulk_update_companies_request::{
     BulkUpdateCompaniesRequest, BulkUpdateCompaniesRequestCompaniesItem,
     BulkUpdateCompaniesRequestJob,
 };
+#[cfg(feature = "contacts")]
 mod bulk_update_contacts_request;
+#[cfg(feature = "contacts")]
 pub use self::bulk_update_contacts_request::{
     BulkUpdateContactsRequest, BulkUpdateContactsRequestContactsItem,
     BulkUpdateContactsRequestContactsItemCompaniesItem,
@@ -164,457 +380,1587 @@ pub use self::bulk_update_contacts_request::{
     BulkUpdateContactsRequestContactsItemTagsAddItem,
     BulkUpdateContactsRequestContactsItemTagsRemoveItem, BulkUpdateContactsRequestJob,
 };
+#[cfg(feature = "calls")]
 mod call;
+#[cfg(feature = "calls")]
 pub use self::call::Call;
+#[cfg(feature = "calls")]
 mod call_list;
+#[cfg(feature = "calls")]
 pub use self::call_list::CallList;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod call_summary;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::call_summary::CallSummary;
+#[cfg(feature = "tickets")]
 mod change_ticket_type_request;
+#[cfg(feature = "tickets")]
 pub use self::change_ticket_type_request::ChangeTicketTypeRequest;
+#[cfg(feature = "conversations")]
 mod close_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::close_conversation_request::CloseConversationRequest;
+#[cfg(feature = "procedures")]
 mod collect_agent_input_request;
+#[cfg(feature = "procedures")]
 pub use self::collect_agent_input_request::{
     CollectAgentInputRequest, CollectAgentInputRequestAttributeValuesItem,
 };
+#[cfg(feature = "help-center")]
 mod collection;
+#[cfg(feature = "help-center")]
 pub use self::collection::Collection;
+#[cfg(feature = "help-center")]
 mod collection_list;
+#[cfg(feature = "help-center")]
 pub use self::collection_list::CollectionList;
+#[cfg(feature = "companies")]
 mod companies_bulk_job;
+#[cfg(feature = "companies")]
 pub use self::companies_bulk_job::{
     CompaniesBulkJob, CompaniesBulkJobState, CompaniesBulkJobTasksItem,
     CompaniesBulkJobTasksItemState,
 };
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod company;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::company::{
     Company, CompanyPlan, CompanyTags, CompanySegments, CompanyNotes,
 };
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod company_attached_contacts;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::company_attached_contacts::CompanyAttachedContacts;
+#[cfg(feature = "companies")]
 mod company_attached_segments;
+#[cfg(feature = "companies")]
 pub use self::company_attached_segments::CompanyAttachedSegments;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod company_data;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::company_data::CompanyData;
+#[cfg(feature = "companies")]
 mod company_list;
+#[cfg(feature = "companies")]
 pub use self::company_list::CompanyList;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod company_note;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::company_note::{CompanyNote, CompanyNoteCompany};
+#[cfg(feature = "companies")]
 mod company_scroll;
+#[cfg(feature = "companies")]
 pub use self::company_scroll::CompanyScroll;
+#[cfg(feature = "companies")]
 mod company_search_request;
+#[cfg(feature = "companies")]
 pub use self::company_search_request::{
     CompanySearchRequest, CompanySearchRequestQuery, CompanySearchRequestSort,
     CompanySearchRequestSortOrder,
 };
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact::{Contact, ContactAvatar};
+#[cfg(feature = "contacts")]
 mod contact_activity;
+#[cfg(feature = "contacts")]
 pub use self::contact_activity::{ContactActivity, ContactActivityEventType};
+#[cfg(feature = "contacts")]
 mod contact_activity_list;
+#[cfg(feature = "contacts")]
 pub use self::contact_activity_list::{
     ContactActivityList, ContactActivityListPages, ContactActivityListPagesNext,
 };
+#[cfg(feature = "contacts")]
 mod contact_archived;
+#[cfg(feature = "contacts")]
 pub use self::contact_archived::ContactArchived;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod contact_attached_companies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::contact_attached_companies::ContactAttachedCompanies;
+#[cfg(feature = "contacts")]
 mod contact_blocked;
+#[cfg(feature = "contacts")]
 pub use self::contact_blocked::ContactBlocked;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact_companies;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact_companies::ContactCompanies;
+#[cfg(feature = "contacts")]
 mod contact_deleted;
+#[cfg(feature = "contacts")]
 pub use self::contact_deleted::ContactDeleted;
+#[cfg(feature = "contacts")]
 mod contact_list;
+#[cfg(feature = "contacts")]
 pub use self::contact_list::ContactList;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact_location;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact_location::ContactLocation;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact_notes;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact_notes::ContactNotes;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod contact_reference;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::contact_reference::ContactReference;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod contact_reply_base_request;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::contact_reply_base_request::{
     ContactReplyBaseRequest, ContactReplyBaseRequestReplyOptionsItem,
 };
+#[cfg(feature = "conversations")]
 mod contact_reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_conversation_request::ContactReplyConversationRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_email_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_email_request::ContactReplyEmailRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_intercom_user_id_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_intercom_user_id_request::ContactReplyIntercomUserIdRequest;
+#[cfg(feature = "tickets")]
 mod contact_reply_ticket_email_request;
+#[cfg(feature = "tickets")]
 pub use self::contact_reply_ticket_email_request::ContactReplyTicketEmailRequest;
+#[cfg(feature = "tickets")]
 mod contact_reply_ticket_intercom_user_id_request;
+#[cfg(feature = "tickets")]
 pub use self::contact_reply_ticket_intercom_user_id_request::ContactReplyTicketIntercomUserIdRequest;
+#[cfg(feature = "tickets")]
 mod contact_reply_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::contact_reply_ticket_request::ContactReplyTicketRequest;
+#[cfg(feature = "tickets")]
 mod contact_reply_ticket_user_id_request;
+#[cfg(feature = "tickets")]
 pub use self::contact_reply_ticket_user_id_request::ContactReplyTicketUserIdRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_user_id_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_user_id_request::ContactReplyUserIdRequest;
+#[cfg(feature = "contacts")]
 mod contact_search_request;
+#[cfg(feature = "contacts")]
 pub use self::contact_search_request::{
     ContactSearchRequest, ContactSearchRequestQuery, ContactSearchRequestSort,
     ContactSearchRequestSortOrder,
 };
+#[cfg(any(feature = "contacts", feature = "segments"))]
 mod contact_segments;
+#[cfg(any(feature = "contacts", feature = "segments"))]
 pub use self::contact_segments::ContactSegments;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact_social_profiles;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact_social_profiles::ContactSocialProfiles;
+#[cfg(feature = "full")]
 mod contact_subscription_types;
+#[cfg(feature = "full")]
 pub use self::contact_subscription_types::ContactSubscriptionTypes;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod contact_tags;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::contact_tags::ContactTags;
+#[cfg(feature = "contacts")]
 mod contact_unarchived;
+#[cfg(feature = "contacts")]
 pub use self::contact_unarchived::ContactUnarchived;
+#[cfg(feature = "contacts")]
 mod contacts_bulk_job;
+#[cfg(feature = "contacts")]
 pub use self::contacts_bulk_job::{
     ContactsBulkJob, ContactsBulkJobState, ContactsBulkJobTasksItem,
     ContactsBulkJobTasksItemState,
 };
+#[cfg(feature = "content")]
 mod content_bulk_action_request;
+#[cfg(feature = "content")]
 pub use self::content_bulk_action_request::{
     ContentBulkActionRequest, ContentBulkActionRequestAction,
     ContentBulkActionRequestContentIdsItem, ContentBulkActionRequestContentIdsItemType,
     ContentBulkActionRequestAvailability, ContentBulkActionRequestAudience,
     ContentBulkActionRequestTags,
 };
+#[cfg(feature = "content")]
 mod content_bulk_action_response;
+#[cfg(feature = "content")]
 pub use self::content_bulk_action_response::ContentBulkActionResponse;
+#[cfg(feature = "ai-content")]
 mod content_import_source;
+#[cfg(feature = "ai-content")]
 pub use self::content_import_source::{
     ContentImportSource, ContentImportSourceSyncBehavior, ContentImportSourceStatus,
 };
+#[cfg(feature = "ai-content")]
 mod content_import_sources_list;
+#[cfg(feature = "ai-content")]
 pub use self::content_import_sources_list::ContentImportSourcesList;
+#[cfg(feature = "content")]
 mod content_search_article_content_item;
+#[cfg(feature = "content")]
 pub use self::content_search_article_content_item::ContentSearchArticleContentItem;
+#[cfg(feature = "content")]
 mod content_search_article_item;
+#[cfg(feature = "content")]
 pub use self::content_search_article_item::ContentSearchArticleItem;
+#[cfg(feature = "content")]
 mod content_search_default_item;
+#[cfg(feature = "content")]
 pub use self::content_search_default_item::{
     ContentSearchDefaultItem, ContentSearchDefaultItemType,
 };
+#[cfg(feature = "content")]
 mod content_search_response;
+#[cfg(feature = "content")]
 pub use self::content_search_response::{
     ContentSearchResponse, ContentSearchResponsePages,
 };
+#[cfg(feature = "content")]
 mod content_search_result;
+#[cfg(feature = "content")]
 pub use self::content_search_result::ContentSearchResult;
+#[cfg(feature = "content-snippets")]
 mod content_snippet;
+#[cfg(feature = "content-snippets")]
 pub use self::content_snippet::ContentSnippet;
+#[cfg(feature = "content-snippets")]
 mod content_snippet_create_request;
+#[cfg(feature = "content-snippets")]
 pub use self::content_snippet_create_request::ContentSnippetCreateRequest;
+#[cfg(feature = "content-snippets")]
 mod content_snippet_list;
+#[cfg(feature = "content-snippets")]
 pub use self::content_snippet_list::ContentSnippetList;
+#[cfg(feature = "content-snippets")]
 mod content_snippet_update_request;
+#[cfg(feature = "content-snippets")]
 pub use self::content_snippet_update_request::ContentSnippetUpdateRequest;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod content_source;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::content_source::{ContentSource, ContentSourceContentType};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod content_sources_list;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::content_sources_list::ContentSourcesList;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation::{Conversation, ConversationState, ConversationPriority};
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod conversation_attachment_files;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::conversation_attachment_files::ConversationAttachmentFiles;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute::ConversationAttribute;
+#[cfg(feature = "full")]
 mod conversation_attribute_base;
+#[cfg(feature = "full")]
 pub use self::conversation_attribute_base::{
     ConversationAttributeBase, ConversationAttributeBaseDataType,
 };
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_boolean_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_boolean_type::ConversationAttributeBooleanType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_datetime_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_datetime_type::ConversationAttributeDatetimeType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_decimal_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_decimal_type::ConversationAttributeDecimalType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_files_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_files_type::ConversationAttributeFilesType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_integer_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_integer_type::ConversationAttributeIntegerType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_list;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_list::ConversationAttributeList;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_list_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_list_type::ConversationAttributeListType;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_option;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_option::ConversationAttributeOption;
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_relationship_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_relationship_type::{
     ConversationAttributeRelationshipType,
     ConversationAttributeRelationshipTypeReference,
     ConversationAttributeRelationshipTypeReferenceType,
 };
+#[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_string_type;
+#[cfg(feature = "conversations-attributes")]
 pub use self::conversation_attribute_string_type::ConversationAttributeStringType;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_attribute_updated_by_admin;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_attribute_updated_by_admin::{
     ConversationAttributeUpdatedByAdmin, ConversationAttributeUpdatedByAdminAttribute,
     ConversationAttributeUpdatedByAdminValue,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_attribute_updated_by_user;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_attribute_updated_by_user::{
     ConversationAttributeUpdatedByUser, ConversationAttributeUpdatedByUserAttribute,
     ConversationAttributeUpdatedByUserValue,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_attribute_updated_by_workflow;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_attribute_updated_by_workflow::{
     ConversationAttributeUpdatedByWorkflow,
     ConversationAttributeUpdatedByWorkflowWorkflow,
     ConversationAttributeUpdatedByWorkflowAttribute,
     ConversationAttributeUpdatedByWorkflowValue,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_channel;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_channel::ConversationChannel;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_contacts;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_contacts::ConversationContacts;
+#[cfg(feature = "conversations")]
 mod conversation_deleted;
+#[cfg(feature = "conversations")]
 pub use self::conversation_deleted::ConversationDeleted;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_external_reference;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_external_reference::ConversationExternalReference;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_first_contact_reply;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_first_contact_reply::ConversationFirstContactReply;
+#[cfg(feature = "conversations")]
 mod conversation_list;
+#[cfg(feature = "conversations")]
 pub use self::conversation_list::ConversationList;
+#[cfg(feature = "conversations")]
 mod conversation_list_item;
+#[cfg(feature = "conversations")]
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_monitor_evaluation;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_monitor_evaluation::ConversationMonitorEvaluation;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_part;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_part::{ConversationPart, ConversationPartState};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_part_author;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_part_author::ConversationPartAuthor;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_part_metadata;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_part_metadata::{
     ConversationPartMetadata, ConversationPartMetadataQuickReplyOptionsItem,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_parts;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_parts::ConversationParts;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_rating;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_rating::ConversationRating;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_response_time;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_response_time::ConversationResponseTime;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_scorecard;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_scorecard::ConversationScorecard;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_scorecard_evaluator;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_scorecard_evaluator::ConversationScorecardEvaluator;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_scorecard_evaluator_result;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_scorecard_evaluator_result::ConversationScorecardEvaluatorResult;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_scorecard_reviewed_teammate;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_scorecard_reviewed_teammate::{
     ConversationScorecardReviewedTeammate, ConversationScorecardReviewedTeammateType,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_applied_by_rule;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_applied_by_rule::{
     ConversationSlaAppliedByRule, ConversationSlaAppliedByRuleSlaDefinition,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_applied_by_workflow;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_applied_by_workflow::{
     ConversationSlaAppliedByWorkflow, ConversationSlaAppliedByWorkflowSlaDefinition,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_paused;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_paused::{
     ConversationSlaPaused, ConversationSlaPausedCurrentSlaStatus,
     ConversationSlaPausedSlaStatesValue,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_removed;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_removed::ConversationSlaRemoved;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_target_missed;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_target_missed::{
     ConversationSlaTargetMissed, ConversationSlaTargetMissedSlaTargetType,
     ConversationSlaTargetMissedCurrentSlaStatus,
     ConversationSlaTargetMissedSlaStatesValue,
     ConversationSlaTargetMissedSlaStatesValueStatus,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_sla_unpaused;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_sla_unpaused::ConversationSlaUnpaused;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_source;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_source::{
     ConversationSource, ConversationSourceRecipientsItem, ConversationSourceReplyToItem,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_source_author;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_source_author::ConversationSourceAuthor;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_statistics;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_statistics::ConversationStatistics;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_tags_updated;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_tags_updated::ConversationTagsUpdated;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod conversation_teammates;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::conversation_teammates::ConversationTeammates;
+#[cfg(feature = "conversations")]
 mod convert_conversation_to_ticket_request;
+#[cfg(feature = "conversations")]
 pub use self::convert_conversation_to_ticket_request::ConvertConversationToTicketRequest;
+#[cfg(feature = "visitors")]
 mod convert_visitor_request;
+#[cfg(feature = "visitors")]
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+#[cfg(feature = "articles")]
 mod create_article_request;
+#[cfg(feature = "articles")]
 pub use self::create_article_request::{CreateArticleRequest, CreateArticleRequestState};
+#[cfg(feature = "audiences")]
 mod create_audience_request;
+#[cfg(feature = "audiences")]
 pub use self::create_audience_request::CreateAudienceRequest;
+#[cfg(feature = "help-center")]
 mod create_collection_request;
+#[cfg(feature = "help-center")]
 pub use self::create_collection_request::CreateCollectionRequest;
+#[cfg(any(feature = "companies", feature = "notes"))]
 mod create_company_note_request;
+#[cfg(any(feature = "companies", feature = "notes"))]
 pub use self::create_company_note_request::CreateCompanyNoteRequest;
+#[cfg(feature = "contacts")]
 mod create_contact_request;
+#[cfg(feature = "contacts")]
 pub use self::create_contact_request::CreateContactRequest;
+#[cfg(feature = "contacts")]
 mod create_contact_response;
+#[cfg(feature = "contacts")]
 pub use self::create_contact_response::CreateContactResponse;
+#[cfg(feature = "ai-content")]
 mod create_content_import_source_request;
+#[cfg(feature = "ai-content")]
 pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
     CreateContentImportSourceRequestAudienceIds,
 };
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_boolean_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_boolean_request::CreateConversationAttributeBooleanRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_datetime_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_datetime_request::CreateConversationAttributeDatetimeRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_decimal_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_decimal_request::CreateConversationAttributeDecimalRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_files_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_files_request::CreateConversationAttributeFilesRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_integer_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_integer_request::CreateConversationAttributeIntegerRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_list_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_list_request::CreateConversationAttributeListRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_option_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_option_request::CreateConversationAttributeOptionRequest;
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_relationship_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_relationship_request::{
     CreateConversationAttributeRelationshipRequest,
     CreateConversationAttributeRelationshipRequestReference,
     CreateConversationAttributeRelationshipRequestReferenceType,
 };
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_request::CreateConversationAttributeRequest;
+#[cfg(feature = "full")]
 mod create_conversation_attribute_request_base;
+#[cfg(feature = "full")]
 pub use self::create_conversation_attribute_request_base::{
     CreateConversationAttributeRequestBase,
     CreateConversationAttributeRequestBaseDataType,
 };
+#[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_string_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::create_conversation_attribute_string_request::CreateConversationAttributeStringRequest;
+#[cfg(feature = "conversations")]
 mod create_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+#[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
+#[cfg(feature = "data-attributes")]
 pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestListAttribute,
     CreateDataAttributeRequestListAttributeModel,
     CreateDataAttributeRequestListAttributeOptionsItem,
     CreateDataAttributeRequestOtherType, CreateDataAttributeRequestOtherTypeDataType,
 };
+#[cfg(feature = "data-connectors")]
 mod create_data_connector_request;
+#[cfg(feature = "data-connectors")]
 pub use self::create_data_connector_request::{
     CreateDataConnectorRequest, CreateDataConnectorRequestHttpMethod,
     CreateDataConnectorRequestAudiencesItem, CreateDataConnectorRequestHeadersItem,
     CreateDataConnectorRequestDataInputsItem,
     CreateDataConnectorRequestDataInputsItemType,
 };
+#[cfg(feature = "data-events")]
 mod create_data_event_request;
+#[cfg(feature = "data-events")]
 pub use self::create_data_event_request::CreateDataEventRequest;
+#[cfg(feature = "data-events")]
 mod create_data_event_summaries_request;
+#[cfg(feature = "data-events")]
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+#[cfg(feature = "data-export")]
 mod create_data_exports_request;
+#[cfg(feature = "data-export")]
 pub use self::create_data_exports_request::CreateDataExportsRequest;
+#[cfg(feature = "ai-content")]
 mod create_external_page_request;
+#[cfg(feature = "ai-content")]
 pub use self::create_external_page_request::CreateExternalPageRequest;
+#[cfg(feature = "folders")]
 mod create_folder_request;
+#[cfg(feature = "folders")]
 pub use self::create_folder_request::{CreateFolderRequest, CreateFolderRequestFolder};
+#[cfg(feature = "help-center")]
 mod create_help_center_redirect_request;
+#[cfg(feature = "help-center")]
 pub use self::create_help_center_redirect_request::{
     CreateHelpCenterRedirectRequest, CreateHelpCenterRedirectRequestTargetType,
 };
+#[cfg(feature = "identity-verification-secrets")]
 mod create_identity_verification_secret_request;
+#[cfg(feature = "identity-verification-secrets")]
 pub use self::create_identity_verification_secret_request::CreateIdentityVerificationSecretRequest;
+#[cfg(feature = "internal-articles")]
 mod create_internal_article_request;
+#[cfg(feature = "internal-articles")]
 pub use self::create_internal_article_request::CreateInternalArticleRequest;
+#[cfg(feature = "messages")]
 mod create_message_request;
+#[cfg(feature = "messages")]
 pub use self::create_message_request::{
     CreateMessageRequest, CreateMessageRequestMessageType, CreateMessageRequestFrom,
     CreateMessageRequestTo, CreateMessageRequestCc, CreateMessageRequestBcc,
 };
+#[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::create_note_request::CreateNoteRequest;
+#[cfg(feature = "office-hours")]
 mod create_office_hours_exception_request;
+#[cfg(feature = "office-hours")]
 pub use self::create_office_hours_exception_request::{
     CreateOfficeHoursExceptionRequest, CreateOfficeHoursExceptionRequestExceptionType,
 };
+#[cfg(feature = "office-hours")]
 mod create_office_hours_schedule_request;
+#[cfg(feature = "office-hours")]
 pub use self::create_office_hours_schedule_request::CreateOfficeHoursScheduleRequest;
+#[cfg(feature = "companies")]
 mod create_or_update_company_request;
+#[cfg(feature = "companies")]
 pub use self::create_or_update_company_request::CreateOrUpdateCompanyRequest;
+#[cfg(feature = "custom-object-instances")]
 mod create_or_update_custom_object_instance_request;
+#[cfg(feature = "custom-object-instances")]
 pub use self::create_or_update_custom_object_instance_request::{
     CreateOrUpdateCustomObjectInstanceRequest,
     CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
 };
+#[cfg(feature = "tags")]
 mod create_or_update_tag_request;
+#[cfg(feature = "tags")]
 pub use self::create_or_update_tag_request::CreateOrUpdateTagRequest;
+#[cfg(feature = "switch")]
 mod create_phone_switch_request;
+#[cfg(feature = "switch")]
 pub use self::create_phone_switch_request::CreatePhoneSwitchRequest;
+#[cfg(feature = "tags")]
 mod create_tag_request;
+#[cfg(feature = "tags")]
 pub use self::create_tag_request::CreateTagRequest;
+#[cfg(feature = "full")]
 mod create_ticket_reply_with_comment_request;
+#[cfg(feature = "full")]
 pub use self::create_ticket_reply_with_comment_request::CreateTicketReplyWithCommentRequest;
+#[cfg(feature = "tickets")]
 mod create_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::create_ticket_request::{
     CreateTicketRequest, CreateTicketRequestContactsItem,
     CreateTicketRequestContactsItemId, CreateTicketRequestContactsItemExternalId,
     CreateTicketRequestContactsItemEmail, CreateTicketRequestAssignment,
 };
+#[cfg(feature = "tickets")]
 mod create_ticket_request2;
+#[cfg(feature = "tickets")]
 pub use self::create_ticket_request2::CreateTicketRequestObject;
+#[cfg(feature = "ticket-type-attributes")]
 mod create_ticket_type_attribute_request;
+#[cfg(feature = "ticket-type-attributes")]
 pub use self::create_ticket_type_attribute_request::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeAttributeRequestDataType,
 };
+#[cfg(feature = "ticket-types")]
 mod create_ticket_type_request;
+#[cfg(feature = "ticket-types")]
 pub use self::create_ticket_type_request::{
     CreateTicketTypeRequest, CreateTicketTypeRequestCategory,
 };
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "folders",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
 mod cursor_pages;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "folders",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
 pub use self::cursor_pages::CursorPages;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod custom_action_finished;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::custom_action_finished::{
     CustomActionFinished, CustomActionFinishedAction, CustomActionFinishedActionResult,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod custom_action_started;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::custom_action_started::{CustomActionStarted, CustomActionStartedAction};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 mod custom_attributes;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 pub use self::custom_attributes::{CustomAttributes, CustomAttributesValue};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 mod custom_object_instance;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 pub use self::custom_object_instance::{
     CustomObjectInstance, CustomObjectInstanceCustomAttributesValue,
 };
+#[cfg(feature = "custom-object-instances")]
 mod custom_object_instance_deleted;
+#[cfg(feature = "custom-object-instances")]
 pub use self::custom_object_instance_deleted::CustomObjectInstanceDeleted;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 mod custom_object_instance_list;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 pub use self::custom_object_instance_list::CustomObjectInstanceList;
+#[cfg(feature = "custom-object-instances")]
 mod custom_object_instances_paginated_list;
+#[cfg(feature = "custom-object-instances")]
 pub use self::custom_object_instances_paginated_list::CustomObjectInstancesPaginatedList;
+#[cfg(feature = "conversation-participants")]
 mod customer_request;
+#[cfg(feature = "conversation-participants")]
 pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+#[cfg(feature = "data-attributes")]
 mod data_attribute;
+#[cfg(feature = "data-attributes")]
 pub use self::data_attribute::{DataAttribute, DataAttributeModel, DataAttributeDataType};
+#[cfg(feature = "data-attributes")]
 mod data_attribute_list;
+#[cfg(feature = "data-attributes")]
 pub use self::data_attribute_list::DataAttributeList;
+#[cfg(feature = "data-connectors")]
 mod data_connector;
+#[cfg(feature = "data-connectors")]
 pub use self::data_connector::{
     DataConnector, DataConnectorState, DataConnectorHttpMethod,
 };
+#[cfg(feature = "data-connectors")]
 mod data_connector_detail;
+#[cfg(feature = "data-connectors")]
 pub use self::data_connector_detail::{
     DataConnectorDetail, DataConnectorDetailState, DataConnectorDetailHeadersItem,
     DataConnectorDetailHttpMethod, DataConnectorDetailAudiencesItem,
@@ -628,598 +1974,1578 @@ pub use self::data_connector_detail::{
     DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
     DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
 };
+#[cfg(feature = "data-connectors")]
 mod data_connector_execution_result;
+#[cfg(feature = "data-connectors")]
 pub use self::data_connector_execution_result::{
     DataConnectorExecutionResult, DataConnectorExecutionResultHttpMethod,
     DataConnectorExecutionResultErrorType, DataConnectorExecutionResultSourceType,
 };
+#[cfg(feature = "data-connectors")]
 mod data_connector_execution_result_list;
+#[cfg(feature = "data-connectors")]
 pub use self::data_connector_execution_result_list::{
     DataConnectorExecutionResultList, DataConnectorExecutionResultListPages,
     DataConnectorExecutionResultListPagesNext,
 };
+#[cfg(feature = "data-connectors")]
 mod data_connector_list;
+#[cfg(feature = "data-connectors")]
 pub use self::data_connector_list::{
     DataConnectorList, DataConnectorListPages, DataConnectorListPagesNext,
 };
+#[cfg(feature = "full")]
 mod data_event;
+#[cfg(feature = "full")]
 pub use self::data_event::DataEvent;
+#[cfg(feature = "full")]
 mod data_event_list;
+#[cfg(feature = "full")]
 pub use self::data_event_list::{DataEventList, DataEventListPages};
+#[cfg(feature = "data-events")]
 mod data_event_summary;
+#[cfg(feature = "data-events")]
 pub use self::data_event_summary::DataEventSummary;
+#[cfg(feature = "data-events")]
 mod data_event_summary_item;
+#[cfg(feature = "data-events")]
 pub use self::data_event_summary_item::DataEventSummaryItem;
+#[cfg(feature = "data-export")]
 mod data_export;
+#[cfg(feature = "data-export")]
 pub use self::data_export::{DataExport, DataExportStatus};
+#[cfg(feature = "full")]
 mod data_export_csv;
+#[cfg(feature = "full")]
 pub use self::data_export_csv::DataExportCsv;
+#[cfg(
+    any(
+        feature = "calls",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 mod datetime;
+#[cfg(
+    any(
+        feature = "calls",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "switch",
+        feature = "tickets"
+    )
+)]
 pub use self::datetime::Datetime;
+#[cfg(feature = "office-hours")]
 mod delete_office_hours_exception_response;
+#[cfg(feature = "office-hours")]
 pub use self::delete_office_hours_exception_response::DeleteOfficeHoursExceptionResponse;
+#[cfg(feature = "office-hours")]
 mod delete_office_hours_schedule_response;
+#[cfg(feature = "office-hours")]
 pub use self::delete_office_hours_schedule_response::DeleteOfficeHoursScheduleResponse;
+#[cfg(feature = "articles")]
 mod deleted_article_object;
+#[cfg(feature = "articles")]
 pub use self::deleted_article_object::DeletedArticleObject;
+#[cfg(feature = "help-center")]
 mod deleted_collection_object;
+#[cfg(feature = "help-center")]
 pub use self::deleted_collection_object::DeletedCollectionObject;
+#[cfg(feature = "companies")]
 mod deleted_company_object;
+#[cfg(feature = "companies")]
 pub use self::deleted_company_object::DeletedCompanyObject;
+#[cfg(feature = "conversations")]
 mod deleted_conversation_item;
+#[cfg(feature = "conversations")]
 pub use self::deleted_conversation_item::DeletedConversationItem;
+#[cfg(feature = "conversations")]
 mod deleted_conversation_list;
+#[cfg(feature = "conversations")]
 pub use self::deleted_conversation_list::DeletedConversationList;
+#[cfg(feature = "data-connectors")]
 mod deleted_data_connector_object;
+#[cfg(feature = "data-connectors")]
 pub use self::deleted_data_connector_object::DeletedDataConnectorObject;
+#[cfg(feature = "folders")]
 mod deleted_folder_object;
+#[cfg(feature = "folders")]
 pub use self::deleted_folder_object::DeletedFolderObject;
+#[cfg(feature = "help-center")]
 mod deleted_help_center_redirect_object;
+#[cfg(feature = "help-center")]
 pub use self::deleted_help_center_redirect_object::DeletedHelpCenterRedirectObject;
+#[cfg(feature = "internal-articles")]
 mod deleted_internal_article_object;
+#[cfg(feature = "internal-articles")]
 pub use self::deleted_internal_article_object::DeletedInternalArticleObject;
+#[cfg(feature = "news")]
 mod deleted_object;
+#[cfg(feature = "news")]
 pub use self::deleted_object::DeletedObject;
+#[cfg(feature = "conversation-participants")]
 mod detach_contact_from_conversation_request;
+#[cfg(feature = "conversation-participants")]
 pub use self::detach_contact_from_conversation_request::DetachContactFromConversationRequest;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 mod detach_tag_from_conversation_request;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 pub use self::detach_tag_from_conversation_request::DetachTagFromConversationRequest;
+#[cfg(any(feature = "tags", feature = "tickets"))]
 mod detach_tag_from_ticket_request;
+#[cfg(any(feature = "tags", feature = "tickets"))]
 pub use self::detach_tag_from_ticket_request::DetachTagFromTicketRequest;
+#[cfg(feature = "full")]
 mod ecommerce_catalog_product;
+#[cfg(feature = "full")]
 pub use self::ecommerce_catalog_product::{
     EcommerceCatalogProduct, EcommerceCatalogProductCollectionsItem,
     EcommerceCatalogProductCollectionsItemVariant2, EcommerceCatalogProductCategoryPath,
     EcommerceCatalogProductAvailableOptionsItem,
 };
+#[cfg(feature = "ecommerce-connectors")]
 mod ecommerce_catalog_upload_part_response;
+#[cfg(feature = "ecommerce-connectors")]
 pub use self::ecommerce_catalog_upload_part_response::EcommerceCatalogUploadPartResponse;
+#[cfg(feature = "ecommerce-connectors")]
 mod ecommerce_catalog_upload_response;
+#[cfg(feature = "ecommerce-connectors")]
 pub use self::ecommerce_catalog_upload_response::EcommerceCatalogUploadResponse;
+#[cfg(feature = "full")]
 mod ecommerce_catalog_variant;
+#[cfg(feature = "full")]
 pub use self::ecommerce_catalog_variant::{
     EcommerceCatalogVariant, EcommerceCatalogVariantSelectedOptionsItem,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod email_address_header;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::email_address_header::EmailAddressHeader;
+#[cfg(feature = "emails")]
 mod email_list;
+#[cfg(feature = "emails")]
 pub use self::email_list::EmailList;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod email_message_metadata;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::email_message_metadata::EmailMessageMetadata;
+#[cfg(feature = "emails")]
 mod email_setting;
+#[cfg(feature = "emails")]
 pub use self::email_setting::EmailSetting;
+#[cfg(feature = "tickets")]
 mod enqueue_create_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::enqueue_create_ticket_request::EnqueueCreateTicketRequest;
+#[cfg(feature = "full")]
 mod error;
+#[cfg(feature = "full")]
 pub use self::error::{Error, ErrorErrorsItem};
+#[cfg(feature = "fin-agent")]
 mod escalate_fin_conversation_request;
+#[cfg(feature = "fin-agent")]
 pub use self::escalate_fin_conversation_request::{
     EscalateFinConversationRequest, EscalateFinConversationRequestUser,
 };
+#[cfg(feature = "fin-agent")]
 mod escalate_fin_conversation_response;
+#[cfg(feature = "fin-agent")]
 pub use self::escalate_fin_conversation_response::EscalateFinConversationResponse;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod event_details;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::event_details::EventDetails;
+#[cfg(feature = "ai-content")]
 mod external_page;
+#[cfg(feature = "ai-content")]
 pub use self::external_page::ExternalPage;
+#[cfg(feature = "ai-content")]
 mod external_pages_list;
+#[cfg(feature = "ai-content")]
 pub use self::external_pages_list::ExternalPagesList;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod file_attribute;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::file_attribute::FileAttribute;
+#[cfg(feature = "fin-agent")]
 mod fin_agent_attachment;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_attachment::{FinAgentAttachment, FinAgentAttachmentType};
+#[cfg(feature = "fin-agent")]
 mod fin_agent_attribute_errors;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_attribute_errors::{
     FinAgentAttributeErrors, FinAgentAttributeErrorsUser,
     FinAgentAttributeErrorsConversation,
 };
+#[cfg(feature = "fin-agent")]
 mod fin_agent_conversation_metadata;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_conversation_metadata::FinAgentConversationMetadata;
+#[cfg(feature = "full")]
 mod fin_agent_csat_requested_event;
+#[cfg(feature = "full")]
 pub use self::fin_agent_csat_requested_event::{
     FinAgentCsatRequestedEvent, FinAgentCsatRequestedEventCsat,
     FinAgentCsatRequestedEventCsatOptionsItem,
     FinAgentCsatRequestedEventCsatOptionsItemKey,
 };
+#[cfg(feature = "fin-agent")]
 mod fin_agent_message;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_message::{FinAgentMessage, FinAgentMessageAuthor};
+#[cfg(feature = "full")]
 mod fin_agent_replied_event;
+#[cfg(feature = "full")]
 pub use self::fin_agent_replied_event::{
     FinAgentRepliedEvent, FinAgentRepliedEventMessage, FinAgentRepliedEventStatus,
 };
+#[cfg(feature = "full")]
 mod fin_agent_reply_chunk_event;
+#[cfg(feature = "full")]
 pub use self::fin_agent_reply_chunk_event::FinAgentReplyChunkEvent;
+#[cfg(feature = "fin-agent")]
 mod fin_agent_settings;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_settings::FinAgentSettings;
+#[cfg(feature = "full")]
 mod fin_agent_status_updated_event;
+#[cfg(feature = "full")]
 pub use self::fin_agent_status_updated_event::{
     FinAgentStatusUpdatedEvent, FinAgentStatusUpdatedEventStatus,
 };
+#[cfg(feature = "fin-agent")]
 mod fin_agent_user;
+#[cfg(feature = "fin-agent")]
 pub use self::fin_agent_user::FinAgentUser;
+#[cfg(feature = "folders")]
 mod folder;
+#[cfg(feature = "folders")]
 pub use self::folder::Folder;
+#[cfg(feature = "reporting-data-export")]
 mod get_export_reporting_data_get_datasets_response;
+#[cfg(feature = "reporting-data-export")]
 pub use self::get_export_reporting_data_get_datasets_response::{
     GetExportReportingDataGetDatasetsResponse,
     GetExportReportingDataGetDatasetsResponseDataItem,
     GetExportReportingDataGetDatasetsResponseDataItemAttributesItem,
 };
+#[cfg(feature = "reporting-data-export")]
 mod get_export_reporting_data_job_identifier_response;
+#[cfg(feature = "reporting-data-export")]
 pub use self::get_export_reporting_data_job_identifier_response::GetExportReportingDataJobIdentifierResponse;
+#[cfg(feature = "help-center")]
 mod group_content;
+#[cfg(feature = "help-center")]
 pub use self::group_content::GroupContent;
+#[cfg(feature = "help-center")]
 mod group_translated_content;
+#[cfg(feature = "help-center")]
 pub use self::group_translated_content::GroupTranslatedContent;
+#[cfg(feature = "conversations")]
 mod handling_event;
+#[cfg(feature = "conversations")]
 pub use self::handling_event::{HandlingEvent, HandlingEventType};
+#[cfg(feature = "conversations")]
 mod handling_event_list;
+#[cfg(feature = "conversations")]
 pub use self::handling_event_list::HandlingEventList;
+#[cfg(feature = "help-center")]
 mod help_center;
+#[cfg(feature = "help-center")]
 pub use self::help_center::HelpCenter;
+#[cfg(feature = "help-center")]
 mod help_center_list;
+#[cfg(feature = "help-center")]
 pub use self::help_center_list::HelpCenterList;
+#[cfg(feature = "help-center")]
 mod help_center_redirect;
+#[cfg(feature = "help-center")]
 pub use self::help_center_redirect::{HelpCenterRedirect, HelpCenterRedirectTargetType};
+#[cfg(feature = "help-center")]
 mod help_center_redirect_list;
+#[cfg(feature = "help-center")]
 pub use self::help_center_redirect_list::HelpCenterRedirectList;
+#[cfg(feature = "identity-verification-secrets")]
 mod identity_verification_secret;
+#[cfg(feature = "identity-verification-secrets")]
 pub use self::identity_verification_secret::IdentityVerificationSecret;
+#[cfg(feature = "identity-verification-secrets")]
 mod identity_verification_secret_list;
+#[cfg(feature = "identity-verification-secrets")]
 pub use self::identity_verification_secret_list::IdentityVerificationSecretList;
+#[cfg(feature = "identity-verification-secrets")]
 mod identity_verification_secret_with_material;
+#[cfg(feature = "identity-verification-secrets")]
 pub use self::identity_verification_secret_with_material::IdentityVerificationSecretWithMaterial;
+#[cfg(feature = "full")]
 mod intercom_version;
+#[cfg(feature = "full")]
 pub use self::intercom_version::IntercomVersion;
+#[cfg(feature = "full")]
 mod intercom_version_preview;
+#[cfg(feature = "full")]
 pub use self::intercom_version_preview::IntercomVersionPreview;
+#[cfg(feature = "internal-articles")]
 mod internal_article;
+#[cfg(feature = "internal-articles")]
 pub use self::internal_article::InternalArticle;
+#[cfg(feature = "internal-articles")]
 mod internal_article_list;
+#[cfg(feature = "internal-articles")]
 pub use self::internal_article_list::InternalArticleList;
+#[cfg(feature = "internal-articles")]
 mod internal_article_list_item;
+#[cfg(feature = "internal-articles")]
 pub use self::internal_article_list_item::InternalArticleListItem;
+#[cfg(feature = "internal-articles")]
 mod internal_article_search_response;
+#[cfg(feature = "internal-articles")]
 pub use self::internal_article_search_response::{
     InternalArticleSearchResponse, InternalArticleSearchResponseData,
 };
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 mod jobs;
+#[cfg(any(feature = "jobs", feature = "tickets"))]
 pub use self::jobs::{Jobs, JobsStatus};
+#[cfg(feature = "tickets")]
 mod link_conversation_to_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::link_conversation_to_ticket_request::LinkConversationToTicketRequest;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod linked_object;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::linked_object::{LinkedObject, LinkedObjectType, LinkedObjectCategory};
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod linked_object_list;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::linked_object_list::LinkedObjectList;
+#[cfg(feature = "data-attributes")]
 mod lis_data_attributes_parameters;
+#[cfg(feature = "data-attributes")]
 pub use self::lis_data_attributes_parameters::LisDataAttributesModel;
+#[cfg(feature = "data-events")]
 mod lis_data_events_parameters;
+#[cfg(feature = "data-events")]
 pub use self::lis_data_events_parameters::{
     LisDataEventsFilter, LisDataEventsFilterUserIdQueryParameter,
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+#[cfg(feature = "calls")]
 mod list_calls_with_transcripts_request;
+#[cfg(feature = "calls")]
 pub use self::list_calls_with_transcripts_request::ListCallsWithTranscriptsRequest;
+#[cfg(feature = "calls")]
 mod list_calls_with_transcripts_response;
+#[cfg(feature = "calls")]
 pub use self::list_calls_with_transcripts_response::{
     ListCallsWithTranscriptsResponse, ListCallsWithTranscriptsResponseDataItem,
 };
+#[cfg(feature = "contacts")]
 mod list_contact_merge_history_parameters4;
+#[cfg(feature = "contacts")]
 pub use self::list_contact_merge_history_parameters4::ListContactMergeHistoryOrder;
+#[cfg(feature = "data-connectors")]
 mod list_data_connector_execution_results_parameters4;
+#[cfg(feature = "data-connectors")]
 pub use self::list_data_connector_execution_results_parameters4::ListDataConnectorExecutionResultsSuccess;
+#[cfg(feature = "data-connectors")]
 mod list_data_connector_execution_results_parameters5;
+#[cfg(feature = "data-connectors")]
 pub use self::list_data_connector_execution_results_parameters5::ListDataConnectorExecutionResultsErrorType;
+#[cfg(feature = "data-connectors")]
 mod list_data_connector_execution_results_parameters8;
+#[cfg(feature = "data-connectors")]
 pub use self::list_data_connector_execution_results_parameters8::ListDataConnectorExecutionResultsIncludeBodies;
+#[cfg(feature = "fin-agent")]
 mod list_fin_capabilities_request;
+#[cfg(feature = "fin-agent")]
 pub use self::list_fin_capabilities_request::{
     ListFinCapabilitiesRequest, ListFinCapabilitiesRequestUser,
 };
+#[cfg(feature = "fin-agent")]
 mod list_fin_capabilities_response;
+#[cfg(feature = "fin-agent")]
 pub use self::list_fin_capabilities_response::{
     ListFinCapabilitiesResponse, ListFinCapabilitiesResponseCapabilitiesItem,
 };
+#[cfg(feature = "folders")]
 mod list_folders_response;
+#[cfg(feature = "folders")]
 pub use self::list_folders_response::ListFoldersResponse;
+#[cfg(feature = "macros")]
 mod macro_;
+#[cfg(feature = "macros")]
 pub use self::macro_::{Macro, MacroVisibleTo, MacroAvailableOnItem};
+#[cfg(feature = "macros")]
 mod macro_list;
+#[cfg(feature = "macros")]
 pub use self::macro_list::{MacroList, MacroListPages, MacroListPagesNext};
+#[cfg(feature = "conversations")]
 mod manage_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::manage_conversation_request::ManageConversationRequest;
+#[cfg(feature = "contacts")]
 mod merge_contact_response;
+#[cfg(feature = "contacts")]
 pub use self::merge_contact_response::MergeContactResponse;
+#[cfg(feature = "contacts")]
 mod merge_contacts_request;
+#[cfg(feature = "contacts")]
 pub use self::merge_contacts_request::MergeContactsRequest;
+#[cfg(feature = "conversations")]
 mod merge_conversations_request;
+#[cfg(feature = "conversations")]
 pub use self::merge_conversations_request::MergeConversationsRequest;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod merge_history_item;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::merge_history_item::{MergeHistoryItem, MergeHistoryItemSourceContactRole};
+#[cfg(feature = "contacts")]
 mod merge_history_list;
+#[cfg(feature = "contacts")]
 pub use self::merge_history_list::MergeHistoryList;
+#[cfg(feature = "contacts")]
 mod merge_preview_allowed;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_allowed::MergePreviewAllowed;
+#[cfg(feature = "contacts")]
 mod merge_preview_attribute_change;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_attribute_change::{
     MergePreviewAttributeChange, MergePreviewAttributeChangeOutcome,
 };
+#[cfg(feature = "contacts")]
 mod merge_preview_attribute_changes;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_attribute_changes::MergePreviewAttributeChanges;
+#[cfg(feature = "contacts")]
 mod merge_preview_blocked;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_blocked::MergePreviewBlocked;
+#[cfg(feature = "contacts")]
 mod merge_preview_reason;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_reason::{MergePreviewReason, MergePreviewReasonCode};
+#[cfg(feature = "contacts")]
 mod merge_preview_reassignments;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_reassignments::{
     MergePreviewReassignments, MergePreviewReassignmentsConversations,
     MergePreviewReassignmentsTickets, MergePreviewReassignmentsPhoneCalls,
     MergePreviewReassignmentsTags, MergePreviewReassignmentsNotes,
 };
+#[cfg(feature = "contacts")]
 mod merge_preview_request;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_request::MergePreviewRequest;
+#[cfg(feature = "contacts")]
 mod merge_preview_response;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_response::MergePreviewResponse;
+#[cfg(feature = "contacts")]
 mod merge_preview_summary;
+#[cfg(feature = "contacts")]
 pub use self::merge_preview_summary::MergePreviewSummary;
+#[cfg(any(feature = "conversations", feature = "messages"))]
 mod message;
+#[cfg(any(feature = "conversations", feature = "messages"))]
 pub use self::message::{Message, MessageMessageType};
+#[cfg(feature = "full")]
 mod metadata;
+#[cfg(feature = "full")]
 pub use self::metadata::Metadata;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 mod multiple_filter_search_request;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
     MultipleFilterSearchRequestValue,
 };
+#[cfg(feature = "news")]
 mod news_item;
+#[cfg(feature = "news")]
 pub use self::news_item::{NewsItem, NewsItemState};
+#[cfg(feature = "news")]
 mod news_item_request;
+#[cfg(feature = "news")]
 pub use self::news_item_request::{NewsItemRequest, NewsItemRequestState};
+#[cfg(feature = "news")]
 mod newsfeed;
+#[cfg(feature = "news")]
 pub use self::newsfeed::Newsfeed;
+#[cfg(feature = "news")]
 mod newsfeed_assignment;
+#[cfg(feature = "news")]
 pub use self::newsfeed_assignment::NewsfeedAssignment;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 mod note;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 pub use self::note::{Note, NoteContact, NoteCompany};
+#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 mod note_list;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 pub use self::note_list::NoteList;
+#[cfg(feature = "office-hours")]
 mod office_hours_exception;
+#[cfg(feature = "office-hours")]
 pub use self::office_hours_exception::{
     OfficeHoursException, OfficeHoursExceptionExceptionType,
 };
+#[cfg(feature = "office-hours")]
 mod office_hours_exception_list;
+#[cfg(feature = "office-hours")]
 pub use self::office_hours_exception_list::OfficeHoursExceptionList;
+#[cfg(feature = "office-hours")]
 mod office_hours_schedule;
+#[cfg(feature = "office-hours")]
 pub use self::office_hours_schedule::OfficeHoursSchedule;
+#[cfg(feature = "office-hours")]
 mod office_hours_schedule_list;
+#[cfg(feature = "office-hours")]
 pub use self::office_hours_schedule_list::OfficeHoursScheduleList;
+#[cfg(feature = "office-hours")]
 mod office_hours_time_interval;
+#[cfg(feature = "office-hours")]
 pub use self::office_hours_time_interval::OfficeHoursTimeInterval;
+#[cfg(feature = "conversations")]
 mod open_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::open_conversation_request::OpenConversationRequest;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod operator_workflow_event;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::operator_workflow_event::{
     OperatorWorkflowEvent, OperatorWorkflowEventWorkflow, OperatorWorkflowEventEvent,
 };
+#[cfg(
+    any(
+        feature = "ai-content",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-object-instances"
+    )
+)]
 mod pages_link;
+#[cfg(
+    any(
+        feature = "ai-content",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "custom-object-instances"
+    )
+)]
 pub use self::pages_link::PagesLink;
+#[cfg(feature = "news")]
 mod paginated_response;
+#[cfg(feature = "news")]
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod part_attachment;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::part_attachment::PartAttachment;
+#[cfg(feature = "switch")]
 mod phone_switch;
+#[cfg(feature = "switch")]
 pub use self::phone_switch::PhoneSwitch;
+#[cfg(feature = "reporting-data-export")]
 mod post_export_reporting_data_enqueue_request;
+#[cfg(feature = "reporting-data-export")]
 pub use self::post_export_reporting_data_enqueue_request::PostExportReportingDataEnqueueRequest;
+#[cfg(feature = "reporting-data-export")]
 mod post_export_reporting_data_enqueue_response;
+#[cfg(feature = "reporting-data-export")]
 pub use self::post_export_reporting_data_enqueue_response::PostExportReportingDataEnqueueResponse;
+#[cfg(feature = "audiences")]
 mod predicate;
+#[cfg(feature = "audiences")]
 pub use self::predicate::Predicate;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod priority_changed;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::priority_changed::{
     PriorityChanged, PriorityChangedCurrentPriority, PriorityChangedPreviousPriority,
 };
+#[cfg(feature = "articles")]
 mod publish_article_draft_request;
+#[cfg(feature = "articles")]
 pub use self::publish_article_draft_request::PublishArticleDraftRequest;
+#[cfg(feature = "conversations")]
 mod quick_reply_option;
+#[cfg(feature = "conversations")]
 pub use self::quick_reply_option::QuickReplyOption;
+#[cfg(feature = "messages")]
 mod recipient;
+#[cfg(feature = "messages")]
 pub use self::recipient::{Recipient, RecipientType};
+#[cfg(feature = "conversation-parts")]
 mod redact_conversation_request;
+#[cfg(feature = "conversation-parts")]
 pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "contacts",
+        feature = "content-snippets",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tags",
+        feature = "tickets"
+    )
+)]
 mod reference;
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "contacts",
+        feature = "content-snippets",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tags",
+        feature = "tickets"
+    )
+)]
 pub use self::reference::Reference;
+#[cfg(feature = "calls")]
 mod register_fin_voice_call_request;
+#[cfg(feature = "calls")]
 pub use self::register_fin_voice_call_request::{
     RegisterFinVoiceCallRequest, RegisterFinVoiceCallRequestSource,
 };
+#[cfg(feature = "conversations")]
 mod reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::reply_conversation_request::ReplyConversationRequest;
+#[cfg(feature = "tickets")]
 mod reply_ticket_request;
+#[cfg(feature = "tickets")]
 pub use self::reply_ticket_request::{ReplyTicketRequest, ReplyTicketRequestVariant2};
+#[cfg(feature = "fin-agent")]
 mod reply_to_fin_request;
+#[cfg(feature = "fin-agent")]
 pub use self::reply_to_fin_request::ReplyToFinRequest;
+#[cfg(feature = "fin-agent")]
 mod reply_to_fin_response;
+#[cfg(feature = "fin-agent")]
 pub use self::reply_to_fin_response::{ReplyToFinResponse, ReplyToFinResponseStatus};
+#[cfg(feature = "data-connectors")]
 mod retrieve_data_connector_parameters2;
+#[cfg(feature = "data-connectors")]
 pub use self::retrieve_data_connector_parameters2::RetrieveDataConnectorStateVersion;
+#[cfg(feature = "fin-agent")]
 mod run_fin_procedure_request;
+#[cfg(feature = "fin-agent")]
 pub use self::run_fin_procedure_request::{
     RunFinProcedureRequest, RunFinProcedureRequestConversationMetadata,
     RunFinProcedureRequestSettings,
 };
+#[cfg(feature = "fin-agent")]
 mod run_fin_procedure_response;
+#[cfg(feature = "fin-agent")]
 pub use self::run_fin_procedure_response::{
     RunFinProcedureResponse, RunFinProcedureResponseStatus,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod sales_agent;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::sales_agent::{SalesAgent, SalesAgentOutcome};
+#[cfg(feature = "admins")]
 mod search_activity_logs_request;
+#[cfg(feature = "admins")]
 pub use self::search_activity_logs_request::SearchActivityLogsRequest;
+#[cfg(feature = "content")]
 mod search_content_parameters11;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters11::SearchContentContentTypesItem;
+#[cfg(feature = "content")]
 mod search_content_parameters12;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters12::SearchContentCopilotState;
+#[cfg(feature = "content")]
 mod search_content_parameters13;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters13::SearchContentFinServiceState;
+#[cfg(feature = "content")]
 mod search_content_parameters14;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters14::SearchContentFinSalesState;
+#[cfg(feature = "content")]
 mod search_content_parameters4;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters4::SearchContentStatesItem;
+#[cfg(feature = "content")]
 mod search_content_parameters7;
+#[cfg(feature = "content")]
 pub use self::search_content_parameters7::SearchContentTagOperator;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod search_request;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::search_request::{SearchRequest, SearchRequestQuery};
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "segments",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod segment;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "segments",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::segment::{Segment, SegmentPersonType};
+#[cfg(feature = "segments")]
 mod segment_list;
+#[cfg(feature = "segments")]
 pub use self::segment_list::SegmentList;
+#[cfg(feature = "admins")]
 mod set_away_admin_request;
+#[cfg(feature = "admins")]
 pub use self::set_away_admin_request::SetAwayAdminRequest;
+#[cfg(feature = "contacts")]
 mod show_contact_by_external_id_response;
+#[cfg(feature = "contacts")]
 pub use self::show_contact_by_external_id_response::ShowContactByExternalIdResponse;
+#[cfg(feature = "contacts")]
 mod show_contact_response;
+#[cfg(feature = "contacts")]
 pub use self::show_contact_response::ShowContactResponse;
+#[cfg(feature = "conversations")]
 mod side_conversation_list;
+#[cfg(feature = "conversations")]
 pub use self::side_conversation_list::{SideConversationList, SideConversationListPages};
+#[cfg(feature = "conversations")]
 mod side_conversation_summary;
+#[cfg(feature = "conversations")]
 pub use self::side_conversation_summary::SideConversationSummary;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 mod single_filter_search_request;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tickets"
+    )
+)]
 pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue, SingleFilterSearchRequestValueVariant4Item,
 };
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod sla_applied;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::sla_applied::{SlaApplied, SlaAppliedSlaStatus};
+#[cfg(feature = "conversations")]
 mod snooze_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::snooze_conversation_request::SnoozeConversationRequest;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod snoozed;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::snoozed::Snoozed;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 mod social_profile;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "visitors"
+    )
+)]
 pub use self::social_profile::SocialProfile;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 mod source_email_message_metadata;
+#[cfg(
+    any(
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tickets"
+    )
+)]
 pub use self::source_email_message_metadata::SourceEmailMessageMetadata;
+#[cfg(feature = "fin-agent")]
 mod start_fin_conversation_request;
+#[cfg(feature = "fin-agent")]
 pub use self::start_fin_conversation_request::StartFinConversationRequest;
+#[cfg(feature = "fin-agent")]
 mod start_fin_conversation_response;
+#[cfg(feature = "fin-agent")]
 pub use self::start_fin_conversation_response::{
     StartFinConversationResponse, StartFinConversationResponseStatus,
 };
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "folders",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
 mod starting_after_paging;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "calls",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "folders",
+        feature = "help-center",
+        feature = "internal-articles",
+        feature = "news",
+        feature = "notes",
+        feature = "tickets"
+    )
+)]
 pub use self::starting_after_paging::StartingAfterPaging;
+#[cfg(feature = "fin-agent")]
 mod submit_fin_csat_request;
+#[cfg(feature = "fin-agent")]
 pub use self::submit_fin_csat_request::{
     SubmitFinCsatRequest, SubmitFinCsatRequestRating,
 };
+#[cfg(feature = "fin-agent")]
 mod submit_fin_csat_response;
+#[cfg(feature = "fin-agent")]
 pub use self::submit_fin_csat_response::{
     SubmitFinCsatResponse, SubmitFinCsatResponseRating,
 };
+#[cfg(feature = "full")]
 mod submit_fin_csat_response422;
+#[cfg(feature = "full")]
 pub use self::submit_fin_csat_response422::SubmitFinCsatResponse422;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::subscription_type_list::SubscriptionTypeList;
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "contacts",
+        feature = "content-snippets",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tags",
+        feature = "tickets"
+    )
+)]
 mod tag;
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "contacts",
+        feature = "content-snippets",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tags",
+        feature = "tickets"
+    )
+)]
 pub use self::tag::Tag;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tags",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod tag_basic;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "tags",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::tag_basic::TagBasic;
+#[cfg(feature = "tags")]
 mod tag_company_request;
+#[cfg(feature = "tags")]
 pub use self::tag_company_request::{TagCompanyRequest, TagCompanyRequestCompaniesItem};
+#[cfg(feature = "tags")]
 mod tag_create_response;
+#[cfg(feature = "tags")]
 pub use self::tag_create_response::{
     TagCreateResponse, TagCreateResponseUsersItem, TagCreateResponseCompaniesItem,
 };
+#[cfg(any(feature = "contacts", feature = "tags"))]
 mod tag_list;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 pub use self::tag_list::TagList;
+#[cfg(feature = "tags")]
 mod tag_multiple_users_request;
+#[cfg(feature = "tags")]
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tickets"
+    )
+)]
 mod tags;
+#[cfg(
+    any(
+        feature = "articles",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "internal-articles",
+        feature = "tickets"
+    )
+)]
 pub use self::tags::Tags;
+#[cfg(feature = "teams")]
 mod team;
+#[cfg(feature = "teams")]
 pub use self::team::Team;
+#[cfg(feature = "teams")]
 mod team_list;
+#[cfg(feature = "teams")]
 pub use self::team_list::TeamList;
+#[cfg(feature = "teams")]
 mod team_metric;
+#[cfg(feature = "teams")]
 pub use self::team_metric::TeamMetric;
+#[cfg(feature = "teams")]
 mod team_metric_list;
+#[cfg(feature = "teams")]
 pub use self::team_metric_list::TeamMetricList;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "notes",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 mod team_priority_level;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversation-participants",
+        feature = "conversation-parts",
+        feature = "conversations",
+        feature = "custom-object-instances",
+        feature = "notes",
+        feature = "tickets",
+        feature = "visitors"
+    )
+)]
 pub use self::team_priority_level::TeamPriorityLevel;
+#[cfg(feature = "conversations")]
 mod teammate_reference;
+#[cfg(feature = "conversations")]
 pub use self::teammate_reference::{TeammateReference, TeammateReferenceType};
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket::{Ticket, TicketCategory};
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_contacts;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_contacts::TicketContacts;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_custom_attributes;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_custom_attributes::{
     TicketCustomAttributes, TicketCustomAttributesValue,
 };
+#[cfg(feature = "tickets")]
 mod ticket_deleted;
+#[cfg(feature = "tickets")]
 pub use self::ticket_deleted::TicketDeleted;
+#[cfg(feature = "tickets")]
 mod ticket_list;
+#[cfg(feature = "tickets")]
 pub use self::ticket_list::TicketList;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_part;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_part::{
     TicketPart, TicketPartPreviousTicketState, TicketPartTicketState,
     TicketPartUpdatedAttributeData, TicketPartUpdatedAttributeDataAttribute,
     TicketPartUpdatedAttributeDataValue, TicketPartUpdatedAttributeDataValueId,
     TicketPartUpdatedAttributeDataValueLabel,
 };
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_part_author;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_part_author::{TicketPartAuthor, TicketPartAuthorType};
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_parts;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_parts::TicketParts;
+#[cfg(feature = "tickets")]
 mod ticket_reply;
+#[cfg(feature = "tickets")]
 pub use self::ticket_reply::{TicketReply, TicketReplyPartType};
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_request_custom_attributes;
+#[cfg(any(feature = "conversations", feature = "tickets"))]
 pub use self::ticket_request_custom_attributes::{
     TicketRequestCustomAttributes, TicketRequestCustomAttributesValue,
 };
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 mod ticket_state;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 pub use self::ticket_state::{TicketState, TicketStateCategory};
+#[cfg(feature = "ticket-states")]
 mod ticket_state_detailed;
+#[cfg(feature = "ticket-states")]
 pub use self::ticket_state_detailed::{
     TicketStateDetailed, TicketStateDetailedCategory, TicketStateDetailedTicketTypes,
 };
+#[cfg(feature = "ticket-states")]
 mod ticket_state_list;
+#[cfg(feature = "ticket-states")]
 pub use self::ticket_state_list::TicketStateList;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 mod ticket_type;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 pub use self::ticket_type::{TicketType, TicketTypeCategory, TicketTypeTicketStates};
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 mod ticket_type_attribute;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-type-attributes",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 pub use self::ticket_type_attribute::TicketTypeAttribute;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 mod ticket_type_attribute_list;
+#[cfg(
+    any(
+        feature = "conversations",
+        feature = "ticket-states",
+        feature = "ticket-types",
+        feature = "tickets"
+    )
+)]
 pub use self::ticket_type_attribute_list::TicketTypeAttributeList;
+#[cfg(feature = "ticket-types")]
 mod ticket_type_list;
+#[cfg(feature = "ticket-types")]
 pub use self::ticket_type_list::TicketTypeList;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod translation;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::translation::Translation;
+#[cfg(feature = "tags")]
 mod untag_company_request;
+#[cfg(feature = "tags")]
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+#[cfg(feature = "articles")]
 mod update_article_request;
+#[cfg(feature = "articles")]
 pub use self::update_article_request::{UpdateArticleRequest, UpdateArticleRequestState};
+#[cfg(feature = "audiences")]
 mod update_audience_request;
+#[cfg(feature = "audiences")]
 pub use self::update_audience_request::UpdateAudienceRequest;
+#[cfg(feature = "help-center")]
 mod update_collection_request;
+#[cfg(feature = "help-center")]
 pub use self::update_collection_request::UpdateCollectionRequest;
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 mod update_contact_request;
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 pub use self::update_contact_request::UpdateContactRequest;
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 mod update_contact_response;
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 pub use self::update_contact_response::UpdateContactResponse;
+#[cfg(feature = "ai-content")]
 mod update_content_import_source_request;
+#[cfg(feature = "ai-content")]
 pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,
     UpdateContentImportSourceRequestStatus, UpdateContentImportSourceRequestAudienceIds,
 };
+#[cfg(feature = "conversations-attributes")]
 mod update_conversation_attribute_option_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::update_conversation_attribute_option_request::UpdateConversationAttributeOptionRequest;
+#[cfg(feature = "conversations-attributes")]
 mod update_conversation_attribute_request;
+#[cfg(feature = "conversations-attributes")]
 pub use self::update_conversation_attribute_request::{
     UpdateConversationAttributeRequest, UpdateConversationAttributeRequestReference,
     UpdateConversationAttributeRequestReferenceType,
 };
+#[cfg(feature = "conversation-parts")]
 mod update_conversation_part_request;
+#[cfg(feature = "conversation-parts")]
 pub use self::update_conversation_part_request::UpdateConversationPartRequest;
+#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 mod update_conversation_request;
+#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 pub use self::update_conversation_request::{
     UpdateConversationRequest, UpdateConversationRequestPriority,
 };
+#[cfg(feature = "data-attributes")]
 mod update_data_attribute_request;
+#[cfg(feature = "data-attributes")]
 pub use self::update_data_attribute_request::{
     UpdateDataAttributeRequest, UpdateDataAttributeRequestListAttribute,
     UpdateDataAttributeRequestListAttributeOptionsItem,
     UpdateDataAttributeRequestOtherType,
 };
+#[cfg(feature = "data-connectors")]
 mod update_data_connector_request;
+#[cfg(feature = "data-connectors")]
 pub use self::update_data_connector_request::{
     UpdateDataConnectorRequest, UpdateDataConnectorRequestState,
     UpdateDataConnectorRequestHttpMethod, UpdateDataConnectorRequestAudiencesItem,
     UpdateDataConnectorRequestHeadersItem, UpdateDataConnectorRequestDataInputsItem,
     UpdateDataConnectorRequestDataInputsItemType,
 };
+#[cfg(feature = "ai-content")]
 mod update_external_page_request;
+#[cfg(feature = "ai-content")]
 pub use self::update_external_page_request::UpdateExternalPageRequest;
+#[cfg(feature = "folders")]
 mod update_folder_request;
+#[cfg(feature = "folders")]
 pub use self::update_folder_request::{UpdateFolderRequest, UpdateFolderRequestFolder};
+#[cfg(feature = "internal-articles")]
 mod update_internal_article_request;
+#[cfg(feature = "internal-articles")]
 pub use self::update_internal_article_request::UpdateInternalArticleRequest;
+#[cfg(feature = "office-hours")]
 mod update_office_hours_exception_request;
+#[cfg(feature = "office-hours")]
 pub use self::update_office_hours_exception_request::{
     UpdateOfficeHoursExceptionRequest, UpdateOfficeHoursExceptionRequestExceptionType,
 };
+#[cfg(feature = "office-hours")]
 mod update_office_hours_schedule_request;
+#[cfg(feature = "office-hours")]
 pub use self::update_office_hours_schedule_request::UpdateOfficeHoursScheduleRequest;
+#[cfg(feature = "teams")]
 mod update_team_members_request;
+#[cfg(feature = "teams")]
 pub use self::update_team_members_request::UpdateTeamMembersRequest;
+#[cfg(feature = "full")]
 mod update_ticket_request;
+#[cfg(feature = "full")]
 pub use self::update_ticket_request::UpdateTicketRequest;
+#[cfg(feature = "tickets")]
 mod update_ticket_request2;
+#[cfg(feature = "tickets")]
 pub use self::update_ticket_request2::UpdateTicketRequestObject;
+#[cfg(feature = "ticket-type-attributes")]
 mod update_ticket_type_attribute_request;
+#[cfg(feature = "ticket-type-attributes")]
 pub use self::update_ticket_type_attribute_request::UpdateTicketTypeAttributeRequest;
+#[cfg(feature = "ticket-types")]
 mod update_ticket_type_request;
+#[cfg(feature = "ticket-types")]
 pub use self::update_ticket_type_request::{
     UpdateTicketTypeRequest, UpdateTicketTypeRequestCategory,
 };
+#[cfg(feature = "visitors")]
 mod update_visitor_request;
+#[cfg(feature = "visitors")]
 pub use self::update_visitor_request::UpdateVisitorRequest;
+#[cfg(feature = "ecommerce-connectors")]
 mod upload_ecommerce_catalog_request;
+#[cfg(feature = "ecommerce-connectors")]
 pub use self::upload_ecommerce_catalog_request::{
     UploadEcommerceCatalogRequest, UploadEcommerceCatalogRequestFinalize,
 };
+#[cfg(feature = "visitors")]
 mod visitor;
+#[cfg(feature = "visitors")]
 pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+#[cfg(feature = "full")]
 mod visitor_deleted_object;
+#[cfg(feature = "full")]
 pub use self::visitor_deleted_object::VisitorDeletedObject;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 mod whatsapp_message_status;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 pub use self::whatsapp_message_status::{
     WhatsappMessageStatus, WhatsappMessageStatusStatus, WhatsappMessageStatusError,
 };
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 mod whatsapp_message_status_list;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 pub use self::whatsapp_message_status_list::{
     WhatsappMessageStatusList, WhatsappMessageStatusListPages,
     WhatsappMessageStatusListPagesNext, WhatsappMessageStatusListEventsItem,
     WhatsappMessageStatusListEventsItemStatus,
 };
+#[cfg(feature = "workflows")]
 mod workflow_export;
+#[cfg(feature = "workflows")]
 pub use self::workflow_export::{
     WorkflowExport, WorkflowExportWorkflow, WorkflowExportWorkflowState,
 };

@@ -3,7 +3,8 @@
 
 /// Notes allow you to annotate and comment on your contacts and companies. A note is attached to either a contact or a company, never both.
 #[doc(alias = "note")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Note {
     /// String representing the object's type. Always has the value `note`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29,7 +30,8 @@ pub struct Note {
 }
 /// Represents the contact that the note was created about.
 #[doc(alias = "note.contact")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct NoteContact {
     /// String representing the object's type. Always has the value `contact`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,7 +42,8 @@ pub struct NoteContact {
 }
 /// Represents the company that the note was created about.
 #[doc(alias = "note.company")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct NoteCompany {
     /// String representing the object's type. Always has the value `company`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A paginated list of notes associated with a contact or a company.
 #[doc(alias = "note_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct NoteList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

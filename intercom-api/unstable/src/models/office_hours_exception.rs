@@ -3,7 +3,8 @@
 
 /// An exception overrides a schedule's regular hours on a specific date, such as a public holiday.
 #[doc(alias = "office_hours_exception")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OfficeHoursException {
     /// The type of the object - always `office_hours_exception`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// An office hours schedule defines the recurring weekly hours during which the workspace is open.
 #[doc(alias = "office_hours_schedule")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OfficeHoursSchedule {
     /// The type of the object - always `office_hours_schedule`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

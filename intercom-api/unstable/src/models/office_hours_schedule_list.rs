@@ -3,7 +3,8 @@
 
 /// A list of office hours schedules.
 #[doc(alias = "office_hours_schedule_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OfficeHoursScheduleList {
     /// The type of the object - always `office_hours_schedule.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

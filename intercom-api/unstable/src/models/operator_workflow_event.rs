@@ -3,7 +3,8 @@
 
 /// Contains details about name of the workflow for conversation part type <code>operator_workflow_event</code>.
 #[doc(alias = "operator_workflow_event")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OperatorWorkflowEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow: ::std::option::Option<super::OperatorWorkflowEventWorkflow>,
@@ -11,14 +12,16 @@ pub struct OperatorWorkflowEvent {
     pub event: ::std::option::Option<super::OperatorWorkflowEventEvent>,
 }
 #[doc(alias = "operator_workflow_event.workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OperatorWorkflowEventWorkflow {
     /// The name of the workflow
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "operator_workflow_event.event")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct OperatorWorkflowEventEvent {
     /// Type of the workflow event initiated
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

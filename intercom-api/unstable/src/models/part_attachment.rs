@@ -3,7 +3,8 @@
 
 /// The file attached to a part
 #[doc(alias = "part_attachment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct PartAttachment {
     /// The type of attachment
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Phone Switch Response
 #[doc(alias = "phone_switch")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct PhoneSwitch {
     #[serde(default)]
     pub r#type: super::constants::PhoneCallRedirect,

@@ -3,7 +3,8 @@
 
 /// Contains details about priority changes for conversation part type <code>priority_changed</code>.
 #[doc(alias = "priority_changed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct PriorityChanged {
     /// Current priority level
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

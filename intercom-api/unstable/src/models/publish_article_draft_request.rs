@@ -5,7 +5,8 @@
 /// workspace the body can be omitted. On a multilingual workspace, `locales`
 /// is required and lists which locales' drafts to publish.
 #[doc(alias = "publish_article_draft_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PublishArticleDraftRequest {
     /// The locales whose staged drafts should be published. Required on
     /// multilingual workspaces; each locale must have a pending draft.

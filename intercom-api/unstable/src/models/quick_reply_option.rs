@@ -3,7 +3,8 @@
 
 /// Quick Reply Option
 #[doc(alias = "quick_reply_option")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct QuickReplyOption {
     /// The text to display in this quick reply option.
     pub text: ::std::string::String,

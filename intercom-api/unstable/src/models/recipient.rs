@@ -3,7 +3,8 @@
 
 /// A recipient of a message
 #[doc(alias = "recipient")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct Recipient {
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: super::RecipientType,

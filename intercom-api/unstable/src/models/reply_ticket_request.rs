@@ -3,7 +3,8 @@
 
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ReplyTicket.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ReplyTicketRequest {
     ContactReplyTicketRequest(super::ContactReplyTicketRequest),
@@ -12,7 +13,8 @@ pub enum ReplyTicketRequest {
     Unknown(::serde_json::Value),
 }
 #[doc(alias = "ReplyTicket.request|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyTicketRequestVariant2 {
     /// Option to disable notifications when replying to a Ticket.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "RunFinProcedure.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RunFinProcedureRequest {
     /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
     pub conversation_id: ::std::string::String,
@@ -36,7 +37,8 @@ impl RunFinProcedureRequest {
 }
 /// Metadata about the conversation. Only attributes are accepted (no history).
 #[doc(alias = "RunFinProcedure.request.conversation_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RunFinProcedureRequestConversationMetadata {
     /// A hash of conversation attributes. Limit to 10 attributes.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -46,7 +48,8 @@ pub struct RunFinProcedureRequestConversationMetadata {
 }
 /// Optional settings to control Fin's behaviour for this procedure run.
 #[doc(alias = "RunFinProcedure.request.settings")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RunFinProcedureRequestSettings {
     /// When `true`, Fin formats its replies as email-style responses. Defaults to `false` (chat-style).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Data related to Sales Agent involvement in the conversation.
 #[doc(alias = "sales_agent")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SalesAgent {
     /// The fixed outcome of the sales agent interaction, used for billing and tracking.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

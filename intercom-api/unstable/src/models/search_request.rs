@@ -3,7 +3,8 @@
 
 /// Search using Intercoms Search APIs.
 #[doc(alias = "search_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchRequest {
     pub query: super::SearchRequestQuery,
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
@@ -21,7 +22,8 @@ impl SearchRequest {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     /// Single filter search request

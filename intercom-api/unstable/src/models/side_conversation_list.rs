@@ -3,7 +3,8 @@
 
 /// A paginated list of side conversations for a conversation.
 #[doc(alias = "side_conversation_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SideConversationList {
     /// The type of the response object.
     #[serde(default)]
@@ -22,7 +23,8 @@ pub struct SideConversationList {
 }
 /// Pagination metadata.
 #[doc(alias = "side_conversation_list.pages")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SideConversationListPages {
     #[serde(default)]
     pub r#type: super::constants::Pages,

@@ -3,7 +3,8 @@
 
 /// A side conversation with its conversation parts.
 #[doc(alias = "side_conversation_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SideConversationSummary {
     /// The unique identifier for the side conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains details about conversation snooze timing for conversation part type <code>snoozed</code>.
 #[doc(alias = "snoozed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Snoozed {
     /// Human-readable description of snooze duration
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A Social Profile allows you to label your contacts, companies, and conversations and list them using that Social Profile.
 #[doc(alias = "social_profile")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SocialProfile {
     /// value is "social_profile"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Contains metadata if the message was sent as an email
 #[doc(alias = "source_email_message_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SourceEmailMessageMetadata {
     /// The unique identifier for the email message as specified in the Message-ID header
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

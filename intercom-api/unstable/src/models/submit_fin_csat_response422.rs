@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "SubmitFinCsat.response.422")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SubmitFinCsatResponse422 {
     /// Validation messages keyed by the field they apply to, or `base` for conversation-level failures.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 #[doc(alias = "subscription_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SubscriptionType {
     /// The type of the object - subscription
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The response for creating or updating a tag, including the entities that were tagged or untagged.
 #[doc(alias = "tag_create_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TagCreateResponse {
     /// value is "tag"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,7 +25,8 @@ pub struct TagCreateResponse {
     >,
 }
 #[doc(alias = "tag_create_response.users[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TagCreateResponseUsersItem {
     /// The Intercom ID of the user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -34,7 +36,8 @@ pub struct TagCreateResponseUsersItem {
     pub tagged: ::std::option::Option<bool>,
 }
 #[doc(alias = "tag_create_response.companies[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TagCreateResponseCompaniesItem {
     /// The Intercom ID of the company.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A list of tags objects in the workspace.
 #[doc(alias = "tag_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TagList {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Teams are groups of admins in Intercom.
 #[doc(alias = "team")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Team {
     /// Value is always "team"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A reference to a teammate (admin, team, or bot)
 #[doc(alias = "teammate_reference")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TeammateReference {
     /// The type of teammate
     pub r#type: super::TeammateReferenceType,

@@ -9,7 +9,8 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
 >;
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_custom_attributes.*")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
     String(::std::option::Option<::std::string::String>),

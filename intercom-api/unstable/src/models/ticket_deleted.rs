@@ -3,7 +3,8 @@
 
 /// deleted ticket object
 #[doc(alias = "ticket_deleted")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketDeleted {
     /// The unique identifier for the ticket.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Tickets are how you track requests from your users.
 #[doc(alias = "ticket_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketList {
     /// Always ticket.list
     #[serde(default)]

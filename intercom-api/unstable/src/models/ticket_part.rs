@@ -3,7 +3,8 @@
 
 /// A Ticket Part represents a message in the ticket.
 #[doc(alias = "ticket_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPart {
     /// Always ticket_part
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -75,7 +76,8 @@ pub struct TicketPart {
 }
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 #[doc(alias = "ticket_part.updated_attribute_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPartUpdatedAttributeData {
     /// Information about the attribute that was updated.
     pub attribute: super::TicketPartUpdatedAttributeDataAttribute,
@@ -94,7 +96,8 @@ impl TicketPartUpdatedAttributeData {
 }
 /// Information about the attribute that was updated.
 #[doc(alias = "ticket_part.updated_attribute_data.attribute")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The type of the object. Always 'attribute'.
     #[serde(default)]
@@ -117,7 +120,8 @@ impl TicketPartUpdatedAttributeDataAttribute {
 }
 /// The new value of the attribute.
 #[doc(alias = "ticket_part.updated_attribute_data.value")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPartUpdatedAttributeDataValue {
     /// The type of the object. Always 'value'.
     #[serde(default)]
@@ -141,7 +145,8 @@ impl TicketPartUpdatedAttributeDataValue {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
@@ -153,7 +158,8 @@ pub enum TicketPartUpdatedAttributeDataValueId {
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.

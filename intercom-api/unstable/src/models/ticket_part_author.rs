@@ -3,7 +3,8 @@
 
 /// The author that wrote or triggered the part. Can be a bot, admin, team or user.
 #[doc(alias = "ticket_part_author")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPartAuthor {
     /// The type of the author
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

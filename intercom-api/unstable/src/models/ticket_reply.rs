@@ -3,7 +3,8 @@
 
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[doc(alias = "ticket_reply")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketReply {
     /// Always ticket_part
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// A ticket state, used to define the state of a ticket.
 #[doc(alias = "ticket_state_detailed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketStateDetailed {
     /// String representing the object's type. Always has the value `ticket_state`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -36,7 +37,8 @@ pub struct TicketStateDetailed {
 }
 /// A list of ticket types associated with a given ticket state.
 #[doc(alias = "ticket_state_detailed.ticket_types")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketStateDetailedTicketTypes {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

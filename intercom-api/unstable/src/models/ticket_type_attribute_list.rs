@@ -3,7 +3,8 @@
 
 /// A list of attributes associated with a given ticket type.
 #[doc(alias = "ticket_type_attribute_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketTypeAttributeList {
     /// String representing the object's type. Always has the value `ticket_type_attributes.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// You can tag a single company or a list of companies.
 #[doc(alias = "untag_company_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UntagCompanyRequest {
     /// The name of the tag which will be untagged from the company
     pub name: ::std::string::String,
@@ -21,7 +22,8 @@ impl UntagCompanyRequest {
     }
 }
 #[doc(alias = "untag_company_request.companies[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UntagCompanyRequestCompaniesItem {
     /// The Intercom defined id representing the company.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The request payload for updating an audience. All fields are optional — only provided fields will be updated.
 #[doc(alias = "update_audience_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateAudienceRequest {
     /// The name of the audience.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

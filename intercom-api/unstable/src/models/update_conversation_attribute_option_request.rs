@@ -3,7 +3,8 @@
 
 /// Payload for renaming a list option on a conversation attribute.
 #[doc(alias = "update_conversation_attribute_option_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationAttributeOptionRequest {
     /// The updated label for the option.
     pub label: ::std::string::String,

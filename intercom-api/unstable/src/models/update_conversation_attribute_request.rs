@@ -3,7 +3,8 @@
 
 /// Payload for updating a conversation attribute.
 #[doc(alias = "update_conversation_attribute_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationAttributeRequest {
     /// Name of the attribute.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -30,7 +31,8 @@ pub struct UpdateConversationAttributeRequest {
 }
 /// (Relationship data type only) Reference configuration for related objects.
 #[doc(alias = "update_conversation_attribute_request.reference")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationAttributeRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: super::UpdateConversationAttributeRequestReferenceType,

@@ -6,7 +6,8 @@
 /// 2. Marking a part as seen by an admin (requires `seen` and `admin_id`).
 /// Both operations require `experimental` and `secret` for HMAC authentication.
 #[doc(alias = "update_conversation_part_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationPartRequest {
     /// The send state to set on the external reply.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Payload of the request to update a conversation
 #[doc(alias = "update_conversation_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

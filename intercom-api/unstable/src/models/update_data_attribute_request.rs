@@ -5,7 +5,8 @@
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "update_data_attribute_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateDataAttributeRequest {
     /// list attribute
@@ -17,7 +18,8 @@ pub enum UpdateDataAttributeRequest {
 }
 /// list attribute
 #[doc(alias = "update_data_attribute_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataAttributeRequestListAttribute {
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -50,14 +52,16 @@ impl UpdateDataAttributeRequestListAttribute {
     }
 }
 #[doc(alias = "update_data_attribute_request|0.options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 /// other type
 #[doc(alias = "update_data_attribute_request|1")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataAttributeRequestOtherType {
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

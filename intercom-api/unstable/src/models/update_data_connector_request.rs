@@ -3,7 +3,8 @@
 
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
 #[doc(alias = "update_data_connector_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataConnectorRequest {
     /// The name of the data connector.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -77,7 +78,8 @@ pub struct UpdateDataConnectorRequest {
     = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
 }
 #[doc(alias = "update_data_connector_request.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -87,7 +89,8 @@ pub struct UpdateDataConnectorRequestHeadersItem {
     pub value: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "update_data_connector_request.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The name of the input parameter.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

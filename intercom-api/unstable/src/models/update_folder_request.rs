@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "UpdateFolder.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateFolderRequest {
     pub folder: super::UpdateFolderRequestFolder,
 }
@@ -14,7 +15,8 @@ impl UpdateFolderRequest {
     }
 }
 #[doc(alias = "UpdateFolder.request.folder")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateFolderRequestFolder {
     /// The name of the folder
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// You can Update an Internal Article
 #[doc(alias = "update_internal_article_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateInternalArticleRequest {
     /// The title of the article.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

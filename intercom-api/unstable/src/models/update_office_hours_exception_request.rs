@@ -3,7 +3,8 @@
 
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
 #[doc(alias = "update_office_hours_exception_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
 #[doc(alias = "update_office_hours_schedule_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

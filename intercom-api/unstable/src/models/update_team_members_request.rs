@@ -31,7 +31,8 @@
 /// assignment does not report `admin_priority_level` back and does not use the levels
 /// to decide who work goes to.
 #[doc(alias = "update_team_members_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
     pub admin_ids: ::std::vec::Vec<i64>,

@@ -3,7 +3,8 @@
 
 /// You can update a Ticket
 #[doc(alias = "update_ticket_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Update an existing visitor.
 #[doc(alias = "update_visitor_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateVisitorRequest {
     /// A unique identified for the visitor which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "UploadEcommerceCatalog.request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UploadEcommerceCatalogRequest {
     /// The catalog JSON file. Required for all requests except finalization
     /// (`finalize=true`). Must be a valid JSON array of product objects. Max 99 MB.

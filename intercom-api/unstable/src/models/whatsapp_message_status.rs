@@ -3,7 +3,8 @@
 
 /// The delivery status of a specific WhatsApp message.
 #[doc(alias = "whatsapp_message_status")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatus {
     /// ID of the conversation
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -38,7 +39,8 @@ pub struct WhatsappMessageStatus {
 }
 /// Error details, present only when status is "failed"
 #[doc(alias = "whatsapp_message_status.error")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatusError {
     /// Error message
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

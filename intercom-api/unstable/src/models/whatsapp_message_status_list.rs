@@ -2,7 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "whatsapp_message_status_list")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatusList {
     #[serde(default)]
     pub r#type: super::constants::List,
@@ -32,7 +33,8 @@ impl WhatsappMessageStatusList {
     }
 }
 #[doc(alias = "whatsapp_message_status_list.pages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatusListPages {
     #[serde(default)]
     pub r#type: super::constants::Pages,
@@ -58,14 +60,16 @@ impl WhatsappMessageStatusListPages {
 }
 /// Information for fetching next page (null if no more pages)
 #[doc(alias = "whatsapp_message_status_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "whatsapp_message_status_list.events[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: ::std::string::String,

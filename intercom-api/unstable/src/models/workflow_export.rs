@@ -3,7 +3,8 @@
 
 /// A workflow export containing the complete workflow configuration.
 #[doc(alias = "workflow_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WorkflowExport {
     /// The version of the export format.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -20,7 +21,8 @@ pub struct WorkflowExport {
 }
 /// The workflow configuration.
 #[doc(alias = "workflow_export.workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct WorkflowExportWorkflow {
     /// The unique identifier for the workflow.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -12,15 +12,25 @@
 /// `GET /articles` (operationId `listArticles`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListArticles {
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -41,12 +51,14 @@ impl ListArticles {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
     const OPERATION_ID: &'static str = "listArticles";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -69,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -76,6 +89,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -104,12 +118,19 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
 /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
 ///
 /// `POST /articles` (operationId `createArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateArticle {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
+#[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -127,12 +148,14 @@ impl CreateArticle {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "createArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -140,6 +163,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -152,11 +176,15 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `GET /articles/{id}` (operationId `retrieveArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -164,12 +192,14 @@ impl RetrieveArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "retrieveArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -177,6 +207,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -193,14 +224,21 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
 ///
 /// `PUT /articles/{id}` (operationId `updateArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+#[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -219,12 +257,14 @@ impl UpdateArticle {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "updateArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -233,6 +273,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -245,11 +286,15 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `DELETE /articles/{id}` (operationId `deleteArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -257,12 +302,14 @@ impl DeleteArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
     const OPERATION_ID: &'static str = "deleteArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -270,6 +317,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -289,11 +337,15 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
 /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `GET /articles/{id}/draft` (operationId `retrieveArticleDraft`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -301,12 +353,14 @@ impl RetrieveArticleDraft {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "retrieveArticleDraft";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/{id}/draft";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -314,6 +368,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -337,14 +392,21 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `PUT /articles/{id}/draft` (operationId `stageArticleDraft`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct StageArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+#[cfg(feature = "articles")]
 impl StageArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -363,12 +425,14 @@ impl StageArticleDraft {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for StageArticleDraft {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "stageArticleDraft";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/articles/{id}/draft";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -377,6 +441,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -398,14 +463,21 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /articles/{id}/draft/publish` (operationId `publishArticleDraft`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PublishArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::PublishArticleDraftRequest>,
 }
+#[cfg(feature = "articles")]
 impl PublishArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -424,12 +496,14 @@ impl PublishArticleDraft {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for PublishArticleDraft {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "publishArticleDraft";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/articles/{id}/draft/publish";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -438,6 +512,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -458,20 +533,33 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
 /// `GET /articles/{article_id}/versions` (operationId `listArticleVersions`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListArticleVersions {
     /// The unique identifier for the article whose versions you are listing.
     pub article_id: i64,
     /// The page of results to fetch. Defaults to the first page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// The number of results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "articles")]
 impl ListArticleVersions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -502,12 +590,14 @@ impl ListArticleVersions {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticleVersions {
     type Output = crate::models::ArticleVersionList;
     const OPERATION_ID: &'static str = "listArticleVersions";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/{article_id}/versions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -539,6 +629,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -546,6 +637,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     type Item = crate::models::ArticleVersionSummary;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -575,16 +667,23 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
 /// Requires the `read_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `GET /articles/{article_id}/versions/{id}` (operationId `retrieveArticleVersion`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleVersion {
     /// The unique identifier for the article.
     pub article_id: i64,
     /// The unique identifier for the version.
     pub id: ::std::string::String,
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -607,12 +706,14 @@ impl RetrieveArticleVersion {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
     type Output = crate::models::ArticleVersion;
     const OPERATION_ID: &'static str = "retrieveArticleVersion";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/{article_id}/versions/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -629,6 +730,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -647,14 +749,21 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /articles/{article_id}/tags` (operationId `attachTagToArticle`; tags: Articles, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "articles", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub article_id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
 }
+#[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -673,12 +782,14 @@ impl AttachTagToArticle {
         self
     }
 }
+#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/articles/{article_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -687,6 +798,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -705,13 +817,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /articles/{article_id}/tags/{id}` (operationId `detachTagFromArticle`; tags: Articles, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "articles", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub article_id: i64,
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -725,12 +841,14 @@ impl DetachTagFromArticle {
         }
     }
 }
+#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/articles/{article_id}/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -739,6 +857,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -751,21 +870,37 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
 /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
 ///
 /// `GET /articles/search` (operationId `searchArticles`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchArticles {
     /// The phrase within your articles to search for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub phrase: ::std::option::Option<::std::string::String>,
     /// The state of the Articles returned. One of `published`, `draft` or `all`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state: ::std::option::Option<::std::string::String>,
     /// The ID of the Help Center to search in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub help_center_id: ::std::option::Option<i64>,
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub highlight: ::std::option::Option<bool>,
 }
+#[cfg(feature = "articles")]
 impl SearchArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -807,12 +942,14 @@ impl SearchArticles {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for SearchArticles {
     type Output = crate::models::ArticleSearchResponse;
     const OPERATION_ID: &'static str = "searchArticles";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -851,6 +988,7 @@ impl ::intercom_api_runtime::Operation for SearchArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -6,15 +6,25 @@
 /// You can fetch a list of all audiences for the workspace.
 ///
 /// `GET /audiences` (operationId `listAudiences`; tags: Audiences)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "audiences")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAudiences {
     /// The page of results to fetch. Defaults to first page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// The number of results to return per page. Defaults to 50. Maximum is 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "audiences")]
 impl ListAudiences {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -35,12 +45,14 @@ impl ListAudiences {
         self
     }
 }
+#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for ListAudiences {
     type Output = crate::models::AudienceList;
     const OPERATION_ID: &'static str = "listAudiences";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/audiences";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -63,6 +75,7 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -75,11 +88,15 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
 /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
 ///
 /// `POST /audiences` (operationId `createAudience`; tags: Audiences)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "audiences")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateAudience {
     /// The request body.
     pub body: crate::models::CreateAudienceRequest,
 }
+#[cfg(feature = "audiences")]
 impl CreateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -89,12 +106,14 @@ impl CreateAudience {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for CreateAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "createAudience";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/audiences";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -102,6 +121,7 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -114,11 +134,15 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
 /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `GET /audiences/{id}` (operationId `retrieveAudience`; tags: Audiences)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "audiences")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveAudience {
     /// The unique identifier for the audience.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "audiences")]
 impl RetrieveAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -126,12 +150,14 @@ impl RetrieveAudience {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for RetrieveAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "retrieveAudience";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/audiences/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -139,6 +165,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -151,14 +178,21 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
 /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `PUT /audiences/{id}` (operationId `updateAudience`; tags: Audiences)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "audiences")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateAudience {
     /// The unique identifier for the audience.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateAudienceRequest>,
 }
+#[cfg(feature = "audiences")]
 impl UpdateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -177,12 +211,14 @@ impl UpdateAudience {
         self
     }
 }
+#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for UpdateAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "updateAudience";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/audiences/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -191,6 +227,7 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -203,11 +240,15 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
 /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `DELETE /audiences/{id}` (operationId `deleteAudience`; tags: Audiences)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "audiences")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteAudience {
     /// The unique identifier for the audience.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "audiences")]
 impl DeleteAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -215,12 +256,14 @@ impl DeleteAudience {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for DeleteAudience {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteAudience";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/audiences/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -228,6 +271,7 @@ impl ::intercom_api_runtime::Operation for DeleteAudience {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

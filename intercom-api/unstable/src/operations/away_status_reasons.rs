@@ -6,8 +6,12 @@
 /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
 ///
 /// `GET /away_status_reasons` (operationId `listAwayStatusReasons`; tags: Away Status Reasons)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "away-status-reasons")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAwayStatusReasons {}
+#[cfg(feature = "away-status-reasons")]
 impl ListAwayStatusReasons {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListAwayStatusReasons {
         Self {}
     }
 }
+#[cfg(feature = "away-status-reasons")]
 impl ::intercom_api_runtime::Operation for ListAwayStatusReasons {
     type Output = crate::models::AwayStatusReasonList;
     const OPERATION_ID: &'static str = "listAwayStatusReasons";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/away_status_reasons";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListAwayStatusReasons {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

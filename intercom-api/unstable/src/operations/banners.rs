@@ -12,11 +12,15 @@
 /// point you are about to display the banners, not speculatively.
 ///
 /// `GET /contacts/{id}/banners` (operationId `listContactBanners`; tags: Banners, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "banners", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactBanners {
     /// The unique identifier of a contact.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ListContactBanners {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -24,12 +28,14 @@ impl ListContactBanners {
         Self { id: id.into() }
     }
 }
+#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListContactBanners {
     type Output = crate::models::BannerList;
     const OPERATION_ID: &'static str = "listContactBanners";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/banners";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -37,6 +43,7 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -54,13 +61,17 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
 /// returns the same response.
 ///
 /// `POST /contacts/{id}/banners/{view_id}/dismiss` (operationId `dismissContactBanner`; tags: Banners, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "banners", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DismissContactBanner {
     /// The unique identifier of a contact.
     pub id: ::std::string::String,
     /// The `view_id` of the banner to dismiss, as returned by the list banners endpoint.
     pub view_id: ::std::string::String,
 }
+#[cfg(any(feature = "banners", feature = "contacts"))]
 impl DismissContactBanner {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -74,12 +85,14 @@ impl DismissContactBanner {
         }
     }
 }
+#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DismissContactBanner {
     type Output = crate::models::BannerDismiss;
     const OPERATION_ID: &'static str = "dismissContactBanner";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/banners/{view_id}/dismiss";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -88,6 +101,7 @@ impl ::intercom_api_runtime::Operation for DismissContactBanner {
         request.path_param("view_id", &self.view_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

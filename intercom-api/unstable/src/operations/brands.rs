@@ -7,8 +7,12 @@
 /// The default brand id always matches the workspace
 ///
 /// `GET /brands` (operationId `listBrands`; tags: Brands)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListBrands {}
+#[cfg(feature = "brands")]
 impl ListBrands {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -16,12 +20,14 @@ impl ListBrands {
         Self {}
     }
 }
+#[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for ListBrands {
     type Output = crate::models::BrandList;
     const OPERATION_ID: &'static str = "listBrands";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/brands";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -29,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListBrands {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -41,11 +48,15 @@ impl ::intercom_api_runtime::Operation for ListBrands {
 /// Fetches a specific brand by its unique identifier
 ///
 /// `GET /brands/{id}` (operationId `retrieveBrand`; tags: Brands)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "brands")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveBrand {
     /// The unique identifier of the brand
     pub id: ::std::string::String,
 }
+#[cfg(feature = "brands")]
 impl RetrieveBrand {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -53,12 +64,14 @@ impl RetrieveBrand {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for RetrieveBrand {
     type Output = crate::models::Brand;
     const OPERATION_ID: &'static str = "retrieveBrand";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/brands/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -66,6 +79,7 @@ impl ::intercom_api_runtime::Operation for RetrieveBrand {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

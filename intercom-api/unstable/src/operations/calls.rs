@@ -8,15 +8,25 @@
 /// `GET /calls` (operationId `listCalls`; tags: Calls)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCalls {
     /// The page of results to fetch. Defaults to first page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to display per page. Defaults to 25. Max 25.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "calls")]
 impl ListCalls {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -37,12 +47,14 @@ impl ListCalls {
         self
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCalls {
     type Output = crate::models::CallList;
     const OPERATION_ID: &'static str = "listCalls";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/calls";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -65,6 +77,7 @@ impl ::intercom_api_runtime::Operation for ListCalls {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -72,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListCalls {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Paginated for ListCalls {
     type Item = crate::models::Call;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -96,11 +110,15 @@ impl ::intercom_api_runtime::Paginated for ListCalls {
 /// Retrieve a single call by id.
 ///
 /// `GET /calls/{id}` (operationId `showCall`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCall {
     /// The id of the call to retrieve
     pub id: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl ShowCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -108,12 +126,14 @@ impl ShowCall {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCall {
     type Output = crate::models::Call;
     const OPERATION_ID: &'static str = "showCall";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/calls/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -121,6 +141,7 @@ impl ::intercom_api_runtime::Operation for ShowCall {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -133,11 +154,15 @@ impl ::intercom_api_runtime::Operation for ShowCall {
 /// Redirects to a signed URL for the call's recording if it exists.
 ///
 /// `GET /calls/{id}/recording` (operationId `showCallRecording`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCallRecording {
     /// The id of the call
     pub id: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl ShowCallRecording {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -145,12 +170,14 @@ impl ShowCallRecording {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallRecording {
     type Output = ();
     const OPERATION_ID: &'static str = "showCallRecording";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/calls/{id}/recording";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -158,6 +185,7 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -170,11 +198,15 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
 /// Returns the transcript for the specified call as a downloadable text file.
 ///
 /// `GET /calls/{id}/transcript` (operationId `showCallTranscript`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowCallTranscript {
     /// The id of the call
     pub id: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl ShowCallTranscript {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -182,6 +214,7 @@ impl ShowCallTranscript {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallTranscript {
     type Output = ::std::string::String;
     const OPERATION_ID: &'static str = "showCallTranscript";
@@ -189,6 +222,7 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
     const PATH: &'static str = "/calls/{id}/transcript";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
     const ACCEPT: &'static str = "text/plain";
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -196,6 +230,7 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -209,11 +244,15 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
 /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
 ///
 /// `POST /calls/search` (operationId `listCallsWithTranscripts`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCallsWithTranscripts {
     /// The request body.
     pub body: crate::models::ListCallsWithTranscriptsRequest,
 }
+#[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -223,12 +262,14 @@ impl ListCallsWithTranscripts {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
     type Output = crate::models::ListCallsWithTranscriptsResponse;
     const OPERATION_ID: &'static str = "listCallsWithTranscripts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/calls/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -236,6 +277,7 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -254,12 +296,19 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
 /// - Zoom Phone
 ///
 /// `POST /fin_voice/register` (operationId `registerFinVoiceCall`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RegisterFinVoiceCall {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::RegisterFinVoiceCallRequest>,
 }
+#[cfg(feature = "calls")]
 impl RegisterFinVoiceCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -277,12 +326,14 @@ impl RegisterFinVoiceCall {
         self
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "registerFinVoiceCall";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin_voice/register";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -290,6 +341,7 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -302,11 +354,15 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
 /// Retrieve information about a Fin Voice call using the external reference ID.
 ///
 /// `GET /fin_voice/collect/{id}` (operationId `collectFinVoiceCallById`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallById {
     /// The external reference ID
     pub id: i64,
 }
+#[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -314,12 +370,14 @@ impl CollectFinVoiceCallById {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "collectFinVoiceCallById";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/collect/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -327,6 +385,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -339,11 +398,15 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
 /// Retrieve information about a Fin Voice call using the external call identifier.
 ///
 /// `GET /fin_voice/external_id/{external_id}` (operationId `collectFinVoiceCallByExternalId`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallByExternalId {
     /// The external call identifier from the call provider
     pub external_id: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl CollectFinVoiceCallByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -353,12 +416,14 @@ impl CollectFinVoiceCallByExternalId {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "collectFinVoiceCallByExternalId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/external_id/{external_id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -366,6 +431,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
         request.path_param("external_id", &self.external_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -380,11 +446,15 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
 /// Returns the most recent matched call for the given phone number, ordered by creation date.
 ///
 /// `GET /fin_voice/phone_number/{phone_number}` (operationId `collectFinVoiceCallByPhoneNumber`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallByPhoneNumber {
     /// Phone number in E.164 format
     pub phone_number: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl CollectFinVoiceCallByPhoneNumber {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -394,12 +464,14 @@ impl CollectFinVoiceCallByPhoneNumber {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
     type Output = ();
     const OPERATION_ID: &'static str = "collectFinVoiceCallByPhoneNumber";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/phone_number/{phone_number}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -407,6 +479,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
         request.path_param("phone_number", &self.phone_number)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -421,11 +494,15 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
 /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
 ///
 /// `GET /fin_voice/conversation/{conversation_id}` (operationId `collectFinVoiceCallsByConversationId`; tags: Calls)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "calls")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectFinVoiceCallsByConversationId {
     /// The Intercom conversation identifier
     pub conversation_id: ::std::string::String,
 }
+#[cfg(feature = "calls")]
 impl CollectFinVoiceCallsByConversationId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -437,12 +514,14 @@ impl CollectFinVoiceCallsByConversationId {
         }
     }
 }
+#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId {
     type Output = ::std::vec::Vec<crate::models::AiCallResponse>;
     const OPERATION_ID: &'static str = "collectFinVoiceCallsByConversationId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/conversation/{conversation_id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -450,6 +529,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId 
         request.path_param("conversation_id", &self.conversation_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

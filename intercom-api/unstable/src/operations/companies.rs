@@ -18,27 +18,49 @@
 /// `GET /companies` (operationId `retrieveCompany`; tags: Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveCompany {
     /// The `name` of the company to filter by.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `company_id` of the company to filter by.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The `tag_id` of the company to filter by.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tag_id: ::std::option::Option<::std::string::String>,
     /// The `segment_id` of the company to filter by.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub segment_id: ::std::option::Option<::std::string::String>,
     /// The page of results to fetch. Defaults to first page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to display per page. Defaults to 15
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "companies")]
 impl RetrieveCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -95,12 +117,14 @@ impl RetrieveCompany {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveCompany {
     type Output = crate::models::CompanyList;
     const OPERATION_ID: &'static str = "retrieveCompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -155,6 +179,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -162,6 +187,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for RetrieveCompany {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -194,12 +220,19 @@ impl ::intercom_api_runtime::Paginated for RetrieveCompany {
 /// {% /admonition %}
 ///
 /// `POST /companies` (operationId `createOrUpdateCompany`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOrUpdateCompany {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateOrUpdateCompanyRequest>,
 }
+#[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -217,12 +250,14 @@ impl CreateOrUpdateCompany {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "createOrUpdateCompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -230,6 +265,7 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -242,11 +278,15 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
 /// You can fetch a single company.
 ///
 /// `GET /companies/{id}` (operationId `RetrieveACompanyById`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveACompanyById {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(feature = "companies")]
 impl RetrieveACompanyById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -254,12 +294,14 @@ impl RetrieveACompanyById {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "RetrieveACompanyById";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -267,6 +309,7 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -283,11 +326,15 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
 /// {% /admonition %}
 ///
 /// `PUT /companies/{id}` (operationId `UpdateCompany`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(feature = "companies")]
 impl UpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -295,12 +342,14 @@ impl UpdateCompany {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for UpdateCompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "UpdateCompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/companies/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -308,6 +357,7 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -328,11 +378,15 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
 /// {% /admonition %}
 ///
 /// `DELETE /companies/{id}` (operationId `deleteCompany`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(feature = "companies")]
 impl DeleteCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -340,12 +394,14 @@ impl DeleteCompany {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for DeleteCompany {
     type Output = crate::models::DeletedCompanyObject;
     const OPERATION_ID: &'static str = "deleteCompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/companies/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -353,6 +409,7 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -365,11 +422,15 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
 /// You can fetch a list of all contacts that belong to a company.
 ///
 /// `GET /companies/{id}/contacts` (operationId `ListAttachedContacts`; tags: Companies, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedContacts {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -377,12 +438,14 @@ impl ListAttachedContacts {
         Self { id: id.into() }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     type Output = crate::models::CompanyAttachedContacts;
     const OPERATION_ID: &'static str = "ListAttachedContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/{id}/contacts";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -390,6 +453,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -402,11 +466,15 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
 /// You can fetch a list of all segments that belong to a company.
 ///
 /// `GET /companies/{id}/segments` (operationId `ListAttachedSegmentsForCompanies`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAttachedSegmentsForCompanies {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -414,12 +482,14 @@ impl ListAttachedSegmentsForCompanies {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
     type Output = crate::models::CompanyAttachedSegments;
     const OPERATION_ID: &'static str = "ListAttachedSegmentsForCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/{id}/segments";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -427,6 +497,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -500,12 +571,19 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
 /// `POST /companies/search` (operationId `searchCompanies`; tags: Companies)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchCompanies {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CompanySearchRequest>,
 }
+#[cfg(feature = "companies")]
 impl SearchCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -523,12 +601,14 @@ impl SearchCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for SearchCompanies {
     type Output = crate::models::CompanyList;
     const OPERATION_ID: &'static str = "searchCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -536,6 +616,7 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -543,6 +624,7 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for SearchCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
@@ -578,18 +660,31 @@ impl ::intercom_api_runtime::Paginated for SearchCompanies {
 /// `POST /companies/list` (operationId `listAllCompanies`; tags: Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAllCompanies {
     /// The page of results to fetch. Defaults to first page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page. Defaults to 15
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub order: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "companies")]
 impl ListAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -619,12 +714,14 @@ impl ListAllCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAllCompanies {
     type Output = crate::models::CompanyList;
     const OPERATION_ID: &'static str = "listAllCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies/list";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -655,6 +752,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -662,6 +760,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -702,11 +801,18 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
 /// `GET /companies/scroll` (operationId `scrollOverAllCompanies`; tags: Companies)
 ///
 /// Paginated (scroll): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ScrollOverAllCompanies {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub scroll_param: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -723,12 +829,14 @@ impl ScrollOverAllCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
     type Output = ::std::option::Option<crate::models::CompanyScroll>;
     const OPERATION_ID: &'static str = "scrollOverAllCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/scroll";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -743,6 +851,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -750,6 +859,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Scroll;
@@ -777,14 +887,21 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
 /// You can attach a company to a single contact.
 ///
 /// `POST /contacts/{id}/companies` (operationId `attachContactToACompany`; tags: Companies, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachContactToACompany {
     /// The unique identifier for the contact which is given by Intercom
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -803,12 +920,14 @@ impl AttachContactToACompany {
         self
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "attachContactToACompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/companies";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -817,6 +936,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -829,13 +949,17 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
 /// You can detach a company from a single contact.
 ///
 /// `DELETE /contacts/{contact_id}/companies/{id}` (operationId `detachContactFromACompany`; tags: Companies, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachContactFromACompany {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -849,12 +973,14 @@ impl DetachContactFromACompany {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "detachContactFromACompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/contacts/{contact_id}/companies/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -863,6 +989,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -884,12 +1011,19 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
 /// {% /admonition %}
 ///
 /// `PUT /companies/bulk` (operationId `BulkUpdateCompanies`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateCompanies {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkUpdateCompaniesRequest>,
 }
+#[cfg(feature = "companies")]
 impl BulkUpdateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -907,12 +1041,14 @@ impl BulkUpdateCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
     type Output = crate::models::CompaniesBulkJob;
     const OPERATION_ID: &'static str = "BulkUpdateCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/companies/bulk";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -920,6 +1056,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -943,12 +1080,19 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
 /// {% /admonition %}
 ///
 /// `POST /companies/bulk` (operationId `BulkCreateCompanies`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateCompanies {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkCreateCompaniesRequest>,
 }
+#[cfg(feature = "companies")]
 impl BulkCreateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -966,12 +1110,14 @@ impl BulkCreateCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
     type Output = crate::models::CompaniesBulkJob;
     const OPERATION_ID: &'static str = "BulkCreateCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies/bulk";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -979,6 +1125,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -998,12 +1145,19 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
 /// {% /admonition %}
 ///
 /// `POST /companies/bulk/delete` (operationId `BulkDeleteCompanies`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteCompanies {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkDeleteCompaniesRequest>,
 }
+#[cfg(feature = "companies")]
 impl BulkDeleteCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1021,12 +1175,14 @@ impl BulkDeleteCompanies {
         self
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
     type Output = crate::models::CompaniesBulkJob;
     const OPERATION_ID: &'static str = "BulkDeleteCompanies";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies/bulk/delete";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1034,6 +1190,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1046,11 +1203,15 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
 /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
 ///
 /// `GET /companies/bulk/{id}` (operationId `ShowBulkCompaniesJob`; tags: Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "companies")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowBulkCompaniesJob {
     /// The unique identifier for the bulk job.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "companies")]
 impl ShowBulkCompaniesJob {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1058,12 +1219,14 @@ impl ShowBulkCompaniesJob {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ShowBulkCompaniesJob {
     type Output = crate::models::CompaniesBulkJob;
     const OPERATION_ID: &'static str = "ShowBulkCompaniesJob";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/bulk/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1071,6 +1234,7 @@ impl ::intercom_api_runtime::Operation for ShowBulkCompaniesJob {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -8,17 +8,27 @@
 /// `GET /contacts/{id}/companies` (operationId `listCompaniesForAContact`; tags: Contacts, Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompaniesForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub id: ::std::string::String,
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -40,12 +50,14 @@ impl ListCompaniesForAContact {
         self
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     type Output = crate::models::ContactAttachedCompanies;
     const OPERATION_ID: &'static str = "listCompaniesForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/companies";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -69,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -76,6 +89,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -100,11 +114,15 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
 /// You can fetch a list of segments that are associated to a contact.
 ///
 /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`; tags: Contacts, Segments)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "segments"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -114,12 +132,14 @@ impl ListSegmentsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "segments"))]
 impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     type Output = crate::models::ContactSegments;
     const OPERATION_ID: &'static str = "listSegmentsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/segments";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -127,6 +147,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -147,11 +168,15 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
 /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 ///
 /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`; tags: Contacts, Subscription Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -161,12 +186,14 @@ impl ListSubscriptionsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     type Output = crate::models::SubscriptionTypeList;
     const OPERATION_ID: &'static str = "listSubscriptionsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/subscriptions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -174,6 +201,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -186,11 +214,15 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
 /// You can fetch a list of all tags that are attached to a specific contact.
 ///
 /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`; tags: Contacts, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -200,12 +232,14 @@ impl ListTagsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     type Output = crate::models::TagList;
     const OPERATION_ID: &'static str = "listTagsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -213,6 +247,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -244,14 +279,21 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 /// {% /admonition %}
 ///
 /// `GET /contacts/{id}` (operationId `ShowContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContact {
     /// id
     pub id: ::std::string::String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+#[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -272,12 +314,14 @@ impl ShowContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContact {
     type Output = crate::models::ShowContactResponse;
     const OPERATION_ID: &'static str = "ShowContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -293,6 +337,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -311,17 +356,27 @@ impl ::intercom_api_runtime::Operation for ShowContact {
 /// {% /admonition %}
 ///
 /// `PUT /contacts/{id}` (operationId `UpdateContact`; tags: Contacts, Custom Object Instances)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContact {
     /// id
     pub id: ::std::string::String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
 }
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -351,12 +406,14 @@ impl UpdateContact {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateContact {
     type Output = crate::models::UpdateContactResponse;
     const OPERATION_ID: &'static str = "UpdateContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -373,6 +430,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -385,11 +443,15 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
 /// You can delete a single contact.
 ///
 /// `DELETE /contacts/{id}` (operationId `DeleteContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -397,12 +459,14 @@ impl DeleteContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for DeleteContact {
     type Output = crate::models::ContactDeleted;
     const OPERATION_ID: &'static str = "DeleteContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -410,6 +474,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -431,15 +496,25 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
 /// {% /admonition %}
 ///
 /// `POST /contacts/merge` (operationId `MergeContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct MergeContact {
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
 }
+#[cfg(feature = "contacts")]
 impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -468,12 +543,14 @@ impl MergeContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for MergeContact {
     type Output = crate::models::MergeContactResponse;
     const OPERATION_ID: &'static str = "MergeContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/merge";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -489,6 +566,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -520,12 +598,19 @@ impl ::intercom_api_runtime::Operation for MergeContact {
 /// | `mailing_list` | Contacts created from a mailing list can't be merged. |
 ///
 /// `POST /contacts/merge/preview` (operationId `PreviewMergeContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PreviewMergeContact {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::MergePreviewRequest>,
 }
+#[cfg(feature = "contacts")]
 impl PreviewMergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -543,12 +628,14 @@ impl PreviewMergeContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for PreviewMergeContact {
     type Output = crate::models::MergePreviewResponse;
     const OPERATION_ID: &'static str = "PreviewMergeContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/merge/preview";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -556,6 +643,7 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -680,15 +768,25 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
 /// `POST /contacts/search` (operationId `SearchContacts`; tags: Contacts)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::ContactSearchRequest>,
 }
+#[cfg(feature = "contacts")]
 impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -717,12 +815,14 @@ impl SearchContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for SearchContacts {
     type Output = crate::models::ContactList;
     const OPERATION_ID: &'static str = "SearchContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -738,6 +838,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -745,6 +846,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
@@ -777,15 +879,25 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
 /// `GET /contacts/activities` (operationId `ListContactActivities`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactActivities {
     /// The number of results to return per page. Defaults to 50, minimum 1, maximum 150.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "contacts")]
 impl ListContactActivities {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -809,12 +921,14 @@ impl ListContactActivities {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContactActivities {
     type Output = crate::models::ContactActivityList;
     const OPERATION_ID: &'static str = "ListContactActivities";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/activities";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -837,6 +951,7 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -844,6 +959,7 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContactActivities {
     type Item = crate::models::ContactActivity;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -876,18 +992,31 @@ impl ::intercom_api_runtime::Paginated for ListContactActivities {
 /// `GET /contacts` (operationId `ListContacts`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContacts {
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "contacts")]
 impl ListContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -922,12 +1051,14 @@ impl ListContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContacts {
     type Output = crate::models::ContactList;
     const OPERATION_ID: &'static str = "ListContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -958,6 +1089,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -965,6 +1097,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -988,12 +1121,19 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
 /// You can create a new contact (ie. user or lead).
 ///
 /// `POST /contacts` (operationId `CreateContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateContact {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateContactRequest>,
 }
+#[cfg(feature = "contacts")]
 impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1011,12 +1151,14 @@ impl CreateContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for CreateContact {
     type Output = crate::models::CreateContactResponse;
     const OPERATION_ID: &'static str = "CreateContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1024,6 +1166,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1040,14 +1183,21 @@ impl ::intercom_api_runtime::Operation for CreateContact {
 /// {% /admonition %}
 ///
 /// `GET /contacts/find_by_external_id/{external_id}` (operationId `ShowContactByExternalId`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContactByExternalId {
     /// The external ID of the user that you want to retrieve
     pub external_id: ::std::string::String,
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+#[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1068,12 +1218,14 @@ impl ShowContactByExternalId {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
     type Output = crate::models::ShowContactByExternalIdResponse;
     const OPERATION_ID: &'static str = "ShowContactByExternalId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/find_by_external_id/{external_id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1089,6 +1241,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1101,11 +1254,15 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
 /// You can archive a single contact.
 ///
 /// `POST /contacts/{id}/archive` (operationId `ArchiveContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ArchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1113,12 +1270,14 @@ impl ArchiveContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ArchiveContact {
     type Output = crate::models::ContactArchived;
     const OPERATION_ID: &'static str = "ArchiveContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/archive";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1126,6 +1285,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1138,11 +1298,15 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
 /// You can unarchive a single contact.
 ///
 /// `POST /contacts/{id}/unarchive` (operationId `UnarchiveContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnarchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1150,12 +1314,14 @@ impl UnarchiveContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UnarchiveContact {
     type Output = crate::models::ContactUnarchived;
     const OPERATION_ID: &'static str = "UnarchiveContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/unarchive";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1163,6 +1329,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1175,11 +1342,15 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
 /// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
 ///
 /// `POST /contacts/{id}/block` (operationId `BlockContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BlockContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl BlockContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1187,12 +1358,14 @@ impl BlockContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BlockContact {
     type Output = crate::models::ContactBlocked;
     const OPERATION_ID: &'static str = "BlockContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/block";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1200,6 +1373,7 @@ impl ::intercom_api_runtime::Operation for BlockContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1214,20 +1388,33 @@ impl ::intercom_api_runtime::Operation for BlockContact {
 /// Only available for contacts with a `user` role. Returns a `404` if the contact is not found or has a `lead` role.
 ///
 /// `GET /contacts/{id}/merge_history` (operationId `ListContactMergeHistory`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContactMergeHistory {
     /// The id of the contact to fetch merge history for.
     pub id: ::std::string::String,
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// The number of results to return per page (default 50, max 150).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// The order to return results in. Defaults to descending.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub order: ::std::option::Option<crate::models::ListContactMergeHistoryOrder>,
 }
+#[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1261,12 +1448,14 @@ impl ListContactMergeHistory {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
     type Output = crate::models::MergeHistoryList;
     const OPERATION_ID: &'static str = "ListContactMergeHistory";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/merge_history";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1298,6 +1487,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1320,12 +1510,19 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
 /// {% /admonition %}
 ///
 /// `PUT /contacts/bulk` (operationId `BulkUpdateContacts`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkUpdateContacts {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkUpdateContactsRequest>,
 }
+#[cfg(feature = "contacts")]
 impl BulkUpdateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1343,12 +1540,14 @@ impl BulkUpdateContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
     type Output = crate::models::ContactsBulkJob;
     const OPERATION_ID: &'static str = "BulkUpdateContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/contacts/bulk";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1356,6 +1555,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1384,12 +1584,19 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
 /// {% /admonition %}
 ///
 /// `POST /contacts/bulk` (operationId `BulkCreateContacts`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkCreateContacts {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkCreateContactsRequest>,
 }
+#[cfg(feature = "contacts")]
 impl BulkCreateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1407,12 +1614,14 @@ impl BulkCreateContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkCreateContacts {
     type Output = crate::models::ContactsBulkJob;
     const OPERATION_ID: &'static str = "BulkCreateContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/bulk";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1420,6 +1629,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1443,12 +1653,19 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
 /// {% /admonition %}
 ///
 /// `POST /contacts/bulk/delete` (operationId `BulkDeleteContacts`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkDeleteContacts {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::BulkDeleteContactsRequest>,
 }
+#[cfg(feature = "contacts")]
 impl BulkDeleteContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1466,12 +1683,14 @@ impl BulkDeleteContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
     type Output = crate::models::ContactsBulkJob;
     const OPERATION_ID: &'static str = "BulkDeleteContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/bulk/delete";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1479,6 +1698,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -1491,11 +1711,15 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
 /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
 ///
 /// `GET /contacts/bulk/{id}` (operationId `ShowBulkUpdateContactsJob`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowBulkUpdateContactsJob {
     /// The unique identifier for the bulk job.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl ShowBulkUpdateContactsJob {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -1503,12 +1727,14 @@ impl ShowBulkUpdateContactsJob {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowBulkUpdateContactsJob {
     type Output = crate::models::ContactsBulkJob;
     const OPERATION_ID: &'static str = "ShowBulkUpdateContactsJob";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/bulk/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -1516,6 +1742,7 @@ impl ::intercom_api_runtime::Operation for ShowBulkUpdateContactsJob {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

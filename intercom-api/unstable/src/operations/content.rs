@@ -24,11 +24,15 @@
 /// Requires the `write_content` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /content/bulk_actions` (operationId `bulkContentActions`; tags: Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct BulkContentActions {
     /// The request body.
     pub body: crate::models::ContentBulkActionRequest,
 }
+#[cfg(feature = "content")]
 impl BulkContentActions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -38,12 +42,14 @@ impl BulkContentActions {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for BulkContentActions {
     type Output = crate::models::ContentBulkActionResponse;
     const OPERATION_ID: &'static str = "bulkContentActions";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/content/bulk_actions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -51,6 +57,7 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -69,77 +76,141 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
 /// `GET /content/search` (operationId `searchContent`; tags: Content)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchContent {
     /// A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub query: ::std::option::Option<::std::string::String>,
     /// The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// Number of results per page. Defaults to 10. Maximum 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Filter by publication state. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub states: ::std::option::Option<
         ::std::vec::Vec<crate::models::SearchContentStatesItem>,
     >,
     /// Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tag_operator: ::std::option::Option<crate::models::SearchContentTagOperator>,
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub any_tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub folder_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub folder_entity_type: ::std::option::Option<crate::models::constants::Folder>,
     /// Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub content_types: ::std::option::Option<
         ::std::vec::Vec<crate::models::SearchContentContentTypesItem>,
     >,
     /// Filter by whether the content is enabled for Copilot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub copilot_state: ::std::option::Option<crate::models::SearchContentCopilotState>,
     /// Filter by whether the content is enabled for Fin AI Agent (customer-facing service).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub fin_service_state: ::std::option::Option<
         crate::models::SearchContentFinServiceState,
     >,
     /// Filter by whether the content is enabled for Fin Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub fin_sales_state: ::std::option::Option<
         crate::models::SearchContentFinSalesState,
     >,
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_by_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub last_updated_by_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Return content created at or after this time. Unix epoch seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at_after: ::std::option::Option<i64>,
     /// Return content created at or before this time. Unix epoch seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at_before: ::std::option::Option<i64>,
     /// Return content last updated at or after this time. Unix epoch seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at_after: ::std::option::Option<i64>,
     /// Return content last updated at or before this time. Unix epoch seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_at_before: ::std::option::Option<i64>,
 }
+#[cfg(feature = "content")]
 impl SearchContent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -334,12 +405,14 @@ impl SearchContent {
         self
     }
 }
+#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for SearchContent {
     type Output = crate::models::ContentSearchResponse;
     const OPERATION_ID: &'static str = "searchContent";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/content/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -506,6 +579,7 @@ impl ::intercom_api_runtime::Operation for SearchContent {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -513,6 +587,7 @@ impl ::intercom_api_runtime::Operation for SearchContent {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Paginated for SearchContent {
     type Item = crate::models::ContentSearchResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;

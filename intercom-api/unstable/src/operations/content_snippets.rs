@@ -6,15 +6,25 @@
 /// You can fetch a list of all content snippets for a workspace.
 ///
 /// `GET /content_snippets` (operationId `listContentSnippets`; tags: Content Snippets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content-snippets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContentSnippets {
     /// The page of results to fetch.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// The number of results to return per page. Max value of 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "content-snippets")]
 impl ListContentSnippets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -35,12 +45,14 @@ impl ListContentSnippets {
         self
     }
 }
+#[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for ListContentSnippets {
     type Output = crate::models::ContentSnippetList;
     const OPERATION_ID: &'static str = "listContentSnippets";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/content_snippets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -63,6 +75,7 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -75,11 +88,15 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
 /// You can create a new content snippet.
 ///
 /// `POST /content_snippets` (operationId `createContentSnippet`; tags: Content Snippets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content-snippets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateContentSnippet {
     /// The request body.
     pub body: crate::models::ContentSnippetCreateRequest,
 }
+#[cfg(feature = "content-snippets")]
 impl CreateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -89,12 +106,14 @@ impl CreateContentSnippet {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for CreateContentSnippet {
     type Output = crate::models::ContentSnippet;
     const OPERATION_ID: &'static str = "createContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/content_snippets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -102,6 +121,7 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -114,11 +134,15 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
 /// You can fetch a single content snippet by its id.
 ///
 /// `GET /content_snippets/{id}` (operationId `getContentSnippet`; tags: Content Snippets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content-snippets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetContentSnippet {
     /// The unique identifier for the content snippet.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "content-snippets")]
 impl GetContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -126,12 +150,14 @@ impl GetContentSnippet {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for GetContentSnippet {
     type Output = crate::models::ContentSnippet;
     const OPERATION_ID: &'static str = "getContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/content_snippets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -139,6 +165,7 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -151,13 +178,17 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
 /// You can update an existing content snippet.
 ///
 /// `PUT /content_snippets/{id}` (operationId `updateContentSnippet`; tags: Content Snippets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content-snippets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContentSnippet {
     /// The unique identifier for the content snippet.
     pub id: ::std::string::String,
     /// The request body.
     pub body: crate::models::ContentSnippetUpdateRequest,
 }
+#[cfg(feature = "content-snippets")]
 impl UpdateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -171,12 +202,14 @@ impl UpdateContentSnippet {
         }
     }
 }
+#[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
     type Output = crate::models::ContentSnippet;
     const OPERATION_ID: &'static str = "updateContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/content_snippets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -185,6 +218,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -197,11 +231,15 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
 /// You can delete a single content snippet by its id.
 ///
 /// `DELETE /content_snippets/{id}` (operationId `deleteContentSnippet`; tags: Content Snippets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "content-snippets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContentSnippet {
     /// The unique identifier for the content snippet.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "content-snippets")]
 impl DeleteContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -209,12 +247,14 @@ impl DeleteContentSnippet {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/content_snippets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -222,6 +262,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -240,14 +281,21 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
 /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /content_snippets/{content_snippet_id}/tags` (operationId `attachTagToContentSnippet`; tags: Content Snippets, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToContentSnippet {
     /// The unique identifier for the content snippet.
     pub content_snippet_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachTagToContentSnippetRequest>,
 }
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl AttachTagToContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -268,12 +316,14 @@ impl AttachTagToContentSnippet {
         self
     }
 }
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/content_snippets/{content_snippet_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -282,6 +332,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -300,13 +351,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
 /// Requires the `read_write_content_snippets` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /content_snippets/{content_snippet_id}/tags/{id}` (operationId `detachTagFromContentSnippet`; tags: Content Snippets, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromContentSnippet {
     /// The unique identifier for the content snippet.
     pub content_snippet_id: ::std::string::String,
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl DetachTagFromContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -320,12 +375,14 @@ impl DetachTagFromContentSnippet {
         }
     }
 }
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromContentSnippet";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/content_snippets/{content_snippet_id}/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -334,6 +391,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

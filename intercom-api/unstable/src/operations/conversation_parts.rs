@@ -10,16 +10,23 @@
 /// {% /admonition %}
 ///
 /// `PUT /conversations/{conversation_id}/conversation_parts/{id}` (operationId `updateConversationPart`; tags: Conversation Parts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversation-parts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationPart {
     /// The identifier for the conversation as given by Intercom.
     pub conversation_id: ::std::string::String,
     /// The identifier for the conversation part.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateConversationPartRequest>,
 }
+#[cfg(feature = "conversation-parts")]
 impl UpdateConversationPart {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -42,12 +49,14 @@ impl UpdateConversationPart {
         self
     }
 }
+#[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for UpdateConversationPart {
     type Output = crate::models::ConversationPart;
     const OPERATION_ID: &'static str = "updateConversationPart";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/conversations/{conversation_id}/conversation_parts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -57,6 +66,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationPart {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -73,12 +83,19 @@ impl ::intercom_api_runtime::Operation for UpdateConversationPart {
 /// {% /admonition %}
 ///
 /// `POST /conversations/redact` (operationId `redactConversation`; tags: Conversation Parts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversation-parts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RedactConversation {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
+#[cfg(feature = "conversation-parts")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -96,12 +113,14 @@ impl RedactConversation {
         self
     }
 }
+#[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "redactConversation";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/conversations/redact";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -109,6 +128,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -6,12 +6,19 @@
 /// You can fetch a list of all conversation attributes for your workspace.
 ///
 /// `GET /conversations/attributes` (operationId `listConversationAttributes`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListConversationAttributes {
     /// Include archived attributes in the list. Default `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_archived: ::std::option::Option<bool>,
 }
+#[cfg(feature = "conversations-attributes")]
 impl ListConversationAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -29,12 +36,14 @@ impl ListConversationAttributes {
         self
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for ListConversationAttributes {
     type Output = crate::models::ConversationAttributeList;
     const OPERATION_ID: &'static str = "listConversationAttributes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/conversations/attributes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -49,6 +58,7 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -61,11 +71,15 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
 /// Create a new conversation attribute.
 ///
 /// `POST /conversations/attributes` (operationId `createConversationAttribute`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttribute {
     /// The request body.
     pub body: crate::models::CreateConversationAttributeRequest,
 }
+#[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -77,12 +91,14 @@ impl CreateConversationAttribute {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "createConversationAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/conversations/attributes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -90,6 +106,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -102,11 +119,15 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
 /// Retrieve a single conversation attribute by ID.
 ///
 /// `GET /conversations/attributes/{id}` (operationId `getConversationAttribute`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetConversationAttribute {
     /// The conversation attribute id
     pub id: i64,
 }
+#[cfg(feature = "conversations-attributes")]
 impl GetConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -114,12 +135,14 @@ impl GetConversationAttribute {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for GetConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "getConversationAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/conversations/attributes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -127,6 +150,7 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -139,13 +163,17 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
 /// Update an existing conversation attribute.
 ///
 /// `PUT /conversations/attributes/{id}` (operationId `updateConversationAttribute`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationAttribute {
     /// The conversation attribute id
     pub id: i64,
     /// The request body.
     pub body: crate::models::UpdateConversationAttributeRequest,
 }
+#[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -161,12 +189,14 @@ impl UpdateConversationAttribute {
         }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "updateConversationAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/conversations/attributes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -175,6 +205,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -187,11 +218,15 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
 /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
 ///
 /// `DELETE /conversations/attributes/{id}` (operationId `deleteConversationAttribute`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteConversationAttribute {
     /// The conversation attribute id
     pub id: i64,
 }
+#[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -199,12 +234,14 @@ impl DeleteConversationAttribute {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "deleteConversationAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/conversations/attributes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -212,6 +249,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -224,13 +262,17 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
 /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
 ///
 /// `POST /conversations/attributes/{id}/options` (operationId `createConversationAttributeOption`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateConversationAttributeOption {
     /// The conversation attribute id
     pub id: i64,
     /// The request body.
     pub body: crate::models::CreateConversationAttributeOptionRequest,
 }
+#[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -246,12 +288,14 @@ impl CreateConversationAttributeOption {
         }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "createConversationAttributeOption";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/conversations/attributes/{id}/options";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -260,6 +304,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -272,7 +317,10 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
 /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
 ///
 /// `PUT /conversations/attributes/{id}/options/{option_id}` (operationId `updateConversationAttributeOption`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversationAttributeOption {
     /// The conversation attribute id
     pub id: i64,
@@ -281,6 +329,7 @@ pub struct UpdateConversationAttributeOption {
     /// The request body.
     pub body: crate::models::UpdateConversationAttributeOptionRequest,
 }
+#[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -298,12 +347,14 @@ impl UpdateConversationAttributeOption {
         }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "updateConversationAttributeOption";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/conversations/attributes/{id}/options/{option_id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -313,6 +364,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -325,13 +377,17 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
 /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
 ///
 /// `DELETE /conversations/attributes/{id}/options/{option_id}` (operationId `deleteConversationAttributeOption`; tags: Conversations Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "conversations-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteConversationAttributeOption {
     /// The conversation attribute id
     pub id: i64,
     /// The UUID of the list option to archive (from the `id` field in the options array)
     pub option_id: ::std::string::String,
 }
+#[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -345,12 +401,14 @@ impl DeleteConversationAttributeOption {
         }
     }
 }
+#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "deleteConversationAttributeOption";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/conversations/attributes/{id}/options/{option_id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -359,6 +417,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
         request.path_param("option_id", &self.option_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

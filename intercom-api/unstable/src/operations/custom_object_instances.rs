@@ -13,26 +13,45 @@
 /// `GET /custom_object_instances/{custom_object_type_identifier}` (operationId `listCustomObjectInstances`; tags: Custom Object Instances)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCustomObjectInstances {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
     /// Return instances associated with the given contact ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub references_contact_id: ::std::option::Option<::std::string::String>,
     /// Return instances associated with the given conversation ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub references_conversation_id: ::std::option::Option<::std::string::String>,
     /// Return the single instance with this external ID. When provided, the response is a single object rather than a list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Page number of results to fetch.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// Number of results per page. Maximum 150.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "custom-object-instances")]
 impl ListCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -87,12 +106,14 @@ impl ListCustomObjectInstances {
         self
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
     type Output = crate::models::CustomObjectInstancesPaginatedList;
     const OPERATION_ID: &'static str = "listCustomObjectInstances";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -144,6 +165,7 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -151,6 +173,7 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
     type Item = ::std::option::Option<crate::models::CustomObjectInstance>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -175,16 +198,23 @@ impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
 /// Create or update a custom object instance
 ///
 /// `POST /custom_object_instances/{custom_object_type_identifier}` (operationId `createCustomObjectInstances`; tags: Custom Object Instances)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateCustomObjectInstances {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<
         crate::models::CreateOrUpdateCustomObjectInstanceRequest,
     >,
 }
+#[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -207,12 +237,14 @@ impl CreateCustomObjectInstances {
         self
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "createCustomObjectInstances";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -225,6 +257,7 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -237,12 +270,16 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
 /// Delete a single Custom Object instance by external_id.
 ///
 /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operationId `deleteCustomObjectInstancesById`; tags: Custom Object Instances)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCustomObjectInstancesById {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
     pub external_id: ::std::string::String,
 }
+#[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -256,12 +293,14 @@ impl DeleteCustomObjectInstancesById {
         }
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
     type Output = crate::models::CustomObjectInstanceDeleted;
     const OPERATION_ID: &'static str = "deleteCustomObjectInstancesById";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -281,6 +320,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -293,13 +333,17 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
 /// Fetch a Custom Object Instance by id.
 ///
 /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}` (operationId `getCustomObjectInstancesById`; tags: Custom Object Instances)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetCustomObjectInstancesById {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
     /// The id or external_id of the custom object instance
     pub id: ::std::string::String,
 }
+#[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -313,12 +357,14 @@ impl GetCustomObjectInstancesById {
         }
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "getCustomObjectInstancesById";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -331,6 +377,7 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -343,13 +390,17 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
 /// Delete a single Custom Object instance using the Intercom defined id.
 ///
 /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}` (operationId `deleteCustomObjectInstancesByExternalId`; tags: Custom Object Instances)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "custom-object-instances")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCustomObjectInstancesByExternalId {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
     /// The Intercom defined id of the custom object instance
     pub id: ::std::string::String,
 }
+#[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -363,12 +414,14 @@ impl DeleteCustomObjectInstancesByExternalId {
         }
     }
 }
+#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternalId {
     type Output = crate::models::CustomObjectInstanceDeleted;
     const OPERATION_ID: &'static str = "deleteCustomObjectInstancesByExternalId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/custom_object_instances/{custom_object_type_identifier}/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -381,6 +434,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternal
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

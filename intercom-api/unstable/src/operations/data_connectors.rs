@@ -8,15 +8,25 @@
 /// `GET /data_connectors` (operationId `listDataConnectors`; tags: Data Connectors)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListDataConnectors {
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "data-connectors")]
 impl ListDataConnectors {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -40,12 +50,14 @@ impl ListDataConnectors {
         self
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectors {
     type Output = crate::models::DataConnectorList;
     const OPERATION_ID: &'static str = "listDataConnectors";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/data_connectors";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -68,6 +80,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -75,6 +88,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectors {
     type Item = crate::models::DataConnector;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -98,12 +112,19 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectors {
 /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
 ///
 /// `POST /data_connectors` (operationId `createDataConnector`; tags: Data Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataConnector {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateDataConnectorRequest>,
 }
+#[cfg(feature = "data-connectors")]
 impl CreateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -121,12 +142,14 @@ impl CreateDataConnector {
         self
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for CreateDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "createDataConnector";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/data_connectors";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -134,6 +157,7 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -148,16 +172,23 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
 /// The response includes configuration, data inputs, response fields, and object mappings.
 ///
 /// `GET /data_connectors/{id}` (operationId `RetrieveDataConnector`; tags: Data Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveDataConnector {
     /// The unique identifier of the data connector.
     pub id: ::std::string::String,
     /// Which version of the data connector to return. Defaults to live.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub state_version: ::std::option::Option<
         crate::models::RetrieveDataConnectorStateVersion,
     >,
 }
+#[cfg(feature = "data-connectors")]
 impl RetrieveDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -178,12 +209,14 @@ impl RetrieveDataConnector {
         self
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "RetrieveDataConnector";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/data_connectors/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -199,6 +232,7 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -211,11 +245,15 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
 /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
 ///
 /// `DELETE /data_connectors/{id}` (operationId `deleteDataConnector`; tags: Data Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteDataConnector {
     /// The unique identifier of the data connector
     pub id: ::std::string::String,
 }
+#[cfg(feature = "data-connectors")]
 impl DeleteDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -223,12 +261,14 @@ impl DeleteDataConnector {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for DeleteDataConnector {
     type Output = crate::models::DeletedDataConnectorObject;
     const OPERATION_ID: &'static str = "deleteDataConnector";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/data_connectors/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -236,6 +276,7 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -248,14 +289,21 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
 /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
 ///
 /// `PATCH /data_connectors/{id}` (operationId `updateDataConnector`; tags: Data Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataConnector {
     /// The unique identifier of the data connector.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateDataConnectorRequest>,
 }
+#[cfg(feature = "data-connectors")]
 impl UpdateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -274,12 +322,14 @@ impl UpdateDataConnector {
         self
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for UpdateDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "updateDataConnector";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PATCH;
     const PATH: &'static str = "/data_connectors/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -288,6 +338,7 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -305,38 +356,63 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
 /// `GET /data_connectors/{data_connector_id}/execution_results` (operationId `listDataConnectorExecutionResults`; tags: Data Connectors)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListDataConnectorExecutionResults {
     /// The unique identifier for the data connector.
     pub data_connector_id: ::std::string::String,
     /// The number of results per page (1-30, default 10).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
     /// Filter by success status. Use `true`, `false`, or omit for all.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub success: ::std::option::Option<
         crate::models::ListDataConnectorExecutionResultsSuccess,
     >,
     /// Filter by error type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub error_type: ::std::option::Option<
         crate::models::ListDataConnectorExecutionResultsErrorType,
     >,
     /// Unix timestamp for start of time range (default 1 hour ago).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start_ts: ::std::option::Option<i64>,
     /// Unix timestamp for end of time range (default now).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end_ts: ::std::option::Option<i64>,
     /// Include request/response bodies in the response (default false).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub include_bodies: ::std::option::Option<
         crate::models::ListDataConnectorExecutionResultsIncludeBodies,
     >,
 }
+#[cfg(feature = "data-connectors")]
 impl ListDataConnectorExecutionResults {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -408,12 +484,14 @@ impl ListDataConnectorExecutionResults {
         self
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
     type Output = crate::models::DataConnectorExecutionResultList;
     const OPERATION_ID: &'static str = "listDataConnectorExecutionResults";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/data_connectors/{data_connector_id}/execution_results";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -477,6 +555,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -484,6 +563,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
     type Item = crate::models::DataConnectorExecutionResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -508,13 +588,17 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
 /// Always includes request/response bodies and the sanitised request URL.
 ///
 /// `GET /data_connectors/{data_connector_id}/execution_results/{id}` (operationId `showDataConnectorExecutionResult`; tags: Data Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowDataConnectorExecutionResult {
     /// The unique identifier for the data connector.
     pub data_connector_id: ::std::string::String,
     /// The unique identifier for the execution result.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "data-connectors")]
 impl ShowDataConnectorExecutionResult {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -528,12 +612,14 @@ impl ShowDataConnectorExecutionResult {
         }
     }
 }
+#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
     type Output = crate::models::DataConnectorExecutionResult;
     const OPERATION_ID: &'static str = "showDataConnectorExecutionResult";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/data_connectors/{data_connector_id}/execution_results/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -542,6 +628,7 @@ impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -112,14 +112,21 @@
 /// ```
 ///
 /// `POST /ecommerce/connectors/{id}/catalog` (operationId `uploadEcommerceCatalog`; tags: Ecommerce Connectors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ecommerce-connectors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UploadEcommerceCatalog {
     /// The unique identifier of the ecommerce connector.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UploadEcommerceCatalogRequest>,
 }
+#[cfg(feature = "ecommerce-connectors")]
 impl UploadEcommerceCatalog {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -138,12 +145,14 @@ impl UploadEcommerceCatalog {
         self
     }
 }
+#[cfg(feature = "ecommerce-connectors")]
 impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
     type Output = UploadEcommerceCatalogOutput;
     const OPERATION_ID: &'static str = "uploadEcommerceCatalog";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ecommerce/connectors/{id}/catalog";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -161,6 +170,7 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
         }
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -178,6 +188,7 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
         }
     }
 }
+#[cfg(feature = "ecommerce-connectors")]
 /// The success responses of [`UploadEcommerceCatalog`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadEcommerceCatalogOutput {

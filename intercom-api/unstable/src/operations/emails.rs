@@ -6,8 +6,12 @@
 /// Lists all sender email address settings for the workspace
 ///
 /// `GET /emails` (operationId `listEmails`; tags: Emails)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListEmails {}
+#[cfg(feature = "emails")]
 impl ListEmails {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListEmails {
         Self {}
     }
 }
+#[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for ListEmails {
     type Output = crate::models::EmailList;
     const OPERATION_ID: &'static str = "listEmails";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/emails";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListEmails {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -40,11 +47,15 @@ impl ::intercom_api_runtime::Operation for ListEmails {
 /// Fetches a specific email setting by its unique identifier
 ///
 /// `GET /emails/{id}` (operationId `retrieveEmail`; tags: Emails)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "emails")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveEmail {
     /// The unique identifier of the email setting
     pub id: ::std::string::String,
 }
+#[cfg(feature = "emails")]
 impl RetrieveEmail {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -52,12 +63,14 @@ impl RetrieveEmail {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for RetrieveEmail {
     type Output = crate::models::EmailSetting;
     const OPERATION_ID: &'static str = "retrieveEmail";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/emails/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -65,6 +78,7 @@ impl ::intercom_api_runtime::Operation for RetrieveEmail {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -11,11 +11,15 @@
 /// `reply` and `ask` actions.
 ///
 /// `POST /fin/capabilities` (operationId `listFinCapabilities`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListFinCapabilities {
     /// The request body.
     pub body: crate::models::ListFinCapabilitiesRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl ListFinCapabilities {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -25,12 +29,14 @@ impl ListFinCapabilities {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ListFinCapabilities {
     type Output = crate::models::ListFinCapabilitiesResponse;
     const OPERATION_ID: &'static str = "listFinCapabilities";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/capabilities";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -38,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -58,11 +65,15 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
 /// ends with a `complete` status — there is no `awaiting_user_reply` cycle.
 ///
 /// `POST /fin/ask` (operationId `askFin`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AskFin {
     /// The request body.
     pub body: crate::models::AskFinRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl AskFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -70,12 +81,14 @@ impl AskFin {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for AskFin {
     type Output = crate::models::AskFinResponse;
     const OPERATION_ID: &'static str = "askFin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/ask";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -83,6 +96,7 @@ impl ::intercom_api_runtime::Operation for AskFin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -97,11 +111,15 @@ impl ::intercom_api_runtime::Operation for AskFin {
 /// response so Fin can continue.
 ///
 /// `POST /fin/reply` (operationId `replyToFin`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyToFin {
     /// The request body.
     pub body: crate::models::ReplyToFinRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -111,12 +129,14 @@ impl ReplyToFin {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ReplyToFin {
     type Output = crate::models::ReplyToFinResponse;
     const OPERATION_ID: &'static str = "replyToFin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/reply";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -124,6 +144,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -141,13 +162,17 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
 /// send the user's response with [`/fin/reply`](/docs/references/preview/rest-api/api.intercom.io/fin-agent/replytofin).
 ///
 /// `POST /fin/procedures/{procedure_id}/run` (operationId `runFinProcedure`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RunFinProcedure {
     /// The ID of the procedure to run.
     pub procedure_id: ::std::string::String,
     /// The request body.
     pub body: crate::models::RunFinProcedureRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl RunFinProcedure {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -161,12 +186,14 @@ impl RunFinProcedure {
         }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for RunFinProcedure {
     type Output = crate::models::RunFinProcedureResponse;
     const OPERATION_ID: &'static str = "runFinProcedure";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/procedures/{procedure_id}/run";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -175,6 +202,7 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -217,11 +245,15 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
 /// Platforms it remains open for whoever handles it on your own platform.
 ///
 /// `POST /fin/escalate` (operationId `escalateFinConversation`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct EscalateFinConversation {
     /// The request body.
     pub body: crate::models::EscalateFinConversationRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl EscalateFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -231,12 +263,14 @@ impl EscalateFinConversation {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for EscalateFinConversation {
     type Output = crate::models::EscalateFinConversationResponse;
     const OPERATION_ID: &'static str = "escalateFinConversation";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/escalate";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -244,6 +278,7 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -268,11 +303,15 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
 /// longer be changed.
 ///
 /// `POST /fin/csat` (operationId `submitFinCsat`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SubmitFinCsat {
     /// The request body.
     pub body: crate::models::SubmitFinCsatRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -282,12 +321,14 @@ impl SubmitFinCsat {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     type Output = crate::models::SubmitFinCsatResponse;
     const OPERATION_ID: &'static str = "submitFinCsat";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/csat";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -295,6 +336,7 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -319,11 +361,15 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
 /// Events can be received via webhooks or Server-Sent Events (SSE) using the `sse_subscription_url` in the response.
 ///
 /// `POST /fin/start` (operationId `startFinConversation`; tags: Fin Agent)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "fin-agent")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct StartFinConversation {
     /// The request body.
     pub body: crate::models::StartFinConversationRequest,
 }
+#[cfg(feature = "fin-agent")]
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -333,12 +379,14 @@ impl StartFinConversation {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for StartFinConversation {
     type Output = crate::models::StartFinConversationResponse;
     const OPERATION_ID: &'static str = "startFinConversation";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/fin/start";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -346,6 +394,7 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

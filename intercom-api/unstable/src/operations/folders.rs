@@ -8,18 +8,31 @@
 /// `GET /folders` (operationId `listFolders`; tags: Folders)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListFolders {
     /// The page number
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// Number of results per page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub parent_folder_id: ::std::option::Option<i64>,
 }
+#[cfg(feature = "folders")]
 impl ListFolders {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -49,12 +62,14 @@ impl ListFolders {
         self
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for ListFolders {
     type Output = crate::models::ListFoldersResponse;
     const OPERATION_ID: &'static str = "listFolders";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/folders";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -85,6 +100,7 @@ impl ::intercom_api_runtime::Operation for ListFolders {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -92,6 +108,7 @@ impl ::intercom_api_runtime::Operation for ListFolders {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Paginated for ListFolders {
     type Item = crate::models::Folder;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -116,12 +133,19 @@ impl ::intercom_api_runtime::Paginated for ListFolders {
 /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
 ///
 /// `POST /folders` (operationId `createFolder`; tags: Folders)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateFolder {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateFolderRequest>,
 }
+#[cfg(feature = "folders")]
 impl CreateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -139,12 +163,14 @@ impl CreateFolder {
         self
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for CreateFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "createFolder";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/folders";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -152,6 +178,7 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -164,11 +191,15 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
 /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `GET /folders/{id}` (operationId `retrieveFolder`; tags: Folders)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveFolder {
     /// The unique identifier for the folder
     pub id: i64,
 }
+#[cfg(feature = "folders")]
 impl RetrieveFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -176,12 +207,14 @@ impl RetrieveFolder {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for RetrieveFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "retrieveFolder";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/folders/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -189,6 +222,7 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -201,14 +235,21 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
 /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `PUT /folders/{id}` (operationId `updateFolder`; tags: Folders)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateFolder {
     /// The unique identifier for the folder
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateFolderRequest>,
 }
+#[cfg(feature = "folders")]
 impl UpdateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -227,12 +268,14 @@ impl UpdateFolder {
         self
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for UpdateFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "updateFolder";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/folders/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -241,6 +284,7 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -253,11 +297,15 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
 /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `DELETE /folders/{id}` (operationId `deleteFolder`; tags: Folders)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "folders")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteFolder {
     /// The unique identifier for the folder
     pub id: i64,
 }
+#[cfg(feature = "folders")]
 impl DeleteFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -265,12 +313,14 @@ impl DeleteFolder {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for DeleteFolder {
     type Output = crate::models::DeletedFolderObject;
     const OPERATION_ID: &'static str = "deleteFolder";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/folders/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -278,6 +328,7 @@ impl ::intercom_api_runtime::Operation for DeleteFolder {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

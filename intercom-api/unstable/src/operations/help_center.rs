@@ -12,17 +12,27 @@
 /// `GET /help_center/help_centers/{help_center_id}/redirects` (operationId `listHelpCenterRedirects`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenterRedirects {
     /// The unique identifier for the help center.
     pub help_center_id: ::std::string::String,
     /// The page of results to fetch. Defaults to the first page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// The number of results to return per page. Defaults to 50, maximum 250.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "help-center")]
 impl ListHelpCenterRedirects {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -46,12 +56,14 @@ impl ListHelpCenterRedirects {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
     type Output = crate::models::HelpCenterRedirectList;
     const OPERATION_ID: &'static str = "listHelpCenterRedirects";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers/{help_center_id}/redirects";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -75,6 +87,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -82,6 +95,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
     type Item = crate::models::HelpCenterRedirect;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -108,14 +122,21 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
 /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /help_center/help_centers/{help_center_id}/redirects` (operationId `createHelpCenterRedirect`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateHelpCenterRedirect {
     /// The unique identifier for the help center.
     pub help_center_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateHelpCenterRedirectRequest>,
 }
+#[cfg(feature = "help-center")]
 impl CreateHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -136,12 +157,14 @@ impl CreateHelpCenterRedirect {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
     const OPERATION_ID: &'static str = "createHelpCenterRedirect";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/help_center/help_centers/{help_center_id}/redirects";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -150,6 +173,7 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -164,13 +188,17 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
 /// Requires the `read_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `GET /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `retrieveHelpCenterRedirect`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenterRedirect {
     /// The unique identifier for the help center.
     pub help_center_id: ::std::string::String,
     /// The unique identifier for the redirect.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "help-center")]
 impl RetrieveHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -184,12 +212,14 @@ impl RetrieveHelpCenterRedirect {
         }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
     const OPERATION_ID: &'static str = "retrieveHelpCenterRedirect";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers/{help_center_id}/redirects/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -198,6 +228,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -212,13 +243,17 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
 /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `deleteHelpCenterRedirect`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteHelpCenterRedirect {
     /// The unique identifier for the help center.
     pub help_center_id: ::std::string::String,
     /// The unique identifier for the redirect.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "help-center")]
 impl DeleteHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -232,12 +267,14 @@ impl DeleteHelpCenterRedirect {
         }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
     type Output = crate::models::DeletedHelpCenterRedirectObject;
     const OPERATION_ID: &'static str = "deleteHelpCenterRedirect";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/help_center/help_centers/{help_center_id}/redirects/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -246,6 +283,7 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -262,15 +300,25 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
 /// `GET /help_center/collections` (operationId `listAllCollections`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAllCollections {
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -291,12 +339,14 @@ impl ListAllCollections {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
     const OPERATION_ID: &'static str = "listAllCollections";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/collections";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -319,6 +369,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -326,6 +377,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -350,12 +402,19 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateCollection {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
+#[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -373,12 +432,14 @@ impl CreateCollection {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "createCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/help_center/collections";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -386,6 +447,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -398,11 +460,15 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -410,12 +476,14 @@ impl RetrieveCollection {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "retrieveCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -423,6 +491,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -435,14 +504,21 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
+#[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -461,12 +537,14 @@ impl UpdateCollection {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "updateCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -475,6 +553,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -487,11 +566,15 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -499,12 +582,14 @@ impl DeleteCollection {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
     const OPERATION_ID: &'static str = "deleteCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -512,6 +597,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -524,11 +610,15 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -536,12 +626,14 @@ impl RetrieveHelpCenter {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
     const OPERATION_ID: &'static str = "retrieveHelpCenter";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -549,6 +641,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -561,8 +654,12 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenters {}
+#[cfg(feature = "help-center")]
 impl ListHelpCenters {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -570,12 +667,14 @@ impl ListHelpCenters {
         Self {}
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
     const OPERATION_ID: &'static str = "listHelpCenters";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -583,6 +682,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -8,8 +8,12 @@
 /// Each entry includes metadata only — the HMAC signing material itself is **never** returned by this endpoint. The raw secret is only available once, in the response to `POST /secure_mode_secrets`. Persist it at that moment.
 ///
 /// `GET /secure_mode_secrets` (operationId `listIdentityVerificationSecrets`; tags: Identity Verification Secrets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "identity-verification-secrets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListIdentityVerificationSecrets {}
+#[cfg(feature = "identity-verification-secrets")]
 impl ListIdentityVerificationSecrets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -17,12 +21,14 @@ impl ListIdentityVerificationSecrets {
         Self {}
     }
 }
+#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
     type Output = crate::models::IdentityVerificationSecretList;
     const OPERATION_ID: &'static str = "listIdentityVerificationSecrets";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/secure_mode_secrets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -30,6 +36,7 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -46,14 +53,21 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
 /// You must enable the secret for at least one platform (`supports_android`, `supports_ios`, or `supports_web`). Rotation flow: create the new secret, roll it out to every client signing `user_hash` values, then delete the old secret with `DELETE /secure_mode_secrets/{id}` once traffic has cut over.
 ///
 /// `POST /secure_mode_secrets` (operationId `createIdentityVerificationSecret`; tags: Identity Verification Secrets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "identity-verification-secrets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateIdentityVerificationSecret {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<
         crate::models::CreateIdentityVerificationSecretRequest,
     >,
 }
+#[cfg(feature = "identity-verification-secrets")]
 impl CreateIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -73,12 +87,14 @@ impl CreateIdentityVerificationSecret {
         self
     }
 }
+#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
     type Output = crate::models::IdentityVerificationSecretWithMaterial;
     const OPERATION_ID: &'static str = "createIdentityVerificationSecret";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/secure_mode_secrets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -86,6 +102,7 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -98,11 +115,15 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
 /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
 ///
 /// `DELETE /secure_mode_secrets/{id}` (operationId `deleteIdentityVerificationSecret`; tags: Identity Verification Secrets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "identity-verification-secrets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteIdentityVerificationSecret {
     /// The unique identifier of the identity verification secret
     pub id: ::std::string::String,
 }
+#[cfg(feature = "identity-verification-secrets")]
 impl DeleteIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -110,12 +131,14 @@ impl DeleteIdentityVerificationSecret {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteIdentityVerificationSecret";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/secure_mode_secrets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -123,6 +146,7 @@ impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

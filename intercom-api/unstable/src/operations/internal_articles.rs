@@ -6,8 +6,12 @@
 /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
 ///
 /// `GET /internal_articles` (operationId `listInternalArticles`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListInternalArticles {}
+#[cfg(feature = "internal-articles")]
 impl ListInternalArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListInternalArticles {
         Self {}
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for ListInternalArticles {
     type Output = crate::models::InternalArticleList;
     const OPERATION_ID: &'static str = "listInternalArticles";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/internal_articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -40,12 +47,19 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
 /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
 ///
 /// `POST /internal_articles` (operationId `createInternalArticle`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateInternalArticle {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateInternalArticleRequest>,
 }
+#[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -63,12 +77,14 @@ impl CreateInternalArticle {
         self
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for CreateInternalArticle {
     type Output = crate::models::InternalArticle;
     const OPERATION_ID: &'static str = "createInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/internal_articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -76,6 +92,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -88,11 +105,15 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
 /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `GET /internal_articles/{id}` (operationId `retrieveInternalArticle`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveInternalArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -100,12 +121,14 @@ impl RetrieveInternalArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
     type Output = crate::models::InternalArticle;
     const OPERATION_ID: &'static str = "retrieveInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/internal_articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -113,6 +136,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -125,14 +149,21 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
 /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `PUT /internal_articles/{id}` (operationId `updateInternalArticle`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateInternalArticleRequest>,
 }
+#[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -151,12 +182,14 @@ impl UpdateInternalArticle {
         self
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
     type Output = crate::models::InternalArticle;
     const OPERATION_ID: &'static str = "updateInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/internal_articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -165,6 +198,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -177,11 +211,15 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
 /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `DELETE /internal_articles/{id}` (operationId `deleteInternalArticle`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -189,12 +227,14 @@ impl DeleteInternalArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
     type Output = crate::models::DeletedInternalArticleObject;
     const OPERATION_ID: &'static str = "deleteInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/internal_articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -202,6 +242,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -220,14 +261,21 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /internal_articles/{internal_article_id}/tags` (operationId `attachTagToInternalArticle`; tags: Internal Articles, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub internal_article_id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachTagToInternalArticleRequest>,
 }
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -246,12 +294,14 @@ impl AttachTagToInternalArticle {
         self
     }
 }
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/internal_articles/{internal_article_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -260,6 +310,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -278,13 +329,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /internal_articles/{internal_article_id}/tags/{id}` (operationId `detachTagFromInternalArticle`; tags: Internal Articles, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub internal_article_id: i64,
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -298,12 +353,14 @@ impl DetachTagFromInternalArticle {
         }
     }
 }
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromInternalArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/internal_articles/{internal_article_id}/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -312,6 +369,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -324,12 +382,19 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
 /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
 ///
 /// `GET /internal_articles/search` (operationId `searchInternalArticles`; tags: Internal Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "internal-articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchInternalArticles {
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub folder_id: ::std::option::Option<i64>,
 }
+#[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -344,12 +409,14 @@ impl SearchInternalArticles {
         self
     }
 }
+#[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for SearchInternalArticles {
     type Output = crate::models::InternalArticleSearchResponse;
     const OPERATION_ID: &'static str = "searchInternalArticles";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/internal_articles/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -364,6 +431,7 @@ impl ::intercom_api_runtime::Operation for SearchInternalArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

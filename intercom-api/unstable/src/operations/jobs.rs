@@ -6,11 +6,15 @@
 /// Retrieve the status of job execution.
 ///
 /// `GET /jobs/status/{id}` (operationId `jobsStatus`; tags: Jobs)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "jobs")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct JobsStatus {
     /// The unique identifier for the job which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(feature = "jobs")]
 impl JobsStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -18,12 +22,14 @@ impl JobsStatus {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "jobs")]
 impl ::intercom_api_runtime::Operation for JobsStatus {
     type Output = crate::models::Jobs;
     const OPERATION_ID: &'static str = "jobsStatus";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/jobs/status/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -31,6 +37,7 @@ impl ::intercom_api_runtime::Operation for JobsStatus {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -20,18 +20,31 @@
 /// `GET /macros` (operationId `listMacros`; tags: Macros)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "macros")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListMacros {
     /// The number of results per page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Base64-encoded cursor containing [updated_at, id] for pagination
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
     /// Unix timestamp to filter macros updated after this time
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub updated_since: ::std::option::Option<i64>,
 }
+#[cfg(feature = "macros")]
 impl ListMacros {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -64,12 +77,14 @@ impl ListMacros {
         self
     }
 }
+#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for ListMacros {
     type Output = crate::models::MacroList;
     const OPERATION_ID: &'static str = "listMacros";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/macros";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -100,6 +115,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -107,6 +123,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Paginated for ListMacros {
     type Item = ::std::option::Option<crate::models::Macro>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -146,11 +163,15 @@ impl ::intercom_api_runtime::Paginated for ListMacros {
 /// Default values in placeholders are HTML-escaped for security.
 ///
 /// `GET /macros/{id}` (operationId `getMacro`; tags: Macros)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "macros")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetMacro {
     /// The unique identifier of the macro
     pub id: ::std::string::String,
 }
+#[cfg(feature = "macros")]
 impl GetMacro {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -158,12 +179,14 @@ impl GetMacro {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for GetMacro {
     type Output = ::std::option::Option<crate::models::Macro>;
     const OPERATION_ID: &'static str = "getMacro";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/macros/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -171,6 +194,7 @@ impl ::intercom_api_runtime::Operation for GetMacro {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

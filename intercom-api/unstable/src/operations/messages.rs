@@ -16,12 +16,19 @@
 /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
 ///
 /// `POST /messages` (operationId `createMessage`; tags: Messages)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessage {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
 }
+#[cfg(feature = "messages")]
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -39,12 +46,14 @@ impl CreateMessage {
         self
     }
 }
+#[cfg(feature = "messages")]
 impl ::intercom_api_runtime::Operation for CreateMessage {
     type Output = crate::models::Message;
     const OPERATION_ID: &'static str = "createMessage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/messages";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -52,6 +61,7 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -70,17 +80,27 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
 /// `GET /messages/status` (operationId `getWhatsAppMessageStatus`; tags: Messages, WhatsApp)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "messages", feature = "whats-app"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetWhatsAppMessageStatus {
     /// The unique identifier for the set of messages to check status for
     pub ruleset_id: ::std::string::String,
     /// Number of results per page (default 50, max 100)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
     /// Cursor for pagination, used to fetch the next page of results
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl GetWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -105,12 +125,14 @@ impl GetWhatsAppMessageStatus {
         self
     }
 }
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatusList;
     const OPERATION_ID: &'static str = "getWhatsAppMessageStatus";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/messages/status";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -141,6 +163,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -148,6 +171,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
     type Item = crate::models::WhatsappMessageStatusListEventsItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -174,11 +198,15 @@ impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
 /// Returns the current status, conversation details, and any error information if the message failed to deliver.
 ///
 /// `GET /messages/whatsapp/status` (operationId `RetrieveWhatsAppMessageStatus`; tags: Messages, WhatsApp)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "messages", feature = "whats-app"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveWhatsAppMessageStatus {
     /// The WhatsApp message ID to check status for
     pub message_id: ::std::string::String,
 }
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl RetrieveWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -188,12 +216,14 @@ impl RetrieveWhatsAppMessageStatus {
         }
     }
 }
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatus;
     const OPERATION_ID: &'static str = "RetrieveWhatsAppMessageStatus";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/messages/whatsapp/status";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -208,6 +238,7 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

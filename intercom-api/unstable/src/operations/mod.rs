@@ -2,202 +2,627 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! Every operation of the Intercom API unstable: one type per operation, built with `new` and setters, sent with [`Client::send`](crate::Client) or turned into an `http::Request` with [`Operation::to_request`](intercom_api_runtime::Operation::to_request).
+#[cfg(feature = "admins")]
 mod admins;
-pub use self::admins::{
-    IdentifyAdmin, SetAwayAdmin, ListActivityLogs, SearchActivityLogs,
-    ListActivityLogEventTypes, ListAdmins, RetrieveAdmin,
-};
+#[cfg(feature = "admins")]
+pub use self::admins::IdentifyAdmin;
+#[cfg(feature = "admins")]
+pub use self::admins::SetAwayAdmin;
+#[cfg(feature = "admins")]
+pub use self::admins::ListActivityLogs;
+#[cfg(feature = "admins")]
+pub use self::admins::SearchActivityLogs;
+#[cfg(feature = "admins")]
+pub use self::admins::ListActivityLogEventTypes;
+#[cfg(feature = "admins")]
+pub use self::admins::ListAdmins;
+#[cfg(feature = "admins")]
+pub use self::admins::RetrieveAdmin;
+#[cfg(feature = "ai-content")]
 mod ai_content;
-pub use self::ai_content::{
-    ListContentImportSources, CreateContentImportSource, GetContentImportSource,
-    UpdateContentImportSource, DeleteContentImportSource, ListExternalPages,
-    CreateExternalPage, GetExternalPage, UpdateExternalPage, DeleteExternalPage,
-};
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::ListContentImportSources;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::CreateContentImportSource;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::GetContentImportSource;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::UpdateContentImportSource;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::DeleteContentImportSource;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::ListExternalPages;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::CreateExternalPage;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::GetExternalPage;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::UpdateExternalPage;
+#[cfg(feature = "ai-content")]
+pub use self::ai_content::DeleteExternalPage;
+#[cfg(any(feature = "articles", feature = "tags"))]
 mod articles;
-pub use self::articles::{
-    ListArticles, CreateArticle, RetrieveArticle, UpdateArticle, DeleteArticle,
-    RetrieveArticleDraft, StageArticleDraft, PublishArticleDraft, ListArticleVersions,
-    RetrieveArticleVersion, AttachTagToArticle, DetachTagFromArticle, SearchArticles,
-};
+#[cfg(feature = "articles")]
+pub use self::articles::ListArticles;
+#[cfg(feature = "articles")]
+pub use self::articles::CreateArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::RetrieveArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::UpdateArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::DeleteArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::RetrieveArticleDraft;
+#[cfg(feature = "articles")]
+pub use self::articles::StageArticleDraft;
+#[cfg(feature = "articles")]
+pub use self::articles::PublishArticleDraft;
+#[cfg(feature = "articles")]
+pub use self::articles::ListArticleVersions;
+#[cfg(feature = "articles")]
+pub use self::articles::RetrieveArticleVersion;
+#[cfg(any(feature = "articles", feature = "tags"))]
+pub use self::articles::AttachTagToArticle;
+#[cfg(any(feature = "articles", feature = "tags"))]
+pub use self::articles::DetachTagFromArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::SearchArticles;
+#[cfg(feature = "audiences")]
 mod audiences;
-pub use self::audiences::{
-    ListAudiences, CreateAudience, RetrieveAudience, UpdateAudience, DeleteAudience,
-};
+#[cfg(feature = "audiences")]
+pub use self::audiences::ListAudiences;
+#[cfg(feature = "audiences")]
+pub use self::audiences::CreateAudience;
+#[cfg(feature = "audiences")]
+pub use self::audiences::RetrieveAudience;
+#[cfg(feature = "audiences")]
+pub use self::audiences::UpdateAudience;
+#[cfg(feature = "audiences")]
+pub use self::audiences::DeleteAudience;
+#[cfg(feature = "away-status-reasons")]
 mod away_status_reasons;
+#[cfg(feature = "away-status-reasons")]
 pub use self::away_status_reasons::ListAwayStatusReasons;
+#[cfg(any(feature = "banners", feature = "contacts"))]
 mod banners;
-pub use self::banners::{ListContactBanners, DismissContactBanner};
+#[cfg(any(feature = "banners", feature = "contacts"))]
+pub use self::banners::ListContactBanners;
+#[cfg(any(feature = "banners", feature = "contacts"))]
+pub use self::banners::DismissContactBanner;
+#[cfg(feature = "brands")]
 mod brands;
-pub use self::brands::{ListBrands, RetrieveBrand};
+#[cfg(feature = "brands")]
+pub use self::brands::ListBrands;
+#[cfg(feature = "brands")]
+pub use self::brands::RetrieveBrand;
+#[cfg(feature = "calls")]
 mod calls;
-pub use self::calls::{
-    ListCalls, ShowCall, ShowCallRecording, ShowCallTranscript, ListCallsWithTranscripts,
-    RegisterFinVoiceCall, CollectFinVoiceCallById, CollectFinVoiceCallByExternalId,
-    CollectFinVoiceCallByPhoneNumber, CollectFinVoiceCallsByConversationId,
-};
+#[cfg(feature = "calls")]
+pub use self::calls::ListCalls;
+#[cfg(feature = "calls")]
+pub use self::calls::ShowCall;
+#[cfg(feature = "calls")]
+pub use self::calls::ShowCallRecording;
+#[cfg(feature = "calls")]
+pub use self::calls::ShowCallTranscript;
+#[cfg(feature = "calls")]
+pub use self::calls::ListCallsWithTranscripts;
+#[cfg(feature = "calls")]
+pub use self::calls::RegisterFinVoiceCall;
+#[cfg(feature = "calls")]
+pub use self::calls::CollectFinVoiceCallById;
+#[cfg(feature = "calls")]
+pub use self::calls::CollectFinVoiceCallByExternalId;
+#[cfg(feature = "calls")]
+pub use self::calls::CollectFinVoiceCallByPhoneNumber;
+#[cfg(feature = "calls")]
+pub use self::calls::CollectFinVoiceCallsByConversationId;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod companies;
-pub use self::companies::{
-    RetrieveCompany, CreateOrUpdateCompany, RetrieveACompanyById, UpdateCompany,
-    DeleteCompany, ListAttachedContacts, ListAttachedSegmentsForCompanies,
-    SearchCompanies, ListAllCompanies, ScrollOverAllCompanies, AttachContactToACompany,
-    DetachContactFromACompany, BulkUpdateCompanies, BulkCreateCompanies,
-    BulkDeleteCompanies, ShowBulkCompaniesJob,
-};
+#[cfg(feature = "companies")]
+pub use self::companies::RetrieveCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::CreateOrUpdateCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::RetrieveACompanyById;
+#[cfg(feature = "companies")]
+pub use self::companies::UpdateCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::DeleteCompany;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::ListAttachedContacts;
+#[cfg(feature = "companies")]
+pub use self::companies::ListAttachedSegmentsForCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::SearchCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::ListAllCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::ScrollOverAllCompanies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::AttachContactToACompany;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::DetachContactFromACompany;
+#[cfg(feature = "companies")]
+pub use self::companies::BulkUpdateCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::BulkCreateCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::BulkDeleteCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::ShowBulkCompaniesJob;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "custom-object-instances",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags"
+    )
+)]
 mod contacts;
-pub use self::contacts::{
-    ListCompaniesForAContact, ListSegmentsForAContact, ListSubscriptionsForAContact,
-    ListTagsForAContact, ShowContact, UpdateContact, DeleteContact, MergeContact,
-    PreviewMergeContact, SearchContacts, ListContactActivities, ListContacts,
-    CreateContact, ShowContactByExternalId, ArchiveContact, UnarchiveContact,
-    BlockContact, ListContactMergeHistory, BulkUpdateContacts, BulkCreateContacts,
-    BulkDeleteContacts, ShowBulkUpdateContactsJob,
-};
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::contacts::ListCompaniesForAContact;
+#[cfg(any(feature = "contacts", feature = "segments"))]
+pub use self::contacts::ListSegmentsForAContact;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::contacts::ListSubscriptionsForAContact;
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::contacts::ListTagsForAContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ShowContact;
+#[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
+pub use self::contacts::UpdateContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::DeleteContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::MergeContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::PreviewMergeContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::SearchContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ListContactActivities;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ListContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::CreateContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ShowContactByExternalId;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ArchiveContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::UnarchiveContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::BlockContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ListContactMergeHistory;
+#[cfg(feature = "contacts")]
+pub use self::contacts::BulkUpdateContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::BulkCreateContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::BulkDeleteContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ShowBulkUpdateContactsJob;
+#[cfg(feature = "content")]
 mod content;
-pub use self::content::{BulkContentActions, SearchContent};
+#[cfg(feature = "content")]
+pub use self::content::BulkContentActions;
+#[cfg(feature = "content")]
+pub use self::content::SearchContent;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
 mod content_snippets;
-pub use self::content_snippets::{
-    ListContentSnippets, CreateContentSnippet, GetContentSnippet, UpdateContentSnippet,
-    DeleteContentSnippet, AttachTagToContentSnippet, DetachTagFromContentSnippet,
-};
+#[cfg(feature = "content-snippets")]
+pub use self::content_snippets::ListContentSnippets;
+#[cfg(feature = "content-snippets")]
+pub use self::content_snippets::CreateContentSnippet;
+#[cfg(feature = "content-snippets")]
+pub use self::content_snippets::GetContentSnippet;
+#[cfg(feature = "content-snippets")]
+pub use self::content_snippets::UpdateContentSnippet;
+#[cfg(feature = "content-snippets")]
+pub use self::content_snippets::DeleteContentSnippet;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
+pub use self::content_snippets::AttachTagToContentSnippet;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
+pub use self::content_snippets::DetachTagFromContentSnippet;
+#[cfg(feature = "conversation-participants")]
 mod conversation_participants;
-pub use self::conversation_participants::{
-    AttachContactToConversation, DetachContactFromConversation,
-};
+#[cfg(feature = "conversation-participants")]
+pub use self::conversation_participants::AttachContactToConversation;
+#[cfg(feature = "conversation-participants")]
+pub use self::conversation_participants::DetachContactFromConversation;
+#[cfg(feature = "conversation-parts")]
 mod conversation_parts;
-pub use self::conversation_parts::{UpdateConversationPart, RedactConversation};
+#[cfg(feature = "conversation-parts")]
+pub use self::conversation_parts::UpdateConversationPart;
+#[cfg(feature = "conversation-parts")]
+pub use self::conversation_parts::RedactConversation;
+#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 mod conversations;
-pub use self::conversations::{
-    ListConversations, CreateConversation, RetrieveConversation, UpdateConversation,
-    DeleteConversation, SearchConversations, ReplyConversation, ManageConversation,
-    ListHandlingEvents, ListSideConversations, MergeConversation,
-    ConvertConversationToTicket, ListDeletedConversationIds,
-};
+#[cfg(feature = "conversations")]
+pub use self::conversations::ListConversations;
+#[cfg(feature = "conversations")]
+pub use self::conversations::CreateConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::RetrieveConversation;
+#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
+pub use self::conversations::UpdateConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::DeleteConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::SearchConversations;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ReplyConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ManageConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ListHandlingEvents;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ListSideConversations;
+#[cfg(feature = "conversations")]
+pub use self::conversations::MergeConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ConvertConversationToTicket;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ListDeletedConversationIds;
+#[cfg(feature = "conversations-attributes")]
 mod conversations_attributes;
-pub use self::conversations_attributes::{
-    ListConversationAttributes, CreateConversationAttribute, GetConversationAttribute,
-    UpdateConversationAttribute, DeleteConversationAttribute,
-    CreateConversationAttributeOption, UpdateConversationAttributeOption,
-    DeleteConversationAttributeOption,
-};
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::ListConversationAttributes;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::CreateConversationAttribute;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::GetConversationAttribute;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::UpdateConversationAttribute;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::DeleteConversationAttribute;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::CreateConversationAttributeOption;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::UpdateConversationAttributeOption;
+#[cfg(feature = "conversations-attributes")]
+pub use self::conversations_attributes::DeleteConversationAttributeOption;
+#[cfg(feature = "custom-object-instances")]
 mod custom_object_instances;
-pub use self::custom_object_instances::{
-    ListCustomObjectInstances, CreateCustomObjectInstances,
-    DeleteCustomObjectInstancesById, GetCustomObjectInstancesById,
-    DeleteCustomObjectInstancesByExternalId,
-};
+#[cfg(feature = "custom-object-instances")]
+pub use self::custom_object_instances::ListCustomObjectInstances;
+#[cfg(feature = "custom-object-instances")]
+pub use self::custom_object_instances::CreateCustomObjectInstances;
+#[cfg(feature = "custom-object-instances")]
+pub use self::custom_object_instances::DeleteCustomObjectInstancesById;
+#[cfg(feature = "custom-object-instances")]
+pub use self::custom_object_instances::GetCustomObjectInstancesById;
+#[cfg(feature = "custom-object-instances")]
+pub use self::custom_object_instances::DeleteCustomObjectInstancesByExternalId;
+#[cfg(feature = "data-attributes")]
 mod data_attributes;
-pub use self::data_attributes::{
-    LisDataAttributes, CreateDataAttribute, UpdateDataAttribute,
-};
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::LisDataAttributes;
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::CreateDataAttribute;
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::UpdateDataAttribute;
+#[cfg(feature = "data-connectors")]
 mod data_connectors;
-pub use self::data_connectors::{
-    ListDataConnectors, CreateDataConnector, RetrieveDataConnector, DeleteDataConnector,
-    UpdateDataConnector, ListDataConnectorExecutionResults,
-    ShowDataConnectorExecutionResult,
-};
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::ListDataConnectors;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::CreateDataConnector;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::RetrieveDataConnector;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::DeleteDataConnector;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::UpdateDataConnector;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::ListDataConnectorExecutionResults;
+#[cfg(feature = "data-connectors")]
+pub use self::data_connectors::ShowDataConnectorExecutionResult;
+#[cfg(feature = "data-events")]
 mod data_events;
-pub use self::data_events::{LisDataEvents, CreateDataEvent, DataEventSummaries};
+#[cfg(feature = "data-events")]
+pub use self::data_events::LisDataEvents;
+#[cfg(feature = "data-events")]
+pub use self::data_events::CreateDataEvent;
+#[cfg(feature = "data-events")]
+pub use self::data_events::DataEventSummaries;
+#[cfg(feature = "data-export")]
 mod data_export;
-pub use self::data_export::{
-    CreateDataExport, GetDataExport, CancelDataExport, DownloadDataExport,
-};
+#[cfg(feature = "data-export")]
+pub use self::data_export::CreateDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::GetDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::CancelDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::DownloadDataExport;
+#[cfg(feature = "ecommerce-connectors")]
 mod ecommerce_connectors;
+#[cfg(feature = "ecommerce-connectors")]
 pub use self::ecommerce_connectors::{
     UploadEcommerceCatalog, UploadEcommerceCatalogOutput,
 };
+#[cfg(feature = "emails")]
 mod emails;
-pub use self::emails::{ListEmails, RetrieveEmail};
+#[cfg(feature = "emails")]
+pub use self::emails::ListEmails;
+#[cfg(feature = "emails")]
+pub use self::emails::RetrieveEmail;
+#[cfg(feature = "fin-agent")]
 mod fin_agent;
-pub use self::fin_agent::{
-    ListFinCapabilities, AskFin, ReplyToFin, RunFinProcedure, EscalateFinConversation,
-    SubmitFinCsat, StartFinConversation,
-};
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::ListFinCapabilities;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::AskFin;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::ReplyToFin;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::RunFinProcedure;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::EscalateFinConversation;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::SubmitFinCsat;
+#[cfg(feature = "fin-agent")]
+pub use self::fin_agent::StartFinConversation;
+#[cfg(feature = "folders")]
 mod folders;
-pub use self::folders::{
-    ListFolders, CreateFolder, RetrieveFolder, UpdateFolder, DeleteFolder,
-};
+#[cfg(feature = "folders")]
+pub use self::folders::ListFolders;
+#[cfg(feature = "folders")]
+pub use self::folders::CreateFolder;
+#[cfg(feature = "folders")]
+pub use self::folders::RetrieveFolder;
+#[cfg(feature = "folders")]
+pub use self::folders::UpdateFolder;
+#[cfg(feature = "folders")]
+pub use self::folders::DeleteFolder;
+#[cfg(feature = "help-center")]
 mod help_center;
-pub use self::help_center::{
-    ListHelpCenterRedirects, CreateHelpCenterRedirect, RetrieveHelpCenterRedirect,
-    DeleteHelpCenterRedirect, ListAllCollections, CreateCollection, RetrieveCollection,
-    UpdateCollection, DeleteCollection, RetrieveHelpCenter, ListHelpCenters,
-};
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListHelpCenterRedirects;
+#[cfg(feature = "help-center")]
+pub use self::help_center::CreateHelpCenterRedirect;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveHelpCenterRedirect;
+#[cfg(feature = "help-center")]
+pub use self::help_center::DeleteHelpCenterRedirect;
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListAllCollections;
+#[cfg(feature = "help-center")]
+pub use self::help_center::CreateCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::UpdateCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::DeleteCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveHelpCenter;
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListHelpCenters;
+#[cfg(feature = "identity-verification-secrets")]
 mod identity_verification_secrets;
-pub use self::identity_verification_secrets::{
-    ListIdentityVerificationSecrets, CreateIdentityVerificationSecret,
-    DeleteIdentityVerificationSecret,
-};
+#[cfg(feature = "identity-verification-secrets")]
+pub use self::identity_verification_secrets::ListIdentityVerificationSecrets;
+#[cfg(feature = "identity-verification-secrets")]
+pub use self::identity_verification_secrets::CreateIdentityVerificationSecret;
+#[cfg(feature = "identity-verification-secrets")]
+pub use self::identity_verification_secrets::DeleteIdentityVerificationSecret;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
 mod internal_articles;
-pub use self::internal_articles::{
-    ListInternalArticles, CreateInternalArticle, RetrieveInternalArticle,
-    UpdateInternalArticle, DeleteInternalArticle, AttachTagToInternalArticle,
-    DetachTagFromInternalArticle, SearchInternalArticles,
-};
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::ListInternalArticles;
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::CreateInternalArticle;
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::RetrieveInternalArticle;
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::UpdateInternalArticle;
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::DeleteInternalArticle;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
+pub use self::internal_articles::AttachTagToInternalArticle;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
+pub use self::internal_articles::DetachTagFromInternalArticle;
+#[cfg(feature = "internal-articles")]
+pub use self::internal_articles::SearchInternalArticles;
+#[cfg(feature = "jobs")]
 mod jobs;
+#[cfg(feature = "jobs")]
 pub use self::jobs::JobsStatus;
+#[cfg(feature = "macros")]
 mod macros;
-pub use self::macros::{ListMacros, GetMacro};
+#[cfg(feature = "macros")]
+pub use self::macros::ListMacros;
+#[cfg(feature = "macros")]
+pub use self::macros::GetMacro;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
 mod messages;
-pub use self::messages::{
-    CreateMessage, GetWhatsAppMessageStatus, RetrieveWhatsAppMessageStatus,
-};
+#[cfg(feature = "messages")]
+pub use self::messages::CreateMessage;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
+pub use self::messages::GetWhatsAppMessageStatus;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
+pub use self::messages::RetrieveWhatsAppMessageStatus;
+#[cfg(feature = "news")]
 mod news;
-pub use self::news::{
-    ListNewsItems, CreateNewsItem, RetrieveNewsItem, UpdateNewsItem, DeleteNewsItem,
-    ListLiveNewsfeedItems, ListNewsfeeds, RetrieveNewsfeed,
-};
+#[cfg(feature = "news")]
+pub use self::news::ListNewsItems;
+#[cfg(feature = "news")]
+pub use self::news::CreateNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::RetrieveNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::UpdateNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::DeleteNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::ListLiveNewsfeedItems;
+#[cfg(feature = "news")]
+pub use self::news::ListNewsfeeds;
+#[cfg(feature = "news")]
+pub use self::news::RetrieveNewsfeed;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 mod notes;
-pub use self::notes::{
-    ListCompanyNotes, CreateCompanyNote, ListNotes, CreateNote, RetrieveNote,
-};
+#[cfg(any(feature = "companies", feature = "notes"))]
+pub use self::notes::ListCompanyNotes;
+#[cfg(any(feature = "companies", feature = "notes"))]
+pub use self::notes::CreateCompanyNote;
+#[cfg(any(feature = "contacts", feature = "notes"))]
+pub use self::notes::ListNotes;
+#[cfg(any(feature = "contacts", feature = "notes"))]
+pub use self::notes::CreateNote;
+#[cfg(feature = "notes")]
+pub use self::notes::RetrieveNote;
+#[cfg(feature = "office-hours")]
 mod office_hours;
-pub use self::office_hours::{
-    ListOfficeHoursSchedules, CreateOfficeHoursSchedule, GetOfficeHoursSchedule,
-    UpdateOfficeHoursSchedule, DeleteOfficeHoursSchedule, ListOfficeHoursExceptions,
-    CreateOfficeHoursException, GetOfficeHoursException, UpdateOfficeHoursException,
-    DeleteOfficeHoursException,
-};
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::ListOfficeHoursSchedules;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::CreateOfficeHoursSchedule;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::GetOfficeHoursSchedule;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::UpdateOfficeHoursSchedule;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::DeleteOfficeHoursSchedule;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::ListOfficeHoursExceptions;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::CreateOfficeHoursException;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::GetOfficeHoursException;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::UpdateOfficeHoursException;
+#[cfg(feature = "office-hours")]
+pub use self::office_hours::DeleteOfficeHoursException;
+#[cfg(feature = "procedures")]
 mod procedures;
+#[cfg(feature = "procedures")]
 pub use self::procedures::CollectProcedureAgentInput;
+#[cfg(feature = "reporting-data-export")]
 mod reporting_data_export;
-pub use self::reporting_data_export::{
-    PostExportReportingDataEnqueue, GetExportReportingDataJobIdentifier,
-    GetExportReportingDataGetDatasets, GetDownloadReportingDataJobIdentifier,
-};
+#[cfg(feature = "reporting-data-export")]
+pub use self::reporting_data_export::PostExportReportingDataEnqueue;
+#[cfg(feature = "reporting-data-export")]
+pub use self::reporting_data_export::GetExportReportingDataJobIdentifier;
+#[cfg(feature = "reporting-data-export")]
+pub use self::reporting_data_export::GetExportReportingDataGetDatasets;
+#[cfg(feature = "reporting-data-export")]
+pub use self::reporting_data_export::GetDownloadReportingDataJobIdentifier;
+#[cfg(feature = "segments")]
 mod segments;
-pub use self::segments::{ListSegments, RetrieveSegment};
+#[cfg(feature = "segments")]
+pub use self::segments::ListSegments;
+#[cfg(feature = "segments")]
+pub use self::segments::RetrieveSegment;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_types;
-pub use self::subscription_types::{
-    AttachSubscriptionTypeToContact, DetachSubscriptionTypeToContact,
-    ListSubscriptionTypes,
-};
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::subscription_types::AttachSubscriptionTypeToContact;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::subscription_types::DetachSubscriptionTypeToContact;
+#[cfg(feature = "subscription-types")]
+pub use self::subscription_types::ListSubscriptionTypes;
+#[cfg(feature = "switch")]
 mod switch;
+#[cfg(feature = "switch")]
 pub use self::switch::CreatePhoneSwitch;
+#[cfg(
+    any(
+        feature = "contacts",
+        feature = "conversations",
+        feature = "tags",
+        feature = "tickets"
+    )
+)]
 mod tags;
-pub use self::tags::{
-    AttachTagToContact, DetachTagFromContact, AttachTagToConversation,
-    DetachTagFromConversation, ListTags, CreateTag, FindTag, DeleteTag,
-    AttachTagToTicket, DetachTagFromTicket,
-};
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::tags::AttachTagToContact;
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::tags::DetachTagFromContact;
+#[cfg(any(feature = "conversations", feature = "tags"))]
+pub use self::tags::AttachTagToConversation;
+#[cfg(any(feature = "conversations", feature = "tags"))]
+pub use self::tags::DetachTagFromConversation;
+#[cfg(feature = "tags")]
+pub use self::tags::ListTags;
+#[cfg(feature = "tags")]
+pub use self::tags::CreateTag;
+#[cfg(feature = "tags")]
+pub use self::tags::FindTag;
+#[cfg(feature = "tags")]
+pub use self::tags::DeleteTag;
+#[cfg(any(feature = "tags", feature = "tickets"))]
+pub use self::tags::AttachTagToTicket;
+#[cfg(any(feature = "tags", feature = "tickets"))]
+pub use self::tags::DetachTagFromTicket;
+#[cfg(feature = "teams")]
 mod teams;
-pub use self::teams::{GetTeamMetrics, ListTeams, RetrieveTeam, UpdateTeamMembers};
+#[cfg(feature = "teams")]
+pub use self::teams::GetTeamMetrics;
+#[cfg(feature = "teams")]
+pub use self::teams::ListTeams;
+#[cfg(feature = "teams")]
+pub use self::teams::RetrieveTeam;
+#[cfg(feature = "teams")]
+pub use self::teams::UpdateTeamMembers;
+#[cfg(feature = "ticket-states")]
 mod ticket_states;
+#[cfg(feature = "ticket-states")]
 pub use self::ticket_states::ListTicketStates;
+#[cfg(feature = "ticket-type-attributes")]
 mod ticket_type_attributes;
-pub use self::ticket_type_attributes::{
-    CreateTicketTypeAttribute, UpdateTicketTypeAttribute,
-};
+#[cfg(feature = "ticket-type-attributes")]
+pub use self::ticket_type_attributes::CreateTicketTypeAttribute;
+#[cfg(feature = "ticket-type-attributes")]
+pub use self::ticket_type_attributes::UpdateTicketTypeAttribute;
+#[cfg(feature = "ticket-types")]
 mod ticket_types;
-pub use self::ticket_types::{
-    ListTicketTypes, CreateTicketType, GetTicketType, UpdateTicketType,
-};
+#[cfg(feature = "ticket-types")]
+pub use self::ticket_types::ListTicketTypes;
+#[cfg(feature = "ticket-types")]
+pub use self::ticket_types::CreateTicketType;
+#[cfg(feature = "ticket-types")]
+pub use self::ticket_types::GetTicketType;
+#[cfg(feature = "ticket-types")]
+pub use self::ticket_types::UpdateTicketType;
+#[cfg(feature = "tickets")]
 mod tickets;
-pub use self::tickets::{
-    ReplyTicket, LinkConversationToTicket, UnlinkConversationFromTicket, CreateTicket,
-    EnqueueCreateTicket, GetTicket, UpdateTicket, DeleteTicket, ChangeTicketType,
-    SearchTickets,
-};
+#[cfg(feature = "tickets")]
+pub use self::tickets::ReplyTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::LinkConversationToTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::UnlinkConversationFromTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::CreateTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::EnqueueCreateTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::GetTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::UpdateTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::DeleteTicket;
+#[cfg(feature = "tickets")]
+pub use self::tickets::ChangeTicketType;
+#[cfg(feature = "tickets")]
+pub use self::tickets::SearchTickets;
+#[cfg(feature = "visitors")]
 mod visitors;
-pub use self::visitors::{RetrieveVisitorWithUserId, UpdateVisitor, ConvertVisitor};
+#[cfg(feature = "visitors")]
+pub use self::visitors::RetrieveVisitorWithUserId;
+#[cfg(feature = "visitors")]
+pub use self::visitors::UpdateVisitor;
+#[cfg(feature = "visitors")]
+pub use self::visitors::ConvertVisitor;
+#[cfg(feature = "workflows")]
 mod workflows;
+#[cfg(feature = "workflows")]
 pub use self::workflows::ExportWorkflow;

@@ -6,8 +6,12 @@
 /// You can fetch a list of all news items
 ///
 /// `GET /news/news_items` (operationId `listNewsItems`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNewsItems {}
+#[cfg(feature = "news")]
 impl ListNewsItems {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListNewsItems {
         Self {}
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsItems {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listNewsItems";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/news/news_items";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -40,12 +47,19 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
 /// You can create a news item
 ///
 /// `POST /news/news_items` (operationId `createNewsItem`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateNewsItem {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+#[cfg(feature = "news")]
 impl CreateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -63,12 +77,14 @@ impl CreateNewsItem {
         self
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for CreateNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "createNewsItem";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/news/news_items";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -76,6 +92,7 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -88,11 +105,15 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
 /// You can fetch the details of a single news item.
 ///
 /// `GET /news/news_items/{id}` (operationId `retrieveNewsItem`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "news")]
 impl RetrieveNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -100,12 +121,14 @@ impl RetrieveNewsItem {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "retrieveNewsItem";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/news/news_items/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -113,6 +136,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -123,14 +147,21 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
 /// Update a news item
 ///
 /// `PUT /news/news_items/{id}` (operationId `updateNewsItem`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+#[cfg(feature = "news")]
 impl UpdateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -149,12 +180,14 @@ impl UpdateNewsItem {
         self
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for UpdateNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "updateNewsItem";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/news/news_items/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -163,6 +196,7 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -175,11 +209,15 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
 /// You can delete a single news item.
 ///
 /// `DELETE /news/news_items/{id}` (operationId `deleteNewsItem`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "news")]
 impl DeleteNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -187,12 +225,14 @@ impl DeleteNewsItem {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for DeleteNewsItem {
     type Output = crate::models::DeletedObject;
     const OPERATION_ID: &'static str = "deleteNewsItem";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/news/news_items/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -200,6 +240,7 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -212,11 +253,15 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
 /// You can fetch a list of all news items that are live on a given newsfeed
 ///
 /// `GET /news/newsfeeds/{id}/items` (operationId `listLiveNewsfeedItems`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListLiveNewsfeedItems {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -224,12 +269,14 @@ impl ListLiveNewsfeedItems {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listLiveNewsfeedItems";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/news/newsfeeds/{id}/items";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -237,6 +284,7 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -249,8 +297,12 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
 /// You can fetch a list of all newsfeeds
 ///
 /// `GET /news/newsfeeds` (operationId `listNewsfeeds`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNewsfeeds {}
+#[cfg(feature = "news")]
 impl ListNewsfeeds {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -258,12 +310,14 @@ impl ListNewsfeeds {
         Self {}
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsfeeds {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listNewsfeeds";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/news/newsfeeds";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -271,6 +325,7 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -283,11 +338,15 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
 /// You can fetch the details of a single newsfeed
 ///
 /// `GET /news/newsfeeds/{id}` (operationId `retrieveNewsfeed`; tags: News)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "news")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNewsfeed {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "news")]
 impl RetrieveNewsfeed {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -295,12 +354,14 @@ impl RetrieveNewsfeed {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
     type Output = crate::models::Newsfeed;
     const OPERATION_ID: &'static str = "retrieveNewsfeed";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/news/newsfeeds/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -308,6 +369,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

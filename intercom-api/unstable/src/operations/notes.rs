@@ -6,11 +6,15 @@
 /// You can fetch a list of notes that are associated to a company.
 ///
 /// `GET /companies/{company_id}/notes` (operationId `listCompanyNotes`; tags: Notes, Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompanyNotes {
     /// The unique identifier for the company which is given by Intercom
     pub company_id: ::std::string::String,
 }
+#[cfg(any(feature = "companies", feature = "notes"))]
 impl ListCompanyNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,12 +24,14 @@ impl ListCompanyNotes {
         }
     }
 }
+#[cfg(any(feature = "companies", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListCompanyNotes {
     type Output = crate::models::NoteList;
     const OPERATION_ID: &'static str = "listCompanyNotes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies/{company_id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -33,6 +39,7 @@ impl ::intercom_api_runtime::Operation for ListCompanyNotes {
         request.path_param("company_id", &self.company_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -45,14 +52,21 @@ impl ::intercom_api_runtime::Operation for ListCompanyNotes {
 /// You can add a note to a single company.
 ///
 /// `POST /companies/{company_id}/notes` (operationId `createCompanyNote`; tags: Notes, Companies)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateCompanyNote {
     /// The unique identifier for the company which is given by Intercom
     pub company_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateCompanyNoteRequest>,
 }
+#[cfg(any(feature = "companies", feature = "notes"))]
 impl CreateCompanyNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -71,12 +85,14 @@ impl CreateCompanyNote {
         self
     }
 }
+#[cfg(any(feature = "companies", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateCompanyNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "createCompanyNote";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/companies/{company_id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -85,6 +101,7 @@ impl ::intercom_api_runtime::Operation for CreateCompanyNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -99,17 +116,27 @@ impl ::intercom_api_runtime::Operation for CreateCompanyNote {
 /// `GET /contacts/{id}/notes` (operationId `listNotes`; tags: Notes, Contacts)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNotes {
     /// The unique identifier of a contact.
     pub id: i64,
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -131,12 +158,14 @@ impl ListNotes {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListNotes {
     type Output = crate::models::NoteList;
     const OPERATION_ID: &'static str = "listNotes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -160,6 +189,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -167,6 +197,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Paginated for ListNotes {
     type Item = crate::models::Note;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -191,14 +222,21 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
 /// You can add a note to a single contact.
 ///
 /// `POST /contacts/{id}/notes` (operationId `createNote`; tags: Notes, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateNote {
     /// The unique identifier of a given contact.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateNoteRequest>,
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -217,12 +255,14 @@ impl CreateNote {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "createNote";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -231,6 +271,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -243,11 +284,15 @@ impl ::intercom_api_runtime::Operation for CreateNote {
 /// You can fetch the details of a single note.
 ///
 /// `GET /notes/{id}` (operationId `retrieveNote`; tags: Notes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNote {
     /// The unique identifier of a given note
     pub id: i64,
 }
+#[cfg(feature = "notes")]
 impl RetrieveNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -255,12 +300,14 @@ impl RetrieveNote {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "notes")]
 impl ::intercom_api_runtime::Operation for RetrieveNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "retrieveNote";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/notes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -268,6 +315,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNote {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -6,8 +6,12 @@
 /// You can fetch a list of all office hours schedules for the workspace.
 ///
 /// `GET /office_hours_schedules` (operationId `listOfficeHoursSchedules`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListOfficeHoursSchedules {}
+#[cfg(feature = "office-hours")]
 impl ListOfficeHoursSchedules {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListOfficeHoursSchedules {
         Self {}
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
     type Output = crate::models::OfficeHoursScheduleList;
     const OPERATION_ID: &'static str = "listOfficeHoursSchedules";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/office_hours_schedules";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -40,11 +47,15 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
 /// You can create a new office hours schedule for the workspace.
 ///
 /// `POST /office_hours_schedules` (operationId `createOfficeHoursSchedule`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOfficeHoursSchedule {
     /// The request body.
     pub body: crate::models::CreateOfficeHoursScheduleRequest,
 }
+#[cfg(feature = "office-hours")]
 impl CreateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -54,12 +65,14 @@ impl CreateOfficeHoursSchedule {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "createOfficeHoursSchedule";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/office_hours_schedules";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -67,6 +80,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -79,11 +93,15 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
 /// You can fetch the details of a single office hours schedule.
 ///
 /// `GET /office_hours_schedules/{id}` (operationId `getOfficeHoursSchedule`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "office-hours")]
 impl GetOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -91,12 +109,14 @@ impl GetOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "getOfficeHoursSchedule";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/office_hours_schedules/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -104,6 +124,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -116,14 +137,21 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
 /// You can update an existing office hours schedule.
 ///
 /// `PUT /office_hours_schedules/{id}` (operationId `updateOfficeHoursSchedule`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursScheduleRequest>,
 }
+#[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -142,12 +170,14 @@ impl UpdateOfficeHoursSchedule {
         self
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "updateOfficeHoursSchedule";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/office_hours_schedules/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -156,6 +186,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -168,11 +199,15 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
 /// You can delete a single office hours schedule.
 ///
 /// `DELETE /office_hours_schedules/{id}` (operationId `deleteOfficeHoursSchedule`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -180,12 +215,14 @@ impl DeleteOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
     type Output = crate::models::DeleteOfficeHoursScheduleResponse;
     const OPERATION_ID: &'static str = "deleteOfficeHoursSchedule";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/office_hours_schedules/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -193,6 +230,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -205,11 +243,15 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
 /// You can fetch a list of all exceptions for an office hours schedule.
 ///
 /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions` (operationId `listOfficeHoursExceptions`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListOfficeHoursExceptions {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
 }
+#[cfg(feature = "office-hours")]
 impl ListOfficeHoursExceptions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -221,12 +263,14 @@ impl ListOfficeHoursExceptions {
         }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
     type Output = crate::models::OfficeHoursExceptionList;
     const OPERATION_ID: &'static str = "listOfficeHoursExceptions";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -234,6 +278,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -246,13 +291,17 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
 /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
 ///
 /// `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions` (operationId `createOfficeHoursException`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateOfficeHoursException {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
     /// The request body.
     pub body: crate::models::CreateOfficeHoursExceptionRequest,
 }
+#[cfg(feature = "office-hours")]
 impl CreateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -266,12 +315,14 @@ impl CreateOfficeHoursException {
         }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "createOfficeHoursException";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -280,6 +331,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -292,13 +344,17 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
 /// You can fetch the details of a single office hours exception.
 ///
 /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `getOfficeHoursException`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetOfficeHoursException {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "office-hours")]
 impl GetOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -312,12 +368,14 @@ impl GetOfficeHoursException {
         }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "getOfficeHoursException";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -326,6 +384,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -338,16 +397,23 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
 /// You can update an existing office hours exception.
 ///
 /// `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `updateOfficeHoursException`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateOfficeHoursException {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursExceptionRequest>,
 }
+#[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -370,12 +436,14 @@ impl UpdateOfficeHoursException {
         self
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "updateOfficeHoursException";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -385,6 +453,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -397,13 +466,17 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
 /// You can delete a single office hours exception.
 ///
 /// `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `deleteOfficeHoursException`; tags: Office Hours)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "office-hours")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteOfficeHoursException {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -417,12 +490,14 @@ impl DeleteOfficeHoursException {
         }
     }
 }
+#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
     type Output = crate::models::DeleteOfficeHoursExceptionResponse;
     const OPERATION_ID: &'static str = "deleteOfficeHoursException";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -431,6 +506,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -18,13 +18,17 @@
 /// {% /admonition %}
 ///
 /// `POST /procedures/{conversation_id}/collect_agent_input` (operationId `collectProcedureAgentInput`; tags: Procedures)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "procedures")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CollectProcedureAgentInput {
     /// The ID of the conversation where the HITL step was triggered.
     pub conversation_id: ::std::string::String,
     /// The request body.
     pub body: crate::models::CollectAgentInputRequest,
 }
+#[cfg(feature = "procedures")]
 impl CollectProcedureAgentInput {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -38,12 +42,14 @@ impl CollectProcedureAgentInput {
         }
     }
 }
+#[cfg(feature = "procedures")]
 impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
     type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     const OPERATION_ID: &'static str = "collectProcedureAgentInput";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/procedures/{conversation_id}/collect_agent_input";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -52,6 +58,7 @@ impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

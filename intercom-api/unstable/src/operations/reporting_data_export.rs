@@ -6,11 +6,15 @@
 /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
 ///
 /// `POST /export/reporting_data/enqueue` (operationId `post_export_reporting_data_enqueue`; tags: Reporting Data Export)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PostExportReportingDataEnqueue {
     /// The request body.
     pub body: crate::models::PostExportReportingDataEnqueueRequest,
 }
+#[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -22,12 +26,14 @@ impl PostExportReportingDataEnqueue {
         Self { body: body.into() }
     }
 }
+#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
     type Output = crate::models::PostExportReportingDataEnqueueResponse;
     const OPERATION_ID: &'static str = "post_export_reporting_data_enqueue";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/export/reporting_data/enqueue";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -35,6 +41,7 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -45,7 +52,10 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
 /// Get export job status
 ///
 /// `GET /export/reporting_data/{job_identifier}` (operationId `get_export_reporting_data_job_identifier`; tags: Reporting Data Export)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetExportReportingDataJobIdentifier {
     /// Not declared by the spec, but part of the path.
     pub job_identifier_path: ::std::string::String,
@@ -55,6 +65,7 @@ pub struct GetExportReportingDataJobIdentifier {
     /// Unique identifier of the job.
     pub job_identifier: ::std::string::String,
 }
+#[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -72,12 +83,14 @@ impl GetExportReportingDataJobIdentifier {
         }
     }
 }
+#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
     type Output = crate::models::GetExportReportingDataJobIdentifierResponse;
     const OPERATION_ID: &'static str = "get_export_reporting_data_job_identifier";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/export/reporting_data/{job_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -109,6 +122,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -119,8 +133,12 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
 /// List available datasets and attributes
 ///
 /// `GET /export/reporting_data/get_datasets` (operationId `get_export_reporting_data_get_datasets`; tags: Reporting Data Export)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetExportReportingDataGetDatasets {}
+#[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataGetDatasets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -128,12 +146,14 @@ impl GetExportReportingDataGetDatasets {
         Self {}
     }
 }
+#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
     type Output = crate::models::GetExportReportingDataGetDatasetsResponse;
     const OPERATION_ID: &'static str = "get_export_reporting_data_get_datasets";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/export/reporting_data/get_datasets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -141,6 +161,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -157,16 +178,20 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
 /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 ///
 /// `GET /download/reporting_data/{job_identifier}` (operationId `get_download_reporting_data_job_identifier`; tags: Reporting Data Export)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "reporting-data-export")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetDownloadReportingDataJobIdentifier {
     /// Not declared by the spec, but part of the path.
     pub job_identifier_path: ::std::string::String,
     pub app_id: ::std::string::String,
     pub job_identifier: ::std::string::String,
     /// Required header for downloading the export file
-    #[serde(default)]
+    #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]
     pub accept: crate::models::constants::ApplicationOctetStream,
 }
+#[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -183,12 +208,14 @@ impl GetDownloadReportingDataJobIdentifier {
         }
     }
 }
+#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
     type Output = ();
     const OPERATION_ID: &'static str = "get_download_reporting_data_job_identifier";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/download/reporting_data/{job_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -213,6 +240,7 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
         request.header("accept", &self.accept)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

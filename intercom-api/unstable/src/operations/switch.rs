@@ -9,12 +9,19 @@
 /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
 ///
 /// `POST /phone_call_redirects` (operationId `createPhoneSwitch`; tags: Switch)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "switch")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreatePhoneSwitch {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreatePhoneSwitchRequest>,
 }
+#[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -32,12 +39,14 @@ impl CreatePhoneSwitch {
         self
     }
 }
+#[cfg(feature = "switch")]
 impl ::intercom_api_runtime::Operation for CreatePhoneSwitch {
     type Output = ::std::option::Option<crate::models::PhoneSwitch>;
     const OPERATION_ID: &'static str = "createPhoneSwitch";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/phone_call_redirects";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -45,6 +54,7 @@ impl ::intercom_api_runtime::Operation for CreatePhoneSwitch {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -8,14 +8,21 @@
 /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
 ///
 /// `GET /teams/{team_id}/metrics` (operationId `getTeamMetrics`; tags: Teams)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTeamMetrics {
     /// The unique identifier of the team to retrieve metrics for. Use `GET /teams` to list available team IDs.
     pub team_id: ::std::string::String,
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub idle_threshold: ::std::option::Option<i64>,
 }
+#[cfg(feature = "teams")]
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -34,12 +41,14 @@ impl GetTeamMetrics {
         self
     }
 }
+#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     type Output = crate::models::TeamMetricList;
     const OPERATION_ID: &'static str = "getTeamMetrics";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/teams/{team_id}/metrics";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -55,6 +64,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -67,8 +77,12 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
 /// This will return a list of team objects for the App.
 ///
 /// `GET /teams` (operationId `listTeams`; tags: Teams)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTeams {}
+#[cfg(feature = "teams")]
 impl ListTeams {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -76,12 +90,14 @@ impl ListTeams {
         Self {}
     }
 }
+#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
     const OPERATION_ID: &'static str = "listTeams";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/teams";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -89,6 +105,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -101,11 +118,15 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
 ///
 /// `GET /teams/{id}` (operationId `retrieveTeam`; tags: Teams)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveTeam {
     /// The unique identifier of a given team.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -113,12 +134,14 @@ impl RetrieveTeam {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "retrieveTeam";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/teams/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -126,6 +149,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -146,14 +170,21 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
 /// restricted from remains out of reach here.
 ///
 /// `PUT /teams/{id}` (operationId `updateTeamMembers`; tags: Teams)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "teams")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTeamMembers {
     /// The unique identifier of a given team.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateTeamMembersRequest>,
 }
+#[cfg(feature = "teams")]
 impl UpdateTeamMembers {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -172,12 +203,14 @@ impl UpdateTeamMembers {
         self
     }
 }
+#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "updateTeamMembers";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/teams/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -186,6 +219,7 @@ impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

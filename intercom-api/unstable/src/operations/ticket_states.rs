@@ -6,8 +6,12 @@
 /// You can get a list of all ticket states for a workspace.
 ///
 /// `GET /ticket_states` (operationId `listTicketStates`; tags: Ticket States)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-states")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTicketStates {}
+#[cfg(feature = "ticket-states")]
 impl ListTicketStates {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListTicketStates {
         Self {}
     }
 }
+#[cfg(feature = "ticket-states")]
 impl ::intercom_api_runtime::Operation for ListTicketStates {
     type Output = crate::models::TicketStateList;
     const OPERATION_ID: &'static str = "listTicketStates";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ticket_states";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListTicketStates {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

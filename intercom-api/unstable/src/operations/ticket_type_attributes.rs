@@ -6,14 +6,21 @@
 /// You can create a new attribute for a ticket type.
 ///
 /// `POST /ticket_types/{ticket_type_id}/attributes` (operationId `createTicketTypeAttribute`; tags: Ticket Type Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTicketTypeAttribute {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub ticket_type_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateTicketTypeAttributeRequest>,
 }
+#[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -34,12 +41,14 @@ impl CreateTicketTypeAttribute {
         self
     }
 }
+#[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "createTicketTypeAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ticket_types/{ticket_type_id}/attributes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -48,6 +57,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -60,16 +70,23 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
 /// You can update an existing attribute for a ticket type.
 ///
 /// `PUT /ticket_types/{ticket_type_id}/attributes/{id}` (operationId `updateTicketTypeAttribute`; tags: Ticket Type Attributes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-type-attributes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketTypeAttribute {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub ticket_type_id: ::std::string::String,
     /// The unique identifier for the ticket type attribute which is given by Intercom.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeAttributeRequest>,
 }
+#[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -92,12 +109,14 @@ impl UpdateTicketTypeAttribute {
         self
     }
 }
+#[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "updateTicketTypeAttribute";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ticket_types/{ticket_type_id}/attributes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -107,6 +126,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -6,13 +6,20 @@
 /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
 ///
 /// `POST /tickets/{id}/reply` (operationId `replyTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyTicket {
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
 }
+#[cfg(feature = "tickets")]
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -31,12 +38,14 @@ impl ReplyTicket {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ReplyTicket {
     type Output = crate::models::TicketReply;
     const OPERATION_ID: &'static str = "replyTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/{id}/reply";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -45,6 +54,7 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -68,14 +78,21 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
 /// Requires the `write_tickets` OAuth scope.
 ///
 /// `POST /tickets/{ticket_id}/linked_conversations` (operationId `linkConversationToTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LinkConversationToTicket {
     /// The unique identifier for the tracker ticket which is given by Intercom.
     pub ticket_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::LinkConversationToTicketRequest>,
 }
+#[cfg(feature = "tickets")]
 impl LinkConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -94,12 +111,14 @@ impl LinkConversationToTicket {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "linkConversationToTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/{ticket_id}/linked_conversations";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -108,6 +127,7 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -124,13 +144,17 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
 /// Requires the `write_tickets` OAuth scope.
 ///
 /// `DELETE /tickets/{ticket_id}/linked_conversations/{id}` (operationId `unlinkConversationFromTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnlinkConversationFromTicket {
     /// The unique identifier for the tracker ticket which is given by Intercom.
     pub ticket_id: ::std::string::String,
     /// The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "tickets")]
 impl UnlinkConversationFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -144,12 +168,14 @@ impl UnlinkConversationFromTicket {
         }
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "unlinkConversationFromTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/tickets/{ticket_id}/linked_conversations/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -158,6 +184,7 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -170,12 +197,19 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
 /// You can create a new ticket.
 ///
 /// `POST /tickets` (operationId `createTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTicket {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateTicketRequestObject>,
 }
+#[cfg(feature = "tickets")]
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -193,12 +227,14 @@ impl CreateTicket {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for CreateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "createTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -206,6 +242,7 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -218,12 +255,19 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
 /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
 ///
 /// `POST /tickets/enqueue` (operationId `enqueueCreateTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct EnqueueCreateTicket {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::EnqueueCreateTicketRequest>,
 }
+#[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -241,12 +285,14 @@ impl EnqueueCreateTicket {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
     type Output = crate::models::Jobs;
     const OPERATION_ID: &'static str = "enqueueCreateTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/enqueue";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -254,6 +300,7 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -266,7 +313,10 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
 /// You can fetch the details of a single ticket.
 ///
 /// `GET /tickets/{id}` (operationId `getTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTicket {
     /// The unique identifier for the ticket which is given by Intercom.
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
@@ -274,6 +324,7 @@ pub struct GetTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
 }
+#[cfg(feature = "tickets")]
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -281,12 +332,14 @@ impl GetTicket {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for GetTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "getTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/tickets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -294,6 +347,7 @@ impl ::intercom_api_runtime::Operation for GetTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -306,7 +360,10 @@ impl ::intercom_api_runtime::Operation for GetTicket {
 /// You can update a ticket.
 ///
 /// `PUT /tickets/{id}` (operationId `updateTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicket {
     /// The unique identifier for the ticket which is given by Intercom.
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
@@ -314,9 +371,13 @@ pub struct UpdateTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateTicketRequestObject>,
 }
+#[cfg(feature = "tickets")]
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -335,12 +396,14 @@ impl UpdateTicket {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UpdateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "updateTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/tickets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -349,6 +412,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -365,7 +429,10 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
 /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
 ///
 /// `DELETE /tickets/{id}` (operationId `deleteTicket`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteTicket {
     /// The unique identifier for the ticket which is given by Intercom.
     /// {% admonition type="info" name="Not the Inbox ticket ID" %}
@@ -373,6 +440,7 @@ pub struct DeleteTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
 }
+#[cfg(feature = "tickets")]
 impl DeleteTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -380,12 +448,14 @@ impl DeleteTicket {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for DeleteTicket {
     type Output = crate::models::TicketDeleted;
     const OPERATION_ID: &'static str = "deleteTicket";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/tickets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -393,6 +463,7 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -405,14 +476,21 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
 /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
 ///
 /// `POST /tickets/{ticket_id}/change_type` (operationId `changeTicketType`; tags: Tickets)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ChangeTicketType {
     /// The unique identifier for the ticket which is given by Intercom.
     pub ticket_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::ChangeTicketTypeRequest>,
 }
+#[cfg(feature = "tickets")]
 impl ChangeTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -431,12 +509,14 @@ impl ChangeTicketType {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ChangeTicketType {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "changeTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/{ticket_id}/change_type";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -445,6 +525,7 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -527,12 +608,19 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
 /// `POST /tickets/search` (operationId `searchTickets`; tags: Tickets)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tickets")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchTickets {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+#[cfg(feature = "tickets")]
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -550,12 +638,14 @@ impl SearchTickets {
         self
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for SearchTickets {
     type Output = crate::models::TicketList;
     const OPERATION_ID: &'static str = "searchTickets";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tickets/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -563,6 +653,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -570,6 +661,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Paginated for SearchTickets {
     type Item = ::std::option::Option<crate::models::Ticket>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;

@@ -6,11 +6,15 @@
 /// You can fetch the details of a single visitor.
 ///
 /// `GET /visitors` (operationId `retrieveVisitorWithUserId`; tags: Visitors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveVisitorWithUserId {
     /// The user_id of the Visitor you want to retrieve.
     pub user_id: ::std::string::String,
 }
+#[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -18,12 +22,14 @@ impl RetrieveVisitorWithUserId {
         Self { user_id: user_id.into() }
     }
 }
+#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
     type Output = ::std::option::Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "retrieveVisitorWithUserId";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/visitors";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -38,6 +44,7 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -54,12 +61,19 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
 /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
 ///
 /// `PUT /visitors` (operationId `updateVisitor`; tags: Visitors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateVisitor {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateVisitorRequest>,
 }
+#[cfg(feature = "visitors")]
 impl UpdateVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -77,12 +91,14 @@ impl UpdateVisitor {
         self
     }
 }
+#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for UpdateVisitor {
     type Output = ::std::option::Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "updateVisitor";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/visitors";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -90,6 +106,7 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -106,12 +123,19 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
 /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
 ///
 /// `POST /visitors/convert` (operationId `convertVisitor`; tags: Visitors)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "visitors")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertVisitor {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::ConvertVisitorRequest>,
 }
+#[cfg(feature = "visitors")]
 impl ConvertVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -129,12 +153,14 @@ impl ConvertVisitor {
         self
     }
 }
+#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for ConvertVisitor {
     type Output = crate::models::Contact;
     const OPERATION_ID: &'static str = "convertVisitor";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/visitors/convert";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -142,6 +168,7 @@ impl ::intercom_api_runtime::Operation for ConvertVisitor {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -12,11 +12,15 @@
 /// {% /admonition %}
 ///
 /// `GET /export/workflows/{id}` (operationId `exportWorkflow`; tags: Workflows)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "workflows")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ExportWorkflow {
     /// The unique identifier for the workflow
     pub id: ::std::string::String,
 }
+#[cfg(feature = "workflows")]
 impl ExportWorkflow {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -24,12 +28,14 @@ impl ExportWorkflow {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "workflows")]
 impl ::intercom_api_runtime::Operation for ExportWorkflow {
     type Output = crate::models::WorkflowExport;
     const OPERATION_ID: &'static str = "exportWorkflow";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/export/workflows/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -37,6 +43,7 @@ impl ::intercom_api_runtime::Operation for ExportWorkflow {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -3,7 +3,8 @@
 
 /// Activities performed by Admins.
 #[doc(alias = "activity_log")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLog {
     /// The id representing the activity.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,7 +25,8 @@ pub struct ActivityLog {
 }
 /// Details about the Admin involved in the activity.
 #[doc(alias = "activity_log.performed_by")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLogPerformedBy {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

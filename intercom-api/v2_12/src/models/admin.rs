@@ -3,7 +3,8 @@
 
 /// Admins are teammate accounts that have access to a workspace.
 #[doc(alias = "admin")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

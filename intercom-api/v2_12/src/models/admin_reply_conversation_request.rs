@@ -3,7 +3,8 @@
 
 /// Payload of the request to reply on behalf of an admin
 #[doc(alias = "admin_reply_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AdminReplyConversationRequest {
     pub message_type: super::AdminReplyConversationRequestMessageType,
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Data related to AI Agent involvement in the conversation.
 #[doc(alias = "ai_agent")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The data returned about your articles when you list them.
 #[doc(alias = "article_list_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleListItem {
     /// The type of object - `article`.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 #[doc(alias = "article_search_highlights")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -23,7 +24,8 @@ pub struct ArticleSearchHighlights {
 }
 /// A highlighted article title.
 #[doc(alias = "article_search_highlights.highlighted_title[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The type of text - `highlight` or `plain`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42,7 +44,8 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
 }
 /// An instance of highlighted summary text.
 #[doc(alias = "article_search_highlights.highlighted_summary[][]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The type of text - `highlight` or `plain`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

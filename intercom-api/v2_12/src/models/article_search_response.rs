@@ -3,7 +3,8 @@
 
 /// The results of an Article search
 #[doc(alias = "article_search_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleSearchResponse {
     /// The type of the object - `list`.
     #[serde(default)]
@@ -19,7 +20,8 @@ pub struct ArticleSearchResponse {
 }
 /// An object containing the results of the search.
 #[doc(alias = "article_search_response.data")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleSearchResponseData {
     /// An array of Article objects
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The statistics of an article.
 #[doc(alias = "article_statistics")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ArticleStatistics {
     /// The type of object - `article_statistics`.
     #[serde(default)]

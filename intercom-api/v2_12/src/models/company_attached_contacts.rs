@@ -3,7 +3,8 @@
 
 /// A list of Contact Objects
 #[doc(alias = "company_attached_contacts")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyAttachedContacts {
     /// The type of object - `list`
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// An object containing data about the companies that a contact is associated with.
 #[doc(alias = "company_data")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyData {
     /// The unique identifier for the company which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

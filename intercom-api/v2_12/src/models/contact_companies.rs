@@ -3,7 +3,8 @@
 
 /// An object containing companies meta data about the companies that a contact has. Up to 10 will be displayed here. Use the url to get more.
 #[doc(alias = "contact_companies")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactCompanies {
     /// An array of company data objects attached to the contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

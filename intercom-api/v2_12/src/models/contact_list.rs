@@ -3,7 +3,8 @@
 
 /// Contacts are your users in Intercom.
 #[doc(alias = "contact_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactList {
     /// Always list
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[doc(alias = "contact_reply_intercom_user_id_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContactReplyIntercomUserIdRequest {
     #[serde(default)]
     pub message_type: super::constants::Comment,

@@ -3,7 +3,8 @@
 
 /// An object containing Subscription Types meta data about the SubscriptionTypes that a contact has.
 #[doc(alias = "contact_subscription_types")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactSubscriptionTypes {
     /// This object represents the subscriptions attached to a contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// An object containing tags meta data about the tags that a contact has. Up to 10 will be displayed here. Use the url to get more.
 #[doc(alias = "contact_tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactTags {
     /// This object represents the tags attached to a contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Content Source List
 #[doc(alias = "content_sources_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContentSourcesList {
     #[serde(default)]
     pub r#type: super::constants::ContentSourceList,

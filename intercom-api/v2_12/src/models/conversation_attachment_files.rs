@@ -3,7 +3,8 @@
 
 /// Properties of the attachment files in a conversation part
 #[doc(alias = "conversation_attachment_files")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConversationAttachmentFiles {
     /// The content type of the file
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

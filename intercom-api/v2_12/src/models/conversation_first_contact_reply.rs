@@ -3,7 +3,8 @@
 
 /// An object containing information on the first users message. For a contact initiated message this will represent the users original message.
 #[doc(alias = "conversation_first_contact_reply")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationFirstContactReply {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,

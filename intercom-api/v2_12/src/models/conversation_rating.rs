@@ -3,7 +3,8 @@
 
 /// The Conversation Rating object which contains information on the rating and/or remark added by a Contact and the Admin assigned to the conversation.
 #[doc(alias = "conversation_rating")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationRating {
     /// The rating, between 1 and 5, for the conversation.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Details of first response time of assigned team in seconds.
 #[doc(alias = "conversation_response_time")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationResponseTime {
     /// Id of the assigned team.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

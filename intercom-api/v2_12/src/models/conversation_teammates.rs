@@ -3,7 +3,8 @@
 
 /// The list of teammates who participated in the conversation (wrote at least one conversation part).
 #[doc(alias = "conversation_teammates")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationTeammates {
     /// The type of the object - `admin.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// You can merge a Visitor to a Contact of role type lead or user.
 #[doc(alias = "convert_visitor_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertVisitorRequest {
     /// Represents the role of the Contact model. Accepts `lead` or `user`.
     pub r#type: ::std::string::String,
@@ -25,7 +26,8 @@ impl ConvertVisitorRequest {
 }
 /// The unique identifiers retained after converting or merging.
 #[doc(alias = "convert_visitor_request.user")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertVisitorRequestUser {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,7 +41,8 @@ pub struct ConvertVisitorRequestUser {
 }
 /// The unique identifiers to convert a single Visitor.
 #[doc(alias = "convert_visitor_request.visitor")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertVisitorRequestVisitor {
     /// The unique identifier for the contact which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

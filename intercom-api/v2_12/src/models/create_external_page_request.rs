@@ -3,7 +3,8 @@
 
 /// You can add an External Page to your Fin Content Library.
 #[doc(alias = "create_external_page_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateExternalPageRequest {
     /// The title of the external page.
     pub title: ::std::string::String,

@@ -3,7 +3,8 @@
 
 /// You can create a message
 #[doc(alias = "create_message_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app` or `email`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -38,7 +39,8 @@ pub struct CreateMessageRequest {
 }
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.from")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessageRequestFrom {
     /// Always `admin`.
     #[serde(default)]
@@ -58,7 +60,8 @@ impl CreateMessageRequestFrom {
 }
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.to")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessageRequestTo {
     /// The role associated to the contact - `user` or `lead`.
     pub r#type: super::CreateMessageRequestToType,

@@ -3,7 +3,8 @@
 
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 #[doc(alias = "custom_object_instance")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CustomObjectInstance {
     /// The Intercom defined id representing the custom object instance.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// The list of associated custom object instances for a given reference attribute on the parent object.
 #[doc(alias = "custom_object_instance_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CustomObjectInstanceList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,

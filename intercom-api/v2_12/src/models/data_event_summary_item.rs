@@ -3,7 +3,8 @@
 
 /// This will return a summary of a data event for the App.
 #[doc(alias = "data_event_summary_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataEventSummaryItem {
     /// The name of the event
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

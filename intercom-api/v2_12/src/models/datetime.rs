@@ -3,7 +3,8 @@
 
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "datetime")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.

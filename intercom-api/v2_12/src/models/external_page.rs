@@ -3,7 +3,8 @@
 
 /// External pages that you have added to your Fin Content Library.
 #[doc(alias = "external_page")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ExternalPage {
     /// Always external_page
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// An object containing metadata about linked conversations and linked tickets. Up to 1000 can be returned.
 #[doc(alias = "linked_object_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct LinkedObjectList {
     /// Always list.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Search using Intercoms Search APIs with more than one filter.
 #[doc(alias = "multiple_filter_search_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -17,6 +17,7 @@ pub enum RedactConversationRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+#[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,7 +47,8 @@ impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
 }
 /// Payload of the request to redact a conversation part
 #[doc(alias = "redact_conversation_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The type of resource being redacted.
     #[serde(default)]
@@ -72,7 +74,8 @@ impl RedactConversationRequestRedactConversationPartRequest {
 }
 /// Payload of the request to redact a conversation source
 #[doc(alias = "redact_conversation_request|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The type of resource being redacted.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "reply_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(super::ContactReplyConversationRequest),

@@ -3,7 +3,8 @@
 
 /// A segment is a group of your contacts defined by the rules that you set.
 #[doc(alias = "segment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Segment {
     /// The type of object.
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Search using Intercoms Search APIs with a single filter.
 #[doc(alias = "single_filter_search_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SingleFilterSearchRequest {
     /// The accepted field that you want to search on.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,7 +40,8 @@ pub struct SingleFilterSearchRequest {
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
     String(::std::string::String),

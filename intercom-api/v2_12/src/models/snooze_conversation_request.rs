@@ -3,7 +3,8 @@
 
 /// Payload of the request to snooze a conversation
 #[doc(alias = "snooze_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SnoozeConversationRequest {
     #[serde(default)]
     pub message_type: super::constants::Snoozed,

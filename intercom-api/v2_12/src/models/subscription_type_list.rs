@@ -3,7 +3,8 @@
 
 /// A list of subscription type objects.
 #[doc(alias = "subscription_type_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SubscriptionTypeList {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// You can tag a list of users.
 #[doc(alias = "tag_multiple_users_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
     pub name: ::std::string::String,
@@ -20,7 +21,8 @@ impl TagMultipleUsersRequest {
     }
 }
 #[doc(alias = "tag_multiple_users_request.users[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct TagMultipleUsersRequestUsersItem {
     /// The Intercom defined id representing the user.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

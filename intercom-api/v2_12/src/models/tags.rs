@@ -3,7 +3,8 @@
 
 /// A list of tags objects associated with a conversation
 #[doc(alias = "tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Tags {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// This will return a list of team objects for the App.
 #[doc(alias = "team_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TeamList {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// The list of contacts affected by a ticket.
 #[doc(alias = "ticket_contacts")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketContacts {
     /// always contact.list
     #[serde(default)]

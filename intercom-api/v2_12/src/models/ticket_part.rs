@@ -3,7 +3,8 @@
 
 /// A Ticket Part represents a message in the ticket.
 #[doc(alias = "ticket_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketPart {
     /// Always ticket_part
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

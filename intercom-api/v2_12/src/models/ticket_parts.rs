@@ -3,7 +3,8 @@
 
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[doc(alias = "ticket_parts")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketParts {
     #[serde(default)]
     pub r#type: super::constants::TicketPartList,

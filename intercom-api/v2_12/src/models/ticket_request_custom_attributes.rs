@@ -9,7 +9,8 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
 >;
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_request_custom_attributes.*")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
     String(::std::option::Option<::std::string::String>),

@@ -3,7 +3,8 @@
 
 /// A ticket state, used to define the state of a ticket.
 #[doc(alias = "ticket_state")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketState {
     /// String representing the object's type. Always has the value `ticket_state`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// A ticket type, used to define the data fields to be captured in a ticket.
 #[doc(alias = "ticket_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketType {
     /// String representing the object's type. Always has the value `ticket_type`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -49,7 +50,8 @@ pub struct TicketType {
 }
 /// A list of ticket states associated with a given ticket type.
 #[doc(alias = "ticket_type.ticket_states")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketTypeTicketStates {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
 #[doc(alias = "ticket_type_attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

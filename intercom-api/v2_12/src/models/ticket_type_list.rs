@@ -3,7 +3,8 @@
 
 /// A list of ticket types associated with a given workspace.
 #[doc(alias = "ticket_type_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TicketTypeList {
     /// String representing the object's type. Always has the value `list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// You can Update an Article
 #[doc(alias = "update_article_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

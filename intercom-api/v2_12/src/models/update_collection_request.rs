@@ -3,7 +3,8 @@
 
 /// You can update a collection
 #[doc(alias = "update_collection_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCollectionRequest {
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

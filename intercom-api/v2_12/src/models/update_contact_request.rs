@@ -3,7 +3,8 @@
 
 /// You can update a contact
 #[doc(alias = "update_contact_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContactRequest {
     /// The role of the contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Update Data Attribute Request
 #[doc(alias = "update_data_attribute_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateDataAttributeRequest {
     /// Whether the attribute is to be archived or not.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// You can update an External Page in your Fin Content Library.
 #[doc(alias = "update_external_page_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateExternalPageRequest {
     /// The title of the external page.
     pub title: ::std::string::String,

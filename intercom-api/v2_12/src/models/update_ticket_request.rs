@@ -3,7 +3,8 @@
 
 /// You can update a Ticket
 #[doc(alias = "update_ticket_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -29,7 +30,8 @@ pub struct UpdateTicketRequest {
     pub assignment: ::std::option::Option<super::UpdateTicketRequestAssignment>,
 }
 #[doc(alias = "update_ticket_request.assignment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

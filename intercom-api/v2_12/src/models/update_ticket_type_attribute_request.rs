@@ -3,7 +3,8 @@
 
 /// You can update a Ticket Type Attribute
 #[doc(alias = "update_ticket_type_attribute_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

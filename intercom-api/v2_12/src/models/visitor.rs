@@ -3,7 +3,8 @@
 
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 #[doc(alias = "visitor")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Visitor {
     /// Value is 'visitor'
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -102,7 +103,8 @@ pub struct Visitor {
     pub do_not_track: ::std::option::Option<bool>,
 }
 #[doc(alias = "visitor.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorAvatar {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -111,7 +113,8 @@ pub struct VisitorAvatar {
     pub image_url: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "visitor.companies")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorCompanies {
     /// The type of the object
     #[serde(default)]
@@ -120,7 +123,8 @@ pub struct VisitorCompanies {
     pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
 }
 #[doc(alias = "visitor.location_data")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorLocationData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -147,7 +151,8 @@ pub struct VisitorLocationData {
     pub timezone: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "visitor.social_profiles")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorSocialProfiles {
     /// The type of the object
     #[serde(default)]
@@ -156,7 +161,8 @@ pub struct VisitorSocialProfiles {
     pub social_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 #[doc(alias = "visitor.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorTags {
     /// The type of the object
     #[serde(default)]
@@ -165,7 +171,8 @@ pub struct VisitorTags {
     pub tags: ::std::option::Option<::std::vec::Vec<super::VisitorTagsTagsItem>>,
 }
 #[doc(alias = "visitor.tags.tags[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
     #[serde(default)]
@@ -178,7 +185,8 @@ pub struct VisitorTagsTagsItem {
     pub name: ::std::option::Option<::std::string::String>,
 }
 #[doc(alias = "visitor.segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorSegments {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Response returned when an object is deleted
 #[doc(alias = "visitor_deleted_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct VisitorDeletedObject {
     /// The unique identifier for the visitor which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -10,8 +10,12 @@
 /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 ///
 /// `GET /me` (operationId `identifyAdmin`; tags: Admins)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct IdentifyAdmin {}
+#[cfg(feature = "admins")]
 impl IdentifyAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -19,12 +23,14 @@ impl IdentifyAdmin {
         Self {}
     }
 }
+#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for IdentifyAdmin {
     type Output = ::std::option::Option<crate::models::AdminWithApp>;
     const OPERATION_ID: &'static str = "identifyAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/me";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -32,6 +38,7 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -44,14 +51,21 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
 /// You can set an Admin as away for the Inbox.
 ///
 /// `PUT /admins/{id}/away` (operationId `setAwayAdmin`; tags: Admins)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SetAwayAdmin {
     /// The unique identifier of a given admin
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::SetAwayAdminRequest>,
 }
+#[cfg(feature = "admins")]
 impl SetAwayAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -70,12 +84,14 @@ impl SetAwayAdmin {
         self
     }
 }
+#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for SetAwayAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "setAwayAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/admins/{id}/away";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -84,6 +100,7 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -96,14 +113,21 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
 /// You can get a log of activities by all admins in an app.
 ///
 /// `GET /admins/activity_logs` (operationId `listActivityLogs`; tags: Admins)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListActivityLogs {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
     pub created_at_after: ::std::string::String,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at_before: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "admins")]
 impl ListActivityLogs {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -124,12 +148,14 @@ impl ListActivityLogs {
         self
     }
 }
+#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListActivityLogs {
     type Output = crate::models::ActivityLogList;
     const OPERATION_ID: &'static str = "listActivityLogs";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/admins/activity_logs";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -152,6 +178,7 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -164,12 +191,19 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
 /// You can fetch a list of admins for a given workspace.
 ///
 /// `GET /admins` (operationId `listAdmins`; tags: Admins)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAdmins {
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub display_avatar: ::std::option::Option<bool>,
 }
+#[cfg(feature = "admins")]
 impl ListAdmins {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -187,12 +221,14 @@ impl ListAdmins {
         self
     }
 }
+#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListAdmins {
     type Output = crate::models::AdminList;
     const OPERATION_ID: &'static str = "listAdmins";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/admins";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -207,6 +243,7 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -219,11 +256,15 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
 /// You can retrieve the details of a single admin.
 ///
 /// `GET /admins/{id}` (operationId `retrieveAdmin`; tags: Admins)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "admins")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveAdmin {
     /// The unique identifier of a given admin
     pub id: i64,
 }
+#[cfg(feature = "admins")]
 impl RetrieveAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -231,12 +272,14 @@ impl RetrieveAdmin {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for RetrieveAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "retrieveAdmin";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/admins/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -244,6 +287,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAdmin {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

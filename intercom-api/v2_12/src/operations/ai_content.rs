@@ -6,8 +6,12 @@
 /// You can retrieve a list of all content import sources for a workspace.
 ///
 /// `GET /ai/content_import_sources` (operationId `listContentImportSources`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContentImportSources {}
+#[cfg(feature = "ai-content")]
 impl ListContentImportSources {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListContentImportSources {
         Self {}
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListContentImportSources {
     type Output = crate::models::ContentImportSourcesList;
     const OPERATION_ID: &'static str = "listContentImportSources";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ai/content_import_sources";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -40,12 +47,19 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
 /// You can create a new content import source by sending a POST request to this endpoint.
 ///
 /// `POST /ai/content_import_sources` (operationId `createContentImportSource`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateContentImportSource {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateContentImportSourceRequest>,
 }
+#[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -63,12 +77,14 @@ impl CreateContentImportSource {
         self
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "createContentImportSource";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ai/content_import_sources";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -76,6 +92,7 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -86,11 +103,15 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
 /// Retrieve a content import source
 ///
 /// `GET /ai/content_import_sources/{id}` (operationId `getContentImportSource`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "ai-content")]
 impl GetContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -98,12 +119,14 @@ impl GetContentImportSource {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "getContentImportSource";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ai/content_import_sources/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -111,6 +134,7 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -123,14 +147,21 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
 /// You can update an existing content import source.
 ///
 /// `PUT /ai/content_import_sources/{id}` (operationId `updateContentImportSource`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateContentImportSourceRequest>,
 }
+#[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -149,12 +180,14 @@ impl UpdateContentImportSource {
         self
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "updateContentImportSource";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ai/content_import_sources/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -163,6 +196,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -175,11 +209,15 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
 /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
 ///
 /// `DELETE /ai/content_import_sources/{id}` (operationId `deleteContentImportSource`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -187,12 +225,14 @@ impl DeleteContentImportSource {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteContentImportSource";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/ai/content_import_sources/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -200,6 +240,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -212,8 +253,12 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
 /// You can retrieve a list of all external pages for a workspace.
 ///
 /// `GET /ai/external_pages` (operationId `listExternalPages`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListExternalPages {}
+#[cfg(feature = "ai-content")]
 impl ListExternalPages {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -221,12 +266,14 @@ impl ListExternalPages {
         Self {}
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListExternalPages {
     type Output = crate::models::ExternalPagesList;
     const OPERATION_ID: &'static str = "listExternalPages";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ai/external_pages";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -234,6 +281,7 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -246,12 +294,19 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
 /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
 ///
 /// `POST /ai/external_pages` (operationId `createExternalPage`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateExternalPage {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateExternalPageRequest>,
 }
+#[cfg(feature = "ai-content")]
 impl CreateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -269,12 +324,14 @@ impl CreateExternalPage {
         self
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "createExternalPage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ai/external_pages";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -282,6 +339,7 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -294,11 +352,15 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
 /// You can retrieve an external page.
 ///
 /// `GET /ai/external_pages/{id}` (operationId `getExternalPage`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "ai-content")]
 impl GetExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -306,12 +368,14 @@ impl GetExternalPage {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "getExternalPage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ai/external_pages/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -319,6 +383,7 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -331,14 +396,21 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
 /// You can update an existing external page (if it was created via the API).
 ///
 /// `PUT /ai/external_pages/{id}` (operationId `updateExternalPage`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateExternalPageRequest>,
 }
+#[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -357,12 +429,14 @@ impl UpdateExternalPage {
         self
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "updateExternalPage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ai/external_pages/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -371,6 +445,7 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -383,11 +458,15 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
 /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
 ///
 /// `DELETE /ai/external_pages/{id}` (operationId `deleteExternalPage`; tags: AI Content)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ai-content")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -395,12 +474,14 @@ impl DeleteExternalPage {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "deleteExternalPage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/ai/external_pages/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -408,6 +489,7 @@ impl ::intercom_api_runtime::Operation for DeleteExternalPage {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

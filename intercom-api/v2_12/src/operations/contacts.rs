@@ -8,17 +8,27 @@
 /// `GET /contacts/{id}/companies` (operationId `listCompaniesForAContact`; tags: Contacts, Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "companies", feature = "contacts"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListCompaniesForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub id: ::std::string::String,
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -40,12 +50,14 @@ impl ListCompaniesForAContact {
         self
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     type Output = crate::models::ContactAttachedCompanies;
     const OPERATION_ID: &'static str = "listCompaniesForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/companies";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -69,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -76,6 +89,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -100,11 +114,15 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
 /// You can fetch a list of segments that are associated to a contact.
 ///
 /// `GET /contacts/{contact_id}/segments` (operationId `listSegmentsForAContact`; tags: Contacts, Segments)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "segments"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -114,12 +132,14 @@ impl ListSegmentsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "segments"))]
 impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     type Output = crate::models::ContactSegments;
     const OPERATION_ID: &'static str = "listSegmentsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/segments";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -127,6 +147,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -147,11 +168,15 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
 /// **Note:** This endpoint only returns subscriptions where the contact has explicitly configured their preference. Subscriptions that are in the default state — where the contact has not made an explicit opt-in or opt-out choice — are not included in the response.
 ///
 /// `GET /contacts/{contact_id}/subscriptions` (operationId `listSubscriptionsForAContact`; tags: Contacts, Subscription Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -161,12 +186,14 @@ impl ListSubscriptionsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     type Output = crate::models::SubscriptionTypeList;
     const OPERATION_ID: &'static str = "listSubscriptionsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/subscriptions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -174,6 +201,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -186,11 +214,15 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
 /// You can fetch a list of all tags that are attached to a specific contact.
 ///
 /// `GET /contacts/{contact_id}/tags` (operationId `listTagsForAContact`; tags: Contacts, Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -200,12 +232,14 @@ impl ListTagsForAContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     type Output = crate::models::TagList;
     const OPERATION_ID: &'static str = "listTagsForAContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{contact_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -213,6 +247,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -229,11 +264,15 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 /// {% /admonition %}
 ///
 /// `GET /contacts/{id}` (operationId `ShowContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ShowContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -241,12 +280,14 @@ impl ShowContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContact {
     type Output = crate::models::ShowContactResponse;
     const OPERATION_ID: &'static str = "ShowContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -254,6 +295,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -266,14 +308,21 @@ impl ::intercom_api_runtime::Operation for ShowContact {
 /// You can update an existing contact (ie. user or lead).
 ///
 /// `PUT /contacts/{id}` (operationId `UpdateContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateContact {
     /// id
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
 }
+#[cfg(feature = "contacts")]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -292,12 +341,14 @@ impl UpdateContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UpdateContact {
     type Output = crate::models::UpdateContactResponse;
     const OPERATION_ID: &'static str = "UpdateContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -306,6 +357,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -318,11 +370,15 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
 /// You can delete a single contact.
 ///
 /// `DELETE /contacts/{id}` (operationId `DeleteContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -330,12 +386,14 @@ impl DeleteContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for DeleteContact {
     type Output = crate::models::ContactDeleted;
     const OPERATION_ID: &'static str = "DeleteContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/contacts/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -343,6 +401,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -364,12 +423,19 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
 /// {% /admonition %}
 ///
 /// `POST /contacts/merge` (operationId `MergeContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct MergeContact {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
 }
+#[cfg(feature = "contacts")]
 impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -387,12 +453,14 @@ impl MergeContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for MergeContact {
     type Output = crate::models::MergeContactResponse;
     const OPERATION_ID: &'static str = "MergeContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/merge";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -400,6 +468,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -531,12 +600,19 @@ impl ::intercom_api_runtime::Operation for MergeContact {
 /// `POST /contacts/search` (operationId `SearchContacts`; tags: Contacts)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SearchContacts {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+#[cfg(feature = "contacts")]
 impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -554,12 +630,14 @@ impl SearchContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for SearchContacts {
     type Output = crate::models::ContactList;
     const OPERATION_ID: &'static str = "SearchContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/search";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -567,6 +645,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -574,6 +653,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
@@ -608,15 +688,25 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
 /// `GET /contacts` (operationId `ListContacts`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContacts {
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "contacts")]
 impl ListContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -640,12 +730,14 @@ impl ListContacts {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContacts {
     type Output = crate::models::ContactList;
     const OPERATION_ID: &'static str = "ListContacts";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -668,6 +760,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -675,6 +768,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -698,12 +792,19 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
 /// You can create a new contact (ie. user or lead).
 ///
 /// `POST /contacts` (operationId `CreateContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateContact {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateContactRequest>,
 }
+#[cfg(feature = "contacts")]
 impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -721,12 +822,14 @@ impl CreateContact {
         self
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for CreateContact {
     type Output = crate::models::CreateContactResponse;
     const OPERATION_ID: &'static str = "CreateContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -734,6 +837,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -746,11 +850,15 @@ impl ::intercom_api_runtime::Operation for CreateContact {
 /// You can archive a single contact.
 ///
 /// `POST /contacts/{id}/archive` (operationId `ArchiveContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ArchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -758,12 +866,14 @@ impl ArchiveContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ArchiveContact {
     type Output = crate::models::ContactArchived;
     const OPERATION_ID: &'static str = "ArchiveContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/archive";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -771,6 +881,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -783,11 +894,15 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
 /// You can unarchive a single contact.
 ///
 /// `POST /contacts/{id}/unarchive` (operationId `UnarchiveContact`; tags: Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "contacts")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UnarchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+#[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -795,12 +910,14 @@ impl UnarchiveContact {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UnarchiveContact {
     type Output = crate::models::ContactUnarchived;
     const OPERATION_ID: &'static str = "UnarchiveContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/unarchive";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -808,6 +925,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

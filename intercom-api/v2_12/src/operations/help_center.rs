@@ -10,15 +10,25 @@
 /// `GET /help_center/collections` (operationId `listAllCollections`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAllCollections {
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -39,12 +49,14 @@ impl ListAllCollections {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
     const OPERATION_ID: &'static str = "listAllCollections";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/collections";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -67,6 +79,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -74,6 +87,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -98,12 +112,19 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateCollection {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
+#[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -121,12 +142,14 @@ impl CreateCollection {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "createCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/help_center/collections";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -134,6 +157,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -146,11 +170,15 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -158,12 +186,14 @@ impl RetrieveCollection {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "retrieveCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -171,6 +201,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -183,14 +214,21 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
+#[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -209,12 +247,14 @@ impl UpdateCollection {
         self
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "updateCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -223,6 +263,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -235,11 +276,15 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -247,12 +292,14 @@ impl DeleteCollection {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
     const OPERATION_ID: &'static str = "deleteCollection";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/help_center/collections/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -260,6 +307,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -272,11 +320,15 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -284,12 +336,14 @@ impl RetrieveHelpCenter {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
     const OPERATION_ID: &'static str = "retrieveHelpCenter";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -297,6 +351,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -309,8 +364,12 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "help-center")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenters {}
+#[cfg(feature = "help-center")]
 impl ListHelpCenters {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -318,12 +377,14 @@ impl ListHelpCenters {
         Self {}
     }
 }
+#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
     const OPERATION_ID: &'static str = "listHelpCenters";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/help_center/help_centers";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -331,6 +392,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -8,17 +8,27 @@
 /// `GET /contacts/{id}/notes` (operationId `listNotes`; tags: Notes, Contacts)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNotes {
     /// The unique identifier of a contact.
     pub id: i64,
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -40,12 +50,14 @@ impl ListNotes {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListNotes {
     type Output = crate::models::NoteList;
     const OPERATION_ID: &'static str = "listNotes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/contacts/{id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -69,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -76,6 +89,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Paginated for ListNotes {
     type Item = crate::models::Note;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -100,14 +114,21 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
 /// You can add a note to a single contact.
 ///
 /// `POST /contacts/{id}/notes` (operationId `createNote`; tags: Notes, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "notes"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateNote {
     /// The unique identifier of a given contact.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateNoteRequest>,
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -126,12 +147,14 @@ impl CreateNote {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "createNote";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{id}/notes";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -140,6 +163,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -152,11 +176,15 @@ impl ::intercom_api_runtime::Operation for CreateNote {
 /// You can fetch the details of a single note.
 ///
 /// `GET /notes/{id}` (operationId `retrieveNote`; tags: Notes)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "notes")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNote {
     /// The unique identifier of a given note
     pub id: i64,
 }
+#[cfg(feature = "notes")]
 impl RetrieveNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -164,12 +192,14 @@ impl RetrieveNote {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "notes")]
 impl ::intercom_api_runtime::Operation for RetrieveNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "retrieveNote";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/notes/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -177,6 +207,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNote {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

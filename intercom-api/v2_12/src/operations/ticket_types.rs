@@ -6,8 +6,12 @@
 /// You can get a list of all ticket types for a workspace.
 ///
 /// `GET /ticket_types` (operationId `listTicketTypes`; tags: Ticket Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTicketTypes {}
+#[cfg(feature = "ticket-types")]
 impl ListTicketTypes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -15,12 +19,14 @@ impl ListTicketTypes {
         Self {}
     }
 }
+#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for ListTicketTypes {
     type Output = crate::models::TicketTypeList;
     const OPERATION_ID: &'static str = "listTicketTypes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ticket_types";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -28,6 +34,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -44,12 +51,19 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
 /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// `POST /ticket_types` (operationId `createTicketType`; tags: Ticket Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTicketType {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateTicketTypeRequest>,
 }
+#[cfg(feature = "ticket-types")]
 impl CreateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -67,12 +81,14 @@ impl CreateTicketType {
         self
     }
 }
+#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for CreateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "createTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/ticket_types";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -80,6 +96,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -92,11 +109,15 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
 /// You can fetch the details of a single ticket type.
 ///
 /// `GET /ticket_types/{id}` (operationId `getTicketType`; tags: Ticket Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "ticket-types")]
 impl GetTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -104,12 +125,14 @@ impl GetTicketType {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for GetTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "getTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/ticket_types/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -117,6 +140,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -133,14 +157,21 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
 /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// `PUT /ticket_types/{id}` (operationId `updateTicketType`; tags: Ticket Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "ticket-types")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeRequest>,
 }
+#[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -159,12 +190,14 @@ impl UpdateTicketType {
         self
     }
 }
+#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for UpdateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "updateTicketType";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/ticket_types/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -173,6 +206,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

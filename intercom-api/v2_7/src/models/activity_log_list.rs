@@ -3,7 +3,8 @@
 
 /// A paginated list of activity logs.
 #[doc(alias = "activity_log_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

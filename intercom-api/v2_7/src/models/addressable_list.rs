@@ -3,7 +3,8 @@
 
 /// A list used to access other resources from a parent model.
 #[doc(alias = "addressable_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AddressableList {
     /// The addressable object type
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

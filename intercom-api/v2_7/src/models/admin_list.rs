@@ -3,7 +3,8 @@
 
 /// A list of admins associated with a given workspace.
 #[doc(alias = "admin_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct AdminList {
     /// String representing the object's type. Always has the value `admin.list`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Payload of the request to assign a conversation
 #[doc(alias = "assign_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AssignConversationRequest {
     #[serde(default)]
     pub message_type: super::constants::Assignment,

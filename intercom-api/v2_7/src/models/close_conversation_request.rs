@@ -3,7 +3,8 @@
 
 /// Payload of the request to close a conversation
 #[doc(alias = "close_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CloseConversationRequest {
     #[serde(default)]
     pub message_type: super::constants::Close,

@@ -3,7 +3,8 @@
 
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[doc(alias = "company")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Company {
     /// Value is `company`
     #[serde(default)]
@@ -65,7 +66,8 @@ pub struct Company {
     pub segments: ::std::option::Option<super::CompanySegments>,
 }
 #[doc(alias = "company.plan")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyPlan {
     /// Value is always "plan"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -79,7 +81,8 @@ pub struct CompanyPlan {
 }
 /// The list of tags associated with the company
 #[doc(alias = "company.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanyTags {
     /// The type of the object
     #[serde(default)]
@@ -89,7 +92,8 @@ pub struct CompanyTags {
 }
 /// The list of segments associated with the company
 #[doc(alias = "company.segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct CompanySegments {
     /// The type of the object
     #[serde(default)]

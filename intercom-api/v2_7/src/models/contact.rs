@@ -3,7 +3,8 @@
 
 /// Contact are the objects that represent your leads and users in Intercom.
 #[doc(alias = "contact")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Contact {
     /// The type of object.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -138,7 +139,8 @@ pub struct Contact {
     pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
 }
 #[doc(alias = "contact.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactAvatar {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// archived contact object
 #[doc(alias = "contact_archived")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactArchived {
     /// always contact
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// deleted contact object
 #[doc(alias = "contact_deleted")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactDeleted {
     /// always contact
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// An object containing location meta data about a Intercom contact.
 #[doc(alias = "contact_location")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactLocation {
     /// Always location
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

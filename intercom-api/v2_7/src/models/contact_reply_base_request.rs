@@ -3,7 +3,8 @@
 
 /// Contact Reply Base Object
 #[doc(alias = "contact_reply_base_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactReplyBaseRequest {
     #[serde(default)]
     pub message_type: super::constants::Comment,

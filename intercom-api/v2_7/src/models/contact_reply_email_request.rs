@@ -3,7 +3,8 @@
 
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[doc(alias = "contact_reply_email_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ContactReplyEmailRequest {
     #[serde(default)]
     pub message_type: super::constants::Comment,

@@ -3,7 +3,8 @@
 
 /// Payload of the request to reply on behalf of a contact using their `intercom_user_id`
 #[doc(alias = "contact_reply_ticket_intercom_user_id_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ContactReplyTicketIntercomUserIdRequest {
     #[serde(default)]
     pub message_type: super::constants::Comment,

@@ -3,7 +3,8 @@
 
 /// A Conversation Part represents a message in the conversation.
 #[doc(alias = "conversation_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ConversationPart {
     /// Always conversation_part
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Payload to create a contact
 #[doc(alias = "create_contact_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateContactRequest {
     /// The role of the contact.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

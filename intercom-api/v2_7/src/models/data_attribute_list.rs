@@ -3,7 +3,8 @@
 
 /// A list of all data attributes belonging to a workspace for contacts, companies or conversations.
 #[doc(alias = "data_attribute_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataAttributeList {
     /// The type of the object
     #[serde(default)]

@@ -3,7 +3,8 @@
 
 /// Data events are used to notify Intercom of changes to your data.
 #[doc(alias = "data_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataEvent {
     /// The type of the object
     #[serde(default)]

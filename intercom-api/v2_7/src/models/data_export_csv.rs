@@ -3,7 +3,8 @@
 
 /// A CSV output file
 #[doc(alias = "data_export_csv")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct DataExportCsv {
     /// The user_id of the user who was sent the message.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

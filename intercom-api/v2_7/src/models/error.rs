@@ -3,7 +3,8 @@
 
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
 #[doc(alias = "error")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Error {
     /// The type is error.list
     pub r#type: ::std::string::String,
@@ -27,7 +28,8 @@ impl Error {
     }
 }
 #[doc(alias = "error.errors[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
     pub code: ::std::string::String,

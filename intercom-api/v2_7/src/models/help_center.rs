@@ -3,7 +3,8 @@
 
 /// Help Centers contain collections
 #[doc(alias = "help_center")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HelpCenter {
     /// The unique identifier for the Help Center which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

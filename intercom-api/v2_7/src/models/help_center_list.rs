@@ -3,7 +3,8 @@
 
 /// A list of Help Centers belonging to the App
 #[doc(alias = "help_center_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct HelpCenterList {
     /// The type of the object - `list`.
     #[serde(default)]

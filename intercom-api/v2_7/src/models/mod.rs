@@ -2,376 +2,766 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API 2.7 (2.7), one per schema.
+#[cfg(feature = "admins")]
 mod activity_log;
+#[cfg(feature = "admins")]
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+#[cfg(feature = "admins")]
 mod activity_log_list;
+#[cfg(feature = "admins")]
 pub use self::activity_log_list::ActivityLogList;
+#[cfg(feature = "admins")]
 mod activity_log_metadata;
+#[cfg(feature = "admins")]
 pub use self::activity_log_metadata::ActivityLogMetadata;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod addressable_list;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::addressable_list::AddressableList;
+#[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
 mod admin;
+#[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
 pub use self::admin::Admin;
+#[cfg(feature = "admins")]
 mod admin_list;
+#[cfg(feature = "admins")]
 pub use self::admin_list::AdminList;
+#[cfg(feature = "conversations")]
 mod admin_reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+#[cfg(feature = "admins")]
 mod admin_with_app;
+#[cfg(feature = "admins")]
 pub use self::admin_with_app::{AdminWithApp, AdminWithAppAvatar};
+#[cfg(feature = "admins")]
 mod app;
+#[cfg(feature = "admins")]
 pub use self::app::App;
+#[cfg(feature = "articles")]
 mod article;
+#[cfg(feature = "articles")]
 pub use self::article::{Article, ArticleState};
+#[cfg(feature = "articles")]
 mod article_content;
+#[cfg(feature = "articles")]
 pub use self::article_content::{ArticleContent, ArticleContentState};
+#[cfg(feature = "articles")]
 mod article_list;
+#[cfg(feature = "articles")]
 pub use self::article_list::ArticleList;
+#[cfg(feature = "articles")]
 mod article_list_item;
+#[cfg(feature = "articles")]
 pub use self::article_list_item::ArticleListItem;
+#[cfg(feature = "articles")]
 mod article_statistics;
+#[cfg(feature = "articles")]
 pub use self::article_statistics::ArticleStatistics;
+#[cfg(feature = "articles")]
 mod article_translated_content;
+#[cfg(feature = "articles")]
 pub use self::article_translated_content::ArticleTranslatedContent;
+#[cfg(feature = "conversations")]
 mod assign_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::attach_contact_to_a_company_request::AttachContactToACompanyRequest;
+#[cfg(feature = "conversations")]
 mod attach_contact_to_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequest, AttachContactToConversationRequestCustomer,
     AttachContactToConversationRequestCustomerIntercomUserId,
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::attach_subscription_type_to_contact_request::AttachSubscriptionTypeToContactRequest;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 mod attach_tag_to_contact_request;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 pub use self::attach_tag_to_contact_request::AttachTagToContactRequest;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 mod attach_tag_to_conversation_request;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 pub use self::attach_tag_to_conversation_request::AttachTagToConversationRequest;
+#[cfg(feature = "conversations")]
 mod close_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::close_conversation_request::CloseConversationRequest;
+#[cfg(feature = "help-center")]
 mod collection;
+#[cfg(feature = "help-center")]
 pub use self::collection::Collection;
+#[cfg(feature = "help-center")]
 mod collection_list;
+#[cfg(feature = "help-center")]
 pub use self::collection_list::CollectionList;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod company;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::company::{Company, CompanyPlan, CompanyTags, CompanySegments};
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod company_attached_contacts;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::company_attached_contacts::CompanyAttachedContacts;
+#[cfg(feature = "companies")]
 mod company_attached_segments;
+#[cfg(feature = "companies")]
 pub use self::company_attached_segments::CompanyAttachedSegments;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod company_data;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::company_data::CompanyData;
+#[cfg(feature = "companies")]
 mod company_list;
+#[cfg(feature = "companies")]
 pub use self::company_list::CompanyList;
+#[cfg(feature = "companies")]
 mod company_scroll;
+#[cfg(feature = "companies")]
 pub use self::company_scroll::CompanyScroll;
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact::{Contact, ContactAvatar};
+#[cfg(feature = "contacts")]
 mod contact_archived;
+#[cfg(feature = "contacts")]
 pub use self::contact_archived::ContactArchived;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod contact_attached_companies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::contact_attached_companies::ContactAttachedCompanies;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact_companies;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact_companies::ContactCompanies;
+#[cfg(feature = "contacts")]
 mod contact_deleted;
+#[cfg(feature = "contacts")]
 pub use self::contact_deleted::ContactDeleted;
+#[cfg(feature = "contacts")]
 mod contact_list;
+#[cfg(feature = "contacts")]
 pub use self::contact_list::ContactList;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact_location;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact_location::ContactLocation;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact_notes;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact_notes::ContactNotes;
+#[cfg(feature = "conversations")]
 mod contact_reference;
+#[cfg(feature = "conversations")]
 pub use self::contact_reference::ContactReference;
+#[cfg(feature = "full")]
 mod contact_reply_base_request;
+#[cfg(feature = "full")]
 pub use self::contact_reply_base_request::ContactReplyBaseRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_conversation_request::ContactReplyConversationRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_email_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_email_request::ContactReplyEmailRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_intercom_user_id_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_intercom_user_id_request::ContactReplyIntercomUserIdRequest;
+#[cfg(feature = "full")]
 mod contact_reply_ticket_email_request;
+#[cfg(feature = "full")]
 pub use self::contact_reply_ticket_email_request::ContactReplyTicketEmailRequest;
+#[cfg(feature = "full")]
 mod contact_reply_ticket_intercom_user_id_request;
+#[cfg(feature = "full")]
 pub use self::contact_reply_ticket_intercom_user_id_request::ContactReplyTicketIntercomUserIdRequest;
+#[cfg(feature = "full")]
 mod contact_reply_ticket_user_id_request;
+#[cfg(feature = "full")]
 pub use self::contact_reply_ticket_user_id_request::ContactReplyTicketUserIdRequest;
+#[cfg(feature = "conversations")]
 mod contact_reply_user_id_request;
+#[cfg(feature = "conversations")]
 pub use self::contact_reply_user_id_request::ContactReplyUserIdRequest;
+#[cfg(any(feature = "contacts", feature = "segments"))]
 mod contact_segments;
+#[cfg(any(feature = "contacts", feature = "segments"))]
 pub use self::contact_segments::ContactSegments;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact_social_profiles;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact_social_profiles::ContactSocialProfiles;
+#[cfg(feature = "full")]
 mod contact_subscription_types;
+#[cfg(feature = "full")]
 pub use self::contact_subscription_types::ContactSubscriptionTypes;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact_tags;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::contact_tags::ContactTags;
+#[cfg(feature = "contacts")]
 mod contact_unarchived;
+#[cfg(feature = "contacts")]
 pub use self::contact_unarchived::ContactUnarchived;
+#[cfg(feature = "conversations")]
 mod conversation;
+#[cfg(feature = "conversations")]
 pub use self::conversation::{Conversation, ConversationState, ConversationPriority};
+#[cfg(feature = "conversations")]
 mod conversation_attachment_files;
+#[cfg(feature = "conversations")]
 pub use self::conversation_attachment_files::ConversationAttachmentFiles;
+#[cfg(feature = "conversations")]
 mod conversation_contacts;
+#[cfg(feature = "conversations")]
 pub use self::conversation_contacts::ConversationContacts;
+#[cfg(feature = "conversations")]
 mod conversation_first_contact_reply;
+#[cfg(feature = "conversations")]
 pub use self::conversation_first_contact_reply::ConversationFirstContactReply;
+#[cfg(feature = "conversations")]
 mod conversation_list;
+#[cfg(feature = "conversations")]
 pub use self::conversation_list::ConversationList;
+#[cfg(feature = "conversations")]
 mod conversation_list_item;
+#[cfg(feature = "conversations")]
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+#[cfg(feature = "conversations")]
 mod conversation_part;
+#[cfg(feature = "conversations")]
 pub use self::conversation_part::ConversationPart;
+#[cfg(feature = "conversations")]
 mod conversation_part_author;
+#[cfg(feature = "conversations")]
 pub use self::conversation_part_author::ConversationPartAuthor;
+#[cfg(feature = "conversations")]
 mod conversation_parts;
+#[cfg(feature = "conversations")]
 pub use self::conversation_parts::ConversationParts;
+#[cfg(feature = "conversations")]
 mod conversation_rating;
+#[cfg(feature = "conversations")]
 pub use self::conversation_rating::ConversationRating;
+#[cfg(feature = "conversations")]
 mod conversation_source;
+#[cfg(feature = "conversations")]
 pub use self::conversation_source::{ConversationSource, ConversationSourceType};
+#[cfg(feature = "conversations")]
 mod conversation_statistics;
+#[cfg(feature = "conversations")]
 pub use self::conversation_statistics::ConversationStatistics;
+#[cfg(feature = "conversations")]
 mod conversation_teammates;
+#[cfg(feature = "conversations")]
 pub use self::conversation_teammates::ConversationTeammates;
+#[cfg(feature = "visitors")]
 mod convert_visitor_request;
+#[cfg(feature = "visitors")]
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+#[cfg(feature = "articles")]
 mod create_article_request;
+#[cfg(feature = "articles")]
 pub use self::create_article_request::{CreateArticleRequest, CreateArticleRequestState};
+#[cfg(feature = "help-center")]
 mod create_collection_request;
+#[cfg(feature = "help-center")]
 pub use self::create_collection_request::CreateCollectionRequest;
+#[cfg(feature = "contacts")]
 mod create_contact_request;
+#[cfg(feature = "contacts")]
 pub use self::create_contact_request::CreateContactRequest;
+#[cfg(feature = "conversations")]
 mod create_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+#[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
+#[cfg(feature = "data-attributes")]
 pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestModel,
     CreateDataAttributeRequestDataType,
 };
+#[cfg(feature = "data-events")]
 mod create_data_event_request;
+#[cfg(feature = "data-events")]
 pub use self::create_data_event_request::CreateDataEventRequest;
+#[cfg(feature = "data-events")]
 mod create_data_event_summaries_request;
+#[cfg(feature = "data-events")]
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+#[cfg(feature = "data-export")]
 mod create_data_exports_request;
+#[cfg(feature = "data-export")]
 pub use self::create_data_exports_request::CreateDataExportsRequest;
+#[cfg(feature = "messages")]
 mod create_message_request;
+#[cfg(feature = "messages")]
 pub use self::create_message_request::{
     CreateMessageRequest, CreateMessageRequestMessageType, CreateMessageRequestFrom,
     CreateMessageRequestTo, CreateMessageRequestToType,
 };
+#[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::create_note_request::CreateNoteRequest;
+#[cfg(feature = "companies")]
 mod create_or_update_company_request;
+#[cfg(feature = "companies")]
 pub use self::create_or_update_company_request::CreateOrUpdateCompanyRequest;
+#[cfg(feature = "tags")]
 mod create_or_update_tag_request;
+#[cfg(feature = "tags")]
 pub use self::create_or_update_tag_request::CreateOrUpdateTagRequest;
+#[cfg(feature = "switch")]
 mod create_phone_switch_request;
+#[cfg(feature = "switch")]
 pub use self::create_phone_switch_request::CreatePhoneSwitchRequest;
+#[cfg(feature = "help-center")]
 mod create_section_request;
+#[cfg(feature = "help-center")]
 pub use self::create_section_request::CreateSectionRequest;
+#[cfg(feature = "tags")]
 mod create_tag_request;
+#[cfg(feature = "tags")]
 pub use self::create_tag_request::CreateTagRequest;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "help-center",
+        feature = "news",
+        feature = "notes"
+    )
+)]
 mod cursor_pages;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "help-center",
+        feature = "news",
+        feature = "notes"
+    )
+)]
 pub use self::cursor_pages::CursorPages;
+#[cfg(any(feature = "conversations", feature = "switch"))]
 mod custom_attributes;
+#[cfg(any(feature = "conversations", feature = "switch"))]
 pub use self::custom_attributes::CustomAttributes;
+#[cfg(feature = "conversations")]
 mod customer_request;
+#[cfg(feature = "conversations")]
 pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+#[cfg(feature = "data-attributes")]
 mod data_attribute;
+#[cfg(feature = "data-attributes")]
 pub use self::data_attribute::{DataAttribute, DataAttributeModel, DataAttributeDataType};
+#[cfg(feature = "data-attributes")]
 mod data_attribute_list;
+#[cfg(feature = "data-attributes")]
 pub use self::data_attribute_list::DataAttributeList;
+#[cfg(feature = "full")]
 mod data_event;
+#[cfg(feature = "full")]
 pub use self::data_event::DataEvent;
+#[cfg(feature = "full")]
 mod data_event_list;
+#[cfg(feature = "full")]
 pub use self::data_event_list::{DataEventList, DataEventListPages};
+#[cfg(feature = "data-events")]
 mod data_event_summary;
+#[cfg(feature = "data-events")]
 pub use self::data_event_summary::DataEventSummary;
+#[cfg(feature = "data-events")]
 mod data_event_summary_item;
+#[cfg(feature = "data-events")]
 pub use self::data_event_summary_item::DataEventSummaryItem;
+#[cfg(feature = "data-export")]
 mod data_export;
+#[cfg(feature = "data-export")]
 pub use self::data_export::{DataExport, DataExportStatus};
+#[cfg(feature = "full")]
 mod data_export_csv;
+#[cfg(feature = "full")]
 pub use self::data_export_csv::DataExportCsv;
+#[cfg(feature = "articles")]
 mod deleted_article_object;
+#[cfg(feature = "articles")]
 pub use self::deleted_article_object::DeletedArticleObject;
+#[cfg(feature = "help-center")]
 mod deleted_collection_object;
+#[cfg(feature = "help-center")]
 pub use self::deleted_collection_object::DeletedCollectionObject;
+#[cfg(feature = "companies")]
 mod deleted_company_object;
+#[cfg(feature = "companies")]
 pub use self::deleted_company_object::DeletedCompanyObject;
+#[cfg(feature = "news")]
 mod deleted_object;
+#[cfg(feature = "news")]
 pub use self::deleted_object::DeletedObject;
+#[cfg(feature = "help-center")]
 mod deleted_section_object;
+#[cfg(feature = "help-center")]
 pub use self::deleted_section_object::DeletedSectionObject;
+#[cfg(feature = "conversations")]
 mod detach_contact_from_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::detach_contact_from_conversation_request::DetachContactFromConversationRequest;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 mod detach_tag_from_conversation_request;
+#[cfg(any(feature = "conversations", feature = "tags"))]
 pub use self::detach_tag_from_conversation_request::DetachTagFromConversationRequest;
+#[cfg(feature = "full")]
 mod error;
+#[cfg(feature = "full")]
 pub use self::error::{Error, ErrorErrorsItem};
+#[cfg(feature = "full")]
 mod file_attribute;
+#[cfg(feature = "full")]
 pub use self::file_attribute::FileAttribute;
+#[cfg(feature = "help-center")]
 mod group_content;
+#[cfg(feature = "help-center")]
 pub use self::group_content::GroupContent;
+#[cfg(feature = "help-center")]
 mod group_translated_content;
+#[cfg(feature = "help-center")]
 pub use self::group_translated_content::GroupTranslatedContent;
+#[cfg(feature = "help-center")]
 mod help_center;
+#[cfg(feature = "help-center")]
 pub use self::help_center::HelpCenter;
+#[cfg(feature = "help-center")]
 mod help_center_list;
+#[cfg(feature = "help-center")]
 pub use self::help_center_list::HelpCenterList;
+#[cfg(feature = "full")]
 mod intercom_version;
+#[cfg(feature = "full")]
 pub use self::intercom_version::IntercomVersion;
+#[cfg(feature = "data-attributes")]
 mod lis_data_attributes_parameters;
+#[cfg(feature = "data-attributes")]
 pub use self::lis_data_attributes_parameters::LisDataAttributesModel;
+#[cfg(feature = "data-events")]
 mod lis_data_events_parameters;
+#[cfg(feature = "data-events")]
 pub use self::lis_data_events_parameters::{
     LisDataEventsFilter, LisDataEventsFilterUserIdQueryParameter,
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+#[cfg(feature = "conversations")]
 mod manage_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::manage_conversation_request::ManageConversationRequest;
+#[cfg(feature = "contacts")]
 mod merge_contacts_request;
+#[cfg(feature = "contacts")]
 pub use self::merge_contacts_request::MergeContactsRequest;
+#[cfg(any(feature = "conversations", feature = "messages"))]
 mod message;
+#[cfg(any(feature = "conversations", feature = "messages"))]
 pub use self::message::{Message, MessageMessageType};
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 mod multiple_filter_search_request;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
 };
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 mod multiple_or_single_filter_search_request;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 pub use self::multiple_or_single_filter_search_request::MultipleOrSingleFilterSearchRequest;
+#[cfg(feature = "news")]
 mod news_item;
+#[cfg(feature = "news")]
 pub use self::news_item::{NewsItem, NewsItemState};
+#[cfg(feature = "news")]
 mod news_item_request;
+#[cfg(feature = "news")]
 pub use self::news_item_request::{NewsItemRequest, NewsItemRequestState};
+#[cfg(feature = "news")]
 mod newsfeed;
+#[cfg(feature = "news")]
 pub use self::newsfeed::Newsfeed;
+#[cfg(feature = "news")]
 mod newsfeed_assignment;
+#[cfg(feature = "news")]
 pub use self::newsfeed_assignment::NewsfeedAssignment;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 mod note;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::note::{Note, NoteContact};
+#[cfg(any(feature = "contacts", feature = "notes"))]
 mod note_list;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::note_list::NoteList;
+#[cfg(feature = "conversations")]
 mod open_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::open_conversation_request::OpenConversationRequest;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod pages_link;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 pub use self::pages_link::PagesLink;
+#[cfg(feature = "news")]
 mod paginated_response;
+#[cfg(feature = "news")]
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+#[cfg(feature = "conversations")]
 mod part_attachment;
+#[cfg(feature = "conversations")]
 pub use self::part_attachment::PartAttachment;
+#[cfg(feature = "switch")]
 mod phone_switch;
+#[cfg(feature = "switch")]
 pub use self::phone_switch::PhoneSwitch;
+#[cfg(feature = "conversations")]
 mod redact_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 mod reference;
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 pub use self::reference::Reference;
+#[cfg(feature = "conversations")]
 mod reply_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::reply_conversation_request::ReplyConversationRequest;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 mod search_request;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 pub use self::search_request::{SearchRequest, SearchRequestQuery};
+#[cfg(feature = "help-center")]
 mod section;
+#[cfg(feature = "help-center")]
 pub use self::section::{Section, SectionParentId};
+#[cfg(feature = "help-center")]
 mod section_list;
+#[cfg(feature = "help-center")]
 pub use self::section_list::SectionList;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors"
+    )
+)]
 mod segment;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "visitors"
+    )
+)]
 pub use self::segment::{Segment, SegmentPersonType};
+#[cfg(feature = "segments")]
 mod segment_list;
+#[cfg(feature = "segments")]
 pub use self::segment_list::SegmentList;
+#[cfg(feature = "admins")]
 mod set_away_admin_request;
+#[cfg(feature = "admins")]
 pub use self::set_away_admin_request::SetAwayAdminRequest;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 mod single_filter_search_request;
+#[cfg(any(feature = "contacts", feature = "conversations"))]
 pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue,
 };
+#[cfg(feature = "conversations")]
 mod sla_applied;
+#[cfg(feature = "conversations")]
 pub use self::sla_applied::{SlaApplied, SlaAppliedSlaStatus};
+#[cfg(feature = "conversations")]
 mod snooze_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::snooze_conversation_request::SnoozeConversationRequest;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod social_profile;
+#[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 pub use self::social_profile::SocialProfile;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "help-center",
+        feature = "news",
+        feature = "notes"
+    )
+)]
 mod starting_after_paging;
+#[cfg(
+    any(
+        feature = "admins",
+        feature = "articles",
+        feature = "companies",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "help-center",
+        feature = "news",
+        feature = "notes"
+    )
+)]
 pub use self::starting_after_paging::StartingAfterPaging;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::subscription_type_list::SubscriptionTypeList;
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 mod tag;
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 pub use self::tag::Tag;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors"
+    )
+)]
 mod tag_basic;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "tags",
+        feature = "visitors"
+    )
+)]
 pub use self::tag_basic::TagBasic;
+#[cfg(feature = "tags")]
 mod tag_company_request;
+#[cfg(feature = "tags")]
 pub use self::tag_company_request::{TagCompanyRequest, TagCompanyRequestCompaniesItem};
+#[cfg(any(feature = "contacts", feature = "tags"))]
 mod tag_list;
+#[cfg(any(feature = "contacts", feature = "tags"))]
 pub use self::tag_list::TagList;
+#[cfg(feature = "tags")]
 mod tag_multiple_users_request;
+#[cfg(feature = "tags")]
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+#[cfg(feature = "conversations")]
 mod tags;
+#[cfg(feature = "conversations")]
 pub use self::tags::Tags;
+#[cfg(feature = "teams")]
 mod team;
+#[cfg(feature = "teams")]
 pub use self::team::Team;
+#[cfg(feature = "teams")]
 mod team_list;
+#[cfg(feature = "teams")]
 pub use self::team_list::TeamList;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod translation;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 pub use self::translation::Translation;
+#[cfg(feature = "tags")]
 mod untag_company_request;
+#[cfg(feature = "tags")]
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+#[cfg(feature = "articles")]
 mod update_article_request;
+#[cfg(feature = "articles")]
 pub use self::update_article_request::{UpdateArticleRequest, UpdateArticleRequestState};
+#[cfg(feature = "help-center")]
 mod update_collection_request;
+#[cfg(feature = "help-center")]
 pub use self::update_collection_request::UpdateCollectionRequest;
+#[cfg(feature = "contacts")]
 mod update_contact_request;
+#[cfg(feature = "contacts")]
 pub use self::update_contact_request::UpdateContactRequest;
+#[cfg(feature = "conversations")]
 mod update_conversation_request;
+#[cfg(feature = "conversations")]
 pub use self::update_conversation_request::UpdateConversationRequest;
+#[cfg(feature = "data-attributes")]
 mod update_data_attribute_request;
+#[cfg(feature = "data-attributes")]
 pub use self::update_data_attribute_request::UpdateDataAttributeRequest;
+#[cfg(feature = "help-center")]
 mod update_section_request;
+#[cfg(feature = "help-center")]
 pub use self::update_section_request::UpdateSectionRequest;
+#[cfg(feature = "visitors")]
 mod update_visitor_request;
+#[cfg(feature = "visitors")]
 pub use self::update_visitor_request::UpdateVisitorRequest;
+#[cfg(feature = "visitors")]
 mod visitor;
+#[cfg(feature = "visitors")]
 pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+#[cfg(feature = "full")]
 mod visitor_deleted_object;
+#[cfg(feature = "full")]
 pub use self::visitor_deleted_object::VisitorDeletedObject;

@@ -5,7 +5,8 @@
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "multiple_or_single_filter_search_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     MultipleFilterSearchRequest(super::MultipleFilterSearchRequest),

@@ -5,7 +5,8 @@
 ///
 /// Newsfeeds currently cannot be edited through the API, please refer to [this article](https://www.intercom.com/help/en/articles/6362267-getting-started-with-news) to set up your newsfeeds in Intercom.
 #[doc(alias = "newsfeed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Newsfeed {
     /// The unique identifier for the newsfeed which is given by Intercom.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -3,7 +3,8 @@
 
 /// Paginated Response
 #[doc(alias = "paginated_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct PaginatedResponse {
     /// The type of object
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -24,8 +25,9 @@ pub struct PaginatedResponse {
 }
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "paginated_response.data[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum PaginatedResponseDataItem {
     NewsItem(super::NewsItem),
     Newsfeed(super::Newsfeed),

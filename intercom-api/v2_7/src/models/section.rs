@@ -3,7 +3,8 @@
 
 /// Sections are subdivisions of a collection, with a collection potentially having multiple sections.
 #[doc(alias = "section")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Section {
     /// The type of object - `section`.
     #[serde(default)]
@@ -45,7 +46,8 @@ pub struct Section {
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "section.parent_id")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum SectionParentId {
     /// Integer

@@ -3,7 +3,8 @@
 
 /// This will return a list of Segment Objects. The result may also have a pages object if the response is paginated.
 #[doc(alias = "segment_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct SegmentList {
     /// The type of the object
     #[serde(default)]

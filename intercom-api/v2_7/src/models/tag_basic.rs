@@ -3,7 +3,8 @@
 
 /// A tag allows you to label your contacts, companies, and conversations and list them using that tag.
 #[doc(alias = "tag_basic")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct TagBasic {
     /// value is "tag"
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

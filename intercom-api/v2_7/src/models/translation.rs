@@ -3,7 +3,8 @@
 
 /// A translation object contains the localised details of a subscription type.
 #[doc(alias = "translation")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Translation {
     /// The localised name of the subscription type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -12,15 +12,25 @@
 /// `GET /articles` (operationId `listArticles`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListArticles {
     /// The page of results to fetch (the first is 1).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// How many results to return per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub per_page: ::std::option::Option<i64>,
 }
+#[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -41,12 +51,14 @@ impl ListArticles {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
     const OPERATION_ID: &'static str = "listArticles";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -69,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -76,6 +89,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -100,12 +114,19 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
 /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
 ///
 /// `POST /articles` (operationId `createArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateArticle {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
+#[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -123,12 +144,14 @@ impl CreateArticle {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "createArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/articles";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -136,6 +159,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -148,11 +172,15 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `GET /articles/{id}` (operationId `retrieveArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -160,12 +188,14 @@ impl RetrieveArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "retrieveArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -173,6 +203,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -185,14 +216,21 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `PUT /articles/{id}` (operationId `updateArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+#[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -211,12 +249,14 @@ impl UpdateArticle {
         self
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "updateArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::PUT;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -225,6 +265,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -237,11 +278,15 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `DELETE /articles/{id}` (operationId `deleteArticle`; tags: Articles)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "articles")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: i64,
 }
+#[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -249,12 +294,14 @@ impl DeleteArticle {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
     const OPERATION_ID: &'static str = "deleteArticle";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/articles/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -262,6 +309,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -18,15 +18,22 @@
 /// You can optionally define the result page size as well with the `per_page` parameter.
 ///
 /// `GET /events` (operationId `lisDataEvents`; tags: Data Events)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LisDataEvents {
     pub filter: crate::models::LisDataEventsFilter,
     /// The value must be user
     pub r#type: ::std::string::String,
     /// summary flag
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub summary: ::std::option::Option<bool>,
 }
+#[cfg(feature = "data-events")]
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -46,12 +53,14 @@ impl LisDataEvents {
         self
     }
 }
+#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for LisDataEvents {
     type Output = crate::models::DataEventSummary;
     const OPERATION_ID: &'static str = "lisDataEvents";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/events";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -82,6 +91,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
             )?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -133,12 +143,19 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
 /// - Server errors will return a `500` response code and may contain an error message in the body.
 ///
 /// `POST /events` (operationId `createDataEvent`; tags: Data Events)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateDataEvent {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
 }
+#[cfg(feature = "data-events")]
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -156,12 +173,14 @@ impl CreateDataEvent {
         self
     }
 }
+#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for CreateDataEvent {
     type Output = ();
     const OPERATION_ID: &'static str = "createDataEvent";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -169,6 +188,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -181,12 +201,19 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
 /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
 ///
 /// `POST /events/summaries` (operationId `dataEventSummaries`; tags: Data Events)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "data-events")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DataEventSummaries {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
 }
+#[cfg(feature = "data-events")]
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -204,12 +231,14 @@ impl DataEventSummaries {
         self
     }
 }
+#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for DataEventSummaries {
     type Output = ();
     const OPERATION_ID: &'static str = "dataEventSummaries";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events/summaries";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -217,6 +246,7 @@ impl ::intercom_api_runtime::Operation for DataEventSummaries {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -16,12 +16,19 @@
 /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
 ///
 /// `POST /messages` (operationId `createMessage`; tags: Messages)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "messages")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateMessage {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
 }
+#[cfg(feature = "messages")]
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -39,12 +46,14 @@ impl CreateMessage {
         self
     }
 }
+#[cfg(feature = "messages")]
 impl ::intercom_api_runtime::Operation for CreateMessage {
     type Output = crate::models::Message;
     const OPERATION_ID: &'static str = "createMessage";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/messages";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -52,6 +61,7 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -2,73 +2,243 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! Every operation of the Intercom API 2.7: one type per operation, built with `new` and setters, sent with [`Client::send`](crate::Client) or turned into an `http::Request` with [`Operation::to_request`](intercom_api_runtime::Operation::to_request).
+#[cfg(feature = "admins")]
 mod admins;
-pub use self::admins::{
-    IdentifyAdmin, SetAwayAdmin, ListActivityLogs, ListAdmins, RetrieveAdmin,
-};
+#[cfg(feature = "admins")]
+pub use self::admins::IdentifyAdmin;
+#[cfg(feature = "admins")]
+pub use self::admins::SetAwayAdmin;
+#[cfg(feature = "admins")]
+pub use self::admins::ListActivityLogs;
+#[cfg(feature = "admins")]
+pub use self::admins::ListAdmins;
+#[cfg(feature = "admins")]
+pub use self::admins::RetrieveAdmin;
+#[cfg(feature = "articles")]
 mod articles;
-pub use self::articles::{
-    ListArticles, CreateArticle, RetrieveArticle, UpdateArticle, DeleteArticle,
-};
+#[cfg(feature = "articles")]
+pub use self::articles::ListArticles;
+#[cfg(feature = "articles")]
+pub use self::articles::CreateArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::RetrieveArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::UpdateArticle;
+#[cfg(feature = "articles")]
+pub use self::articles::DeleteArticle;
+#[cfg(any(feature = "companies", feature = "contacts"))]
 mod companies;
-pub use self::companies::{
-    RetrieveCompany, CreateOrUpdateCompany, RetrieveACompanyById, UpdateCompany,
-    DeleteCompany, ListAttachedContacts, ListAttachedSegmentsForCompanies,
-    ListAllCompanies, ScrollOverAllCompanies, AttachContactToACompany,
-    DetachContactFromACompany,
-};
+#[cfg(feature = "companies")]
+pub use self::companies::RetrieveCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::CreateOrUpdateCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::RetrieveACompanyById;
+#[cfg(feature = "companies")]
+pub use self::companies::UpdateCompany;
+#[cfg(feature = "companies")]
+pub use self::companies::DeleteCompany;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::ListAttachedContacts;
+#[cfg(feature = "companies")]
+pub use self::companies::ListAttachedSegmentsForCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::ListAllCompanies;
+#[cfg(feature = "companies")]
+pub use self::companies::ScrollOverAllCompanies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::AttachContactToACompany;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::DetachContactFromACompany;
+#[cfg(
+    any(
+        feature = "companies",
+        feature = "contacts",
+        feature = "segments",
+        feature = "subscription-types",
+        feature = "tags"
+    )
+)]
 mod contacts;
-pub use self::contacts::{
-    ListCompaniesForAContact, ListSegmentsForAContact, ListSubscriptionsForAContact,
-    ListTagsForAContact, ShowContact, UpdateContact, DeleteContact, MergeContact,
-    SearchContacts, ListContacts, CreateContact, ArchiveContact, UnarchiveContact,
-};
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::contacts::ListCompaniesForAContact;
+#[cfg(any(feature = "contacts", feature = "segments"))]
+pub use self::contacts::ListSegmentsForAContact;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::contacts::ListSubscriptionsForAContact;
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::contacts::ListTagsForAContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ShowContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::UpdateContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::DeleteContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::MergeContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::SearchContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ListContacts;
+#[cfg(feature = "contacts")]
+pub use self::contacts::CreateContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::ArchiveContact;
+#[cfg(feature = "contacts")]
+pub use self::contacts::UnarchiveContact;
+#[cfg(feature = "conversations")]
 mod conversations;
-pub use self::conversations::{
-    ListConversations, CreateConversation, RetrieveConversation, UpdateConversation,
-    SearchConversations, ReplyConversation, ManageConversation, AutoAssignConversation,
-    AttachContactToConversation, DetachContactFromConversation, RedactConversation,
-};
+#[cfg(feature = "conversations")]
+pub use self::conversations::ListConversations;
+#[cfg(feature = "conversations")]
+pub use self::conversations::CreateConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::RetrieveConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::UpdateConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::SearchConversations;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ReplyConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::ManageConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::AutoAssignConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::AttachContactToConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::DetachContactFromConversation;
+#[cfg(feature = "conversations")]
+pub use self::conversations::RedactConversation;
+#[cfg(feature = "data-attributes")]
 mod data_attributes;
-pub use self::data_attributes::{
-    LisDataAttributes, CreateDataAttribute, UpdateDataAttribute,
-};
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::LisDataAttributes;
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::CreateDataAttribute;
+#[cfg(feature = "data-attributes")]
+pub use self::data_attributes::UpdateDataAttribute;
+#[cfg(feature = "data-events")]
 mod data_events;
-pub use self::data_events::{LisDataEvents, CreateDataEvent, DataEventSummaries};
+#[cfg(feature = "data-events")]
+pub use self::data_events::LisDataEvents;
+#[cfg(feature = "data-events")]
+pub use self::data_events::CreateDataEvent;
+#[cfg(feature = "data-events")]
+pub use self::data_events::DataEventSummaries;
+#[cfg(feature = "data-export")]
 mod data_export;
-pub use self::data_export::{
-    CreateDataExport, GetDataExport, CancelDataExport, DownloadDataExport,
-};
+#[cfg(feature = "data-export")]
+pub use self::data_export::CreateDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::GetDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::CancelDataExport;
+#[cfg(feature = "data-export")]
+pub use self::data_export::DownloadDataExport;
+#[cfg(feature = "help-center")]
 mod help_center;
-pub use self::help_center::{
-    ListAllCollections, CreateCollection, RetrieveCollection, UpdateCollection,
-    DeleteCollection, RetrieveHelpCenter, ListHelpCenters, ListAllSections,
-    CreateSection, RetrieveSection, UpdateSection, DeleteSection,
-};
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListAllCollections;
+#[cfg(feature = "help-center")]
+pub use self::help_center::CreateCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::UpdateCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::DeleteCollection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveHelpCenter;
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListHelpCenters;
+#[cfg(feature = "help-center")]
+pub use self::help_center::ListAllSections;
+#[cfg(feature = "help-center")]
+pub use self::help_center::CreateSection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::RetrieveSection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::UpdateSection;
+#[cfg(feature = "help-center")]
+pub use self::help_center::DeleteSection;
+#[cfg(feature = "messages")]
 mod messages;
+#[cfg(feature = "messages")]
 pub use self::messages::CreateMessage;
+#[cfg(feature = "news")]
 mod news;
-pub use self::news::{
-    ListNewsItems, CreateNewsItem, RetrieveNewsItem, UpdateNewsItem, DeleteNewsItem,
-    ListLiveNewsfeedItems, ListNewsfeeds, RetrieveNewsfeed,
-};
+#[cfg(feature = "news")]
+pub use self::news::ListNewsItems;
+#[cfg(feature = "news")]
+pub use self::news::CreateNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::RetrieveNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::UpdateNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::DeleteNewsItem;
+#[cfg(feature = "news")]
+pub use self::news::ListLiveNewsfeedItems;
+#[cfg(feature = "news")]
+pub use self::news::ListNewsfeeds;
+#[cfg(feature = "news")]
+pub use self::news::RetrieveNewsfeed;
+#[cfg(any(feature = "contacts", feature = "notes"))]
 mod notes;
-pub use self::notes::{ListNotes, CreateNote, RetrieveNote};
+#[cfg(any(feature = "contacts", feature = "notes"))]
+pub use self::notes::ListNotes;
+#[cfg(any(feature = "contacts", feature = "notes"))]
+pub use self::notes::CreateNote;
+#[cfg(feature = "notes")]
+pub use self::notes::RetrieveNote;
+#[cfg(feature = "segments")]
 mod segments;
-pub use self::segments::{ListSegments, RetrieveSegment};
+#[cfg(feature = "segments")]
+pub use self::segments::ListSegments;
+#[cfg(feature = "segments")]
+pub use self::segments::RetrieveSegment;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_types;
-pub use self::subscription_types::{
-    AttachSubscriptionTypeToContact, DetachSubscriptionTypeToContact,
-    ListSubscriptionTypes,
-};
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::subscription_types::AttachSubscriptionTypeToContact;
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+pub use self::subscription_types::DetachSubscriptionTypeToContact;
+#[cfg(feature = "subscription-types")]
+pub use self::subscription_types::ListSubscriptionTypes;
+#[cfg(feature = "switch")]
 mod switch;
+#[cfg(feature = "switch")]
 pub use self::switch::CreatePhoneSwitch;
+#[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 mod tags;
-pub use self::tags::{
-    AttachTagToContact, DetachTagFromContact, AttachTagToConversation,
-    DetachTagFromConversation, ListTags, CreateTag, FindTag, DeleteTag,
-};
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::tags::AttachTagToContact;
+#[cfg(any(feature = "contacts", feature = "tags"))]
+pub use self::tags::DetachTagFromContact;
+#[cfg(any(feature = "conversations", feature = "tags"))]
+pub use self::tags::AttachTagToConversation;
+#[cfg(any(feature = "conversations", feature = "tags"))]
+pub use self::tags::DetachTagFromConversation;
+#[cfg(feature = "tags")]
+pub use self::tags::ListTags;
+#[cfg(feature = "tags")]
+pub use self::tags::CreateTag;
+#[cfg(feature = "tags")]
+pub use self::tags::FindTag;
+#[cfg(feature = "tags")]
+pub use self::tags::DeleteTag;
+#[cfg(feature = "teams")]
 mod teams;
-pub use self::teams::{ListTeams, RetrieveTeam};
+#[cfg(feature = "teams")]
+pub use self::teams::ListTeams;
+#[cfg(feature = "teams")]
+pub use self::teams::RetrieveTeam;
+#[cfg(feature = "visitors")]
 mod visitors;
-pub use self::visitors::{RetrieveVisitorWithUserId, UpdateVisitor, ConvertVisitor};
+#[cfg(feature = "visitors")]
+pub use self::visitors::RetrieveVisitorWithUserId;
+#[cfg(feature = "visitors")]
+pub use self::visitors::UpdateVisitor;
+#[cfg(feature = "visitors")]
+pub use self::visitors::ConvertVisitor;

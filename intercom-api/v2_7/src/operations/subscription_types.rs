@@ -12,16 +12,23 @@
 /// This will return a subscription type model for the subscription type that was added to the contact.
 ///
 /// `POST /contacts/{contact_id}/subscriptions` (operationId `attachSubscriptionTypeToContact`; tags: Subscription Types, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachSubscriptionTypeToContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<
         crate::models::AttachSubscriptionTypeToContactRequest,
     >,
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -42,12 +49,14 @@ impl AttachSubscriptionTypeToContact {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
     const OPERATION_ID: &'static str = "attachSubscriptionTypeToContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{contact_id}/subscriptions";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -56,6 +65,7 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -68,13 +78,17 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
 /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 ///
 /// `DELETE /contacts/{contact_id}/subscriptions/{id}` (operationId `detachSubscriptionTypeToContact`; tags: Subscription Types, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachSubscriptionTypeToContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
     /// The unique identifier for the subscription type which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -88,12 +102,14 @@ impl DetachSubscriptionTypeToContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
     const OPERATION_ID: &'static str = "detachSubscriptionTypeToContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/contacts/{contact_id}/subscriptions/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -102,6 +118,7 @@ impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -114,8 +131,12 @@ impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
 /// You can list all subscription types. A list of subscription type objects will be returned.
 ///
 /// `GET /subscription_types` (operationId `listSubscriptionTypes`; tags: Subscription Types)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "subscription-types")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListSubscriptionTypes {}
+#[cfg(feature = "subscription-types")]
 impl ListSubscriptionTypes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -123,12 +144,14 @@ impl ListSubscriptionTypes {
         Self {}
     }
 }
+#[cfg(feature = "subscription-types")]
 impl ::intercom_api_runtime::Operation for ListSubscriptionTypes {
     type Output = crate::models::SubscriptionTypeList;
     const OPERATION_ID: &'static str = "listSubscriptionTypes";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/subscription_types";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -136,6 +159,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionTypes {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

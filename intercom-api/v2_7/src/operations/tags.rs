@@ -6,14 +6,21 @@
 /// You can tag a specific contact. This will return a tag object for the tag that was added to the contact.
 ///
 /// `POST /contacts/{contact_id}/tags` (operationId `attachTagToContact`; tags: Tags, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachTagToContactRequest>,
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -32,12 +39,14 @@ impl AttachTagToContact {
         self
     }
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToContact {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/contacts/{contact_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -46,6 +55,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -58,13 +68,17 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
 /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
 ///
 /// `DELETE /contacts/{contact_id}/tags/{id}` (operationId `detachTagFromContact`; tags: Tags, Contacts)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "contacts", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
     /// The unique identifier for the tag which is given by Intercom
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -78,12 +92,14 @@ impl DetachTagFromContact {
         }
     }
 }
+#[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromContact {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromContact";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/contacts/{contact_id}/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -92,6 +108,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -104,14 +121,21 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
 /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
 ///
 /// `POST /conversations/{conversation_id}/tags` (operationId `attachTagToConversation`; tags: Tags, Conversations)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "conversations", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToConversation {
     /// conversation_id
     pub conversation_id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::AttachTagToConversationRequest>,
 }
+#[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -132,12 +156,14 @@ impl AttachTagToConversation {
         self
     }
 }
+#[cfg(any(feature = "conversations", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToConversation {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToConversation";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/conversations/{conversation_id}/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -146,6 +172,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -158,16 +185,23 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
 /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
 ///
 /// `DELETE /conversations/{conversation_id}/tags/{id}` (operationId `detachTagFromConversation`; tags: Tags, Conversations)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(any(feature = "conversations", feature = "tags"))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromConversation {
     /// conversation_id
     pub conversation_id: ::std::string::String,
     /// id
     pub id: ::std::string::String,
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::DetachTagFromConversationRequest>,
 }
+#[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -190,12 +224,14 @@ impl DetachTagFromConversation {
         self
     }
 }
+#[cfg(any(feature = "conversations", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromConversation";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/conversations/{conversation_id}/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -205,6 +241,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -217,8 +254,12 @@ impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
 /// You can fetch a list of all tags for a given workspace.
 ///
 /// `GET /tags` (operationId `listTags`; tags: Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTags {}
+#[cfg(feature = "tags")]
 impl ListTags {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -226,12 +267,14 @@ impl ListTags {
         Self {}
     }
 }
+#[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for ListTags {
     type Output = crate::models::TagList;
     const OPERATION_ID: &'static str = "listTags";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -239,6 +282,7 @@ impl ::intercom_api_runtime::Operation for ListTags {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -263,12 +307,19 @@ impl ::intercom_api_runtime::Operation for ListTags {
 /// Each operation will return a tag object.
 ///
 /// `POST /tags` (operationId `createTag`; tags: Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateTag {
     /// The request body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::CreateTagRequest>,
 }
+#[cfg(feature = "tags")]
 impl CreateTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -286,12 +337,14 @@ impl CreateTag {
         self
     }
 }
+#[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for CreateTag {
     type Output = crate::models::TagBasic;
     const OPERATION_ID: &'static str = "createTag";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/tags";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -299,6 +352,7 @@ impl ::intercom_api_runtime::Operation for CreateTag {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -312,11 +366,15 @@ impl ::intercom_api_runtime::Operation for CreateTag {
 /// This will return a tag object.
 ///
 /// `GET /tags/{id}` (operationId `findTag`; tags: Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct FindTag {
     /// The unique identifier of a given tag
     pub id: ::std::string::String,
 }
+#[cfg(feature = "tags")]
 impl FindTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -324,12 +382,14 @@ impl FindTag {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for FindTag {
     type Output = crate::models::TagBasic;
     const OPERATION_ID: &'static str = "findTag";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -337,6 +397,7 @@ impl ::intercom_api_runtime::Operation for FindTag {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
@@ -349,11 +410,15 @@ impl ::intercom_api_runtime::Operation for FindTag {
 /// You can delete the details of tags that are on the workspace by passing in the id.
 ///
 /// `DELETE /tags/{id}` (operationId `deleteTag`; tags: Tags)
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[cfg(feature = "tags")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteTag {
     /// The unique identifier of a given tag
     pub id: ::std::string::String,
 }
+#[cfg(feature = "tags")]
 impl DeleteTag {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -361,12 +426,14 @@ impl DeleteTag {
         Self { id: id.into() }
     }
 }
+#[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for DeleteTag {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteTag";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    #[inline]
     fn write(
         &self,
         request: &mut ::intercom_api_runtime::RequestParts,
@@ -374,6 +441,7 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+    #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],

@@ -2,11 +2,19 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API composition (1), one per schema.
+#[cfg(feature = "other")]
 mod base;
+#[cfg(feature = "other")]
 pub use self::base::Base;
+#[cfg(feature = "full")]
 mod maybe_base;
+#[cfg(feature = "full")]
 pub use self::maybe_base::MaybeBase;
+#[cfg(feature = "other")]
 mod thing;
+#[cfg(feature = "other")]
 pub use self::thing::Thing;
+#[cfg(feature = "other")]
 mod update_thing;
+#[cfg(feature = "other")]
 pub use self::update_thing::UpdateThing;

@@ -3,7 +3,8 @@
 
 /// In a request payload, optional + nullable can say absent, null or a value.
 #[doc(alias = "update_thing")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateThing {
     #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub name: ::intercom_api_runtime::Patch<::std::string::String>,

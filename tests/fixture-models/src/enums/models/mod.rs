@@ -4,9 +4,15 @@
 //! The types of the Intercom API enums (1), one per schema.
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
+#[cfg(feature = "full")]
 mod filter;
+#[cfg(feature = "full")]
 pub use self::filter::{Filter, FilterOperator, FilterRole};
+#[cfg(feature = "full")]
 mod state;
+#[cfg(feature = "full")]
 pub use self::state::State;
+#[cfg(feature = "full")]
 mod version;
+#[cfg(feature = "full")]
 pub use self::version::Version;

@@ -2,9 +2,15 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API names (1), one per schema.
+#[cfg(feature = "full")]
 mod option;
+#[cfg(feature = "full")]
 pub use self::option::Option;
+#[cfg(feature = "full")]
 mod ticket;
+#[cfg(feature = "full")]
 pub use self::ticket::{Ticket, TicketTypeEnum};
+#[cfg(feature = "full")]
 mod ticket_type;
+#[cfg(feature = "full")]
 pub use self::ticket_type::TicketType;

@@ -8,7 +8,8 @@
 /// this block is not Rust and must never become a doctest
 /// ```
 #[doc(alias = "contact")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 pub struct Contact {
     /// The id.
     pub id: ::std::string::String,

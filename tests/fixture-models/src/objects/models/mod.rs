@@ -2,5 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API objects (1), one per schema.
+#[cfg(feature = "full")]
 mod contact;
+#[cfg(feature = "full")]
 pub use self::contact::Contact;

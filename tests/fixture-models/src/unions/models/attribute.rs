@@ -3,8 +3,9 @@
 
 /// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "attribute")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum Attribute {
     TextAttribute(super::TextAttribute),
     NumberAttribute(super::NumberAttribute),

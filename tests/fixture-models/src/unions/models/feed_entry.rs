@@ -3,8 +3,9 @@
 
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "feed_entry")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum FeedEntry {
     NewsItem(super::NewsItem),
     Newsfeed(super::Newsfeed),

@@ -2,27 +2,49 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 //! The types of the Intercom API unions (1), one per schema.
+#[cfg(feature = "full")]
 mod attribute;
+#[cfg(feature = "full")]
 pub use self::attribute::Attribute;
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
+#[cfg(feature = "full")]
 mod create_contact;
+#[cfg(feature = "full")]
 pub use self::create_contact::CreateContact;
+#[cfg(feature = "full")]
 mod customer;
+#[cfg(feature = "full")]
 pub use self::customer::{Customer, CustomerIntercomUserId, CustomerEmail};
+#[cfg(feature = "full")]
 mod datetime;
+#[cfg(feature = "full")]
 pub use self::datetime::Datetime;
+#[cfg(feature = "full")]
 mod feed_entry;
+#[cfg(feature = "full")]
 pub use self::feed_entry::FeedEntry;
+#[cfg(feature = "full")]
 mod news_item;
+#[cfg(feature = "full")]
 pub use self::news_item::NewsItem;
+#[cfg(feature = "full")]
 mod newsfeed;
+#[cfg(feature = "full")]
 pub use self::newsfeed::Newsfeed;
+#[cfg(feature = "full")]
 mod number_attribute;
+#[cfg(feature = "full")]
 pub use self::number_attribute::NumberAttribute;
+#[cfg(feature = "full")]
 mod only_one;
+#[cfg(feature = "full")]
 pub use self::only_one::OnlyOne;
+#[cfg(feature = "full")]
 mod text_attribute;
+#[cfg(feature = "full")]
 pub use self::text_attribute::TextAttribute;
+#[cfg(feature = "full")]
 mod value;
+#[cfg(feature = "full")]
 pub use self::value::Value;
