@@ -7,6 +7,7 @@ use openapiv3::{
     AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostics::{pointer_push, Diagnostics};
@@ -76,6 +77,11 @@ pub fn load(bytes: &[u8], overlay: Option<&Overlay>, diags: &mut Diagnostics) ->
     let (mut document, applied) = effective_document(bytes, overlay, diags)?;
     let mut wrapped_refs = 0;
     normalize_document(&mut document, &mut wrapped_refs);
+    // The fast way first; only a document that does not fit is read again, tracking the path
+    // to name the place.
+    if let Ok(openapi) = OpenAPI::deserialize(&document) {
+        return Some(Spec { openapi, applied, wrapped_refs });
+    }
     let openapi: OpenAPI = match serde_path_to_error::deserialize(document) {
         Ok(o) => o,
         Err(e) => {

@@ -35,7 +35,8 @@ Tasks:
   features [--version ID]     `cargo check` each generated crate with each tag feature alone
                               (and the client), with none, and with `full` plus both serde
                               halves and no client: every split the crates offer compiles.
-  bench                       Print the performance figures: generator time per version next
+  bench [--only generator|compile|runtime]
+                              Print the performance figures: generator time per version next
                               to the YAML-parse floor, crate-only rebuild and check times of
                               each generated crate, and (criterion, tests/benches/runtime.rs)
                               typed decode vs serde_json::Value and the client vs bare reqwest.
@@ -68,7 +69,7 @@ fn main() -> ExitCode {
             }
         },
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
-        ["bench"] => bench(),
+        ["bench", rest @ ..] => Options::parse(rest, &["--only"]).and_then(|o| bench(&o)),
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
@@ -363,17 +364,24 @@ fn criterion_mean(root: &Path, path: &str) -> Result<f64, String> {
     json["mean"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no mean", file.display()))
 }
 
-fn bench() -> Result<ExitCode, String> {
+fn bench(options: &Options) -> Result<ExitCode, String> {
     // Timings of a debug build mean nothing: run the release build of this task.
     if cfg!(debug_assertions) {
         let status = cargo()
             .args(["run", "--release", "--quiet", "--package", "xtask", "--", "bench"])
+            .args(options.get("--only").map(|part| ["--only", part]).into_iter().flatten())
             .status()
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
     }
     let ws = open()?;
     const RUNS: usize = 7;
+    let only = options.get("--only");
+    if let Some(part) = only.filter(|p| !["generator", "compile", "runtime"].contains(p)) {
+        return Err(format!("--only takes generator, compile or runtime, not `{part}`"));
+    }
+    let wanted = |part: &str| only.is_none_or(|o| o == part);
+    if wanted("generator") {
     println!("== generator (release, median of {RUNS} runs; floor = parsing the YAML alone)");
     let mut total = 0.0;
     for pin in &ws.pins.versions {
@@ -381,6 +389,7 @@ fn bench() -> Result<ExitCode, String> {
         let overlay = ws.overlay(pin).map_err(|e| e.to_string())?;
         let mut parse = Vec::new();
         let mut generate = Vec::new();
+        let mut lower = Vec::new();
         for _ in 0..RUNS {
             let started = Instant::now();
             let _: serde_json::Value = serde_yaml::from_slice(&bytes).map_err(|e| e.to_string())?;
@@ -388,16 +397,28 @@ fn bench() -> Result<ExitCode, String> {
             let started = Instant::now();
             let lowered = intercom_codegen::lower_bytes(&bytes, overlay.as_ref(), &pin.id, Some(&pin.intercom_version))
                 .map_err(|_| format!("{} does not lower", pin.id))?;
+            lower.push(started.elapsed().as_secs_f64());
             let header = intercom_codegen::emit::rust_header(REGENERATE, "");
             intercom_codegen::emit::version_crate(&lowered.api, intercom_codegen::emit::CrateSetup::member(&pin.crate_name), &header, &header)?;
             generate.push(started.elapsed().as_secs_f64());
         }
+        let lower = median(lower);
         let (p, g) = (median(parse), median(generate));
         total += g;
-        println!("{:<9} generate {:>6.0} ms   YAML parse {:>6.0} ms   ratio {:.2}x", pin.id, g * 1e3, p * 1e3, g / p);
+        println!(
+            "{:<9} generate {:>4.0} ms (load + lower {:>3.0} ms, emit {:>3.0} ms)   YAML parse {:>3.0} ms   ratio {:.2}x",
+            pin.id,
+            g * 1e3,
+            lower * 1e3,
+            (g - lower) * 1e3,
+            p * 1e3,
+            g / p
+        );
     }
     println!("all versions: {:.0} ms", total * 1e3);
 
+    }
+    if wanted("compile") {
     println!("\n== compile (dev profile, crate only: touch src/lib.rs, then build; median of 3)");
     for pin in &ws.pins.versions {
         let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
@@ -434,6 +455,10 @@ fn bench() -> Result<ExitCode, String> {
         }
     }
 
+    }
+    if !wanted("runtime") {
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("\n== runtime (criterion, tests/benches/runtime.rs)");
     let status = cargo()
         .args(["bench", "--quiet", "-p", "intercom-tests", "--bench", "runtime", "--", "--noplot"])

@@ -48,9 +48,12 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     }
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
-    for (module, ids) in &by_module {
+    let groups: Vec<(&str, &Vec<TypeId>)> = by_module.iter().map(|(m, ids)| (*m, ids)).collect();
+    files.extend(format_in_parallel(&groups, |(module, ids)| {
         let items: Vec<TokenStream> = ids.iter().map(|id| type_item(api, *id)).collect();
-        files.push(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? });
+        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+    })?);
+    for (module, ids) in &by_module {
         let module_ident = ident(module);
         if *module == CONSTANTS_MODULE {
             mod_items.push(quote! {
@@ -184,6 +187,33 @@ fn crate_features(api: &Api) -> String {
         ));
     }
     out
+}
+
+/// `make(item)` for every item, on as many threads as the machine has (tokens are built and
+/// formatted per file, so files are independent); results in the items' order.
+pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Result<File, String> + Sync) -> Result<Vec<File>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
+    if threads == 1 {
+        return items.iter().map(&make).collect();
+    }
+    let make = &make;
+    let mut slots: Vec<Option<Result<File, String>>> = (0..items.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    items.iter().enumerate().skip(worker).step_by(threads).map(|(index, item)| (index, make(item))).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => done.into_iter().for_each(|(index, file)| slots[index] = Some(file)),
+                Err(_) => slots.push(Some(Err("an emission thread panicked".to_owned()))),
+            }
+        }
+    });
+    slots.into_iter().map(|slot| slot.unwrap_or_else(|| Err("an emission thread stopped early".to_owned()))).collect()
 }
 
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, format_file, gate_attr, ident, type_tokens, File, Paths};
+use super::{doc_attrs, format_file, format_in_parallel, gate_attr, ident, type_tokens, File, Paths};
 use crate::ir::*;
 use crate::naming::{self, Namespace};
 
@@ -28,9 +28,9 @@ fn tag_modules(api: &Api) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for op in &api.operations {
         let tag = first_tag(op).to_owned();
-        if !out.contains_key(&tag) {
-            let (module, _) = names.claim(&[naming::module_name(&tag)]);
-            out.insert(tag, module);
+        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(tag) {
+            let (module, _) = names.claim(&[naming::module_name(slot.key())]);
+            slot.insert(module);
         }
     }
     out
@@ -45,9 +45,12 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     }
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
-    for (module, ops) in &by_module {
+    let groups: Vec<(&str, &Vec<&Operation>)> = by_module.iter().map(|(m, ops)| (*m, ops)).collect();
+    files.extend(format_in_parallel(&groups, |(module, ops)| {
         let items = ops.iter().map(|op| operation_item(api, op));
-        files.push(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? });
+        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+    })?);
+    for (module, ops) in &by_module {
         let module_ident = ident(module);
         let mut file_tags: Vec<usize> = ops.iter().flat_map(|op| gate_tags(&op.gate)).copied().collect();
         file_tags.sort_unstable();
@@ -286,7 +289,7 @@ fn body_write(api: &Api, body: &Body) -> TokenStream {
         BodyMedia::Multipart => {
             let parts: Vec<TokenStream> = match &body.ty {
                 TypeRef::Named(id) => match &api.get(*id).kind {
-                    TypeKind::Struct(s) => s.fields.iter().map(|f| multipart_part(f)).collect(),
+                    TypeKind::Struct(s) => s.fields.iter().map(multipart_part).collect(),
                     _ => Vec::new(),
                 },
                 _ => Vec::new(),

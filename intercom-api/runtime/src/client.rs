@@ -378,12 +378,8 @@ impl Client {
 
     /// [`send`](Self::send), taking the operation by value. The generated tag groups' methods
     /// return this: being generic, it is compiled only for the operations a program uses.
-    pub fn send_owned<'a, O>(&'a self, operation: O) -> impl Future<Output = Result<O::Output, Error>> + Send + 'a
-    where
-        O: Operation + Send + Sync + 'a,
-        O::Output: Send,
-    {
-        async move { self.send(&operation).await }
+    pub async fn send_owned<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        self.send(&operation).await
     }
 
     /// The pages of a list operation, from `operation`'s page to the last. The stream ends
