@@ -223,6 +223,12 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             }
             (None, None) => {}
         }
+        // A tag dropped takes the operation out of that tag's feature and client group.
+        let (tags_before, tags_now) = (effective_tags(before), effective_tags(op));
+        if tags_before != tags_now {
+            let dropped = tags_before.iter().any(|t| !tags_now.contains(t));
+            out.push(change(op, ChangeKind::Changed, format!("tags: {} → {}", tags_before.join(", "), tags_now.join(", ")), dropped));
+        }
         let (o0, o1) = (output_text(old, &before.output), output_text(new, &op.output));
         if o0 != o1 {
             out.push(change(op, ChangeKind::Changed, format!("response: {o0} → {o1}"), true));
@@ -239,6 +245,43 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             _ => {}
         }
     }
+}
+
+/// An operation's tags, [`UNTAGGED`] when it has none (as its feature is named).
+fn effective_tags(op: &Operation) -> Vec<String> {
+    if op.tags.is_empty() { vec![UNTAGGED.to_owned()] } else { op.tags.clone() }
+}
+
+/// The cargo features that compile an item.
+fn gate_features(api: &Api, gate: &Gate) -> BTreeSet<String> {
+    match gate {
+        Gate::Always => BTreeSet::new(),
+        Gate::Full => BTreeSet::from(["full".to_owned()]),
+        Gate::Tags(tags) => tags.iter().filter_map(|t| api.tags.get(*t)).map(|t| t.feature.clone()).collect(),
+    }
+}
+
+/// What a type's features and serde derives lose: each is code that stops compiling for
+/// someone.
+fn usage_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<String> {
+    let mut lost = Vec::new();
+    // String enums and constants implement both halves whatever their use.
+    let derives = matches!(def.kind, TypeKind::Struct(_) | TypeKind::Union(_));
+    if derives && before.usage.sent && !def.usage.sent {
+        lost.push("`Serialize` now needs the `serialize` feature".to_owned());
+    }
+    if derives && before.usage.received && !def.usage.received {
+        lost.push("`Deserialize` now needs the `deserialize` feature".to_owned());
+    }
+    let (was, now) = (gate_features(old, &before.usage.gate), gate_features(new, &def.usage.gate));
+    if def.usage.gate != Gate::Always {
+        // `full` turns every tag on, so it never stops compiling anything.
+        let dropped: Vec<&str> = was.iter().filter(|f| *f != "full" && !now.contains(*f)).map(String::as_str).collect();
+        if !dropped.is_empty() {
+            lost.push(format!("no longer compiled by feature {}", dropped.join(", ")));
+        }
+    }
+    lost
 }
 
 /// The spec names of every type a caller builds: reachable from parameters and request bodies.
@@ -307,6 +350,9 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
             continue;
         };
         let before = old.get(*before_id);
+        for lost in usage_changes(old, before, new, def) {
+            out.push(change(def, ChangeKind::Changed, lost, true));
+        }
         let in_request = built_by_callers.contains(name);
         match (&before.kind, &def.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {

@@ -143,3 +143,20 @@ value = { type = "number" }
     assert_eq!(r.breaking(), 0);
     snapshot("optional_response_field_added", &r);
 }
+
+#[test]
+fn operation_moved_to_a_tag_breaks_the_old_feature() {
+    let r = report(
+        r#"
+[[patch]]
+op = "add"
+path = "/paths/~1widgets/get/tags"
+value = ["Widgets"]
+reason = "test"
+"#,
+    );
+    let tags: Vec<_> = r.changes.iter().filter(|c| c.detail.starts_with("tags:")).collect();
+    assert_eq!(tags.len(), 1, "{}", r.render());
+    assert_eq!(tags[0].detail, "tags: Other → Widgets");
+    assert!(tags[0].breaking, "the `other` feature no longer compiles it");
+}

@@ -605,3 +605,17 @@ async fn a_cursor_that_does_not_move_ends_the_stream() {
     assert_eq!(items.len(), 2, "the first page, then the page after `stuck` once");
     assert_eq!(server.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn tag_group_futures_outlive_the_group_and_run_together() {
+    let server = Server::start(|_, _| admin()).await;
+    let client = intercom_api_v2_12::Client::from(server.client(fast_retries()));
+    // Each future comes from a temporary group (`client.admins()`) and is awaited later.
+    let first = client.admins().identify_admin(IdentifyAdmin::new());
+    let second = client.admins().identify_admin(IdentifyAdmin::new());
+    let (first, second) = futures::join!(first, second);
+    for me in [first, second] {
+        assert_eq!(me.unwrap().and_then(|a| a.id).as_deref(), Some("991"));
+    }
+    assert_eq!(server.requests().len(), 2);
+}

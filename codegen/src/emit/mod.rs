@@ -178,7 +178,7 @@ fn crate_features(api: &Api) -> String {
     for tag in &api.tags {
         out.push_str(&format!(
             "# “{}”: {} operation{}, {} of {} types\n{} = []\n",
-            tag.name.replace('\n', " "),
+            tag.name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>(),
             tag.operations,
             if tag.operations == 1 { "" } else { "s" },
             tag.types,
@@ -198,22 +198,27 @@ pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Resu
     }
     let make = &make;
     let mut slots: Vec<Option<Result<File, String>>> = (0..items.len()).map(|_| None).collect();
+    let mut failure = None;
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|worker| {
-                scope.spawn(move || {
-                    items.iter().enumerate().skip(worker).step_by(threads).map(|(index, item)| (index, make(item))).collect::<Vec<_>>()
-                })
-            })
-            .collect();
+        let mut workers = Vec::new();
+        for worker in 0..threads {
+            let work = move || items.iter().enumerate().skip(worker).step_by(threads).map(|(index, item)| (index, make(item))).collect::<Vec<_>>();
+            // A thread the system refuses is no error: what it would have done is done below.
+            if let Ok(handle) = std::thread::Builder::new().spawn_scoped(scope, work) {
+                workers.push(handle);
+            }
+        }
         for worker in workers {
             match worker.join() {
                 Ok(done) => done.into_iter().for_each(|(index, file)| slots[index] = Some(file)),
-                Err(_) => slots.push(Some(Err("an emission thread panicked".to_owned()))),
+                Err(_) => failure = Some("an emission thread panicked (a bug in the generator; please report it)".to_owned()),
             }
         }
     });
-    slots.into_iter().map(|slot| slot.unwrap_or_else(|| Err("an emission thread stopped early".to_owned()))).collect()
+    if let Some(message) = failure {
+        return Err(message);
+    }
+    slots.into_iter().zip(items).map(|(slot, item)| slot.unwrap_or_else(|| make(item))).collect()
 }
 
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {

@@ -513,7 +513,7 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
     }
     // Accessors must not shadow the runtime client's own methods.
     let mut accessors = Namespace::default();
-    accessors.claim(&["send", "pages", "items", "collect_items", "base_url", "builder", "inner", "new"].map(str::to_owned));
+    accessors.claim(&["send", "send_owned", "pages", "items", "collect_items", "base_url", "builder", "inner", "new"].map(str::to_owned));
     let mut group_types = Namespace::default();
     group_types.claim(&["Client".to_owned()]);
     let mut accessor_fns = Vec::new();
@@ -551,7 +551,7 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
                 #[doc = #doc]
                 #deprecated
                 pub fn #method(&self, operation: crate::operations::#op_name)
-                    -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + '_ {
+                    -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + use<'a> {
                     self.0.send_owned(operation)
                 }
             }
@@ -564,7 +564,7 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
             pub struct #group<'a>(&'a #rt::Client);
 
             #gate
-            impl #group<'_> {
+            impl<'a> #group<'a> {
                 #(#methods)*
             }
         });

@@ -270,7 +270,7 @@ impl ::std::ops::Deref for Client {
 #[derive(Debug, Clone, Copy)]
 pub struct AiContent<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ai-content")]
-impl AiContent<'_> {
+impl<'a> AiContent<'a> {
     /// List content import sources (see [`ListContentImportSources`](crate::operations::ListContentImportSources)).
     pub fn list_content_import_sources(
         &self,
@@ -280,7 +280,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSourcesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
@@ -292,7 +292,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
@@ -304,7 +304,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
@@ -316,7 +316,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
@@ -325,7 +325,7 @@ impl AiContent<'_> {
         operation: crate::operations::DeleteContentImportSource,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
@@ -337,7 +337,7 @@ impl AiContent<'_> {
             crate::models::ExternalPagesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
@@ -349,7 +349,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
@@ -361,7 +361,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
@@ -373,7 +373,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
@@ -385,7 +385,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -394,7 +394,7 @@ impl AiContent<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "admins")]
-impl Admins<'_> {
+impl<'a> Admins<'a> {
     /// Identify an admin (see [`IdentifyAdmin`](crate::operations::IdentifyAdmin)).
     pub fn identify_admin(
         &self,
@@ -404,7 +404,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
@@ -416,7 +416,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
@@ -428,7 +428,7 @@ impl Admins<'_> {
             crate::models::ActivityLogList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search activity logs (see [`SearchActivityLogs`](crate::operations::SearchActivityLogs)).
@@ -440,7 +440,7 @@ impl Admins<'_> {
             crate::models::ActivityLogList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all activity log event types (see [`ListActivityLogEventTypes`](crate::operations::ListActivityLogEventTypes)).
@@ -452,7 +452,7 @@ impl Admins<'_> {
             crate::models::ActivityLogEventTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
@@ -464,7 +464,7 @@ impl Admins<'_> {
             crate::models::AdminList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
@@ -476,7 +476,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -485,7 +485,7 @@ impl Admins<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "articles")]
-impl Articles<'_> {
+impl<'a> Articles<'a> {
     /// List all articles (see [`ListArticles`](crate::operations::ListArticles)).
     pub fn list_articles(
         &self,
@@ -495,7 +495,7 @@ impl Articles<'_> {
             crate::models::ArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
@@ -507,7 +507,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
@@ -519,7 +519,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
@@ -531,7 +531,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
@@ -543,7 +543,7 @@ impl Articles<'_> {
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an article draft (see [`RetrieveArticleDraft`](crate::operations::RetrieveArticleDraft)).
@@ -555,7 +555,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Stage an article draft (see [`StageArticleDraft`](crate::operations::StageArticleDraft)).
@@ -567,7 +567,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Publish an article draft (see [`PublishArticleDraft`](crate::operations::PublishArticleDraft)).
@@ -579,7 +579,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List article versions (see [`ListArticleVersions`](crate::operations::ListArticleVersions)).
@@ -591,7 +591,7 @@ impl Articles<'_> {
             crate::models::ArticleVersionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an article version (see [`RetrieveArticleVersion`](crate::operations::RetrieveArticleVersion)).
@@ -603,7 +603,7 @@ impl Articles<'_> {
             crate::models::ArticleVersion,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
@@ -612,7 +612,7 @@ impl Articles<'_> {
         operation: crate::operations::AttachTagToArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
@@ -621,7 +621,7 @@ impl Articles<'_> {
         operation: crate::operations::DetachTagFromArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
@@ -633,7 +633,7 @@ impl Articles<'_> {
             crate::models::ArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -642,7 +642,7 @@ impl Articles<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Audiences<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "audiences")]
-impl Audiences<'_> {
+impl<'a> Audiences<'a> {
     /// List all audiences (see [`ListAudiences`](crate::operations::ListAudiences)).
     pub fn list_audiences(
         &self,
@@ -652,7 +652,7 @@ impl Audiences<'_> {
             crate::models::AudienceList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an audience (see [`CreateAudience`](crate::operations::CreateAudience)).
@@ -664,7 +664,7 @@ impl Audiences<'_> {
             crate::models::Audience,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an audience (see [`RetrieveAudience`](crate::operations::RetrieveAudience)).
@@ -676,7 +676,7 @@ impl Audiences<'_> {
             crate::models::Audience,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an audience (see [`UpdateAudience`](crate::operations::UpdateAudience)).
@@ -688,7 +688,7 @@ impl Audiences<'_> {
             crate::models::Audience,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an audience (see [`DeleteAudience`](crate::operations::DeleteAudience)).
@@ -697,7 +697,7 @@ impl Audiences<'_> {
         operation: crate::operations::DeleteAudience,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -706,7 +706,7 @@ impl Audiences<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct AwayStatusReasons<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "away-status-reasons")]
-impl AwayStatusReasons<'_> {
+impl<'a> AwayStatusReasons<'a> {
     /// List all away status reasons (see [`ListAwayStatusReasons`](crate::operations::ListAwayStatusReasons)).
     pub fn list_away_status_reasons(
         &self,
@@ -716,7 +716,7 @@ impl AwayStatusReasons<'_> {
             crate::models::AwayStatusReasonList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -725,7 +725,7 @@ impl AwayStatusReasons<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Banners<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "banners")]
-impl Banners<'_> {
+impl<'a> Banners<'a> {
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
     pub fn list_contact_banners(
         &self,
@@ -735,7 +735,7 @@ impl Banners<'_> {
             crate::models::BannerList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
@@ -747,7 +747,7 @@ impl Banners<'_> {
             crate::models::BannerDismiss,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -756,7 +756,7 @@ impl Banners<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Brands<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "brands")]
-impl Brands<'_> {
+impl<'a> Brands<'a> {
     /// List all brands (see [`ListBrands`](crate::operations::ListBrands)).
     pub fn list_brands(
         &self,
@@ -766,7 +766,7 @@ impl Brands<'_> {
             crate::models::BrandList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a brand (see [`RetrieveBrand`](crate::operations::RetrieveBrand)).
@@ -778,7 +778,7 @@ impl Brands<'_> {
             crate::models::Brand,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -787,7 +787,7 @@ impl Brands<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Calls<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "calls")]
-impl Calls<'_> {
+impl<'a> Calls<'a> {
     /// List all calls (see [`ListCalls`](crate::operations::ListCalls)).
     pub fn list_calls(
         &self,
@@ -797,7 +797,7 @@ impl Calls<'_> {
             crate::models::CallList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a call (see [`ShowCall`](crate::operations::ShowCall)).
@@ -809,7 +809,7 @@ impl Calls<'_> {
             crate::models::Call,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get call recording by call id (see [`ShowCallRecording`](crate::operations::ShowCallRecording)).
@@ -818,7 +818,7 @@ impl Calls<'_> {
         operation: crate::operations::ShowCallRecording,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get call transcript by call id (see [`ShowCallTranscript`](crate::operations::ShowCallTranscript)).
@@ -830,7 +830,7 @@ impl Calls<'_> {
             ::std::string::String,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List calls with transcripts (see [`ListCallsWithTranscripts`](crate::operations::ListCallsWithTranscripts)).
@@ -842,7 +842,7 @@ impl Calls<'_> {
             crate::models::ListCallsWithTranscriptsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Register a Fin Voice call (see [`RegisterFinVoiceCall`](crate::operations::RegisterFinVoiceCall)).
@@ -854,7 +854,7 @@ impl Calls<'_> {
             crate::models::AiCallResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by ID (see [`CollectFinVoiceCallById`](crate::operations::CollectFinVoiceCallById)).
@@ -866,7 +866,7 @@ impl Calls<'_> {
             crate::models::AiCallResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by external ID (see [`CollectFinVoiceCallByExternalId`](crate::operations::CollectFinVoiceCallByExternalId)).
@@ -878,7 +878,7 @@ impl Calls<'_> {
             crate::models::AiCallResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Collect Fin Voice call by phone number (see [`CollectFinVoiceCallByPhoneNumber`](crate::operations::CollectFinVoiceCallByPhoneNumber)).
@@ -887,7 +887,7 @@ impl Calls<'_> {
         operation: crate::operations::CollectFinVoiceCallByPhoneNumber,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Collect Fin Voice calls by conversation ID (see [`CollectFinVoiceCallsByConversationId`](crate::operations::CollectFinVoiceCallsByConversationId)).
@@ -899,7 +899,7 @@ impl Calls<'_> {
             ::std::vec::Vec<crate::models::AiCallResponse>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -908,7 +908,7 @@ impl Calls<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "companies")]
-impl Companies<'_> {
+impl<'a> Companies<'a> {
     /// Retrieve companies (see [`RetrieveCompany`](crate::operations::RetrieveCompany)).
     pub fn retrieve_company(
         &self,
@@ -918,7 +918,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
@@ -930,7 +930,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
@@ -942,7 +942,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
@@ -954,7 +954,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
@@ -966,7 +966,7 @@ impl Companies<'_> {
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
@@ -978,7 +978,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
@@ -990,7 +990,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
@@ -1002,7 +1002,7 @@ impl Companies<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
@@ -1014,7 +1014,7 @@ impl Companies<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search companies (see [`SearchCompanies`](crate::operations::SearchCompanies)).
@@ -1026,7 +1026,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
@@ -1038,7 +1038,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
@@ -1050,7 +1050,7 @@ impl Companies<'_> {
             ::std::option::Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -1062,7 +1062,7 @@ impl Companies<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -1074,7 +1074,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -1086,7 +1086,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk update companies (see [`BulkUpdateCompanies`](crate::operations::BulkUpdateCompanies)).
@@ -1098,7 +1098,7 @@ impl Companies<'_> {
             crate::models::CompaniesBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk create or update companies (see [`BulkCreateCompanies`](crate::operations::BulkCreateCompanies)).
@@ -1110,7 +1110,7 @@ impl Companies<'_> {
             crate::models::CompaniesBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk delete companies (see [`BulkDeleteCompanies`](crate::operations::BulkDeleteCompanies)).
@@ -1122,7 +1122,7 @@ impl Companies<'_> {
             crate::models::CompaniesBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a bulk companies job (see [`ShowBulkCompaniesJob`](crate::operations::ShowBulkCompaniesJob)).
@@ -1134,7 +1134,7 @@ impl Companies<'_> {
             crate::models::CompaniesBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1143,7 +1143,7 @@ impl Companies<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "contacts")]
-impl Contacts<'_> {
+impl<'a> Contacts<'a> {
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -1153,7 +1153,7 @@ impl Contacts<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -1165,7 +1165,7 @@ impl Contacts<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -1177,7 +1177,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -1189,7 +1189,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
@@ -1201,7 +1201,7 @@ impl Contacts<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -1213,7 +1213,7 @@ impl Contacts<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
@@ -1225,7 +1225,7 @@ impl Contacts<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
@@ -1237,7 +1237,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -1249,7 +1249,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -1261,7 +1261,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
@@ -1273,7 +1273,7 @@ impl Contacts<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -1282,7 +1282,7 @@ impl Contacts<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -1291,7 +1291,7 @@ impl Contacts<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
@@ -1303,7 +1303,7 @@ impl Contacts<'_> {
             crate::models::ShowContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
@@ -1315,7 +1315,7 @@ impl Contacts<'_> {
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
@@ -1327,7 +1327,7 @@ impl Contacts<'_> {
             crate::models::ContactDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
@@ -1339,7 +1339,7 @@ impl Contacts<'_> {
             crate::models::MergeContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Preview a contact merge (see [`PreviewMergeContact`](crate::operations::PreviewMergeContact)).
@@ -1351,7 +1351,7 @@ impl Contacts<'_> {
             crate::models::MergePreviewResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
@@ -1363,7 +1363,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contact activities (see [`ListContactActivities`](crate::operations::ListContactActivities)).
@@ -1375,7 +1375,7 @@ impl Contacts<'_> {
             crate::models::ContactActivityList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
@@ -1387,7 +1387,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
@@ -1399,7 +1399,7 @@ impl Contacts<'_> {
             crate::models::CreateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a contact by External ID (see [`ShowContactByExternalId`](crate::operations::ShowContactByExternalId)).
@@ -1411,7 +1411,7 @@ impl Contacts<'_> {
             crate::models::ShowContactByExternalIdResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
@@ -1423,7 +1423,7 @@ impl Contacts<'_> {
             crate::models::ContactArchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
@@ -1435,7 +1435,7 @@ impl Contacts<'_> {
             crate::models::ContactUnarchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Block contact (see [`BlockContact`](crate::operations::BlockContact)).
@@ -1447,7 +1447,7 @@ impl Contacts<'_> {
             crate::models::ContactBlocked,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get contact merge history (see [`ListContactMergeHistory`](crate::operations::ListContactMergeHistory)).
@@ -1459,7 +1459,7 @@ impl Contacts<'_> {
             crate::models::MergeHistoryList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
@@ -1471,7 +1471,7 @@ impl Contacts<'_> {
             crate::models::BannerList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
@@ -1483,7 +1483,7 @@ impl Contacts<'_> {
             crate::models::BannerDismiss,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk update contacts (see [`BulkUpdateContacts`](crate::operations::BulkUpdateContacts)).
@@ -1495,7 +1495,7 @@ impl Contacts<'_> {
             crate::models::ContactsBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk create contacts (see [`BulkCreateContacts`](crate::operations::BulkCreateContacts)).
@@ -1507,7 +1507,7 @@ impl Contacts<'_> {
             crate::models::ContactsBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Bulk delete contacts (see [`BulkDeleteContacts`](crate::operations::BulkDeleteContacts)).
@@ -1519,7 +1519,7 @@ impl Contacts<'_> {
             crate::models::ContactsBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a bulk update job (see [`ShowBulkUpdateContactsJob`](crate::operations::ShowBulkUpdateContactsJob)).
@@ -1531,7 +1531,7 @@ impl Contacts<'_> {
             crate::models::ContactsBulkJob,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1540,7 +1540,7 @@ impl Contacts<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Content<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "content")]
-impl Content<'_> {
+impl<'a> Content<'a> {
     /// Run a bulk action on Knowledge Hub content (Preview) (see [`BulkContentActions`](crate::operations::BulkContentActions)).
     pub fn bulk_content_actions(
         &self,
@@ -1550,7 +1550,7 @@ impl Content<'_> {
             crate::models::ContentBulkActionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search knowledge base contents (see [`SearchContent`](crate::operations::SearchContent)).
@@ -1562,7 +1562,7 @@ impl Content<'_> {
             crate::models::ContentSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1571,7 +1571,7 @@ impl Content<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct ContentSnippets<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "content-snippets")]
-impl ContentSnippets<'_> {
+impl<'a> ContentSnippets<'a> {
     /// List all content snippets (see [`ListContentSnippets`](crate::operations::ListContentSnippets)).
     pub fn list_content_snippets(
         &self,
@@ -1581,7 +1581,7 @@ impl ContentSnippets<'_> {
             crate::models::ContentSnippetList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a content snippet (see [`CreateContentSnippet`](crate::operations::CreateContentSnippet)).
@@ -1593,7 +1593,7 @@ impl ContentSnippets<'_> {
             crate::models::ContentSnippet,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a content snippet (see [`GetContentSnippet`](crate::operations::GetContentSnippet)).
@@ -1605,7 +1605,7 @@ impl ContentSnippets<'_> {
             crate::models::ContentSnippet,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a content snippet (see [`UpdateContentSnippet`](crate::operations::UpdateContentSnippet)).
@@ -1617,7 +1617,7 @@ impl ContentSnippets<'_> {
             crate::models::ContentSnippet,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a content snippet (see [`DeleteContentSnippet`](crate::operations::DeleteContentSnippet)).
@@ -1626,7 +1626,7 @@ impl ContentSnippets<'_> {
         operation: crate::operations::DeleteContentSnippet,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
@@ -1635,7 +1635,7 @@ impl ContentSnippets<'_> {
         operation: crate::operations::AttachTagToContentSnippet,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
@@ -1644,7 +1644,7 @@ impl ContentSnippets<'_> {
         operation: crate::operations::DetachTagFromContentSnippet,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1653,7 +1653,7 @@ impl ContentSnippets<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationParticipants<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversation-participants")]
-impl ConversationParticipants<'_> {
+impl<'a> ConversationParticipants<'a> {
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
     pub fn attach_contact_to_conversation(
         &self,
@@ -1663,7 +1663,7 @@ impl ConversationParticipants<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
@@ -1675,7 +1675,7 @@ impl ConversationParticipants<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1684,7 +1684,7 @@ impl ConversationParticipants<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationParts<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversation-parts")]
-impl ConversationParts<'_> {
+impl<'a> ConversationParts<'a> {
     /// Update a conversation part (see [`UpdateConversationPart`](crate::operations::UpdateConversationPart)).
     pub fn update_conversation_part(
         &self,
@@ -1694,7 +1694,7 @@ impl ConversationParts<'_> {
             crate::models::ConversationPart,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
@@ -1706,7 +1706,7 @@ impl ConversationParts<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1715,14 +1715,14 @@ impl ConversationParts<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversations")]
-impl Conversations<'_> {
+impl<'a> Conversations<'a> {
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -1731,7 +1731,7 @@ impl Conversations<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
@@ -1743,7 +1743,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
@@ -1755,7 +1755,7 @@ impl Conversations<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
@@ -1767,7 +1767,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
@@ -1779,7 +1779,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a conversation (see [`DeleteConversation`](crate::operations::DeleteConversation)).
@@ -1791,7 +1791,7 @@ impl Conversations<'_> {
             crate::models::ConversationDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
@@ -1803,7 +1803,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
@@ -1815,7 +1815,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
@@ -1827,7 +1827,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List handling events (see [`ListHandlingEvents`](crate::operations::ListHandlingEvents)).
@@ -1839,7 +1839,7 @@ impl Conversations<'_> {
             crate::models::HandlingEventList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List side conversations (see [`ListSideConversations`](crate::operations::ListSideConversations)).
@@ -1851,7 +1851,7 @@ impl Conversations<'_> {
             crate::models::SideConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Merge a conversation (see [`MergeConversation`](crate::operations::MergeConversation)).
@@ -1863,7 +1863,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
@@ -1875,7 +1875,7 @@ impl Conversations<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all deleted conversation IDs (see [`ListDeletedConversationIds`](crate::operations::ListDeletedConversationIds)).
@@ -1887,7 +1887,7 @@ impl Conversations<'_> {
             crate::models::DeletedConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1896,7 +1896,7 @@ impl Conversations<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct ConversationsAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversations-attributes")]
-impl ConversationsAttributes<'_> {
+impl<'a> ConversationsAttributes<'a> {
     /// List all conversation attributes (see [`ListConversationAttributes`](crate::operations::ListConversationAttributes)).
     pub fn list_conversation_attributes(
         &self,
@@ -1906,7 +1906,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a conversation attribute (see [`CreateConversationAttribute`](crate::operations::CreateConversationAttribute)).
@@ -1918,7 +1918,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a conversation attribute (see [`GetConversationAttribute`](crate::operations::GetConversationAttribute)).
@@ -1930,7 +1930,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a conversation attribute (see [`UpdateConversationAttribute`](crate::operations::UpdateConversationAttribute)).
@@ -1942,7 +1942,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete (archive) a conversation attribute (see [`DeleteConversationAttribute`](crate::operations::DeleteConversationAttribute)).
@@ -1954,7 +1954,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add an option to a list conversation attribute (see [`CreateConversationAttributeOption`](crate::operations::CreateConversationAttributeOption)).
@@ -1966,7 +1966,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an option on a list conversation attribute (see [`UpdateConversationAttributeOption`](crate::operations::UpdateConversationAttributeOption)).
@@ -1978,7 +1978,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Archive an option on a list conversation attribute (see [`DeleteConversationAttributeOption`](crate::operations::DeleteConversationAttributeOption)).
@@ -1990,7 +1990,7 @@ impl ConversationsAttributes<'_> {
             crate::models::ConversationAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1999,7 +1999,7 @@ impl ConversationsAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct CustomObjectInstances<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "custom-object-instances")]
-impl CustomObjectInstances<'_> {
+impl<'a> CustomObjectInstances<'a> {
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
     pub fn update_contact(
         &self,
@@ -2009,7 +2009,7 @@ impl CustomObjectInstances<'_> {
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
@@ -2021,7 +2021,7 @@ impl CustomObjectInstances<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List Custom Object Instances (see [`ListCustomObjectInstances`](crate::operations::ListCustomObjectInstances)).
@@ -2033,7 +2033,7 @@ impl CustomObjectInstances<'_> {
             crate::models::CustomObjectInstancesPaginatedList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or Update a Custom Object Instance (see [`CreateCustomObjectInstances`](crate::operations::CreateCustomObjectInstances)).
@@ -2045,7 +2045,7 @@ impl CustomObjectInstances<'_> {
             ::std::option::Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a Custom Object Instance by External ID (see [`DeleteCustomObjectInstancesById`](crate::operations::DeleteCustomObjectInstancesById)).
@@ -2057,7 +2057,7 @@ impl CustomObjectInstances<'_> {
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get Custom Object Instance by ID (see [`GetCustomObjectInstancesById`](crate::operations::GetCustomObjectInstancesById)).
@@ -2069,7 +2069,7 @@ impl CustomObjectInstances<'_> {
             ::std::option::Option<crate::models::CustomObjectInstance>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a Custom Object Instance by ID (see [`DeleteCustomObjectInstancesByExternalId`](crate::operations::DeleteCustomObjectInstancesByExternalId)).
@@ -2081,7 +2081,7 @@ impl CustomObjectInstances<'_> {
             crate::models::CustomObjectInstanceDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2090,7 +2090,7 @@ impl CustomObjectInstances<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-attributes")]
-impl DataAttributes<'_> {
+impl<'a> DataAttributes<'a> {
     /// List all data attributes (see [`LisDataAttributes`](crate::operations::LisDataAttributes)).
     pub fn lis_data_attributes(
         &self,
@@ -2100,7 +2100,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
@@ -2112,7 +2112,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
@@ -2124,7 +2124,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2133,7 +2133,7 @@ impl DataAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataConnectors<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-connectors")]
-impl DataConnectors<'_> {
+impl<'a> DataConnectors<'a> {
     /// List all data connectors (see [`ListDataConnectors`](crate::operations::ListDataConnectors)).
     pub fn list_data_connectors(
         &self,
@@ -2143,7 +2143,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a data connector (see [`CreateDataConnector`](crate::operations::CreateDataConnector)).
@@ -2155,7 +2155,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a data connector (see [`RetrieveDataConnector`](crate::operations::RetrieveDataConnector)).
@@ -2167,7 +2167,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a data connector (see [`DeleteDataConnector`](crate::operations::DeleteDataConnector)).
@@ -2179,7 +2179,7 @@ impl DataConnectors<'_> {
             crate::models::DeletedDataConnectorObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a data connector (see [`UpdateDataConnector`](crate::operations::UpdateDataConnector)).
@@ -2191,7 +2191,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorDetail,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List execution results for a data connector (see [`ListDataConnectorExecutionResults`](crate::operations::ListDataConnectorExecutionResults)).
@@ -2203,7 +2203,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorExecutionResultList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an execution result (see [`ShowDataConnectorExecutionResult`](crate::operations::ShowDataConnectorExecutionResult)).
@@ -2215,7 +2215,7 @@ impl DataConnectors<'_> {
             crate::models::DataConnectorExecutionResult,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2224,7 +2224,7 @@ impl DataConnectors<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-events")]
-impl DataEvents<'_> {
+impl<'a> DataEvents<'a> {
     /// List all data events (see [`LisDataEvents`](crate::operations::LisDataEvents)).
     pub fn lis_data_events(
         &self,
@@ -2234,7 +2234,7 @@ impl DataEvents<'_> {
             crate::models::DataEventSummary,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
@@ -2243,7 +2243,7 @@ impl DataEvents<'_> {
         operation: crate::operations::CreateDataEvent,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
@@ -2252,7 +2252,7 @@ impl DataEvents<'_> {
         operation: crate::operations::DataEventSummaries,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2261,7 +2261,7 @@ impl DataEvents<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataExport<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-export")]
-impl DataExport<'_> {
+impl<'a> DataExport<'a> {
     /// Create content data export (see [`CreateDataExport`](crate::operations::CreateDataExport)).
     pub fn create_data_export(
         &self,
@@ -2271,7 +2271,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
@@ -2283,7 +2283,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
@@ -2295,7 +2295,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
@@ -2304,7 +2304,7 @@ impl DataExport<'_> {
         operation: crate::operations::DownloadDataExport,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2313,7 +2313,7 @@ impl DataExport<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct EcommerceConnectors<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ecommerce-connectors")]
-impl EcommerceConnectors<'_> {
+impl<'a> EcommerceConnectors<'a> {
     /// Upload a product catalog (see [`UploadEcommerceCatalog`](crate::operations::UploadEcommerceCatalog)).
     pub fn upload_ecommerce_catalog(
         &self,
@@ -2323,7 +2323,7 @@ impl EcommerceConnectors<'_> {
             crate::operations::UploadEcommerceCatalogOutput,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2332,7 +2332,7 @@ impl EcommerceConnectors<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Emails<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "emails")]
-impl Emails<'_> {
+impl<'a> Emails<'a> {
     /// List all email settings (see [`ListEmails`](crate::operations::ListEmails)).
     pub fn list_emails(
         &self,
@@ -2342,7 +2342,7 @@ impl Emails<'_> {
             crate::models::EmailList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an email setting (see [`RetrieveEmail`](crate::operations::RetrieveEmail)).
@@ -2354,7 +2354,7 @@ impl Emails<'_> {
             crate::models::EmailSetting,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2363,7 +2363,7 @@ impl Emails<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct FinAgent<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "fin-agent")]
-impl FinAgent<'_> {
+impl<'a> FinAgent<'a> {
     /// Discover Fin's capabilities (see [`ListFinCapabilities`](crate::operations::ListFinCapabilities)).
     pub fn list_fin_capabilities(
         &self,
@@ -2373,7 +2373,7 @@ impl FinAgent<'_> {
             crate::models::ListFinCapabilitiesResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Ask Fin (see [`AskFin`](crate::operations::AskFin)).
@@ -2385,7 +2385,7 @@ impl FinAgent<'_> {
             crate::models::AskFinResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Reply to Fin (see [`ReplyToFin`](crate::operations::ReplyToFin)).
@@ -2397,7 +2397,7 @@ impl FinAgent<'_> {
             crate::models::ReplyToFinResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Run a Fin procedure (see [`RunFinProcedure`](crate::operations::RunFinProcedure)).
@@ -2409,7 +2409,7 @@ impl FinAgent<'_> {
             crate::models::RunFinProcedureResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Escalate to a human (see [`EscalateFinConversation`](crate::operations::EscalateFinConversation)).
@@ -2421,7 +2421,7 @@ impl FinAgent<'_> {
             crate::models::EscalateFinConversationResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Submit a CSAT rating (see [`SubmitFinCsat`](crate::operations::SubmitFinCsat)).
@@ -2433,7 +2433,7 @@ impl FinAgent<'_> {
             crate::models::SubmitFinCsatResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Start a conversation with Fin (see [`StartFinConversation`](crate::operations::StartFinConversation)).
@@ -2445,7 +2445,7 @@ impl FinAgent<'_> {
             crate::models::StartFinConversationResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2454,7 +2454,7 @@ impl FinAgent<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Folders<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "folders")]
-impl Folders<'_> {
+impl<'a> Folders<'a> {
     /// List all folders (see [`ListFolders`](crate::operations::ListFolders)).
     pub fn list_folders(
         &self,
@@ -2464,7 +2464,7 @@ impl Folders<'_> {
             crate::models::ListFoldersResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a folder (see [`CreateFolder`](crate::operations::CreateFolder)).
@@ -2476,7 +2476,7 @@ impl Folders<'_> {
             crate::models::Folder,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a folder (see [`RetrieveFolder`](crate::operations::RetrieveFolder)).
@@ -2488,7 +2488,7 @@ impl Folders<'_> {
             crate::models::Folder,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a folder (see [`UpdateFolder`](crate::operations::UpdateFolder)).
@@ -2500,7 +2500,7 @@ impl Folders<'_> {
             crate::models::Folder,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a folder (see [`DeleteFolder`](crate::operations::DeleteFolder)).
@@ -2512,7 +2512,7 @@ impl Folders<'_> {
             crate::models::DeletedFolderObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2521,7 +2521,7 @@ impl Folders<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct HelpCenter<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "help-center")]
-impl HelpCenter<'_> {
+impl<'a> HelpCenter<'a> {
     /// List all redirects for a help center (see [`ListHelpCenterRedirects`](crate::operations::ListHelpCenterRedirects)).
     pub fn list_help_center_redirects(
         &self,
@@ -2531,7 +2531,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterRedirectList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a redirect (see [`CreateHelpCenterRedirect`](crate::operations::CreateHelpCenterRedirect)).
@@ -2543,7 +2543,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterRedirect,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a redirect (see [`RetrieveHelpCenterRedirect`](crate::operations::RetrieveHelpCenterRedirect)).
@@ -2555,7 +2555,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterRedirect,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a redirect (see [`DeleteHelpCenterRedirect`](crate::operations::DeleteHelpCenterRedirect)).
@@ -2567,7 +2567,7 @@ impl HelpCenter<'_> {
             crate::models::DeletedHelpCenterRedirectObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
@@ -2579,7 +2579,7 @@ impl HelpCenter<'_> {
             crate::models::CollectionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
@@ -2591,7 +2591,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
@@ -2603,7 +2603,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
@@ -2615,7 +2615,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
@@ -2627,7 +2627,7 @@ impl HelpCenter<'_> {
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
@@ -2639,7 +2639,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenter,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
@@ -2651,7 +2651,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2660,7 +2660,7 @@ impl HelpCenter<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct IdentityVerificationSecrets<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "identity-verification-secrets")]
-impl IdentityVerificationSecrets<'_> {
+impl<'a> IdentityVerificationSecrets<'a> {
     /// List all identity verification secrets (see [`ListIdentityVerificationSecrets`](crate::operations::ListIdentityVerificationSecrets)).
     pub fn list_identity_verification_secrets(
         &self,
@@ -2670,7 +2670,7 @@ impl IdentityVerificationSecrets<'_> {
             crate::models::IdentityVerificationSecretList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an identity verification secret (see [`CreateIdentityVerificationSecret`](crate::operations::CreateIdentityVerificationSecret)).
@@ -2682,7 +2682,7 @@ impl IdentityVerificationSecrets<'_> {
             crate::models::IdentityVerificationSecretWithMaterial,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an identity verification secret (see [`DeleteIdentityVerificationSecret`](crate::operations::DeleteIdentityVerificationSecret)).
@@ -2691,7 +2691,7 @@ impl IdentityVerificationSecrets<'_> {
         operation: crate::operations::DeleteIdentityVerificationSecret,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2700,7 +2700,7 @@ impl IdentityVerificationSecrets<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct InternalArticles<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "internal-articles")]
-impl InternalArticles<'_> {
+impl<'a> InternalArticles<'a> {
     /// List all articles (see [`ListInternalArticles`](crate::operations::ListInternalArticles)).
     pub fn list_internal_articles(
         &self,
@@ -2710,7 +2710,7 @@ impl InternalArticles<'_> {
             crate::models::InternalArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an internal article (see [`CreateInternalArticle`](crate::operations::CreateInternalArticle)).
@@ -2722,7 +2722,7 @@ impl InternalArticles<'_> {
             crate::models::InternalArticle,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an internal article (see [`RetrieveInternalArticle`](crate::operations::RetrieveInternalArticle)).
@@ -2734,7 +2734,7 @@ impl InternalArticles<'_> {
             crate::models::InternalArticle,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an internal article (see [`UpdateInternalArticle`](crate::operations::UpdateInternalArticle)).
@@ -2746,7 +2746,7 @@ impl InternalArticles<'_> {
             crate::models::InternalArticle,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an internal article (see [`DeleteInternalArticle`](crate::operations::DeleteInternalArticle)).
@@ -2758,7 +2758,7 @@ impl InternalArticles<'_> {
             crate::models::DeletedInternalArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
@@ -2767,7 +2767,7 @@ impl InternalArticles<'_> {
         operation: crate::operations::AttachTagToInternalArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
@@ -2776,7 +2776,7 @@ impl InternalArticles<'_> {
         operation: crate::operations::DetachTagFromInternalArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search for internal articles (see [`SearchInternalArticles`](crate::operations::SearchInternalArticles)).
@@ -2788,7 +2788,7 @@ impl InternalArticles<'_> {
             crate::models::InternalArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2797,7 +2797,7 @@ impl InternalArticles<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Jobs<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "jobs")]
-impl Jobs<'_> {
+impl<'a> Jobs<'a> {
     /// Retrieve job status (see [`JobsStatus`](crate::operations::JobsStatus)).
     pub fn jobs_status(
         &self,
@@ -2807,7 +2807,7 @@ impl Jobs<'_> {
             crate::models::Jobs,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2816,7 +2816,7 @@ impl Jobs<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Macros<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "macros")]
-impl Macros<'_> {
+impl<'a> Macros<'a> {
     /// List all macros (see [`ListMacros`](crate::operations::ListMacros)).
     pub fn list_macros(
         &self,
@@ -2826,7 +2826,7 @@ impl Macros<'_> {
             crate::models::MacroList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a macro (see [`GetMacro`](crate::operations::GetMacro)).
@@ -2838,7 +2838,7 @@ impl Macros<'_> {
             ::std::option::Option<crate::models::Macro>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2847,7 +2847,7 @@ impl Macros<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "messages")]
-impl Messages<'_> {
+impl<'a> Messages<'a> {
     /// Create a message (see [`CreateMessage`](crate::operations::CreateMessage)).
     pub fn create_message(
         &self,
@@ -2857,7 +2857,7 @@ impl Messages<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
@@ -2869,7 +2869,7 @@ impl Messages<'_> {
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
@@ -2881,7 +2881,7 @@ impl Messages<'_> {
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2890,7 +2890,7 @@ impl Messages<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct News<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "news")]
-impl News<'_> {
+impl<'a> News<'a> {
     /// List all news items (see [`ListNewsItems`](crate::operations::ListNewsItems)).
     pub fn list_news_items(
         &self,
@@ -2900,7 +2900,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
@@ -2912,7 +2912,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
@@ -2924,7 +2924,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
@@ -2936,7 +2936,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
@@ -2948,7 +2948,7 @@ impl News<'_> {
             crate::models::DeletedObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
@@ -2960,7 +2960,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
@@ -2972,7 +2972,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
@@ -2984,7 +2984,7 @@ impl News<'_> {
             crate::models::Newsfeed,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -2993,7 +2993,7 @@ impl News<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "notes")]
-impl Notes<'_> {
+impl<'a> Notes<'a> {
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
     pub fn list_company_notes(
         &self,
@@ -3003,7 +3003,7 @@ impl Notes<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
@@ -3015,7 +3015,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
@@ -3027,7 +3027,7 @@ impl Notes<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -3039,7 +3039,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
@@ -3051,7 +3051,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3060,7 +3060,7 @@ impl Notes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct OfficeHours<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "office-hours")]
-impl OfficeHours<'_> {
+impl<'a> OfficeHours<'a> {
     /// List all office hours schedules (see [`ListOfficeHoursSchedules`](crate::operations::ListOfficeHoursSchedules)).
     pub fn list_office_hours_schedules(
         &self,
@@ -3070,7 +3070,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursScheduleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an office hours schedule (see [`CreateOfficeHoursSchedule`](crate::operations::CreateOfficeHoursSchedule)).
@@ -3082,7 +3082,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an office hours schedule (see [`GetOfficeHoursSchedule`](crate::operations::GetOfficeHoursSchedule)).
@@ -3094,7 +3094,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an office hours schedule (see [`UpdateOfficeHoursSchedule`](crate::operations::UpdateOfficeHoursSchedule)).
@@ -3106,7 +3106,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursSchedule,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an office hours schedule (see [`DeleteOfficeHoursSchedule`](crate::operations::DeleteOfficeHoursSchedule)).
@@ -3118,7 +3118,7 @@ impl OfficeHours<'_> {
             crate::models::DeleteOfficeHoursScheduleResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all office hours exceptions (see [`ListOfficeHoursExceptions`](crate::operations::ListOfficeHoursExceptions)).
@@ -3130,7 +3130,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursExceptionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an office hours exception (see [`CreateOfficeHoursException`](crate::operations::CreateOfficeHoursException)).
@@ -3142,7 +3142,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an office hours exception (see [`GetOfficeHoursException`](crate::operations::GetOfficeHoursException)).
@@ -3154,7 +3154,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an office hours exception (see [`UpdateOfficeHoursException`](crate::operations::UpdateOfficeHoursException)).
@@ -3166,7 +3166,7 @@ impl OfficeHours<'_> {
             crate::models::OfficeHoursException,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an office hours exception (see [`DeleteOfficeHoursException`](crate::operations::DeleteOfficeHoursException)).
@@ -3178,7 +3178,7 @@ impl OfficeHours<'_> {
             crate::models::DeleteOfficeHoursExceptionResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3187,7 +3187,7 @@ impl OfficeHours<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Procedures<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "procedures")]
-impl Procedures<'_> {
+impl<'a> Procedures<'a> {
     /// Submit human input to a Fin Procedure HITL step (see [`CollectProcedureAgentInput`](crate::operations::CollectProcedureAgentInput)).
     pub fn collect_procedure_agent_input(
         &self,
@@ -3197,7 +3197,7 @@ impl Procedures<'_> {
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3206,7 +3206,7 @@ impl Procedures<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct ReportingDataExport<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "reporting-data-export")]
-impl ReportingDataExport<'_> {
+impl<'a> ReportingDataExport<'a> {
     /// Enqueue a new reporting data export job (see [`PostExportReportingDataEnqueue`](crate::operations::PostExportReportingDataEnqueue)).
     pub fn post_export_reporting_data_enqueue(
         &self,
@@ -3216,7 +3216,7 @@ impl ReportingDataExport<'_> {
             crate::models::PostExportReportingDataEnqueueResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get export job status (see [`GetExportReportingDataJobIdentifier`](crate::operations::GetExportReportingDataJobIdentifier)).
@@ -3228,7 +3228,7 @@ impl ReportingDataExport<'_> {
             crate::models::GetExportReportingDataJobIdentifierResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List available datasets and attributes (see [`GetExportReportingDataGetDatasets`](crate::operations::GetExportReportingDataGetDatasets)).
@@ -3240,7 +3240,7 @@ impl ReportingDataExport<'_> {
             crate::models::GetExportReportingDataGetDatasetsResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Download completed export job data (see [`GetDownloadReportingDataJobIdentifier`](crate::operations::GetDownloadReportingDataJobIdentifier)).
@@ -3249,7 +3249,7 @@ impl ReportingDataExport<'_> {
         operation: crate::operations::GetDownloadReportingDataJobIdentifier,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3258,7 +3258,7 @@ impl ReportingDataExport<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Segments<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "segments")]
-impl Segments<'_> {
+impl<'a> Segments<'a> {
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -3268,7 +3268,7 @@ impl Segments<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
@@ -3280,7 +3280,7 @@ impl Segments<'_> {
             crate::models::SegmentList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
@@ -3292,7 +3292,7 @@ impl Segments<'_> {
             crate::models::Segment,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3301,7 +3301,7 @@ impl Segments<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionTypes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "subscription-types")]
-impl SubscriptionTypes<'_> {
+impl<'a> SubscriptionTypes<'a> {
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -3311,7 +3311,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -3323,7 +3323,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -3335,7 +3335,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
@@ -3347,7 +3347,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3356,7 +3356,7 @@ impl SubscriptionTypes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Switch<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "switch")]
-impl Switch<'_> {
+impl<'a> Switch<'a> {
     /// Create a phone Switch (see [`CreatePhoneSwitch`](crate::operations::CreatePhoneSwitch)).
     pub fn create_phone_switch(
         &self,
@@ -3366,7 +3366,7 @@ impl Switch<'_> {
             ::std::option::Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3375,14 +3375,14 @@ impl Switch<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "tags")]
-impl Tags<'_> {
+impl<'a> Tags<'a> {
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
     pub fn attach_tag_to_article(
         &self,
         operation: crate::operations::AttachTagToArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
@@ -3391,7 +3391,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
@@ -3400,7 +3400,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToInternalArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
@@ -3409,7 +3409,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromInternalArticle,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
@@ -3421,7 +3421,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -3430,7 +3430,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -3439,7 +3439,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
@@ -3448,7 +3448,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToContentSnippet,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
@@ -3457,7 +3457,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromContentSnippet,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
@@ -3466,7 +3466,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -3475,7 +3475,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
@@ -3487,7 +3487,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
@@ -3499,7 +3499,7 @@ impl Tags<'_> {
             crate::models::TagCreateResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
@@ -3511,7 +3511,7 @@ impl Tags<'_> {
             crate::models::TagBasic,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
@@ -3520,7 +3520,7 @@ impl Tags<'_> {
         operation: crate::operations::DeleteTag,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
@@ -3529,7 +3529,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
@@ -3538,7 +3538,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3547,7 +3547,7 @@ impl Tags<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "teams")]
-impl Teams<'_> {
+impl<'a> Teams<'a> {
     /// Retrieve team metrics (see [`GetTeamMetrics`](crate::operations::GetTeamMetrics)).
     pub fn get_team_metrics(
         &self,
@@ -3557,7 +3557,7 @@ impl Teams<'_> {
             crate::models::TeamMetricList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
@@ -3569,7 +3569,7 @@ impl Teams<'_> {
             crate::models::TeamList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
@@ -3581,7 +3581,7 @@ impl Teams<'_> {
             crate::models::Team,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a team's members (see [`UpdateTeamMembers`](crate::operations::UpdateTeamMembers)).
@@ -3593,7 +3593,7 @@ impl Teams<'_> {
             crate::models::Team,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3602,7 +3602,7 @@ impl Teams<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketStates<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-states")]
-impl TicketStates<'_> {
+impl<'a> TicketStates<'a> {
     /// List all ticket states (see [`ListTicketStates`](crate::operations::ListTicketStates)).
     pub fn list_ticket_states(
         &self,
@@ -3612,7 +3612,7 @@ impl TicketStates<'_> {
             crate::models::TicketStateList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3621,7 +3621,7 @@ impl TicketStates<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypeAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-type-attributes")]
-impl TicketTypeAttributes<'_> {
+impl<'a> TicketTypeAttributes<'a> {
     /// Create a new attribute for a ticket type (see [`CreateTicketTypeAttribute`](crate::operations::CreateTicketTypeAttribute)).
     pub fn create_ticket_type_attribute(
         &self,
@@ -3631,7 +3631,7 @@ impl TicketTypeAttributes<'_> {
             ::std::option::Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
@@ -3643,7 +3643,7 @@ impl TicketTypeAttributes<'_> {
             ::std::option::Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3652,7 +3652,7 @@ impl TicketTypeAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-types")]
-impl TicketTypes<'_> {
+impl<'a> TicketTypes<'a> {
     /// List all ticket types (see [`ListTicketTypes`](crate::operations::ListTicketTypes)).
     pub fn list_ticket_types(
         &self,
@@ -3662,7 +3662,7 @@ impl TicketTypes<'_> {
             crate::models::TicketTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
@@ -3674,7 +3674,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
@@ -3686,7 +3686,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
@@ -3698,7 +3698,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3707,7 +3707,7 @@ impl TicketTypes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tickets<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "tickets")]
-impl Tickets<'_> {
+impl<'a> Tickets<'a> {
     /// Reply to a ticket (see [`ReplyTicket`](crate::operations::ReplyTicket)).
     pub fn reply_ticket(
         &self,
@@ -3717,7 +3717,7 @@ impl Tickets<'_> {
             crate::models::TicketReply,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
@@ -3726,7 +3726,7 @@ impl Tickets<'_> {
         operation: crate::operations::AttachTagToTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
@@ -3735,7 +3735,7 @@ impl Tickets<'_> {
         operation: crate::operations::DetachTagFromTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Link a conversation to a ticket (see [`LinkConversationToTicket`](crate::operations::LinkConversationToTicket)).
@@ -3747,7 +3747,7 @@ impl Tickets<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Unlink a conversation from a ticket (see [`UnlinkConversationFromTicket`](crate::operations::UnlinkConversationFromTicket)).
@@ -3759,7 +3759,7 @@ impl Tickets<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
@@ -3771,7 +3771,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Enqueue create ticket (see [`EnqueueCreateTicket`](crate::operations::EnqueueCreateTicket)).
@@ -3783,7 +3783,7 @@ impl Tickets<'_> {
             crate::models::Jobs,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
@@ -3795,7 +3795,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
@@ -3807,7 +3807,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a ticket (see [`DeleteTicket`](crate::operations::DeleteTicket)).
@@ -3819,7 +3819,7 @@ impl Tickets<'_> {
             crate::models::TicketDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Change ticket type (see [`ChangeTicketType`](crate::operations::ChangeTicketType)).
@@ -3831,7 +3831,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
@@ -3843,7 +3843,7 @@ impl Tickets<'_> {
             crate::models::TicketList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3852,7 +3852,7 @@ impl Tickets<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Visitors<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "visitors")]
-impl Visitors<'_> {
+impl<'a> Visitors<'a> {
     /// Retrieve a visitor with User ID (see [`RetrieveVisitorWithUserId`](crate::operations::RetrieveVisitorWithUserId)).
     pub fn retrieve_visitor_with_user_id(
         &self,
@@ -3862,7 +3862,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
@@ -3874,7 +3874,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
@@ -3886,7 +3886,7 @@ impl Visitors<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3895,7 +3895,7 @@ impl Visitors<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct WhatsApp<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "whats-app")]
-impl WhatsApp<'_> {
+impl<'a> WhatsApp<'a> {
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
     pub fn get_whats_app_message_status(
         &self,
@@ -3905,7 +3905,7 @@ impl WhatsApp<'_> {
             crate::models::WhatsappMessageStatusList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
@@ -3917,7 +3917,7 @@ impl WhatsApp<'_> {
             crate::models::WhatsappMessageStatus,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -3926,7 +3926,7 @@ impl WhatsApp<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Workflows<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "workflows")]
-impl Workflows<'_> {
+impl<'a> Workflows<'a> {
     /// Export a workflow (see [`ExportWorkflow`](crate::operations::ExportWorkflow)).
     pub fn export_workflow(
         &self,
@@ -3936,7 +3936,7 @@ impl Workflows<'_> {
             crate::models::WorkflowExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

@@ -145,7 +145,7 @@ impl ::std::ops::Deref for Client {
 #[derive(Debug, Clone, Copy)]
 pub struct AiContent<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ai-content")]
-impl AiContent<'_> {
+impl<'a> AiContent<'a> {
     /// List content import sources (see [`ListContentImportSources`](crate::operations::ListContentImportSources)).
     pub fn list_content_import_sources(
         &self,
@@ -155,7 +155,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSourcesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
@@ -167,7 +167,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
@@ -179,7 +179,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
@@ -191,7 +191,7 @@ impl AiContent<'_> {
             crate::models::ContentImportSource,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
@@ -200,7 +200,7 @@ impl AiContent<'_> {
         operation: crate::operations::DeleteContentImportSource,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
@@ -212,7 +212,7 @@ impl AiContent<'_> {
             crate::models::ExternalPagesList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
@@ -224,7 +224,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
@@ -236,7 +236,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
@@ -248,7 +248,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
@@ -260,7 +260,7 @@ impl AiContent<'_> {
             crate::models::ExternalPage,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -269,7 +269,7 @@ impl AiContent<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "admins")]
-impl Admins<'_> {
+impl<'a> Admins<'a> {
     /// Identify an admin (see [`IdentifyAdmin`](crate::operations::IdentifyAdmin)).
     pub fn identify_admin(
         &self,
@@ -279,7 +279,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
@@ -291,7 +291,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
@@ -303,7 +303,7 @@ impl Admins<'_> {
             crate::models::ActivityLogList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
@@ -315,7 +315,7 @@ impl Admins<'_> {
             crate::models::AdminList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
@@ -327,7 +327,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -336,7 +336,7 @@ impl Admins<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "articles")]
-impl Articles<'_> {
+impl<'a> Articles<'a> {
     /// List all articles (see [`ListArticles`](crate::operations::ListArticles)).
     pub fn list_articles(
         &self,
@@ -346,7 +346,7 @@ impl Articles<'_> {
             crate::models::ArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
@@ -358,7 +358,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
@@ -370,7 +370,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
@@ -382,7 +382,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
@@ -394,7 +394,7 @@ impl Articles<'_> {
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
@@ -406,7 +406,7 @@ impl Articles<'_> {
             crate::models::ArticleSearchResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -415,7 +415,7 @@ impl Articles<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "companies")]
-impl Companies<'_> {
+impl<'a> Companies<'a> {
     /// Retrieve companies (see [`RetrieveCompany`](crate::operations::RetrieveCompany)).
     pub fn retrieve_company(
         &self,
@@ -425,7 +425,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
@@ -437,7 +437,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
@@ -449,7 +449,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
@@ -461,7 +461,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
@@ -473,7 +473,7 @@ impl Companies<'_> {
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
@@ -485,7 +485,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
@@ -497,7 +497,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
@@ -509,7 +509,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
@@ -521,7 +521,7 @@ impl Companies<'_> {
             ::std::option::Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -533,7 +533,7 @@ impl Companies<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -545,7 +545,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -557,7 +557,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -566,7 +566,7 @@ impl Companies<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "contacts")]
-impl Contacts<'_> {
+impl<'a> Contacts<'a> {
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -576,7 +576,7 @@ impl Contacts<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -588,7 +588,7 @@ impl Contacts<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -600,7 +600,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -612,7 +612,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
@@ -624,7 +624,7 @@ impl Contacts<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -636,7 +636,7 @@ impl Contacts<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
@@ -648,7 +648,7 @@ impl Contacts<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
@@ -660,7 +660,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -672,7 +672,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -684,7 +684,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
@@ -696,7 +696,7 @@ impl Contacts<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -705,7 +705,7 @@ impl Contacts<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -714,7 +714,7 @@ impl Contacts<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
@@ -726,7 +726,7 @@ impl Contacts<'_> {
             crate::models::ShowContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
@@ -738,7 +738,7 @@ impl Contacts<'_> {
             crate::models::UpdateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
@@ -750,7 +750,7 @@ impl Contacts<'_> {
             crate::models::ContactDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
@@ -762,7 +762,7 @@ impl Contacts<'_> {
             crate::models::MergeContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
@@ -774,7 +774,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
@@ -786,7 +786,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
@@ -798,7 +798,7 @@ impl Contacts<'_> {
             crate::models::CreateContactResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
@@ -810,7 +810,7 @@ impl Contacts<'_> {
             crate::models::ContactArchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
@@ -822,7 +822,7 @@ impl Contacts<'_> {
             crate::models::ContactUnarchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -831,14 +831,14 @@ impl Contacts<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversations")]
-impl Conversations<'_> {
+impl<'a> Conversations<'a> {
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -847,7 +847,7 @@ impl Conversations<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
@@ -859,7 +859,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
@@ -871,7 +871,7 @@ impl Conversations<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
@@ -883,7 +883,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
@@ -895,7 +895,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
@@ -907,7 +907,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
@@ -919,7 +919,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
@@ -931,7 +931,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
@@ -943,7 +943,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
@@ -955,7 +955,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
@@ -967,7 +967,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
@@ -979,7 +979,7 @@ impl Conversations<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -988,7 +988,7 @@ impl Conversations<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-attributes")]
-impl DataAttributes<'_> {
+impl<'a> DataAttributes<'a> {
     /// List all data attributes (see [`LisDataAttributes`](crate::operations::LisDataAttributes)).
     pub fn lis_data_attributes(
         &self,
@@ -998,7 +998,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
@@ -1010,7 +1010,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
@@ -1022,7 +1022,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1031,7 +1031,7 @@ impl DataAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-events")]
-impl DataEvents<'_> {
+impl<'a> DataEvents<'a> {
     /// List all data events (see [`LisDataEvents`](crate::operations::LisDataEvents)).
     pub fn lis_data_events(
         &self,
@@ -1041,7 +1041,7 @@ impl DataEvents<'_> {
             crate::models::DataEventSummary,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
@@ -1050,7 +1050,7 @@ impl DataEvents<'_> {
         operation: crate::operations::CreateDataEvent,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
@@ -1059,7 +1059,7 @@ impl DataEvents<'_> {
         operation: crate::operations::DataEventSummaries,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1068,7 +1068,7 @@ impl DataEvents<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataExport<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-export")]
-impl DataExport<'_> {
+impl<'a> DataExport<'a> {
     /// Create content data export (see [`CreateDataExport`](crate::operations::CreateDataExport)).
     pub fn create_data_export(
         &self,
@@ -1078,7 +1078,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
@@ -1090,7 +1090,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
@@ -1102,7 +1102,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
@@ -1111,7 +1111,7 @@ impl DataExport<'_> {
         operation: crate::operations::DownloadDataExport,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1120,7 +1120,7 @@ impl DataExport<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct HelpCenter<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "help-center")]
-impl HelpCenter<'_> {
+impl<'a> HelpCenter<'a> {
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
     pub fn list_all_collections(
         &self,
@@ -1130,7 +1130,7 @@ impl HelpCenter<'_> {
             crate::models::CollectionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
@@ -1142,7 +1142,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
@@ -1154,7 +1154,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
@@ -1166,7 +1166,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
@@ -1178,7 +1178,7 @@ impl HelpCenter<'_> {
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
@@ -1190,7 +1190,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenter,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
@@ -1202,7 +1202,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1211,7 +1211,7 @@ impl HelpCenter<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "messages")]
-impl Messages<'_> {
+impl<'a> Messages<'a> {
     /// Create a message (see [`CreateMessage`](crate::operations::CreateMessage)).
     pub fn create_message(
         &self,
@@ -1221,7 +1221,7 @@ impl Messages<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1230,7 +1230,7 @@ impl Messages<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct News<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "news")]
-impl News<'_> {
+impl<'a> News<'a> {
     /// List all news items (see [`ListNewsItems`](crate::operations::ListNewsItems)).
     pub fn list_news_items(
         &self,
@@ -1240,7 +1240,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
@@ -1252,7 +1252,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
@@ -1264,7 +1264,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
@@ -1276,7 +1276,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
@@ -1288,7 +1288,7 @@ impl News<'_> {
             crate::models::DeletedObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
@@ -1300,7 +1300,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
@@ -1312,7 +1312,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
@@ -1324,7 +1324,7 @@ impl News<'_> {
             crate::models::Newsfeed,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1333,7 +1333,7 @@ impl News<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "notes")]
-impl Notes<'_> {
+impl<'a> Notes<'a> {
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -1343,7 +1343,7 @@ impl Notes<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -1355,7 +1355,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
@@ -1367,7 +1367,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1376,7 +1376,7 @@ impl Notes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Segments<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "segments")]
-impl Segments<'_> {
+impl<'a> Segments<'a> {
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -1386,7 +1386,7 @@ impl Segments<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
@@ -1398,7 +1398,7 @@ impl Segments<'_> {
             crate::models::SegmentList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
@@ -1410,7 +1410,7 @@ impl Segments<'_> {
             crate::models::Segment,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1419,7 +1419,7 @@ impl Segments<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionTypes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "subscription-types")]
-impl SubscriptionTypes<'_> {
+impl<'a> SubscriptionTypes<'a> {
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -1429,7 +1429,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -1441,7 +1441,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -1453,7 +1453,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
@@ -1465,7 +1465,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1474,7 +1474,7 @@ impl SubscriptionTypes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Switch<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "switch")]
-impl Switch<'_> {
+impl<'a> Switch<'a> {
     /// Create a phone Switch (see [`CreatePhoneSwitch`](crate::operations::CreatePhoneSwitch)).
     pub fn create_phone_switch(
         &self,
@@ -1484,7 +1484,7 @@ impl Switch<'_> {
             ::std::option::Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1493,7 +1493,7 @@ impl Switch<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "tags")]
-impl Tags<'_> {
+impl<'a> Tags<'a> {
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -1503,7 +1503,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -1512,7 +1512,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -1521,7 +1521,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
@@ -1530,7 +1530,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -1539,7 +1539,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
@@ -1551,7 +1551,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
@@ -1563,7 +1563,7 @@ impl Tags<'_> {
             crate::models::TagBasic,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
@@ -1575,7 +1575,7 @@ impl Tags<'_> {
             crate::models::TagBasic,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
@@ -1584,7 +1584,7 @@ impl Tags<'_> {
         operation: crate::operations::DeleteTag,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
@@ -1593,7 +1593,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
@@ -1602,7 +1602,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1611,7 +1611,7 @@ impl Tags<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "teams")]
-impl Teams<'_> {
+impl<'a> Teams<'a> {
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
     pub fn list_teams(
         &self,
@@ -1621,7 +1621,7 @@ impl Teams<'_> {
             crate::models::TeamList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
@@ -1633,7 +1633,7 @@ impl Teams<'_> {
             crate::models::Team,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1642,7 +1642,7 @@ impl Teams<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketStates<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-states")]
-impl TicketStates<'_> {
+impl<'a> TicketStates<'a> {
     /// List all ticket states (see [`ListTicketStates`](crate::operations::ListTicketStates)).
     pub fn list_ticket_states(
         &self,
@@ -1652,7 +1652,7 @@ impl TicketStates<'_> {
             crate::models::TicketStateList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1661,7 +1661,7 @@ impl TicketStates<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypeAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-type-attributes")]
-impl TicketTypeAttributes<'_> {
+impl<'a> TicketTypeAttributes<'a> {
     /// Create a new attribute for a ticket type (see [`CreateTicketTypeAttribute`](crate::operations::CreateTicketTypeAttribute)).
     pub fn create_ticket_type_attribute(
         &self,
@@ -1671,7 +1671,7 @@ impl TicketTypeAttributes<'_> {
             ::std::option::Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
@@ -1683,7 +1683,7 @@ impl TicketTypeAttributes<'_> {
             ::std::option::Option<crate::models::TicketTypeAttribute>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1692,7 +1692,7 @@ impl TicketTypeAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct TicketTypes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "ticket-types")]
-impl TicketTypes<'_> {
+impl<'a> TicketTypes<'a> {
     /// List all ticket types (see [`ListTicketTypes`](crate::operations::ListTicketTypes)).
     pub fn list_ticket_types(
         &self,
@@ -1702,7 +1702,7 @@ impl TicketTypes<'_> {
             crate::models::TicketTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
@@ -1714,7 +1714,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
@@ -1726,7 +1726,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
@@ -1738,7 +1738,7 @@ impl TicketTypes<'_> {
             ::std::option::Option<crate::models::TicketType>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1747,7 +1747,7 @@ impl TicketTypes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tickets<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "tickets")]
-impl Tickets<'_> {
+impl<'a> Tickets<'a> {
     /// Reply to a ticket (see [`ReplyTicket`](crate::operations::ReplyTicket)).
     pub fn reply_ticket(
         &self,
@@ -1757,7 +1757,7 @@ impl Tickets<'_> {
             crate::models::TicketReply,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
@@ -1766,7 +1766,7 @@ impl Tickets<'_> {
         operation: crate::operations::AttachTagToTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
@@ -1775,7 +1775,7 @@ impl Tickets<'_> {
         operation: crate::operations::DetachTagFromTicket,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
@@ -1787,7 +1787,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
@@ -1799,7 +1799,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
@@ -1811,7 +1811,7 @@ impl Tickets<'_> {
             ::std::option::Option<crate::models::Ticket>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
@@ -1823,7 +1823,7 @@ impl Tickets<'_> {
             crate::models::TicketList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1832,7 +1832,7 @@ impl Tickets<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Visitors<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "visitors")]
-impl Visitors<'_> {
+impl<'a> Visitors<'a> {
     /// Retrieve a visitor with User ID (see [`RetrieveVisitorWithUserId`](crate::operations::RetrieveVisitorWithUserId)).
     pub fn retrieve_visitor_with_user_id(
         &self,
@@ -1842,7 +1842,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
@@ -1854,7 +1854,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
@@ -1866,7 +1866,7 @@ impl Visitors<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }

@@ -120,7 +120,7 @@ impl ::std::ops::Deref for Client {
 #[derive(Debug, Clone, Copy)]
 pub struct Admins<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "admins")]
-impl Admins<'_> {
+impl<'a> Admins<'a> {
     /// Identify an admin (see [`IdentifyAdmin`](crate::operations::IdentifyAdmin)).
     pub fn identify_admin(
         &self,
@@ -130,7 +130,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::AdminWithApp>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
@@ -142,7 +142,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
@@ -154,7 +154,7 @@ impl Admins<'_> {
             crate::models::ActivityLogList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
@@ -166,7 +166,7 @@ impl Admins<'_> {
             crate::models::AdminList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
@@ -178,7 +178,7 @@ impl Admins<'_> {
             ::std::option::Option<crate::models::Admin>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -187,7 +187,7 @@ impl Admins<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Articles<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "articles")]
-impl Articles<'_> {
+impl<'a> Articles<'a> {
     /// List all articles (see [`ListArticles`](crate::operations::ListArticles)).
     pub fn list_articles(
         &self,
@@ -197,7 +197,7 @@ impl Articles<'_> {
             crate::models::ArticleList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
@@ -209,7 +209,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
@@ -221,7 +221,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
@@ -233,7 +233,7 @@ impl Articles<'_> {
             crate::models::Article,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
@@ -245,7 +245,7 @@ impl Articles<'_> {
             crate::models::DeletedArticleObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -254,7 +254,7 @@ impl Articles<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Companies<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "companies")]
-impl Companies<'_> {
+impl<'a> Companies<'a> {
     /// Retrieve companies (see [`RetrieveCompany`](crate::operations::RetrieveCompany)).
     pub fn retrieve_company(
         &self,
@@ -264,7 +264,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
@@ -276,7 +276,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
@@ -288,7 +288,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
@@ -300,7 +300,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
@@ -312,7 +312,7 @@ impl Companies<'_> {
             crate::models::DeletedCompanyObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
@@ -324,7 +324,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
@@ -336,7 +336,7 @@ impl Companies<'_> {
             crate::models::CompanyAttachedSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
@@ -348,7 +348,7 @@ impl Companies<'_> {
             crate::models::CompanyList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
@@ -360,7 +360,7 @@ impl Companies<'_> {
             ::std::option::Option<crate::models::CompanyScroll>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -372,7 +372,7 @@ impl Companies<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -384,7 +384,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -396,7 +396,7 @@ impl Companies<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -405,7 +405,7 @@ impl Companies<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Contacts<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "contacts")]
-impl Contacts<'_> {
+impl<'a> Contacts<'a> {
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -415,7 +415,7 @@ impl Contacts<'_> {
             crate::models::CompanyAttachedContacts,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
@@ -427,7 +427,7 @@ impl Contacts<'_> {
             crate::models::ContactAttachedCompanies,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
@@ -439,7 +439,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
@@ -451,7 +451,7 @@ impl Contacts<'_> {
             crate::models::Company,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
@@ -463,7 +463,7 @@ impl Contacts<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -475,7 +475,7 @@ impl Contacts<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
@@ -487,7 +487,7 @@ impl Contacts<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
@@ -499,7 +499,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -511,7 +511,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -523,7 +523,7 @@ impl Contacts<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
@@ -535,7 +535,7 @@ impl Contacts<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -544,7 +544,7 @@ impl Contacts<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -553,7 +553,7 @@ impl Contacts<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
@@ -565,7 +565,7 @@ impl Contacts<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
@@ -577,7 +577,7 @@ impl Contacts<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
@@ -589,7 +589,7 @@ impl Contacts<'_> {
             crate::models::ContactDeleted,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
@@ -601,7 +601,7 @@ impl Contacts<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
@@ -613,7 +613,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
@@ -625,7 +625,7 @@ impl Contacts<'_> {
             crate::models::ContactList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
@@ -637,7 +637,7 @@ impl Contacts<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
@@ -649,7 +649,7 @@ impl Contacts<'_> {
             crate::models::ContactArchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
@@ -661,7 +661,7 @@ impl Contacts<'_> {
             crate::models::ContactUnarchived,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -670,14 +670,14 @@ impl Contacts<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Conversations<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "conversations")]
-impl Conversations<'_> {
+impl<'a> Conversations<'a> {
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -686,7 +686,7 @@ impl Conversations<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
@@ -698,7 +698,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
@@ -710,7 +710,7 @@ impl Conversations<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
@@ -722,7 +722,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
@@ -734,7 +734,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
@@ -746,7 +746,7 @@ impl Conversations<'_> {
             crate::models::ConversationList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
@@ -758,7 +758,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
@@ -770,7 +770,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Run Assignment Rules on a conversation (see [`AutoAssignConversation`](crate::operations::AutoAssignConversation)).
@@ -782,7 +782,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
@@ -794,7 +794,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
@@ -806,7 +806,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
@@ -818,7 +818,7 @@ impl Conversations<'_> {
             crate::models::Conversation,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -827,7 +827,7 @@ impl Conversations<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataAttributes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-attributes")]
-impl DataAttributes<'_> {
+impl<'a> DataAttributes<'a> {
     /// List all data attributes (see [`LisDataAttributes`](crate::operations::LisDataAttributes)).
     pub fn lis_data_attributes(
         &self,
@@ -837,7 +837,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttributeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
@@ -849,7 +849,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
@@ -861,7 +861,7 @@ impl DataAttributes<'_> {
             crate::models::DataAttribute,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -870,7 +870,7 @@ impl DataAttributes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataEvents<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-events")]
-impl DataEvents<'_> {
+impl<'a> DataEvents<'a> {
     /// List all data events (see [`LisDataEvents`](crate::operations::LisDataEvents)).
     pub fn lis_data_events(
         &self,
@@ -880,7 +880,7 @@ impl DataEvents<'_> {
             crate::models::DataEventSummary,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
@@ -889,7 +889,7 @@ impl DataEvents<'_> {
         operation: crate::operations::CreateDataEvent,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
@@ -898,7 +898,7 @@ impl DataEvents<'_> {
         operation: crate::operations::DataEventSummaries,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -907,7 +907,7 @@ impl DataEvents<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct DataExport<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "data-export")]
-impl DataExport<'_> {
+impl<'a> DataExport<'a> {
     /// Create content data export (see [`CreateDataExport`](crate::operations::CreateDataExport)).
     pub fn create_data_export(
         &self,
@@ -917,7 +917,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
@@ -929,7 +929,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
@@ -941,7 +941,7 @@ impl DataExport<'_> {
             crate::models::DataExport,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
@@ -950,7 +950,7 @@ impl DataExport<'_> {
         operation: crate::operations::DownloadDataExport,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -959,7 +959,7 @@ impl DataExport<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct HelpCenter<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "help-center")]
-impl HelpCenter<'_> {
+impl<'a> HelpCenter<'a> {
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
     pub fn list_all_collections(
         &self,
@@ -969,7 +969,7 @@ impl HelpCenter<'_> {
             crate::models::CollectionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
@@ -981,7 +981,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
@@ -993,7 +993,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
@@ -1005,7 +1005,7 @@ impl HelpCenter<'_> {
             crate::models::Collection,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
@@ -1017,7 +1017,7 @@ impl HelpCenter<'_> {
             crate::models::DeletedCollectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
@@ -1029,7 +1029,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenter,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
@@ -1041,7 +1041,7 @@ impl HelpCenter<'_> {
             crate::models::HelpCenterList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all sections (see [`ListAllSections`](crate::operations::ListAllSections)).
@@ -1053,7 +1053,7 @@ impl HelpCenter<'_> {
             crate::models::SectionList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a section (see [`CreateSection`](crate::operations::CreateSection)).
@@ -1065,7 +1065,7 @@ impl HelpCenter<'_> {
             crate::models::Section,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a section (see [`RetrieveSection`](crate::operations::RetrieveSection)).
@@ -1077,7 +1077,7 @@ impl HelpCenter<'_> {
             crate::models::Section,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a section (see [`UpdateSection`](crate::operations::UpdateSection)).
@@ -1089,7 +1089,7 @@ impl HelpCenter<'_> {
             crate::models::Section,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a section (see [`DeleteSection`](crate::operations::DeleteSection)).
@@ -1101,7 +1101,7 @@ impl HelpCenter<'_> {
             crate::models::DeletedSectionObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1110,7 +1110,7 @@ impl HelpCenter<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Messages<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "messages")]
-impl Messages<'_> {
+impl<'a> Messages<'a> {
     /// Create a message (see [`CreateMessage`](crate::operations::CreateMessage)).
     pub fn create_message(
         &self,
@@ -1120,7 +1120,7 @@ impl Messages<'_> {
             crate::models::Message,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1129,7 +1129,7 @@ impl Messages<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct News<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "news")]
-impl News<'_> {
+impl<'a> News<'a> {
     /// List all news items (see [`ListNewsItems`](crate::operations::ListNewsItems)).
     pub fn list_news_items(
         &self,
@@ -1139,7 +1139,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
@@ -1151,7 +1151,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
@@ -1163,7 +1163,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
@@ -1175,7 +1175,7 @@ impl News<'_> {
             crate::models::NewsItem,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
@@ -1187,7 +1187,7 @@ impl News<'_> {
             crate::models::DeletedObject,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
@@ -1199,7 +1199,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
@@ -1211,7 +1211,7 @@ impl News<'_> {
             crate::models::PaginatedResponse,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
@@ -1223,7 +1223,7 @@ impl News<'_> {
             crate::models::Newsfeed,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1232,7 +1232,7 @@ impl News<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Notes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "notes")]
-impl Notes<'_> {
+impl<'a> Notes<'a> {
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -1242,7 +1242,7 @@ impl Notes<'_> {
             crate::models::NoteList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
@@ -1254,7 +1254,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
@@ -1266,7 +1266,7 @@ impl Notes<'_> {
             crate::models::Note,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1275,7 +1275,7 @@ impl Notes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Segments<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "segments")]
-impl Segments<'_> {
+impl<'a> Segments<'a> {
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -1285,7 +1285,7 @@ impl Segments<'_> {
             crate::models::ContactSegments,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
@@ -1297,7 +1297,7 @@ impl Segments<'_> {
             crate::models::SegmentList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
@@ -1309,7 +1309,7 @@ impl Segments<'_> {
             crate::models::Segment,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1318,7 +1318,7 @@ impl Segments<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct SubscriptionTypes<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "subscription-types")]
-impl SubscriptionTypes<'_> {
+impl<'a> SubscriptionTypes<'a> {
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -1328,7 +1328,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
@@ -1340,7 +1340,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
@@ -1352,7 +1352,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionType,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
@@ -1364,7 +1364,7 @@ impl SubscriptionTypes<'_> {
             crate::models::SubscriptionTypeList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1373,7 +1373,7 @@ impl SubscriptionTypes<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Switch<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "switch")]
-impl Switch<'_> {
+impl<'a> Switch<'a> {
     /// Create a phone Switch (see [`CreatePhoneSwitch`](crate::operations::CreatePhoneSwitch)).
     pub fn create_phone_switch(
         &self,
@@ -1383,7 +1383,7 @@ impl Switch<'_> {
             ::std::option::Option<crate::models::PhoneSwitch>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1392,7 +1392,7 @@ impl Switch<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Tags<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "tags")]
-impl Tags<'_> {
+impl<'a> Tags<'a> {
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -1402,7 +1402,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
@@ -1411,7 +1411,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
@@ -1420,7 +1420,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromContact,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
@@ -1429,7 +1429,7 @@ impl Tags<'_> {
         operation: crate::operations::AttachTagToConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
@@ -1438,7 +1438,7 @@ impl Tags<'_> {
         operation: crate::operations::DetachTagFromConversation,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<crate::models::Tag, ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
@@ -1450,7 +1450,7 @@ impl Tags<'_> {
             crate::models::TagList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
@@ -1462,7 +1462,7 @@ impl Tags<'_> {
             crate::models::TagBasic,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
@@ -1474,7 +1474,7 @@ impl Tags<'_> {
             crate::models::TagBasic,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
@@ -1483,7 +1483,7 @@ impl Tags<'_> {
         operation: crate::operations::DeleteTag,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1492,7 +1492,7 @@ impl Tags<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Teams<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "teams")]
-impl Teams<'_> {
+impl<'a> Teams<'a> {
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
     pub fn list_teams(
         &self,
@@ -1502,7 +1502,7 @@ impl Teams<'_> {
             crate::models::TeamList,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
@@ -1514,7 +1514,7 @@ impl Teams<'_> {
             crate::models::Team,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
@@ -1523,7 +1523,7 @@ impl Teams<'_> {
 #[derive(Debug, Clone, Copy)]
 pub struct Visitors<'a>(&'a ::intercom_api_runtime::Client);
 #[cfg(feature = "visitors")]
-impl Visitors<'_> {
+impl<'a> Visitors<'a> {
     /// Retrieve a visitor with User ID (see [`RetrieveVisitorWithUserId`](crate::operations::RetrieveVisitorWithUserId)).
     pub fn retrieve_visitor_with_user_id(
         &self,
@@ -1533,7 +1533,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
@@ -1545,7 +1545,7 @@ impl Visitors<'_> {
             ::std::option::Option<crate::models::Visitor>,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
@@ -1557,7 +1557,7 @@ impl Visitors<'_> {
             crate::models::Contact,
             ::intercom_api_runtime::Error,
         >,
-    > + ::std::marker::Send + '_ {
+    > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
 }
