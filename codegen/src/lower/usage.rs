@@ -56,10 +56,10 @@ pub fn analyse(api: &mut Api) {
         }
     }
 
-    let sent = closure(api, &edges, Direction::Sent, Vec::new());
+    let sent = closure(api, Direction::Sent, Vec::new());
     // What nothing sends is received, and so is everything it holds.
     let unsent = (0..api.types.len()).map(TypeId).filter(|t| !sent.contains(t)).collect();
-    let received = closure(api, &edges, Direction::Received, unsent);
+    let received = closure(api, Direction::Received, unsent);
     for (index, def) in api.types.iter_mut().enumerate() {
         let gate = if def.module == CONSTANTS_MODULE {
             Gate::Always
@@ -132,17 +132,11 @@ fn roots(op: &Operation, direction: Direction, out: &mut Vec<TypeId>) {
     }
 }
 
-/// Every type some operation's input (or output), or one of `stack`, reaches through the
-/// types' own edges.
-fn closure(api: &Api, edges: &[Vec<TypeId>], direction: Direction, mut stack: Vec<TypeId>) -> BTreeSet<TypeId> {
+/// Every type some operation's input (or output), or one of `seeds`, reaches.
+fn closure(api: &Api, direction: Direction, mut seeds: Vec<TypeId>) -> BTreeSet<TypeId> {
     for op in &api.operations {
-        roots(op, direction, &mut stack);
+        roots(op, direction, &mut seeds);
     }
-    let mut seen = BTreeSet::new();
-    while let Some(t) = stack.pop() {
-        if seen.insert(t) {
-            stack.extend(edges[t.0].iter().copied());
-        }
-    }
-    seen
+    let seeds: Vec<TypeRef> = seeds.into_iter().map(TypeRef::Named).collect();
+    super::reachable(api, &seeds)
 }
