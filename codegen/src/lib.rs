@@ -317,10 +317,16 @@ pub fn fixtures(root: &Path) -> Result<Vec<Fixture>, Error> {
 
 /// The models module a fixture generates: (file name, contents) pairs.
 pub fn fixture_models(fixture: &Fixture) -> Result<Vec<emit::File>, Error> {
+    fixture_output(fixture).map(|(files, _)| files)
+}
+
+/// A fixture's models module and its tags, from one lowering.
+fn fixture_output(fixture: &Fixture) -> Result<(Vec<emit::File>, Vec<ir::Tag>), Error> {
     let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
         .map_err(|diagnostics| Error::Spec { what: format!("fixture {}", fixture.name), diagnostics })?;
     let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
-    emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })
+    let files = emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })?;
+    Ok((files, lowered.api.tags))
 }
 
 /// The crate that compiles every fixture's output, so a snapshot that is not valid Rust
@@ -333,12 +339,11 @@ pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
     );
     let mut tag_features = std::collections::BTreeSet::new();
     for fixture in fixtures(root)? {
-        if let Ok(lowered) = lower_bytes(&fixture.bytes, None, &fixture.name, None) {
-            tag_features.extend(lowered.api.tags.into_iter().map(|t| t.feature));
-        }
+        let (models, tags) = fixture_output(&fixture)?;
+        tag_features.extend(tags.into_iter().map(|t| t.feature));
         let module = naming::module_name(&fixture.name);
         lib.push_str(&format!("\npub mod {module} {{\n    pub mod models;\n}}\n"));
-        for file in fixture_models(&fixture)? {
+        for file in models {
             files.push((PathBuf::from(format!("src/{module}/models/{}", file.path)), file.contents));
         }
     }
