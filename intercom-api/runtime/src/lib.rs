@@ -7,6 +7,8 @@
 //!   retries, `tracing` spans and pagination ([`Paginated`]);
 //! - [`Error`]: API errors with Intercom's error list, decode errors with the JSON path,
 //!   timeouts and transport errors;
+//! - decoding and encoding of generated structs ([`de`], [`ser`]): lossless tolerance of
+//!   scalars the live API sends in another shape, and undeclared fields kept;
 //! - the absent/null/value type of request payloads ([`Patch`]), and the serde behaviour of
 //!   string enums ([`string_enum!`]) and constants ([`constant!`]).
 #![forbid(unsafe_code)]
@@ -14,11 +16,13 @@
 
 #[cfg(feature = "client")]
 mod client;
+pub mod de;
 mod enums;
 mod error;
 mod operation;
 mod pagination;
 mod patch;
+pub mod ser;
 mod union;
 
 #[cfg(feature = "client")]
