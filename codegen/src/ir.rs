@@ -108,6 +108,9 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,
+    /// The field that keeps the keys the schema does not declare (`extra`, unless a property
+    /// has that name).
+    pub extra: String,
     /// Every field can be left out, so the struct has a `Default`.
     pub defaultable: bool,
 }
@@ -160,8 +163,9 @@ pub struct Union {
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
     pub name: String,
-    /// The discriminator value that selects this form.
-    pub tag: Option<String>,
+    /// The discriminator values that select this form (a `mapping` may give several); empty
+    /// when forms are tried in order.
+    pub tags: Vec<String>,
     pub ty: TypeRef,
     pub boxed: bool,
     pub docs: Option<String>,
@@ -195,6 +199,16 @@ impl TypeRef {
             TypeRef::Named(id) => Some(*id),
             TypeRef::Nullable(inner) => inner.direct_target(),
             _ => None,
+        }
+    }
+
+    /// A scalar, or a list, map or `Option` of scalars: decoded with the runtime's lossless
+    /// tolerance of the other shapes the live API sends (`"5017691"` for an integer).
+    pub fn is_lenient(&self) -> bool {
+        match self {
+            TypeRef::String | TypeRef::Integer | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::List(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.is_lenient(),
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::Bytes | TypeRef::Named(_) => false,
         }
     }
 

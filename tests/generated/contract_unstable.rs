@@ -15,8 +15,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
-            "{\"id\":1,\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"away_status_reason_id\":12345}}",
-            0,
+            "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"away_status_reason_id\":\"12345\"}}",
+            1,
             true,
         )
         .await;
@@ -48,7 +48,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveAdmin,
-        >("retrieveAdmin", "{\"id\":123}", 0, true)
+        >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -95,8 +95,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateExternalPage,
         >(
             "createExternalPage",
-            "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":44,\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
-            0,
+            "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"44\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
+            1,
             true,
         )
         .await;
@@ -110,8 +110,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::UpdateExternalPage,
         >(
             "updateExternalPage",
-            "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":47,\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
-            0,
+            "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"47\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
+            1,
             true,
         )
         .await;
@@ -130,43 +130,43 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateArticle,
         >(
             "createArticle",
-            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":991267497,\"state\":\"published\",\"parent_ids\":[145],\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":991267497,\"state\":\"published\"}}}}",
-            0,
+            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991267497\",\"state\":\"published\",\"parent_ids\":[\"145\"],\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991267497\",\"state\":\"published\"}}}}",
+            3,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveArticle,
-        >("retrieveArticle", "{\"id\":123}", 0, true)
+        >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::UpdateArticle,
         >(
             "updateArticle",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"parent_ids\":[18,19]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"parent_ids\":[\"18\",\"19\"]}}",
+            3,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DeleteArticle,
-        >("deleteArticle", "{\"id\":123}", 0, true)
+        >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveArticleDraft,
-        >("retrieveArticleDraft", "{\"id\":123}", 0, true)
+        >("retrieveArticleDraft", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::StageArticleDraft,
         >(
             "stageArticleDraft",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
+            1,
             true,
         )
         .await;
@@ -175,35 +175,35 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::PublishArticleDraft,
         >(
             "publishArticleDraft",
-            "{\"id\":123,\"body\":{\"locales\":[\"en\",\"fr\"]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"locales\":[\"en\",\"fr\"]}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::ListArticleVersions,
-        >("listArticleVersions", "{\"article_id\":123}", 0, true)
+        >("listArticleVersions", "{\"article_id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveArticleVersion,
-        >("retrieveArticleVersion", "{\"article_id\":123,\"id\":\"301\"}", 0, true)
+        >("retrieveArticleVersion", "{\"article_id\":\"123\",\"id\":\"301\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::AttachTagToArticle,
         >(
             "attachTagToArticle",
-            "{\"article_id\":123,\"body\":{\"id\":\"7522907\"}}",
-            0,
+            "{\"article_id\":\"123\",\"body\":{\"id\":\"7522907\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DetachTagFromArticle,
-        >("detachTagFromArticle", "{\"article_id\":123,\"id\":\"7522907\"}", 0, true)
+        >("detachTagFromArticle", "{\"article_id\":\"123\",\"id\":\"7522907\"}", 1, true)
         .await;
     harness
         .call::<
@@ -413,27 +413,27 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveCollection,
-        >("retrieveCollection", "{\"id\":123}", 0, true)
+        >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::UpdateCollection,
         >(
             "updateCollection",
-            "{\"id\":123,\"body\":{\"name\":\"Update collection name\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DeleteCollection,
-        >("deleteCollection", "{\"id\":123}", 0, true)
+        >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveHelpCenter,
-        >("retrieveHelpCenter", "{\"id\":123}", 0, true)
+        >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -450,38 +450,38 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateInternalArticle,
         >(
             "createInternalArticle",
-            "{\"body\":{\"title\":\"Thanks for everything\",\"body\":\"Body of the Article\",\"owner_id\":991266252,\"author_id\":991266252,\"locale\":\"en\",\"audience_ids\":[1,2]}}",
-            0,
+            "{\"body\":{\"title\":\"Thanks for everything\",\"body\":\"Body of the Article\",\"owner_id\":\"991266252\",\"author_id\":\"991266252\",\"locale\":\"en\",\"audience_ids\":[\"1\",\"2\"]}}",
+            4,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveInternalArticle,
-        >("retrieveInternalArticle", "{\"id\":123}", 0, true)
+        >("retrieveInternalArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::UpdateInternalArticle,
         >(
             "updateInternalArticle",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"audience_ids\":[1,2]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"audience_ids\":[\"1\",\"2\"]}}",
+            3,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DeleteInternalArticle,
-        >("deleteInternalArticle", "{\"id\":123}", 0, true)
+        >("deleteInternalArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::AttachTagToInternalArticle,
         >(
             "attachTagToInternalArticle",
-            "{\"internal_article_id\":123,\"body\":{\"id\":\"7522907\"}}",
-            0,
+            "{\"internal_article_id\":\"123\",\"body\":{\"id\":\"7522907\"}}",
+            1,
             true,
         )
         .await;
@@ -490,8 +490,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::DetachTagFromInternalArticle,
         >(
             "detachTagFromInternalArticle",
-            "{\"internal_article_id\":123,\"id\":\"7522907\"}",
-            0,
+            "{\"internal_article_id\":\"123\",\"id\":\"7522907\"}",
+            1,
             true,
         )
         .await;
@@ -693,15 +693,15 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_unstable::operations::ListNotes,
-        >("listNotes", "{\"id\":1}", 0, true)
+        >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::CreateNote,
         >(
             "createNote",
-            "{\"id\":123,\"body\":{\"contact_id\":\"6762f0ad1bb69f9f2193bb62\",\"admin_id\":\"991267583\",\"body\":\"Hello\"}}",
-            2,
+            "{\"id\":\"123\",\"body\":{\"contact_id\":\"6762f0ad1bb69f9f2193bb62\",\"admin_id\":\"991267583\",\"body\":\"Hello\"}}",
+            1,
             true,
         )
         .await;
@@ -945,8 +945,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateContentSnippet,
         >(
             "createContentSnippet",
-            "{\"body\":{\"title\":\"How to reset your password\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Navigate to Settings > Security > Reset password.\"}],\"locale\":\"en\",\"audience_ids\":[1,2]}}",
-            0,
+            "{\"body\":{\"title\":\"How to reset your password\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Navigate to Settings > Security > Reset password.\"}],\"locale\":\"en\",\"audience_ids\":[\"1\",\"2\"]}}",
+            2,
             true,
         )
         .await;
@@ -960,8 +960,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::UpdateContentSnippet,
         >(
             "updateContentSnippet",
-            "{\"id\":\"123\",\"body\":{\"title\":\"How to reset your password (updated)\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Go to Settings > Security > Reset password and follow the steps.\"}],\"audience_ids\":[1,2]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"How to reset your password (updated)\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Go to Settings > Security > Reset password and follow the steps.\"}],\"audience_ids\":[\"1\",\"2\"]}}",
+            2,
             true,
         )
         .await;
@@ -1028,22 +1028,22 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveConversation,
-        >("retrieveConversation", "{\"id\":123}", 0, true)
+        >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::UpdateConversation,
         >(
             "updateConversation",
-            "{\"id\":123,\"body\":{\"read\":true,\"title\":\"new conversation title\",\"priority\":\"high\",\"admin_id\":\"394051\",\"custom_attributes\":{\"issue_type\":\"Billing\"}}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"read\":true,\"title\":\"new conversation title\",\"priority\":\"high\",\"admin_id\":\"394051\",\"custom_attributes\":{\"issue_type\":\"Billing\"}}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DeleteConversation,
-        >("deleteConversation", "{\"id\":1}", 0, true)
+        >("deleteConversation", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
@@ -1130,8 +1130,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::MergeConversation,
         >(
             "mergeConversation",
-            "{\"id\":\"123\",\"body\":{\"merge_into_conversation_id\":456}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"merge_into_conversation_id\":\"456\"}}",
+            1,
             true,
         )
         .await;
@@ -1140,8 +1140,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::ConvertConversationToTicket,
         >(
             "convertConversationToTicket",
-            "{\"id\":123,\"body\":{\"ticket_type_id\":\"53\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"ticket_type_id\":\"53\"}}",
+            1,
             true,
         )
         .await;
@@ -1425,8 +1425,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateMessage,
         >(
             "createMessage",
-            "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":1},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"in_app\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
-            4,
+            "{\"body\":{\"from\":{\"type\":\"user\",\"id\":\"6762f2341bb69f9f2193bc17\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"in_app\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
+            2,
             true,
         )
         .await;
@@ -1455,30 +1455,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::CreateNewsItem,
         >(
             "createNewsItem",
-            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":991267834,\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":53,\"published_at\":1664638214}]}}",
-            0,
+            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991267834\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"53\",\"published_at\":1664638214}]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveNewsItem,
-        >("retrieveNewsItem", "{\"id\":123}", 0, true)
+        >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991267845,\"reactions\":[\"😝\",\"😂\"]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991267845\",\"reactions\":[\"😝\",\"😂\"]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_unstable::operations::DeleteNewsItem,
-        >("deleteNewsItem", "{\"id\":123}", 0, true)
+        >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -1498,7 +1498,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_unstable::operations::RetrieveNote,
-        >("retrieveNote", "{\"id\":1}", 0, true)
+        >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<
@@ -1608,8 +1608,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::UpdateTeamMembers,
         >(
             "updateTeamMembers",
-            "{\"id\":\"123\",\"body\":{\"admin_ids\":[493881,493882],\"admin_priority_level\":{\"primary_admin_ids\":[493881],\"secondary_admin_ids\":[493882]}}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"admin_ids\":[\"493881\",\"493882\"],\"admin_priority_level\":{\"primary_admin_ids\":[\"493881\"],\"secondary_admin_ids\":[\"493882\"]}}}",
+            4,
             true,
         )
         .await;
@@ -1748,8 +1748,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_unstable::operations::UpdateTicket,
         >(
             "updateTicket",
-            "{\"id\":\"example\",\"body\":{\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"admin_id\":991268011,\"assignee_id\":\"991268013\",\"open\":true,\"snoozed_until\":1673609604,\"ticket_state_id\":\"8498\"}}",
-            2,
+            "{\"id\":\"example\",\"body\":{\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"admin_id\":\"991268011\",\"assignee_id\":\"991268013\",\"open\":true,\"snoozed_until\":1673609604,\"ticket_state_id\":\"8498\"}}",
+            3,
             true,
         )
         .await;

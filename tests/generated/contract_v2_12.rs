@@ -15,7 +15,7 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
-            "{\"id\":1,\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
+            "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
             0,
             true,
         )
@@ -33,7 +33,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveAdmin,
-        >("retrieveAdmin", "{\"id\":123}", 0, true)
+        >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -80,8 +80,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::CreateExternalPage,
         >(
             "createExternalPage",
-            "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":12,\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
-            0,
+            "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"12\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
+            1,
             true,
         )
         .await;
@@ -95,8 +95,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::UpdateExternalPage,
         >(
             "updateExternalPage",
-            "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":15,\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
-            0,
+            "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"15\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
+            1,
             true,
         )
         .await;
@@ -115,30 +115,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::CreateArticle,
         >(
             "createArticle",
-            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":991266252,\"state\":\"published\",\"parent_id\":3,\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":991266252,\"state\":\"published\"}}}}",
-            0,
+            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991266252\",\"state\":\"published\",\"parent_id\":\"3\",\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991266252\",\"state\":\"published\"}}}}",
+            3,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveArticle,
-        >("retrieveArticle", "{\"id\":123}", 0, true)
+        >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::UpdateArticle,
         >(
             "updateArticle",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::DeleteArticle,
-        >("deleteArticle", "{\"id\":123}", 0, true)
+        >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -158,27 +158,27 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveCollection,
-        >("retrieveCollection", "{\"id\":123}", 0, true)
+        >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::UpdateCollection,
         >(
             "updateCollection",
-            "{\"id\":123,\"body\":{\"name\":\"Update collection name\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::DeleteCollection,
-        >("deleteCollection", "{\"id\":123}", 0, true)
+        >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveHelpCenter,
-        >("retrieveHelpCenter", "{\"id\":123}", 0, true)
+        >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -278,15 +278,15 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_12::operations::ListNotes,
-        >("listNotes", "{\"id\":1}", 0, true)
+        >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::CreateNote,
         >(
             "createNote",
-            "{\"id\":123,\"body\":{\"contact_id\":\"677c552b6abd011ad17ff4d1\",\"admin_id\":\"991266338\",\"body\":\"Hello\"}}",
-            2,
+            "{\"id\":\"123\",\"body\":{\"contact_id\":\"677c552b6abd011ad17ff4d1\",\"admin_id\":\"991266338\",\"body\":\"Hello\"}}",
+            1,
             true,
         )
         .await;
@@ -458,12 +458,12 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveConversation,
-        >("retrieveConversation", "{\"id\":123}", 0, true)
+        >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::UpdateConversation,
-        >("updateConversation", "{\"id\":123,\"body\":{\"read\":true}}", 0, true)
+        >("updateConversation", "{\"id\":\"123\",\"body\":{\"read\":true}}", 1, true)
         .await;
     harness
         .call::<
@@ -530,8 +530,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::ConvertConversationToTicket,
         >(
             "convertConversationToTicket",
-            "{\"id\":123,\"body\":{\"ticket_type_id\":\"1\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"ticket_type_id\":\"1\"}}",
+            1,
             true,
         )
         .await;
@@ -555,8 +555,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::UpdateDataAttribute,
         >(
             "updateDataAttribute",
-            "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[\"example\",\"example\"],\"archived\":false}}",
-            2,
+            "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}}",
+            0,
             true,
         )
         .await;
@@ -610,8 +610,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::CreateMessage,
         >(
             "createMessage",
-            "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":1},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"in_app\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
-            4,
+            "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":\"677c56646abd011ad17ff584\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"email\",\"subject\":\"Thanks for everything\",\"template\":\"plain\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
+            5,
             true,
         )
         .await;
@@ -625,30 +625,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_12::operations::CreateNewsItem,
         >(
             "createNewsItem",
-            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":991266587,\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":3,\"published_at\":1664638214}]}}",
-            0,
+            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991266587\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"3\",\"published_at\":1664638214}]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveNewsItem,
-        >("retrieveNewsItem", "{\"id\":123}", 0, true)
+        >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991266598,\"reactions\":[\"😝\",\"😂\"]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991266598\",\"reactions\":[\"😝\",\"😂\"]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_12::operations::DeleteNewsItem,
-        >("deleteNewsItem", "{\"id\":123}", 0, true)
+        >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -668,7 +668,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_12::operations::RetrieveNote,
-        >("retrieveNote", "{\"id\":1}", 0, true)
+        >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<

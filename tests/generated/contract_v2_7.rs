@@ -15,7 +15,7 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
-            "{\"id\":1,\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
+            "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
             0,
             true,
         )
@@ -31,7 +31,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveAdmin,
-        >("retrieveAdmin", "{\"id\":123}", 0, true)
+        >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -43,30 +43,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::CreateArticle,
         >(
             "createArticle",
-            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":991266231,\"state\":\"published\",\"parent_id\":3,\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":991266231,\"state\":\"published\"}}}}",
-            0,
+            "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991266231\",\"state\":\"published\",\"parent_id\":\"3\",\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991266231\",\"state\":\"published\"}}}}",
+            3,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveArticle,
-        >("retrieveArticle", "{\"id\":123}", 0, true)
+        >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::UpdateArticle,
         >(
             "updateArticle",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::DeleteArticle,
-        >("deleteArticle", "{\"id\":123}", 0, true)
+        >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -81,27 +81,27 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveCollection,
-        >("retrieveCollection", "{\"id\":123}", 0, true)
+        >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::UpdateCollection,
         >(
             "updateCollection",
-            "{\"id\":123,\"body\":{\"name\":\"Update collection name\"}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::DeleteCollection,
-        >("deleteCollection", "{\"id\":123}", 0, true)
+        >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveHelpCenter,
-        >("retrieveHelpCenter", "{\"id\":123}", 0, true)
+        >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -118,30 +118,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::CreateSection,
         >(
             "createSection",
-            "{\"body\":{\"name\":\"Thanks for everything\",\"parent_id\":50}}",
-            0,
+            "{\"body\":{\"name\":\"Thanks for everything\",\"parent_id\":\"50\"}}",
+            1,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveSection,
-        >("retrieveSection", "{\"id\":123}", 0, true)
+        >("retrieveSection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::UpdateSection,
         >(
             "updateSection",
-            "{\"id\":123,\"body\":{\"name\":\"Update section name\",\"parent_id\":61}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"name\":\"Update section name\",\"parent_id\":\"61\"}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::DeleteSection,
-        >("deleteSection", "{\"id\":123}", 0, true)
+        >("deleteSection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -236,15 +236,15 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_7::operations::ListNotes,
-        >("listNotes", "{\"id\":1}", 0, true)
+        >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::CreateNote,
         >(
             "createNote",
-            "{\"id\":123,\"body\":{\"contact_id\":\"6657a81f6abd0160d35d1e83\",\"admin_id\":\"991266326\",\"body\":\"Hello\"}}",
-            2,
+            "{\"id\":\"123\",\"body\":{\"contact_id\":\"6657a81f6abd0160d35d1e83\",\"admin_id\":\"991266326\",\"body\":\"Hello\"}}",
+            1,
             true,
         )
         .await;
@@ -416,12 +416,12 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveConversation,
-        >("retrieveConversation", "{\"id\":123}", 0, true)
+        >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::UpdateConversation,
-        >("updateConversation", "{\"id\":123,\"body\":{\"read\":true}}", 0, true)
+        >("updateConversation", "{\"id\":\"123\",\"body\":{\"read\":true}}", 1, true)
         .await;
     harness
         .call::<
@@ -508,8 +508,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::UpdateDataAttribute,
         >(
             "updateDataAttribute",
-            "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[\"example\",\"example\"],\"archived\":false}}",
-            2,
+            "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}}",
+            0,
             true,
         )
         .await;
@@ -563,8 +563,8 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::CreateMessage,
         >(
             "createMessage",
-            "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":1},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"in_app\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
-            4,
+            "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":\"6657a8ed6abd0160d35d1f35\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"email\",\"subject\":\"Thanks for everything\",\"template\":\"plain\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
+            5,
             true,
         )
         .await;
@@ -578,30 +578,30 @@ pub async fn call_all(harness: &mut super::Harness) {
             ::intercom_api_v2_7::operations::CreateNewsItem,
         >(
             "createNewsItem",
-            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":991266565,\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":3,\"published_at\":1664638214}]}}",
-            0,
+            "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991266565\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"3\",\"published_at\":1664638214}]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveNewsItem,
-        >("retrieveNewsItem", "{\"id\":123}", 0, true)
+        >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
-            "{\"id\":123,\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":991266576,\"reactions\":[\"😝\",\"😂\"]}}",
-            0,
+            "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991266576\",\"reactions\":[\"😝\",\"😂\"]}}",
+            2,
             true,
         )
         .await;
     harness
         .call::<
             ::intercom_api_v2_7::operations::DeleteNewsItem,
-        >("deleteNewsItem", "{\"id\":123}", 0, true)
+        >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
@@ -621,7 +621,7 @@ pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
             ::intercom_api_v2_7::operations::RetrieveNote,
-        >("retrieveNote", "{\"id\":1}", 0, true)
+        >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<

@@ -29,36 +29,55 @@ pub fn workspace() -> Workspace {
 use intercom_codegen::ir::{Api, Presence, TypeKind, TypeRef};
 use serde_json::Value;
 
-/// `value` without the object keys that the generated type for `ty` does not declare (the
-/// spec's schemas allow additional properties; the generated structs ignore them), and the
-/// JSON pointers of the keys removed.
-pub fn without_undeclared(api: &Api, ty: &TypeRef, value: &Value) -> (Value, Vec<String>) {
-    let mut dropped = Vec::new();
-    let pruned = prune(api, ty, value, String::new(), &mut dropped);
-    (pruned, dropped)
+/// What encoding a decoded `value` of type `ty` must give back: the value itself, with every
+/// scalar the runtime accepted in another shape written as the spec types it (`"5017691"` →
+/// `5017691` for an integer; see `intercom_api_runtime::de`) and missing constants filled in;
+/// and the JSON pointers of the scalars so converted. Undeclared keys stay: they round-trip.
+pub fn expected_encoding(api: &Api, ty: &TypeRef, value: &Value) -> (Value, Vec<String>) {
+    let mut converted = Vec::new();
+    let expected = expect(api, ty, value, String::new(), &mut converted);
+    (expected, converted)
 }
 
-fn prune(api: &Api, ty: &TypeRef, value: &Value, at: String, dropped: &mut Vec<String>) -> Value {
+/// The lossless conversion the runtime's lenient decoding makes, if `value` needs one.
+fn convert_scalar(ty: &TypeRef, value: &Value) -> Option<Value> {
     match (ty, value) {
-        (TypeRef::Nullable(inner), _) => prune(api, inner, value, at, dropped),
+        (TypeRef::Integer, Value::String(s)) => s.parse::<i64>().ok().map(Value::from),
+        (TypeRef::Integer, Value::Number(n)) if n.is_f64() => {
+            n.as_f64().filter(|f| f.fract() == 0.0).map(|f| Value::from(f as i64))
+        }
+        (TypeRef::Number, Value::String(s)) => serde_json::from_str::<serde_json::Number>(s).ok().map(Value::Number),
+        (TypeRef::String, Value::Number(n)) => Some(Value::String(n.to_string())),
+        (TypeRef::Boolean, Value::String(s)) if s == "true" || s == "false" => Some(Value::Bool(s == "true")),
+        _ => None,
+    }
+}
+
+fn expect(api: &Api, ty: &TypeRef, value: &Value, at: String, converted: &mut Vec<String>) -> Value {
+    if let Some(scalar) = convert_scalar(ty, value) {
+        converted.push(at);
+        return scalar;
+    }
+    match (ty, value) {
+        (TypeRef::Nullable(inner), _) => expect(api, inner, value, at, converted),
         (TypeRef::List(inner), Value::Array(items)) => Value::Array(
-            items.iter().enumerate().map(|(i, v)| prune(api, inner, v, format!("{at}/{i}"), dropped)).collect(),
+            items.iter().enumerate().map(|(i, v)| expect(api, inner, v, format!("{at}/{i}"), converted)).collect(),
         ),
         (TypeRef::Map(inner), Value::Object(map)) => Value::Object(
-            map.iter().map(|(k, v)| (k.clone(), prune(api, inner, v, format!("{at}/{k}"), dropped))).collect(),
+            map.iter().map(|(k, v)| (k.clone(), expect(api, inner, v, format!("{at}/{k}"), converted))).collect(),
         ),
         (TypeRef::Named(id), _) => match &api.get(*id).kind {
-            TypeKind::Alias(target) => prune(api, target, value, at, dropped),
+            TypeKind::Alias(target) => expect(api, target, value, at, converted),
             TypeKind::Struct(s) => {
                 let Value::Object(map) = value else { return value.clone() };
                 let mut out = serde_json::Map::new();
                 for (key, v) in map {
-                    match s.fields.iter().find(|f| &f.wire == key) {
-                        Some(field) => {
-                            out.insert(key.clone(), prune(api, &field.ty, v, format!("{at}/{key}"), dropped));
-                        }
-                        None => dropped.push(format!("{at}/{key}")),
-                    }
+                    let v = match s.fields.iter().find(|f| &f.wire == key) {
+                        // Boxed fields hold named types, which are never scalars.
+                        Some(field) => expect(api, &field.ty, v, format!("{at}/{key}"), converted),
+                        None => v.clone(),
+                    };
+                    out.insert(key.clone(), v);
                 }
                 // Constants are filled in when missing: the re-encoded value has them.
                 for field in s.fields.iter().filter(|f| f.presence == Presence::Constant && !map.contains_key(&f.wire)) {
@@ -75,14 +94,14 @@ fn prune(api: &Api, ty: &TypeRef, value: &Value, at: String, dropped: &mut Vec<S
                 let chosen = match &union.discriminator {
                     Some(property) => {
                         let tag = map.get(property).and_then(Value::as_str);
-                        union.variants.iter().find(|v| v.tag.as_deref() == tag)
+                        union.variants.iter().find(|v| v.tags.iter().any(|t| Some(t.as_str()) == tag))
                     }
                     // Untagged forms are tried in order: the first struct whose required
                     // fields are all present is the one serde picks.
                     None => union.variants.iter().find(|v| struct_fits(api, &v.ty, map)),
                 };
                 match chosen {
-                    Some(variant) => prune(api, &variant.ty, value, at, dropped),
+                    Some(variant) => expect(api, &variant.ty, value, at, converted),
                     None => value.clone(),
                 }
             }

@@ -465,6 +465,7 @@ async fn search_pagination_puts_the_cursor_in_the_body() {
         field: Some("role".into()),
         operator: Some(SingleFilterSearchRequestOperator::Equal),
         value: Patch::Value(SingleFilterSearchRequestValue::String("user".into())),
+        ..Default::default()
     };
     let mut body = SearchRequest::new(SearchRequestQuery::SingleFilterSearchRequest(filter));
     body.pagination = Patch::Value(StartingAfterPaging { per_page: Some(2), ..Default::default() });

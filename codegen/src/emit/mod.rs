@@ -247,18 +247,25 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(s) => {
             let fields = s.fields.iter().map(|f| field(api, f, paths));
+            let extra = ident(&s.extra);
             let default = s.defaultable.then(|| quote!(Default,));
             let constructor = (!s.defaultable).then(|| constructor(api, &name, s, paths));
             let serde = SerdeDerives::of(&def.usage);
-            let (derived, optional) = (serde.derived(), serde.optional());
+            let serialize = struct_serialize(&name, s, SerdeDerives::gate(serde.serialize, "serialize"));
+            let deserialize = struct_deserialize(&name, &def.spec_name, s, SerdeDerives::gate(serde.deserialize, "deserialize"));
             quote! {
                 #docs
                 #alias
                 #deprecated
-                #[derive(Debug, Clone, PartialEq, #default #derived)]
-                #optional
-                pub struct #name { #(#fields)* }
+                #[derive(Debug, Clone, PartialEq, #default)]
+                pub struct #name {
+                    #(#fields)*
+                    #[doc = " Keys the spec does not declare, kept as received and sent back unchanged."]
+                    pub #extra: ::intercom_api_runtime::de::Extra,
+                }
                 #constructor
+                #serialize
+                #deserialize
             }
         }
         TypeKind::Enum(variants) => {
@@ -298,11 +305,10 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let (how, decode) = match &union.discriminator {
                 None => (" Decoding tries each form in order; a value that matches none is kept in `Unknown`.".to_owned(), None),
                 Some(property) => {
-                    let arms = union.variants.iter().map(|v| {
+                    let arms = union.variants.iter().flat_map(|v| {
                         let vname = ident(&v.name);
-                        let tag = v.tag.as_deref().unwrap_or_default();
                         let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
-                        quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),)
+                        v.tags.iter().map(move |tag| quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),))
                     });
                     // Decoded by hand, not derived.
                     let gate = serde.deserialize_by_hand();
@@ -404,6 +410,12 @@ impl SerdeDerives {
         }
     }
 
+    /// The `#[cfg]` of an impl written by hand: none when the type always has it, else the
+    /// crate feature that adds it.
+    fn gate(always: bool, feature: &str) -> TokenStream {
+        if always { TokenStream::new() } else { quote!(#[cfg(feature = #feature)]) }
+    }
+
     /// Takes `Deserialize` out of the derives; returns the gate of the impl written instead.
     fn deserialize_by_hand(&mut self) -> TokenStream {
         self.deserialize_by_hand = true;
@@ -428,12 +440,13 @@ fn constructor(api: &Api, name: &Ident, s: &Struct, paths: Paths<'_>) -> TokenSt
             _ => quote!(#field: ::std::default::Default::default()),
         }
     });
+    let extra = ident(&s.extra);
     quote! {
         impl #name {
             #[doc = " A value with the required fields; optional fields start empty and constants are filled in."]
             #[allow(clippy::too_many_arguments)]
             pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
+                Self { #(#inits,)* #extra: ::std::default::Default::default() }
             }
         }
     }
@@ -443,31 +456,107 @@ fn field(api: &Api, f: &Field, paths: Paths<'_>) -> TokenStream {
     let name = ident(&f.name);
     let docs = doc_attrs(f.docs.as_deref());
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
-    let bare = f.name.strip_prefix("r#").unwrap_or(&f.name);
-    let rename = (bare != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
-    });
     let inner = boxed(type_tokens(api, &f.ty, paths), f.boxed);
-    let (ty, serde) = match f.presence {
-        Presence::Required => (inner, None),
-        Presence::RequiredNullable => (quote!(::std::option::Option<#inner>), None),
-        Presence::Optional => (
-            quote!(::std::option::Option<#inner>),
-            Some(quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")])),
-        ),
-        Presence::Patch => (
-            quote!(::intercom_api_runtime::Patch<#inner>),
-            Some(quote!(#[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")])),
-        ),
-        Presence::Constant => (inner, Some(quote!(#[serde(default)]))),
+    let ty = match f.presence {
+        Presence::Required | Presence::Constant => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
+        Presence::Patch => quote!(::intercom_api_runtime::Patch<#inner>),
     };
     quote! {
         #docs
         #deprecated
-        #rename
-        #serde
         pub #name: #ty,
+    }
+}
+
+/// `Serialize` for a struct: one line per field, as its presence says, then the undeclared
+/// keys (`intercom_api_runtime::ser`).
+fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream {
+    let writes = s.fields.iter().map(|f| {
+        let field = ident(&f.name);
+        let wire = &f.wire;
+        match f.presence {
+            Presence::Required | Presence::RequiredNullable | Presence::Constant => quote!(object.field(#wire, &self.#field)?;),
+            Presence::Optional => quote!(object.optional(#wire, &self.#field)?;),
+            Presence::Patch => quote!(object.patch(#wire, &self.#field)?;),
+        }
+    });
+    let extra = ident(&s.extra);
+    quote! {
+        #gate
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+                #(#writes)*
+                object.end(&self.#extra)
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a struct: a `match` from the index of each declared key to its local,
+/// then the struct. Finding keys, tolerance, undeclared keys and missing-field errors are
+/// the runtime's (`intercom_api_runtime::de`).
+fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStream) -> TokenStream {
+    let wires = s.fields.iter().map(|f| f.wire.as_str());
+    let locals = s.fields.iter().map(|f| {
+        let local = ident(&f.name);
+        let start = match f.presence {
+            Presence::Patch => quote!(::intercom_api_runtime::Patch::Absent),
+            Presence::Constant => quote!(::std::default::Default::default()),
+            Presence::Required | Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option::None),
+        };
+        quote!(let mut #local = #start;)
+    });
+    let arms = s.fields.iter().enumerate().map(|(index, f)| {
+        let index = Literal::usize_unsuffixed(index);
+        let local = ident(&f.name);
+        // Boxed fields hold a named type, never a scalar, so they are never lenient.
+        let read = if f.ty.is_lenient() && !f.boxed { quote!(__object.lenient()?) } else { quote!(__object.value()?) };
+        let read = match f.presence {
+            Presence::Required => quote!(::std::option::Option::Some(#read)),
+            _ => read,
+        };
+        quote!(#index => #local = #read,)
+    });
+    let inits = s.fields.iter().enumerate().map(|(index, f)| {
+        let index = Literal::usize_unsuffixed(index);
+        let local = ident(&f.name);
+        match f.presence {
+            Presence::Required => quote!(#local: __object.required(#local, #index)?,),
+            _ => quote!(#local,),
+        }
+    });
+    let extra = ident(&s.extra);
+    let loop_ = if s.fields.is_empty() {
+        quote!(while __object.next_field()?.is_some() { __object.skip()?; })
+    } else {
+        quote! {
+            while let ::std::option::Option::Some(__field) = __object.next_field()? {
+                match __field {
+                    #(#arms)*
+                    _ => __object.skip()?,
+                }
+            }
+        }
+    };
+    quote! {
+        #gate
+        impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for #name {
+            const NAME: &'static str = #spec_name;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            fn decode<M: ::serde::de::MapAccess<'de>>(mut __object: ::intercom_api_runtime::de::Object<'de, M>) -> ::std::result::Result<Self, M::Error> {
+                #(#locals)*
+                #loop_
+                ::std::result::Result::Ok(Self { #(#inits)* #extra: __object.into_extra() })
+            }
+        }
+        #gate
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::intercom_api_runtime::de::object(deserializer)
+            }
+        }
     }
 }
 
@@ -583,14 +672,19 @@ pub fn type_key(api: &Api, ty: &TypeRef) -> String {
 pub fn example_checker(api: &Api, crate_ident: &str, header: &str) -> Result<String, String> {
     let mut arms = BTreeMap::new();
     for example in &api.examples {
-        arms.entry(type_key(api, &example.ty)).or_insert_with(|| type_tokens(api, &example.ty, Paths::External(crate_ident)));
+        arms.entry(type_key(api, &example.ty))
+            .or_insert_with(|| (type_tokens(api, &example.ty, Paths::External(crate_ident)), example.ty.is_lenient()));
     }
-    let arms = arms.iter().map(|(key, ty)| quote!(#key => ::std::option::Option::Some(super::roundtrip::<#ty>(value)),));
+    // A scalar example stands for a field's value, which decodes leniently.
+    let arms = arms.iter().map(|(key, (ty, lenient))| {
+        let check = if *lenient { quote!(roundtrip_lenient) } else { quote!(roundtrip) };
+        quote!(#key => ::std::option::Option::Some(super::#check::<#ty>(value, expected)),)
+    });
     format_file(
         header,
         quote! {
-            #[doc = " Round-trips `value` through the type named `key`; `None` for an unknown key."]
-            pub fn check(key: &str, value: &::serde_json::Value) -> ::std::option::Option<super::Outcome> {
+            #[doc = " Decodes `value` as the type named `key` and compares its encoding with `expected`; `None` for an unknown key."]
+            pub fn check(key: &str, value: &::serde_json::Value, expected: &::serde_json::Value) -> ::std::option::Option<super::Outcome> {
                 match key {
                     #(#arms)*
                     _ => ::std::option::Option::None,

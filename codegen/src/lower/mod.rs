@@ -508,21 +508,21 @@ impl<'a> Lowering<'a, '_> {
                 Node::Inline(s) => docs_of(&s.schema_data),
                 Node::Ref(_) => None,
             };
-            let tag = match (alternative, &view.data.discriminator) {
-                (Node::Ref(reference), Some(d)) => Some(
-                    d.mapping
-                        .iter()
-                        .find(|(_, target)| target.as_str() == *reference)
-                        .map(|(value, _)| value.clone())
-                        .unwrap_or_else(|| spec::component_name(reference).unwrap_or(reference).to_owned()),
-                ),
-                _ => None,
+            // Every mapping value that names this form selects it; without one, the
+            // component's name does.
+            let tags = match (alternative, &view.data.discriminator) {
+                (Node::Ref(reference), Some(d)) => {
+                    let mapped: Vec<String> =
+                        d.mapping.iter().filter(|(_, target)| target.as_str() == *reference).map(|(value, _)| value.clone()).collect();
+                    if mapped.is_empty() { vec![spec::component_name(reference).unwrap_or(reference).to_owned()] } else { mapped }
+                }
+                _ => Vec::new(),
             };
-            variants.push(UnionVariant { name, tag, ty: nullable_in_container(lowered), boxed: false, docs });
+            variants.push(UnionVariant { name, tags, ty: nullable_in_container(lowered), boxed: false, docs });
         }
         let discriminator = view.data.discriminator.as_ref().map(|d| d.property_name.clone());
         let discriminator = match discriminator {
-            Some(_) if variants.iter().any(|v| v.tag.is_none()) => {
+            Some(_) if variants.iter().any(|v| v.tags.is_empty()) => {
                 self.diags.warn(
                     pointer_push(&site.pointer, "discriminator"),
                     "the discriminator applies only to `$ref` alternatives and this union has inline ones; its forms are tried in order instead.",
@@ -678,7 +678,8 @@ impl<'a> Lowering<'a, '_> {
                 self.diags.warn(&site.pointer, format!("`{wire}` is listed as required but has no property schema; it is ignored."));
             }
         }
-        self.types[id.0].kind = TypeKind::Struct(Struct { fields, defaultable: false });
+        let (extra, _) = field_names.claim(&["extra".to_owned(), "extra_fields".to_owned()]);
+        self.types[id.0].kind = TypeKind::Struct(Struct { fields, extra, defaultable: false });
     }
 
     fn media_examples(&mut self, content: &openapiv3::MediaType, at: &str, lowered: &Lowered) {
@@ -766,36 +767,43 @@ impl<'a> Lowering<'a, '_> {
     }
 }
 
-/// A union without a `discriminator` whose forms are all structs with a constant at the same
-/// property, each a different value (`type: news-item` | `type: newsfeed`), is told apart by
-/// that property. Constants accept any value when decoding, so trying forms in order could not.
-fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
-    let constants_of = |api: &Api, ty: &TypeRef| -> Vec<(String, String)> {
-        let mut ty = ty.clone();
-        loop {
-            match ty {
-                TypeRef::Nullable(inner) => ty = *inner,
-                TypeRef::Named(id) => match &api.get(id).kind {
-                    TypeKind::Alias(target) => ty = target.clone(),
-                    TypeKind::Struct(s) => {
-                        return s
-                            .fields
-                            .iter()
-                            .filter_map(|f| match (&f.ty, f.presence) {
-                                (TypeRef::Named(c), Presence::Constant) => match &api.get(*c).kind {
-                                    TypeKind::Constant { value } => Some((f.wire.clone(), value.clone())),
-                                    _ => None,
-                                },
-                                _ => None,
-                            })
-                            .collect();
-                    }
-                    _ => return Vec::new(),
-                },
-                _ => return Vec::new(),
+/// The constant properties every value of `ty` carries: a struct's constant fields, or those
+/// all forms of a union share (a union of three contact-reply forms, each `type: user`).
+fn constants_of(api: &Api, ty: &TypeRef, depth: usize) -> Vec<(String, String)> {
+    if depth > 8 {
+        return Vec::new();
+    }
+    match ty {
+        TypeRef::Nullable(inner) => constants_of(api, inner, depth + 1),
+        TypeRef::Named(id) => match &api.get(*id).kind {
+            TypeKind::Alias(target) => constants_of(api, target, depth + 1),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .filter_map(|f| match (&f.ty, f.presence) {
+                    (TypeRef::Named(c), Presence::Constant) => match &api.get(*c).kind {
+                        TypeKind::Constant { value } => Some((f.wire.clone(), value.clone())),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect(),
+            TypeKind::Union(union) => {
+                let mut forms = union.variants.iter().map(|v| constants_of(api, &v.ty, depth + 1));
+                let Some(first) = forms.next() else { return Vec::new() };
+                forms.fold(first, |shared, form| shared.into_iter().filter(|c| form.contains(c)).collect())
             }
-        }
-    };
+            TypeKind::Enum(_) | TypeKind::Constant { .. } => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
+/// A union without a `discriminator` whose forms all have a constant at the same property,
+/// each a different value (`type: news-item` | `type: newsfeed`), is told apart by that
+/// property. Constants accept any value when decoding, so trying forms in order could not.
+fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
+    let constants_of = |api: &Api, ty: &TypeRef| constants_of(api, ty, 0);
     for index in 0..api.types.len() {
         let TypeKind::Union(union) = &api.types[index].kind else { continue };
         if union.discriminator.is_some() || union.variants.len() < 2 {
@@ -811,7 +819,7 @@ fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
         let pointer = api.types[index].pointer.clone();
         let TypeKind::Union(union) = &mut api.types[index].kind else { continue };
         for (variant, constants) in union.variants.iter_mut().zip(&per_variant) {
-            variant.tag = constants.iter().find(|(p, _)| *p == property).map(|(_, v)| v.clone());
+            variant.tags = constants.iter().filter(|(p, _)| *p == property).map(|(_, v)| v.clone()).collect();
         }
         diags.warn(pointer, format!("the union has no discriminator; its forms are told apart by their constant `{property}`."));
         union.discriminator = Some(property);

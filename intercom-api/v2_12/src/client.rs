@@ -422,7 +422,7 @@ impl<'a> Companies<'a> {
         operation: crate::operations::RetrieveCompany,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            crate::models::CompanyList,
+            crate::models::RetrieveCompanyResponse,
             ::intercom_api_runtime::Error,
         >,
     > + ::std::marker::Send + use<'a> {

@@ -3,56 +3,39 @@
 
 /// Additional data provided about Admin activity.
 #[doc(alias = "activity_log_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_in_method: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The away mode status which is set to true when away and false when returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_mode: ::std::option::Option<bool>,
     /// The reason the Admin is away.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_status_reason: ::std::option::Option<::std::string::String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reassign_conversations: ::std::option::Option<bool>,
     /// The action that initiated the status change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Indicates if the status was changed automatically or manually.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_changed: ::std::option::Option<::std::string::String>,
+    pub auto_changed: ::std::option::Option<bool>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_by: ::std::option::Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_by_name: ::std::option::Option<::std::string::String>,
     /// The state before the change. `idle` or `occupied`, and null when the Admin had not been classified yet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_state: ::std::option::Option<::std::string::String>,
     /// The state after the change. `idle` or `occupied`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_state: ::std::option::Option<::std::string::String>,
     /// The inactivity window, in minutes, used to classify the Admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub threshold_minutes: ::std::option::Option<i64>,
     /// The time of the Admin's last recorded activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_activity_at: ::std::option::Option<i64>,
     /// Indicates the state was derived automatically rather than set by an Admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto: ::std::option::Option<bool>,
     /// The group of workspace settings the change belongs to, for example `teammate_occupancy` or `automatic_away_mode`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub setting_type: ::std::option::Option<::std::string::String>,
     /// The settings altered by the change, keyed by setting name. Only settings whose value actually moved are included, so an unchanged setting is absent rather than present with equal values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub changes: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -60,20 +43,189 @@ pub struct ActivityLogMetadata {
         >,
     >,
     /// The conversation assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_assignment_limit: ::std::option::Option<i64>,
     /// The ticket assignment limit value for an admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_assignment_limit: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ActivityLogMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("sign_in_method", &self.sign_in_method)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("away_mode", &self.away_mode)?;
+        object.optional("away_status_reason", &self.away_status_reason)?;
+        object.optional("reassign_conversations", &self.reassign_conversations)?;
+        object.optional("source", &self.source)?;
+        object.optional("auto_changed", &self.auto_changed)?;
+        object.optional("update_by", &self.update_by)?;
+        object.optional("update_by_name", &self.update_by_name)?;
+        object.optional("previous_state", &self.previous_state)?;
+        object.optional("new_state", &self.new_state)?;
+        object.optional("threshold_minutes", &self.threshold_minutes)?;
+        object.optional("last_activity_at", &self.last_activity_at)?;
+        object.optional("auto", &self.auto)?;
+        object.optional("setting_type", &self.setting_type)?;
+        object.optional("changes", &self.changes)?;
+        object
+            .optional(
+                "conversation_assignment_limit",
+                &self.conversation_assignment_limit,
+            )?;
+        object.optional("ticket_assignment_limit", &self.ticket_assignment_limit)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
+    const NAME: &'static str = "activity_log_metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "sign_in_method",
+        "external_id",
+        "away_mode",
+        "away_status_reason",
+        "reassign_conversations",
+        "source",
+        "auto_changed",
+        "update_by",
+        "update_by_name",
+        "previous_state",
+        "new_state",
+        "threshold_minutes",
+        "last_activity_at",
+        "auto",
+        "setting_type",
+        "changes",
+        "conversation_assignment_limit",
+        "ticket_assignment_limit",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sign_in_method = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut away_mode = ::std::option::Option::None;
+        let mut away_status_reason = ::std::option::Option::None;
+        let mut reassign_conversations = ::std::option::Option::None;
+        let mut source = ::std::option::Option::None;
+        let mut auto_changed = ::std::option::Option::None;
+        let mut update_by = ::std::option::Option::None;
+        let mut update_by_name = ::std::option::Option::None;
+        let mut previous_state = ::std::option::Option::None;
+        let mut new_state = ::std::option::Option::None;
+        let mut threshold_minutes = ::std::option::Option::None;
+        let mut last_activity_at = ::std::option::Option::None;
+        let mut auto = ::std::option::Option::None;
+        let mut setting_type = ::std::option::Option::None;
+        let mut changes = ::std::option::Option::None;
+        let mut conversation_assignment_limit = ::std::option::Option::None;
+        let mut ticket_assignment_limit = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sign_in_method = __object.lenient()?,
+                1 => external_id = __object.lenient()?,
+                2 => away_mode = __object.lenient()?,
+                3 => away_status_reason = __object.lenient()?,
+                4 => reassign_conversations = __object.lenient()?,
+                5 => source = __object.lenient()?,
+                6 => auto_changed = __object.lenient()?,
+                7 => update_by = __object.lenient()?,
+                8 => update_by_name = __object.lenient()?,
+                9 => previous_state = __object.lenient()?,
+                10 => new_state = __object.lenient()?,
+                11 => threshold_minutes = __object.lenient()?,
+                12 => last_activity_at = __object.lenient()?,
+                13 => auto = __object.lenient()?,
+                14 => setting_type = __object.lenient()?,
+                15 => changes = __object.value()?,
+                16 => conversation_assignment_limit = __object.lenient()?,
+                17 => ticket_assignment_limit = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sign_in_method,
+            external_id,
+            away_mode,
+            away_status_reason,
+            reassign_conversations,
+            source,
+            auto_changed,
+            update_by,
+            update_by_name,
+            previous_state,
+            new_state,
+            threshold_minutes,
+            last_activity_at,
+            auto,
+            setting_type,
+            changes,
+            conversation_assignment_limit,
+            ticket_assignment_limit,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "activity_log_metadata.changes.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
     /// The value before the change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub before: ::std::option::Option<::serde_json::Value>,
     /// The value after the change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub after: ::std::option::Option<::serde_json::Value>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ActivityLogMetadataChangesValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("before", &self.before)?;
+        object.optional("after", &self.after)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ActivityLogMetadataChangesValue {
+    const NAME: &'static str = "activity_log_metadata.changes.*";
+    const FIELDS: &'static [&'static str] = &["before", "after"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut before = ::std::option::Option::None;
+        let mut after = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => before = __object.value()?,
+                1 => after = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            before,
+            after,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,13 +3,58 @@
 
 /// Admin priority levels for the team
 #[doc(alias = "admin_priority_level")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevel {
     /// The primary admin ids for the team
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary_admin_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub primary_admin_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The secondary admin ids for the team
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secondary_admin_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub secondary_admin_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdminPriorityLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("primary_admin_ids", &self.primary_admin_ids)?;
+        object.optional("secondary_admin_ids", &self.secondary_admin_ids)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
+    const NAME: &'static str = "admin_priority_level";
+    const FIELDS: &'static [&'static str] = &[
+        "primary_admin_ids",
+        "secondary_admin_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut primary_admin_ids = ::std::option::Option::None;
+        let mut secondary_admin_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => primary_admin_ids = __object.lenient()?,
+                1 => secondary_admin_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            primary_admin_ids,
+            secondary_admin_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

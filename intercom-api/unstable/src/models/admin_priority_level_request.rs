@@ -3,13 +3,61 @@
 
 /// The priority levels to set, naming only the teammates whose level is being set
 #[doc(alias = "admin_priority_level_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdminPriorityLevelRequest {
     /// The ids of the teammates to make primary members of the team
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub primary_admin_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub primary_admin_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// The ids of the teammates to make secondary members of the team
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub secondary_admin_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub secondary_admin_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for AdminPriorityLevelRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.patch("primary_admin_ids", &self.primary_admin_ids)?;
+        object.patch("secondary_admin_ids", &self.secondary_admin_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRequest {
+    const NAME: &'static str = "admin_priority_level_request";
+    const FIELDS: &'static [&'static str] = &[
+        "primary_admin_ids",
+        "secondary_admin_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut primary_admin_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut secondary_admin_ids = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => primary_admin_ids = __object.lenient()?,
+                1 => secondary_admin_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            primary_admin_ids,
+            secondary_admin_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevelRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,41 +3,116 @@
 
 /// Response containing information about a Fin Voice call
 #[doc(alias = "ai_call_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiCallResponse {
     /// The unique identifier for the external reference
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The workspace identifier
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<i64>,
     /// Phone number in E.164 format for the call
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_phone_number: ::std::option::Option<::std::string::String>,
     /// Status of the call. Can be "registered", "in-progress", or a resolution state
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The Intercom call identifier, if the call has been matched
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_call_id: ::std::option::Option<::std::string::String>,
     /// The external call identifier from the call provider
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_call_id: ::std::option::Option<::std::string::String>,
     /// The Intercom conversation identifier, if a conversation has been created
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_conversation_id: ::std::option::Option<::std::string::String>,
     /// Array of transcript entries for the call
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_transcript: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// Summary of the call conversation, truncated to 256 characters. Empty string if no summary available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_summary: ::std::option::Option<::std::string::String>,
     /// Array of intent classifications for the call
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intent: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AiCallResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("app_id", &self.app_id)?;
+        object.optional("user_phone_number", &self.user_phone_number)?;
+        object.optional("status", &self.status)?;
+        object.optional("intercom_call_id", &self.intercom_call_id)?;
+        object.optional("external_call_id", &self.external_call_id)?;
+        object.optional("intercom_conversation_id", &self.intercom_conversation_id)?;
+        object.optional("call_transcript", &self.call_transcript)?;
+        object.optional("call_summary", &self.call_summary)?;
+        object.optional("intent", &self.intent)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
+    const NAME: &'static str = "ai_call_response";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "app_id",
+        "user_phone_number",
+        "status",
+        "intercom_call_id",
+        "external_call_id",
+        "intercom_conversation_id",
+        "call_transcript",
+        "call_summary",
+        "intent",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut app_id = ::std::option::Option::None;
+        let mut user_phone_number = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut intercom_call_id = ::std::option::Option::None;
+        let mut external_call_id = ::std::option::Option::None;
+        let mut intercom_conversation_id = ::std::option::Option::None;
+        let mut call_transcript = ::std::option::Option::None;
+        let mut call_summary = ::std::option::Option::None;
+        let mut intent = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => app_id = __object.lenient()?,
+                2 => user_phone_number = __object.lenient()?,
+                3 => status = __object.lenient()?,
+                4 => intercom_call_id = __object.lenient()?,
+                5 => external_call_id = __object.lenient()?,
+                6 => intercom_conversation_id = __object.lenient()?,
+                7 => call_transcript = __object.value()?,
+                8 => call_summary = __object.lenient()?,
+                9 => intent = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            app_id,
+            user_phone_number,
+            status,
+            intercom_call_id,
+            external_call_id,
+            intercom_conversation_id,
+            call_transcript,
+            call_summary,
+            intent,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiCallResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,16 +3,59 @@
 
 /// An AI-generated topic assigned to the conversation.
 #[doc(alias = "ai_topic")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiTopic {
     /// Always ai_topic.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The name of the AI-generated topic.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub topic_name: ::std::option::Option<::std::string::String>,
     /// The subtopics under this topic.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subtopics: ::std::option::Option<::std::vec::Vec<super::AiSubtopic>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AiTopic {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("topic_name", &self.topic_name)?;
+        object.optional("subtopics", &self.subtopics)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopic {
+    const NAME: &'static str = "ai_topic";
+    const FIELDS: &'static [&'static str] = &["type", "topic_name", "subtopics"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut topic_name = ::std::option::Option::None;
+        let mut subtopics = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => topic_name = __object.lenient()?,
+                2 => subtopics = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            topic_name,
+            subtopics,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiTopic {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,93 +3,249 @@
 
 /// The Articles API is a central place to gather all information and take actions on your articles. Articles can live within collections and sections, or alternatively they can stand alone.
 #[doc(alias = "article")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Article {
     /// The type of object - `article`.
-    #[serde(default)]
     pub r#type: super::constants::Article,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the article belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The title of the article. For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The body of the article in HTML. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The body of the article in markdown. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_id: ::std::option::Option<i64>,
+    pub author_id: ::std::option::Option<::std::string::String>,
     /// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::ArticleState>,
     /// The time when the article was created. For multilingual articles, this will be the timestamp of creation of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the article was last updated. For multilingual articles, this will be the timestamp of last update of the default language's content in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Whether the published article has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version. For multilingual articles this reflects the default language's content; a pure draft (never published) reports `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_unpublished_changes: ::std::option::Option<bool>,
     /// The time, in seconds, when the staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub draft_updated_at: ::std::option::Option<i64>,
     /// The URL of the article. For multilingual articles, this will be the URL of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The ids of the article's parent collections or sections. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_locale: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::Tags>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder_id: ::std::option::Option<i64>,
     /// Whether the article is available for AI Chatbot. For multilingual articles, this will be the value of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the article is available for AI Copilot. For multilingual articles, this will be the value of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the article is available for AI Sales Agent. For multilingual articles, this will be the value of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
     /// The ID of the teammate who created the article. For multilingual articles, this will be the creator of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_by_id: ::std::option::Option<i64>,
+    pub created_by_id: ::std::option::Option<::std::string::String>,
     /// The ID of the teammate who last updated the article. For multilingual articles, this will be the last editor of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub updated_by_id: ::std::option::Option<i64>,
+    pub updated_by_id: ::std::option::Option<::std::string::String>,
     /// Whether the article is excluded from Fin AI Agent article suggestions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_from_article_suggestions: ::std::option::Option<bool>,
     /// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub help_center_audience: ::std::option::Option<super::ArticleHelpCenterAudience>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be published. `null` when no publish is scheduled. Mutually exclusive with `scheduled_unpublish_at` — at most one pending schedule exists per article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_publish_at: ::std::option::Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scheduled_unpublish_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statistics: ::std::option::Option<super::ArticleStatistics>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Article {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("has_unpublished_changes", &self.has_unpublished_changes)?;
+        object.optional("draft_updated_at", &self.draft_updated_at)?;
+        object.optional("url", &self.url)?;
+        object.optional("parent_ids", &self.parent_ids)?;
+        object.optional("default_locale", &self.default_locale)?;
+        object.optional("translated_content", &self.translated_content)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("folder_id", &self.folder_id)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.optional("created_by_id", &self.created_by_id)?;
+        object.optional("updated_by_id", &self.updated_by_id)?;
+        object
+            .optional(
+                "exclude_from_article_suggestions",
+                &self.exclude_from_article_suggestions,
+            )?;
+        object.optional("help_center_audience", &self.help_center_audience)?;
+        object.optional("scheduled_publish_at", &self.scheduled_publish_at)?;
+        object.optional("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
+        object.optional("statistics", &self.statistics)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
+    const NAME: &'static str = "article";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "workspace_id",
+        "title",
+        "description",
+        "body",
+        "body_markdown",
+        "author_id",
+        "state",
+        "created_at",
+        "updated_at",
+        "has_unpublished_changes",
+        "draft_updated_at",
+        "url",
+        "parent_ids",
+        "default_locale",
+        "translated_content",
+        "tags",
+        "folder_id",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "created_by_id",
+        "updated_by_id",
+        "exclude_from_article_suggestions",
+        "help_center_audience",
+        "scheduled_publish_at",
+        "scheduled_unpublish_at",
+        "statistics",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut has_unpublished_changes = ::std::option::Option::None;
+        let mut draft_updated_at = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut parent_ids = ::std::option::Option::None;
+        let mut default_locale = ::std::option::Option::None;
+        let mut translated_content = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut folder_id = ::std::option::Option::None;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut created_by_id = ::std::option::Option::None;
+        let mut updated_by_id = ::std::option::Option::None;
+        let mut exclude_from_article_suggestions = ::std::option::Option::None;
+        let mut help_center_audience = ::std::option::Option::None;
+        let mut scheduled_publish_at = ::std::option::Option::None;
+        let mut scheduled_unpublish_at = ::std::option::Option::None;
+        let mut statistics = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => workspace_id = __object.lenient()?,
+                3 => title = __object.lenient()?,
+                4 => description = __object.lenient()?,
+                5 => body = __object.lenient()?,
+                6 => body_markdown = __object.lenient()?,
+                7 => author_id = __object.lenient()?,
+                8 => state = __object.value()?,
+                9 => created_at = __object.lenient()?,
+                10 => updated_at = __object.lenient()?,
+                11 => has_unpublished_changes = __object.lenient()?,
+                12 => draft_updated_at = __object.lenient()?,
+                13 => url = __object.lenient()?,
+                14 => parent_ids = __object.lenient()?,
+                15 => default_locale = __object.lenient()?,
+                16 => translated_content = __object.value()?,
+                17 => tags = __object.value()?,
+                18 => folder_id = __object.lenient()?,
+                19 => ai_chatbot_availability = __object.lenient()?,
+                20 => ai_copilot_availability = __object.lenient()?,
+                21 => ai_sales_agent_availability = __object.lenient()?,
+                22 => created_by_id = __object.lenient()?,
+                23 => updated_by_id = __object.lenient()?,
+                24 => exclude_from_article_suggestions = __object.lenient()?,
+                25 => help_center_audience = __object.value()?,
+                26 => scheduled_publish_at = __object.lenient()?,
+                27 => scheduled_unpublish_at = __object.lenient()?,
+                28 => statistics = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            workspace_id,
+            title,
+            description,
+            body,
+            body_markdown,
+            author_id,
+            state,
+            created_at,
+            updated_at,
+            has_unpublished_changes,
+            draft_updated_at,
+            url,
+            parent_ids,
+            default_locale,
+            translated_content,
+            tags,
+            folder_id,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            created_by_id,
+            updated_by_id,
+            exclude_from_article_suggestions,
+            help_center_audience,
+            scheduled_publish_at,
+            scheduled_unpublish_at,
+            statistics,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Article {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

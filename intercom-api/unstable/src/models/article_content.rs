@@ -3,62 +3,172 @@
 
 /// The Content of an Article.
 #[doc(alias = "article_content")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleContent {
     /// The type of object - `article_content` .
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub r#type: ::intercom_api_runtime::Patch<super::constants::ArticleContent>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The description of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The body of the article in HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The body of the article in markdown.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub body_markdown: ::intercom_api_runtime::Patch<::std::string::String>,
     /// The ID of the author of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_id: ::std::option::Option<i64>,
+    pub author_id: ::std::option::Option<::std::string::String>,
     /// Whether the article is `published` or is a `draft` .
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::ArticleContentState>,
     /// The time when the article was created (seconds).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the article was last updated (seconds).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Whether this locale's published content has unpublished changes staged as a draft on top of its live content. Only returned on the `Preview` API version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_unpublished_changes: ::std::option::Option<bool>,
     /// The time, in seconds, when this locale's staged draft was last edited, or `null` when there is no staged draft. Only returned on the `Preview` API version.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub draft_updated_at: ::intercom_api_runtime::Patch<i64>,
     /// The URL of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The list of audience IDs this article content is targeted to for Fin AI Agent. On multilingual help centers this field appears per-locale inside `translated_content`. On single-language help centers it appears at the article root level. Empty array means no audience targeting is set.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub audience_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub audience_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Whether the article is available for AI Chatbot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the article is available for AI Copilot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the article is available for AI Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
     /// The ID of the teammate who created this content version.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub created_by_id: ::intercom_api_runtime::Patch<i64>,
+    pub created_by_id: ::intercom_api_runtime::Patch<::std::string::String>,
     /// The ID of the teammate who last updated this content version.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub updated_by_id: ::intercom_api_runtime::Patch<i64>,
+    pub updated_by_id: ::intercom_api_runtime::Patch<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for ArticleContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.patch("type", &self.r#type)?;
+        object.optional("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.patch("body_markdown", &self.body_markdown)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("has_unpublished_changes", &self.has_unpublished_changes)?;
+        object.patch("draft_updated_at", &self.draft_updated_at)?;
+        object.optional("url", &self.url)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.patch("created_by_id", &self.created_by_id)?;
+        object.patch("updated_by_id", &self.updated_by_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
+    const NAME: &'static str = "article_content";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "title",
+        "description",
+        "body",
+        "body_markdown",
+        "author_id",
+        "state",
+        "created_at",
+        "updated_at",
+        "has_unpublished_changes",
+        "draft_updated_at",
+        "url",
+        "audience_ids",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "created_by_id",
+        "updated_by_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::intercom_api_runtime::Patch::Absent;
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::intercom_api_runtime::Patch::Absent;
+        let mut author_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut has_unpublished_changes = ::std::option::Option::None;
+        let mut draft_updated_at = ::intercom_api_runtime::Patch::Absent;
+        let mut url = ::std::option::Option::None;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut created_by_id = ::intercom_api_runtime::Patch::Absent;
+        let mut updated_by_id = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => title = __object.lenient()?,
+                2 => description = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => body_markdown = __object.lenient()?,
+                5 => author_id = __object.lenient()?,
+                6 => state = __object.value()?,
+                7 => created_at = __object.lenient()?,
+                8 => updated_at = __object.lenient()?,
+                9 => has_unpublished_changes = __object.lenient()?,
+                10 => draft_updated_at = __object.lenient()?,
+                11 => url = __object.lenient()?,
+                12 => audience_ids = __object.lenient()?,
+                13 => ai_chatbot_availability = __object.lenient()?,
+                14 => ai_copilot_availability = __object.lenient()?,
+                15 => ai_sales_agent_availability = __object.lenient()?,
+                16 => created_by_id = __object.lenient()?,
+                17 => updated_by_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            title,
+            description,
+            body,
+            body_markdown,
+            author_id,
+            state,
+            created_at,
+            updated_at,
+            has_unpublished_changes,
+            draft_updated_at,
+            url,
+            audience_ids,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            created_by_id,
+            updated_by_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArticleContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Whether the article is `published` or is a `draft` ."] #[doc(alias =

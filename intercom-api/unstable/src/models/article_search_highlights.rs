@@ -3,38 +3,126 @@
 
 /// The highlighted results of an Article search. In the examples provided my search query is always "my query".
 #[doc(alias = "article_search_highlights")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlights {
     /// The ID of the corresponding article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub article_id: ::std::option::Option<::std::string::String>,
     /// An Article title highlighted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub highlighted_title: ::std::option::Option<
         ::std::vec::Vec<super::ArticleSearchHighlightsHighlightedTitleItem>,
     >,
     /// An Article description and body text highlighted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub highlighted_summary: ::std::option::Option<
         ::std::vec::Vec<
             ::std::vec::Vec<super::ArticleSearchHighlightsHighlightedSummaryItemItem>,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ArticleSearchHighlights {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("article_id", &self.article_id)?;
+        object.optional("highlighted_title", &self.highlighted_title)?;
+        object.optional("highlighted_summary", &self.highlighted_summary)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlights {
+    const NAME: &'static str = "article_search_highlights";
+    const FIELDS: &'static [&'static str] = &[
+        "article_id",
+        "highlighted_title",
+        "highlighted_summary",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut article_id = ::std::option::Option::None;
+        let mut highlighted_title = ::std::option::Option::None;
+        let mut highlighted_summary = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => article_id = __object.lenient()?,
+                1 => highlighted_title = __object.value()?,
+                2 => highlighted_summary = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            article_id,
+            highlighted_title,
+            highlighted_summary,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlights {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// A highlighted article title.
 #[doc(alias = "article_search_highlights.highlighted_title[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// The type of text - `highlight` or `plain`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<
         super::ArticleSearchHighlightsHighlightedTitleItemType,
     >,
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("text", &self.text)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ArticleSearchHighlightsHighlightedTitleItem {
+    const NAME: &'static str = "article_search_highlights.highlighted_title[]";
+    const FIELDS: &'static [&'static str] = &["type", "text"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut text = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => text = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            text,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of text - `highlight` or `plain`."] #[doc(alias =
@@ -44,17 +132,59 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
 }
 /// An instance of highlighted summary text.
 #[doc(alias = "article_search_highlights.highlighted_summary[][]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// The type of text - `highlight` or `plain`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<
         super::ArticleSearchHighlightsHighlightedSummaryItemItemType,
     >,
     /// The text of the title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("text", &self.text)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ArticleSearchHighlightsHighlightedSummaryItemItem {
+    const NAME: &'static str = "article_search_highlights.highlighted_summary[][]";
+    const FIELDS: &'static [&'static str] = &["type", "text"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut text = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => text = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            text,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for ArticleSearchHighlightsHighlightedSummaryItemItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of text - `highlight` or `plain`."] #[doc(alias =

@@ -3,37 +3,113 @@
 
 /// The statistics of an article.
 #[doc(alias = "article_statistics")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleStatistics {
     /// The type of object - `article_statistics`.
-    #[serde(default)]
     pub r#type: super::constants::ArticleStatistics,
     /// The number of total views the article has received.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub views: ::std::option::Option<i64>,
     /// The number of conversations started from the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversions: ::std::option::Option<i64>,
     /// The number of total reactions the article has received.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<i64>,
     /// The percentage of happy reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub happy_reaction_percentage: ::std::option::Option<f64>,
     /// The percentage of neutral reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub neutral_reaction_percentage: ::std::option::Option<f64>,
     /// The percentage of sad reactions the article has received against other types of reaction.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sad_reaction_percentage: ::std::option::Option<f64>,
     /// The number of conversations in which Fin AI Agent used this article, summed across all of the article's locales.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_involvements: ::std::option::Option<i64>,
     /// The number of conversations Fin AI Agent resolved using this article, summed across all of the article's locales.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_resolutions: ::std::option::Option<i64>,
     /// The percentage of Fin AI Agent involvements that resulted in a resolution (fin_resolutions / fin_involvements * 100).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_resolution_rate: ::std::option::Option<f64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ArticleStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("views", &self.views)?;
+        object.optional("conversions", &self.conversions)?;
+        object.optional("reactions", &self.reactions)?;
+        object.optional("happy_reaction_percentage", &self.happy_reaction_percentage)?;
+        object
+            .optional("neutral_reaction_percentage", &self.neutral_reaction_percentage)?;
+        object.optional("sad_reaction_percentage", &self.sad_reaction_percentage)?;
+        object.optional("fin_involvements", &self.fin_involvements)?;
+        object.optional("fin_resolutions", &self.fin_resolutions)?;
+        object.optional("fin_resolution_rate", &self.fin_resolution_rate)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
+    const NAME: &'static str = "article_statistics";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "views",
+        "conversions",
+        "reactions",
+        "happy_reaction_percentage",
+        "neutral_reaction_percentage",
+        "sad_reaction_percentage",
+        "fin_involvements",
+        "fin_resolutions",
+        "fin_resolution_rate",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut views = ::std::option::Option::None;
+        let mut conversions = ::std::option::Option::None;
+        let mut reactions = ::std::option::Option::None;
+        let mut happy_reaction_percentage = ::std::option::Option::None;
+        let mut neutral_reaction_percentage = ::std::option::Option::None;
+        let mut sad_reaction_percentage = ::std::option::Option::None;
+        let mut fin_involvements = ::std::option::Option::None;
+        let mut fin_resolutions = ::std::option::Option::None;
+        let mut fin_resolution_rate = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => views = __object.lenient()?,
+                2 => conversions = __object.lenient()?,
+                3 => reactions = __object.lenient()?,
+                4 => happy_reaction_percentage = __object.lenient()?,
+                5 => neutral_reaction_percentage = __object.lenient()?,
+                6 => sad_reaction_percentage = __object.lenient()?,
+                7 => fin_involvements = __object.lenient()?,
+                8 => fin_resolutions = __object.lenient()?,
+                9 => fin_resolution_rate = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            views,
+            conversions,
+            reactions,
+            happy_reaction_percentage,
+            neutral_reaction_percentage,
+            sad_reaction_percentage,
+            fin_involvements,
+            fin_resolutions,
+            fin_resolution_rate,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,51 +3,142 @@
 
 /// A historical version of an article, including its content.
 #[doc(alias = "article_version")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArticleVersion {
     /// String representing the object's type. Always has the value `article_version`.
-    #[serde(default)]
     pub r#type: super::constants::ArticleVersion,
     /// The unique identifier for the version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the article this version belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub article_id: ::std::option::Option<::std::string::String>,
     /// The title of the article at this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The description of the article at this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The HTML body of the article at this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The Markdown body of the article at this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the teammate listed as the article's author at this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author_id: ::std::option::Option<::std::string::String>,
     /// The id of the teammate who created this version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_id: ::std::option::Option<::std::string::String>,
     /// How this version was created (for example `web`, `api`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_via: ::std::option::Option<::std::string::String>,
     /// The id of the version this version was created from, or `null` if this is the first version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_version_id: ::std::option::Option<::std::string::String>,
     /// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::ArticleVersionState>,
     /// The time the version was created, as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the version was last updated, as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ArticleVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("article_id", &self.article_id)?;
+        object.optional("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("created_by_id", &self.created_by_id)?;
+        object.optional("created_via", &self.created_via)?;
+        object.optional("from_version_id", &self.from_version_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
+    const NAME: &'static str = "article_version";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "article_id",
+        "title",
+        "description",
+        "body",
+        "body_markdown",
+        "author_id",
+        "created_by_id",
+        "created_via",
+        "from_version_id",
+        "state",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut article_id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut created_by_id = ::std::option::Option::None;
+        let mut created_via = ::std::option::Option::None;
+        let mut from_version_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => article_id = __object.lenient()?,
+                3 => title = __object.lenient()?,
+                4 => description = __object.lenient()?,
+                5 => body = __object.lenient()?,
+                6 => body_markdown = __object.lenient()?,
+                7 => author_id = __object.lenient()?,
+                8 => created_by_id = __object.lenient()?,
+                9 => created_via = __object.lenient()?,
+                10 => from_version_id = __object.lenient()?,
+                11 => state = __object.value()?,
+                12 => created_at = __object.lenient()?,
+                13 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            article_id,
+            title,
+            description,
+            body,
+            body_markdown,
+            author_id,
+            created_by_id,
+            created_via,
+            from_version_id,
+            state,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArticleVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

@@ -2,20 +2,19 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "AskFin.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AskFinRequest {
     /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
     pub conversation_id: ::std::string::String,
     pub message: super::FinAgentMessage,
     pub user: super::FinAgentUser,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_metadata: ::std::option::Option<
         super::FinAgentConversationMetadata,
     >,
     /// An array of attachments to include with the message. Maximum of 10 attachments.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::FinAgentAttachment>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl AskFinRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -31,6 +30,67 @@ impl AskFinRequest {
             user,
             conversation_metadata: ::std::default::Default::default(),
             attachments: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AskFinRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("message", &self.message)?;
+        object.field("user", &self.user)?;
+        object.optional("conversation_metadata", &self.conversation_metadata)?;
+        object.optional("attachments", &self.attachments)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinRequest {
+    const NAME: &'static str = "AskFin.request";
+    const FIELDS: &'static [&'static str] = &[
+        "conversation_id",
+        "message",
+        "user",
+        "conversation_metadata",
+        "attachments",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut message = ::std::option::Option::None;
+        let mut user = ::std::option::Option::None;
+        let mut conversation_metadata = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => message = ::std::option::Option::Some(__object.value()?),
+                2 => user = ::std::option::Option::Some(__object.value()?),
+                3 => conversation_metadata = __object.value()?,
+                4 => attachments = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id: __object.required(conversation_id, 0)?,
+            message: __object.required(message, 1)?,
+            user: __object.required(user, 2)?,
+            conversation_metadata,
+            attachments,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for AskFinRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

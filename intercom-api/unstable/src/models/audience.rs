@@ -3,28 +3,91 @@
 
 /// An audience represents a group of contacts that can be targeted by Fin.
 #[doc(alias = "audience")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Audience {
     /// The type of object.
-    #[serde(default)]
     pub r#type: super::constants::Audience,
     /// The unique identifier representing the audience.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the audience.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The predicates that define which contacts belong to the audience.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
     /// Role-based predicates that further filter audience membership by contact role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role_predicates: ::std::option::Option<::std::vec::Vec<super::Predicate>>,
     /// The time the audience was created as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the audience was last updated as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Audience {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("predicates", &self.predicates)?;
+        object.optional("role_predicates", &self.role_predicates)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
+    const NAME: &'static str = "audience";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "predicates",
+        "role_predicates",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut predicates = ::std::option::Option::None;
+        let mut role_predicates = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => predicates = __object.value()?,
+                4 => role_predicates = __object.value()?,
+                5 => created_at = __object.lenient()?,
+                6 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            predicates,
+            role_predicates,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Audience {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

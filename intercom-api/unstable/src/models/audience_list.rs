@@ -3,25 +3,84 @@
 
 /// A paginated list of audience objects.
 #[doc(alias = "audience_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AudienceList {
     /// The type of the object.
-    #[serde(default)]
     pub r#type: super::constants::List,
     /// A list of audience objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<super::Audience>>,
     /// The total number of audiences.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     /// The current page number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// The number of results per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
     /// The total number of pages.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_pages: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AudienceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("data", &self.data)?;
+        object.optional("total_count", &self.total_count)?;
+        object.optional("page", &self.page)?;
+        object.optional("per_page", &self.per_page)?;
+        object.optional("total_pages", &self.total_pages)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {
+    const NAME: &'static str = "audience_list";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "data",
+        "total_count",
+        "page",
+        "per_page",
+        "total_pages",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut data = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        let mut page = ::std::option::Option::None;
+        let mut per_page = ::std::option::Option::None;
+        let mut total_pages = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => data = __object.value()?,
+                2 => total_count = __object.lenient()?,
+                3 => page = __object.lenient()?,
+                4 => per_page = __object.lenient()?,
+                5 => total_pages = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            data,
+            total_count,
+            page,
+            per_page,
+            total_pages,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AudienceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -2,30 +2,97 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "away_status_reason")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AwayStatusReason {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the away status reason
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The display text for the away status reason
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// The emoji associated with the status reason
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emoji: ::std::option::Option<::std::string::String>,
     /// The display order of the status reason
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i64>,
     /// Whether the status reason has been soft deleted
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
     /// The Unix timestamp when the status reason was created
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The Unix timestamp when the status reason was last updated
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AwayStatusReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("label", &self.label)?;
+        object.optional("emoji", &self.emoji)?;
+        object.optional("order", &self.order)?;
+        object.optional("deleted", &self.deleted)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
+    const NAME: &'static str = "away_status_reason";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "label",
+        "emoji",
+        "order",
+        "deleted",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        let mut emoji = ::std::option::Option::None;
+        let mut order = ::std::option::Option::None;
+        let mut deleted = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => label = __object.lenient()?,
+                3 => emoji = __object.lenient()?,
+                4 => order = __object.lenient()?,
+                5 => deleted = __object.lenient()?,
+                6 => created_at = __object.lenient()?,
+                7 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            label,
+            emoji,
+            order,
+            deleted,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AwayStatusReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

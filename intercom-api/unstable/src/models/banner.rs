@@ -3,87 +3,265 @@
 
 /// A banner the contact currently matches, with the content and view identifier needed to display and dismiss it.
 #[doc(alias = "banner")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Banner {
     /// String representing the object's type. Always has the value `banner`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the banner.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the contact's view of this banner. Pass this to the dismiss endpoint to record a dismissal.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view_id: ::std::option::Option<::std::string::String>,
     /// The banner's title. `null` when the banner has no title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The banner's body content as HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// How the banner is displayed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<::std::string::String>,
     /// Where the banner is positioned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub position: ::std::option::Option<::std::string::String>,
     /// Whether the banner should display a dismiss control.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub show_dismiss_button: ::std::option::Option<bool>,
     /// The action a contact can take on the banner, or `null` when the banner has
     /// no action. The fields present depend on `type`:
     /// `url` (`label`, `target`), `reaction` (`reaction_set`),
     /// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<super::BannerAction>,
     /// Reserved for future use. Always `null` in the current version — banners
     /// that depend on client-side targeting rules (such as page URL or time on
     /// page) are not returned by this endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_targeting: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// The time the contact's view of this banner was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Banner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("view_id", &self.view_id)?;
+        object.optional("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.optional("style", &self.style)?;
+        object.optional("position", &self.position)?;
+        object.optional("show_dismiss_button", &self.show_dismiss_button)?;
+        object.optional("action", &self.action)?;
+        object.optional("client_targeting", &self.client_targeting)?;
+        object.optional("created_at", &self.created_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
+    const NAME: &'static str = "banner";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "view_id",
+        "title",
+        "body",
+        "style",
+        "position",
+        "show_dismiss_button",
+        "action",
+        "client_targeting",
+        "created_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut view_id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut style = ::std::option::Option::None;
+        let mut position = ::std::option::Option::None;
+        let mut show_dismiss_button = ::std::option::Option::None;
+        let mut action = ::std::option::Option::None;
+        let mut client_targeting = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => view_id = __object.lenient()?,
+                3 => title = __object.lenient()?,
+                4 => body = __object.lenient()?,
+                5 => style = __object.lenient()?,
+                6 => position = __object.lenient()?,
+                7 => show_dismiss_button = __object.lenient()?,
+                8 => action = __object.value()?,
+                9 => client_targeting = __object.value()?,
+                10 => created_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            view_id,
+            title,
+            body,
+            style,
+            position,
+            show_dismiss_button,
+            action,
+            client_targeting,
+            created_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Banner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// The action a contact can take on the banner, or `null` when the banner has
 /// no action. The fields present depend on `type`:
 /// `url` (`label`, `target`), `reaction` (`reaction_set`),
 /// `email_collector`, or `product_tour` (`tour_id`, `tour_url`).
 #[doc(alias = "banner.action")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerAction {
     /// The kind of action. One of `url`, `reaction`, `email_collector`, or `product_tour`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// For `url` actions, the label shown on the action link or button.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// For `url` actions, the URL the contact is sent to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target: ::std::option::Option<::std::string::String>,
     /// For `reaction` actions, the reactions a contact can choose from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reaction_set: ::std::option::Option<
         ::std::vec::Vec<super::BannerActionReactionSetItem>,
     >,
     /// For `product_tour` actions, the id of the product tour to launch.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tour_id: ::std::option::Option<::std::string::String>,
     /// For `product_tour` actions, the URL that launches the product tour.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tour_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BannerAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("label", &self.label)?;
+        object.optional("target", &self.target)?;
+        object.optional("reaction_set", &self.reaction_set)?;
+        object.optional("tour_id", &self.tour_id)?;
+        object.optional("tour_url", &self.tour_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
+    const NAME: &'static str = "banner.action";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "label",
+        "target",
+        "reaction_set",
+        "tour_id",
+        "tour_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        let mut target = ::std::option::Option::None;
+        let mut reaction_set = ::std::option::Option::None;
+        let mut tour_id = ::std::option::Option::None;
+        let mut tour_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => label = __object.lenient()?,
+                2 => target = __object.lenient()?,
+                3 => reaction_set = __object.value()?,
+                4 => tour_id = __object.lenient()?,
+                5 => tour_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            label,
+            target,
+            reaction_set,
+            tour_id,
+            tour_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BannerAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "banner.action.reaction_set[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerActionReactionSetItem {
     /// The reaction's position in the set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub index: ::std::option::Option<i64>,
     /// The reaction's unicode emoji.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unicode_emoticon: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BannerActionReactionSetItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("index", &self.index)?;
+        object.optional("unicode_emoticon", &self.unicode_emoticon)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReactionSetItem {
+    const NAME: &'static str = "banner.action.reaction_set[]";
+    const FIELDS: &'static [&'static str] = &["index", "unicode_emoticon"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut index = ::std::option::Option::None;
+        let mut unicode_emoticon = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => index = __object.lenient()?,
+                1 => unicode_emoticon = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            index,
+            unicode_emoticon,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BannerActionReactionSetItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,16 +3,59 @@
 
 /// The result of dismissing a banner for a contact.
 #[doc(alias = "banner_dismiss")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerDismiss {
     /// String representing the object's type. Always has the value `banner_dismiss`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the dismissed banner view.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view_id: ::std::option::Option<::std::string::String>,
     /// Whether the banner view is dismissed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dismissed: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BannerDismiss {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("view_id", &self.view_id)?;
+        object.optional("dismissed", &self.dismissed)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerDismiss {
+    const NAME: &'static str = "banner_dismiss";
+    const FIELDS: &'static [&'static str] = &["type", "view_id", "dismissed"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut view_id = ::std::option::Option::None;
+        let mut dismissed = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => view_id = __object.lenient()?,
+                2 => dismissed = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            view_id,
+            dismissed,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BannerDismiss {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,14 +3,14 @@
 
 /// Request body for bulk creating or updating companies.
 #[doc(alias = "bulk_create_companies_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateCompaniesRequest {
     /// An array of company objects to create or update. Maximum 100 companies per request.
     pub companies: ::std::vec::Vec<super::BulkCreateCompaniesRequestCompaniesItem>,
     /// Optional. Include to append tasks to an existing job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkCreateCompaniesRequestJob>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkCreateCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -21,52 +21,211 @@ impl BulkCreateCompaniesRequest {
         Self {
             companies,
             job: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for BulkCreateCompaniesRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("companies", &self.companies)?;
+        object.optional("job", &self.job)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesRequest {
+    const NAME: &'static str = "bulk_create_companies_request";
+    const FIELDS: &'static [&'static str] = &["companies", "job"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut companies = ::std::option::Option::None;
+        let mut job = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => companies = ::std::option::Option::Some(__object.value()?),
+                1 => job = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            companies: __object.required(companies, 0)?,
+            job,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "bulk_create_companies_request.companies[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// The company id you have defined for the company. Used to match an existing company; a new one is created if none matches.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::string::String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The time the company was created by you, in Unix timestamp format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_created_at: ::std::option::Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats — only whole integers are stored, so 155.98 is truncated to 155, with an upper limit of 2147483647.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_spend: ::std::option::Option<i64>,
     /// Set to true to update the company's last seen time to now.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_last_request_at: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("company_id", &self.company_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("plan", &self.plan)?;
+        object.optional("size", &self.size)?;
+        object.optional("website", &self.website)?;
+        object.optional("industry", &self.industry)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("remote_created_at", &self.remote_created_at)?;
+        object.optional("monthly_spend", &self.monthly_spend)?;
+        object.optional("update_last_request_at", &self.update_last_request_at)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateCompaniesRequestCompaniesItem {
+    const NAME: &'static str = "bulk_create_companies_request.companies[]";
+    const FIELDS: &'static [&'static str] = &[
+        "company_id",
+        "name",
+        "plan",
+        "size",
+        "website",
+        "industry",
+        "custom_attributes",
+        "remote_created_at",
+        "monthly_spend",
+        "update_last_request_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut company_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut plan = ::std::option::Option::None;
+        let mut size = ::std::option::Option::None;
+        let mut website = ::std::option::Option::None;
+        let mut industry = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut remote_created_at = ::std::option::Option::None;
+        let mut monthly_spend = ::std::option::Option::None;
+        let mut update_last_request_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => company_id = __object.lenient()?,
+                1 => name = __object.lenient()?,
+                2 => plan = __object.lenient()?,
+                3 => size = __object.lenient()?,
+                4 => website = __object.lenient()?,
+                5 => industry = __object.lenient()?,
+                6 => custom_attributes = __object.value()?,
+                7 => remote_created_at = __object.lenient()?,
+                8 => monthly_spend = __object.lenient()?,
+                9 => update_last_request_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            company_id,
+            name,
+            plan,
+            size,
+            website,
+            industry,
+            custom_attributes,
+            remote_created_at,
+            monthly_spend,
+            update_last_request_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestCompaniesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_companies_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestJob {
     /// The ID of an existing bulk job to append to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateCompaniesRequestJob {
+    const NAME: &'static str = "bulk_create_companies_request.job";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

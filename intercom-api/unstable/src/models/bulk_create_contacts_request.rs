@@ -3,14 +3,14 @@
 
 /// Request body for bulk creating contacts.
 #[doc(alias = "bulk_create_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequest {
     /// An array of contact objects to create. Maximum 100 contacts per request.
     pub contacts: ::std::vec::Vec<super::BulkCreateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkCreateContactsRequestJob>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkCreateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -21,69 +21,205 @@ impl BulkCreateContactsRequest {
         Self {
             contacts,
             job: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for BulkCreateContactsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("contacts", &self.contacts)?;
+        object.optional("job", &self.job)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRequest {
+    const NAME: &'static str = "bulk_create_contacts_request";
+    const FIELDS: &'static [&'static str] = &["contacts", "job"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut contacts = ::std::option::Option::None;
+        let mut job = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => contacts = ::std::option::Option::Some(__object.value()?),
+                1 => job = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            contacts: __object.required(contacts, 0)?,
+            job,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "bulk_create_contacts_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItem {
     /// A unique identifier for the contact which you have defined.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The contact's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The contact's role. One of `user` or `lead`. Leads are exempt from the uniqueness check described above.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// The contact's phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// An image URL containing the avatar of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::std::string::String>,
     /// A preferred language setting for the contact, used by the Intercom Messenger.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language_override: ::std::option::Option<::std::string::String>,
     /// Custom attributes to set on the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The time the contact signed up, in Unix timestamp format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signed_up_at: ::std::option::Option<i64>,
     /// The time the contact was last seen, in Unix timestamp format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<i64>,
     /// The ID of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unsubscribed_from_emails: ::std::option::Option<bool>,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub companies: ::std::option::Option<
         ::std::vec::Vec<super::BulkCreateContactsRequestContactsItemCompaniesItem>,
     >,
     /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::BulkCreateContactsRequestContactsItemTags>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("email", &self.email)?;
+        object.optional("name", &self.name)?;
+        object.optional("role", &self.role)?;
+        object.optional("phone", &self.phone)?;
+        object.optional("avatar", &self.avatar)?;
+        object.optional("language_override", &self.language_override)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("signed_up_at", &self.signed_up_at)?;
+        object.optional("last_seen_at", &self.last_seen_at)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        object.optional("companies", &self.companies)?;
+        object.optional("tags", &self.tags)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateContactsRequestContactsItem {
+    const NAME: &'static str = "bulk_create_contacts_request.contacts[]";
+    const FIELDS: &'static [&'static str] = &[
+        "external_id",
+        "email",
+        "name",
+        "role",
+        "phone",
+        "avatar",
+        "language_override",
+        "custom_attributes",
+        "signed_up_at",
+        "last_seen_at",
+        "owner_id",
+        "unsubscribed_from_emails",
+        "companies",
+        "tags",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut external_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut role = ::std::option::Option::None;
+        let mut phone = ::std::option::Option::None;
+        let mut avatar = ::std::option::Option::None;
+        let mut language_override = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut signed_up_at = ::std::option::Option::None;
+        let mut last_seen_at = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut unsubscribed_from_emails = ::std::option::Option::None;
+        let mut companies = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => external_id = __object.lenient()?,
+                1 => email = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => role = __object.lenient()?,
+                4 => phone = __object.lenient()?,
+                5 => avatar = __object.lenient()?,
+                6 => language_override = __object.lenient()?,
+                7 => custom_attributes = __object.value()?,
+                8 => signed_up_at = __object.lenient()?,
+                9 => last_seen_at = __object.lenient()?,
+                10 => owner_id = __object.lenient()?,
+                11 => unsubscribed_from_emails = __object.lenient()?,
+                12 => companies = __object.value()?,
+                13 => tags = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_id,
+            email,
+            name,
+            role,
+            phone,
+            avatar,
+            language_override,
+            custom_attributes,
+            signed_up_at,
+            last_seen_at,
+            owner_id,
+            unsubscribed_from_emails,
+            companies,
+            tags,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "bulk_create_contacts_request.contacts[].companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: ::std::string::String,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkCreateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -92,40 +228,207 @@ impl BulkCreateContactsRequestContactsItemCompaniesItem {
         Self {
             company_id,
             name: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("company_id", &self.company_id)?;
+        object.optional("name", &self.name)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateContactsRequestContactsItemCompaniesItem {
+    const NAME: &'static str = "bulk_create_contacts_request.contacts[].companies[]";
+    const FIELDS: &'static [&'static str] = &["company_id", "name"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut company_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => company_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => name = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            company_id: __object.required(company_id, 0)?,
+            name,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for BulkCreateContactsRequestContactsItemCompaniesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<
         ::std::vec::Vec<super::BulkCreateContactsRequestContactsItemTagsAddItem>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("add", &self.add)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateContactsRequestContactsItemTags {
+    const NAME: &'static str = "bulk_create_contacts_request.contacts[].tags";
+    const FIELDS: &'static [&'static str] = &["add"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut add = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => add = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            add,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags.add[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkCreateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(id: ::std::string::String) -> Self {
-        Self { id }
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateContactsRequestContactsItemTagsAddItem {
+    const NAME: &'static str = "bulk_create_contacts_request.contacts[].tags.add[]";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for BulkCreateContactsRequestContactsItemTagsAddItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_contacts_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkCreateContactsRequestJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkCreateContactsRequestJob {
+    const NAME: &'static str = "bulk_create_contacts_request.job";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,14 +3,14 @@
 
 /// Request body for bulk updating contacts.
 #[doc(alias = "bulk_update_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequest {
     /// An array of contact objects to update. Each must include an `id` and the fields to update. Maximum 100 contacts per request.
     pub contacts: ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItem>,
     /// Optional. Include to append tasks to an existing job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<super::BulkUpdateContactsRequestJob>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkUpdateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -21,52 +21,85 @@ impl BulkUpdateContactsRequest {
         Self {
             contacts,
             job: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for BulkUpdateContactsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("contacts", &self.contacts)?;
+        object.optional("job", &self.job)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRequest {
+    const NAME: &'static str = "bulk_update_contacts_request";
+    const FIELDS: &'static [&'static str] = &["contacts", "job"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut contacts = ::std::option::Option::None;
+        let mut job = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => contacts = ::std::option::Option::Some(__object.value()?),
+                1 => job = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            contacts: __object.required(contacts, 0)?,
+            job,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "bulk_update_contacts_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItem {
     /// The unique identifier for the contact.
     pub id: ::std::string::String,
     /// A unique identifier for the contact which you have defined.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The contact's email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The contact's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The contact's phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// An image URL containing the avatar of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<::std::string::String>,
     /// The ID of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unsubscribed_from_emails: ::std::option::Option<bool>,
     /// A preferred language setting for the contact, used by the Intercom Messenger.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language_override: ::std::option::Option<::std::string::String>,
     /// Custom attributes to update on the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// A list of companies to associate with the contact. Each company is identified by the `company_id` you have defined. A company that does not exist is created, and one that already exists has the supplied attributes applied to it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub companies: ::std::option::Option<
         ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemCompaniesItem>,
     >,
     /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::BulkUpdateContactsRequestContactsItemTags>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkUpdateContactsRequestContactsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -85,21 +118,117 @@ impl BulkUpdateContactsRequestContactsItem {
             custom_attributes: ::std::default::Default::default(),
             companies: ::std::default::Default::default(),
             tags: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("email", &self.email)?;
+        object.optional("name", &self.name)?;
+        object.optional("phone", &self.phone)?;
+        object.optional("avatar", &self.avatar)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        object.optional("language_override", &self.language_override)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("companies", &self.companies)?;
+        object.optional("tags", &self.tags)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestContactsItem {
+    const NAME: &'static str = "bulk_update_contacts_request.contacts[]";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "external_id",
+        "email",
+        "name",
+        "phone",
+        "avatar",
+        "owner_id",
+        "unsubscribed_from_emails",
+        "language_override",
+        "custom_attributes",
+        "companies",
+        "tags",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut phone = ::std::option::Option::None;
+        let mut avatar = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut unsubscribed_from_emails = ::std::option::Option::None;
+        let mut language_override = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut companies = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => external_id = __object.lenient()?,
+                2 => email = __object.lenient()?,
+                3 => name = __object.lenient()?,
+                4 => phone = __object.lenient()?,
+                5 => avatar = __object.lenient()?,
+                6 => owner_id = __object.lenient()?,
+                7 => unsubscribed_from_emails = __object.lenient()?,
+                8 => language_override = __object.lenient()?,
+                9 => custom_attributes = __object.value()?,
+                10 => companies = __object.value()?,
+                11 => tags = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            external_id,
+            email,
+            name,
+            phone,
+            avatar,
+            owner_id,
+            unsubscribed_from_emails,
+            language_override,
+            custom_attributes,
+            companies,
+            tags,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "bulk_update_contacts_request.contacts[].companies[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// The company ID you have defined for the company.
     pub company_id: ::std::string::String,
     /// The name of the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Set to true to detach this company from the contact instead of attaching it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -109,59 +238,277 @@ impl BulkUpdateContactsRequestContactsItemCompaniesItem {
             company_id,
             name: ::std::default::Default::default(),
             remove: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("company_id", &self.company_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("remove", &self.remove)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestContactsItemCompaniesItem {
+    const NAME: &'static str = "bulk_update_contacts_request.contacts[].companies[]";
+    const FIELDS: &'static [&'static str] = &["company_id", "name", "remove"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut company_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut remove = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => company_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => name = __object.lenient()?,
+                2 => remove = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            company_id: __object.required(company_id, 0)?,
+            name,
+            remove,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for BulkUpdateContactsRequestContactsItemCompaniesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Tags to add to the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add: ::std::option::Option<
         ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemTagsAddItem>,
     >,
     /// Tags to remove from the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove: ::std::option::Option<
         ::std::vec::Vec<super::BulkUpdateContactsRequestContactsItemTagsRemoveItem>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("add", &self.add)?;
+        object.optional("remove", &self.remove)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestContactsItemTags {
+    const NAME: &'static str = "bulk_update_contacts_request.contacts[].tags";
+    const FIELDS: &'static [&'static str] = &["add", "remove"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut add = ::std::option::Option::None;
+        let mut remove = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => add = __object.value()?,
+                1 => remove = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            add,
+            remove,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.add[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// The ID of an existing tag to add to the contact.
     pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(id: ::std::string::String) -> Self {
-        Self { id }
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestContactsItemTagsAddItem {
+    const NAME: &'static str = "bulk_update_contacts_request.contacts[].tags.add[]";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for BulkUpdateContactsRequestContactsItemTagsAddItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.remove[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// The ID of an existing tag to remove from the contact.
     pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(id: ::std::string::String) -> Self {
-        Self { id }
+        Self {
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+    const NAME: &'static str = "bulk_update_contacts_request.contacts[].tags.remove[]";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_contacts_request.job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkUpdateContactsRequestJob {
     /// The ID of an existing bulk job to append to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for BulkUpdateContactsRequestJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for BulkUpdateContactsRequestJob {
+    const NAME: &'static str = "bulk_update_contacts_request.job";
+    const FIELDS: &'static [&'static str] = &["id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,71 +3,198 @@
 
 /// Represents a phone call in Intercom
 #[doc(alias = "call")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Call {
     /// String representing the object's type. Always has the value `call`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the call.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the conversation associated with the call, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
     /// The id of the admin associated with the call, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
     /// The id of the contact associated with the call, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The current state of the call.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initiated_at: ::std::option::Option<super::Datetime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub answered_at: ::std::option::Option<super::Datetime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_at: ::std::option::Option<super::Datetime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<super::Datetime>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<super::Datetime>,
     /// API URL to download or redirect to the call recording if available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording_url: ::std::option::Option<::std::string::String>,
     /// API URL to the call transcript if available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transcription_url: ::std::option::Option<::std::string::String>,
     /// The type of call.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_type: ::std::option::Option<::std::string::String>,
     /// The direction of the call.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The reason for the call end, if applicable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_reason: ::std::option::Option<::std::string::String>,
     /// The phone number involved in the call, in E.164 format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// API URL to the AI Agent (Fin) call recording if available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_recording_url: ::std::option::Option<::std::string::String>,
     /// API URL to the AI Agent (Fin) call transcript if available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_transcription_url: ::std::option::Option<::std::string::String>,
     /// Total call duration in seconds from the caller's perspective. For inbound calls, measured from initiated to ended. For outbound calls, measured from answered to ended.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
     /// Total time in seconds the agent and customer were connected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub talk_time: ::std::option::Option<i64>,
     /// Total time in seconds the caller waited in queue before connecting, when assigned to a team.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue_time: ::std::option::Option<i64>,
     /// Total time in seconds the caller was placed on hold during the call.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hold_time: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Call {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.optional("contact_id", &self.contact_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("initiated_at", &self.initiated_at)?;
+        object.optional("answered_at", &self.answered_at)?;
+        object.optional("ended_at", &self.ended_at)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("recording_url", &self.recording_url)?;
+        object.optional("transcription_url", &self.transcription_url)?;
+        object.optional("call_type", &self.call_type)?;
+        object.optional("direction", &self.direction)?;
+        object.optional("ended_reason", &self.ended_reason)?;
+        object.optional("phone", &self.phone)?;
+        object.optional("fin_recording_url", &self.fin_recording_url)?;
+        object.optional("fin_transcription_url", &self.fin_transcription_url)?;
+        object.optional("duration", &self.duration)?;
+        object.optional("talk_time", &self.talk_time)?;
+        object.optional("queue_time", &self.queue_time)?;
+        object.optional("hold_time", &self.hold_time)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {
+    const NAME: &'static str = "call";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "conversation_id",
+        "admin_id",
+        "contact_id",
+        "state",
+        "initiated_at",
+        "answered_at",
+        "ended_at",
+        "created_at",
+        "updated_at",
+        "recording_url",
+        "transcription_url",
+        "call_type",
+        "direction",
+        "ended_reason",
+        "phone",
+        "fin_recording_url",
+        "fin_transcription_url",
+        "duration",
+        "talk_time",
+        "queue_time",
+        "hold_time",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut conversation_id = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut contact_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut initiated_at = ::std::option::Option::None;
+        let mut answered_at = ::std::option::Option::None;
+        let mut ended_at = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut recording_url = ::std::option::Option::None;
+        let mut transcription_url = ::std::option::Option::None;
+        let mut call_type = ::std::option::Option::None;
+        let mut direction = ::std::option::Option::None;
+        let mut ended_reason = ::std::option::Option::None;
+        let mut phone = ::std::option::Option::None;
+        let mut fin_recording_url = ::std::option::Option::None;
+        let mut fin_transcription_url = ::std::option::Option::None;
+        let mut duration = ::std::option::Option::None;
+        let mut talk_time = ::std::option::Option::None;
+        let mut queue_time = ::std::option::Option::None;
+        let mut hold_time = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => conversation_id = __object.lenient()?,
+                3 => admin_id = __object.lenient()?,
+                4 => contact_id = __object.lenient()?,
+                5 => state = __object.lenient()?,
+                6 => initiated_at = __object.value()?,
+                7 => answered_at = __object.value()?,
+                8 => ended_at = __object.value()?,
+                9 => created_at = __object.value()?,
+                10 => updated_at = __object.value()?,
+                11 => recording_url = __object.lenient()?,
+                12 => transcription_url = __object.lenient()?,
+                13 => call_type = __object.lenient()?,
+                14 => direction = __object.lenient()?,
+                15 => ended_reason = __object.lenient()?,
+                16 => phone = __object.lenient()?,
+                17 => fin_recording_url = __object.lenient()?,
+                18 => fin_transcription_url = __object.lenient()?,
+                19 => duration = __object.lenient()?,
+                20 => talk_time = __object.lenient()?,
+                21 => queue_time = __object.lenient()?,
+                22 => hold_time = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            conversation_id,
+            admin_id,
+            contact_id,
+            state,
+            initiated_at,
+            answered_at,
+            ended_at,
+            created_at,
+            updated_at,
+            recording_url,
+            transcription_url,
+            call_type,
+            direction,
+            ended_reason,
+            phone,
+            fin_recording_url,
+            fin_transcription_url,
+            duration,
+            talk_time,
+            queue_time,
+            hold_time,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Call {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

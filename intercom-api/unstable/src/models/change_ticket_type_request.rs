@@ -3,18 +3,18 @@
 
 /// You can change the type of a Ticket
 #[doc(alias = "change_ticket_type_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChangeTicketTypeRequest {
     /// The ID of the new ticket type. Must be in the same category as the current type.
     pub ticket_type_id: ::std::string::String,
     /// The ID of the ticket state for the new ticket type.
     pub ticket_state_id: ::std::string::String,
     /// The attributes to set on the ticket for the new type. Attributes matching by name and type are transferred automatically from the old type; values provided here override the transferred values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ChangeTicketTypeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -27,6 +27,57 @@ impl ChangeTicketTypeRequest {
             ticket_type_id,
             ticket_state_id,
             ticket_attributes: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ChangeTicketTypeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("ticket_type_id", &self.ticket_type_id)?;
+        object.field("ticket_state_id", &self.ticket_state_id)?;
+        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequest {
+    const NAME: &'static str = "change_ticket_type_request";
+    const FIELDS: &'static [&'static str] = &[
+        "ticket_type_id",
+        "ticket_state_id",
+        "ticket_attributes",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut ticket_type_id = ::std::option::Option::None;
+        let mut ticket_state_id = ::std::option::Option::None;
+        let mut ticket_attributes = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => ticket_state_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => ticket_attributes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ticket_type_id: __object.required(ticket_type_id, 0)?,
+            ticket_state_id: __object.required(ticket_state_id, 1)?,
+            ticket_attributes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ChangeTicketTypeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,18 +3,16 @@
 
 /// Payload of the request to close a conversation
 #[doc(alias = "close_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
-    #[serde(default)]
     pub message_type: super::constants::Close,
-    #[serde(default)]
     pub r#type: super::constants::Admin,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,
     /// Optionally you can leave a message in the conversation to provide additional context to the user and other teammates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CloseConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -25,6 +23,62 @@ impl CloseConversationRequest {
             r#type: ::std::default::Default::default(),
             admin_id,
             body: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CloseConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("admin_id", &self.admin_id)?;
+        object.optional("body", &self.body)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationRequest {
+    const NAME: &'static str = "close_conversation_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "admin_id",
+        "body",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::default::Default::default();
+        let mut admin_id = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = __object.value()?,
+                2 => admin_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => body = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type,
+            admin_id: __object.required(admin_id, 2)?,
+            body,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CloseConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

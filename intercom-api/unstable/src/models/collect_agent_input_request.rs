@@ -3,8 +3,7 @@
 
 /// Request body for submitting human-collected input to a HITL procedure step.
 #[doc(alias = "collect_agent_input_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequest {
     /// The step_id from the webhook payload, identifying which HITL step this response is for.
     pub step_id: ::std::string::String,
@@ -12,6 +11,8 @@ pub struct CollectAgentInputRequest {
     pub attribute_values: ::std::vec::Vec<
         super::CollectAgentInputRequestAttributeValuesItem,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CollectAgentInputRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -22,22 +23,116 @@ impl CollectAgentInputRequest {
             super::CollectAgentInputRequestAttributeValuesItem,
         >,
     ) -> Self {
-        Self { step_id, attribute_values }
+        Self {
+            step_id,
+            attribute_values,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CollectAgentInputRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("step_id", &self.step_id)?;
+        object.field("attribute_values", &self.attribute_values)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputRequest {
+    const NAME: &'static str = "collect_agent_input_request";
+    const FIELDS: &'static [&'static str] = &["step_id", "attribute_values"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut step_id = ::std::option::Option::None;
+        let mut attribute_values = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => step_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => attribute_values = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            step_id: __object.required(step_id, 0)?,
+            attribute_values: __object.required(attribute_values, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 #[doc(alias = "collect_agent_input_request.attribute_values[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequestAttributeValuesItem {
     /// Must exactly match an identifier from the webhook's attributes_to_collect array.
     pub identifier: ::std::string::String,
     /// The value for this attribute. Must be type-compatible with the attribute's data_type from the webhook (e.g., boolean for boolean attributes, option ID string for list attributes).
     pub value: ::serde_json::Value,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CollectAgentInputRequestAttributeValuesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(identifier: ::std::string::String, value: ::serde_json::Value) -> Self {
-        Self { identifier, value }
+        Self {
+            identifier,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("identifier", &self.identifier)?;
+        object.field("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CollectAgentInputRequestAttributeValuesItem {
+    const NAME: &'static str = "collect_agent_input_request.attribute_values[]";
+    const FIELDS: &'static [&'static str] = &["identifier", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut identifier = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => identifier = ::std::option::Option::Some(__object.lenient()?),
+                1 => value = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identifier: __object.required(identifier, 0)?,
+            value: __object.required(value, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequestAttributeValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

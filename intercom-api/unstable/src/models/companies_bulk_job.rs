@@ -3,33 +3,100 @@
 
 /// A bulk job for creating, updating, or deleting companies asynchronously. Track the job status using the `state` field.
 #[doc(alias = "companies_bulk_job")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJob {
     /// The unique identifier for the bulk job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of the object.
-    #[serde(default)]
     pub r#type: super::constants::CompaniesBulkJob,
     /// The current state of the job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::CompaniesBulkJobState>,
     /// The time the job was created as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the job was last updated as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The time the job completed as a UNIX timestamp. Null if not yet completed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<i64>,
     /// The tasks that make up this bulk job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tasks: ::std::option::Option<::std::vec::Vec<super::CompaniesBulkJobTasksItem>>,
     /// The URL to check the job status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompaniesBulkJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.optional("state", &self.state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("completed_at", &self.completed_at)?;
+        object.optional("tasks", &self.tasks)?;
+        object.optional("url", &self.url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
+    const NAME: &'static str = "companies_bulk_job";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "state",
+        "created_at",
+        "updated_at",
+        "completed_at",
+        "tasks",
+        "url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut completed_at = ::std::option::Option::None;
+        let mut tasks = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => state = __object.value()?,
+                3 => created_at = __object.lenient()?,
+                4 => updated_at = __object.lenient()?,
+                5 => completed_at = __object.lenient()?,
+                6 => tasks = __object.value()?,
+                7 => url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            r#type,
+            state,
+            created_at,
+            updated_at,
+            completed_at,
+            tasks,
+            url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of the job."] #[doc(alias = "companies_bulk_job.state")]
@@ -38,27 +105,86 @@ pub struct CompaniesBulkJob {
     #[doc = " `completed_with_errors`"] CompletedWithErrors = "completed_with_errors", }
 }
 #[doc(alias = "companies_bulk_job.tasks[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {
     /// The unique identifier for the task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The number of items in this task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub item_count: ::std::option::Option<i64>,
     /// The current state of the task.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::CompaniesBulkJobTasksItemState>,
     /// The time the task was created as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the task started as a UNIX timestamp. Null if not yet started.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<i64>,
     /// The time the task completed as a UNIX timestamp. Null if not yet completed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompaniesBulkJobTasksItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("item_count", &self.item_count)?;
+        object.optional("state", &self.state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("started_at", &self.started_at)?;
+        object.optional("completed_at", &self.completed_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTasksItem {
+    const NAME: &'static str = "companies_bulk_job.tasks[]";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "item_count",
+        "state",
+        "created_at",
+        "started_at",
+        "completed_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut item_count = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut started_at = ::std::option::Option::None;
+        let mut completed_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => item_count = __object.lenient()?,
+                2 => state = __object.value()?,
+                3 => created_at = __object.lenient()?,
+                4 => started_at = __object.lenient()?,
+                5 => completed_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            item_count,
+            state,
+            created_at,
+            started_at,
+            completed_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of the task."] #[doc(alias =

@@ -3,37 +3,136 @@
 
 /// Notes allow you to annotate and comment on companies.
 #[doc(alias = "company_note")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyNote {
     /// String representing the object's type. Always has the value `note`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the note.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Represents the company that the note was created about.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<super::CompanyNoteCompany>,
     /// Optional. Represents the Admin that created the note.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::Admin>,
     /// The body text of the note.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompanyNote {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("company", &self.company)?;
+        object.optional("author", &self.author)?;
+        object.optional("body", &self.body)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNote {
+    const NAME: &'static str = "company_note";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "created_at",
+        "company",
+        "author",
+        "body",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut company = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => created_at = __object.lenient()?,
+                3 => company = __object.value()?,
+                4 => author = __object.value()?,
+                5 => body = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            created_at,
+            company,
+            author,
+            body,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyNote {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Represents the company that the note was created about.
 #[doc(alias = "company_note.company")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyNoteCompany {
     /// String representing the object's type. Always has the value `company`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompanyNoteCompany {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNoteCompany {
+    const NAME: &'static str = "company_note.company";
+    const FIELDS: &'static [&'static str] = &["type", "id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyNoteCompany {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,20 +3,75 @@
 
 /// Companies allow you to represent organizations using your product. Each company will have its own description and be associated with contacts. You can fetch, create, update and list companies.
 #[doc(alias = "company_scroll")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyScroll {
     /// The type of object - `list`
-    #[serde(default)]
     pub r#type: super::constants::List,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::vec::Vec<super::Company>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<super::CursorPages>,
     /// The total number of companies
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     /// The scroll parameter to use in the next request to fetch the next page of results.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scroll_param: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompanyScroll {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("data", &self.data)?;
+        object.optional("pages", &self.pages)?;
+        object.optional("total_count", &self.total_count)?;
+        object.optional("scroll_param", &self.scroll_param)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
+    const NAME: &'static str = "company_scroll";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "data",
+        "pages",
+        "total_count",
+        "scroll_param",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut data = ::std::option::Option::None;
+        let mut pages = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        let mut scroll_param = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => data = __object.value()?,
+                2 => pages = __object.value()?,
+                3 => total_count = __object.lenient()?,
+                4 => scroll_param = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            data,
+            pages,
+            total_count,
+            scroll_param,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CompanyScroll {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

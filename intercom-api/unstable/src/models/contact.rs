@@ -3,155 +3,418 @@
 
 /// Contacts represent your leads and users in Intercom.
 #[doc(alias = "contact")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Contact {
     /// The type of object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the contact which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the contact belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// The contact's email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The contact's email domain.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domain: ::std::option::Option<::std::string::String>,
     /// The contacts phone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The contacts phone number normalized to the E164 format
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub formatted_phone: ::std::option::Option<::std::string::String>,
     /// The contacts name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The id of an admin that has been assigned account ownership of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Whether the contact has had an email sent to them hard bounce.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_hard_bounced: ::std::option::Option<bool>,
     /// Whether the contact has marked an email sent to them as spam.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marked_email_as_spam: ::std::option::Option<bool>,
     /// Whether the contact is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unsubscribed_from_emails: ::std::option::Option<bool>,
     /// (Unix timestamp in seconds) The time when the contact was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signed_up_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last messaged in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_replied_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last messaged.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_contacted_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last opened an email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_email_opened_at: ::std::option::Option<i64>,
     /// (Unix timestamp in seconds) The time when the contact last clicked a link in an email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_email_clicked_at: ::std::option::Option<i64>,
     /// A preferred language setting for the contact, used by Intercom as the language of Fin and the Messenger even if their browser has a different setting. Supports ISO 639-1 two-letter language codes. If an unsupported code is supplied, the field will be set to null.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language_override: ::std::option::Option<::std::string::String>,
     /// The name of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub browser: ::std::option::Option<::std::string::String>,
     /// The version of the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_version: ::std::option::Option<::std::string::String>,
     /// The language set by the browser which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub browser_language: ::std::option::Option<::std::string::String>,
     /// The operating system which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub os: ::std::option::Option<::std::string::String>,
     /// The name of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_app_name: ::std::option::Option<::std::string::String>,
     /// The version of the Android app which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_app_version: ::std::option::Option<::std::string::String>,
     /// The Android device which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_device: ::std::option::Option<::std::string::String>,
     /// The version of the Android OS which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_os_version: ::std::option::Option<::std::string::String>,
     /// The version of the Android SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_sdk_version: ::std::option::Option<::std::string::String>,
     /// (Unix timestamp in seconds) The time when the contact was last seen on an Android device.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub android_last_seen_at: ::std::option::Option<i64>,
     /// The name of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_app_name: ::std::option::Option<::std::string::String>,
     /// The version of the iOS app which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_app_version: ::std::option::Option<::std::string::String>,
     /// The iOS device which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_device: ::std::option::Option<::std::string::String>,
     /// The version of iOS which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_os_version: ::std::option::Option<::std::string::String>,
     /// The version of the iOS SDK which the contact is using.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_sdk_version: ::std::option::Option<::std::string::String>,
     /// (Unix timestamp in seconds) The last time the contact used the iOS app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ios_last_seen_at: ::std::option::Option<i64>,
     /// The custom attributes which are set for the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<super::ContactAvatar>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::ContactTags>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<super::ContactNotes>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub companies: ::std::option::Option<super::ContactCompanies>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<super::ContactLocation>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
     /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merge_history: ::std::option::Option<::std::vec::Vec<super::MergeHistoryItem>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Contact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("role", &self.role)?;
+        object.optional("email", &self.email)?;
+        object.optional("email_domain", &self.email_domain)?;
+        object.optional("phone", &self.phone)?;
+        object.optional("formatted_phone", &self.formatted_phone)?;
+        object.optional("name", &self.name)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.optional("has_hard_bounced", &self.has_hard_bounced)?;
+        object.optional("marked_email_as_spam", &self.marked_email_as_spam)?;
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("signed_up_at", &self.signed_up_at)?;
+        object.optional("last_seen_at", &self.last_seen_at)?;
+        object.optional("last_replied_at", &self.last_replied_at)?;
+        object.optional("last_contacted_at", &self.last_contacted_at)?;
+        object.optional("last_email_opened_at", &self.last_email_opened_at)?;
+        object.optional("last_email_clicked_at", &self.last_email_clicked_at)?;
+        object.optional("language_override", &self.language_override)?;
+        object.optional("browser", &self.browser)?;
+        object.optional("browser_version", &self.browser_version)?;
+        object.optional("browser_language", &self.browser_language)?;
+        object.optional("os", &self.os)?;
+        object.optional("android_app_name", &self.android_app_name)?;
+        object.optional("android_app_version", &self.android_app_version)?;
+        object.optional("android_device", &self.android_device)?;
+        object.optional("android_os_version", &self.android_os_version)?;
+        object.optional("android_sdk_version", &self.android_sdk_version)?;
+        object.optional("android_last_seen_at", &self.android_last_seen_at)?;
+        object.optional("ios_app_name", &self.ios_app_name)?;
+        object.optional("ios_app_version", &self.ios_app_version)?;
+        object.optional("ios_device", &self.ios_device)?;
+        object.optional("ios_os_version", &self.ios_os_version)?;
+        object.optional("ios_sdk_version", &self.ios_sdk_version)?;
+        object.optional("ios_last_seen_at", &self.ios_last_seen_at)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("avatar", &self.avatar)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("notes", &self.notes)?;
+        object.optional("companies", &self.companies)?;
+        object.optional("location", &self.location)?;
+        object.optional("social_profiles", &self.social_profiles)?;
+        object.optional("merge_history", &self.merge_history)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
+    const NAME: &'static str = "contact";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "external_id",
+        "workspace_id",
+        "role",
+        "email",
+        "email_domain",
+        "phone",
+        "formatted_phone",
+        "name",
+        "owner_id",
+        "has_hard_bounced",
+        "marked_email_as_spam",
+        "unsubscribed_from_emails",
+        "created_at",
+        "updated_at",
+        "signed_up_at",
+        "last_seen_at",
+        "last_replied_at",
+        "last_contacted_at",
+        "last_email_opened_at",
+        "last_email_clicked_at",
+        "language_override",
+        "browser",
+        "browser_version",
+        "browser_language",
+        "os",
+        "android_app_name",
+        "android_app_version",
+        "android_device",
+        "android_os_version",
+        "android_sdk_version",
+        "android_last_seen_at",
+        "ios_app_name",
+        "ios_app_version",
+        "ios_device",
+        "ios_os_version",
+        "ios_sdk_version",
+        "ios_last_seen_at",
+        "custom_attributes",
+        "avatar",
+        "tags",
+        "notes",
+        "companies",
+        "location",
+        "social_profiles",
+        "merge_history",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut role = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut email_domain = ::std::option::Option::None;
+        let mut phone = ::std::option::Option::None;
+        let mut formatted_phone = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut has_hard_bounced = ::std::option::Option::None;
+        let mut marked_email_as_spam = ::std::option::Option::None;
+        let mut unsubscribed_from_emails = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut signed_up_at = ::std::option::Option::None;
+        let mut last_seen_at = ::std::option::Option::None;
+        let mut last_replied_at = ::std::option::Option::None;
+        let mut last_contacted_at = ::std::option::Option::None;
+        let mut last_email_opened_at = ::std::option::Option::None;
+        let mut last_email_clicked_at = ::std::option::Option::None;
+        let mut language_override = ::std::option::Option::None;
+        let mut browser = ::std::option::Option::None;
+        let mut browser_version = ::std::option::Option::None;
+        let mut browser_language = ::std::option::Option::None;
+        let mut os = ::std::option::Option::None;
+        let mut android_app_name = ::std::option::Option::None;
+        let mut android_app_version = ::std::option::Option::None;
+        let mut android_device = ::std::option::Option::None;
+        let mut android_os_version = ::std::option::Option::None;
+        let mut android_sdk_version = ::std::option::Option::None;
+        let mut android_last_seen_at = ::std::option::Option::None;
+        let mut ios_app_name = ::std::option::Option::None;
+        let mut ios_app_version = ::std::option::Option::None;
+        let mut ios_device = ::std::option::Option::None;
+        let mut ios_os_version = ::std::option::Option::None;
+        let mut ios_sdk_version = ::std::option::Option::None;
+        let mut ios_last_seen_at = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut avatar = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut notes = ::std::option::Option::None;
+        let mut companies = ::std::option::Option::None;
+        let mut location = ::std::option::Option::None;
+        let mut social_profiles = ::std::option::Option::None;
+        let mut merge_history = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => external_id = __object.lenient()?,
+                3 => workspace_id = __object.lenient()?,
+                4 => role = __object.lenient()?,
+                5 => email = __object.lenient()?,
+                6 => email_domain = __object.lenient()?,
+                7 => phone = __object.lenient()?,
+                8 => formatted_phone = __object.lenient()?,
+                9 => name = __object.lenient()?,
+                10 => owner_id = __object.lenient()?,
+                11 => has_hard_bounced = __object.lenient()?,
+                12 => marked_email_as_spam = __object.lenient()?,
+                13 => unsubscribed_from_emails = __object.lenient()?,
+                14 => created_at = __object.lenient()?,
+                15 => updated_at = __object.lenient()?,
+                16 => signed_up_at = __object.lenient()?,
+                17 => last_seen_at = __object.lenient()?,
+                18 => last_replied_at = __object.lenient()?,
+                19 => last_contacted_at = __object.lenient()?,
+                20 => last_email_opened_at = __object.lenient()?,
+                21 => last_email_clicked_at = __object.lenient()?,
+                22 => language_override = __object.lenient()?,
+                23 => browser = __object.lenient()?,
+                24 => browser_version = __object.lenient()?,
+                25 => browser_language = __object.lenient()?,
+                26 => os = __object.lenient()?,
+                27 => android_app_name = __object.lenient()?,
+                28 => android_app_version = __object.lenient()?,
+                29 => android_device = __object.lenient()?,
+                30 => android_os_version = __object.lenient()?,
+                31 => android_sdk_version = __object.lenient()?,
+                32 => android_last_seen_at = __object.lenient()?,
+                33 => ios_app_name = __object.lenient()?,
+                34 => ios_app_version = __object.lenient()?,
+                35 => ios_device = __object.lenient()?,
+                36 => ios_os_version = __object.lenient()?,
+                37 => ios_sdk_version = __object.lenient()?,
+                38 => ios_last_seen_at = __object.lenient()?,
+                39 => custom_attributes = __object.value()?,
+                40 => avatar = __object.value()?,
+                41 => tags = __object.value()?,
+                42 => notes = __object.value()?,
+                43 => companies = __object.value()?,
+                44 => location = __object.value()?,
+                45 => social_profiles = __object.value()?,
+                46 => merge_history = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            external_id,
+            workspace_id,
+            role,
+            email,
+            email_domain,
+            phone,
+            formatted_phone,
+            name,
+            owner_id,
+            has_hard_bounced,
+            marked_email_as_spam,
+            unsubscribed_from_emails,
+            created_at,
+            updated_at,
+            signed_up_at,
+            last_seen_at,
+            last_replied_at,
+            last_contacted_at,
+            last_email_opened_at,
+            last_email_clicked_at,
+            language_override,
+            browser,
+            browser_version,
+            browser_language,
+            os,
+            android_app_name,
+            android_app_version,
+            android_device,
+            android_os_version,
+            android_sdk_version,
+            android_last_seen_at,
+            ios_app_name,
+            ios_app_version,
+            ios_device,
+            ios_os_version,
+            ios_sdk_version,
+            ios_last_seen_at,
+            custom_attributes,
+            avatar,
+            tags,
+            notes,
+            companies,
+            location,
+            social_profiles,
+            merge_history,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Contact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "contact.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAvatar {
     /// The type of object
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// An image URL containing the avatar of a contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactAvatar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("image_url", &self.image_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatar {
+    const NAME: &'static str = "contact.avatar";
+    const FIELDS: &'static [&'static str] = &["type", "image_url"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut image_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => image_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            image_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactAvatar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,39 +3,114 @@
 
 /// An activity event that occurred for a contact, such as creation, merge, or deletion.
 #[doc(alias = "contact_activity")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactActivity {
     /// Always contact_activity
-    #[serde(default)]
     pub r#type: super::constants::ContactActivity,
     /// The unique identifier for the activity event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of activity event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_type: ::std::option::Option<super::ContactActivityEventType>,
     /// The unique identifier for the contact the event relates to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The external identifier of the contact, if one is set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The role of the contact at the time of the event, either user, lead, or visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// For merge events, the identifier of the contact that was merged away.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merge_source_id: ::std::option::Option<::std::string::String>,
     /// For merge events, the identifier of the contact that was merged into.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merge_target_id: ::std::option::Option<::std::string::String>,
     /// For failed events, the reason the activity did not succeed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
     /// The time the activity event occurred, as a Unix timestamp in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("event_type", &self.event_type)?;
+        object.optional("contact_id", &self.contact_id)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("role", &self.role)?;
+        object.optional("merge_source_id", &self.merge_source_id)?;
+        object.optional("merge_target_id", &self.merge_target_id)?;
+        object.optional("failure_reason", &self.failure_reason)?;
+        object.optional("created_at", &self.created_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
+    const NAME: &'static str = "contact_activity";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "event_type",
+        "contact_id",
+        "external_id",
+        "role",
+        "merge_source_id",
+        "merge_target_id",
+        "failure_reason",
+        "created_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut event_type = ::std::option::Option::None;
+        let mut contact_id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut role = ::std::option::Option::None;
+        let mut merge_source_id = ::std::option::Option::None;
+        let mut merge_target_id = ::std::option::Option::None;
+        let mut failure_reason = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => event_type = __object.value()?,
+                3 => contact_id = __object.lenient()?,
+                4 => external_id = __object.lenient()?,
+                5 => role = __object.lenient()?,
+                6 => merge_source_id = __object.lenient()?,
+                7 => merge_target_id = __object.lenient()?,
+                8 => failure_reason = __object.lenient()?,
+                9 => created_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            event_type,
+            contact_id,
+            external_id,
+            role,
+            merge_source_id,
+            merge_target_id,
+            failure_reason,
+            created_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of activity event."] #[doc(alias = "contact_activity.event_type")]

@@ -3,26 +3,22 @@
 
 /// Contact Reply Base Object
 #[doc(alias = "contact_reply_base_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyBaseRequest {
-    #[serde(default)]
     pub message_type: super::constants::Comment,
-    #[serde(default)]
     pub r#type: super::constants::User,
     /// The text body of the comment.
     pub body: ::std::string::String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
         ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContactReplyBaseRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -35,22 +31,134 @@ impl ContactReplyBaseRequest {
             created_at: ::std::default::Default::default(),
             attachment_urls: ::std::default::Default::default(),
             reply_options: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactReplyBaseRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("body", &self.body)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.optional("reply_options", &self.reply_options)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {
+    const NAME: &'static str = "contact_reply_base_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "created_at",
+        "attachment_urls",
+        "reply_options",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut reply_options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = __object.value()?,
+                2 => body = ::std::option::Option::Some(__object.lenient()?),
+                3 => created_at = __object.lenient()?,
+                4 => attachment_urls = __object.lenient()?,
+                5 => reply_options = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type,
+            body: __object.required(body, 2)?,
+            created_at,
+            attachment_urls,
+            reply_options,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Quick Reply Option
 #[doc(alias = "contact_reply_base_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// The text of the chosen reply option.
     pub text: ::std::string::String,
     /// The unique identifier for the quick reply option selected.
     pub uuid: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContactReplyBaseRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
-        Self { text, uuid }
+        Self {
+            text,
+            uuid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("uuid", &self.uuid)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContactReplyBaseRequestReplyOptionsItem {
+    const NAME: &'static str = "contact_reply_base_request.reply_options[]";
+    const FIELDS: &'static [&'static str] = &["text", "uuid"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut text = ::std::option::Option::None;
+        let mut uuid = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => text = ::std::option::Option::Some(__object.lenient()?),
+                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            text: __object.required(text, 0)?,
+            uuid: __object.required(uuid, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequestReplyOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,27 +3,24 @@
 
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[doc(alias = "contact_reply_ticket_email_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    #[serde(default)]
     pub message_type: super::constants::Comment,
-    #[serde(default)]
     pub r#type: super::constants::User,
     /// The text body of the comment.
     pub body: ::std::string::String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The quick reply selection the contact wishes to respond with. These map to buttons displayed in the Messenger UI if sent by a bot, or the reply options sent by an Admin via the API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
         ::std::vec::Vec<super::ContactReplyBaseRequestReplyOptionsItem>,
     >,
     /// The email you have defined for the user.
     pub email: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -37,6 +34,76 @@ impl ContactReplyTicketEmailRequest {
             attachment_urls: ::std::default::Default::default(),
             reply_options: ::std::default::Default::default(),
             email,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ContactReplyTicketEmailRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("body", &self.body)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.optional("reply_options", &self.reply_options)?;
+        object.field("email", &self.email)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContactReplyTicketEmailRequest {
+    const NAME: &'static str = "contact_reply_ticket_email_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "created_at",
+        "attachment_urls",
+        "reply_options",
+        "email",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut reply_options = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = __object.value()?,
+                2 => body = ::std::option::Option::Some(__object.lenient()?),
+                3 => created_at = __object.lenient()?,
+                4 => attachment_urls = __object.lenient()?,
+                5 => reply_options = __object.value()?,
+                6 => email = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type,
+            body: __object.required(body, 2)?,
+            created_at,
+            attachment_urls,
+            reply_options,
+            email: __object.required(email, 6)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

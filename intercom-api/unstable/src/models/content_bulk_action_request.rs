@@ -3,8 +3,7 @@
 
 /// Content Bulk Action Request Payload
 #[doc(alias = "content_bulk_action_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequest {
     /// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
     /// * `publish`, `unpublish`: `article_content`
@@ -16,18 +15,17 @@ pub struct ContentBulkActionRequest {
     pub content_ids: ::std::vec::Vec<super::ContentBulkActionRequestContentIdsItem>,
     /// Required when `action` is `set_availability`. Each field is optional — only the
     /// properties present in the request are toggled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability: ::std::option::Option<super::ContentBulkActionRequestAvailability>,
     /// Required when `action` is `set_audience`. Manages segment membership.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audience: ::std::option::Option<super::ContentBulkActionRequestAudience>,
     /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
     /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
     /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
     /// reference existing, non-archived tags; exceeding the limit or referencing unknown or
     /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::ContentBulkActionRequestTags>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContentBulkActionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -42,7 +40,68 @@ impl ContentBulkActionRequest {
             availability: ::std::default::Default::default(),
             audience: ::std::default::Default::default(),
             tags: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ContentBulkActionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("action", &self.action)?;
+        object.field("content_ids", &self.content_ids)?;
+        object.optional("availability", &self.availability)?;
+        object.optional("audience", &self.audience)?;
+        object.optional("tags", &self.tags)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionRequest {
+    const NAME: &'static str = "content_bulk_action_request";
+    const FIELDS: &'static [&'static str] = &[
+        "action",
+        "content_ids",
+        "availability",
+        "audience",
+        "tags",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut action = ::std::option::Option::None;
+        let mut content_ids = ::std::option::Option::None;
+        let mut availability = ::std::option::Option::None;
+        let mut audience = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => action = ::std::option::Option::Some(__object.value()?),
+                1 => content_ids = ::std::option::Option::Some(__object.value()?),
+                2 => availability = __object.value()?,
+                3 => audience = __object.value()?,
+                4 => tags = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: __object.required(action, 0)?,
+            content_ids: __object.required(content_ids, 1)?,
+            availability,
+            audience,
+            tags,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -62,11 +121,12 @@ impl ContentBulkActionRequest {
     = "update_tags", }
 }
 #[doc(alias = "content_bulk_action_request.content_ids[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequestContentIdsItem {
     pub r#type: super::ContentBulkActionRequestContentIdsItemType,
     pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContentBulkActionRequestContentIdsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -75,7 +135,54 @@ impl ContentBulkActionRequestContentIdsItem {
         r#type: super::ContentBulkActionRequestContentIdsItemType,
         id: ::std::string::String,
     ) -> Self {
-        Self { r#type, id }
+        Self {
+            r#type,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContentBulkActionRequestContentIdsItem {
+    const NAME: &'static str = "content_bulk_action_request.content_ids[]";
+    const FIELDS: &'static [&'static str] = &["type", "id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            id: __object.required(id, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -90,33 +197,129 @@ impl ContentBulkActionRequestContentIdsItem {
 /// Required when `action` is `set_availability`. Each field is optional — only the
 /// properties present in the request are toggled.
 #[doc(alias = "content_bulk_action_request.availability")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAvailability {
     /// Toggle Fin AI Agent availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_agent: ::std::option::Option<bool>,
     /// Toggle Copilot availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub copilot: ::std::option::Option<bool>,
     /// Toggle Sales Agent availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sales_agent: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for ContentBulkActionRequestAvailability {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("ai_agent", &self.ai_agent)?;
+        object.optional("copilot", &self.copilot)?;
+        object.optional("sales_agent", &self.sales_agent)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContentBulkActionRequestAvailability {
+    const NAME: &'static str = "content_bulk_action_request.availability";
+    const FIELDS: &'static [&'static str] = &["ai_agent", "copilot", "sales_agent"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut ai_agent = ::std::option::Option::None;
+        let mut copilot = ::std::option::Option::None;
+        let mut sales_agent = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => ai_agent = __object.lenient()?,
+                1 => copilot = __object.lenient()?,
+                2 => sales_agent = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ai_agent,
+            copilot,
+            sales_agent,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[doc(alias = "content_bulk_action_request.audience")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestAudience {
     /// Segment IDs to assign to the selected content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub add_segment_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub add_segment_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Segment IDs to remove from the selected content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub remove_segment_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub remove_segment_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// When `true`, removes all segments from the selected content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove_all: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for ContentBulkActionRequestAudience {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("add_segment_ids", &self.add_segment_ids)?;
+        object.optional("remove_segment_ids", &self.remove_segment_ids)?;
+        object.optional("remove_all", &self.remove_all)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContentBulkActionRequestAudience {
+    const NAME: &'static str = "content_bulk_action_request.audience";
+    const FIELDS: &'static [&'static str] = &[
+        "add_segment_ids",
+        "remove_segment_ids",
+        "remove_all",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut add_segment_ids = ::std::option::Option::None;
+        let mut remove_segment_ids = ::std::option::Option::None;
+        let mut remove_all = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => add_segment_ids = __object.lenient()?,
+                1 => remove_segment_ids = __object.lenient()?,
+                2 => remove_all = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            add_segment_ids,
+            remove_segment_ids,
+            remove_all,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAudience {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
@@ -124,13 +327,55 @@ pub struct ContentBulkActionRequestAudience {
 /// reference existing, non-archived tags; exceeding the limit or referencing unknown or
 /// archived IDs is rejected with `parameter_invalid` (HTTP 422).
 #[doc(alias = "content_bulk_action_request.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionRequestTags {
     /// Tag IDs to apply to the selected content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub add_tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub add_tag_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Tag IDs to remove from the selected content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub remove_tag_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub remove_tag_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for ContentBulkActionRequestTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("add_tag_ids", &self.add_tag_ids)?;
+        object.optional("remove_tag_ids", &self.remove_tag_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContentBulkActionRequestTags {
+    const NAME: &'static str = "content_bulk_action_request.tags";
+    const FIELDS: &'static [&'static str] = &["add_tag_ids", "remove_tag_ids"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut add_tag_ids = ::std::option::Option::None;
+        let mut remove_tag_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => add_tag_ids = __object.lenient()?,
+                1 => remove_tag_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            add_tag_ids,
+            remove_tag_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,14 +3,12 @@
 
 /// An external source for External Pages that you add to your Fin Content Library.
 #[doc(alias = "content_import_source")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContentImportSource {
     /// Always external_page
-    #[serde(default)]
     pub r#type: super::constants::ContentImportSource,
     /// The unique identifier for the content import source which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The time when the content import source was last synced.
     pub last_synced_at: i64,
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
@@ -24,14 +22,15 @@ pub struct ContentImportSource {
     /// The time when the content import source was last updated.
     pub updated_at: i64,
     /// The unique identifiers for the audiences associated with this content import source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContentImportSource {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        id: i64,
+        id: ::std::string::String,
         last_synced_at: i64,
         sync_behavior: super::ContentImportSourceSyncBehavior,
         status: super::ContentImportSourceStatus,
@@ -49,7 +48,87 @@ impl ContentImportSource {
             created_at,
             updated_at,
             audience_ids: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContentImportSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("last_synced_at", &self.last_synced_at)?;
+        object.field("sync_behavior", &self.sync_behavior)?;
+        object.field("status", &self.status)?;
+        object.field("url", &self.url)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.optional("audience_ids", &self.audience_ids)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource {
+    const NAME: &'static str = "content_import_source";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "last_synced_at",
+        "sync_behavior",
+        "status",
+        "url",
+        "created_at",
+        "updated_at",
+        "audience_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut last_synced_at = ::std::option::Option::None;
+        let mut sync_behavior = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut audience_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => last_synced_at = ::std::option::Option::Some(__object.lenient()?),
+                3 => sync_behavior = ::std::option::Option::Some(__object.value()?),
+                4 => status = ::std::option::Option::Some(__object.value()?),
+                5 => url = ::std::option::Option::Some(__object.lenient()?),
+                6 => created_at = ::std::option::Option::Some(__object.lenient()?),
+                7 => updated_at = ::std::option::Option::Some(__object.lenient()?),
+                8 => audience_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id: __object.required(id, 1)?,
+            last_synced_at: __object.required(last_synced_at, 2)?,
+            sync_behavior: __object.required(sync_behavior, 3)?,
+            status: __object.required(status, 4)?,
+            url: __object.required(url, 5)?,
+            created_at: __object.required(created_at, 6)?,
+            updated_at: __object.required(updated_at, 7)?,
+            audience_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentImportSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -27,6 +27,18 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchResult {
                     |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
                 ),
                 (
+                    "external_content",
+                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                ),
+                (
+                    "file_source_content",
+                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                ),
+                (
+                    "internal_article",
+                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                ),
+                (
                     "article",
                     |v| ::serde_json::from_value(v).map(Self::ContentSearchArticleItem),
                 ),

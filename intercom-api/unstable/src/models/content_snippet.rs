@@ -3,53 +3,145 @@
 
 /// A content snippet is a reusable piece of content for your AI agent and Copilot.
 #[doc(alias = "content_snippet")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSnippet {
     /// String representing the object's type. Always has the value `content_snippet`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the content snippet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The title of the content snippet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The locale of the content snippet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The content blocks that make up the body of the snippet.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub json_blocks: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// The body of the content snippet in markdown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// Deprecated. Use ai_chatbot_availability instead. Whether this snippet is available for Fin (1 = on, 0 = off).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chatbot_availability: ::std::option::Option<i64>,
     /// Deprecated. Use ai_copilot_availability instead. Whether this snippet is available for Copilot (1 = on, 0 = off).
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub copilot_availability: ::std::option::Option<i64>,
     /// Whether the content snippet is available for AI Chatbot (Fin).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the content snippet is available for AI Copilot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the content snippet is available for AI Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
     /// The time the snippet was created as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the snippet was last updated as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The list of audience IDs this content snippet is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContentSnippet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("title", &self.title)?;
+        object.optional("locale", &self.locale)?;
+        object.optional("json_blocks", &self.json_blocks)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.optional("chatbot_availability", &self.chatbot_availability)?;
+        object.optional("copilot_availability", &self.copilot_availability)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("audience_ids", &self.audience_ids)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
+    const NAME: &'static str = "content_snippet";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "title",
+        "locale",
+        "json_blocks",
+        "body_markdown",
+        "chatbot_availability",
+        "copilot_availability",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "created_at",
+        "updated_at",
+        "audience_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut locale = ::std::option::Option::None;
+        let mut json_blocks = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut chatbot_availability = ::std::option::Option::None;
+        let mut copilot_availability = ::std::option::Option::None;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut audience_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => title = __object.lenient()?,
+                3 => locale = __object.lenient()?,
+                4 => json_blocks = __object.value()?,
+                5 => body_markdown = __object.lenient()?,
+                6 => chatbot_availability = __object.lenient()?,
+                7 => copilot_availability = __object.lenient()?,
+                8 => ai_chatbot_availability = __object.lenient()?,
+                9 => ai_copilot_availability = __object.lenient()?,
+                10 => ai_sales_agent_availability = __object.lenient()?,
+                11 => created_at = __object.lenient()?,
+                12 => updated_at = __object.lenient()?,
+                13 => audience_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            title,
+            locale,
+            json_blocks,
+            body_markdown,
+            chatbot_availability,
+            copilot_availability,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            created_at,
+            updated_at,
+            audience_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContentSnippet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

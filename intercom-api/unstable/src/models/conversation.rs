@@ -3,101 +3,272 @@
 
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[doc(alias = "conversation")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Conversation {
     /// Always conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The title given to the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The time the conversation was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the conversation was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The last time a Contact responded to an Admin. In other words, the time a customer started waiting for a response. Set to null if last reply is from an Admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub waiting_since: ::std::option::Option<i64>,
     /// If set this is the time in the future when this conversation will be marked as open. i.e. it will be in a snoozed state until this time. i.e. it will be in a snoozed state until this time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snoozed_until: ::std::option::Option<i64>,
     /// Indicates whether a conversation is open (true) or closed (false).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub open: ::std::option::Option<bool>,
     /// Can be set to "open", "closed" or "snoozed".
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::ConversationState>,
     /// Indicates whether a conversation has been read.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read: ::std::option::Option<bool>,
     /// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<super::ConversationPriority>,
     /// The id of the admin assigned to the conversation. If it's not assigned to an admin it will return 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub admin_assignee_id: ::std::option::Option<i64>,
+    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub team_assignee_id: ::std::option::Option<i64>,
+    pub team_assignee_id: ::std::option::Option<::std::string::String>,
     /// The company associated with the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company: ::std::option::Option<super::Company>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::Tags>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_rating: ::std::option::Option<super::ConversationRating>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<super::ConversationSource>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<super::ConversationContacts>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub teammates: ::std::option::Option<super::ConversationTeammates>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_contact_reply: ::std::option::Option<super::ConversationFirstContactReply>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_applied: ::std::option::Option<super::SlaApplied>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statistics: ::std::option::Option<super::ConversationStatistics>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_parts: ::std::option::Option<super::ConversationParts>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_topics: ::std::option::Option<super::AiTopics>,
     /// Indicates whether the AI Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_agent_participated: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_agent: ::std::option::Option<super::AiAgent>,
     /// Indicates whether the Sales Agent participated in the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sales_agent_participated: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sales_agent: ::std::option::Option<super::SalesAgent>,
     /// The channel through which the conversation was initiated and its current channel.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<super::ConversationChannel>,
     /// References linking this conversation to records in an external helpdesk or CRM system. Populated for Fin Standalone workspaces synced from an external platform; an empty array otherwise. Sorted alphabetically by `type` and capped at 20 entries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_references: ::std::option::Option<
         ::std::vec::Vec<super::ConversationExternalReference>,
     >,
     /// QA monitor evaluations that flagged this conversation. Only included when `include_monitors=true` is passed as a query parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_evaluations: ::std::option::Option<
         ::std::vec::Vec<super::ConversationMonitorEvaluation>,
     >,
     /// QA scorecard results for this conversation. Only included when `include_scorecards=true` is passed as a query parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scorecards: ::std::option::Option<::std::vec::Vec<super::ConversationScorecard>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Conversation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("title", &self.title)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("waiting_since", &self.waiting_since)?;
+        object.optional("snoozed_until", &self.snoozed_until)?;
+        object.optional("open", &self.open)?;
+        object.optional("state", &self.state)?;
+        object.optional("read", &self.read)?;
+        object.optional("priority", &self.priority)?;
+        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
+        object.optional("team_assignee_id", &self.team_assignee_id)?;
+        object.optional("company", &self.company)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("conversation_rating", &self.conversation_rating)?;
+        object.optional("source", &self.source)?;
+        object.optional("contacts", &self.contacts)?;
+        object.optional("teammates", &self.teammates)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("first_contact_reply", &self.first_contact_reply)?;
+        object.optional("sla_applied", &self.sla_applied)?;
+        object.optional("statistics", &self.statistics)?;
+        object.optional("conversation_parts", &self.conversation_parts)?;
+        object.optional("linked_objects", &self.linked_objects)?;
+        object.optional("ai_topics", &self.ai_topics)?;
+        object.optional("ai_agent_participated", &self.ai_agent_participated)?;
+        object.optional("ai_agent", &self.ai_agent)?;
+        object.optional("sales_agent_participated", &self.sales_agent_participated)?;
+        object.optional("sales_agent", &self.sales_agent)?;
+        object.optional("channel", &self.channel)?;
+        object.optional("external_references", &self.external_references)?;
+        object.optional("monitor_evaluations", &self.monitor_evaluations)?;
+        object.optional("scorecards", &self.scorecards)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Conversation {
+    const NAME: &'static str = "conversation";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "title",
+        "created_at",
+        "updated_at",
+        "waiting_since",
+        "snoozed_until",
+        "open",
+        "state",
+        "read",
+        "priority",
+        "admin_assignee_id",
+        "team_assignee_id",
+        "company",
+        "tags",
+        "conversation_rating",
+        "source",
+        "contacts",
+        "teammates",
+        "custom_attributes",
+        "first_contact_reply",
+        "sla_applied",
+        "statistics",
+        "conversation_parts",
+        "linked_objects",
+        "ai_topics",
+        "ai_agent_participated",
+        "ai_agent",
+        "sales_agent_participated",
+        "sales_agent",
+        "channel",
+        "external_references",
+        "monitor_evaluations",
+        "scorecards",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut waiting_since = ::std::option::Option::None;
+        let mut snoozed_until = ::std::option::Option::None;
+        let mut open = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut read = ::std::option::Option::None;
+        let mut priority = ::std::option::Option::None;
+        let mut admin_assignee_id = ::std::option::Option::None;
+        let mut team_assignee_id = ::std::option::Option::None;
+        let mut company = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut conversation_rating = ::std::option::Option::None;
+        let mut source = ::std::option::Option::None;
+        let mut contacts = ::std::option::Option::None;
+        let mut teammates = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut first_contact_reply = ::std::option::Option::None;
+        let mut sla_applied = ::std::option::Option::None;
+        let mut statistics = ::std::option::Option::None;
+        let mut conversation_parts = ::std::option::Option::None;
+        let mut linked_objects = ::std::option::Option::None;
+        let mut ai_topics = ::std::option::Option::None;
+        let mut ai_agent_participated = ::std::option::Option::None;
+        let mut ai_agent = ::std::option::Option::None;
+        let mut sales_agent_participated = ::std::option::Option::None;
+        let mut sales_agent = ::std::option::Option::None;
+        let mut channel = ::std::option::Option::None;
+        let mut external_references = ::std::option::Option::None;
+        let mut monitor_evaluations = ::std::option::Option::None;
+        let mut scorecards = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => title = __object.lenient()?,
+                3 => created_at = __object.lenient()?,
+                4 => updated_at = __object.lenient()?,
+                5 => waiting_since = __object.lenient()?,
+                6 => snoozed_until = __object.lenient()?,
+                7 => open = __object.lenient()?,
+                8 => state = __object.value()?,
+                9 => read = __object.lenient()?,
+                10 => priority = __object.value()?,
+                11 => admin_assignee_id = __object.lenient()?,
+                12 => team_assignee_id = __object.lenient()?,
+                13 => company = __object.value()?,
+                14 => tags = __object.value()?,
+                15 => conversation_rating = __object.value()?,
+                16 => source = __object.value()?,
+                17 => contacts = __object.value()?,
+                18 => teammates = __object.value()?,
+                19 => custom_attributes = __object.value()?,
+                20 => first_contact_reply = __object.value()?,
+                21 => sla_applied = __object.value()?,
+                22 => statistics = __object.value()?,
+                23 => conversation_parts = __object.value()?,
+                24 => linked_objects = __object.value()?,
+                25 => ai_topics = __object.value()?,
+                26 => ai_agent_participated = __object.lenient()?,
+                27 => ai_agent = __object.value()?,
+                28 => sales_agent_participated = __object.lenient()?,
+                29 => sales_agent = __object.value()?,
+                30 => channel = __object.value()?,
+                31 => external_references = __object.value()?,
+                32 => monitor_evaluations = __object.value()?,
+                33 => scorecards = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            title,
+            created_at,
+            updated_at,
+            waiting_since,
+            snoozed_until,
+            open,
+            state,
+            read,
+            priority,
+            admin_assignee_id,
+            team_assignee_id,
+            company,
+            tags,
+            conversation_rating,
+            source,
+            contacts,
+            teammates,
+            custom_attributes,
+            first_contact_reply,
+            sla_applied,
+            statistics,
+            conversation_parts,
+            linked_objects,
+            ai_topics,
+            ai_agent_participated,
+            ai_agent,
+            sales_agent_participated,
+            sales_agent,
+            channel,
+            external_references,
+            monitor_evaluations,
+            scorecards,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Conversation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Can be set to \"open\", \"closed\" or \"snoozed\"."] #[doc(alias =

@@ -3,46 +3,130 @@
 
 /// Conversation Attribute (List)
 #[doc(alias = "conversation_attribute_list_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeListType {
     /// Value is `conversation_attribute`.
-    #[serde(default)]
     pub r#type: super::constants::ConversationAttribute,
     /// The unique identifier for the conversation attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub data_type: super::constants::List,
     /// Whether this attribute is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_team_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Whether this attribute is archived.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// ID of the admin who created the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
     /// Predefined options for this attribute. Each option has a unique UUID used to identify it in the options management endpoints.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<super::ConversationAttributeOption>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationAttributeListType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.field("data_type", &self.data_type)?;
+        object.optional("required", &self.required)?;
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.optional("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationAttributeListType {
+    const NAME: &'static str = "conversation_attribute_list_type";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "description",
+        "data_type",
+        "required",
+        "visible_to_team_ids",
+        "archived",
+        "created_at",
+        "updated_at",
+        "admin_id",
+        "options",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::default::Default::default();
+        let mut required = ::std::option::Option::None;
+        let mut visible_to_team_ids = ::std::option::Option::None;
+        let mut archived = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => description = __object.lenient()?,
+                4 => data_type = __object.value()?,
+                5 => required = __object.lenient()?,
+                6 => visible_to_team_ids = __object.lenient()?,
+                7 => archived = __object.lenient()?,
+                8 => created_at = __object.lenient()?,
+                9 => updated_at = __object.lenient()?,
+                10 => admin_id = __object.lenient()?,
+                11 => options = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            description,
+            data_type,
+            required,
+            visible_to_team_ids,
+            archived,
+            created_at,
+            updated_at,
+            admin_id,
+            options,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationAttributeListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,20 +3,71 @@
 
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[doc(alias = "conversation_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationList {
     /// Always conversation.list
-    #[serde(default)]
     pub r#type: super::constants::ConversationList,
     /// The list of conversation objects
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversations: ::std::option::Option<
         ::std::vec::Vec<super::ConversationListItem>,
     >,
     /// A count of the total number of objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<super::CursorPages>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("conversations", &self.conversations)?;
+        object.optional("total_count", &self.total_count)?;
+        object.optional("pages", &self.pages)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationList {
+    const NAME: &'static str = "conversation_list";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "conversations",
+        "total_count",
+        "pages",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut conversations = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        let mut pages = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => conversations = __object.value()?,
+                2 => total_count = __object.lenient()?,
+                3 => pages = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            conversations,
+            total_count,
+            pages,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,25 +3,85 @@
 
 /// A QA monitor evaluation that flagged this conversation. Returned in the `monitor_evaluations` array on conversation responses when `include_monitors=true` is passed.
 #[doc(alias = "conversation_monitor_evaluation")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationMonitorEvaluation {
     /// The unique identifier of the monitor that produced this evaluation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_id: ::std::option::Option<::std::string::String>,
     /// The name of the monitor at the time of evaluation. Null if the monitor has since been deleted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_name: ::std::option::Option<::std::string::String>,
     /// The type of the monitor. Null if the monitor has since been deleted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monitor_type: ::std::option::Option<::std::string::String>,
     /// The evaluation outcome reported by the monitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<::std::string::String>,
     /// The reasoning provided by the monitor for its result. May be null if no reasoning was generated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub explanation: ::std::option::Option<::std::string::String>,
     /// The time the monitor evaluated this conversation. Null in the rare case the underlying record's timestamp is not yet set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationMonitorEvaluation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("monitor_id", &self.monitor_id)?;
+        object.optional("monitor_name", &self.monitor_name)?;
+        object.optional("monitor_type", &self.monitor_type)?;
+        object.optional("result", &self.result)?;
+        object.optional("explanation", &self.explanation)?;
+        object.optional("evaluated_at", &self.evaluated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationMonitorEvaluation {
+    const NAME: &'static str = "conversation_monitor_evaluation";
+    const FIELDS: &'static [&'static str] = &[
+        "monitor_id",
+        "monitor_name",
+        "monitor_type",
+        "result",
+        "explanation",
+        "evaluated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut monitor_id = ::std::option::Option::None;
+        let mut monitor_name = ::std::option::Option::None;
+        let mut monitor_type = ::std::option::Option::None;
+        let mut result = ::std::option::Option::None;
+        let mut explanation = ::std::option::Option::None;
+        let mut evaluated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => monitor_id = __object.lenient()?,
+                1 => monitor_name = __object.lenient()?,
+                2 => monitor_type = __object.lenient()?,
+                3 => result = __object.lenient()?,
+                4 => explanation = __object.lenient()?,
+                5 => evaluated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            monitor_id,
+            monitor_name,
+            monitor_type,
+            result,
+            explanation,
+            evaluated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationMonitorEvaluation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

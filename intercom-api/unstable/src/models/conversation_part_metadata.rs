@@ -3,31 +3,71 @@
 
 /// Metadata for a conversation part
 #[doc(alias = "conversation_part_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPartMetadata {
     /// The quick reply options sent by the Admin or bot, presented in this conversation part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quick_reply_options: ::std::option::Option<
         ::std::vec::Vec<super::ConversationPartMetadataQuickReplyOptionsItem>,
     >,
     /// The unique identifier for the quick reply option that was clicked by the end user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quick_reply_uuid: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationPartMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("quick_reply_options", &self.quick_reply_options)?;
+        object.optional("quick_reply_uuid", &self.quick_reply_uuid)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMetadata {
+    const NAME: &'static str = "conversation_part_metadata";
+    const FIELDS: &'static [&'static str] = &["quick_reply_options", "quick_reply_uuid"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut quick_reply_options = ::std::option::Option::None;
+        let mut quick_reply_uuid = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => quick_reply_options = __object.value()?,
+                1 => quick_reply_uuid = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            quick_reply_options,
+            quick_reply_uuid,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "conversation_part_metadata.quick_reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// The text to display in this quick reply option.
     pub text: ::std::string::String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment conversation part that is created when a user clicks on this reply option.
     pub uuid: ::std::string::String,
     /// The translations for the quick reply option.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translations: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ConversationPartMetadataQuickReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -37,6 +77,53 @@ impl ConversationPartMetadataQuickReplyOptionsItem {
             text,
             uuid,
             translations: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("uuid", &self.uuid)?;
+        object.optional("translations", &self.translations)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationPartMetadataQuickReplyOptionsItem {
+    const NAME: &'static str = "conversation_part_metadata.quick_reply_options[]";
+    const FIELDS: &'static [&'static str] = &["text", "uuid", "translations"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut text = ::std::option::Option::None;
+        let mut uuid = ::std::option::Option::None;
+        let mut translations = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => text = ::std::option::Option::Some(__object.lenient()?),
+                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
+                2 => translations = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            text: __object.required(text, 0)?,
+            uuid: __object.required(uuid, 1)?,
+            translations,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadataQuickReplyOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,40 +3,115 @@
 
 /// A QA scorecard result for this conversation. Returned in the `scorecards` array on conversation responses when `include_scorecards=true` is passed.
 #[doc(alias = "conversation_scorecard")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecard {
     /// The unique identifier of the scorecard definition.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scorecard_id: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the specific scorecard version that produced this result.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scorecard_version_id: ::std::option::Option<::std::string::String>,
     /// The name of the scorecard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The type of scorecard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scorecard_type: ::std::option::Option<::std::string::String>,
     /// Whether the conversation passed the scorecard. Null when the scorecard has not been scored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub passed: ::std::option::Option<bool>,
     /// The numeric score for the scorecard. Null when the scorecard has not been scored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// The numeric score produced by AI evaluation, if applicable. Null when not AI-scored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_score: ::std::option::Option<f64>,
     /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluated_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reviewed_teammate: ::std::option::Option<
         super::ConversationScorecardReviewedTeammate,
     >,
     /// Per-evaluator results within this scorecard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluators: ::std::option::Option<
         ::std::vec::Vec<super::ConversationScorecardEvaluator>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationScorecard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("scorecard_id", &self.scorecard_id)?;
+        object.optional("scorecard_version_id", &self.scorecard_version_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("scorecard_type", &self.scorecard_type)?;
+        object.optional("passed", &self.passed)?;
+        object.optional("score", &self.score)?;
+        object.optional("ai_score", &self.ai_score)?;
+        object.optional("evaluated_at", &self.evaluated_at)?;
+        object.optional("reviewed_teammate", &self.reviewed_teammate)?;
+        object.optional("evaluators", &self.evaluators)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecard {
+    const NAME: &'static str = "conversation_scorecard";
+    const FIELDS: &'static [&'static str] = &[
+        "scorecard_id",
+        "scorecard_version_id",
+        "name",
+        "scorecard_type",
+        "passed",
+        "score",
+        "ai_score",
+        "evaluated_at",
+        "reviewed_teammate",
+        "evaluators",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut scorecard_id = ::std::option::Option::None;
+        let mut scorecard_version_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut scorecard_type = ::std::option::Option::None;
+        let mut passed = ::std::option::Option::None;
+        let mut score = ::std::option::Option::None;
+        let mut ai_score = ::std::option::Option::None;
+        let mut evaluated_at = ::std::option::Option::None;
+        let mut reviewed_teammate = ::std::option::Option::None;
+        let mut evaluators = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => scorecard_id = __object.lenient()?,
+                1 => scorecard_version_id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => scorecard_type = __object.lenient()?,
+                4 => passed = __object.lenient()?,
+                5 => score = __object.lenient()?,
+                6 => ai_score = __object.lenient()?,
+                7 => evaluated_at = __object.lenient()?,
+                8 => reviewed_teammate = __object.value()?,
+                9 => evaluators = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            scorecard_id,
+            scorecard_version_id,
+            name,
+            scorecard_type,
+            passed,
+            score,
+            ai_score,
+            evaluated_at,
+            reviewed_teammate,
+            evaluators,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationScorecard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

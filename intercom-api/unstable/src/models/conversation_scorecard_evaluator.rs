@@ -3,13 +3,54 @@
 
 /// A single evaluator within a scorecard, including its result for this conversation.
 #[doc(alias = "conversation_scorecard_evaluator")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecardEvaluator {
     /// The unique identifier of the evaluator (criterion) within the scorecard.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub evaluator_id: ::std::option::Option<::std::string::String>,
     /// The evaluator's result for this conversation. Null if the evaluator was not scored.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub result: ::std::option::Option<super::ConversationScorecardEvaluatorResult>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationScorecardEvaluator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("evaluator_id", &self.evaluator_id)?;
+        object.optional("result", &self.result)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationScorecardEvaluator {
+    const NAME: &'static str = "conversation_scorecard_evaluator";
+    const FIELDS: &'static [&'static str] = &["evaluator_id", "result"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut evaluator_id = ::std::option::Option::None;
+        let mut result = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => evaluator_id = __object.lenient()?,
+                1 => result = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            evaluator_id,
+            result,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

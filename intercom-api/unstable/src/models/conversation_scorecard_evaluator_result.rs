@@ -3,22 +3,78 @@
 
 /// The outcome of a single evaluator within a scorecard.
 #[doc(alias = "conversation_scorecard_evaluator_result")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationScorecardEvaluatorResult {
     /// The evaluator's selected value (typically a label such as `pass`, `fail`, or a category identifier).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// The origin of the result (for example, `ai` or `human`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// A free-text explanation of the result.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning: ::std::option::Option<::std::string::String>,
     /// Identifiers for structured reasons assigned to the result, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Free-text entered by the reviewer to supplement or stand in for the structured `reason_ids` — typically captured when the reviewer selects an "Other" option or adds a custom note. Null when not provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub other_text: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.optional("source", &self.source)?;
+        object.optional("reasoning", &self.reasoning)?;
+        object.optional("reason_ids", &self.reason_ids)?;
+        object.optional("other_text", &self.other_text)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationScorecardEvaluatorResult {
+    const NAME: &'static str = "conversation_scorecard_evaluator_result";
+    const FIELDS: &'static [&'static str] = &[
+        "value",
+        "source",
+        "reasoning",
+        "reason_ids",
+        "other_text",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut value = ::std::option::Option::None;
+        let mut source = ::std::option::Option::None;
+        let mut reasoning = ::std::option::Option::None;
+        let mut reason_ids = ::std::option::Option::None;
+        let mut other_text = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => value = __object.lenient()?,
+                1 => source = __object.lenient()?,
+                2 => reasoning = __object.lenient()?,
+                3 => reason_ids = __object.lenient()?,
+                4 => other_text = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            value,
+            source,
+            reasoning,
+            reason_ids,
+            other_text,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluatorResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

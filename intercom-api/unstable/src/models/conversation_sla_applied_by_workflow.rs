@@ -3,33 +3,126 @@
 
 /// Contains details about SLA applied by legacy Inbox Rules for conversation part type <code>conversation_sla_applied_by_workflow</code>.
 #[doc(alias = "conversation_sla_applied_by_workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflow {
     /// Name of the SLA that was applied
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_name: ::std::option::Option<::std::string::String>,
     /// Target times configured for the SLA (in seconds)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_definition: ::std::option::Option<
         super::ConversationSlaAppliedByWorkflowSlaDefinition,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("sla_name", &self.sla_name)?;
+        object.optional("sla_definition", &self.sla_definition)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSlaAppliedByWorkflow {
+    const NAME: &'static str = "conversation_sla_applied_by_workflow";
+    const FIELDS: &'static [&'static str] = &["sla_name", "sla_definition"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sla_name = ::std::option::Option::None;
+        let mut sla_definition = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sla_name = __object.lenient()?,
+                1 => sla_definition = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sla_name,
+            sla_definition,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Target times configured for the SLA (in seconds)
 #[doc(alias = "conversation_sla_applied_by_workflow.sla_definition")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
     /// First response time target in seconds
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_reply_time: ::std::option::Option<i64>,
     /// Next reply time target in seconds
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_reply_time: ::std::option::Option<i64>,
     /// Resolution time target in seconds
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution_time: ::std::option::Option<i64>,
     /// Time to close target in seconds
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_close: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("first_reply_time", &self.first_reply_time)?;
+        object.optional("next_reply_time", &self.next_reply_time)?;
+        object.optional("resolution_time", &self.resolution_time)?;
+        object.optional("time_to_close", &self.time_to_close)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSlaAppliedByWorkflowSlaDefinition {
+    const NAME: &'static str = "conversation_sla_applied_by_workflow.sla_definition";
+    const FIELDS: &'static [&'static str] = &[
+        "first_reply_time",
+        "next_reply_time",
+        "resolution_time",
+        "time_to_close",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut first_reply_time = ::std::option::Option::None;
+        let mut next_reply_time = ::std::option::Option::None;
+        let mut resolution_time = ::std::option::Option::None;
+        let mut time_to_close = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => first_reply_time = __object.lenient()?,
+                1 => next_reply_time = __object.lenient()?,
+                2 => resolution_time = __object.lenient()?,
+                3 => time_to_close = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_reply_time,
+            next_reply_time,
+            resolution_time,
+            time_to_close,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflowSlaDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

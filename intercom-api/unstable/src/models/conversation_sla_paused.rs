@@ -3,25 +3,72 @@
 
 /// Contains SLA status at the moment of pausing for conversation part type <code>conversation_sla_paused</code>.
 #[doc(alias = "conversation_sla_paused")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaPaused {
     /// Name of the SLA being paused
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_name: ::std::option::Option<::std::string::String>,
     /// Overall SLA status at pause time
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_sla_status: ::std::option::Option<
         super::ConversationSlaPausedCurrentSlaStatus,
     >,
     /// Status of all SLA targets at pause time
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_states: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
             super::ConversationSlaPausedSlaStatesValue,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaPaused {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("sla_name", &self.sla_name)?;
+        object.optional("current_sla_status", &self.current_sla_status)?;
+        object.optional("sla_states", &self.sla_states)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPaused {
+    const NAME: &'static str = "conversation_sla_paused";
+    const FIELDS: &'static [&'static str] = &[
+        "sla_name",
+        "current_sla_status",
+        "sla_states",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sla_name = ::std::option::Option::None;
+        let mut current_sla_status = ::std::option::Option::None;
+        let mut sla_states = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sla_name = __object.lenient()?,
+                1 => current_sla_status = __object.value()?,
+                2 => sla_states = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sla_name,
+            current_sla_status,
+            sla_states,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaPaused {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Overall SLA status at pause time"] #[doc(alias =
@@ -31,13 +78,54 @@ pub struct ConversationSlaPaused {
     " `canceled`"] Canceled = "canceled", }
 }
 #[doc(alias = "conversation_sla_paused.sla_states.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaPausedSlaStatesValue {
     /// Status of this specific target (always paused)
-    #[serde(default)]
     pub status: super::constants::Paused,
     /// Time remaining when paused
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seconds_remaining: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("status", &self.status)?;
+        object.optional("seconds_remaining", &self.seconds_remaining)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSlaPausedSlaStatesValue {
+    const NAME: &'static str = "conversation_sla_paused.sla_states.*";
+    const FIELDS: &'static [&'static str] = &["status", "seconds_remaining"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut status = ::std::default::Default::default();
+        let mut seconds_remaining = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => status = __object.value()?,
+                1 => seconds_remaining = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status,
+            seconds_remaining,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedSlaStatesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

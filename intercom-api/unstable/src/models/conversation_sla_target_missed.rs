@@ -3,30 +3,81 @@
 
 /// Contains complete status of all SLA targets when a breach occurs for conversation part type <code>conversation_sla_target_missed</code>.
 #[doc(alias = "conversation_sla_target_missed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissed {
     /// Name of the SLA
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_name: ::std::option::Option<::std::string::String>,
     /// Which specific target was missed
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_target_type: ::std::option::Option<
         super::ConversationSlaTargetMissedSlaTargetType,
     >,
     /// Overall SLA status
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_sla_status: ::std::option::Option<
         super::ConversationSlaTargetMissedCurrentSlaStatus,
     >,
     /// Status of all SLA targets at the time of breach
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sla_states: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
             super::ConversationSlaTargetMissedSlaStatesValue,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaTargetMissed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("sla_name", &self.sla_name)?;
+        object.optional("sla_target_type", &self.sla_target_type)?;
+        object.optional("current_sla_status", &self.current_sla_status)?;
+        object.optional("sla_states", &self.sla_states)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTargetMissed {
+    const NAME: &'static str = "conversation_sla_target_missed";
+    const FIELDS: &'static [&'static str] = &[
+        "sla_name",
+        "sla_target_type",
+        "current_sla_status",
+        "sla_states",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sla_name = ::std::option::Option::None;
+        let mut sla_target_type = ::std::option::Option::None;
+        let mut current_sla_status = ::std::option::Option::None;
+        let mut sla_states = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sla_name = __object.lenient()?,
+                1 => sla_target_type = __object.value()?,
+                2 => current_sla_status = __object.value()?,
+                3 => sla_states = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sla_name,
+            sla_target_type,
+            current_sla_status,
+            sla_states,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Which specific target was missed"] #[doc(alias =
@@ -44,17 +95,58 @@ pub struct ConversationSlaTargetMissed {
     " `paused`"] Paused = "paused", #[doc = " `canceled`"] Canceled = "canceled", }
 }
 #[doc(alias = "conversation_sla_target_missed.sla_states.*")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Status of this specific target
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<
         super::ConversationSlaTargetMissedSlaStatesValueStatus,
     >,
     /// Time remaining for active/paused targets (null for hit/missed)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seconds_remaining: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("status", &self.status)?;
+        object.optional("seconds_remaining", &self.seconds_remaining)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSlaTargetMissedSlaStatesValue {
+    const NAME: &'static str = "conversation_sla_target_missed.sla_states.*";
+    const FIELDS: &'static [&'static str] = &["status", "seconds_remaining"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut status = ::std::option::Option::None;
+        let mut seconds_remaining = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => status = __object.value()?,
+                1 => seconds_remaining = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status,
+            seconds_remaining,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Status of this specific target"] #[doc(alias =

@@ -3,70 +3,238 @@
 
 /// The first message or event that started this conversation. Describes the origin and who initiated it.
 #[doc(alias = "conversation_source")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSource {
     /// The origin of this conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the source message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// How the conversation was initiated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered_as: ::std::option::Option<::std::string::String>,
     /// The recipients of the source message. Only present for email conversations.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recipients: ::std::option::Option<
         ::std::vec::Vec<super::ConversationSourceRecipientsItem>,
     >,
     /// The Reply-To header addresses of the source message, where a reply will be routed. Can differ from the sender's From address. Only present for email conversations.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<
         ::std::vec::Vec<super::ConversationSourceReplyToItem>,
     >,
     /// The message subject. Only present for email conversations.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::ConversationSourceAuthor>,
     /// A list of attachments on the source message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
     /// The URL where the conversation was started.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Whether or not the source content has been redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_message_metadata: ::std::option::Option<super::SourceEmailMessageMetadata>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("delivered_as", &self.delivered_as)?;
+        object.optional("recipients", &self.recipients)?;
+        object.optional("reply_to", &self.reply_to)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("body", &self.body)?;
+        object.optional("author", &self.author)?;
+        object.optional("attachments", &self.attachments)?;
+        object.optional("url", &self.url)?;
+        object.optional("redacted", &self.redacted)?;
+        object.optional("email_message_metadata", &self.email_message_metadata)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
+    const NAME: &'static str = "conversation_source";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "delivered_as",
+        "recipients",
+        "reply_to",
+        "subject",
+        "body",
+        "author",
+        "attachments",
+        "url",
+        "redacted",
+        "email_message_metadata",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut delivered_as = ::std::option::Option::None;
+        let mut recipients = ::std::option::Option::None;
+        let mut reply_to = ::std::option::Option::None;
+        let mut subject = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        let mut email_message_metadata = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => delivered_as = __object.lenient()?,
+                3 => recipients = __object.value()?,
+                4 => reply_to = __object.value()?,
+                5 => subject = __object.lenient()?,
+                6 => body = __object.lenient()?,
+                7 => author = __object.value()?,
+                8 => attachments = __object.value()?,
+                9 => url = __object.lenient()?,
+                10 => redacted = __object.lenient()?,
+                11 => email_message_metadata = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            delivered_as,
+            recipients,
+            reply_to,
+            subject,
+            body,
+            author,
+            attachments,
+            url,
+            redacted,
+            email_message_metadata,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "conversation_source.recipients[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceRecipientsItem {
     /// The recipient type. One of `to`, `cc`, or `bcc`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The recipient email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The reason this recipient was dropped, if applicable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub drop_reason: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSourceRecipientsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("email", &self.email)?;
+        object.optional("drop_reason", &self.drop_reason)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSourceRecipientsItem {
+    const NAME: &'static str = "conversation_source.recipients[]";
+    const FIELDS: &'static [&'static str] = &["type", "email", "drop_reason"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut drop_reason = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => email = __object.lenient()?,
+                2 => drop_reason = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            email,
+            drop_reason,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "conversation_source.reply_to[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceReplyToItem {
     /// The Reply-To email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The display name associated with the Reply-To address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationSourceReplyToItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("email", &self.email)?;
+        object.optional("name", &self.name)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ConversationSourceReplyToItem {
+    const NAME: &'static str = "conversation_source.reply_to[]";
+    const FIELDS: &'static [&'static str] = &["email", "name"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut email = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => email = __object.lenient()?,
+                1 => name = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email,
+            name,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationSourceReplyToItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

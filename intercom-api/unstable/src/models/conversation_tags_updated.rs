@@ -3,13 +3,53 @@
 
 /// Contains details about tags that were added or removed from a conversation for conversation part type <code>conversation_tags_updated</code>.
 #[doc(alias = "conversation_tags_updated")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTagsUpdated {
     /// Array of tag names that were added
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags_added: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Array of tag names that were removed
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags_removed: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationTagsUpdated {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("tags_added", &self.tags_added)?;
+        object.optional("tags_removed", &self.tags_removed)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpdated {
+    const NAME: &'static str = "conversation_tags_updated";
+    const FIELDS: &'static [&'static str] = &["tags_added", "tags_removed"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut tags_added = ::std::option::Option::None;
+        let mut tags_removed = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => tags_added = __object.lenient()?,
+                1 => tags_removed = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            tags_added,
+            tags_removed,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationTagsUpdated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,64 +3,52 @@
 
 /// You can create an Article
 #[doc(alias = "create_article_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     pub title: ::std::string::String,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The content of the article in HTML. For multilingual articles, this will be the body of the default language's content. Mutually exclusive with `body_markdown`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The content of the article in markdown. For multilingual articles, this will be the body of the default language's content. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: ::std::string::String,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::CreateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_id: ::std::option::Option<i64>,
+    pub parent_id: ::std::option::Option<::std::string::String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_type: ::std::option::Option<::std::string::String>,
     /// The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence over `parent_id` and `parent_type`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
+    pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
     >,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub audience_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub audience_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Whether the article should be available for AI Chatbot (Fin). For multilingual articles, this sets the default language's availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the article should be available for AI Copilot. For multilingual articles, this sets the default language's availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the article should be available for AI Sales Agent. For multilingual articles, this sets the default language's availability.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
     /// ISO 8601 timestamp at which to schedule a future publish of the article. When set together with `state: "published"`, the article is scheduled instead of published immediately. Setting `null` cancels a pending publish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Combining with `state: "draft"` returns 400 `parameter_invalid`. Sending in the same request as `scheduled_unpublish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub scheduled_publish_at: ::intercom_api_runtime::Patch<::std::string::String>,
     /// ISO 8601 timestamp at which to schedule a future unpublish of the article. Setting `null` cancels a pending unpublish schedule. Timestamps in the past or equal to the current time are rejected with 400 `parameter_invalid` — the value must be strictly in the future. Rejected with 400 `parameter_invalid` if the article has never been published. Sending in the same request as `scheduled_publish_at` returns 400 — only one pending schedule per article. Empty string returns 400 `parameter_invalid`.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub scheduled_unpublish_at: ::intercom_api_runtime::Patch<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, author_id: i64) -> Self {
+    pub fn new(title: ::std::string::String, author_id: ::std::string::String) -> Self {
         Self {
             title,
             description: ::std::default::Default::default(),
@@ -79,7 +67,129 @@ impl CreateArticleRequest {
             ai_sales_agent_availability: ::std::default::Default::default(),
             scheduled_publish_at: ::std::default::Default::default(),
             scheduled_unpublish_at: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateArticleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.field("author_id", &self.author_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("parent_id", &self.parent_id)?;
+        object.optional("parent_type", &self.parent_type)?;
+        object.optional("parent_ids", &self.parent_ids)?;
+        object.patch("translated_content", &self.translated_content)?;
+        object.patch("folder_id", &self.folder_id)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.patch("scheduled_publish_at", &self.scheduled_publish_at)?;
+        object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest {
+    const NAME: &'static str = "create_article_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "body",
+        "body_markdown",
+        "author_id",
+        "state",
+        "parent_id",
+        "parent_type",
+        "parent_ids",
+        "translated_content",
+        "folder_id",
+        "audience_ids",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "scheduled_publish_at",
+        "scheduled_unpublish_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut parent_id = ::std::option::Option::None;
+        let mut parent_type = ::std::option::Option::None;
+        let mut parent_ids = ::std::option::Option::None;
+        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
+        let mut folder_id = ::intercom_api_runtime::Patch::Absent;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut scheduled_publish_at = ::intercom_api_runtime::Patch::Absent;
+        let mut scheduled_unpublish_at = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => body = __object.lenient()?,
+                3 => body_markdown = __object.lenient()?,
+                4 => author_id = ::std::option::Option::Some(__object.lenient()?),
+                5 => state = __object.value()?,
+                6 => parent_id = __object.lenient()?,
+                7 => parent_type = __object.lenient()?,
+                8 => parent_ids = __object.lenient()?,
+                9 => translated_content = __object.value()?,
+                10 => folder_id = __object.lenient()?,
+                11 => audience_ids = __object.lenient()?,
+                12 => ai_chatbot_availability = __object.lenient()?,
+                13 => ai_copilot_availability = __object.lenient()?,
+                14 => ai_sales_agent_availability = __object.lenient()?,
+                15 => scheduled_publish_at = __object.lenient()?,
+                16 => scheduled_unpublish_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title: __object.required(title, 0)?,
+            description,
+            body,
+            body_markdown,
+            author_id: __object.required(author_id, 4)?,
+            state,
+            parent_id,
+            parent_type,
+            parent_ids,
+            translated_content,
+            folder_id,
+            audience_ids,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            scheduled_publish_at,
+            scheduled_unpublish_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

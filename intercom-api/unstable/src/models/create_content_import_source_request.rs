@@ -3,22 +3,20 @@
 
 /// You can add an Content Import Source to your Fin Content Library.
 #[doc(alias = "create_content_import_source_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`.
-    #[serde(default)]
     pub sync_behavior: super::constants::Api,
     /// The status of the content import source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::CreateContentImportSourceRequestStatus>,
     /// The URL of the content import source.
     pub url: ::std::string::String,
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub audience_ids: ::intercom_api_runtime::Patch<
         super::CreateContentImportSourceRequestAudienceIds,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -29,7 +27,64 @@ impl CreateContentImportSourceRequest {
             status: ::std::default::Default::default(),
             url,
             audience_ids: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateContentImportSourceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("sync_behavior", &self.sync_behavior)?;
+        object.optional("status", &self.status)?;
+        object.field("url", &self.url)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateContentImportSourceRequest {
+    const NAME: &'static str = "create_content_import_source_request";
+    const FIELDS: &'static [&'static str] = &[
+        "sync_behavior",
+        "status",
+        "url",
+        "audience_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sync_behavior = ::std::default::Default::default();
+        let mut status = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sync_behavior = __object.value()?,
+                1 => status = __object.value()?,
+                2 => url = ::std::option::Option::Some(__object.lenient()?),
+                3 => audience_ids = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sync_behavior,
+            status,
+            url: __object.required(url, 2)?,
+            audience_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -46,8 +101,8 @@ impl CreateContentImportSourceRequest {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateContentImportSourceRequestAudienceIds {
-    Integer(i64),
-    IntegerList(::std::vec::Vec<i64>),
+    String(::std::string::String),
+    StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }

@@ -3,24 +3,21 @@
 
 /// Create Conversation Attribute Request (Files)
 #[doc(alias = "create_conversation_attribute_files_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeFilesRequest {
     /// Name of the attribute.
     pub name: ::std::string::String,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub data_type: super::constants::Files,
     /// Whether this attribute is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_team_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateConversationAttributeFilesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -32,6 +29,68 @@ impl CreateConversationAttributeFilesRequest {
             data_type: ::std::default::Default::default(),
             required: ::std::default::Default::default(),
             visible_to_team_ids: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateConversationAttributeFilesRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.field("data_type", &self.data_type)?;
+        object.optional("required", &self.required)?;
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateConversationAttributeFilesRequest {
+    const NAME: &'static str = "create_conversation_attribute_files_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "data_type",
+        "required",
+        "visible_to_team_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::default::Default::default();
+        let mut required = ::std::option::Option::None;
+        let mut visible_to_team_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => data_type = __object.value()?,
+                3 => required = __object.lenient()?,
+                4 => visible_to_team_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            description,
+            data_type,
+            required,
+            visible_to_team_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,29 +3,25 @@
 
 /// Create Conversation Attribute Request (List)
 #[doc(alias = "create_conversation_attribute_list_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationAttributeListRequest {
     /// Name of the attribute.
     pub name: ::std::string::String,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(default)]
     pub data_type: super::constants::List,
     /// Whether this attribute is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_team_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Initial options for this list attribute. Each option must have a `label`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<super::CreateConversationAttributeOptionRequest>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateConversationAttributeListRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -38,6 +34,73 @@ impl CreateConversationAttributeListRequest {
             required: ::std::default::Default::default(),
             visible_to_team_ids: ::std::default::Default::default(),
             options: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateConversationAttributeListRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.field("data_type", &self.data_type)?;
+        object.optional("required", &self.required)?;
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.optional("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateConversationAttributeListRequest {
+    const NAME: &'static str = "create_conversation_attribute_list_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "data_type",
+        "required",
+        "visible_to_team_ids",
+        "options",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::default::Default::default();
+        let mut required = ::std::option::Option::None;
+        let mut visible_to_team_ids = ::std::option::Option::None;
+        let mut options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => data_type = __object.value()?,
+                3 => required = __object.lenient()?,
+                4 => visible_to_team_ids = __object.lenient()?,
+                5 => options = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            description,
+            data_type,
+            required,
+            visible_to_team_ids,
+            options,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeListRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,24 +3,21 @@
 
 /// Conversations are how you can communicate with users in Intercom. They are created when a contact replies to an outbound message, or when one admin directly sends a message to a single contact.
 #[doc(alias = "create_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequest {
     pub from: super::CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
     pub body: ::std::string::String,
     /// The title of the email. Only applicable if the message type is email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The time the conversation was created as a UTC Unix timestamp. If not provided, the current time will be used. This field is only recommneded for migrating past conversations from another source into Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The unique identifier of the brand to associate with this conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -36,17 +33,84 @@ impl CreateConversationRequest {
             attachment_urls: ::std::default::Default::default(),
             created_at: ::std::default::Default::default(),
             brand_id: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for CreateConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("body", &self.body)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("brand_id", &self.brand_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRequest {
+    const NAME: &'static str = "create_conversation_request";
+    const FIELDS: &'static [&'static str] = &[
+        "from",
+        "body",
+        "subject",
+        "attachment_urls",
+        "created_at",
+        "brand_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut subject = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut brand_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.value()?),
+                1 => body = ::std::option::Option::Some(__object.lenient()?),
+                2 => subject = __object.lenient()?,
+                3 => attachment_urls = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => brand_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            body: __object.required(body, 1)?,
+            subject,
+            attachment_urls,
+            created_at,
+            brand_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "create_conversation_request.from")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
     /// The role associated to the contact - user or lead.
     pub r#type: super::CreateConversationRequestFromType,
     /// The identifier for the contact which is given by Intercom.
     pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateConversationRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -55,7 +119,54 @@ impl CreateConversationRequestFrom {
         r#type: super::CreateConversationRequestFromType,
         id: ::std::string::String,
     ) -> Self {
-        Self { r#type, id }
+        Self {
+            r#type,
+            id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateConversationRequestFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateConversationRequestFrom {
+    const NAME: &'static str = "create_conversation_request.from";
+    const FIELDS: &'static [&'static str] = &["type", "id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            id: __object.required(id, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

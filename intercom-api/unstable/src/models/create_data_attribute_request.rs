@@ -18,25 +18,23 @@ pub enum CreateDataAttributeRequest {
 }
 /// list attribute
 #[doc(alias = "create_data_attribute_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestListAttribute {
     /// The name of the data attribute.
     pub name: ::std::string::String,
     /// The model that the data attribute belongs to.
     pub model: super::CreateDataAttributeRequestListAttributeModel,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
-    #[serde(default)]
     pub data_type: super::constants::Options,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: ::std::vec::Vec<
         super::CreateDataAttributeRequestListAttributeOptionsItem,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -55,7 +53,74 @@ impl CreateDataAttributeRequestListAttribute {
             messenger_writable: ::std::default::Default::default(),
             data_type: ::std::default::Default::default(),
             options,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("model", &self.model)?;
+        object.optional("description", &self.description)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.field("data_type", &self.data_type)?;
+        object.field("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataAttributeRequestListAttribute {
+    const NAME: &'static str = "create_data_attribute_request|0";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "model",
+        "description",
+        "messenger_writable",
+        "data_type",
+        "options",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut model = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        let mut data_type = ::std::default::Default::default();
+        let mut options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => model = ::std::option::Option::Some(__object.value()?),
+                2 => description = __object.lenient()?,
+                3 => messenger_writable = __object.lenient()?,
+                4 => data_type = __object.value()?,
+                5 => options = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            model: __object.required(model, 1)?,
+            description,
+            messenger_writable,
+            data_type,
+            options: __object.required(options, 5)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -65,28 +130,67 @@ impl CreateDataAttributeRequestListAttribute {
     "contact", #[doc = " `company`"] Company = "company", }
 }
 #[doc(alias = "create_data_attribute_request|0.options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataAttributeRequestListAttributeOptionsItem {
+    const NAME: &'static str = "create_data_attribute_request|0.options[]";
+    const FIELDS: &'static [&'static str] = &["value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for CreateDataAttributeRequestListAttributeOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// other type
 #[doc(alias = "create_data_attribute_request|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequestOtherType {
     /// The name of the data attribute.
     pub name: ::std::string::String,
     /// The model that the data attribute belongs to.
     pub model: super::CreateDataAttributeRequestListAttributeModel,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
     pub data_type: super::CreateDataAttributeRequestOtherTypeDataType,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateDataAttributeRequestOtherType {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -102,7 +206,69 @@ impl CreateDataAttributeRequestOtherType {
             description: ::std::default::Default::default(),
             messenger_writable: ::std::default::Default::default(),
             data_type,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("model", &self.model)?;
+        object.optional("description", &self.description)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.field("data_type", &self.data_type)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataAttributeRequestOtherType {
+    const NAME: &'static str = "create_data_attribute_request|1";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "model",
+        "description",
+        "messenger_writable",
+        "data_type",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut model = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        let mut data_type = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => model = ::std::option::Option::Some(__object.value()?),
+                2 => description = __object.lenient()?,
+                3 => messenger_writable = __object.lenient()?,
+                4 => data_type = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            model: __object.required(model, 1)?,
+            description,
+            messenger_writable,
+            data_type: __object.required(data_type, 4)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,58 +3,46 @@
 
 /// You can create a data connector by providing the required parameters.
 #[doc(alias = "create_data_connector_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataConnectorRequest {
     /// The name of the data connector.
     pub name: ::std::string::String,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The HTTP method used when calling the external API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<super::CreateDataConnectorRequestHttpMethod>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Whether the connector is used directly by Fin (true) or only in workflows (false). Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_fin_usage: ::std::option::Option<bool>,
     /// The user types this connector is available for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audiences: ::std::option::Option<
         ::std::vec::Vec<super::CreateDataConnectorRequestAudiencesItem>,
     >,
     /// HTTP headers to include in the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::vec::Vec<super::CreateDataConnectorRequestHeadersItem>,
     >,
     /// Input parameters accepted by the connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_inputs: ::std::option::Option<
         ::std::vec::Vec<super::CreateDataConnectorRequestDataInputsItem>,
     >,
     /// Whether the connector requires customer authentication before executing. Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_authentication: ::std::option::Option<bool>,
     /// Whether authentication is bypassed entirely (public endpoint). Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_authentication: ::std::option::Option<bool>,
     /// Whether to validate that all required data inputs have values before executing.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validate_missing_attributes: ::std::option::Option<bool>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mock_response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// IDs of authentication tokens to attach to this data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateDataConnectorRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -75,7 +63,114 @@ impl CreateDataConnectorRequest {
             validate_missing_attributes: ::std::default::Default::default(),
             mock_response: ::std::default::Default::default(),
             token_ids: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateDataConnectorRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("http_method", &self.http_method)?;
+        object.optional("url", &self.url)?;
+        object.optional("body", &self.body)?;
+        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
+        object.optional("audiences", &self.audiences)?;
+        object.optional("headers", &self.headers)?;
+        object.optional("data_inputs", &self.data_inputs)?;
+        object.optional("customer_authentication", &self.customer_authentication)?;
+        object.optional("bypass_authentication", &self.bypass_authentication)?;
+        object
+            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
+        object.optional("mock_response", &self.mock_response)?;
+        object.optional("token_ids", &self.token_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorRequest {
+    const NAME: &'static str = "create_data_connector_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "http_method",
+        "url",
+        "body",
+        "direct_fin_usage",
+        "audiences",
+        "headers",
+        "data_inputs",
+        "customer_authentication",
+        "bypass_authentication",
+        "validate_missing_attributes",
+        "mock_response",
+        "token_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut http_method = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut direct_fin_usage = ::std::option::Option::None;
+        let mut audiences = ::std::option::Option::None;
+        let mut headers = ::std::option::Option::None;
+        let mut data_inputs = ::std::option::Option::None;
+        let mut customer_authentication = ::std::option::Option::None;
+        let mut bypass_authentication = ::std::option::Option::None;
+        let mut validate_missing_attributes = ::std::option::Option::None;
+        let mut mock_response = ::std::option::Option::None;
+        let mut token_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => http_method = __object.value()?,
+                3 => url = __object.lenient()?,
+                4 => body = __object.lenient()?,
+                5 => direct_fin_usage = __object.lenient()?,
+                6 => audiences = __object.value()?,
+                7 => headers = __object.value()?,
+                8 => data_inputs = __object.value()?,
+                9 => customer_authentication = __object.lenient()?,
+                10 => bypass_authentication = __object.lenient()?,
+                11 => validate_missing_attributes = __object.lenient()?,
+                12 => mock_response = __object.value()?,
+                13 => token_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            description,
+            http_method,
+            url,
+            body,
+            direct_fin_usage,
+            audiences,
+            headers,
+            data_inputs,
+            customer_authentication,
+            bypass_authentication,
+            validate_missing_attributes,
+            mock_response,
+            token_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -91,37 +186,136 @@ impl CreateDataConnectorRequest {
     = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
 }
 #[doc(alias = "create_data_connector_request.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The header value. Supports template variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataConnectorRequestHeadersItem {
+    const NAME: &'static str = "create_data_connector_request.headers[]";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "create_data_connector_request.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestDataInputsItem {
     /// The parameter name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The parameter type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<
         super::CreateDataConnectorRequestDataInputsItemType,
     >,
     /// A description of the parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether the parameter is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// The default value for the parameter. Defaults to an empty string if omitted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("description", &self.description)?;
+        object.optional("required", &self.required)?;
+        object.optional("default_value", &self.default_value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataConnectorRequestDataInputsItem {
+    const NAME: &'static str = "create_data_connector_request.data_inputs[]";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "description",
+        "required",
+        "default_value",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut required = ::std::option::Option::None;
+        let mut default_value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => description = __object.lenient()?,
+                3 => required = __object.lenient()?,
+                4 => default_value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            r#type,
+            description,
+            required,
+            default_value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The parameter type."] #[doc(alias =

@@ -2,33 +2,73 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "CreateFolder.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFolderRequest {
     pub folder: super::CreateFolderRequestFolder,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateFolderRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(folder: super::CreateFolderRequestFolder) -> Self {
-        Self { folder }
+        Self {
+            folder,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateFolderRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("folder", &self.folder)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest {
+    const NAME: &'static str = "CreateFolder.request";
+    const FIELDS: &'static [&'static str] = &["folder"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut folder = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => folder = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            folder: __object.required(folder, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateFolderRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 #[doc(alias = "CreateFolder.request.folder")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateFolderRequestFolder {
     /// The name of the folder
     pub name: ::std::string::String,
     /// The description of the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// An emoji for the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emoji: ::std::option::Option<::std::string::String>,
     /// The ID of the parent folder
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub parent_folder_id: ::intercom_api_runtime::Patch<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateFolderRequestFolder {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -39,6 +79,62 @@ impl CreateFolderRequestFolder {
             description: ::std::default::Default::default(),
             emoji: ::std::default::Default::default(),
             parent_folder_id: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateFolderRequestFolder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("emoji", &self.emoji)?;
+        object.patch("parent_folder_id", &self.parent_folder_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestFolder {
+    const NAME: &'static str = "CreateFolder.request.folder";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "emoji",
+        "parent_folder_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut emoji = ::std::option::Option::None;
+        let mut parent_folder_id = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => emoji = __object.lenient()?,
+                3 => parent_folder_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            description,
+            emoji,
+            parent_folder_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateFolderRequestFolder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

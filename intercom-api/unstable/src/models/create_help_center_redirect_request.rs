@@ -3,8 +3,7 @@
 
 /// You can create a help center redirect.
 #[doc(alias = "create_help_center_redirect_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateHelpCenterRedirectRequest {
     /// The source URL to redirect. Must be an absolute URL within the help center's URL space.
     pub from_url: ::std::string::String,
@@ -14,6 +13,8 @@ pub struct CreateHelpCenterRedirectRequest {
     pub target_type: super::CreateHelpCenterRedirectRequestTargetType,
     /// The unique identifier of the target article or collection. The target must be a member of the help center.
     pub target_id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateHelpCenterRedirectRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -29,7 +30,64 @@ impl CreateHelpCenterRedirectRequest {
             locale,
             target_type,
             target_id,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from_url", &self.from_url)?;
+        object.field("locale", &self.locale)?;
+        object.field("target_type", &self.target_type)?;
+        object.field("target_id", &self.target_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateHelpCenterRedirectRequest {
+    const NAME: &'static str = "create_help_center_redirect_request";
+    const FIELDS: &'static [&'static str] = &[
+        "from_url",
+        "locale",
+        "target_type",
+        "target_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from_url = ::std::option::Option::None;
+        let mut locale = ::std::option::Option::None;
+        let mut target_type = ::std::option::Option::None;
+        let mut target_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from_url = ::std::option::Option::Some(__object.lenient()?),
+                1 => locale = ::std::option::Option::Some(__object.lenient()?),
+                2 => target_type = ::std::option::Option::Some(__object.value()?),
+                3 => target_id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from_url: __object.required(from_url, 0)?,
+            locale: __object.required(locale, 1)?,
+            target_type: __object.required(target_type, 2)?,
+            target_id: __object.required(target_id, 3)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

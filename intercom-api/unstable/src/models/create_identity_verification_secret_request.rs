@@ -3,20 +3,18 @@
 
 /// Request payload for creating a new identity verification secret. At least one platform flag must be `true`.
 #[doc(alias = "create_identity_verification_secret_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateIdentityVerificationSecretRequest {
     /// Human-readable name for the secret.
     pub name: ::std::string::String,
     /// Enable this secret for the Android SDK.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_android: ::std::option::Option<bool>,
     /// Enable this secret for the iOS SDK.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_ios: ::std::option::Option<bool>,
     /// Enable this secret for the Messenger on web.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_web: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateIdentityVerificationSecretRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -27,6 +25,63 @@ impl CreateIdentityVerificationSecretRequest {
             supports_android: ::std::default::Default::default(),
             supports_ios: ::std::default::Default::default(),
             supports_web: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.optional("supports_android", &self.supports_android)?;
+        object.optional("supports_ios", &self.supports_ios)?;
+        object.optional("supports_web", &self.supports_web)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateIdentityVerificationSecretRequest {
+    const NAME: &'static str = "create_identity_verification_secret_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "supports_android",
+        "supports_ios",
+        "supports_web",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut supports_android = ::std::option::Option::None;
+        let mut supports_ios = ::std::option::Option::None;
+        let mut supports_web = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => supports_android = __object.lenient()?,
+                2 => supports_ios = __object.lenient()?,
+                3 => supports_web = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            supports_android,
+            supports_ios,
+            supports_web,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateIdentityVerificationSecretRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,41 +3,41 @@
 
 /// You can create an Internal Article
 #[doc(alias = "create_internal_article_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateInternalArticleRequest {
     /// The title of the article.
     pub title: ::std::string::String,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article.
-    pub author_id: i64,
+    pub author_id: ::std::string::String,
     /// The id of the owner of the article.
-    pub owner_id: i64,
+    pub owner_id: ::std::string::String,
     /// The ID of the folder to place this article in, or null to leave it without a folder.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Pass an empty array or omit the field for no audience targeting. Unknown audience IDs return a `404` error with no partial commit.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub audience_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub audience_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Whether the internal article should be available for AI Chatbot (Fin). Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the internal article should be available for AI Copilot. Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the internal article should be available for AI Sales Agent. Defaults to false.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, author_id: i64, owner_id: i64) -> Self {
+    pub fn new(
+        title: ::std::string::String,
+        author_id: ::std::string::String,
+        owner_id: ::std::string::String,
+    ) -> Self {
         Self {
             title,
             body: ::std::default::Default::default(),
@@ -49,6 +49,94 @@ impl CreateInternalArticleRequest {
             ai_chatbot_availability: ::std::default::Default::default(),
             ai_copilot_availability: ::std::default::Default::default(),
             ai_sales_agent_availability: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateInternalArticleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.field("author_id", &self.author_id)?;
+        object.field("owner_id", &self.owner_id)?;
+        object.patch("folder_id", &self.folder_id)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateInternalArticleRequest {
+    const NAME: &'static str = "create_internal_article_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "body",
+        "body_markdown",
+        "author_id",
+        "owner_id",
+        "folder_id",
+        "audience_ids",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut folder_id = ::intercom_api_runtime::Patch::Absent;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = ::std::option::Option::Some(__object.lenient()?),
+                1 => body = __object.lenient()?,
+                2 => body_markdown = __object.lenient()?,
+                3 => author_id = ::std::option::Option::Some(__object.lenient()?),
+                4 => owner_id = ::std::option::Option::Some(__object.lenient()?),
+                5 => folder_id = __object.lenient()?,
+                6 => audience_ids = __object.lenient()?,
+                7 => ai_chatbot_availability = __object.lenient()?,
+                8 => ai_copilot_availability = __object.lenient()?,
+                9 => ai_sales_agent_availability = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title: __object.required(title, 0)?,
+            body,
+            body_markdown,
+            author_id: __object.required(author_id, 3)?,
+            owner_id: __object.required(owner_id, 4)?,
+            folder_id,
+            audience_ids,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateInternalArticleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,36 +3,116 @@
 
 /// You can create a message
 #[doc(alias = "create_message_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateMessageRequest {
     /// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_type: ::std::option::Option<super::CreateMessageRequestMessageType>,
     /// The title of the email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The content of the message. HTML and plaintext are supported.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<::std::string::String>,
     /// The sender of the message. If not provided, the default sender will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<super::CreateMessageRequestFrom>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<super::CreateMessageRequestTo>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cc: ::std::option::Option<super::CreateMessageRequestCc>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bcc: ::std::option::Option<super::CreateMessageRequestBcc>,
     /// The time the message was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateMessageRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("message_type", &self.message_type)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("body", &self.body)?;
+        object.optional("template", &self.template)?;
+        object.optional("from", &self.from)?;
+        object.optional("to", &self.to)?;
+        object.optional("cc", &self.cc)?;
+        object.optional("bcc", &self.bcc)?;
+        object.optional("created_at", &self.created_at)?;
+        object
+            .optional(
+                "create_conversation_without_contact_reply",
+                &self.create_conversation_without_contact_reply,
+            )?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest {
+    const NAME: &'static str = "create_message_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "subject",
+        "body",
+        "template",
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "created_at",
+        "create_conversation_without_contact_reply",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::option::Option::None;
+        let mut subject = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut template = ::std::option::Option::None;
+        let mut from = ::std::option::Option::None;
+        let mut to = ::std::option::Option::None;
+        let mut cc = ::std::option::Option::None;
+        let mut bcc = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => subject = __object.lenient()?,
+                2 => body = __object.lenient()?,
+                3 => template = __object.lenient()?,
+                4 => from = __object.value()?,
+                5 => to = __object.value()?,
+                6 => cc = __object.value()?,
+                7 => bcc = __object.value()?,
+                8 => created_at = __object.lenient()?,
+                9 => create_conversation_without_contact_reply = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            subject,
+            body,
+            template,
+            from,
+            to,
+            cc,
+            bcc,
+            created_at,
+            create_conversation_without_contact_reply,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =
@@ -44,24 +124,75 @@ pub struct CreateMessageRequest {
 }
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.from")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateMessageRequestFrom {
     /// Always `admin`.
-    #[serde(default)]
-    pub r#type: super::constants::Admin,
+    pub r#type: super::CreateMessageRequestFromType,
     /// The identifier for the admin which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateMessageRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64) -> Self {
+    pub fn new(
+        r#type: super::CreateMessageRequestFromType,
+        id: ::std::string::String,
+    ) -> Self {
         Self {
-            r#type: ::std::default::Default::default(),
+            r#type,
             id,
+            extra: ::std::default::Default::default(),
         }
     }
+}
+impl ::serde::Serialize for CreateMessageRequestFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequestFrom {
+    const NAME: &'static str = "create_message_request.from";
+    const FIELDS: &'static [&'static str] = &["type", "id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            id: __object.required(id, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+::intercom_api_runtime::string_enum! {
+    #[doc = " Always `admin`."] #[doc(alias = "create_message_request.from.type")] pub
+    enum CreateMessageRequestFromType { #[doc = " `admin`"] Admin = "admin", #[doc =
+    " `user`"] User = "user", #[doc = " `lead`"] Lead = "lead", }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]

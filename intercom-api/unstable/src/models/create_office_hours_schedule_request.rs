@@ -3,8 +3,7 @@
 
 /// The request payload for creating an office hours schedule.
 #[doc(alias = "create_office_hours_schedule_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
     pub name: ::std::string::String,
@@ -12,6 +11,8 @@ pub struct CreateOfficeHoursScheduleRequest {
     pub time_zone_name: ::std::string::String,
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
     pub time_intervals: ::std::vec::Vec<super::OfficeHoursTimeInterval>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateOfficeHoursScheduleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -25,6 +26,58 @@ impl CreateOfficeHoursScheduleRequest {
             name,
             time_zone_name,
             time_intervals,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("time_zone_name", &self.time_zone_name)?;
+        object.field("time_intervals", &self.time_intervals)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateOfficeHoursScheduleRequest {
+    const NAME: &'static str = "create_office_hours_schedule_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "time_zone_name",
+        "time_intervals",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut time_zone_name = ::std::option::Option::None;
+        let mut time_intervals = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => time_zone_name = ::std::option::Option::Some(__object.lenient()?),
+                2 => time_intervals = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            time_zone_name: __object.required(time_zone_name, 1)?,
+            time_intervals: __object.required(time_intervals, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,26 +3,79 @@
 
 /// Payload to create or update a Custom Object instance
 #[doc(alias = "create_or_update_custom_object_instance_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// A unique identifier for the Custom Object instance in the external system it originated from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub external_created_at: ::intercom_api_runtime::Patch<i64>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub external_updated_at: ::intercom_api_runtime::Patch<i64>,
     /// The custom attributes which are set for the Custom Object instance.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub custom_attributes: ::intercom_api_runtime::Patch<
         ::std::collections::BTreeMap<
             ::std::string::String,
             super::CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("external_id", &self.external_id)?;
+        object.patch("external_created_at", &self.external_created_at)?;
+        object.patch("external_updated_at", &self.external_updated_at)?;
+        object.patch("custom_attributes", &self.custom_attributes)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateOrUpdateCustomObjectInstanceRequest {
+    const NAME: &'static str = "create_or_update_custom_object_instance_request";
+    const FIELDS: &'static [&'static str] = &[
+        "external_id",
+        "external_created_at",
+        "external_updated_at",
+        "custom_attributes",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut external_id = ::std::option::Option::None;
+        let mut external_created_at = ::intercom_api_runtime::Patch::Absent;
+        let mut external_updated_at = ::intercom_api_runtime::Patch::Absent;
+        let mut custom_attributes = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => external_id = __object.lenient()?,
+                1 => external_created_at = __object.lenient()?,
+                2 => external_updated_at = __object.lenient()?,
+                3 => custom_attributes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_id,
+            external_created_at,
+            external_updated_at,
+            custom_attributes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]

@@ -3,14 +3,35 @@
 
 /// Create Ticket Reply Request Payload
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "create_ticket_reply_with_comment_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum CreateTicketReplyWithCommentRequest {
     ContactReplyTicketRequest(super::ContactReplyTicketRequest),
     AdminReplyTicketRequest(super::AdminReplyTicketRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+impl<'de> ::serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "type",
+            &[
+                (
+                    "user",
+                    |v| ::serde_json::from_value(v).map(Self::ContactReplyTicketRequest),
+                ),
+                (
+                    "admin",
+                    |v| ::serde_json::from_value(v).map(Self::AdminReplyTicketRequest),
+                ),
+            ],
+            Self::Unknown,
+        )
+    }
 }

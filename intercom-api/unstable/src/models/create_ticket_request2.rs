@@ -2,8 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "CreateTicket.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketRequestObject {
     /// The ID of the type of ticket you want to create
     pub ticket_type_id: ::std::string::String,
@@ -14,21 +13,17 @@ pub struct CreateTicketRequestObject {
     /// - customer tickets | non-shared back-office ticket
     /// - conversation | tracker ticket
     /// - customer ticket | tracker ticket
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_to_link_id: ::std::option::Option<::std::string::String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The time the ticket was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
     /// Option to disable notifications when a Ticket is created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_notifications: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateTicketRequestObject {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -46,6 +41,82 @@ impl CreateTicketRequestObject {
             ticket_attributes: ::std::default::Default::default(),
             assignment: ::std::default::Default::default(),
             skip_notifications: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateTicketRequestObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("ticket_type_id", &self.ticket_type_id)?;
+        object.field("contacts", &self.contacts)?;
+        object.optional("conversation_to_link_id", &self.conversation_to_link_id)?;
+        object.optional("company_id", &self.company_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.optional("assignment", &self.assignment)?;
+        object.optional("skip_notifications", &self.skip_notifications)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestObject {
+    const NAME: &'static str = "CreateTicket.request";
+    const FIELDS: &'static [&'static str] = &[
+        "ticket_type_id",
+        "contacts",
+        "conversation_to_link_id",
+        "company_id",
+        "created_at",
+        "ticket_attributes",
+        "assignment",
+        "skip_notifications",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut ticket_type_id = ::std::option::Option::None;
+        let mut contacts = ::std::option::Option::None;
+        let mut conversation_to_link_id = ::std::option::Option::None;
+        let mut company_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut ticket_attributes = ::std::option::Option::None;
+        let mut assignment = ::std::option::Option::None;
+        let mut skip_notifications = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => contacts = ::std::option::Option::Some(__object.value()?),
+                2 => conversation_to_link_id = __object.lenient()?,
+                3 => company_id = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => ticket_attributes = __object.value()?,
+                6 => assignment = __object.value()?,
+                7 => skip_notifications = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ticket_type_id: __object.required(ticket_type_id, 0)?,
+            contacts: __object.required(contacts, 1)?,
+            conversation_to_link_id,
+            company_id,
+            created_at,
+            ticket_attributes,
+            assignment,
+            skip_notifications,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,37 +3,104 @@
 
 /// A Custom Object Instance represents an instance of a custom object type. This allows you to create and set custom attributes to store data about your customers that is not already captured by Intercom. The parent object includes recommended default attributes and you can add your own custom attributes.
 #[doc(alias = "custom_object_instance")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstance {
     /// The Intercom defined id representing the custom object instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id you have defined for the custom object instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The time when the Custom Object instance was created in the external system it originated from.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub external_created_at: ::intercom_api_runtime::Patch<i64>,
     /// The time when the Custom Object instance was last updated in the external system it originated from.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub external_updated_at: ::intercom_api_runtime::Patch<i64>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The identifier of the custom object type that defines the structure of the custom object instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The custom attributes you have set on the custom object instance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
             super::CustomObjectInstanceCustomAttributesValue,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CustomObjectInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("external_id", &self.external_id)?;
+        object.patch("external_created_at", &self.external_created_at)?;
+        object.patch("external_updated_at", &self.external_updated_at)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance {
+    const NAME: &'static str = "custom_object_instance";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "external_id",
+        "external_created_at",
+        "external_updated_at",
+        "created_at",
+        "updated_at",
+        "type",
+        "custom_attributes",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut external_created_at = ::intercom_api_runtime::Patch::Absent;
+        let mut external_updated_at = ::intercom_api_runtime::Patch::Absent;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => external_id = __object.lenient()?,
+                2 => external_created_at = __object.lenient()?,
+                3 => external_updated_at = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => updated_at = __object.lenient()?,
+                6 => r#type = __object.lenient()?,
+                7 => custom_attributes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            external_id,
+            external_created_at,
+            external_updated_at,
+            created_at,
+            updated_at,
+            r#type,
+            custom_attributes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_object_instance.custom_attributes.*")]

@@ -3,45 +3,128 @@
 
 /// A data connector allows you to make HTTP requests to external APIs from Intercom workflows and AI agents.
 #[doc(alias = "data_connector")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnector {
     /// The type of object - `data_connector`.
-    #[serde(default)]
     pub r#type: super::constants::DataConnector,
     /// The unique identifier for the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The current state of the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::DataConnectorState>,
     /// The HTTP method used by the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<super::DataConnectorHttpMethod>,
     /// Whether this data connector is assigned to Fin for direct usage.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_fin_usage: ::std::option::Option<bool>,
     /// The ID of the admin who created this data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_admin_id: ::std::option::Option<::std::string::String>,
     /// The ID of the admin who last updated this data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by_admin_id: ::std::option::Option<::std::string::String>,
     /// The time the data connector was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The time the data connector was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// The URL path to fetch execution results for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_results_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnector {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("state", &self.state)?;
+        object.optional("http_method", &self.http_method)?;
+        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
+        object.optional("created_by_admin_id", &self.created_by_admin_id)?;
+        object.optional("updated_by_admin_id", &self.updated_by_admin_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("execution_results_url", &self.execution_results_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
+    const NAME: &'static str = "data_connector";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "description",
+        "state",
+        "http_method",
+        "direct_fin_usage",
+        "created_by_admin_id",
+        "updated_by_admin_id",
+        "created_at",
+        "updated_at",
+        "execution_results_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut http_method = ::std::option::Option::None;
+        let mut direct_fin_usage = ::std::option::Option::None;
+        let mut created_by_admin_id = ::std::option::Option::None;
+        let mut updated_by_admin_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut execution_results_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => description = __object.lenient()?,
+                4 => state = __object.value()?,
+                5 => http_method = __object.value()?,
+                6 => direct_fin_usage = __object.lenient()?,
+                7 => created_by_admin_id = __object.lenient()?,
+                8 => updated_by_admin_id = __object.lenient()?,
+                9 => created_at = __object.lenient()?,
+                10 => updated_at = __object.lenient()?,
+                11 => execution_results_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            description,
+            state,
+            http_method,
+            direct_fin_usage,
+            created_by_admin_id,
+            updated_by_admin_id,
+            created_at,
+            updated_at,
+            execution_results_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnector {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of the data connector."] #[doc(alias =

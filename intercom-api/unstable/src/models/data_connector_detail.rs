@@ -4,107 +4,256 @@
 /// Full detail view of a data connector, returned by `GET /data_connectors/{id}`.
 /// Includes configuration, data inputs, response fields, and object mappings.
 #[doc(alias = "data_connector_detail")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetail {
     /// The type of object - `data_connector`.
-    #[serde(default)]
     pub r#type: super::constants::DataConnector,
     /// The unique identifier for the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The current state of the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::DataConnectorDetailState>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// HTTP headers for the request. Header values are always redacted as `"****"` in responses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::vec::Vec<super::DataConnectorDetailHeadersItem>,
     >,
     /// The HTTP method used by the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<super::DataConnectorDetailHttpMethod>,
     /// Whether this connector is used directly by Fin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_fin_usage: ::std::option::Option<bool>,
     /// The audience types this connector targets.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audiences: ::std::option::Option<
         ::std::vec::Vec<super::DataConnectorDetailAudiencesItem>,
     >,
     /// How the connector executes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_type: ::std::option::Option<super::DataConnectorDetailExecutionType>,
     /// The expected response format from the connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration_response_type: ::std::option::Option<
         super::DataConnectorDetailConfigurationResponseType,
     >,
     /// The type of data transformation applied to the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_transformation_type: ::std::option::Option<
         super::DataConnectorDetailDataTransformationType,
     >,
     /// The name of the client-side function, if applicable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_function_name: ::std::option::Option<::std::string::String>,
     /// Timeout in milliseconds for the client function, if applicable.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_function_timeout_ms: ::std::option::Option<i64>,
     /// The input parameters accepted by this data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_inputs: ::std::option::Option<
         ::std::vec::Vec<super::DataConnectorDetailDataInputsItem>,
     >,
     /// The fields returned in the connector response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_fields: ::std::option::Option<
         ::std::vec::Vec<super::DataConnectorDetailResponseFieldsItem>,
     >,
     /// Mappings from connector response objects to Intercom objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object_mappings: ::std::option::Option<
         ::std::vec::Vec<super::DataConnectorDetailObjectMappingsItem>,
     >,
     /// IDs of authentication tokens associated with this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether OTP authentication is enabled for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_authentication: ::std::option::Option<bool>,
     /// Whether authentication is bypassed for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_authentication: ::std::option::Option<bool>,
     /// Whether to validate missing attributes before execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validate_missing_attributes: ::std::option::Option<bool>,
     /// The ID of the admin who created this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_by_admin_id: ::std::option::Option<::std::string::String>,
     /// The ID of the admin who last updated this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by_admin_id: ::std::option::Option<::std::string::String>,
     /// The time the data connector was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The time the data connector was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// The URL path to fetch execution results for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_results_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("state", &self.state)?;
+        object.optional("url", &self.url)?;
+        object.optional("body", &self.body)?;
+        object.optional("headers", &self.headers)?;
+        object.optional("http_method", &self.http_method)?;
+        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
+        object.optional("audiences", &self.audiences)?;
+        object.optional("execution_type", &self.execution_type)?;
+        object
+            .optional("configuration_response_type", &self.configuration_response_type)?;
+        object.optional("data_transformation_type", &self.data_transformation_type)?;
+        object.optional("client_function_name", &self.client_function_name)?;
+        object.optional("client_function_timeout_ms", &self.client_function_timeout_ms)?;
+        object.optional("data_inputs", &self.data_inputs)?;
+        object.optional("response_fields", &self.response_fields)?;
+        object.optional("object_mappings", &self.object_mappings)?;
+        object.optional("token_ids", &self.token_ids)?;
+        object.optional("customer_authentication", &self.customer_authentication)?;
+        object.optional("bypass_authentication", &self.bypass_authentication)?;
+        object
+            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
+        object.optional("created_by_admin_id", &self.created_by_admin_id)?;
+        object.optional("updated_by_admin_id", &self.updated_by_admin_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("execution_results_url", &self.execution_results_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail {
+    const NAME: &'static str = "data_connector_detail";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "description",
+        "state",
+        "url",
+        "body",
+        "headers",
+        "http_method",
+        "direct_fin_usage",
+        "audiences",
+        "execution_type",
+        "configuration_response_type",
+        "data_transformation_type",
+        "client_function_name",
+        "client_function_timeout_ms",
+        "data_inputs",
+        "response_fields",
+        "object_mappings",
+        "token_ids",
+        "customer_authentication",
+        "bypass_authentication",
+        "validate_missing_attributes",
+        "created_by_admin_id",
+        "updated_by_admin_id",
+        "created_at",
+        "updated_at",
+        "execution_results_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut headers = ::std::option::Option::None;
+        let mut http_method = ::std::option::Option::None;
+        let mut direct_fin_usage = ::std::option::Option::None;
+        let mut audiences = ::std::option::Option::None;
+        let mut execution_type = ::std::option::Option::None;
+        let mut configuration_response_type = ::std::option::Option::None;
+        let mut data_transformation_type = ::std::option::Option::None;
+        let mut client_function_name = ::std::option::Option::None;
+        let mut client_function_timeout_ms = ::std::option::Option::None;
+        let mut data_inputs = ::std::option::Option::None;
+        let mut response_fields = ::std::option::Option::None;
+        let mut object_mappings = ::std::option::Option::None;
+        let mut token_ids = ::std::option::Option::None;
+        let mut customer_authentication = ::std::option::Option::None;
+        let mut bypass_authentication = ::std::option::Option::None;
+        let mut validate_missing_attributes = ::std::option::Option::None;
+        let mut created_by_admin_id = ::std::option::Option::None;
+        let mut updated_by_admin_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut execution_results_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => description = __object.lenient()?,
+                4 => state = __object.value()?,
+                5 => url = __object.lenient()?,
+                6 => body = __object.lenient()?,
+                7 => headers = __object.value()?,
+                8 => http_method = __object.value()?,
+                9 => direct_fin_usage = __object.lenient()?,
+                10 => audiences = __object.value()?,
+                11 => execution_type = __object.value()?,
+                12 => configuration_response_type = __object.value()?,
+                13 => data_transformation_type = __object.value()?,
+                14 => client_function_name = __object.lenient()?,
+                15 => client_function_timeout_ms = __object.lenient()?,
+                16 => data_inputs = __object.value()?,
+                17 => response_fields = __object.value()?,
+                18 => object_mappings = __object.value()?,
+                19 => token_ids = __object.lenient()?,
+                20 => customer_authentication = __object.lenient()?,
+                21 => bypass_authentication = __object.lenient()?,
+                22 => validate_missing_attributes = __object.lenient()?,
+                23 => created_by_admin_id = __object.lenient()?,
+                24 => updated_by_admin_id = __object.lenient()?,
+                25 => created_at = __object.lenient()?,
+                26 => updated_at = __object.lenient()?,
+                27 => execution_results_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            description,
+            state,
+            url,
+            body,
+            headers,
+            http_method,
+            direct_fin_usage,
+            audiences,
+            execution_type,
+            configuration_response_type,
+            data_transformation_type,
+            client_function_name,
+            client_function_timeout_ms,
+            data_inputs,
+            response_fields,
+            object_mappings,
+            token_ids,
+            customer_authentication,
+            bypass_authentication,
+            validate_missing_attributes,
+            created_by_admin_id,
+            updated_by_admin_id,
+            created_at,
+            updated_at,
+            execution_results_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of the data connector."] #[doc(alias =
@@ -112,15 +261,56 @@ pub struct DataConnectorDetail {
     " `draft`"] Draft = "draft", #[doc = " `live`"] Live = "live", }
 }
 #[doc(alias = "data_connector_detail.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Always `"****"` in responses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailHeadersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailHeadersItem {
+    const NAME: &'static str = "data_connector_detail.headers[]";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The HTTP method used by the data connector."] #[doc(alias =
@@ -155,24 +345,80 @@ pub struct DataConnectorDetailHeadersItem {
     "code_block_transformation", }
 }
 #[doc(alias = "data_connector_detail.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailDataInputsItem {
     /// The name of the input parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The data type of the input.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<super::DataConnectorDetailDataInputsItemType>,
     /// A description of the input parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether this input is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// The default value for this input, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("description", &self.description)?;
+        object.optional("required", &self.required)?;
+        object.optional("default_value", &self.default_value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailDataInputsItem {
+    const NAME: &'static str = "data_connector_detail.data_inputs[]";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "description",
+        "required",
+        "default_value",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut required = ::std::option::Option::None;
+        let mut default_value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => description = __object.lenient()?,
+                3 => required = __object.lenient()?,
+                4 => default_value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            r#type,
+            description,
+            required,
+            default_value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The data type of the input."] #[doc(alias =
@@ -182,21 +428,73 @@ pub struct DataConnectorDetailDataInputsItem {
     = " `boolean`"] Boolean = "boolean", }
 }
 #[doc(alias = "data_connector_detail.response_fields[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailResponseFieldsItem {
     /// The JSON path of the response field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub path: ::std::option::Option<::std::string::String>,
     /// The data type of the response field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<super::DataConnectorDetailResponseFieldsItemType>,
     /// An example value for this field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub example_value: ::std::option::Option<::serde_json::Value>,
     /// Whether this field is redacted in logs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("path", &self.path)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("example_value", &self.example_value)?;
+        object.optional("redacted", &self.redacted)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailResponseFieldsItem {
+    const NAME: &'static str = "data_connector_detail.response_fields[]";
+    const FIELDS: &'static [&'static str] = &[
+        "path",
+        "type",
+        "example_value",
+        "redacted",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut path = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut example_value = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => path = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => example_value = __object.value()?,
+                3 => redacted = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            path,
+            r#type,
+            example_value,
+            redacted,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The data type of the response field."] #[doc(alias =
@@ -207,27 +505,79 @@ pub struct DataConnectorDetailResponseFieldsItem {
     = "datetime", #[doc = " `boolean`"] Boolean = "boolean", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_object_path: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_object_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemIntercomObjectType,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute_mappings: ::std::option::Option<
         ::std::vec::Vec<
             super::DataConnectorDetailObjectMappingsItemAttributeMappingsItem,
         >,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_mappings: ::std::option::Option<
         ::std::vec::Vec<
             super::DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
         >,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("response_object_path", &self.response_object_path)?;
+        object.optional("intercom_object_type", &self.intercom_object_type)?;
+        object.optional("attribute_mappings", &self.attribute_mappings)?;
+        object.optional("reference_mappings", &self.reference_mappings)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailObjectMappingsItem {
+    const NAME: &'static str = "data_connector_detail.object_mappings[]";
+    const FIELDS: &'static [&'static str] = &[
+        "response_object_path",
+        "intercom_object_type",
+        "attribute_mappings",
+        "reference_mappings",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut response_object_path = ::std::option::Option::None;
+        let mut intercom_object_type = ::std::option::Option::None;
+        let mut attribute_mappings = ::std::option::Option::None;
+        let mut reference_mappings = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => response_object_path = __object.lenient()?,
+                1 => intercom_object_type = __object.value()?,
+                2 => attribute_mappings = __object.value()?,
+                3 => reference_mappings = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            response_object_path,
+            intercom_object_type,
+            attribute_mappings,
+            reference_mappings,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias = "data_connector_detail.object_mappings[].intercom_object_type")] pub
@@ -235,17 +585,70 @@ pub struct DataConnectorDetailObjectMappingsItem {
     " `conversation`"] Conversation = "conversation", #[doc = " `user`"] User = "user", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[].attribute_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_attribute_path: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mapping_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("response_attribute_path", &self.response_attribute_path)?;
+        object
+            .optional(
+                "intercom_attribute_identifier",
+                &self.intercom_attribute_identifier,
+            )?;
+        object.optional("mapping_type", &self.mapping_type)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+    const NAME: &'static str = "data_connector_detail.object_mappings[].attribute_mappings[]";
+    const FIELDS: &'static [&'static str] = &[
+        "response_attribute_path",
+        "intercom_attribute_identifier",
+        "mapping_type",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut response_attribute_path = ::std::option::Option::None;
+        let mut intercom_attribute_identifier = ::std::option::Option::None;
+        let mut mapping_type = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => response_attribute_path = __object.lenient()?,
+                1 => intercom_attribute_identifier = __object.lenient()?,
+                2 => mapping_type = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            response_attribute_path,
+            intercom_attribute_identifier,
+            mapping_type,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias =
@@ -255,15 +658,64 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     " `context_mapping`"] ContextMapping = "context_mapping", }
 }
 #[doc(alias = "data_connector_detail.object_mappings[].reference_mappings[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_object_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("intercom_object_type", &self.intercom_object_type)?;
+        object
+            .optional(
+                "intercom_attribute_identifier",
+                &self.intercom_attribute_identifier,
+            )?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+    const NAME: &'static str = "data_connector_detail.object_mappings[].reference_mappings[]";
+    const FIELDS: &'static [&'static str] = &[
+        "intercom_object_type",
+        "intercom_attribute_identifier",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut intercom_object_type = ::std::option::Option::None;
+        let mut intercom_attribute_identifier = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => intercom_object_type = __object.value()?,
+                1 => intercom_attribute_identifier = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            intercom_object_type,
+            intercom_attribute_identifier,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc(alias =

@@ -3,64 +3,168 @@
 
 /// An execution result from a data connector HTTP request.
 #[doc(alias = "data_connector_execution_result")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResult {
     /// The type of object - `data_connector.execution`.
-    #[serde(default)]
     pub r#type: super::constants::DataConnectorExecution,
     /// The unique identifier for the execution result.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The unique identifier of the data connector that produced this result.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_connector_id: ::std::option::Option<::std::string::String>,
     /// Whether the execution was successful.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// The HTTP status code returned by the external API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_status: ::std::option::Option<i64>,
     /// The HTTP method used for the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<
         super::DataConnectorExecutionResultHttpMethod,
     >,
     /// The type of error that occurred, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_type: ::std::option::Option<super::DataConnectorExecutionResultErrorType>,
     /// A human-readable error message. Query parameters, userinfo, and fragments in URLs are redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// The execution time in milliseconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_time_ms: ::std::option::Option<i64>,
     /// The type of source that triggered this execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<
         super::DataConnectorExecutionResultSourceType,
     >,
     /// The identifier of the source that triggered this execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::string::String>,
     /// The conversation associated with this execution, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
     /// The time the execution occurred.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The request URL. Query parameters, userinfo, and fragments are redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_url: ::std::option::Option<::std::string::String>,
     /// The request body sent to the external API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_body: ::std::option::Option<::std::string::String>,
     /// The response body from the external API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_body: ::std::option::Option<::std::string::String>,
     /// The raw (unmapped) response body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub raw_response_body: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConnectorExecutionResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("data_connector_id", &self.data_connector_id)?;
+        object.optional("success", &self.success)?;
+        object.optional("http_status", &self.http_status)?;
+        object.optional("http_method", &self.http_method)?;
+        object.optional("error_type", &self.error_type)?;
+        object.optional("error_message", &self.error_message)?;
+        object.optional("execution_time_ms", &self.execution_time_ms)?;
+        object.optional("source_type", &self.source_type)?;
+        object.optional("source_id", &self.source_id)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("request_url", &self.request_url)?;
+        object.optional("request_body", &self.request_body)?;
+        object.optional("response_body", &self.response_body)?;
+        object.optional("raw_response_body", &self.raw_response_body)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for DataConnectorExecutionResult {
+    const NAME: &'static str = "data_connector_execution_result";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "data_connector_id",
+        "success",
+        "http_status",
+        "http_method",
+        "error_type",
+        "error_message",
+        "execution_time_ms",
+        "source_type",
+        "source_id",
+        "conversation_id",
+        "created_at",
+        "request_url",
+        "request_body",
+        "response_body",
+        "raw_response_body",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut data_connector_id = ::std::option::Option::None;
+        let mut success = ::std::option::Option::None;
+        let mut http_status = ::std::option::Option::None;
+        let mut http_method = ::std::option::Option::None;
+        let mut error_type = ::std::option::Option::None;
+        let mut error_message = ::std::option::Option::None;
+        let mut execution_time_ms = ::std::option::Option::None;
+        let mut source_type = ::std::option::Option::None;
+        let mut source_id = ::std::option::Option::None;
+        let mut conversation_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut request_url = ::std::option::Option::None;
+        let mut request_body = ::std::option::Option::None;
+        let mut response_body = ::std::option::Option::None;
+        let mut raw_response_body = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => data_connector_id = __object.lenient()?,
+                3 => success = __object.lenient()?,
+                4 => http_status = __object.lenient()?,
+                5 => http_method = __object.value()?,
+                6 => error_type = __object.value()?,
+                7 => error_message = __object.lenient()?,
+                8 => execution_time_ms = __object.lenient()?,
+                9 => source_type = __object.value()?,
+                10 => source_id = __object.lenient()?,
+                11 => conversation_id = __object.lenient()?,
+                12 => created_at = __object.lenient()?,
+                13 => request_url = __object.lenient()?,
+                14 => request_body = __object.lenient()?,
+                15 => response_body = __object.lenient()?,
+                16 => raw_response_body = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            data_connector_id,
+            success,
+            http_status,
+            http_method,
+            error_type,
+            error_message,
+            execution_time_ms,
+            source_type,
+            source_id,
+            conversation_id,
+            created_at,
+            request_url,
+            request_body,
+            response_body,
+            raw_response_body,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The HTTP method used for the request."] #[doc(alias =

@@ -3,33 +3,28 @@
 
 /// Data events are used to notify Intercom of changes to your data.
 #[doc(alias = "data_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataEvent {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::Event,
     /// The name of the event that occurred. This is presented to your App's admins when filtering and creating segments - a good event name is typically a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
     pub event_name: ::std::string::String,
     /// The time the event occurred as a UTC Unix timestamp
     pub created_at: i64,
     /// Your identifier for the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Your identifier for a lead or a user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The Intercom identifier for the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_user_id: ::std::option::Option<::std::string::String>,
     /// An email address for your user. An email should only be used where your application uses email to uniquely identify users.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Optional metadata about the event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl DataEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -44,6 +39,81 @@ impl DataEvent {
             intercom_user_id: ::std::default::Default::default(),
             email: ::std::default::Default::default(),
             metadata: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("event_name", &self.event_name)?;
+        object.field("created_at", &self.created_at)?;
+        object.optional("user_id", &self.user_id)?;
+        object.optional("id", &self.id)?;
+        object.optional("intercom_user_id", &self.intercom_user_id)?;
+        object.optional("email", &self.email)?;
+        object.optional("metadata", &self.metadata)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
+    const NAME: &'static str = "data_event";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "event_name",
+        "created_at",
+        "user_id",
+        "id",
+        "intercom_user_id",
+        "email",
+        "metadata",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut event_name = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut intercom_user_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut metadata = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => event_name = ::std::option::Option::Some(__object.lenient()?),
+                2 => created_at = ::std::option::Option::Some(__object.lenient()?),
+                3 => user_id = __object.lenient()?,
+                4 => id = __object.lenient()?,
+                5 => intercom_user_id = __object.lenient()?,
+                6 => email = __object.lenient()?,
+                7 => metadata = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            event_name: __object.required(event_name, 1)?,
+            created_at: __object.required(created_at, 2)?,
+            user_id,
+            id,
+            intercom_user_id,
+            email,
+            metadata,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,24 +3,79 @@
 
 /// This will return a summary of data events for the App.
 #[doc(alias = "data_event_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventSummary {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::EventSummary,
     /// The email address of the user
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The Intercom user ID of the user
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_user_id: ::std::option::Option<::std::string::String>,
     /// The user ID of the user
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// A summary of data events
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<super::DataEventSummaryItem>>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataEventSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("email", &self.email)?;
+        object.optional("intercom_user_id", &self.intercom_user_id)?;
+        object.optional("user_id", &self.user_id)?;
+        object.optional("events", &self.events)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
+    const NAME: &'static str = "data_event_summary";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "email",
+        "intercom_user_id",
+        "user_id",
+        "events",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut email = ::std::option::Option::None;
+        let mut intercom_user_id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut events = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => email = __object.lenient()?,
+                2 => intercom_user_id = __object.lenient()?,
+                3 => user_id = __object.lenient()?,
+                4 => events = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            email,
+            intercom_user_id,
+            user_id,
+            events,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataEventSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

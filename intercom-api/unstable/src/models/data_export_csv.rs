@@ -3,85 +3,224 @@
 
 /// A CSV output file
 #[doc(alias = "data_export_csv")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExportCsv {
     /// The user_id of the user who was sent the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// The external_user_id of the user who was sent the message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_external_id: ::std::option::Option<::std::string::String>,
     /// The company ID of the user in relation to the message that was sent. Will return -1 if no company is present.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The users email who was sent the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The full name of the user receiving the message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The id of the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ruleset_id: ::std::option::Option<::std::string::String>,
     /// The specific content that was received. In an A/B test each version has its own Content ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_id: ::std::option::Option<::std::string::String>,
     /// Email, Chat, Post etc.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The title of the content you see in your Intercom workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_title: ::std::option::Option<::std::string::String>,
     /// As you edit content we record new versions. This ID can help you determine which version of a piece of content that was received.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ruleset_version_id: ::std::option::Option<::std::string::String>,
     /// ID for this receipt. Will be included with any related stats in other files to identify this specific delivery of a message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_id: ::std::option::Option<::std::string::String>,
     /// Timestamp for when the receipt was recorded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub received_at: ::std::option::Option<i64>,
     /// The id of the series that this content is part of. Will return -1 if not part of a series.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub series_id: ::std::option::Option<::std::string::String>,
     /// The title of the series that this content is part of.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub series_title: ::std::option::Option<::std::string::String>,
     /// The id of the series node that this ruleset is associated with. Each block in a series has a corresponding node_id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// The first time a user replied to this message if the content was able to receive replies. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_reply: ::std::option::Option<i64>,
     /// The first time a user completed this message if the content was able to be completed e.g. Tours, Surveys. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_completion: ::std::option::Option<i64>,
     /// The first time the series this message was a part of was completed by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_series_completion: ::std::option::Option<i64>,
     /// The first time the series this message was a part of was disengaged by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_series_disengagement: ::std::option::Option<i64>,
     /// The first time the series this message was a part of was exited by the user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_series_exit: ::std::option::Option<i64>,
     /// The first time the user met this messages associated goal if one exists. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_goal_success: ::std::option::Option<i64>,
     /// The first time the user opened this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_open: ::std::option::Option<i64>,
     /// The first time the series the user clicked on a link within this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_click: ::std::option::Option<i64>,
     /// The first time the series the user dismissed this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_dismisall: ::std::option::Option<i64>,
     /// The first time the user unsubscribed from this message. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_unsubscribe: ::std::option::Option<i64>,
     /// The first time this message hard bounced for this user. Only events within the export job's requested date range are counted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_hard_bounce: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataExportCsv {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("user_id", &self.user_id)?;
+        object.optional("user_external_id", &self.user_external_id)?;
+        object.optional("company_id", &self.company_id)?;
+        object.optional("email", &self.email)?;
+        object.optional("name", &self.name)?;
+        object.optional("ruleset_id", &self.ruleset_id)?;
+        object.optional("content_id", &self.content_id)?;
+        object.optional("content_type", &self.content_type)?;
+        object.optional("content_title", &self.content_title)?;
+        object.optional("ruleset_version_id", &self.ruleset_version_id)?;
+        object.optional("receipt_id", &self.receipt_id)?;
+        object.optional("received_at", &self.received_at)?;
+        object.optional("series_id", &self.series_id)?;
+        object.optional("series_title", &self.series_title)?;
+        object.optional("node_id", &self.node_id)?;
+        object.optional("first_reply", &self.first_reply)?;
+        object.optional("first_completion", &self.first_completion)?;
+        object.optional("first_series_completion", &self.first_series_completion)?;
+        object.optional("first_series_disengagement", &self.first_series_disengagement)?;
+        object.optional("first_series_exit", &self.first_series_exit)?;
+        object.optional("first_goal_success", &self.first_goal_success)?;
+        object.optional("first_open", &self.first_open)?;
+        object.optional("first_click", &self.first_click)?;
+        object.optional("first_dismisall", &self.first_dismisall)?;
+        object.optional("first_unsubscribe", &self.first_unsubscribe)?;
+        object.optional("first_hard_bounce", &self.first_hard_bounce)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
+    const NAME: &'static str = "data_export_csv";
+    const FIELDS: &'static [&'static str] = &[
+        "user_id",
+        "user_external_id",
+        "company_id",
+        "email",
+        "name",
+        "ruleset_id",
+        "content_id",
+        "content_type",
+        "content_title",
+        "ruleset_version_id",
+        "receipt_id",
+        "received_at",
+        "series_id",
+        "series_title",
+        "node_id",
+        "first_reply",
+        "first_completion",
+        "first_series_completion",
+        "first_series_disengagement",
+        "first_series_exit",
+        "first_goal_success",
+        "first_open",
+        "first_click",
+        "first_dismisall",
+        "first_unsubscribe",
+        "first_hard_bounce",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut user_id = ::std::option::Option::None;
+        let mut user_external_id = ::std::option::Option::None;
+        let mut company_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut ruleset_id = ::std::option::Option::None;
+        let mut content_id = ::std::option::Option::None;
+        let mut content_type = ::std::option::Option::None;
+        let mut content_title = ::std::option::Option::None;
+        let mut ruleset_version_id = ::std::option::Option::None;
+        let mut receipt_id = ::std::option::Option::None;
+        let mut received_at = ::std::option::Option::None;
+        let mut series_id = ::std::option::Option::None;
+        let mut series_title = ::std::option::Option::None;
+        let mut node_id = ::std::option::Option::None;
+        let mut first_reply = ::std::option::Option::None;
+        let mut first_completion = ::std::option::Option::None;
+        let mut first_series_completion = ::std::option::Option::None;
+        let mut first_series_disengagement = ::std::option::Option::None;
+        let mut first_series_exit = ::std::option::Option::None;
+        let mut first_goal_success = ::std::option::Option::None;
+        let mut first_open = ::std::option::Option::None;
+        let mut first_click = ::std::option::Option::None;
+        let mut first_dismisall = ::std::option::Option::None;
+        let mut first_unsubscribe = ::std::option::Option::None;
+        let mut first_hard_bounce = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => user_id = __object.lenient()?,
+                1 => user_external_id = __object.lenient()?,
+                2 => company_id = __object.lenient()?,
+                3 => email = __object.lenient()?,
+                4 => name = __object.lenient()?,
+                5 => ruleset_id = __object.lenient()?,
+                6 => content_id = __object.lenient()?,
+                7 => content_type = __object.lenient()?,
+                8 => content_title = __object.lenient()?,
+                9 => ruleset_version_id = __object.lenient()?,
+                10 => receipt_id = __object.lenient()?,
+                11 => received_at = __object.lenient()?,
+                12 => series_id = __object.lenient()?,
+                13 => series_title = __object.lenient()?,
+                14 => node_id = __object.lenient()?,
+                15 => first_reply = __object.lenient()?,
+                16 => first_completion = __object.lenient()?,
+                17 => first_series_completion = __object.lenient()?,
+                18 => first_series_disengagement = __object.lenient()?,
+                19 => first_series_exit = __object.lenient()?,
+                20 => first_goal_success = __object.lenient()?,
+                21 => first_open = __object.lenient()?,
+                22 => first_click = __object.lenient()?,
+                23 => first_dismisall = __object.lenient()?,
+                24 => first_unsubscribe = __object.lenient()?,
+                25 => first_hard_bounce = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            user_id,
+            user_external_id,
+            company_id,
+            email,
+            name,
+            ruleset_id,
+            content_id,
+            content_type,
+            content_title,
+            ruleset_version_id,
+            receipt_id,
+            received_at,
+            series_id,
+            series_title,
+            node_id,
+            first_reply,
+            first_completion,
+            first_series_completion,
+            first_series_disengagement,
+            first_series_exit,
+            first_goal_success,
+            first_open,
+            first_click,
+            first_dismisall,
+            first_unsubscribe,
+            first_hard_bounce,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataExportCsv {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,16 +3,59 @@
 
 /// Response returned when an object is deleted
 #[doc(alias = "deleted_collection_object")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedCollectionObject {
     /// The unique identifier for the collection which you provided in the URL.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of object which was deleted. - `collection`
-    #[serde(default)]
     pub object: super::constants::Collection,
     /// Whether the collection was deleted successfully or not.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deleted: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeletedCollectionObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.field("object", &self.object)?;
+        object.optional("deleted", &self.deleted)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedCollectionObject {
+    const NAME: &'static str = "deleted_collection_object";
+    const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut object = ::std::default::Default::default();
+        let mut deleted = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => object = __object.value()?,
+                2 => deleted = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            object,
+            deleted,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeletedCollectionObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

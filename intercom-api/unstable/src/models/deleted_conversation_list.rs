@@ -3,20 +3,71 @@
 
 /// A paginated list of deleted conversation IDs.
 #[doc(alias = "deleted_conversation_list")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeletedConversationList {
     /// String representing the object's type. Always has the value `conversations.list`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The list of deleted conversation IDs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversations: ::std::option::Option<
         ::std::vec::Vec<super::DeletedConversationItem>,
     >,
     /// Total number of items available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pages: ::std::option::Option<super::PagesLink>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeletedConversationList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("conversations", &self.conversations)?;
+        object.optional("total_count", &self.total_count)?;
+        object.optional("pages", &self.pages)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationList {
+    const NAME: &'static str = "deleted_conversation_list";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "conversations",
+        "total_count",
+        "pages",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut conversations = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        let mut pages = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => conversations = __object.value()?,
+                2 => total_count = __object.lenient()?,
+                3 => pages = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            conversations,
+            total_count,
+            pages,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeletedConversationList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -5,8 +5,7 @@
 /// array of these objects. The `id`, `title`, and `url` fields are required; all
 /// others are optional.
 #[doc(alias = "ecommerce_catalog_product")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EcommerceCatalogProduct {
     /// Your unique product identifier. Used to match products on re-upload so only changed products are re-indexed. Also the delete key — any product ID absent from a new upload is removed from Fin's knowledge. Must be stable across uploads.
     pub id: ::std::string::String,
@@ -15,36 +14,26 @@ pub struct EcommerceCatalogProduct {
     /// Canonical product page URL shown in Fin's product recommendations. Must be a valid https:// URL.
     pub url: ::std::string::String,
     /// Product description that Fin reads to understand what the product is. HTML formatting is supported and safely sanitized (`description_html` takes precedence if both are provided). This is the primary field Fin uses to match products to shopper questions — a richer description leads to better recommendations.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// HTML product description. Takes precedence over `description` when both are provided. HTML is safely sanitized before indexing.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description_html: ::std::option::Option<::std::string::String>,
     /// Primary product image shown in Fin's recommendation cards. Falls back to the first entry of `image_urls` if not provided. If no valid image can be resolved for a variant, that variant's recommendation card is not shown to the shopper.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub featured_image_url: ::std::option::Option<::std::string::String>,
     /// Additional product images. Used as a fallback image source when `featured_image_url` is absent or when a variant has no specific image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Lowest price across all variants. If omitted, derived automatically from variant prices. Fin uses this to filter products when a shopper mentions a budget (e.g. "under $100"). Displayed as a range alongside `price_max`, or as a single value if both are equal.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price_min: ::std::option::Option<f64>,
     /// Highest price across all variants. If omitted, derived from variant prices. Used alongside `price_min` for budget filtering and price display.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price_max: ::std::option::Option<f64>,
     /// ISO 4217 currency code for all prices on this product (e.g. "USD", "EUR", "GBP"). Defaults to USD if omitted. Used to format prices with the correct symbol in Fin's responses and product cards.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub currency: ::std::option::Option<::std::string::String>,
     /// Whether the product is available to purchase. If omitted, derived from variant stock — the
     /// product is in stock if at least one variant has `in_stock: true`. Products with no in-stock
     /// variants are hidden from Fin entirely and will not be recommended to shoppers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_stock: ::std::option::Option<bool>,
     /// Free-form keywords matching how shoppers phrase needs in chat (e.g. "waterproof", "gift", "plus-size"). Used by Fin to match fuzzy queries; complements `category_path` and `collections`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Collections or groupings this product belongs to in your store. Fin uses collections to understand your catalog's structure and answer questions like "what's in the sale collection?". Each element may be a plain string or an object with a `title` field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collections: ::std::option::Option<
         ::std::vec::Vec<super::EcommerceCatalogProductCollectionsItem>,
     >,
@@ -53,24 +42,22 @@ pub struct EcommerceCatalogProduct {
     /// The most specific category is shown in search results. Strongly recommended. Provide as
     /// a pre-formatted string (e.g. `"Clothing > T-Shirts"`) or as an array of path segments
     /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category_path: ::std::option::Option<super::EcommerceCatalogProductCategoryPath>,
     /// Option types available for this product and their possible values
     /// (e.g. `{"name": "Size", "values": ["S", "M", "L"]}`). Fin uses these to understand what
     /// choices a shopper can make and to correctly filter variants when a shopper asks for a
     /// specific size, colour, or other attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available_options: ::std::option::Option<
         ::std::vec::Vec<super::EcommerceCatalogProductAvailableOptionsItem>,
     >,
     /// Individual purchasable variants of the product. Fin recommends specific variants (not just products), so populating variants with accurate stock, price, and option data leads to more precise recommendations. See `ecommerce_catalog_variant` for the variant object schema.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variants: ::std::option::Option<::std::vec::Vec<super::EcommerceCatalogVariant>>,
     /// Custom attributes for your business. Fin uses these to show each customer only the products relevant to them (e.g. regional availability or warehouse codes). All keys must be consistent across all products in your catalog — the attribute schema is read from the first product in the file.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_data: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl EcommerceCatalogProduct {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -98,7 +85,127 @@ impl EcommerceCatalogProduct {
             available_options: ::std::default::Default::default(),
             variants: ::std::default::Default::default(),
             additional_data: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("title", &self.title)?;
+        object.field("url", &self.url)?;
+        object.optional("description", &self.description)?;
+        object.optional("description_html", &self.description_html)?;
+        object.optional("featured_image_url", &self.featured_image_url)?;
+        object.optional("image_urls", &self.image_urls)?;
+        object.optional("price_min", &self.price_min)?;
+        object.optional("price_max", &self.price_max)?;
+        object.optional("currency", &self.currency)?;
+        object.optional("in_stock", &self.in_stock)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("collections", &self.collections)?;
+        object.optional("category_path", &self.category_path)?;
+        object.optional("available_options", &self.available_options)?;
+        object.optional("variants", &self.variants)?;
+        object.optional("additional_data", &self.additional_data)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProduct {
+    const NAME: &'static str = "ecommerce_catalog_product";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "url",
+        "description",
+        "description_html",
+        "featured_image_url",
+        "image_urls",
+        "price_min",
+        "price_max",
+        "currency",
+        "in_stock",
+        "tags",
+        "collections",
+        "category_path",
+        "available_options",
+        "variants",
+        "additional_data",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut description_html = ::std::option::Option::None;
+        let mut featured_image_url = ::std::option::Option::None;
+        let mut image_urls = ::std::option::Option::None;
+        let mut price_min = ::std::option::Option::None;
+        let mut price_max = ::std::option::Option::None;
+        let mut currency = ::std::option::Option::None;
+        let mut in_stock = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut collections = ::std::option::Option::None;
+        let mut category_path = ::std::option::Option::None;
+        let mut available_options = ::std::option::Option::None;
+        let mut variants = ::std::option::Option::None;
+        let mut additional_data = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => title = ::std::option::Option::Some(__object.lenient()?),
+                2 => url = ::std::option::Option::Some(__object.lenient()?),
+                3 => description = __object.lenient()?,
+                4 => description_html = __object.lenient()?,
+                5 => featured_image_url = __object.lenient()?,
+                6 => image_urls = __object.lenient()?,
+                7 => price_min = __object.lenient()?,
+                8 => price_max = __object.lenient()?,
+                9 => currency = __object.lenient()?,
+                10 => in_stock = __object.lenient()?,
+                11 => tags = __object.lenient()?,
+                12 => collections = __object.value()?,
+                13 => category_path = __object.value()?,
+                14 => available_options = __object.value()?,
+                15 => variants = __object.value()?,
+                16 => additional_data = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            title: __object.required(title, 1)?,
+            url: __object.required(url, 2)?,
+            description,
+            description_html,
+            featured_image_url,
+            image_urls,
+            price_min,
+            price_max,
+            currency,
+            in_stock,
+            tags,
+            collections,
+            category_path,
+            available_options,
+            variants,
+            additional_data,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
@@ -113,11 +220,49 @@ pub enum EcommerceCatalogProductCollectionsItem {
     Unknown(::serde_json::Value),
 }
 #[doc(alias = "ecommerce_catalog_product.collections[]|1")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductCollectionsItemVariant2 {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("title", &self.title)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EcommerceCatalogProductCollectionsItemVariant2 {
+    const NAME: &'static str = "ecommerce_catalog_product.collections[]|1";
+    const FIELDS: &'static [&'static str] = &["title"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVariant2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Hierarchical category breadcrumb for the product. Fin understands the hierarchy — a
 /// shopper asking about "Clothing" will see products from all subcategories underneath it.
@@ -137,13 +282,54 @@ pub enum EcommerceCatalogProductCategoryPath {
     Unknown(::serde_json::Value),
 }
 #[doc(alias = "ecommerce_catalog_product.available_options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductAvailableOptionsItem {
     /// Option name (e.g. "Size").
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// All available values for this option.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("values", &self.values)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EcommerceCatalogProductAvailableOptionsItem {
+    const NAME: &'static str = "ecommerce_catalog_product.available_options[]";
+    const FIELDS: &'static [&'static str] = &["name", "values"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut values = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => values = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            values,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductAvailableOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

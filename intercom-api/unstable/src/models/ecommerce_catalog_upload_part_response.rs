@@ -3,14 +3,55 @@
 
 /// Returned after a multipart catalog part is successfully uploaded.
 #[doc(alias = "ecommerce_catalog_upload_part_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogUploadPartResponse {
     /// The unique identifier for the active upload session. Pass this as `import_job_id`
     /// in subsequent part uploads and in the finalization request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub import_job_id: ::std::option::Option<::std::string::String>,
     /// The part number to use in the next upload request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_part_number: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("import_job_id", &self.import_job_id)?;
+        object.optional("next_part_number", &self.next_part_number)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EcommerceCatalogUploadPartResponse {
+    const NAME: &'static str = "ecommerce_catalog_upload_part_response";
+    const FIELDS: &'static [&'static str] = &["import_job_id", "next_part_number"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut import_job_id = ::std::option::Option::None;
+        let mut next_part_number = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => import_job_id = __object.lenient()?,
+                1 => next_part_number = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            import_job_id,
+            next_part_number,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadPartResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,16 +3,60 @@
 
 /// Returned when a catalog upload is accepted and sync has started.
 #[doc(alias = "ecommerce_catalog_upload_response")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogUploadResponse {
     /// The unique identifier for the import job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub import_job_id: ::std::option::Option<::std::string::String>,
     /// The current status of the catalog sync.
-    #[serde(default)]
     pub status: super::constants::Processing,
     /// A human-readable description of the sync status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogUploadResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("import_job_id", &self.import_job_id)?;
+        object.field("status", &self.status)?;
+        object.optional("message", &self.message)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EcommerceCatalogUploadResponse {
+    const NAME: &'static str = "ecommerce_catalog_upload_response";
+    const FIELDS: &'static [&'static str] = &["import_job_id", "status", "message"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut import_job_id = ::std::option::Option::None;
+        let mut status = ::std::default::Default::default();
+        let mut message = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => import_job_id = __object.lenient()?,
+                1 => status = __object.value()?,
+                2 => message = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            import_job_id,
+            status,
+            message,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,47 +3,159 @@
 
 /// A product variant in an ecommerce catalog upload.
 #[doc(alias = "ecommerce_catalog_variant")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariant {
     /// Unique identifier for this variant within the product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Variant display name shown to shoppers (e.g. "Small / Blue").
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Price of this specific variant. Fin uses variant prices for precise budget filtering and displays the variant price in recommendation cards.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub price: ::std::option::Option<f64>,
     /// Original price before a discount. When provided, Fin will naturally mention the saving to the shopper (e.g. "down from $129 to $99").
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compare_at_price: ::std::option::Option<f64>,
     /// Whether this variant is currently available. Out-of-stock variants are not shown in Fin's recommendation cards and Fin will not suggest them to shoppers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub in_stock: ::std::option::Option<bool>,
     /// Direct link to this variant's page. Takes precedence over the product URL in recommendation cards. If omitted, constructed automatically as `{product_url}?variant={id}`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Image specific to this variant. Takes precedence over the product's `featured_image_url`. Falls back to `featured_image_url`, then `image_urls`. If no valid image can be resolved, this variant's recommendation card will not be shown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
     /// The specific option values that define this variant (e.g. Size=Small, Color=Blue). Fin uses these to match shopper requests like "do you have this in medium?" to the correct variant.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected_options: ::std::option::Option<
         ::std::vec::Vec<super::EcommerceCatalogVariantSelectedOptionsItem>,
     >,
     /// Stock-keeping unit for this specific variant. Fin uses this to resolve shopper requests like "do you have this in size M?" to the exact variant, and can quote it back when a shopper asks for it directly.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sku: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogVariant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("title", &self.title)?;
+        object.optional("price", &self.price)?;
+        object.optional("compare_at_price", &self.compare_at_price)?;
+        object.optional("in_stock", &self.in_stock)?;
+        object.optional("url", &self.url)?;
+        object.optional("image_url", &self.image_url)?;
+        object.optional("selected_options", &self.selected_options)?;
+        object.optional("sku", &self.sku)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVariant {
+    const NAME: &'static str = "ecommerce_catalog_variant";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "price",
+        "compare_at_price",
+        "in_stock",
+        "url",
+        "image_url",
+        "selected_options",
+        "sku",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut price = ::std::option::Option::None;
+        let mut compare_at_price = ::std::option::Option::None;
+        let mut in_stock = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut image_url = ::std::option::Option::None;
+        let mut selected_options = ::std::option::Option::None;
+        let mut sku = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => title = __object.lenient()?,
+                2 => price = __object.lenient()?,
+                3 => compare_at_price = __object.lenient()?,
+                4 => in_stock = __object.lenient()?,
+                5 => url = __object.lenient()?,
+                6 => image_url = __object.lenient()?,
+                7 => selected_options = __object.value()?,
+                8 => sku = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            title,
+            price,
+            compare_at_price,
+            in_stock,
+            url,
+            image_url,
+            selected_options,
+            sku,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "ecommerce_catalog_variant.selected_options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariantSelectedOptionsItem {
     /// Option name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Selected option value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EcommerceCatalogVariantSelectedOptionsItem {
+    const NAME: &'static str = "ecommerce_catalog_variant.selected_options[]";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariantSelectedOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

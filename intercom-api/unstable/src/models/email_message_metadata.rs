@@ -3,18 +3,65 @@
 
 /// Contains metadata if the message was sent as an email
 #[doc(alias = "email_message_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailMessageMetadata {
     /// The subject of the email
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// A list of an email address headers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address_headers: ::std::option::Option<
         ::std::vec::Vec<super::EmailAddressHeader>,
     >,
     /// The unique identifier for the email message as specified in the Message-ID header
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EmailMessageMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("email_address_headers", &self.email_address_headers)?;
+        object.optional("message_id", &self.message_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata {
+    const NAME: &'static str = "email_message_metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "subject",
+        "email_address_headers",
+        "message_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut subject = ::std::option::Option::None;
+        let mut email_address_headers = ::std::option::Option::None;
+        let mut message_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => subject = __object.lenient()?,
+                1 => email_address_headers = __object.value()?,
+                2 => message_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            subject,
+            email_address_headers,
+            message_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmailMessageMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,37 +3,116 @@
 
 /// Represents a sender email address configuration
 #[doc(alias = "email_setting")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailSetting {
     /// The type of object
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Unique email setting identifier
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Full sender email address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Whether the email address has been verified
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verified: ::std::option::Option<bool>,
     /// Domain portion of the email address
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub domain: ::std::option::Option<::std::string::String>,
     /// Associated brand identifier
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub brand_id: ::std::option::Option<::std::string::String>,
     /// Whether email forwarding is active
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forwarding_enabled: ::std::option::Option<bool>,
     /// Unix timestamp of last forwarded email received (null if never)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub forwarded_email_last_received_at: ::std::option::Option<i64>,
     /// Unix timestamp of creation
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Unix timestamp of last modification
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EmailSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("email", &self.email)?;
+        object.optional("verified", &self.verified)?;
+        object.optional("domain", &self.domain)?;
+        object.optional("brand_id", &self.brand_id)?;
+        object.optional("forwarding_enabled", &self.forwarding_enabled)?;
+        object
+            .optional(
+                "forwarded_email_last_received_at",
+                &self.forwarded_email_last_received_at,
+            )?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
+    const NAME: &'static str = "email_setting";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "email",
+        "verified",
+        "domain",
+        "brand_id",
+        "forwarding_enabled",
+        "forwarded_email_last_received_at",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut verified = ::std::option::Option::None;
+        let mut domain = ::std::option::Option::None;
+        let mut brand_id = ::std::option::Option::None;
+        let mut forwarding_enabled = ::std::option::Option::None;
+        let mut forwarded_email_last_received_at = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => email = __object.lenient()?,
+                3 => verified = __object.lenient()?,
+                4 => domain = __object.lenient()?,
+                5 => brand_id = __object.lenient()?,
+                6 => forwarding_enabled = __object.lenient()?,
+                7 => forwarded_email_last_received_at = __object.lenient()?,
+                8 => created_at = __object.lenient()?,
+                9 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            email,
+            verified,
+            domain,
+            brand_id,
+            forwarding_enabled,
+            forwarded_email_last_received_at,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmailSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -2,19 +2,71 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "EscalateFinConversation.response.200")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EscalateFinConversationResponse {
     /// The external ID of the conversation. Returned when you escalate an existing conversation by `conversation_id` (echoed back). When you escalate a `user`, a new conversation is created and only `intercom_conversation_id` is returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
     /// The internal Intercom conversation ID. Returned when a new conversation was created for the escalation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intercom_conversation_id: ::std::option::Option<::std::string::String>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires. Includes a `rewind` window so a subscriber that connects after the escalation is processed can still receive the `escalated` and `complete` events.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sse_subscription_url: ::std::option::Option<::std::string::String>,
     /// The resulting status of the conversation.
-    #[serde(default)]
     pub status: super::constants::Escalated,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EscalateFinConversationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.optional("intercom_conversation_id", &self.intercom_conversation_id)?;
+        object.optional("sse_subscription_url", &self.sse_subscription_url)?;
+        object.field("status", &self.status)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for EscalateFinConversationResponse {
+    const NAME: &'static str = "EscalateFinConversation.response.200";
+    const FIELDS: &'static [&'static str] = &[
+        "conversation_id",
+        "intercom_conversation_id",
+        "sse_subscription_url",
+        "status",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut intercom_conversation_id = ::std::option::Option::None;
+        let mut sse_subscription_url = ::std::option::Option::None;
+        let mut status = ::std::default::Default::default();
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = __object.lenient()?,
+                1 => intercom_conversation_id = __object.lenient()?,
+                2 => sse_subscription_url = __object.lenient()?,
+                3 => status = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id,
+            intercom_conversation_id,
+            sse_subscription_url,
+            status,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,11 +3,9 @@
 
 /// External pages that you have added to your Fin Content Library.
 #[doc(alias = "external_page")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExternalPage {
     /// Always external_page
-    #[serde(default)]
     pub r#type: super::constants::ExternalPage,
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
@@ -16,23 +14,19 @@ pub struct ExternalPage {
     /// The body of the external page in HTML.
     pub html: ::std::string::String,
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Whether the external page should be used to answer questions by AI Agent.
     pub ai_agent_availability: bool,
     /// Whether the external page should be used to answer questions by AI Copilot.
     pub ai_copilot_availability: bool,
     /// Whether the external page should be used to answer questions by AI Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
     /// Deprecated. Use ai_agent_availability, ai_copilot_availability, and ai_sales_agent_availability instead.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_availability: ::std::option::Option<bool>,
     /// Always en
-    #[serde(default)]
     pub locale: super::constants::En,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: ::std::string::String,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
     pub external_id: ::std::string::String,
     /// The time when the external page was created.
@@ -41,6 +35,8 @@ pub struct ExternalPage {
     pub updated_at: i64,
     /// The time when the external page was last ingested.
     pub last_ingested_at: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ExternalPage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -51,7 +47,7 @@ impl ExternalPage {
         html: ::std::string::String,
         ai_agent_availability: bool,
         ai_copilot_availability: bool,
-        source_id: i64,
+        source_id: ::std::string::String,
         external_id: ::std::string::String,
         created_at: i64,
         updated_at: i64,
@@ -73,6 +69,125 @@ impl ExternalPage {
             created_at,
             updated_at,
             last_ingested_at,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExternalPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("title", &self.title)?;
+        object.field("html", &self.html)?;
+        object.optional("url", &self.url)?;
+        object.field("ai_agent_availability", &self.ai_agent_availability)?;
+        object.field("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.optional("fin_availability", &self.fin_availability)?;
+        object.field("locale", &self.locale)?;
+        object.field("source_id", &self.source_id)?;
+        object.field("external_id", &self.external_id)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.field("last_ingested_at", &self.last_ingested_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
+    const NAME: &'static str = "external_page";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "title",
+        "html",
+        "url",
+        "ai_agent_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "fin_availability",
+        "locale",
+        "source_id",
+        "external_id",
+        "created_at",
+        "updated_at",
+        "last_ingested_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut html = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut ai_agent_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut fin_availability = ::std::option::Option::None;
+        let mut locale = ::std::default::Default::default();
+        let mut source_id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut last_ingested_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => title = ::std::option::Option::Some(__object.lenient()?),
+                3 => html = ::std::option::Option::Some(__object.lenient()?),
+                4 => url = __object.lenient()?,
+                5 => {
+                    ai_agent_availability = ::std::option::Option::Some(
+                        __object.lenient()?,
+                    );
+                }
+                6 => {
+                    ai_copilot_availability = ::std::option::Option::Some(
+                        __object.lenient()?,
+                    );
+                }
+                7 => ai_sales_agent_availability = __object.lenient()?,
+                8 => fin_availability = __object.lenient()?,
+                9 => locale = __object.value()?,
+                10 => source_id = ::std::option::Option::Some(__object.lenient()?),
+                11 => external_id = ::std::option::Option::Some(__object.lenient()?),
+                12 => created_at = ::std::option::Option::Some(__object.lenient()?),
+                13 => updated_at = ::std::option::Option::Some(__object.lenient()?),
+                14 => last_ingested_at = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id: __object.required(id, 1)?,
+            title: __object.required(title, 2)?,
+            html: __object.required(html, 3)?,
+            url,
+            ai_agent_availability: __object.required(ai_agent_availability, 5)?,
+            ai_copilot_availability: __object.required(ai_copilot_availability, 6)?,
+            ai_sales_agent_availability,
+            fin_availability,
+            locale,
+            source_id: __object.required(source_id, 10)?,
+            external_id: __object.required(external_id, 11)?,
+            created_at: __object.required(created_at, 12)?,
+            updated_at: __object.required(updated_at, 13)?,
+            last_ingested_at: __object.required(last_ingested_at, 14)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -5,23 +5,20 @@
 /// Attachments can be used to provide additional context to Fin.
 /// Maximum of 10 attachments per request.
 #[doc(alias = "fin_agent_attachment")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentAttachment {
     /// The type of attachment.
     pub r#type: super::FinAgentAttachmentType,
     /// The URL of the attachment. Required when type is 'url'. Must be publicly accessible.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The name of the file. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The MIME type of the file. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
     /// Base64-encoded file data. Required when type is 'file'.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentAttachment {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -33,7 +30,68 @@ impl FinAgentAttachment {
             name: ::std::default::Default::default(),
             content_type: ::std::default::Default::default(),
             data: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for FinAgentAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("url", &self.url)?;
+        object.optional("name", &self.name)?;
+        object.optional("content_type", &self.content_type)?;
+        object.optional("data", &self.data)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
+    const NAME: &'static str = "fin_agent_attachment";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "url",
+        "name",
+        "content_type",
+        "data",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut content_type = ::std::option::Option::None;
+        let mut data = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => url = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => content_type = __object.lenient()?,
+                4 => data = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            url,
+            name,
+            content_type,
+            data,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for FinAgentAttachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

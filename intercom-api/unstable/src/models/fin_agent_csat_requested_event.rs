@@ -9,11 +9,9 @@
 /// 'complete' does not close the stream: the connection is held open so this event can be
 /// delivered, and the token is revoked once it is sent.
 #[doc(alias = "fin_agent_csat_requested_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEvent {
     /// The name of the event.
-    #[serde(default)]
     pub event_name: super::constants::CsatRequested,
     /// The ID of the conversation.
     pub conversation_id: ::std::string::String,
@@ -23,6 +21,8 @@ pub struct FinAgentCsatRequestedEvent {
     pub csat: super::FinAgentCsatRequestedEventCsat,
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentCsatRequestedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -39,16 +39,77 @@ impl FinAgentCsatRequestedEvent {
             user_id,
             csat,
             created_at_ms,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentCsatRequestedEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("event_name", &self.event_name)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("csat", &self.csat)?;
+        object.field("created_at_ms", &self.created_at_ms)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequestedEvent {
+    const NAME: &'static str = "fin_agent_csat_requested_event";
+    const FIELDS: &'static [&'static str] = &[
+        "event_name",
+        "conversation_id",
+        "user_id",
+        "csat",
+        "created_at_ms",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut event_name = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut csat = ::std::option::Option::None;
+        let mut created_at_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => event_name = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => csat = ::std::option::Option::Some(__object.value()?),
+                4 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            event_name,
+            conversation_id: __object.required(conversation_id, 1)?,
+            user_id: __object.required(user_id, 2)?,
+            csat: __object.required(csat, 3)?,
+            created_at_ms: __object.required(created_at_ms, 4)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// The rating survey to present to the user.
 #[doc(alias = "fin_agent_csat_requested_event.csat")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEventCsat {
     /// The ordered rating options to show the user.
     pub options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentCsatRequestedEventCsat {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -56,12 +117,52 @@ impl FinAgentCsatRequestedEventCsat {
     pub fn new(
         options: ::std::vec::Vec<super::FinAgentCsatRequestedEventCsatOptionsItem>,
     ) -> Self {
-        Self { options }
+        Self {
+            options,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for FinAgentCsatRequestedEventCsat {
+    const NAME: &'static str = "fin_agent_csat_requested_event.csat";
+    const FIELDS: &'static [&'static str] = &["options"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => options = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            options: __object.required(options, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 #[doc(alias = "fin_agent_csat_requested_event.csat.options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// The stable key to send back as 'rating' on POST /fin/csat.
     pub key: super::FinAgentCsatRequestedEventCsatOptionsItemKey,
@@ -71,6 +172,8 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// detected language. Distinct from 'key' — display the label, but send back
     /// the key.
     pub label: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentCsatRequestedEventCsatOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -80,7 +183,58 @@ impl FinAgentCsatRequestedEventCsatOptionsItem {
         emoji: ::std::string::String,
         label: ::std::string::String,
     ) -> Self {
-        Self { key, emoji, label }
+        Self {
+            key,
+            emoji,
+            label,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("key", &self.key)?;
+        object.field("emoji", &self.emoji)?;
+        object.field("label", &self.label)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for FinAgentCsatRequestedEventCsatOptionsItem {
+    const NAME: &'static str = "fin_agent_csat_requested_event.csat.options[]";
+    const FIELDS: &'static [&'static str] = &["key", "emoji", "label"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut key = ::std::option::Option::None;
+        let mut emoji = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => key = ::std::option::Option::Some(__object.value()?),
+                1 => emoji = ::std::option::Option::Some(__object.lenient()?),
+                2 => label = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            key: __object.required(key, 0)?,
+            emoji: __object.required(emoji, 1)?,
+            label: __object.required(label, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,8 +3,7 @@
 
 /// A message exchanged within a Fin Agent conversation.
 #[doc(alias = "fin_agent_message")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentMessage {
     /// The author that created the message.
     pub author: super::FinAgentMessageAuthor,
@@ -15,12 +14,12 @@ pub struct FinAgentMessage {
     /// The timestamp when the message was created.
     /// Used to deduplicate messages sent within a 5 minute window.
     /// Ideally should include milliseconds for higher precision.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
     /// The timestamp when the message was created, with millisecond precision.
     /// Only present in event responses (fin_replied).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp_ms: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentMessage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -34,7 +33,63 @@ impl FinAgentMessage {
             body,
             timestamp: ::std::default::Default::default(),
             timestamp_ms: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for FinAgentMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("author", &self.author)?;
+        object.field("body", &self.body)?;
+        object.optional("timestamp", &self.timestamp)?;
+        object.optional("timestamp_ms", &self.timestamp_ms)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
+    const NAME: &'static str = "fin_agent_message";
+    const FIELDS: &'static [&'static str] = &[
+        "author",
+        "body",
+        "timestamp",
+        "timestamp_ms",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut author = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut timestamp = ::std::option::Option::None;
+        let mut timestamp_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => author = ::std::option::Option::Some(__object.value()?),
+                1 => body = ::std::option::Option::Some(__object.lenient()?),
+                2 => timestamp = __object.lenient()?,
+                3 => timestamp_ms = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            author: __object.required(author, 0)?,
+            body: __object.required(body, 1)?,
+            timestamp,
+            timestamp_ms,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for FinAgentMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

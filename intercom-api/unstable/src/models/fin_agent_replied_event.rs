@@ -6,11 +6,9 @@
 /// Intermediate replies have status 'replying'; a separate fin_status_updated
 /// event with 'awaiting_user_reply' fires once Fin's reply is done.
 #[doc(alias = "fin_agent_replied_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentRepliedEvent {
     /// The name of the event.
-    #[serde(default)]
     pub event_name: super::constants::FinReplied,
     /// The ID of the conversation.
     pub conversation_id: ::std::string::String,
@@ -25,10 +23,11 @@ pub struct FinAgentRepliedEvent {
     /// Optional. Present when the reply was generated via streaming.
     /// Correlates this event with the fin_reply_chunk events that preceded it.
     /// Use this to know when to replace streamed chunk_text with the final message body.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_id: ::std::option::Option<::std::string::String>,
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentRepliedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -48,24 +47,93 @@ impl FinAgentRepliedEvent {
             status,
             stream_id: ::std::default::Default::default(),
             created_at_ms,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentRepliedEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("event_name", &self.event_name)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("message", &self.message)?;
+        object.field("status", &self.status)?;
+        object.optional("stream_id", &self.stream_id)?;
+        object.field("created_at_ms", &self.created_at_ms)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent {
+    const NAME: &'static str = "fin_agent_replied_event";
+    const FIELDS: &'static [&'static str] = &[
+        "event_name",
+        "conversation_id",
+        "user_id",
+        "message",
+        "status",
+        "stream_id",
+        "created_at_ms",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut event_name = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut message = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut stream_id = ::std::option::Option::None;
+        let mut created_at_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => event_name = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => message = ::std::option::Option::Some(__object.value()?),
+                4 => status = ::std::option::Option::Some(__object.value()?),
+                5 => stream_id = __object.lenient()?,
+                6 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            event_name,
+            conversation_id: __object.required(conversation_id, 1)?,
+            user_id: __object.required(user_id, 2)?,
+            message: __object.required(message, 3)?,
+            status: __object.required(status, 4)?,
+            stream_id,
+            created_at_ms: __object.required(created_at_ms, 6)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Fin's answer to the user's query.
 #[doc(alias = "fin_agent_replied_event.message")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentRepliedEventMessage {
     /// A unique identifier for this message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The author of the message (always 'fin' for this event).
-    #[serde(default)]
     pub author: super::constants::Fin,
     /// The HTML body of Fin's response.
     pub body: ::std::string::String,
     /// The timestamp the message was created at, with millisecond precision.
     pub timestamp_ms: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentRepliedEventMessage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -79,7 +147,57 @@ impl FinAgentRepliedEventMessage {
             author: ::std::default::Default::default(),
             body,
             timestamp_ms,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentRepliedEventMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.field("author", &self.author)?;
+        object.field("body", &self.body)?;
+        object.field("timestamp_ms", &self.timestamp_ms)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEventMessage {
+    const NAME: &'static str = "fin_agent_replied_event.message";
+    const FIELDS: &'static [&'static str] = &["id", "author", "body", "timestamp_ms"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut author = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut timestamp_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => author = __object.value()?,
+                2 => body = ::std::option::Option::Some(__object.lenient()?),
+                3 => timestamp_ms = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            author,
+            body: __object.required(body, 2)?,
+            timestamp_ms: __object.required(timestamp_ms, 3)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

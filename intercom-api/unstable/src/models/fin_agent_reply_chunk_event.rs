@@ -6,11 +6,9 @@
 /// Only delivered over SSE when streaming is enabled. Not available via webhooks.
 /// When the fin_replied event arrives with the same stream_id, replace streamed text with the final HTML body.
 #[doc(alias = "fin_agent_reply_chunk_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentReplyChunkEvent {
     /// The name of the event.
-    #[serde(default)]
     pub event_name: super::constants::FinReplyChunk,
     /// The ID of the conversation.
     pub conversation_id: ::std::string::String,
@@ -23,10 +21,11 @@ pub struct FinAgentReplyChunkEvent {
     /// Each chunk supersedes the previous — replace rather than append.
     pub chunk_text: ::std::string::String,
     /// Fin's current status (always 'replying' for this event).
-    #[serde(default)]
     pub status: super::constants::Replying,
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentReplyChunkEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -46,6 +45,76 @@ impl FinAgentReplyChunkEvent {
             chunk_text,
             status: ::std::default::Default::default(),
             created_at_ms,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentReplyChunkEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("event_name", &self.event_name)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("stream_id", &self.stream_id)?;
+        object.field("chunk_index", &self.chunk_index)?;
+        object.field("chunk_text", &self.chunk_text)?;
+        object.field("status", &self.status)?;
+        object.field("created_at_ms", &self.created_at_ms)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEvent {
+    const NAME: &'static str = "fin_agent_reply_chunk_event";
+    const FIELDS: &'static [&'static str] = &[
+        "event_name",
+        "conversation_id",
+        "stream_id",
+        "chunk_index",
+        "chunk_text",
+        "status",
+        "created_at_ms",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut event_name = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut stream_id = ::std::option::Option::None;
+        let mut chunk_index = ::std::option::Option::None;
+        let mut chunk_text = ::std::option::Option::None;
+        let mut status = ::std::default::Default::default();
+        let mut created_at_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => event_name = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => stream_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => chunk_index = ::std::option::Option::Some(__object.lenient()?),
+                4 => chunk_text = ::std::option::Option::Some(__object.lenient()?),
+                5 => status = __object.value()?,
+                6 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            event_name,
+            conversation_id: __object.required(conversation_id, 1)?,
+            stream_id: __object.required(stream_id, 2)?,
+            chunk_index: __object.required(chunk_index, 3)?,
+            chunk_text: __object.required(chunk_text, 4)?,
+            status,
+            created_at_ms: __object.required(created_at_ms, 6)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentReplyChunkEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,8 +3,7 @@
 
 /// Optional settings to control Fin's behaviour for this request.
 #[doc(alias = "fin_agent_settings")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinAgentSettings {
     /// When `true` (default), Fin may ask clarifying questions and escalate to a human agent
     /// as needed.
@@ -13,13 +12,55 @@ pub struct FinAgentSettings {
     /// questions and will not escalate to a human agent. Use this when you want Fin to respond
     /// with a single, self-contained answer — for example, in asynchronous channels where
     /// back-and-forth conversation is not practical.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub follow_up_questions: ::std::option::Option<bool>,
     /// When `true`, Fin formats its replies as email-style responses, suitable for sending
     /// directly to users via email. This adjusts tone and structure to match email conventions
     /// rather than chat.
     ///
     /// Defaults to `false`, which produces chat-style responses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for FinAgentSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("follow_up_questions", &self.follow_up_questions)?;
+        object.optional("email", &self.email)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
+    const NAME: &'static str = "fin_agent_settings";
+    const FIELDS: &'static [&'static str] = &["follow_up_questions", "email"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut follow_up_questions = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => follow_up_questions = __object.lenient()?,
+                1 => email = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            follow_up_questions,
+            email,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for FinAgentSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

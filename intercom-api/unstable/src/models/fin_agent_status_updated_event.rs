@@ -4,11 +4,9 @@
 /// Event fired when Fin's status changes during a conversation.
 /// Fin will report its status to the client via this event.
 #[doc(alias = "fin_agent_status_updated_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentStatusUpdatedEvent {
     /// The name of the event.
-    #[serde(default)]
     pub event_name: super::constants::FinStatusUpdated,
     /// The ID of the conversation.
     pub conversation_id: ::std::string::String,
@@ -28,10 +26,11 @@ pub struct FinAgentStatusUpdatedEvent {
     /// - "Escalation rule matched"
     /// - "Routed to team"
     /// - "Conversation finished without resolution"
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// The timestamp the event was created at, with millisecond precision.
     pub created_at_ms: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl FinAgentStatusUpdatedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -49,7 +48,72 @@ impl FinAgentStatusUpdatedEvent {
             status,
             reason: ::std::default::Default::default(),
             created_at_ms,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("event_name", &self.event_name)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("user_id", &self.user_id)?;
+        object.field("status", &self.status)?;
+        object.optional("reason", &self.reason)?;
+        object.field("created_at_ms", &self.created_at_ms)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdatedEvent {
+    const NAME: &'static str = "fin_agent_status_updated_event";
+    const FIELDS: &'static [&'static str] = &[
+        "event_name",
+        "conversation_id",
+        "user_id",
+        "status",
+        "reason",
+        "created_at_ms",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut event_name = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut reason = ::std::option::Option::None;
+        let mut created_at_ms = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => event_name = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => status = ::std::option::Option::Some(__object.value()?),
+                4 => reason = __object.lenient()?,
+                5 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            event_name,
+            conversation_id: __object.required(conversation_id, 1)?,
+            user_id: __object.required(user_id, 2)?,
+            status: __object.required(status, 3)?,
+            reason,
+            created_at_ms: __object.required(created_at_ms, 5)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

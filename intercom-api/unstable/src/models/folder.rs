@@ -3,31 +3,98 @@
 
 /// A folder for organizing content
 #[doc(alias = "folder")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Folder {
     /// The unique identifier for the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// The name of the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// An emoji associated with the folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub emoji: ::std::option::Option<::std::string::String>,
     /// The ID of the parent folder, or null if this is a root folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_folder_id: ::std::option::Option<i64>,
     /// The number of content items in this folder
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_count: ::std::option::Option<i64>,
     /// The time when the folder was created (seconds)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the folder was last updated (seconds)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Folder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("emoji", &self.emoji)?;
+        object.optional("parent_folder_id", &self.parent_folder_id)?;
+        object.optional("content_count", &self.content_count)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
+    const NAME: &'static str = "folder";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "description",
+        "emoji",
+        "parent_folder_id",
+        "content_count",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut emoji = ::std::option::Option::None;
+        let mut parent_folder_id = ::std::option::Option::None;
+        let mut content_count = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => name = __object.lenient()?,
+                2 => description = __object.lenient()?,
+                3 => emoji = __object.lenient()?,
+                4 => parent_folder_id = __object.lenient()?,
+                5 => content_count = __object.lenient()?,
+                6 => created_at = __object.lenient()?,
+                7 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            name,
+            description,
+            emoji,
+            parent_folder_id,
+            content_count,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Folder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

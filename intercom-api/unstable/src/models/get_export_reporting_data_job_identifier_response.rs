@@ -2,15 +2,67 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "GetExportReportingDataJobIdentifier.response.200")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataJobIdentifierResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_identifier: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub download_url: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub download_expires_at: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetExportReportingDataJobIdentifierResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("job_identifier", &self.job_identifier)?;
+        object.optional("status", &self.status)?;
+        object.optional("download_url", &self.download_url)?;
+        object.optional("download_expires_at", &self.download_expires_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for GetExportReportingDataJobIdentifierResponse {
+    const NAME: &'static str = "GetExportReportingDataJobIdentifier.response.200";
+    const FIELDS: &'static [&'static str] = &[
+        "job_identifier",
+        "status",
+        "download_url",
+        "download_expires_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut job_identifier = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut download_url = ::std::option::Option::None;
+        let mut download_expires_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => job_identifier = __object.lenient()?,
+                1 => status = __object.lenient()?,
+                2 => download_url = __object.lenient()?,
+                3 => download_expires_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            job_identifier,
+            status,
+            download_url,
+            download_expires_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataJobIdentifierResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

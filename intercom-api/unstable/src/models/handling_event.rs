@@ -3,8 +3,7 @@
 
 /// A pause or resume event for a conversation
 #[doc(alias = "handling_event")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HandlingEvent {
     pub teammate: super::TeammateReference,
     /// The type of handling event
@@ -12,8 +11,9 @@ pub struct HandlingEvent {
     /// ISO8601 timestamp when the event occurred
     pub timestamp: ::std::string::String,
     /// Optional reason for the event (e.g., "Paused", "Away")
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl HandlingEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -28,7 +28,57 @@ impl HandlingEvent {
             r#type,
             timestamp,
             reason: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HandlingEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("teammate", &self.teammate)?;
+        object.field("type", &self.r#type)?;
+        object.field("timestamp", &self.timestamp)?;
+        object.optional("reason", &self.reason)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
+    const NAME: &'static str = "handling_event";
+    const FIELDS: &'static [&'static str] = &["teammate", "type", "timestamp", "reason"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut teammate = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut timestamp = ::std::option::Option::None;
+        let mut reason = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => teammate = ::std::option::Option::Some(__object.value()?),
+                1 => r#type = ::std::option::Option::Some(__object.value()?),
+                2 => timestamp = ::std::option::Option::Some(__object.lenient()?),
+                3 => reason = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            teammate: __object.required(teammate, 0)?,
+            r#type: __object.required(r#type, 1)?,
+            timestamp: __object.required(timestamp, 2)?,
+            reason,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HandlingEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

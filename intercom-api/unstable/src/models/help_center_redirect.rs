@@ -4,36 +4,107 @@
 /// A redirect maps a source URL (`from_url`) to an article or collection within a
 /// help center, so that links to old or external URLs resolve to live content.
 #[doc(alias = "help_center_redirect")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenterRedirect {
     /// The unique identifier for the redirect.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of the object - `help_center_redirect`.
-    #[serde(default)]
     pub r#type: super::constants::HelpCenterRedirect,
     /// The source URL that is redirected. An absolute URL within the help center's URL space.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_url: ::std::option::Option<::std::string::String>,
     /// The locale of the redirect's target. For article targets this is the bound translation's locale, which may differ from the requested locale if no translation exists in that locale.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the help center the redirect belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub help_center_id: ::std::option::Option<::std::string::String>,
     /// The type of the redirect target.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_type: ::std::option::Option<super::HelpCenterRedirectTargetType>,
     /// The unique identifier of the target article or collection. For article targets this is the Article ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_id: ::std::option::Option<::std::string::String>,
     /// The time the redirect was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the redirect was last updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HelpCenterRedirect {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.optional("from_url", &self.from_url)?;
+        object.optional("locale", &self.locale)?;
+        object.optional("help_center_id", &self.help_center_id)?;
+        object.optional("target_type", &self.target_type)?;
+        object.optional("target_id", &self.target_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
+    const NAME: &'static str = "help_center_redirect";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "type",
+        "from_url",
+        "locale",
+        "help_center_id",
+        "target_type",
+        "target_id",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut from_url = ::std::option::Option::None;
+        let mut locale = ::std::option::Option::None;
+        let mut help_center_id = ::std::option::Option::None;
+        let mut target_type = ::std::option::Option::None;
+        let mut target_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => from_url = __object.lenient()?,
+                3 => locale = __object.lenient()?,
+                4 => help_center_id = __object.lenient()?,
+                5 => target_type = __object.value()?,
+                6 => target_id = __object.lenient()?,
+                7 => created_at = __object.lenient()?,
+                8 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            r#type,
+            from_url,
+            locale,
+            help_center_id,
+            target_type,
+            target_id,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirect {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of the redirect target."] #[doc(alias =

@@ -3,28 +3,91 @@
 
 /// Metadata for an HMAC secret used to sign `user_hash` values for Messenger identity verification. The `secret` field is intentionally omitted — it is only returned once, in the response to `POST /secure_mode_secrets`.
 #[doc(alias = "identity_verification_secret")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IdentityVerificationSecret {
     /// value is "identity_verification_secret"
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the secret
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Human-readable name for the secret, used to identify it in rotation flows
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Whether the secret is enabled for the Android SDK
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_android: ::std::option::Option<bool>,
     /// Whether the secret is enabled for the iOS SDK
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_ios: ::std::option::Option<bool>,
     /// Whether the secret is enabled for the Messenger on web
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_web: ::std::option::Option<bool>,
     /// The time the secret was created, as a Unix timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IdentityVerificationSecret {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("supports_android", &self.supports_android)?;
+        object.optional("supports_ios", &self.supports_ios)?;
+        object.optional("supports_web", &self.supports_web)?;
+        object.optional("created_at", &self.created_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IdentityVerificationSecret {
+    const NAME: &'static str = "identity_verification_secret";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "supports_android",
+        "supports_ios",
+        "supports_web",
+        "created_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut supports_android = ::std::option::Option::None;
+        let mut supports_ios = ::std::option::Option::None;
+        let mut supports_web = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => supports_android = __object.lenient()?,
+                4 => supports_ios = __object.lenient()?,
+                5 => supports_web = __object.lenient()?,
+                6 => created_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            supports_android,
+            supports_ios,
+            supports_web,
+            created_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityVerificationSecret {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

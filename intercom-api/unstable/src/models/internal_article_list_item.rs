@@ -3,54 +3,154 @@
 
 /// The data returned about your internal articles when you list them.
 #[doc(alias = "internal_article_list_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct InternalArticleListItem {
     /// The type of object - `internal_article`.
-    #[serde(default)]
     pub r#type: super::constants::InternalArticle,
     /// The unique identifier for the article which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The body of the article in HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The body of the article in markdown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the owner of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_id: ::std::option::Option<i64>,
+    pub owner_id: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_id: ::std::option::Option<i64>,
+    pub author_id: ::std::option::Option<::std::string::String>,
     /// The time when the article was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the article was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The default locale of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub folder_id: ::std::option::Option<i64>,
     /// The list of audience IDs this internal article is targeted to for Fin AI Agent. Empty array means no audience targeting is set.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub audience_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub audience_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether the internal article is available for AI Chatbot (Fin).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the internal article is available for AI Copilot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the internal article is available for AI Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::Tags>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InternalArticleListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("locale", &self.locale)?;
+        object.optional("folder_id", &self.folder_id)?;
+        object.optional("audience_ids", &self.audience_ids)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.optional("tags", &self.tags)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListItem {
+    const NAME: &'static str = "internal_article_list_item";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "title",
+        "body",
+        "body_markdown",
+        "owner_id",
+        "author_id",
+        "created_at",
+        "updated_at",
+        "locale",
+        "folder_id",
+        "audience_ids",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+        "tags",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut locale = ::std::option::Option::None;
+        let mut folder_id = ::std::option::Option::None;
+        let mut audience_ids = ::std::option::Option::None;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => title = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => body_markdown = __object.lenient()?,
+                5 => owner_id = __object.lenient()?,
+                6 => author_id = __object.lenient()?,
+                7 => created_at = __object.lenient()?,
+                8 => updated_at = __object.lenient()?,
+                9 => locale = __object.lenient()?,
+                10 => folder_id = __object.lenient()?,
+                11 => audience_ids = __object.lenient()?,
+                12 => ai_chatbot_availability = __object.lenient()?,
+                13 => ai_copilot_availability = __object.lenient()?,
+                14 => ai_sales_agent_availability = __object.lenient()?,
+                15 => tags = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            title,
+            body,
+            body_markdown,
+            owner_id,
+            author_id,
+            created_at,
+            updated_at,
+            locale,
+            folder_id,
+            audience_ids,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            tags,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InternalArticleListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

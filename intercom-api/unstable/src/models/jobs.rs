@@ -3,29 +3,24 @@
 
 /// Jobs are tasks that are processed asynchronously by the Intercom system after being enqueued via the API. This allows for efficient handling of operations that may take time to complete, such as data imports or exports. You can check the status of your jobs to monitor their progress and ensure they are completed successfully.
 #[doc(alias = "jobs")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Jobs {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::Job,
     /// The id of the job that's currently being processed or has completed.
     pub id: ::std::string::String,
     /// API endpoint URL to check the job status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The status of the job execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::JobsStatus>,
     /// The type of resource created during job execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// The id of the resource created during job execution (e.g. ticket id)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// The url of the resource created during job exeuction. Use this url to fetch the resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl Jobs {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -39,7 +34,77 @@ impl Jobs {
             resource_type: ::std::default::Default::default(),
             resource_id: ::std::default::Default::default(),
             resource_url: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Jobs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.optional("url", &self.url)?;
+        object.optional("status", &self.status)?;
+        object.optional("resource_type", &self.resource_type)?;
+        object.optional("resource_id", &self.resource_id)?;
+        object.optional("resource_url", &self.resource_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
+    const NAME: &'static str = "jobs";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "url",
+        "status",
+        "resource_type",
+        "resource_id",
+        "resource_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut resource_type = ::std::option::Option::None;
+        let mut resource_id = ::std::option::Option::None;
+        let mut resource_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => url = __object.lenient()?,
+                3 => status = __object.value()?,
+                4 => resource_type = __object.lenient()?,
+                5 => resource_id = __object.lenient()?,
+                6 => resource_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id: __object.required(id, 1)?,
+            url,
+            status,
+            resource_type,
+            resource_id,
+            resource_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Jobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,43 +3,118 @@
 
 /// A macro is a pre-defined response template (saved reply) that can be used to quickly reply to conversations.
 #[doc(alias = "macro")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Macro {
     /// String representing the object's type. Always has the value `macro`.
-    #[serde(default)]
     pub r#type: super::constants::Macro,
     /// The unique identifier for the macro.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the macro.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The body of the macro in HTML format with placeholders transformed to XML-like format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The plain text version of the macro body with original Intercom placeholder format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// The time the macro was created in ISO 8601 format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// The time the macro was last updated in ISO 8601 format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Who can view this macro.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to: ::std::option::Option<super::MacroVisibleTo>,
     /// The team IDs that can view this macro when visible_to is set to specific_teams.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_team_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Where the macro is available for use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available_on: ::std::option::Option<
         ::std::vec::Vec<super::MacroAvailableOnItem>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Macro {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_text", &self.body_text)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("visible_to", &self.visible_to)?;
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.optional("available_on", &self.available_on)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
+    const NAME: &'static str = "macro";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "body",
+        "body_text",
+        "created_at",
+        "updated_at",
+        "visible_to",
+        "visible_to_team_ids",
+        "available_on",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_text = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut visible_to = ::std::option::Option::None;
+        let mut visible_to_team_ids = ::std::option::Option::None;
+        let mut available_on = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => body_text = __object.lenient()?,
+                5 => created_at = __object.lenient()?,
+                6 => updated_at = __object.lenient()?,
+                7 => visible_to = __object.value()?,
+                8 => visible_to_team_ids = __object.lenient()?,
+                9 => available_on = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            body,
+            body_text,
+            created_at,
+            updated_at,
+            visible_to,
+            visible_to_team_ids,
+            available_on,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Macro {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Who can view this macro."] #[doc(alias = "macro.visible_to")] pub enum

@@ -3,16 +3,16 @@
 
 /// Merge contact data.
 #[doc(alias = "merge_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
     pub from: ::std::string::String,
     /// The unique identifier for the contact to merge into. Must be a user.
     pub into: ::std::string::String,
     /// Set to `true` to merge two contacts that are not duplicates (they share no matching email or phone).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_duplicate_validation: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergeContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -22,6 +22,57 @@ impl MergeContactsRequest {
             from,
             into,
             skip_duplicate_validation: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for MergeContactsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.optional("skip_duplicate_validation", &self.skip_duplicate_validation)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest {
+    const NAME: &'static str = "merge_contacts_request";
+    const FIELDS: &'static [&'static str] = &[
+        "from",
+        "into",
+        "skip_duplicate_validation",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        let mut skip_duplicate_validation = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                2 => skip_duplicate_validation = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            skip_duplicate_validation,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for MergeContactsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

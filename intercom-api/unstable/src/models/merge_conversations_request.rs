@@ -3,16 +3,63 @@
 
 /// Payload to merge a secondary conversation into a primary conversation.
 #[doc(alias = "merge_conversations_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergeConversationsRequest {
     /// The ID of the primary (target) conversation to merge into.
-    pub merge_into_conversation_id: i64,
+    pub merge_into_conversation_id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergeConversationsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(merge_into_conversation_id: i64) -> Self {
-        Self { merge_into_conversation_id }
+    pub fn new(merge_into_conversation_id: ::std::string::String) -> Self {
+        Self {
+            merge_into_conversation_id,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for MergeConversationsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("merge_into_conversation_id", &self.merge_into_conversation_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRequest {
+    const NAME: &'static str = "merge_conversations_request";
+    const FIELDS: &'static [&'static str] = &["merge_into_conversation_id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut merge_into_conversation_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => {
+                    merge_into_conversation_id = ::std::option::Option::Some(
+                        __object.lenient()?,
+                    );
+                }
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            merge_into_conversation_id: __object
+                .required(merge_into_conversation_id, 0)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for MergeConversationsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,23 +3,74 @@
 
 /// A record of a contact that was merged into another contact.
 #[doc(alias = "merge_history_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergeHistoryItem {
     /// The type of object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The Intercom ID of the contact that was merged into this contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_contact_id: ::std::option::Option<::std::string::String>,
     /// The role of the contact that was merged in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_contact_role: ::std::option::Option<
         super::MergeHistoryItemSourceContactRole,
     >,
     /// (Unix timestamp in seconds) The time when the merge occurred.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merged_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergeHistoryItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("source_contact_id", &self.source_contact_id)?;
+        object.optional("source_contact_role", &self.source_contact_role)?;
+        object.optional("merged_at", &self.merged_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
+    const NAME: &'static str = "merge_history_item";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "source_contact_id",
+        "source_contact_role",
+        "merged_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut source_contact_id = ::std::option::Option::None;
+        let mut source_contact_role = ::std::option::Option::None;
+        let mut merged_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => source_contact_id = __object.lenient()?,
+                2 => source_contact_role = __object.value()?,
+                3 => merged_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            source_contact_id,
+            source_contact_role,
+            merged_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergeHistoryItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role of the contact that was merged in."] #[doc(alias =

@@ -3,24 +3,79 @@
 
 /// A single attribute change on the surviving contact.
 #[doc(alias = "merge_preview_attribute_change")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewAttributeChange {
     /// The contact field that would change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
     /// How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and the target's kept; merged = the two values are combined.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome: ::std::option::Option<super::MergePreviewAttributeChangeOutcome>,
     /// The source contact's value. Omitted when null. May be a string, array, or object depending on the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_value: ::std::option::Option<::serde_json::Value>,
     /// The target contact's value. Omitted when null. May be a string, array, or object depending on the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub into_value: ::std::option::Option<::serde_json::Value>,
     /// The resulting value on the surviving contact. Always present; may be null. May be a string, array, or object depending on the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_into_value: ::std::option::Option<::serde_json::Value>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewAttributeChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("field", &self.field)?;
+        object.optional("outcome", &self.outcome)?;
+        object.optional("from_value", &self.from_value)?;
+        object.optional("into_value", &self.into_value)?;
+        object.optional("new_into_value", &self.new_into_value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttributeChange {
+    const NAME: &'static str = "merge_preview_attribute_change";
+    const FIELDS: &'static [&'static str] = &[
+        "field",
+        "outcome",
+        "from_value",
+        "into_value",
+        "new_into_value",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field = ::std::option::Option::None;
+        let mut outcome = ::std::option::Option::None;
+        let mut from_value = ::std::option::Option::None;
+        let mut into_value = ::std::option::Option::None;
+        let mut new_into_value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => field = __object.lenient()?,
+                1 => outcome = __object.value()?,
+                2 => from_value = __object.value()?,
+                3 => into_value = __object.value()?,
+                4 => new_into_value = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            field,
+            outcome,
+            from_value,
+            into_value,
+            new_into_value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

@@ -3,109 +3,399 @@
 
 /// Two counts per object type — `from`, how many are on the lead and would move to the surviving contact, and `into`, how many the surviving contact already has. Only types with reassignments are included, and both counts are always present on a type that is included.
 #[doc(alias = "merge_preview_reassignments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewReassignments {
     /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversations: ::std::option::Option<
         super::MergePreviewReassignmentsConversations,
     >,
     /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tickets: ::std::option::Option<super::MergePreviewReassignmentsTickets>,
     /// Phone calls. Present only for phone-lead merges.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone_calls: ::std::option::Option<super::MergePreviewReassignmentsPhoneCalls>,
     /// Tags. `from` counts only tags the surviving contact does not already have.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::MergePreviewReassignmentsTags>,
     /// Notes attached to the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<super::MergePreviewReassignmentsNotes>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("conversations", &self.conversations)?;
+        object.optional("tickets", &self.tickets)?;
+        object.optional("phone_calls", &self.phone_calls)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("notes", &self.notes)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassignments {
+    const NAME: &'static str = "merge_preview_reassignments";
+    const FIELDS: &'static [&'static str] = &[
+        "conversations",
+        "tickets",
+        "phone_calls",
+        "tags",
+        "notes",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversations = ::std::option::Option::None;
+        let mut tickets = ::std::option::Option::None;
+        let mut phone_calls = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut notes = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversations = __object.value()?,
+                1 => tickets = __object.value()?,
+                2 => phone_calls = __object.value()?,
+                3 => tags = __object.value()?,
+                4 => notes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversations,
+            tickets,
+            phone_calls,
+            tags,
+            notes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
 #[doc(alias = "merge_preview_reassignments.conversations")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewReassignmentsConversations {
     /// The number of non-ticket conversations on the lead that would be reassigned to the surviving contact.
     pub from: i64,
     /// The number of non-ticket conversations the surviving contact already has.
     pub into: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergePreviewReassignmentsConversations {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: i64, into: i64) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignmentsConversations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for MergePreviewReassignmentsConversations {
+    const NAME: &'static str = "merge_preview_reassignments.conversations";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsConversations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
 #[doc(alias = "merge_preview_reassignments.tickets")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewReassignmentsTickets {
     /// The number of tickets on the lead that would be reassigned to the surviving contact.
     pub from: i64,
     /// The number of tickets the surviving contact already has.
     pub into: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergePreviewReassignmentsTickets {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: i64, into: i64) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignmentsTickets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for MergePreviewReassignmentsTickets {
+    const NAME: &'static str = "merge_preview_reassignments.tickets";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTickets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Phone calls. Present only for phone-lead merges.
 #[doc(alias = "merge_preview_reassignments.phone_calls")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewReassignmentsPhoneCalls {
     /// The number of phone calls on the lead that would be reassigned to the surviving contact.
     pub from: i64,
     /// The number of phone calls the surviving contact already has.
     pub into: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergePreviewReassignmentsPhoneCalls {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: i64, into: i64) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for MergePreviewReassignmentsPhoneCalls {
+    const NAME: &'static str = "merge_preview_reassignments.phone_calls";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsPhoneCalls {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Tags. `from` counts only tags the surviving contact does not already have.
 #[doc(alias = "merge_preview_reassignments.tags")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewReassignmentsTags {
     /// The number of tags on the lead that would be added to the surviving contact.
     pub from: i64,
     /// The number of tags the surviving contact already has.
     pub into: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergePreviewReassignmentsTags {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: i64, into: i64) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignmentsTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for MergePreviewReassignmentsTags {
+    const NAME: &'static str = "merge_preview_reassignments.tags";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Notes attached to the contact.
 #[doc(alias = "merge_preview_reassignments.notes")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergePreviewReassignmentsNotes {
     /// The number of notes on the lead that would be reassigned to the surviving contact.
     pub from: i64,
     /// The number of notes the surviving contact already has.
     pub into: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergePreviewReassignmentsNotes {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: i64, into: i64) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewReassignmentsNotes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for MergePreviewReassignmentsNotes {
+    const NAME: &'static str = "merge_preview_reassignments.notes";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsNotes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,11 +3,51 @@
 
 /// A summary of the changes the merge would make to the surviving contact.
 #[doc(alias = "merge_preview_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewSummary {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute_changes: ::std::option::Option<super::MergePreviewAttributeChanges>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reassignments: ::std::option::Option<super::MergePreviewReassignments>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MergePreviewSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("attribute_changes", &self.attribute_changes)?;
+        object.optional("reassignments", &self.reassignments)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary {
+    const NAME: &'static str = "merge_preview_summary";
+    const FIELDS: &'static [&'static str] = &["attribute_changes", "reassignments"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut attribute_changes = ::std::option::Option::None;
+        let mut reassignments = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => attribute_changes = __object.value()?,
+                1 => reassignments = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute_changes,
+            reassignments,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MergePreviewSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

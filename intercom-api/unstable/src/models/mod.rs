@@ -1718,7 +1718,8 @@ mod create_message_request;
 #[cfg(feature = "messages")]
 pub use self::create_message_request::{
     CreateMessageRequest, CreateMessageRequestMessageType, CreateMessageRequestFrom,
-    CreateMessageRequestTo, CreateMessageRequestCc, CreateMessageRequestBcc,
+    CreateMessageRequestFromType, CreateMessageRequestTo, CreateMessageRequestCc,
+    CreateMessageRequestBcc,
 };
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
@@ -3255,7 +3256,7 @@ pub use self::teammate_reference::{TeammateReference, TeammateReferenceType};
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket;
 #[cfg(any(feature = "conversations", feature = "tickets"))]
-pub use self::ticket::{Ticket, TicketCategory};
+pub use self::ticket::{Ticket, TicketCategory, TicketTicketState};
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_contacts;
 #[cfg(any(feature = "conversations", feature = "tickets"))]

@@ -3,57 +3,148 @@
 
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[doc(alias = "news_item")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsItem {
     /// The type of object.
-    #[serde(default)]
     pub r#type: super::constants::NewsItem,
     /// The unique identifier for the news item which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the news item belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The title of the news item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub sender_id: ::std::option::Option<i64>,
+    pub sender_id: ::std::option::Option<::std::string::String>,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::NewsItemState>,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub newsfeed_assignments: ::std::option::Option<
         ::std::vec::Vec<super::NewsfeedAssignment>,
     >,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// URL of the image used as cover. Must have .jpg or .png extension.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cover_image_url: ::std::option::Option<::std::string::String>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// When set to true, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deliver_silently: ::std::option::Option<bool>,
     /// Timestamp for when the news item was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Timestamp for when the news item was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NewsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.optional("sender_id", &self.sender_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("newsfeed_assignments", &self.newsfeed_assignments)?;
+        object.optional("labels", &self.labels)?;
+        object.optional("cover_image_url", &self.cover_image_url)?;
+        object.optional("reactions", &self.reactions)?;
+        object.optional("deliver_silently", &self.deliver_silently)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
+    const NAME: &'static str = "news_item";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "workspace_id",
+        "title",
+        "body",
+        "sender_id",
+        "state",
+        "newsfeed_assignments",
+        "labels",
+        "cover_image_url",
+        "reactions",
+        "deliver_silently",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut sender_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut newsfeed_assignments = ::std::option::Option::None;
+        let mut labels = ::std::option::Option::None;
+        let mut cover_image_url = ::std::option::Option::None;
+        let mut reactions = ::std::option::Option::None;
+        let mut deliver_silently = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => workspace_id = __object.lenient()?,
+                3 => title = __object.lenient()?,
+                4 => body = __object.lenient()?,
+                5 => sender_id = __object.lenient()?,
+                6 => state = __object.value()?,
+                7 => newsfeed_assignments = __object.value()?,
+                8 => labels = __object.lenient()?,
+                9 => cover_image_url = __object.lenient()?,
+                10 => reactions = __object.lenient()?,
+                11 => deliver_silently = __object.lenient()?,
+                12 => created_at = __object.lenient()?,
+                13 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            workspace_id,
+            title,
+            body,
+            sender_id,
+            state,
+            newsfeed_assignments,
+            labels,
+            cover_image_url,
+            reactions,
+            deliver_silently,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NewsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

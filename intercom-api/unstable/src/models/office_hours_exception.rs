@@ -3,41 +3,116 @@
 
 /// An exception overrides a schedule's regular hours on a specific date, such as a public holiday.
 #[doc(alias = "office_hours_exception")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursException {
     /// The type of the object - always `office_hours_exception`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the office hours exception.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the schedule this exception belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub office_hours_schedule_id: ::std::option::Option<::std::string::String>,
     /// The date the exception applies to, in `YYYY-MM-DD` format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_date: ::std::option::Option<::std::string::String>,
     /// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_type: ::std::option::Option<super::OfficeHoursExceptionExceptionType>,
     /// An optional name for the exception.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The open intervals for the exception date. `null` when `exception_type` is `closed`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_intervals: ::std::option::Option<
         ::std::vec::Vec<super::OfficeHoursTimeInterval>,
     >,
     /// Whether the exception repeats every year on the same date.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurring_annually: ::std::option::Option<bool>,
     /// The time the exception was created as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the exception was last updated as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OfficeHoursException {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("office_hours_schedule_id", &self.office_hours_schedule_id)?;
+        object.optional("exception_date", &self.exception_date)?;
+        object.optional("exception_type", &self.exception_type)?;
+        object.optional("name", &self.name)?;
+        object.optional("time_intervals", &self.time_intervals)?;
+        object.optional("recurring_annually", &self.recurring_annually)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException {
+    const NAME: &'static str = "office_hours_exception";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "office_hours_schedule_id",
+        "exception_date",
+        "exception_type",
+        "name",
+        "time_intervals",
+        "recurring_annually",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut office_hours_schedule_id = ::std::option::Option::None;
+        let mut exception_date = ::std::option::Option::None;
+        let mut exception_type = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut time_intervals = ::std::option::Option::None;
+        let mut recurring_annually = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => office_hours_schedule_id = __object.lenient()?,
+                3 => exception_date = __object.lenient()?,
+                4 => exception_type = __object.value()?,
+                5 => name = __object.lenient()?,
+                6 => time_intervals = __object.value()?,
+                7 => recurring_annually = __object.lenient()?,
+                8 => created_at = __object.lenient()?,
+                9 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            office_hours_schedule_id,
+            exception_date,
+            exception_type,
+            name,
+            time_intervals,
+            recurring_annually,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OfficeHoursException {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

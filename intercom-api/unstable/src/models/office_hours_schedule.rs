@@ -3,33 +3,100 @@
 
 /// An office hours schedule defines the recurring weekly hours during which the workspace is open.
 #[doc(alias = "office_hours_schedule")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursSchedule {
     /// The type of the object - always `office_hours_schedule`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the office hours schedule.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the office hours schedule.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The IANA time zone the schedule's hours are evaluated in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone_name: ::std::option::Option<::std::string::String>,
     /// The open intervals that make up the weekly schedule.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_intervals: ::std::option::Option<
         ::std::vec::Vec<super::OfficeHoursTimeInterval>,
     >,
     /// Whether the schedule is open 24/7.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub twenty_four_seven: ::std::option::Option<bool>,
     /// The time the schedule was created as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the schedule was last updated as a Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OfficeHoursSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("time_zone_name", &self.time_zone_name)?;
+        object.optional("time_intervals", &self.time_intervals)?;
+        object.optional("twenty_four_seven", &self.twenty_four_seven)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule {
+    const NAME: &'static str = "office_hours_schedule";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "time_zone_name",
+        "time_intervals",
+        "twenty_four_seven",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut time_zone_name = ::std::option::Option::None;
+        let mut time_intervals = ::std::option::Option::None;
+        let mut twenty_four_seven = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => time_zone_name = __object.lenient()?,
+                4 => time_intervals = __object.value()?,
+                5 => twenty_four_seven = __object.lenient()?,
+                6 => created_at = __object.lenient()?,
+                7 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            time_zone_name,
+            time_intervals,
+            twenty_four_seven,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OfficeHoursSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

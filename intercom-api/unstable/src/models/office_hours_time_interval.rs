@@ -3,15 +3,62 @@
 
 /// A single open interval. For schedules, `start_minute` and `end_minute` are minute offsets from the start of the week (Monday 00:00 = 0), in the range 0 to 10080. For exceptions, they are minute offsets from midnight on `exception_date`, in the range 0 to 1440.
 #[doc(alias = "office_hours_time_interval")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OfficeHoursTimeInterval {
     /// Minute the interval starts. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on `exception_date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_minute: ::std::option::Option<i64>,
     /// Minute the interval ends. For schedules, offset from the start of the week (Monday 00:00 = 0); for exceptions, offset from midnight on `exception_date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_minute: ::std::option::Option<i64>,
     /// Derived day of the week the interval falls on (0 = Monday … 6 = Sunday). For exceptions, this is derived from `exception_date`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub day_of_week: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for OfficeHoursTimeInterval {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("start_minute", &self.start_minute)?;
+        object.optional("end_minute", &self.end_minute)?;
+        object.optional("day_of_week", &self.day_of_week)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInterval {
+    const NAME: &'static str = "office_hours_time_interval";
+    const FIELDS: &'static [&'static str] = &[
+        "start_minute",
+        "end_minute",
+        "day_of_week",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut start_minute = ::std::option::Option::None;
+        let mut end_minute = ::std::option::Option::None;
+        let mut day_of_week = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => start_minute = __object.lenient()?,
+                1 => end_minute = __object.lenient()?,
+                2 => day_of_week = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_minute,
+            end_minute,
+            day_of_week,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OfficeHoursTimeInterval {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,28 +3,91 @@
 
 /// The file attached to a part
 #[doc(alias = "part_attachment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartAttachment {
     /// The type of attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The name of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The URL of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The content type of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_type: ::std::option::Option<::std::string::String>,
     /// The size of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filesize: ::std::option::Option<i64>,
     /// The width of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
     /// The height of the attachment
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub height: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PartAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("name", &self.name)?;
+        object.optional("url", &self.url)?;
+        object.optional("content_type", &self.content_type)?;
+        object.optional("filesize", &self.filesize)?;
+        object.optional("width", &self.width)?;
+        object.optional("height", &self.height)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
+    const NAME: &'static str = "part_attachment";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "name",
+        "url",
+        "content_type",
+        "filesize",
+        "width",
+        "height",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut content_type = ::std::option::Option::None;
+        let mut filesize = ::std::option::Option::None;
+        let mut width = ::std::option::Option::None;
+        let mut height = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => name = __object.lenient()?,
+                2 => url = __object.lenient()?,
+                3 => content_type = __object.lenient()?,
+                4 => filesize = __object.lenient()?,
+                5 => width = __object.lenient()?,
+                6 => height = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            name,
+            url,
+            content_type,
+            filesize,
+            width,
+            height,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PartAttachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

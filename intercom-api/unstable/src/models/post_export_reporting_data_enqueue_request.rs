@@ -2,14 +2,15 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "PostExportReportingDataEnqueue.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostExportReportingDataEnqueueRequest {
     pub dataset_id: ::std::string::String,
     /// List of attribute identifiers to include in the export. Requires qualified_id format (e.g., "people.Brand", "standard.conversation_id"). Use the qualified_id returned from the get_datasets response.
     pub attribute_ids: ::std::vec::Vec<::std::string::String>,
     pub start_time: i64,
     pub end_time: i64,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl PostExportReportingDataEnqueueRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -25,6 +26,63 @@ impl PostExportReportingDataEnqueueRequest {
             attribute_ids,
             start_time,
             end_time,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("dataset_id", &self.dataset_id)?;
+        object.field("attribute_ids", &self.attribute_ids)?;
+        object.field("start_time", &self.start_time)?;
+        object.field("end_time", &self.end_time)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for PostExportReportingDataEnqueueRequest {
+    const NAME: &'static str = "PostExportReportingDataEnqueue.request";
+    const FIELDS: &'static [&'static str] = &[
+        "dataset_id",
+        "attribute_ids",
+        "start_time",
+        "end_time",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut dataset_id = ::std::option::Option::None;
+        let mut attribute_ids = ::std::option::Option::None;
+        let mut start_time = ::std::option::Option::None;
+        let mut end_time = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => dataset_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => attribute_ids = ::std::option::Option::Some(__object.lenient()?),
+                2 => start_time = ::std::option::Option::Some(__object.lenient()?),
+                3 => end_time = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dataset_id: __object.required(dataset_id, 0)?,
+            attribute_ids: __object.required(attribute_ids, 1)?,
+            start_time: __object.required(start_time, 2)?,
+            end_time: __object.required(end_time, 3)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for PostExportReportingDataEnqueueRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

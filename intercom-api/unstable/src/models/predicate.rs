@@ -3,18 +3,69 @@
 
 /// A condition used to filter contacts in an audience.
 #[doc(alias = "predicate")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Predicate {
     /// The attribute to filter on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
     /// The type of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The comparison operator.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comparison: ::std::option::Option<::std::string::String>,
     /// The value to compare against.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for Predicate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("attribute", &self.attribute)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("comparison", &self.comparison)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
+    const NAME: &'static str = "predicate";
+    const FIELDS: &'static [&'static str] = &[
+        "attribute",
+        "type",
+        "comparison",
+        "value",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut attribute = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut comparison = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => attribute = __object.lenient()?,
+                1 => r#type = __object.lenient()?,
+                2 => comparison = __object.lenient()?,
+                3 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute,
+            r#type,
+            comparison,
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Predicate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,15 +3,55 @@
 
 /// Contains details about priority changes for conversation part type <code>priority_changed</code>.
 #[doc(alias = "priority_changed")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriorityChanged {
     /// Current priority level
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_priority: ::std::option::Option<super::PriorityChangedCurrentPriority>,
     /// Previous priority level
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_priority: ::std::option::Option<super::PriorityChangedPreviousPriority>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PriorityChanged {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("current_priority", &self.current_priority)?;
+        object.optional("previous_priority", &self.previous_priority)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
+    const NAME: &'static str = "priority_changed";
+    const FIELDS: &'static [&'static str] = &["current_priority", "previous_priority"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut current_priority = ::std::option::Option::None;
+        let mut previous_priority = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => current_priority = __object.value()?,
+                1 => previous_priority = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            current_priority,
+            previous_priority,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PriorityChanged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Current priority level"] #[doc(alias =

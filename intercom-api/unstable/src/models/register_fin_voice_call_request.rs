@@ -3,21 +3,20 @@
 
 /// Register a Fin Voice call with Intercom
 #[doc(alias = "register_fin_voice_call_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegisterFinVoiceCallRequest {
     /// Phone number in E.164 format for the call
     pub phone_number: ::std::string::String,
     /// External call identifier from the call provider
     pub call_id: ::std::string::String,
     /// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<super::RegisterFinVoiceCallRequestSource>,
     /// Additional metadata about the call
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub data: ::intercom_api_runtime::Patch<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl RegisterFinVoiceCallRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -31,7 +30,63 @@ impl RegisterFinVoiceCallRequest {
             call_id,
             source: ::std::default::Default::default(),
             data: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RegisterFinVoiceCallRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("phone_number", &self.phone_number)?;
+        object.field("call_id", &self.call_id)?;
+        object.optional("source", &self.source)?;
+        object.patch("data", &self.data)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCallRequest {
+    const NAME: &'static str = "register_fin_voice_call_request";
+    const FIELDS: &'static [&'static str] = &[
+        "phone_number",
+        "call_id",
+        "source",
+        "data",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut phone_number = ::std::option::Option::None;
+        let mut call_id = ::std::option::Option::None;
+        let mut source = ::std::option::Option::None;
+        let mut data = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => phone_number = ::std::option::Option::Some(__object.lenient()?),
+                1 => call_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => source = __object.value()?,
+                3 => data = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            phone_number: __object.required(phone_number, 0)?,
+            call_id: __object.required(call_id, 1)?,
+            source,
+            data,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

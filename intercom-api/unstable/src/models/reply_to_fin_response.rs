@@ -2,26 +2,85 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "ReplyToFin.response.200")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplyToFinResponse {
     /// The ID of the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
     /// The ID of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Fin's current status in the conversation workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::ReplyToFinResponseStatus>,
     /// The timestamp the response was created at, with millisecond precision.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_ms: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub errors: ::std::option::Option<super::FinAgentAttributeErrors>,
     /// Optional. A URL to subscribe to Server-Sent Events (SSE) for this conversation, if SSE is enabled. The access token is a JWT with a 3-minute TTL. The token is revoked when Fin sets the conversation to awaiting_user_reply or complete status. When CSAT is enabled and a survey will follow the resolution, `complete` revocation is deferred until the `csat_requested` event is delivered or the token expires.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sse_subscription_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReplyToFinResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.optional("user_id", &self.user_id)?;
+        object.optional("status", &self.status)?;
+        object.optional("created_at_ms", &self.created_at_ms)?;
+        object.optional("errors", &self.errors)?;
+        object.optional("sse_subscription_url", &self.sse_subscription_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
+    const NAME: &'static str = "ReplyToFin.response.200";
+    const FIELDS: &'static [&'static str] = &[
+        "conversation_id",
+        "user_id",
+        "status",
+        "created_at_ms",
+        "errors",
+        "sse_subscription_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut created_at_ms = ::std::option::Option::None;
+        let mut errors = ::std::option::Option::None;
+        let mut sse_subscription_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = __object.lenient()?,
+                1 => user_id = __object.lenient()?,
+                2 => status = __object.value()?,
+                3 => created_at_ms = __object.lenient()?,
+                4 => errors = __object.value()?,
+                5 => sse_subscription_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id,
+            user_id,
+            status,
+            created_at_ms,
+            errors,
+            sse_subscription_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Fin's current status in the conversation workflow."] #[doc(alias =

@@ -2,22 +2,20 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "RunFinProcedure.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunFinProcedureRequest {
     /// Your external conversation ID. Fin creates a conversation for this ID. If a conversation already exists for it, use `/fin/reply` instead.
     pub conversation_id: ::std::string::String,
     pub user: super::FinAgentUser,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<super::FinAgentMessage>,
     /// Metadata about the conversation. Only attributes are accepted (no history).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_metadata: ::std::option::Option<
         super::RunFinProcedureRequestConversationMetadata,
     >,
     /// Optional settings to control Fin's behaviour for this procedure run.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<super::RunFinProcedureRequestSettings>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl RunFinProcedureRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -32,26 +30,165 @@ impl RunFinProcedureRequest {
             message: ::std::default::Default::default(),
             conversation_metadata: ::std::default::Default::default(),
             settings: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RunFinProcedureRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("user", &self.user)?;
+        object.optional("message", &self.message)?;
+        object.optional("conversation_metadata", &self.conversation_metadata)?;
+        object.optional("settings", &self.settings)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureRequest {
+    const NAME: &'static str = "RunFinProcedure.request";
+    const FIELDS: &'static [&'static str] = &[
+        "conversation_id",
+        "user",
+        "message",
+        "conversation_metadata",
+        "settings",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut user = ::std::option::Option::None;
+        let mut message = ::std::option::Option::None;
+        let mut conversation_metadata = ::std::option::Option::None;
+        let mut settings = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => user = ::std::option::Option::Some(__object.value()?),
+                2 => message = __object.value()?,
+                3 => conversation_metadata = __object.value()?,
+                4 => settings = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id: __object.required(conversation_id, 0)?,
+            user: __object.required(user, 1)?,
+            message,
+            conversation_metadata,
+            settings,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Metadata about the conversation. Only attributes are accepted (no history).
 #[doc(alias = "RunFinProcedure.request.conversation_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunFinProcedureRequestConversationMetadata {
     /// A hash of conversation attributes. Limit to 10 attributes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("attributes", &self.attributes)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for RunFinProcedureRequestConversationMetadata {
+    const NAME: &'static str = "RunFinProcedure.request.conversation_metadata";
+    const FIELDS: &'static [&'static str] = &["attributes"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut attributes = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => attributes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attributes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestConversationMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// Optional settings to control Fin's behaviour for this procedure run.
 #[doc(alias = "RunFinProcedure.request.settings")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunFinProcedureRequestSettings {
     /// When `true`, Fin formats its replies as email-style responses. Defaults to `false` (chat-style).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for RunFinProcedureRequestSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("email", &self.email)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for RunFinProcedureRequestSettings {
+    const NAME: &'static str = "RunFinProcedure.request.settings";
+    const FIELDS: &'static [&'static str] = &["email"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut email = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => email = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

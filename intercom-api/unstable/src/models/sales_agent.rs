@@ -3,20 +3,67 @@
 
 /// Data related to Sales Agent involvement in the conversation.
 #[doc(alias = "sales_agent")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SalesAgent {
     /// The fixed outcome of the sales agent interaction, used for billing and tracking.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub outcome: ::std::option::Option<super::SalesAgentOutcome>,
     /// The identifier of the user-defined routing outcome selected by the sales agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routing_outcome: ::std::option::Option<::std::string::String>,
     /// A flat key-value map of memory fields collected by the sales agent during the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub collected_data: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SalesAgent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("outcome", &self.outcome)?;
+        object.optional("routing_outcome", &self.routing_outcome)?;
+        object.optional("collected_data", &self.collected_data)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
+    const NAME: &'static str = "sales_agent";
+    const FIELDS: &'static [&'static str] = &[
+        "outcome",
+        "routing_outcome",
+        "collected_data",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut outcome = ::std::option::Option::None;
+        let mut routing_outcome = ::std::option::Option::None;
+        let mut collected_data = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => outcome = __object.value()?,
+                1 => routing_outcome = __object.lenient()?,
+                2 => collected_data = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            outcome,
+            routing_outcome,
+            collected_data,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SalesAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

@@ -2,23 +2,20 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "SearchActivityLogs.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchActivityLogsRequest {
     /// The start date that you request data for. It must be formatted as a UNIX timestamp.
     pub created_at_after: i64,
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_before: ::std::option::Option<i64>,
     /// An optional list of event types to filter activity logs by. Use the list all activity log event types endpoint to retrieve available values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The page number of results to return.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page: ::std::option::Option<i64>,
     /// The number of results per page. Must be between 1 and 250.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl SearchActivityLogsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -30,6 +27,67 @@ impl SearchActivityLogsRequest {
             event_types: ::std::default::Default::default(),
             page: ::std::default::Default::default(),
             per_page: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SearchActivityLogsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("created_at_after", &self.created_at_after)?;
+        object.optional("created_at_before", &self.created_at_before)?;
+        object.optional("event_types", &self.event_types)?;
+        object.optional("page", &self.page)?;
+        object.optional("per_page", &self.per_page)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRequest {
+    const NAME: &'static str = "SearchActivityLogs.request";
+    const FIELDS: &'static [&'static str] = &[
+        "created_at_after",
+        "created_at_before",
+        "event_types",
+        "page",
+        "per_page",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut created_at_after = ::std::option::Option::None;
+        let mut created_at_before = ::std::option::Option::None;
+        let mut event_types = ::std::option::Option::None;
+        let mut page = ::std::option::Option::None;
+        let mut per_page = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => created_at_after = ::std::option::Option::Some(__object.lenient()?),
+                1 => created_at_before = __object.lenient()?,
+                2 => event_types = __object.lenient()?,
+                3 => page = __object.lenient()?,
+                4 => per_page = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_at_after: __object.required(created_at_after, 0)?,
+            created_at_before,
+            event_types,
+            page,
+            per_page,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SearchActivityLogsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

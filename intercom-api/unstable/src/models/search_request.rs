@@ -3,12 +3,12 @@
 
 /// Search using Intercoms Search APIs.
 #[doc(alias = "search_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
     pub query: super::SearchRequestQuery,
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl SearchRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -17,7 +17,50 @@ impl SearchRequest {
         Self {
             query,
             pagination: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SearchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("query", &self.query)?;
+        object.patch("pagination", &self.pagination)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
+    const NAME: &'static str = "search_request";
+    const FIELDS: &'static [&'static str] = &["query", "pagination"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut query = ::std::option::Option::None;
+        let mut pagination = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => query = ::std::option::Option::Some(__object.value()?),
+                1 => pagination = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            query: __object.required(query, 0)?,
+            pagination,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SearchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.

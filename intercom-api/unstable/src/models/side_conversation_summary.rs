@@ -3,18 +3,65 @@
 
 /// A side conversation with its conversation parts.
 #[doc(alias = "side_conversation_summary")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SideConversationSummary {
     /// The unique identifier for the side conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub side_conversation_id: ::std::option::Option<::std::string::String>,
     /// The conversation parts (messages) in this side conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_parts: ::std::option::Option<
         ::std::vec::Vec<super::ConversationPart>,
     >,
     /// The total number of conversation parts in this side conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SideConversationSummary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("side_conversation_id", &self.side_conversation_id)?;
+        object.optional("conversation_parts", &self.conversation_parts)?;
+        object.optional("total_count", &self.total_count)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSummary {
+    const NAME: &'static str = "side_conversation_summary";
+    const FIELDS: &'static [&'static str] = &[
+        "side_conversation_id",
+        "conversation_parts",
+        "total_count",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut side_conversation_id = ::std::option::Option::None;
+        let mut conversation_parts = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => side_conversation_id = __object.lenient()?,
+                1 => conversation_parts = __object.value()?,
+                2 => total_count = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            side_conversation_id,
+            conversation_parts,
+            total_count,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SideConversationSummary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

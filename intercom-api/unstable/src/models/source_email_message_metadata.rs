@@ -3,21 +3,72 @@
 
 /// Contains metadata if the message was sent as an email
 #[doc(alias = "source_email_message_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceEmailMessageMetadata {
     /// The unique identifier for the email message as specified in the Message-ID header
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// The subject of the email
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// A list of an email address headers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_address_headers: ::std::option::Option<
         ::std::vec::Vec<super::EmailAddressHeader>,
     >,
     /// The HTML content of any quoted or forwarded email history from the initial inbound message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub history: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceEmailMessageMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("message_id", &self.message_id)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("email_address_headers", &self.email_address_headers)?;
+        object.optional("history", &self.history)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMetadata {
+    const NAME: &'static str = "source_email_message_metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "message_id",
+        "subject",
+        "email_address_headers",
+        "history",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_id = ::std::option::Option::None;
+        let mut subject = ::std::option::Option::None;
+        let mut email_address_headers = ::std::option::Option::None;
+        let mut history = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_id = __object.lenient()?,
+                1 => subject = __object.lenient()?,
+                2 => email_address_headers = __object.value()?,
+                3 => history = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_id,
+            subject,
+            email_address_headers,
+            history,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourceEmailMessageMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -2,16 +2,16 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "SubmitFinCsat.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SubmitFinCsatRequest {
     /// Your external conversation ID — the same ID you started the conversation with, and the one echoed on the `csat_requested` event.
     pub conversation_id: ::std::string::String,
     /// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
     pub rating: super::SubmitFinCsatRequestRating,
     /// Optional free-text comment the user left alongside the rating. Can be added to an already-rated survey, but only once — the rating locks after a remark is recorded.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remark: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl SubmitFinCsatRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -24,7 +24,54 @@ impl SubmitFinCsatRequest {
             conversation_id,
             rating,
             remark: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SubmitFinCsatRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("rating", &self.rating)?;
+        object.optional("remark", &self.remark)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest {
+    const NAME: &'static str = "SubmitFinCsat.request";
+    const FIELDS: &'static [&'static str] = &["conversation_id", "rating", "remark"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut rating = ::std::option::Option::None;
+        let mut remark = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                1 => rating = ::std::option::Option::Some(__object.value()?),
+                2 => remark = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id: __object.required(conversation_id, 0)?,
+            rating: __object.required(rating, 1)?,
+            remark,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,21 +3,76 @@
 
 /// Per-admin activity metrics within a team.
 #[doc(alias = "team_metric")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMetric {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
     /// The number of open conversations assigned to the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub open: ::std::option::Option<i64>,
     /// The number of idle conversations assigned to the admin. A conversation is idle when it has been open and waiting for an admin reply longer than the idle_threshold.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idle: ::std::option::Option<i64>,
     /// The number of snoozed conversations assigned to the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snoozed: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TeamMetric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.optional("open", &self.open)?;
+        object.optional("idle", &self.idle)?;
+        object.optional("snoozed", &self.snoozed)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
+    const NAME: &'static str = "team_metric";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "admin_id",
+        "open",
+        "idle",
+        "snoozed",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut open = ::std::option::Option::None;
+        let mut idle = ::std::option::Option::None;
+        let mut snoozed = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => admin_id = __object.lenient()?,
+                2 => open = __object.lenient()?,
+                3 => idle = __object.lenient()?,
+                4 => snoozed = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            admin_id,
+            open,
+            idle,
+            snoozed,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamMetric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,25 +3,25 @@
 
 /// A reference to a teammate (admin, team, or bot)
 #[doc(alias = "teammate_reference")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TeammateReference {
     /// The type of teammate
     pub r#type: super::TeammateReferenceType,
     /// The unique identifier of the teammate
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The display name of the teammate
     pub name: ::std::string::String,
     /// The email address of the teammate (optional for teams/bots)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl TeammateReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         r#type: super::TeammateReferenceType,
-        id: i64,
+        id: ::std::string::String,
         name: ::std::string::String,
     ) -> Self {
         Self {
@@ -29,7 +29,57 @@ impl TeammateReference {
             id,
             name,
             email: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TeammateReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.optional("email", &self.email)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
+    const NAME: &'static str = "teammate_reference";
+    const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => name = ::std::option::Option::Some(__object.lenient()?),
+                3 => email = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            id: __object.required(id, 1)?,
+            name: __object.required(name, 2)?,
+            email,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeammateReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,61 +3,183 @@
 
 /// Tickets are how you track requests from your users.
 #[doc(alias = "ticket")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Ticket {
     /// Always ticket
-    #[serde(default)]
     pub r#type: super::constants::Ticket,
     /// The unique identifier for the ticket which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The ID of the Ticket used in the Intercom Inbox and Messenger. Do not use ticket_id for API queries.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_id: ::std::option::Option<::std::string::String>,
     /// Category of the Ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<super::TicketCategory>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<super::TicketCustomAttributes>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ticket_state: ::std::option::Option<super::TicketState>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    /// The ticket's state: the state object, or only its category where an answer sends that.
+    pub ticket_state: ::std::option::Option<super::TicketTicketState>,
     pub ticket_type: ::std::option::Option<super::TicketType>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<super::TicketContacts>,
     /// The id representing the admin assigned to the ticket. If it's not assigned to an admin it will return 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub admin_assignee_id: ::std::option::Option<i64>,
+    pub admin_assignee_id: ::std::option::Option<::std::string::String>,
     /// The id representing the team assigned to the ticket. If it's not assigned to a team it will return 0.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub team_assignee_id: ::std::option::Option<i64>,
+    pub team_assignee_id: ::std::option::Option<::std::string::String>,
     /// The time the ticket was created as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the ticket was updated as a UTC Unix timestamp.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Whether or not the ticket is open. If false, the ticket is closed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub open: ::std::option::Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snoozed_until: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_parts: ::std::option::Option<super::TicketParts>,
     /// Whether or not the ticket is shared with the customer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_shared: ::std::option::Option<bool>,
     /// The ID of the previous ticket state from the most recent state change. Returns null if no state change history exists. Useful for tracking state transitions for reporting and compliance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_ticket_state_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ticket {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("ticket_id", &self.ticket_id)?;
+        object.optional("category", &self.category)?;
+        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.optional("ticket_state", &self.ticket_state)?;
+        object.optional("ticket_type", &self.ticket_type)?;
+        object.optional("contacts", &self.contacts)?;
+        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
+        object.optional("team_assignee_id", &self.team_assignee_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("open", &self.open)?;
+        object.optional("snoozed_until", &self.snoozed_until)?;
+        object.optional("linked_objects", &self.linked_objects)?;
+        object.optional("ticket_parts", &self.ticket_parts)?;
+        object.optional("is_shared", &self.is_shared)?;
+        object.optional("previous_ticket_state_id", &self.previous_ticket_state_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
+    const NAME: &'static str = "ticket";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "ticket_id",
+        "category",
+        "ticket_attributes",
+        "ticket_state",
+        "ticket_type",
+        "contacts",
+        "admin_assignee_id",
+        "team_assignee_id",
+        "created_at",
+        "updated_at",
+        "open",
+        "snoozed_until",
+        "linked_objects",
+        "ticket_parts",
+        "is_shared",
+        "previous_ticket_state_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut ticket_id = ::std::option::Option::None;
+        let mut category = ::std::option::Option::None;
+        let mut ticket_attributes = ::std::option::Option::None;
+        let mut ticket_state = ::std::option::Option::None;
+        let mut ticket_type = ::std::option::Option::None;
+        let mut contacts = ::std::option::Option::None;
+        let mut admin_assignee_id = ::std::option::Option::None;
+        let mut team_assignee_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut open = ::std::option::Option::None;
+        let mut snoozed_until = ::std::option::Option::None;
+        let mut linked_objects = ::std::option::Option::None;
+        let mut ticket_parts = ::std::option::Option::None;
+        let mut is_shared = ::std::option::Option::None;
+        let mut previous_ticket_state_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => ticket_id = __object.lenient()?,
+                3 => category = __object.value()?,
+                4 => ticket_attributes = __object.value()?,
+                5 => ticket_state = __object.value()?,
+                6 => ticket_type = __object.value()?,
+                7 => contacts = __object.value()?,
+                8 => admin_assignee_id = __object.lenient()?,
+                9 => team_assignee_id = __object.lenient()?,
+                10 => created_at = __object.lenient()?,
+                11 => updated_at = __object.lenient()?,
+                12 => open = __object.lenient()?,
+                13 => snoozed_until = __object.lenient()?,
+                14 => linked_objects = __object.value()?,
+                15 => ticket_parts = __object.value()?,
+                16 => is_shared = __object.lenient()?,
+                17 => previous_ticket_state_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            ticket_id,
+            category,
+            ticket_attributes,
+            ticket_state,
+            ticket_type,
+            contacts,
+            admin_assignee_id,
+            team_assignee_id,
+            created_at,
+            updated_at,
+            open,
+            snoozed_until,
+            linked_objects,
+            ticket_parts,
+            is_shared,
+            previous_ticket_state_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ticket {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Category of the Ticket."] #[doc(alias = "ticket.category")] pub enum
     TicketCategory { #[doc = " `Customer`"] Customer = "Customer", #[doc =
     " `Back-office`"] BackOffice = "Back-office", #[doc = " `Tracker`"] Tracker =
     "Tracker", }
+}
+/// The ticket's state: the state object, or only its category where an answer sends that.
+///
+/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+#[doc(alias = "ticket.ticket_state")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[serde(untagged)]
+pub enum TicketTicketState {
+    TicketState(::std::option::Option<super::TicketState>),
+    /// category
+    Category(::std::string::String),
+    /// A value that matches none of the forms above, kept as it was received.
+    Unknown(::serde_json::Value),
 }

@@ -3,62 +3,161 @@
 
 /// A Ticket Part represents a message in the ticket.
 #[doc(alias = "ticket_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_type: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The previous state of the ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_ticket_state: ::std::option::Option<
         super::TicketPartPreviousTicketState,
     >,
     /// The state of the ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_state: ::std::option::Option<super::TicketPartTicketState>,
     /// The time the ticket part was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the ticket part was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_to: ::std::option::Option<super::Reference>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
     /// The app package code if this part was created via API. Note this field won't show if the part was not created via API.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_package_code: ::std::option::Option<::std::string::String>,
     /// A map of the reply text keyed by locale code. Only present on the Preview API version and backs the `ticket.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of the reply; every other key is a locale code whose value is the reply text translated into that locale, as HTML in the same format as `body`. The `body` field is unchanged and always stays in the original source language. Available in the Preview API version only (set `Intercom-Version: Preview`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translations: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The updated attribute data of the ticket part. Only present for attribute update parts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_attribute_data: ::std::option::Option<
         super::TicketPartUpdatedAttributeData,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("part_type", &self.part_type)?;
+        object.optional("body", &self.body)?;
+        object.optional("previous_ticket_state", &self.previous_ticket_state)?;
+        object.optional("ticket_state", &self.ticket_state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("assigned_to", &self.assigned_to)?;
+        object.optional("author", &self.author)?;
+        object.optional("attachments", &self.attachments)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("redacted", &self.redacted)?;
+        object.optional("app_package_code", &self.app_package_code)?;
+        object.optional("translations", &self.translations)?;
+        object.optional("updated_attribute_data", &self.updated_attribute_data)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
+    const NAME: &'static str = "ticket_part";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "part_type",
+        "body",
+        "previous_ticket_state",
+        "ticket_state",
+        "created_at",
+        "updated_at",
+        "assigned_to",
+        "author",
+        "attachments",
+        "external_id",
+        "redacted",
+        "app_package_code",
+        "translations",
+        "updated_attribute_data",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut part_type = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut previous_ticket_state = ::std::option::Option::None;
+        let mut ticket_state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut assigned_to = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        let mut app_package_code = ::std::option::Option::None;
+        let mut translations = ::std::option::Option::None;
+        let mut updated_attribute_data = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => part_type = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => previous_ticket_state = __object.value()?,
+                5 => ticket_state = __object.value()?,
+                6 => created_at = __object.lenient()?,
+                7 => updated_at = __object.lenient()?,
+                8 => assigned_to = __object.value()?,
+                9 => author = __object.value()?,
+                10 => attachments = __object.value()?,
+                11 => external_id = __object.lenient()?,
+                12 => redacted = __object.lenient()?,
+                13 => app_package_code = __object.lenient()?,
+                14 => translations = __object.lenient()?,
+                15 => updated_attribute_data = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            part_type,
+            body,
+            previous_ticket_state,
+            ticket_state,
+            created_at,
+            updated_at,
+            assigned_to,
+            author,
+            attachments,
+            external_id,
+            redacted,
+            app_package_code,
+            translations,
+            updated_attribute_data,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The previous state of the ticket."] #[doc(alias =
@@ -76,13 +175,14 @@ pub struct TicketPart {
 }
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 #[doc(alias = "ticket_part.updated_attribute_data")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TicketPartUpdatedAttributeData {
     /// Information about the attribute that was updated.
     pub attribute: super::TicketPartUpdatedAttributeDataAttribute,
     /// The new value of the attribute.
     pub value: super::TicketPartUpdatedAttributeDataValue,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl TicketPartUpdatedAttributeData {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -91,21 +191,67 @@ impl TicketPartUpdatedAttributeData {
         attribute: super::TicketPartUpdatedAttributeDataAttribute,
         value: super::TicketPartUpdatedAttributeDataValue,
     ) -> Self {
-        Self { attribute, value }
+        Self {
+            attribute,
+            value,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketPartUpdatedAttributeData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("attribute", &self.attribute)?;
+        object.field("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for TicketPartUpdatedAttributeData {
+    const NAME: &'static str = "ticket_part.updated_attribute_data";
+    const FIELDS: &'static [&'static str] = &["attribute", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut attribute = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => attribute = ::std::option::Option::Some(__object.value()?),
+                1 => value = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attribute: __object.required(attribute, 0)?,
+            value: __object.required(value, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Information about the attribute that was updated.
 #[doc(alias = "ticket_part.updated_attribute_data.attribute")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TicketPartUpdatedAttributeDataAttribute {
     /// The type of the object. Always 'attribute'.
-    #[serde(default)]
     pub r#type: super::constants::Attribute,
     /// The unique identifier of the attribute.
     pub id: ::std::string::String,
     /// The human-readable name of the attribute.
     pub label: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl TicketPartUpdatedAttributeDataAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -115,19 +261,66 @@ impl TicketPartUpdatedAttributeDataAttribute {
             r#type: ::std::default::Default::default(),
             id,
             label,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("label", &self.label)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for TicketPartUpdatedAttributeDataAttribute {
+    const NAME: &'static str = "ticket_part.updated_attribute_data.attribute";
+    const FIELDS: &'static [&'static str] = &["type", "id", "label"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => label = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id: __object.required(id, 1)?,
+            label: __object.required(label, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// The new value of the attribute.
 #[doc(alias = "ticket_part.updated_attribute_data.value")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TicketPartUpdatedAttributeDataValue {
     /// The type of the object. Always 'value'.
-    #[serde(default)]
     pub r#type: super::constants::Value,
     pub id: super::TicketPartUpdatedAttributeDataValueId,
     pub label: super::TicketPartUpdatedAttributeDataValueLabel,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl TicketPartUpdatedAttributeDataValue {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -140,7 +333,54 @@ impl TicketPartUpdatedAttributeDataValue {
             r#type: ::std::default::Default::default(),
             id,
             label,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("label", &self.label)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for TicketPartUpdatedAttributeDataValue {
+    const NAME: &'static str = "ticket_part.updated_attribute_data.value";
+    const FIELDS: &'static [&'static str] = &["type", "id", "label"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = ::std::option::Option::Some(__object.value()?),
+                2 => label = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id: __object.required(id, 1)?,
+            label: __object.required(label, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.

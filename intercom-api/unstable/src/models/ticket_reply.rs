@@ -3,40 +3,115 @@
 
 /// A Ticket Part representing a note, comment, or quick_reply on a ticket
 #[doc(alias = "ticket_reply")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketReply {
     /// Always ticket_part
-    #[serde(default)]
     pub r#type: super::constants::TicketPart,
     /// The id representing the part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Type of the part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_type: ::std::option::Option<super::TicketReplyPartType>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The time the note was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the note was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
     /// A map of the reply text keyed by locale code. Only present on the Preview API version and backs the `ticket.admin.replied.translated` webhook topic. The special `original` key holds the source locale code of the reply; every other key is a locale code whose value is the reply text translated into that locale, as HTML in the same format as `body`. The `body` field is unchanged and always stays in the original source language. Available in the Preview API version only (set `Intercom-Version: Preview`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translations: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketReply {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("part_type", &self.part_type)?;
+        object.optional("body", &self.body)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("author", &self.author)?;
+        object.optional("attachments", &self.attachments)?;
+        object.optional("redacted", &self.redacted)?;
+        object.optional("translations", &self.translations)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
+    const NAME: &'static str = "ticket_reply";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "part_type",
+        "body",
+        "created_at",
+        "updated_at",
+        "author",
+        "attachments",
+        "redacted",
+        "translations",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut part_type = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        let mut translations = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => part_type = __object.value()?,
+                3 => body = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => updated_at = __object.lenient()?,
+                6 => author = __object.value()?,
+                7 => attachments = __object.value()?,
+                8 => redacted = __object.lenient()?,
+                9 => translations = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            part_type,
+            body,
+            created_at,
+            updated_at,
+            author,
+            attachments,
+            redacted,
+            translations,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketReply {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Type of the part"] #[doc(alias = "ticket_reply.part_type")] pub enum

@@ -3,24 +3,22 @@
 
 /// You can modify a Content Import Source of your Fin Content Library.
 #[doc(alias = "update_content_import_source_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
     /// The status of the content import source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::UpdateContentImportSourceRequestStatus>,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
     pub url: ::std::string::String,
     /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub audience_ids: ::intercom_api_runtime::Patch<
         super::UpdateContentImportSourceRequestAudienceIds,
     >,
     /// When true, the audience will be applied to all existing external pages belonging to this content import source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub apply_audience_to_existing_content: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -35,7 +33,73 @@ impl UpdateContentImportSourceRequest {
             url,
             audience_ids: ::std::default::Default::default(),
             apply_audience_to_existing_content: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateContentImportSourceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("sync_behavior", &self.sync_behavior)?;
+        object.optional("status", &self.status)?;
+        object.field("url", &self.url)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object
+            .optional(
+                "apply_audience_to_existing_content",
+                &self.apply_audience_to_existing_content,
+            )?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateContentImportSourceRequest {
+    const NAME: &'static str = "update_content_import_source_request";
+    const FIELDS: &'static [&'static str] = &[
+        "sync_behavior",
+        "status",
+        "url",
+        "audience_ids",
+        "apply_audience_to_existing_content",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sync_behavior = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut apply_audience_to_existing_content = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sync_behavior = ::std::option::Option::Some(__object.value()?),
+                1 => status = __object.value()?,
+                2 => url = ::std::option::Option::Some(__object.lenient()?),
+                3 => audience_ids = __object.value()?,
+                4 => apply_audience_to_existing_content = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sync_behavior: __object.required(sync_behavior, 0)?,
+            status,
+            url: __object.required(url, 2)?,
+            audience_ids,
+            apply_audience_to_existing_content,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -59,8 +123,8 @@ impl UpdateContentImportSourceRequest {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateContentImportSourceRequestAudienceIds {
-    Integer(i64),
-    IntegerList(::std::vec::Vec<i64>),
+    String(::std::string::String),
+    StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }

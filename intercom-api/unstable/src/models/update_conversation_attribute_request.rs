@@ -3,42 +3,103 @@
 
 /// Payload for updating a conversation attribute.
 #[doc(alias = "update_conversation_attribute_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationAttributeRequest {
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// (String data type only) Whether this string attribute is multiline.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub multiline: ::std::option::Option<bool>,
     /// Whether this attribute is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// Team IDs that can see this attribute. Empty array means all teams.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_team_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// (Relationship data type only) Reference configuration for related objects.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<
         super::UpdateConversationAttributeRequestReference,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateConversationAttributeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("multiline", &self.multiline)?;
+        object.optional("required", &self.required)?;
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.optional("reference", &self.reference)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateConversationAttributeRequest {
+    const NAME: &'static str = "update_conversation_attribute_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "multiline",
+        "required",
+        "visible_to_team_ids",
+        "reference",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut multiline = ::std::option::Option::None;
+        let mut required = ::std::option::Option::None;
+        let mut visible_to_team_ids = ::std::option::Option::None;
+        let mut reference = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => multiline = __object.lenient()?,
+                3 => required = __object.lenient()?,
+                4 => visible_to_team_ids = __object.lenient()?,
+                5 => reference = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            description,
+            multiline,
+            required,
+            visible_to_team_ids,
+            reference,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// (Relationship data type only) Reference configuration for related objects.
 #[doc(alias = "update_conversation_attribute_request.reference")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConversationAttributeRequestReference {
     /// The cardinality of the relationship: `one` or `many`.
     pub r#type: super::UpdateConversationAttributeRequestReferenceType,
     /// The ID of the related custom object type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub object_type_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateConversationAttributeRequestReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -47,7 +108,51 @@ impl UpdateConversationAttributeRequestReference {
         Self {
             r#type,
             object_type_id: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("object_type_id", &self.object_type_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateConversationAttributeRequestReference {
+    const NAME: &'static str = "update_conversation_attribute_request.reference";
+    const FIELDS: &'static [&'static str] = &["type", "object_type_id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut object_type_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.value()?),
+                1 => object_type_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            object_type_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

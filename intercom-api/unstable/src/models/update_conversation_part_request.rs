@@ -6,25 +6,22 @@
 /// 2. Marking a part as seen by an admin (requires `seen` and `admin_id`).
 /// Both operations require `experimental` and `secret` for HMAC authentication.
 #[doc(alias = "update_conversation_part_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConversationPartRequest {
     /// The send state to set on the external reply.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_state: ::std::option::Option<::std::string::String>,
     /// An informational message about the send state update.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub info_message: ::std::option::Option<::std::string::String>,
     /// Set to true to mark the conversation part as seen.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub seen: ::std::option::Option<bool>,
     /// The id of the admin marking the part as seen.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
     /// Must be true to use this experimental endpoint.
     pub experimental: bool,
     /// HMAC secret for authenticating the experimental request.
     pub secret: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -37,6 +34,73 @@ impl UpdateConversationPartRequest {
             admin_id: ::std::default::Default::default(),
             experimental,
             secret,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateConversationPartRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("send_state", &self.send_state)?;
+        object.optional("info_message", &self.info_message)?;
+        object.optional("seen", &self.seen)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.field("experimental", &self.experimental)?;
+        object.field("secret", &self.secret)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateConversationPartRequest {
+    const NAME: &'static str = "update_conversation_part_request";
+    const FIELDS: &'static [&'static str] = &[
+        "send_state",
+        "info_message",
+        "seen",
+        "admin_id",
+        "experimental",
+        "secret",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut send_state = ::std::option::Option::None;
+        let mut info_message = ::std::option::Option::None;
+        let mut seen = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut experimental = ::std::option::Option::None;
+        let mut secret = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => send_state = __object.lenient()?,
+                1 => info_message = __object.lenient()?,
+                2 => seen = __object.lenient()?,
+                3 => admin_id = __object.lenient()?,
+                4 => experimental = ::std::option::Option::Some(__object.lenient()?),
+                5 => secret = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            send_state,
+            info_message,
+            seen,
+            admin_id,
+            experimental: __object.required(experimental, 4)?,
+            secret: __object.required(secret, 5)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateConversationPartRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

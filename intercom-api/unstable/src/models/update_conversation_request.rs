@@ -3,26 +3,86 @@
 
 /// Payload of the request to update a conversation
 #[doc(alias = "update_conversation_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read: ::std::option::Option<bool>,
     /// The title given to the conversation
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The priority level to set on the conversation. Accepts one of none, low, medium, high, or urgent. Set none to clear an existing priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<super::UpdateConversationRequestPriority>,
     /// The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("read", &self.read)?;
+        object.optional("title", &self.title)?;
+        object.optional("priority", &self.priority)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("company_id", &self.company_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRequest {
+    const NAME: &'static str = "update_conversation_request";
+    const FIELDS: &'static [&'static str] = &[
+        "read",
+        "title",
+        "priority",
+        "admin_id",
+        "custom_attributes",
+        "company_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut read = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut priority = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut company_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => read = __object.lenient()?,
+                1 => title = __object.lenient()?,
+                2 => priority = __object.value()?,
+                3 => admin_id = __object.lenient()?,
+                4 => custom_attributes = __object.value()?,
+                5 => company_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            read,
+            title,
+            priority,
+            admin_id,
+            custom_attributes,
+            company_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

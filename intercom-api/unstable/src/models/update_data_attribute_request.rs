@@ -18,22 +18,20 @@ pub enum UpdateDataAttributeRequest {
 }
 /// list attribute
 #[doc(alias = "update_data_attribute_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDataAttributeRequestListAttribute {
     /// Whether the attribute is to be archived or not.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: ::std::vec::Vec<
         super::UpdateDataAttributeRequestListAttributeOptionsItem,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -48,28 +46,174 @@ impl UpdateDataAttributeRequestListAttribute {
             description: ::std::default::Default::default(),
             messenger_writable: ::std::default::Default::default(),
             options,
+            extra: ::std::default::Default::default(),
         }
     }
 }
+impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("description", &self.description)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.field("options", &self.options)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateDataAttributeRequestListAttribute {
+    const NAME: &'static str = "update_data_attribute_request|0";
+    const FIELDS: &'static [&'static str] = &[
+        "archived",
+        "description",
+        "messenger_writable",
+        "options",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut archived = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        let mut options = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => archived = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => messenger_writable = __object.lenient()?,
+                3 => options = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            archived,
+            description,
+            messenger_writable,
+            options: __object.required(options, 3)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "update_data_attribute_request|0.options[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateDataAttributeRequestListAttributeOptionsItem {
+    const NAME: &'static str = "update_data_attribute_request|0.options[]";
+    const FIELDS: &'static [&'static str] = &["value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for UpdateDataAttributeRequestListAttributeOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// other type
 #[doc(alias = "update_data_attribute_request|1")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOtherType {
     /// Whether the attribute is to be archived or not.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("description", &self.description)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateDataAttributeRequestOtherType {
+    const NAME: &'static str = "update_data_attribute_request|1";
+    const FIELDS: &'static [&'static str] = &[
+        "archived",
+        "description",
+        "messenger_writable",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut archived = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => archived = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => messenger_writable = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            archived,
+            description,
+            messenger_writable,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestOtherType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,62 +3,159 @@
 
 /// Update an existing data connector. All fields are optional — only provided fields will be updated. Set `state` to `live` or `draft` to change the connector's state.
 #[doc(alias = "update_data_connector_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequest {
     /// The name of the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// A description of what this data connector does.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The desired state of the connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::UpdateDataConnectorRequestState>,
     /// The HTTP method used by the data connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub http_method: ::std::option::Option<super::UpdateDataConnectorRequestHttpMethod>,
     /// The URL of the external API endpoint. Supports template variables like `{{order_id}}`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The request body template. Supports template variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Whether this connector is used directly by Fin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_fin_usage: ::std::option::Option<bool>,
     /// The audience types this connector targets.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audiences: ::std::option::Option<
         ::std::vec::Vec<super::UpdateDataConnectorRequestAudiencesItem>,
     >,
     /// HTTP headers to include in the request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::vec::Vec<super::UpdateDataConnectorRequestHeadersItem>,
     >,
     /// The input parameters accepted by this data connector. Replaces all existing inputs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_inputs: ::std::option::Option<
         ::std::vec::Vec<super::UpdateDataConnectorRequestDataInputsItem>,
     >,
     /// Whether OTP authentication is enabled for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_authentication: ::std::option::Option<bool>,
     /// Whether authentication is bypassed for this connector.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bypass_authentication: ::std::option::Option<bool>,
     /// Whether to validate missing attributes before execution.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validate_missing_attributes: ::std::option::Option<bool>,
     /// A sample JSON response from the external API. Auto-generates `response_fields` and sets `configuration_response_type` to `mock_response_type`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mock_response: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// IDs of authentication tokens to attach to this data connector. An empty array removes all tokens.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateDataConnectorRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("state", &self.state)?;
+        object.optional("http_method", &self.http_method)?;
+        object.optional("url", &self.url)?;
+        object.optional("body", &self.body)?;
+        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
+        object.optional("audiences", &self.audiences)?;
+        object.optional("headers", &self.headers)?;
+        object.optional("data_inputs", &self.data_inputs)?;
+        object.optional("customer_authentication", &self.customer_authentication)?;
+        object.optional("bypass_authentication", &self.bypass_authentication)?;
+        object
+            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
+        object.optional("mock_response", &self.mock_response)?;
+        object.optional("token_ids", &self.token_ids)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorRequest {
+    const NAME: &'static str = "update_data_connector_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "state",
+        "http_method",
+        "url",
+        "body",
+        "direct_fin_usage",
+        "audiences",
+        "headers",
+        "data_inputs",
+        "customer_authentication",
+        "bypass_authentication",
+        "validate_missing_attributes",
+        "mock_response",
+        "token_ids",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut http_method = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut direct_fin_usage = ::std::option::Option::None;
+        let mut audiences = ::std::option::Option::None;
+        let mut headers = ::std::option::Option::None;
+        let mut data_inputs = ::std::option::Option::None;
+        let mut customer_authentication = ::std::option::Option::None;
+        let mut bypass_authentication = ::std::option::Option::None;
+        let mut validate_missing_attributes = ::std::option::Option::None;
+        let mut mock_response = ::std::option::Option::None;
+        let mut token_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => state = __object.value()?,
+                3 => http_method = __object.value()?,
+                4 => url = __object.lenient()?,
+                5 => body = __object.lenient()?,
+                6 => direct_fin_usage = __object.lenient()?,
+                7 => audiences = __object.value()?,
+                8 => headers = __object.value()?,
+                9 => data_inputs = __object.value()?,
+                10 => customer_authentication = __object.lenient()?,
+                11 => bypass_authentication = __object.lenient()?,
+                12 => validate_missing_attributes = __object.lenient()?,
+                13 => mock_response = __object.value()?,
+                14 => token_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            description,
+            state,
+            http_method,
+            url,
+            body,
+            direct_fin_usage,
+            audiences,
+            headers,
+            data_inputs,
+            customer_authentication,
+            bypass_authentication,
+            validate_missing_attributes,
+            mock_response,
+            token_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The desired state of the connector."] #[doc(alias =
@@ -78,37 +175,136 @@ pub struct UpdateDataConnectorRequest {
     = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
 }
 #[doc(alias = "update_data_connector_request.headers[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestHeadersItem {
     /// The header name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The header value. Supports template variables.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateDataConnectorRequestHeadersItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateDataConnectorRequestHeadersItem {
+    const NAME: &'static str = "update_data_connector_request.headers[]";
+    const FIELDS: &'static [&'static str] = &["name", "value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "update_data_connector_request.data_inputs[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestDataInputsItem {
     /// The name of the input parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The data type of the input.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<
         super::UpdateDataConnectorRequestDataInputsItemType,
     >,
     /// A description of the input parameter. Required for each input.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Whether this input is required.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required: ::std::option::Option<bool>,
     /// The default value for this input, if any.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("description", &self.description)?;
+        object.optional("required", &self.required)?;
+        object.optional("default_value", &self.default_value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateDataConnectorRequestDataInputsItem {
+    const NAME: &'static str = "update_data_connector_request.data_inputs[]";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "type",
+        "description",
+        "required",
+        "default_value",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut required = ::std::option::Option::None;
+        let mut default_value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => r#type = __object.value()?,
+                2 => description = __object.lenient()?,
+                3 => required = __object.lenient()?,
+                4 => default_value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            r#type,
+            description,
+            required,
+            default_value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The data type of the input."] #[doc(alias =

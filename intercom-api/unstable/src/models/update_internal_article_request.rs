@@ -3,37 +3,117 @@
 
 /// You can Update an Internal Article
 #[doc(alias = "update_internal_article_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateInternalArticleRequest {
     /// The title of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The content of the article in HTML. Mutually exclusive with `body_markdown`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The content of the article in markdown. An alternative to `body` — you can provide content as markdown instead of HTML. Mutually exclusive with `body`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body_markdown: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_id: ::std::option::Option<i64>,
+    pub author_id: ::std::option::Option<::std::string::String>,
     /// The id of the owner of the article.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub owner_id: ::std::option::Option<i64>,
+    pub owner_id: ::std::option::Option<::std::string::String>,
     /// The ID of the folder to place this article in, or null to remove it from its folder.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub audience_ids: ::intercom_api_runtime::Patch<::std::vec::Vec<i64>>,
+    pub audience_ids: ::intercom_api_runtime::Patch<
+        ::std::vec::Vec<::std::string::String>,
+    >,
     /// Whether the internal article should be available for AI Chatbot (Fin).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_chatbot_availability: ::std::option::Option<bool>,
     /// Whether the internal article should be available for AI Copilot.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the internal article should be available for AI Sales Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateInternalArticleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.optional("body_markdown", &self.body_markdown)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.patch("folder_id", &self.folder_id)?;
+        object.patch("audience_ids", &self.audience_ids)?;
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateInternalArticleRequest {
+    const NAME: &'static str = "update_internal_article_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "body",
+        "body_markdown",
+        "author_id",
+        "owner_id",
+        "folder_id",
+        "audience_ids",
+        "ai_chatbot_availability",
+        "ai_copilot_availability",
+        "ai_sales_agent_availability",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut body_markdown = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut folder_id = ::intercom_api_runtime::Patch::Absent;
+        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
+        let mut ai_chatbot_availability = ::std::option::Option::None;
+        let mut ai_copilot_availability = ::std::option::Option::None;
+        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = __object.lenient()?,
+                1 => body = __object.lenient()?,
+                2 => body_markdown = __object.lenient()?,
+                3 => author_id = __object.lenient()?,
+                4 => owner_id = __object.lenient()?,
+                5 => folder_id = __object.lenient()?,
+                6 => audience_ids = __object.lenient()?,
+                7 => ai_chatbot_availability = __object.lenient()?,
+                8 => ai_copilot_availability = __object.lenient()?,
+                9 => ai_sales_agent_availability = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title,
+            body,
+            body_markdown,
+            author_id,
+            owner_id,
+            folder_id,
+            audience_ids,
+            ai_chatbot_availability,
+            ai_copilot_availability,
+            ai_sales_agent_availability,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateInternalArticleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,28 +3,85 @@
 
 /// The request payload for updating an office hours exception. Only the provided fields are updated.
 #[doc(alias = "update_office_hours_exception_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOfficeHoursExceptionRequest {
     /// The date the exception applies to, in `YYYY-MM-DD` format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_date: ::std::option::Option<::std::string::String>,
     /// The type of exception.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_type: ::std::option::Option<
         super::UpdateOfficeHoursExceptionRequestExceptionType,
     >,
     /// An optional name for the exception.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The open intervals for the exception date. Required for `custom_hours`; omit for `closed`.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub time_intervals: ::intercom_api_runtime::Patch<
         ::std::vec::Vec<super::OfficeHoursTimeInterval>,
     >,
     /// Whether the exception repeats every year on the same date.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recurring_annually: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("exception_date", &self.exception_date)?;
+        object.optional("exception_type", &self.exception_type)?;
+        object.optional("name", &self.name)?;
+        object.patch("time_intervals", &self.time_intervals)?;
+        object.optional("recurring_annually", &self.recurring_annually)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateOfficeHoursExceptionRequest {
+    const NAME: &'static str = "update_office_hours_exception_request";
+    const FIELDS: &'static [&'static str] = &[
+        "exception_date",
+        "exception_type",
+        "name",
+        "time_intervals",
+        "recurring_annually",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut exception_date = ::std::option::Option::None;
+        let mut exception_type = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut time_intervals = ::intercom_api_runtime::Patch::Absent;
+        let mut recurring_annually = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => exception_date = __object.lenient()?,
+                1 => exception_type = __object.value()?,
+                2 => name = __object.lenient()?,
+                3 => time_intervals = __object.value()?,
+                4 => recurring_annually = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            exception_date,
+            exception_type,
+            name,
+            time_intervals,
+            recurring_annually,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The type of exception."] #[doc(alias =

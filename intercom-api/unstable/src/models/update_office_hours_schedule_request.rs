@@ -3,18 +3,67 @@
 
 /// The request payload for updating an office hours schedule. Only the provided fields are updated.
 #[doc(alias = "update_office_hours_schedule_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateOfficeHoursScheduleRequest {
     /// The name of the office hours schedule.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The IANA time zone the schedule's hours are evaluated in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone_name: ::std::option::Option<::std::string::String>,
     /// The open intervals for the schedule. `start_minute` and `end_minute` must be on a 15-minute boundary.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_intervals: ::std::option::Option<
         ::std::vec::Vec<super::OfficeHoursTimeInterval>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("time_zone_name", &self.time_zone_name)?;
+        object.optional("time_intervals", &self.time_intervals)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateOfficeHoursScheduleRequest {
+    const NAME: &'static str = "update_office_hours_schedule_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "time_zone_name",
+        "time_intervals",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut time_zone_name = ::std::option::Option::None;
+        let mut time_intervals = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => time_zone_name = __object.lenient()?,
+                2 => time_intervals = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            time_zone_name,
+            time_intervals,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

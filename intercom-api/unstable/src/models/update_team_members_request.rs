@@ -31,23 +31,66 @@
 /// assignment does not report `admin_priority_level` back and does not use the levels
 /// to decide who work goes to.
 #[doc(alias = "update_team_members_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
-    pub admin_ids: ::std::vec::Vec<i64>,
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
+    pub admin_ids: ::std::vec::Vec<::std::string::String>,
     pub admin_priority_level: ::intercom_api_runtime::Patch<
         super::AdminPriorityLevelRequest,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateTeamMembersRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(admin_ids: ::std::vec::Vec<i64>) -> Self {
+    pub fn new(admin_ids: ::std::vec::Vec<::std::string::String>) -> Self {
         Self {
             admin_ids,
             admin_priority_level: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateTeamMembersRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("admin_ids", &self.admin_ids)?;
+        object.patch("admin_priority_level", &self.admin_priority_level)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersRequest {
+    const NAME: &'static str = "update_team_members_request";
+    const FIELDS: &'static [&'static str] = &["admin_ids", "admin_priority_level"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut admin_ids = ::std::option::Option::None;
+        let mut admin_priority_level = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => admin_ids = ::std::option::Option::Some(__object.lenient()?),
+                1 => admin_priority_level = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            admin_ids: __object.required(admin_ids, 0)?,
+            admin_priority_level,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateTeamMembersRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -2,8 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "UploadEcommerceCatalog.request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UploadEcommerceCatalogRequest {
     /// The catalog JSON file. Required for all requests except finalization
     /// (`finalize=true`). Must be a valid JSON array of product objects. Max 99 MB.
@@ -13,23 +12,77 @@ pub struct UploadEcommerceCatalogRequest {
     /// The `id`, `title`, and `url` fields are required on every product;
     /// all other fields are optional. Variants, if provided, must conform to the
     /// [`ecommerce_catalog_variant`](/docs/references/preview/rest-api/api.intercom.io/models/ecommerce_catalog_variant) schema.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog: ::std::option::Option<::std::vec::Vec<u8>>,
     /// Set to `true` to finalize a multipart upload session and start the catalog sync.
     /// No catalog file is required when finalizing. Set to `false` to upload a part in
     /// a multipart session. Omit entirely for a single-file upload.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub finalize: ::std::option::Option<super::UploadEcommerceCatalogRequestFinalize>,
     /// The import job ID returned from the first multipart upload request. Required
     /// when uploading subsequent parts (`part_number` ≥ 2) and when finalizing
     /// a multipart session (`finalize=true`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub import_job_id: ::std::option::Option<::std::string::String>,
     /// The sequential part number for a multipart upload. Must be a positive integer.
     /// The server returns `next_part_number` in each response to guide the next request.
     /// Retrying the same `part_number` is safe and idempotent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_number: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UploadEcommerceCatalogRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("catalog", &self.catalog)?;
+        object.optional("finalize", &self.finalize)?;
+        object.optional("import_job_id", &self.import_job_id)?;
+        object.optional("part_number", &self.part_number)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UploadEcommerceCatalogRequest {
+    const NAME: &'static str = "UploadEcommerceCatalog.request";
+    const FIELDS: &'static [&'static str] = &[
+        "catalog",
+        "finalize",
+        "import_job_id",
+        "part_number",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut catalog = ::std::option::Option::None;
+        let mut finalize = ::std::option::Option::None;
+        let mut import_job_id = ::std::option::Option::None;
+        let mut part_number = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => catalog = __object.value()?,
+                1 => finalize = __object.value()?,
+                2 => import_job_id = __object.lenient()?,
+                3 => part_number = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            catalog,
+            finalize,
+            import_job_id,
+            part_number,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

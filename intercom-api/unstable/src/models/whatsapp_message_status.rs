@@ -3,33 +3,100 @@
 
 /// The delivery status of a specific WhatsApp message.
 #[doc(alias = "whatsapp_message_status")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatus {
     /// ID of the conversation
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
     /// Current delivery status of the message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::WhatsappMessageStatusStatus>,
     /// Event type
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Creation timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Last update timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Name of the WhatsApp template used
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_name: ::std::option::Option<::std::string::String>,
     /// The WhatsApp message ID
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// Error details, present only when status is "failed"
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<super::WhatsappMessageStatusError>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.optional("status", &self.status)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("template_name", &self.template_name)?;
+        object.optional("message_id", &self.message_id)?;
+        object.optional("error", &self.error)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatus {
+    const NAME: &'static str = "whatsapp_message_status";
+    const FIELDS: &'static [&'static str] = &[
+        "conversation_id",
+        "status",
+        "type",
+        "created_at",
+        "updated_at",
+        "template_name",
+        "message_id",
+        "error",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut conversation_id = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut template_name = ::std::option::Option::None;
+        let mut message_id = ::std::option::Option::None;
+        let mut error = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => conversation_id = __object.lenient()?,
+                1 => status = __object.value()?,
+                2 => r#type = __object.lenient()?,
+                3 => created_at = __object.lenient()?,
+                4 => updated_at = __object.lenient()?,
+                5 => template_name = __object.lenient()?,
+                6 => message_id = __object.lenient()?,
+                7 => error = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            conversation_id,
+            status,
+            r#type,
+            created_at,
+            updated_at,
+            template_name,
+            message_id,
+            error,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Current delivery status of the message"] #[doc(alias =
@@ -39,13 +106,53 @@ pub struct WhatsappMessageStatus {
 }
 /// Error details, present only when status is "failed"
 #[doc(alias = "whatsapp_message_status.error")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusError {
     /// Error message
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Detailed error information
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatusError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("message", &self.message)?;
+        object.optional("details", &self.details)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusError {
+    const NAME: &'static str = "whatsapp_message_status.error";
+    const FIELDS: &'static [&'static str] = &["message", "details"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message = ::std::option::Option::None;
+        let mut details = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message = __object.lenient()?,
+                1 => details = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message,
+            details,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -2,10 +2,8 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "whatsapp_message_status_list")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusList {
-    #[serde(default)]
     pub r#type: super::constants::List,
     /// The provided ruleset ID
     pub ruleset_id: ::std::string::String,
@@ -13,6 +11,8 @@ pub struct WhatsappMessageStatusList {
     /// Total number of events
     pub total_count: i64,
     pub events: ::std::vec::Vec<super::WhatsappMessageStatusListEventsItem>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl WhatsappMessageStatusList {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -29,22 +29,81 @@ impl WhatsappMessageStatusList {
             pages,
             total_count,
             events,
+            extra: ::std::default::Default::default(),
         }
     }
 }
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatusList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("ruleset_id", &self.ruleset_id)?;
+        object.field("pages", &self.pages)?;
+        object.field("total_count", &self.total_count)?;
+        object.field("events", &self.events)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusList {
+    const NAME: &'static str = "whatsapp_message_status_list";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "ruleset_id",
+        "pages",
+        "total_count",
+        "events",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut ruleset_id = ::std::option::Option::None;
+        let mut pages = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        let mut events = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => ruleset_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => pages = ::std::option::Option::Some(__object.value()?),
+                3 => total_count = ::std::option::Option::Some(__object.lenient()?),
+                4 => events = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            ruleset_id: __object.required(ruleset_id, 1)?,
+            pages: __object.required(pages, 2)?,
+            total_count: __object.required(total_count, 3)?,
+            events: __object.required(events, 4)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "whatsapp_message_status_list.pages")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusListPages {
-    #[serde(default)]
     pub r#type: super::constants::Pages,
     /// Number of results per page
     pub per_page: i64,
     /// Total number of pages
     pub total_pages: i64,
     /// Information for fetching next page (null if no more pages)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<super::WhatsappMessageStatusListPagesNext>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl WhatsappMessageStatusListPages {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -55,21 +114,109 @@ impl WhatsappMessageStatusListPages {
             per_page,
             total_pages,
             next: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatusListPages {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("per_page", &self.per_page)?;
+        object.field("total_pages", &self.total_pages)?;
+        object.optional("next", &self.next)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for WhatsappMessageStatusListPages {
+    const NAME: &'static str = "whatsapp_message_status_list.pages";
+    const FIELDS: &'static [&'static str] = &["type", "per_page", "total_pages", "next"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut per_page = ::std::option::Option::None;
+        let mut total_pages = ::std::option::Option::None;
+        let mut next = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => per_page = ::std::option::Option::Some(__object.lenient()?),
+                2 => total_pages = ::std::option::Option::Some(__object.lenient()?),
+                3 => next = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            per_page: __object.required(per_page, 1)?,
+            total_pages: __object.required(total_pages, 2)?,
+            next,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Information for fetching next page (null if no more pages)
 #[doc(alias = "whatsapp_message_status_list.pages.next")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WhatsappMessageStatusListPagesNext {
     /// Cursor for the next page
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starting_after: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("starting_after", &self.starting_after)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for WhatsappMessageStatusListPagesNext {
+    const NAME: &'static str = "whatsapp_message_status_list.pages.next";
+    const FIELDS: &'static [&'static str] = &["starting_after"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut starting_after = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => starting_after = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            starting_after,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "whatsapp_message_status_list.events[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusListEventsItem {
     /// Event ID
     pub id: ::std::string::String,
@@ -78,7 +225,6 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Current status of the message
     pub status: super::WhatsappMessageStatusListEventsItemStatus,
     /// Event type
-    #[serde(default)]
     pub r#type: super::constants::BroadcastOutbound,
     /// Creation timestamp
     pub created_at: i64,
@@ -87,8 +233,9 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// WhatsApp's message identifier
     pub whatsapp_message_id: ::std::string::String,
     /// Name of the WhatsApp template used
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_name: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl WhatsappMessageStatusListEventsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -110,7 +257,87 @@ impl WhatsappMessageStatusListEventsItem {
             updated_at,
             whatsapp_message_id,
             template_name: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("status", &self.status)?;
+        object.field("type", &self.r#type)?;
+        object.field("created_at", &self.created_at)?;
+        object.field("updated_at", &self.updated_at)?;
+        object.field("whatsapp_message_id", &self.whatsapp_message_id)?;
+        object.optional("template_name", &self.template_name)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for WhatsappMessageStatusListEventsItem {
+    const NAME: &'static str = "whatsapp_message_status_list.events[]";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "conversation_id",
+        "status",
+        "type",
+        "created_at",
+        "updated_at",
+        "whatsapp_message_id",
+        "template_name",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut conversation_id = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut whatsapp_message_id = ::std::option::Option::None;
+        let mut template_name = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => status = ::std::option::Option::Some(__object.value()?),
+                3 => r#type = __object.value()?,
+                4 => created_at = ::std::option::Option::Some(__object.lenient()?),
+                5 => updated_at = ::std::option::Option::Some(__object.lenient()?),
+                6 => {
+                    whatsapp_message_id = ::std::option::Option::Some(
+                        __object.lenient()?,
+                    );
+                }
+                7 => template_name = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            conversation_id: __object.required(conversation_id, 1)?,
+            status: __object.required(status, 2)?,
+            r#type,
+            created_at: __object.required(created_at, 4)?,
+            updated_at: __object.required(updated_at, 5)?,
+            whatsapp_message_id: __object.required(whatsapp_message_id, 6)?,
+            template_name,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

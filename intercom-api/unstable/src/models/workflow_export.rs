@@ -3,74 +3,212 @@
 
 /// A workflow export containing the complete workflow configuration.
 #[doc(alias = "workflow_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExport {
     /// The version of the export format.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub export_version: ::std::option::Option<::std::string::String>,
     /// The timestamp when the export was generated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exported_at: ::std::option::Option<::std::string::String>,
     /// The workspace identifier.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<i64>,
     /// The workflow configuration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow: ::std::option::Option<super::WorkflowExportWorkflow>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WorkflowExport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("export_version", &self.export_version)?;
+        object.optional("exported_at", &self.exported_at)?;
+        object.optional("app_id", &self.app_id)?;
+        object.optional("workflow", &self.workflow)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
+    const NAME: &'static str = "workflow_export";
+    const FIELDS: &'static [&'static str] = &[
+        "export_version",
+        "exported_at",
+        "app_id",
+        "workflow",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut export_version = ::std::option::Option::None;
+        let mut exported_at = ::std::option::Option::None;
+        let mut app_id = ::std::option::Option::None;
+        let mut workflow = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => export_version = __object.lenient()?,
+                1 => exported_at = __object.lenient()?,
+                2 => app_id = __object.lenient()?,
+                3 => workflow = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            export_version,
+            exported_at,
+            app_id,
+            workflow,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkflowExport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// The workflow configuration.
 #[doc(alias = "workflow_export.workflow")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkflowExportWorkflow {
     /// The unique identifier for the workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The title of the workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The description of the workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The type of trigger that starts this workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_type: ::std::option::Option<::std::string::String>,
     /// The current state of the workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::WorkflowExportWorkflowState>,
     /// The channels this workflow targets.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_channels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The preferred devices for this workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preferred_devices: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// When the workflow was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// When the workflow was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// The targeting rules for this workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub targeting: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The current snapshot of workflow steps and configuration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Custom attributes defined for this workflow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// Rules embedded within the workflow steps.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub embedded_rules: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WorkflowExportWorkflow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("trigger_type", &self.trigger_type)?;
+        object.optional("state", &self.state)?;
+        object.optional("target_channels", &self.target_channels)?;
+        object.optional("preferred_devices", &self.preferred_devices)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("targeting", &self.targeting)?;
+        object.optional("snapshot", &self.snapshot)?;
+        object.optional("attributes", &self.attributes)?;
+        object.optional("embedded_rules", &self.embedded_rules)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkflow {
+    const NAME: &'static str = "workflow_export.workflow";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "description",
+        "trigger_type",
+        "state",
+        "target_channels",
+        "preferred_devices",
+        "created_at",
+        "updated_at",
+        "targeting",
+        "snapshot",
+        "attributes",
+        "embedded_rules",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut trigger_type = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut target_channels = ::std::option::Option::None;
+        let mut preferred_devices = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut targeting = ::std::option::Option::None;
+        let mut snapshot = ::std::option::Option::None;
+        let mut attributes = ::std::option::Option::None;
+        let mut embedded_rules = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => title = __object.lenient()?,
+                2 => description = __object.lenient()?,
+                3 => trigger_type = __object.lenient()?,
+                4 => state = __object.value()?,
+                5 => target_channels = __object.lenient()?,
+                6 => preferred_devices = __object.lenient()?,
+                7 => created_at = __object.lenient()?,
+                8 => updated_at = __object.lenient()?,
+                9 => targeting = __object.value()?,
+                10 => snapshot = __object.value()?,
+                11 => attributes = __object.value()?,
+                12 => embedded_rules = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            title,
+            description,
+            trigger_type,
+            state,
+            target_channels,
+            preferred_devices,
+            created_at,
+            updated_at,
+            targeting,
+            snapshot,
+            attributes,
+            embedded_rules,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of the workflow."] #[doc(alias =

@@ -57,7 +57,7 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct SetAwayAdmin {
     /// The unique identifier of a given admin
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -69,7 +69,7 @@ pub struct SetAwayAdmin {
 impl SetAwayAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -349,13 +349,13 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveAdmin {
     /// The unique identifier of a given admin
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }

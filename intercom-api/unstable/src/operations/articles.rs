@@ -182,13 +182,13 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -230,7 +230,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -242,7 +242,7 @@ pub struct UpdateArticle {
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -292,13 +292,13 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -343,13 +343,13 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -398,7 +398,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct StageArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -410,7 +410,7 @@ pub struct StageArticleDraft {
 impl StageArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -469,7 +469,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct PublishArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -481,7 +481,7 @@ pub struct PublishArticleDraft {
 impl PublishArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -539,7 +539,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListArticleVersions {
     /// The unique identifier for the article whose versions you are listing.
-    pub article_id: i64,
+    pub article_id: ::std::string::String,
     /// The page of results to fetch. Defaults to the first page.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -563,7 +563,7 @@ pub struct ListArticleVersions {
 impl ListArticleVersions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(article_id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(article_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             article_id: article_id.into(),
             page: ::std::option::Option::None,
@@ -673,7 +673,7 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticleVersion {
     /// The unique identifier for the article.
-    pub article_id: i64,
+    pub article_id: ::std::string::String,
     /// The unique identifier for the version.
     pub id: ::std::string::String,
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
@@ -688,7 +688,7 @@ impl RetrieveArticleVersion {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        article_id: impl ::std::convert::Into<i64>,
+        article_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -755,7 +755,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub article_id: i64,
+    pub article_id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -767,7 +767,7 @@ pub struct AttachTagToArticle {
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(article_id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(article_id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             article_id: article_id.into(),
             body: ::std::option::Option::None,
@@ -823,7 +823,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub article_id: i64,
+    pub article_id: ::std::string::String,
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
@@ -832,7 +832,7 @@ impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        article_id: impl ::std::convert::Into<i64>,
+        article_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -892,7 +892,7 @@ pub struct SearchArticles {
         any(feature = "serialize", feature = "deserialize"),
         serde(default, skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub help_center_id: ::std::option::Option<i64>,
+    pub help_center_id: ::std::option::Option<::std::string::String>,
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -931,7 +931,7 @@ impl SearchArticles {
     /// The ID of the Help Center to search in.
     pub fn help_center_id(
         mut self,
-        help_center_id: impl ::std::convert::Into<i64>,
+        help_center_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.help_center_id = ::std::option::Option::Some(help_center_id.into());
         self

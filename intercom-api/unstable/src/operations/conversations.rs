@@ -244,7 +244,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveConversation {
     /// The id of the conversation to target
-    pub id: i64,
+    pub id: ::std::string::String,
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -280,7 +280,7 @@ pub struct RetrieveConversation {
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             display_as: ::std::option::Option::None,
@@ -428,7 +428,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversation {
     /// The id of the conversation to target
-    pub id: i64,
+    pub id: ::std::string::String,
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -446,7 +446,7 @@ pub struct UpdateConversation {
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             display_as: ::std::option::Option::None,
@@ -527,7 +527,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteConversation {
     /// id
-    pub id: i64,
+    pub id: ::std::string::String,
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -539,7 +539,7 @@ pub struct DeleteConversation {
 impl DeleteConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             retain_metrics: ::std::option::Option::None,
@@ -1180,7 +1180,7 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ConvertConversationToTicket {
     /// The id of the conversation to target
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -1192,7 +1192,7 @@ pub struct ConvertConversationToTicket {
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,

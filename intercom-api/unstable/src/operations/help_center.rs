@@ -466,13 +466,13 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -510,7 +510,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -522,7 +522,7 @@ pub struct UpdateCollection {
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -572,13 +572,13 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -616,13 +616,13 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }

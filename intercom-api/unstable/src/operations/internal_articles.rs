@@ -111,13 +111,13 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveInternalArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -155,7 +155,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -167,7 +167,7 @@ pub struct UpdateInternalArticle {
 impl UpdateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -217,13 +217,13 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -267,7 +267,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct AttachTagToInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: i64,
+    pub internal_article_id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -279,7 +279,9 @@ pub struct AttachTagToInternalArticle {
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(internal_article_id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(
+        internal_article_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         Self {
             internal_article_id: internal_article_id.into(),
             body: ::std::option::Option::None,
@@ -335,7 +337,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DetachTagFromInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
-    pub internal_article_id: i64,
+    pub internal_article_id: ::std::string::String,
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
@@ -344,7 +346,7 @@ impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
     pub fn new(
-        internal_article_id: impl ::std::convert::Into<i64>,
+        internal_article_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {

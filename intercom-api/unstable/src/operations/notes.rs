@@ -122,7 +122,7 @@ impl ::intercom_api_runtime::Operation for CreateCompanyNote {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNotes {
     /// The unique identifier of a contact.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The page of results to fetch (the first is 1).
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -140,7 +140,7 @@ pub struct ListNotes {
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             page: ::std::option::Option::None,
@@ -228,7 +228,7 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct CreateNote {
     /// The unique identifier of a given contact.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -240,7 +240,7 @@ pub struct CreateNote {
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -290,13 +290,13 @@ impl ::intercom_api_runtime::Operation for CreateNote {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNote {
     /// The unique identifier of a given note
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "notes")]
 impl RetrieveNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }

@@ -3,39 +3,170 @@
 
 /// Admins are teammate accounts that have access to a workspace.
 #[doc(alias = "admin")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Admin {
     /// String representing the object's type. Always has the value `admin`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The email of the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The job title of the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_title: ::std::option::Option<::std::string::String>,
     /// Identifies if this admin is currently set in away mode.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_mode_enabled: ::std::option::Option<bool>,
     /// Identifies if this admin is set to automatically reassign new conversations to the apps default inbox.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_mode_reassign: ::std::option::Option<bool>,
     /// Identifies if this admin has a paid inbox seat to restrict/allow features that require them.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_inbox_seat: ::std::option::Option<bool>,
     /// This object represents the avatar associated with the admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub team_ids: ::std::option::Option<::std::vec::Vec<i64>>,
-    /// Image for the associated team or teammate
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub avatar: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The avatar object associated with the admin
+    pub avatar: ::std::option::Option<super::AdminAvatar>,
     pub team_priority_level: ::std::option::Option<super::TeamPriorityLevel>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Admin {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.optional("email", &self.email)?;
+        object.optional("job_title", &self.job_title)?;
+        object.optional("away_mode_enabled", &self.away_mode_enabled)?;
+        object.optional("away_mode_reassign", &self.away_mode_reassign)?;
+        object.optional("has_inbox_seat", &self.has_inbox_seat)?;
+        object.optional("team_ids", &self.team_ids)?;
+        object.optional("avatar", &self.avatar)?;
+        object.optional("team_priority_level", &self.team_priority_level)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
+    const NAME: &'static str = "admin";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "name",
+        "email",
+        "job_title",
+        "away_mode_enabled",
+        "away_mode_reassign",
+        "has_inbox_seat",
+        "team_ids",
+        "avatar",
+        "team_priority_level",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut job_title = ::std::option::Option::None;
+        let mut away_mode_enabled = ::std::option::Option::None;
+        let mut away_mode_reassign = ::std::option::Option::None;
+        let mut has_inbox_seat = ::std::option::Option::None;
+        let mut team_ids = ::std::option::Option::None;
+        let mut avatar = ::std::option::Option::None;
+        let mut team_priority_level = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => email = __object.lenient()?,
+                4 => job_title = __object.lenient()?,
+                5 => away_mode_enabled = __object.lenient()?,
+                6 => away_mode_reassign = __object.lenient()?,
+                7 => has_inbox_seat = __object.lenient()?,
+                8 => team_ids = __object.lenient()?,
+                9 => avatar = __object.value()?,
+                10 => team_priority_level = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            email,
+            job_title,
+            away_mode_enabled,
+            away_mode_reassign,
+            has_inbox_seat,
+            team_ids,
+            avatar,
+            team_priority_level,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Admin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+/// The avatar object associated with the admin
+#[doc(alias = "admin.avatar")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AdminAvatar {
+    /// URL of the admin's avatar image
+    pub image_url: ::std::option::Option<::std::string::String>,
+    /// Always `avatar`.
+    pub r#type: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdminAvatar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("image_url", &self.image_url)?;
+        object.optional("type", &self.r#type)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
+    const NAME: &'static str = "admin.avatar";
+    const FIELDS: &'static [&'static str] = &["image_url", "type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut image_url = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => image_url = __object.lenient()?,
+                1 => r#type = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            image_url,
+            r#type,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminAvatar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,28 +3,24 @@
 
 /// Payload of the request to reply on behalf of an admin
 #[doc(alias = "admin_reply_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
     pub message_type: super::AdminReplyConversationRequestMessageType,
-    #[serde(default)]
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the admin who is authoring the comment.
     pub admin_id: ::std::string::String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// A list of files that will be added as attachments. You can include up to 10 files
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_files: ::std::option::Option<
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl AdminReplyConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -41,7 +37,79 @@ impl AdminReplyConversationRequest {
             created_at: ::std::default::Default::default(),
             attachment_urls: ::std::default::Default::default(),
             attachment_files: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminReplyConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.optional("body", &self.body)?;
+        object.field("admin_id", &self.admin_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.optional("attachment_files", &self.attachment_files)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for AdminReplyConversationRequest {
+    const NAME: &'static str = "admin_reply_conversation_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "admin_id",
+        "created_at",
+        "attachment_urls",
+        "attachment_files",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut attachment_files = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = ::std::option::Option::Some(__object.value()?),
+                1 => r#type = __object.value()?,
+                2 => body = __object.lenient()?,
+                3 => admin_id = ::std::option::Option::Some(__object.lenient()?),
+                4 => created_at = __object.lenient()?,
+                5 => attachment_urls = __object.lenient()?,
+                6 => attachment_files = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type: __object.required(message_type, 0)?,
+            r#type,
+            body,
+            admin_id: __object.required(admin_id, 3)?,
+            created_at,
+            attachment_urls,
+            attachment_files,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

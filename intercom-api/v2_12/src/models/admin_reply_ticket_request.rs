@@ -3,30 +3,26 @@
 
 /// Payload of the request to reply on behalf of an admin
 #[doc(alias = "admin_reply_ticket_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequest {
     pub message_type: super::AdminReplyTicketRequestMessageType,
-    #[serde(default)]
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the admin who is authoring the comment.
     pub admin_id: ::std::string::String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The quick reply options to display. Must be present for quick_reply message types.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_options: ::std::option::Option<
         ::std::vec::Vec<super::AdminReplyTicketRequestReplyOptionsItem>,
     >,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// If set to true, the note will be cross-posted to all linked conversations. Only applicable to note message types on back-office tickets.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cross_post: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl AdminReplyTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -44,7 +40,81 @@ impl AdminReplyTicketRequest {
             reply_options: ::std::default::Default::default(),
             attachment_urls: ::std::default::Default::default(),
             cross_post: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AdminReplyTicketRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.optional("body", &self.body)?;
+        object.field("admin_id", &self.admin_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("reply_options", &self.reply_options)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.optional("cross_post", &self.cross_post)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequest {
+    const NAME: &'static str = "admin_reply_ticket_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "admin_id",
+        "created_at",
+        "reply_options",
+        "attachment_urls",
+        "cross_post",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut reply_options = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut cross_post = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = ::std::option::Option::Some(__object.value()?),
+                1 => r#type = __object.value()?,
+                2 => body = __object.lenient()?,
+                3 => admin_id = ::std::option::Option::Some(__object.lenient()?),
+                4 => created_at = __object.lenient()?,
+                5 => reply_options = __object.value()?,
+                6 => attachment_urls = __object.lenient()?,
+                7 => cross_post = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type: __object.required(message_type, 0)?,
+            r#type,
+            body,
+            admin_id: __object.required(admin_id, 3)?,
+            created_at,
+            reply_options,
+            attachment_urls,
+            cross_post,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -54,17 +124,64 @@ impl AdminReplyTicketRequest {
 }
 /// Quick Reply Option
 #[doc(alias = "admin_reply_ticket_request.reply_options[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// The text to display in this quick reply option.
     pub text: ::std::string::String,
     /// A unique identifier for this quick reply option. This value will be available within the metadata of the comment ticket part that is created when a user clicks on this reply option.
     pub uuid: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(text: ::std::string::String, uuid: ::std::string::String) -> Self {
-        Self { text, uuid }
+        Self {
+            text,
+            uuid,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("text", &self.text)?;
+        object.field("uuid", &self.uuid)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for AdminReplyTicketRequestReplyOptionsItem {
+    const NAME: &'static str = "admin_reply_ticket_request.reply_options[]";
+    const FIELDS: &'static [&'static str] = &["text", "uuid"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut text = ::std::option::Option::None;
+        let mut uuid = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => text = ::std::option::Option::Some(__object.lenient()?),
+                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            text: __object.required(text, 0)?,
+            uuid: __object.required(uuid, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

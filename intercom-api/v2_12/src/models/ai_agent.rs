@@ -3,29 +3,92 @@
 
 /// Data related to AI Agent involvement in the conversation.
 #[doc(alias = "ai_agent")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AiAgent {
     /// The type of the source that triggered AI Agent involvement in the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<super::AiAgentSourceType>,
     /// The title of the source that triggered AI Agent involvement in the conversation. If this is `essentials_plan_setup` then it will return `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_title: ::std::option::Option<::std::string::String>,
     /// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_answer_type: ::std::option::Option<super::AiAgentLastAnswerType>,
     /// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution_state: ::std::option::Option<super::AiAgentResolutionState>,
     /// The customer satisfaction rating given to AI Agent, from 1-5.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rating_remark: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_sources: ::std::option::Option<super::ContentSourcesList>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AiAgent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("source_type", &self.source_type)?;
+        object.optional("source_title", &self.source_title)?;
+        object.optional("last_answer_type", &self.last_answer_type)?;
+        object.optional("resolution_state", &self.resolution_state)?;
+        object.optional("rating", &self.rating)?;
+        object.optional("rating_remark", &self.rating_remark)?;
+        object.optional("content_sources", &self.content_sources)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
+    const NAME: &'static str = "ai_agent";
+    const FIELDS: &'static [&'static str] = &[
+        "source_type",
+        "source_title",
+        "last_answer_type",
+        "resolution_state",
+        "rating",
+        "rating_remark",
+        "content_sources",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut source_type = ::std::option::Option::None;
+        let mut source_title = ::std::option::Option::None;
+        let mut last_answer_type = ::std::option::Option::None;
+        let mut resolution_state = ::std::option::Option::None;
+        let mut rating = ::std::option::Option::None;
+        let mut rating_remark = ::std::option::Option::None;
+        let mut content_sources = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => source_type = __object.value()?,
+                1 => source_title = __object.lenient()?,
+                2 => last_answer_type = __object.value()?,
+                3 => resolution_state = __object.value()?,
+                4 => rating = __object.lenient()?,
+                5 => rating_remark = __object.lenient()?,
+                6 => content_sources = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            source_type,
+            source_title,
+            last_answer_type,
+            resolution_state,
+            rating,
+            rating_remark,
+            content_sources,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AiAgent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

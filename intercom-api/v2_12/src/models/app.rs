@@ -3,27 +3,90 @@
 
 /// App is a workspace on Intercom
 #[doc(alias = "app")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id_code: ::std::option::Option<::std::string::String>,
     /// The name of the app.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The Intercom region the app is located in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// The timezone of the region where the app is located.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
     /// When the app was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Whether or not the app uses identity verification.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identity_verification: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for App {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id_code", &self.id_code)?;
+        object.optional("name", &self.name)?;
+        object.optional("region", &self.region)?;
+        object.optional("timezone", &self.timezone)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("identity_verification", &self.identity_verification)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {
+    const NAME: &'static str = "app";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id_code",
+        "name",
+        "region",
+        "timezone",
+        "created_at",
+        "identity_verification",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id_code = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut region = ::std::option::Option::None;
+        let mut timezone = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut identity_verification = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id_code = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => region = __object.lenient()?,
+                4 => timezone = __object.lenient()?,
+                5 => created_at = __object.lenient()?,
+                6 => identity_verification = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id_code,
+            name,
+            region,
+            timezone,
+            created_at,
+            identity_verification,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for App {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,10 +3,8 @@
 
 /// Payload of the request to assign a conversation
 #[doc(alias = "assign_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
-    #[serde(default)]
     pub message_type: super::constants::Assignment,
     pub r#type: super::AssignConversationRequestType,
     /// The id of the admin who is performing the action.
@@ -14,8 +12,9 @@ pub struct AssignConversationRequest {
     /// The `id` of the `admin` or `team` which will be assigned the conversation. A conversation can be assigned both an admin and a team.\nSet `0` if you want this assign to no admin or team (ie. Unassigned).
     pub assignee_id: ::std::string::String,
     /// Optionally you can send a response in the conversation when it is assigned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl AssignConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -31,7 +30,68 @@ impl AssignConversationRequest {
             admin_id,
             assignee_id,
             body: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for AssignConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("admin_id", &self.admin_id)?;
+        object.field("assignee_id", &self.assignee_id)?;
+        object.optional("body", &self.body)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRequest {
+    const NAME: &'static str = "assign_conversation_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "admin_id",
+        "assignee_id",
+        "body",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        let mut assignee_id = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = ::std::option::Option::Some(__object.value()?),
+                2 => admin_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => assignee_id = ::std::option::Option::Some(__object.lenient()?),
+                4 => body = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type: __object.required(r#type, 1)?,
+            admin_id: __object.required(admin_id, 2)?,
+            assignee_id: __object.required(assignee_id, 3)?,
+            body,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for AssignConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,45 +3,132 @@
 
 /// Collections are top level containers for Articles within the Help Center.
 #[doc(alias = "collection")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Collection {
     /// The unique identifier for the collection which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the collection belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The name of the collection. For multilingual collections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the collection. For multilingual help centers, this will be the description of the collection for the default language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The time when the article was created (seconds). For multilingual articles, this will be the timestamp of creation of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the article was last updated (seconds). For multilingual articles, this will be the timestamp of last update of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The URL of the collection. For multilingual help centers, this will be the URL of the collection for the default language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The icon of the collection.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_locale: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translated_content: ::std::option::Option<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it is the first level collection.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// The id of the help center the collection is in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub help_center_id: ::std::option::Option<i64>,
+    pub help_center_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Collection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("url", &self.url)?;
+        object.optional("icon", &self.icon)?;
+        object.optional("order", &self.order)?;
+        object.optional("default_locale", &self.default_locale)?;
+        object.optional("translated_content", &self.translated_content)?;
+        object.optional("parent_id", &self.parent_id)?;
+        object.optional("help_center_id", &self.help_center_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
+    const NAME: &'static str = "collection";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "workspace_id",
+        "name",
+        "description",
+        "created_at",
+        "updated_at",
+        "url",
+        "icon",
+        "order",
+        "default_locale",
+        "translated_content",
+        "parent_id",
+        "help_center_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut icon = ::std::option::Option::None;
+        let mut order = ::std::option::Option::None;
+        let mut default_locale = ::std::option::Option::None;
+        let mut translated_content = ::std::option::Option::None;
+        let mut parent_id = ::std::option::Option::None;
+        let mut help_center_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => workspace_id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                3 => description = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => updated_at = __object.lenient()?,
+                6 => url = __object.lenient()?,
+                7 => icon = __object.lenient()?,
+                8 => order = __object.lenient()?,
+                9 => default_locale = __object.lenient()?,
+                10 => translated_content = __object.value()?,
+                11 => parent_id = __object.lenient()?,
+                12 => help_center_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            workspace_id,
+            name,
+            description,
+            created_at,
+            updated_at,
+            url,
+            icon,
+            order,
+            default_locale,
+            translated_content,
+            parent_id,
+            help_center_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Collection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

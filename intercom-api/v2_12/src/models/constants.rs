@@ -104,6 +104,11 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `admin.list`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "admin.list")] pub struct AdminList = "admin.list";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `api`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "api")] pub struct Api = "api";
 }
@@ -111,6 +116,16 @@
     #[doc =
     " Always `en`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "en")] pub struct En = "en";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `email`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "email")] pub struct Email = "email";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `inapp`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "inapp")] pub struct Inapp = "inapp";
 }
 ::intercom_api_runtime::constant! {
     #[doc =
@@ -146,6 +161,11 @@
     #[doc =
     " Always `news-item`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "news-item")] pub struct NewsItem = "news-item";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `error.list`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "error.list")] pub struct ErrorList = "error.list";
 }
 ::intercom_api_runtime::constant! {
     #[doc =
@@ -202,6 +222,21 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `social_profile`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "social_profile")] pub struct SocialProfile = "social_profile";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `subscription`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "subscription")] pub struct Subscription = "subscription";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `tag`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "tag")] pub struct Tag = "tag";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `team.list`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "team.list")] pub struct TeamList = "team.list";
 }
@@ -227,6 +262,11 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `visitor`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "visitor")] pub struct Visitor = "visitor";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `company.list`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "company.list")] pub struct CompanyList = "company.list";
 }
@@ -235,14 +275,4 @@
     " Always `social_profile.list`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "social_profile.list")] pub struct SocialProfileList =
     "social_profile.list";
-}
-::intercom_api_runtime::constant! {
-    #[doc =
-    " Always `tag`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "tag")] pub struct Tag = "tag";
-}
-::intercom_api_runtime::constant! {
-    #[doc =
-    " Always `visitor`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "visitor")] pub struct Visitor = "visitor";
 }

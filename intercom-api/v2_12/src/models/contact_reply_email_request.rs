@@ -3,28 +3,24 @@
 
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[doc(alias = "contact_reply_email_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyEmailRequest {
-    #[serde(default)]
     pub message_type: super::constants::Comment,
-    #[serde(default)]
     pub r#type: super::constants::User,
     /// The text body of the comment.
     pub body: ::std::string::String,
     /// The time the reply was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The email you have defined for the user.
     pub email: ::std::string::String,
     /// A list of files that will be added as attachments.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_files: ::std::option::Option<
         ::std::vec::Vec<super::ConversationAttachmentFiles>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContactReplyEmailRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -38,6 +34,77 @@ impl ContactReplyEmailRequest {
             attachment_urls: ::std::default::Default::default(),
             email,
             attachment_files: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for ContactReplyEmailRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("body", &self.body)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.field("email", &self.email)?;
+        object.optional("attachment_files", &self.attachment_files)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyEmailRequest {
+    const NAME: &'static str = "contact_reply_email_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "created_at",
+        "attachment_urls",
+        "email",
+        "attachment_files",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut attachment_files = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = __object.value()?,
+                2 => body = ::std::option::Option::Some(__object.lenient()?),
+                3 => created_at = __object.lenient()?,
+                4 => attachment_urls = __object.lenient()?,
+                5 => email = ::std::option::Option::Some(__object.lenient()?),
+                6 => attachment_files = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type,
+            body: __object.required(body, 2)?,
+            created_at,
+            attachment_urls,
+            email: __object.required(email, 5)?,
+            attachment_files,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContactReplyEmailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

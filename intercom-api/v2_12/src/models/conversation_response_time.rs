@@ -3,16 +3,59 @@
 
 /// Details of first response time of assigned team in seconds.
 #[doc(alias = "conversation_response_time")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationResponseTime {
     /// Id of the assigned team.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub team_id: ::std::option::Option<i64>,
+    pub team_id: ::std::option::Option<::std::string::String>,
     /// Name of the assigned Team, null if team does not exist, Unassigned if no team is assigned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub team_name: ::std::option::Option<::std::string::String>,
     /// First response time of assigned team in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response_time: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationResponseTime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("team_id", &self.team_id)?;
+        object.optional("team_name", &self.team_name)?;
+        object.optional("response_time", &self.response_time)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponseTime {
+    const NAME: &'static str = "conversation_response_time";
+    const FIELDS: &'static [&'static str] = &["team_id", "team_name", "response_time"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut team_id = ::std::option::Option::None;
+        let mut team_name = ::std::option::Option::None;
+        let mut response_time = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => team_id = __object.lenient()?,
+                1 => team_name = __object.lenient()?,
+                2 => response_time = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            team_id,
+            team_name,
+            response_time,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationResponseTime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

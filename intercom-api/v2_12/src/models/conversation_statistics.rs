@@ -3,68 +3,191 @@
 
 /// A Statistics object containing all information required for reporting, with timestamps and calculated metrics.
 #[doc(alias = "conversation_statistics")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationStatistics {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Duration until last assignment before first admin reply. In seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_assignment: ::std::option::Option<i64>,
     /// Duration until first admin reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_admin_reply: ::std::option::Option<i64>,
     /// Duration until conversation was closed first time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_first_close: ::std::option::Option<i64>,
     /// Duration until conversation was closed last time. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_to_last_close: ::std::option::Option<i64>,
     /// Median based on all admin replies after a contact reply. Subtracts out of business hours. In seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub median_time_to_reply: ::std::option::Option<i64>,
     /// Time of first text conversation part from a contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_contact_reply_at: ::std::option::Option<i64>,
     /// Time of first assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_assignment_at: ::std::option::Option<i64>,
     /// Time of first admin reply after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_admin_reply_at: ::std::option::Option<i64>,
     /// Time of first close after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_close_at: ::std::option::Option<i64>,
     /// Time of last assignment after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_assignment_at: ::std::option::Option<i64>,
     /// Time of first admin reply since most recent assignment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_assignment_admin_reply_at: ::std::option::Option<i64>,
     /// Time of the last conversation part from a contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_contact_reply_at: ::std::option::Option<i64>,
     /// Time of the last conversation part from an admin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_admin_reply_at: ::std::option::Option<i64>,
     /// Time of the last conversation close.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_close_at: ::std::option::Option<i64>,
     /// The last admin who closed the conversation. Returns a reference to an Admin object.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_closed_by_id: ::std::option::Option<::std::string::String>,
     /// Number of reopens after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_reopens: ::std::option::Option<i64>,
     /// Number of assignments after first_contact_reply_at.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_assignments: ::std::option::Option<i64>,
     /// Total number of conversation parts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub count_conversation_parts: ::std::option::Option<i64>,
     /// An array of conversation response time objects
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_team_first_response_time: ::std::option::Option<
         ::std::vec::Vec<super::ConversationResponseTime>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationStatistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("time_to_assignment", &self.time_to_assignment)?;
+        object.optional("time_to_admin_reply", &self.time_to_admin_reply)?;
+        object.optional("time_to_first_close", &self.time_to_first_close)?;
+        object.optional("time_to_last_close", &self.time_to_last_close)?;
+        object.optional("median_time_to_reply", &self.median_time_to_reply)?;
+        object.optional("first_contact_reply_at", &self.first_contact_reply_at)?;
+        object.optional("first_assignment_at", &self.first_assignment_at)?;
+        object.optional("first_admin_reply_at", &self.first_admin_reply_at)?;
+        object.optional("first_close_at", &self.first_close_at)?;
+        object.optional("last_assignment_at", &self.last_assignment_at)?;
+        object
+            .optional(
+                "last_assignment_admin_reply_at",
+                &self.last_assignment_admin_reply_at,
+            )?;
+        object.optional("last_contact_reply_at", &self.last_contact_reply_at)?;
+        object.optional("last_admin_reply_at", &self.last_admin_reply_at)?;
+        object.optional("last_close_at", &self.last_close_at)?;
+        object.optional("last_closed_by_id", &self.last_closed_by_id)?;
+        object.optional("count_reopens", &self.count_reopens)?;
+        object.optional("count_assignments", &self.count_assignments)?;
+        object.optional("count_conversation_parts", &self.count_conversation_parts)?;
+        object
+            .optional(
+                "assigned_team_first_response_time",
+                &self.assigned_team_first_response_time,
+            )?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatistics {
+    const NAME: &'static str = "conversation_statistics";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "time_to_assignment",
+        "time_to_admin_reply",
+        "time_to_first_close",
+        "time_to_last_close",
+        "median_time_to_reply",
+        "first_contact_reply_at",
+        "first_assignment_at",
+        "first_admin_reply_at",
+        "first_close_at",
+        "last_assignment_at",
+        "last_assignment_admin_reply_at",
+        "last_contact_reply_at",
+        "last_admin_reply_at",
+        "last_close_at",
+        "last_closed_by_id",
+        "count_reopens",
+        "count_assignments",
+        "count_conversation_parts",
+        "assigned_team_first_response_time",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut time_to_assignment = ::std::option::Option::None;
+        let mut time_to_admin_reply = ::std::option::Option::None;
+        let mut time_to_first_close = ::std::option::Option::None;
+        let mut time_to_last_close = ::std::option::Option::None;
+        let mut median_time_to_reply = ::std::option::Option::None;
+        let mut first_contact_reply_at = ::std::option::Option::None;
+        let mut first_assignment_at = ::std::option::Option::None;
+        let mut first_admin_reply_at = ::std::option::Option::None;
+        let mut first_close_at = ::std::option::Option::None;
+        let mut last_assignment_at = ::std::option::Option::None;
+        let mut last_assignment_admin_reply_at = ::std::option::Option::None;
+        let mut last_contact_reply_at = ::std::option::Option::None;
+        let mut last_admin_reply_at = ::std::option::Option::None;
+        let mut last_close_at = ::std::option::Option::None;
+        let mut last_closed_by_id = ::std::option::Option::None;
+        let mut count_reopens = ::std::option::Option::None;
+        let mut count_assignments = ::std::option::Option::None;
+        let mut count_conversation_parts = ::std::option::Option::None;
+        let mut assigned_team_first_response_time = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => time_to_assignment = __object.lenient()?,
+                2 => time_to_admin_reply = __object.lenient()?,
+                3 => time_to_first_close = __object.lenient()?,
+                4 => time_to_last_close = __object.lenient()?,
+                5 => median_time_to_reply = __object.lenient()?,
+                6 => first_contact_reply_at = __object.lenient()?,
+                7 => first_assignment_at = __object.lenient()?,
+                8 => first_admin_reply_at = __object.lenient()?,
+                9 => first_close_at = __object.lenient()?,
+                10 => last_assignment_at = __object.lenient()?,
+                11 => last_assignment_admin_reply_at = __object.lenient()?,
+                12 => last_contact_reply_at = __object.lenient()?,
+                13 => last_admin_reply_at = __object.lenient()?,
+                14 => last_close_at = __object.lenient()?,
+                15 => last_closed_by_id = __object.lenient()?,
+                16 => count_reopens = __object.lenient()?,
+                17 => count_assignments = __object.lenient()?,
+                18 => count_conversation_parts = __object.lenient()?,
+                19 => assigned_team_first_response_time = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            time_to_assignment,
+            time_to_admin_reply,
+            time_to_first_close,
+            time_to_last_close,
+            median_time_to_reply,
+            first_contact_reply_at,
+            first_assignment_at,
+            first_admin_reply_at,
+            first_close_at,
+            last_assignment_at,
+            last_assignment_admin_reply_at,
+            last_contact_reply_at,
+            last_admin_reply_at,
+            last_close_at,
+            last_closed_by_id,
+            count_reopens,
+            count_assignments,
+            count_conversation_parts,
+            assigned_team_first_response_time,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationStatistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -2,84 +2,560 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// You can create a message
+///
+/// The `message_type` property names the form; a value with another `message_type` is kept in `Unknown`.
 #[doc(alias = "create_message_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
-pub struct CreateMessageRequest {
-    /// The kind of message being created. Values: `in_app` or `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message_type: ::std::option::Option<super::CreateMessageRequestMessageType>,
-    /// The title of the email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub subject: ::std::option::Option<::std::string::String>,
-    /// The content of the message. HTML and plaintext are supported.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub body: ::std::option::Option<::std::string::String>,
-    /// The style of the outgoing message. Possible values `plain` or `personal`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub template: ::std::option::Option<::std::string::String>,
-    /// The sender of the message. If not provided, the default sender will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub from: ::std::option::Option<super::CreateMessageRequestFrom>,
-    /// The sender of the message. If not provided, the default sender will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub to: ::std::option::Option<super::CreateMessageRequestTo>,
-    /// The time the message was created. If not provided, the current time will be used.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<i64>,
-    /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
-}
-::intercom_api_runtime::string_enum! {
-    #[doc = " The kind of message being created. Values: `in_app` or `email`."]
-    #[doc(alias = "create_message_request.message_type")] pub enum
-    CreateMessageRequestMessageType { #[doc = " `in_app`"] InApp = "in_app", #[doc =
-    " `email`"] Email = "email", }
-}
-/// The sender of the message. If not provided, the default sender will be used.
-#[doc(alias = "create_message_request.from")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
-pub struct CreateMessageRequestFrom {
-    /// Always `admin`.
-    #[serde(default)]
-    pub r#type: super::constants::Admin,
-    /// The identifier for the admin which is given by Intercom.
-    pub id: i64,
+#[serde(untagged)]
+pub enum CreateMessageRequest {
+    /// message_type: `email`.
+    MessageTypeEmail(super::CreateMessageRequestMessageTypeEmail),
+    /// message_type: `inapp`.
+    MessageTypeInapp(super::CreateMessageRequestMessageTypeInapp),
+    /// A value that matches none of the forms above, kept as it was received.
+    Unknown(::serde_json::Value),
 }
-impl CreateMessageRequestFrom {
-    /// A value with the required fields; optional fields start empty and constants are filled in.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(id: i64) -> Self {
-        Self {
-            r#type: ::std::default::Default::default(),
-            id,
-        }
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_by_tag(
+            deserializer,
+            "message_type",
+            &[
+                ("email", |v| ::serde_json::from_value(v).map(Self::MessageTypeEmail)),
+                ("inapp", |v| ::serde_json::from_value(v).map(Self::MessageTypeInapp)),
+            ],
+            Self::Unknown,
+        )
     }
 }
-/// The sender of the message. If not provided, the default sender will be used.
-#[doc(alias = "create_message_request.to")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
-pub struct CreateMessageRequestTo {
-    /// The role associated to the contact - `user` or `lead`.
-    pub r#type: super::CreateMessageRequestToType,
-    /// The identifier for the contact which is given by Intercom.
-    pub id: ::std::string::String,
+/// message_type: `email`.
+#[doc(alias = "create_message_request|0")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeEmail {
+    /// The content of the message. HTML and plaintext are supported.
+    pub body: ::std::string::String,
+    /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
+    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    /// The time the message was created. If not provided, the current time will be used.
+    pub created_at: ::std::option::Option<i64>,
+    /// The sender of the message. If not provided, the default sender will be used.
+    pub from: super::CreateMessageRequestMessageTypeEmailFrom,
+    /// The kind of message being created.
+    pub message_type: super::constants::Email,
+    /// The title of the email.
+    pub subject: ::std::string::String,
+    /// The style of the outgoing message. Possible values `plain` or `personal`.
+    pub template: ::std::string::String,
+    /// The sender of the message. If not provided, the default sender will be used.
+    pub to: super::CreateMessageRequestMessageTypeEmailTo,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
-impl CreateMessageRequestTo {
+impl CreateMessageRequestMessageTypeEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
-        r#type: super::CreateMessageRequestToType,
-        id: ::std::string::String,
+        body: ::std::string::String,
+        from: super::CreateMessageRequestMessageTypeEmailFrom,
+        subject: ::std::string::String,
+        template: ::std::string::String,
+        to: super::CreateMessageRequestMessageTypeEmailTo,
     ) -> Self {
-        Self { r#type, id }
+        Self {
+            body,
+            create_conversation_without_contact_reply: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            from,
+            message_type: ::std::default::Default::default(),
+            subject,
+            template,
+            to,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("body", &self.body)?;
+        object
+            .optional(
+                "create_conversation_without_contact_reply",
+                &self.create_conversation_without_contact_reply,
+            )?;
+        object.optional("created_at", &self.created_at)?;
+        object.field("from", &self.from)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("subject", &self.subject)?;
+        object.field("template", &self.template)?;
+        object.field("to", &self.to)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeEmail {
+    const NAME: &'static str = "create_message_request|0";
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_conversation_without_contact_reply",
+        "created_at",
+        "from",
+        "message_type",
+        "subject",
+        "template",
+        "to",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut body = ::std::option::Option::None;
+        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut from = ::std::option::Option::None;
+        let mut message_type = ::std::default::Default::default();
+        let mut subject = ::std::option::Option::None;
+        let mut template = ::std::option::Option::None;
+        let mut to = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => body = ::std::option::Option::Some(__object.lenient()?),
+                1 => create_conversation_without_contact_reply = __object.lenient()?,
+                2 => created_at = __object.lenient()?,
+                3 => from = ::std::option::Option::Some(__object.value()?),
+                4 => message_type = __object.value()?,
+                5 => subject = ::std::option::Option::Some(__object.lenient()?),
+                6 => template = ::std::option::Option::Some(__object.lenient()?),
+                7 => to = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: __object.required(body, 0)?,
+            create_conversation_without_contact_reply,
+            created_at,
+            from: __object.required(from, 3)?,
+            message_type,
+            subject: __object.required(subject, 5)?,
+            template: __object.required(template, 6)?,
+            to: __object.required(to, 7)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+/// The sender of the message. If not provided, the default sender will be used.
+#[doc(alias = "create_message_request|0.from")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeEmailFrom {
+    /// The identifier for the admin which is given by Intercom.
+    pub id: ::std::string::String,
+    /// Always `admin`.
+    pub r#type: super::constants::Admin,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl CreateMessageRequestMessageTypeEmailFrom {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            r#type: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeEmailFrom {
+    const NAME: &'static str = "create_message_request|0.from";
+    const FIELDS: &'static [&'static str] = &["id", "type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => r#type = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            r#type,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+/// The sender of the message. If not provided, the default sender will be used.
+#[doc(alias = "create_message_request|0.to")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeEmailTo {
+    /// The identifier for the contact which is given by Intercom.
+    pub id: ::std::string::String,
+    /// The role associated to the contact - `user` or `lead`.
+    pub r#type: super::CreateMessageRequestMessageTypeEmailToType,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl CreateMessageRequestMessageTypeEmailTo {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        r#type: super::CreateMessageRequestMessageTypeEmailToType,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeEmailTo {
+    const NAME: &'static str = "create_message_request|0.to";
+    const FIELDS: &'static [&'static str] = &["id", "type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => r#type = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            r#type: __object.required(r#type, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
-    "create_message_request.to.type")] pub enum CreateMessageRequestToType { #[doc =
-    " `user`"] User = "user", #[doc = " `lead`"] Lead = "lead", }
+    "create_message_request|0.to.type")] pub enum
+    CreateMessageRequestMessageTypeEmailToType { #[doc = " `user`"] User = "user", #[doc
+    = " `lead`"] Lead = "lead", }
+}
+/// message_type: `inapp`.
+#[doc(alias = "create_message_request|1")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeInapp {
+    /// The content of the message. HTML and plaintext are supported.
+    pub body: ::std::string::String,
+    /// Whether a conversation should be opened in the inbox for the message without the contact replying. Defaults to false if not provided.
+    pub create_conversation_without_contact_reply: ::std::option::Option<bool>,
+    /// The time the message was created. If not provided, the current time will be used.
+    pub created_at: ::std::option::Option<i64>,
+    /// The sender of the message. If not provided, the default sender will be used.
+    pub from: super::CreateMessageRequestMessageTypeInappFrom,
+    /// The kind of message being created.
+    pub message_type: super::constants::Inapp,
+    /// The title of the email.
+    pub subject: ::std::option::Option<::std::string::String>,
+    /// The style of the outgoing message. Possible values `plain` or `personal`.
+    pub template: ::std::option::Option<::std::string::String>,
+    /// The sender of the message. If not provided, the default sender will be used.
+    pub to: super::CreateMessageRequestMessageTypeInappTo,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl CreateMessageRequestMessageTypeInapp {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        body: ::std::string::String,
+        from: super::CreateMessageRequestMessageTypeInappFrom,
+        to: super::CreateMessageRequestMessageTypeInappTo,
+    ) -> Self {
+        Self {
+            body,
+            create_conversation_without_contact_reply: ::std::default::Default::default(),
+            created_at: ::std::default::Default::default(),
+            from,
+            message_type: ::std::default::Default::default(),
+            subject: ::std::default::Default::default(),
+            template: ::std::default::Default::default(),
+            to,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("body", &self.body)?;
+        object
+            .optional(
+                "create_conversation_without_contact_reply",
+                &self.create_conversation_without_contact_reply,
+            )?;
+        object.optional("created_at", &self.created_at)?;
+        object.field("from", &self.from)?;
+        object.field("message_type", &self.message_type)?;
+        object.optional("subject", &self.subject)?;
+        object.optional("template", &self.template)?;
+        object.field("to", &self.to)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeInapp {
+    const NAME: &'static str = "create_message_request|1";
+    const FIELDS: &'static [&'static str] = &[
+        "body",
+        "create_conversation_without_contact_reply",
+        "created_at",
+        "from",
+        "message_type",
+        "subject",
+        "template",
+        "to",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut body = ::std::option::Option::None;
+        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut from = ::std::option::Option::None;
+        let mut message_type = ::std::default::Default::default();
+        let mut subject = ::std::option::Option::None;
+        let mut template = ::std::option::Option::None;
+        let mut to = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => body = ::std::option::Option::Some(__object.lenient()?),
+                1 => create_conversation_without_contact_reply = __object.lenient()?,
+                2 => created_at = __object.lenient()?,
+                3 => from = ::std::option::Option::Some(__object.value()?),
+                4 => message_type = __object.value()?,
+                5 => subject = __object.lenient()?,
+                6 => template = __object.lenient()?,
+                7 => to = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            body: __object.required(body, 0)?,
+            create_conversation_without_contact_reply,
+            created_at,
+            from: __object.required(from, 3)?,
+            message_type,
+            subject,
+            template,
+            to: __object.required(to, 7)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInapp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+/// The sender of the message. If not provided, the default sender will be used.
+#[doc(alias = "create_message_request|1.from")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeInappFrom {
+    /// The identifier for the admin which is given by Intercom.
+    pub id: ::std::string::String,
+    /// Always `admin`.
+    pub r#type: super::constants::Admin,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl CreateMessageRequestMessageTypeInappFrom {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(id: ::std::string::String) -> Self {
+        Self {
+            id,
+            r#type: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeInappFrom {
+    const NAME: &'static str = "create_message_request|1.from";
+    const FIELDS: &'static [&'static str] = &["id", "type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => r#type = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            r#type,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+/// The sender of the message. If not provided, the default sender will be used.
+#[doc(alias = "create_message_request|1.to")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreateMessageRequestMessageTypeInappTo {
+    /// The identifier for the contact which is given by Intercom.
+    pub id: ::std::string::String,
+    /// The role associated to the contact - `user` or `lead`.
+    pub r#type: super::CreateMessageRequestMessageTypeInappToType,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl CreateMessageRequestMessageTypeInappTo {
+    /// A value with the required fields; optional fields start empty and constants are filled in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: ::std::string::String,
+        r#type: super::CreateMessageRequestMessageTypeInappToType,
+    ) -> Self {
+        Self {
+            id,
+            r#type,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("type", &self.r#type)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateMessageRequestMessageTypeInappTo {
+    const NAME: &'static str = "create_message_request|1.to";
+    const FIELDS: &'static [&'static str] = &["id", "type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => r#type = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            r#type: __object.required(r#type, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+::intercom_api_runtime::string_enum! {
+    #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
+    "create_message_request|1.to.type")] pub enum
+    CreateMessageRequestMessageTypeInappToType { #[doc = " `user`"] User = "user", #[doc
+    = " `lead`"] Lead = "lead", }
 }

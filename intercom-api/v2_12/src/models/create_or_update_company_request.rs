@@ -3,36 +3,109 @@
 
 /// You can create or update a Company
 #[doc(alias = "create_or_update_company_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateOrUpdateCompanyRequest {
     /// The name of the Company
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The company id you have defined for the company. Can't be updated
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The name of the plan you have associated with the company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// The number of employees in this company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
     /// The URL for this company's website. Please note that the value specified here is not validated. Accepts any string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website: ::std::option::Option<::std::string::String>,
     /// The industry that this company operates in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub industry: ::std::option::Option<::std::string::String>,
     /// A hash of key/value pairs containing any other data about the company you want Intercom to store.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The time the company was created by you.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_created_at: ::std::option::Option<i64>,
     /// How much revenue the company generates for your business. Note that this will truncate floats. i.e. it only allow for whole integers, 155.98 will be truncated to 155. Note that this has an upper limit of 2**31-1 or 2147483647..
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub monthly_spend: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("company_id", &self.company_id)?;
+        object.optional("plan", &self.plan)?;
+        object.optional("size", &self.size)?;
+        object.optional("website", &self.website)?;
+        object.optional("industry", &self.industry)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("remote_created_at", &self.remote_created_at)?;
+        object.optional("monthly_spend", &self.monthly_spend)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateOrUpdateCompanyRequest {
+    const NAME: &'static str = "create_or_update_company_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "company_id",
+        "plan",
+        "size",
+        "website",
+        "industry",
+        "custom_attributes",
+        "remote_created_at",
+        "monthly_spend",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut company_id = ::std::option::Option::None;
+        let mut plan = ::std::option::Option::None;
+        let mut size = ::std::option::Option::None;
+        let mut website = ::std::option::Option::None;
+        let mut industry = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut remote_created_at = ::std::option::Option::None;
+        let mut monthly_spend = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => company_id = __object.lenient()?,
+                2 => plan = __object.lenient()?,
+                3 => size = __object.lenient()?,
+                4 => website = __object.lenient()?,
+                5 => industry = __object.lenient()?,
+                6 => custom_attributes = __object.value()?,
+                7 => remote_created_at = __object.lenient()?,
+                8 => monthly_spend = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            company_id,
+            plan,
+            size,
+            website,
+            industry,
+            custom_attributes,
+            remote_created_at,
+            monthly_spend,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,8 +3,7 @@
 
 /// You can create a Ticket Type Attribute
 #[doc(alias = "create_ticket_type_attribute_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateTicketTypeAttributeRequest {
     /// The name of the ticket type attribute
     pub name: ::std::string::String,
@@ -13,26 +12,21 @@ pub struct CreateTicketTypeAttributeRequest {
     /// The data type of the attribute
     pub data_type: super::CreateTicketTypeAttributeRequestDataType,
     /// Whether the attribute is required to be filled in when teammates are creating the ticket in Inbox.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_to_create: ::std::option::Option<bool>,
     /// Whether the attribute is required to be filled in when contacts are creating the ticket in Messenger.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_to_create_for_contacts: ::std::option::Option<bool>,
     /// Whether the attribute is visible to teammates when creating a ticket in Inbox.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_on_create: ::std::option::Option<bool>,
     /// Whether the attribute is visible to contacts when creating a ticket in Messenger.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_contacts: ::std::option::Option<bool>,
     /// Whether the attribute allows multiple lines of text (only applicable to string attributes)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub multiline: ::std::option::Option<bool>,
     /// A comma delimited list of items for the attribute value (only applicable to list attributes)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_items: ::std::option::Option<::std::string::String>,
     /// Whether the attribute allows multiple files to be attached to it (only applicable to file attributes)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_multiple_values: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -53,7 +47,98 @@ impl CreateTicketTypeAttributeRequest {
             multiline: ::std::default::Default::default(),
             list_items: ::std::default::Default::default(),
             allow_multiple_values: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("description", &self.description)?;
+        object.field("data_type", &self.data_type)?;
+        object.optional("required_to_create", &self.required_to_create)?;
+        object
+            .optional(
+                "required_to_create_for_contacts",
+                &self.required_to_create_for_contacts,
+            )?;
+        object.optional("visible_on_create", &self.visible_on_create)?;
+        object.optional("visible_to_contacts", &self.visible_to_contacts)?;
+        object.optional("multiline", &self.multiline)?;
+        object.optional("list_items", &self.list_items)?;
+        object.optional("allow_multiple_values", &self.allow_multiple_values)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateTicketTypeAttributeRequest {
+    const NAME: &'static str = "create_ticket_type_attribute_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "data_type",
+        "required_to_create",
+        "required_to_create_for_contacts",
+        "visible_on_create",
+        "visible_to_contacts",
+        "multiline",
+        "list_items",
+        "allow_multiple_values",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::option::Option::None;
+        let mut required_to_create = ::std::option::Option::None;
+        let mut required_to_create_for_contacts = ::std::option::Option::None;
+        let mut visible_on_create = ::std::option::Option::None;
+        let mut visible_to_contacts = ::std::option::Option::None;
+        let mut multiline = ::std::option::Option::None;
+        let mut list_items = ::std::option::Option::None;
+        let mut allow_multiple_values = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = ::std::option::Option::Some(__object.lenient()?),
+                2 => data_type = ::std::option::Option::Some(__object.value()?),
+                3 => required_to_create = __object.lenient()?,
+                4 => required_to_create_for_contacts = __object.lenient()?,
+                5 => visible_on_create = __object.lenient()?,
+                6 => visible_to_contacts = __object.lenient()?,
+                7 => multiline = __object.lenient()?,
+                8 => list_items = __object.lenient()?,
+                9 => allow_multiple_values = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            description: __object.required(description, 1)?,
+            data_type: __object.required(data_type, 2)?,
+            required_to_create,
+            required_to_create_for_contacts,
+            visible_on_create,
+            visible_to_contacts,
+            multiline,
+            list_items,
+            allow_multiple_values,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

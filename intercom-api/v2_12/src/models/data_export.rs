@@ -3,21 +3,72 @@
 
 /// The data export API is used to export message delivery and engagement statistics for outbound content (Emails, Posts, Custom Bots, Surveys, Tours, Series, and more) sent in a given timeframe. The exported data includes who received each message, when they received it, and how they engaged with it (opens, clicks, replies, completions, dismissals, unsubscribes, and bounces).
 #[doc(alias = "data_export")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataExport {
     /// The identifier for your job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_identfier: ::std::option::Option<::std::string::String>,
     /// The current state of your job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::DataExportStatus>,
     /// The time after which you will not be able to access the data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub download_expires_at: ::std::option::Option<::std::string::String>,
     /// The location where you can download your data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub download_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataExport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("job_identfier", &self.job_identfier)?;
+        object.optional("status", &self.status)?;
+        object.optional("download_expires_at", &self.download_expires_at)?;
+        object.optional("download_url", &self.download_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
+    const NAME: &'static str = "data_export";
+    const FIELDS: &'static [&'static str] = &[
+        "job_identfier",
+        "status",
+        "download_expires_at",
+        "download_url",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut job_identfier = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut download_expires_at = ::std::option::Option::None;
+        let mut download_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => job_identfier = __object.lenient()?,
+                1 => status = __object.value()?,
+                2 => download_expires_at = __object.lenient()?,
+                3 => download_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            job_identfier,
+            status,
+            download_expires_at,
+            download_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataExport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The current state of your job."] #[doc(alias = "data_export.status")] pub

@@ -3,42 +3,84 @@
 
 /// The API will return an Error List for a failed request, which will contain one or more Error objects.
 #[doc(alias = "error")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Error {
     /// The type is error.list
-    pub r#type: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub r#type: super::constants::ErrorList,
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array of one or more error objects
     pub errors: ::std::vec::Vec<super::ErrorErrorsItem>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl Error {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        r#type: ::std::string::String,
-        errors: ::std::vec::Vec<super::ErrorErrorsItem>,
-    ) -> Self {
+    pub fn new(errors: ::std::vec::Vec<super::ErrorErrorsItem>) -> Self {
         Self {
-            r#type,
+            r#type: ::std::default::Default::default(),
             request_id: ::std::default::Default::default(),
             errors,
+            extra: ::std::default::Default::default(),
         }
     }
 }
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("request_id", &self.request_id)?;
+        object.field("errors", &self.errors)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
+    const NAME: &'static str = "error";
+    const FIELDS: &'static [&'static str] = &["type", "request_id", "errors"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut request_id = ::std::option::Option::None;
+        let mut errors = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => request_id = __object.lenient()?,
+                2 => errors = ::std::option::Option::Some(__object.value()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            request_id,
+            errors: __object.required(errors, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
 #[doc(alias = "error.errors[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ErrorErrorsItem {
     /// A string indicating the kind of error, used to further qualify the HTTP response code
     pub code: ::std::string::String,
     /// Optional. Human readable description of the error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional. Used to identify a particular field or query parameter that was in error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ErrorErrorsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -48,6 +90,52 @@ impl ErrorErrorsItem {
             code,
             message: ::std::default::Default::default(),
             field: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ErrorErrorsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("code", &self.code)?;
+        object.optional("message", &self.message)?;
+        object.optional("field", &self.field)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
+    const NAME: &'static str = "error.errors[]";
+    const FIELDS: &'static [&'static str] = &["code", "message", "field"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut code = ::std::option::Option::None;
+        let mut message = ::std::option::Option::None;
+        let mut field = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => code = ::std::option::Option::Some(__object.lenient()?),
+                1 => message = __object.lenient()?,
+                2 => field = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            code: __object.required(code, 0)?,
+            message,
+            field,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorErrorsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

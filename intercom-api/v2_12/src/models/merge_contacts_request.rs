@@ -3,18 +3,65 @@
 
 /// Merge contact data.
 #[doc(alias = "merge_contacts_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MergeContactsRequest {
     /// The unique identifier for the contact to merge away from. Must be a lead.
     pub from: ::std::string::String,
     /// The unique identifier for the contact to merge into. Must be a user.
     pub into: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl MergeContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
     pub fn new(from: ::std::string::String, into: ::std::string::String) -> Self {
-        Self { from, into }
+        Self {
+            from,
+            into,
+            extra: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::serde::Serialize for MergeContactsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("from", &self.from)?;
+        object.field("into", &self.into)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest {
+    const NAME: &'static str = "merge_contacts_request";
+    const FIELDS: &'static [&'static str] = &["from", "into"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut from = ::std::option::Option::None;
+        let mut into = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => from = ::std::option::Option::Some(__object.lenient()?),
+                1 => into = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            from: __object.required(from, 0)?,
+            into: __object.required(into, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for MergeContactsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,8 +3,7 @@
 
 /// Message are how you reach out to contacts in Intercom. They are created when an admin sends an outbound message to a contact.
 #[doc(alias = "message")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The type of the message
     pub r#type: ::std::string::String,
@@ -13,15 +12,15 @@ pub struct Message {
     /// The time the conversation was created.
     pub created_at: i64,
     /// The subject of the message. Only present if message_type: email.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML.
     pub body: ::std::string::String,
     /// The type of message that was sent. Can be email, inapp, facebook or twitter.
     pub message_type: super::MessageMessageType,
     /// The associated conversation_id
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversation_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl Message {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -41,7 +40,77 @@ impl Message {
             body,
             message_type,
             conversation_id: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Message {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("id", &self.id)?;
+        object.field("created_at", &self.created_at)?;
+        object.optional("subject", &self.subject)?;
+        object.field("body", &self.body)?;
+        object.field("message_type", &self.message_type)?;
+        object.optional("conversation_id", &self.conversation_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
+    const NAME: &'static str = "message";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "created_at",
+        "subject",
+        "body",
+        "message_type",
+        "conversation_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut subject = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut message_type = ::std::option::Option::None;
+        let mut conversation_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = ::std::option::Option::Some(__object.lenient()?),
+                1 => id = ::std::option::Option::Some(__object.lenient()?),
+                2 => created_at = ::std::option::Option::Some(__object.lenient()?),
+                3 => subject = __object.lenient()?,
+                4 => body = ::std::option::Option::Some(__object.lenient()?),
+                5 => message_type = ::std::option::Option::Some(__object.value()?),
+                6 => conversation_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: __object.required(r#type, 0)?,
+            id: __object.required(id, 1)?,
+            created_at: __object.required(created_at, 2)?,
+            subject,
+            body: __object.required(body, 4)?,
+            message_type: __object.required(message_type, 5)?,
+            conversation_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -23,7 +23,7 @@ pub use self::addressable_list::AddressableList;
 #[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
 mod admin;
 #[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
-pub use self::admin::Admin;
+pub use self::admin::{Admin, AdminAvatar};
 #[cfg(feature = "admins")]
 mod admin_list;
 #[cfg(feature = "admins")]
@@ -174,7 +174,7 @@ pub mod constants;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
-pub use self::contact::{Contact, ContactAvatar};
+pub use self::contact::{Contact, ContactAvatar, ContactAvatarImage};
 #[cfg(feature = "contacts")]
 mod contact_archived;
 #[cfg(feature = "contacts")]
@@ -352,7 +352,9 @@ pub use self::convert_visitor_request::{
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
-pub use self::create_article_request::{CreateArticleRequest, CreateArticleRequestState};
+pub use self::create_article_request::{
+    CreateArticleRequest, CreateArticleRequestState, CreateArticleRequestParentType,
+};
 #[cfg(feature = "help-center")]
 mod create_collection_request;
 #[cfg(feature = "help-center")]
@@ -383,7 +385,7 @@ mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
 pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestModel,
-    CreateDataAttributeRequestDataType,
+    CreateDataAttributeRequestDataType, CreateDataAttributeRequestOptionsItem,
 };
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
@@ -407,8 +409,11 @@ pub use self::create_external_page_request::CreateExternalPageRequest;
 mod create_message_request;
 #[cfg(feature = "messages")]
 pub use self::create_message_request::{
-    CreateMessageRequest, CreateMessageRequestMessageType, CreateMessageRequestFrom,
-    CreateMessageRequestTo, CreateMessageRequestToType,
+    CreateMessageRequest, CreateMessageRequestMessageTypeEmail,
+    CreateMessageRequestMessageTypeEmailFrom, CreateMessageRequestMessageTypeEmailTo,
+    CreateMessageRequestMessageTypeEmailToType, CreateMessageRequestMessageTypeInapp,
+    CreateMessageRequestMessageTypeInappFrom, CreateMessageRequestMessageTypeInappTo,
+    CreateMessageRequestMessageTypeInappToType,
 };
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
@@ -461,7 +466,6 @@ pub use self::create_ticket_type_request::{
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -475,7 +479,6 @@ mod cursor_pages;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -671,6 +674,10 @@ pub use self::note::{Note, NoteContact};
 mod note_list;
 #[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::note_list::NoteList;
+#[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
+mod offset_pages;
+#[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
+pub use self::offset_pages::OffsetPages;
 #[cfg(feature = "conversations")]
 mod open_conversation_request;
 #[cfg(feature = "conversations")]
@@ -726,6 +733,10 @@ pub use self::reply_conversation_request::ReplyConversationRequest;
 mod reply_ticket_request;
 #[cfg(feature = "tickets")]
 pub use self::reply_ticket_request::ReplyTicketRequest;
+#[cfg(feature = "companies")]
+mod retrieve_company_response;
+#[cfg(feature = "companies")]
+pub use self::retrieve_company_response::RetrieveCompanyResponse;
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 mod search_request;
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -786,7 +797,6 @@ pub use self::social_profile::SocialProfile;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -800,7 +810,6 @@ mod starting_after_paging;
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
-        feature = "help-center",
         feature = "news",
         feature = "notes",
         feature = "tickets"
@@ -991,7 +1000,7 @@ mod ticket_type_attribute;
         feature = "tickets"
     )
 )]
-pub use self::ticket_type_attribute::TicketTypeAttribute;
+pub use self::ticket_type_attribute::{TicketTypeAttribute, TicketTypeAttributeDataType};
 #[cfg(
     any(
         feature = "conversations",
@@ -1054,7 +1063,9 @@ pub use self::update_conversation_request::UpdateConversationRequest;
 #[cfg(feature = "data-attributes")]
 mod update_data_attribute_request;
 #[cfg(feature = "data-attributes")]
-pub use self::update_data_attribute_request::UpdateDataAttributeRequest;
+pub use self::update_data_attribute_request::{
+    UpdateDataAttributeRequest, UpdateDataAttributeRequestOptionsItem,
+};
 #[cfg(feature = "ai-content")]
 mod update_external_page_request;
 #[cfg(feature = "ai-content")]

@@ -3,40 +3,35 @@
 
 /// A News Item is a content type in Intercom enabling you to announce product updates, company news, promotions, events and more with your customers.
 #[doc(alias = "news_item_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewsItemRequest {
     /// The title of the news item.
     pub title: ::std::string::String,
     /// The news item body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the sender of the news item. Must be a teammate on the workspace.
-    pub sender_id: i64,
+    pub sender_id: ::std::string::String,
     /// News items will not be visible to your users in the assigned newsfeeds until they are set live.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::NewsItemRequestState>,
     /// When set to `true`, the news item will appear in the messenger newsfeed without showing a notification badge.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deliver_silently: ::std::option::Option<bool>,
     /// Label names displayed to users to categorize the news item.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Ordered list of emoji reactions to the news item. When empty, reactions are disabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<
         ::std::vec::Vec<::std::option::Option<::std::string::String>>,
     >,
     /// A list of newsfeed_assignments to assign to the specified newsfeed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub newsfeed_assignments: ::std::option::Option<
         ::std::vec::Vec<super::NewsfeedAssignment>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl NewsItemRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, sender_id: i64) -> Self {
+    pub fn new(title: ::std::string::String, sender_id: ::std::string::String) -> Self {
         Self {
             title,
             body: ::std::default::Default::default(),
@@ -46,7 +41,83 @@ impl NewsItemRequest {
             labels: ::std::default::Default::default(),
             reactions: ::std::default::Default::default(),
             newsfeed_assignments: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for NewsItemRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("title", &self.title)?;
+        object.optional("body", &self.body)?;
+        object.field("sender_id", &self.sender_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("deliver_silently", &self.deliver_silently)?;
+        object.optional("labels", &self.labels)?;
+        object.optional("reactions", &self.reactions)?;
+        object.optional("newsfeed_assignments", &self.newsfeed_assignments)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
+    const NAME: &'static str = "news_item_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "body",
+        "sender_id",
+        "state",
+        "deliver_silently",
+        "labels",
+        "reactions",
+        "newsfeed_assignments",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut sender_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut deliver_silently = ::std::option::Option::None;
+        let mut labels = ::std::option::Option::None;
+        let mut reactions = ::std::option::Option::None;
+        let mut newsfeed_assignments = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = ::std::option::Option::Some(__object.lenient()?),
+                1 => body = __object.lenient()?,
+                2 => sender_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => state = __object.value()?,
+                4 => deliver_silently = __object.lenient()?,
+                5 => labels = __object.lenient()?,
+                6 => reactions = __object.lenient()?,
+                7 => newsfeed_assignments = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title: __object.required(title, 0)?,
+            body,
+            sender_id: __object.required(sender_id, 2)?,
+            state,
+            deliver_silently,
+            labels,
+            reactions,
+            newsfeed_assignments,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for NewsItemRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

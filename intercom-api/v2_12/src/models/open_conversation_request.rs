@@ -3,13 +3,13 @@
 
 /// Payload of the request to open a conversation
 #[doc(alias = "open_conversation_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpenConversationRequest {
-    #[serde(default)]
     pub message_type: super::constants::Open,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl OpenConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -18,6 +18,49 @@ impl OpenConversationRequest {
         Self {
             message_type: ::std::default::Default::default(),
             admin_id,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for OpenConversationRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("admin_id", &self.admin_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequest {
+    const NAME: &'static str = "open_conversation_request";
+    const FIELDS: &'static [&'static str] = &["message_type", "admin_id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut admin_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => admin_id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            admin_id: __object.required(admin_id, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for OpenConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

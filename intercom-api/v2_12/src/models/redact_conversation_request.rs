@@ -47,16 +47,16 @@ impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
 }
 /// Payload of the request to redact a conversation part
 #[doc(alias = "redact_conversation_request|0")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestRedactConversationPartRequest {
     /// The type of resource being redacted.
-    #[serde(default)]
     pub r#type: super::constants::ConversationPart,
     /// The id of the conversation.
     pub conversation_id: ::std::string::String,
     /// The id of the conversation_part.
     pub conversation_part_id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl RedactConversationRequestRedactConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -69,21 +69,78 @@ impl RedactConversationRequestRedactConversationPartRequest {
             r#type: ::std::default::Default::default(),
             conversation_id,
             conversation_part_id,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RedactConversationRequestRedactConversationPartRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("conversation_part_id", &self.conversation_part_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for RedactConversationRequestRedactConversationPartRequest {
+    const NAME: &'static str = "redact_conversation_request|0";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "conversation_id",
+        "conversation_part_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut conversation_part_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => {
+                    conversation_part_id = ::std::option::Option::Some(
+                        __object.lenient()?,
+                    );
+                }
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            conversation_id: __object.required(conversation_id, 1)?,
+            conversation_part_id: __object.required(conversation_part_id, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for RedactConversationRequestRedactConversationPartRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 /// Payload of the request to redact a conversation source
 #[doc(alias = "redact_conversation_request|1")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// The type of resource being redacted.
-    #[serde(default)]
     pub r#type: super::constants::Source,
     /// The id of the conversation.
     pub conversation_id: ::std::string::String,
     /// The id of the source.
     pub source_id: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl RedactConversationRequestRedactConversationSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -96,6 +153,55 @@ impl RedactConversationRequestRedactConversationSourceRequest {
             r#type: ::std::default::Default::default(),
             conversation_id,
             source_id,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.field("conversation_id", &self.conversation_id)?;
+        object.field("source_id", &self.source_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for RedactConversationRequestRedactConversationSourceRequest {
+    const NAME: &'static str = "redact_conversation_request|1";
+    const FIELDS: &'static [&'static str] = &["type", "conversation_id", "source_id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut conversation_id = ::std::option::Option::None;
+        let mut source_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
+                2 => source_id = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            conversation_id: __object.required(conversation_id, 1)?,
+            source_id: __object.required(source_id, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for RedactConversationRequestRedactConversationSourceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -2,13 +2,14 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "SetAwayAdmin.request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetAwayAdminRequest {
     /// Set to "true" to change the status of the admin to away.
     pub away_mode_enabled: bool,
     /// Set to "true" to assign any new conversation replies to your default inbox.
     pub away_mode_reassign: bool,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl SetAwayAdminRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -17,6 +18,51 @@ impl SetAwayAdminRequest {
         Self {
             away_mode_enabled,
             away_mode_reassign,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for SetAwayAdminRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("away_mode_enabled", &self.away_mode_enabled)?;
+        object.field("away_mode_reassign", &self.away_mode_reassign)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest {
+    const NAME: &'static str = "SetAwayAdmin.request";
+    const FIELDS: &'static [&'static str] = &["away_mode_enabled", "away_mode_reassign"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut away_mode_enabled = ::std::option::Option::None;
+        let mut away_mode_reassign = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => away_mode_enabled = ::std::option::Option::Some(__object.lenient()?),
+                1 => {
+                    away_mode_reassign = ::std::option::Option::Some(__object.lenient()?);
+                }
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            away_mode_enabled: __object.required(away_mode_enabled, 0)?,
+            away_mode_reassign: __object.required(away_mode_reassign, 1)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SetAwayAdminRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

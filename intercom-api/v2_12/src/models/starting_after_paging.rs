@@ -3,12 +3,52 @@
 
 /// Pagination: Starting After
 #[doc(alias = "starting_after_paging")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StartingAfterPaging {
     /// The number of results to fetch per page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub per_page: ::std::option::Option<i64>,
     /// The cursor to use in the next request to get the next page of results.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub starting_after: ::intercom_api_runtime::Patch<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for StartingAfterPaging {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("per_page", &self.per_page)?;
+        object.patch("starting_after", &self.starting_after)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging {
+    const NAME: &'static str = "starting_after_paging";
+    const FIELDS: &'static [&'static str] = &["per_page", "starting_after"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut per_page = ::std::option::Option::None;
+        let mut starting_after = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => per_page = __object.lenient()?,
+                1 => starting_after = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            per_page,
+            starting_after,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StartingAfterPaging {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,31 +3,94 @@
 
 /// A subscription type lets customers easily opt out of non-essential communications without missing what's important to them.
 #[doc(alias = "subscription_type")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SubscriptionType {
     /// The type of the object - subscription
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: super::constants::Subscription,
     /// The unique identifier representing the subscription type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The state of the subscription type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::SubscriptionTypeState>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_translation: ::std::option::Option<super::Translation>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translations: ::std::option::Option<::std::vec::Vec<super::Translation>>,
     /// Describes the type of consent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub consent_type: ::std::option::Option<super::SubscriptionTypeConsentType>,
     /// The message types that this subscription supports - can contain `email` or `sms_message`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_types: ::std::option::Option<
         ::std::vec::Vec<super::SubscriptionTypeContentTypesItem>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubscriptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("state", &self.state)?;
+        object.optional("default_translation", &self.default_translation)?;
+        object.optional("translations", &self.translations)?;
+        object.optional("consent_type", &self.consent_type)?;
+        object.optional("content_types", &self.content_types)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
+    const NAME: &'static str = "subscription_type";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "state",
+        "default_translation",
+        "translations",
+        "consent_type",
+        "content_types",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut default_translation = ::std::option::Option::None;
+        let mut translations = ::std::option::Option::None;
+        let mut consent_type = ::std::option::Option::None;
+        let mut content_types = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => state = __object.value()?,
+                3 => default_translation = __object.value()?,
+                4 => translations = __object.value()?,
+                5 => consent_type = __object.value()?,
+                6 => content_types = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            state,
+            default_translation,
+            translations,
+            consent_type,
+            content_types,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The state of the subscription type."] #[doc(alias =

@@ -3,13 +3,55 @@
 
 /// Admin priority levels for teams
 #[doc(alias = "team_priority_level")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamPriorityLevel {
     /// The primary team ids for the team
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub primary_team_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub primary_team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The secondary team ids for the team
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub secondary_team_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    pub secondary_team_ids: ::std::option::Option<
+        ::std::vec::Vec<::std::string::String>,
+    >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TeamPriorityLevel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("primary_team_ids", &self.primary_team_ids)?;
+        object.optional("secondary_team_ids", &self.secondary_team_ids)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
+    const NAME: &'static str = "team_priority_level";
+    const FIELDS: &'static [&'static str] = &["primary_team_ids", "secondary_team_ids"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut primary_team_ids = ::std::option::Option::None;
+        let mut secondary_team_ids = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => primary_team_ids = __object.lenient()?,
+                1 => secondary_team_ids = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            primary_team_ids,
+            secondary_team_ids,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TeamPriorityLevel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,49 +3,136 @@
 
 /// A Ticket Part represents a message in the ticket.
 #[doc(alias = "ticket_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketPart {
     /// Always ticket_part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the ticket part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of ticket part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_type: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The previous state of the ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_ticket_state: ::std::option::Option<
         super::TicketPartPreviousTicketState,
     >,
     /// The state of the ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_state: ::std::option::Option<super::TicketPartTicketState>,
     /// The time the ticket part was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the ticket part was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_to: ::std::option::Option<super::Reference>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
     /// The external id of the ticket part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Whether or not the ticket part has been redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("part_type", &self.part_type)?;
+        object.optional("body", &self.body)?;
+        object.optional("previous_ticket_state", &self.previous_ticket_state)?;
+        object.optional("ticket_state", &self.ticket_state)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("assigned_to", &self.assigned_to)?;
+        object.optional("author", &self.author)?;
+        object.optional("attachments", &self.attachments)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("redacted", &self.redacted)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
+    const NAME: &'static str = "ticket_part";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "part_type",
+        "body",
+        "previous_ticket_state",
+        "ticket_state",
+        "created_at",
+        "updated_at",
+        "assigned_to",
+        "author",
+        "attachments",
+        "external_id",
+        "redacted",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut part_type = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut previous_ticket_state = ::std::option::Option::None;
+        let mut ticket_state = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut assigned_to = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => part_type = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => previous_ticket_state = __object.value()?,
+                5 => ticket_state = __object.value()?,
+                6 => created_at = __object.lenient()?,
+                7 => updated_at = __object.lenient()?,
+                8 => assigned_to = __object.value()?,
+                9 => author = __object.value()?,
+                10 => attachments = __object.value()?,
+                11 => external_id = __object.lenient()?,
+                12 => redacted = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            part_type,
+            body,
+            previous_ticket_state,
+            ticket_state,
+            created_at,
+            updated_at,
+            assigned_to,
+            author,
+            attachments,
+            external_id,
+            redacted,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " The previous state of the ticket."] #[doc(alias =

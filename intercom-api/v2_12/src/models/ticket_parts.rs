@@ -3,14 +3,57 @@
 
 /// A list of Ticket Part objects for each note and event in the ticket. There is a limit of 500 parts.
 #[doc(alias = "ticket_parts")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
-    #[serde(default)]
     pub r#type: super::constants::TicketPartList,
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_parts: ::std::option::Option<::std::vec::Vec<super::TicketPart>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketParts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("ticket_parts", &self.ticket_parts)?;
+        object.optional("total_count", &self.total_count)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
+    const NAME: &'static str = "ticket_parts";
+    const FIELDS: &'static [&'static str] = &["type", "ticket_parts", "total_count"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut ticket_parts = ::std::option::Option::None;
+        let mut total_count = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => ticket_parts = __object.value()?,
+                2 => total_count = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            ticket_parts,
+            total_count,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketParts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

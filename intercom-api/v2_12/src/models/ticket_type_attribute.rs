@@ -3,60 +3,176 @@
 
 /// Ticket type attribute, used to define each data field to be captured in a ticket.
 #[doc(alias = "ticket_type_attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketTypeAttribute {
     /// String representing the object's type. Always has the value `ticket_type_attribute`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the ticket type attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace that the ticket type attribute belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The name of the ticket type attribute
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the ticket type attribute
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub data_type: ::std::option::Option<::std::string::String>,
+    pub data_type: ::std::option::Option<super::TicketTypeAttributeDataType>,
     /// Input options for the attribute
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_options: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The order of the attribute against other attributes
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i64>,
     /// Whether the attribute is required or not for teammates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_to_create: ::std::option::Option<bool>,
     /// Whether the attribute is required or not for contacts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub required_to_create_for_contacts: ::std::option::Option<bool>,
     /// Whether the attribute is visible or not to teammates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_on_create: ::std::option::Option<bool>,
     /// Whether the attribute is visible or not to contacts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub visible_to_contacts: ::std::option::Option<bool>,
     /// Whether the attribute is built in or not.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
     /// The id of the ticket type that the attribute belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub ticket_type_id: ::std::option::Option<i64>,
+    pub ticket_type_id: ::std::option::Option<::std::string::String>,
     /// Whether the ticket type attribute is archived or not.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The date and time the ticket type attribute was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The date and time the ticket type attribute was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TicketTypeAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("data_type", &self.data_type)?;
+        object.optional("input_options", &self.input_options)?;
+        object.optional("order", &self.order)?;
+        object.optional("required_to_create", &self.required_to_create)?;
+        object
+            .optional(
+                "required_to_create_for_contacts",
+                &self.required_to_create_for_contacts,
+            )?;
+        object.optional("visible_on_create", &self.visible_on_create)?;
+        object.optional("visible_to_contacts", &self.visible_to_contacts)?;
+        object.optional("default", &self.default)?;
+        object.optional("ticket_type_id", &self.ticket_type_id)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute {
+    const NAME: &'static str = "ticket_type_attribute";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "workspace_id",
+        "name",
+        "description",
+        "data_type",
+        "input_options",
+        "order",
+        "required_to_create",
+        "required_to_create_for_contacts",
+        "visible_on_create",
+        "visible_to_contacts",
+        "default",
+        "ticket_type_id",
+        "archived",
+        "created_at",
+        "updated_at",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::option::Option::None;
+        let mut input_options = ::std::option::Option::None;
+        let mut order = ::std::option::Option::None;
+        let mut required_to_create = ::std::option::Option::None;
+        let mut required_to_create_for_contacts = ::std::option::Option::None;
+        let mut visible_on_create = ::std::option::Option::None;
+        let mut visible_to_contacts = ::std::option::Option::None;
+        let mut default = ::std::option::Option::None;
+        let mut ticket_type_id = ::std::option::Option::None;
+        let mut archived = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => workspace_id = __object.lenient()?,
+                3 => name = __object.lenient()?,
+                4 => description = __object.lenient()?,
+                5 => data_type = __object.value()?,
+                6 => input_options = __object.value()?,
+                7 => order = __object.lenient()?,
+                8 => required_to_create = __object.lenient()?,
+                9 => required_to_create_for_contacts = __object.lenient()?,
+                10 => visible_on_create = __object.lenient()?,
+                11 => visible_to_contacts = __object.lenient()?,
+                12 => default = __object.lenient()?,
+                13 => ticket_type_id = __object.lenient()?,
+                14 => archived = __object.lenient()?,
+                15 => created_at = __object.lenient()?,
+                16 => updated_at = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            workspace_id,
+            name,
+            description,
+            data_type,
+            input_options,
+            order,
+            required_to_create,
+            required_to_create_for_contacts,
+            visible_on_create,
+            visible_to_contacts,
+            default,
+            ticket_type_id,
+            archived,
+            created_at,
+            updated_at,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketTypeAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
+}
+::intercom_api_runtime::string_enum! {
+    #[doc =
+    " The type of the data attribute (allowed values: \"string list integer decimal boolean datetime files\")"]
+    #[doc(alias = "ticket_type_attribute.data_type")] pub enum
+    TicketTypeAttributeDataType { #[doc = " `string`"] String = "string", #[doc =
+    " `list`"] List = "list", #[doc = " `integer`"] Integer = "integer", #[doc =
+    " `decimal`"] Decimal = "decimal", #[doc = " `boolean`"] Boolean = "boolean", #[doc =
+    " `datetime`"] Datetime = "datetime", #[doc = " `files`"] Files = "files", }
 }

@@ -3,16 +3,16 @@
 
 /// You can modify a Content Import Source of your Fin Content Library.
 #[doc(alias = "update_content_import_source_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateContentImportSourceRequest {
     /// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
     pub sync_behavior: super::UpdateContentImportSourceRequestSyncBehavior,
     /// The status of the content import source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<super::UpdateContentImportSourceRequestStatus>,
     /// The URL of the content import source. This may only be different from the existing value if the sync behavior is API.
     pub url: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -25,7 +25,55 @@ impl UpdateContentImportSourceRequest {
             sync_behavior,
             status: ::std::default::Default::default(),
             url,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateContentImportSourceRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("sync_behavior", &self.sync_behavior)?;
+        object.optional("status", &self.status)?;
+        object.field("url", &self.url)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateContentImportSourceRequest {
+    const NAME: &'static str = "update_content_import_source_request";
+    const FIELDS: &'static [&'static str] = &["sync_behavior", "status", "url"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sync_behavior = ::std::option::Option::None;
+        let mut status = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sync_behavior = ::std::option::Option::Some(__object.value()?),
+                1 => status = __object.value()?,
+                2 => url = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sync_behavior: __object.required(sync_behavior, 0)?,
+            status,
+            url: __object.required(url, 2)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

@@ -3,8 +3,7 @@
 
 /// You can update an External Page in your Fin Content Library.
 #[doc(alias = "update_external_page_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateExternalPageRequest {
     /// The title of the external page.
     pub title: ::std::string::String,
@@ -13,16 +12,15 @@ pub struct UpdateExternalPageRequest {
     /// The URL of the external page. This will be used by Fin to link end users to the page it based its answer on.
     pub url: ::std::string::String,
     /// Whether the external page should be used to answer questions by Fin.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fin_availability: ::std::option::Option<bool>,
     /// Always en
-    #[serde(default)]
     pub locale: super::constants::En,
     /// The unique identifier for the source of the external page which was given by Intercom. Every external page must be associated with a Content Import Source which represents the place it comes from and from which it inherits a default audience (configured in the UI). For a new source, make a POST request to the Content Import Source endpoint and an ID for the source will be returned in the response.
-    pub source_id: i64,
+    pub source_id: ::std::string::String,
     /// The identifier for the external page which was given by the source. Must be unique for the source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl UpdateExternalPageRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -31,7 +29,7 @@ impl UpdateExternalPageRequest {
         title: ::std::string::String,
         html: ::std::string::String,
         url: ::std::string::String,
-        source_id: i64,
+        source_id: ::std::string::String,
     ) -> Self {
         Self {
             title,
@@ -41,6 +39,77 @@ impl UpdateExternalPageRequest {
             locale: ::std::default::Default::default(),
             source_id,
             external_id: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for UpdateExternalPageRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("title", &self.title)?;
+        object.field("html", &self.html)?;
+        object.field("url", &self.url)?;
+        object.optional("fin_availability", &self.fin_availability)?;
+        object.field("locale", &self.locale)?;
+        object.field("source_id", &self.source_id)?;
+        object.optional("external_id", &self.external_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRequest {
+    const NAME: &'static str = "update_external_page_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "html",
+        "url",
+        "fin_availability",
+        "locale",
+        "source_id",
+        "external_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut html = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut fin_availability = ::std::option::Option::None;
+        let mut locale = ::std::default::Default::default();
+        let mut source_id = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = ::std::option::Option::Some(__object.lenient()?),
+                1 => html = ::std::option::Option::Some(__object.lenient()?),
+                2 => url = ::std::option::Option::Some(__object.lenient()?),
+                3 => fin_availability = __object.lenient()?,
+                4 => locale = __object.value()?,
+                5 => source_id = ::std::option::Option::Some(__object.lenient()?),
+                6 => external_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title: __object.required(title, 0)?,
+            html: __object.required(html, 1)?,
+            url: __object.required(url, 2)?,
+            fin_availability,
+            locale,
+            source_id: __object.required(source_id, 5)?,
+            external_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateExternalPageRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,40 +3,146 @@
 
 /// You can update a Ticket
 #[doc(alias = "update_ticket_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequest {
     /// The attributes set on the ticket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The ID of the ticket state associated with the ticket type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket_state_id: ::std::option::Option<::std::string::String>,
     /// The ID of the company that the ticket is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_id: ::std::option::Option<::std::string::String>,
     /// Specify if a ticket is open. Set to false to close a ticket. Closing a ticket will also unsnooze it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub open: ::std::option::Option<bool>,
     /// Specify whether the ticket is visible to users.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_shared: ::std::option::Option<bool>,
     /// The time you want the ticket to reopen.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub snoozed_until: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignment: ::std::option::Option<super::UpdateTicketRequestAssignment>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateTicketRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.optional("ticket_state_id", &self.ticket_state_id)?;
+        object.optional("company_id", &self.company_id)?;
+        object.optional("open", &self.open)?;
+        object.optional("is_shared", &self.is_shared)?;
+        object.optional("snoozed_until", &self.snoozed_until)?;
+        object.optional("assignment", &self.assignment)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest {
+    const NAME: &'static str = "update_ticket_request";
+    const FIELDS: &'static [&'static str] = &[
+        "ticket_attributes",
+        "ticket_state_id",
+        "company_id",
+        "open",
+        "is_shared",
+        "snoozed_until",
+        "assignment",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut ticket_attributes = ::std::option::Option::None;
+        let mut ticket_state_id = ::std::option::Option::None;
+        let mut company_id = ::std::option::Option::None;
+        let mut open = ::std::option::Option::None;
+        let mut is_shared = ::std::option::Option::None;
+        let mut snoozed_until = ::std::option::Option::None;
+        let mut assignment = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => ticket_attributes = __object.value()?,
+                1 => ticket_state_id = __object.lenient()?,
+                2 => company_id = __object.lenient()?,
+                3 => open = __object.lenient()?,
+                4 => is_shared = __object.lenient()?,
+                5 => snoozed_until = __object.lenient()?,
+                6 => assignment = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ticket_attributes,
+            ticket_state_id,
+            company_id,
+            open,
+            is_shared,
+            snoozed_until,
+            assignment,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "update_ticket_request.assignment")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
     /// The ID of the admin performing the action.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
     /// The ID of the admin or team to which the ticket is assigned. Set this 0 to unassign it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateTicketRequestAssignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.optional("assignee_id", &self.assignee_id)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for UpdateTicketRequestAssignment {
+    const NAME: &'static str = "update_ticket_request.assignment";
+    const FIELDS: &'static [&'static str] = &["admin_id", "assignee_id"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut admin_id = ::std::option::Option::None;
+        let mut assignee_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => admin_id = __object.lenient()?,
+                1 => assignee_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            admin_id,
+            assignee_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequestAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

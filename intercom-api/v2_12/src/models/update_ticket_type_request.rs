@@ -4,27 +4,87 @@
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 #[doc(alias = "update_ticket_type_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeRequest {
     /// The name of the ticket type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the ticket type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Category of the Ticket Type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<super::UpdateTicketTypeRequestCategory>,
     /// The icon of the ticket type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The archived status of the ticket type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// Whether the tickets associated with this ticket type are intended for internal use only or will be shared with customers. This is currently a limited attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_internal: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateTicketTypeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("name", &self.name)?;
+        object.optional("description", &self.description)?;
+        object.optional("category", &self.category)?;
+        object.optional("icon", &self.icon)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("is_internal", &self.is_internal)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequest {
+    const NAME: &'static str = "update_ticket_type_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "description",
+        "category",
+        "icon",
+        "archived",
+        "is_internal",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut category = ::std::option::Option::None;
+        let mut icon = ::std::option::Option::None;
+        let mut archived = ::std::option::Option::None;
+        let mut is_internal = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => category = __object.value()?,
+                3 => icon = __object.lenient()?,
+                4 => archived = __object.lenient()?,
+                5 => is_internal = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name,
+            description,
+            category,
+            icon,
+            archived,
+            is_internal,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc = " Category of the Ticket Type."] #[doc(alias =

@@ -178,13 +178,13 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -222,7 +222,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -234,7 +234,7 @@ pub struct UpdateArticle {
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -284,13 +284,13 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -344,7 +344,7 @@ pub struct SearchArticles {
         any(feature = "serialize", feature = "deserialize"),
         serde(default, skip_serializing_if = "::std::option::Option::is_none")
     )]
-    pub help_center_id: ::std::option::Option<i64>,
+    pub help_center_id: ::std::option::Option<::std::string::String>,
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -383,7 +383,7 @@ impl SearchArticles {
     /// The ID of the Help Center to search in.
     pub fn help_center_id(
         mut self,
-        help_center_id: impl ::std::convert::Into<i64>,
+        help_center_id: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.help_center_id = ::std::option::Option::Some(help_center_id.into());
         self

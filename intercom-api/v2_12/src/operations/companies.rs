@@ -16,8 +16,6 @@
 /// `https://api.intercom.io/companies?segment_id={segment_id}`
 ///
 /// `GET /companies` (operationId `retrieveCompany`; tags: Companies)
-///
-/// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -119,7 +117,7 @@ impl RetrieveCompany {
 }
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveCompany {
-    type Output = crate::models::CompanyList;
+    type Output = crate::models::RetrieveCompanyResponse;
     const OPERATION_ID: &'static str = "retrieveCompany";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/companies";
@@ -185,26 +183,6 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
         body: &[u8],
     ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::json(status, body)
-    }
-}
-#[cfg(feature = "companies")]
-impl ::intercom_api_runtime::Paginated for RetrieveCompany {
-    type Item = crate::models::Company;
-    const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
-    fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
-        page.data.unwrap_or_default()
-    }
-    fn item_count(page: &Self::Output) -> usize {
-        page.data.as_ref().map_or(0, ::std::vec::Vec::len)
-    }
-    fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
-        let value = ::intercom_api_runtime::next_page_number(
-            *page.pages.as_ref()?.page.as_ref()?,
-            *page.pages.as_ref()?.total_pages.as_ref()?,
-        )?;
-        let mut next = self.clone();
-        next.page = ::std::option::Option::Some(value);
-        ::std::option::Option::Some(next)
     }
 }
 /// Create or Update a company

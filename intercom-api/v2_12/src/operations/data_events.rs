@@ -32,6 +32,12 @@ pub struct LisDataEvents {
         serde(default, skip_serializing_if = "::std::option::Option::is_none")
     )]
     pub summary: ::std::option::Option<bool>,
+    /// How many results to display per page. Defaults to 15
+    #[cfg_attr(
+        any(feature = "serialize", feature = "deserialize"),
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
+    pub per_page: ::std::option::Option<i64>,
 }
 #[cfg(feature = "data-events")]
 impl LisDataEvents {
@@ -45,11 +51,17 @@ impl LisDataEvents {
             filter: filter.into(),
             r#type: r#type.into(),
             summary: ::std::option::Option::None,
+            per_page: ::std::option::Option::None,
         }
     }
     /// summary flag
     pub fn summary(mut self, summary: impl ::std::convert::Into<bool>) -> Self {
         self.summary = ::std::option::Option::Some(summary.into());
+        self
+    }
+    /// How many results to display per page. Defaults to 15
+    pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
+        self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
@@ -85,6 +97,14 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
             .query(
                 "summary",
                 &self.summary,
+                ::intercom_api_runtime::QueryStyle::Form {
+                    explode: true,
+                },
+            )?;
+        request
+            .query(
+                "per_page",
+                &self.per_page,
                 ::intercom_api_runtime::QueryStyle::Form {
                     explode: true,
                 },

@@ -3,34 +3,105 @@
 
 /// Additional data provided about Admin activity.
 #[doc(alias = "activity_log_metadata")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadata {
     /// The way the admin signed in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sign_in_method: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the contact which is provided by the Client.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The away mode status which is set to true when away and false when returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_mode: ::std::option::Option<bool>,
     /// The reason the Admin is away.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub away_status_reason: ::std::option::Option<::std::string::String>,
     /// Indicates if conversations should be reassigned while an Admin is away.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reassign_conversations: ::std::option::Option<bool>,
     /// The action that initiated the status change.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Indicates if the status was changed automatically or manually.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub auto_changed: ::std::option::Option<::std::string::String>,
+    pub auto_changed: ::std::option::Option<bool>,
     /// The ID of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_by: ::std::option::Option<i64>,
     /// The name of the Admin who initiated the activity.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_by_name: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ActivityLogMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("sign_in_method", &self.sign_in_method)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("away_mode", &self.away_mode)?;
+        object.optional("away_status_reason", &self.away_status_reason)?;
+        object.optional("reassign_conversations", &self.reassign_conversations)?;
+        object.optional("source", &self.source)?;
+        object.optional("auto_changed", &self.auto_changed)?;
+        object.optional("update_by", &self.update_by)?;
+        object.optional("update_by_name", &self.update_by_name)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
+    const NAME: &'static str = "activity_log_metadata";
+    const FIELDS: &'static [&'static str] = &[
+        "sign_in_method",
+        "external_id",
+        "away_mode",
+        "away_status_reason",
+        "reassign_conversations",
+        "source",
+        "auto_changed",
+        "update_by",
+        "update_by_name",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut sign_in_method = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut away_mode = ::std::option::Option::None;
+        let mut away_status_reason = ::std::option::Option::None;
+        let mut reassign_conversations = ::std::option::Option::None;
+        let mut source = ::std::option::Option::None;
+        let mut auto_changed = ::std::option::Option::None;
+        let mut update_by = ::std::option::Option::None;
+        let mut update_by_name = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => sign_in_method = __object.lenient()?,
+                1 => external_id = __object.lenient()?,
+                2 => away_mode = __object.lenient()?,
+                3 => away_status_reason = __object.lenient()?,
+                4 => reassign_conversations = __object.lenient()?,
+                5 => source = __object.lenient()?,
+                6 => auto_changed = __object.lenient()?,
+                7 => update_by = __object.lenient()?,
+                8 => update_by_name = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            sign_in_method,
+            external_id,
+            away_mode,
+            away_status_reason,
+            reassign_conversations,
+            source,
+            auto_changed,
+            update_by,
+            update_by_name,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

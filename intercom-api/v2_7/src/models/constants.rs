@@ -97,6 +97,21 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `admin.list`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "admin.list")] pub struct AdminList = "admin.list";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `email`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "email")] pub struct Email = "email";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `inapp`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "inapp")] pub struct Inapp = "inapp";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `pages`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "pages")] pub struct Pages = "pages";
 }
@@ -129,6 +144,11 @@
     #[doc =
     " Always `section`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "section")] pub struct Section = "section";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `error.list`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "error.list")] pub struct ErrorList = "error.list";
 }
 ::intercom_api_runtime::constant! {
     #[doc =
@@ -180,8 +200,28 @@
 }
 ::intercom_api_runtime::constant! {
     #[doc =
+    " Always `social_profile`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "social_profile")] pub struct SocialProfile = "social_profile";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `subscription`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "subscription")] pub struct Subscription = "subscription";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `tag`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "tag")] pub struct Tag = "tag";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
     " Always `team.list`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "team.list")] pub struct TeamList = "team.list";
+}
+::intercom_api_runtime::constant! {
+    #[doc =
+    " Always `visitor`: filled in when you construct a value, and when a response leaves it out."]
+    #[doc(alias = "visitor")] pub struct Visitor = "visitor";
 }
 ::intercom_api_runtime::constant! {
     #[doc =
@@ -193,14 +233,4 @@
     " Always `social_profile.list`: filled in when you construct a value, and when a response leaves it out."]
     #[doc(alias = "social_profile.list")] pub struct SocialProfileList =
     "social_profile.list";
-}
-::intercom_api_runtime::constant! {
-    #[doc =
-    " Always `tag`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "tag")] pub struct Tag = "tag";
-}
-::intercom_api_runtime::constant! {
-    #[doc =
-    " Always `visitor`: filled in when you construct a value, and when a response leaves it out."]
-    #[doc(alias = "visitor")] pub struct Visitor = "visitor";
 }

@@ -3,20 +3,18 @@
 
 /// Payload of the request to reply on behalf of a contact using their `email`
 #[doc(alias = "contact_reply_ticket_email_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyTicketEmailRequest {
-    #[serde(default)]
     pub message_type: super::constants::Comment,
-    #[serde(default)]
     pub r#type: super::constants::User,
     /// The text body of the comment.
     pub body: ::std::string::String,
     /// A list of image URLs that will be added as attachments. You can include up to 10 URLs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_urls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The email you have defined for the user.
     pub email: ::std::string::String,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -28,6 +26,67 @@ impl ContactReplyTicketEmailRequest {
             body,
             attachment_urls: ::std::default::Default::default(),
             email,
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactReplyTicketEmailRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("message_type", &self.message_type)?;
+        object.field("type", &self.r#type)?;
+        object.field("body", &self.body)?;
+        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.field("email", &self.email)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for ContactReplyTicketEmailRequest {
+    const NAME: &'static str = "contact_reply_ticket_email_request";
+    const FIELDS: &'static [&'static str] = &[
+        "message_type",
+        "type",
+        "body",
+        "attachment_urls",
+        "email",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut message_type = ::std::default::Default::default();
+        let mut r#type = ::std::default::Default::default();
+        let mut body = ::std::option::Option::None;
+        let mut attachment_urls = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => message_type = __object.value()?,
+                1 => r#type = __object.value()?,
+                2 => body = ::std::option::Option::Some(__object.lenient()?),
+                3 => attachment_urls = __object.lenient()?,
+                4 => email = ::std::option::Option::Some(__object.lenient()?),
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            message_type,
+            r#type,
+            body: __object.required(body, 2)?,
+            attachment_urls,
+            email: __object.required(email, 4)?,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,42 +3,125 @@
 
 /// A Conversation Part represents a message in the conversation.
 #[doc(alias = "conversation_part")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationPart {
     /// Always conversation_part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id representing the conversation part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The type of conversation part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub part_type: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The time the conversation part was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The last time the conversation part was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The time the user was notified with the conversation part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notified_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assigned_to: ::std::option::Option<super::Reference>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub author: ::std::option::Option<super::ConversationPartAuthor>,
     /// A list of attachments for the part.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
     /// The external id of the conversation part
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Whether or not the conversation part has been redacted.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redacted: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConversationPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("part_type", &self.part_type)?;
+        object.optional("body", &self.body)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("notified_at", &self.notified_at)?;
+        object.optional("assigned_to", &self.assigned_to)?;
+        object.optional("author", &self.author)?;
+        object.optional("attachments", &self.attachments)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("redacted", &self.redacted)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
+    const NAME: &'static str = "conversation_part";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "part_type",
+        "body",
+        "created_at",
+        "updated_at",
+        "notified_at",
+        "assigned_to",
+        "author",
+        "attachments",
+        "external_id",
+        "redacted",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut id = ::std::option::Option::None;
+        let mut part_type = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut notified_at = ::std::option::Option::None;
+        let mut assigned_to = ::std::option::Option::None;
+        let mut author = ::std::option::Option::None;
+        let mut attachments = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut redacted = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => id = __object.lenient()?,
+                2 => part_type = __object.lenient()?,
+                3 => body = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => updated_at = __object.lenient()?,
+                6 => notified_at = __object.lenient()?,
+                7 => assigned_to = __object.value()?,
+                8 => author = __object.value()?,
+                9 => attachments = __object.value()?,
+                10 => external_id = __object.lenient()?,
+                11 => redacted = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            part_type,
+            body,
+            created_at,
+            updated_at,
+            notified_at,
+            assigned_to,
+            author,
+            attachments,
+            external_id,
+            redacted,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConversationPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,37 +3,32 @@
 
 /// You can create an Article
 #[doc(alias = "create_article_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
     pub title: ::std::string::String,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    pub author_id: i64,
+    pub author_id: ::std::string::String,
     /// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::CreateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_id: ::std::option::Option<i64>,
+    pub parent_id: ::std::option::Option<::std::string::String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub parent_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
+    pub parent_type: ::std::option::Option<super::CreateArticleRequestParentType>,
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
-    pub fn new(title: ::std::string::String, author_id: i64) -> Self {
+    pub fn new(title: ::std::string::String, author_id: ::std::string::String) -> Self {
         Self {
             title,
             description: ::std::default::Default::default(),
@@ -43,7 +38,83 @@ impl CreateArticleRequest {
             parent_id: ::std::default::Default::default(),
             parent_type: ::std::default::Default::default(),
             translated_content: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateArticleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.field("author_id", &self.author_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("parent_id", &self.parent_id)?;
+        object.optional("parent_type", &self.parent_type)?;
+        object.patch("translated_content", &self.translated_content)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest {
+    const NAME: &'static str = "create_article_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "body",
+        "author_id",
+        "state",
+        "parent_id",
+        "parent_type",
+        "translated_content",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut parent_id = ::std::option::Option::None;
+        let mut parent_type = ::std::option::Option::None;
+        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = ::std::option::Option::Some(__object.lenient()?),
+                1 => description = __object.lenient()?,
+                2 => body = __object.lenient()?,
+                3 => author_id = ::std::option::Option::Some(__object.lenient()?),
+                4 => state = __object.value()?,
+                5 => parent_id = __object.lenient()?,
+                6 => parent_type = __object.value()?,
+                7 => translated_content = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title: __object.required(title, 0)?,
+            description,
+            body,
+            author_id: __object.required(author_id, 3)?,
+            state,
+            parent_id,
+            parent_type,
+            translated_content,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -52,4 +123,10 @@ impl CreateArticleRequest {
     #[doc(alias = "create_article_request.state")] pub enum CreateArticleRequestState {
     #[doc = " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft",
     }
+}
+::intercom_api_runtime::string_enum! {
+    #[doc = " The type of parent, which can either be a `collection` or `section`."]
+    #[doc(alias = "create_article_request.parent_type")] pub enum
+    CreateArticleRequestParentType { #[doc = " `collection`"] Collection = "collection",
+    #[doc = " `section`"] Section = "section", }
 }

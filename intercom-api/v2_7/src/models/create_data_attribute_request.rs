@@ -3,8 +3,7 @@
 
 /// Create Data Attribute Request
 #[doc(alias = "create_data_attribute_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDataAttributeRequest {
     /// The name of the data attribute.
     pub name: ::std::string::String,
@@ -13,14 +12,15 @@ pub struct CreateDataAttributeRequest {
     /// The type of data stored for this attribute.
     pub data_type: super::CreateDataAttributeRequestDataType,
     /// The readable description you see in the UI for the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// To create list attributes. Provide a set of hashes with `value` as the key of the options you want to make. `data_type` must be `string`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub options: ::std::option::Option<
+        ::std::vec::Vec<super::CreateDataAttributeRequestOptionsItem>,
+    >,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl CreateDataAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -37,7 +37,73 @@ impl CreateDataAttributeRequest {
             description: ::std::default::Default::default(),
             options: ::std::default::Default::default(),
             messenger_writable: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+impl ::serde::Serialize for CreateDataAttributeRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("name", &self.name)?;
+        object.field("model", &self.model)?;
+        object.field("data_type", &self.data_type)?;
+        object.optional("description", &self.description)?;
+        object.optional("options", &self.options)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeRequest {
+    const NAME: &'static str = "create_data_attribute_request";
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "model",
+        "data_type",
+        "description",
+        "options",
+        "messenger_writable",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut name = ::std::option::Option::None;
+        let mut model = ::std::option::Option::None;
+        let mut data_type = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut options = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => name = ::std::option::Option::Some(__object.lenient()?),
+                1 => model = ::std::option::Option::Some(__object.value()?),
+                2 => data_type = ::std::option::Option::Some(__object.value()?),
+                3 => description = __object.lenient()?,
+                4 => options = __object.value()?,
+                5 => messenger_writable = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: __object.required(name, 0)?,
+            model: __object.required(model, 1)?,
+            data_type: __object.required(data_type, 2)?,
+            description,
+            options,
+            messenger_writable,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {
@@ -53,4 +119,50 @@ impl CreateDataAttributeRequest {
     " `integer`"] Integer = "integer", #[doc = " `float`"] Float = "float", #[doc =
     " `boolean`"] Boolean = "boolean", #[doc = " `datetime`"] Datetime = "datetime",
     #[doc = " `date`"] Date = "date", }
+}
+#[doc(alias = "create_data_attribute_request.options[]")]
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateDataAttributeRequestOptionsItem {
+    pub value: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("value", &self.value)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
+for CreateDataAttributeRequestOptionsItem {
+    const NAME: &'static str = "create_data_attribute_request.options[]";
+    const FIELDS: &'static [&'static str] = &["value"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut value = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => value = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            value,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOptionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,60 +3,163 @@
 
 /// Data Attributes are metadata used to describe your contact, company and conversation models. These include standard and custom attributes. By using the data attributes endpoint, you can get the global list of attributes for your workspace, as well as create and archive custom attributes.
 #[doc(alias = "data_attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataAttribute {
     /// Value is `data_attribute`.
-    #[serde(default)]
     pub r#type: super::constants::DataAttribute,
     /// The unique identifier for the data attribute which is given by Intercom. Only available for custom attributes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Value is `contact` for user/lead attributes and `company` for company attributes.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<super::DataAttributeModel>,
     /// Name of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Full name of the attribute. Should match the name unless it's a nested attribute. We can split full_name on `.` to access nested user object values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
     /// Readable name of the attribute (i.e. name you see in the UI)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// Readable description of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The data type of the attribute.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_type: ::std::option::Option<super::DataAttributeDataType>,
     /// List of predefined options for attribute value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub options: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Can this attribute be updated through API
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_writable: ::std::option::Option<bool>,
     /// Can this attribute be updated by the Messenger
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messenger_writable: ::std::option::Option<bool>,
     /// Can this attribute be updated in the UI
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ui_writable: ::std::option::Option<bool>,
     /// Set to true if this is a CDA
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<bool>,
     /// Is this attribute archived. (Only applicable to CDAs)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub archived: ::std::option::Option<bool>,
     /// The time the attribute was created as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the attribute was last updated as a UTC Unix timestamp
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// Teammate who created the attribute. Only applicable to CDAs
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_id: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("model", &self.model)?;
+        object.optional("name", &self.name)?;
+        object.optional("full_name", &self.full_name)?;
+        object.optional("label", &self.label)?;
+        object.optional("description", &self.description)?;
+        object.optional("data_type", &self.data_type)?;
+        object.optional("options", &self.options)?;
+        object.optional("api_writable", &self.api_writable)?;
+        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.optional("ui_writable", &self.ui_writable)?;
+        object.optional("custom", &self.custom)?;
+        object.optional("archived", &self.archived)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("admin_id", &self.admin_id)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
+    const NAME: &'static str = "data_attribute";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "model",
+        "name",
+        "full_name",
+        "label",
+        "description",
+        "data_type",
+        "options",
+        "api_writable",
+        "messenger_writable",
+        "ui_writable",
+        "custom",
+        "archived",
+        "created_at",
+        "updated_at",
+        "admin_id",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut model = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut full_name = ::std::option::Option::None;
+        let mut label = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut data_type = ::std::option::Option::None;
+        let mut options = ::std::option::Option::None;
+        let mut api_writable = ::std::option::Option::None;
+        let mut messenger_writable = ::std::option::Option::None;
+        let mut ui_writable = ::std::option::Option::None;
+        let mut custom = ::std::option::Option::None;
+        let mut archived = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut admin_id = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => model = __object.value()?,
+                3 => name = __object.lenient()?,
+                4 => full_name = __object.lenient()?,
+                5 => label = __object.lenient()?,
+                6 => description = __object.lenient()?,
+                7 => data_type = __object.value()?,
+                8 => options = __object.lenient()?,
+                9 => api_writable = __object.lenient()?,
+                10 => messenger_writable = __object.lenient()?,
+                11 => ui_writable = __object.lenient()?,
+                12 => custom = __object.lenient()?,
+                13 => archived = __object.lenient()?,
+                14 => created_at = __object.lenient()?,
+                15 => updated_at = __object.lenient()?,
+                16 => admin_id = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            model,
+            name,
+            full_name,
+            label,
+            description,
+            data_type,
+            options,
+            api_writable,
+            messenger_writable,
+            ui_writable,
+            custom,
+            archived,
+            created_at,
+            updated_at,
+            admin_id,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

@@ -3,123 +3,307 @@
 
 /// The Translated Content of an Group. The keys are the locale codes and the values are the translated content of the Group.
 #[doc(alias = "group_translated_content")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupTranslatedContent {
     /// The type of object - group_translated_content.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub r#type: ::intercom_api_runtime::Patch<super::constants::GroupTranslatedContent>,
     /// The content of the group in Arabic
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ar: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Bulgarian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub bg: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Bosnian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub bs: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Catalan
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ca: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Czech
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub cs: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Danish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub da: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in German
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub de: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Greek
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub el: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in English
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub en: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Spanish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub es: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Estonian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub et: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Finnish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub fi: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in French
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub fr: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Hebrew
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub he: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Croatian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub hr: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Hungarian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub hu: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Indonesian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub id: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Italian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub it: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Japanese
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ja: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Korean
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ko: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Lithuanian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub lt: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Latvian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub lv: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Mongolian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub mn: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Norwegian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub nb: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Dutch
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub nl: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Polish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pl: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Portuguese (Portugal)
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pt: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Romanian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ro: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Russian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub ru: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Slovenian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub sl: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Serbian
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub sr: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Swedish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub sv: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Turkish
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub tr: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Vietnamese
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub vi: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Portuguese (Brazil)
-    #[serde(rename = "pt-BR")]
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub pt_br: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Chinese (China)
-    #[serde(rename = "zh-CN")]
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub zh_cn: ::intercom_api_runtime::Patch<super::GroupContent>,
     /// The content of the group in Chinese (Taiwan)
-    #[serde(rename = "zh-TW")]
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub zh_tw: ::intercom_api_runtime::Patch<super::GroupContent>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for GroupTranslatedContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.patch("type", &self.r#type)?;
+        object.patch("ar", &self.ar)?;
+        object.patch("bg", &self.bg)?;
+        object.patch("bs", &self.bs)?;
+        object.patch("ca", &self.ca)?;
+        object.patch("cs", &self.cs)?;
+        object.patch("da", &self.da)?;
+        object.patch("de", &self.de)?;
+        object.patch("el", &self.el)?;
+        object.patch("en", &self.en)?;
+        object.patch("es", &self.es)?;
+        object.patch("et", &self.et)?;
+        object.patch("fi", &self.fi)?;
+        object.patch("fr", &self.fr)?;
+        object.patch("he", &self.he)?;
+        object.patch("hr", &self.hr)?;
+        object.patch("hu", &self.hu)?;
+        object.patch("id", &self.id)?;
+        object.patch("it", &self.it)?;
+        object.patch("ja", &self.ja)?;
+        object.patch("ko", &self.ko)?;
+        object.patch("lt", &self.lt)?;
+        object.patch("lv", &self.lv)?;
+        object.patch("mn", &self.mn)?;
+        object.patch("nb", &self.nb)?;
+        object.patch("nl", &self.nl)?;
+        object.patch("pl", &self.pl)?;
+        object.patch("pt", &self.pt)?;
+        object.patch("ro", &self.ro)?;
+        object.patch("ru", &self.ru)?;
+        object.patch("sl", &self.sl)?;
+        object.patch("sr", &self.sr)?;
+        object.patch("sv", &self.sv)?;
+        object.patch("tr", &self.tr)?;
+        object.patch("vi", &self.vi)?;
+        object.patch("pt-BR", &self.pt_br)?;
+        object.patch("zh-CN", &self.zh_cn)?;
+        object.patch("zh-TW", &self.zh_tw)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupTranslatedContent {
+    const NAME: &'static str = "group_translated_content";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "ar",
+        "bg",
+        "bs",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "he",
+        "hr",
+        "hu",
+        "id",
+        "it",
+        "ja",
+        "ko",
+        "lt",
+        "lv",
+        "mn",
+        "nb",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sl",
+        "sr",
+        "sv",
+        "tr",
+        "vi",
+        "pt-BR",
+        "zh-CN",
+        "zh-TW",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::intercom_api_runtime::Patch::Absent;
+        let mut ar = ::intercom_api_runtime::Patch::Absent;
+        let mut bg = ::intercom_api_runtime::Patch::Absent;
+        let mut bs = ::intercom_api_runtime::Patch::Absent;
+        let mut ca = ::intercom_api_runtime::Patch::Absent;
+        let mut cs = ::intercom_api_runtime::Patch::Absent;
+        let mut da = ::intercom_api_runtime::Patch::Absent;
+        let mut de = ::intercom_api_runtime::Patch::Absent;
+        let mut el = ::intercom_api_runtime::Patch::Absent;
+        let mut en = ::intercom_api_runtime::Patch::Absent;
+        let mut es = ::intercom_api_runtime::Patch::Absent;
+        let mut et = ::intercom_api_runtime::Patch::Absent;
+        let mut fi = ::intercom_api_runtime::Patch::Absent;
+        let mut fr = ::intercom_api_runtime::Patch::Absent;
+        let mut he = ::intercom_api_runtime::Patch::Absent;
+        let mut hr = ::intercom_api_runtime::Patch::Absent;
+        let mut hu = ::intercom_api_runtime::Patch::Absent;
+        let mut id = ::intercom_api_runtime::Patch::Absent;
+        let mut it = ::intercom_api_runtime::Patch::Absent;
+        let mut ja = ::intercom_api_runtime::Patch::Absent;
+        let mut ko = ::intercom_api_runtime::Patch::Absent;
+        let mut lt = ::intercom_api_runtime::Patch::Absent;
+        let mut lv = ::intercom_api_runtime::Patch::Absent;
+        let mut mn = ::intercom_api_runtime::Patch::Absent;
+        let mut nb = ::intercom_api_runtime::Patch::Absent;
+        let mut nl = ::intercom_api_runtime::Patch::Absent;
+        let mut pl = ::intercom_api_runtime::Patch::Absent;
+        let mut pt = ::intercom_api_runtime::Patch::Absent;
+        let mut ro = ::intercom_api_runtime::Patch::Absent;
+        let mut ru = ::intercom_api_runtime::Patch::Absent;
+        let mut sl = ::intercom_api_runtime::Patch::Absent;
+        let mut sr = ::intercom_api_runtime::Patch::Absent;
+        let mut sv = ::intercom_api_runtime::Patch::Absent;
+        let mut tr = ::intercom_api_runtime::Patch::Absent;
+        let mut vi = ::intercom_api_runtime::Patch::Absent;
+        let mut pt_br = ::intercom_api_runtime::Patch::Absent;
+        let mut zh_cn = ::intercom_api_runtime::Patch::Absent;
+        let mut zh_tw = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => ar = __object.value()?,
+                2 => bg = __object.value()?,
+                3 => bs = __object.value()?,
+                4 => ca = __object.value()?,
+                5 => cs = __object.value()?,
+                6 => da = __object.value()?,
+                7 => de = __object.value()?,
+                8 => el = __object.value()?,
+                9 => en = __object.value()?,
+                10 => es = __object.value()?,
+                11 => et = __object.value()?,
+                12 => fi = __object.value()?,
+                13 => fr = __object.value()?,
+                14 => he = __object.value()?,
+                15 => hr = __object.value()?,
+                16 => hu = __object.value()?,
+                17 => id = __object.value()?,
+                18 => it = __object.value()?,
+                19 => ja = __object.value()?,
+                20 => ko = __object.value()?,
+                21 => lt = __object.value()?,
+                22 => lv = __object.value()?,
+                23 => mn = __object.value()?,
+                24 => nb = __object.value()?,
+                25 => nl = __object.value()?,
+                26 => pl = __object.value()?,
+                27 => pt = __object.value()?,
+                28 => ro = __object.value()?,
+                29 => ru = __object.value()?,
+                30 => sl = __object.value()?,
+                31 => sr = __object.value()?,
+                32 => sv = __object.value()?,
+                33 => tr = __object.value()?,
+                34 => vi = __object.value()?,
+                35 => pt_br = __object.value()?,
+                36 => zh_cn = __object.value()?,
+                37 => zh_tw = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            ar,
+            bg,
+            bs,
+            ca,
+            cs,
+            da,
+            de,
+            el,
+            en,
+            es,
+            et,
+            fi,
+            fr,
+            he,
+            hr,
+            hu,
+            id,
+            it,
+            ja,
+            ko,
+            lt,
+            lv,
+            mn,
+            nb,
+            nl,
+            pl,
+            pt,
+            ro,
+            ru,
+            sl,
+            sr,
+            sv,
+            tr,
+            vi,
+            pt_br,
+            zh_cn,
+            zh_tw,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

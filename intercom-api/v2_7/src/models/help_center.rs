@@ -3,34 +3,105 @@
 
 /// Help Centers contain collections
 #[doc(alias = "help_center")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct HelpCenter {
     /// The unique identifier for the Help Center which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the Help Center belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The time when the Help Center was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the Help Center was last updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The identifier of the Help Center. This is used in the URL of the Help Center.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// Whether the Help Center is turned on or not. This is controlled in your Help Center settings.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub website_turned_on: ::std::option::Option<bool>,
     /// The display name of the Help Center only seen by teammates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_name: ::std::option::Option<::std::string::String>,
     /// The URL for the help center, if you have a custom domain then this will show the URL using the custom domain.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Custom domain configured for the help center
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_domain: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HelpCenter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("identifier", &self.identifier)?;
+        object.optional("website_turned_on", &self.website_turned_on)?;
+        object.optional("display_name", &self.display_name)?;
+        object.optional("url", &self.url)?;
+        object.optional("custom_domain", &self.custom_domain)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
+    const NAME: &'static str = "help_center";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "workspace_id",
+        "created_at",
+        "updated_at",
+        "identifier",
+        "website_turned_on",
+        "display_name",
+        "url",
+        "custom_domain",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut identifier = ::std::option::Option::None;
+        let mut website_turned_on = ::std::option::Option::None;
+        let mut display_name = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut custom_domain = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = __object.lenient()?,
+                1 => workspace_id = __object.lenient()?,
+                2 => created_at = __object.lenient()?,
+                3 => updated_at = __object.lenient()?,
+                4 => identifier = __object.lenient()?,
+                5 => website_turned_on = __object.lenient()?,
+                6 => display_name = __object.lenient()?,
+                7 => url = __object.lenient()?,
+                8 => custom_domain = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id,
+            workspace_id,
+            created_at,
+            updated_at,
+            identifier,
+            website_turned_on,
+            display_name,
+            url,
+            custom_domain,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HelpCenter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

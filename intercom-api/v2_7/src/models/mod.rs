@@ -23,7 +23,7 @@ pub use self::addressable_list::AddressableList;
 #[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
 mod admin;
 #[cfg(any(feature = "admins", feature = "contacts", feature = "notes"))]
-pub use self::admin::Admin;
+pub use self::admin::{Admin, AdminAvatar};
 #[cfg(feature = "admins")]
 mod admin_list;
 #[cfg(feature = "admins")]
@@ -138,7 +138,7 @@ pub mod constants;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
 mod contact;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
-pub use self::contact::{Contact, ContactAvatar};
+pub use self::contact::{Contact, ContactAvatar, ContactAvatarImage};
 #[cfg(feature = "contacts")]
 mod contact_archived;
 #[cfg(feature = "contacts")]
@@ -286,7 +286,9 @@ pub use self::convert_visitor_request::{
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
-pub use self::create_article_request::{CreateArticleRequest, CreateArticleRequestState};
+pub use self::create_article_request::{
+    CreateArticleRequest, CreateArticleRequestState, CreateArticleRequestParentType,
+};
 #[cfg(feature = "help-center")]
 mod create_collection_request;
 #[cfg(feature = "help-center")]
@@ -307,7 +309,7 @@ mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
 pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestModel,
-    CreateDataAttributeRequestDataType,
+    CreateDataAttributeRequestDataType, CreateDataAttributeRequestOptionsItem,
 };
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
@@ -327,8 +329,11 @@ pub use self::create_data_exports_request::CreateDataExportsRequest;
 mod create_message_request;
 #[cfg(feature = "messages")]
 pub use self::create_message_request::{
-    CreateMessageRequest, CreateMessageRequestMessageType, CreateMessageRequestFrom,
-    CreateMessageRequestTo, CreateMessageRequestToType,
+    CreateMessageRequest, CreateMessageRequestMessageTypeEmail,
+    CreateMessageRequestMessageTypeEmailFrom, CreateMessageRequestMessageTypeEmailTo,
+    CreateMessageRequestMessageTypeEmailToType, CreateMessageRequestMessageTypeInapp,
+    CreateMessageRequestMessageTypeInappFrom, CreateMessageRequestMessageTypeInappTo,
+    CreateMessageRequestMessageTypeInappToType,
 };
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
@@ -357,7 +362,6 @@ pub use self::create_tag_request::CreateTagRequest;
 #[cfg(
     any(
         feature = "admins",
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -370,7 +374,6 @@ mod cursor_pages;
 #[cfg(
     any(
         feature = "admins",
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -537,6 +540,10 @@ pub use self::note::{Note, NoteContact};
 mod note_list;
 #[cfg(any(feature = "contacts", feature = "notes"))]
 pub use self::note_list::NoteList;
+#[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
+mod offset_pages;
+#[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
+pub use self::offset_pages::OffsetPages;
 #[cfg(feature = "conversations")]
 mod open_conversation_request;
 #[cfg(feature = "conversations")]
@@ -574,6 +581,10 @@ pub use self::reference::Reference;
 mod reply_conversation_request;
 #[cfg(feature = "conversations")]
 pub use self::reply_conversation_request::ReplyConversationRequest;
+#[cfg(feature = "companies")]
+mod retrieve_company_response;
+#[cfg(feature = "companies")]
+pub use self::retrieve_company_response::RetrieveCompanyResponse;
 #[cfg(any(feature = "contacts", feature = "conversations"))]
 mod search_request;
 #[cfg(any(feature = "contacts", feature = "conversations"))]
@@ -634,7 +645,6 @@ pub use self::social_profile::SocialProfile;
 #[cfg(
     any(
         feature = "admins",
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -647,7 +657,6 @@ mod starting_after_paging;
 #[cfg(
     any(
         feature = "admins",
-        feature = "articles",
         feature = "companies",
         feature = "contacts",
         feature = "conversations",
@@ -745,7 +754,9 @@ pub use self::update_conversation_request::UpdateConversationRequest;
 #[cfg(feature = "data-attributes")]
 mod update_data_attribute_request;
 #[cfg(feature = "data-attributes")]
-pub use self::update_data_attribute_request::UpdateDataAttributeRequest;
+pub use self::update_data_attribute_request::{
+    UpdateDataAttributeRequest, UpdateDataAttributeRequestOptionsItem,
+};
 #[cfg(feature = "help-center")]
 mod update_section_request;
 #[cfg(feature = "help-center")]

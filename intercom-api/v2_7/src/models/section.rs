@@ -3,44 +3,127 @@
 
 /// Sections are subdivisions of a collection, with a collection potentially having multiple sections.
 #[doc(alias = "section")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Section {
     /// The type of object - `section`.
-    #[serde(default)]
     pub r#type: super::constants::Section,
     /// The unique identifier for the section which is given by Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The id of the workspace which the section belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::std::string::String>,
     /// The name of the section. For multilingual sections, this will be the name of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The time when the section was created. For multilingual sections, this will be the timestamp of creation of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time when the section was last updated. For multilingual sections, this will be the timestamp of last update of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The URL of the section. For multilingual help centers, this will be the URL of the section for the default language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The icon of the section.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The order of the section in relation to others sections within a collection. Values go from `0` upwards. `0` is the default if there's no order.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i64>,
     /// The id of the parent section.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<super::SectionParentId>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_locale: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub translated_content: ::std::option::Option<super::GroupTranslatedContent>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Section {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("workspace_id", &self.workspace_id)?;
+        object.optional("name", &self.name)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("url", &self.url)?;
+        object.optional("icon", &self.icon)?;
+        object.optional("order", &self.order)?;
+        object.optional("parent_id", &self.parent_id)?;
+        object.optional("default_locale", &self.default_locale)?;
+        object.optional("translated_content", &self.translated_content)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
+    const NAME: &'static str = "section";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "workspace_id",
+        "name",
+        "created_at",
+        "updated_at",
+        "url",
+        "icon",
+        "order",
+        "parent_id",
+        "default_locale",
+        "translated_content",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut workspace_id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut url = ::std::option::Option::None;
+        let mut icon = ::std::option::Option::None;
+        let mut order = ::std::option::Option::None;
+        let mut parent_id = ::std::option::Option::None;
+        let mut default_locale = ::std::option::Option::None;
+        let mut translated_content = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => workspace_id = __object.lenient()?,
+                3 => name = __object.lenient()?,
+                4 => created_at = __object.lenient()?,
+                5 => updated_at = __object.lenient()?,
+                6 => url = __object.lenient()?,
+                7 => icon = __object.lenient()?,
+                8 => order = __object.lenient()?,
+                9 => parent_id = __object.value()?,
+                10 => default_locale = __object.lenient()?,
+                11 => translated_content = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            workspace_id,
+            name,
+            created_at,
+            updated_at,
+            url,
+            icon,
+            order,
+            parent_id,
+            default_locale,
+            translated_content,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Section {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 /// The id of the parent section.
 ///

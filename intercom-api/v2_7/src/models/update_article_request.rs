@@ -3,34 +3,102 @@
 
 /// You can Update an Article
 #[doc(alias = "update_article_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateArticleRequest {
     /// The title of the article.For multilingual articles, this will be the title of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The description of the article. For multilingual articles, this will be the description of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The content of the article. For multilingual articles, this will be the body of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The id of the author of the article. For multilingual articles, this will be the id of the author of the default language's content. Must be a teammate on the help center's workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub author_id: ::std::option::Option<i64>,
+    pub author_id: ::std::option::Option<::std::string::String>,
     /// Whether the article will be `published` or will be a `draft`. Omitting this field leaves the publish state unchanged, so a draft stays a draft and an edit to a published article goes live immediately unless that article already has a pending draft. For multilingual articles, this will be the state of the default language's content.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<super::UpdateArticleRequestState>,
     /// The id of the article's parent collection or section. An article without this field stands alone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// The type of parent, which can either be a `collection` or `section`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parent_type: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateArticleRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("title", &self.title)?;
+        object.optional("description", &self.description)?;
+        object.optional("body", &self.body)?;
+        object.optional("author_id", &self.author_id)?;
+        object.optional("state", &self.state)?;
+        object.optional("parent_id", &self.parent_id)?;
+        object.optional("parent_type", &self.parent_type)?;
+        object.patch("translated_content", &self.translated_content)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest {
+    const NAME: &'static str = "update_article_request";
+    const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "body",
+        "author_id",
+        "state",
+        "parent_id",
+        "parent_type",
+        "translated_content",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut title = ::std::option::Option::None;
+        let mut description = ::std::option::Option::None;
+        let mut body = ::std::option::Option::None;
+        let mut author_id = ::std::option::Option::None;
+        let mut state = ::std::option::Option::None;
+        let mut parent_id = ::std::option::Option::None;
+        let mut parent_type = ::std::option::Option::None;
+        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => title = __object.lenient()?,
+                1 => description = __object.lenient()?,
+                2 => body = __object.lenient()?,
+                3 => author_id = __object.lenient()?,
+                4 => state = __object.value()?,
+                5 => parent_id = __object.lenient()?,
+                6 => parent_type = __object.lenient()?,
+                7 => translated_content = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            title,
+            description,
+            body,
+            author_id,
+            state,
+            parent_id,
+            parent_type,
+            translated_content,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 ::intercom_api_runtime::string_enum! {
     #[doc =

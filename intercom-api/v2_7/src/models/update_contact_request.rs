@@ -3,42 +3,122 @@
 
 /// You can update a contact
 #[doc(alias = "update_contact_request")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateContactRequest {
     /// The role of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
     /// A unique identifier for the contact which is given to Intercom
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The contacts email
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The contacts phone
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub phone: ::intercom_api_runtime::Patch<::std::string::String>,
     /// The contacts name
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub name: ::intercom_api_runtime::Patch<::std::string::String>,
     /// An image URL containing the avatar of a contact
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub avatar: ::intercom_api_runtime::Patch<::std::string::String>,
     /// (Unix timestamp in seconds) The time specified for when a contact signed up.
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub signed_up_at: ::intercom_api_runtime::Patch<i64>,
     /// (Unix timestamp in seconds) The time when the contact was last seen (either where the Intercom Messenger was installed or when specified manually).
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub last_seen_at: ::intercom_api_runtime::Patch<i64>,
     /// The id of an admin that has been assigned account ownership of the contact
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
-    pub owner_id: ::intercom_api_runtime::Patch<i64>,
+    pub owner_id: ::intercom_api_runtime::Patch<::std::string::String>,
     /// Whether the contact is unsubscribed from emails
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub unsubscribed_from_emails: ::intercom_api_runtime::Patch<bool>,
     /// The custom attributes which are set for the contact
-    #[serde(default, skip_serializing_if = "::intercom_api_runtime::Patch::is_absent")]
     pub custom_attributes: ::intercom_api_runtime::Patch<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+impl ::serde::Serialize for UpdateContactRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("role", &self.role)?;
+        object.optional("external_id", &self.external_id)?;
+        object.optional("email", &self.email)?;
+        object.patch("phone", &self.phone)?;
+        object.patch("name", &self.name)?;
+        object.patch("avatar", &self.avatar)?;
+        object.patch("signed_up_at", &self.signed_up_at)?;
+        object.patch("last_seen_at", &self.last_seen_at)?;
+        object.patch("owner_id", &self.owner_id)?;
+        object.patch("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        object.patch("custom_attributes", &self.custom_attributes)?;
+        object.end(&self.extra)
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRequest {
+    const NAME: &'static str = "update_contact_request";
+    const FIELDS: &'static [&'static str] = &[
+        "role",
+        "external_id",
+        "email",
+        "phone",
+        "name",
+        "avatar",
+        "signed_up_at",
+        "last_seen_at",
+        "owner_id",
+        "unsubscribed_from_emails",
+        "custom_attributes",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut role = ::std::option::Option::None;
+        let mut external_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut phone = ::intercom_api_runtime::Patch::Absent;
+        let mut name = ::intercom_api_runtime::Patch::Absent;
+        let mut avatar = ::intercom_api_runtime::Patch::Absent;
+        let mut signed_up_at = ::intercom_api_runtime::Patch::Absent;
+        let mut last_seen_at = ::intercom_api_runtime::Patch::Absent;
+        let mut owner_id = ::intercom_api_runtime::Patch::Absent;
+        let mut unsubscribed_from_emails = ::intercom_api_runtime::Patch::Absent;
+        let mut custom_attributes = ::intercom_api_runtime::Patch::Absent;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => role = __object.lenient()?,
+                1 => external_id = __object.lenient()?,
+                2 => email = __object.lenient()?,
+                3 => phone = __object.lenient()?,
+                4 => name = __object.lenient()?,
+                5 => avatar = __object.lenient()?,
+                6 => signed_up_at = __object.lenient()?,
+                7 => last_seen_at = __object.lenient()?,
+                8 => owner_id = __object.lenient()?,
+                9 => unsubscribed_from_emails = __object.lenient()?,
+                10 => custom_attributes = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role,
+            external_id,
+            email,
+            phone,
+            name,
+            avatar,
+            signed_up_at,
+            last_seen_at,
+            owner_id,
+            unsubscribed_from_emails,
+            custom_attributes,
+            extra: __object.into_extra(),
+        })
+    }
+}
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateContactRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

@@ -3,194 +3,671 @@
 
 /// Visitors are useful for representing anonymous people that have not yet been identified. They usually represent website visitors. Visitors are not visible in Intercom platform. The Visitors resource provides methods to fetch, update, convert and delete.
 #[doc(alias = "visitor")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Visitor {
     /// Value is 'visitor'
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub r#type: ::std::option::Option<::std::string::String>,
+    pub r#type: super::constants::Visitor,
     /// The Intercom defined id representing the Visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Automatically generated identifier for the Visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
     /// Identifies if this visitor is anonymous.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous: ::std::option::Option<bool>,
     /// The email of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The phone number of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The name of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The pseudonym of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pseudonym: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<super::VisitorAvatar>,
     /// The id of the app the visitor is associated with.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_id: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub companies: ::std::option::Option<super::VisitorCompanies>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location_data: ::std::option::Option<super::VisitorLocationData>,
     /// The time the Lead last recorded making a request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub las_request_at: ::std::option::Option<i64>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// The time the Visitor was added to Intercom.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_created_at: ::std::option::Option<i64>,
     /// The time the Visitor signed up for your product.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signed_up_at: ::std::option::Option<i64>,
     /// The last time the Visitor was updated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
     /// The number of sessions the Visitor has had.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_count: ::std::option::Option<i64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_profiles: ::std::option::Option<super::VisitorSocialProfiles>,
     /// The id of the admin that owns the Visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub owner_id: ::std::option::Option<::std::string::String>,
     /// Whether the Visitor is unsubscribed from emails.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unsubscribed_from_emails: ::std::option::Option<bool>,
     /// Identifies if this visitor has marked an email as spam.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub marked_email_as_spam: ::std::option::Option<bool>,
     /// Identifies if this visitor has had a hard bounce.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_hard_bounced: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<super::VisitorTags>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<super::VisitorSegments>,
     /// The custom attributes you have set on the Visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_attributes: ::std::option::Option<
-        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+        ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,
     >,
     /// The referer of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub referrer: ::std::option::Option<::std::string::String>,
     /// The utm_campaign of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utm_campaign: ::std::option::Option<::std::string::String>,
     /// The utm_content of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utm_content: ::std::option::Option<::std::string::String>,
     /// The utm_medium of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utm_medium: ::std::option::Option<::std::string::String>,
     /// The utm_source of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utm_source: ::std::option::Option<::std::string::String>,
     /// The utm_term of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utm_term: ::std::option::Option<::std::string::String>,
     /// Identifies if this visitor has do not track enabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub do_not_track: ::std::option::Option<bool>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Visitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("user_id", &self.user_id)?;
+        object.optional("anonymous", &self.anonymous)?;
+        object.optional("email", &self.email)?;
+        object.optional("phone", &self.phone)?;
+        object.optional("name", &self.name)?;
+        object.optional("pseudonym", &self.pseudonym)?;
+        object.optional("avatar", &self.avatar)?;
+        object.optional("app_id", &self.app_id)?;
+        object.optional("companies", &self.companies)?;
+        object.optional("location_data", &self.location_data)?;
+        object.optional("las_request_at", &self.las_request_at)?;
+        object.optional("created_at", &self.created_at)?;
+        object.optional("remote_created_at", &self.remote_created_at)?;
+        object.optional("signed_up_at", &self.signed_up_at)?;
+        object.optional("updated_at", &self.updated_at)?;
+        object.optional("session_count", &self.session_count)?;
+        object.optional("social_profiles", &self.social_profiles)?;
+        object.optional("owner_id", &self.owner_id)?;
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
+        object.optional("marked_email_as_spam", &self.marked_email_as_spam)?;
+        object.optional("has_hard_bounced", &self.has_hard_bounced)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("segments", &self.segments)?;
+        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("referrer", &self.referrer)?;
+        object.optional("utm_campaign", &self.utm_campaign)?;
+        object.optional("utm_content", &self.utm_content)?;
+        object.optional("utm_medium", &self.utm_medium)?;
+        object.optional("utm_source", &self.utm_source)?;
+        object.optional("utm_term", &self.utm_term)?;
+        object.optional("do_not_track", &self.do_not_track)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
+    const NAME: &'static str = "visitor";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "id",
+        "user_id",
+        "anonymous",
+        "email",
+        "phone",
+        "name",
+        "pseudonym",
+        "avatar",
+        "app_id",
+        "companies",
+        "location_data",
+        "las_request_at",
+        "created_at",
+        "remote_created_at",
+        "signed_up_at",
+        "updated_at",
+        "session_count",
+        "social_profiles",
+        "owner_id",
+        "unsubscribed_from_emails",
+        "marked_email_as_spam",
+        "has_hard_bounced",
+        "tags",
+        "segments",
+        "custom_attributes",
+        "referrer",
+        "utm_campaign",
+        "utm_content",
+        "utm_medium",
+        "utm_source",
+        "utm_term",
+        "do_not_track",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut user_id = ::std::option::Option::None;
+        let mut anonymous = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut phone = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut pseudonym = ::std::option::Option::None;
+        let mut avatar = ::std::option::Option::None;
+        let mut app_id = ::std::option::Option::None;
+        let mut companies = ::std::option::Option::None;
+        let mut location_data = ::std::option::Option::None;
+        let mut las_request_at = ::std::option::Option::None;
+        let mut created_at = ::std::option::Option::None;
+        let mut remote_created_at = ::std::option::Option::None;
+        let mut signed_up_at = ::std::option::Option::None;
+        let mut updated_at = ::std::option::Option::None;
+        let mut session_count = ::std::option::Option::None;
+        let mut social_profiles = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut unsubscribed_from_emails = ::std::option::Option::None;
+        let mut marked_email_as_spam = ::std::option::Option::None;
+        let mut has_hard_bounced = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut segments = ::std::option::Option::None;
+        let mut custom_attributes = ::std::option::Option::None;
+        let mut referrer = ::std::option::Option::None;
+        let mut utm_campaign = ::std::option::Option::None;
+        let mut utm_content = ::std::option::Option::None;
+        let mut utm_medium = ::std::option::Option::None;
+        let mut utm_source = ::std::option::Option::None;
+        let mut utm_term = ::std::option::Option::None;
+        let mut do_not_track = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => user_id = __object.lenient()?,
+                3 => anonymous = __object.lenient()?,
+                4 => email = __object.lenient()?,
+                5 => phone = __object.lenient()?,
+                6 => name = __object.lenient()?,
+                7 => pseudonym = __object.lenient()?,
+                8 => avatar = __object.value()?,
+                9 => app_id = __object.lenient()?,
+                10 => companies = __object.value()?,
+                11 => location_data = __object.value()?,
+                12 => las_request_at = __object.lenient()?,
+                13 => created_at = __object.lenient()?,
+                14 => remote_created_at = __object.lenient()?,
+                15 => signed_up_at = __object.lenient()?,
+                16 => updated_at = __object.lenient()?,
+                17 => session_count = __object.lenient()?,
+                18 => social_profiles = __object.value()?,
+                19 => owner_id = __object.lenient()?,
+                20 => unsubscribed_from_emails = __object.lenient()?,
+                21 => marked_email_as_spam = __object.lenient()?,
+                22 => has_hard_bounced = __object.lenient()?,
+                23 => tags = __object.value()?,
+                24 => segments = __object.value()?,
+                25 => custom_attributes = __object.value()?,
+                26 => referrer = __object.lenient()?,
+                27 => utm_campaign = __object.lenient()?,
+                28 => utm_content = __object.lenient()?,
+                29 => utm_medium = __object.lenient()?,
+                30 => utm_source = __object.lenient()?,
+                31 => utm_term = __object.lenient()?,
+                32 => do_not_track = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            user_id,
+            anonymous,
+            email,
+            phone,
+            name,
+            pseudonym,
+            avatar,
+            app_id,
+            companies,
+            location_data,
+            las_request_at,
+            created_at,
+            remote_created_at,
+            signed_up_at,
+            updated_at,
+            session_count,
+            social_profiles,
+            owner_id,
+            unsubscribed_from_emails,
+            marked_email_as_spam,
+            has_hard_bounced,
+            tags,
+            segments,
+            custom_attributes,
+            referrer,
+            utm_campaign,
+            utm_content,
+            utm_medium,
+            utm_source,
+            utm_term,
+            do_not_track,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Visitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.avatar")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// This object represents the avatar associated with the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image_url: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorAvatar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("image_url", &self.image_url)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
+    const NAME: &'static str = "visitor.avatar";
+    const FIELDS: &'static [&'static str] = &["type", "image_url"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut image_url = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => image_url = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            image_url,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorAvatar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.companies")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::CompanyList,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorCompanies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("companies", &self.companies)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
+    const NAME: &'static str = "visitor.companies";
+    const FIELDS: &'static [&'static str] = &["type", "companies"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut companies = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => companies = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            companies,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.location_data")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The city name of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city_name: ::std::option::Option<::std::string::String>,
     /// The continent code of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub continent_code: ::std::option::Option<::std::string::String>,
     /// The country code of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// The country name of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country_name: ::std::option::Option<::std::string::String>,
     /// The postal code of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// The region name of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_name: ::std::option::Option<::std::string::String>,
     /// The timezone of the visitor.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub timezone: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorLocationData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("city_name", &self.city_name)?;
+        object.optional("continent_code", &self.continent_code)?;
+        object.optional("country_code", &self.country_code)?;
+        object.optional("country_name", &self.country_name)?;
+        object.optional("postal_code", &self.postal_code)?;
+        object.optional("region_name", &self.region_name)?;
+        object.optional("timezone", &self.timezone)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData {
+    const NAME: &'static str = "visitor.location_data";
+    const FIELDS: &'static [&'static str] = &[
+        "type",
+        "city_name",
+        "continent_code",
+        "country_code",
+        "country_name",
+        "postal_code",
+        "region_name",
+        "timezone",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::option::Option::None;
+        let mut city_name = ::std::option::Option::None;
+        let mut continent_code = ::std::option::Option::None;
+        let mut country_code = ::std::option::Option::None;
+        let mut country_name = ::std::option::Option::None;
+        let mut postal_code = ::std::option::Option::None;
+        let mut region_name = ::std::option::Option::None;
+        let mut timezone = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.lenient()?,
+                1 => city_name = __object.lenient()?,
+                2 => continent_code = __object.lenient()?,
+                3 => country_code = __object.lenient()?,
+                4 => country_name = __object.lenient()?,
+                5 => postal_code = __object.lenient()?,
+                6 => region_name = __object.lenient()?,
+                7 => timezone = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            city_name,
+            continent_code,
+            country_code,
+            country_name,
+            postal_code,
+            region_name,
+            timezone,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorLocationData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.social_profiles")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::SocialProfileList,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub social_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorSocialProfiles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("social_profiles", &self.social_profiles)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfiles {
+    const NAME: &'static str = "visitor.social_profiles";
+    const FIELDS: &'static [&'static str] = &["type", "social_profiles"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut social_profiles = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => social_profiles = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            social_profiles,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorSocialProfiles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.tags")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::TagList,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<super::VisitorTagsTagsItem>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("tags", &self.tags)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
+    const NAME: &'static str = "visitor.tags";
+    const FIELDS: &'static [&'static str] = &["type", "tags"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut tags = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => tags = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            tags,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.tags.tags[]")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::Tag,
     /// The id of the tag.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The name of the tag.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorTagsTagsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("id", &self.id)?;
+        object.optional("name", &self.name)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem {
+    const NAME: &'static str = "visitor.tags.tags[]";
+    const FIELDS: &'static [&'static str] = &["type", "id", "name"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => id = __object.lenient()?,
+                2 => name = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            id,
+            name,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorTagsTagsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
 #[doc(alias = "visitor.segments")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
-    #[serde(default)]
     pub r#type: super::constants::SegmentList,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VisitorSegments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("type", &self.r#type)?;
+        object.optional("segments", &self.segments)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
+    const NAME: &'static str = "visitor.segments";
+    const FIELDS: &'static [&'static str] = &["type", "segments"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut r#type = ::std::default::Default::default();
+        let mut segments = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => r#type = __object.value()?,
+                1 => segments = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type,
+            segments,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VisitorSegments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }

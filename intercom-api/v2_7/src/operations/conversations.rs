@@ -198,7 +198,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveConversation {
     /// The id of the conversation to target
-    pub id: i64,
+    pub id: ::std::string::String,
     /// Set to plaintext to retrieve conversation messages in plain text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -210,7 +210,7 @@ pub struct RetrieveConversation {
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             display_as: ::std::option::Option::None,
@@ -275,7 +275,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateConversation {
     /// The id of the conversation to target
-    pub id: i64,
+    pub id: ::std::string::String,
     /// Set to plaintext to retrieve conversation messages in plain text.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -293,7 +293,7 @@ pub struct UpdateConversation {
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             display_as: ::std::option::Option::None,

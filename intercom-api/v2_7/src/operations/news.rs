@@ -111,13 +111,13 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct RetrieveNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }
@@ -153,7 +153,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct UpdateNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
@@ -165,7 +165,7 @@ pub struct UpdateNewsItem {
 impl UpdateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self {
             id: id.into(),
             body: ::std::option::Option::None,
@@ -215,13 +215,13 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct DeleteNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
-    pub id: i64,
+    pub id: ::std::string::String,
 }
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
-    pub fn new(id: impl ::std::convert::Into<i64>) -> Self {
+    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
         Self { id: id.into() }
     }
 }

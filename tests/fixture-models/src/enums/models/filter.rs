@@ -2,15 +2,14 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "filter")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Filter {
     /// Values that are only symbols are spelled out.
     pub operator: super::FilterOperator,
-    #[serde(default)]
     pub r#type: super::constants::Filter,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<super::FilterRole>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl Filter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -20,7 +19,53 @@ impl Filter {
             operator,
             r#type: ::std::default::Default::default(),
             role: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("operator", &self.operator)?;
+        object.field("type", &self.r#type)?;
+        object.optional("role", &self.role)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
+    const NAME: &'static str = "filter";
+    const FIELDS: &'static [&'static str] = &["operator", "type", "role"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut operator = ::std::option::Option::None;
+        let mut r#type = ::std::default::Default::default();
+        let mut role = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => operator = ::std::option::Option::Some(__object.value()?),
+                1 => r#type = __object.value()?,
+                2 => role = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            operator: __object.required(operator, 0)?,
+            r#type,
+            role,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }
 ::intercom_api_runtime::string_enum! {

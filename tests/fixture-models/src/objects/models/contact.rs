@@ -8,36 +8,27 @@
 /// this block is not Rust and must never become a doctest
 /// ```
 #[doc(alias = "contact")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Contact {
     /// The id.
     pub id: ::std::string::String,
     pub name: ::std::option::Option<::std::string::String>,
     pub owner_id: i64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// A wire name that is not an identifier.
-    #[serde(rename = "pt-BR")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pt_br: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub settings: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anything: ::std::option::Option<::serde_json::Value>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub legacy: ::std::option::Option<::std::string::String>,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
 }
 impl Contact {
     /// A value with the required fields; optional fields start empty and constants are filled in.
@@ -56,6 +47,101 @@ impl Contact {
             settings: ::std::default::Default::default(),
             anything: ::std::default::Default::default(),
             legacy: ::std::default::Default::default(),
+            extra: ::std::default::Default::default(),
         }
+    }
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Contact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("id", &self.id)?;
+        object.field("name", &self.name)?;
+        object.field("owner_id", &self.owner_id)?;
+        object.optional("email", &self.email)?;
+        object.optional("type", &self.r#type)?;
+        object.optional("pt-BR", &self.pt_br)?;
+        object.optional("score", &self.score)?;
+        object.optional("active", &self.active)?;
+        object.optional("tags", &self.tags)?;
+        object.optional("settings", &self.settings)?;
+        object.optional("anything", &self.anything)?;
+        object.optional("legacy", &self.legacy)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
+    const NAME: &'static str = "contact";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "owner_id",
+        "email",
+        "type",
+        "pt-BR",
+        "score",
+        "active",
+        "tags",
+        "settings",
+        "anything",
+        "legacy",
+    ];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut id = ::std::option::Option::None;
+        let mut name = ::std::option::Option::None;
+        let mut owner_id = ::std::option::Option::None;
+        let mut email = ::std::option::Option::None;
+        let mut r#type = ::std::option::Option::None;
+        let mut pt_br = ::std::option::Option::None;
+        let mut score = ::std::option::Option::None;
+        let mut active = ::std::option::Option::None;
+        let mut tags = ::std::option::Option::None;
+        let mut settings = ::std::option::Option::None;
+        let mut anything = ::std::option::Option::None;
+        let mut legacy = ::std::option::Option::None;
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => id = ::std::option::Option::Some(__object.lenient()?),
+                1 => name = __object.lenient()?,
+                2 => owner_id = ::std::option::Option::Some(__object.lenient()?),
+                3 => email = __object.lenient()?,
+                4 => r#type = __object.lenient()?,
+                5 => pt_br = __object.lenient()?,
+                6 => score = __object.lenient()?,
+                7 => active = __object.lenient()?,
+                8 => tags = __object.lenient()?,
+                9 => settings = __object.value()?,
+                10 => anything = __object.value()?,
+                11 => legacy = __object.lenient()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: __object.required(id, 0)?,
+            name,
+            owner_id: __object.required(owner_id, 2)?,
+            email,
+            r#type,
+            pt_br,
+            score,
+            active,
+            tags,
+            settings,
+            anything,
+            legacy,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Contact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
     }
 }

@@ -3,6 +3,10 @@
 
 //! The types of the Intercom API unions (1), one per schema.
 #[cfg(feature = "full")]
+mod article_result;
+#[cfg(feature = "full")]
+pub use self::article_result::ArticleResult;
+#[cfg(feature = "full")]
 mod attribute;
 #[cfg(feature = "full")]
 pub use self::attribute::Attribute;
@@ -40,6 +44,14 @@ pub use self::number_attribute::NumberAttribute;
 mod only_one;
 #[cfg(feature = "full")]
 pub use self::only_one::OnlyOne;
+#[cfg(feature = "full")]
+mod search_result;
+#[cfg(feature = "full")]
+pub use self::search_result::SearchResult;
+#[cfg(feature = "full")]
+mod snippet_result;
+#[cfg(feature = "full")]
+pub use self::snippet_result::SnippetResult;
 #[cfg(feature = "full")]
 mod text_attribute;
 #[cfg(feature = "full")]

@@ -2,9 +2,46 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 #[doc(alias = "number_attribute")]
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NumberAttribute {
-    #[serde(default)]
     pub data_type: super::constants::Integer,
+    /// Keys the spec does not declare, kept as received and sent back unchanged.
+    pub extra: ::intercom_api_runtime::de::Extra,
+}
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NumberAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
+        object.field("data_type", &self.data_type)?;
+        object.end(&self.extra)
+    }
+}
+impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NumberAttribute {
+    const NAME: &'static str = "number_attribute";
+    const FIELDS: &'static [&'static str] = &["data_type"];
+    fn decode<M: ::serde::de::MapAccess<'de>>(
+        mut __object: ::intercom_api_runtime::de::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut data_type = ::std::default::Default::default();
+        while let ::std::option::Option::Some(__field) = __object.next_field()? {
+            match __field {
+                0 => data_type = __object.value()?,
+                _ => __object.skip()?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data_type,
+            extra: __object.into_extra(),
+        })
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NumberAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::de::object(deserializer)
+    }
 }
