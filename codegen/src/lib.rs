@@ -8,6 +8,7 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod drift;
+pub mod fern;
 pub mod emit;
 pub mod ir;
 pub mod lower;
