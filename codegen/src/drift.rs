@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::diff::{self, Report};
 use crate::pins::{self, Pin, Source};
-use crate::{emit, lower_bytes, Error, Lowered, Workspace, REGENERATE};
+use crate::{emit, fern, lower_bytes, Error, Lowered, Workspace, REGENERATE};
 
 /// A side of a comparison: a lowered API and the crate it generates.
 struct Side {
@@ -83,6 +83,33 @@ pub fn drift(ws: &Workspace, pin: &Pin, source: &Source) -> Result<Drift, Error>
     };
     let report = report(format!("{} @ {}", pin.id, short(&pin.commit)), &old, to, &new, notes);
     Ok(Drift::Found { report: Box::new(report), sha256: current.sha256, origin: current.origin })
+}
+
+/// Corrections in the source's fern files (Intercom's SDK fixes of the spec) that
+/// `specs/fern-corrections.toml` does not account for, and entries for corrections fern no
+/// longer makes, one line each, for the fern files that speak for `versions`.
+pub fn fern_drift(ws: &Workspace, source: &Source, versions: &[&str]) -> Result<Vec<String>, Error> {
+    let path = ws.root.join("specs/fern-corrections.toml");
+    let text = std::fs::read_to_string(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
+    let corrections = fern::Corrections::parse(&text).map_err(|e| Error::Pin(pins::PinError(format!("{}: {e}", path.display()))))?;
+    let mut lines = Vec::new();
+    for (file, speaks_for) in &corrections.files {
+        if !speaks_for.iter().any(|v| versions.contains(&v.as_str())) {
+            continue;
+        }
+        let (bytes, origin) = source.repository_file(&ws.pins, &format!("fern/{file}"))?;
+        let document = fern::parse_fern(&String::from_utf8_lossy(&bytes))
+            .map_err(|e| Error::Pin(pins::PinError(format!("{origin}: {e}"))))?;
+        let units = fern::units(&document);
+        let decided: Vec<&str> = corrections.corrections.iter().filter(|c| &c.file == file).map(|c| c.pointer.as_str()).collect();
+        for unit in units.iter().filter(|u| !decided.contains(&u.pointer.as_str())) {
+            lines.push(format!("+ fern/{file} {}: a new correction; adopt it in the overlays or decline it in specs/fern-corrections.toml", unit.pointer));
+        }
+        for pointer in decided.iter().filter(|p| !units.iter().any(|u| u.pointer == **p)) {
+            lines.push(format!("- fern/{file} {pointer}: fern no longer makes this correction; remove its entry (and any patch adopting it)"));
+        }
+    }
+    Ok(lines)
 }
 
 /// The report between two pinned versions: what a user moving from `from` to `to` meets.

@@ -251,6 +251,29 @@ impl Source {
         Ok(Current { sha256: sha256_hex(&bytes), bytes, origin })
     }
 
+    /// Another file of the upstream repository (`fern/openapi-overrides.yml`) as the source holds
+    /// it now, and where it was read.
+    pub fn repository_file(&self, pins: &Pins, path: &str) -> Result<(Vec<u8>, String), PinError> {
+        match self {
+            Source::Directory(dir) => {
+                let file = dir.join(path);
+                let bytes = std::fs::read(&file).map_err(|e| PinError(format!("cannot read {}: {e}", file.display())))?;
+                Ok((bytes, file.display().to_string()))
+            }
+            Source::Upstream => {
+                let url = pins.upstream.raw_url.replace("{commit}", "HEAD").replace("{path}", path);
+                let mut response = ureq::get(&url).call().map_err(|e| PinError(format!("downloading {url} failed: {e}")))?;
+                let bytes = response
+                    .body_mut()
+                    .with_config()
+                    .limit(16 * 1024 * 1024)
+                    .read_to_vec()
+                    .map_err(|e| PinError(format!("reading {url}: {e}")))?;
+                Ok((bytes, url))
+            }
+        }
+    }
+
     /// The upstream commit the source holds now: `git rev-parse HEAD` of a local checkout, or
     /// the head of upstream's default branch. A plain directory that is not a checkout cannot
     /// say; then the commit must be given.

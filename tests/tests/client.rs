@@ -620,3 +620,42 @@ async fn tag_group_futures_outlive_the_group_and_run_together() {
     }
     assert_eq!(server.requests().len(), 2);
 }
+
+/// Contact ids are strings like `67506132d5eefd6f04e7d08e`: the spec typed the notes path
+/// parameter as an integer, so no real contact's notes could be listed or added. The ids a
+/// response carries go into the next call unchanged.
+#[tokio::test]
+async fn notes_of_a_real_contact_can_be_listed_created_and_read() {
+    use intercom_api_v2_12::models::CreateNoteRequest;
+    use intercom_api_v2_12::operations::{CreateNote, ListNotes, RetrieveNote};
+    let contact = "67506132d5eefd6f04e7d08e";
+    let note = json!({
+        "type": "note", "id": "34", "created_at": 1733590000, "body": "<p>Hello</p>",
+        "contact": {"type": "contact", "id": contact},
+        "author": {"type": "admin", "id": "991267493", "name": "Ciaran Lee", "email": "admin@example.com",
+                   "away_mode_enabled": false, "away_mode_reassign": false, "has_inbox_seat": true, "team_ids": [814865]}
+    });
+    let list = json!({"type": "list", "data": [note.clone()], "total_count": 1,
+                      "pages": {"type": "pages", "next": null, "page": 1, "per_page": 50, "total_pages": 1}});
+    let server = Server::script(vec![Reply::json(200, list), Reply::json(200, note.clone()), Reply::json(200, note)]).await;
+    let client = server.client(RetryPolicy::never());
+
+    let notes = client.send(&ListNotes::new(contact)).await.unwrap();
+    let listed = &notes.data.as_deref().unwrap()[0];
+    assert_eq!(listed.contact.as_ref().and_then(|c| c.id.as_deref()), Some(contact));
+    let author = listed.author.as_ref().and_then(|a| a.id.clone()).unwrap();
+    let mut body = CreateNoteRequest::new("<p>Hello</p>".into());
+    body.admin_id = Some(author);
+    let created = client.send(&CreateNote::new(contact).body(body)).await.unwrap();
+    let read = client.send(&RetrieveNote::new(created.id.clone().unwrap())).await.unwrap();
+    assert_eq!(read.id.as_deref(), Some("34"));
+    assert_eq!(read.author.and_then(|a| a.team_ids), Some(vec!["814865".to_owned()]));
+
+    let requests = server.requests();
+    let targets: Vec<(&str, &str)> = requests.iter().map(|r| (r.method.as_str(), r.target.as_str())).collect();
+    assert_eq!(
+        targets,
+        [("GET", "/contacts/67506132d5eefd6f04e7d08e/notes"), ("POST", "/contacts/67506132d5eefd6f04e7d08e/notes"), ("GET", "/notes/34")]
+    );
+    assert_eq!(requests[1].json(), json!({"body": "<p>Hello</p>", "admin_id": "991267493"}));
+}

@@ -179,8 +179,18 @@ fn drift(options: &Options) -> Result<ExitCode, String> {
             }
         }
     }
+    let checked: Vec<&str> = options.pins(&ws)?.iter().map(|p| p.id.as_str()).collect();
+    let fern = intercom_codegen::drift::fern_drift(&ws, &source, &checked).map_err(|e| e.to_string())?;
+    if !fern.is_empty() {
+        found = true;
+        if !options.json() {
+            println!("fern      DRIFT: {} of Intercom's SDK corrections not accounted for", fern.len());
+            fern.iter().for_each(|line| println!("  {line}"));
+        }
+    }
     if options.json() {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "drift": found, "versions": reports })).unwrap_or_default());
+        let json = serde_json::json!({ "drift": found, "versions": reports, "fern": fern });
+        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
     } else {
         println!("checked in {:.2}s", started.elapsed().as_secs_f64());
     }

@@ -71,6 +71,7 @@ fn modified_source(name: &str) -> PathBuf {
     assert_ne!(original, changed, "the edits must apply");
     std::fs::create_dir_all(dir.join("descriptions/2.7")).expect("mkdir");
     std::fs::write(dir.join(file), changed).expect("write");
+    copy_dir(&mirror().join("fern"), &dir.join("fern"));
     dir
 }
 
@@ -100,6 +101,22 @@ fn drift_reports_exactly_the_changes_made() {
     let changes = &json["versions"][0]["report"]["changes"];
     assert_eq!(changes.as_array().map(Vec::len), Some(2), "{json:#}");
     assert_eq!(json["versions"][0]["report"]["breaking"], 1);
+}
+
+#[test]
+fn drift_reports_a_new_fern_correction() {
+    let source = scratch("drift-fern");
+    copy_dir(&mirror(), &source);
+    let file = source.join("fern/openapi-overrides.yml");
+    let original = std::fs::read_to_string(&file).expect("the stable fern file");
+    let changed = original.replacen("components:\n  schemas:\n", "components:\n  schemas:\n    brand_new_schema:\n      properties:\n        id: {type: string}\n", 1);
+    assert_ne!(original, changed, "the edit must apply");
+    std::fs::write(&file, changed).expect("write");
+    let out = xtask(&["drift", "--source", source.to_str().expect("utf-8")], None);
+    let report = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{report}");
+    assert_eq!(report.matches("no drift").count(), 3, "the descriptions did not change: {report}");
+    assert!(report.contains("+ fern/openapi-overrides.yml /components/schemas/brand_new_schema/properties/id: a new correction"), "{report}");
 }
 
 #[test]
