@@ -302,7 +302,11 @@ impl Client {
 
     /// Sends with retries; `span` is the request's span, whose fields are filled in here (it
     /// is passed, not taken from the current context, so the fields never land elsewhere).
-    async fn send_with_retries(&self, request: http::Request<Vec<u8>>, span: &tracing::Span) -> Result<http::Response<bytes::Bytes>, Error> {
+    async fn send_with_retries(
+        &self,
+        request: http::Request<Vec<u8>>,
+        span: &tracing::Span,
+    ) -> Result<http::Response<bytes::Bytes>, Error> {
         let (parts, body) = request.into_parts();
         // Shared by every attempt without copying.
         let body = bytes::Bytes::from(body);
@@ -355,7 +359,8 @@ impl Client {
         for (name, value) in &parts.headers {
             request = request.header(name, value);
         }
-        request = request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
+        request =
+            request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
         let classify = |e: reqwest::Error| if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
         let response = match request.send().await {
             Ok(r) => r,

@@ -3,12 +3,12 @@
 
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue, Method, StatusCode};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::DeserializeOwned;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{snippet, ApiError, DecodeError, Error};
+use crate::error::{ApiError, DecodeError, Error, snippet};
 
 /// Characters left as they are in path segments and query components (RFC 3986 unreserved).
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -207,11 +207,8 @@ impl RequestParts {
             uri.push('=');
             uri.extend(utf8_percent_encode(value, COMPONENT).map(str::to_owned));
         }
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(&uri)
-            .header("Intercom-Version", intercom_version)
-            .header(ACCEPT, accept);
+        let mut builder =
+            http::Request::builder().method(method).uri(&uri).header("Intercom-Version", intercom_version).header(ACCEPT, accept);
         if let Some(content_type) = &self.content_type {
             builder = builder.header(CONTENT_TYPE, content_type);
         }
@@ -304,9 +301,8 @@ pub mod decode {
         if let Ok(value) = serde_json::from_slice(body) {
             return Ok(value);
         }
-        let failure = |path: String, message: String| {
-            Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }))
-        };
+        let failure =
+            |path: String, message: String| Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }));
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();

@@ -38,9 +38,7 @@ where
     let value = Value::deserialize(deserializer)?;
     let tag = value.get(property).and_then(Value::as_str);
     match forms.iter().find(|(name, _)| Some(*name) == tag) {
-        Some((name, decode)) => {
-            decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}")))
-        }
+        Some((name, decode)) => decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
         None => Ok(unknown(value)),
     }
 }
