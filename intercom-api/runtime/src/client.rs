@@ -11,7 +11,7 @@ use http::{HeaderValue, Method, StatusCode};
 use tracing::Instrument;
 
 use crate::error::Error;
-use crate::{Operation, Paginated};
+use crate::{Operation, Paginated, PaginationStyle};
 
 /// Where Intercom hosts a workspace: the `servers` of Intercom's OpenAPI descriptions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -63,6 +63,12 @@ impl fmt::Debug for Token {
 /// `X-RateLimit-Reset`. Server errors (5xx), timeouts and connection errors are retried only
 /// for GET, PUT, DELETE and HEAD unless [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent)
 /// is set: Intercom has no idempotency keys, so a retried POST can act twice.
+///
+/// The pages of a scroll listing ([`PaginationStyle::Scroll`], walked with
+/// [`Client::pages`]/[`Client::items`]) are retried only when Intercom cannot have seen the
+/// request (a refused connection, or a 429): Intercom moves the scroll cursor when it answers,
+/// so a retry of a lost page would return the next one. Any other failure ends the scroll
+/// with [`Error::ScrollInterrupted`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RetryPolicy {
@@ -265,7 +271,14 @@ impl fmt::Debug for Client {
 
 enum Attempt {
     Done(http::Response<bytes::Bytes>),
-    Failed(Error),
+    Failed(Failure),
+}
+
+/// A request that got no usable answer.
+struct Failure {
+    error: Error,
+    /// The request may have reached Intercom (false only when the connection was never made).
+    sent: bool,
 }
 
 impl Client {
@@ -281,6 +294,13 @@ impl Client {
 
     /// Sends `operation`, retrying as the [`RetryPolicy`] allows, and decodes the response.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
+        self.send_as(operation, false).await
+    }
+
+    /// [`send`](Self::send); `scroll` when `operation` is a page of a scroll listing, which is
+    /// never retried once it may have reached Intercom (Intercom moves the scroll cursor when it
+    /// answers, so a retry with the same `scroll_param` would return the next page and skip one).
+    async fn send_as<O: Operation>(&self, operation: &O, scroll: bool) -> Result<O::Output, Error> {
         let span = tracing::info_span!(
             "intercom.request",
             operation = O::OPERATION_ID,
@@ -293,8 +313,16 @@ impl Client {
         let fields = span.clone();
         async move {
             let request = operation.to_request(&self.inner.base_url)?;
-            let response = self.send_with_retries(request, &fields).await?;
-            O::parse_response(response)
+            let lost = |error: Error| if scroll { Error::ScrollInterrupted(Box::new(error)) } else { error };
+            let response = match self.send_with_retries(request, scroll, &fields).await {
+                Ok(response) => response,
+                Err(Failure { error, sent: true }) => return Err(lost(error)),
+                Err(Failure { error, sent: false }) => return Err(error),
+            };
+            // A 429 was not acted on, so the cursor did not move; any other answer may have
+            // moved it, whatever it says.
+            let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
+            O::parse_response(response).map_err(|e| if rate_limited { e } else { lost(e) })
         }
         .instrument(span)
         .await
@@ -305,8 +333,9 @@ impl Client {
     async fn send_with_retries(
         &self,
         request: http::Request<Vec<u8>>,
+        scroll: bool,
         span: &tracing::Span,
-    ) -> Result<http::Response<bytes::Bytes>, Error> {
+    ) -> Result<http::Response<bytes::Bytes>, Failure> {
         let (parts, body) = request.into_parts();
         // Shared by every attempt without copying.
         let body = bytes::Bytes::from(body);
@@ -326,10 +355,14 @@ impl Client {
                         None => Some(policy.backoff(attempt)),
                     }
                 }
-                Attempt::Done(response) if response.status().is_server_error() && !last && policy.may_retry_failure(&parts.method) => {
+                Attempt::Done(response)
+                    if response.status().is_server_error() && !last && !scroll && policy.may_retry_failure(&parts.method) =>
+                {
                     Some(policy.backoff(attempt))
                 }
-                Attempt::Failed(Error::Timeout | Error::Transport(_)) if !last && policy.may_retry_failure(&parts.method) => {
+                Attempt::Failed(Failure { error: Error::Timeout | Error::Transport(_), sent })
+                    if !last && (!scroll || !*sent) && policy.may_retry_failure(&parts.method) =>
+                {
                     Some(policy.backoff(attempt))
                 }
                 _ => None,
@@ -338,14 +371,14 @@ impl Client {
                 (Some(wait), outcome) => {
                     let why = match &outcome {
                         Attempt::Done(r) => r.status().to_string(),
-                        Attempt::Failed(e) => e.to_string(),
+                        Attempt::Failed(f) => f.error.to_string(),
                     };
                     tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, %why, "retrying Intercom request");
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
                 (None, Attempt::Done(response)) => return Ok(response),
-                (None, Attempt::Failed(error)) => return Err(error),
+                (None, Attempt::Failed(failure)) => return Err(failure),
             }
         }
     }
@@ -361,10 +394,15 @@ impl Client {
         }
         request =
             request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
-        let classify = |e: reqwest::Error| if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
+        let classify = |e: reqwest::Error| {
+            // A connect error (refused, DNS, TLS handshake) means nothing reached Intercom.
+            let sent = !e.is_connect();
+            let error = if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
+            Attempt::Failed(Failure { error, sent })
+        };
         let response = match request.send().await {
             Ok(r) => r,
-            Err(e) => return Attempt::Failed(classify(e)),
+            Err(e) => return classify(e),
         };
         let status = response.status();
         let headers = response.headers().clone();
@@ -373,7 +411,7 @@ impl Client {
         span.record("request_id", headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or(""));
         let bytes = match response.bytes().await {
             Ok(b) => b,
-            Err(e) => return Attempt::Failed(classify(e)),
+            Err(e) => return classify(e),
         };
         let mut out = http::Response::new(bytes);
         *out.status_mut() = status;
@@ -399,7 +437,7 @@ impl Client {
             let client = client.clone();
             async move {
                 let Some(operation) = next else { return Ok(None) };
-                let page = client.send(&operation).await?;
+                let page = client.send_as(&operation, O::STYLE == PaginationStyle::Scroll).await?;
                 // The end: an empty page, no next page, or a next page that is the one just
                 // fetched (a server that ignores the cursor would otherwise loop forever).
                 let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page).filter(|next| *next != operation) };

@@ -27,6 +27,15 @@ pub enum Error {
     /// or reset connections).
     #[error("transport error: {0}")]
     Transport(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A page of a scroll listing ([`PaginationStyle::Scroll`](crate::PaginationStyle::Scroll))
+    /// failed after its request may have reached Intercom. Intercom moves a scroll's cursor
+    /// when it answers, so the page may be lost, and asking again with the same
+    /// `scroll_param` would skip it: such a page is never retried, and the scroll must be
+    /// restarted from its first page (without `scroll_param`). Holds the error that ended it.
+    #[error(
+        "the scroll cannot go on, restart it from the first page (Intercom moves the scroll cursor when it answers, so a page may be lost): {0}"
+    )]
+    ScrollInterrupted(Box<Error>),
     /// The request could not be built from the operation's inputs (an invalid base URL or a
     /// value that cannot be encoded).
     #[error("invalid request: {0}")]
@@ -39,6 +48,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::ScrollInterrupted(e) => e.status(),
             _ => None,
         }
     }
@@ -47,6 +57,7 @@ impl Error {
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
             Error::Api(e) => Some(e),
+            Error::ScrollInterrupted(e) => e.as_api(),
             _ => None,
         }
     }

@@ -1,0 +1,106 @@
+//! The client's hardening against a scripted loopback server (`support/`): scroll pages never
+//! retried once they may have reached Intercom, bounded bodies, cursor cycles, which
+//! transport errors are retried, timeouts and deadlines, waits Intercom asks for, https, and
+//! what errors keep.
+
+mod support;
+
+use std::time::Duration;
+
+use futures::{StreamExt, TryStreamExt};
+use intercom_api_runtime::http::StatusCode;
+use intercom_api_runtime::{Error, RetryPolicy};
+use serde_json::json;
+use support::*;
+
+// ---------------------------------------------------------------------------------------------
+// Scroll pages are never retried once they may have reached Intercom
+// ---------------------------------------------------------------------------------------------
+
+/// Walks a scroll listing, returning the ids of each page and the error that ended it.
+async fn walk_scroll(server: &Server, retry: RetryPolicy) -> (Vec<Vec<String>>, Option<Error>) {
+    let mut pages = std::pin::pin!(server.client(retry).pages(ScrollThings::default()));
+    let mut ids = Vec::new();
+    while let Some(page) = pages.next().await {
+        match page {
+            Ok(page) => ids.push(page.data.iter().map(|v| v.as_str().unwrap().to_owned()).collect()),
+            Err(e) => return (ids, Some(e)),
+        }
+    }
+    (ids, None)
+}
+
+#[tokio::test]
+async fn a_scroll_page_lost_to_a_dropped_connection_is_not_retried() {
+    // Intercom moved its cursor when it got request 2; a retry with s-1 would get page 3.
+    let server = Server::script(vec![scroll_page(&["a"], "s-1"), Reply::Hangup, scroll_page(&["c"], "s-3"), scroll_page(&[], "s-4")]).await;
+    let (pages, error) = walk_scroll(&server, fast_retries()).await;
+    assert_eq!(pages, [vec!["a".to_owned()]]);
+    let error = error.expect("the scroll must end with an error");
+    assert!(matches!(&error, Error::ScrollInterrupted(inner) if matches!(**inner, Error::Transport(_))), "{error:?}");
+    assert!(error.to_string().contains("restart it from the first page"), "{error}");
+    assert_eq!(server.targets(), ["/companies/scroll", "/companies/scroll?scroll_param=s-1"]);
+
+    // The same drop on a plain GET is retried.
+    let server = Server::script(vec![Reply::Hangup, Reply::json(200, json!({"id": "1"}))]).await;
+    let thing = server.client(fast_retries()).send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(thing["id"], "1");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_scroll_page_answered_500_is_not_retried_and_says_to_restart() {
+    let server = Server::script(vec![
+        scroll_page(&["a"], "s-1"),
+        Reply::json(
+            500,
+            error_list("r-500", "server_error", "Request failed due to an internal network error. Please restart the scroll operation."),
+        ),
+        scroll_page(&["c"], "s-3"),
+    ])
+    .await;
+    let (pages, error) = walk_scroll(&server, fast_retries()).await;
+    assert_eq!(pages.len(), 1);
+    let error = error.unwrap();
+    assert_eq!(error.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
+    assert_eq!(error.as_api().and_then(|e| e.request_id.as_deref()), Some("r-500"));
+    assert!(matches!(error, Error::ScrollInterrupted(_)), "{error:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_scroll_page_that_times_out_is_not_retried() {
+    let server = Server::script(vec![scroll_page(&["a"], "s-1").after(Duration::from_secs(3)), scroll_page(&["b"], "s-2")]).await;
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(&server.url)
+        .timeout(Duration::from_millis(200))
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let error = client.pages(ScrollThings::default()).try_collect::<Vec<_>>().await.unwrap_err();
+    assert!(matches!(&error, Error::ScrollInterrupted(inner) if matches!(**inner, Error::Timeout)), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limited_scroll_page_is_retried_because_the_cursor_did_not_move() {
+    let server = Server::script(vec![
+        scroll_page(&["a"], "s-1"),
+        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 0),
+        scroll_page(&["b"], "s-2"),
+        scroll_page(&[], "s-3"),
+    ])
+    .await;
+    let (pages, error) = walk_scroll(&server, fast_retries()).await;
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(pages, [vec!["a".to_owned()], vec!["b".to_owned()], vec![]]);
+    assert_eq!(
+        server.targets(),
+        [
+            "/companies/scroll",
+            "/companies/scroll?scroll_param=s-1",
+            "/companies/scroll?scroll_param=s-1",
+            "/companies/scroll?scroll_param=s-2"
+        ]
+    );
+}
