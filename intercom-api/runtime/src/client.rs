@@ -144,6 +144,7 @@ pub struct ClientBuilder<C = Client> {
     token: Token,
     base_url: String,
     timeout: Duration,
+    max_body_size: usize,
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
@@ -156,6 +157,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("token", &self.token)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -169,6 +171,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             token: Token::new(token),
             base_url: Region::Us.base_url().to_owned(),
             timeout: Duration::from_secs(60),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             user_agent: concat!("intercom-api-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             retry: RetryPolicy::default(),
@@ -191,6 +194,15 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// How long one attempt may take, from sending to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The largest success body read, in bytes (default 64 MiB). The body is read as it
+    /// arrives and reading stops at the limit: a larger one is [`Error::BodyTooLarge`]. Error
+    /// bodies are read up to 64 KiB (or this limit, if lower) and cut there, which is enough for
+    /// Intercom's error list.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
         self
     }
 
@@ -230,6 +242,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 auth,
                 user_agent,
                 timeout: self.timeout,
+                max_body_size: self.max_body_size,
                 retry: self.retry,
             }),
         }))
@@ -255,6 +268,7 @@ struct Inner {
     auth: HeaderValue,
     user_agent: HeaderValue,
     timeout: Duration,
+    max_body_size: usize,
     retry: RetryPolicy,
 }
 
@@ -268,6 +282,12 @@ impl fmt::Debug for Client {
             .finish()
     }
 }
+
+/// The default [`ClientBuilder::max_body_size`]: well above Intercom's largest pages.
+const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
+
+/// How much of an error body is read: its error list, or the start of an HTML page.
+const MAX_ERROR_BODY_SIZE: usize = 64 << 10;
 
 enum Attempt {
     Done(http::Response<bytes::Bytes>),
@@ -400,7 +420,7 @@ impl Client {
             let error = if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
             Attempt::Failed(Failure { error, sent })
         };
-        let response = match request.send().await {
+        let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => return classify(e),
         };
@@ -409,8 +429,21 @@ impl Client {
         span.record("status", status.as_u16());
         // Every attempt records its own id (empty when the answer has none).
         span.record("request_id", headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or(""));
-        let bytes = match response.bytes().await {
-            Ok(b) => b,
+        // Reading stops at the limit: a success body beyond it is an error, an error body is
+        // cut (it only feeds the error's list and snippet).
+        let limit = if status.is_success() { inner.max_body_size } else { inner.max_body_size.min(MAX_ERROR_BODY_SIZE) };
+        let too_large = |headers: &http::HeaderMap| {
+            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            Attempt::Failed(Failure { error: Error::BodyTooLarge { limit, status, request_id }, sent: true })
+        };
+        let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
+        if status.is_success() && declared.is_some_and(|n| n > limit) {
+            return too_large(&headers);
+        }
+        let bytes = match read_body(&mut response, limit, declared).await {
+            Ok(Body::Whole(b)) => b,
+            Ok(Body::Cut(b)) if !status.is_success() => b,
+            Ok(Body::Cut(_)) => return too_large(&headers),
             Err(e) => return classify(e),
         };
         let mut out = http::Response::new(bytes);
@@ -465,6 +498,40 @@ impl Client {
     {
         self.items(operation).try_collect().await
     }
+}
+
+/// A body as read by [`read_body`].
+enum Body {
+    /// All of it.
+    Whole(bytes::Bytes),
+    /// Its first `limit` bytes: there was more.
+    Cut(bytes::Bytes),
+}
+
+/// Reads a body chunk by chunk, stopping once it passes `limit` bytes. A body that comes in
+/// one chunk (the common case) is kept as it came, without a copy.
+async fn read_body(response: &mut reqwest::Response, limit: usize, declared: Option<usize>) -> Result<Body, reqwest::Error> {
+    let mut first = bytes::Bytes::new();
+    let mut joined: Option<Vec<u8>> = None;
+    while let Some(chunk) = response.chunk().await? {
+        let so_far = joined.as_ref().map_or(first.len(), Vec::len);
+        if so_far + chunk.len() > limit {
+            let mut all = joined.unwrap_or_else(|| first.to_vec());
+            all.extend_from_slice(&chunk[..limit - so_far]);
+            return Ok(Body::Cut(all.into()));
+        }
+        match &mut joined {
+            Some(all) => all.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut all = Vec::with_capacity(declared.unwrap_or(0).clamp(so_far + chunk.len(), limit));
+                all.extend_from_slice(&first);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
+    }
+    Ok(Body::Whole(joined.map_or(first, bytes::Bytes::from)))
 }
 
 #[cfg(test)]

@@ -36,6 +36,17 @@ pub enum Error {
         "the scroll cannot go on, restart it from the first page (Intercom moves the scroll cursor when it answers, so a page may be lost): {0}"
     )]
     ScrollInterrupted(Box<Error>),
+    /// A success body larger than the client's
+    /// [`max_body_size`](crate::ClientBuilder::max_body_size); reading stopped at the limit.
+    #[error("the {status} response body is larger than the {limit}-byte limit{}", request_suffix(request_id))]
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+        /// The status of the response.
+        status: StatusCode,
+        /// Intercom's id for the request (`X-Request-Id`), if it sent one.
+        request_id: Option<String>,
+    },
     /// The request could not be built from the operation's inputs (an invalid base URL or a
     /// value that cannot be encoded).
     #[error("invalid request: {0}")]
@@ -49,6 +60,7 @@ impl Error {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
             Error::ScrollInterrupted(e) => e.status(),
+            Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -61,6 +73,11 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// ` (request <id>)`, or nothing.
+fn request_suffix(request_id: &Option<String>) -> String {
+    request_id.as_ref().map(|id| format!(" (request {id})")).unwrap_or_default()
 }
 
 /// A failure status from Intercom, with the spec's `error.list` body when there is one.

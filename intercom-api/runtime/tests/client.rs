@@ -104,3 +104,51 @@ async fn a_rate_limited_scroll_page_is_retried_because_the_cursor_did_not_move()
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bodies are read up to a limit
+// ---------------------------------------------------------------------------------------------
+
+fn client_with_body_limit(server: &Server, limit: usize) -> intercom_api_runtime::Client {
+    intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(&server.url)
+        .timeout(Duration::from_secs(10))
+        .max_body_size(limit)
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn reading_a_body_stops_at_the_limit() {
+    // A body that never ends: a client that reads it all would wait for the 10 s timeout.
+    let server = Server::script(vec![Reply::Stall { status: 200, prefix: vec![b' '; 4096] }]).await;
+    let started = std::time::Instant::now();
+    let error = client_with_body_limit(&server, 1024).send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(error, Error::BodyTooLarge { limit: 1024, status: StatusCode::OK, .. }), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert_eq!(error.status(), Some(StatusCode::OK));
+}
+
+#[tokio::test]
+async fn a_declared_length_beyond_the_limit_is_refused_and_one_within_it_is_read() {
+    let big = json!({"id": "x".repeat(2000)});
+    let server = Server::script(vec![Reply::json(200, big.clone()).header("X-Request-Id", "r-big"), Reply::json(200, big.clone())]).await;
+    let error = client_with_body_limit(&server, 1024).send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(&error, Error::BodyTooLarge { request_id: Some(id), .. } if id == "r-big"), "{error:?}");
+    assert!(error.to_string().contains("1024-byte limit") && error.to_string().contains("r-big"), "{error}");
+    let thing = client_with_body_limit(&server, 4096).send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(thing, big);
+}
+
+#[tokio::test]
+async fn an_error_body_is_cut_at_the_limit_and_the_error_still_comes_back() {
+    // An error body that never ends is cut at 64 KiB: the 502 comes back, not a timeout.
+    let server = Server::script(vec![Reply::Stall { status: 502, prefix: vec![b'x'; 100 << 10] }]).await;
+    let started = std::time::Instant::now();
+    let error = api_error(client_with_body_limit(&server, 1 << 20).send(&GetThing("1".into())).await);
+    assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert_eq!(error.status, StatusCode::BAD_GATEWAY);
+    let snippet = error.body_snippet.unwrap();
+    assert!(snippet.ends_with(&format!("({} bytes in all)", 64 << 10)), "{}", &snippet[snippet.len() - 40..]);
+}

@@ -39,7 +39,7 @@ pub enum Reply {
     /// Answers, after `delay`.
     Answer { status: u16, headers: Vec<(String, String)>, body: Vec<u8>, delay: Duration },
     /// Sends the head and `prefix` of a chunked body, then never finishes it.
-    Stall { prefix: Vec<u8> },
+    Stall { status: u16, prefix: Vec<u8> },
     /// Closes the connection without answering: the request reached the server and the
     /// answer was lost.
     Hangup,
@@ -140,8 +140,10 @@ async fn serve(mut stream: TcpStream, recorded: &Mutex<Vec<Request>>, answer: &A
             stream.write_all(&body).await?;
             stream.shutdown().await
         }
-        Reply::Stall { prefix } => {
-            let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n";
+        Reply::Stall { status, prefix } => {
+            let head = format!(
+                "HTTP/1.1 {status} Whatever\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            );
             stream.write_all(head.as_bytes()).await?;
             stream.write_all(format!("{:x}\r\n", prefix.len()).as_bytes()).await?;
             stream.write_all(&prefix).await?;
