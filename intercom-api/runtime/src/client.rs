@@ -1,6 +1,7 @@
 //! The async client: reqwest with rustls, bearer auth, regions, timeouts, retries, tracing and
 //! pagination. Every generated operation is sent through [`Client::send`].
 
+use std::collections::HashSet;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -314,13 +315,13 @@ impl Client {
 
     /// Sends `operation`, retrying as the [`RetryPolicy`] allows, and decodes the response.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
-        self.send_as(operation, false).await
+        self.send_request::<O>(operation.to_request(&self.inner.base_url), false).await
     }
 
-    /// [`send`](Self::send); `scroll` when `operation` is a page of a scroll listing, which is
+    /// Sends `request`, made by an `O`; `scroll` when it is a page of a scroll listing, which is
     /// never retried once it may have reached Intercom (Intercom moves the scroll cursor when it
     /// answers, so a retry with the same `scroll_param` would return the next page and skip one).
-    async fn send_as<O: Operation>(&self, operation: &O, scroll: bool) -> Result<O::Output, Error> {
+    async fn send_request<O: Operation>(&self, request: Result<http::Request<Vec<u8>>, Error>, scroll: bool) -> Result<O::Output, Error> {
         let span = tracing::info_span!(
             "intercom.request",
             operation = O::OPERATION_ID,
@@ -332,7 +333,7 @@ impl Client {
         );
         let fields = span.clone();
         async move {
-            let request = operation.to_request(&self.inner.base_url)?;
+            let request = request?;
             let lost = |error: Error| if scroll { Error::ScrollInterrupted(Box::new(error)) } else { error };
             let response = match self.send_with_retries(request, scroll, &fields).await {
                 Ok(response) => response,
@@ -466,15 +467,32 @@ impl Client {
         O::Output: Send,
     {
         let client = self.clone();
-        stream::try_unfold(Some(operation), move |next| {
+        let request = operation.to_request(&client.inner.base_url);
+        let mut seen = HashSet::new();
+        if let Ok(request) = &request {
+            seen.insert(request_key(request));
+        }
+        stream::try_unfold((Some((operation, request)), seen), move |(next, mut seen)| {
             let client = client.clone();
             async move {
-                let Some(operation) = next else { return Ok(None) };
-                let page = client.send_as(&operation, O::STYLE == PaginationStyle::Scroll).await?;
-                // The end: an empty page, no next page, or a next page that is the one just
-                // fetched (a server that ignores the cursor would otherwise loop forever).
-                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page).filter(|next| *next != operation) };
-                Ok(Some((page, following)))
+                let Some((operation, request)) = next else { return Ok(None) };
+                let page = client.send_request::<O>(request, O::STYLE == PaginationStyle::Scroll).await?;
+                // The end: an empty page, no next page, or a next page already fetched (a
+                // server that ignores the cursor, or sends cursors in a cycle A → B → A, would
+                // otherwise loop forever).
+                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page) };
+                let following = following.map(|op| {
+                    let request = op.to_request(&client.inner.base_url);
+                    (op, request)
+                });
+                let following = following.filter(|(_, request)| match request {
+                    Ok(request) if !seen.insert(request_key(request)) => {
+                        tracing::warn!(operation = O::OPERATION_ID, uri = %request.uri(), "the next page is one already fetched; the listing ends here");
+                        false
+                    }
+                    _ => true,
+                });
+                Ok(Some((page, (following, seen))))
             }
         })
     }
@@ -498,6 +516,16 @@ impl Client {
     {
         self.items(operation).try_collect().await
     }
+}
+
+/// What identifies a page: its request's URI and body (where search puts its cursor). A 64-bit
+/// hash, so a listing of any length costs 8 bytes a page.
+fn request_key(request: &http::Request<Vec<u8>>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    request.uri().hash(&mut hasher);
+    request.body().hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A body as read by [`read_body`].

@@ -152,3 +152,29 @@ async fn an_error_body_is_cut_at_the_limit_and_the_error_still_comes_back() {
     let snippet = error.body_snippet.unwrap();
     assert!(snippet.ends_with(&format!("({} bytes in all)", 64 << 10)), "{}", &snippet[snippet.len() - 40..]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cursor cycles
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_cursor_cycle_ends_the_listing() {
+    // first → A → B → A: the second A is a page already fetched.
+    let server = Server::script(vec![
+        cursor_page(&["1"], Some("A")),
+        cursor_page(&["2"], Some("B")),
+        cursor_page(&["3"], Some("A")),
+        cursor_page(&["2 again"], Some("B")),
+    ])
+    .await;
+    let items: Vec<_> = server.client(RetryPolicy::never()).items(ListThings::default()).try_collect().await.unwrap();
+    assert_eq!(items, ["1", "2", "3"]);
+    assert_eq!(server.targets(), ["/things", "/things?starting_after=A", "/things?starting_after=B"]);
+
+    // A cursor that does not move ends it, as before.
+    let server = Server::script(vec![cursor_page(&["1"], Some("A")), cursor_page(&["2"], Some("A"))]).await;
+    let first = ListThings { starting_after: Some("A".into()) };
+    let items: Vec<_> = server.client(RetryPolicy::never()).items(first).try_collect().await.unwrap();
+    assert_eq!(items, ["1"]);
+    assert_eq!(server.targets(), ["/things?starting_after=A"]);
+}
