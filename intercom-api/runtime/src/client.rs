@@ -61,9 +61,13 @@ impl fmt::Debug for Token {
 /// When a failed attempt is tried again.
 ///
 /// Rate-limited requests (429) are always retried, after `Retry-After` or
-/// `X-RateLimit-Reset`. Server errors (5xx), timeouts and connection errors are retried only
-/// for GET, PUT, DELETE and HEAD unless [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent)
-/// is set: Intercom has no idempotency keys, so a retried POST can act twice.
+/// `X-RateLimit-Reset`. Server errors (5xx), timeouts and connections reset or closed before
+/// the answer are retried only for GET, PUT, DELETE and HEAD unless
+/// [`retry_non_idempotent`](RetryPolicy::retry_non_idempotent) is set: Intercom has no
+/// idempotency keys, so a retried POST can act twice. A connection that could not be made
+/// (refused, timed out) is retried for every method, as nothing was sent. Errors that would
+/// only repeat are never retried: DNS and TLS failures (a bad certificate), an invalid URL,
+/// too many redirects.
 ///
 /// The pages of a scroll listing ([`PaginationStyle::Scroll`], walked with
 /// [`Client::pages`]/[`Client::items`]) are retried only when Intercom cannot have seen the
@@ -300,6 +304,56 @@ struct Failure {
     error: Error,
     /// The request may have reached Intercom (false only when the connection was never made).
     sent: bool,
+    /// Trying again may help: a refused, reset or dropped connection, or a timeout. A DNS
+    /// failure, a TLS failure, a bad URL or too many redirects would fail the same way again.
+    retryable: bool,
+}
+
+impl Failure {
+    /// A failure that trying again cannot mend.
+    fn last(error: Error) -> Failure {
+        Failure { error, sent: true, retryable: false }
+    }
+
+    /// Sorts a reqwest error.
+    fn from_reqwest(e: reqwest::Error) -> Failure {
+        // A connect error (refused, DNS, TLS handshake) means nothing reached Intercom.
+        let sent = !e.is_connect();
+        let retryable = e.is_timeout() || (!(e.is_builder() || e.is_redirect() || e.is_dns() || e.is_decode()) && is_transient(&e));
+        let error = if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
+        Failure { error, sent, retryable }
+    }
+}
+
+/// Whether the cause of a transport error is a connection refused, reset, cut or timed out
+/// (worth retrying), rather than a certificate, a protocol error or anything else.
+fn is_transient(error: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::*;
+    let mut cause = Some(error);
+    while let Some(e) = cause {
+        let transient_io = e.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(
+                io.kind(),
+                ConnectionRefused
+                    | ConnectionReset
+                    | ConnectionAborted
+                    | NotConnected
+                    | BrokenPipe
+                    | UnexpectedEof
+                    | TimedOut
+                    | HostUnreachable
+                    | NetworkUnreachable
+                    | AddrNotAvailable
+            )
+        });
+        // The connection closed before the answer came, or before the request went out.
+        let closed = e.downcast_ref::<hyper::Error>().is_some_and(|h| h.is_incomplete_message() || h.is_canceled());
+        if transient_io || closed {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 impl Client {
@@ -337,8 +391,8 @@ impl Client {
             let lost = |error: Error| if scroll { Error::ScrollInterrupted(Box::new(error)) } else { error };
             let response = match self.send_with_retries(request, scroll, &fields).await {
                 Ok(response) => response,
-                Err(Failure { error, sent: true }) => return Err(lost(error)),
-                Err(Failure { error, sent: false }) => return Err(error),
+                Err(Failure { error, sent: true, .. }) => return Err(lost(error)),
+                Err(Failure { error, sent: false, .. }) => return Err(error),
             };
             // A 429 was not acted on, so the cursor did not move; any other answer may have
             // moved it, whatever it says.
@@ -381,8 +435,9 @@ impl Client {
                 {
                     Some(policy.backoff(attempt))
                 }
-                Attempt::Failed(Failure { error: Error::Timeout | Error::Transport(_), sent })
-                    if !last && (!scroll || !*sent) && policy.may_retry_failure(&parts.method) =>
+                // A connection never made is retried whatever the method: nothing was acted on.
+                Attempt::Failed(Failure { retryable: true, sent, .. })
+                    if !last && (!*sent || (!scroll && policy.may_retry_failure(&parts.method))) =>
                 {
                     Some(policy.backoff(attempt))
                 }
@@ -415,12 +470,7 @@ impl Client {
         }
         request =
             request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
-        let classify = |e: reqwest::Error| {
-            // A connect error (refused, DNS, TLS handshake) means nothing reached Intercom.
-            let sent = !e.is_connect();
-            let error = if e.is_timeout() { Error::Timeout } else { Error::Transport(Box::new(e.without_url())) };
-            Attempt::Failed(Failure { error, sent })
-        };
+        let classify = |e: reqwest::Error| Attempt::Failed(Failure::from_reqwest(e));
         let mut response = match request.send().await {
             Ok(r) => r,
             Err(e) => return classify(e),
@@ -435,7 +485,7 @@ impl Client {
         let limit = if status.is_success() { inner.max_body_size } else { inner.max_body_size.min(MAX_ERROR_BODY_SIZE) };
         let too_large = |headers: &http::HeaderMap| {
             let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
-            Attempt::Failed(Failure { error: Error::BodyTooLarge { limit, status, request_id }, sent: true })
+            Attempt::Failed(Failure::last(Error::BodyTooLarge { limit, status, request_id }))
         };
         let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
         if status.is_success() && declared.is_some_and(|n| n > limit) {
@@ -571,6 +621,37 @@ mod tests {
         let client = Client::builder("secret-token-123").build().unwrap();
         let text = format!("{client:?} {:?}", Token::new("secret-token-123"));
         assert!(!text.contains("secret-token-123"), "{text}");
+    }
+
+    /// How a request to `url` fails.
+    async fn failure(url: &str) -> Failure {
+        Failure::from_reqwest(reqwest::Client::new().get(url).send().await.unwrap_err())
+    }
+
+    #[tokio::test]
+    async fn transport_errors_are_sorted_into_retryable_and_final() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let refused = format!("http://{}/", closed.local_addr().unwrap());
+        drop(closed);
+        let f = failure(&refused).await;
+        assert!(f.retryable && !f.sent, "refused: {:?}", f.error);
+
+        // A connection closed after the request was read, before any answer.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            use tokio::io::AsyncReadExt;
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let _ = stream.read(&mut [0u8; 4096]).await;
+            }
+        });
+        let f = failure(&format!("http://{address}/")).await;
+        assert!(f.retryable && f.sent, "hung up: {:?}", f.error);
+
+        let f = failure("https://no-such-host.invalid/").await;
+        assert!(!f.retryable && !f.sent, "DNS: {:?}", f.error);
+        let f = failure("ftp://example.com/").await;
+        assert!(!f.retryable, "scheme: {:?}", f.error);
     }
 
     #[test]

@@ -178,3 +178,69 @@ async fn a_cursor_cycle_ends_the_listing() {
     assert_eq!(items, ["1"]);
     assert_eq!(server.targets(), ["/things?starting_after=A"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transport errors: retryable or final
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn too_many_redirects_are_not_retried() {
+    let server = Server::start(|_, _| Reply::text(302, "").header("Location", "/loop")).await;
+    let error = server.client(fast_retries().with_max_attempts(3)).send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    // One attempt: the request and reqwest's 10 redirects; three attempts would be 33.
+    assert_eq!(server.requests().len(), 11);
+}
+
+#[tokio::test]
+async fn a_tls_failure_is_not_retried() {
+    // A server that answers a TLS handshake in plain text.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            use tokio::io::AsyncWriteExt;
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n").await;
+        }
+    });
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(format!("https://{address}"))
+        .retry(fast_retries().with_max_attempts(3))
+        .build()
+        .unwrap();
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_connection_never_made_is_retried_even_for_post() {
+    // Refused until a server starts on the port, 100 ms in.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap().to_string();
+    drop(closed);
+    let later = address.clone();
+    let server = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Server::start_on(&later, |_, _| Reply::json(200, json!({"id": "new"}))).await
+    });
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(format!("http://{address}"))
+        .retry(RetryPolicy::default().with_backoff(Duration::from_millis(20), Duration::from_millis(50)).with_max_attempts(100))
+        .build()
+        .unwrap();
+    let created = client.send(&CreateThing).await.unwrap();
+    assert_eq!(created["id"], "new");
+    let server = server.await.unwrap();
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(server.requests()[0].method, "POST");
+
+    // A POST whose connection was made and then cut is not retried: it may have acted.
+    let server = Server::script(vec![Reply::Hangup, Reply::json(200, json!({"id": "twice"}))]).await;
+    let error = server.client(fast_retries()).send(&CreateThing).await.unwrap_err();
+    assert!(matches!(error, Error::Transport(_)), "{error:?}");
+    assert_eq!(server.requests().len(), 1);
+}

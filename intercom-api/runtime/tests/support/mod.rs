@@ -84,7 +84,12 @@ pub struct Server {
 
 impl Server {
     pub async fn start(answer: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        Server::start_on("127.0.0.1:0", answer).await
+    }
+
+    /// [`start`](Self::start), listening on `address`.
+    pub async fn start_on(address: &str, answer: impl Fn(usize, &Request) -> Reply + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind(address).await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests = Arc::new(Mutex::new(Vec::new()));
         let answer: Arc<Answer> = Arc::new(answer);
