@@ -149,6 +149,8 @@ pub struct ClientBuilder<C = Client> {
     token: Token,
     base_url: String,
     timeout: Duration,
+    connect_timeout: Duration,
+    deadline: Option<Duration>,
     max_body_size: usize,
     user_agent: String,
     http: Option<reqwest::Client>,
@@ -162,6 +164,8 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("token", &self.token)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("deadline", &self.deadline)
             .field("max_body_size", &self.max_body_size)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
@@ -176,6 +180,8 @@ impl<C: From<Client>> ClientBuilder<C> {
             token: Token::new(token),
             base_url: Region::Us.base_url().to_owned(),
             timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            deadline: None,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             user_agent: concat!("intercom-api-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
@@ -199,6 +205,22 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// How long one attempt may take, from sending to the end of the body (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long making a connection (TCP and TLS) may take (default 10 s). A connection that
+    /// could not be made is retried, for any method. It applies to the client this builder
+    /// makes, not to one given with [`http_client`](Self::http_client).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole call may take, every attempt and every wait between them included
+    /// (default: no limit but the attempts' own). A call that reaches it ends with
+    /// [`Error::Timeout`], or with the last failure when the next wait would pass it.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -238,7 +260,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .map_err(|_| Error::InvalidRequest(format!("`{}` is not a valid User-Agent", self.user_agent)))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(|e| Error::Transport(Box::new(e)))?,
+            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(|e| Error::Transport(Box::new(e)))?,
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
@@ -247,6 +269,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 auth,
                 user_agent,
                 timeout: self.timeout,
+                deadline: self.deadline,
                 max_body_size: self.max_body_size,
                 retry: self.retry,
             }),
@@ -273,6 +296,7 @@ struct Inner {
     auth: HeaderValue,
     user_agent: HeaderValue,
     timeout: Duration,
+    deadline: Option<Duration>,
     max_body_size: usize,
     retry: RetryPolicy,
 }
@@ -283,6 +307,7 @@ impl fmt::Debug for Client {
             .field("base_url", &self.inner.base_url)
             .field("token", &"<redacted>")
             .field("timeout", &self.inner.timeout)
+            .field("deadline", &self.inner.deadline)
             .field("retry", &self.inner.retry)
             .finish()
     }
@@ -415,10 +440,16 @@ impl Client {
         // Shared by every attempt without copying.
         let body = bytes::Bytes::from(body);
         let policy = &self.inner.retry;
+        let deadline = self.inner.deadline.map(|d| tokio::time::Instant::now() + d);
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
-            let outcome = self.attempt(&parts, &body, span).await;
+            let outcome = match deadline {
+                Some(at) => tokio::time::timeout_at(at, self.attempt(&parts, &body, span))
+                    .await
+                    .unwrap_or_else(|_| Attempt::Failed(Failure::last(Error::Timeout))),
+                None => self.attempt(&parts, &body, span).await,
+            };
             let last = attempt >= policy.max_attempts;
             let wait = match &outcome {
                 Attempt::Done(response) if response.status() == StatusCode::TOO_MANY_REQUESTS && !last => {
@@ -443,6 +474,8 @@ impl Client {
                 }
                 _ => None,
             };
+            // No wait that would end past the deadline: the last failure is the answer.
+            let wait = wait.filter(|wait| deadline.is_none_or(|at| tokio::time::Instant::now() + *wait < at));
             match (wait, outcome) {
                 (Some(wait), outcome) => {
                     let why = match &outcome {

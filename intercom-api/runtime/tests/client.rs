@@ -244,3 +244,67 @@ async fn a_connection_never_made_is_retried_even_for_post() {
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(server.requests().len(), 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Connect timeout and overall deadline
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_deadline_bounds_the_whole_call_across_retries() {
+    // Every answer is a slow 503: 100 attempts would take 15 s.
+    let server = Server::start(|_, _| Reply::text(503, "busy").after(Duration::from_millis(150))).await;
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(&server.url)
+        .timeout(Duration::from_secs(10))
+        .deadline(Duration::from_millis(600))
+        .retry(RetryPolicy::default().with_backoff(Duration::from_millis(20), Duration::from_millis(50)).with_max_attempts(100))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(300) && took < Duration::from_millis(1500), "took {took:?}");
+    assert!(matches!(&error, Error::Timeout) || error.status() == Some(StatusCode::SERVICE_UNAVAILABLE), "{error:?}");
+    let sent = server.requests().len();
+    assert!((2..=6).contains(&sent), "{sent} requests");
+
+    // One slow answer, well inside the attempt timeout but past the deadline.
+    let server = Server::script(vec![Reply::json(200, json!({})).after(Duration::from_secs(3))]).await;
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(&server.url)
+        .timeout(Duration::from_secs(10))
+        .deadline(Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_connection_that_cannot_be_made_times_out_on_the_connect_timeout() {
+    // A listener that never accepts, with its queue full: a new connection's SYN is dropped,
+    // so connecting hangs.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let address = socket.local_addr().unwrap();
+    let _listener = socket.listen(0).unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..4 {
+        if let Ok(Ok(stream)) = tokio::time::timeout(Duration::from_millis(200), tokio::net::TcpStream::connect(address)).await {
+            fillers.push(stream);
+        }
+    }
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(format!("http://{address}"))
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_millis(200))
+        .retry(RetryPolicy::never())
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+}
