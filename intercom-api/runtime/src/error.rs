@@ -201,22 +201,37 @@ pub fn snippet(body: &[u8]) -> String {
     format!("{}… ({} bytes in all)", &text[..end], body.len())
 }
 
-/// The wait a 429 asks for: `Retry-After` in seconds or as an HTTP date, else
+/// The wait a 429 or 503 asks for: `Retry-After` in seconds or as an HTTP date, else
 /// `X-RateLimit-Reset` (a Unix time in seconds).
+///
+/// Times are measured against the answer's own `Date` header when it has one, so a local clock
+/// that is off does not change the wait; `now` is used only without it. Fractional seconds are
+/// kept; a time already past is no wait; a negative, non-numeric or absurdly large value is
+/// ignored (the next source, or the client's backoff, applies).
 pub fn retry_after(headers: &HeaderMap, now: std::time::SystemTime) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let now = header("date").and_then(|d| httpdate::parse_http_date(d).ok()).unwrap_or(now);
+    let until = |at: std::time::SystemTime| at.duration_since(now).unwrap_or_default();
     if let Some(value) = header("retry-after") {
-        if let Ok(seconds) = value.parse::<u64>() {
-            return Some(Duration::from_secs(seconds));
+        if let Some(seconds) = seconds(value) {
+            return Some(seconds);
         }
         if let Ok(at) = httpdate::parse_http_date(value) {
-            return Some(at.duration_since(now).unwrap_or_default());
+            return Some(until(at));
         }
     }
-    let reset = header("x-ratelimit-reset")?.parse::<u64>().ok()?;
+    let reset = seconds(header("x-ratelimit-reset")?)?;
     // A hostile or broken value must not overflow the clock.
-    let at = std::time::UNIX_EPOCH.checked_add(Duration::from_secs(reset))?;
-    Some(at.duration_since(now).unwrap_or_default())
+    Some(until(std::time::UNIX_EPOCH.checked_add(reset)?))
+}
+
+/// A non-negative number of seconds, whole or fractional, that a `Duration` can hold.
+fn seconds(value: &str) -> Option<Duration> {
+    if let Ok(whole) = value.parse::<u64>() {
+        return Some(Duration::from_secs(whole));
+    }
+    let seconds = value.parse::<f64>().ok().filter(|s| *s >= 0.0)?;
+    Duration::try_from_secs_f64(seconds).ok()
 }
 
 #[cfg(test)]
@@ -261,6 +276,48 @@ mod tests {
         headers.remove("retry-after");
         headers.insert("x-ratelimit-reset", u64::MAX.to_string().parse().unwrap());
         assert_eq!(retry_after(&headers, now), None, "an absurd reset time is ignored, not a panic");
+    }
+
+    #[test]
+    fn odd_waits_are_read_or_ignored_and_never_panic() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_000);
+        let wait = |pairs: &[(&'static str, &str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, value.parse().unwrap());
+            }
+            retry_after(&headers, now)
+        };
+        assert_eq!(wait(&[("retry-after", "1.5")]), Some(Duration::from_millis(1500)));
+        assert_eq!(wait(&[("x-ratelimit-reset", "1002.25")]), Some(Duration::from_millis(2250)));
+        // Negative: ignored, the next source applies.
+        assert_eq!(wait(&[("retry-after", "-5")]), None);
+        assert_eq!(wait(&[("retry-after", "-5"), ("x-ratelimit-reset", "1004")]), Some(Duration::from_secs(4)));
+        assert_eq!(wait(&[("x-ratelimit-reset", "-1004")]), None);
+        for absurd in ["1e300", "inf", "NaN", "18446744073709551616"] {
+            assert_eq!(wait(&[("retry-after", absurd)]), None, "{absurd}");
+        }
+        // In the past: no wait.
+        assert_eq!(wait(&[("retry-after", "Thu, 01 Jan 1970 00:00:10 GMT")]), Some(Duration::ZERO));
+        assert_eq!(wait(&[("x-ratelimit-reset", "990")]), Some(Duration::ZERO));
+        assert_eq!(wait(&[("retry-after", "Thu, 01 Jan 1970 00:16:40 GMT")]), Some(Duration::ZERO));
+        assert_eq!(wait(&[("retry-after", "Thu, 01 Jan 1970 00:17:00 GMT")]), Some(Duration::from_secs(20)));
+    }
+
+    #[test]
+    fn waits_are_measured_on_the_servers_clock_when_it_sends_one() {
+        // The local clock is an hour behind Intercom's: the answer's `Date` decides.
+        let local = std::time::UNIX_EPOCH + Duration::from_secs(10_000 - 3_600);
+        let mut headers = HeaderMap::new();
+        headers.insert("date", httpdate::fmt_http_date(std::time::UNIX_EPOCH + Duration::from_secs(10_000)).parse().unwrap());
+        headers.insert("x-ratelimit-reset", "10005".parse().unwrap());
+        assert_eq!(retry_after(&headers, local), Some(Duration::from_secs(5)));
+        let at = httpdate::fmt_http_date(std::time::UNIX_EPOCH + Duration::from_secs(10_007));
+        headers.insert("retry-after", at.parse().unwrap());
+        assert_eq!(retry_after(&headers, local), Some(Duration::from_secs(7)));
+        // An unreadable `Date` falls back to the local clock.
+        headers.insert("date", "yesterday".parse().unwrap());
+        assert_eq!(retry_after(&headers, local), Some(Duration::from_secs(3_607)));
     }
 
     #[test]

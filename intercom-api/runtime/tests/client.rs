@@ -308,3 +308,29 @@ async fn a_connection_that_cannot_be_made_times_out_on_the_connect_timeout() {
     assert!(matches!(error, Error::Timeout), "{error:?}");
     assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Waits Intercom asks for
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_rate_limit_reset_is_read_on_the_servers_clock() {
+    // The server's clock is a day ahead of ours; its reset is 1 s after its own `Date`. Read
+    // on the local clock, the wait would be a day and the 429 would come back at once.
+    let server = Server::start(|n, _| {
+        let ahead = std::time::SystemTime::now() + Duration::from_secs(86_400);
+        let reset = ahead.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
+        match n {
+            0 => Reply::json(429, error_list("r", "rate_limit_exceeded", "slow down"))
+                .header("Date", httpdate::fmt_http_date(ahead))
+                .header("X-RateLimit-Reset", reset),
+            _ => Reply::json(200, json!({"id": "1"})),
+        }
+    })
+    .await;
+    let thing = server.client(fast_retries()).send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(thing["id"], "1");
+    let requests = server.requests();
+    let waited = requests[1].at - requests[0].at;
+    assert!(waited < Duration::from_secs(3), "retried after {waited:?}");
+}
