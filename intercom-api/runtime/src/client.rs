@@ -83,7 +83,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// The longest backoff.
     pub max_backoff: Duration,
-    /// The longest rate-limit wait that is honoured; a 429 asking for longer is returned.
+    /// The longest wait a 429 or 503 may ask for (`Retry-After`, `X-RateLimit-Reset`); an
+    /// answer asking for longer is returned.
     pub max_rate_limit_wait: Duration,
     /// Also retry POST and PATCH after server errors, timeouts and connection errors.
     pub retry_non_idempotent: bool,
@@ -464,7 +465,15 @@ impl Client {
                 Attempt::Done(response)
                     if response.status().is_server_error() && !last && !scroll && policy.may_retry_failure(&parts.method) =>
                 {
-                    Some(policy.backoff(attempt))
+                    // A 503 may say when to come back, like a 429.
+                    let asked = (response.status() == StatusCode::SERVICE_UNAVAILABLE)
+                        .then(|| crate::error::retry_after(response.headers(), std::time::SystemTime::now()))
+                        .flatten();
+                    match asked {
+                        Some(wait) if wait > policy.max_rate_limit_wait => None,
+                        Some(wait) => Some(wait.max(policy.backoff(attempt))),
+                        None => Some(policy.backoff(attempt)),
+                    }
                 }
                 // A connection never made is retried whatever the method: nothing was acted on.
                 Attempt::Failed(Failure { retryable: true, sent, .. })

@@ -314,6 +314,25 @@ async fn a_connection_that_cannot_be_made_times_out_on_the_connect_timeout() {
 // ---------------------------------------------------------------------------------------------
 
 #[tokio::test]
+async fn a_503_waits_for_its_retry_after() {
+    let server =
+        Server::script(vec![Reply::text(503, "down for maintenance").header("Retry-After", 1), Reply::json(200, json!({"id": "1"}))]).await;
+    let thing = server.client(fast_retries()).send(&GetThing("1".into())).await.unwrap();
+    assert_eq!(thing["id"], "1");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    // The 1 s asked for, not the 1–5 ms backoff.
+    let waited = requests[1].at - requests[0].at;
+    assert!(waited >= Duration::from_millis(990) && waited < Duration::from_secs(3), "retried after {waited:?}");
+
+    // One asking for longer than the policy allows comes back at once.
+    let server = Server::script(vec![Reply::text(503, "down").header("Retry-After", 120), Reply::json(200, json!({}))]).await;
+    let error = api_error(server.client(fast_retries()).send(&GetThing("1".into())).await);
+    assert_eq!((error.status, error.retry_after), (StatusCode::SERVICE_UNAVAILABLE, Some(Duration::from_secs(120))));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
 async fn a_rate_limit_reset_is_read_on_the_servers_clock() {
     // The server's clock is a day ahead of ours; its reset is 1 s after its own `Date`. Read
     // on the local clock, the wait would be a day and the 429 would come back at once.
