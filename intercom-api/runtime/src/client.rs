@@ -153,6 +153,7 @@ pub struct ClientBuilder<C = Client> {
     connect_timeout: Duration,
     deadline: Option<Duration>,
     max_body_size: usize,
+    allow_insecure_http: bool,
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
@@ -168,6 +169,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("connect_timeout", &self.connect_timeout)
             .field("deadline", &self.deadline)
             .field("max_body_size", &self.max_body_size)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
@@ -184,6 +186,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             connect_timeout: Duration::from_secs(10),
             deadline: None,
             max_body_size: DEFAULT_MAX_BODY_SIZE,
+            allow_insecure_http: false,
             user_agent: concat!("intercom-api-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             retry: RetryPolicy::default(),
@@ -197,9 +200,19 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sends to a custom base URL (a proxy, a mock server).
+    /// Sends to a custom base URL (a proxy, a mock server). It must be `https`, or `http` to a
+    /// loopback host (`localhost`, `127.0.0.1`, `[::1]`), unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) says otherwise: the token goes with
+    /// every request.
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
+        self
+    }
+
+    /// Accepts an `http` base URL to any host, sending the token in plain text (a proxy on a
+    /// trusted network). Off by default.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
         self
     }
 
@@ -254,6 +267,7 @@ impl<C: From<Client>> ClientBuilder<C> {
 
     /// The client.
     pub fn build(self) -> Result<C, Error> {
+        check_base_url(&self.base_url, self.allow_insecure_http)?;
         let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.0))
             .map_err(|_| Error::InvalidRequest("the token holds characters a header cannot carry".to_owned()))?;
         auth.set_sensitive(true);
@@ -276,6 +290,28 @@ impl<C: From<Client>> ClientBuilder<C> {
             }),
         }))
     }
+}
+
+/// An `https` URL, or `http` to a loopback host or when `insecure` allows it.
+fn check_base_url(base_url: &str, insecure: bool) -> Result<(), Error> {
+    let invalid = |why: &str| Err(Error::InvalidRequest(format!("the base URL `{base_url}` {why}")));
+    let Ok(uri) = base_url.parse::<http::Uri>() else { return invalid("is not a URL") };
+    let Some(host) = uri.host() else { return invalid("has no host") };
+    match uri.scheme_str() {
+        Some("https") => Ok(()),
+        Some("http") if insecure || is_loopback(host) => Ok(()),
+        Some("http") => invalid(
+            "is http: the token would cross the network in plain text. Use https, or \
+             ClientBuilder::allow_insecure_http(true) to accept that",
+        ),
+        _ => invalid("is neither https nor http"),
+    }
+}
+
+/// `localhost`, `127.0.0.0/8` or `[::1]`.
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An Intercom API client. Cheap to clone (the connection pool is shared).
@@ -694,6 +730,29 @@ mod tests {
         assert!(!f.retryable && !f.sent, "DNS: {:?}", f.error);
         let f = failure("ftp://example.com/").await;
         assert!(!f.retryable, "scheme: {:?}", f.error);
+    }
+
+    #[test]
+    fn base_urls_must_be_https_except_on_loopback() {
+        let build = |url: &str, insecure: bool| Client::builder("t").base_url(url).allow_insecure_http(insecure).build();
+        for ok in [
+            "https://api.intercom.io",
+            "https://proxy.example:8443/intercom",
+            "http://127.0.0.1:4010",
+            "http://localhost:8080",
+            "http://[::1]:80",
+            "http://127.8.9.1",
+        ] {
+            assert!(build(ok, false).is_ok(), "{ok}");
+        }
+        for plain in ["http://api.intercom.io", "http://10.0.0.5:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io"] {
+            let Err(Error::InvalidRequest(why)) = build(plain, false) else { panic!("{plain} accepted") };
+            assert!(why.contains("plain text") && why.contains("allow_insecure_http"), "{why}");
+            assert!(build(plain, true).is_ok(), "{plain} refused despite the opt-out");
+        }
+        for bad in ["ftp://api.intercom.io", "api.intercom.io", "", "https://"] {
+            assert!(matches!(build(bad, true), Err(Error::InvalidRequest(_))), "{bad:?} accepted");
+        }
     }
 
     #[test]
