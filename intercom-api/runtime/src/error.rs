@@ -65,6 +65,45 @@ impl Error {
         }
     }
 
+    /// Intercom's id for the request, when an answer came with one; quote it to Intercom
+    /// support.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::Decode(e) => e.request_id.as_deref(),
+            Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
+            Error::ScrollInterrupted(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The headers of the answer, when one came and was kept (`Location`, `X-RateLimit-*`, …).
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(e) => Some(&e.headers),
+            Error::Decode(e) => Some(&e.headers),
+            Error::ScrollInterrupted(e) => e.headers(),
+            _ => None,
+        }
+    }
+
+    /// Adds what only the response knows to a decode error: the operation, the request id and
+    /// the headers.
+    pub(crate) fn in_response(mut self, operation: &'static str, headers: &HeaderMap) -> Error {
+        if let Error::Decode(e) = &mut self {
+            if e.operation.is_empty() {
+                e.operation = operation;
+            }
+            if e.request_id.is_none() {
+                e.request_id = header_request_id(headers);
+            }
+            if e.headers.is_empty() {
+                e.headers = headers.clone();
+            }
+        }
+        self
+    }
+
     /// The API error, if Intercom answered with a failure status.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {
@@ -95,6 +134,8 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// The start of the body when it is not an `error.list`, at most [`SNIPPET_LIMIT`] bytes.
     pub body_snippet: Option<String>,
+    /// The answer's headers (`Location`, `X-RateLimit-Limit`/`-Remaining`/`-Reset`, …).
+    pub headers: HeaderMap,
 }
 
 /// One entry of an `error.list`.
@@ -127,7 +168,7 @@ impl ApiError {
     /// Reads a failure response. Never fails: a body that is not an `error.list` is kept as
     /// a snippet.
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
-        let header_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header_id = header_request_id(headers);
         let (request_id, errors, body_snippet) = match serde_json::from_slice::<ErrorList>(body) {
             // An `error.list` says it all; any other JSON body is kept as it came.
             Ok(list) if !list.errors.is_empty() => (list.request_id.or(header_id), list.errors, None),
@@ -137,8 +178,18 @@ impl ApiError {
         // Intercom sends rate-limit headers on every answer; a wait only means something when
         // the answer says "try again later".
         let wait = matches!(status.as_u16(), 429 | 503).then(|| retry_after(headers, std::time::SystemTime::now())).flatten();
-        ApiError { status, request_id, errors, retry_after: wait, body_snippet }
+        ApiError { status, request_id, errors, retry_after: wait, body_snippet, headers: headers.clone() }
     }
+
+    /// A header of the answer, as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// The `X-Request-Id` header.
+pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<String> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 impl fmt::Display for ApiError {
@@ -167,7 +218,7 @@ impl fmt::Display for ApiError {
 impl std::error::Error for ApiError {}
 
 /// A success response whose body does not decode into the operation's output type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DecodeError {
     /// The HTTP status.
     pub status: StatusCode,
@@ -177,12 +228,27 @@ pub struct DecodeError {
     pub message: String,
     /// The start of the body, at most [`SNIPPET_LIMIT`] bytes.
     pub body_snippet: String,
+    /// The operation the response answers (its `operationId`); empty when the body was decoded
+    /// by hand rather than by [`Operation::parse_response`](crate::Operation::parse_response).
+    pub operation: &'static str,
+    /// Intercom's id for the request (`X-Request-Id`), if it sent one.
+    pub request_id: Option<String>,
+    /// The answer's headers.
+    pub headers: HeaderMap,
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.operation.is_empty() {
+            write!(f, "{}: ", self.operation)?;
+        }
+        write!(f, "the {} response{} does not decode", self.status, request_suffix(&self.request_id))?;
+        if self.body_snippet.is_empty() {
+            // serde's own words ("EOF while parsing a value") do not say the body was empty.
+            return write!(f, ": the body is empty ({})", self.message);
+        }
         let at = if self.path.is_empty() || self.path == "." { "the body".to_owned() } else { format!("`{}`", self.path) };
-        write!(f, "the {} response does not decode at {at}: {}; body starts: {}", self.status, self.message, self.body_snippet)
+        write!(f, " at {at}: {}; body starts: {}", self.message, self.body_snippet)
     }
 }
 
@@ -318,6 +384,16 @@ mod tests {
         // An unreadable `Date` falls back to the local clock.
         headers.insert("date", "yesterday".parse().unwrap());
         assert_eq!(retry_after(&headers, local), Some(Duration::from_secs(3_607)));
+    }
+
+    #[test]
+    fn api_errors_keep_the_headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("location", "/contacts/1".parse().unwrap());
+        headers.insert("x-ratelimit-remaining", "0".parse().unwrap());
+        let e = ApiError::from_parts(StatusCode::CONFLICT, &headers, b"");
+        assert_eq!(e.header("location"), Some("/contacts/1"));
+        assert_eq!(Error::Api(Box::new(e)).headers().and_then(|h| h.get("x-ratelimit-remaining")).unwrap(), "0");
     }
 
     #[test]

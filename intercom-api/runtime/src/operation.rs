@@ -81,7 +81,7 @@ pub trait Operation {
         let status = response.status();
         let body = response.body().as_ref();
         if status.is_success() {
-            Self::decode(status, body)
+            Self::decode(status, body).map_err(|e| e.in_response(Self::OPERATION_ID, response.headers()))
         } else {
             Err(Error::Api(Box::new(ApiError::from_parts(status, response.headers(), body))))
         }
@@ -301,8 +301,9 @@ pub mod decode {
         if let Ok(value) = serde_json::from_slice(body) {
             return Ok(value);
         }
-        let failure =
-            |path: String, message: String| Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }));
+        let failure = |path: String, message: String| {
+            Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body), ..Default::default() }))
+        };
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
@@ -315,7 +316,13 @@ pub mod decode {
     /// A `text/plain` body.
     pub fn text(status: StatusCode, body: &[u8]) -> Result<String, Error> {
         String::from_utf8(body.to_vec()).map_err(|e| {
-            Error::Decode(Box::new(DecodeError { status, path: String::new(), message: e.to_string(), body_snippet: snippet(body) }))
+            Error::Decode(Box::new(DecodeError {
+                status,
+                path: String::new(),
+                message: e.to_string(),
+                body_snippet: snippet(body),
+                ..Default::default()
+            }))
         })
     }
 
@@ -336,6 +343,7 @@ pub mod decode {
             path: String::new(),
             message: format!("the spec lists no {status} response for this operation"),
             body_snippet: snippet(body),
+            ..Default::default()
         })))
     }
 }

@@ -353,3 +353,32 @@ async fn a_rate_limit_reset_is_read_on_the_servers_clock() {
     let waited = requests[1].at - requests[0].at;
     assert!(waited < Duration::from_secs(3), "retried after {waited:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// What errors keep
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn api_errors_keep_the_headers_and_decode_errors_say_where_they_come_from() {
+    let server = Server::script(vec![
+        Reply::json(409, error_list("r-409", "conflict", "exists")).header("Location", "/things/7").header("X-RateLimit-Remaining", 12),
+        Reply::raw(200, "application/json", Vec::new()).header("X-Request-Id", "r-empty"),
+        Reply::raw(204, "application/json", Vec::new()).header("X-Request-Id", "r-204"),
+    ])
+    .await;
+    let client = server.client(RetryPolicy::never());
+
+    let error = api_error(client.send(&GetThing("7".into())).await);
+    assert_eq!(error.header("location"), Some("/things/7"));
+    assert_eq!(error.header("x-ratelimit-remaining"), Some("12"));
+
+    for (status, id) in [(StatusCode::OK, "r-empty"), (StatusCode::NO_CONTENT, "r-204")] {
+        let error = client.send(&GetThing("7".into())).await.unwrap_err();
+        let Error::Decode(decode) = &error else { panic!("expected a decode error, got {error:?}") };
+        assert_eq!((decode.operation, decode.status, decode.request_id.as_deref()), ("getThing", status, Some(id)));
+        assert_eq!(error.request_id(), Some(id));
+        assert_eq!(error.headers().and_then(|h| h.get("x-request-id")).unwrap(), id);
+        let text = error.to_string();
+        assert!(text.starts_with(&format!("getThing: the {status} response (request {id}) does not decode: the body is empty")), "{text}");
+    }
+}
