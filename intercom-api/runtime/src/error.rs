@@ -7,6 +7,10 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
+/// How many entries of an `error.list` an [`ApiError`] keeps, so a huge list cannot bloat an
+/// error or its message.
+pub(crate) const MAX_ERRORS: usize = 32;
+
 /// How many bytes of a body an error keeps, so a huge response cannot bloat an error.
 pub const SNIPPET_LIMIT: usize = 512;
 
@@ -127,7 +131,8 @@ pub struct ApiError {
     /// Intercom's id for the request (from the body, else the `X-Request-Id` header); quote it
     /// to Intercom support.
     pub request_id: Option<String>,
-    /// The errors of the spec's `error` schema (`errors[]`), empty when the body has none.
+    /// The errors of the spec's `error` schema (`errors[]`), empty when the body has none; at
+    /// most the first 32.
     pub errors: Vec<ApiErrorItem>,
     /// How long Intercom asks to wait before retrying (`Retry-After`, else
     /// `X-RateLimit-Reset`), for 429 responses.
@@ -169,12 +174,13 @@ impl ApiError {
     /// a snippet.
     pub fn from_parts(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> ApiError {
         let header_id = header_request_id(headers);
-        let (request_id, errors, body_snippet) = match serde_json::from_slice::<ErrorList>(body) {
+        let (request_id, mut errors, body_snippet) = match serde_json::from_slice::<ErrorList>(body) {
             // An `error.list` says it all; any other JSON body is kept as it came.
             Ok(list) if !list.errors.is_empty() => (list.request_id.or(header_id), list.errors, None),
             Ok(list) => (list.request_id.or(header_id), Vec::new(), (!body.is_empty()).then(|| snippet(body))),
             Err(_) => (header_id, Vec::new(), (!body.is_empty()).then(|| snippet(body))),
         };
+        errors.truncate(MAX_ERRORS);
         // Intercom sends rate-limit headers on every answer; a wait only means something when
         // the answer says "try again later".
         let wait = matches!(status.as_u16(), 429 | 503).then(|| retry_after(headers, std::time::SystemTime::now())).flatten();
@@ -384,6 +390,15 @@ mod tests {
         // An unreadable `Date` falls back to the local clock.
         headers.insert("date", "yesterday".parse().unwrap());
         assert_eq!(retry_after(&headers, local), Some(Duration::from_secs(3_607)));
+    }
+
+    #[test]
+    fn error_lists_are_bounded() {
+        let items: Vec<_> = (0..1000).map(|i| serde_json::json!({"code": format!("e{i}")})).collect();
+        let body = serde_json::json!({"type": "error.list", "errors": items}).to_string();
+        let e = ApiError::from_parts(StatusCode::BAD_REQUEST, &HeaderMap::new(), body.as_bytes());
+        assert_eq!(e.errors.len(), MAX_ERRORS);
+        assert_eq!(e.errors[0].code, "e0");
     }
 
     #[test]
