@@ -382,3 +382,28 @@ async fn api_errors_keep_the_headers_and_decode_errors_say_where_they_come_from(
         assert!(text.starts_with(&format!("getThing: the {status} response (request {id}) does not decode: the body is empty")), "{text}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Static guarantees
+// ---------------------------------------------------------------------------------------------
+
+/// Fails to compile when the client, its errors, or a future or stream it returns stops being
+/// usable across threads (`tokio::spawn`).
+#[test]
+fn the_client_and_everything_it_returns_can_cross_threads() {
+    fn shared<T: Clone + Send + Sync + 'static>() {}
+    fn sendable<T: Send + 'static>(_: T) {}
+    fn sendable_ref<T: Send>(_: &T) {}
+    shared::<intercom_api_runtime::Client>();
+    sendable(intercom_api_runtime::Client::builder(TOKEN));
+    fn error<T: std::error::Error + Send + Sync + 'static>() {}
+    error::<Error>();
+
+    let client = intercom_api_runtime::Client::builder(TOKEN).build().unwrap();
+    let op = GetThing("1".into());
+    sendable_ref(&client.send(&op));
+    sendable_ref(&client.send_owned(op.clone()));
+    sendable(client.pages(ScrollThings::default()));
+    sendable(client.items(ListThings::default()));
+    sendable_ref(&client.collect_items(ListThings::default()));
+}
