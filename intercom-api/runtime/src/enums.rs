@@ -141,4 +141,3 @@ impl<T> serde::de::Visitor<'_> for __StrVisitor<T> {
         Ok((self.0)(value))
     }
 }
-

@@ -30,8 +30,8 @@ pub use client::{Client, ClientBuilder, Region, RetryPolicy, Token};
 #[doc(hidden)]
 pub use enums::__StrVisitor;
 pub use error::{ApiError, ApiErrorItem, DecodeError, Error, SNIPPET_LIMIT};
-pub use operation::{decode, Multipart, Operation, QueryStyle, RequestParts};
-pub use pagination::{next_page_number, non_empty, Paginated, PaginationStyle};
+pub use operation::{Multipart, Operation, QueryStyle, RequestParts, decode};
+pub use pagination::{Paginated, PaginationStyle, next_page_number, non_empty};
 pub use patch::Patch;
 pub use union::decode_by_tag;
 

@@ -3,12 +3,12 @@
 
 use http::header::{ACCEPT, CONTENT_TYPE};
 use http::{HeaderName, HeaderValue, Method, StatusCode};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use serde::de::DeserializeOwned;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{snippet, ApiError, DecodeError, Error};
+use crate::error::{ApiError, DecodeError, Error, snippet};
 
 /// Characters left as they are in path segments and query components (RFC 3986 unreserved).
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
@@ -81,7 +81,7 @@ pub trait Operation {
         let status = response.status();
         let body = response.body().as_ref();
         if status.is_success() {
-            Self::decode(status, body)
+            Self::decode(status, body).map_err(|e| e.in_response(Self::OPERATION_ID, response.headers()))
         } else {
             Err(Error::Api(Box::new(ApiError::from_parts(status, response.headers(), body))))
         }
@@ -105,6 +105,7 @@ pub enum QueryStyle {
 #[derive(Debug)]
 pub struct RequestParts {
     path: String,
+    /// Names and values, percent-encoded.
     query: Vec<(String, String)>,
     headers: Vec<(HeaderName, HeaderValue)>,
     content_type: Option<String>,
@@ -140,36 +141,38 @@ impl RequestParts {
             (Value::Null, _) => {}
             (Value::Array(items), QueryStyle::Form { explode: true }) => {
                 for item in items {
-                    self.query.push((name.to_owned(), scalar(name, item)?));
+                    self.query.push((encode(name), encode(&scalar(name, item)?)));
                 }
             }
+            // Joined with commas, each value percent-encoded (its own commas too), so
+            // `["a,b", "c"]` is `a%2Cb,c` and not the same as `["a", "b", "c"]`.
             (Value::Array(items), _) => {
-                let joined = items.iter().map(|i| scalar(name, i)).collect::<Result<Vec<_>, _>>()?.join(",");
-                self.query.push((name.to_owned(), joined));
+                let joined = items.iter().map(|i| Ok(encode(&scalar(name, i)?))).collect::<Result<Vec<_>, Error>>()?.join(",");
+                self.query.push((encode(name), joined));
             }
             (Value::Object(map), QueryStyle::Form { explode: true }) => {
                 for (key, item) in map {
                     if !item.is_null() {
-                        self.query.push((key.clone(), scalar(key, item)?));
+                        self.query.push((encode(key), encode(&scalar(key, item)?)));
                     }
                 }
             }
             (Value::Object(map), QueryStyle::Form { explode: false }) => {
                 let mut parts = Vec::new();
                 for (key, item) in map {
-                    parts.push(key.clone());
-                    parts.push(scalar(key, item)?);
+                    parts.push(encode(key));
+                    parts.push(encode(&scalar(key, item)?));
                 }
-                self.query.push((name.to_owned(), parts.join(",")));
+                self.query.push((encode(name), parts.join(",")));
             }
             (Value::Object(map), QueryStyle::DeepObject) => {
                 for (key, item) in map {
                     if !item.is_null() {
-                        self.query.push((format!("{name}[{key}]"), scalar(key, item)?));
+                        self.query.push((encode(&format!("{name}[{key}]")), encode(&scalar(key, item)?)));
                     }
                 }
             }
-            (scalar_value, _) => self.query.push((name.to_owned(), scalar(name, scalar_value)?)),
+            (scalar_value, _) => self.query.push((encode(name), encode(&scalar(name, scalar_value)?))),
         }
         Ok(())
     }
@@ -203,15 +206,12 @@ impl RequestParts {
         let mut uri = format!("{}{}", base_url.trim_end_matches('/'), self.path);
         for (i, (name, value)) in self.query.iter().enumerate() {
             uri.push(if i == 0 { '?' } else { '&' });
-            uri.extend(utf8_percent_encode(name, COMPONENT).map(str::to_owned));
+            uri.push_str(name);
             uri.push('=');
-            uri.extend(utf8_percent_encode(value, COMPONENT).map(str::to_owned));
+            uri.push_str(value);
         }
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(&uri)
-            .header("Intercom-Version", intercom_version)
-            .header(ACCEPT, accept);
+        let mut builder =
+            http::Request::builder().method(method).uri(&uri).header("Intercom-Version", intercom_version).header(ACCEPT, accept);
         if let Some(content_type) = &self.content_type {
             builder = builder.header(CONTENT_TYPE, content_type);
         }
@@ -263,7 +263,9 @@ impl Multipart {
     }
 
     fn part(&mut self, name: &str, file_name: Option<&str>, content_type: &str, bytes: &[u8]) {
-        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+        // A CR or LF would end the header line and let a name write headers of its own; they
+        // are percent-encoded, as browsers do (WHATWG multipart/form-data encoding).
+        let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"").replace('\r', "%0D").replace('\n', "%0A");
         self.body.extend_from_slice(format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, quote(name)).as_bytes());
         if let Some(file_name) = file_name {
             self.body.extend_from_slice(format!("; filename=\"{}\"", quote(file_name)).as_bytes());
@@ -277,6 +279,11 @@ impl Multipart {
         self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
         self.body
     }
+}
+
+/// A query name or value, percent-encoded.
+fn encode(text: &str) -> String {
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
 fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error> {
@@ -305,7 +312,7 @@ pub mod decode {
             return Ok(value);
         }
         let failure = |path: String, message: String| {
-            Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body) }))
+            Error::Decode(Box::new(DecodeError { status, path, message, body_snippet: snippet(body), ..Default::default() }))
         };
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -319,7 +326,13 @@ pub mod decode {
     /// A `text/plain` body.
     pub fn text(status: StatusCode, body: &[u8]) -> Result<String, Error> {
         String::from_utf8(body.to_vec()).map_err(|e| {
-            Error::Decode(Box::new(DecodeError { status, path: String::new(), message: e.to_string(), body_snippet: snippet(body) }))
+            Error::Decode(Box::new(DecodeError {
+                status,
+                path: String::new(),
+                message: e.to_string(),
+                body_snippet: snippet(body),
+                ..Default::default()
+            }))
         })
     }
 
@@ -340,6 +353,7 @@ pub mod decode {
             path: String::new(),
             message: format!("the spec lists no {status} response for this operation"),
             body_snippet: snippet(body),
+            ..Default::default()
         })))
     }
 }
@@ -375,7 +389,19 @@ mod tests {
         p.query("deep", &serde_json::json!({"k": 1}), QueryStyle::DeepObject).unwrap();
         p.path_param("id", &7).unwrap();
         let r = p.into_request("http://h", Method::GET, "2.12", "application/json").unwrap();
-        assert_eq!(r.uri(), "http://h/contacts/7/notes?per_page=5&ids=a&ids=b&tags=x%2Cy&email=a%40b.c&deep%5Bk%5D=1");
+        assert_eq!(r.uri(), "http://h/contacts/7/notes?per_page=5&ids=a&ids=b&tags=x,y&email=a%40b.c&deep%5Bk%5D=1");
+    }
+
+    #[test]
+    fn commas_inside_unexploded_values_are_encoded_and_the_separators_are_not() {
+        let uri = |value: serde_json::Value| {
+            let mut p = RequestParts::new("/things");
+            p.query("ids", &value, QueryStyle::Form { explode: false }).unwrap();
+            p.into_request("http://h", Method::GET, "2.12", "application/json").unwrap().uri().to_string()
+        };
+        assert_eq!(uri(serde_json::json!(["a,b", "c"])), "http://h/things?ids=a%2Cb,c");
+        assert_eq!(uri(serde_json::json!(["a", "b", "c"])), "http://h/things?ids=a,b,c");
+        assert_eq!(uri(serde_json::json!({"k,1": "v,2", "n": "%"})), "http://h/things?ids=k%2C1,v%2C2,n,%25");
     }
 
     #[test]
@@ -407,6 +433,18 @@ mod tests {
                  --{boundary}--\r\n"
             )
         );
+    }
+
+    #[test]
+    fn multipart_names_cannot_break_out_of_their_header() {
+        let mut form = Multipart::new();
+        form.text("a\r\nContent-Type: text/html", "x").unwrap();
+        form.file("f\"ile", "evil\r\n\r\nbody.txt", b"1");
+        let body = String::from_utf8(form.finish()).unwrap();
+        assert!(body.contains("name=\"a%0D%0AContent-Type: text/html\""), "{body}");
+        assert!(body.contains("name=\"f\\\"ile\"; filename=\"evil%0D%0A%0D%0Abody.txt\""), "{body}");
+        // Each part has exactly its two header lines.
+        assert_eq!(body.matches("\r\nContent-Type: ").count(), 2, "{body}");
     }
 
     #[test]

@@ -2,6 +2,9 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+/// Decodes one form of a union from its JSON value.
+type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
+
 /// Decodes a `oneOf` with a `discriminator`: reads the tag property and decodes the form it
 /// names. A missing or unknown tag gives `unknown(value)`, so a new form never fails to decode;
 /// a known tag whose body does not fit is an error that names the form.
@@ -29,7 +32,7 @@ use serde_json::Value;
 pub fn decode_by_tag<'de, D, T>(
     deserializer: D,
     property: &str,
-    forms: &[(&str, fn(Value) -> Result<T, serde_json::Error>)],
+    forms: &[(&str, FormDecoder<T>)],
     unknown: fn(Value) -> T,
 ) -> Result<T, D::Error>
 where
@@ -38,9 +41,7 @@ where
     let value = Value::deserialize(deserializer)?;
     let tag = value.get(property).and_then(Value::as_str);
     match forms.iter().find(|(name, _)| Some(*name) == tag) {
-        Some((name, decode)) => {
-            decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}")))
-        }
+        Some((name, decode)) => decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
         None => Ok(unknown(value)),
     }
 }
