@@ -247,11 +247,7 @@ impl Visitor<'_> for IntegerVisitor {
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
         // Exactly representable whole numbers only: 5.0 is 5, 5.5 is an error.
         const LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
-        if v.fract() == 0.0 && v.abs() <= LIMIT {
-            Ok(v as i64)
-        } else {
-            Err(E::invalid_value(Unexpected::Float(v), &self))
-        }
+        if v.fract() == 0.0 && v.abs() <= LIMIT { Ok(v as i64) } else { Err(E::invalid_value(Unexpected::Float(v), &self)) }
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
@@ -358,9 +354,7 @@ impl Visitor<'_> for StringVisitor {
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
         // serde_json's own spelling of the number (`1.5`, `100.0`).
-        serde_json::Number::from_f64(v)
-            .map(|n| n.to_string())
-            .ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
+        serde_json::Number::from_f64(v).map(|n| n.to_string()).ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
     }
 }
 

@@ -25,8 +25,8 @@
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-use crate::de::Extra;
 use crate::Patch;
+use crate::de::Extra;
 
 /// A JSON object being written field by field.
 pub struct Object<M> {
