@@ -93,8 +93,8 @@ pub fn fern_drift(ws: &Workspace, source: &Source, versions: &[&str]) -> Result<
     let text = std::fs::read_to_string(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
     let corrections = fern::Corrections::parse(&text).map_err(|e| Error::Pin(pins::PinError(format!("{}: {e}", path.display()))))?;
     let mut lines = Vec::new();
-    for (file, speaks_for) in &corrections.files {
-        if !speaks_for.iter().any(|v| versions.contains(&v.as_str())) {
+    for (file, pinned) in &corrections.files {
+        if !pinned.versions.iter().any(|v| versions.contains(&v.as_str())) {
             continue;
         }
         let (bytes, origin) = source.repository_file(&ws.pins, &format!("fern/{file}"))?;

@@ -19,10 +19,20 @@ use serde_json::{Map, Value};
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Corrections {
-    /// Which versions each fern file speaks for (`"openapi-overrides.yml" = ["2.7", "2.12"]`).
-    pub files: BTreeMap<String, Vec<String>>,
+    /// Each fern file: the versions it speaks for and the sha256 of the revision decided.
+    pub files: BTreeMap<String, FernFile>,
     #[serde(rename = "correction", default)]
     pub corrections: Vec<Correction>,
+}
+
+/// A fern file the decisions were made against.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FernFile {
+    pub versions: Vec<String>,
+    /// The sha256 of the revision every decision was checked against; another revision may
+    /// make new corrections (`cargo xtask drift` lists them).
+    pub sha256: String,
 }
 
 /// One correction of one fern file and the decision for each version it speaks for.
@@ -57,6 +67,9 @@ pub enum DecisionKind {
     Absent,
     /// The overlay accepts both fern's shape and the description's (a `oneOf` with fern's).
     Widened,
+    /// The overlay adopts the correction with a difference this project's evidence or rules
+    /// call for (an id fern keeps an integer is a string here); `reason` says which.
+    Adapted,
     /// Not adopted, for the reason given.
     Declined,
 }
@@ -68,7 +81,7 @@ impl Corrections {
 
     /// The fern files that speak for `version`.
     pub fn files_for(&self, version: &str) -> Vec<&str> {
-        self.files.iter().filter(|(_, versions)| versions.iter().any(|v| v == version)).map(|(f, _)| f.as_str()).collect()
+        self.files.iter().filter(|(_, file)| file.versions.iter().any(|v| v == version)).map(|(f, _)| f.as_str()).collect()
     }
 }
 
@@ -257,39 +270,19 @@ pub fn units(document: &Value) -> Vec<Unit> {
 /// Whether `actual` says everything `expected` says: every key of an expected object is in the
 /// actual one and says the same, and a key fern sets to `null` (Fern's deep merge deletes it)
 /// is not there; lists hold the same items (`required` in any order); `$ref`s compare by the
-/// component they name. One exception is this project's rule, not fern's: an id fern keeps
-/// an `integer` is a `string` here (ids are strings end to end), and that still agrees.
+/// component they name.
 pub fn says(actual: &Value, expected: &Value) -> bool {
-    says_in(actual, expected, "")
-}
-
-fn says_in(actual: &Value, expected: &Value, property: &str) -> bool {
     match (actual, expected) {
         (Value::Object(a), Value::Object(e)) => e.iter().all(|(key, ev)| match (key.as_str(), a.get(key), ev) {
             (_, None | Some(Value::Null), Value::Null) => true,
             (_, Some(_), Value::Null) | (_, None, _) => false,
             ("$ref", Some(Value::String(ar)), Value::String(er)) => same_ref(ar, er),
-            ("type", Some(Value::String(at)), Value::String(et)) if at == "string" && et == "integer" => is_id(property),
-            ("properties", Some(av), _) => match (av, ev) {
-                (Value::Object(ap), Value::Object(ep)) => ep.iter().all(|(name, pv)| match (ap.get(name), pv) {
-                    (None | Some(Value::Null), Value::Null) => true,
-                    (Some(apv), _) => says_in(apv, pv, name),
-                    (None, _) => false,
-                }),
-                _ => says_in(av, ev, property),
-            },
-            ("items", Some(av), _) => says_in(av, ev, property),
-            (_, Some(av), _) => says_in(av, ev, ""),
+            (_, Some(av), _) => says(av, ev),
         }),
-        (Value::Array(a), Value::Array(e)) => a.len() == e.len() && e.iter().all(|ev| a.iter().any(|av| says_in(av, ev, property))),
+        (Value::Array(a), Value::Array(e)) => a.len() == e.len() && e.iter().all(|ev| a.iter().any(|av| says(av, ev))),
         (Value::Number(a), Value::Number(e)) => a.as_f64() == e.as_f64(),
         _ => actual == expected,
     }
-}
-
-/// A property that carries an Intercom object id (`id`, `admin_id`, `team_ids`).
-fn is_id(property: &str) -> bool {
-    property == "id" || property.ends_with("_id") || property.ends_with("_ids")
 }
 
 fn same_ref(a: &str, b: &str) -> bool {
@@ -306,6 +299,15 @@ pub type Problems = Vec<String>;
 /// no longer makes, and a decision the descriptions contradict.
 pub fn check(corrections: &Corrections, version: &str, fern: &BTreeMap<String, Value>, raw: &Value, patched: &Value) -> Problems {
     let mut problems = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for c in &corrections.corrections {
+        if !seen.insert((c.file.as_str(), c.pointer.as_str())) {
+            problems.push(format!("specs/fern-corrections.toml decides fern/{} {} twice", c.file, c.pointer));
+        }
+        if !corrections.files.contains_key(&c.file) {
+            problems.push(format!("specs/fern-corrections.toml: fern/{} is not listed under [files]", c.file));
+        }
+    }
     for file in corrections.files_for(version) {
         let Some(document) = fern.get(file) else {
             problems.push(format!("fern/{file} is not available"));
@@ -361,21 +363,43 @@ fn verify(decision: &Decision, unit: &Unit, raw: &Value, patched: &Value) -> Res
             Some(reason) if !reason.trim().is_empty() => Ok(()),
             _ => Err("a declined correction needs a reason".into()),
         },
-        DecisionKind::Already if fern_says(before) => Ok(()),
+        DecisionKind::Already if fern_says(before) && fern_says(after) => Ok(()),
+        DecisionKind::Already if fern_says(before) => Err(format!("the overlay changes {target} away from what fern says")),
         DecisionKind::Already => Err(format!("the pulled description does not say this at {target}")),
-        DecisionKind::Absent if before.is_none() => Ok(()),
-        DecisionKind::Absent => Err(format!("the description has {target}")),
+        DecisionKind::Absent if raw.pointer(&container(target)).is_none() => Ok(()),
+        DecisionKind::Absent => Err(format!("the description has {}, where this correction would go", container(target))),
+        DecisionKind::Adapted => match &decision.reason {
+            Some(reason) if !reason.trim().is_empty() && before != after => Ok(()),
+            Some(_) if before == after => Err(format!("the overlay does not change {target}")),
+            _ => Err("an adapted correction needs a reason that says how it differs from fern".into()),
+        },
         DecisionKind::Adopted if fern_says(before) => Err(format!("the pulled description already says this at {target}: `already`")),
         DecisionKind::Adopted if fern_says(after) => Ok(()),
         DecisionKind::Adopted => Err(format!("the overlaid description does not say this at {target}")),
         DecisionKind::Widened => {
             let forms = after.and_then(|v| v.get("oneOf").or_else(|| v.get("anyOf"))).and_then(Value::as_array);
+            // `nullable` on the widened schema holds for every form.
+            let mut form_expected = expected.clone();
+            if let (Some(Value::Bool(true)), Value::Object(e)) = (after.and_then(|v| v.get("nullable")), &mut form_expected) {
+                e.remove("nullable");
+            }
             match forms {
-                Some(forms) if forms.iter().any(|f| says(f, &expected)) => Ok(()),
+                Some(forms) if forms.iter().any(|f| says(f, &form_expected)) => Ok(()),
                 _ => Err(format!("the overlaid description at {target} has no oneOf/anyOf form that says this")),
             }
         }
     }
+}
+
+/// The operation, path or component a correction belongs to: `absent` means that is missing.
+fn container(target: &str) -> String {
+    let segments: Vec<&str> = target.split('/').skip(1).collect();
+    let keep = match segments.first() {
+        Some(&"paths") if segments.get(2).is_some_and(|m| METHODS.contains(m)) => 3,
+        Some(&"paths") | Some(&"components") => 2.max(segments.len().min(3)),
+        _ => 1,
+    };
+    segments.iter().take(keep.min(segments.len())).fold(String::new(), |out, s| format!("{out}/{s}"))
 }
 
 fn short(value: &Value) -> String {

@@ -29,6 +29,14 @@ fn every_fern_correction_is_adopted_or_declined_per_version() {
         .map(|file| {
             let path = root.join(&source).join("fern").join(file);
             let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; is {SOURCE_ENV} a mirror of Intercom-OpenAPI?", path.display()));
+            let sha256 = intercom_codegen::pins::sha256_hex(text.as_bytes());
+            assert_eq!(
+                sha256,
+                corrections.files[file].sha256,
+                "{} is not the revision specs/fern-corrections.toml was decided against: run `cargo xtask drift` to list \
+                 its new corrections, decide them, and record the new sha256",
+                path.display()
+            );
             (file.clone(), fern::parse_fern(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
         })
         .collect();

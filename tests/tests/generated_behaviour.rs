@@ -102,6 +102,11 @@ fn undeclared_fields_are_kept_and_sent_back_unchanged() {
     assert_eq!(contact.extra["brand_new"], json!({"nested": [1, 2]}));
     assert_eq!(contact.extra.len(), 2);
     assert_eq!(serde_json::to_value(&contact).unwrap(), value);
+
+    // A declared key put into `extra` by hand does not override the field.
+    let mut contact = contact;
+    contact.extra.insert("id", "other");
+    assert_eq!(serde_json::to_value(&contact).unwrap()["id"], "c1");
 }
 
 #[test]

@@ -482,13 +482,14 @@ fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream 
         }
     });
     let extra = ident(&s.extra);
+    let wires = s.fields.iter().map(|f| f.wire.as_str());
     quote! {
         #gate
         impl ::serde::Serialize for #name {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
                 #(#writes)*
-                object.end(&self.#extra)
+                object.end(&self.#extra, &[#(#wires),*])
             }
         }
     }

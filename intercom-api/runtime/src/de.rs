@@ -59,9 +59,109 @@ use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, U
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-/// The keys of an object that its type does not declare, kept as they were received and
-/// encoded back unchanged, after the declared fields.
-pub type Extra = serde_json::Map<String, Value>;
+/// The keys of an object that its type does not declare, kept in the order they were received
+/// and encoded back unchanged, after the declared fields.
+///
+/// Reading one by name gives its last value (as JSON parsers do with a repeated key);
+/// indexing a missing key gives `null`, as indexing a `serde_json::Value` does.
+///
+/// ```
+/// use intercom_api_runtime::de::Extra;
+///
+/// let mut extra = Extra::new();
+/// extra.insert("beta", true);
+/// assert_eq!(extra["beta"], true);
+/// assert!(extra["missing"].is_null());
+/// assert_eq!(extra.get("beta").and_then(|v| v.as_bool()), Some(true));
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extra {
+    // A list, not a map: decoding pushes (no hashing per object, and a hostile answer with many
+    // keys costs linear time), and encoding writes back exactly what came.
+    entries: Vec<(String, Value)>,
+}
+
+impl Extra {
+    /// No keys.
+    pub fn new() -> Extra {
+        Extra::default()
+    }
+
+    /// The value of `key`, the last one if it came more than once.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key` (replacing every earlier value of it) and returns the value it had.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        let key = key.into();
+        let old = self.remove(&key);
+        self.entries.push((key, value.into()));
+        old
+    }
+
+    /// Takes `key` out, returning its last value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let mut old = None;
+        self.entries.retain_mut(|(k, v)| {
+            if k == key {
+                old = Some(std::mem::take(v));
+                false
+            } else {
+                true
+            }
+        });
+        old
+    }
+
+    /// How many keys were kept (a repeated key counts each time).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no key was kept.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The keys and values, in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    fn push(&mut self, key: String, value: Value) {
+        self.entries.push((key, value));
+    }
+}
+
+impl std::ops::Index<&str> for Extra {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Extra {
+        Extra { entries: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
+    }
+}
+
+impl IntoIterator for Extra {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
 
 /// A generated struct's decoding: its wire names and how one object fills it.
 pub trait DecodeObject<'de>: Sized {
@@ -115,7 +215,7 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
                 }
                 Some(Key::Undeclared(name)) => {
                     let value: Value = self.map.next_value()?;
-                    self.extra.insert(name, value);
+                    self.extra.push(name, value);
                 }
             }
         }
@@ -353,6 +453,11 @@ impl Visitor<'_> for StringVisitor {
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+        // A whole number this large arrived as an integer too long for 64 bits, and the float
+        // has lost its digits: no text would be exact.
+        if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
+            return Err(E::invalid_value(Unexpected::Float(v), &self));
+        }
         // serde_json's own spelling of the number (`1.5`, `100.0`).
         serde_json::Number::from_f64(v).map(|n| n.to_string()).ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
     }
@@ -483,6 +588,7 @@ mod tests {
         assert_eq!(parse::<String>("1.5").unwrap(), "1.5");
         assert_eq!(parse::<String>("\"x\"").unwrap(), "x");
         assert!(parse::<String>("true").is_err());
+        assert!(parse::<String>("123456789012345678901234").is_err(), "a float has lost its digits");
         assert!(parse::<String>("{}").is_err());
     }
 

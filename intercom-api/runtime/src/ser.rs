@@ -12,12 +12,12 @@
 //!         object.optional("name", &self.name)?;
 //!         object.patch("email", &self.email)?;
 //!         object.field("role", &self.role)?;
-//!         object.end(&self.extra)
+//!         object.end(&self.extra, &["name", "email", "role"])
 //!     }
 //! }
 //!
 //! let mut extra = Extra::new();
-//! extra.insert("beta".into(), true.into());
+//! extra.insert("beta", true);
 //! let update = Update { name: None, email: Patch::Null, role: "user".into(), extra };
 //! assert_eq!(serde_json::to_string(&update).unwrap(), r#"{"email":null,"role":"user","beta":true}"#);
 //! ```
@@ -62,9 +62,10 @@ impl<M: SerializeMap> Object<M> {
         }
     }
 
-    /// Writes the undeclared keys and ends the object.
-    pub fn end(mut self, extra: &Extra) -> Result<M::Ok, M::Error> {
-        for (key, value) in extra {
+    /// Writes the undeclared keys and ends the object. A key in `declared` (the type's own wire
+    /// names) is left out: the field says it, and a JSON object holds each key once.
+    pub fn end(mut self, extra: &Extra, declared: &[&str]) -> Result<M::Ok, M::Error> {
+        for (key, value) in extra.iter().filter(|(key, _)| !declared.contains(key)) {
             self.map.serialize_entry(key, value)?;
         }
         self.map.end()

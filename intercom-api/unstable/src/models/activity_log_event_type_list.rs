@@ -21,7 +21,7 @@ impl ::serde::Serialize for ActivityLogEventTypeList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("event_types", &self.event_types)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "event_types"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogEventTypeList {

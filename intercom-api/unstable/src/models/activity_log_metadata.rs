@@ -78,7 +78,30 @@ impl ::serde::Serialize for ActivityLogMetadata {
                 &self.conversation_assignment_limit,
             )?;
         object.optional("ticket_assignment_limit", &self.ticket_assignment_limit)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "sign_in_method",
+                    "external_id",
+                    "away_mode",
+                    "away_status_reason",
+                    "reassign_conversations",
+                    "source",
+                    "auto_changed",
+                    "update_by",
+                    "update_by_name",
+                    "previous_state",
+                    "new_state",
+                    "threshold_minutes",
+                    "last_activity_at",
+                    "auto",
+                    "setting_type",
+                    "changes",
+                    "conversation_assignment_limit",
+                    "ticket_assignment_limit",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
@@ -196,7 +219,7 @@ impl ::serde::Serialize for ActivityLogMetadataChangesValue {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("before", &self.before)?;
         object.optional("after", &self.after)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["before", "after"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -53,7 +53,25 @@ impl ::serde::Serialize for Admin {
         object.optional("avatar", &self.avatar)?;
         object.optional("team_priority_level", &self.team_priority_level)?;
         object.optional("role", &self.role)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "email",
+                    "job_title",
+                    "away_mode_enabled",
+                    "away_mode_reassign",
+                    "away_status_reason_id",
+                    "has_inbox_seat",
+                    "team_ids",
+                    "avatar",
+                    "team_priority_level",
+                    "role",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
@@ -155,7 +173,7 @@ impl ::serde::Serialize for AdminRole {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for AdminPriorityLevel {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("primary_admin_ids", &self.primary_admin_ids)?;
         object.optional("secondary_admin_ids", &self.secondary_admin_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["primary_admin_ids", "secondary_admin_ids"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {

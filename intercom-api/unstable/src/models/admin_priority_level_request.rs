@@ -24,7 +24,7 @@ impl ::serde::Serialize for AdminPriorityLevelRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("primary_admin_ids", &self.primary_admin_ids)?;
         object.patch("secondary_admin_ids", &self.secondary_admin_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["primary_admin_ids", "secondary_admin_ids"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -66,7 +66,22 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
         object.optional("attachment_files", &self.attachment_files)?;
         object.optional("skip_notifications", &self.skip_notifications)?;
         object.optional("skip_unsnooze", &self.skip_unsnooze)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "admin_id",
+                    "created_at",
+                    "reply_options",
+                    "attachment_urls",
+                    "attachment_files",
+                    "skip_notifications",
+                    "skip_unsnooze",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -65,7 +65,21 @@ impl ::serde::Serialize for AdminReplyTicketRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("attachment_files", &self.attachment_files)?;
         object.optional("cross_post", &self.cross_post)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "admin_id",
+                    "created_at",
+                    "reply_options",
+                    "attachment_urls",
+                    "attachment_files",
+                    "cross_post",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequest {
@@ -163,7 +177,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text)?;
         object.field("uuid", &self.uuid)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["text", "uuid"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

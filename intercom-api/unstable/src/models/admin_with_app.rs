@@ -54,7 +54,25 @@ impl ::serde::Serialize for AdminWithApp {
         object.optional("email_verified", &self.email_verified)?;
         object.optional("role", &self.role)?;
         object.optional("app", &self.app)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "email",
+                    "job_title",
+                    "away_mode_enabled",
+                    "away_mode_reassign",
+                    "has_inbox_seat",
+                    "team_ids",
+                    "avatar",
+                    "email_verified",
+                    "role",
+                    "app",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
@@ -153,7 +171,7 @@ impl ::serde::Serialize for AdminWithAppAvatar {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("image_url", &self.image_url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "image_url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
@@ -208,7 +226,7 @@ impl ::serde::Serialize for AdminWithAppRole {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppRole {

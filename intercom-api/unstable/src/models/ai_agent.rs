@@ -41,7 +41,21 @@ impl ::serde::Serialize for AiAgent {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("content_sources", &self.content_sources)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "source_type",
+                    "source_title",
+                    "last_answer_type",
+                    "resolution_state",
+                    "rating",
+                    "rating_remark",
+                    "created_at",
+                    "updated_at",
+                    "content_sources",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {

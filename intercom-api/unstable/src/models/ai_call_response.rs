@@ -49,7 +49,22 @@ impl ::serde::Serialize for AiCallResponse {
         object.optional("call_transcript", &self.call_transcript)?;
         object.optional("call_summary", &self.call_summary)?;
         object.optional("intent", &self.intent)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "app_id",
+                    "user_phone_number",
+                    "status",
+                    "intercom_call_id",
+                    "external_call_id",
+                    "intercom_conversation_id",
+                    "call_transcript",
+                    "call_summary",
+                    "intent",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {

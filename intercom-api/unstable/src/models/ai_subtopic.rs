@@ -24,7 +24,7 @@ impl ::serde::Serialize for AiSubtopic {
         object.optional("type", &self.r#type)?;
         object.optional("name", &self.name)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "name", "id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiSubtopic {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for AiTopic {
         object.optional("type", &self.r#type)?;
         object.optional("topic_name", &self.topic_name)?;
         object.optional("subtopics", &self.subtopics)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "topic_name", "subtopics"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopic {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for AiTopics {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("topics", &self.topics)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "topics"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopics {

@@ -104,7 +104,41 @@ impl ::serde::Serialize for Article {
         object.optional("scheduled_publish_at", &self.scheduled_publish_at)?;
         object.optional("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
         object.optional("statistics", &self.statistics)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "description",
+                    "body",
+                    "body_markdown",
+                    "author_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "has_unpublished_changes",
+                    "draft_updated_at",
+                    "url",
+                    "parent_ids",
+                    "default_locale",
+                    "translated_content",
+                    "tags",
+                    "folder_id",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "created_by_id",
+                    "updated_by_id",
+                    "exclude_from_article_suggestions",
+                    "help_center_audience",
+                    "scheduled_publish_at",
+                    "scheduled_unpublish_at",
+                    "statistics",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {

@@ -71,7 +71,30 @@ impl ::serde::Serialize for ArticleContent {
             .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
         object.patch("created_by_id", &self.created_by_id)?;
         object.patch("updated_by_id", &self.updated_by_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "title",
+                    "description",
+                    "body",
+                    "body_markdown",
+                    "author_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "has_unpublished_changes",
+                    "draft_updated_at",
+                    "url",
+                    "audience_ids",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "created_by_id",
+                    "updated_by_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {

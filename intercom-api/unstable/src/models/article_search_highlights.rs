@@ -30,7 +30,11 @@ impl ::serde::Serialize for ArticleSearchHighlights {
         object.optional("article_id", &self.article_id)?;
         object.optional("highlighted_title", &self.highlighted_title)?;
         object.optional("highlighted_summary", &self.highlighted_summary)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["article_id", "highlighted_title", "highlighted_summary"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlights {
@@ -91,7 +95,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("text", &self.text)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "text"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -152,7 +156,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("text", &self.text)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "text"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -26,7 +26,7 @@ impl ::serde::Serialize for ArticleSearchResponse {
         object.optional("total_count", &self.total_count)?;
         object.optional("data", &self.data)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "total_count", "data", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchResponse {
@@ -86,7 +86,7 @@ impl ::serde::Serialize for ArticleSearchResponseData {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("articles", &self.articles)?;
         object.optional("highlights", &self.highlights)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["articles", "highlights"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchResponseData {

@@ -46,7 +46,22 @@ impl ::serde::Serialize for ArticleStatistics {
         object.optional("fin_involvements", &self.fin_involvements)?;
         object.optional("fin_resolutions", &self.fin_resolutions)?;
         object.optional("fin_resolution_rate", &self.fin_resolution_rate)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "views",
+                    "conversions",
+                    "reactions",
+                    "happy_reaction_percentage",
+                    "neutral_reaction_percentage",
+                    "sad_reaction_percentage",
+                    "fin_involvements",
+                    "fin_resolutions",
+                    "fin_resolution_rate",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {

@@ -57,7 +57,26 @@ impl ::serde::Serialize for ArticleVersion {
         object.optional("state", &self.state)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "article_id",
+                    "title",
+                    "description",
+                    "body",
+                    "body_markdown",
+                    "author_id",
+                    "created_by_id",
+                    "created_via",
+                    "from_version_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {

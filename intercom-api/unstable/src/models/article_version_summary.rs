@@ -48,7 +48,23 @@ impl ::serde::Serialize for ArticleVersionSummary {
         object.optional("from_version_id", &self.from_version_id)?;
         object.optional("state", &self.state)?;
         object.optional("created_at", &self.created_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "article_id",
+                    "title",
+                    "description",
+                    "author_id",
+                    "created_by_id",
+                    "created_via",
+                    "from_version_id",
+                    "state",
+                    "created_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersionSummary {

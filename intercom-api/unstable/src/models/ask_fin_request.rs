@@ -45,7 +45,17 @@ impl ::serde::Serialize for AskFinRequest {
         object.field("user", &self.user)?;
         object.optional("conversation_metadata", &self.conversation_metadata)?;
         object.optional("attachments", &self.attachments)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "message",
+                    "user",
+                    "conversation_metadata",
+                    "attachments",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -45,7 +45,11 @@ impl ::serde::Serialize for AssignConversationRequest {
         object.field("admin_id", &self.admin_id)?;
         object.field("assignee_id", &self.assignee_id)?;
         object.optional("body", &self.body)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_type", "type", "admin_id", "assignee_id", "body"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

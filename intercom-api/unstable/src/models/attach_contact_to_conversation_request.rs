@@ -21,7 +21,7 @@ impl ::serde::Serialize for AttachContactToConversationRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("customer", &self.customer)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["admin_id", "customer"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -100,7 +100,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerIntercomUs
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
         object.patch("customer", &self.customer)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["intercom_user_id", "customer"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -165,7 +165,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerUserId {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id)?;
         object.patch("customer", &self.customer)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user_id", "customer"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -230,7 +230,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerEmail {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
         object.patch("customer", &self.customer)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email", "customer"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -33,7 +33,11 @@ impl ::serde::Serialize for AudienceList {
         object.optional("page", &self.page)?;
         object.optional("per_page", &self.per_page)?;
         object.optional("total_pages", &self.total_pages)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "data", "total_count", "page", "per_page", "total_pages"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {

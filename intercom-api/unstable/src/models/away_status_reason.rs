@@ -37,7 +37,20 @@ impl ::serde::Serialize for AwayStatusReason {
         object.optional("deleted", &self.deleted)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "label",
+                    "emoji",
+                    "order",
+                    "deleted",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {

@@ -55,7 +55,23 @@ impl ::serde::Serialize for Banner {
         object.optional("action", &self.action)?;
         object.optional("client_targeting", &self.client_targeting)?;
         object.optional("created_at", &self.created_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "view_id",
+                    "title",
+                    "body",
+                    "style",
+                    "position",
+                    "show_dismiss_button",
+                    "action",
+                    "client_targeting",
+                    "created_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
@@ -163,7 +179,11 @@ impl ::serde::Serialize for BannerAction {
         object.optional("reaction_set", &self.reaction_set)?;
         object.optional("tour_id", &self.tour_id)?;
         object.optional("tour_url", &self.tour_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "label", "target", "reaction_set", "tour_id", "tour_url"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
@@ -233,7 +253,7 @@ impl ::serde::Serialize for BannerActionReactionSetItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("index", &self.index)?;
         object.optional("unicode_emoticon", &self.unicode_emoticon)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["index", "unicode_emoticon"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReactionSetItem {

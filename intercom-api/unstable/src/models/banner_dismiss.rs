@@ -24,7 +24,7 @@ impl ::serde::Serialize for BannerDismiss {
         object.optional("type", &self.r#type)?;
         object.optional("view_id", &self.view_id)?;
         object.optional("dismissed", &self.dismissed)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "view_id", "dismissed"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerDismiss {

@@ -40,7 +40,20 @@ impl ::serde::Serialize for Brand {
         object.optional("help_center_id", &self.help_center_id)?;
         object
             .optional("default_address_settings_id", &self.default_address_settings_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "is_default",
+                    "created_at",
+                    "updated_at",
+                    "help_center_id",
+                    "default_address_settings_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {

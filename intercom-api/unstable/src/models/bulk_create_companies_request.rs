@@ -33,7 +33,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies)?;
         object.optional("job", &self.job)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["companies", "job"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -111,7 +111,22 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
         object.optional("remote_created_at", &self.remote_created_at)?;
         object.optional("monthly_spend", &self.monthly_spend)?;
         object.optional("update_last_request_at", &self.update_last_request_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "company_id",
+                    "name",
+                    "plan",
+                    "size",
+                    "website",
+                    "industry",
+                    "custom_attributes",
+                    "remote_created_at",
+                    "monthly_spend",
+                    "update_last_request_at",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -197,7 +212,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

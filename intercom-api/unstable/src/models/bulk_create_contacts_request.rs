@@ -33,7 +33,7 @@ impl ::serde::Serialize for BulkCreateContactsRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("contacts", &self.contacts)?;
         object.optional("job", &self.job)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["contacts", "job"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -125,7 +125,26 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
         object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
         object.optional("companies", &self.companies)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "external_id",
+                    "email",
+                    "name",
+                    "role",
+                    "phone",
+                    "avatar",
+                    "language_override",
+                    "custom_attributes",
+                    "signed_up_at",
+                    "last_seen_at",
+                    "owner_id",
+                    "unsubscribed_from_emails",
+                    "companies",
+                    "tags",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -240,7 +259,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("company_id", &self.company_id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["company_id", "name"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -294,7 +313,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add", &self.add)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["add"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -351,7 +370,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -400,7 +419,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestJob {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -33,7 +33,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies)?;
         object.optional("job", &self.job)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["companies", "job"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -92,7 +92,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestCompaniesItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -140,7 +140,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestJob {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -33,7 +33,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("companies", &self.companies)?;
         object.optional("job", &self.job)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["companies", "job"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -130,7 +130,22 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestCompaniesItem {
         object.optional("remote_created_at", &self.remote_created_at)?;
         object.optional("monthly_spend", &self.monthly_spend)?;
         object.optional("update_last_request_at", &self.update_last_request_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "name",
+                    "plan",
+                    "size",
+                    "website",
+                    "industry",
+                    "custom_attributes",
+                    "remote_created_at",
+                    "monthly_spend",
+                    "update_last_request_at",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -216,7 +231,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestJob {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -33,7 +33,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("contacts", &self.contacts)?;
         object.optional("job", &self.job)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["contacts", "job"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -140,7 +140,24 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
         object.optional("custom_attributes", &self.custom_attributes)?;
         object.optional("companies", &self.companies)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "external_id",
+                    "email",
+                    "name",
+                    "phone",
+                    "avatar",
+                    "owner_id",
+                    "unsubscribed_from_emails",
+                    "language_override",
+                    "custom_attributes",
+                    "companies",
+                    "tags",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -251,7 +268,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
         object.field("company_id", &self.company_id)?;
         object.optional("name", &self.name)?;
         object.optional("remove", &self.remove)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["company_id", "name", "remove"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -313,7 +330,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add", &self.add)?;
         object.optional("remove", &self.remove)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["add", "remove"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -373,7 +390,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -431,7 +448,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem 
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -480,7 +497,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestJob {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -79,7 +79,35 @@ impl ::serde::Serialize for Call {
         object.optional("talk_time", &self.talk_time)?;
         object.optional("queue_time", &self.queue_time)?;
         object.optional("hold_time", &self.hold_time)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "conversation_id",
+                    "admin_id",
+                    "contact_id",
+                    "state",
+                    "initiated_at",
+                    "answered_at",
+                    "ended_at",
+                    "created_at",
+                    "updated_at",
+                    "recording_url",
+                    "transcription_url",
+                    "call_type",
+                    "direction",
+                    "ended_reason",
+                    "phone",
+                    "fin_recording_url",
+                    "fin_transcription_url",
+                    "duration",
+                    "talk_time",
+                    "queue_time",
+                    "hold_time",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {

@@ -18,7 +18,7 @@ impl ::serde::Serialize for CallSummary {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("call_id", &self.call_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["call_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CallSummary {

@@ -40,7 +40,11 @@ impl ::serde::Serialize for ChangeTicketTypeRequest {
         object.field("ticket_type_id", &self.ticket_type_id)?;
         object.field("ticket_state_id", &self.ticket_state_id)?;
         object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["ticket_type_id", "ticket_state_id", "ticket_attributes"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

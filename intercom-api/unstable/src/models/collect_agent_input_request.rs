@@ -38,7 +38,7 @@ impl ::serde::Serialize for CollectAgentInputRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("step_id", &self.step_id)?;
         object.field("attribute_values", &self.attribute_values)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["step_id", "attribute_values"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -101,7 +101,7 @@ impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("identifier", &self.identifier)?;
         object.field("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["identifier", "value"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -53,7 +53,25 @@ impl ::serde::Serialize for Collection {
         object.optional("translated_content", &self.translated_content)?;
         object.optional("parent_id", &self.parent_id)?;
         object.optional("help_center_id", &self.help_center_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "workspace_id",
+                    "name",
+                    "description",
+                    "created_at",
+                    "updated_at",
+                    "url",
+                    "icon",
+                    "order",
+                    "default_locale",
+                    "translated_content",
+                    "parent_id",
+                    "help_center_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {

@@ -76,7 +76,32 @@ impl ::serde::Serialize for Company {
         object.optional("tags", &self.tags)?;
         object.optional("segments", &self.segments)?;
         object.optional("notes", &self.notes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "app_id",
+                    "plan",
+                    "company_id",
+                    "remote_created_at",
+                    "created_at",
+                    "updated_at",
+                    "last_request_at",
+                    "size",
+                    "website",
+                    "industry",
+                    "monthly_spend",
+                    "session_count",
+                    "user_count",
+                    "custom_attributes",
+                    "tags",
+                    "segments",
+                    "notes",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
@@ -205,7 +230,7 @@ impl ::serde::Serialize for CompanyPlan {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
@@ -259,7 +284,7 @@ impl ::serde::Serialize for CompanyTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "tags"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
@@ -310,7 +335,7 @@ impl ::serde::Serialize for CompanySegments {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("segments", &self.segments)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "segments"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
@@ -361,7 +386,7 @@ impl ::serde::Serialize for CompanyNotes {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("notes", &self.notes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "notes"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {

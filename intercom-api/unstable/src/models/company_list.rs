@@ -26,7 +26,7 @@ impl ::serde::Serialize for CompanyList {
         object.optional("pages", &self.pages)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyList {

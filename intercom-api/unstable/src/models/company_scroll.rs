@@ -28,7 +28,8 @@ impl ::serde::Serialize for CompanyScroll {
         object.optional("pages", &self.pages)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("scroll_param", &self.scroll_param)?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["type", "data", "pages", "total_count", "scroll_param"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {

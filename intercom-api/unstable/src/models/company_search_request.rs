@@ -33,7 +33,7 @@ impl ::serde::Serialize for CompanySearchRequest {
         object.field("query", &self.query)?;
         object.patch("pagination", &self.pagination)?;
         object.optional("sort", &self.sort)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["query", "pagination", "sort"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -102,7 +102,7 @@ impl ::serde::Serialize for CompanySearchRequestSort {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("field", &self.field)?;
         object.optional("order", &self.order)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["field", "order"])
     }
 }
 #[cfg(feature = "deserialize")]

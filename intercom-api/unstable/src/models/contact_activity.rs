@@ -45,7 +45,22 @@ impl ::serde::Serialize for ContactActivity {
         object.optional("merge_target_id", &self.merge_target_id)?;
         object.optional("failure_reason", &self.failure_reason)?;
         object.optional("created_at", &self.created_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "event_type",
+                    "contact_id",
+                    "external_id",
+                    "role",
+                    "merge_source_id",
+                    "merge_target_id",
+                    "failure_reason",
+                    "created_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for ContactActivityList {
         object.field("type", &self.r#type)?;
         object.optional("data", &self.data)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList {
@@ -81,7 +81,7 @@ impl ::serde::Serialize for ContactActivityListPages {
         object.field("type", &self.r#type)?;
         object.optional("per_page", &self.per_page)?;
         object.optional("next", &self.next)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListPages {
@@ -133,7 +133,7 @@ impl ::serde::Serialize for ContactActivityListPagesNext {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["starting_after"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContactBlocked {
         object.optional("id", &self.id)?;
         object.optional("external_id", &self.external_id)?;
         object.optional("blocked", &self.blocked)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "external_id", "blocked"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactBlocked {

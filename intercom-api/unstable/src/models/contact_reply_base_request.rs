@@ -48,7 +48,18 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
         object.optional("created_at", &self.created_at)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("reply_options", &self.reply_options)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {
@@ -129,7 +140,7 @@ impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text)?;
         object.field("uuid", &self.uuid)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["text", "uuid"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -60,7 +60,20 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
         object.optional("reply_options", &self.reply_options)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                    "intercom_user_id",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -51,7 +51,19 @@ impl ::serde::Serialize for ContactReplyTicketEmailRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("reply_options", &self.reply_options)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                    "email",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -54,7 +54,19 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("reply_options", &self.reply_options)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                    "intercom_user_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

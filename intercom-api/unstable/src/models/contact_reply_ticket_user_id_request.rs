@@ -51,7 +51,19 @@ impl ::serde::Serialize for ContactReplyTicketUserIdRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("reply_options", &self.reply_options)?;
         object.field("user_id", &self.user_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                    "user_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

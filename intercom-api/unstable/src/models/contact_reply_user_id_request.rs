@@ -57,7 +57,20 @@ impl ::serde::Serialize for ContactReplyUserIdRequest {
         object.optional("reply_options", &self.reply_options)?;
         object.field("user_id", &self.user_id)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "reply_options",
+                    "user_id",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

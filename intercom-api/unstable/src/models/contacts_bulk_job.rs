@@ -39,7 +39,20 @@ impl ::serde::Serialize for ContactsBulkJob {
         object.optional("completed_at", &self.completed_at)?;
         object.optional("tasks", &self.tasks)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "type",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "completed_at",
+                    "tasks",
+                    "url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJob {
@@ -135,7 +148,18 @@ impl ::serde::Serialize for ContactsBulkJobTasksItem {
         object.optional("created_at", &self.created_at)?;
         object.optional("started_at", &self.started_at)?;
         object.optional("completed_at", &self.completed_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "item_count",
+                    "state",
+                    "created_at",
+                    "started_at",
+                    "completed_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJobTasksItem {

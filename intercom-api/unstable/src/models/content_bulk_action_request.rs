@@ -55,7 +55,11 @@ impl ::serde::Serialize for ContentBulkActionRequest {
         object.optional("availability", &self.availability)?;
         object.optional("audience", &self.audience)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["action", "content_ids", "availability", "audience", "tags"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -150,7 +154,7 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -217,7 +221,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAvailability {
         object.optional("ai_agent", &self.ai_agent)?;
         object.optional("copilot", &self.copilot)?;
         object.optional("sales_agent", &self.sales_agent)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["ai_agent", "copilot", "sales_agent"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -279,7 +283,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAudience {
         object.optional("add_segment_ids", &self.add_segment_ids)?;
         object.optional("remove_segment_ids", &self.remove_segment_ids)?;
         object.optional("remove_all", &self.remove_all)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["add_segment_ids", "remove_segment_ids", "remove_all"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -344,7 +348,7 @@ impl ::serde::Serialize for ContentBulkActionRequestTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("add_tag_ids", &self.add_tag_ids)?;
         object.optional("remove_tag_ids", &self.remove_tag_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["add_tag_ids", "remove_tag_ids"])
     }
 }
 #[cfg(feature = "deserialize")]

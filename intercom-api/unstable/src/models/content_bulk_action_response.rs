@@ -21,7 +21,7 @@ impl ::serde::Serialize for ContentBulkActionResponse {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("status", &self.status)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "status"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionResponse {

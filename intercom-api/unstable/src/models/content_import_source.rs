@@ -68,7 +68,21 @@ impl ::serde::Serialize for ContentImportSource {
         object.field("created_at", &self.created_at)?;
         object.field("updated_at", &self.updated_at)?;
         object.optional("audience_ids", &self.audience_ids)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "last_synced_at",
+                    "sync_behavior",
+                    "status",
+                    "url",
+                    "created_at",
+                    "updated_at",
+                    "audience_ids",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource {

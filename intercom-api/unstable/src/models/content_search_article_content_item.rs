@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContentSearchArticleContentItem {
         object.optional("id", &self.id)?;
         object.optional("title", &self.title)?;
         object.optional("locale", &self.locale)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "title", "locale"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -29,7 +29,7 @@ impl ::serde::Serialize for ContentSearchArticleItem {
         object.optional("id", &self.id)?;
         object.optional("title", &self.title)?;
         object.optional("contents", &self.contents)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "title", "contents"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticleItem {

@@ -36,7 +36,7 @@ impl ::serde::Serialize for ContentSearchDefaultItem {
         object.field("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("title", &self.title)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "title"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefaultItem {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContentSearchResponse {
         object.optional("total_count", &self.total_count)?;
         object.optional("pages", &self.pages)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "total_count", "pages", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchResponse {
@@ -96,7 +96,11 @@ impl ::serde::Serialize for ContentSearchResponsePages {
         object.optional("total_pages", &self.total_pages)?;
         object.optional("next", &self.next)?;
         object.optional("prev", &self.prev)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "page", "per_page", "total_pages", "next", "prev"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchResponsePages {

@@ -62,7 +62,26 @@ impl ::serde::Serialize for ContentSnippet {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("audience_ids", &self.audience_ids)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "locale",
+                    "json_blocks",
+                    "body_markdown",
+                    "chatbot_availability",
+                    "copilot_availability",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "created_at",
+                    "updated_at",
+                    "audience_ids",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {

@@ -43,7 +43,20 @@ impl ::serde::Serialize for ContentSnippetUpdateRequest {
         object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
         object
             .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "json_blocks",
+                    "body_markdown",
+                    "locale",
+                    "audience_ids",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -50,7 +50,23 @@ impl ::serde::Serialize for ConversationAttributeBase {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                    "admin_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttributeBase {

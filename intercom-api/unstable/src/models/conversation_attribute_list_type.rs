@@ -54,7 +54,24 @@ impl ::serde::Serialize for ConversationAttributeListType {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("options", &self.options)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                    "admin_id",
+                    "options",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

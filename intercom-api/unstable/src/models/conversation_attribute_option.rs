@@ -24,7 +24,7 @@ impl ::serde::Serialize for ConversationAttributeOption {
         object.optional("id", &self.id)?;
         object.optional("label", &self.label)?;
         object.optional("archived", &self.archived)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "label", "archived"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttributeOption {

@@ -54,7 +54,24 @@ impl ::serde::Serialize for ConversationAttributeRelationshipType {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("reference", &self.reference)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                    "admin_id",
+                    "reference",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -152,7 +169,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipTypeReference {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("object_type_id", &self.object_type_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "object_type_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -52,7 +52,24 @@ impl ::serde::Serialize for ConversationAttributeStringType {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("multiline", &self.multiline)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                    "admin_id",
+                    "multiline",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

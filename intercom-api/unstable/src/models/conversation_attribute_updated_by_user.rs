@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUser {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attribute", &self.attribute)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attribute", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -70,7 +70,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserAttribute {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -119,7 +119,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserValue {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("previous", &self.previous)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "previous"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -25,7 +25,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflow {
         object.optional("workflow", &self.workflow)?;
         object.optional("attribute", &self.attribute)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["workflow", "attribute", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -77,7 +77,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -123,7 +123,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -169,7 +169,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

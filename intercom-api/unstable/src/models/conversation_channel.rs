@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationChannel {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("initial", &self.initial)?;
         object.optional("current", &self.current)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["initial", "current"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationChannel {

@@ -20,7 +20,7 @@ impl ::serde::Serialize for ConversationContacts {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("contacts", &self.contacts)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "contacts"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationContacts {

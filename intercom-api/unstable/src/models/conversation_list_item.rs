@@ -103,7 +103,44 @@ impl ::serde::Serialize for ConversationListItem {
         object.optional("external_references", &self.external_references)?;
         object.optional("monitor_evaluations", &self.monitor_evaluations)?;
         object.optional("scorecards", &self.scorecards)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "created_at",
+                    "updated_at",
+                    "waiting_since",
+                    "snoozed_until",
+                    "open",
+                    "state",
+                    "read",
+                    "priority",
+                    "admin_assignee_id",
+                    "team_assignee_id",
+                    "company",
+                    "tags",
+                    "conversation_rating",
+                    "source",
+                    "contacts",
+                    "teammates",
+                    "custom_attributes",
+                    "first_contact_reply",
+                    "sla_applied",
+                    "statistics",
+                    "linked_objects",
+                    "ai_agent_participated",
+                    "ai_agent",
+                    "sales_agent_participated",
+                    "sales_agent",
+                    "channel",
+                    "external_references",
+                    "monitor_evaluations",
+                    "scorecards",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem {

@@ -33,7 +33,18 @@ impl ::serde::Serialize for ConversationMonitorEvaluation {
         object.optional("result", &self.result)?;
         object.optional("explanation", &self.explanation)?;
         object.optional("evaluated_at", &self.evaluated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "monitor_id",
+                    "monitor_name",
+                    "monitor_type",
+                    "result",
+                    "explanation",
+                    "evaluated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

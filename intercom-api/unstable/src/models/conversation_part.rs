@@ -70,7 +70,31 @@ impl ::serde::Serialize for ConversationPart {
         object.optional("event_details", &self.event_details)?;
         object.optional("app_package_code", &self.app_package_code)?;
         object.optional("translations", &self.translations)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "part_type",
+                    "body",
+                    "created_at",
+                    "updated_at",
+                    "notified_at",
+                    "assigned_to",
+                    "author",
+                    "attachments",
+                    "external_id",
+                    "redacted",
+                    "email_message_metadata",
+                    "metadata",
+                    "state",
+                    "tags",
+                    "event_details",
+                    "app_package_code",
+                    "translations",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {

@@ -33,7 +33,11 @@ impl ::serde::Serialize for ConversationPartAuthor {
         object.optional("email", &self.email)?;
         object.optional("from_ai_agent", &self.from_ai_agent)?;
         object.optional("is_ai_answer", &self.is_ai_answer)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "id", "name", "email", "from_ai_agent", "is_ai_answer"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartAuthor {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for ConversationPartMetadata {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("quick_reply_options", &self.quick_reply_options)?;
         object.optional("quick_reply_uuid", &self.quick_reply_uuid)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["quick_reply_options", "quick_reply_uuid"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMetadata {
@@ -91,7 +91,7 @@ impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
         object.field("text", &self.text)?;
         object.field("uuid", &self.uuid)?;
         object.optional("translations", &self.translations)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["text", "uuid", "translations"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

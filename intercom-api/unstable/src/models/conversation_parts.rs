@@ -24,7 +24,7 @@ impl ::serde::Serialize for ConversationParts {
         object.field("type", &self.r#type)?;
         object.optional("conversation_parts", &self.conversation_parts)?;
         object.optional("total_count", &self.total_count)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "conversation_parts", "total_count"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationParts {

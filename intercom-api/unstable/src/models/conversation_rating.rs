@@ -31,7 +31,11 @@ impl ::serde::Serialize for ConversationRating {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("contact", &self.contact)?;
         object.optional("teammate", &self.teammate)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["rating", "remark", "created_at", "updated_at", "contact", "teammate"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {

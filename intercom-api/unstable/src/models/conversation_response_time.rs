@@ -24,7 +24,7 @@ impl ::serde::Serialize for ConversationResponseTime {
         object.optional("team_id", &self.team_id)?;
         object.optional("team_name", &self.team_name)?;
         object.optional("response_time", &self.response_time)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["team_id", "team_name", "response_time"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponseTime {

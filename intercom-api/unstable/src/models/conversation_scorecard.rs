@@ -48,7 +48,22 @@ impl ::serde::Serialize for ConversationScorecard {
         object.optional("evaluated_at", &self.evaluated_at)?;
         object.optional("reviewed_teammate", &self.reviewed_teammate)?;
         object.optional("evaluators", &self.evaluators)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "scorecard_id",
+                    "scorecard_version_id",
+                    "name",
+                    "scorecard_type",
+                    "passed",
+                    "score",
+                    "ai_score",
+                    "evaluated_at",
+                    "reviewed_teammate",
+                    "evaluators",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecard {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationScorecardEvaluator {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("evaluator_id", &self.evaluator_id)?;
         object.optional("result", &self.result)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["evaluator_id", "result"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -30,7 +30,11 @@ impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
         object.optional("reasoning", &self.reasoning)?;
         object.optional("reason_ids", &self.reason_ids)?;
         object.optional("other_text", &self.other_text)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["value", "source", "reasoning", "reason_ids", "other_text"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationScorecardReviewedTeammate {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "admin_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -23,7 +23,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sla_name", &self.sla_name)?;
         object.optional("sla_definition", &self.sla_definition)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sla_name", "sla_definition"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -82,7 +82,16 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
         object.optional("next_reply_time", &self.next_reply_time)?;
         object.optional("resolution_time", &self.resolution_time)?;
         object.optional("time_to_close", &self.time_to_close)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "first_reply_time",
+                    "next_reply_time",
+                    "resolution_time",
+                    "time_to_close",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -31,7 +31,7 @@ impl ::serde::Serialize for ConversationSlaPaused {
         object.optional("sla_name", &self.sla_name)?;
         object.optional("current_sla_status", &self.current_sla_status)?;
         object.optional("sla_states", &self.sla_states)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sla_name", "current_sla_status", "sla_states"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPaused {
@@ -96,7 +96,7 @@ impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("status", &self.status)?;
         object.optional("seconds_remaining", &self.seconds_remaining)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -18,7 +18,7 @@ impl ::serde::Serialize for ConversationSlaRemoved {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("sla_name", &self.sla_name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sla_name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaRemoved {

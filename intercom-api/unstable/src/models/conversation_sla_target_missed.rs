@@ -36,7 +36,11 @@ impl ::serde::Serialize for ConversationSlaTargetMissed {
         object.optional("sla_target_type", &self.sla_target_type)?;
         object.optional("current_sla_status", &self.current_sla_status)?;
         object.optional("sla_states", &self.sla_states)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["sla_name", "sla_target_type", "current_sla_status", "sla_states"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTargetMissed {
@@ -115,7 +119,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("status", &self.status)?;
         object.optional("seconds_remaining", &self.seconds_remaining)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

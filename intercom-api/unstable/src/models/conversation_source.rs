@@ -53,7 +53,24 @@ impl ::serde::Serialize for ConversationSource {
         object.optional("url", &self.url)?;
         object.optional("redacted", &self.redacted)?;
         object.optional("email_message_metadata", &self.email_message_metadata)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "delivered_as",
+                    "recipients",
+                    "reply_to",
+                    "subject",
+                    "body",
+                    "author",
+                    "attachments",
+                    "url",
+                    "redacted",
+                    "email_message_metadata",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
@@ -150,7 +167,7 @@ impl ::serde::Serialize for ConversationSourceRecipientsItem {
         object.optional("type", &self.r#type)?;
         object.optional("email", &self.email)?;
         object.optional("drop_reason", &self.drop_reason)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "email", "drop_reason"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -205,7 +222,7 @@ impl ::serde::Serialize for ConversationSourceReplyToItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

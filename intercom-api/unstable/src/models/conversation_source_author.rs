@@ -27,7 +27,7 @@ impl ::serde::Serialize for ConversationSourceAuthor {
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSourceAuthor {

@@ -99,7 +99,35 @@ impl ::serde::Serialize for ConversationStatistics {
             )?;
         object.optional("handling_time", &self.handling_time)?;
         object.optional("adjusted_handling_time", &self.adjusted_handling_time)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "time_to_assignment",
+                    "time_to_admin_reply",
+                    "time_to_first_close",
+                    "time_to_last_close",
+                    "median_time_to_reply",
+                    "first_contact_reply_at",
+                    "first_assignment_at",
+                    "first_admin_reply_at",
+                    "first_close_at",
+                    "last_assignment_at",
+                    "last_assignment_admin_reply_at",
+                    "last_contact_reply_at",
+                    "last_admin_reply_at",
+                    "last_close_at",
+                    "last_closed_by_id",
+                    "count_reopens",
+                    "count_assignments",
+                    "count_conversation_parts",
+                    "assigned_team_first_response_time",
+                    "assigned_team_first_response_time_in_office_hours",
+                    "handling_time",
+                    "adjusted_handling_time",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatistics {

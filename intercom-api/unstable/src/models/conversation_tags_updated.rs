@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationTagsUpdated {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("tags_added", &self.tags_added)?;
         object.optional("tags_removed", &self.tags_removed)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["tags_added", "tags_removed"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpdated {

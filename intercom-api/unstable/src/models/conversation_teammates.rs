@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationTeammates {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("teammates", &self.teammates)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "teammates"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTeammates {

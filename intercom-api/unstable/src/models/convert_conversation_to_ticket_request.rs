@@ -34,7 +34,7 @@ impl ::serde::Serialize for ConvertConversationToTicketRequest {
         object.field("ticket_type_id", &self.ticket_type_id)?;
         object.optional("ticket_state_id", &self.ticket_state_id)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["ticket_type_id", "ticket_state_id", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

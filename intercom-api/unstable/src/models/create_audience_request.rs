@@ -35,7 +35,7 @@ impl ::serde::Serialize for CreateAudienceRequest {
         object.field("name", &self.name)?;
         object.optional("predicates", &self.predicates)?;
         object.optional("role_predicates", &self.role_predicates)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -42,7 +42,17 @@ impl ::serde::Serialize for CreateCollectionRequest {
         object.patch("translated_content", &self.translated_content)?;
         object.patch("parent_id", &self.parent_id)?;
         object.patch("help_center_id", &self.help_center_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "translated_content",
+                    "parent_id",
+                    "help_center_id",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -30,7 +30,7 @@ impl ::serde::Serialize for CreateCompanyNoteRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("body", &self.body)?;
         object.optional("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["body", "admin_id"])
     }
 }
 #[cfg(feature = "deserialize")]

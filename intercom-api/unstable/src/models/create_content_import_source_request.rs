@@ -41,7 +41,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
         object.optional("status", &self.status)?;
         object.field("url", &self.url)?;
         object.patch("audience_ids", &self.audience_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sync_behavior", "status", "url", "audience_ids"])
     }
 }
 #[cfg(feature = "deserialize")]

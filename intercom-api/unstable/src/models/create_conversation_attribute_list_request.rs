@@ -50,7 +50,18 @@ impl ::serde::Serialize for CreateConversationAttributeListRequest {
         object.optional("required", &self.required)?;
         object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
         object.optional("options", &self.options)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "options",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -27,7 +27,7 @@ impl ::serde::Serialize for CreateConversationAttributeOptionRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("label", &self.label)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["label"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -49,7 +49,11 @@ impl ::serde::Serialize for CreateConversationAttributeRequestBase {
         object.field("data_type", &self.data_type)?;
         object.optional("required", &self.required)?;
         object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "description", "data_type", "required", "visible_to_team_ids"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

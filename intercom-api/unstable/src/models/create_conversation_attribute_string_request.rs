@@ -48,7 +48,18 @@ impl ::serde::Serialize for CreateConversationAttributeStringRequest {
         object.optional("required", &self.required)?;
         object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
         object.optional("multiline", &self.multiline)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "data_type",
+                    "required",
+                    "visible_to_team_ids",
+                    "multiline",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

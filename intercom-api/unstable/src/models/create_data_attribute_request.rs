@@ -69,7 +69,18 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
         object.optional("messenger_writable", &self.messenger_writable)?;
         object.field("data_type", &self.data_type)?;
         object.field("options", &self.options)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "model",
+                    "description",
+                    "messenger_writable",
+                    "data_type",
+                    "options",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -143,7 +154,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["value"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -221,7 +232,11 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
         object.optional("description", &self.description)?;
         object.optional("messenger_writable", &self.messenger_writable)?;
         object.field("data_type", &self.data_type)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "model", "description", "messenger_writable", "data_type"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -88,7 +88,26 @@ impl ::serde::Serialize for CreateDataConnectorRequest {
             .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
         object.optional("mock_response", &self.mock_response)?;
         object.optional("token_ids", &self.token_ids)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "http_method",
+                    "url",
+                    "body",
+                    "direct_fin_usage",
+                    "audiences",
+                    "headers",
+                    "data_inputs",
+                    "customer_authentication",
+                    "bypass_authentication",
+                    "validate_missing_attributes",
+                    "mock_response",
+                    "token_ids",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -203,7 +222,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "value"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -267,7 +286,11 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
         object.optional("description", &self.description)?;
         object.optional("required", &self.required)?;
         object.optional("default_value", &self.default_value)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "type", "description", "required", "default_value"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -22,7 +22,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("user_id", &self.user_id)?;
         object.optional("event_summaries", &self.event_summaries)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user_id", "event_summaries"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -82,7 +82,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
         object.optional("count", &self.count)?;
         object.optional("first", &self.first)?;
         object.optional("last", &self.last)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["event_name", "count", "first", "last"])
     }
 }
 #[cfg(feature = "deserialize")]

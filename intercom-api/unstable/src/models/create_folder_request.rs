@@ -25,7 +25,7 @@ impl ::serde::Serialize for CreateFolderRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("folder", &self.folder)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["folder"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -93,7 +93,7 @@ impl ::serde::Serialize for CreateFolderRequestFolder {
         object.optional("description", &self.description)?;
         object.optional("emoji", &self.emoji)?;
         object.patch("parent_folder_id", &self.parent_folder_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -44,7 +44,7 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
         object.field("locale", &self.locale)?;
         object.field("target_type", &self.target_type)?;
         object.field("target_id", &self.target_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from_url", "locale", "target_type", "target_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -39,7 +39,11 @@ impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
         object.optional("supports_android", &self.supports_android)?;
         object.optional("supports_ios", &self.supports_ios)?;
         object.optional("supports_web", &self.supports_web)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "supports_android", "supports_ios", "supports_web"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -70,7 +70,22 @@ impl ::serde::Serialize for CreateInternalArticleRequest {
         object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
         object
             .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "body",
+                    "body_markdown",
+                    "author_id",
+                    "owner_id",
+                    "folder_id",
+                    "audience_ids",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

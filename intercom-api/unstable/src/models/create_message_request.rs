@@ -45,7 +45,22 @@ impl ::serde::Serialize for CreateMessageRequest {
                 "create_conversation_without_contact_reply",
                 &self.create_conversation_without_contact_reply,
             )?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "subject",
+                    "body",
+                    "template",
+                    "from",
+                    "to",
+                    "cc",
+                    "bcc",
+                    "created_at",
+                    "create_conversation_without_contact_reply",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -155,7 +170,7 @@ impl ::serde::Serialize for CreateMessageRequestFrom {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -39,7 +39,7 @@ impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
         object.field("name", &self.name)?;
         object.field("time_zone_name", &self.time_zone_name)?;
         object.field("time_intervals", &self.time_intervals)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -46,7 +46,22 @@ impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
         object.optional("remote_created_at", &self.remote_created_at)?;
         object.optional("monthly_spend", &self.monthly_spend)?;
         object.optional("update_last_request_at", &self.update_last_request_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "company_id",
+                    "plan",
+                    "size",
+                    "website",
+                    "industry",
+                    "custom_attributes",
+                    "remote_created_at",
+                    "monthly_spend",
+                    "update_last_request_at",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -31,7 +31,16 @@ impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
         object.patch("external_created_at", &self.external_created_at)?;
         object.patch("external_updated_at", &self.external_updated_at)?;
         object.patch("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "external_id",
+                    "external_created_at",
+                    "external_updated_at",
+                    "custom_attributes",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

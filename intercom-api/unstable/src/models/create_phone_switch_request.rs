@@ -30,7 +30,7 @@ impl ::serde::Serialize for CreatePhoneSwitchRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("phone", &self.phone)?;
         object.optional("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["phone", "custom_attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

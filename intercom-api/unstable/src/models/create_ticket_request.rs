@@ -57,7 +57,19 @@ impl ::serde::Serialize for CreateTicketRequest {
         object.optional("created_at", &self.created_at)?;
         object.optional("ticket_attributes", &self.ticket_attributes)?;
         object.optional("assignment", &self.assignment)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_type_id",
+                    "contacts",
+                    "conversation_to_link_id",
+                    "company_id",
+                    "created_at",
+                    "ticket_attributes",
+                    "assignment",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest {
@@ -152,7 +164,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -208,7 +220,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("external_id", &self.external_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["external_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -264,7 +276,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -312,7 +324,7 @@ impl ::serde::Serialize for CreateTicketRequestAssignment {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_assignee_id", &self.admin_assignee_id)?;
         object.optional("team_assignee_id", &self.team_assignee_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["admin_assignee_id", "team_assignee_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -59,7 +59,20 @@ impl ::serde::Serialize for CreateTicketRequestObject {
         object.optional("ticket_attributes", &self.ticket_attributes)?;
         object.optional("assignment", &self.assignment)?;
         object.optional("skip_notifications", &self.skip_notifications)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_type_id",
+                    "contacts",
+                    "conversation_to_link_id",
+                    "company_id",
+                    "created_at",
+                    "ticket_attributes",
+                    "assignment",
+                    "skip_notifications",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

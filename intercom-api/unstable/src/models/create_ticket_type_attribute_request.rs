@@ -71,7 +71,22 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
         object.optional("multiline", &self.multiline)?;
         object.optional("list_items", &self.list_items)?;
         object.optional("allow_multiple_values", &self.allow_multiple_values)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "data_type",
+                    "required_to_create",
+                    "required_to_create_for_contacts",
+                    "visible_on_create",
+                    "visible_to_contacts",
+                    "multiline",
+                    "list_items",
+                    "allow_multiple_values",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

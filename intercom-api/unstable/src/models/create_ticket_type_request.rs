@@ -44,7 +44,11 @@ impl ::serde::Serialize for CreateTicketTypeRequest {
         object.optional("category", &self.category)?;
         object.optional("icon", &self.icon)?;
         object.optional("is_internal", &self.is_internal)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "description", "category", "icon", "is_internal"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

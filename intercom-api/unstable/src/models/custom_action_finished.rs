@@ -17,7 +17,7 @@ impl ::serde::Serialize for CustomActionFinished {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("action", &self.action)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["action"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished {
@@ -65,7 +65,7 @@ impl ::serde::Serialize for CustomActionFinishedAction {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("result", &self.result)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "result"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinishedAction {

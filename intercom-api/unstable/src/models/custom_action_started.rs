@@ -17,7 +17,7 @@ impl ::serde::Serialize for CustomActionStarted {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("action", &self.action)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["action"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStarted {
@@ -62,7 +62,7 @@ impl ::serde::Serialize for CustomActionStartedAction {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStartedAction {

@@ -43,7 +43,20 @@ impl ::serde::Serialize for CustomObjectInstance {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("type", &self.r#type)?;
         object.optional("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "external_id",
+                    "external_created_at",
+                    "external_updated_at",
+                    "created_at",
+                    "updated_at",
+                    "type",
+                    "custom_attributes",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for CustomObjectInstanceDeleted {
         object.optional("object", &self.object)?;
         object.optional("id", &self.id)?;
         object.optional("deleted", &self.deleted)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["object", "id", "deleted"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstanceDeleted {

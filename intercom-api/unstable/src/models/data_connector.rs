@@ -51,7 +51,24 @@ impl ::serde::Serialize for DataConnector {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("execution_results_url", &self.execution_results_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "state",
+                    "http_method",
+                    "direct_fin_usage",
+                    "created_by_admin_id",
+                    "updated_by_admin_id",
+                    "created_at",
+                    "updated_at",
+                    "execution_results_url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {

@@ -116,7 +116,40 @@ impl ::serde::Serialize for DataConnectorDetail {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("execution_results_url", &self.execution_results_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "description",
+                    "state",
+                    "url",
+                    "body",
+                    "headers",
+                    "http_method",
+                    "direct_fin_usage",
+                    "audiences",
+                    "execution_type",
+                    "configuration_response_type",
+                    "data_transformation_type",
+                    "client_function_name",
+                    "client_function_timeout_ms",
+                    "data_inputs",
+                    "response_fields",
+                    "object_mappings",
+                    "token_ids",
+                    "customer_authentication",
+                    "bypass_authentication",
+                    "validate_missing_attributes",
+                    "created_by_admin_id",
+                    "updated_by_admin_id",
+                    "created_at",
+                    "updated_at",
+                    "execution_results_url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail {
@@ -279,7 +312,7 @@ impl ::serde::Serialize for DataConnectorDetailHeadersItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -372,7 +405,11 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
         object.optional("description", &self.description)?;
         object.optional("required", &self.required)?;
         object.optional("default_value", &self.default_value)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "type", "description", "required", "default_value"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -452,7 +489,7 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
         object.optional("type", &self.r#type)?;
         object.optional("example_value", &self.example_value)?;
         object.optional("redacted", &self.redacted)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["path", "type", "example_value", "redacted"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -535,7 +572,16 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
         object.optional("intercom_object_type", &self.intercom_object_type)?;
         object.optional("attribute_mappings", &self.attribute_mappings)?;
         object.optional("reference_mappings", &self.reference_mappings)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "response_object_path",
+                    "intercom_object_type",
+                    "attribute_mappings",
+                    "reference_mappings",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -609,7 +655,15 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappin
                 &self.intercom_attribute_identifier,
             )?;
         object.optional("mapping_type", &self.mapping_type)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "response_attribute_path",
+                    "intercom_attribute_identifier",
+                    "mapping_type",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -680,7 +734,8 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappin
                 "intercom_attribute_identifier",
                 &self.intercom_attribute_identifier,
             )?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["intercom_object_type", "intercom_attribute_identifier"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

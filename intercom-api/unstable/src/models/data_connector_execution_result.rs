@@ -70,7 +70,29 @@ impl ::serde::Serialize for DataConnectorExecutionResult {
         object.optional("request_body", &self.request_body)?;
         object.optional("response_body", &self.response_body)?;
         object.optional("raw_response_body", &self.raw_response_body)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "data_connector_id",
+                    "success",
+                    "http_status",
+                    "http_method",
+                    "error_type",
+                    "error_message",
+                    "execution_time_ms",
+                    "source_type",
+                    "source_id",
+                    "conversation_id",
+                    "created_at",
+                    "request_url",
+                    "request_body",
+                    "response_body",
+                    "raw_response_body",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -24,7 +24,7 @@ impl ::serde::Serialize for DataConnectorList {
         object.field("type", &self.r#type)?;
         object.optional("data", &self.data)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorList {
@@ -81,7 +81,7 @@ impl ::serde::Serialize for DataConnectorListPages {
         object.field("type", &self.r#type)?;
         object.optional("per_page", &self.per_page)?;
         object.optional("next", &self.next)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPages {
@@ -133,7 +133,7 @@ impl ::serde::Serialize for DataConnectorListPagesNext {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["starting_after"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPagesNext {

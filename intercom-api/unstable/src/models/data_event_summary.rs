@@ -32,7 +32,11 @@ impl ::serde::Serialize for DataEventSummary {
         object.optional("intercom_user_id", &self.intercom_user_id)?;
         object.optional("user_id", &self.user_id)?;
         object.optional("events", &self.events)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "email", "intercom_user_id", "user_id", "events"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {

@@ -20,7 +20,7 @@ impl ::serde::Serialize for DeleteOfficeHoursScheduleResponse {
         object.optional("id", &self.id)?;
         object.optional("object", &self.object)?;
         object.optional("deleted", &self.deleted)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

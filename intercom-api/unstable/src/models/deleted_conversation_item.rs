@@ -27,7 +27,7 @@ impl ::serde::Serialize for DeletedConversationItem {
         object.optional("id", &self.id)?;
         object.optional("metrics_retained", &self.metrics_retained)?;
         object.optional("deleted_at", &self.deleted_at)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "metrics_retained", "deleted_at"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationItem {

@@ -113,7 +113,29 @@ impl ::serde::Serialize for EcommerceCatalogProduct {
         object.optional("available_options", &self.available_options)?;
         object.optional("variants", &self.variants)?;
         object.optional("additional_data", &self.additional_data)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "title",
+                    "url",
+                    "description",
+                    "description_html",
+                    "featured_image_url",
+                    "image_urls",
+                    "price_min",
+                    "price_max",
+                    "currency",
+                    "in_stock",
+                    "tags",
+                    "collections",
+                    "category_path",
+                    "available_options",
+                    "variants",
+                    "additional_data",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProduct {
@@ -234,7 +256,7 @@ impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("title", &self.title)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["title"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -300,7 +322,7 @@ impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("values", &self.values)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "values"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -22,7 +22,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("import_job_id", &self.import_job_id)?;
         object.optional("next_part_number", &self.next_part_number)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["import_job_id", "next_part_number"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

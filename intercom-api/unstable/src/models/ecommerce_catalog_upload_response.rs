@@ -24,7 +24,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadResponse {
         object.optional("import_job_id", &self.import_job_id)?;
         object.field("status", &self.status)?;
         object.optional("message", &self.message)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["import_job_id", "status", "message"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

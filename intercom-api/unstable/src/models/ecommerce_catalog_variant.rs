@@ -44,7 +44,21 @@ impl ::serde::Serialize for EcommerceCatalogVariant {
         object.optional("image_url", &self.image_url)?;
         object.optional("selected_options", &self.selected_options)?;
         object.optional("sku", &self.sku)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "title",
+                    "price",
+                    "compare_at_price",
+                    "in_stock",
+                    "url",
+                    "image_url",
+                    "selected_options",
+                    "sku",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVariant {
@@ -126,7 +140,7 @@ impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -24,7 +24,7 @@ impl ::serde::Serialize for EmailAddressHeader {
         object.optional("type", &self.r#type)?;
         object.optional("email_address", &self.email_address)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "email_address", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailAddressHeader {

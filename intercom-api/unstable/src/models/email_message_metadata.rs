@@ -26,7 +26,7 @@ impl ::serde::Serialize for EmailMessageMetadata {
         object.optional("subject", &self.subject)?;
         object.optional("email_address_headers", &self.email_address_headers)?;
         object.optional("message_id", &self.message_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["subject", "email_address_headers", "message_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata {

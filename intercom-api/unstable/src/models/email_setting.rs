@@ -49,7 +49,22 @@ impl ::serde::Serialize for EmailSetting {
             )?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "email",
+                    "verified",
+                    "domain",
+                    "brand_id",
+                    "forwarding_enabled",
+                    "forwarded_email_last_received_at",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for EscalateFinConversationRequest {
         object.optional("user", &self.user)?;
         object.optional("message", &self.message)?;
         object.optional("context", &self.context)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["conversation_id", "user", "message", "context"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -112,7 +112,7 @@ impl ::serde::Serialize for EscalateFinConversationRequestUser {
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -26,7 +26,16 @@ impl ::serde::Serialize for EscalateFinConversationResponse {
         object.optional("intercom_conversation_id", &self.intercom_conversation_id)?;
         object.optional("sse_subscription_url", &self.sse_subscription_url)?;
         object.field("status", &self.status)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "intercom_conversation_id",
+                    "sse_subscription_url",
+                    "status",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

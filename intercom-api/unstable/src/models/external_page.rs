@@ -96,7 +96,27 @@ impl ::serde::Serialize for ExternalPage {
         object.field("created_at", &self.created_at)?;
         object.field("updated_at", &self.updated_at)?;
         object.field("last_ingested_at", &self.last_ingested_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "html",
+                    "url",
+                    "ai_agent_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "fin_availability",
+                    "locale",
+                    "source_id",
+                    "external_id",
+                    "created_at",
+                    "updated_at",
+                    "last_ingested_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {

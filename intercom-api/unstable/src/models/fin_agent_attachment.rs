@@ -45,7 +45,7 @@ impl ::serde::Serialize for FinAgentAttachment {
         object.optional("name", &self.name)?;
         object.optional("content_type", &self.content_type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "url", "name", "content_type", "data"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -21,7 +21,7 @@ impl ::serde::Serialize for FinAgentAttributeErrors {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("user", &self.user)?;
         object.optional("conversation", &self.conversation)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user", "conversation"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErrors {
@@ -72,7 +72,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsUser {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attributes"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErrorsUser {
@@ -120,7 +120,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsConversation {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attributes"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -26,7 +26,7 @@ impl ::serde::Serialize for FinAgentConversationMetadata {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("history", &self.history)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["history", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -55,7 +55,11 @@ impl ::serde::Serialize for FinAgentCsatRequestedEvent {
         object.field("user_id", &self.user_id)?;
         object.field("csat", &self.csat)?;
         object.field("created_at_ms", &self.created_at_ms)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["event_name", "conversation_id", "user_id", "csat", "created_at_ms"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequestedEvent {
@@ -131,7 +135,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("options", &self.options)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["options"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -201,7 +205,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
         object.field("key", &self.key)?;
         object.field("emoji", &self.emoji)?;
         object.field("label", &self.label)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["key", "emoji", "label"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

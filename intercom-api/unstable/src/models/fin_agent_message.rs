@@ -47,7 +47,7 @@ impl ::serde::Serialize for FinAgentMessage {
         object.field("body", &self.body)?;
         object.optional("timestamp", &self.timestamp)?;
         object.optional("timestamp_ms", &self.timestamp_ms)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["author", "body", "timestamp", "timestamp_ms"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -65,7 +65,19 @@ impl ::serde::Serialize for FinAgentRepliedEvent {
         object.field("status", &self.status)?;
         object.optional("stream_id", &self.stream_id)?;
         object.field("created_at_ms", &self.created_at_ms)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "event_name",
+                    "conversation_id",
+                    "user_id",
+                    "message",
+                    "status",
+                    "stream_id",
+                    "created_at_ms",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent {
@@ -162,7 +174,7 @@ impl ::serde::Serialize for FinAgentRepliedEventMessage {
         object.field("author", &self.author)?;
         object.field("body", &self.body)?;
         object.field("timestamp_ms", &self.timestamp_ms)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "author", "body", "timestamp_ms"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEventMessage {

@@ -63,7 +63,19 @@ impl ::serde::Serialize for FinAgentReplyChunkEvent {
         object.field("chunk_text", &self.chunk_text)?;
         object.field("status", &self.status)?;
         object.field("created_at_ms", &self.created_at_ms)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "event_name",
+                    "conversation_id",
+                    "stream_id",
+                    "chunk_index",
+                    "chunk_text",
+                    "status",
+                    "created_at_ms",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEvent {

@@ -30,7 +30,7 @@ impl ::serde::Serialize for FinAgentSettings {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("follow_up_questions", &self.follow_up_questions)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["follow_up_questions", "email"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -65,7 +65,18 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
         object.field("status", &self.status)?;
         object.optional("reason", &self.reason)?;
         object.field("created_at_ms", &self.created_at_ms)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "event_name",
+                    "conversation_id",
+                    "user_id",
+                    "status",
+                    "reason",
+                    "created_at_ms",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdatedEvent {

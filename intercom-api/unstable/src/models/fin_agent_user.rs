@@ -44,7 +44,7 @@ impl ::serde::Serialize for FinAgentUser {
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -39,7 +39,20 @@ impl ::serde::Serialize for Folder {
         object.optional("content_count", &self.content_count)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "name",
+                    "description",
+                    "emoji",
+                    "parent_folder_id",
+                    "content_count",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {

@@ -20,7 +20,7 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponse {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -80,7 +80,11 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
         object.optional("description", &self.description)?;
         object.optional("default_time_attribute_id", &self.default_time_attribute_id)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["id", "name", "description", "default_time_attribute_id", "attributes"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -151,7 +155,7 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         object.optional("id", &self.id)?;
         object.optional("qualified_id", &self.qualified_id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "qualified_id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -22,7 +22,11 @@ impl ::serde::Serialize for GetExportReportingDataJobIdentifierResponse {
         object.optional("status", &self.status)?;
         object.optional("download_url", &self.download_url)?;
         object.optional("download_expires_at", &self.download_expires_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["job_identifier", "status", "download_url", "download_expires_at"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

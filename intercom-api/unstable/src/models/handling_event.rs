@@ -43,7 +43,7 @@ impl ::serde::Serialize for HandlingEvent {
         object.field("type", &self.r#type)?;
         object.field("timestamp", &self.timestamp)?;
         object.optional("reason", &self.reason)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["teammate", "type", "timestamp", "reason"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {

@@ -18,7 +18,7 @@ impl ::serde::Serialize for HandlingEventList {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("handling_events", &self.handling_events)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["handling_events"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEventList {

@@ -48,7 +48,23 @@ impl ::serde::Serialize for HelpCenter {
         object.optional("custom_domain", &self.custom_domain)?;
         object.optional("default", &self.default)?;
         object.optional("locales", &self.locales)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "workspace_id",
+                    "created_at",
+                    "updated_at",
+                    "identifier",
+                    "website_turned_on",
+                    "display_name",
+                    "url",
+                    "custom_domain",
+                    "default",
+                    "locales",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {

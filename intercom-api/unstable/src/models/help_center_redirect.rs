@@ -43,7 +43,21 @@ impl ::serde::Serialize for HelpCenterRedirect {
         object.optional("target_id", &self.target_id)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "type",
+                    "from_url",
+                    "locale",
+                    "help_center_id",
+                    "target_type",
+                    "target_id",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {

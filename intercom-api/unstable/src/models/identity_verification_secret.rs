@@ -36,7 +36,19 @@ impl ::serde::Serialize for IdentityVerificationSecret {
         object.optional("supports_ios", &self.supports_ios)?;
         object.optional("supports_web", &self.supports_web)?;
         object.optional("created_at", &self.created_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "supports_android",
+                    "supports_ios",
+                    "supports_web",
+                    "created_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IdentityVerificationSecret {

@@ -39,7 +39,20 @@ impl ::serde::Serialize for IdentityVerificationSecretWithMaterial {
         object.optional("supports_web", &self.supports_web)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("secret", &self.secret)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "supports_android",
+                    "supports_ios",
+                    "supports_web",
+                    "created_at",
+                    "secret",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -63,7 +63,28 @@ impl ::serde::Serialize for InternalArticleListItem {
         object
             .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "body",
+                    "body_markdown",
+                    "owner_id",
+                    "author_id",
+                    "created_at",
+                    "updated_at",
+                    "locale",
+                    "folder_id",
+                    "audience_ids",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "tags",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListItem {

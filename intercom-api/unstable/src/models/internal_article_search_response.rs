@@ -26,7 +26,7 @@ impl ::serde::Serialize for InternalArticleSearchResponse {
         object.optional("total_count", &self.total_count)?;
         object.optional("data", &self.data)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "total_count", "data", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -84,7 +84,7 @@ impl ::serde::Serialize for InternalArticleSearchResponseData {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("internal_articles", &self.internal_articles)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["internal_articles"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -52,7 +52,19 @@ impl ::serde::Serialize for Jobs {
         object.optional("resource_type", &self.resource_type)?;
         object.optional("resource_id", &self.resource_id)?;
         object.optional("resource_url", &self.resource_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "url",
+                    "status",
+                    "resource_type",
+                    "resource_id",
+                    "resource_url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {

@@ -26,7 +26,7 @@ impl ::serde::Serialize for LinkConversationToTicketRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_id", &self.conversation_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["conversation_id"])
     }
 }
 #[cfg(feature = "deserialize")]

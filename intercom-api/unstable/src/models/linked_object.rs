@@ -24,7 +24,7 @@ impl ::serde::Serialize for LinkedObject {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("category", &self.category)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "category"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObject {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for LinkedObjectList {
         object.optional("total_count", &self.total_count)?;
         object.optional("has_more", &self.has_more)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "total_count", "has_more", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObjectList {

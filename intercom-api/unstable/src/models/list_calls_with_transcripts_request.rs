@@ -26,7 +26,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("conversation_ids", &self.conversation_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["conversation_ids"])
     }
 }
 #[cfg(feature = "deserialize")]

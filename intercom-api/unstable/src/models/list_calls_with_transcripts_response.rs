@@ -20,7 +20,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponse {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -140,7 +140,37 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
         object.optional("hold_time", &self.hold_time)?;
         object.optional("transcript", &self.transcript)?;
         object.optional("transcript_status", &self.transcript_status)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "conversation_id",
+                    "admin_id",
+                    "contact_id",
+                    "state",
+                    "initiated_at",
+                    "answered_at",
+                    "ended_at",
+                    "created_at",
+                    "updated_at",
+                    "recording_url",
+                    "transcription_url",
+                    "call_type",
+                    "direction",
+                    "ended_reason",
+                    "phone",
+                    "fin_recording_url",
+                    "fin_transcription_url",
+                    "duration",
+                    "talk_time",
+                    "queue_time",
+                    "hold_time",
+                    "transcript",
+                    "transcript_status",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -25,7 +25,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user", &self.user)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -98,7 +98,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequestUser {
         object.optional("name", &self.name)?;
         object.optional("email", &self.email)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -22,7 +22,7 @@ impl ::serde::Serialize for ListFinCapabilitiesResponse {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("version", &self.version)?;
         object.optional("capabilities", &self.capabilities)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["version", "capabilities"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesResponse {
@@ -85,7 +85,11 @@ impl ::serde::Serialize for ListFinCapabilitiesResponseCapabilitiesItem {
         object.optional("description", &self.description)?;
         object.optional("endpoint", &self.endpoint)?;
         object.optional("method", &self.method)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "id", "name", "description", "endpoint", "method"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -49,7 +49,22 @@ impl ::serde::Serialize for Macro {
         object.optional("visible_to", &self.visible_to)?;
         object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
         object.optional("available_on", &self.available_on)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "body",
+                    "body_text",
+                    "created_at",
+                    "updated_at",
+                    "visible_to",
+                    "visible_to_team_ids",
+                    "available_on",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for MergeConversationsRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("merge_into_conversation_id", &self.merge_into_conversation_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["merge_into_conversation_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -29,7 +29,11 @@ impl ::serde::Serialize for MergeHistoryItem {
         object.optional("source_contact_id", &self.source_contact_id)?;
         object.optional("source_contact_role", &self.source_contact_role)?;
         object.optional("merged_at", &self.merged_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "source_contact_id", "source_contact_role", "merged_at"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for MergeHistoryList {
         object.optional("data", &self.data)?;
         object.optional("next_cursor", &self.next_cursor)?;
         object.optional("has_more", &self.has_more)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data", "next_cursor", "has_more"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryList {

@@ -20,7 +20,7 @@ impl ::serde::Serialize for MergePreviewAllowed {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("allowed", &self.allowed)?;
         object.optional("summary", &self.summary)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["allowed", "summary"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAllowed {

@@ -30,7 +30,11 @@ impl ::serde::Serialize for MergePreviewAttributeChange {
         object.optional("from_value", &self.from_value)?;
         object.optional("into_value", &self.into_value)?;
         object.optional("new_into_value", &self.new_into_value)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["field", "outcome", "from_value", "into_value", "new_into_value"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttributeChange {

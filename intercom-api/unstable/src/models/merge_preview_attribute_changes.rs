@@ -23,7 +23,7 @@ impl ::serde::Serialize for MergePreviewAttributeChanges {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes)?;
         object.optional("total_count", &self.total_count)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attributes", "total_count"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -21,7 +21,7 @@ impl ::serde::Serialize for MergePreviewBlocked {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("allowed", &self.allowed)?;
         object.optional("reasons", &self.reasons)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["allowed", "reasons"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked {

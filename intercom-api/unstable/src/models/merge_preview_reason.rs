@@ -21,7 +21,7 @@ impl ::serde::Serialize for MergePreviewReason {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("code", &self.code)?;
         object.optional("message", &self.message)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["code", "message"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {

@@ -32,7 +32,11 @@ impl ::serde::Serialize for MergePreviewReassignments {
         object.optional("phone_calls", &self.phone_calls)?;
         object.optional("tags", &self.tags)?;
         object.optional("notes", &self.notes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["conversations", "tickets", "phone_calls", "tags", "notes"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassignments {
@@ -110,7 +114,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsConversations {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -174,7 +178,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTickets {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -238,7 +242,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -302,7 +306,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -366,7 +370,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsNotes {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

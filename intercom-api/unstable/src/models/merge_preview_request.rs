@@ -35,7 +35,7 @@ impl ::serde::Serialize for MergePreviewRequest {
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
         object.optional("skip_duplicate_validation", &self.skip_duplicate_validation)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into", "skip_duplicate_validation"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -19,7 +19,7 @@ impl ::serde::Serialize for MergePreviewSummary {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attribute_changes", &self.attribute_changes)?;
         object.optional("reassignments", &self.reassignments)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attribute_changes", "reassignments"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary {

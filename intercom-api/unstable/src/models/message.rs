@@ -58,7 +58,19 @@ impl ::serde::Serialize for Message {
         object.field("body", &self.body)?;
         object.field("message_type", &self.message_type)?;
         object.optional("conversation_id", &self.conversation_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "created_at",
+                    "subject",
+                    "body",
+                    "message_type",
+                    "conversation_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {

@@ -63,7 +63,26 @@ impl ::serde::Serialize for NewsItem {
         object.optional("deliver_silently", &self.deliver_silently)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "body",
+                    "sender_id",
+                    "state",
+                    "newsfeed_assignments",
+                    "labels",
+                    "cover_image_url",
+                    "reactions",
+                    "deliver_silently",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {

@@ -59,7 +59,20 @@ impl ::serde::Serialize for NewsItemRequest {
         object.optional("labels", &self.labels)?;
         object.optional("reactions", &self.reactions)?;
         object.optional("newsfeed_assignments", &self.newsfeed_assignments)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "body",
+                    "sender_id",
+                    "state",
+                    "deliver_silently",
+                    "labels",
+                    "reactions",
+                    "newsfeed_assignments",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -20,7 +20,7 @@ impl ::serde::Serialize for NewsfeedAssignment {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("newsfeed_id", &self.newsfeed_id)?;
         object.optional("published_at", &self.published_at)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["newsfeed_id", "published_at"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {

@@ -36,7 +36,11 @@ impl ::serde::Serialize for Note {
         object.optional("company", &self.company)?;
         object.optional("author", &self.author)?;
         object.optional("body", &self.body)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "id", "created_at", "contact", "company", "author", "body"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
@@ -111,7 +115,7 @@ impl ::serde::Serialize for NoteContact {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {
@@ -163,7 +167,7 @@ impl ::serde::Serialize for NoteCompany {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteCompany {

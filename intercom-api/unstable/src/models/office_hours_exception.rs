@@ -47,7 +47,22 @@ impl ::serde::Serialize for OfficeHoursException {
         object.optional("recurring_annually", &self.recurring_annually)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "office_hours_schedule_id",
+                    "exception_date",
+                    "exception_type",
+                    "name",
+                    "time_intervals",
+                    "recurring_annually",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException {

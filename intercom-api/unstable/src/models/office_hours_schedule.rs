@@ -41,7 +41,20 @@ impl ::serde::Serialize for OfficeHoursSchedule {
         object.optional("twenty_four_seven", &self.twenty_four_seven)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "time_zone_name",
+                    "time_intervals",
+                    "twenty_four_seven",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule {

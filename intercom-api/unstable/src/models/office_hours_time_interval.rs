@@ -23,7 +23,7 @@ impl ::serde::Serialize for OfficeHoursTimeInterval {
         object.optional("start_minute", &self.start_minute)?;
         object.optional("end_minute", &self.end_minute)?;
         object.optional("day_of_week", &self.day_of_week)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["start_minute", "end_minute", "day_of_week"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInterval {

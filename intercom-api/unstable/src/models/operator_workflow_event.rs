@@ -19,7 +19,7 @@ impl ::serde::Serialize for OperatorWorkflowEvent {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("workflow", &self.workflow)?;
         object.optional("event", &self.event)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["workflow", "event"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEvent {
@@ -67,7 +67,7 @@ impl ::serde::Serialize for OperatorWorkflowEventWorkflow {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -116,7 +116,7 @@ impl ::serde::Serialize for OperatorWorkflowEventEvent {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("result", &self.result)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "result"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEventEvent {

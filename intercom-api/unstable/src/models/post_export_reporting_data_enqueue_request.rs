@@ -40,7 +40,8 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
         object.field("attribute_ids", &self.attribute_ids)?;
         object.field("start_time", &self.start_time)?;
         object.field("end_time", &self.end_time)?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["dataset_id", "attribute_ids", "start_time", "end_time"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -26,7 +26,7 @@ impl ::serde::Serialize for Predicate {
         object.optional("type", &self.r#type)?;
         object.optional("comparison", &self.comparison)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attribute", "type", "comparison", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {

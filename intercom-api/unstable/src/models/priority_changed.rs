@@ -21,7 +21,7 @@ impl ::serde::Serialize for PriorityChanged {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("current_priority", &self.current_priority)?;
         object.optional("previous_priority", &self.previous_priority)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["current_priority", "previous_priority"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {

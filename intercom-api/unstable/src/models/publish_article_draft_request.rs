@@ -20,7 +20,7 @@ impl ::serde::Serialize for PublishArticleDraftRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("locales", &self.locales)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["locales"])
     }
 }
 #[cfg(feature = "deserialize")]

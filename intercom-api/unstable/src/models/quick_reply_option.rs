@@ -31,7 +31,7 @@ impl ::serde::Serialize for QuickReplyOption {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text)?;
         object.field("uuid", &self.uuid)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["text", "uuid"])
     }
 }
 #[cfg(feature = "deserialize")]

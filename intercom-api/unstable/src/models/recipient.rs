@@ -31,7 +31,7 @@ impl ::serde::Serialize for Recipient {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -44,7 +44,7 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequest {
         object.field("call_id", &self.call_id)?;
         object.optional("source", &self.source)?;
         object.patch("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["phone_number", "call_id", "source", "data"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -96,7 +96,22 @@ impl ::serde::Serialize for ReplyTicketRequestVariant2 {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("attachment_files", &self.attachment_files)?;
         object.optional("cross_post", &self.cross_post)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "skip_notifications",
+                    "message_type",
+                    "type",
+                    "body",
+                    "admin_id",
+                    "created_at",
+                    "reply_options",
+                    "attachment_urls",
+                    "attachment_files",
+                    "cross_post",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

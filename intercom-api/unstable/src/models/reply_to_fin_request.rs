@@ -43,7 +43,11 @@ impl ::serde::Serialize for ReplyToFinRequest {
         object.field("user", &self.user)?;
         object.optional("attachments", &self.attachments)?;
         object.optional("settings", &self.settings)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["conversation_id", "message", "user", "attachments", "settings"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

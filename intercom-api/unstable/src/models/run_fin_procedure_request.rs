@@ -45,7 +45,17 @@ impl ::serde::Serialize for RunFinProcedureRequest {
         object.optional("message", &self.message)?;
         object.optional("conversation_metadata", &self.conversation_metadata)?;
         object.optional("settings", &self.settings)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "user",
+                    "message",
+                    "conversation_metadata",
+                    "settings",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -112,7 +122,7 @@ impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attributes"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -160,7 +170,7 @@ impl ::serde::Serialize for RunFinProcedureRequestSettings {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -34,7 +34,19 @@ impl ::serde::Serialize for RunFinProcedureResponse {
         object.optional("created_at_ms", &self.created_at_ms)?;
         object.optional("errors", &self.errors)?;
         object.optional("sse_subscription_url", &self.sse_subscription_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "user_id",
+                    "procedure_id",
+                    "status",
+                    "created_at_ms",
+                    "errors",
+                    "sse_subscription_url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureResponse {

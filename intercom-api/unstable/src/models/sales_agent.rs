@@ -26,7 +26,7 @@ impl ::serde::Serialize for SalesAgent {
         object.optional("outcome", &self.outcome)?;
         object.optional("routing_outcome", &self.routing_outcome)?;
         object.optional("collected_data", &self.collected_data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["outcome", "routing_outcome", "collected_data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {

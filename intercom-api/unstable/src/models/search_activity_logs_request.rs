@@ -42,7 +42,17 @@ impl ::serde::Serialize for SearchActivityLogsRequest {
         object.optional("event_types", &self.event_types)?;
         object.optional("page", &self.page)?;
         object.optional("per_page", &self.per_page)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "created_at_after",
+                    "created_at_before",
+                    "event_types",
+                    "page",
+                    "per_page",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -29,7 +29,7 @@ impl ::serde::Serialize for SearchRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("query", &self.query)?;
         object.patch("pagination", &self.pagination)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["query", "pagination"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -34,7 +34,11 @@ impl ::serde::Serialize for SetAwayAdminRequest {
         object.field("away_mode_enabled", &self.away_mode_enabled)?;
         object.field("away_mode_reassign", &self.away_mode_reassign)?;
         object.optional("away_status_reason_id", &self.away_status_reason_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["away_mode_enabled", "away_mode_reassign", "away_status_reason_id"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

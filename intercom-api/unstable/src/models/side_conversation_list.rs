@@ -29,7 +29,7 @@ impl ::serde::Serialize for SideConversationList {
         object.optional("side_conversations", &self.side_conversations)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "side_conversations", "total_count", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList {
@@ -97,7 +97,7 @@ impl ::serde::Serialize for SideConversationListPages {
         object.optional("page", &self.page)?;
         object.optional("per_page", &self.per_page)?;
         object.optional("total_pages", &self.total_pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "page", "per_page", "total_pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationListPages {

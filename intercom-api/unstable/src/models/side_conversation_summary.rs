@@ -26,7 +26,11 @@ impl ::serde::Serialize for SideConversationSummary {
         object.optional("side_conversation_id", &self.side_conversation_id)?;
         object.optional("conversation_parts", &self.conversation_parts)?;
         object.optional("total_count", &self.total_count)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["side_conversation_id", "conversation_parts", "total_count"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSummary {

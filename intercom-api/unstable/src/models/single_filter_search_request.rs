@@ -29,7 +29,7 @@ impl ::serde::Serialize for SingleFilterSearchRequest {
         object.optional("field", &self.field)?;
         object.optional("operator", &self.operator)?;
         object.patch("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["field", "operator", "value"])
     }
 }
 #[cfg(feature = "deserialize")]

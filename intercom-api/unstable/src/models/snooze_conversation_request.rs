@@ -34,7 +34,7 @@ impl ::serde::Serialize for SnoozeConversationRequest {
         object.field("message_type", &self.message_type)?;
         object.field("admin_id", &self.admin_id)?;
         object.field("snoozed_until", &self.snoozed_until)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["message_type", "admin_id", "snoozed_until"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -21,7 +21,7 @@ impl ::serde::Serialize for Snoozed {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("until", &self.until)?;
         object.optional("custom_until_time", &self.custom_until_time)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["until", "custom_until_time"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for SocialProfile {
         object.optional("type", &self.r#type)?;
         object.optional("name", &self.name)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "name", "url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SocialProfile {

@@ -29,7 +29,11 @@ impl ::serde::Serialize for SourceEmailMessageMetadata {
         object.optional("subject", &self.subject)?;
         object.optional("email_address_headers", &self.email_address_headers)?;
         object.optional("history", &self.history)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_id", "subject", "email_address_headers", "history"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMetadata {

@@ -48,7 +48,18 @@ impl ::serde::Serialize for StartFinConversationRequest {
         object.optional("attachments", &self.attachments)?;
         object.optional("conversation_metadata", &self.conversation_metadata)?;
         object.optional("settings", &self.settings)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "message",
+                    "user",
+                    "attachments",
+                    "conversation_metadata",
+                    "settings",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -31,7 +31,18 @@ impl ::serde::Serialize for StartFinConversationResponse {
         object.optional("created_at_ms", &self.created_at_ms)?;
         object.optional("errors", &self.errors)?;
         object.optional("sse_subscription_url", &self.sse_subscription_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "user_id",
+                    "status",
+                    "created_at_ms",
+                    "errors",
+                    "sse_subscription_url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -20,7 +20,7 @@ impl ::serde::Serialize for StartingAfterPaging {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("per_page", &self.per_page)?;
         object.patch("starting_after", &self.starting_after)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["per_page", "starting_after"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging {

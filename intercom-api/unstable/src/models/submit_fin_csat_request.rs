@@ -37,7 +37,7 @@ impl ::serde::Serialize for SubmitFinCsatRequest {
         object.field("conversation_id", &self.conversation_id)?;
         object.field("rating", &self.rating)?;
         object.optional("remark", &self.remark)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["conversation_id", "rating", "remark"])
     }
 }
 #[cfg(feature = "deserialize")]

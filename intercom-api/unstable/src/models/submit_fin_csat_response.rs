@@ -23,7 +23,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse {
         object.optional("conversation_id", &self.conversation_id)?;
         object.optional("rating", &self.rating)?;
         object.field("status", &self.status)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["conversation_id", "rating", "status"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatResponse {

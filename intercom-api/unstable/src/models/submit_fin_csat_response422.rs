@@ -19,7 +19,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse422 {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("errors", &self.errors)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["errors"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatResponse422 {

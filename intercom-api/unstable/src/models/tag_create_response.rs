@@ -32,7 +32,7 @@ impl ::serde::Serialize for TagCreateResponse {
         object.optional("name", &self.name)?;
         object.optional("users", &self.users)?;
         object.optional("companies", &self.companies)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name", "users", "companies"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
@@ -98,7 +98,7 @@ impl ::serde::Serialize for TagCreateResponseUsersItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
         object.optional("tagged", &self.tagged)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "tagged"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUsersItem {
@@ -149,7 +149,7 @@ impl ::serde::Serialize for TagCreateResponseCompaniesItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
         object.optional("tagged", &self.tagged)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "tagged"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

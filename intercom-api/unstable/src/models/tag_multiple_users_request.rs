@@ -33,7 +33,7 @@ impl ::serde::Serialize for TagMultipleUsersRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("users", &self.users)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "users"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -82,7 +82,7 @@ impl ::serde::Serialize for TagMultipleUsersRequestUsersItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -35,7 +35,19 @@ impl ::serde::Serialize for Team {
         object.optional("admin_priority_level", &self.admin_priority_level)?;
         object.optional("assignment_limit", &self.assignment_limit)?;
         object.optional("distribution_method", &self.distribution_method)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "admin_ids",
+                    "admin_priority_level",
+                    "assignment_limit",
+                    "distribution_method",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for TeamList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("teams", &self.teams)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "teams"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamList {

@@ -29,7 +29,7 @@ impl ::serde::Serialize for TeamMetric {
         object.optional("open", &self.open)?;
         object.optional("idle", &self.idle)?;
         object.optional("snoozed", &self.snoozed)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "admin_id", "open", "idle", "snoozed"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {

@@ -44,7 +44,7 @@ impl ::serde::Serialize for TeammateReference {
         object.field("id", &self.id)?;
         object.field("name", &self.name)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {

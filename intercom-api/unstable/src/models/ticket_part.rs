@@ -68,7 +68,28 @@ impl ::serde::Serialize for TicketPart {
         object.optional("app_package_code", &self.app_package_code)?;
         object.optional("translations", &self.translations)?;
         object.optional("updated_attribute_data", &self.updated_attribute_data)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "part_type",
+                    "body",
+                    "previous_ticket_state",
+                    "ticket_state",
+                    "created_at",
+                    "updated_at",
+                    "assigned_to",
+                    "author",
+                    "attachments",
+                    "external_id",
+                    "redacted",
+                    "app_package_code",
+                    "translations",
+                    "updated_attribute_data",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
@@ -207,7 +228,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeData {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("attribute", &self.attribute)?;
         object.field("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["attribute", "value"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -275,7 +296,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
         object.field("label", &self.label)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "label"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -347,7 +368,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
         object.field("label", &self.label)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "label"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

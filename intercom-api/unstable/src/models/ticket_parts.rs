@@ -22,7 +22,7 @@ impl ::serde::Serialize for TicketParts {
         object.field("type", &self.r#type)?;
         object.optional("ticket_parts", &self.ticket_parts)?;
         object.optional("total_count", &self.total_count)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "ticket_parts", "total_count"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {

@@ -46,7 +46,22 @@ impl ::serde::Serialize for TicketReply {
         object.optional("attachments", &self.attachments)?;
         object.optional("redacted", &self.redacted)?;
         object.optional("translations", &self.translations)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "part_type",
+                    "body",
+                    "created_at",
+                    "updated_at",
+                    "author",
+                    "attachments",
+                    "redacted",
+                    "translations",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {

@@ -30,7 +30,11 @@ impl ::serde::Serialize for TicketState {
         object.optional("category", &self.category)?;
         object.optional("internal_label", &self.internal_label)?;
         object.optional("external_label", &self.external_label)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "id", "category", "internal_label", "external_label"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {

@@ -36,7 +36,19 @@ impl ::serde::Serialize for TicketStateDetailed {
         object.optional("external_label", &self.external_label)?;
         object.optional("archived", &self.archived)?;
         object.optional("ticket_types", &self.ticket_types)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "category",
+                    "internal_label",
+                    "external_label",
+                    "archived",
+                    "ticket_types",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed {
@@ -120,7 +132,7 @@ impl ::serde::Serialize for TicketStateDetailedTicketTypes {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -50,7 +50,24 @@ impl ::serde::Serialize for TicketType {
         object.optional("archived", &self.archived)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "category",
+                    "name",
+                    "description",
+                    "icon",
+                    "workspace_id",
+                    "ticket_type_attributes",
+                    "ticket_states",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
@@ -153,7 +170,7 @@ impl ::serde::Serialize for TicketTypeTicketStates {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStates {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for Translation {
         object.optional("name", &self.name)?;
         object.optional("description", &self.description)?;
         object.optional("locale", &self.locale)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "description", "locale"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {

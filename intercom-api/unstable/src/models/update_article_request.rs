@@ -69,7 +69,29 @@ impl ::serde::Serialize for UpdateArticleRequest {
             .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
         object.patch("scheduled_publish_at", &self.scheduled_publish_at)?;
         object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "description",
+                    "body",
+                    "body_markdown",
+                    "author_id",
+                    "state",
+                    "parent_id",
+                    "parent_type",
+                    "parent_ids",
+                    "translated_content",
+                    "folder_id",
+                    "audience_ids",
+                    "ai_chatbot_availability",
+                    "ai_copilot_availability",
+                    "ai_sales_agent_availability",
+                    "scheduled_publish_at",
+                    "scheduled_unpublish_at",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -23,7 +23,7 @@ impl ::serde::Serialize for UpdateAudienceRequest {
         object.optional("name", &self.name)?;
         object.optional("predicates", &self.predicates)?;
         object.optional("role_predicates", &self.role_predicates)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
 #[cfg(feature = "deserialize")]

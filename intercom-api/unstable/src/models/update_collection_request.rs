@@ -25,7 +25,11 @@ impl ::serde::Serialize for UpdateCollectionRequest {
         object.optional("description", &self.description)?;
         object.patch("translated_content", &self.translated_content)?;
         object.patch("parent_id", &self.parent_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "description", "translated_content", "parent_id"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -55,7 +55,25 @@ impl ::serde::Serialize for UpdateContactRequest {
         object.patch("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
         object.patch("language_override", &self.language_override)?;
         object.patch("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "role",
+                    "external_id",
+                    "email",
+                    "email_verified",
+                    "phone",
+                    "name",
+                    "avatar",
+                    "signed_up_at",
+                    "last_seen_at",
+                    "owner_id",
+                    "unsubscribed_from_emails",
+                    "language_override",
+                    "custom_attributes",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -52,7 +52,17 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
                 "apply_audience_to_existing_content",
                 &self.apply_audience_to_existing_content,
             )?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "sync_behavior",
+                    "status",
+                    "url",
+                    "audience_ids",
+                    "apply_audience_to_existing_content",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -36,7 +36,18 @@ impl ::serde::Serialize for UpdateConversationAttributeRequest {
         object.optional("required", &self.required)?;
         object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
         object.optional("reference", &self.reference)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "multiline",
+                    "required",
+                    "visible_to_team_ids",
+                    "reference",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -120,7 +131,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("object_type_id", &self.object_type_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "object_type_id"])
     }
 }
 #[cfg(feature = "deserialize")]

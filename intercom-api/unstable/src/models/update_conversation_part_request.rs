@@ -50,7 +50,18 @@ impl ::serde::Serialize for UpdateConversationPartRequest {
         object.optional("admin_id", &self.admin_id)?;
         object.field("experimental", &self.experimental)?;
         object.field("secret", &self.secret)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "send_state",
+                    "info_message",
+                    "seen",
+                    "admin_id",
+                    "experimental",
+                    "secret",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

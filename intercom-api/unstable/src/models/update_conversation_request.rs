@@ -31,7 +31,18 @@ impl ::serde::Serialize for UpdateConversationRequest {
         object.optional("admin_id", &self.admin_id)?;
         object.optional("custom_attributes", &self.custom_attributes)?;
         object.optional("company_id", &self.company_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "read",
+                    "title",
+                    "priority",
+                    "admin_id",
+                    "custom_attributes",
+                    "company_id",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -60,7 +60,11 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
         object.optional("description", &self.description)?;
         object.optional("messenger_writable", &self.messenger_writable)?;
         object.field("options", &self.options)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["archived", "description", "messenger_writable", "options"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -120,7 +124,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["value"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -175,7 +179,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
         object.optional("archived", &self.archived)?;
         object.optional("description", &self.description)?;
         object.optional("messenger_writable", &self.messenger_writable)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["archived", "description", "messenger_writable"])
     }
 }
 #[cfg(feature = "deserialize")]

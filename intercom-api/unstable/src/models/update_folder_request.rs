@@ -25,7 +25,7 @@ impl ::serde::Serialize for UpdateFolderRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("folder", &self.folder)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["folder"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -80,7 +80,7 @@ impl ::serde::Serialize for UpdateFolderRequestFolder {
         object.optional("description", &self.description)?;
         object.optional("emoji", &self.emoji)?;
         object.patch("parent_folder_id", &self.parent_folder_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -33,7 +33,17 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
         object.optional("name", &self.name)?;
         object.patch("time_intervals", &self.time_intervals)?;
         object.optional("recurring_annually", &self.recurring_annually)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "exception_date",
+                    "exception_type",
+                    "name",
+                    "time_intervals",
+                    "recurring_annually",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

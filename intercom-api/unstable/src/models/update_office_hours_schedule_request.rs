@@ -25,7 +25,7 @@ impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
         object.optional("name", &self.name)?;
         object.optional("time_zone_name", &self.time_zone_name)?;
         object.optional("time_intervals", &self.time_intervals)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -60,7 +60,7 @@ impl ::serde::Serialize for UpdateTeamMembersRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("admin_ids", &self.admin_ids)?;
         object.patch("admin_priority_level", &self.admin_priority_level)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["admin_ids", "admin_priority_level"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -41,7 +41,20 @@ impl ::serde::Serialize for UpdateTicketRequest {
         object.optional("snoozed_until", &self.snoozed_until)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("assignee_id", &self.assignee_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_attributes",
+                    "ticket_state_id",
+                    "company_id",
+                    "open",
+                    "is_shared",
+                    "snoozed_until",
+                    "admin_id",
+                    "assignee_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest {

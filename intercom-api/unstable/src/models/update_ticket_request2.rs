@@ -42,7 +42,21 @@ impl ::serde::Serialize for UpdateTicketRequestObject {
         object.optional("admin_id", &self.admin_id)?;
         object.optional("assignee_id", &self.assignee_id)?;
         object.optional("skip_notifications", &self.skip_notifications)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_attributes",
+                    "ticket_state_id",
+                    "company_id",
+                    "open",
+                    "is_shared",
+                    "snoozed_until",
+                    "admin_id",
+                    "assignee_id",
+                    "skip_notifications",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -48,7 +48,22 @@ impl ::serde::Serialize for UpdateTicketTypeAttributeRequest {
         object.optional("list_items", &self.list_items)?;
         object.optional("allow_multiple_values", &self.allow_multiple_values)?;
         object.optional("archived", &self.archived)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "description",
+                    "required_to_create",
+                    "required_to_create_for_contacts",
+                    "visible_on_create",
+                    "visible_to_contacts",
+                    "multiline",
+                    "list_items",
+                    "allow_multiple_values",
+                    "archived",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

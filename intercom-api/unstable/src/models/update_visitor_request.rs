@@ -28,7 +28,7 @@ impl ::serde::Serialize for UpdateVisitorRequest {
         object.optional("user_id", &self.user_id)?;
         object.optional("name", &self.name)?;
         object.optional("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "user_id", "name", "custom_attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -38,7 +38,7 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequest {
         object.optional("finalize", &self.finalize)?;
         object.optional("import_job_id", &self.import_job_id)?;
         object.optional("part_number", &self.part_number)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["catalog", "finalize", "import_job_id", "part_number"])
     }
 }
 #[cfg(feature = "deserialize")]

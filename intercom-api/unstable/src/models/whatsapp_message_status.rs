@@ -39,7 +39,20 @@ impl ::serde::Serialize for WhatsappMessageStatus {
         object.optional("template_name", &self.template_name)?;
         object.optional("message_id", &self.message_id)?;
         object.optional("error", &self.error)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "conversation_id",
+                    "status",
+                    "type",
+                    "created_at",
+                    "updated_at",
+                    "template_name",
+                    "message_id",
+                    "error",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatus {
@@ -124,7 +137,7 @@ impl ::serde::Serialize for WhatsappMessageStatusError {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("message", &self.message)?;
         object.optional("details", &self.details)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["message", "details"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusError {

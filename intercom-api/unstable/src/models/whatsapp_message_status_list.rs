@@ -45,7 +45,8 @@ impl ::serde::Serialize for WhatsappMessageStatusList {
         object.field("pages", &self.pages)?;
         object.field("total_count", &self.total_count)?;
         object.field("events", &self.events)?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["type", "ruleset_id", "pages", "total_count", "events"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusList {
@@ -129,7 +130,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPages {
         object.field("per_page", &self.per_page)?;
         object.field("total_pages", &self.total_pages)?;
         object.optional("next", &self.next)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "per_page", "total_pages", "next"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -185,7 +186,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("starting_after", &self.starting_after)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["starting_after"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
@@ -276,7 +277,20 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
         object.field("updated_at", &self.updated_at)?;
         object.field("whatsapp_message_id", &self.whatsapp_message_id)?;
         object.optional("template_name", &self.template_name)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "conversation_id",
+                    "status",
+                    "type",
+                    "created_at",
+                    "updated_at",
+                    "whatsapp_message_id",
+                    "template_name",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -27,7 +27,7 @@ impl ::serde::Serialize for WorkflowExport {
         object.optional("exported_at", &self.exported_at)?;
         object.optional("app_id", &self.app_id)?;
         object.optional("workflow", &self.workflow)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["export_version", "exported_at", "app_id", "workflow"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
@@ -131,7 +131,25 @@ impl ::serde::Serialize for WorkflowExportWorkflow {
         object.optional("snapshot", &self.snapshot)?;
         object.optional("attributes", &self.attributes)?;
         object.optional("embedded_rules", &self.embedded_rules)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "title",
+                    "description",
+                    "trigger_type",
+                    "state",
+                    "target_channels",
+                    "preferred_devices",
+                    "created_at",
+                    "updated_at",
+                    "targeting",
+                    "snapshot",
+                    "attributes",
+                    "embedded_rules",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkflow {

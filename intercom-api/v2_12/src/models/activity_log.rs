@@ -31,7 +31,18 @@ impl ::serde::Serialize for ActivityLog {
         object.optional("created_at", &self.created_at)?;
         object.optional("activity_type", &self.activity_type)?;
         object.optional("activity_description", &self.activity_description)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "performed_by",
+                    "metadata",
+                    "created_at",
+                    "activity_type",
+                    "activity_description",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
@@ -108,7 +119,7 @@ impl ::serde::Serialize for ActivityLogPerformedBy {
         object.optional("id", &self.id)?;
         object.optional("email", &self.email)?;
         object.optional("ip", &self.ip)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "email", "ip"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformedBy {

@@ -42,7 +42,21 @@ impl ::serde::Serialize for ActivityLogMetadata {
         object.optional("auto_changed", &self.auto_changed)?;
         object.optional("update_by", &self.update_by)?;
         object.optional("update_by_name", &self.update_by_name)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "sign_in_method",
+                    "external_id",
+                    "away_mode",
+                    "away_status_reason",
+                    "reassign_conversations",
+                    "source",
+                    "auto_changed",
+                    "update_by",
+                    "update_by_name",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {

@@ -58,7 +58,20 @@ impl ::serde::Serialize for AdminReplyTicketRequest {
         object.optional("reply_options", &self.reply_options)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("cross_post", &self.cross_post)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "admin_id",
+                    "created_at",
+                    "reply_options",
+                    "attachment_urls",
+                    "cross_post",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequest {
@@ -152,7 +165,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("text", &self.text)?;
         object.field("uuid", &self.uuid)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["text", "uuid"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -35,7 +35,19 @@ impl ::serde::Serialize for AiAgent {
         object.optional("rating", &self.rating)?;
         object.optional("rating_remark", &self.rating_remark)?;
         object.optional("content_sources", &self.content_sources)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "source_type",
+                    "source_title",
+                    "last_answer_type",
+                    "resolution_state",
+                    "rating",
+                    "rating_remark",
+                    "content_sources",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {

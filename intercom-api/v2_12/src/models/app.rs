@@ -35,7 +35,19 @@ impl ::serde::Serialize for App {
         object.optional("timezone", &self.timezone)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("identity_verification", &self.identity_verification)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id_code",
+                    "name",
+                    "region",
+                    "timezone",
+                    "created_at",
+                    "identity_verification",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {

@@ -64,7 +64,29 @@ impl ::serde::Serialize for Article {
         object.optional("default_locale", &self.default_locale)?;
         object.optional("translated_content", &self.translated_content)?;
         object.optional("statistics", &self.statistics)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "description",
+                    "body",
+                    "author_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "url",
+                    "parent_id",
+                    "parent_ids",
+                    "parent_type",
+                    "default_locale",
+                    "translated_content",
+                    "statistics",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {

@@ -26,7 +26,7 @@ impl ::serde::Serialize for AttachContactToACompanyRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -30,7 +30,7 @@ impl ::serde::Serialize for AttachSubscriptionTypeToContactRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("consent_type", &self.consent_type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "consent_type"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -30,7 +30,7 @@ impl ::serde::Serialize for AttachTagToTicketRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "admin_id"])
     }
 }
 #[cfg(feature = "deserialize")]

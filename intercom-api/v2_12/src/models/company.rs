@@ -73,7 +73,31 @@ impl ::serde::Serialize for Company {
         object.optional("custom_attributes", &self.custom_attributes)?;
         object.optional("tags", &self.tags)?;
         object.optional("segments", &self.segments)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "app_id",
+                    "plan",
+                    "company_id",
+                    "remote_created_at",
+                    "created_at",
+                    "updated_at",
+                    "last_request_at",
+                    "size",
+                    "website",
+                    "industry",
+                    "monthly_spend",
+                    "session_count",
+                    "user_count",
+                    "custom_attributes",
+                    "tags",
+                    "segments",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
@@ -198,7 +222,7 @@ impl ::serde::Serialize for CompanyPlan {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
@@ -252,7 +276,7 @@ impl ::serde::Serialize for CompanyTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "tags"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
@@ -303,7 +327,7 @@ impl ::serde::Serialize for CompanySegments {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("segments", &self.segments)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "segments"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for CompanyData {
         object.optional("id", &self.id)?;
         object.field("type", &self.r#type)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type", "url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyData {

@@ -147,7 +147,57 @@ impl ::serde::Serialize for Contact {
         object.optional("companies", &self.companies)?;
         object.optional("location", &self.location)?;
         object.optional("social_profiles", &self.social_profiles)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "external_id",
+                    "workspace_id",
+                    "role",
+                    "email",
+                    "email_domain",
+                    "phone",
+                    "name",
+                    "owner_id",
+                    "has_hard_bounced",
+                    "marked_email_as_spam",
+                    "unsubscribed_from_emails",
+                    "created_at",
+                    "updated_at",
+                    "signed_up_at",
+                    "last_seen_at",
+                    "last_replied_at",
+                    "last_contacted_at",
+                    "last_email_opened_at",
+                    "last_email_clicked_at",
+                    "language_override",
+                    "browser",
+                    "browser_version",
+                    "browser_language",
+                    "os",
+                    "android_app_name",
+                    "android_app_version",
+                    "android_device",
+                    "android_os_version",
+                    "android_sdk_version",
+                    "android_last_seen_at",
+                    "ios_app_name",
+                    "ios_app_version",
+                    "ios_device",
+                    "ios_os_version",
+                    "ios_sdk_version",
+                    "ios_last_seen_at",
+                    "custom_attributes",
+                    "avatar",
+                    "tags",
+                    "notes",
+                    "companies",
+                    "location",
+                    "social_profiles",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
@@ -389,7 +439,7 @@ impl ::serde::Serialize for ContactAvatarImage {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("image_url", &self.image_url)?;
         object.optional("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["image_url", "type"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContactDeleted {
         object.optional("id", &self.id)?;
         object.optional("external_id", &self.external_id)?;
         object.optional("deleted", &self.deleted)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "external_id", "deleted"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactDeleted {

@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContactLocation {
         object.optional("country", &self.country)?;
         object.optional("region", &self.region)?;
         object.optional("city", &self.city)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "country", "region", "city"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactLocation {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for ContactReference {
         object.field("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("external_id", &self.external_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "external_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReference {

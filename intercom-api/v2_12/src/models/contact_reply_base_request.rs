@@ -42,7 +42,11 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
         object.field("body", &self.body)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_type", "type", "body", "created_at", "attachment_urls"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {

@@ -51,7 +51,19 @@ impl ::serde::Serialize for ContactReplyEmailRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("email", &self.email)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "email",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

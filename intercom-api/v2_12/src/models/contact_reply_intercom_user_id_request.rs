@@ -54,7 +54,19 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "intercom_user_id",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

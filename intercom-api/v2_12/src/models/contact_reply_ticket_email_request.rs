@@ -45,7 +45,18 @@ impl ::serde::Serialize for ContactReplyTicketEmailRequest {
         object.optional("created_at", &self.created_at)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "email",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

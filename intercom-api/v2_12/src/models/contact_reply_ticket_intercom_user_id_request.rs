@@ -48,7 +48,18 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         object.optional("created_at", &self.created_at)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "created_at",
+                    "attachment_urls",
+                    "intercom_user_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -18,7 +18,7 @@ impl ::serde::Serialize for ContactSocialProfiles {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSocialProfiles {

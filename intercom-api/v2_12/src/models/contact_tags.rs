@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContactTags {
         object.optional("url", &self.url)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("has_more", &self.has_more)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["data", "url", "total_count", "has_more"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactTags {

@@ -64,7 +64,20 @@ impl ::serde::Serialize for ContentImportSource {
         object.field("url", &self.url)?;
         object.field("created_at", &self.created_at)?;
         object.field("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "last_synced_at",
+                    "sync_behavior",
+                    "status",
+                    "url",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource {

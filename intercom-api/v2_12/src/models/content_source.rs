@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContentSource {
         object.optional("url", &self.url)?;
         object.optional("title", &self.title)?;
         object.optional("locale", &self.locale)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["content_type", "url", "title", "locale"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for ContentSourcesList {
         object.field("type", &self.r#type)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("content_sources", &self.content_sources)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "total_count", "content_sources"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSourcesList {

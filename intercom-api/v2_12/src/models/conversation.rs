@@ -79,7 +79,37 @@ impl ::serde::Serialize for Conversation {
         object.optional("linked_objects", &self.linked_objects)?;
         object.optional("ai_agent_participated", &self.ai_agent_participated)?;
         object.optional("ai_agent", &self.ai_agent)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "created_at",
+                    "updated_at",
+                    "waiting_since",
+                    "snoozed_until",
+                    "open",
+                    "state",
+                    "read",
+                    "priority",
+                    "admin_assignee_id",
+                    "team_assignee_id",
+                    "tags",
+                    "conversation_rating",
+                    "source",
+                    "contacts",
+                    "teammates",
+                    "first_contact_reply",
+                    "sla_applied",
+                    "statistics",
+                    "conversation_parts",
+                    "linked_objects",
+                    "ai_agent_participated",
+                    "ai_agent",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Conversation {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for ConversationAttachmentFiles {
         object.optional("content_type", &self.content_type)?;
         object.optional("data", &self.data)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["content_type", "data", "name"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -28,7 +28,8 @@ impl ::serde::Serialize for ConversationRating {
         object.optional("created_at", &self.created_at)?;
         object.optional("contact", &self.contact)?;
         object.optional("teammate", &self.teammate)?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["rating", "remark", "created_at", "contact", "teammate"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {

@@ -41,7 +41,21 @@ impl ::serde::Serialize for ConversationSource {
         object.optional("attachments", &self.attachments)?;
         object.optional("url", &self.url)?;
         object.optional("redacted", &self.redacted)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "delivered_as",
+                    "subject",
+                    "body",
+                    "author",
+                    "attachments",
+                    "url",
+                    "redacted",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {

@@ -30,7 +30,7 @@ impl ::serde::Serialize for ConvertConversationToTicketRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("ticket_type_id", &self.ticket_type_id)?;
         object.optional("attributes", &self.attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["ticket_type_id", "attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

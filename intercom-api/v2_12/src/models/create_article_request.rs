@@ -56,7 +56,20 @@ impl ::serde::Serialize for CreateArticleRequest {
         object.optional("parent_id", &self.parent_id)?;
         object.optional("parent_type", &self.parent_type)?;
         object.patch("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "description",
+                    "body",
+                    "author_id",
+                    "state",
+                    "parent_id",
+                    "parent_type",
+                    "translated_content",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

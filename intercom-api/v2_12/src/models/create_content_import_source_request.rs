@@ -35,7 +35,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
         object.field("sync_behavior", &self.sync_behavior)?;
         object.optional("status", &self.status)?;
         object.field("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sync_behavior", "status", "url"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -45,7 +45,11 @@ impl ::serde::Serialize for CreateConversationRequest {
         object.optional("subject", &self.subject)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("created_at", &self.created_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["from", "body", "subject", "attachment_urls", "created_at"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -126,7 +130,7 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -53,7 +53,18 @@ impl ::serde::Serialize for CreateDataAttributeRequest {
         object.optional("description", &self.description)?;
         object.optional("options", &self.options)?;
         object.optional("messenger_writable", &self.messenger_writable)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "model",
+                    "data_type",
+                    "description",
+                    "options",
+                    "messenger_writable",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -134,7 +145,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["value"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -34,7 +34,11 @@ impl ::serde::Serialize for CreateDataEventRequest {
         object.optional("id", &self.id)?;
         object.optional("email", &self.email)?;
         object.optional("metadata", &self.metadata)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["event_name", "created_at", "user_id", "id", "email", "metadata"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

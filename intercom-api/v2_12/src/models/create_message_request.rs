@@ -95,7 +95,20 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
         object.field("subject", &self.subject)?;
         object.field("template", &self.template)?;
         object.field("to", &self.to)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "body",
+                    "create_conversation_without_contact_reply",
+                    "created_at",
+                    "from",
+                    "message_type",
+                    "subject",
+                    "template",
+                    "to",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -187,7 +200,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -255,7 +268,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -358,7 +371,20 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
         object.optional("subject", &self.subject)?;
         object.optional("template", &self.template)?;
         object.field("to", &self.to)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "body",
+                    "create_conversation_without_contact_reply",
+                    "created_at",
+                    "from",
+                    "message_type",
+                    "subject",
+                    "template",
+                    "to",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -450,7 +476,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -518,7 +544,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
         object.field("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -34,7 +34,7 @@ impl ::serde::Serialize for CreateNoteRequest {
         object.field("body", &self.body)?;
         object.optional("contact_id", &self.contact_id)?;
         object.optional("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["body", "contact_id", "admin_id"])
     }
 }
 #[cfg(feature = "deserialize")]

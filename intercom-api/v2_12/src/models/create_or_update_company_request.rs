@@ -43,7 +43,21 @@ impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
         object.optional("custom_attributes", &self.custom_attributes)?;
         object.optional("remote_created_at", &self.remote_created_at)?;
         object.optional("monthly_spend", &self.monthly_spend)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "name",
+                    "company_id",
+                    "plan",
+                    "size",
+                    "website",
+                    "industry",
+                    "custom_attributes",
+                    "remote_created_at",
+                    "monthly_spend",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -31,7 +31,7 @@ impl ::serde::Serialize for CreateOrUpdateTagRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -45,7 +45,17 @@ impl ::serde::Serialize for CreateTicketRequest {
         object.optional("company_id", &self.company_id)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_type_id",
+                    "contacts",
+                    "company_id",
+                    "created_at",
+                    "ticket_attributes",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -135,7 +145,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -193,7 +203,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("external_id", &self.external_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["external_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -251,7 +261,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -21,7 +21,7 @@ impl ::serde::Serialize for CustomObjectInstanceList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("instances", &self.instances)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "instances"])
     }
 }
 #[cfg(feature = "deserialize")]

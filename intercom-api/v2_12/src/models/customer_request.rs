@@ -42,7 +42,7 @@ impl ::serde::Serialize for CustomerRequestIntercomUserId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["intercom_user_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -100,7 +100,7 @@ impl ::serde::Serialize for CustomerRequestUserId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -157,7 +157,7 @@ impl ::serde::Serialize for CustomerRequestEmail {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -66,7 +66,29 @@ impl ::serde::Serialize for DataAttribute {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "model",
+                    "name",
+                    "full_name",
+                    "label",
+                    "description",
+                    "data_type",
+                    "options",
+                    "api_writable",
+                    "messenger_writable",
+                    "ui_writable",
+                    "custom",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                    "admin_id",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for DataEventList {
         object.field("type", &self.r#type)?;
         object.optional("events", &self.events)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "events", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
@@ -77,7 +77,7 @@ impl ::serde::Serialize for DataEventListPages {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("next", &self.next)?;
         object.optional("since", &self.since)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["next", "since"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {

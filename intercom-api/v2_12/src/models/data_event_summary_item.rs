@@ -30,7 +30,7 @@ impl ::serde::Serialize for DataEventSummaryItem {
         object.optional("last", &self.last)?;
         object.optional("count", &self.count)?;
         object.optional("description", &self.description)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "first", "last", "count", "description"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem {

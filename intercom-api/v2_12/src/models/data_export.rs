@@ -27,7 +27,11 @@ impl ::serde::Serialize for DataExport {
         object.optional("status", &self.status)?;
         object.optional("download_expires_at", &self.download_expires_at)?;
         object.optional("download_url", &self.download_url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["job_identfier", "status", "download_expires_at", "download_url"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for DeletedArticleObject {
         object.optional("id", &self.id)?;
         object.field("object", &self.object)?;
         object.optional("deleted", &self.deleted)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedArticleObject {

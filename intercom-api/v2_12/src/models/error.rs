@@ -35,7 +35,7 @@ impl ::serde::Serialize for Error {
         object.field("type", &self.r#type)?;
         object.optional("request_id", &self.request_id)?;
         object.field("errors", &self.errors)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "request_id", "errors"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
@@ -104,7 +104,7 @@ impl ::serde::Serialize for ErrorErrorsItem {
         object.field("code", &self.code)?;
         object.optional("message", &self.message)?;
         object.optional("field", &self.field)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["code", "message", "field"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {

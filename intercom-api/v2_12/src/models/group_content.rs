@@ -23,7 +23,7 @@ impl ::serde::Serialize for GroupContent {
         object.patch("type", &self.r#type)?;
         object.optional("name", &self.name)?;
         object.optional("description", &self.description)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "name", "description"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {

@@ -42,7 +42,21 @@ impl ::serde::Serialize for HelpCenter {
         object.optional("display_name", &self.display_name)?;
         object.optional("url", &self.url)?;
         object.optional("custom_domain", &self.custom_domain)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "workspace_id",
+                    "created_at",
+                    "updated_at",
+                    "identifier",
+                    "website_turned_on",
+                    "display_name",
+                    "url",
+                    "custom_domain",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for HelpCenterList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("data", &self.data)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterList {

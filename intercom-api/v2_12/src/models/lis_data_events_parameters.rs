@@ -41,7 +41,7 @@ impl ::serde::Serialize for LisDataEventsFilterUserIdQueryParameter {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("user_id", &self.user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["user_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -98,7 +98,7 @@ impl ::serde::Serialize for LisDataEventsFilterIntercomUserIdQueryParameter {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["intercom_user_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -155,7 +155,7 @@ impl ::serde::Serialize for LisDataEventsFilterEmailQueryParameter {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -31,7 +31,7 @@ impl ::serde::Serialize for MergeContactsRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("from", &self.from)?;
         object.field("into", &self.into)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "into"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -21,7 +21,7 @@ impl ::serde::Serialize for MultipleFilterSearchRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("operator", &self.operator)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["operator", "value"])
     }
 }
 #[cfg(feature = "deserialize")]

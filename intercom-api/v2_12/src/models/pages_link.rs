@@ -28,7 +28,7 @@ impl ::serde::Serialize for PagesLink {
         object.optional("next", &self.next)?;
         object.optional("per_page", &self.per_page)?;
         object.optional("total_pages", &self.total_pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "page", "next", "per_page", "total_pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PagesLink {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for Reference {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Reference {

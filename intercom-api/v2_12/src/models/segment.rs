@@ -36,7 +36,19 @@ impl ::serde::Serialize for Segment {
         object.optional("updated_at", &self.updated_at)?;
         object.optional("person_type", &self.person_type)?;
         object.optional("count", &self.count)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "created_at",
+                    "updated_at",
+                    "person_type",
+                    "count",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Segment {

@@ -30,7 +30,7 @@ impl ::serde::Serialize for SetAwayAdminRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("away_mode_enabled", &self.away_mode_enabled)?;
         object.field("away_mode_reassign", &self.away_mode_reassign)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["away_mode_enabled", "away_mode_reassign"])
     }
 }
 #[cfg(feature = "deserialize")]

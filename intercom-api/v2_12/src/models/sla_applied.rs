@@ -28,7 +28,7 @@ impl ::serde::Serialize for SlaApplied {
         object.optional("type", &self.r#type)?;
         object.optional("sla_name", &self.sla_name)?;
         object.optional("sla_status", &self.sla_status)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "sla_name", "sla_status"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SlaApplied {

@@ -37,7 +37,19 @@ impl ::serde::Serialize for SubscriptionType {
         object.optional("translations", &self.translations)?;
         object.optional("consent_type", &self.consent_type)?;
         object.optional("content_types", &self.content_types)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "state",
+                    "default_translation",
+                    "translations",
+                    "consent_type",
+                    "content_types",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {

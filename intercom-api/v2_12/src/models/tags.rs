@@ -21,7 +21,7 @@ impl ::serde::Serialize for Tags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "tags"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tags {

@@ -29,7 +29,11 @@ impl ::serde::Serialize for Team {
         object.optional("name", &self.name)?;
         object.optional("admin_ids", &self.admin_ids)?;
         object.optional("admin_priority_level", &self.admin_priority_level)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "id", "name", "admin_ids", "admin_priority_level"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for TeamPriorityLevel {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("primary_team_ids", &self.primary_team_ids)?;
         object.optional("secondary_team_ids", &self.secondary_team_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["primary_team_ids", "secondary_team_ids"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {

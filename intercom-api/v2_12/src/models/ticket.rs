@@ -60,7 +60,29 @@ impl ::serde::Serialize for Ticket {
         object.optional("linked_objects", &self.linked_objects)?;
         object.optional("ticket_parts", &self.ticket_parts)?;
         object.optional("is_shared", &self.is_shared)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "ticket_id",
+                    "category",
+                    "ticket_attributes",
+                    "ticket_state",
+                    "ticket_type",
+                    "contacts",
+                    "admin_assignee_id",
+                    "team_assignee_id",
+                    "created_at",
+                    "updated_at",
+                    "open",
+                    "snoozed_until",
+                    "linked_objects",
+                    "ticket_parts",
+                    "is_shared",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {

@@ -28,7 +28,7 @@ impl ::serde::Serialize for TicketList {
         object.optional("tickets", &self.tickets)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "tickets", "total_count", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketList {

@@ -55,7 +55,25 @@ impl ::serde::Serialize for TicketPart {
         object.optional("attachments", &self.attachments)?;
         object.optional("external_id", &self.external_id)?;
         object.optional("redacted", &self.redacted)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "part_type",
+                    "body",
+                    "previous_ticket_state",
+                    "ticket_state",
+                    "created_at",
+                    "updated_at",
+                    "assigned_to",
+                    "author",
+                    "attachments",
+                    "external_id",
+                    "redacted",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {

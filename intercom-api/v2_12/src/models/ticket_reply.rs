@@ -41,7 +41,21 @@ impl ::serde::Serialize for TicketReply {
         object.optional("author", &self.author)?;
         object.optional("attachments", &self.attachments)?;
         object.optional("redacted", &self.redacted)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "part_type",
+                    "body",
+                    "created_at",
+                    "updated_at",
+                    "author",
+                    "attachments",
+                    "redacted",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {

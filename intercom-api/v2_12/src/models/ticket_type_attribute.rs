@@ -72,7 +72,29 @@ impl ::serde::Serialize for TicketTypeAttribute {
         object.optional("archived", &self.archived)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "name",
+                    "description",
+                    "data_type",
+                    "input_options",
+                    "order",
+                    "required_to_create",
+                    "required_to_create_for_contacts",
+                    "visible_on_create",
+                    "visible_to_contacts",
+                    "default",
+                    "ticket_type_id",
+                    "archived",
+                    "created_at",
+                    "updated_at",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for TicketTypeAttributeList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("ticket_type_attributes", &self.ticket_type_attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "ticket_type_attributes"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeList {

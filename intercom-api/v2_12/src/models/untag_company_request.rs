@@ -34,7 +34,7 @@ impl ::serde::Serialize for UntagCompanyRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("companies", &self.companies)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "companies"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -89,7 +89,7 @@ impl ::serde::Serialize for UntagCompanyRequestCompaniesItem {
         object.optional("id", &self.id)?;
         object.optional("company_id", &self.company_id)?;
         object.optional("untag", &self.untag)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "company_id", "untag"])
     }
 }
 #[cfg(feature = "deserialize")]

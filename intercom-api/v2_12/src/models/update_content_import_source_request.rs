@@ -38,7 +38,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
         object.field("sync_behavior", &self.sync_behavior)?;
         object.optional("status", &self.status)?;
         object.field("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["sync_behavior", "status", "url"])
     }
 }
 #[cfg(feature = "deserialize")]

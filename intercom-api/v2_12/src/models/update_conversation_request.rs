@@ -19,7 +19,7 @@ impl ::serde::Serialize for UpdateConversationRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("read", &self.read)?;
         object.optional("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["read", "custom_attributes"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -56,7 +56,19 @@ impl ::serde::Serialize for UpdateExternalPageRequest {
         object.field("locale", &self.locale)?;
         object.field("source_id", &self.source_id)?;
         object.optional("external_id", &self.external_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "title",
+                    "html",
+                    "url",
+                    "fin_availability",
+                    "locale",
+                    "source_id",
+                    "external_id",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

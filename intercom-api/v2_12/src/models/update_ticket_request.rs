@@ -36,7 +36,19 @@ impl ::serde::Serialize for UpdateTicketRequest {
         object.optional("is_shared", &self.is_shared)?;
         object.optional("snoozed_until", &self.snoozed_until)?;
         object.optional("assignment", &self.assignment)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "ticket_attributes",
+                    "ticket_state_id",
+                    "company_id",
+                    "open",
+                    "is_shared",
+                    "snoozed_until",
+                    "assignment",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -111,7 +123,7 @@ impl ::serde::Serialize for UpdateTicketRequestAssignment {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("admin_id", &self.admin_id)?;
         object.optional("assignee_id", &self.assignee_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["admin_id", "assignee_id"])
     }
 }
 #[cfg(feature = "deserialize")]

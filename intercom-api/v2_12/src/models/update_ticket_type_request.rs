@@ -33,7 +33,11 @@ impl ::serde::Serialize for UpdateTicketTypeRequest {
         object.optional("icon", &self.icon)?;
         object.optional("archived", &self.archived)?;
         object.optional("is_internal", &self.is_internal)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "description", "category", "icon", "archived", "is_internal"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -24,7 +24,7 @@ impl ::serde::Serialize for VisitorDeletedObject {
         object.optional("id", &self.id)?;
         object.field("type", &self.r#type)?;
         object.optional("user_id", &self.user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type", "user_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorDeletedObject {

@@ -25,7 +25,7 @@ impl ::serde::Serialize for ActivityLogList {
         object.optional("type", &self.r#type)?;
         object.optional("pages", &self.pages)?;
         object.optional("activity_logs", &self.activity_logs)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "pages", "activity_logs"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {

@@ -24,7 +24,7 @@ impl ::serde::Serialize for AddressableList {
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AddressableList {

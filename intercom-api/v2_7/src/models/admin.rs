@@ -45,7 +45,22 @@ impl ::serde::Serialize for Admin {
         object.optional("has_inbox_seat", &self.has_inbox_seat)?;
         object.optional("team_ids", &self.team_ids)?;
         object.optional("avatar", &self.avatar)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "email",
+                    "job_title",
+                    "away_mode_enabled",
+                    "away_mode_reassign",
+                    "has_inbox_seat",
+                    "team_ids",
+                    "avatar",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
@@ -132,7 +147,7 @@ impl ::serde::Serialize for AdminAvatar {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("image_url", &self.image_url)?;
         object.optional("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["image_url", "type"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {

@@ -23,7 +23,7 @@ impl ::serde::Serialize for AdminList {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("admins", &self.admins)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "admins"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminList {

@@ -54,7 +54,19 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
         object.optional("created_at", &self.created_at)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "admin_id",
+                    "created_at",
+                    "attachment_urls",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -51,7 +51,24 @@ impl ::serde::Serialize for AdminWithApp {
         object.optional("avatar", &self.avatar)?;
         object.optional("email_verified", &self.email_verified)?;
         object.optional("app", &self.app)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "name",
+                    "email",
+                    "job_title",
+                    "away_mode_enabled",
+                    "away_mode_reassign",
+                    "has_inbox_seat",
+                    "team_ids",
+                    "avatar",
+                    "email_verified",
+                    "app",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
@@ -146,7 +163,7 @@ impl ::serde::Serialize for AdminWithAppAvatar {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("image_url", &self.image_url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "image_url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {

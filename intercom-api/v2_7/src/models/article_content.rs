@@ -41,7 +41,21 @@ impl ::serde::Serialize for ArticleContent {
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "title",
+                    "description",
+                    "body",
+                    "author_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "url",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {

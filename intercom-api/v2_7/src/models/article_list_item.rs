@@ -62,7 +62,28 @@ impl ::serde::Serialize for ArticleListItem {
         object.optional("parent_type", &self.parent_type)?;
         object.optional("default_locale", &self.default_locale)?;
         object.optional("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "title",
+                    "description",
+                    "body",
+                    "author_id",
+                    "state",
+                    "created_at",
+                    "updated_at",
+                    "url",
+                    "parent_id",
+                    "parent_ids",
+                    "parent_type",
+                    "default_locale",
+                    "translated_content",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleListItem {

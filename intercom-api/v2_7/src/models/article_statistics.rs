@@ -37,7 +37,19 @@ impl ::serde::Serialize for ArticleStatistics {
         object
             .optional("neutral_reaction_percentage", &self.neutral_reaction_percentage)?;
         object.optional("sad_reaction_percentage", &self.sad_reaction_percentage)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "views",
+                    "conversions",
+                    "reactions",
+                    "happy_reaction_percentage",
+                    "neutral_reaction_percentage",
+                    "sad_reaction_percentage",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {

@@ -37,7 +37,7 @@ impl ::serde::Serialize for CloseConversationRequest {
         object.field("type", &self.r#type)?;
         object.field("admin_id", &self.admin_id)?;
         object.optional("body", &self.body)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["message_type", "type", "admin_id", "body"])
     }
 }
 #[cfg(feature = "deserialize")]

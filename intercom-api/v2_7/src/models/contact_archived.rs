@@ -27,7 +27,7 @@ impl ::serde::Serialize for ContactArchived {
         object.optional("id", &self.id)?;
         object.optional("external_id", &self.external_id)?;
         object.optional("archived", &self.archived)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "external_id", "archived"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactArchived {

@@ -26,7 +26,7 @@ impl ::serde::Serialize for ContactAttachedCompanies {
         object.optional("companies", &self.companies)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "companies", "total_count", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAttachedCompanies {

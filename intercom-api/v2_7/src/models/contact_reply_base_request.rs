@@ -38,7 +38,7 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
         object.field("type", &self.r#type)?;
         object.field("body", &self.body)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["message_type", "type", "body", "attachment_urls"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {

@@ -47,7 +47,18 @@ impl ::serde::Serialize for ContactReplyEmailRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("email", &self.email)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "attachment_urls",
+                    "email",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -50,7 +50,18 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "attachment_urls",
+                    "intercom_user_id",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

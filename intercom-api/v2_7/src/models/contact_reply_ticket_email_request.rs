@@ -42,7 +42,11 @@ impl ::serde::Serialize for ContactReplyTicketEmailRequest {
         object.field("body", &self.body)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_type", "type", "body", "attachment_urls", "email"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -45,7 +45,11 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         object.field("body", &self.body)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_type", "type", "body", "attachment_urls", "intercom_user_id"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -42,7 +42,11 @@ impl ::serde::Serialize for ContactReplyTicketUserIdRequest {
         object.field("body", &self.body)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("user_id", &self.user_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["message_type", "type", "body", "attachment_urls", "user_id"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

@@ -47,7 +47,18 @@ impl ::serde::Serialize for ContactReplyUserIdRequest {
         object.optional("attachment_urls", &self.attachment_urls)?;
         object.field("user_id", &self.user_id)?;
         object.optional("attachment_files", &self.attachment_files)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "message_type",
+                    "type",
+                    "body",
+                    "attachment_urls",
+                    "user_id",
+                    "attachment_files",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

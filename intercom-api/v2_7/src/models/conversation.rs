@@ -72,7 +72,34 @@ impl ::serde::Serialize for Conversation {
         object.optional("sla_applied", &self.sla_applied)?;
         object.optional("statistics", &self.statistics)?;
         object.optional("conversation_parts", &self.conversation_parts)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "created_at",
+                    "updated_at",
+                    "waiting_since",
+                    "snoozed_until",
+                    "open",
+                    "state",
+                    "read",
+                    "priority",
+                    "admin_assignee_id",
+                    "team_assignee_id",
+                    "tags",
+                    "conversation_rating",
+                    "source",
+                    "contacts",
+                    "teammates",
+                    "first_contact_reply",
+                    "sla_applied",
+                    "statistics",
+                    "conversation_parts",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Conversation {

@@ -21,7 +21,7 @@ impl ::serde::Serialize for ConversationFirstContactReply {
         object.optional("created_at", &self.created_at)?;
         object.optional("type", &self.r#type)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["created_at", "type", "url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>

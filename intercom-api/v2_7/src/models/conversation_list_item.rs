@@ -70,7 +70,33 @@ impl ::serde::Serialize for ConversationListItem {
         object.optional("first_contact_reply", &self.first_contact_reply)?;
         object.optional("sla_applied", &self.sla_applied)?;
         object.optional("statistics", &self.statistics)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "title",
+                    "created_at",
+                    "updated_at",
+                    "waiting_since",
+                    "snoozed_until",
+                    "open",
+                    "state",
+                    "read",
+                    "priority",
+                    "admin_assignee_id",
+                    "team_assignee_id",
+                    "tags",
+                    "conversation_rating",
+                    "source",
+                    "contacts",
+                    "teammates",
+                    "first_contact_reply",
+                    "sla_applied",
+                    "statistics",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem {

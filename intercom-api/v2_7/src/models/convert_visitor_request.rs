@@ -39,7 +39,7 @@ impl ::serde::Serialize for ConvertVisitorRequest {
         object.field("type", &self.r#type)?;
         object.field("user", &self.user)?;
         object.field("visitor", &self.visitor)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "user", "visitor"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -98,7 +98,7 @@ impl ::serde::Serialize for ConvertVisitorRequestUser {
         object.optional("id", &self.id)?;
         object.optional("user_id", &self.user_id)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -157,7 +157,7 @@ impl ::serde::Serialize for ConvertVisitorRequestVisitor {
         object.optional("id", &self.id)?;
         object.optional("user_id", &self.user_id)?;
         object.optional("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
 #[cfg(feature = "deserialize")]

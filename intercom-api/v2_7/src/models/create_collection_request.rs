@@ -38,7 +38,11 @@ impl ::serde::Serialize for CreateCollectionRequest {
         object.optional("description", &self.description)?;
         object.patch("translated_content", &self.translated_content)?;
         object.patch("help_center_id", &self.help_center_id)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["name", "description", "translated_content", "help_center_id"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -49,7 +49,23 @@ impl ::serde::Serialize for CreateContactRequest {
         object.patch("owner_id", &self.owner_id)?;
         object.patch("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
         object.patch("custom_attributes", &self.custom_attributes)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "role",
+                    "external_id",
+                    "email",
+                    "phone",
+                    "name",
+                    "avatar",
+                    "signed_up_at",
+                    "last_seen_at",
+                    "owner_id",
+                    "unsubscribed_from_emails",
+                    "custom_attributes",
+                ],
+            )
     }
 }
 #[cfg(feature = "deserialize")]

@@ -41,7 +41,7 @@ impl ::serde::Serialize for CreateConversationRequest {
         object.field("body", &self.body)?;
         object.optional("subject", &self.subject)?;
         object.optional("attachment_urls", &self.attachment_urls)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["from", "body", "subject", "attachment_urls"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -118,7 +118,7 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.field("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -31,7 +31,7 @@ impl ::serde::Serialize for CreateDataExportsRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("created_at_after", &self.created_at_after)?;
         object.field("created_at_before", &self.created_at_before)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["created_at_after", "created_at_before"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -34,7 +34,7 @@ impl ::serde::Serialize for CreateSectionRequest {
         object.field("name", &self.name)?;
         object.field("parent_id", &self.parent_id)?;
         object.patch("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
 #[cfg(feature = "deserialize")]

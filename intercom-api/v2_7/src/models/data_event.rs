@@ -58,7 +58,20 @@ impl ::serde::Serialize for DataEvent {
         object.optional("intercom_user_id", &self.intercom_user_id)?;
         object.optional("email", &self.email)?;
         object.optional("metadata", &self.metadata)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "event_name",
+                    "created_at",
+                    "user_id",
+                    "id",
+                    "intercom_user_id",
+                    "email",
+                    "metadata",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {

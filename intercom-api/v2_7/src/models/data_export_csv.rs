@@ -93,7 +93,38 @@ impl ::serde::Serialize for DataExportCsv {
         object.optional("first_dismisall", &self.first_dismisall)?;
         object.optional("first_unsubscribe", &self.first_unsubscribe)?;
         object.optional("first_hard_bounce", &self.first_hard_bounce)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "user_id",
+                    "user_external_id",
+                    "company_id",
+                    "email",
+                    "name",
+                    "ruleset_id",
+                    "content_id",
+                    "content_type",
+                    "content_title",
+                    "ruleset_version_id",
+                    "receipt_id",
+                    "received_at",
+                    "series_id",
+                    "series_title",
+                    "node_id",
+                    "first_reply",
+                    "first_completion",
+                    "first_series_completion",
+                    "first_series_disengagement",
+                    "first_series_exit",
+                    "first_goal_success",
+                    "first_open",
+                    "first_click",
+                    "first_dismisall",
+                    "first_unsubscribe",
+                    "first_hard_bounce",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {

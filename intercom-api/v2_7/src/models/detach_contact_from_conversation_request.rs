@@ -26,7 +26,7 @@ impl ::serde::Serialize for DetachContactFromConversationRequest {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["admin_id"])
     }
 }
 #[cfg(feature = "deserialize")]

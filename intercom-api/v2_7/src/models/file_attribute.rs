@@ -35,7 +35,11 @@ impl ::serde::Serialize for FileAttribute {
         object.optional("filesize", &self.filesize)?;
         object.optional("width", &self.width)?;
         object.optional("height", &self.height)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["type", "name", "url", "content_type", "filesize", "width", "height"],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FileAttribute {

@@ -543,7 +543,7 @@ pub use self::note_list::NoteList;
 #[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
 mod offset_pages;
 #[cfg(any(feature = "articles", feature = "companies", feature = "help-center"))]
-pub use self::offset_pages::OffsetPages;
+pub use self::offset_pages::{OffsetPages, OffsetPagesNext};
 #[cfg(feature = "conversations")]
 mod open_conversation_request;
 #[cfg(feature = "conversations")]

@@ -32,7 +32,7 @@ impl ::serde::Serialize for Newsfeed {
         object.optional("name", &self.name)?;
         object.optional("created_at", &self.created_at)?;
         object.optional("updated_at", &self.updated_at)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "type", "name", "created_at", "updated_at"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {

@@ -3,25 +3,14 @@
 
 /// Assigns a news item to a newsfeed.
 #[doc(alias = "newsfeed_assignment")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NewsfeedAssignment {
     /// The unique identifier for the newsfeed which is given by Intercom. Publish dates cannot be in the future, to schedule news items use the dedicated feature in app (see this article).
-    pub newsfeed_id: ::std::string::String,
+    pub newsfeed_id: ::std::option::Option<::std::string::String>,
     /// Publish date of the news item on the newsfeed, use this field if you want to set a publish date in the past (e.g. when importing existing news items). On write, this field will be ignored if the news item state is "draft".
     pub published_at: ::std::option::Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
-}
-impl NewsfeedAssignment {
-    /// A value with the required fields; optional fields start empty and constants are filled in.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(newsfeed_id: ::std::string::String) -> Self {
-        Self {
-            newsfeed_id,
-            published_at: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
-        }
-    }
 }
 impl ::serde::Serialize for NewsfeedAssignment {
     fn serialize<S: ::serde::Serializer>(
@@ -29,9 +18,9 @@ impl ::serde::Serialize for NewsfeedAssignment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("newsfeed_id", &self.newsfeed_id)?;
+        object.optional("newsfeed_id", &self.newsfeed_id)?;
         object.optional("published_at", &self.published_at)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["newsfeed_id", "published_at"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
@@ -44,13 +33,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
         let mut published_at = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => newsfeed_id = ::std::option::Option::Some(__object.lenient()?),
+                0 => newsfeed_id = __object.lenient()?,
                 1 => published_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
         ::std::result::Result::Ok(Self {
-            newsfeed_id: __object.required(newsfeed_id, 0)?,
+            newsfeed_id,
             published_at,
             extra: __object.into_extra(),
         })

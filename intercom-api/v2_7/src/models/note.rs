@@ -33,7 +33,8 @@ impl ::serde::Serialize for Note {
         object.optional("contact", &self.contact)?;
         object.optional("author", &self.author)?;
         object.optional("body", &self.body)?;
-        object.end(&self.extra)
+        object
+            .end(&self.extra, &["type", "id", "created_at", "contact", "author", "body"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
@@ -104,7 +105,7 @@ impl ::serde::Serialize for NoteContact {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {

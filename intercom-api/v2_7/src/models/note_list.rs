@@ -26,7 +26,7 @@ impl ::serde::Serialize for NoteList {
         object.optional("data", &self.data)?;
         object.optional("total_count", &self.total_count)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "data", "total_count", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteList {

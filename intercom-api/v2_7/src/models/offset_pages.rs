@@ -5,8 +5,8 @@
 #[doc(alias = "offset_pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OffsetPages {
-    /// The URL of the next page; absent or null on the last page.
-    pub next: ::std::option::Option<::std::string::String>,
+    /// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
+    pub next: ::std::option::Option<super::OffsetPagesNext>,
     /// The current offset
     pub page: ::std::option::Option<i64>,
     /// Number of results per page
@@ -30,7 +30,7 @@ impl ::serde::Serialize for OffsetPages {
         object.optional("per_page", &self.per_page)?;
         object.optional("total_pages", &self.total_pages)?;
         object.field("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["next", "page", "per_page", "total_pages", "type"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
@@ -52,7 +52,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
         let mut r#type = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => next = __object.lenient()?,
+                0 => next = __object.value()?,
                 1 => page = __object.lenient()?,
                 2 => per_page = __object.lenient()?,
                 3 => total_pages = __object.lenient()?,
@@ -76,4 +76,19 @@ impl<'de> ::serde::Deserialize<'de> for OffsetPages {
     ) -> ::std::result::Result<Self, D::Error> {
         ::intercom_api_runtime::de::object(deserializer)
     }
+}
+/// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
+///
+/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+#[doc(alias = "offset_pages.next")]
+#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[serde(untagged)]
+pub enum OffsetPagesNext {
+    /// url
+    Url(::std::string::String),
+    /// object
+    Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    /// A value that matches none of the forms above, kept as it was received.
+    Unknown(::serde_json::Value),
 }

@@ -30,7 +30,7 @@ impl ::serde::Serialize for OpenConversationRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("message_type", &self.message_type)?;
         object.field("admin_id", &self.admin_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["message_type", "admin_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -20,7 +20,7 @@ impl ::serde::Serialize for PhoneSwitch {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("phone", &self.phone)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "phone"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PhoneSwitch {

@@ -82,7 +82,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationPartReque
         object.field("type", &self.r#type)?;
         object.field("conversation_id", &self.conversation_id)?;
         object.field("conversation_part_id", &self.conversation_part_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "conversation_id", "conversation_part_id"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -166,7 +166,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceReq
         object.field("type", &self.r#type)?;
         object.field("conversation_id", &self.conversation_id)?;
         object.field("source_id", &self.source_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "conversation_id", "source_id"])
     }
 }
 #[cfg(feature = "deserialize")]

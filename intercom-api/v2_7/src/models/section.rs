@@ -50,7 +50,24 @@ impl ::serde::Serialize for Section {
         object.optional("parent_id", &self.parent_id)?;
         object.optional("default_locale", &self.default_locale)?;
         object.optional("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "workspace_id",
+                    "name",
+                    "created_at",
+                    "updated_at",
+                    "url",
+                    "icon",
+                    "order",
+                    "parent_id",
+                    "default_locale",
+                    "translated_content",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {

@@ -26,7 +26,7 @@ impl ::serde::Serialize for SegmentList {
         object.field("type", &self.r#type)?;
         object.optional("segments", &self.segments)?;
         object.optional("pages", &self.pages)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "segments", "pages"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {

@@ -30,7 +30,7 @@ impl ::serde::Serialize for Tag {
         object.optional("name", &self.name)?;
         object.optional("applied_at", &self.applied_at)?;
         object.optional("applied_by", &self.applied_by)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name", "applied_at", "applied_by"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tag {

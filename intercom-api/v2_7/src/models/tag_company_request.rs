@@ -34,7 +34,7 @@ impl ::serde::Serialize for TagCompanyRequest {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("name", &self.name)?;
         object.field("companies", &self.companies)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "companies"])
     }
 }
 #[cfg(feature = "deserialize")]
@@ -86,7 +86,7 @@ impl ::serde::Serialize for TagCompanyRequestCompaniesItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
         object.optional("company_id", &self.company_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "company_id"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -27,7 +27,7 @@ impl ::serde::Serialize for Team {
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
         object.optional("admin_ids", &self.admin_ids)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name", "admin_ids"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {

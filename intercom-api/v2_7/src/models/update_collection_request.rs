@@ -22,7 +22,7 @@ impl ::serde::Serialize for UpdateCollectionRequest {
         object.optional("name", &self.name)?;
         object.optional("description", &self.description)?;
         object.patch("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "description", "translated_content"])
     }
 }
 #[cfg(feature = "deserialize")]

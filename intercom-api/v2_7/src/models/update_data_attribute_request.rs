@@ -28,7 +28,11 @@ impl ::serde::Serialize for UpdateDataAttributeRequest {
         object.optional("description", &self.description)?;
         object.optional("options", &self.options)?;
         object.optional("messenger_writable", &self.messenger_writable)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &["archived", "description", "options", "messenger_writable"],
+            )
     }
 }
 #[cfg(feature = "deserialize")]
@@ -87,7 +91,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOptionsItem {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("value", &self.value)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["value"])
     }
 }
 #[cfg(feature = "deserialize")]

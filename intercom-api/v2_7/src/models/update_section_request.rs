@@ -22,7 +22,7 @@ impl ::serde::Serialize for UpdateSectionRequest {
         object.optional("name", &self.name)?;
         object.optional("parent_id", &self.parent_id)?;
         object.patch("translated_content", &self.translated_content)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
 #[cfg(feature = "deserialize")]

@@ -110,7 +110,45 @@ impl ::serde::Serialize for Visitor {
         object.optional("utm_source", &self.utm_source)?;
         object.optional("utm_term", &self.utm_term)?;
         object.optional("do_not_track", &self.do_not_track)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "id",
+                    "user_id",
+                    "anonymous",
+                    "email",
+                    "phone",
+                    "name",
+                    "pseudonym",
+                    "avatar",
+                    "app_id",
+                    "companies",
+                    "location_data",
+                    "las_request_at",
+                    "created_at",
+                    "remote_created_at",
+                    "signed_up_at",
+                    "updated_at",
+                    "session_count",
+                    "social_profiles",
+                    "owner_id",
+                    "unsubscribed_from_emails",
+                    "marked_email_as_spam",
+                    "has_hard_bounced",
+                    "tags",
+                    "segments",
+                    "custom_attributes",
+                    "referrer",
+                    "utm_campaign",
+                    "utm_content",
+                    "utm_medium",
+                    "utm_source",
+                    "utm_term",
+                    "do_not_track",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
@@ -287,7 +325,7 @@ impl ::serde::Serialize for VisitorAvatar {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
         object.optional("image_url", &self.image_url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "image_url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
@@ -337,7 +375,7 @@ impl ::serde::Serialize for VisitorCompanies {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("companies", &self.companies)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "companies"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
@@ -405,7 +443,20 @@ impl ::serde::Serialize for VisitorLocationData {
         object.optional("postal_code", &self.postal_code)?;
         object.optional("region_name", &self.region_name)?;
         object.optional("timezone", &self.timezone)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "type",
+                    "city_name",
+                    "continent_code",
+                    "country_code",
+                    "country_name",
+                    "postal_code",
+                    "region_name",
+                    "timezone",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData {
@@ -482,7 +533,7 @@ impl ::serde::Serialize for VisitorSocialProfiles {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("social_profiles", &self.social_profiles)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "social_profiles"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfiles {
@@ -532,7 +583,7 @@ impl ::serde::Serialize for VisitorTags {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("tags", &self.tags)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "tags"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
@@ -586,7 +637,7 @@ impl ::serde::Serialize for VisitorTagsTagsItem {
         object.field("type", &self.r#type)?;
         object.optional("id", &self.id)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "id", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem {
@@ -639,7 +690,7 @@ impl ::serde::Serialize for VisitorSegments {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("segments", &self.segments)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "segments"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {

@@ -16,7 +16,7 @@ impl ::serde::Serialize for MaybeBase {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("id", &self.id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MaybeBase {

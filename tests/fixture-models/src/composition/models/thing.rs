@@ -41,7 +41,7 @@ impl ::serde::Serialize for Thing {
         object.optional("parent", &self.parent)?;
         object.optional("children", &self.children)?;
         object.optional("owner", &self.owner)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["id", "labels", "parent", "children", "owner"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {

@@ -18,7 +18,7 @@ impl ::serde::Serialize for UpdateThing {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.patch("name", &self.name)?;
         object.optional("size", &self.size)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name", "size"])
     }
 }
 #[cfg(feature = "deserialize")]

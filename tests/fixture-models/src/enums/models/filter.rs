@@ -33,7 +33,7 @@ impl ::serde::Serialize for Filter {
         object.field("operator", &self.operator)?;
         object.field("type", &self.r#type)?;
         object.optional("role", &self.role)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["operator", "type", "role"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for Option {
         object.optional("self", &self.self_)?;
         object.optional("createdAt", &self.created_at)?;
         object.optional("created_at", &self.created_at2)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["self", "createdAt", "created_at"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {

@@ -16,7 +16,7 @@ impl ::serde::Serialize for Ticket {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("type", &self.r#type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {

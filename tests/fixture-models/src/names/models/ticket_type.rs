@@ -17,7 +17,7 @@ impl ::serde::Serialize for TicketType {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {

@@ -70,7 +70,24 @@ impl ::serde::Serialize for Contact {
         object.optional("settings", &self.settings)?;
         object.optional("anything", &self.anything)?;
         object.optional("legacy", &self.legacy)?;
-        object.end(&self.extra)
+        object
+            .end(
+                &self.extra,
+                &[
+                    "id",
+                    "name",
+                    "owner_id",
+                    "email",
+                    "type",
+                    "pt-BR",
+                    "score",
+                    "active",
+                    "tags",
+                    "settings",
+                    "anything",
+                    "legacy",
+                ],
+            )
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {

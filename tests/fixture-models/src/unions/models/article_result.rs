@@ -18,7 +18,7 @@ impl ::serde::Serialize for ArticleResult {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("content_type", &self.content_type)?;
         object.optional("url", &self.url)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["content_type", "url"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleResult {

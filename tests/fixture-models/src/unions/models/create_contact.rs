@@ -18,7 +18,7 @@ impl ::serde::Serialize for CreateContact {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("email", &self.email)?;
         object.optional("external_id", &self.external_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email", "external_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {

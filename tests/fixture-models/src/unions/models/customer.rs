@@ -40,7 +40,7 @@ impl ::serde::Serialize for CustomerIntercomUserId {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["intercom_user_id"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUserId {
@@ -95,7 +95,7 @@ impl ::serde::Serialize for CustomerEmail {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("email", &self.email)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["email"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {

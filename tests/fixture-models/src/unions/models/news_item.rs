@@ -18,7 +18,7 @@ impl ::serde::Serialize for NewsItem {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("title", &self.title)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "title"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {

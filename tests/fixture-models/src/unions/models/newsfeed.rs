@@ -18,7 +18,7 @@ impl ::serde::Serialize for Newsfeed {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("type", &self.r#type)?;
         object.optional("name", &self.name)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["type", "name"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {

@@ -16,7 +16,7 @@ impl ::serde::Serialize for NumberAttribute {
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("data_type", &self.data_type)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["data_type"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NumberAttribute {

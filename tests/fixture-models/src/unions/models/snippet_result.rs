@@ -18,7 +18,7 @@ impl ::serde::Serialize for SnippetResult {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.optional("content_type", &self.content_type)?;
         object.optional("title", &self.title)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["content_type", "title"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnippetResult {

@@ -18,7 +18,7 @@ impl ::serde::Serialize for TextAttribute {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
         object.field("data_type", &self.data_type)?;
         object.optional("multiline", &self.multiline)?;
-        object.end(&self.extra)
+        object.end(&self.extra, &["data_type", "multiline"])
     }
 }
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TextAttribute {
