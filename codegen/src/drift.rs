@@ -100,12 +100,11 @@ pub fn fern_drift(ws: &Workspace, source: &Source, versions: &[&str]) -> Result<
         let (bytes, origin) = source.repository_file(&ws.pins, &format!("fern/{file}"))?;
         let document = fern::parse_fern(&String::from_utf8_lossy(&bytes))
             .map_err(|e| Error::Pin(pins::PinError(format!("{origin}: {e}"))))?;
-        let units = fern::units(&document);
-        let decided: Vec<&str> = corrections.corrections.iter().filter(|c| &c.file == file).map(|c| c.pointer.as_str()).collect();
-        for unit in units.iter().filter(|u| !decided.contains(&u.pointer.as_str())) {
+        let (new, stale) = fern::undecided(&corrections, file, &document);
+        for unit in new {
             lines.push(format!("+ fern/{file} {}: a new correction; adopt it in the overlays or decline it in specs/fern-corrections.toml", unit.pointer));
         }
-        for pointer in decided.iter().filter(|p| !units.iter().any(|u| u.pointer == **p)) {
+        for pointer in stale {
             lines.push(format!("- fern/{file} {pointer}: fern no longer makes this correction; remove its entry (and any patch adopting it)"));
         }
     }

@@ -213,19 +213,13 @@ pub fn units(document: &Value) -> Vec<Unit> {
                     for (key, value) in item.iter().filter(|(k, _)| !ignored(k)) {
                         let at = push(&here, key);
                         match (key.as_str(), value) {
-                            ("parameters", Value::Array(params)) => {
-                                params.iter().enumerate().for_each(|(i, p)| unit(push(&at, &i.to_string()), p))
-                            }
+                            ("parameters", Value::Array(params)) => each_item(&at, params, &mut unit),
                             (method, Value::Object(operation)) if METHODS.contains(&method) => {
                                 for (key, value) in operation.iter().filter(|(k, _)| !ignored(k)) {
                                     let at = push(&at, key);
                                     match (key.as_str(), value) {
-                                        ("parameters", Value::Array(params)) => {
-                                            params.iter().enumerate().for_each(|(i, p)| unit(push(&at, &i.to_string()), p))
-                                        }
-                                        ("responses", Value::Object(responses)) => {
-                                            responses.iter().for_each(|(code, r)| unit(push(&at, code), r))
-                                        }
+                                        ("parameters", Value::Array(params)) => each_item(&at, params, &mut unit),
+                                        ("responses", Value::Object(responses)) => each_entry(&at, responses, &mut unit),
                                         _ => unit(at, value),
                                     }
                                 }
@@ -249,9 +243,7 @@ pub fn units(document: &Value) -> Vec<Unit> {
                                 for (key, value) in schema.iter().filter(|(k, _)| !ignored(k)) {
                                     let at = push(&at, key);
                                     match (key.as_str(), value) {
-                                        ("properties", Value::Object(properties)) => {
-                                            properties.iter().for_each(|(p, v)| unit(push(&at, p), v))
-                                        }
+                                        ("properties", Value::Object(properties)) => each_entry(&at, properties, &mut unit),
                                         _ => unit(at, value),
                                     }
                                 }
@@ -265,6 +257,26 @@ pub fn units(document: &Value) -> Vec<Unit> {
         }
     }
     out
+}
+
+/// One unit per item of a list (`parameters`), at its index.
+fn each_item(at: &str, items: &[Value], unit: &mut impl FnMut(String, &Value)) {
+    items.iter().enumerate().for_each(|(i, item)| unit(push(at, &i.to_string()), item));
+}
+
+/// One unit per entry of a mapping (`responses`, `properties`), at its key.
+fn each_entry(at: &str, entries: &Map<String, Value>, unit: &mut impl FnMut(String, &Value)) {
+    entries.iter().for_each(|(key, value)| unit(push(at, key), value));
+}
+
+/// The corrections of one fern file that no entry decides, and the pointers of entries for
+/// corrections the file no longer makes: what `check` reports and `drift` lists.
+pub fn undecided<'a>(corrections: &'a Corrections, file: &str, document: &Value) -> (Vec<Unit>, Vec<&'a str>) {
+    let units = units(document);
+    let decided: Vec<&str> = corrections.corrections.iter().filter(|c| c.file == file).map(|c| c.pointer.as_str()).collect();
+    let stale = decided.iter().copied().filter(|p| !units.iter().any(|u| u.pointer == *p)).collect();
+    let new = units.into_iter().filter(|u| !decided.contains(&u.pointer.as_str())).collect();
+    (new, stale)
 }
 
 /// Whether `actual` says everything `expected` says: every key of an expected object is in the
@@ -313,29 +325,27 @@ pub fn check(corrections: &Corrections, version: &str, fern: &BTreeMap<String, V
             problems.push(format!("fern/{file} is not available"));
             continue;
         };
-        let units = units(document);
+        let (new, stale) = undecided(corrections, file, document);
+        for unit in &new {
+            problems.push(format!(
+                "{version}: fern/{file} {} is a correction no entry of specs/fern-corrections.toml accounts for: {}",
+                unit.pointer,
+                short(&unit.value)
+            ));
+        }
+        for pointer in stale {
+            problems.push(format!("{version}: specs/fern-corrections.toml decides {pointer}, which fern/{file} no longer corrects"));
+        }
         let decided: BTreeMap<&str, &Correction> =
             corrections.corrections.iter().filter(|c| c.file == file).map(|c| (c.pointer.as_str(), c)).collect();
-        for unit in &units {
-            let Some(correction) = decided.get(unit.pointer.as_str()) else {
-                problems.push(format!(
-                    "{version}: fern/{file} {} is a correction no entry of specs/fern-corrections.toml accounts for: {}",
-                    unit.pointer,
-                    short(&unit.value)
-                ));
-                continue;
-            };
+        for unit in units(document) {
+            let Some(correction) = decided.get(unit.pointer.as_str()) else { continue };
             let Some(decision) = correction.versions.get(version) else {
                 problems.push(format!("{version}: fern/{file} {} has no decision for this version", unit.pointer));
                 continue;
             };
-            if let Err(why) = verify(decision, unit, raw, patched) {
+            if let Err(why) = verify(decision, &unit, raw, patched) {
                 problems.push(format!("{version}: fern/{file} {} ({:?}): {why}", unit.pointer, decision.decision));
-            }
-        }
-        for pointer in decided.keys() {
-            if !units.iter().any(|u| u.pointer == *pointer) {
-                problems.push(format!("{version}: specs/fern-corrections.toml decides {pointer}, which fern/{file} no longer corrects"));
             }
         }
     }

@@ -262,13 +262,7 @@ impl Source {
             }
             Source::Upstream => {
                 let url = pins.upstream.raw_url.replace("{commit}", "HEAD").replace("{path}", path);
-                let mut response = ureq::get(&url).call().map_err(|e| PinError(format!("downloading {url} failed: {e}")))?;
-                let bytes = response
-                    .body_mut()
-                    .with_config()
-                    .limit(16 * 1024 * 1024)
-                    .read_to_vec()
-                    .map_err(|e| PinError(format!("reading {url}: {e}")))?;
+                let bytes = fetch(&url).map_err(|e| PinError(format!("downloading {url} failed: {e}")))?;
                 Ok((bytes, url))
             }
         }
@@ -362,13 +356,13 @@ fn download(url: &str, pin: &Pin) -> Result<Vec<u8>, PinError> {
             pin.id
         ))
     };
-    let mut response = ureq::get(url).call().map_err(|e| fail(e.to_string()))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(64 * 1024 * 1024)
-        .read_to_vec()
-        .map_err(|e| fail(e.to_string()))
+    fetch(url).map_err(fail)
+}
+
+/// The body at `url` over HTTPS, at most 64 MiB.
+fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let mut response = ureq::get(url).call().map_err(|e| e.to_string())?;
+    response.body_mut().with_config().limit(64 * 1024 * 1024).read_to_vec().map_err(|e| e.to_string())
 }
 
 fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), PinError> {

@@ -39,18 +39,23 @@ pub fn expected_encoding(api: &Api, ty: &TypeRef, value: &Value) -> (Value, Vec<
     (expected, converted)
 }
 
-/// The lossless conversion the runtime's lenient decoding makes, if `value` needs one.
+/// The value the runtime's lenient decoding gives a scalar of type `ty`, when it differs from
+/// `value` in shape (`"5017691"` → `5017691` for an integer): the runtime's own rules, read
+/// back as JSON.
 fn convert_scalar(ty: &TypeRef, value: &Value) -> Option<Value> {
-    match (ty, value) {
-        (TypeRef::Integer, Value::String(s)) => s.parse::<i64>().ok().map(Value::from),
-        (TypeRef::Integer, Value::Number(n)) if n.is_f64() => {
-            n.as_f64().filter(|f| f.fract() == 0.0).map(|f| Value::from(f as i64))
-        }
-        (TypeRef::Number, Value::String(s)) => serde_json::from_str::<serde_json::Number>(s).ok().map(Value::Number),
-        (TypeRef::String, Value::Number(n)) => Some(Value::String(n.to_string())),
-        (TypeRef::Boolean, Value::String(s)) if s == "true" || s == "false" => Some(Value::Bool(s == "true")),
+    use intercom_api_runtime::de::lenient;
+    let converted = match ty {
+        TypeRef::Integer => lenient::<i64, _>(value).ok().map(Value::from),
+        TypeRef::Number => lenient::<f64, _>(value).ok().and_then(serde_json::Number::from_f64).map(Value::Number),
+        TypeRef::String => lenient::<String, _>(value).ok().map(Value::from),
+        TypeRef::Boolean => lenient::<bool, _>(value).ok().map(Value::from),
         _ => None,
-    }
+    }?;
+    let same = match (&converted, value) {
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (a, b) => a == b,
+    };
+    (!same).then_some(converted)
 }
 
 fn expect(api: &Api, ty: &TypeRef, value: &Value, at: String, converted: &mut Vec<String>) -> Value {

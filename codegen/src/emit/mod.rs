@@ -419,7 +419,7 @@ impl SerdeDerives {
     /// Takes `Deserialize` out of the derives; returns the gate of the impl written instead.
     fn deserialize_by_hand(&mut self) -> TokenStream {
         self.deserialize_by_hand = true;
-        if self.deserialize { TokenStream::new() } else { quote!(#[cfg(feature = "deserialize")]) }
+        SerdeDerives::gate(self.deserialize, "deserialize")
     }
 }
 

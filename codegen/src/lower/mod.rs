@@ -803,13 +803,12 @@ fn constants_of(api: &Api, ty: &TypeRef, depth: usize) -> Vec<(String, String)> 
 /// each a different value (`type: news-item` | `type: newsfeed`), is told apart by that
 /// property. Constants accept any value when decoding, so trying forms in order could not.
 fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
-    let constants_of = |api: &Api, ty: &TypeRef| constants_of(api, ty, 0);
     for index in 0..api.types.len() {
         let TypeKind::Union(union) = &api.types[index].kind else { continue };
         if union.discriminator.is_some() || union.variants.len() < 2 {
             continue;
         }
-        let per_variant: Vec<Vec<(String, String)>> = union.variants.iter().map(|v| constants_of(api, &v.ty)).collect();
+        let per_variant: Vec<Vec<(String, String)>> = union.variants.iter().map(|v| constants_of(api, &v.ty, 0)).collect();
         let found = per_variant[0].iter().map(|(p, _)| p.clone()).find(|property| {
             let values: Option<Vec<&String>> =
                 per_variant.iter().map(|cs| cs.iter().find(|(p, _)| p == property).map(|(_, v)| v)).collect();
