@@ -236,12 +236,9 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
         match (&before.pagination, &op.pagination) {
             (None, Some(p)) => out.push(change(op, ChangeKind::Changed, format!("now paginated ({})", p.style.label()), false)),
             (Some(p), None) => out.push(change(op, ChangeKind::Changed, format!("no longer paginated (was {})", p.style.label()), true)),
-            (Some(a), Some(b)) if a.style != b.style => out.push(change(
-                op,
-                ChangeKind::Changed,
-                format!("pagination: {} → {}", a.style.label(), b.style.label()),
-                true,
-            )),
+            (Some(a), Some(b)) if a.style != b.style => {
+                out.push(change(op, ChangeKind::Changed, format!("pagination: {} → {}", a.style.label(), b.style.label()), true))
+            }
             _ => {}
         }
     }
@@ -325,9 +322,8 @@ fn field_type(api: &Api, f: &Field) -> String {
 }
 
 fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
-    let by_name = |api: &Api| -> BTreeMap<String, TypeId> {
-        api.types.iter().enumerate().map(|(i, t)| (t.spec_name.clone(), TypeId(i))).collect()
-    };
+    let by_name =
+        |api: &Api| -> BTreeMap<String, TypeId> { api.types.iter().enumerate().map(|(i, t)| (t.spec_name.clone(), TypeId(i))).collect() };
     let (old_types, new_types) = (by_name(old), by_name(new));
     let built_by_callers = request_types(new);
     let change = |def: &TypeDef, kind: ChangeKind, detail: String, breaking: bool| Change {

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::diff::{self, Report};
 use crate::pins::{self, Pin, Source};
-use crate::{emit, fern, lower_bytes, Error, Lowered, Workspace, REGENERATE};
+use crate::{Error, Lowered, REGENERATE, Workspace, emit, fern, lower_bytes};
 
 /// A side of a comparison: a lowered API and the crate it generates.
 struct Side {
@@ -98,14 +98,19 @@ pub fn fern_drift(ws: &Workspace, source: &Source, versions: &[&str]) -> Result<
             continue;
         }
         let (bytes, origin) = source.repository_file(&ws.pins, &format!("fern/{file}"))?;
-        let document = fern::parse_fern(&String::from_utf8_lossy(&bytes))
-            .map_err(|e| Error::Pin(pins::PinError(format!("{origin}: {e}"))))?;
+        let document =
+            fern::parse_fern(&String::from_utf8_lossy(&bytes)).map_err(|e| Error::Pin(pins::PinError(format!("{origin}: {e}"))))?;
         let (new, stale) = fern::undecided(&corrections, file, &document);
         for unit in new {
-            lines.push(format!("+ fern/{file} {}: a new correction; adopt it in the overlays or decline it in specs/fern-corrections.toml", unit.pointer));
+            lines.push(format!(
+                "+ fern/{file} {}: a new correction; adopt it in the overlays or decline it in specs/fern-corrections.toml",
+                unit.pointer
+            ));
         }
         for pointer in stale {
-            lines.push(format!("- fern/{file} {pointer}: fern no longer makes this correction; remove its entry (and any patch adopting it)"));
+            lines.push(format!(
+                "- fern/{file} {pointer}: fern no longer makes this correction; remove its entry (and any patch adopting it)"
+            ));
         }
     }
     Ok(lines)

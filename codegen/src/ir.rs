@@ -98,7 +98,9 @@ pub enum TypeKind {
     /// A string enum with a fallback variant that keeps unknown values.
     Enum(Vec<EnumVariant>),
     /// A single-value enum: a zero-sized type that always serializes to `value`.
-    Constant { value: String },
+    Constant {
+        value: String,
+    },
     /// `oneOf`/`anyOf`, with a fallback that keeps any other JSON value.
     Union(Union),
     /// A named schema that is another type (`pub type X = …`).
@@ -361,7 +363,10 @@ pub enum Output {
     Bytes(String),
     Json(TypeRef),
     /// Several 2xx responses with different bodies: an enum with one variant per status.
-    ByStatus { name: String, variants: Vec<StatusVariant> },
+    ByStatus {
+        name: String,
+        variants: Vec<StatusVariant>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,8 +8,8 @@
 pub mod diagnostics;
 pub mod diff;
 pub mod drift;
-pub mod fern;
 pub mod emit;
+pub mod fern;
 pub mod ir;
 pub mod lower;
 pub mod naming;
@@ -42,10 +42,19 @@ pub const EXAMPLE_CHECKERS_DIR: &str = "tests/generated";
 pub enum Error {
     Pin(PinError),
     /// The spec has errors; generation stopped.
-    Spec { what: String, diagnostics: Vec<Diagnostic> },
+    Spec {
+        what: String,
+        diagnostics: Vec<Diagnostic>,
+    },
     /// The generator produced something that does not parse (a generator bug).
-    Emit { what: String, message: String },
-    Io { path: PathBuf, error: std::io::Error },
+    Emit {
+        what: String,
+        message: String,
+    },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for Error {
@@ -181,7 +190,8 @@ pub fn generate_crate(
 ) -> Result<GeneratedCrate, Error> {
     let bytes = std::fs::read(spec_file).map_err(|error| Error::Io { path: spec_file.to_path_buf(), error })?;
     let what = spec_file.display().to_string();
-    let id = spec_file.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| crate_name.to_owned());
+    let id =
+        spec_file.parent().and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| crate_name.to_owned());
     let lowered = lower_bytes(&bytes, overlay, &id, None).map_err(|diagnostics| Error::Spec { what: what.clone(), diagnostics })?;
     let header = emit::rust_header("cargo xtask generate", &what);
     let runtime_path = runtime.display().to_string();
@@ -189,7 +199,11 @@ pub fn generate_crate(
     let files = emit::version_crate(&lowered.api, setup, &header, &header.replace("// ", "# "))
         .map_err(|message| Error::Emit { what: what.clone(), message })?;
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
-    let tree = Tree { root: out.to_path_buf(), foreign: vec![PathBuf::from("target"), PathBuf::from("Cargo.lock")], files: files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect() };
+    let tree = Tree {
+        root: out.to_path_buf(),
+        foreign: vec![PathBuf::from("target"), PathBuf::from("Cargo.lock")],
+        files: files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect(),
+    };
     let count = tree.files.len();
     let mut outcome = output::Outcome::default();
     output::sync(Path::new(""), &tree, output::Mode::Write, &mut outcome).map_err(|error| Error::Io { path: out.to_path_buf(), error })?;
@@ -210,7 +224,8 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     let rust_header = emit::rust_header(REGENERATE, &origin);
     let toml_header = rust_header.replace("// ", "# ");
     let emit_err = |message| Error::Emit { what: format!("Intercom API {}", pin.id), message };
-    let files = emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &rust_header, &toml_header).map_err(emit_err)?;
+    let files =
+        emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &rust_header, &toml_header).map_err(emit_err)?;
     let crate_tree = Tree {
         root: PathBuf::from(&pin.crate_dir),
         foreign: Vec::new(),
@@ -222,7 +237,10 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     let checker_tree = Tree {
         root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
         foreign: Vec::new(),
-        files: vec![(PathBuf::from(format!("{}.rs", pin.module)), checker), (PathBuf::from(format!("contract_{}.rs", pin.module)), contract)],
+        files: vec![
+            (PathBuf::from(format!("{}.rs", pin.module)), checker),
+            (PathBuf::from(format!("contract_{}.rs", pin.module)), contract),
+        ],
     };
     Ok(VersionOutput { pin: pin.clone(), lowered, trees: vec![crate_tree, checker_tree] })
 }
@@ -243,7 +261,8 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
         forwarded("serialize"),
         forwarded("deserialize")
     );
-    let mut deps = String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n");
+    let mut deps =
+        String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n");
     let mut lib = String::new();
     let mut tag_features = String::new();
     for pin in &ws.pins.versions {
@@ -278,12 +297,8 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
     let lib = format!(
         "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client\")]\npub use intercom_api_runtime::{{Client, ClientBuilder, Region, RetryPolicy}};\npub use intercom_api_runtime::{{ApiError, DecodeError, Error, Operation, Paginated}};\n{lib}"
     );
-    let mut foreign: Vec<PathBuf> = ws
-        .pins
-        .versions
-        .iter()
-        .map(|p| PathBuf::from(p.crate_dir.strip_prefix("intercom-api/").unwrap_or(&p.crate_dir)))
-        .collect();
+    let mut foreign: Vec<PathBuf> =
+        ws.pins.versions.iter().map(|p| PathBuf::from(p.crate_dir.strip_prefix("intercom-api/").unwrap_or(&p.crate_dir))).collect();
     foreign.extend(["runtime", "README.md"].map(PathBuf::from));
     Tree {
         root: PathBuf::from("intercom-api"),
@@ -326,7 +341,8 @@ fn fixture_output(fixture: &Fixture) -> Result<(Vec<emit::File>, Vec<ir::Tag>), 
     let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
         .map_err(|diagnostics| Error::Spec { what: format!("fixture {}", fixture.name), diagnostics })?;
     let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
-    let files = emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })?;
+    let files =
+        emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })?;
     Ok((files, lowered.api.tags))
 }
 
@@ -411,12 +427,17 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
             applied: out.lowered.applied,
             wrapped_refs: out.lowered.wrapped_refs,
             operations: out.lowered.api.operations.len(),
-            paginated: [ir::PaginationStyle::Cursor, ir::PaginationStyle::PageNumber, ir::PaginationStyle::Scroll, ir::PaginationStyle::Search]
-                .into_iter()
-                .map(|style| {
-                    (style, out.lowered.api.operations.iter().filter(|o| o.pagination.as_ref().is_some_and(|p| p.style == style)).count())
-                })
-                .collect(),
+            paginated: [
+                ir::PaginationStyle::Cursor,
+                ir::PaginationStyle::PageNumber,
+                ir::PaginationStyle::Scroll,
+                ir::PaginationStyle::Search,
+            ]
+            .into_iter()
+            .map(|style| {
+                (style, out.lowered.api.operations.iter().filter(|o| o.pagination.as_ref().is_some_and(|p| p.style == style)).count())
+            })
+            .collect(),
         });
         trees.push(crate_tree);
     }
@@ -426,8 +447,7 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     trees.push(fixture_crate(&ws.root)?);
     let mut outcome = output::Outcome::default();
     for tree in &trees {
-        output::sync(&ws.root, tree, mode, &mut outcome)
-            .map_err(|error| Error::Io { path: ws.root.join(&tree.root), error })?;
+        output::sync(&ws.root, tree, mode, &mut outcome).map_err(|error| Error::Io { path: ws.root.join(&tree.root), error })?;
     }
     Ok(RegenerateReport { versions, outcome })
 }

@@ -33,10 +33,10 @@ const SYMBOL_WORDS: &[(char, &str)] = &[
 ];
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
-    "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where", "while", "abstract",
-    "become", "box", "do", "final", "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "try", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// Spells out a wire value that has no letters or digits (`!=` → `NotEqual`).
@@ -201,10 +201,7 @@ mod tests {
     fn namespace_resolves_collisions_in_order() {
         let mut ns = Namespace::for_types();
         assert_eq!(ns.claim(&["TicketType".into()]), ("TicketType".into(), false));
-        assert_eq!(
-            ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]),
-            ("TicketTypeEnum".into(), true)
-        );
+        assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum".into(), true));
         assert_eq!(ns.claim(&["TicketType".into(), "TicketTypeEnum".into()]), ("TicketTypeEnum2".into(), true));
         assert_eq!(ns.claim(&["String".into()]), ("String".into(), false));
     }

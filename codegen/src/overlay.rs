@@ -52,8 +52,7 @@ impl Overlay {
     pub fn apply(&self, document: &mut Value) -> Result<Vec<Applied>, String> {
         let mut applied = Vec::with_capacity(self.patches.len());
         for (index, patch) in self.patches.iter().enumerate() {
-            apply_one(document, patch)
-                .map_err(|why| format!("overlay patch #{} ({:?} {}): {why}", index + 1, patch.op, patch.path))?;
+            apply_one(document, patch).map_err(|why| format!("overlay patch #{} ({:?} {}): {why}", index + 1, patch.op, patch.path))?;
             applied.push(Applied {
                 op: patch.op,
                 pointer: format!("#{}", patch.path),
@@ -70,9 +69,7 @@ fn apply_one(document: &mut Value, patch: &Patch) -> Result<(), String> {
         let value = patch.value.as_ref().ok_or("the patch has no `value`")?;
         serde_json::to_value(value).map_err(|e| format!("its value is not JSON: {e}"))
     };
-    let parent = document
-        .pointer_mut(&parent_path)
-        .ok_or_else(|| format!("the parent {parent_path} is not in the document"))?;
+    let parent = document.pointer_mut(&parent_path).ok_or_else(|| format!("the parent {parent_path} is not in the document"))?;
     match (patch.op, parent) {
         (Op::Add, Value::Object(map)) => {
             if map.contains_key(&last) {
@@ -128,11 +125,10 @@ mod tests {
     #[test]
     fn adds_a_missing_schema_and_reports_it() {
         let mut doc = json!({"components": {"schemas": {"a": {}}}});
-        let applied = overlay(
-            "[[patch]]\nop = \"add\"\npath = \"/components/schemas/b\"\nreason = \"missing\"\nvalue = { type = \"object\" }\n",
-        )
-        .apply(&mut doc)
-        .unwrap();
+        let applied =
+            overlay("[[patch]]\nop = \"add\"\npath = \"/components/schemas/b\"\nreason = \"missing\"\nvalue = { type = \"object\" }\n")
+                .apply(&mut doc)
+                .unwrap();
         assert_eq!(doc["components"]["schemas"]["b"], json!({"type": "object"}));
         assert_eq!(applied[0].pointer, "#/components/schemas/b");
     }
@@ -140,9 +136,8 @@ mod tests {
     #[test]
     fn an_add_whose_target_exists_is_obsolete() {
         let mut doc = json!({"components": {"schemas": {"a": {}}}});
-        let err = overlay("[[patch]]\nop = \"add\"\npath = \"/components/schemas/a\"\nreason = \"r\"\nvalue = 1\n")
-            .apply(&mut doc)
-            .unwrap_err();
+        let err =
+            overlay("[[patch]]\nop = \"add\"\npath = \"/components/schemas/a\"\nreason = \"r\"\nvalue = 1\n").apply(&mut doc).unwrap_err();
         assert!(err.contains("obsolete"), "{err}");
     }
 

@@ -79,18 +79,12 @@ impl Pins {
     /// Reads `specs/versions.toml` under the workspace root.
     pub fn load(workspace: &Path) -> Result<Pins, PinError> {
         let file = workspace.join("specs/versions.toml");
-        let text = std::fs::read_to_string(&file)
-            .map_err(|e| PinError(format!("cannot read {}: {e}", file.display())))?;
-        let pins: Pins = toml::from_str(&text)
-            .map_err(|e| PinError(format!("{} is not a valid pin file: {e}", file.display())))?;
+        let text = std::fs::read_to_string(&file).map_err(|e| PinError(format!("cannot read {}: {e}", file.display())))?;
+        let pins: Pins = toml::from_str(&text).map_err(|e| PinError(format!("{} is not a valid pin file: {e}", file.display())))?;
         let mut seen = std::collections::BTreeSet::new();
         for pin in &pins.versions {
             if !seen.insert(pin.id.as_str()) {
-                return Err(PinError(format!(
-                    "{} pins version `{}` twice; each version id must be unique.",
-                    file.display(),
-                    pin.id
-                )));
+                return Err(PinError(format!("{} pins version `{}` twice; each version id must be unique.", file.display(), pin.id)));
             }
         }
         Ok(pins)
@@ -100,10 +94,7 @@ impl Pins {
     pub fn get(&self, id: &str) -> Result<&Pin, PinError> {
         self.versions.iter().find(|p| p.id == id).ok_or_else(|| {
             let known: Vec<&str> = self.versions.iter().map(|p| p.id.as_str()).collect();
-            PinError(format!(
-                "no pinned version `{id}`; specs/versions.toml pins {}.",
-                known.join(", ")
-            ))
+            PinError(format!("no pinned version `{id}`; specs/versions.toml pins {}.", known.join(", ")))
         })
     }
 }
@@ -394,7 +385,9 @@ mod tests {
         let out = rewrite_pin(text, "2.12", commit, "eeee").unwrap();
         assert_eq!(
             out,
-            format!("# comment\n[[version]]\nid = \"2.7\"\ncommit = \"aaaa\"\nsha256 = \"bbbb\"\n\n[[version]]\nid = \"2.12\"\ncommit = \"{commit}\"\nsha256 = \"eeee\"\n")
+            format!(
+                "# comment\n[[version]]\nid = \"2.7\"\ncommit = \"aaaa\"\nsha256 = \"bbbb\"\n\n[[version]]\nid = \"2.12\"\ncommit = \"{commit}\"\nsha256 = \"eeee\"\n"
+            )
         );
         assert!(rewrite_pin(text, "9.9", commit, "eeee").is_err());
         assert!(rewrite_pin(text, "2.7", "main", "eeee").is_err());

@@ -119,7 +119,11 @@ impl<'a> Sampler<'a> {
                 let Some(items) = view.items else { return value.cloned().unwrap_or(Value::Array(Vec::new())) };
                 match value {
                     Some(Value::Array(values)) => Value::Array(
-                        values.iter().enumerate().map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1)).collect(),
+                        values
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1))
+                            .collect(),
                     ),
                     Some(v) => {
                         self.repair(at, format!("{} is not an array; wrapping it", short(v)));
@@ -305,7 +309,10 @@ fn fits_format(format: &str, text: &str) -> bool {
         "date-time" => {
             let Some((d, t)) = text.split_once(['T', 't']) else { return false };
             let zone_ok = t.ends_with(['Z', 'z']) || t.rfind(['+', '-']).is_some_and(|i| i >= 8);
-            date(d) && t.len() >= 8 && t[..8].bytes().enumerate().all(|(i, b)| if i == 2 || i == 5 { b == b':' } else { b.is_ascii_digit() }) && zone_ok
+            date(d)
+                && t.len() >= 8
+                && t[..8].bytes().enumerate().all(|(i, b)| if i == 2 || i == 5 { b == b':' } else { b.is_ascii_digit() })
+                && zone_ok
         }
         "email" => text.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !text.contains(' ')),
         "uri" | "url" => text.split_once("://").is_some_and(|(scheme, rest)| !scheme.is_empty() && !rest.is_empty() && !text.contains(' ')),

@@ -3,14 +3,11 @@
 //! bytes → YAML → JSON value → reviewed overlay → normalisation → `openapiv3::OpenAPI`.
 //! This module knows the document's shape; it makes no naming or typing decisions.
 
-use openapiv3::{
-    AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaData, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::diagnostics::{Diagnostics, pointer_push};
 use crate::overlay::{Applied, Overlay};
 
 /// A parsed description, ready for lowering.

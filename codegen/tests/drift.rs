@@ -11,7 +11,11 @@ const BASE: &str = include_str!("drift/base.yaml");
 
 fn files(api: &intercom_codegen::ir::Api) -> Vec<(String, String)> {
     let header = emit::rust_header("test", "");
-    emit::version_crate(api, emit::CrateSetup::member("widgets"), &header, &header).expect("emits").into_iter().map(|f| (f.path, f.contents)).collect()
+    emit::version_crate(api, emit::CrateSetup::member("widgets"), &header, &header)
+        .expect("emits")
+        .into_iter()
+        .map(|f| (f.path, f.contents))
+        .collect()
 }
 
 /// The report from the base to the base with `patches` (overlay TOML) applied.

@@ -22,8 +22,7 @@ fn fixture_output_matches_snapshots() {
 #[test]
 fn fixture_diagnostics_match_snapshots() {
     for fixture in intercom_codegen::fixtures(root()).expect("read the fixtures") {
-        let lowered = intercom_codegen::lower_bytes(&fixture.bytes, None, &fixture.name, None)
-            .unwrap_or_else(|d| panic!("{d:?}"));
+        let lowered = intercom_codegen::lower_bytes(&fixture.bytes, None, &fixture.name, None).unwrap_or_else(|d| panic!("{d:?}"));
         let text: String = lowered.diagnostics.iter().map(|d| format!("{d}\n")).collect();
         insta::assert_snapshot!(format!("{}-diagnostics", fixture.name), text);
     }

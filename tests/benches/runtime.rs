@@ -8,11 +8,11 @@
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use intercom_api_runtime::{Client, RetryPolicy};
 use intercom_api_v2_12::models::{ContactList, ShowContactResponse};
 use intercom_api_v2_12::operations::ShowContact;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -90,7 +90,12 @@ async fn canned_server(body: Vec<u8>) -> String {
 fn client(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let base = runtime.block_on(canned_server(serde_json::to_vec(&example_contact()).expect("JSON")));
-    let client = Client::builder("bench-token").base_url(&base).retry(RetryPolicy::never()).timeout(Duration::from_secs(10)).build().expect("client");
+    let client = Client::builder("bench-token")
+        .base_url(&base)
+        .retry(RetryPolicy::never())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
     // The same request with the same timeout; bare reqwest only skips what the client adds
     // (the typed operation, retries, the span, error mapping).
     let bare = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("reqwest");

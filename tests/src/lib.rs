@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use intercom_codegen::pins::SOURCE_ENV;
 use intercom_codegen::Workspace;
+use intercom_codegen::pins::SOURCE_ENV;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -65,12 +65,12 @@ fn expect(api: &Api, ty: &TypeRef, value: &Value, at: String, converted: &mut Ve
     }
     match (ty, value) {
         (TypeRef::Nullable(inner), _) => expect(api, inner, value, at, converted),
-        (TypeRef::List(inner), Value::Array(items)) => Value::Array(
-            items.iter().enumerate().map(|(i, v)| expect(api, inner, v, format!("{at}/{i}"), converted)).collect(),
-        ),
-        (TypeRef::Map(inner), Value::Object(map)) => Value::Object(
-            map.iter().map(|(k, v)| (k.clone(), expect(api, inner, v, format!("{at}/{k}"), converted))).collect(),
-        ),
+        (TypeRef::List(inner), Value::Array(items)) => {
+            Value::Array(items.iter().enumerate().map(|(i, v)| expect(api, inner, v, format!("{at}/{i}"), converted)).collect())
+        }
+        (TypeRef::Map(inner), Value::Object(map)) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), expect(api, inner, v, format!("{at}/{k}"), converted))).collect())
+        }
         (TypeRef::Named(id), _) => match &api.get(*id).kind {
             TypeKind::Alias(target) => expect(api, target, value, at, converted),
             TypeKind::Struct(s) => {

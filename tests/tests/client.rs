@@ -15,12 +15,10 @@ use futures::TryStreamExt;
 use intercom_api_runtime::http::StatusCode;
 use intercom_api_runtime::{ApiErrorItem, Client, Error, Patch, RetryPolicy, SNIPPET_LIMIT};
 use intercom_api_v2_12::models::{
-    SearchRequest, SearchRequestQuery, SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
-    SingleFilterSearchRequestValue, StartingAfterPaging,
+    SearchRequest, SearchRequestQuery, SingleFilterSearchRequest, SingleFilterSearchRequestOperator, SingleFilterSearchRequestValue,
+    StartingAfterPaging,
 };
-use intercom_api_v2_12::operations::{
-    IdentifyAdmin, ListAllCompanies, ListConversations, ScrollOverAllCompanies, SearchContacts,
-};
+use intercom_api_v2_12::operations::{IdentifyAdmin, ListAllCompanies, ListConversations, ScrollOverAllCompanies, SearchContacts};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -66,7 +64,12 @@ struct Reply {
 
 impl Reply {
     fn json(status: u16, body: Value) -> Reply {
-        Reply { status, headers: vec![("Content-Type".into(), "application/json".into())], body: body.to_string().into_bytes(), delay: Duration::ZERO }
+        Reply {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: body.to_string().into_bytes(),
+            delay: Duration::ZERO,
+        }
     }
 
     fn text(status: u16, body: &str) -> Reply {
@@ -239,11 +242,9 @@ fn api_error(result: Result<impl std::fmt::Debug, Error>) -> intercom_api_runtim
 
 #[tokio::test]
 async fn a_429_is_retried_after_retry_after() {
-    let server = Server::script(vec![
-        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 1),
-        admin(),
-    ])
-    .await;
+    let server =
+        Server::script(vec![Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 1), admin()])
+            .await;
     let me = server.client(fast_retries()).send(&IdentifyAdmin::new()).await.unwrap();
     assert_eq!(me.and_then(|a| a.id).as_deref(), Some("991"));
     let requests = server.requests();
@@ -278,11 +279,9 @@ async fn a_429_is_retried_after_the_rate_limit_reset_time_even_for_post() {
 
 #[tokio::test]
 async fn a_429_asking_for_longer_than_the_longest_wait_is_returned_at_once() {
-    let server = Server::script(vec![
-        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 30),
-        admin(),
-    ])
-    .await;
+    let server =
+        Server::script(vec![Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down")).header("Retry-After", 30), admin()])
+            .await;
     let client = server.client(fast_retries().with_max_rate_limit_wait(Duration::from_secs(5)));
     let started = Instant::now();
     let error = api_error(client.send(&IdentifyAdmin::new()).await);
@@ -415,30 +414,18 @@ async fn cursor_pagination_follows_starting_after_to_the_last_page() {
     assert_eq!(ids, ["1", "2", "3", "4", "5"]);
     assert_eq!(
         targets(&server),
-        [
-            "/conversations?per_page=2",
-            "/conversations?per_page=2&starting_after=cur-1",
-            "/conversations?per_page=2&starting_after=cur-2",
-        ]
+        ["/conversations?per_page=2", "/conversations?per_page=2&starting_after=cur-1", "/conversations?per_page=2&starting_after=cur-2",]
     );
 }
 
 #[tokio::test]
 async fn page_number_pagination_stops_at_the_total() {
-    let server = Server::script(vec![
-        companies(&["a", "b"], 1, 3),
-        companies(&["c", "d"], 2, 3),
-        companies(&["e"], 3, 3),
-    ])
-    .await;
+    let server = Server::script(vec![companies(&["a", "b"], 1, 3), companies(&["c", "d"], 2, 3), companies(&["e"], 3, 3)]).await;
     let items: Vec<_> = server.client(RetryPolicy::never()).items(ListAllCompanies::new().per_page(2)).try_collect().await.unwrap();
     assert_eq!(company_ids(&items), ["a", "b", "c", "d", "e"]);
     let requests = server.requests();
     assert!(requests.iter().all(|r| r.method == "POST"));
-    assert_eq!(
-        targets(&server),
-        ["/companies/list?per_page=2", "/companies/list?page=2&per_page=2", "/companies/list?page=3&per_page=2"]
-    );
+    assert_eq!(targets(&server), ["/companies/list?per_page=2", "/companies/list?page=2&per_page=2", "/companies/list?page=3&per_page=2"]);
 }
 
 #[tokio::test]
@@ -548,10 +535,7 @@ async fn an_error_list_gives_the_request_id_and_the_errors() {
     assert_eq!(error.status, StatusCode::NOT_FOUND);
     // The body's id wins over the header's.
     assert_eq!(error.request_id.as_deref(), Some("req-404"));
-    assert_eq!(
-        error.errors,
-        [ApiErrorItem { code: "not_found".into(), message: Some("Resource Not Found".into()), field: None }]
-    );
+    assert_eq!(error.errors, [ApiErrorItem { code: "not_found".into(), message: Some("Resource Not Found".into()), field: None }]);
     assert_eq!(error.body_snippet, None);
     assert_eq!(error.retry_after, None);
     assert_eq!(error.to_string(), "Intercom answered 404 Not Found (request req-404): not_found: Resource Not Found");
@@ -599,7 +583,10 @@ fn regions_are_the_servers_of_every_spec() {
 async fn a_cursor_that_does_not_move_ends_the_stream() {
     let page = |ids: &[&str]| {
         let data: Vec<Value> = ids.iter().map(|id| json!({"type": "conversation", "id": id})).collect();
-        Reply::json(200, json!({"type": "conversation.list", "conversations": data, "total_count": 9, "pages": cursor_pages(Some("stuck"))}))
+        Reply::json(
+            200,
+            json!({"type": "conversation.list", "conversations": data, "total_count": 9, "pages": cursor_pages(Some("stuck"))}),
+        )
     };
     let server = Server::script(vec![page(&["1"]), page(&["2"]), page(&["3"])]).await;
     let items = server.client(RetryPolicy::never()).collect_items(ListConversations::new()).await.unwrap();

@@ -17,10 +17,13 @@ use std::time::{Duration, Instant};
 use intercom_api_runtime::{Client, Error, Operation, RetryPolicy};
 use serde::de::DeserializeOwned;
 
+#[rustfmt::skip]
 #[path = "../generated/contract_unstable.rs"]
 mod contract_unstable;
+#[rustfmt::skip]
 #[path = "../generated/contract_v2_12.rs"]
 mod contract_v2_12;
+#[rustfmt::skip]
 #[path = "../generated/contract_v2_7.rs"]
 mod contract_v2_7;
 
@@ -243,7 +246,9 @@ impl Harness {
             self.mock_crashes,
         );
         let mut problems = String::new();
-        for (what, list) in [("rejected by Prism", &self.rejected), ("did not decode", &self.undecodable), ("failed otherwise", &self.other)] {
+        for (what, list) in
+            [("rejected by Prism", &self.rejected), ("did not decode", &self.undecodable), ("failed otherwise", &self.other)]
+        {
             if !list.is_empty() {
                 problems.push_str(&format!("\n{} {what}:\n", list.len()));
                 for line in list.iter().take(60) {

@@ -11,10 +11,13 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+#[rustfmt::skip]
 #[path = "../generated/v2_7.rs"]
 mod v2_7;
+#[rustfmt::skip]
 #[path = "../generated/v2_12.rs"]
 mod v2_12;
+#[rustfmt::skip]
 #[path = "../generated/unstable.rs"]
 mod unstable;
 
@@ -90,7 +93,8 @@ struct Allowed {
 fn every_spec_example_round_trips_through_its_generated_type() {
     let ws = intercom_tests::workspace();
     let allow_path = intercom_tests::root().join("tests/examples-allowlist.toml");
-    let allow: AllowList = toml::from_str(&std::fs::read_to_string(&allow_path).expect("read the allow-list")).expect("parse the allow-list");
+    let allow: AllowList =
+        toml::from_str(&std::fs::read_to_string(&allow_path).expect("read the allow-list")).expect("parse the allow-list");
     let mut allowed: BTreeMap<(String, String), &Allowed> = BTreeMap::new();
     for entry in &allow.entries {
         assert!(!entry.reason.trim().is_empty(), "allow-list entry {} has no reason", entry.pointer);
@@ -120,10 +124,9 @@ fn every_spec_example_round_trips_through_its_generated_type() {
                 (Ok(()), None) => passed += 1,
                 (Err(_), Some(_)) => excused += 1,
                 (Err(why), None) => problems.push(format!("{} {} ({key}): {why}", pin.id, example.pointer)),
-                (Ok(()), Some(_)) => problems.push(format!(
-                    "{} {} now round-trips: remove it from tests/examples-allowlist.toml",
-                    pin.id, example.pointer
-                )),
+                (Ok(()), Some(_)) => {
+                    problems.push(format!("{} {} now round-trips: remove it from tests/examples-allowlist.toml", pin.id, example.pointer))
+                }
             }
         }
         println!(

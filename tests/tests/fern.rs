@@ -28,7 +28,8 @@ fn every_fern_correction_is_adopted_or_declined_per_version() {
         .keys()
         .map(|file| {
             let path = root.join(&source).join("fern").join(file);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}; is {SOURCE_ENV} a mirror of Intercom-OpenAPI?", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}; is {SOURCE_ENV} a mirror of Intercom-OpenAPI?", path.display()));
             let sha256 = intercom_codegen::pins::sha256_hex(text.as_bytes());
             assert_eq!(
                 sha256,

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 
 use intercom_codegen::{emit, lower_bytes};
 use proptest::prelude::*;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Lowers and emits; panics (failing the property) only when emission returns an error, which
 /// means the generator produced Rust that does not parse.

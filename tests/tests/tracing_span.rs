@@ -93,4 +93,3 @@ async fn each_request_has_a_tracing_span_with_its_fields() {
     assert_eq!(fields.get("request_id").map(String::as_str), Some("req-42"));
     assert!(!format!("{spans:?}").contains(TOKEN), "the token is in no span");
 }
-

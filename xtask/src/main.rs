@@ -5,10 +5,10 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
-use intercom_codegen::output::Mode;
 use intercom_codegen::drift::{Drift, Update};
+use intercom_codegen::output::Mode;
 use intercom_codegen::pins::{Pin, Pulled, Source};
-use intercom_codegen::{Workspace, REGENERATE};
+use intercom_codegen::{REGENERATE, Workspace};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -175,7 +175,9 @@ fn drift(options: &Options) -> Result<ExitCode, String> {
                     println!("{:<9} DRIFT: {origin} has sha256 {}, the pin {}", pin.id, &sha256[..12], &pin.sha256[..12]);
                     print!("{}", report.render());
                 }
-                reports.push(serde_json::json!({ "version": pin.id, "drift": true, "sha256": sha256, "origin": origin, "report": report.to_json() }));
+                reports.push(
+                    serde_json::json!({ "version": pin.id, "drift": true, "sha256": sha256, "origin": origin, "report": report.to_json() }),
+                );
             }
         }
     }
@@ -253,7 +255,9 @@ fn every_version(options: &Options) -> Result<ExitCode, String> {
     let ws = open()?;
     let source = match options.source(&ws) {
         Source::Directory(dir) => dir,
-        Source::Upstream => return Err("every-version reads a local directory: pass --source DIR or set INTERCOM_OPENAPI_SOURCE".to_owned()),
+        Source::Upstream => {
+            return Err("every-version reads a local directory: pass --source DIR or set INTERCOM_OPENAPI_SOURCE".to_owned());
+        }
     };
     let descriptions = source.join("descriptions");
     let mut versions: Vec<String> = std::fs::read_dir(&descriptions)
@@ -304,7 +308,9 @@ fn every_version(options: &Options) -> Result<ExitCode, String> {
             format!("cargo check FAILED:\n{}", String::from_utf8_lossy(&check.stderr))
         };
         let overlay_note = match &overlay_file {
-            Some(f) => format!(", {} overlay patches from {}", generated.lowered.applied.len(), f.strip_prefix(&ws.root).unwrap_or(f).display()),
+            Some(f) => {
+                format!(", {} overlay patches from {}", generated.lowered.applied.len(), f.strip_prefix(&ws.root).unwrap_or(f).display())
+            }
             None => String::new(),
         };
         println!(
@@ -343,7 +349,13 @@ fn features(options: &Options) -> Result<ExitCode, String> {
                 failed.push(format!("{} --features {set}", pin.crate_name));
             }
         }
-        println!("{:<9} {} feature sets checked ({} tags) in {:.1}s", pin.id, sets.len(), lowered.api.tags.len(), version_started.elapsed().as_secs_f64());
+        println!(
+            "{:<9} {} feature sets checked ({} tags) in {:.1}s",
+            pin.id,
+            sets.len(),
+            lowered.api.tags.len(),
+            version_started.elapsed().as_secs_f64()
+        );
     }
     println!("{checked} feature sets in {:.1}s; {} failed", started.elapsed().as_secs_f64(), failed.len());
     Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
@@ -393,79 +405,82 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
     }
     let wanted = |part: &str| only.is_none_or(|o| o == part);
     if wanted("generator") {
-    println!("== generator (release, median of {RUNS} runs; floor = parsing the YAML alone)");
-    let mut total = 0.0;
-    for pin in &ws.pins.versions {
-        let bytes = ws.spec_bytes(pin).map_err(|e| e.to_string())?;
-        let overlay = ws.overlay(pin).map_err(|e| e.to_string())?;
-        let mut parse = Vec::new();
-        let mut generate = Vec::new();
-        let mut lower = Vec::new();
-        for _ in 0..RUNS {
-            let started = Instant::now();
-            let _: serde_json::Value = serde_yaml::from_slice(&bytes).map_err(|e| e.to_string())?;
-            parse.push(started.elapsed().as_secs_f64());
-            let started = Instant::now();
-            let lowered = intercom_codegen::lower_bytes(&bytes, overlay.as_ref(), &pin.id, Some(&pin.intercom_version))
-                .map_err(|_| format!("{} does not lower", pin.id))?;
-            lower.push(started.elapsed().as_secs_f64());
-            let header = intercom_codegen::emit::rust_header(REGENERATE, "");
-            intercom_codegen::emit::version_crate(&lowered.api, intercom_codegen::emit::CrateSetup::member(&pin.crate_name), &header, &header)?;
-            generate.push(started.elapsed().as_secs_f64());
-        }
-        let lower = median(lower);
-        let (p, g) = (median(parse), median(generate));
-        total += g;
-        println!(
-            "{:<9} generate {:>4.0} ms (load + lower {:>3.0} ms, emit {:>3.0} ms)   YAML parse {:>3.0} ms   ratio {:.2}x",
-            pin.id,
-            g * 1e3,
-            lower * 1e3,
-            (g - lower) * 1e3,
-            p * 1e3,
-            g / p
-        );
-    }
-    println!("all versions: {:.0} ms", total * 1e3);
-
-    }
-    if wanted("compile") {
-    println!("\n== compile (dev profile, crate only: touch src/lib.rs, then build; median of 3)");
-    for pin in &ws.pins.versions {
-        let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
-        let lines: usize = walk_lines(&ws.root.join(&pin.crate_dir).join("src"));
-        let lowered = ws.lower_version(pin).map_err(|e| e.to_string())?;
-        let types = lowered.api.types.len();
-        let full = rebuild_times(&lib, &pin.crate_name, None)?;
-        println!(
-            "{:<9} full crate        rebuild {:>5.2} s   check {:>5.2} s   {lines} lines, {} operations, {types} types",
-            pin.id,
-            full.0,
-            full.1,
-            lowered.api.operations.len()
-        );
-        // A typical tag, and the one that reaches the most types (the worst case).
-        let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
-        if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types) {
-            if !picks.iter().any(|t| t.feature == largest.feature) {
-                picks.push(largest);
+        println!("== generator (release, median of {RUNS} runs; floor = parsing the YAML alone)");
+        let mut total = 0.0;
+        for pin in &ws.pins.versions {
+            let bytes = ws.spec_bytes(pin).map_err(|e| e.to_string())?;
+            let overlay = ws.overlay(pin).map_err(|e| e.to_string())?;
+            let mut parse = Vec::new();
+            let mut generate = Vec::new();
+            let mut lower = Vec::new();
+            for _ in 0..RUNS {
+                let started = Instant::now();
+                let _: serde_json::Value = serde_yaml::from_slice(&bytes).map_err(|e| e.to_string())?;
+                parse.push(started.elapsed().as_secs_f64());
+                let started = Instant::now();
+                let lowered = intercom_codegen::lower_bytes(&bytes, overlay.as_ref(), &pin.id, Some(&pin.intercom_version))
+                    .map_err(|_| format!("{} does not lower", pin.id))?;
+                lower.push(started.elapsed().as_secs_f64());
+                let header = intercom_codegen::emit::rust_header(REGENERATE, "");
+                intercom_codegen::emit::version_crate(
+                    &lowered.api,
+                    intercom_codegen::emit::CrateSetup::member(&pin.crate_name),
+                    &header,
+                    &header,
+                )?;
+                generate.push(started.elapsed().as_secs_f64());
             }
-        }
-        for tag in picks {
-            let (build, check) = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;
+            let lower = median(lower);
+            let (p, g) = (median(parse), median(generate));
+            total += g;
             println!(
-                "{:<9} tag {:<13} rebuild {:>5.2} s   check {:>5.2} s   {:>3.0} % of the full rebuild ({} operations, {} of {types} types)",
-                "",
-                tag.feature,
-                build,
-                check,
-                build / full.0 * 100.0,
-                tag.operations,
-                tag.types
+                "{:<9} generate {:>4.0} ms (load + lower {:>3.0} ms, emit {:>3.0} ms)   YAML parse {:>3.0} ms   ratio {:.2}x",
+                pin.id,
+                g * 1e3,
+                lower * 1e3,
+                (g - lower) * 1e3,
+                p * 1e3,
+                g / p
             );
         }
+        println!("all versions: {:.0} ms", total * 1e3);
     }
-
+    if wanted("compile") {
+        println!("\n== compile (dev profile, crate only: touch src/lib.rs, then build; median of 3)");
+        for pin in &ws.pins.versions {
+            let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
+            let lines: usize = walk_lines(&ws.root.join(&pin.crate_dir).join("src"));
+            let lowered = ws.lower_version(pin).map_err(|e| e.to_string())?;
+            let types = lowered.api.types.len();
+            let full = rebuild_times(&lib, &pin.crate_name, None)?;
+            println!(
+                "{:<9} full crate        rebuild {:>5.2} s   check {:>5.2} s   {lines} lines, {} operations, {types} types",
+                pin.id,
+                full.0,
+                full.1,
+                lowered.api.operations.len()
+            );
+            // A typical tag, and the one that reaches the most types (the worst case).
+            let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
+            if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types) {
+                if !picks.iter().any(|t| t.feature == largest.feature) {
+                    picks.push(largest);
+                }
+            }
+            for tag in picks {
+                let (build, check) = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;
+                println!(
+                    "{:<9} tag {:<13} rebuild {:>5.2} s   check {:>5.2} s   {:>3.0} % of the full rebuild ({} operations, {} of {types} types)",
+                    "",
+                    tag.feature,
+                    build,
+                    check,
+                    build / full.0 * 100.0,
+                    tag.operations,
+                    tag.types
+                );
+            }
+        }
     }
     if !wanted("runtime") {
         return Ok(ExitCode::SUCCESS);
@@ -480,7 +495,12 @@ fn bench(options: &Options) -> Result<ExitCode, String> {
     }
     let typed = criterion_mean(&ws.root, "decode/typed/contact_list")?;
     let value = criterion_mean(&ws.root, "decode/value/contact_list")?;
-    println!("decode   typed ContactList {:.2} ms   serde_json::Value {:.2} ms   typed throughput {:.2}x Value's", typed / 1e6, value / 1e6, value / typed);
+    println!(
+        "decode   typed ContactList {:.2} ms   serde_json::Value {:.2} ms   typed throughput {:.2}x Value's",
+        typed / 1e6,
+        value / 1e6,
+        value / typed
+    );
     let ours = criterion_mean(&ws.root, "client/intercom_client")?;
     let bare = criterion_mean(&ws.root, "client/bare_reqwest")?;
     println!(

@@ -91,7 +91,9 @@ fn drift_reports_exactly_the_changes_made() {
     assert!(report.contains(": 2 changes, 1 breaking"), "{report}");
     assert!(report.contains("    + GET /ping (Ping)\n"), "{report}");
     assert!(
-        report.contains("    ~ create_contact_request (CreateContactRequest): field `role`: now required, type Option<String> → String  [breaking]\n"),
+        report.contains(
+            "    ~ create_contact_request (CreateContactRequest): field `role`: now required, type Option<String> → String  [breaking]\n"
+        ),
         "{report}"
     );
 
@@ -109,14 +111,21 @@ fn drift_reports_a_new_fern_correction() {
     copy_dir(&mirror(), &source);
     let file = source.join("fern/openapi-overrides.yml");
     let original = std::fs::read_to_string(&file).expect("the stable fern file");
-    let changed = original.replacen("components:\n  schemas:\n", "components:\n  schemas:\n    brand_new_schema:\n      properties:\n        id: {type: string}\n", 1);
+    let changed = original.replacen(
+        "components:\n  schemas:\n",
+        "components:\n  schemas:\n    brand_new_schema:\n      properties:\n        id: {type: string}\n",
+        1,
+    );
     assert_ne!(original, changed, "the edit must apply");
     std::fs::write(&file, changed).expect("write");
     let out = xtask(&["drift", "--source", source.to_str().expect("utf-8")], None);
     let report = text(&out);
     assert_eq!(out.status.code(), Some(1), "{report}");
     assert_eq!(report.matches("no drift").count(), 3, "the descriptions did not change: {report}");
-    assert!(report.contains("+ fern/openapi-overrides.yml /components/schemas/brand_new_schema/properties/id: a new correction"), "{report}");
+    assert!(
+        report.contains("+ fern/openapi-overrides.yml /components/schemas/brand_new_schema/properties/id: a new correction"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -166,7 +175,10 @@ fn specs_update_moves_the_pin_regenerates_and_reports() {
 fn generate_makes_a_crate_from_any_spec_and_stops_on_errors() {
     let fixtures = workspace().join("codegen/tests");
     let out = scratch("generate-good");
-    let run = xtask(&["generate", "--spec", fixtures.join("drift/base.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")], None);
+    let run = xtask(
+        &["generate", "--spec", fixtures.join("drift/base.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")],
+        None,
+    );
     assert_eq!(run.status.code(), Some(0), "{}", text(&run));
     assert!(text(&run).contains("generated-base: "), "{}", text(&run));
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("a manifest");
@@ -174,7 +186,10 @@ fn generate_makes_a_crate_from_any_spec_and_stops_on_errors() {
     assert!(out.join("src/operations/mod.rs").is_file());
 
     let out = scratch("generate-bad");
-    let run = xtask(&["generate", "--spec", fixtures.join("bad/dangling_ref.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")], None);
+    let run = xtask(
+        &["generate", "--spec", fixtures.join("bad/dangling_ref.yaml").to_str().expect("utf-8"), "--out", out.to_str().expect("utf-8")],
+        None,
+    );
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     assert!(text(&run).contains("error: #/components/schemas/contact/properties/role/$ref: "), "{}", text(&run));
     assert!(text(&run).contains("1 error(s), 0 warning(s); nothing was generated"), "{}", text(&run));

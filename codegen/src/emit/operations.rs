@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{doc_attrs, format_file, format_in_parallel, gate_attr, ident, type_tokens, File, Paths};
+use super::{File, Paths, doc_attrs, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
 use crate::naming::{self, Namespace};
 
@@ -191,7 +191,9 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
         _ => None,
     };
     let accept = match &op.output {
-        Output::Text => quote!(const ACCEPT: &'static str = "text/plain";),
+        Output::Text => quote!(
+            const ACCEPT: &'static str = "text/plain";
+        ),
         Output::Bytes(media) => quote!(const ACCEPT: &'static str = #media;),
         _ => TokenStream::new(),
     };
@@ -428,7 +430,9 @@ fn write_chain(root: TokenStream, steps: &[Step], value: TokenStream) -> TokenSt
         let field = ident(&step.field);
         expr = match (step.presence, step.fill) {
             (Presence::Required | Presence::Constant, _) => quote!(#expr.#field),
-            (Presence::Optional | Presence::RequiredNullable, true) => quote!(#expr.#field.get_or_insert_with(::std::default::Default::default)),
+            (Presence::Optional | Presence::RequiredNullable, true) => {
+                quote!(#expr.#field.get_or_insert_with(::std::default::Default::default))
+            }
             (Presence::Optional | Presence::RequiredNullable, false) => quote!(#expr.#field.as_mut()?),
             (Presence::Patch, true) => quote!(#expr.#field.get_or_insert_default()),
             (Presence::Patch, false) => quote!(#expr.#field.as_option_mut()?),
@@ -450,7 +454,8 @@ fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
     let items_field = ident(&p.items[0].field);
     let optional_items = p.items[0].presence != Presence::Required;
     let take = if optional_items { quote!(page.#items_field.unwrap_or_default()) } else { quote!(page.#items_field) };
-    let count = if optional_items { quote!(page.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)) } else { quote!(page.#items_field.len()) };
+    let count =
+        if optional_items { quote!(page.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)) } else { quote!(page.#items_field.len()) };
     let (take, count, page_ref) = if nullable_page {
         (
             quote! { let ::std::option::Option::Some(page) = page else { return ::std::vec::Vec::new() }; #take },

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use crate::diagnostics::{pointer_push, Diagnostics};
+use crate::diagnostics::{Diagnostics, pointer_push};
 use crate::ir::*;
 use crate::naming::{self, Namespace};
 use crate::spec::{self, Node, SchemaView};
@@ -258,7 +258,10 @@ impl<'a> Lowering<'a, '_> {
         if renamed {
             self.diags.warn(
                 &site.pointer,
-                format!("the inline type's natural name {} is taken (by a component or an earlier inline type); it is named {name}.", site.base),
+                format!(
+                    "the inline type's natural name {} is taken (by a component or an earlier inline type); it is named {name}.",
+                    site.base
+                ),
             );
         }
         self.push_type(TypeDef {
@@ -307,7 +310,10 @@ impl<'a> Lowering<'a, '_> {
         let at = pointer_push(pointer, "$ref");
         let Some(name) = spec::component_name(reference) else {
             if reference.starts_with('#') {
-                self.diags.error(at, format!("`{reference}` does not point into #/components/schemas; only schema components can be referenced here."));
+                self.diags.error(
+                    at,
+                    format!("`{reference}` does not point into #/components/schemas; only schema components can be referenced here."),
+                );
             } else {
                 self.diags.error(at, format!("`{reference}` is an external reference; bundle the description into one file first (for example with `redocly bundle`)."));
             }
@@ -647,7 +653,10 @@ impl<'a> Lowering<'a, '_> {
             let lowered = self.lower_node(node, child);
             let (name, renamed) = field_names.claim(&[naming::field_name(&wire)]);
             if renamed {
-                self.diags.warn(&pointer, format!("two properties map to the field name {}; this one is named {name}.", naming::field_name(&wire)));
+                self.diags.warn(
+                    &pointer,
+                    format!("two properties map to the field name {}; this one is named {name}.", naming::field_name(&wire)),
+                );
             }
             let (docs, deprecated) = match node {
                 Node::Inline(s) => (docs_of(&s.schema_data), s.schema_data.deprecated),
@@ -706,7 +715,8 @@ impl<'a> Lowering<'a, '_> {
 
     fn finish(&mut self) {
         let api_types = std::mem::take(&mut self.types);
-        let mut api = Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new(), tags: Vec::new() };
+        let mut api =
+            Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new(), tags: Vec::new() };
 
         // Optional + nullable fields of request payloads can say absent, null or a value.
         let in_request = reachable(&api, &self.request_roots);
@@ -755,7 +765,10 @@ impl<'a> Lowering<'a, '_> {
                 }
                 TypeKind::Alias(ty) => {
                     if ty.direct_target().is_some_and(|t| reaches(t, me)) {
-                        self.diags.error(&api.types[index].pointer, "the schema is defined as itself with no object in between; give it a concrete type.");
+                        self.diags.error(
+                            &api.types[index].pointer,
+                            "the schema is defined as itself with no object in between; give it a concrete type.",
+                        );
                         *ty = TypeRef::Json;
                     }
                 }
@@ -826,7 +839,14 @@ fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
 }
 
 fn placeholder_version() -> VersionInfo {
-    VersionInfo { id: String::new(), title: String::new(), spec_version: String::new(), intercom_version: String::new(), description: None, servers: Vec::new() }
+    VersionInfo {
+        id: String::new(),
+        title: String::new(),
+        spec_version: String::new(),
+        intercom_version: String::new(),
+        description: None,
+        servers: Vec::new(),
+    }
 }
 
 /// Every type reachable from `roots`.
@@ -846,11 +866,7 @@ fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<TypeId> {
 
 /// A list item or map value that may be null is `Option<T>`.
 fn nullable_in_container(lowered: Lowered) -> TypeRef {
-    if lowered.nullable && !matches!(lowered.ty, TypeRef::Json) {
-        TypeRef::Nullable(Box::new(lowered.ty))
-    } else {
-        lowered.ty
-    }
+    if lowered.nullable && !matches!(lowered.ty, TypeRef::Json) { TypeRef::Nullable(Box::new(lowered.ty)) } else { lowered.ty }
 }
 
 /// An alternative that adds only constraints (`required`, a title, a description) and no

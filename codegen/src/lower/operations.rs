@@ -44,10 +44,7 @@ impl<'a> Lowering<'a, '_> {
             Some(id) => id.clone(),
             None => {
                 let made = naming::field_name(&format!("{method} {path}")).trim_start_matches("r#").to_owned();
-                self.diags.warn(
-                    &pointer,
-                    format!("the operation has no operationId; it is named `{made}` after its method and path."),
-                );
+                self.diags.warn(&pointer, format!("the operation has no operationId; it is named `{made}` after its method and path."));
                 made
             }
         };
@@ -72,9 +69,11 @@ impl<'a> Lowering<'a, '_> {
         let mut sampler = Sampler::new(self.openapi);
         for raw in &raw_params {
             let wire = raw.data.name.clone();
-            let (field, renamed) = fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", raw.location.word()))]);
+            let (field, renamed) =
+                fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", raw.location.word()))]);
             if renamed {
-                self.diags.warn(&raw.pointer, format!("another input of the operation is called `{wire}`; this one is the field `{field}`."));
+                self.diags
+                    .warn(&raw.pointer, format!("another input of the operation is called `{wire}`; this one is the field `{field}`."));
             }
             let schema = match &raw.data.format {
                 ParameterSchemaOrContent::Schema(s) => Some(s),
@@ -99,9 +98,8 @@ impl<'a> Lowering<'a, '_> {
             };
             let required = raw.data.required || raw.location == ParamLocation::Path;
             if required {
-                let example = raw.data.example.clone().or_else(|| {
-                    raw.data.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone()))
-                });
+                let example =
+                    raw.data.example.clone().or_else(|| raw.data.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone())));
                 let value = match schema {
                     Some(schema) => sampler.conform(Node::from(schema), example.as_ref(), &wire),
                     None => example.unwrap_or_else(|| Value::String("example".to_owned())),
@@ -154,7 +152,8 @@ impl<'a> Lowering<'a, '_> {
     fn raw_params(&mut self, path: &str, item: &'a PathItem, op: &'a openapiv3::Operation, pointer: &str) -> Vec<RawParam<'a>> {
         let mut found: Vec<RawParam<'a>> = Vec::new();
         let item_pointer = pointer_push("#/paths", path);
-        let sources = item.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(&pointer_push(&item_pointer, "parameters"), &i.to_string())));
+        let sources =
+            item.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(&pointer_push(&item_pointer, "parameters"), &i.to_string())));
         let own = op.parameters.iter().enumerate().map(|(i, p)| (p, pointer_push(&pointer_push(pointer, "parameters"), &i.to_string())));
         for (param, at) in sources.chain(own) {
             let (param, at) = match param {
@@ -284,7 +283,8 @@ impl<'a> Lowering<'a, '_> {
                 match openapi.components.as_ref().and_then(|c| c.request_bodies.get(name)).and_then(|b| b.as_item()) {
                     Some(b) => (b, pointer_push("#/components/requestBodies", name)),
                     None => {
-                        self.diags.error(pointer_push(op_pointer, "requestBody"), format!("`{reference}` does not resolve to a request body."));
+                        self.diags
+                            .error(pointer_push(op_pointer, "requestBody"), format!("`{reference}` does not resolve to a request body."));
                         return None;
                     }
                 }

@@ -25,7 +25,8 @@ fn detect_one(types: &[TypeDef], op: &Operation, diags: &mut Diagnostics) -> Opt
     let pages = field(page, "pages");
     let pages_struct = pages.and_then(|f| struct_of(types, &f.ty));
     let next = pages_struct.and_then(|p| field(p, "next"));
-    let next_cursor = next.and_then(|n| struct_of(types, &n.ty)).and_then(|n| field(n, "starting_after")).filter(|f| is_string(types, &f.ty));
+    let next_cursor =
+        next.and_then(|n| struct_of(types, &n.ty)).and_then(|n| field(n, "starting_after")).filter(|f| is_string(types, &f.ty));
     let scroll = field(page, "scroll_param").filter(|f| is_string(types, &f.ty));
     let query = |wire: &str| op.params.iter().find(|p| p.wire == wire && matches!(p.location, ParamLocation::Query(_)));
     let body_cursor = op.body.as_ref().and_then(|body| {
@@ -37,21 +38,27 @@ fn detect_one(types: &[TypeDef], op: &Operation, diags: &mut Diagnostics) -> Opt
     });
 
     let step = |f: &Field| Step { field: f.name.clone(), presence: f.presence, fill: false };
-    let param_step = |p: &Param| Step { field: p.name.clone(), presence: if p.required { Presence::Required } else { Presence::Optional }, fill: false };
+    let param_step =
+        |p: &Param| Step { field: p.name.clone(), presence: if p.required { Presence::Required } else { Presence::Optional }, fill: false };
     let cursor_path = || Some(vec![step(pages?), step(next?), step(next_cursor?)]);
 
     let (style, next_path, total, target) = if let (Some((body, body_default, pagination, pagination_default, cursor)), Some(next)) =
         (body_cursor, cursor_path())
     {
         // A search without a body has no query to page through; a missing `pagination` is made.
-        let body_step = Step { field: body.name.clone(), presence: if body.required { Presence::Required } else { Presence::Optional }, fill: body_default };
+        let body_step = Step {
+            field: body.name.clone(),
+            presence: if body.required { Presence::Required } else { Presence::Optional },
+            fill: body_default,
+        };
         let pagination_step = Step { fill: pagination_default, ..step(pagination) };
         (PaginationStyle::Search, next, Vec::new(), vec![body_step, pagination_step, step(cursor)])
     } else if let (Some(param), Some(scroll)) = (query("scroll_param"), scroll) {
         (PaginationStyle::Scroll, vec![step(scroll)], Vec::new(), vec![param_step(param)])
     } else if let (Some(param), Some(next)) = (query("starting_after"), cursor_path()) {
         (PaginationStyle::Cursor, next, Vec::new(), vec![param_step(param)])
-    } else if let (Some(param), Some(pages_struct), Some(pages)) = (query("page").filter(|p| p.ty == TypeRef::Integer), pages_struct, pages) {
+    } else if let (Some(param), Some(pages_struct), Some(pages)) = (query("page").filter(|p| p.ty == TypeRef::Integer), pages_struct, pages)
+    {
         let current = field(pages_struct, "page").filter(|f| f.ty == TypeRef::Integer)?;
         let total = field(pages_struct, "total_pages").filter(|f| f.ty == TypeRef::Integer)?;
         (PaginationStyle::PageNumber, vec![step(pages), step(current)], vec![step(pages), step(total)], vec![param_step(param)])

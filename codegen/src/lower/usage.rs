@@ -20,8 +20,7 @@ const RESERVED_FEATURES: [&str; 5] = ["default", "client", "full", "serialize", 
 pub fn analyse(api: &mut Api) {
     api.tags = tags(api);
     for op in &mut api.operations {
-        let mut indices: Vec<usize> =
-            operation_tags(op).filter_map(|name| api.tags.iter().position(|t| t.name == name)).collect();
+        let mut indices: Vec<usize> = operation_tags(op).filter_map(|name| api.tags.iter().position(|t| t.name == name)).collect();
         indices.sort_unstable();
         indices.dedup();
         op.gate = Gate::Tags(indices);
