@@ -57,111 +57,14 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
-/// The keys of an object that its type does not declare, kept in the order they were received
-/// and encoded back unchanged, after the declared fields.
-///
-/// Reading one by name gives its last value (as JSON parsers do with a repeated key);
-/// indexing a missing key gives `null`, as indexing a `serde_json::Value` does.
-///
-/// ```
-/// use intercom_api_runtime::de::Extra;
-///
-/// let mut extra = Extra::new();
-/// extra.insert("beta", true);
-/// assert_eq!(extra["beta"], true);
-/// assert!(extra["missing"].is_null());
-/// assert_eq!(extra.get("beta").and_then(|v| v.as_bool()), Some(true));
-/// ```
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Extra {
-    // A list, not a map: decoding pushes (no hashing per object, and a hostile answer with many
-    // keys costs linear time), and encoding writes back exactly what came.
-    entries: Vec<(String, Value)>,
-}
+mod extra;
+mod keys;
 
-impl Extra {
-    /// No keys.
-    pub fn new() -> Extra {
-        Extra::default()
-    }
-
-    /// The value of `key`, the last one if it came more than once.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// Whether `key` is there.
-    pub fn contains_key(&self, key: &str) -> bool {
-        self.get(key).is_some()
-    }
-
-    /// Sets `key` (replacing every earlier value of it) and returns the value it had.
-    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
-        let key = key.into();
-        let old = self.remove(&key);
-        self.entries.push((key, value.into()));
-        old
-    }
-
-    /// Takes `key` out, returning its last value.
-    pub fn remove(&mut self, key: &str) -> Option<Value> {
-        let mut old = None;
-        self.entries.retain_mut(|(k, v)| {
-            if k == key {
-                old = Some(std::mem::take(v));
-                false
-            } else {
-                true
-            }
-        });
-        old
-    }
-
-    /// How many keys were kept (a repeated key counts each time).
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    /// Whether no key was kept.
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The keys and values, in the order received.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.entries.iter().map(|(k, v)| (k.as_str(), v))
-    }
-
-    fn push(&mut self, key: String, value: Value) {
-        self.entries.push((key, value));
-    }
-}
-
-impl std::ops::Index<&str> for Extra {
-    type Output = Value;
-
-    fn index(&self, key: &str) -> &Value {
-        static NULL: Value = Value::Null;
-        self.get(key).unwrap_or(&NULL)
-    }
-}
-
-impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Extra {
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Extra {
-        Extra { entries: iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect() }
-    }
-}
-
-impl IntoIterator for Extra {
-    type Item = (String, Value);
-    type IntoIter = std::vec::IntoIter<(String, Value)>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
-    }
-}
+pub use extra::Extra;
+#[doc(hidden)]
+pub use keys::Keys;
 
 /// A generated struct's decoding: its wire names and how one object fills it.
 pub trait DecodeObject<'de>: Sized {
@@ -169,6 +72,9 @@ pub trait DecodeObject<'de>: Sized {
     const NAME: &'static str;
     /// The wire names of the declared fields; [`Object::next_field`] yields indices into this.
     const FIELDS: &'static [&'static str];
+    /// The table that finds a key among [`FIELDS`](Self::FIELDS), built at compile time.
+    #[doc(hidden)]
+    const KEYS: Keys = Keys::new(Self::FIELDS);
     /// Reads the object's fields and builds the value.
     fn decode<M: MapAccess<'de>>(object: Object<'de, M>) -> Result<Self, M::Error>;
 }
@@ -188,13 +94,15 @@ impl<'de, T: DecodeObject<'de>> Visitor<'de> for ObjectVisitor<T> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
-        T::decode(Object { map, fields: T::FIELDS, next: 0, extra: Extra::new(), marker: PhantomData })
+        let keys: &'static Keys = const { &T::KEYS };
+        T::decode(Object { map, keys, fields: T::FIELDS, next: 0, extra: Extra::new(), marker: PhantomData })
     }
 }
 
 /// One object being decoded: yields the index of each declared key, keeps the others.
 pub struct Object<'de, M> {
     map: M,
+    keys: &'static Keys,
     fields: &'static [&'static str],
     /// Where the next key is looked for first: keys usually come in the declared order.
     next: usize,
@@ -207,15 +115,16 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
     /// fields. `None` at the end of the object.
     pub fn next_field(&mut self) -> Result<Option<usize>, M::Error> {
         loop {
-            match self.map.next_key_seed(KeySeed { fields: self.fields, start: self.next })? {
+            let seed = KeySeed { keys: self.keys, expected: self.next, extra: &mut self.extra };
+            match self.map.next_key_seed(seed)? {
                 None => return Ok(None),
                 Some(Key::Declared(index)) => {
                     self.next = index + 1;
                     return Ok(Some(index));
                 }
-                Some(Key::Undeclared(name)) => {
-                    let value: Value = self.map.next_value()?;
-                    self.extra.push(name, value);
+                Some(Key::Undeclared) => {
+                    let value: Box<RawValue> = self.map.next_value()?;
+                    self.extra.push_value(&value);
                 }
             }
         }
@@ -249,26 +158,17 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
 
 enum Key {
     Declared(usize),
-    Undeclared(String),
+    /// Its name is pushed to the extra fields already.
+    Undeclared,
 }
 
-struct KeySeed {
-    fields: &'static [&'static str],
-    start: usize,
+struct KeySeed<'a> {
+    keys: &'static Keys,
+    expected: usize,
+    extra: &'a mut Extra,
 }
 
-impl KeySeed {
-    fn find(&self, key: &str) -> Option<usize> {
-        let start = self.start.min(self.fields.len());
-        let (before, after) = self.fields.split_at(start);
-        if let Some(at) = after.iter().position(|f| *f == key) {
-            return Some(start + at);
-        }
-        before.iter().position(|f| *f == key)
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for KeySeed {
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
     type Value = Key;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
@@ -276,7 +176,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed {
     }
 }
 
-impl Visitor<'_> for KeySeed {
+impl Visitor<'_> for KeySeed<'_> {
     type Value = Key;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -284,16 +184,12 @@ impl Visitor<'_> for KeySeed {
     }
 
     fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
-        Ok(match self.find(key) {
+        Ok(match self.keys.find(key, self.expected) {
             Some(index) => Key::Declared(index),
-            None => Key::Undeclared(key.to_owned()),
-        })
-    }
-
-    fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key, E> {
-        Ok(match self.find(&key) {
-            Some(index) => Key::Declared(index),
-            None => Key::Undeclared(key),
+            None => {
+                self.extra.push_key(key);
+                Key::Undeclared
+            }
         })
     }
 }
@@ -559,6 +455,62 @@ mod tests {
 
     fn parse<T: for<'de> Lenient<'de>>(json: &str) -> Result<T, serde_json::Error> {
         lenient(&mut serde_json::Deserializer::from_str(json))
+    }
+
+    #[derive(Debug)]
+    struct Team {
+        id: String,
+        size: Option<i64>,
+        extra: Extra,
+    }
+
+    impl<'de> DecodeObject<'de> for Team {
+        const NAME: &'static str = "team";
+        const FIELDS: &'static [&'static str] = &["id", "size"];
+        fn decode<M: MapAccess<'de>>(mut object: Object<'de, M>) -> Result<Self, M::Error> {
+            let (mut id, mut size) = (None, None);
+            while let Some(field) = object.next_field()? {
+                match field {
+                    0 => id = Some(object.lenient()?),
+                    1 => size = object.lenient()?,
+                    _ => object.skip()?,
+                }
+            }
+            Ok(Team { id: object.required(id, 0)?, size, extra: object.into_extra() })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Team {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            object(deserializer)
+        }
+    }
+
+    #[test]
+    fn undeclared_keys_are_kept_from_every_kind_of_json_input() {
+        let json = r#"{"lead": {"a": [1, "x\"y"]}, "id": "7", "b\u00e9ta": null, "size": 3}"#;
+        let from_str: Team = serde_json::from_str(json).unwrap();
+        let from_reader: Team = serde_json::from_reader(json.as_bytes()).unwrap();
+        let from_value: Team = serde_json::from_value(serde_json::from_str(json).unwrap()).unwrap();
+        let tracked: Team = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(json)).unwrap();
+        for team in [&from_str, &from_reader, &from_value, &tracked] {
+            assert_eq!((team.id.as_str(), team.size), ("7", Some(3)));
+            assert_eq!(team.extra["lead"]["a"][1], "x\"y");
+            assert!(team.extra.contains_key("b\u{e9}ta") && team.extra["b\u{e9}ta"].is_null());
+            assert_eq!(team.extra.len(), 2);
+        }
+    }
+
+    #[test]
+    fn a_bad_field_after_undeclared_keys_is_reported_at_its_path() {
+        let json = r#"{"teams": [{"other": {"deep": [1]}, "id": "1", "size": "twelve"}]}"#;
+        #[derive(Debug, serde::Deserialize)]
+        struct Teams {
+            #[allow(dead_code)]
+            teams: Vec<Team>,
+        }
+        let error = serde_path_to_error::deserialize::<_, Teams>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
+        assert_eq!(error.path().to_string(), "teams[0].size");
     }
 
     #[test]

@@ -1,0 +1,258 @@
+//! [`Extra`]: the keys of an object that its type does not declare.
+
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// The keys of an object that its type does not declare, kept in the order they were received
+/// and encoded back unchanged, after the declared fields.
+///
+/// Reading one by name gives its last value (as JSON parsers do with a repeated key);
+/// indexing a missing key gives `null`, as indexing a `serde_json::Value` does.
+///
+/// ```
+/// use intercom_api_runtime::de::Extra;
+///
+/// let mut extra = Extra::new();
+/// extra.insert("beta", true);
+/// assert_eq!(extra["beta"], true);
+/// assert!(extra["missing"].is_null());
+/// assert_eq!(extra.get("beta").and_then(|v| v.as_bool()), Some(true));
+/// ```
+///
+/// Decoding keeps the undeclared keys as the JSON text they came in, and parses that text
+/// into values only when they are first read: most are never read, and copying text is much
+/// cheaper than building values. So undeclared keys can be kept only when decoding JSON
+/// (`serde_json`, from bytes, a reader or a `Value`), the one format Intercom speaks.
+#[derive(Default, Clone)]
+pub struct Extra {
+    // Boxed, so that a struct with no undeclared keys (most of them) pays one pointer and no
+    // allocation: nested structs are stored inline, and big lists of them are moved as they grow.
+    kept: Option<Box<Kept>>,
+}
+
+#[derive(Default, Clone)]
+struct Kept {
+    /// `"key":value` pairs joined by commas, as received (keys re-escaped); the source of
+    /// `entries` until that is set.
+    text: String,
+    /// The entries, parsed from `text` when first read, and the only truth after that.
+    entries: OnceLock<Vec<(String, Value)>>,
+}
+
+impl Extra {
+    /// No keys.
+    pub fn new() -> Extra {
+        Extra::default()
+    }
+
+    /// The value of `key`, the last one if it came more than once.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entries().iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Whether `key` is there.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key` (replacing every earlier value of it) and returns the value it had.
+    pub fn insert(&mut self, key: impl Into<String>, value: impl Into<Value>) -> Option<Value> {
+        let key = key.into();
+        let old = self.remove(&key);
+        self.entries_mut().push((key, value.into()));
+        old
+    }
+
+    /// Takes `key` out, returning its last value.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let mut old = None;
+        self.entries_mut().retain_mut(|(k, v)| {
+            if k == key {
+                old = Some(std::mem::take(v));
+                false
+            } else {
+                true
+            }
+        });
+        old
+    }
+
+    /// How many keys were kept (a repeated key counts each time).
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    /// Whether no key was kept.
+    pub fn is_empty(&self) -> bool {
+        match &self.kept {
+            None => true,
+            Some(kept) => match kept.entries.get() {
+                Some(entries) => entries.is_empty(),
+                None => kept.text.is_empty(),
+            },
+        }
+    }
+
+    /// The keys and values, in the order received.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.entries().iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Appends one undeclared key while decoding; [`push_value`](Self::push_value) follows.
+    pub(super) fn push_key(&mut self, key: &str) {
+        let kept = self.kept.get_or_insert_with(|| {
+            // Most objects with undeclared keys have a few: grow once or twice, not ten times.
+            Box::new(Kept { text: String::with_capacity(256), entries: OnceLock::new() })
+        });
+        debug_assert!(kept.entries.get().is_none(), "pushed while decoding only");
+        let text = &mut kept.text;
+        if !text.is_empty() {
+            text.push(',');
+        }
+        if key.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+            // Rare: let serde_json escape it (a `str` always encodes).
+            text.push_str(&serde_json::to_string(key).unwrap_or_default());
+        } else {
+            text.push('"');
+            text.push_str(key);
+            text.push('"');
+        }
+        text.push(':');
+    }
+
+    /// Appends the JSON text of the value of the key just pushed.
+    pub(super) fn push_value(&mut self, value: &RawValue) {
+        if let Some(kept) = &mut self.kept {
+            kept.text.push_str(value.get());
+        }
+    }
+
+    fn entries(&self) -> &[(String, Value)] {
+        match &self.kept {
+            None => &[],
+            Some(kept) => kept.entries.get_or_init(|| parse(&kept.text)),
+        }
+    }
+
+    fn entries_mut(&mut self) -> &mut Vec<(String, Value)> {
+        let kept = self.kept.get_or_insert_with(Box::default);
+        kept.entries.get_or_init(|| parse(&kept.text));
+        kept.text = String::new();
+        kept.entries.get_mut().expect("set just above")
+    }
+}
+
+/// The entries of `text`, in order, a repeated key kept each time.
+fn parse(text: &str) -> Vec<(String, Value)> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let object = format!("{{{text}}}");
+    let entries = serde_json::from_str::<Entries>(&object);
+    // The text is made of keys encoded by serde_json and values serde_json has read whole.
+    debug_assert!(entries.is_ok(), "kept JSON text parses: {entries:?}");
+    entries.map(|entries| entries.0).unwrap_or_default()
+}
+
+#[derive(Debug)]
+struct Entries(Vec<(String, Value)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Entries, D::Error> {
+        struct EntriesVisitor;
+
+        impl<'de> Visitor<'de> for EntriesVisitor {
+            type Value = Entries;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries, M::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Entries(entries))
+            }
+        }
+
+        deserializer.deserialize_map(EntriesVisitor)
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Extra) -> bool {
+        self.entries() == other.entries()
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl std::ops::Index<&str> for Extra {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        static NULL: Value = Value::Null;
+        self.get(key).unwrap_or(&NULL)
+    }
+}
+
+impl<K: Into<String>, V: Into<Value>> FromIterator<(K, V)> for Extra {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Extra {
+        let entries: Vec<(String, Value)> = iter.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        Extra { kept: Some(Box::new(Kept { text: String::new(), entries: OnceLock::from(entries) })) }
+    }
+}
+
+impl IntoIterator for Extra {
+    type Item = (String, Value);
+    type IntoIter = std::vec::IntoIter<(String, Value)>;
+
+    fn into_iter(mut self) -> Self::IntoIter {
+        std::mem::take(self.entries_mut()).into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decoded(pairs: &[(&str, &str)]) -> Extra {
+        let mut extra = Extra::new();
+        for (key, value) in pairs {
+            extra.push_key(key);
+            extra.push_value(&RawValue::from_string(value.to_string()).unwrap());
+        }
+        extra
+    }
+
+    #[test]
+    fn kept_text_reads_as_values_in_order_with_the_last_of_a_repeated_key() {
+        let extra = decoded(&[("a", "1"), ("quote\"d", r#"{"x": [true, null]}"#), ("a", "\"two\"")]);
+        assert_eq!(extra.len(), 3);
+        assert_eq!(extra["a"], "two");
+        assert_eq!(extra["quote\"d"]["x"][0], true);
+        let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["a", "quote\"d", "a"]);
+    }
+
+    #[test]
+    fn edits_apply_to_decoded_text() {
+        let mut extra = decoded(&[("a", "1"), ("b", "2")]);
+        assert_eq!(extra.insert("a", 3), Some(Value::from(1)));
+        assert_eq!(extra.remove("b"), Some(Value::from(2)));
+        assert_eq!(extra, [("a", 3)].into_iter().collect());
+        assert!(!extra.is_empty());
+        assert!(Extra::new().is_empty() && decoded(&[]).is_empty());
+    }
+}
