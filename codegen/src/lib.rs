@@ -231,9 +231,11 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
         foreign: Vec::new(),
         files: files.into_iter().map(|f| (PathBuf::from(f.path), f.contents)).collect(),
     };
-    let crate_ident = pin.crate_name.replace('-', "_");
-    let checker = emit::example_checker(&lowered.api, &crate_ident, &rust_header).map_err(emit_err)?;
-    let contract = emit::contract_calls(&lowered.api, &crate_ident, &rust_header).map_err(emit_err)?;
+    // The harness reaches every version through the facade, so that adding a version needs no
+    // new dependency of the tests crate.
+    let crate_path = format!("intercom_api::{}", pin.module);
+    let checker = emit::example_checker(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
+    let contract = emit::contract_calls(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
     let checker_tree = Tree {
         root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
         foreign: Vec::new(),
@@ -243,6 +245,18 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
         ],
     };
     Ok(VersionOutput { pin: pin.clone(), lowered, trees: vec![crate_tree, checker_tree] })
+}
+
+/// The registries that wire every version's checker and contract calls into the tests.
+fn harness_registries(ws: &Workspace) -> Result<Vec<(PathBuf, String)>, Error> {
+    let header = emit::rust_header(REGENERATE, "specs/versions.toml");
+    let versions: Vec<emit::HarnessVersion> =
+        ws.pins.versions.iter().map(|pin| emit::HarnessVersion { module: &pin.module, id: &pin.id }).collect();
+    let emit_err = |message| Error::Emit { what: "the test harness registries".to_owned(), message };
+    Ok(vec![
+        (PathBuf::from("examples.rs"), emit::example_registry(&versions, &header).map_err(emit_err)?),
+        (PathBuf::from("contract.rs"), emit::contract_registry(&versions, &header).map_err(emit_err)?),
+    ])
 }
 
 /// The facade crate `intercom-api`: per pinned version, a feature for all of it
@@ -288,6 +302,11 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
             pin.module
         ));
     }
+    let every_version: Vec<String> = ws.pins.versions.iter().map(|pin| format!("\"{}\"", pin.module)).collect();
+    features.push_str(&format!(
+        "# Every version, whole: for the workspace's tests and for exploring (an app picks one).\nall-versions = [{}]\n",
+        every_version.join(", ")
+    ));
     features.push_str(&format!(
         "# The async client (reqwest with rustls). Without it every crate is sans-IO.\nclient = [{client_feature}]\n{serde_features}{tag_features}"
     ));
@@ -441,6 +460,7 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
         });
         trees.push(crate_tree);
     }
+    checker_files.extend(harness_registries(ws)?);
     checker_files.sort();
     trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
     trees.push(facade(ws, &tags));

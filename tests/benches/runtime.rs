@@ -9,9 +9,9 @@
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use intercom_api::v2_12::models::{ContactList, ShowContactResponse};
+use intercom_api::v2_12::operations::ShowContact;
 use intercom_api_runtime::{Client, RetryPolicy};
-use intercom_api_v2_12::models::{ContactList, ShowContactResponse};
-use intercom_api_v2_12::operations::ShowContact;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;

@@ -7,12 +7,12 @@ pub const OPERATIONS: usize = 256;
 pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
-            ::intercom_api_unstable::operations::IdentifyAdmin,
+            ::intercom_api::unstable::operations::IdentifyAdmin,
         >("identifyAdmin", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SetAwayAdmin,
+            ::intercom_api::unstable::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
             "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true,\"away_status_reason_id\":\"12345\"}}",
@@ -22,12 +22,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListActivityLogs,
+            ::intercom_api::unstable::operations::ListActivityLogs,
         >("listActivityLogs", "{\"created_at_after\":\"1677253093\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchActivityLogs,
+            ::intercom_api::unstable::operations::SearchActivityLogs,
         >(
             "searchActivityLogs",
             "{\"body\":{\"created_at_after\":1677253093,\"created_at_before\":1677861493,\"event_types\":[\"app_name_change\",\"message_state_change\"]}}",
@@ -37,27 +37,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListActivityLogEventTypes,
+            ::intercom_api::unstable::operations::ListActivityLogEventTypes,
         >("listActivityLogEventTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAdmins,
+            ::intercom_api::unstable::operations::ListAdmins,
         >("listAdmins", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveAdmin,
+            ::intercom_api::unstable::operations::RetrieveAdmin,
         >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContentImportSources,
+            ::intercom_api::unstable::operations::ListContentImportSources,
         >("listContentImportSources", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateContentImportSource,
+            ::intercom_api::unstable::operations::CreateContentImportSource,
         >(
             "createContentImportSource",
             "{\"body\":{\"sync_behavior\":\"api\",\"url\":\"https://www.example.com\"}}",
@@ -67,12 +67,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetContentImportSource,
+            ::intercom_api::unstable::operations::GetContentImportSource,
         >("getContentImportSource", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateContentImportSource,
+            ::intercom_api::unstable::operations::UpdateContentImportSource,
         >(
             "updateContentImportSource",
             "{\"id\":\"example\",\"body\":{\"sync_behavior\":\"api\",\"url\":\"https://www.example.com\"}}",
@@ -82,17 +82,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteContentImportSource,
+            ::intercom_api::unstable::operations::DeleteContentImportSource,
         >("deleteContentImportSource", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListExternalPages,
+            ::intercom_api::unstable::operations::ListExternalPages,
         >("listExternalPages", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateExternalPage,
+            ::intercom_api::unstable::operations::CreateExternalPage,
         >(
             "createExternalPage",
             "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"44\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
@@ -102,12 +102,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetExternalPage,
+            ::intercom_api::unstable::operations::GetExternalPage,
         >("getExternalPage", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateExternalPage,
+            ::intercom_api::unstable::operations::UpdateExternalPage,
         >(
             "updateExternalPage",
             "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"47\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
@@ -117,17 +117,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteExternalPage,
+            ::intercom_api::unstable::operations::DeleteExternalPage,
         >("deleteExternalPage", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListArticles,
+            ::intercom_api::unstable::operations::ListArticles,
         >("listArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateArticle,
+            ::intercom_api::unstable::operations::CreateArticle,
         >(
             "createArticle",
             "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991267497\",\"state\":\"published\",\"parent_ids\":[\"145\"],\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991267497\",\"state\":\"published\"}}}}",
@@ -137,12 +137,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveArticle,
+            ::intercom_api::unstable::operations::RetrieveArticle,
         >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateArticle,
+            ::intercom_api::unstable::operations::UpdateArticle,
         >(
             "updateArticle",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"parent_ids\":[\"18\",\"19\"]}}",
@@ -152,17 +152,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteArticle,
+            ::intercom_api::unstable::operations::DeleteArticle,
         >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveArticleDraft,
+            ::intercom_api::unstable::operations::RetrieveArticleDraft,
         >("retrieveArticleDraft", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::StageArticleDraft,
+            ::intercom_api::unstable::operations::StageArticleDraft,
         >(
             "stageArticleDraft",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
@@ -172,7 +172,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::PublishArticleDraft,
+            ::intercom_api::unstable::operations::PublishArticleDraft,
         >(
             "publishArticleDraft",
             "{\"id\":\"123\",\"body\":{\"locales\":[\"en\",\"fr\"]}}",
@@ -182,17 +182,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListArticleVersions,
+            ::intercom_api::unstable::operations::ListArticleVersions,
         >("listArticleVersions", "{\"article_id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveArticleVersion,
+            ::intercom_api::unstable::operations::RetrieveArticleVersion,
         >("retrieveArticleVersion", "{\"article_id\":\"123\",\"id\":\"301\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToArticle,
+            ::intercom_api::unstable::operations::AttachTagToArticle,
         >(
             "attachTagToArticle",
             "{\"article_id\":\"123\",\"body\":{\"id\":\"7522907\"}}",
@@ -202,27 +202,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromArticle,
+            ::intercom_api::unstable::operations::DetachTagFromArticle,
         >("detachTagFromArticle", "{\"article_id\":\"123\",\"id\":\"7522907\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchArticles,
+            ::intercom_api::unstable::operations::SearchArticles,
         >("searchArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAwayStatusReasons,
+            ::intercom_api::unstable::operations::ListAwayStatusReasons,
         >("listAwayStatusReasons", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAudiences,
+            ::intercom_api::unstable::operations::ListAudiences,
         >("listAudiences", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateAudience,
+            ::intercom_api::unstable::operations::CreateAudience,
         >(
             "createAudience",
             "{\"body\":{\"name\":\"VIP Customers\",\"predicates\":[{\"attribute\":\"company.name\",\"type\":\"string\",\"comparison\":\"contains\",\"value\":\"Acme\"}],\"role_predicates\":[{\"attribute\":\"role\",\"type\":\"role\",\"comparison\":\"eq\",\"value\":\"user\"}]}}",
@@ -232,12 +232,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveAudience,
+            ::intercom_api::unstable::operations::RetrieveAudience,
         >("retrieveAudience", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateAudience,
+            ::intercom_api::unstable::operations::UpdateAudience,
         >(
             "updateAudience",
             "{\"id\":\"123\",\"body\":{\"name\":\"Enterprise Accounts\",\"predicates\":[{\"attribute\":\"custom_attributes.plan\",\"type\":\"string\",\"comparison\":\"eq\",\"value\":\"enterprise\"}]}}",
@@ -247,17 +247,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteAudience,
+            ::intercom_api::unstable::operations::DeleteAudience,
         >("deleteAudience", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListOfficeHoursSchedules,
+            ::intercom_api::unstable::operations::ListOfficeHoursSchedules,
         >("listOfficeHoursSchedules", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateOfficeHoursSchedule,
+            ::intercom_api::unstable::operations::CreateOfficeHoursSchedule,
         >(
             "createOfficeHoursSchedule",
             "{\"body\":{\"name\":\"Standard Support Hours\",\"time_zone_name\":\"America/New_York\",\"time_intervals\":[{\"start_minute\":540,\"end_minute\":1020}]}}",
@@ -267,12 +267,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetOfficeHoursSchedule,
+            ::intercom_api::unstable::operations::GetOfficeHoursSchedule,
         >("getOfficeHoursSchedule", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateOfficeHoursSchedule,
+            ::intercom_api::unstable::operations::UpdateOfficeHoursSchedule,
         >(
             "updateOfficeHoursSchedule",
             "{\"id\":\"123\",\"body\":{\"name\":\"Extended Support Hours\",\"time_intervals\":[{\"start_minute\":480,\"end_minute\":1080}]}}",
@@ -282,17 +282,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteOfficeHoursSchedule,
+            ::intercom_api::unstable::operations::DeleteOfficeHoursSchedule,
         >("deleteOfficeHoursSchedule", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListOfficeHoursExceptions,
+            ::intercom_api::unstable::operations::ListOfficeHoursExceptions,
         >("listOfficeHoursExceptions", "{\"office_hours_schedule_id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateOfficeHoursException,
+            ::intercom_api::unstable::operations::CreateOfficeHoursException,
         >(
             "createOfficeHoursException",
             "{\"office_hours_schedule_id\":\"123\",\"body\":{\"exception_date\":\"2026-12-25\",\"exception_type\":\"closed\",\"name\":\"Christmas Day\",\"recurring_annually\":true}}",
@@ -302,7 +302,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetOfficeHoursException,
+            ::intercom_api::unstable::operations::GetOfficeHoursException,
         >(
             "getOfficeHoursException",
             "{\"office_hours_schedule_id\":\"123\",\"id\":\"456\"}",
@@ -312,7 +312,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateOfficeHoursException,
+            ::intercom_api::unstable::operations::UpdateOfficeHoursException,
         >(
             "updateOfficeHoursException",
             "{\"office_hours_schedule_id\":\"123\",\"id\":\"456\",\"body\":{\"exception_type\":\"custom_hours\",\"name\":\"Christmas Day (reduced hours)\",\"time_intervals\":[{\"start_minute\":540,\"end_minute\":780}],\"recurring_annually\":true}}",
@@ -322,7 +322,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteOfficeHoursException,
+            ::intercom_api::unstable::operations::DeleteOfficeHoursException,
         >(
             "deleteOfficeHoursException",
             "{\"office_hours_schedule_id\":\"123\",\"id\":\"456\"}",
@@ -332,7 +332,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::PostExportReportingDataEnqueue,
+            ::intercom_api::unstable::operations::PostExportReportingDataEnqueue,
         >(
             "post_export_reporting_data_enqueue",
             "{\"body\":{\"attribute_ids\":[\"conversation_id\",\"conversation_started_at\"],\"dataset_id\":\"conversation\",\"end_time\":1717510000,\"start_time\":1717490000}}",
@@ -342,7 +342,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetExportReportingDataJobIdentifier,
+            ::intercom_api::unstable::operations::GetExportReportingDataJobIdentifier,
         >(
             "get_export_reporting_data_job_identifier",
             "{\"app_id\":\"example\",\"client_id\":\"example\",\"job_identifier\":\"example\",\"job_identifier_path\":\"example\"}",
@@ -352,12 +352,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetExportReportingDataGetDatasets,
+            ::intercom_api::unstable::operations::GetExportReportingDataGetDatasets,
         >("get_export_reporting_data_get_datasets", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetDownloadReportingDataJobIdentifier,
+            ::intercom_api::unstable::operations::GetDownloadReportingDataJobIdentifier,
         >(
             "get_download_reporting_data_job_identifier",
             "{\"app_id\":\"example\",\"job_identifier\":\"example\",\"accept\":\"application/octet-stream\",\"job_identifier_path\":\"example\"}",
@@ -367,12 +367,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListHelpCenterRedirects,
+            ::intercom_api::unstable::operations::ListHelpCenterRedirects,
         >("listHelpCenterRedirects", "{\"help_center_id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateHelpCenterRedirect,
+            ::intercom_api::unstable::operations::CreateHelpCenterRedirect,
         >(
             "createHelpCenterRedirect",
             "{\"help_center_id\":\"123\",\"body\":{\"from_url\":\"http://help-center.test/lovelyhelpcenter/old-page\",\"locale\":\"en\",\"target_type\":\"article\",\"target_id\":\"11\"}}",
@@ -382,7 +382,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveHelpCenterRedirect,
+            ::intercom_api::unstable::operations::RetrieveHelpCenterRedirect,
         >(
             "retrieveHelpCenterRedirect",
             "{\"help_center_id\":\"123\",\"id\":\"26\"}",
@@ -392,7 +392,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteHelpCenterRedirect,
+            ::intercom_api::unstable::operations::DeleteHelpCenterRedirect,
         >(
             "deleteHelpCenterRedirect",
             "{\"help_center_id\":\"123\",\"id\":\"26\"}",
@@ -402,22 +402,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAllCollections,
+            ::intercom_api::unstable::operations::ListAllCollections,
         >("listAllCollections", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateCollection,
+            ::intercom_api::unstable::operations::CreateCollection,
         >("createCollection", "{\"body\":{\"name\":\"Thanks for everything\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveCollection,
+            ::intercom_api::unstable::operations::RetrieveCollection,
         >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateCollection,
+            ::intercom_api::unstable::operations::UpdateCollection,
         >(
             "updateCollection",
             "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
@@ -427,27 +427,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteCollection,
+            ::intercom_api::unstable::operations::DeleteCollection,
         >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveHelpCenter,
+            ::intercom_api::unstable::operations::RetrieveHelpCenter,
         >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListHelpCenters,
+            ::intercom_api::unstable::operations::ListHelpCenters,
         >("listHelpCenters", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListInternalArticles,
+            ::intercom_api::unstable::operations::ListInternalArticles,
         >("listInternalArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateInternalArticle,
+            ::intercom_api::unstable::operations::CreateInternalArticle,
         >(
             "createInternalArticle",
             "{\"body\":{\"title\":\"Thanks for everything\",\"body\":\"Body of the Article\",\"owner_id\":\"991266252\",\"author_id\":\"991266252\",\"locale\":\"en\",\"audience_ids\":[\"1\",\"2\"]}}",
@@ -457,12 +457,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveInternalArticle,
+            ::intercom_api::unstable::operations::RetrieveInternalArticle,
         >("retrieveInternalArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateInternalArticle,
+            ::intercom_api::unstable::operations::UpdateInternalArticle,
         >(
             "updateInternalArticle",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"audience_ids\":[\"1\",\"2\"]}}",
@@ -472,12 +472,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteInternalArticle,
+            ::intercom_api::unstable::operations::DeleteInternalArticle,
         >("deleteInternalArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToInternalArticle,
+            ::intercom_api::unstable::operations::AttachTagToInternalArticle,
         >(
             "attachTagToInternalArticle",
             "{\"internal_article_id\":\"123\",\"body\":{\"id\":\"7522907\"}}",
@@ -487,7 +487,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromInternalArticle,
+            ::intercom_api::unstable::operations::DetachTagFromInternalArticle,
         >(
             "detachTagFromInternalArticle",
             "{\"internal_article_id\":\"123\",\"id\":\"7522907\"}",
@@ -497,17 +497,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchInternalArticles,
+            ::intercom_api::unstable::operations::SearchInternalArticles,
         >("searchInternalArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListFolders,
+            ::intercom_api::unstable::operations::ListFolders,
         >("listFolders", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateFolder,
+            ::intercom_api::unstable::operations::CreateFolder,
         >(
             "createFolder",
             "{\"body\":{\"folder\":{\"name\":\"Product Documentation\",\"description\":\"Internal product docs\",\"emoji\":\"📚\"}}}",
@@ -517,12 +517,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveFolder,
+            ::intercom_api::unstable::operations::RetrieveFolder,
         >("retrieveFolder", "{\"id\":6}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateFolder,
+            ::intercom_api::unstable::operations::UpdateFolder,
         >(
             "updateFolder",
             "{\"id\":6,\"body\":{\"folder\":{\"name\":\"Updated Product Documentation\",\"emoji\":\"📖\"}}}",
@@ -532,17 +532,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteFolder,
+            ::intercom_api::unstable::operations::DeleteFolder,
         >("deleteFolder", "{\"id\":6}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveCompany,
+            ::intercom_api::unstable::operations::RetrieveCompany,
         >("retrieveCompany", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateOrUpdateCompany,
+            ::intercom_api::unstable::operations::CreateOrUpdateCompany,
         >(
             "createOrUpdateCompany",
             "{\"body\":{\"company_id\":\"company_remote_id\",\"name\":\"my company\",\"remote_created_at\":1374138000}}",
@@ -552,7 +552,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveACompanyById,
+            ::intercom_api::unstable::operations::RetrieveACompanyById,
         >(
             "RetrieveACompanyById",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -562,17 +562,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateCompany,
+            ::intercom_api::unstable::operations::UpdateCompany,
         >("UpdateCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteCompany,
+            ::intercom_api::unstable::operations::DeleteCompany,
         >("deleteCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAttachedContacts,
+            ::intercom_api::unstable::operations::ListAttachedContacts,
         >(
             "ListAttachedContacts",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -582,7 +582,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAttachedSegmentsForCompanies,
+            ::intercom_api::unstable::operations::ListAttachedSegmentsForCompanies,
         >(
             "ListAttachedSegmentsForCompanies",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -592,7 +592,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListCompanyNotes,
+            ::intercom_api::unstable::operations::ListCompanyNotes,
         >(
             "listCompanyNotes",
             "{\"company_id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -602,7 +602,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateCompanyNote,
+            ::intercom_api::unstable::operations::CreateCompanyNote,
         >(
             "createCompanyNote",
             "{\"company_id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\",\"body\":{\"body\":\"Hello\",\"admin_id\":\"991267583\"}}",
@@ -612,7 +612,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchCompanies,
+            ::intercom_api::unstable::operations::SearchCompanies,
         >(
             "searchCompanies",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"name\",\"operator\":\"=\",\"value\":\"my-company\"}]},\"sort\":{\"field\":\"name\",\"order\":\"ascending\"},\"pagination\":{\"per_page\":5}}}",
@@ -622,22 +622,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListAllCompanies,
+            ::intercom_api::unstable::operations::ListAllCompanies,
         >("listAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ScrollOverAllCompanies,
+            ::intercom_api::unstable::operations::ScrollOverAllCompanies,
         >("scrollOverAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListCompaniesForAContact,
+            ::intercom_api::unstable::operations::ListCompaniesForAContact,
         >("listCompaniesForAContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachContactToACompany,
+            ::intercom_api::unstable::operations::AttachContactToACompany,
         >(
             "attachContactToACompany",
             "{\"id\":\"example\",\"body\":{\"id\":\"6762f09a1bb69f9f2193bb34\"}}",
@@ -647,7 +647,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachContactFromACompany,
+            ::intercom_api::unstable::operations::DetachContactFromACompany,
         >(
             "detachContactFromACompany",
             "{\"contact_id\":\"58a430d35458202d41b1e65b\",\"id\":\"58a430d35458202d41b1e65b\"}",
@@ -657,7 +657,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkUpdateCompanies,
+            ::intercom_api::unstable::operations::BulkUpdateCompanies,
         >(
             "BulkUpdateCompanies",
             "{\"body\":{\"companies\":[{\"id\":\"531ee472cce572a6ec000006\",\"name\":\"Acme Corp\",\"plan\":\"Enterprise\",\"size\":100,\"website\":\"https://www.example.com\",\"industry\":\"Manufacturing\",\"monthly_spend\":1000,\"remote_created_at\":1394531169,\"update_last_request_at\":true,\"custom_attributes\":{\"paid_subscriber\":true,\"team_mates\":9}},{\"id\":\"531ee472cce572a6ec000007\",\"name\":\"Example Inc\"}]}}",
@@ -667,7 +667,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkCreateCompanies,
+            ::intercom_api::unstable::operations::BulkCreateCompanies,
         >(
             "BulkCreateCompanies",
             "{\"body\":{\"companies\":[{\"company_id\":\"abc123\",\"name\":\"Acme Corp\",\"plan\":\"Enterprise\",\"size\":100,\"website\":\"https://www.example.com\",\"industry\":\"Manufacturing\",\"monthly_spend\":1000,\"remote_created_at\":1394531169,\"update_last_request_at\":true,\"custom_attributes\":{\"paid_subscriber\":true,\"team_mates\":9}},{\"company_id\":\"def456\",\"name\":\"Example Inc\",\"industry\":\"Manufacturing\"}]}}",
@@ -677,7 +677,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkDeleteCompanies,
+            ::intercom_api::unstable::operations::BulkDeleteCompanies,
         >(
             "BulkDeleteCompanies",
             "{\"body\":{\"companies\":[{\"id\":\"531ee472cce572a6ec000006\"},{\"id\":\"531ee472cce572a6ec000007\"}]}}",
@@ -687,17 +687,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowBulkCompaniesJob,
+            ::intercom_api::unstable::operations::ShowBulkCompaniesJob,
         >("ShowBulkCompaniesJob", "{\"id\":\"job_v2_1\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListNotes,
+            ::intercom_api::unstable::operations::ListNotes,
         >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateNote,
+            ::intercom_api::unstable::operations::CreateNote,
         >(
             "createNote",
             "{\"id\":\"123\",\"body\":{\"contact_id\":\"6762f0ad1bb69f9f2193bb62\",\"admin_id\":\"991267583\",\"body\":\"Hello\"}}",
@@ -707,7 +707,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListSegmentsForAContact,
+            ::intercom_api::unstable::operations::ListSegmentsForAContact,
         >(
             "listSegmentsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -717,7 +717,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListSubscriptionsForAContact,
+            ::intercom_api::unstable::operations::ListSubscriptionsForAContact,
         >(
             "listSubscriptionsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -727,7 +727,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachSubscriptionTypeToContact,
+            ::intercom_api::unstable::operations::AttachSubscriptionTypeToContact,
         >(
             "attachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"106\",\"consent_type\":\"opt_in\"}}",
@@ -737,7 +737,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachSubscriptionTypeToContact,
+            ::intercom_api::unstable::operations::DetachSubscriptionTypeToContact,
         >(
             "detachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"37846\"}",
@@ -747,7 +747,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListTagsForAContact,
+            ::intercom_api::unstable::operations::ListTagsForAContact,
         >(
             "listTagsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -757,7 +757,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToContact,
+            ::intercom_api::unstable::operations::AttachTagToContact,
         >(
             "attachTagToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"81\"}}",
@@ -767,7 +767,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromContact,
+            ::intercom_api::unstable::operations::DetachTagFromContact,
         >(
             "detachTagFromContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"7522907\"}",
@@ -777,12 +777,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowContact,
+            ::intercom_api::unstable::operations::ShowContact,
         >("ShowContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateContact,
+            ::intercom_api::unstable::operations::UpdateContact,
         >(
             "UpdateContact",
             "{\"id\":\"63a07ddf05a32042dffac965\",\"body\":{\"email\":\"joebloggs@intercom.io\",\"name\":\"joe bloggs\"}}",
@@ -792,12 +792,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteContact,
+            ::intercom_api::unstable::operations::DeleteContact,
         >("DeleteContact", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::MergeContact,
+            ::intercom_api::unstable::operations::MergeContact,
         >(
             "MergeContact",
             "{\"body\":{\"from\":\"6762f0d51bb69f9f2193bb7f\",\"into\":\"6762f0d51bb69f9f2193bb80\"}}",
@@ -807,7 +807,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::PreviewMergeContact,
+            ::intercom_api::unstable::operations::PreviewMergeContact,
         >(
             "PreviewMergeContact",
             "{\"body\":{\"from\":\"6762f0d51bb69f9f2193bb7f\",\"into\":\"6762f0d51bb69f9f2193bb80\"}}",
@@ -817,7 +817,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchContacts,
+            ::intercom_api::unstable::operations::SearchContacts,
         >(
             "SearchContacts",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"sort\":{\"field\":\"created_at\",\"order\":\"ascending\"},\"pagination\":{\"per_page\":5}}}",
@@ -827,22 +827,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContactActivities,
+            ::intercom_api::unstable::operations::ListContactActivities,
         >("ListContactActivities", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContacts,
+            ::intercom_api::unstable::operations::ListContacts,
         >("ListContacts", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateContact,
+            ::intercom_api::unstable::operations::CreateContact,
         >("CreateContact", "{\"body\":{\"email\":\"joebloggs@intercom.io\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowContactByExternalId,
+            ::intercom_api::unstable::operations::ShowContactByExternalId,
         >(
             "ShowContactByExternalId",
             "{\"external_id\":\"cdd29344-5e0c-4ef0-ac56-f9ba2979bc27\"}",
@@ -852,32 +852,32 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ArchiveContact,
+            ::intercom_api::unstable::operations::ArchiveContact,
         >("ArchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UnarchiveContact,
+            ::intercom_api::unstable::operations::UnarchiveContact,
         >("UnarchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BlockContact,
+            ::intercom_api::unstable::operations::BlockContact,
         >("BlockContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContactMergeHistory,
+            ::intercom_api::unstable::operations::ListContactMergeHistory,
         >("ListContactMergeHistory", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContactBanners,
+            ::intercom_api::unstable::operations::ListContactBanners,
         >("listContactBanners", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DismissContactBanner,
+            ::intercom_api::unstable::operations::DismissContactBanner,
         >(
             "dismissContactBanner",
             "{\"id\":\"example\",\"view_id\":\"example\"}",
@@ -887,7 +887,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkUpdateContacts,
+            ::intercom_api::unstable::operations::BulkUpdateContacts,
         >(
             "BulkUpdateContacts",
             "{\"body\":{\"contacts\":[{\"id\":\"abc123\",\"external_id\":\"ext123\",\"email\":\"joe@bloggs.com\",\"name\":\"Joe Bloggs\",\"phone\":\"+353871234567\",\"avatar\":\"https://www.example.com/avatar_image.jpg\",\"owner_id\":\"321\",\"unsubscribed_from_emails\":false,\"language_override\":\"fr\",\"custom_attributes\":{\"plan\":\"pro\"},\"companies\":[{\"company_id\":\"6\",\"name\":\"Blue Sun\"}],\"tags\":{\"add\":[{\"id\":\"123\"}],\"remove\":[{\"id\":\"987\"}]}}]}}",
@@ -897,7 +897,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkCreateContacts,
+            ::intercom_api::unstable::operations::BulkCreateContacts,
         >(
             "BulkCreateContacts",
             "{\"body\":{\"contacts\":[{\"external_id\":\"abc123\",\"email\":\"joe@bloggs.com\",\"name\":\"Joe Bloggs\",\"role\":\"user\",\"phone\":\"+353871234567\",\"avatar\":\"https://www.example.com/avatar_image.jpg\",\"signed_up_at\":1571672154,\"last_seen_at\":1571672154,\"owner_id\":\"321\",\"unsubscribed_from_emails\":false,\"language_override\":\"fr\",\"custom_attributes\":{\"plan\":\"pro\"},\"companies\":[{\"company_id\":\"6\",\"name\":\"Blue Sun\"}],\"tags\":{\"add\":[{\"id\":\"123\"}]}}]}}",
@@ -907,7 +907,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkDeleteContacts,
+            ::intercom_api::unstable::operations::BulkDeleteContacts,
         >(
             "BulkDeleteContacts",
             "{\"body\":{\"contacts\":[{\"id\":\"abc123\"},{\"id\":\"def456\"}]}}",
@@ -917,12 +917,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowBulkUpdateContactsJob,
+            ::intercom_api::unstable::operations::ShowBulkUpdateContactsJob,
         >("ShowBulkUpdateContactsJob", "{\"id\":\"job_v2_1\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::BulkContentActions,
+            ::intercom_api::unstable::operations::BulkContentActions,
         >(
             "bulkContentActions",
             "{\"body\":{\"action\":\"publish\",\"content_ids\":[{\"type\":\"article_content\",\"id\":\"12345678\"},{\"type\":\"article_content\",\"id\":\"12345679\"}]}}",
@@ -932,17 +932,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchContent,
+            ::intercom_api::unstable::operations::SearchContent,
         >("searchContent", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListContentSnippets,
+            ::intercom_api::unstable::operations::ListContentSnippets,
         >("listContentSnippets", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateContentSnippet,
+            ::intercom_api::unstable::operations::CreateContentSnippet,
         >(
             "createContentSnippet",
             "{\"body\":{\"title\":\"How to reset your password\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Navigate to Settings > Security > Reset password.\"}],\"locale\":\"en\",\"audience_ids\":[\"1\",\"2\"]}}",
@@ -952,12 +952,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetContentSnippet,
+            ::intercom_api::unstable::operations::GetContentSnippet,
         >("getContentSnippet", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateContentSnippet,
+            ::intercom_api::unstable::operations::UpdateContentSnippet,
         >(
             "updateContentSnippet",
             "{\"id\":\"123\",\"body\":{\"title\":\"How to reset your password (updated)\",\"json_blocks\":[{\"type\":\"paragraph\",\"text\":\"Go to Settings > Security > Reset password and follow the steps.\"}],\"audience_ids\":[\"1\",\"2\"]}}",
@@ -967,12 +967,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteContentSnippet,
+            ::intercom_api::unstable::operations::DeleteContentSnippet,
         >("deleteContentSnippet", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToContentSnippet,
+            ::intercom_api::unstable::operations::AttachTagToContentSnippet,
         >(
             "attachTagToContentSnippet",
             "{\"content_snippet_id\":\"123\",\"body\":{\"id\":\"7522907\"}}",
@@ -982,7 +982,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromContentSnippet,
+            ::intercom_api::unstable::operations::DetachTagFromContentSnippet,
         >(
             "detachTagFromContentSnippet",
             "{\"content_snippet_id\":\"123\",\"id\":\"7522907\"}",
@@ -992,7 +992,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToConversation,
+            ::intercom_api::unstable::operations::AttachTagToConversation,
         >(
             "attachTagToConversation",
             "{\"conversation_id\":\"64619700005694\",\"body\":{\"id\":\"86\",\"admin_id\":\"991267618\"}}",
@@ -1002,7 +1002,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromConversation,
+            ::intercom_api::unstable::operations::DetachTagFromConversation,
         >(
             "detachTagFromConversation",
             "{\"conversation_id\":\"64619700005694\",\"id\":\"7522907\",\"body\":{\"admin_id\":\"991267622\"}}",
@@ -1012,12 +1012,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListConversations,
+            ::intercom_api::unstable::operations::ListConversations,
         >("listConversations", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateConversation,
+            ::intercom_api::unstable::operations::CreateConversation,
         >(
             "createConversation",
             "{\"body\":{\"from\":{\"type\":\"user\",\"id\":\"6762f11b1bb69f9f2193bba3\"},\"body\":\"Hello there\",\"brand_id\":\"123\"}}",
@@ -1027,12 +1027,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveConversation,
+            ::intercom_api::unstable::operations::RetrieveConversation,
         >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateConversation,
+            ::intercom_api::unstable::operations::UpdateConversation,
         >(
             "updateConversation",
             "{\"id\":\"123\",\"body\":{\"read\":true,\"title\":\"new conversation title\",\"priority\":\"high\",\"admin_id\":\"394051\",\"custom_attributes\":{\"issue_type\":\"Billing\"}}}",
@@ -1042,12 +1042,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteConversation,
+            ::intercom_api::unstable::operations::DeleteConversation,
         >("deleteConversation", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchConversations,
+            ::intercom_api::unstable::operations::SearchConversations,
         >(
             "searchConversations",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -1057,7 +1057,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ReplyConversation,
+            ::intercom_api::unstable::operations::ReplyConversation,
         >(
             "replyConversation",
             "{\"id\":\"123 or \\\"last\\\"\",\"body\":{\"message_type\":\"comment\",\"type\":\"user\",\"intercom_user_id\":\"6762f1571bb69f9f2193bbbb\",\"body\":\"Thanks again :)\"}}",
@@ -1067,7 +1067,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ManageConversation,
+            ::intercom_api::unstable::operations::ManageConversation,
         >(
             "manageConversation",
             "{\"id\":\"123\",\"body\":{\"message_type\":\"close\",\"type\":\"admin\",\"admin_id\":\"991267708\",\"body\":\"Goodbye :)\"}}",
@@ -1077,7 +1077,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateConversationPart,
+            ::intercom_api::unstable::operations::UpdateConversationPart,
         >(
             "updateConversationPart",
             "{\"conversation_id\":\"123\",\"id\":\"456\",\"body\":{\"send_state\":\"sent\",\"info_message\":\"Message delivered successfully\",\"experimental\":true,\"secret\":\"hmac_secret_value\"}}",
@@ -1087,7 +1087,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachContactToConversation,
+            ::intercom_api::unstable::operations::AttachContactToConversation,
         >(
             "attachContactToConversation",
             "{\"id\":\"123\",\"body\":{\"admin_id\":\"991267731\",\"customer\":{\"intercom_user_id\":\"6762f19b1bb69f9f2193bbd4\"}}}",
@@ -1097,7 +1097,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachContactFromConversation,
+            ::intercom_api::unstable::operations::DetachContactFromConversation,
         >(
             "detachContactFromConversation",
             "{\"conversation_id\":\"123\",\"contact_id\":\"123\",\"body\":{\"admin_id\":\"991267739\",\"customer\":{\"intercom_user_id\":\"6762f1a61bb69f9f2193bbd8\"}}}",
@@ -1107,17 +1107,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListHandlingEvents,
+            ::intercom_api::unstable::operations::ListHandlingEvents,
         >("listHandlingEvents", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListSideConversations,
+            ::intercom_api::unstable::operations::ListSideConversations,
         >("listSideConversations", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RedactConversation,
+            ::intercom_api::unstable::operations::RedactConversation,
         >(
             "redactConversation",
             "{\"body\":{\"type\":\"conversation_part\",\"conversation_id\":\"608\",\"conversation_part_id\":\"149\"}}",
@@ -1127,7 +1127,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::MergeConversation,
+            ::intercom_api::unstable::operations::MergeConversation,
         >(
             "mergeConversation",
             "{\"id\":\"123\",\"body\":{\"merge_into_conversation_id\":\"456\"}}",
@@ -1137,7 +1137,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ConvertConversationToTicket,
+            ::intercom_api::unstable::operations::ConvertConversationToTicket,
         >(
             "convertConversationToTicket",
             "{\"id\":\"123\",\"body\":{\"ticket_type_id\":\"53\"}}",
@@ -1147,17 +1147,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListDeletedConversationIds,
+            ::intercom_api::unstable::operations::ListDeletedConversationIds,
         >("listDeletedConversationIds", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListConversationAttributes,
+            ::intercom_api::unstable::operations::ListConversationAttributes,
         >("listConversationAttributes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateConversationAttribute,
+            ::intercom_api::unstable::operations::CreateConversationAttribute,
         >(
             "createConversationAttribute",
             "{\"body\":{\"name\":\"api_test_attr\",\"data_type\":\"string\",\"description\":\"Created via API test\"}}",
@@ -1167,12 +1167,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetConversationAttribute,
+            ::intercom_api::unstable::operations::GetConversationAttribute,
         >("getConversationAttribute", "{\"id\":3}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateConversationAttribute,
+            ::intercom_api::unstable::operations::UpdateConversationAttribute,
         >(
             "updateConversationAttribute",
             "{\"id\":8,\"body\":{\"name\":\"api_test_renamed\",\"description\":\"Updated via API\"}}",
@@ -1182,12 +1182,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteConversationAttribute,
+            ::intercom_api::unstable::operations::DeleteConversationAttribute,
         >("deleteConversationAttribute", "{\"id\":8}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateConversationAttributeOption,
+            ::intercom_api::unstable::operations::CreateConversationAttributeOption,
         >(
             "createConversationAttributeOption",
             "{\"id\":2,\"body\":{\"label\":\"High\"}}",
@@ -1197,7 +1197,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateConversationAttributeOption,
+            ::intercom_api::unstable::operations::UpdateConversationAttributeOption,
         >(
             "updateConversationAttributeOption",
             "{\"id\":2,\"option_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\",\"body\":{\"label\":\"Renamed\"}}",
@@ -1207,7 +1207,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteConversationAttributeOption,
+            ::intercom_api::unstable::operations::DeleteConversationAttributeOption,
         >(
             "deleteConversationAttributeOption",
             "{\"id\":2,\"option_id\":\"a1b2c3d4-e5f6-7890-abcd-ef1234567890\"}",
@@ -1217,7 +1217,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListCustomObjectInstances,
+            ::intercom_api::unstable::operations::ListCustomObjectInstances,
         >(
             "listCustomObjectInstances",
             "{\"custom_object_type_identifier\":\"Order\"}",
@@ -1227,7 +1227,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateCustomObjectInstances,
+            ::intercom_api::unstable::operations::CreateCustomObjectInstances,
         >(
             "createCustomObjectInstances",
             "{\"custom_object_type_identifier\":\"Order\",\"body\":{\"external_id\":\"123\",\"external_created_at\":1392036272,\"external_updated_at\":1392036272,\"custom_attributes\":{\"order_number\":\"ORDER-12345\",\"total_amount\":99.99}}}",
@@ -1237,7 +1237,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteCustomObjectInstancesById,
+            ::intercom_api::unstable::operations::DeleteCustomObjectInstancesById,
         >(
             "deleteCustomObjectInstancesById",
             "{\"custom_object_type_identifier\":\"Order\",\"external_id\":\"example\"}",
@@ -1247,7 +1247,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetCustomObjectInstancesById,
+            ::intercom_api::unstable::operations::GetCustomObjectInstancesById,
         >(
             "getCustomObjectInstancesById",
             "{\"custom_object_type_identifier\":\"Order\",\"id\":\"example\"}",
@@ -1257,7 +1257,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteCustomObjectInstancesByExternalId,
+            ::intercom_api::unstable::operations::DeleteCustomObjectInstancesByExternalId,
         >(
             "deleteCustomObjectInstancesByExternalId",
             "{\"custom_object_type_identifier\":\"Order\",\"id\":\"example\"}",
@@ -1267,12 +1267,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::LisDataAttributes,
+            ::intercom_api::unstable::operations::LisDataAttributes,
         >("lisDataAttributes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateDataAttribute,
+            ::intercom_api::unstable::operations::CreateDataAttribute,
         >(
             "createDataAttribute",
             "{\"body\":{\"name\":\"Mithril Shirt\",\"model\":\"company\",\"data_type\":\"string\"}}",
@@ -1282,7 +1282,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateDataAttribute,
+            ::intercom_api::unstable::operations::UpdateDataAttribute,
         >(
             "updateDataAttribute",
             "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}}",
@@ -1292,12 +1292,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListDataConnectors,
+            ::intercom_api::unstable::operations::ListDataConnectors,
         >("listDataConnectors", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateDataConnector,
+            ::intercom_api::unstable::operations::CreateDataConnector,
         >(
             "createDataConnector",
             "{\"body\":{\"name\":\"Get Order Status\",\"description\":\"Looks up order status from an external service\",\"http_method\":\"get\",\"url\":\"https://api.example.com/orders/{{order_id}}/status\",\"direct_fin_usage\":true,\"audiences\":[\"leads\",\"visitors\"],\"headers\":[{\"name\":\"Content-Type\",\"value\":\"application/json\"}],\"data_inputs\":[{\"name\":\"order_id\",\"type\":\"string\",\"description\":\"The order ID to look up\",\"required\":true,\"default_value\":\"\"}],\"customer_authentication\":true,\"bypass_authentication\":false,\"validate_missing_attributes\":true}}",
@@ -1307,17 +1307,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveDataConnector,
+            ::intercom_api::unstable::operations::RetrieveDataConnector,
         >("RetrieveDataConnector", "{\"id\":\"12345\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteDataConnector,
+            ::intercom_api::unstable::operations::DeleteDataConnector,
         >("deleteDataConnector", "{\"id\":\"12345\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateDataConnector,
+            ::intercom_api::unstable::operations::UpdateDataConnector,
         >(
             "updateDataConnector",
             "{\"id\":\"12345\",\"body\":{\"name\":\"Updated Connector Name\",\"description\":\"Updated description\"}}",
@@ -1327,7 +1327,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListDataConnectorExecutionResults,
+            ::intercom_api::unstable::operations::ListDataConnectorExecutionResults,
         >(
             "listDataConnectorExecutionResults",
             "{\"data_connector_id\":\"12345\"}",
@@ -1337,7 +1337,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowDataConnectorExecutionResult,
+            ::intercom_api::unstable::operations::ShowDataConnectorExecutionResult,
         >(
             "showDataConnectorExecutionResult",
             "{\"data_connector_id\":\"12345\",\"id\":\"99001\"}",
@@ -1347,7 +1347,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UploadEcommerceCatalog,
+            ::intercom_api::unstable::operations::UploadEcommerceCatalog,
         >(
             "uploadEcommerceCatalog",
             "{\"id\":\"42939\",\"body\":{\"catalog\":[91,93]}}",
@@ -1357,7 +1357,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::LisDataEvents,
+            ::intercom_api::unstable::operations::LisDataEvents,
         >(
             "lisDataEvents",
             "{\"filter\":{\"user_id\":\"example\"},\"type\":\"example\"}",
@@ -1367,17 +1367,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateDataEvent,
+            ::intercom_api::unstable::operations::CreateDataEvent,
         >("createDataEvent", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DataEventSummaries,
+            ::intercom_api::unstable::operations::DataEventSummaries,
         >("dataEventSummaries", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateDataExport,
+            ::intercom_api::unstable::operations::CreateDataExport,
         >(
             "createDataExport",
             "{\"body\":{\"created_at_after\":1734519776,\"created_at_before\":1734537776}}",
@@ -1387,42 +1387,42 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetDataExport,
+            ::intercom_api::unstable::operations::GetDataExport,
         >("getDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CancelDataExport,
+            ::intercom_api::unstable::operations::CancelDataExport,
         >("cancelDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ExportWorkflow,
+            ::intercom_api::unstable::operations::ExportWorkflow,
         >("exportWorkflow", "{\"id\":\"12345\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DownloadDataExport,
+            ::intercom_api::unstable::operations::DownloadDataExport,
         >("downloadDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::JobsStatus,
+            ::intercom_api::unstable::operations::JobsStatus,
         >("jobsStatus", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListMacros,
+            ::intercom_api::unstable::operations::ListMacros,
         >("listMacros", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetMacro,
+            ::intercom_api::unstable::operations::GetMacro,
         >("getMacro", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateMessage,
+            ::intercom_api::unstable::operations::CreateMessage,
         >(
             "createMessage",
             "{\"body\":{\"from\":{\"type\":\"user\",\"id\":\"6762f2341bb69f9f2193bc17\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"in_app\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
@@ -1432,27 +1432,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetWhatsAppMessageStatus,
+            ::intercom_api::unstable::operations::GetWhatsAppMessageStatus,
         >("getWhatsAppMessageStatus", "{\"ruleset_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveWhatsAppMessageStatus,
+            ::intercom_api::unstable::operations::RetrieveWhatsAppMessageStatus,
         >("RetrieveWhatsAppMessageStatus", "{\"message_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetTeamMetrics,
+            ::intercom_api::unstable::operations::GetTeamMetrics,
         >("getTeamMetrics", "{\"team_id\":\"42\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListNewsItems,
+            ::intercom_api::unstable::operations::ListNewsItems,
         >("listNewsItems", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateNewsItem,
+            ::intercom_api::unstable::operations::CreateNewsItem,
         >(
             "createNewsItem",
             "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991267834\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"53\",\"published_at\":1664638214}]}}",
@@ -1462,12 +1462,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveNewsItem,
+            ::intercom_api::unstable::operations::RetrieveNewsItem,
         >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateNewsItem,
+            ::intercom_api::unstable::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991267845\",\"reactions\":[\"😝\",\"😂\"]}}",
@@ -1477,37 +1477,37 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteNewsItem,
+            ::intercom_api::unstable::operations::DeleteNewsItem,
         >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListLiveNewsfeedItems,
+            ::intercom_api::unstable::operations::ListLiveNewsfeedItems,
         >("listLiveNewsfeedItems", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListNewsfeeds,
+            ::intercom_api::unstable::operations::ListNewsfeeds,
         >("listNewsfeeds", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveNewsfeed,
+            ::intercom_api::unstable::operations::RetrieveNewsfeed,
         >("retrieveNewsfeed", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveNote,
+            ::intercom_api::unstable::operations::RetrieveNote,
         >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListIdentityVerificationSecrets,
+            ::intercom_api::unstable::operations::ListIdentityVerificationSecrets,
         >("listIdentityVerificationSecrets", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateIdentityVerificationSecret,
+            ::intercom_api::unstable::operations::CreateIdentityVerificationSecret,
         >(
             "createIdentityVerificationSecret",
             "{\"body\":{\"name\":\"Production Web\",\"supports_web\":true}}",
@@ -1517,27 +1517,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteIdentityVerificationSecret,
+            ::intercom_api::unstable::operations::DeleteIdentityVerificationSecret,
         >("deleteIdentityVerificationSecret", "{\"id\":\"102\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListSegments,
+            ::intercom_api::unstable::operations::ListSegments,
         >("listSegments", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveSegment,
+            ::intercom_api::unstable::operations::RetrieveSegment,
         >("retrieveSegment", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListSubscriptionTypes,
+            ::intercom_api::unstable::operations::ListSubscriptionTypes,
         >("listSubscriptionTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreatePhoneSwitch,
+            ::intercom_api::unstable::operations::CreatePhoneSwitch,
         >(
             "createPhoneSwitch",
             "{\"body\":{\"phone\":\"+353832345678\",\"custom_attributes\":{\"issue_type\":\"Billing\",\"priority\":\"high\"}}}",
@@ -1547,27 +1547,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListCalls,
+            ::intercom_api::unstable::operations::ListCalls,
         >("listCalls", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowCall,
+            ::intercom_api::unstable::operations::ShowCall,
         >("showCall", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowCallRecording,
+            ::intercom_api::unstable::operations::ShowCallRecording,
         >("showCallRecording", "{\"id\":\"example\"}", 0, false)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ShowCallTranscript,
+            ::intercom_api::unstable::operations::ShowCallTranscript,
         >("showCallTranscript", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListCallsWithTranscripts,
+            ::intercom_api::unstable::operations::ListCallsWithTranscripts,
         >(
             "listCallsWithTranscripts",
             "{\"body\":{\"conversation_ids\":[\"64619700005694\",\"64619700005695\"]}}",
@@ -1576,36 +1576,38 @@ pub async fn call_all(harness: &mut super::Harness) {
         )
         .await;
     harness
-        .call::<::intercom_api_unstable::operations::ListTags>("listTags", "{}", 0, true)
+        .call::<
+            ::intercom_api::unstable::operations::ListTags,
+        >("listTags", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateTag,
+            ::intercom_api::unstable::operations::CreateTag,
         >("createTag", "{\"body\":{\"name\":\"test\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::FindTag,
+            ::intercom_api::unstable::operations::FindTag,
         >("findTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteTag,
+            ::intercom_api::unstable::operations::DeleteTag,
         >("deleteTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListTeams,
+            ::intercom_api::unstable::operations::ListTeams,
         >("listTeams", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveTeam,
+            ::intercom_api::unstable::operations::RetrieveTeam,
         >("retrieveTeam", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateTeamMembers,
+            ::intercom_api::unstable::operations::UpdateTeamMembers,
         >(
             "updateTeamMembers",
             "{\"id\":\"123\",\"body\":{\"admin_ids\":[\"493881\",\"493882\"],\"admin_priority_level\":{\"primary_admin_ids\":[\"493881\"],\"secondary_admin_ids\":[\"493882\"]}}}",
@@ -1615,12 +1617,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListTicketStates,
+            ::intercom_api::unstable::operations::ListTicketStates,
         >("listTicketStates", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateTicketTypeAttribute,
+            ::intercom_api::unstable::operations::CreateTicketTypeAttribute,
         >(
             "createTicketTypeAttribute",
             "{\"ticket_type_id\":\"example\",\"body\":{\"name\":\"Attribute Title\",\"description\":\"Attribute Description\",\"data_type\":\"string\",\"required_to_create\":false}}",
@@ -1630,7 +1632,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateTicketTypeAttribute,
+            ::intercom_api::unstable::operations::UpdateTicketTypeAttribute,
         >(
             "updateTicketTypeAttribute",
             "{\"ticket_type_id\":\"example\",\"id\":\"example\",\"body\":{\"description\":\"New Attribute Description\"}}",
@@ -1640,12 +1642,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListTicketTypes,
+            ::intercom_api::unstable::operations::ListTicketTypes,
         >("listTicketTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateTicketType,
+            ::intercom_api::unstable::operations::CreateTicketType,
         >(
             "createTicketType",
             "{\"body\":{\"name\":\"Customer Issue\",\"description\":\"Customer Report Template\",\"icon\":\"🎟\u{fe0f}\",\"category\":\"Customer\"}}",
@@ -1655,12 +1657,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetTicketType,
+            ::intercom_api::unstable::operations::GetTicketType,
         >("getTicketType", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateTicketType,
+            ::intercom_api::unstable::operations::UpdateTicketType,
         >(
             "updateTicketType",
             "{\"id\":\"example\",\"body\":{\"name\":\"Bug Report 2\"}}",
@@ -1670,7 +1672,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ReplyTicket,
+            ::intercom_api::unstable::operations::ReplyTicket,
         >(
             "replyTicket",
             "{\"id\":\"123\",\"body\":{\"message_type\":\"comment\",\"type\":\"user\",\"intercom_user_id\":\"6762f2971bb69f9f2193bc49\",\"body\":\"Thanks again :)\"}}",
@@ -1680,7 +1682,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AttachTagToTicket,
+            ::intercom_api::unstable::operations::AttachTagToTicket,
         >(
             "attachTagToTicket",
             "{\"ticket_id\":\"64619700005694\",\"body\":{\"id\":\"121\",\"admin_id\":\"991267958\"}}",
@@ -1690,7 +1692,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DetachTagFromTicket,
+            ::intercom_api::unstable::operations::DetachTagFromTicket,
         >(
             "detachTagFromTicket",
             "{\"ticket_id\":\"64619700005694\",\"id\":\"7522907\",\"body\":{\"admin_id\":\"991267973\"}}",
@@ -1700,7 +1702,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::LinkConversationToTicket,
+            ::intercom_api::unstable::operations::LinkConversationToTicket,
         >(
             "linkConversationToTicket",
             "{\"ticket_id\":\"64619700005694\",\"body\":{\"conversation_id\":\"204\"}}",
@@ -1710,7 +1712,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UnlinkConversationFromTicket,
+            ::intercom_api::unstable::operations::UnlinkConversationFromTicket,
         >(
             "unlinkConversationFromTicket",
             "{\"ticket_id\":\"64619700005694\",\"id\":\"204\"}",
@@ -1720,7 +1722,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CreateTicket,
+            ::intercom_api::unstable::operations::CreateTicket,
         >(
             "createTicket",
             "{\"body\":{\"ticket_type_id\":\"88\",\"contacts\":[{\"id\":\"6762f2d81bb69f9f2193bc54\"}],\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"}}}",
@@ -1730,7 +1732,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::EnqueueCreateTicket,
+            ::intercom_api::unstable::operations::EnqueueCreateTicket,
         >(
             "enqueueCreateTicket",
             "{\"body\":{\"ticket_type_id\":\"88\",\"contacts\":[{\"id\":\"6762f2d81bb69f9f2193bc54\"}],\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"}}}",
@@ -1740,12 +1742,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::GetTicket,
+            ::intercom_api::unstable::operations::GetTicket,
         >("getTicket", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateTicket,
+            ::intercom_api::unstable::operations::UpdateTicket,
         >(
             "updateTicket",
             "{\"id\":\"example\",\"body\":{\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"admin_id\":\"991268011\",\"assignee_id\":\"991268013\",\"open\":true,\"snoozed_until\":1673609604,\"ticket_state_id\":\"8498\"}}",
@@ -1755,12 +1757,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::DeleteTicket,
+            ::intercom_api::unstable::operations::DeleteTicket,
         >("deleteTicket", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ChangeTicketType,
+            ::intercom_api::unstable::operations::ChangeTicketType,
         >(
             "changeTicketType",
             "{\"ticket_id\":\"example\",\"body\":{\"ticket_type_id\":\"1234\",\"ticket_state_id\":\"5678\"}}",
@@ -1770,7 +1772,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SearchTickets,
+            ::intercom_api::unstable::operations::SearchTickets,
         >(
             "searchTickets",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -1780,12 +1782,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveVisitorWithUserId,
+            ::intercom_api::unstable::operations::RetrieveVisitorWithUserId,
         >("retrieveVisitorWithUserId", "{\"user_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::UpdateVisitor,
+            ::intercom_api::unstable::operations::UpdateVisitor,
         >(
             "updateVisitor",
             "{\"body\":{\"id\":\"6762f30c1bb69f9f2193bc5e\",\"name\":\"Gareth Bale\"}}",
@@ -1795,7 +1797,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ConvertVisitor,
+            ::intercom_api::unstable::operations::ConvertVisitor,
         >(
             "convertVisitor",
             "{\"body\":{\"visitor\":{\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"},\"user\":{\"email\":\"foo@bar.com\",\"id\":\"8a88a590-e1c3-41e2-a502-e0649dbf721c\"},\"type\":\"user\"}}",
@@ -1805,47 +1807,47 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListBrands,
+            ::intercom_api::unstable::operations::ListBrands,
         >("listBrands", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveBrand,
+            ::intercom_api::unstable::operations::RetrieveBrand,
         >("retrieveBrand", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListEmails,
+            ::intercom_api::unstable::operations::ListEmails,
         >("listEmails", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RetrieveEmail,
+            ::intercom_api::unstable::operations::RetrieveEmail,
         >("retrieveEmail", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RegisterFinVoiceCall,
+            ::intercom_api::unstable::operations::RegisterFinVoiceCall,
         >("registerFinVoiceCall", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CollectFinVoiceCallById,
+            ::intercom_api::unstable::operations::CollectFinVoiceCallById,
         >("collectFinVoiceCallById", "{\"id\":1}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CollectFinVoiceCallByExternalId,
+            ::intercom_api::unstable::operations::CollectFinVoiceCallByExternalId,
         >("collectFinVoiceCallByExternalId", "{\"external_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CollectFinVoiceCallByPhoneNumber,
+            ::intercom_api::unstable::operations::CollectFinVoiceCallByPhoneNumber,
         >("collectFinVoiceCallByPhoneNumber", "{\"phone_number\":\"example\"}", 0, false)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CollectFinVoiceCallsByConversationId,
+            ::intercom_api::unstable::operations::CollectFinVoiceCallsByConversationId,
         >(
             "collectFinVoiceCallsByConversationId",
             "{\"conversation_id\":\"example\"}",
@@ -1855,12 +1857,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ListFinCapabilities,
+            ::intercom_api::unstable::operations::ListFinCapabilities,
         >("listFinCapabilities", "{\"body\":{\"user\":{\"id\":\"123456\"}}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::AskFin,
+            ::intercom_api::unstable::operations::AskFin,
         >(
             "askFin",
             "{\"body\":{\"conversation_id\":\"ext-123\",\"message\":{\"author\":\"user\",\"body\":\"How do I reset my password?\",\"timestamp\":\"2025-01-24T10:01:20.000Z\"},\"user\":{\"id\":\"123456\",\"name\":\"John Doe\",\"email\":\"john.doe@example.com\"}}}",
@@ -1870,7 +1872,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::ReplyToFin,
+            ::intercom_api::unstable::operations::ReplyToFin,
         >(
             "replyToFin",
             "{\"body\":{\"conversation_id\":\"ext-123\",\"message\":{\"author\":\"user\",\"body\":\"Here's the information you requested.\",\"timestamp\":\"2025-01-24T09:01:00.000Z\"},\"user\":{\"id\":\"123456\",\"name\":\"John Doe\",\"email\":\"john.doe@example.com\"}}}",
@@ -1880,7 +1882,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::RunFinProcedure,
+            ::intercom_api::unstable::operations::RunFinProcedure,
         >(
             "runFinProcedure",
             "{\"procedure_id\":\"12345\",\"body\":{\"conversation_id\":\"ext-123\",\"user\":{\"id\":\"123456\",\"name\":\"John Doe\",\"email\":\"john.doe@example.com\"}}}",
@@ -1890,7 +1892,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::EscalateFinConversation,
+            ::intercom_api::unstable::operations::EscalateFinConversation,
         >(
             "escalateFinConversation",
             "{\"body\":{\"conversation_id\":\"ext-123\",\"context\":\"Customer is requesting a refund and is frustrated.\"}}",
@@ -1900,7 +1902,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::SubmitFinCsat,
+            ::intercom_api::unstable::operations::SubmitFinCsat,
         >(
             "submitFinCsat",
             "{\"body\":{\"conversation_id\":\"ext-123\",\"rating\":\"amazing\"}}",
@@ -1910,7 +1912,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::StartFinConversation,
+            ::intercom_api::unstable::operations::StartFinConversation,
         >(
             "startFinConversation",
             "{\"body\":{\"conversation_id\":\"ext-123\",\"message\":{\"author\":\"user\",\"body\":\"How can I see my account details?\",\"timestamp\":\"2025-01-24T10:01:20.000Z\"},\"user\":{\"id\":\"123456\",\"name\":\"John Doe\",\"email\":\"john.doe@example.com\"}}}",
@@ -1920,7 +1922,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_unstable::operations::CollectProcedureAgentInput,
+            ::intercom_api::unstable::operations::CollectProcedureAgentInput,
         >(
             "collectProcedureAgentInput",
             "{\"conversation_id\":\"215473853299345\",\"body\":{\"step_id\":\"d5b81f72-adb9-4317-b973-75b3c3624c09\",\"attribute_values\":[{\"identifier\":\"workflow_local_variables.72c5a6b3-3cce-41d8-8e30-14da40791958\",\"value\":true},{\"identifier\":\"workflow_local_variables.5adb55fb-f549-44a0-8ee9-7e652ad77c25\",\"value\":\"85f00ba7-558c-4b02-a397-6f5c3659941c\"}]}}",

@@ -7,12 +7,12 @@ pub const OPERATIONS: usize = 118;
 pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
-            ::intercom_api_v2_12::operations::IdentifyAdmin,
+            ::intercom_api::v2_12::operations::IdentifyAdmin,
         >("identifyAdmin", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::SetAwayAdmin,
+            ::intercom_api::v2_12::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
             "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
@@ -22,27 +22,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListActivityLogs,
+            ::intercom_api::v2_12::operations::ListActivityLogs,
         >("listActivityLogs", "{\"created_at_after\":\"1677253093\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListAdmins,
+            ::intercom_api::v2_12::operations::ListAdmins,
         >("listAdmins", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveAdmin,
+            ::intercom_api::v2_12::operations::RetrieveAdmin,
         >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListContentImportSources,
+            ::intercom_api::v2_12::operations::ListContentImportSources,
         >("listContentImportSources", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateContentImportSource,
+            ::intercom_api::v2_12::operations::CreateContentImportSource,
         >(
             "createContentImportSource",
             "{\"body\":{\"sync_behavior\":\"api\",\"url\":\"https://www.example.com\"}}",
@@ -52,12 +52,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::GetContentImportSource,
+            ::intercom_api::v2_12::operations::GetContentImportSource,
         >("getContentImportSource", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateContentImportSource,
+            ::intercom_api::v2_12::operations::UpdateContentImportSource,
         >(
             "updateContentImportSource",
             "{\"id\":\"example\",\"body\":{\"sync_behavior\":\"api\",\"url\":\"https://www.example.com\"}}",
@@ -67,17 +67,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteContentImportSource,
+            ::intercom_api::v2_12::operations::DeleteContentImportSource,
         >("deleteContentImportSource", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListExternalPages,
+            ::intercom_api::v2_12::operations::ListExternalPages,
         >("listExternalPages", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateExternalPage,
+            ::intercom_api::v2_12::operations::CreateExternalPage,
         >(
             "createExternalPage",
             "{\"body\":{\"external_id\":\"abc1234\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"12\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
@@ -87,12 +87,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::GetExternalPage,
+            ::intercom_api::v2_12::operations::GetExternalPage,
         >("getExternalPage", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateExternalPage,
+            ::intercom_api::v2_12::operations::UpdateExternalPage,
         >(
             "updateExternalPage",
             "{\"id\":\"example\",\"body\":{\"external_id\":\"5678\",\"html\":\"<html><body><h1>Test</h1></body></html>\",\"locale\":\"en\",\"source_id\":\"15\",\"title\":\"Test\",\"url\":\"https://www.example.com\"}}",
@@ -102,17 +102,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteExternalPage,
+            ::intercom_api::v2_12::operations::DeleteExternalPage,
         >("deleteExternalPage", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListArticles,
+            ::intercom_api::v2_12::operations::ListArticles,
         >("listArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateArticle,
+            ::intercom_api::v2_12::operations::CreateArticle,
         >(
             "createArticle",
             "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991266252\",\"state\":\"published\",\"parent_id\":\"3\",\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991266252\",\"state\":\"published\"}}}}",
@@ -122,12 +122,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveArticle,
+            ::intercom_api::v2_12::operations::RetrieveArticle,
         >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateArticle,
+            ::intercom_api::v2_12::operations::UpdateArticle,
         >(
             "updateArticle",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
@@ -137,32 +137,32 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteArticle,
+            ::intercom_api::v2_12::operations::DeleteArticle,
         >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::SearchArticles,
+            ::intercom_api::v2_12::operations::SearchArticles,
         >("searchArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListAllCollections,
+            ::intercom_api::v2_12::operations::ListAllCollections,
         >("listAllCollections", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateCollection,
+            ::intercom_api::v2_12::operations::CreateCollection,
         >("createCollection", "{\"body\":{\"name\":\"Thanks for everything\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveCollection,
+            ::intercom_api::v2_12::operations::RetrieveCollection,
         >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateCollection,
+            ::intercom_api::v2_12::operations::UpdateCollection,
         >(
             "updateCollection",
             "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
@@ -172,27 +172,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteCollection,
+            ::intercom_api::v2_12::operations::DeleteCollection,
         >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveHelpCenter,
+            ::intercom_api::v2_12::operations::RetrieveHelpCenter,
         >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListHelpCenters,
+            ::intercom_api::v2_12::operations::ListHelpCenters,
         >("listHelpCenters", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveCompany,
+            ::intercom_api::v2_12::operations::RetrieveCompany,
         >("retrieveCompany", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateOrUpdateCompany,
+            ::intercom_api::v2_12::operations::CreateOrUpdateCompany,
         >(
             "createOrUpdateCompany",
             "{\"body\":{\"company_id\":\"company_remote_id\",\"name\":\"my company\",\"remote_created_at\":1374138000}}",
@@ -202,7 +202,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveACompanyById,
+            ::intercom_api::v2_12::operations::RetrieveACompanyById,
         >(
             "RetrieveACompanyById",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -212,17 +212,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateCompany,
+            ::intercom_api::v2_12::operations::UpdateCompany,
         >("UpdateCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteCompany,
+            ::intercom_api::v2_12::operations::DeleteCompany,
         >("deleteCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListAttachedContacts,
+            ::intercom_api::v2_12::operations::ListAttachedContacts,
         >(
             "ListAttachedContacts",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -232,7 +232,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListAttachedSegmentsForCompanies,
+            ::intercom_api::v2_12::operations::ListAttachedSegmentsForCompanies,
         >(
             "ListAttachedSegmentsForCompanies",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -242,22 +242,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListAllCompanies,
+            ::intercom_api::v2_12::operations::ListAllCompanies,
         >("listAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ScrollOverAllCompanies,
+            ::intercom_api::v2_12::operations::ScrollOverAllCompanies,
         >("scrollOverAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListCompaniesForAContact,
+            ::intercom_api::v2_12::operations::ListCompaniesForAContact,
         >("listCompaniesForAContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachContactToACompany,
+            ::intercom_api::v2_12::operations::AttachContactToACompany,
         >(
             "attachContactToACompany",
             "{\"id\":\"example\",\"body\":{\"id\":\"677c55186abd011ad17ff4a3\"}}",
@@ -267,7 +267,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachContactFromACompany,
+            ::intercom_api::v2_12::operations::DetachContactFromACompany,
         >(
             "detachContactFromACompany",
             "{\"contact_id\":\"58a430d35458202d41b1e65b\",\"id\":\"58a430d35458202d41b1e65b\"}",
@@ -277,12 +277,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListNotes,
+            ::intercom_api::v2_12::operations::ListNotes,
         >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateNote,
+            ::intercom_api::v2_12::operations::CreateNote,
         >(
             "createNote",
             "{\"id\":\"123\",\"body\":{\"contact_id\":\"677c552b6abd011ad17ff4d1\",\"admin_id\":\"991266338\",\"body\":\"Hello\"}}",
@@ -292,7 +292,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListSegmentsForAContact,
+            ::intercom_api::v2_12::operations::ListSegmentsForAContact,
         >(
             "listSegmentsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -302,7 +302,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListSubscriptionsForAContact,
+            ::intercom_api::v2_12::operations::ListSubscriptionsForAContact,
         >(
             "listSubscriptionsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -312,7 +312,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachSubscriptionTypeToContact,
+            ::intercom_api::v2_12::operations::AttachSubscriptionTypeToContact,
         >(
             "attachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"16\",\"consent_type\":\"opt_in\"}}",
@@ -322,7 +322,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachSubscriptionTypeToContact,
+            ::intercom_api::v2_12::operations::DetachSubscriptionTypeToContact,
         >(
             "detachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"37846\"}",
@@ -332,7 +332,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListTagsForAContact,
+            ::intercom_api::v2_12::operations::ListTagsForAContact,
         >(
             "listTagsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -342,7 +342,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachTagToContact,
+            ::intercom_api::v2_12::operations::AttachTagToContact,
         >(
             "attachTagToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"2\"}}",
@@ -352,7 +352,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachTagFromContact,
+            ::intercom_api::v2_12::operations::DetachTagFromContact,
         >(
             "detachTagFromContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"7522907\"}",
@@ -362,12 +362,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ShowContact,
+            ::intercom_api::v2_12::operations::ShowContact,
         >("ShowContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateContact,
+            ::intercom_api::v2_12::operations::UpdateContact,
         >(
             "UpdateContact",
             "{\"id\":\"63a07ddf05a32042dffac965\",\"body\":{\"email\":\"joebloggs@intercom.io\",\"name\":\"joe bloggs\"}}",
@@ -377,12 +377,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteContact,
+            ::intercom_api::v2_12::operations::DeleteContact,
         >("DeleteContact", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::MergeContact,
+            ::intercom_api::v2_12::operations::MergeContact,
         >(
             "MergeContact",
             "{\"body\":{\"from\":\"677c554f6abd011ad17ff4ee\",\"into\":\"677c554f6abd011ad17ff4ef\"}}",
@@ -392,7 +392,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::SearchContacts,
+            ::intercom_api::v2_12::operations::SearchContacts,
         >(
             "SearchContacts",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -402,27 +402,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListContacts,
+            ::intercom_api::v2_12::operations::ListContacts,
         >("ListContacts", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateContact,
+            ::intercom_api::v2_12::operations::CreateContact,
         >("CreateContact", "{\"body\":{\"email\":\"joebloggs@intercom.io\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ArchiveContact,
+            ::intercom_api::v2_12::operations::ArchiveContact,
         >("ArchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UnarchiveContact,
+            ::intercom_api::v2_12::operations::UnarchiveContact,
         >("UnarchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachTagToConversation,
+            ::intercom_api::v2_12::operations::AttachTagToConversation,
         >(
             "attachTagToConversation",
             "{\"conversation_id\":\"64619700005694\",\"body\":{\"id\":\"7\",\"admin_id\":\"991266371\"}}",
@@ -432,7 +432,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachTagFromConversation,
+            ::intercom_api::v2_12::operations::DetachTagFromConversation,
         >(
             "detachTagFromConversation",
             "{\"conversation_id\":\"64619700005694\",\"id\":\"7522907\",\"body\":{\"admin_id\":\"991266375\"}}",
@@ -442,12 +442,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListConversations,
+            ::intercom_api::v2_12::operations::ListConversations,
         >("listConversations", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateConversation,
+            ::intercom_api::v2_12::operations::CreateConversation,
         >(
             "createConversation",
             "{\"body\":{\"from\":{\"type\":\"user\",\"id\":\"677c55876abd011ad17ff510\"},\"body\":\"Hello there\"}}",
@@ -457,17 +457,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveConversation,
+            ::intercom_api::v2_12::operations::RetrieveConversation,
         >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateConversation,
+            ::intercom_api::v2_12::operations::UpdateConversation,
         >("updateConversation", "{\"id\":\"123\",\"body\":{\"read\":true}}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::SearchConversations,
+            ::intercom_api::v2_12::operations::SearchConversations,
         >(
             "searchConversations",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -477,7 +477,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ReplyConversation,
+            ::intercom_api::v2_12::operations::ReplyConversation,
         >(
             "replyConversation",
             "{\"id\":\"123 or \\\"last\\\"\",\"body\":{\"message_type\":\"comment\",\"type\":\"user\",\"intercom_user_id\":\"677c55b86abd011ad17ff528\",\"body\":\"Thanks again :)\"}}",
@@ -487,7 +487,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ManageConversation,
+            ::intercom_api::v2_12::operations::ManageConversation,
         >(
             "manageConversation",
             "{\"id\":\"123\",\"body\":{\"message_type\":\"close\",\"type\":\"admin\",\"admin_id\":\"991266461\",\"body\":\"Goodbye :)\"}}",
@@ -497,7 +497,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachContactToConversation,
+            ::intercom_api::v2_12::operations::AttachContactToConversation,
         >(
             "attachContactToConversation",
             "{\"id\":\"123\",\"body\":{\"admin_id\":\"991266484\",\"customer\":{\"intercom_user_id\":\"677c55ef6abd011ad17ff541\"}}}",
@@ -507,7 +507,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachContactFromConversation,
+            ::intercom_api::v2_12::operations::DetachContactFromConversation,
         >(
             "detachContactFromConversation",
             "{\"conversation_id\":\"123\",\"contact_id\":\"123\",\"body\":{\"admin_id\":\"991266492\",\"customer\":{\"intercom_user_id\":\"677c55f76abd011ad17ff545\"}}}",
@@ -517,7 +517,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RedactConversation,
+            ::intercom_api::v2_12::operations::RedactConversation,
         >(
             "redactConversation",
             "{\"body\":{\"type\":\"conversation_part\",\"conversation_id\":\"142\",\"conversation_part_id\":\"24\"}}",
@@ -527,7 +527,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ConvertConversationToTicket,
+            ::intercom_api::v2_12::operations::ConvertConversationToTicket,
         >(
             "convertConversationToTicket",
             "{\"id\":\"123\",\"body\":{\"ticket_type_id\":\"1\"}}",
@@ -537,12 +537,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::LisDataAttributes,
+            ::intercom_api::v2_12::operations::LisDataAttributes,
         >("lisDataAttributes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateDataAttribute,
+            ::intercom_api::v2_12::operations::CreateDataAttribute,
         >(
             "createDataAttribute",
             "{\"body\":{\"name\":\"Mithril Shirt\",\"model\":\"company\",\"data_type\":\"string\"}}",
@@ -552,7 +552,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateDataAttribute,
+            ::intercom_api::v2_12::operations::UpdateDataAttribute,
         >(
             "updateDataAttribute",
             "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}}",
@@ -562,7 +562,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::LisDataEvents,
+            ::intercom_api::v2_12::operations::LisDataEvents,
         >(
             "lisDataEvents",
             "{\"filter\":{\"user_id\":\"example\"},\"type\":\"example\"}",
@@ -572,17 +572,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateDataEvent,
+            ::intercom_api::v2_12::operations::CreateDataEvent,
         >("createDataEvent", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DataEventSummaries,
+            ::intercom_api::v2_12::operations::DataEventSummaries,
         >("dataEventSummaries", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateDataExport,
+            ::intercom_api::v2_12::operations::CreateDataExport,
         >(
             "createDataExport",
             "{\"body\":{\"created_at_after\":1736183825,\"created_at_before\":1736201825}}",
@@ -592,22 +592,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::GetDataExport,
+            ::intercom_api::v2_12::operations::GetDataExport,
         >("getDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CancelDataExport,
+            ::intercom_api::v2_12::operations::CancelDataExport,
         >("cancelDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DownloadDataExport,
+            ::intercom_api::v2_12::operations::DownloadDataExport,
         >("downloadDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateMessage,
+            ::intercom_api::v2_12::operations::CreateMessage,
         >(
             "createMessage",
             "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":\"677c56646abd011ad17ff584\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"email\",\"subject\":\"Thanks for everything\",\"template\":\"plain\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
@@ -617,12 +617,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListNewsItems,
+            ::intercom_api::v2_12::operations::ListNewsItems,
         >("listNewsItems", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateNewsItem,
+            ::intercom_api::v2_12::operations::CreateNewsItem,
         >(
             "createNewsItem",
             "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991266587\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"3\",\"published_at\":1664638214}]}}",
@@ -632,12 +632,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveNewsItem,
+            ::intercom_api::v2_12::operations::RetrieveNewsItem,
         >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateNewsItem,
+            ::intercom_api::v2_12::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991266598\",\"reactions\":[\"😝\",\"😂\"]}}",
@@ -647,47 +647,47 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteNewsItem,
+            ::intercom_api::v2_12::operations::DeleteNewsItem,
         >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListLiveNewsfeedItems,
+            ::intercom_api::v2_12::operations::ListLiveNewsfeedItems,
         >("listLiveNewsfeedItems", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListNewsfeeds,
+            ::intercom_api::v2_12::operations::ListNewsfeeds,
         >("listNewsfeeds", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveNewsfeed,
+            ::intercom_api::v2_12::operations::RetrieveNewsfeed,
         >("retrieveNewsfeed", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveNote,
+            ::intercom_api::v2_12::operations::RetrieveNote,
         >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListSegments,
+            ::intercom_api::v2_12::operations::ListSegments,
         >("listSegments", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveSegment,
+            ::intercom_api::v2_12::operations::RetrieveSegment,
         >("retrieveSegment", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListSubscriptionTypes,
+            ::intercom_api::v2_12::operations::ListSubscriptionTypes,
         >("listSubscriptionTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreatePhoneSwitch,
+            ::intercom_api::v2_12::operations::CreatePhoneSwitch,
         >(
             "createPhoneSwitch",
             "{\"body\":{\"phone\":\"+353832345678\",\"custom_attributes\":{\"issue_type\":\"Billing\",\"priority\":\"High\"}}}",
@@ -696,39 +696,39 @@ pub async fn call_all(harness: &mut super::Harness) {
         )
         .await;
     harness
-        .call::<::intercom_api_v2_12::operations::ListTags>("listTags", "{}", 0, true)
+        .call::<::intercom_api::v2_12::operations::ListTags>("listTags", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateTag,
+            ::intercom_api::v2_12::operations::CreateTag,
         >("createTag", "{\"body\":{\"name\":\"test\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::FindTag,
+            ::intercom_api::v2_12::operations::FindTag,
         >("findTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DeleteTag,
+            ::intercom_api::v2_12::operations::DeleteTag,
         >("deleteTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
-        .call::<::intercom_api_v2_12::operations::ListTeams>("listTeams", "{}", 0, true)
+        .call::<::intercom_api::v2_12::operations::ListTeams>("listTeams", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveTeam,
+            ::intercom_api::v2_12::operations::RetrieveTeam,
         >("retrieveTeam", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListTicketStates,
+            ::intercom_api::v2_12::operations::ListTicketStates,
         >("listTicketStates", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateTicketTypeAttribute,
+            ::intercom_api::v2_12::operations::CreateTicketTypeAttribute,
         >(
             "createTicketTypeAttribute",
             "{\"ticket_type_id\":\"example\",\"body\":{\"name\":\"Attribute Title\",\"description\":\"Attribute Description\",\"data_type\":\"string\",\"required_to_create\":false}}",
@@ -738,7 +738,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateTicketTypeAttribute,
+            ::intercom_api::v2_12::operations::UpdateTicketTypeAttribute,
         >(
             "updateTicketTypeAttribute",
             "{\"ticket_type_id\":\"example\",\"id\":\"example\",\"body\":{\"description\":\"New Attribute Description\"}}",
@@ -748,12 +748,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ListTicketTypes,
+            ::intercom_api::v2_12::operations::ListTicketTypes,
         >("listTicketTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateTicketType,
+            ::intercom_api::v2_12::operations::CreateTicketType,
         >(
             "createTicketType",
             "{\"body\":{\"name\":\"Customer Issue\",\"description\":\"Customer Report Template\",\"icon\":\"🎟\u{fe0f}\",\"category\":\"Customer\"}}",
@@ -763,12 +763,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::GetTicketType,
+            ::intercom_api::v2_12::operations::GetTicketType,
         >("getTicketType", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateTicketType,
+            ::intercom_api::v2_12::operations::UpdateTicketType,
         >(
             "updateTicketType",
             "{\"id\":\"example\",\"body\":{\"name\":\"Bug Report 2\"}}",
@@ -778,7 +778,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ReplyTicket,
+            ::intercom_api::v2_12::operations::ReplyTicket,
         >(
             "replyTicket",
             "{\"id\":\"123\",\"body\":{\"message_type\":\"comment\",\"type\":\"user\",\"intercom_user_id\":\"677c56b36abd011ad17ff5b6\",\"body\":\"Thanks again :)\"}}",
@@ -788,7 +788,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::AttachTagToTicket,
+            ::intercom_api::v2_12::operations::AttachTagToTicket,
         >(
             "attachTagToTicket",
             "{\"ticket_id\":\"64619700005694\",\"body\":{\"id\":\"42\",\"admin_id\":\"991266711\"}}",
@@ -798,7 +798,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::DetachTagFromTicket,
+            ::intercom_api::v2_12::operations::DetachTagFromTicket,
         >(
             "detachTagFromTicket",
             "{\"ticket_id\":\"64619700005694\",\"id\":\"7522907\",\"body\":{\"admin_id\":\"991266726\"}}",
@@ -808,7 +808,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::CreateTicket,
+            ::intercom_api::v2_12::operations::CreateTicket,
         >(
             "createTicket",
             "{\"body\":{\"ticket_type_id\":\"36\",\"contacts\":[{\"id\":\"677c56e46abd011ad17ff5c1\"}],\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"}}}",
@@ -818,12 +818,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::GetTicket,
+            ::intercom_api::v2_12::operations::GetTicket,
         >("getTicket", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateTicket,
+            ::intercom_api::v2_12::operations::UpdateTicket,
         >(
             "updateTicket",
             "{\"id\":\"example\",\"body\":{\"ticket_attributes\":{\"_default_title_\":\"example\",\"_default_description_\":\"there is a problem\"},\"assignment\":{\"admin_id\":\"991266764\",\"assignee_id\":\"991266766\"},\"open\":true,\"snoozed_until\":1673609604,\"ticket_state_id\":\"2750\"}}",
@@ -833,7 +833,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::SearchTickets,
+            ::intercom_api::v2_12::operations::SearchTickets,
         >(
             "searchTickets",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -843,12 +843,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::RetrieveVisitorWithUserId,
+            ::intercom_api::v2_12::operations::RetrieveVisitorWithUserId,
         >("retrieveVisitorWithUserId", "{\"user_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::UpdateVisitor,
+            ::intercom_api::v2_12::operations::UpdateVisitor,
         >(
             "updateVisitor",
             "{\"body\":{\"id\":\"677c57076abd011ad17ff5ca\",\"name\":\"Gareth Bale\"}}",
@@ -858,7 +858,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_12::operations::ConvertVisitor,
+            ::intercom_api::v2_12::operations::ConvertVisitor,
         >(
             "convertVisitor",
             "{\"body\":{\"visitor\":{\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"},\"user\":{\"email\":\"foo@bar.com\",\"id\":\"8a88a590-e1c3-41e2-a502-e0649dbf721c\"},\"type\":\"user\"}}",

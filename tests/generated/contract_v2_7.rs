@@ -7,12 +7,12 @@ pub const OPERATIONS: usize = 98;
 pub async fn call_all(harness: &mut super::Harness) {
     harness
         .call::<
-            ::intercom_api_v2_7::operations::IdentifyAdmin,
+            ::intercom_api::v2_7::operations::IdentifyAdmin,
         >("identifyAdmin", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::SetAwayAdmin,
+            ::intercom_api::v2_7::operations::SetAwayAdmin,
         >(
             "setAwayAdmin",
             "{\"id\":\"example\",\"body\":{\"away_mode_enabled\":true,\"away_mode_reassign\":true}}",
@@ -22,25 +22,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListActivityLogs,
+            ::intercom_api::v2_7::operations::ListActivityLogs,
         >("listActivityLogs", "{\"created_at_after\":\"1677253093\"}", 0, true)
         .await;
     harness
-        .call::<::intercom_api_v2_7::operations::ListAdmins>("listAdmins", "{}", 0, true)
+        .call::<
+            ::intercom_api::v2_7::operations::ListAdmins,
+        >("listAdmins", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveAdmin,
+            ::intercom_api::v2_7::operations::RetrieveAdmin,
         >("retrieveAdmin", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListArticles,
+            ::intercom_api::v2_7::operations::ListArticles,
         >("listArticles", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateArticle,
+            ::intercom_api::v2_7::operations::CreateArticle,
         >(
             "createArticle",
             "{\"body\":{\"title\":\"Thanks for everything\",\"description\":\"Description of the Article\",\"body\":\"Body of the Article\",\"author_id\":\"991266231\",\"state\":\"published\",\"parent_id\":\"3\",\"parent_type\":\"collection\",\"translated_content\":{\"fr\":{\"title\":\"Merci pour tout\",\"description\":\"Description de l'article\",\"body\":\"Corps de l'article\",\"author_id\":\"991266231\",\"state\":\"published\"}}}}",
@@ -50,12 +52,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveArticle,
+            ::intercom_api::v2_7::operations::RetrieveArticle,
         >("retrieveArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateArticle,
+            ::intercom_api::v2_7::operations::UpdateArticle,
         >(
             "updateArticle",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\"}}",
@@ -65,27 +67,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteArticle,
+            ::intercom_api::v2_7::operations::DeleteArticle,
         >("deleteArticle", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListAllCollections,
+            ::intercom_api::v2_7::operations::ListAllCollections,
         >("listAllCollections", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateCollection,
+            ::intercom_api::v2_7::operations::CreateCollection,
         >("createCollection", "{\"body\":{\"name\":\"Thanks for everything\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveCollection,
+            ::intercom_api::v2_7::operations::RetrieveCollection,
         >("retrieveCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateCollection,
+            ::intercom_api::v2_7::operations::UpdateCollection,
         >(
             "updateCollection",
             "{\"id\":\"123\",\"body\":{\"name\":\"Update collection name\"}}",
@@ -95,27 +97,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteCollection,
+            ::intercom_api::v2_7::operations::DeleteCollection,
         >("deleteCollection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveHelpCenter,
+            ::intercom_api::v2_7::operations::RetrieveHelpCenter,
         >("retrieveHelpCenter", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListHelpCenters,
+            ::intercom_api::v2_7::operations::ListHelpCenters,
         >("listHelpCenters", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListAllSections,
+            ::intercom_api::v2_7::operations::ListAllSections,
         >("listAllSections", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateSection,
+            ::intercom_api::v2_7::operations::CreateSection,
         >(
             "createSection",
             "{\"body\":{\"name\":\"Thanks for everything\",\"parent_id\":\"50\"}}",
@@ -125,12 +127,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveSection,
+            ::intercom_api::v2_7::operations::RetrieveSection,
         >("retrieveSection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateSection,
+            ::intercom_api::v2_7::operations::UpdateSection,
         >(
             "updateSection",
             "{\"id\":\"123\",\"body\":{\"name\":\"Update section name\",\"parent_id\":\"61\"}}",
@@ -140,17 +142,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteSection,
+            ::intercom_api::v2_7::operations::DeleteSection,
         >("deleteSection", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveCompany,
+            ::intercom_api::v2_7::operations::RetrieveCompany,
         >("retrieveCompany", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateOrUpdateCompany,
+            ::intercom_api::v2_7::operations::CreateOrUpdateCompany,
         >(
             "createOrUpdateCompany",
             "{\"body\":{\"company_id\":\"company_remote_id\",\"name\":\"my company\",\"remote_created_at\":1374138000}}",
@@ -160,7 +162,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveACompanyById,
+            ::intercom_api::v2_7::operations::RetrieveACompanyById,
         >(
             "RetrieveACompanyById",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -170,17 +172,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateCompany,
+            ::intercom_api::v2_7::operations::UpdateCompany,
         >("UpdateCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteCompany,
+            ::intercom_api::v2_7::operations::DeleteCompany,
         >("deleteCompany", "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListAttachedContacts,
+            ::intercom_api::v2_7::operations::ListAttachedContacts,
         >(
             "ListAttachedContacts",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -190,7 +192,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListAttachedSegmentsForCompanies,
+            ::intercom_api::v2_7::operations::ListAttachedSegmentsForCompanies,
         >(
             "ListAttachedSegmentsForCompanies",
             "{\"id\":\"5f4d3c1c-7b1b-4d7d-a97e-6095715c6632\"}",
@@ -200,22 +202,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListAllCompanies,
+            ::intercom_api::v2_7::operations::ListAllCompanies,
         >("listAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ScrollOverAllCompanies,
+            ::intercom_api::v2_7::operations::ScrollOverAllCompanies,
         >("scrollOverAllCompanies", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListCompaniesForAContact,
+            ::intercom_api::v2_7::operations::ListCompaniesForAContact,
         >("listCompaniesForAContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AttachContactToACompany,
+            ::intercom_api::v2_7::operations::AttachContactToACompany,
         >(
             "attachContactToACompany",
             "{\"id\":\"example\",\"body\":{\"id\":\"6657a8156abd0160d35d1e55\"}}",
@@ -225,7 +227,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DetachContactFromACompany,
+            ::intercom_api::v2_7::operations::DetachContactFromACompany,
         >(
             "detachContactFromACompany",
             "{\"contact_id\":\"58a430d35458202d41b1e65b\",\"id\":\"58a430d35458202d41b1e65b\"}",
@@ -235,12 +237,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListNotes,
+            ::intercom_api::v2_7::operations::ListNotes,
         >("listNotes", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateNote,
+            ::intercom_api::v2_7::operations::CreateNote,
         >(
             "createNote",
             "{\"id\":\"123\",\"body\":{\"contact_id\":\"6657a81f6abd0160d35d1e83\",\"admin_id\":\"991266326\",\"body\":\"Hello\"}}",
@@ -250,7 +252,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListSegmentsForAContact,
+            ::intercom_api::v2_7::operations::ListSegmentsForAContact,
         >(
             "listSegmentsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -260,7 +262,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListSubscriptionsForAContact,
+            ::intercom_api::v2_7::operations::ListSubscriptionsForAContact,
         >(
             "listSubscriptionsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -270,7 +272,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AttachSubscriptionTypeToContact,
+            ::intercom_api::v2_7::operations::AttachSubscriptionTypeToContact,
         >(
             "attachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"16\",\"consent_type\":\"opt_in\"}}",
@@ -280,7 +282,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DetachSubscriptionTypeToContact,
+            ::intercom_api::v2_7::operations::DetachSubscriptionTypeToContact,
         >(
             "detachSubscriptionTypeToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"37846\"}",
@@ -290,7 +292,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListTagsForAContact,
+            ::intercom_api::v2_7::operations::ListTagsForAContact,
         >(
             "listTagsForAContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\"}",
@@ -300,7 +302,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AttachTagToContact,
+            ::intercom_api::v2_7::operations::AttachTagToContact,
         >(
             "attachTagToContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"body\":{\"id\":\"2\"}}",
@@ -310,7 +312,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DetachTagFromContact,
+            ::intercom_api::v2_7::operations::DetachTagFromContact,
         >(
             "detachTagFromContact",
             "{\"contact_id\":\"63a07ddf05a32042dffac965\",\"id\":\"7522907\"}",
@@ -320,12 +322,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ShowContact,
+            ::intercom_api::v2_7::operations::ShowContact,
         >("ShowContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateContact,
+            ::intercom_api::v2_7::operations::UpdateContact,
         >(
             "UpdateContact",
             "{\"id\":\"63a07ddf05a32042dffac965\",\"body\":{\"email\":\"joebloggs@intercom.io\",\"name\":\"joe bloggs\"}}",
@@ -335,12 +337,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteContact,
+            ::intercom_api::v2_7::operations::DeleteContact,
         >("DeleteContact", "{\"id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::MergeContact,
+            ::intercom_api::v2_7::operations::MergeContact,
         >(
             "MergeContact",
             "{\"body\":{\"from\":\"6657a8336abd0160d35d1ea0\",\"into\":\"6657a8346abd0160d35d1ea1\"}}",
@@ -350,7 +352,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::SearchContacts,
+            ::intercom_api::v2_7::operations::SearchContacts,
         >(
             "SearchContacts",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -360,27 +362,27 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListContacts,
+            ::intercom_api::v2_7::operations::ListContacts,
         >("ListContacts", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateContact,
+            ::intercom_api::v2_7::operations::CreateContact,
         >("CreateContact", "{\"body\":{\"email\":\"joebloggs@intercom.io\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ArchiveContact,
+            ::intercom_api::v2_7::operations::ArchiveContact,
         >("ArchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UnarchiveContact,
+            ::intercom_api::v2_7::operations::UnarchiveContact,
         >("UnarchiveContact", "{\"id\":\"63a07ddf05a32042dffac965\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AttachTagToConversation,
+            ::intercom_api::v2_7::operations::AttachTagToConversation,
         >(
             "attachTagToConversation",
             "{\"conversation_id\":\"64619700005694\",\"body\":{\"id\":\"7\",\"admin_id\":\"991266359\"}}",
@@ -390,7 +392,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DetachTagFromConversation,
+            ::intercom_api::v2_7::operations::DetachTagFromConversation,
         >(
             "detachTagFromConversation",
             "{\"conversation_id\":\"64619700005694\",\"id\":\"7522907\",\"body\":{\"admin_id\":\"991266363\"}}",
@@ -400,12 +402,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListConversations,
+            ::intercom_api::v2_7::operations::ListConversations,
         >("listConversations", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateConversation,
+            ::intercom_api::v2_7::operations::CreateConversation,
         >(
             "createConversation",
             "{\"body\":{\"from\":{\"type\":\"user\",\"id\":\"6657a85a6abd0160d35d1ec2\"},\"body\":\"Hello there\"}}",
@@ -415,17 +417,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveConversation,
+            ::intercom_api::v2_7::operations::RetrieveConversation,
         >("retrieveConversation", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateConversation,
+            ::intercom_api::v2_7::operations::UpdateConversation,
         >("updateConversation", "{\"id\":\"123\",\"body\":{\"read\":true}}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::SearchConversations,
+            ::intercom_api::v2_7::operations::SearchConversations,
         >(
             "searchConversations",
             "{\"body\":{\"query\":{\"operator\":\"AND\",\"value\":[{\"field\":\"created_at\",\"operator\":\">\",\"value\":\"1306054154\"}]},\"pagination\":{\"per_page\":5}}}",
@@ -435,7 +437,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ReplyConversation,
+            ::intercom_api::v2_7::operations::ReplyConversation,
         >(
             "replyConversation",
             "{\"id\":\"123 or \\\"last\\\"\",\"body\":{\"message_type\":\"comment\",\"type\":\"user\",\"intercom_user_id\":\"6657a8796abd0160d35d1ed9\",\"body\":\"Thanks again :)\"}}",
@@ -445,7 +447,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ManageConversation,
+            ::intercom_api::v2_7::operations::ManageConversation,
         >(
             "manageConversation",
             "{\"id\":\"123\",\"body\":{\"message_type\":\"close\",\"type\":\"admin\",\"admin_id\":\"991266441\",\"body\":\"Goodbye :)\"}}",
@@ -455,12 +457,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AutoAssignConversation,
+            ::intercom_api::v2_7::operations::AutoAssignConversation,
         >("autoAssignConversation", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::AttachContactToConversation,
+            ::intercom_api::v2_7::operations::AttachContactToConversation,
         >(
             "attachContactToConversation",
             "{\"id\":\"123\",\"body\":{\"admin_id\":\"991266464\",\"customer\":{\"intercom_user_id\":\"6657a89e6abd0160d35d1ef2\"}}}",
@@ -470,7 +472,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DetachContactFromConversation,
+            ::intercom_api::v2_7::operations::DetachContactFromConversation,
         >(
             "detachContactFromConversation",
             "{\"conversation_id\":\"123\",\"contact_id\":\"123\",\"body\":{\"admin_id\":\"991266472\",\"customer\":{\"intercom_user_id\":\"6657a8a46abd0160d35d1ef6\"}}}",
@@ -480,7 +482,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RedactConversation,
+            ::intercom_api::v2_7::operations::RedactConversation,
         >(
             "redactConversation",
             "{\"body\":{\"type\":\"conversation_part\",\"conversation_id\":\"141\",\"conversation_part_id\":\"25\"}}",
@@ -490,12 +492,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::LisDataAttributes,
+            ::intercom_api::v2_7::operations::LisDataAttributes,
         >("lisDataAttributes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateDataAttribute,
+            ::intercom_api::v2_7::operations::CreateDataAttribute,
         >(
             "createDataAttribute",
             "{\"body\":{\"name\":\"Mithril Shirt\",\"model\":\"company\",\"data_type\":\"string\"}}",
@@ -505,7 +507,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateDataAttribute,
+            ::intercom_api::v2_7::operations::UpdateDataAttribute,
         >(
             "updateDataAttribute",
             "{\"id\":1,\"body\":{\"description\":\"Just a plain old ring\",\"options\":[{\"value\":\"1-10\"},{\"value\":\"11-20\"}],\"archived\":false}}",
@@ -515,7 +517,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::LisDataEvents,
+            ::intercom_api::v2_7::operations::LisDataEvents,
         >(
             "lisDataEvents",
             "{\"filter\":{\"user_id\":\"example\"},\"type\":\"example\"}",
@@ -525,17 +527,17 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateDataEvent,
+            ::intercom_api::v2_7::operations::CreateDataEvent,
         >("createDataEvent", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DataEventSummaries,
+            ::intercom_api::v2_7::operations::DataEventSummaries,
         >("dataEventSummaries", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateDataExport,
+            ::intercom_api::v2_7::operations::CreateDataExport,
         >(
             "createDataExport",
             "{\"body\":{\"created_at_after\":1717002906,\"created_at_before\":1717020906}}",
@@ -545,22 +547,22 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::GetDataExport,
+            ::intercom_api::v2_7::operations::GetDataExport,
         >("getDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CancelDataExport,
+            ::intercom_api::v2_7::operations::CancelDataExport,
         >("cancelDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DownloadDataExport,
+            ::intercom_api::v2_7::operations::DownloadDataExport,
         >("downloadDataExport", "{\"job_identifier\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateMessage,
+            ::intercom_api::v2_7::operations::CreateMessage,
         >(
             "createMessage",
             "{\"body\":{\"from\":{\"type\":\"admin\",\"id\":\"6657a8ed6abd0160d35d1f35\"},\"body\":\"heyy\",\"referer\":\"https://twitter.com/bob\",\"message_type\":\"email\",\"subject\":\"Thanks for everything\",\"template\":\"plain\",\"to\":{\"id\":\"536e564f316c83104c000020\",\"type\":\"user\"}}}",
@@ -570,12 +572,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListNewsItems,
+            ::intercom_api::v2_7::operations::ListNewsItems,
         >("listNewsItems", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateNewsItem,
+            ::intercom_api::v2_7::operations::CreateNewsItem,
         >(
             "createNewsItem",
             "{\"body\":{\"title\":\"Halloween is here!\",\"body\":\"<p>New costumes in store for this spooky season</p>\",\"labels\":[\"Product\",\"Update\",\"New\"],\"sender_id\":\"991266565\",\"deliver_silently\":true,\"reactions\":[\"😆\",\"😅\"],\"state\":\"live\",\"newsfeed_assignments\":[{\"newsfeed_id\":\"3\",\"published_at\":1664638214}]}}",
@@ -585,12 +587,12 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveNewsItem,
+            ::intercom_api::v2_7::operations::RetrieveNewsItem,
         >("retrieveNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateNewsItem,
+            ::intercom_api::v2_7::operations::UpdateNewsItem,
         >(
             "updateNewsItem",
             "{\"id\":\"123\",\"body\":{\"title\":\"Christmas is here!\",\"body\":\"<p>New gifts in store for the jolly season</p>\",\"sender_id\":\"991266576\",\"reactions\":[\"😝\",\"😂\"]}}",
@@ -600,47 +602,47 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteNewsItem,
+            ::intercom_api::v2_7::operations::DeleteNewsItem,
         >("deleteNewsItem", "{\"id\":\"123\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListLiveNewsfeedItems,
+            ::intercom_api::v2_7::operations::ListLiveNewsfeedItems,
         >("listLiveNewsfeedItems", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListNewsfeeds,
+            ::intercom_api::v2_7::operations::ListNewsfeeds,
         >("listNewsfeeds", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveNewsfeed,
+            ::intercom_api::v2_7::operations::RetrieveNewsfeed,
         >("retrieveNewsfeed", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveNote,
+            ::intercom_api::v2_7::operations::RetrieveNote,
         >("retrieveNote", "{\"id\":\"1\"}", 1, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListSegments,
+            ::intercom_api::v2_7::operations::ListSegments,
         >("listSegments", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveSegment,
+            ::intercom_api::v2_7::operations::RetrieveSegment,
         >("retrieveSegment", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ListSubscriptionTypes,
+            ::intercom_api::v2_7::operations::ListSubscriptionTypes,
         >("listSubscriptionTypes", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreatePhoneSwitch,
+            ::intercom_api::v2_7::operations::CreatePhoneSwitch,
         >(
             "createPhoneSwitch",
             "{\"body\":{\"phone\":\"+353832345678\",\"custom_attributes\":{\"issue_type\":\"Billing\",\"priority\":\"High\"}}}",
@@ -649,39 +651,39 @@ pub async fn call_all(harness: &mut super::Harness) {
         )
         .await;
     harness
-        .call::<::intercom_api_v2_7::operations::ListTags>("listTags", "{}", 0, true)
+        .call::<::intercom_api::v2_7::operations::ListTags>("listTags", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::CreateTag,
+            ::intercom_api::v2_7::operations::CreateTag,
         >("createTag", "{\"body\":{\"name\":\"test\"}}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::FindTag,
+            ::intercom_api::v2_7::operations::FindTag,
         >("findTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::DeleteTag,
+            ::intercom_api::v2_7::operations::DeleteTag,
         >("deleteTag", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
-        .call::<::intercom_api_v2_7::operations::ListTeams>("listTeams", "{}", 0, true)
+        .call::<::intercom_api::v2_7::operations::ListTeams>("listTeams", "{}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveTeam,
+            ::intercom_api::v2_7::operations::RetrieveTeam,
         >("retrieveTeam", "{\"id\":\"123\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::RetrieveVisitorWithUserId,
+            ::intercom_api::v2_7::operations::RetrieveVisitorWithUserId,
         >("retrieveVisitorWithUserId", "{\"user_id\":\"example\"}", 0, true)
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::UpdateVisitor,
+            ::intercom_api::v2_7::operations::UpdateVisitor,
         >(
             "updateVisitor",
             "{\"body\":{\"id\":\"6657a9246abd0160d35d1f68\",\"name\":\"Gareth Bale\"}}",
@@ -691,7 +693,7 @@ pub async fn call_all(harness: &mut super::Harness) {
         .await;
     harness
         .call::<
-            ::intercom_api_v2_7::operations::ConvertVisitor,
+            ::intercom_api::v2_7::operations::ConvertVisitor,
         >(
             "convertVisitor",
             "{\"body\":{\"visitor\":{\"user_id\":\"3ecf64d0-9ed1-4e9f-88e1-da7d6e6782f3\"},\"user\":{\"email\":\"foo@bar.com\",\"id\":\"8a88a590-e1c3-41e2-a502-e0649dbf721c\"},\"type\":\"user\"}}",

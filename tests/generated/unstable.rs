@@ -11,1512 +11,1512 @@ pub fn check(
         "ActivityLogActivityType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ActivityLogActivityType,
+                    ::intercom_api::unstable::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogEventTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ActivityLogEventTypeList,
+                    ::intercom_api::unstable::models::ActivityLogEventTypeList,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ActivityLogList,
+                    ::intercom_api::unstable::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AdminList,
+                    ::intercom_api::unstable::models::AdminList,
                 >(value, expected),
             )
         }
         "AdminReplyConversationRequestMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AdminReplyConversationRequestMessageType,
+                    ::intercom_api::unstable::models::AdminReplyConversationRequestMessageType,
                 >(value, expected),
             )
         }
         "AdminReplyTicketRequestMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AdminReplyTicketRequestMessageType,
+                    ::intercom_api::unstable::models::AdminReplyTicketRequestMessageType,
                 >(value, expected),
             )
         }
         "Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Article,
+                    ::intercom_api::unstable::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleContentState,
+                    ::intercom_api::unstable::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleList,
+                    ::intercom_api::unstable::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
+                    ::intercom_api::unstable::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedTitleItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleSearchHighlightsHighlightedTitleItemType,
+                    ::intercom_api::unstable::models::ArticleSearchHighlightsHighlightedTitleItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleSearchResponse,
+                    ::intercom_api::unstable::models::ArticleSearchResponse,
                 >(value, expected),
             )
         }
         "ArticleState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleState,
+                    ::intercom_api::unstable::models::ArticleState,
                 >(value, expected),
             )
         }
         "ArticleVersion" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleVersion,
+                    ::intercom_api::unstable::models::ArticleVersion,
                 >(value, expected),
             )
         }
         "ArticleVersionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleVersionList,
+                    ::intercom_api::unstable::models::ArticleVersionList,
                 >(value, expected),
             )
         }
         "ArticleVersionState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleVersionState,
+                    ::intercom_api::unstable::models::ArticleVersionState,
                 >(value, expected),
             )
         }
         "ArticleVersionSummaryState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ArticleVersionSummaryState,
+                    ::intercom_api::unstable::models::ArticleVersionSummaryState,
                 >(value, expected),
             )
         }
         "AskFinRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AskFinRequest,
+                    ::intercom_api::unstable::models::AskFinRequest,
                 >(value, expected),
             )
         }
         "AskFinResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AskFinResponse,
+                    ::intercom_api::unstable::models::AskFinResponse,
                 >(value, expected),
             )
         }
         "AskFinResponseStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AskFinResponseStatus,
+                    ::intercom_api::unstable::models::AskFinResponseStatus,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AssignConversationRequestType,
+                    ::intercom_api::unstable::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachContactToACompanyRequest,
+                    ::intercom_api::unstable::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachContactToConversationRequest,
+                    ::intercom_api::unstable::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachSubscriptionTypeToContactRequest,
+                    ::intercom_api::unstable::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToArticleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToArticleRequest,
+                    ::intercom_api::unstable::models::AttachTagToArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToContactRequest,
+                    ::intercom_api::unstable::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContentSnippetRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToContentSnippetRequest,
+                    ::intercom_api::unstable::models::AttachTagToContentSnippetRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToConversationRequest,
+                    ::intercom_api::unstable::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachTagToInternalArticleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToInternalArticleRequest,
+                    ::intercom_api::unstable::models::AttachTagToInternalArticleRequest,
                 >(value, expected),
             )
         }
         "AttachTagToTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AttachTagToTicketRequest,
+                    ::intercom_api::unstable::models::AttachTagToTicketRequest,
                 >(value, expected),
             )
         }
         "Audience" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Audience,
+                    ::intercom_api::unstable::models::Audience,
                 >(value, expected),
             )
         }
         "AudienceList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::AudienceList,
+                    ::intercom_api::unstable::models::AudienceList,
                 >(value, expected),
             )
         }
         "BannerDismiss" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BannerDismiss,
+                    ::intercom_api::unstable::models::BannerDismiss,
                 >(value, expected),
             )
         }
         "BannerList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BannerList,
+                    ::intercom_api::unstable::models::BannerList,
                 >(value, expected),
             )
         }
         "Brand" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Brand,
+                    ::intercom_api::unstable::models::Brand,
                 >(value, expected),
             )
         }
         "BrandList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BrandList,
+                    ::intercom_api::unstable::models::BrandList,
                 >(value, expected),
             )
         }
         "BulkCreateCompaniesRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkCreateCompaniesRequest,
+                    ::intercom_api::unstable::models::BulkCreateCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkCreateContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkCreateContactsRequest,
+                    ::intercom_api::unstable::models::BulkCreateContactsRequest,
                 >(value, expected),
             )
         }
         "BulkDeleteCompaniesRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkDeleteCompaniesRequest,
+                    ::intercom_api::unstable::models::BulkDeleteCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkDeleteContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkDeleteContactsRequest,
+                    ::intercom_api::unstable::models::BulkDeleteContactsRequest,
                 >(value, expected),
             )
         }
         "BulkUpdateCompaniesRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkUpdateCompaniesRequest,
+                    ::intercom_api::unstable::models::BulkUpdateCompaniesRequest,
                 >(value, expected),
             )
         }
         "BulkUpdateContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::BulkUpdateContactsRequest,
+                    ::intercom_api::unstable::models::BulkUpdateContactsRequest,
                 >(value, expected),
             )
         }
         "Call" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Call,
+                    ::intercom_api::unstable::models::Call,
                 >(value, expected),
             )
         }
         "CallList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CallList,
+                    ::intercom_api::unstable::models::CallList,
                 >(value, expected),
             )
         }
         "ChangeTicketTypeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ChangeTicketTypeRequest,
+                    ::intercom_api::unstable::models::ChangeTicketTypeRequest,
                 >(value, expected),
             )
         }
         "CollectAgentInputRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CollectAgentInputRequest,
+                    ::intercom_api::unstable::models::CollectAgentInputRequest,
                 >(value, expected),
             )
         }
         "Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Collection,
+                    ::intercom_api::unstable::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CollectionList,
+                    ::intercom_api::unstable::models::CollectionList,
                 >(value, expected),
             )
         }
         "CompaniesBulkJob" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompaniesBulkJob,
+                    ::intercom_api::unstable::models::CompaniesBulkJob,
                 >(value, expected),
             )
         }
         "CompaniesBulkJobState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompaniesBulkJobState,
+                    ::intercom_api::unstable::models::CompaniesBulkJobState,
                 >(value, expected),
             )
         }
         "CompaniesBulkJobTasksItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompaniesBulkJobTasksItemState,
+                    ::intercom_api::unstable::models::CompaniesBulkJobTasksItemState,
                 >(value, expected),
             )
         }
         "Company" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Company,
+                    ::intercom_api::unstable::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompanyAttachedContacts,
+                    ::intercom_api::unstable::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompanyAttachedSegments,
+                    ::intercom_api::unstable::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompanyList,
+                    ::intercom_api::unstable::models::CompanyList,
                 >(value, expected),
             )
         }
         "CompanySearchRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompanySearchRequest,
+                    ::intercom_api::unstable::models::CompanySearchRequest,
                 >(value, expected),
             )
         }
         "CompanySearchRequestSortOrder" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CompanySearchRequestSortOrder,
+                    ::intercom_api::unstable::models::CompanySearchRequestSortOrder,
                 >(value, expected),
             )
         }
         "Contact" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Contact,
+                    ::intercom_api::unstable::models::Contact,
                 >(value, expected),
             )
         }
         "ContactActivityEventType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactActivityEventType,
+                    ::intercom_api::unstable::models::ContactActivityEventType,
                 >(value, expected),
             )
         }
         "ContactActivityList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactActivityList,
+                    ::intercom_api::unstable::models::ContactActivityList,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactAttachedCompanies,
+                    ::intercom_api::unstable::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactList,
+                    ::intercom_api::unstable::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSearchRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactSearchRequest,
+                    ::intercom_api::unstable::models::ContactSearchRequest,
                 >(value, expected),
             )
         }
         "ContactSearchRequestSortOrder" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactSearchRequestSortOrder,
+                    ::intercom_api::unstable::models::ContactSearchRequestSortOrder,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactSegments,
+                    ::intercom_api::unstable::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactsBulkJob" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactsBulkJob,
+                    ::intercom_api::unstable::models::ContactsBulkJob,
                 >(value, expected),
             )
         }
         "ContactsBulkJobState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactsBulkJobState,
+                    ::intercom_api::unstable::models::ContactsBulkJobState,
                 >(value, expected),
             )
         }
         "ContactsBulkJobTasksItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContactsBulkJobTasksItemState,
+                    ::intercom_api::unstable::models::ContactsBulkJobTasksItemState,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentBulkActionRequest,
+                    ::intercom_api::unstable::models::ContentBulkActionRequest,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestAction" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentBulkActionRequestAction,
+                    ::intercom_api::unstable::models::ContentBulkActionRequestAction,
                 >(value, expected),
             )
         }
         "ContentBulkActionRequestContentIdsItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentBulkActionRequestContentIdsItemType,
+                    ::intercom_api::unstable::models::ContentBulkActionRequestContentIdsItemType,
                 >(value, expected),
             )
         }
         "ContentBulkActionResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentBulkActionResponse,
+                    ::intercom_api::unstable::models::ContentBulkActionResponse,
                 >(value, expected),
             )
         }
         "ContentImportSource" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentImportSource,
+                    ::intercom_api::unstable::models::ContentImportSource,
                 >(value, expected),
             )
         }
         "ContentImportSourceStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentImportSourceStatus,
+                    ::intercom_api::unstable::models::ContentImportSourceStatus,
                 >(value, expected),
             )
         }
         "ContentImportSourceSyncBehavior" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentImportSourceSyncBehavior,
+                    ::intercom_api::unstable::models::ContentImportSourceSyncBehavior,
                 >(value, expected),
             )
         }
         "ContentImportSourcesList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentImportSourcesList,
+                    ::intercom_api::unstable::models::ContentImportSourcesList,
                 >(value, expected),
             )
         }
         "ContentSearchDefaultItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSearchDefaultItemType,
+                    ::intercom_api::unstable::models::ContentSearchDefaultItemType,
                 >(value, expected),
             )
         }
         "ContentSearchResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSearchResponse,
+                    ::intercom_api::unstable::models::ContentSearchResponse,
                 >(value, expected),
             )
         }
         "ContentSnippet" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSnippet,
+                    ::intercom_api::unstable::models::ContentSnippet,
                 >(value, expected),
             )
         }
         "ContentSnippetCreateRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSnippetCreateRequest,
+                    ::intercom_api::unstable::models::ContentSnippetCreateRequest,
                 >(value, expected),
             )
         }
         "ContentSnippetList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSnippetList,
+                    ::intercom_api::unstable::models::ContentSnippetList,
                 >(value, expected),
             )
         }
         "ContentSnippetUpdateRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSnippetUpdateRequest,
+                    ::intercom_api::unstable::models::ContentSnippetUpdateRequest,
                 >(value, expected),
             )
         }
         "ContentSourceContentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ContentSourceContentType,
+                    ::intercom_api::unstable::models::ContentSourceContentType,
                 >(value, expected),
             )
         }
         "Conversation" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Conversation,
+                    ::intercom_api::unstable::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationAttribute,
+                    ::intercom_api::unstable::models::ConversationAttribute,
                 >(value, expected),
             )
         }
         "ConversationAttributeBaseDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationAttributeBaseDataType,
+                    ::intercom_api::unstable::models::ConversationAttributeBaseDataType,
                 >(value, expected),
             )
         }
         "ConversationAttributeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationAttributeList,
+                    ::intercom_api::unstable::models::ConversationAttributeList,
                 >(value, expected),
             )
         }
         "ConversationAttributeRelationshipTypeReferenceType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationAttributeRelationshipTypeReferenceType,
+                    ::intercom_api::unstable::models::ConversationAttributeRelationshipTypeReferenceType,
                 >(value, expected),
             )
         }
         "ConversationDeleted" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationDeleted,
+                    ::intercom_api::unstable::models::ConversationDeleted,
                 >(value, expected),
             )
         }
         "ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationList,
+                    ::intercom_api::unstable::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationListItemPriority,
+                    ::intercom_api::unstable::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationListItemState,
+                    ::intercom_api::unstable::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationPart,
+                    ::intercom_api::unstable::models::ConversationPart,
                 >(value, expected),
             )
         }
         "ConversationPartState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationPartState,
+                    ::intercom_api::unstable::models::ConversationPartState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationPriority,
+                    ::intercom_api::unstable::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationScorecardReviewedTeammateType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationScorecardReviewedTeammateType,
+                    ::intercom_api::unstable::models::ConversationScorecardReviewedTeammateType,
                 >(value, expected),
             )
         }
         "ConversationSlaPausedCurrentSlaStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationSlaPausedCurrentSlaStatus,
+                    ::intercom_api::unstable::models::ConversationSlaPausedCurrentSlaStatus,
                 >(value, expected),
             )
         }
         "ConversationSlaTargetMissedCurrentSlaStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationSlaTargetMissedCurrentSlaStatus,
+                    ::intercom_api::unstable::models::ConversationSlaTargetMissedCurrentSlaStatus,
                 >(value, expected),
             )
         }
         "ConversationSlaTargetMissedSlaTargetType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationSlaTargetMissedSlaTargetType,
+                    ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaTargetType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConversationState,
+                    ::intercom_api::unstable::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertConversationToTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConvertConversationToTicketRequest,
+                    ::intercom_api::unstable::models::ConvertConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ConvertVisitorRequest,
+                    ::intercom_api::unstable::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateArticleRequestState,
+                    ::intercom_api::unstable::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateAudienceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateAudienceRequest,
+                    ::intercom_api::unstable::models::CreateAudienceRequest,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateCollectionRequest,
+                    ::intercom_api::unstable::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateCompanyNoteRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateCompanyNoteRequest,
+                    ::intercom_api::unstable::models::CreateCompanyNoteRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateContactRequest,
+                    ::intercom_api::unstable::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateContactResponse,
+                    ::intercom_api::unstable::models::CreateContactResponse,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateContentImportSourceRequest,
+                    ::intercom_api::unstable::models::CreateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequestStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateContentImportSourceRequestStatus,
+                    ::intercom_api::unstable::models::CreateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeOptionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateConversationAttributeOptionRequest,
+                    ::intercom_api::unstable::models::CreateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateConversationAttributeRequest,
+                    ::intercom_api::unstable::models::CreateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateConversationAttributeRequestBaseDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateConversationAttributeRequestBaseDataType,
+                    ::intercom_api::unstable::models::CreateConversationAttributeRequestBaseDataType,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateConversationRequest,
+                    ::intercom_api::unstable::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateConversationRequestFromType,
+                    ::intercom_api::unstable::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataAttributeRequest,
+                    ::intercom_api::unstable::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestListAttributeModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataAttributeRequestListAttributeModel,
+                    ::intercom_api::unstable::models::CreateDataAttributeRequestListAttributeModel,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataConnectorRequest,
+                    ::intercom_api::unstable::models::CreateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestDataInputsItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataConnectorRequestDataInputsItemType,
+                    ::intercom_api::unstable::models::CreateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "CreateDataConnectorRequestHttpMethod" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataConnectorRequestHttpMethod,
+                    ::intercom_api::unstable::models::CreateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateDataExportsRequest,
+                    ::intercom_api::unstable::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateExternalPageRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateExternalPageRequest,
+                    ::intercom_api::unstable::models::CreateExternalPageRequest,
                 >(value, expected),
             )
         }
         "CreateFolderRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateFolderRequest,
+                    ::intercom_api::unstable::models::CreateFolderRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateHelpCenterRedirectRequest,
+                    ::intercom_api::unstable::models::CreateHelpCenterRedirectRequest,
                 >(value, expected),
             )
         }
         "CreateHelpCenterRedirectRequestTargetType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateHelpCenterRedirectRequestTargetType,
+                    ::intercom_api::unstable::models::CreateHelpCenterRedirectRequestTargetType,
                 >(value, expected),
             )
         }
         "CreateIdentityVerificationSecretRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateIdentityVerificationSecretRequest,
+                    ::intercom_api::unstable::models::CreateIdentityVerificationSecretRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestFromType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateMessageRequestFromType,
+                    ::intercom_api::unstable::models::CreateMessageRequestFromType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateMessageRequestMessageType,
+                    ::intercom_api::unstable::models::CreateMessageRequestMessageType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateNoteRequest,
+                    ::intercom_api::unstable::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateOfficeHoursExceptionRequest,
+                    ::intercom_api::unstable::models::CreateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursExceptionRequestExceptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateOfficeHoursExceptionRequestExceptionType,
+                    ::intercom_api::unstable::models::CreateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "CreateOfficeHoursScheduleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateOfficeHoursScheduleRequest,
+                    ::intercom_api::unstable::models::CreateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "CreateOrUpdateCustomObjectInstanceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateOrUpdateCustomObjectInstanceRequest,
+                    ::intercom_api::unstable::models::CreateOrUpdateCustomObjectInstanceRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateTagRequest,
+                    ::intercom_api::unstable::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "CreateTicketRequestObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateTicketRequestObject,
+                    ::intercom_api::unstable::models::CreateTicketRequestObject,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateTicketTypeAttributeRequest,
+                    ::intercom_api::unstable::models::CreateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequestDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateTicketTypeAttributeRequestDataType,
+                    ::intercom_api::unstable::models::CreateTicketTypeAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateTicketTypeRequestCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CreateTicketTypeRequestCategory,
+                    ::intercom_api::unstable::models::CreateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "CustomActionFinishedActionResult" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CustomActionFinishedActionResult,
+                    ::intercom_api::unstable::models::CustomActionFinishedActionResult,
                 >(value, expected),
             )
         }
         "CustomObjectInstanceDeleted" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CustomObjectInstanceDeleted,
+                    ::intercom_api::unstable::models::CustomObjectInstanceDeleted,
                 >(value, expected),
             )
         }
         "CustomObjectInstancesPaginatedList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::CustomObjectInstancesPaginatedList,
+                    ::intercom_api::unstable::models::CustomObjectInstancesPaginatedList,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataAttribute,
+                    ::intercom_api::unstable::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataAttributeDataType,
+                    ::intercom_api::unstable::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataAttributeList,
+                    ::intercom_api::unstable::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataAttributeModel,
+                    ::intercom_api::unstable::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataConnectorDetail" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorDetail,
+                    ::intercom_api::unstable::models::DataConnectorDetail,
                 >(value, expected),
             )
         }
         "DataConnectorDetailDataInputsItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorDetailDataInputsItemType,
+                    ::intercom_api::unstable::models::DataConnectorDetailDataInputsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailHttpMethod" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorDetailHttpMethod,
+                    ::intercom_api::unstable::models::DataConnectorDetailHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorDetailResponseFieldsItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorDetailResponseFieldsItemType,
+                    ::intercom_api::unstable::models::DataConnectorDetailResponseFieldsItemType,
                 >(value, expected),
             )
         }
         "DataConnectorDetailState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorDetailState,
+                    ::intercom_api::unstable::models::DataConnectorDetailState,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResult" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorExecutionResult,
+                    ::intercom_api::unstable::models::DataConnectorExecutionResult,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultHttpMethod" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorExecutionResultHttpMethod,
+                    ::intercom_api::unstable::models::DataConnectorExecutionResultHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorExecutionResultList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorExecutionResultList,
+                    ::intercom_api::unstable::models::DataConnectorExecutionResultList,
                 >(value, expected),
             )
         }
         "DataConnectorHttpMethod" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorHttpMethod,
+                    ::intercom_api::unstable::models::DataConnectorHttpMethod,
                 >(value, expected),
             )
         }
         "DataConnectorList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorList,
+                    ::intercom_api::unstable::models::DataConnectorList,
                 >(value, expected),
             )
         }
         "DataConnectorState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataConnectorState,
+                    ::intercom_api::unstable::models::DataConnectorState,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataEventSummary,
+                    ::intercom_api::unstable::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataExport,
+                    ::intercom_api::unstable::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DataExportStatus,
+                    ::intercom_api::unstable::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursExceptionResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeleteOfficeHoursExceptionResponse,
+                    ::intercom_api::unstable::models::DeleteOfficeHoursExceptionResponse,
                 >(value, expected),
             )
         }
         "DeleteOfficeHoursScheduleResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeleteOfficeHoursScheduleResponse,
+                    ::intercom_api::unstable::models::DeleteOfficeHoursScheduleResponse,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedArticleObject,
+                    ::intercom_api::unstable::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedCollectionObject,
+                    ::intercom_api::unstable::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedCompanyObject,
+                    ::intercom_api::unstable::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedConversationList,
+                    ::intercom_api::unstable::models::DeletedConversationList,
                 >(value, expected),
             )
         }
         "DeletedDataConnectorObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedDataConnectorObject,
+                    ::intercom_api::unstable::models::DeletedDataConnectorObject,
                 >(value, expected),
             )
         }
         "DeletedFolderObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedFolderObject,
+                    ::intercom_api::unstable::models::DeletedFolderObject,
                 >(value, expected),
             )
         }
         "DeletedHelpCenterRedirectObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedHelpCenterRedirectObject,
+                    ::intercom_api::unstable::models::DeletedHelpCenterRedirectObject,
                 >(value, expected),
             )
         }
         "DeletedInternalArticleObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedInternalArticleObject,
+                    ::intercom_api::unstable::models::DeletedInternalArticleObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DeletedObject,
+                    ::intercom_api::unstable::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DetachContactFromConversationRequest,
+                    ::intercom_api::unstable::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DetachTagFromConversationRequest,
+                    ::intercom_api::unstable::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::DetachTagFromTicketRequest,
+                    ::intercom_api::unstable::models::DetachTagFromTicketRequest,
                 >(value, expected),
             )
         }
         "EcommerceCatalogUploadPartResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EcommerceCatalogUploadPartResponse,
+                    ::intercom_api::unstable::models::EcommerceCatalogUploadPartResponse,
                 >(value, expected),
             )
         }
         "EcommerceCatalogUploadResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EcommerceCatalogUploadResponse,
+                    ::intercom_api::unstable::models::EcommerceCatalogUploadResponse,
                 >(value, expected),
             )
         }
         "EmailList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EmailList,
+                    ::intercom_api::unstable::models::EmailList,
                 >(value, expected),
             )
         }
         "EmailSetting" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EmailSetting,
+                    ::intercom_api::unstable::models::EmailSetting,
                 >(value, expected),
             )
         }
         "EnqueueCreateTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EnqueueCreateTicketRequest,
+                    ::intercom_api::unstable::models::EnqueueCreateTicketRequest,
                 >(value, expected),
             )
         }
         "Error" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Error,
+                    ::intercom_api::unstable::models::Error,
                 >(value, expected),
             )
         }
         "EscalateFinConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EscalateFinConversationRequest,
+                    ::intercom_api::unstable::models::EscalateFinConversationRequest,
                 >(value, expected),
             )
         }
         "EscalateFinConversationResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::EscalateFinConversationResponse,
+                    ::intercom_api::unstable::models::EscalateFinConversationResponse,
                 >(value, expected),
             )
         }
         "ExternalPage" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ExternalPage,
+                    ::intercom_api::unstable::models::ExternalPage,
                 >(value, expected),
             )
         }
         "ExternalPagesList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ExternalPagesList,
+                    ::intercom_api::unstable::models::ExternalPagesList,
                 >(value, expected),
             )
         }
         "FinAgentAttachmentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentAttachmentType,
+                    ::intercom_api::unstable::models::FinAgentAttachmentType,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsat" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentCsatRequestedEventCsat,
+                    ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsat,
                 >(value, expected),
             )
         }
         "FinAgentCsatRequestedEventCsatOptionsItemKey" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentCsatRequestedEventCsatOptionsItemKey,
+                    ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsatOptionsItemKey,
                 >(value, expected),
             )
         }
         "FinAgentMessageAuthor" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentMessageAuthor,
+                    ::intercom_api::unstable::models::FinAgentMessageAuthor,
                 >(value, expected),
             )
         }
         "FinAgentRepliedEventStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentRepliedEventStatus,
+                    ::intercom_api::unstable::models::FinAgentRepliedEventStatus,
                 >(value, expected),
             )
         }
         "FinAgentStatusUpdatedEventStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::FinAgentStatusUpdatedEventStatus,
+                    ::intercom_api::unstable::models::FinAgentStatusUpdatedEventStatus,
                 >(value, expected),
             )
         }
         "Folder" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Folder,
+                    ::intercom_api::unstable::models::Folder,
                 >(value, expected),
             )
         }
         "GetExportReportingDataJobIdentifierResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::GetExportReportingDataJobIdentifierResponse,
+                    ::intercom_api::unstable::models::GetExportReportingDataJobIdentifierResponse,
                 >(value, expected),
             )
         }
         "HandlingEventList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HandlingEventList,
+                    ::intercom_api::unstable::models::HandlingEventList,
                 >(value, expected),
             )
         }
         "HandlingEventType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HandlingEventType,
+                    ::intercom_api::unstable::models::HandlingEventType,
                 >(value, expected),
             )
         }
         "HelpCenter" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HelpCenter,
+                    ::intercom_api::unstable::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HelpCenterList,
+                    ::intercom_api::unstable::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirect" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HelpCenterRedirect,
+                    ::intercom_api::unstable::models::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HelpCenterRedirectList,
+                    ::intercom_api::unstable::models::HelpCenterRedirectList,
                 >(value, expected),
             )
         }
         "HelpCenterRedirectTargetType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::HelpCenterRedirectTargetType,
+                    ::intercom_api::unstable::models::HelpCenterRedirectTargetType,
                 >(value, expected),
             )
         }
         "IdentityVerificationSecretList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::IdentityVerificationSecretList,
+                    ::intercom_api::unstable::models::IdentityVerificationSecretList,
                 >(value, expected),
             )
         }
         "IdentityVerificationSecretWithMaterial" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::IdentityVerificationSecretWithMaterial,
+                    ::intercom_api::unstable::models::IdentityVerificationSecretWithMaterial,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::IntercomVersion,
+                    ::intercom_api::unstable::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "IntercomVersionPreview" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::IntercomVersionPreview,
+                    ::intercom_api::unstable::models::IntercomVersionPreview,
                 >(value, expected),
             )
         }
         "InternalArticle" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::InternalArticle,
+                    ::intercom_api::unstable::models::InternalArticle,
                 >(value, expected),
             )
         }
         "InternalArticleList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::InternalArticleList,
+                    ::intercom_api::unstable::models::InternalArticleList,
                 >(value, expected),
             )
         }
         "InternalArticleSearchResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::InternalArticleSearchResponse,
+                    ::intercom_api::unstable::models::InternalArticleSearchResponse,
                 >(value, expected),
             )
         }
         "Jobs" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Jobs,
+                    ::intercom_api::unstable::models::Jobs,
                 >(value, expected),
             )
         }
         "LinkConversationToTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::LinkConversationToTicketRequest,
+                    ::intercom_api::unstable::models::LinkConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "LinkedObjectType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::LinkedObjectType,
+                    ::intercom_api::unstable::models::LinkedObjectType,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ListCallsWithTranscriptsRequest,
+                    ::intercom_api::unstable::models::ListCallsWithTranscriptsRequest,
                 >(value, expected),
             )
         }
         "ListCallsWithTranscriptsResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ListCallsWithTranscriptsResponse,
+                    ::intercom_api::unstable::models::ListCallsWithTranscriptsResponse,
                 >(value, expected),
             )
         }
         "ListFinCapabilitiesRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ListFinCapabilitiesRequest,
+                    ::intercom_api::unstable::models::ListFinCapabilitiesRequest,
                 >(value, expected),
             )
         }
         "ListFinCapabilitiesResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ListFinCapabilitiesResponse,
+                    ::intercom_api::unstable::models::ListFinCapabilitiesResponse,
                 >(value, expected),
             )
         }
         "ListFoldersResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ListFoldersResponse,
+                    ::intercom_api::unstable::models::ListFoldersResponse,
                 >(value, expected),
             )
         }
         "MacroList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MacroList,
+                    ::intercom_api::unstable::models::MacroList,
                 >(value, expected),
             )
         }
         "MacroVisibleTo" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MacroVisibleTo,
+                    ::intercom_api::unstable::models::MacroVisibleTo,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ManageConversationRequest,
+                    ::intercom_api::unstable::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
@@ -1525,7 +1525,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_unstable::models::ConversationSlaPausedSlaStatesValue,
+                        ::intercom_api::unstable::models::ConversationSlaPausedSlaStatesValue,
                     >,
                 >(value, expected),
             )
@@ -1535,7 +1535,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_unstable::models::ConversationSlaTargetMissedSlaStatesValue,
+                        ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaStatesValue,
                     >,
                 >(value, expected),
             )
@@ -1545,7 +1545,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_unstable::models::CustomAttributesValue,
+                        ::intercom_api::unstable::models::CustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -1565,7 +1565,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_unstable::models::TicketCustomAttributesValue,
+                        ::intercom_api::unstable::models::TicketCustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -1575,7 +1575,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_unstable::models::TicketRequestCustomAttributesValue,
+                        ::intercom_api::unstable::models::TicketRequestCustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -1593,119 +1593,119 @@ pub fn check(
         "MergeContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergeContactResponse,
+                    ::intercom_api::unstable::models::MergeContactResponse,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergeContactsRequest,
+                    ::intercom_api::unstable::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "MergeConversationsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergeConversationsRequest,
+                    ::intercom_api::unstable::models::MergeConversationsRequest,
                 >(value, expected),
             )
         }
         "MergeHistoryItemSourceContactRole" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergeHistoryItemSourceContactRole,
+                    ::intercom_api::unstable::models::MergeHistoryItemSourceContactRole,
                 >(value, expected),
             )
         }
         "MergeHistoryList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergeHistoryList,
+                    ::intercom_api::unstable::models::MergeHistoryList,
                 >(value, expected),
             )
         }
         "MergePreviewRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergePreviewRequest,
+                    ::intercom_api::unstable::models::MergePreviewRequest,
                 >(value, expected),
             )
         }
         "MergePreviewResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MergePreviewResponse,
+                    ::intercom_api::unstable::models::MergePreviewResponse,
                 >(value, expected),
             )
         }
         "Message" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Message,
+                    ::intercom_api::unstable::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MessageMessageType,
+                    ::intercom_api::unstable::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::MultipleFilterSearchRequestOperator,
+                    ::intercom_api::unstable::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::NewsItem,
+                    ::intercom_api::unstable::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::NewsItemRequest,
+                    ::intercom_api::unstable::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::NewsItemRequestState,
+                    ::intercom_api::unstable::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::NewsItemState,
+                    ::intercom_api::unstable::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Newsfeed,
+                    ::intercom_api::unstable::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Note,
+                    ::intercom_api::unstable::models::Note,
                 >(value, expected),
             )
         }
         "NoteList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::NoteList,
+                    ::intercom_api::unstable::models::NoteList,
                 >(value, expected),
             )
         }
@@ -1719,49 +1719,49 @@ pub fn check(
         "OfficeHoursException" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::OfficeHoursException,
+                    ::intercom_api::unstable::models::OfficeHoursException,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionExceptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::OfficeHoursExceptionExceptionType,
+                    ::intercom_api::unstable::models::OfficeHoursExceptionExceptionType,
                 >(value, expected),
             )
         }
         "OfficeHoursExceptionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::OfficeHoursExceptionList,
+                    ::intercom_api::unstable::models::OfficeHoursExceptionList,
                 >(value, expected),
             )
         }
         "OfficeHoursSchedule" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::OfficeHoursSchedule,
+                    ::intercom_api::unstable::models::OfficeHoursSchedule,
                 >(value, expected),
             )
         }
         "OfficeHoursScheduleList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::OfficeHoursScheduleList,
+                    ::intercom_api::unstable::models::OfficeHoursScheduleList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::Admin>,
+                    ::std::option::Option<::intercom_api::unstable::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::AdminWithApp>,
+                    ::std::option::Option<::intercom_api::unstable::models::AdminWithApp>,
                 >(value, expected),
             )
         }
@@ -1769,7 +1769,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::AiAgentLastAnswerType,
+                        ::intercom_api::unstable::models::AiAgentLastAnswerType,
                     >,
                 >(value, expected),
             )
@@ -1778,7 +1778,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::AiAgentResolutionState,
+                        ::intercom_api::unstable::models::AiAgentResolutionState,
                     >,
                 >(value, expected),
             )
@@ -1787,7 +1787,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::AiAgentSourceType,
+                        ::intercom_api::unstable::models::AiAgentSourceType,
                     >,
                 >(value, expected),
             )
@@ -1796,7 +1796,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::ArticleHelpCenterAudience,
+                        ::intercom_api::unstable::models::ArticleHelpCenterAudience,
                     >,
                 >(value, expected),
             )
@@ -1804,7 +1804,9 @@ pub fn check(
         "Option<CompanyScroll>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::CompanyScroll>,
+                    ::std::option::Option<
+                        ::intercom_api::unstable::models::CompanyScroll,
+                    >,
                 >(value, expected),
             )
         }
@@ -1812,7 +1814,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateArticleRequest,
+                        ::intercom_api::unstable::models::CreateArticleRequest,
                     >,
                 >(value, expected),
             )
@@ -1821,7 +1823,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateContentImportSourceRequestAudienceIds,
+                        ::intercom_api::unstable::models::CreateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
@@ -1830,7 +1832,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateInternalArticleRequest,
+                        ::intercom_api::unstable::models::CreateInternalArticleRequest,
                     >,
                 >(value, expected),
             )
@@ -1839,7 +1841,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateMessageRequest,
+                        ::intercom_api::unstable::models::CreateMessageRequest,
                     >,
                 >(value, expected),
             )
@@ -1848,7 +1850,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateOrUpdateCompanyRequest,
+                        ::intercom_api::unstable::models::CreateOrUpdateCompanyRequest,
                     >,
                 >(value, expected),
             )
@@ -1857,7 +1859,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreatePhoneSwitchRequest,
+                        ::intercom_api::unstable::models::CreatePhoneSwitchRequest,
                     >,
                 >(value, expected),
             )
@@ -1866,7 +1868,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CreateTicketTypeRequest,
+                        ::intercom_api::unstable::models::CreateTicketTypeRequest,
                     >,
                 >(value, expected),
             )
@@ -1875,7 +1877,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::CustomObjectInstance,
+                        ::intercom_api::unstable::models::CustomObjectInstance,
                     >,
                 >(value, expected),
             )
@@ -1884,7 +1886,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::DataConnectorDetailConfigurationResponseType,
+                        ::intercom_api::unstable::models::DataConnectorDetailConfigurationResponseType,
                     >,
                 >(value, expected),
             )
@@ -1893,7 +1895,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::DataConnectorDetailExecutionType,
+                        ::intercom_api::unstable::models::DataConnectorDetailExecutionType,
                     >,
                 >(value, expected),
             )
@@ -1902,7 +1904,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::DataConnectorExecutionResultErrorType,
+                        ::intercom_api::unstable::models::DataConnectorExecutionResultErrorType,
                     >,
                 >(value, expected),
             )
@@ -1911,7 +1913,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::DataConnectorExecutionResultSourceType,
+                        ::intercom_api::unstable::models::DataConnectorExecutionResultSourceType,
                     >,
                 >(value, expected),
             )
@@ -1920,7 +1922,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::LinkedObjectCategory,
+                        ::intercom_api::unstable::models::LinkedObjectCategory,
                     >,
                 >(value, expected),
             )
@@ -1928,7 +1930,7 @@ pub fn check(
         "Option<Macro>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::Macro>,
+                    ::std::option::Option<::intercom_api::unstable::models::Macro>,
                 >(value, expected),
             )
         }
@@ -1938,7 +1940,7 @@ pub fn check(
                     ::std::option::Option<
                         ::std::collections::BTreeMap<
                             ::std::string::String,
-                            ::intercom_api_unstable::models::ActivityLogMetadataChangesValue,
+                            ::intercom_api::unstable::models::ActivityLogMetadataChangesValue,
                         >,
                     >,
                 >(value, expected),
@@ -1968,7 +1970,7 @@ pub fn check(
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::PhoneSwitch>,
+                    ::std::option::Option<::intercom_api::unstable::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
@@ -1976,7 +1978,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::PublishArticleDraftRequest,
+                        ::intercom_api::unstable::models::PublishArticleDraftRequest,
                     >,
                 >(value, expected),
             )
@@ -1985,7 +1987,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::SalesAgentOutcome,
+                        ::intercom_api::unstable::models::SalesAgentOutcome,
                     >,
                 >(value, expected),
             )
@@ -1994,7 +1996,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::SingleFilterSearchRequestValue,
+                        ::intercom_api::unstable::models::SingleFilterSearchRequestValue,
                     >,
                 >(value, expected),
             )
@@ -2009,14 +2011,14 @@ pub fn check(
         "Option<Ticket>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::Ticket>,
+                    ::std::option::Option<::intercom_api::unstable::models::Ticket>,
                 >(value, expected),
             )
         }
         "Option<TicketType>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::TicketType>,
+                    ::std::option::Option<::intercom_api::unstable::models::TicketType>,
                 >(value, expected),
             )
         }
@@ -2024,7 +2026,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::TicketTypeAttribute,
+                        ::intercom_api::unstable::models::TicketTypeAttribute,
                     >,
                 >(value, expected),
             )
@@ -2033,7 +2035,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::UpdateArticleRequest,
+                        ::intercom_api::unstable::models::UpdateArticleRequest,
                     >,
                 >(value, expected),
             )
@@ -2042,7 +2044,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::UpdateContentImportSourceRequestAudienceIds,
+                        ::intercom_api::unstable::models::UpdateContentImportSourceRequestAudienceIds,
                     >,
                 >(value, expected),
             )
@@ -2051,7 +2053,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::UpdateTicketTypeRequest,
+                        ::intercom_api::unstable::models::UpdateTicketTypeRequest,
                     >,
                 >(value, expected),
             )
@@ -2075,7 +2077,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::option::Option<
                         ::std::vec::Vec<
-                            ::intercom_api_unstable::models::TagCreateResponseCompaniesItem,
+                            ::intercom_api::unstable::models::TagCreateResponseCompaniesItem,
                         >,
                     >,
                 >(value, expected),
@@ -2086,7 +2088,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::option::Option<
                         ::std::vec::Vec<
-                            ::intercom_api_unstable::models::TagCreateResponseUsersItem,
+                            ::intercom_api::unstable::models::TagCreateResponseUsersItem,
                         >,
                     >,
                 >(value, expected),
@@ -2095,7 +2097,7 @@ pub fn check(
         "Option<Visitor>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_unstable::models::Visitor>,
+                    ::std::option::Option<::intercom_api::unstable::models::Visitor>,
                 >(value, expected),
             )
         }
@@ -2108,7 +2110,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::constants::ArticleContent,
+                        ::intercom_api::unstable::models::constants::ArticleContent,
                     >,
                 >(value, expected),
             )
@@ -2117,7 +2119,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::constants::ArticleTranslatedContent,
+                        ::intercom_api::unstable::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -2126,7 +2128,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::constants::GroupContent,
+                        ::intercom_api::unstable::models::constants::GroupContent,
                     >,
                 >(value, expected),
             )
@@ -2135,7 +2137,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_unstable::models::constants::GroupTranslatedContent,
+                        ::intercom_api::unstable::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -2153,203 +2155,203 @@ pub fn check(
         "PaginatedResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::PaginatedResponse,
+                    ::intercom_api::unstable::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::PaginatedResponseType,
+                    ::intercom_api::unstable::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "PriorityChangedCurrentPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::PriorityChangedCurrentPriority,
+                    ::intercom_api::unstable::models::PriorityChangedCurrentPriority,
                 >(value, expected),
             )
         }
         "PriorityChangedPreviousPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::PriorityChangedPreviousPriority,
+                    ::intercom_api::unstable::models::PriorityChangedPreviousPriority,
                 >(value, expected),
             )
         }
         "RecipientType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RecipientType,
+                    ::intercom_api::unstable::models::RecipientType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RedactConversationRequest,
+                    ::intercom_api::unstable::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "RegisterFinVoiceCallRequestSource" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RegisterFinVoiceCallRequestSource,
+                    ::intercom_api::unstable::models::RegisterFinVoiceCallRequestSource,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyConversationRequest,
+                    ::intercom_api::unstable::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyTicketRequest,
+                    ::intercom_api::unstable::models::ReplyTicketRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyToFinRequest,
+                    ::intercom_api::unstable::models::ReplyToFinRequest,
                 >(value, expected),
             )
         }
         "ReplyToFinResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyToFinResponse,
+                    ::intercom_api::unstable::models::ReplyToFinResponse,
                 >(value, expected),
             )
         }
         "ReplyToFinResponseStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ReplyToFinResponseStatus,
+                    ::intercom_api::unstable::models::ReplyToFinResponseStatus,
                 >(value, expected),
             )
         }
         "RunFinProcedureRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RunFinProcedureRequest,
+                    ::intercom_api::unstable::models::RunFinProcedureRequest,
                 >(value, expected),
             )
         }
         "RunFinProcedureResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RunFinProcedureResponse,
+                    ::intercom_api::unstable::models::RunFinProcedureResponse,
                 >(value, expected),
             )
         }
         "RunFinProcedureResponseStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::RunFinProcedureResponseStatus,
+                    ::intercom_api::unstable::models::RunFinProcedureResponseStatus,
                 >(value, expected),
             )
         }
         "SearchActivityLogsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SearchActivityLogsRequest,
+                    ::intercom_api::unstable::models::SearchActivityLogsRequest,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SearchRequest,
+                    ::intercom_api::unstable::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Segment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Segment,
+                    ::intercom_api::unstable::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SegmentList,
+                    ::intercom_api::unstable::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SegmentPersonType,
+                    ::intercom_api::unstable::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SetAwayAdminRequest,
+                    ::intercom_api::unstable::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "ShowContactByExternalIdResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ShowContactByExternalIdResponse,
+                    ::intercom_api::unstable::models::ShowContactByExternalIdResponse,
                 >(value, expected),
             )
         }
         "ShowContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::ShowContactResponse,
+                    ::intercom_api::unstable::models::ShowContactResponse,
                 >(value, expected),
             )
         }
         "SideConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SideConversationList,
+                    ::intercom_api::unstable::models::SideConversationList,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SingleFilterSearchRequestOperator,
+                    ::intercom_api::unstable::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SlaAppliedSlaStatus,
+                    ::intercom_api::unstable::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
         "StartFinConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::StartFinConversationRequest,
+                    ::intercom_api::unstable::models::StartFinConversationRequest,
                 >(value, expected),
             )
         }
         "StartFinConversationResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::StartFinConversationResponse,
+                    ::intercom_api::unstable::models::StartFinConversationResponse,
                 >(value, expected),
             )
         }
         "StartFinConversationResponseStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::StartFinConversationResponseStatus,
+                    ::intercom_api::unstable::models::StartFinConversationResponseStatus,
                 >(value, expected),
             )
         }
@@ -2361,418 +2363,420 @@ pub fn check(
         "SubmitFinCsatRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubmitFinCsatRequest,
+                    ::intercom_api::unstable::models::SubmitFinCsatRequest,
                 >(value, expected),
             )
         }
         "SubmitFinCsatRequestRating" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubmitFinCsatRequestRating,
+                    ::intercom_api::unstable::models::SubmitFinCsatRequestRating,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubmitFinCsatResponse,
+                    ::intercom_api::unstable::models::SubmitFinCsatResponse,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponse422" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubmitFinCsatResponse422,
+                    ::intercom_api::unstable::models::SubmitFinCsatResponse422,
                 >(value, expected),
             )
         }
         "SubmitFinCsatResponseRating" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubmitFinCsatResponseRating,
+                    ::intercom_api::unstable::models::SubmitFinCsatResponseRating,
                 >(value, expected),
             )
         }
         "SubscriptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubscriptionType,
+                    ::intercom_api::unstable::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubscriptionTypeConsentType,
+                    ::intercom_api::unstable::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubscriptionTypeContentTypesItem,
+                    ::intercom_api::unstable::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubscriptionTypeList,
+                    ::intercom_api::unstable::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::SubscriptionTypeState,
+                    ::intercom_api::unstable::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_unstable::models::Tag>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::unstable::models::Tag,
+                >(value, expected),
             )
         }
         "TagBasic" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TagBasic,
+                    ::intercom_api::unstable::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagCreateResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TagCreateResponse,
+                    ::intercom_api::unstable::models::TagCreateResponse,
                 >(value, expected),
             )
         }
         "TagList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TagList,
+                    ::intercom_api::unstable::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::Team,
+                    ::intercom_api::unstable::models::Team,
                 >(value, expected),
             )
         }
         "TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TeamList,
+                    ::intercom_api::unstable::models::TeamList,
                 >(value, expected),
             )
         }
         "TeamMetricList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TeamMetricList,
+                    ::intercom_api::unstable::models::TeamMetricList,
                 >(value, expected),
             )
         }
         "TeammateReferenceType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TeammateReferenceType,
+                    ::intercom_api::unstable::models::TeammateReferenceType,
                 >(value, expected),
             )
         }
         "TicketCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketCategory,
+                    ::intercom_api::unstable::models::TicketCategory,
                 >(value, expected),
             )
         }
         "TicketDeleted" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketDeleted,
+                    ::intercom_api::unstable::models::TicketDeleted,
                 >(value, expected),
             )
         }
         "TicketList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketList,
+                    ::intercom_api::unstable::models::TicketList,
                 >(value, expected),
             )
         }
         "TicketPartAuthorType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketPartAuthorType,
+                    ::intercom_api::unstable::models::TicketPartAuthorType,
                 >(value, expected),
             )
         }
         "TicketPartPreviousTicketState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketPartPreviousTicketState,
+                    ::intercom_api::unstable::models::TicketPartPreviousTicketState,
                 >(value, expected),
             )
         }
         "TicketPartTicketState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketPartTicketState,
+                    ::intercom_api::unstable::models::TicketPartTicketState,
                 >(value, expected),
             )
         }
         "TicketReply" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketReply,
+                    ::intercom_api::unstable::models::TicketReply,
                 >(value, expected),
             )
         }
         "TicketReplyPartType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketReplyPartType,
+                    ::intercom_api::unstable::models::TicketReplyPartType,
                 >(value, expected),
             )
         }
         "TicketStateCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketStateCategory,
+                    ::intercom_api::unstable::models::TicketStateCategory,
                 >(value, expected),
             )
         }
         "TicketStateDetailedCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketStateDetailedCategory,
+                    ::intercom_api::unstable::models::TicketStateDetailedCategory,
                 >(value, expected),
             )
         }
         "TicketStateList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketStateList,
+                    ::intercom_api::unstable::models::TicketStateList,
                 >(value, expected),
             )
         }
         "TicketTypeCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketTypeCategory,
+                    ::intercom_api::unstable::models::TicketTypeCategory,
                 >(value, expected),
             )
         }
         "TicketTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::TicketTypeList,
+                    ::intercom_api::unstable::models::TicketTypeList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateArticleRequestState,
+                    ::intercom_api::unstable::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateAudienceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateAudienceRequest,
+                    ::intercom_api::unstable::models::UpdateAudienceRequest,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateCollectionRequest,
+                    ::intercom_api::unstable::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateContactRequest,
+                    ::intercom_api::unstable::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateContactResponse,
+                    ::intercom_api::unstable::models::UpdateContactResponse,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateContentImportSourceRequest,
+                    ::intercom_api::unstable::models::UpdateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateContentImportSourceRequestStatus,
+                    ::intercom_api::unstable::models::UpdateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestSyncBehavior" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateContentImportSourceRequestSyncBehavior,
+                    ::intercom_api::unstable::models::UpdateContentImportSourceRequestSyncBehavior,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeOptionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateConversationAttributeOptionRequest,
+                    ::intercom_api::unstable::models::UpdateConversationAttributeOptionRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateConversationAttributeRequest,
+                    ::intercom_api::unstable::models::UpdateConversationAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationPartRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateConversationPartRequest,
+                    ::intercom_api::unstable::models::UpdateConversationPartRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateConversationRequest,
+                    ::intercom_api::unstable::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequestPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateConversationRequestPriority,
+                    ::intercom_api::unstable::models::UpdateConversationRequestPriority,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateDataAttributeRequest,
+                    ::intercom_api::unstable::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateDataConnectorRequest,
+                    ::intercom_api::unstable::models::UpdateDataConnectorRequest,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestDataInputsItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateDataConnectorRequestDataInputsItemType,
+                    ::intercom_api::unstable::models::UpdateDataConnectorRequestDataInputsItemType,
                 >(value, expected),
             )
         }
         "UpdateDataConnectorRequestHttpMethod" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateDataConnectorRequestHttpMethod,
+                    ::intercom_api::unstable::models::UpdateDataConnectorRequestHttpMethod,
                 >(value, expected),
             )
         }
         "UpdateExternalPageRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateExternalPageRequest,
+                    ::intercom_api::unstable::models::UpdateExternalPageRequest,
                 >(value, expected),
             )
         }
         "UpdateFolderRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateFolderRequest,
+                    ::intercom_api::unstable::models::UpdateFolderRequest,
                 >(value, expected),
             )
         }
         "UpdateInternalArticleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateInternalArticleRequest,
+                    ::intercom_api::unstable::models::UpdateInternalArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateOfficeHoursExceptionRequest,
+                    ::intercom_api::unstable::models::UpdateOfficeHoursExceptionRequest,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursExceptionRequestExceptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateOfficeHoursExceptionRequestExceptionType,
+                    ::intercom_api::unstable::models::UpdateOfficeHoursExceptionRequestExceptionType,
                 >(value, expected),
             )
         }
         "UpdateOfficeHoursScheduleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateOfficeHoursScheduleRequest,
+                    ::intercom_api::unstable::models::UpdateOfficeHoursScheduleRequest,
                 >(value, expected),
             )
         }
         "UpdateTeamMembersRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateTeamMembersRequest,
+                    ::intercom_api::unstable::models::UpdateTeamMembersRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketRequestObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateTicketRequestObject,
+                    ::intercom_api::unstable::models::UpdateTicketRequestObject,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateTicketTypeAttributeRequest,
+                    ::intercom_api::unstable::models::UpdateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequestCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateTicketTypeRequestCategory,
+                    ::intercom_api::unstable::models::UpdateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UpdateVisitorRequest,
+                    ::intercom_api::unstable::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
         "UploadEcommerceCatalogRequestFinalize" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::UploadEcommerceCatalogRequestFinalize,
+                    ::intercom_api::unstable::models::UploadEcommerceCatalogRequestFinalize,
                 >(value, expected),
             )
         }
@@ -2785,7 +2789,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::ConversationExternalReference,
+                        ::intercom_api::unstable::models::ConversationExternalReference,
                     >,
                 >(value, expected),
             )
@@ -2794,7 +2798,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::CreateDataAttributeRequestListAttributeOptionsItem,
+                        ::intercom_api::unstable::models::CreateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -2803,7 +2807,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::CreateDataConnectorRequestAudiencesItem,
+                        ::intercom_api::unstable::models::CreateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
@@ -2812,7 +2816,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::CreateTicketRequestContactsItem,
+                        ::intercom_api::unstable::models::CreateTicketRequestContactsItem,
                     >,
                 >(value, expected),
             )
@@ -2821,7 +2825,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::DataConnectorDetailAudiencesItem,
+                        ::intercom_api::unstable::models::DataConnectorDetailAudiencesItem,
                     >,
                 >(value, expected),
             )
@@ -2830,7 +2834,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::DataConnectorDetailHeadersItem,
+                        ::intercom_api::unstable::models::DataConnectorDetailHeadersItem,
                     >,
                 >(value, expected),
             )
@@ -2839,7 +2843,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::FinAgentCsatRequestedEventCsatOptionsItem,
+                        ::intercom_api::unstable::models::FinAgentCsatRequestedEventCsatOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -2848,7 +2852,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::MacroAvailableOnItem,
+                        ::intercom_api::unstable::models::MacroAvailableOnItem,
                     >,
                 >(value, expected),
             )
@@ -2872,14 +2876,14 @@ pub fn check(
         "Vec<Predicate>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api_unstable::models::Predicate>,
+                    ::std::vec::Vec<::intercom_api::unstable::models::Predicate>,
                 >(value, expected),
             )
         }
         "Vec<Recipient>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::vec::Vec<::intercom_api_unstable::models::Recipient>,
+                    ::std::vec::Vec<::intercom_api::unstable::models::Recipient>,
                 >(value, expected),
             )
         }
@@ -2894,7 +2898,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::UpdateDataAttributeRequestListAttributeOptionsItem,
+                        ::intercom_api::unstable::models::UpdateDataAttributeRequestListAttributeOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -2903,7 +2907,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_unstable::models::UpdateDataConnectorRequestAudiencesItem,
+                        ::intercom_api::unstable::models::UpdateDataConnectorRequestAudiencesItem,
                     >,
                 >(value, expected),
             )
@@ -2916,35 +2920,35 @@ pub fn check(
         "WhatsappMessageStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::WhatsappMessageStatus,
+                    ::intercom_api::unstable::models::WhatsappMessageStatus,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::WhatsappMessageStatusList,
+                    ::intercom_api::unstable::models::WhatsappMessageStatusList,
                 >(value, expected),
             )
         }
         "WhatsappMessageStatusStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::WhatsappMessageStatusStatus,
+                    ::intercom_api::unstable::models::WhatsappMessageStatusStatus,
                 >(value, expected),
             )
         }
         "WorkflowExport" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::WorkflowExport,
+                    ::intercom_api::unstable::models::WorkflowExport,
                 >(value, expected),
             )
         }
         "WorkflowExportWorkflowState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::WorkflowExportWorkflowState,
+                    ::intercom_api::unstable::models::WorkflowExportWorkflowState,
                 >(value, expected),
             )
         }
@@ -2956,476 +2960,476 @@ pub fn check(
         "constants::Admin" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Admin,
+                    ::intercom_api::unstable::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::Api" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Api,
+                    ::intercom_api::unstable::models::constants::Api,
                 >(value, expected),
             )
         }
         "constants::ApplicationOctetStream" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ApplicationOctetStream,
+                    ::intercom_api::unstable::models::constants::ApplicationOctetStream,
                 >(value, expected),
             )
         }
         "constants::Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Article,
+                    ::intercom_api::unstable::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleContent" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ArticleContent,
+                    ::intercom_api::unstable::models::constants::ArticleContent,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ArticleStatistics,
+                    ::intercom_api::unstable::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::ArticleVersion" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ArticleVersion,
+                    ::intercom_api::unstable::models::constants::ArticleVersion,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Assignment,
+                    ::intercom_api::unstable::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Attribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Attribute,
+                    ::intercom_api::unstable::models::constants::Attribute,
                 >(value, expected),
             )
         }
         "constants::Audience" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Audience,
+                    ::intercom_api::unstable::models::constants::Audience,
                 >(value, expected),
             )
         }
         "constants::Close" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Close,
+                    ::intercom_api::unstable::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Collection,
+                    ::intercom_api::unstable::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::CompaniesBulkJob" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::CompaniesBulkJob,
+                    ::intercom_api::unstable::models::constants::CompaniesBulkJob,
                 >(value, expected),
             )
         }
         "constants::Company" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Company,
+                    ::intercom_api::unstable::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::CompanyList,
+                    ::intercom_api::unstable::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Contact,
+                    ::intercom_api::unstable::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactActivity" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ContactActivity,
+                    ::intercom_api::unstable::models::constants::ContactActivity,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ContactList,
+                    ::intercom_api::unstable::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ContactsBulkJob" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ContactsBulkJob,
+                    ::intercom_api::unstable::models::constants::ContactsBulkJob,
                 >(value, expected),
             )
         }
         "constants::ContentImportSource" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ContentImportSource,
+                    ::intercom_api::unstable::models::constants::ContentImportSource,
                 >(value, expected),
             )
         }
         "constants::ContentSourceList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ContentSourceList,
+                    ::intercom_api::unstable::models::constants::ContentSourceList,
                 >(value, expected),
             )
         }
         "constants::Conversation" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Conversation,
+                    ::intercom_api::unstable::models::constants::Conversation,
                 >(value, expected),
             )
         }
         "constants::ConversationAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ConversationAttribute,
+                    ::intercom_api::unstable::models::constants::ConversationAttribute,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ConversationList,
+                    ::intercom_api::unstable::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ConversationPart,
+                    ::intercom_api::unstable::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ConversationPartList,
+                    ::intercom_api::unstable::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::CsatRequested" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::CsatRequested,
+                    ::intercom_api::unstable::models::constants::CsatRequested,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::DataAttribute,
+                    ::intercom_api::unstable::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::DataConnector" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::DataConnector,
+                    ::intercom_api::unstable::models::constants::DataConnector,
                 >(value, expected),
             )
         }
         "constants::DataConnectorExecution" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::DataConnectorExecution,
+                    ::intercom_api::unstable::models::constants::DataConnectorExecution,
                 >(value, expected),
             )
         }
         "constants::En" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::En,
+                    ::intercom_api::unstable::models::constants::En,
                 >(value, expected),
             )
         }
         "constants::Escalated" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Escalated,
+                    ::intercom_api::unstable::models::constants::Escalated,
                 >(value, expected),
             )
         }
         "constants::Event" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Event,
+                    ::intercom_api::unstable::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::EventList,
+                    ::intercom_api::unstable::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::EventSummary,
+                    ::intercom_api::unstable::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::ExternalPage" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::ExternalPage,
+                    ::intercom_api::unstable::models::constants::ExternalPage,
                 >(value, expected),
             )
         }
         "constants::Fin" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Fin,
+                    ::intercom_api::unstable::models::constants::Fin,
                 >(value, expected),
             )
         }
         "constants::FinReplied" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::FinReplied,
+                    ::intercom_api::unstable::models::constants::FinReplied,
                 >(value, expected),
             )
         }
         "constants::FinReplyChunk" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::FinReplyChunk,
+                    ::intercom_api::unstable::models::constants::FinReplyChunk,
                 >(value, expected),
             )
         }
         "constants::FinStatusUpdated" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::FinStatusUpdated,
+                    ::intercom_api::unstable::models::constants::FinStatusUpdated,
                 >(value, expected),
             )
         }
         "constants::Folder" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Folder,
+                    ::intercom_api::unstable::models::constants::Folder,
                 >(value, expected),
             )
         }
         "constants::HelpCenterRedirect" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::HelpCenterRedirect,
+                    ::intercom_api::unstable::models::constants::HelpCenterRedirect,
                 >(value, expected),
             )
         }
         "constants::InternalArticle" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::InternalArticle,
+                    ::intercom_api::unstable::models::constants::InternalArticle,
                 >(value, expected),
             )
         }
         "constants::List" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::List,
+                    ::intercom_api::unstable::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::Macro" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Macro,
+                    ::intercom_api::unstable::models::constants::Macro,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::NewsItem,
+                    ::intercom_api::unstable::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Newsfeed,
+                    ::intercom_api::unstable::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Open,
+                    ::intercom_api::unstable::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Pages,
+                    ::intercom_api::unstable::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::PhoneCallRedirect,
+                    ::intercom_api::unstable::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Processing" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Processing,
+                    ::intercom_api::unstable::models::constants::Processing,
                 >(value, expected),
             )
         }
         "constants::Rated" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Rated,
+                    ::intercom_api::unstable::models::constants::Rated,
                 >(value, expected),
             )
         }
         "constants::Replying" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Replying,
+                    ::intercom_api::unstable::models::constants::Replying,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Segment,
+                    ::intercom_api::unstable::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::SegmentList,
+                    ::intercom_api::unstable::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::SideConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::SideConversationList,
+                    ::intercom_api::unstable::models::constants::SideConversationList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Snoozed,
+                    ::intercom_api::unstable::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::SocialProfileList,
+                    ::intercom_api::unstable::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Source,
+                    ::intercom_api::unstable::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Tag,
+                    ::intercom_api::unstable::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::TagList,
+                    ::intercom_api::unstable::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::TeamList,
+                    ::intercom_api::unstable::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Ticket" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Ticket,
+                    ::intercom_api::unstable::models::constants::Ticket,
                 >(value, expected),
             )
         }
         "constants::TicketList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::TicketList,
+                    ::intercom_api::unstable::models::constants::TicketList,
                 >(value, expected),
             )
         }
         "constants::TicketPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::TicketPart,
+                    ::intercom_api::unstable::models::constants::TicketPart,
                 >(value, expected),
             )
         }
         "constants::TicketPartList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::TicketPartList,
+                    ::intercom_api::unstable::models::constants::TicketPartList,
                 >(value, expected),
             )
         }
         "constants::Value" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Value,
+                    ::intercom_api::unstable::models::constants::Value,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_unstable::models::constants::Visitor,
+                    ::intercom_api::unstable::models::constants::Visitor,
                 >(value, expected),
             )
         }

@@ -11,621 +11,621 @@ pub fn check(
         "ActivityLogActivityType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ActivityLogActivityType,
+                    ::intercom_api::v2_12::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ActivityLogList,
+                    ::intercom_api::v2_12::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AdminList,
+                    ::intercom_api::v2_12::models::AdminList,
                 >(value, expected),
             )
         }
         "AdminReplyTicketRequestMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AdminReplyTicketRequestMessageType,
+                    ::intercom_api::v2_12::models::AdminReplyTicketRequestMessageType,
                 >(value, expected),
             )
         }
         "Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Article,
+                    ::intercom_api::v2_12::models::Article,
                 >(value, expected),
             )
         }
         "ArticleContentState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleContentState,
+                    ::intercom_api::v2_12::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleList,
+                    ::intercom_api::v2_12::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedSummaryItemItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
+                    ::intercom_api::v2_12::models::ArticleSearchHighlightsHighlightedSummaryItemItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchHighlightsHighlightedTitleItemType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleSearchHighlightsHighlightedTitleItemType,
+                    ::intercom_api::v2_12::models::ArticleSearchHighlightsHighlightedTitleItemType,
                 >(value, expected),
             )
         }
         "ArticleSearchResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleSearchResponse,
+                    ::intercom_api::v2_12::models::ArticleSearchResponse,
                 >(value, expected),
             )
         }
         "ArticleState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ArticleState,
+                    ::intercom_api::v2_12::models::ArticleState,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AssignConversationRequestType,
+                    ::intercom_api::v2_12::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachContactToACompanyRequest,
+                    ::intercom_api::v2_12::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachContactToConversationRequest,
+                    ::intercom_api::v2_12::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachSubscriptionTypeToContactRequest,
+                    ::intercom_api::v2_12::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachTagToContactRequest,
+                    ::intercom_api::v2_12::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachTagToConversationRequest,
+                    ::intercom_api::v2_12::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachTagToTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::AttachTagToTicketRequest,
+                    ::intercom_api::v2_12::models::AttachTagToTicketRequest,
                 >(value, expected),
             )
         }
         "Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Collection,
+                    ::intercom_api::v2_12::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CollectionList,
+                    ::intercom_api::v2_12::models::CollectionList,
                 >(value, expected),
             )
         }
         "Company" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Company,
+                    ::intercom_api::v2_12::models::Company,
                 >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CompanyAttachedContacts,
+                    ::intercom_api::v2_12::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CompanyAttachedSegments,
+                    ::intercom_api::v2_12::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CompanyList,
+                    ::intercom_api::v2_12::models::CompanyList,
                 >(value, expected),
             )
         }
         "Contact" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Contact,
+                    ::intercom_api::v2_12::models::Contact,
                 >(value, expected),
             )
         }
         "ContactArchived" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactArchived,
+                    ::intercom_api::v2_12::models::ContactArchived,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactAttachedCompanies,
+                    ::intercom_api::v2_12::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactDeleted" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactDeleted,
+                    ::intercom_api::v2_12::models::ContactDeleted,
                 >(value, expected),
             )
         }
         "ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactList,
+                    ::intercom_api::v2_12::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactSegments,
+                    ::intercom_api::v2_12::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactUnarchived" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContactUnarchived,
+                    ::intercom_api::v2_12::models::ContactUnarchived,
                 >(value, expected),
             )
         }
         "ContentImportSource" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContentImportSource,
+                    ::intercom_api::v2_12::models::ContentImportSource,
                 >(value, expected),
             )
         }
         "ContentImportSourceStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContentImportSourceStatus,
+                    ::intercom_api::v2_12::models::ContentImportSourceStatus,
                 >(value, expected),
             )
         }
         "ContentImportSourceSyncBehavior" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContentImportSourceSyncBehavior,
+                    ::intercom_api::v2_12::models::ContentImportSourceSyncBehavior,
                 >(value, expected),
             )
         }
         "ContentImportSourcesList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContentImportSourcesList,
+                    ::intercom_api::v2_12::models::ContentImportSourcesList,
                 >(value, expected),
             )
         }
         "ContentSourceContentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ContentSourceContentType,
+                    ::intercom_api::v2_12::models::ContentSourceContentType,
                 >(value, expected),
             )
         }
         "Conversation" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Conversation,
+                    ::intercom_api::v2_12::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationList,
+                    ::intercom_api::v2_12::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationListItemPriority,
+                    ::intercom_api::v2_12::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationListItemState,
+                    ::intercom_api::v2_12::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationPriority,
+                    ::intercom_api::v2_12::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationSourceType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationSourceType,
+                    ::intercom_api::v2_12::models::ConversationSourceType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConversationState,
+                    ::intercom_api::v2_12::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertConversationToTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConvertConversationToTicketRequest,
+                    ::intercom_api::v2_12::models::ConvertConversationToTicketRequest,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ConvertVisitorRequest,
+                    ::intercom_api::v2_12::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestParentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateArticleRequestParentType,
+                    ::intercom_api::v2_12::models::CreateArticleRequestParentType,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateArticleRequestState,
+                    ::intercom_api::v2_12::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateCollectionRequest,
+                    ::intercom_api::v2_12::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateContactRequest,
+                    ::intercom_api::v2_12::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateContactResponse,
+                    ::intercom_api::v2_12::models::CreateContactResponse,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateContentImportSourceRequest,
+                    ::intercom_api::v2_12::models::CreateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "CreateContentImportSourceRequestStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateContentImportSourceRequestStatus,
+                    ::intercom_api::v2_12::models::CreateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateConversationRequest,
+                    ::intercom_api::v2_12::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateConversationRequestFromType,
+                    ::intercom_api::v2_12::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateDataAttributeRequest,
+                    ::intercom_api::v2_12::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateDataAttributeRequestDataType,
+                    ::intercom_api::v2_12::models::CreateDataAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateDataAttributeRequestModel,
+                    ::intercom_api::v2_12::models::CreateDataAttributeRequestModel,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateDataExportsRequest,
+                    ::intercom_api::v2_12::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateExternalPageRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateExternalPageRequest,
+                    ::intercom_api::v2_12::models::CreateExternalPageRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeEmailToType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateMessageRequestMessageTypeEmailToType,
+                    ::intercom_api::v2_12::models::CreateMessageRequestMessageTypeEmailToType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeInappToType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateMessageRequestMessageTypeInappToType,
+                    ::intercom_api::v2_12::models::CreateMessageRequestMessageTypeInappToType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateNoteRequest,
+                    ::intercom_api::v2_12::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateTagRequest,
+                    ::intercom_api::v2_12::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "CreateTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateTicketRequest,
+                    ::intercom_api::v2_12::models::CreateTicketRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateTicketTypeAttributeRequest,
+                    ::intercom_api::v2_12::models::CreateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateTicketTypeAttributeRequestDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateTicketTypeAttributeRequestDataType,
+                    ::intercom_api::v2_12::models::CreateTicketTypeAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateTicketTypeRequestCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::CreateTicketTypeRequestCategory,
+                    ::intercom_api::v2_12::models::CreateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataAttribute,
+                    ::intercom_api::v2_12::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataAttributeDataType,
+                    ::intercom_api::v2_12::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataAttributeList,
+                    ::intercom_api::v2_12::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataAttributeModel,
+                    ::intercom_api::v2_12::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataEventSummary,
+                    ::intercom_api::v2_12::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataExport,
+                    ::intercom_api::v2_12::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DataExportStatus,
+                    ::intercom_api::v2_12::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DeletedArticleObject,
+                    ::intercom_api::v2_12::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DeletedCollectionObject,
+                    ::intercom_api::v2_12::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DeletedCompanyObject,
+                    ::intercom_api::v2_12::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DeletedObject,
+                    ::intercom_api::v2_12::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DetachContactFromConversationRequest,
+                    ::intercom_api::v2_12::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DetachTagFromConversationRequest,
+                    ::intercom_api::v2_12::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::DetachTagFromTicketRequest,
+                    ::intercom_api::v2_12::models::DetachTagFromTicketRequest,
                 >(value, expected),
             )
         }
         "Error" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_12::models::Error>(value, expected),
+                super::roundtrip::<::intercom_api::v2_12::models::Error>(value, expected),
             )
         }
         "ExternalPage" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ExternalPage,
+                    ::intercom_api::v2_12::models::ExternalPage,
                 >(value, expected),
             )
         }
         "ExternalPagesList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ExternalPagesList,
+                    ::intercom_api::v2_12::models::ExternalPagesList,
                 >(value, expected),
             )
         }
         "HelpCenter" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::HelpCenter,
+                    ::intercom_api::v2_12::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::HelpCenterList,
+                    ::intercom_api::v2_12::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::IntercomVersion,
+                    ::intercom_api::v2_12::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "LinkedObjectType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::LinkedObjectType,
+                    ::intercom_api::v2_12::models::LinkedObjectType,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ManageConversationRequest,
+                    ::intercom_api::v2_12::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
@@ -634,7 +634,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_v2_12::models::CustomAttributesValue,
+                        ::intercom_api::v2_12::models::CustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -654,7 +654,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_v2_12::models::TicketCustomAttributesValue,
+                        ::intercom_api::v2_12::models::TicketCustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -664,7 +664,7 @@ pub fn check(
                 super::roundtrip::<
                     ::std::collections::BTreeMap<
                         ::std::string::String,
-                        ::intercom_api_v2_12::models::TicketRequestCustomAttributesValue,
+                        ::intercom_api::v2_12::models::TicketRequestCustomAttributesValue,
                     >,
                 >(value, expected),
             )
@@ -682,82 +682,82 @@ pub fn check(
         "MergeContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::MergeContactResponse,
+                    ::intercom_api::v2_12::models::MergeContactResponse,
                 >(value, expected),
             )
         }
         "MergeContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::MergeContactsRequest,
+                    ::intercom_api::v2_12::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "Message" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Message,
+                    ::intercom_api::v2_12::models::Message,
                 >(value, expected),
             )
         }
         "MessageMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::MessageMessageType,
+                    ::intercom_api::v2_12::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::MultipleFilterSearchRequestOperator,
+                    ::intercom_api::v2_12::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::NewsItem,
+                    ::intercom_api::v2_12::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::NewsItemRequest,
+                    ::intercom_api::v2_12::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::NewsItemRequestState,
+                    ::intercom_api::v2_12::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::NewsItemState,
+                    ::intercom_api::v2_12::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Newsfeed,
+                    ::intercom_api::v2_12::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_12::models::Note>(value, expected),
+                super::roundtrip::<::intercom_api::v2_12::models::Note>(value, expected),
             )
         }
         "NoteList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::NoteList,
+                    ::intercom_api::v2_12::models::NoteList,
                 >(value, expected),
             )
         }
@@ -771,14 +771,14 @@ pub fn check(
         "Option<Admin>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::Admin>,
+                    ::std::option::Option<::intercom_api::v2_12::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::AdminWithApp>,
+                    ::std::option::Option<::intercom_api::v2_12::models::AdminWithApp>,
                 >(value, expected),
             )
         }
@@ -786,7 +786,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::AiAgentLastAnswerType,
+                        ::intercom_api::v2_12::models::AiAgentLastAnswerType,
                     >,
                 >(value, expected),
             )
@@ -795,7 +795,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::AiAgentResolutionState,
+                        ::intercom_api::v2_12::models::AiAgentResolutionState,
                     >,
                 >(value, expected),
             )
@@ -804,7 +804,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::AiAgentSourceType,
+                        ::intercom_api::v2_12::models::AiAgentSourceType,
                     >,
                 >(value, expected),
             )
@@ -812,7 +812,7 @@ pub fn check(
         "Option<CompanyScroll>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::CompanyScroll>,
+                    ::std::option::Option<::intercom_api::v2_12::models::CompanyScroll>,
                 >(value, expected),
             )
         }
@@ -820,7 +820,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::CreateArticleRequest,
+                        ::intercom_api::v2_12::models::CreateArticleRequest,
                     >,
                 >(value, expected),
             )
@@ -829,7 +829,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::CreateMessageRequest,
+                        ::intercom_api::v2_12::models::CreateMessageRequest,
                     >,
                 >(value, expected),
             )
@@ -838,7 +838,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::CreateOrUpdateCompanyRequest,
+                        ::intercom_api::v2_12::models::CreateOrUpdateCompanyRequest,
                     >,
                 >(value, expected),
             )
@@ -847,7 +847,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::CreatePhoneSwitchRequest,
+                        ::intercom_api::v2_12::models::CreatePhoneSwitchRequest,
                     >,
                 >(value, expected),
             )
@@ -856,7 +856,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::CreateTicketTypeRequest,
+                        ::intercom_api::v2_12::models::CreateTicketTypeRequest,
                     >,
                 >(value, expected),
             )
@@ -865,7 +865,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::LinkedObjectCategory,
+                        ::intercom_api::v2_12::models::LinkedObjectCategory,
                     >,
                 >(value, expected),
             )
@@ -882,7 +882,7 @@ pub fn check(
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::PhoneSwitch>,
+                    ::std::option::Option<::intercom_api::v2_12::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
@@ -890,7 +890,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::SingleFilterSearchRequestValue,
+                        ::intercom_api::v2_12::models::SingleFilterSearchRequestValue,
                     >,
                 >(value, expected),
             )
@@ -905,14 +905,14 @@ pub fn check(
         "Option<Ticket>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::Ticket>,
+                    ::std::option::Option<::intercom_api::v2_12::models::Ticket>,
                 >(value, expected),
             )
         }
         "Option<TicketType>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::TicketType>,
+                    ::std::option::Option<::intercom_api::v2_12::models::TicketType>,
                 >(value, expected),
             )
         }
@@ -920,7 +920,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::TicketTypeAttribute,
+                        ::intercom_api::v2_12::models::TicketTypeAttribute,
                     >,
                 >(value, expected),
             )
@@ -935,7 +935,7 @@ pub fn check(
         "Option<Visitor>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_12::models::Visitor>,
+                    ::std::option::Option<::intercom_api::v2_12::models::Visitor>,
                 >(value, expected),
             )
         }
@@ -948,7 +948,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::constants::ArticleContent,
+                        ::intercom_api::v2_12::models::constants::ArticleContent,
                     >,
                 >(value, expected),
             )
@@ -957,7 +957,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::constants::ArticleTranslatedContent,
+                        ::intercom_api::v2_12::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -966,7 +966,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::constants::GroupContent,
+                        ::intercom_api::v2_12::models::constants::GroupContent,
                     >,
                 >(value, expected),
             )
@@ -975,7 +975,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_12::models::constants::GroupTranslatedContent,
+                        ::intercom_api::v2_12::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -988,98 +988,98 @@ pub fn check(
         "PaginatedResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::PaginatedResponse,
+                    ::intercom_api::v2_12::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::PaginatedResponseType,
+                    ::intercom_api::v2_12::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::RedactConversationRequest,
+                    ::intercom_api::v2_12::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ReplyConversationRequest,
+                    ::intercom_api::v2_12::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ReplyTicketRequest,
+                    ::intercom_api::v2_12::models::ReplyTicketRequest,
                 >(value, expected),
             )
         }
         "RetrieveCompanyResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::RetrieveCompanyResponse,
+                    ::intercom_api::v2_12::models::RetrieveCompanyResponse,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SearchRequest,
+                    ::intercom_api::v2_12::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Segment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::Segment,
+                    ::intercom_api::v2_12::models::Segment,
                 >(value, expected),
             )
         }
         "SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SegmentList,
+                    ::intercom_api::v2_12::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SegmentPersonType,
+                    ::intercom_api::v2_12::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SetAwayAdminRequest,
+                    ::intercom_api::v2_12::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "ShowContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::ShowContactResponse,
+                    ::intercom_api::v2_12::models::ShowContactResponse,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SingleFilterSearchRequestOperator,
+                    ::intercom_api::v2_12::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SlaAppliedSlaStatus,
+                    ::intercom_api::v2_12::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
@@ -1091,269 +1091,269 @@ pub fn check(
         "SubscriptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SubscriptionType,
+                    ::intercom_api::v2_12::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SubscriptionTypeConsentType,
+                    ::intercom_api::v2_12::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SubscriptionTypeContentTypesItem,
+                    ::intercom_api::v2_12::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SubscriptionTypeList,
+                    ::intercom_api::v2_12::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::SubscriptionTypeState,
+                    ::intercom_api::v2_12::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_12::models::Tag>(value, expected),
+                super::roundtrip::<::intercom_api::v2_12::models::Tag>(value, expected),
             )
         }
         "TagBasic" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TagBasic,
+                    ::intercom_api::v2_12::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TagList,
+                    ::intercom_api::v2_12::models::TagList,
                 >(value, expected),
             )
         }
         "Team" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_12::models::Team>(value, expected),
+                super::roundtrip::<::intercom_api::v2_12::models::Team>(value, expected),
             )
         }
         "TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TeamList,
+                    ::intercom_api::v2_12::models::TeamList,
                 >(value, expected),
             )
         }
         "TicketCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketCategory,
+                    ::intercom_api::v2_12::models::TicketCategory,
                 >(value, expected),
             )
         }
         "TicketList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketList,
+                    ::intercom_api::v2_12::models::TicketList,
                 >(value, expected),
             )
         }
         "TicketPartAuthorType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketPartAuthorType,
+                    ::intercom_api::v2_12::models::TicketPartAuthorType,
                 >(value, expected),
             )
         }
         "TicketPartPreviousTicketState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketPartPreviousTicketState,
+                    ::intercom_api::v2_12::models::TicketPartPreviousTicketState,
                 >(value, expected),
             )
         }
         "TicketPartTicketState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketPartTicketState,
+                    ::intercom_api::v2_12::models::TicketPartTicketState,
                 >(value, expected),
             )
         }
         "TicketReply" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketReply,
+                    ::intercom_api::v2_12::models::TicketReply,
                 >(value, expected),
             )
         }
         "TicketReplyPartType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketReplyPartType,
+                    ::intercom_api::v2_12::models::TicketReplyPartType,
                 >(value, expected),
             )
         }
         "TicketStateCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketStateCategory,
+                    ::intercom_api::v2_12::models::TicketStateCategory,
                 >(value, expected),
             )
         }
         "TicketStateDetailedCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketStateDetailedCategory,
+                    ::intercom_api::v2_12::models::TicketStateDetailedCategory,
                 >(value, expected),
             )
         }
         "TicketStateList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketStateList,
+                    ::intercom_api::v2_12::models::TicketStateList,
                 >(value, expected),
             )
         }
         "TicketTypeAttributeDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketTypeAttributeDataType,
+                    ::intercom_api::v2_12::models::TicketTypeAttributeDataType,
                 >(value, expected),
             )
         }
         "TicketTypeCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketTypeCategory,
+                    ::intercom_api::v2_12::models::TicketTypeCategory,
                 >(value, expected),
             )
         }
         "TicketTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::TicketTypeList,
+                    ::intercom_api::v2_12::models::TicketTypeList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateArticleRequest,
+                    ::intercom_api::v2_12::models::UpdateArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateArticleRequestState,
+                    ::intercom_api::v2_12::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateCollectionRequest,
+                    ::intercom_api::v2_12::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateContactRequest,
+                    ::intercom_api::v2_12::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateContactResponse,
+                    ::intercom_api::v2_12::models::UpdateContactResponse,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateContentImportSourceRequest,
+                    ::intercom_api::v2_12::models::UpdateContentImportSourceRequest,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateContentImportSourceRequestStatus,
+                    ::intercom_api::v2_12::models::UpdateContentImportSourceRequestStatus,
                 >(value, expected),
             )
         }
         "UpdateContentImportSourceRequestSyncBehavior" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateContentImportSourceRequestSyncBehavior,
+                    ::intercom_api::v2_12::models::UpdateContentImportSourceRequestSyncBehavior,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateConversationRequest,
+                    ::intercom_api::v2_12::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateDataAttributeRequest,
+                    ::intercom_api::v2_12::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateExternalPageRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateExternalPageRequest,
+                    ::intercom_api::v2_12::models::UpdateExternalPageRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateTicketRequest,
+                    ::intercom_api::v2_12::models::UpdateTicketRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateTicketTypeAttributeRequest,
+                    ::intercom_api::v2_12::models::UpdateTicketTypeAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateTicketTypeRequest,
+                    ::intercom_api::v2_12::models::UpdateTicketTypeRequest,
                 >(value, expected),
             )
         }
         "UpdateTicketTypeRequestCategory" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateTicketTypeRequestCategory,
+                    ::intercom_api::v2_12::models::UpdateTicketTypeRequestCategory,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::UpdateVisitorRequest,
+                    ::intercom_api::v2_12::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
@@ -1361,7 +1361,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_v2_12::models::CreateDataAttributeRequestOptionsItem,
+                        ::intercom_api::v2_12::models::CreateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -1370,7 +1370,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_v2_12::models::CreateTicketRequestContactsItem,
+                        ::intercom_api::v2_12::models::CreateTicketRequestContactsItem,
                     >,
                 >(value, expected),
             )
@@ -1393,7 +1393,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_v2_12::models::UpdateDataAttributeRequestOptionsItem,
+                        ::intercom_api::v2_12::models::UpdateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -1406,329 +1406,329 @@ pub fn check(
         "constants::Admin" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Admin,
+                    ::intercom_api::v2_12::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::AdminList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::AdminList,
+                    ::intercom_api::v2_12::models::constants::AdminList,
                 >(value, expected),
             )
         }
         "constants::Api" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Api,
+                    ::intercom_api::v2_12::models::constants::Api,
                 >(value, expected),
             )
         }
         "constants::Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Article,
+                    ::intercom_api::v2_12::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ArticleStatistics,
+                    ::intercom_api::v2_12::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Assignment,
+                    ::intercom_api::v2_12::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Close" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Close,
+                    ::intercom_api::v2_12::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Collection,
+                    ::intercom_api::v2_12::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::Company" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Company,
+                    ::intercom_api::v2_12::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::CompanyList,
+                    ::intercom_api::v2_12::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Contact,
+                    ::intercom_api::v2_12::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ContactList,
+                    ::intercom_api::v2_12::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ContentImportSource" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ContentImportSource,
+                    ::intercom_api::v2_12::models::constants::ContentImportSource,
                 >(value, expected),
             )
         }
         "constants::ContentSourceList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ContentSourceList,
+                    ::intercom_api::v2_12::models::constants::ContentSourceList,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ConversationList,
+                    ::intercom_api::v2_12::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ConversationPart,
+                    ::intercom_api::v2_12::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ConversationPartList,
+                    ::intercom_api::v2_12::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::DataAttribute,
+                    ::intercom_api::v2_12::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::Email" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Email,
+                    ::intercom_api::v2_12::models::constants::Email,
                 >(value, expected),
             )
         }
         "constants::En" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::En,
+                    ::intercom_api::v2_12::models::constants::En,
                 >(value, expected),
             )
         }
         "constants::ErrorList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ErrorList,
+                    ::intercom_api::v2_12::models::constants::ErrorList,
                 >(value, expected),
             )
         }
         "constants::Event" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Event,
+                    ::intercom_api::v2_12::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::EventList,
+                    ::intercom_api::v2_12::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::EventSummary,
+                    ::intercom_api::v2_12::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::ExternalPage" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::ExternalPage,
+                    ::intercom_api::v2_12::models::constants::ExternalPage,
                 >(value, expected),
             )
         }
         "constants::Inapp" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Inapp,
+                    ::intercom_api::v2_12::models::constants::Inapp,
                 >(value, expected),
             )
         }
         "constants::List" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::List,
+                    ::intercom_api::v2_12::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::NewsItem,
+                    ::intercom_api::v2_12::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Newsfeed,
+                    ::intercom_api::v2_12::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Open,
+                    ::intercom_api::v2_12::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Pages,
+                    ::intercom_api::v2_12::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::PhoneCallRedirect,
+                    ::intercom_api::v2_12::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Segment,
+                    ::intercom_api::v2_12::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::SegmentList,
+                    ::intercom_api::v2_12::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Snoozed,
+                    ::intercom_api::v2_12::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfile" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::SocialProfile,
+                    ::intercom_api::v2_12::models::constants::SocialProfile,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::SocialProfileList,
+                    ::intercom_api::v2_12::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Source,
+                    ::intercom_api::v2_12::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Subscription" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Subscription,
+                    ::intercom_api::v2_12::models::constants::Subscription,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Tag,
+                    ::intercom_api::v2_12::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::TagList,
+                    ::intercom_api::v2_12::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::TeamList,
+                    ::intercom_api::v2_12::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Ticket" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Ticket,
+                    ::intercom_api::v2_12::models::constants::Ticket,
                 >(value, expected),
             )
         }
         "constants::TicketList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::TicketList,
+                    ::intercom_api::v2_12::models::constants::TicketList,
                 >(value, expected),
             )
         }
         "constants::TicketPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::TicketPart,
+                    ::intercom_api::v2_12::models::constants::TicketPart,
                 >(value, expected),
             )
         }
         "constants::TicketPartList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::TicketPartList,
+                    ::intercom_api::v2_12::models::constants::TicketPartList,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_12::models::constants::Visitor,
+                    ::intercom_api::v2_12::models::constants::Visitor,
                 >(value, expected),
             )
         }

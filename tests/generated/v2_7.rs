@@ -11,468 +11,474 @@ pub fn check(
         "ActivityLogActivityType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ActivityLogActivityType,
+                    ::intercom_api::v2_7::models::ActivityLogActivityType,
                 >(value, expected),
             )
         }
         "ActivityLogList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ActivityLogList,
+                    ::intercom_api::v2_7::models::ActivityLogList,
                 >(value, expected),
             )
         }
         "AdminList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AdminList,
+                    ::intercom_api::v2_7::models::AdminList,
                 >(value, expected),
             )
         }
         "Article" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Article>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Article,
+                >(value, expected),
             )
         }
         "ArticleContentState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ArticleContentState,
+                    ::intercom_api::v2_7::models::ArticleContentState,
                 >(value, expected),
             )
         }
         "ArticleList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ArticleList,
+                    ::intercom_api::v2_7::models::ArticleList,
                 >(value, expected),
             )
         }
         "ArticleState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ArticleState,
+                    ::intercom_api::v2_7::models::ArticleState,
                 >(value, expected),
             )
         }
         "AssignConversationRequestType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AssignConversationRequestType,
+                    ::intercom_api::v2_7::models::AssignConversationRequestType,
                 >(value, expected),
             )
         }
         "AttachContactToACompanyRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AttachContactToACompanyRequest,
+                    ::intercom_api::v2_7::models::AttachContactToACompanyRequest,
                 >(value, expected),
             )
         }
         "AttachContactToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AttachContactToConversationRequest,
+                    ::intercom_api::v2_7::models::AttachContactToConversationRequest,
                 >(value, expected),
             )
         }
         "AttachSubscriptionTypeToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AttachSubscriptionTypeToContactRequest,
+                    ::intercom_api::v2_7::models::AttachSubscriptionTypeToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AttachTagToContactRequest,
+                    ::intercom_api::v2_7::models::AttachTagToContactRequest,
                 >(value, expected),
             )
         }
         "AttachTagToConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::AttachTagToConversationRequest,
+                    ::intercom_api::v2_7::models::AttachTagToConversationRequest,
                 >(value, expected),
             )
         }
         "Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::Collection,
+                    ::intercom_api::v2_7::models::Collection,
                 >(value, expected),
             )
         }
         "CollectionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CollectionList,
+                    ::intercom_api::v2_7::models::CollectionList,
                 >(value, expected),
             )
         }
         "Company" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Company>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Company,
+                >(value, expected),
             )
         }
         "CompanyAttachedContacts" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CompanyAttachedContacts,
+                    ::intercom_api::v2_7::models::CompanyAttachedContacts,
                 >(value, expected),
             )
         }
         "CompanyAttachedSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CompanyAttachedSegments,
+                    ::intercom_api::v2_7::models::CompanyAttachedSegments,
                 >(value, expected),
             )
         }
         "CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CompanyList,
+                    ::intercom_api::v2_7::models::CompanyList,
                 >(value, expected),
             )
         }
         "Contact" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Contact>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Contact,
+                >(value, expected),
             )
         }
         "ContactArchived" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactArchived,
+                    ::intercom_api::v2_7::models::ContactArchived,
                 >(value, expected),
             )
         }
         "ContactAttachedCompanies" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactAttachedCompanies,
+                    ::intercom_api::v2_7::models::ContactAttachedCompanies,
                 >(value, expected),
             )
         }
         "ContactDeleted" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactDeleted,
+                    ::intercom_api::v2_7::models::ContactDeleted,
                 >(value, expected),
             )
         }
         "ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactList,
+                    ::intercom_api::v2_7::models::ContactList,
                 >(value, expected),
             )
         }
         "ContactSegments" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactSegments,
+                    ::intercom_api::v2_7::models::ContactSegments,
                 >(value, expected),
             )
         }
         "ContactUnarchived" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ContactUnarchived,
+                    ::intercom_api::v2_7::models::ContactUnarchived,
                 >(value, expected),
             )
         }
         "Conversation" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::Conversation,
+                    ::intercom_api::v2_7::models::Conversation,
                 >(value, expected),
             )
         }
         "ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationList,
+                    ::intercom_api::v2_7::models::ConversationList,
                 >(value, expected),
             )
         }
         "ConversationListItemPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationListItemPriority,
+                    ::intercom_api::v2_7::models::ConversationListItemPriority,
                 >(value, expected),
             )
         }
         "ConversationListItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationListItemState,
+                    ::intercom_api::v2_7::models::ConversationListItemState,
                 >(value, expected),
             )
         }
         "ConversationPriority" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationPriority,
+                    ::intercom_api::v2_7::models::ConversationPriority,
                 >(value, expected),
             )
         }
         "ConversationSourceType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationSourceType,
+                    ::intercom_api::v2_7::models::ConversationSourceType,
                 >(value, expected),
             )
         }
         "ConversationState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConversationState,
+                    ::intercom_api::v2_7::models::ConversationState,
                 >(value, expected),
             )
         }
         "ConvertVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ConvertVisitorRequest,
+                    ::intercom_api::v2_7::models::ConvertVisitorRequest,
                 >(value, expected),
             )
         }
         "CreateArticleRequestParentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateArticleRequestParentType,
+                    ::intercom_api::v2_7::models::CreateArticleRequestParentType,
                 >(value, expected),
             )
         }
         "CreateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateArticleRequestState,
+                    ::intercom_api::v2_7::models::CreateArticleRequestState,
                 >(value, expected),
             )
         }
         "CreateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateCollectionRequest,
+                    ::intercom_api::v2_7::models::CreateCollectionRequest,
                 >(value, expected),
             )
         }
         "CreateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateContactRequest,
+                    ::intercom_api::v2_7::models::CreateContactRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateConversationRequest,
+                    ::intercom_api::v2_7::models::CreateConversationRequest,
                 >(value, expected),
             )
         }
         "CreateConversationRequestFromType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateConversationRequestFromType,
+                    ::intercom_api::v2_7::models::CreateConversationRequestFromType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateDataAttributeRequest,
+                    ::intercom_api::v2_7::models::CreateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateDataAttributeRequestDataType,
+                    ::intercom_api::v2_7::models::CreateDataAttributeRequestDataType,
                 >(value, expected),
             )
         }
         "CreateDataAttributeRequestModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateDataAttributeRequestModel,
+                    ::intercom_api::v2_7::models::CreateDataAttributeRequestModel,
                 >(value, expected),
             )
         }
         "CreateDataExportsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateDataExportsRequest,
+                    ::intercom_api::v2_7::models::CreateDataExportsRequest,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeEmailToType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateMessageRequestMessageTypeEmailToType,
+                    ::intercom_api::v2_7::models::CreateMessageRequestMessageTypeEmailToType,
                 >(value, expected),
             )
         }
         "CreateMessageRequestMessageTypeInappToType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateMessageRequestMessageTypeInappToType,
+                    ::intercom_api::v2_7::models::CreateMessageRequestMessageTypeInappToType,
                 >(value, expected),
             )
         }
         "CreateNoteRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateNoteRequest,
+                    ::intercom_api::v2_7::models::CreateNoteRequest,
                 >(value, expected),
             )
         }
         "CreateSectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateSectionRequest,
+                    ::intercom_api::v2_7::models::CreateSectionRequest,
                 >(value, expected),
             )
         }
         "CreateTagRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::CreateTagRequest,
+                    ::intercom_api::v2_7::models::CreateTagRequest,
                 >(value, expected),
             )
         }
         "DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataAttribute,
+                    ::intercom_api::v2_7::models::DataAttribute,
                 >(value, expected),
             )
         }
         "DataAttributeDataType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataAttributeDataType,
+                    ::intercom_api::v2_7::models::DataAttributeDataType,
                 >(value, expected),
             )
         }
         "DataAttributeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataAttributeList,
+                    ::intercom_api::v2_7::models::DataAttributeList,
                 >(value, expected),
             )
         }
         "DataAttributeModel" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataAttributeModel,
+                    ::intercom_api::v2_7::models::DataAttributeModel,
                 >(value, expected),
             )
         }
         "DataEventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataEventSummary,
+                    ::intercom_api::v2_7::models::DataEventSummary,
                 >(value, expected),
             )
         }
         "DataExport" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataExport,
+                    ::intercom_api::v2_7::models::DataExport,
                 >(value, expected),
             )
         }
         "DataExportStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DataExportStatus,
+                    ::intercom_api::v2_7::models::DataExportStatus,
                 >(value, expected),
             )
         }
         "DeletedArticleObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DeletedArticleObject,
+                    ::intercom_api::v2_7::models::DeletedArticleObject,
                 >(value, expected),
             )
         }
         "DeletedCollectionObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DeletedCollectionObject,
+                    ::intercom_api::v2_7::models::DeletedCollectionObject,
                 >(value, expected),
             )
         }
         "DeletedCompanyObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DeletedCompanyObject,
+                    ::intercom_api::v2_7::models::DeletedCompanyObject,
                 >(value, expected),
             )
         }
         "DeletedObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DeletedObject,
+                    ::intercom_api::v2_7::models::DeletedObject,
                 >(value, expected),
             )
         }
         "DeletedSectionObject" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DeletedSectionObject,
+                    ::intercom_api::v2_7::models::DeletedSectionObject,
                 >(value, expected),
             )
         }
         "DetachContactFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DetachContactFromConversationRequest,
+                    ::intercom_api::v2_7::models::DetachContactFromConversationRequest,
                 >(value, expected),
             )
         }
         "DetachTagFromConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::DetachTagFromConversationRequest,
+                    ::intercom_api::v2_7::models::DetachTagFromConversationRequest,
                 >(value, expected),
             )
         }
         "Error" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Error>(value, expected),
+                super::roundtrip::<::intercom_api::v2_7::models::Error>(value, expected),
             )
         }
         "HelpCenter" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::HelpCenter,
+                    ::intercom_api::v2_7::models::HelpCenter,
                 >(value, expected),
             )
         }
         "HelpCenterList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::HelpCenterList,
+                    ::intercom_api::v2_7::models::HelpCenterList,
                 >(value, expected),
             )
         }
         "IntercomVersion" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::IntercomVersion,
+                    ::intercom_api::v2_7::models::IntercomVersion,
                 >(value, expected),
             )
         }
         "ManageConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ManageConversationRequest,
+                    ::intercom_api::v2_7::models::ManageConversationRequest,
                 >(value, expected),
             )
         }
@@ -499,94 +505,96 @@ pub fn check(
         "MergeContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::MergeContactsRequest,
+                    ::intercom_api::v2_7::models::MergeContactsRequest,
                 >(value, expected),
             )
         }
         "Message" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Message>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Message,
+                >(value, expected),
             )
         }
         "MessageMessageType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::MessageMessageType,
+                    ::intercom_api::v2_7::models::MessageMessageType,
                 >(value, expected),
             )
         }
         "MultipleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::MultipleFilterSearchRequestOperator,
+                    ::intercom_api::v2_7::models::MultipleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::NewsItem,
+                    ::intercom_api::v2_7::models::NewsItem,
                 >(value, expected),
             )
         }
         "NewsItemRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::NewsItemRequest,
+                    ::intercom_api::v2_7::models::NewsItemRequest,
                 >(value, expected),
             )
         }
         "NewsItemRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::NewsItemRequestState,
+                    ::intercom_api::v2_7::models::NewsItemRequestState,
                 >(value, expected),
             )
         }
         "NewsItemState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::NewsItemState,
+                    ::intercom_api::v2_7::models::NewsItemState,
                 >(value, expected),
             )
         }
         "Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::Newsfeed,
+                    ::intercom_api::v2_7::models::Newsfeed,
                 >(value, expected),
             )
         }
         "Note" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Note>(value, expected),
+                super::roundtrip::<::intercom_api::v2_7::models::Note>(value, expected),
             )
         }
         "NoteList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::NoteList,
+                    ::intercom_api::v2_7::models::NoteList,
                 >(value, expected),
             )
         }
         "Option<Admin>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_7::models::Admin>,
+                    ::std::option::Option<::intercom_api::v2_7::models::Admin>,
                 >(value, expected),
             )
         }
         "Option<AdminWithApp>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_7::models::AdminWithApp>,
+                    ::std::option::Option<::intercom_api::v2_7::models::AdminWithApp>,
                 >(value, expected),
             )
         }
         "Option<CompanyScroll>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_7::models::CompanyScroll>,
+                    ::std::option::Option<::intercom_api::v2_7::models::CompanyScroll>,
                 >(value, expected),
             )
         }
@@ -594,7 +602,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::CreateArticleRequest,
+                        ::intercom_api::v2_7::models::CreateArticleRequest,
                     >,
                 >(value, expected),
             )
@@ -603,7 +611,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::CreateMessageRequest,
+                        ::intercom_api::v2_7::models::CreateMessageRequest,
                     >,
                 >(value, expected),
             )
@@ -612,7 +620,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::CreateOrUpdateCompanyRequest,
+                        ::intercom_api::v2_7::models::CreateOrUpdateCompanyRequest,
                     >,
                 >(value, expected),
             )
@@ -621,7 +629,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::CreatePhoneSwitchRequest,
+                        ::intercom_api::v2_7::models::CreatePhoneSwitchRequest,
                     >,
                 >(value, expected),
             )
@@ -638,7 +646,7 @@ pub fn check(
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_7::models::PhoneSwitch>,
+                    ::std::option::Option<::intercom_api::v2_7::models::PhoneSwitch>,
                 >(value, expected),
             )
         }
@@ -646,7 +654,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::SingleFilterSearchRequestValue,
+                        ::intercom_api::v2_7::models::SingleFilterSearchRequestValue,
                     >,
                 >(value, expected),
             )
@@ -661,7 +669,7 @@ pub fn check(
         "Option<Visitor>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::std::option::Option<::intercom_api_v2_7::models::Visitor>,
+                    ::std::option::Option<::intercom_api::v2_7::models::Visitor>,
                 >(value, expected),
             )
         }
@@ -674,7 +682,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::constants::ArticleContent,
+                        ::intercom_api::v2_7::models::constants::ArticleContent,
                     >,
                 >(value, expected),
             )
@@ -683,7 +691,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::constants::ArticleTranslatedContent,
+                        ::intercom_api::v2_7::models::constants::ArticleTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -692,7 +700,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::constants::GroupContent,
+                        ::intercom_api::v2_7::models::constants::GroupContent,
                     >,
                 >(value, expected),
             )
@@ -701,7 +709,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::option::Option<
-                        ::intercom_api_v2_7::models::constants::GroupTranslatedContent,
+                        ::intercom_api::v2_7::models::constants::GroupTranslatedContent,
                     >,
                 >(value, expected),
             )
@@ -714,101 +722,105 @@ pub fn check(
         "PaginatedResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::PaginatedResponse,
+                    ::intercom_api::v2_7::models::PaginatedResponse,
                 >(value, expected),
             )
         }
         "PaginatedResponseType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::PaginatedResponseType,
+                    ::intercom_api::v2_7::models::PaginatedResponseType,
                 >(value, expected),
             )
         }
         "RedactConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::RedactConversationRequest,
+                    ::intercom_api::v2_7::models::RedactConversationRequest,
                 >(value, expected),
             )
         }
         "ReplyConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::ReplyConversationRequest,
+                    ::intercom_api::v2_7::models::ReplyConversationRequest,
                 >(value, expected),
             )
         }
         "RetrieveCompanyResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::RetrieveCompanyResponse,
+                    ::intercom_api::v2_7::models::RetrieveCompanyResponse,
                 >(value, expected),
             )
         }
         "SearchRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SearchRequest,
+                    ::intercom_api::v2_7::models::SearchRequest,
                 >(value, expected),
             )
         }
         "Section" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Section>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Section,
+                >(value, expected),
             )
         }
         "SectionList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SectionList,
+                    ::intercom_api::v2_7::models::SectionList,
                 >(value, expected),
             )
         }
         "SectionParentId" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SectionParentId,
+                    ::intercom_api::v2_7::models::SectionParentId,
                 >(value, expected),
             )
         }
         "Segment" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Segment>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::Segment,
+                >(value, expected),
             )
         }
         "SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SegmentList,
+                    ::intercom_api::v2_7::models::SegmentList,
                 >(value, expected),
             )
         }
         "SegmentPersonType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SegmentPersonType,
+                    ::intercom_api::v2_7::models::SegmentPersonType,
                 >(value, expected),
             )
         }
         "SetAwayAdminRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SetAwayAdminRequest,
+                    ::intercom_api::v2_7::models::SetAwayAdminRequest,
                 >(value, expected),
             )
         }
         "SingleFilterSearchRequestOperator" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SingleFilterSearchRequestOperator,
+                    ::intercom_api::v2_7::models::SingleFilterSearchRequestOperator,
                 >(value, expected),
             )
         }
         "SlaAppliedSlaStatus" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SlaAppliedSlaStatus,
+                    ::intercom_api::v2_7::models::SlaAppliedSlaStatus,
                 >(value, expected),
             )
         }
@@ -820,120 +832,122 @@ pub fn check(
         "SubscriptionType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SubscriptionType,
+                    ::intercom_api::v2_7::models::SubscriptionType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeConsentType" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SubscriptionTypeConsentType,
+                    ::intercom_api::v2_7::models::SubscriptionTypeConsentType,
                 >(value, expected),
             )
         }
         "SubscriptionTypeContentTypesItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SubscriptionTypeContentTypesItem,
+                    ::intercom_api::v2_7::models::SubscriptionTypeContentTypesItem,
                 >(value, expected),
             )
         }
         "SubscriptionTypeList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SubscriptionTypeList,
+                    ::intercom_api::v2_7::models::SubscriptionTypeList,
                 >(value, expected),
             )
         }
         "SubscriptionTypeState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::SubscriptionTypeState,
+                    ::intercom_api::v2_7::models::SubscriptionTypeState,
                 >(value, expected),
             )
         }
         "Tag" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Tag>(value, expected),
+                super::roundtrip::<::intercom_api::v2_7::models::Tag>(value, expected),
             )
         }
         "TagBasic" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::TagBasic,
+                    ::intercom_api::v2_7::models::TagBasic,
                 >(value, expected),
             )
         }
         "TagList" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::TagList>(value, expected),
+                super::roundtrip::<
+                    ::intercom_api::v2_7::models::TagList,
+                >(value, expected),
             )
         }
         "Team" => {
             ::std::option::Option::Some(
-                super::roundtrip::<::intercom_api_v2_7::models::Team>(value, expected),
+                super::roundtrip::<::intercom_api::v2_7::models::Team>(value, expected),
             )
         }
         "TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::TeamList,
+                    ::intercom_api::v2_7::models::TeamList,
                 >(value, expected),
             )
         }
         "UpdateArticleRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateArticleRequest,
+                    ::intercom_api::v2_7::models::UpdateArticleRequest,
                 >(value, expected),
             )
         }
         "UpdateArticleRequestState" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateArticleRequestState,
+                    ::intercom_api::v2_7::models::UpdateArticleRequestState,
                 >(value, expected),
             )
         }
         "UpdateCollectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateCollectionRequest,
+                    ::intercom_api::v2_7::models::UpdateCollectionRequest,
                 >(value, expected),
             )
         }
         "UpdateContactRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateContactRequest,
+                    ::intercom_api::v2_7::models::UpdateContactRequest,
                 >(value, expected),
             )
         }
         "UpdateConversationRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateConversationRequest,
+                    ::intercom_api::v2_7::models::UpdateConversationRequest,
                 >(value, expected),
             )
         }
         "UpdateDataAttributeRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateDataAttributeRequest,
+                    ::intercom_api::v2_7::models::UpdateDataAttributeRequest,
                 >(value, expected),
             )
         }
         "UpdateSectionRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateSectionRequest,
+                    ::intercom_api::v2_7::models::UpdateSectionRequest,
                 >(value, expected),
             )
         }
         "UpdateVisitorRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::UpdateVisitorRequest,
+                    ::intercom_api::v2_7::models::UpdateVisitorRequest,
                 >(value, expected),
             )
         }
@@ -941,7 +955,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_v2_7::models::CreateDataAttributeRequestOptionsItem,
+                        ::intercom_api::v2_7::models::CreateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -964,7 +978,7 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::std::vec::Vec<
-                        ::intercom_api_v2_7::models::UpdateDataAttributeRequestOptionsItem,
+                        ::intercom_api::v2_7::models::UpdateDataAttributeRequestOptionsItem,
                     >,
                 >(value, expected),
             )
@@ -977,273 +991,273 @@ pub fn check(
         "constants::Admin" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Admin,
+                    ::intercom_api::v2_7::models::constants::Admin,
                 >(value, expected),
             )
         }
         "constants::AdminList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::AdminList,
+                    ::intercom_api::v2_7::models::constants::AdminList,
                 >(value, expected),
             )
         }
         "constants::Article" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Article,
+                    ::intercom_api::v2_7::models::constants::Article,
                 >(value, expected),
             )
         }
         "constants::ArticleStatistics" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ArticleStatistics,
+                    ::intercom_api::v2_7::models::constants::ArticleStatistics,
                 >(value, expected),
             )
         }
         "constants::Assignment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Assignment,
+                    ::intercom_api::v2_7::models::constants::Assignment,
                 >(value, expected),
             )
         }
         "constants::Close" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Close,
+                    ::intercom_api::v2_7::models::constants::Close,
                 >(value, expected),
             )
         }
         "constants::Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Collection,
+                    ::intercom_api::v2_7::models::constants::Collection,
                 >(value, expected),
             )
         }
         "constants::Company" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Company,
+                    ::intercom_api::v2_7::models::constants::Company,
                 >(value, expected),
             )
         }
         "constants::CompanyList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::CompanyList,
+                    ::intercom_api::v2_7::models::constants::CompanyList,
                 >(value, expected),
             )
         }
         "constants::Contact" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Contact,
+                    ::intercom_api::v2_7::models::constants::Contact,
                 >(value, expected),
             )
         }
         "constants::ContactList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ContactList,
+                    ::intercom_api::v2_7::models::constants::ContactList,
                 >(value, expected),
             )
         }
         "constants::ConversationList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ConversationList,
+                    ::intercom_api::v2_7::models::constants::ConversationList,
                 >(value, expected),
             )
         }
         "constants::ConversationPart" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ConversationPart,
+                    ::intercom_api::v2_7::models::constants::ConversationPart,
                 >(value, expected),
             )
         }
         "constants::ConversationPartList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ConversationPartList,
+                    ::intercom_api::v2_7::models::constants::ConversationPartList,
                 >(value, expected),
             )
         }
         "constants::DataAttribute" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::DataAttribute,
+                    ::intercom_api::v2_7::models::constants::DataAttribute,
                 >(value, expected),
             )
         }
         "constants::Email" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Email,
+                    ::intercom_api::v2_7::models::constants::Email,
                 >(value, expected),
             )
         }
         "constants::ErrorList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::ErrorList,
+                    ::intercom_api::v2_7::models::constants::ErrorList,
                 >(value, expected),
             )
         }
         "constants::Event" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Event,
+                    ::intercom_api::v2_7::models::constants::Event,
                 >(value, expected),
             )
         }
         "constants::EventList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::EventList,
+                    ::intercom_api::v2_7::models::constants::EventList,
                 >(value, expected),
             )
         }
         "constants::EventSummary" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::EventSummary,
+                    ::intercom_api::v2_7::models::constants::EventSummary,
                 >(value, expected),
             )
         }
         "constants::Inapp" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Inapp,
+                    ::intercom_api::v2_7::models::constants::Inapp,
                 >(value, expected),
             )
         }
         "constants::List" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::List,
+                    ::intercom_api::v2_7::models::constants::List,
                 >(value, expected),
             )
         }
         "constants::NewsItem" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::NewsItem,
+                    ::intercom_api::v2_7::models::constants::NewsItem,
                 >(value, expected),
             )
         }
         "constants::Newsfeed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Newsfeed,
+                    ::intercom_api::v2_7::models::constants::Newsfeed,
                 >(value, expected),
             )
         }
         "constants::Open" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Open,
+                    ::intercom_api::v2_7::models::constants::Open,
                 >(value, expected),
             )
         }
         "constants::Pages" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Pages,
+                    ::intercom_api::v2_7::models::constants::Pages,
                 >(value, expected),
             )
         }
         "constants::PhoneCallRedirect" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::PhoneCallRedirect,
+                    ::intercom_api::v2_7::models::constants::PhoneCallRedirect,
                 >(value, expected),
             )
         }
         "constants::Section" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Section,
+                    ::intercom_api::v2_7::models::constants::Section,
                 >(value, expected),
             )
         }
         "constants::Segment" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Segment,
+                    ::intercom_api::v2_7::models::constants::Segment,
                 >(value, expected),
             )
         }
         "constants::SegmentList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::SegmentList,
+                    ::intercom_api::v2_7::models::constants::SegmentList,
                 >(value, expected),
             )
         }
         "constants::Snoozed" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Snoozed,
+                    ::intercom_api::v2_7::models::constants::Snoozed,
                 >(value, expected),
             )
         }
         "constants::SocialProfile" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::SocialProfile,
+                    ::intercom_api::v2_7::models::constants::SocialProfile,
                 >(value, expected),
             )
         }
         "constants::SocialProfileList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::SocialProfileList,
+                    ::intercom_api::v2_7::models::constants::SocialProfileList,
                 >(value, expected),
             )
         }
         "constants::Source" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Source,
+                    ::intercom_api::v2_7::models::constants::Source,
                 >(value, expected),
             )
         }
         "constants::Subscription" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Subscription,
+                    ::intercom_api::v2_7::models::constants::Subscription,
                 >(value, expected),
             )
         }
         "constants::Tag" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Tag,
+                    ::intercom_api::v2_7::models::constants::Tag,
                 >(value, expected),
             )
         }
         "constants::TagList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::TagList,
+                    ::intercom_api::v2_7::models::constants::TagList,
                 >(value, expected),
             )
         }
         "constants::TeamList" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::TeamList,
+                    ::intercom_api::v2_7::models::constants::TeamList,
                 >(value, expected),
             )
         }
         "constants::Visitor" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
-                    ::intercom_api_v2_7::models::constants::Visitor,
+                    ::intercom_api::v2_7::models::constants::Visitor,
                 >(value, expected),
             )
         }

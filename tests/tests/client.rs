@@ -12,13 +12,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use futures::TryStreamExt;
-use intercom_api_runtime::http::StatusCode;
-use intercom_api_runtime::{ApiErrorItem, Client, Error, Patch, RetryPolicy, SNIPPET_LIMIT};
-use intercom_api_v2_12::models::{
+use intercom_api::v2_12::models::{
     SearchRequest, SearchRequestQuery, SingleFilterSearchRequest, SingleFilterSearchRequestOperator, SingleFilterSearchRequestValue,
     StartingAfterPaging,
 };
-use intercom_api_v2_12::operations::{IdentifyAdmin, ListAllCompanies, ListConversations, ScrollOverAllCompanies, SearchContacts};
+use intercom_api::v2_12::operations::{IdentifyAdmin, ListAllCompanies, ListConversations, ScrollOverAllCompanies, SearchContacts};
+use intercom_api_runtime::http::StatusCode;
+use intercom_api_runtime::{ApiErrorItem, Client, Error, Patch, RetryPolicy, SNIPPET_LIMIT};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -221,7 +221,7 @@ fn cursor_pages(next: Option<&str>) -> Value {
     }
 }
 
-fn company_ids(companies: &[intercom_api_v2_12::models::Company]) -> Vec<String> {
+fn company_ids(companies: &[intercom_api::v2_12::models::Company]) -> Vec<String> {
     companies.iter().map(|c| c.id.clone().unwrap_or_default()).collect()
 }
 
@@ -572,9 +572,9 @@ async fn a_body_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
 fn regions_are_the_servers_of_every_spec() {
     use intercom_api_runtime::Region;
     let regions: Vec<&str> = Region::ALL.iter().map(|r| r.base_url()).collect();
-    assert_eq!(intercom_api_v2_7::SERVERS, regions.as_slice());
-    assert_eq!(intercom_api_v2_12::SERVERS, regions.as_slice());
-    assert_eq!(intercom_api_unstable::SERVERS, regions.as_slice());
+    assert_eq!(intercom_api::v2_7::SERVERS, regions.as_slice());
+    assert_eq!(intercom_api::v2_12::SERVERS, regions.as_slice());
+    assert_eq!(intercom_api::unstable::SERVERS, regions.as_slice());
 }
 
 /// A server that ignores the cursor (answering the same `next` again) ends the stream instead
@@ -597,7 +597,7 @@ async fn a_cursor_that_does_not_move_ends_the_stream() {
 #[tokio::test]
 async fn tag_group_futures_outlive_the_group_and_run_together() {
     let server = Server::start(|_, _| admin()).await;
-    let client = intercom_api_v2_12::Client::from(server.client(fast_retries()));
+    let client = intercom_api::v2_12::Client::from(server.client(fast_retries()));
     // Each future comes from a temporary group (`client.admins()`) and is awaited later.
     let first = client.admins().identify_admin(IdentifyAdmin::new());
     let second = client.admins().identify_admin(IdentifyAdmin::new());
@@ -613,8 +613,8 @@ async fn tag_group_futures_outlive_the_group_and_run_together() {
 /// response carries go into the next call unchanged.
 #[tokio::test]
 async fn notes_of_a_real_contact_can_be_listed_created_and_read() {
-    use intercom_api_v2_12::models::CreateNoteRequest;
-    use intercom_api_v2_12::operations::{CreateNote, ListNotes, RetrieveNote};
+    use intercom_api::v2_12::models::CreateNoteRequest;
+    use intercom_api::v2_12::operations::{CreateNote, ListNotes, RetrieveNote};
     let contact = "67506132d5eefd6f04e7d08e";
     let note = json!({
         "type": "note", "id": "34", "created_at": 1733590000, "body": "<p>Hello</p>",

@@ -17,15 +17,10 @@ use std::time::{Duration, Instant};
 use intercom_api_runtime::{Client, Error, Operation, RetryPolicy};
 use serde::de::DeserializeOwned;
 
+/// Every version's generated calls, and its two tests (`versions::v2_12_static`, …).
 #[rustfmt::skip]
-#[path = "../generated/contract_unstable.rs"]
-mod contract_unstable;
-#[rustfmt::skip]
-#[path = "../generated/contract_v2_12.rs"]
-mod contract_v2_12;
-#[rustfmt::skip]
-#[path = "../generated/contract_v2_7.rs"]
-mod contract_v2_7;
+#[path = "../generated/contract.rs"]
+mod versions;
 
 /// Calls per operation in dynamic mode, where every answer is a different random body.
 const DYNAMIC_CALLS: usize = 3;
@@ -284,42 +279,7 @@ async fn run_calls(version: &str, module: &str, dynamic: bool, expected: usize) 
     let spec = effective_spec(version);
     let prism = start_prism(&spec, dynamic);
     let mut harness = Harness::new(&prism.base_url, if dynamic { DYNAMIC_CALLS } else { 1 });
-    match module {
-        "v2_7" => contract_v2_7::call_all(&mut harness).await,
-        "v2_12" => contract_v2_12::call_all(&mut harness).await,
-        "unstable" => contract_unstable::call_all(&mut harness).await,
-        other => panic!("no contract calls for {other}"),
-    }
+    versions::call_all(module, &mut harness).await;
     drop(prism);
     harness.report(version, if dynamic { "dynamic" } else { "static" }, expected);
-}
-
-#[test]
-fn v2_7_static() {
-    run("2.7", "v2_7", false, contract_v2_7::OPERATIONS);
-}
-
-#[test]
-fn v2_12_static() {
-    run("2.12", "v2_12", false, contract_v2_12::OPERATIONS);
-}
-
-#[test]
-fn unstable_static() {
-    run("unstable", "unstable", false, contract_unstable::OPERATIONS);
-}
-
-#[test]
-fn v2_7_dynamic() {
-    run("2.7", "v2_7", true, contract_v2_7::OPERATIONS);
-}
-
-#[test]
-fn v2_12_dynamic() {
-    run("2.12", "v2_12", true, contract_v2_12::OPERATIONS);
-}
-
-#[test]
-fn unstable_dynamic() {
-    run("unstable", "unstable", true, contract_unstable::OPERATIONS);
 }

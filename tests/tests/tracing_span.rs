@@ -4,8 +4,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use intercom_api::v2_12::operations::IdentifyAdmin;
 use intercom_api_runtime::{Client, RetryPolicy};
-use intercom_api_v2_12::operations::IdentifyAdmin;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 

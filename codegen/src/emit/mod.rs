@@ -30,7 +30,7 @@ pub enum Paths<'a> {
     InModels,
     /// From another module of the same crate: `crate::models::…`.
     Crate,
-    /// From another crate: `<crate>::models::…`.
+    /// From another crate, or a module of one: `::<path>::models::…` (`intercom_api::v2_12`).
     External(&'a str),
 }
 
@@ -222,6 +222,12 @@ pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Resu
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator emitted invalid Rust: {e}"))?;
     Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+/// `::a::b` for `a::b`.
+fn absolute_path(path: &str) -> TokenStream {
+    let segments = path.split("::").map(ident);
+    quote!(#(::#segments)*)
 }
 
 fn ident(name: &str) -> Ident {
@@ -589,9 +595,9 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, paths: Paths<'_>) -> TokenStream {
             match paths {
                 Paths::InModels => quote!(super::#constants #name),
                 Paths::Crate => quote!(crate::models::#constants #name),
-                Paths::External(krate) => {
-                    let krate = ident(krate);
-                    quote!(::#krate::models::#constants #name)
+                Paths::External(path) => {
+                    let path = absolute_path(path);
+                    quote!(#path::models::#constants #name)
                 }
             }
         }
@@ -673,12 +679,13 @@ pub fn type_key(api: &Api, ty: &TypeRef) -> String {
 }
 
 /// A function `check(key, value)` that round-trips `value` through the Rust type named by
-/// `key` (see [`type_key`]), for every type that has an example. Used by the example test.
-pub fn example_checker(api: &Api, crate_ident: &str, header: &str) -> Result<String, String> {
+/// `key` (see [`type_key`]), for every type that has an example. Used by the example test;
+/// `crate_path` is where the test reaches the version (`intercom_api::v2_12`).
+pub fn example_checker(api: &Api, crate_path: &str, header: &str) -> Result<String, String> {
     let mut arms = BTreeMap::new();
     for example in &api.examples {
         arms.entry(type_key(api, &example.ty))
-            .or_insert_with(|| (type_tokens(api, &example.ty, Paths::External(crate_ident)), example.ty.is_lenient()));
+            .or_insert_with(|| (type_tokens(api, &example.ty, Paths::External(crate_path)), example.ty.is_lenient()));
     }
     // A scalar example stands for a field's value, which decodes leniently.
     let arms = arms.iter().map(|(key, (ty, lenient))| {
@@ -701,15 +708,15 @@ pub fn example_checker(api: &Api, crate_ident: &str, header: &str) -> Result<Str
 
 /// `call_all(harness)`: every operation once, built from its sample (valid inputs taken from
 /// the spec's examples) and sent through the harness. Used by the contract test.
-pub fn contract_calls(api: &Api, crate_ident: &str, header: &str) -> Result<String, String> {
-    let krate = ident(crate_ident);
+pub fn contract_calls(api: &Api, crate_path: &str, header: &str) -> Result<String, String> {
+    let krate = absolute_path(crate_path);
     let calls = api.operations.iter().map(|op| {
         let name = ident(&op.name);
         let id = &op.id;
         let sample = serde_json::Value::Object(op.sample.clone()).to_string();
         let repairs = Literal::usize_unsuffixed(op.sample_repairs.len());
         let has_success = op.has_success;
-        quote!(harness.call::<::#krate::operations::#name>(#id, #sample, #repairs, #has_success).await;)
+        quote!(harness.call::<#krate::operations::#name>(#id, #sample, #repairs, #has_success).await;)
     });
     let count = Literal::usize_unsuffixed(api.operations.len());
     format_file(
@@ -722,6 +729,94 @@ pub fn contract_calls(api: &Api, crate_ident: &str, header: &str) -> Result<Stri
             pub async fn call_all(harness: &mut super::Harness) {
                 #(#calls)*
             }
+        },
+    )
+}
+
+/// One version as the test harness sees it: its module name and Intercom version id.
+pub struct HarnessVersion<'a> {
+    pub module: &'a str,
+    pub id: &'a str,
+}
+
+/// The example test's registry (`tests/generated/examples.rs`): every version's checker
+/// module, and `checker(module)` to pick one. Adding a version adds its line here.
+pub fn example_registry(versions: &[HarnessVersion], header: &str) -> Result<String, String> {
+    let mods = versions.iter().map(|v| {
+        let module = ident(v.module);
+        let file = format!("{}.rs", v.module);
+        quote!(#[path = #file] mod #module;)
+    });
+    let arms = versions.iter().map(|v| {
+        let (key, module) = (v.module, ident(v.module));
+        quote!(#key => ::std::option::Option::Some(#module::check),)
+    });
+    format_file(
+        header,
+        quote! {
+            use super::{roundtrip, roundtrip_lenient, Outcome};
+
+            #(#mods)*
+
+            #[doc = " A version's example checker: `check(type key, example, expected encoding)`."]
+            pub type Checker = fn(&str, &::serde_json::Value, &::serde_json::Value) -> ::std::option::Option<Outcome>;
+
+            #[doc = " The checker of the version module `module`, `None` for one that is not generated."]
+            pub fn checker(module: &str) -> ::std::option::Option<Checker> {
+                match module {
+                    #(#arms)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+        },
+    )
+}
+
+/// The contract test's registry (`tests/generated/contract.rs`): every version's calls and
+/// its two tests (Prism static and dynamic).
+pub fn contract_registry(versions: &[HarnessVersion], header: &str) -> Result<String, String> {
+    let module_of = |v: &HarnessVersion| ident(&format!("contract_{}", v.module));
+    let mods = versions.iter().map(|v| {
+        let module = module_of(v);
+        let file = format!("contract_{}.rs", v.module);
+        quote!(#[path = #file] mod #module;)
+    });
+    let arms = versions.iter().map(|v| {
+        let (key, module) = (v.module, module_of(v));
+        quote!(#key => #module::call_all(harness).await,)
+    });
+    let tests = versions.iter().map(|v| {
+        let (key, id, module) = (v.module, v.id, module_of(v));
+        let fixed = ident(&format!("{}_static", v.module));
+        let dynamic = ident(&format!("{}_dynamic", v.module));
+        quote! {
+            #[test]
+            fn #fixed() {
+                run(#id, #key, false, #module::OPERATIONS);
+            }
+
+            #[test]
+            fn #dynamic() {
+                run(#id, #key, true, #module::OPERATIONS);
+            }
+        }
+    });
+    format_file(
+        header,
+        quote! {
+            use super::{run, Harness};
+
+            #(#mods)*
+
+            #[doc = " Calls every operation of the version module `module` through `harness`."]
+            pub async fn call_all(module: &str, harness: &mut Harness) {
+                match module {
+                    #(#arms)*
+                    other => panic!("no contract calls are generated for {other}: run `cargo xtask regenerate`"),
+                }
+            }
+
+            #(#tests)*
         },
     )
 }
