@@ -253,7 +253,10 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its pools, proxies and TLS settings).
+    /// Sends through this `reqwest::Client` (its pools, proxies and TLS settings). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the client does: an operation answering
+    /// with a redirect ([`Redirect`](crate::Redirect)) must see it, and a redirect followed with
+    /// the token could take it elsewhere.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -275,7 +278,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             .map_err(|_| Error::InvalidRequest(format!("`{}` is not a valid User-Agent", self.user_agent)))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(|e| Error::Transport(Box::new(e)))?,
+            None => new_http_client(self.connect_timeout).map_err(|e| Error::Transport(Box::new(e)))?,
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
@@ -290,6 +293,12 @@ impl<C: From<Client>> ClientBuilder<C> {
             }),
         }))
     }
+}
+
+/// The reqwest client a builder makes: redirects are not followed (an operation answering with
+/// one reads it, any other reports it with its `Location`).
+fn new_http_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder().connect_timeout(connect_timeout).redirect(reqwest::redirect::Policy::none()).build()
 }
 
 /// An `https` URL, or `http` to a loopback host or when `insecure` allows it.

@@ -22,6 +22,7 @@ mod error;
 mod operation;
 mod pagination;
 mod patch;
+mod response;
 pub mod ser;
 mod union;
 
@@ -29,10 +30,11 @@ mod union;
 pub use client::{Client, ClientBuilder, Region, RetryPolicy, Token};
 #[doc(hidden)]
 pub use enums::__StrVisitor;
-pub use error::{ApiError, ApiErrorItem, DecodeError, Error, SNIPPET_LIMIT};
-pub use operation::{Multipart, Operation, QueryStyle, RequestParts, decode};
+pub use error::{ApiError, ApiErrorItem, ContentTypeError, DecodeError, Error, SNIPPET_LIMIT};
+pub use operation::{Multipart, Operation, QueryStyle, Redirect, RequestParts, decode};
 pub use pagination::{Paginated, PaginationStyle, next_page_number, non_empty};
 pub use patch::Patch;
+pub use response::RateLimit;
 pub use union::decode_by_tag;
 
 /// Re-exported so generated crates and users agree on the versions.

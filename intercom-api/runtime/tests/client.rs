@@ -185,8 +185,15 @@ async fn a_cursor_cycle_ends_the_listing() {
 
 #[tokio::test]
 async fn too_many_redirects_are_not_retried() {
+    // The client does not follow redirects; one given that does stops after 10.
     let server = Server::start(|_, _| Reply::text(302, "").header("Location", "/loop")).await;
-    let error = server.client(fast_retries().with_max_attempts(3)).send(&GetThing("1".into())).await.unwrap_err();
+    let client = intercom_api_runtime::Client::builder(TOKEN)
+        .base_url(&server.url)
+        .http_client(reqwest::Client::new())
+        .retry(fast_retries().with_max_attempts(3))
+        .build()
+        .unwrap();
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     // One attempt: the request and reqwest's 10 redirects; three attempts would be 33.
     assert_eq!(server.requests().len(), 11);
@@ -380,6 +387,88 @@ async fn api_errors_keep_the_headers_and_decode_errors_say_where_they_come_from(
         assert_eq!(error.headers().and_then(|h| h.get("x-request-id")).unwrap(), id);
         let text = error.to_string();
         assert!(text.starts_with(&format!("getThing: the {status} response (request {id}) does not decode: the body is empty")), "{text}");
+    }
+}
+
+#[tokio::test]
+async fn errors_report_the_rate_limit_too() {
+    let server = Server::script(vec![
+        Reply::json(429, error_list("r-429", "rate_limit_exceeded", "slow down"))
+            .header("X-RateLimit-Limit", 1000)
+            .header("X-RateLimit-Remaining", 0)
+            .header("X-RateLimit-Reset", 4_000_000_000u64),
+    ])
+    .await;
+    let error = server.client(fast_retries()).send(&GetThing("1".into())).await.unwrap_err();
+    let limit = error.rate_limit().expect("the 429's rate limit");
+    assert_eq!((limit.limit, limit.remaining), (Some(1000), Some(0)));
+    assert!(limit.reset_in().unwrap() > Duration::from_secs(60));
+    assert_eq!(error.as_api().unwrap().rate_limit(), Some(limit));
+    assert_eq!(server.requests().len(), 1, "a wait past the policy's longest comes back at once");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redirects
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_redirect_operation_reads_its_location_without_following_it() {
+    let server =
+        Server::script(vec![Reply::bare(302, b"").header("Location", "https://recordings.example/signed?sig=abc"), Reply::bare(302, b"")])
+            .await;
+    let client = server.client(RetryPolicy::never());
+    let redirect = client.send(&ShowRecording("c-1".into())).await.unwrap();
+    assert_eq!(redirect.status, StatusCode::FOUND);
+    assert_eq!(redirect.location, "https://recordings.example/signed?sig=abc");
+    // A redirect to nowhere is a decode error naming the operation.
+    let error = client.send(&ShowRecording("c-1".into())).await.unwrap_err();
+    assert!(matches!(&error, Error::Decode(e) if e.operation == "showCallRecording" && e.message.contains("Location")), "{error:?}");
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn a_redirect_for_another_operation_is_an_error_that_keeps_its_location() {
+    let server = Server::script(vec![Reply::text(302, "").header("Location", "https://elsewhere.example/things/1")]).await;
+    let error = api_error(server.client(fast_retries()).send(&GetThing("1".into())).await);
+    assert_eq!(error.status, StatusCode::FOUND);
+    assert_eq!(error.header("location"), Some("https://elsewhere.example/things/1"));
+    // Not followed (the token would go with it), not retried.
+    assert_eq!(server.requests().len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Content-Type
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_success_in_another_media_type_is_a_content_type_error() {
+    let server = Server::script(vec![
+        Reply::text(200, "<html><body>Please sign in to the hotel wifi</body></html>").header("X-Request-Id", "r-proxy"),
+        // Any JSON type is JSON, and a missing Content-Type is not checked.
+        Reply::raw(200, "application/vnd.intercom+json; charset=utf-8", br#"{"id": "1"}"#.to_vec()),
+        Reply::bare(200, br#"{"id": "2"}"#),
+    ])
+    .await;
+    let client = server.client(fast_retries());
+    let error = client.send(&GetThing("1".into())).await.unwrap_err();
+    let Error::ContentType(e) = &error else { panic!("expected a content-type error, got {error:?}") };
+    assert_eq!((e.status, e.operation, e.content_type.as_str(), e.expected), (StatusCode::OK, "getThing", "text/html", "application/json"));
+    assert!(e.body_snippet.contains("hotel wifi"));
+    assert_eq!(error.request_id(), Some("r-proxy"));
+    assert_eq!(error.status(), Some(StatusCode::OK));
+    assert!(error.to_string().contains("getThing") && error.to_string().contains("text/html"), "{error}");
+
+    assert_eq!(client.send(&GetThing("1".into())).await.unwrap()["id"], "1");
+    assert_eq!(client.send(&GetThing("1".into())).await.unwrap()["id"], "2");
+    assert_eq!(server.requests().len(), 3, "a content-type error is not retried");
+}
+
+#[tokio::test]
+async fn an_answer_without_a_body_needs_no_content_type() {
+    let server = Server::script(vec![Reply::bare(204, b""), Reply::bare(200, b""), Reply::text(200, "OK")]).await;
+    let client = server.client(RetryPolicy::never());
+    for _ in 0..3 {
+        client.send(&DeleteThing("1".into())).await.unwrap();
     }
 }
 
