@@ -15,28 +15,43 @@
 #![warn(missing_docs)]
 
 #[cfg(feature = "client")]
+mod auth;
+#[cfg(feature = "client")]
 mod client;
 pub mod de;
 mod enums;
 mod error;
+#[cfg(feature = "client")]
+mod hook;
 mod operation;
 mod pagination;
 mod patch;
+#[cfg(feature = "client")]
+mod request;
 mod response;
 pub mod ser;
 mod union;
 
 #[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Region, RetryPolicy, Token};
+pub use auth::{Token, TokenProvider};
+#[cfg(feature = "client")]
+pub use client::{Client, ClientBuilder, Region, RetryPolicy};
 #[doc(hidden)]
 pub use enums::__StrVisitor;
 pub use error::{ApiError, ApiErrorItem, ContentTypeError, DecodeError, Error, SNIPPET_LIMIT};
+#[cfg(feature = "client")]
+pub use hook::{AttemptInfo, Hook};
 pub use operation::{Multipart, Operation, QueryStyle, Redirect, RequestParts, decode};
 pub use pagination::{Paginated, PaginationStyle, next_page_number, non_empty};
 pub use patch::Patch;
-pub use response::RateLimit;
+#[cfg(feature = "client")]
+pub use request::RequestBuilder;
+pub use response::{RateLimit, Response};
 pub use union::decode_by_tag;
 
+/// Re-exported so generated crates and users agree on the versions.
+#[cfg(feature = "client")]
+pub use bytes;
 /// Re-exported so generated crates and users agree on the versions.
 pub use http;
 

@@ -1,10 +1,50 @@
-//! What an answer says besides its body: its rate limit.
+//! What a success answer says besides its body: status, headers, request id and rate limit.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use http::HeaderMap;
+use http::{HeaderMap, StatusCode};
 
 use crate::error::seconds;
+
+/// A decoded answer with its metadata, from
+/// [`RequestBuilder::send_with_response`](crate::RequestBuilder::send_with_response).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Response<T> {
+    /// The decoded body.
+    pub output: T,
+    /// The status of the answer.
+    pub status: StatusCode,
+    /// The headers of the answer.
+    pub headers: HeaderMap,
+}
+
+impl<T> Response<T> {
+    /// A response (for tests and hooks; the client makes them).
+    pub fn new(output: T, status: StatusCode, headers: HeaderMap) -> Response<T> {
+        Response { output, status, headers }
+    }
+
+    /// Intercom's id for the request (`X-Request-Id`); quote it to Intercom support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get("x-request-id").and_then(|v| v.to_str().ok())
+    }
+
+    /// The rate-limit state the answer reported (`X-RateLimit-*`), if it did.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(&self.headers)
+    }
+
+    /// The decoded body, without the metadata.
+    pub fn into_output(self) -> T {
+        self.output
+    }
+
+    /// The same metadata with another output.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response { output: f(self.output), status: self.status, headers: self.headers }
+    }
+}
 
 /// Intercom's rate-limit headers, sent with every answer: how many requests the window allows,
 /// how many are left, and when the window resets. Each is `None` when its header is missing or
