@@ -407,6 +407,9 @@ impl fmt::Debug for Client {
     }
 }
 
+/// `X-Request-Id`, Intercom's id for a request.
+const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
+
 /// The default [`ClientBuilder::max_body_size`]: well above Intercom's largest pages.
 const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
 
@@ -836,14 +839,16 @@ impl Client {
         };
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
-        span.record("status", status.as_u16());
-        // Every attempt records its own id (empty when the answer has none).
-        span.record("request_id", headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or(""));
+        if !span.is_disabled() {
+            span.record("status", status.as_u16());
+            // Every attempt records its own id (empty when the answer has none).
+            span.record("request_id", headers.get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or(""));
+        }
         // Reading stops at the limit: a success body beyond it is an error, an error body is
         // cut (it only feeds the error's list and snippet).
         let limit = if status.is_success() { inner.max_body_size } else { inner.max_body_size.min(MAX_ERROR_BODY_SIZE) };
         let too_large = |headers: &http::HeaderMap| {
-            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let request_id = headers.get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
             Attempt::Failed(Failure::last(Error::BodyTooLarge { limit, status, request_id }))
         };
         let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
