@@ -64,6 +64,51 @@ pub struct AttemptInfo {
 /// # let _ = client;
 /// # Ok::<(), Error>(())
 /// ```
+///
+/// # A client for tests
+///
+/// Code that takes a [`Client`](crate::Client) can be tested without Intercom: point the
+/// client at a server of your own (`base_url("http://127.0.0.1:…")`, plain http being accepted
+/// on loopback), or give it a hook that answers every request itself. Everything after the
+/// answer (status checks, retries, decoding, errors) runs as it would against Intercom.
+///
+/// ```
+/// use intercom_api_runtime::bytes::Bytes;
+/// use intercom_api_runtime::{AttemptInfo, Client, Error, Hook, Operation, RequestParts, http};
+///
+/// /// Intercom as a test needs it: every admin is Ada, and there is no contact.
+/// struct FakeIntercom;
+///
+/// impl Hook for FakeIntercom {
+///     fn on_request(&self, _: &AttemptInfo, request: &mut http::Request<Bytes>) -> Result<Option<http::Response<Bytes>>, Error> {
+///         let (status, body) = match request.uri().path() {
+///             "/me" => (200, r#"{"type": "admin", "name": "Ada"}"#),
+///             _ => (404, r#"{"type": "error.list", "errors": [{"code": "not_found"}]}"#),
+///         };
+///         let answer = http::Response::builder().status(status).header("content-type", "application/json");
+///         Ok(Some(answer.body(Bytes::from(body)).unwrap()))
+///     }
+/// }
+///
+/// # struct IdentifyAdmin;
+/// # impl Operation for IdentifyAdmin {
+/// #     type Output = serde_json::Value;
+/// #     const OPERATION_ID: &'static str = "identifyAdmin";
+/// #     const METHOD: http::Method = http::Method::GET;
+/// #     const PATH: &'static str = "/me";
+/// #     const INTERCOM_VERSION: &'static str = "2.12";
+/// #     fn write(&self, _: &mut RequestParts) -> Result<(), Error> { Ok(()) }
+/// #     fn decode(status: http::StatusCode, body: &[u8]) -> Result<Self::Output, Error> {
+/// #         intercom_api_runtime::decode::json(status, body)
+/// #     }
+/// # }
+/// # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+/// let client = Client::builder("test-token").hook(FakeIntercom).build()?;
+/// let me = client.send(&IdentifyAdmin).await?;
+/// assert_eq!(me["name"], "Ada");
+/// # Ok::<(), Error>(())
+/// # }).unwrap();
+/// ```
 pub trait Hook: Send + Sync + 'static {
     /// Before an attempt is sent, with the request as it will go. Return `Ok(None)` to send
     /// it, `Ok(Some(response))` to answer it without sending anything (later hooks'
