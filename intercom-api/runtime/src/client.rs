@@ -1,5 +1,6 @@
-//! The async client: reqwest with rustls, bearer auth, regions, timeouts, retries, tracing and
-//! pagination. Every generated operation is sent through [`Client::send`].
+//! The async client: reqwest, bearer auth (a token or a provider), regions, timeouts, retries,
+//! hooks, tracing and pagination. Every generated operation is sent through [`Client::send`]
+//! or [`Client::request`].
 
 use std::collections::HashSet;
 use std::fmt;
@@ -8,10 +9,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{self, Stream, TryStreamExt};
-use http::{HeaderValue, Method, StatusCode};
+use http::header::{AUTHORIZATION, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use tracing::Instrument;
 
+use crate::auth::{Auth, Token, TokenProvider};
 use crate::error::Error;
+use crate::hook::{AttemptInfo, Hook};
+use crate::operation::{Built, build, parse};
+use crate::request::{Options, RequestBuilder};
+use crate::response::Response;
 use crate::{Operation, Paginated, PaginationStyle};
 
 /// Where Intercom hosts a workspace: the `servers` of Intercom's OpenAPI descriptions.
@@ -37,24 +44,6 @@ impl Region {
             Region::Eu => "https://api.eu.intercom.io",
             Region::Au => "https://api.au.intercom.io",
         }
-    }
-}
-
-/// An access token. Its `Debug` output hides it, and it is sent as a sensitive header, which
-/// HTTP tooling does not log.
-#[derive(Clone)]
-pub struct Token(String);
-
-impl Token {
-    /// Wraps a token.
-    pub fn new(token: impl Into<String>) -> Token {
-        Token(token.into())
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Token(<redacted>)")
     }
 }
 
@@ -147,7 +136,7 @@ impl RetryPolicy {
 
 /// Configures a [`Client`], or a generated crate's client (`C`), which wraps one.
 pub struct ClientBuilder<C = Client> {
-    token: Token,
+    auth: Result<Auth, Error>,
     base_url: String,
     timeout: Duration,
     connect_timeout: Duration,
@@ -157,13 +146,14 @@ pub struct ClientBuilder<C = Client> {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
     wraps: PhantomData<fn() -> C>,
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("token", &self.token)
+            .field("token", &self.auth)
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
@@ -172,6 +162,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("user_agent", &self.user_agent)
             .field("retry", &self.retry)
+            .field("hooks", &self.hooks.len())
             .finish_non_exhaustive()
     }
 }
@@ -179,8 +170,41 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 impl<C: From<Client>> ClientBuilder<C> {
     /// A builder with the defaults: US region, 60 s timeout, [`RetryPolicy::default`].
     pub fn new(token: impl Into<String>) -> Self {
+        Self::with_auth(Token::new(token).header().map(Auth::Static))
+    }
+
+    /// A builder whose token comes from `provider`, asked before every attempt (a refreshed
+    /// OAuth token); see [`TokenProvider`].
+    pub fn with_token_provider(provider: impl TokenProvider) -> Self {
+        Self::with_auth(Ok(Auth::Provider(Arc::new(provider))))
+    }
+
+    /// A builder configured from the environment: the token from `INTERCOM_ACCESS_TOKEN`
+    /// (or `INTERCOM_API_KEY`, the name Intercom's own SDKs read, when the first is unset), and
+    /// the base URL from `INTERCOM_BASE_URL` when it is set (a proxy, a mock server; else the US
+    /// region). An error when no token is set, or when it is empty.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env), reading variables with `var`.
+    fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let token = var(TOKEN_VARIABLE).or_else(|| var(SDK_TOKEN_VARIABLE)).ok_or_else(|| {
+            Error::InvalidRequest(format!(
+                "no Intercom access token: set {TOKEN_VARIABLE} (or {SDK_TOKEN_VARIABLE}) to a token from Intercom's Developer Hub"
+            ))
+        })?;
+        let builder = Self::new(token.trim());
+        Ok(match var(BASE_URL_VARIABLE) {
+            Some(url) => builder.base_url(url.trim()),
+            None => builder,
+        })
+    }
+
+    fn with_auth(auth: Result<Auth, Error>) -> Self {
         ClientBuilder {
-            token: Token::new(token),
+            auth,
             base_url: Region::Us.base_url().to_owned(),
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
@@ -190,8 +214,21 @@ impl<C: From<Client>> ClientBuilder<C> {
             user_agent: concat!("intercom-api-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
             http: None,
             retry: RetryPolicy::default(),
+            hooks: Vec::new(),
             wraps: PhantomData,
         }
+    }
+
+    /// Takes the token from `provider`, asked before every attempt, instead of a fixed one.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.auth = Ok(Auth::Provider(Arc::new(provider)));
+        self
+    }
+
+    /// Adds a [`Hook`], which sees every attempt; hooks run in the order they are added.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
+        self
     }
 
     /// Sends to `region` (the default is [`Region::Us`]).
@@ -253,7 +290,10 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its pools, proxies and TLS settings).
+    /// Sends through this `reqwest::Client` (its pools, proxies and TLS settings). Build it with
+    /// `redirect(reqwest::redirect::Policy::none())`, as the client does: an operation answering
+    /// with a redirect ([`Redirect`](crate::Redirect)) must see it, and a redirect followed with
+    /// the token could take it elsewhere.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -268,14 +308,12 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// The client.
     pub fn build(self) -> Result<C, Error> {
         check_base_url(&self.base_url, self.allow_insecure_http)?;
-        let mut auth = HeaderValue::from_str(&format!("Bearer {}", self.token.0))
-            .map_err(|_| Error::InvalidRequest("the token holds characters a header cannot carry".to_owned()))?;
-        auth.set_sensitive(true);
+        let auth = self.auth?;
         let user_agent = HeaderValue::from_str(&self.user_agent)
             .map_err(|_| Error::InvalidRequest(format!("`{}` is not a valid User-Agent", self.user_agent)))?;
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().connect_timeout(self.connect_timeout).build().map_err(|e| Error::Transport(Box::new(e)))?,
+            None => new_http_client(self.connect_timeout).map_err(|e| Error::Transport(Box::new(e)))?,
         };
         Ok(C::from(Client {
             inner: Arc::new(Inner {
@@ -287,9 +325,24 @@ impl<C: From<Client>> ClientBuilder<C> {
                 deadline: self.deadline,
                 max_body_size: self.max_body_size,
                 retry: self.retry,
+                hooks: self.hooks,
             }),
         }))
     }
+}
+
+/// The variable [`ClientBuilder::from_env`] reads the token from.
+const TOKEN_VARIABLE: &str = "INTERCOM_ACCESS_TOKEN";
+/// The variable Intercom's own SDKs read the token from, read when [`TOKEN_VARIABLE`] is unset.
+const SDK_TOKEN_VARIABLE: &str = "INTERCOM_API_KEY";
+/// The variable [`ClientBuilder::from_env`] reads a base URL from.
+const BASE_URL_VARIABLE: &str = "INTERCOM_BASE_URL";
+
+/// The reqwest client a builder makes: redirects are not followed (an operation answering with
+/// one reads it, any other reports it with its `Location`), and with the TLS backend the
+/// features chose (native-tls when both it and rustls are compiled in, as reqwest does).
+fn new_http_client(connect_timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder().connect_timeout(connect_timeout).redirect(reqwest::redirect::Policy::none()).build()
 }
 
 /// An `https` URL, or `http` to a loopback host or when `insecure` allows it.
@@ -319,7 +372,9 @@ fn is_loopback(host: &str) -> bool {
 /// ```no_run
 /// # async fn run() -> Result<(), intercom_api_runtime::Error> {
 /// use intercom_api_runtime::{Client, Region};
-/// let client = Client::builder(std::env::var("INTERCOM_TOKEN").unwrap()).region(Region::Eu).build()?;
+/// let client = Client::builder(std::env::var("INTERCOM_ACCESS_TOKEN").unwrap()).region(Region::Eu).build()?;
+/// // or, from INTERCOM_ACCESS_TOKEN (and INTERCOM_BASE_URL, when set):
+/// let client = Client::from_env()?;
 /// # let _ = client; Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -330,25 +385,30 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    auth: HeaderValue,
+    auth: Auth,
     user_agent: HeaderValue,
     timeout: Duration,
     deadline: Option<Duration>,
     max_body_size: usize,
     retry: RetryPolicy,
+    hooks: Vec<Arc<dyn Hook>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
-            .field("token", &"<redacted>")
+            .field("token", &self.inner.auth)
             .field("timeout", &self.inner.timeout)
             .field("deadline", &self.inner.deadline)
             .field("retry", &self.inner.retry)
+            .field("hooks", &self.inner.hooks.len())
             .finish()
     }
 }
+
+/// `X-Request-Id`, Intercom's id for a request.
+const X_REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 /// The default [`ClientBuilder::max_body_size`]: well above Intercom's largest pages.
 const DEFAULT_MAX_BODY_SIZE: usize = 64 << 20;
@@ -418,10 +478,52 @@ fn is_transient(error: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// A request made once per call and shared by its attempts: the URL parsed, the headers but
+/// the token, the body shared without copying.
+pub(crate) struct Prepared {
+    method: Method,
+    url: reqwest::Url,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+    /// The request's own headers set `Authorization`, which the client's token does not replace.
+    own_auth: bool,
+}
+
+impl Prepared {
+    /// What identifies a page: its request's URL and body (where search puts its cursor). A
+    /// 64-bit hash, so a listing of any length costs 8 bytes a page.
+    fn key(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.url.as_str().hash(&mut hasher);
+        self.body.hash(&mut hasher);
+        hasher.finish()
+    }
+}
+
+/// What the attempts of a call are labelled with, for the span and hooks.
+#[derive(Clone, Copy)]
+struct Labels {
+    operation: &'static str,
+    path: &'static str,
+}
+
 impl Client {
     /// A client for `token`, to configure.
     pub fn builder(token: impl Into<String>) -> ClientBuilder {
         ClientBuilder::new(token)
+    }
+
+    /// A client whose token comes from `provider`, asked before every attempt (a refreshed OAuth
+    /// token), to configure; see [`TokenProvider`].
+    pub fn builder_with_token_provider(provider: impl TokenProvider) -> ClientBuilder {
+        ClientBuilder::with_token_provider(provider)
+    }
+
+    /// A client configured from the environment, with the defaults otherwise; see
+    /// [`ClientBuilder::from_env`] (`INTERCOM_ACCESS_TOKEN`, `INTERCOM_BASE_URL`).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
     }
 
     /// The base URL requests go to.
@@ -431,13 +533,143 @@ impl Client {
 
     /// Sends `operation`, retrying as the [`RetryPolicy`] allows, and decodes the response.
     pub async fn send<O: Operation>(&self, operation: &O) -> Result<O::Output, Error> {
-        self.send_request::<O>(operation.to_request(&self.inner.base_url), false).await
+        let options = Options::default();
+        self.execute::<O>(self.prepare(operation, &options), &options, false).await.map(Response::into_output)
     }
 
-    /// Sends `request`, made by an `O`; `scroll` when it is a page of a scroll listing, which is
-    /// never retried once it may have reached Intercom (Intercom moves the scroll cursor when it
-    /// answers, so a retry with the same `scroll_param` would return the next page and skip one).
-    async fn send_request<O: Operation>(&self, request: Result<http::Request<Vec<u8>>, Error>, scroll: bool) -> Result<O::Output, Error> {
+    /// `operation` with options of its own (timeout, retries, extra headers and query
+    /// parameters), to send with its answer's metadata ([`Response`]), or to page through.
+    ///
+    /// ```no_run
+    /// # use intercom_api_runtime::{Client, Operation, Error};
+    /// # async fn run<O: Operation>(client: Client, operation: O) -> Result<(), Error> where O::Output: std::fmt::Debug {
+    /// use std::time::Duration;
+    /// use intercom_api_runtime::RetryPolicy;
+    ///
+    /// let response = client
+    ///     .request(operation)
+    ///     .timeout(Duration::from_secs(5))
+    ///     .retry(RetryPolicy::never())
+    ///     .header("x-trace-id", "abc")
+    ///     .send_with_response()
+    ///     .await?;
+    /// println!("{:?} (request {:?}, {:?} left)", response.output, response.request_id(),
+    ///          response.rate_limit().and_then(|r| r.remaining));
+    /// # Ok(()) }
+    /// ```
+    pub fn request<O: Operation>(&self, operation: O) -> RequestBuilder<'_, O> {
+        RequestBuilder::new(self, operation)
+    }
+
+    /// [`send`](Self::send), taking the operation by value. The generated tag groups' methods
+    /// return this: being generic, it is compiled only for the operations a program uses.
+    pub async fn send_owned<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        self.send(&operation).await
+    }
+
+    /// The pages of a list operation, from `operation`'s page to the last. The stream ends
+    /// after the first error.
+    pub fn pages<O>(&self, operation: O) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'static
+    where
+        O: Paginated + PartialEq + Send + Sync + 'static,
+        O::Output: Send,
+    {
+        self.pages_with(operation, Options::default())
+    }
+
+    /// Every result of a list operation, page after page.
+    pub fn items<O>(&self, operation: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
+    where
+        O: Paginated + PartialEq + Send + Sync + 'static,
+        O::Output: Send,
+        O::Item: Send,
+    {
+        items_of::<O>(self.pages(operation))
+    }
+
+    /// Every result of a list operation, collected.
+    pub async fn collect_items<O>(&self, operation: O) -> Result<Vec<O::Item>, Error>
+    where
+        O: Paginated + PartialEq + Send + Sync + 'static,
+        O::Output: Send,
+        O::Item: Send,
+    {
+        self.items(operation).try_collect().await
+    }
+
+    /// The request for `operation` with `options`' headers and query parameters.
+    pub(crate) fn prepare<O: Operation>(&self, operation: &O, options: &Options) -> Result<Prepared, Error> {
+        if let Some(why) = &options.invalid {
+            return Err(Error::InvalidRequest(why.clone()));
+        }
+        let Built { mut uri, mut headers, body } = build(operation, &self.inner.base_url)?;
+        if !options.query.is_empty() {
+            uri.push(if uri.contains('?') { '&' } else { '?' });
+            uri.push_str(&options.query);
+        }
+        let url = reqwest::Url::parse(&uri).map_err(|e| Error::InvalidRequest(format!("`{uri}` is not a valid request URI: {e}")))?;
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        let mut previous = None;
+        for (name, value) in &options.headers {
+            // The request's own values replace the operation's.
+            if previous != Some(name) {
+                headers.remove(name);
+                previous = Some(name);
+            }
+            headers.append(name.clone(), value.clone());
+        }
+        let own_auth = options.headers.contains_key(AUTHORIZATION);
+        Ok(Prepared { method: O::METHOD, url, headers, body: bytes::Bytes::from(body), own_auth })
+    }
+
+    /// The pages of a list operation, each sent with `options`.
+    pub(crate) fn pages_with<O>(&self, operation: O, options: Options) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'static
+    where
+        O: Paginated + PartialEq + Send + Sync + 'static,
+        O::Output: Send,
+    {
+        let shared = Arc::new((self.clone(), options));
+        let first = shared.0.prepare(&operation, &shared.1);
+        let mut seen = HashSet::new();
+        if let Ok(first) = &first {
+            seen.insert(first.key());
+        }
+        stream::try_unfold((Some((operation, first)), seen), move |(next, mut seen)| {
+            let shared = shared.clone();
+            async move {
+                let (client, options) = &*shared;
+                let Some((operation, prepared)) = next else { return Ok(None) };
+                let page = client.execute::<O>(prepared, options, O::STYLE == PaginationStyle::Scroll).await?.output;
+                // The end: an empty page, no next page, or a next page already fetched (a
+                // server that ignores the cursor, or sends cursors in a cycle A → B → A, would
+                // otherwise loop forever).
+                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page) };
+                let following = following.map(|op| {
+                    let prepared = client.prepare(&op, options);
+                    (op, prepared)
+                });
+                let following = following.filter(|(_, prepared)| match prepared {
+                    Ok(prepared) if !seen.insert(prepared.key()) => {
+                        tracing::warn!(operation = O::OPERATION_ID, uri = %prepared.url, "the next page is one already fetched; the listing ends here");
+                        false
+                    }
+                    _ => true,
+                });
+                Ok(Some((page, (following, seen))))
+            }
+        })
+    }
+
+    /// Sends `prepared`, made by an `O`, with `options`, and reads the answer; `scroll` when it
+    /// is a page of a scroll listing, which is never retried once it may have reached Intercom
+    /// (Intercom moves the scroll cursor when it answers, so a retry with the same
+    /// `scroll_param` would return the next page and skip one).
+    pub(crate) async fn execute<O: Operation>(
+        &self,
+        prepared: Result<Prepared, Error>,
+        options: &Options,
+        scroll: bool,
+    ) -> Result<Response<O::Output>, Error> {
         let span = tracing::info_span!(
             "intercom.request",
             operation = O::OPERATION_ID,
@@ -448,18 +680,21 @@ impl Client {
             request_id = tracing::field::Empty,
         );
         let fields = span.clone();
+        let labels = Labels { operation: O::OPERATION_ID, path: O::PATH };
         async move {
-            let request = request?;
+            let prepared = prepared?;
             let lost = |error: Error| if scroll { Error::ScrollInterrupted(Box::new(error)) } else { error };
-            let response = match self.send_with_retries(request, scroll, &fields).await {
+            let response = match self.send_with_retries(&prepared, options, scroll, labels, &fields).await {
                 Ok(response) => response,
                 Err(Failure { error, sent: true, .. }) => return Err(lost(error)),
                 Err(Failure { error, sent: false, .. }) => return Err(error),
             };
+            let (parts, body) = response.into_parts();
             // A 429 was not acted on, so the cursor did not move; any other answer may have
             // moved it, whatever it says.
-            let rate_limited = response.status() == StatusCode::TOO_MANY_REQUESTS;
-            O::parse_response(response).map_err(|e| if rate_limited { e } else { lost(e) })
+            let rate_limited = parts.status == StatusCode::TOO_MANY_REQUESTS;
+            let output = parse::<O>(parts.status, &parts.headers, &body).map_err(|e| if rate_limited { e } else { lost(e) })?;
+            Ok(Response::new(output, parts.status, parts.headers))
         }
         .instrument(span)
         .await
@@ -469,24 +704,41 @@ impl Client {
     /// is passed, not taken from the current context, so the fields never land elsewhere).
     async fn send_with_retries(
         &self,
-        request: http::Request<Vec<u8>>,
+        prepared: &Prepared,
+        options: &Options,
         scroll: bool,
+        labels: Labels,
         span: &tracing::Span,
     ) -> Result<http::Response<bytes::Bytes>, Failure> {
-        let (parts, body) = request.into_parts();
-        // Shared by every attempt without copying.
-        let body = bytes::Bytes::from(body);
-        let policy = &self.inner.retry;
-        let deadline = self.inner.deadline.map(|d| tokio::time::Instant::now() + d);
+        let policy = options.retry.as_ref().unwrap_or(&self.inner.retry);
+        let timeout = options.timeout.unwrap_or(self.inner.timeout);
+        let deadline = options.deadline.or(self.inner.deadline).map(|d| tokio::time::Instant::now() + d);
+        let hooks = &self.inner.hooks;
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
+            let info = (!hooks.is_empty()).then(|| AttemptInfo {
+                operation: labels.operation,
+                method: prepared.method.clone(),
+                path: labels.path,
+                attempt,
+                started: std::time::Instant::now(),
+            });
             let outcome = match deadline {
-                Some(at) => tokio::time::timeout_at(at, self.attempt(&parts, &body, span))
+                Some(at) => tokio::time::timeout_at(at, self.attempt(prepared, timeout, span, info.as_ref()))
                     .await
                     .unwrap_or_else(|_| Attempt::Failed(Failure::last(Error::Timeout))),
-                None => self.attempt(&parts, &body, span).await,
+                None => self.attempt(prepared, timeout, span, info.as_ref()).await,
             };
+            if let Some(info) = &info {
+                let seen = match &outcome {
+                    Attempt::Done(response) => Ok(response),
+                    Attempt::Failed(failure) => Err(&failure.error),
+                };
+                for hook in hooks {
+                    hook.on_response(info, seen);
+                }
+            }
             let last = attempt >= policy.max_attempts;
             let wait = match &outcome {
                 Attempt::Done(response) if response.status() == StatusCode::TOO_MANY_REQUESTS && !last => {
@@ -499,7 +751,7 @@ impl Client {
                     }
                 }
                 Attempt::Done(response)
-                    if response.status().is_server_error() && !last && !scroll && policy.may_retry_failure(&parts.method) =>
+                    if response.status().is_server_error() && !last && !scroll && policy.may_retry_failure(&prepared.method) =>
                 {
                     // A 503 may say when to come back, like a 429.
                     let asked = (response.status() == StatusCode::SERVICE_UNAVAILABLE)
@@ -513,7 +765,7 @@ impl Client {
                 }
                 // A connection never made is retried whatever the method: nothing was acted on.
                 Attempt::Failed(Failure { retryable: true, sent, .. })
-                    if !last && (!*sent || (!scroll && policy.may_retry_failure(&parts.method))) =>
+                    if !last && (!*sent || (!scroll && policy.may_retry_failure(&prepared.method))) =>
                 {
                     Some(policy.backoff(attempt))
                 }
@@ -537,32 +789,66 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, parts: &http::request::Parts, body: &bytes::Bytes, span: &tracing::Span) -> Attempt {
+    /// One attempt: the token, the hooks, the request, and the answer read up to the limit.
+    async fn attempt(&self, prepared: &Prepared, timeout: Duration, span: &tracing::Span, info: Option<&AttemptInfo>) -> Attempt {
         let inner = &self.inner;
-        let mut request = inner.http.request(parts.method.clone(), parts.uri.to_string()).timeout(inner.timeout);
-        if !body.is_empty() {
-            request = request.body(body.clone());
+        // Nothing is sent when there is no token or a hook says no.
+        let unsent = |error: Error| Attempt::Failed(Failure { error, sent: false, retryable: false });
+        let mut headers = prepared.headers.clone();
+        if !prepared.own_auth {
+            match inner.auth.header().await {
+                Ok(auth) => headers.insert(AUTHORIZATION, auth),
+                Err(error) => return unsent(error),
+            };
         }
-        for (name, value) in &parts.headers {
-            request = request.header(name, value);
-        }
-        request =
-            request.header(http::header::AUTHORIZATION, inner.auth.clone()).header(http::header::USER_AGENT, inner.user_agent.clone());
         let classify = |e: reqwest::Error| Attempt::Failed(Failure::from_reqwest(e));
-        let mut response = match request.send().await {
+        let mut request = match info {
+            None => {
+                let mut request = reqwest::Request::new(prepared.method.clone(), prepared.url.clone());
+                *request.headers_mut() = headers;
+                if !prepared.body.is_empty() {
+                    *request.body_mut() = Some(prepared.body.clone().into());
+                }
+                request
+            }
+            Some(info) => {
+                let mut request = http::Request::new(prepared.body.clone());
+                *request.method_mut() = prepared.method.clone();
+                *request.uri_mut() = match prepared.url.as_str().parse() {
+                    Ok(uri) => uri,
+                    Err(e) => return unsent(Error::InvalidRequest(format!("`{}` is not a valid request URI: {e}", prepared.url))),
+                };
+                *request.headers_mut() = headers;
+                for hook in &inner.hooks {
+                    match hook.on_request(info, &mut request) {
+                        Ok(None) => {}
+                        Ok(Some(response)) => return Attempt::Done(response),
+                        Err(error) => return unsent(error),
+                    }
+                }
+                match reqwest::Request::try_from(request) {
+                    Ok(request) => request,
+                    Err(e) => return classify(e),
+                }
+            }
+        };
+        *request.timeout_mut() = Some(timeout);
+        let mut response = match inner.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return classify(e),
         };
         let status = response.status();
-        let headers = response.headers().clone();
-        span.record("status", status.as_u16());
-        // Every attempt records its own id (empty when the answer has none).
-        span.record("request_id", headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or(""));
+        let headers = std::mem::take(response.headers_mut());
+        if !span.is_disabled() {
+            span.record("status", status.as_u16());
+            // Every attempt records its own id (empty when the answer has none).
+            span.record("request_id", headers.get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or(""));
+        }
         // Reading stops at the limit: a success body beyond it is an error, an error body is
         // cut (it only feeds the error's list and snippet).
         let limit = if status.is_success() { inner.max_body_size } else { inner.max_body_size.min(MAX_ERROR_BODY_SIZE) };
         let too_large = |headers: &http::HeaderMap| {
-            let request_id = headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let request_id = headers.get(X_REQUEST_ID).and_then(|v| v.to_str().ok()).map(str::to_owned);
             Attempt::Failed(Failure::last(Error::BodyTooLarge { limit, status, request_id }))
         };
         let declared = response.content_length().and_then(|n| usize::try_from(n).ok());
@@ -580,80 +866,17 @@ impl Client {
         *out.headers_mut() = headers;
         Attempt::Done(out)
     }
-
-    /// [`send`](Self::send), taking the operation by value. The generated tag groups' methods
-    /// return this: being generic, it is compiled only for the operations a program uses.
-    pub async fn send_owned<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
-        self.send(&operation).await
-    }
-
-    /// The pages of a list operation, from `operation`'s page to the last. The stream ends
-    /// after the first error.
-    pub fn pages<O>(&self, operation: O) -> impl Stream<Item = Result<O::Output, Error>> + Send + 'static
-    where
-        O: Paginated + PartialEq + Send + Sync + 'static,
-        O::Output: Send,
-    {
-        let client = self.clone();
-        let request = operation.to_request(&client.inner.base_url);
-        let mut seen = HashSet::new();
-        if let Ok(request) = &request {
-            seen.insert(request_key(request));
-        }
-        stream::try_unfold((Some((operation, request)), seen), move |(next, mut seen)| {
-            let client = client.clone();
-            async move {
-                let Some((operation, request)) = next else { return Ok(None) };
-                let page = client.send_request::<O>(request, O::STYLE == PaginationStyle::Scroll).await?;
-                // The end: an empty page, no next page, or a next page already fetched (a
-                // server that ignores the cursor, or sends cursors in a cycle A → B → A, would
-                // otherwise loop forever).
-                let following = if O::item_count(&page) == 0 { None } else { operation.next_page(&page) };
-                let following = following.map(|op| {
-                    let request = op.to_request(&client.inner.base_url);
-                    (op, request)
-                });
-                let following = following.filter(|(_, request)| match request {
-                    Ok(request) if !seen.insert(request_key(request)) => {
-                        tracing::warn!(operation = O::OPERATION_ID, uri = %request.uri(), "the next page is one already fetched; the listing ends here");
-                        false
-                    }
-                    _ => true,
-                });
-                Ok(Some((page, (following, seen))))
-            }
-        })
-    }
-
-    /// Every result of a list operation, page after page.
-    pub fn items<O>(&self, operation: O) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
-    where
-        O: Paginated + PartialEq + Send + Sync + 'static,
-        O::Output: Send,
-        O::Item: Send,
-    {
-        self.pages(operation).map_ok(|page| stream::iter(O::items(page).into_iter().map(Ok))).try_flatten()
-    }
-
-    /// Every result of a list operation, collected.
-    pub async fn collect_items<O>(&self, operation: O) -> Result<Vec<O::Item>, Error>
-    where
-        O: Paginated + PartialEq + Send + Sync + 'static,
-        O::Output: Send,
-        O::Item: Send,
-    {
-        self.items(operation).try_collect().await
-    }
 }
 
-/// What identifies a page: its request's URI and body (where search puts its cursor). A 64-bit
-/// hash, so a listing of any length costs 8 bytes a page.
-fn request_key(request: &http::Request<Vec<u8>>) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    request.uri().hash(&mut hasher);
-    request.body().hash(&mut hasher);
-    hasher.finish()
+/// The items of a stream of pages.
+pub(crate) fn items_of<O>(
+    pages: impl Stream<Item = Result<O::Output, Error>> + Send + 'static,
+) -> impl Stream<Item = Result<O::Item, Error>> + Send + 'static
+where
+    O: Paginated,
+    O::Item: Send,
+{
+    pages.map_ok(|page| stream::iter(O::items(page).into_iter().map(Ok))).try_flatten()
 }
 
 /// A body as read by [`read_body`].
@@ -697,7 +920,8 @@ mod tests {
     #[test]
     fn debug_output_hides_the_token() {
         let client = Client::builder("secret-token-123").build().unwrap();
-        let text = format!("{client:?} {:?}", Token::new("secret-token-123"));
+        let builder = Client::builder("secret-token-123");
+        let text = format!("{client:?} {builder:?} {:?}", Token::new("secret-token-123"));
         assert!(!text.contains("secret-token-123"), "{text}");
     }
 
@@ -753,6 +977,24 @@ mod tests {
         for bad in ["ftp://api.intercom.io", "api.intercom.io", "", "https://"] {
             assert!(matches!(build(bad, true), Err(Error::InvalidRequest(_))), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn the_environment_gives_the_token_and_the_base_url() {
+        let from = |vars: &[(&str, &str)]| {
+            let vars: Vec<(String, String)> = vars.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect();
+            ClientBuilder::<Client>::from_vars(move |name| vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()))
+        };
+        let Err(Error::InvalidRequest(why)) = from(&[("INTERCOM_ACCESS_TOKEN", "  ")]) else { panic!("a blank token was accepted") };
+        assert!(why.contains("INTERCOM_ACCESS_TOKEN") && why.contains("INTERCOM_API_KEY"), "{why}");
+        let builder = from(&[("INTERCOM_ACCESS_TOKEN", "tok-a\n"), ("INTERCOM_API_KEY", "tok-b")]).unwrap();
+        assert_eq!(builder.base_url, "https://api.intercom.io");
+        assert!(matches!(&builder.auth, Ok(Auth::Static(v)) if v == "Bearer tok-a"));
+        assert!(!format!("{builder:?}").contains("tok-a"));
+        let builder = from(&[("INTERCOM_API_KEY", "tok-b"), ("INTERCOM_BASE_URL", "http://127.0.0.1:4010")]).unwrap();
+        assert!(matches!(&builder.auth, Ok(Auth::Static(v)) if v == "Bearer tok-b"));
+        assert_eq!(builder.base_url, "http://127.0.0.1:4010");
+        assert!(builder.build().is_ok());
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::time::Duration;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
+use crate::response::RateLimit;
+
 /// How many entries of an `error.list` an [`ApiError`] keeps, so a huge list cannot bloat an
 /// error or its message.
 pub(crate) const MAX_ERRORS: usize = 32;
@@ -40,6 +42,11 @@ pub enum Error {
         "the scroll cannot go on, restart it from the first page (Intercom moves the scroll cursor when it answers, so a page may be lost): {0}"
     )]
     ScrollInterrupted(Box<Error>),
+    /// Intercom answered with a success status and a body in a media type the operation does
+    /// not read (an HTML page from a proxy or a captive portal where JSON was expected): the
+    /// body was not decoded.
+    #[error(transparent)]
+    ContentType(Box<ContentTypeError>),
     /// A success body larger than the client's
     /// [`max_body_size`](crate::ClientBuilder::max_body_size); reading stopped at the limit.
     #[error("the {status} response body is larger than the {limit}-byte limit{}", request_suffix(request_id))]
@@ -63,6 +70,7 @@ impl Error {
         match self {
             Error::Api(e) => Some(e.status),
             Error::Decode(e) => Some(e.status),
+            Error::ContentType(e) => Some(e.status),
             Error::ScrollInterrupted(e) => e.status(),
             Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
@@ -75,6 +83,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::Decode(e) => e.request_id.as_deref(),
+            Error::ContentType(e) => e.request_id.as_deref(),
             Error::BodyTooLarge { request_id, .. } => request_id.as_deref(),
             Error::ScrollInterrupted(e) => e.request_id(),
             _ => None,
@@ -86,9 +95,15 @@ impl Error {
         match self {
             Error::Api(e) => Some(&e.headers),
             Error::Decode(e) => Some(&e.headers),
+            Error::ContentType(e) => Some(&e.headers),
             Error::ScrollInterrupted(e) => e.headers(),
             _ => None,
         }
+    }
+
+    /// The rate-limit state the answer reported (`X-RateLimit-*`), when an answer came with it.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.headers().and_then(RateLimit::from_headers)
     }
 
     /// Adds what only the response knows to a decode error: the operation, the request id and
@@ -191,6 +206,11 @@ impl ApiError {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The rate-limit state the answer reported (`X-RateLimit-*`), if it did.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        RateLimit::from_headers(&self.headers)
+    }
 }
 
 /// The `X-Request-Id` header.
@@ -260,6 +280,43 @@ impl fmt::Display for DecodeError {
 
 impl std::error::Error for DecodeError {}
 
+/// A success response whose `Content-Type` is not the media type the operation reads (see
+/// [`Operation::RESPONSE_MEDIA_TYPE`](crate::Operation::RESPONSE_MEDIA_TYPE)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContentTypeError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The `Content-Type` that came.
+    pub content_type: String,
+    /// The media type the operation reads.
+    pub expected: &'static str,
+    /// The operation the response answers (its `operationId`).
+    pub operation: &'static str,
+    /// Intercom's (or the proxy's) id for the request (`X-Request-Id`), if it sent one.
+    pub request_id: Option<String>,
+    /// The start of the body, at most [`SNIPPET_LIMIT`] bytes.
+    pub body_snippet: String,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+}
+
+impl fmt::Display for ContentTypeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: the {} response{} is `{}`, not `{}` (a proxy's page?); body starts: {}",
+            self.operation,
+            self.status,
+            request_suffix(&self.request_id),
+            self.content_type,
+            self.expected,
+            self.body_snippet
+        )
+    }
+}
+
+impl std::error::Error for ContentTypeError {}
+
 /// The first [`SNIPPET_LIMIT`] bytes of a body, cut at a character boundary.
 pub fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
@@ -298,7 +355,7 @@ pub fn retry_after(headers: &HeaderMap, now: std::time::SystemTime) -> Option<Du
 }
 
 /// A non-negative number of seconds, whole or fractional, that a `Duration` can hold.
-fn seconds(value: &str) -> Option<Duration> {
+pub(crate) fn seconds(value: &str) -> Option<Duration> {
     if let Ok(whole) = value.parse::<u64>() {
         return Some(Duration::from_secs(whole));
     }

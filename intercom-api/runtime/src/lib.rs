@@ -3,8 +3,13 @@
 //! Generated code is data: structs, enums and thin impls. Everything that behaves lives here
 //! once:
 //! - [`Operation`]: sans-IO requests and responses, for any HTTP client;
-//! - [`Client`] (feature `client`, on by default): reqwest with rustls, regions, timeouts,
-//!   retries, `tracing` spans and pagination ([`Paginated`]);
+//! - [`Client`] (feature `client`, on by default): reqwest, regions, timeouts, retries,
+//!   per-request options ([`RequestBuilder`]), answers with their metadata ([`Response`],
+//!   [`RateLimit`]), fixed or refreshed tokens ([`TokenProvider`]), [`Hook`]s, `tracing` spans
+//!   and pagination ([`Paginated`]);
+//! - TLS: `rustls` (with `client`, the default), `rustls-no-provider` (bring a crypto
+//!   provider) or `native-tls` (the platform's; preferred when both are on), each of which
+//!   brings the client; `client-core` is the client with no TLS of its own;
 //! - [`Error`]: API errors with Intercom's error list, decode errors with the JSON path,
 //!   timeouts and transport errors;
 //! - decoding and encoding of generated structs ([`de`], [`ser`]): lossless tolerance of
@@ -14,27 +19,44 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[cfg(feature = "client")]
+#[cfg(feature = "client-core")]
+mod auth;
+#[cfg(feature = "client-core")]
 mod client;
 pub mod de;
 mod enums;
 mod error;
+#[cfg(feature = "client-core")]
+mod hook;
 mod operation;
 mod pagination;
 mod patch;
+#[cfg(feature = "client-core")]
+mod request;
+mod response;
 pub mod ser;
 mod union;
 
-#[cfg(feature = "client")]
-pub use client::{Client, ClientBuilder, Region, RetryPolicy, Token};
+#[cfg(feature = "client-core")]
+pub use auth::{Token, TokenProvider};
+#[cfg(feature = "client-core")]
+pub use client::{Client, ClientBuilder, Region, RetryPolicy};
 #[doc(hidden)]
 pub use enums::__StrVisitor;
-pub use error::{ApiError, ApiErrorItem, DecodeError, Error, SNIPPET_LIMIT};
-pub use operation::{Multipart, Operation, QueryStyle, RequestParts, decode};
+pub use error::{ApiError, ApiErrorItem, ContentTypeError, DecodeError, Error, SNIPPET_LIMIT};
+#[cfg(feature = "client-core")]
+pub use hook::{AttemptInfo, Hook};
+pub use operation::{Multipart, Operation, QueryStyle, Redirect, RequestParts, decode};
 pub use pagination::{Paginated, PaginationStyle, next_page_number, non_empty};
 pub use patch::Patch;
+#[cfg(feature = "client-core")]
+pub use request::RequestBuilder;
+pub use response::{RateLimit, Response};
 pub use union::decode_by_tag;
 
+/// Re-exported so generated crates and users agree on the versions.
+#[cfg(feature = "client-core")]
+pub use bytes;
 /// Re-exported so generated crates and users agree on the versions.
 pub use http;
 

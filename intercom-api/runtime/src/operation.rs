@@ -2,16 +2,16 @@
 //! [`http::Response`] without any HTTP client, so any client can send it.
 
 use http::header::{ACCEPT, CONTENT_TYPE};
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{ApiError, DecodeError, Error, snippet};
+use crate::error::{ApiError, ContentTypeError, DecodeError, Error, header_request_id, snippet};
 
 /// Characters left as they are in path segments and query components (RFC 3986 unreserved).
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+pub(crate) const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// One Intercom API operation with its inputs: a generated type per operation implements it.
 ///
@@ -55,6 +55,14 @@ pub trait Operation {
     const INTERCOM_VERSION: &'static str;
     /// The `Accept` header: the media type of the success response.
     const ACCEPT: &'static str = "application/json";
+    /// The media type the spec declares for a success body, checked against the answer's
+    /// `Content-Type` before decoding: a success whose body comes in another type (an HTML
+    /// page from a proxy or a captive portal, where JSON was expected) is
+    /// [`Error::ContentType`], not a decode error. An answer without `Content-Type`, or
+    /// without a body, is not checked; `None` checks nothing (an operation whose spec declares
+    /// no body). `application/octet-stream` and `*/*` accept any type, and JSON accepts any
+    /// JSON type (`application/problem+json`, …). Defaults to [`ACCEPT`](Operation::ACCEPT).
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = Some(Self::ACCEPT);
 
     /// Writes the operation's inputs (path parameters, query, headers, body). Generated.
     #[doc(hidden)]
@@ -64,28 +72,131 @@ pub trait Operation {
     #[doc(hidden)]
     fn decode(status: StatusCode, body: &[u8]) -> Result<Self::Output, Error>;
 
+    /// Reads a success (2xx) or redirect (3xx) answer. The default checks the
+    /// [`RESPONSE_MEDIA_TYPE`](Operation::RESPONSE_MEDIA_TYPE) and decodes the body with
+    /// [`decode`](Operation::decode), and treats a redirect as an [`Error::Api`] that keeps its
+    /// `Location`. Generated only where the answer is not a body: an operation answering with a
+    /// redirect has [`Redirect`] as its output and calls [`decode::redirect`] here.
+    #[doc(hidden)]
+    fn decode_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<Self::Output, Error> {
+        if status.is_redirection() {
+            return Err(Error::Api(Box::new(ApiError::from_parts(status, headers, body))));
+        }
+        if let Some(expected) = Self::RESPONSE_MEDIA_TYPE {
+            check_media_type(Self::OPERATION_ID, expected, status, headers, body)?;
+        }
+        Self::decode(status, body)
+    }
+
     /// The request for this operation against `base_url` (`https://api.intercom.io`, or the
     /// URL of a proxy). Authentication is the sender's job: add `Authorization: Bearer …`.
     fn to_request(&self, base_url: &str) -> Result<http::Request<Vec<u8>>, Error> {
-        let mut parts = RequestParts::new(Self::PATH);
-        self.write(&mut parts)?;
-        parts.into_request(base_url, Self::METHOD, Self::INTERCOM_VERSION, Self::ACCEPT)
+        let built = build(self, base_url)?;
+        let mut request = http::Request::builder()
+            .method(Self::METHOD)
+            .uri(&built.uri)
+            .body(built.body)
+            .map_err(|e| Error::InvalidRequest(format!("`{}` is not a valid request URI: {e}", built.uri)))?;
+        *request.headers_mut() = built.headers;
+        Ok(request)
     }
 
     /// The typed output of a response: the decoded body for a success status, else
-    /// [`Error::Api`] with Intercom's error list.
+    /// [`Error::Api`] with Intercom's error list. A success whose `Content-Type` is not the one
+    /// the spec declares is [`Error::ContentType`].
     fn parse_response<B: AsRef<[u8]>>(response: http::Response<B>) -> Result<Self::Output, Error>
     where
         Self: Sized,
     {
-        let status = response.status();
-        let body = response.body().as_ref();
-        if status.is_success() {
-            Self::decode(status, body).map_err(|e| e.in_response(Self::OPERATION_ID, response.headers()))
-        } else {
-            Err(Error::Api(Box::new(ApiError::from_parts(status, response.headers(), body))))
-        }
+        parse::<Self>(response.status(), response.headers(), response.body().as_ref())
     }
+}
+
+/// [`Operation::parse_response`] on the parts of a response, which the client keeps.
+pub(crate) fn parse<O: Operation + ?Sized>(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<O::Output, Error> {
+    if status.is_success() || status.is_redirection() {
+        O::decode_response(status, headers, body).map_err(|e| e.in_response(O::OPERATION_ID, headers))
+    } else {
+        Err(Error::Api(Box::new(ApiError::from_parts(status, headers, body))))
+    }
+}
+
+/// A request as the client sends it: the URI as text (parsed once, by whoever sends it).
+pub(crate) struct Built {
+    pub(crate) uri: String,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+/// The parts of `operation`'s request against `base_url`.
+pub(crate) fn build<O: Operation + ?Sized>(operation: &O, base_url: &str) -> Result<Built, Error> {
+    let mut parts = RequestParts::new(O::PATH);
+    operation.write(&mut parts)?;
+    parts.build(base_url, O::INTERCOM_VERSION, O::ACCEPT)
+}
+
+/// A success body whose `Content-Type` is not `expected` (compared by type and subtype; any
+/// JSON type is JSON) is an error; a body without one, or no body, passes.
+fn check_media_type(
+    operation: &'static str,
+    expected: &'static str,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), Error> {
+    if body.is_empty() {
+        return Ok(());
+    }
+    let Some(received) = headers.get(CONTENT_TYPE) else { return Ok(()) };
+    let text = received.to_str().unwrap_or("");
+    if media_type_accepts(expected, text) {
+        return Ok(());
+    }
+    Err(Error::ContentType(Box::new(ContentTypeError {
+        status,
+        content_type: String::from_utf8_lossy(received.as_bytes()).into_owned(),
+        expected,
+        operation,
+        request_id: header_request_id(headers),
+        body_snippet: snippet(body),
+        headers: headers.clone(),
+    })))
+}
+
+/// Whether a body of media type `received` (a `Content-Type` value) is what `expected`
+/// declares.
+fn media_type_accepts(expected: &str, received: &str) -> bool {
+    fn essence(media_type: &str) -> &str {
+        media_type.split(';').next().unwrap_or("").trim()
+    }
+    let (expected, received) = (essence(expected), essence(received));
+    let is_json = |t: &str| {
+        t.eq_ignore_ascii_case("application/json")
+            || (t.len() > 5 && t.is_char_boundary(t.len() - 5) && t[t.len() - 5..].eq_ignore_ascii_case("+json"))
+    };
+    if expected == "*/*" || expected.eq_ignore_ascii_case("application/octet-stream") {
+        return true;
+    }
+    if is_json(expected) {
+        return is_json(received);
+    }
+    match expected.strip_suffix("/*") {
+        Some(kind) => received.split('/').next().is_some_and(|r| r.eq_ignore_ascii_case(kind)),
+        None => expected.eq_ignore_ascii_case(received),
+    }
+}
+
+/// The answer of an operation that redirects: a 3xx whose `Location` says where the resource
+/// is (Intercom's call recordings and reporting-data downloads point to a short-lived signed
+/// URL). The client does not follow redirects; fetch the `location` yourself, without the
+/// Intercom token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Redirect {
+    /// The status (`302 Found`, …).
+    pub status: StatusCode,
+    /// The `Location` header, as sent.
+    pub location: String,
 }
 
 /// How a query parameter is laid out (OpenAPI `style` and `explode`).
@@ -119,18 +230,23 @@ impl RequestParts {
 
     /// Fills `{name}` in the path with `value`, percent-encoded.
     pub fn path_param<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), Error> {
-        let text = scalar(name, &to_value(name, value)?)?;
+        let text = scalar_text(name, to_value(name, value)?)?;
         // `.` and `..` would be resolved by URL parsing and send the request to another
         // endpoint (`/contacts/1/tags/..` is `/contacts/1/`); an empty value drops a segment.
         if matches!(text.as_str(), "" | "." | "..") {
             return Err(Error::InvalidRequest(format!("path parameter `{name}` cannot be {text:?}")));
         }
-        let encoded = utf8_percent_encode(&text, COMPONENT).to_string();
-        let placeholder = format!("{{{name}}}");
-        if !self.path.contains(&placeholder) {
-            return Err(Error::InvalidRequest(format!("the path has no parameter `{name}`")));
-        }
-        self.path = self.path.replace(&placeholder, &encoded);
+        // `{name}`, found without building the placeholder.
+        let at = self.path.match_indices('{').map(|(i, _)| i).find(|&i| {
+            let rest = &self.path[i + 1..];
+            rest.starts_with(name) && rest[name.len()..].starts_with('}')
+        });
+        let Some(at) = at else { return Err(Error::InvalidRequest(format!("the path has no parameter `{name}`"))) };
+        let mut path = String::with_capacity(self.path.len() + text.len() * 3);
+        path.push_str(&self.path[..at]);
+        path.extend(utf8_percent_encode(&text, COMPONENT));
+        path.push_str(&self.path[at + name.len() + 2..]);
+        self.path = path;
         Ok(())
     }
 
@@ -202,25 +318,57 @@ impl RequestParts {
         self.body = form.finish();
     }
 
-    fn into_request(self, base_url: &str, method: Method, intercom_version: &str, accept: &str) -> Result<http::Request<Vec<u8>>, Error> {
-        let mut uri = format!("{}{}", base_url.trim_end_matches('/'), self.path);
+    /// The URI, headers and body: `Intercom-Version` and `Accept`, the operation's own headers
+    /// (an `Accept` of its own replaces the default), and the body's `Content-Type`.
+    fn build(self, base_url: &str, intercom_version: &'static str, accept: &'static str) -> Result<Built, Error> {
+        let base_url = base_url.trim_end_matches('/');
+        let query_len: usize = self.query.iter().map(|(name, value)| name.len() + value.len() + 2).sum();
+        let mut uri = String::with_capacity(base_url.len() + self.path.len() + query_len);
+        uri.push_str(base_url);
+        uri.push_str(&self.path);
         for (i, (name, value)) in self.query.iter().enumerate() {
             uri.push(if i == 0 { '?' } else { '&' });
             uri.push_str(name);
             uri.push('=');
             uri.push_str(value);
         }
-        let mut builder =
-            http::Request::builder().method(method).uri(&uri).header("Intercom-Version", intercom_version).header(ACCEPT, accept);
-        if let Some(content_type) = &self.content_type {
-            builder = builder.header(CONTENT_TYPE, content_type);
+        let mut headers = HeaderMap::with_capacity(4 + self.headers.len());
+        headers.insert(INTERCOM_VERSION, static_value("Intercom-Version", intercom_version)?);
+        headers.insert(ACCEPT, static_value("Accept", accept)?);
+        if let Some(content_type) = self.content_type {
+            let value = HeaderValue::try_from(content_type).map_err(|_| Error::InvalidRequest("invalid Content-Type".to_owned()))?;
+            headers.insert(CONTENT_TYPE, value);
         }
-        let mut request = builder.body(self.body).map_err(|e| Error::InvalidRequest(format!("`{uri}` is not a valid request URI: {e}")))?;
         for (name, value) in self.headers {
-            // An operation's own header (`Accept` of a download) replaces the default.
-            request.headers_mut().insert(name, value);
+            headers.insert(name, value);
         }
+        Ok(Built { uri, headers, body: self.body })
+    }
+
+    #[cfg(test)]
+    fn into_request(
+        self,
+        base_url: &str,
+        method: Method,
+        intercom_version: &'static str,
+        accept: &'static str,
+    ) -> Result<http::Request<Vec<u8>>, Error> {
+        let built = self.build(base_url, intercom_version, accept)?;
+        let mut request = http::Request::builder().method(method).uri(&built.uri).body(built.body).unwrap();
+        *request.headers_mut() = built.headers;
         Ok(request)
+    }
+}
+
+/// `Intercom-Version`.
+const INTERCOM_VERSION: HeaderName = HeaderName::from_static("intercom-version");
+
+/// A header value from a constant, without copying it.
+fn static_value(name: &str, value: &'static str) -> Result<HeaderValue, Error> {
+    if value.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)) {
+        Ok(HeaderValue::from_static(value))
+    } else {
+        Err(Error::InvalidRequest(format!("`{name}` cannot hold {value:?}")))
     }
 }
 
@@ -290,6 +438,14 @@ fn to_value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Value, Error
     serde_json::to_value(value).map_err(|e| Error::InvalidRequest(format!("`{name}` cannot be encoded: {e}")))
 }
 
+/// [`scalar`], taking the value (a string is not copied).
+fn scalar_text(name: &str, value: Value) -> Result<String, Error> {
+    match value {
+        Value::String(s) => Ok(s),
+        other => scalar(name, &other),
+    }
+}
+
 /// A JSON scalar as a parameter string; nested values are sent as JSON text.
 fn scalar(name: &str, value: &Value) -> Result<String, Error> {
     Ok(match value {
@@ -344,6 +500,23 @@ pub mod decode {
     /// A response without a body: whatever came is ignored.
     pub fn empty(_status: StatusCode, _body: &[u8]) -> Result<(), Error> {
         Ok(())
+    }
+
+    /// A redirect's `Location`, for an operation whose output is [`Redirect`] (its
+    /// [`decode_response`](Operation::decode_response)). A success that is not a redirect
+    /// means the HTTP client followed it (the client given to
+    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client) must not), and a
+    /// redirect without `Location` says nowhere: both are [`Error::Decode`].
+    pub fn redirect(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<Redirect, Error> {
+        let failure = |message: &str| {
+            Error::Decode(Box::new(DecodeError { status, message: message.to_owned(), body_snippet: snippet(body), ..Default::default() }))
+        };
+        if !status.is_redirection() {
+            return Err(failure("a redirect (3xx with `Location`) was expected; was it followed? Send without following redirects"));
+        }
+        let location = headers.get(http::header::LOCATION).ok_or_else(|| failure("the redirect has no `Location`"))?;
+        let location = location.to_str().map_err(|_| failure("the redirect's `Location` is not text"))?;
+        Ok(Redirect { status, location: location.to_owned() })
     }
 
     /// A status the operation's spec does not list among its successes.

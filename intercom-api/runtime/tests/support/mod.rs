@@ -5,8 +5,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use intercom_api_runtime::http::HeaderMap;
 use intercom_api_runtime::http::{Method, StatusCode};
-use intercom_api_runtime::{Client, Error, Operation, Paginated, PaginationStyle, QueryStyle, RequestParts, RetryPolicy, decode};
+use intercom_api_runtime::{Client, Error, Operation, Paginated, PaginationStyle, QueryStyle, Redirect, RequestParts, RetryPolicy, decode};
 use serde::Deserialize;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -56,6 +57,11 @@ impl Reply {
 
     pub fn raw(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
         Reply::Answer { status, headers: vec![("Content-Type".into(), content_type.into())], body, delay: Duration::ZERO }
+    }
+
+    /// An answer without `Content-Type`.
+    pub fn bare(status: u16, body: &[u8]) -> Reply {
+        Reply::Answer { status, headers: Vec::new(), body: body.to_vec(), delay: Duration::ZERO }
     }
 
     pub fn header(mut self, name: &str, value: impl ToString) -> Reply {
@@ -263,6 +269,51 @@ impl Operation for CreateThing {
 
     fn decode(status: StatusCode, body: &[u8]) -> Result<Value, Error> {
         decode::json(status, body)
+    }
+}
+
+/// `DELETE /things/{id}`, answering no body (the spec declares none).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeleteThing(pub String);
+
+impl Operation for DeleteThing {
+    type Output = ();
+    const OPERATION_ID: &'static str = "deleteThing";
+    const METHOD: Method = Method::DELETE;
+    const PATH: &'static str = "/things/{id}";
+    const INTERCOM_VERSION: &'static str = "2.12";
+    const RESPONSE_MEDIA_TYPE: Option<&'static str> = None;
+
+    fn write(&self, request: &mut RequestParts) -> Result<(), Error> {
+        request.path_param("id", &self.0)
+    }
+
+    fn decode(status: StatusCode, body: &[u8]) -> Result<(), Error> {
+        decode::empty(status, body)
+    }
+}
+
+/// `GET /calls/{id}/recording`: answers with a redirect to the recording.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShowRecording(pub String);
+
+impl Operation for ShowRecording {
+    type Output = Redirect;
+    const OPERATION_ID: &'static str = "showCallRecording";
+    const METHOD: Method = Method::GET;
+    const PATH: &'static str = "/calls/{id}/recording";
+    const INTERCOM_VERSION: &'static str = "2.12";
+
+    fn write(&self, request: &mut RequestParts) -> Result<(), Error> {
+        request.path_param("id", &self.0)
+    }
+
+    fn decode(status: StatusCode, body: &[u8]) -> Result<Redirect, Error> {
+        decode::unexpected(status, body)
+    }
+
+    fn decode_response(status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Result<Redirect, Error> {
+        decode::redirect(status, headers, body)
     }
 }
 
