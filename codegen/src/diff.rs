@@ -141,6 +141,7 @@ fn output_text(api: &Api, output: &Output) -> String {
         Output::Empty => "()".to_owned(),
         Output::Text => "String".to_owned(),
         Output::Bytes(_) => "Vec<u8>".to_owned(),
+        Output::Redirect => "Redirect".to_owned(),
         Output::Json(ty) => rust_type(api, ty),
         Output::ByStatus { name, variants } => {
             let forms: Vec<String> = variants.iter().map(|v| format!("{} {}", v.status, output_text(api, &v.output))).collect();

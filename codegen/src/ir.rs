@@ -361,6 +361,8 @@ pub enum Output {
     Text,
     /// Any other media type (`application/octet-stream`, `audio/mpeg`): the raw bytes.
     Bytes(String),
+    /// No success, only a redirect (`302` to a signed URL): its `Location`, not followed.
+    Redirect,
     Json(TypeRef),
     /// Several 2xx responses with different bodies: an enum with one variant per status.
     ByStatus {

@@ -269,7 +269,7 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
         let list: Vec<String> = ws.pins.versions.iter().map(|pin| format!("\"{}?/{feature}\"", pin.crate_name)).collect();
         list.join(", ")
     };
-    let client_feature = format!("\"intercom-api-runtime/client\", {}", forwarded("client"));
+    let client_feature = format!("\"intercom-api-runtime/client-core\", {}", forwarded("client"));
     let serde_features = format!(
         "# `Serialize` on response types too, and `Deserialize` on request types and operations.\nserialize = [{}]\ndeserialize = [{}]\n",
         forwarded("serialize"),
@@ -308,13 +308,23 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
         every_version.join(", ")
     ));
     features.push_str(&format!(
-        "# The async client (reqwest with rustls). Without it every crate is sans-IO.\nclient = [{client_feature}]\n{serde_features}{tag_features}"
+        "# The async client, with rustls (aws-lc-rs and the platform's verifier). Without a client\n\
+         # feature every crate is sans-IO: operations become `http` requests, for any HTTP client.\n\
+         client = [\"rustls\"]\n\
+         # The client's TLS, as reqwest names it: pick one with `default-features = false`.\n\
+         rustls = [\"client-core\", \"intercom-api-runtime/rustls\"]\n\
+         # rustls without a crypto provider: install one before building a client.\n\
+         rustls-no-provider = [\"client-core\", \"intercom-api-runtime/rustls-no-provider\"]\n\
+         # The platform's TLS (OpenSSL on Linux, which needs its development files to build).\n\
+         native-tls = [\"client-core\", \"intercom-api-runtime/native-tls\"]\n\
+         # The client without a TLS backend (bring your own `reqwest::Client`).\n\
+         client-core = [{client_feature}]\n{serde_features}{tag_features}"
     ));
     let cargo = format!(
         "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[dev-dependencies]\n# The README's examples are doctests.\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[package.metadata.docs.rs]\nall-features = true\n"
     );
     let lib = format!(
-        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client\")]\npub use intercom_api_runtime::{{Client, ClientBuilder, Region, RetryPolicy}};\npub use intercom_api_runtime::{{ApiError, DecodeError, Error, Operation, Paginated}};\n{lib}"
+        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client-core\")]\npub use intercom_api_runtime::{{AttemptInfo, Client, ClientBuilder, Hook, RequestBuilder, Region, RetryPolicy, Token, TokenProvider}};\npub use intercom_api_runtime::{{ApiError, ContentTypeError, DecodeError, Error, Operation, Paginated, RateLimit, Redirect, Response}};\n{lib}"
     );
     let mut foreign: Vec<PathBuf> =
         ws.pins.versions.iter().map(|p| PathBuf::from(p.crate_dir.strip_prefix("intercom-api/").unwrap_or(&p.crate_dir))).collect();

@@ -76,7 +76,8 @@ fn the_emitted_crate_gates_models_operations_and_client_groups() {
     let files = emit::version_crate(&api, emit::CrateSetup::member("features"), &header, &header).expect("emits");
     let file = |path: &str| files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents.as_str();
     let manifest = file("Cargo.toml");
-    assert!(manifest.contains("default = [\"client\", \"full\"]"), "{manifest}");
+    assert!(manifest.contains("default = [\"client\", \"rustls\", \"full\"]"), "{manifest}");
+    assert!(manifest.contains("client = [\"intercom-api-runtime/client-core\"]"), "{manifest}");
     assert!(manifest.contains("full = [\"gadgets\", \"other\", \"widgets\"]"), "{manifest}");
     assert!(manifest.contains("# “Widgets”: 2 operations, 6 of "), "{manifest}");
     let models = file("src/models/mod.rs");

@@ -6,9 +6,9 @@
 
 /// The hand-written runtime shared by every version.
 pub use intercom_api_runtime as runtime;
-#[cfg(feature = "client")]
-pub use intercom_api_runtime::{Client, ClientBuilder, Region, RetryPolicy};
-pub use intercom_api_runtime::{ApiError, DecodeError, Error, Operation, Paginated};
+#[cfg(feature = "client-core")]
+pub use intercom_api_runtime::{AttemptInfo, Client, ClientBuilder, Hook, RequestBuilder, Region, RetryPolicy, Token, TokenProvider};
+pub use intercom_api_runtime::{ApiError, ContentTypeError, DecodeError, Error, Operation, Paginated, RateLimit, Redirect, Response};
 
 /// Intercom API 2.7 (`Intercom-Version: 2.7`). Enabled by the `v2_7` feature (all of it) or a
 /// `v2_7-<tag>` feature (one tag's operations and the types they reach).

@@ -159,9 +159,14 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
 fn crate_features(api: &Api) -> String {
     let all: Vec<String> = api.tags.iter().map(|t| format!("\"{}\"", t.feature)).collect();
     let mut out = String::from(
-        "[features]\ndefault = [\"client\", \"full\"]\n\
-         # The async client; without it the crate is sans-IO (operations become `http` requests).\n\
-         client = [\"intercom-api-runtime/client\"]\n\
+        "[features]\ndefault = [\"client\", \"rustls\", \"full\"]\n\
+         # The async client, without choosing TLS; without it the crate is sans-IO (operations\n\
+         # become `http` requests). The TLS features below each bring it.\n\
+         client = [\"intercom-api-runtime/client-core\"]\n\
+         # TLS for the client, as the runtime's features of the same names choose it.\n\
+         rustls = [\"client\", \"intercom-api-runtime/rustls\"]\n\
+         rustls-no-provider = [\"client\", \"intercom-api-runtime/rustls-no-provider\"]\n\
+         native-tls = [\"client\", \"intercom-api-runtime/native-tls\"]\n\
          # Every operation and type. Turn defaults off and pick tags below to compile less.\n",
     );
     out.push_str(&format!("full = [{}]\n", all.join(", ")));

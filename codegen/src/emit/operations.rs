@@ -195,8 +195,25 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             const ACCEPT: &'static str = "text/plain";
         ),
         Output::Bytes(media) => quote!(const ACCEPT: &'static str = #media;),
+        // No body is declared: whatever comes is not read, so its type is not checked.
+        Output::Empty => quote!(
+            const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
+        ),
         _ => TokenStream::new(),
     };
+    // A redirect is read from the status and `Location`, not from a body.
+    let decode_response = matches!(op.output, Output::Redirect).then(|| {
+        quote! {
+            #[inline]
+            fn decode_response(
+                status: #rt::http::StatusCode,
+                headers: &#rt::http::HeaderMap,
+                body: &[u8],
+            ) -> ::std::result::Result<Self::Output, #rt::Error> {
+                #rt::decode::redirect(status, headers, body)
+            }
+        }
+    });
     let id = &op.id;
     let method = ident(&op.method);
     let path = &op.path;
@@ -247,6 +264,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             fn decode(status: #rt::http::StatusCode, body: &[u8]) -> ::std::result::Result<Self::Output, #rt::Error> {
                 #decode
             }
+            #decode_response
         }
 
         #pagination
@@ -336,6 +354,7 @@ fn output_tokens(api: &Api, output: &Output) -> TokenStream {
         Output::Empty => quote!(()),
         Output::Text => quote!(::std::string::String),
         Output::Bytes(_) => quote!(::std::vec::Vec<u8>),
+        Output::Redirect => quote!(::intercom_api_runtime::Redirect),
         Output::Json(ty) => type_tokens(api, ty, Paths::Crate),
         Output::ByStatus { name, .. } => {
             let name = ident(name);
@@ -350,6 +369,8 @@ fn decoder(output: &Output) -> TokenStream {
         Output::Empty => quote!(#rt::decode::empty),
         Output::Text => quote!(#rt::decode::text),
         Output::Bytes(_) => quote!(#rt::decode::bytes),
+        // Only a redirect answers; `decode_response` reads it, so a body is never expected.
+        Output::Redirect => quote!(#rt::decode::unexpected),
         _ => quote!(#rt::decode::json),
     }
 }

@@ -335,6 +335,7 @@ impl<'a> Lowering<'a, '_> {
     /// Types every response (their examples are checked), and returns the success output.
     fn lower_responses(&mut self, op: &'a openapiv3::Operation, op_pointer: &str, op_name: &str) -> Output {
         let mut successes: BTreeMap<u16, Output> = BTreeMap::new();
+        let mut redirects = false;
         for (status, response) in &op.responses.responses {
             let code = match status {
                 StatusCode::Code(c) => *c,
@@ -356,6 +357,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             };
             let success = (200..300).contains(&code);
+            redirects |= (300..400).contains(&code);
             let mut output = Output::Empty;
             for (media, content) in &response.content {
                 let at = pointer_push(&pointer_push(&at_response, "content"), media);
@@ -413,6 +415,7 @@ impl<'a> Lowering<'a, '_> {
             }
         }
         match distinct.len() {
+            0 if redirects => Output::Redirect,
             0 => {
                 self.diags.warn(pointer_push(op_pointer, "responses"), "the operation lists no success response; its output is `()`.");
                 Output::Empty

@@ -122,7 +122,7 @@ fn roots(op: &Operation, direction: Direction, out: &mut Vec<TypeId>) {
             match output {
                 Output::Json(ty) => add(ty),
                 Output::ByStatus { variants, .. } => outputs.extend(variants.iter().map(|v| &*v.output)),
-                Output::Empty | Output::Text | Output::Bytes(_) => {}
+                Output::Empty | Output::Text | Output::Bytes(_) | Output::Redirect => {}
             }
         }
         if let Some(p) = &op.pagination {

@@ -817,7 +817,10 @@ impl<'a> Calls<'a> {
         &self,
         operation: crate::operations::ShowCallRecording,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+        Output = ::std::result::Result<
+            ::intercom_api_runtime::Redirect,
+            ::intercom_api_runtime::Error,
+        >,
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
@@ -2303,7 +2306,10 @@ impl<'a> DataExport<'a> {
         &self,
         operation: crate::operations::DownloadDataExport,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+        Output = ::std::result::Result<
+            ::std::vec::Vec<u8>,
+            ::intercom_api_runtime::Error,
+        >,
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
@@ -3248,7 +3254,10 @@ impl<'a> ReportingDataExport<'a> {
         &self,
         operation: crate::operations::GetDownloadReportingDataJobIdentifier,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+        Output = ::std::result::Result<
+            ::std::vec::Vec<u8>,
+            ::intercom_api_runtime::Error,
+        >,
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }

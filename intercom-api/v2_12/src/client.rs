@@ -1110,7 +1110,10 @@ impl<'a> DataExport<'a> {
         &self,
         operation: crate::operations::DownloadDataExport,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), ::intercom_api_runtime::Error>,
+        Output = ::std::result::Result<
+            ::std::vec::Vec<u8>,
+            ::intercom_api_runtime::Error,
+        >,
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }

@@ -232,6 +232,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/ai/content_import_sources/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,

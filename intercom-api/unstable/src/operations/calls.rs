@@ -172,7 +172,7 @@ impl ShowCallRecording {
 }
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallRecording {
-    type Output = ();
+    type Output = ::intercom_api_runtime::Redirect;
     const OPERATION_ID: &'static str = "showCallRecording";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/calls/{id}/recording";
@@ -190,7 +190,15 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
     ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
-        ::intercom_api_runtime::decode::empty(status, body)
+        ::intercom_api_runtime::decode::unexpected(status, body)
+    }
+    #[inline]
+    fn decode_response(
+        status: ::intercom_api_runtime::http::StatusCode,
+        headers: &::intercom_api_runtime::http::HeaderMap,
+        body: &[u8],
+    ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
+        ::intercom_api_runtime::decode::redirect(status, headers, body)
     }
 }
 /// Get call transcript by call id
@@ -471,6 +479,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/fin_voice/phone_number/{phone_number}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,

@@ -208,11 +208,12 @@ impl DownloadDataExport {
 }
 #[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for DownloadDataExport {
-    type Output = ();
+    type Output = ::std::vec::Vec<u8>;
     const OPERATION_ID: &'static str = "downloadDataExport";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/download/content/data/{job_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const ACCEPT: &'static str = "application/octet-stream";
     #[inline]
     fn write(
         &self,
@@ -226,6 +227,6 @@ impl ::intercom_api_runtime::Operation for DownloadDataExport {
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
     ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
-        ::intercom_api_runtime::decode::empty(status, body)
+        ::intercom_api_runtime::decode::bytes(status, body)
     }
 }

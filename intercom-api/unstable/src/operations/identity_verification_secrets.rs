@@ -138,6 +138,7 @@ impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/secure_mode_secrets/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,

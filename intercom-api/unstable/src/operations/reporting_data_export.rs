@@ -210,11 +210,12 @@ impl GetDownloadReportingDataJobIdentifier {
 }
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
-    type Output = ();
+    type Output = ::std::vec::Vec<u8>;
     const OPERATION_ID: &'static str = "get_download_reporting_data_job_identifier";
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::GET;
     const PATH: &'static str = "/download/reporting_data/{job_identifier}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const ACCEPT: &'static str = "application/octet-stream";
     #[inline]
     fn write(
         &self,
@@ -245,6 +246,6 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
         status: ::intercom_api_runtime::http::StatusCode,
         body: &[u8],
     ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
-        ::intercom_api_runtime::decode::empty(status, body)
+        ::intercom_api_runtime::decode::bytes(status, body)
     }
 }

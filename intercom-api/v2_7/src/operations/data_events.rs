@@ -200,6 +200,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,
@@ -258,6 +259,7 @@ impl ::intercom_api_runtime::Operation for DataEventSummaries {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::POST;
     const PATH: &'static str = "/events/summaries";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,

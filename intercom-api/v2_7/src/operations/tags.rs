@@ -433,6 +433,7 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
     const METHOD: ::intercom_api_runtime::http::Method = ::intercom_api_runtime::http::Method::DELETE;
     const PATH: &'static str = "/tags/{id}";
     const INTERCOM_VERSION: &'static str = crate::INTERCOM_VERSION;
+    const RESPONSE_MEDIA_TYPE: ::std::option::Option<&'static str> = ::std::option::Option::None;
     #[inline]
     fn write(
         &self,
