@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::stream::{self, Stream, TryStreamExt};
+use futures_util::stream::{self, Stream, TryStreamExt};
 use http::header::{AUTHORIZATION, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode};
 use tracing::Instrument;
@@ -1006,5 +1006,33 @@ mod tests {
         assert!(!policy.may_retry_failure(&Method::POST));
         assert!(policy.clone().with_retry_non_idempotent(true).may_retry_failure(&Method::POST));
         assert!(policy.may_retry_failure(&Method::GET));
+    }
+}
+
+#[cfg(test)]
+mod method_list {
+    /// `CLIENT_METHODS` is what `impl Client` defines: the generator reads the list to keep
+    /// tag accessors from shadowing a method.
+    #[test]
+    fn the_listed_client_methods_are_the_methods() {
+        let source = include_str!("client.rs");
+        let mut methods = Vec::new();
+        let mut inside = false;
+        for line in source.lines() {
+            if line == "impl Client {" {
+                inside = true;
+            } else if inside && line == "}" {
+                inside = false;
+            } else if inside {
+                let signature = line.trim_start_matches("    ");
+                if let Some(rest) = signature.strip_prefix("pub fn ").or_else(|| signature.strip_prefix("pub async fn ")) {
+                    methods.push(rest.split(['(', '<']).next().unwrap_or_default().to_owned());
+                }
+            }
+        }
+        methods.sort();
+        let mut listed: Vec<String> = crate::CLIENT_METHODS.iter().map(|m| (*m).to_owned()).collect();
+        listed.sort();
+        assert_eq!(listed, methods, "update CLIENT_METHODS in lib.rs");
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use futures::Stream;
+use futures_util::Stream;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use percent_encoding::utf8_percent_encode;
 

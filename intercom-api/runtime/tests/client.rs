@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use futures::{StreamExt, TryStreamExt};
+use futures_util::{StreamExt, TryStreamExt};
 use intercom_api_runtime::http::{self, StatusCode};
 use intercom_api_runtime::{AttemptInfo, Error, Hook, RetryPolicy, Token, bytes};
 use serde_json::json;
