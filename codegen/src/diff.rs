@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use crate::emit::type_key;
 use crate::ir::*;
 
 /// What changed between two APIs.
@@ -67,6 +66,24 @@ pub struct SizeChange {
 impl Report {
     pub fn breaking(&self) -> usize {
         self.changes.iter().filter(|c| c.breaking).count()
+    }
+
+    /// The version the published crates move to for this change, from `current`, under the
+    /// README's policy: a breaking change bumps the minor version while 0.x (the major one from
+    /// 1.0), any other change the patch version; no change keeps it. `None` when `current` is
+    /// not `major.minor.patch`.
+    pub fn proposed_version(&self, current: &str) -> Option<String> {
+        let mut parts = current.split('.').map(|p| p.parse::<u64>().ok());
+        let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+        Some(if self.changes.is_empty() {
+            current.to_owned()
+        } else if self.breaking() == 0 {
+            format!("{major}.{minor}.{}", patch + 1)
+        } else if major == 0 {
+            format!("0.{}.0", minor + 1)
+        } else {
+            format!("{}.0.0", major + 1)
+        })
     }
 
     /// The report for people: one line per change, operations first.
@@ -133,7 +150,7 @@ fn op_key(op: &Operation) -> String {
 
 /// A type as the user reads it (`Vec<Contact>`, `Option<String>`).
 fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    type_key(api, ty)
+    api.rust_type(ty)
 }
 
 fn output_text(api: &Api, output: &Output) -> String {
@@ -282,26 +299,6 @@ fn usage_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<S
     lost
 }
 
-/// The spec names of every type a caller builds: reachable from parameters and request bodies.
-fn request_types(api: &Api) -> BTreeSet<String> {
-    let mut stack: Vec<TypeId> = Vec::new();
-    for op in &api.operations {
-        for p in &op.params {
-            p.ty.visit_named(&mut |t| stack.push(t));
-        }
-        if let Some(b) = &op.body {
-            b.ty.visit_named(&mut |t| stack.push(t));
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(t) = stack.pop() {
-        if seen.insert(t) {
-            stack.extend(api.edges(t).into_iter().map(|(t, _)| t));
-        }
-    }
-    seen.into_iter().map(|t| api.get(t).spec_name.clone()).collect()
-}
-
 fn kind_word(kind: &TypeKind) -> &'static str {
     match kind {
         TypeKind::Struct(_) => "struct",
@@ -326,7 +323,6 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let by_name =
         |api: &Api| -> BTreeMap<String, TypeId> { api.types.iter().enumerate().map(|(i, t)| (t.spec_name.clone(), TypeId(i))).collect() };
     let (old_types, new_types) = (by_name(old), by_name(new));
-    let built_by_callers = request_types(new);
     let change = |def: &TypeDef, kind: ChangeKind, detail: String, breaking: bool| Change {
         subject: Subject::Type,
         name: def.spec_name.clone(),
@@ -350,7 +346,6 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
         for lost in usage_changes(old, before, new, def) {
             out.push(change(def, ChangeKind::Changed, lost, true));
         }
-        let in_request = built_by_callers.contains(name);
         match (&before.kind, &def.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
                 let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
@@ -362,8 +357,10 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                     let Some(g) = was.get(wire) else {
                         let required = f.presence == Presence::Required;
                         let what = if required { "required" } else { "optional" };
-                        // A caller must now supply it; a reader just gets more.
-                        out.push(change(def, ChangeKind::Changed, format!("field `{wire}` added ({what})"), required && in_request));
+                        // A required field is an argument of the type's `new`, so its signature
+                        // changes, whichever way the type travels; an optional one is only more
+                        // to read (struct literals are outside the semver promise, README).
+                        out.push(change(def, ChangeKind::Changed, format!("field `{wire}` added ({what})"), required));
                         continue;
                     };
                     let (t0, t1) = (field_type(old, g), field_type(new, f));
@@ -380,9 +377,9 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                     if details.is_empty() {
                         continue;
                     }
-                    // A different Rust type breaks code that reads or builds the field; a
-                    // field callers must now send breaks requests that leave it out.
-                    let breaking = t0 != t1 || (in_request && f.required && !g.required);
+                    // A different Rust type breaks code that reads or builds the field; a field
+                    // that becomes required or optional changes the arguments of `new`.
+                    let breaking = t0 != t1 || f.required != g.required;
                     out.push(change(def, ChangeKind::Changed, format!("field `{wire}`: {}", details.join(", ")), breaking));
                 }
             }
@@ -392,6 +389,7 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 for v in was.difference(&now) {
                     out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` removed"), true));
                 }
+                // Generated enums are `#[non_exhaustive]`: a `match` has a wildcard arm already.
                 for v in now.difference(&was) {
                     out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` added"), false));
                 }
@@ -456,4 +454,37 @@ pub fn size_change(old: &[(String, String)], new: &[(String, String)]) -> SizeCh
         }
     }
     size
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(breaking: &[bool]) -> Report {
+        let change = |breaking: bool| Change {
+            subject: Subject::Type,
+            name: "contact".into(),
+            rust: "Contact".into(),
+            kind: ChangeKind::Changed,
+            detail: String::new(),
+            breaking,
+        };
+        Report {
+            from: "a".into(),
+            to: "b".into(),
+            changes: breaking.iter().map(|b| change(*b)).collect(),
+            generated: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_proposed_version_follows_the_semver_policy() {
+        assert_eq!(report(&[]).proposed_version("0.3.1").as_deref(), Some("0.3.1"));
+        assert_eq!(report(&[false, false]).proposed_version("0.3.1").as_deref(), Some("0.3.2"));
+        assert_eq!(report(&[false, true]).proposed_version("0.3.1").as_deref(), Some("0.4.0"));
+        assert_eq!(report(&[true]).proposed_version("1.2.3").as_deref(), Some("2.0.0"));
+        assert_eq!(report(&[false]).proposed_version("1.2.3").as_deref(), Some("1.2.4"));
+        assert_eq!(report(&[true]).proposed_version("1.2"), None);
+    }
 }

@@ -4,6 +4,8 @@
 //! only this. Types live in an arena and refer to each other by [`TypeId`], so recursion and
 //! sharing need no special cases. Everything is ordered, so output is deterministic.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 /// One API version, lowered.
@@ -24,7 +26,7 @@ pub struct Api {
 pub const UNTAGGED: &str = "Other";
 
 /// A spec tag, and the cargo feature that compiles its operations and the types they reach.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Tag {
     /// As the spec spells it (`AI Content`); operations without a tag are under `Other`.
     pub name: String,
@@ -34,6 +36,23 @@ pub struct Tag {
     pub operations: usize,
     /// The types its operations reach.
     pub types: usize,
+    /// The `operations` module file of the operations whose first tag this is; `None` when
+    /// every operation of the tag lives under another one.
+    pub module: Option<String>,
+    /// The client's accessor for the tag (`client.contacts()`).
+    pub accessor: String,
+    /// The type the accessor returns (`Contacts`).
+    pub group: String,
+    /// The group's methods, one per operation of the tag, in operation order.
+    pub methods: Vec<GroupMethod>,
+}
+
+/// One method of a client group: the operation (an index into [`Api::operations`]) and its
+/// name in the group, unique there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMethod {
+    pub operation: usize,
+    pub method: String,
 }
 
 /// Which cargo features compile an item, decided by reachability from the operations.
@@ -232,27 +251,71 @@ pub struct Example {
     pub value: Value,
 }
 
+/// The module of the constants shared by every tag (`type: contact` and the like).
+pub const CONSTANTS_MODULE: &str = "constants";
+
 impl Api {
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
 
-    /// Every type a definition mentions, with whether it is held directly (no `Vec` or map in
-    /// between).
-    pub fn edges(&self, id: TypeId) -> Vec<(TypeId, bool)> {
-        let mut out = Vec::new();
-        let mut add = |ty: &TypeRef| {
-            let direct = ty.direct_target();
-            ty.visit_named(&mut |t| out.push((t, Some(t) == direct)));
-        };
-        match &self.get(id).kind {
-            TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
-            TypeKind::Union(u) => u.variants.iter().for_each(|v| add(&v.ty)),
-            TypeKind::Alias(t) => add(t),
-            TypeKind::Enum(_) | TypeKind::Constant { .. } => {}
+    /// A type as a user of the generated crate writes it, relative to `models`
+    /// (`Option<Vec<Contact>>`, `BTreeMap<String, constants::Contact>`, `serde_json::Value`):
+    /// the one spelling used by drift and diff reports and the example checker's keys.
+    pub fn rust_type(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer => "i64".into(),
+            TypeRef::Number => "f64".into(),
+            TypeRef::Boolean => "bool".into(),
+            TypeRef::Json => "serde_json::Value".into(),
+            TypeRef::JsonObject => "serde_json::Map<String, serde_json::Value>".into(),
+            TypeRef::Bytes => "Vec<u8>".into(),
+            TypeRef::Named(id) => {
+                let def = self.get(*id);
+                if def.module == CONSTANTS_MODULE { format!("{CONSTANTS_MODULE}::{}", def.name) } else { def.name.clone() }
+            }
+            TypeRef::List(inner) => format!("Vec<{}>", self.rust_type(inner)),
+            TypeRef::Map(inner) => format!("BTreeMap<String, {}>", self.rust_type(inner)),
+            TypeRef::Nullable(inner) => format!("Option<{}>", self.rust_type(inner)),
         }
-        out
     }
+
+    /// Every type a definition mentions, with whether it is held directly: see [`edges`].
+    pub fn edges(&self, id: TypeId) -> Vec<(TypeId, bool)> {
+        edges(&self.types, id)
+    }
+}
+
+/// The type graph's one edge relation: every type the definition `id` mentions, with whether it
+/// is held directly (no `Vec` or map in between). Lowering's passes, usage analysis and the
+/// reports all walk it, through this and [`reachable`].
+pub fn edges(types: &[TypeDef], id: TypeId) -> Vec<(TypeId, bool)> {
+    let mut out = Vec::new();
+    let mut add = |ty: &TypeRef| {
+        let direct = ty.direct_target();
+        ty.visit_named(&mut |t| out.push((t, Some(t) == direct)));
+    };
+    match &types[id.0].kind {
+        TypeKind::Struct(s) => s.fields.iter().for_each(|f| add(&f.ty)),
+        TypeKind::Union(u) => u.variants.iter().for_each(|v| add(&v.ty)),
+        TypeKind::Alias(t) => add(t),
+        TypeKind::Enum(_) | TypeKind::Constant { .. } => {}
+    }
+    out
+}
+
+/// Every type reachable from `roots` (the roots included), following every edge, or only
+/// direct ones (`direct_only`: what a value holds inline, where a cycle needs a `Box`).
+pub fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>, direct_only: bool) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = roots.into_iter().collect();
+    while let Some(t) = stack.pop() {
+        if seen.insert(t) {
+            stack.extend(edges(types, t).into_iter().filter(|(_, direct)| *direct || !direct_only).map(|(t, _)| t));
+        }
+    }
+    seen
 }
 
 /// One operation (a path and method).

@@ -135,6 +135,22 @@ impl Workspace {
             .ok_or_else(|| Error::Spec { what: format!("Intercom API {}", pin.id), diagnostics: diags.into_items() })
     }
 
+    /// The version every published crate shares: `[workspace.package] version` of the root
+    /// `Cargo.toml`.
+    pub fn crate_version(&self) -> Result<String, Error> {
+        let path = self.root.join("Cargo.toml");
+        let text = std::fs::read_to_string(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
+        let manifest: toml::Table =
+            toml::from_str(&text).map_err(|e| Error::Emit { what: path.display().to_string(), message: e.to_string() })?;
+        manifest
+            .get("workspace")
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get("version"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .ok_or_else(|| Error::Emit { what: path.display().to_string(), message: "`[workspace.package] version` is not set".to_owned() })
+    }
+
     /// Where a generated file says it came from.
     pub fn origin(&self, pin: &Pin) -> String {
         format!(
@@ -195,7 +211,7 @@ pub fn generate_crate(
     let lowered = lower_bytes(&bytes, overlay, &id, None).map_err(|diagnostics| Error::Spec { what: what.clone(), diagnostics })?;
     let header = emit::rust_header("cargo xtask generate", &what);
     let runtime_path = runtime.display().to_string();
-    let setup = emit::CrateSetup { crate_name, runtime_path: &runtime_path, standalone: true };
+    let setup = emit::CrateSetup { crate_name, runtime_path: &runtime_path, standalone: true, published: None };
     let files = emit::version_crate(&lowered.api, setup, &header, &header.replace("// ", "# "))
         .map_err(|message| Error::Emit { what: what.clone(), message })?;
     let lines = files.iter().map(|f| f.contents.lines().count()).sum();
@@ -224,8 +240,17 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     let rust_header = emit::rust_header(REGENERATE, &origin);
     let toml_header = rust_header.replace("// ", "# ");
     let emit_err = |message| Error::Emit { what: format!("Intercom API {}", pin.id), message };
-    let files =
-        emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &rust_header, &toml_header).map_err(emit_err)?;
+    let license = std::fs::read_to_string(ws.root.join("LICENSE")).map_err(|error| Error::Io { path: ws.root.join("LICENSE"), error })?;
+    let version = ws.crate_version()?;
+    let published = emit::Published {
+        repository: &ws.pins.upstream.repository,
+        commit: &pin.commit,
+        version: &version,
+        module: &pin.module,
+        license: &license,
+    };
+    let setup = emit::CrateSetup::member(&pin.crate_name).published(published);
+    let files = emit::version_crate(&lowered.api, setup, &rust_header, &toml_header).map_err(emit_err)?;
     let crate_tree = Tree {
         root: PathBuf::from(&pin.crate_dir),
         foreign: Vec::new(),
@@ -261,7 +286,7 @@ fn harness_registries(ws: &Workspace) -> Result<Vec<(PathBuf, String)>, Error> {
 
 /// The facade crate `intercom-api`: per pinned version, a feature for all of it
 /// (`v2_12`), one per tag (`v2_12-contacts`), and the module.
-pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
+pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>, license: &str, version: &str) -> Tree {
     let header = emit::rust_header(REGENERATE, "specs/versions.toml");
     let toml_header = header.replace("// ", "# ");
     let mut features = String::from("[features]\ndefault = [\"client\"]\n");
@@ -276,7 +301,7 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
         forwarded("deserialize")
     );
     let mut deps =
-        String::from("[dependencies]\nintercom-api-runtime = { path = \"runtime\", version = \"0.1.0\", default-features = false }\n");
+        format!("[dependencies]\nintercom-api-runtime = {{ path = \"runtime\", version = \"{version}\", default-features = false }}\n");
     let mut lib = String::new();
     let mut tag_features = String::new();
     for pin in &ws.pins.versions {
@@ -290,7 +315,7 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
             tag_features.push_str(&format!("{feature} = [\"dep:{krate}\", \"{krate}/{}\"]\n", tag.feature));
             enabling.push(format!("feature = \"{feature}\""));
         }
-        deps.push_str(&format!("{krate} = {{ path = \"{dir}\", version = \"0.1.0\", optional = true, default-features = false }}\n"));
+        deps.push_str(&format!("{krate} = {{ path = \"{dir}\", version = \"{version}\", optional = true, default-features = false }}\n"));
         lib.push_str(&format!(
             "\n/// Intercom API {} (`Intercom-Version: {}`). Enabled by the `{}` feature (all of it) or a\n/// `{}-<tag>` feature (one tag's operations and the types they reach).\n#[cfg(any({}))]\npub use {} as {};\n",
             pin.id,
@@ -321,10 +346,10 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
          client-core = [{client_feature}]\n{serde_features}{tag_features}"
     ));
     let cargo = format!(
-        "{toml_header}[package]\nname = \"intercom-api\"\nversion = \"0.1.0\"\nedition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API, one module per API version.\"\nreadme = \"README.md\"\n\n{features}\n{deps}\n[dev-dependencies]\n# The README's examples are doctests.\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[package.metadata.docs.rs]\nall-features = true\n"
+        "{toml_header}[package]\nname = \"intercom-api\"\nversion.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\ndescription = \"Typed Rust SDK for the Intercom REST API: models, operations and an async client, one module per API version.\"\ndocumentation = \"https://docs.rs/intercom-api\"\nreadme = \"README.md\"\nkeywords = [\"intercom\", \"api\", \"sdk\", \"client\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n\n{features}\n{deps}\n[dev-dependencies]\n# The README's examples are doctests.\nfutures = \"0.3\"\ntokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n"
     );
     let lib = format!(
-        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client-core\")]\npub use intercom_api_runtime::{{AttemptInfo, Client, ClientBuilder, Hook, RequestBuilder, Region, RetryPolicy, Token, TokenProvider}};\npub use intercom_api_runtime::{{ApiError, ContentTypeError, DecodeError, Error, Operation, Paginated, RateLimit, Redirect, Response}};\n{lib}"
+        "{header}#![doc = include_str!(\"../README.md\")]\n#![forbid(unsafe_code)]\n#![cfg_attr(docsrs, feature(doc_cfg))]\n\n/// The hand-written runtime shared by every version.\npub use intercom_api_runtime as runtime;\n#[cfg(feature = \"client-core\")]\npub use intercom_api_runtime::{{AttemptInfo, Client, ClientBuilder, Hook, RequestBuilder, Region, RetryPolicy, Token, TokenProvider}};\npub use intercom_api_runtime::{{ApiError, ContentTypeError, DecodeError, Error, Operation, Paginated, RateLimit, Redirect, Response}};\n{lib}"
     );
     let mut foreign: Vec<PathBuf> =
         ws.pins.versions.iter().map(|p| PathBuf::from(p.crate_dir.strip_prefix("intercom-api/").unwrap_or(&p.crate_dir))).collect();
@@ -332,7 +357,11 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>) -> Tree {
     Tree {
         root: PathBuf::from("intercom-api"),
         foreign,
-        files: vec![(PathBuf::from("Cargo.toml"), cargo), (PathBuf::from("src/lib.rs"), lib)],
+        files: vec![
+            (PathBuf::from("Cargo.toml"), cargo),
+            (PathBuf::from("LICENSE"), license.to_owned()),
+            (PathBuf::from("src/lib.rs"), lib),
+        ],
     }
 }
 
@@ -473,7 +502,8 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     checker_files.extend(harness_registries(ws)?);
     checker_files.sort();
     trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
-    trees.push(facade(ws, &tags));
+    let license = std::fs::read_to_string(ws.root.join("LICENSE")).map_err(|error| Error::Io { path: ws.root.join("LICENSE"), error })?;
+    trees.push(facade(ws, &tags, &license, &ws.crate_version()?));
     trees.push(fixture_crate(&ws.root)?);
     let mut outcome = output::Outcome::default();
     for tree in &trees {

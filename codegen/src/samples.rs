@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 
 use crate::spec::{Node, SchemaView};
 
+/// An alternative's properties, its required names, and whether it admits no others.
+type Shape<'a> = (Vec<(String, Node<'a>)>, BTreeSet<String>, bool);
+
 /// How deep synthesized values go before recursion is cut with an empty value.
 const MAX_DEPTH: usize = 12;
 
@@ -177,7 +180,7 @@ impl<'a> Sampler<'a> {
         // the value must satisfy one alternative too; take the one it is closest to.
         let view = SchemaView::of(schema);
         let alternatives: Vec<Node<'a>> = view.one_of.iter().chain(view.any_of).map(Node::from).collect();
-        let shapes: Vec<(Vec<(String, Node<'a>)>, BTreeSet<String>, bool)> = alternatives
+        let shapes: Vec<Shape<'a>> = alternatives
             .iter()
             .map(|alt| {
                 let (mut props, mut req, mut closed) = (Vec::new(), BTreeSet::new(), false);

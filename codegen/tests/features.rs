@@ -84,7 +84,7 @@ fn the_emitted_crate_gates_models_operations_and_client_groups() {
     assert!(models.contains("#[cfg(any(feature = \"gadgets\", feature = \"widgets\"))]\nmod person;"), "{models}");
     assert!(models.contains("#[cfg(feature = \"full\")]\nmod orphan;"), "{models}");
     let gadget = file("src/models/gadget_request.rs");
-    assert!(gadget.contains("}\nimpl ::serde::Serialize for GadgetRequest {"), "{gadget}");
+    assert!(gadget.contains("}\n\nimpl ::serde::Serialize for GadgetRequest {"), "{gadget}");
     assert!(gadget.contains("#[cfg(feature = \"deserialize\")]\nimpl<'de> ::serde::Deserialize<'de> for GadgetRequest {"), "{gadget}");
     let client = file("src/client.rs");
     assert!(client.contains("#[cfg(feature = \"widgets\")]\n    pub fn widgets(&self)"), "{client}");

@@ -3,6 +3,7 @@
 
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 /// The hand-written runtime shared by every version.
 pub use intercom_api_runtime as runtime;

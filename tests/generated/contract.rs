@@ -10,6 +10,7 @@ mod contract_v2_12;
 mod contract_v2_16;
 #[path = "contract_unstable.rs"]
 mod contract_unstable;
+
 /// Calls every operation of the version module `module` through `harness`.
 pub async fn call_all(module: &str, harness: &mut Harness) {
     match module {
@@ -24,34 +25,42 @@ pub async fn call_all(module: &str, harness: &mut Harness) {
         }
     }
 }
+
 #[test]
 fn v2_7_static() {
     run("2.7", "v2_7", false, contract_v2_7::OPERATIONS);
 }
+
 #[test]
 fn v2_7_dynamic() {
     run("2.7", "v2_7", true, contract_v2_7::OPERATIONS);
 }
+
 #[test]
 fn v2_12_static() {
     run("2.12", "v2_12", false, contract_v2_12::OPERATIONS);
 }
+
 #[test]
 fn v2_12_dynamic() {
     run("2.12", "v2_12", true, contract_v2_12::OPERATIONS);
 }
+
 #[test]
 fn v2_16_static() {
     run("2.16", "v2_16", false, contract_v2_16::OPERATIONS);
 }
+
 #[test]
 fn v2_16_dynamic() {
     run("2.16", "v2_16", true, contract_v2_16::OPERATIONS);
 }
+
 #[test]
 fn unstable_static() {
     run("unstable", "unstable", false, contract_unstable::OPERATIONS);
 }
+
 #[test]
 fn unstable_dynamic() {
     run("unstable", "unstable", true, contract_unstable::OPERATIONS);

@@ -3,6 +3,7 @@
 
 /// How many operations the version has.
 pub const OPERATIONS: usize = 256;
+
 /// Calls every operation once through `harness`.
 pub async fn call_all(harness: &mut super::Harness) {
     harness

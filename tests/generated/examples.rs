@@ -10,12 +10,14 @@ mod v2_12;
 mod v2_16;
 #[path = "unstable.rs"]
 mod unstable;
+
 /// A version's example checker: `check(type key, example, expected encoding)`.
 pub type Checker = fn(
     &str,
     &::serde_json::Value,
     &::serde_json::Value,
 ) -> ::std::option::Option<Outcome>;
+
 /// The checker of the version module `module`, `None` for one that is not generated.
 pub fn checker(module: &str) -> ::std::option::Option<Checker> {
     match module {

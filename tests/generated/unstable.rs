@@ -232,6 +232,76 @@ pub fn check(
                 >(value, expected),
             )
         }
+        "BTreeMap<String, ConversationSlaPausedSlaStatesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::unstable::models::ConversationSlaPausedSlaStatesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, ConversationSlaTargetMissedSlaStatesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaStatesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, CustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::unstable::models::CustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, String>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::unstable::models::TicketCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::unstable::models::TicketRequestCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                >(value, expected),
+            )
+        }
         "BannerDismiss" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1520,76 +1590,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Map<ConversationSlaPausedSlaStatesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::unstable::models::ConversationSlaPausedSlaStatesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<ConversationSlaTargetMissedSlaStatesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::unstable::models::ConversationSlaTargetMissedSlaStatesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<CustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::unstable::models::CustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::unstable::models::TicketCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::unstable::models::TicketRequestCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                >(value, expected),
-            )
-        }
         "MergeContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1709,13 +1709,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Object" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >(value, expected),
-            )
-        }
         "OfficeHoursException" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1797,6 +1790,30 @@ pub fn check(
                 super::roundtrip::<
                     ::std::option::Option<
                         ::intercom_api::unstable::models::ArticleHelpCenterAudience,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<BTreeMap<String, ActivityLogMetadataChangesValue>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::intercom_api::unstable::models::ActivityLogMetadataChangesValue,
+                        >,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<BTreeMap<String, String>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >(value, expected),
             )
@@ -1934,39 +1951,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Option<Map<ActivityLogMetadataChangesValue>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::intercom_api::unstable::models::ActivityLogMetadataChangesValue,
-                        >,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Option<Map<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Option<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >(value, expected),
-            )
-        }
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -2058,13 +2042,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Option<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<::serde_json::Value>,
-                >(value, expected),
-            )
-        }
         "Option<Vec<String>>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<
@@ -2150,6 +2127,22 @@ pub fn check(
         "Option<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
+            )
+        }
+        "Option<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<::serde_json::Value>,
+                >(value, expected),
             )
         }
         "PaginatedResponse" => {
@@ -2780,11 +2773,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Value" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<::serde_json::Value>(value, expected),
-            )
-        }
         "Vec<ConversationExternalReference>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -2857,15 +2845,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Vec<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >(value, expected),
-            )
-        }
         "Vec<Option<String>>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<
@@ -2915,6 +2894,15 @@ pub fn check(
         "Vec<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::vec::Vec<i64>>(value, expected),
+            )
+        }
+        "Vec<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
             )
         }
         "WhatsappMessageStatus" => {
@@ -3438,6 +3426,18 @@ pub fn check(
         }
         "i64" => {
             ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
+        }
+        "serde_json::Map<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(value, expected),
+            )
+        }
+        "serde_json::Value" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<::serde_json::Value>(value, expected),
+            )
         }
         _ => ::std::option::Option::None,
     }

@@ -134,6 +134,56 @@ pub fn check(
                 >(value, expected),
             )
         }
+        "BTreeMap<String, CustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_12::models::CustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, String>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_12::models::TicketCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_12::models::TicketRequestCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                >(value, expected),
+            )
+        }
         "Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -629,56 +679,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Map<CustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_12::models::CustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_12::models::TicketCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_12::models::TicketRequestCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                >(value, expected),
-            )
-        }
         "MergeContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -758,13 +758,6 @@ pub fn check(
             ::std::option::Option::Some(
                 super::roundtrip::<
                     ::intercom_api::v2_12::models::NoteList,
-                >(value, expected),
-            )
-        }
-        "Object" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 >(value, expected),
             )
         }
@@ -866,15 +859,6 @@ pub fn check(
                 super::roundtrip::<
                     ::std::option::Option<
                         ::intercom_api::v2_12::models::LinkedObjectCategory,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Option<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                     >,
                 >(value, expected),
             )
@@ -983,6 +967,15 @@ pub fn check(
         "Option<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
+            )
+        }
+        "Option<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
             )
         }
         "PaginatedResponse" => {
@@ -1737,6 +1730,13 @@ pub fn check(
         }
         "i64" => {
             ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
+        }
+        "serde_json::Map<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(value, expected),
+            )
         }
         _ => ::std::option::Option::None,
     }

@@ -211,6 +211,56 @@ pub fn check(
                 >(value, expected),
             )
         }
+        "BTreeMap<String, CustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_16::models::CustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, String>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_16::models::TicketCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, TicketRequestCustomAttributesValue>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::intercom_api::v2_16::models::TicketRequestCustomAttributesValue,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                >(value, expected),
+            )
+        }
         "BannerDismiss" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1260,56 +1310,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Map<CustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_16::models::CustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_16::models::TicketCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<TicketRequestCustomAttributesValue>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::intercom_api::v2_16::models::TicketRequestCustomAttributesValue,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                >(value, expected),
-            )
-        }
         "MergeContactResponse" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1413,13 +1413,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Object" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >(value, expected),
-            )
-        }
         "OfficeHoursException" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1501,6 +1494,30 @@ pub fn check(
                 super::roundtrip::<
                     ::std::option::Option<
                         ::intercom_api::v2_16::models::ArticleHelpCenterAudience,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<BTreeMap<String, ActivityLogMetadataChangesValue>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::intercom_api::v2_16::models::ActivityLogMetadataChangesValue,
+                        >,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<BTreeMap<String, String>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::option::Option<
+                        ::std::collections::BTreeMap<
+                            ::std::string::String,
+                            ::std::string::String,
+                        >,
                     >,
                 >(value, expected),
             )
@@ -1636,39 +1653,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Option<Map<ActivityLogMetadataChangesValue>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::intercom_api::v2_16::models::ActivityLogMetadataChangesValue,
-                        >,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Option<Map<String>>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::option::Option<
-                        ::std::collections::BTreeMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Option<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >(value, expected),
-            )
-        }
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -1748,13 +1732,6 @@ pub fn check(
                     ::std::option::Option<
                         ::intercom_api::v2_16::models::UpdateContentImportSourceRequestAudienceIds,
                     >,
-                >(value, expected),
-            )
-        }
-        "Option<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<::serde_json::Value>,
                 >(value, expected),
             )
         }
@@ -1843,6 +1820,22 @@ pub fn check(
         "Option<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
+            )
+        }
+        "Option<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
+            )
+        }
+        "Option<serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<::serde_json::Value>,
+                >(value, expected),
             )
         }
         "PaginatedResponse" => {
@@ -2497,15 +2490,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Vec<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::vec::Vec<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >(value, expected),
-            )
-        }
         "Vec<Option<String>>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<
@@ -2555,6 +2539,15 @@ pub fn check(
         "Vec<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::vec::Vec<i64>>(value, expected),
+            )
+        }
+        "Vec<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::vec::Vec<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
             )
         }
         "WhatsappMessageStatus" => {
@@ -3057,6 +3050,13 @@ pub fn check(
         }
         "i64" => {
             ::std::option::Option::Some(super::roundtrip_lenient::<i64>(value, expected))
+        }
+        "serde_json::Map<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >(value, expected),
+            )
         }
         _ => ::std::option::Option::None,
     }

@@ -99,6 +99,26 @@ pub fn check(
                 >(value, expected),
             )
         }
+        "BTreeMap<String, String>" => {
+            ::std::option::Option::Some(
+                super::roundtrip_lenient::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::std::string::String,
+                    >,
+                >(value, expected),
+            )
+        }
+        "BTreeMap<String, serde_json::Value>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::collections::BTreeMap<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    >,
+                >(value, expected),
+            )
+        }
         "Collection" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -482,26 +502,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Map<String>" => {
-            ::std::option::Option::Some(
-                super::roundtrip_lenient::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >(value, expected),
-            )
-        }
-        "Map<Value>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::collections::BTreeMap<
-                        ::std::string::String,
-                        ::serde_json::Value,
-                    >,
-                >(value, expected),
-            )
-        }
         "MergeContactsRequest" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -634,15 +634,6 @@ pub fn check(
                 >(value, expected),
             )
         }
-        "Option<Object>" => {
-            ::std::option::Option::Some(
-                super::roundtrip::<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >(value, expected),
-            )
-        }
         "Option<PhoneSwitch>" => {
             ::std::option::Option::Some(
                 super::roundtrip::<
@@ -717,6 +708,15 @@ pub fn check(
         "Option<i64>" => {
             ::std::option::Option::Some(
                 super::roundtrip_lenient::<::std::option::Option<i64>>(value, expected),
+            )
+        }
+        "Option<serde_json::Map<String, serde_json::Value>>" => {
+            ::std::option::Option::Some(
+                super::roundtrip::<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >(value, expected),
             )
         }
         "PaginatedResponse" => {

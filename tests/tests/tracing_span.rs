@@ -43,9 +43,11 @@ async fn each_request_has_a_tracing_span_with_its_fields() {
             self.0.insert(field.name().to_owned(), format!("{value:?}").trim_matches('"').to_owned());
         }
     }
+    /// A span's name and fields.
+    type Span = (String, BTreeMap<String, String>);
     /// Keeps the fields of every span by id (ids are 1, 2, …).
     #[derive(Default, Clone)]
-    struct Capture(Arc<Mutex<Vec<(String, BTreeMap<String, String>)>>>);
+    struct Capture(Arc<Mutex<Vec<Span>>>);
     impl tracing::Subscriber for Capture {
         fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
             true

@@ -575,6 +575,15 @@ fn update(options: &Options) -> Result<ExitCode, String> {
                 moved = true;
                 println!("{:<9} pin moved to {} (sha256 {})", pin.id, &commit[..12.min(commit.len())], &sha256[..12]);
                 print!("{}", report.render());
+                let current = ws.crate_version().map_err(|e| e.to_string())?;
+                match report.proposed_version(&current) {
+                    Some(next) if next != current => println!(
+                        "proposed version: {current} → {next} ({} breaking change{}); set it in [workspace.package] of Cargo.toml",
+                        report.breaking(),
+                        if report.breaking() == 1 { "" } else { "s" }
+                    ),
+                    _ => println!("proposed version: {current}, unchanged"),
+                }
             }
         }
     }

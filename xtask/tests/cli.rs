@@ -159,6 +159,10 @@ fn specs_update_moves_the_pin_regenerates_and_reports() {
     for dir in ["specs", "intercom-api", "tests/generated", "tests/fixture-models", "codegen/tests/fixtures"] {
         copy_dir(&workspace().join(dir), &root.join(dir));
     }
+    // The shared crate version and the licence the published crates ship.
+    for file in ["Cargo.toml", "LICENSE"] {
+        std::fs::copy(workspace().join(file), root.join(file)).expect("copy");
+    }
     let source = modified_source("update-source");
     let commit = "0123456789abcdef0123456789abcdef01234567";
     let out = xtask(&["specs", "update", "--version", "2.7", "--commit", commit, "--source", source.to_str().expect("utf-8")], Some(&root));
@@ -166,6 +170,8 @@ fn specs_update_moves_the_pin_regenerates_and_reports() {
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert!(report.contains("2.7       pin moved to 0123456789ab"), "{report}");
     assert!(report.contains("    + GET /ping (Ping)\n"), "{report}");
+    // One breaking change (`role` now required): a minor bump while 0.x.
+    assert!(report.contains("proposed version: 0.1.0 → 0.2.0 (1 breaking change)"), "{report}");
 
     let pins = std::fs::read_to_string(root.join("specs/versions.toml")).expect("pins");
     assert!(pins.contains(&format!("commit = \"{commit}\"")), "{pins}");

@@ -10,7 +10,6 @@ use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::*;
-use crate::lower::CONSTANTS_MODULE;
 
 mod operations;
 
@@ -88,12 +87,34 @@ pub struct CrateSetup<'a> {
     pub runtime_path: &'a str,
     /// A crate of its own (`cargo xtask generate`): its own `[workspace]`, no inherited keys.
     pub standalone: bool,
+    /// For a published crate: where its description comes from and its licence.
+    pub published: Option<Published<'a>>,
+}
+
+/// What a published crate says about its origin, and the licence file it ships.
+#[derive(Debug, Clone, Copy)]
+pub struct Published<'a> {
+    /// `intercom/Intercom-OpenAPI`.
+    pub repository: &'a str,
+    /// The pinned upstream commit.
+    pub commit: &'a str,
+    /// The version every published crate shares (`[workspace.package] version`).
+    pub version: &'a str,
+    /// The facade's module and feature for the version (`v2_12`).
+    pub module: &'a str,
+    /// The text of the workspace's `LICENSE`, shipped in the package.
+    pub license: &'a str,
 }
 
 impl<'a> CrateSetup<'a> {
     /// A member of this workspace, beside the runtime (`intercom-api/<version>/`).
     pub fn member(crate_name: &'a str) -> CrateSetup<'a> {
-        CrateSetup { crate_name, runtime_path: "../runtime", standalone: false }
+        CrateSetup { crate_name, runtime_path: "../runtime", standalone: false, published: None }
+    }
+
+    /// The same, published: it records its upstream commit and ships the licence.
+    pub fn published(self, published: Published<'a>) -> CrateSetup<'a> {
+        CrateSetup { published: Some(published), ..self }
     }
 }
 
@@ -110,11 +131,23 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
         version.id, version.intercom_version, version.title, version.spec_version
     );
     let servers = &version.servers;
+    let upstream = setup.published.map(|p| {
+        let doc = format!(
+            " The commit of [{0}](https://github.com/{0}) whose description of API {1} this crate is generated from.",
+            p.repository, version.id
+        );
+        let commit = p.commit;
+        quote! {
+            #[doc = #doc]
+            pub const UPSTREAM_COMMIT: &str = #commit;
+        }
+    });
     let lib = quote! {
         #![doc = #crate_doc]
         #![doc = ""]
         #![doc = " Depend on the `intercom-api` crate with this version's feature rather than on this crate directly."]
         #![forbid(unsafe_code)]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #![allow(deprecated)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
@@ -134,24 +167,61 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
 
         #[doc = " The API servers the spec lists (`servers`): one per `Region` of the client."]
         pub const SERVERS: &[&str] = &[#(#servers),*];
+
+        #upstream
     };
     files.push(File { path: "src/lib.rs".to_owned(), contents: format_file(rust_header, lib)? });
     let description = format!("Typed models and operations for the Intercom REST API {} (generated).", version.id);
     let (package_keys, workspace) = if setup.standalone {
-        ("edition = \"2024\"\nlicense = \"MIT\"\npublish = false\n", "\n# Generated on its own, outside any workspace.\n[workspace]\n")
+        (
+            "version = \"0.1.0\"\nedition = \"2024\"\nlicense = \"MIT\"\npublish = false\n",
+            "\n# Generated on its own, outside any workspace.\n[workspace]\n",
+        )
     } else {
-        ("edition.workspace = true\nlicense.workspace = true\nrepository.workspace = true\n", "")
+        ("version.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n", "")
     };
     let runtime_path = setup.runtime_path;
+    let runtime_version = setup.published.map_or("0.1.0", |p| p.version);
     let features = crate_features(api);
+    let mut docs_rs = String::new();
+    let mut package_keys = package_keys.to_owned();
+    if let Some(published) = setup.published {
+        package_keys.push_str(&format!(
+            "documentation = \"https://docs.rs/{crate_name}\"\nreadme = \"README.md\"\nkeywords = [\"intercom\", \"api\", \"sdk\", \"client\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n"
+        ));
+        docs_rs.push_str("\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
+        files.push(File { path: "LICENSE".to_owned(), contents: published.license.to_owned() });
+        files.push(File { path: "README.md".to_owned(), contents: crate_readme(api, crate_name, published) });
+    }
     files.push(File {
         path: "Cargo.toml".to_owned(),
         contents: format!(
-            "{toml_header}[package]\nname = \"{crate_name}\"\nversion = \"0.1.0\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"0.1.0\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{workspace}"
+            "{toml_header}[package]\nname = \"{crate_name}\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"{runtime_version}\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{docs_rs}{workspace}"
         ),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// The README of a published version crate: what it is, and to use the facade.
+fn crate_readme(api: &Api, crate_name: &str, published: Published) -> String {
+    let version = &api.version;
+    format!(
+        "<!-- @generated by `cargo xtask regenerate`: do not edit by hand. -->\n# {crate_name}\n\n\
+         Typed models and operations for the Intercom REST API {id} (`Intercom-Version: {header}`),\n\
+         generated from Intercom's OpenAPI description at\n\
+         [{repository}@{short}](https://github.com/{repository}/tree/{commit}).\n\n\
+         Depend on [`intercom-api`](https://docs.rs/intercom-api) with the `{module}` feature (or one\n\
+         tag's feature) rather than on this crate: it re-exports this crate as\n\
+         `intercom_api::{module}` and chooses the client's TLS.\n\n\
+         Licensed under the MIT licence (`LICENSE`).\n",
+        id = version.id,
+        header = version.intercom_version,
+        repository = published.repository,
+        commit = published.commit,
+        short = &published.commit[..published.commit.len().min(12)],
+        module = published.module,
+    )
 }
 
 /// The `[features]` table of a version's crate: the client, one feature per tag (computed by
@@ -226,7 +296,34 @@ pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Resu
 
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator emitted invalid Rust: {e}"))?;
-    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+    Ok(format!("{header}{}", space_out_items(&prettyplease::unparse(&file))))
+}
+
+/// A blank line after every block that ends an item, and before every documented item that
+/// follows a statement, at the top level and inside `impl`s, as a person would write it
+/// (prettyplease leaves none).
+fn space_out_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut previous: Option<&str> = None;
+    for line in code.lines() {
+        if let Some(before) = previous {
+            let indent = before.len() - before.trim_start().len();
+            let closes = matches!(before.trim(), "}" | "};");
+            let same_level = line.len() - line.trim_start().len() == indent;
+            let continues =
+                matches!(line.trim_start().chars().next(), Some('}' | ')' | ']' | ',' | '.')) || line.trim_start().starts_with("else");
+            // A documented item after a statement-like one (`const …;`, `pub use …;`).
+            let documented_after_statement =
+                before.trim_end().ends_with(';') && !before.trim_start().starts_with("//") && line.trim_start().starts_with("///");
+            if (closes || documented_after_statement) && same_level && indent <= 4 && !continues && !line.trim().is_empty() {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// `::a::b` for `a::b`.
@@ -278,18 +375,56 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             }
         }
         TypeKind::Enum(variants) => {
-            let variants = variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                let wire = &v.wire;
-                let doc = format!(" `{}`", v.wire.replace('`', "'"));
-                quote!(#[doc = #doc] #vname = #wire,)
-            });
+            let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+            let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+            let docs_of = variants.iter().map(|v| format!(" `{}`", v.wire.replace('`', "'")));
+            let type_name = &def.name;
             quote! {
-                ::intercom_api_runtime::string_enum! {
-                    #docs
-                    #alias
-                    #deprecated
-                    pub enum #name { #(#variants)* }
+                #docs
+                #alias
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                #[non_exhaustive]
+                pub enum #name {
+                    #(#[doc = #docs_of] #names,)*
+                    #[doc = " A value this version of the crate does not know, kept as it was received."]
+                    Unknown(::std::string::String),
+                }
+
+                impl #name {
+                    #[doc = " The value as it is sent on the wire."]
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(Self::#names => #wires,)*
+                            Self::Unknown(other) => other,
+                        }
+                    }
+
+                    #[doc = " The variant for a wire value; unknown values become `Unknown`."]
+                    pub fn from_wire(value: &str) -> Self {
+                        match value {
+                            #(#wires => Self::#names,)*
+                            other => Self::Unknown(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, #type_name)
+                    }
                 }
             }
         }
@@ -297,10 +432,26 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let doc =
                 format!(" Always `{}`: filled in when you construct a value, and when a response leaves it out.", value.replace('`', "'"));
             quote! {
-                ::intercom_api_runtime::constant! {
-                    #[doc = #doc]
-                    #alias
-                    pub struct #name = #value;
+                #[doc = #doc]
+                #alias
+                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+                pub struct #name;
+
+                impl #name {
+                    #[doc = " The one value."]
+                    pub const VALUE: &'static str = #value;
+                }
+
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(Self::VALUE)
+                    }
+                }
+
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+                    }
                 }
             }
         }
@@ -346,6 +497,9 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 #alias
                 #deprecated
                 #[derive(Debug, Clone, PartialEq, #derived)]
+                #[non_exhaustive]
+                // The forms are the spec's; boxing the big ones would change every caller.
+                #[allow(clippy::large_enum_variant)]
                 #optional
                 #untagged
                 pub enum #name {
@@ -637,6 +791,7 @@ fn doc_attrs(text: Option<&str>) -> TokenStream {
 pub fn doc_lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
+    let mut list_indent = None;
     for raw in text.trim_matches('\n').lines() {
         let line = raw.trim_end();
         let trimmed = line.trim_start();
@@ -652,7 +807,23 @@ pub fn doc_lines(text: &str) -> Vec<String> {
             }
             continue;
         }
-        out.push(if in_fence { line.to_owned() } else { trimmed.to_owned() });
+        if in_fence {
+            out.push(line.to_owned());
+            continue;
+        }
+        // A wrapped list item: its continuation lines are indented to the item's text, as
+        // Markdown (and clippy's `doc_lazy_continuation`) expects; a blank line ends the item.
+        if let Some(width) = list_marker_width(trimmed) {
+            list_indent = Some(width);
+            out.push(trimmed.to_owned());
+        } else if trimmed.is_empty() {
+            list_indent = None;
+            out.push(String::new());
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{trimmed}", " ".repeat(width)));
+        } else {
+            out.push(trimmed.to_owned());
+        }
     }
     if in_fence {
         out.push("```".to_owned());
@@ -663,33 +834,22 @@ pub fn doc_lines(text: &str) -> Vec<String> {
     out
 }
 
-/// A canonical key for a type, shared by the example checker and the code it generates.
-pub fn type_key(api: &Api, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::String => "String".into(),
-        TypeRef::Integer => "i64".into(),
-        TypeRef::Number => "f64".into(),
-        TypeRef::Boolean => "bool".into(),
-        TypeRef::Json => "Value".into(),
-        TypeRef::JsonObject => "Object".into(),
-        TypeRef::Bytes => "Bytes".into(),
-        TypeRef::Named(id) => {
-            let def = api.get(*id);
-            if def.module == CONSTANTS_MODULE { format!("constants::{}", def.name) } else { def.name.clone() }
-        }
-        TypeRef::List(inner) => format!("Vec<{}>", type_key(api, inner)),
-        TypeRef::Map(inner) => format!("Map<{}>", type_key(api, inner)),
-        TypeRef::Nullable(inner) => format!("Option<{}>", type_key(api, inner)),
+/// The width of a Markdown list marker that starts `line` (`- `, `* `, `12. `), if any.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if line.starts_with("- ") || line.starts_with("* ") || line.starts_with("+ ") {
+        return Some(2);
     }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// A function `check(key, value)` that round-trips `value` through the Rust type named by
-/// `key` (see [`type_key`]), for every type that has an example. Used by the example test;
+/// `key` ([`Api::rust_type`]), for every type that has an example. Used by the example test;
 /// `crate_path` is where the test reaches the version (`intercom_api::v2_12`).
 pub fn example_checker(api: &Api, crate_path: &str, header: &str) -> Result<String, String> {
     let mut arms = BTreeMap::new();
     for example in &api.examples {
-        arms.entry(type_key(api, &example.ty))
+        arms.entry(api.rust_type(&example.ty))
             .or_insert_with(|| (type_tokens(api, &example.ty, Paths::External(crate_path)), example.ty.is_lenient()));
     }
     // A scalar example stands for a field's value, which decodes leniently.
@@ -834,6 +994,12 @@ mod tests {
     fn bare_fences_become_text_and_indentation_is_dropped() {
         let lines = doc_lines("Intro\n\n    indented\n```\nlet x = 1;\n```\n```json\n{}\n```");
         assert_eq!(lines, ["Intro", "", "indented", "```text", "let x = 1;", "```", "```json", "{}", "```"]);
+    }
+
+    #[test]
+    fn wrapped_list_items_are_indented_to_their_text() {
+        let lines = doc_lines("Steps:\n\n1. first\nwrapped\n- dash\ncontinued\n\nAfter.");
+        assert_eq!(lines, ["Steps:", "", "1. first", "   wrapped", "- dash", "  continued", "", "After."]);
     }
 
     #[test]

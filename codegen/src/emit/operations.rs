@@ -9,7 +9,6 @@ use quote::quote;
 
 use super::{File, Paths, doc_attrs, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
-use crate::naming::{self, Namespace};
 
 /// The runtime crate, by absolute path.
 fn rt() -> TokenStream {
@@ -21,19 +20,9 @@ fn first_tag(op: &Operation) -> &str {
     op.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
 }
 
-/// Module name per tag, claimed in tag order of first appearance.
-fn tag_modules(api: &Api) -> BTreeMap<String, String> {
-    let mut names = Namespace::default();
-    names.claim(&["mod".to_owned()]);
-    let mut out = BTreeMap::new();
-    for op in &api.operations {
-        let tag = first_tag(op).to_owned();
-        if let std::collections::btree_map::Entry::Vacant(slot) = out.entry(tag) {
-            let (module, _) = names.claim(&[naming::module_name(slot.key())]);
-            slot.insert(module);
-        }
-    }
-    out
+/// The module each operation lives in, by its first tag (named in `lower::groups`).
+fn tag_modules(api: &Api) -> BTreeMap<&str, &str> {
+    api.tags.iter().filter_map(|tag| tag.module.as_deref().map(|module| (tag.name.as_str(), module))).collect()
 }
 
 /// The files of the `operations` module: `mod.rs` and one file per tag.
@@ -41,7 +30,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let modules = tag_modules(api);
     let mut by_module: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        by_module.entry(modules[first_tag(op)].as_str()).or_default().push(op);
+        by_module.entry(modules[first_tag(op)]).or_default().push(op);
     }
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
@@ -531,25 +520,16 @@ fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
 /// operations as methods.
 pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
     let rt = rt();
-    // By tag name; each group is compiled with its tag's feature.
-    let mut groups: BTreeMap<&str, (usize, Vec<&Operation>)> = BTreeMap::new();
-    for (index, tag) in api.tags.iter().enumerate() {
-        let ops = api.operations.iter().filter(|op| gate_tags(&op.gate).contains(&index)).collect();
-        groups.insert(tag.name.as_str(), (index, ops));
-    }
-    // Accessors must not shadow the runtime client's own methods.
-    let mut accessors = Namespace::default();
-    accessors.claim(&["send", "send_owned", "pages", "items", "collect_items", "base_url", "builder", "inner", "new"].map(str::to_owned));
-    let mut group_types = Namespace::default();
-    group_types.claim(&["Client".to_owned()]);
+    // By tag name (the order the groups were named in); each compiled with its tag's feature.
+    let mut groups: Vec<(usize, &Tag)> = api.tags.iter().enumerate().collect();
+    groups.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let mut accessor_fns = Vec::new();
     let mut group_items = Vec::new();
-    for (tag, (index, ops)) in &groups {
-        let gate = gate_attr(api, &Gate::Tags(vec![*index]));
-        let (accessor, _) = accessors.claim(&[naming::field_name(tag)]);
-        let (group, _) = group_types.claim(&[naming::type_name(tag), format!("{}Operations", naming::type_name(tag))]);
-        let accessor = ident(&accessor);
-        let group = ident(&group);
+    for (index, tag_def) in groups {
+        let tag = tag_def.name.as_str();
+        let gate = gate_attr(api, &Gate::Tags(vec![index]));
+        let accessor = ident(&tag_def.accessor);
+        let group = ident(&tag_def.group);
         let accessor_doc = format!(" The operations tagged “{tag}”.");
         accessor_fns.push(quote! {
             #[doc = #accessor_doc]
@@ -558,10 +538,9 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
                 #group(&self.inner)
             }
         });
-        let mut methods_ns = Namespace::default();
-        let methods = ops.iter().map(|op| {
-            let (method, _) = methods_ns.claim(&[op.method_name.clone()]);
-            let method = ident(&method);
+        let methods = tag_def.methods.iter().map(|named| {
+            let op = &api.operations[named.operation];
+            let method = ident(&named.method);
             let op_name = ident(&op.name);
             let output = match &op.output {
                 Output::ByStatus { name, .. } => {

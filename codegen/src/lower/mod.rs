@@ -16,8 +16,9 @@ use crate::naming::{self, Namespace};
 use crate::spec::{self, Node, SchemaView};
 
 /// The module that holds constant (single-value enum) types shared by the whole version.
-pub const CONSTANTS_MODULE: &str = "constants";
+pub use crate::ir::CONSTANTS_MODULE;
 
+mod groups;
 mod operations;
 mod pagination;
 mod usage;
@@ -75,6 +76,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         tags: Vec::new(),
     };
     usage::analyse(&mut api);
+    groups::name(&mut api);
     api
 }
 
@@ -714,14 +716,13 @@ impl<'a> Lowering<'a, '_> {
     // ---- whole-API passes -------------------------------------------------------------
 
     fn finish(&mut self) {
-        let api_types = std::mem::take(&mut self.types);
-        let mut api =
-            Api { version: placeholder_version(), types: api_types, examples: Vec::new(), operations: Vec::new(), tags: Vec::new() };
-
         // Optional + nullable fields of request payloads can say absent, null or a value.
-        let in_request = reachable(&api, &self.request_roots);
-        for id in &in_request {
-            if let TypeKind::Struct(s) = &mut api.types[id.0].kind {
+        let mut roots = Vec::new();
+        for root in &self.request_roots {
+            root.visit_named(&mut |t| roots.push(t));
+        }
+        for id in crate::ir::reachable(&self.types, roots, false) {
+            if let TypeKind::Struct(s) = &mut self.types[id.0].kind {
                 for field in &mut s.fields {
                     if field.presence == Presence::Optional && field.nullable {
                         field.presence = Presence::Patch;
@@ -730,27 +731,16 @@ impl<'a> Lowering<'a, '_> {
             }
         }
 
-        infer_discriminators(&mut api, self.diags);
+        infer_discriminators(&mut self.types, self.diags);
 
         // A type held directly (not through a Vec or map) by something it reaches is boxed.
-        let direct: Vec<Vec<TypeId>> =
-            (0..api.types.len()).map(|i| api.edges(TypeId(i)).into_iter().filter(|(_, d)| *d).map(|(t, _)| t).collect()).collect();
-        let reaches = |from: TypeId, to: TypeId| -> bool {
-            let mut stack = vec![from];
-            let mut seen = BTreeSet::new();
-            while let Some(t) = stack.pop() {
-                if t == to {
-                    return true;
-                }
-                if seen.insert(t) {
-                    stack.extend(direct[t.0].iter().copied());
-                }
-            }
-            false
-        };
-        for index in 0..api.types.len() {
+        let types = &self.types;
+        let held: Vec<BTreeSet<TypeId>> = (0..types.len()).map(|i| crate::ir::reachable(types, [TypeId(i)], true)).collect();
+        let reaches = |from: TypeId, to: TypeId| held[from.0].contains(&to);
+        let mut kinds = Vec::with_capacity(types.len());
+        for (index, def) in types.iter().enumerate() {
             let me = TypeId(index);
-            let mut kind = std::mem::replace(&mut api.types[index].kind, TypeKind::Alias(TypeRef::Json));
+            let mut kind = def.kind.clone();
             match &mut kind {
                 TypeKind::Struct(s) => {
                     for field in &mut s.fields {
@@ -763,38 +753,35 @@ impl<'a> Lowering<'a, '_> {
                         v.boxed = v.ty.direct_target().is_some_and(|t| reaches(t, me));
                     }
                 }
-                TypeKind::Alias(ty) => {
-                    if ty.direct_target().is_some_and(|t| reaches(t, me)) {
-                        self.diags.error(
-                            &api.types[index].pointer,
-                            "the schema is defined as itself with no object in between; give it a concrete type.",
-                        );
-                        *ty = TypeRef::Json;
-                    }
+                TypeKind::Alias(ty) if ty.direct_target().is_some_and(|t| reaches(t, me)) => {
+                    self.diags.error(&def.pointer, "the schema is defined as itself with no object in between; give it a concrete type.");
+                    *ty = TypeRef::Json;
                 }
                 _ => {}
             }
-            api.types[index].kind = kind;
+            kinds.push(kind);
         }
-        self.types = api.types;
+        for (def, kind) in self.types.iter_mut().zip(kinds) {
+            def.kind = kind;
+        }
     }
 }
 
 /// The constant properties every value of `ty` carries: a struct's constant fields, or those
 /// all forms of a union share (a union of three contact-reply forms, each `type: user`).
-fn constants_of(api: &Api, ty: &TypeRef, depth: usize) -> Vec<(String, String)> {
+fn constants_of(types: &[TypeDef], ty: &TypeRef, depth: usize) -> Vec<(String, String)> {
     if depth > 8 {
         return Vec::new();
     }
     match ty {
-        TypeRef::Nullable(inner) => constants_of(api, inner, depth + 1),
-        TypeRef::Named(id) => match &api.get(*id).kind {
-            TypeKind::Alias(target) => constants_of(api, target, depth + 1),
+        TypeRef::Nullable(inner) => constants_of(types, inner, depth + 1),
+        TypeRef::Named(id) => match &types[id.0].kind {
+            TypeKind::Alias(target) => constants_of(types, target, depth + 1),
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
                 .filter_map(|f| match (&f.ty, f.presence) {
-                    (TypeRef::Named(c), Presence::Constant) => match &api.get(*c).kind {
+                    (TypeRef::Named(c), Presence::Constant) => match &types[c.0].kind {
                         TypeKind::Constant { value } => Some((f.wire.clone(), value.clone())),
                         _ => None,
                     },
@@ -802,7 +789,7 @@ fn constants_of(api: &Api, ty: &TypeRef, depth: usize) -> Vec<(String, String)> 
                 })
                 .collect(),
             TypeKind::Union(union) => {
-                let mut forms = union.variants.iter().map(|v| constants_of(api, &v.ty, depth + 1));
+                let mut forms = union.variants.iter().map(|v| constants_of(types, &v.ty, depth + 1));
                 let Some(first) = forms.next() else { return Vec::new() };
                 forms.fold(first, |shared, form| shared.into_iter().filter(|c| form.contains(c)).collect())
             }
@@ -815,53 +802,27 @@ fn constants_of(api: &Api, ty: &TypeRef, depth: usize) -> Vec<(String, String)> 
 /// A union without a `discriminator` whose forms all have a constant at the same property,
 /// each a different value (`type: news-item` | `type: newsfeed`), is told apart by that
 /// property. Constants accept any value when decoding, so trying forms in order could not.
-fn infer_discriminators(api: &mut Api, diags: &mut Diagnostics) {
-    for index in 0..api.types.len() {
-        let TypeKind::Union(union) = &api.types[index].kind else { continue };
+fn infer_discriminators(types: &mut [TypeDef], diags: &mut Diagnostics) {
+    for index in 0..types.len() {
+        let TypeKind::Union(union) = &types[index].kind else { continue };
         if union.discriminator.is_some() || union.variants.len() < 2 {
             continue;
         }
-        let per_variant: Vec<Vec<(String, String)>> = union.variants.iter().map(|v| constants_of(api, &v.ty, 0)).collect();
+        let per_variant: Vec<Vec<(String, String)>> = union.variants.iter().map(|v| constants_of(types, &v.ty, 0)).collect();
         let found = per_variant[0].iter().map(|(p, _)| p.clone()).find(|property| {
             let values: Option<Vec<&String>> =
                 per_variant.iter().map(|cs| cs.iter().find(|(p, _)| p == property).map(|(_, v)| v)).collect();
             values.is_some_and(|vs| vs.iter().collect::<BTreeSet<_>>().len() == vs.len())
         });
         let Some(property) = found else { continue };
-        let pointer = api.types[index].pointer.clone();
-        let TypeKind::Union(union) = &mut api.types[index].kind else { continue };
+        let pointer = types[index].pointer.clone();
+        let TypeKind::Union(union) = &mut types[index].kind else { continue };
         for (variant, constants) in union.variants.iter_mut().zip(&per_variant) {
             variant.tags = constants.iter().filter(|(p, _)| *p == property).map(|(_, v)| v.clone()).collect();
         }
         diags.warn(pointer, format!("the union has no discriminator; its forms are told apart by their constant `{property}`."));
         union.discriminator = Some(property);
     }
-}
-
-fn placeholder_version() -> VersionInfo {
-    VersionInfo {
-        id: String::new(),
-        title: String::new(),
-        spec_version: String::new(),
-        intercom_version: String::new(),
-        description: None,
-        servers: Vec::new(),
-    }
-}
-
-/// Every type reachable from `roots`.
-fn reachable(api: &Api, roots: &[TypeRef]) -> BTreeSet<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack = Vec::new();
-    for root in roots {
-        root.visit_named(&mut |t| stack.push(t));
-    }
-    while let Some(t) = stack.pop() {
-        if seen.insert(t) {
-            stack.extend(api.edges(t).into_iter().map(|(t, _)| t));
-        }
-    }
-    seen
 }
 
 /// A list item or map value that may be null is `Option<T>`.

@@ -87,7 +87,7 @@ fn tags(api: &Api) -> Vec<Tag> {
                 feature = format!("{base}-{n}");
                 n += 1;
             }
-            out.push(Tag { name: name.to_owned(), feature, operations: 0, types: 0 });
+            out.push(Tag { name: name.to_owned(), feature, ..Tag::default() });
         }
     }
     out.sort_by(|a, b| a.feature.cmp(&b.feature));
@@ -136,6 +136,5 @@ fn closure(api: &Api, direction: Direction, mut seeds: Vec<TypeId>) -> BTreeSet<
     for op in &api.operations {
         roots(op, direction, &mut seeds);
     }
-    let seeds: Vec<TypeRef> = seeds.into_iter().map(TypeRef::Named).collect();
-    super::reachable(api, &seeds)
+    crate::ir::reachable(&api.types, seeds, false)
 }

@@ -15,7 +15,7 @@
 //! - decoding and encoding of generated structs ([`de`], [`ser`]): lossless tolerance of
 //!   scalars the live API sends in another shape, and undeclared fields kept;
 //! - the absent/null/value type of request payloads ([`Patch`]), and the serde behaviour of
-//!   string enums ([`string_enum!`]) and constants ([`constant!`]).
+//!   string enums and constants ([`enums`]).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -24,7 +24,7 @@ mod auth;
 #[cfg(feature = "client-core")]
 mod client;
 pub mod de;
-mod enums;
+pub mod enums;
 mod error;
 #[cfg(feature = "client-core")]
 mod hook;
@@ -41,8 +41,6 @@ mod union;
 pub use auth::{Token, TokenProvider};
 #[cfg(feature = "client-core")]
 pub use client::{Client, ClientBuilder, Region, RetryPolicy};
-#[doc(hidden)]
-pub use enums::__StrVisitor;
 pub use error::{ApiError, ApiErrorItem, ContentTypeError, DecodeError, Error, SNIPPET_LIMIT};
 #[cfg(feature = "client-core")]
 pub use hook::{AttemptInfo, Hook};
@@ -53,6 +51,13 @@ pub use patch::Patch;
 pub use request::RequestBuilder;
 pub use response::{RateLimit, Response};
 pub use union::decode_by_tag;
+
+/// The names of [`Client`]'s methods (feature `client-core`). A generated client dereferences
+/// to the runtime's, so the generator never names a tag accessor after one of them; a test
+/// keeps this list equal to the methods.
+#[doc(hidden)]
+pub const CLIENT_METHODS: &[&str] =
+    &["builder", "builder_with_token_provider", "from_env", "base_url", "send", "request", "send_owned", "pages", "items", "collect_items"];
 
 /// Re-exported so generated crates and users agree on the versions.
 #[cfg(feature = "client-core")]

@@ -6,6 +6,7 @@
 pub struct Client {
     inner: ::intercom_api_runtime::Client,
 }
+
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
@@ -13,258 +14,309 @@ impl Client {
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
+
     /// The operations tagged “AI Content”.
     #[cfg(feature = "ai-content")]
     pub fn ai_content(&self) -> AiContent<'_> {
         AiContent(&self.inner)
     }
+
     /// The operations tagged “Admins”.
     #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
+
     /// The operations tagged “Articles”.
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
+
     /// The operations tagged “Audiences”.
     #[cfg(feature = "audiences")]
     pub fn audiences(&self) -> Audiences<'_> {
         Audiences(&self.inner)
     }
+
     /// The operations tagged “Away Status Reasons”.
     #[cfg(feature = "away-status-reasons")]
     pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
         AwayStatusReasons(&self.inner)
     }
+
     /// The operations tagged “Banners”.
     #[cfg(feature = "banners")]
     pub fn banners(&self) -> Banners<'_> {
         Banners(&self.inner)
     }
+
     /// The operations tagged “Brands”.
     #[cfg(feature = "brands")]
     pub fn brands(&self) -> Brands<'_> {
         Brands(&self.inner)
     }
+
     /// The operations tagged “Calls”.
     #[cfg(feature = "calls")]
     pub fn calls(&self) -> Calls<'_> {
         Calls(&self.inner)
     }
+
     /// The operations tagged “Companies”.
     #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
+
     /// The operations tagged “Contacts”.
     #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
+
     /// The operations tagged “Content”.
     #[cfg(feature = "content")]
     pub fn content(&self) -> Content<'_> {
         Content(&self.inner)
     }
+
     /// The operations tagged “Content Snippets”.
     #[cfg(feature = "content-snippets")]
     pub fn content_snippets(&self) -> ContentSnippets<'_> {
         ContentSnippets(&self.inner)
     }
+
     /// The operations tagged “Conversation Participants”.
     #[cfg(feature = "conversation-participants")]
     pub fn conversation_participants(&self) -> ConversationParticipants<'_> {
         ConversationParticipants(&self.inner)
     }
+
     /// The operations tagged “Conversation Parts”.
     #[cfg(feature = "conversation-parts")]
     pub fn conversation_parts(&self) -> ConversationParts<'_> {
         ConversationParts(&self.inner)
     }
+
     /// The operations tagged “Conversations”.
     #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
+
     /// The operations tagged “Conversations Attributes”.
     #[cfg(feature = "conversations-attributes")]
     pub fn conversations_attributes(&self) -> ConversationsAttributes<'_> {
         ConversationsAttributes(&self.inner)
     }
+
     /// The operations tagged “Custom Object Instances”.
     #[cfg(feature = "custom-object-instances")]
     pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
         CustomObjectInstances(&self.inner)
     }
+
     /// The operations tagged “Data Attributes”.
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
+
     /// The operations tagged “Data Connectors”.
     #[cfg(feature = "data-connectors")]
     pub fn data_connectors(&self) -> DataConnectors<'_> {
         DataConnectors(&self.inner)
     }
+
     /// The operations tagged “Data Events”.
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
+
     /// The operations tagged “Data Export”.
     #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
+
     /// The operations tagged “Ecommerce Connectors”.
     #[cfg(feature = "ecommerce-connectors")]
     pub fn ecommerce_connectors(&self) -> EcommerceConnectors<'_> {
         EcommerceConnectors(&self.inner)
     }
+
     /// The operations tagged “Emails”.
     #[cfg(feature = "emails")]
     pub fn emails(&self) -> Emails<'_> {
         Emails(&self.inner)
     }
+
     /// The operations tagged “Fin Agent”.
     #[cfg(feature = "fin-agent")]
     pub fn fin_agent(&self) -> FinAgent<'_> {
         FinAgent(&self.inner)
     }
+
     /// The operations tagged “Folders”.
     #[cfg(feature = "folders")]
     pub fn folders(&self) -> Folders<'_> {
         Folders(&self.inner)
     }
+
     /// The operations tagged “Help Center”.
     #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
+
     /// The operations tagged “Identity Verification Secrets”.
     #[cfg(feature = "identity-verification-secrets")]
     pub fn identity_verification_secrets(&self) -> IdentityVerificationSecrets<'_> {
         IdentityVerificationSecrets(&self.inner)
     }
+
     /// The operations tagged “Internal Articles”.
     #[cfg(feature = "internal-articles")]
     pub fn internal_articles(&self) -> InternalArticles<'_> {
         InternalArticles(&self.inner)
     }
+
     /// The operations tagged “Jobs”.
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> Jobs<'_> {
         Jobs(&self.inner)
     }
+
     /// The operations tagged “Macros”.
     #[cfg(feature = "macros")]
     pub fn macros(&self) -> Macros<'_> {
         Macros(&self.inner)
     }
+
     /// The operations tagged “Messages”.
     #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
+
     /// The operations tagged “News”.
     #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
+
     /// The operations tagged “Notes”.
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
+
     /// The operations tagged “Office Hours”.
     #[cfg(feature = "office-hours")]
     pub fn office_hours(&self) -> OfficeHours<'_> {
         OfficeHours(&self.inner)
     }
+
     /// The operations tagged “Procedures”.
     #[cfg(feature = "procedures")]
     pub fn procedures(&self) -> Procedures<'_> {
         Procedures(&self.inner)
     }
+
     /// The operations tagged “Reporting Data Export”.
     #[cfg(feature = "reporting-data-export")]
     pub fn reporting_data_export(&self) -> ReportingDataExport<'_> {
         ReportingDataExport(&self.inner)
     }
+
     /// The operations tagged “Segments”.
     #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
+
     /// The operations tagged “Subscription Types”.
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
+
     /// The operations tagged “Switch”.
     #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
+
     /// The operations tagged “Tags”.
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
+
     /// The operations tagged “Teams”.
     #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
+
     /// The operations tagged “Ticket States”.
     #[cfg(feature = "ticket-states")]
     pub fn ticket_states(&self) -> TicketStates<'_> {
         TicketStates(&self.inner)
     }
+
     /// The operations tagged “Ticket Type Attributes”.
     #[cfg(feature = "ticket-type-attributes")]
     pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
         TicketTypeAttributes(&self.inner)
     }
+
     /// The operations tagged “Ticket Types”.
     #[cfg(feature = "ticket-types")]
     pub fn ticket_types(&self) -> TicketTypes<'_> {
         TicketTypes(&self.inner)
     }
+
     /// The operations tagged “Tickets”.
     #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets(&self.inner)
     }
+
     /// The operations tagged “Visitors”.
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
+
     /// The operations tagged “WhatsApp”.
     #[cfg(feature = "whats-app")]
     pub fn whats_app(&self) -> WhatsApp<'_> {
         WhatsApp(&self.inner)
     }
+
     /// The operations tagged “Workflows”.
     #[cfg(feature = "workflows")]
     pub fn workflows(&self) -> Workflows<'_> {
         Workflows(&self.inner)
     }
 }
+
 impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl ::std::ops::Deref for Client {
     type Target = ::intercom_api_runtime::Client;
     fn deref(&self) -> &::intercom_api_runtime::Client {
         &self.inner
     }
 }
+
 /// The operations tagged “AI Content”; get it with [`Client::ai_content`].
 #[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, Copy)]
@@ -283,6 +335,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
     pub fn create_content_import_source(
         &self,
@@ -295,6 +348,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
     pub fn get_content_import_source(
         &self,
@@ -307,6 +361,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
     pub fn update_content_import_source(
         &self,
@@ -319,6 +374,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
     pub fn delete_content_import_source(
         &self,
@@ -328,6 +384,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
     pub fn list_external_pages(
         &self,
@@ -340,6 +397,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
     pub fn create_external_page(
         &self,
@@ -352,6 +410,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
     pub fn get_external_page(
         &self,
@@ -364,6 +423,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
     pub fn update_external_page(
         &self,
@@ -376,6 +436,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
     pub fn delete_external_page(
         &self,
@@ -389,6 +450,7 @@ impl<'a> AiContent<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Admins”; get it with [`Client::admins`].
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
@@ -407,6 +469,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
     pub fn set_away_admin(
         &self,
@@ -419,6 +482,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
     pub fn list_activity_logs(
         &self,
@@ -431,6 +495,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search activity logs (see [`SearchActivityLogs`](crate::operations::SearchActivityLogs)).
     pub fn search_activity_logs(
         &self,
@@ -443,6 +508,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity log event types (see [`ListActivityLogEventTypes`](crate::operations::ListActivityLogEventTypes)).
     pub fn list_activity_log_event_types(
         &self,
@@ -455,6 +521,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
     pub fn list_admins(
         &self,
@@ -467,6 +534,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
     pub fn retrieve_admin(
         &self,
@@ -480,6 +548,7 @@ impl<'a> Admins<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Articles”; get it with [`Client::articles`].
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
@@ -498,6 +567,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
     pub fn create_article(
         &self,
@@ -510,6 +580,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
     pub fn retrieve_article(
         &self,
@@ -522,6 +593,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
     pub fn update_article(
         &self,
@@ -534,6 +606,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
     pub fn delete_article(
         &self,
@@ -546,6 +619,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article draft (see [`RetrieveArticleDraft`](crate::operations::RetrieveArticleDraft)).
     pub fn retrieve_article_draft(
         &self,
@@ -558,6 +632,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Stage an article draft (see [`StageArticleDraft`](crate::operations::StageArticleDraft)).
     pub fn stage_article_draft(
         &self,
@@ -570,6 +645,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Publish an article draft (see [`PublishArticleDraft`](crate::operations::PublishArticleDraft)).
     pub fn publish_article_draft(
         &self,
@@ -582,6 +658,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List article versions (see [`ListArticleVersions`](crate::operations::ListArticleVersions)).
     pub fn list_article_versions(
         &self,
@@ -594,6 +671,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article version (see [`RetrieveArticleVersion`](crate::operations::RetrieveArticleVersion)).
     pub fn retrieve_article_version(
         &self,
@@ -606,6 +684,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
     pub fn attach_tag_to_article(
         &self,
@@ -615,6 +694,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
     pub fn detach_tag_from_article(
         &self,
@@ -624,6 +704,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
     pub fn search_articles(
         &self,
@@ -637,6 +718,7 @@ impl<'a> Articles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Audiences”; get it with [`Client::audiences`].
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, Copy)]
@@ -655,6 +737,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an audience (see [`CreateAudience`](crate::operations::CreateAudience)).
     pub fn create_audience(
         &self,
@@ -667,6 +750,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an audience (see [`RetrieveAudience`](crate::operations::RetrieveAudience)).
     pub fn retrieve_audience(
         &self,
@@ -679,6 +763,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an audience (see [`UpdateAudience`](crate::operations::UpdateAudience)).
     pub fn update_audience(
         &self,
@@ -691,6 +776,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an audience (see [`DeleteAudience`](crate::operations::DeleteAudience)).
     pub fn delete_audience(
         &self,
@@ -701,6 +787,7 @@ impl<'a> Audiences<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Away Status Reasons”; get it with [`Client::away_status_reasons`].
 #[cfg(feature = "away-status-reasons")]
 #[derive(Debug, Clone, Copy)]
@@ -720,6 +807,7 @@ impl<'a> AwayStatusReasons<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Banners”; get it with [`Client::banners`].
 #[cfg(feature = "banners")]
 #[derive(Debug, Clone, Copy)]
@@ -738,6 +826,7 @@ impl<'a> Banners<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
     pub fn dismiss_contact_banner(
         &self,
@@ -751,6 +840,7 @@ impl<'a> Banners<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Brands”; get it with [`Client::brands`].
 #[cfg(feature = "brands")]
 #[derive(Debug, Clone, Copy)]
@@ -769,6 +859,7 @@ impl<'a> Brands<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a brand (see [`RetrieveBrand`](crate::operations::RetrieveBrand)).
     pub fn retrieve_brand(
         &self,
@@ -782,6 +873,7 @@ impl<'a> Brands<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Calls”; get it with [`Client::calls`].
 #[cfg(feature = "calls")]
 #[derive(Debug, Clone, Copy)]
@@ -800,6 +892,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a call (see [`ShowCall`](crate::operations::ShowCall)).
     pub fn show_call(
         &self,
@@ -812,6 +905,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get call recording by call id (see [`ShowCallRecording`](crate::operations::ShowCallRecording)).
     pub fn show_call_recording(
         &self,
@@ -824,6 +918,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get call transcript by call id (see [`ShowCallTranscript`](crate::operations::ShowCallTranscript)).
     pub fn show_call_transcript(
         &self,
@@ -836,6 +931,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List calls with transcripts (see [`ListCallsWithTranscripts`](crate::operations::ListCallsWithTranscripts)).
     pub fn list_calls_with_transcripts(
         &self,
@@ -848,6 +944,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Register a Fin Voice call (see [`RegisterFinVoiceCall`](crate::operations::RegisterFinVoiceCall)).
     pub fn register_fin_voice_call(
         &self,
@@ -860,6 +957,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by ID (see [`CollectFinVoiceCallById`](crate::operations::CollectFinVoiceCallById)).
     pub fn collect_fin_voice_call_by_id(
         &self,
@@ -872,6 +970,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by external ID (see [`CollectFinVoiceCallByExternalId`](crate::operations::CollectFinVoiceCallByExternalId)).
     pub fn collect_fin_voice_call_by_external_id(
         &self,
@@ -884,6 +983,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by phone number (see [`CollectFinVoiceCallByPhoneNumber`](crate::operations::CollectFinVoiceCallByPhoneNumber)).
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
@@ -893,6 +993,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice calls by conversation ID (see [`CollectFinVoiceCallsByConversationId`](crate::operations::CollectFinVoiceCallsByConversationId)).
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
@@ -906,6 +1007,7 @@ impl<'a> Calls<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Companies”; get it with [`Client::companies`].
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
@@ -924,6 +1026,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
     pub fn create_or_update_company(
         &self,
@@ -936,6 +1039,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
     pub fn retrieve_a_company_by_id(
         &self,
@@ -948,6 +1052,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
     pub fn update_company(
         &self,
@@ -960,6 +1065,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
     pub fn delete_company(
         &self,
@@ -972,6 +1078,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -984,6 +1091,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
     pub fn list_attached_segments_for_companies(
         &self,
@@ -996,6 +1104,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
     pub fn list_company_notes(
         &self,
@@ -1008,6 +1117,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
     pub fn create_company_note(
         &self,
@@ -1020,6 +1130,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search companies (see [`SearchCompanies`](crate::operations::SearchCompanies)).
     pub fn search_companies(
         &self,
@@ -1032,6 +1143,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
     pub fn list_all_companies(
         &self,
@@ -1044,6 +1156,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
     pub fn scroll_over_all_companies(
         &self,
@@ -1056,6 +1169,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -1068,6 +1182,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -1080,6 +1195,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -1092,6 +1208,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk update companies (see [`BulkUpdateCompanies`](crate::operations::BulkUpdateCompanies)).
     pub fn bulk_update_companies(
         &self,
@@ -1104,6 +1221,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk create or update companies (see [`BulkCreateCompanies`](crate::operations::BulkCreateCompanies)).
     pub fn bulk_create_companies(
         &self,
@@ -1116,6 +1234,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk delete companies (see [`BulkDeleteCompanies`](crate::operations::BulkDeleteCompanies)).
     pub fn bulk_delete_companies(
         &self,
@@ -1128,6 +1247,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a bulk companies job (see [`ShowBulkCompaniesJob`](crate::operations::ShowBulkCompaniesJob)).
     pub fn show_bulk_companies_job(
         &self,
@@ -1141,6 +1261,7 @@ impl<'a> Companies<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
@@ -1159,6 +1280,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -1171,6 +1293,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -1183,6 +1306,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -1195,6 +1319,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -1207,6 +1332,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -1219,6 +1345,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -1231,6 +1358,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -1243,6 +1371,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -1255,6 +1384,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -1267,6 +1397,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -1279,6 +1410,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -1288,6 +1420,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -1297,6 +1430,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
     pub fn show_contact(
         &self,
@@ -1309,6 +1443,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
     pub fn update_contact(
         &self,
@@ -1321,6 +1456,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
     pub fn delete_contact(
         &self,
@@ -1333,6 +1469,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
     pub fn merge_contact(
         &self,
@@ -1345,6 +1482,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Preview a contact merge (see [`PreviewMergeContact`](crate::operations::PreviewMergeContact)).
     pub fn preview_merge_contact(
         &self,
@@ -1357,6 +1495,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
     pub fn search_contacts(
         &self,
@@ -1369,6 +1508,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contact activities (see [`ListContactActivities`](crate::operations::ListContactActivities)).
     pub fn list_contact_activities(
         &self,
@@ -1381,6 +1521,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
     pub fn list_contacts(
         &self,
@@ -1393,6 +1534,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
     pub fn create_contact(
         &self,
@@ -1405,6 +1547,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact by External ID (see [`ShowContactByExternalId`](crate::operations::ShowContactByExternalId)).
     pub fn show_contact_by_external_id(
         &self,
@@ -1417,6 +1560,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
     pub fn archive_contact(
         &self,
@@ -1429,6 +1573,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
     pub fn unarchive_contact(
         &self,
@@ -1441,6 +1586,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Block contact (see [`BlockContact`](crate::operations::BlockContact)).
     pub fn block_contact(
         &self,
@@ -1453,6 +1599,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get contact merge history (see [`ListContactMergeHistory`](crate::operations::ListContactMergeHistory)).
     pub fn list_contact_merge_history(
         &self,
@@ -1465,6 +1612,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
     pub fn list_contact_banners(
         &self,
@@ -1477,6 +1625,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
     pub fn dismiss_contact_banner(
         &self,
@@ -1489,6 +1638,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk update contacts (see [`BulkUpdateContacts`](crate::operations::BulkUpdateContacts)).
     pub fn bulk_update_contacts(
         &self,
@@ -1501,6 +1651,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk create contacts (see [`BulkCreateContacts`](crate::operations::BulkCreateContacts)).
     pub fn bulk_create_contacts(
         &self,
@@ -1513,6 +1664,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Bulk delete contacts (see [`BulkDeleteContacts`](crate::operations::BulkDeleteContacts)).
     pub fn bulk_delete_contacts(
         &self,
@@ -1525,6 +1677,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a bulk update job (see [`ShowBulkUpdateContactsJob`](crate::operations::ShowBulkUpdateContactsJob)).
     pub fn show_bulk_update_contacts_job(
         &self,
@@ -1538,6 +1691,7 @@ impl<'a> Contacts<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Content”; get it with [`Client::content`].
 #[cfg(feature = "content")]
 #[derive(Debug, Clone, Copy)]
@@ -1556,6 +1710,7 @@ impl<'a> Content<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search knowledge base contents (see [`SearchContent`](crate::operations::SearchContent)).
     pub fn search_content(
         &self,
@@ -1569,6 +1724,7 @@ impl<'a> Content<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Content Snippets”; get it with [`Client::content_snippets`].
 #[cfg(feature = "content-snippets")]
 #[derive(Debug, Clone, Copy)]
@@ -1587,6 +1743,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a content snippet (see [`CreateContentSnippet`](crate::operations::CreateContentSnippet)).
     pub fn create_content_snippet(
         &self,
@@ -1599,6 +1756,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a content snippet (see [`GetContentSnippet`](crate::operations::GetContentSnippet)).
     pub fn get_content_snippet(
         &self,
@@ -1611,6 +1769,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a content snippet (see [`UpdateContentSnippet`](crate::operations::UpdateContentSnippet)).
     pub fn update_content_snippet(
         &self,
@@ -1623,6 +1782,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a content snippet (see [`DeleteContentSnippet`](crate::operations::DeleteContentSnippet)).
     pub fn delete_content_snippet(
         &self,
@@ -1632,6 +1792,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
     pub fn attach_tag_to_content_snippet(
         &self,
@@ -1641,6 +1802,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
     pub fn detach_tag_from_content_snippet(
         &self,
@@ -1651,6 +1813,7 @@ impl<'a> ContentSnippets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversation Participants”; get it with [`Client::conversation_participants`].
 #[cfg(feature = "conversation-participants")]
 #[derive(Debug, Clone, Copy)]
@@ -1669,6 +1832,7 @@ impl<'a> ConversationParticipants<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
     pub fn detach_contact_from_conversation(
         &self,
@@ -1682,6 +1846,7 @@ impl<'a> ConversationParticipants<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversation Parts”; get it with [`Client::conversation_parts`].
 #[cfg(feature = "conversation-parts")]
 #[derive(Debug, Clone, Copy)]
@@ -1700,6 +1865,7 @@ impl<'a> ConversationParts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
     pub fn redact_conversation(
         &self,
@@ -1713,6 +1879,7 @@ impl<'a> ConversationParts<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
@@ -1728,6 +1895,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -1737,6 +1905,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
     pub fn list_conversations(
         &self,
@@ -1749,6 +1918,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
     pub fn create_conversation(
         &self,
@@ -1761,6 +1931,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
     pub fn retrieve_conversation(
         &self,
@@ -1773,6 +1944,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -1785,6 +1957,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a conversation (see [`DeleteConversation`](crate::operations::DeleteConversation)).
     pub fn delete_conversation(
         &self,
@@ -1797,6 +1970,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
     pub fn search_conversations(
         &self,
@@ -1809,6 +1983,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
     pub fn reply_conversation(
         &self,
@@ -1821,6 +1996,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
     pub fn manage_conversation(
         &self,
@@ -1833,6 +2009,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List handling events (see [`ListHandlingEvents`](crate::operations::ListHandlingEvents)).
     pub fn list_handling_events(
         &self,
@@ -1845,6 +2022,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List side conversations (see [`ListSideConversations`](crate::operations::ListSideConversations)).
     pub fn list_side_conversations(
         &self,
@@ -1857,6 +2035,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a conversation (see [`MergeConversation`](crate::operations::MergeConversation)).
     pub fn merge_conversation(
         &self,
@@ -1869,6 +2048,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
     pub fn convert_conversation_to_ticket(
         &self,
@@ -1881,6 +2061,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all deleted conversation IDs (see [`ListDeletedConversationIds`](crate::operations::ListDeletedConversationIds)).
     pub fn list_deleted_conversation_ids(
         &self,
@@ -1894,6 +2075,7 @@ impl<'a> Conversations<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations Attributes”; get it with [`Client::conversations_attributes`].
 #[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -1912,6 +2094,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a conversation attribute (see [`CreateConversationAttribute`](crate::operations::CreateConversationAttribute)).
     pub fn create_conversation_attribute(
         &self,
@@ -1924,6 +2107,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a conversation attribute (see [`GetConversationAttribute`](crate::operations::GetConversationAttribute)).
     pub fn get_conversation_attribute(
         &self,
@@ -1936,6 +2120,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation attribute (see [`UpdateConversationAttribute`](crate::operations::UpdateConversationAttribute)).
     pub fn update_conversation_attribute(
         &self,
@@ -1948,6 +2133,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete (archive) a conversation attribute (see [`DeleteConversationAttribute`](crate::operations::DeleteConversationAttribute)).
     pub fn delete_conversation_attribute(
         &self,
@@ -1960,6 +2146,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add an option to a list conversation attribute (see [`CreateConversationAttributeOption`](crate::operations::CreateConversationAttributeOption)).
     pub fn create_conversation_attribute_option(
         &self,
@@ -1972,6 +2159,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an option on a list conversation attribute (see [`UpdateConversationAttributeOption`](crate::operations::UpdateConversationAttributeOption)).
     pub fn update_conversation_attribute_option(
         &self,
@@ -1984,6 +2172,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive an option on a list conversation attribute (see [`DeleteConversationAttributeOption`](crate::operations::DeleteConversationAttributeOption)).
     pub fn delete_conversation_attribute_option(
         &self,
@@ -1997,6 +2186,7 @@ impl<'a> ConversationsAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Custom Object Instances”; get it with [`Client::custom_object_instances`].
 #[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, Copy)]
@@ -2015,6 +2205,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -2027,6 +2218,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List Custom Object Instances (see [`ListCustomObjectInstances`](crate::operations::ListCustomObjectInstances)).
     pub fn list_custom_object_instances(
         &self,
@@ -2039,6 +2231,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a Custom Object Instance (see [`CreateCustomObjectInstances`](crate::operations::CreateCustomObjectInstances)).
     pub fn create_custom_object_instances(
         &self,
@@ -2051,6 +2244,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a Custom Object Instance by External ID (see [`DeleteCustomObjectInstancesById`](crate::operations::DeleteCustomObjectInstancesById)).
     pub fn delete_custom_object_instances_by_id(
         &self,
@@ -2063,6 +2257,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get Custom Object Instance by ID (see [`GetCustomObjectInstancesById`](crate::operations::GetCustomObjectInstancesById)).
     pub fn get_custom_object_instances_by_id(
         &self,
@@ -2075,6 +2270,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a Custom Object Instance by ID (see [`DeleteCustomObjectInstancesByExternalId`](crate::operations::DeleteCustomObjectInstancesByExternalId)).
     pub fn delete_custom_object_instances_by_external_id(
         &self,
@@ -2088,6 +2284,7 @@ impl<'a> CustomObjectInstances<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -2106,6 +2303,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
     pub fn create_data_attribute(
         &self,
@@ -2118,6 +2316,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
     pub fn update_data_attribute(
         &self,
@@ -2131,6 +2330,7 @@ impl<'a> DataAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Connectors”; get it with [`Client::data_connectors`].
 #[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, Copy)]
@@ -2149,6 +2349,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data connector (see [`CreateDataConnector`](crate::operations::CreateDataConnector)).
     pub fn create_data_connector(
         &self,
@@ -2161,6 +2362,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a data connector (see [`RetrieveDataConnector`](crate::operations::RetrieveDataConnector)).
     pub fn retrieve_data_connector(
         &self,
@@ -2173,6 +2375,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a data connector (see [`DeleteDataConnector`](crate::operations::DeleteDataConnector)).
     pub fn delete_data_connector(
         &self,
@@ -2185,6 +2388,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data connector (see [`UpdateDataConnector`](crate::operations::UpdateDataConnector)).
     pub fn update_data_connector(
         &self,
@@ -2197,6 +2401,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List execution results for a data connector (see [`ListDataConnectorExecutionResults`](crate::operations::ListDataConnectorExecutionResults)).
     pub fn list_data_connector_execution_results(
         &self,
@@ -2209,6 +2414,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an execution result (see [`ShowDataConnectorExecutionResult`](crate::operations::ShowDataConnectorExecutionResult)).
     pub fn show_data_connector_execution_result(
         &self,
@@ -2222,6 +2428,7 @@ impl<'a> DataConnectors<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
@@ -2240,6 +2447,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
     pub fn create_data_event(
         &self,
@@ -2249,6 +2457,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
     pub fn data_event_summaries(
         &self,
@@ -2259,6 +2468,7 @@ impl<'a> DataEvents<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -2277,6 +2487,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
     pub fn get_data_export(
         &self,
@@ -2289,6 +2500,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
     pub fn cancel_data_export(
         &self,
@@ -2301,6 +2513,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
     pub fn download_data_export(
         &self,
@@ -2314,6 +2527,7 @@ impl<'a> DataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ecommerce Connectors”; get it with [`Client::ecommerce_connectors`].
 #[cfg(feature = "ecommerce-connectors")]
 #[derive(Debug, Clone, Copy)]
@@ -2333,6 +2547,7 @@ impl<'a> EcommerceConnectors<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Emails”; get it with [`Client::emails`].
 #[cfg(feature = "emails")]
 #[derive(Debug, Clone, Copy)]
@@ -2351,6 +2566,7 @@ impl<'a> Emails<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an email setting (see [`RetrieveEmail`](crate::operations::RetrieveEmail)).
     pub fn retrieve_email(
         &self,
@@ -2364,6 +2580,7 @@ impl<'a> Emails<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Fin Agent”; get it with [`Client::fin_agent`].
 #[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, Copy)]
@@ -2382,6 +2599,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Ask Fin (see [`AskFin`](crate::operations::AskFin)).
     pub fn ask_fin(
         &self,
@@ -2394,6 +2612,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to Fin (see [`ReplyToFin`](crate::operations::ReplyToFin)).
     pub fn reply_to_fin(
         &self,
@@ -2406,6 +2625,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Run a Fin procedure (see [`RunFinProcedure`](crate::operations::RunFinProcedure)).
     pub fn run_fin_procedure(
         &self,
@@ -2418,6 +2638,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Escalate to a human (see [`EscalateFinConversation`](crate::operations::EscalateFinConversation)).
     pub fn escalate_fin_conversation(
         &self,
@@ -2430,6 +2651,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a CSAT rating (see [`SubmitFinCsat`](crate::operations::SubmitFinCsat)).
     pub fn submit_fin_csat(
         &self,
@@ -2442,6 +2664,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Start a conversation with Fin (see [`StartFinConversation`](crate::operations::StartFinConversation)).
     pub fn start_fin_conversation(
         &self,
@@ -2455,6 +2678,7 @@ impl<'a> FinAgent<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Folders”; get it with [`Client::folders`].
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, Copy)]
@@ -2473,6 +2697,7 @@ impl<'a> Folders<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a folder (see [`CreateFolder`](crate::operations::CreateFolder)).
     pub fn create_folder(
         &self,
@@ -2485,6 +2710,7 @@ impl<'a> Folders<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a folder (see [`RetrieveFolder`](crate::operations::RetrieveFolder)).
     pub fn retrieve_folder(
         &self,
@@ -2497,6 +2723,7 @@ impl<'a> Folders<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a folder (see [`UpdateFolder`](crate::operations::UpdateFolder)).
     pub fn update_folder(
         &self,
@@ -2509,6 +2736,7 @@ impl<'a> Folders<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a folder (see [`DeleteFolder`](crate::operations::DeleteFolder)).
     pub fn delete_folder(
         &self,
@@ -2522,6 +2750,7 @@ impl<'a> Folders<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
@@ -2540,6 +2769,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a redirect (see [`CreateHelpCenterRedirect`](crate::operations::CreateHelpCenterRedirect)).
     pub fn create_help_center_redirect(
         &self,
@@ -2552,6 +2782,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a redirect (see [`RetrieveHelpCenterRedirect`](crate::operations::RetrieveHelpCenterRedirect)).
     pub fn retrieve_help_center_redirect(
         &self,
@@ -2564,6 +2795,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a redirect (see [`DeleteHelpCenterRedirect`](crate::operations::DeleteHelpCenterRedirect)).
     pub fn delete_help_center_redirect(
         &self,
@@ -2576,6 +2808,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
     pub fn list_all_collections(
         &self,
@@ -2588,6 +2821,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
     pub fn create_collection(
         &self,
@@ -2600,6 +2834,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
     pub fn retrieve_collection(
         &self,
@@ -2612,6 +2847,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
     pub fn update_collection(
         &self,
@@ -2624,6 +2860,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
     pub fn delete_collection(
         &self,
@@ -2636,6 +2873,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
     pub fn retrieve_help_center(
         &self,
@@ -2648,6 +2886,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
     pub fn list_help_centers(
         &self,
@@ -2661,6 +2900,7 @@ impl<'a> HelpCenter<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Identity Verification Secrets”; get it with [`Client::identity_verification_secrets`].
 #[cfg(feature = "identity-verification-secrets")]
 #[derive(Debug, Clone, Copy)]
@@ -2679,6 +2919,7 @@ impl<'a> IdentityVerificationSecrets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an identity verification secret (see [`CreateIdentityVerificationSecret`](crate::operations::CreateIdentityVerificationSecret)).
     pub fn create_identity_verification_secret(
         &self,
@@ -2691,6 +2932,7 @@ impl<'a> IdentityVerificationSecrets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an identity verification secret (see [`DeleteIdentityVerificationSecret`](crate::operations::DeleteIdentityVerificationSecret)).
     pub fn delete_identity_verification_secret(
         &self,
@@ -2701,6 +2943,7 @@ impl<'a> IdentityVerificationSecrets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Internal Articles”; get it with [`Client::internal_articles`].
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, Copy)]
@@ -2719,6 +2962,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an internal article (see [`CreateInternalArticle`](crate::operations::CreateInternalArticle)).
     pub fn create_internal_article(
         &self,
@@ -2731,6 +2975,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an internal article (see [`RetrieveInternalArticle`](crate::operations::RetrieveInternalArticle)).
     pub fn retrieve_internal_article(
         &self,
@@ -2743,6 +2988,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an internal article (see [`UpdateInternalArticle`](crate::operations::UpdateInternalArticle)).
     pub fn update_internal_article(
         &self,
@@ -2755,6 +3001,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an internal article (see [`DeleteInternalArticle`](crate::operations::DeleteInternalArticle)).
     pub fn delete_internal_article(
         &self,
@@ -2767,6 +3014,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
     pub fn attach_tag_to_internal_article(
         &self,
@@ -2776,6 +3024,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
     pub fn detach_tag_from_internal_article(
         &self,
@@ -2785,6 +3034,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search for internal articles (see [`SearchInternalArticles`](crate::operations::SearchInternalArticles)).
     pub fn search_internal_articles(
         &self,
@@ -2798,6 +3048,7 @@ impl<'a> InternalArticles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Jobs”; get it with [`Client::jobs`].
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Copy)]
@@ -2817,6 +3068,7 @@ impl<'a> Jobs<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Macros”; get it with [`Client::macros`].
 #[cfg(feature = "macros")]
 #[derive(Debug, Clone, Copy)]
@@ -2835,6 +3087,7 @@ impl<'a> Macros<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a macro (see [`GetMacro`](crate::operations::GetMacro)).
     pub fn get_macro(
         &self,
@@ -2848,6 +3101,7 @@ impl<'a> Macros<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Messages”; get it with [`Client::messages`].
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
@@ -2866,6 +3120,7 @@ impl<'a> Messages<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
     pub fn get_whats_app_message_status(
         &self,
@@ -2878,6 +3133,7 @@ impl<'a> Messages<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
     pub fn retrieve_whats_app_message_status(
         &self,
@@ -2891,6 +3147,7 @@ impl<'a> Messages<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “News”; get it with [`Client::news`].
 #[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
@@ -2909,6 +3166,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
     pub fn create_news_item(
         &self,
@@ -2921,6 +3179,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
     pub fn retrieve_news_item(
         &self,
@@ -2933,6 +3192,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
     pub fn update_news_item(
         &self,
@@ -2945,6 +3205,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
     pub fn delete_news_item(
         &self,
@@ -2957,6 +3218,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
     pub fn list_live_newsfeed_items(
         &self,
@@ -2969,6 +3231,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
     pub fn list_newsfeeds(
         &self,
@@ -2981,6 +3244,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
     pub fn retrieve_newsfeed(
         &self,
@@ -2994,6 +3258,7 @@ impl<'a> News<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Notes”; get it with [`Client::notes`].
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
@@ -3012,6 +3277,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
     pub fn create_company_note(
         &self,
@@ -3024,6 +3290,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contact notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -3036,6 +3303,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -3048,6 +3316,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
     pub fn retrieve_note(
         &self,
@@ -3061,6 +3330,7 @@ impl<'a> Notes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Office Hours”; get it with [`Client::office_hours`].
 #[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, Copy)]
@@ -3079,6 +3349,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an office hours schedule (see [`CreateOfficeHoursSchedule`](crate::operations::CreateOfficeHoursSchedule)).
     pub fn create_office_hours_schedule(
         &self,
@@ -3091,6 +3362,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an office hours schedule (see [`GetOfficeHoursSchedule`](crate::operations::GetOfficeHoursSchedule)).
     pub fn get_office_hours_schedule(
         &self,
@@ -3103,6 +3375,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an office hours schedule (see [`UpdateOfficeHoursSchedule`](crate::operations::UpdateOfficeHoursSchedule)).
     pub fn update_office_hours_schedule(
         &self,
@@ -3115,6 +3388,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an office hours schedule (see [`DeleteOfficeHoursSchedule`](crate::operations::DeleteOfficeHoursSchedule)).
     pub fn delete_office_hours_schedule(
         &self,
@@ -3127,6 +3401,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all office hours exceptions (see [`ListOfficeHoursExceptions`](crate::operations::ListOfficeHoursExceptions)).
     pub fn list_office_hours_exceptions(
         &self,
@@ -3139,6 +3414,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an office hours exception (see [`CreateOfficeHoursException`](crate::operations::CreateOfficeHoursException)).
     pub fn create_office_hours_exception(
         &self,
@@ -3151,6 +3427,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an office hours exception (see [`GetOfficeHoursException`](crate::operations::GetOfficeHoursException)).
     pub fn get_office_hours_exception(
         &self,
@@ -3163,6 +3440,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an office hours exception (see [`UpdateOfficeHoursException`](crate::operations::UpdateOfficeHoursException)).
     pub fn update_office_hours_exception(
         &self,
@@ -3175,6 +3453,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an office hours exception (see [`DeleteOfficeHoursException`](crate::operations::DeleteOfficeHoursException)).
     pub fn delete_office_hours_exception(
         &self,
@@ -3188,6 +3467,7 @@ impl<'a> OfficeHours<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Procedures”; get it with [`Client::procedures`].
 #[cfg(feature = "procedures")]
 #[derive(Debug, Clone, Copy)]
@@ -3207,6 +3487,7 @@ impl<'a> Procedures<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Reporting Data Export”; get it with [`Client::reporting_data_export`].
 #[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -3225,6 +3506,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get export job status (see [`GetExportReportingDataJobIdentifier`](crate::operations::GetExportReportingDataJobIdentifier)).
     pub fn get_export_reporting_data_job_identifier(
         &self,
@@ -3237,6 +3519,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List available datasets and attributes (see [`GetExportReportingDataGetDatasets`](crate::operations::GetExportReportingDataGetDatasets)).
     pub fn get_export_reporting_data_get_datasets(
         &self,
@@ -3249,6 +3532,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download completed export job data (see [`GetDownloadReportingDataJobIdentifier`](crate::operations::GetDownloadReportingDataJobIdentifier)).
     pub fn get_download_reporting_data_job_identifier(
         &self,
@@ -3262,6 +3546,7 @@ impl<'a> ReportingDataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Segments”; get it with [`Client::segments`].
 #[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
@@ -3280,6 +3565,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
     pub fn list_segments(
         &self,
@@ -3292,6 +3578,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
     pub fn retrieve_segment(
         &self,
@@ -3305,6 +3592,7 @@ impl<'a> Segments<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
 #[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
@@ -3323,6 +3611,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -3335,6 +3624,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -3347,6 +3637,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
     pub fn list_subscription_types(
         &self,
@@ -3360,6 +3651,7 @@ impl<'a> SubscriptionTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Switch”; get it with [`Client::switch`].
 #[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
@@ -3379,6 +3671,7 @@ impl<'a> Switch<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tags”; get it with [`Client::tags`].
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
@@ -3394,6 +3687,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
     pub fn detach_tag_from_article(
         &self,
@@ -3403,6 +3697,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
     pub fn attach_tag_to_internal_article(
         &self,
@@ -3412,6 +3707,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
     pub fn detach_tag_from_internal_article(
         &self,
@@ -3421,6 +3717,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -3433,6 +3730,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -3442,6 +3740,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -3451,6 +3750,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
     pub fn attach_tag_to_content_snippet(
         &self,
@@ -3460,6 +3760,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
     pub fn detach_tag_from_content_snippet(
         &self,
@@ -3469,6 +3770,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
@@ -3478,6 +3780,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -3487,6 +3790,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
     pub fn list_tags(
         &self,
@@ -3499,6 +3803,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
     pub fn create_tag(
         &self,
@@ -3511,6 +3816,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
     pub fn find_tag(
         &self,
@@ -3523,6 +3829,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
     pub fn delete_tag(
         &self,
@@ -3532,6 +3839,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -3541,6 +3849,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -3551,6 +3860,7 @@ impl<'a> Tags<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Teams”; get it with [`Client::teams`].
 #[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
@@ -3569,6 +3879,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all teams (see [`ListTeams`](crate::operations::ListTeams)).
     pub fn list_teams(
         &self,
@@ -3581,6 +3892,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
     pub fn retrieve_team(
         &self,
@@ -3593,6 +3905,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a team's members (see [`UpdateTeamMembers`](crate::operations::UpdateTeamMembers)).
     pub fn update_team_members(
         &self,
@@ -3606,6 +3919,7 @@ impl<'a> Teams<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket States”; get it with [`Client::ticket_states`].
 #[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, Copy)]
@@ -3625,6 +3939,7 @@ impl<'a> TicketStates<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Type Attributes”; get it with [`Client::ticket_type_attributes`].
 #[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -3643,6 +3958,7 @@ impl<'a> TicketTypeAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
     pub fn update_ticket_type_attribute(
         &self,
@@ -3656,6 +3972,7 @@ impl<'a> TicketTypeAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Types”; get it with [`Client::ticket_types`].
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, Copy)]
@@ -3674,6 +3991,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
     pub fn create_ticket_type(
         &self,
@@ -3686,6 +4004,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
     pub fn get_ticket_type(
         &self,
@@ -3698,6 +4017,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
     pub fn update_ticket_type(
         &self,
@@ -3711,6 +4031,7 @@ impl<'a> TicketTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tickets”; get it with [`Client::tickets`].
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, Copy)]
@@ -3729,6 +4050,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -3738,6 +4060,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -3747,6 +4070,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Link a conversation to a ticket (see [`LinkConversationToTicket`](crate::operations::LinkConversationToTicket)).
     pub fn link_conversation_to_ticket(
         &self,
@@ -3759,6 +4083,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unlink a conversation from a ticket (see [`UnlinkConversationFromTicket`](crate::operations::UnlinkConversationFromTicket)).
     pub fn unlink_conversation_from_ticket(
         &self,
@@ -3771,6 +4096,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
     pub fn create_ticket(
         &self,
@@ -3783,6 +4109,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Enqueue create ticket (see [`EnqueueCreateTicket`](crate::operations::EnqueueCreateTicket)).
     pub fn enqueue_create_ticket(
         &self,
@@ -3795,6 +4122,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
     pub fn get_ticket(
         &self,
@@ -3807,6 +4135,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
     pub fn update_ticket(
         &self,
@@ -3819,6 +4148,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a ticket (see [`DeleteTicket`](crate::operations::DeleteTicket)).
     pub fn delete_ticket(
         &self,
@@ -3831,6 +4161,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Change ticket type (see [`ChangeTicketType`](crate::operations::ChangeTicketType)).
     pub fn change_ticket_type(
         &self,
@@ -3843,6 +4174,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
     pub fn search_tickets(
         &self,
@@ -3856,6 +4188,7 @@ impl<'a> Tickets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
@@ -3874,6 +4207,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
     pub fn update_visitor(
         &self,
@@ -3886,6 +4220,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
     pub fn convert_visitor(
         &self,
@@ -3899,6 +4234,7 @@ impl<'a> Visitors<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “WhatsApp”; get it with [`Client::whats_app`].
 #[cfg(feature = "whats-app")]
 #[derive(Debug, Clone, Copy)]
@@ -3917,6 +4253,7 @@ impl<'a> WhatsApp<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
     pub fn retrieve_whats_app_message_status(
         &self,
@@ -3930,6 +4267,7 @@ impl<'a> WhatsApp<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Workflows”; get it with [`Client::workflows`].
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Copy)]

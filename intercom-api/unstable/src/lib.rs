@@ -5,6 +5,7 @@
 //!
 //! Depend on the `intercom-api` crate with this version's feature rather than on this crate directly.
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(deprecated)]
 #![allow(
     rustdoc::bare_urls,
@@ -23,11 +24,16 @@ pub use ::intercom_api_runtime::{
     ApiError, ApiErrorItem, DecodeError, Error, Operation, Paginated, PaginationStyle,
     Patch,
 };
+
 /// The `Intercom-Version` header value this crate is generated for, sent on every request.
 pub const INTERCOM_VERSION: &str = "Preview";
+
 /// The API servers the spec lists (`servers`): one per `Region` of the client.
 pub const SERVERS: &[&str] = &[
     "https://api.intercom.io",
     "https://api.eu.intercom.io",
     "https://api.au.intercom.io",
 ];
+
+/// The commit of [intercom/Intercom-OpenAPI](https://github.com/intercom/Intercom-OpenAPI) whose description of API unstable this crate is generated from.
+pub const UPSTREAM_COMMIT: &str = "8889625a7b931d8649e18726e7f872ff073520fc";

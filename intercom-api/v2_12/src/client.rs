@@ -6,6 +6,7 @@
 pub struct Client {
     inner: ::intercom_api_runtime::Client,
 }
+
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
@@ -13,133 +14,159 @@ impl Client {
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
+
     /// The operations tagged “AI Content”.
     #[cfg(feature = "ai-content")]
     pub fn ai_content(&self) -> AiContent<'_> {
         AiContent(&self.inner)
     }
+
     /// The operations tagged “Admins”.
     #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
+
     /// The operations tagged “Articles”.
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
+
     /// The operations tagged “Companies”.
     #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
+
     /// The operations tagged “Contacts”.
     #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
+
     /// The operations tagged “Conversations”.
     #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
+
     /// The operations tagged “Data Attributes”.
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
+
     /// The operations tagged “Data Events”.
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
+
     /// The operations tagged “Data Export”.
     #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
+
     /// The operations tagged “Help Center”.
     #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
+
     /// The operations tagged “Messages”.
     #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
+
     /// The operations tagged “News”.
     #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
+
     /// The operations tagged “Notes”.
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
+
     /// The operations tagged “Segments”.
     #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
+
     /// The operations tagged “Subscription Types”.
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
+
     /// The operations tagged “Switch”.
     #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
+
     /// The operations tagged “Tags”.
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
+
     /// The operations tagged “Teams”.
     #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
+
     /// The operations tagged “Ticket States”.
     #[cfg(feature = "ticket-states")]
     pub fn ticket_states(&self) -> TicketStates<'_> {
         TicketStates(&self.inner)
     }
+
     /// The operations tagged “Ticket Type Attributes”.
     #[cfg(feature = "ticket-type-attributes")]
     pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
         TicketTypeAttributes(&self.inner)
     }
+
     /// The operations tagged “Ticket Types”.
     #[cfg(feature = "ticket-types")]
     pub fn ticket_types(&self) -> TicketTypes<'_> {
         TicketTypes(&self.inner)
     }
+
     /// The operations tagged “Tickets”.
     #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets(&self.inner)
     }
+
     /// The operations tagged “Visitors”.
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
 }
+
 impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl ::std::ops::Deref for Client {
     type Target = ::intercom_api_runtime::Client;
     fn deref(&self) -> &::intercom_api_runtime::Client {
         &self.inner
     }
 }
+
 /// The operations tagged “AI Content”; get it with [`Client::ai_content`].
 #[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, Copy)]
@@ -158,6 +185,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
     pub fn create_content_import_source(
         &self,
@@ -170,6 +198,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
     pub fn get_content_import_source(
         &self,
@@ -182,6 +211,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
     pub fn update_content_import_source(
         &self,
@@ -194,6 +224,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
     pub fn delete_content_import_source(
         &self,
@@ -203,6 +234,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
     pub fn list_external_pages(
         &self,
@@ -215,6 +247,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
     pub fn create_external_page(
         &self,
@@ -227,6 +260,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
     pub fn get_external_page(
         &self,
@@ -239,6 +273,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
     pub fn update_external_page(
         &self,
@@ -251,6 +286,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
     pub fn delete_external_page(
         &self,
@@ -264,6 +300,7 @@ impl<'a> AiContent<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Admins”; get it with [`Client::admins`].
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
@@ -282,6 +319,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
     pub fn set_away_admin(
         &self,
@@ -294,6 +332,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
     pub fn list_activity_logs(
         &self,
@@ -306,6 +345,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
     pub fn list_admins(
         &self,
@@ -318,6 +358,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
     pub fn retrieve_admin(
         &self,
@@ -331,6 +372,7 @@ impl<'a> Admins<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Articles”; get it with [`Client::articles`].
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
@@ -349,6 +391,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
     pub fn create_article(
         &self,
@@ -361,6 +404,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
     pub fn retrieve_article(
         &self,
@@ -373,6 +417,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
     pub fn update_article(
         &self,
@@ -385,6 +430,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
     pub fn delete_article(
         &self,
@@ -397,6 +443,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
     pub fn search_articles(
         &self,
@@ -410,6 +457,7 @@ impl<'a> Articles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Companies”; get it with [`Client::companies`].
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
@@ -428,6 +476,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
     pub fn create_or_update_company(
         &self,
@@ -440,6 +489,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
     pub fn retrieve_a_company_by_id(
         &self,
@@ -452,6 +502,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
     pub fn update_company(
         &self,
@@ -464,6 +515,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
     pub fn delete_company(
         &self,
@@ -476,6 +528,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -488,6 +541,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
     pub fn list_attached_segments_for_companies(
         &self,
@@ -500,6 +554,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
     pub fn list_all_companies(
         &self,
@@ -512,6 +567,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
     pub fn scroll_over_all_companies(
         &self,
@@ -524,6 +580,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -536,6 +593,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -548,6 +606,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -561,6 +620,7 @@ impl<'a> Companies<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
@@ -579,6 +639,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -591,6 +652,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -603,6 +665,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -615,6 +678,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -627,6 +691,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -639,6 +704,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -651,6 +717,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -663,6 +730,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -675,6 +743,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -687,6 +756,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -699,6 +769,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -708,6 +779,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -717,6 +789,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
     pub fn show_contact(
         &self,
@@ -729,6 +802,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
     pub fn update_contact(
         &self,
@@ -741,6 +815,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
     pub fn delete_contact(
         &self,
@@ -753,6 +828,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
     pub fn merge_contact(
         &self,
@@ -765,6 +841,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
     pub fn search_contacts(
         &self,
@@ -777,6 +854,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
     pub fn list_contacts(
         &self,
@@ -789,6 +867,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
     pub fn create_contact(
         &self,
@@ -801,6 +880,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
     pub fn archive_contact(
         &self,
@@ -813,6 +893,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
     pub fn unarchive_contact(
         &self,
@@ -826,6 +907,7 @@ impl<'a> Contacts<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
@@ -841,6 +923,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -850,6 +933,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
     pub fn list_conversations(
         &self,
@@ -862,6 +946,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
     pub fn create_conversation(
         &self,
@@ -874,6 +959,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
     pub fn retrieve_conversation(
         &self,
@@ -886,6 +972,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -898,6 +985,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
     pub fn search_conversations(
         &self,
@@ -910,6 +998,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
     pub fn reply_conversation(
         &self,
@@ -922,6 +1011,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
     pub fn manage_conversation(
         &self,
@@ -934,6 +1024,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
     pub fn attach_contact_to_conversation(
         &self,
@@ -946,6 +1037,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
     pub fn detach_contact_from_conversation(
         &self,
@@ -958,6 +1050,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
     pub fn redact_conversation(
         &self,
@@ -970,6 +1063,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
     pub fn convert_conversation_to_ticket(
         &self,
@@ -983,6 +1077,7 @@ impl<'a> Conversations<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -1001,6 +1096,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
     pub fn create_data_attribute(
         &self,
@@ -1013,6 +1109,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
     pub fn update_data_attribute(
         &self,
@@ -1026,6 +1123,7 @@ impl<'a> DataAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
@@ -1044,6 +1142,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
     pub fn create_data_event(
         &self,
@@ -1053,6 +1152,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
     pub fn data_event_summaries(
         &self,
@@ -1063,6 +1163,7 @@ impl<'a> DataEvents<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -1081,6 +1182,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
     pub fn get_data_export(
         &self,
@@ -1093,6 +1195,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
     pub fn cancel_data_export(
         &self,
@@ -1105,6 +1208,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
     pub fn download_data_export(
         &self,
@@ -1118,6 +1222,7 @@ impl<'a> DataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
@@ -1136,6 +1241,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
     pub fn create_collection(
         &self,
@@ -1148,6 +1254,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
     pub fn retrieve_collection(
         &self,
@@ -1160,6 +1267,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
     pub fn update_collection(
         &self,
@@ -1172,6 +1280,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
     pub fn delete_collection(
         &self,
@@ -1184,6 +1293,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
     pub fn retrieve_help_center(
         &self,
@@ -1196,6 +1306,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
     pub fn list_help_centers(
         &self,
@@ -1209,6 +1320,7 @@ impl<'a> HelpCenter<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Messages”; get it with [`Client::messages`].
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
@@ -1228,6 +1340,7 @@ impl<'a> Messages<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “News”; get it with [`Client::news`].
 #[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
@@ -1246,6 +1359,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
     pub fn create_news_item(
         &self,
@@ -1258,6 +1372,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
     pub fn retrieve_news_item(
         &self,
@@ -1270,6 +1385,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
     pub fn update_news_item(
         &self,
@@ -1282,6 +1398,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
     pub fn delete_news_item(
         &self,
@@ -1294,6 +1411,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
     pub fn list_live_newsfeed_items(
         &self,
@@ -1306,6 +1424,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
     pub fn list_newsfeeds(
         &self,
@@ -1318,6 +1437,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
     pub fn retrieve_newsfeed(
         &self,
@@ -1331,6 +1451,7 @@ impl<'a> News<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Notes”; get it with [`Client::notes`].
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
@@ -1349,6 +1470,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -1361,6 +1483,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
     pub fn retrieve_note(
         &self,
@@ -1374,6 +1497,7 @@ impl<'a> Notes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Segments”; get it with [`Client::segments`].
 #[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
@@ -1392,6 +1516,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
     pub fn list_segments(
         &self,
@@ -1404,6 +1529,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
     pub fn retrieve_segment(
         &self,
@@ -1417,6 +1543,7 @@ impl<'a> Segments<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
 #[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
@@ -1435,6 +1562,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -1447,6 +1575,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -1459,6 +1588,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
     pub fn list_subscription_types(
         &self,
@@ -1472,6 +1602,7 @@ impl<'a> SubscriptionTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Switch”; get it with [`Client::switch`].
 #[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
@@ -1491,6 +1622,7 @@ impl<'a> Switch<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tags”; get it with [`Client::tags`].
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
@@ -1509,6 +1641,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -1518,6 +1651,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -1527,6 +1661,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
@@ -1536,6 +1671,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -1545,6 +1681,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
     pub fn list_tags(
         &self,
@@ -1557,6 +1694,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
     pub fn create_tag(
         &self,
@@ -1569,6 +1707,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
     pub fn find_tag(
         &self,
@@ -1581,6 +1720,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
     pub fn delete_tag(
         &self,
@@ -1590,6 +1730,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -1599,6 +1740,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -1609,6 +1751,7 @@ impl<'a> Tags<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Teams”; get it with [`Client::teams`].
 #[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
@@ -1627,6 +1770,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
     pub fn retrieve_team(
         &self,
@@ -1640,6 +1784,7 @@ impl<'a> Teams<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket States”; get it with [`Client::ticket_states`].
 #[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, Copy)]
@@ -1659,6 +1804,7 @@ impl<'a> TicketStates<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Type Attributes”; get it with [`Client::ticket_type_attributes`].
 #[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -1677,6 +1823,7 @@ impl<'a> TicketTypeAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
     pub fn update_ticket_type_attribute(
         &self,
@@ -1690,6 +1837,7 @@ impl<'a> TicketTypeAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Types”; get it with [`Client::ticket_types`].
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, Copy)]
@@ -1708,6 +1856,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
     pub fn create_ticket_type(
         &self,
@@ -1720,6 +1869,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
     pub fn get_ticket_type(
         &self,
@@ -1732,6 +1882,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
     pub fn update_ticket_type(
         &self,
@@ -1745,6 +1896,7 @@ impl<'a> TicketTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tickets”; get it with [`Client::tickets`].
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, Copy)]
@@ -1763,6 +1915,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -1772,6 +1925,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -1781,6 +1935,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
     pub fn create_ticket(
         &self,
@@ -1793,6 +1948,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
     pub fn get_ticket(
         &self,
@@ -1805,6 +1961,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
     pub fn update_ticket(
         &self,
@@ -1817,6 +1974,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
     pub fn search_tickets(
         &self,
@@ -1830,6 +1988,7 @@ impl<'a> Tickets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
@@ -1848,6 +2007,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
     pub fn update_visitor(
         &self,
@@ -1860,6 +2020,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
     pub fn convert_visitor(
         &self,

@@ -6,6 +6,7 @@
 pub struct Client {
     inner: ::intercom_api_runtime::Client,
 }
+
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
@@ -13,233 +14,279 @@ impl Client {
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
+
     /// The operations tagged “AI Content”.
     #[cfg(feature = "ai-content")]
     pub fn ai_content(&self) -> AiContent<'_> {
         AiContent(&self.inner)
     }
+
     /// The operations tagged “Admins”.
     #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
+
     /// The operations tagged “Articles”.
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
+
     /// The operations tagged “Audiences”.
     #[cfg(feature = "audiences")]
     pub fn audiences(&self) -> Audiences<'_> {
         Audiences(&self.inner)
     }
+
     /// The operations tagged “Away Status Reasons”.
     #[cfg(feature = "away-status-reasons")]
     pub fn away_status_reasons(&self) -> AwayStatusReasons<'_> {
         AwayStatusReasons(&self.inner)
     }
+
     /// The operations tagged “Banners”.
     #[cfg(feature = "banners")]
     pub fn banners(&self) -> Banners<'_> {
         Banners(&self.inner)
     }
+
     /// The operations tagged “Brands”.
     #[cfg(feature = "brands")]
     pub fn brands(&self) -> Brands<'_> {
         Brands(&self.inner)
     }
+
     /// The operations tagged “Calls”.
     #[cfg(feature = "calls")]
     pub fn calls(&self) -> Calls<'_> {
         Calls(&self.inner)
     }
+
     /// The operations tagged “Companies”.
     #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
+
     /// The operations tagged “Contacts”.
     #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
+
     /// The operations tagged “Content”.
     #[cfg(feature = "content")]
     pub fn content(&self) -> Content<'_> {
         Content(&self.inner)
     }
+
     /// The operations tagged “Content Snippets”.
     #[cfg(feature = "content-snippets")]
     pub fn content_snippets(&self) -> ContentSnippets<'_> {
         ContentSnippets(&self.inner)
     }
+
     /// The operations tagged “Conversations”.
     #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
+
     /// The operations tagged “Conversations Attributes”.
     #[cfg(feature = "conversations-attributes")]
     pub fn conversations_attributes(&self) -> ConversationsAttributes<'_> {
         ConversationsAttributes(&self.inner)
     }
+
     /// The operations tagged “Custom Object Instances”.
     #[cfg(feature = "custom-object-instances")]
     pub fn custom_object_instances(&self) -> CustomObjectInstances<'_> {
         CustomObjectInstances(&self.inner)
     }
+
     /// The operations tagged “Data Attributes”.
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
+
     /// The operations tagged “Data Connectors”.
     #[cfg(feature = "data-connectors")]
     pub fn data_connectors(&self) -> DataConnectors<'_> {
         DataConnectors(&self.inner)
     }
+
     /// The operations tagged “Data Events”.
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
+
     /// The operations tagged “Data Export”.
     #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
+
     /// The operations tagged “Emails”.
     #[cfg(feature = "emails")]
     pub fn emails(&self) -> Emails<'_> {
         Emails(&self.inner)
     }
+
     /// The operations tagged “Fin Agent”.
     #[cfg(feature = "fin-agent")]
     pub fn fin_agent(&self) -> FinAgent<'_> {
         FinAgent(&self.inner)
     }
+
     /// The operations tagged “Help Center”.
     #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
+
     /// The operations tagged “IP Allowlist”.
     #[cfg(feature = "ip-allowlist")]
     pub fn ip_allowlist(&self) -> IpAllowlist<'_> {
         IpAllowlist(&self.inner)
     }
+
     /// The operations tagged “Internal Articles”.
     #[cfg(feature = "internal-articles")]
     pub fn internal_articles(&self) -> InternalArticles<'_> {
         InternalArticles(&self.inner)
     }
+
     /// The operations tagged “Jobs”.
     #[cfg(feature = "jobs")]
     pub fn jobs(&self) -> Jobs<'_> {
         Jobs(&self.inner)
     }
+
     /// The operations tagged “Macros”.
     #[cfg(feature = "macros")]
     pub fn macros(&self) -> Macros<'_> {
         Macros(&self.inner)
     }
+
     /// The operations tagged “Messages”.
     #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
+
     /// The operations tagged “News”.
     #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
+
     /// The operations tagged “Notes”.
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
+
     /// The operations tagged “Office Hours”.
     #[cfg(feature = "office-hours")]
     pub fn office_hours(&self) -> OfficeHours<'_> {
         OfficeHours(&self.inner)
     }
+
     /// The operations tagged “Reporting Data Export”.
     #[cfg(feature = "reporting-data-export")]
     pub fn reporting_data_export(&self) -> ReportingDataExport<'_> {
         ReportingDataExport(&self.inner)
     }
+
     /// The operations tagged “Segments”.
     #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
+
     /// The operations tagged “Subscription Types”.
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
+
     /// The operations tagged “Switch”.
     #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
+
     /// The operations tagged “Tags”.
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
+
     /// The operations tagged “Teams”.
     #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
+
     /// The operations tagged “Ticket States”.
     #[cfg(feature = "ticket-states")]
     pub fn ticket_states(&self) -> TicketStates<'_> {
         TicketStates(&self.inner)
     }
+
     /// The operations tagged “Ticket Type Attributes”.
     #[cfg(feature = "ticket-type-attributes")]
     pub fn ticket_type_attributes(&self) -> TicketTypeAttributes<'_> {
         TicketTypeAttributes(&self.inner)
     }
+
     /// The operations tagged “Ticket Types”.
     #[cfg(feature = "ticket-types")]
     pub fn ticket_types(&self) -> TicketTypes<'_> {
         TicketTypes(&self.inner)
     }
+
     /// The operations tagged “Tickets”.
     #[cfg(feature = "tickets")]
     pub fn tickets(&self) -> Tickets<'_> {
         Tickets(&self.inner)
     }
+
     /// The operations tagged “Visitors”.
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
+
     /// The operations tagged “WhatsApp”.
     #[cfg(feature = "whats-app")]
     pub fn whats_app(&self) -> WhatsApp<'_> {
         WhatsApp(&self.inner)
     }
+
     /// The operations tagged “Workflows”.
     #[cfg(feature = "workflows")]
     pub fn workflows(&self) -> Workflows<'_> {
         Workflows(&self.inner)
     }
 }
+
 impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl ::std::ops::Deref for Client {
     type Target = ::intercom_api_runtime::Client;
     fn deref(&self) -> &::intercom_api_runtime::Client {
         &self.inner
     }
 }
+
 /// The operations tagged “AI Content”; get it with [`Client::ai_content`].
 #[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, Copy)]
@@ -258,6 +305,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a content import source (see [`CreateContentImportSource`](crate::operations::CreateContentImportSource)).
     pub fn create_content_import_source(
         &self,
@@ -270,6 +318,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a content import source (see [`GetContentImportSource`](crate::operations::GetContentImportSource)).
     pub fn get_content_import_source(
         &self,
@@ -282,6 +331,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a content import source (see [`UpdateContentImportSource`](crate::operations::UpdateContentImportSource)).
     pub fn update_content_import_source(
         &self,
@@ -294,6 +344,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a content import source (see [`DeleteContentImportSource`](crate::operations::DeleteContentImportSource)).
     pub fn delete_content_import_source(
         &self,
@@ -303,6 +354,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List external pages (see [`ListExternalPages`](crate::operations::ListExternalPages)).
     pub fn list_external_pages(
         &self,
@@ -315,6 +367,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an external page (or update an external page by external ID) (see [`CreateExternalPage`](crate::operations::CreateExternalPage)).
     pub fn create_external_page(
         &self,
@@ -327,6 +380,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an external page (see [`GetExternalPage`](crate::operations::GetExternalPage)).
     pub fn get_external_page(
         &self,
@@ -339,6 +393,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an external page (see [`UpdateExternalPage`](crate::operations::UpdateExternalPage)).
     pub fn update_external_page(
         &self,
@@ -351,6 +406,7 @@ impl<'a> AiContent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an external page (see [`DeleteExternalPage`](crate::operations::DeleteExternalPage)).
     pub fn delete_external_page(
         &self,
@@ -364,6 +420,7 @@ impl<'a> AiContent<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Admins”; get it with [`Client::admins`].
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
@@ -382,6 +439,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
     pub fn set_away_admin(
         &self,
@@ -394,6 +452,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
     pub fn list_activity_logs(
         &self,
@@ -406,6 +465,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search activity logs (see [`SearchActivityLogs`](crate::operations::SearchActivityLogs)).
     pub fn search_activity_logs(
         &self,
@@ -418,6 +478,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity log event types (see [`ListActivityLogEventTypes`](crate::operations::ListActivityLogEventTypes)).
     pub fn list_activity_log_event_types(
         &self,
@@ -430,6 +491,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
     pub fn list_admins(
         &self,
@@ -442,6 +504,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
     pub fn retrieve_admin(
         &self,
@@ -455,6 +518,7 @@ impl<'a> Admins<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Articles”; get it with [`Client::articles`].
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
@@ -473,6 +537,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
     pub fn create_article(
         &self,
@@ -485,6 +550,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
     pub fn retrieve_article(
         &self,
@@ -497,6 +563,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
     pub fn update_article(
         &self,
@@ -509,6 +576,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
     pub fn delete_article(
         &self,
@@ -521,6 +589,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article draft (see [`RetrieveArticleDraft`](crate::operations::RetrieveArticleDraft)).
     pub fn retrieve_article_draft(
         &self,
@@ -533,6 +602,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Stage an article draft (see [`StageArticleDraft`](crate::operations::StageArticleDraft)).
     pub fn stage_article_draft(
         &self,
@@ -545,6 +615,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Publish an article draft (see [`PublishArticleDraft`](crate::operations::PublishArticleDraft)).
     pub fn publish_article_draft(
         &self,
@@ -557,6 +628,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an article (see [`AttachTagToArticle`](crate::operations::AttachTagToArticle)).
     pub fn attach_tag_to_article(
         &self,
@@ -566,6 +638,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
     pub fn detach_tag_from_article(
         &self,
@@ -575,6 +648,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List article versions (see [`ListArticleVersions`](crate::operations::ListArticleVersions)).
     pub fn list_article_versions(
         &self,
@@ -587,6 +661,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article version (see [`RetrieveArticleVersion`](crate::operations::RetrieveArticleVersion)).
     pub fn retrieve_article_version(
         &self,
@@ -599,6 +674,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search for articles (see [`SearchArticles`](crate::operations::SearchArticles)).
     pub fn search_articles(
         &self,
@@ -612,6 +688,7 @@ impl<'a> Articles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Audiences”; get it with [`Client::audiences`].
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, Copy)]
@@ -630,6 +707,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an audience (see [`CreateAudience`](crate::operations::CreateAudience)).
     pub fn create_audience(
         &self,
@@ -642,6 +720,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an audience (see [`RetrieveAudience`](crate::operations::RetrieveAudience)).
     pub fn retrieve_audience(
         &self,
@@ -654,6 +733,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an audience (see [`UpdateAudience`](crate::operations::UpdateAudience)).
     pub fn update_audience(
         &self,
@@ -666,6 +746,7 @@ impl<'a> Audiences<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an audience (see [`DeleteAudience`](crate::operations::DeleteAudience)).
     pub fn delete_audience(
         &self,
@@ -676,6 +757,7 @@ impl<'a> Audiences<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Away Status Reasons”; get it with [`Client::away_status_reasons`].
 #[cfg(feature = "away-status-reasons")]
 #[derive(Debug, Clone, Copy)]
@@ -695,6 +777,7 @@ impl<'a> AwayStatusReasons<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Banners”; get it with [`Client::banners`].
 #[cfg(feature = "banners")]
 #[derive(Debug, Clone, Copy)]
@@ -713,6 +796,7 @@ impl<'a> Banners<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
     pub fn dismiss_contact_banner(
         &self,
@@ -726,6 +810,7 @@ impl<'a> Banners<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Brands”; get it with [`Client::brands`].
 #[cfg(feature = "brands")]
 #[derive(Debug, Clone, Copy)]
@@ -744,6 +829,7 @@ impl<'a> Brands<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a brand (see [`RetrieveBrand`](crate::operations::RetrieveBrand)).
     pub fn retrieve_brand(
         &self,
@@ -757,6 +843,7 @@ impl<'a> Brands<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Calls”; get it with [`Client::calls`].
 #[cfg(feature = "calls")]
 #[derive(Debug, Clone, Copy)]
@@ -775,6 +862,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a call (see [`ShowCall`](crate::operations::ShowCall)).
     pub fn show_call(
         &self,
@@ -787,6 +875,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get call recording by call id (see [`ShowCallRecording`](crate::operations::ShowCallRecording)).
     pub fn show_call_recording(
         &self,
@@ -799,6 +888,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get call transcript by call id (see [`ShowCallTranscript`](crate::operations::ShowCallTranscript)).
     pub fn show_call_transcript(
         &self,
@@ -811,6 +901,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List calls with transcripts (see [`ListCallsWithTranscripts`](crate::operations::ListCallsWithTranscripts)).
     pub fn list_calls_with_transcripts(
         &self,
@@ -823,6 +914,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Register a Fin Voice call (see [`RegisterFinVoiceCall`](crate::operations::RegisterFinVoiceCall)).
     pub fn register_fin_voice_call(
         &self,
@@ -835,6 +927,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by ID (see [`CollectFinVoiceCallById`](crate::operations::CollectFinVoiceCallById)).
     pub fn collect_fin_voice_call_by_id(
         &self,
@@ -847,6 +940,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by external ID (see [`CollectFinVoiceCallByExternalId`](crate::operations::CollectFinVoiceCallByExternalId)).
     pub fn collect_fin_voice_call_by_external_id(
         &self,
@@ -859,6 +953,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice call by phone number (see [`CollectFinVoiceCallByPhoneNumber`](crate::operations::CollectFinVoiceCallByPhoneNumber)).
     pub fn collect_fin_voice_call_by_phone_number(
         &self,
@@ -868,6 +963,7 @@ impl<'a> Calls<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Collect Fin Voice calls by conversation ID (see [`CollectFinVoiceCallsByConversationId`](crate::operations::CollectFinVoiceCallsByConversationId)).
     pub fn collect_fin_voice_calls_by_conversation_id(
         &self,
@@ -881,6 +977,7 @@ impl<'a> Calls<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Companies”; get it with [`Client::companies`].
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
@@ -899,6 +996,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
     pub fn create_or_update_company(
         &self,
@@ -911,6 +1009,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
     pub fn retrieve_a_company_by_id(
         &self,
@@ -923,6 +1022,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
     pub fn update_company(
         &self,
@@ -935,6 +1035,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
     pub fn delete_company(
         &self,
@@ -947,6 +1048,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -959,6 +1061,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
     pub fn list_attached_segments_for_companies(
         &self,
@@ -971,6 +1074,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all company notes (see [`ListCompanyNotes`](crate::operations::ListCompanyNotes)).
     pub fn list_company_notes(
         &self,
@@ -983,6 +1087,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
     pub fn create_company_note(
         &self,
@@ -995,6 +1100,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
     pub fn list_all_companies(
         &self,
@@ -1007,6 +1113,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
     pub fn scroll_over_all_companies(
         &self,
@@ -1019,6 +1126,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -1031,6 +1139,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -1043,6 +1152,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -1056,6 +1166,7 @@ impl<'a> Companies<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
@@ -1074,6 +1185,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -1086,6 +1198,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -1098,6 +1211,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -1110,6 +1224,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -1122,6 +1237,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -1134,6 +1250,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -1146,6 +1263,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -1158,6 +1276,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -1170,6 +1289,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -1182,6 +1302,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -1194,6 +1315,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -1203,6 +1325,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -1212,6 +1335,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
     pub fn show_contact(
         &self,
@@ -1224,6 +1348,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
     pub fn update_contact(
         &self,
@@ -1236,6 +1361,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
     pub fn delete_contact(
         &self,
@@ -1248,6 +1374,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
     pub fn merge_contact(
         &self,
@@ -1260,6 +1387,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
     pub fn search_contacts(
         &self,
@@ -1272,6 +1400,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
     pub fn list_contacts(
         &self,
@@ -1284,6 +1413,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
     pub fn create_contact(
         &self,
@@ -1296,6 +1426,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact by External ID (see [`ShowContactByExternalId`](crate::operations::ShowContactByExternalId)).
     pub fn show_contact_by_external_id(
         &self,
@@ -1308,6 +1439,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
     pub fn archive_contact(
         &self,
@@ -1320,6 +1452,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
     pub fn unarchive_contact(
         &self,
@@ -1332,6 +1465,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List banners for a contact (see [`ListContactBanners`](crate::operations::ListContactBanners)).
     pub fn list_contact_banners(
         &self,
@@ -1344,6 +1478,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Dismiss a banner for a contact (see [`DismissContactBanner`](crate::operations::DismissContactBanner)).
     pub fn dismiss_contact_banner(
         &self,
@@ -1356,6 +1491,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Block contact (see [`BlockContact`](crate::operations::BlockContact)).
     pub fn block_contact(
         &self,
@@ -1368,6 +1504,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get contact merge history (see [`ListContactMergeHistory`](crate::operations::ListContactMergeHistory)).
     pub fn list_contact_merge_history(
         &self,
@@ -1381,6 +1518,7 @@ impl<'a> Contacts<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Content”; get it with [`Client::content`].
 #[cfg(feature = "content")]
 #[derive(Debug, Clone, Copy)]
@@ -1399,6 +1537,7 @@ impl<'a> Content<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search knowledge base contents (see [`SearchContent`](crate::operations::SearchContent)).
     pub fn search_content(
         &self,
@@ -1412,6 +1551,7 @@ impl<'a> Content<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Content Snippets”; get it with [`Client::content_snippets`].
 #[cfg(feature = "content-snippets")]
 #[derive(Debug, Clone, Copy)]
@@ -1430,6 +1570,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a content snippet (see [`CreateContentSnippet`](crate::operations::CreateContentSnippet)).
     pub fn create_content_snippet(
         &self,
@@ -1442,6 +1583,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a content snippet (see [`GetContentSnippet`](crate::operations::GetContentSnippet)).
     pub fn get_content_snippet(
         &self,
@@ -1454,6 +1596,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a content snippet (see [`UpdateContentSnippet`](crate::operations::UpdateContentSnippet)).
     pub fn update_content_snippet(
         &self,
@@ -1466,6 +1609,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a content snippet (see [`DeleteContentSnippet`](crate::operations::DeleteContentSnippet)).
     pub fn delete_content_snippet(
         &self,
@@ -1475,6 +1619,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
     pub fn attach_tag_to_content_snippet(
         &self,
@@ -1484,6 +1629,7 @@ impl<'a> ContentSnippets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
     pub fn detach_tag_from_content_snippet(
         &self,
@@ -1494,6 +1640,7 @@ impl<'a> ContentSnippets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
@@ -1509,6 +1656,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -1518,6 +1666,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
     pub fn list_conversations(
         &self,
@@ -1530,6 +1679,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
     pub fn create_conversation(
         &self,
@@ -1542,6 +1692,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
     pub fn retrieve_conversation(
         &self,
@@ -1554,6 +1705,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -1566,6 +1718,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a conversation (see [`DeleteConversation`](crate::operations::DeleteConversation)).
     pub fn delete_conversation(
         &self,
@@ -1578,6 +1731,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
     pub fn search_conversations(
         &self,
@@ -1590,6 +1744,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
     pub fn reply_conversation(
         &self,
@@ -1602,6 +1757,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
     pub fn manage_conversation(
         &self,
@@ -1614,6 +1770,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
     pub fn attach_contact_to_conversation(
         &self,
@@ -1626,6 +1783,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
     pub fn detach_contact_from_conversation(
         &self,
@@ -1638,6 +1796,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List handling events (see [`ListHandlingEvents`](crate::operations::ListHandlingEvents)).
     pub fn list_handling_events(
         &self,
@@ -1650,6 +1809,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List side conversations (see [`ListSideConversations`](crate::operations::ListSideConversations)).
     pub fn list_side_conversations(
         &self,
@@ -1662,6 +1822,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
     pub fn redact_conversation(
         &self,
@@ -1674,6 +1835,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a conversation (see [`MergeConversation`](crate::operations::MergeConversation)).
     pub fn merge_conversation(
         &self,
@@ -1686,6 +1848,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a conversation to a ticket (see [`ConvertConversationToTicket`](crate::operations::ConvertConversationToTicket)).
     pub fn convert_conversation_to_ticket(
         &self,
@@ -1698,6 +1861,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all deleted conversation IDs (see [`ListDeletedConversationIds`](crate::operations::ListDeletedConversationIds)).
     pub fn list_deleted_conversation_ids(
         &self,
@@ -1711,6 +1875,7 @@ impl<'a> Conversations<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations Attributes”; get it with [`Client::conversations_attributes`].
 #[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -1729,6 +1894,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a conversation attribute (see [`CreateConversationAttribute`](crate::operations::CreateConversationAttribute)).
     pub fn create_conversation_attribute(
         &self,
@@ -1741,6 +1907,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a conversation attribute (see [`GetConversationAttribute`](crate::operations::GetConversationAttribute)).
     pub fn get_conversation_attribute(
         &self,
@@ -1753,6 +1920,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation attribute (see [`UpdateConversationAttribute`](crate::operations::UpdateConversationAttribute)).
     pub fn update_conversation_attribute(
         &self,
@@ -1765,6 +1933,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete (archive) a conversation attribute (see [`DeleteConversationAttribute`](crate::operations::DeleteConversationAttribute)).
     pub fn delete_conversation_attribute(
         &self,
@@ -1777,6 +1946,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add an option to a list conversation attribute (see [`CreateConversationAttributeOption`](crate::operations::CreateConversationAttributeOption)).
     pub fn create_conversation_attribute_option(
         &self,
@@ -1789,6 +1959,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an option on a list conversation attribute (see [`UpdateConversationAttributeOption`](crate::operations::UpdateConversationAttributeOption)).
     pub fn update_conversation_attribute_option(
         &self,
@@ -1801,6 +1972,7 @@ impl<'a> ConversationsAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive an option on a list conversation attribute (see [`DeleteConversationAttributeOption`](crate::operations::DeleteConversationAttributeOption)).
     pub fn delete_conversation_attribute_option(
         &self,
@@ -1814,6 +1986,7 @@ impl<'a> ConversationsAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Custom Object Instances”; get it with [`Client::custom_object_instances`].
 #[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, Copy)]
@@ -1832,6 +2005,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -1844,6 +2018,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List Custom Object Instances (see [`ListCustomObjectInstances`](crate::operations::ListCustomObjectInstances)).
     pub fn list_custom_object_instances(
         &self,
@@ -1856,6 +2031,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a Custom Object Instance (see [`CreateCustomObjectInstances`](crate::operations::CreateCustomObjectInstances)).
     pub fn create_custom_object_instances(
         &self,
@@ -1868,6 +2044,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a Custom Object Instance by External ID (see [`DeleteCustomObjectInstancesById`](crate::operations::DeleteCustomObjectInstancesById)).
     pub fn delete_custom_object_instances_by_id(
         &self,
@@ -1880,6 +2057,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get Custom Object Instance by ID (see [`GetCustomObjectInstancesById`](crate::operations::GetCustomObjectInstancesById)).
     pub fn get_custom_object_instances_by_id(
         &self,
@@ -1892,6 +2070,7 @@ impl<'a> CustomObjectInstances<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a Custom Object Instance by ID (see [`DeleteCustomObjectInstancesByExternalId`](crate::operations::DeleteCustomObjectInstancesByExternalId)).
     pub fn delete_custom_object_instances_by_external_id(
         &self,
@@ -1905,6 +2084,7 @@ impl<'a> CustomObjectInstances<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -1923,6 +2103,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
     pub fn create_data_attribute(
         &self,
@@ -1935,6 +2116,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
     pub fn update_data_attribute(
         &self,
@@ -1948,6 +2130,7 @@ impl<'a> DataAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Connectors”; get it with [`Client::data_connectors`].
 #[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, Copy)]
@@ -1966,6 +2149,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data connector (see [`CreateDataConnector`](crate::operations::CreateDataConnector)).
     pub fn create_data_connector(
         &self,
@@ -1978,6 +2162,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a data connector (see [`RetrieveDataConnector`](crate::operations::RetrieveDataConnector)).
     pub fn retrieve_data_connector(
         &self,
@@ -1990,6 +2175,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a data connector (see [`DeleteDataConnector`](crate::operations::DeleteDataConnector)).
     pub fn delete_data_connector(
         &self,
@@ -2002,6 +2188,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data connector (see [`UpdateDataConnector`](crate::operations::UpdateDataConnector)).
     pub fn update_data_connector(
         &self,
@@ -2014,6 +2201,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List execution results for a data connector (see [`ListDataConnectorExecutionResults`](crate::operations::ListDataConnectorExecutionResults)).
     pub fn list_data_connector_execution_results(
         &self,
@@ -2026,6 +2214,7 @@ impl<'a> DataConnectors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an execution result (see [`ShowDataConnectorExecutionResult`](crate::operations::ShowDataConnectorExecutionResult)).
     pub fn show_data_connector_execution_result(
         &self,
@@ -2039,6 +2228,7 @@ impl<'a> DataConnectors<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
@@ -2057,6 +2247,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
     pub fn create_data_event(
         &self,
@@ -2066,6 +2257,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
     pub fn data_event_summaries(
         &self,
@@ -2076,6 +2268,7 @@ impl<'a> DataEvents<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -2094,6 +2287,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
     pub fn get_data_export(
         &self,
@@ -2106,6 +2300,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
     pub fn cancel_data_export(
         &self,
@@ -2118,6 +2313,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
     pub fn download_data_export(
         &self,
@@ -2131,6 +2327,7 @@ impl<'a> DataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Emails”; get it with [`Client::emails`].
 #[cfg(feature = "emails")]
 #[derive(Debug, Clone, Copy)]
@@ -2149,6 +2346,7 @@ impl<'a> Emails<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an email setting (see [`RetrieveEmail`](crate::operations::RetrieveEmail)).
     pub fn retrieve_email(
         &self,
@@ -2162,6 +2360,7 @@ impl<'a> Emails<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Fin Agent”; get it with [`Client::fin_agent`].
 #[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, Copy)]
@@ -2180,6 +2379,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to Fin (see [`ReplyToFin`](crate::operations::ReplyToFin)).
     pub fn reply_to_fin(
         &self,
@@ -2192,6 +2392,7 @@ impl<'a> FinAgent<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a CSAT rating (see [`SubmitFinCsat`](crate::operations::SubmitFinCsat)).
     pub fn submit_fin_csat(
         &self,
@@ -2205,6 +2406,7 @@ impl<'a> FinAgent<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
@@ -2223,6 +2425,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a redirect (see [`CreateHelpCenterRedirect`](crate::operations::CreateHelpCenterRedirect)).
     pub fn create_help_center_redirect(
         &self,
@@ -2235,6 +2438,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a redirect (see [`RetrieveHelpCenterRedirect`](crate::operations::RetrieveHelpCenterRedirect)).
     pub fn retrieve_help_center_redirect(
         &self,
@@ -2247,6 +2451,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a redirect (see [`DeleteHelpCenterRedirect`](crate::operations::DeleteHelpCenterRedirect)).
     pub fn delete_help_center_redirect(
         &self,
@@ -2259,6 +2464,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all collections (see [`ListAllCollections`](crate::operations::ListAllCollections)).
     pub fn list_all_collections(
         &self,
@@ -2271,6 +2477,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
     pub fn create_collection(
         &self,
@@ -2283,6 +2490,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
     pub fn retrieve_collection(
         &self,
@@ -2295,6 +2503,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
     pub fn update_collection(
         &self,
@@ -2307,6 +2516,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
     pub fn delete_collection(
         &self,
@@ -2319,6 +2529,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
     pub fn retrieve_help_center(
         &self,
@@ -2331,6 +2542,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
     pub fn list_help_centers(
         &self,
@@ -2344,6 +2556,7 @@ impl<'a> HelpCenter<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “IP Allowlist”; get it with [`Client::ip_allowlist`].
 #[cfg(feature = "ip-allowlist")]
 #[derive(Debug, Clone, Copy)]
@@ -2362,6 +2575,7 @@ impl<'a> IpAllowlist<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update IP allowlist settings (see [`UpdateIpAllowlist`](crate::operations::UpdateIpAllowlist)).
     pub fn update_ip_allowlist(
         &self,
@@ -2375,6 +2589,7 @@ impl<'a> IpAllowlist<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Internal Articles”; get it with [`Client::internal_articles`].
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, Copy)]
@@ -2393,6 +2608,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an internal article (see [`CreateInternalArticle`](crate::operations::CreateInternalArticle)).
     pub fn create_internal_article(
         &self,
@@ -2405,6 +2621,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an internal article (see [`RetrieveInternalArticle`](crate::operations::RetrieveInternalArticle)).
     pub fn retrieve_internal_article(
         &self,
@@ -2417,6 +2634,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an internal article (see [`UpdateInternalArticle`](crate::operations::UpdateInternalArticle)).
     pub fn update_internal_article(
         &self,
@@ -2429,6 +2647,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an internal article (see [`DeleteInternalArticle`](crate::operations::DeleteInternalArticle)).
     pub fn delete_internal_article(
         &self,
@@ -2441,6 +2660,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
     pub fn attach_tag_to_internal_article(
         &self,
@@ -2450,6 +2670,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
     pub fn detach_tag_from_internal_article(
         &self,
@@ -2459,6 +2680,7 @@ impl<'a> InternalArticles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search for internal articles (see [`SearchInternalArticles`](crate::operations::SearchInternalArticles)).
     pub fn search_internal_articles(
         &self,
@@ -2472,6 +2694,7 @@ impl<'a> InternalArticles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Jobs”; get it with [`Client::jobs`].
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Copy)]
@@ -2491,6 +2714,7 @@ impl<'a> Jobs<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Macros”; get it with [`Client::macros`].
 #[cfg(feature = "macros")]
 #[derive(Debug, Clone, Copy)]
@@ -2509,6 +2733,7 @@ impl<'a> Macros<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all macros (see [`ListMacros`](crate::operations::ListMacros)).
     pub fn list_macros(
         &self,
@@ -2522,6 +2747,7 @@ impl<'a> Macros<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Messages”; get it with [`Client::messages`].
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
@@ -2540,6 +2766,7 @@ impl<'a> Messages<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve WhatsApp message delivery status (see [`RetrieveWhatsAppMessageStatus`](crate::operations::RetrieveWhatsAppMessageStatus)).
     pub fn retrieve_whats_app_message_status(
         &self,
@@ -2552,6 +2779,7 @@ impl<'a> Messages<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
     pub fn get_whats_app_message_status(
         &self,
@@ -2565,6 +2793,7 @@ impl<'a> Messages<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “News”; get it with [`Client::news`].
 #[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
@@ -2583,6 +2812,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
     pub fn create_news_item(
         &self,
@@ -2595,6 +2825,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
     pub fn retrieve_news_item(
         &self,
@@ -2607,6 +2838,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
     pub fn update_news_item(
         &self,
@@ -2619,6 +2851,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
     pub fn delete_news_item(
         &self,
@@ -2631,6 +2864,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
     pub fn list_live_newsfeed_items(
         &self,
@@ -2643,6 +2877,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
     pub fn list_newsfeeds(
         &self,
@@ -2655,6 +2890,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
     pub fn retrieve_newsfeed(
         &self,
@@ -2668,6 +2904,7 @@ impl<'a> News<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Notes”; get it with [`Client::notes`].
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
@@ -2686,6 +2923,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a company note (see [`CreateCompanyNote`](crate::operations::CreateCompanyNote)).
     pub fn create_company_note(
         &self,
@@ -2698,6 +2936,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -2710,6 +2949,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -2722,6 +2962,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
     pub fn retrieve_note(
         &self,
@@ -2735,6 +2976,7 @@ impl<'a> Notes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Office Hours”; get it with [`Client::office_hours`].
 #[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, Copy)]
@@ -2753,6 +2995,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an office hours exception (see [`UpdateOfficeHoursException`](crate::operations::UpdateOfficeHoursException)).
     pub fn update_office_hours_exception(
         &self,
@@ -2765,6 +3008,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an office hours exception (see [`DeleteOfficeHoursException`](crate::operations::DeleteOfficeHoursException)).
     pub fn delete_office_hours_exception(
         &self,
@@ -2777,6 +3021,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all office hours exceptions (see [`ListOfficeHoursExceptions`](crate::operations::ListOfficeHoursExceptions)).
     pub fn list_office_hours_exceptions(
         &self,
@@ -2789,6 +3034,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an office hours exception (see [`CreateOfficeHoursException`](crate::operations::CreateOfficeHoursException)).
     pub fn create_office_hours_exception(
         &self,
@@ -2801,6 +3047,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an office hours schedule (see [`GetOfficeHoursSchedule`](crate::operations::GetOfficeHoursSchedule)).
     pub fn get_office_hours_schedule(
         &self,
@@ -2813,6 +3060,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an office hours schedule (see [`UpdateOfficeHoursSchedule`](crate::operations::UpdateOfficeHoursSchedule)).
     pub fn update_office_hours_schedule(
         &self,
@@ -2825,6 +3073,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an office hours schedule (see [`DeleteOfficeHoursSchedule`](crate::operations::DeleteOfficeHoursSchedule)).
     pub fn delete_office_hours_schedule(
         &self,
@@ -2837,6 +3086,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all office hours schedules (see [`ListOfficeHoursSchedules`](crate::operations::ListOfficeHoursSchedules)).
     pub fn list_office_hours_schedules(
         &self,
@@ -2849,6 +3099,7 @@ impl<'a> OfficeHours<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an office hours schedule (see [`CreateOfficeHoursSchedule`](crate::operations::CreateOfficeHoursSchedule)).
     pub fn create_office_hours_schedule(
         &self,
@@ -2862,6 +3113,7 @@ impl<'a> OfficeHours<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Reporting Data Export”; get it with [`Client::reporting_data_export`].
 #[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -2880,6 +3132,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get export job status (see [`GetExportReportingDataJobIdentifier`](crate::operations::GetExportReportingDataJobIdentifier)).
     pub fn get_export_reporting_data_job_identifier(
         &self,
@@ -2892,6 +3145,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List available datasets and attributes (see [`GetExportReportingDataGetDatasets`](crate::operations::GetExportReportingDataGetDatasets)).
     pub fn get_export_reporting_data_get_datasets(
         &self,
@@ -2904,6 +3158,7 @@ impl<'a> ReportingDataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download completed export job data (see [`GetDownloadReportingDataJobIdentifier`](crate::operations::GetDownloadReportingDataJobIdentifier)).
     pub fn get_download_reporting_data_job_identifier(
         &self,
@@ -2917,6 +3172,7 @@ impl<'a> ReportingDataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Segments”; get it with [`Client::segments`].
 #[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
@@ -2935,6 +3191,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
     pub fn list_segments(
         &self,
@@ -2947,6 +3204,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
     pub fn retrieve_segment(
         &self,
@@ -2960,6 +3218,7 @@ impl<'a> Segments<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
 #[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
@@ -2978,6 +3237,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -2990,6 +3250,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -3002,6 +3263,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
     pub fn list_subscription_types(
         &self,
@@ -3015,6 +3277,7 @@ impl<'a> SubscriptionTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Switch”; get it with [`Client::switch`].
 #[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
@@ -3034,6 +3297,7 @@ impl<'a> Switch<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tags”; get it with [`Client::tags`].
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
@@ -3049,6 +3313,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an article (see [`DetachTagFromArticle`](crate::operations::DetachTagFromArticle)).
     pub fn detach_tag_from_article(
         &self,
@@ -3058,6 +3323,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to an internal article (see [`AttachTagToInternalArticle`](crate::operations::AttachTagToInternalArticle)).
     pub fn attach_tag_to_internal_article(
         &self,
@@ -3067,6 +3333,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from an internal article (see [`DetachTagFromInternalArticle`](crate::operations::DetachTagFromInternalArticle)).
     pub fn detach_tag_from_internal_article(
         &self,
@@ -3076,6 +3343,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -3088,6 +3356,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -3097,6 +3366,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -3106,6 +3376,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add a tag to a content snippet (see [`AttachTagToContentSnippet`](crate::operations::AttachTagToContentSnippet)).
     pub fn attach_tag_to_content_snippet(
         &self,
@@ -3115,6 +3386,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove a tag from a content snippet (see [`DetachTagFromContentSnippet`](crate::operations::DetachTagFromContentSnippet)).
     pub fn detach_tag_from_content_snippet(
         &self,
@@ -3124,6 +3396,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
@@ -3133,6 +3406,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -3142,6 +3416,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
     pub fn list_tags(
         &self,
@@ -3154,6 +3429,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
     pub fn create_tag(
         &self,
@@ -3166,6 +3442,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
     pub fn find_tag(
         &self,
@@ -3178,6 +3455,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
     pub fn delete_tag(
         &self,
@@ -3187,6 +3465,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -3196,6 +3475,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -3206,6 +3486,7 @@ impl<'a> Tags<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Teams”; get it with [`Client::teams`].
 #[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
@@ -3224,6 +3505,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
     pub fn retrieve_team(
         &self,
@@ -3236,6 +3518,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve team metrics (see [`GetTeamMetrics`](crate::operations::GetTeamMetrics)).
     pub fn get_team_metrics(
         &self,
@@ -3249,6 +3532,7 @@ impl<'a> Teams<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket States”; get it with [`Client::ticket_states`].
 #[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, Copy)]
@@ -3268,6 +3552,7 @@ impl<'a> TicketStates<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Type Attributes”; get it with [`Client::ticket_type_attributes`].
 #[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -3286,6 +3571,7 @@ impl<'a> TicketTypeAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an existing attribute for a ticket type (see [`UpdateTicketTypeAttribute`](crate::operations::UpdateTicketTypeAttribute)).
     pub fn update_ticket_type_attribute(
         &self,
@@ -3299,6 +3585,7 @@ impl<'a> TicketTypeAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Ticket Types”; get it with [`Client::ticket_types`].
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, Copy)]
@@ -3317,6 +3604,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket type (see [`CreateTicketType`](crate::operations::CreateTicketType)).
     pub fn create_ticket_type(
         &self,
@@ -3329,6 +3617,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket type (see [`GetTicketType`](crate::operations::GetTicketType)).
     pub fn get_ticket_type(
         &self,
@@ -3341,6 +3630,7 @@ impl<'a> TicketTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket type (see [`UpdateTicketType`](crate::operations::UpdateTicketType)).
     pub fn update_ticket_type(
         &self,
@@ -3354,6 +3644,7 @@ impl<'a> TicketTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tickets”; get it with [`Client::tickets`].
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, Copy)]
@@ -3372,6 +3663,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a ticket (see [`AttachTagToTicket`](crate::operations::AttachTagToTicket)).
     pub fn attach_tag_to_ticket(
         &self,
@@ -3381,6 +3673,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a ticket (see [`DetachTagFromTicket`](crate::operations::DetachTagFromTicket)).
     pub fn detach_tag_from_ticket(
         &self,
@@ -3390,6 +3683,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Link a conversation to a ticket (see [`LinkConversationToTicket`](crate::operations::LinkConversationToTicket)).
     pub fn link_conversation_to_ticket(
         &self,
@@ -3402,6 +3696,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unlink a conversation from a ticket (see [`UnlinkConversationFromTicket`](crate::operations::UnlinkConversationFromTicket)).
     pub fn unlink_conversation_from_ticket(
         &self,
@@ -3414,6 +3709,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a ticket (see [`CreateTicket`](crate::operations::CreateTicket)).
     pub fn create_ticket(
         &self,
@@ -3426,6 +3722,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Enqueue create ticket (see [`EnqueueCreateTicket`](crate::operations::EnqueueCreateTicket)).
     pub fn enqueue_create_ticket(
         &self,
@@ -3438,6 +3735,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a ticket (see [`GetTicket`](crate::operations::GetTicket)).
     pub fn get_ticket(
         &self,
@@ -3450,6 +3748,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a ticket (see [`UpdateTicket`](crate::operations::UpdateTicket)).
     pub fn update_ticket(
         &self,
@@ -3462,6 +3761,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a ticket (see [`DeleteTicket`](crate::operations::DeleteTicket)).
     pub fn delete_ticket(
         &self,
@@ -3474,6 +3774,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Change ticket type (see [`ChangeTicketType`](crate::operations::ChangeTicketType)).
     pub fn change_ticket_type(
         &self,
@@ -3486,6 +3787,7 @@ impl<'a> Tickets<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search tickets (see [`SearchTickets`](crate::operations::SearchTickets)).
     pub fn search_tickets(
         &self,
@@ -3499,6 +3801,7 @@ impl<'a> Tickets<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
@@ -3517,6 +3820,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
     pub fn update_visitor(
         &self,
@@ -3529,6 +3833,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
     pub fn convert_visitor(
         &self,
@@ -3542,6 +3847,7 @@ impl<'a> Visitors<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “WhatsApp”; get it with [`Client::whats_app`].
 #[cfg(feature = "whats-app")]
 #[derive(Debug, Clone, Copy)]
@@ -3560,6 +3866,7 @@ impl<'a> WhatsApp<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get statuses of all messages sent based on the specified ruleset_id (see [`GetWhatsAppMessageStatus`](crate::operations::GetWhatsAppMessageStatus)).
     pub fn get_whats_app_message_status(
         &self,
@@ -3573,6 +3880,7 @@ impl<'a> WhatsApp<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Workflows”; get it with [`Client::workflows`].
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Copy)]

@@ -6,6 +6,7 @@
 pub struct Client {
     inner: ::intercom_api_runtime::Client,
 }
+
 impl Client {
     /// A client for `token`, to configure (region, timeout, retries …) and `build`.
     pub fn builder(
@@ -13,108 +14,129 @@ impl Client {
     ) -> ::intercom_api_runtime::ClientBuilder<Client> {
         ::intercom_api_runtime::ClientBuilder::new(token)
     }
+
     /// The operations tagged “Admins”.
     #[cfg(feature = "admins")]
     pub fn admins(&self) -> Admins<'_> {
         Admins(&self.inner)
     }
+
     /// The operations tagged “Articles”.
     #[cfg(feature = "articles")]
     pub fn articles(&self) -> Articles<'_> {
         Articles(&self.inner)
     }
+
     /// The operations tagged “Companies”.
     #[cfg(feature = "companies")]
     pub fn companies(&self) -> Companies<'_> {
         Companies(&self.inner)
     }
+
     /// The operations tagged “Contacts”.
     #[cfg(feature = "contacts")]
     pub fn contacts(&self) -> Contacts<'_> {
         Contacts(&self.inner)
     }
+
     /// The operations tagged “Conversations”.
     #[cfg(feature = "conversations")]
     pub fn conversations(&self) -> Conversations<'_> {
         Conversations(&self.inner)
     }
+
     /// The operations tagged “Data Attributes”.
     #[cfg(feature = "data-attributes")]
     pub fn data_attributes(&self) -> DataAttributes<'_> {
         DataAttributes(&self.inner)
     }
+
     /// The operations tagged “Data Events”.
     #[cfg(feature = "data-events")]
     pub fn data_events(&self) -> DataEvents<'_> {
         DataEvents(&self.inner)
     }
+
     /// The operations tagged “Data Export”.
     #[cfg(feature = "data-export")]
     pub fn data_export(&self) -> DataExport<'_> {
         DataExport(&self.inner)
     }
+
     /// The operations tagged “Help Center”.
     #[cfg(feature = "help-center")]
     pub fn help_center(&self) -> HelpCenter<'_> {
         HelpCenter(&self.inner)
     }
+
     /// The operations tagged “Messages”.
     #[cfg(feature = "messages")]
     pub fn messages(&self) -> Messages<'_> {
         Messages(&self.inner)
     }
+
     /// The operations tagged “News”.
     #[cfg(feature = "news")]
     pub fn news(&self) -> News<'_> {
         News(&self.inner)
     }
+
     /// The operations tagged “Notes”.
     #[cfg(feature = "notes")]
     pub fn notes(&self) -> Notes<'_> {
         Notes(&self.inner)
     }
+
     /// The operations tagged “Segments”.
     #[cfg(feature = "segments")]
     pub fn segments(&self) -> Segments<'_> {
         Segments(&self.inner)
     }
+
     /// The operations tagged “Subscription Types”.
     #[cfg(feature = "subscription-types")]
     pub fn subscription_types(&self) -> SubscriptionTypes<'_> {
         SubscriptionTypes(&self.inner)
     }
+
     /// The operations tagged “Switch”.
     #[cfg(feature = "switch")]
     pub fn switch(&self) -> Switch<'_> {
         Switch(&self.inner)
     }
+
     /// The operations tagged “Tags”.
     #[cfg(feature = "tags")]
     pub fn tags(&self) -> Tags<'_> {
         Tags(&self.inner)
     }
+
     /// The operations tagged “Teams”.
     #[cfg(feature = "teams")]
     pub fn teams(&self) -> Teams<'_> {
         Teams(&self.inner)
     }
+
     /// The operations tagged “Visitors”.
     #[cfg(feature = "visitors")]
     pub fn visitors(&self) -> Visitors<'_> {
         Visitors(&self.inner)
     }
 }
+
 impl ::std::convert::From<::intercom_api_runtime::Client> for Client {
     fn from(inner: ::intercom_api_runtime::Client) -> Self {
         Client { inner }
     }
 }
+
 impl ::std::ops::Deref for Client {
     type Target = ::intercom_api_runtime::Client;
     fn deref(&self) -> &::intercom_api_runtime::Client {
         &self.inner
     }
 }
+
 /// The operations tagged “Admins”; get it with [`Client::admins`].
 #[cfg(feature = "admins")]
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +155,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Set an admin to away (see [`SetAwayAdmin`](crate::operations::SetAwayAdmin)).
     pub fn set_away_admin(
         &self,
@@ -145,6 +168,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all activity logs (see [`ListActivityLogs`](crate::operations::ListActivityLogs)).
     pub fn list_activity_logs(
         &self,
@@ -157,6 +181,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all admins (see [`ListAdmins`](crate::operations::ListAdmins)).
     pub fn list_admins(
         &self,
@@ -169,6 +194,7 @@ impl<'a> Admins<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an admin (see [`RetrieveAdmin`](crate::operations::RetrieveAdmin)).
     pub fn retrieve_admin(
         &self,
@@ -182,6 +208,7 @@ impl<'a> Admins<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Articles”; get it with [`Client::articles`].
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, Copy)]
@@ -200,6 +227,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create an article (see [`CreateArticle`](crate::operations::CreateArticle)).
     pub fn create_article(
         &self,
@@ -212,6 +240,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve an article (see [`RetrieveArticle`](crate::operations::RetrieveArticle)).
     pub fn retrieve_article(
         &self,
@@ -224,6 +253,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update an article (see [`UpdateArticle`](crate::operations::UpdateArticle)).
     pub fn update_article(
         &self,
@@ -236,6 +266,7 @@ impl<'a> Articles<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete an article (see [`DeleteArticle`](crate::operations::DeleteArticle)).
     pub fn delete_article(
         &self,
@@ -249,6 +280,7 @@ impl<'a> Articles<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Companies”; get it with [`Client::companies`].
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, Copy)]
@@ -267,6 +299,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or Update a company (see [`CreateOrUpdateCompany`](crate::operations::CreateOrUpdateCompany)).
     pub fn create_or_update_company(
         &self,
@@ -279,6 +312,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a company by ID (see [`RetrieveACompanyById`](crate::operations::RetrieveACompanyById)).
     pub fn retrieve_a_company_by_id(
         &self,
@@ -291,6 +325,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a company (see [`UpdateCompany`](crate::operations::UpdateCompany)).
     pub fn update_company(
         &self,
@@ -303,6 +338,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a company (see [`DeleteCompany`](crate::operations::DeleteCompany)).
     pub fn delete_company(
         &self,
@@ -315,6 +351,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached contacts (see [`ListAttachedContacts`](crate::operations::ListAttachedContacts)).
     pub fn list_attached_contacts(
         &self,
@@ -327,6 +364,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for companies (see [`ListAttachedSegmentsForCompanies`](crate::operations::ListAttachedSegmentsForCompanies)).
     pub fn list_attached_segments_for_companies(
         &self,
@@ -339,6 +377,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all companies (see [`ListAllCompanies`](crate::operations::ListAllCompanies)).
     pub fn list_all_companies(
         &self,
@@ -351,6 +390,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Scroll over all companies (see [`ScrollOverAllCompanies`](crate::operations::ScrollOverAllCompanies)).
     pub fn scroll_over_all_companies(
         &self,
@@ -363,6 +403,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -375,6 +416,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -387,6 +429,7 @@ impl<'a> Companies<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -400,6 +443,7 @@ impl<'a> Companies<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Contacts”; get it with [`Client::contacts`].
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, Copy)]
@@ -418,6 +462,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached companies for contact (see [`ListCompaniesForAContact`](crate::operations::ListCompaniesForAContact)).
     pub fn list_companies_for_a_contact(
         &self,
@@ -430,6 +475,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a Contact to a Company (see [`AttachContactToACompany`](crate::operations::AttachContactToACompany)).
     pub fn attach_contact_to_a_company(
         &self,
@@ -442,6 +488,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a company (see [`DetachContactFromACompany`](crate::operations::DetachContactFromACompany)).
     pub fn detach_contact_from_a_company(
         &self,
@@ -454,6 +501,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all notes (see [`ListNotes`](crate::operations::ListNotes)).
     pub fn list_notes(
         &self,
@@ -466,6 +514,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -478,6 +527,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List attached segments for contact (see [`ListSegmentsForAContact`](crate::operations::ListSegmentsForAContact)).
     pub fn list_segments_for_a_contact(
         &self,
@@ -490,6 +540,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscriptions for a contact (see [`ListSubscriptionsForAContact`](crate::operations::ListSubscriptionsForAContact)).
     pub fn list_subscriptions_for_a_contact(
         &self,
@@ -502,6 +553,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -514,6 +566,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -526,6 +579,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List tags attached to a contact (see [`ListTagsForAContact`](crate::operations::ListTagsForAContact)).
     pub fn list_tags_for_a_contact(
         &self,
@@ -538,6 +592,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -547,6 +602,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -556,6 +612,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Get a contact (see [`ShowContact`](crate::operations::ShowContact)).
     pub fn show_contact(
         &self,
@@ -568,6 +625,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a contact (see [`UpdateContact`](crate::operations::UpdateContact)).
     pub fn update_contact(
         &self,
@@ -580,6 +638,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a contact (see [`DeleteContact`](crate::operations::DeleteContact)).
     pub fn delete_contact(
         &self,
@@ -592,6 +651,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Merge a lead and a user (see [`MergeContact`](crate::operations::MergeContact)).
     pub fn merge_contact(
         &self,
@@ -604,6 +664,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search contacts (see [`SearchContacts`](crate::operations::SearchContacts)).
     pub fn search_contacts(
         &self,
@@ -616,6 +677,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all contacts (see [`ListContacts`](crate::operations::ListContacts)).
     pub fn list_contacts(
         &self,
@@ -628,6 +690,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create contact (see [`CreateContact`](crate::operations::CreateContact)).
     pub fn create_contact(
         &self,
@@ -640,6 +703,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Archive contact (see [`ArchiveContact`](crate::operations::ArchiveContact)).
     pub fn archive_contact(
         &self,
@@ -652,6 +716,7 @@ impl<'a> Contacts<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Unarchive contact (see [`UnarchiveContact`](crate::operations::UnarchiveContact)).
     pub fn unarchive_contact(
         &self,
@@ -665,6 +730,7 @@ impl<'a> Contacts<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Conversations”; get it with [`Client::conversations`].
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, Copy)]
@@ -680,6 +746,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -689,6 +756,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all conversations (see [`ListConversations`](crate::operations::ListConversations)).
     pub fn list_conversations(
         &self,
@@ -701,6 +769,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Creates a conversation (see [`CreateConversation`](crate::operations::CreateConversation)).
     pub fn create_conversation(
         &self,
@@ -713,6 +782,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a conversation (see [`RetrieveConversation`](crate::operations::RetrieveConversation)).
     pub fn retrieve_conversation(
         &self,
@@ -725,6 +795,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a conversation (see [`UpdateConversation`](crate::operations::UpdateConversation)).
     pub fn update_conversation(
         &self,
@@ -737,6 +808,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Search conversations (see [`SearchConversations`](crate::operations::SearchConversations)).
     pub fn search_conversations(
         &self,
@@ -749,6 +821,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Reply to a conversation (see [`ReplyConversation`](crate::operations::ReplyConversation)).
     pub fn reply_conversation(
         &self,
@@ -761,6 +834,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Manage a conversation (see [`ManageConversation`](crate::operations::ManageConversation)).
     pub fn manage_conversation(
         &self,
@@ -773,6 +847,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Run Assignment Rules on a conversation (see [`AutoAssignConversation`](crate::operations::AutoAssignConversation)).
     pub fn auto_assign_conversation(
         &self,
@@ -785,6 +860,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Attach a contact to a conversation (see [`AttachContactToConversation`](crate::operations::AttachContactToConversation)).
     pub fn attach_contact_to_conversation(
         &self,
@@ -797,6 +873,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Detach a contact from a group conversation (see [`DetachContactFromConversation`](crate::operations::DetachContactFromConversation)).
     pub fn detach_contact_from_conversation(
         &self,
@@ -809,6 +886,7 @@ impl<'a> Conversations<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Redact a conversation part (see [`RedactConversation`](crate::operations::RedactConversation)).
     pub fn redact_conversation(
         &self,
@@ -822,6 +900,7 @@ impl<'a> Conversations<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Attributes”; get it with [`Client::data_attributes`].
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, Copy)]
@@ -840,6 +919,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a data attribute (see [`CreateDataAttribute`](crate::operations::CreateDataAttribute)).
     pub fn create_data_attribute(
         &self,
@@ -852,6 +932,7 @@ impl<'a> DataAttributes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a data attribute (see [`UpdateDataAttribute`](crate::operations::UpdateDataAttribute)).
     pub fn update_data_attribute(
         &self,
@@ -865,6 +946,7 @@ impl<'a> DataAttributes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Events”; get it with [`Client::data_events`].
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, Copy)]
@@ -883,6 +965,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Submit a data event (see [`CreateDataEvent`](crate::operations::CreateDataEvent)).
     pub fn create_data_event(
         &self,
@@ -892,6 +975,7 @@ impl<'a> DataEvents<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create event summaries (see [`DataEventSummaries`](crate::operations::DataEventSummaries)).
     pub fn data_event_summaries(
         &self,
@@ -902,6 +986,7 @@ impl<'a> DataEvents<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Data Export”; get it with [`Client::data_export`].
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, Copy)]
@@ -920,6 +1005,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Show content data export (see [`GetDataExport`](crate::operations::GetDataExport)).
     pub fn get_data_export(
         &self,
@@ -932,6 +1018,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Cancel content data export (see [`CancelDataExport`](crate::operations::CancelDataExport)).
     pub fn cancel_data_export(
         &self,
@@ -944,6 +1031,7 @@ impl<'a> DataExport<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Download content data export (see [`DownloadDataExport`](crate::operations::DownloadDataExport)).
     pub fn download_data_export(
         &self,
@@ -957,6 +1045,7 @@ impl<'a> DataExport<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Help Center”; get it with [`Client::help_center`].
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, Copy)]
@@ -975,6 +1064,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a collection (see [`CreateCollection`](crate::operations::CreateCollection)).
     pub fn create_collection(
         &self,
@@ -987,6 +1077,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a collection (see [`RetrieveCollection`](crate::operations::RetrieveCollection)).
     pub fn retrieve_collection(
         &self,
@@ -999,6 +1090,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a collection (see [`UpdateCollection`](crate::operations::UpdateCollection)).
     pub fn update_collection(
         &self,
@@ -1011,6 +1103,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a collection (see [`DeleteCollection`](crate::operations::DeleteCollection)).
     pub fn delete_collection(
         &self,
@@ -1023,6 +1116,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a Help Center (see [`RetrieveHelpCenter`](crate::operations::RetrieveHelpCenter)).
     pub fn retrieve_help_center(
         &self,
@@ -1035,6 +1129,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all Help Centers (see [`ListHelpCenters`](crate::operations::ListHelpCenters)).
     pub fn list_help_centers(
         &self,
@@ -1047,6 +1142,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all sections (see [`ListAllSections`](crate::operations::ListAllSections)).
     pub fn list_all_sections(
         &self,
@@ -1059,6 +1155,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a section (see [`CreateSection`](crate::operations::CreateSection)).
     pub fn create_section(
         &self,
@@ -1071,6 +1168,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a section (see [`RetrieveSection`](crate::operations::RetrieveSection)).
     pub fn retrieve_section(
         &self,
@@ -1083,6 +1181,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a section (see [`UpdateSection`](crate::operations::UpdateSection)).
     pub fn update_section(
         &self,
@@ -1095,6 +1194,7 @@ impl<'a> HelpCenter<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a section (see [`DeleteSection`](crate::operations::DeleteSection)).
     pub fn delete_section(
         &self,
@@ -1108,6 +1208,7 @@ impl<'a> HelpCenter<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Messages”; get it with [`Client::messages`].
 #[cfg(feature = "messages")]
 #[derive(Debug, Clone, Copy)]
@@ -1127,6 +1228,7 @@ impl<'a> Messages<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “News”; get it with [`Client::news`].
 #[cfg(feature = "news")]
 #[derive(Debug, Clone, Copy)]
@@ -1145,6 +1247,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a news item (see [`CreateNewsItem`](crate::operations::CreateNewsItem)).
     pub fn create_news_item(
         &self,
@@ -1157,6 +1260,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a news item (see [`RetrieveNewsItem`](crate::operations::RetrieveNewsItem)).
     pub fn retrieve_news_item(
         &self,
@@ -1169,6 +1273,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a news item (see [`UpdateNewsItem`](crate::operations::UpdateNewsItem)).
     pub fn update_news_item(
         &self,
@@ -1181,6 +1286,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete a news item (see [`DeleteNewsItem`](crate::operations::DeleteNewsItem)).
     pub fn delete_news_item(
         &self,
@@ -1193,6 +1299,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all live newsfeed items (see [`ListLiveNewsfeedItems`](crate::operations::ListLiveNewsfeedItems)).
     pub fn list_live_newsfeed_items(
         &self,
@@ -1205,6 +1312,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all newsfeeds (see [`ListNewsfeeds`](crate::operations::ListNewsfeeds)).
     pub fn list_newsfeeds(
         &self,
@@ -1217,6 +1325,7 @@ impl<'a> News<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a newsfeed (see [`RetrieveNewsfeed`](crate::operations::RetrieveNewsfeed)).
     pub fn retrieve_newsfeed(
         &self,
@@ -1230,6 +1339,7 @@ impl<'a> News<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Notes”; get it with [`Client::notes`].
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Copy)]
@@ -1248,6 +1358,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create a note (see [`CreateNote`](crate::operations::CreateNote)).
     pub fn create_note(
         &self,
@@ -1260,6 +1371,7 @@ impl<'a> Notes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a note (see [`RetrieveNote`](crate::operations::RetrieveNote)).
     pub fn retrieve_note(
         &self,
@@ -1273,6 +1385,7 @@ impl<'a> Notes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Segments”; get it with [`Client::segments`].
 #[cfg(feature = "segments")]
 #[derive(Debug, Clone, Copy)]
@@ -1291,6 +1404,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all segments (see [`ListSegments`](crate::operations::ListSegments)).
     pub fn list_segments(
         &self,
@@ -1303,6 +1417,7 @@ impl<'a> Segments<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a segment (see [`RetrieveSegment`](crate::operations::RetrieveSegment)).
     pub fn retrieve_segment(
         &self,
@@ -1316,6 +1431,7 @@ impl<'a> Segments<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Subscription Types”; get it with [`Client::subscription_types`].
 #[cfg(feature = "subscription-types")]
 #[derive(Debug, Clone, Copy)]
@@ -1334,6 +1450,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add subscription to a contact (see [`AttachSubscriptionTypeToContact`](crate::operations::AttachSubscriptionTypeToContact)).
     pub fn attach_subscription_type_to_contact(
         &self,
@@ -1346,6 +1463,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove subscription from a contact (see [`DetachSubscriptionTypeToContact`](crate::operations::DetachSubscriptionTypeToContact)).
     pub fn detach_subscription_type_to_contact(
         &self,
@@ -1358,6 +1476,7 @@ impl<'a> SubscriptionTypes<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List subscription types (see [`ListSubscriptionTypes`](crate::operations::ListSubscriptionTypes)).
     pub fn list_subscription_types(
         &self,
@@ -1371,6 +1490,7 @@ impl<'a> SubscriptionTypes<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Switch”; get it with [`Client::switch`].
 #[cfg(feature = "switch")]
 #[derive(Debug, Clone, Copy)]
@@ -1390,6 +1510,7 @@ impl<'a> Switch<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Tags”; get it with [`Client::tags`].
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Copy)]
@@ -1408,6 +1529,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a contact (see [`AttachTagToContact`](crate::operations::AttachTagToContact)).
     pub fn attach_tag_to_contact(
         &self,
@@ -1417,6 +1539,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a contact (see [`DetachTagFromContact`](crate::operations::DetachTagFromContact)).
     pub fn detach_tag_from_contact(
         &self,
@@ -1426,6 +1549,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Add tag to a conversation (see [`AttachTagToConversation`](crate::operations::AttachTagToConversation)).
     pub fn attach_tag_to_conversation(
         &self,
@@ -1435,6 +1559,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Remove tag from a conversation (see [`DetachTagFromConversation`](crate::operations::DetachTagFromConversation)).
     pub fn detach_tag_from_conversation(
         &self,
@@ -1444,6 +1569,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// List all tags (see [`ListTags`](crate::operations::ListTags)).
     pub fn list_tags(
         &self,
@@ -1456,6 +1582,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Create or update a tag, Tag or untag companies, Tag contacts (see [`CreateTag`](crate::operations::CreateTag)).
     pub fn create_tag(
         &self,
@@ -1468,6 +1595,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Find a specific tag (see [`FindTag`](crate::operations::FindTag)).
     pub fn find_tag(
         &self,
@@ -1480,6 +1608,7 @@ impl<'a> Tags<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Delete tag (see [`DeleteTag`](crate::operations::DeleteTag)).
     pub fn delete_tag(
         &self,
@@ -1490,6 +1619,7 @@ impl<'a> Tags<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Teams”; get it with [`Client::teams`].
 #[cfg(feature = "teams")]
 #[derive(Debug, Clone, Copy)]
@@ -1508,6 +1638,7 @@ impl<'a> Teams<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Retrieve a team (see [`RetrieveTeam`](crate::operations::RetrieveTeam)).
     pub fn retrieve_team(
         &self,
@@ -1521,6 +1652,7 @@ impl<'a> Teams<'a> {
         self.0.send_owned(operation)
     }
 }
+
 /// The operations tagged “Visitors”; get it with [`Client::visitors`].
 #[cfg(feature = "visitors")]
 #[derive(Debug, Clone, Copy)]
@@ -1539,6 +1671,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Update a visitor (see [`UpdateVisitor`](crate::operations::UpdateVisitor)).
     pub fn update_visitor(
         &self,
@@ -1551,6 +1684,7 @@ impl<'a> Visitors<'a> {
     > + ::std::marker::Send + use<'a> {
         self.0.send_owned(operation)
     }
+
     /// Convert a visitor (see [`ConvertVisitor`](crate::operations::ConvertVisitor)).
     pub fn convert_visitor(
         &self,

@@ -18,6 +18,7 @@ pub struct ActivityLog {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLog {
     fn serialize<S: ::serde::Serializer>(
@@ -45,6 +46,7 @@ impl ::serde::Serialize for ActivityLog {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
     const NAME: &'static str = "activity_log";
     const FIELDS: &'static [&'static str] = &[
@@ -86,6 +88,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLog {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,6 +96,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLog {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Details about the Admin involved in the activity.
 #[doc(alias = "activity_log.performed_by")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -108,6 +112,7 @@ pub struct ActivityLogPerformedBy {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogPerformedBy {
     fn serialize<S: ::serde::Serializer>(
@@ -122,6 +127,7 @@ impl ::serde::Serialize for ActivityLogPerformedBy {
         object.end(&self.extra, &["type", "id", "email", "ip"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformedBy {
     const NAME: &'static str = "activity_log.performed_by";
     const FIELDS: &'static [&'static str] = &["type", "id", "email", "ip"];
@@ -150,6 +156,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformed
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogPerformedBy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -157,99 +164,370 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogPerformedBy {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "activity_log.activity_type")] pub enum ActivityLogActivityType { #[doc
-    = " `admin_conversation_assignment_limit_change`"]
-    AdminConversationAssignmentLimitChange =
-    "admin_conversation_assignment_limit_change", #[doc =
-    " `admin_ticket_assignment_limit_change`"] AdminTicketAssignmentLimitChange =
-    "admin_ticket_assignment_limit_change", #[doc = " `admin_avatar_change`"]
-    AdminAvatarChange = "admin_avatar_change", #[doc = " `admin_away_mode_change`"]
-    AdminAwayModeChange = "admin_away_mode_change", #[doc = " `admin_deletion`"]
-    AdminDeletion = "admin_deletion", #[doc = " `admin_deprovisioned`"]
-    AdminDeprovisioned = "admin_deprovisioned", #[doc = " `admin_impersonation_end`"]
-    AdminImpersonationEnd = "admin_impersonation_end", #[doc =
-    " `admin_impersonation_start`"] AdminImpersonationStart =
-    "admin_impersonation_start", #[doc = " `admin_invite_change`"] AdminInviteChange =
-    "admin_invite_change", #[doc = " `admin_invite_creation`"] AdminInviteCreation =
-    "admin_invite_creation", #[doc = " `admin_invite_deletion`"] AdminInviteDeletion =
-    "admin_invite_deletion", #[doc = " `admin_login_failure`"] AdminLoginFailure =
-    "admin_login_failure", #[doc = " `admin_login_success`"] AdminLoginSuccess =
-    "admin_login_success", #[doc = " `admin_logout`"] AdminLogout = "admin_logout", #[doc
-    = " `admin_occupancy_setting_change`"] AdminOccupancySettingChange =
-    "admin_occupancy_setting_change", #[doc = " `admin_occupancy_state_change`"]
-    AdminOccupancyStateChange = "admin_occupancy_state_change", #[doc =
-    " `admin_password_reset_request`"] AdminPasswordResetRequest =
-    "admin_password_reset_request", #[doc = " `admin_password_reset_success`"]
-    AdminPasswordResetSuccess = "admin_password_reset_success", #[doc =
-    " `admin_permission_change`"] AdminPermissionChange = "admin_permission_change",
-    #[doc = " `admin_provisioned`"] AdminProvisioned = "admin_provisioned", #[doc =
-    " `admin_two_factor_auth_change`"] AdminTwoFactorAuthChange =
-    "admin_two_factor_auth_change", #[doc = " `admin_unauthorized_sign_in_method`"]
-    AdminUnauthorizedSignInMethod = "admin_unauthorized_sign_in_method", #[doc =
-    " `app_admin_join`"] AppAdminJoin = "app_admin_join", #[doc =
-    " `app_authentication_method_change`"] AppAuthenticationMethodChange =
-    "app_authentication_method_change", #[doc = " `app_data_deletion`"] AppDataDeletion =
-    "app_data_deletion", #[doc = " `app_data_export`"] AppDataExport = "app_data_export",
-    #[doc = " `app_google_sso_domain_change`"] AppGoogleSsoDomainChange =
-    "app_google_sso_domain_change", #[doc = " `app_identity_verification_change`"]
-    AppIdentityVerificationChange = "app_identity_verification_change", #[doc =
-    " `app_name_change`"] AppNameChange = "app_name_change", #[doc =
-    " `app_outbound_address_change`"] AppOutboundAddressChange =
-    "app_outbound_address_change", #[doc = " `app_package_installation`"]
-    AppPackageInstallation = "app_package_installation", #[doc =
-    " `app_package_token_regeneration`"] AppPackageTokenRegeneration =
-    "app_package_token_regeneration", #[doc = " `app_package_uninstallation`"]
-    AppPackageUninstallation = "app_package_uninstallation", #[doc =
-    " `app_team_creation`"] AppTeamCreation = "app_team_creation", #[doc =
-    " `app_team_deletion`"] AppTeamDeletion = "app_team_deletion", #[doc =
-    " `app_team_membership_modification`"] AppTeamMembershipModification =
-    "app_team_membership_modification", #[doc = " `app_timezone_change`"]
-    AppTimezoneChange = "app_timezone_change", #[doc = " `app_webhook_creation`"]
-    AppWebhookCreation = "app_webhook_creation", #[doc = " `app_webhook_deletion`"]
-    AppWebhookDeletion = "app_webhook_deletion", #[doc =
-    " `articles_in_messenger_enabled_change`"] ArticlesInMessengerEnabledChange =
-    "articles_in_messenger_enabled_change", #[doc = " `bulk_delete`"] BulkDelete =
-    "bulk_delete", #[doc = " `bulk_export`"] BulkExport = "bulk_export", #[doc =
-    " `campaign_deletion`"] CampaignDeletion = "campaign_deletion", #[doc =
-    " `campaign_state_change`"] CampaignStateChange = "campaign_state_change", #[doc =
-    " `conversation_part_deletion`"] ConversationPartDeletion =
-    "conversation_part_deletion", #[doc = " `conversation_pdf_export`"]
-    ConversationPdfExport = "conversation_pdf_export", #[doc =
-    " `conversation_topic_change`"] ConversationTopicChange =
-    "conversation_topic_change", #[doc = " `conversation_topic_creation`"]
-    ConversationTopicCreation = "conversation_topic_creation", #[doc =
-    " `conversation_topic_deletion`"] ConversationTopicDeletion =
-    "conversation_topic_deletion", #[doc = " `customer_facing_name_change`"]
-    CustomerFacingNameChange = "customer_facing_name_change", #[doc =
-    " `help_center_settings_change`"] HelpCenterSettingsChange =
-    "help_center_settings_change", #[doc = " `inbound_conversations_change`"]
-    InboundConversationsChange = "inbound_conversations_change", #[doc =
-    " `inbox_access_change`"] InboxAccessChange = "inbox_access_change", #[doc =
-    " `inbox_bulk_action`"] InboxBulkAction = "inbox_bulk_action", #[doc =
-    " `message_deletion`"] MessageDeletion = "message_deletion", #[doc =
-    " `message_state_change`"] MessageStateChange = "message_state_change", #[doc =
-    " `messenger_look_and_feel_change`"] MessengerLookAndFeelChange =
-    "messenger_look_and_feel_change", #[doc = " `messenger_search_required_change`"]
-    MessengerSearchRequiredChange = "messenger_search_required_change", #[doc =
-    " `messenger_spaces_change`"] MessengerSpacesChange = "messenger_spaces_change",
-    #[doc = " `office_hours_change`"] OfficeHoursChange = "office_hours_change", #[doc =
-    " `role_change`"] RoleChange = "role_change", #[doc = " `role_creation`"]
-    RoleCreation = "role_creation", #[doc = " `role_deletion`"] RoleDeletion =
-    "role_deletion", #[doc = " `ruleset_activation_title_preview`"]
-    RulesetActivationTitlePreview = "ruleset_activation_title_preview", #[doc =
-    " `ruleset_creation`"] RulesetCreation = "ruleset_creation", #[doc =
-    " `ruleset_deletion`"] RulesetDeletion = "ruleset_deletion", #[doc =
-    " `search_browse_enabled_change`"] SearchBrowseEnabledChange =
-    "search_browse_enabled_change", #[doc = " `search_browse_required_change`"]
-    SearchBrowseRequiredChange = "search_browse_required_change", #[doc =
-    " `seat_change`"] SeatChange = "seat_change", #[doc = " `seat_revoke`"] SeatRevoke =
-    "seat_revoke", #[doc = " `security_settings_change`"] SecuritySettingsChange =
-    "security_settings_change", #[doc = " `temporary_expectation_change`"]
-    TemporaryExpectationChange = "temporary_expectation_change", #[doc =
-    " `upfront_email_collection_change`"] UpfrontEmailCollectionChange =
-    "upfront_email_collection_change", #[doc = " `welcome_message_change`"]
-    WelcomeMessageChange = "welcome_message_change", #[doc =
-    " `hide_csat_from_agents_setting_change`"] HideCsatFromAgentsSettingChange =
-    "hide_csat_from_agents_setting_change", }
+
+#[doc(alias = "activity_log.activity_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActivityLogActivityType {
+    /// `admin_conversation_assignment_limit_change`
+    AdminConversationAssignmentLimitChange,
+    /// `admin_ticket_assignment_limit_change`
+    AdminTicketAssignmentLimitChange,
+    /// `admin_avatar_change`
+    AdminAvatarChange,
+    /// `admin_away_mode_change`
+    AdminAwayModeChange,
+    /// `admin_deletion`
+    AdminDeletion,
+    /// `admin_deprovisioned`
+    AdminDeprovisioned,
+    /// `admin_impersonation_end`
+    AdminImpersonationEnd,
+    /// `admin_impersonation_start`
+    AdminImpersonationStart,
+    /// `admin_invite_change`
+    AdminInviteChange,
+    /// `admin_invite_creation`
+    AdminInviteCreation,
+    /// `admin_invite_deletion`
+    AdminInviteDeletion,
+    /// `admin_login_failure`
+    AdminLoginFailure,
+    /// `admin_login_success`
+    AdminLoginSuccess,
+    /// `admin_logout`
+    AdminLogout,
+    /// `admin_occupancy_setting_change`
+    AdminOccupancySettingChange,
+    /// `admin_occupancy_state_change`
+    AdminOccupancyStateChange,
+    /// `admin_password_reset_request`
+    AdminPasswordResetRequest,
+    /// `admin_password_reset_success`
+    AdminPasswordResetSuccess,
+    /// `admin_permission_change`
+    AdminPermissionChange,
+    /// `admin_provisioned`
+    AdminProvisioned,
+    /// `admin_two_factor_auth_change`
+    AdminTwoFactorAuthChange,
+    /// `admin_unauthorized_sign_in_method`
+    AdminUnauthorizedSignInMethod,
+    /// `app_admin_join`
+    AppAdminJoin,
+    /// `app_authentication_method_change`
+    AppAuthenticationMethodChange,
+    /// `app_data_deletion`
+    AppDataDeletion,
+    /// `app_data_export`
+    AppDataExport,
+    /// `app_google_sso_domain_change`
+    AppGoogleSsoDomainChange,
+    /// `app_identity_verification_change`
+    AppIdentityVerificationChange,
+    /// `app_name_change`
+    AppNameChange,
+    /// `app_outbound_address_change`
+    AppOutboundAddressChange,
+    /// `app_package_installation`
+    AppPackageInstallation,
+    /// `app_package_token_regeneration`
+    AppPackageTokenRegeneration,
+    /// `app_package_uninstallation`
+    AppPackageUninstallation,
+    /// `app_team_creation`
+    AppTeamCreation,
+    /// `app_team_deletion`
+    AppTeamDeletion,
+    /// `app_team_membership_modification`
+    AppTeamMembershipModification,
+    /// `app_timezone_change`
+    AppTimezoneChange,
+    /// `app_webhook_creation`
+    AppWebhookCreation,
+    /// `app_webhook_deletion`
+    AppWebhookDeletion,
+    /// `articles_in_messenger_enabled_change`
+    ArticlesInMessengerEnabledChange,
+    /// `bulk_delete`
+    BulkDelete,
+    /// `bulk_export`
+    BulkExport,
+    /// `campaign_deletion`
+    CampaignDeletion,
+    /// `campaign_state_change`
+    CampaignStateChange,
+    /// `conversation_part_deletion`
+    ConversationPartDeletion,
+    /// `conversation_pdf_export`
+    ConversationPdfExport,
+    /// `conversation_topic_change`
+    ConversationTopicChange,
+    /// `conversation_topic_creation`
+    ConversationTopicCreation,
+    /// `conversation_topic_deletion`
+    ConversationTopicDeletion,
+    /// `customer_facing_name_change`
+    CustomerFacingNameChange,
+    /// `help_center_settings_change`
+    HelpCenterSettingsChange,
+    /// `inbound_conversations_change`
+    InboundConversationsChange,
+    /// `inbox_access_change`
+    InboxAccessChange,
+    /// `inbox_bulk_action`
+    InboxBulkAction,
+    /// `message_deletion`
+    MessageDeletion,
+    /// `message_state_change`
+    MessageStateChange,
+    /// `messenger_look_and_feel_change`
+    MessengerLookAndFeelChange,
+    /// `messenger_search_required_change`
+    MessengerSearchRequiredChange,
+    /// `messenger_spaces_change`
+    MessengerSpacesChange,
+    /// `office_hours_change`
+    OfficeHoursChange,
+    /// `role_change`
+    RoleChange,
+    /// `role_creation`
+    RoleCreation,
+    /// `role_deletion`
+    RoleDeletion,
+    /// `ruleset_activation_title_preview`
+    RulesetActivationTitlePreview,
+    /// `ruleset_creation`
+    RulesetCreation,
+    /// `ruleset_deletion`
+    RulesetDeletion,
+    /// `search_browse_enabled_change`
+    SearchBrowseEnabledChange,
+    /// `search_browse_required_change`
+    SearchBrowseRequiredChange,
+    /// `seat_change`
+    SeatChange,
+    /// `seat_revoke`
+    SeatRevoke,
+    /// `security_settings_change`
+    SecuritySettingsChange,
+    /// `temporary_expectation_change`
+    TemporaryExpectationChange,
+    /// `upfront_email_collection_change`
+    UpfrontEmailCollectionChange,
+    /// `welcome_message_change`
+    WelcomeMessageChange,
+    /// `hide_csat_from_agents_setting_change`
+    HideCsatFromAgentsSettingChange,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ActivityLogActivityType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AdminConversationAssignmentLimitChange => {
+                "admin_conversation_assignment_limit_change"
+            }
+            Self::AdminTicketAssignmentLimitChange => {
+                "admin_ticket_assignment_limit_change"
+            }
+            Self::AdminAvatarChange => "admin_avatar_change",
+            Self::AdminAwayModeChange => "admin_away_mode_change",
+            Self::AdminDeletion => "admin_deletion",
+            Self::AdminDeprovisioned => "admin_deprovisioned",
+            Self::AdminImpersonationEnd => "admin_impersonation_end",
+            Self::AdminImpersonationStart => "admin_impersonation_start",
+            Self::AdminInviteChange => "admin_invite_change",
+            Self::AdminInviteCreation => "admin_invite_creation",
+            Self::AdminInviteDeletion => "admin_invite_deletion",
+            Self::AdminLoginFailure => "admin_login_failure",
+            Self::AdminLoginSuccess => "admin_login_success",
+            Self::AdminLogout => "admin_logout",
+            Self::AdminOccupancySettingChange => "admin_occupancy_setting_change",
+            Self::AdminOccupancyStateChange => "admin_occupancy_state_change",
+            Self::AdminPasswordResetRequest => "admin_password_reset_request",
+            Self::AdminPasswordResetSuccess => "admin_password_reset_success",
+            Self::AdminPermissionChange => "admin_permission_change",
+            Self::AdminProvisioned => "admin_provisioned",
+            Self::AdminTwoFactorAuthChange => "admin_two_factor_auth_change",
+            Self::AdminUnauthorizedSignInMethod => "admin_unauthorized_sign_in_method",
+            Self::AppAdminJoin => "app_admin_join",
+            Self::AppAuthenticationMethodChange => "app_authentication_method_change",
+            Self::AppDataDeletion => "app_data_deletion",
+            Self::AppDataExport => "app_data_export",
+            Self::AppGoogleSsoDomainChange => "app_google_sso_domain_change",
+            Self::AppIdentityVerificationChange => "app_identity_verification_change",
+            Self::AppNameChange => "app_name_change",
+            Self::AppOutboundAddressChange => "app_outbound_address_change",
+            Self::AppPackageInstallation => "app_package_installation",
+            Self::AppPackageTokenRegeneration => "app_package_token_regeneration",
+            Self::AppPackageUninstallation => "app_package_uninstallation",
+            Self::AppTeamCreation => "app_team_creation",
+            Self::AppTeamDeletion => "app_team_deletion",
+            Self::AppTeamMembershipModification => "app_team_membership_modification",
+            Self::AppTimezoneChange => "app_timezone_change",
+            Self::AppWebhookCreation => "app_webhook_creation",
+            Self::AppWebhookDeletion => "app_webhook_deletion",
+            Self::ArticlesInMessengerEnabledChange => {
+                "articles_in_messenger_enabled_change"
+            }
+            Self::BulkDelete => "bulk_delete",
+            Self::BulkExport => "bulk_export",
+            Self::CampaignDeletion => "campaign_deletion",
+            Self::CampaignStateChange => "campaign_state_change",
+            Self::ConversationPartDeletion => "conversation_part_deletion",
+            Self::ConversationPdfExport => "conversation_pdf_export",
+            Self::ConversationTopicChange => "conversation_topic_change",
+            Self::ConversationTopicCreation => "conversation_topic_creation",
+            Self::ConversationTopicDeletion => "conversation_topic_deletion",
+            Self::CustomerFacingNameChange => "customer_facing_name_change",
+            Self::HelpCenterSettingsChange => "help_center_settings_change",
+            Self::InboundConversationsChange => "inbound_conversations_change",
+            Self::InboxAccessChange => "inbox_access_change",
+            Self::InboxBulkAction => "inbox_bulk_action",
+            Self::MessageDeletion => "message_deletion",
+            Self::MessageStateChange => "message_state_change",
+            Self::MessengerLookAndFeelChange => "messenger_look_and_feel_change",
+            Self::MessengerSearchRequiredChange => "messenger_search_required_change",
+            Self::MessengerSpacesChange => "messenger_spaces_change",
+            Self::OfficeHoursChange => "office_hours_change",
+            Self::RoleChange => "role_change",
+            Self::RoleCreation => "role_creation",
+            Self::RoleDeletion => "role_deletion",
+            Self::RulesetActivationTitlePreview => "ruleset_activation_title_preview",
+            Self::RulesetCreation => "ruleset_creation",
+            Self::RulesetDeletion => "ruleset_deletion",
+            Self::SearchBrowseEnabledChange => "search_browse_enabled_change",
+            Self::SearchBrowseRequiredChange => "search_browse_required_change",
+            Self::SeatChange => "seat_change",
+            Self::SeatRevoke => "seat_revoke",
+            Self::SecuritySettingsChange => "security_settings_change",
+            Self::TemporaryExpectationChange => "temporary_expectation_change",
+            Self::UpfrontEmailCollectionChange => "upfront_email_collection_change",
+            Self::WelcomeMessageChange => "welcome_message_change",
+            Self::HideCsatFromAgentsSettingChange => {
+                "hide_csat_from_agents_setting_change"
+            }
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin_conversation_assignment_limit_change" => {
+                Self::AdminConversationAssignmentLimitChange
+            }
+            "admin_ticket_assignment_limit_change" => {
+                Self::AdminTicketAssignmentLimitChange
+            }
+            "admin_avatar_change" => Self::AdminAvatarChange,
+            "admin_away_mode_change" => Self::AdminAwayModeChange,
+            "admin_deletion" => Self::AdminDeletion,
+            "admin_deprovisioned" => Self::AdminDeprovisioned,
+            "admin_impersonation_end" => Self::AdminImpersonationEnd,
+            "admin_impersonation_start" => Self::AdminImpersonationStart,
+            "admin_invite_change" => Self::AdminInviteChange,
+            "admin_invite_creation" => Self::AdminInviteCreation,
+            "admin_invite_deletion" => Self::AdminInviteDeletion,
+            "admin_login_failure" => Self::AdminLoginFailure,
+            "admin_login_success" => Self::AdminLoginSuccess,
+            "admin_logout" => Self::AdminLogout,
+            "admin_occupancy_setting_change" => Self::AdminOccupancySettingChange,
+            "admin_occupancy_state_change" => Self::AdminOccupancyStateChange,
+            "admin_password_reset_request" => Self::AdminPasswordResetRequest,
+            "admin_password_reset_success" => Self::AdminPasswordResetSuccess,
+            "admin_permission_change" => Self::AdminPermissionChange,
+            "admin_provisioned" => Self::AdminProvisioned,
+            "admin_two_factor_auth_change" => Self::AdminTwoFactorAuthChange,
+            "admin_unauthorized_sign_in_method" => Self::AdminUnauthorizedSignInMethod,
+            "app_admin_join" => Self::AppAdminJoin,
+            "app_authentication_method_change" => Self::AppAuthenticationMethodChange,
+            "app_data_deletion" => Self::AppDataDeletion,
+            "app_data_export" => Self::AppDataExport,
+            "app_google_sso_domain_change" => Self::AppGoogleSsoDomainChange,
+            "app_identity_verification_change" => Self::AppIdentityVerificationChange,
+            "app_name_change" => Self::AppNameChange,
+            "app_outbound_address_change" => Self::AppOutboundAddressChange,
+            "app_package_installation" => Self::AppPackageInstallation,
+            "app_package_token_regeneration" => Self::AppPackageTokenRegeneration,
+            "app_package_uninstallation" => Self::AppPackageUninstallation,
+            "app_team_creation" => Self::AppTeamCreation,
+            "app_team_deletion" => Self::AppTeamDeletion,
+            "app_team_membership_modification" => Self::AppTeamMembershipModification,
+            "app_timezone_change" => Self::AppTimezoneChange,
+            "app_webhook_creation" => Self::AppWebhookCreation,
+            "app_webhook_deletion" => Self::AppWebhookDeletion,
+            "articles_in_messenger_enabled_change" => {
+                Self::ArticlesInMessengerEnabledChange
+            }
+            "bulk_delete" => Self::BulkDelete,
+            "bulk_export" => Self::BulkExport,
+            "campaign_deletion" => Self::CampaignDeletion,
+            "campaign_state_change" => Self::CampaignStateChange,
+            "conversation_part_deletion" => Self::ConversationPartDeletion,
+            "conversation_pdf_export" => Self::ConversationPdfExport,
+            "conversation_topic_change" => Self::ConversationTopicChange,
+            "conversation_topic_creation" => Self::ConversationTopicCreation,
+            "conversation_topic_deletion" => Self::ConversationTopicDeletion,
+            "customer_facing_name_change" => Self::CustomerFacingNameChange,
+            "help_center_settings_change" => Self::HelpCenterSettingsChange,
+            "inbound_conversations_change" => Self::InboundConversationsChange,
+            "inbox_access_change" => Self::InboxAccessChange,
+            "inbox_bulk_action" => Self::InboxBulkAction,
+            "message_deletion" => Self::MessageDeletion,
+            "message_state_change" => Self::MessageStateChange,
+            "messenger_look_and_feel_change" => Self::MessengerLookAndFeelChange,
+            "messenger_search_required_change" => Self::MessengerSearchRequiredChange,
+            "messenger_spaces_change" => Self::MessengerSpacesChange,
+            "office_hours_change" => Self::OfficeHoursChange,
+            "role_change" => Self::RoleChange,
+            "role_creation" => Self::RoleCreation,
+            "role_deletion" => Self::RoleDeletion,
+            "ruleset_activation_title_preview" => Self::RulesetActivationTitlePreview,
+            "ruleset_creation" => Self::RulesetCreation,
+            "ruleset_deletion" => Self::RulesetDeletion,
+            "search_browse_enabled_change" => Self::SearchBrowseEnabledChange,
+            "search_browse_required_change" => Self::SearchBrowseRequiredChange,
+            "seat_change" => Self::SeatChange,
+            "seat_revoke" => Self::SeatRevoke,
+            "security_settings_change" => Self::SecuritySettingsChange,
+            "temporary_expectation_change" => Self::TemporaryExpectationChange,
+            "upfront_email_collection_change" => Self::UpfrontEmailCollectionChange,
+            "welcome_message_change" => Self::WelcomeMessageChange,
+            "hide_csat_from_agents_setting_change" => {
+                Self::HideCsatFromAgentsSettingChange
+            }
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ActivityLogActivityType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ActivityLogActivityType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActivityLogActivityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ActivityLogActivityType",
+        )
+    }
 }

@@ -12,6 +12,7 @@ pub struct ActivityLogEventTypeList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogEventTypeList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ActivityLogEventTypeList {
         object.end(&self.extra, &["type", "event_types"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogEventTypeList {
     const NAME: &'static str = "activity_log_event_type_list";
     const FIELDS: &'static [&'static str] = &["type", "event_types"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogEventType
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogEventTypeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

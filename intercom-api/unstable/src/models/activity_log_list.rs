@@ -15,6 +15,7 @@ pub struct ActivityLogList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogList {
     fn serialize<S: ::serde::Serializer>(
@@ -28,6 +29,7 @@ impl ::serde::Serialize for ActivityLogList {
         object.end(&self.extra, &["type", "pages", "activity_logs"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {
     const NAME: &'static str = "activity_log_list";
     const FIELDS: &'static [&'static str] = &["type", "pages", "activity_logs"];
@@ -53,6 +55,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -49,6 +49,7 @@ pub struct ActivityLogMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -104,6 +105,7 @@ impl ::serde::Serialize for ActivityLogMetadata {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
     const NAME: &'static str = "activity_log_metadata";
     const FIELDS: &'static [&'static str] = &[
@@ -193,6 +195,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -200,6 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "activity_log_metadata.changes.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
@@ -210,6 +214,7 @@ pub struct ActivityLogMetadataChangesValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadataChangesValue {
     fn serialize<S: ::serde::Serializer>(
@@ -222,6 +227,7 @@ impl ::serde::Serialize for ActivityLogMetadataChangesValue {
         object.end(&self.extra, &["before", "after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ActivityLogMetadataChangesValue {
     const NAME: &'static str = "activity_log_metadata.changes.*";
@@ -245,6 +251,7 @@ for ActivityLogMetadataChangesValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

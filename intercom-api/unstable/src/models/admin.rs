@@ -33,6 +33,7 @@ pub struct Admin {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +75,7 @@ impl ::serde::Serialize for Admin {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
     const NAME: &'static str = "admin";
     const FIELDS: &'static [&'static str] = &[
@@ -143,6 +145,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,6 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for Admin {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The role assigned to this admin. Only present if the admin has a role assigned.
 #[doc(alias = "admin.role")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,6 +167,7 @@ pub struct AdminRole {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminRole {
     fn serialize<S: ::serde::Serializer>(
@@ -176,6 +181,7 @@ impl ::serde::Serialize for AdminRole {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
     const NAME: &'static str = "admin.role";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -201,6 +207,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

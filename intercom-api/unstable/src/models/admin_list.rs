@@ -14,6 +14,7 @@ pub struct AdminList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminList {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for AdminList {
         object.end(&self.extra, &["type", "admins"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminList {
     const NAME: &'static str = "admin_list";
     const FIELDS: &'static [&'static str] = &["type", "admins"];
@@ -48,6 +50,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct AdminPriorityLevelRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for AdminPriorityLevelRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,6 +28,7 @@ impl ::serde::Serialize for AdminPriorityLevelRequest {
         object.end(&self.extra, &["primary_admin_ids", "secondary_admin_ids"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRequest {
     const NAME: &'static str = "admin_priority_level_request";
@@ -53,6 +55,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevelRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevelRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

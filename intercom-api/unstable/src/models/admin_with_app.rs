@@ -34,6 +34,7 @@ pub struct AdminWithApp {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminWithApp {
     fn serialize<S: ::serde::Serializer>(
@@ -75,6 +76,7 @@ impl ::serde::Serialize for AdminWithApp {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
     const NAME: &'static str = "admin_with_app";
     const FIELDS: &'static [&'static str] = &[
@@ -144,6 +146,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminWithApp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -151,6 +154,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminWithApp {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// This object represents the avatar associated with the admin.
 #[doc(alias = "admin_with_app.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -162,6 +166,7 @@ pub struct AdminWithAppAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminWithAppAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -174,6 +179,7 @@ impl ::serde::Serialize for AdminWithAppAvatar {
         object.end(&self.extra, &["type", "image_url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
     const NAME: &'static str = "admin_with_app.avatar";
     const FIELDS: &'static [&'static str] = &["type", "image_url"];
@@ -196,6 +202,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminWithAppAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -203,6 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminWithAppAvatar {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The role assigned to this admin. Only present if the admin has a role assigned.
 #[doc(alias = "admin_with_app.role")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -216,6 +224,7 @@ pub struct AdminWithAppRole {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminWithAppRole {
     fn serialize<S: ::serde::Serializer>(
@@ -229,6 +238,7 @@ impl ::serde::Serialize for AdminWithAppRole {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppRole {
     const NAME: &'static str = "admin_with_app.role";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -254,6 +264,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppRole {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminWithAppRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

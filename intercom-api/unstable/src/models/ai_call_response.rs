@@ -32,6 +32,7 @@ pub struct AiCallResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AiCallResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -67,6 +68,7 @@ impl ::serde::Serialize for AiCallResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
     const NAME: &'static str = "ai_call_response";
     const FIELDS: &'static [&'static str] = &[
@@ -124,6 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AiCallResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct AiSubtopic {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AiSubtopic {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for AiSubtopic {
         object.end(&self.extra, &["type", "name", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiSubtopic {
     const NAME: &'static str = "ai_subtopic";
     const FIELDS: &'static [&'static str] = &["type", "name", "id"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiSubtopic {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AiSubtopic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct AiTopic {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AiTopic {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for AiTopic {
         object.end(&self.extra, &["type", "topic_name", "subtopics"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopic {
     const NAME: &'static str = "ai_topic";
     const FIELDS: &'static [&'static str] = &["type", "topic_name", "subtopics"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopic {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AiTopic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct AiTopics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AiTopics {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for AiTopics {
         object.end(&self.extra, &["type", "topics"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopics {
     const NAME: &'static str = "ai_topics";
     const FIELDS: &'static [&'static str] = &["type", "topics"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopics {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AiTopics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -63,6 +63,7 @@ pub struct Article {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Article {
     fn serialize<S: ::serde::Serializer>(
@@ -141,6 +142,7 @@ impl ::serde::Serialize for Article {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
     const NAME: &'static str = "article";
     const FIELDS: &'static [&'static str] = &[
@@ -274,6 +276,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -281,19 +284,139 @@ impl<'de> ::serde::Deserialize<'de> for Article {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content."]
-    #[doc(alias = "article.state")] pub enum ArticleState { #[doc = " `published`"]
-    Published = "published", #[doc = " `draft`"] Draft = "draft", }
+
+/// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
+#[doc(alias = "article.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience."]
-    #[doc(alias = "article.help_center_audience")] pub enum ArticleHelpCenterAudience {
-    #[doc = " `everyone`"] Everyone = "everyone", #[doc = " `all_users`"] AllUsers =
-    "all_users", #[doc = " `all_visitors`"] AllVisitors = "all_visitors", #[doc =
-    " `all_leads`"] AllLeads = "all_leads", #[doc = " `all_visitors_and_leads`"]
-    AllVisitorsAndLeads = "all_visitors_and_leads", #[doc = " `restricted`"] Restricted =
-    "restricted", }
+
+impl ArticleState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleState",
+        )
+    }
+}
+
+/// The audience that can view this article in the Help Center. `everyone` means all users and visitors can view it; `restricted` indicates a custom audience ruleset. For multilingual articles, this is the article-level audience.
+#[doc(alias = "article.help_center_audience")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleHelpCenterAudience {
+    /// `everyone`
+    Everyone,
+    /// `all_users`
+    AllUsers,
+    /// `all_visitors`
+    AllVisitors,
+    /// `all_leads`
+    AllLeads,
+    /// `all_visitors_and_leads`
+    AllVisitorsAndLeads,
+    /// `restricted`
+    Restricted,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleHelpCenterAudience {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::AllUsers => "all_users",
+            Self::AllVisitors => "all_visitors",
+            Self::AllLeads => "all_leads",
+            Self::AllVisitorsAndLeads => "all_visitors_and_leads",
+            Self::Restricted => "restricted",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "everyone" => Self::Everyone,
+            "all_users" => Self::AllUsers,
+            "all_visitors" => Self::AllVisitors,
+            "all_leads" => Self::AllLeads,
+            "all_visitors_and_leads" => Self::AllVisitorsAndLeads,
+            "restricted" => Self::Restricted,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleHelpCenterAudience {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleHelpCenterAudience {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleHelpCenterAudience {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleHelpCenterAudience",
+        )
+    }
 }

@@ -86,6 +86,7 @@ pub struct ArticleTranslatedContent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ArticleTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -176,6 +177,7 @@ impl ::serde::Serialize for ArticleTranslatedContent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleTranslatedContent {
     const NAME: &'static str = "article_translated_content";
     const FIELDS: &'static [&'static str] = &[
@@ -345,6 +347,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleTranslatedCon
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -36,6 +36,7 @@ pub struct ArticleVersion {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleVersion {
     fn serialize<S: ::serde::Serializer>(
@@ -79,6 +80,7 @@ impl ::serde::Serialize for ArticleVersion {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
     const NAME: &'static str = "article_version";
     const FIELDS: &'static [&'static str] = &[
@@ -152,6 +154,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleVersion {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -159,9 +162,63 @@ impl<'de> ::serde::Deserialize<'de> for ArticleVersion {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`)."]
-    #[doc(alias = "article_version.state")] pub enum ArticleVersionState { #[doc =
-    " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft", }
+
+/// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
+#[doc(alias = "article_version.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleVersionState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleVersionState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleVersionState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleVersionState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleVersionState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleVersionState",
+        )
+    }
 }

@@ -30,6 +30,7 @@ pub struct ArticleVersionSummary {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleVersionSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -67,6 +68,7 @@ impl ::serde::Serialize for ArticleVersionSummary {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersionSummary {
     const NAME: &'static str = "article_version_summary";
     const FIELDS: &'static [&'static str] = &[
@@ -128,6 +130,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersionSummar
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleVersionSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -135,10 +138,63 @@ impl<'de> ::serde::Deserialize<'de> for ArticleVersionSummary {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`)."]
-    #[doc(alias = "article_version_summary.state")] pub enum ArticleVersionSummaryState {
-    #[doc = " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft",
+
+/// Whether this version is the currently published version of the article (`published`) or an earlier non-live version (`draft`).
+#[doc(alias = "article_version_summary.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleVersionSummaryState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleVersionSummaryState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleVersionSummaryState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleVersionSummaryState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleVersionSummaryState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleVersionSummaryState",
+        )
     }
 }

@@ -16,6 +16,7 @@ pub struct AskFinRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AskFinRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl AskFinRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AskFinRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -58,6 +60,7 @@ impl ::serde::Serialize for AskFinRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinRequest {
     const NAME: &'static str = "AskFin.request";
@@ -96,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AskFinRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -18,6 +18,7 @@ pub struct AskFinResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AskFinResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -45,6 +46,7 @@ impl ::serde::Serialize for AskFinResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinResponse {
     const NAME: &'static str = "AskFin.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -86,6 +88,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AskFinResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,9 +96,71 @@ impl<'de> ::serde::Deserialize<'de> for AskFinResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Fin's current status in the conversation workflow."] #[doc(alias =
-    "AskFin.response.200.status")] pub enum AskFinResponseStatus { #[doc = " `thinking`"]
-    Thinking = "thinking", #[doc = " `replying`"] Replying = "replying", #[doc =
-    " `resolved`"] Resolved = "resolved", #[doc = " `complete`"] Complete = "complete", }
+
+/// Fin's current status in the conversation workflow.
+#[doc(alias = "AskFin.response.200.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AskFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl AskFinResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AskFinResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AskFinResponseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AskFinResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AskFinResponseStatus",
+        )
+    }
 }

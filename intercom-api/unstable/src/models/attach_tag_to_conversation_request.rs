@@ -11,6 +11,7 @@ pub struct AttachTagToConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachTagToConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl AttachTagToConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachTagToConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for AttachTagToConversationRequest {
         object.end(&self.extra, &["id", "admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachTagToConversationRequest {
@@ -57,6 +60,7 @@ for AttachTagToConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachTagToConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct AttachTagToTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachTagToTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl AttachTagToTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachTagToTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for AttachTagToTicketRequest {
         object.end(&self.extra, &["id", "admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AttachTagToTicketRequest {
     const NAME: &'static str = "AttachTagToTicket.request";
@@ -56,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AttachTagToTicketReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachTagToTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -20,6 +20,7 @@ pub struct AudienceList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AudienceList {
     fn serialize<S: ::serde::Serializer>(
@@ -40,6 +41,7 @@ impl ::serde::Serialize for AudienceList {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {
     const NAME: &'static str = "audience_list";
     const FIELDS: &'static [&'static str] = &[
@@ -81,6 +83,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AudienceList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AudienceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

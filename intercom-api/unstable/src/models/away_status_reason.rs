@@ -22,6 +22,7 @@ pub struct AwayStatusReason {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AwayStatusReason {
     fn serialize<S: ::serde::Serializer>(
@@ -53,6 +54,7 @@ impl ::serde::Serialize for AwayStatusReason {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
     const NAME: &'static str = "away_status_reason";
     const FIELDS: &'static [&'static str] = &[
@@ -102,6 +104,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AwayStatusReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

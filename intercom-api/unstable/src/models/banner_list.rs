@@ -12,6 +12,7 @@ pub struct BannerList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for BannerList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for BannerList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerList {
     const NAME: &'static str = "banner_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BannerList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

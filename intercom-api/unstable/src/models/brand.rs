@@ -24,6 +24,7 @@ pub struct Brand {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Brand {
     fn serialize<S: ::serde::Serializer>(
@@ -56,6 +57,7 @@ impl ::serde::Serialize for Brand {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
     const NAME: &'static str = "brand";
     const FIELDS: &'static [&'static str] = &[
@@ -105,6 +107,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Brand {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

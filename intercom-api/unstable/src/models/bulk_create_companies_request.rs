@@ -12,6 +12,7 @@ pub struct BulkCreateCompaniesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkCreateCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkCreateCompaniesRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkCreateCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequest {
         object.end(&self.extra, &["companies", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesRequest {
     const NAME: &'static str = "bulk_create_companies_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_create_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestCompaniesItem {
@@ -95,6 +100,7 @@ pub struct BulkCreateCompaniesRequestCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -129,6 +135,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateCompaniesRequestCompaniesItem {
@@ -188,6 +195,7 @@ for BulkCreateCompaniesRequestCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -196,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestCompaniesItem 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_companies_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -205,6 +214,7 @@ pub struct BulkCreateCompaniesRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -215,6 +225,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateCompaniesRequestJob {
@@ -236,6 +247,7 @@ for BulkCreateCompaniesRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

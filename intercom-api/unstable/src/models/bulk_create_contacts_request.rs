@@ -12,6 +12,7 @@ pub struct BulkCreateContactsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkCreateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkCreateContactsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkCreateContactsRequest {
         object.end(&self.extra, &["contacts", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRequest {
     const NAME: &'static str = "bulk_create_contacts_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_create_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItem {
@@ -105,6 +110,7 @@ pub struct BulkCreateContactsRequestContactsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -147,6 +153,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateContactsRequestContactsItem {
@@ -222,6 +229,7 @@ for BulkCreateContactsRequestContactsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -230,6 +238,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_create_contacts_request.contacts[].companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
@@ -240,6 +249,7 @@ pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkCreateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -251,6 +261,7 @@ impl BulkCreateContactsRequestContactsItemCompaniesItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -262,6 +273,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
         object.end(&self.extra, &["company_id", "name"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateContactsRequestContactsItemCompaniesItem {
@@ -286,6 +298,7 @@ for BulkCreateContactsRequestContactsItemCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for BulkCreateContactsRequestContactsItemCompaniesItem {
@@ -295,6 +308,7 @@ for BulkCreateContactsRequestContactsItemCompaniesItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Tags to add to the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact create still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -306,6 +320,7 @@ pub struct BulkCreateContactsRequestContactsItemTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -316,6 +331,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
         object.end(&self.extra, &["add"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateContactsRequestContactsItemTags {
@@ -337,6 +353,7 @@ for BulkCreateContactsRequestContactsItemTags {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -345,6 +362,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTag
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags.add[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
@@ -353,6 +371,7 @@ pub struct BulkCreateContactsRequestContactsItemTagsAddItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkCreateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -363,6 +382,7 @@ impl BulkCreateContactsRequestContactsItemTagsAddItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -373,6 +393,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateContactsRequestContactsItemTagsAddItem {
@@ -394,6 +415,7 @@ for BulkCreateContactsRequestContactsItemTagsAddItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for BulkCreateContactsRequestContactsItemTagsAddItem {
@@ -403,6 +425,7 @@ for BulkCreateContactsRequestContactsItemTagsAddItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_create_contacts_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -412,6 +435,7 @@ pub struct BulkCreateContactsRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkCreateContactsRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -422,6 +446,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkCreateContactsRequestJob {
@@ -443,6 +468,7 @@ for BulkCreateContactsRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct BulkDeleteCompaniesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkDeleteCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkDeleteCompaniesRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkDeleteCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequest {
         object.end(&self.extra, &["companies", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteCompaniesRequest {
     const NAME: &'static str = "bulk_delete_companies_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteCompaniesR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_delete_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteCompaniesRequestCompaniesItem {
@@ -75,6 +80,7 @@ pub struct BulkDeleteCompaniesRequestCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkDeleteCompaniesRequestCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -85,6 +91,7 @@ impl BulkDeleteCompaniesRequestCompaniesItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkDeleteCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -95,6 +102,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestCompaniesItem {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkDeleteCompaniesRequestCompaniesItem {
@@ -116,6 +124,7 @@ for BulkDeleteCompaniesRequestCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -124,6 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestCompaniesItem 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_companies_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,6 +143,7 @@ pub struct BulkDeleteCompaniesRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkDeleteCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -143,6 +154,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkDeleteCompaniesRequestJob {
@@ -164,6 +176,7 @@ for BulkDeleteCompaniesRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

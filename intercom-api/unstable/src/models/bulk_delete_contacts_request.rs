@@ -12,6 +12,7 @@ pub struct BulkDeleteContactsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkDeleteContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkDeleteContactsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkDeleteContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkDeleteContactsRequest {
         object.end(&self.extra, &["contacts", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteContactsRequest {
     const NAME: &'static str = "bulk_delete_contacts_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteContactsRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_delete_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteContactsRequestContactsItem {
@@ -75,6 +80,7 @@ pub struct BulkDeleteContactsRequestContactsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkDeleteContactsRequestContactsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -85,6 +91,7 @@ impl BulkDeleteContactsRequestContactsItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkDeleteContactsRequestContactsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -95,6 +102,7 @@ impl ::serde::Serialize for BulkDeleteContactsRequestContactsItem {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkDeleteContactsRequestContactsItem {
@@ -116,6 +124,7 @@ for BulkDeleteContactsRequestContactsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -124,6 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequestContactsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_delete_contacts_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -133,6 +143,7 @@ pub struct BulkDeleteContactsRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkDeleteContactsRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -143,6 +154,7 @@ impl ::serde::Serialize for BulkDeleteContactsRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkDeleteContactsRequestJob {
@@ -164,6 +176,7 @@ for BulkDeleteContactsRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct BulkUpdateCompaniesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateCompaniesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkUpdateCompaniesRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateCompaniesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequest {
         object.end(&self.extra, &["companies", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateCompaniesRequest {
     const NAME: &'static str = "bulk_update_companies_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateCompaniesR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_update_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateCompaniesRequestCompaniesItem {
@@ -95,6 +100,7 @@ pub struct BulkUpdateCompaniesRequestCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateCompaniesRequestCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -114,6 +120,7 @@ impl BulkUpdateCompaniesRequestCompaniesItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateCompaniesRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -148,6 +155,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestCompaniesItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateCompaniesRequestCompaniesItem {
@@ -207,6 +215,7 @@ for BulkUpdateCompaniesRequestCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -215,6 +224,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestCompaniesItem 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_companies_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -224,6 +234,7 @@ pub struct BulkUpdateCompaniesRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkUpdateCompaniesRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -234,6 +245,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateCompaniesRequestJob {
@@ -255,6 +267,7 @@ for BulkUpdateCompaniesRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

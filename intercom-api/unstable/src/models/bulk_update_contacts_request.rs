@@ -12,6 +12,7 @@ pub struct BulkUpdateContactsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl BulkUpdateContactsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequest {
         object.end(&self.extra, &["contacts", "job"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRequest {
     const NAME: &'static str = "bulk_update_contacts_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_update_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItem {
@@ -101,6 +106,7 @@ pub struct BulkUpdateContactsRequestContactsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateContactsRequestContactsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -122,6 +128,7 @@ impl BulkUpdateContactsRequestContactsItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -160,6 +167,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestContactsItem {
@@ -227,6 +235,7 @@ for BulkUpdateContactsRequestContactsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -235,6 +244,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_update_contacts_request.contacts[].companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
@@ -247,6 +257,7 @@ pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateContactsRequestContactsItemCompaniesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -259,6 +270,7 @@ impl BulkUpdateContactsRequestContactsItemCompaniesItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -271,6 +283,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
         object.end(&self.extra, &["company_id", "name", "remove"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestContactsItemCompaniesItem {
@@ -298,6 +311,7 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemCompaniesItem {
@@ -307,6 +321,7 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Tags to add to or remove from the contact. Each tag is identified by its `id`, which must be a positive integer for a tag that already exists in your workspace. Tag application is best-effort: unknown tag IDs are skipped while the rest of the contact update still applies. Per-tag results are not yet returned in the job status.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -322,6 +337,7 @@ pub struct BulkUpdateContactsRequestContactsItemTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -333,6 +349,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
         object.end(&self.extra, &["add", "remove"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestContactsItemTags {
@@ -357,6 +374,7 @@ for BulkUpdateContactsRequestContactsItemTags {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -365,6 +383,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTag
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.add[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
@@ -373,6 +392,7 @@ pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateContactsRequestContactsItemTagsAddItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -383,6 +403,7 @@ impl BulkUpdateContactsRequestContactsItemTagsAddItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -393,6 +414,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestContactsItemTagsAddItem {
@@ -414,6 +436,7 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemTagsAddItem {
@@ -423,6 +446,7 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.remove[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
@@ -431,6 +455,7 @@ pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -441,6 +466,7 @@ impl BulkUpdateContactsRequestContactsItemTagsRemoveItem {
         }
     }
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -451,6 +477,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem 
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
@@ -472,6 +499,7 @@ for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
@@ -481,6 +509,7 @@ for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional. Include to append tasks to an existing job.
 #[doc(alias = "bulk_update_contacts_request.job")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -490,6 +519,7 @@ pub struct BulkUpdateContactsRequestJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for BulkUpdateContactsRequestJob {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -500,6 +530,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestJob {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for BulkUpdateContactsRequestJob {
@@ -521,6 +552,7 @@ for BulkUpdateContactsRequestJob {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(

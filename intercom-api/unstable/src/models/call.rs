@@ -49,6 +49,7 @@ pub struct Call {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Call {
     fn serialize<S: ::serde::Serializer>(
@@ -110,6 +111,7 @@ impl ::serde::Serialize for Call {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {
     const NAME: &'static str = "call";
     const FIELDS: &'static [&'static str] = &[
@@ -219,6 +221,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Call {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Call {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct CallSummary {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CallSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for CallSummary {
         object.end(&self.extra, &["call_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CallSummary {
     const NAME: &'static str = "call_summary";
     const FIELDS: &'static [&'static str] = &["call_id"];
@@ -40,6 +42,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CallSummary {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CallSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

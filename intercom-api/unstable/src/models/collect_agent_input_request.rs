@@ -14,6 +14,7 @@ pub struct CollectAgentInputRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CollectAgentInputRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -30,6 +31,7 @@ impl CollectAgentInputRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CollectAgentInputRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,6 +43,7 @@ impl ::serde::Serialize for CollectAgentInputRequest {
         object.end(&self.extra, &["step_id", "attribute_values"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputRequest {
     const NAME: &'static str = "collect_agent_input_request";
@@ -64,6 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -72,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "collect_agent_input_request.attribute_values[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequestAttributeValuesItem {
@@ -82,6 +87,7 @@ pub struct CollectAgentInputRequestAttributeValuesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CollectAgentInputRequestAttributeValuesItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -93,6 +99,7 @@ impl CollectAgentInputRequestAttributeValuesItem {
         }
     }
 }
+
 impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -104,6 +111,7 @@ impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
         object.end(&self.extra, &["identifier", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CollectAgentInputRequestAttributeValuesItem {
@@ -128,6 +136,7 @@ for CollectAgentInputRequestAttributeValuesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequestAttributeValuesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -24,6 +24,7 @@ pub struct CompaniesBulkJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompaniesBulkJob {
     fn serialize<S: ::serde::Serializer>(
@@ -55,6 +56,7 @@ impl ::serde::Serialize for CompaniesBulkJob {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
     const NAME: &'static str = "companies_bulk_job";
     const FIELDS: &'static [&'static str] = &[
@@ -104,6 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,12 +114,75 @@ impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJob {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the job."] #[doc(alias = "companies_bulk_job.state")]
-    pub enum CompaniesBulkJobState { #[doc = " `pending`"] Pending = "pending", #[doc =
-    " `running`"] Running = "running", #[doc = " `completed`"] Completed = "completed",
-    #[doc = " `completed_with_errors`"] CompletedWithErrors = "completed_with_errors", }
+
+/// The current state of the job.
+#[doc(alias = "companies_bulk_job.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CompaniesBulkJobState {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `completed_with_errors`
+    CompletedWithErrors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CompaniesBulkJobState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completed_with_errors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "completed_with_errors" => Self::CompletedWithErrors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CompaniesBulkJobState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CompaniesBulkJobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CompaniesBulkJobState",
+        )
+    }
+}
+
 #[doc(alias = "companies_bulk_job.tasks[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {
@@ -135,6 +201,7 @@ pub struct CompaniesBulkJobTasksItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompaniesBulkJobTasksItem {
     fn serialize<S: ::serde::Serializer>(
@@ -162,6 +229,7 @@ impl ::serde::Serialize for CompaniesBulkJobTasksItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTasksItem {
     const NAME: &'static str = "companies_bulk_job.tasks[]";
     const FIELDS: &'static [&'static str] = &[
@@ -203,6 +271,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTask
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -210,10 +279,71 @@ impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the task."] #[doc(alias =
-    "companies_bulk_job.tasks[].state")] pub enum CompaniesBulkJobTasksItemState { #[doc
-    = " `pending`"] Pending = "pending", #[doc = " `running`"] Running = "running", #[doc
-    = " `completed`"] Completed = "completed", #[doc = " `completed_with_errors`"]
-    CompletedWithErrors = "completed_with_errors", }
+
+/// The current state of the task.
+#[doc(alias = "companies_bulk_job.tasks[].state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CompaniesBulkJobTasksItemState {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `completed_with_errors`
+    CompletedWithErrors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CompaniesBulkJobTasksItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completed_with_errors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "completed_with_errors" => Self::CompletedWithErrors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CompaniesBulkJobTasksItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CompaniesBulkJobTasksItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobTasksItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CompaniesBulkJobTasksItemState",
+        )
+    }
 }

@@ -12,6 +12,7 @@ pub struct CompanyAttachedSegments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyAttachedSegments {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for CompanyAttachedSegments {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyAttachedSegments {
     const NAME: &'static str = "company_attached_segments";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyAttachedSegme
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyAttachedSegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

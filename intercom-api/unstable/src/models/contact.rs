@@ -98,6 +98,7 @@ pub struct Contact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
@@ -207,6 +208,7 @@ impl ::serde::Serialize for Contact {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     const NAME: &'static str = "contact";
     const FIELDS: &'static [&'static str] = &[
@@ -412,6 +414,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -419,6 +422,7 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "contact.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAvatar {
@@ -429,6 +433,7 @@ pub struct ContactAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -441,6 +446,7 @@ impl ::serde::Serialize for ContactAvatar {
         object.end(&self.extra, &["type", "image_url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatar {
     const NAME: &'static str = "contact.avatar";
     const FIELDS: &'static [&'static str] = &["type", "image_url"];
@@ -463,6 +469,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct ContactActivity {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactActivity {
     fn serialize<S: ::serde::Serializer>(
@@ -63,6 +64,7 @@ impl ::serde::Serialize for ContactActivity {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
     const NAME: &'static str = "contact_activity";
     const FIELDS: &'static [&'static str] = &[
@@ -120,6 +122,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactActivity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,11 +130,75 @@ impl<'de> ::serde::Deserialize<'de> for ContactActivity {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of activity event."] #[doc(alias = "contact_activity.event_type")]
-    pub enum ContactActivityEventType { #[doc = " `contact.created`"] ContactCreated =
-    "contact.created", #[doc = " `contact.role_updated`"] ContactRoleUpdated =
-    "contact.role_updated", #[doc = " `contact.deleted`"] ContactDeleted =
-    "contact.deleted", #[doc = " `contact.merged`"] ContactMerged = "contact.merged",
-    #[doc = " `contact.merge_failed`"] ContactMergeFailed = "contact.merge_failed", }
+
+/// The type of activity event.
+#[doc(alias = "contact_activity.event_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactActivityEventType {
+    /// `contact.created`
+    ContactCreated,
+    /// `contact.role_updated`
+    ContactRoleUpdated,
+    /// `contact.deleted`
+    ContactDeleted,
+    /// `contact.merged`
+    ContactMerged,
+    /// `contact.merge_failed`
+    ContactMergeFailed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContactActivityEventType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContactCreated => "contact.created",
+            Self::ContactRoleUpdated => "contact.role_updated",
+            Self::ContactDeleted => "contact.deleted",
+            Self::ContactMerged => "contact.merged",
+            Self::ContactMergeFailed => "contact.merge_failed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "contact.created" => Self::ContactCreated,
+            "contact.role_updated" => Self::ContactRoleUpdated,
+            "contact.deleted" => Self::ContactDeleted,
+            "contact.merged" => Self::ContactMerged,
+            "contact.merge_failed" => Self::ContactMergeFailed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactActivityEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContactActivityEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactActivityEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContactActivityEventType",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct ContactActivityList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactActivityList {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for ContactActivityList {
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList {
     const NAME: &'static str = "contact_activity_list";
     const FIELDS: &'static [&'static str] = &["type", "data", "pages"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactActivityList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactActivityList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination information.
 #[doc(alias = "contact_activity_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,6 +75,7 @@ pub struct ContactActivityListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactActivityListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -84,6 +89,7 @@ impl ::serde::Serialize for ContactActivityListPages {
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListPages {
     const NAME: &'static str = "contact_activity_list.pages";
     const FIELDS: &'static [&'static str] = &["type", "per_page", "next"];
@@ -109,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListP
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactActivityListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -116,6 +123,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactActivityListPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Cursor for the next page of results.
 #[doc(alias = "contact_activity_list.pages.next")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,6 +133,7 @@ pub struct ContactActivityListPagesNext {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactActivityListPagesNext {
     fn serialize<S: ::serde::Serializer>(
@@ -136,6 +145,7 @@ impl ::serde::Serialize for ContactActivityListPagesNext {
         object.end(&self.extra, &["starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactActivityListPagesNext {
     const NAME: &'static str = "contact_activity_list.pages.next";
@@ -156,6 +166,7 @@ for ContactActivityListPagesNext {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactActivityListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct ContactBlocked {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactBlocked {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactBlocked {
         object.end(&self.extra, &["type", "id", "external_id", "blocked"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactBlocked {
     const NAME: &'static str = "contact_blocked";
     const FIELDS: &'static [&'static str] = &["type", "id", "external_id", "blocked"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactBlocked {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactBlocked {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct ContactCompanies {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactCompanies {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactCompanies {
         object.end(&self.extra, &["data", "url", "total_count", "has_more"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactCompanies {
     const NAME: &'static str = "contact_companies";
     const FIELDS: &'static [&'static str] = &["data", "url", "total_count", "has_more"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactCompanies {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactCompanies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

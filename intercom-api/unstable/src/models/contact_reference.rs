@@ -14,6 +14,7 @@ pub struct ContactReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactReference {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for ContactReference {
         object.end(&self.extra, &["type", "id", "external_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReference {
     const NAME: &'static str = "contact_reference";
     const FIELDS: &'static [&'static str] = &["type", "id", "external_id"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReference {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

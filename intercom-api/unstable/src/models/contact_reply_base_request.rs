@@ -20,6 +20,7 @@ pub struct ContactReplyBaseRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyBaseRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -35,6 +36,7 @@ impl ContactReplyBaseRequest {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactReplyBaseRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -62,6 +64,7 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {
     const NAME: &'static str = "contact_reply_base_request";
     const FIELDS: &'static [&'static str] = &[
@@ -103,6 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -110,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Quick Reply Option
 #[doc(alias = "contact_reply_base_request.reply_options[]")]
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +126,7 @@ pub struct ContactReplyBaseRequestReplyOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyBaseRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -132,6 +138,7 @@ impl ContactReplyBaseRequestReplyOptionsItem {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -143,6 +150,7 @@ impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
         object.end(&self.extra, &["text", "uuid"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyBaseRequestReplyOptionsItem {
     const NAME: &'static str = "contact_reply_base_request.reply_options[]";
@@ -166,6 +174,7 @@ for ContactReplyBaseRequestReplyOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequestReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,6 +6,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_reply_conversation_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {

@@ -26,6 +26,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -46,6 +47,7 @@ impl ContactReplyIntercomUserIdRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,6 +78,7 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyIntercomUserIdRequest {
@@ -127,6 +130,7 @@ for ContactReplyIntercomUserIdRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

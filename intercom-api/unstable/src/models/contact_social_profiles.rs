@@ -10,6 +10,7 @@ pub struct ContactSocialProfiles {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactSocialProfiles {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for ContactSocialProfiles {
         object.end(&self.extra, &["data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSocialProfiles {
     const NAME: &'static str = "contact_social_profiles";
     const FIELDS: &'static [&'static str] = &["data"];
@@ -40,6 +42,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSocialProfile
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactSocialProfiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -24,6 +24,7 @@ pub struct ContactsBulkJob {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactsBulkJob {
     fn serialize<S: ::serde::Serializer>(
@@ -55,6 +56,7 @@ impl ::serde::Serialize for ContactsBulkJob {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJob {
     const NAME: &'static str = "contacts_bulk_job";
     const FIELDS: &'static [&'static str] = &[
@@ -104,6 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJob {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactsBulkJob {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,12 +114,75 @@ impl<'de> ::serde::Deserialize<'de> for ContactsBulkJob {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the job."] #[doc(alias = "contacts_bulk_job.state")]
-    pub enum ContactsBulkJobState { #[doc = " `pending`"] Pending = "pending", #[doc =
-    " `running`"] Running = "running", #[doc = " `completed`"] Completed = "completed",
-    #[doc = " `completed_with_errors`"] CompletedWithErrors = "completed_with_errors", }
+
+/// The current state of the job.
+#[doc(alias = "contacts_bulk_job.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactsBulkJobState {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `completed_with_errors`
+    CompletedWithErrors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl ContactsBulkJobState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completed_with_errors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "completed_with_errors" => Self::CompletedWithErrors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactsBulkJobState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContactsBulkJobState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContactsBulkJobState",
+        )
+    }
+}
+
 #[doc(alias = "contacts_bulk_job.tasks[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsBulkJobTasksItem {
@@ -135,6 +201,7 @@ pub struct ContactsBulkJobTasksItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactsBulkJobTasksItem {
     fn serialize<S: ::serde::Serializer>(
@@ -162,6 +229,7 @@ impl ::serde::Serialize for ContactsBulkJobTasksItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJobTasksItem {
     const NAME: &'static str = "contacts_bulk_job.tasks[]";
     const FIELDS: &'static [&'static str] = &[
@@ -203,6 +271,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJobTasks
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobTasksItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -210,10 +279,71 @@ impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobTasksItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the task."] #[doc(alias =
-    "contacts_bulk_job.tasks[].state")] pub enum ContactsBulkJobTasksItemState { #[doc =
-    " `pending`"] Pending = "pending", #[doc = " `running`"] Running = "running", #[doc =
-    " `completed`"] Completed = "completed", #[doc = " `completed_with_errors`"]
-    CompletedWithErrors = "completed_with_errors", }
+
+/// The current state of the task.
+#[doc(alias = "contacts_bulk_job.tasks[].state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactsBulkJobTasksItemState {
+    /// `pending`
+    Pending,
+    /// `running`
+    Running,
+    /// `completed`
+    Completed,
+    /// `completed_with_errors`
+    CompletedWithErrors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContactsBulkJobTasksItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Running => "running",
+            Self::Completed => "completed",
+            Self::CompletedWithErrors => "completed_with_errors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "running" => Self::Running,
+            "completed" => Self::Completed,
+            "completed_with_errors" => Self::CompletedWithErrors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactsBulkJobTasksItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContactsBulkJobTasksItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobTasksItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContactsBulkJobTasksItemState",
+        )
+    }
 }

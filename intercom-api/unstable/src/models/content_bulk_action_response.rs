@@ -12,6 +12,7 @@ pub struct ContentBulkActionResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentBulkActionResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ContentBulkActionResponse {
         object.end(&self.extra, &["type", "status"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionResponse {
     const NAME: &'static str = "content_bulk_action_response";
     const FIELDS: &'static [&'static str] = &["type", "status"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionRes
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct ContentSearchArticleItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSearchArticleItem {
     fn serialize<S: ::serde::Serializer>(
@@ -32,6 +33,7 @@ impl ::serde::Serialize for ContentSearchArticleItem {
         object.end(&self.extra, &["type", "id", "title", "contents"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticleItem {
     const NAME: &'static str = "content_search_article_item";
     const FIELDS: &'static [&'static str] = &["type", "id", "title", "contents"];
@@ -60,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticle
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSearchArticleItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

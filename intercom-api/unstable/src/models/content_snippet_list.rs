@@ -19,6 +19,7 @@ pub struct ContentSnippetList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSnippetList {
     fn serialize<S: ::serde::Serializer>(
@@ -39,6 +40,7 @@ impl ::serde::Serialize for ContentSnippetList {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetList {
     const NAME: &'static str = "content_snippet_list";
     const FIELDS: &'static [&'static str] = &[
@@ -80,6 +82,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSnippetList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct ContentSnippetUpdateRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ContentSnippetUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,6 +60,7 @@ impl ::serde::Serialize for ContentSnippetUpdateRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdateRequest {
     const NAME: &'static str = "content_snippet_update_request";
@@ -109,6 +111,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentSnippetUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -16,6 +16,7 @@ pub struct ContentSource {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSource {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContentSource {
         object.end(&self.extra, &["content_type", "url", "title", "locale"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
     const NAME: &'static str = "content_source";
     const FIELDS: &'static [&'static str] = &["content_type", "url", "title", "locale"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,12 +68,75 @@ impl<'de> ::serde::Deserialize<'de> for ContentSource {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of the content source."] #[doc(alias =
-    "content_source.content_type")] pub enum ContentSourceContentType { #[doc =
-    " `file`"] File = "file", #[doc = " `article`"] Article = "article", #[doc =
-    " `external_content`"] ExternalContent = "external_content", #[doc =
-    " `content_snippet`"] ContentSnippet = "content_snippet", #[doc =
-    " `workflow_connector_action`"] WorkflowConnectorAction =
-    "workflow_connector_action", }
+
+/// The type of the content source.
+#[doc(alias = "content_source.content_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentSourceContentType {
+    /// `file`
+    File,
+    /// `article`
+    Article,
+    /// `external_content`
+    ExternalContent,
+    /// `content_snippet`
+    ContentSnippet,
+    /// `workflow_connector_action`
+    WorkflowConnectorAction,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContentSourceContentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::File => "file",
+            Self::Article => "article",
+            Self::ExternalContent => "external_content",
+            Self::ContentSnippet => "content_snippet",
+            Self::WorkflowConnectorAction => "workflow_connector_action",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "article" => Self::Article,
+            "external_content" => Self::ExternalContent,
+            "content_snippet" => Self::ContentSnippet,
+            "workflow_connector_action" => Self::WorkflowConnectorAction,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentSourceContentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentSourceContentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentSourceContentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentSourceContentType",
+        )
+    }
 }

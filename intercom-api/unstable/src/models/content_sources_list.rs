@@ -13,6 +13,7 @@ pub struct ContentSourcesList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSourcesList {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ContentSourcesList {
         object.end(&self.extra, &["type", "total_count", "content_sources"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSourcesList {
     const NAME: &'static str = "content_sources_list";
     const FIELDS: &'static [&'static str] = &["type", "total_count", "content_sources"];
@@ -51,6 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSourcesList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSourcesList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,6 +6,8 @@
 /// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "conversation_attribute")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ConversationAttribute {
@@ -20,6 +22,7 @@ pub enum ConversationAttribute {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct ConversationAttributeList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationAttributeList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttributeList {
     const NAME: &'static str = "conversation_attribute_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttribut
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

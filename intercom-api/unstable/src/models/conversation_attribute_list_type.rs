@@ -35,6 +35,7 @@ pub struct ConversationAttributeListType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeListType {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +75,7 @@ impl ::serde::Serialize for ConversationAttributeListType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeListType {
     const NAME: &'static str = "conversation_attribute_list_type";
@@ -140,6 +142,7 @@ for ConversationAttributeListType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeListType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

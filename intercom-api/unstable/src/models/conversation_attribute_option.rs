@@ -14,6 +14,7 @@ pub struct ConversationAttributeOption {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeOption {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for ConversationAttributeOption {
         object.end(&self.extra, &["id", "label", "archived"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttributeOption {
     const NAME: &'static str = "conversation_attribute_option";
     const FIELDS: &'static [&'static str] = &["id", "label", "archived"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttribut
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

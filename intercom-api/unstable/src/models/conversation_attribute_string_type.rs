@@ -33,6 +33,7 @@ pub struct ConversationAttributeStringType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeStringType {
     fn serialize<S: ::serde::Serializer>(
@@ -72,6 +73,7 @@ impl ::serde::Serialize for ConversationAttributeStringType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeStringType {
     const NAME: &'static str = "conversation_attribute_string_type";
@@ -138,6 +140,7 @@ for ConversationAttributeStringType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeStringType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct ConversationAttributeUpdatedByAdmin {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByAdmin {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdmin {
         object.end(&self.extra, &["attribute", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByAdmin {
     const NAME: &'static str = "conversation_attribute_updated_by_admin";
@@ -47,6 +49,7 @@ for ConversationAttributeUpdatedByAdmin {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_admin.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
@@ -62,6 +66,7 @@ pub struct ConversationAttributeUpdatedByAdminAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -73,6 +78,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdminAttribute {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByAdminAttribute {
     const NAME: &'static str = "conversation_attribute_updated_by_admin.attribute";
@@ -93,6 +99,7 @@ for ConversationAttributeUpdatedByAdminAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -100,6 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttri
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_admin.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminValue {
@@ -110,6 +118,7 @@ pub struct ConversationAttributeUpdatedByAdminValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByAdminValue {
     fn serialize<S: ::serde::Serializer>(
@@ -122,6 +131,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByAdminValue {
         object.end(&self.extra, &["name", "previous"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByAdminValue {
     const NAME: &'static str = "conversation_attribute_updated_by_admin.value";
@@ -145,6 +155,7 @@ for ConversationAttributeUpdatedByAdminValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,6 +15,7 @@ pub struct ConversationAttributeUpdatedByWorkflow {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflow {
     fn serialize<S: ::serde::Serializer>(
@@ -28,6 +29,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflow {
         object.end(&self.extra, &["workflow", "attribute", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByWorkflow {
     const NAME: &'static str = "conversation_attribute_updated_by_workflow";
@@ -54,6 +56,7 @@ for ConversationAttributeUpdatedByWorkflow {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_workflow.workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
@@ -69,6 +73,7 @@ pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
     fn serialize<S: ::serde::Serializer>(
@@ -80,6 +85,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByWorkflowWorkflow {
     const NAME: &'static str = "conversation_attribute_updated_by_workflow.workflow";
@@ -100,6 +106,7 @@ for ConversationAttributeUpdatedByWorkflowWorkflow {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -107,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWo
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_workflow.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
@@ -115,6 +123,7 @@ pub struct ConversationAttributeUpdatedByWorkflowAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -126,6 +135,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByWorkflowAttribute {
     const NAME: &'static str = "conversation_attribute_updated_by_workflow.attribute";
@@ -146,6 +156,7 @@ for ConversationAttributeUpdatedByWorkflowAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -153,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAt
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_workflow.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {
@@ -161,6 +173,7 @@ pub struct ConversationAttributeUpdatedByWorkflowValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
     fn serialize<S: ::serde::Serializer>(
@@ -172,6 +185,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByWorkflowValue {
     const NAME: &'static str = "conversation_attribute_updated_by_workflow.value";
@@ -192,6 +206,7 @@ for ConversationAttributeUpdatedByWorkflowValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

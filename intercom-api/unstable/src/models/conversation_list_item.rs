@@ -64,6 +64,7 @@ pub struct ConversationListItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationListItem {
     fn serialize<S: ::serde::Serializer>(
@@ -143,6 +144,7 @@ impl ::serde::Serialize for ConversationListItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem {
     const NAME: &'static str = "conversation_list_item";
     const FIELDS: &'static [&'static str] = &[
@@ -288,6 +290,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -295,17 +298,139 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Can be set to \"open\", \"closed\" or \"snoozed\"."] #[doc(alias =
-    "conversation_list_item.state")] pub enum ConversationListItemState { #[doc =
-    " `open`"] Open = "open", #[doc = " `closed`"] Closed = "closed", #[doc =
-    " `snoozed`"] Snoozed = "snoozed", }
+
+/// Can be set to "open", "closed" or "snoozed".
+#[doc(alias = "conversation_list_item.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationListItemState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The priority level of the conversation. Returns one of none, low, medium, high, or urgent."]
-    #[doc(alias = "conversation_list_item.priority")] pub enum
-    ConversationListItemPriority { #[doc = " `none`"] None = "none", #[doc = " `low`"]
-    Low = "low", #[doc = " `medium`"] Medium = "medium", #[doc = " `high`"] High =
-    "high", #[doc = " `urgent`"] Urgent = "urgent", }
+
+impl ConversationListItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationListItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationListItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationListItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationListItemState",
+        )
+    }
+}
+
+/// The priority level of the conversation. Returns one of none, low, medium, high, or urgent.
+#[doc(alias = "conversation_list_item.priority")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationListItemPriority {
+    /// `none`
+    None,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `urgent`
+    Urgent,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationListItemPriority {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "urgent" => Self::Urgent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationListItemPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationListItemPriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationListItemPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationListItemPriority",
+        )
+    }
 }

@@ -18,6 +18,7 @@ pub struct ConversationRating {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationRating {
     fn serialize<S: ::serde::Serializer>(
@@ -38,6 +39,7 @@ impl ::serde::Serialize for ConversationRating {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
     const NAME: &'static str = "conversation_rating";
     const FIELDS: &'static [&'static str] = &[
@@ -79,6 +81,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationRating {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

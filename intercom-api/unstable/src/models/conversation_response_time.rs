@@ -14,6 +14,7 @@ pub struct ConversationResponseTime {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationResponseTime {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for ConversationResponseTime {
         object.end(&self.extra, &["team_id", "team_name", "response_time"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponseTime {
     const NAME: &'static str = "conversation_response_time";
     const FIELDS: &'static [&'static str] = &["team_id", "team_name", "response_time"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponse
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationResponseTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -31,6 +31,7 @@ pub struct ConversationScorecard {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationScorecard {
     fn serialize<S: ::serde::Serializer>(
@@ -66,6 +67,7 @@ impl ::serde::Serialize for ConversationScorecard {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecard {
     const NAME: &'static str = "conversation_scorecard";
     const FIELDS: &'static [&'static str] = &[
@@ -123,6 +125,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecar
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

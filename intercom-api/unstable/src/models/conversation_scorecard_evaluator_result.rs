@@ -18,6 +18,7 @@ pub struct ConversationScorecardEvaluatorResult {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationScorecardEvaluatorResult {
     const NAME: &'static str = "conversation_scorecard_evaluator_result";
@@ -75,6 +77,7 @@ for ConversationScorecardEvaluatorResult {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluatorResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

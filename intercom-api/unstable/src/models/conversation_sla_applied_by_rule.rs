@@ -14,6 +14,7 @@ pub struct ConversationSlaAppliedByRule {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaAppliedByRule {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByRule {
         object.end(&self.extra, &["sla_name", "sla_definition"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaAppliedByRule {
     const NAME: &'static str = "conversation_sla_applied_by_rule";
@@ -49,6 +51,7 @@ for ConversationSlaAppliedByRule {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByRule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByRule {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Target times configured for the SLA (in seconds)
 #[doc(alias = "conversation_sla_applied_by_rule.sla_definition")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,6 +75,7 @@ pub struct ConversationSlaAppliedByRuleSlaDefinition {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaAppliedByRuleSlaDefinition {
     fn serialize<S: ::serde::Serializer>(
@@ -94,6 +99,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByRuleSlaDefinition {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaAppliedByRuleSlaDefinition {
     const NAME: &'static str = "conversation_sla_applied_by_rule.sla_definition";
@@ -128,6 +134,7 @@ for ConversationSlaAppliedByRuleSlaDefinition {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByRuleSlaDefinition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

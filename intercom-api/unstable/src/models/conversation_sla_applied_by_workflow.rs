@@ -14,6 +14,7 @@ pub struct ConversationSlaAppliedByWorkflow {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
         object.end(&self.extra, &["sla_name", "sla_definition"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaAppliedByWorkflow {
     const NAME: &'static str = "conversation_sla_applied_by_workflow";
@@ -49,6 +51,7 @@ for ConversationSlaAppliedByWorkflow {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflow {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Target times configured for the SLA (in seconds)
 #[doc(alias = "conversation_sla_applied_by_workflow.sla_definition")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,6 +75,7 @@ pub struct ConversationSlaAppliedByWorkflowSlaDefinition {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
     fn serialize<S: ::serde::Serializer>(
@@ -94,6 +99,7 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaAppliedByWorkflowSlaDefinition {
     const NAME: &'static str = "conversation_sla_applied_by_workflow.sla_definition";
@@ -128,6 +134,7 @@ for ConversationSlaAppliedByWorkflowSlaDefinition {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaAppliedByWorkflowSlaDefinition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -21,6 +21,7 @@ pub struct ConversationSlaPaused {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaPaused {
     fn serialize<S: ::serde::Serializer>(
@@ -34,6 +35,7 @@ impl ::serde::Serialize for ConversationSlaPaused {
         object.end(&self.extra, &["sla_name", "current_sla_status", "sla_states"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPaused {
     const NAME: &'static str = "conversation_sla_paused";
     const FIELDS: &'static [&'static str] = &[
@@ -63,6 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPause
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaPaused {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,13 +73,75 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaPaused {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Overall SLA status at pause time"] #[doc(alias =
-    "conversation_sla_paused.current_sla_status")] pub enum
-    ConversationSlaPausedCurrentSlaStatus { #[doc = " `active`"] Active = "active", #[doc
-    = " `hit`"] Hit = "hit", #[doc = " `missed`"] Missed = "missed", #[doc =
-    " `canceled`"] Canceled = "canceled", }
+
+/// Overall SLA status at pause time
+#[doc(alias = "conversation_sla_paused.current_sla_status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationSlaPausedCurrentSlaStatus {
+    /// `active`
+    Active,
+    /// `hit`
+    Hit,
+    /// `missed`
+    Missed,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl ConversationSlaPausedCurrentSlaStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Hit => "hit",
+            Self::Missed => "missed",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "hit" => Self::Hit,
+            "missed" => Self::Missed,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationSlaPausedCurrentSlaStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationSlaPausedCurrentSlaStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationSlaPausedCurrentSlaStatus",
+        )
+    }
+}
+
 #[doc(alias = "conversation_sla_paused.sla_states.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaPausedSlaStatesValue {
@@ -87,6 +152,7 @@ pub struct ConversationSlaPausedSlaStatesValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
     fn serialize<S: ::serde::Serializer>(
@@ -99,6 +165,7 @@ impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
         object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaPausedSlaStatesValue {
     const NAME: &'static str = "conversation_sla_paused.sla_states.*";
@@ -122,6 +189,7 @@ for ConversationSlaPausedSlaStatesValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedSlaStatesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -25,6 +25,7 @@ pub struct ConversationSlaTargetMissed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaTargetMissed {
     fn serialize<S: ::serde::Serializer>(
@@ -43,6 +44,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissed {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTargetMissed {
     const NAME: &'static str = "conversation_sla_target_missed";
     const FIELDS: &'static [&'static str] = &[
@@ -76,6 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTarge
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,21 +86,147 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissed {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Which specific target was missed"] #[doc(alias =
-    "conversation_sla_target_missed.sla_target_type")] pub enum
-    ConversationSlaTargetMissedSlaTargetType { #[doc = " `first_reply_time`"]
-    FirstReplyTime = "first_reply_time", #[doc = " `next_reply_time`"] NextReplyTime =
-    "next_reply_time", #[doc = " `resolution_time`"] ResolutionTime = "resolution_time",
-    #[doc = " `time_to_close`"] TimeToClose = "time_to_close", }
+
+/// Which specific target was missed
+#[doc(alias = "conversation_sla_target_missed.sla_target_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationSlaTargetMissedSlaTargetType {
+    /// `first_reply_time`
+    FirstReplyTime,
+    /// `next_reply_time`
+    NextReplyTime,
+    /// `resolution_time`
+    ResolutionTime,
+    /// `time_to_close`
+    TimeToClose,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Overall SLA status"] #[doc(alias =
-    "conversation_sla_target_missed.current_sla_status")] pub enum
-    ConversationSlaTargetMissedCurrentSlaStatus { #[doc = " `hit`"] Hit = "hit", #[doc =
-    " `missed`"] Missed = "missed", #[doc = " `active`"] Active = "active", #[doc =
-    " `paused`"] Paused = "paused", #[doc = " `canceled`"] Canceled = "canceled", }
+
+impl ConversationSlaTargetMissedSlaTargetType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FirstReplyTime => "first_reply_time",
+            Self::NextReplyTime => "next_reply_time",
+            Self::ResolutionTime => "resolution_time",
+            Self::TimeToClose => "time_to_close",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "first_reply_time" => Self::FirstReplyTime,
+            "next_reply_time" => Self::NextReplyTime,
+            "resolution_time" => Self::ResolutionTime,
+            "time_to_close" => Self::TimeToClose,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+impl ::std::fmt::Display for ConversationSlaTargetMissedSlaTargetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationSlaTargetMissedSlaTargetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaTargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationSlaTargetMissedSlaTargetType",
+        )
+    }
+}
+
+/// Overall SLA status
+#[doc(alias = "conversation_sla_target_missed.current_sla_status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationSlaTargetMissedCurrentSlaStatus {
+    /// `hit`
+    Hit,
+    /// `missed`
+    Missed,
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationSlaTargetMissedCurrentSlaStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hit => "hit",
+            Self::Missed => "missed",
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "hit" => Self::Hit,
+            "missed" => Self::Missed,
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationSlaTargetMissedCurrentSlaStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationSlaTargetMissedCurrentSlaStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationSlaTargetMissedCurrentSlaStatus",
+        )
+    }
+}
+
 #[doc(alias = "conversation_sla_target_missed.sla_states.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissedSlaStatesValue {
@@ -110,6 +239,7 @@ pub struct ConversationSlaTargetMissedSlaStatesValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
     fn serialize<S: ::serde::Serializer>(
@@ -122,6 +252,7 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
         object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSlaTargetMissedSlaStatesValue {
     const NAME: &'static str = "conversation_sla_target_missed.sla_states.*";
@@ -145,6 +276,7 @@ for ConversationSlaTargetMissedSlaStatesValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,10 +284,71 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValu
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Status of this specific target"] #[doc(alias =
-    "conversation_sla_target_missed.sla_states.*.status")] pub enum
-    ConversationSlaTargetMissedSlaStatesValueStatus { #[doc = " `hit`"] Hit = "hit",
-    #[doc = " `missed`"] Missed = "missed", #[doc = " `active`"] Active = "active", #[doc
-    = " `paused`"] Paused = "paused", }
+
+/// Status of this specific target
+#[doc(alias = "conversation_sla_target_missed.sla_states.*.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
+    /// `hit`
+    Hit,
+    /// `missed`
+    Missed,
+    /// `active`
+    Active,
+    /// `paused`
+    Paused,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationSlaTargetMissedSlaStatesValueStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hit => "hit",
+            Self::Missed => "missed",
+            Self::Active => "active",
+            Self::Paused => "paused",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "hit" => Self::Hit,
+            "missed" => Self::Missed,
+            "active" => Self::Active,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationSlaTargetMissedSlaStatesValueStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValueStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValueStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationSlaTargetMissedSlaStatesValueStatus",
+        )
+    }
 }

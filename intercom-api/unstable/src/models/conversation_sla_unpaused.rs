@@ -10,6 +10,7 @@ pub struct ConversationSlaUnpaused {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSlaUnpaused {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for ConversationSlaUnpaused {
         object.end(&self.extra, &["sla_name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaUnpaused {
     const NAME: &'static str = "conversation_sla_unpaused";
     const FIELDS: &'static [&'static str] = &["sla_name"];
@@ -40,6 +42,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaUnpau
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSlaUnpaused {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -34,6 +34,7 @@ pub struct ConversationSource {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSource {
     fn serialize<S: ::serde::Serializer>(
@@ -73,6 +74,7 @@ impl ::serde::Serialize for ConversationSource {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     const NAME: &'static str = "conversation_source";
     const FIELDS: &'static [&'static str] = &[
@@ -138,6 +140,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,6 +148,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSource {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_source.recipients[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceRecipientsItem {
@@ -157,6 +161,7 @@ pub struct ConversationSourceRecipientsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSourceRecipientsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -170,6 +175,7 @@ impl ::serde::Serialize for ConversationSourceRecipientsItem {
         object.end(&self.extra, &["type", "email", "drop_reason"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSourceRecipientsItem {
     const NAME: &'static str = "conversation_source.recipients[]";
@@ -196,6 +202,7 @@ for ConversationSourceRecipientsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -203,6 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_source.reply_to[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceReplyToItem {
@@ -213,6 +221,7 @@ pub struct ConversationSourceReplyToItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSourceReplyToItem {
     fn serialize<S: ::serde::Serializer>(
@@ -225,6 +234,7 @@ impl ::serde::Serialize for ConversationSourceReplyToItem {
         object.end(&self.extra, &["email", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationSourceReplyToItem {
     const NAME: &'static str = "conversation_source.reply_to[]";
@@ -248,6 +258,7 @@ for ConversationSourceReplyToItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceReplyToItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

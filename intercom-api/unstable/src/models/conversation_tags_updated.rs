@@ -12,6 +12,7 @@ pub struct ConversationTagsUpdated {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationTagsUpdated {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationTagsUpdated {
         object.end(&self.extra, &["tags_added", "tags_removed"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpdated {
     const NAME: &'static str = "conversation_tags_updated";
     const FIELDS: &'static [&'static str] = &["tags_added", "tags_removed"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpda
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationTagsUpdated {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct ConvertVisitorRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ConvertVisitorRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -30,6 +31,7 @@ impl ConvertVisitorRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ConvertVisitorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,6 +44,7 @@ impl ::serde::Serialize for ConvertVisitorRequest {
         object.end(&self.extra, &["type", "user", "visitor"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorRequest {
     const NAME: &'static str = "convert_visitor_request";
@@ -68,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -76,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The unique identifiers retained after converting or merging.
 #[doc(alias = "convert_visitor_request.user")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -89,6 +94,7 @@ pub struct ConvertVisitorRequestUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ConvertVisitorRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -101,6 +107,7 @@ impl ::serde::Serialize for ConvertVisitorRequestUser {
         object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorRequestUser {
     const NAME: &'static str = "convert_visitor_request.user";
@@ -127,6 +134,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -135,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestUser {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The unique identifiers to convert a single Visitor.
 #[doc(alias = "convert_visitor_request.visitor")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -148,6 +157,7 @@ pub struct ConvertVisitorRequestVisitor {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ConvertVisitorRequestVisitor {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -160,6 +170,7 @@ impl ::serde::Serialize for ConvertVisitorRequestVisitor {
         object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConvertVisitorRequestVisitor {
@@ -187,6 +198,7 @@ for ConvertVisitorRequestVisitor {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ConvertVisitorRequestVisitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -17,6 +17,7 @@ pub struct CreateCollectionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateCollectionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -31,6 +32,7 @@ impl CreateCollectionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateCollectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,6 +57,7 @@ impl ::serde::Serialize for CreateCollectionRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequest {
     const NAME: &'static str = "create_collection_request";
@@ -93,6 +96,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateCollectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

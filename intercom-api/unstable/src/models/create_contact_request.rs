@@ -36,6 +36,7 @@ pub struct CreateContactRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,6 +77,7 @@ impl ::serde::Serialize for CreateContactRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest {
     const NAME: &'static str = "create_contact_request";
@@ -146,6 +148,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -18,6 +18,7 @@ pub struct CreateContentImportSourceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -31,6 +32,7 @@ impl CreateContentImportSourceRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +46,7 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
         object.end(&self.extra, &["sync_behavior", "status", "url", "audience_ids"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateContentImportSourceRequest {
@@ -79,6 +82,7 @@ for CreateContentImportSourceRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -87,17 +91,74 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The status of the content import source."] #[doc(alias =
-    "create_content_import_source_request.status")] pub enum
-    CreateContentImportSourceRequestStatus { #[doc = " `active`"] Active = "active",
-    #[doc = " `deactivated`"] Deactivated = "deactivated", }
+
+/// The status of the content import source.
+#[doc(alias = "create_content_import_source_request.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CreateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateContentImportSourceRequestStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateContentImportSourceRequestStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateContentImportSourceRequestStatus",
+        )
+    }
+}
+
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_content_import_source_request.audience_ids")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateContentImportSourceRequestAudienceIds {

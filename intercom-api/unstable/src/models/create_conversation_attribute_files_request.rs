@@ -19,6 +19,7 @@ pub struct CreateConversationAttributeFilesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeFilesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl CreateConversationAttributeFilesRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeFilesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +53,7 @@ impl ::serde::Serialize for CreateConversationAttributeFilesRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeFilesRequest {
@@ -90,6 +93,7 @@ for CreateConversationAttributeFilesRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeFilesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -23,6 +23,7 @@ pub struct CreateConversationAttributeListRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeListRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl CreateConversationAttributeListRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeListRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,6 +66,7 @@ impl ::serde::Serialize for CreateConversationAttributeListRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeListRequest {
@@ -107,6 +110,7 @@ for CreateConversationAttributeListRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeListRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -10,6 +10,7 @@ pub struct CreateConversationAttributeOptionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeOptionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -20,6 +21,7 @@ impl CreateConversationAttributeOptionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeOptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -30,6 +32,7 @@ impl ::serde::Serialize for CreateConversationAttributeOptionRequest {
         object.end(&self.extra, &["label"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeOptionRequest {
@@ -51,6 +54,7 @@ for CreateConversationAttributeOptionRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeOptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -23,6 +23,7 @@ pub struct CreateConversationAttributeRelationshipRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeRelationshipRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl CreateConversationAttributeRelationshipRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeRelationshipRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,6 +66,7 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeRelationshipRequest {
@@ -107,6 +110,7 @@ for CreateConversationAttributeRelationshipRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRelationshipRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -115,6 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRelationshipR
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Reference configuration for related objects.
 #[doc(alias = "create_conversation_attribute_relationship_request.reference")]
 #[derive(Debug, Clone, PartialEq)]
@@ -126,6 +131,7 @@ pub struct CreateConversationAttributeRelationshipRequestReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeRelationshipRequestReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -139,6 +145,7 @@ impl CreateConversationAttributeRelationshipRequestReference {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -150,6 +157,7 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestRefere
         object.end(&self.extra, &["type", "object_type_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeRelationshipRequestReference {
@@ -174,6 +182,7 @@ for CreateConversationAttributeRelationshipRequestReference {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for CreateConversationAttributeRelationshipRequestReference {
@@ -183,9 +192,65 @@ for CreateConversationAttributeRelationshipRequestReference {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The cardinality of the relationship: `one` or `many`."] #[doc(alias =
-    "create_conversation_attribute_relationship_request.reference.type")] pub enum
-    CreateConversationAttributeRelationshipRequestReferenceType { #[doc = " `one`"] One =
-    "one", #[doc = " `many`"] Many = "many", }
+
+/// The cardinality of the relationship: `one` or `many`.
+#[doc(alias = "create_conversation_attribute_relationship_request.reference.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationAttributeRelationshipRequestReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateConversationAttributeRelationshipRequestReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "one" => Self::One,
+            "many" => Self::Many,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display
+for CreateConversationAttributeRelationshipRequestReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestReferenceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for CreateConversationAttributeRelationshipRequestReferenceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateConversationAttributeRelationshipRequestReferenceType",
+        )
+    }
 }

@@ -6,6 +6,8 @@
 /// The `data_type` property names the form; a value with another `data_type` is kept in `Unknown`.
 #[doc(alias = "create_conversation_attribute_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CreateConversationAttributeRequest {
     CreateConversationAttributeStringRequest(
@@ -35,6 +37,7 @@ pub enum CreateConversationAttributeRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

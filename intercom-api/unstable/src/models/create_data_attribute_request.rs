@@ -6,6 +6,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_data_attribute_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateDataAttributeRequest {
@@ -16,6 +18,7 @@ pub enum CreateDataAttributeRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// list attribute
 #[doc(alias = "create_data_attribute_request|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +39,7 @@ pub struct CreateDataAttributeRequestListAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -57,6 +61,7 @@ impl CreateDataAttributeRequestListAttribute {
         }
     }
 }
+
 impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,6 +88,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataAttributeRequestListAttribute {
@@ -126,6 +132,7 @@ for CreateDataAttributeRequestListAttribute {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -134,12 +141,67 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttribute 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The model that the data attribute belongs to."] #[doc(alias =
-    "create_data_attribute_request|0.model")] pub enum
-    CreateDataAttributeRequestListAttributeModel { #[doc = " `contact`"] Contact =
-    "contact", #[doc = " `company`"] Company = "company", }
+
+/// The model that the data attribute belongs to.
+#[doc(alias = "create_data_attribute_request|0.model")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestListAttributeModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CreateDataAttributeRequestListAttributeModel {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataAttributeRequestListAttributeModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataAttributeRequestListAttributeModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttributeModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataAttributeRequestListAttributeModel",
+        )
+    }
+}
+
 #[doc(alias = "create_data_attribute_request|0.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
@@ -147,6 +209,7 @@ pub struct CreateDataAttributeRequestListAttributeOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -157,6 +220,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
         object.end(&self.extra, &["value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataAttributeRequestListAttributeOptionsItem {
@@ -178,6 +242,7 @@ for CreateDataAttributeRequestListAttributeOptionsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for CreateDataAttributeRequestListAttributeOptionsItem {
@@ -187,6 +252,7 @@ for CreateDataAttributeRequestListAttributeOptionsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// other type
 #[doc(alias = "create_data_attribute_request|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +269,7 @@ pub struct CreateDataAttributeRequestOtherType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateDataAttributeRequestOtherType {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -221,6 +288,7 @@ impl CreateDataAttributeRequestOtherType {
         }
     }
 }
+
 impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -239,6 +307,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataAttributeRequestOtherType {
@@ -278,6 +347,7 @@ for CreateDataAttributeRequestOtherType {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -286,10 +356,78 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "create_data_attribute_request|1.data_type")] pub enum
-    CreateDataAttributeRequestOtherTypeDataType { #[doc = " `string`"] String = "string",
-    #[doc = " `integer`"] Integer = "integer", #[doc = " `float`"] Float = "float", #[doc
-    = " `boolean`"] Boolean = "boolean", #[doc = " `datetime`"] Datetime = "datetime",
-    #[doc = " `date`"] Date = "date", }
+
+#[doc(alias = "create_data_attribute_request|1.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestOtherTypeDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `float`
+    Float,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `date`
+    Date,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateDataAttributeRequestOtherTypeDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Date => "date",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "float" => Self::Float,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "date" => Self::Date,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataAttributeRequestOtherTypeDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataAttributeRequestOtherTypeDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherTypeDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataAttributeRequestOtherTypeDataType",
+        )
+    }
 }

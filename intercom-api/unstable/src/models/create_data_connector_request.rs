@@ -44,6 +44,7 @@ pub struct CreateDataConnectorRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateDataConnectorRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -67,6 +68,7 @@ impl CreateDataConnectorRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateDataConnectorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -110,6 +112,7 @@ impl ::serde::Serialize for CreateDataConnectorRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorRequest {
     const NAME: &'static str = "create_data_connector_request";
@@ -184,6 +187,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -192,18 +196,142 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The HTTP method used when calling the external API."] #[doc(alias =
-    "create_data_connector_request.http_method")] pub enum
-    CreateDataConnectorRequestHttpMethod { #[doc = " `get`"] Get = "get", #[doc =
-    " `post`"] Post = "post", #[doc = " `put`"] Put = "put", #[doc = " `delete`"] Delete
-    = "delete", #[doc = " `patch`"] Patch = "patch", }
+
+/// The HTTP method used when calling the external API.
+#[doc(alias = "create_data_connector_request.http_method")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataConnectorRequestHttpMethod {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "create_data_connector_request.audiences[]")] pub enum
-    CreateDataConnectorRequestAudiencesItem { #[doc = " `leads`"] Leads = "leads", #[doc
-    = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
+
+impl CreateDataConnectorRequestHttpMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "get" => Self::Get,
+            "post" => Self::Post,
+            "put" => Self::Put,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+impl ::std::fmt::Display for CreateDataConnectorRequestHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataConnectorRequestHttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataConnectorRequestHttpMethod",
+        )
+    }
+}
+
+#[doc(alias = "create_data_connector_request.audiences[]")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataConnectorRequestAudiencesItem {
+    /// `leads`
+    Leads,
+    /// `users`
+    Users,
+    /// `visitors`
+    Visitors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateDataConnectorRequestAudiencesItem {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Leads => "leads",
+            Self::Users => "users",
+            Self::Visitors => "visitors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "leads" => Self::Leads,
+            "users" => Self::Users,
+            "visitors" => Self::Visitors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataConnectorRequestAudiencesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataConnectorRequestAudiencesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestAudiencesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataConnectorRequestAudiencesItem",
+        )
+    }
+}
+
 #[doc(alias = "create_data_connector_request.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestHeadersItem {
@@ -214,6 +342,7 @@ pub struct CreateDataConnectorRequestHeadersItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -225,6 +354,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
         object.end(&self.extra, &["name", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataConnectorRequestHeadersItem {
@@ -249,6 +379,7 @@ for CreateDataConnectorRequestHeadersItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -257,6 +388,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "create_data_connector_request.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestDataInputsItem {
@@ -275,6 +407,7 @@ pub struct CreateDataConnectorRequestDataInputsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -293,6 +426,7 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataConnectorRequestDataInputsItem {
@@ -332,6 +466,7 @@ for CreateDataConnectorRequestDataInputsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -340,10 +475,71 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The parameter type."] #[doc(alias =
-    "create_data_connector_request.data_inputs[].type")] pub enum
-    CreateDataConnectorRequestDataInputsItemType { #[doc = " `string`"] String =
-    "string", #[doc = " `integer`"] Integer = "integer", #[doc = " `decimal`"] Decimal =
-    "decimal", #[doc = " `boolean`"] Boolean = "boolean", }
+
+/// The parameter type.
+#[doc(alias = "create_data_connector_request.data_inputs[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataConnectorRequestDataInputsItemType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateDataConnectorRequestDataInputsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataConnectorRequestDataInputsItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataConnectorRequestDataInputsItemType",
+        )
+    }
 }

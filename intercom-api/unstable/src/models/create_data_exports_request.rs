@@ -12,6 +12,7 @@ pub struct CreateDataExportsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateDataExportsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl CreateDataExportsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateDataExportsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,6 +36,7 @@ impl ::serde::Serialize for CreateDataExportsRequest {
         object.end(&self.extra, &["created_at_after", "created_at_before"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataExportsRequest {
     const NAME: &'static str = "create_data_exports_request";
@@ -57,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataExportsReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataExportsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

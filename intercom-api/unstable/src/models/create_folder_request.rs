@@ -8,6 +8,7 @@ pub struct CreateFolderRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateFolderRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -18,6 +19,7 @@ impl CreateFolderRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateFolderRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +30,7 @@ impl ::serde::Serialize for CreateFolderRequest {
         object.end(&self.extra, &["folder"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest {
     const NAME: &'static str = "CreateFolder.request";
@@ -48,6 +51,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateFolderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -56,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateFolderRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "CreateFolder.request.folder")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateFolderRequestFolder {
@@ -70,6 +75,7 @@ pub struct CreateFolderRequestFolder {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateFolderRequestFolder {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -83,6 +89,7 @@ impl CreateFolderRequestFolder {
         }
     }
 }
+
 impl ::serde::Serialize for CreateFolderRequestFolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -96,6 +103,7 @@ impl ::serde::Serialize for CreateFolderRequestFolder {
         object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestFolder {
     const NAME: &'static str = "CreateFolder.request.folder";
@@ -130,6 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestF
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateFolderRequestFolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(

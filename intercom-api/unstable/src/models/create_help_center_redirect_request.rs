@@ -16,6 +16,7 @@ pub struct CreateHelpCenterRedirectRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateHelpCenterRedirectRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl CreateHelpCenterRedirectRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,6 +49,7 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
         object.end(&self.extra, &["from_url", "locale", "target_type", "target_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateHelpCenterRedirectRequest {
@@ -82,6 +85,7 @@ for CreateHelpCenterRedirectRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -90,9 +94,63 @@ impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of the redirect target."] #[doc(alias =
-    "create_help_center_redirect_request.target_type")] pub enum
-    CreateHelpCenterRedirectRequestTargetType { #[doc = " `article`"] Article =
-    "article", #[doc = " `collection`"] Collection = "collection", }
+
+/// The type of the redirect target.
+#[doc(alias = "create_help_center_redirect_request.target_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateHelpCenterRedirectRequestTargetType {
+    /// `article`
+    Article,
+    /// `collection`
+    Collection,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateHelpCenterRedirectRequestTargetType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Article => "article",
+            Self::Collection => "collection",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "article" => Self::Article,
+            "collection" => Self::Collection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateHelpCenterRedirectRequestTargetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateHelpCenterRedirectRequestTargetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequestTargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateHelpCenterRedirectRequestTargetType",
+        )
+    }
 }

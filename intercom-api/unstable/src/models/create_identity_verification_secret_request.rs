@@ -16,6 +16,7 @@ pub struct CreateIdentityVerificationSecretRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateIdentityVerificationSecretRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -29,6 +30,7 @@ impl CreateIdentityVerificationSecretRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,6 +48,7 @@ impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateIdentityVerificationSecretRequest {
@@ -81,6 +84,7 @@ for CreateIdentityVerificationSecretRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateIdentityVerificationSecretRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -30,6 +30,7 @@ pub struct CreateInternalArticleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -53,6 +54,7 @@ impl CreateInternalArticleRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -88,6 +90,7 @@ impl ::serde::Serialize for CreateInternalArticleRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateInternalArticleRequest {
@@ -147,6 +150,7 @@ for CreateInternalArticleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -25,6 +25,7 @@ pub struct CreateMessageRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateMessageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -63,6 +64,7 @@ impl ::serde::Serialize for CreateMessageRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest {
     const NAME: &'static str = "create_message_request";
@@ -121,6 +123,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -129,14 +132,75 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`."]
-    #[doc(alias = "create_message_request.message_type")] pub enum
-    CreateMessageRequestMessageType { #[doc = " `in_app`"] InApp = "in_app", #[doc =
-    " `email`"] Email = "email", #[doc = " `sms`"] Sms = "sms", #[doc = " `whatsapp`"]
-    Whatsapp = "whatsapp", }
+
+/// The kind of message being created. Values: `in_app`, `email`, `sms` or `whatsapp`.
+#[doc(alias = "create_message_request.message_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateMessageRequestMessageType {
+    /// `in_app`
+    InApp,
+    /// `email`
+    Email,
+    /// `sms`
+    Sms,
+    /// `whatsapp`
+    Whatsapp,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CreateMessageRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InApp => "in_app",
+            Self::Email => "email",
+            Self::Sms => "sms",
+            Self::Whatsapp => "whatsapp",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "in_app" => Self::InApp,
+            "email" => Self::Email,
+            "sms" => Self::Sms,
+            "whatsapp" => Self::Whatsapp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateMessageRequestMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateMessageRequestMessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateMessageRequestMessageType",
+        )
+    }
+}
+
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request.from")]
 #[derive(Debug, Clone, PartialEq)]
@@ -148,6 +212,7 @@ pub struct CreateMessageRequestFrom {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -162,6 +227,7 @@ impl CreateMessageRequestFrom {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -173,6 +239,7 @@ impl ::serde::Serialize for CreateMessageRequestFrom {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequestFrom {
     const NAME: &'static str = "create_message_request.from";
@@ -196,6 +263,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -204,14 +272,76 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFrom {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Always `admin`."] #[doc(alias = "create_message_request.from.type")] pub
-    enum CreateMessageRequestFromType { #[doc = " `admin`"] Admin = "admin", #[doc =
-    " `user`"] User = "user", #[doc = " `lead`"] Lead = "lead", }
+
+/// Always `admin`.
+#[doc(alias = "create_message_request.from.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateMessageRequestFromType {
+    /// `admin`
+    Admin,
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CreateMessageRequestFromType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateMessageRequestFromType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateMessageRequestFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateMessageRequestFromType",
+        )
+    }
+}
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
@@ -221,9 +351,12 @@ pub enum CreateMessageRequestTo {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.cc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
@@ -233,9 +366,12 @@ pub enum CreateMessageRequestCc {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.bcc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {

@@ -20,6 +20,7 @@ pub struct CreateOfficeHoursExceptionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateOfficeHoursExceptionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -37,6 +38,7 @@ impl CreateOfficeHoursExceptionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateOfficeHoursExceptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -61,6 +63,7 @@ impl ::serde::Serialize for CreateOfficeHoursExceptionRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateOfficeHoursExceptionRequest {
@@ -100,6 +103,7 @@ for CreateOfficeHoursExceptionRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -108,9 +112,63 @@ impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursExceptionRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of exception."] #[doc(alias =
-    "create_office_hours_exception_request.exception_type")] pub enum
-    CreateOfficeHoursExceptionRequestExceptionType { #[doc = " `closed`"] Closed =
-    "closed", #[doc = " `custom_hours`"] CustomHours = "custom_hours", }
+
+/// The type of exception.
+#[doc(alias = "create_office_hours_exception_request.exception_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateOfficeHoursExceptionRequestExceptionType {
+    /// `closed`
+    Closed,
+    /// `custom_hours`
+    CustomHours,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateOfficeHoursExceptionRequestExceptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Closed => "closed",
+            Self::CustomHours => "custom_hours",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "closed" => Self::Closed,
+            "custom_hours" => Self::CustomHours,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateOfficeHoursExceptionRequestExceptionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateOfficeHoursExceptionRequestExceptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursExceptionRequestExceptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateOfficeHoursExceptionRequestExceptionType",
+        )
+    }
 }

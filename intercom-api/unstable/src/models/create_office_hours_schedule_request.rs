@@ -14,6 +14,7 @@ pub struct CreateOfficeHoursScheduleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateOfficeHoursScheduleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -30,6 +31,7 @@ impl CreateOfficeHoursScheduleRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,6 +44,7 @@ impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
         object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateOfficeHoursScheduleRequest {
@@ -73,6 +76,7 @@ for CreateOfficeHoursScheduleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateOfficeHoursScheduleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,6 +6,8 @@
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "create_ticket_reply_with_comment_request")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum CreateTicketReplyWithCommentRequest {
@@ -14,6 +16,7 @@ pub enum CreateTicketReplyWithCommentRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

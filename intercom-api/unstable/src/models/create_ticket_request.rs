@@ -24,6 +24,7 @@ pub struct CreateTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -43,6 +44,7 @@ impl CreateTicketRequest {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CreateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -72,6 +74,7 @@ impl ::serde::Serialize for CreateTicketRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest {
     const NAME: &'static str = "create_ticket_request";
     const FIELDS: &'static [&'static str] = &[
@@ -117,6 +120,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -124,9 +128,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CreateTicketRequestContactsItem {
     /// ID
@@ -138,6 +145,7 @@ pub enum CreateTicketRequestContactsItem {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// ID
 #[doc(alias = "create_ticket_request.contacts[]|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +155,7 @@ pub struct CreateTicketRequestContactsItemId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -157,6 +166,7 @@ impl CreateTicketRequestContactsItemId {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -167,6 +177,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
         object.end(&self.extra, &["id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemId {
     const NAME: &'static str = "create_ticket_request.contacts[]|0";
@@ -187,6 +198,7 @@ for CreateTicketRequestContactsItemId {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -194,6 +206,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// External ID
 #[doc(alias = "create_ticket_request.contacts[]|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +216,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -213,6 +227,7 @@ impl CreateTicketRequestContactsItemExternalId {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -223,6 +238,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
         object.end(&self.extra, &["external_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemExternalId {
     const NAME: &'static str = "create_ticket_request.contacts[]|1";
@@ -243,6 +259,7 @@ for CreateTicketRequestContactsItemExternalId {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -250,6 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalI
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Email
 #[doc(alias = "create_ticket_request.contacts[]|2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -259,6 +277,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -269,6 +288,7 @@ impl CreateTicketRequestContactsItemEmail {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -279,6 +299,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
         object.end(&self.extra, &["email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemEmail {
     const NAME: &'static str = "create_ticket_request.contacts[]|2";
@@ -299,6 +320,7 @@ for CreateTicketRequestContactsItemEmail {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -306,6 +328,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "create_ticket_request.assignment")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {
@@ -316,6 +339,7 @@ pub struct CreateTicketRequestAssignment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateTicketRequestAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -327,6 +351,7 @@ impl ::serde::Serialize for CreateTicketRequestAssignment {
         object.end(&self.extra, &["admin_assignee_id", "team_assignee_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestAssignment {
     const NAME: &'static str = "create_ticket_request.assignment";
@@ -350,6 +375,7 @@ for CreateTicketRequestAssignment {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

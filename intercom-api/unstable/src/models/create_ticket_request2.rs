@@ -25,6 +25,7 @@ pub struct CreateTicketRequestObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestObject {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -45,6 +46,7 @@ impl CreateTicketRequestObject {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,6 +77,7 @@ impl ::serde::Serialize for CreateTicketRequestObject {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestObject {
     const NAME: &'static str = "CreateTicket.request";
@@ -125,6 +128,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestO
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -9,6 +9,7 @@ pub struct CustomActionStarted {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomActionStarted {
     fn serialize<S: ::serde::Serializer>(
@@ -20,6 +21,7 @@ impl ::serde::Serialize for CustomActionStarted {
         object.end(&self.extra, &["action"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStarted {
     const NAME: &'static str = "custom_action_started";
     const FIELDS: &'static [&'static str] = &["action"];
@@ -39,6 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStarted 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomActionStarted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionStarted {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "custom_action_started.action")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStartedAction {
@@ -54,6 +58,7 @@ pub struct CustomActionStartedAction {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomActionStartedAction {
     fn serialize<S: ::serde::Serializer>(
@@ -65,6 +70,7 @@ impl ::serde::Serialize for CustomActionStartedAction {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStartedAction {
     const NAME: &'static str = "custom_action_started.action";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -84,6 +90,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStartedA
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomActionStartedAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

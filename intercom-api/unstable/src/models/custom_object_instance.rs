@@ -29,6 +29,7 @@ pub struct CustomObjectInstance {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CustomObjectInstance {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,6 +60,7 @@ impl ::serde::Serialize for CustomObjectInstance {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance {
     const NAME: &'static str = "custom_object_instance";
     const FIELDS: &'static [&'static str] = &[
@@ -108,6 +110,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -115,9 +118,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_object_instance.custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CustomObjectInstanceCustomAttributesValue {
     String(::std::string::String),

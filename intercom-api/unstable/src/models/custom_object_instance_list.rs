@@ -13,6 +13,7 @@ pub struct CustomObjectInstanceList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CustomObjectInstanceList {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24,6 +25,7 @@ impl ::serde::Serialize for CustomObjectInstanceList {
         object.end(&self.extra, &["type", "instances"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstanceList {
     const NAME: &'static str = "custom_object_instance_list";
     const FIELDS: &'static [&'static str] = &["type", "instances"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstanceList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

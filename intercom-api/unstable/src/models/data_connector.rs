@@ -32,6 +32,7 @@ pub struct DataConnector {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnector {
     fn serialize<S: ::serde::Serializer>(
@@ -71,6 +72,7 @@ impl ::serde::Serialize for DataConnector {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
     const NAME: &'static str = "data_connector";
     const FIELDS: &'static [&'static str] = &[
@@ -136,6 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnector {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -143,14 +146,135 @@ impl<'de> ::serde::Deserialize<'de> for DataConnector {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the data connector."] #[doc(alias =
-    "data_connector.state")] pub enum DataConnectorState { #[doc = " `draft`"] Draft =
-    "draft", #[doc = " `live`"] Live = "live", }
+
+/// The current state of the data connector.
+#[doc(alias = "data_connector.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The HTTP method used by the data connector."] #[doc(alias =
-    "data_connector.http_method")] pub enum DataConnectorHttpMethod { #[doc = " `get`"]
-    Get = "get", #[doc = " `post`"] Post = "post", #[doc = " `put`"] Put = "put", #[doc =
-    " `delete`"] Delete = "delete", #[doc = " `patch`"] Patch = "patch", }
+
+impl DataConnectorState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorState",
+        )
+    }
+}
+
+/// The HTTP method used by the data connector.
+#[doc(alias = "data_connector.http_method")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorHttpMethod {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorHttpMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "get" => Self::Get,
+            "post" => Self::Post,
+            "put" => Self::Put,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorHttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorHttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorHttpMethod",
+        )
+    }
 }

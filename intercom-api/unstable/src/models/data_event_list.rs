@@ -14,6 +14,7 @@ pub struct DataEventList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataEventList {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DataEventList {
         object.end(&self.extra, &["type", "events", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
     const NAME: &'static str = "data_event_list";
     const FIELDS: &'static [&'static str] = &["type", "events", "pages"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataEventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for DataEventList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination
 #[doc(alias = "data_event_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -68,6 +72,7 @@ pub struct DataEventListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataEventListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -80,6 +85,7 @@ impl ::serde::Serialize for DataEventListPages {
         object.end(&self.extra, &["next", "since"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
     const NAME: &'static str = "data_event_list.pages";
     const FIELDS: &'static [&'static str] = &["next", "since"];
@@ -102,6 +108,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataEventListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

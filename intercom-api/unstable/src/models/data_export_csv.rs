@@ -60,6 +60,7 @@ pub struct DataExportCsv {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataExportCsv {
     fn serialize<S: ::serde::Serializer>(
@@ -127,6 +128,7 @@ impl ::serde::Serialize for DataExportCsv {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
     const NAME: &'static str = "data_export_csv";
     const FIELDS: &'static [&'static str] = &[
@@ -248,6 +250,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataExportCsv {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct DeleteOfficeHoursExceptionResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeleteOfficeHoursExceptionResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for DeleteOfficeHoursExceptionResponse {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DeleteOfficeHoursExceptionResponse {
     const NAME: &'static str = "DeleteOfficeHoursException.response.200";
@@ -49,6 +51,7 @@ for DeleteOfficeHoursExceptionResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeleteOfficeHoursExceptionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

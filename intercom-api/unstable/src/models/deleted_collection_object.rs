@@ -14,6 +14,7 @@ pub struct DeletedCollectionObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedCollectionObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedCollectionObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedCollectionObject {
     const NAME: &'static str = "deleted_collection_object";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedCollectionObj
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedCollectionObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -17,6 +17,7 @@ pub struct DeletedConversationList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedConversationList {
     fn serialize<S: ::serde::Serializer>(
@@ -31,6 +32,7 @@ impl ::serde::Serialize for DeletedConversationList {
         object.end(&self.extra, &["type", "conversations", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationList {
     const NAME: &'static str = "deleted_conversation_list";
     const FIELDS: &'static [&'static str] = &[
@@ -64,6 +66,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationL
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

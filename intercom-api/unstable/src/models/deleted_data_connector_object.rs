@@ -14,6 +14,7 @@ pub struct DeletedDataConnectorObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedDataConnectorObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedDataConnectorObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedDataConnectorObject {
     const NAME: &'static str = "deleted_data_connector_object";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedDataConnector
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedDataConnectorObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,6 +9,7 @@ pub struct DetachContactFromConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl DetachContactFromConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl DetachContactFromConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for DetachContactFromConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for DetachContactFromConversationRequest {
         object.end(&self.extra, &["admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DetachContactFromConversationRequest {
@@ -50,6 +53,7 @@ for DetachContactFromConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for DetachContactFromConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

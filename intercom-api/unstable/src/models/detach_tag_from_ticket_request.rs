@@ -9,6 +9,7 @@ pub struct DetachTagFromTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl DetachTagFromTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl DetachTagFromTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for DetachTagFromTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for DetachTagFromTicketRequest {
         object.end(&self.extra, &["admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DetachTagFromTicketRequest {
     const NAME: &'static str = "DetachTagFromTicket.request";
@@ -49,6 +52,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DetachTagFromTicketR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for DetachTagFromTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

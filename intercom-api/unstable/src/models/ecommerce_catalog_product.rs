@@ -59,6 +59,7 @@ pub struct EcommerceCatalogProduct {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl EcommerceCatalogProduct {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -89,6 +90,7 @@ impl EcommerceCatalogProduct {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogProduct {
     fn serialize<S: ::serde::Serializer>(
@@ -138,6 +140,7 @@ impl ::serde::Serialize for EcommerceCatalogProduct {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProduct {
     const NAME: &'static str = "ecommerce_catalog_product";
     const FIELDS: &'static [&'static str] = &[
@@ -223,6 +226,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProd
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -230,9 +234,12 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCollectionsItem {
@@ -241,6 +248,7 @@ pub enum EcommerceCatalogProductCollectionsItem {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[doc(alias = "ecommerce_catalog_product.collections[]|1")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductCollectionsItemVariant2 {
@@ -248,6 +256,7 @@ pub struct EcommerceCatalogProductCollectionsItemVariant2 {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
     fn serialize<S: ::serde::Serializer>(
@@ -259,6 +268,7 @@ impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
         object.end(&self.extra, &["title"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EcommerceCatalogProductCollectionsItemVariant2 {
     const NAME: &'static str = "ecommerce_catalog_product.collections[]|1";
@@ -279,6 +289,7 @@ for EcommerceCatalogProductCollectionsItemVariant2 {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -286,6 +297,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Hierarchical category breadcrumb for the product. Fin understands the hierarchy — a
 /// shopper asking about "Clothing" will see products from all subcategories underneath it.
 /// The most specific category is shown in search results. Strongly recommended. Provide as
@@ -295,6 +307,8 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.category_path")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCategoryPath {
@@ -303,6 +317,7 @@ pub enum EcommerceCatalogProductCategoryPath {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[doc(alias = "ecommerce_catalog_product.available_options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductAvailableOptionsItem {
@@ -313,6 +328,7 @@ pub struct EcommerceCatalogProductAvailableOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -325,6 +341,7 @@ impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
         object.end(&self.extra, &["name", "values"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EcommerceCatalogProductAvailableOptionsItem {
     const NAME: &'static str = "ecommerce_catalog_product.available_options[]";
@@ -348,6 +365,7 @@ for EcommerceCatalogProductAvailableOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductAvailableOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

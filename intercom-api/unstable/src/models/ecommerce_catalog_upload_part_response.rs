@@ -13,6 +13,7 @@ pub struct EcommerceCatalogUploadPartResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -25,6 +26,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
         object.end(&self.extra, &["import_job_id", "next_part_number"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EcommerceCatalogUploadPartResponse {
     const NAME: &'static str = "ecommerce_catalog_upload_part_response";
@@ -48,6 +50,7 @@ for EcommerceCatalogUploadPartResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadPartResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct EcommerceCatalogUploadResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogUploadResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for EcommerceCatalogUploadResponse {
         object.end(&self.extra, &["import_job_id", "status", "message"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EcommerceCatalogUploadResponse {
     const NAME: &'static str = "ecommerce_catalog_upload_response";
@@ -53,6 +55,7 @@ for EcommerceCatalogUploadResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogUploadResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

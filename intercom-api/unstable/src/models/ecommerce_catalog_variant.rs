@@ -28,6 +28,7 @@ pub struct EcommerceCatalogVariant {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogVariant {
     fn serialize<S: ::serde::Serializer>(
@@ -61,6 +62,7 @@ impl ::serde::Serialize for EcommerceCatalogVariant {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVariant {
     const NAME: &'static str = "ecommerce_catalog_variant";
     const FIELDS: &'static [&'static str] = &[
@@ -114,6 +116,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVari
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -121,6 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "ecommerce_catalog_variant.selected_options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariantSelectedOptionsItem {
@@ -131,6 +135,7 @@ pub struct EcommerceCatalogVariantSelectedOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -143,6 +148,7 @@ impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
         object.end(&self.extra, &["name", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EcommerceCatalogVariantSelectedOptionsItem {
     const NAME: &'static str = "ecommerce_catalog_variant.selected_options[]";
@@ -166,6 +172,7 @@ for EcommerceCatalogVariantSelectedOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariantSelectedOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

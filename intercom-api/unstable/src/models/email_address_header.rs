@@ -14,6 +14,7 @@ pub struct EmailAddressHeader {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EmailAddressHeader {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for EmailAddressHeader {
         object.end(&self.extra, &["type", "email_address", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailAddressHeader {
     const NAME: &'static str = "email_address_header";
     const FIELDS: &'static [&'static str] = &["type", "email_address", "name"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailAddressHeader {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EmailAddressHeader {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

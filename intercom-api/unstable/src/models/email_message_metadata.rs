@@ -16,6 +16,7 @@ pub struct EmailMessageMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EmailMessageMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for EmailMessageMetadata {
         object.end(&self.extra, &["subject", "email_address_headers", "message_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata {
     const NAME: &'static str = "email_message_metadata";
     const FIELDS: &'static [&'static str] = &[
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EmailMessageMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct EmailSetting {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EmailSetting {
     fn serialize<S: ::serde::Serializer>(
@@ -67,6 +68,7 @@ impl ::serde::Serialize for EmailSetting {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
     const NAME: &'static str = "email_setting";
     const FIELDS: &'static [&'static str] = &[
@@ -124,6 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EmailSetting {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct EscalateFinConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for EscalateFinConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,6 +28,7 @@ impl ::serde::Serialize for EscalateFinConversationRequest {
         object.end(&self.extra, &["conversation_id", "user", "message", "context"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EscalateFinConversationRequest {
@@ -62,6 +64,7 @@ for EscalateFinConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -70,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "EscalateFinConversation.request.user")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct EscalateFinConversationRequestUser {
@@ -89,6 +93,7 @@ pub struct EscalateFinConversationRequestUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl EscalateFinConversationRequestUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -102,6 +107,7 @@ impl EscalateFinConversationRequestUser {
         }
     }
 }
+
 impl ::serde::Serialize for EscalateFinConversationRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -115,6 +121,7 @@ impl ::serde::Serialize for EscalateFinConversationRequestUser {
         object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EscalateFinConversationRequestUser {
@@ -145,6 +152,7 @@ for EscalateFinConversationRequestUser {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -15,6 +15,7 @@ pub struct EscalateFinConversationResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EscalateFinConversationResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -38,6 +39,7 @@ impl ::serde::Serialize for EscalateFinConversationResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for EscalateFinConversationResponse {
     const NAME: &'static str = "EscalateFinConversation.response.200";
@@ -72,6 +74,7 @@ for EscalateFinConversationResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EscalateFinConversationResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

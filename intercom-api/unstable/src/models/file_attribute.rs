@@ -21,6 +21,7 @@ pub struct FileAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FileAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -42,6 +43,7 @@ impl ::serde::Serialize for FileAttribute {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FileAttribute {
     const NAME: &'static str = "file_attribute";
     const FIELDS: &'static [&'static str] = &[
@@ -87,6 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FileAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FileAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

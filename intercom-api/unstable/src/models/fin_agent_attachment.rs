@@ -20,6 +20,7 @@ pub struct FinAgentAttachment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentAttachment {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl FinAgentAttachment {
         }
     }
 }
+
 impl ::serde::Serialize for FinAgentAttachment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,6 +50,7 @@ impl ::serde::Serialize for FinAgentAttachment {
         object.end(&self.extra, &["type", "url", "name", "content_type", "data"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
     const NAME: &'static str = "fin_agent_attachment";
@@ -86,6 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -94,8 +98,63 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttachment {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of attachment."] #[doc(alias = "fin_agent_attachment.type")] pub
-    enum FinAgentAttachmentType { #[doc = " `url`"] Url = "url", #[doc = " `file`"] File
-    = "file", }
+
+/// The type of attachment.
+#[doc(alias = "fin_agent_attachment.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentAttachmentType {
+    /// `url`
+    Url,
+    /// `file`
+    File,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FinAgentAttachmentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Url => "url",
+            Self::File => "file",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "url" => Self::Url,
+            "file" => Self::File,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FinAgentAttachmentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FinAgentAttachmentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinAgentAttachmentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FinAgentAttachmentType",
+        )
+    }
 }

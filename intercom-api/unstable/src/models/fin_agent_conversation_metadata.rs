@@ -18,6 +18,7 @@ pub struct FinAgentConversationMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for FinAgentConversationMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +30,7 @@ impl ::serde::Serialize for FinAgentConversationMetadata {
         object.end(&self.extra, &["history", "attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for FinAgentConversationMetadata {
@@ -53,6 +55,7 @@ for FinAgentConversationMetadata {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for FinAgentConversationMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(

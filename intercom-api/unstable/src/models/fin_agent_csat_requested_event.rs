@@ -24,6 +24,7 @@ pub struct FinAgentCsatRequestedEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentCsatRequestedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -43,6 +44,7 @@ impl FinAgentCsatRequestedEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentCsatRequestedEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -62,6 +64,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEvent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequestedEvent {
     const NAME: &'static str = "fin_agent_csat_requested_event";
     const FIELDS: &'static [&'static str] = &[
@@ -99,6 +102,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequeste
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -106,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEvent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The rating survey to present to the user.
 #[doc(alias = "fin_agent_csat_requested_event.csat")]
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +120,7 @@ pub struct FinAgentCsatRequestedEventCsat {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentCsatRequestedEventCsat {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -127,6 +133,7 @@ impl FinAgentCsatRequestedEventCsat {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
     fn serialize<S: ::serde::Serializer>(
@@ -138,6 +145,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
         object.end(&self.extra, &["options"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for FinAgentCsatRequestedEventCsat {
     const NAME: &'static str = "fin_agent_csat_requested_event.csat";
@@ -158,6 +166,7 @@ for FinAgentCsatRequestedEventCsat {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "fin_agent_csat_requested_event.csat.options[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {
@@ -179,6 +189,7 @@ pub struct FinAgentCsatRequestedEventCsatOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentCsatRequestedEventCsatOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -195,6 +206,7 @@ impl FinAgentCsatRequestedEventCsatOptionsItem {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -208,6 +220,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
         object.end(&self.extra, &["key", "emoji", "label"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for FinAgentCsatRequestedEventCsatOptionsItem {
     const NAME: &'static str = "fin_agent_csat_requested_event.csat.options[]";
@@ -234,6 +247,7 @@ for FinAgentCsatRequestedEventCsatOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -241,10 +255,75 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsIte
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The stable key to send back as 'rating' on POST /fin/csat."] #[doc(alias =
-    "fin_agent_csat_requested_event.csat.options[].key")] pub enum
-    FinAgentCsatRequestedEventCsatOptionsItemKey { #[doc = " `terrible`"] Terrible =
-    "terrible", #[doc = " `bad`"] Bad = "bad", #[doc = " `ok`"] Ok = "ok", #[doc =
-    " `good`"] Good = "good", #[doc = " `amazing`"] Amazing = "amazing", }
+
+/// The stable key to send back as 'rating' on POST /fin/csat.
+#[doc(alias = "fin_agent_csat_requested_event.csat.options[].key")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FinAgentCsatRequestedEventCsatOptionsItemKey {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FinAgentCsatRequestedEventCsatOptionsItemKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItemKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsItemKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FinAgentCsatRequestedEventCsatOptionsItemKey",
+        )
+    }
 }

@@ -27,6 +27,7 @@ pub struct FinAgentReplyChunkEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentReplyChunkEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -49,6 +50,7 @@ impl FinAgentReplyChunkEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentReplyChunkEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -78,6 +80,7 @@ impl ::serde::Serialize for FinAgentReplyChunkEvent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEvent {
     const NAME: &'static str = "fin_agent_reply_chunk_event";
     const FIELDS: &'static [&'static str] = &[
@@ -123,6 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEv
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentReplyChunkEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -22,6 +22,7 @@ pub struct FinAgentSettings {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for FinAgentSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +34,7 @@ impl ::serde::Serialize for FinAgentSettings {
         object.end(&self.extra, &["follow_up_questions", "email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
     const NAME: &'static str = "fin_agent_settings";
@@ -56,6 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for FinAgentSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -21,6 +21,7 @@ pub struct FinAgentUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl FinAgentUser {
         }
     }
 }
+
 impl ::serde::Serialize for FinAgentUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,6 +49,7 @@ impl ::serde::Serialize for FinAgentUser {
         object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
     const NAME: &'static str = "fin_agent_user";
@@ -76,6 +79,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for FinAgentUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(

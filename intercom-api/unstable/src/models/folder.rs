@@ -24,6 +24,7 @@ pub struct Folder {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Folder {
     fn serialize<S: ::serde::Serializer>(
@@ -55,6 +56,7 @@ impl ::serde::Serialize for Folder {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
     const NAME: &'static str = "folder";
     const FIELDS: &'static [&'static str] = &[
@@ -104,6 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Folder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

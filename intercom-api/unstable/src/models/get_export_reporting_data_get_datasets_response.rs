@@ -11,6 +11,7 @@ pub struct GetExportReportingDataGetDatasetsResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponse {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for GetExportReportingDataGetDatasetsResponse {
     const NAME: &'static str = "GetExportReportingDataGetDatasets.response.200";
@@ -46,6 +48,7 @@ for GetExportReportingDataGetDatasetsResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataGetDatasetsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataGetDatasetsRespons
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "GetExportReportingDataGetDatasets.response.200.data[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItem {
@@ -68,6 +72,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
     fn serialize<S: ::serde::Serializer>(
@@ -87,6 +92,7 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for GetExportReportingDataGetDatasetsResponseDataItem {
     const NAME: &'static str = "GetExportReportingDataGetDatasets.response.200.data[]";
@@ -125,6 +131,7 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de>
 for GetExportReportingDataGetDatasetsResponseDataItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -133,6 +140,7 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "GetExportReportingDataGetDatasets.response.200.data[].attributes[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
@@ -144,6 +152,7 @@ pub struct GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize
 for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
@@ -158,6 +167,7 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         object.end(&self.extra, &["id", "qualified_id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     const NAME: &'static str = "GetExportReportingDataGetDatasets.response.200.data[].attributes[]";
@@ -184,6 +194,7 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de>
 for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -14,6 +14,7 @@ pub struct GroupContent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for GroupContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,6 +27,7 @@ impl ::serde::Serialize for GroupContent {
         object.end(&self.extra, &["type", "name", "description"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {
     const NAME: &'static str = "group_content";
     const FIELDS: &'static [&'static str] = &["type", "name", "description"];
@@ -51,6 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -84,6 +84,7 @@ pub struct GroupTranslatedContent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for GroupTranslatedContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -174,6 +175,7 @@ impl ::serde::Serialize for GroupTranslatedContent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupTranslatedContent {
     const NAME: &'static str = "group_translated_content";
     const FIELDS: &'static [&'static str] = &[
@@ -343,6 +345,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupTranslatedConte
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

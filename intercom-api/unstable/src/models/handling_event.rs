@@ -15,6 +15,7 @@ pub struct HandlingEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl HandlingEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -32,6 +33,7 @@ impl HandlingEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for HandlingEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -46,6 +48,7 @@ impl ::serde::Serialize for HandlingEvent {
         object.end(&self.extra, &["teammate", "type", "timestamp", "reason"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
     const NAME: &'static str = "handling_event";
     const FIELDS: &'static [&'static str] = &["teammate", "type", "timestamp", "reason"];
@@ -74,6 +77,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HandlingEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,8 +85,63 @@ impl<'de> ::serde::Deserialize<'de> for HandlingEvent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of handling event"] #[doc(alias = "handling_event.type")] pub enum
-    HandlingEventType { #[doc = " `paused`"] Paused = "paused", #[doc = " `resumed`"]
-    Resumed = "resumed", }
+
+/// The type of handling event
+#[doc(alias = "handling_event.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HandlingEventType {
+    /// `paused`
+    Paused,
+    /// `resumed`
+    Resumed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl HandlingEventType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Paused => "paused",
+            Self::Resumed => "resumed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "paused" => Self::Paused,
+            "resumed" => Self::Resumed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HandlingEventType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HandlingEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HandlingEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "HandlingEventType",
+        )
+    }
 }

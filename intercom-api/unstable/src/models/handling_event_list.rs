@@ -10,6 +10,7 @@ pub struct HandlingEventList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for HandlingEventList {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for HandlingEventList {
         object.end(&self.extra, &["handling_events"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEventList {
     const NAME: &'static str = "handling_event_list";
     const FIELDS: &'static [&'static str] = &["handling_events"];
@@ -40,6 +42,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEventList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HandlingEventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

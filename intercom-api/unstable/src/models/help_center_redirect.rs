@@ -27,6 +27,7 @@ pub struct HelpCenterRedirect {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for HelpCenterRedirect {
     fn serialize<S: ::serde::Serializer>(
@@ -60,6 +61,7 @@ impl ::serde::Serialize for HelpCenterRedirect {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
     const NAME: &'static str = "help_center_redirect";
     const FIELDS: &'static [&'static str] = &[
@@ -113,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -120,9 +123,63 @@ impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirect {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of the redirect target."] #[doc(alias =
-    "help_center_redirect.target_type")] pub enum HelpCenterRedirectTargetType { #[doc =
-    " `article`"] Article = "article", #[doc = " `collection`"] Collection =
-    "collection", }
+
+/// The type of the redirect target.
+#[doc(alias = "help_center_redirect.target_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HelpCenterRedirectTargetType {
+    /// `article`
+    Article,
+    /// `collection`
+    Collection,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl HelpCenterRedirectTargetType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Article => "article",
+            Self::Collection => "collection",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "article" => Self::Article,
+            "collection" => Self::Collection,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for HelpCenterRedirectTargetType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for HelpCenterRedirectTargetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirectTargetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "HelpCenterRedirectTargetType",
+        )
+    }
 }

@@ -22,6 +22,7 @@ pub struct IdentityVerificationSecret {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for IdentityVerificationSecret {
     fn serialize<S: ::serde::Serializer>(
@@ -51,6 +52,7 @@ impl ::serde::Serialize for IdentityVerificationSecret {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IdentityVerificationSecret {
     const NAME: &'static str = "identity_verification_secret";
     const FIELDS: &'static [&'static str] = &[
@@ -96,6 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IdentityVerification
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IdentityVerificationSecret {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct IdentityVerificationSecretList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for IdentityVerificationSecretList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for IdentityVerificationSecretList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for IdentityVerificationSecretList {
     const NAME: &'static str = "identity_verification_secret_list";
@@ -47,6 +49,7 @@ for IdentityVerificationSecretList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IdentityVerificationSecretList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

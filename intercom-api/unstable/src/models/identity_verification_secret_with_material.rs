@@ -24,6 +24,7 @@ pub struct IdentityVerificationSecretWithMaterial {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for IdentityVerificationSecretWithMaterial {
     fn serialize<S: ::serde::Serializer>(
@@ -55,6 +56,7 @@ impl ::serde::Serialize for IdentityVerificationSecretWithMaterial {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for IdentityVerificationSecretWithMaterial {
     const NAME: &'static str = "identity_verification_secret_with_material";
@@ -105,6 +107,7 @@ for IdentityVerificationSecretWithMaterial {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IdentityVerificationSecretWithMaterial {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -39,6 +39,7 @@ pub struct InternalArticleListItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for InternalArticleListItem {
     fn serialize<S: ::serde::Serializer>(
@@ -87,6 +88,7 @@ impl ::serde::Serialize for InternalArticleListItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListItem {
     const NAME: &'static str = "internal_article_list_item";
     const FIELDS: &'static [&'static str] = &[
@@ -168,6 +170,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListI
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for InternalArticleListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

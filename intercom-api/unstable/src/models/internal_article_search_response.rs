@@ -15,6 +15,7 @@ pub struct InternalArticleSearchResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for InternalArticleSearchResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for InternalArticleSearchResponse {
         object.end(&self.extra, &["type", "total_count", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for InternalArticleSearchResponse {
     const NAME: &'static str = "internal_article_search_response";
@@ -58,6 +60,7 @@ for InternalArticleSearchResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,6 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// An object containing the results of the search.
 #[doc(alias = "internal_article_search_response.data")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -76,6 +80,7 @@ pub struct InternalArticleSearchResponseData {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for InternalArticleSearchResponseData {
     fn serialize<S: ::serde::Serializer>(
@@ -87,6 +92,7 @@ impl ::serde::Serialize for InternalArticleSearchResponseData {
         object.end(&self.extra, &["internal_articles"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for InternalArticleSearchResponseData {
     const NAME: &'static str = "internal_article_search_response.data";
@@ -107,6 +113,7 @@ for InternalArticleSearchResponseData {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for InternalArticleSearchResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,7 @@ pub struct ListFinCapabilitiesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ListFinCapabilitiesRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -18,6 +19,7 @@ impl ListFinCapabilitiesRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ListFinCapabilitiesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +30,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequest {
         object.end(&self.extra, &["user"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesRequest {
     const NAME: &'static str = "ListFinCapabilities.request";
@@ -48,6 +51,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -56,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "ListFinCapabilities.request.user")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListFinCapabilitiesRequestUser {
@@ -75,6 +80,7 @@ pub struct ListFinCapabilitiesRequestUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ListFinCapabilitiesRequestUser {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -88,6 +94,7 @@ impl ListFinCapabilitiesRequestUser {
         }
     }
 }
+
 impl ::serde::Serialize for ListFinCapabilitiesRequestUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -101,6 +108,7 @@ impl ::serde::Serialize for ListFinCapabilitiesRequestUser {
         object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ListFinCapabilitiesRequestUser {
@@ -131,6 +139,7 @@ for ListFinCapabilitiesRequestUser {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesRequestUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -13,6 +13,7 @@ pub struct ListFinCapabilitiesResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ListFinCapabilitiesResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -25,6 +26,7 @@ impl ::serde::Serialize for ListFinCapabilitiesResponse {
         object.end(&self.extra, &["version", "capabilities"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesResponse {
     const NAME: &'static str = "ListFinCapabilities.response.200";
     const FIELDS: &'static [&'static str] = &["version", "capabilities"];
@@ -47,6 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "ListFinCapabilities.response.200.capabilities[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListFinCapabilitiesResponseCapabilitiesItem {
@@ -72,6 +76,7 @@ pub struct ListFinCapabilitiesResponseCapabilitiesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ListFinCapabilitiesResponseCapabilitiesItem {
     fn serialize<S: ::serde::Serializer>(
@@ -92,6 +97,7 @@ impl ::serde::Serialize for ListFinCapabilitiesResponseCapabilitiesItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ListFinCapabilitiesResponseCapabilitiesItem {
     const NAME: &'static str = "ListFinCapabilities.response.200.capabilities[]";
@@ -134,6 +140,7 @@ for ListFinCapabilitiesResponseCapabilitiesItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ListFinCapabilitiesResponseCapabilitiesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

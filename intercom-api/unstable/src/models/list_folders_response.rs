@@ -12,6 +12,7 @@ pub struct ListFoldersResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ListFoldersResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ListFoldersResponse {
         object.end(&self.extra, &["type", "data", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFoldersResponse {
     const NAME: &'static str = "ListFolders.response.200";
     const FIELDS: &'static [&'static str] = &["type", "data", "total_count", "pages"];
@@ -54,6 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFoldersResponse 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ListFoldersResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

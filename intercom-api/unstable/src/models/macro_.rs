@@ -32,6 +32,7 @@ pub struct Macro {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Macro {
     fn serialize<S: ::serde::Serializer>(
@@ -67,6 +68,7 @@ impl ::serde::Serialize for Macro {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
     const NAME: &'static str = "macro";
     const FIELDS: &'static [&'static str] = &[
@@ -124,6 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Macro {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,12 +134,122 @@ impl<'de> ::serde::Deserialize<'de> for Macro {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Who can view this macro."] #[doc(alias = "macro.visible_to")] pub enum
-    MacroVisibleTo { #[doc = " `everyone`"] Everyone = "everyone", #[doc =
-    " `specific_teams`"] SpecificTeams = "specific_teams", }
+
+/// Who can view this macro.
+#[doc(alias = "macro.visible_to")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MacroVisibleTo {
+    /// `everyone`
+    Everyone,
+    /// `specific_teams`
+    SpecificTeams,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "macro.available_on[]")] pub enum MacroAvailableOnItem { #[doc =
-    " `inbox`"] Inbox = "inbox", #[doc = " `messenger`"] Messenger = "messenger", }
+
+impl MacroVisibleTo {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Everyone => "everyone",
+            Self::SpecificTeams => "specific_teams",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "everyone" => Self::Everyone,
+            "specific_teams" => Self::SpecificTeams,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MacroVisibleTo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MacroVisibleTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MacroVisibleTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MacroVisibleTo",
+        )
+    }
+}
+
+#[doc(alias = "macro.available_on[]")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MacroAvailableOnItem {
+    /// `inbox`
+    Inbox,
+    /// `messenger`
+    Messenger,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MacroAvailableOnItem {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Inbox => "inbox",
+            Self::Messenger => "messenger",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "inbox" => Self::Inbox,
+            "messenger" => Self::Messenger,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MacroAvailableOnItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MacroAvailableOnItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MacroAvailableOnItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MacroAvailableOnItem",
+        )
+    }
 }

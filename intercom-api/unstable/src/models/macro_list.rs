@@ -16,6 +16,7 @@ pub struct MacroList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MacroList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for MacroList {
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroList {
     const NAME: &'static str = "macro_list";
     const FIELDS: &'static [&'static str] = &["type", "data", "pages"];
@@ -54,6 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MacroList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for MacroList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination information
 #[doc(alias = "macro_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,6 +78,7 @@ pub struct MacroListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MacroListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -87,6 +92,7 @@ impl ::serde::Serialize for MacroListPages {
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroListPages {
     const NAME: &'static str = "macro_list.pages";
     const FIELDS: &'static [&'static str] = &["type", "per_page", "next"];
@@ -112,6 +118,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroListPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MacroListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -119,6 +126,7 @@ impl<'de> ::serde::Deserialize<'de> for MacroListPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Cursor for the next page
 #[doc(alias = "macro_list.pages.next")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -128,6 +136,7 @@ pub struct MacroListPagesNext {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MacroListPagesNext {
     fn serialize<S: ::serde::Serializer>(
@@ -139,6 +148,7 @@ impl ::serde::Serialize for MacroListPagesNext {
         object.end(&self.extra, &["starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroListPagesNext {
     const NAME: &'static str = "macro_list.pages.next";
     const FIELDS: &'static [&'static str] = &["starting_after"];
@@ -158,6 +168,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MacroListPagesNext {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MacroListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,6 +4,8 @@
 /// The `message_type` property names the form; a value with another `message_type` is kept in `Unknown`.
 #[doc(alias = "ManageConversation.request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ManageConversationRequest {
     CloseConversationRequest(super::CloseConversationRequest),
@@ -13,6 +15,7 @@ pub enum ManageConversationRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ManageConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -99,6 +99,7 @@ pub struct MergeContactResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergeContactResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -210,6 +211,7 @@ impl ::serde::Serialize for MergeContactResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactResponse {
     const NAME: &'static str = "MergeContact.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -419,6 +421,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactResponse
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergeContactResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

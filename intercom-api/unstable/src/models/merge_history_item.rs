@@ -18,6 +18,7 @@ pub struct MergeHistoryItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergeHistoryItem {
     fn serialize<S: ::serde::Serializer>(
@@ -36,6 +37,7 @@ impl ::serde::Serialize for MergeHistoryItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
     const NAME: &'static str = "merge_history_item";
     const FIELDS: &'static [&'static str] = &[
@@ -69,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergeHistoryItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,8 +79,63 @@ impl<'de> ::serde::Deserialize<'de> for MergeHistoryItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The role of the contact that was merged in."] #[doc(alias =
-    "merge_history_item.source_contact_role")] pub enum MergeHistoryItemSourceContactRole
-    { #[doc = " `lead`"] Lead = "lead", #[doc = " `user`"] User = "user", }
+
+/// The role of the contact that was merged in.
+#[doc(alias = "merge_history_item.source_contact_role")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MergeHistoryItemSourceContactRole {
+    /// `lead`
+    Lead,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MergeHistoryItemSourceContactRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lead => "lead",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "lead" => Self::Lead,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MergeHistoryItemSourceContactRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MergeHistoryItemSourceContactRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MergeHistoryItemSourceContactRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MergeHistoryItemSourceContactRole",
+        )
+    }
 }

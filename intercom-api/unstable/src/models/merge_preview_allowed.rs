@@ -11,6 +11,7 @@ pub struct MergePreviewAllowed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewAllowed {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for MergePreviewAllowed {
         object.end(&self.extra, &["allowed", "summary"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAllowed {
     const NAME: &'static str = "merge_preview_allowed";
     const FIELDS: &'static [&'static str] = &["allowed", "summary"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAllowed 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAllowed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct MergePreviewAttributeChange {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewAttributeChange {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for MergePreviewAttributeChange {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttributeChange {
     const NAME: &'static str = "merge_preview_attribute_change";
     const FIELDS: &'static [&'static str] = &[
@@ -74,6 +76,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttribut
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,10 +84,67 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChange {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and the target's kept; merged = the two values are combined."]
-    #[doc(alias = "merge_preview_attribute_change.outcome")] pub enum
-    MergePreviewAttributeChangeOutcome { #[doc = " `adopted`"] Adopted = "adopted", #[doc
-    = " `discarded`"] Discarded = "discarded", #[doc = " `merged`"] Merged = "merged", }
+
+/// How the value is resolved. adopted = the source's value is taken; discarded = the source's value is dropped and the target's kept; merged = the two values are combined.
+#[doc(alias = "merge_preview_attribute_change.outcome")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MergePreviewAttributeChangeOutcome {
+    /// `adopted`
+    Adopted,
+    /// `discarded`
+    Discarded,
+    /// `merged`
+    Merged,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MergePreviewAttributeChangeOutcome {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Adopted => "adopted",
+            Self::Discarded => "discarded",
+            Self::Merged => "merged",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "adopted" => Self::Adopted,
+            "discarded" => Self::Discarded,
+            "merged" => Self::Merged,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MergePreviewAttributeChangeOutcome {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MergePreviewAttributeChangeOutcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChangeOutcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MergePreviewAttributeChangeOutcome",
+        )
+    }
 }

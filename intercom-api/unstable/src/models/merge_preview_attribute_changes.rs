@@ -14,6 +14,7 @@ pub struct MergePreviewAttributeChanges {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewAttributeChanges {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for MergePreviewAttributeChanges {
         object.end(&self.extra, &["attributes", "total_count"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewAttributeChanges {
     const NAME: &'static str = "merge_preview_attribute_changes";
@@ -49,6 +51,7 @@ for MergePreviewAttributeChanges {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChanges {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct MergePreviewBlocked {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewBlocked {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for MergePreviewBlocked {
         object.end(&self.extra, &["allowed", "reasons"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked {
     const NAME: &'static str = "merge_preview_blocked";
     const FIELDS: &'static [&'static str] = &["allowed", "reasons"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewBlocked {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

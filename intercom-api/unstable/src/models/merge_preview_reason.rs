@@ -12,6 +12,7 @@ pub struct MergePreviewReason {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReason {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for MergePreviewReason {
         object.end(&self.extra, &["code", "message"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {
     const NAME: &'static str = "merge_preview_reason";
     const FIELDS: &'static [&'static str] = &["code", "message"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReason {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,13 +56,75 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReason {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " A stable code identifying the reason. Branch on this value."] #[doc(alias =
-    "merge_preview_reason.code")] pub enum MergePreviewReasonCode { #[doc =
-    " `invalid_merge_role_pair`"] InvalidMergeRolePair = "invalid_merge_role_pair", #[doc
-    = " `no_shared_identifier`"] NoSharedIdentifier = "no_shared_identifier", #[doc =
-    " `facebook_user`"] FacebookUser = "facebook_user", #[doc =
-    " `external_lead_channel_not_allowed`"] ExternalLeadChannelNotAllowed =
-    "external_lead_channel_not_allowed", #[doc = " `mailing_list`"] MailingList =
-    "mailing_list", }
+
+/// A stable code identifying the reason. Branch on this value.
+#[doc(alias = "merge_preview_reason.code")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MergePreviewReasonCode {
+    /// `invalid_merge_role_pair`
+    InvalidMergeRolePair,
+    /// `no_shared_identifier`
+    NoSharedIdentifier,
+    /// `facebook_user`
+    FacebookUser,
+    /// `external_lead_channel_not_allowed`
+    ExternalLeadChannelNotAllowed,
+    /// `mailing_list`
+    MailingList,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MergePreviewReasonCode {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InvalidMergeRolePair => "invalid_merge_role_pair",
+            Self::NoSharedIdentifier => "no_shared_identifier",
+            Self::FacebookUser => "facebook_user",
+            Self::ExternalLeadChannelNotAllowed => "external_lead_channel_not_allowed",
+            Self::MailingList => "mailing_list",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "invalid_merge_role_pair" => Self::InvalidMergeRolePair,
+            "no_shared_identifier" => Self::NoSharedIdentifier,
+            "facebook_user" => Self::FacebookUser,
+            "external_lead_channel_not_allowed" => Self::ExternalLeadChannelNotAllowed,
+            "mailing_list" => Self::MailingList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MergePreviewReasonCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MergePreviewReasonCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MergePreviewReasonCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MergePreviewReasonCode",
+        )
+    }
 }

@@ -20,6 +20,7 @@ pub struct MergePreviewReassignments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignments {
     fn serialize<S: ::serde::Serializer>(
@@ -39,6 +40,7 @@ impl ::serde::Serialize for MergePreviewReassignments {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassignments {
     const NAME: &'static str = "merge_preview_reassignments";
     const FIELDS: &'static [&'static str] = &[
@@ -76,6 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassign
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,6 +86,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignments {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Distinct non-ticket conversations, counting both conversations the contact owns and conversations it participates in. Tickets are excluded here and reported separately under `tickets`.
 #[doc(alias = "merge_preview_reassignments.conversations")]
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +98,7 @@ pub struct MergePreviewReassignmentsConversations {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewReassignmentsConversations {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -105,6 +110,7 @@ impl MergePreviewReassignmentsConversations {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignmentsConversations {
     fn serialize<S: ::serde::Serializer>(
@@ -117,6 +123,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsConversations {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewReassignmentsConversations {
     const NAME: &'static str = "merge_preview_reassignments.conversations";
@@ -140,6 +147,7 @@ for MergePreviewReassignmentsConversations {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsConversations {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -147,6 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsConversations {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Tickets, meaning conversations of any ticket type. Counted separately from `conversations` so a single conversation is never counted twice.
 #[doc(alias = "merge_preview_reassignments.tickets")]
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +167,7 @@ pub struct MergePreviewReassignmentsTickets {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewReassignmentsTickets {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -169,6 +179,7 @@ impl MergePreviewReassignmentsTickets {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignmentsTickets {
     fn serialize<S: ::serde::Serializer>(
@@ -181,6 +192,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTickets {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewReassignmentsTickets {
     const NAME: &'static str = "merge_preview_reassignments.tickets";
@@ -204,6 +216,7 @@ for MergePreviewReassignmentsTickets {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTickets {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -211,6 +224,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTickets {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Phone calls. Present only for phone-lead merges.
 #[doc(alias = "merge_preview_reassignments.phone_calls")]
 #[derive(Debug, Clone, PartialEq)]
@@ -222,6 +236,7 @@ pub struct MergePreviewReassignmentsPhoneCalls {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewReassignmentsPhoneCalls {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -233,6 +248,7 @@ impl MergePreviewReassignmentsPhoneCalls {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
     fn serialize<S: ::serde::Serializer>(
@@ -245,6 +261,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewReassignmentsPhoneCalls {
     const NAME: &'static str = "merge_preview_reassignments.phone_calls";
@@ -268,6 +285,7 @@ for MergePreviewReassignmentsPhoneCalls {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsPhoneCalls {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -275,6 +293,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsPhoneCalls {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Tags. `from` counts only tags the surviving contact does not already have.
 #[doc(alias = "merge_preview_reassignments.tags")]
 #[derive(Debug, Clone, PartialEq)]
@@ -286,6 +305,7 @@ pub struct MergePreviewReassignmentsTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewReassignmentsTags {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -297,6 +317,7 @@ impl MergePreviewReassignmentsTags {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignmentsTags {
     fn serialize<S: ::serde::Serializer>(
@@ -309,6 +330,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsTags {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewReassignmentsTags {
     const NAME: &'static str = "merge_preview_reassignments.tags";
@@ -332,6 +354,7 @@ for MergePreviewReassignmentsTags {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -339,6 +362,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsTags {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Notes attached to the contact.
 #[doc(alias = "merge_preview_reassignments.notes")]
 #[derive(Debug, Clone, PartialEq)]
@@ -350,6 +374,7 @@ pub struct MergePreviewReassignmentsNotes {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewReassignmentsNotes {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -361,6 +386,7 @@ impl MergePreviewReassignmentsNotes {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewReassignmentsNotes {
     fn serialize<S: ::serde::Serializer>(
@@ -373,6 +399,7 @@ impl ::serde::Serialize for MergePreviewReassignmentsNotes {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for MergePreviewReassignmentsNotes {
     const NAME: &'static str = "merge_preview_reassignments.notes";
@@ -396,6 +423,7 @@ for MergePreviewReassignmentsNotes {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewReassignmentsNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

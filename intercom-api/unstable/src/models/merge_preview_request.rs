@@ -14,6 +14,7 @@ pub struct MergePreviewRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergePreviewRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -26,6 +27,7 @@ impl MergePreviewRequest {
         }
     }
 }
+
 impl ::serde::Serialize for MergePreviewRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,6 +40,7 @@ impl ::serde::Serialize for MergePreviewRequest {
         object.end(&self.extra, &["from", "into", "skip_duplicate_validation"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewRequest {
     const NAME: &'static str = "merge_preview_request";
@@ -68,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for MergePreviewRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -10,6 +10,7 @@ pub struct MergePreviewSummary {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergePreviewSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for MergePreviewSummary {
         object.end(&self.extra, &["attribute_changes", "reassignments"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary {
     const NAME: &'static str = "merge_preview_summary";
     const FIELDS: &'static [&'static str] = &["attribute_changes", "reassignments"];
@@ -44,6 +46,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergePreviewSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,7 @@ mod activity_log;
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+
 #[cfg(feature = "admins")]
 mod activity_log_event_type_list;
 #[cfg(feature = "admins")]
@@ -22,6 +23,7 @@ mod activity_log_metadata;
 pub use self::activity_log_metadata::{
     ActivityLogMetadata, ActivityLogMetadataChangesValue,
 };
+
 #[cfg(
     any(
         feature = "companies",
@@ -88,6 +90,7 @@ mod admin_reply_conversation_request;
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+
 #[cfg(feature = "tickets")]
 mod admin_reply_ticket_request;
 #[cfg(feature = "tickets")]
@@ -95,6 +98,7 @@ pub use self::admin_reply_ticket_request::{
     AdminReplyTicketRequest, AdminReplyTicketRequestMessageType,
     AdminReplyTicketRequestReplyOptionsItem,
 };
+
 #[cfg(feature = "admins")]
 mod admin_with_app;
 #[cfg(feature = "admins")]
@@ -121,6 +125,7 @@ mod ai_agent;
 pub use self::ai_agent::{
     AiAgent, AiAgentSourceType, AiAgentLastAnswerType, AiAgentResolutionState,
 };
+
 #[cfg(feature = "calls")]
 mod ai_call_response;
 #[cfg(feature = "calls")]
@@ -214,12 +219,14 @@ pub use self::article_search_highlights::{
     ArticleSearchHighlightsHighlightedSummaryItemItem,
     ArticleSearchHighlightsHighlightedSummaryItemItemType,
 };
+
 #[cfg(feature = "articles")]
 mod article_search_response;
 #[cfg(feature = "articles")]
 pub use self::article_search_response::{
     ArticleSearchResponse, ArticleSearchResponseData,
 };
+
 #[cfg(feature = "articles")]
 mod article_statistics;
 #[cfg(feature = "articles")]
@@ -242,6 +249,7 @@ mod article_version_summary;
 pub use self::article_version_summary::{
     ArticleVersionSummary, ArticleVersionSummaryState,
 };
+
 #[cfg(feature = "fin-agent")]
 mod ask_fin_request;
 #[cfg(feature = "fin-agent")]
@@ -256,6 +264,7 @@ mod assign_conversation_request;
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -269,6 +278,7 @@ pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -340,6 +350,7 @@ pub use self::bulk_create_companies_request::{
     BulkCreateCompaniesRequest, BulkCreateCompaniesRequestCompaniesItem,
     BulkCreateCompaniesRequestJob,
 };
+
 #[cfg(feature = "contacts")]
 mod bulk_create_contacts_request;
 #[cfg(feature = "contacts")]
@@ -349,6 +360,7 @@ pub use self::bulk_create_contacts_request::{
     BulkCreateContactsRequestContactsItemTags,
     BulkCreateContactsRequestContactsItemTagsAddItem, BulkCreateContactsRequestJob,
 };
+
 #[cfg(feature = "companies")]
 mod bulk_delete_companies_request;
 #[cfg(feature = "companies")]
@@ -356,6 +368,7 @@ pub use self::bulk_delete_companies_request::{
     BulkDeleteCompaniesRequest, BulkDeleteCompaniesRequestCompaniesItem,
     BulkDeleteCompaniesRequestJob,
 };
+
 #[cfg(feature = "contacts")]
 mod bulk_delete_contacts_request;
 #[cfg(feature = "contacts")]
@@ -363,6 +376,7 @@ pub use self::bulk_delete_contacts_request::{
     BulkDeleteContactsRequest, BulkDeleteContactsRequestContactsItem,
     BulkDeleteContactsRequestJob,
 };
+
 #[cfg(feature = "companies")]
 mod bulk_update_companies_request;
 #[cfg(feature = "companies")]
@@ -370,6 +384,7 @@ pub use self::bulk_update_companies_request::{
     BulkUpdateCompaniesRequest, BulkUpdateCompaniesRequestCompaniesItem,
     BulkUpdateCompaniesRequestJob,
 };
+
 #[cfg(feature = "contacts")]
 mod bulk_update_contacts_request;
 #[cfg(feature = "contacts")]
@@ -380,6 +395,7 @@ pub use self::bulk_update_contacts_request::{
     BulkUpdateContactsRequestContactsItemTagsAddItem,
     BulkUpdateContactsRequestContactsItemTagsRemoveItem, BulkUpdateContactsRequestJob,
 };
+
 #[cfg(feature = "calls")]
 mod call;
 #[cfg(feature = "calls")]
@@ -422,6 +438,7 @@ mod collect_agent_input_request;
 pub use self::collect_agent_input_request::{
     CollectAgentInputRequest, CollectAgentInputRequestAttributeValuesItem,
 };
+
 #[cfg(feature = "help-center")]
 mod collection;
 #[cfg(feature = "help-center")]
@@ -437,6 +454,7 @@ pub use self::companies_bulk_job::{
     CompaniesBulkJob, CompaniesBulkJobState, CompaniesBulkJobTasksItem,
     CompaniesBulkJobTasksItemState,
 };
+
 #[cfg(
     any(
         feature = "companies",
@@ -465,6 +483,7 @@ mod company;
 pub use self::company::{
     Company, CompanyPlan, CompanyTags, CompanySegments, CompanyNotes,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod company_attached_contacts;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -532,6 +551,7 @@ pub use self::company_search_request::{
     CompanySearchRequest, CompanySearchRequestQuery, CompanySearchRequestSort,
     CompanySearchRequestSortOrder,
 };
+
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
 #[cfg(
@@ -562,6 +582,7 @@ mod contact_activity_list;
 pub use self::contact_activity_list::{
     ContactActivityList, ContactActivityListPages, ContactActivityListPagesNext,
 };
+
 #[cfg(feature = "contacts")]
 mod contact_archived;
 #[cfg(feature = "contacts")]
@@ -662,6 +683,7 @@ mod contact_reply_base_request;
 pub use self::contact_reply_base_request::{
     ContactReplyBaseRequest, ContactReplyBaseRequestReplyOptionsItem,
 };
+
 #[cfg(feature = "conversations")]
 mod contact_reply_conversation_request;
 #[cfg(feature = "conversations")]
@@ -701,6 +723,7 @@ pub use self::contact_search_request::{
     ContactSearchRequest, ContactSearchRequestQuery, ContactSearchRequestSort,
     ContactSearchRequestSortOrder,
 };
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 mod contact_segments;
 #[cfg(any(feature = "contacts", feature = "segments"))]
@@ -756,6 +779,7 @@ pub use self::contacts_bulk_job::{
     ContactsBulkJob, ContactsBulkJobState, ContactsBulkJobTasksItem,
     ContactsBulkJobTasksItemState,
 };
+
 #[cfg(feature = "content")]
 mod content_bulk_action_request;
 #[cfg(feature = "content")]
@@ -765,6 +789,7 @@ pub use self::content_bulk_action_request::{
     ContentBulkActionRequestAvailability, ContentBulkActionRequestAudience,
     ContentBulkActionRequestTags,
 };
+
 #[cfg(feature = "content")]
 mod content_bulk_action_response;
 #[cfg(feature = "content")]
@@ -775,6 +800,7 @@ mod content_import_source;
 pub use self::content_import_source::{
     ContentImportSource, ContentImportSourceSyncBehavior, ContentImportSourceStatus,
 };
+
 #[cfg(feature = "ai-content")]
 mod content_import_sources_list;
 #[cfg(feature = "ai-content")]
@@ -793,12 +819,14 @@ mod content_search_default_item;
 pub use self::content_search_default_item::{
     ContentSearchDefaultItem, ContentSearchDefaultItemType,
 };
+
 #[cfg(feature = "content")]
 mod content_search_response;
 #[cfg(feature = "content")]
 pub use self::content_search_response::{
     ContentSearchResponse, ContentSearchResponsePages,
 };
+
 #[cfg(feature = "content")]
 mod content_search_result;
 #[cfg(feature = "content")]
@@ -893,6 +921,7 @@ mod conversation_attribute_base;
 pub use self::conversation_attribute_base::{
     ConversationAttributeBase, ConversationAttributeBaseDataType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_boolean_type;
 #[cfg(feature = "conversations-attributes")]
@@ -933,6 +962,7 @@ pub use self::conversation_attribute_relationship_type::{
     ConversationAttributeRelationshipTypeReference,
     ConversationAttributeRelationshipTypeReferenceType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_string_type;
 #[cfg(feature = "conversations-attributes")]
@@ -960,6 +990,7 @@ pub use self::conversation_attribute_updated_by_admin::{
     ConversationAttributeUpdatedByAdmin, ConversationAttributeUpdatedByAdminAttribute,
     ConversationAttributeUpdatedByAdminValue,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -983,6 +1014,7 @@ pub use self::conversation_attribute_updated_by_user::{
     ConversationAttributeUpdatedByUser, ConversationAttributeUpdatedByUserAttribute,
     ConversationAttributeUpdatedByUserValue,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1008,6 +1040,7 @@ pub use self::conversation_attribute_updated_by_workflow::{
     ConversationAttributeUpdatedByWorkflowAttribute,
     ConversationAttributeUpdatedByWorkflowValue,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1102,6 +1135,7 @@ mod conversation_list_item;
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1184,6 +1218,7 @@ mod conversation_part_metadata;
 pub use self::conversation_part_metadata::{
     ConversationPartMetadata, ConversationPartMetadataQuickReplyOptionsItem,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1326,6 +1361,7 @@ mod conversation_scorecard_reviewed_teammate;
 pub use self::conversation_scorecard_reviewed_teammate::{
     ConversationScorecardReviewedTeammate, ConversationScorecardReviewedTeammateType,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1348,6 +1384,7 @@ mod conversation_sla_applied_by_rule;
 pub use self::conversation_sla_applied_by_rule::{
     ConversationSlaAppliedByRule, ConversationSlaAppliedByRuleSlaDefinition,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1370,6 +1407,7 @@ mod conversation_sla_applied_by_workflow;
 pub use self::conversation_sla_applied_by_workflow::{
     ConversationSlaAppliedByWorkflow, ConversationSlaAppliedByWorkflowSlaDefinition,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1393,6 +1431,7 @@ pub use self::conversation_sla_paused::{
     ConversationSlaPaused, ConversationSlaPausedCurrentSlaStatus,
     ConversationSlaPausedSlaStatesValue,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1438,6 +1477,7 @@ pub use self::conversation_sla_target_missed::{
     ConversationSlaTargetMissedSlaStatesValue,
     ConversationSlaTargetMissedSlaStatesValueStatus,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1480,6 +1520,7 @@ mod conversation_source;
 pub use self::conversation_source::{
     ConversationSource, ConversationSourceRecipientsItem, ConversationSourceReplyToItem,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1570,6 +1611,7 @@ mod convert_visitor_request;
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
@@ -1601,6 +1643,7 @@ pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
     CreateContentImportSourceRequestAudienceIds,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_boolean_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1637,6 +1680,7 @@ pub use self::create_conversation_attribute_relationship_request::{
     CreateConversationAttributeRelationshipRequestReference,
     CreateConversationAttributeRelationshipRequestReferenceType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1648,6 +1692,7 @@ pub use self::create_conversation_attribute_request_base::{
     CreateConversationAttributeRequestBase,
     CreateConversationAttributeRequestBaseDataType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_string_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1659,6 +1704,7 @@ pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+
 #[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
@@ -1668,6 +1714,7 @@ pub use self::create_data_attribute_request::{
     CreateDataAttributeRequestListAttributeOptionsItem,
     CreateDataAttributeRequestOtherType, CreateDataAttributeRequestOtherTypeDataType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod create_data_connector_request;
 #[cfg(feature = "data-connectors")]
@@ -1677,6 +1724,7 @@ pub use self::create_data_connector_request::{
     CreateDataConnectorRequestDataInputsItem,
     CreateDataConnectorRequestDataInputsItemType,
 };
+
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
 #[cfg(feature = "data-events")]
@@ -1687,6 +1735,7 @@ mod create_data_event_summaries_request;
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+
 #[cfg(feature = "data-export")]
 mod create_data_exports_request;
 #[cfg(feature = "data-export")]
@@ -1705,6 +1754,7 @@ mod create_help_center_redirect_request;
 pub use self::create_help_center_redirect_request::{
     CreateHelpCenterRedirectRequest, CreateHelpCenterRedirectRequestTargetType,
 };
+
 #[cfg(feature = "identity-verification-secrets")]
 mod create_identity_verification_secret_request;
 #[cfg(feature = "identity-verification-secrets")]
@@ -1721,6 +1771,7 @@ pub use self::create_message_request::{
     CreateMessageRequestFromType, CreateMessageRequestTo, CreateMessageRequestCc,
     CreateMessageRequestBcc,
 };
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
 #[cfg(any(feature = "contacts", feature = "notes"))]
@@ -1731,6 +1782,7 @@ mod create_office_hours_exception_request;
 pub use self::create_office_hours_exception_request::{
     CreateOfficeHoursExceptionRequest, CreateOfficeHoursExceptionRequestExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod create_office_hours_schedule_request;
 #[cfg(feature = "office-hours")]
@@ -1746,6 +1798,7 @@ pub use self::create_or_update_custom_object_instance_request::{
     CreateOrUpdateCustomObjectInstanceRequest,
     CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
 };
+
 #[cfg(feature = "tags")]
 mod create_or_update_tag_request;
 #[cfg(feature = "tags")]
@@ -1770,6 +1823,7 @@ pub use self::create_ticket_request::{
     CreateTicketRequestContactsItemId, CreateTicketRequestContactsItemExternalId,
     CreateTicketRequestContactsItemEmail, CreateTicketRequestAssignment,
 };
+
 #[cfg(feature = "tickets")]
 mod create_ticket_request2;
 #[cfg(feature = "tickets")]
@@ -1780,12 +1834,14 @@ mod create_ticket_type_attribute_request;
 pub use self::create_ticket_type_attribute_request::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeAttributeRequestDataType,
 };
+
 #[cfg(feature = "ticket-types")]
 mod create_ticket_type_request;
 #[cfg(feature = "ticket-types")]
 pub use self::create_ticket_type_request::{
     CreateTicketTypeRequest, CreateTicketTypeRequestCategory,
 };
+
 #[cfg(
     any(
         feature = "admins",
@@ -1842,6 +1898,7 @@ mod custom_action_finished;
 pub use self::custom_action_finished::{
     CustomActionFinished, CustomActionFinishedAction, CustomActionFinishedActionResult,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -1908,6 +1965,7 @@ mod custom_object_instance;
 pub use self::custom_object_instance::{
     CustomObjectInstance, CustomObjectInstanceCustomAttributesValue,
 };
+
 #[cfg(feature = "custom-object-instances")]
 mod custom_object_instance_deleted;
 #[cfg(feature = "custom-object-instances")]
@@ -1945,6 +2003,7 @@ pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+
 #[cfg(feature = "data-attributes")]
 mod data_attribute;
 #[cfg(feature = "data-attributes")]
@@ -1959,6 +2018,7 @@ mod data_connector;
 pub use self::data_connector::{
     DataConnector, DataConnectorState, DataConnectorHttpMethod,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_detail;
 #[cfg(feature = "data-connectors")]
@@ -1975,6 +2035,7 @@ pub use self::data_connector_detail::{
     DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
     DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_execution_result;
 #[cfg(feature = "data-connectors")]
@@ -1982,6 +2043,7 @@ pub use self::data_connector_execution_result::{
     DataConnectorExecutionResult, DataConnectorExecutionResultHttpMethod,
     DataConnectorExecutionResultErrorType, DataConnectorExecutionResultSourceType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_execution_result_list;
 #[cfg(feature = "data-connectors")]
@@ -1989,12 +2051,14 @@ pub use self::data_connector_execution_result_list::{
     DataConnectorExecutionResultList, DataConnectorExecutionResultListPages,
     DataConnectorExecutionResultListPagesNext,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_list;
 #[cfg(feature = "data-connectors")]
 pub use self::data_connector_list::{
     DataConnectorList, DataConnectorListPages, DataConnectorListPagesNext,
 };
+
 #[cfg(feature = "full")]
 mod data_event;
 #[cfg(feature = "full")]
@@ -2111,6 +2175,7 @@ pub use self::ecommerce_catalog_product::{
     EcommerceCatalogProductCollectionsItemVariant2, EcommerceCatalogProductCategoryPath,
     EcommerceCatalogProductAvailableOptionsItem,
 };
+
 #[cfg(feature = "ecommerce-connectors")]
 mod ecommerce_catalog_upload_part_response;
 #[cfg(feature = "ecommerce-connectors")]
@@ -2125,6 +2190,7 @@ mod ecommerce_catalog_variant;
 pub use self::ecommerce_catalog_variant::{
     EcommerceCatalogVariant, EcommerceCatalogVariantSelectedOptionsItem,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -2187,6 +2253,7 @@ mod escalate_fin_conversation_request;
 pub use self::escalate_fin_conversation_request::{
     EscalateFinConversationRequest, EscalateFinConversationRequestUser,
 };
+
 #[cfg(feature = "fin-agent")]
 mod escalate_fin_conversation_response;
 #[cfg(feature = "fin-agent")]
@@ -2234,6 +2301,7 @@ pub use self::fin_agent_attribute_errors::{
     FinAgentAttributeErrors, FinAgentAttributeErrorsUser,
     FinAgentAttributeErrorsConversation,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_conversation_metadata;
 #[cfg(feature = "fin-agent")]
@@ -2246,6 +2314,7 @@ pub use self::fin_agent_csat_requested_event::{
     FinAgentCsatRequestedEventCsatOptionsItem,
     FinAgentCsatRequestedEventCsatOptionsItemKey,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_message;
 #[cfg(feature = "fin-agent")]
@@ -2256,6 +2325,7 @@ mod fin_agent_replied_event;
 pub use self::fin_agent_replied_event::{
     FinAgentRepliedEvent, FinAgentRepliedEventMessage, FinAgentRepliedEventStatus,
 };
+
 #[cfg(feature = "full")]
 mod fin_agent_reply_chunk_event;
 #[cfg(feature = "full")]
@@ -2270,6 +2340,7 @@ mod fin_agent_status_updated_event;
 pub use self::fin_agent_status_updated_event::{
     FinAgentStatusUpdatedEvent, FinAgentStatusUpdatedEventStatus,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_user;
 #[cfg(feature = "fin-agent")]
@@ -2286,6 +2357,7 @@ pub use self::get_export_reporting_data_get_datasets_response::{
     GetExportReportingDataGetDatasetsResponseDataItem,
     GetExportReportingDataGetDatasetsResponseDataItemAttributesItem,
 };
+
 #[cfg(feature = "reporting-data-export")]
 mod get_export_reporting_data_job_identifier_response;
 #[cfg(feature = "reporting-data-export")]
@@ -2360,6 +2432,7 @@ mod internal_article_search_response;
 pub use self::internal_article_search_response::{
     InternalArticleSearchResponse, InternalArticleSearchResponseData,
 };
+
 #[cfg(any(feature = "jobs", feature = "tickets"))]
 mod jobs;
 #[cfg(any(feature = "jobs", feature = "tickets"))]
@@ -2420,6 +2493,7 @@ pub use self::lis_data_events_parameters::{
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+
 #[cfg(feature = "calls")]
 mod list_calls_with_transcripts_request;
 #[cfg(feature = "calls")]
@@ -2430,6 +2504,7 @@ mod list_calls_with_transcripts_response;
 pub use self::list_calls_with_transcripts_response::{
     ListCallsWithTranscriptsResponse, ListCallsWithTranscriptsResponseDataItem,
 };
+
 #[cfg(feature = "contacts")]
 mod list_contact_merge_history_parameters4;
 #[cfg(feature = "contacts")]
@@ -2452,12 +2527,14 @@ mod list_fin_capabilities_request;
 pub use self::list_fin_capabilities_request::{
     ListFinCapabilitiesRequest, ListFinCapabilitiesRequestUser,
 };
+
 #[cfg(feature = "fin-agent")]
 mod list_fin_capabilities_response;
 #[cfg(feature = "fin-agent")]
 pub use self::list_fin_capabilities_response::{
     ListFinCapabilitiesResponse, ListFinCapabilitiesResponseCapabilitiesItem,
 };
+
 #[cfg(feature = "folders")]
 mod list_folders_response;
 #[cfg(feature = "folders")]
@@ -2518,6 +2595,7 @@ mod merge_preview_attribute_change;
 pub use self::merge_preview_attribute_change::{
     MergePreviewAttributeChange, MergePreviewAttributeChangeOutcome,
 };
+
 #[cfg(feature = "contacts")]
 mod merge_preview_attribute_changes;
 #[cfg(feature = "contacts")]
@@ -2538,6 +2616,7 @@ pub use self::merge_preview_reassignments::{
     MergePreviewReassignmentsTickets, MergePreviewReassignmentsPhoneCalls,
     MergePreviewReassignmentsTags, MergePreviewReassignmentsNotes,
 };
+
 #[cfg(feature = "contacts")]
 mod merge_preview_request;
 #[cfg(feature = "contacts")]
@@ -2579,6 +2658,7 @@ pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
     MultipleFilterSearchRequestValue,
 };
+
 #[cfg(feature = "news")]
 mod news_item;
 #[cfg(feature = "news")]
@@ -2609,6 +2689,7 @@ mod office_hours_exception;
 pub use self::office_hours_exception::{
     OfficeHoursException, OfficeHoursExceptionExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod office_hours_exception_list;
 #[cfg(feature = "office-hours")]
@@ -2651,6 +2732,7 @@ mod operator_workflow_event;
 pub use self::operator_workflow_event::{
     OperatorWorkflowEvent, OperatorWorkflowEventWorkflow, OperatorWorkflowEventEvent,
 };
+
 #[cfg(
     any(
         feature = "ai-content",
@@ -2677,6 +2759,7 @@ mod paginated_response;
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -2735,6 +2818,7 @@ mod priority_changed;
 pub use self::priority_changed::{
     PriorityChanged, PriorityChangedCurrentPriority, PriorityChangedPreviousPriority,
 };
+
 #[cfg(feature = "articles")]
 mod publish_article_draft_request;
 #[cfg(feature = "articles")]
@@ -2754,6 +2838,7 @@ pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+
 #[cfg(
     any(
         feature = "articles",
@@ -2790,6 +2875,7 @@ mod register_fin_voice_call_request;
 pub use self::register_fin_voice_call_request::{
     RegisterFinVoiceCallRequest, RegisterFinVoiceCallRequestSource,
 };
+
 #[cfg(feature = "conversations")]
 mod reply_conversation_request;
 #[cfg(feature = "conversations")]
@@ -2817,12 +2903,14 @@ pub use self::run_fin_procedure_request::{
     RunFinProcedureRequest, RunFinProcedureRequestConversationMetadata,
     RunFinProcedureRequestSettings,
 };
+
 #[cfg(feature = "fin-agent")]
 mod run_fin_procedure_response;
 #[cfg(feature = "fin-agent")]
 pub use self::run_fin_procedure_response::{
     RunFinProcedureResponse, RunFinProcedureResponseStatus,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -2948,6 +3036,7 @@ pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue, SingleFilterSearchRequestValueVariant4Item,
 };
+
 #[cfg(
     any(
         feature = "conversation-participants",
@@ -3040,6 +3129,7 @@ mod start_fin_conversation_response;
 pub use self::start_fin_conversation_response::{
     StartFinConversationResponse, StartFinConversationResponseStatus,
 };
+
 #[cfg(
     any(
         feature = "admins",
@@ -3080,12 +3170,14 @@ mod submit_fin_csat_request;
 pub use self::submit_fin_csat_request::{
     SubmitFinCsatRequest, SubmitFinCsatRequestRating,
 };
+
 #[cfg(feature = "fin-agent")]
 mod submit_fin_csat_response;
 #[cfg(feature = "fin-agent")]
 pub use self::submit_fin_csat_response::{
     SubmitFinCsatResponse, SubmitFinCsatResponseRating,
 };
+
 #[cfg(feature = "full")]
 mod submit_fin_csat_response422;
 #[cfg(feature = "full")]
@@ -3097,6 +3189,7 @@ pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -3169,6 +3262,7 @@ mod tag_create_response;
 pub use self::tag_create_response::{
     TagCreateResponse, TagCreateResponseUsersItem, TagCreateResponseCompaniesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 mod tag_list;
 #[cfg(any(feature = "contacts", feature = "tags"))]
@@ -3179,6 +3273,7 @@ mod tag_multiple_users_request;
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+
 #[cfg(
     any(
         feature = "articles",
@@ -3267,6 +3362,7 @@ mod ticket_custom_attributes;
 pub use self::ticket_custom_attributes::{
     TicketCustomAttributes, TicketCustomAttributesValue,
 };
+
 #[cfg(feature = "tickets")]
 mod ticket_deleted;
 #[cfg(feature = "tickets")]
@@ -3284,6 +3380,7 @@ pub use self::ticket_part::{
     TicketPartUpdatedAttributeDataValue, TicketPartUpdatedAttributeDataValueId,
     TicketPartUpdatedAttributeDataValueLabel,
 };
+
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_part_author;
 #[cfg(any(feature = "conversations", feature = "tickets"))]
@@ -3302,6 +3399,7 @@ mod ticket_request_custom_attributes;
 pub use self::ticket_request_custom_attributes::{
     TicketRequestCustomAttributes, TicketRequestCustomAttributesValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -3326,6 +3424,7 @@ mod ticket_state_detailed;
 pub use self::ticket_state_detailed::{
     TicketStateDetailed, TicketStateDetailedCategory, TicketStateDetailedTicketTypes,
 };
+
 #[cfg(feature = "ticket-states")]
 mod ticket_state_list;
 #[cfg(feature = "ticket-states")]
@@ -3400,6 +3499,7 @@ mod untag_company_request;
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+
 #[cfg(feature = "articles")]
 mod update_article_request;
 #[cfg(feature = "articles")]
@@ -3427,6 +3527,7 @@ pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,
     UpdateContentImportSourceRequestStatus, UpdateContentImportSourceRequestAudienceIds,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod update_conversation_attribute_option_request;
 #[cfg(feature = "conversations-attributes")]
@@ -3438,6 +3539,7 @@ pub use self::update_conversation_attribute_request::{
     UpdateConversationAttributeRequest, UpdateConversationAttributeRequestReference,
     UpdateConversationAttributeRequestReferenceType,
 };
+
 #[cfg(feature = "conversation-parts")]
 mod update_conversation_part_request;
 #[cfg(feature = "conversation-parts")]
@@ -3448,6 +3550,7 @@ mod update_conversation_request;
 pub use self::update_conversation_request::{
     UpdateConversationRequest, UpdateConversationRequestPriority,
 };
+
 #[cfg(feature = "data-attributes")]
 mod update_data_attribute_request;
 #[cfg(feature = "data-attributes")]
@@ -3456,6 +3559,7 @@ pub use self::update_data_attribute_request::{
     UpdateDataAttributeRequestListAttributeOptionsItem,
     UpdateDataAttributeRequestOtherType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod update_data_connector_request;
 #[cfg(feature = "data-connectors")]
@@ -3465,6 +3569,7 @@ pub use self::update_data_connector_request::{
     UpdateDataConnectorRequestHeadersItem, UpdateDataConnectorRequestDataInputsItem,
     UpdateDataConnectorRequestDataInputsItemType,
 };
+
 #[cfg(feature = "ai-content")]
 mod update_external_page_request;
 #[cfg(feature = "ai-content")]
@@ -3483,6 +3588,7 @@ mod update_office_hours_exception_request;
 pub use self::update_office_hours_exception_request::{
     UpdateOfficeHoursExceptionRequest, UpdateOfficeHoursExceptionRequestExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod update_office_hours_schedule_request;
 #[cfg(feature = "office-hours")]
@@ -3509,6 +3615,7 @@ mod update_ticket_type_request;
 pub use self::update_ticket_type_request::{
     UpdateTicketTypeRequest, UpdateTicketTypeRequestCategory,
 };
+
 #[cfg(feature = "visitors")]
 mod update_visitor_request;
 #[cfg(feature = "visitors")]
@@ -3519,6 +3626,7 @@ mod upload_ecommerce_catalog_request;
 pub use self::upload_ecommerce_catalog_request::{
     UploadEcommerceCatalogRequest, UploadEcommerceCatalogRequestFinalize,
 };
+
 #[cfg(feature = "visitors")]
 mod visitor;
 #[cfg(feature = "visitors")]
@@ -3526,6 +3634,7 @@ pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+
 #[cfg(feature = "full")]
 mod visitor_deleted_object;
 #[cfg(feature = "full")]
@@ -3536,6 +3645,7 @@ mod whatsapp_message_status;
 pub use self::whatsapp_message_status::{
     WhatsappMessageStatus, WhatsappMessageStatusStatus, WhatsappMessageStatusError,
 };
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 mod whatsapp_message_status_list;
 #[cfg(any(feature = "messages", feature = "whats-app"))]
@@ -3544,6 +3654,7 @@ pub use self::whatsapp_message_status_list::{
     WhatsappMessageStatusListPagesNext, WhatsappMessageStatusListEventsItem,
     WhatsappMessageStatusListEventsItemStatus,
 };
+
 #[cfg(feature = "workflows")]
 mod workflow_export;
 #[cfg(feature = "workflows")]

@@ -12,6 +12,7 @@ pub struct NewsfeedAssignment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for NewsfeedAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,6 +24,7 @@ impl ::serde::Serialize for NewsfeedAssignment {
         object.end(&self.extra, &["newsfeed_id", "published_at"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
     const NAME: &'static str = "newsfeed_assignment";
     const FIELDS: &'static [&'static str] = &["newsfeed_id", "published_at"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NewsfeedAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

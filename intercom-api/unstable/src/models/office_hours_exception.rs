@@ -30,6 +30,7 @@ pub struct OfficeHoursException {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OfficeHoursException {
     fn serialize<S: ::serde::Serializer>(
@@ -65,6 +66,7 @@ impl ::serde::Serialize for OfficeHoursException {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException {
     const NAME: &'static str = "office_hours_exception";
     const FIELDS: &'static [&'static str] = &[
@@ -122,6 +124,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursException {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -129,10 +132,63 @@ impl<'de> ::serde::Deserialize<'de> for OfficeHoursException {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`."]
-    #[doc(alias = "office_hours_exception.exception_type")] pub enum
-    OfficeHoursExceptionExceptionType { #[doc = " `closed`"] Closed = "closed", #[doc =
-    " `custom_hours`"] CustomHours = "custom_hours", }
+
+/// `closed` means the workspace is closed all day; `custom_hours` replaces the regular hours with `time_intervals`.
+#[doc(alias = "office_hours_exception.exception_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OfficeHoursExceptionExceptionType {
+    /// `closed`
+    Closed,
+    /// `custom_hours`
+    CustomHours,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl OfficeHoursExceptionExceptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Closed => "closed",
+            Self::CustomHours => "custom_hours",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "closed" => Self::Closed,
+            "custom_hours" => Self::CustomHours,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for OfficeHoursExceptionExceptionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for OfficeHoursExceptionExceptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OfficeHoursExceptionExceptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "OfficeHoursExceptionExceptionType",
+        )
+    }
 }

@@ -12,6 +12,7 @@ pub struct OfficeHoursExceptionList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OfficeHoursExceptionList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for OfficeHoursExceptionList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursExceptionList {
     const NAME: &'static str = "office_hours_exception_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursExceptionList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct OperatorWorkflowEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OperatorWorkflowEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for OperatorWorkflowEvent {
         object.end(&self.extra, &["workflow", "event"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEvent {
     const NAME: &'static str = "operator_workflow_event";
     const FIELDS: &'static [&'static str] = &["workflow", "event"];
@@ -44,6 +46,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51,6 +54,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEvent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "operator_workflow_event.workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventWorkflow {
@@ -59,6 +63,7 @@ pub struct OperatorWorkflowEventWorkflow {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OperatorWorkflowEventWorkflow {
     fn serialize<S: ::serde::Serializer>(
@@ -70,6 +75,7 @@ impl ::serde::Serialize for OperatorWorkflowEventWorkflow {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for OperatorWorkflowEventWorkflow {
     const NAME: &'static str = "operator_workflow_event.workflow";
@@ -90,6 +96,7 @@ for OperatorWorkflowEventWorkflow {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventWorkflow {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "operator_workflow_event.event")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventEvent {
@@ -107,6 +115,7 @@ pub struct OperatorWorkflowEventEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OperatorWorkflowEventEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -119,6 +128,7 @@ impl ::serde::Serialize for OperatorWorkflowEventEvent {
         object.end(&self.extra, &["type", "result"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEventEvent {
     const NAME: &'static str = "operator_workflow_event.event";
     const FIELDS: &'static [&'static str] = &["type", "result"];
@@ -141,6 +151,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

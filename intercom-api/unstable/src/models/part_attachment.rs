@@ -22,6 +22,7 @@ pub struct PartAttachment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PartAttachment {
     fn serialize<S: ::serde::Serializer>(
@@ -43,6 +44,7 @@ impl ::serde::Serialize for PartAttachment {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
     const NAME: &'static str = "part_attachment";
     const FIELDS: &'static [&'static str] = &[
@@ -88,6 +90,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PartAttachment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

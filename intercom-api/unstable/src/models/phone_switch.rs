@@ -11,6 +11,7 @@ pub struct PhoneSwitch {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PhoneSwitch {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for PhoneSwitch {
         object.end(&self.extra, &["type", "phone"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PhoneSwitch {
     const NAME: &'static str = "phone_switch";
     const FIELDS: &'static [&'static str] = &["type", "phone"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PhoneSwitch {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PhoneSwitch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct PostExportReportingDataEnqueueRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl PostExportReportingDataEnqueueRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -30,6 +31,7 @@ impl PostExportReportingDataEnqueueRequest {
         }
     }
 }
+
 impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +46,7 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
             .end(&self.extra, &["dataset_id", "attribute_ids", "start_time", "end_time"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for PostExportReportingDataEnqueueRequest {
@@ -79,6 +82,7 @@ for PostExportReportingDataEnqueueRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for PostExportReportingDataEnqueueRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct PostExportReportingDataEnqueueResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PostExportReportingDataEnqueueResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for PostExportReportingDataEnqueueResponse {
     const NAME: &'static str = "PostExportReportingDataEnqueue.response.200";
@@ -63,6 +65,7 @@ for PostExportReportingDataEnqueueResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PostExportReportingDataEnqueueResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

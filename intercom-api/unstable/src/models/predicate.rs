@@ -16,6 +16,7 @@ pub struct Predicate {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for Predicate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +30,7 @@ impl ::serde::Serialize for Predicate {
         object.end(&self.extra, &["attribute", "type", "comparison", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
     const NAME: &'static str = "predicate";
     const FIELDS: &'static [&'static str] = &[
@@ -62,6 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Predicate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

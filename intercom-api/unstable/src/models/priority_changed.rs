@@ -12,6 +12,7 @@ pub struct PriorityChanged {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PriorityChanged {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for PriorityChanged {
         object.end(&self.extra, &["current_priority", "previous_priority"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
     const NAME: &'static str = "priority_changed";
     const FIELDS: &'static [&'static str] = &["current_priority", "previous_priority"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PriorityChanged {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,17 +56,147 @@ impl<'de> ::serde::Deserialize<'de> for PriorityChanged {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Current priority level"] #[doc(alias =
-    "priority_changed.current_priority")] pub enum PriorityChangedCurrentPriority { #[doc
-    = " `none`"] None = "none", #[doc = " `low`"] Low = "low", #[doc = " `medium`"]
-    Medium = "medium", #[doc = " `high`"] High = "high", #[doc = " `urgent`"] Urgent =
-    "urgent", }
+
+/// Current priority level
+#[doc(alias = "priority_changed.current_priority")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriorityChangedCurrentPriority {
+    /// `none`
+    None,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `urgent`
+    Urgent,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Previous priority level"] #[doc(alias =
-    "priority_changed.previous_priority")] pub enum PriorityChangedPreviousPriority {
-    #[doc = " `none`"] None = "none", #[doc = " `low`"] Low = "low", #[doc = " `medium`"]
-    Medium = "medium", #[doc = " `high`"] High = "high", #[doc = " `urgent`"] Urgent =
-    "urgent", }
+
+impl PriorityChangedCurrentPriority {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "urgent" => Self::Urgent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PriorityChangedCurrentPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PriorityChangedCurrentPriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PriorityChangedCurrentPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "PriorityChangedCurrentPriority",
+        )
+    }
+}
+
+/// Previous priority level
+#[doc(alias = "priority_changed.previous_priority")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PriorityChangedPreviousPriority {
+    /// `none`
+    None,
+    /// `low`
+    Low,
+    /// `medium`
+    Medium,
+    /// `high`
+    High,
+    /// `urgent`
+    Urgent,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl PriorityChangedPreviousPriority {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Urgent => "urgent",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "urgent" => Self::Urgent,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PriorityChangedPreviousPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PriorityChangedPreviousPriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PriorityChangedPreviousPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "PriorityChangedPreviousPriority",
+        )
+    }
 }

@@ -13,6 +13,7 @@ pub struct PublishArticleDraftRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for PublishArticleDraftRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,6 +24,7 @@ impl ::serde::Serialize for PublishArticleDraftRequest {
         object.end(&self.extra, &["locales"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PublishArticleDraftRequest {
     const NAME: &'static str = "publish_article_draft_request";
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PublishArticleDraftR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for PublishArticleDraftRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

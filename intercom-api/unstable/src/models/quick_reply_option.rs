@@ -12,6 +12,7 @@ pub struct QuickReplyOption {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl QuickReplyOption {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl QuickReplyOption {
         }
     }
 }
+
 impl ::serde::Serialize for QuickReplyOption {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,6 +36,7 @@ impl ::serde::Serialize for QuickReplyOption {
         object.end(&self.extra, &["text", "uuid"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for QuickReplyOption {
     const NAME: &'static str = "quick_reply_option";
@@ -57,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for QuickReplyOption {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for QuickReplyOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct Recipient {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Recipient {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl Recipient {
         }
     }
 }
+
 impl ::serde::Serialize for Recipient {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,6 +36,7 @@ impl ::serde::Serialize for Recipient {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Recipient {
     const NAME: &'static str = "recipient";
@@ -57,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Recipient {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for Recipient {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -65,8 +69,63 @@ impl<'de> ::serde::Deserialize<'de> for Recipient {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
-    "recipient.type")] pub enum RecipientType { #[doc = " `user`"] User = "user", #[doc =
-    " `lead`"] Lead = "lead", }
+
+/// The role associated to the contact - `user` or `lead`.
+#[doc(alias = "recipient.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RecipientType {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl RecipientType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RecipientType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RecipientType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecipientType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "RecipientType",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct ReplyToFinRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ReplyToFinRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -32,6 +33,7 @@ impl ReplyToFinRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ReplyToFinRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +52,7 @@ impl ::serde::Serialize for ReplyToFinRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinRequest {
     const NAME: &'static str = "ReplyToFin.request";
@@ -88,6 +91,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ReplyToFinRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -18,6 +18,7 @@ pub struct ReplyToFinResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ReplyToFinResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -45,6 +46,7 @@ impl ::serde::Serialize for ReplyToFinResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
     const NAME: &'static str = "ReplyToFin.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -86,6 +88,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,11 +96,79 @@ impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Fin's current status in the conversation workflow."] #[doc(alias =
-    "ReplyToFin.response.200.status")] pub enum ReplyToFinResponseStatus { #[doc =
-    " `thinking`"] Thinking = "thinking", #[doc = " `replying`"] Replying = "replying",
-    #[doc = " `awaiting_user_reply`"] AwaitingUserReply = "awaiting_user_reply", #[doc =
-    " `escalated`"] Escalated = "escalated", #[doc = " `resolved`"] Resolved =
-    "resolved", #[doc = " `complete`"] Complete = "complete", }
+
+/// Fin's current status in the conversation workflow.
+#[doc(alias = "ReplyToFin.response.200.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReplyToFinResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ReplyToFinResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ReplyToFinResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ReplyToFinResponseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ReplyToFinResponseStatus",
+        )
+    }
 }

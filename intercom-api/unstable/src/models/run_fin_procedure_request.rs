@@ -17,6 +17,7 @@ pub struct RunFinProcedureRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl RunFinProcedureRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl RunFinProcedureRequest {
         }
     }
 }
+
 impl ::serde::Serialize for RunFinProcedureRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -58,6 +60,7 @@ impl ::serde::Serialize for RunFinProcedureRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureRequest {
     const NAME: &'static str = "RunFinProcedure.request";
@@ -96,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureReque
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -104,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Metadata about the conversation. Only attributes are accepted (no history).
 #[doc(alias = "RunFinProcedure.request.conversation_metadata")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -115,6 +120,7 @@ pub struct RunFinProcedureRequestConversationMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -125,6 +131,7 @@ impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
         object.end(&self.extra, &["attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for RunFinProcedureRequestConversationMetadata {
@@ -146,6 +153,7 @@ for RunFinProcedureRequestConversationMetadata {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestConversationMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -154,6 +162,7 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestConversationMetada
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Optional settings to control Fin's behaviour for this procedure run.
 #[doc(alias = "RunFinProcedure.request.settings")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -163,6 +172,7 @@ pub struct RunFinProcedureRequestSettings {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for RunFinProcedureRequestSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -173,6 +183,7 @@ impl ::serde::Serialize for RunFinProcedureRequestSettings {
         object.end(&self.extra, &["email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for RunFinProcedureRequestSettings {
@@ -194,6 +205,7 @@ for RunFinProcedureRequestSettings {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureRequestSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -20,6 +20,7 @@ pub struct RunFinProcedureResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for RunFinProcedureResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -49,6 +50,7 @@ impl ::serde::Serialize for RunFinProcedureResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureResponse {
     const NAME: &'static str = "RunFinProcedure.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -94,6 +96,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureRespo
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for RunFinProcedureResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,11 +104,79 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Fin's current status in the conversation workflow."] #[doc(alias =
-    "RunFinProcedure.response.200.status")] pub enum RunFinProcedureResponseStatus {
-    #[doc = " `thinking`"] Thinking = "thinking", #[doc = " `replying`"] Replying =
-    "replying", #[doc = " `awaiting_user_reply`"] AwaitingUserReply =
-    "awaiting_user_reply", #[doc = " `escalated`"] Escalated = "escalated", #[doc =
-    " `resolved`"] Resolved = "resolved", #[doc = " `complete`"] Complete = "complete", }
+
+/// Fin's current status in the conversation workflow.
+#[doc(alias = "RunFinProcedure.response.200.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RunFinProcedureResponseStatus {
+    /// `thinking`
+    Thinking,
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl RunFinProcedureResponseStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Thinking => "thinking",
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "thinking" => Self::Thinking,
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RunFinProcedureResponseStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RunFinProcedureResponseStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RunFinProcedureResponseStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "RunFinProcedureResponseStatus",
+        )
+    }
 }

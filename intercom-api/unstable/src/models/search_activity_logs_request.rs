@@ -17,6 +17,7 @@ pub struct SearchActivityLogsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl SearchActivityLogsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -31,6 +32,7 @@ impl SearchActivityLogsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for SearchActivityLogsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,6 +57,7 @@ impl ::serde::Serialize for SearchActivityLogsRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRequest {
     const NAME: &'static str = "SearchActivityLogs.request";
@@ -93,6 +96,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SearchActivityLogsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -99,6 +99,7 @@ pub struct ShowContactByExternalIdResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ShowContactByExternalIdResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -210,6 +211,7 @@ impl ::serde::Serialize for ShowContactByExternalIdResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ShowContactByExternalIdResponse {
     const NAME: &'static str = "ShowContactByExternalId.response.200";
@@ -420,6 +422,7 @@ for ShowContactByExternalIdResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ShowContactByExternalIdResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct SideConversationList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SideConversationList {
     fn serialize<S: ::serde::Serializer>(
@@ -32,6 +33,7 @@ impl ::serde::Serialize for SideConversationList {
         object.end(&self.extra, &["type", "side_conversations", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList {
     const NAME: &'static str = "side_conversation_list";
     const FIELDS: &'static [&'static str] = &[
@@ -65,6 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SideConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,6 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for SideConversationList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination metadata.
 #[doc(alias = "side_conversation_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,6 +90,7 @@ pub struct SideConversationListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SideConversationListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -100,6 +105,7 @@ impl ::serde::Serialize for SideConversationListPages {
         object.end(&self.extra, &["type", "page", "per_page", "total_pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationListPages {
     const NAME: &'static str = "side_conversation_list.pages";
     const FIELDS: &'static [&'static str] = &["type", "page", "per_page", "total_pages"];
@@ -128,6 +134,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SideConversationListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -20,6 +20,7 @@ pub struct SingleFilterSearchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for SingleFilterSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,6 +33,7 @@ impl ::serde::Serialize for SingleFilterSearchRequest {
         object.end(&self.extra, &["field", "operator", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRequest {
     const NAME: &'static str = "single_filter_search_request";
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -66,28 +69,120 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:"]
-    #[doc = " - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`"] #[doc =
-    " - `tag_id`: `=` and `!=` only. Every other operator returns an error."] #[doc =
-    " - `boolean` fields: `=`, `!=`, `IN`, `NIN`"] #[doc =
-    " - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`"] #[doc =
-    " - `datetime` fields (standard contact timestamps such as `created_at` and `last_seen_at`): `=`, `!=`, `<`, `>`, `<=`, `>=`. Filtering is on the exact second, in UTC."]
-    #[doc =
-    " - `date` fields (Date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, and `>=` are not supported and return an error. Values are truncated to a whole UTC day."]
-    #[doc(alias = "single_filter_search_request.operator")] pub enum
-    SingleFilterSearchRequestOperator { #[doc = " `=`"] Equal = "=", #[doc = " `!=`"]
-    NotEqual = "!=", #[doc = " `IN`"] In = "IN", #[doc = " `NIN`"] Nin = "NIN", #[doc =
-    " `<`"] Less = "<", #[doc = " `<=`"] LessEqual = "<=", #[doc = " `>`"] Greater = ">",
-    #[doc = " `>=`"] GreaterEqual = ">=", #[doc = " `~`"] Tilde = "~", #[doc = " `!~`"]
-    NotTilde = "!~", #[doc = " `^`"] Caret = "^", #[doc = " `$`"] Dollar = "$", }
+
+/// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
+/// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
+/// - `tag_id`: `=` and `!=` only. Every other operator returns an error.
+/// - `boolean` fields: `=`, `!=`, `IN`, `NIN`
+/// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
+/// - `datetime` fields (standard contact timestamps such as `created_at` and `last_seen_at`): `=`, `!=`, `<`, `>`, `<=`, `>=`. Filtering is on the exact second, in UTC.
+/// - `date` fields (Date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, and `>=` are not supported and return an error. Values are truncated to a whole UTC day.
+#[doc(alias = "single_filter_search_request.operator")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SingleFilterSearchRequestOperator {
+    /// `=`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// `<`
+    Less,
+    /// `<=`
+    LessEqual,
+    /// `>`
+    Greater,
+    /// `>=`
+    GreaterEqual,
+    /// `~`
+    Tilde,
+    /// `!~`
+    NotTilde,
+    /// `^`
+    Caret,
+    /// `$`
+    Dollar,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl SingleFilterSearchRequestOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "=",
+            Self::NotEqual => "!=",
+            Self::In => "IN",
+            Self::Nin => "NIN",
+            Self::Less => "<",
+            Self::LessEqual => "<=",
+            Self::Greater => ">",
+            Self::GreaterEqual => ">=",
+            Self::Tilde => "~",
+            Self::NotTilde => "!~",
+            Self::Caret => "^",
+            Self::Dollar => "$",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "=" => Self::Equal,
+            "!=" => Self::NotEqual,
+            "IN" => Self::In,
+            "NIN" => Self::Nin,
+            "<" => Self::Less,
+            "<=" => Self::LessEqual,
+            ">" => Self::Greater,
+            ">=" => Self::GreaterEqual,
+            "~" => Self::Tilde,
+            "!~" => Self::NotTilde,
+            "^" => Self::Caret,
+            "$" => Self::Dollar,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SingleFilterSearchRequestOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SingleFilterSearchRequestOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SingleFilterSearchRequestOperator",
+        )
+    }
+}
+
 /// The value that you want to search on.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
@@ -98,9 +193,12 @@ pub enum SingleFilterSearchRequestValue {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value|3[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueVariant4Item {

@@ -12,6 +12,7 @@ pub struct Snoozed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Snoozed {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for Snoozed {
         object.end(&self.extra, &["until", "custom_until_time"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
     const NAME: &'static str = "snoozed";
     const FIELDS: &'static [&'static str] = &["until", "custom_until_time"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Snoozed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

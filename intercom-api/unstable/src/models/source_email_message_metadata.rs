@@ -18,6 +18,7 @@ pub struct SourceEmailMessageMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SourceEmailMessageMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -36,6 +37,7 @@ impl ::serde::Serialize for SourceEmailMessageMetadata {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMetadata {
     const NAME: &'static str = "source_email_message_metadata";
     const FIELDS: &'static [&'static str] = &[
@@ -69,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMe
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SourceEmailMessageMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

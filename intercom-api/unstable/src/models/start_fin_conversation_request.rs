@@ -17,6 +17,7 @@ pub struct StartFinConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl StartFinConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -36,6 +37,7 @@ impl StartFinConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for StartFinConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +64,7 @@ impl ::serde::Serialize for StartFinConversationRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversationRequest {
     const NAME: &'static str = "StartFinConversation.request";
@@ -104,6 +107,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for StartFinConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

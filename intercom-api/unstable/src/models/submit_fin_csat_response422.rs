@@ -11,6 +11,7 @@ pub struct SubmitFinCsatResponse422 {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SubmitFinCsatResponse422 {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse422 {
         object.end(&self.extra, &["errors"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatResponse422 {
     const NAME: &'static str = "SubmitFinCsat.response.422";
     const FIELDS: &'static [&'static str] = &["errors"];
@@ -41,6 +43,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponse422 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

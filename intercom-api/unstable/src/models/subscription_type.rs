@@ -23,6 +23,7 @@ pub struct SubscriptionType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SubscriptionType {
     fn serialize<S: ::serde::Serializer>(
@@ -52,6 +53,7 @@ impl ::serde::Serialize for SubscriptionType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
     const NAME: &'static str = "subscription_type";
     const FIELDS: &'static [&'static str] = &[
@@ -97,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -104,19 +107,186 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionType {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The state of the subscription type."] #[doc(alias =
-    "subscription_type.state")] pub enum SubscriptionTypeState { #[doc = " `live`"] Live
-    = "live", #[doc = " `draft`"] Draft = "draft", #[doc = " `archived`"] Archived =
-    "archived", }
+
+/// The state of the subscription type.
+#[doc(alias = "subscription_type.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `archived`
+    Archived,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Describes the type of consent."] #[doc(alias =
-    "subscription_type.consent_type")] pub enum SubscriptionTypeConsentType { #[doc =
-    " `opt_out`"] OptOut = "opt_out", #[doc = " `opt_in`"] OptIn = "opt_in", }
+
+impl SubscriptionTypeState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Archived => "archived",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "live" => Self::Live,
+            "draft" => Self::Draft,
+            "archived" => Self::Archived,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "subscription_type.content_types[]")] pub enum
-    SubscriptionTypeContentTypesItem { #[doc = " `email`"] Email = "email", #[doc =
-    " `sms_message`"] SmsMessage = "sms_message", }
+
+impl ::std::fmt::Display for SubscriptionTypeState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SubscriptionTypeState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SubscriptionTypeState",
+        )
+    }
+}
+
+/// Describes the type of consent.
+#[doc(alias = "subscription_type.consent_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeConsentType {
+    /// `opt_out`
+    OptOut,
+    /// `opt_in`
+    OptIn,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SubscriptionTypeConsentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OptOut => "opt_out",
+            Self::OptIn => "opt_in",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "opt_out" => Self::OptOut,
+            "opt_in" => Self::OptIn,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SubscriptionTypeConsentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SubscriptionTypeConsentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeConsentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SubscriptionTypeConsentType",
+        )
+    }
+}
+
+#[doc(alias = "subscription_type.content_types[]")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubscriptionTypeContentTypesItem {
+    /// `email`
+    Email,
+    /// `sms_message`
+    SmsMessage,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SubscriptionTypeContentTypesItem {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::SmsMessage => "sms_message",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "sms_message" => Self::SmsMessage,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SubscriptionTypeContentTypesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SubscriptionTypeContentTypesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeContentTypesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SubscriptionTypeContentTypesItem",
+        )
+    }
 }

@@ -18,6 +18,7 @@ pub struct Tag {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Tag {
     fn serialize<S: ::serde::Serializer>(
@@ -33,6 +34,7 @@ impl ::serde::Serialize for Tag {
         object.end(&self.extra, &["type", "id", "name", "applied_at", "applied_by"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tag {
     const NAME: &'static str = "tag";
     const FIELDS: &'static [&'static str] = &[
@@ -70,6 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tag {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct TagCompanyRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TagCompanyRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -26,6 +27,7 @@ impl TagCompanyRequest {
         }
     }
 }
+
 impl ::serde::Serialize for TagCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -37,6 +39,7 @@ impl ::serde::Serialize for TagCompanyRequest {
         object.end(&self.extra, &["name", "companies"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCompanyRequest {
     const NAME: &'static str = "tag_company_request";
@@ -60,6 +63,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCompanyRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for TagCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -68,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCompanyRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "tag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {
@@ -78,6 +83,7 @@ pub struct TagCompanyRequestCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for TagCompanyRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,6 +95,7 @@ impl ::serde::Serialize for TagCompanyRequestCompaniesItem {
         object.end(&self.extra, &["id", "company_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TagCompanyRequestCompaniesItem {
@@ -113,6 +120,7 @@ for TagCompanyRequestCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for TagCompanyRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

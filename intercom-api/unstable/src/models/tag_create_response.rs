@@ -20,6 +20,7 @@ pub struct TagCreateResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TagCreateResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -35,6 +36,7 @@ impl ::serde::Serialize for TagCreateResponse {
         object.end(&self.extra, &["type", "id", "name", "users", "companies"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
     const NAME: &'static str = "tag_create_response";
     const FIELDS: &'static [&'static str] = &[
@@ -72,6 +74,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "tag_create_response.users[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseUsersItem {
@@ -89,6 +93,7 @@ pub struct TagCreateResponseUsersItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TagCreateResponseUsersItem {
     fn serialize<S: ::serde::Serializer>(
@@ -101,6 +106,7 @@ impl ::serde::Serialize for TagCreateResponseUsersItem {
         object.end(&self.extra, &["id", "tagged"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUsersItem {
     const NAME: &'static str = "tag_create_response.users[]";
     const FIELDS: &'static [&'static str] = &["id", "tagged"];
@@ -123,6 +129,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUse
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponseUsersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -130,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponseUsersItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "tag_create_response.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseCompaniesItem {
@@ -140,6 +148,7 @@ pub struct TagCreateResponseCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TagCreateResponseCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
@@ -152,6 +161,7 @@ impl ::serde::Serialize for TagCreateResponseCompaniesItem {
         object.end(&self.extra, &["id", "tagged"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TagCreateResponseCompaniesItem {
     const NAME: &'static str = "tag_create_response.companies[]";
@@ -175,6 +185,7 @@ for TagCreateResponseCompaniesItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TagCreateResponseCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct Tags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Tags {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for Tags {
         object.end(&self.extra, &["type", "tags"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tags {
     const NAME: &'static str = "tags";
     const FIELDS: &'static [&'static str] = &["type", "tags"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tags {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Tags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

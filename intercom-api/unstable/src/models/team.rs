@@ -21,6 +21,7 @@ pub struct Team {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Team {
     fn serialize<S: ::serde::Serializer>(
@@ -50,6 +51,7 @@ impl ::serde::Serialize for Team {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
     const NAME: &'static str = "team";
     const FIELDS: &'static [&'static str] = &[
@@ -95,6 +97,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct TeamList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TeamList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for TeamList {
         object.end(&self.extra, &["type", "teams"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamList {
     const NAME: &'static str = "team_list";
     const FIELDS: &'static [&'static str] = &["type", "teams"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TeamList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct TeamMetricList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TeamMetricList {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for TeamMetricList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetricList {
     const NAME: &'static str = "team_metric_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -44,6 +46,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetricList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TeamMetricList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

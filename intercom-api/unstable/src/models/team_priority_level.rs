@@ -14,6 +14,7 @@ pub struct TeamPriorityLevel {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TeamPriorityLevel {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for TeamPriorityLevel {
         object.end(&self.extra, &["primary_team_ids", "secondary_team_ids"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
     const NAME: &'static str = "team_priority_level";
     const FIELDS: &'static [&'static str] = &["primary_team_ids", "secondary_team_ids"];
@@ -48,6 +50,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TeamPriorityLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct TeammateReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TeammateReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl TeammateReference {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TeammateReference {
     fn serialize<S: ::serde::Serializer>(
@@ -47,6 +49,7 @@ impl ::serde::Serialize for TeammateReference {
         object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
     const NAME: &'static str = "teammate_reference";
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
@@ -75,6 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TeammateReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,8 +86,67 @@ impl<'de> ::serde::Deserialize<'de> for TeammateReference {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of teammate"] #[doc(alias = "teammate_reference.type")] pub enum
-    TeammateReferenceType { #[doc = " `admin`"] Admin = "admin", #[doc = " `team`"] Team
-    = "team", #[doc = " `bot`"] Bot = "bot", }
+
+/// The type of teammate
+#[doc(alias = "teammate_reference.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TeammateReferenceType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// `bot`
+    Bot,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TeammateReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Bot => "bot",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "team" => Self::Team,
+            "bot" => Self::Bot,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TeammateReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TeammateReferenceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TeammateReferenceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TeammateReferenceType",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct TicketDeleted {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketDeleted {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for TicketDeleted {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketDeleted {
     const NAME: &'static str = "ticket_deleted";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketDeleted {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketDeleted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -17,6 +17,7 @@ pub struct TicketList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketList {
     fn serialize<S: ::serde::Serializer>(
@@ -31,6 +32,7 @@ impl ::serde::Serialize for TicketList {
         object.end(&self.extra, &["type", "tickets", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketList {
     const NAME: &'static str = "ticket_list";
     const FIELDS: &'static [&'static str] = &["type", "tickets", "total_count", "pages"];
@@ -59,6 +61,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct TicketPartAuthor {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPartAuthor {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for TicketPartAuthor {
         object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPartAuthor {
     const NAME: &'static str = "ticket_part_author";
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPartAuthor {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPartAuthor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,8 +68,71 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartAuthor {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of the author"] #[doc(alias = "ticket_part_author.type")] pub enum
-    TicketPartAuthorType { #[doc = " `admin`"] Admin = "admin", #[doc = " `bot`"] Bot =
-    "bot", #[doc = " `team`"] Team = "team", #[doc = " `user`"] User = "user", }
+
+/// The type of the author
+#[doc(alias = "ticket_part_author.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartAuthorType {
+    /// `admin`
+    Admin,
+    /// `bot`
+    Bot,
+    /// `team`
+    Team,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketPartAuthorType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Bot => "bot",
+            Self::Team => "team",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "bot" => Self::Bot,
+            "team" => Self::Team,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketPartAuthorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketPartAuthorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartAuthorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketPartAuthorType",
+        )
+    }
 }

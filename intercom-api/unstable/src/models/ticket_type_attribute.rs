@@ -44,6 +44,7 @@ pub struct TicketTypeAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketTypeAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -97,6 +98,7 @@ impl ::serde::Serialize for TicketTypeAttribute {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute {
     const NAME: &'static str = "ticket_type_attribute";
     const FIELDS: &'static [&'static str] = &[
@@ -182,6 +184,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct TicketTypeAttributeList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketTypeAttributeList {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for TicketTypeAttributeList {
         object.end(&self.extra, &["type", "ticket_type_attributes"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeList {
     const NAME: &'static str = "ticket_type_attribute_list";
     const FIELDS: &'static [&'static str] = &["type", "ticket_type_attributes"];
@@ -48,6 +50,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeL
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

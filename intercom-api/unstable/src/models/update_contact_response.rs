@@ -99,6 +99,7 @@ pub struct UpdateContactResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for UpdateContactResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -210,6 +211,7 @@ impl ::serde::Serialize for UpdateContactResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactResponse {
     const NAME: &'static str = "UpdateContact.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -419,6 +421,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UpdateContactResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -20,6 +20,7 @@ pub struct UpdateContentImportSourceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateContentImportSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -37,6 +38,7 @@ impl UpdateContentImportSourceRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateContentImportSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,6 +67,7 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateContentImportSourceRequest {
@@ -104,6 +107,7 @@ for UpdateContentImportSourceRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -112,24 +116,138 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api."]
-    #[doc(alias = "update_content_import_source_request.sync_behavior")] pub enum
-    UpdateContentImportSourceRequestSyncBehavior { #[doc = " `api`"] Api = "api", #[doc =
-    " `automated`"] Automated = "automated", #[doc = " `manual`"] Manual = "manual", }
+
+/// If you intend to create or update External Pages via the API, this should be set to `api`. You can not change the value to or from api.
+#[doc(alias = "update_content_import_source_request.sync_behavior")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestSyncBehavior {
+    /// `api`
+    Api,
+    /// `automated`
+    Automated,
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The status of the content import source."] #[doc(alias =
-    "update_content_import_source_request.status")] pub enum
-    UpdateContentImportSourceRequestStatus { #[doc = " `active`"] Active = "active",
-    #[doc = " `deactivated`"] Deactivated = "deactivated", }
+
+impl UpdateContentImportSourceRequestSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automated => "automated",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automated" => Self::Automated,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+impl ::std::fmt::Display for UpdateContentImportSourceRequestSyncBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateContentImportSourceRequestSyncBehavior {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestSyncBehavior {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateContentImportSourceRequestSyncBehavior",
+        )
+    }
+}
+
+/// The status of the content import source.
+#[doc(alias = "update_content_import_source_request.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateContentImportSourceRequestStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateContentImportSourceRequestStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateContentImportSourceRequestStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateContentImportSourceRequestStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateContentImportSourceRequestStatus",
+        )
+    }
+}
+
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers. Set to null or an empty array to remove all audiences.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "update_content_import_source_request.audience_ids")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateContentImportSourceRequestAudienceIds {

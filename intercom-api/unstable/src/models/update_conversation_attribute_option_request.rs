@@ -10,6 +10,7 @@ pub struct UpdateConversationAttributeOptionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateConversationAttributeOptionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -20,6 +21,7 @@ impl UpdateConversationAttributeOptionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateConversationAttributeOptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -30,6 +32,7 @@ impl ::serde::Serialize for UpdateConversationAttributeOptionRequest {
         object.end(&self.extra, &["label"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateConversationAttributeOptionRequest {
@@ -51,6 +54,7 @@ for UpdateConversationAttributeOptionRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeOptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

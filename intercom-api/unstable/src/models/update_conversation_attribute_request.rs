@@ -24,6 +24,7 @@ pub struct UpdateConversationAttributeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateConversationAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,6 +51,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateConversationAttributeRequest {
@@ -93,6 +95,7 @@ for UpdateConversationAttributeRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -101,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// (Relationship data type only) Reference configuration for related objects.
 #[doc(alias = "update_conversation_attribute_request.reference")]
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +116,7 @@ pub struct UpdateConversationAttributeRequestReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateConversationAttributeRequestReference {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -123,6 +128,7 @@ impl UpdateConversationAttributeRequestReference {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -134,6 +140,7 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
         object.end(&self.extra, &["type", "object_type_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateConversationAttributeRequestReference {
@@ -158,6 +165,7 @@ for UpdateConversationAttributeRequestReference {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -166,9 +174,63 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestRefere
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The cardinality of the relationship: `one` or `many`."] #[doc(alias =
-    "update_conversation_attribute_request.reference.type")] pub enum
-    UpdateConversationAttributeRequestReferenceType { #[doc = " `one`"] One = "one",
-    #[doc = " `many`"] Many = "many", }
+
+/// The cardinality of the relationship: `one` or `many`.
+#[doc(alias = "update_conversation_attribute_request.reference.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateConversationAttributeRequestReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateConversationAttributeRequestReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "one" => Self::One,
+            "many" => Self::Many,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateConversationAttributeRequestReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateConversationAttributeRequestReferenceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestReferenceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateConversationAttributeRequestReferenceType",
+        )
+    }
 }

@@ -4,7 +4,7 @@
 /// Payload for updating a conversation part. Supports two operations:
 /// 1. Updating the send state of an external reply (requires `send_state` and `info_message`).
 /// 2. Marking a part as seen by an admin (requires `seen` and `admin_id`).
-/// Both operations require `experimental` and `secret` for HMAC authentication.
+///    Both operations require `experimental` and `secret` for HMAC authentication.
 #[doc(alias = "update_conversation_part_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct UpdateConversationPartRequest {
@@ -23,6 +23,7 @@ pub struct UpdateConversationPartRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl UpdateConversationPartRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateConversationPartRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,6 +66,7 @@ impl ::serde::Serialize for UpdateConversationPartRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateConversationPartRequest {
@@ -107,6 +110,7 @@ for UpdateConversationPartRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateConversationPartRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -46,6 +46,7 @@ pub struct UpdateDataConnectorRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataConnectorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -91,6 +92,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorRequest {
     const NAME: &'static str = "update_data_connector_request";
@@ -169,6 +171,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -177,23 +180,202 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The desired state of the connector."] #[doc(alias =
-    "update_data_connector_request.state")] pub enum UpdateDataConnectorRequestState {
-    #[doc = " `draft`"] Draft = "draft", #[doc = " `live`"] Live = "live", }
+
+/// The desired state of the connector.
+#[doc(alias = "update_data_connector_request.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateDataConnectorRequestState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The HTTP method used by the data connector."] #[doc(alias =
-    "update_data_connector_request.http_method")] pub enum
-    UpdateDataConnectorRequestHttpMethod { #[doc = " `get`"] Get = "get", #[doc =
-    " `post`"] Post = "post", #[doc = " `put`"] Put = "put", #[doc = " `delete`"] Delete
-    = "delete", #[doc = " `patch`"] Patch = "patch", }
+
+impl UpdateDataConnectorRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "update_data_connector_request.audiences[]")] pub enum
-    UpdateDataConnectorRequestAudiencesItem { #[doc = " `leads`"] Leads = "leads", #[doc
-    = " `users`"] Users = "users", #[doc = " `visitors`"] Visitors = "visitors", }
+
+impl ::std::fmt::Display for UpdateDataConnectorRequestState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
+
+impl ::serde::Serialize for UpdateDataConnectorRequestState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateDataConnectorRequestState",
+        )
+    }
+}
+
+/// The HTTP method used by the data connector.
+#[doc(alias = "update_data_connector_request.http_method")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateDataConnectorRequestHttpMethod {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateDataConnectorRequestHttpMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "get" => Self::Get,
+            "post" => Self::Post,
+            "put" => Self::Put,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateDataConnectorRequestHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateDataConnectorRequestHttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateDataConnectorRequestHttpMethod",
+        )
+    }
+}
+
+#[doc(alias = "update_data_connector_request.audiences[]")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateDataConnectorRequestAudiencesItem {
+    /// `leads`
+    Leads,
+    /// `users`
+    Users,
+    /// `visitors`
+    Visitors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateDataConnectorRequestAudiencesItem {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Leads => "leads",
+            Self::Users => "users",
+            Self::Visitors => "visitors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "leads" => Self::Leads,
+            "users" => Self::Users,
+            "visitors" => Self::Visitors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateDataConnectorRequestAudiencesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateDataConnectorRequestAudiencesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateDataConnectorRequestAudiencesItem",
+        )
+    }
+}
+
 #[doc(alias = "update_data_connector_request.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestHeadersItem {
@@ -204,6 +386,7 @@ pub struct UpdateDataConnectorRequestHeadersItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataConnectorRequestHeadersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -215,6 +398,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestHeadersItem {
         object.end(&self.extra, &["name", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataConnectorRequestHeadersItem {
@@ -239,6 +423,7 @@ for UpdateDataConnectorRequestHeadersItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -247,6 +432,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "update_data_connector_request.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestDataInputsItem {
@@ -265,6 +451,7 @@ pub struct UpdateDataConnectorRequestDataInputsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -283,6 +470,7 @@ impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataConnectorRequestDataInputsItem {
@@ -322,6 +510,7 @@ for UpdateDataConnectorRequestDataInputsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -330,10 +519,71 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The data type of the input."] #[doc(alias =
-    "update_data_connector_request.data_inputs[].type")] pub enum
-    UpdateDataConnectorRequestDataInputsItemType { #[doc = " `string`"] String =
-    "string", #[doc = " `integer`"] Integer = "integer", #[doc = " `decimal`"] Decimal =
-    "decimal", #[doc = " `boolean`"] Boolean = "boolean", }
+
+/// The data type of the input.
+#[doc(alias = "update_data_connector_request.data_inputs[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateDataConnectorRequestDataInputsItemType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateDataConnectorRequestDataInputsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateDataConnectorRequestDataInputsItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateDataConnectorRequestDataInputsItemType",
+        )
+    }
 }

@@ -8,6 +8,7 @@ pub struct UpdateFolderRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateFolderRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -18,6 +19,7 @@ impl UpdateFolderRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateFolderRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +30,7 @@ impl ::serde::Serialize for UpdateFolderRequest {
         object.end(&self.extra, &["folder"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequest {
     const NAME: &'static str = "UpdateFolder.request";
@@ -48,6 +51,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -56,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "UpdateFolder.request.folder")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateFolderRequestFolder {
@@ -70,6 +75,7 @@ pub struct UpdateFolderRequestFolder {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateFolderRequestFolder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,6 +89,7 @@ impl ::serde::Serialize for UpdateFolderRequestFolder {
         object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestFolder {
     const NAME: &'static str = "UpdateFolder.request.folder";
@@ -117,6 +124,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestF
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateFolderRequestFolder {
     fn deserialize<D: ::serde::Deserializer<'de>>(

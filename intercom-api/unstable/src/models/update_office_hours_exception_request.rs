@@ -22,6 +22,7 @@ pub struct UpdateOfficeHoursExceptionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,6 +47,7 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateOfficeHoursExceptionRequest {
@@ -85,6 +87,7 @@ for UpdateOfficeHoursExceptionRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -93,9 +96,63 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of exception."] #[doc(alias =
-    "update_office_hours_exception_request.exception_type")] pub enum
-    UpdateOfficeHoursExceptionRequestExceptionType { #[doc = " `closed`"] Closed =
-    "closed", #[doc = " `custom_hours`"] CustomHours = "custom_hours", }
+
+/// The type of exception.
+#[doc(alias = "update_office_hours_exception_request.exception_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateOfficeHoursExceptionRequestExceptionType {
+    /// `closed`
+    Closed,
+    /// `custom_hours`
+    CustomHours,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateOfficeHoursExceptionRequestExceptionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Closed => "closed",
+            Self::CustomHours => "custom_hours",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "closed" => Self::Closed,
+            "custom_hours" => Self::CustomHours,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateOfficeHoursExceptionRequestExceptionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateOfficeHoursExceptionRequestExceptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequestExceptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateOfficeHoursExceptionRequestExceptionType",
+        )
+    }
 }

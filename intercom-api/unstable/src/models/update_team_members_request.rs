@@ -41,6 +41,7 @@ pub struct UpdateTeamMembersRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateTeamMembersRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -52,6 +53,7 @@ impl UpdateTeamMembersRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateTeamMembersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -63,6 +65,7 @@ impl ::serde::Serialize for UpdateTeamMembersRequest {
         object.end(&self.extra, &["admin_ids", "admin_priority_level"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersRequest {
     const NAME: &'static str = "update_team_members_request";
@@ -86,6 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTeamMembersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -26,6 +26,7 @@ pub struct UpdateTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for UpdateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -57,6 +58,7 @@ impl ::serde::Serialize for UpdateTicketRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest {
     const NAME: &'static str = "update_ticket_request";
     const FIELDS: &'static [&'static str] = &[
@@ -106,6 +108,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -27,6 +27,7 @@ pub struct UpdateTicketRequestObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateTicketRequestObject {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,6 +60,7 @@ impl ::serde::Serialize for UpdateTicketRequestObject {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestObject {
     const NAME: &'static str = "UpdateTicket.request";
@@ -113,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestO
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequestObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(

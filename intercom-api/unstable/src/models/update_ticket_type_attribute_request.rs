@@ -28,6 +28,7 @@ pub struct UpdateTicketTypeAttributeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateTicketTypeAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +67,7 @@ impl ::serde::Serialize for UpdateTicketTypeAttributeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateTicketTypeAttributeRequest {
@@ -125,6 +127,7 @@ for UpdateTicketTypeAttributeRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

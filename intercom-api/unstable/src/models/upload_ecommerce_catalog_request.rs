@@ -28,6 +28,7 @@ pub struct UploadEcommerceCatalogRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UploadEcommerceCatalogRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,6 +42,7 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequest {
         object.end(&self.extra, &["catalog", "finalize", "import_job_id", "part_number"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UploadEcommerceCatalogRequest {
@@ -76,6 +78,7 @@ for UploadEcommerceCatalogRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -84,13 +87,65 @@ impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Set to `true` to finalize a multipart upload session and start the catalog sync."]
-    #[doc =
-    " No catalog file is required when finalizing. Set to `false` to upload a part in"]
-    #[doc = " a multipart session. Omit entirely for a single-file upload."] #[doc(alias
-    = "UploadEcommerceCatalog.request.finalize")] pub enum
-    UploadEcommerceCatalogRequestFinalize { #[doc = " `true`"] True = "true", #[doc =
-    " `false`"] False = "false", }
+
+/// Set to `true` to finalize a multipart upload session and start the catalog sync.
+/// No catalog file is required when finalizing. Set to `false` to upload a part in
+/// a multipart session. Omit entirely for a single-file upload.
+#[doc(alias = "UploadEcommerceCatalog.request.finalize")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UploadEcommerceCatalogRequestFinalize {
+    /// `true`
+    True,
+    /// `false`
+    False,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UploadEcommerceCatalogRequestFinalize {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::True => "true",
+            Self::False => "false",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "true" => Self::True,
+            "false" => Self::False,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UploadEcommerceCatalogRequestFinalize {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UploadEcommerceCatalogRequestFinalize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequestFinalize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UploadEcommerceCatalogRequestFinalize",
+        )
+    }
 }

@@ -16,6 +16,7 @@ pub struct WorkflowExport {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WorkflowExport {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for WorkflowExport {
         object.end(&self.extra, &["export_version", "exported_at", "app_id", "workflow"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
     const NAME: &'static str = "workflow_export";
     const FIELDS: &'static [&'static str] = &[
@@ -63,6 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WorkflowExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowExport {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The workflow configuration.
 #[doc(alias = "workflow_export.workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -111,6 +115,7 @@ pub struct WorkflowExportWorkflow {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WorkflowExportWorkflow {
     fn serialize<S: ::serde::Serializer>(
@@ -152,6 +157,7 @@ impl ::serde::Serialize for WorkflowExportWorkflow {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkflow {
     const NAME: &'static str = "workflow_export.workflow";
     const FIELDS: &'static [&'static str] = &[
@@ -221,6 +227,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkfl
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -228,9 +235,67 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflow {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the workflow."] #[doc(alias =
-    "workflow_export.workflow.state")] pub enum WorkflowExportWorkflowState { #[doc =
-    " `live`"] Live = "live", #[doc = " `draft`"] Draft = "draft", #[doc = " `paused`"]
-    Paused = "paused", }
+
+/// The current state of the workflow.
+#[doc(alias = "workflow_export.workflow.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WorkflowExportWorkflowState {
+    /// `live`
+    Live,
+    /// `draft`
+    Draft,
+    /// `paused`
+    Paused,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl WorkflowExportWorkflowState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Live => "live",
+            Self::Draft => "draft",
+            Self::Paused => "paused",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "live" => Self::Live,
+            "draft" => Self::Draft,
+            "paused" => Self::Paused,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for WorkflowExportWorkflowState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for WorkflowExportWorkflowState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflowState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "WorkflowExportWorkflowState",
+        )
+    }
 }

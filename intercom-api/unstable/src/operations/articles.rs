@@ -30,6 +30,7 @@ pub struct ListArticles {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -40,17 +41,20 @@ impl ListArticles {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create an article
 ///
 /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -130,6 +139,7 @@ pub struct CreateArticle {
     )]
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -139,6 +149,7 @@ impl CreateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -148,6 +159,7 @@ impl CreateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
@@ -163,6 +175,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -171,6 +184,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an article
 ///
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
@@ -184,6 +198,7 @@ pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -192,6 +207,7 @@ impl RetrieveArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
@@ -207,6 +223,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -215,6 +232,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an article
 ///
 /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -238,6 +256,7 @@ pub struct UpdateArticle {
     )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -248,6 +267,7 @@ impl UpdateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -257,6 +277,7 @@ impl UpdateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
@@ -273,6 +294,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -281,6 +303,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an article
 ///
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
@@ -294,6 +317,7 @@ pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -302,6 +326,7 @@ impl DeleteArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
@@ -317,6 +342,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -325,6 +351,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an article draft
 ///
 /// Fetch the staged draft of a published article by making a GET request to
@@ -345,6 +372,7 @@ pub struct RetrieveArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -353,6 +381,7 @@ impl RetrieveArticleDraft {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
     type Output = crate::models::Article;
@@ -368,6 +397,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -376,6 +406,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Stage an article draft
 ///
 /// Stage changes to a published article as a draft by making a PUT request to
@@ -406,6 +437,7 @@ pub struct StageArticleDraft {
     )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl StageArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -416,6 +448,7 @@ impl StageArticleDraft {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -425,6 +458,7 @@ impl StageArticleDraft {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for StageArticleDraft {
     type Output = crate::models::Article;
@@ -441,6 +475,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -449,6 +484,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Publish an article draft
 ///
 /// Publish a staged draft by making a POST request to
@@ -477,6 +513,7 @@ pub struct PublishArticleDraft {
     )]
     pub body: ::std::option::Option<crate::models::PublishArticleDraftRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl PublishArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -487,6 +524,7 @@ impl PublishArticleDraft {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -496,6 +534,7 @@ impl PublishArticleDraft {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for PublishArticleDraft {
     type Output = crate::models::Article;
@@ -512,6 +551,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -520,6 +560,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List article versions
 ///
 /// Fetch the version history of an article by making a GET request to
@@ -559,6 +600,7 @@ pub struct ListArticleVersions {
     )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "articles")]
 impl ListArticleVersions {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -571,16 +613,19 @@ impl ListArticleVersions {
             locale: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to the first page.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is returned.
     pub fn locale(
         mut self,
@@ -590,6 +635,7 @@ impl ListArticleVersions {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticleVersions {
     type Output = crate::models::ArticleVersionList;
@@ -629,6 +675,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -637,6 +684,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     type Item = crate::models::ArticleVersionSummary;
@@ -644,9 +692,11 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -657,6 +707,7 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Retrieve an article version
 ///
 /// Fetch a single prior version of an article, including its body content,
@@ -683,6 +734,7 @@ pub struct RetrieveArticleVersion {
     )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -697,6 +749,7 @@ impl RetrieveArticleVersion {
             locale: ::std::option::Option::None,
         }
     }
+
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
     pub fn locale(
         mut self,
@@ -706,6 +759,7 @@ impl RetrieveArticleVersion {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
     type Output = crate::models::ArticleVersion;
@@ -730,6 +784,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -738,6 +793,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add a tag to an article
 ///
 /// Apply an existing tag to an article. Returns the tag that was applied.
@@ -763,6 +819,7 @@ pub struct AttachTagToArticle {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -773,6 +830,7 @@ impl AttachTagToArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -782,6 +840,7 @@ impl AttachTagToArticle {
         self
     }
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     type Output = crate::models::Tag;
@@ -798,6 +857,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -806,6 +866,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove a tag from an article
 ///
 /// Remove a tag from an article. Returns the tag that was removed, with null
@@ -827,6 +888,7 @@ pub struct DetachTagFromArticle {
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -841,6 +903,7 @@ impl DetachTagFromArticle {
         }
     }
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     type Output = crate::models::Tag;
@@ -857,6 +920,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -865,6 +929,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search for articles
 ///
 /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
@@ -900,6 +965,7 @@ pub struct SearchArticles {
     )]
     pub highlight: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "articles")]
 impl SearchArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -912,6 +978,7 @@ impl SearchArticles {
             highlight: ::std::option::Option::None,
         }
     }
+
     /// The phrase within your articles to search for.
     pub fn phrase(
         mut self,
@@ -920,6 +987,7 @@ impl SearchArticles {
         self.phrase = ::std::option::Option::Some(phrase.into());
         self
     }
+
     /// The state of the Articles returned. One of `published`, `draft` or `all`.
     pub fn state(
         mut self,
@@ -928,6 +996,7 @@ impl SearchArticles {
         self.state = ::std::option::Option::Some(state.into());
         self
     }
+
     /// The ID of the Help Center to search in.
     pub fn help_center_id(
         mut self,
@@ -936,12 +1005,14 @@ impl SearchArticles {
         self.help_center_id = ::std::option::Option::Some(help_center_id.into());
         self
     }
+
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
     pub fn highlight(mut self, highlight: impl ::std::convert::Into<bool>) -> Self {
         self.highlight = ::std::option::Option::Some(highlight.into());
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for SearchArticles {
     type Output = crate::models::ArticleSearchResponse;
@@ -988,6 +1059,7 @@ impl ::intercom_api_runtime::Operation for SearchArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -20,6 +20,7 @@ impl ListBrands {
         Self {}
     }
 }
+
 #[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for ListBrands {
     type Output = crate::models::BrandList;
@@ -35,6 +36,7 @@ impl ::intercom_api_runtime::Operation for ListBrands {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -43,6 +45,7 @@ impl ::intercom_api_runtime::Operation for ListBrands {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a brand
 ///
 /// Fetches a specific brand by its unique identifier
@@ -56,6 +59,7 @@ pub struct RetrieveBrand {
     /// The unique identifier of the brand
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "brands")]
 impl RetrieveBrand {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -64,6 +68,7 @@ impl RetrieveBrand {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for RetrieveBrand {
     type Output = crate::models::Brand;
@@ -79,6 +84,7 @@ impl ::intercom_api_runtime::Operation for RetrieveBrand {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -60,6 +60,7 @@ pub struct RetrieveCompany {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "companies")]
 impl RetrieveCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -74,6 +75,7 @@ impl RetrieveCompany {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The `name` of the company to filter by.
     pub fn name(
         mut self,
@@ -82,6 +84,7 @@ impl RetrieveCompany {
         self.name = ::std::option::Option::Some(name.into());
         self
     }
+
     /// The `company_id` of the company to filter by.
     pub fn company_id(
         mut self,
@@ -90,6 +93,7 @@ impl RetrieveCompany {
         self.company_id = ::std::option::Option::Some(company_id.into());
         self
     }
+
     /// The `tag_id` of the company to filter by.
     pub fn tag_id(
         mut self,
@@ -98,6 +102,7 @@ impl RetrieveCompany {
         self.tag_id = ::std::option::Option::Some(tag_id.into());
         self
     }
+
     /// The `segment_id` of the company to filter by.
     pub fn segment_id(
         mut self,
@@ -106,17 +111,20 @@ impl RetrieveCompany {
         self.segment_id = ::std::option::Option::Some(segment_id.into());
         self
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to display per page. Defaults to 15
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveCompany {
     type Output = crate::models::CompanyList;
@@ -179,6 +187,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -187,6 +196,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for RetrieveCompany {
     type Item = crate::models::Company;
@@ -194,9 +204,11 @@ impl ::intercom_api_runtime::Paginated for RetrieveCompany {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -207,6 +219,7 @@ impl ::intercom_api_runtime::Paginated for RetrieveCompany {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create or Update a company
 ///
 /// You can create or update a company.
@@ -232,6 +245,7 @@ pub struct CreateOrUpdateCompany {
     )]
     pub body: ::std::option::Option<crate::models::CreateOrUpdateCompanyRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -241,6 +255,7 @@ impl CreateOrUpdateCompany {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -250,6 +265,7 @@ impl CreateOrUpdateCompany {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
     type Output = crate::models::Company;
@@ -265,6 +281,7 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -273,6 +290,7 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a company by ID
 ///
 /// You can fetch a single company.
@@ -286,6 +304,7 @@ pub struct RetrieveACompanyById {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -294,6 +313,7 @@ impl RetrieveACompanyById {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
     type Output = crate::models::Company;
@@ -309,6 +329,7 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -317,6 +338,7 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a company
 ///
 /// You can update a single company using the Intercom provisioned `id`.
@@ -334,6 +356,7 @@ pub struct UpdateCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl UpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -342,6 +365,7 @@ impl UpdateCompany {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for UpdateCompany {
     type Output = crate::models::Company;
@@ -357,6 +381,7 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -365,6 +390,7 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a company
 ///
 /// Delete a single company.
@@ -386,6 +412,7 @@ pub struct DeleteCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl DeleteCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -394,6 +421,7 @@ impl DeleteCompany {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for DeleteCompany {
     type Output = crate::models::DeletedCompanyObject;
@@ -409,6 +437,7 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -417,6 +446,7 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List attached contacts
 ///
 /// You can fetch a list of all contacts that belong to a company.
@@ -430,6 +460,7 @@ pub struct ListAttachedContacts {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -438,6 +469,7 @@ impl ListAttachedContacts {
         Self { id: id.into() }
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     type Output = crate::models::CompanyAttachedContacts;
@@ -453,6 +485,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -461,6 +494,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List attached segments for companies
 ///
 /// You can fetch a list of all segments that belong to a company.
@@ -474,6 +508,7 @@ pub struct ListAttachedSegmentsForCompanies {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -482,6 +517,7 @@ impl ListAttachedSegmentsForCompanies {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
     type Output = crate::models::CompanyAttachedSegments;
@@ -497,6 +533,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -505,6 +542,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search companies
 ///
 /// You can search for companies by the value of their attributes in order to fetch exactly the companies you want.
@@ -583,6 +621,7 @@ pub struct SearchCompanies {
     )]
     pub body: ::std::option::Option<crate::models::CompanySearchRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl SearchCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -592,6 +631,7 @@ impl SearchCompanies {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -601,6 +641,7 @@ impl SearchCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for SearchCompanies {
     type Output = crate::models::CompanyList;
@@ -616,6 +657,7 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -624,6 +666,7 @@ impl ::intercom_api_runtime::Operation for SearchCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for SearchCompanies {
     type Item = crate::models::Company;
@@ -631,9 +674,11 @@ impl ::intercom_api_runtime::Paginated for SearchCompanies {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -645,6 +690,7 @@ impl ::intercom_api_runtime::Paginated for SearchCompanies {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List all companies
 ///
 /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
@@ -684,6 +730,7 @@ pub struct ListAllCompanies {
     )]
     pub order: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "companies")]
 impl ListAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -695,16 +742,19 @@ impl ListAllCompanies {
             order: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page. Defaults to 15
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
     pub fn order(
         mut self,
@@ -714,6 +764,7 @@ impl ListAllCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAllCompanies {
     type Output = crate::models::CompanyList;
@@ -752,6 +803,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -760,6 +812,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     type Item = crate::models::Company;
@@ -767,9 +820,11 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -780,6 +835,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Scroll over all companies
 ///
 /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
@@ -812,6 +868,7 @@ pub struct ScrollOverAllCompanies {
     )]
     pub scroll_param: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -821,6 +878,7 @@ impl ScrollOverAllCompanies {
             scroll_param: ::std::option::Option::None,
         }
     }
+
     pub fn scroll_param(
         mut self,
         scroll_param: impl ::std::convert::Into<::std::string::String>,
@@ -829,6 +887,7 @@ impl ScrollOverAllCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
     type Output = ::std::option::Option<crate::models::CompanyScroll>;
@@ -851,6 +910,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -859,6 +919,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
     type Item = crate::models::Company;
@@ -869,10 +930,12 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
         };
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         let ::std::option::Option::Some(page) = page else { return 0 };
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.as_ref()?.scroll_param.as_ref()?,
@@ -882,6 +945,7 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Attach a Contact to a Company
 ///
 /// You can attach a company to a single contact.
@@ -901,6 +965,7 @@ pub struct AttachContactToACompany {
     )]
     pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -911,6 +976,7 @@ impl AttachContactToACompany {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -920,6 +986,7 @@ impl AttachContactToACompany {
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     type Output = crate::models::Company;
@@ -936,6 +1003,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -944,6 +1012,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Detach a contact from a company
 ///
 /// You can detach a company from a single contact.
@@ -959,6 +1028,7 @@ pub struct DetachContactFromACompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -973,6 +1043,7 @@ impl DetachContactFromACompany {
         }
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     type Output = crate::models::Company;
@@ -989,6 +1060,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -997,6 +1069,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk update companies
 ///
 /// You can bulk update companies by submitting an array of company objects with the fields to update. Each company must include an `id` field identifying the company to update by its Intercom company `id`. An unknown `id` fails that item and never creates a company.
@@ -1008,7 +1081,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
 /// {% admonition type="info" name="Limits" %}
 /// - Maximum of 100 companies per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `PUT /companies/bulk` (operationId `BulkUpdateCompanies`; tags: Companies)
 #[cfg(feature = "companies")]
@@ -1023,6 +1096,7 @@ pub struct BulkUpdateCompanies {
     )]
     pub body: ::std::option::Option<crate::models::BulkUpdateCompaniesRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl BulkUpdateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1032,6 +1106,7 @@ impl BulkUpdateCompanies {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1041,6 +1116,7 @@ impl BulkUpdateCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
     type Output = crate::models::CompaniesBulkJob;
@@ -1056,6 +1132,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1064,6 +1141,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk create or update companies
 ///
 /// You can bulk create or update companies by submitting an array of company objects. Each company is matched on the `company_id` you have defined for it: a new company is created if none exists with that `company_id`, otherwise the matching company is updated. This mirrors the single [Create or update a company](/docs/references/preview/rest-api/api.intercom.io/companies/createorupdatecompany) endpoint.
@@ -1077,7 +1155,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
 /// {% admonition type="info" name="Limits" %}
 /// - Maximum of 100 companies per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `POST /companies/bulk` (operationId `BulkCreateCompanies`; tags: Companies)
 #[cfg(feature = "companies")]
@@ -1092,6 +1170,7 @@ pub struct BulkCreateCompanies {
     )]
     pub body: ::std::option::Option<crate::models::BulkCreateCompaniesRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl BulkCreateCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1101,6 +1180,7 @@ impl BulkCreateCompanies {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1110,6 +1190,7 @@ impl BulkCreateCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
     type Output = crate::models::CompaniesBulkJob;
@@ -1125,6 +1206,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1133,6 +1215,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk delete companies
 ///
 /// You can bulk delete companies by submitting an array of companies, each identified by its Intercom company `id`. Deleting a company detaches all of its associated contacts but keeps the company record itself — the same archival behaviour as the single [Delete a company](/docs/references/preview/rest-api/api.intercom.io/companies/deletecompany) endpoint.
@@ -1142,7 +1225,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
 /// {% admonition type="info" name="Limits" %}
 /// - Maximum of 100 companies per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `POST /companies/bulk/delete` (operationId `BulkDeleteCompanies`; tags: Companies)
 #[cfg(feature = "companies")]
@@ -1157,6 +1240,7 @@ pub struct BulkDeleteCompanies {
     )]
     pub body: ::std::option::Option<crate::models::BulkDeleteCompaniesRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl BulkDeleteCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1166,6 +1250,7 @@ impl BulkDeleteCompanies {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1175,6 +1260,7 @@ impl BulkDeleteCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
     type Output = crate::models::CompaniesBulkJob;
@@ -1190,6 +1276,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1198,6 +1285,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a bulk companies job
 ///
 /// You can check the status of a bulk companies job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
@@ -1211,6 +1299,7 @@ pub struct ShowBulkCompaniesJob {
     /// The unique identifier for the bulk job.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl ShowBulkCompaniesJob {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1219,6 +1308,7 @@ impl ShowBulkCompaniesJob {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ShowBulkCompaniesJob {
     type Output = crate::models::CompaniesBulkJob;
@@ -1234,6 +1324,7 @@ impl ::intercom_api_runtime::Operation for ShowBulkCompaniesJob {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -28,6 +28,7 @@ pub struct ListCompaniesForAContact {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -39,17 +40,20 @@ impl ListCompaniesForAContact {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     type Output = crate::models::ContactAttachedCompanies;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List attached segments for contact
 ///
 /// You can fetch a list of segments that are associated to a contact.
@@ -122,6 +131,7 @@ pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -132,6 +142,7 @@ impl ListSegmentsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     type Output = crate::models::ContactSegments;
@@ -147,6 +158,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -155,6 +167,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List subscriptions for a contact
 ///
 /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -176,6 +189,7 @@ pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -186,6 +200,7 @@ impl ListSubscriptionsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     type Output = crate::models::SubscriptionTypeList;
@@ -201,6 +216,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -209,6 +225,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List tags attached to a contact
 ///
 /// You can fetch a list of all tags that are attached to a specific contact.
@@ -222,6 +239,7 @@ pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -232,6 +250,7 @@ impl ListTagsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     type Output = crate::models::TagList;
@@ -247,6 +266,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -255,6 +275,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a contact
 ///
 /// You can fetch the details of a single contact.
@@ -293,6 +314,7 @@ pub struct ShowContact {
     )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -303,6 +325,7 @@ impl ShowContact {
             include_merge_history: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -314,6 +337,7 @@ impl ShowContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContact {
     type Output = crate::models::ShowContactResponse;
@@ -337,6 +361,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -345,6 +370,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a contact
 ///
 /// You can update an existing contact (ie. user or lead).
@@ -376,6 +402,7 @@ pub struct UpdateContact {
     )]
     pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
 }
+
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -387,6 +414,7 @@ impl UpdateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -397,6 +425,7 @@ impl UpdateContact {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -406,6 +435,7 @@ impl UpdateContact {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateContact {
     type Output = crate::models::UpdateContactResponse;
@@ -430,6 +460,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -438,6 +469,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a contact
 ///
 /// You can delete a single contact.
@@ -451,6 +483,7 @@ pub struct DeleteContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -459,6 +492,7 @@ impl DeleteContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for DeleteContact {
     type Output = crate::models::ContactDeleted;
@@ -474,6 +508,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -482,6 +517,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Merge a lead and a user
 ///
 /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -514,6 +550,7 @@ pub struct MergeContact {
     )]
     pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -524,6 +561,7 @@ impl MergeContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -534,6 +572,7 @@ impl MergeContact {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -543,6 +582,7 @@ impl MergeContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for MergeContact {
     type Output = crate::models::MergeContactResponse;
@@ -566,6 +606,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -574,6 +615,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Preview a contact merge
 ///
 /// Preview the result of merging one contact into another without applying the merge. This is a read-only dry run: it reports whether the merge is allowed and, if so, exactly what would change, **without modifying any data**.
@@ -610,6 +652,7 @@ pub struct PreviewMergeContact {
     )]
     pub body: ::std::option::Option<crate::models::MergePreviewRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl PreviewMergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -619,6 +662,7 @@ impl PreviewMergeContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -628,6 +672,7 @@ impl PreviewMergeContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for PreviewMergeContact {
     type Output = crate::models::MergePreviewResponse;
@@ -643,6 +688,7 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -651,6 +697,7 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search contacts
 ///
 /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -786,6 +833,7 @@ pub struct SearchContacts {
     )]
     pub body: ::std::option::Option<crate::models::ContactSearchRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -796,6 +844,7 @@ impl SearchContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -806,6 +855,7 @@ impl SearchContacts {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -815,6 +865,7 @@ impl SearchContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for SearchContacts {
     type Output = crate::models::ContactList;
@@ -838,6 +889,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -846,6 +898,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
@@ -853,9 +906,11 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -867,6 +922,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List all contact activities
 ///
 /// You can fetch a list of contact activity events for your workspace, such as when contacts are created, role updated, merged, or deleted. Events are returned oldest first.
@@ -897,6 +953,7 @@ pub struct ListContactActivities {
     )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContactActivities {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -907,11 +964,13 @@ impl ListContactActivities {
             starting_after: ::std::option::Option::None,
         }
     }
+
     /// The number of results to return per page. Defaults to 50, minimum 1, maximum 150.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
     pub fn starting_after(
         mut self,
@@ -921,6 +980,7 @@ impl ListContactActivities {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContactActivities {
     type Output = crate::models::ContactActivityList;
@@ -951,6 +1011,7 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -959,6 +1020,7 @@ impl ::intercom_api_runtime::Operation for ListContactActivities {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContactActivities {
     type Item = crate::models::ContactActivity;
@@ -966,9 +1028,11 @@ impl ::intercom_api_runtime::Paginated for ListContactActivities {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
@@ -978,6 +1042,7 @@ impl ::intercom_api_runtime::Paginated for ListContactActivities {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List all contacts
 ///
 /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -1016,6 +1081,7 @@ pub struct ListContacts {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1027,6 +1093,7 @@ impl ListContacts {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -1037,6 +1104,7 @@ impl ListContacts {
         );
         self
     }
+
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     pub fn starting_after(
         mut self,
@@ -1045,12 +1113,14 @@ impl ListContacts {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContacts {
     type Output = crate::models::ContactList;
@@ -1089,6 +1159,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1097,6 +1168,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
@@ -1104,9 +1176,11 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -1116,6 +1190,7 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create contact
 ///
 /// You can create a new contact (ie. user or lead).
@@ -1133,6 +1208,7 @@ pub struct CreateContact {
     )]
     pub body: ::std::option::Option<crate::models::CreateContactRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1142,6 +1218,7 @@ impl CreateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1151,6 +1228,7 @@ impl CreateContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for CreateContact {
     type Output = crate::models::CreateContactResponse;
@@ -1166,6 +1244,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1174,6 +1253,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a contact by External ID
 ///
 /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
@@ -1197,6 +1277,7 @@ pub struct ShowContactByExternalId {
     )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1207,6 +1288,7 @@ impl ShowContactByExternalId {
             include_merge_history: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -1218,6 +1300,7 @@ impl ShowContactByExternalId {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
     type Output = crate::models::ShowContactByExternalIdResponse;
@@ -1241,6 +1324,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1249,6 +1333,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Archive contact
 ///
 /// You can archive a single contact.
@@ -1262,6 +1347,7 @@ pub struct ArchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1270,6 +1356,7 @@ impl ArchiveContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ArchiveContact {
     type Output = crate::models::ContactArchived;
@@ -1285,6 +1372,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1293,6 +1381,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Unarchive contact
 ///
 /// You can unarchive a single contact.
@@ -1306,6 +1395,7 @@ pub struct UnarchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1314,6 +1404,7 @@ impl UnarchiveContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UnarchiveContact {
     type Output = crate::models::ContactUnarchived;
@@ -1329,6 +1420,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1337,6 +1429,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Block contact
 ///
 /// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
@@ -1350,6 +1443,7 @@ pub struct BlockContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl BlockContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1358,6 +1452,7 @@ impl BlockContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BlockContact {
     type Output = crate::models::ContactBlocked;
@@ -1373,6 +1468,7 @@ impl ::intercom_api_runtime::Operation for BlockContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1381,6 +1477,7 @@ impl ::intercom_api_runtime::Operation for BlockContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get contact merge history
 ///
 /// Retrieve the paginated list of contacts that have been merged into a given contact.
@@ -1414,6 +1511,7 @@ pub struct ListContactMergeHistory {
     )]
     pub order: ::std::option::Option<crate::models::ListContactMergeHistoryOrder>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1426,6 +1524,7 @@ impl ListContactMergeHistory {
             order: ::std::option::Option::None,
         }
     }
+
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
     pub fn cursor(
         mut self,
@@ -1434,11 +1533,13 @@ impl ListContactMergeHistory {
         self.cursor = ::std::option::Option::Some(cursor.into());
         self
     }
+
     /// The number of results to return per page (default 50, max 150).
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// The order to return results in. Defaults to descending.
     pub fn order(
         mut self,
@@ -1448,6 +1549,7 @@ impl ListContactMergeHistory {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
     type Output = crate::models::MergeHistoryList;
@@ -1487,6 +1589,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1495,6 +1598,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk update contacts
 ///
 /// You can bulk update contacts by submitting an array of contact objects with the fields to update. Each contact must include an `id` field identifying the contact to update. You can also add or remove tags on each contact by including a `tags` object.
@@ -1507,7 +1611,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
 /// - Maximum of 100 contacts per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
 /// - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `PUT /contacts/bulk` (operationId `BulkUpdateContacts`; tags: Contacts)
 #[cfg(feature = "contacts")]
@@ -1522,6 +1626,7 @@ pub struct BulkUpdateContacts {
     )]
     pub body: ::std::option::Option<crate::models::BulkUpdateContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl BulkUpdateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1531,6 +1636,7 @@ impl BulkUpdateContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1540,6 +1646,7 @@ impl BulkUpdateContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
     type Output = crate::models::ContactsBulkJob;
@@ -1555,6 +1662,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1563,6 +1671,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk create contacts
 ///
 /// You can bulk create contacts by submitting an array of contact objects. This is a **strict create** and never updates an existing contact.
@@ -1581,7 +1690,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
 /// - Maximum of 100 contacts per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
 /// - Tag application is best-effort and processed asynchronously: unknown tag IDs are skipped, and per-tag results are not returned in the job status.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `POST /contacts/bulk` (operationId `BulkCreateContacts`; tags: Contacts)
 #[cfg(feature = "contacts")]
@@ -1596,6 +1705,7 @@ pub struct BulkCreateContacts {
     )]
     pub body: ::std::option::Option<crate::models::BulkCreateContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl BulkCreateContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1605,6 +1715,7 @@ impl BulkCreateContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1614,6 +1725,7 @@ impl BulkCreateContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkCreateContacts {
     type Output = crate::models::ContactsBulkJob;
@@ -1629,6 +1741,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1637,6 +1750,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Bulk delete contacts
 ///
 /// You can delete contacts in bulk by submitting an array of contact `id`s.
@@ -1650,7 +1764,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateContacts {
 /// {% admonition type="info" name="Limits" %}
 /// - Maximum of 100 contacts per request.
 /// - You can append tasks to an existing job by including `job.id` in the request body.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `POST /contacts/bulk/delete` (operationId `BulkDeleteContacts`; tags: Contacts)
 #[cfg(feature = "contacts")]
@@ -1665,6 +1779,7 @@ pub struct BulkDeleteContacts {
     )]
     pub body: ::std::option::Option<crate::models::BulkDeleteContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl BulkDeleteContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1674,6 +1789,7 @@ impl BulkDeleteContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1683,6 +1799,7 @@ impl BulkDeleteContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
     type Output = crate::models::ContactsBulkJob;
@@ -1698,6 +1815,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1706,6 +1824,7 @@ impl ::intercom_api_runtime::Operation for BulkDeleteContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a bulk update job
 ///
 /// You can check the status of a bulk contact update job. The `state` field indicates the overall job progress: `pending`, `running`, `completed`, or `completed_with_errors`.
@@ -1719,6 +1838,7 @@ pub struct ShowBulkUpdateContactsJob {
     /// The unique identifier for the bulk job.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowBulkUpdateContactsJob {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1727,6 +1847,7 @@ impl ShowBulkUpdateContactsJob {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowBulkUpdateContactsJob {
     type Output = crate::models::ContactsBulkJob;
@@ -1742,6 +1863,7 @@ impl ::intercom_api_runtime::Operation for ShowBulkUpdateContactsJob {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -24,6 +24,7 @@ pub struct AttachContactToConversation {
     )]
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
+
 #[cfg(feature = "conversation-participants")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -34,6 +35,7 @@ impl AttachContactToConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -45,6 +47,7 @@ impl AttachContactToConversation {
         self
     }
 }
+
 #[cfg(feature = "conversation-participants")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
@@ -61,6 +64,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -69,6 +73,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Detach a contact from a group conversation
 ///
 /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
@@ -94,6 +99,7 @@ pub struct DetachContactFromConversation {
     )]
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
+
 #[cfg(feature = "conversation-participants")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -108,6 +114,7 @@ impl DetachContactFromConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -119,6 +126,7 @@ impl DetachContactFromConversation {
         self
     }
 }
+
 #[cfg(feature = "conversation-participants")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
@@ -136,6 +144,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -26,6 +26,7 @@ pub struct UpdateConversationPart {
     )]
     pub body: ::std::option::Option<crate::models::UpdateConversationPartRequest>,
 }
+
 #[cfg(feature = "conversation-parts")]
 impl UpdateConversationPart {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -40,6 +41,7 @@ impl UpdateConversationPart {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -49,6 +51,7 @@ impl UpdateConversationPart {
         self
     }
 }
+
 #[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for UpdateConversationPart {
     type Output = crate::models::ConversationPart;
@@ -66,6 +69,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationPart {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -74,6 +78,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationPart {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Redact a conversation part
 ///
 /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -95,6 +100,7 @@ pub struct RedactConversation {
     )]
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
+
 #[cfg(feature = "conversation-parts")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -104,6 +110,7 @@ impl RedactConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -113,6 +120,7 @@ impl RedactConversation {
         self
     }
 }
+
 #[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
@@ -128,6 +136,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -44,6 +44,7 @@ pub struct ListConversations {
     )]
     pub include_scorecards: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -56,11 +57,13 @@ impl ListConversations {
             include_scorecards: ::std::option::Option::None,
         }
     }
+
     /// How many results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// String used to get the next page of conversations.
     pub fn starting_after(
         mut self,
@@ -69,6 +72,7 @@ impl ListConversations {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
     pub fn include_monitors(
         mut self,
@@ -77,6 +81,7 @@ impl ListConversations {
         self.include_monitors = ::std::option::Option::Some(include_monitors.into());
         self
     }
+
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
     pub fn include_scorecards(
         mut self,
@@ -86,6 +91,7 @@ impl ListConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListConversations {
     type Output = crate::models::ConversationList;
@@ -132,6 +138,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -140,6 +147,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
@@ -147,9 +155,11 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -159,6 +169,7 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Creates a conversation
 ///
 /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -184,6 +195,7 @@ pub struct CreateConversation {
     )]
     pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -193,6 +205,7 @@ impl CreateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -202,6 +215,7 @@ impl CreateConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for CreateConversation {
     type Output = crate::models::Message;
@@ -217,6 +231,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -225,6 +240,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a conversation
 ///
 /// You can fetch the details of a single conversation.
@@ -276,6 +292,7 @@ pub struct RetrieveConversation {
     )]
     pub include_scorecards: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -290,6 +307,7 @@ impl RetrieveConversation {
             include_scorecards: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(
         mut self,
@@ -298,6 +316,7 @@ impl RetrieveConversation {
         self.display_as = ::std::option::Option::Some(display_as.into());
         self
     }
+
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
     pub fn include_translations(
         mut self,
@@ -308,6 +327,7 @@ impl RetrieveConversation {
         );
         self
     }
+
     /// If set to true, the source of the conversation will include the email history.
     pub fn include_email_history(
         mut self,
@@ -318,6 +338,7 @@ impl RetrieveConversation {
         );
         self
     }
+
     /// If set to true, the response will include a `monitor_evaluations` array with any QA monitor results that flagged this conversation.
     pub fn include_monitors(
         mut self,
@@ -326,6 +347,7 @@ impl RetrieveConversation {
         self.include_monitors = ::std::option::Option::Some(include_monitors.into());
         self
     }
+
     /// If set to true, the response will include a `scorecards` array with any QA scorecard results for this conversation.
     pub fn include_scorecards(
         mut self,
@@ -335,6 +357,7 @@ impl RetrieveConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RetrieveConversation {
     type Output = crate::models::Conversation;
@@ -390,6 +413,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -398,6 +422,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a conversation
 ///
 /// You can update an existing conversation.
@@ -419,7 +444,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 ///
 /// - The Conversation Attributes API — list with `GET /conversations/attributes`, then rename with `PUT /conversations/attributes/{id}` or archive with `DELETE /conversations/attributes/{id}`
 /// - Your workspace settings (Settings → Data → Conversations)
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// `PUT /conversations/{id}` (operationId `updateConversation`; tags: Conversations, Custom Object Instances)
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
@@ -442,6 +467,7 @@ pub struct UpdateConversation {
     )]
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
+
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -453,6 +479,7 @@ impl UpdateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(
         mut self,
@@ -461,6 +488,7 @@ impl UpdateConversation {
         self.display_as = ::std::option::Option::Some(display_as.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -470,6 +498,7 @@ impl UpdateConversation {
         self
     }
 }
+
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
@@ -494,6 +523,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -502,6 +532,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a conversation
 ///
 /// {% admonition type="warning" name="Irreversible operation" %}
@@ -535,6 +566,7 @@ pub struct DeleteConversation {
     )]
     pub retain_metrics: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -545,6 +577,7 @@ impl DeleteConversation {
             retain_metrics: ::std::option::Option::None,
         }
     }
+
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
     pub fn retain_metrics(
         mut self,
@@ -554,6 +587,7 @@ impl DeleteConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DeleteConversation {
     type Output = crate::models::ConversationDeleted;
@@ -577,6 +611,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -585,6 +620,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search conversations
 ///
 /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -714,6 +750,7 @@ pub struct SearchConversations {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl SearchConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -725,6 +762,7 @@ impl SearchConversations {
             body: ::std::option::Option::None,
         }
     }
+
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
     pub fn include_monitors(
         mut self,
@@ -733,6 +771,7 @@ impl SearchConversations {
         self.include_monitors = ::std::option::Option::Some(include_monitors.into());
         self
     }
+
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
     pub fn include_scorecards(
         mut self,
@@ -741,6 +780,7 @@ impl SearchConversations {
         self.include_scorecards = ::std::option::Option::Some(include_scorecards.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -750,6 +790,7 @@ impl SearchConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for SearchConversations {
     type Output = crate::models::ConversationList;
@@ -781,6 +822,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -789,6 +831,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
@@ -796,9 +839,11 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -810,6 +855,7 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Reply to a conversation
 ///
 /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -835,6 +881,7 @@ pub struct ReplyConversation {
     )]
     pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -845,6 +892,7 @@ impl ReplyConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -854,6 +902,7 @@ impl ReplyConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ReplyConversation {
     type Output = crate::models::Conversation;
@@ -870,6 +919,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -878,6 +928,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Manage a conversation
 ///
 /// For managing conversations you can:
@@ -901,6 +952,7 @@ pub struct ManageConversation {
     )]
     pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -911,6 +963,7 @@ impl ManageConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -920,6 +973,7 @@ impl ManageConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ManageConversation {
     type Output = crate::models::Conversation;
@@ -936,6 +990,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -944,6 +999,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List handling events
 ///
 /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
@@ -959,6 +1015,7 @@ pub struct ListHandlingEvents {
     /// The identifier for the conversation as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "conversations")]
 impl ListHandlingEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -967,6 +1024,7 @@ impl ListHandlingEvents {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListHandlingEvents {
     type Output = crate::models::HandlingEventList;
@@ -982,6 +1040,7 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -990,6 +1049,7 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List side conversations
 ///
 /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
@@ -1021,6 +1081,7 @@ pub struct ListSideConversations {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListSideConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1032,17 +1093,20 @@ impl ListSideConversations {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page number of results to return (starting from 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of side conversations to return per page (max 50).
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListSideConversations {
     type Output = crate::models::SideConversationList;
@@ -1074,6 +1138,7 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1082,6 +1147,7 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListSideConversations {
     type Item = crate::models::SideConversationSummary;
@@ -1089,9 +1155,11 @@ impl ::intercom_api_runtime::Paginated for ListSideConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.side_conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.side_conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -1102,6 +1170,7 @@ impl ::intercom_api_runtime::Paginated for ListSideConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Merge a conversation
 ///
 /// Merge a secondary (source) conversation into a primary (target) conversation.
@@ -1126,6 +1195,7 @@ pub struct MergeConversation {
     )]
     pub body: ::std::option::Option<crate::models::MergeConversationsRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl MergeConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1136,6 +1206,7 @@ impl MergeConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1145,6 +1216,7 @@ impl MergeConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for MergeConversation {
     type Output = crate::models::Conversation;
@@ -1161,6 +1233,7 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1169,6 +1242,7 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Convert a conversation to a ticket
 ///
 /// You can convert a conversation to a ticket.
@@ -1188,6 +1262,7 @@ pub struct ConvertConversationToTicket {
     )]
     pub body: ::std::option::Option<crate::models::ConvertConversationToTicketRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1198,6 +1273,7 @@ impl ConvertConversationToTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1209,6 +1285,7 @@ impl ConvertConversationToTicket {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -1225,6 +1302,7 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1233,6 +1311,7 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all deleted conversation IDs
 ///
 /// List all deleted conversation IDs.
@@ -1268,6 +1347,7 @@ pub struct ListDeletedConversationIds {
     )]
     pub order: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListDeletedConversationIds {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1279,16 +1359,19 @@ impl ListDeletedConversationIds {
             order: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// `asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc
     pub fn order(
         mut self,
@@ -1298,6 +1381,7 @@ impl ListDeletedConversationIds {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
     type Output = crate::models::DeletedConversationList;
@@ -1336,6 +1420,7 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1344,6 +1429,7 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListDeletedConversationIds {
     type Item = crate::models::DeletedConversationItem;
@@ -1351,9 +1437,11 @@ impl ::intercom_api_runtime::Paginated for ListDeletedConversationIds {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,

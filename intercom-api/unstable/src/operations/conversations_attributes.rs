@@ -18,6 +18,7 @@ pub struct ListConversationAttributes {
     )]
     pub include_archived: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ListConversationAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -27,6 +28,7 @@ impl ListConversationAttributes {
             include_archived: ::std::option::Option::None,
         }
     }
+
     /// Include archived attributes in the list. Default `false`.
     pub fn include_archived(
         mut self,
@@ -36,6 +38,7 @@ impl ListConversationAttributes {
         self
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for ListConversationAttributes {
     type Output = crate::models::ConversationAttributeList;
@@ -58,6 +61,7 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -66,6 +70,7 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a conversation attribute
 ///
 /// Create a new conversation attribute.
@@ -79,6 +84,7 @@ pub struct CreateConversationAttribute {
     /// The request body.
     pub body: crate::models::CreateConversationAttributeRequest,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -91,6 +97,7 @@ impl CreateConversationAttribute {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
@@ -106,6 +113,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -114,6 +122,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a conversation attribute
 ///
 /// Retrieve a single conversation attribute by ID.
@@ -127,6 +136,7 @@ pub struct GetConversationAttribute {
     /// The conversation attribute id
     pub id: i64,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl GetConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -135,6 +145,7 @@ impl GetConversationAttribute {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for GetConversationAttribute {
     type Output = crate::models::ConversationAttribute;
@@ -150,6 +161,7 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -158,6 +170,7 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a conversation attribute
 ///
 /// Update an existing conversation attribute.
@@ -173,6 +186,7 @@ pub struct UpdateConversationAttribute {
     /// The request body.
     pub body: crate::models::UpdateConversationAttributeRequest,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -189,6 +203,7 @@ impl UpdateConversationAttribute {
         }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
@@ -205,6 +220,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -213,6 +229,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete (archive) a conversation attribute
 ///
 /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
@@ -226,6 +243,7 @@ pub struct DeleteConversationAttribute {
     /// The conversation attribute id
     pub id: i64,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -234,6 +252,7 @@ impl DeleteConversationAttribute {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
     type Output = crate::models::ConversationAttribute;
@@ -249,6 +268,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -257,6 +277,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add an option to a list conversation attribute
 ///
 /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
@@ -272,6 +293,7 @@ pub struct CreateConversationAttributeOption {
     /// The request body.
     pub body: crate::models::CreateConversationAttributeOptionRequest,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -288,6 +310,7 @@ impl CreateConversationAttributeOption {
         }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
@@ -304,6 +327,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -312,6 +336,7 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an option on a list conversation attribute
 ///
 /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
@@ -329,6 +354,7 @@ pub struct UpdateConversationAttributeOption {
     /// The request body.
     pub body: crate::models::UpdateConversationAttributeOptionRequest,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -347,6 +373,7 @@ impl UpdateConversationAttributeOption {
         }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
@@ -364,6 +391,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -372,6 +400,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Archive an option on a list conversation attribute
 ///
 /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
@@ -387,6 +416,7 @@ pub struct DeleteConversationAttributeOption {
     /// The UUID of the list option to archive (from the `id` field in the options array)
     pub option_id: ::std::string::String,
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -401,6 +431,7 @@ impl DeleteConversationAttributeOption {
         }
     }
 }
+
 #[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
@@ -417,6 +448,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
         request.path_param("option_id", &self.option_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -51,6 +51,7 @@ pub struct ListCustomObjectInstances {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ListCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -67,6 +68,7 @@ impl ListCustomObjectInstances {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// Return instances associated with the given contact ID.
     pub fn references_contact_id(
         mut self,
@@ -77,6 +79,7 @@ impl ListCustomObjectInstances {
         );
         self
     }
+
     /// Return instances associated with the given conversation ID.
     pub fn references_conversation_id(
         mut self,
@@ -87,6 +90,7 @@ impl ListCustomObjectInstances {
         );
         self
     }
+
     /// Return the single instance with this external ID. When provided, the response is a single object rather than a list.
     pub fn external_id(
         mut self,
@@ -95,17 +99,20 @@ impl ListCustomObjectInstances {
         self.external_id = ::std::option::Option::Some(external_id.into());
         self
     }
+
     /// Page number of results to fetch.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// Number of results per page. Maximum 150.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
     type Output = crate::models::CustomObjectInstancesPaginatedList;
@@ -165,6 +172,7 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -173,6 +181,7 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
     type Item = ::std::option::Option<crate::models::CustomObjectInstance>;
@@ -180,9 +189,11 @@ impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -193,6 +204,7 @@ impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create or Update a Custom Object Instance
 ///
 /// Create or update a custom object instance
@@ -214,6 +226,7 @@ pub struct CreateCustomObjectInstances {
         crate::models::CreateOrUpdateCustomObjectInstanceRequest,
     >,
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -226,6 +239,7 @@ impl CreateCustomObjectInstances {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -237,6 +251,7 @@ impl CreateCustomObjectInstances {
         self
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
@@ -257,6 +272,7 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -265,6 +281,7 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a Custom Object Instance by External ID
 ///
 /// Delete a single Custom Object instance by external_id.
@@ -279,6 +296,7 @@ pub struct DeleteCustomObjectInstancesById {
     pub custom_object_type_identifier: ::std::string::String,
     pub external_id: ::std::string::String,
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -293,6 +311,7 @@ impl DeleteCustomObjectInstancesById {
         }
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
     type Output = crate::models::CustomObjectInstanceDeleted;
@@ -320,6 +339,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -328,6 +348,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get Custom Object Instance by ID
 ///
 /// Fetch a Custom Object Instance by id.
@@ -343,6 +364,7 @@ pub struct GetCustomObjectInstancesById {
     /// The id or external_id of the custom object instance
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -357,6 +379,7 @@ impl GetCustomObjectInstancesById {
         }
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
@@ -377,6 +400,7 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -385,6 +409,7 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a Custom Object Instance by ID
 ///
 /// Delete a single Custom Object instance using the Intercom defined id.
@@ -400,6 +425,7 @@ pub struct DeleteCustomObjectInstancesByExternalId {
     /// The Intercom defined id of the custom object instance
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -414,6 +440,7 @@ impl DeleteCustomObjectInstancesByExternalId {
         }
     }
 }
+
 #[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternalId {
     type Output = crate::models::CustomObjectInstanceDeleted;
@@ -434,6 +461,7 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternal
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

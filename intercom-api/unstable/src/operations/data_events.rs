@@ -33,6 +33,7 @@ pub struct LisDataEvents {
     )]
     pub summary: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "data-events")]
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -47,12 +48,14 @@ impl LisDataEvents {
             summary: ::std::option::Option::None,
         }
     }
+
     /// summary flag
     pub fn summary(mut self, summary: impl ::std::convert::Into<bool>) -> Self {
         self.summary = ::std::option::Option::Some(summary.into());
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for LisDataEvents {
     type Output = crate::models::DataEventSummary;
@@ -91,6 +94,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -99,6 +103,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Submit a data event
 ///
 /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at https://api.intercom.io/events, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
@@ -155,6 +160,7 @@ pub struct CreateDataEvent {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
 }
+
 #[cfg(feature = "data-events")]
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -164,6 +170,7 @@ impl CreateDataEvent {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -173,6 +180,7 @@ impl CreateDataEvent {
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for CreateDataEvent {
     type Output = ();
@@ -189,6 +197,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -197,6 +206,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// Create event summaries
 ///
 /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
@@ -214,6 +224,7 @@ pub struct DataEventSummaries {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
 }
+
 #[cfg(feature = "data-events")]
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -223,6 +234,7 @@ impl DataEventSummaries {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -232,6 +244,7 @@ impl DataEventSummaries {
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for DataEventSummaries {
     type Output = ();
@@ -248,6 +261,7 @@ impl ::intercom_api_runtime::Operation for DataEventSummaries {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

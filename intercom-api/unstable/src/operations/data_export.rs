@@ -34,6 +34,7 @@ pub struct CreateDataExport {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataExportsRequest>,
 }
+
 #[cfg(feature = "data-export")]
 impl CreateDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -43,6 +44,7 @@ impl CreateDataExport {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -52,6 +54,7 @@ impl CreateDataExport {
         self
     }
 }
+
 #[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for CreateDataExport {
     type Output = crate::models::DataExport;
@@ -67,6 +70,7 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -75,6 +79,7 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Show content data export
 ///
 /// You can view the status of your job by sending a `GET` request to the URL
@@ -92,6 +97,7 @@ pub struct GetDataExport {
     /// job_identifier
     pub job_identifier: ::std::string::String,
 }
+
 #[cfg(feature = "data-export")]
 impl GetDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -104,6 +110,7 @@ impl GetDataExport {
         }
     }
 }
+
 #[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for GetDataExport {
     type Output = crate::models::DataExport;
@@ -119,6 +126,7 @@ impl ::intercom_api_runtime::Operation for GetDataExport {
         request.path_param("job_identifier", &self.job_identifier)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -127,6 +135,7 @@ impl ::intercom_api_runtime::Operation for GetDataExport {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Cancel content data export
 ///
 /// You can cancel your job
@@ -140,6 +149,7 @@ pub struct CancelDataExport {
     /// job_identifier
     pub job_identifier: ::std::string::String,
 }
+
 #[cfg(feature = "data-export")]
 impl CancelDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -152,6 +162,7 @@ impl CancelDataExport {
         }
     }
 }
+
 #[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for CancelDataExport {
     type Output = crate::models::DataExport;
@@ -167,6 +178,7 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
         request.path_param("job_identifier", &self.job_identifier)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -175,6 +187,7 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Download content data export
 ///
 /// When a job has a status of complete, and thus a filled download_url, you can download your data by hitting that provided URL, formatted like so: https://api.intercom.io/download/content/data/xyz1234.
@@ -194,6 +207,7 @@ pub struct DownloadDataExport {
     /// job_identifier
     pub job_identifier: ::std::string::String,
 }
+
 #[cfg(feature = "data-export")]
 impl DownloadDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -206,6 +220,7 @@ impl DownloadDataExport {
         }
     }
 }
+
 #[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for DownloadDataExport {
     type Output = ::std::vec::Vec<u8>;
@@ -222,6 +237,7 @@ impl ::intercom_api_runtime::Operation for DownloadDataExport {
         request.path_param("job_identifier", &self.job_identifier)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -12,11 +12,11 @@
 /// **Multipart upload** — For catalogs that must be split across multiple requests:
 ///
 /// 1. POST the first part with `finalize=false` (no `import_job_id`). The response
-/// returns an `import_job_id` and `next_part_number`.
+///    returns an `import_job_id` and `next_part_number`.
 /// 2. POST each subsequent part with `finalize=false`, the `import_job_id` from step 1,
-/// and the `part_number` from the previous response. Each part must be ≤ 99 MB.
+///    and the `part_number` from the previous response. Each part must be ≤ 99 MB.
 /// 3. POST with `finalize=true` and the `import_job_id` to complete the upload and
-/// start the sync. No catalog file is required in the finalization request.
+///    start the sync. No catalog file is required in the finalization request.
 ///
 /// Part uploads are idempotent — retrying the same `part_number` does not create
 /// a duplicate. If a response is lost, retry with the same `part_number`.
@@ -126,6 +126,7 @@ pub struct UploadEcommerceCatalog {
     )]
     pub body: ::std::option::Option<crate::models::UploadEcommerceCatalogRequest>,
 }
+
 #[cfg(feature = "ecommerce-connectors")]
 impl UploadEcommerceCatalog {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -136,6 +137,7 @@ impl UploadEcommerceCatalog {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -145,6 +147,7 @@ impl UploadEcommerceCatalog {
         self
     }
 }
+
 #[cfg(feature = "ecommerce-connectors")]
 impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
     type Output = UploadEcommerceCatalogOutput;
@@ -170,6 +173,7 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
         }
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -188,6 +192,7 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
         }
     }
 }
+
 #[cfg(feature = "ecommerce-connectors")]
 /// The success responses of [`UploadEcommerceCatalog`], by status.
 #[derive(Debug, Clone, PartialEq)]

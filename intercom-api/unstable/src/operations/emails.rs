@@ -19,6 +19,7 @@ impl ListEmails {
         Self {}
     }
 }
+
 #[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for ListEmails {
     type Output = crate::models::EmailList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListEmails {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListEmails {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an email setting
 ///
 /// Fetches a specific email setting by its unique identifier
@@ -55,6 +58,7 @@ pub struct RetrieveEmail {
     /// The unique identifier of the email setting
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "emails")]
 impl RetrieveEmail {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -63,6 +67,7 @@ impl RetrieveEmail {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for RetrieveEmail {
     type Output = crate::models::EmailSetting;
@@ -78,6 +83,7 @@ impl ::intercom_api_runtime::Operation for RetrieveEmail {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ pub struct ListFinCapabilities {
     /// The request body.
     pub body: crate::models::ListFinCapabilitiesRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl ListFinCapabilities {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -29,6 +30,7 @@ impl ListFinCapabilities {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ListFinCapabilities {
     type Output = crate::models::ListFinCapabilitiesResponse;
@@ -44,6 +46,7 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -52,6 +55,7 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Ask Fin
 ///
 /// Ask Fin a single, self-contained question and receive one informational answer.
@@ -73,6 +77,7 @@ pub struct AskFin {
     /// The request body.
     pub body: crate::models::AskFinRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl AskFin {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -81,6 +86,7 @@ impl AskFin {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for AskFin {
     type Output = crate::models::AskFinResponse;
@@ -96,6 +102,7 @@ impl ::intercom_api_runtime::Operation for AskFin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -104,6 +111,7 @@ impl ::intercom_api_runtime::Operation for AskFin {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Reply to Fin
 ///
 /// Send a follow-up message in an existing conversation. When Fin needs more information to
@@ -119,6 +127,7 @@ pub struct ReplyToFin {
     /// The request body.
     pub body: crate::models::ReplyToFinRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -129,6 +138,7 @@ impl ReplyToFin {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ReplyToFin {
     type Output = crate::models::ReplyToFinResponse;
@@ -144,6 +154,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -152,6 +163,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Run a Fin procedure
 ///
 /// Deterministically run a specific procedure on a new conversation. Calling this endpoint
@@ -172,6 +184,7 @@ pub struct RunFinProcedure {
     /// The request body.
     pub body: crate::models::RunFinProcedureRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl RunFinProcedure {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -186,6 +199,7 @@ impl RunFinProcedure {
         }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for RunFinProcedure {
     type Output = crate::models::RunFinProcedureResponse;
@@ -202,6 +216,7 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -210,6 +225,7 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Escalate to a human
 ///
 /// Hand a conversation off to a human teammate. If you use the Intercom Helpdesk, the
@@ -218,13 +234,13 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
 /// Provide either `conversation_id` or `user`:
 ///
 /// - `conversation_id` — escalate an existing agent conversation, including one started
-/// with `/fin/ask`. On the Intercom Helpdesk, Fin by default summarises the conversation
-/// and opens a new Helpdesk conversation that carries the summary as an internal note;
-/// the original agent conversation is not reassigned. Configure an escalation Operator
-/// Workflow to change this default.
+///   with `/fin/ask`. On the Intercom Helpdesk, Fin by default summarises the conversation
+///   and opens a new Helpdesk conversation that carries the summary as an internal note;
+///   the original agent conversation is not reassigned. Configure an escalation Operator
+///   Workflow to change this default.
 /// - `user` — escalate on behalf of a user with no prior agent conversation. On the Intercom
-/// Helpdesk, a new Helpdesk conversation is created for the teammate. Include an optional
-/// `message` for its first message. Not supported on Fin for Platforms — see below.
+///   Helpdesk, a new Helpdesk conversation is created for the teammate. Include an optional
+///   `message` for its first message. Not supported on Fin for Platforms — see below.
 ///
 /// In both cases the optional `context` is attached as an internal note (supplied by your
 /// orchestrating agent, not generated by Fin) alongside any summary.
@@ -253,6 +269,7 @@ pub struct EscalateFinConversation {
     /// The request body.
     pub body: crate::models::EscalateFinConversationRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl EscalateFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -263,6 +280,7 @@ impl EscalateFinConversation {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for EscalateFinConversation {
     type Output = crate::models::EscalateFinConversationResponse;
@@ -278,6 +296,7 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -286,6 +305,7 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Submit a CSAT rating
 ///
 /// Record a customer's satisfaction rating for a conversation, with an optional free-text
@@ -311,6 +331,7 @@ pub struct SubmitFinCsat {
     /// The request body.
     pub body: crate::models::SubmitFinCsatRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -321,6 +342,7 @@ impl SubmitFinCsat {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     type Output = crate::models::SubmitFinCsatResponse;
@@ -336,6 +358,7 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -344,6 +367,7 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Start a conversation with Fin
 ///
 /// {% admonition type="info" name="Legacy — conversational mode" %}
@@ -369,6 +393,7 @@ pub struct StartFinConversation {
     /// The request body.
     pub body: crate::models::StartFinConversationRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -379,6 +404,7 @@ impl StartFinConversation {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for StartFinConversation {
     type Output = crate::models::StartFinConversationResponse;
@@ -394,6 +420,7 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

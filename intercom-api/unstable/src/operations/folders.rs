@@ -32,6 +32,7 @@ pub struct ListFolders {
     )]
     pub parent_folder_id: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "folders")]
 impl ListFolders {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -43,16 +44,19 @@ impl ListFolders {
             parent_folder_id: ::std::option::Option::None,
         }
     }
+
     /// The page number
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// Number of results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Filter folders by parent folder ID. Use this to list only direct children of a specific folder.
     pub fn parent_folder_id(
         mut self,
@@ -62,6 +66,7 @@ impl ListFolders {
         self
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for ListFolders {
     type Output = crate::models::ListFoldersResponse;
@@ -100,6 +105,7 @@ impl ::intercom_api_runtime::Operation for ListFolders {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -108,6 +114,7 @@ impl ::intercom_api_runtime::Operation for ListFolders {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Paginated for ListFolders {
     type Item = crate::models::Folder;
@@ -115,9 +122,11 @@ impl ::intercom_api_runtime::Paginated for ListFolders {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -128,6 +137,7 @@ impl ::intercom_api_runtime::Paginated for ListFolders {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a folder
 ///
 /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
@@ -145,6 +155,7 @@ pub struct CreateFolder {
     )]
     pub body: ::std::option::Option<crate::models::CreateFolderRequest>,
 }
+
 #[cfg(feature = "folders")]
 impl CreateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -154,6 +165,7 @@ impl CreateFolder {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -163,6 +175,7 @@ impl CreateFolder {
         self
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for CreateFolder {
     type Output = crate::models::Folder;
@@ -178,6 +191,7 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -186,6 +200,7 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a folder
 ///
 /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
@@ -199,6 +214,7 @@ pub struct RetrieveFolder {
     /// The unique identifier for the folder
     pub id: i64,
 }
+
 #[cfg(feature = "folders")]
 impl RetrieveFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -207,6 +223,7 @@ impl RetrieveFolder {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for RetrieveFolder {
     type Output = crate::models::Folder;
@@ -222,6 +239,7 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -230,6 +248,7 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a folder
 ///
 /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
@@ -249,6 +268,7 @@ pub struct UpdateFolder {
     )]
     pub body: ::std::option::Option<crate::models::UpdateFolderRequest>,
 }
+
 #[cfg(feature = "folders")]
 impl UpdateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -259,6 +279,7 @@ impl UpdateFolder {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -268,6 +289,7 @@ impl UpdateFolder {
         self
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for UpdateFolder {
     type Output = crate::models::Folder;
@@ -284,6 +306,7 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -292,6 +315,7 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a folder
 ///
 /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
@@ -305,6 +329,7 @@ pub struct DeleteFolder {
     /// The unique identifier for the folder
     pub id: i64,
 }
+
 #[cfg(feature = "folders")]
 impl DeleteFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -313,6 +338,7 @@ impl DeleteFolder {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for DeleteFolder {
     type Output = crate::models::DeletedFolderObject;
@@ -328,6 +354,7 @@ impl ::intercom_api_runtime::Operation for DeleteFolder {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

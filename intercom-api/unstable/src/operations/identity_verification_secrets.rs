@@ -21,6 +21,7 @@ impl ListIdentityVerificationSecrets {
         Self {}
     }
 }
+
 #[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
     type Output = crate::models::IdentityVerificationSecretList;
@@ -36,6 +37,7 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -44,6 +46,7 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an identity verification secret
 ///
 /// Creates a new identity verification secret for your workspace. Intercom generates a 256-bit, cryptographically random value server-side and returns it once in the response.
@@ -67,6 +70,7 @@ pub struct CreateIdentityVerificationSecret {
         crate::models::CreateIdentityVerificationSecretRequest,
     >,
 }
+
 #[cfg(feature = "identity-verification-secrets")]
 impl CreateIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -76,6 +80,7 @@ impl CreateIdentityVerificationSecret {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -87,6 +92,7 @@ impl CreateIdentityVerificationSecret {
         self
     }
 }
+
 #[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
     type Output = crate::models::IdentityVerificationSecretWithMaterial;
@@ -102,6 +108,7 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -110,6 +117,7 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an identity verification secret
 ///
 /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
@@ -123,6 +131,7 @@ pub struct DeleteIdentityVerificationSecret {
     /// The unique identifier of the identity verification secret
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "identity-verification-secrets")]
 impl DeleteIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -131,6 +140,7 @@ impl DeleteIdentityVerificationSecret {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
     type Output = ();
@@ -147,6 +157,7 @@ impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ impl ListInternalArticles {
         Self {}
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for ListInternalArticles {
     type Output = crate::models::InternalArticleList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an internal article
 ///
 /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
@@ -59,6 +62,7 @@ pub struct CreateInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::CreateInternalArticleRequest>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateInternalArticle {
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for CreateInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an internal article
 ///
 /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -113,6 +121,7 @@ pub struct RetrieveInternalArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -121,6 +130,7 @@ impl RetrieveInternalArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -136,6 +146,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -144,6 +155,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an internal article
 ///
 /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -163,6 +175,7 @@ pub struct UpdateInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::UpdateInternalArticleRequest>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -173,6 +186,7 @@ impl UpdateInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -182,6 +196,7 @@ impl UpdateInternalArticle {
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -198,6 +213,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -206,6 +222,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an internal article
 ///
 /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -219,6 +236,7 @@ pub struct DeleteInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -227,6 +245,7 @@ impl DeleteInternalArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
     type Output = crate::models::DeletedInternalArticleObject;
@@ -242,6 +261,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -250,6 +270,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add a tag to an internal article
 ///
 /// Apply an existing tag to an internal article. Returns the tag that was applied.
@@ -275,6 +296,7 @@ pub struct AttachTagToInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToInternalArticleRequest>,
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -287,6 +309,7 @@ impl AttachTagToInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -296,6 +319,7 @@ impl AttachTagToInternalArticle {
         self
     }
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
     type Output = crate::models::Tag;
@@ -312,6 +336,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -320,6 +345,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove a tag from an internal article
 ///
 /// Remove a tag from an internal article. Returns the tag that was removed, with
@@ -341,6 +367,7 @@ pub struct DetachTagFromInternalArticle {
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -355,6 +382,7 @@ impl DetachTagFromInternalArticle {
         }
     }
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
     type Output = crate::models::Tag;
@@ -371,6 +399,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -379,6 +408,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search for internal articles
 ///
 /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
@@ -396,6 +426,7 @@ pub struct SearchInternalArticles {
     )]
     pub folder_id: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -405,12 +436,14 @@ impl SearchInternalArticles {
             folder_id: ::std::option::Option::None,
         }
     }
+
     /// The ID of the folder to search in. Results will include articles from this folder and all its descendant folders.
     pub fn folder_id(mut self, folder_id: impl ::std::convert::Into<i64>) -> Self {
         self.folder_id = ::std::option::Option::Some(folder_id.into());
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for SearchInternalArticles {
     type Output = crate::models::InternalArticleSearchResponse;
@@ -433,6 +466,7 @@ impl ::intercom_api_runtime::Operation for SearchInternalArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -44,6 +44,7 @@ pub struct ListMacros {
     )]
     pub updated_since: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "macros")]
 impl ListMacros {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -55,11 +56,13 @@ impl ListMacros {
             updated_since: ::std::option::Option::None,
         }
     }
+
     /// The number of results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Base64-encoded cursor containing [updated_at, id] for pagination
     pub fn starting_after(
         mut self,
@@ -68,6 +71,7 @@ impl ListMacros {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// Unix timestamp to filter macros updated after this time
     pub fn updated_since(
         mut self,
@@ -77,6 +81,7 @@ impl ListMacros {
         self
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for ListMacros {
     type Output = crate::models::MacroList;
@@ -115,6 +120,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -123,6 +129,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Paginated for ListMacros {
     type Item = ::std::option::Option<crate::models::Macro>;
@@ -130,9 +137,11 @@ impl ::intercom_api_runtime::Paginated for ListMacros {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
@@ -142,6 +151,7 @@ impl ::intercom_api_runtime::Paginated for ListMacros {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Retrieve a macro
 ///
 /// You can fetch a single macro (saved reply) by its ID. The macro will only be returned if it is visible to the authenticated user based on its visibility settings.
@@ -171,6 +181,7 @@ pub struct GetMacro {
     /// The unique identifier of the macro
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "macros")]
 impl GetMacro {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -179,6 +190,7 @@ impl GetMacro {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for GetMacro {
     type Output = ::std::option::Option<crate::models::Macro>;
@@ -194,6 +206,7 @@ impl ::intercom_api_runtime::Operation for GetMacro {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -347,6 +347,7 @@ mod ecommerce_connectors;
 pub use self::ecommerce_connectors::{
     UploadEcommerceCatalog, UploadEcommerceCatalogOutput,
 };
+
 #[cfg(feature = "emails")]
 mod emails;
 #[cfg(feature = "emails")]

@@ -19,6 +19,7 @@ impl ListNewsItems {
         Self {}
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsItems {
     type Output = crate::models::PaginatedResponse;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a news item
 ///
 /// You can create a news item
@@ -59,6 +62,7 @@ pub struct CreateNewsItem {
     )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+
 #[cfg(feature = "news")]
 impl CreateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateNewsItem {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateNewsItem {
         self
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for CreateNewsItem {
     type Output = crate::models::NewsItem;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a news item
 ///
 /// You can fetch the details of a single news item.
@@ -113,6 +121,7 @@ pub struct RetrieveNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -121,6 +130,7 @@ impl RetrieveNewsItem {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
     type Output = crate::models::NewsItem;
@@ -136,6 +146,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -144,6 +155,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a news item
 ///
 /// `PUT /news/news_items/{id}` (operationId `updateNewsItem`; tags: News)
@@ -161,6 +173,7 @@ pub struct UpdateNewsItem {
     )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -171,6 +184,7 @@ impl UpdateNewsItem {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -180,6 +194,7 @@ impl UpdateNewsItem {
         self
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for UpdateNewsItem {
     type Output = crate::models::NewsItem;
@@ -196,6 +211,7 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -204,6 +220,7 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a news item
 ///
 /// You can delete a single news item.
@@ -217,6 +234,7 @@ pub struct DeleteNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -225,6 +243,7 @@ impl DeleteNewsItem {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for DeleteNewsItem {
     type Output = crate::models::DeletedObject;
@@ -240,6 +259,7 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -248,6 +268,7 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all live newsfeed items
 ///
 /// You can fetch a list of all news items that are live on a given newsfeed
@@ -261,6 +282,7 @@ pub struct ListLiveNewsfeedItems {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -269,6 +291,7 @@ impl ListLiveNewsfeedItems {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
     type Output = crate::models::PaginatedResponse;
@@ -284,6 +307,7 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -292,6 +316,7 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all newsfeeds
 ///
 /// You can fetch a list of all newsfeeds
@@ -310,6 +335,7 @@ impl ListNewsfeeds {
         Self {}
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsfeeds {
     type Output = crate::models::PaginatedResponse;
@@ -325,6 +351,7 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -333,6 +360,7 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a newsfeed
 ///
 /// You can fetch the details of a single newsfeed
@@ -346,6 +374,7 @@ pub struct RetrieveNewsfeed {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl RetrieveNewsfeed {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -354,6 +383,7 @@ impl RetrieveNewsfeed {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
     type Output = crate::models::Newsfeed;
@@ -369,6 +399,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

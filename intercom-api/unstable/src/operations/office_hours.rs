@@ -19,6 +19,7 @@ impl ListOfficeHoursSchedules {
         Self {}
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
     type Output = crate::models::OfficeHoursScheduleList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an office hours schedule
 ///
 /// You can create a new office hours schedule for the workspace.
@@ -55,6 +58,7 @@ pub struct CreateOfficeHoursSchedule {
     /// The request body.
     pub body: crate::models::CreateOfficeHoursScheduleRequest,
 }
+
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -65,6 +69,7 @@ impl CreateOfficeHoursSchedule {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -80,6 +85,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -88,6 +94,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an office hours schedule
 ///
 /// You can fetch the details of a single office hours schedule.
@@ -101,6 +108,7 @@ pub struct GetOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -109,6 +117,7 @@ impl GetOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -124,6 +133,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -132,6 +142,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an office hours schedule
 ///
 /// You can update an existing office hours schedule.
@@ -151,6 +162,7 @@ pub struct UpdateOfficeHoursSchedule {
     )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursScheduleRequest>,
 }
+
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -161,6 +173,7 @@ impl UpdateOfficeHoursSchedule {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -170,6 +183,7 @@ impl UpdateOfficeHoursSchedule {
         self
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -186,6 +200,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -194,6 +209,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an office hours schedule
 ///
 /// You can delete a single office hours schedule.
@@ -207,6 +223,7 @@ pub struct DeleteOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -215,6 +232,7 @@ impl DeleteOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
     type Output = crate::models::DeleteOfficeHoursScheduleResponse;
@@ -230,6 +248,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -238,6 +257,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all office hours exceptions
 ///
 /// You can fetch a list of all exceptions for an office hours schedule.
@@ -251,6 +271,7 @@ pub struct ListOfficeHoursExceptions {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl ListOfficeHoursExceptions {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -263,6 +284,7 @@ impl ListOfficeHoursExceptions {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
     type Output = crate::models::OfficeHoursExceptionList;
@@ -278,6 +300,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -286,6 +309,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an office hours exception
 ///
 /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
@@ -301,6 +325,7 @@ pub struct CreateOfficeHoursException {
     /// The request body.
     pub body: crate::models::CreateOfficeHoursExceptionRequest,
 }
+
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -315,6 +340,7 @@ impl CreateOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -331,6 +357,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -339,6 +366,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an office hours exception
 ///
 /// You can fetch the details of a single office hours exception.
@@ -354,6 +382,7 @@ pub struct GetOfficeHoursException {
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -368,6 +397,7 @@ impl GetOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -384,6 +414,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -392,6 +423,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an office hours exception
 ///
 /// You can update an existing office hours exception.
@@ -413,6 +445,7 @@ pub struct UpdateOfficeHoursException {
     )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursExceptionRequest>,
 }
+
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -427,6 +460,7 @@ impl UpdateOfficeHoursException {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -436,6 +470,7 @@ impl UpdateOfficeHoursException {
         self
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -453,6 +488,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -461,6 +497,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an office hours exception
 ///
 /// You can delete a single office hours exception.
@@ -476,6 +513,7 @@ pub struct DeleteOfficeHoursException {
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -490,6 +528,7 @@ impl DeleteOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
     type Output = crate::models::DeleteOfficeHoursExceptionResponse;
@@ -506,6 +545,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

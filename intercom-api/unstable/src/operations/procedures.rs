@@ -28,6 +28,7 @@ pub struct CollectProcedureAgentInput {
     /// The request body.
     pub body: crate::models::CollectAgentInputRequest,
 }
+
 #[cfg(feature = "procedures")]
 impl CollectProcedureAgentInput {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -42,6 +43,7 @@ impl CollectProcedureAgentInput {
         }
     }
 }
+
 #[cfg(feature = "procedures")]
 impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
     type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
@@ -58,6 +60,7 @@ impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

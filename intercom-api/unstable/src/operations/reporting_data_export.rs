@@ -14,6 +14,7 @@ pub struct PostExportReportingDataEnqueue {
     /// The request body.
     pub body: crate::models::PostExportReportingDataEnqueueRequest,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -26,6 +27,7 @@ impl PostExportReportingDataEnqueue {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
     type Output = crate::models::PostExportReportingDataEnqueueResponse;
@@ -41,6 +43,7 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -49,6 +52,7 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get export job status
 ///
 /// `GET /export/reporting_data/{job_identifier}` (operationId `get_export_reporting_data_job_identifier`; tags: Reporting Data Export)
@@ -65,6 +69,7 @@ pub struct GetExportReportingDataJobIdentifier {
     /// Unique identifier of the job.
     pub job_identifier: ::std::string::String,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -83,6 +88,7 @@ impl GetExportReportingDataJobIdentifier {
         }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
     type Output = crate::models::GetExportReportingDataJobIdentifierResponse;
@@ -122,6 +128,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -130,6 +137,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List available datasets and attributes
 ///
 /// `GET /export/reporting_data/get_datasets` (operationId `get_export_reporting_data_get_datasets`; tags: Reporting Data Export)
@@ -146,6 +154,7 @@ impl GetExportReportingDataGetDatasets {
         Self {}
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
     type Output = crate::models::GetExportReportingDataGetDatasetsResponse;
@@ -161,6 +170,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -169,6 +179,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Download completed export job data
 ///
 /// Download the data from a completed reporting data export job.
@@ -191,6 +202,7 @@ pub struct GetDownloadReportingDataJobIdentifier {
     #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]
     pub accept: crate::models::constants::ApplicationOctetStream,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -208,6 +220,7 @@ impl GetDownloadReportingDataJobIdentifier {
         }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
     type Output = ::std::vec::Vec<u8>;
@@ -241,6 +254,7 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
         request.header("accept", &self.accept)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -18,6 +18,7 @@ pub struct ListSegments {
     )]
     pub include_count: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "segments")]
 impl ListSegments {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -27,6 +28,7 @@ impl ListSegments {
             include_count: ::std::option::Option::None,
         }
     }
+
     /// It includes the count of contacts that belong to each segment.
     pub fn include_count(
         mut self,
@@ -36,6 +38,7 @@ impl ListSegments {
         self
     }
 }
+
 #[cfg(feature = "segments")]
 impl ::intercom_api_runtime::Operation for ListSegments {
     type Output = crate::models::SegmentList;
@@ -58,6 +61,7 @@ impl ::intercom_api_runtime::Operation for ListSegments {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -66,6 +70,7 @@ impl ::intercom_api_runtime::Operation for ListSegments {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a segment
 ///
 /// You can fetch the details of a single segment.
@@ -79,6 +84,7 @@ pub struct RetrieveSegment {
     /// The unique identified of a given segment.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "segments")]
 impl RetrieveSegment {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -87,6 +93,7 @@ impl RetrieveSegment {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "segments")]
 impl ::intercom_api_runtime::Operation for RetrieveSegment {
     type Output = crate::models::Segment;
@@ -102,6 +109,7 @@ impl ::intercom_api_runtime::Operation for RetrieveSegment {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

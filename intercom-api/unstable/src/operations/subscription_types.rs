@@ -28,6 +28,7 @@ pub struct AttachSubscriptionTypeToContact {
         crate::models::AttachSubscriptionTypeToContactRequest,
     >,
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -38,6 +39,7 @@ impl AttachSubscriptionTypeToContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -49,6 +51,7 @@ impl AttachSubscriptionTypeToContact {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
@@ -65,6 +68,7 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -73,6 +77,7 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove subscription from a contact
 ///
 /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
@@ -88,6 +93,7 @@ pub struct DetachSubscriptionTypeToContact {
     /// The unique identifier for the subscription type which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -102,6 +108,7 @@ impl DetachSubscriptionTypeToContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
@@ -118,6 +125,7 @@ impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -126,6 +134,7 @@ impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List subscription types
 ///
 /// You can list all subscription types. A list of subscription type objects will be returned.
@@ -144,6 +153,7 @@ impl ListSubscriptionTypes {
         Self {}
     }
 }
+
 #[cfg(feature = "subscription-types")]
 impl ::intercom_api_runtime::Operation for ListSubscriptionTypes {
     type Output = crate::models::SubscriptionTypeList;
@@ -159,6 +169,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionTypes {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

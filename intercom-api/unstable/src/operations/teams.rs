@@ -22,6 +22,7 @@ pub struct GetTeamMetrics {
     )]
     pub idle_threshold: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "teams")]
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -32,6 +33,7 @@ impl GetTeamMetrics {
             idle_threshold: ::std::option::Option::None,
         }
     }
+
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
     pub fn idle_threshold(
         mut self,
@@ -41,6 +43,7 @@ impl GetTeamMetrics {
         self
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     type Output = crate::models::TeamMetricList;
@@ -64,6 +67,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -72,6 +76,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all teams
 ///
 /// This will return a list of team objects for the App.
@@ -90,6 +95,7 @@ impl ListTeams {
         Self {}
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
@@ -105,6 +111,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -113,6 +120,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a team
 ///
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
@@ -126,6 +134,7 @@ pub struct RetrieveTeam {
     /// The unique identifier of a given team.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -134,6 +143,7 @@ impl RetrieveTeam {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
@@ -149,6 +159,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -157,6 +168,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a team's members
 ///
 /// You can replace the set of teammates who belong to a team. Send the full list of
@@ -184,6 +196,7 @@ pub struct UpdateTeamMembers {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTeamMembersRequest>,
 }
+
 #[cfg(feature = "teams")]
 impl UpdateTeamMembers {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -194,6 +207,7 @@ impl UpdateTeamMembers {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -203,6 +217,7 @@ impl UpdateTeamMembers {
         self
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
     type Output = crate::models::Team;
@@ -219,6 +234,7 @@ impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

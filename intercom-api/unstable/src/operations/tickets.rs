@@ -19,6 +19,7 @@ pub struct ReplyTicket {
     )]
     pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -29,6 +30,7 @@ impl ReplyTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -38,6 +40,7 @@ impl ReplyTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ReplyTicket {
     type Output = crate::models::TicketReply;
@@ -54,6 +57,7 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -62,6 +66,7 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Link a conversation to a ticket
 ///
 /// Link a conversation to an existing tracker ticket. The conversation can be
@@ -92,6 +97,7 @@ pub struct LinkConversationToTicket {
     )]
     pub body: ::std::option::Option<crate::models::LinkConversationToTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl LinkConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -102,6 +108,7 @@ impl LinkConversationToTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -111,6 +118,7 @@ impl LinkConversationToTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
     type Output = crate::models::Conversation;
@@ -127,6 +135,7 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -135,6 +144,7 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Unlink a conversation from a ticket
 ///
 /// Unlink a conversation (or converted customer ticket) from a tracker ticket
@@ -154,6 +164,7 @@ pub struct UnlinkConversationFromTicket {
     /// The unique identifier (given by Intercom) for the linked conversation or customer ticket to unlink.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tickets")]
 impl UnlinkConversationFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -168,6 +179,7 @@ impl UnlinkConversationFromTicket {
         }
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
     type Output = crate::models::Conversation;
@@ -184,6 +196,7 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -192,6 +205,7 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a ticket
 ///
 /// You can create a new ticket.
@@ -209,6 +223,7 @@ pub struct CreateTicket {
     )]
     pub body: ::std::option::Option<crate::models::CreateTicketRequestObject>,
 }
+
 #[cfg(feature = "tickets")]
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -218,6 +233,7 @@ impl CreateTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -227,6 +243,7 @@ impl CreateTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for CreateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -242,6 +259,7 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -250,6 +268,7 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Enqueue create ticket
 ///
 /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
@@ -267,6 +286,7 @@ pub struct EnqueueCreateTicket {
     )]
     pub body: ::std::option::Option<crate::models::EnqueueCreateTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -276,6 +296,7 @@ impl EnqueueCreateTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -285,6 +306,7 @@ impl EnqueueCreateTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
     type Output = crate::models::Jobs;
@@ -300,6 +322,7 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -308,6 +331,7 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a ticket
 ///
 /// You can fetch the details of a single ticket.
@@ -324,6 +348,7 @@ pub struct GetTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tickets")]
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -332,6 +357,7 @@ impl GetTicket {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for GetTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -347,6 +373,7 @@ impl ::intercom_api_runtime::Operation for GetTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -355,6 +382,7 @@ impl ::intercom_api_runtime::Operation for GetTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a ticket
 ///
 /// You can update a ticket.
@@ -377,6 +405,7 @@ pub struct UpdateTicket {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTicketRequestObject>,
 }
+
 #[cfg(feature = "tickets")]
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -387,6 +416,7 @@ impl UpdateTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -396,6 +426,7 @@ impl UpdateTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UpdateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -412,6 +443,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -420,6 +452,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a ticket
 ///
 /// {% admonition type="warning" name="Irreversible operation" %}
@@ -440,6 +473,7 @@ pub struct DeleteTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tickets")]
 impl DeleteTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -448,6 +482,7 @@ impl DeleteTicket {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for DeleteTicket {
     type Output = crate::models::TicketDeleted;
@@ -463,6 +498,7 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -471,6 +507,7 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Change ticket type
 ///
 /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
@@ -490,6 +527,7 @@ pub struct ChangeTicketType {
     )]
     pub body: ::std::option::Option<crate::models::ChangeTicketTypeRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl ChangeTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -500,6 +538,7 @@ impl ChangeTicketType {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -509,6 +548,7 @@ impl ChangeTicketType {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ChangeTicketType {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -525,6 +565,7 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -533,6 +574,7 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search tickets
 ///
 /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
@@ -582,7 +624,7 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
 /// * For **Customer** category tickets, use the term `request`.
 /// * For **Back-office** category tickets, use the term `task`.
 /// * For **Tracker** category tickets, use the term `tracker`.
-/// {% /admonition %}
+///   {% /admonition %}
 ///
 /// ### Accepted Operators
 ///
@@ -620,6 +662,7 @@ pub struct SearchTickets {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -629,6 +672,7 @@ impl SearchTickets {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -638,6 +682,7 @@ impl SearchTickets {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for SearchTickets {
     type Output = crate::models::TicketList;
@@ -653,6 +698,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -661,6 +707,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Paginated for SearchTickets {
     type Item = ::std::option::Option<crate::models::Ticket>;
@@ -668,9 +715,11 @@ impl ::intercom_api_runtime::Paginated for SearchTickets {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.tickets.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.tickets.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,

@@ -20,6 +20,7 @@ pub struct ExportWorkflow {
     /// The unique identifier for the workflow
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "workflows")]
 impl ExportWorkflow {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -28,6 +29,7 @@ impl ExportWorkflow {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "workflows")]
 impl ::intercom_api_runtime::Operation for ExportWorkflow {
     type Output = crate::models::WorkflowExport;
@@ -43,6 +45,7 @@ impl ::intercom_api_runtime::Operation for ExportWorkflow {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -14,6 +14,7 @@ pub struct AddressableList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AddressableList {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for AddressableList {
         object.end(&self.extra, &["type", "id", "url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AddressableList {
     const NAME: &'static str = "addressable_list";
     const FIELDS: &'static [&'static str] = &["type", "id", "url"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AddressableList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AddressableList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

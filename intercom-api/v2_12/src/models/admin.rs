@@ -29,6 +29,7 @@ pub struct Admin {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
@@ -66,6 +67,7 @@ impl ::serde::Serialize for Admin {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
     const NAME: &'static str = "admin";
     const FIELDS: &'static [&'static str] = &[
@@ -127,6 +129,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -134,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for Admin {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The avatar object associated with the admin
 #[doc(alias = "admin.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -145,6 +149,7 @@ pub struct AdminAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -157,6 +162,7 @@ impl ::serde::Serialize for AdminAvatar {
         object.end(&self.extra, &["image_url", "type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
     const NAME: &'static str = "admin.avatar";
     const FIELDS: &'static [&'static str] = &["image_url", "type"];
@@ -179,6 +185,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

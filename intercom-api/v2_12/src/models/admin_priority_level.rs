@@ -14,6 +14,7 @@ pub struct AdminPriorityLevel {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminPriorityLevel {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for AdminPriorityLevel {
         object.end(&self.extra, &["primary_admin_ids", "secondary_admin_ids"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
     const NAME: &'static str = "admin_priority_level";
     const FIELDS: &'static [&'static str] = &[
@@ -51,6 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminPriorityLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -39,6 +39,7 @@ pub struct ArticleListItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleListItem {
     fn serialize<S: ::serde::Serializer>(
@@ -86,6 +87,7 @@ impl ::serde::Serialize for ArticleListItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleListItem {
     const NAME: &'static str = "article_list_item";
     const FIELDS: &'static [&'static str] = &[
@@ -167,6 +169,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleListItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -20,6 +20,7 @@ pub struct ArticleSearchHighlights {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleSearchHighlights {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for ArticleSearchHighlights {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlights {
     const NAME: &'static str = "article_search_highlights";
     const FIELDS: &'static [&'static str] = &[
@@ -66,6 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlig
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlights {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlights {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// A highlighted article title.
 #[doc(alias = "article_search_highlights.highlighted_title[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -86,6 +90,7 @@ pub struct ArticleSearchHighlightsHighlightedTitleItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
     fn serialize<S: ::serde::Serializer>(
@@ -98,6 +103,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
         object.end(&self.extra, &["type", "text"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ArticleSearchHighlightsHighlightedTitleItem {
     const NAME: &'static str = "article_search_highlights.highlighted_title[]";
@@ -121,6 +127,7 @@ for ArticleSearchHighlightsHighlightedTitleItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -128,12 +135,67 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleI
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of text - `highlight` or `plain`."] #[doc(alias =
-    "article_search_highlights.highlighted_title[].type")] pub enum
-    ArticleSearchHighlightsHighlightedTitleItemType { #[doc = " `highlight`"] Highlight =
-    "highlight", #[doc = " `plain`"] Plain = "plain", }
+
+/// The type of text - `highlight` or `plain`.
+#[doc(alias = "article_search_highlights.highlighted_title[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleSearchHighlightsHighlightedTitleItemType {
+    /// `highlight`
+    Highlight,
+    /// `plain`
+    Plain,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl ArticleSearchHighlightsHighlightedTitleItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Highlight => "highlight",
+            Self::Plain => "plain",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "highlight" => Self::Highlight,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleSearchHighlightsHighlightedTitleItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleSearchHighlightsHighlightedTitleItemType",
+        )
+    }
+}
+
 /// An instance of highlighted summary text.
 #[doc(alias = "article_search_highlights.highlighted_summary[][]")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -147,6 +209,7 @@ pub struct ArticleSearchHighlightsHighlightedSummaryItemItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
     fn serialize<S: ::serde::Serializer>(
@@ -159,6 +222,7 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
         object.end(&self.extra, &["type", "text"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ArticleSearchHighlightsHighlightedSummaryItemItem {
     const NAME: &'static str = "article_search_highlights.highlighted_summary[][]";
@@ -182,6 +246,7 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de>
 for ArticleSearchHighlightsHighlightedSummaryItemItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -190,9 +255,64 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of text - `highlight` or `plain`."] #[doc(alias =
-    "article_search_highlights.highlighted_summary[][].type")] pub enum
-    ArticleSearchHighlightsHighlightedSummaryItemItemType { #[doc = " `highlight`"]
-    Highlight = "highlight", #[doc = " `plain`"] Plain = "plain", }
+
+/// The type of text - `highlight` or `plain`.
+#[doc(alias = "article_search_highlights.highlighted_summary[][].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    /// `highlight`
+    Highlight,
+    /// `plain`
+    Plain,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Highlight => "highlight",
+            Self::Plain => "plain",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "highlight" => Self::Highlight,
+            "plain" => Self::Plain,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleSearchHighlightsHighlightedSummaryItemItemType",
+        )
+    }
 }

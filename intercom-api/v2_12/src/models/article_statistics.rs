@@ -22,6 +22,7 @@ pub struct ArticleStatistics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleStatistics {
     fn serialize<S: ::serde::Serializer>(
@@ -52,6 +53,7 @@ impl ::serde::Serialize for ArticleStatistics {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
     const NAME: &'static str = "article_statistics";
     const FIELDS: &'static [&'static str] = &[
@@ -97,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

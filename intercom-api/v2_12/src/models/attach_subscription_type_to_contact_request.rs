@@ -11,6 +11,7 @@ pub struct AttachSubscriptionTypeToContactRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachSubscriptionTypeToContactRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl AttachSubscriptionTypeToContactRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachSubscriptionTypeToContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for AttachSubscriptionTypeToContactRequest {
         object.end(&self.extra, &["id", "consent_type"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachSubscriptionTypeToContactRequest {
@@ -57,6 +60,7 @@ for AttachSubscriptionTypeToContactRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachSubscriptionTypeToContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

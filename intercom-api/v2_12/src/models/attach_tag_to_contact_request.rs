@@ -9,6 +9,7 @@ pub struct AttachTagToContactRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachTagToContactRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl AttachTagToContactRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachTagToContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for AttachTagToContactRequest {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AttachTagToContactRequest {
     const NAME: &'static str = "AttachTagToContact.request";
@@ -49,6 +52,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AttachTagToContactRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachTagToContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

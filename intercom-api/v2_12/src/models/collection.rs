@@ -33,6 +33,7 @@ pub struct Collection {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Collection {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +75,7 @@ impl ::serde::Serialize for Collection {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
     const NAME: &'static str = "collection";
     const FIELDS: &'static [&'static str] = &[
@@ -143,6 +145,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Collection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

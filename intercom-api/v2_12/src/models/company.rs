@@ -47,6 +47,7 @@ pub struct Company {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Company {
     fn serialize<S: ::serde::Serializer>(
@@ -100,6 +101,7 @@ impl ::serde::Serialize for Company {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
     const NAME: &'static str = "company";
     const FIELDS: &'static [&'static str] = &[
@@ -193,6 +195,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -200,6 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "company.plan")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -212,6 +216,7 @@ pub struct CompanyPlan {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyPlan {
     fn serialize<S: ::serde::Serializer>(
@@ -225,6 +230,7 @@ impl ::serde::Serialize for CompanyPlan {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
     const NAME: &'static str = "company.plan";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -250,6 +256,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -257,6 +264,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The list of tags associated with the company
 #[doc(alias = "company.tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -267,6 +275,7 @@ pub struct CompanyTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyTags {
     fn serialize<S: ::serde::Serializer>(
@@ -279,6 +288,7 @@ impl ::serde::Serialize for CompanyTags {
         object.end(&self.extra, &["type", "tags"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
     const NAME: &'static str = "company.tags";
     const FIELDS: &'static [&'static str] = &["type", "tags"];
@@ -301,6 +311,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -308,6 +319,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyTags {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The list of segments associated with the company
 #[doc(alias = "company.segments")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -318,6 +330,7 @@ pub struct CompanySegments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanySegments {
     fn serialize<S: ::serde::Serializer>(
@@ -330,6 +343,7 @@ impl ::serde::Serialize for CompanySegments {
         object.end(&self.extra, &["type", "segments"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
     const NAME: &'static str = "company.segments";
     const FIELDS: &'static [&'static str] = &["type", "segments"];
@@ -352,6 +366,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanySegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

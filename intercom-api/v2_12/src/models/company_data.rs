@@ -14,6 +14,7 @@ pub struct CompanyData {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyData {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for CompanyData {
         object.end(&self.extra, &["id", "type", "url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyData {
     const NAME: &'static str = "company_data";
     const FIELDS: &'static [&'static str] = &["id", "type", "url"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyData {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

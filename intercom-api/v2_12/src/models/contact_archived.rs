@@ -16,6 +16,7 @@ pub struct ContactArchived {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactArchived {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactArchived {
         object.end(&self.extra, &["type", "id", "external_id", "archived"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactArchived {
     const NAME: &'static str = "contact_archived";
     const FIELDS: &'static [&'static str] = &["type", "id", "external_id", "archived"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactArchived {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactArchived {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

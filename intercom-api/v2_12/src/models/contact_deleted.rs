@@ -16,6 +16,7 @@ pub struct ContactDeleted {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactDeleted {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactDeleted {
         object.end(&self.extra, &["type", "id", "external_id", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactDeleted {
     const NAME: &'static str = "contact_deleted";
     const FIELDS: &'static [&'static str] = &["type", "id", "external_id", "deleted"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactDeleted {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactDeleted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

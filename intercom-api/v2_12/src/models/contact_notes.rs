@@ -16,6 +16,7 @@ pub struct ContactNotes {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactNotes {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactNotes {
         object.end(&self.extra, &["data", "url", "total_count", "has_more"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactNotes {
     const NAME: &'static str = "contact_notes";
     const FIELDS: &'static [&'static str] = &["data", "url", "total_count", "has_more"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactNotes {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

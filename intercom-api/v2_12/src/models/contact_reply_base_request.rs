@@ -16,6 +16,7 @@ pub struct ContactReplyBaseRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyBaseRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -30,6 +31,7 @@ impl ContactReplyBaseRequest {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactReplyBaseRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -49,6 +51,7 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequest {
     const NAME: &'static str = "contact_reply_base_request";
     const FIELDS: &'static [&'static str] = &[
@@ -86,6 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyBaseRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

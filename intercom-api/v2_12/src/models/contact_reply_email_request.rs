@@ -22,6 +22,7 @@ pub struct ContactReplyEmailRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyEmailRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl ContactReplyEmailRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyEmailRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +68,7 @@ impl ::serde::Serialize for ContactReplyEmailRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyEmailRequest {
     const NAME: &'static str = "contact_reply_email_request";
@@ -112,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyEmailReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactReplyEmailRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

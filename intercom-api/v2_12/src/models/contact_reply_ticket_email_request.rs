@@ -18,6 +18,7 @@ pub struct ContactReplyTicketEmailRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyTicketEmailRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl ContactReplyTicketEmailRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyTicketEmailRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,6 +61,7 @@ impl ::serde::Serialize for ContactReplyTicketEmailRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyTicketEmailRequest {
     const NAME: &'static str = "contact_reply_ticket_email_request";
@@ -101,6 +104,7 @@ for ContactReplyTicketEmailRequest {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketEmailRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -36,6 +37,7 @@ impl ContactReplyTicketIntercomUserIdRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +64,7 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyTicketIntercomUserIdRequest {
     const NAME: &'static str = "contact_reply_ticket_intercom_user_id_request";
@@ -104,6 +107,7 @@ for ContactReplyTicketIntercomUserIdRequest {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -6,6 +6,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_reply_ticket_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ContactReplyTicketRequest {
     ContactReplyTicketIntercomUserIdRequest(

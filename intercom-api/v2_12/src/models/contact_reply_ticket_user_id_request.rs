@@ -18,6 +18,7 @@ pub struct ContactReplyTicketUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyTicketUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl ContactReplyTicketUserIdRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyTicketUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,6 +61,7 @@ impl ::serde::Serialize for ContactReplyTicketUserIdRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyTicketUserIdRequest {
     const NAME: &'static str = "contact_reply_ticket_user_id_request";
@@ -101,6 +104,7 @@ for ContactReplyTicketUserIdRequest {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -22,6 +22,7 @@ pub struct ContactReplyUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl ContactReplyUserIdRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,6 +68,7 @@ impl ::serde::Serialize for ContactReplyUserIdRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyUserIdRequest {
     const NAME: &'static str = "contact_reply_user_id_request";
@@ -112,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyUserIdRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactReplyUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct ContactSegments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactSegments {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ContactSegments {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSegments {
     const NAME: &'static str = "contact_segments";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSegments {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactSegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

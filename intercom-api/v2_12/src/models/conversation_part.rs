@@ -31,6 +31,7 @@ pub struct ConversationPart {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationPart {
     fn serialize<S: ::serde::Serializer>(
@@ -70,6 +71,7 @@ impl ::serde::Serialize for ConversationPart {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
     const NAME: &'static str = "conversation_part";
     const FIELDS: &'static [&'static str] = &[
@@ -135,6 +137,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct ConversationParts {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationParts {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for ConversationParts {
         object.end(&self.extra, &["type", "conversation_parts", "total_count"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationParts {
     const NAME: &'static str = "conversation_parts";
     const FIELDS: &'static [&'static str] = &[
@@ -56,6 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationParts {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationParts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

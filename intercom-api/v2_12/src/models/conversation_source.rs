@@ -25,6 +25,7 @@ pub struct ConversationSource {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSource {
     fn serialize<S: ::serde::Serializer>(
@@ -58,6 +59,7 @@ impl ::serde::Serialize for ConversationSource {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     const NAME: &'static str = "conversation_source";
     const FIELDS: &'static [&'static str] = &[
@@ -111,6 +113,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -118,14 +121,95 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSource {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp."]
-    #[doc(alias = "conversation_source.type")] pub enum ConversationSourceType { #[doc =
-    " `conversation`"] Conversation = "conversation", #[doc = " `email`"] Email =
-    "email", #[doc = " `facebook`"] Facebook = "facebook", #[doc = " `instagram`"]
-    Instagram = "instagram", #[doc = " `phone_call`"] PhoneCall = "phone_call", #[doc =
-    " `phone_switch`"] PhoneSwitch = "phone_switch", #[doc = " `push`"] Push = "push",
-    #[doc = " `sms`"] Sms = "sms", #[doc = " `twitter`"] Twitter = "twitter", #[doc =
-    " `whatsapp`"] Whatsapp = "whatsapp", }
+
+/// This includes conversation, email, facebook, instagram, phone_call, phone_switch, push, sms, twitter and whatsapp.
+#[doc(alias = "conversation_source.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationSourceType {
+    /// `conversation`
+    Conversation,
+    /// `email`
+    Email,
+    /// `facebook`
+    Facebook,
+    /// `instagram`
+    Instagram,
+    /// `phone_call`
+    PhoneCall,
+    /// `phone_switch`
+    PhoneSwitch,
+    /// `push`
+    Push,
+    /// `sms`
+    Sms,
+    /// `twitter`
+    Twitter,
+    /// `whatsapp`
+    Whatsapp,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::Email => "email",
+            Self::Facebook => "facebook",
+            Self::Instagram => "instagram",
+            Self::PhoneCall => "phone_call",
+            Self::PhoneSwitch => "phone_switch",
+            Self::Push => "push",
+            Self::Sms => "sms",
+            Self::Twitter => "twitter",
+            Self::Whatsapp => "whatsapp",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            "email" => Self::Email,
+            "facebook" => Self::Facebook,
+            "instagram" => Self::Instagram,
+            "phone_call" => Self::PhoneCall,
+            "phone_switch" => Self::PhoneSwitch,
+            "push" => Self::Push,
+            "sms" => Self::Sms,
+            "twitter" => Self::Twitter,
+            "whatsapp" => Self::Whatsapp,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationSourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationSourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationSourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationSourceType",
+        )
+    }
 }

@@ -49,6 +49,7 @@ pub struct ConversationStatistics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationStatistics {
     fn serialize<S: ::serde::Serializer>(
@@ -112,6 +113,7 @@ impl ::serde::Serialize for ConversationStatistics {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatistics {
     const NAME: &'static str = "conversation_statistics";
     const FIELDS: &'static [&'static str] = &[
@@ -209,6 +211,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

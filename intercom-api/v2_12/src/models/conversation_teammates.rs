@@ -12,6 +12,7 @@ pub struct ConversationTeammates {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationTeammates {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationTeammates {
         object.end(&self.extra, &["type", "admins"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTeammates {
     const NAME: &'static str = "conversation_teammates";
     const FIELDS: &'static [&'static str] = &["type", "admins"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTeammate
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationTeammates {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,6 +11,7 @@ pub struct ConvertConversationToTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ConvertConversationToTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl ConvertConversationToTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ConvertConversationToTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for ConvertConversationToTicketRequest {
         object.end(&self.extra, &["ticket_type_id", "attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConvertConversationToTicketRequest {
@@ -57,6 +60,7 @@ for ConvertConversationToTicketRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ConvertConversationToTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -14,6 +14,7 @@ pub struct CreateDataEventSummariesRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataEventSummariesRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,6 +26,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequest {
         object.end(&self.extra, &["user_id", "event_summaries"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataEventSummariesRequest {
@@ -49,6 +51,7 @@ for CreateDataEventSummariesRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -57,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// A list of event summaries for the user. Each event summary should contain the event name, the time the event occurred, and the number of times the event occurred. The event name should be a past tense 'verb-noun' combination, to improve readability, for example `updated-plan`.
 #[doc(alias = "create_data_event_summaries_request.event_summaries")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -72,6 +76,7 @@ pub struct CreateDataEventSummariesRequestEventSummaries {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -85,6 +90,7 @@ impl ::serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
         object.end(&self.extra, &["event_name", "count", "first", "last"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataEventSummariesRequestEventSummaries {
@@ -115,6 +121,7 @@ for CreateDataEventSummariesRequestEventSummaries {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventSummariesRequestEventSummaries {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -24,6 +24,7 @@ pub struct CreateExternalPageRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateExternalPageRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -46,6 +47,7 @@ impl CreateExternalPageRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateExternalPageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,6 +78,7 @@ impl ::serde::Serialize for CreateExternalPageRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRequest {
     const NAME: &'static str = "create_external_page_request";
@@ -126,6 +129,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateExternalPageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

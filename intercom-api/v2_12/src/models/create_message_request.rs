@@ -6,6 +6,8 @@
 /// The `message_type` property names the form; a value with another `message_type` is kept in `Unknown`.
 #[doc(alias = "create_message_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CreateMessageRequest {
     /// message_type: `email`.
@@ -15,6 +17,7 @@ pub enum CreateMessageRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -31,6 +34,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
         )
     }
 }
+
 /// message_type: `email`.
 #[doc(alias = "create_message_request|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -54,6 +58,7 @@ pub struct CreateMessageRequestMessageTypeEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -77,6 +82,7 @@ impl CreateMessageRequestMessageTypeEmail {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -111,6 +117,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeEmail {
@@ -162,6 +169,7 @@ for CreateMessageRequestMessageTypeEmail {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -170,6 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmail {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request|0.from")]
 #[derive(Debug, Clone, PartialEq)]
@@ -181,6 +190,7 @@ pub struct CreateMessageRequestMessageTypeEmailFrom {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeEmailFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -192,6 +202,7 @@ impl CreateMessageRequestMessageTypeEmailFrom {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -203,6 +214,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
         object.end(&self.extra, &["id", "type"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeEmailFrom {
@@ -227,6 +239,7 @@ for CreateMessageRequestMessageTypeEmailFrom {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -235,6 +248,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailFrom
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request|0.to")]
 #[derive(Debug, Clone, PartialEq)]
@@ -246,6 +260,7 @@ pub struct CreateMessageRequestMessageTypeEmailTo {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeEmailTo {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -260,6 +275,7 @@ impl CreateMessageRequestMessageTypeEmailTo {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -271,6 +287,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
         object.end(&self.extra, &["id", "type"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeEmailTo {
@@ -295,6 +312,7 @@ for CreateMessageRequestMessageTypeEmailTo {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -303,12 +321,67 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailTo {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
-    "create_message_request|0.to.type")] pub enum
-    CreateMessageRequestMessageTypeEmailToType { #[doc = " `user`"] User = "user", #[doc
-    = " `lead`"] Lead = "lead", }
+
+/// The role associated to the contact - `user` or `lead`.
+#[doc(alias = "create_message_request|0.to.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateMessageRequestMessageTypeEmailToType {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl CreateMessageRequestMessageTypeEmailToType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateMessageRequestMessageTypeEmailToType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateMessageRequestMessageTypeEmailToType",
+        )
+    }
+}
+
 /// message_type: `inapp`.
 #[doc(alias = "create_message_request|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -332,6 +405,7 @@ pub struct CreateMessageRequestMessageTypeInapp {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeInapp {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -353,6 +427,7 @@ impl CreateMessageRequestMessageTypeInapp {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -387,6 +462,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeInapp {
@@ -438,6 +514,7 @@ for CreateMessageRequestMessageTypeInapp {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInapp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -446,6 +523,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInapp {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request|1.from")]
 #[derive(Debug, Clone, PartialEq)]
@@ -457,6 +535,7 @@ pub struct CreateMessageRequestMessageTypeInappFrom {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeInappFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -468,6 +547,7 @@ impl CreateMessageRequestMessageTypeInappFrom {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -479,6 +559,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
         object.end(&self.extra, &["id", "type"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeInappFrom {
@@ -503,6 +584,7 @@ for CreateMessageRequestMessageTypeInappFrom {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -511,6 +593,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappFrom
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The sender of the message. If not provided, the default sender will be used.
 #[doc(alias = "create_message_request|1.to")]
 #[derive(Debug, Clone, PartialEq)]
@@ -522,6 +605,7 @@ pub struct CreateMessageRequestMessageTypeInappTo {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateMessageRequestMessageTypeInappTo {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -536,6 +620,7 @@ impl CreateMessageRequestMessageTypeInappTo {
         }
     }
 }
+
 impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -547,6 +632,7 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
         object.end(&self.extra, &["id", "type"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateMessageRequestMessageTypeInappTo {
@@ -571,6 +657,7 @@ for CreateMessageRequestMessageTypeInappTo {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappTo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -579,9 +666,63 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappTo {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The role associated to the contact - `user` or `lead`."] #[doc(alias =
-    "create_message_request|1.to.type")] pub enum
-    CreateMessageRequestMessageTypeInappToType { #[doc = " `user`"] User = "user", #[doc
-    = " `lead`"] Lead = "lead", }
+
+/// The role associated to the contact - `user` or `lead`.
+#[doc(alias = "create_message_request|1.to.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateMessageRequestMessageTypeInappToType {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateMessageRequestMessageTypeInappToType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateMessageRequestMessageTypeInappToType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateMessageRequestMessageTypeInappToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateMessageRequestMessageTypeInappToType",
+        )
+    }
 }

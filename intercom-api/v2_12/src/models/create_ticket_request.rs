@@ -17,6 +17,7 @@ pub struct CreateTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl CreateTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -58,6 +60,7 @@ impl ::serde::Serialize for CreateTicketRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest {
     const NAME: &'static str = "create_ticket_request";
@@ -96,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -104,9 +108,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateTicketRequestContactsItem {
@@ -119,6 +126,7 @@ pub enum CreateTicketRequestContactsItem {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// ID
 #[doc(alias = "create_ticket_request.contacts[]|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +136,7 @@ pub struct CreateTicketRequestContactsItemId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -138,6 +147,7 @@ impl CreateTicketRequestContactsItemId {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -148,6 +158,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemId {
@@ -169,6 +180,7 @@ for CreateTicketRequestContactsItemId {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -177,6 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// External ID
 #[doc(alias = "create_ticket_request.contacts[]|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -186,6 +199,7 @@ pub struct CreateTicketRequestContactsItemExternalId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemExternalId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -196,6 +210,7 @@ impl CreateTicketRequestContactsItemExternalId {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -206,6 +221,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
         object.end(&self.extra, &["external_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemExternalId {
@@ -227,6 +243,7 @@ for CreateTicketRequestContactsItemExternalId {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -235,6 +252,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemExternalI
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Email
 #[doc(alias = "create_ticket_request.contacts[]|2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -244,6 +262,7 @@ pub struct CreateTicketRequestContactsItemEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketRequestContactsItemEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -254,6 +273,7 @@ impl CreateTicketRequestContactsItemEmail {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -264,6 +284,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
         object.end(&self.extra, &["email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketRequestContactsItemEmail {
@@ -285,6 +306,7 @@ for CreateTicketRequestContactsItemEmail {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -28,6 +28,7 @@ pub struct CreateTicketTypeAttributeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketTypeAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -51,6 +52,7 @@ impl CreateTicketTypeAttributeRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,6 +91,7 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateTicketTypeAttributeRequest {
@@ -148,6 +151,7 @@ for CreateTicketTypeAttributeRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -156,11 +160,83 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The data type of the attribute"] #[doc(alias =
-    "create_ticket_type_attribute_request.data_type")] pub enum
-    CreateTicketTypeAttributeRequestDataType { #[doc = " `string`"] String = "string",
-    #[doc = " `list`"] List = "list", #[doc = " `integer`"] Integer = "integer", #[doc =
-    " `decimal`"] Decimal = "decimal", #[doc = " `boolean`"] Boolean = "boolean", #[doc =
-    " `datetime`"] Datetime = "datetime", #[doc = " `files`"] Files = "files", }
+
+/// The data type of the attribute
+#[doc(alias = "create_ticket_type_attribute_request.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateTicketTypeAttributeRequestDataType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateTicketTypeAttributeRequestDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::List => "list",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Files => "files",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "list" => Self::List,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "files" => Self::Files,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateTicketTypeAttributeRequestDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateTicketTypeAttributeRequestDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequestDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateTicketTypeAttributeRequestDataType",
+        )
+    }
 }

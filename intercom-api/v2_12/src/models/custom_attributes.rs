@@ -7,9 +7,12 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::CustomAttributesValue,
 >;
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CustomAttributesValue {

@@ -26,6 +26,7 @@ pub struct CustomObjectInstance {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CustomObjectInstance {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,6 +57,7 @@ impl ::serde::Serialize for CustomObjectInstance {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance {
     const NAME: &'static str = "custom_object_instance";
@@ -106,6 +108,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct DataAttributeList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataAttributeList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for DataAttributeList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttributeList {
     const NAME: &'static str = "data_attribute_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttributeList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataAttributeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -26,6 +26,7 @@ pub struct DataEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl DataEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -43,6 +44,7 @@ impl DataEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +76,7 @@ impl ::serde::Serialize for DataEvent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
     const NAME: &'static str = "data_event";
     const FIELDS: &'static [&'static str] = &[
@@ -123,6 +126,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

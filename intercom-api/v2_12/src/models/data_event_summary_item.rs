@@ -18,6 +18,7 @@ pub struct DataEventSummaryItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataEventSummaryItem {
     fn serialize<S: ::serde::Serializer>(
@@ -33,6 +34,7 @@ impl ::serde::Serialize for DataEventSummaryItem {
         object.end(&self.extra, &["name", "first", "last", "count", "description"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem {
     const NAME: &'static str = "data_event_summary_item";
     const FIELDS: &'static [&'static str] = &[
@@ -70,6 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataEventSummaryItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

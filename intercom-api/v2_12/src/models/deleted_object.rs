@@ -14,6 +14,7 @@ pub struct DeletedObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedObject {
     const NAME: &'static str = "deleted_object";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedObject {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

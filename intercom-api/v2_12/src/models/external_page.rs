@@ -38,6 +38,7 @@ pub struct ExternalPage {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ExternalPage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -73,6 +74,7 @@ impl ExternalPage {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ExternalPage {
     fn serialize<S: ::serde::Serializer>(
@@ -119,6 +121,7 @@ impl ::serde::Serialize for ExternalPage {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
     const NAME: &'static str = "external_page";
     const FIELDS: &'static [&'static str] = &[
@@ -204,6 +207,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ExternalPage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,6 +15,7 @@ pub struct ExternalPagesList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ExternalPagesList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for ExternalPagesList {
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPagesList {
     const NAME: &'static str = "external_pages_list";
     const FIELDS: &'static [&'static str] = &["type", "pages", "total_count", "data"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPagesList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ExternalPagesList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

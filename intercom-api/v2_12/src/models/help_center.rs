@@ -26,6 +26,7 @@ pub struct HelpCenter {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for HelpCenter {
     fn serialize<S: ::serde::Serializer>(
@@ -59,6 +60,7 @@ impl ::serde::Serialize for HelpCenter {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
     const NAME: &'static str = "help_center";
     const FIELDS: &'static [&'static str] = &[
@@ -112,6 +114,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HelpCenter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,6 +4,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "lisDataEvents.filter")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
@@ -16,6 +18,7 @@ pub enum LisDataEventsFilter {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// user_id query parameter
 #[doc(alias = "lisDataEvents.filter|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +27,7 @@ pub struct LisDataEventsFilterUserIdQueryParameter {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl LisDataEventsFilterUserIdQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +38,7 @@ impl LisDataEventsFilterUserIdQueryParameter {
         }
     }
 }
+
 impl ::serde::Serialize for LisDataEventsFilterUserIdQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,6 +49,7 @@ impl ::serde::Serialize for LisDataEventsFilterUserIdQueryParameter {
         object.end(&self.extra, &["user_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for LisDataEventsFilterUserIdQueryParameter {
@@ -65,6 +71,7 @@ for LisDataEventsFilterUserIdQueryParameter {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterUserIdQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -73,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterUserIdQueryParameter 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// intercom_user_id query parameter
 #[doc(alias = "lisDataEvents.filter|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +89,7 @@ pub struct LisDataEventsFilterIntercomUserIdQueryParameter {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl LisDataEventsFilterIntercomUserIdQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -91,6 +100,7 @@ impl LisDataEventsFilterIntercomUserIdQueryParameter {
         }
     }
 }
+
 impl ::serde::Serialize for LisDataEventsFilterIntercomUserIdQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -101,6 +111,7 @@ impl ::serde::Serialize for LisDataEventsFilterIntercomUserIdQueryParameter {
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for LisDataEventsFilterIntercomUserIdQueryParameter {
@@ -122,6 +133,7 @@ for LisDataEventsFilterIntercomUserIdQueryParameter {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterIntercomUserIdQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -130,6 +142,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterIntercomUserIdQueryPa
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// email query parameter
 #[doc(alias = "lisDataEvents.filter|2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +151,7 @@ pub struct LisDataEventsFilterEmailQueryParameter {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl LisDataEventsFilterEmailQueryParameter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -148,6 +162,7 @@ impl LisDataEventsFilterEmailQueryParameter {
         }
     }
 }
+
 impl ::serde::Serialize for LisDataEventsFilterEmailQueryParameter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -158,6 +173,7 @@ impl ::serde::Serialize for LisDataEventsFilterEmailQueryParameter {
         object.end(&self.extra, &["email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for LisDataEventsFilterEmailQueryParameter {
@@ -179,6 +195,7 @@ for LisDataEventsFilterEmailQueryParameter {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilterEmailQueryParameter {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -12,6 +12,7 @@ pub struct MergeContactsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergeContactsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl MergeContactsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for MergeContactsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,6 +36,7 @@ impl ::serde::Serialize for MergeContactsRequest {
         object.end(&self.extra, &["from", "into"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest {
     const NAME: &'static str = "merge_contacts_request";
@@ -57,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for MergeContactsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -8,6 +8,7 @@ mod activity_log;
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+
 #[cfg(feature = "admins")]
 mod activity_log_list;
 #[cfg(feature = "admins")]
@@ -38,6 +39,7 @@ mod admin_reply_conversation_request;
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+
 #[cfg(feature = "tickets")]
 mod admin_reply_ticket_request;
 #[cfg(feature = "tickets")]
@@ -45,6 +47,7 @@ pub use self::admin_reply_ticket_request::{
     AdminReplyTicketRequest, AdminReplyTicketRequestMessageType,
     AdminReplyTicketRequestReplyOptionsItem,
 };
+
 #[cfg(feature = "admins")]
 mod admin_with_app;
 #[cfg(feature = "admins")]
@@ -55,6 +58,7 @@ mod ai_agent;
 pub use self::ai_agent::{
     AiAgent, AiAgentSourceType, AiAgentLastAnswerType, AiAgentResolutionState,
 };
+
 #[cfg(feature = "admins")]
 mod app;
 #[cfg(feature = "admins")]
@@ -84,12 +88,14 @@ pub use self::article_search_highlights::{
     ArticleSearchHighlightsHighlightedSummaryItemItem,
     ArticleSearchHighlightsHighlightedSummaryItemItemType,
 };
+
 #[cfg(feature = "articles")]
 mod article_search_response;
 #[cfg(feature = "articles")]
 pub use self::article_search_response::{
     ArticleSearchResponse, ArticleSearchResponseData,
 };
+
 #[cfg(feature = "articles")]
 mod article_statistics;
 #[cfg(feature = "articles")]
@@ -104,6 +110,7 @@ mod assign_conversation_request;
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -117,6 +124,7 @@ pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -169,6 +177,7 @@ pub use self::company_list::CompanyList;
 mod company_scroll;
 #[cfg(feature = "companies")]
 pub use self::company_scroll::CompanyScroll;
+
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
@@ -269,6 +278,7 @@ mod content_import_source;
 pub use self::content_import_source::{
     ContentImportSource, ContentImportSourceSyncBehavior, ContentImportSourceStatus,
 };
+
 #[cfg(feature = "ai-content")]
 mod content_import_sources_list;
 #[cfg(feature = "ai-content")]
@@ -307,6 +317,7 @@ mod conversation_list_item;
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+
 #[cfg(feature = "conversations")]
 mod conversation_part;
 #[cfg(feature = "conversations")]
@@ -349,12 +360,14 @@ mod convert_visitor_request;
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
 pub use self::create_article_request::{
     CreateArticleRequest, CreateArticleRequestState, CreateArticleRequestParentType,
 };
+
 #[cfg(feature = "help-center")]
 mod create_collection_request;
 #[cfg(feature = "help-center")]
@@ -373,6 +386,7 @@ mod create_content_import_source_request;
 pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
 };
+
 #[cfg(feature = "conversations")]
 mod create_conversation_request;
 #[cfg(feature = "conversations")]
@@ -380,6 +394,7 @@ pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+
 #[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
@@ -387,6 +402,7 @@ pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestModel,
     CreateDataAttributeRequestDataType, CreateDataAttributeRequestOptionsItem,
 };
+
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
 #[cfg(feature = "data-events")]
@@ -397,6 +413,7 @@ mod create_data_event_summaries_request;
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+
 #[cfg(feature = "data-export")]
 mod create_data_exports_request;
 #[cfg(feature = "data-export")]
@@ -415,6 +432,7 @@ pub use self::create_message_request::{
     CreateMessageRequestMessageTypeInappFrom, CreateMessageRequestMessageTypeInappTo,
     CreateMessageRequestMessageTypeInappToType,
 };
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
 #[cfg(any(feature = "contacts", feature = "notes"))]
@@ -447,18 +465,21 @@ pub use self::create_ticket_request::{
     CreateTicketRequestContactsItemId, CreateTicketRequestContactsItemExternalId,
     CreateTicketRequestContactsItemEmail,
 };
+
 #[cfg(feature = "ticket-type-attributes")]
 mod create_ticket_type_attribute_request;
 #[cfg(feature = "ticket-type-attributes")]
 pub use self::create_ticket_type_attribute_request::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeAttributeRequestDataType,
 };
+
 #[cfg(feature = "ticket-types")]
 mod create_ticket_type_request;
 #[cfg(feature = "ticket-types")]
 pub use self::create_ticket_type_request::{
     CreateTicketTypeRequest, CreateTicketTypeRequestCategory,
 };
+
 #[cfg(
     any(
         feature = "admins",
@@ -504,6 +525,7 @@ pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+
 #[cfg(feature = "data-attributes")]
 mod data_attribute;
 #[cfg(feature = "data-attributes")]
@@ -624,6 +646,7 @@ pub use self::lis_data_events_parameters::{
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+
 #[cfg(feature = "conversations")]
 mod manage_conversation_request;
 #[cfg(feature = "conversations")]
@@ -646,6 +669,7 @@ mod multiple_filter_search_request;
 pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
 };
+
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
 mod multiple_or_single_filter_search_request;
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tickets"))]
@@ -692,6 +716,7 @@ mod paginated_response;
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod part_attachment;
 #[cfg(any(feature = "conversations", feature = "tickets"))]
@@ -707,6 +732,7 @@ pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+
 #[cfg(
     any(
         feature = "contacts",
@@ -778,6 +804,7 @@ pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue,
 };
+
 #[cfg(feature = "conversations")]
 mod sla_applied;
 #[cfg(feature = "conversations")]
@@ -823,6 +850,7 @@ pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -877,6 +905,7 @@ mod tag_multiple_users_request;
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+
 #[cfg(feature = "conversations")]
 mod tags;
 #[cfg(feature = "conversations")]
@@ -907,6 +936,7 @@ mod ticket_custom_attributes;
 pub use self::ticket_custom_attributes::{
     TicketCustomAttributes, TicketCustomAttributesValue,
 };
+
 #[cfg(feature = "tickets")]
 mod ticket_list;
 #[cfg(feature = "tickets")]
@@ -917,6 +947,7 @@ mod ticket_part;
 pub use self::ticket_part::{
     TicketPart, TicketPartPreviousTicketState, TicketPartTicketState,
 };
+
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_part_author;
 #[cfg(any(feature = "conversations", feature = "tickets"))]
@@ -935,6 +966,7 @@ mod ticket_request_custom_attributes;
 pub use self::ticket_request_custom_attributes::{
     TicketRequestCustomAttributes, TicketRequestCustomAttributesValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -959,6 +991,7 @@ mod ticket_state_detailed;
 pub use self::ticket_state_detailed::{
     TicketStateDetailed, TicketStateDetailedCategory, TicketStateDetailedTicketTypes,
 };
+
 #[cfg(feature = "ticket-states")]
 mod ticket_state_list;
 #[cfg(feature = "ticket-states")]
@@ -1033,6 +1066,7 @@ mod untag_company_request;
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+
 #[cfg(feature = "articles")]
 mod update_article_request;
 #[cfg(feature = "articles")]
@@ -1056,6 +1090,7 @@ pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,
     UpdateContentImportSourceRequestStatus,
 };
+
 #[cfg(feature = "conversations")]
 mod update_conversation_request;
 #[cfg(feature = "conversations")]
@@ -1066,6 +1101,7 @@ mod update_data_attribute_request;
 pub use self::update_data_attribute_request::{
     UpdateDataAttributeRequest, UpdateDataAttributeRequestOptionsItem,
 };
+
 #[cfg(feature = "ai-content")]
 mod update_external_page_request;
 #[cfg(feature = "ai-content")]
@@ -1076,6 +1112,7 @@ mod update_ticket_request;
 pub use self::update_ticket_request::{
     UpdateTicketRequest, UpdateTicketRequestAssignment,
 };
+
 #[cfg(feature = "ticket-type-attributes")]
 mod update_ticket_type_attribute_request;
 #[cfg(feature = "ticket-type-attributes")]
@@ -1086,6 +1123,7 @@ mod update_ticket_type_request;
 pub use self::update_ticket_type_request::{
     UpdateTicketTypeRequest, UpdateTicketTypeRequestCategory,
 };
+
 #[cfg(feature = "visitors")]
 mod update_visitor_request;
 #[cfg(feature = "visitors")]
@@ -1097,6 +1135,7 @@ pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+
 #[cfg(feature = "full")]
 mod visitor_deleted_object;
 #[cfg(feature = "full")]

@@ -20,6 +20,7 @@ pub struct Note {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Note {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for Note {
             .end(&self.extra, &["type", "id", "created_at", "contact", "author", "body"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
     const NAME: &'static str = "note";
     const FIELDS: &'static [&'static str] = &[
@@ -78,6 +80,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Note {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,6 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for Note {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Represents the contact that the note was created about.
 #[doc(alias = "note.contact")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -96,6 +100,7 @@ pub struct NoteContact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NoteContact {
     fn serialize<S: ::serde::Serializer>(
@@ -108,6 +113,7 @@ impl ::serde::Serialize for NoteContact {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {
     const NAME: &'static str = "note.contact";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -130,6 +136,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NoteContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,6 +4,8 @@
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "redact_conversation_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum RedactConversationRequest {
     /// Payload of the request to redact a conversation part
@@ -17,6 +19,7 @@ pub enum RedactConversationRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -45,6 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
         )
     }
 }
+
 /// Payload of the request to redact a conversation part
 #[doc(alias = "redact_conversation_request|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +62,7 @@ pub struct RedactConversationRequestRedactConversationPartRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl RedactConversationRequestRedactConversationPartRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -73,6 +78,7 @@ impl RedactConversationRequestRedactConversationPartRequest {
         }
     }
 }
+
 impl ::serde::Serialize for RedactConversationRequestRedactConversationPartRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -85,6 +91,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationPartReque
         object.end(&self.extra, &["type", "conversation_id", "conversation_part_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for RedactConversationRequestRedactConversationPartRequest {
@@ -120,6 +127,7 @@ for RedactConversationRequestRedactConversationPartRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for RedactConversationRequestRedactConversationPartRequest {
@@ -129,6 +137,7 @@ for RedactConversationRequestRedactConversationPartRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Payload of the request to redact a conversation source
 #[doc(alias = "redact_conversation_request|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -142,6 +151,7 @@ pub struct RedactConversationRequestRedactConversationSourceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl RedactConversationRequestRedactConversationSourceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -157,6 +167,7 @@ impl RedactConversationRequestRedactConversationSourceRequest {
         }
     }
 }
+
 impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -169,6 +180,7 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceReq
         object.end(&self.extra, &["type", "conversation_id", "source_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for RedactConversationRequestRedactConversationSourceRequest {
@@ -196,6 +208,7 @@ for RedactConversationRequestRedactConversationSourceRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for RedactConversationRequestRedactConversationSourceRequest {

@@ -10,6 +10,7 @@ pub struct Reference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Reference {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for Reference {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Reference {
     const NAME: &'static str = "reference";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -44,6 +46,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Reference {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Reference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

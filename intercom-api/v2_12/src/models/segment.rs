@@ -22,6 +22,7 @@ pub struct Segment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Segment {
     fn serialize<S: ::serde::Serializer>(
@@ -51,6 +52,7 @@ impl ::serde::Serialize for Segment {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Segment {
     const NAME: &'static str = "segment";
     const FIELDS: &'static [&'static str] = &[
@@ -96,6 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Segment {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Segment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,8 +106,63 @@ impl<'de> ::serde::Deserialize<'de> for Segment {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Type of the contact: contact (lead) or user."] #[doc(alias =
-    "segment.person_type")] pub enum SegmentPersonType { #[doc = " `contact`"] Contact =
-    "contact", #[doc = " `user`"] User = "user", }
+
+/// Type of the contact: contact (lead) or user.
+#[doc(alias = "segment.person_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SegmentPersonType {
+    /// `contact`
+    Contact,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SegmentPersonType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SegmentPersonType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SegmentPersonType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SegmentPersonType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SegmentPersonType",
+        )
+    }
 }

@@ -16,6 +16,7 @@ pub struct SegmentList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SegmentList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for SegmentList {
         object.end(&self.extra, &["type", "segments", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {
     const NAME: &'static str = "segment_list";
     const FIELDS: &'static [&'static str] = &["type", "segments", "pages"];
@@ -54,6 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SegmentList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

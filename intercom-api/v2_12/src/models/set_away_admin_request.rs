@@ -11,6 +11,7 @@ pub struct SetAwayAdminRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl SetAwayAdminRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl SetAwayAdminRequest {
         }
     }
 }
+
 impl ::serde::Serialize for SetAwayAdminRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for SetAwayAdminRequest {
         object.end(&self.extra, &["away_mode_enabled", "away_mode_reassign"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest {
     const NAME: &'static str = "SetAwayAdmin.request";
@@ -58,6 +61,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SetAwayAdminRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

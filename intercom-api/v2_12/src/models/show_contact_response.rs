@@ -96,6 +96,7 @@ pub struct ShowContactResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ShowContactResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -203,6 +204,7 @@ impl ::serde::Serialize for ShowContactResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ShowContactResponse {
     const NAME: &'static str = "ShowContact.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -404,6 +406,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ShowContactResponse 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ShowContactResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

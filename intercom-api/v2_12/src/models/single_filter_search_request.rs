@@ -19,6 +19,7 @@ pub struct SingleFilterSearchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for SingleFilterSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,6 +32,7 @@ impl ::serde::Serialize for SingleFilterSearchRequest {
         object.end(&self.extra, &["field", "operator", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRequest {
     const NAME: &'static str = "single_filter_search_request";
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -65,26 +68,119 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:"]
-    #[doc = " - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`"] #[doc =
-    " - `tag_id`: `=` and `!=` only. Every other operator returns an error."] #[doc =
-    " - `boolean` fields: `=`, `!=`, `IN`, `NIN`"] #[doc =
-    " - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`"] #[doc =
-    " - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error."]
-    #[doc(alias = "single_filter_search_request.operator")] pub enum
-    SingleFilterSearchRequestOperator { #[doc = " `=`"] Equal = "=", #[doc = " `!=`"]
-    NotEqual = "!=", #[doc = " `IN`"] In = "IN", #[doc = " `NIN`"] Nin = "NIN", #[doc =
-    " `<`"] Less = "<", #[doc = " `<=`"] LessEqual = "<=", #[doc = " `>`"] Greater = ">",
-    #[doc = " `>=`"] GreaterEqual = ">=", #[doc = " `~`"] Tilde = "~", #[doc = " `!~`"]
-    NotTilde = "!~", #[doc = " `^`"] Caret = "^", #[doc = " `$`"] Dollar = "$", }
+
+/// The accepted operators you can use to define how you want to search for the value. Operator support depends on the field's data type. The breakdown below is for Contacts search; the other search endpoints that share this schema accept a different set per field:
+/// - `string` fields: `=`, `!=`, `IN`, `NIN`, `~`, `!~`, `^`, `$`
+/// - `tag_id`: `=` and `!=` only. Every other operator returns an error.
+/// - `boolean` fields: `=`, `!=`, `IN`, `NIN`
+/// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
+/// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
+#[doc(alias = "single_filter_search_request.operator")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SingleFilterSearchRequestOperator {
+    /// `=`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// `<`
+    Less,
+    /// `<=`
+    LessEqual,
+    /// `>`
+    Greater,
+    /// `>=`
+    GreaterEqual,
+    /// `~`
+    Tilde,
+    /// `!~`
+    NotTilde,
+    /// `^`
+    Caret,
+    /// `$`
+    Dollar,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl SingleFilterSearchRequestOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "=",
+            Self::NotEqual => "!=",
+            Self::In => "IN",
+            Self::Nin => "NIN",
+            Self::Less => "<",
+            Self::LessEqual => "<=",
+            Self::Greater => ">",
+            Self::GreaterEqual => ">=",
+            Self::Tilde => "~",
+            Self::NotTilde => "!~",
+            Self::Caret => "^",
+            Self::Dollar => "$",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "=" => Self::Equal,
+            "!=" => Self::NotEqual,
+            "IN" => Self::In,
+            "NIN" => Self::Nin,
+            "<" => Self::Less,
+            "<=" => Self::LessEqual,
+            ">" => Self::Greater,
+            ">=" => Self::GreaterEqual,
+            "~" => Self::Tilde,
+            "!~" => Self::NotTilde,
+            "^" => Self::Caret,
+            "$" => Self::Dollar,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SingleFilterSearchRequestOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SingleFilterSearchRequestOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SingleFilterSearchRequestOperator",
+        )
+    }
+}
+
 /// The value that you want to search on.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {

@@ -18,6 +18,7 @@ pub struct SlaApplied {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SlaApplied {
     fn serialize<S: ::serde::Serializer>(
@@ -31,6 +32,7 @@ impl ::serde::Serialize for SlaApplied {
         object.end(&self.extra, &["type", "sla_name", "sla_status"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SlaApplied {
     const NAME: &'static str = "sla_applied";
     const FIELDS: &'static [&'static str] = &["type", "sla_name", "sla_status"];
@@ -56,6 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SlaApplied {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SlaApplied {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,14 +66,74 @@ impl<'de> ::serde::Deserialize<'de> for SlaApplied {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " SLA statuses:"] #[doc =
-    " - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation."]
-    #[doc =
-    " - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies."]
-    #[doc =
-    " - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events."]
-    #[doc(alias = "sla_applied.sla_status")] pub enum SlaAppliedSlaStatus { #[doc =
-    " `hit`"] Hit = "hit", #[doc = " `missed`"] Missed = "missed", #[doc =
-    " `cancelled`"] Cancelled = "cancelled", #[doc = " `active`"] Active = "active", }
+
+/// SLA statuses:
+/// - `hit`: If there’s at least one hit event in the underlying sla_events table, and no “missed” or “canceled” events for the conversation.
+/// - `missed`: If there are any missed sla_events for the conversation and no canceled events. If there’s even a single missed sla event, the status will always be missed. A missed status is not applied when the SLA expires, only the next time a teammate replies.
+/// - `active`: An SLA has been applied to a conversation, but has not yet been fulfilled. SLA status is active only if there are no “hit, “missed”, or “canceled” events.
+#[doc(alias = "sla_applied.sla_status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SlaAppliedSlaStatus {
+    /// `hit`
+    Hit,
+    /// `missed`
+    Missed,
+    /// `cancelled`
+    Cancelled,
+    /// `active`
+    Active,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SlaAppliedSlaStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hit => "hit",
+            Self::Missed => "missed",
+            Self::Cancelled => "cancelled",
+            Self::Active => "active",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "hit" => Self::Hit,
+            "missed" => Self::Missed,
+            "cancelled" => Self::Cancelled,
+            "active" => Self::Active,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SlaAppliedSlaStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SlaAppliedSlaStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SlaAppliedSlaStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SlaAppliedSlaStatus",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct SocialProfile {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SocialProfile {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for SocialProfile {
         object.end(&self.extra, &["type", "name", "url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SocialProfile {
     const NAME: &'static str = "social_profile";
     const FIELDS: &'static [&'static str] = &["type", "name", "url"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SocialProfile {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SocialProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

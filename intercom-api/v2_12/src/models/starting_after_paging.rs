@@ -12,6 +12,7 @@ pub struct StartingAfterPaging {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for StartingAfterPaging {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,6 +24,7 @@ impl ::serde::Serialize for StartingAfterPaging {
         object.end(&self.extra, &["per_page", "starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging {
     const NAME: &'static str = "starting_after_paging";
     const FIELDS: &'static [&'static str] = &["per_page", "starting_after"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for StartingAfterPaging {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

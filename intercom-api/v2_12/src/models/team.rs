@@ -17,6 +17,7 @@ pub struct Team {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Team {
     fn serialize<S: ::serde::Serializer>(
@@ -36,6 +37,7 @@ impl ::serde::Serialize for Team {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
     const NAME: &'static str = "team";
     const FIELDS: &'static [&'static str] = &[
@@ -73,6 +75,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

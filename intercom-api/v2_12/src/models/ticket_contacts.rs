@@ -12,6 +12,7 @@ pub struct TicketContacts {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketContacts {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for TicketContacts {
         object.end(&self.extra, &["type", "contacts"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketContacts {
     const NAME: &'static str = "ticket_contacts";
     const FIELDS: &'static [&'static str] = &["type", "contacts"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketContacts {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketContacts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -35,6 +35,7 @@ pub struct TicketPart {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPart {
     fn serialize<S: ::serde::Serializer>(
@@ -76,6 +77,7 @@ impl ::serde::Serialize for TicketPart {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
     const NAME: &'static str = "ticket_part";
     const FIELDS: &'static [&'static str] = &[
@@ -145,6 +147,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,17 +155,139 @@ impl<'de> ::serde::Deserialize<'de> for TicketPart {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The previous state of the ticket."] #[doc(alias =
-    "ticket_part.previous_ticket_state")] pub enum TicketPartPreviousTicketState { #[doc
-    = " `submitted`"] Submitted = "submitted", #[doc = " `in_progress`"] InProgress =
-    "in_progress", #[doc = " `waiting_on_customer`"] WaitingOnCustomer =
-    "waiting_on_customer", #[doc = " `resolved`"] Resolved = "resolved", }
+
+/// The previous state of the ticket.
+#[doc(alias = "ticket_part.previous_ticket_state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartPreviousTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The state of the ticket."] #[doc(alias = "ticket_part.ticket_state")] pub
-    enum TicketPartTicketState { #[doc = " `submitted`"] Submitted = "submitted", #[doc =
-    " `in_progress`"] InProgress = "in_progress", #[doc = " `waiting_on_customer`"]
-    WaitingOnCustomer = "waiting_on_customer", #[doc = " `resolved`"] Resolved =
-    "resolved", }
+
+impl TicketPartPreviousTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketPartPreviousTicketState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketPartPreviousTicketState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketPartPreviousTicketState",
+        )
+    }
+}
+
+/// The state of the ticket.
+#[doc(alias = "ticket_part.ticket_state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketPartTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketPartTicketState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketPartTicketState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketPartTicketState",
+        )
+    }
 }

@@ -25,6 +25,7 @@ pub struct TicketReply {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketReply {
     fn serialize<S: ::serde::Serializer>(
@@ -58,6 +59,7 @@ impl ::serde::Serialize for TicketReply {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
     const NAME: &'static str = "ticket_reply";
     const FIELDS: &'static [&'static str] = &[
@@ -111,6 +113,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketReply {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -118,8 +121,67 @@ impl<'de> ::serde::Deserialize<'de> for TicketReply {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Type of the part"] #[doc(alias = "ticket_reply.part_type")] pub enum
-    TicketReplyPartType { #[doc = " `note`"] Note = "note", #[doc = " `comment`"] Comment
-    = "comment", #[doc = " `quick_reply`"] QuickReply = "quick_reply", }
+
+/// Type of the part
+#[doc(alias = "ticket_reply.part_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketReplyPartType {
+    /// `note`
+    Note,
+    /// `comment`
+    Comment,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketReplyPartType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Note => "note",
+            Self::Comment => "comment",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "note" => Self::Note,
+            "comment" => Self::Comment,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketReplyPartType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketReplyPartType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketReplyPartType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketReplyPartType",
+        )
+    }
 }

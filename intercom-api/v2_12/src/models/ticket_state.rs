@@ -18,6 +18,7 @@ pub struct TicketState {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketState {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for TicketState {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {
     const NAME: &'static str = "ticket_state";
     const FIELDS: &'static [&'static str] = &[
@@ -74,6 +76,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,10 +84,71 @@ impl<'de> ::serde::Deserialize<'de> for TicketState {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The category of the ticket state"] #[doc(alias = "ticket_state.category")]
-    pub enum TicketStateCategory { #[doc = " `submitted`"] Submitted = "submitted", #[doc
-    = " `in_progress`"] InProgress = "in_progress", #[doc = " `waiting_on_customer`"]
-    WaitingOnCustomer = "waiting_on_customer", #[doc = " `resolved`"] Resolved =
-    "resolved", }
+
+/// The category of the ticket state
+#[doc(alias = "ticket_state.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketStateCategory {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketStateCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketStateCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketStateCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketStateCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketStateCategory",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct TicketStateList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketStateList {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for TicketStateList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateList {
     const NAME: &'static str = "ticket_state_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -48,6 +50,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketStateList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -31,6 +31,7 @@ pub struct TicketType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketType {
     fn serialize<S: ::serde::Serializer>(
@@ -70,6 +71,7 @@ impl ::serde::Serialize for TicketType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
     const NAME: &'static str = "ticket_type";
     const FIELDS: &'static [&'static str] = &[
@@ -135,6 +137,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,12 +145,71 @@ impl<'de> ::serde::Deserialize<'de> for TicketType {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Category of the Ticket Type."] #[doc(alias = "ticket_type.category")] pub
-    enum TicketTypeCategory { #[doc = " `Customer`"] Customer = "Customer", #[doc =
-    " `Back-office`"] BackOffice = "Back-office", #[doc = " `Tracker`"] Tracker =
-    "Tracker", }
+
+/// Category of the Ticket Type.
+#[doc(alias = "ticket_type.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketTypeCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl TicketTypeCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketTypeCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketTypeCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketTypeCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketTypeCategory",
+        )
+    }
+}
+
 /// A list of ticket states associated with a given ticket type.
 #[doc(alias = "ticket_type.ticket_states")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -161,6 +223,7 @@ pub struct TicketTypeTicketStates {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketTypeTicketStates {
     fn serialize<S: ::serde::Serializer>(
@@ -173,6 +236,7 @@ impl ::serde::Serialize for TicketTypeTicketStates {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStates {
     const NAME: &'static str = "ticket_type.ticket_states";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -195,6 +259,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStat
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketTypeTicketStates {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,6 +15,7 @@ pub struct UpdateCollectionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateCollectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,6 +33,7 @@ impl ::serde::Serialize for UpdateCollectionRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequest {
     const NAME: &'static str = "update_collection_request";
@@ -66,6 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCollectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

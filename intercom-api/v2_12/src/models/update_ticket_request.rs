@@ -23,6 +23,7 @@ pub struct UpdateTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +52,7 @@ impl ::serde::Serialize for UpdateTicketRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest {
     const NAME: &'static str = "update_ticket_request";
@@ -97,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -105,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "update_ticket_request.assignment")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {
@@ -115,6 +119,7 @@ pub struct UpdateTicketRequestAssignment {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateTicketRequestAssignment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -126,6 +131,7 @@ impl ::serde::Serialize for UpdateTicketRequestAssignment {
         object.end(&self.extra, &["admin_id", "assignee_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateTicketRequestAssignment {
@@ -150,6 +156,7 @@ for UpdateTicketRequestAssignment {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequestAssignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -70,6 +70,7 @@ pub struct Visitor {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Visitor {
     fn serialize<S: ::serde::Serializer>(
@@ -151,6 +152,7 @@ impl ::serde::Serialize for Visitor {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
     const NAME: &'static str = "visitor";
     const FIELDS: &'static [&'static str] = &[
@@ -300,6 +302,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Visitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -307,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for Visitor {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
@@ -316,6 +320,7 @@ pub struct VisitorAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -328,6 +333,7 @@ impl ::serde::Serialize for VisitorAvatar {
         object.end(&self.extra, &["type", "image_url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
     const NAME: &'static str = "visitor.avatar";
     const FIELDS: &'static [&'static str] = &["type", "image_url"];
@@ -350,6 +356,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -357,6 +364,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorAvatar {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.companies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
@@ -366,6 +374,7 @@ pub struct VisitorCompanies {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorCompanies {
     fn serialize<S: ::serde::Serializer>(
@@ -378,6 +387,7 @@ impl ::serde::Serialize for VisitorCompanies {
         object.end(&self.extra, &["type", "companies"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
     const NAME: &'static str = "visitor.companies";
     const FIELDS: &'static [&'static str] = &["type", "companies"];
@@ -400,6 +410,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -407,6 +418,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.location_data")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
@@ -428,6 +440,7 @@ pub struct VisitorLocationData {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorLocationData {
     fn serialize<S: ::serde::Serializer>(
@@ -459,6 +472,7 @@ impl ::serde::Serialize for VisitorLocationData {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData {
     const NAME: &'static str = "visitor.location_data";
     const FIELDS: &'static [&'static str] = &[
@@ -508,6 +522,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorLocationData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -515,6 +530,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorLocationData {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.social_profiles")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
@@ -524,6 +540,7 @@ pub struct VisitorSocialProfiles {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorSocialProfiles {
     fn serialize<S: ::serde::Serializer>(
@@ -536,6 +553,7 @@ impl ::serde::Serialize for VisitorSocialProfiles {
         object.end(&self.extra, &["type", "social_profiles"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfiles {
     const NAME: &'static str = "visitor.social_profiles";
     const FIELDS: &'static [&'static str] = &["type", "social_profiles"];
@@ -558,6 +576,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfile
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorSocialProfiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -565,6 +584,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorSocialProfiles {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
@@ -574,6 +594,7 @@ pub struct VisitorTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorTags {
     fn serialize<S: ::serde::Serializer>(
@@ -586,6 +607,7 @@ impl ::serde::Serialize for VisitorTags {
         object.end(&self.extra, &["type", "tags"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
     const NAME: &'static str = "visitor.tags";
     const FIELDS: &'static [&'static str] = &["type", "tags"];
@@ -608,6 +630,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -615,6 +638,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorTags {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.tags.tags[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
@@ -627,6 +651,7 @@ pub struct VisitorTagsTagsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorTagsTagsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -640,6 +665,7 @@ impl ::serde::Serialize for VisitorTagsTagsItem {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem {
     const NAME: &'static str = "visitor.tags.tags[]";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -665,6 +691,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorTagsTagsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -672,6 +699,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorTagsTagsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "visitor.segments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
@@ -681,6 +709,7 @@ pub struct VisitorSegments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorSegments {
     fn serialize<S: ::serde::Serializer>(
@@ -693,6 +722,7 @@ impl ::serde::Serialize for VisitorSegments {
         object.end(&self.extra, &["type", "segments"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
     const NAME: &'static str = "visitor.segments";
     const FIELDS: &'static [&'static str] = &["type", "segments"];
@@ -715,6 +745,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorSegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -19,6 +19,7 @@ impl ListContentImportSources {
         Self {}
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListContentImportSources {
     type Output = crate::models::ContentImportSourcesList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a content import source
 ///
 /// You can create a new content import source by sending a POST request to this endpoint.
@@ -59,6 +62,7 @@ pub struct CreateContentImportSource {
     )]
     pub body: ::std::option::Option<crate::models::CreateContentImportSourceRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateContentImportSource {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateContentImportSource {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a content import source
 ///
 /// `GET /ai/content_import_sources/{id}` (operationId `getContentImportSource`; tags: AI Content)
@@ -111,6 +119,7 @@ pub struct GetContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl GetContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -119,6 +128,7 @@ impl GetContentImportSource {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -134,6 +144,7 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -142,6 +153,7 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a content import source
 ///
 /// You can update an existing content import source.
@@ -161,6 +173,7 @@ pub struct UpdateContentImportSource {
     )]
     pub body: ::std::option::Option<crate::models::UpdateContentImportSourceRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -171,6 +184,7 @@ impl UpdateContentImportSource {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -180,6 +194,7 @@ impl UpdateContentImportSource {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -196,6 +211,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -204,6 +220,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a content import source
 ///
 /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
@@ -217,6 +234,7 @@ pub struct DeleteContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -225,6 +243,7 @@ impl DeleteContentImportSource {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
     type Output = ();
@@ -241,6 +260,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -249,6 +269,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// List external pages
 ///
 /// You can retrieve a list of all external pages for a workspace.
@@ -267,6 +288,7 @@ impl ListExternalPages {
         Self {}
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListExternalPages {
     type Output = crate::models::ExternalPagesList;
@@ -282,6 +304,7 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -290,6 +313,7 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an external page (or update an external page by external ID)
 ///
 /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
@@ -307,6 +331,7 @@ pub struct CreateExternalPage {
     )]
     pub body: ::std::option::Option<crate::models::CreateExternalPageRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl CreateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -316,6 +341,7 @@ impl CreateExternalPage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -325,6 +351,7 @@ impl CreateExternalPage {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateExternalPage {
     type Output = crate::models::ExternalPage;
@@ -340,6 +367,7 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -348,6 +376,7 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an external page
 ///
 /// You can retrieve an external page.
@@ -361,6 +390,7 @@ pub struct GetExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl GetExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -369,6 +399,7 @@ impl GetExternalPage {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetExternalPage {
     type Output = crate::models::ExternalPage;
@@ -384,6 +415,7 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -392,6 +424,7 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an external page
 ///
 /// You can update an existing external page (if it was created via the API).
@@ -411,6 +444,7 @@ pub struct UpdateExternalPage {
     )]
     pub body: ::std::option::Option<crate::models::UpdateExternalPageRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -421,6 +455,7 @@ impl UpdateExternalPage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -430,6 +465,7 @@ impl UpdateExternalPage {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateExternalPage {
     type Output = crate::models::ExternalPage;
@@ -446,6 +482,7 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -454,6 +491,7 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an external page
 ///
 /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
@@ -467,6 +505,7 @@ pub struct DeleteExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -475,6 +514,7 @@ impl DeleteExternalPage {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteExternalPage {
     type Output = crate::models::ExternalPage;
@@ -490,6 +530,7 @@ impl ::intercom_api_runtime::Operation for DeleteExternalPage {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

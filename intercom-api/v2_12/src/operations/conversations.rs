@@ -32,6 +32,7 @@ pub struct ListConversations {
     )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -42,11 +43,13 @@ impl ListConversations {
             starting_after: ::std::option::Option::None,
         }
     }
+
     /// How many results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// String used to get the next page of conversations.
     pub fn starting_after(
         mut self,
@@ -56,6 +59,7 @@ impl ListConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListConversations {
     type Output = crate::models::ConversationList;
@@ -86,6 +90,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -94,6 +99,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
@@ -101,9 +107,11 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -113,6 +121,7 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Creates a conversation
 ///
 /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -138,6 +147,7 @@ pub struct CreateConversation {
     )]
     pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -147,6 +157,7 @@ impl CreateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -156,6 +167,7 @@ impl CreateConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for CreateConversation {
     type Output = crate::models::Message;
@@ -171,6 +183,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -179,6 +192,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a conversation
 ///
 /// You can fetch the details of a single conversation.
@@ -206,6 +220,7 @@ pub struct RetrieveConversation {
     )]
     pub display_as: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -216,6 +231,7 @@ impl RetrieveConversation {
             display_as: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text.
     pub fn display_as(
         mut self,
@@ -225,6 +241,7 @@ impl RetrieveConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RetrieveConversation {
     type Output = crate::models::Conversation;
@@ -248,6 +265,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -256,6 +274,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a conversation
 ///
 /// You can update an existing conversation.
@@ -289,6 +308,7 @@ pub struct UpdateConversation {
     )]
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -300,6 +320,7 @@ impl UpdateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text.
     pub fn display_as(
         mut self,
@@ -308,6 +329,7 @@ impl UpdateConversation {
         self.display_as = ::std::option::Option::Some(display_as.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -317,6 +339,7 @@ impl UpdateConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
@@ -341,6 +364,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -349,6 +373,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search conversations
 ///
 /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -466,6 +491,7 @@ pub struct SearchConversations {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl SearchConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -475,6 +501,7 @@ impl SearchConversations {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -484,6 +511,7 @@ impl SearchConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for SearchConversations {
     type Output = crate::models::ConversationList;
@@ -499,6 +527,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -507,6 +536,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
@@ -514,9 +544,11 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -528,6 +560,7 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Reply to a conversation
 ///
 /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -553,6 +586,7 @@ pub struct ReplyConversation {
     )]
     pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -563,6 +597,7 @@ impl ReplyConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -572,6 +607,7 @@ impl ReplyConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ReplyConversation {
     type Output = crate::models::Conversation;
@@ -588,6 +624,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -596,6 +633,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Manage a conversation
 ///
 /// For managing conversations you can:
@@ -619,6 +657,7 @@ pub struct ManageConversation {
     )]
     pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -629,6 +668,7 @@ impl ManageConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -638,6 +678,7 @@ impl ManageConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ManageConversation {
     type Output = crate::models::Conversation;
@@ -654,6 +695,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -662,6 +704,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Attach a contact to a conversation
 ///
 /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -685,6 +728,7 @@ pub struct AttachContactToConversation {
     )]
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -695,6 +739,7 @@ impl AttachContactToConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -706,6 +751,7 @@ impl AttachContactToConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
@@ -722,6 +768,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -730,6 +777,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Detach a contact from a group conversation
 ///
 /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
@@ -755,6 +803,7 @@ pub struct DetachContactFromConversation {
     )]
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -769,6 +818,7 @@ impl DetachContactFromConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -780,6 +830,7 @@ impl DetachContactFromConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
@@ -797,6 +848,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -805,6 +857,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Redact a conversation part
 ///
 /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -826,6 +879,7 @@ pub struct RedactConversation {
     )]
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -835,6 +889,7 @@ impl RedactConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -844,6 +899,7 @@ impl RedactConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
@@ -859,6 +915,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -867,6 +924,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Convert a conversation to a ticket
 ///
 /// You can convert a conversation to a ticket.
@@ -886,6 +944,7 @@ pub struct ConvertConversationToTicket {
     )]
     pub body: ::std::option::Option<crate::models::ConvertConversationToTicketRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -896,6 +955,7 @@ impl ConvertConversationToTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -907,6 +967,7 @@ impl ConvertConversationToTicket {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -923,6 +984,7 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -24,6 +24,7 @@ pub struct LisDataAttributes {
     )]
     pub include_archived: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl LisDataAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -34,6 +35,7 @@ impl LisDataAttributes {
             include_archived: ::std::option::Option::None,
         }
     }
+
     /// Specify the data attribute model to return.
     pub fn model(
         mut self,
@@ -42,6 +44,7 @@ impl LisDataAttributes {
         self.model = ::std::option::Option::Some(model.into());
         self
     }
+
     /// Include archived attributes in the list. By default we return only non archived data attributes.
     pub fn include_archived(
         mut self,
@@ -51,6 +54,7 @@ impl LisDataAttributes {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for LisDataAttributes {
     type Output = crate::models::DataAttributeList;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a data attribute
 ///
 /// You can create a data attributes for a `contact` or a `company`.
@@ -106,6 +112,7 @@ pub struct CreateDataAttribute {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -115,6 +122,7 @@ impl CreateDataAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -124,6 +132,7 @@ impl CreateDataAttribute {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     type Output = crate::models::DataAttribute;
@@ -139,6 +148,7 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -147,6 +157,7 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a data attribute
 ///
 /// You can update a data attribute.
@@ -170,6 +181,7 @@ pub struct UpdateDataAttribute {
     )]
     pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -180,6 +192,7 @@ impl UpdateDataAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -189,6 +202,7 @@ impl UpdateDataAttribute {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     type Output = crate::models::DataAttribute;
@@ -205,6 +219,7 @@ impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

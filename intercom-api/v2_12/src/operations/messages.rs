@@ -28,6 +28,7 @@ pub struct CreateMessage {
     )]
     pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
 }
+
 #[cfg(feature = "messages")]
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -37,6 +38,7 @@ impl CreateMessage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -46,6 +48,7 @@ impl CreateMessage {
         self
     }
 }
+
 #[cfg(feature = "messages")]
 impl ::intercom_api_runtime::Operation for CreateMessage {
     type Output = crate::models::Message;
@@ -61,6 +64,7 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

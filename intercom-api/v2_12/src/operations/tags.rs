@@ -20,6 +20,7 @@ pub struct AttachTagToContact {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToContactRequest>,
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl AttachTagToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -30,6 +31,7 @@ impl AttachTagToContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -39,6 +41,7 @@ impl AttachTagToContact {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToContact {
     type Output = crate::models::Tag;
@@ -55,6 +58,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -63,6 +67,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove tag from a contact
 ///
 /// You can remove tag from a specific contact. This will return a tag object for the tag that was removed from the contact.
@@ -78,6 +83,7 @@ pub struct DetachTagFromContact {
     /// The unique identifier for the tag which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl DetachTagFromContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -92,6 +98,7 @@ impl DetachTagFromContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromContact {
     type Output = crate::models::Tag;
@@ -108,6 +115,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -116,6 +124,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add tag to a conversation
 ///
 /// You can tag a specific conversation. This will return a tag object for the tag that was added to the conversation.
@@ -135,6 +144,7 @@ pub struct AttachTagToConversation {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToConversationRequest>,
 }
+
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl AttachTagToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -147,6 +157,7 @@ impl AttachTagToConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -156,6 +167,7 @@ impl AttachTagToConversation {
         self
     }
 }
+
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToConversation {
     type Output = crate::models::Tag;
@@ -172,6 +184,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -180,6 +193,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove tag from a conversation
 ///
 /// You can remove tag from a specific conversation. This will return a tag object for the tag that was removed from the conversation.
@@ -201,6 +215,7 @@ pub struct DetachTagFromConversation {
     )]
     pub body: ::std::option::Option<crate::models::DetachTagFromConversationRequest>,
 }
+
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl DetachTagFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -215,6 +230,7 @@ impl DetachTagFromConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -224,6 +240,7 @@ impl DetachTagFromConversation {
         self
     }
 }
+
 #[cfg(any(feature = "conversations", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
     type Output = crate::models::Tag;
@@ -241,6 +258,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -249,6 +267,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all tags
 ///
 /// You can fetch a list of all tags for a given workspace.
@@ -267,6 +286,7 @@ impl ListTags {
         Self {}
     }
 }
+
 #[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for ListTags {
     type Output = crate::models::TagList;
@@ -282,6 +302,7 @@ impl ::intercom_api_runtime::Operation for ListTags {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -290,6 +311,7 @@ impl ::intercom_api_runtime::Operation for ListTags {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create or update a tag, Tag or untag companies, Tag contacts
 ///
 /// You can use this endpoint to perform the following operations:
@@ -319,6 +341,7 @@ pub struct CreateTag {
     )]
     pub body: ::std::option::Option<crate::models::CreateTagRequest>,
 }
+
 #[cfg(feature = "tags")]
 impl CreateTag {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -328,6 +351,7 @@ impl CreateTag {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -337,6 +361,7 @@ impl CreateTag {
         self
     }
 }
+
 #[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for CreateTag {
     type Output = crate::models::TagBasic;
@@ -352,6 +377,7 @@ impl ::intercom_api_runtime::Operation for CreateTag {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -360,6 +386,7 @@ impl ::intercom_api_runtime::Operation for CreateTag {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Find a specific tag
 ///
 /// You can fetch the details of tags that are on the workspace by their id.
@@ -374,6 +401,7 @@ pub struct FindTag {
     /// The unique identifier of a given tag
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tags")]
 impl FindTag {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -382,6 +410,7 @@ impl FindTag {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for FindTag {
     type Output = crate::models::TagBasic;
@@ -397,6 +426,7 @@ impl ::intercom_api_runtime::Operation for FindTag {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -405,6 +435,7 @@ impl ::intercom_api_runtime::Operation for FindTag {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete tag
 ///
 /// You can delete the details of tags that are on the workspace by passing in the id.
@@ -418,6 +449,7 @@ pub struct DeleteTag {
     /// The unique identifier of a given tag
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tags")]
 impl DeleteTag {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -426,6 +458,7 @@ impl DeleteTag {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "tags")]
 impl ::intercom_api_runtime::Operation for DeleteTag {
     type Output = ();
@@ -442,6 +475,7 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -450,6 +484,7 @@ impl ::intercom_api_runtime::Operation for DeleteTag {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// Add tag to a ticket
 ///
 /// You can tag a specific ticket. This will return a tag object for the tag that was added to the ticket.
@@ -469,6 +504,7 @@ pub struct AttachTagToTicket {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToTicketRequest>,
 }
+
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl AttachTagToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -479,6 +515,7 @@ impl AttachTagToTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -488,6 +525,7 @@ impl AttachTagToTicket {
         self
     }
 }
+
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl ::intercom_api_runtime::Operation for AttachTagToTicket {
     type Output = crate::models::Tag;
@@ -504,6 +542,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -512,6 +551,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove tag from a ticket
 ///
 /// You can remove tag from a specific ticket. This will return a tag object for the tag that was removed from the ticket.
@@ -533,6 +573,7 @@ pub struct DetachTagFromTicket {
     )]
     pub body: ::std::option::Option<crate::models::DetachTagFromTicketRequest>,
 }
+
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl DetachTagFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -547,6 +588,7 @@ impl DetachTagFromTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -556,6 +598,7 @@ impl DetachTagFromTicket {
         self
     }
 }
+
 #[cfg(any(feature = "tags", feature = "tickets"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromTicket {
     type Output = crate::models::Tag;
@@ -573,6 +616,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

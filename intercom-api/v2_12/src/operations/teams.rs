@@ -19,6 +19,7 @@ impl ListTeams {
         Self {}
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a team
 ///
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
@@ -55,6 +58,7 @@ pub struct RetrieveTeam {
     /// The unique identifier of a given team.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -63,6 +67,7 @@ impl RetrieveTeam {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
@@ -78,6 +83,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

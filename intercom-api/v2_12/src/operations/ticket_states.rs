@@ -19,6 +19,7 @@ impl ListTicketStates {
         Self {}
     }
 }
+
 #[cfg(feature = "ticket-states")]
 impl ::intercom_api_runtime::Operation for ListTicketStates {
     type Output = crate::models::TicketStateList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListTicketStates {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

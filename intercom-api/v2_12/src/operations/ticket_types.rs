@@ -19,6 +19,7 @@ impl ListTicketTypes {
         Self {}
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for ListTicketTypes {
     type Output = crate::models::TicketTypeList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a ticket type
 ///
 /// You can create a new ticket type.
@@ -63,6 +66,7 @@ pub struct CreateTicketType {
     )]
     pub body: ::std::option::Option<crate::models::CreateTicketTypeRequest>,
 }
+
 #[cfg(feature = "ticket-types")]
 impl CreateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -72,6 +76,7 @@ impl CreateTicketType {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -81,6 +86,7 @@ impl CreateTicketType {
         self
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for CreateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -96,6 +102,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -104,6 +111,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a ticket type
 ///
 /// You can fetch the details of a single ticket type.
@@ -117,6 +125,7 @@ pub struct GetTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "ticket-types")]
 impl GetTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -125,6 +134,7 @@ impl GetTicketType {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for GetTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -140,6 +150,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -148,6 +159,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a ticket type
 ///
 /// You can update a ticket type.
@@ -171,6 +183,7 @@ pub struct UpdateTicketType {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeRequest>,
 }
+
 #[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -181,6 +194,7 @@ impl UpdateTicketType {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -190,6 +204,7 @@ impl UpdateTicketType {
         self
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for UpdateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -206,6 +221,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ pub struct ReplyTicket {
     )]
     pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -29,6 +30,7 @@ impl ReplyTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -38,6 +40,7 @@ impl ReplyTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ReplyTicket {
     type Output = crate::models::TicketReply;
@@ -54,6 +57,7 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -62,6 +66,7 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a ticket
 ///
 /// You can create a new ticket.
@@ -79,6 +84,7 @@ pub struct CreateTicket {
     )]
     pub body: ::std::option::Option<crate::models::CreateTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -88,6 +94,7 @@ impl CreateTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -97,6 +104,7 @@ impl CreateTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for CreateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -112,6 +120,7 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -120,6 +129,7 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a ticket
 ///
 /// You can fetch the details of a single ticket.
@@ -136,6 +146,7 @@ pub struct GetTicket {
     /// {% /admonition %}
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "tickets")]
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -144,6 +155,7 @@ impl GetTicket {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for GetTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -159,6 +171,7 @@ impl ::intercom_api_runtime::Operation for GetTicket {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -167,6 +180,7 @@ impl ::intercom_api_runtime::Operation for GetTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a ticket
 ///
 /// You can update a ticket.
@@ -189,6 +203,7 @@ pub struct UpdateTicket {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTicketRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -199,6 +214,7 @@ impl UpdateTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -208,6 +224,7 @@ impl UpdateTicket {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UpdateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -224,6 +241,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -232,6 +250,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search tickets
 ///
 /// You can search for multiple tickets by the value of their attributes in order to fetch exactly which ones you want.
@@ -312,6 +331,7 @@ pub struct SearchTickets {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "tickets")]
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -321,6 +341,7 @@ impl SearchTickets {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -330,6 +351,7 @@ impl SearchTickets {
         self
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for SearchTickets {
     type Output = crate::models::TicketList;
@@ -345,6 +367,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -353,6 +376,7 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Paginated for SearchTickets {
     type Item = ::std::option::Option<crate::models::Ticket>;
@@ -360,9 +384,11 @@ impl ::intercom_api_runtime::Paginated for SearchTickets {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.tickets.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.tickets.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,

@@ -65,6 +65,7 @@ pub struct ActivityLogMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -136,6 +137,7 @@ impl ::serde::Serialize for ActivityLogMetadata {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
     const NAME: &'static str = "activity_log_metadata";
     const FIELDS: &'static [&'static str] = &[
@@ -257,6 +259,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -264,6 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "activity_log_metadata.changes.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {
@@ -274,6 +278,7 @@ pub struct ActivityLogMetadataChangesValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadataChangesValue {
     fn serialize<S: ::serde::Serializer>(
@@ -286,6 +291,7 @@ impl ::serde::Serialize for ActivityLogMetadataChangesValue {
         object.end(&self.extra, &["before", "after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ActivityLogMetadataChangesValue {
     const NAME: &'static str = "activity_log_metadata.changes.*";
@@ -309,6 +315,7 @@ for ActivityLogMetadataChangesValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -316,6 +323,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataChangesValue {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Details about the team whose assignment limit was changed.
 #[doc(alias = "activity_log_metadata.team")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -327,6 +335,7 @@ pub struct ActivityLogMetadataTeam {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadataTeam {
     fn serialize<S: ::serde::Serializer>(
@@ -339,6 +348,7 @@ impl ::serde::Serialize for ActivityLogMetadataTeam {
         object.end(&self.extra, &["id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadataTeam {
     const NAME: &'static str = "activity_log_metadata.team";
     const FIELDS: &'static [&'static str] = &["id", "name"];
@@ -361,6 +371,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadataT
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadataTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -26,6 +26,7 @@ pub struct AdminReplyConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AdminReplyConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -47,6 +48,7 @@ impl AdminReplyConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AdminReplyConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -79,6 +81,7 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AdminReplyConversationRequest {
@@ -134,6 +137,7 @@ for AdminReplyConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -142,9 +146,66 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "admin_reply_conversation_request.message_type")] pub enum
-    AdminReplyConversationRequestMessageType { #[doc = " `comment`"] Comment = "comment",
-    #[doc = " `note`"] Note = "note", #[doc = " `quick_reply`"] QuickReply =
-    "quick_reply", }
+
+#[doc(alias = "admin_reply_conversation_request.message_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdminReplyConversationRequestMessageType {
+    /// `comment`
+    Comment,
+    /// `note`
+    Note,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl AdminReplyConversationRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Comment => "comment",
+            Self::Note => "note",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "comment" => Self::Comment,
+            "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AdminReplyConversationRequestMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AdminReplyConversationRequestMessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequestMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AdminReplyConversationRequestMessageType",
+        )
+    }
 }

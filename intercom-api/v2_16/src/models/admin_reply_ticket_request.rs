@@ -28,6 +28,7 @@ pub struct AdminReplyTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AdminReplyTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -49,6 +50,7 @@ impl AdminReplyTicketRequest {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminReplyTicketRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -82,6 +84,7 @@ impl ::serde::Serialize for AdminReplyTicketRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequest {
     const NAME: &'static str = "admin_reply_ticket_request";
     const FIELDS: &'static [&'static str] = &[
@@ -135,6 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequ
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,11 +146,70 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "admin_reply_ticket_request.message_type")] pub enum
-    AdminReplyTicketRequestMessageType { #[doc = " `comment`"] Comment = "comment", #[doc
-    = " `note`"] Note = "note", #[doc = " `quick_reply`"] QuickReply = "quick_reply", }
+
+#[doc(alias = "admin_reply_ticket_request.message_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdminReplyTicketRequestMessageType {
+    /// `comment`
+    Comment,
+    /// `note`
+    Note,
+    /// `quick_reply`
+    QuickReply,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl AdminReplyTicketRequestMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Comment => "comment",
+            Self::Note => "note",
+            Self::QuickReply => "quick_reply",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "comment" => Self::Comment,
+            "note" => Self::Note,
+            "quick_reply" => Self::QuickReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AdminReplyTicketRequestMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AdminReplyTicketRequestMessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AdminReplyTicketRequestMessageType",
+        )
+    }
+}
+
 /// Quick Reply Option
 #[doc(alias = "admin_reply_ticket_request.reply_options[]")]
 #[derive(Debug, Clone, PartialEq)]
@@ -158,6 +221,7 @@ pub struct AdminReplyTicketRequestReplyOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AdminReplyTicketRequestReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -169,6 +233,7 @@ impl AdminReplyTicketRequestReplyOptionsItem {
         }
     }
 }
+
 impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -180,6 +245,7 @@ impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
         object.end(&self.extra, &["text", "uuid"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AdminReplyTicketRequestReplyOptionsItem {
     const NAME: &'static str = "admin_reply_ticket_request.reply_options[]";
@@ -203,6 +269,7 @@ for AdminReplyTicketRequestReplyOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -25,6 +25,7 @@ pub struct AiAgent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AiAgent {
     fn serialize<S: ::serde::Serializer>(
@@ -58,6 +59,7 @@ impl ::serde::Serialize for AiAgent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
     const NAME: &'static str = "ai_agent";
     const FIELDS: &'static [&'static str] = &[
@@ -111,6 +113,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AiAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -118,29 +121,207 @@ impl<'de> ::serde::Deserialize<'de> for AiAgent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The type of the source that triggered AI Agent involvement in the conversation."]
-    #[doc(alias = "ai_agent.source_type")] pub enum AiAgentSourceType { #[doc =
-    " `essentials_plan_setup`"] EssentialsPlanSetup = "essentials_plan_setup", #[doc =
-    " `profile`"] Profile = "profile", #[doc = " `workflow`"] Workflow = "workflow",
-    #[doc = " `workflow_preview`"] WorkflowPreview = "workflow_preview", #[doc =
-    " `fin_preview`"] FinPreview = "fin_preview", }
+
+/// The type of the source that triggered AI Agent involvement in the conversation.
+#[doc(alias = "ai_agent.source_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentSourceType {
+    /// `essentials_plan_setup`
+    EssentialsPlanSetup,
+    /// `profile`
+    Profile,
+    /// `workflow`
+    Workflow,
+    /// `workflow_preview`
+    WorkflowPreview,
+    /// `fin_preview`
+    FinPreview,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`"]
-    #[doc(alias = "ai_agent.last_answer_type")] pub enum AiAgentLastAnswerType { #[doc =
-    " `ai_answer`"] AiAnswer = "ai_answer", #[doc = " `custom_answer`"] CustomAnswer =
-    "custom_answer", }
+
+impl AiAgentSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::EssentialsPlanSetup => "essentials_plan_setup",
+            Self::Profile => "profile",
+            Self::Workflow => "workflow",
+            Self::WorkflowPreview => "workflow_preview",
+            Self::FinPreview => "fin_preview",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "essentials_plan_setup" => Self::EssentialsPlanSetup,
+            "profile" => Self::Profile,
+            "workflow" => Self::Workflow,
+            "workflow_preview" => Self::WorkflowPreview,
+            "fin_preview" => Self::FinPreview,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`."]
-    #[doc(alias = "ai_agent.resolution_state")] pub enum AiAgentResolutionState { #[doc =
-    " `assumed_resolution`"] AssumedResolution = "assumed_resolution", #[doc =
-    " `confirmed_resolution`"] ConfirmedResolution = "confirmed_resolution", #[doc =
-    " `escalated`"] Escalated = "escalated", #[doc = " `negative_feedback`"]
-    NegativeFeedback = "negative_feedback", #[doc = " `procedure_handoff`"]
-    ProcedureHandoff = "procedure_handoff", }
+
+impl ::std::fmt::Display for AiAgentSourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AiAgentSourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AiAgentSourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AiAgentSourceType",
+        )
+    }
+}
+
+/// The type of the last answer delivered by AI Agent. If no answer was delivered then this will return `null`
+#[doc(alias = "ai_agent.last_answer_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentLastAnswerType {
+    /// `ai_answer`
+    AiAnswer,
+    /// `custom_answer`
+    CustomAnswer,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl AiAgentLastAnswerType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AiAnswer => "ai_answer",
+            Self::CustomAnswer => "custom_answer",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ai_answer" => Self::AiAnswer,
+            "custom_answer" => Self::CustomAnswer,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AiAgentLastAnswerType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AiAgentLastAnswerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AiAgentLastAnswerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AiAgentLastAnswerType",
+        )
+    }
+}
+
+/// The resolution state of AI Agent. If no AI or custom answer has been delivered then this will return `null`.
+#[doc(alias = "ai_agent.resolution_state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AiAgentResolutionState {
+    /// `assumed_resolution`
+    AssumedResolution,
+    /// `confirmed_resolution`
+    ConfirmedResolution,
+    /// `escalated`
+    Escalated,
+    /// `negative_feedback`
+    NegativeFeedback,
+    /// `procedure_handoff`
+    ProcedureHandoff,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl AiAgentResolutionState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AssumedResolution => "assumed_resolution",
+            Self::ConfirmedResolution => "confirmed_resolution",
+            Self::Escalated => "escalated",
+            Self::NegativeFeedback => "negative_feedback",
+            Self::ProcedureHandoff => "procedure_handoff",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "assumed_resolution" => Self::AssumedResolution,
+            "confirmed_resolution" => Self::ConfirmedResolution,
+            "escalated" => Self::Escalated,
+            "negative_feedback" => Self::NegativeFeedback,
+            "procedure_handoff" => Self::ProcedureHandoff,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AiAgentResolutionState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AiAgentResolutionState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AiAgentResolutionState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AiAgentResolutionState",
+        )
+    }
 }

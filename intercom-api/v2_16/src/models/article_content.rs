@@ -46,6 +46,7 @@ pub struct ArticleContent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ArticleContent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -97,6 +98,7 @@ impl ::serde::Serialize for ArticleContent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
     const NAME: &'static str = "article_content";
     const FIELDS: &'static [&'static str] = &[
@@ -186,6 +188,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,8 +196,63 @@ impl<'de> ::serde::Deserialize<'de> for ArticleContent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Whether the article is `published` or is a `draft` ."] #[doc(alias =
-    "article_content.state")] pub enum ArticleContentState { #[doc = " `published`"]
-    Published = "published", #[doc = " `draft`"] Draft = "draft", }
+
+/// Whether the article is `published` or is a `draft` .
+#[doc(alias = "article_content.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleContentState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleContentState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleContentState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleContentState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleContentState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleContentState",
+        )
+    }
 }

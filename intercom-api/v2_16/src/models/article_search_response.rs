@@ -15,6 +15,7 @@ pub struct ArticleSearchResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleSearchResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for ArticleSearchResponse {
         object.end(&self.extra, &["type", "total_count", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchResponse {
     const NAME: &'static str = "article_search_response";
     const FIELDS: &'static [&'static str] = &["type", "total_count", "data", "pages"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// An object containing the results of the search.
 #[doc(alias = "article_search_response.data")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -77,6 +81,7 @@ pub struct ArticleSearchResponseData {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleSearchResponseData {
     fn serialize<S: ::serde::Serializer>(
@@ -89,6 +94,7 @@ impl ::serde::Serialize for ArticleSearchResponseData {
         object.end(&self.extra, &["articles", "highlights"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchResponseData {
     const NAME: &'static str = "article_search_response.data";
     const FIELDS: &'static [&'static str] = &["articles", "highlights"];
@@ -111,6 +117,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleSearchResponseData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct ArticleStatistics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleStatistics {
     fn serialize<S: ::serde::Serializer>(
@@ -64,6 +65,7 @@ impl ::serde::Serialize for ArticleStatistics {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
     const NAME: &'static str = "article_statistics";
     const FIELDS: &'static [&'static str] = &[
@@ -121,6 +123,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -13,6 +13,7 @@ pub struct AttachContactToConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for AttachContactToConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24,6 +25,7 @@ impl ::serde::Serialize for AttachContactToConversationRequest {
         object.end(&self.extra, &["admin_id", "customer"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachContactToConversationRequest {
@@ -48,6 +50,7 @@ for AttachContactToConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -56,9 +59,12 @@ impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "attach_contact_to_conversation_request.customer")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
@@ -71,6 +77,7 @@ pub enum AttachContactToConversationRequestCustomer {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Intercom User ID
 #[doc(alias = "attach_contact_to_conversation_request.customer|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -81,6 +88,7 @@ pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachContactToConversationRequestCustomerIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -92,6 +100,7 @@ impl AttachContactToConversationRequestCustomerIntercomUserId {
         }
     }
 }
+
 impl ::serde::Serialize for AttachContactToConversationRequestCustomerIntercomUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -103,6 +112,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerIntercomUs
         object.end(&self.extra, &["intercom_user_id", "customer"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachContactToConversationRequestCustomerIntercomUserId {
@@ -127,6 +137,7 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for AttachContactToConversationRequestCustomerIntercomUserId {
@@ -136,6 +147,7 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// User ID
 #[doc(alias = "attach_contact_to_conversation_request.customer|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +158,7 @@ pub struct AttachContactToConversationRequestCustomerUserId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachContactToConversationRequestCustomerUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -157,6 +170,7 @@ impl AttachContactToConversationRequestCustomerUserId {
         }
     }
 }
+
 impl ::serde::Serialize for AttachContactToConversationRequestCustomerUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -168,6 +182,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerUserId {
         object.end(&self.extra, &["user_id", "customer"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachContactToConversationRequestCustomerUserId {
@@ -192,6 +207,7 @@ for AttachContactToConversationRequestCustomerUserId {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for AttachContactToConversationRequestCustomerUserId {
@@ -201,6 +217,7 @@ for AttachContactToConversationRequestCustomerUserId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Email
 #[doc(alias = "attach_contact_to_conversation_request.customer|2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -211,6 +228,7 @@ pub struct AttachContactToConversationRequestCustomerEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachContactToConversationRequestCustomerEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -222,6 +240,7 @@ impl AttachContactToConversationRequestCustomerEmail {
         }
     }
 }
+
 impl ::serde::Serialize for AttachContactToConversationRequestCustomerEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -233,6 +252,7 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerEmail {
         object.end(&self.extra, &["email", "customer"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachContactToConversationRequestCustomerEmail {
@@ -257,6 +277,7 @@ for AttachContactToConversationRequestCustomerEmail {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequestCustomerEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct AttachTagToInternalArticleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachTagToInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl AttachTagToInternalArticleRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachTagToInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for AttachTagToInternalArticleRequest {
         object.end(&self.extra, &["id", "admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachTagToInternalArticleRequest {
@@ -57,6 +60,7 @@ for AttachTagToInternalArticleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachTagToInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -22,6 +22,7 @@ pub struct Audience {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Audience {
     fn serialize<S: ::serde::Serializer>(
@@ -51,6 +52,7 @@ impl ::serde::Serialize for Audience {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
     const NAME: &'static str = "audience";
     const FIELDS: &'static [&'static str] = &[
@@ -96,6 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Audience {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -37,6 +37,7 @@ pub struct Banner {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Banner {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +75,7 @@ impl ::serde::Serialize for Banner {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
     const NAME: &'static str = "banner";
     const FIELDS: &'static [&'static str] = &[
@@ -135,6 +137,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Banner {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,6 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for Banner {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The action a contact can take on the banner, or `null` when the banner has
 /// no action. The fields present depend on `type`:
 /// `url` (`label`, `target`), `reaction` (`reaction_set`),
@@ -166,6 +170,7 @@ pub struct BannerAction {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for BannerAction {
     fn serialize<S: ::serde::Serializer>(
@@ -186,6 +191,7 @@ impl ::serde::Serialize for BannerAction {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
     const NAME: &'static str = "banner.action";
     const FIELDS: &'static [&'static str] = &[
@@ -227,6 +233,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BannerAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -234,6 +241,7 @@ impl<'de> ::serde::Deserialize<'de> for BannerAction {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "banner.action.reaction_set[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerActionReactionSetItem {
@@ -244,6 +252,7 @@ pub struct BannerActionReactionSetItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for BannerActionReactionSetItem {
     fn serialize<S: ::serde::Serializer>(
@@ -256,6 +265,7 @@ impl ::serde::Serialize for BannerActionReactionSetItem {
         object.end(&self.extra, &["index", "unicode_emoticon"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReactionSetItem {
     const NAME: &'static str = "banner.action.reaction_set[]";
     const FIELDS: &'static [&'static str] = &["index", "unicode_emoticon"];
@@ -278,6 +288,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReaction
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BannerActionReactionSetItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct BannerDismiss {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for BannerDismiss {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for BannerDismiss {
         object.end(&self.extra, &["type", "view_id", "dismissed"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerDismiss {
     const NAME: &'static str = "banner_dismiss";
     const FIELDS: &'static [&'static str] = &["type", "view_id", "dismissed"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerDismiss {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for BannerDismiss {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

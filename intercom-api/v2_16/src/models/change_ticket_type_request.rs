@@ -16,6 +16,7 @@ pub struct ChangeTicketTypeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ChangeTicketTypeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -31,6 +32,7 @@ impl ChangeTicketTypeRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ChangeTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,6 +49,7 @@ impl ::serde::Serialize for ChangeTicketTypeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequest {
     const NAME: &'static str = "change_ticket_type_request";
@@ -77,6 +80,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ChangeTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

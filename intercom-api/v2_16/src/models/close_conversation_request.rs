@@ -14,6 +14,7 @@ pub struct CloseConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CloseConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -27,6 +28,7 @@ impl CloseConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CloseConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,6 +42,7 @@ impl ::serde::Serialize for CloseConversationRequest {
         object.end(&self.extra, &["message_type", "type", "admin_id", "body"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationRequest {
     const NAME: &'static str = "close_conversation_request";
@@ -74,6 +77,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CloseConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -49,6 +49,7 @@ pub struct Company {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Company {
     fn serialize<S: ::serde::Serializer>(
@@ -104,6 +105,7 @@ impl ::serde::Serialize for Company {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
     const NAME: &'static str = "company";
     const FIELDS: &'static [&'static str] = &[
@@ -201,6 +203,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -208,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "company.plan")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -220,6 +224,7 @@ pub struct CompanyPlan {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyPlan {
     fn serialize<S: ::serde::Serializer>(
@@ -233,6 +238,7 @@ impl ::serde::Serialize for CompanyPlan {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
     const NAME: &'static str = "company.plan";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -258,6 +264,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,6 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The list of tags associated with the company
 #[doc(alias = "company.tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -275,6 +283,7 @@ pub struct CompanyTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyTags {
     fn serialize<S: ::serde::Serializer>(
@@ -287,6 +296,7 @@ impl ::serde::Serialize for CompanyTags {
         object.end(&self.extra, &["type", "tags"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
     const NAME: &'static str = "company.tags";
     const FIELDS: &'static [&'static str] = &["type", "tags"];
@@ -309,6 +319,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -316,6 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyTags {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The list of segments associated with the company
 #[doc(alias = "company.segments")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -326,6 +338,7 @@ pub struct CompanySegments {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanySegments {
     fn serialize<S: ::serde::Serializer>(
@@ -338,6 +351,7 @@ impl ::serde::Serialize for CompanySegments {
         object.end(&self.extra, &["type", "segments"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
     const NAME: &'static str = "company.segments";
     const FIELDS: &'static [&'static str] = &["type", "segments"];
@@ -360,6 +374,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanySegments {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -367,6 +382,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanySegments {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The list of notes associated with the company
 #[doc(alias = "company.notes")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -377,6 +393,7 @@ pub struct CompanyNotes {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyNotes {
     fn serialize<S: ::serde::Serializer>(
@@ -389,6 +406,7 @@ impl ::serde::Serialize for CompanyNotes {
         object.end(&self.extra, &["type", "notes"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {
     const NAME: &'static str = "company.notes";
     const FIELDS: &'static [&'static str] = &["type", "notes"];
@@ -411,6 +429,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyNotes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

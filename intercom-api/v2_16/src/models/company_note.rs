@@ -20,6 +20,7 @@ pub struct CompanyNote {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyNote {
     fn serialize<S: ::serde::Serializer>(
@@ -37,6 +38,7 @@ impl ::serde::Serialize for CompanyNote {
             .end(&self.extra, &["type", "id", "created_at", "company", "author", "body"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNote {
     const NAME: &'static str = "company_note";
     const FIELDS: &'static [&'static str] = &[
@@ -78,6 +80,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNote {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyNote {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,6 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyNote {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Represents the company that the note was created about.
 #[doc(alias = "company_note.company")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -96,6 +100,7 @@ pub struct CompanyNoteCompany {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyNoteCompany {
     fn serialize<S: ::serde::Serializer>(
@@ -108,6 +113,7 @@ impl ::serde::Serialize for CompanyNoteCompany {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNoteCompany {
     const NAME: &'static str = "company_note.company";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -130,6 +136,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNoteCompany {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyNoteCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct CompanyScroll {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CompanyScroll {
     fn serialize<S: ::serde::Serializer>(
@@ -32,6 +33,7 @@ impl ::serde::Serialize for CompanyScroll {
             .end(&self.extra, &["type", "data", "pages", "total_count", "scroll_param"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
     const NAME: &'static str = "company_scroll";
     const FIELDS: &'static [&'static str] = &[
@@ -69,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CompanyScroll {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

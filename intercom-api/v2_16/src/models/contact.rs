@@ -97,6 +97,7 @@ pub struct Contact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
@@ -204,6 +205,7 @@ impl ::serde::Serialize for Contact {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     const NAME: &'static str = "contact";
     const FIELDS: &'static [&'static str] = &[
@@ -405,6 +407,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -412,11 +415,14 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The contact's avatar: an image URL, or an object holding one.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact.avatar")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum ContactAvatar {
@@ -427,6 +433,7 @@ pub enum ContactAvatar {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// image
 #[doc(alias = "contact.avatar|1")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -438,6 +445,7 @@ pub struct ContactAvatarImage {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactAvatarImage {
     fn serialize<S: ::serde::Serializer>(
@@ -450,6 +458,7 @@ impl ::serde::Serialize for ContactAvatarImage {
         object.end(&self.extra, &["image_url", "type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
     const NAME: &'static str = "contact.avatar|1";
     const FIELDS: &'static [&'static str] = &["image_url", "type"];
@@ -472,6 +481,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactAvatarImage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

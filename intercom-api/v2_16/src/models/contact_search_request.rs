@@ -12,6 +12,7 @@ pub struct ContactSearchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactSearchRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -24,6 +25,7 @@ impl ContactSearchRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for ContactSearchRequest {
         object.end(&self.extra, &["query", "pagination", "sort"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequest {
     const NAME: &'static str = "contact_search_request";
@@ -62,6 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -70,9 +74,12 @@ impl<'de> ::serde::Deserialize<'de> for ContactSearchRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactSearchRequestQuery {
@@ -83,6 +90,7 @@ pub enum ContactSearchRequestQuery {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// An optional object to sort the results by.
 #[doc(alias = "contact_search_request.sort")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -94,6 +102,7 @@ pub struct ContactSearchRequestSort {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ContactSearchRequestSort {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -105,6 +114,7 @@ impl ::serde::Serialize for ContactSearchRequestSort {
         object.end(&self.extra, &["field", "order"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequestSort {
     const NAME: &'static str = "contact_search_request.sort";
@@ -128,6 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactSearchRequestSort {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -136,10 +147,63 @@ impl<'de> ::serde::Deserialize<'de> for ContactSearchRequestSort {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or `descending` return a `400` error with code `invalid_sort_order`."]
-    #[doc(alias = "contact_search_request.sort.order")] pub enum
-    ContactSearchRequestSortOrder { #[doc = " `ascending`"] Ascending = "ascending",
-    #[doc = " `descending`"] Descending = "descending", }
+
+/// The order to sort the results in. Defaults to `descending` when omitted. Values other than `ascending` or `descending` return a `400` error with code `invalid_sort_order`.
+#[doc(alias = "contact_search_request.sort.order")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContactSearchRequestSortOrder {
+    /// `ascending`
+    Ascending,
+    /// `descending`
+    Descending,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContactSearchRequestSortOrder {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ascending => "ascending",
+            Self::Descending => "descending",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ascending" => Self::Ascending,
+            "descending" => Self::Descending,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContactSearchRequestSortOrder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContactSearchRequestSortOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactSearchRequestSortOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContactSearchRequestSortOrder",
+        )
+    }
 }

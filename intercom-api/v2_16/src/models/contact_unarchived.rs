@@ -16,6 +16,7 @@ pub struct ContactUnarchived {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactUnarchived {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactUnarchived {
         object.end(&self.extra, &["type", "id", "external_id", "archived"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactUnarchived {
     const NAME: &'static str = "contact_unarchived";
     const FIELDS: &'static [&'static str] = &["type", "id", "external_id", "archived"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactUnarchived {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactUnarchived {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

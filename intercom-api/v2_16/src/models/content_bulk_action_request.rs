@@ -27,6 +27,7 @@ pub struct ContentBulkActionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContentBulkActionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -44,6 +45,7 @@ impl ContentBulkActionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContentBulkActionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +64,7 @@ impl ::serde::Serialize for ContentBulkActionRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionRequest {
     const NAME: &'static str = "content_bulk_action_request";
@@ -100,6 +103,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -108,22 +112,87 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The bulk action to perform. Allowed `content_ids[].type` values vary per action:"]
-    #[doc = " * `publish`, `unpublish`: `article_content`"] #[doc =
-    " * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`"]
-    #[doc =
-    " * `set_availability`, `set_audience`: `article_content`, `content_snippet`, `external_content`, `file_source_content`, `internal_article`"]
-    #[doc =
-    " * `update_tags`: `article` (the parent Article id, not `article_content`), `content_snippet`, `external_content`, `file_source_content`, `internal_article`"]
-    #[doc(alias = "content_bulk_action_request.action")] pub enum
-    ContentBulkActionRequestAction { #[doc = " `publish`"] Publish = "publish", #[doc =
-    " `unpublish`"] Unpublish = "unpublish", #[doc = " `delete`"] Delete = "delete",
-    #[doc = " `set_availability`"] SetAvailability = "set_availability", #[doc =
-    " `set_audience`"] SetAudience = "set_audience", #[doc = " `update_tags`"] UpdateTags
-    = "update_tags", }
+
+/// The bulk action to perform. Allowed `content_ids[].type` values vary per action:
+/// * `publish`, `unpublish`: `article_content`
+/// * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`
+/// * `set_availability`, `set_audience`: `article_content`, `content_snippet`, `external_content`, `file_source_content`, `internal_article`
+/// * `update_tags`: `article` (the parent Article id, not `article_content`), `content_snippet`, `external_content`, `file_source_content`, `internal_article`
+#[doc(alias = "content_bulk_action_request.action")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentBulkActionRequestAction {
+    /// `publish`
+    Publish,
+    /// `unpublish`
+    Unpublish,
+    /// `delete`
+    Delete,
+    /// `set_availability`
+    SetAvailability,
+    /// `set_audience`
+    SetAudience,
+    /// `update_tags`
+    UpdateTags,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl ContentBulkActionRequestAction {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Publish => "publish",
+            Self::Unpublish => "unpublish",
+            Self::Delete => "delete",
+            Self::SetAvailability => "set_availability",
+            Self::SetAudience => "set_audience",
+            Self::UpdateTags => "update_tags",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "publish" => Self::Publish,
+            "unpublish" => Self::Unpublish,
+            "delete" => Self::Delete,
+            "set_availability" => Self::SetAvailability,
+            "set_audience" => Self::SetAudience,
+            "update_tags" => Self::UpdateTags,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentBulkActionRequestAction {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentBulkActionRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentBulkActionRequestAction",
+        )
+    }
+}
+
 #[doc(alias = "content_bulk_action_request.content_ids[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequestContentIdsItem {
@@ -132,6 +201,7 @@ pub struct ContentBulkActionRequestContentIdsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContentBulkActionRequestContentIdsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -146,6 +216,7 @@ impl ContentBulkActionRequestContentIdsItem {
         }
     }
 }
+
 impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -157,6 +228,7 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContentBulkActionRequestContentIdsItem {
@@ -181,6 +253,7 @@ for ContentBulkActionRequestContentIdsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -189,15 +262,82 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "content_bulk_action_request.content_ids[].type")] pub enum
-    ContentBulkActionRequestContentIdsItemType { #[doc = " `article`"] Article =
-    "article", #[doc = " `article_content`"] ArticleContent = "article_content", #[doc =
-    " `content_snippet`"] ContentSnippet = "content_snippet", #[doc =
-    " `external_content`"] ExternalContent = "external_content", #[doc =
-    " `file_source_content`"] FileSourceContent = "file_source_content", #[doc =
-    " `internal_article`"] InternalArticle = "internal_article", }
+
+#[doc(alias = "content_bulk_action_request.content_ids[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentBulkActionRequestContentIdsItemType {
+    /// `article`
+    Article,
+    /// `article_content`
+    ArticleContent,
+    /// `content_snippet`
+    ContentSnippet,
+    /// `external_content`
+    ExternalContent,
+    /// `file_source_content`
+    FileSourceContent,
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl ContentBulkActionRequestContentIdsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Article => "article",
+            Self::ArticleContent => "article_content",
+            Self::ContentSnippet => "content_snippet",
+            Self::ExternalContent => "external_content",
+            Self::FileSourceContent => "file_source_content",
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "article" => Self::Article,
+            "article_content" => Self::ArticleContent,
+            "content_snippet" => Self::ContentSnippet,
+            "external_content" => Self::ExternalContent,
+            "file_source_content" => Self::FileSourceContent,
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentBulkActionRequestContentIdsItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentBulkActionRequestContentIdsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentBulkActionRequestContentIdsItemType",
+        )
+    }
+}
+
 /// Required when `action` is `set_availability`. Each field is optional — only the
 /// properties present in the request are toggled.
 #[doc(alias = "content_bulk_action_request.availability")]
@@ -212,6 +352,7 @@ pub struct ContentBulkActionRequestAvailability {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ContentBulkActionRequestAvailability {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -224,6 +365,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAvailability {
         object.end(&self.extra, &["ai_agent", "copilot", "sales_agent"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContentBulkActionRequestAvailability {
@@ -251,6 +393,7 @@ for ContentBulkActionRequestAvailability {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -259,6 +402,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAvailability {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Required when `action` is `set_audience`. Manages segment membership.
 #[doc(alias = "content_bulk_action_request.audience")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -274,6 +418,7 @@ pub struct ContentBulkActionRequestAudience {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ContentBulkActionRequestAudience {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -286,6 +431,7 @@ impl ::serde::Serialize for ContentBulkActionRequestAudience {
         object.end(&self.extra, &["add_segment_ids", "remove_segment_ids", "remove_all"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContentBulkActionRequestAudience {
@@ -317,6 +463,7 @@ for ContentBulkActionRequestAudience {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAudience {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -325,6 +472,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAudience {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Required when `action` is `update_tags`. Applies and/or removes existing tags.
 /// Supply at least one of `add_tag_ids` / `remove_tag_ids`. At most 100 distinct tag IDs
 /// may be supplied across `add_tag_ids` and `remove_tag_ids` combined. Tag IDs must
@@ -340,6 +488,7 @@ pub struct ContentBulkActionRequestTags {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ContentBulkActionRequestTags {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -351,6 +500,7 @@ impl ::serde::Serialize for ContentBulkActionRequestTags {
         object.end(&self.extra, &["add_tag_ids", "remove_tag_ids"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContentBulkActionRequestTags {
@@ -375,6 +525,7 @@ for ContentBulkActionRequestTags {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestTags {
     fn deserialize<D: ::serde::Deserializer<'de>>(

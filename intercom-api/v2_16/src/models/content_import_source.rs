@@ -26,6 +26,7 @@ pub struct ContentImportSource {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContentImportSource {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -52,6 +53,7 @@ impl ContentImportSource {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentImportSource {
     fn serialize<S: ::serde::Serializer>(
@@ -85,6 +87,7 @@ impl ::serde::Serialize for ContentImportSource {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource {
     const NAME: &'static str = "content_import_source";
     const FIELDS: &'static [&'static str] = &[
@@ -138,6 +141,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentImportSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,16 +149,127 @@ impl<'de> ::serde::Deserialize<'de> for ContentImportSource {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " If you intend to create or update External Pages via the API, this should be set to `api`."]
-    #[doc(alias = "content_import_source.sync_behavior")] pub enum
-    ContentImportSourceSyncBehavior { #[doc = " `api`"] Api = "api", #[doc =
-    " `automatic`"] Automatic = "automatic", #[doc = " `manual`"] Manual = "manual", }
+
+/// If you intend to create or update External Pages via the API, this should be set to `api`.
+#[doc(alias = "content_import_source.sync_behavior")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentImportSourceSyncBehavior {
+    /// `api`
+    Api,
+    /// `automatic`
+    Automatic,
+    /// `manual`
+    Manual,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The status of the content import source."] #[doc(alias =
-    "content_import_source.status")] pub enum ContentImportSourceStatus { #[doc =
-    " `active`"] Active = "active", #[doc = " `deactivated`"] Deactivated =
-    "deactivated", }
+
+impl ContentImportSourceSyncBehavior {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Api => "api",
+            Self::Automatic => "automatic",
+            Self::Manual => "manual",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "api" => Self::Api,
+            "automatic" => Self::Automatic,
+            "manual" => Self::Manual,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentImportSourceSyncBehavior {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentImportSourceSyncBehavior {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentImportSourceSyncBehavior {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentImportSourceSyncBehavior",
+        )
+    }
+}
+
+/// The status of the content import source.
+#[doc(alias = "content_import_source.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentImportSourceStatus {
+    /// `active`
+    Active,
+    /// `deactivated`
+    Deactivated,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContentImportSourceStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Deactivated => "deactivated",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "deactivated" => Self::Deactivated,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentImportSourceStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentImportSourceStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentImportSourceStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentImportSourceStatus",
+        )
+    }
 }

@@ -16,6 +16,7 @@ pub struct ContentSearchArticleContentItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSearchArticleContentItem {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContentSearchArticleContentItem {
         object.end(&self.extra, &["type", "id", "title", "locale"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContentSearchArticleContentItem {
     const NAME: &'static str = "content_search_article_content_item";
@@ -59,6 +61,7 @@ for ContentSearchArticleContentItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSearchArticleContentItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

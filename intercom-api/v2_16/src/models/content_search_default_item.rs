@@ -14,6 +14,7 @@ pub struct ContentSearchDefaultItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContentSearchDefaultItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -26,6 +27,7 @@ impl ContentSearchDefaultItem {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSearchDefaultItem {
     fn serialize<S: ::serde::Serializer>(
@@ -39,6 +41,7 @@ impl ::serde::Serialize for ContentSearchDefaultItem {
         object.end(&self.extra, &["type", "id", "title"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefaultItem {
     const NAME: &'static str = "content_search_default_item";
     const FIELDS: &'static [&'static str] = &["type", "id", "title"];
@@ -64,6 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefault
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,11 +75,71 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The kind of content item."] #[doc(alias =
-    "content_search_default_item.type")] pub enum ContentSearchDefaultItemType { #[doc =
-    " `content_snippet`"] ContentSnippet = "content_snippet", #[doc =
-    " `external_content`"] ExternalContent = "external_content", #[doc =
-    " `file_source_content`"] FileSourceContent = "file_source_content", #[doc =
-    " `internal_article`"] InternalArticle = "internal_article", }
+
+/// The kind of content item.
+#[doc(alias = "content_search_default_item.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ContentSearchDefaultItemType {
+    /// `content_snippet`
+    ContentSnippet,
+    /// `external_content`
+    ExternalContent,
+    /// `file_source_content`
+    FileSourceContent,
+    /// `internal_article`
+    InternalArticle,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ContentSearchDefaultItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ContentSnippet => "content_snippet",
+            Self::ExternalContent => "external_content",
+            Self::FileSourceContent => "file_source_content",
+            Self::InternalArticle => "internal_article",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "content_snippet" => Self::ContentSnippet,
+            "external_content" => Self::ExternalContent,
+            "file_source_content" => Self::FileSourceContent,
+            "internal_article" => Self::InternalArticle,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ContentSearchDefaultItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ContentSearchDefaultItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ContentSearchDefaultItemType",
+        )
+    }
 }

@@ -16,6 +16,7 @@ pub struct ContentSearchResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSearchResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContentSearchResponse {
         object.end(&self.extra, &["type", "total_count", "pages", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchResponse {
     const NAME: &'static str = "content_search_response";
     const FIELDS: &'static [&'static str] = &["type", "total_count", "pages", "data"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSearchResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,6 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination metadata, including links to neighbouring pages.
 #[doc(alias = "content_search_response.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -83,6 +87,7 @@ pub struct ContentSearchResponsePages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSearchResponsePages {
     fn serialize<S: ::serde::Serializer>(
@@ -103,6 +108,7 @@ impl ::serde::Serialize for ContentSearchResponsePages {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchResponsePages {
     const NAME: &'static str = "content_search_response.pages";
     const FIELDS: &'static [&'static str] = &[
@@ -144,6 +150,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSearchResponsePages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,6 +40,7 @@ pub struct ContentSnippet {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContentSnippet {
     fn serialize<S: ::serde::Serializer>(
@@ -84,6 +85,7 @@ impl ::serde::Serialize for ContentSnippet {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
     const NAME: &'static str = "content_snippet";
     const FIELDS: &'static [&'static str] = &[
@@ -157,6 +159,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContentSnippet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct ContentSnippetCreateRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContentSnippetCreateRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -45,6 +46,7 @@ impl ContentSnippetCreateRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContentSnippetCreateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,6 +78,7 @@ impl ::serde::Serialize for ContentSnippetCreateRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreateRequest {
     const NAME: &'static str = "content_snippet_create_request";
@@ -126,6 +129,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreate
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContentSnippetCreateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

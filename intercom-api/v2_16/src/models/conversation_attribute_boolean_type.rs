@@ -31,6 +31,7 @@ pub struct ConversationAttributeBooleanType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeBooleanType {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +69,7 @@ impl ::serde::Serialize for ConversationAttributeBooleanType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeBooleanType {
     const NAME: &'static str = "conversation_attribute_boolean_type";
@@ -130,6 +132,7 @@ for ConversationAttributeBooleanType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeBooleanType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -31,6 +31,7 @@ pub struct ConversationAttributeDatetimeType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeDatetimeType {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +69,7 @@ impl ::serde::Serialize for ConversationAttributeDatetimeType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeDatetimeType {
     const NAME: &'static str = "conversation_attribute_datetime_type";
@@ -130,6 +132,7 @@ for ConversationAttributeDatetimeType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeDatetimeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -31,6 +31,7 @@ pub struct ConversationAttributeDecimalType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeDecimalType {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +69,7 @@ impl ::serde::Serialize for ConversationAttributeDecimalType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeDecimalType {
     const NAME: &'static str = "conversation_attribute_decimal_type";
@@ -130,6 +132,7 @@ for ConversationAttributeDecimalType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeDecimalType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

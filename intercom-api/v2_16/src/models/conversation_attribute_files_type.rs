@@ -31,6 +31,7 @@ pub struct ConversationAttributeFilesType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeFilesType {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +69,7 @@ impl ::serde::Serialize for ConversationAttributeFilesType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeFilesType {
     const NAME: &'static str = "conversation_attribute_files_type";
@@ -130,6 +132,7 @@ for ConversationAttributeFilesType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeFilesType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -31,6 +31,7 @@ pub struct ConversationAttributeIntegerType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeIntegerType {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +69,7 @@ impl ::serde::Serialize for ConversationAttributeIntegerType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeIntegerType {
     const NAME: &'static str = "conversation_attribute_integer_type";
@@ -130,6 +132,7 @@ for ConversationAttributeIntegerType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeIntegerType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -35,6 +35,7 @@ pub struct ConversationAttributeRelationshipType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeRelationshipType {
     fn serialize<S: ::serde::Serializer>(
@@ -74,6 +75,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipType {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeRelationshipType {
     const NAME: &'static str = "conversation_attribute_relationship_type";
@@ -140,6 +142,7 @@ for ConversationAttributeRelationshipType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -147,6 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipType {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Reference configuration for related objects.
 #[doc(alias = "conversation_attribute_relationship_type.reference")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -160,6 +164,7 @@ pub struct ConversationAttributeRelationshipTypeReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeRelationshipTypeReference {
     fn serialize<S: ::serde::Serializer>(
@@ -172,6 +177,7 @@ impl ::serde::Serialize for ConversationAttributeRelationshipTypeReference {
         object.end(&self.extra, &["type", "object_type_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeRelationshipTypeReference {
     const NAME: &'static str = "conversation_attribute_relationship_type.reference";
@@ -195,6 +201,7 @@ for ConversationAttributeRelationshipTypeReference {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipTypeReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -202,9 +209,64 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeRelationshipTypeRef
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The cardinality of the relationship: `one` or `many`."] #[doc(alias =
-    "conversation_attribute_relationship_type.reference.type")] pub enum
-    ConversationAttributeRelationshipTypeReferenceType { #[doc = " `one`"] One = "one",
-    #[doc = " `many`"] Many = "many", }
+
+/// The cardinality of the relationship: `one` or `many`.
+#[doc(alias = "conversation_attribute_relationship_type.reference.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationAttributeRelationshipTypeReferenceType {
+    /// `one`
+    One,
+    /// `many`
+    Many,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationAttributeRelationshipTypeReferenceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::One => "one",
+            Self::Many => "many",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "one" => Self::One,
+            "many" => Self::Many,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationAttributeRelationshipTypeReferenceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationAttributeRelationshipTypeReferenceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for ConversationAttributeRelationshipTypeReferenceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationAttributeRelationshipTypeReferenceType",
+        )
+    }
 }

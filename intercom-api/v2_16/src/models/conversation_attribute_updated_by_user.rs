@@ -12,6 +12,7 @@ pub struct ConversationAttributeUpdatedByUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByUser {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUser {
         object.end(&self.extra, &["attribute", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByUser {
     const NAME: &'static str = "conversation_attribute_updated_by_user";
@@ -47,6 +49,7 @@ for ConversationAttributeUpdatedByUser {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,6 +57,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUser {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_user.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUserAttribute {
@@ -62,6 +66,7 @@ pub struct ConversationAttributeUpdatedByUserAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByUserAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -73,6 +78,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserAttribute {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByUserAttribute {
     const NAME: &'static str = "conversation_attribute_updated_by_user.attribute";
@@ -93,6 +99,7 @@ for ConversationAttributeUpdatedByUserAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUserAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -100,6 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUserAttrib
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_attribute_updated_by_user.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUserValue {
@@ -110,6 +118,7 @@ pub struct ConversationAttributeUpdatedByUserValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationAttributeUpdatedByUserValue {
     fn serialize<S: ::serde::Serializer>(
@@ -122,6 +131,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserValue {
         object.end(&self.extra, &["name", "previous"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationAttributeUpdatedByUserValue {
     const NAME: &'static str = "conversation_attribute_updated_by_user.value";
@@ -145,6 +155,7 @@ for ConversationAttributeUpdatedByUserValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUserValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

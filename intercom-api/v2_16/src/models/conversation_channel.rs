@@ -12,6 +12,7 @@ pub struct ConversationChannel {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationChannel {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationChannel {
         object.end(&self.extra, &["initial", "current"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationChannel {
     const NAME: &'static str = "conversation_channel";
     const FIELDS: &'static [&'static str] = &["initial", "current"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationChannel 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationChannel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct ConversationExternalReference {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationExternalReference {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationExternalReference {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationExternalReference {
     const NAME: &'static str = "conversation_external_reference";
@@ -47,6 +49,7 @@ for ConversationExternalReference {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationExternalReference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -20,6 +20,7 @@ pub struct ConversationMonitorEvaluation {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationMonitorEvaluation {
     fn serialize<S: ::serde::Serializer>(
@@ -47,6 +48,7 @@ impl ::serde::Serialize for ConversationMonitorEvaluation {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationMonitorEvaluation {
     const NAME: &'static str = "conversation_monitor_evaluation";
@@ -89,6 +91,7 @@ for ConversationMonitorEvaluation {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationMonitorEvaluation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

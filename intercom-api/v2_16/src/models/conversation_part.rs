@@ -40,6 +40,7 @@ pub struct ConversationPart {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationPart {
     fn serialize<S: ::serde::Serializer>(
@@ -91,6 +92,7 @@ impl ::serde::Serialize for ConversationPart {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
     const NAME: &'static str = "conversation_part";
     const FIELDS: &'static [&'static str] = &[
@@ -180,6 +182,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -187,10 +190,67 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPart {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Indicates the current state of conversation when the conversation part was created."]
-    #[doc(alias = "conversation_part.state")] pub enum ConversationPartState { #[doc =
-    " `open`"] Open = "open", #[doc = " `closed`"] Closed = "closed", #[doc =
-    " `snoozed`"] Snoozed = "snoozed", }
+
+/// Indicates the current state of conversation when the conversation part was created.
+#[doc(alias = "conversation_part.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationPartState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationPartState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationPartState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationPartState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationPartState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationPartState",
+        )
+    }
 }

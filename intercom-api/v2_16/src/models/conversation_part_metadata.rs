@@ -14,6 +14,7 @@ pub struct ConversationPartMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationPartMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ConversationPartMetadata {
         object.end(&self.extra, &["quick_reply_options", "quick_reply_uuid"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMetadata {
     const NAME: &'static str = "conversation_part_metadata";
     const FIELDS: &'static [&'static str] = &["quick_reply_options", "quick_reply_uuid"];
@@ -48,6 +50,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMeta
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,6 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "conversation_part_metadata.quick_reply_options[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {
@@ -69,6 +73,7 @@ pub struct ConversationPartMetadataQuickReplyOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ConversationPartMetadataQuickReplyOptionsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -81,6 +86,7 @@ impl ConversationPartMetadataQuickReplyOptionsItem {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -94,6 +100,7 @@ impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
         object.end(&self.extra, &["text", "uuid", "translations"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationPartMetadataQuickReplyOptionsItem {
     const NAME: &'static str = "conversation_part_metadata.quick_reply_options[]";
@@ -120,6 +127,7 @@ for ConversationPartMetadataQuickReplyOptionsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadataQuickReplyOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

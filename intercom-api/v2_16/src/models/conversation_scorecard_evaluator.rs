@@ -12,6 +12,7 @@ pub struct ConversationScorecardEvaluator {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationScorecardEvaluator {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationScorecardEvaluator {
         object.end(&self.extra, &["evaluator_id", "result"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationScorecardEvaluator {
     const NAME: &'static str = "conversation_scorecard_evaluator";
@@ -47,6 +49,7 @@ for ConversationScorecardEvaluator {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardEvaluator {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

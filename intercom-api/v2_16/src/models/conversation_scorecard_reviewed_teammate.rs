@@ -12,6 +12,7 @@ pub struct ConversationScorecardReviewedTeammate {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationScorecardReviewedTeammate {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationScorecardReviewedTeammate {
         object.end(&self.extra, &["type", "admin_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationScorecardReviewedTeammate {
     const NAME: &'static str = "conversation_scorecard_reviewed_teammate";
@@ -47,6 +49,7 @@ for ConversationScorecardReviewedTeammate {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,10 +57,63 @@ impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammate {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed."]
-    #[doc(alias = "conversation_scorecard_reviewed_teammate.type")] pub enum
-    ConversationScorecardReviewedTeammateType { #[doc = " `ai`"] Ai = "ai", #[doc =
-    " `admin`"] Admin = "admin", }
+
+/// The kind of reviewee. `ai` if the conversation was handled by Fin or scored without a specific teammate; `admin` if a specific teammate was reviewed.
+#[doc(alias = "conversation_scorecard_reviewed_teammate.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationScorecardReviewedTeammateType {
+    /// `ai`
+    Ai,
+    /// `admin`
+    Admin,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationScorecardReviewedTeammateType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ai => "ai",
+            Self::Admin => "admin",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ai" => Self::Ai,
+            "admin" => Self::Admin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationScorecardReviewedTeammateType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationScorecardReviewedTeammateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationScorecardReviewedTeammateType",
+        )
+    }
 }

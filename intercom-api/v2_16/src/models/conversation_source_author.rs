@@ -16,6 +16,7 @@ pub struct ConversationSourceAuthor {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationSourceAuthor {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ConversationSourceAuthor {
         object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSourceAuthor {
     const NAME: &'static str = "conversation_source_author";
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSourceAu
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationSourceAuthor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -57,6 +57,7 @@ pub struct ConversationStatistics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationStatistics {
     fn serialize<S: ::serde::Serializer>(
@@ -130,6 +131,7 @@ impl ::serde::Serialize for ConversationStatistics {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatistics {
     const NAME: &'static str = "conversation_statistics";
     const FIELDS: &'static [&'static str] = &[
@@ -241,6 +243,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -41,6 +41,7 @@ pub struct CreateArticleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -65,6 +66,7 @@ impl CreateArticleRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -110,6 +112,7 @@ impl ::serde::Serialize for CreateArticleRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest {
     const NAME: &'static str = "create_article_request";
@@ -188,6 +191,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -196,16 +200,123 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content."]
-    #[doc(alias = "create_article_request.state")] pub enum CreateArticleRequestState {
-    #[doc = " `published`"] Published = "published", #[doc = " `draft`"] Draft = "draft",
+
+/// Whether the article will be `published` or will be a `draft`. Defaults to draft. For multilingual articles, this will be the state of the default language's content.
+#[doc(alias = "create_article_request.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateArticleRequestState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateArticleRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of parent, which can either be a `collection` or `section`."]
-    #[doc(alias = "create_article_request.parent_type")] pub enum
-    CreateArticleRequestParentType { #[doc = " `collection`"] Collection = "collection",
-    #[doc = " `section`"] Section = "section", }
+
+impl ::std::fmt::Display for CreateArticleRequestState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateArticleRequestState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateArticleRequestState",
+        )
+    }
+}
+
+/// The type of parent, which can either be a `collection` or `section`.
+#[doc(alias = "create_article_request.parent_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateArticleRequestParentType {
+    /// `collection`
+    Collection,
+    /// `section`
+    Section,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateArticleRequestParentType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Collection => "collection",
+            Self::Section => "section",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "collection" => Self::Collection,
+            "section" => Self::Section,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateArticleRequestParentType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateArticleRequestParentType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestParentType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateArticleRequestParentType",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct CreateAudienceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateAudienceRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -26,6 +27,7 @@ impl CreateAudienceRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateAudienceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,6 +40,7 @@ impl ::serde::Serialize for CreateAudienceRequest {
         object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceRequest {
     const NAME: &'static str = "create_audience_request";
@@ -64,6 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceReques
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateAudienceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -98,6 +98,7 @@ pub struct CreateContactResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CreateContactResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -207,6 +208,7 @@ impl ::serde::Serialize for CreateContactResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactResponse {
     const NAME: &'static str = "CreateContact.response.200";
     const FIELDS: &'static [&'static str] = &[
@@ -412,6 +414,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateContactResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -19,6 +19,7 @@ pub struct CreateConversationAttributeBooleanRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeBooleanRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl CreateConversationAttributeBooleanRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeBooleanRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +53,7 @@ impl ::serde::Serialize for CreateConversationAttributeBooleanRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeBooleanRequest {
@@ -90,6 +93,7 @@ for CreateConversationAttributeBooleanRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeBooleanRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

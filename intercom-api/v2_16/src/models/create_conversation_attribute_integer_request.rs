@@ -19,6 +19,7 @@ pub struct CreateConversationAttributeIntegerRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeIntegerRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl CreateConversationAttributeIntegerRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeIntegerRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +53,7 @@ impl ::serde::Serialize for CreateConversationAttributeIntegerRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeIntegerRequest {
@@ -90,6 +93,7 @@ for CreateConversationAttributeIntegerRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeIntegerRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

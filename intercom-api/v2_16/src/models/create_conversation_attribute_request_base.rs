@@ -20,6 +20,7 @@ pub struct CreateConversationAttributeRequestBase {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeRequestBase {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -37,6 +38,7 @@ impl CreateConversationAttributeRequestBase {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CreateConversationAttributeRequestBase {
     fn serialize<S: ::serde::Serializer>(
@@ -56,6 +58,7 @@ impl ::serde::Serialize for CreateConversationAttributeRequestBase {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeRequestBase {
     const NAME: &'static str = "create_conversation_attribute_request_base";
@@ -94,6 +97,7 @@ for CreateConversationAttributeRequestBase {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequestBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,13 +105,87 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequestBase {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files."]
-    #[doc(alias = "create_conversation_attribute_request_base.data_type")] pub enum
-    CreateConversationAttributeRequestBaseDataType { #[doc = " `string`"] String =
-    "string", #[doc = " `integer`"] Integer = "integer", #[doc = " `list`"] List =
-    "list", #[doc = " `decimal`"] Decimal = "decimal", #[doc = " `boolean`"] Boolean =
-    "boolean", #[doc = " `datetime`"] Datetime = "datetime", #[doc = " `relationship`"]
-    Relationship = "relationship", #[doc = " `files`"] Files = "files", }
+
+/// The data type of the attribute. Allowed types: string, integer, list, decimal, boolean, datetime, relationship, files.
+#[doc(alias = "create_conversation_attribute_request_base.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationAttributeRequestBaseDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `list`
+    List,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `relationship`
+    Relationship,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateConversationAttributeRequestBaseDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::List => "list",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Relationship => "relationship",
+            Self::Files => "files",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "list" => Self::List,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "relationship" => Self::Relationship,
+            "files" => Self::Files,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateConversationAttributeRequestBaseDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateConversationAttributeRequestBaseDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequestBaseDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateConversationAttributeRequestBaseDataType",
+        )
+    }
 }

@@ -21,6 +21,7 @@ pub struct CreateConversationAttributeStringRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationAttributeStringRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -36,6 +37,7 @@ impl CreateConversationAttributeStringRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationAttributeStringRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,6 +64,7 @@ impl ::serde::Serialize for CreateConversationAttributeStringRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationAttributeStringRequest {
@@ -105,6 +108,7 @@ for CreateConversationAttributeStringRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeStringRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -19,6 +19,7 @@ pub struct CreateConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -37,6 +38,7 @@ impl CreateConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,6 +58,7 @@ impl ::serde::Serialize for CreateConversationRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRequest {
     const NAME: &'static str = "create_conversation_request";
@@ -98,6 +101,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -106,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "create_conversation_request.from")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {
@@ -116,6 +121,7 @@ pub struct CreateConversationRequestFrom {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateConversationRequestFrom {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -130,6 +136,7 @@ impl CreateConversationRequestFrom {
         }
     }
 }
+
 impl ::serde::Serialize for CreateConversationRequestFrom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -141,6 +148,7 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateConversationRequestFrom {
@@ -165,6 +173,7 @@ for CreateConversationRequestFrom {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFrom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -173,9 +182,67 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFrom {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The role associated to the contact - user or lead."] #[doc(alias =
-    "create_conversation_request.from.type")] pub enum CreateConversationRequestFromType
-    { #[doc = " `lead`"] Lead = "lead", #[doc = " `user`"] User = "user", #[doc =
-    " `contact`"] Contact = "contact", }
+
+/// The role associated to the contact - user or lead.
+#[doc(alias = "create_conversation_request.from.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateConversationRequestFromType {
+    /// `lead`
+    Lead,
+    /// `user`
+    User,
+    /// `contact`
+    Contact,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateConversationRequestFromType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lead => "lead",
+            Self::User => "user",
+            Self::Contact => "contact",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "lead" => Self::Lead,
+            "user" => Self::User,
+            "contact" => Self::Contact,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateConversationRequestFromType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateConversationRequestFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateConversationRequestFromType",
+        )
+    }
 }

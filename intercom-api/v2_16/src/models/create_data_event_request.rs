@@ -22,6 +22,7 @@ pub struct CreateDataEventRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataEventRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,6 +42,7 @@ impl ::serde::Serialize for CreateDataEventRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventRequest {
     const NAME: &'static str = "create_data_event_request";
@@ -83,6 +85,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataEventRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

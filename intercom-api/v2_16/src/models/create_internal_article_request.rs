@@ -28,6 +28,7 @@ pub struct CreateInternalArticleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateInternalArticleRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -50,6 +51,7 @@ impl CreateInternalArticleRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,6 +85,7 @@ impl ::serde::Serialize for CreateInternalArticleRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateInternalArticleRequest {
@@ -138,6 +141,7 @@ for CreateInternalArticleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct CreateNoteRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateNoteRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl CreateNoteRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateNoteRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for CreateNoteRequest {
         object.end(&self.extra, &["body", "admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
     const NAME: &'static str = "CreateNote.request";
@@ -56,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateNoteRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

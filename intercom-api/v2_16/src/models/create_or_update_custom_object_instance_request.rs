@@ -21,6 +21,7 @@ pub struct CreateOrUpdateCustomObjectInstanceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,6 +44,7 @@ impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateOrUpdateCustomObjectInstanceRequest {
@@ -78,6 +80,7 @@ for CreateOrUpdateCustomObjectInstanceRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -86,9 +89,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceReques
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {

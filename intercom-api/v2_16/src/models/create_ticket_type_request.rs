@@ -19,6 +19,7 @@ pub struct CreateTicketTypeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateTicketTypeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl CreateTicketTypeRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +53,7 @@ impl ::serde::Serialize for CreateTicketTypeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequest {
     const NAME: &'static str = "create_ticket_type_request";
@@ -89,6 +92,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -97,9 +101,67 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Category of the Ticket Type."] #[doc(alias =
-    "create_ticket_type_request.category")] pub enum CreateTicketTypeRequestCategory {
-    #[doc = " `Customer`"] Customer = "Customer", #[doc = " `Back-office`"] BackOffice =
-    "Back-office", #[doc = " `Tracker`"] Tracker = "Tracker", }
+
+/// Category of the Ticket Type.
+#[doc(alias = "create_ticket_type_request.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateTicketTypeRequestCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateTicketTypeRequestCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequestCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateTicketTypeRequestCategory",
+        )
+    }
 }

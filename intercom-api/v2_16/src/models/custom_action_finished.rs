@@ -9,6 +9,7 @@ pub struct CustomActionFinished {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomActionFinished {
     fn serialize<S: ::serde::Serializer>(
@@ -20,6 +21,7 @@ impl ::serde::Serialize for CustomActionFinished {
         object.end(&self.extra, &["action"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished {
     const NAME: &'static str = "custom_action_finished";
     const FIELDS: &'static [&'static str] = &["action"];
@@ -39,6 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomActionFinished {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,6 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionFinished {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "custom_action_finished.action")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {
@@ -56,6 +60,7 @@ pub struct CustomActionFinishedAction {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomActionFinishedAction {
     fn serialize<S: ::serde::Serializer>(
@@ -68,6 +73,7 @@ impl ::serde::Serialize for CustomActionFinishedAction {
         object.end(&self.extra, &["name", "result"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinishedAction {
     const NAME: &'static str = "custom_action_finished.action";
     const FIELDS: &'static [&'static str] = &["name", "result"];
@@ -90,6 +96,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,8 +104,63 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedAction {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Status of the action"] #[doc(alias =
-    "custom_action_finished.action.result")] pub enum CustomActionFinishedActionResult {
-    #[doc = " `success`"] Success = "success", #[doc = " `failed`"] Failed = "failed", }
+
+/// Status of the action
+#[doc(alias = "custom_action_finished.action.result")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CustomActionFinishedActionResult {
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CustomActionFinishedActionResult {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CustomActionFinishedActionResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CustomActionFinishedActionResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedActionResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CustomActionFinishedActionResult",
+        )
+    }
 }

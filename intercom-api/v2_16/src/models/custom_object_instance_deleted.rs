@@ -14,6 +14,7 @@ pub struct CustomObjectInstanceDeleted {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomObjectInstanceDeleted {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for CustomObjectInstanceDeleted {
         object.end(&self.extra, &["object", "id", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstanceDeleted {
     const NAME: &'static str = "custom_object_instance_deleted";
     const FIELDS: &'static [&'static str] = &["object", "id", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstanceDeleted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

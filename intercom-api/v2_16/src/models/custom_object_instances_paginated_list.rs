@@ -17,6 +17,7 @@ pub struct CustomObjectInstancesPaginatedList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomObjectInstancesPaginatedList {
     fn serialize<S: ::serde::Serializer>(
@@ -31,6 +32,7 @@ impl ::serde::Serialize for CustomObjectInstancesPaginatedList {
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CustomObjectInstancesPaginatedList {
     const NAME: &'static str = "custom_object_instances_paginated_list";
@@ -60,6 +62,7 @@ for CustomObjectInstancesPaginatedList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomObjectInstancesPaginatedList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

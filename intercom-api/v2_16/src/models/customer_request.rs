@@ -4,6 +4,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "customer_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CustomerRequest {
@@ -16,6 +18,7 @@ pub enum CustomerRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Intercom User ID
 #[doc(alias = "customer_request|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +28,7 @@ pub struct CustomerRequestIntercomUserId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CustomerRequestIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -35,6 +39,7 @@ impl CustomerRequestIntercomUserId {
         }
     }
 }
+
 impl ::serde::Serialize for CustomerRequestIntercomUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,6 +50,7 @@ impl ::serde::Serialize for CustomerRequestIntercomUserId {
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CustomerRequestIntercomUserId {
@@ -66,6 +72,7 @@ for CustomerRequestIntercomUserId {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestIntercomUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -74,6 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerRequestIntercomUserId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// User ID
 #[doc(alias = "customer_request|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +91,7 @@ pub struct CustomerRequestUserId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CustomerRequestUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -93,6 +102,7 @@ impl CustomerRequestUserId {
         }
     }
 }
+
 impl ::serde::Serialize for CustomerRequestUserId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -103,6 +113,7 @@ impl ::serde::Serialize for CustomerRequestUserId {
         object.end(&self.extra, &["user_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestUserId {
     const NAME: &'static str = "customer_request|1";
@@ -123,6 +134,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestUserI
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -131,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerRequestUserId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Email
 #[doc(alias = "customer_request|2")]
 #[derive(Debug, Clone, PartialEq)]
@@ -140,6 +153,7 @@ pub struct CustomerRequestEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CustomerRequestEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -150,6 +164,7 @@ impl CustomerRequestEmail {
         }
     }
 }
+
 impl ::serde::Serialize for CustomerRequestEmail {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -160,6 +175,7 @@ impl ::serde::Serialize for CustomerRequestEmail {
         object.end(&self.extra, &["email"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestEmail {
     const NAME: &'static str = "customer_request|2";
@@ -180,6 +196,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestEmail
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CustomerRequestEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(

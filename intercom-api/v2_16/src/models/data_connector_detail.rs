@@ -79,6 +79,7 @@ pub struct DataConnectorDetail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetail {
     fn serialize<S: ::serde::Serializer>(
@@ -152,6 +153,7 @@ impl ::serde::Serialize for DataConnectorDetail {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail {
     const NAME: &'static str = "data_connector_detail";
     const FIELDS: &'static [&'static str] = &[
@@ -281,6 +283,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -288,11 +291,67 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetail {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of the data connector."] #[doc(alias =
-    "data_connector_detail.state")] pub enum DataConnectorDetailState { #[doc =
-    " `draft`"] Draft = "draft", #[doc = " `live`"] Live = "live", }
+
+/// The current state of the data connector.
+#[doc(alias = "data_connector_detail.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl DataConnectorDetailState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailState",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailHeadersItem {
@@ -303,6 +362,7 @@ pub struct DataConnectorDetailHeadersItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailHeadersItem {
     fn serialize<S: ::serde::Serializer>(
@@ -315,6 +375,7 @@ impl ::serde::Serialize for DataConnectorDetailHeadersItem {
         object.end(&self.extra, &["name", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailHeadersItem {
     const NAME: &'static str = "data_connector_detail.headers[]";
@@ -338,6 +399,7 @@ for DataConnectorDetailHeadersItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -345,38 +407,326 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHeadersItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The HTTP method used by the data connector."] #[doc(alias =
-    "data_connector_detail.http_method")] pub enum DataConnectorDetailHttpMethod { #[doc
-    = " `get`"] Get = "get", #[doc = " `post`"] Post = "post", #[doc = " `put`"] Put =
-    "put", #[doc = " `delete`"] Delete = "delete", #[doc = " `patch`"] Patch = "patch", }
+
+/// The HTTP method used by the data connector.
+#[doc(alias = "data_connector_detail.http_method")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailHttpMethod {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "data_connector_detail.audiences[]")] pub enum
-    DataConnectorDetailAudiencesItem { #[doc = " `users`"] Users = "users", #[doc =
-    " `leads`"] Leads = "leads", #[doc = " `visitors`"] Visitors = "visitors", }
+
+impl DataConnectorDetailHttpMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "get" => Self::Get,
+            "post" => Self::Post,
+            "put" => Self::Put,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " How the connector executes."] #[doc(alias =
-    "data_connector_detail.execution_type")] pub enum DataConnectorDetailExecutionType {
-    #[doc = " `server_side`"] ServerSide = "server_side", #[doc = " `client_side`"]
-    ClientSide = "client_side", }
+
+impl ::std::fmt::Display for DataConnectorDetailHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The expected response format from the connector."] #[doc(alias =
-    "data_connector_detail.configuration_response_type")] pub enum
-    DataConnectorDetailConfigurationResponseType { #[doc = " `test_response_type`"]
-    TestResponseType = "test_response_type", #[doc = " `mock_response_type`"]
-    MockResponseType = "mock_response_type", }
+
+impl ::serde::Serialize for DataConnectorDetailHttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of data transformation applied to the response."] #[doc(alias =
-    "data_connector_detail.data_transformation_type")] pub enum
-    DataConnectorDetailDataTransformationType { #[doc = " `full_access`"] FullAccess =
-    "full_access", #[doc = " `redacted_access`"] RedactedAccess = "redacted_access",
-    #[doc = " `code_block_transformation`"] CodeBlockTransformation =
-    "code_block_transformation", }
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailHttpMethod",
+        )
+    }
 }
+
+#[doc(alias = "data_connector_detail.audiences[]")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailAudiencesItem {
+    /// `users`
+    Users,
+    /// `leads`
+    Leads,
+    /// `visitors`
+    Visitors,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorDetailAudiencesItem {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Users => "users",
+            Self::Leads => "leads",
+            Self::Visitors => "visitors",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "users" => Self::Users,
+            "leads" => Self::Leads,
+            "visitors" => Self::Visitors,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailAudiencesItem {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailAudiencesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailAudiencesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailAudiencesItem",
+        )
+    }
+}
+
+/// How the connector executes.
+#[doc(alias = "data_connector_detail.execution_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailExecutionType {
+    /// `server_side`
+    ServerSide,
+    /// `client_side`
+    ClientSide,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorDetailExecutionType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::ServerSide => "server_side",
+            Self::ClientSide => "client_side",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "server_side" => Self::ServerSide,
+            "client_side" => Self::ClientSide,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailExecutionType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailExecutionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailExecutionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailExecutionType",
+        )
+    }
+}
+
+/// The expected response format from the connector.
+#[doc(alias = "data_connector_detail.configuration_response_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailConfigurationResponseType {
+    /// `test_response_type`
+    TestResponseType,
+    /// `mock_response_type`
+    MockResponseType,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorDetailConfigurationResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::TestResponseType => "test_response_type",
+            Self::MockResponseType => "mock_response_type",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "test_response_type" => Self::TestResponseType,
+            "mock_response_type" => Self::MockResponseType,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailConfigurationResponseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailConfigurationResponseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailConfigurationResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailConfigurationResponseType",
+        )
+    }
+}
+
+/// The type of data transformation applied to the response.
+#[doc(alias = "data_connector_detail.data_transformation_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailDataTransformationType {
+    /// `full_access`
+    FullAccess,
+    /// `redacted_access`
+    RedactedAccess,
+    /// `code_block_transformation`
+    CodeBlockTransformation,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorDetailDataTransformationType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::FullAccess => "full_access",
+            Self::RedactedAccess => "redacted_access",
+            Self::CodeBlockTransformation => "code_block_transformation",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "full_access" => Self::FullAccess,
+            "redacted_access" => Self::RedactedAccess,
+            "code_block_transformation" => Self::CodeBlockTransformation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailDataTransformationType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailDataTransformationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataTransformationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailDataTransformationType",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailDataInputsItem {
@@ -393,6 +743,7 @@ pub struct DataConnectorDetailDataInputsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -412,6 +763,7 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailDataInputsItem {
     const NAME: &'static str = "data_connector_detail.data_inputs[]";
@@ -450,6 +802,7 @@ for DataConnectorDetailDataInputsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -457,13 +810,75 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The data type of the input."] #[doc(alias =
-    "data_connector_detail.data_inputs[].type")] pub enum
-    DataConnectorDetailDataInputsItemType { #[doc = " `string`"] String = "string", #[doc
-    = " `integer`"] Integer = "integer", #[doc = " `decimal`"] Decimal = "decimal", #[doc
-    = " `boolean`"] Boolean = "boolean", }
+
+/// The data type of the input.
+#[doc(alias = "data_connector_detail.data_inputs[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailDataInputsItemType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl DataConnectorDetailDataInputsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailDataInputsItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailDataInputsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailDataInputsItemType",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.response_fields[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailResponseFieldsItem {
@@ -478,6 +893,7 @@ pub struct DataConnectorDetailResponseFieldsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -492,6 +908,7 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
         object.end(&self.extra, &["path", "type", "example_value", "redacted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailResponseFieldsItem {
     const NAME: &'static str = "data_connector_detail.response_fields[]";
@@ -526,6 +943,7 @@ for DataConnectorDetailResponseFieldsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -533,14 +951,83 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The data type of the response field."] #[doc(alias =
-    "data_connector_detail.response_fields[].type")] pub enum
-    DataConnectorDetailResponseFieldsItemType { #[doc = " `unknown`"] UnknownValue =
-    "unknown", #[doc = " `string`"] String = "string", #[doc = " `integer`"] Integer =
-    "integer", #[doc = " `decimal`"] Decimal = "decimal", #[doc = " `datetime`"] Datetime
-    = "datetime", #[doc = " `boolean`"] Boolean = "boolean", }
+
+/// The data type of the response field.
+#[doc(alias = "data_connector_detail.response_fields[].type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailResponseFieldsItemType {
+    /// `unknown`
+    UnknownValue,
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `datetime`
+    Datetime,
+    /// `boolean`
+    Boolean,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl DataConnectorDetailResponseFieldsItemType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UnknownValue => "unknown",
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Datetime => "datetime",
+            Self::Boolean => "boolean",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::UnknownValue,
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "datetime" => Self::Datetime,
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailResponseFieldsItemType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailResponseFieldsItemType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItemType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailResponseFieldsItemType",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.object_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
@@ -561,6 +1048,7 @@ pub struct DataConnectorDetailObjectMappingsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -584,6 +1072,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailObjectMappingsItem {
     const NAME: &'static str = "data_connector_detail.object_mappings[]";
@@ -618,6 +1107,7 @@ for DataConnectorDetailObjectMappingsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -625,11 +1115,67 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "data_connector_detail.object_mappings[].intercom_object_type")] pub
-    enum DataConnectorDetailObjectMappingsItemIntercomObjectType { #[doc =
-    " `conversation`"] Conversation = "conversation", #[doc = " `user`"] User = "user", }
+
+#[doc(alias = "data_connector_detail.object_mappings[].intercom_object_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    /// `conversation`
+    Conversation,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailObjectMappingsItemIntercomObjectType",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.object_mappings[].attribute_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
@@ -641,6 +1187,7 @@ pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -666,6 +1213,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappin
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     const NAME: &'static str = "data_connector_detail.object_mappings[].attribute_mappings[]";
@@ -696,6 +1244,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -704,13 +1253,71 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias =
-    "data_connector_detail.object_mappings[].attribute_mappings[].mapping_type")] pub
-    enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType { #[doc =
-    " `primitive_mapping`"] PrimitiveMapping = "primitive_mapping", #[doc =
-    " `context_mapping`"] ContextMapping = "context_mapping", }
+
+#[doc(
+    alias = "data_connector_detail.object_mappings[].attribute_mappings[].mapping_type"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    /// `primitive_mapping`
+    PrimitiveMapping,
+    /// `context_mapping`
+    ContextMapping,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PrimitiveMapping => "primitive_mapping",
+            Self::ContextMapping => "context_mapping",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "primitive_mapping" => Self::PrimitiveMapping,
+            "context_mapping" => Self::ContextMapping,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display
+for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize
+for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType",
+        )
+    }
+}
+
 #[doc(alias = "data_connector_detail.object_mappings[].reference_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
@@ -721,6 +1328,7 @@ pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -738,6 +1346,7 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappin
             .end(&self.extra, &["intercom_object_type", "intercom_attribute_identifier"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     const NAME: &'static str = "data_connector_detail.object_mappings[].reference_mappings[]";
@@ -764,6 +1373,7 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de>
 for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -772,10 +1382,67 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias =
-    "data_connector_detail.object_mappings[].reference_mappings[].intercom_object_type")]
-    pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
-    { #[doc = " `conversation`"] Conversation = "conversation", #[doc = " `user`"] User =
-    "user", }
+
+#[doc(
+    alias = "data_connector_detail.object_mappings[].reference_mappings[].intercom_object_type"
+)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    /// `conversation`
+    Conversation,
+    /// `user`
+    User,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Conversation => "conversation",
+            Self::User => "user",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "conversation" => Self::Conversation,
+            "user" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display
+for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize
+for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType",
+        )
+    }
 }

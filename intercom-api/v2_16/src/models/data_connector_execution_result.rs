@@ -46,6 +46,7 @@ pub struct DataConnectorExecutionResult {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorExecutionResult {
     fn serialize<S: ::serde::Serializer>(
@@ -95,6 +96,7 @@ impl ::serde::Serialize for DataConnectorExecutionResult {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorExecutionResult {
     const NAME: &'static str = "data_connector_execution_result";
@@ -181,6 +183,7 @@ for DataConnectorExecutionResult {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,42 +191,271 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResult {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The HTTP method used for the request."] #[doc(alias =
-    "data_connector_execution_result.http_method")] pub enum
-    DataConnectorExecutionResultHttpMethod { #[doc = " `get`"] Get = "get", #[doc =
-    " `post`"] Post = "post", #[doc = " `put`"] Put = "put", #[doc = " `delete`"] Delete
-    = "delete", #[doc = " `patch`"] Patch = "patch", }
+
+/// The HTTP method used for the request.
+#[doc(alias = "data_connector_execution_result.http_method")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorExecutionResultHttpMethod {
+    /// `get`
+    Get,
+    /// `post`
+    Post,
+    /// `put`
+    Put,
+    /// `delete`
+    Delete,
+    /// `patch`
+    Patch,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of error that occurred, if any."] #[doc(alias =
-    "data_connector_execution_result.error_type")] pub enum
-    DataConnectorExecutionResultErrorType { #[doc = " `request_configuration_error`"]
-    RequestConfigurationError = "request_configuration_error", #[doc =
-    " `faraday_error`"] FaradayError = "faraday_error", #[doc = " `3rd_party_error`"]
-    V3rdPartyError = "3rd_party_error", #[doc = " `response_mapping_error`"]
-    ResponseMappingError = "response_mapping_error", #[doc = " `token_refresh_error`"]
-    TokenRefreshError = "token_refresh_error", #[doc =
-    " `fin_action_response_formatting_error`"] FinActionResponseFormattingError =
-    "fin_action_response_formatting_error", #[doc =
-    " `fin_action_identity_verification_error`"] FinActionIdentityVerificationError =
-    "fin_action_identity_verification_error", #[doc = " `email_verification_error`"]
-    EmailVerificationError = "email_verification_error", #[doc =
-    " `non_fin_standalone_action_identity_verification_error`"]
-    NonFinStandaloneActionIdentityVerificationError =
-    "non_fin_standalone_action_identity_verification_error", #[doc =
-    " `request_validation_error`"] RequestValidationError = "request_validation_error",
-    #[doc = " `client_side_action_error`"] ClientSideActionError =
-    "client_side_action_error", }
+
+impl DataConnectorExecutionResultHttpMethod {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "get",
+            Self::Post => "post",
+            Self::Put => "put",
+            Self::Delete => "delete",
+            Self::Patch => "patch",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "get" => Self::Get,
+            "post" => Self::Post,
+            "put" => Self::Put,
+            "delete" => Self::Delete,
+            "patch" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of source that triggered this execution."] #[doc(alias =
-    "data_connector_execution_result.source_type")] pub enum
-    DataConnectorExecutionResultSourceType { #[doc = " `custom_bot`"] CustomBot =
-    "custom_bot", #[doc = " `inbound_custom_bot`"] InboundCustomBot =
-    "inbound_custom_bot", #[doc = " `button_custom_bot`"] ButtonCustomBot =
-    "button_custom_bot", #[doc = " `answer`"] Answer = "answer", #[doc = " `workflow`"]
-    Workflow = "workflow", #[doc = " `saved_reply`"] SavedReply = "saved_reply", #[doc =
-    " `triggerable_custom_bot`"] TriggerableCustomBot = "triggerable_custom_bot", #[doc =
-    " `inbox`"] Inbox = "inbox", #[doc = " `fin`"] Fin = "fin", }
+
+impl ::std::fmt::Display for DataConnectorExecutionResultHttpMethod {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorExecutionResultHttpMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultHttpMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorExecutionResultHttpMethod",
+        )
+    }
+}
+
+/// The type of error that occurred, if any.
+#[doc(alias = "data_connector_execution_result.error_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorExecutionResultErrorType {
+    /// `request_configuration_error`
+    RequestConfigurationError,
+    /// `faraday_error`
+    FaradayError,
+    /// `3rd_party_error`
+    V3rdPartyError,
+    /// `response_mapping_error`
+    ResponseMappingError,
+    /// `token_refresh_error`
+    TokenRefreshError,
+    /// `fin_action_response_formatting_error`
+    FinActionResponseFormattingError,
+    /// `fin_action_identity_verification_error`
+    FinActionIdentityVerificationError,
+    /// `email_verification_error`
+    EmailVerificationError,
+    /// `non_fin_standalone_action_identity_verification_error`
+    NonFinStandaloneActionIdentityVerificationError,
+    /// `request_validation_error`
+    RequestValidationError,
+    /// `client_side_action_error`
+    ClientSideActionError,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorExecutionResultErrorType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::RequestConfigurationError => "request_configuration_error",
+            Self::FaradayError => "faraday_error",
+            Self::V3rdPartyError => "3rd_party_error",
+            Self::ResponseMappingError => "response_mapping_error",
+            Self::TokenRefreshError => "token_refresh_error",
+            Self::FinActionResponseFormattingError => {
+                "fin_action_response_formatting_error"
+            }
+            Self::FinActionIdentityVerificationError => {
+                "fin_action_identity_verification_error"
+            }
+            Self::EmailVerificationError => "email_verification_error",
+            Self::NonFinStandaloneActionIdentityVerificationError => {
+                "non_fin_standalone_action_identity_verification_error"
+            }
+            Self::RequestValidationError => "request_validation_error",
+            Self::ClientSideActionError => "client_side_action_error",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "request_configuration_error" => Self::RequestConfigurationError,
+            "faraday_error" => Self::FaradayError,
+            "3rd_party_error" => Self::V3rdPartyError,
+            "response_mapping_error" => Self::ResponseMappingError,
+            "token_refresh_error" => Self::TokenRefreshError,
+            "fin_action_response_formatting_error" => {
+                Self::FinActionResponseFormattingError
+            }
+            "fin_action_identity_verification_error" => {
+                Self::FinActionIdentityVerificationError
+            }
+            "email_verification_error" => Self::EmailVerificationError,
+            "non_fin_standalone_action_identity_verification_error" => {
+                Self::NonFinStandaloneActionIdentityVerificationError
+            }
+            "request_validation_error" => Self::RequestValidationError,
+            "client_side_action_error" => Self::ClientSideActionError,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorExecutionResultErrorType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorExecutionResultErrorType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultErrorType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorExecutionResultErrorType",
+        )
+    }
+}
+
+/// The type of source that triggered this execution.
+#[doc(alias = "data_connector_execution_result.source_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataConnectorExecutionResultSourceType {
+    /// `custom_bot`
+    CustomBot,
+    /// `inbound_custom_bot`
+    InboundCustomBot,
+    /// `button_custom_bot`
+    ButtonCustomBot,
+    /// `answer`
+    Answer,
+    /// `workflow`
+    Workflow,
+    /// `saved_reply`
+    SavedReply,
+    /// `triggerable_custom_bot`
+    TriggerableCustomBot,
+    /// `inbox`
+    Inbox,
+    /// `fin`
+    Fin,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataConnectorExecutionResultSourceType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CustomBot => "custom_bot",
+            Self::InboundCustomBot => "inbound_custom_bot",
+            Self::ButtonCustomBot => "button_custom_bot",
+            Self::Answer => "answer",
+            Self::Workflow => "workflow",
+            Self::SavedReply => "saved_reply",
+            Self::TriggerableCustomBot => "triggerable_custom_bot",
+            Self::Inbox => "inbox",
+            Self::Fin => "fin",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "custom_bot" => Self::CustomBot,
+            "inbound_custom_bot" => Self::InboundCustomBot,
+            "button_custom_bot" => Self::ButtonCustomBot,
+            "answer" => Self::Answer,
+            "workflow" => Self::Workflow,
+            "saved_reply" => Self::SavedReply,
+            "triggerable_custom_bot" => Self::TriggerableCustomBot,
+            "inbox" => Self::Inbox,
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataConnectorExecutionResultSourceType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataConnectorExecutionResultSourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultSourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataConnectorExecutionResultSourceType",
+        )
+    }
 }

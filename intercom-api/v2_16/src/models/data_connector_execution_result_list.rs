@@ -16,6 +16,7 @@ pub struct DataConnectorExecutionResultList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorExecutionResultList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultList {
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorExecutionResultList {
     const NAME: &'static str = "data_connector_execution_result_list";
@@ -55,6 +57,7 @@ for DataConnectorExecutionResultList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination information.
 #[doc(alias = "data_connector_execution_result_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -74,6 +78,7 @@ pub struct DataConnectorExecutionResultListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorExecutionResultListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -87,6 +92,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPages {
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorExecutionResultListPages {
     const NAME: &'static str = "data_connector_execution_result_list.pages";
@@ -113,6 +119,7 @@ for DataConnectorExecutionResultListPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -120,6 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Cursor for the next page of results.
 #[doc(alias = "data_connector_execution_result_list.pages.next")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -129,6 +137,7 @@ pub struct DataConnectorExecutionResultListPagesNext {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorExecutionResultListPagesNext {
     fn serialize<S: ::serde::Serializer>(
@@ -140,6 +149,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPagesNext {
         object.end(&self.extra, &["starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DataConnectorExecutionResultListPagesNext {
     const NAME: &'static str = "data_connector_execution_result_list.pages.next";
@@ -160,6 +170,7 @@ for DataConnectorExecutionResultListPagesNext {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

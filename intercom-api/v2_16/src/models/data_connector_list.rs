@@ -14,6 +14,7 @@ pub struct DataConnectorList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorList {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DataConnectorList {
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorList {
     const NAME: &'static str = "data_connector_list";
     const FIELDS: &'static [&'static str] = &["type", "data", "pages"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,6 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Pagination information.
 #[doc(alias = "data_connector_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -71,6 +75,7 @@ pub struct DataConnectorListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -84,6 +89,7 @@ impl ::serde::Serialize for DataConnectorListPages {
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPages {
     const NAME: &'static str = "data_connector_list.pages";
     const FIELDS: &'static [&'static str] = &["type", "per_page", "next"];
@@ -109,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPag
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -116,6 +123,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorListPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Cursor for the next page of results.
 #[doc(alias = "data_connector_list.pages.next")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -125,6 +133,7 @@ pub struct DataConnectorListPagesNext {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataConnectorListPagesNext {
     fn serialize<S: ::serde::Serializer>(
@@ -136,6 +145,7 @@ impl ::serde::Serialize for DataConnectorListPagesNext {
         object.end(&self.extra, &["starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPagesNext {
     const NAME: &'static str = "data_connector_list.pages.next";
     const FIELDS: &'static [&'static str] = &["starting_after"];
@@ -155,6 +165,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorListPag
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataConnectorListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

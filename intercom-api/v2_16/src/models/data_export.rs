@@ -16,6 +16,7 @@ pub struct DataExport {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataExport {
     fn serialize<S: ::serde::Serializer>(
@@ -34,6 +35,7 @@ impl ::serde::Serialize for DataExport {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
     const NAME: &'static str = "data_export";
     const FIELDS: &'static [&'static str] = &[
@@ -67,6 +69,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataExport {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,10 +77,79 @@ impl<'de> ::serde::Deserialize<'de> for DataExport {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The current state of your job."] #[doc(alias = "data_export.status")] pub
-    enum DataExportStatus { #[doc = " `pending`"] Pending = "pending", #[doc =
-    " `in_progress`"] InProgress = "in_progress", #[doc = " `failed`"] Failed = "failed",
-    #[doc = " `completed`"] Completed = "completed", #[doc = " `no_data`"] NoData =
-    "no_data", #[doc = " `canceled`"] Canceled = "canceled", }
+
+/// The current state of your job.
+#[doc(alias = "data_export.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataExportStatus {
+    /// `pending`
+    Pending,
+    /// `in_progress`
+    InProgress,
+    /// `failed`
+    Failed,
+    /// `completed`
+    Completed,
+    /// `no_data`
+    NoData,
+    /// `canceled`
+    Canceled,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataExportStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in_progress",
+            Self::Failed => "failed",
+            Self::Completed => "completed",
+            Self::NoData => "no_data",
+            Self::Canceled => "canceled",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "in_progress" => Self::InProgress,
+            "failed" => Self::Failed,
+            "completed" => Self::Completed,
+            "no_data" => Self::NoData,
+            "canceled" => Self::Canceled,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataExportStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataExportStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataExportStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataExportStatus",
+        )
+    }
 }

@@ -4,6 +4,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "datetime")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum Datetime {
     /// A date and time following the ISO8601 notation.

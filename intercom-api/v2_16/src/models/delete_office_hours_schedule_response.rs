@@ -10,6 +10,7 @@ pub struct DeleteOfficeHoursScheduleResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeleteOfficeHoursScheduleResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for DeleteOfficeHoursScheduleResponse {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DeleteOfficeHoursScheduleResponse {
     const NAME: &'static str = "DeleteOfficeHoursSchedule.response.200";
@@ -49,6 +51,7 @@ for DeleteOfficeHoursScheduleResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeleteOfficeHoursScheduleResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct DeletedConversationItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedConversationItem {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for DeletedConversationItem {
         object.end(&self.extra, &["type", "id", "metrics_retained", "deleted_at"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationItem {
     const NAME: &'static str = "deleted_conversation_item";
     const FIELDS: &'static [&'static str] = &[
@@ -63,6 +65,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationI
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedConversationItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct DeletedHelpCenterRedirectObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedHelpCenterRedirectObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedHelpCenterRedirectObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DeletedHelpCenterRedirectObject {
     const NAME: &'static str = "deleted_help_center_redirect_object";
@@ -53,6 +55,7 @@ for DeletedHelpCenterRedirectObject {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedHelpCenterRedirectObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

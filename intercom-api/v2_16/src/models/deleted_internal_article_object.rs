@@ -14,6 +14,7 @@ pub struct DeletedInternalArticleObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedInternalArticleObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedInternalArticleObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DeletedInternalArticleObject {
     const NAME: &'static str = "deleted_internal_article_object";
@@ -53,6 +55,7 @@ for DeletedInternalArticleObject {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedInternalArticleObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,6 +11,7 @@ pub struct EmailList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for EmailList {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for EmailList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailList {
     const NAME: &'static str = "email_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for EmailList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

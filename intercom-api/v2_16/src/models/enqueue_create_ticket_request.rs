@@ -25,6 +25,7 @@ pub struct EnqueueCreateTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl EnqueueCreateTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -45,6 +46,7 @@ impl EnqueueCreateTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for EnqueueCreateTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,6 +77,7 @@ impl ::serde::Serialize for EnqueueCreateTicketRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EnqueueCreateTicketRequest {
     const NAME: &'static str = "EnqueueCreateTicket.request";
@@ -125,6 +128,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EnqueueCreateTicketR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for EnqueueCreateTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -13,6 +13,7 @@ pub struct Error {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Error {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl Error {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Error {
     fn serialize<S: ::serde::Serializer>(
@@ -38,6 +40,7 @@ impl ::serde::Serialize for Error {
         object.end(&self.extra, &["type", "request_id", "errors"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
     const NAME: &'static str = "error";
     const FIELDS: &'static [&'static str] = &["type", "request_id", "errors"];
@@ -63,6 +66,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Error {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,6 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "error.errors[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorErrorsItem {
@@ -82,6 +87,7 @@ pub struct ErrorErrorsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ErrorErrorsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -94,6 +100,7 @@ impl ErrorErrorsItem {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ErrorErrorsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -107,6 +114,7 @@ impl ::serde::Serialize for ErrorErrorsItem {
         object.end(&self.extra, &["code", "message", "field"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
     const NAME: &'static str = "error.errors[]";
     const FIELDS: &'static [&'static str] = &["code", "message", "field"];
@@ -132,6 +140,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ErrorErrorsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct FinAgentAttributeErrors {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentAttributeErrors {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for FinAgentAttributeErrors {
         object.end(&self.extra, &["user", "conversation"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErrors {
     const NAME: &'static str = "fin_agent_attribute_errors";
     const FIELDS: &'static [&'static str] = &["user", "conversation"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrors {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrors {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// User-related attribute errors.
 #[doc(alias = "fin_agent_attribute_errors.user")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,6 +68,7 @@ pub struct FinAgentAttributeErrorsUser {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentAttributeErrorsUser {
     fn serialize<S: ::serde::Serializer>(
@@ -75,6 +80,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsUser {
         object.end(&self.extra, &["attributes"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErrorsUser {
     const NAME: &'static str = "fin_agent_attribute_errors.user";
     const FIELDS: &'static [&'static str] = &["attributes"];
@@ -94,6 +100,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,6 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsUser {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Conversation-related attribute errors.
 #[doc(alias = "fin_agent_attribute_errors.conversation")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -112,6 +120,7 @@ pub struct FinAgentAttributeErrorsConversation {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentAttributeErrorsConversation {
     fn serialize<S: ::serde::Serializer>(
@@ -123,6 +132,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsConversation {
         object.end(&self.extra, &["attributes"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for FinAgentAttributeErrorsConversation {
     const NAME: &'static str = "fin_agent_attribute_errors.conversation";
@@ -143,6 +153,7 @@ for FinAgentAttributeErrorsConversation {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentAttributeErrorsConversation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

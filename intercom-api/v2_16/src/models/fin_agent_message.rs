@@ -21,6 +21,7 @@ pub struct FinAgentMessage {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentMessage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl FinAgentMessage {
         }
     }
 }
+
 impl ::serde::Serialize for FinAgentMessage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,6 +53,7 @@ impl ::serde::Serialize for FinAgentMessage {
         object.end(&self.extra, &["author", "body", "timestamp", "timestamp_ms"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
     const NAME: &'static str = "fin_agent_message";
@@ -85,6 +88,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for FinAgentMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -93,8 +97,67 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentMessage {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The author that created the message."] #[doc(alias =
-    "fin_agent_message.author")] pub enum FinAgentMessageAuthor { #[doc = " `user`"] User
-    = "user", #[doc = " `agent`"] Agent = "agent", #[doc = " `fin`"] Fin = "fin", }
+
+/// The author that created the message.
+#[doc(alias = "fin_agent_message.author")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentMessageAuthor {
+    /// `user`
+    User,
+    /// `agent`
+    Agent,
+    /// `fin`
+    Fin,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FinAgentMessageAuthor {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Agent => "agent",
+            Self::Fin => "fin",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "agent" => Self::Agent,
+            "fin" => Self::Fin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FinAgentMessageAuthor {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FinAgentMessageAuthor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinAgentMessageAuthor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FinAgentMessageAuthor",
+        )
+    }
 }

@@ -28,6 +28,7 @@ pub struct FinAgentRepliedEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentRepliedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -50,6 +51,7 @@ impl FinAgentRepliedEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentRepliedEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -79,6 +81,7 @@ impl ::serde::Serialize for FinAgentRepliedEvent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent {
     const NAME: &'static str = "fin_agent_replied_event";
     const FIELDS: &'static [&'static str] = &[
@@ -124,6 +127,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,6 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEvent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Fin's answer to the user's query.
 #[doc(alias = "fin_agent_replied_event.message")]
 #[derive(Debug, Clone, PartialEq)]
@@ -146,6 +151,7 @@ pub struct FinAgentRepliedEventMessage {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentRepliedEventMessage {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -162,6 +168,7 @@ impl FinAgentRepliedEventMessage {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentRepliedEventMessage {
     fn serialize<S: ::serde::Serializer>(
@@ -176,6 +183,7 @@ impl ::serde::Serialize for FinAgentRepliedEventMessage {
         object.end(&self.extra, &["id", "author", "body", "timestamp_ms"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEventMessage {
     const NAME: &'static str = "fin_agent_replied_event.message";
     const FIELDS: &'static [&'static str] = &["id", "author", "body", "timestamp_ms"];
@@ -204,6 +212,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventMessage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -211,11 +220,65 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventMessage {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Fin's current status."] #[doc =
-    " - replying: Intermediate reply part; more parts may follow"] #[doc =
-    " - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done"]
-    #[doc(alias = "fin_agent_replied_event.status")] pub enum FinAgentRepliedEventStatus
-    { #[doc = " `replying`"] Replying = "replying", #[doc = " `awaiting_user_reply`"]
-    AwaitingUserReply = "awaiting_user_reply", }
+
+/// Fin's current status.
+/// - replying: Intermediate reply part; more parts may follow
+/// - awaiting_user_reply: Legacy status; instead use the fin_status_updated event with 'awaiting_user_reply', which fires once Fin's reply is done
+#[doc(alias = "fin_agent_replied_event.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentRepliedEventStatus {
+    /// `replying`
+    Replying,
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FinAgentRepliedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Replying => "replying",
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "replying" => Self::Replying,
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FinAgentRepliedEventStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FinAgentRepliedEventStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FinAgentRepliedEventStatus",
+        )
+    }
 }

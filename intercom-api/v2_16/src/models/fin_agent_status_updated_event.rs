@@ -32,6 +32,7 @@ pub struct FinAgentStatusUpdatedEvent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl FinAgentStatusUpdatedEvent {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -52,6 +53,7 @@ impl FinAgentStatusUpdatedEvent {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
     fn serialize<S: ::serde::Serializer>(
@@ -79,6 +81,7 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdatedEvent {
     const NAME: &'static str = "fin_agent_status_updated_event";
     const FIELDS: &'static [&'static str] = &[
@@ -120,6 +123,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdate
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,15 +131,75 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEvent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Fin's current status."] #[doc =
-    " - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond"]
-    #[doc = " - escalated: The conversation has been escalated to a human"] #[doc =
-    " - resolved: The user's query has been resolved"] #[doc =
-    " - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires"]
-    #[doc(alias = "fin_agent_status_updated_event.status")] pub enum
-    FinAgentStatusUpdatedEventStatus { #[doc = " `awaiting_user_reply`"]
-    AwaitingUserReply = "awaiting_user_reply", #[doc = " `escalated`"] Escalated =
-    "escalated", #[doc = " `resolved`"] Resolved = "resolved", #[doc = " `complete`"]
-    Complete = "complete", }
+
+/// Fin's current status.
+/// - awaiting_user_reply: Fin has finished replying and is waiting for the user to respond
+/// - escalated: The conversation has been escalated to a human
+/// - resolved: The user's query has been resolved
+/// - complete: Fin has completed its workflow. When CSAT is enabled a csat_requested event may follow, in which case the SSE stream is held open past complete until it is delivered or the token expires
+#[doc(alias = "fin_agent_status_updated_event.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FinAgentStatusUpdatedEventStatus {
+    /// `awaiting_user_reply`
+    AwaitingUserReply,
+    /// `escalated`
+    Escalated,
+    /// `resolved`
+    Resolved,
+    /// `complete`
+    Complete,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FinAgentStatusUpdatedEventStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::AwaitingUserReply => "awaiting_user_reply",
+            Self::Escalated => "escalated",
+            Self::Resolved => "resolved",
+            Self::Complete => "complete",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "awaiting_user_reply" => Self::AwaitingUserReply,
+            "escalated" => Self::Escalated,
+            "resolved" => Self::Resolved,
+            "complete" => Self::Complete,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FinAgentStatusUpdatedEventStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FinAgentStatusUpdatedEventStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FinAgentStatusUpdatedEventStatus",
+        )
+    }
 }

@@ -11,6 +11,7 @@ pub struct GetExportReportingDataJobIdentifierResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for GetExportReportingDataJobIdentifierResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for GetExportReportingDataJobIdentifierResponse {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for GetExportReportingDataJobIdentifierResponse {
     const NAME: &'static str = "GetExportReportingDataJobIdentifier.response.200";
@@ -63,6 +65,7 @@ for GetExportReportingDataJobIdentifierResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for GetExportReportingDataJobIdentifierResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

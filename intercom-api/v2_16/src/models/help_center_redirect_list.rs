@@ -15,6 +15,7 @@ pub struct HelpCenterRedirectList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for HelpCenterRedirectList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for HelpCenterRedirectList {
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirectList {
     const NAME: &'static str = "help_center_redirect_list";
     const FIELDS: &'static [&'static str] = &["type", "pages", "total_count", "data"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirectLi
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirectList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

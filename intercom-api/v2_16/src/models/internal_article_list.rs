@@ -15,6 +15,7 @@ pub struct InternalArticleList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for InternalArticleList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for InternalArticleList {
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleList {
     const NAME: &'static str = "internal_article_list";
     const FIELDS: &'static [&'static str] = &["type", "pages", "total_count", "data"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleList 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for InternalArticleList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -17,6 +17,7 @@ pub struct IpAllowlist {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for IpAllowlist {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +30,7 @@ impl ::serde::Serialize for IpAllowlist {
         object.end(&self.extra, &["type", "enabled", "ip_allowlist"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IpAllowlist {
     const NAME: &'static str = "ip_allowlist";
     const FIELDS: &'static [&'static str] = &["type", "enabled", "ip_allowlist"];
@@ -54,6 +56,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IpAllowlist {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for IpAllowlist {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

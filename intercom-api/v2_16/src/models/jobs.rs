@@ -22,6 +22,7 @@ pub struct Jobs {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Jobs {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl Jobs {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Jobs {
     fn serialize<S: ::serde::Serializer>(
@@ -67,6 +69,7 @@ impl ::serde::Serialize for Jobs {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
     const NAME: &'static str = "jobs";
     const FIELDS: &'static [&'static str] = &[
@@ -112,6 +115,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Jobs {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -119,8 +123,67 @@ impl<'de> ::serde::Deserialize<'de> for Jobs {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The status of the job execution."] #[doc(alias = "jobs.status")] pub enum
-    JobsStatus { #[doc = " `pending`"] Pending = "pending", #[doc = " `success`"] Success
-    = "success", #[doc = " `failed`"] Failed = "failed", }
+
+/// The status of the job execution.
+#[doc(alias = "jobs.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobsStatus {
+    /// `pending`
+    Pending,
+    /// `success`
+    Success,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl JobsStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Pending => "pending",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for JobsStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for JobsStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobsStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "JobsStatus",
+        )
+    }
 }

@@ -9,6 +9,7 @@ pub struct LinkConversationToTicketRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl LinkConversationToTicketRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl LinkConversationToTicketRequest {
         }
     }
 }
+
 impl ::serde::Serialize for LinkConversationToTicketRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for LinkConversationToTicketRequest {
         object.end(&self.extra, &["conversation_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for LinkConversationToTicketRequest {
@@ -50,6 +53,7 @@ for LinkConversationToTicketRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for LinkConversationToTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

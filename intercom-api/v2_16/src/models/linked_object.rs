@@ -14,6 +14,7 @@ pub struct LinkedObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for LinkedObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for LinkedObject {
         object.end(&self.extra, &["type", "id", "category"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObject {
     const NAME: &'static str = "linked_object";
     const FIELDS: &'static [&'static str] = &["type", "id", "category"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObject {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for LinkedObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,14 +62,127 @@ impl<'de> ::serde::Deserialize<'de> for LinkedObject {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " ticket or conversation"] #[doc(alias = "linked_object.type")] pub enum
-    LinkedObjectType { #[doc = " `ticket`"] Ticket = "ticket", #[doc = " `conversation`"]
-    Conversation = "conversation", }
+
+/// ticket or conversation
+#[doc(alias = "linked_object.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkedObjectType {
+    /// `ticket`
+    Ticket,
+    /// `conversation`
+    Conversation,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Category of the Linked Ticket Object."] #[doc(alias =
-    "linked_object.category")] pub enum LinkedObjectCategory { #[doc = " `Customer`"]
-    Customer = "Customer", #[doc = " `Back-office`"] BackOffice = "Back-office", #[doc =
-    " `Tracker`"] Tracker = "Tracker", }
+
+impl LinkedObjectType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::Conversation => "conversation",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            "conversation" => Self::Conversation,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for LinkedObjectType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for LinkedObjectType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LinkedObjectType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "LinkedObjectType",
+        )
+    }
+}
+
+/// Category of the Linked Ticket Object.
+#[doc(alias = "linked_object.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LinkedObjectCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl LinkedObjectCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for LinkedObjectCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for LinkedObjectCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LinkedObjectCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "LinkedObjectCategory",
+        )
+    }
 }

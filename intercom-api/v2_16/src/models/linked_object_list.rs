@@ -16,6 +16,7 @@ pub struct LinkedObjectList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for LinkedObjectList {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for LinkedObjectList {
         object.end(&self.extra, &["type", "total_count", "has_more", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObjectList {
     const NAME: &'static str = "linked_object_list";
     const FIELDS: &'static [&'static str] = &["type", "total_count", "has_more", "data"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObjectList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for LinkedObjectList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,6 +9,7 @@ pub struct ListCallsWithTranscriptsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ListCallsWithTranscriptsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl ListCallsWithTranscriptsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ListCallsWithTranscriptsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsRequest {
         object.end(&self.extra, &["conversation_ids"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ListCallsWithTranscriptsRequest {
@@ -50,6 +53,7 @@ for ListCallsWithTranscriptsRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

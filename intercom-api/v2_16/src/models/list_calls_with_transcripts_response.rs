@@ -11,6 +11,7 @@ pub struct ListCallsWithTranscriptsResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ListCallsWithTranscriptsResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponse {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ListCallsWithTranscriptsResponse {
     const NAME: &'static str = "ListCallsWithTranscripts.response.200";
@@ -46,6 +48,7 @@ for ListCallsWithTranscriptsResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "ListCallsWithTranscripts.response.200.data[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListCallsWithTranscriptsResponseDataItem {
@@ -100,6 +104,7 @@ pub struct ListCallsWithTranscriptsResponseDataItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
     fn serialize<S: ::serde::Serializer>(
@@ -157,6 +162,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ListCallsWithTranscriptsResponseDataItem {
     const NAME: &'static str = "ListCallsWithTranscripts.response.200.data[]";
@@ -259,6 +265,7 @@ for ListCallsWithTranscriptsResponseDataItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ListCallsWithTranscriptsResponseDataItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct MergeConversationsRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl MergeConversationsRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -20,6 +21,7 @@ impl MergeConversationsRequest {
         }
     }
 }
+
 impl ::serde::Serialize for MergeConversationsRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -30,6 +32,7 @@ impl ::serde::Serialize for MergeConversationsRequest {
         object.end(&self.extra, &["merge_into_conversation_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRequest {
     const NAME: &'static str = "merge_conversations_request";
@@ -55,6 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for MergeConversationsRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -16,6 +16,7 @@ pub struct MergeHistoryList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MergeHistoryList {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for MergeHistoryList {
         object.end(&self.extra, &["type", "data", "next_cursor", "has_more"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryList {
     const NAME: &'static str = "merge_history_list";
     const FIELDS: &'static [&'static str] = &["type", "data", "next_cursor", "has_more"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MergeHistoryList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

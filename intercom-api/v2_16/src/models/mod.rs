@@ -8,6 +8,7 @@ mod activity_log;
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+
 #[cfg(feature = "admins")]
 mod activity_log_event_type_list;
 #[cfg(feature = "admins")]
@@ -22,6 +23,7 @@ mod activity_log_metadata;
 pub use self::activity_log_metadata::{
     ActivityLogMetadata, ActivityLogMetadataChangesValue, ActivityLogMetadataTeam,
 };
+
 #[cfg(
     any(
         feature = "companies",
@@ -80,6 +82,7 @@ mod admin_reply_conversation_request;
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+
 #[cfg(feature = "tickets")]
 mod admin_reply_ticket_request;
 #[cfg(feature = "tickets")]
@@ -87,6 +90,7 @@ pub use self::admin_reply_ticket_request::{
     AdminReplyTicketRequest, AdminReplyTicketRequestMessageType,
     AdminReplyTicketRequestReplyOptionsItem,
 };
+
 #[cfg(feature = "admins")]
 mod admin_with_app;
 #[cfg(feature = "admins")]
@@ -109,6 +113,7 @@ mod ai_agent;
 pub use self::ai_agent::{
     AiAgent, AiAgentSourceType, AiAgentLastAnswerType, AiAgentResolutionState,
 };
+
 #[cfg(feature = "calls")]
 mod ai_call_response;
 #[cfg(feature = "calls")]
@@ -142,12 +147,14 @@ pub use self::article_search_highlights::{
     ArticleSearchHighlightsHighlightedSummaryItemItem,
     ArticleSearchHighlightsHighlightedSummaryItemItemType,
 };
+
 #[cfg(feature = "articles")]
 mod article_search_response;
 #[cfg(feature = "articles")]
 pub use self::article_search_response::{
     ArticleSearchResponse, ArticleSearchResponseData,
 };
+
 #[cfg(feature = "articles")]
 mod article_statistics;
 #[cfg(feature = "articles")]
@@ -170,12 +177,14 @@ mod article_version_summary;
 pub use self::article_version_summary::{
     ArticleVersionSummary, ArticleVersionSummaryState,
 };
+
 #[cfg(feature = "conversations")]
 mod assign_conversation_request;
 #[cfg(feature = "conversations")]
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -189,6 +198,7 @@ pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -301,6 +311,7 @@ mod company;
 pub use self::company::{
     Company, CompanyPlan, CompanyTags, CompanySegments, CompanyNotes,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod company_attached_contacts;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -357,6 +368,7 @@ pub use self::company_note::{CompanyNote, CompanyNoteCompany};
 mod company_scroll;
 #[cfg(feature = "companies")]
 pub use self::company_scroll::CompanyScroll;
+
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
 #[cfg(
@@ -473,6 +485,7 @@ mod contact_reply_base_request;
 pub use self::contact_reply_base_request::{
     ContactReplyBaseRequest, ContactReplyBaseRequestReplyOptionsItem,
 };
+
 #[cfg(feature = "conversations")]
 mod contact_reply_conversation_request;
 #[cfg(feature = "conversations")]
@@ -512,6 +525,7 @@ pub use self::contact_search_request::{
     ContactSearchRequest, ContactSearchRequestQuery, ContactSearchRequestSort,
     ContactSearchRequestSortOrder,
 };
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 mod contact_segments;
 #[cfg(any(feature = "contacts", feature = "segments"))]
@@ -569,6 +583,7 @@ pub use self::content_bulk_action_request::{
     ContentBulkActionRequestAvailability, ContentBulkActionRequestAudience,
     ContentBulkActionRequestTags,
 };
+
 #[cfg(feature = "content")]
 mod content_bulk_action_response;
 #[cfg(feature = "content")]
@@ -579,6 +594,7 @@ mod content_import_source;
 pub use self::content_import_source::{
     ContentImportSource, ContentImportSourceSyncBehavior, ContentImportSourceStatus,
 };
+
 #[cfg(feature = "ai-content")]
 mod content_import_sources_list;
 #[cfg(feature = "ai-content")]
@@ -597,12 +613,14 @@ mod content_search_default_item;
 pub use self::content_search_default_item::{
     ContentSearchDefaultItem, ContentSearchDefaultItemType,
 };
+
 #[cfg(feature = "content")]
 mod content_search_response;
 #[cfg(feature = "content")]
 pub use self::content_search_response::{
     ContentSearchResponse, ContentSearchResponsePages,
 };
+
 #[cfg(feature = "content")]
 mod content_search_result;
 #[cfg(feature = "content")]
@@ -685,6 +703,7 @@ mod conversation_attribute_base;
 pub use self::conversation_attribute_base::{
     ConversationAttributeBase, ConversationAttributeBaseDataType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_boolean_type;
 #[cfg(feature = "conversations-attributes")]
@@ -725,6 +744,7 @@ pub use self::conversation_attribute_relationship_type::{
     ConversationAttributeRelationshipTypeReference,
     ConversationAttributeRelationshipTypeReferenceType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod conversation_attribute_string_type;
 #[cfg(feature = "conversations-attributes")]
@@ -748,6 +768,7 @@ pub use self::conversation_attribute_updated_by_admin::{
     ConversationAttributeUpdatedByAdmin, ConversationAttributeUpdatedByAdminAttribute,
     ConversationAttributeUpdatedByAdminValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -767,6 +788,7 @@ pub use self::conversation_attribute_updated_by_user::{
     ConversationAttributeUpdatedByUser, ConversationAttributeUpdatedByUserAttribute,
     ConversationAttributeUpdatedByUserValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -788,6 +810,7 @@ pub use self::conversation_attribute_updated_by_workflow::{
     ConversationAttributeUpdatedByWorkflowAttribute,
     ConversationAttributeUpdatedByWorkflowValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -866,6 +889,7 @@ mod conversation_list_item;
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -932,6 +956,7 @@ mod conversation_part_metadata;
 pub use self::conversation_part_metadata::{
     ConversationPartMetadata, ConversationPartMetadataQuickReplyOptionsItem,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -1046,6 +1071,7 @@ mod conversation_scorecard_reviewed_teammate;
 pub use self::conversation_scorecard_reviewed_teammate::{
     ConversationScorecardReviewedTeammate, ConversationScorecardReviewedTeammateType,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -1064,6 +1090,7 @@ mod conversation_source;
 pub use self::conversation_source::{
     ConversationSource, ConversationSourceRecipientsItem, ConversationSourceReplyToItem,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -1122,12 +1149,14 @@ mod convert_visitor_request;
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
 pub use self::create_article_request::{
     CreateArticleRequest, CreateArticleRequestState, CreateArticleRequestParentType,
 };
+
 #[cfg(feature = "audiences")]
 mod create_audience_request;
 #[cfg(feature = "audiences")]
@@ -1155,6 +1184,7 @@ pub use self::create_content_import_source_request::{
     CreateContentImportSourceRequest, CreateContentImportSourceRequestStatus,
     CreateContentImportSourceRequestAudienceIds,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_boolean_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1191,6 +1221,7 @@ pub use self::create_conversation_attribute_relationship_request::{
     CreateConversationAttributeRelationshipRequestReference,
     CreateConversationAttributeRelationshipRequestReferenceType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1202,6 +1233,7 @@ pub use self::create_conversation_attribute_request_base::{
     CreateConversationAttributeRequestBase,
     CreateConversationAttributeRequestBaseDataType,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod create_conversation_attribute_string_request;
 #[cfg(feature = "conversations-attributes")]
@@ -1213,6 +1245,7 @@ pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+
 #[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
@@ -1222,6 +1255,7 @@ pub use self::create_data_attribute_request::{
     CreateDataAttributeRequestListAttributeOptionsItem,
     CreateDataAttributeRequestOtherType, CreateDataAttributeRequestOtherTypeDataType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod create_data_connector_request;
 #[cfg(feature = "data-connectors")]
@@ -1231,6 +1265,7 @@ pub use self::create_data_connector_request::{
     CreateDataConnectorRequestDataInputsItem,
     CreateDataConnectorRequestDataInputsItemType,
 };
+
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
 #[cfg(feature = "data-events")]
@@ -1241,6 +1276,7 @@ mod create_data_event_summaries_request;
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+
 #[cfg(feature = "data-export")]
 mod create_data_exports_request;
 #[cfg(feature = "data-export")]
@@ -1255,6 +1291,7 @@ mod create_help_center_redirect_request;
 pub use self::create_help_center_redirect_request::{
     CreateHelpCenterRedirectRequest, CreateHelpCenterRedirectRequestTargetType,
 };
+
 #[cfg(feature = "internal-articles")]
 mod create_internal_article_request;
 #[cfg(feature = "internal-articles")]
@@ -1267,6 +1304,7 @@ pub use self::create_message_request::{
     CreateMessageRequestFromType, CreateMessageRequestTo, CreateMessageRequestCc,
     CreateMessageRequestBcc,
 };
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
 #[cfg(any(feature = "contacts", feature = "notes"))]
@@ -1277,6 +1315,7 @@ mod create_office_hours_exception_request;
 pub use self::create_office_hours_exception_request::{
     CreateOfficeHoursExceptionRequest, CreateOfficeHoursExceptionRequestExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod create_office_hours_schedule_request;
 #[cfg(feature = "office-hours")]
@@ -1292,6 +1331,7 @@ pub use self::create_or_update_custom_object_instance_request::{
     CreateOrUpdateCustomObjectInstanceRequest,
     CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue,
 };
+
 #[cfg(feature = "tags")]
 mod create_or_update_tag_request;
 #[cfg(feature = "tags")]
@@ -1316,6 +1356,7 @@ pub use self::create_ticket_request::{
     CreateTicketRequestContactsItemId, CreateTicketRequestContactsItemExternalId,
     CreateTicketRequestContactsItemEmail, CreateTicketRequestAssignment,
 };
+
 #[cfg(feature = "tickets")]
 mod create_ticket_request2;
 #[cfg(feature = "tickets")]
@@ -1326,12 +1367,14 @@ mod create_ticket_type_attribute_request;
 pub use self::create_ticket_type_attribute_request::{
     CreateTicketTypeAttributeRequest, CreateTicketTypeAttributeRequestDataType,
 };
+
 #[cfg(feature = "ticket-types")]
 mod create_ticket_type_request;
 #[cfg(feature = "ticket-types")]
 pub use self::create_ticket_type_request::{
     CreateTicketTypeRequest, CreateTicketTypeRequestCategory,
 };
+
 #[cfg(
     any(
         feature = "admins",
@@ -1382,6 +1425,7 @@ mod custom_action_finished;
 pub use self::custom_action_finished::{
     CustomActionFinished, CustomActionFinishedAction, CustomActionFinishedActionResult,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -1436,6 +1480,7 @@ mod custom_object_instance;
 pub use self::custom_object_instance::{
     CustomObjectInstance, CustomObjectInstanceCustomAttributesValue,
 };
+
 #[cfg(feature = "custom-object-instances")]
 mod custom_object_instance_deleted;
 #[cfg(feature = "custom-object-instances")]
@@ -1469,6 +1514,7 @@ pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+
 #[cfg(feature = "data-attributes")]
 mod data_attribute;
 #[cfg(feature = "data-attributes")]
@@ -1483,6 +1529,7 @@ mod data_connector;
 pub use self::data_connector::{
     DataConnector, DataConnectorState, DataConnectorHttpMethod,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_detail;
 #[cfg(feature = "data-connectors")]
@@ -1499,6 +1546,7 @@ pub use self::data_connector_detail::{
     DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
     DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_execution_result;
 #[cfg(feature = "data-connectors")]
@@ -1506,6 +1554,7 @@ pub use self::data_connector_execution_result::{
     DataConnectorExecutionResult, DataConnectorExecutionResultHttpMethod,
     DataConnectorExecutionResultErrorType, DataConnectorExecutionResultSourceType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_execution_result_list;
 #[cfg(feature = "data-connectors")]
@@ -1513,12 +1562,14 @@ pub use self::data_connector_execution_result_list::{
     DataConnectorExecutionResultList, DataConnectorExecutionResultListPages,
     DataConnectorExecutionResultListPagesNext,
 };
+
 #[cfg(feature = "data-connectors")]
 mod data_connector_list;
 #[cfg(feature = "data-connectors")]
 pub use self::data_connector_list::{
     DataConnectorList, DataConnectorListPages, DataConnectorListPagesNext,
 };
+
 #[cfg(feature = "full")]
 mod data_event;
 #[cfg(feature = "full")]
@@ -1706,6 +1757,7 @@ pub use self::fin_agent_attribute_errors::{
     FinAgentAttributeErrors, FinAgentAttributeErrorsUser,
     FinAgentAttributeErrorsConversation,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_conversation_metadata;
 #[cfg(feature = "fin-agent")]
@@ -1718,6 +1770,7 @@ pub use self::fin_agent_csat_requested_event::{
     FinAgentCsatRequestedEventCsatOptionsItem,
     FinAgentCsatRequestedEventCsatOptionsItemKey,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_message;
 #[cfg(feature = "fin-agent")]
@@ -1728,6 +1781,7 @@ mod fin_agent_replied_event;
 pub use self::fin_agent_replied_event::{
     FinAgentRepliedEvent, FinAgentRepliedEventMessage, FinAgentRepliedEventStatus,
 };
+
 #[cfg(feature = "full")]
 mod fin_agent_reply_chunk_event;
 #[cfg(feature = "full")]
@@ -1738,6 +1792,7 @@ mod fin_agent_status_updated_event;
 pub use self::fin_agent_status_updated_event::{
     FinAgentStatusUpdatedEvent, FinAgentStatusUpdatedEventStatus,
 };
+
 #[cfg(feature = "fin-agent")]
 mod fin_agent_user;
 #[cfg(feature = "fin-agent")]
@@ -1750,6 +1805,7 @@ pub use self::get_export_reporting_data_get_datasets_response::{
     GetExportReportingDataGetDatasetsResponseDataItem,
     GetExportReportingDataGetDatasetsResponseDataItemAttributesItem,
 };
+
 #[cfg(feature = "reporting-data-export")]
 mod get_export_reporting_data_job_identifier_response;
 #[cfg(feature = "reporting-data-export")]
@@ -1808,6 +1864,7 @@ mod internal_article_search_response;
 pub use self::internal_article_search_response::{
     InternalArticleSearchResponse, InternalArticleSearchResponseData,
 };
+
 #[cfg(feature = "ip-allowlist")]
 mod ip_allowlist;
 #[cfg(feature = "ip-allowlist")]
@@ -1864,6 +1921,7 @@ pub use self::lis_data_events_parameters::{
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+
 #[cfg(feature = "calls")]
 mod list_calls_with_transcripts_request;
 #[cfg(feature = "calls")]
@@ -1874,6 +1932,7 @@ mod list_calls_with_transcripts_response;
 pub use self::list_calls_with_transcripts_response::{
     ListCallsWithTranscriptsResponse, ListCallsWithTranscriptsResponseDataItem,
 };
+
 #[cfg(feature = "contacts")]
 mod list_contact_merge_history_parameters4;
 #[cfg(feature = "contacts")]
@@ -1951,6 +2010,7 @@ pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
     MultipleFilterSearchRequestValue,
 };
+
 #[cfg(feature = "news")]
 mod news_item;
 #[cfg(feature = "news")]
@@ -1981,6 +2041,7 @@ mod office_hours_exception;
 pub use self::office_hours_exception::{
     OfficeHoursException, OfficeHoursExceptionExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod office_hours_exception_list;
 #[cfg(feature = "office-hours")]
@@ -2023,6 +2084,7 @@ mod operator_workflow_event;
 pub use self::operator_workflow_event::{
     OperatorWorkflowEvent, OperatorWorkflowEventWorkflow, OperatorWorkflowEventEvent,
 };
+
 #[cfg(
     any(
         feature = "ai-content",
@@ -2049,6 +2111,7 @@ mod paginated_response;
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -2100,6 +2163,7 @@ pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+
 #[cfg(
     any(
         feature = "articles",
@@ -2132,6 +2196,7 @@ mod register_fin_voice_call_request;
 pub use self::register_fin_voice_call_request::{
     RegisterFinVoiceCallRequest, RegisterFinVoiceCallRequestSource,
 };
+
 #[cfg(feature = "conversations")]
 mod reply_conversation_request;
 #[cfg(feature = "conversations")]
@@ -2259,6 +2324,7 @@ pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue, SingleFilterSearchRequestValueVariant4Item,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -2323,6 +2389,7 @@ mod start_fin_conversation_response;
 pub use self::start_fin_conversation_response::{
     StartFinConversationResponse, StartFinConversationResponseStatus,
 };
+
 #[cfg(
     any(
         feature = "admins",
@@ -2361,12 +2428,14 @@ mod submit_fin_csat_request;
 pub use self::submit_fin_csat_request::{
     SubmitFinCsatRequest, SubmitFinCsatRequestRating,
 };
+
 #[cfg(feature = "fin-agent")]
 mod submit_fin_csat_response;
 #[cfg(feature = "fin-agent")]
 pub use self::submit_fin_csat_response::{
     SubmitFinCsatResponse, SubmitFinCsatResponseRating,
 };
+
 #[cfg(feature = "full")]
 mod submit_fin_csat_response422;
 #[cfg(feature = "full")]
@@ -2378,6 +2447,7 @@ pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -2442,6 +2512,7 @@ mod tag_create_response;
 pub use self::tag_create_response::{
     TagCreateResponse, TagCreateResponseUsersItem, TagCreateResponseCompaniesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 mod tag_list;
 #[cfg(any(feature = "contacts", feature = "tags"))]
@@ -2452,6 +2523,7 @@ mod tag_multiple_users_request;
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+
 #[cfg(
     any(
         feature = "articles",
@@ -2530,6 +2602,7 @@ mod ticket_custom_attributes;
 pub use self::ticket_custom_attributes::{
     TicketCustomAttributes, TicketCustomAttributesValue,
 };
+
 #[cfg(feature = "tickets")]
 mod ticket_deleted;
 #[cfg(feature = "tickets")]
@@ -2547,6 +2620,7 @@ pub use self::ticket_part::{
     TicketPartUpdatedAttributeDataValue, TicketPartUpdatedAttributeDataValueId,
     TicketPartUpdatedAttributeDataValueLabel,
 };
+
 #[cfg(any(feature = "conversations", feature = "tickets"))]
 mod ticket_part_author;
 #[cfg(any(feature = "conversations", feature = "tickets"))]
@@ -2565,6 +2639,7 @@ mod ticket_request_custom_attributes;
 pub use self::ticket_request_custom_attributes::{
     TicketRequestCustomAttributes, TicketRequestCustomAttributesValue,
 };
+
 #[cfg(
     any(
         feature = "conversations",
@@ -2589,6 +2664,7 @@ mod ticket_state_detailed;
 pub use self::ticket_state_detailed::{
     TicketStateDetailed, TicketStateDetailedCategory, TicketStateDetailedTicketTypes,
 };
+
 #[cfg(feature = "ticket-states")]
 mod ticket_state_list;
 #[cfg(feature = "ticket-states")]
@@ -2663,6 +2739,7 @@ mod untag_company_request;
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+
 #[cfg(feature = "articles")]
 mod update_article_request;
 #[cfg(feature = "articles")]
@@ -2694,6 +2771,7 @@ pub use self::update_content_import_source_request::{
     UpdateContentImportSourceRequest, UpdateContentImportSourceRequestSyncBehavior,
     UpdateContentImportSourceRequestStatus, UpdateContentImportSourceRequestAudienceIds,
 };
+
 #[cfg(feature = "conversations-attributes")]
 mod update_conversation_attribute_option_request;
 #[cfg(feature = "conversations-attributes")]
@@ -2705,6 +2783,7 @@ pub use self::update_conversation_attribute_request::{
     UpdateConversationAttributeRequest, UpdateConversationAttributeRequestReference,
     UpdateConversationAttributeRequestReferenceType,
 };
+
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 mod update_conversation_request;
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
@@ -2717,6 +2796,7 @@ pub use self::update_data_attribute_request::{
     UpdateDataAttributeRequestListAttributeOptionsItem,
     UpdateDataAttributeRequestOtherType,
 };
+
 #[cfg(feature = "data-connectors")]
 mod update_data_connector_request;
 #[cfg(feature = "data-connectors")]
@@ -2726,6 +2806,7 @@ pub use self::update_data_connector_request::{
     UpdateDataConnectorRequestHeadersItem, UpdateDataConnectorRequestDataInputsItem,
     UpdateDataConnectorRequestDataInputsItemType,
 };
+
 #[cfg(feature = "ai-content")]
 mod update_external_page_request;
 #[cfg(feature = "ai-content")]
@@ -2740,6 +2821,7 @@ mod update_office_hours_exception_request;
 pub use self::update_office_hours_exception_request::{
     UpdateOfficeHoursExceptionRequest, UpdateOfficeHoursExceptionRequestExceptionType,
 };
+
 #[cfg(feature = "office-hours")]
 mod update_office_hours_schedule_request;
 #[cfg(feature = "office-hours")]
@@ -2762,6 +2844,7 @@ mod update_ticket_type_request;
 pub use self::update_ticket_type_request::{
     UpdateTicketTypeRequest, UpdateTicketTypeRequestCategory,
 };
+
 #[cfg(feature = "visitors")]
 mod update_visitor_request;
 #[cfg(feature = "visitors")]
@@ -2773,6 +2856,7 @@ pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+
 #[cfg(feature = "full")]
 mod visitor_deleted_object;
 #[cfg(feature = "full")]
@@ -2783,6 +2867,7 @@ mod whatsapp_message_status;
 pub use self::whatsapp_message_status::{
     WhatsappMessageStatus, WhatsappMessageStatusStatus, WhatsappMessageStatusError,
 };
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 mod whatsapp_message_status_list;
 #[cfg(any(feature = "messages", feature = "whats-app"))]
@@ -2791,6 +2876,7 @@ pub use self::whatsapp_message_status_list::{
     WhatsappMessageStatusListPagesNext, WhatsappMessageStatusListEventsItem,
     WhatsappMessageStatusListEventsItemStatus,
 };
+
 #[cfg(feature = "workflows")]
 mod workflow_export;
 #[cfg(feature = "workflows")]

@@ -22,6 +22,7 @@ pub struct Note {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Note {
     fn serialize<S: ::serde::Serializer>(
@@ -43,6 +44,7 @@ impl ::serde::Serialize for Note {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
     const NAME: &'static str = "note";
     const FIELDS: &'static [&'static str] = &[
@@ -88,6 +90,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Note {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Note {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -95,6 +98,7 @@ impl<'de> ::serde::Deserialize<'de> for Note {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Represents the contact that the note was created about.
 #[doc(alias = "note.contact")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -106,6 +110,7 @@ pub struct NoteContact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NoteContact {
     fn serialize<S: ::serde::Serializer>(
@@ -118,6 +123,7 @@ impl ::serde::Serialize for NoteContact {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {
     const NAME: &'static str = "note.contact";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -140,6 +146,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteContact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NoteContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -147,6 +154,7 @@ impl<'de> ::serde::Deserialize<'de> for NoteContact {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Represents the company that the note was created about.
 #[doc(alias = "note.company")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -158,6 +166,7 @@ pub struct NoteCompany {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NoteCompany {
     fn serialize<S: ::serde::Serializer>(
@@ -170,6 +179,7 @@ impl ::serde::Serialize for NoteCompany {
         object.end(&self.extra, &["type", "id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteCompany {
     const NAME: &'static str = "note.company";
     const FIELDS: &'static [&'static str] = &["type", "id"];
@@ -192,6 +202,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteCompany {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NoteCompany {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -15,6 +15,7 @@ pub struct NoteList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NoteList {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for NoteList {
         object.end(&self.extra, &["type", "data", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteList {
     const NAME: &'static str = "note_list";
     const FIELDS: &'static [&'static str] = &["type", "data", "total_count", "pages"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NoteList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NoteList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

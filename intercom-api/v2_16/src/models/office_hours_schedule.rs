@@ -26,6 +26,7 @@ pub struct OfficeHoursSchedule {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OfficeHoursSchedule {
     fn serialize<S: ::serde::Serializer>(
@@ -57,6 +58,7 @@ impl ::serde::Serialize for OfficeHoursSchedule {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule {
     const NAME: &'static str = "office_hours_schedule";
     const FIELDS: &'static [&'static str] = &[
@@ -106,6 +108,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursSchedule {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct OfficeHoursTimeInterval {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for OfficeHoursTimeInterval {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,6 +27,7 @@ impl ::serde::Serialize for OfficeHoursTimeInterval {
         object.end(&self.extra, &["start_minute", "end_minute", "day_of_week"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInterval {
     const NAME: &'static str = "office_hours_time_interval";
     const FIELDS: &'static [&'static str] = &[
@@ -55,6 +57,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInter
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OfficeHoursTimeInterval {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct OffsetPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for OffsetPages {
     fn serialize<S: ::serde::Serializer>(
@@ -33,6 +34,7 @@ impl ::serde::Serialize for OffsetPages {
         object.end(&self.extra, &["next", "page", "per_page", "total_pages", "type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
     const NAME: &'static str = "offset_pages";
     const FIELDS: &'static [&'static str] = &[
@@ -70,6 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for OffsetPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -77,11 +80,14 @@ impl<'de> ::serde::Deserialize<'de> for OffsetPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "offset_pages.next")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum OffsetPagesNext {

@@ -16,6 +16,7 @@ pub struct PagesLink {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PagesLink {
     fn serialize<S: ::serde::Serializer>(
@@ -31,6 +32,7 @@ impl ::serde::Serialize for PagesLink {
         object.end(&self.extra, &["type", "page", "next", "per_page", "total_pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PagesLink {
     const NAME: &'static str = "pages_link";
     const FIELDS: &'static [&'static str] = &[
@@ -68,6 +70,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PagesLink {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PagesLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -18,6 +18,7 @@ pub struct RegisterFinVoiceCallRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl RegisterFinVoiceCallRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl RegisterFinVoiceCallRequest {
         }
     }
 }
+
 impl ::serde::Serialize for RegisterFinVoiceCallRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,6 +49,7 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequest {
         object.end(&self.extra, &["phone_number", "call_id", "source", "data"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCallRequest {
     const NAME: &'static str = "register_fin_voice_call_request";
@@ -81,6 +84,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCall
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -89,11 +93,67 @@ impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Source of the call. Can be \"five9\", \"zoom_phone\", or defaults to \"aws_connect\""]
-    #[doc(alias = "register_fin_voice_call_request.source")] pub enum
-    RegisterFinVoiceCallRequestSource { #[doc = " `five9`"] Five9 = "five9", #[doc =
-    " `zoom_phone`"] ZoomPhone = "zoom_phone", #[doc = " `aws_connect`"] AwsConnect =
-    "aws_connect", }
+
+/// Source of the call. Can be "five9", "zoom_phone", or defaults to "aws_connect"
+#[doc(alias = "register_fin_voice_call_request.source")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RegisterFinVoiceCallRequestSource {
+    /// `five9`
+    Five9,
+    /// `zoom_phone`
+    ZoomPhone,
+    /// `aws_connect`
+    AwsConnect,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl RegisterFinVoiceCallRequestSource {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Five9 => "five9",
+            Self::ZoomPhone => "zoom_phone",
+            Self::AwsConnect => "aws_connect",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "five9" => Self::Five9,
+            "zoom_phone" => Self::ZoomPhone,
+            "aws_connect" => Self::AwsConnect,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for RegisterFinVoiceCallRequestSource {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for RegisterFinVoiceCallRequestSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequestSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "RegisterFinVoiceCallRequestSource",
+        )
+    }
 }

@@ -4,6 +4,8 @@
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "ReplyTicket.request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ReplyTicketRequest {
     ContactReplyTicketRequest(super::ContactReplyTicketRequest),
@@ -11,6 +13,7 @@ pub enum ReplyTicketRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -30,6 +33,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
         )
     }
 }
+
 #[doc(alias = "ReplyTicket.request|1")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplyTicketRequestVariant2 {
@@ -58,6 +62,7 @@ pub struct ReplyTicketRequestVariant2 {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ReplyTicketRequestVariant2 {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -80,6 +85,7 @@ impl ReplyTicketRequestVariant2 {
         }
     }
 }
+
 impl ::serde::Serialize for ReplyTicketRequestVariant2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -114,6 +120,7 @@ impl ::serde::Serialize for ReplyTicketRequestVariant2 {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVariant2 {
     const NAME: &'static str = "ReplyTicket.request|1";
@@ -172,6 +179,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVa
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequestVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -16,6 +16,7 @@ pub struct SalesAgent {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SalesAgent {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for SalesAgent {
         object.end(&self.extra, &["outcome", "routing_outcome", "collected_data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
     const NAME: &'static str = "sales_agent";
     const FIELDS: &'static [&'static str] = &[
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SalesAgent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -65,12 +68,75 @@ impl<'de> ::serde::Deserialize<'de> for SalesAgent {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The fixed outcome of the sales agent interaction, used for billing and tracking."]
-    #[doc(alias = "sales_agent.outcome")] pub enum SalesAgentOutcome { #[doc =
-    " `qualified`"] Qualified = "qualified", #[doc = " `disqualified`"] Disqualified =
-    "disqualified", #[doc = " `product_discovery`"] ProductDiscovery =
-    "product_discovery", #[doc = " `escalated_to_support`"] EscalatedToSupport =
-    "escalated_to_support", #[doc = " `spam`"] Spam = "spam", }
+
+/// The fixed outcome of the sales agent interaction, used for billing and tracking.
+#[doc(alias = "sales_agent.outcome")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SalesAgentOutcome {
+    /// `qualified`
+    Qualified,
+    /// `disqualified`
+    Disqualified,
+    /// `product_discovery`
+    ProductDiscovery,
+    /// `escalated_to_support`
+    EscalatedToSupport,
+    /// `spam`
+    Spam,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SalesAgentOutcome {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Qualified => "qualified",
+            Self::Disqualified => "disqualified",
+            Self::ProductDiscovery => "product_discovery",
+            Self::EscalatedToSupport => "escalated_to_support",
+            Self::Spam => "spam",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "qualified" => Self::Qualified,
+            "disqualified" => Self::Disqualified,
+            "product_discovery" => Self::ProductDiscovery,
+            "escalated_to_support" => Self::EscalatedToSupport,
+            "spam" => Self::Spam,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SalesAgentOutcome {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SalesAgentOutcome {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SalesAgentOutcome {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SalesAgentOutcome",
+        )
+    }
 }

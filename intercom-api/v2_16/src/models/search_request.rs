@@ -10,6 +10,7 @@ pub struct SearchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl SearchRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -21,6 +22,7 @@ impl SearchRequest {
         }
     }
 }
+
 impl ::serde::Serialize for SearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,6 +34,7 @@ impl ::serde::Serialize for SearchRequest {
         object.end(&self.extra, &["query", "pagination"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
     const NAME: &'static str = "search_request";
@@ -55,6 +58,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -63,9 +67,12 @@ impl<'de> ::serde::Deserialize<'de> for SearchRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SearchRequestQuery {

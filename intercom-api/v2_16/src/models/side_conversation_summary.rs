@@ -16,6 +16,7 @@ pub struct SideConversationSummary {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SideConversationSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -33,6 +34,7 @@ impl ::serde::Serialize for SideConversationSummary {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSummary {
     const NAME: &'static str = "side_conversation_summary";
     const FIELDS: &'static [&'static str] = &[
@@ -62,6 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSumm
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SideConversationSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -13,6 +13,7 @@ pub struct SnoozeConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl SnoozeConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl SnoozeConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for SnoozeConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -37,6 +39,7 @@ impl ::serde::Serialize for SnoozeConversationRequest {
         object.end(&self.extra, &["message_type", "admin_id", "snoozed_until"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRequest {
     const NAME: &'static str = "snooze_conversation_request";
@@ -67,6 +70,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SnoozeConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

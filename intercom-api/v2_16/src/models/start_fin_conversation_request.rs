@@ -16,6 +16,7 @@ pub struct StartFinConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl StartFinConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl StartFinConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for StartFinConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -58,6 +60,7 @@ impl ::serde::Serialize for StartFinConversationRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversationRequest {
     const NAME: &'static str = "StartFinConversation.request";
@@ -96,6 +99,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for StartFinConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

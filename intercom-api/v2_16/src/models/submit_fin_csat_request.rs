@@ -13,6 +13,7 @@ pub struct SubmitFinCsatRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl SubmitFinCsatRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -28,6 +29,7 @@ impl SubmitFinCsatRequest {
         }
     }
 }
+
 impl ::serde::Serialize for SubmitFinCsatRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,6 +42,7 @@ impl ::serde::Serialize for SubmitFinCsatRequest {
         object.end(&self.extra, &["conversation_id", "rating", "remark"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest {
     const NAME: &'static str = "SubmitFinCsat.request";
@@ -66,6 +69,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -74,11 +78,75 @@ impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The rating the user selected — one of the `key` values from the `csat_requested` event's options."]
-    #[doc(alias = "SubmitFinCsat.request.rating")] pub enum SubmitFinCsatRequestRating {
-    #[doc = " `terrible`"] Terrible = "terrible", #[doc = " `bad`"] Bad = "bad", #[doc =
-    " `ok`"] Ok = "ok", #[doc = " `good`"] Good = "good", #[doc = " `amazing`"] Amazing =
-    "amazing", }
+
+/// The rating the user selected — one of the `key` values from the `csat_requested` event's options.
+#[doc(alias = "SubmitFinCsat.request.rating")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubmitFinCsatRequestRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SubmitFinCsatRequestRating {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SubmitFinCsatRequestRating {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SubmitFinCsatRequestRating {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequestRating {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SubmitFinCsatRequestRating",
+        )
+    }
 }

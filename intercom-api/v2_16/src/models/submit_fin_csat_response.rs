@@ -13,6 +13,7 @@ pub struct SubmitFinCsatResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SubmitFinCsatResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -26,6 +27,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse {
         object.end(&self.extra, &["conversation_id", "rating", "status"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatResponse {
     const NAME: &'static str = "SubmitFinCsat.response.200";
     const FIELDS: &'static [&'static str] = &["conversation_id", "rating", "status"];
@@ -51,6 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,10 +61,75 @@ impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The rating now recorded on the conversation."] #[doc(alias =
-    "SubmitFinCsat.response.200.rating")] pub enum SubmitFinCsatResponseRating { #[doc =
-    " `terrible`"] Terrible = "terrible", #[doc = " `bad`"] Bad = "bad", #[doc = " `ok`"]
-    Ok = "ok", #[doc = " `good`"] Good = "good", #[doc = " `amazing`"] Amazing =
-    "amazing", }
+
+/// The rating now recorded on the conversation.
+#[doc(alias = "SubmitFinCsat.response.200.rating")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SubmitFinCsatResponseRating {
+    /// `terrible`
+    Terrible,
+    /// `bad`
+    Bad,
+    /// `ok`
+    Ok,
+    /// `good`
+    Good,
+    /// `amazing`
+    Amazing,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl SubmitFinCsatResponseRating {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Terrible => "terrible",
+            Self::Bad => "bad",
+            Self::Ok => "ok",
+            Self::Good => "good",
+            Self::Amazing => "amazing",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "terrible" => Self::Terrible,
+            "bad" => Self::Bad,
+            "ok" => Self::Ok,
+            "good" => Self::Good,
+            "amazing" => Self::Amazing,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for SubmitFinCsatResponseRating {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for SubmitFinCsatResponseRating {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponseRating {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "SubmitFinCsatResponseRating",
+        )
+    }
 }

@@ -12,6 +12,7 @@ pub struct TagList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TagList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for TagList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagList {
     const NAME: &'static str = "tag_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagList {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TagList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

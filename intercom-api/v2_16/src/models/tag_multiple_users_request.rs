@@ -11,6 +11,7 @@ pub struct TagMultipleUsersRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TagMultipleUsersRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl TagMultipleUsersRequest {
         }
     }
 }
+
 impl ::serde::Serialize for TagMultipleUsersRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,6 +38,7 @@ impl ::serde::Serialize for TagMultipleUsersRequest {
         object.end(&self.extra, &["name", "users"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagMultipleUsersRequest {
     const NAME: &'static str = "tag_multiple_users_request";
@@ -59,6 +62,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagMultipleUsersRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -67,6 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "tag_multiple_users_request.users[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {
@@ -75,6 +80,7 @@ pub struct TagMultipleUsersRequestUsersItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for TagMultipleUsersRequestUsersItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -85,6 +91,7 @@ impl ::serde::Serialize for TagMultipleUsersRequestUsersItem {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TagMultipleUsersRequestUsersItem {
@@ -106,6 +113,7 @@ for TagMultipleUsersRequestUsersItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequestUsersItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

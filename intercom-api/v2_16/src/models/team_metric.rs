@@ -17,6 +17,7 @@ pub struct TeamMetric {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TeamMetric {
     fn serialize<S: ::serde::Serializer>(
@@ -32,6 +33,7 @@ impl ::serde::Serialize for TeamMetric {
         object.end(&self.extra, &["type", "admin_id", "open", "idle", "snoozed"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
     const NAME: &'static str = "team_metric";
     const FIELDS: &'static [&'static str] = &[
@@ -69,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TeamMetric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,9 +7,12 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::TicketCustomAttributesValue,
 >;
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {

@@ -41,6 +41,7 @@ pub struct TicketPart {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPart {
     fn serialize<S: ::serde::Serializer>(
@@ -86,6 +87,7 @@ impl ::serde::Serialize for TicketPart {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
     const NAME: &'static str = "ticket_part";
     const FIELDS: &'static [&'static str] = &[
@@ -163,6 +165,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -170,20 +173,143 @@ impl<'de> ::serde::Deserialize<'de> for TicketPart {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The previous state of the ticket."] #[doc(alias =
-    "ticket_part.previous_ticket_state")] pub enum TicketPartPreviousTicketState { #[doc
-    = " `submitted`"] Submitted = "submitted", #[doc = " `in_progress`"] InProgress =
-    "in_progress", #[doc = " `waiting_on_customer`"] WaitingOnCustomer =
-    "waiting_on_customer", #[doc = " `resolved`"] Resolved = "resolved", }
+
+/// The previous state of the ticket.
+#[doc(alias = "ticket_part.previous_ticket_state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartPreviousTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The state of the ticket."] #[doc(alias = "ticket_part.ticket_state")] pub
-    enum TicketPartTicketState { #[doc = " `submitted`"] Submitted = "submitted", #[doc =
-    " `in_progress`"] InProgress = "in_progress", #[doc = " `waiting_on_customer`"]
-    WaitingOnCustomer = "waiting_on_customer", #[doc = " `resolved`"] Resolved =
-    "resolved", }
+
+impl TicketPartPreviousTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
 }
+
+impl ::std::fmt::Display for TicketPartPreviousTicketState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketPartPreviousTicketState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketPartPreviousTicketState",
+        )
+    }
+}
+
+/// The state of the ticket.
+#[doc(alias = "ticket_part.ticket_state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketPartTicketState {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketPartTicketState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketPartTicketState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketPartTicketState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketPartTicketState",
+        )
+    }
+}
+
 /// The updated attribute data of the ticket part. Only present for attribute update parts.
 #[doc(alias = "ticket_part.updated_attribute_data")]
 #[derive(Debug, Clone, PartialEq)]
@@ -195,6 +321,7 @@ pub struct TicketPartUpdatedAttributeData {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TicketPartUpdatedAttributeData {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -209,6 +336,7 @@ impl TicketPartUpdatedAttributeData {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPartUpdatedAttributeData {
     fn serialize<S: ::serde::Serializer>(
@@ -221,6 +349,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeData {
         object.end(&self.extra, &["attribute", "value"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TicketPartUpdatedAttributeData {
     const NAME: &'static str = "ticket_part.updated_attribute_data";
@@ -244,6 +373,7 @@ for TicketPartUpdatedAttributeData {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeData {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -251,6 +381,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeData {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Information about the attribute that was updated.
 #[doc(alias = "ticket_part.updated_attribute_data.attribute")]
 #[derive(Debug, Clone, PartialEq)]
@@ -264,6 +395,7 @@ pub struct TicketPartUpdatedAttributeDataAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TicketPartUpdatedAttributeDataAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -276,6 +408,7 @@ impl TicketPartUpdatedAttributeDataAttribute {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -289,6 +422,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
         object.end(&self.extra, &["type", "id", "label"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TicketPartUpdatedAttributeDataAttribute {
     const NAME: &'static str = "ticket_part.updated_attribute_data.attribute";
@@ -315,6 +449,7 @@ for TicketPartUpdatedAttributeDataAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -322,6 +457,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataAttribute 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The new value of the attribute.
 #[doc(alias = "ticket_part.updated_attribute_data.value")]
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +469,7 @@ pub struct TicketPartUpdatedAttributeDataValue {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl TicketPartUpdatedAttributeDataValue {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -348,6 +485,7 @@ impl TicketPartUpdatedAttributeDataValue {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
     fn serialize<S: ::serde::Serializer>(
@@ -361,6 +499,7 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
         object.end(&self.extra, &["type", "id", "label"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TicketPartUpdatedAttributeDataValue {
     const NAME: &'static str = "ticket_part.updated_attribute_data.value";
@@ -387,6 +526,7 @@ for TicketPartUpdatedAttributeDataValue {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -394,9 +534,12 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueId {
@@ -407,9 +550,12 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketPartUpdatedAttributeDataValueLabel {

@@ -12,6 +12,7 @@ pub struct TicketParts {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketParts {
     fn serialize<S: ::serde::Serializer>(
@@ -25,6 +26,7 @@ impl ::serde::Serialize for TicketParts {
         object.end(&self.extra, &["type", "ticket_parts", "total_count"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
     const NAME: &'static str = "ticket_parts";
     const FIELDS: &'static [&'static str] = &["type", "ticket_parts", "total_count"];
@@ -50,6 +52,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketParts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,9 +7,12 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
     ::std::string::String,
     super::TicketRequestCustomAttributesValue,
 >;
+
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_request_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
     String(::std::option::Option<::std::string::String>),

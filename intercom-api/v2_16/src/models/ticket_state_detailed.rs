@@ -22,6 +22,7 @@ pub struct TicketStateDetailed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketStateDetailed {
     fn serialize<S: ::serde::Serializer>(
@@ -51,6 +52,7 @@ impl ::serde::Serialize for TicketStateDetailed {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed {
     const NAME: &'static str = "ticket_state_detailed";
     const FIELDS: &'static [&'static str] = &[
@@ -96,6 +98,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketStateDetailed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,13 +106,75 @@ impl<'de> ::serde::Deserialize<'de> for TicketStateDetailed {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The category of the ticket state"] #[doc(alias =
-    "ticket_state_detailed.category")] pub enum TicketStateDetailedCategory { #[doc =
-    " `submitted`"] Submitted = "submitted", #[doc = " `in_progress`"] InProgress =
-    "in_progress", #[doc = " `waiting_on_customer`"] WaitingOnCustomer =
-    "waiting_on_customer", #[doc = " `resolved`"] Resolved = "resolved", }
+
+/// The category of the ticket state
+#[doc(alias = "ticket_state_detailed.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketStateDetailedCategory {
+    /// `submitted`
+    Submitted,
+    /// `in_progress`
+    InProgress,
+    /// `waiting_on_customer`
+    WaitingOnCustomer,
+    /// `resolved`
+    Resolved,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl TicketStateDetailedCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::InProgress => "in_progress",
+            Self::WaitingOnCustomer => "waiting_on_customer",
+            Self::Resolved => "resolved",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "submitted" => Self::Submitted,
+            "in_progress" => Self::InProgress,
+            "waiting_on_customer" => Self::WaitingOnCustomer,
+            "resolved" => Self::Resolved,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketStateDetailedCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketStateDetailedCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketStateDetailedCategory",
+        )
+    }
+}
+
 /// A list of ticket types associated with a given ticket state.
 #[doc(alias = "ticket_state_detailed.ticket_types")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -123,6 +188,7 @@ pub struct TicketStateDetailedTicketTypes {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketStateDetailedTicketTypes {
     fn serialize<S: ::serde::Serializer>(
@@ -135,6 +201,7 @@ impl ::serde::Serialize for TicketStateDetailedTicketTypes {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for TicketStateDetailedTicketTypes {
     const NAME: &'static str = "ticket_state_detailed.ticket_types";
@@ -158,6 +225,7 @@ for TicketStateDetailedTicketTypes {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedTicketTypes {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

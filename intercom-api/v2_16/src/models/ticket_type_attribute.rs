@@ -44,6 +44,7 @@ pub struct TicketTypeAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketTypeAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -97,6 +98,7 @@ impl ::serde::Serialize for TicketTypeAttribute {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute {
     const NAME: &'static str = "ticket_type_attribute";
     const FIELDS: &'static [&'static str] = &[
@@ -182,6 +184,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketTypeAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -189,12 +192,83 @@ impl<'de> ::serde::Deserialize<'de> for TicketTypeAttribute {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The type of the data attribute (allowed values: \"string list integer decimal boolean datetime files\")"]
-    #[doc(alias = "ticket_type_attribute.data_type")] pub enum
-    TicketTypeAttributeDataType { #[doc = " `string`"] String = "string", #[doc =
-    " `list`"] List = "list", #[doc = " `integer`"] Integer = "integer", #[doc =
-    " `decimal`"] Decimal = "decimal", #[doc = " `boolean`"] Boolean = "boolean", #[doc =
-    " `datetime`"] Datetime = "datetime", #[doc = " `files`"] Files = "files", }
+
+/// The type of the data attribute (allowed values: "string list integer decimal boolean datetime files")
+#[doc(alias = "ticket_type_attribute.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketTypeAttributeDataType {
+    /// `string`
+    String,
+    /// `list`
+    List,
+    /// `integer`
+    Integer,
+    /// `decimal`
+    Decimal,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `files`
+    Files,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketTypeAttributeDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::List => "list",
+            Self::Integer => "integer",
+            Self::Decimal => "decimal",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Files => "files",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "list" => Self::List,
+            "integer" => Self::Integer,
+            "decimal" => Self::Decimal,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "files" => Self::Files,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketTypeAttributeDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketTypeAttributeDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketTypeAttributeDataType",
+        )
+    }
 }

@@ -14,6 +14,7 @@ pub struct Translation {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Translation {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for Translation {
         object.end(&self.extra, &["name", "description", "locale"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {
     const NAME: &'static str = "translation";
     const FIELDS: &'static [&'static str] = &["name", "description", "locale"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Translation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

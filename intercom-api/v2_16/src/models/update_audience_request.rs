@@ -14,6 +14,7 @@ pub struct UpdateAudienceRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateAudienceRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,6 +27,7 @@ impl ::serde::Serialize for UpdateAudienceRequest {
         object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceRequest {
     const NAME: &'static str = "update_audience_request";
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateAudienceRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

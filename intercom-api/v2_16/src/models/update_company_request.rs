@@ -24,6 +24,7 @@ pub struct UpdateCompanyRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,6 +53,7 @@ impl ::serde::Serialize for UpdateCompanyRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest {
     const NAME: &'static str = "update_company_request";
@@ -98,6 +100,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

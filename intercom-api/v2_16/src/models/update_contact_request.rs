@@ -34,6 +34,7 @@ pub struct UpdateContactRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,6 +73,7 @@ impl ::serde::Serialize for UpdateContactRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRequest {
     const NAME: &'static str = "update_contact_request";
@@ -138,6 +140,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,6 +6,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "update_data_attribute_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateDataAttributeRequest {
@@ -16,6 +18,7 @@ pub enum UpdateDataAttributeRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// list attribute
 #[doc(alias = "update_data_attribute_request|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +36,7 @@ pub struct UpdateDataAttributeRequestListAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateDataAttributeRequestListAttribute {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -50,6 +54,7 @@ impl UpdateDataAttributeRequestListAttribute {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,6 +72,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataAttributeRequestListAttribute {
@@ -102,6 +108,7 @@ for UpdateDataAttributeRequestListAttribute {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -110,6 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute 
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "update_data_attribute_request|0.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
@@ -117,6 +125,7 @@ pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -127,6 +136,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
         object.end(&self.extra, &["value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataAttributeRequestListAttributeOptionsItem {
@@ -148,6 +158,7 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de>
 for UpdateDataAttributeRequestListAttributeOptionsItem {
@@ -157,6 +168,7 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// other type
 #[doc(alias = "update_data_attribute_request|1")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -170,6 +182,7 @@ pub struct UpdateDataAttributeRequestOtherType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -182,6 +195,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
         object.end(&self.extra, &["archived", "description", "messenger_writable"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataAttributeRequestOtherType {
@@ -213,6 +227,7 @@ for UpdateDataAttributeRequestOtherType {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestOtherType {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -22,6 +22,7 @@ pub struct UpdateExternalPageRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UpdateExternalPageRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -43,6 +44,7 @@ impl UpdateExternalPageRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UpdateExternalPageRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -71,6 +73,7 @@ impl ::serde::Serialize for UpdateExternalPageRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRequest {
     const NAME: &'static str = "update_external_page_request";
@@ -117,6 +120,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateExternalPageRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

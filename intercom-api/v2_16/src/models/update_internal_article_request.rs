@@ -28,6 +28,7 @@ pub struct UpdateInternalArticleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateInternalArticleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -61,6 +62,7 @@ impl ::serde::Serialize for UpdateInternalArticleRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateInternalArticleRequest {
@@ -116,6 +118,7 @@ for UpdateInternalArticleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateInternalArticleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

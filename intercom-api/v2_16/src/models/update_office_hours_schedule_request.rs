@@ -16,6 +16,7 @@ pub struct UpdateOfficeHoursScheduleRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,6 +29,7 @@ impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
         object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateOfficeHoursScheduleRequest {
@@ -59,6 +61,7 @@ for UpdateOfficeHoursScheduleRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursScheduleRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -21,6 +21,7 @@ pub struct UpdateTicketTypeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateTicketTypeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,6 +41,7 @@ impl ::serde::Serialize for UpdateTicketTypeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequest {
     const NAME: &'static str = "update_ticket_type_request";
@@ -82,6 +84,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -90,9 +93,67 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Category of the Ticket Type."] #[doc(alias =
-    "update_ticket_type_request.category")] pub enum UpdateTicketTypeRequestCategory {
-    #[doc = " `Customer`"] Customer = "Customer", #[doc = " `Back-office`"] BackOffice =
-    "Back-office", #[doc = " `Tracker`"] Tracker = "Tracker", }
+
+/// Category of the Ticket Type.
+#[doc(alias = "update_ticket_type_request.category")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum UpdateTicketTypeRequestCategory {
+    /// `Customer`
+    Customer,
+    /// `Back-office`
+    BackOffice,
+    /// `Tracker`
+    Tracker,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl UpdateTicketTypeRequestCategory {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Customer => "Customer",
+            Self::BackOffice => "Back-office",
+            Self::Tracker => "Tracker",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Customer" => Self::Customer,
+            "Back-office" => Self::BackOffice,
+            "Tracker" => Self::Tracker,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for UpdateTicketTypeRequestCategory {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for UpdateTicketTypeRequestCategory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequestCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "UpdateTicketTypeRequestCategory",
+        )
+    }
 }

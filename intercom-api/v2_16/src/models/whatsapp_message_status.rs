@@ -24,6 +24,7 @@ pub struct WhatsappMessageStatus {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatus {
     fn serialize<S: ::serde::Serializer>(
@@ -55,6 +56,7 @@ impl ::serde::Serialize for WhatsappMessageStatus {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatus {
     const NAME: &'static str = "whatsapp_message_status";
     const FIELDS: &'static [&'static str] = &[
@@ -104,6 +106,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -111,12 +114,75 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatus {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Current delivery status of the message"] #[doc(alias =
-    "whatsapp_message_status.status")] pub enum WhatsappMessageStatusStatus { #[doc =
-    " `sent`"] Sent = "sent", #[doc = " `delivered`"] Delivered = "delivered", #[doc =
-    " `read`"] Read = "read", #[doc = " `failed`"] Failed = "failed", }
+
+/// Current delivery status of the message
+#[doc(alias = "whatsapp_message_status.status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WhatsappMessageStatusStatus {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `read`
+    Read,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl WhatsappMessageStatusStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "sent" => Self::Sent,
+            "delivered" => Self::Delivered,
+            "read" => Self::Read,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for WhatsappMessageStatusStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for WhatsappMessageStatusStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "WhatsappMessageStatusStatus",
+        )
+    }
+}
+
 /// Error details, present only when status is "failed"
 #[doc(alias = "whatsapp_message_status.error")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -128,6 +194,7 @@ pub struct WhatsappMessageStatusError {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatusError {
     fn serialize<S: ::serde::Serializer>(
@@ -140,6 +207,7 @@ impl ::serde::Serialize for WhatsappMessageStatusError {
         object.end(&self.extra, &["message", "details"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusError {
     const NAME: &'static str = "whatsapp_message_status.error";
     const FIELDS: &'static [&'static str] = &["message", "details"];
@@ -162,6 +230,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct WhatsappMessageStatusList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl WhatsappMessageStatusList {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl WhatsappMessageStatusList {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatusList {
     fn serialize<S: ::serde::Serializer>(
@@ -49,6 +51,7 @@ impl ::serde::Serialize for WhatsappMessageStatusList {
             .end(&self.extra, &["type", "ruleset_id", "pages", "total_count", "events"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatusList {
     const NAME: &'static str = "whatsapp_message_status_list";
     const FIELDS: &'static [&'static str] = &[
@@ -86,6 +89,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,6 +97,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusList {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "whatsapp_message_status_list.pages")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusListPages {
@@ -106,6 +111,7 @@ pub struct WhatsappMessageStatusListPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl WhatsappMessageStatusListPages {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -119,6 +125,7 @@ impl WhatsappMessageStatusListPages {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatusListPages {
     fn serialize<S: ::serde::Serializer>(
@@ -133,6 +140,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPages {
         object.end(&self.extra, &["type", "per_page", "total_pages", "next"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for WhatsappMessageStatusListPages {
     const NAME: &'static str = "whatsapp_message_status_list.pages";
@@ -162,6 +170,7 @@ for WhatsappMessageStatusListPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -169,6 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPages {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Information for fetching next page (null if no more pages)
 #[doc(alias = "whatsapp_message_status_list.pages.next")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -178,6 +188,7 @@ pub struct WhatsappMessageStatusListPagesNext {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
     fn serialize<S: ::serde::Serializer>(
@@ -189,6 +200,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
         object.end(&self.extra, &["starting_after"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for WhatsappMessageStatusListPagesNext {
     const NAME: &'static str = "whatsapp_message_status_list.pages.next";
@@ -209,6 +221,7 @@ for WhatsappMessageStatusListPagesNext {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -216,6 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListPagesNext {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "whatsapp_message_status_list.events[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct WhatsappMessageStatusListEventsItem {
@@ -238,6 +252,7 @@ pub struct WhatsappMessageStatusListEventsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl WhatsappMessageStatusListEventsItem {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -262,6 +277,7 @@ impl WhatsappMessageStatusListEventsItem {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -293,6 +309,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for WhatsappMessageStatusListEventsItem {
     const NAME: &'static str = "whatsapp_message_status_list.events[]";
@@ -347,6 +364,7 @@ for WhatsappMessageStatusListEventsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -354,10 +372,71 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Current status of the message"] #[doc(alias =
-    "whatsapp_message_status_list.events[].status")] pub enum
-    WhatsappMessageStatusListEventsItemStatus { #[doc = " `sent`"] Sent = "sent", #[doc =
-    " `delivered`"] Delivered = "delivered", #[doc = " `read`"] Read = "read", #[doc =
-    " `failed`"] Failed = "failed", }
+
+/// Current status of the message
+#[doc(alias = "whatsapp_message_status_list.events[].status")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WhatsappMessageStatusListEventsItemStatus {
+    /// `sent`
+    Sent,
+    /// `delivered`
+    Delivered,
+    /// `read`
+    Read,
+    /// `failed`
+    Failed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl WhatsappMessageStatusListEventsItemStatus {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Sent => "sent",
+            Self::Delivered => "delivered",
+            Self::Read => "read",
+            Self::Failed => "failed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "sent" => Self::Sent,
+            "delivered" => Self::Delivered,
+            "read" => Self::Read,
+            "failed" => Self::Failed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for WhatsappMessageStatusListEventsItemStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for WhatsappMessageStatusListEventsItemStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItemStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "WhatsappMessageStatusListEventsItemStatus",
+        )
+    }
 }

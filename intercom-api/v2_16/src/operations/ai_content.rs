@@ -19,6 +19,7 @@ impl ListContentImportSources {
         Self {}
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListContentImportSources {
     type Output = crate::models::ContentImportSourcesList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a content import source
 ///
 /// You can create a new content import source by sending a POST request to this endpoint.
@@ -59,6 +62,7 @@ pub struct CreateContentImportSource {
     )]
     pub body: ::std::option::Option<crate::models::CreateContentImportSourceRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateContentImportSource {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateContentImportSource {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a content import source
 ///
 /// `GET /ai/content_import_sources/{source_id}` (operationId `getContentImportSource`; tags: AI Content)
@@ -111,6 +119,7 @@ pub struct GetContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub source_id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl GetContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -121,6 +130,7 @@ impl GetContentImportSource {
         }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -136,6 +146,7 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
         request.path_param("source_id", &self.source_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -144,6 +155,7 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a content import source
 ///
 /// You can update an existing content import source.
@@ -163,6 +175,7 @@ pub struct UpdateContentImportSource {
     )]
     pub body: ::std::option::Option<crate::models::UpdateContentImportSourceRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -173,6 +186,7 @@ impl UpdateContentImportSource {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -182,6 +196,7 @@ impl UpdateContentImportSource {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
     type Output = crate::models::ContentImportSource;
@@ -198,6 +213,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -206,6 +222,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a content import source
 ///
 /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
@@ -219,6 +236,7 @@ pub struct DeleteContentImportSource {
     /// The unique identifier for the content import source which is given by Intercom.
     pub source_id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -229,6 +247,7 @@ impl DeleteContentImportSource {
         }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
     type Output = ();
@@ -245,6 +264,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
         request.path_param("source_id", &self.source_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -253,6 +273,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// List external pages
 ///
 /// You can retrieve a list of all external pages for a workspace.
@@ -271,6 +292,7 @@ impl ListExternalPages {
         Self {}
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListExternalPages {
     type Output = crate::models::ExternalPagesList;
@@ -286,6 +308,7 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -294,6 +317,7 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an external page (or update an external page by external ID)
 ///
 /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
@@ -311,6 +335,7 @@ pub struct CreateExternalPage {
     )]
     pub body: ::std::option::Option<crate::models::CreateExternalPageRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl CreateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -320,6 +345,7 @@ impl CreateExternalPage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -329,6 +355,7 @@ impl CreateExternalPage {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateExternalPage {
     type Output = crate::models::ExternalPage;
@@ -344,6 +371,7 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -352,6 +380,7 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an external page
 ///
 /// You can retrieve an external page.
@@ -365,6 +394,7 @@ pub struct GetExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub page_id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl GetExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -373,6 +403,7 @@ impl GetExternalPage {
         Self { page_id: page_id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetExternalPage {
     type Output = crate::models::ExternalPage;
@@ -388,6 +419,7 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
         request.path_param("page_id", &self.page_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -396,6 +428,7 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an external page
 ///
 /// You can update an existing external page (if it was created via the API).
@@ -415,6 +448,7 @@ pub struct UpdateExternalPage {
     )]
     pub body: ::std::option::Option<crate::models::UpdateExternalPageRequest>,
 }
+
 #[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -425,6 +459,7 @@ impl UpdateExternalPage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -434,6 +469,7 @@ impl UpdateExternalPage {
         self
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateExternalPage {
     type Output = crate::models::ExternalPage;
@@ -450,6 +486,7 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -458,6 +495,7 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an external page
 ///
 /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
@@ -471,6 +509,7 @@ pub struct DeleteExternalPage {
     /// The unique identifier for the external page which is given by Intercom.
     pub page_id: ::std::string::String,
 }
+
 #[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -479,6 +518,7 @@ impl DeleteExternalPage {
         Self { page_id: page_id.into() }
     }
 }
+
 #[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteExternalPage {
     type Output = crate::models::ExternalPage;
@@ -494,6 +534,7 @@ impl ::intercom_api_runtime::Operation for DeleteExternalPage {
         request.path_param("page_id", &self.page_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

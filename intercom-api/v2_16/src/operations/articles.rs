@@ -30,6 +30,7 @@ pub struct ListArticles {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -40,17 +41,20 @@ impl ListArticles {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create an article
 ///
 /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -130,6 +139,7 @@ pub struct CreateArticle {
     )]
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -139,6 +149,7 @@ impl CreateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -148,6 +159,7 @@ impl CreateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
@@ -163,6 +175,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -171,6 +184,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an article
 ///
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
@@ -184,6 +198,7 @@ pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub article_id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -194,6 +209,7 @@ impl RetrieveArticle {
         }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
@@ -209,6 +225,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         request.path_param("article_id", &self.article_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -217,6 +234,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an article
 ///
 /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -240,6 +258,7 @@ pub struct UpdateArticle {
     )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -250,6 +269,7 @@ impl UpdateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -259,6 +279,7 @@ impl UpdateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
@@ -275,6 +296,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -283,6 +305,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an article
 ///
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
@@ -296,6 +319,7 @@ pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub article_id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -306,6 +330,7 @@ impl DeleteArticle {
         }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
@@ -321,6 +346,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         request.path_param("article_id", &self.article_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -329,6 +355,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an article draft
 ///
 /// Fetch the staged draft of a published article by making a GET request to
@@ -349,6 +376,7 @@ pub struct RetrieveArticleDraft {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -357,6 +385,7 @@ impl RetrieveArticleDraft {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
     type Output = crate::models::Article;
@@ -372,6 +401,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -380,6 +410,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Stage an article draft
 ///
 /// Stage changes to a published article as a draft by making a PUT request to
@@ -410,6 +441,7 @@ pub struct StageArticleDraft {
     )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl StageArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -420,6 +452,7 @@ impl StageArticleDraft {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -429,6 +462,7 @@ impl StageArticleDraft {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for StageArticleDraft {
     type Output = crate::models::Article;
@@ -445,6 +479,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -453,6 +488,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Publish an article draft
 ///
 /// Publish a staged draft by making a POST request to
@@ -481,6 +517,7 @@ pub struct PublishArticleDraft {
     )]
     pub body: ::std::option::Option<crate::models::PublishArticleDraftRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl PublishArticleDraft {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -491,6 +528,7 @@ impl PublishArticleDraft {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -500,6 +538,7 @@ impl PublishArticleDraft {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for PublishArticleDraft {
     type Output = crate::models::Article;
@@ -516,6 +555,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -524,6 +564,7 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add a tag to an article
 ///
 /// Apply an existing tag to an article. Returns the tag that was applied.
@@ -549,6 +590,7 @@ pub struct AttachTagToArticle {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -559,6 +601,7 @@ impl AttachTagToArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -568,6 +611,7 @@ impl AttachTagToArticle {
         self
     }
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     type Output = crate::models::Tag;
@@ -584,6 +628,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -592,6 +637,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove a tag from an article
 ///
 /// Remove a tag from an article. Returns the tag that was removed, with null
@@ -613,6 +659,7 @@ pub struct DetachTagFromArticle {
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -627,6 +674,7 @@ impl DetachTagFromArticle {
         }
     }
 }
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     type Output = crate::models::Tag;
@@ -643,6 +691,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -651,6 +700,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List article versions
 ///
 /// Fetch the version history of an article by making a GET request to
@@ -690,6 +740,7 @@ pub struct ListArticleVersions {
     )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "articles")]
 impl ListArticleVersions {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -702,16 +753,19 @@ impl ListArticleVersions {
             locale: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to the first page.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Filter versions to a specific locale. Use the locale identifier (for example `en`, `fr`). If the locale is not configured for the workspace, a `400` is returned.
     pub fn locale(
         mut self,
@@ -721,6 +775,7 @@ impl ListArticleVersions {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticleVersions {
     type Output = crate::models::ArticleVersionList;
@@ -760,6 +815,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -768,6 +824,7 @@ impl ::intercom_api_runtime::Operation for ListArticleVersions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     type Item = crate::models::ArticleVersionSummary;
@@ -775,9 +832,11 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -788,6 +847,7 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Retrieve an article version
 ///
 /// Fetch a single prior version of an article, including its body content,
@@ -814,6 +874,7 @@ pub struct RetrieveArticleVersion {
     )]
     pub locale: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticleVersion {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -828,6 +889,7 @@ impl RetrieveArticleVersion {
             locale: ::std::option::Option::None,
         }
     }
+
     /// Return the version's content for a specific locale. If the locale is not configured for the workspace, a `400` is returned.
     pub fn locale(
         mut self,
@@ -837,6 +899,7 @@ impl RetrieveArticleVersion {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
     type Output = crate::models::ArticleVersion;
@@ -861,6 +924,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -869,6 +933,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search for articles
 ///
 /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
@@ -904,6 +969,7 @@ pub struct SearchArticles {
     )]
     pub highlight: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "articles")]
 impl SearchArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -916,6 +982,7 @@ impl SearchArticles {
             highlight: ::std::option::Option::None,
         }
     }
+
     /// The phrase within your articles to search for.
     pub fn phrase(
         mut self,
@@ -924,6 +991,7 @@ impl SearchArticles {
         self.phrase = ::std::option::Option::Some(phrase.into());
         self
     }
+
     /// The state of the Articles returned. One of `published`, `draft` or `all`.
     pub fn state(
         mut self,
@@ -932,6 +1000,7 @@ impl SearchArticles {
         self.state = ::std::option::Option::Some(state.into());
         self
     }
+
     /// The ID of the Help Center to search in.
     pub fn help_center_id(
         mut self,
@@ -940,12 +1009,14 @@ impl SearchArticles {
         self.help_center_id = ::std::option::Option::Some(help_center_id.into());
         self
     }
+
     /// Return a highlighted version of the matching content within your articles. Refer to the response schema for more details.
     pub fn highlight(mut self, highlight: impl ::std::convert::Into<bool>) -> Self {
         self.highlight = ::std::option::Option::Some(highlight.into());
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for SearchArticles {
     type Output = crate::models::ArticleSearchResponse;
@@ -992,6 +1063,7 @@ impl ::intercom_api_runtime::Operation for SearchArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

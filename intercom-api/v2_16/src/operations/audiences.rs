@@ -24,6 +24,7 @@ pub struct ListAudiences {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "audiences")]
 impl ListAudiences {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -34,17 +35,20 @@ impl ListAudiences {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of results to return per page. Defaults to 50. Maximum is 50.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for ListAudiences {
     type Output = crate::models::AudienceList;
@@ -75,6 +79,7 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -83,6 +88,7 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an audience
 ///
 /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
@@ -96,6 +102,7 @@ pub struct CreateAudience {
     /// The request body.
     pub body: crate::models::CreateAudienceRequest,
 }
+
 #[cfg(feature = "audiences")]
 impl CreateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -106,6 +113,7 @@ impl CreateAudience {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for CreateAudience {
     type Output = crate::models::Audience;
@@ -121,6 +129,7 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -129,6 +138,7 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an audience
 ///
 /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
@@ -142,6 +152,7 @@ pub struct RetrieveAudience {
     /// The unique identifier for the audience.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "audiences")]
 impl RetrieveAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -150,6 +161,7 @@ impl RetrieveAudience {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for RetrieveAudience {
     type Output = crate::models::Audience;
@@ -165,6 +177,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -173,6 +186,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an audience
 ///
 /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
@@ -192,6 +206,7 @@ pub struct UpdateAudience {
     )]
     pub body: ::std::option::Option<crate::models::UpdateAudienceRequest>,
 }
+
 #[cfg(feature = "audiences")]
 impl UpdateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -202,6 +217,7 @@ impl UpdateAudience {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -211,6 +227,7 @@ impl UpdateAudience {
         self
     }
 }
+
 #[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for UpdateAudience {
     type Output = crate::models::Audience;
@@ -227,6 +244,7 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -235,6 +253,7 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an audience
 ///
 /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
@@ -248,6 +267,7 @@ pub struct DeleteAudience {
     /// The unique identifier for the audience.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "audiences")]
 impl DeleteAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -256,6 +276,7 @@ impl DeleteAudience {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for DeleteAudience {
     type Output = ();
@@ -272,6 +293,7 @@ impl ::intercom_api_runtime::Operation for DeleteAudience {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ impl ListAwayStatusReasons {
         Self {}
     }
 }
+
 #[cfg(feature = "away-status-reasons")]
 impl ::intercom_api_runtime::Operation for ListAwayStatusReasons {
     type Output = crate::models::AwayStatusReasonList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListAwayStatusReasons {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -20,6 +20,7 @@ pub struct ListContactBanners {
     /// The unique identifier of a contact.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl ListContactBanners {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -28,6 +29,7 @@ impl ListContactBanners {
         Self { id: id.into() }
     }
 }
+
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListContactBanners {
     type Output = crate::models::BannerList;
@@ -43,6 +45,7 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -51,6 +54,7 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Dismiss a banner for a contact
 ///
 /// Records that a contact has dismissed a banner. Dismissals are shared across
@@ -71,6 +75,7 @@ pub struct DismissContactBanner {
     /// The `view_id` of the banner to dismiss, as returned by the list banners endpoint.
     pub view_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl DismissContactBanner {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -85,6 +90,7 @@ impl DismissContactBanner {
         }
     }
 }
+
 #[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DismissContactBanner {
     type Output = crate::models::BannerDismiss;
@@ -101,6 +107,7 @@ impl ::intercom_api_runtime::Operation for DismissContactBanner {
         request.path_param("view_id", &self.view_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

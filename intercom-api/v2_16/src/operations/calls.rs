@@ -26,6 +26,7 @@ pub struct ListCalls {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "calls")]
 impl ListCalls {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -36,17 +37,20 @@ impl ListCalls {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to display per page. Defaults to 25. Max 25.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCalls {
     type Output = crate::models::CallList;
@@ -77,6 +81,7 @@ impl ::intercom_api_runtime::Operation for ListCalls {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -85,6 +90,7 @@ impl ::intercom_api_runtime::Operation for ListCalls {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Paginated for ListCalls {
     type Item = crate::models::Call;
@@ -92,9 +98,11 @@ impl ::intercom_api_runtime::Paginated for ListCalls {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -105,6 +113,7 @@ impl ::intercom_api_runtime::Paginated for ListCalls {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Get a call
 ///
 /// Retrieve a single call by id.
@@ -118,6 +127,7 @@ pub struct ShowCall {
     /// The id of the call to retrieve
     pub call_id: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl ShowCall {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -126,6 +136,7 @@ impl ShowCall {
         Self { call_id: call_id.into() }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCall {
     type Output = crate::models::Call;
@@ -141,6 +152,7 @@ impl ::intercom_api_runtime::Operation for ShowCall {
         request.path_param("call_id", &self.call_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -149,6 +161,7 @@ impl ::intercom_api_runtime::Operation for ShowCall {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get call recording by call id
 ///
 /// Redirects to a signed URL for the call's recording if it exists.
@@ -162,6 +175,7 @@ pub struct ShowCallRecording {
     /// The id of the call
     pub call_id: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl ShowCallRecording {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -170,6 +184,7 @@ impl ShowCallRecording {
         Self { call_id: call_id.into() }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallRecording {
     type Output = ::intercom_api_runtime::Redirect;
@@ -185,6 +200,7 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
         request.path_param("call_id", &self.call_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -192,6 +208,7 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
     ) -> ::std::result::Result<Self::Output, ::intercom_api_runtime::Error> {
         ::intercom_api_runtime::decode::unexpected(status, body)
     }
+
     #[inline]
     fn decode_response(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -201,6 +218,7 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
         ::intercom_api_runtime::decode::redirect(status, headers, body)
     }
 }
+
 /// Get call transcript by call id
 ///
 /// Returns the transcript for the specified call as a downloadable text file.
@@ -214,6 +232,7 @@ pub struct ShowCallTranscript {
     /// The id of the call
     pub call_id: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl ShowCallTranscript {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -222,6 +241,7 @@ impl ShowCallTranscript {
         Self { call_id: call_id.into() }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallTranscript {
     type Output = ::std::string::String;
@@ -238,6 +258,7 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
         request.path_param("call_id", &self.call_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -246,6 +267,7 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
         ::intercom_api_runtime::decode::text(status, body)
     }
 }
+
 /// List calls with transcripts
 ///
 /// Retrieve calls by a list of conversation ids and include transcripts when available.
@@ -260,6 +282,7 @@ pub struct ListCallsWithTranscripts {
     /// The request body.
     pub body: crate::models::ListCallsWithTranscriptsRequest,
 }
+
 #[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -270,6 +293,7 @@ impl ListCallsWithTranscripts {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
     type Output = crate::models::ListCallsWithTranscriptsResponse;
@@ -285,6 +309,7 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -293,6 +318,7 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Register a Fin Voice call
 ///
 /// Register a Fin Voice call with Intercom. This endpoint creates an external reference
@@ -316,6 +342,7 @@ pub struct RegisterFinVoiceCall {
     )]
     pub body: ::std::option::Option<crate::models::RegisterFinVoiceCallRequest>,
 }
+
 #[cfg(feature = "calls")]
 impl RegisterFinVoiceCall {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -325,6 +352,7 @@ impl RegisterFinVoiceCall {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -334,6 +362,7 @@ impl RegisterFinVoiceCall {
         self
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
     type Output = crate::models::AiCallResponse;
@@ -349,6 +378,7 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -357,6 +387,7 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Collect Fin Voice call by ID
 ///
 /// Retrieve information about a Fin Voice call using the external reference ID.
@@ -370,6 +401,7 @@ pub struct CollectFinVoiceCallById {
     /// The external reference ID
     pub id: i64,
 }
+
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -378,6 +410,7 @@ impl CollectFinVoiceCallById {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
     type Output = crate::models::AiCallResponse;
@@ -393,6 +426,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -401,6 +435,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Collect Fin Voice call by external ID
 ///
 /// Retrieve information about a Fin Voice call using the external call identifier.
@@ -414,6 +449,7 @@ pub struct CollectFinVoiceCallByExternalId {
     /// The external call identifier from the call provider
     pub external_id: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -424,6 +460,7 @@ impl CollectFinVoiceCallByExternalId {
         }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
     type Output = crate::models::AiCallResponse;
@@ -439,6 +476,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
         request.path_param("external_id", &self.external_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -447,6 +485,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Collect Fin Voice call by phone number
 ///
 /// Retrieve information about a Fin Voice call using the phone number.
@@ -462,6 +501,7 @@ pub struct CollectFinVoiceCallByPhoneNumber {
     /// Phone number in E.164 format
     pub phone_number: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallByPhoneNumber {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -472,6 +512,7 @@ impl CollectFinVoiceCallByPhoneNumber {
         }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
     type Output = ();
@@ -488,6 +529,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
         request.path_param("phone_number", &self.phone_number)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -496,6 +538,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// Collect Fin Voice calls by conversation ID
 ///
 /// Retrieve information about Fin Voice calls associated with a conversation.
@@ -511,6 +554,7 @@ pub struct CollectFinVoiceCallsByConversationId {
     /// The Intercom conversation identifier
     pub conversation_id: ::std::string::String,
 }
+
 #[cfg(feature = "calls")]
 impl CollectFinVoiceCallsByConversationId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -523,6 +567,7 @@ impl CollectFinVoiceCallsByConversationId {
         }
     }
 }
+
 #[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId {
     type Output = ::std::vec::Vec<crate::models::AiCallResponse>;
@@ -538,6 +583,7 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId 
         request.path_param("conversation_id", &self.conversation_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -28,6 +28,7 @@ pub struct ListCompaniesForAContact {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -39,17 +40,20 @@ impl ListCompaniesForAContact {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     type Output = crate::models::ContactAttachedCompanies;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List attached segments for contact
 ///
 /// You can fetch a list of segments that are associated to a contact.
@@ -122,6 +131,7 @@ pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -132,6 +142,7 @@ impl ListSegmentsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     type Output = crate::models::ContactSegments;
@@ -147,6 +158,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -155,6 +167,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List subscriptions for a contact
 ///
 /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -176,6 +189,7 @@ pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -186,6 +200,7 @@ impl ListSubscriptionsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     type Output = crate::models::SubscriptionTypeList;
@@ -201,6 +216,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -209,6 +225,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List tags attached to a contact
 ///
 /// You can fetch a list of all tags that are attached to a specific contact.
@@ -222,6 +239,7 @@ pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -232,6 +250,7 @@ impl ListTagsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     type Output = crate::models::TagList;
@@ -247,6 +266,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -255,6 +275,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a contact
 ///
 /// You can fetch the details of a single contact.
@@ -293,6 +314,7 @@ pub struct ShowContact {
     )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -303,6 +325,7 @@ impl ShowContact {
             include_merge_history: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -314,6 +337,7 @@ impl ShowContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContact {
     type Output = crate::models::ShowContactResponse;
@@ -337,6 +361,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -345,6 +370,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a contact
 ///
 /// You can update an existing contact (ie. user or lead).
@@ -376,6 +402,7 @@ pub struct UpdateContact {
     )]
     pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
 }
+
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -387,6 +414,7 @@ impl UpdateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -397,6 +425,7 @@ impl UpdateContact {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -406,6 +435,7 @@ impl UpdateContact {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateContact {
     type Output = crate::models::UpdateContactResponse;
@@ -430,6 +460,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -438,6 +469,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a contact
 ///
 /// You can delete a single contact.
@@ -451,6 +483,7 @@ pub struct DeleteContact {
     /// contact_id
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -461,6 +494,7 @@ impl DeleteContact {
         }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for DeleteContact {
     type Output = crate::models::ContactDeleted;
@@ -476,6 +510,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -484,6 +519,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Merge a lead and a user
 ///
 /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -516,6 +552,7 @@ pub struct MergeContact {
     )]
     pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -526,6 +563,7 @@ impl MergeContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the merge history of the resulting contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -536,6 +574,7 @@ impl MergeContact {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -545,6 +584,7 @@ impl MergeContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for MergeContact {
     type Output = crate::models::MergeContactResponse;
@@ -568,6 +608,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -576,6 +617,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search contacts
 ///
 /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -719,6 +761,7 @@ pub struct SearchContacts {
     )]
     pub body: ::std::option::Option<crate::models::ContactSearchRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -729,6 +772,7 @@ impl SearchContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -739,6 +783,7 @@ impl SearchContacts {
         );
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -748,6 +793,7 @@ impl SearchContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for SearchContacts {
     type Output = crate::models::ContactList;
@@ -771,6 +817,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -779,6 +826,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
@@ -786,9 +834,11 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -800,6 +850,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List all contacts
 ///
 /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -838,6 +889,7 @@ pub struct ListContacts {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -849,6 +901,7 @@ impl ListContacts {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include a `merge_history` array on each contact in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -859,6 +912,7 @@ impl ListContacts {
         );
         self
     }
+
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     pub fn starting_after(
         mut self,
@@ -867,12 +921,14 @@ impl ListContacts {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContacts {
     type Output = crate::models::ContactList;
@@ -911,6 +967,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -919,6 +976,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
@@ -926,9 +984,11 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -938,6 +998,7 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create contact
 ///
 /// You can create a new contact (ie. user or lead).
@@ -955,6 +1016,7 @@ pub struct CreateContact {
     )]
     pub body: ::std::option::Option<crate::models::CreateContactRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -964,6 +1026,7 @@ impl CreateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -973,6 +1036,7 @@ impl CreateContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for CreateContact {
     type Output = crate::models::CreateContactResponse;
@@ -988,6 +1052,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -996,6 +1061,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a contact by External ID
 ///
 /// You can fetch the details of a single contact by external ID. Note that this endpoint only supports users and not leads.
@@ -1019,6 +1085,7 @@ pub struct ShowContactByExternalId {
     )]
     pub include_merge_history: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowContactByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1029,6 +1096,7 @@ impl ShowContactByExternalId {
             include_merge_history: ::std::option::Option::None,
         }
     }
+
     /// Pass `true` to include the contact's merge history in the response. Only returned for contacts with a `user` role.
     pub fn include_merge_history(
         mut self,
@@ -1040,6 +1108,7 @@ impl ShowContactByExternalId {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
     type Output = crate::models::ShowContactByExternalIdResponse;
@@ -1063,6 +1132,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1071,6 +1141,7 @@ impl ::intercom_api_runtime::Operation for ShowContactByExternalId {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Archive contact
 ///
 /// You can archive a single contact.
@@ -1084,6 +1155,7 @@ pub struct ArchiveContact {
     /// contact_id
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1094,6 +1166,7 @@ impl ArchiveContact {
         }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ArchiveContact {
     type Output = crate::models::ContactArchived;
@@ -1109,6 +1182,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1117,6 +1191,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Unarchive contact
 ///
 /// You can unarchive a single contact.
@@ -1130,6 +1205,7 @@ pub struct UnarchiveContact {
     /// contact_id
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1140,6 +1216,7 @@ impl UnarchiveContact {
         }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UnarchiveContact {
     type Output = crate::models::ContactUnarchived;
@@ -1155,6 +1232,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1163,6 +1241,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Block contact
 ///
 /// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
@@ -1176,6 +1255,7 @@ pub struct BlockContact {
     /// contact_id
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl BlockContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1186,6 +1266,7 @@ impl BlockContact {
         }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for BlockContact {
     type Output = crate::models::ContactBlocked;
@@ -1201,6 +1282,7 @@ impl ::intercom_api_runtime::Operation for BlockContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1209,6 +1291,7 @@ impl ::intercom_api_runtime::Operation for BlockContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get contact merge history
 ///
 /// Retrieve the paginated list of contacts that have been merged into a given contact.
@@ -1242,6 +1325,7 @@ pub struct ListContactMergeHistory {
     )]
     pub order: ::std::option::Option<crate::models::ListContactMergeHistoryOrder>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContactMergeHistory {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1254,6 +1338,7 @@ impl ListContactMergeHistory {
             order: ::std::option::Option::None,
         }
     }
+
     /// A cursor for pagination. Pass the `next_cursor` value from a previous response to fetch the next page.
     pub fn cursor(
         mut self,
@@ -1262,11 +1347,13 @@ impl ListContactMergeHistory {
         self.cursor = ::std::option::Option::Some(cursor.into());
         self
     }
+
     /// The number of results to return per page (default 50, max 150).
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// The order to return results in. Defaults to descending.
     pub fn order(
         mut self,
@@ -1276,6 +1363,7 @@ impl ListContactMergeHistory {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
     type Output = crate::models::MergeHistoryList;
@@ -1315,6 +1403,7 @@ impl ::intercom_api_runtime::Operation for ListContactMergeHistory {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

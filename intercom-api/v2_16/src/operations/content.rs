@@ -11,9 +11,9 @@
 /// * `set_availability` — toggle Fin AI Agent, Copilot, and Sales Agent availability flags.
 /// * `set_audience` — manage segment membership on content.
 /// * `update_tags` — apply and/or remove existing tags on content. Unlike the other
-/// actions, `update_tags` addresses articles by the parent `article` id, not
-/// `article_content`. Tags must already exist and not be archived; supply at least one of
-/// `add_tag_ids` / `remove_tag_ids`.
+///   actions, `update_tags` addresses articles by the parent `article` id, not
+///   `article_content`. Tags must already exist and not be archived; supply at least one of
+///   `add_tag_ids` / `remove_tag_ids`.
 ///
 /// The endpoint validates the request, enqueues background work, and returns 202 with a
 /// placeholder envelope. Items whose `type` is not in the action's allowlist are silently
@@ -32,6 +32,7 @@ pub struct BulkContentActions {
     /// The request body.
     pub body: crate::models::ContentBulkActionRequest,
 }
+
 #[cfg(feature = "content")]
 impl BulkContentActions {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -42,6 +43,7 @@ impl BulkContentActions {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for BulkContentActions {
     type Output = crate::models::ContentBulkActionResponse;
@@ -57,6 +59,7 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -65,6 +68,7 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search knowledge base contents
 ///
 /// Search the knowledge base contents — articles, snippets, external pages, uploaded files, and internal articles — using a keyword query.
@@ -210,6 +214,7 @@ pub struct SearchContent {
     )]
     pub updated_at_before: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "content")]
 impl SearchContent {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -238,6 +243,7 @@ impl SearchContent {
             updated_at_before: ::std::option::Option::None,
         }
     }
+
     /// A free-text search term matched against the title and body of each content item. When omitted, returns the most recent content items.
     pub fn query(
         mut self,
@@ -246,16 +252,19 @@ impl SearchContent {
         self.query = ::std::option::Option::Some(query.into());
         self
     }
+
     /// The page number to fetch. Defaults to 1. Values below 1 are clamped to 1.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// Number of results per page. Defaults to 10. Maximum 50.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Filter by publication state. Accepts a comma-separated list or repeated params.
     pub fn states(
         mut self,
@@ -266,6 +275,7 @@ impl SearchContent {
         self.states = ::std::option::Option::Some(states.into());
         self
     }
+
     /// Filter by locale codes (e.g. `en`, `fr`, `de`). Accepts a comma-separated list or repeated params.
     pub fn locales(
         mut self,
@@ -274,6 +284,7 @@ impl SearchContent {
         self.locales = ::std::option::Option::Some(locales.into());
         self
     }
+
     /// Filter by tag IDs. Pairs with `tag_operator` to control match semantics. Accepts a comma-separated list or repeated params.
     pub fn tag_ids(
         mut self,
@@ -282,6 +293,7 @@ impl SearchContent {
         self.tag_ids = ::std::option::Option::Some(tag_ids.into());
         self
     }
+
     /// Match operator paired with `tag_ids`. `IN` returns content matching any of the given tags; `NIN` excludes content matching any of them.
     pub fn tag_operator(
         mut self,
@@ -290,6 +302,7 @@ impl SearchContent {
         self.tag_operator = ::std::option::Option::Some(tag_operator.into());
         self
     }
+
     /// Filter by tag IDs using OR semantics — returns content matching any of the given tags. Alternative to `tag_ids` + `tag_operator`. Accepts a comma-separated list or repeated params.
     pub fn any_tag_ids(
         mut self,
@@ -298,6 +311,7 @@ impl SearchContent {
         self.any_tag_ids = ::std::option::Option::Some(any_tag_ids.into());
         self
     }
+
     /// Filter by folder IDs. Must be sent together with `folder_entity_type`. Accepts a comma-separated list or repeated params.
     pub fn folder_ids(
         mut self,
@@ -306,6 +320,7 @@ impl SearchContent {
         self.folder_ids = ::std::option::Option::Some(folder_ids.into());
         self
     }
+
     /// Required when `folder_ids` is provided. Identifies the entity type the folder IDs refer to.
     pub fn folder_entity_type(
         mut self,
@@ -314,6 +329,7 @@ impl SearchContent {
         self.folder_entity_type = ::std::option::Option::Some(folder_entity_type.into());
         self
     }
+
     /// Restrict the search to specific content types. When provided, this REPLACES the default content type set rather than filtering on top of it. Accepts a comma-separated list or repeated params.
     pub fn content_types(
         mut self,
@@ -324,6 +340,7 @@ impl SearchContent {
         self.content_types = ::std::option::Option::Some(content_types.into());
         self
     }
+
     /// Filter by whether the content is enabled for Copilot.
     pub fn copilot_state(
         mut self,
@@ -334,6 +351,7 @@ impl SearchContent {
         self.copilot_state = ::std::option::Option::Some(copilot_state.into());
         self
     }
+
     /// Filter by whether the content is enabled for Fin AI Agent (customer-facing service).
     pub fn fin_service_state(
         mut self,
@@ -344,6 +362,7 @@ impl SearchContent {
         self.fin_service_state = ::std::option::Option::Some(fin_service_state.into());
         self
     }
+
     /// Filter by whether the content is enabled for Fin Sales Agent.
     pub fn fin_sales_state(
         mut self,
@@ -354,6 +373,7 @@ impl SearchContent {
         self.fin_sales_state = ::std::option::Option::Some(fin_sales_state.into());
         self
     }
+
     /// Filter by the admin IDs that created the content. Accepts a comma-separated list or repeated params.
     pub fn created_by_ids(
         mut self,
@@ -362,6 +382,7 @@ impl SearchContent {
         self.created_by_ids = ::std::option::Option::Some(created_by_ids.into());
         self
     }
+
     /// Filter by the admin IDs that last updated the content. Accepts a comma-separated list or repeated params.
     pub fn last_updated_by_ids(
         mut self,
@@ -372,6 +393,7 @@ impl SearchContent {
         );
         self
     }
+
     /// Return content created at or after this time. Unix epoch seconds.
     pub fn created_at_after(
         mut self,
@@ -380,6 +402,7 @@ impl SearchContent {
         self.created_at_after = ::std::option::Option::Some(created_at_after.into());
         self
     }
+
     /// Return content created at or before this time. Unix epoch seconds.
     pub fn created_at_before(
         mut self,
@@ -388,6 +411,7 @@ impl SearchContent {
         self.created_at_before = ::std::option::Option::Some(created_at_before.into());
         self
     }
+
     /// Return content last updated at or after this time. Unix epoch seconds.
     pub fn updated_at_after(
         mut self,
@@ -396,6 +420,7 @@ impl SearchContent {
         self.updated_at_after = ::std::option::Option::Some(updated_at_after.into());
         self
     }
+
     /// Return content last updated at or before this time. Unix epoch seconds.
     pub fn updated_at_before(
         mut self,
@@ -405,6 +430,7 @@ impl SearchContent {
         self
     }
 }
+
 #[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for SearchContent {
     type Output = crate::models::ContentSearchResponse;
@@ -579,6 +605,7 @@ impl ::intercom_api_runtime::Operation for SearchContent {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -587,6 +614,7 @@ impl ::intercom_api_runtime::Operation for SearchContent {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "content")]
 impl ::intercom_api_runtime::Paginated for SearchContent {
     type Item = crate::models::ContentSearchResult;
@@ -594,9 +622,11 @@ impl ::intercom_api_runtime::Paginated for SearchContent {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,

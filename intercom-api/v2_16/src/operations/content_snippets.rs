@@ -24,6 +24,7 @@ pub struct ListContentSnippets {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "content-snippets")]
 impl ListContentSnippets {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -34,17 +35,20 @@ impl ListContentSnippets {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of results to return per page. Max value of 50.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for ListContentSnippets {
     type Output = crate::models::ContentSnippetList;
@@ -75,6 +79,7 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -83,6 +88,7 @@ impl ::intercom_api_runtime::Operation for ListContentSnippets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a content snippet
 ///
 /// You can create a new content snippet.
@@ -96,6 +102,7 @@ pub struct CreateContentSnippet {
     /// The request body.
     pub body: crate::models::ContentSnippetCreateRequest,
 }
+
 #[cfg(feature = "content-snippets")]
 impl CreateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -106,6 +113,7 @@ impl CreateContentSnippet {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for CreateContentSnippet {
     type Output = crate::models::ContentSnippet;
@@ -121,6 +129,7 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -129,6 +138,7 @@ impl ::intercom_api_runtime::Operation for CreateContentSnippet {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a content snippet
 ///
 /// You can fetch a single content snippet by its id.
@@ -142,6 +152,7 @@ pub struct GetContentSnippet {
     /// The unique identifier for the content snippet.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "content-snippets")]
 impl GetContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -150,6 +161,7 @@ impl GetContentSnippet {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for GetContentSnippet {
     type Output = crate::models::ContentSnippet;
@@ -165,6 +177,7 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -173,6 +186,7 @@ impl ::intercom_api_runtime::Operation for GetContentSnippet {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a content snippet
 ///
 /// You can update an existing content snippet.
@@ -188,6 +202,7 @@ pub struct UpdateContentSnippet {
     /// The request body.
     pub body: crate::models::ContentSnippetUpdateRequest,
 }
+
 #[cfg(feature = "content-snippets")]
 impl UpdateContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -202,6 +217,7 @@ impl UpdateContentSnippet {
         }
     }
 }
+
 #[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
     type Output = crate::models::ContentSnippet;
@@ -218,6 +234,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -226,6 +243,7 @@ impl ::intercom_api_runtime::Operation for UpdateContentSnippet {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a content snippet
 ///
 /// You can delete a single content snippet by its id.
@@ -239,6 +257,7 @@ pub struct DeleteContentSnippet {
     /// The unique identifier for the content snippet.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "content-snippets")]
 impl DeleteContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -247,6 +266,7 @@ impl DeleteContentSnippet {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "content-snippets")]
 impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
     type Output = ();
@@ -263,6 +283,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -271,6 +292,7 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// Add a tag to a content snippet
 ///
 /// Apply an existing tag to a content snippet. Returns the tag that was applied.
@@ -296,6 +318,7 @@ pub struct AttachTagToContentSnippet {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToContentSnippetRequest>,
 }
+
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl AttachTagToContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -308,6 +331,7 @@ impl AttachTagToContentSnippet {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -317,6 +341,7 @@ impl AttachTagToContentSnippet {
         self
     }
 }
+
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
     type Output = crate::models::Tag;
@@ -333,6 +358,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -341,6 +367,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove a tag from a content snippet
 ///
 /// Remove a tag from a content snippet. Returns the tag that was removed, with
@@ -362,6 +389,7 @@ pub struct DetachTagFromContentSnippet {
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl DetachTagFromContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -376,6 +404,7 @@ impl DetachTagFromContentSnippet {
         }
     }
 }
+
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
     type Output = crate::models::Tag;
@@ -392,6 +421,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -32,6 +32,7 @@ pub struct ListConversations {
     )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -42,11 +43,13 @@ impl ListConversations {
             starting_after: ::std::option::Option::None,
         }
     }
+
     /// How many results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// String used to get the next page of conversations.
     pub fn starting_after(
         mut self,
@@ -56,6 +59,7 @@ impl ListConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListConversations {
     type Output = crate::models::ConversationList;
@@ -86,6 +90,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -94,6 +99,7 @@ impl ::intercom_api_runtime::Operation for ListConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
@@ -101,9 +107,11 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -113,6 +121,7 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Creates a conversation
 ///
 /// You can create a conversation that has been initiated by a contact (ie. user or lead).
@@ -138,6 +147,7 @@ pub struct CreateConversation {
     )]
     pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -147,6 +157,7 @@ impl CreateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -156,6 +167,7 @@ impl CreateConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for CreateConversation {
     type Output = crate::models::Message;
@@ -171,6 +183,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -179,6 +192,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a conversation
 ///
 /// You can fetch the details of a single conversation.
@@ -212,6 +226,7 @@ pub struct RetrieveConversation {
     )]
     pub include_translations: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -225,6 +240,7 @@ impl RetrieveConversation {
             include_translations: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(
         mut self,
@@ -233,6 +249,7 @@ impl RetrieveConversation {
         self.display_as = ::std::option::Option::Some(display_as.into());
         self
     }
+
     /// If set to true, conversation parts will be translated to the detected language of the conversation.
     pub fn include_translations(
         mut self,
@@ -244,6 +261,7 @@ impl RetrieveConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RetrieveConversation {
     type Output = crate::models::Conversation;
@@ -275,6 +293,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -283,6 +302,7 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a conversation
 ///
 /// You can update an existing conversation.
@@ -322,6 +342,7 @@ pub struct UpdateConversation {
     )]
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
+
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -335,6 +356,7 @@ impl UpdateConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// Set to plaintext to retrieve conversation messages in plain text. This affects both the body and subject fields. Inline links are rendered as `label (url)`, preserving the link URL alongside the visible text.
     pub fn display_as(
         mut self,
@@ -343,6 +365,7 @@ impl UpdateConversation {
         self.display_as = ::std::option::Option::Some(display_as.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -352,6 +375,7 @@ impl UpdateConversation {
         self
     }
 }
+
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
@@ -376,6 +400,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -384,6 +409,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a conversation
 ///
 /// {% admonition type="warning" name="Irreversible operation" %}
@@ -417,6 +443,7 @@ pub struct DeleteConversation {
     )]
     pub retain_metrics: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "conversations")]
 impl DeleteConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -429,6 +456,7 @@ impl DeleteConversation {
             retain_metrics: ::std::option::Option::None,
         }
     }
+
     /// If true (default), deletes the conversation while retaining reporting data. If false, deletes the conversation and all associated reporting data. Setting to false requires the `delete_conversations_and_metrics` OAuth scope.
     pub fn retain_metrics(
         mut self,
@@ -438,6 +466,7 @@ impl DeleteConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DeleteConversation {
     type Output = crate::models::ConversationDeleted;
@@ -461,6 +490,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -469,6 +499,7 @@ impl ::intercom_api_runtime::Operation for DeleteConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search conversations
 ///
 /// You can search for multiple conversations by the value of their attributes in order to fetch exactly which ones you want.
@@ -598,6 +629,7 @@ pub struct SearchConversations {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl SearchConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -609,6 +641,7 @@ impl SearchConversations {
             body: ::std::option::Option::None,
         }
     }
+
     /// If set to true, the response will include a `monitor_evaluations` array on each conversation with any QA monitor results that flagged it.
     pub fn include_monitors(
         mut self,
@@ -617,6 +650,7 @@ impl SearchConversations {
         self.include_monitors = ::std::option::Option::Some(include_monitors.into());
         self
     }
+
     /// If set to true, the response will include a `scorecards` array on each conversation with any QA scorecard results.
     pub fn include_scorecards(
         mut self,
@@ -625,6 +659,7 @@ impl SearchConversations {
         self.include_scorecards = ::std::option::Option::Some(include_scorecards.into());
         self
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -634,6 +669,7 @@ impl SearchConversations {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for SearchConversations {
     type Output = crate::models::ConversationList;
@@ -665,6 +701,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -673,6 +710,7 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
@@ -680,9 +718,11 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -694,6 +734,7 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Reply to a conversation
 ///
 /// You can reply to a conversation with a message from an admin or on behalf of a contact, or with a note for admins.
@@ -719,6 +760,7 @@ pub struct ReplyConversation {
     )]
     pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -731,6 +773,7 @@ impl ReplyConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -740,6 +783,7 @@ impl ReplyConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ReplyConversation {
     type Output = crate::models::Conversation;
@@ -756,6 +800,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -764,6 +809,7 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Manage a conversation
 ///
 /// For managing conversations you can:
@@ -787,6 +833,7 @@ pub struct ManageConversation {
     )]
     pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -799,6 +846,7 @@ impl ManageConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -808,6 +856,7 @@ impl ManageConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ManageConversation {
     type Output = crate::models::Conversation;
@@ -824,6 +873,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -832,6 +882,7 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Attach a contact to a conversation
 ///
 /// You can add participants who are contacts to a conversation, on behalf of either another contact or an admin.
@@ -855,6 +906,7 @@ pub struct AttachContactToConversation {
     )]
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -867,6 +919,7 @@ impl AttachContactToConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -878,6 +931,7 @@ impl AttachContactToConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
@@ -894,6 +948,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -902,6 +957,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Detach a contact from a group conversation
 ///
 /// You can remove participants who are contacts from a group conversation, on behalf of an admin.
@@ -927,6 +983,7 @@ pub struct DetachContactFromConversation {
     )]
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -941,6 +998,7 @@ impl DetachContactFromConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -952,6 +1010,7 @@ impl DetachContactFromConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
@@ -969,6 +1028,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -977,6 +1037,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List handling events
 ///
 /// List all pause/resume events for a conversation. These events track when teammates paused or resumed handling a conversation.
@@ -992,6 +1053,7 @@ pub struct ListHandlingEvents {
     /// The identifier for the conversation as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "conversations")]
 impl ListHandlingEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1000,6 +1062,7 @@ impl ListHandlingEvents {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListHandlingEvents {
     type Output = crate::models::HandlingEventList;
@@ -1015,6 +1078,7 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1023,6 +1087,7 @@ impl ::intercom_api_runtime::Operation for ListHandlingEvents {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List side conversations
 ///
 /// List side conversations for a given conversation. Side conversations are internal threads created by teammates from within a conversation.
@@ -1054,6 +1119,7 @@ pub struct ListSideConversations {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListSideConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1065,17 +1131,20 @@ impl ListSideConversations {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page number of results to return (starting from 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of side conversations to return per page (max 50).
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListSideConversations {
     type Output = crate::models::SideConversationList;
@@ -1107,6 +1176,7 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1115,6 +1185,7 @@ impl ::intercom_api_runtime::Operation for ListSideConversations {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListSideConversations {
     type Item = crate::models::SideConversationSummary;
@@ -1122,9 +1193,11 @@ impl ::intercom_api_runtime::Paginated for ListSideConversations {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.side_conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.side_conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -1135,6 +1208,7 @@ impl ::intercom_api_runtime::Paginated for ListSideConversations {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Redact a conversation part
 ///
 /// You can redact a conversation part or the source message of a conversation (as seen in the source object).
@@ -1156,6 +1230,7 @@ pub struct RedactConversation {
     )]
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1165,6 +1240,7 @@ impl RedactConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1174,6 +1250,7 @@ impl RedactConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
@@ -1189,6 +1266,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1197,6 +1275,7 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Merge a conversation
 ///
 /// Merge a secondary (source) conversation into a primary (target) conversation.
@@ -1221,6 +1300,7 @@ pub struct MergeConversation {
     )]
     pub body: ::std::option::Option<crate::models::MergeConversationsRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl MergeConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1231,6 +1311,7 @@ impl MergeConversation {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1240,6 +1321,7 @@ impl MergeConversation {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for MergeConversation {
     type Output = crate::models::Conversation;
@@ -1256,6 +1338,7 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1264,6 +1347,7 @@ impl ::intercom_api_runtime::Operation for MergeConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Convert a conversation to a ticket
 ///
 /// You can convert a conversation to a ticket.
@@ -1283,6 +1367,7 @@ pub struct ConvertConversationToTicket {
     )]
     pub body: ::std::option::Option<crate::models::ConvertConversationToTicketRequest>,
 }
+
 #[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1295,6 +1380,7 @@ impl ConvertConversationToTicket {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -1306,6 +1392,7 @@ impl ConvertConversationToTicket {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
@@ -1322,6 +1409,7 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1330,6 +1418,7 @@ impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all deleted conversation IDs
 ///
 /// List all deleted conversation IDs.
@@ -1365,6 +1454,7 @@ pub struct ListDeletedConversationIds {
     )]
     pub order: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "conversations")]
 impl ListDeletedConversationIds {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -1376,16 +1466,19 @@ impl ListDeletedConversationIds {
             order: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// `asc` or `desc`. Returns the conversation IDs in ascending or descending order. Defaults to desc
     pub fn order(
         mut self,
@@ -1395,6 +1488,7 @@ impl ListDeletedConversationIds {
         self
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
     type Output = crate::models::DeletedConversationList;
@@ -1433,6 +1527,7 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -1441,6 +1536,7 @@ impl ::intercom_api_runtime::Operation for ListDeletedConversationIds {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListDeletedConversationIds {
     type Item = crate::models::DeletedConversationItem;
@@ -1448,9 +1544,11 @@ impl ::intercom_api_runtime::Paginated for ListDeletedConversationIds {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.conversations.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.conversations.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,

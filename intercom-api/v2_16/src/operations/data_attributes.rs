@@ -28,6 +28,7 @@ pub struct LisDataAttributes {
     )]
     pub include_archived: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl LisDataAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -38,6 +39,7 @@ impl LisDataAttributes {
             include_archived: ::std::option::Option::None,
         }
     }
+
     /// Specify the data attribute model to return. For conversation attributes, use GET /conversations/attributes instead.
     pub fn model(
         mut self,
@@ -46,6 +48,7 @@ impl LisDataAttributes {
         self.model = ::std::option::Option::Some(model.into());
         self
     }
+
     /// Include archived attributes in the list. By default we return only non archived data attributes.
     pub fn include_archived(
         mut self,
@@ -55,6 +58,7 @@ impl LisDataAttributes {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for LisDataAttributes {
     type Output = crate::models::DataAttributeList;
@@ -85,6 +89,7 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -93,6 +98,7 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a data attribute
 ///
 /// You can create a data attributes for a `contact` or a `company`.
@@ -110,6 +116,7 @@ pub struct CreateDataAttribute {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -119,6 +126,7 @@ impl CreateDataAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -128,6 +136,7 @@ impl CreateDataAttribute {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     type Output = crate::models::DataAttribute;
@@ -143,6 +152,7 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -151,6 +161,7 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a data attribute
 ///
 /// You can update a data attribute.
@@ -174,6 +185,7 @@ pub struct UpdateDataAttribute {
     )]
     pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
 }
+
 #[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -184,6 +196,7 @@ impl UpdateDataAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -193,6 +206,7 @@ impl UpdateDataAttribute {
         self
     }
 }
+
 #[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     type Output = crate::models::DataAttribute;
@@ -209,6 +223,7 @@ impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -26,6 +26,7 @@ pub struct ListDataConnectors {
     )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectors {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -36,11 +37,13 @@ impl ListDataConnectors {
             starting_after: ::std::option::Option::None,
         }
     }
+
     /// The number of results to return per page. Defaults to 20, minimum 1, maximum 50.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// The cursor value from `pages.next.starting_after` in a previous response. Used to paginate through results.
     pub fn starting_after(
         mut self,
@@ -50,6 +53,7 @@ impl ListDataConnectors {
         self
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectors {
     type Output = crate::models::DataConnectorList;
@@ -80,6 +84,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -88,6 +93,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectors {
     type Item = crate::models::DataConnector;
@@ -95,9 +101,11 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectors {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
@@ -107,6 +115,7 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectors {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a data connector
 ///
 /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
@@ -124,6 +133,7 @@ pub struct CreateDataConnector {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataConnectorRequest>,
 }
+
 #[cfg(feature = "data-connectors")]
 impl CreateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -133,6 +143,7 @@ impl CreateDataConnector {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -142,6 +153,7 @@ impl CreateDataConnector {
         self
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for CreateDataConnector {
     type Output = crate::models::DataConnectorDetail;
@@ -157,6 +169,7 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -165,6 +178,7 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a data connector
 ///
 /// You can retrieve the full detail of a single data connector by its ID.
@@ -188,6 +202,7 @@ pub struct RetrieveDataConnector {
         crate::models::RetrieveDataConnectorStateVersion,
     >,
 }
+
 #[cfg(feature = "data-connectors")]
 impl RetrieveDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -198,6 +213,7 @@ impl RetrieveDataConnector {
             state_version: ::std::option::Option::None,
         }
     }
+
     /// Which version of the data connector to return. Defaults to live.
     pub fn state_version(
         mut self,
@@ -209,6 +225,7 @@ impl RetrieveDataConnector {
         self
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
     type Output = crate::models::DataConnectorDetail;
@@ -232,6 +249,7 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -240,6 +258,7 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a data connector
 ///
 /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
@@ -253,6 +272,7 @@ pub struct DeleteDataConnector {
     /// The unique identifier of the data connector
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "data-connectors")]
 impl DeleteDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -261,6 +281,7 @@ impl DeleteDataConnector {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for DeleteDataConnector {
     type Output = crate::models::DeletedDataConnectorObject;
@@ -276,6 +297,7 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -284,6 +306,7 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a data connector
 ///
 /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
@@ -303,6 +326,7 @@ pub struct UpdateDataConnector {
     )]
     pub body: ::std::option::Option<crate::models::UpdateDataConnectorRequest>,
 }
+
 #[cfg(feature = "data-connectors")]
 impl UpdateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -313,6 +337,7 @@ impl UpdateDataConnector {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -322,6 +347,7 @@ impl UpdateDataConnector {
         self
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for UpdateDataConnector {
     type Output = crate::models::DataConnectorDetail;
@@ -338,6 +364,7 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -346,6 +373,7 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List execution results for a data connector
 ///
 /// Retrieve paginated execution logs for a specific data connector.
@@ -412,6 +440,7 @@ pub struct ListDataConnectorExecutionResults {
         crate::models::ListDataConnectorExecutionResultsIncludeBodies,
     >,
 }
+
 #[cfg(feature = "data-connectors")]
 impl ListDataConnectorExecutionResults {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -430,11 +459,13 @@ impl ListDataConnectorExecutionResults {
             include_bodies: ::std::option::Option::None,
         }
     }
+
     /// The number of results per page (1-30, default 10).
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Cursor for pagination. Use the value from `pages.next.starting_after` in a previous response.
     pub fn starting_after(
         mut self,
@@ -443,6 +474,7 @@ impl ListDataConnectorExecutionResults {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// Filter by success status. Use `true`, `false`, or omit for all.
     pub fn success(
         mut self,
@@ -453,6 +485,7 @@ impl ListDataConnectorExecutionResults {
         self.success = ::std::option::Option::Some(success.into());
         self
     }
+
     /// Filter by error type.
     pub fn error_type(
         mut self,
@@ -463,16 +496,19 @@ impl ListDataConnectorExecutionResults {
         self.error_type = ::std::option::Option::Some(error_type.into());
         self
     }
+
     /// Unix timestamp for start of time range (default 1 hour ago).
     pub fn start_ts(mut self, start_ts: impl ::std::convert::Into<i64>) -> Self {
         self.start_ts = ::std::option::Option::Some(start_ts.into());
         self
     }
+
     /// Unix timestamp for end of time range (default now).
     pub fn end_ts(mut self, end_ts: impl ::std::convert::Into<i64>) -> Self {
         self.end_ts = ::std::option::Option::Some(end_ts.into());
         self
     }
+
     /// Include request/response bodies in the response (default false).
     pub fn include_bodies(
         mut self,
@@ -484,6 +520,7 @@ impl ListDataConnectorExecutionResults {
         self
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
     type Output = crate::models::DataConnectorExecutionResultList;
@@ -555,6 +592,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -563,6 +601,7 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
     type Item = crate::models::DataConnectorExecutionResult;
@@ -570,9 +609,11 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,
@@ -582,6 +623,7 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Retrieve an execution result
 ///
 /// Retrieve details for a specific data connector execution result.
@@ -598,6 +640,7 @@ pub struct ShowDataConnectorExecutionResult {
     /// The unique identifier for the execution result.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "data-connectors")]
 impl ShowDataConnectorExecutionResult {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -612,6 +655,7 @@ impl ShowDataConnectorExecutionResult {
         }
     }
 }
+
 #[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
     type Output = crate::models::DataConnectorExecutionResult;
@@ -628,6 +672,7 @@ impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -39,6 +39,7 @@ pub struct LisDataEvents {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "data-events")]
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -54,17 +55,20 @@ impl LisDataEvents {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// summary flag
     pub fn summary(mut self, summary: impl ::std::convert::Into<bool>) -> Self {
         self.summary = ::std::option::Option::Some(summary.into());
         self
     }
+
     /// How many results to display per page. Defaults to 15
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for LisDataEvents {
     type Output = crate::models::DataEventSummary;
@@ -111,6 +115,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -119,6 +124,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Submit a data event
 ///
 /// You will need an Access Token that has write permissions to send Events. Once you have a key you can submit events via POST to the Events resource, which is located at https://api.intercom.io/events, or you can send events using one of the client libraries. When working with the HTTP API directly a client should send the event with a `Content-Type` of `application/json`.
@@ -175,6 +181,7 @@ pub struct CreateDataEvent {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
 }
+
 #[cfg(feature = "data-events")]
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -184,6 +191,7 @@ impl CreateDataEvent {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -193,6 +201,7 @@ impl CreateDataEvent {
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for CreateDataEvent {
     type Output = ();
@@ -209,6 +218,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -217,6 +227,7 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
         ::intercom_api_runtime::decode::empty(status, body)
     }
 }
+
 /// Create event summaries
 ///
 /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
@@ -234,6 +245,7 @@ pub struct DataEventSummaries {
     )]
     pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
 }
+
 #[cfg(feature = "data-events")]
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -243,6 +255,7 @@ impl DataEventSummaries {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -252,6 +265,7 @@ impl DataEventSummaries {
         self
     }
 }
+
 #[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for DataEventSummaries {
     type Output = ();
@@ -268,6 +282,7 @@ impl ::intercom_api_runtime::Operation for DataEventSummaries {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -24,6 +24,7 @@ pub struct StartFinConversation {
     /// The request body.
     pub body: crate::models::StartFinConversationRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -34,6 +35,7 @@ impl StartFinConversation {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for StartFinConversation {
     type Output = crate::models::StartFinConversationResponse;
@@ -49,6 +51,7 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -57,6 +60,7 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Reply to Fin
 ///
 /// Once Fin has returned a response to a user's message, its status will be `awaiting_user_reply`.
@@ -76,6 +80,7 @@ pub struct ReplyToFin {
     /// The request body.
     pub body: crate::models::ReplyToFinRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -86,6 +91,7 @@ impl ReplyToFin {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ReplyToFin {
     type Output = crate::models::ReplyToFinResponse;
@@ -101,6 +107,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -109,6 +116,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Submit a CSAT rating
 ///
 /// Record a customer's satisfaction rating for a conversation, with an optional free-text
@@ -138,6 +146,7 @@ pub struct SubmitFinCsat {
     /// The request body.
     pub body: crate::models::SubmitFinCsatRequest,
 }
+
 #[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -148,6 +157,7 @@ impl SubmitFinCsat {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     type Output = crate::models::SubmitFinCsatResponse;
@@ -163,6 +173,7 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -32,6 +32,7 @@ pub struct ListHelpCenterRedirects {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "help-center")]
 impl ListHelpCenterRedirects {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -45,17 +46,20 @@ impl ListHelpCenterRedirects {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to the first page.
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// The number of results to return per page. Defaults to 50, maximum 250.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
     type Output = crate::models::HelpCenterRedirectList;
@@ -87,6 +91,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -95,6 +100,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
     type Item = crate::models::HelpCenterRedirect;
@@ -102,9 +108,11 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -115,6 +123,7 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a redirect
 ///
 /// You can create a new URL redirect by making a POST request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects`.
@@ -136,6 +145,7 @@ pub struct CreateHelpCenterRedirect {
     )]
     pub body: ::std::option::Option<crate::models::CreateHelpCenterRedirectRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl CreateHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -148,6 +158,7 @@ impl CreateHelpCenterRedirect {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -157,6 +168,7 @@ impl CreateHelpCenterRedirect {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
@@ -173,6 +185,7 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -181,6 +194,7 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a redirect
 ///
 /// You can fetch the details of a single redirect by making a GET request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -198,6 +212,7 @@ pub struct RetrieveHelpCenterRedirect {
     /// The unique identifier for the redirect.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -212,6 +227,7 @@ impl RetrieveHelpCenterRedirect {
         }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
@@ -228,6 +244,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -236,6 +253,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a redirect
 ///
 /// You can delete a single redirect by making a DELETE request to `https://api.intercom.io/help_center/help_centers/{help_center_id}/redirects/{id}`.
@@ -253,6 +271,7 @@ pub struct DeleteHelpCenterRedirect {
     /// The unique identifier for the redirect.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl DeleteHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -267,6 +286,7 @@ impl DeleteHelpCenterRedirect {
         }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
     type Output = crate::models::DeletedHelpCenterRedirectObject;
@@ -283,6 +303,7 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -291,6 +312,7 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all collections
 ///
 /// You can fetch a list of all collections by making a GET request to `https://api.intercom.io/help_center/collections`.
@@ -318,6 +340,7 @@ pub struct ListAllCollections {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -328,17 +351,20 @@ impl ListAllCollections {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
@@ -369,6 +395,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -377,6 +404,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
@@ -384,9 +412,11 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -397,6 +427,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a collection
 ///
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
@@ -414,6 +445,7 @@ pub struct CreateCollection {
     )]
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -423,6 +455,7 @@ impl CreateCollection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -432,6 +465,7 @@ impl CreateCollection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
@@ -447,6 +481,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -455,6 +490,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a collection
 ///
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
@@ -468,6 +504,7 @@ pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub collection_id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -478,6 +515,7 @@ impl RetrieveCollection {
         }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
@@ -493,6 +531,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         request.path_param("collection_id", &self.collection_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -501,6 +540,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a collection
 ///
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -520,6 +560,7 @@ pub struct UpdateCollection {
     )]
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -530,6 +571,7 @@ impl UpdateCollection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -539,6 +581,7 @@ impl UpdateCollection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
@@ -555,6 +598,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -563,6 +607,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a collection
 ///
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
@@ -576,6 +621,7 @@ pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub collection_id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -586,6 +632,7 @@ impl DeleteCollection {
         }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
@@ -601,6 +648,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         request.path_param("collection_id", &self.collection_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -609,6 +657,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a Help Center
 ///
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -622,6 +671,7 @@ pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
     pub help_center_id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -634,6 +684,7 @@ impl RetrieveHelpCenter {
         }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
@@ -649,6 +700,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         request.path_param("help_center_id", &self.help_center_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -657,6 +709,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all Help Centers
 ///
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
@@ -675,6 +728,7 @@ impl ListHelpCenters {
         Self {}
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
@@ -690,6 +744,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

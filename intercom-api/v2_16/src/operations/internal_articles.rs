@@ -19,6 +19,7 @@ impl ListInternalArticles {
         Self {}
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for ListInternalArticles {
     type Output = crate::models::InternalArticleList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an internal article
 ///
 /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
@@ -59,6 +62,7 @@ pub struct CreateInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::CreateInternalArticleRequest>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl CreateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateInternalArticle {
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for CreateInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an internal article
 ///
 /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
@@ -113,6 +121,7 @@ pub struct RetrieveInternalArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub internal_article_id: ::std::string::String,
 }
+
 #[cfg(feature = "internal-articles")]
 impl RetrieveInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -125,6 +134,7 @@ impl RetrieveInternalArticle {
         }
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -140,6 +150,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
         request.path_param("internal_article_id", &self.internal_article_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -148,6 +159,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an internal article
 ///
 /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
@@ -167,6 +179,7 @@ pub struct UpdateInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::UpdateInternalArticleRequest>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl UpdateInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -179,6 +192,7 @@ impl UpdateInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -188,6 +202,7 @@ impl UpdateInternalArticle {
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
     type Output = crate::models::InternalArticle;
@@ -204,6 +219,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -212,6 +228,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an internal article
 ///
 /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
@@ -225,6 +242,7 @@ pub struct DeleteInternalArticle {
     /// The unique identifier for the internal article which is given by Intercom.
     pub internal_article_id: ::std::string::String,
 }
+
 #[cfg(feature = "internal-articles")]
 impl DeleteInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -237,6 +255,7 @@ impl DeleteInternalArticle {
         }
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
     type Output = crate::models::DeletedInternalArticleObject;
@@ -252,6 +271,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
         request.path_param("internal_article_id", &self.internal_article_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -260,6 +280,7 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Add a tag to an internal article
 ///
 /// Apply an existing tag to an internal article. Returns the tag that was applied.
@@ -285,6 +306,7 @@ pub struct AttachTagToInternalArticle {
     )]
     pub body: ::std::option::Option<crate::models::AttachTagToInternalArticleRequest>,
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -297,6 +319,7 @@ impl AttachTagToInternalArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -306,6 +329,7 @@ impl AttachTagToInternalArticle {
         self
     }
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
     type Output = crate::models::Tag;
@@ -322,6 +346,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -330,6 +355,7 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Remove a tag from an internal article
 ///
 /// Remove a tag from an internal article. Returns the tag that was removed, with
@@ -351,6 +377,7 @@ pub struct DetachTagFromInternalArticle {
     /// The unique identifier of the tag to remove, as given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -365,6 +392,7 @@ impl DetachTagFromInternalArticle {
         }
     }
 }
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
     type Output = crate::models::Tag;
@@ -381,6 +409,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -389,6 +418,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search for internal articles
 ///
 /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
@@ -406,6 +436,7 @@ pub struct SearchInternalArticles {
     )]
     pub folder_id: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "internal-articles")]
 impl SearchInternalArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -415,6 +446,7 @@ impl SearchInternalArticles {
             folder_id: ::std::option::Option::None,
         }
     }
+
     /// The ID of the folder to search in.
     pub fn folder_id(
         mut self,
@@ -424,6 +456,7 @@ impl SearchInternalArticles {
         self
     }
 }
+
 #[cfg(feature = "internal-articles")]
 impl ::intercom_api_runtime::Operation for SearchInternalArticles {
     type Output = crate::models::InternalArticleSearchResponse;
@@ -446,6 +479,7 @@ impl ::intercom_api_runtime::Operation for SearchInternalArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ impl GetIpAllowlist {
         Self {}
     }
 }
+
 #[cfg(feature = "ip-allowlist")]
 impl ::intercom_api_runtime::Operation for GetIpAllowlist {
     type Output = crate::models::IpAllowlist;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for GetIpAllowlist {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for GetIpAllowlist {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update IP allowlist settings
 ///
 /// Update the IP allowlist configuration for the workspace.
@@ -63,6 +66,7 @@ pub struct UpdateIpAllowlist {
     )]
     pub body: ::std::option::Option<crate::models::IpAllowlist>,
 }
+
 #[cfg(feature = "ip-allowlist")]
 impl UpdateIpAllowlist {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -72,6 +76,7 @@ impl UpdateIpAllowlist {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -81,6 +86,7 @@ impl UpdateIpAllowlist {
         self
     }
 }
+
 #[cfg(feature = "ip-allowlist")]
 impl ::intercom_api_runtime::Operation for UpdateIpAllowlist {
     type Output = crate::models::IpAllowlist;
@@ -96,6 +102,7 @@ impl ::intercom_api_runtime::Operation for UpdateIpAllowlist {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

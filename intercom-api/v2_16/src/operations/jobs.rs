@@ -14,6 +14,7 @@ pub struct JobsStatus {
     /// The unique identifier for the job which is given by Intercom
     pub job_id: ::std::string::String,
 }
+
 #[cfg(feature = "jobs")]
 impl JobsStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -22,6 +23,7 @@ impl JobsStatus {
         Self { job_id: job_id.into() }
     }
 }
+
 #[cfg(feature = "jobs")]
 impl ::intercom_api_runtime::Operation for JobsStatus {
     type Output = crate::models::Jobs;
@@ -37,6 +39,7 @@ impl ::intercom_api_runtime::Operation for JobsStatus {
         request.path_param("job_id", &self.job_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

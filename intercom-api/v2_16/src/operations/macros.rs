@@ -30,6 +30,7 @@ pub struct GetMacro {
     /// The unique identifier of the macro
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "macros")]
 impl GetMacro {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -38,6 +39,7 @@ impl GetMacro {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for GetMacro {
     type Output = ::std::option::Option<crate::models::Macro>;
@@ -53,6 +55,7 @@ impl ::intercom_api_runtime::Operation for GetMacro {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -61,6 +64,7 @@ impl ::intercom_api_runtime::Operation for GetMacro {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all macros
 ///
 /// You can fetch a list of all macros (saved replies) in your workspace for use in automating responses.
@@ -104,6 +108,7 @@ pub struct ListMacros {
     )]
     pub updated_since: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "macros")]
 impl ListMacros {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -115,11 +120,13 @@ impl ListMacros {
             updated_since: ::std::option::Option::None,
         }
     }
+
     /// The number of results per page
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Base64-encoded cursor containing [updated_at, id] for pagination
     pub fn starting_after(
         mut self,
@@ -128,6 +135,7 @@ impl ListMacros {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// Unix timestamp to filter macros updated after this time
     pub fn updated_since(
         mut self,
@@ -137,6 +145,7 @@ impl ListMacros {
         self
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for ListMacros {
     type Output = crate::models::MacroList;
@@ -175,6 +184,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -183,6 +193,7 @@ impl ::intercom_api_runtime::Operation for ListMacros {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Paginated for ListMacros {
     type Item = ::std::option::Option<crate::models::Macro>;
@@ -190,9 +201,11 @@ impl ::intercom_api_runtime::Paginated for ListMacros {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_ref()?,

@@ -28,6 +28,7 @@ pub struct CreateMessage {
     )]
     pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
 }
+
 #[cfg(feature = "messages")]
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -37,6 +38,7 @@ impl CreateMessage {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -46,6 +48,7 @@ impl CreateMessage {
         self
     }
 }
+
 #[cfg(feature = "messages")]
 impl ::intercom_api_runtime::Operation for CreateMessage {
     type Output = crate::models::Message;
@@ -61,6 +64,7 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -69,6 +73,7 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve WhatsApp message delivery status
 ///
 /// Retrieves the delivery status of a specific WhatsApp message by its message ID.
@@ -85,6 +90,7 @@ pub struct RetrieveWhatsAppMessageStatus {
     /// The WhatsApp message ID to check status for
     pub message_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 impl RetrieveWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -95,6 +101,7 @@ impl RetrieveWhatsAppMessageStatus {
         }
     }
 }
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatus;
@@ -117,6 +124,7 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -125,6 +133,7 @@ impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get statuses of all messages sent based on the specified ruleset_id
 ///
 /// Retrieves statuses of messages sent from the Outbound module. Currently, this API only supports WhatsApp messages.
@@ -156,6 +165,7 @@ pub struct GetWhatsAppMessageStatus {
     )]
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 impl GetWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -167,11 +177,13 @@ impl GetWhatsAppMessageStatus {
             starting_after: ::std::option::Option::None,
         }
     }
+
     /// Number of results per page (default 50, max 100)
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// Cursor for pagination, used to fetch the next page of results
     pub fn starting_after(
         mut self,
@@ -181,6 +193,7 @@ impl GetWhatsAppMessageStatus {
         self
     }
 }
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatusList;
@@ -219,6 +232,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -227,6 +241,7 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
     type Item = crate::models::WhatsappMessageStatusListEventsItem;
@@ -234,9 +249,11 @@ impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.events
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.events.len()
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.next.as_ref()?.starting_after.as_ref()?,

@@ -19,6 +19,7 @@ impl ListNewsItems {
         Self {}
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsItems {
     type Output = crate::models::PaginatedResponse;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a news item
 ///
 /// You can create a news item
@@ -59,6 +62,7 @@ pub struct CreateNewsItem {
     )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+
 #[cfg(feature = "news")]
 impl CreateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -68,6 +72,7 @@ impl CreateNewsItem {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -77,6 +82,7 @@ impl CreateNewsItem {
         self
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for CreateNewsItem {
     type Output = crate::models::NewsItem;
@@ -92,6 +98,7 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -100,6 +107,7 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a news item
 ///
 /// You can fetch the details of a single news item.
@@ -113,6 +121,7 @@ pub struct RetrieveNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub news_item_id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl RetrieveNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -123,6 +132,7 @@ impl RetrieveNewsItem {
         }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
     type Output = crate::models::NewsItem;
@@ -138,6 +148,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
         request.path_param("news_item_id", &self.news_item_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -146,6 +157,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a news item
 ///
 /// `PUT /news/news_items/{news_item_id}` (operationId `updateNewsItem`; tags: News)
@@ -163,6 +175,7 @@ pub struct UpdateNewsItem {
     )]
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
+
 #[cfg(feature = "news")]
 impl UpdateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -173,6 +186,7 @@ impl UpdateNewsItem {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -182,6 +196,7 @@ impl UpdateNewsItem {
         self
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for UpdateNewsItem {
     type Output = crate::models::NewsItem;
@@ -198,6 +213,7 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -206,6 +222,7 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a news item
 ///
 /// You can delete a single news item.
@@ -219,6 +236,7 @@ pub struct DeleteNewsItem {
     /// The unique identifier for the news item which is given by Intercom.
     pub news_item_id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl DeleteNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -229,6 +247,7 @@ impl DeleteNewsItem {
         }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for DeleteNewsItem {
     type Output = crate::models::DeletedObject;
@@ -244,6 +263,7 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
         request.path_param("news_item_id", &self.news_item_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -252,6 +272,7 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all live newsfeed items
 ///
 /// You can fetch a list of all news items that are live on a given newsfeed
@@ -265,6 +286,7 @@ pub struct ListLiveNewsfeedItems {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub newsfeed_id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -275,6 +297,7 @@ impl ListLiveNewsfeedItems {
         }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
     type Output = crate::models::PaginatedResponse;
@@ -290,6 +313,7 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
         request.path_param("newsfeed_id", &self.newsfeed_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -298,6 +322,7 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all newsfeeds
 ///
 /// You can fetch a list of all newsfeeds
@@ -316,6 +341,7 @@ impl ListNewsfeeds {
         Self {}
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsfeeds {
     type Output = crate::models::PaginatedResponse;
@@ -331,6 +357,7 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -339,6 +366,7 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a newsfeed
 ///
 /// You can fetch the details of a single newsfeed
@@ -352,6 +380,7 @@ pub struct RetrieveNewsfeed {
     /// The unique identifier for the news feed item which is given by Intercom.
     pub newsfeed_id: ::std::string::String,
 }
+
 #[cfg(feature = "news")]
 impl RetrieveNewsfeed {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -362,6 +391,7 @@ impl RetrieveNewsfeed {
         }
     }
 }
+
 #[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
     type Output = crate::models::Newsfeed;
@@ -377,6 +407,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
         request.path_param("newsfeed_id", &self.newsfeed_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -14,6 +14,7 @@ pub struct ListCompanyNotes {
     /// The unique identifier for the company which is given by Intercom
     pub company_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl ListCompanyNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -24,6 +25,7 @@ impl ListCompanyNotes {
         }
     }
 }
+
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListCompanyNotes {
     type Output = crate::models::NoteList;
@@ -39,6 +41,7 @@ impl ::intercom_api_runtime::Operation for ListCompanyNotes {
         request.path_param("company_id", &self.company_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -47,6 +50,7 @@ impl ::intercom_api_runtime::Operation for ListCompanyNotes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a company note
 ///
 /// You can add a note to a single company.
@@ -66,6 +70,7 @@ pub struct CreateCompanyNote {
     )]
     pub body: ::std::option::Option<crate::models::CreateCompanyNoteRequest>,
 }
+
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl CreateCompanyNote {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -76,6 +81,7 @@ impl CreateCompanyNote {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -85,6 +91,7 @@ impl CreateCompanyNote {
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateCompanyNote {
     type Output = crate::models::Note;
@@ -101,6 +108,7 @@ impl ::intercom_api_runtime::Operation for CreateCompanyNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Operation for CreateCompanyNote {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all notes
 ///
 /// You can fetch a list of notes that are associated to a contact.
@@ -136,6 +145,7 @@ pub struct ListNotes {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -147,17 +157,20 @@ impl ListNotes {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListNotes {
     type Output = crate::models::NoteList;
@@ -189,6 +202,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -197,6 +211,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Paginated for ListNotes {
     type Item = crate::models::Note;
@@ -204,9 +219,11 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -217,6 +234,7 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a note
 ///
 /// You can add a note to a single contact.
@@ -236,6 +254,7 @@ pub struct CreateNote {
     )]
     pub body: ::std::option::Option<crate::models::CreateNoteRequest>,
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -246,6 +265,7 @@ impl CreateNote {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -255,6 +275,7 @@ impl CreateNote {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateNote {
     type Output = crate::models::Note;
@@ -271,6 +292,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -279,6 +301,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a note
 ///
 /// You can fetch the details of a single note.
@@ -292,6 +315,7 @@ pub struct RetrieveNote {
     /// The unique identifier of a given note
     pub note_id: ::std::string::String,
 }
+
 #[cfg(feature = "notes")]
 impl RetrieveNote {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -300,6 +324,7 @@ impl RetrieveNote {
         Self { note_id: note_id.into() }
     }
 }
+
 #[cfg(feature = "notes")]
 impl ::intercom_api_runtime::Operation for RetrieveNote {
     type Output = crate::models::Note;
@@ -315,6 +340,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNote {
         request.path_param("note_id", &self.note_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

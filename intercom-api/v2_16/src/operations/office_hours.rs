@@ -16,6 +16,7 @@ pub struct GetOfficeHoursException {
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -30,6 +31,7 @@ impl GetOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -46,6 +48,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -54,6 +57,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an office hours exception
 ///
 /// You can update an existing office hours exception.
@@ -75,6 +79,7 @@ pub struct UpdateOfficeHoursException {
     )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursExceptionRequest>,
 }
+
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -89,6 +94,7 @@ impl UpdateOfficeHoursException {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -98,6 +104,7 @@ impl UpdateOfficeHoursException {
         self
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -115,6 +122,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -123,6 +131,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an office hours exception
 ///
 /// You can delete a single office hours exception.
@@ -138,6 +147,7 @@ pub struct DeleteOfficeHoursException {
     /// The unique identifier for the office hours exception.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -152,6 +162,7 @@ impl DeleteOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
     type Output = crate::models::DeleteOfficeHoursExceptionResponse;
@@ -168,6 +179,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -176,6 +188,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all office hours exceptions
 ///
 /// You can fetch a list of all exceptions for an office hours schedule.
@@ -189,6 +202,7 @@ pub struct ListOfficeHoursExceptions {
     /// The unique identifier for the office hours schedule.
     pub office_hours_schedule_id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl ListOfficeHoursExceptions {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -201,6 +215,7 @@ impl ListOfficeHoursExceptions {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
     type Output = crate::models::OfficeHoursExceptionList;
@@ -216,6 +231,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
         request.path_param("office_hours_schedule_id", &self.office_hours_schedule_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -224,6 +240,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an office hours exception
 ///
 /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
@@ -239,6 +256,7 @@ pub struct CreateOfficeHoursException {
     /// The request body.
     pub body: crate::models::CreateOfficeHoursExceptionRequest,
 }
+
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -253,6 +271,7 @@ impl CreateOfficeHoursException {
         }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
@@ -269,6 +288,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -277,6 +297,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an office hours schedule
 ///
 /// You can fetch the details of a single office hours schedule.
@@ -290,6 +311,7 @@ pub struct GetOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl GetOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -298,6 +320,7 @@ impl GetOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -313,6 +336,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -321,6 +345,7 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an office hours schedule
 ///
 /// You can update an existing office hours schedule.
@@ -340,6 +365,7 @@ pub struct UpdateOfficeHoursSchedule {
     )]
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursScheduleRequest>,
 }
+
 #[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -350,6 +376,7 @@ impl UpdateOfficeHoursSchedule {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -359,6 +386,7 @@ impl UpdateOfficeHoursSchedule {
         self
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -375,6 +403,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -383,6 +412,7 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an office hours schedule
 ///
 /// You can delete a single office hours schedule.
@@ -396,6 +426,7 @@ pub struct DeleteOfficeHoursSchedule {
     /// The unique identifier for the office hours schedule.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -404,6 +435,7 @@ impl DeleteOfficeHoursSchedule {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
     type Output = crate::models::DeleteOfficeHoursScheduleResponse;
@@ -419,6 +451,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -427,6 +460,7 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all office hours schedules
 ///
 /// You can fetch a list of all office hours schedules for the workspace.
@@ -445,6 +479,7 @@ impl ListOfficeHoursSchedules {
         Self {}
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
     type Output = crate::models::OfficeHoursScheduleList;
@@ -460,6 +495,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -468,6 +504,7 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create an office hours schedule
 ///
 /// You can create a new office hours schedule for the workspace.
@@ -481,6 +518,7 @@ pub struct CreateOfficeHoursSchedule {
     /// The request body.
     pub body: crate::models::CreateOfficeHoursScheduleRequest,
 }
+
 #[cfg(feature = "office-hours")]
 impl CreateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -491,6 +529,7 @@ impl CreateOfficeHoursSchedule {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
@@ -506,6 +545,7 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

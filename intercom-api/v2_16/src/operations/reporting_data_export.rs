@@ -14,6 +14,7 @@ pub struct PostExportReportingDataEnqueue {
     /// The request body.
     pub body: crate::models::PostExportReportingDataEnqueueRequest,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -26,6 +27,7 @@ impl PostExportReportingDataEnqueue {
         Self { body: body.into() }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
     type Output = crate::models::PostExportReportingDataEnqueueResponse;
@@ -41,6 +43,7 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -49,6 +52,7 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get export job status
 ///
 /// `GET /export/reporting_data/{job_identifier}` (operationId `get_export_reporting_data_job_identifier`; tags: Reporting Data Export)
@@ -63,6 +67,7 @@ pub struct GetExportReportingDataJobIdentifier {
     pub app_id: ::std::string::String,
     pub client_id: ::std::string::String,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -79,6 +84,7 @@ impl GetExportReportingDataJobIdentifier {
         }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
     type Output = crate::models::GetExportReportingDataJobIdentifierResponse;
@@ -110,6 +116,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -118,6 +125,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List available datasets and attributes
 ///
 /// `GET /export/reporting_data/get_datasets` (operationId `get_export_reporting_data_get_datasets`; tags: Reporting Data Export)
@@ -134,6 +142,7 @@ impl GetExportReportingDataGetDatasets {
         Self {}
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
     type Output = crate::models::GetExportReportingDataGetDatasetsResponse;
@@ -149,6 +158,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -157,6 +167,7 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Download completed export job data
 ///
 /// Download the data from a completed reporting data export job.
@@ -177,6 +188,7 @@ pub struct GetDownloadReportingDataJobIdentifier {
     #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]
     pub accept: crate::models::constants::ApplicationOctetStream,
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -192,6 +204,7 @@ impl GetDownloadReportingDataJobIdentifier {
         }
     }
 }
+
 #[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
     type Output = ::std::vec::Vec<u8>;
@@ -217,6 +230,7 @@ impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier
         request.header("accept", &self.accept)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ impl ListTeams {
         Self {}
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListTeams {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a team
 ///
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
@@ -55,6 +58,7 @@ pub struct RetrieveTeam {
     /// The unique identifier of a given team.
     pub team_id: ::std::string::String,
 }
+
 #[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -63,6 +67,7 @@ impl RetrieveTeam {
         Self { team_id: team_id.into() }
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
@@ -78,6 +83,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         request.path_param("team_id", &self.team_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -86,6 +92,7 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve team metrics
 ///
 /// Returns real-time activity metrics for admins in the specified team. For each admin, the response includes counts of open, idle, and snoozed conversations.
@@ -107,6 +114,7 @@ pub struct GetTeamMetrics {
     )]
     pub idle_threshold: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "teams")]
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -117,6 +125,7 @@ impl GetTeamMetrics {
             idle_threshold: ::std::option::Option::None,
         }
     }
+
     /// The number of seconds after which an open conversation is considered idle. Clamped to the range 1–86400. Defaults to 1800 (30 minutes).
     pub fn idle_threshold(
         mut self,
@@ -126,6 +135,7 @@ impl GetTeamMetrics {
         self
     }
 }
+
 #[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     type Output = crate::models::TeamMetricList;
@@ -149,6 +159,7 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -20,6 +20,7 @@ pub struct CreateTicketTypeAttribute {
     )]
     pub body: ::std::option::Option<crate::models::CreateTicketTypeAttributeRequest>,
 }
+
 #[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -32,6 +33,7 @@ impl CreateTicketTypeAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -41,6 +43,7 @@ impl CreateTicketTypeAttribute {
         self
     }
 }
+
 #[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
@@ -57,6 +60,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -65,6 +69,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an existing attribute for a ticket type
 ///
 /// You can update an existing attribute for a ticket type.
@@ -86,6 +91,7 @@ pub struct UpdateTicketTypeAttribute {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeAttributeRequest>,
 }
+
 #[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -100,6 +106,7 @@ impl UpdateTicketTypeAttribute {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -109,6 +116,7 @@ impl UpdateTicketTypeAttribute {
         self
     }
 }
+
 #[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
@@ -126,6 +134,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -19,6 +19,7 @@ impl ListTicketTypes {
         Self {}
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for ListTicketTypes {
     type Output = crate::models::TicketTypeList;
@@ -34,6 +35,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -42,6 +44,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a ticket type
 ///
 /// You can create a new ticket type.
@@ -63,6 +66,7 @@ pub struct CreateTicketType {
     )]
     pub body: ::std::option::Option<crate::models::CreateTicketTypeRequest>,
 }
+
 #[cfg(feature = "ticket-types")]
 impl CreateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -72,6 +76,7 @@ impl CreateTicketType {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -81,6 +86,7 @@ impl CreateTicketType {
         self
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for CreateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -96,6 +102,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -104,6 +111,7 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a ticket type
 ///
 /// You can fetch the details of a single ticket type.
@@ -117,6 +125,7 @@ pub struct GetTicketType {
     /// The unique identifier for the ticket type which is given by Intercom.
     pub ticket_type_id: ::std::string::String,
 }
+
 #[cfg(feature = "ticket-types")]
 impl GetTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -129,6 +138,7 @@ impl GetTicketType {
         }
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for GetTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -144,6 +154,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
         request.path_param("ticket_type_id", &self.ticket_type_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -152,6 +163,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a ticket type
 ///
 /// You can update a ticket type.
@@ -175,6 +187,7 @@ pub struct UpdateTicketType {
     )]
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeRequest>,
 }
+
 #[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -187,6 +200,7 @@ impl UpdateTicketType {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -196,6 +210,7 @@ impl UpdateTicketType {
         self
     }
 }
+
 #[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for UpdateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
@@ -212,6 +227,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicketType {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

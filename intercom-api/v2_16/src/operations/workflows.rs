@@ -16,6 +16,7 @@ pub struct ExportWorkflow {
     /// The unique identifier for the workflow
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "workflows")]
 impl ExportWorkflow {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -24,6 +25,7 @@ impl ExportWorkflow {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "workflows")]
 impl ::intercom_api_runtime::Operation for ExportWorkflow {
     type Output = crate::models::WorkflowExport;
@@ -39,6 +41,7 @@ impl ::intercom_api_runtime::Operation for ExportWorkflow {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

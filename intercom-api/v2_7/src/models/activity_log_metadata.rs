@@ -26,6 +26,7 @@ pub struct ActivityLogMetadata {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ActivityLogMetadata {
     fn serialize<S: ::serde::Serializer>(
@@ -59,6 +60,7 @@ impl ::serde::Serialize for ActivityLogMetadata {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata {
     const NAME: &'static str = "activity_log_metadata";
     const FIELDS: &'static [&'static str] = &[
@@ -112,6 +114,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -28,6 +28,7 @@ pub struct Admin {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Admin {
     fn serialize<S: ::serde::Serializer>(
@@ -63,6 +64,7 @@ impl ::serde::Serialize for Admin {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
     const NAME: &'static str = "admin";
     const FIELDS: &'static [&'static str] = &[
@@ -120,6 +122,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -127,6 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for Admin {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The avatar object associated with the admin
 #[doc(alias = "admin.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -138,6 +142,7 @@ pub struct AdminAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -150,6 +155,7 @@ impl ::serde::Serialize for AdminAvatar {
         object.end(&self.extra, &["image_url", "type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
     const NAME: &'static str = "admin.avatar";
     const FIELDS: &'static [&'static str] = &["image_url", "type"];
@@ -172,6 +178,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

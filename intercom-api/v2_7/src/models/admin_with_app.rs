@@ -32,6 +32,7 @@ pub struct AdminWithApp {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminWithApp {
     fn serialize<S: ::serde::Serializer>(
@@ -71,6 +72,7 @@ impl ::serde::Serialize for AdminWithApp {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
     const NAME: &'static str = "admin_with_app";
     const FIELDS: &'static [&'static str] = &[
@@ -136,6 +138,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminWithApp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -143,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminWithApp {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// This object represents the avatar associated with the admin.
 #[doc(alias = "admin_with_app.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -154,6 +158,7 @@ pub struct AdminWithAppAvatar {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for AdminWithAppAvatar {
     fn serialize<S: ::serde::Serializer>(
@@ -166,6 +171,7 @@ impl ::serde::Serialize for AdminWithAppAvatar {
         object.end(&self.extra, &["type", "image_url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
     const NAME: &'static str = "admin_with_app.avatar";
     const FIELDS: &'static [&'static str] = &["type", "image_url"];
@@ -188,6 +194,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for AdminWithAppAvatar {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

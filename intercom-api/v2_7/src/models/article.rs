@@ -40,6 +40,7 @@ pub struct Article {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Article {
     fn serialize<S: ::serde::Serializer>(
@@ -89,6 +90,7 @@ impl ::serde::Serialize for Article {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
     const NAME: &'static str = "article";
     const FIELDS: &'static [&'static str] = &[
@@ -174,6 +176,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -181,9 +184,63 @@ impl<'de> ::serde::Deserialize<'de> for Article {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content."]
-    #[doc(alias = "article.state")] pub enum ArticleState { #[doc = " `published`"]
-    Published = "published", #[doc = " `draft`"] Draft = "draft", }
+
+/// Whether the article is `published` or is a `draft`. For multilingual articles, this will be the state of the default language's content.
+#[doc(alias = "article.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ArticleState {
+    /// `published`
+    Published,
+    /// `draft`
+    Draft,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ArticleState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Published => "published",
+            Self::Draft => "draft",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "published" => Self::Published,
+            "draft" => Self::Draft,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ArticleState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ArticleState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ArticleState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ArticleState",
+        )
+    }
 }

@@ -16,6 +16,7 @@ pub struct AssignConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AssignConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -34,6 +35,7 @@ impl AssignConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AssignConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,6 +54,7 @@ impl ::serde::Serialize for AssignConversationRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRequest {
     const NAME: &'static str = "assign_conversation_request";
@@ -90,6 +93,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AssignConversationRe
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AssignConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -98,8 +102,62 @@ impl<'de> ::serde::Deserialize<'de> for AssignConversationRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "assign_conversation_request.type")] pub enum
-    AssignConversationRequestType { #[doc = " `admin`"] Admin = "admin", #[doc =
-    " `team`"] Team = "team", }
+
+#[doc(alias = "assign_conversation_request.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AssignConversationRequestType {
+    /// `admin`
+    Admin,
+    /// `team`
+    Team,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl AssignConversationRequestType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Admin => "admin",
+            Self::Team => "team",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "team" => Self::Team,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AssignConversationRequestType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for AssignConversationRequestType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssignConversationRequestType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "AssignConversationRequestType",
+        )
+    }
 }

@@ -9,6 +9,7 @@ pub struct AttachContactToACompanyRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl AttachContactToACompanyRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl AttachContactToACompanyRequest {
         }
     }
 }
+
 impl ::serde::Serialize for AttachContactToACompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for AttachContactToACompanyRequest {
         object.end(&self.extra, &["id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for AttachContactToACompanyRequest {
@@ -50,6 +53,7 @@ for AttachContactToACompanyRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for AttachContactToACompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -95,6 +95,7 @@ pub struct Contact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
@@ -200,6 +201,7 @@ impl ::serde::Serialize for Contact {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     const NAME: &'static str = "contact";
     const FIELDS: &'static [&'static str] = &[
@@ -397,6 +399,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -404,11 +407,14 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The contact's avatar: an image URL, or an object holding one.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact.avatar")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum ContactAvatar {
@@ -419,6 +425,7 @@ pub enum ContactAvatar {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// image
 #[doc(alias = "contact.avatar|1")]
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -430,6 +437,7 @@ pub struct ContactAvatarImage {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactAvatarImage {
     fn serialize<S: ::serde::Serializer>(
@@ -442,6 +450,7 @@ impl ::serde::Serialize for ContactAvatarImage {
         object.end(&self.extra, &["image_url", "type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
     const NAME: &'static str = "contact.avatar|1";
     const FIELDS: &'static [&'static str] = &["image_url", "type"];
@@ -464,6 +473,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactAvatarImage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

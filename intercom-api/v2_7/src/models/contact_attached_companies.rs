@@ -15,6 +15,7 @@ pub struct ContactAttachedCompanies {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactAttachedCompanies {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for ContactAttachedCompanies {
         object.end(&self.extra, &["type", "companies", "total_count", "pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAttachedCompanies {
     const NAME: &'static str = "contact_attached_companies";
     const FIELDS: &'static [&'static str] = &[
@@ -62,6 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAttachedCompa
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactAttachedCompanies {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

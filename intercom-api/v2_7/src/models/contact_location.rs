@@ -16,6 +16,7 @@ pub struct ContactLocation {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactLocation {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ContactLocation {
         object.end(&self.extra, &["type", "country", "region", "city"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactLocation {
     const NAME: &'static str = "contact_location";
     const FIELDS: &'static [&'static str] = &["type", "country", "region", "city"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactLocation {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactLocation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

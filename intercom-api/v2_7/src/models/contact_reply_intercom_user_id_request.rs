@@ -20,6 +20,7 @@ pub struct ContactReplyIntercomUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyIntercomUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -38,6 +39,7 @@ impl ContactReplyIntercomUserIdRequest {
         }
     }
 }
+
 impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,6 +66,7 @@ impl ::serde::Serialize for ContactReplyIntercomUserIdRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyIntercomUserIdRequest {
@@ -107,6 +110,7 @@ for ContactReplyIntercomUserIdRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ContactReplyIntercomUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -16,6 +16,7 @@ pub struct ContactReplyTicketIntercomUserIdRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ContactReplyTicketIntercomUserIdRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -33,6 +34,7 @@ impl ContactReplyTicketIntercomUserIdRequest {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
     fn serialize<S: ::serde::Serializer>(
@@ -52,6 +54,7 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ContactReplyTicketIntercomUserIdRequest {
     const NAME: &'static str = "contact_reply_ticket_intercom_user_id_request";
@@ -90,6 +93,7 @@ for ContactReplyTicketIntercomUserIdRequest {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketIntercomUserIdRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -14,6 +14,7 @@ pub struct ConversationAttachmentFiles {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for ConversationAttachmentFiles {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,6 +27,7 @@ impl ::serde::Serialize for ConversationAttachmentFiles {
         object.end(&self.extra, &["content_type", "data", "name"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttachmentFiles {
     const NAME: &'static str = "conversation_attachment_files";
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttachme
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ConversationAttachmentFiles {
     fn deserialize<D: ::serde::Deserializer<'de>>(

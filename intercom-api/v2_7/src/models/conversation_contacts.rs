@@ -11,6 +11,7 @@ pub struct ConversationContacts {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationContacts {
     fn serialize<S: ::serde::Serializer>(
@@ -23,6 +24,7 @@ impl ::serde::Serialize for ConversationContacts {
         object.end(&self.extra, &["type", "contacts"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationContacts {
     const NAME: &'static str = "conversation_contacts";
     const FIELDS: &'static [&'static str] = &["type", "contacts"];
@@ -45,6 +47,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationContacts
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationContacts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,6 +11,7 @@ pub struct ConversationFirstContactReply {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationFirstContactReply {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for ConversationFirstContactReply {
         object.end(&self.extra, &["created_at", "type", "url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for ConversationFirstContactReply {
     const NAME: &'static str = "conversation_first_contact_reply";
@@ -50,6 +52,7 @@ for ConversationFirstContactReply {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationFirstContactReply {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

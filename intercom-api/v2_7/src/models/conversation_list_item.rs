@@ -42,6 +42,7 @@ pub struct ConversationListItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationListItem {
     fn serialize<S: ::serde::Serializer>(
@@ -99,6 +100,7 @@ impl ::serde::Serialize for ConversationListItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem {
     const NAME: &'static str = "conversation_list_item";
     const FIELDS: &'static [&'static str] = &[
@@ -200,6 +202,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationListItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -207,15 +210,127 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Can be set to \"open\", \"closed\" or \"snoozed\"."] #[doc(alias =
-    "conversation_list_item.state")] pub enum ConversationListItemState { #[doc =
-    " `open`"] Open = "open", #[doc = " `closed`"] Closed = "closed", #[doc =
-    " `snoozed`"] Snoozed = "snoozed", }
+
+/// Can be set to "open", "closed" or "snoozed".
+#[doc(alias = "conversation_list_item.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationListItemState {
+    /// `open`
+    Open,
+    /// `closed`
+    Closed,
+    /// `snoozed`
+    Snoozed,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " If marked as priority, it will return priority or else not_priority."]
-    #[doc(alias = "conversation_list_item.priority")] pub enum
-    ConversationListItemPriority { #[doc = " `priority`"] Priority = "priority", #[doc =
-    " `not_priority`"] NotPriority = "not_priority", }
+
+impl ConversationListItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Snoozed => "snoozed",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            "snoozed" => Self::Snoozed,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationListItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationListItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationListItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationListItemState",
+        )
+    }
+}
+
+/// If marked as priority, it will return priority or else not_priority.
+#[doc(alias = "conversation_list_item.priority")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConversationListItemPriority {
+    /// `priority`
+    Priority,
+    /// `not_priority`
+    NotPriority,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl ConversationListItemPriority {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Priority => "priority",
+            Self::NotPriority => "not_priority",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "priority" => Self::Priority,
+            "not_priority" => Self::NotPriority,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ConversationListItemPriority {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ConversationListItemPriority {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConversationListItemPriority {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "ConversationListItemPriority",
+        )
+    }
 }

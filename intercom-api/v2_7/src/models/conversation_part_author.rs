@@ -16,6 +16,7 @@ pub struct ConversationPartAuthor {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationPartAuthor {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for ConversationPartAuthor {
         object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartAuthor {
     const NAME: &'static str = "conversation_part_author";
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "email"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartAuth
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationPartAuthor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

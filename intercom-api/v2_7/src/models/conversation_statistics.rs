@@ -45,6 +45,7 @@ pub struct ConversationStatistics {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ConversationStatistics {
     fn serialize<S: ::serde::Serializer>(
@@ -102,6 +103,7 @@ impl ::serde::Serialize for ConversationStatistics {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatistics {
     const NAME: &'static str = "conversation_statistics";
     const FIELDS: &'static [&'static str] = &[
@@ -195,6 +197,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ConversationStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -32,6 +32,7 @@ pub struct CreateContactRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateContactRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,6 +69,7 @@ impl ::serde::Serialize for CreateContactRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest {
     const NAME: &'static str = "create_contact_request";
@@ -130,6 +132,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateContactRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

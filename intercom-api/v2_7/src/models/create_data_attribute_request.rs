@@ -22,6 +22,7 @@ pub struct CreateDataAttributeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateDataAttributeRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -41,6 +42,7 @@ impl CreateDataAttributeRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateDataAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,6 +69,7 @@ impl ::serde::Serialize for CreateDataAttributeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeRequest {
     const NAME: &'static str = "create_data_attribute_request";
@@ -109,6 +112,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -117,20 +121,143 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The model that the data attribute belongs to."] #[doc(alias =
-    "create_data_attribute_request.model")] pub enum CreateDataAttributeRequestModel {
-    #[doc = " `contact`"] Contact = "contact", #[doc = " `company`"] Company = "company",
+
+/// The model that the data attribute belongs to.
+#[doc(alias = "create_data_attribute_request.model")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateDataAttributeRequestModel {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of data stored for this attribute."] #[doc(alias =
-    "create_data_attribute_request.data_type")] pub enum
-    CreateDataAttributeRequestDataType { #[doc = " `string`"] String = "string", #[doc =
-    " `integer`"] Integer = "integer", #[doc = " `float`"] Float = "float", #[doc =
-    " `boolean`"] Boolean = "boolean", #[doc = " `datetime`"] Datetime = "datetime",
-    #[doc = " `date`"] Date = "date", }
+
+impl ::std::fmt::Display for CreateDataAttributeRequestModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
+
+impl ::serde::Serialize for CreateDataAttributeRequestModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataAttributeRequestModel",
+        )
+    }
+}
+
+/// The type of data stored for this attribute.
+#[doc(alias = "create_data_attribute_request.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CreateDataAttributeRequestDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `float`
+    Float,
+    /// `boolean`
+    Boolean,
+    /// `datetime`
+    Datetime,
+    /// `date`
+    Date,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl CreateDataAttributeRequestDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Boolean => "boolean",
+            Self::Datetime => "datetime",
+            Self::Date => "date",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "float" => Self::Float,
+            "boolean" => Self::Boolean,
+            "datetime" => Self::Datetime,
+            "date" => Self::Date,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for CreateDataAttributeRequestDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for CreateDataAttributeRequestDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "CreateDataAttributeRequestDataType",
+        )
+    }
+}
+
 #[doc(alias = "create_data_attribute_request.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestOptionsItem {
@@ -138,6 +265,7 @@ pub struct CreateDataAttributeRequestOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -148,6 +276,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
         object.end(&self.extra, &["value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateDataAttributeRequestOptionsItem {
@@ -169,6 +298,7 @@ for CreateDataAttributeRequestOptionsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

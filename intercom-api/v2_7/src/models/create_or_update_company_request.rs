@@ -28,6 +28,7 @@ pub struct CreateOrUpdateCompanyRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -60,6 +61,7 @@ impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for CreateOrUpdateCompanyRequest {
@@ -115,6 +117,7 @@ for CreateOrUpdateCompanyRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

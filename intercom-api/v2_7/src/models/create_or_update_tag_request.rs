@@ -12,6 +12,7 @@ pub struct CreateOrUpdateTagRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateOrUpdateTagRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl CreateOrUpdateTagRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateOrUpdateTagRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,6 +36,7 @@ impl ::serde::Serialize for CreateOrUpdateTagRequest {
         object.end(&self.extra, &["name", "id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateOrUpdateTagRequest {
     const NAME: &'static str = "create_or_update_tag_request";
@@ -57,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateOrUpdateTagReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateTagRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct CreatePhoneSwitchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreatePhoneSwitchRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl CreatePhoneSwitchRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreatePhoneSwitchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for CreatePhoneSwitchRequest {
         object.end(&self.extra, &["phone", "custom_attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreatePhoneSwitchRequest {
     const NAME: &'static str = "create_phone_switch_request";
@@ -56,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreatePhoneSwitchReq
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreatePhoneSwitchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -13,6 +13,7 @@ pub struct CreateSectionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CreateSectionRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -25,6 +26,7 @@ impl CreateSectionRequest {
         }
     }
 }
+
 impl ::serde::Serialize for CreateSectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -37,6 +39,7 @@ impl ::serde::Serialize for CreateSectionRequest {
         object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest {
     const NAME: &'static str = "create_section_request";
@@ -63,6 +66,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for CreateSectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -18,6 +18,7 @@ pub struct CursorPages {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CursorPages {
     fn serialize<S: ::serde::Serializer>(
@@ -33,6 +34,7 @@ impl ::serde::Serialize for CursorPages {
         object.end(&self.extra, &["type", "page", "next", "per_page", "total_pages"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
     const NAME: &'static str = "cursor_pages";
     const FIELDS: &'static [&'static str] = &[
@@ -70,6 +72,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CursorPages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -42,6 +42,7 @@ pub struct DataAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -91,6 +92,7 @@ impl ::serde::Serialize for DataAttribute {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
     const NAME: &'static str = "data_attribute";
     const FIELDS: &'static [&'static str] = &[
@@ -176,6 +178,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -183,16 +186,135 @@ impl<'de> ::serde::Deserialize<'de> for DataAttribute {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " Value is `contact` for user/lead attributes and `company` for company attributes."]
-    #[doc(alias = "data_attribute.model")] pub enum DataAttributeModel { #[doc =
-    " `contact`"] Contact = "contact", #[doc = " `company`"] Company = "company", }
+
+/// Value is `contact` for user/lead attributes and `company` for company attributes.
+#[doc(alias = "data_attribute.model")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeModel {
+    /// `contact`
+    Contact,
+    /// `company`
+    Company,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The data type of the attribute."] #[doc(alias =
-    "data_attribute.data_type")] pub enum DataAttributeDataType { #[doc = " `string`"]
-    String = "string", #[doc = " `integer`"] Integer = "integer", #[doc = " `float`"]
-    Float = "float", #[doc = " `boolean`"] Boolean = "boolean", #[doc = " `date`"] Date =
-    "date", }
+
+impl DataAttributeModel {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Contact => "contact",
+            Self::Company => "company",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "contact" => Self::Contact,
+            "company" => Self::Company,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataAttributeModel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataAttributeModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataAttributeModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataAttributeModel",
+        )
+    }
+}
+
+/// The data type of the attribute.
+#[doc(alias = "data_attribute.data_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DataAttributeDataType {
+    /// `string`
+    String,
+    /// `integer`
+    Integer,
+    /// `float`
+    Float,
+    /// `boolean`
+    Boolean,
+    /// `date`
+    Date,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl DataAttributeDataType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::String => "string",
+            Self::Integer => "integer",
+            Self::Float => "float",
+            Self::Boolean => "boolean",
+            Self::Date => "date",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "integer" => Self::Integer,
+            "float" => Self::Float,
+            "boolean" => Self::Boolean,
+            "date" => Self::Date,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DataAttributeDataType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DataAttributeDataType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataAttributeDataType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "DataAttributeDataType",
+        )
+    }
 }

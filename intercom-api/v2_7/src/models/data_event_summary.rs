@@ -20,6 +20,7 @@ pub struct DataEventSummary {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DataEventSummary {
     fn serialize<S: ::serde::Serializer>(
@@ -39,6 +40,7 @@ impl ::serde::Serialize for DataEventSummary {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
     const NAME: &'static str = "data_event_summary";
     const FIELDS: &'static [&'static str] = &[
@@ -76,6 +78,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DataEventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

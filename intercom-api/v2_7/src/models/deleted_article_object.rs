@@ -14,6 +14,7 @@ pub struct DeletedArticleObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedArticleObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedArticleObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedArticleObject {
     const NAME: &'static str = "deleted_article_object";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedArticleObject
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedArticleObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

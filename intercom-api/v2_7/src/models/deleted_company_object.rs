@@ -14,6 +14,7 @@ pub struct DeletedCompanyObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for DeletedCompanyObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for DeletedCompanyObject {
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedCompanyObject {
     const NAME: &'static str = "deleted_company_object";
     const FIELDS: &'static [&'static str] = &["id", "object", "deleted"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedCompanyObject
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for DeletedCompanyObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,6 +9,7 @@ pub struct DetachTagFromConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl DetachTagFromConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -19,6 +20,7 @@ impl DetachTagFromConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for DetachTagFromConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,6 +31,7 @@ impl ::serde::Serialize for DetachTagFromConversationRequest {
         object.end(&self.extra, &["admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for DetachTagFromConversationRequest {
@@ -50,6 +53,7 @@ for DetachTagFromConversationRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for DetachTagFromConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

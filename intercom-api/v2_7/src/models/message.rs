@@ -22,6 +22,7 @@ pub struct Message {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Message {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -44,6 +45,7 @@ impl Message {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Message {
     fn serialize<S: ::serde::Serializer>(
@@ -73,6 +75,7 @@ impl ::serde::Serialize for Message {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
     const NAME: &'static str = "message";
     const FIELDS: &'static [&'static str] = &[
@@ -118,6 +121,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -125,10 +129,71 @@ impl<'de> ::serde::Deserialize<'de> for Message {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " The type of message that was sent. Can be email, inapp, facebook or twitter."]
-    #[doc(alias = "message.message_type")] pub enum MessageMessageType { #[doc =
-    " `email`"] Email = "email", #[doc = " `inapp`"] Inapp = "inapp", #[doc =
-    " `facebook`"] Facebook = "facebook", #[doc = " `twitter`"] Twitter = "twitter", }
+
+/// The type of message that was sent. Can be email, inapp, facebook or twitter.
+#[doc(alias = "message.message_type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageMessageType {
+    /// `email`
+    Email,
+    /// `inapp`
+    Inapp,
+    /// `facebook`
+    Facebook,
+    /// `twitter`
+    Twitter,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MessageMessageType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Email => "email",
+            Self::Inapp => "inapp",
+            Self::Facebook => "facebook",
+            Self::Twitter => "twitter",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "email" => Self::Email,
+            "inapp" => Self::Inapp,
+            "facebook" => Self::Facebook,
+            "twitter" => Self::Twitter,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MessageMessageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MessageMessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MessageMessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MessageMessageType",
+        )
+    }
 }

@@ -8,6 +8,7 @@ mod activity_log;
 pub use self::activity_log::{
     ActivityLog, ActivityLogPerformedBy, ActivityLogActivityType,
 };
+
 #[cfg(feature = "admins")]
 mod activity_log_list;
 #[cfg(feature = "admins")]
@@ -34,6 +35,7 @@ mod admin_reply_conversation_request;
 pub use self::admin_reply_conversation_request::{
     AdminReplyConversationRequest, AdminReplyConversationRequestMessageType,
 };
+
 #[cfg(feature = "admins")]
 mod admin_with_app;
 #[cfg(feature = "admins")]
@@ -72,6 +74,7 @@ mod assign_conversation_request;
 pub use self::assign_conversation_request::{
     AssignConversationRequest, AssignConversationRequestType,
 };
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod attach_contact_to_a_company_request;
 #[cfg(any(feature = "companies", feature = "contacts"))]
@@ -85,6 +88,7 @@ pub use self::attach_contact_to_conversation_request::{
     AttachContactToConversationRequestCustomerUserId,
     AttachContactToConversationRequestCustomerEmail,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod attach_subscription_type_to_contact_request;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -133,6 +137,7 @@ pub use self::company_list::CompanyList;
 mod company_scroll;
 #[cfg(feature = "companies")]
 pub use self::company_scroll::CompanyScroll;
+
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
 #[cfg(any(feature = "companies", feature = "contacts", feature = "visitors"))]
@@ -249,6 +254,7 @@ mod conversation_list_item;
 pub use self::conversation_list_item::{
     ConversationListItem, ConversationListItemState, ConversationListItemPriority,
 };
+
 #[cfg(feature = "conversations")]
 mod conversation_part;
 #[cfg(feature = "conversations")]
@@ -283,12 +289,14 @@ mod convert_visitor_request;
 pub use self::convert_visitor_request::{
     ConvertVisitorRequest, ConvertVisitorRequestUser, ConvertVisitorRequestVisitor,
 };
+
 #[cfg(feature = "articles")]
 mod create_article_request;
 #[cfg(feature = "articles")]
 pub use self::create_article_request::{
     CreateArticleRequest, CreateArticleRequestState, CreateArticleRequestParentType,
 };
+
 #[cfg(feature = "help-center")]
 mod create_collection_request;
 #[cfg(feature = "help-center")]
@@ -304,6 +312,7 @@ pub use self::create_conversation_request::{
     CreateConversationRequest, CreateConversationRequestFrom,
     CreateConversationRequestFromType,
 };
+
 #[cfg(feature = "data-attributes")]
 mod create_data_attribute_request;
 #[cfg(feature = "data-attributes")]
@@ -311,6 +320,7 @@ pub use self::create_data_attribute_request::{
     CreateDataAttributeRequest, CreateDataAttributeRequestModel,
     CreateDataAttributeRequestDataType, CreateDataAttributeRequestOptionsItem,
 };
+
 #[cfg(feature = "data-events")]
 mod create_data_event_request;
 #[cfg(feature = "data-events")]
@@ -321,6 +331,7 @@ mod create_data_event_summaries_request;
 pub use self::create_data_event_summaries_request::{
     CreateDataEventSummariesRequest, CreateDataEventSummariesRequestEventSummaries,
 };
+
 #[cfg(feature = "data-export")]
 mod create_data_exports_request;
 #[cfg(feature = "data-export")]
@@ -335,6 +346,7 @@ pub use self::create_message_request::{
     CreateMessageRequestMessageTypeInappFrom, CreateMessageRequestMessageTypeInappTo,
     CreateMessageRequestMessageTypeInappToType,
 };
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod create_note_request;
 #[cfg(any(feature = "contacts", feature = "notes"))]
@@ -394,6 +406,7 @@ pub use self::customer_request::{
     CustomerRequest, CustomerRequestIntercomUserId, CustomerRequestUserId,
     CustomerRequestEmail,
 };
+
 #[cfg(feature = "data-attributes")]
 mod data_attribute;
 #[cfg(feature = "data-attributes")]
@@ -494,6 +507,7 @@ pub use self::lis_data_events_parameters::{
     LisDataEventsFilterIntercomUserIdQueryParameter,
     LisDataEventsFilterEmailQueryParameter,
 };
+
 #[cfg(feature = "conversations")]
 mod manage_conversation_request;
 #[cfg(feature = "conversations")]
@@ -512,6 +526,7 @@ mod multiple_filter_search_request;
 pub use self::multiple_filter_search_request::{
     MultipleFilterSearchRequest, MultipleFilterSearchRequestOperator,
 };
+
 #[cfg(any(feature = "contacts", feature = "conversations"))]
 mod multiple_or_single_filter_search_request;
 #[cfg(any(feature = "contacts", feature = "conversations"))]
@@ -558,6 +573,7 @@ mod paginated_response;
 pub use self::paginated_response::{
     PaginatedResponse, PaginatedResponseType, PaginatedResponseDataItem,
 };
+
 #[cfg(feature = "conversations")]
 mod part_attachment;
 #[cfg(feature = "conversations")]
@@ -573,6 +589,7 @@ pub use self::redact_conversation_request::{
     RedactConversationRequest, RedactConversationRequestRedactConversationPartRequest,
     RedactConversationRequestRedactConversationSourceRequest,
 };
+
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
 mod reference;
 #[cfg(any(feature = "contacts", feature = "conversations", feature = "tags"))]
@@ -630,6 +647,7 @@ pub use self::single_filter_search_request::{
     SingleFilterSearchRequest, SingleFilterSearchRequestOperator,
     SingleFilterSearchRequestValue,
 };
+
 #[cfg(feature = "conversations")]
 mod sla_applied;
 #[cfg(feature = "conversations")]
@@ -673,6 +691,7 @@ pub use self::subscription_type::{
     SubscriptionType, SubscriptionTypeState, SubscriptionTypeConsentType,
     SubscriptionTypeContentTypesItem,
 };
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_type_list;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
@@ -713,6 +732,7 @@ mod tag_multiple_users_request;
 pub use self::tag_multiple_users_request::{
     TagMultipleUsersRequest, TagMultipleUsersRequestUsersItem,
 };
+
 #[cfg(feature = "conversations")]
 mod tags;
 #[cfg(feature = "conversations")]
@@ -735,6 +755,7 @@ mod untag_company_request;
 pub use self::untag_company_request::{
     UntagCompanyRequest, UntagCompanyRequestCompaniesItem,
 };
+
 #[cfg(feature = "articles")]
 mod update_article_request;
 #[cfg(feature = "articles")]
@@ -757,6 +778,7 @@ mod update_data_attribute_request;
 pub use self::update_data_attribute_request::{
     UpdateDataAttributeRequest, UpdateDataAttributeRequestOptionsItem,
 };
+
 #[cfg(feature = "help-center")]
 mod update_section_request;
 #[cfg(feature = "help-center")]
@@ -772,6 +794,7 @@ pub use self::visitor::{
     Visitor, VisitorAvatar, VisitorCompanies, VisitorLocationData, VisitorSocialProfiles,
     VisitorTags, VisitorTagsTagsItem, VisitorSegments,
 };
+
 #[cfg(feature = "full")]
 mod visitor_deleted_object;
 #[cfg(feature = "full")]

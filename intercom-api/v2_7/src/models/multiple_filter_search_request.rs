@@ -13,6 +13,7 @@ pub struct MultipleFilterSearchRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for MultipleFilterSearchRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24,6 +25,7 @@ impl ::serde::Serialize for MultipleFilterSearchRequest {
         object.end(&self.extra, &["operator", "value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearchRequest {
     const NAME: &'static str = "multiple_filter_search_request";
@@ -47,6 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -55,9 +58,63 @@ impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " An operator to allow boolean inspection between multiple fields."]
-    #[doc(alias = "multiple_filter_search_request.operator")] pub enum
-    MultipleFilterSearchRequestOperator { #[doc = " `AND`"] And = "AND", #[doc = " `OR`"]
-    Or = "OR", }
+
+/// An operator to allow boolean inspection between multiple fields.
+#[doc(alias = "multiple_filter_search_request.operator")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MultipleFilterSearchRequestOperator {
+    /// `AND`
+    And,
+    /// `OR`
+    Or,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl MultipleFilterSearchRequestOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::And => "AND",
+            Self::Or => "OR",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "AND" => Self::And,
+            "OR" => Self::Or,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for MultipleFilterSearchRequestOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for MultipleFilterSearchRequestOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "MultipleFilterSearchRequestOperator",
+        )
+    }
 }

@@ -42,6 +42,7 @@ pub struct NewsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -85,6 +86,7 @@ impl ::serde::Serialize for NewsItem {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
     const NAME: &'static str = "news_item";
     const FIELDS: &'static [&'static str] = &[
@@ -158,6 +160,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -165,9 +168,63 @@ impl<'de> ::serde::Deserialize<'de> for NewsItem {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " News items will not be visible to your users in the assigned newsfeeds until they are set live."]
-    #[doc(alias = "news_item.state")] pub enum NewsItemState { #[doc = " `draft`"] Draft
-    = "draft", #[doc = " `live`"] Live = "live", }
+
+/// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+#[doc(alias = "news_item.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NewsItemState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl NewsItemState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NewsItemState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for NewsItemState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewsItemState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "NewsItemState",
+        )
+    }
 }

@@ -28,6 +28,7 @@ pub struct NewsItemRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl NewsItemRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -45,6 +46,7 @@ impl NewsItemRequest {
         }
     }
 }
+
 impl ::serde::Serialize for NewsItemRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,6 +77,7 @@ impl ::serde::Serialize for NewsItemRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
     const NAME: &'static str = "news_item_request";
@@ -125,6 +128,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for NewsItemRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -133,9 +137,63 @@ impl<'de> ::serde::Deserialize<'de> for NewsItemRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc =
-    " News items will not be visible to your users in the assigned newsfeeds until they are set live."]
-    #[doc(alias = "news_item_request.state")] pub enum NewsItemRequestState { #[doc =
-    " `draft`"] Draft = "draft", #[doc = " `live`"] Live = "live", }
+
+/// News items will not be visible to your users in the assigned newsfeeds until they are set live.
+#[doc(alias = "news_item_request.state")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NewsItemRequestState {
+    /// `draft`
+    Draft,
+    /// `live`
+    Live,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl NewsItemRequestState {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Draft => "draft",
+            Self::Live => "live",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "draft" => Self::Draft,
+            "live" => Self::Live,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for NewsItemRequestState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for NewsItemRequestState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewsItemRequestState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "NewsItemRequestState",
+        )
+    }
 }

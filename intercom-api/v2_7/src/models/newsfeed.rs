@@ -20,6 +20,7 @@ pub struct Newsfeed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
@@ -35,6 +36,7 @@ impl ::serde::Serialize for Newsfeed {
         object.end(&self.extra, &["id", "type", "name", "created_at", "updated_at"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
     const NAME: &'static str = "newsfeed";
     const FIELDS: &'static [&'static str] = &[
@@ -72,6 +74,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,6 +11,7 @@ pub struct OpenConversationRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl OpenConversationRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -22,6 +23,7 @@ impl OpenConversationRequest {
         }
     }
 }
+
 impl ::serde::Serialize for OpenConversationRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,6 +35,7 @@ impl ::serde::Serialize for OpenConversationRequest {
         object.end(&self.extra, &["message_type", "admin_id"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequest {
     const NAME: &'static str = "open_conversation_request";
@@ -56,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequ
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for OpenConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

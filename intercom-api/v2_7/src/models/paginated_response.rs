@@ -15,6 +15,7 @@ pub struct PaginatedResponse {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for PaginatedResponse {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +30,7 @@ impl ::serde::Serialize for PaginatedResponse {
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PaginatedResponse {
     const NAME: &'static str = "paginated_response";
     const FIELDS: &'static [&'static str] = &["type", "pages", "total_count", "data"];
@@ -57,6 +59,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PaginatedResponse {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaginatedResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,14 +67,72 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedResponse {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " The type of object"] #[doc(alias = "paginated_response.type")] pub enum
-    PaginatedResponseType { #[doc = " `list`"] List = "list", #[doc =
-    " `conversation.list`"] ConversationList = "conversation.list", }
+
+/// The type of object
+#[doc(alias = "paginated_response.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PaginatedResponseType {
+    /// `list`
+    List,
+    /// `conversation.list`
+    ConversationList,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
+
+impl PaginatedResponseType {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::List => "list",
+            Self::ConversationList => "conversation.list",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            "conversation.list" => Self::ConversationList,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for PaginatedResponseType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for PaginatedResponseType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PaginatedResponseType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "PaginatedResponseType",
+        )
+    }
+}
+
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "paginated_response.data[]")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum PaginatedResponseDataItem {
@@ -80,6 +141,7 @@ pub enum PaginatedResponseDataItem {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 impl<'de> ::serde::Deserialize<'de> for PaginatedResponseDataItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

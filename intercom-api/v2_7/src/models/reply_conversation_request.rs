@@ -4,6 +4,8 @@
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "reply_conversation_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ReplyConversationRequest {
     ContactReplyConversationRequest(super::ContactReplyConversationRequest),
@@ -11,6 +13,7 @@ pub enum ReplyConversationRequest {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for ReplyConversationRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,6 +4,8 @@
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "RetrieveCompany.response.200")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum RetrieveCompanyResponse {
@@ -12,6 +14,7 @@ pub enum RetrieveCompanyResponse {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 impl<'de> ::serde::Deserialize<'de> for RetrieveCompanyResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

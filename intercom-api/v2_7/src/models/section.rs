@@ -31,6 +31,7 @@ pub struct Section {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Section {
     fn serialize<S: ::serde::Serializer>(
@@ -70,6 +71,7 @@ impl ::serde::Serialize for Section {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
     const NAME: &'static str = "section";
     const FIELDS: &'static [&'static str] = &[
@@ -135,6 +137,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Section {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,11 +145,14 @@ impl<'de> ::serde::Deserialize<'de> for Section {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// The id of the parent section.
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "section.parent_id")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum SectionParentId {

@@ -12,6 +12,7 @@ pub struct SubscriptionTypeList {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SubscriptionTypeList {
     fn serialize<S: ::serde::Serializer>(
@@ -24,6 +25,7 @@ impl ::serde::Serialize for SubscriptionTypeList {
         object.end(&self.extra, &["type", "data"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionTypeList {
     const NAME: &'static str = "subscription_type_list";
     const FIELDS: &'static [&'static str] = &["type", "data"];
@@ -46,6 +48,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionTypeList
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

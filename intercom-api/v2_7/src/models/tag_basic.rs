@@ -14,6 +14,7 @@ pub struct TagBasic {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TagBasic {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for TagBasic {
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagBasic {
     const NAME: &'static str = "tag_basic";
     const FIELDS: &'static [&'static str] = &["type", "id", "name"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagBasic {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TagBasic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -16,6 +16,7 @@ pub struct Team {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Team {
     fn serialize<S: ::serde::Serializer>(
@@ -30,6 +31,7 @@ impl ::serde::Serialize for Team {
         object.end(&self.extra, &["type", "id", "name", "admin_ids"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
     const NAME: &'static str = "team";
     const FIELDS: &'static [&'static str] = &["type", "id", "name", "admin_ids"];
@@ -58,6 +60,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Team {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -12,6 +12,7 @@ pub struct UntagCompanyRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl UntagCompanyRequest {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -26,6 +27,7 @@ impl UntagCompanyRequest {
         }
     }
 }
+
 impl ::serde::Serialize for UntagCompanyRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -37,6 +39,7 @@ impl ::serde::Serialize for UntagCompanyRequest {
         object.end(&self.extra, &["name", "companies"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UntagCompanyRequest {
     const NAME: &'static str = "untag_company_request";
@@ -60,6 +63,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UntagCompanyRequest 
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -68,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "untag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {
@@ -80,6 +85,7 @@ pub struct UntagCompanyRequestCompaniesItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UntagCompanyRequestCompaniesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -92,6 +98,7 @@ impl ::serde::Serialize for UntagCompanyRequestCompaniesItem {
         object.end(&self.extra, &["id", "company_id", "untag"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UntagCompanyRequestCompaniesItem {
@@ -119,6 +126,7 @@ for UntagCompanyRequestCompaniesItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequestCompaniesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -18,6 +18,7 @@ pub struct UpdateDataAttributeRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataAttributeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,6 +36,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequest {
             )
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeRequest {
     const NAME: &'static str = "update_data_attribute_request";
@@ -69,6 +71,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeR
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -77,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 #[doc(alias = "update_data_attribute_request.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOptionsItem {
@@ -84,6 +88,7 @@ pub struct UpdateDataAttributeRequestOptionsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateDataAttributeRequestOptionsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -94,6 +99,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOptionsItem {
         object.end(&self.extra, &["value"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de>
 for UpdateDataAttributeRequestOptionsItem {
@@ -115,6 +121,7 @@ for UpdateDataAttributeRequestOptionsItem {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestOptionsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -13,6 +13,7 @@ pub struct UpdateSectionRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateSectionRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,6 +26,7 @@ impl ::serde::Serialize for UpdateSectionRequest {
         object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest {
     const NAME: &'static str = "update_section_request";
@@ -51,6 +53,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateSectionRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

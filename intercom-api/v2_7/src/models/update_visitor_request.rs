@@ -18,6 +18,7 @@ pub struct UpdateVisitorRequest {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateVisitorRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,6 +32,7 @@ impl ::serde::Serialize for UpdateVisitorRequest {
         object.end(&self.extra, &["id", "user_id", "name", "custom_attributes"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest {
     const NAME: &'static str = "update_visitor_request";
@@ -65,6 +67,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateVisitorRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -14,6 +14,7 @@ pub struct VisitorDeletedObject {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for VisitorDeletedObject {
     fn serialize<S: ::serde::Serializer>(
@@ -27,6 +28,7 @@ impl ::serde::Serialize for VisitorDeletedObject {
         object.end(&self.extra, &["id", "type", "user_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorDeletedObject {
     const NAME: &'static str = "visitor_deleted_object";
     const FIELDS: &'static [&'static str] = &["id", "type", "user_id"];
@@ -52,6 +54,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorDeletedObject
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for VisitorDeletedObject {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

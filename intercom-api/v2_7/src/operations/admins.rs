@@ -23,6 +23,7 @@ impl IdentifyAdmin {
         Self {}
     }
 }
+
 #[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for IdentifyAdmin {
     type Output = ::std::option::Option<crate::models::AdminWithApp>;
@@ -38,6 +39,7 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -46,6 +48,7 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Set an admin to away
 ///
 /// You can set an Admin as away for the Inbox.
@@ -65,6 +68,7 @@ pub struct SetAwayAdmin {
     )]
     pub body: ::std::option::Option<crate::models::SetAwayAdminRequest>,
 }
+
 #[cfg(feature = "admins")]
 impl SetAwayAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -75,6 +79,7 @@ impl SetAwayAdmin {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -84,6 +89,7 @@ impl SetAwayAdmin {
         self
     }
 }
+
 #[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for SetAwayAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
@@ -100,6 +106,7 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -108,6 +115,7 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all activity logs
 ///
 /// You can get a log of activities by all admins in an app.
@@ -127,6 +135,7 @@ pub struct ListActivityLogs {
     )]
     pub created_at_before: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "admins")]
 impl ListActivityLogs {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -139,6 +148,7 @@ impl ListActivityLogs {
             created_at_before: ::std::option::Option::None,
         }
     }
+
     /// The end date that you request data for. It must be formatted as a UNIX timestamp.
     pub fn created_at_before(
         mut self,
@@ -148,6 +158,7 @@ impl ListActivityLogs {
         self
     }
 }
+
 #[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListActivityLogs {
     type Output = crate::models::ActivityLogList;
@@ -178,6 +189,7 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -186,6 +198,7 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all admins
 ///
 /// You can fetch a list of admins for a given workspace.
@@ -203,6 +216,7 @@ pub struct ListAdmins {
     )]
     pub display_avatar: ::std::option::Option<bool>,
 }
+
 #[cfg(feature = "admins")]
 impl ListAdmins {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -212,6 +226,7 @@ impl ListAdmins {
             display_avatar: ::std::option::Option::None,
         }
     }
+
     /// If set to true, the response will include the admin's avatar object containing the image URL. Defaults to false.
     pub fn display_avatar(
         mut self,
@@ -221,6 +236,7 @@ impl ListAdmins {
         self
     }
 }
+
 #[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListAdmins {
     type Output = crate::models::AdminList;
@@ -243,6 +259,7 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -251,6 +268,7 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an admin
 ///
 /// You can retrieve the details of a single admin.
@@ -264,6 +282,7 @@ pub struct RetrieveAdmin {
     /// The unique identifier of a given admin
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "admins")]
 impl RetrieveAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -272,6 +291,7 @@ impl RetrieveAdmin {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for RetrieveAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
@@ -287,6 +307,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAdmin {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

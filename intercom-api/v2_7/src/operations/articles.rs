@@ -30,6 +30,7 @@ pub struct ListArticles {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -40,17 +41,20 @@ impl ListArticles {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListArticles {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create an article
 ///
 /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
@@ -126,6 +135,7 @@ pub struct CreateArticle {
     )]
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -135,6 +145,7 @@ impl CreateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -144,6 +155,7 @@ impl CreateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
@@ -159,6 +171,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -167,6 +180,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve an article
 ///
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
@@ -180,6 +194,7 @@ pub struct RetrieveArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -188,6 +203,7 @@ impl RetrieveArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
@@ -203,6 +219,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -211,6 +228,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update an article
 ///
 /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
@@ -230,6 +248,7 @@ pub struct UpdateArticle {
     )]
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
+
 #[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -240,6 +259,7 @@ impl UpdateArticle {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -249,6 +269,7 @@ impl UpdateArticle {
         self
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
@@ -265,6 +286,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -273,6 +295,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete an article
 ///
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
@@ -286,6 +309,7 @@ pub struct DeleteArticle {
     /// The unique identifier for the article which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -294,6 +318,7 @@ impl DeleteArticle {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
@@ -309,6 +334,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

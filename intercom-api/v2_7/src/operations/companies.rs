@@ -58,6 +58,7 @@ pub struct RetrieveCompany {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "companies")]
 impl RetrieveCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -72,6 +73,7 @@ impl RetrieveCompany {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The `name` of the company to filter by.
     pub fn name(
         mut self,
@@ -80,6 +82,7 @@ impl RetrieveCompany {
         self.name = ::std::option::Option::Some(name.into());
         self
     }
+
     /// The `company_id` of the company to filter by.
     pub fn company_id(
         mut self,
@@ -88,6 +91,7 @@ impl RetrieveCompany {
         self.company_id = ::std::option::Option::Some(company_id.into());
         self
     }
+
     /// The `tag_id` of the company to filter by.
     pub fn tag_id(
         mut self,
@@ -96,6 +100,7 @@ impl RetrieveCompany {
         self.tag_id = ::std::option::Option::Some(tag_id.into());
         self
     }
+
     /// The `segment_id` of the company to filter by.
     pub fn segment_id(
         mut self,
@@ -104,17 +109,20 @@ impl RetrieveCompany {
         self.segment_id = ::std::option::Option::Some(segment_id.into());
         self
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to display per page. Defaults to 15
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveCompany {
     type Output = crate::models::RetrieveCompanyResponse;
@@ -177,6 +185,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -185,6 +194,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create or Update a company
 ///
 /// You can create or update a company.
@@ -210,6 +220,7 @@ pub struct CreateOrUpdateCompany {
     )]
     pub body: ::std::option::Option<crate::models::CreateOrUpdateCompanyRequest>,
 }
+
 #[cfg(feature = "companies")]
 impl CreateOrUpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -219,6 +230,7 @@ impl CreateOrUpdateCompany {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -228,6 +240,7 @@ impl CreateOrUpdateCompany {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
     type Output = crate::models::Company;
@@ -243,6 +256,7 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -251,6 +265,7 @@ impl ::intercom_api_runtime::Operation for CreateOrUpdateCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a company by ID
 ///
 /// You can fetch a single company.
@@ -264,6 +279,7 @@ pub struct RetrieveACompanyById {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl RetrieveACompanyById {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -272,6 +288,7 @@ impl RetrieveACompanyById {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
     type Output = crate::models::Company;
@@ -287,6 +304,7 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -295,6 +313,7 @@ impl ::intercom_api_runtime::Operation for RetrieveACompanyById {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a company
 ///
 /// You can update a single company using the Intercom provisioned `id`.
@@ -312,6 +331,7 @@ pub struct UpdateCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl UpdateCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -320,6 +340,7 @@ impl UpdateCompany {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for UpdateCompany {
     type Output = crate::models::Company;
@@ -335,6 +356,7 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -343,6 +365,7 @@ impl ::intercom_api_runtime::Operation for UpdateCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a company
 ///
 /// Delete a single company.
@@ -364,6 +387,7 @@ pub struct DeleteCompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl DeleteCompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -372,6 +396,7 @@ impl DeleteCompany {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for DeleteCompany {
     type Output = crate::models::DeletedCompanyObject;
@@ -387,6 +412,7 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -395,6 +421,7 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List attached contacts
 ///
 /// You can fetch a list of all contacts that belong to a company.
@@ -408,6 +435,7 @@ pub struct ListAttachedContacts {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -416,6 +444,7 @@ impl ListAttachedContacts {
         Self { id: id.into() }
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     type Output = crate::models::CompanyAttachedContacts;
@@ -431,6 +460,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -439,6 +469,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List attached segments for companies
 ///
 /// You can fetch a list of all segments that belong to a company.
@@ -452,6 +483,7 @@ pub struct ListAttachedSegmentsForCompanies {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "companies")]
 impl ListAttachedSegmentsForCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -460,6 +492,7 @@ impl ListAttachedSegmentsForCompanies {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
     type Output = crate::models::CompanyAttachedSegments;
@@ -475,6 +508,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -483,6 +517,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all companies
 ///
 /// You can list companies. The company list is sorted by the `last_request_at` field and by default is ordered descending, most recently requested first.
@@ -522,6 +557,7 @@ pub struct ListAllCompanies {
     )]
     pub order: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "companies")]
 impl ListAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -533,16 +569,19 @@ impl ListAllCompanies {
             order: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch. Defaults to first page
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page. Defaults to 15
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
+
     /// `asc` or `desc`. Return the companies in ascending or descending order. Defaults to desc
     pub fn order(
         mut self,
@@ -552,6 +591,7 @@ impl ListAllCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ListAllCompanies {
     type Output = crate::models::CompanyList;
@@ -590,6 +630,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -598,6 +639,7 @@ impl ::intercom_api_runtime::Operation for ListAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     type Item = crate::models::Company;
@@ -605,9 +647,11 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -618,6 +662,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Scroll over all companies
 ///
 /// The `list all companies` functionality does not work well for huge datasets, and can result in errors and performance problems when paging deeply. The Scroll API provides an efficient mechanism for iterating over all companies in a dataset.
@@ -650,6 +695,7 @@ pub struct ScrollOverAllCompanies {
     )]
     pub scroll_param: ::std::option::Option<::std::string::String>,
 }
+
 #[cfg(feature = "companies")]
 impl ScrollOverAllCompanies {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -659,6 +705,7 @@ impl ScrollOverAllCompanies {
             scroll_param: ::std::option::Option::None,
         }
     }
+
     pub fn scroll_param(
         mut self,
         scroll_param: impl ::std::convert::Into<::std::string::String>,
@@ -667,6 +714,7 @@ impl ScrollOverAllCompanies {
         self
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
     type Output = ::std::option::Option<crate::models::CompanyScroll>;
@@ -689,6 +737,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -697,6 +746,7 @@ impl ::intercom_api_runtime::Operation for ScrollOverAllCompanies {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "companies")]
 impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
     type Item = crate::models::Company;
@@ -707,10 +757,12 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
         };
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         let ::std::option::Option::Some(page) = page else { return 0 };
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.as_ref()?.scroll_param.as_ref()?,
@@ -720,6 +772,7 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Attach a Contact to a Company
 ///
 /// You can attach a company to a single contact.
@@ -739,6 +792,7 @@ pub struct AttachContactToACompany {
     )]
     pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -749,6 +803,7 @@ impl AttachContactToACompany {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -758,6 +813,7 @@ impl AttachContactToACompany {
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     type Output = crate::models::Company;
@@ -774,6 +830,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -782,6 +839,7 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Detach a contact from a company
 ///
 /// You can detach a company from a single contact.
@@ -797,6 +855,7 @@ pub struct DetachContactFromACompany {
     /// The unique identifier for the company which is given by Intercom
     pub id: ::std::string::String,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -811,6 +870,7 @@ impl DetachContactFromACompany {
         }
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     type Output = crate::models::Company;
@@ -827,6 +887,7 @@ impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

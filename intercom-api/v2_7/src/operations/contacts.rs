@@ -28,6 +28,7 @@ pub struct ListCompaniesForAContact {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListCompaniesForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -39,17 +40,20 @@ impl ListCompaniesForAContact {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
     type Output = crate::models::ContactAttachedCompanies;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListCompaniesForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     type Item = crate::models::Company;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.companies.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.companies.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListCompaniesForAContact {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List attached segments for contact
 ///
 /// You can fetch a list of segments that are associated to a contact.
@@ -122,6 +131,7 @@ pub struct ListSegmentsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ListSegmentsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -132,6 +142,7 @@ impl ListSegmentsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "segments"))]
 impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
     type Output = crate::models::ContactSegments;
@@ -147,6 +158,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -155,6 +167,7 @@ impl ::intercom_api_runtime::Operation for ListSegmentsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List subscriptions for a contact
 ///
 /// You can fetch a list of subscription types that are attached to a contact. These can be subscriptions that a user has 'opted-in' to or has 'opted-out' from, depending on the subscription type.
@@ -176,6 +189,7 @@ pub struct ListSubscriptionsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ListSubscriptionsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -186,6 +200,7 @@ impl ListSubscriptionsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
     type Output = crate::models::SubscriptionTypeList;
@@ -201,6 +216,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -209,6 +225,7 @@ impl ::intercom_api_runtime::Operation for ListSubscriptionsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List tags attached to a contact
 ///
 /// You can fetch a list of all tags that are attached to a specific contact.
@@ -222,6 +239,7 @@ pub struct ListTagsForAContact {
     /// The unique identifier for the contact which is given by Intercom
     pub contact_id: ::std::string::String,
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ListTagsForAContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -232,6 +250,7 @@ impl ListTagsForAContact {
         }
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for ListTagsForAContact {
     type Output = crate::models::TagList;
@@ -247,6 +266,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         request.path_param("contact_id", &self.contact_id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -255,6 +275,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Get a contact
 ///
 /// You can fetch the details of a single contact.
@@ -272,6 +293,7 @@ pub struct ShowContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl ShowContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -280,6 +302,7 @@ impl ShowContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ShowContact {
     type Output = crate::models::Contact;
@@ -295,6 +318,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -303,6 +327,7 @@ impl ::intercom_api_runtime::Operation for ShowContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a contact
 ///
 /// You can update an existing contact (ie. user or lead).
@@ -322,6 +347,7 @@ pub struct UpdateContact {
     )]
     pub body: ::std::option::Option<crate::models::UpdateContactRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl UpdateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -332,6 +358,7 @@ impl UpdateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -341,6 +368,7 @@ impl UpdateContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UpdateContact {
     type Output = crate::models::Contact;
@@ -357,6 +385,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -365,6 +394,7 @@ impl ::intercom_api_runtime::Operation for UpdateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a contact
 ///
 /// You can delete a single contact.
@@ -378,6 +408,7 @@ pub struct DeleteContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl DeleteContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -386,6 +417,7 @@ impl DeleteContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for DeleteContact {
     type Output = crate::models::ContactDeleted;
@@ -401,6 +433,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -409,6 +442,7 @@ impl ::intercom_api_runtime::Operation for DeleteContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Merge a lead and a user
 ///
 /// You can merge a contact with a `role` of `lead` into a contact with a `role` of `user`.
@@ -435,6 +469,7 @@ pub struct MergeContact {
     )]
     pub body: ::std::option::Option<crate::models::MergeContactsRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl MergeContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -444,6 +479,7 @@ impl MergeContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -453,6 +489,7 @@ impl MergeContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for MergeContact {
     type Output = crate::models::Contact;
@@ -468,6 +505,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -476,6 +514,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Search contacts
 ///
 /// You can search for multiple contacts by the value of their attributes in order to fetch exactly who you want.
@@ -612,6 +651,7 @@ pub struct SearchContacts {
     )]
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl SearchContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -621,6 +661,7 @@ impl SearchContacts {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -630,6 +671,7 @@ impl SearchContacts {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for SearchContacts {
     type Output = crate::models::ContactList;
@@ -645,6 +687,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -653,6 +696,7 @@ impl ::intercom_api_runtime::Operation for SearchContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for SearchContacts {
     type Item = crate::models::Contact;
@@ -660,9 +704,11 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -674,6 +720,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// List all contacts
 ///
 /// You can fetch a list of all contacts (ie. users or leads) in your workspace.
@@ -706,6 +753,7 @@ pub struct ListContacts {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "contacts")]
 impl ListContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -716,6 +764,7 @@ impl ListContacts {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The cursor to continue from: `pages.next.starting_after` of the previous page.
     pub fn starting_after(
         mut self,
@@ -724,12 +773,14 @@ impl ListContacts {
         self.starting_after = ::std::option::Option::Some(starting_after.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ListContacts {
     type Output = crate::models::ContactList;
@@ -760,6 +811,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -768,6 +820,7 @@ impl ::intercom_api_runtime::Operation for ListContacts {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Paginated for ListContacts {
     type Item = crate::models::Contact;
@@ -775,9 +828,11 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::non_empty(
             page.pages.as_ref()?.next.as_ref()?.starting_after.as_option()?,
@@ -787,6 +842,7 @@ impl ::intercom_api_runtime::Paginated for ListContacts {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create contact
 ///
 /// You can create a new contact (ie. user or lead).
@@ -804,6 +860,7 @@ pub struct CreateContact {
     )]
     pub body: ::std::option::Option<crate::models::CreateContactRequest>,
 }
+
 #[cfg(feature = "contacts")]
 impl CreateContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -813,6 +870,7 @@ impl CreateContact {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -822,6 +880,7 @@ impl CreateContact {
         self
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for CreateContact {
     type Output = crate::models::Contact;
@@ -837,6 +896,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -845,6 +905,7 @@ impl ::intercom_api_runtime::Operation for CreateContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Archive contact
 ///
 /// You can archive a single contact.
@@ -858,6 +919,7 @@ pub struct ArchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl ArchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -866,6 +928,7 @@ impl ArchiveContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for ArchiveContact {
     type Output = crate::models::ContactArchived;
@@ -881,6 +944,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -889,6 +953,7 @@ impl ::intercom_api_runtime::Operation for ArchiveContact {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Unarchive contact
 ///
 /// You can unarchive a single contact.
@@ -902,6 +967,7 @@ pub struct UnarchiveContact {
     /// id
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "contacts")]
 impl UnarchiveContact {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -910,6 +976,7 @@ impl UnarchiveContact {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "contacts")]
 impl ::intercom_api_runtime::Operation for UnarchiveContact {
     type Output = crate::models::ContactUnarchived;
@@ -925,6 +992,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

@@ -28,6 +28,7 @@ pub struct ListAllCollections {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -38,17 +39,20 @@ impl ListAllCollections {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
@@ -79,6 +83,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -87,6 +92,7 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
@@ -94,9 +100,11 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -107,6 +115,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a collection
 ///
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
@@ -124,6 +133,7 @@ pub struct CreateCollection {
     )]
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -133,6 +143,7 @@ impl CreateCollection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -142,6 +153,7 @@ impl CreateCollection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
@@ -157,6 +169,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -165,6 +178,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a collection
 ///
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
@@ -178,6 +192,7 @@ pub struct RetrieveCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -186,6 +201,7 @@ impl RetrieveCollection {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
@@ -201,6 +217,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -209,6 +226,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a collection
 ///
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
@@ -228,6 +246,7 @@ pub struct UpdateCollection {
     )]
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -238,6 +257,7 @@ impl UpdateCollection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -247,6 +267,7 @@ impl UpdateCollection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
@@ -263,6 +284,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -271,6 +293,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a collection
 ///
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
@@ -284,6 +307,7 @@ pub struct DeleteCollection {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -292,6 +316,7 @@ impl DeleteCollection {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
@@ -307,6 +332,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -315,6 +341,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a Help Center
 ///
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
@@ -328,6 +355,7 @@ pub struct RetrieveHelpCenter {
     /// The unique identifier for the collection which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -336,6 +364,7 @@ impl RetrieveHelpCenter {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
@@ -351,6 +380,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -359,6 +389,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all Help Centers
 ///
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
@@ -377,6 +408,7 @@ impl ListHelpCenters {
         Self {}
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
@@ -392,6 +424,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -400,6 +433,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// List all sections
 ///
 /// You can fetch a list of all sections by making a GET request to `https://api.intercom.io/help_center/sections`.
@@ -421,6 +455,7 @@ impl ListAllSections {
         Self {}
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllSections {
     type Output = crate::models::SectionList;
@@ -436,6 +471,7 @@ impl ::intercom_api_runtime::Operation for ListAllSections {
         let _ = request;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -444,6 +480,7 @@ impl ::intercom_api_runtime::Operation for ListAllSections {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Create a section
 ///
 /// You can create a new section by making a POST request to `https://api.intercom.io/help_center/sections.`
@@ -461,6 +498,7 @@ pub struct CreateSection {
     )]
     pub body: ::std::option::Option<crate::models::CreateSectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl CreateSection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -470,6 +508,7 @@ impl CreateSection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -479,6 +518,7 @@ impl CreateSection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateSection {
     type Output = crate::models::Section;
@@ -494,6 +534,7 @@ impl ::intercom_api_runtime::Operation for CreateSection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -502,6 +543,7 @@ impl ::intercom_api_runtime::Operation for CreateSection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a section
 ///
 /// You can fetch the details of a single section by making a GET request to `https://api.intercom.io/help_center/sections/<id>`.
@@ -515,6 +557,7 @@ pub struct RetrieveSection {
     /// The unique identifier for the section which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl RetrieveSection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -523,6 +566,7 @@ impl RetrieveSection {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveSection {
     type Output = crate::models::Section;
@@ -538,6 +582,7 @@ impl ::intercom_api_runtime::Operation for RetrieveSection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -546,6 +591,7 @@ impl ::intercom_api_runtime::Operation for RetrieveSection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a section
 ///
 /// You can update the details of a single section by making a PUT request to `https://api.intercom.io/sections/<id>`.
@@ -565,6 +611,7 @@ pub struct UpdateSection {
     )]
     pub body: ::std::option::Option<crate::models::UpdateSectionRequest>,
 }
+
 #[cfg(feature = "help-center")]
 impl UpdateSection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -575,6 +622,7 @@ impl UpdateSection {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -584,6 +632,7 @@ impl UpdateSection {
         self
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateSection {
     type Output = crate::models::Section;
@@ -600,6 +649,7 @@ impl ::intercom_api_runtime::Operation for UpdateSection {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -608,6 +658,7 @@ impl ::intercom_api_runtime::Operation for UpdateSection {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Delete a section
 ///
 /// You can delete a single section by making a DELETE request to `https://api.intercom.io/sections/<id>`.
@@ -621,6 +672,7 @@ pub struct DeleteSection {
     /// The unique identifier for the section which is given by Intercom.
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "help-center")]
 impl DeleteSection {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -629,6 +681,7 @@ impl DeleteSection {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteSection {
     type Output = crate::models::DeletedSectionObject;
@@ -644,6 +697,7 @@ impl ::intercom_api_runtime::Operation for DeleteSection {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

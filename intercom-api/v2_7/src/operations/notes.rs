@@ -28,6 +28,7 @@ pub struct ListNotes {
     )]
     pub per_page: ::std::option::Option<i64>,
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -39,17 +40,20 @@ impl ListNotes {
             per_page: ::std::option::Option::None,
         }
     }
+
     /// The page of results to fetch (the first is 1).
     pub fn page(mut self, page: impl ::std::convert::Into<i64>) -> Self {
         self.page = ::std::option::Option::Some(page.into());
         self
     }
+
     /// How many results to return per page.
     pub fn per_page(mut self, per_page: impl ::std::convert::Into<i64>) -> Self {
         self.per_page = ::std::option::Option::Some(per_page.into());
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListNotes {
     type Output = crate::models::NoteList;
@@ -81,6 +85,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -89,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListNotes {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Paginated for ListNotes {
     type Item = crate::models::Note;
@@ -96,9 +102,11 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
     fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
         page.data.unwrap_or_default()
     }
+
     fn item_count(page: &Self::Output) -> usize {
         page.data.as_ref().map_or(0, ::std::vec::Vec::len)
     }
+
     fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
         let value = ::intercom_api_runtime::next_page_number(
             *page.pages.as_ref()?.page.as_ref()?,
@@ -109,6 +117,7 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
         ::std::option::Option::Some(next)
     }
 }
+
 /// Create a note
 ///
 /// You can add a note to a single contact.
@@ -128,6 +137,7 @@ pub struct CreateNote {
     )]
     pub body: ::std::option::Option<crate::models::CreateNoteRequest>,
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -138,6 +148,7 @@ impl CreateNote {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -147,6 +158,7 @@ impl CreateNote {
         self
     }
 }
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateNote {
     type Output = crate::models::Note;
@@ -163,6 +175,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -171,6 +184,7 @@ impl ::intercom_api_runtime::Operation for CreateNote {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Retrieve a note
 ///
 /// You can fetch the details of a single note.
@@ -184,6 +198,7 @@ pub struct RetrieveNote {
     /// The unique identifier of a given note
     pub id: ::std::string::String,
 }
+
 #[cfg(feature = "notes")]
 impl RetrieveNote {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -192,6 +207,7 @@ impl RetrieveNote {
         Self { id: id.into() }
     }
 }
+
 #[cfg(feature = "notes")]
 impl ::intercom_api_runtime::Operation for RetrieveNote {
     type Output = crate::models::Note;
@@ -207,6 +223,7 @@ impl ::intercom_api_runtime::Operation for RetrieveNote {
         request.path_param("id", &self.id)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

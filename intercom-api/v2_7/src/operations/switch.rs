@@ -21,6 +21,7 @@ pub struct CreatePhoneSwitch {
     )]
     pub body: ::std::option::Option<crate::models::CreatePhoneSwitchRequest>,
 }
+
 #[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -30,6 +31,7 @@ impl CreatePhoneSwitch {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -39,6 +41,7 @@ impl CreatePhoneSwitch {
         self
     }
 }
+
 #[cfg(feature = "switch")]
 impl ::intercom_api_runtime::Operation for CreatePhoneSwitch {
     type Output = ::std::option::Option<crate::models::PhoneSwitch>;
@@ -54,6 +57,7 @@ impl ::intercom_api_runtime::Operation for CreatePhoneSwitch {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

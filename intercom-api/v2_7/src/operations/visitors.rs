@@ -14,6 +14,7 @@ pub struct RetrieveVisitorWithUserId {
     /// The user_id of the Visitor you want to retrieve.
     pub user_id: ::std::string::String,
 }
+
 #[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -22,6 +23,7 @@ impl RetrieveVisitorWithUserId {
         Self { user_id: user_id.into() }
     }
 }
+
 #[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
     type Output = ::std::option::Option<crate::models::Visitor>;
@@ -44,6 +46,7 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
             )?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -52,6 +55,7 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Update a visitor
 ///
 /// Sending a PUT request to `/visitors` will result in an update of an existing Visitor.
@@ -73,6 +77,7 @@ pub struct UpdateVisitor {
     )]
     pub body: ::std::option::Option<crate::models::UpdateVisitorRequest>,
 }
+
 #[cfg(feature = "visitors")]
 impl UpdateVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -82,6 +87,7 @@ impl UpdateVisitor {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -91,6 +97,7 @@ impl UpdateVisitor {
         self
     }
 }
+
 #[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for UpdateVisitor {
     type Output = ::std::option::Option<crate::models::Visitor>;
@@ -106,6 +113,7 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,
@@ -114,6 +122,7 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
         ::intercom_api_runtime::decode::json(status, body)
     }
 }
+
 /// Convert a visitor
 ///
 /// You can merge a Visitor to a Contact of role type `lead` or `user`.
@@ -135,6 +144,7 @@ pub struct ConvertVisitor {
     )]
     pub body: ::std::option::Option<crate::models::ConvertVisitorRequest>,
 }
+
 #[cfg(feature = "visitors")]
 impl ConvertVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
@@ -144,6 +154,7 @@ impl ConvertVisitor {
             body: ::std::option::Option::None,
         }
     }
+
     /// The request body.
     pub fn body(
         mut self,
@@ -153,6 +164,7 @@ impl ConvertVisitor {
         self
     }
 }
+
 #[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for ConvertVisitor {
     type Output = crate::models::Contact;
@@ -168,6 +180,7 @@ impl ::intercom_api_runtime::Operation for ConvertVisitor {
         request.json(&self.body)?;
         ::std::result::Result::Ok(())
     }
+
     #[inline]
     fn decode(
         status: ::intercom_api_runtime::http::StatusCode,

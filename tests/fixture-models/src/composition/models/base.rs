@@ -8,6 +8,7 @@ pub struct Base {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Base {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -18,6 +19,7 @@ impl Base {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Base {
     fn serialize<S: ::serde::Serializer>(
@@ -29,6 +31,7 @@ impl ::serde::Serialize for Base {
         object.end(&self.extra, &["id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Base {
     const NAME: &'static str = "base";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -48,6 +51,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Base {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Base {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -8,6 +8,7 @@ pub struct MaybeBase {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for MaybeBase {
     fn serialize<S: ::serde::Serializer>(
@@ -19,6 +20,7 @@ impl ::serde::Serialize for MaybeBase {
         object.end(&self.extra, &["id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MaybeBase {
     const NAME: &'static str = "maybe_base";
     const FIELDS: &'static [&'static str] = &["id"];
@@ -38,6 +40,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MaybeBase {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for MaybeBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

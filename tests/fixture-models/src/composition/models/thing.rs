@@ -15,6 +15,7 @@ pub struct Thing {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Thing {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -29,6 +30,7 @@ impl Thing {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Thing {
     fn serialize<S: ::serde::Serializer>(
@@ -44,6 +46,7 @@ impl ::serde::Serialize for Thing {
         object.end(&self.extra, &["id", "labels", "parent", "children", "owner"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
     const NAME: &'static str = "thing";
     const FIELDS: &'static [&'static str] = &[
@@ -81,6 +84,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Thing {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub struct UpdateThing {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl ::serde::Serialize for UpdateThing {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21,6 +22,7 @@ impl ::serde::Serialize for UpdateThing {
         object.end(&self.extra, &["name", "size"])
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
     const NAME: &'static str = "update_thing";
@@ -44,6 +46,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
         })
     }
 }
+
 #[cfg(feature = "deserialize")]
 impl<'de> ::serde::Deserialize<'de> for UpdateThing {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,6 +11,7 @@ pub struct Filter {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Filter {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -23,6 +24,7 @@ impl Filter {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
@@ -36,6 +38,7 @@ impl ::serde::Serialize for Filter {
         object.end(&self.extra, &["operator", "type", "role"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
     const NAME: &'static str = "filter";
     const FIELDS: &'static [&'static str] = &["operator", "type", "role"];
@@ -61,6 +64,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68,15 +72,154 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc = " Values that are only symbols are spelled out."] #[doc(alias =
-    "filter.operator")] pub enum FilterOperator { #[doc = " `=`"] Equal = "=", #[doc =
-    " `!=`"] NotEqual = "!=", #[doc = " `IN`"] In = "IN", #[doc = " `NIN`"] Nin = "NIN",
-    #[doc = " `<`"] Less = "<", #[doc = " `>`"] Greater = ">", #[doc = " `~`"] Tilde =
-    "~", #[doc = " `!~`"] NotTilde = "!~", #[doc = " `^`"] Caret = "^", #[doc = " `$`"]
-    Dollar = "$", }
+
+/// Values that are only symbols are spelled out.
+#[doc(alias = "filter.operator")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterOperator {
+    /// `=`
+    Equal,
+    /// `!=`
+    NotEqual,
+    /// `IN`
+    In,
+    /// `NIN`
+    Nin,
+    /// `<`
+    Less,
+    /// `>`
+    Greater,
+    /// `~`
+    Tilde,
+    /// `!~`
+    NotTilde,
+    /// `^`
+    Caret,
+    /// `$`
+    Dollar,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "filter.role")] pub enum FilterRole { #[doc = " `user`"] User = "user",
-    #[doc = " `lead`"] Lead = "lead", }
+
+impl FilterOperator {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "=",
+            Self::NotEqual => "!=",
+            Self::In => "IN",
+            Self::Nin => "NIN",
+            Self::Less => "<",
+            Self::Greater => ">",
+            Self::Tilde => "~",
+            Self::NotTilde => "!~",
+            Self::Caret => "^",
+            Self::Dollar => "$",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "=" => Self::Equal,
+            "!=" => Self::NotEqual,
+            "IN" => Self::In,
+            "NIN" => Self::Nin,
+            "<" => Self::Less,
+            ">" => Self::Greater,
+            "~" => Self::Tilde,
+            "!~" => Self::NotTilde,
+            "^" => Self::Caret,
+            "$" => Self::Dollar,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FilterOperator {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FilterOperator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FilterOperator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FilterOperator",
+        )
+    }
+}
+
+#[doc(alias = "filter.role")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FilterRole {
+    /// `user`
+    User,
+    /// `lead`
+    Lead,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl FilterRole {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Lead => "lead",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user" => Self::User,
+            "lead" => Self::Lead,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for FilterRole {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for FilterRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FilterRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "FilterRole",
+        )
+    }
 }

@@ -9,6 +9,7 @@ pub struct Option {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Option {
     fn serialize<S: ::serde::Serializer>(
@@ -22,6 +23,7 @@ impl ::serde::Serialize for Option {
         object.end(&self.extra, &["self", "createdAt", "created_at"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
     const NAME: &'static str = "Option";
     const FIELDS: &'static [&'static str] = &["self", "createdAt", "created_at"];
@@ -47,6 +49,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Option {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

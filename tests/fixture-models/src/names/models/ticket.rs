@@ -8,6 +8,7 @@ pub struct Ticket {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Ticket {
     fn serialize<S: ::serde::Serializer>(
@@ -19,6 +20,7 @@ impl ::serde::Serialize for Ticket {
         object.end(&self.extra, &["type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
     const NAME: &'static str = "ticket";
     const FIELDS: &'static [&'static str] = &["type"];
@@ -38,6 +40,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Ticket {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45,7 +48,62 @@ impl<'de> ::serde::Deserialize<'de> for Ticket {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
-::intercom_api_runtime::string_enum! {
-    #[doc(alias = "ticket.type")] pub enum TicketTypeEnum { #[doc = " `ticket`"] Ticket =
-    "ticket", #[doc = " `ticket_type`"] TicketType = "ticket_type", }
+
+#[doc(alias = "ticket.type")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TicketTypeEnum {
+    /// `ticket`
+    Ticket,
+    /// `ticket_type`
+    TicketType,
+    /// A value this version of the crate does not know, kept as it was received.
+    Unknown(::std::string::String),
+}
+
+impl TicketTypeEnum {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::TicketType => "ticket_type",
+            Self::Unknown(other) => other,
+        }
+    }
+
+    /// The variant for a wire value; unknown values become `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ticket" => Self::Ticket,
+            "ticket_type" => Self::TicketType,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for TicketTypeEnum {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for TicketTypeEnum {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketTypeEnum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            "TicketTypeEnum",
+        )
+    }
 }

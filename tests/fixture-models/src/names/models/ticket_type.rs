@@ -9,6 +9,7 @@ pub struct TicketType {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TicketType {
     fn serialize<S: ::serde::Serializer>(
@@ -20,6 +21,7 @@ impl ::serde::Serialize for TicketType {
         object.end(&self.extra, &["name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
     const NAME: &'static str = "ticket_type";
     const FIELDS: &'static [&'static str] = &["name"];
@@ -39,6 +41,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TicketType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -30,6 +30,7 @@ pub struct Contact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl Contact {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -51,6 +52,7 @@ impl Contact {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Contact {
     fn serialize<S: ::serde::Serializer>(
@@ -90,6 +92,7 @@ impl ::serde::Serialize for Contact {
             )
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
     const NAME: &'static str = "contact";
     const FIELDS: &'static [&'static str] = &[
@@ -155,6 +158,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -9,6 +9,7 @@ pub struct ArticleResult {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for ArticleResult {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for ArticleResult {
         object.end(&self.extra, &["content_type", "url"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleResult {
     const NAME: &'static str = "article_result";
     const FIELDS: &'static [&'static str] = &["content_type", "url"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleResult {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for ArticleResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

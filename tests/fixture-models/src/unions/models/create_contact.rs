@@ -9,6 +9,7 @@ pub struct CreateContact {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CreateContact {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for CreateContact {
         object.end(&self.extra, &["email", "external_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
     const NAME: &'static str = "create_contact";
     const FIELDS: &'static [&'static str] = &["email", "external_id"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CreateContact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -4,6 +4,8 @@
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "customer")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum Customer {
@@ -14,6 +16,7 @@ pub enum Customer {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 /// Intercom User ID
 #[doc(alias = "customer|0")]
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +25,7 @@ pub struct CustomerIntercomUserId {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CustomerIntercomUserId {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -32,6 +36,7 @@ impl CustomerIntercomUserId {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomerIntercomUserId {
     fn serialize<S: ::serde::Serializer>(
@@ -43,6 +48,7 @@ impl ::serde::Serialize for CustomerIntercomUserId {
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUserId {
     const NAME: &'static str = "customer|0";
     const FIELDS: &'static [&'static str] = &["intercom_user_id"];
@@ -62,6 +68,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUser
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomerIntercomUserId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIntercomUserId {
         ::intercom_api_runtime::de::object(deserializer)
     }
 }
+
 /// Email
 #[doc(alias = "customer|1")]
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +85,7 @@ pub struct CustomerEmail {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 impl CustomerEmail {
     /// A value with the required fields; optional fields start empty and constants are filled in.
     #[allow(clippy::too_many_arguments)]
@@ -87,6 +96,7 @@ impl CustomerEmail {
         }
     }
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for CustomerEmail {
     fn serialize<S: ::serde::Serializer>(
@@ -98,6 +108,7 @@ impl ::serde::Serialize for CustomerEmail {
         object.end(&self.extra, &["email"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {
     const NAME: &'static str = "customer|1";
     const FIELDS: &'static [&'static str] = &["email"];
@@ -117,6 +128,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for CustomerEmail {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -10,6 +10,7 @@ pub use self::article_result::ArticleResult;
 mod attribute;
 #[cfg(feature = "full")]
 pub use self::attribute::Attribute;
+
 /// Single-value enums: zero-sized types that are filled in for you and always serialize to their one value.
 pub mod constants;
 #[cfg(feature = "full")]

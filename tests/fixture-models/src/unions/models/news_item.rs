@@ -9,6 +9,7 @@ pub struct NewsItem {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NewsItem {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for NewsItem {
         object.end(&self.extra, &["type", "title"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
     const NAME: &'static str = "news_item";
     const FIELDS: &'static [&'static str] = &["type", "title"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

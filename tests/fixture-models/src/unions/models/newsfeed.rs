@@ -9,6 +9,7 @@ pub struct Newsfeed {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for Newsfeed {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for Newsfeed {
         object.end(&self.extra, &["type", "name"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
     const NAME: &'static str = "newsfeed";
     const FIELDS: &'static [&'static str] = &["type", "name"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

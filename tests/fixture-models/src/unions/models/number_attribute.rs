@@ -8,6 +8,7 @@ pub struct NumberAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for NumberAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -19,6 +20,7 @@ impl ::serde::Serialize for NumberAttribute {
         object.end(&self.extra, &["data_type"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NumberAttribute {
     const NAME: &'static str = "number_attribute";
     const FIELDS: &'static [&'static str] = &["data_type"];
@@ -38,6 +40,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NumberAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for NumberAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

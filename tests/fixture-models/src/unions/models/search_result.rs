@@ -6,6 +6,8 @@
 /// The `content_type` property names the form; a value with another `content_type` is kept in `Unknown`.
 #[doc(alias = "search_result")]
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum SearchResult {
@@ -14,6 +16,7 @@ pub enum SearchResult {
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
+
 impl<'de> ::serde::Deserialize<'de> for SearchResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

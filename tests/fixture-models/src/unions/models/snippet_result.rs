@@ -9,6 +9,7 @@ pub struct SnippetResult {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for SnippetResult {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for SnippetResult {
         object.end(&self.extra, &["content_type", "title"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnippetResult {
     const NAME: &'static str = "snippet_result";
     const FIELDS: &'static [&'static str] = &["content_type", "title"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnippetResult {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for SnippetResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

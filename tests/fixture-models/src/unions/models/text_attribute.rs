@@ -9,6 +9,7 @@ pub struct TextAttribute {
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
 }
+
 #[cfg(feature = "serialize")]
 impl ::serde::Serialize for TextAttribute {
     fn serialize<S: ::serde::Serializer>(
@@ -21,6 +22,7 @@ impl ::serde::Serialize for TextAttribute {
         object.end(&self.extra, &["data_type", "multiline"])
     }
 }
+
 impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TextAttribute {
     const NAME: &'static str = "text_attribute";
     const FIELDS: &'static [&'static str] = &["data_type", "multiline"];
@@ -43,6 +45,7 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TextAttribute {
         })
     }
 }
+
 impl<'de> ::serde::Deserialize<'de> for TextAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
