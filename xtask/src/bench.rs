@@ -104,10 +104,10 @@ pub fn bench(only: Option<&str>) -> Result<ExitCode, String> {
             );
             // A typical tag, and the one that reaches the most types (the worst case).
             let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
-            if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types) {
-                if !picks.iter().any(|t| t.feature == largest.feature) {
-                    picks.push(largest);
-                }
+            if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types)
+                && !picks.iter().any(|t| t.feature == largest.feature)
+            {
+                picks.push(largest);
             }
             for tag in picks {
                 let (build, check) = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;

@@ -112,10 +112,11 @@ impl Options {
             let value = rest.next().ok_or_else(|| format!("`{name}` needs a value"))?;
             options.values.insert((*name).to_owned(), (*value).to_owned());
         }
-        if let Some(format) = options.get("--format") {
-            if format != "text" && format != "json" {
-                return Err(format!("--format is `text` or `json`, not `{format}`"));
-            }
+        if let Some(format) = options.get("--format")
+            && format != "text"
+            && format != "json"
+        {
+            return Err(format!("--format is `text` or `json`, not `{format}`"));
         }
         Ok(options)
     }
