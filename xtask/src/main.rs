@@ -71,7 +71,7 @@ fn main() -> ExitCode {
             }
         },
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
-        ["bench", rest @ ..] => Options::parse(rest, &["--only"]).and_then(|o| bench::bench(o.get("--only"))),
+        ["bench", rest @ ..] => bench::run(rest),
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
