@@ -10,7 +10,9 @@
 //!   against reqwest, tokio, serde and serde_json directly: the SDK's own share of a user's
 //!   first build;
 //! - `runtime`: criterion (`tests/benches/runtime.rs`): typed decode vs `serde_json::Value`,
-//!   the client vs bare reqwest.
+//!   the client vs bare reqwest;
+//! - `memory`: the generator's peak resident memory per version, and allocations per decoded
+//!   contact, typed vs `serde_json::Value` (`tests/benches/allocations.rs`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -21,13 +23,16 @@ use intercom_codegen::{REGENERATE, Workspace};
 use crate::{cargo, open};
 
 /// Every part, in the order a run prints them.
-const PARTS: [&str; 4] = ["generator", "compile", "clean-build", "runtime"];
+const PARTS: [&str; 5] = ["generator", "compile", "clean-build", "runtime", "memory"];
 
 /// Runs of the generator per version (the median is printed).
 const GENERATOR_RUNS: usize = 7;
 
 /// `cargo xtask bench [--only PART[,PART…]]`.
 pub fn run(args: &[&str]) -> Result<ExitCode, String> {
+    if let [PEAK_RSS_CHILD, id] = args {
+        return peak_rss_child(id);
+    }
     let parts = parts(args)?;
     // Timings of a debug build mean nothing: run the release build of this task.
     if cfg!(debug_assertions) {
@@ -49,6 +54,7 @@ pub fn run(args: &[&str]) -> Result<ExitCode, String> {
             "compile" => compile(&ws)?,
             "clean-build" => clean_builds(&ws, &target)?,
             "runtime" => runtime(&target)?,
+            "memory" => memory(&ws)?,
             _ => unreachable!("parts() returns known parts"),
         }
     }
@@ -350,6 +356,81 @@ fn runtime(target: &Path) -> Result<(), String> {
         (ours / bare - 1.0) * 100.0
     );
     Ok(())
+}
+
+/// The hidden argument that makes this binary the memory part's child: `bench --peak-rss-of ID`.
+const PEAK_RSS_CHILD: &str = "--peak-rss-of";
+
+/// The generator's peak resident memory per version, each measured in a fresh process of this
+/// binary, and the allocations of decoding a contact list (`tests/benches/allocations.rs`).
+fn memory(ws: &Workspace) -> Result<(), String> {
+    println!("== memory (generator: peak RSS of a fresh process generating one version; decode: allocator calls)");
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
+    for pin in &ws.pins.versions {
+        let out = Command::new(&exe).args(["bench", PEAK_RSS_CHILD, &pin.id]).output().map_err(|e| format!("{}: {e}", exe.display()))?;
+        if !out.status.success() {
+            return Err(format!("generating {} in a child process failed:\n{}", pin.id, String::from_utf8_lossy(&out.stderr)));
+        }
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let yaml = ws.spec_bytes(pin).map_err(|e| e.to_string())?.len();
+        match stdout.trim().parse::<f64>() {
+            Ok(kib) => {
+                println!("{:<9} generator peak RSS {:>5.0} MiB   (spec: {:.1} MiB of YAML)", pin.id, kib / 1024.0, yaml as f64 / 1048576.0)
+            }
+            Err(_) => println!("{:<9} generator peak RSS not measured: {}", pin.id, stdout.trim()),
+        }
+    }
+    let out = cargo()
+        .args(["bench", "--quiet", "-p", "intercom-tests", "--bench", "allocations"])
+        .output()
+        .map_err(|e| format!("cannot run cargo bench: {e}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() {
+        return Err(format!("the allocations benchmark failed:\n{stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| l.starts_with('{'))
+        .ok_or_else(|| format!("the allocations benchmark printed no report:\n{stdout}"))?;
+    let report: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("the allocations report: {e}"))?;
+    let contacts = report["contacts"].as_f64().unwrap_or(f64::NAN);
+    let per_contact = |decoder: &str, key: &str| report[decoder][key].as_f64().unwrap_or(f64::NAN) / contacts;
+    println!(
+        "decode   allocations per contact: typed ContactList {:.1} ({:.1} KiB asked, {:.1} KiB kept)   serde_json::Value {:.1} ({:.1} KiB asked, {:.1} KiB kept)   typed/Value {:.2}x",
+        per_contact("typed", "allocations"),
+        per_contact("typed", "bytes") / 1024.0,
+        per_contact("typed", "kept") / 1024.0,
+        per_contact("value", "allocations"),
+        per_contact("value", "bytes") / 1024.0,
+        per_contact("value", "kept") / 1024.0,
+        per_contact("typed", "allocations") / per_contact("value", "allocations"),
+    );
+    Ok(())
+}
+
+/// The memory part's child: generates one pinned version in memory (what `regenerate` does
+/// for it, without writing) and prints its own peak RSS in KiB. The process reads its own
+/// `VmHWM` once the work is done: the standard library cannot read a child's peak after it
+/// exits (that needs `wait4` and so the libc crate), and reading a child's /proc file from
+/// the parent races with its exit. Prints a reason instead where /proc is missing.
+fn peak_rss_child(id: &str) -> Result<ExitCode, String> {
+    let ws = open()?;
+    let pin = ws.pins.get(id).map_err(|e| e.to_string())?;
+    let generated = intercom_codegen::generate_version(&ws, pin).map_err(|e| e.to_string())?;
+    std::hint::black_box(&generated);
+    match std::fs::read_to_string("/proc/self/status") {
+        Ok(status) => {
+            let kib = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmHWM:"))
+                .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .ok_or("/proc/self/status has no VmHWM")?;
+            println!("{kib}");
+        }
+        Err(e) => println!("/proc/self/status: {e} (Linux only)"),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
