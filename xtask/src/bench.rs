@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the performance figures, printed in one run as lines to paste into the
 //! README's performance section.
 //!
-//! Parts, in the order they run (`--only PART[,PART…]` picks some):
+//! Parts, in the order they run (`--only PART[,PART…]` picks some; every part but `peers` runs
+//! by default, and `--peers` adds it):
 //!
 //! - `generator`: generation time per pinned version, next to parsing its YAML alone;
 //! - `compile`: crate-only rebuild and check times of each generated crate, whole and one tag;
@@ -12,23 +13,27 @@
 //! - `runtime`: criterion (`tests/benches/runtime.rs`): typed decode vs `serde_json::Value`,
 //!   the client vs bare reqwest;
 //! - `memory`: the generator's peak resident memory per version, and allocations per decoded
-//!   contact, typed vs `serde_json::Value` (`tests/benches/allocations.rs`).
+//!   contact, typed vs `serde_json::Value` (`tests/benches/allocations.rs`);
+//! - `peers`: crate-only rebuild of each generated crate next to the crate another generator,
+//!   openapi-to-rust, makes from the same effective description (installed under the target
+//!   dir on first use; not run in CI).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use intercom_codegen::pins::Pin;
 use intercom_codegen::{REGENERATE, Workspace};
 
 use crate::{cargo, open};
 
 /// Every part, in the order a run prints them.
-const PARTS: [&str; 5] = ["generator", "compile", "clean-build", "runtime", "memory"];
+const PARTS: [&str; 6] = ["generator", "compile", "clean-build", "runtime", "memory", "peers"];
 
 /// Runs of the generator per version (the median is printed).
 const GENERATOR_RUNS: usize = 7;
 
-/// `cargo xtask bench [--only PART[,PART…]]`.
+/// `cargo xtask bench [--only PART[,PART…]] [--peers]`.
 pub fn run(args: &[&str]) -> Result<ExitCode, String> {
     if let [PEAK_RSS_CHILD, id] = args {
         return peak_rss_child(id);
@@ -55,6 +60,7 @@ pub fn run(args: &[&str]) -> Result<ExitCode, String> {
             "clean-build" => clean_builds(&ws, &target)?,
             "runtime" => runtime(&target)?,
             "memory" => memory(&ws)?,
+            "peers" => peers(&ws, &target)?,
             _ => unreachable!("parts() returns known parts"),
         }
     }
@@ -64,9 +70,11 @@ pub fn run(args: &[&str]) -> Result<ExitCode, String> {
 /// The parts to run, in `PARTS` order.
 fn parts(args: &[&str]) -> Result<Vec<&'static str>, String> {
     let mut only: Option<Vec<&str>> = None;
+    let mut peers = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match *arg {
+            "--peers" => peers = true,
             "--only" => {
                 let value = rest.next().ok_or("`--only` needs a value")?;
                 let picked: Vec<&str> = value.split(',').collect();
@@ -75,10 +83,16 @@ fn parts(args: &[&str]) -> Result<Vec<&'static str>, String> {
                 }
                 only = Some(picked);
             }
-            other => return Err(format!("unknown option `{other}`; bench takes --only PART[,PART…]")),
+            other => return Err(format!("unknown option `{other}`; bench takes --only PART[,PART…] and --peers")),
         }
     }
-    Ok(PARTS.into_iter().filter(|part| only.as_ref().is_none_or(|picked| picked.contains(part))).collect())
+    Ok(PARTS
+        .into_iter()
+        .filter(|part| match &only {
+            Some(picked) => picked.contains(part) || (peers && *part == "peers"),
+            None => *part != "peers" || peers,
+        })
+        .collect())
 }
 
 /// The directory cargo builds this workspace into, found the way cargo finds it:
@@ -317,16 +331,26 @@ fn clean_build(dir: &Path, root: &Path, program: &Program) -> Result<f64, String
 
 /// The line `name = …` of the workspace's `[workspace.dependencies]`.
 fn workspace_dependency(root: &Path, name: &str) -> Result<String, String> {
-    let file = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let section =
-        text.split("[workspace.dependencies]").nth(1).ok_or_else(|| format!("{}: no [workspace.dependencies]", file.display()))?;
-    section
+    manifest_section(root, "[workspace.dependencies]")?
         .lines()
-        .take_while(|line| !line.starts_with('['))
         .find(|line| line.split('=').next().is_some_and(|key| key.trim() == name))
         .map(str::to_owned)
-        .ok_or_else(|| format!("{}: no `{name}` in [workspace.dependencies]", file.display()))
+        .ok_or_else(|| format!("no `{name}` in the workspace's [workspace.dependencies]"))
+}
+
+/// The section `header` of the workspace's Cargo.toml, header included, up to the next one
+/// (less the comments that open the next one).
+fn manifest_section(root: &Path, header: &str) -> Result<String, String> {
+    let file = root.join("Cargo.toml");
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut lines = text.lines().skip_while(|line| line.trim() != header);
+    let first = lines.next().ok_or_else(|| format!("{}: no {header}", file.display()))?;
+    let mut body: Vec<&str> = lines.take_while(|line| !line.starts_with('[')).collect();
+    // Comments at its end introduce the next section.
+    while body.last().is_some_and(|line| line.trim().is_empty() || line.trim_start().starts_with('#')) {
+        body.pop();
+    }
+    Ok(format!("{first}\n{}\n", body.join("\n")))
 }
 
 /// The criterion benchmarks of `tests/benches/runtime.rs`, read back from `target`.
@@ -433,6 +457,120 @@ fn peak_rss_child(id: &str) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The peer generator, pinned.
+const PEER: &str = "openapi-to-rust";
+const PEER_VERSION: &str = "0.23.0";
+/// Crate-only rebuilds per side in the peers part (the median is printed).
+const PEER_RUNS: usize = 5;
+
+/// Crate-only rebuild of each generated crate next to the crate openapi-to-rust generates
+/// from the same effective description (pinned file plus overlay), in one run. The peer is
+/// installed into `<target>/peers` on first use; its crates sit in `<target>/peers/<module>`.
+/// A spec the peer cannot generate, or whose output does not compile, is reported on its line.
+fn peers(ws: &Workspace, target: &Path) -> Result<(), String> {
+    println!("== peers ({PEER} {PEER_VERSION}; dev profile, crate only: touch src/lib.rs, then build; median of {PEER_RUNS})");
+    let root = target.join("peers");
+    let bin = install_peer(&root)?;
+    for pin in &ws.pins.versions {
+        let crate_dir = ws.root.join(&pin.crate_dir);
+        let mut build = cargo();
+        build.args(["build", "--quiet", "-p", &pin.crate_name]);
+        let ours = crate_only(&crate_dir.join("src/lib.rs"), PEER_RUNS, &mut [build])?[0];
+        let ours_lines = walk_lines(&crate_dir.join("src"));
+        let peer = peer_crate(ws, pin, &bin, &root)?.and_then(|dir| {
+            let mut build = cargo();
+            build.args(["build", "--quiet", "--manifest-path"]).arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", root.join("target"));
+            let time = crate_only(&dir.join("src/lib.rs"), PEER_RUNS, &mut [build])
+                .map_err(|e| format!("its crate does not build: {}", first_error(&e)))?[0];
+            Ok((time, walk_lines(&dir.join("src"))))
+        });
+        match peer {
+            Ok((time, lines)) => println!(
+                "{:<9} rebuild ours {ours:>5.2} s   {PEER} {time:>5.2} s   ours/peer {:.2}   ({ours_lines} lines, {PEER} {lines} lines)",
+                pin.id,
+                ours / time
+            ),
+            Err(why) => println!("{:<9} rebuild ours {ours:>5.2} s   {PEER}: {why}   ({ours_lines} lines)", pin.id),
+        }
+    }
+    Ok(())
+}
+
+/// The peer's binary in `<root>/bin`, installed there first unless it already is.
+fn install_peer(root: &Path) -> Result<PathBuf, String> {
+    let bin = root.join("bin").join(PEER);
+    let version = Command::new(&bin).arg("--version").output().ok().filter(|o| o.status.success());
+    if version.is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == format!("{PEER} {PEER_VERSION}")) {
+        return Ok(bin);
+    }
+    eprintln!("installing {PEER} {PEER_VERSION} into {} (once)", root.display());
+    let status = cargo()
+        .args(["install", "--root"])
+        .arg(root)
+        .args([PEER, "--version", PEER_VERSION, "--locked"])
+        // Built in cargo's own temporary directory, not among this workspace's artifacts.
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .map_err(|e| format!("cannot run cargo install: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo install {PEER} {PEER_VERSION} failed"));
+    }
+    Ok(bin)
+}
+
+/// Generates the peer's crate for `pin` into `<root>/<module>`: the effective description
+/// as JSON, the peer's `src/generated` module under a `lib.rs` that mounts it, and a
+/// Cargo.toml made of the dependencies the peer lists in `REQUIRED_DEPS.toml` and the
+/// workspace's `[profile.dev]`. The inner
+/// error says why the peer could not; the outer one is ours.
+fn peer_crate(ws: &Workspace, pin: &Pin, bin: &Path, root: &Path) -> Result<Result<PathBuf, String>, String> {
+    let dir = root.join(&pin.module);
+    let generated = dir.join("src/generated");
+    if generated.exists() {
+        std::fs::remove_dir_all(&generated).map_err(|e| format!("{}: {e}", generated.display()))?;
+    }
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let write = |path: PathBuf, text: &[u8]| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
+    let document = ws.effective_document(pin).map_err(|e| e.to_string())?;
+    let spec = dir.join("spec.json");
+    write(spec.clone(), &serde_json::to_vec(&document).map_err(|e| e.to_string())?)?;
+    let out = Command::new(bin)
+        .arg("generate")
+        .arg(&spec)
+        .arg("--output-dir")
+        .arg(&generated)
+        .args(["--module-name", "generated", "--quiet"])
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| format!("{}: {e}", bin.display()))?;
+    if !out.status.success() {
+        let why = format!("{}{}", String::from_utf8_lossy(&out.stderr), String::from_utf8_lossy(&out.stdout));
+        return Ok(Err(format!("cannot generate it: {}", first_error(&why))));
+    }
+    let deps_file = generated.join("REQUIRED_DEPS.toml");
+    let Ok(deps) = std::fs::read_to_string(&deps_file) else {
+        return Ok(Err(format!("wrote no {}", deps_file.display())));
+    };
+    let name = format!("peer-{}", pin.module.replace('_', "-"));
+    // Built with the workspace's dev profile, as ours are.
+    let profile = manifest_section(&ws.root, "[profile.dev]")?;
+    let manifest = format!(
+        "[package]\nname = {name:?}\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n{deps}\n{profile}\n\
+         # Not a member of any workspace around it.\n[workspace]\n"
+    );
+    write(dir.join("Cargo.toml"), manifest.as_bytes())?;
+    write(dir.join("src/lib.rs"), b"pub mod generated;\n")?;
+    Ok(Ok(dir))
+}
+
+/// The first line of `message` that reads as an error, else its first line.
+fn first_error(message: &str) -> String {
+    let lines = || message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines().find(|l| l.starts_with("error")).or_else(|| lines().next()).unwrap_or("no message");
+    let errors = message.lines().filter(|l| l.starts_with("error") && !l.contains("could not compile")).count();
+    if errors > 1 { format!("{first} (and {} more)", errors - 1) } else { first.to_owned() }
+}
+
 fn median(mut samples: Vec<f64>) -> f64 {
     samples.sort_by(|a, b| a.total_cmp(b));
     samples[samples.len() / 2]
@@ -458,24 +596,35 @@ fn criterion_mean(target: &Path, path: &str) -> Result<f64, String> {
 /// Median crate-only rebuild and check times of `package` (default features, or `features`
 /// alone): touch `lib`, then build (check).
 fn rebuild_times(lib: &Path, package: &str, features: Option<&str>) -> Result<(f64, f64), String> {
-    let run = |task: &str| -> Result<f64, String> {
+    let command = |task: &str| {
         let mut command = cargo();
         command.args([task, "--quiet", "-p", package]);
         if let Some(features) = features {
             command.args(["--no-default-features", "--features", features]);
         }
-        run_timed(&mut command)
+        command
     };
-    run("build")?;
-    run("check")?;
-    let (mut build, mut check) = (Vec::new(), Vec::new());
-    for _ in 0..3 {
-        touch(lib)?;
-        build.push(run("build")?);
-        touch(lib)?;
-        check.push(run("check")?);
+    match crate_only(lib, 3, &mut [command("build"), command("check")])?[..] {
+        [build, check] => Ok((build, check)),
+        _ => unreachable!("one median per command"),
     }
-    Ok((median(build), median(check)))
+}
+
+/// Median times of `runs` crate-only rebuilds by each command: each runs once untimed (so
+/// dependencies are built and never timed), then, `runs` times in turn, `lib` is touched and
+/// the command timed.
+fn crate_only(lib: &Path, runs: usize, commands: &mut [Command]) -> Result<Vec<f64>, String> {
+    for command in commands.iter_mut() {
+        run_timed(command)?;
+    }
+    let mut samples = vec![Vec::new(); commands.len()];
+    for _ in 0..runs {
+        for (command, samples) in commands.iter_mut().zip(&mut samples) {
+            touch(lib)?;
+            samples.push(run_timed(command)?);
+        }
+    }
+    Ok(samples.into_iter().map(median).collect())
 }
 
 fn touch(file: &Path) -> Result<(), String> {
