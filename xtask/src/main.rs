@@ -37,11 +37,15 @@ Tasks:
   features [--version ID]     `cargo check` each generated crate with each tag feature alone
                               (and the client), with no tag, and with `full` and no client,
                               alone and with each serde half.
-  bench [--only generator|compile|runtime]
-                              Print the performance figures: generator time per version next
-                              to the YAML-parse floor, crate-only rebuild and check times of
-                              each generated crate, and (criterion, tests/benches/runtime.rs)
-                              typed decode vs serde_json::Value and the client vs bare reqwest.
+  bench [--only PART[,PART...]] [--peers]
+                              Print the performance figures. Parts: generator (time per
+                              version next to the YAML-parse floor), compile (crate-only
+                              rebuild and check of each generated crate), clean-build (a
+                              user program's clean build with the SDK vs reqwest + serde
+                              alone), runtime (criterion: typed decode vs serde_json::Value,
+                              the client vs bare reqwest), memory (generator peak RSS,
+                              allocations per decoded contact), peers (rebuild vs the crate
+                              openapi-to-rust generates; only with --peers or --only peers).
   diff FROM TO [--format text|json]
                               The same report between two pinned versions (e.g. 2.7 2.12):
                               what moving from one to the other changes for a user.
