@@ -6,43 +6,25 @@
 //!   bare reqwest sending the same request and decoding the same type, both to a loopback
 //!   server answering a canned contact.
 
+mod common;
+
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use intercom_api::v2_12::models::{ContactList, ShowContactResponse};
 use intercom_api::v2_12::operations::ShowContact;
 use intercom_api_runtime::{Client, RetryPolicy};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-/// The spec's example contact (2.12, `GET /contacts/{id}`).
-fn example_contact() -> Value {
-    let ws = intercom_tests::workspace();
-    let pin = ws.pins.get("2.12").expect("2.12 is pinned");
-    let doc = ws.effective_document(pin).unwrap_or_else(|e| panic!("{e}"));
-    let examples = &doc["paths"]["/contacts/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["examples"];
-    examples.as_object().and_then(|e| e.values().next()).map(|e| e["value"].clone()).expect("an example contact")
-}
-
-fn contact_list_bytes(count: usize) -> Vec<u8> {
-    let contact = example_contact();
-    let data: Vec<Value> = (0..count)
-        .map(|i| {
-            let mut c = contact.clone();
-            c["id"] = json!(format!("{i:024x}"));
-            c
-        })
-        .collect();
-    let list = json!({"type": "list", "data": data, "total_count": count, "pages": {"type": "pages", "page": 1, "per_page": count, "total_pages": 1}});
-    serde_json::to_vec(&list).expect("JSON")
-}
+use common::{CONTACTS, contact_list_bytes, example_contact};
 
 fn decode(c: &mut Criterion) {
-    let bytes = contact_list_bytes(2_000);
+    let bytes = contact_list_bytes(CONTACTS);
     // The typed decode must see every contact, or the comparison means nothing.
     let typed: ContactList = serde_json::from_slice(&bytes).expect("the list decodes");
-    assert_eq!(typed.data.as_ref().map(Vec::len), Some(2_000));
+    assert_eq!(typed.data.as_ref().map(Vec::len), Some(CONTACTS));
     let mut group = c.benchmark_group("decode");
     group.throughput(Throughput::Bytes(bytes.len() as u64));
     group.bench_with_input(BenchmarkId::new("typed", "contact_list"), &bytes, |b, bytes| {

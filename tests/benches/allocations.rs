@@ -1,0 +1,88 @@
+//! Allocations of decoding, run by `cargo xtask bench` (which prints them per contact): the
+//! same list of 2,000 contacts as the `decode` benchmark in `runtime.rs`, decoded once into
+//! the generated `ContactList` and once into `serde_json::Value`, under a global allocator
+//! that counts. A separate binary, so that the counting never slows the timed benchmarks.
+//!
+//! Prints one JSON line: per decoder, the allocator calls (`alloc` and `realloc`), the bytes
+//! they asked for, and the bytes still held by the decoded value.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+
+use intercom_api::v2_12::models::ContactList;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use common::{CONTACTS, contact_list_bytes};
+
+/// The system allocator, counting calls and bytes.
+struct Counting;
+
+static CALLS: AtomicUsize = AtomicUsize::new(0);
+static REQUESTED: AtomicUsize = AtomicUsize::new(0);
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is forwarded unchanged to `System`; the counters only observe.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        CALLS.fetch_add(1, Relaxed);
+        REQUESTED.fetch_add(layout.size(), Relaxed);
+        LIVE.fetch_add(layout.size(), Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        CALLS.fetch_add(1, Relaxed);
+        REQUESTED.fetch_add(layout.size(), Relaxed);
+        LIVE.fetch_add(layout.size(), Relaxed);
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        CALLS.fetch_add(1, Relaxed);
+        REQUESTED.fetch_add(new_size, Relaxed);
+        LIVE.fetch_add(new_size, Relaxed);
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Decodes `bytes` once into `T` (after one untimed, uncounted decode, so one-time
+/// initialisation is not counted) and reports what that decode allocated.
+fn count<T: DeserializeOwned>(bytes: &[u8]) -> Value {
+    drop(serde_json::from_slice::<T>(bytes).expect("decodes"));
+    let (calls, requested, live) = (CALLS.load(Relaxed), REQUESTED.load(Relaxed), LIVE.load(Relaxed));
+    let decoded: T = serde_json::from_slice(bytes).expect("decodes");
+    let report = json!({
+        "allocations": CALLS.load(Relaxed) - calls,
+        "bytes": REQUESTED.load(Relaxed) - requested,
+        "kept": LIVE.load(Relaxed).saturating_sub(live),
+    });
+    drop(decoded);
+    report
+}
+
+fn main() {
+    let bytes = contact_list_bytes(CONTACTS);
+    // The typed decode must see every contact, or the comparison means nothing.
+    let typed: ContactList = serde_json::from_slice(&bytes).expect("the list decodes");
+    assert_eq!(typed.data.as_ref().map(Vec::len), Some(CONTACTS));
+    drop(typed);
+    let report = json!({
+        "contacts": CONTACTS,
+        "json_bytes": bytes.len(),
+        "typed": count::<ContactList>(&bytes),
+        "value": count::<Value>(&bytes),
+    });
+    println!("{report}");
+}
