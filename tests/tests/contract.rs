@@ -6,7 +6,8 @@
 //! Static mode answers with the spec's examples; dynamic mode (`-d`) with random,
 //! schema-valid bodies. Every answer must decode into the operation's output type.
 //!
-//! Needs Node.js and `npm ci --prefix tests/contract` (done by `.ci/run`).
+//! Needs Node.js (20+, with npm); Prism is installed from `tests/contract/package-lock.json` on
+//! first use (`npm ci --prefix tests/contract`, which `.ci/run` also runs up front).
 
 use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
@@ -39,12 +40,26 @@ impl Drop for Prism {
 }
 
 fn prism_bin() -> PathBuf {
-    let bin = intercom_tests::root().join("tests/contract/node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "the contract tests need the Prism mock server, which is not installed.\n\
-         Install it with `npm ci --prefix tests/contract` (Node.js 20+; `.ci/run` does this)."
-    );
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = INSTALL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let dir = intercom_tests::root().join("tests/contract");
+    let bin = dir.join("node_modules/.bin/prism");
+    if !bin.exists() {
+        // The test command sets itself up: Prism, pinned by tests/contract/package-lock.json.
+        let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+        let status =
+            Command::new(npm).args(["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--prefix"]).arg(&dir).status().unwrap_or_else(
+                |e| {
+                    panic!(
+                        "the contract tests need the Prism mock server, installed with npm from \
+                     tests/contract/package-lock.json, but npm cannot run ({e}).\n\
+                     Install Node.js 20 or newer (with npm), then run the tests again."
+                    )
+                },
+            );
+        assert!(status.success(), "`npm ci --prefix tests/contract` failed ({status}); see its output above");
+    }
+    assert!(bin.exists(), "`npm ci --prefix tests/contract` did not install {}", bin.display());
     bin
 }
 

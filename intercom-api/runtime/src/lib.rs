@@ -17,7 +17,7 @@
 //! - the absent/null/value type of request payloads ([`Patch`]), and the serde behaviour of
 //!   string enums and constants ([`enums`]).
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+#![deny(missing_docs)]
 
 #[cfg(feature = "client-core")]
 mod auth;

@@ -16,6 +16,11 @@ pub struct ContentSnippetUpdateRequest {
     /// The locale of the content snippet.
     pub locale: ::std::option::Option<::std::string::String>,
     /// The list of audience IDs to target this content snippet to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub audience_ids: ::intercom_api_runtime::Patch<
         ::std::vec::Vec<::std::string::String>,
     >,

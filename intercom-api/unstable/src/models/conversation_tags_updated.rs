@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Contains details about tags that were added or removed from a conversation for conversation part type <code>conversation_tags_updated</code>.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "conversation_tags_updated")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationTagsUpdated {

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Contains details about name of the action that was initiated for conversation part type <code>custom_action_started</code>.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "custom_action_started")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStarted {

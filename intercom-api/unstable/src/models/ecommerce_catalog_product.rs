@@ -12,6 +12,11 @@ pub struct EcommerceCatalogProduct {
     /// Product name. Used by Fin when searching for and recommending products.
     pub title: ::std::string::String,
     /// Canonical product page URL shown in Fin's product recommendations. Must be a valid https:// URL.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub url: ::std::string::String,
     /// Product description that Fin reads to understand what the product is. HTML formatting is supported and safely sanitized (`description_html` takes precedence if both are provided). This is the primary field Fin uses to match products to shopper questions — a richer description leads to better recommendations.
     pub description: ::std::option::Option<::std::string::String>,
@@ -42,11 +47,21 @@ pub struct EcommerceCatalogProduct {
     /// The most specific category is shown in search results. Strongly recommended. Provide as
     /// a pre-formatted string (e.g. `"Clothing > T-Shirts"`) or as an array of path segments
     /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub category_path: ::std::option::Option<super::EcommerceCatalogProductCategoryPath>,
     /// Option types available for this product and their possible values
     /// (e.g. `{"name": "Size", "values": ["S", "M", "L"]}`). Fin uses these to understand what
     /// choices a shopper can make and to correctly filter variants when a shopper asks for a
     /// specific size, colour, or other attribute.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub available_options: ::std::option::Option<
         ::std::vec::Vec<super::EcommerceCatalogProductAvailableOptionsItem>,
     >,
@@ -303,6 +318,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 /// The most specific category is shown in search results. Strongly recommended. Provide as
 /// a pre-formatted string (e.g. `"Clothing > T-Shirts"`) or as an array of path segments
 /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 ///
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.category_path")]

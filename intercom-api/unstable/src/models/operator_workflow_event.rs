@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Contains details about name of the workflow for conversation part type <code>operator_workflow_event</code>.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "operator_workflow_event")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEvent {

@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Contains details about priority changes for conversation part type <code>priority_changed</code>.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "priority_changed")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriorityChanged {

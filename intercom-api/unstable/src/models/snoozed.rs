@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Contains details about conversation snooze timing for conversation part type <code>snoozed</code>.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "snoozed")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Snoozed {

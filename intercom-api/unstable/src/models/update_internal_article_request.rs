@@ -18,6 +18,11 @@ pub struct UpdateInternalArticleRequest {
     /// The ID of the folder to place this article in, or null to remove it from its folder.
     pub folder_id: ::intercom_api_runtime::Patch<i64>,
     /// The list of audience IDs to target this internal article to for Fin AI Agent. Omitting the field leaves existing audience memberships unchanged (PATCH semantics). Pass `[]` to clear all audience memberships. Unknown audience IDs return a `404` error with no partial commit.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub audience_ids: ::intercom_api_runtime::Patch<
         ::std::vec::Vec<::std::string::String>,
     >,

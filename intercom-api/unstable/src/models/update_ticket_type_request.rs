@@ -3,6 +3,7 @@
 
 /// The request payload for updating a ticket type.
 /// You can copy the `icon` property for your ticket type from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "update_ticket_type_request")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketTypeRequest {

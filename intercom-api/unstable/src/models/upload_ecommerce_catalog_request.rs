@@ -12,6 +12,11 @@ pub struct UploadEcommerceCatalogRequest {
     /// The `id`, `title`, and `url` fields are required on every product;
     /// all other fields are optional. Variants, if provided, must conform to the
     /// [`ecommerce_catalog_variant`](/docs/references/preview/rest-api/api.intercom.io/models/ecommerce_catalog_variant) schema.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub catalog: ::std::option::Option<::std::vec::Vec<u8>>,
     /// Set to `true` to finalize a multipart upload session and start the catalog sync.
     /// No catalog file is required when finalizing. Set to `false` to upload a part in

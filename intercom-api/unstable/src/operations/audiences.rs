@@ -94,6 +94,7 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
 /// You can create a new audience by making a POST request to `https://api.intercom.io/audiences`.
 ///
 /// `POST /audiences` (operationId `createAudience`; tags: Audiences)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -144,6 +145,7 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
 /// You can fetch the details of a single audience by making a GET request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `GET /audiences/{id}` (operationId `retrieveAudience`; tags: Audiences)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -192,6 +194,7 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
 /// You can update the details of a single audience by making a PUT request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `PUT /audiences/{id}` (operationId `updateAudience`; tags: Audiences)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -259,6 +262,7 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
 /// You can delete a single audience by making a DELETE request to `https://api.intercom.io/audiences/{id}`.
 ///
 /// `DELETE /audiences/{id}` (operationId `deleteAudience`; tags: Audiences)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -18,6 +18,7 @@
 /// `GET /companies` (operationId `retrieveCompany`; tags: Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -609,6 +610,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
 /// `POST /companies/search` (operationId `searchCompanies`; tags: Companies)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -706,6 +708,7 @@ impl ::intercom_api_runtime::Paginated for SearchCompanies {
 /// `POST /companies/list` (operationId `listAllCompanies`; tags: Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1158,6 +1161,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateCompanies {
 ///   {% /admonition %}
 ///
 /// `POST /companies/bulk` (operationId `BulkCreateCompanies`; tags: Companies)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1228,6 +1232,7 @@ impl ::intercom_api_runtime::Operation for BulkCreateCompanies {
 ///   {% /admonition %}
 ///
 /// `POST /companies/bulk/delete` (operationId `BulkDeleteCompanies`; tags: Companies)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -300,6 +300,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 /// {% /admonition %}
 ///
 /// `GET /contacts/{id}` (operationId `ShowContact`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -640,6 +641,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
 /// | `mailing_list` | Contacts created from a mailing list can't be merged. |
 ///
 /// `POST /contacts/merge/preview` (operationId `PreviewMergeContact`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -815,6 +817,7 @@ impl ::intercom_api_runtime::Operation for PreviewMergeContact {
 /// `POST /contacts/search` (operationId `SearchContacts`; tags: Contacts)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -935,6 +938,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
 /// `GET /contacts/activities` (operationId `ListContactActivities`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1057,6 +1061,7 @@ impl ::intercom_api_runtime::Paginated for ListContactActivities {
 /// `GET /contacts` (operationId `ListContacts`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1435,6 +1440,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
 /// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
 ///
 /// `POST /contacts/{id}/block` (operationId `BlockContact`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1693,6 +1699,7 @@ impl ::intercom_api_runtime::Operation for BulkUpdateContacts {
 ///   {% /admonition %}
 ///
 /// `POST /contacts/bulk` (operationId `BulkCreateContacts`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -80,6 +80,7 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
 /// `GET /content/search` (operationId `searchContent`; tags: Content)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

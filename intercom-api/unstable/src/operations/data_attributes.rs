@@ -10,6 +10,7 @@
 /// {% /admonition %}
 ///
 /// `GET /data_attributes` (operationId `lisDataAttributes`; tags: Data Attributes)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

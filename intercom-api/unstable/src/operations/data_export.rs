@@ -22,6 +22,7 @@
 /// > Requesting data for 2018-06-01 until 2018-06-30 will get all data for those days including those specified - e.g. 2018-06-01 00:00:00 until 2018-06-30 23:59:99.
 ///
 /// `POST /export/content/data` (operationId `createDataExport`; tags: Data Export)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -89,6 +90,7 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
 /// > All jobs that have completed processing (and are thus available to download from the provided URL) will have an expiry limit of two days from when the export ob completed. After this, the data will no longer be available.
 ///
 /// `GET /export/content/data/{job_identifier}` (operationId `getDataExport`; tags: Data Export)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -199,6 +201,7 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
 /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 ///
 /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`; tags: Data Export)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

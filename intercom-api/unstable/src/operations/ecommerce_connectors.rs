@@ -112,6 +112,7 @@
 /// ```
 ///
 /// `POST /ecommerce/connectors/{id}/catalog` (operationId `uploadEcommerceCatalog`; tags: Ecommerce Connectors)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "ecommerce-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

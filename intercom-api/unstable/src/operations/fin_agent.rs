@@ -174,6 +174,7 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
 /// send the user's response with [`/fin/reply`](/docs/references/preview/rest-api/api.intercom.io/fin-agent/replytofin).
 ///
 /// `POST /fin/procedures/{procedure_id}/run` (operationId `runFinProcedure`; tags: Fin Agent)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

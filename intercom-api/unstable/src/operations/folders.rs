@@ -8,6 +8,7 @@
 /// `GET /folders` (operationId `listFolders`; tags: Folders)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -143,6 +144,7 @@ impl ::intercom_api_runtime::Paginated for ListFolders {
 /// You can create a new folder for organizing content by making a POST request to `https://api.intercom.io/folders`.
 ///
 /// `POST /folders` (operationId `createFolder`; tags: Folders)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -206,6 +208,7 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
 /// You can fetch the details of a single folder by making a GET request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `GET /folders/{id}` (operationId `retrieveFolder`; tags: Folders)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -254,6 +257,7 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
 /// You can update a folder by making a PUT request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `PUT /folders/{id}` (operationId `updateFolder`; tags: Folders)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -321,6 +325,7 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
 /// You can delete a folder (if it contains no content) by making a DELETE request to `https://api.intercom.io/folders/<id>`.
 ///
 /// `DELETE /folders/{id}` (operationId `deleteFolder`; tags: Folders)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

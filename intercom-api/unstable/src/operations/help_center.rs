@@ -12,6 +12,7 @@
 /// `GET /help_center/help_centers/{help_center_id}/redirects` (operationId `listHelpCenterRedirects`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -131,6 +132,7 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
 /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /help_center/help_centers/{help_center_id}/redirects` (operationId `createHelpCenterRedirect`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -202,6 +204,7 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
 /// Requires the `read_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `GET /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `retrieveHelpCenterRedirect`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -261,6 +264,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
 /// Requires the `read_write_help_center_redirects_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `deleteHelpCenterRedirect`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -322,6 +326,7 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
 /// `GET /help_center/collections` (operationId `listAllCollections`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -433,6 +438,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -496,6 +502,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -544,6 +551,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -611,6 +619,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -659,6 +668,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -707,6 +717,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

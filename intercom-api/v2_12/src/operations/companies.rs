@@ -16,6 +16,7 @@
 /// `https://api.intercom.io/companies?segment_id={segment_id}`
 ///
 /// `GET /companies` (operationId `retrieveCompany`; tags: Companies)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -533,6 +534,7 @@ impl ::intercom_api_runtime::Operation for ListAttachedSegmentsForCompanies {
 /// `POST /companies/list` (operationId `listAllCompanies`; tags: Companies)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "companies")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -14,6 +14,7 @@
 /// `GET /conversations` (operationId `listConversations`; tags: Conversations)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -206,6 +207,7 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 /// For AI agent conversation metadata, please note that you need to have the agent enabled in your workspace, which is a [paid feature](https://www.intercom.com/help/en/articles/8205718-fin-resolutions#h_97f8c2e671).
 ///
 /// `GET /conversations/{id}` (operationId `retrieveConversation`; tags: Conversations)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -479,6 +481,7 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
 /// `POST /conversations/search` (operationId `searchConversations`; tags: Conversations)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

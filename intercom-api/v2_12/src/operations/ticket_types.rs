@@ -54,6 +54,7 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
 /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// `POST /ticket_types` (operationId `createTicketType`; tags: Ticket Types)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -169,6 +170,7 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
 /// > For the `icon` propery, use an emoji from [Twemoji Cheatsheet](https://twemoji-cheatsheet.vercel.app/)
 ///
 /// `PUT /ticket_types/{id}` (operationId `updateTicketType`; tags: Ticket Types)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -319,6 +319,7 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
 /// `POST /tickets/search` (operationId `searchTickets`; tags: Tickets)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -10,6 +10,11 @@ pub struct ContentBulkActionRequest {
     /// * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`
     /// * `set_availability`, `set_audience`: `article_content`, `content_snippet`, `external_content`, `file_source_content`, `internal_article`
     /// * `update_tags`: `article` (the parent Article id, not `article_content`), `content_snippet`, `external_content`, `file_source_content`, `internal_article`
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub action: super::ContentBulkActionRequestAction,
     /// Up to 1,000 content items to apply the action to.
     pub content_ids: ::std::vec::Vec<super::ContentBulkActionRequestContentIdsItem>,
@@ -118,6 +123,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequest {
 /// * `delete`: `article_content`, `content_snippet`, `file_source_content`, `internal_article`
 /// * `set_availability`, `set_audience`: `article_content`, `content_snippet`, `external_content`, `file_source_content`, `internal_article`
 /// * `update_tags`: `article` (the parent Article id, not `article_content`), `content_snippet`, `external_content`, `file_source_content`, `internal_article`
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "content_bulk_action_request.action")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -132,6 +132,11 @@ impl<'de> ::serde::Deserialize<'de> for MacroListPages {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MacroListPagesNext {
     /// Base64-encoded cursor containing [updated_at, id] for pagination
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub starting_after: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -25,6 +25,11 @@ pub struct UpdateArticleRequest {
         super::ArticleTranslatedContent,
     >,
     /// The list of audience IDs to assign to this article for Fin AI Agent targeting. Sending a top-level `audience_ids` broadcasts the same set to every locale. Sending `audience_ids: []` clears all audience memberships from every locale. For per-locale targeting, use `translated_content.<locale>.audience_ids` instead. Sending both top-level and per-locale in the same request causes top-level to win. Unknown audience IDs return a 404 error. No partial commit occurs.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub audience_ids: ::intercom_api_runtime::Patch<
         ::std::vec::Vec<::std::string::String>,
     >,

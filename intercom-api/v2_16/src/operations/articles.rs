@@ -12,6 +12,7 @@
 /// `GET /articles` (operationId `listArticles`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -127,6 +128,7 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
 /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
 ///
 /// `POST /articles` (operationId `createArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -190,6 +192,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `GET /articles/{article_id}` (operationId `retrieveArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -244,6 +247,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 /// > Article tags are read-only in responses. To create, update, or delete tags, use the Intercom UI or the Tags API endpoints.
 ///
 /// `PUT /articles/{article_id}` (operationId `updateArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -311,6 +315,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `DELETE /articles/{article_id}` (operationId `deleteArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -368,6 +373,7 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
 /// Requires the `read_articles_scope` OAuth scope.
 ///
 /// `GET /articles/{id}/draft` (operationId `retrieveArticleDraft`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -427,6 +433,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleDraft {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `PUT /articles/{id}/draft` (operationId `stageArticleDraft`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -503,6 +510,7 @@ impl ::intercom_api_runtime::Operation for StageArticleDraft {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `POST /articles/{id}/draft/publish` (operationId `publishArticleDraft`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -714,6 +722,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
 /// `GET /articles/{article_id}/versions` (operationId `listArticleVersions`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -858,6 +867,7 @@ impl ::intercom_api_runtime::Paginated for ListArticleVersions {
 /// Requires the `read_articles_scope` OAuth scope.
 ///
 /// `GET /articles/{article_id}/versions/{id}` (operationId `retrieveArticleVersion`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -939,6 +949,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
 /// You can search for articles by making a GET request to `https://api.intercom.io/articles/search`.
 ///
 /// `GET /articles/search` (operationId `searchArticles`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -300,6 +300,7 @@ impl ::intercom_api_runtime::Operation for ListTagsForAContact {
 /// {% /admonition %}
 ///
 /// `GET /contacts/{contact_id}` (operationId `ShowContact`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -743,6 +744,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
 /// `POST /contacts/search` (operationId `SearchContacts`; tags: Contacts)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -865,6 +867,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
 /// `GET /contacts` (operationId `ListContacts`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -1247,6 +1250,7 @@ impl ::intercom_api_runtime::Operation for UnarchiveContact {
 /// Block a single contact.<br>**Note:** conversations of the contact will also be archived during the process.<br>More details in [FAQ How do I block Inbox spam?](https://www.intercom.com/help/en/articles/8838656-inbox-faqs)
 ///
 /// `POST /contacts/{contact_id}/block` (operationId `BlockContact`; tags: Contacts)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

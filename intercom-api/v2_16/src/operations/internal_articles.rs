@@ -6,6 +6,7 @@
 /// You can fetch a list of all internal articles by making a GET request to `https://api.intercom.io/internal_articles`.
 ///
 /// `GET /internal_articles` (operationId `listInternalArticles`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -50,6 +51,7 @@ impl ::intercom_api_runtime::Operation for ListInternalArticles {
 /// You can create a new internal article by making a POST request to `https://api.intercom.io/internal_articles`.
 ///
 /// `POST /internal_articles` (operationId `createInternalArticle`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -113,6 +115,7 @@ impl ::intercom_api_runtime::Operation for CreateInternalArticle {
 /// You can fetch the details of a single internal article by making a GET request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `GET /internal_articles/{internal_article_id}` (operationId `retrieveInternalArticle`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -165,6 +168,7 @@ impl ::intercom_api_runtime::Operation for RetrieveInternalArticle {
 /// You can update the details of a single internal article by making a PUT request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `PUT /internal_articles/{internal_article_id}` (operationId `updateInternalArticle`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -234,6 +238,7 @@ impl ::intercom_api_runtime::Operation for UpdateInternalArticle {
 /// You can delete a single internal article by making a DELETE request to `https://api.intercom.io/internal_articles/<id>`.
 ///
 /// `DELETE /internal_articles/{internal_article_id}` (operationId `deleteInternalArticle`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -424,6 +429,7 @@ impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
 /// You can search for internal articles by making a GET request to `https://api.intercom.io/internal_articles/search`.
 ///
 /// `GET /internal_articles/search` (operationId `searchInternalArticles`; tags: Internal Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "internal-articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -22,6 +22,7 @@
 /// Default values in placeholders are HTML-escaped for security.
 ///
 /// `GET /macros/{id}` (operationId `getMacro`; tags: Macros)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "macros")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -84,6 +85,7 @@ impl ::intercom_api_runtime::Operation for GetMacro {
 /// `GET /macros` (operationId `listMacros`; tags: Macros)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "macros")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -96,6 +98,11 @@ pub struct ListMacros {
     )]
     pub per_page: ::std::option::Option<i64>,
     /// Base64-encoded cursor containing [updated_at, id] for pagination
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
         serde(default, skip_serializing_if = "::std::option::Option::is_none")
@@ -128,6 +135,11 @@ impl ListMacros {
     }
 
     /// Base64-encoded cursor containing [updated_at, id] for pagination
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub fn starting_after(
         mut self,
         starting_after: impl ::std::convert::Into<::std::string::String>,

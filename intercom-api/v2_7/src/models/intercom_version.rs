@@ -2,6 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// Intercom API version.</br>By default, it's equal to the version set in the app package.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "intercom_version")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

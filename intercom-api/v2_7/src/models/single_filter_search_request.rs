@@ -13,6 +13,11 @@ pub struct SingleFilterSearchRequest {
     /// - `boolean` fields: `=`, `!=`, `IN`, `NIN`
     /// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
     /// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
+    #[allow(
+        rustdoc::bare_urls,
+        rustdoc::broken_intra_doc_links,
+        rustdoc::invalid_html_tags
+    )]
     pub operator: ::std::option::Option<super::SingleFilterSearchRequestOperator>,
     /// The value that you want to search on.
     pub value: ::intercom_api_runtime::Patch<super::SingleFilterSearchRequestValue>,
@@ -75,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequest {
 /// - `boolean` fields: `=`, `!=`, `IN`, `NIN`
 /// - `integer` fields: `=`, `!=`, `IN`, `NIN`, `<`, `>`, `<=`, `>=`
 /// - `date` fields (all standard timestamp attributes and date custom attributes): `=`, `<`, `>` only. `!=`, `<=`, `>=`, `IN`, and `NIN` are not supported and return an error.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[doc(alias = "single_filter_search_request.operator")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -12,6 +12,7 @@
 /// `GET /articles` (operationId `listArticles`; tags: Articles)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -123,6 +124,7 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
 /// You can create a new article by making a POST request to `https://api.intercom.io/articles`.
 ///
 /// `POST /articles` (operationId `createArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -186,6 +188,7 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 /// You can fetch the details of a single article by making a GET request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `GET /articles/{id}` (operationId `retrieveArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -234,6 +237,7 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 /// You can update the details of a single article by making a PUT request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `PUT /articles/{id}` (operationId `updateArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -301,6 +305,7 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 /// You can delete a single article by making a DELETE request to `https://api.intercom.io/articles/<id>`.
 ///
 /// `DELETE /articles/{id}` (operationId `deleteArticle`; tags: Articles)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -639,6 +639,7 @@ impl ::intercom_api_runtime::Operation for MergeContact {
 /// `POST /contacts/search` (operationId `SearchContacts`; tags: Contacts)
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -735,6 +736,7 @@ impl ::intercom_api_runtime::Paginated for SearchContacts {
 /// `GET /contacts` (operationId `ListContacts`; tags: Contacts)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "contacts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -18,6 +18,7 @@
 /// You can optionally define the result page size as well with the `per_page` parameter.
 ///
 /// `GET /events` (operationId `lisDataEvents`; tags: Data Events)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -169,6 +170,7 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
 /// - Server errors will return a `500` response code and may contain an error message in the body.
 ///
 /// `POST /events` (operationId `createDataEvent`; tags: Data Events)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]

@@ -10,6 +10,7 @@
 /// `GET /help_center/collections` (operationId `listAllCollections`; tags: Help Center)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -121,6 +122,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 /// You can create a new collection by making a POST request to `https://api.intercom.io/help_center/collections.`
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -184,6 +186,7 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 /// You can fetch the details of a single collection by making a GET request to `https://api.intercom.io/help_center/collections/<id>`.
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -232,6 +235,7 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 /// You can update the details of a single collection by making a PUT request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -299,6 +303,7 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 /// You can delete a single collection by making a DELETE request to `https://api.intercom.io/collections/<id>`.
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -347,6 +352,7 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 /// You can fetch the details of a single Help Center by making a GET request to `https://api.intercom.io/help_center/help_center/<id>`.
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -395,6 +401,7 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 /// You can list all Help Centers by making a GET request to `https://api.intercom.io/help_center/help_centers`.
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -442,6 +449,7 @@ impl ::intercom_api_runtime::Operation for ListHelpCenters {
 /// > Sections will be returned in descending order on the `updated_at` attribute. This means if you need to iterate through results then we'll show the most recently updated sections first.
 ///
 /// `GET /help_center/sections` (operationId `listAllSections`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -486,6 +494,7 @@ impl ::intercom_api_runtime::Operation for ListAllSections {
 /// You can create a new section by making a POST request to `https://api.intercom.io/help_center/sections.`
 ///
 /// `POST /help_center/sections` (operationId `createSection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -549,6 +558,7 @@ impl ::intercom_api_runtime::Operation for CreateSection {
 /// You can fetch the details of a single section by making a GET request to `https://api.intercom.io/help_center/sections/<id>`.
 ///
 /// `GET /help_center/sections/{id}` (operationId `retrieveSection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -597,6 +607,7 @@ impl ::intercom_api_runtime::Operation for RetrieveSection {
 /// You can update the details of a single section by making a PUT request to `https://api.intercom.io/sections/<id>`.
 ///
 /// `PUT /help_center/sections/{id}` (operationId `updateSection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
@@ -664,6 +675,7 @@ impl ::intercom_api_runtime::Operation for UpdateSection {
 /// You can delete a single section by making a DELETE request to `https://api.intercom.io/sections/<id>`.
 ///
 /// `DELETE /help_center/sections/{id}` (operationId `deleteSection`; tags: Help Center)
+#[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 #[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
