@@ -147,6 +147,7 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
         #![doc = ""]
         #![doc = " Depend on the `intercom-api` crate with this version's feature rather than on this crate directly."]
         #![forbid(unsafe_code)]
+        #![deny(missing_docs)]
         #![cfg_attr(docsrs, feature(doc_cfg))]
         #![allow(deprecated)]
 
@@ -341,7 +342,7 @@ fn ident(name: &str) -> Ident {
 fn type_item(api: &Api, id: TypeId) -> TokenStream {
     let def = api.get(id);
     let name = ident(&def.name);
-    let docs = doc_attrs(def.docs.as_deref());
+    let docs = doc_attrs_or(def.docs.as_deref(), &format!("The spec's `{}`.", def.spec_name));
     // rustdoc rejects an alias equal to the item's name.
     let alias = (def.spec_name != def.name).then(|| {
         let spec_name = &def.spec_name;
@@ -458,7 +459,7 @@ fn type_item(api: &Api, id: TypeId) -> TokenStream {
             let variants = union.variants.iter().map(|v| {
                 let vname = ident(&v.name);
                 let ty = boxed(type_tokens(api, &v.ty, paths), v.boxed);
-                let docs = doc_attrs(v.docs.as_deref());
+                let docs = doc_attrs_or(v.docs.as_deref(), &format!("The `{}` form.", v.name));
                 quote!(#docs #vname(#ty),)
             });
             let mut serde = SerdeDerives::of(&def.usage);
@@ -620,7 +621,7 @@ fn constructor(api: &Api, name: &Ident, s: &Struct, paths: Paths<'_>) -> TokenSt
 
 fn field(api: &Api, f: &Field, paths: Paths<'_>) -> TokenStream {
     let name = ident(&f.name);
-    let docs = doc_attrs(f.docs.as_deref());
+    let docs = doc_attrs_or(f.docs.as_deref(), &format!("The `{}` property.", f.wire));
     let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
     let inner = boxed(type_tokens(api, &f.ty, paths), f.boxed);
     let ty = match f.presence {
@@ -775,6 +776,18 @@ pub fn type_tokens(api: &Api, ty: &TypeRef, paths: Paths<'_>) -> TokenStream {
 }
 
 /// A description as rustdoc attributes, one per line.
+/// Docs copied from the spec, or `fallback` where it says nothing (every public item of a
+/// generated crate is documented: the crates deny missing docs).
+fn doc_attrs_or(text: Option<&str>, fallback: &str) -> TokenStream {
+    match text {
+        Some(text) if !text.trim().is_empty() => doc_attrs(Some(text)),
+        _ => {
+            let line = Literal::string(&format!(" {fallback}"));
+            quote!(#[doc = #line])
+        }
+    }
+}
+
 /// Docs copied from the spec. Where the text has links, URLs or HTML-looking text, the item
 /// allows rustdoc's lints about them: the spec's prose is not written for rustdoc, while the
 /// links the generator writes itself are checked.

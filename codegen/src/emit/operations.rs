@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{File, Paths, doc_attrs, format_file, format_in_parallel, gate_attr, ident, type_tokens};
+use super::{File, Paths, doc_attrs, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
 
 /// The runtime crate, by absolute path.
@@ -98,7 +98,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     for p in &op.params {
         let field = ident(&p.name);
         let ty = type_tokens(api, &p.ty, Paths::Crate);
-        let docs = doc_attrs(p.docs.as_deref());
+        let docs = doc_attrs_or(p.docs.as_deref(), &format!("The `{}` parameter.", p.wire));
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
         let wire = &p.wire;
         // A required single-value parameter is filled in; an optional one is still a choice.

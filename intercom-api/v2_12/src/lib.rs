@@ -5,6 +5,7 @@
 //!
 //! Depend on the `intercom-api` crate with this version's feature rather than on this crate directly.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![allow(deprecated)]
 pub mod models;

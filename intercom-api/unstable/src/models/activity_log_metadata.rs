@@ -204,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogMetadata {
     }
 }
 
+/// The spec's `activity_log_metadata.changes.*`.
 #[doc(alias = "activity_log_metadata.changes.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActivityLogMetadataChangesValue {

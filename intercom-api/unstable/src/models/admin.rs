@@ -27,6 +27,7 @@ pub struct Admin {
     pub team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Image for the associated team or teammate
     pub avatar: ::std::option::Option<::std::string::String>,
+    /// The `team_priority_level` property.
     pub team_priority_level: ::std::option::Option<super::TeamPriorityLevel>,
     /// The role assigned to this admin. Only present if the admin has a role assigned.
     pub role: ::std::option::Option<super::AdminRole>,

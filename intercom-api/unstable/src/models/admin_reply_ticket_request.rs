@@ -5,7 +5,9 @@
 #[doc(alias = "admin_reply_ticket_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyTicketRequest {
+    /// The `message_type` property.
     pub message_type: super::AdminReplyTicketRequestMessageType,
+    /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: ::std::option::Option<::std::string::String>,
@@ -147,6 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequest {
     }
 }
 
+/// The spec's `admin_reply_ticket_request.message_type`.
 #[doc(alias = "admin_reply_ticket_request.message_type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

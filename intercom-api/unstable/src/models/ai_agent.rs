@@ -21,6 +21,7 @@ pub struct AiAgent {
     pub created_at: ::std::option::Option<i64>,
     /// The time when the AI agent rating was last updated.
     pub updated_at: ::std::option::Option<i64>,
+    /// The `content_sources` property.
     pub content_sources: ::std::option::Option<super::ContentSourcesList>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -37,7 +37,9 @@ pub struct Article {
     pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::Tags>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: ::std::option::Option<i64>,
@@ -59,6 +61,7 @@ pub struct Article {
     pub scheduled_publish_at: ::std::option::Option<i64>,
     /// The Unix timestamp (in seconds) at which the article is scheduled to be unpublished. `null` when no unpublish is scheduled. Mutually exclusive with `scheduled_publish_at` — at most one pending schedule exists per article.
     pub scheduled_unpublish_at: ::std::option::Option<i64>,
+    /// The `statistics` property.
     pub statistics: ::std::option::Option<super::ArticleStatistics>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -37,7 +37,9 @@ pub struct ArticleListItem {
     pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::Tags>,
     /// The ID of the folder this article belongs to, or null if not in a folder.
     pub folder_id: ::std::option::Option<i64>,

@@ -7,6 +7,7 @@
 pub struct ArticleVersionList {
     /// The type of the object - `list`.
     pub r#type: super::constants::List,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// A count of the total number of versions.
     pub total_count: ::std::option::Option<i64>,

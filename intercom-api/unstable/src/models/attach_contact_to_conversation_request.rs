@@ -7,6 +7,7 @@
 pub struct AttachContactToConversationRequest {
     /// The `id` of the admin who is adding the new participant.
     pub admin_id: ::std::option::Option<::std::string::String>,
+    /// The `customer` property.
     pub customer: ::std::option::Option<
         super::AttachContactToConversationRequestCustomer,
     >,
@@ -60,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequest {
     }
 }
 
+/// The spec's `attach_contact_to_conversation_request.customer`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "attach_contact_to_conversation_request.customer")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -84,6 +86,7 @@ pub enum AttachContactToConversationRequestCustomer {
 pub struct AttachContactToConversationRequestCustomerIntercomUserId {
     /// The identifier for the contact as given by Intercom.
     pub intercom_user_id: ::std::string::String,
+    /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -154,6 +157,7 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
 pub struct AttachContactToConversationRequestCustomerUserId {
     /// The external_id you have defined for the contact who is being added as a participant.
     pub user_id: ::std::string::String,
+    /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -224,6 +228,7 @@ for AttachContactToConversationRequestCustomerUserId {
 pub struct AttachContactToConversationRequestCustomerEmail {
     /// The email you have defined for the contact who is being added as a participant.
     pub email: ::std::string::String,
+    /// The `customer` property.
     pub customer: ::intercom_api_runtime::Patch<super::CustomerRequest>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

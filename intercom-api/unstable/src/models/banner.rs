@@ -242,6 +242,7 @@ impl<'de> ::serde::Deserialize<'de> for BannerAction {
     }
 }
 
+/// The spec's `banner.action.reaction_set[]`.
 #[doc(alias = "banner.action.reaction_set[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BannerActionReactionSetItem {

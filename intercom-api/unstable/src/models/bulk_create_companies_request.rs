@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateCompaniesRequest {
     }
 }
 
+/// The spec's `bulk_create_companies_request.companies[]`.
 #[doc(alias = "bulk_create_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateCompaniesRequestCompaniesItem {

@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequest {
     }
 }
 
+/// The spec's `bulk_create_contacts_request.contacts[]`.
 #[doc(alias = "bulk_create_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct BulkCreateContactsRequestContactsItem {
@@ -239,6 +240,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItem {
     }
 }
 
+/// The spec's `bulk_create_contacts_request.contacts[].companies[]`.
 #[doc(alias = "bulk_create_contacts_request.contacts[].companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemCompaniesItem {
@@ -363,6 +365,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkCreateContactsRequestContactsItemTag
     }
 }
 
+/// The spec's `bulk_create_contacts_request.contacts[].tags.add[]`.
 #[doc(alias = "bulk_create_contacts_request.contacts[].tags.add[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkCreateContactsRequestContactsItemTagsAddItem {

@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteCompaniesRequest {
     }
 }
 
+/// The spec's `bulk_delete_companies_request.companies[]`.
 #[doc(alias = "bulk_delete_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteCompaniesRequestCompaniesItem {

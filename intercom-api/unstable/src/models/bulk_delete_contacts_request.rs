@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkDeleteContactsRequest {
     }
 }
 
+/// The spec's `bulk_delete_contacts_request.contacts[]`.
 #[doc(alias = "bulk_delete_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkDeleteContactsRequestContactsItem {

@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateCompaniesRequest {
     }
 }
 
+/// The spec's `bulk_update_companies_request.companies[]`.
 #[doc(alias = "bulk_update_companies_request.companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateCompaniesRequestCompaniesItem {

@@ -72,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequest {
     }
 }
 
+/// The spec's `bulk_update_contacts_request.contacts[]`.
 #[doc(alias = "bulk_update_contacts_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItem {
@@ -245,6 +246,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItem {
     }
 }
 
+/// The spec's `bulk_update_contacts_request.contacts[].companies[]`.
 #[doc(alias = "bulk_update_contacts_request.contacts[].companies[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemCompaniesItem {
@@ -384,6 +386,7 @@ impl<'de> ::serde::Deserialize<'de> for BulkUpdateContactsRequestContactsItemTag
     }
 }
 
+/// The spec's `bulk_update_contacts_request.contacts[].tags.add[]`.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.add[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsAddItem {
@@ -447,6 +450,7 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
     }
 }
 
+/// The spec's `bulk_update_contacts_request.contacts[].tags.remove[]`.
 #[doc(alias = "bulk_update_contacts_request.contacts[].tags.remove[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct BulkUpdateContactsRequestContactsItemTagsRemoveItem {

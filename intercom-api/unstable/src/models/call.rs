@@ -17,10 +17,15 @@ pub struct Call {
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The current state of the call.
     pub state: ::std::option::Option<::std::string::String>,
+    /// The `initiated_at` property.
     pub initiated_at: ::std::option::Option<super::Datetime>,
+    /// The `answered_at` property.
     pub answered_at: ::std::option::Option<super::Datetime>,
+    /// The `ended_at` property.
     pub ended_at: ::std::option::Option<super::Datetime>,
+    /// The `created_at` property.
     pub created_at: ::std::option::Option<super::Datetime>,
+    /// The `updated_at` property.
     pub updated_at: ::std::option::Option<super::Datetime>,
     /// API URL to download or redirect to the call recording if available.
     pub recording_url: ::std::option::Option<::std::string::String>,

@@ -77,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for CollectAgentInputRequest {
     }
 }
 
+/// The spec's `collect_agent_input_request.attribute_values[]`.
 #[doc(alias = "collect_agent_input_request.attribute_values[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CollectAgentInputRequestAttributeValuesItem {

@@ -183,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for CompaniesBulkJobState {
     }
 }
 
+/// The spec's `companies_bulk_job.tasks[]`.
 #[doc(alias = "companies_bulk_job.tasks[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompaniesBulkJobTasksItem {

@@ -13,6 +13,7 @@ pub struct Company {
     pub name: ::std::option::Option<::std::string::String>,
     /// The Intercom defined code of the workspace the company is associated to.
     pub app_id: ::std::option::Option<::std::string::String>,
+    /// The `plan` property.
     pub plan: ::std::option::Option<super::CompanyPlan>,
     /// The company id you have defined for the company.
     pub company_id: ::std::option::Option<::std::string::String>,
@@ -212,6 +213,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
     }
 }
 
+/// The spec's `company.plan`.
 #[doc(alias = "company.plan")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -279,6 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
 pub struct CompanyTags {
     /// The type of the object
     pub r#type: super::constants::TagList,
+    /// The `tags` property.
     pub tags: ::std::option::Option<::std::vec::Vec<super::TagBasic>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -334,6 +337,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyTags {
 pub struct CompanySegments {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
+    /// The `segments` property.
     pub segments: ::std::option::Option<::std::vec::Vec<super::Segment>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -389,6 +393,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanySegments {
 pub struct CompanyNotes {
     /// The type of the object
     pub r#type: super::constants::NoteList,
+    /// The `notes` property.
     pub notes: ::std::option::Option<::std::vec::Vec<super::CompanyNote>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -5,7 +5,9 @@
 #[doc(alias = "company_search_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompanySearchRequest {
+    /// The `query` property.
     pub query: super::CompanySearchRequestQuery,
+    /// The `pagination` property.
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
     /// An optional object to sort the results by.
     pub sort: ::std::option::Option<super::CompanySearchRequestSort>,
@@ -75,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanySearchRequest {
     }
 }
 
+/// The spec's `company_search_request.query`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "company_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -87,11 +87,17 @@ pub struct Contact {
     pub custom_attributes: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The `avatar` property.
     pub avatar: ::std::option::Option<super::ContactAvatar>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::ContactTags>,
+    /// The `notes` property.
     pub notes: ::std::option::Option<super::ContactNotes>,
+    /// The `companies` property.
     pub companies: ::std::option::Option<super::ContactCompanies>,
+    /// The `location` property.
     pub location: ::std::option::Option<super::ContactLocation>,
+    /// The `social_profiles` property.
     pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
     /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
     pub merge_history: ::std::option::Option<::std::vec::Vec<super::MergeHistoryItem>>,
@@ -423,6 +429,7 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
     }
 }
 
+/// The spec's `contact.avatar`.
 #[doc(alias = "contact.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactAvatar {

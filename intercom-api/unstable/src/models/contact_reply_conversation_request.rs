@@ -11,8 +11,11 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
+    /// The `ContactReplyIntercomUserIdRequest` form.
     ContactReplyIntercomUserIdRequest(super::ContactReplyIntercomUserIdRequest),
+    /// The `ContactReplyEmailRequest` form.
     ContactReplyEmailRequest(super::ContactReplyEmailRequest),
+    /// The `ContactReplyUserIdRequest` form.
     ContactReplyUserIdRequest(super::ContactReplyUserIdRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

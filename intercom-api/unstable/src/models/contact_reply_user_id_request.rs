@@ -5,7 +5,9 @@
 #[doc(alias = "contact_reply_user_id_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactReplyUserIdRequest {
+    /// The `message_type` property.
     pub message_type: super::constants::Comment,
+    /// The `type` property.
     pub r#type: super::constants::User,
     /// The text body of the comment.
     pub body: ::std::string::String,

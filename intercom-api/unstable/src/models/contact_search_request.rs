@@ -5,7 +5,9 @@
 #[doc(alias = "contact_search_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactSearchRequest {
+    /// The `query` property.
     pub query: super::ContactSearchRequestQuery,
+    /// The `pagination` property.
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
     /// An optional object to sort the results by.
     pub sort: ::std::option::Option<super::ContactSearchRequestSort>,
@@ -75,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactSearchRequest {
     }
 }
 
+/// The spec's `contact_search_request.query`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -183,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobState {
     }
 }
 
+/// The spec's `contacts_bulk_job.tasks[]`.
 #[doc(alias = "contacts_bulk_job.tasks[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContactsBulkJobTasksItem {

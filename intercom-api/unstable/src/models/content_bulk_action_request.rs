@@ -199,10 +199,13 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAction {
     }
 }
 
+/// The spec's `content_bulk_action_request.content_ids[]`.
 #[doc(alias = "content_bulk_action_request.content_ids[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContentBulkActionRequestContentIdsItem {
+    /// The `type` property.
     pub r#type: super::ContentBulkActionRequestContentIdsItemType,
+    /// The `id` property.
     pub id: ::std::string::String,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -269,6 +272,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItem {
     }
 }
 
+/// The spec's `content_bulk_action_request.content_ids[].type`.
 #[doc(alias = "content_bulk_action_request.content_ids[].type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

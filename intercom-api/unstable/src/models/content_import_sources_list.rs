@@ -7,6 +7,7 @@
 pub struct ContentImportSourcesList {
     /// The type of the object - `list`.
     pub r#type: super::constants::List,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::PagesLink>,
     /// A count of the total number of content import sources.
     pub total_count: ::std::option::Option<i64>,

@@ -11,7 +11,9 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ContentSearchResult {
+    /// The `ContentSearchDefaultItem` form.
     ContentSearchDefaultItem(super::ContentSearchDefaultItem),
+    /// The `ContentSearchArticleItem` form.
     ContentSearchArticleItem(super::ContentSearchArticleItem),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

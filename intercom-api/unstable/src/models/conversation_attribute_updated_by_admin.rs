@@ -6,9 +6,11 @@
 #[doc(alias = "conversation_attribute_updated_by_admin")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdmin {
+    /// The `attribute` property.
     pub attribute: ::std::option::Option<
         super::ConversationAttributeUpdatedByAdminAttribute,
     >,
+    /// The `value` property.
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByAdminValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -59,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdmin {
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_admin.attribute`.
 #[doc(alias = "conversation_attribute_updated_by_admin.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminAttribute {
@@ -109,6 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByAdminAttri
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_admin.value`.
 #[doc(alias = "conversation_attribute_updated_by_admin.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByAdminValue {

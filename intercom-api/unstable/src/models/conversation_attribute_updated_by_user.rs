@@ -6,9 +6,11 @@
 #[doc(alias = "conversation_attribute_updated_by_user")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUser {
+    /// The `attribute` property.
     pub attribute: ::std::option::Option<
         super::ConversationAttributeUpdatedByUserAttribute,
     >,
+    /// The `value` property.
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByUserValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -59,6 +61,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUser {
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_user.attribute`.
 #[doc(alias = "conversation_attribute_updated_by_user.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUserAttribute {
@@ -109,6 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByUserAttrib
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_user.value`.
 #[doc(alias = "conversation_attribute_updated_by_user.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByUserValue {

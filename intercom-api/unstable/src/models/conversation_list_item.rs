@@ -33,21 +33,33 @@ pub struct ConversationListItem {
     pub team_assignee_id: ::std::option::Option<::std::string::String>,
     /// The company associated with the conversation.
     pub company: ::std::option::Option<super::Company>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::Tags>,
+    /// The `conversation_rating` property.
     pub conversation_rating: ::std::option::Option<super::ConversationRating>,
+    /// The `source` property.
     pub source: ::std::option::Option<super::ConversationSource>,
+    /// The `contacts` property.
     pub contacts: ::std::option::Option<super::ConversationContacts>,
+    /// The `teammates` property.
     pub teammates: ::std::option::Option<super::ConversationTeammates>,
+    /// The `custom_attributes` property.
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
+    /// The `first_contact_reply` property.
     pub first_contact_reply: ::std::option::Option<super::ConversationFirstContactReply>,
+    /// The `sla_applied` property.
     pub sla_applied: ::std::option::Option<super::SlaApplied>,
+    /// The `statistics` property.
     pub statistics: ::std::option::Option<super::ConversationStatistics>,
+    /// The `linked_objects` property.
     pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: ::std::option::Option<bool>,
+    /// The `ai_agent` property.
     pub ai_agent: ::std::option::Option<super::AiAgent>,
     /// Indicates whether the Sales Agent participated in the conversation.
     pub sales_agent_participated: ::std::option::Option<bool>,
+    /// The `sales_agent` property.
     pub sales_agent: ::std::option::Option<super::SalesAgent>,
     /// The channel through which the conversation was initiated and its current channel.
     pub channel: ::std::option::Option<super::ConversationChannel>,

@@ -5,11 +5,13 @@
 #[doc(alias = "conversation_parts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationParts {
+    /// The `type` property.
     pub r#type: super::constants::ConversationPartList,
     /// A list of Conversation Part objects for each part message in the conversation. This is only returned when Retrieving a Conversation, and ignored when Listing all Conversations. There is a limit of 500 parts.
     pub conversation_parts: ::std::option::Option<
         ::std::vec::Vec<super::ConversationPart>,
     >,
+    /// The `total_count` property.
     pub total_count: ::std::option::Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

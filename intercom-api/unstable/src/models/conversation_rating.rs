@@ -13,7 +13,9 @@ pub struct ConversationRating {
     pub created_at: ::std::option::Option<i64>,
     /// The time the rating was last updated.
     pub updated_at: ::std::option::Option<i64>,
+    /// The `contact` property.
     pub contact: ::std::option::Option<super::ContactReference>,
+    /// The `teammate` property.
     pub teammate: ::std::option::Option<super::Reference>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

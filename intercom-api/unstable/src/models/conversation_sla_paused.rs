@@ -143,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
     }
 }
 
+/// The spec's `conversation_sla_paused.sla_states.*`.
 #[doc(alias = "conversation_sla_paused.sla_states.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaPausedSlaStatesValue {

@@ -228,6 +228,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaSta
     }
 }
 
+/// The spec's `conversation_sla_target_missed.sla_states.*`.
 #[doc(alias = "conversation_sla_target_missed.sla_states.*")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSlaTargetMissedSlaStatesValue {

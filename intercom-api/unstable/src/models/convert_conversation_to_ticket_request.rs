@@ -9,6 +9,7 @@ pub struct ConvertConversationToTicketRequest {
     pub ticket_type_id: ::std::string::String,
     /// The ID of the ticket state associated with the ticket type.
     pub ticket_state_id: ::std::option::Option<::std::string::String>,
+    /// The `attributes` property.
     pub attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

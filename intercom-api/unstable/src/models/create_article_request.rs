@@ -23,6 +23,7 @@ pub struct CreateArticleRequest {
     pub parent_type: ::std::option::Option<::std::string::String>,
     /// The ids of the parent collections to place this article in. Send an empty array to leave the article without a collection. When provided, this takes precedence over `parent_id` and `parent_type`.
     pub parent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
     >,

@@ -9,6 +9,7 @@ pub struct CreateCollectionRequest {
     pub name: ::std::string::String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it will be created as the first level collection.
     pub parent_id: ::intercom_api_runtime::Patch<::std::string::String>,

@@ -269,6 +269,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
     }
 }
 
+/// The spec's `create_data_connector_request.audiences[]`.
 #[doc(alias = "create_data_connector_request.audiences[]")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -332,6 +333,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestAudiencesItem 
     }
 }
 
+/// The spec's `create_data_connector_request.headers[]`.
 #[doc(alias = "create_data_connector_request.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestHeadersItem {
@@ -389,6 +391,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHeadersItem {
     }
 }
 
+/// The spec's `create_data_connector_request.data_inputs[]`.
 #[doc(alias = "create_data_connector_request.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataConnectorRequestDataInputsItem {

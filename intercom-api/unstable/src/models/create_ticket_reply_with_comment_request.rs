@@ -11,7 +11,9 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum CreateTicketReplyWithCommentRequest {
+    /// The `ContactReplyTicketRequest` form.
     ContactReplyTicketRequest(super::ContactReplyTicketRequest),
+    /// The `AdminReplyTicketRequest` form.
     AdminReplyTicketRequest(super::AdminReplyTicketRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

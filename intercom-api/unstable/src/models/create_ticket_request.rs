@@ -19,7 +19,9 @@ pub struct CreateTicketRequest {
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The time the ticket was created. If not provided, the current time will be used.
     pub created_at: ::std::option::Option<i64>,
+    /// The `ticket_attributes` property.
     pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
+    /// The `assignment` property.
     pub assignment: ::std::option::Option<super::CreateTicketRequestAssignment>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -129,6 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
     }
 }
 
+/// The spec's `create_ticket_request.contacts[]`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -329,6 +332,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItemEmail {
     }
 }
 
+/// The spec's `create_ticket_request.assignment`.
 #[doc(alias = "create_ticket_request.assignment")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateTicketRequestAssignment {

@@ -6,6 +6,7 @@
 #[doc(alias = "custom_action_finished")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinished {
+    /// The `action` property.
     pub action: ::std::option::Option<super::CustomActionFinishedAction>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -51,6 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionFinished {
     }
 }
 
+/// The spec's `custom_action_finished.action`.
 #[doc(alias = "custom_action_finished.action")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionFinishedAction {

@@ -6,6 +6,7 @@
 #[doc(alias = "custom_action_started")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStarted {
+    /// The `action` property.
     pub action: ::std::option::Option<super::CustomActionStartedAction>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -51,6 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionStarted {
     }
 }
 
+/// The spec's `custom_action_started.action`.
 #[doc(alias = "custom_action_started.action")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomActionStartedAction {

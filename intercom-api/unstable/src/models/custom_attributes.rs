@@ -8,6 +8,7 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
     super::CustomAttributesValue,
 >;
 
+/// The spec's `custom_attributes.*`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -15,9 +16,13 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CustomAttributesValue {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Integer` form.
     Integer(i64),
+    /// The `Datetime` form.
     Datetime(super::Datetime),
+    /// The `CustomObjectInstanceList` form.
     CustomObjectInstanceList(super::CustomObjectInstanceList),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -5,6 +5,7 @@
 #[doc(alias = "custom_object_instance_list")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomObjectInstanceList {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The list of associated custom object instances for a given reference attribute on the parent object.
     pub instances: ::std::option::Option<

@@ -70,6 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultList {
 #[doc(alias = "data_connector_execution_result_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorExecutionResultListPages {
+    /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The number of results per page.
     pub per_page: ::std::option::Option<i64>,

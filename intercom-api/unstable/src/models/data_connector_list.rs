@@ -67,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorList {
 #[doc(alias = "data_connector_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorListPages {
+    /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The number of results per page.
     pub per_page: ::std::option::Option<i64>,

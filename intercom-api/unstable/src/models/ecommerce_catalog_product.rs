@@ -250,6 +250,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
     }
 }
 
+/// The spec's `ecommerce_catalog_product.collections[]`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -258,15 +259,19 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCollectionsItem {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Variant2` form.
     Variant2(super::EcommerceCatalogProductCollectionsItemVariant2),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `ecommerce_catalog_product.collections[]|1`.
 #[doc(alias = "ecommerce_catalog_product.collections[]|1")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductCollectionsItemVariant2 {
+    /// The `title` property.
     pub title: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -328,12 +333,15 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EcommerceCatalogProductCategoryPath {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `StringList` form.
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `ecommerce_catalog_product.available_options[]`.
 #[doc(alias = "ecommerce_catalog_product.available_options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogProductAvailableOptionsItem {

@@ -125,6 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogVariant {
     }
 }
 
+/// The spec's `ecommerce_catalog_variant.selected_options[]`.
 #[doc(alias = "ecommerce_catalog_variant.selected_options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EcommerceCatalogVariantSelectedOptionsItem {

@@ -7,6 +7,7 @@
 pub struct EmailList {
     /// The type of object
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `data` property.
     pub data: ::std::option::Option<::std::vec::Vec<super::EmailSetting>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -11,23 +11,39 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EventDetails {
+    /// The `ConversationAttributeUpdatedByWorkflow` form.
     ConversationAttributeUpdatedByWorkflow(
         super::ConversationAttributeUpdatedByWorkflow,
     ),
+    /// The `ConversationAttributeUpdatedByAdmin` form.
     ConversationAttributeUpdatedByAdmin(super::ConversationAttributeUpdatedByAdmin),
+    /// The `ConversationAttributeUpdatedByUser` form.
     ConversationAttributeUpdatedByUser(super::ConversationAttributeUpdatedByUser),
+    /// The `CustomActionStarted` form.
     CustomActionStarted(super::CustomActionStarted),
+    /// The `CustomActionFinished` form.
     CustomActionFinished(super::CustomActionFinished),
+    /// The `OperatorWorkflowEvent` form.
     OperatorWorkflowEvent(super::OperatorWorkflowEvent),
+    /// The `ConversationTagsUpdated` form.
     ConversationTagsUpdated(super::ConversationTagsUpdated),
+    /// The `Snoozed` form.
     Snoozed(super::Snoozed),
+    /// The `PriorityChanged` form.
     PriorityChanged(super::PriorityChanged),
+    /// The `ConversationSlaAppliedByRule` form.
     ConversationSlaAppliedByRule(super::ConversationSlaAppliedByRule),
+    /// The `ConversationSlaAppliedByWorkflow` form.
     ConversationSlaAppliedByWorkflow(super::ConversationSlaAppliedByWorkflow),
+    /// The `ConversationSlaTargetMissed` form.
     ConversationSlaTargetMissed(super::ConversationSlaTargetMissed),
+    /// The `ConversationSlaPaused` form.
     ConversationSlaPaused(super::ConversationSlaPaused),
+    /// The `ConversationSlaUnpaused` form.
     ConversationSlaUnpaused(super::ConversationSlaUnpaused),
+    /// The `ConversationSlaRemoved` form.
     ConversationSlaRemoved(super::ConversationSlaRemoved),
+    /// The `CallSummary` form.
     CallSummary(super::CallSummary),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -175,6 +175,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsat {
     }
 }
 
+/// The spec's `fin_agent_csat_requested_event.csat.options[]`.
 #[doc(alias = "fin_agent_csat_requested_event.csat.options[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct FinAgentCsatRequestedEventCsatOptionsItem {

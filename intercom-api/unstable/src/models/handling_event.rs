@@ -5,6 +5,7 @@
 #[doc(alias = "handling_event")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct HandlingEvent {
+    /// The `teammate` property.
     pub teammate: super::TeammateReference,
     /// The type of handling event
     pub r#type: super::HandlingEventType,

@@ -35,6 +35,7 @@ pub struct InternalArticleListItem {
     pub ai_copilot_availability: ::std::option::Option<bool>,
     /// Whether the internal article is available for AI Sales Agent.
     pub ai_sales_agent_availability: ::std::option::Option<bool>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::Tags>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -11,6 +11,7 @@ pub struct InternalArticleSearchResponse {
     pub total_count: ::std::option::Option<i64>,
     /// An object containing the results of the search.
     pub data: ::std::option::Option<super::InternalArticleSearchResponseData>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -7,6 +7,7 @@
 pub struct MergePreviewAllowed {
     /// Always true. The merge is allowed.
     pub allowed: ::std::option::Option<bool>,
+    /// The `summary` property.
     pub summary: ::std::option::Option<super::MergePreviewSummary>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

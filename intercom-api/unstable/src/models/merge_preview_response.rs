@@ -11,7 +11,9 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum MergePreviewResponse {
+    /// The `MergePreviewAllowed` form.
     MergePreviewAllowed(super::MergePreviewAllowed),
+    /// The `MergePreviewBlocked` form.
     MergePreviewBlocked(super::MergePreviewBlocked),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

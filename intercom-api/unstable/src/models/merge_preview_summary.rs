@@ -5,7 +5,9 @@
 #[doc(alias = "merge_preview_summary")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MergePreviewSummary {
+    /// The `attribute_changes` property.
     pub attribute_changes: ::std::option::Option<super::MergePreviewAttributeChanges>,
+    /// The `reassignments` property.
     pub reassignments: ::std::option::Option<super::MergePreviewReassignments>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -11,6 +11,7 @@ pub struct NoteList {
     pub data: ::std::option::Option<::std::vec::Vec<super::Note>>,
     /// A count of the total number of notes.
     pub total_count: ::std::option::Option<i64>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

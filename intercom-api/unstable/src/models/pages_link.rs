@@ -7,11 +7,15 @@
 #[doc(alias = "pages_link")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PagesLink {
+    /// The `type` property.
     pub r#type: super::constants::Pages,
+    /// The `page` property.
     pub page: ::std::option::Option<i64>,
     /// A link to the next page of results. A response that does not contain a next link does not have further data to fetch.
     pub next: ::std::option::Option<::std::string::String>,
+    /// The `per_page` property.
     pub per_page: ::std::option::Option<i64>,
+    /// The `total_pages` property.
     pub total_pages: ::std::option::Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

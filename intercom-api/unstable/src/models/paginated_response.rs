@@ -7,6 +7,7 @@
 pub struct PaginatedResponse {
     /// The type of object
     pub r#type: ::std::option::Option<super::PaginatedResponseType>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// A count of the total number of objects.
     pub total_count: ::std::option::Option<i64>,
@@ -128,6 +129,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedResponseType {
     }
 }
 
+/// The spec's `paginated_response.data[]`.
 /// The `type` property names the form; a value with another `type` is kept in `Unknown`.
 #[doc(alias = "paginated_response.data[]")]
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +138,9 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedResponseType {
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum PaginatedResponseDataItem {
+    /// The `NewsItem` form.
     NewsItem(super::NewsItem),
+    /// The `Newsfeed` form.
     Newsfeed(super::Newsfeed),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -5,6 +5,7 @@
 #[doc(alias = "phone_switch")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PhoneSwitch {
+    /// The `type` property.
     pub r#type: super::constants::PhoneCallRedirect,
     /// Phone number in E.164 format, that has received the SMS to continue the conversation in the Messenger.
     pub phone: ::std::option::Option<::std::string::String>,

@@ -80,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for SideConversationList {
 #[doc(alias = "side_conversation_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SideConversationListPages {
+    /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The current page number.
     pub page: ::std::option::Option<i64>,

@@ -192,14 +192,19 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Integer` form.
     Integer(i64),
+    /// The `Boolean` form.
     Boolean(bool),
+    /// The `Variant4ItemList` form.
     Variant4ItemList(::std::vec::Vec<super::SingleFilterSearchRequestValueVariant4Item>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `single_filter_search_request.value|3[]`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value|3[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -208,7 +213,9 @@ pub enum SingleFilterSearchRequestValue {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValueVariant4Item {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Integer` form.
     Integer(i64),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -5,6 +5,7 @@
 #[doc(alias = "snooze_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SnoozeConversationRequest {
+    /// The `message_type` property.
     pub message_type: super::constants::Snoozed,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,

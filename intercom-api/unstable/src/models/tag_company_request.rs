@@ -73,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCompanyRequest {
     }
 }
 
+/// The spec's `tag_company_request.companies[]`.
 #[doc(alias = "tag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCompanyRequestCompaniesItem {

@@ -7,6 +7,7 @@
 pub struct TagMultipleUsersRequest {
     /// The name of the tag, which will be created if not found.
     pub name: ::std::string::String,
+    /// The `users` property.
     pub users: ::std::vec::Vec<super::TagMultipleUsersRequestUsersItem>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -72,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for TagMultipleUsersRequest {
     }
 }
 
+/// The spec's `tag_multiple_users_request.users[]`.
 #[doc(alias = "tag_multiple_users_request.users[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagMultipleUsersRequestUsersItem {

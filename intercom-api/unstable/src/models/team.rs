@@ -13,6 +13,7 @@ pub struct Team {
     pub name: ::std::option::Option<::std::string::String>,
     /// The list of admin IDs that are a part of the team.
     pub admin_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `admin_priority_level` property.
     pub admin_priority_level: ::std::option::Option<super::AdminPriorityLevel>,
     /// The assignment limit for the team. This field is only present when the team's distribution type is load balanced.
     pub assignment_limit: ::std::option::Option<i64>,

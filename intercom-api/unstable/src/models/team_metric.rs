@@ -5,6 +5,7 @@
 #[doc(alias = "team_metric")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMetric {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The unique identifier for the admin.
     pub admin_id: ::std::option::Option<::std::string::String>,

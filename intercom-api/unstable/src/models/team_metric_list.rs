@@ -5,7 +5,9 @@
 #[doc(alias = "team_metric_list")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeamMetricList {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `data` property.
     pub data: ::std::option::Option<::std::vec::Vec<super::TeamMetric>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -8,6 +8,7 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
     super::TicketCustomAttributesValue,
 >;
 
+/// The spec's `ticket_custom_attributes.*`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -16,10 +17,15 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum TicketCustomAttributesValue {
+    /// The `String` form.
     String(::std::option::Option<::std::string::String>),
+    /// The `Number` form.
     Number(f64),
+    /// The `Boolean` form.
     Boolean(bool),
+    /// The `ValueList` form.
     ValueList(::std::vec::Vec<::serde_json::Value>),
+    /// The `FileAttribute` form.
     FileAttribute(super::FileAttribute),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -19,6 +19,7 @@ pub struct TicketType {
     pub icon: ::std::option::Option<::std::string::String>,
     /// The id of the workspace that the ticket type belongs to.
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    /// The `ticket_type_attributes` property.
     pub ticket_type_attributes: ::std::option::Option<super::TicketTypeAttributeList>,
     /// A list of ticket states associated with a given ticket type.
     pub ticket_states: ::std::option::Option<super::TicketTypeTicketStates>,

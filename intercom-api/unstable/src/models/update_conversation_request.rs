@@ -13,6 +13,7 @@ pub struct UpdateConversationRequest {
     pub priority: ::std::option::Option<super::UpdateConversationRequestPriority>,
     /// The ID of the teammate to attribute the priority change to. Defaults to Operator when omitted, and is only used alongside priority.
     pub admin_id: ::std::option::Option<::std::string::String>,
+    /// The `custom_attributes` property.
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
     pub company_id: ::std::option::Option<::std::string::String>,

@@ -118,9 +118,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequestListAttribute 
     }
 }
 
+/// The spec's `update_data_attribute_request|0.options[]`.
 #[doc(alias = "update_data_attribute_request|0.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestListAttributeOptionsItem {
+    /// The `value` property.
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -313,6 +313,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
     }
 }
 
+/// The spec's `update_data_connector_request.audiences[]`.
 #[doc(alias = "update_data_connector_request.audiences[]")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -376,6 +377,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem 
     }
 }
 
+/// The spec's `update_data_connector_request.headers[]`.
 #[doc(alias = "update_data_connector_request.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestHeadersItem {
@@ -433,6 +435,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHeadersItem {
     }
 }
 
+/// The spec's `update_data_connector_request.data_inputs[]`.
 #[doc(alias = "update_data_connector_request.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataConnectorRequestDataInputsItem {

@@ -35,6 +35,7 @@
 pub struct UpdateTeamMembersRequest {
     /// The ids of every teammate who should be a member of the team. Must contain at least one id, and no more than 1000.
     pub admin_ids: ::std::vec::Vec<::std::string::String>,
+    /// The `admin_priority_level` property.
     pub admin_priority_level: ::intercom_api_runtime::Patch<
         super::AdminPriorityLevelRequest,
     >,

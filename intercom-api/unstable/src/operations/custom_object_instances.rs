@@ -294,6 +294,7 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
 pub struct DeleteCustomObjectInstancesById {
     /// The unique identifier of the custom object type that defines the structure of the custom object instance.
     pub custom_object_type_identifier: ::std::string::String,
+    /// The `external_id` parameter.
     pub external_id: ::std::string::String,
 }
 

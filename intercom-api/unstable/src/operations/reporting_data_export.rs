@@ -65,6 +65,7 @@ pub struct GetExportReportingDataJobIdentifier {
     pub job_identifier_path: ::std::string::String,
     /// The Intercom defined code of the workspace the company is associated to.
     pub app_id: ::std::string::String,
+    /// The `client_id` parameter.
     pub client_id: ::std::string::String,
     /// Unique identifier of the job.
     pub job_identifier: ::std::string::String,
@@ -196,7 +197,9 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
 pub struct GetDownloadReportingDataJobIdentifier {
     /// Not declared by the spec, but part of the path.
     pub job_identifier_path: ::std::string::String,
+    /// The `app_id` parameter.
     pub app_id: ::std::string::String,
+    /// The `job_identifier` parameter.
     pub job_identifier: ::std::string::String,
     /// Required header for downloading the export file
     #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]

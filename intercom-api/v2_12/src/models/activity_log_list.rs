@@ -7,6 +7,7 @@
 pub struct ActivityLogList {
     /// String representing the object's type. Always has the value `activity_log.list`.
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// An array of activity logs
     pub activity_logs: ::std::option::Option<

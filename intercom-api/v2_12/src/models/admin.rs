@@ -25,6 +25,7 @@ pub struct Admin {
     pub team_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The avatar object associated with the admin
     pub avatar: ::std::option::Option<super::AdminAvatar>,
+    /// The `team_priority_level` property.
     pub team_priority_level: ::std::option::Option<super::TeamPriorityLevel>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

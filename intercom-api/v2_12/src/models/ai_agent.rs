@@ -17,6 +17,7 @@ pub struct AiAgent {
     pub rating: ::std::option::Option<i64>,
     /// The customer satisfaction rating remark given to AI Agent.
     pub rating_remark: ::std::option::Option<::std::string::String>,
+    /// The `content_sources` property.
     pub content_sources: ::std::option::Option<super::ContentSourcesList>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -5,7 +5,9 @@
 #[doc(alias = "assign_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssignConversationRequest {
+    /// The `message_type` property.
     pub message_type: super::constants::Assignment,
+    /// The `type` property.
     pub r#type: super::AssignConversationRequestType,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,
@@ -103,6 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for AssignConversationRequest {
     }
 }
 
+/// The spec's `assign_conversation_request.type`.
 #[doc(alias = "assign_conversation_request.type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -13,6 +13,7 @@ pub struct Company {
     pub name: ::std::option::Option<::std::string::String>,
     /// The Intercom defined code of the workspace the company is associated to.
     pub app_id: ::std::option::Option<::std::string::String>,
+    /// The `plan` property.
     pub plan: ::std::option::Option<super::CompanyPlan>,
     /// The company id you have defined for the company.
     pub company_id: ::std::option::Option<::std::string::String>,
@@ -204,6 +205,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
     }
 }
 
+/// The spec's `company.plan`.
 #[doc(alias = "company.plan")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CompanyPlan {
@@ -271,6 +273,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyPlan {
 pub struct CompanyTags {
     /// The type of the object
     pub r#type: super::constants::TagList,
+    /// The `tags` property.
     pub tags: ::std::option::Option<::std::vec::Vec<super::TagBasic>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -326,6 +329,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyTags {
 pub struct CompanySegments {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
+    /// The `segments` property.
     pub segments: ::std::option::Option<::std::vec::Vec<super::Segment>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

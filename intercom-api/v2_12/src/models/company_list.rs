@@ -7,6 +7,7 @@
 pub struct CompanyList {
     /// The type of object - `list`.
     pub r#type: super::constants::List,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::OffsetPages>,
     /// The total number of companies.
     pub total_count: ::std::option::Option<i64>,

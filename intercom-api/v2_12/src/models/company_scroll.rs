@@ -7,7 +7,9 @@
 pub struct CompanyScroll {
     /// The type of object - `list`
     pub r#type: super::constants::List,
+    /// The `data` property.
     pub data: ::std::option::Option<::std::vec::Vec<super::Company>>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::CursorPages>,
     /// The total number of companies
     pub total_count: ::std::option::Option<i64>,

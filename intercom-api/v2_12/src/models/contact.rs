@@ -87,10 +87,15 @@ pub struct Contact {
     >,
     /// The contact's avatar: an image URL, or an object holding one.
     pub avatar: ::std::option::Option<super::ContactAvatar>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::ContactTags>,
+    /// The `notes` property.
     pub notes: ::std::option::Option<super::ContactNotes>,
+    /// The `companies` property.
     pub companies: ::std::option::Option<super::ContactCompanies>,
+    /// The `location` property.
     pub location: ::std::option::Option<super::ContactLocation>,
+    /// The `social_profiles` property.
     pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

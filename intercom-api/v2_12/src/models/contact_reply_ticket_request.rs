@@ -10,10 +10,13 @@
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum ContactReplyTicketRequest {
+    /// The `ContactReplyTicketIntercomUserIdRequest` form.
     ContactReplyTicketIntercomUserIdRequest(
         super::ContactReplyTicketIntercomUserIdRequest,
     ),
+    /// The `ContactReplyTicketUserIdRequest` form.
     ContactReplyTicketUserIdRequest(super::ContactReplyTicketUserIdRequest),
+    /// The `ContactReplyTicketEmailRequest` form.
     ContactReplyTicketEmailRequest(super::ContactReplyTicketEmailRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

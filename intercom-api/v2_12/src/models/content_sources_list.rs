@@ -5,6 +5,7 @@
 #[doc(alias = "content_sources_list")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSourcesList {
+    /// The `type` property.
     pub r#type: super::constants::ContentSourceList,
     /// The total number of content sources used by AI Agent in the conversation.
     pub total_count: ::std::option::Option<i64>,

@@ -31,18 +31,29 @@ pub struct Conversation {
     pub admin_assignee_id: ::std::option::Option<::std::string::String>,
     /// The id of the team assigned to the conversation. If it's not assigned to a team it will return null.
     pub team_assignee_id: ::std::option::Option<::std::string::String>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::Tags>,
+    /// The `conversation_rating` property.
     pub conversation_rating: ::std::option::Option<super::ConversationRating>,
+    /// The `source` property.
     pub source: ::std::option::Option<super::ConversationSource>,
+    /// The `contacts` property.
     pub contacts: ::std::option::Option<super::ConversationContacts>,
+    /// The `teammates` property.
     pub teammates: ::std::option::Option<super::ConversationTeammates>,
+    /// The `first_contact_reply` property.
     pub first_contact_reply: ::std::option::Option<super::ConversationFirstContactReply>,
+    /// The `sla_applied` property.
     pub sla_applied: ::std::option::Option<super::SlaApplied>,
+    /// The `statistics` property.
     pub statistics: ::std::option::Option<super::ConversationStatistics>,
+    /// The `conversation_parts` property.
     pub conversation_parts: ::std::option::Option<super::ConversationParts>,
+    /// The `linked_objects` property.
     pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
     /// Indicates whether the AI Agent participated in the conversation.
     pub ai_agent_participated: ::std::option::Option<bool>,
+    /// The `ai_agent` property.
     pub ai_agent: ::std::option::Option<super::AiAgent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

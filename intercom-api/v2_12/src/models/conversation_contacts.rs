@@ -5,6 +5,7 @@
 #[doc(alias = "conversation_contacts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationContacts {
+    /// The `type` property.
     pub r#type: super::constants::ContactList,
     /// The list of contacts (users or leads) involved in this conversation. This will only contain one customer unless more were added via the group conversation feature.
     pub contacts: ::std::option::Option<::std::vec::Vec<super::ContactReference>>,

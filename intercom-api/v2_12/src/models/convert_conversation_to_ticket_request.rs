@@ -7,6 +7,7 @@
 pub struct ConvertConversationToTicketRequest {
     /// The ID of the type of ticket you want to convert the conversation to
     pub ticket_type_id: ::std::string::String,
+    /// The `attributes` property.
     pub attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

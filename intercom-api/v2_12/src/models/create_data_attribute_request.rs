@@ -258,9 +258,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestDataType {
     }
 }
 
+/// The spec's `create_data_attribute_request.options[]`.
 #[doc(alias = "create_data_attribute_request.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestOptionsItem {
+    /// The `value` property.
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -13,6 +13,7 @@ pub struct CreateTicketRequest {
     pub company_id: ::std::option::Option<::std::string::String>,
     /// The time the ticket was created. If not provided, the current time will be used.
     pub created_at: ::std::option::Option<i64>,
+    /// The `ticket_attributes` property.
     pub ticket_attributes: ::std::option::Option<super::TicketRequestCustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -109,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
     }
 }
 
+/// The spec's `create_ticket_request.contacts[]`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

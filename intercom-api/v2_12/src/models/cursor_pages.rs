@@ -10,6 +10,7 @@ pub struct CursorPages {
     pub r#type: super::constants::Pages,
     /// The current page
     pub page: ::std::option::Option<i64>,
+    /// The `next` property.
     pub next: ::std::option::Option<super::StartingAfterPaging>,
     /// Number of results per page
     pub per_page: ::std::option::Option<i64>,

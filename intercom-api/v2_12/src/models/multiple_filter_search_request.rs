@@ -7,6 +7,7 @@
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     pub operator: ::std::option::Option<super::MultipleFilterSearchRequestOperator>,
+    /// The `value` property.
     pub value: ::std::option::Option<
         ::std::vec::Vec<super::MultipleOrSingleFilterSearchRequest>,
     >,

@@ -11,7 +11,9 @@
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
+    /// The `MultipleFilterSearchRequest` form.
     MultipleFilterSearchRequest(super::MultipleFilterSearchRequest),
+    /// The `SingleFilterSearchRequest` form.
     SingleFilterSearchRequest(super::SingleFilterSearchRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

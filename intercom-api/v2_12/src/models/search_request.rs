@@ -5,7 +5,9 @@
 #[doc(alias = "search_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
+    /// The `query` property.
     pub query: super::SearchRequestQuery,
+    /// The `pagination` property.
     pub pagination: ::intercom_api_runtime::Patch<super::StartingAfterPaging>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -68,6 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchRequest {
     }
 }
 
+/// The spec's `search_request.query`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -190,10 +190,15 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Integer` form.
     Integer(i64),
+    /// The `Boolean` form.
     Boolean(bool),
+    /// The `StringList` form.
     StringList(::std::vec::Vec<::std::string::String>),
+    /// The `IntegerList` form.
     IntegerList(::std::vec::Vec<i64>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -11,6 +11,7 @@ pub struct SubscriptionType {
     pub id: ::std::option::Option<::std::string::String>,
     /// The state of the subscription type.
     pub state: ::std::option::Option<super::SubscriptionTypeState>,
+    /// The `default_translation` property.
     pub default_translation: ::std::option::Option<super::Translation>,
     /// An array of translations objects with the localised version of the subscription type in each available locale within your translation settings.
     pub translations: ::std::option::Option<::std::vec::Vec<super::Translation>>,
@@ -232,6 +233,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeConsentType {
     }
 }
 
+/// The spec's `subscription_type.content_types[]`.
 #[doc(alias = "subscription_type.content_types[]")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

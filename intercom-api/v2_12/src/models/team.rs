@@ -13,6 +13,7 @@ pub struct Team {
     pub name: ::std::option::Option<::std::string::String>,
     /// The list of admin IDs that are a part of the team.
     pub admin_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `admin_priority_level` property.
     pub admin_priority_level: ::std::option::Option<super::AdminPriorityLevel>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

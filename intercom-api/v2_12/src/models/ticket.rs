@@ -13,9 +13,13 @@ pub struct Ticket {
     pub ticket_id: ::std::option::Option<::std::string::String>,
     /// Category of the Ticket.
     pub category: ::std::option::Option<super::TicketCategory>,
+    /// The `ticket_attributes` property.
     pub ticket_attributes: ::std::option::Option<super::TicketCustomAttributes>,
+    /// The `ticket_state` property.
     pub ticket_state: ::std::option::Option<super::TicketState>,
+    /// The `ticket_type` property.
     pub ticket_type: ::std::option::Option<super::TicketType>,
+    /// The `contacts` property.
     pub contacts: ::std::option::Option<super::TicketContacts>,
     /// The id representing the admin assigned to the ticket.
     pub admin_assignee_id: ::std::option::Option<::std::string::String>,
@@ -29,7 +33,9 @@ pub struct Ticket {
     pub open: ::std::option::Option<bool>,
     /// The time the ticket will be snoozed until as a UTC Unix timestamp. If null, the ticket is not currently snoozed.
     pub snoozed_until: ::std::option::Option<i64>,
+    /// The `linked_objects` property.
     pub linked_objects: ::std::option::Option<super::LinkedObjectList>,
+    /// The `ticket_parts` property.
     pub ticket_parts: ::std::option::Option<super::TicketParts>,
     /// Whether or not the ticket is shared with the customer.
     pub is_shared: ::std::option::Option<bool>,

@@ -25,6 +25,7 @@ pub struct TicketPart {
     pub updated_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
     pub assigned_to: ::std::option::Option<super::Reference>,
+    /// The `author` property.
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,

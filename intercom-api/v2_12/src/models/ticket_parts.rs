@@ -5,9 +5,11 @@
 #[doc(alias = "ticket_parts")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketParts {
+    /// The `type` property.
     pub r#type: super::constants::TicketPartList,
     /// A list of Ticket Part objects for each ticket. There is a limit of 500 parts.
     pub ticket_parts: ::std::option::Option<::std::vec::Vec<super::TicketPart>>,
+    /// The `total_count` property.
     pub total_count: ::std::option::Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

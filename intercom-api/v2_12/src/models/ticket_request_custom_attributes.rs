@@ -9,6 +9,7 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
     super::TicketRequestCustomAttributesValue,
 >;
 
+/// The spec's `ticket_request_custom_attributes.*`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_request_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -17,9 +18,13 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
+    /// The `String` form.
     String(::std::option::Option<::std::string::String>),
+    /// The `Number` form.
     Number(f64),
+    /// The `Boolean` form.
     Boolean(bool),
+    /// The `ValueList` form.
     ValueList(::std::vec::Vec<::serde_json::Value>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

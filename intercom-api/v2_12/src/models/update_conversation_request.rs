@@ -7,6 +7,7 @@
 pub struct UpdateConversationRequest {
     /// Mark a conversation as read within Intercom.
     pub read: ::std::option::Option<bool>,
+    /// The `custom_attributes` property.
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

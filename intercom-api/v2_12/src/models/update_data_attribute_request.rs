@@ -81,9 +81,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
     }
 }
 
+/// The spec's `update_data_attribute_request.options[]`.
 #[doc(alias = "update_data_attribute_request.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateDataAttributeRequestOptionsItem {
+    /// The `value` property.
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

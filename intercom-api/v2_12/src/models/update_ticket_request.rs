@@ -19,6 +19,7 @@ pub struct UpdateTicketRequest {
     pub is_shared: ::std::option::Option<bool>,
     /// The time you want the ticket to reopen.
     pub snoozed_until: ::std::option::Option<i64>,
+    /// The `assignment` property.
     pub assignment: ::std::option::Option<super::UpdateTicketRequestAssignment>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -109,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTicketRequest {
     }
 }
 
+/// The spec's `update_ticket_request.assignment`.
 #[doc(alias = "update_ticket_request.assignment")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateTicketRequestAssignment {

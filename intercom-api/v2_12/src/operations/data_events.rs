@@ -24,6 +24,7 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct LisDataEvents {
+    /// The `filter` parameter.
     pub filter: crate::models::LisDataEventsFilter,
     /// The value must be user
     pub r#type: ::std::string::String,

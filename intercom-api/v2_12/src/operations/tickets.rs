@@ -11,6 +11,7 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ReplyTicket {
+    /// The `id` parameter.
     pub id: ::std::string::String,
     /// The request body.
     #[cfg_attr(

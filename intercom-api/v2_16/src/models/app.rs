@@ -5,6 +5,7 @@
 #[doc(alias = "app")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct App {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The id of the app.
     pub id_code: ::std::option::Option<::std::string::String>,

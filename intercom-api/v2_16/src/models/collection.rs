@@ -25,6 +25,7 @@ pub struct Collection {
     pub order: ::std::option::Option<i64>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::std::option::Option<super::GroupTranslatedContent>,
     /// The id of the parent collection. If `null` then it is the first level collection.
     pub parent_id: ::std::option::Option<::std::string::String>,

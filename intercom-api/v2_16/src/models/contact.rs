@@ -87,10 +87,15 @@ pub struct Contact {
     >,
     /// The contact's avatar: an image URL, or an object holding one.
     pub avatar: ::std::option::Option<super::ContactAvatar>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::ContactTags>,
+    /// The `notes` property.
     pub notes: ::std::option::Option<super::ContactNotes>,
+    /// The `companies` property.
     pub companies: ::std::option::Option<super::ContactCompanies>,
+    /// The `location` property.
     pub location: ::std::option::Option<super::ContactLocation>,
+    /// The `social_profiles` property.
     pub social_profiles: ::std::option::Option<super::ContactSocialProfiles>,
     /// A list of contacts that were merged into this contact. Only included in the response when `include_merge_history=true` is passed as a query parameter. Only available for contacts with a `user` role.
     pub merge_history: ::std::option::Option<::std::vec::Vec<super::MergeHistoryItem>>,

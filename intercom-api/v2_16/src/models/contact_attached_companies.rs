@@ -11,6 +11,7 @@ pub struct ContactAttachedCompanies {
     pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
     /// The total number of companies associated to this contact
     pub total_count: ::std::option::Option<i64>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::PagesLink>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -7,7 +7,9 @@
 #[doc(alias = "content_bulk_action_response")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentBulkActionResponse {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `status` property.
     pub status: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -73,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchResponse {
 #[doc(alias = "content_search_response.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSearchResponsePages {
+    /// The `type` property.
     pub r#type: super::constants::Pages,
     /// The current page number.
     pub page: ::std::option::Option<i64>,

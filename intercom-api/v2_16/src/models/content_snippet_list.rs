@@ -5,6 +5,7 @@
 #[doc(alias = "content_snippet_list")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ContentSnippetList {
+    /// The `type` property.
     pub r#type: super::constants::List,
     /// An array of content snippet objects.
     pub data: ::std::option::Option<::std::vec::Vec<super::ContentSnippet>>,

@@ -11,13 +11,21 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ConversationAttribute {
+    /// The `StringType` form.
     StringType(super::ConversationAttributeStringType),
+    /// The `IntegerType` form.
     IntegerType(super::ConversationAttributeIntegerType),
+    /// The `ListType` form.
     ListType(super::ConversationAttributeListType),
+    /// The `DecimalType` form.
     DecimalType(super::ConversationAttributeDecimalType),
+    /// The `BooleanType` form.
     BooleanType(super::ConversationAttributeBooleanType),
+    /// The `DatetimeType` form.
     DatetimeType(super::ConversationAttributeDatetimeType),
+    /// The `RelationshipType` form.
     RelationshipType(super::ConversationAttributeRelationshipType),
+    /// The `FilesType` form.
     FilesType(super::ConversationAttributeFilesType),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

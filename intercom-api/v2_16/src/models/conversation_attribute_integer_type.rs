@@ -13,6 +13,7 @@ pub struct ConversationAttributeIntegerType {
     pub name: ::std::option::Option<::std::string::String>,
     /// Readable description of the attribute.
     pub description: ::std::option::Option<::std::string::String>,
+    /// The `data_type` property.
     pub data_type: super::constants::Integer,
     /// Whether this attribute is required.
     pub required: ::std::option::Option<bool>,

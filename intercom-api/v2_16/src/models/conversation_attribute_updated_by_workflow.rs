@@ -6,12 +6,15 @@
 #[doc(alias = "conversation_attribute_updated_by_workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflow {
+    /// The `workflow` property.
     pub workflow: ::std::option::Option<
         super::ConversationAttributeUpdatedByWorkflowWorkflow,
     >,
+    /// The `attribute` property.
     pub attribute: ::std::option::Option<
         super::ConversationAttributeUpdatedByWorkflowAttribute,
     >,
+    /// The `value` property.
     pub value: ::std::option::Option<super::ConversationAttributeUpdatedByWorkflowValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -66,6 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflow {
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_workflow.workflow`.
 #[doc(alias = "conversation_attribute_updated_by_workflow.workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowWorkflow {
@@ -116,6 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowWo
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_workflow.attribute`.
 #[doc(alias = "conversation_attribute_updated_by_workflow.attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowAttribute {
@@ -166,6 +171,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeUpdatedByWorkflowAt
     }
 }
 
+/// The spec's `conversation_attribute_updated_by_workflow.value`.
 #[doc(alias = "conversation_attribute_updated_by_workflow.value")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationAttributeUpdatedByWorkflowValue {

@@ -21,6 +21,7 @@ pub struct ConversationPart {
     pub notified_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the conversation by this conversation_part (null if there has been no change in assignment.)
     pub assigned_to: ::std::option::Option<super::Reference>,
+    /// The `author` property.
     pub author: ::std::option::Option<super::ConversationPartAuthor>,
     /// A list of attachments for the part.
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
@@ -28,12 +29,15 @@ pub struct ConversationPart {
     pub external_id: ::std::option::Option<::std::string::String>,
     /// Whether or not the conversation part has been redacted.
     pub redacted: ::std::option::Option<bool>,
+    /// The `email_message_metadata` property.
     pub email_message_metadata: ::std::option::Option<super::EmailMessageMetadata>,
+    /// The `metadata` property.
     pub metadata: ::std::option::Option<super::ConversationPartMetadata>,
     /// Indicates the current state of conversation when the conversation part was created.
     pub state: ::std::option::Option<super::ConversationPartState>,
     /// A list of tags objects associated with the conversation part.
     pub tags: ::std::option::Option<::std::vec::Vec<super::TagBasic>>,
+    /// The `event_details` property.
     pub event_details: ::std::option::Option<super::EventDetails>,
     /// The app package code if this part was created via API. null if the part was not created via API.
     pub app_package_code: ::std::option::Option<::std::string::String>,

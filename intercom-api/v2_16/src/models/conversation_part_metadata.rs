@@ -59,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPartMetadata {
     }
 }
 
+/// The spec's `conversation_part_metadata.quick_reply_options[]`.
 #[doc(alias = "conversation_part_metadata.quick_reply_options[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConversationPartMetadataQuickReplyOptionsItem {

@@ -21,6 +21,7 @@ pub struct ConversationScorecard {
     pub ai_score: ::std::option::Option<f64>,
     /// The time the scorecard was last evaluated. Null in the rare case the underlying record's timestamp is not yet set.
     pub evaluated_at: ::std::option::Option<i64>,
+    /// The `reviewed_teammate` property.
     pub reviewed_teammate: ::std::option::Option<
         super::ConversationScorecardReviewedTeammate,
     >,

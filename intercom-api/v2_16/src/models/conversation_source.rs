@@ -23,6 +23,7 @@ pub struct ConversationSource {
     pub subject: ::std::option::Option<::std::string::String>,
     /// The message body, which may contain HTML. For Twitter, this will show a generic message regarding why the body is obscured. In webhook payloads for API version 2.15+, this field returns plain text.
     pub body: ::std::option::Option<::std::string::String>,
+    /// The `author` property.
     pub author: ::std::option::Option<super::ConversationSourceAuthor>,
     /// A list of attachments for the part.
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
@@ -30,6 +31,7 @@ pub struct ConversationSource {
     pub url: ::std::option::Option<::std::string::String>,
     /// Whether or not the source message has been redacted. Only applicable for contact initiated messages.
     pub redacted: ::std::option::Option<bool>,
+    /// The `email_message_metadata` property.
     pub email_message_metadata: ::std::option::Option<super::SourceEmailMessageMetadata>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -149,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSource {
     }
 }
 
+/// The spec's `conversation_source.recipients[]`.
 #[doc(alias = "conversation_source.recipients[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceRecipientsItem {
@@ -211,6 +214,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSourceRecipientsItem {
     }
 }
 
+/// The spec's `conversation_source.reply_to[]`.
 #[doc(alias = "conversation_source.reply_to[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationSourceReplyToItem {

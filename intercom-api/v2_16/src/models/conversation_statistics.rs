@@ -5,6 +5,7 @@
 #[doc(alias = "conversation_statistics")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationStatistics {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Duration until last assignment before first admin reply. In seconds.
     pub time_to_assignment: ::std::option::Option<i64>,

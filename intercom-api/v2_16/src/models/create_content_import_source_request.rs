@@ -162,7 +162,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateContentImportSourceRequestAudienceIds {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `StringList` form.
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

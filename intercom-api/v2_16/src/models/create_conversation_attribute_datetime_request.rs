@@ -9,6 +9,7 @@ pub struct CreateConversationAttributeDatetimeRequest {
     pub name: ::std::string::String,
     /// Readable description of the attribute.
     pub description: ::std::option::Option<::std::string::String>,
+    /// The `data_type` property.
     pub data_type: super::constants::Datetime,
     /// Whether this attribute is required.
     pub required: ::std::option::Option<bool>,

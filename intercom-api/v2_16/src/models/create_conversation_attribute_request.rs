@@ -10,27 +10,35 @@
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CreateConversationAttributeRequest {
+    /// The `CreateConversationAttributeStringRequest` form.
     CreateConversationAttributeStringRequest(
         super::CreateConversationAttributeStringRequest,
     ),
+    /// The `CreateConversationAttributeIntegerRequest` form.
     CreateConversationAttributeIntegerRequest(
         super::CreateConversationAttributeIntegerRequest,
     ),
+    /// The `CreateConversationAttributeListRequest` form.
     CreateConversationAttributeListRequest(
         super::CreateConversationAttributeListRequest,
     ),
+    /// The `CreateConversationAttributeDecimalRequest` form.
     CreateConversationAttributeDecimalRequest(
         super::CreateConversationAttributeDecimalRequest,
     ),
+    /// The `CreateConversationAttributeBooleanRequest` form.
     CreateConversationAttributeBooleanRequest(
         super::CreateConversationAttributeBooleanRequest,
     ),
+    /// The `CreateConversationAttributeDatetimeRequest` form.
     CreateConversationAttributeDatetimeRequest(
         super::CreateConversationAttributeDatetimeRequest,
     ),
+    /// The `CreateConversationAttributeRelationshipRequest` form.
     CreateConversationAttributeRelationshipRequest(
         super::CreateConversationAttributeRelationshipRequest,
     ),
+    /// The `CreateConversationAttributeFilesRequest` form.
     CreateConversationAttributeFilesRequest(
         super::CreateConversationAttributeFilesRequest,
     ),

@@ -5,6 +5,7 @@
 #[doc(alias = "create_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequest {
+    /// The `from` property.
     pub from: super::CreateConversationRequestFrom,
     /// The content of the message. HTML is not supported.
     pub body: ::std::string::String,
@@ -111,6 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationRequest {
     }
 }
 
+/// The spec's `create_conversation_request.from`.
 #[doc(alias = "create_conversation_request.from")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CreateConversationRequestFrom {

@@ -31,6 +31,7 @@ pub struct CreateDataAttributeRequestListAttribute {
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: ::std::option::Option<bool>,
+    /// The `data_type` property.
     pub data_type: super::constants::Options,
     /// Array of objects representing the options of the list, with `value` as the key and the option as the value. At least two options are required.
     pub options: ::std::vec::Vec<
@@ -202,9 +203,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttributeM
     }
 }
 
+/// The spec's `create_data_attribute_request|0.options[]`.
 #[doc(alias = "create_data_attribute_request|0.options[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateDataAttributeRequestListAttributeOptionsItem {
+    /// The `value` property.
     pub value: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -265,6 +268,7 @@ pub struct CreateDataAttributeRequestOtherType {
     pub description: ::std::option::Option<::std::string::String>,
     /// Can this attribute be updated by the Messenger
     pub messenger_writable: ::std::option::Option<bool>,
+    /// The `data_type` property.
     pub data_type: super::CreateDataAttributeRequestOtherTypeDataType,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -357,6 +361,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherType {
     }
 }
 
+/// The spec's `create_data_attribute_request|1.data_type`.
 #[doc(alias = "create_data_attribute_request|1.data_type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -15,8 +15,11 @@ pub struct CreateMessageRequest {
     pub template: ::std::option::Option<::std::string::String>,
     /// The sender of the message. If not provided, the default sender will be used.
     pub from: ::std::option::Option<super::CreateMessageRequestFrom>,
+    /// The `to` property.
     pub to: ::std::option::Option<super::CreateMessageRequestTo>,
+    /// The `cc` property.
     pub cc: ::std::option::Option<super::CreateMessageRequestCc>,
+    /// The `bcc` property.
     pub bcc: ::std::option::Option<super::CreateMessageRequestBcc>,
     /// The time the message was created. If not provided, the current time will be used.
     pub created_at: ::std::option::Option<i64>,
@@ -333,6 +336,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
     }
 }
 
+/// The spec's `create_message_request.to`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -341,6 +345,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
+    /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The recipients of the message.
     RecipientList(::std::vec::Vec<super::Recipient>),
@@ -348,6 +353,7 @@ pub enum CreateMessageRequestTo {
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `create_message_request.cc`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.cc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -356,6 +362,7 @@ pub enum CreateMessageRequestTo {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
+    /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The CC recipients of the message.
     RecipientList(::std::vec::Vec<super::Recipient>),
@@ -363,6 +370,7 @@ pub enum CreateMessageRequestCc {
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `create_message_request.bcc`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.bcc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -371,6 +379,7 @@ pub enum CreateMessageRequestCc {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
+    /// The `Recipient` form.
     Recipient(super::Recipient),
     /// The BCC recipients of the message.
     RecipientList(::std::vec::Vec<super::Recipient>),

@@ -90,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceReques
     }
 }
 
+/// The spec's `create_or_update_custom_object_instance_request.custom_attributes.*`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -98,8 +99,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceReques
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Number` form.
     Number(f64),
+    /// The `Boolean` form.
     Boolean(bool),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -7,6 +7,7 @@
 pub struct CreatePhoneSwitchRequest {
     /// Phone number in E.164 format, that will receive the SMS to continue the conversation in the Messenger.
     pub phone: ::std::string::String,
+    /// The `custom_attributes` property.
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

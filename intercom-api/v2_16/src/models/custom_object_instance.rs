@@ -119,6 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
     }
 }
 
+/// The spec's `custom_object_instance.custom_attributes.*`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_object_instance.custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -126,8 +127,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomObjectInstance {
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
 pub enum CustomObjectInstanceCustomAttributesValue {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `Number` form.
     Number(f64),
+    /// The `Boolean` form.
     Boolean(bool),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

@@ -352,6 +352,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailState {
     }
 }
 
+/// The spec's `data_connector_detail.headers[]`.
 #[doc(alias = "data_connector_detail.headers[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailHeadersItem {
@@ -480,6 +481,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHttpMethod {
     }
 }
 
+/// The spec's `data_connector_detail.audiences[]`.
 #[doc(alias = "data_connector_detail.audiences[]")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -727,6 +729,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataTransformationTyp
     }
 }
 
+/// The spec's `data_connector_detail.data_inputs[]`.
 #[doc(alias = "data_connector_detail.data_inputs[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailDataInputsItem {
@@ -879,6 +882,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItemType {
     }
 }
 
+/// The spec's `data_connector_detail.response_fields[]`.
 #[doc(alias = "data_connector_detail.response_fields[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailResponseFieldsItem {
@@ -1028,18 +1032,23 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItemTyp
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[]`.
 #[doc(alias = "data_connector_detail.object_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItem {
+    /// The `response_object_path` property.
     pub response_object_path: ::std::option::Option<::std::string::String>,
+    /// The `intercom_object_type` property.
     pub intercom_object_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemIntercomObjectType,
     >,
+    /// The `attribute_mappings` property.
     pub attribute_mappings: ::std::option::Option<
         ::std::vec::Vec<
             super::DataConnectorDetailObjectMappingsItemAttributeMappingsItem,
         >,
     >,
+    /// The `reference_mappings` property.
     pub reference_mappings: ::std::option::Option<
         ::std::vec::Vec<
             super::DataConnectorDetailObjectMappingsItemReferenceMappingsItem,
@@ -1116,6 +1125,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailObjectMappingsItem {
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[].intercom_object_type`.
 #[doc(alias = "data_connector_detail.object_mappings[].intercom_object_type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1176,11 +1186,15 @@ for DataConnectorDetailObjectMappingsItemIntercomObjectType {
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[].attribute_mappings[]`.
 #[doc(alias = "data_connector_detail.object_mappings[].attribute_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
+    /// The `response_attribute_path` property.
     pub response_attribute_path: ::std::option::Option<::std::string::String>,
+    /// The `intercom_attribute_identifier` property.
     pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
+    /// The `mapping_type` property.
     pub mapping_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType,
     >,
@@ -1254,6 +1268,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[].attribute_mappings[].mapping_type`.
 #[doc(
     alias = "data_connector_detail.object_mappings[].attribute_mappings[].mapping_type"
 )]
@@ -1318,12 +1333,15 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[].reference_mappings[]`.
 #[doc(alias = "data_connector_detail.object_mappings[].reference_mappings[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
+    /// The `intercom_object_type` property.
     pub intercom_object_type: ::std::option::Option<
         super::DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType,
     >,
+    /// The `intercom_attribute_identifier` property.
     pub intercom_attribute_identifier: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -1383,6 +1401,7 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     }
 }
 
+/// The spec's `data_connector_detail.object_mappings[].reference_mappings[].intercom_object_type`.
 #[doc(
     alias = "data_connector_detail.object_mappings[].reference_mappings[].intercom_object_type"
 )]

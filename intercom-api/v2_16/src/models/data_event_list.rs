@@ -67,7 +67,9 @@ impl<'de> ::serde::Deserialize<'de> for DataEventList {
 #[doc(alias = "data_event_list.pages")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataEventListPages {
+    /// The `next` property.
     pub next: ::std::option::Option<::std::string::String>,
+    /// The `since` property.
     pub since: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -13,6 +13,7 @@ pub struct DeletedConversationList {
     >,
     /// Total number of items available.
     pub total_count: ::std::option::Option<i64>,
+    /// The `pages` property.
     pub pages: ::std::option::Option<super::PagesLink>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -11,13 +11,19 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[serde(untagged)]
 pub enum EventDetails {
+    /// The `ConversationAttributeUpdatedByWorkflow` form.
     ConversationAttributeUpdatedByWorkflow(
         super::ConversationAttributeUpdatedByWorkflow,
     ),
+    /// The `ConversationAttributeUpdatedByAdmin` form.
     ConversationAttributeUpdatedByAdmin(super::ConversationAttributeUpdatedByAdmin),
+    /// The `ConversationAttributeUpdatedByUser` form.
     ConversationAttributeUpdatedByUser(super::ConversationAttributeUpdatedByUser),
+    /// The `CustomActionStarted` form.
     CustomActionStarted(super::CustomActionStarted),
+    /// The `CustomActionFinished` form.
     CustomActionFinished(super::CustomActionFinished),
+    /// The `OperatorWorkflowEvent` form.
     OperatorWorkflowEvent(super::OperatorWorkflowEvent),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

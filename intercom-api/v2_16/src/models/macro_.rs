@@ -195,6 +195,7 @@ impl<'de> ::serde::Deserialize<'de> for MacroVisibleTo {
     }
 }
 
+/// The spec's `macro.available_on[]`.
 #[doc(alias = "macro.available_on[]")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

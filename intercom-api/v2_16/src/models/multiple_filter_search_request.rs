@@ -7,6 +7,7 @@
 pub struct MultipleFilterSearchRequest {
     /// An operator to allow boolean inspection between multiple fields.
     pub operator: ::std::option::Option<super::MultipleFilterSearchRequestOperator>,
+    /// The `value` property.
     pub value: ::std::option::Option<super::MultipleFilterSearchRequestValue>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -117,6 +118,7 @@ impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestOperator {
     }
 }
 
+/// The spec's `multiple_filter_search_request.value`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "multiple_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -5,6 +5,7 @@
 #[doc(alias = "open_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenConversationRequest {
+    /// The `message_type` property.
     pub message_type: super::constants::Open,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,

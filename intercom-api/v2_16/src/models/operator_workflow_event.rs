@@ -6,7 +6,9 @@
 #[doc(alias = "operator_workflow_event")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEvent {
+    /// The `workflow` property.
     pub workflow: ::std::option::Option<super::OperatorWorkflowEventWorkflow>,
+    /// The `event` property.
     pub event: ::std::option::Option<super::OperatorWorkflowEventEvent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -56,6 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEvent {
     }
 }
 
+/// The spec's `operator_workflow_event.workflow`.
 #[doc(alias = "operator_workflow_event.workflow")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventWorkflow {
@@ -106,6 +109,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWorkflowEventWorkflow {
     }
 }
 
+/// The spec's `operator_workflow_event.event`.
 #[doc(alias = "operator_workflow_event.event")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWorkflowEventEvent {

@@ -83,6 +83,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponse {
     }
 }
 
+/// The spec's `tag_create_response.users[]`.
 #[doc(alias = "tag_create_response.users[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseUsersItem {
@@ -138,6 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateResponseUsersItem {
     }
 }
 
+/// The spec's `tag_create_response.companies[]`.
 #[doc(alias = "tag_create_response.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagCreateResponseCompaniesItem {

@@ -25,6 +25,7 @@ pub struct TicketPart {
     pub updated_at: ::std::option::Option<i64>,
     /// The id of the admin that was assigned the ticket by this ticket_part (null if there has been no change in assignment.)
     pub assigned_to: ::std::option::Option<super::Reference>,
+    /// The `author` property.
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,
@@ -464,7 +465,9 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataAttribute 
 pub struct TicketPartUpdatedAttributeDataValue {
     /// The type of the object. Always 'value'.
     pub r#type: super::constants::Value,
+    /// The `id` property.
     pub id: super::TicketPartUpdatedAttributeDataValueId,
+    /// The `label` property.
     pub label: super::TicketPartUpdatedAttributeDataValueLabel,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -535,6 +538,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
     }
 }
 
+/// The spec's `ticket_part.updated_attribute_data.value.id`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
@@ -551,6 +555,7 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     Unknown(::serde_json::Value),
 }
 
+/// The spec's `ticket_part.updated_attribute_data.value.label`.
 /// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
 #[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]

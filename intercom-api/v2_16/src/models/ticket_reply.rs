@@ -17,6 +17,7 @@ pub struct TicketReply {
     pub created_at: ::std::option::Option<i64>,
     /// The last time the note was updated.
     pub updated_at: ::std::option::Option<i64>,
+    /// The `author` property.
     pub author: ::std::option::Option<super::TicketPartAuthor>,
     /// A list of attachments for the part.
     pub attachments: ::std::option::Option<::std::vec::Vec<super::PartAttachment>>,

@@ -251,7 +251,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateContentImportSourceRequestAudienceIds {
+    /// The `String` form.
     String(::std::string::String),
+    /// The `StringList` form.
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),

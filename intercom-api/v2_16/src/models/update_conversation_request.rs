@@ -9,6 +9,7 @@ pub struct UpdateConversationRequest {
     pub read: ::std::option::Option<bool>,
     /// The title given to the conversation
     pub title: ::std::option::Option<::std::string::String>,
+    /// The `custom_attributes` property.
     pub custom_attributes: ::std::option::Option<super::CustomAttributes>,
     /// The ID of the company that the conversation is associated with. The unique identifier for the company which is given by Intercom. Set to nil to remove company.
     pub company_id: ::std::option::Option<::std::string::String>,

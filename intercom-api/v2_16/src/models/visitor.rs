@@ -21,10 +21,13 @@ pub struct Visitor {
     pub name: ::std::option::Option<::std::string::String>,
     /// The pseudonym of the visitor.
     pub pseudonym: ::std::option::Option<::std::string::String>,
+    /// The `avatar` property.
     pub avatar: ::std::option::Option<super::VisitorAvatar>,
     /// The id of the app the visitor is associated with.
     pub app_id: ::std::option::Option<::std::string::String>,
+    /// The `companies` property.
     pub companies: ::std::option::Option<super::VisitorCompanies>,
+    /// The `location_data` property.
     pub location_data: ::std::option::Option<super::VisitorLocationData>,
     /// The time the Lead last recorded making a request.
     pub las_request_at: ::std::option::Option<i64>,
@@ -38,6 +41,7 @@ pub struct Visitor {
     pub updated_at: ::std::option::Option<i64>,
     /// The number of sessions the Visitor has had.
     pub session_count: ::std::option::Option<i64>,
+    /// The `social_profiles` property.
     pub social_profiles: ::std::option::Option<super::VisitorSocialProfiles>,
     /// The id of the admin that owns the Visitor.
     pub owner_id: ::std::option::Option<::std::string::String>,
@@ -47,7 +51,9 @@ pub struct Visitor {
     pub marked_email_as_spam: ::std::option::Option<bool>,
     /// Identifies if this visitor has had a hard bounce.
     pub has_hard_bounced: ::std::option::Option<bool>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<super::VisitorTags>,
+    /// The `segments` property.
     pub segments: ::std::option::Option<super::VisitorSegments>,
     /// The custom attributes you have set on the Visitor.
     pub custom_attributes: ::std::option::Option<
@@ -311,9 +317,11 @@ impl<'de> ::serde::Deserialize<'de> for Visitor {
     }
 }
 
+/// The spec's `visitor.avatar`.
 #[doc(alias = "visitor.avatar")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorAvatar {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// This object represents the avatar associated with the visitor.
     pub image_url: ::std::option::Option<::std::string::String>,
@@ -365,11 +373,13 @@ impl<'de> ::serde::Deserialize<'de> for VisitorAvatar {
     }
 }
 
+/// The spec's `visitor.companies`.
 #[doc(alias = "visitor.companies")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorCompanies {
     /// The type of the object
     pub r#type: super::constants::CompanyList,
+    /// The `companies` property.
     pub companies: ::std::option::Option<::std::vec::Vec<super::Company>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -419,9 +429,11 @@ impl<'de> ::serde::Deserialize<'de> for VisitorCompanies {
     }
 }
 
+/// The spec's `visitor.location_data`.
 #[doc(alias = "visitor.location_data")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorLocationData {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The city name of the visitor.
     pub city_name: ::std::option::Option<::std::string::String>,
@@ -531,11 +543,13 @@ impl<'de> ::serde::Deserialize<'de> for VisitorLocationData {
     }
 }
 
+/// The spec's `visitor.social_profiles`.
 #[doc(alias = "visitor.social_profiles")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSocialProfiles {
     /// The type of the object
     pub r#type: super::constants::SocialProfileList,
+    /// The `social_profiles` property.
     pub social_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -585,11 +599,13 @@ impl<'de> ::serde::Deserialize<'de> for VisitorSocialProfiles {
     }
 }
 
+/// The spec's `visitor.tags`.
 #[doc(alias = "visitor.tags")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTags {
     /// The type of the object
     pub r#type: super::constants::TagList,
+    /// The `tags` property.
     pub tags: ::std::option::Option<::std::vec::Vec<super::VisitorTagsTagsItem>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,
@@ -639,6 +655,7 @@ impl<'de> ::serde::Deserialize<'de> for VisitorTags {
     }
 }
 
+/// The spec's `visitor.tags.tags[]`.
 #[doc(alias = "visitor.tags.tags[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorTagsTagsItem {
@@ -700,11 +717,13 @@ impl<'de> ::serde::Deserialize<'de> for VisitorTagsTagsItem {
     }
 }
 
+/// The spec's `visitor.segments`.
 #[doc(alias = "visitor.segments")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct VisitorSegments {
     /// The type of the object
     pub r#type: super::constants::SegmentList,
+    /// The `segments` property.
     pub segments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

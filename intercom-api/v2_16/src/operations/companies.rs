@@ -718,6 +718,7 @@ impl ::intercom_api_runtime::Paginated for ListAllCompanies {
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ScrollOverAllCompanies {
+    /// The `scroll_param` parameter.
     #[cfg_attr(
         any(feature = "serialize", feature = "deserialize"),
         serde(default, skip_serializing_if = "::std::option::Option::is_none")
@@ -735,6 +736,7 @@ impl ScrollOverAllCompanies {
         }
     }
 
+    /// The `scroll_param` parameter.
     pub fn scroll_param(
         mut self,
         scroll_param: impl ::std::convert::Into<::std::string::String>,

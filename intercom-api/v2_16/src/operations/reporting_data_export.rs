@@ -65,6 +65,7 @@ pub struct GetExportReportingDataJobIdentifier {
     pub job_identifier: ::std::string::String,
     /// The Intercom defined code of the workspace the company is associated to.
     pub app_id: ::std::string::String,
+    /// The `client_id` parameter.
     pub client_id: ::std::string::String,
 }
 
@@ -182,7 +183,9 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetDownloadReportingDataJobIdentifier {
+    /// The `job_identifier` parameter.
     pub job_identifier: ::std::string::String,
+    /// The `app_id` parameter.
     pub app_id: ::std::string::String,
     /// Required header for downloading the export file
     #[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(default))]

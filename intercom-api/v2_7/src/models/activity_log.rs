@@ -9,9 +9,11 @@ pub struct ActivityLog {
     pub id: ::std::option::Option<::std::string::String>,
     /// Details about the Admin involved in the activity.
     pub performed_by: ::std::option::Option<super::ActivityLogPerformedBy>,
+    /// The `metadata` property.
     pub metadata: ::std::option::Option<super::ActivityLogMetadata>,
     /// The time the activity was created.
     pub created_at: ::std::option::Option<i64>,
+    /// The `activity_type` property.
     pub activity_type: ::std::option::Option<super::ActivityLogActivityType>,
     /// A sentence or two describing the activity.
     pub activity_description: ::std::option::Option<::std::string::String>,
@@ -165,6 +167,7 @@ impl<'de> ::serde::Deserialize<'de> for ActivityLogPerformedBy {
     }
 }
 
+/// The spec's `activity_log.activity_type`.
 #[doc(alias = "activity_log.activity_type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -5,7 +5,9 @@
 #[doc(alias = "admin_reply_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct AdminReplyConversationRequest {
+    /// The `message_type` property.
     pub message_type: super::AdminReplyConversationRequestMessageType,
+    /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The text body of the reply. Notes accept some HTML formatting. Must be present for comment and note message types.
     pub body: ::std::option::Option<::std::string::String>,
@@ -129,6 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequest {
     }
 }
 
+/// The spec's `admin_reply_conversation_request.message_type`.
 #[doc(alias = "admin_reply_conversation_request.message_type")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

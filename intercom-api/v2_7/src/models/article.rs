@@ -35,7 +35,9 @@ pub struct Article {
     pub parent_type: ::std::option::Option<::std::string::String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
+    /// The `statistics` property.
     pub statistics: ::std::option::Option<super::ArticleStatistics>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -35,6 +35,7 @@ pub struct ArticleListItem {
     pub parent_type: ::std::option::Option<::std::string::String>,
     /// The default locale of the help center. This field is only returned for multilingual help centers.
     pub default_locale: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::std::option::Option<super::ArticleTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -5,7 +5,9 @@
 #[doc(alias = "close_conversation_request")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct CloseConversationRequest {
+    /// The `message_type` property.
     pub message_type: super::constants::Close,
+    /// The `type` property.
     pub r#type: super::constants::Admin,
     /// The id of the admin who is performing the action.
     pub admin_id: ::std::string::String,

@@ -5,8 +5,11 @@
 #[doc(alias = "conversation_first_contact_reply")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConversationFirstContactReply {
+    /// The `created_at` property.
     pub created_at: ::std::option::Option<i64>,
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `url` property.
     pub url: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -11,7 +11,9 @@ pub struct ConversationRating {
     pub remark: ::std::option::Option<::std::string::String>,
     /// The time the rating was requested in the conversation being rated.
     pub created_at: ::std::option::Option<i64>,
+    /// The `contact` property.
     pub contact: ::std::option::Option<super::ContactReference>,
+    /// The `teammate` property.
     pub teammate: ::std::option::Option<super::Reference>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

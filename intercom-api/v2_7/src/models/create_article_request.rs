@@ -19,6 +19,7 @@ pub struct CreateArticleRequest {
     pub parent_id: ::std::option::Option<::std::string::String>,
     /// The type of parent, which can either be a `collection` or `section`.
     pub parent_type: ::std::option::Option<super::CreateArticleRequestParentType>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<
         super::ArticleTranslatedContent,
     >,

@@ -9,6 +9,7 @@ pub struct CreateCollectionRequest {
     pub name: ::std::string::String,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// The id of the help center where the collection will be created. If `null` then it will be created in the default help center.
     pub help_center_id: ::intercom_api_runtime::Patch<::std::string::String>,

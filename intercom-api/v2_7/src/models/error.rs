@@ -7,6 +7,7 @@
 pub struct Error {
     /// The type is error.list
     pub r#type: super::constants::ErrorList,
+    /// The `request_id` property.
     pub request_id: ::std::option::Option<::std::string::String>,
     /// An array of one or more error objects
     pub errors: ::std::vec::Vec<super::ErrorErrorsItem>,
@@ -75,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
     }
 }
 
+/// The spec's `error.errors[]`.
 #[doc(alias = "error.errors[]")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ErrorErrorsItem {

@@ -5,6 +5,7 @@
 #[doc(alias = "file_attribute")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct FileAttribute {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The name of the file
     pub name: ::std::option::Option<::std::string::String>,

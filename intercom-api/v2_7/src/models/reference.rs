@@ -5,7 +5,9 @@
 #[doc(alias = "reference")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Reference {
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The `id` property.
     pub id: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -73,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for UntagCompanyRequest {
     }
 }
 
+/// The spec's `untag_company_request.companies[]`.
 #[doc(alias = "untag_company_request.companies[]")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UntagCompanyRequestCompaniesItem {

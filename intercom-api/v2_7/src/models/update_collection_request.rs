@@ -9,6 +9,7 @@ pub struct UpdateCollectionRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// The description of the collection. For multilingual collections, this will be the description of the default language's content.
     pub description: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -9,6 +9,7 @@ pub struct UpdateSectionRequest {
     pub name: ::std::option::Option<::std::string::String>,
     /// The id for the collection this section will be within.
     pub parent_id: ::std::option::Option<::std::string::String>,
+    /// The `translated_content` property.
     pub translated_content: ::intercom_api_runtime::Patch<super::GroupTranslatedContent>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

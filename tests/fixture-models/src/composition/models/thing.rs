@@ -5,12 +5,17 @@
 #[doc(alias = "thing")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Thing {
+    /// The `id` property.
     pub id: ::std::string::String,
+    /// The `labels` property.
     pub labels: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The `parent` property.
     pub parent: ::std::option::Option<::std::boxed::Box<super::Thing>>,
+    /// The `children` property.
     pub children: ::std::option::Option<::std::vec::Vec<super::Thing>>,
+    /// The `owner` property.
     pub owner: ::std::option::Option<super::Base>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

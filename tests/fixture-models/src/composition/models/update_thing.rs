@@ -5,7 +5,9 @@
 #[doc(alias = "update_thing")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateThing {
+    /// The `name` property.
     pub name: ::intercom_api_runtime::Patch<::std::string::String>,
+    /// The `size` property.
     pub size: ::std::option::Option<i64>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

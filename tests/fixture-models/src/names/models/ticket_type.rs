@@ -5,6 +5,7 @@
 #[doc(alias = "ticket_type")]
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TicketType {
+    /// The `name` property.
     pub name: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.
     pub extra: ::intercom_api_runtime::de::Extra,

@@ -12,19 +12,29 @@
 pub struct Contact {
     /// The id.
     pub id: ::std::string::String,
+    /// The `name` property.
     pub name: ::std::option::Option<::std::string::String>,
+    /// The `owner_id` property.
     pub owner_id: i64,
+    /// The `email` property.
     pub email: ::std::option::Option<::std::string::String>,
+    /// The `type` property.
     pub r#type: ::std::option::Option<::std::string::String>,
     /// A wire name that is not an identifier.
     pub pt_br: ::std::option::Option<::std::string::String>,
+    /// The `score` property.
     pub score: ::std::option::Option<f64>,
+    /// The `active` property.
     pub active: ::std::option::Option<bool>,
+    /// The `tags` property.
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The `settings` property.
     pub settings: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
+    /// The `anything` property.
     pub anything: ::std::option::Option<::serde_json::Value>,
+    /// The `legacy` property.
     #[deprecated]
     pub legacy: ::std::option::Option<::std::string::String>,
     /// Keys the spec does not declare, kept as received and sent back unchanged.

@@ -11,7 +11,9 @@
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum SearchResult {
+    /// The `SnippetResult` form.
     SnippetResult(super::SnippetResult),
+    /// The `ArticleResult` form.
     ArticleResult(super::ArticleResult),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
