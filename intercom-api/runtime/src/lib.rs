@@ -31,6 +31,7 @@ mod hook;
 mod operation;
 mod pagination;
 mod patch;
+mod query;
 #[cfg(feature = "client-core")]
 mod request;
 mod response;

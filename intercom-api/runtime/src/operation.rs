@@ -250,8 +250,15 @@ impl RequestParts {
         Ok(())
     }
 
-    /// Adds a query parameter; `None` (JSON `null`) adds nothing.
+    /// Adds a query parameter; `None` (JSON `null`) adds nothing. An object's entries go in the
+    /// order the value writes them (a generated struct's: the spec's), whatever serde_json's
+    /// features in the build.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T, style: QueryStyle) -> Result<(), Error> {
+        let invalid = |e: serde_json::Error| Error::InvalidRequest(format!("`{name}` cannot be encoded: {e}"));
+        if let Some(entries) = crate::query::entries(value).map_err(invalid)? {
+            self.query_object(name, entries, style)?;
+            return Ok(());
+        }
         let value = to_value(name, value)?;
         match (&value, style) {
             (Value::Null, _) => {}
@@ -266,29 +273,31 @@ impl RequestParts {
                 let joined = items.iter().map(|i| Ok(encode(&scalar(name, i)?))).collect::<Result<Vec<_>, Error>>()?.join(",");
                 self.query.push((encode(name), joined));
             }
-            (Value::Object(map), QueryStyle::Form { explode: true }) => {
-                for (key, item) in map {
-                    if !item.is_null() {
-                        self.query.push((encode(key), encode(&scalar(key, item)?)));
-                    }
+            (scalar_value, _) => self.query.push((encode(name), encode(&scalar(name, scalar_value)?))),
+        }
+        Ok(())
+    }
+
+    fn query_object(&mut self, name: &str, entries: Vec<(String, Value)>, style: QueryStyle) -> Result<(), Error> {
+        match style {
+            QueryStyle::Form { explode: true } => {
+                for (key, item) in entries.iter().filter(|(_, item)| !item.is_null()) {
+                    self.query.push((encode(key), encode(&scalar(key, item)?)));
                 }
             }
-            (Value::Object(map), QueryStyle::Form { explode: false }) => {
+            QueryStyle::Form { explode: false } => {
                 let mut parts = Vec::new();
-                for (key, item) in map {
+                for (key, item) in &entries {
                     parts.push(encode(key));
                     parts.push(encode(&scalar(key, item)?));
                 }
                 self.query.push((encode(name), parts.join(",")));
             }
-            (Value::Object(map), QueryStyle::DeepObject) => {
-                for (key, item) in map {
-                    if !item.is_null() {
-                        self.query.push((encode(&format!("{name}[{key}]")), encode(&scalar(key, item)?)));
-                    }
+            QueryStyle::DeepObject => {
+                for (key, item) in entries.iter().filter(|(_, item)| !item.is_null()) {
+                    self.query.push((encode(&format!("{name}[{key}]")), encode(&scalar(key, item)?)));
                 }
             }
-            (scalar_value, _) => self.query.push((encode(name), encode(&scalar(name, scalar_value)?))),
         }
         Ok(())
     }
