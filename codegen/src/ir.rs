@@ -318,6 +318,56 @@ pub fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>, dir
     seen
 }
 
+/// The HTTP methods an OpenAPI path item can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Head,
+    Options,
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of an OpenAPI path item key (`get`, `post`, …); `None` for other keys.
+    pub fn from_path_item_key(key: &str) -> Option<HttpMethod> {
+        Some(match key {
+            "get" => HttpMethod::Get,
+            "put" => HttpMethod::Put,
+            "post" => HttpMethod::Post,
+            "delete" => HttpMethod::Delete,
+            "patch" => HttpMethod::Patch,
+            "head" => HttpMethod::Head,
+            "options" => HttpMethod::Options,
+            "trace" => HttpMethod::Trace,
+            _ => return None,
+        })
+    }
+
+    /// As HTTP spells it, which is also the name of `http::Method`'s constant (`GET`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for HttpMethod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One operation (a path and method).
 #[derive(Debug, Clone)]
 pub struct Operation {
@@ -328,7 +378,7 @@ pub struct Operation {
     /// The spec's `operationId`, or the name made for an operation without one.
     pub id: String,
     /// `GET`, `POST`, …
-    pub method: String,
+    pub method: HttpMethod,
     /// The path template (`/contacts/{id}`).
     pub path: String,
     pub pointer: String,

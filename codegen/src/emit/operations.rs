@@ -204,7 +204,7 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
         }
     });
     let id = &op.id;
-    let method = ident(&op.method);
+    let method = ident(op.method.as_str());
     let path = &op.path;
     let pagination = op.pagination.as_ref().map(|p| {
         let tokens = paginated_impl(api, op, p);

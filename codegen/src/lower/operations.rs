@@ -29,7 +29,7 @@ impl<'a> Lowering<'a, '_> {
         for (path, item) in &openapi.paths.paths {
             let Some(item) = item.as_item() else { continue };
             for (method, operation) in item.iter() {
-                if !matches!(method, "get" | "put" | "post" | "delete" | "patch" | "head" | "options" | "trace") {
+                if HttpMethod::from_path_item_key(method).is_none() {
                     continue;
                 }
                 let lowered = self.lower_operation(path, method, item, operation);
@@ -129,7 +129,7 @@ impl<'a> Lowering<'a, '_> {
             method_name: naming::field_name(&id),
             name,
             id,
-            method: method.to_ascii_uppercase(),
+            method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
             path: path.to_owned(),
             pointer,
             tags: op.tags.clone(),
