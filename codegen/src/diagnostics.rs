@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+/// How serious a diagnostic is: whether generation can go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     /// Generation goes on; the construct was degraded or renamed.
@@ -10,8 +11,10 @@ pub enum Severity {
     Error,
 }
 
+/// One problem found in a spec: how serious it is, where it is, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    /// Whether it stops generation (`Error`) or is only reported (`Warning`).
     pub severity: Severity,
     /// A JSON pointer into the spec, written as a URI fragment (`#/components/schemas/x`).
     pub pointer: String,
@@ -36,10 +39,12 @@ pub struct Diagnostics {
 }
 
 impl Diagnostics {
+    /// Adds a warning at `pointer`: generation goes on.
     pub fn warn(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Warning, pointer, message);
     }
 
+    /// Adds an error at `pointer`: nothing is generated from the spec.
     pub fn error(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.push(Severity::Error, pointer, message);
     }
@@ -53,18 +58,22 @@ impl Diagnostics {
         }
     }
 
+    /// Whether any diagnostic so far is an error, so generation must stop.
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
+    /// The diagnostics so far, in the order found.
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }
 
+    /// Takes the diagnostics out, in the order found.
     pub fn into_items(self) -> Vec<Diagnostic> {
         self.items
     }
 
+    /// How many diagnostics of `severity` there are.
     pub fn count(&self, severity: Severity) -> usize {
         self.items.iter().filter(|d| d.severity == severity).count()
     }

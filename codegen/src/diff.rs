@@ -13,7 +13,9 @@ use crate::ir::*;
 pub struct Report {
     /// The two sides, as shown to the reader (`2.7 @ 8889625` → `2.7 @ main`).
     pub from: String,
+    /// The newer side (`2.7 @ main`); `from` is the older one.
     pub to: String,
+    /// Every change, sorted as [`compare`] sorts them: operations, then types, by name.
     pub changes: Vec<Change>,
     /// How much the generated crate changes, when both sides were generated.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,29 +25,38 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
+/// Whether an operation or type was added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// Only the newer side has it.
     Added,
+    /// Only the older side has it.
     Removed,
+    /// Both sides have it and it differs; [`Change::detail`] says how.
     Changed,
 }
 
+/// What a change is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
+    /// An operation, matched across the sides by method and path.
     Operation,
+    /// A type, matched across the sides by its spec name.
     Type,
 }
 
 /// One change, on one operation or type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Change {
+    /// Whether it is about an operation or a type.
     pub subject: Subject,
     /// `GET /contacts` for an operation, the spec name for a type.
     pub name: String,
     /// The Rust name (`ListContacts`, `Contact`), on the newer side when it exists.
     pub rust: String,
+    /// Added, removed or changed.
     pub kind: ChangeKind,
     /// What changed, for `Changed` (`field \`email\`: now required`); empty otherwise.
     pub detail: String,
@@ -56,14 +67,20 @@ pub struct Change {
 /// The size of the change of generated files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SizeChange {
+    /// Files only the newer crate has.
     pub files_added: usize,
+    /// Files only the older crate has.
     pub files_removed: usize,
+    /// Files both crates have, with different contents.
     pub files_changed: usize,
+    /// Lines the newer files have more of, counted by content (a moved line is not counted).
     pub lines_added: usize,
+    /// Lines the older files have more of, counted the same way.
     pub lines_removed: usize,
 }
 
 impl Report {
+    /// How many changes are breaking.
     pub fn breaking(&self) -> usize {
         self.changes.iter().filter(|c| c.breaking).count()
     }
@@ -126,6 +143,8 @@ impl Report {
         out
     }
 
+    /// The report as JSON (`--format json`), with the number of breaking changes added as
+    /// `breaking`.
     pub fn to_json(&self) -> serde_json::Value {
         let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
         if let Some(map) = value.as_object_mut() {

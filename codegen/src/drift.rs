@@ -63,9 +63,19 @@ fn short(commit: &str) -> &str {
 /// What `drift` found for one version.
 pub enum Drift {
     /// The source holds the pinned file.
-    None { sha256: String },
+    None {
+        /// The file's sha256, the pinned one.
+        sha256: String,
+    },
     /// The source holds another revision; the report says what it changes.
-    Found { report: Box<Report>, sha256: String, origin: String },
+    Found {
+        /// What the source's revision changes, compared with the pinned one.
+        report: Box<Report>,
+        /// The sha256 of the source's revision.
+        sha256: String,
+        /// Where the revision was read: a file path or a URL.
+        origin: String,
+    },
 }
 
 /// Compares `pin` with the current revision in `source`.
@@ -129,7 +139,14 @@ pub enum Update {
     /// The pin already names the source's revision.
     Current,
     /// `specs/versions.toml` now pins `commit`; the file is in the cache.
-    Moved { commit: String, sha256: String, report: Box<Report> },
+    Moved {
+        /// The commit now pinned.
+        commit: String,
+        /// The sha256 of the file at that commit, now pinned.
+        sha256: String,
+        /// What the new revision changes, compared with the old pin.
+        report: Box<Report>,
+    },
 }
 
 /// Moves `pin` to `commit` (else the source's head commit): fetches the file, rewrites the pin,

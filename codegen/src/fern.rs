@@ -21,6 +21,7 @@ use serde_json::{Map, Value};
 pub struct Corrections {
     /// Each fern file: the versions it speaks for and the sha256 of the revision decided.
     pub files: BTreeMap<String, FernFile>,
+    /// Every decided correction, one `[[correction]]` entry each.
     #[serde(rename = "correction", default)]
     pub corrections: Vec<Correction>,
 }
@@ -29,6 +30,7 @@ pub struct Corrections {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FernFile {
+    /// The API versions whose descriptions the file corrects (`2.7`, `unstable`).
     pub versions: Vec<String>,
     /// The sha256 of the revision every decision was checked against; another revision may
     /// make new corrections (`cargo xtask drift` lists them).
@@ -39,23 +41,29 @@ pub struct FernFile {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Correction {
+    /// The fern file it is in (`openapi-overrides.yml`), a key of [`Corrections::files`].
     pub file: String,
     /// The JSON pointer of the correction in the fern file.
     pub pointer: String,
     /// What it says, in one line.
     pub what: String,
+    /// The decision for each version the file speaks for, by version id.
     pub versions: BTreeMap<String, Decision>,
 }
 
+/// What was decided about one correction for one version.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
+    /// The decision, which [`check`] verifies against the pulled and overlaid descriptions.
     pub decision: DecisionKind,
     /// The pointer in the version's description, when it differs from the fern pointer.
     pub target: Option<String>,
+    /// Why: required for `declined` and `adapted`, a note for the others.
     pub reason: Option<String>,
 }
 
+/// How one version accounts for a fern correction (the `decision` key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum DecisionKind {
@@ -75,6 +83,7 @@ pub enum DecisionKind {
 }
 
 impl Corrections {
+    /// Parses the text of `specs/fern-corrections.toml`.
     pub fn parse(text: &str) -> Result<Corrections, String> {
         toml::from_str(text).map_err(|e| format!("not a valid corrections file: {e}"))
     }
@@ -179,7 +188,10 @@ fn push(pointer: &str, token: &str) -> String {
 /// One correction: where it is in the fern file and what it says (ignored keys removed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit {
+    /// Where the correction is in the fern file (`/paths/~1articles/get/parameters/1`).
     pub pointer: String,
+    /// What the fern file says there, without the keys that never change the wire (see
+    /// [`clean`]).
     pub value: Value,
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 /// One API version, lowered.
 #[derive(Debug, Clone)]
 pub struct Api {
+    /// Which version this is, and what the spec's `info` and `servers` say about it.
     pub version: VersionInfo,
     /// The type arena, in emission order.
     pub types: Vec<TypeDef>,
@@ -51,7 +52,9 @@ pub struct Tag {
 /// name in the group, unique there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GroupMethod {
+    /// The operation: an index into [`Api::operations`].
     pub operation: usize,
+    /// The method's name in the group (`list_contacts`), unique there.
     pub method: String,
 }
 
@@ -70,6 +73,7 @@ pub enum Gate {
 /// How a type is used: which features compile it and which way it travels.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// The features that compile the type (its `#[cfg]`).
     pub gate: Gate,
     /// Some request (a body or a parameter) sends it: it always implements `Serialize`.
     pub sent: bool,
@@ -77,23 +81,30 @@ pub struct Usage {
     pub received: bool,
 }
 
+/// The version an [`Api`] was lowered from, as the generated crate's docs and constants
+/// describe it.
 #[derive(Debug, Clone)]
 pub struct VersionInfo {
     /// The project's id for the version (`2.12`, `unstable`).
     pub id: String,
     /// `info.title` and `info.version` of the description.
     pub title: String,
+    /// The description's `info.version`.
     pub spec_version: String,
     /// The `Intercom-Version` header value.
     pub intercom_version: String,
+    /// The description's `info.description`, if it has one.
     pub description: Option<String>,
     /// The spec's `servers`.
     pub servers: Vec<String>,
 }
 
+/// A type of the arena: an index into [`Api::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TypeId(pub usize);
 
+/// One named type of the generated `models` module (struct, string enum, constant, union or
+/// alias), with where it came from and how it is used.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name, unique in its module.
@@ -104,20 +115,26 @@ pub struct TypeDef {
     pub pointer: String,
     /// The file (module) the type is emitted in.
     pub module: String,
+    /// The schema's `description` (else its `title`), emitted as the type's rustdoc.
     pub docs: Option<String>,
+    /// The schema is `deprecated`: the type gets `#[deprecated]`.
     pub deprecated: bool,
+    /// What the type is, with its fields, values or forms.
     pub kind: TypeKind,
     /// Filled in once every operation is known.
     pub usage: Usage,
 }
 
+/// The shape of a named type.
 #[derive(Debug, Clone)]
 pub enum TypeKind {
+    /// An object with declared properties (`allOf` parts merged): one field per property.
     Struct(Struct),
     /// A string enum with a fallback variant that keeps unknown values.
     Enum(Vec<EnumVariant>),
     /// A single-value enum: a zero-sized type that always serializes to `value`.
     Constant {
+        /// The one value, as sent on the wire.
         value: String,
     },
     /// `oneOf`/`anyOf`, with a fallback that keeps any other JSON value.
@@ -126,8 +143,11 @@ pub enum TypeKind {
     Alias(TypeRef),
 }
 
+/// A struct's contents: one field per property, in the spec's order, plus the field for
+/// undeclared keys.
 #[derive(Debug, Clone)]
 pub struct Struct {
+    /// The declared properties, in the spec's order.
     pub fields: Vec<Field>,
     /// The field that keeps the keys the schema does not declare (`extra`, unless a property
     /// has that name).
@@ -136,11 +156,18 @@ pub struct Struct {
     pub defaultable: bool,
 }
 
+/// One property of a struct: a field of the generated struct.
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// The Rust field name (`created_at`, `r#type`), unique in the struct.
     pub name: String,
+    /// The property's name in JSON.
     pub wire: String,
+    /// The value's type, before `presence` wraps it in `Option` or `Patch` (and `boxed` in
+    /// `Box`).
     pub ty: TypeRef,
+    /// How absence and `null` are represented: from `required`, `nullable`, and whether a
+    /// request body reaches the struct (`Patch`).
     pub presence: Presence,
     /// Listed in the schema's `required`.
     pub required: bool,
@@ -148,7 +175,9 @@ pub struct Field {
     pub nullable: bool,
     /// The field's type is behind a `Box` because it reaches back to its parent.
     pub boxed: bool,
+    /// The property's `description` (else its `title`); `None` for a bare `$ref`.
     pub docs: Option<String>,
+    /// The property is `deprecated`: the field gets `#[deprecated]`.
     pub deprecated: bool,
 }
 
@@ -167,37 +196,52 @@ pub enum Presence {
     Constant,
 }
 
+/// One value of a string enum.
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
+    /// The Rust variant name, unique in the enum (`Unknown` is kept for the fallback).
     pub name: String,
+    /// The value as sent and received.
     pub wire: String,
 }
 
+/// A `oneOf`/`anyOf`: its forms, and how a value is matched to one.
 #[derive(Debug, Clone)]
 pub struct Union {
+    /// One form per alternative, in the spec's order.
     pub variants: Vec<UnionVariant>,
     /// The property whose value names the form (`discriminator.propertyName`); every variant
     /// then has a `tag`. Without one, forms are tried in order.
     pub discriminator: Option<String>,
 }
 
+/// One form of a union: a variant of the generated enum.
 #[derive(Debug, Clone)]
 pub struct UnionVariant {
+    /// The Rust variant name: the alternative's `title`, else named after its type; unique in
+    /// the union (`Unknown` is kept for the fallback).
     pub name: String,
     /// The discriminator values that select this form (a `mapping` may give several); empty
     /// when forms are tried in order.
     pub tags: Vec<String>,
+    /// The form's type.
     pub ty: TypeRef,
+    /// The form's type is behind a `Box` because it reaches back to the union.
     pub boxed: bool,
+    /// The inline alternative's `description` (else its `title`); `None` for a `$ref`.
     pub docs: Option<String>,
 }
 
 /// A use of a type.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
+    /// A JSON string: `String`.
     String,
+    /// A JSON integer: `i64`.
     Integer,
+    /// A JSON number: `f64`.
     Number,
+    /// A JSON boolean: `bool`.
     Boolean,
     /// Any JSON value.
     Json,
@@ -205,8 +249,11 @@ pub enum TypeRef {
     JsonObject,
     /// Raw bytes (`format: binary`).
     Bytes,
+    /// A named type of the arena.
     Named(TypeId),
+    /// A JSON array: `Vec<T>`.
     List(Box<TypeRef>),
+    /// An object with arbitrary keys (`additionalProperties`): `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
     /// `Option<T>`: used where a value may be `null` outside a struct field (examples,
     /// list items, map values).
@@ -246,8 +293,12 @@ impl TypeRef {
 /// An example from the spec and the type it must decode into.
 #[derive(Debug, Clone)]
 pub struct Example {
+    /// Where the example is in the spec (a JSON pointer); the example test reports it and its
+    /// allow-list names it.
     pub pointer: String,
+    /// The type it must decode into (`Nullable` where the schema allows `null`).
     pub ty: TypeRef,
+    /// The example as JSON.
     pub value: Value,
 }
 
@@ -255,6 +306,7 @@ pub struct Example {
 pub const CONSTANTS_MODULE: &str = "constants";
 
 impl Api {
+    /// The definition behind `id`.
     pub fn get(&self, id: TypeId) -> &TypeDef {
         &self.types[id.0]
     }
@@ -381,20 +433,30 @@ pub struct Operation {
     pub method: HttpMethod,
     /// The path template (`/contacts/{id}`).
     pub path: String,
+    /// Where the operation is in the spec (`#/paths/~1contacts/get`), for diagnostics.
     pub pointer: String,
     /// The spec's tags, in order; the first decides where the operation's docs live.
     pub tags: Vec<String>,
     /// The features that compile it: its tags'.
     pub gate: Gate,
+    /// The spec's `summary`: the first line of the operation type's docs and of its client
+    /// method's.
     pub summary: Option<String>,
+    /// The spec's `description`, in the operation type's docs after the summary.
     pub docs: Option<String>,
+    /// The operation is `deprecated`: its type and client method get `#[deprecated]`.
     pub deprecated: bool,
     /// Path, query and header parameters, in that order.
     pub params: Vec<Param>,
+    /// The request body, if the operation takes one (from the first JSON or multipart media
+    /// type).
     pub body: Option<Body>,
+    /// What a success response decodes into.
     pub output: Output,
     /// The spec lists a 2xx response (some list only a redirect or errors).
     pub has_success: bool,
+    /// How the operation pages, if it does: set by the pagination pass, read by emission (the
+    /// `Paginated` impl) and the reports.
     pub pagination: Option<Pagination>,
     /// Valid inputs taken from the spec's examples (field name → JSON value), for the
     /// contract tests.
@@ -403,23 +465,34 @@ pub struct Operation {
     pub sample_repairs: Vec<String>,
 }
 
+/// One parameter of an operation: a field of the operation's struct.
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The field name on the operation.
     pub name: String,
     /// The name on the wire.
     pub wire: String,
+    /// Where it goes in the request.
     pub location: ParamLocation,
+    /// The value's type; the field of an optional parameter is an `Option` of it.
     pub ty: TypeRef,
+    /// Required by the spec, or a path parameter: an argument of `new`; else an `Option` field
+    /// with a setter.
     pub required: bool,
+    /// The parameter's `description`.
     pub docs: Option<String>,
+    /// The parameter is `deprecated`: its field and setter get `#[deprecated]`.
     pub deprecated: bool,
 }
 
+/// Where a parameter goes in the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamLocation {
+    /// Into the path template (`{id}`); always required.
     Path,
+    /// Into the query string, laid out in the given style.
     Query(QueryStyle),
+    /// A request header.
     Header,
 }
 
@@ -443,23 +516,37 @@ impl ParamLocation {
     }
 }
 
+/// How a query parameter is laid out (the spec's `style` and `explode`), as the runtime's
+/// `QueryStyle` takes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryStyle {
-    Form { explode: bool },
+    /// `style: form`: arrays repeat the name, or join their values with commas without `explode`.
+    Form {
+        /// The spec's `explode` (`true` unless it says otherwise).
+        explode: bool,
+    },
+    /// `style: deepObject`: `name[key]=value`.
     DeepObject,
 }
 
+/// The request body of an operation: a field of the operation's struct.
 #[derive(Debug, Clone)]
 pub struct Body {
     /// The field name on the operation (`body` unless a parameter has it).
     pub name: String,
+    /// The body's type.
     pub ty: TypeRef,
+    /// The spec's `requestBody.required`: an argument of `new`; else an `Option` field with a
+    /// setter.
     pub required: bool,
+    /// How the body is encoded.
     pub media: BodyMedia,
 }
 
+/// How a request body is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyMedia {
+    /// Any JSON media type: the body is serialized as JSON.
     Json,
     /// `multipart/form-data`: each field of the body struct is a part; `Bytes` fields are files.
     Multipart,
@@ -476,17 +563,25 @@ pub enum Output {
     Bytes(String),
     /// No success, only a redirect (`302` to a signed URL): its `Location`, not followed.
     Redirect,
+    /// A JSON body, decoded into the type (`Nullable` where the schema allows `null`).
     Json(TypeRef),
     /// Several 2xx responses with different bodies: an enum with one variant per status.
     ByStatus {
+        /// The enum's name in the `operations` module (`…Output`).
         name: String,
+        /// One variant per 2xx status, in status order.
         variants: Vec<StatusVariant>,
     },
 }
 
+/// One variant of an [`Output::ByStatus`] enum: a success status and what its body decodes
+/// into.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusVariant {
+    /// The status code (`201`).
     pub status: u16,
+    /// The variant name: the status's reason phrase (`Created`), else `Status` and the code
+    /// (`Status207`).
     pub name: String,
     /// `Output::Empty`, `Output::Text` or `Output::Json`.
     pub output: Box<Output>,
@@ -495,9 +590,11 @@ pub struct StatusVariant {
 /// How a list operation pages, found from the structure of its inputs and output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
+    /// Which of the four styles; also the generated `Paginated::STYLE`.
     pub style: PaginationStyle,
     /// The page's list of results.
     pub items: Vec<Step>,
+    /// The type of one result: the item type of the page's list (`Paginated::Item`).
     pub item: TypeRef,
     /// Where the next cursor is (`Cursor`, `Search`, `Scroll`), or the current page number
     /// (`PageNumber`).
@@ -508,15 +605,23 @@ pub struct Pagination {
     pub target: Vec<Step>,
 }
 
+/// The four ways Intercom's list operations page, as the runtime's `PaginationStyle` names
+/// them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PaginationStyle {
+    /// `starting_after` in the query; the next cursor in `pages.next.starting_after`.
     Cursor,
+    /// `page` in the query; `pages.page` of `pages.total_pages` in the response.
     PageNumber,
+    /// `scroll_param` in the query and in the response.
     Scroll,
+    /// `pagination.starting_after` in the request body; the next cursor in
+    /// `pages.next.starting_after`.
     Search,
 }
 
 impl PaginationStyle {
+    /// The style in words (`page number`), for reports and docs.
     pub fn label(self) -> &'static str {
         match self {
             PaginationStyle::Cursor => "cursor",
@@ -530,7 +635,11 @@ impl PaginationStyle {
 /// One field access on a path through generated structs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
+    /// The Rust name of the field: on the page for `items`, `next` and `total`; on the
+    /// operation for the first step of `target`.
     pub field: String,
+    /// How the field holds its value, which decides how it is read and written (plain, `Option`
+    /// or `Patch`).
     pub presence: Presence,
     /// On the way to a target: a missing value here is created with `Default` (else a next
     /// page cannot be asked for).

@@ -5,6 +5,8 @@
 //! typing decisions, producing the [`ir`]) → [`emit`] (tokens → syn → prettyplease) →
 //! [`output`] (write or check the owned folders). See ARCHITECTURE.md at the workspace root.
 
+#![deny(missing_docs)]
+
 pub mod diagnostics;
 pub mod diff;
 pub mod drift;
@@ -40,19 +42,27 @@ pub const EXAMPLE_CHECKERS_DIR: &str = "tests/generated";
 /// Why generation failed.
 #[derive(Debug)]
 pub enum Error {
+    /// Reading the pins, a pinned file, an overlay or the fern corrections failed.
     Pin(PinError),
     /// The spec has errors; generation stopped.
     Spec {
+        /// What was being generated (`Intercom API 2.12`, a spec file, `fixture unions`).
         what: String,
+        /// Every diagnostic found, warnings included; only the errors are displayed.
         diagnostics: Vec<Diagnostic>,
     },
     /// The generator produced something that does not parse (a generator bug).
     Emit {
+        /// What was being generated, or the file being read (`Intercom API 2.12`, a manifest).
         what: String,
+        /// What went wrong.
         message: String,
     },
+    /// Reading or writing a file failed.
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// The underlying error.
         error: std::io::Error,
     },
 }
@@ -85,9 +95,13 @@ impl From<PinError> for Error {
 
 /// The workspace: its root, pins, cache and spec source.
 pub struct Workspace {
+    /// The workspace root, where `Cargo.toml` and `specs/` are.
     pub root: PathBuf,
+    /// The pins of `specs/versions.toml`.
     pub pins: Pins,
+    /// The cache of pulled spec files (`.cache/`).
     pub cache: Cache,
+    /// Where missing spec files are pulled from: `INTERCOM_OPENAPI_SOURCE`, else upstream.
     pub source: Source,
 }
 
@@ -165,9 +179,14 @@ impl Workspace {
 
 /// A lowered spec with what was found on the way.
 pub struct Lowered {
+    /// The IR.
     pub api: ir::Api,
+    /// The warnings found (an error would have stopped lowering).
     pub diagnostics: Vec<Diagnostic>,
+    /// The overlay patches applied, in order.
     pub applied: Vec<overlay::Applied>,
+    /// How many schema `$ref`s had their sibling keywords kept by wrapping them in `allOf` (see
+    /// [`spec::Spec::wrapped_refs`]).
     pub wrapped_refs: usize,
 }
 
@@ -189,8 +208,11 @@ pub fn lower_bytes(
 
 /// What `generate_crate` made.
 pub struct GeneratedCrate {
+    /// The lowered spec, with its warnings.
     pub lowered: Lowered,
+    /// How many files the crate has.
     pub files: usize,
+    /// How many lines those files have in all.
     pub lines: usize,
 }
 
@@ -228,8 +250,12 @@ pub fn generate_crate(
 
 /// One version's generated crate and example checker.
 pub struct VersionOutput {
+    /// The version's pin.
     pub pin: Pin,
+    /// The lowered spec, with its warnings.
     pub lowered: Lowered,
+    /// The crate's folder first, then the version's example checker and contract calls (in
+    /// `tests/generated`).
     pub trees: Vec<Tree>,
 }
 
@@ -367,7 +393,10 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>, license: &s
 
 /// A fixture spec for the generator's tests.
 pub struct Fixture {
+    /// The file name without `.yaml` (`unions`): the fixture's version id, and its module in
+    /// the fixture crate.
     pub name: String,
+    /// The spec file's contents.
     pub bytes: Vec<u8>,
 }
 
@@ -443,14 +472,23 @@ pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
 
 /// What [`regenerate`] did for one version.
 pub struct VersionReport {
+    /// The version's pin.
     pub pin: Pin,
+    /// How many types the IR has.
     pub types: usize,
+    /// How many spec examples the IR holds for the example test.
     pub examples: usize,
+    /// How many files the version's crate has.
     pub files: usize,
+    /// How many lines those files have in all.
     pub lines: usize,
+    /// The warnings lowering found.
     pub diagnostics: Vec<Diagnostic>,
+    /// The overlay patches applied, in order.
     pub applied: Vec<overlay::Applied>,
+    /// How many schema `$ref`s had their sibling keywords kept by wrapping them in `allOf`.
     pub wrapped_refs: usize,
+    /// How many operations the IR has.
     pub operations: usize,
     /// Paginated operations per style.
     pub paginated: Vec<(ir::PaginationStyle, usize)>,
@@ -458,7 +496,9 @@ pub struct VersionReport {
 
 /// What [`regenerate`] did.
 pub struct RegenerateReport {
+    /// One report per pinned version, in pin order.
     pub versions: Vec<VersionReport>,
+    /// What writing or checking every owned folder found.
     pub outcome: output::Outcome,
 }
 

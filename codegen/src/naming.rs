@@ -136,6 +136,7 @@ impl Namespace {
         Namespace::default()
     }
 
+    /// Whether `name` is already claimed.
     pub fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }

@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 /// Whether to write files or only compare them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Write what differs and delete the files no longer produced.
     Write,
+    /// Change nothing; only report what writing would change.
     Check,
 }
 
@@ -31,15 +33,20 @@ pub struct Outcome {
     pub changed: Vec<PathBuf>,
     /// Files removed (written) or that would be removed (checked).
     pub removed: Vec<PathBuf>,
+    /// How many files already had the generated contents.
     pub unchanged: usize,
 }
 
 impl Outcome {
+    /// Nothing differs and nothing is stale: the committed files are what the generator makes.
     pub fn is_clean(&self) -> bool {
         self.changed.is_empty() && self.removed.is_empty()
     }
 }
 
+/// Writes `tree` under `workspace`, or checks it (`mode`), adding to `outcome` the files that
+/// differ and those no longer produced; in write mode the latter are deleted, and so are the
+/// folders left empty.
 pub fn sync(workspace: &Path, tree: &Tree, mode: Mode, outcome: &mut Outcome) -> std::io::Result<()> {
     let root = workspace.join(&tree.root);
     let mut produced = BTreeSet::new();

@@ -8,41 +8,55 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+/// A version's overlay file: its patches, applied in order.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overlay {
+    /// The `[[patch]]` entries, in file order.
     #[serde(rename = "patch", default)]
     pub patches: Vec<Patch>,
 }
 
+/// One RFC 6902 operation and the reason it exists.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Patch {
+    /// What the patch does at `path`.
     pub op: Op,
     /// A JSON pointer (RFC 6901) into the document, without the leading `#`.
     pub path: String,
+    /// Why the fix is needed, as reviewed; shown in the generator's report.
     pub reason: String,
+    /// The value to add or replace with (TOML, converted to JSON); none for `remove`.
     #[serde(default)]
     pub value: Option<toml::Value>,
 }
 
+/// An RFC 6902 operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Op {
+    /// Adds a value: a new object key, or an item inserted into an array (`-` appends).
     Add,
+    /// Replaces a value that must exist.
     Replace,
+    /// Removes a value that must exist.
     Remove,
 }
 
 /// A patch that was applied, for the generator's report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applied {
+    /// What the patch did.
     pub op: Op,
+    /// Where, as a URI fragment (`#/components/schemas/x`).
     pub pointer: String,
+    /// The patch's reason, on one line.
     pub reason: String,
 }
 
 impl Overlay {
+    /// Parses an overlay file's TOML text.
     pub fn parse(text: &str) -> Result<Overlay, String> {
         toml::from_str(text).map_err(|e| format!("not a valid overlay: {e}"))
     }

@@ -18,7 +18,9 @@ pub const SOURCE_ENV: &str = "INTERCOM_OPENAPI_SOURCE";
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Pins {
+    /// Where the pinned files come from.
     pub upstream: Upstream,
+    /// The `[[version]]` entries, in file order.
     #[serde(rename = "version")]
     pub versions: Vec<Pin>,
 }
@@ -27,8 +29,11 @@ pub struct Pins {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Upstream {
+    /// The upstream repository (`intercom/Intercom-OpenAPI`).
     pub repository: String,
+    /// The URL of a raw file, with `{commit}` and `{path}` to fill in.
     pub raw_url: String,
+    /// The description's file name in each version folder (`api.intercom.io.yaml`).
     pub file_name: String,
 }
 
@@ -40,11 +45,14 @@ pub struct Pin {
     pub id: String,
     /// The folder in the upstream repository: `descriptions/2.7`.
     pub path: String,
+    /// The pinned upstream commit (40 hex digits).
     pub commit: String,
+    /// The sha256 of the pinned file, checked whenever the file is read from the cache.
     pub sha256: String,
     /// The `Intercom-Version` header value the crate sends (the spec's `intercom_version`
     /// default).
     pub intercom_version: String,
+    /// The generated crate's package name (`intercom-api-v2-7`).
     pub crate_name: String,
     /// The generated crate's folder, relative to the workspace root.
     pub crate_dir: String,
@@ -118,6 +126,8 @@ impl Source {
         }
     }
 
+    /// The source in words, for messages: the directory and `INTERCOM_OPENAPI_SOURCE`, or
+    /// upstream.
     pub fn describe(&self) -> String {
         match self {
             Source::Directory(dir) => format!("{} ({SOURCE_ENV})", dir.display()),
@@ -135,11 +145,14 @@ pub struct Cache {
 /// What [`Cache::ensure`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pulled {
+    /// The cache already held the file with the pinned hash.
     AlreadyCached,
+    /// The file was fetched from the source, verified and cached.
     Fetched,
 }
 
 impl Cache {
+    /// The cache of the workspace at `workspace` (`.cache/intercom-openapi/`).
     pub fn new(workspace: &Path) -> Cache {
         Cache { root: workspace.join(".cache/intercom-openapi") }
     }
@@ -217,7 +230,9 @@ impl Cache {
 /// The revision of the source to compare the pins with.
 #[derive(Debug, Clone)]
 pub struct Current {
+    /// The file's contents.
     pub bytes: Vec<u8>,
+    /// The sha256 of the contents, to compare with the pin's.
     pub sha256: String,
     /// Where it was read, for the report.
     pub origin: String,

@@ -19,12 +19,16 @@ type Shape<'a> = (Vec<(String, Node<'a>)>, BTreeSet<String>, bool);
 /// How deep synthesized values go before recursion is cut with an empty value.
 const MAX_DEPTH: usize = 12;
 
+/// Makes an operation's sample values valid against their schemas, noting each repair.
 pub struct Sampler<'a> {
     openapi: &'a OpenAPI,
+    /// The repairs made so far, one line each naming the value; lowering keeps them as
+    /// `Operation::sample_repairs`.
     pub repairs: Vec<String>,
 }
 
 impl<'a> Sampler<'a> {
+    /// A sampler for the schemas of `openapi`, with no repairs yet.
     pub fn new(openapi: &'a OpenAPI) -> Sampler<'a> {
         Sampler { openapi, repairs: Vec::new() }
     }

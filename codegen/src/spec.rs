@@ -12,6 +12,7 @@ use crate::overlay::{Applied, Overlay};
 
 /// A parsed description, ready for lowering.
 pub struct Spec {
+    /// The parsed document, after the overlay and the `$ref` normalisation.
     pub openapi: OpenAPI,
     /// The overlay patches that were applied, in order.
     pub applied: Vec<Applied>,
@@ -174,7 +175,9 @@ pub fn component_name(reference: &str) -> Option<&str> {
 /// A schema or a reference to one, whichever box it came in.
 #[derive(Clone, Copy)]
 pub enum Node<'a> {
+    /// A `$ref`, as written (`#/components/schemas/contact`).
     Ref(&'a str),
+    /// A schema written in place.
     Inline(&'a Schema),
 }
 
@@ -212,24 +215,34 @@ impl<'a> Node<'a> {
 
 /// A schema seen through one uniform shape, whatever `openapiv3` variant holds it.
 pub struct SchemaView<'a> {
+    /// The keywords every kind of schema shares (`nullable`, `description`, `example`, …).
     pub data: &'a SchemaData,
     /// `string`, `integer`, `number`, `boolean`, `object`, `array`, or none.
     pub ty: Option<&'a str>,
+    /// A string with `format: binary`: raw bytes.
     pub binary: bool,
     /// The `format` (`date-time`, `email`, `uri`, …).
     pub format: Option<&'a str>,
     /// Enum values as JSON, `null` included.
     pub enumeration: Vec<Value>,
+    /// The declared properties, by name.
     pub properties: Option<&'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>>,
+    /// The names listed in `required`.
     pub required: &'a [String],
+    /// `additionalProperties`, when given.
     pub additional: Option<&'a AdditionalProperties>,
+    /// The item schema of an array.
     pub items: Option<&'a ReferenceOr<Box<Schema>>>,
+    /// The `oneOf` alternatives.
     pub one_of: &'a [ReferenceOr<Schema>],
+    /// The `allOf` parts.
     pub all_of: &'a [ReferenceOr<Schema>],
+    /// The `anyOf` alternatives.
     pub any_of: &'a [ReferenceOr<Schema>],
 }
 
 impl<'a> SchemaView<'a> {
+    /// Reads `schema` into the one shape, whatever its kind.
     pub fn of(schema: &'a Schema) -> SchemaView<'a> {
         let mut view = SchemaView {
             data: &schema.schema_data,
@@ -303,6 +316,7 @@ impl<'a> SchemaView<'a> {
         view
     }
 
+    /// Whether the schema declares at least one property.
     pub fn has_properties(&self) -> bool {
         self.properties.is_some_and(|p| !p.is_empty())
     }

@@ -18,7 +18,9 @@ pub use operations::{client_module, operations_module};
 /// A generated file, relative to the folder that owns it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct File {
+    /// The path, relative to the folder that owns the file (`src/lib.rs`, `Cargo.toml`).
     pub path: String,
+    /// The whole text, with the generated-file header where the format has one.
     pub contents: String,
 }
 
@@ -82,6 +84,7 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
 /// Where a generated crate lives and what its manifest says about it.
 #[derive(Debug, Clone, Copy)]
 pub struct CrateSetup<'a> {
+    /// The package name (`intercom-api-v2-12`).
     pub crate_name: &'a str,
     /// The `intercom-api-runtime` dependency's path, as written in the manifest.
     pub runtime_path: &'a str,
@@ -118,6 +121,9 @@ impl<'a> CrateSetup<'a> {
     }
 }
 
+/// The files of one version's crate, paths relative to the crate folder: the `models` and
+/// `operations` modules, the client, `src/lib.rs` and `Cargo.toml`, plus `README.md` and
+/// `LICENSE` when it is published.
 pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_header: &str) -> Result<Vec<File>, String> {
     let crate_name = setup.crate_name;
     let mut files: Vec<File> =
@@ -294,6 +300,8 @@ pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Resu
     slots.into_iter().zip(items).map(|(slot, item)| slot.unwrap_or_else(|| make(item))).collect()
 }
 
+/// Parses `tokens` as a Rust file and lays it out (prettyplease, then blank lines between
+/// items) after `header`. An error means the generator emitted invalid Rust.
 pub fn format_file(header: &str, tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("the generator emitted invalid Rust: {e}"))?;
     Ok(format!("{header}{}", space_out_items(&prettyplease::unparse(&file))))
@@ -917,7 +925,9 @@ pub fn contract_calls(api: &Api, crate_path: &str, header: &str) -> Result<Strin
 
 /// One version as the test harness sees it: its module name and Intercom version id.
 pub struct HarnessVersion<'a> {
+    /// The version's module in the facade (`v2_12`), which also names its generated test files.
     pub module: &'a str,
+    /// The project's id for the version (`2.12`), passed to the contract test's `run`.
     pub id: &'a str,
 }
 

@@ -25,6 +25,7 @@ mod usage;
 
 /// What the lowering needs to know about the version besides the document.
 pub struct VersionInput<'a> {
+    /// The project's id for the version (`2.12`), kept as `VersionInfo::id`.
     pub id: &'a str,
     /// The pinned `Intercom-Version`, checked against the spec's default; `None` for specs
     /// that are not pinned (fixtures, `cargo xtask generate`).
