@@ -87,7 +87,7 @@ pub struct Usage {
 pub struct VersionInfo {
     /// The project's id for the version (`2.12`, `unstable`).
     pub id: String,
-    /// `info.title` and `info.version` of the description.
+    /// `info.title` of the description.
     pub title: String,
     /// The description's `info.version`.
     pub spec_version: String,
@@ -373,13 +373,21 @@ pub fn reachable(types: &[TypeDef], roots: impl IntoIterator<Item = TypeId>, dir
 /// The HTTP methods an OpenAPI path item can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
+    /// `GET`
     Get,
+    /// `PUT`
     Put,
+    /// `POST`
     Post,
+    /// `DELETE`
     Delete,
+    /// `PATCH`
     Patch,
+    /// `HEAD`
     Head,
+    /// `OPTIONS`
     Options,
+    /// `TRACE`
     Trace,
 }
 

@@ -80,7 +80,6 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     Ok(files)
 }
 
-/// The files of one version's crate (paths relative to the crate folder).
 /// Where a generated crate lives and what its manifest says about it.
 #[derive(Debug, Clone, Copy)]
 pub struct CrateSetup<'a> {
