@@ -12,6 +12,7 @@ pub mod diff;
 pub mod drift;
 pub mod emit;
 pub mod fern;
+pub mod harness;
 pub mod ir;
 pub mod lower;
 pub mod naming;
@@ -285,8 +286,8 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     // The harness reaches every version through the facade, so that adding a version needs no
     // new dependency of the tests crate.
     let crate_path = format!("intercom_api::{}", pin.module);
-    let checker = emit::example_checker(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
-    let contract = emit::contract_calls(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
+    let checker = harness::example_checker(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
+    let contract = harness::contract_calls(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
     let checker_tree = Tree {
         root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
         foreign: Vec::new(),
@@ -301,12 +302,12 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
 /// The registries that wire every version's checker and contract calls into the tests.
 fn harness_registries(ws: &Workspace) -> Result<Vec<(PathBuf, String)>, Error> {
     let header = emit::rust_header(REGENERATE, "specs/versions.toml");
-    let versions: Vec<emit::HarnessVersion> =
-        ws.pins.versions.iter().map(|pin| emit::HarnessVersion { module: &pin.module, id: &pin.id }).collect();
+    let versions: Vec<harness::HarnessVersion> =
+        ws.pins.versions.iter().map(|pin| harness::HarnessVersion { module: &pin.module, id: &pin.id }).collect();
     let emit_err = |message| Error::Emit { what: "the test harness registries".to_owned(), message };
     Ok(vec![
-        (PathBuf::from("examples.rs"), emit::example_registry(&versions, &header).map_err(emit_err)?),
-        (PathBuf::from("contract.rs"), emit::contract_registry(&versions, &header).map_err(emit_err)?),
+        (PathBuf::from("examples.rs"), harness::example_registry(&versions, &header).map_err(emit_err)?),
+        (PathBuf::from("contract.rs"), harness::contract_registry(&versions, &header).map_err(emit_err)?),
     ])
 }
 
