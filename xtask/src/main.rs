@@ -1,9 +1,10 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
 
 mod bench;
+mod workspace;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
@@ -11,6 +12,8 @@ use intercom_codegen::drift::{Drift, Update};
 use intercom_codegen::output::Mode;
 use intercom_codegen::pins::{Pin, Pulled, Source};
 use intercom_codegen::{REGENERATE, Workspace};
+
+use crate::workspace::{cargo, open, runtime_dir};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -147,19 +150,6 @@ impl Options {
     }
 }
 
-/// The workspace root: `XTASK_WORKSPACE` when set (tests run tasks on a copy), else the
-/// workspace this binary was built in.
-fn workspace_root() -> PathBuf {
-    match std::env::var_os("XTASK_WORKSPACE") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf(),
-    }
-}
-
-fn open() -> Result<Workspace, String> {
-    Workspace::open(&workspace_root()).map_err(|e| e.to_string())
-}
-
 fn drift(options: &Options) -> Result<ExitCode, String> {
     let started = Instant::now();
     let ws = open()?;
@@ -210,10 +200,6 @@ fn print_diagnostics(diagnostics: &[intercom_codegen::diagnostics::Diagnostic]) 
     }
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     (errors, diagnostics.len() - errors)
-}
-
-fn runtime_dir() -> PathBuf {
-    workspace_root().join("intercom-api/runtime")
 }
 
 fn generate(options: &Options) -> Result<ExitCode, String> {
@@ -364,10 +350,6 @@ fn features(options: &Options) -> Result<ExitCode, String> {
     }
     println!("{checked} feature sets in {:.1}s; {} failed", started.elapsed().as_secs_f64(), failed.len());
     Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
 }
 
 fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {
