@@ -1,18 +1,19 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
 
 mod bench;
+mod flags;
 mod workspace;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
 use intercom_codegen::drift::{Drift, Update};
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::{Pin, Pulled, Source};
-use intercom_codegen::{REGENERATE, Workspace};
+use intercom_codegen::pins::{Pulled, Source};
+use intercom_codegen::REGENERATE;
 
+use crate::flags::Options;
 use crate::workspace::{cargo, open, runtime_dir};
 
 const HELP: &str = "\
@@ -98,54 +99,6 @@ fn main() -> ExitCode {
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
-        }
-    }
-}
-
-/// `--name value` options.
-#[derive(Default)]
-struct Options {
-    values: std::collections::BTreeMap<String, String>,
-}
-
-impl Options {
-    fn parse(args: &[&str], allowed: &[&str]) -> Result<Options, String> {
-        let mut options = Options::default();
-        let mut rest = args.iter();
-        while let Some(name) = rest.next() {
-            if !allowed.contains(name) {
-                return Err(format!("unknown option `{name}`; this task takes {}", allowed.join(", ")));
-            }
-            let value = rest.next().ok_or_else(|| format!("`{name}` needs a value"))?;
-            options.values.insert((*name).to_owned(), (*value).to_owned());
-        }
-        // Not a let chain: they need Rust 1.88, newer than the MSRV.
-        if let Some(format) = options.get("--format").filter(|f| *f != "text" && *f != "json") {
-            return Err(format!("--format is `text` or `json`, not `{format}`"));
-        }
-        Ok(options)
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    fn json(&self) -> bool {
-        self.get("--format") == Some("json")
-    }
-
-    /// `--source DIR` (relative to the current directory), else the workspace's source.
-    fn source(&self, ws: &Workspace) -> Source {
-        match self.get("--source") {
-            Some(dir) => Source::Directory(std::env::current_dir().map(|d| d.join(dir)).unwrap_or_else(|_| PathBuf::from(dir))),
-            None => ws.source.clone(),
-        }
-    }
-
-    fn pins<'w>(&self, ws: &'w Workspace) -> Result<Vec<&'w Pin>, String> {
-        match self.get("--version") {
-            Some(id) => Ok(vec![ws.pins.get(id).map_err(|e| e.to_string())?]),
-            None => Ok(ws.pins.versions.iter().collect()),
         }
     }
 }
