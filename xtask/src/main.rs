@@ -2,6 +2,7 @@
 
 mod bench;
 mod flags;
+mod regenerate;
 mod workspace;
 
 use std::process::ExitCode;
@@ -11,7 +12,6 @@ use intercom_codegen::diagnostics::Severity;
 use intercom_codegen::drift::{Drift, Update};
 use intercom_codegen::output::Mode;
 use intercom_codegen::pins::{Pulled, Source};
-use intercom_codegen::REGENERATE;
 
 use crate::flags::Options;
 use crate::workspace::{cargo, open, runtime_dir};
@@ -66,8 +66,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["regenerate"] => regenerate(Mode::Write),
-        ["regenerate", "--check"] => regenerate(Mode::Check),
+        ["regenerate"] => regenerate::run(Mode::Write),
+        ["regenerate", "--check"] => regenerate::run(Mode::Check),
         ["specs", "pull"] => pull(None),
         ["specs", "pull", "--version", id] => pull(Some(id)),
         ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| update(&o)),
@@ -343,7 +343,7 @@ fn update(options: &Options) -> Result<ExitCode, String> {
     }
     if moved {
         // The pins changed on disk: regenerate from the new ones.
-        return regenerate(Mode::Write);
+        return regenerate::run(Mode::Write);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -366,62 +366,4 @@ fn pull(only: Option<&str>) -> Result<ExitCode, String> {
         ws.pins.get(id).map_err(|e| e.to_string())?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn regenerate(mode: Mode) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let report = intercom_codegen::regenerate(&ws, mode).map_err(|e| e.to_string())?;
-    for v in &report.versions {
-        let warnings = v.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        println!(
-            "{:<9} {} types, {} files, {} lines, {} examples, {} warnings  -> {}",
-            v.pin.id, v.types, v.files, v.lines, v.examples, warnings, v.pin.crate_dir
-        );
-        let styles: Vec<String> = v.paginated.iter().map(|(style, n)| format!("{n} {}", style.label())).collect();
-        println!(
-            "    {} operations, {} paginated ({})",
-            v.operations,
-            v.paginated.iter().map(|(_, n)| n).sum::<usize>(),
-            styles.join(", ")
-        );
-        for patch in &v.applied {
-            println!("    overlay applied: {:?} {}: {}", patch.op, patch.pointer, patch.reason);
-        }
-        if v.wrapped_refs > 0 {
-            println!("    kept the siblings of {} schema $refs (nullable, description) by wrapping them in allOf", v.wrapped_refs);
-        }
-        for d in &v.diagnostics {
-            println!("    {d}");
-        }
-    }
-    let outcome = &report.outcome;
-    let elapsed = started.elapsed();
-    match mode {
-        Mode::Write => {
-            println!(
-                "wrote {} changed files, removed {}, {} unchanged ({:.2}s)",
-                outcome.changed.len(),
-                outcome.removed.len(),
-                outcome.unchanged,
-                elapsed.as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Mode::Check if outcome.is_clean() => {
-            println!("generated code is up to date ({} files, {:.2}s)", outcome.unchanged, elapsed.as_secs_f64());
-            Ok(ExitCode::SUCCESS)
-        }
-        Mode::Check => {
-            eprintln!("generated code is stale:");
-            for path in &outcome.changed {
-                eprintln!("  differs: {}", path.display());
-            }
-            for path in &outcome.removed {
-                eprintln!("  no longer generated: {}", path.display());
-            }
-            eprintln!("run `{REGENERATE}` and commit the result.");
-            Ok(ExitCode::FAILURE)
-        }
-    }
 }
