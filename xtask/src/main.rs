@@ -3,15 +3,16 @@
 mod bench;
 mod flags;
 mod regenerate;
+mod specs;
 mod workspace;
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
-use intercom_codegen::drift::{Drift, Update};
+use intercom_codegen::drift::Drift;
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::{Pulled, Source};
+use intercom_codegen::pins::Source;
 
 use crate::flags::Options;
 use crate::workspace::{cargo, open, runtime_dir};
@@ -68,9 +69,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["regenerate"] => regenerate::run(Mode::Write),
         ["regenerate", "--check"] => regenerate::run(Mode::Check),
-        ["specs", "pull"] => pull(None),
-        ["specs", "pull", "--version", id] => pull(Some(id)),
-        ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| update(&o)),
+        ["specs", "pull"] => specs::pull(None),
+        ["specs", "pull", "--version", id] => specs::pull(Some(id)),
+        ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| specs::update(&o)),
         ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift(&o)) {
             Ok(code) => return code,
             Err(message) => {
@@ -314,56 +315,6 @@ fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {
     } else {
         print!("{}", report.render());
         println!("compared in {:.2}s", started.elapsed().as_secs_f64());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn update(options: &Options) -> Result<ExitCode, String> {
-    let ws = open()?;
-    let source = options.source(&ws);
-    let mut moved = false;
-    for pin in options.pins(&ws)? {
-        match intercom_codegen::drift::update(&ws, pin, &source, options.get("--commit")).map_err(|e| e.to_string())? {
-            Update::Current => println!("{:<9} already pinned to the source's revision ({})", pin.id, &pin.commit[..12]),
-            Update::Moved { commit, sha256, report } => {
-                moved = true;
-                println!("{:<9} pin moved to {} (sha256 {})", pin.id, &commit[..12.min(commit.len())], &sha256[..12]);
-                print!("{}", report.render());
-                let current = ws.crate_version().map_err(|e| e.to_string())?;
-                match report.proposed_version(&current) {
-                    Some(next) if next != current => println!(
-                        "proposed version: {current} → {next} ({} breaking change{}); set it in [workspace.package] of Cargo.toml",
-                        report.breaking(),
-                        if report.breaking() == 1 { "" } else { "s" }
-                    ),
-                    _ => println!("proposed version: {current}, unchanged"),
-                }
-            }
-        }
-    }
-    if moved {
-        // The pins changed on disk: regenerate from the new ones.
-        return regenerate::run(Mode::Write);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn pull(only: Option<&str>) -> Result<ExitCode, String> {
-    let ws = open()?;
-    println!("source: {}", ws.source.describe());
-    for pin in &ws.pins.versions {
-        if only.is_some_and(|id| id != pin.id) {
-            continue;
-        }
-        let (path, pulled) = ws.cache.ensure(&ws.pins, pin, &ws.source).map_err(|e| e.to_string())?;
-        let what = match pulled {
-            Pulled::AlreadyCached => "cached",
-            Pulled::Fetched => "pulled",
-        };
-        println!("{:<9} {what:<7} sha256 ok  {}", pin.id, path.strip_prefix(&ws.root).unwrap_or(&path).display());
-    }
-    if let Some(id) = only {
-        ws.pins.get(id).map_err(|e| e.to_string())?;
     }
     Ok(ExitCode::SUCCESS)
 }
