@@ -1,6 +1,7 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
 
 mod bench;
+mod drift;
 mod flags;
 mod regenerate;
 mod specs;
@@ -10,7 +11,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use intercom_codegen::diagnostics::Severity;
-use intercom_codegen::drift::Drift;
 use intercom_codegen::output::Mode;
 use intercom_codegen::pins::Source;
 
@@ -60,9 +60,6 @@ intercom/Intercom-OpenAPI) when it is set, else from upstream over HTTPS. --sour
 overrides that for the side being compared with the pins.
 ";
 
-/// Exit status of `drift` when it could not check.
-const CANNOT_CHECK: u8 = 2;
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -72,11 +69,11 @@ fn main() -> ExitCode {
         ["specs", "pull"] => specs::pull(None),
         ["specs", "pull", "--version", id] => specs::pull(Some(id)),
         ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| specs::update(&o)),
-        ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift(&o)) {
+        ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift::drift(&o)) {
             Ok(code) => return code,
             Err(message) => {
                 eprintln!("error: {message}");
-                return ExitCode::from(CANNOT_CHECK);
+                return ExitCode::from(drift::CANNOT_CHECK);
             }
         },
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
@@ -84,7 +81,7 @@ fn main() -> ExitCode {
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
-            Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
+            Options::parse(rest, &["--format"]).and_then(|o| drift::diff(from, to, &o))
         }
         [] | ["help"] | ["--help"] | ["-h"] => {
             print!("{HELP}");
@@ -102,50 +99,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn drift(options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let source = options.source(&ws);
-    let mut reports = Vec::new();
-    let mut found = false;
-    for pin in options.pins(&ws)? {
-        match intercom_codegen::drift::drift(&ws, pin, &source).map_err(|e| e.to_string())? {
-            Drift::None { sha256 } => {
-                if !options.json() {
-                    println!("{:<9} no drift: {} has the pinned file (sha256 {})", pin.id, source.describe(), &sha256[..12]);
-                }
-                reports.push(serde_json::json!({ "version": pin.id, "drift": false, "sha256": sha256 }));
-            }
-            Drift::Found { report, sha256, origin } => {
-                found = true;
-                if !options.json() {
-                    println!("{:<9} DRIFT: {origin} has sha256 {}, the pin {}", pin.id, &sha256[..12], &pin.sha256[..12]);
-                    print!("{}", report.render());
-                }
-                reports.push(
-                    serde_json::json!({ "version": pin.id, "drift": true, "sha256": sha256, "origin": origin, "report": report.to_json() }),
-                );
-            }
-        }
-    }
-    let checked: Vec<&str> = options.pins(&ws)?.iter().map(|p| p.id.as_str()).collect();
-    let fern = intercom_codegen::drift::fern_drift(&ws, &source, &checked).map_err(|e| e.to_string())?;
-    if !fern.is_empty() {
-        found = true;
-        if !options.json() {
-            println!("fern      DRIFT: {} of Intercom's SDK corrections not accounted for", fern.len());
-            fern.iter().for_each(|line| println!("  {line}"));
-        }
-    }
-    if options.json() {
-        let json = serde_json::json!({ "drift": found, "versions": reports, "fern": fern });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
-    } else {
-        println!("checked in {:.2}s", started.elapsed().as_secs_f64());
-    }
-    Ok(if found { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
 fn print_diagnostics(diagnostics: &[intercom_codegen::diagnostics::Diagnostic]) -> (usize, usize) {
@@ -304,17 +257,4 @@ fn features(options: &Options) -> Result<ExitCode, String> {
     }
     println!("{checked} feature sets in {:.1}s; {} failed", started.elapsed().as_secs_f64(), failed.len());
     Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let report = intercom_codegen::drift::diff_versions(&ws, from, to).map_err(|e| e.to_string())?;
-    if options.json() {
-        println!("{}", serde_json::to_string_pretty(&report.to_json()).unwrap_or_default());
-    } else {
-        print!("{}", report.render());
-        println!("compared in {:.2}s", started.elapsed().as_secs_f64());
-    }
-    Ok(ExitCode::SUCCESS)
 }
