@@ -3,6 +3,7 @@
 mod bench;
 mod drift;
 mod flags;
+mod generate;
 mod regenerate;
 mod specs;
 mod workspace;
@@ -76,7 +77,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(drift::CANNOT_CHECK);
             }
         },
-        ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
+        ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate::run(&o)),
         ["bench", rest @ ..] => bench::run(rest),
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
         ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
@@ -98,52 +99,6 @@ fn main() -> ExitCode {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn print_diagnostics(diagnostics: &[intercom_codegen::diagnostics::Diagnostic]) -> (usize, usize) {
-    for d in diagnostics {
-        println!("    {d}");
-    }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    (errors, diagnostics.len() - errors)
-}
-
-fn generate(options: &Options) -> Result<ExitCode, String> {
-    let spec = options.get("--spec").ok_or("generate needs --spec FILE")?;
-    let out = options.get("--out").ok_or("generate needs --out DIR")?;
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let (spec, out) = (cwd.join(spec), cwd.join(out));
-    let name = options.get("--name").map(str::to_owned).unwrap_or_else(|| {
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-        format!("generated-{}", cleaned.trim_matches('-'))
-    });
-    let started = Instant::now();
-    let overlay = match options.get("--overlay") {
-        Some(file) => Some(open()?.overlay_file(&cwd.join(file)).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
-        Ok(generated) => {
-            let (_, warnings) = print_diagnostics(&generated.lowered.diagnostics);
-            println!(
-                "{name}: {} types, {} operations, {} files, {} lines, {warnings} warnings -> {} ({:.2}s)",
-                generated.lowered.api.types.len(),
-                generated.lowered.api.operations.len(),
-                generated.files,
-                generated.lines,
-                out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(intercom_codegen::Error::Spec { what, diagnostics }) => {
-            let (errors, warnings) = print_diagnostics(&diagnostics);
-            eprintln!("{what}: {errors} error(s), {warnings} warning(s); nothing was generated.");
-            Ok(ExitCode::FAILURE)
-        }
-        Err(e) => Err(e.to_string()),
     }
 }
 
