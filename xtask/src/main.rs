@@ -2,6 +2,7 @@
 
 mod bench;
 mod drift;
+mod every_version;
 mod flags;
 mod generate;
 mod regenerate;
@@ -11,12 +12,10 @@ mod workspace;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use intercom_codegen::diagnostics::Severity;
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::Source;
 
 use crate::flags::Options;
-use crate::workspace::{cargo, open, runtime_dir};
+use crate::workspace::{cargo, open};
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -80,7 +79,7 @@ fn main() -> ExitCode {
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate::run(&o)),
         ["bench", rest @ ..] => bench::run(rest),
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
-        ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
+        ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version::run(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
             Options::parse(rest, &["--format"]).and_then(|o| drift::diff(from, to, &o))
         }
@@ -100,82 +99,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Generates every description of the source and checks that each crate compiles.
-fn every_version(options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let source = match options.source(&ws) {
-        Source::Directory(dir) => dir,
-        Source::Upstream => {
-            return Err("every-version reads a local directory: pass --source DIR or set INTERCOM_OPENAPI_SOURCE".to_owned());
-        }
-    };
-    let descriptions = source.join("descriptions");
-    let mut versions: Vec<String> = std::fs::read_dir(&descriptions)
-        .map_err(|e| format!("cannot list {}: {e}", descriptions.display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join(&ws.pins.upstream.file_name).is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    // 2.7 < 2.12 < 0 (the moving pre-release last).
-    versions.sort_by_key(|v| {
-        let parts: Vec<u32> = v.split('.').filter_map(|p| p.parse().ok()).collect();
-        (v == "0", parts)
-    });
-    let out_root = ws.root.join("target/every-version");
-    let target_dir = out_root.join("target");
-    let mut failed = Vec::new();
-    for version in &versions {
-        let spec = descriptions.join(version).join(&ws.pins.upstream.file_name);
-        let name = format!("intercom-api-check-{}", version.replace('.', "-"));
-        let out = out_root.join(version);
-        // The pinned version's overlay, else one kept for this directory alone.
-        let pinned = ws.pins.versions.iter().find(|p| p.path == format!("descriptions/{version}"));
-        let overlay_file = match pinned.and_then(|p| p.overlay.clone()) {
-            Some(rel) => Some(ws.root.join("specs").join(rel)),
-            None => Some(ws.root.join(format!("specs/overlays/{version}.toml"))).filter(|p| p.is_file()),
-        };
-        let overlay = overlay_file.as_deref().map(|f| ws.overlay_file(f)).transpose().map_err(|e| e.to_string())?;
-        let generated = match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
-            Ok(g) => g,
-            Err(e) => {
-                println!("{version:<6} FAILED to generate:\n{e}");
-                failed.push(version.clone());
-                continue;
-            }
-        };
-        let warnings = generated.lowered.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        let checking = Instant::now();
-        let check = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["check", "--quiet", "--manifest-path"])
-            .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        let verdict = if check.status.success() {
-            "cargo check ok".to_owned()
-        } else {
-            failed.push(version.clone());
-            format!("cargo check FAILED:\n{}", String::from_utf8_lossy(&check.stderr))
-        };
-        let overlay_note = match &overlay_file {
-            Some(f) => {
-                format!(", {} overlay patches from {}", generated.lowered.applied.len(), f.strip_prefix(&ws.root).unwrap_or(f).display())
-            }
-            None => String::new(),
-        };
-        println!(
-            "{version:<6} {} types, {} operations, {} lines, 0 errors, {warnings} warnings{overlay_note}; {verdict} ({:.1}s)",
-            generated.lowered.api.types.len(),
-            generated.lowered.api.operations.len(),
-            generated.lines,
-            checking.elapsed().as_secs_f64()
-        );
-    }
-    println!("{} versions in {:.1}s; {} failed", versions.len(), started.elapsed().as_secs_f64(), failed.len());
-    Ok(if failed.is_empty() && !versions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 /// The feature combinations a user is likely to pick, checked: each tag alone (with the
