@@ -1,4 +1,7 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
+//!
+//! This file reads the command line, calls the task and turns its result into an exit status;
+//! each task is a module of its own, and `workspace` holds what they share.
 
 mod bench;
 mod drift;
@@ -59,6 +62,9 @@ intercom/Intercom-OpenAPI) when it is set, else from upstream over HTTPS. --sour
 overrides that for the side being compared with the pins.
 ";
 
+/// Exit status for a command line that names no task.
+const USAGE: u8 = 2;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -68,13 +74,10 @@ fn main() -> ExitCode {
         ["specs", "pull"] => specs::pull(None),
         ["specs", "pull", "--version", id] => specs::pull(Some(id)),
         ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| specs::update(&o)),
-        ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift::drift(&o)) {
-            Ok(code) => return code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(drift::CANNOT_CHECK);
-            }
-        },
+        ["drift", rest @ ..] => {
+            let result = Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift::drift(&o));
+            return exit_status(result, ExitCode::from(drift::CANNOT_CHECK));
+        }
         ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate::run(&o)),
         ["bench", rest @ ..] => bench::run(rest),
         ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features::run(&o)),
@@ -88,14 +91,16 @@ fn main() -> ExitCode {
         }
         _ => {
             eprint!("unknown task: {}\n\n{HELP}", args.join(" "));
-            return ExitCode::from(2);
+            return ExitCode::from(USAGE);
         }
     };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_status(result, ExitCode::FAILURE)
+}
+
+/// The task's own exit status, or `on_error` once the reason it could not run is printed.
+fn exit_status(result: Result<ExitCode, String>, on_error: ExitCode) -> ExitCode {
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        on_error
+    })
 }
