@@ -25,7 +25,7 @@ use std::time::Instant;
 use intercom_codegen::pins::Pin;
 use intercom_codegen::{REGENERATE, Workspace};
 
-use crate::{cargo, open};
+use crate::workspace::{cargo, open};
 
 /// Every part, in the order a run prints them.
 const PARTS: [&str; 6] = ["generator", "compile", "clean-build", "runtime", "memory", "peers"];

@@ -1,16 +1,23 @@
 //! `cargo xtask <task>`: the maintainer's commands. Run `cargo xtask help` for the list.
+//!
+//! This file reads the command line, calls the task and turns its result into an exit status;
+//! each task is a module of its own, and `workspace` holds what they share.
 
 mod bench;
+mod drift;
+mod every_version;
+mod features;
+mod flags;
+mod generate;
+mod regenerate;
+mod specs;
+mod workspace;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
-use std::time::Instant;
+use std::process::ExitCode;
 
-use intercom_codegen::diagnostics::Severity;
-use intercom_codegen::drift::{Drift, Update};
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::{Pin, Pulled, Source};
-use intercom_codegen::{REGENERATE, Workspace};
+
+use crate::flags::Options;
 
 const HELP: &str = "\
 cargo xtask <task>
@@ -55,31 +62,28 @@ intercom/Intercom-OpenAPI) when it is set, else from upstream over HTTPS. --sour
 overrides that for the side being compared with the pins.
 ";
 
-/// Exit status of `drift` when it could not check.
-const CANNOT_CHECK: u8 = 2;
+/// Exit status for a command line that names no task.
+const USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {
-        ["regenerate"] => regenerate(Mode::Write),
-        ["regenerate", "--check"] => regenerate(Mode::Check),
-        ["specs", "pull"] => pull(None),
-        ["specs", "pull", "--version", id] => pull(Some(id)),
-        ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| update(&o)),
-        ["drift", rest @ ..] => match Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift(&o)) {
-            Ok(code) => return code,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(CANNOT_CHECK);
-            }
-        },
-        ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate(&o)),
+        ["regenerate"] => regenerate::run(Mode::Write),
+        ["regenerate", "--check"] => regenerate::run(Mode::Check),
+        ["specs", "pull"] => specs::pull(None),
+        ["specs", "pull", "--version", id] => specs::pull(Some(id)),
+        ["specs", "update", rest @ ..] => Options::parse(rest, &["--version", "--commit", "--source"]).and_then(|o| specs::update(&o)),
+        ["drift", rest @ ..] => {
+            let result = Options::parse(rest, &["--version", "--source", "--format"]).and_then(|o| drift::drift(&o));
+            return exit_status(result, ExitCode::from(drift::CANNOT_CHECK));
+        }
+        ["generate", rest @ ..] => Options::parse(rest, &["--spec", "--out", "--name", "--overlay"]).and_then(|o| generate::run(&o)),
         ["bench", rest @ ..] => bench::run(rest),
-        ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features(&o)),
-        ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version(&o)),
+        ["features", rest @ ..] => Options::parse(rest, &["--version"]).and_then(|o| features::run(&o)),
+        ["every-version", rest @ ..] => Options::parse(rest, &["--source"]).and_then(|o| every_version::run(&o)),
         ["diff", from, to, rest @ ..] if !from.starts_with('-') && !to.starts_with('-') => {
-            Options::parse(rest, &["--format"]).and_then(|o| diff(from, to, &o))
+            Options::parse(rest, &["--format"]).and_then(|o| drift::diff(from, to, &o))
         }
         [] | ["help"] | ["--help"] | ["-h"] => {
             print!("{HELP}");
@@ -87,406 +91,16 @@ fn main() -> ExitCode {
         }
         _ => {
             eprint!("unknown task: {}\n\n{HELP}", args.join(" "));
-            return ExitCode::from(2);
+            return ExitCode::from(USAGE);
         }
     };
-    match result {
-        Ok(code) => code,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    exit_status(result, ExitCode::FAILURE)
 }
 
-/// `--name value` options.
-#[derive(Default)]
-struct Options {
-    values: std::collections::BTreeMap<String, String>,
-}
-
-impl Options {
-    fn parse(args: &[&str], allowed: &[&str]) -> Result<Options, String> {
-        let mut options = Options::default();
-        let mut rest = args.iter();
-        while let Some(name) = rest.next() {
-            if !allowed.contains(name) {
-                return Err(format!("unknown option `{name}`; this task takes {}", allowed.join(", ")));
-            }
-            let value = rest.next().ok_or_else(|| format!("`{name}` needs a value"))?;
-            options.values.insert((*name).to_owned(), (*value).to_owned());
-        }
-        // Not a let chain: they need Rust 1.88, newer than the MSRV.
-        if let Some(format) = options.get("--format").filter(|f| *f != "text" && *f != "json") {
-            return Err(format!("--format is `text` or `json`, not `{format}`"));
-        }
-        Ok(options)
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.values.get(name).map(String::as_str)
-    }
-
-    fn json(&self) -> bool {
-        self.get("--format") == Some("json")
-    }
-
-    /// `--source DIR` (relative to the current directory), else the workspace's source.
-    fn source(&self, ws: &Workspace) -> Source {
-        match self.get("--source") {
-            Some(dir) => Source::Directory(std::env::current_dir().map(|d| d.join(dir)).unwrap_or_else(|_| PathBuf::from(dir))),
-            None => ws.source.clone(),
-        }
-    }
-
-    fn pins<'w>(&self, ws: &'w Workspace) -> Result<Vec<&'w Pin>, String> {
-        match self.get("--version") {
-            Some(id) => Ok(vec![ws.pins.get(id).map_err(|e| e.to_string())?]),
-            None => Ok(ws.pins.versions.iter().collect()),
-        }
-    }
-}
-
-/// The workspace root: `XTASK_WORKSPACE` when set (tests run tasks on a copy), else the
-/// workspace this binary was built in.
-fn workspace_root() -> PathBuf {
-    match std::env::var_os("XTASK_WORKSPACE") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask sits in the workspace").to_path_buf(),
-    }
-}
-
-fn open() -> Result<Workspace, String> {
-    Workspace::open(&workspace_root()).map_err(|e| e.to_string())
-}
-
-fn drift(options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let source = options.source(&ws);
-    let mut reports = Vec::new();
-    let mut found = false;
-    for pin in options.pins(&ws)? {
-        match intercom_codegen::drift::drift(&ws, pin, &source).map_err(|e| e.to_string())? {
-            Drift::None { sha256 } => {
-                if !options.json() {
-                    println!("{:<9} no drift: {} has the pinned file (sha256 {})", pin.id, source.describe(), &sha256[..12]);
-                }
-                reports.push(serde_json::json!({ "version": pin.id, "drift": false, "sha256": sha256 }));
-            }
-            Drift::Found { report, sha256, origin } => {
-                found = true;
-                if !options.json() {
-                    println!("{:<9} DRIFT: {origin} has sha256 {}, the pin {}", pin.id, &sha256[..12], &pin.sha256[..12]);
-                    print!("{}", report.render());
-                }
-                reports.push(
-                    serde_json::json!({ "version": pin.id, "drift": true, "sha256": sha256, "origin": origin, "report": report.to_json() }),
-                );
-            }
-        }
-    }
-    let checked: Vec<&str> = options.pins(&ws)?.iter().map(|p| p.id.as_str()).collect();
-    let fern = intercom_codegen::drift::fern_drift(&ws, &source, &checked).map_err(|e| e.to_string())?;
-    if !fern.is_empty() {
-        found = true;
-        if !options.json() {
-            println!("fern      DRIFT: {} of Intercom's SDK corrections not accounted for", fern.len());
-            fern.iter().for_each(|line| println!("  {line}"));
-        }
-    }
-    if options.json() {
-        let json = serde_json::json!({ "drift": found, "versions": reports, "fern": fern });
-        println!("{}", serde_json::to_string_pretty(&json).unwrap_or_default());
-    } else {
-        println!("checked in {:.2}s", started.elapsed().as_secs_f64());
-    }
-    Ok(if found { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
-
-fn print_diagnostics(diagnostics: &[intercom_codegen::diagnostics::Diagnostic]) -> (usize, usize) {
-    for d in diagnostics {
-        println!("    {d}");
-    }
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    (errors, diagnostics.len() - errors)
-}
-
-fn runtime_dir() -> PathBuf {
-    workspace_root().join("intercom-api/runtime")
-}
-
-fn generate(options: &Options) -> Result<ExitCode, String> {
-    let spec = options.get("--spec").ok_or("generate needs --spec FILE")?;
-    let out = options.get("--out").ok_or("generate needs --out DIR")?;
-    let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-    let (spec, out) = (cwd.join(spec), cwd.join(out));
-    let name = options.get("--name").map(str::to_owned).unwrap_or_else(|| {
-        let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let cleaned: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-        format!("generated-{}", cleaned.trim_matches('-'))
-    });
-    let started = Instant::now();
-    let overlay = match options.get("--overlay") {
-        Some(file) => Some(open()?.overlay_file(&cwd.join(file)).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
-        Ok(generated) => {
-            let (_, warnings) = print_diagnostics(&generated.lowered.diagnostics);
-            println!(
-                "{name}: {} types, {} operations, {} files, {} lines, {warnings} warnings -> {} ({:.2}s)",
-                generated.lowered.api.types.len(),
-                generated.lowered.api.operations.len(),
-                generated.files,
-                generated.lines,
-                out.display(),
-                started.elapsed().as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(intercom_codegen::Error::Spec { what, diagnostics }) => {
-            let (errors, warnings) = print_diagnostics(&diagnostics);
-            eprintln!("{what}: {errors} error(s), {warnings} warning(s); nothing was generated.");
-            Ok(ExitCode::FAILURE)
-        }
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// Generates every description of the source and checks that each crate compiles.
-fn every_version(options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let source = match options.source(&ws) {
-        Source::Directory(dir) => dir,
-        Source::Upstream => {
-            return Err("every-version reads a local directory: pass --source DIR or set INTERCOM_OPENAPI_SOURCE".to_owned());
-        }
-    };
-    let descriptions = source.join("descriptions");
-    let mut versions: Vec<String> = std::fs::read_dir(&descriptions)
-        .map_err(|e| format!("cannot list {}: {e}", descriptions.display()))?
-        .filter_map(|e| e.ok())
-        .filter(|e| e.path().join(&ws.pins.upstream.file_name).is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    // 2.7 < 2.12 < 0 (the moving pre-release last).
-    versions.sort_by_key(|v| {
-        let parts: Vec<u32> = v.split('.').filter_map(|p| p.parse().ok()).collect();
-        (v == "0", parts)
-    });
-    let out_root = ws.root.join("target/every-version");
-    let target_dir = out_root.join("target");
-    let mut failed = Vec::new();
-    for version in &versions {
-        let spec = descriptions.join(version).join(&ws.pins.upstream.file_name);
-        let name = format!("intercom-api-check-{}", version.replace('.', "-"));
-        let out = out_root.join(version);
-        // The pinned version's overlay, else one kept for this directory alone.
-        let pinned = ws.pins.versions.iter().find(|p| p.path == format!("descriptions/{version}"));
-        let overlay_file = match pinned.and_then(|p| p.overlay.clone()) {
-            Some(rel) => Some(ws.root.join("specs").join(rel)),
-            None => Some(ws.root.join(format!("specs/overlays/{version}.toml"))).filter(|p| p.is_file()),
-        };
-        let overlay = overlay_file.as_deref().map(|f| ws.overlay_file(f)).transpose().map_err(|e| e.to_string())?;
-        let generated = match intercom_codegen::generate_crate(&spec, overlay.as_ref(), &out, &name, &runtime_dir()) {
-            Ok(g) => g,
-            Err(e) => {
-                println!("{version:<6} FAILED to generate:\n{e}");
-                failed.push(version.clone());
-                continue;
-            }
-        };
-        let warnings = generated.lowered.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        let checking = Instant::now();
-        let check = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["check", "--quiet", "--manifest-path"])
-            .arg(out.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .output()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
-        let verdict = if check.status.success() {
-            "cargo check ok".to_owned()
-        } else {
-            failed.push(version.clone());
-            format!("cargo check FAILED:\n{}", String::from_utf8_lossy(&check.stderr))
-        };
-        let overlay_note = match &overlay_file {
-            Some(f) => {
-                format!(", {} overlay patches from {}", generated.lowered.applied.len(), f.strip_prefix(&ws.root).unwrap_or(f).display())
-            }
-            None => String::new(),
-        };
-        println!(
-            "{version:<6} {} types, {} operations, {} lines, 0 errors, {warnings} warnings{overlay_note}; {verdict} ({:.1}s)",
-            generated.lowered.api.types.len(),
-            generated.lowered.api.operations.len(),
-            generated.lines,
-            checking.elapsed().as_secs_f64()
-        );
-    }
-    println!("{} versions in {:.1}s; {} failed", versions.len(), started.elapsed().as_secs_f64(), failed.len());
-    Ok(if failed.is_empty() && !versions.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-/// The feature combinations a user is likely to pick, checked: each tag alone (with the
-/// client), no tag at all, and everything without the client, alone and with each serde half
-/// (the workspace's own tests build with both halves on).
-fn features(options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let mut failed = Vec::new();
-    let mut checked = 0;
-    for pin in options.pins(&ws)? {
-        let lowered = ws.lower_version(pin).map_err(|e| e.to_string())?;
-        let mut sets: Vec<String> = ["client", "full", "full,serialize", "full,deserialize"].map(str::to_owned).to_vec();
-        sets.extend(lowered.api.tags.iter().map(|t| format!("client,{}", t.feature)));
-        let version_started = Instant::now();
-        for set in &sets {
-            let out = cargo()
-                .args(["check", "--quiet", "--package", &pin.crate_name, "--no-default-features", "--features", set])
-                .output()
-                .map_err(|e| format!("cannot run cargo: {e}"))?;
-            checked += 1;
-            if !out.status.success() {
-                eprintln!("{} --features {set}: FAILED\n{}", pin.crate_name, String::from_utf8_lossy(&out.stderr));
-                failed.push(format!("{} --features {set}", pin.crate_name));
-            }
-        }
-        println!(
-            "{:<9} {} feature sets checked ({} tags) in {:.1}s",
-            pin.id,
-            sets.len(),
-            lowered.api.tags.len(),
-            version_started.elapsed().as_secs_f64()
-        );
-    }
-    println!("{checked} feature sets in {:.1}s; {} failed", started.elapsed().as_secs_f64(), failed.len());
-    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
-}
-
-fn cargo() -> Command {
-    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-}
-
-fn diff(from: &str, to: &str, options: &Options) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let report = intercom_codegen::drift::diff_versions(&ws, from, to).map_err(|e| e.to_string())?;
-    if options.json() {
-        println!("{}", serde_json::to_string_pretty(&report.to_json()).unwrap_or_default());
-    } else {
-        print!("{}", report.render());
-        println!("compared in {:.2}s", started.elapsed().as_secs_f64());
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn update(options: &Options) -> Result<ExitCode, String> {
-    let ws = open()?;
-    let source = options.source(&ws);
-    let mut moved = false;
-    for pin in options.pins(&ws)? {
-        match intercom_codegen::drift::update(&ws, pin, &source, options.get("--commit")).map_err(|e| e.to_string())? {
-            Update::Current => println!("{:<9} already pinned to the source's revision ({})", pin.id, &pin.commit[..12]),
-            Update::Moved { commit, sha256, report } => {
-                moved = true;
-                println!("{:<9} pin moved to {} (sha256 {})", pin.id, &commit[..12.min(commit.len())], &sha256[..12]);
-                print!("{}", report.render());
-                let current = ws.crate_version().map_err(|e| e.to_string())?;
-                match report.proposed_version(&current) {
-                    Some(next) if next != current => println!(
-                        "proposed version: {current} → {next} ({} breaking change{}); set it in [workspace.package] of Cargo.toml",
-                        report.breaking(),
-                        if report.breaking() == 1 { "" } else { "s" }
-                    ),
-                    _ => println!("proposed version: {current}, unchanged"),
-                }
-            }
-        }
-    }
-    if moved {
-        // The pins changed on disk: regenerate from the new ones.
-        return regenerate(Mode::Write);
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn pull(only: Option<&str>) -> Result<ExitCode, String> {
-    let ws = open()?;
-    println!("source: {}", ws.source.describe());
-    for pin in &ws.pins.versions {
-        if only.is_some_and(|id| id != pin.id) {
-            continue;
-        }
-        let (path, pulled) = ws.cache.ensure(&ws.pins, pin, &ws.source).map_err(|e| e.to_string())?;
-        let what = match pulled {
-            Pulled::AlreadyCached => "cached",
-            Pulled::Fetched => "pulled",
-        };
-        println!("{:<9} {what:<7} sha256 ok  {}", pin.id, path.strip_prefix(&ws.root).unwrap_or(&path).display());
-    }
-    if let Some(id) = only {
-        ws.pins.get(id).map_err(|e| e.to_string())?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn regenerate(mode: Mode) -> Result<ExitCode, String> {
-    let started = Instant::now();
-    let ws = open()?;
-    let report = intercom_codegen::regenerate(&ws, mode).map_err(|e| e.to_string())?;
-    for v in &report.versions {
-        let warnings = v.diagnostics.iter().filter(|d| d.severity == Severity::Warning).count();
-        println!(
-            "{:<9} {} types, {} files, {} lines, {} examples, {} warnings  -> {}",
-            v.pin.id, v.types, v.files, v.lines, v.examples, warnings, v.pin.crate_dir
-        );
-        let styles: Vec<String> = v.paginated.iter().map(|(style, n)| format!("{n} {}", style.label())).collect();
-        println!(
-            "    {} operations, {} paginated ({})",
-            v.operations,
-            v.paginated.iter().map(|(_, n)| n).sum::<usize>(),
-            styles.join(", ")
-        );
-        for patch in &v.applied {
-            println!("    overlay applied: {:?} {}: {}", patch.op, patch.pointer, patch.reason);
-        }
-        if v.wrapped_refs > 0 {
-            println!("    kept the siblings of {} schema $refs (nullable, description) by wrapping them in allOf", v.wrapped_refs);
-        }
-        for d in &v.diagnostics {
-            println!("    {d}");
-        }
-    }
-    let outcome = &report.outcome;
-    let elapsed = started.elapsed();
-    match mode {
-        Mode::Write => {
-            println!(
-                "wrote {} changed files, removed {}, {} unchanged ({:.2}s)",
-                outcome.changed.len(),
-                outcome.removed.len(),
-                outcome.unchanged,
-                elapsed.as_secs_f64()
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Mode::Check if outcome.is_clean() => {
-            println!("generated code is up to date ({} files, {:.2}s)", outcome.unchanged, elapsed.as_secs_f64());
-            Ok(ExitCode::SUCCESS)
-        }
-        Mode::Check => {
-            eprintln!("generated code is stale:");
-            for path in &outcome.changed {
-                eprintln!("  differs: {}", path.display());
-            }
-            for path in &outcome.removed {
-                eprintln!("  no longer generated: {}", path.display());
-            }
-            eprintln!("run `{REGENERATE}` and commit the result.");
-            Ok(ExitCode::FAILURE)
-        }
-    }
+/// The task's own exit status, or `on_error` once the reason it could not run is printed.
+fn exit_status(result: Result<ExitCode, String>, on_error: ExitCode) -> ExitCode {
+    result.unwrap_or_else(|message| {
+        eprintln!("error: {message}");
+        on_error
+    })
 }
