@@ -214,7 +214,9 @@ fn clean_builds(ws: &Workspace, target: &Path) -> Result<(), String> {
          baseline: the same program on reqwest + tokio + serde + serde_json alone)"
     );
     let root = target.join("bench/clean-build");
-    let reqwest = workspace_dependency(&ws.root, "reqwest")?;
+    // The workspace's reqwest line leaves TLS to the runtime's features; the baseline takes the
+    // TLS the SDK's default client uses (rustls), so both programs build the same stack.
+    let reqwest = workspace_dependency(&ws.root, "reqwest")?.replacen("features = [", "features = [\"rustls\", ", 1);
     let baseline = clean_build(&root.join("baseline"), &ws.root, &baseline_program(&reqwest))?;
     println!("{:<28} clean build {baseline:>6.1} s", "baseline");
     for (feature, module) in CLEAN_BUILDS {
