@@ -473,6 +473,13 @@ pub struct Operation {
     pub sample_repairs: Vec<String>,
 }
 
+impl Operation {
+    /// The tag whose `operations` module the operation lives in: its first, or [`UNTAGGED`].
+    pub fn first_tag(&self) -> &str {
+        self.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
+    }
+}
+
 /// One parameter of an operation: a field of the operation's struct.
 #[derive(Debug, Clone)]
 pub struct Param {

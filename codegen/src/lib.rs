@@ -150,6 +150,12 @@ impl Workspace {
             .ok_or_else(|| Error::Spec { what: format!("Intercom API {}", pin.id), diagnostics: diags.into_items() })
     }
 
+    /// The workspace's `LICENSE`, which every published crate ships.
+    pub fn license(&self) -> Result<String, Error> {
+        let path = self.root.join("LICENSE");
+        std::fs::read_to_string(&path).map_err(|error| Error::Io { path, error })
+    }
+
     /// The version every published crate shares: `[workspace.package] version` of the root
     /// `Cargo.toml`.
     pub fn crate_version(&self) -> Result<String, Error> {
@@ -267,7 +273,7 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     let rust_header = emit::rust_header(REGENERATE, &origin);
     let toml_header = rust_header.replace("// ", "# ");
     let emit_err = |message| Error::Emit { what: format!("Intercom API {}", pin.id), message };
-    let license = std::fs::read_to_string(ws.root.join("LICENSE")).map_err(|error| Error::Io { path: ws.root.join("LICENSE"), error })?;
+    let license = ws.license()?;
     let version = ws.crate_version()?;
     let published = emit::Published {
         repository: &ws.pins.upstream.repository,
@@ -543,7 +549,7 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     checker_files.extend(harness_registries(ws)?);
     checker_files.sort();
     trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
-    let license = std::fs::read_to_string(ws.root.join("LICENSE")).map_err(|error| Error::Io { path: ws.root.join("LICENSE"), error })?;
+    let license = ws.license()?;
     trees.push(facade(ws, &tags, &license, &ws.crate_version()?));
     trees.push(fixture_crate(&ws.root)?);
     let mut outcome = output::Outcome::default();

@@ -15,11 +15,6 @@ fn rt() -> TokenStream {
     quote!(::intercom_api_runtime)
 }
 
-/// The tag an operation is filed under: its first, or [`UNTAGGED`].
-fn first_tag(op: &Operation) -> &str {
-    op.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
-}
-
 /// The module each operation lives in, by its first tag (named in `lower::groups`).
 fn tag_modules(api: &Api) -> BTreeMap<&str, &str> {
     api.tags.iter().filter_map(|tag| tag.module.as_deref().map(|module| (tag.name.as_str(), module))).collect()
@@ -30,7 +25,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let modules = tag_modules(api);
     let mut by_module: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
-        by_module.entry(modules[first_tag(op)]).or_default().push(op);
+        by_module.entry(modules[op.first_tag()]).or_default().push(op);
     }
     let mut files = Vec::new();
     let mut mod_items = Vec::new();

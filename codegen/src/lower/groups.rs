@@ -21,7 +21,7 @@ fn name_modules(api: &mut Api) {
     names.claim(&["mod".to_owned()]);
     let mut module_of: BTreeMap<String, String> = BTreeMap::new();
     for op in &api.operations {
-        let tag = op.tags.first().map(String::as_str).unwrap_or(crate::ir::UNTAGGED);
+        let tag = op.first_tag();
         if !module_of.contains_key(tag) {
             let (module, _) = names.claim(&[naming::module_name(tag)]);
             module_of.insert(tag.to_owned(), module);
