@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -126,10 +126,15 @@ impl Extra {
     }
 
     /// Appends the JSON text of the value of the key just pushed.
-    pub(super) fn push_value(&mut self, value: &RawValue) {
+    pub(super) fn push_value(&mut self, value: &str) {
         if let Some(kept) = &mut self.kept {
-            kept.text.push_str(value.get());
+            kept.text.push_str(value);
         }
+    }
+
+    /// Reads the value of the key just pushed and appends its JSON text.
+    pub(super) fn value_seed(&mut self) -> ValueSeed<'_> {
+        ValueSeed(self)
     }
 
     fn entries(&self) -> &[(String, Value)] {
@@ -144,6 +149,69 @@ impl Extra {
         kept.entries.get_or_init(|| parse(&kept.text));
         kept.text = String::new();
         kept.entries.get_mut().expect("set just above")
+    }
+}
+
+/// The name serde_json gives the newtype struct [`RawValue`] deserializes as. A deserializer
+/// of serde_json that knows it hands over the value's text, borrowed from the input when it
+/// can; any other calls [`Visitor::visit_newtype_struct`], where the value is read as a
+/// `Box<RawValue>` (one more allocation and copy). A test checks the name against serde_json.
+const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
+
+/// Reads one value as JSON text into the extra fields, without a copy of its own.
+pub(super) struct ValueSeed<'a>(&'a mut Extra);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    /// serde_json's form of a raw value: one entry whose value is the text.
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        if map.next_key::<IgnoredAny>()?.is_none() {
+            return Err(M::Error::invalid_length(0, &self));
+        }
+        map.next_value_seed(TextSeed(self.0))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let value = Box::<RawValue>::deserialize(deserializer)?;
+        self.0.push_value(value.get());
+        Ok(())
+    }
+}
+
+/// Appends a string, the JSON text of a value, to the extra fields.
+struct TextSeed<'a>(&'a mut Extra);
+
+impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for TextSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the JSON text of a value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        self.0.push_value(text);
+        Ok(())
     }
 }
 
@@ -231,7 +299,7 @@ mod tests {
         let mut extra = Extra::new();
         for (key, value) in pairs {
             extra.push_key(key);
-            extra.push_value(&RawValue::from_string(value.to_string()).unwrap());
+            extra.push_value(value);
         }
         extra
     }
@@ -244,6 +312,53 @@ mod tests {
         assert_eq!(extra["quote\"d"]["x"][0], true);
         let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["a", "quote\"d", "a"]);
+    }
+
+    /// Reads a `Box<RawValue>` through a deserializer that only records the newtype name
+    /// serde_json asks for.
+    struct NameProbe<'a>(&'a mut &'static str);
+
+    impl<'de> Deserializer<'de> for NameProbe<'_> {
+        type Error = serde_json::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("only a newtype struct"))
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, _: V) -> Result<V::Value, Self::Error> {
+            *self.0 = name;
+            Err(serde::de::Error::custom("recorded"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+            unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn the_raw_value_name_is_serde_jsons() {
+        // Were it not, undeclared values would still be kept, through the slower fallback.
+        let mut name = "";
+        assert!(Box::<RawValue>::deserialize(NameProbe(&mut name)).is_err());
+        assert_eq!(name, RAW_VALUE_TOKEN);
+    }
+
+    #[test]
+    fn values_are_kept_as_text_from_every_kind_of_deserializer() {
+        let text = r#"{"a": [1, {"b": "c\"d"}], "e": null}"#;
+        let mut from_str = Extra::new();
+        from_str.push_key("v");
+        from_str.value_seed().deserialize(&mut serde_json::Deserializer::from_str(text)).unwrap();
+        let mut from_reader = Extra::new();
+        from_reader.push_key("v");
+        from_reader.value_seed().deserialize(&mut serde_json::Deserializer::from_reader(text.as_bytes())).unwrap();
+        let mut from_value = Extra::new();
+        from_value.push_key("v");
+        from_value.value_seed().deserialize(serde_json::from_str::<Value>(text).unwrap()).unwrap();
+        for extra in [&from_str, &from_reader, &from_value] {
+            assert_eq!(extra["v"], serde_json::from_str::<Value>(text).unwrap());
+        }
     }
 
     #[test]

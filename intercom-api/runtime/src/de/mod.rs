@@ -57,7 +57,6 @@ use std::marker::PhantomData;
 
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer};
-use serde_json::value::RawValue;
 
 mod extra;
 mod keys;
@@ -123,8 +122,7 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
                     return Ok(Some(index));
                 }
                 Some(Key::Undeclared) => {
-                    let value: Box<RawValue> = self.map.next_value()?;
-                    self.extra.push_value(&value);
+                    self.map.next_value_seed(self.extra.value_seed())?;
                 }
             }
         }
