@@ -86,44 +86,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut app_id = ::std::option::Option::None;
-        let mut user_phone_number = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut intercom_call_id = ::std::option::Option::None;
-        let mut external_call_id = ::std::option::Option::None;
-        let mut intercom_conversation_id = ::std::option::Option::None;
-        let mut call_transcript = ::std::option::Option::None;
-        let mut call_summary = ::std::option::Option::None;
-        let mut intent = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => app_id = __object.lenient()?,
-                2 => user_phone_number = __object.lenient()?,
-                3 => status = __object.lenient()?,
-                4 => intercom_call_id = __object.lenient()?,
-                5 => external_call_id = __object.lenient()?,
-                6 => intercom_conversation_id = __object.lenient()?,
-                7 => call_transcript = __object.value()?,
-                8 => call_summary = __object.lenient()?,
-                9 => intent = __object.value()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.app_id = __object.lenient()?,
+                2 => __out.user_phone_number = __object.lenient()?,
+                3 => __out.status = __object.lenient()?,
+                4 => __out.intercom_call_id = __object.lenient()?,
+                5 => __out.external_call_id = __object.lenient()?,
+                6 => __out.intercom_conversation_id = __object.lenient()?,
+                7 => __out.call_transcript = __object.value()?,
+                8 => __out.call_summary = __object.lenient()?,
+                9 => __out.intent = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            app_id,
-            user_phone_number,
-            status,
-            intercom_call_id,
-            external_call_id,
-            intercom_conversation_id,
-            call_transcript,
-            call_summary,
-            intent,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -124,68 +124,32 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::intercom_api_runtime::Patch::Absent;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::intercom_api_runtime::Patch::Absent;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut has_unpublished_changes = ::std::option::Option::None;
-        let mut draft_updated_at = ::intercom_api_runtime::Patch::Absent;
-        let mut url = ::std::option::Option::None;
-        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        let mut created_by_id = ::intercom_api_runtime::Patch::Absent;
-        let mut updated_by_id = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => title = __object.lenient()?,
-                2 => description = __object.lenient()?,
-                3 => body = __object.lenient()?,
-                4 => body_markdown = __object.lenient()?,
-                5 => author_id = __object.lenient()?,
-                6 => state = __object.value()?,
-                7 => created_at = __object.lenient()?,
-                8 => updated_at = __object.lenient()?,
-                9 => has_unpublished_changes = __object.lenient()?,
-                10 => draft_updated_at = __object.lenient()?,
-                11 => url = __object.lenient()?,
-                12 => audience_ids = __object.lenient()?,
-                13 => ai_chatbot_availability = __object.lenient()?,
-                14 => ai_copilot_availability = __object.lenient()?,
-                15 => ai_sales_agent_availability = __object.lenient()?,
-                16 => created_by_id = __object.lenient()?,
-                17 => updated_by_id = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.title = __object.lenient()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.body = __object.lenient()?,
+                4 => __out.body_markdown = __object.lenient()?,
+                5 => __out.author_id = __object.lenient()?,
+                6 => __out.state = __object.value()?,
+                7 => __out.created_at = __object.lenient()?,
+                8 => __out.updated_at = __object.lenient()?,
+                9 => __out.has_unpublished_changes = __object.lenient()?,
+                10 => __out.draft_updated_at = __object.lenient()?,
+                11 => __out.url = __object.lenient()?,
+                12 => __out.audience_ids = __object.lenient()?,
+                13 => __out.ai_chatbot_availability = __object.lenient()?,
+                14 => __out.ai_copilot_availability = __object.lenient()?,
+                15 => __out.ai_sales_agent_availability = __object.lenient()?,
+                16 => __out.created_by_id = __object.lenient()?,
+                17 => __out.updated_by_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            title,
-            description,
-            body,
-            body_markdown,
-            author_id,
-            state,
-            created_at,
-            updated_at,
-            has_unpublished_changes,
-            draft_updated_at,
-            url,
-            audience_ids,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            created_by_id,
-            updated_by_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -223,128 +223,52 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleTranslatedCon
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::intercom_api_runtime::Patch::Absent;
-        let mut ar = ::intercom_api_runtime::Patch::Absent;
-        let mut bg = ::intercom_api_runtime::Patch::Absent;
-        let mut bs = ::intercom_api_runtime::Patch::Absent;
-        let mut ca = ::intercom_api_runtime::Patch::Absent;
-        let mut cs = ::intercom_api_runtime::Patch::Absent;
-        let mut da = ::intercom_api_runtime::Patch::Absent;
-        let mut de = ::intercom_api_runtime::Patch::Absent;
-        let mut el = ::intercom_api_runtime::Patch::Absent;
-        let mut en = ::intercom_api_runtime::Patch::Absent;
-        let mut es = ::intercom_api_runtime::Patch::Absent;
-        let mut et = ::intercom_api_runtime::Patch::Absent;
-        let mut fi = ::intercom_api_runtime::Patch::Absent;
-        let mut fr = ::intercom_api_runtime::Patch::Absent;
-        let mut he = ::intercom_api_runtime::Patch::Absent;
-        let mut hr = ::intercom_api_runtime::Patch::Absent;
-        let mut hu = ::intercom_api_runtime::Patch::Absent;
-        let mut id = ::intercom_api_runtime::Patch::Absent;
-        let mut it = ::intercom_api_runtime::Patch::Absent;
-        let mut ja = ::intercom_api_runtime::Patch::Absent;
-        let mut ko = ::intercom_api_runtime::Patch::Absent;
-        let mut lt = ::intercom_api_runtime::Patch::Absent;
-        let mut lv = ::intercom_api_runtime::Patch::Absent;
-        let mut mn = ::intercom_api_runtime::Patch::Absent;
-        let mut nb = ::intercom_api_runtime::Patch::Absent;
-        let mut nl = ::intercom_api_runtime::Patch::Absent;
-        let mut pl = ::intercom_api_runtime::Patch::Absent;
-        let mut pt = ::intercom_api_runtime::Patch::Absent;
-        let mut ro = ::intercom_api_runtime::Patch::Absent;
-        let mut ru = ::intercom_api_runtime::Patch::Absent;
-        let mut sl = ::intercom_api_runtime::Patch::Absent;
-        let mut sr = ::intercom_api_runtime::Patch::Absent;
-        let mut sv = ::intercom_api_runtime::Patch::Absent;
-        let mut tr = ::intercom_api_runtime::Patch::Absent;
-        let mut vi = ::intercom_api_runtime::Patch::Absent;
-        let mut pt_br = ::intercom_api_runtime::Patch::Absent;
-        let mut zh_cn = ::intercom_api_runtime::Patch::Absent;
-        let mut zh_tw = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => ar = __object.value()?,
-                2 => bg = __object.value()?,
-                3 => bs = __object.value()?,
-                4 => ca = __object.value()?,
-                5 => cs = __object.value()?,
-                6 => da = __object.value()?,
-                7 => de = __object.value()?,
-                8 => el = __object.value()?,
-                9 => en = __object.value()?,
-                10 => es = __object.value()?,
-                11 => et = __object.value()?,
-                12 => fi = __object.value()?,
-                13 => fr = __object.value()?,
-                14 => he = __object.value()?,
-                15 => hr = __object.value()?,
-                16 => hu = __object.value()?,
-                17 => id = __object.value()?,
-                18 => it = __object.value()?,
-                19 => ja = __object.value()?,
-                20 => ko = __object.value()?,
-                21 => lt = __object.value()?,
-                22 => lv = __object.value()?,
-                23 => mn = __object.value()?,
-                24 => nb = __object.value()?,
-                25 => nl = __object.value()?,
-                26 => pl = __object.value()?,
-                27 => pt = __object.value()?,
-                28 => ro = __object.value()?,
-                29 => ru = __object.value()?,
-                30 => sl = __object.value()?,
-                31 => sr = __object.value()?,
-                32 => sv = __object.value()?,
-                33 => tr = __object.value()?,
-                34 => vi = __object.value()?,
-                35 => pt_br = __object.value()?,
-                36 => zh_cn = __object.value()?,
-                37 => zh_tw = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.ar = __object.value()?,
+                2 => __out.bg = __object.value()?,
+                3 => __out.bs = __object.value()?,
+                4 => __out.ca = __object.value()?,
+                5 => __out.cs = __object.value()?,
+                6 => __out.da = __object.value()?,
+                7 => __out.de = __object.value()?,
+                8 => __out.el = __object.value()?,
+                9 => __out.en = __object.value()?,
+                10 => __out.es = __object.value()?,
+                11 => __out.et = __object.value()?,
+                12 => __out.fi = __object.value()?,
+                13 => __out.fr = __object.value()?,
+                14 => __out.he = __object.value()?,
+                15 => __out.hr = __object.value()?,
+                16 => __out.hu = __object.value()?,
+                17 => __out.id = __object.value()?,
+                18 => __out.it = __object.value()?,
+                19 => __out.ja = __object.value()?,
+                20 => __out.ko = __object.value()?,
+                21 => __out.lt = __object.value()?,
+                22 => __out.lv = __object.value()?,
+                23 => __out.mn = __object.value()?,
+                24 => __out.nb = __object.value()?,
+                25 => __out.nl = __object.value()?,
+                26 => __out.pl = __object.value()?,
+                27 => __out.pt = __object.value()?,
+                28 => __out.ro = __object.value()?,
+                29 => __out.ru = __object.value()?,
+                30 => __out.sl = __object.value()?,
+                31 => __out.sr = __object.value()?,
+                32 => __out.sv = __object.value()?,
+                33 => __out.tr = __object.value()?,
+                34 => __out.vi = __object.value()?,
+                35 => __out.pt_br = __object.value()?,
+                36 => __out.zh_cn = __object.value()?,
+                37 => __out.zh_tw = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            ar,
-            bg,
-            bs,
-            ca,
-            cs,
-            da,
-            de,
-            el,
-            en,
-            es,
-            et,
-            fi,
-            fr,
-            he,
-            hr,
-            hu,
-            id,
-            it,
-            ja,
-            ko,
-            lt,
-            lv,
-            mn,
-            nb,
-            nl,
-            pl,
-            pt,
-            ro,
-            ru,
-            sl,
-            sr,
-            sv,
-            tr,
-            vi,
-            pt_br,
-            zh_cn,
-            zh_tw,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -87,47 +87,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersionSummar
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut article_id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut created_by_id = ::std::option::Option::None;
-        let mut created_via = ::std::option::Option::None;
-        let mut from_version_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => article_id = __object.lenient()?,
-                3 => title = __object.lenient()?,
-                4 => description = __object.lenient()?,
-                5 => author_id = __object.lenient()?,
-                6 => created_by_id = __object.lenient()?,
-                7 => created_via = __object.lenient()?,
-                8 => from_version_id = __object.lenient()?,
-                9 => state = __object.value()?,
-                10 => created_at = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.article_id = __object.lenient()?,
+                3 => __out.title = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
+                5 => __out.author_id = __object.lenient()?,
+                6 => __out.created_by_id = __object.lenient()?,
+                7 => __out.created_via = __object.lenient()?,
+                8 => __out.from_version_id = __object.lenient()?,
+                9 => __out.state = __object.value()?,
+                10 => __out.created_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            article_id,
-            title,
-            description,
-            author_id,
-            created_by_id,
-            created_via,
-            from_version_id,
-            state,
-            created_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

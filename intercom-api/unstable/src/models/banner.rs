@@ -94,47 +94,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut view_id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut style = ::std::option::Option::None;
-        let mut position = ::std::option::Option::None;
-        let mut show_dismiss_button = ::std::option::Option::None;
-        let mut action = ::std::option::Option::None;
-        let mut client_targeting = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => view_id = __object.lenient()?,
-                3 => title = __object.lenient()?,
-                4 => body = __object.lenient()?,
-                5 => style = __object.lenient()?,
-                6 => position = __object.lenient()?,
-                7 => show_dismiss_button = __object.lenient()?,
-                8 => action = __object.value()?,
-                9 => client_targeting = __object.value()?,
-                10 => created_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.view_id = __object.lenient()?,
+                3 => __out.title = __object.lenient()?,
+                4 => __out.body = __object.lenient()?,
+                5 => __out.style = __object.lenient()?,
+                6 => __out.position = __object.lenient()?,
+                7 => __out.show_dismiss_button = __object.lenient()?,
+                8 => __out.action = __object.value()?,
+                9 => __out.client_targeting = __object.value()?,
+                10 => __out.created_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            view_id,
-            title,
-            body,
-            style,
-            position,
-            show_dismiss_button,
-            action,
-            client_targeting,
-            created_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -205,32 +183,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut label = ::std::option::Option::None;
-        let mut target = ::std::option::Option::None;
-        let mut reaction_set = ::std::option::Option::None;
-        let mut tour_id = ::std::option::Option::None;
-        let mut tour_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => label = __object.lenient()?,
-                2 => target = __object.lenient()?,
-                3 => reaction_set = __object.value()?,
-                4 => tour_id = __object.lenient()?,
-                5 => tour_url = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.label = __object.lenient()?,
+                2 => __out.target = __object.lenient()?,
+                3 => __out.reaction_set = __object.value()?,
+                4 => __out.tour_id = __object.lenient()?,
+                5 => __out.tour_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            label,
-            target,
-            reaction_set,
-            tour_id,
-            tour_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -273,20 +239,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReaction
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut index = ::std::option::Option::None;
-        let mut unicode_emoticon = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => index = __object.lenient()?,
-                1 => unicode_emoticon = __object.lenient()?,
+                0 => __out.index = __object.lenient()?,
+                1 => __out.unicode_emoticon = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            index,
-            unicode_emoticon,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -73,38 +73,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut is_default = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut help_center_id = ::std::option::Option::None;
-        let mut default_address_settings_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => is_default = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => updated_at = __object.lenient()?,
-                6 => help_center_id = __object.lenient()?,
-                7 => default_address_settings_id = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.is_default = __object.lenient()?,
+                4 => __out.created_at = __object.lenient()?,
+                5 => __out.updated_at = __object.lenient()?,
+                6 => __out.help_center_id = __object.lenient()?,
+                7 => __out.default_address_settings_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            is_default,
-            created_at,
-            updated_at,
-            help_center_id,
-            default_address_settings_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

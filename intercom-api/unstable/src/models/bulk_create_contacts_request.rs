@@ -178,56 +178,28 @@ for BulkCreateContactsRequestContactsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut external_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut role = ::std::option::Option::None;
-        let mut phone = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut language_override = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut signed_up_at = ::std::option::Option::None;
-        let mut last_seen_at = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut unsubscribed_from_emails = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => external_id = __object.lenient()?,
-                1 => email = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => role = __object.lenient()?,
-                4 => phone = __object.lenient()?,
-                5 => avatar = __object.lenient()?,
-                6 => language_override = __object.lenient()?,
-                7 => custom_attributes = __object.value()?,
-                8 => signed_up_at = __object.lenient()?,
-                9 => last_seen_at = __object.lenient()?,
-                10 => owner_id = __object.lenient()?,
-                11 => unsubscribed_from_emails = __object.lenient()?,
-                12 => companies = __object.value()?,
-                13 => tags = __object.value()?,
+                0 => __out.external_id = __object.lenient()?,
+                1 => __out.email = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.role = __object.lenient()?,
+                4 => __out.phone = __object.lenient()?,
+                5 => __out.avatar = __object.lenient()?,
+                6 => __out.language_override = __object.lenient()?,
+                7 => __out.custom_attributes = __object.value()?,
+                8 => __out.signed_up_at = __object.lenient()?,
+                9 => __out.last_seen_at = __object.lenient()?,
+                10 => __out.owner_id = __object.lenient()?,
+                11 => __out.unsubscribed_from_emails = __object.lenient()?,
+                12 => __out.companies = __object.value()?,
+                13 => __out.tags = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            external_id,
-            email,
-            name,
-            role,
-            phone,
-            avatar,
-            language_override,
-            custom_attributes,
-            signed_up_at,
-            last_seen_at,
-            owner_id,
-            unsubscribed_from_emails,
-            companies,
-            tags,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -342,17 +314,15 @@ for BulkCreateContactsRequestContactsItemTags {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut add = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => add = __object.value()?,
+                0 => __out.add = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            add,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -458,17 +428,15 @@ for BulkCreateContactsRequestJob {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -360,20 +360,16 @@ for BulkUpdateContactsRequestContactsItemTags {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut add = ::std::option::Option::None;
-        let mut remove = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => add = __object.value()?,
-                1 => remove = __object.value()?,
+                0 => __out.add = __object.value()?,
+                1 => __out.remove = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            add,
-            remove,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -543,17 +539,15 @@ for BulkUpdateContactsRequestJob {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -72,38 +72,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJob {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut completed_at = ::std::option::Option::None;
-        let mut tasks = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => state = __object.value()?,
-                3 => created_at = __object.lenient()?,
-                4 => updated_at = __object.lenient()?,
-                5 => completed_at = __object.lenient()?,
-                6 => tasks = __object.value()?,
-                7 => url = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.state = __object.value()?,
+                3 => __out.created_at = __object.lenient()?,
+                4 => __out.updated_at = __object.lenient()?,
+                5 => __out.completed_at = __object.lenient()?,
+                6 => __out.tasks = __object.value()?,
+                7 => __out.url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            r#type,
-            state,
-            created_at,
-            updated_at,
-            completed_at,
-            tasks,
-            url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -244,32 +228,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompaniesBulkJobTask
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut item_count = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut started_at = ::std::option::Option::None;
-        let mut completed_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => item_count = __object.lenient()?,
-                2 => state = __object.value()?,
-                3 => created_at = __object.lenient()?,
-                4 => started_at = __object.lenient()?,
-                5 => completed_at = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.item_count = __object.lenient()?,
+                2 => __out.state = __object.value()?,
+                3 => __out.created_at = __object.lenient()?,
+                4 => __out.started_at = __object.lenient()?,
+                5 => __out.completed_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            item_count,
-            state,
-            created_at,
-            started_at,
-            completed_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -134,74 +134,34 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut app_id = ::std::option::Option::None;
-        let mut plan = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut remote_created_at = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut last_request_at = ::std::option::Option::None;
-        let mut size = ::std::option::Option::None;
-        let mut website = ::std::option::Option::None;
-        let mut industry = ::std::option::Option::None;
-        let mut monthly_spend = ::std::option::Option::None;
-        let mut session_count = ::std::option::Option::None;
-        let mut user_count = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut segments = ::std::option::Option::None;
-        let mut notes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => app_id = __object.lenient()?,
-                4 => plan = __object.value()?,
-                5 => company_id = __object.lenient()?,
-                6 => remote_created_at = __object.lenient()?,
-                7 => created_at = __object.lenient()?,
-                8 => updated_at = __object.lenient()?,
-                9 => last_request_at = __object.lenient()?,
-                10 => size = __object.lenient()?,
-                11 => website = __object.lenient()?,
-                12 => industry = __object.lenient()?,
-                13 => monthly_spend = __object.lenient()?,
-                14 => session_count = __object.lenient()?,
-                15 => user_count = __object.lenient()?,
-                16 => custom_attributes = __object.value()?,
-                17 => tags = __object.value()?,
-                18 => segments = __object.value()?,
-                19 => notes = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.app_id = __object.lenient()?,
+                4 => __out.plan = __object.value()?,
+                5 => __out.company_id = __object.lenient()?,
+                6 => __out.remote_created_at = __object.lenient()?,
+                7 => __out.created_at = __object.lenient()?,
+                8 => __out.updated_at = __object.lenient()?,
+                9 => __out.last_request_at = __object.lenient()?,
+                10 => __out.size = __object.lenient()?,
+                11 => __out.website = __object.lenient()?,
+                12 => __out.industry = __object.lenient()?,
+                13 => __out.monthly_spend = __object.lenient()?,
+                14 => __out.session_count = __object.lenient()?,
+                15 => __out.user_count = __object.lenient()?,
+                16 => __out.custom_attributes = __object.value()?,
+                17 => __out.tags = __object.value()?,
+                18 => __out.segments = __object.value()?,
+                19 => __out.notes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            app_id,
-            plan,
-            company_id,
-            remote_created_at,
-            created_at,
-            updated_at,
-            last_request_at,
-            size,
-            website,
-            industry,
-            monthly_spend,
-            session_count,
-            user_count,
-            custom_attributes,
-            tags,
-            segments,
-            notes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -247,23 +207,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -306,20 +260,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut tags = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => tags = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.tags = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            tags,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -362,20 +312,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut segments = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => segments = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.segments = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            segments,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -418,20 +364,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNotes {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut notes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => notes = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.notes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            notes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -48,29 +48,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut data = ::std::option::Option::None;
-        let mut pages = ::std::option::Option::None;
-        let mut total_count = ::std::option::Option::None;
-        let mut scroll_param = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => data = __object.value()?,
-                2 => pages = __object.value()?,
-                3 => total_count = __object.lenient()?,
-                4 => scroll_param = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.data = __object.value()?,
+                2 => __out.pages = __object.value()?,
+                3 => __out.total_count = __object.lenient()?,
+                4 => __out.scroll_param = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            data,
-            pages,
-            total_count,
-            scroll_param,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

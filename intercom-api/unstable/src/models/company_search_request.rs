@@ -125,20 +125,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySearchRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut field = ::std::option::Option::None;
-        let mut order = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => field = __object.lenient()?,
-                1 => order = __object.value()?,
+                0 => __out.field = __object.lenient()?,
+                1 => __out.order = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            field,
-            order,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -82,44 +82,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut event_type = ::std::option::Option::None;
-        let mut contact_id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut role = ::std::option::Option::None;
-        let mut merge_source_id = ::std::option::Option::None;
-        let mut merge_target_id = ::std::option::Option::None;
-        let mut failure_reason = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => event_type = __object.value()?,
-                3 => contact_id = __object.lenient()?,
-                4 => external_id = __object.lenient()?,
-                5 => role = __object.lenient()?,
-                6 => merge_source_id = __object.lenient()?,
-                7 => merge_target_id = __object.lenient()?,
-                8 => failure_reason = __object.lenient()?,
-                9 => created_at = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.event_type = __object.value()?,
+                3 => __out.contact_id = __object.lenient()?,
+                4 => __out.external_id = __object.lenient()?,
+                5 => __out.role = __object.lenient()?,
+                6 => __out.merge_source_id = __object.lenient()?,
+                7 => __out.merge_target_id = __object.lenient()?,
+                8 => __out.failure_reason = __object.lenient()?,
+                9 => __out.created_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            event_type,
-            contact_id,
-            external_id,
-            role,
-            merge_source_id,
-            merge_target_id,
-            failure_reason,
-            created_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -384,23 +384,17 @@ for ContentBulkActionRequestAvailability {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut ai_agent = ::std::option::Option::None;
-        let mut copilot = ::std::option::Option::None;
-        let mut sales_agent = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ai_agent = __object.lenient()?,
-                1 => copilot = __object.lenient()?,
-                2 => sales_agent = __object.lenient()?,
+                0 => __out.ai_agent = __object.lenient()?,
+                1 => __out.copilot = __object.lenient()?,
+                2 => __out.sales_agent = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            ai_agent,
-            copilot,
-            sales_agent,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -454,23 +448,17 @@ for ContentBulkActionRequestAudience {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut add_segment_ids = ::std::option::Option::None;
-        let mut remove_segment_ids = ::std::option::Option::None;
-        let mut remove_all = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => add_segment_ids = __object.lenient()?,
-                1 => remove_segment_ids = __object.lenient()?,
-                2 => remove_all = __object.lenient()?,
+                0 => __out.add_segment_ids = __object.lenient()?,
+                1 => __out.remove_segment_ids = __object.lenient()?,
+                2 => __out.remove_all = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            add_segment_ids,
-            remove_segment_ids,
-            remove_all,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -519,20 +507,16 @@ for ContentBulkActionRequestTags {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut add_tag_ids = ::std::option::Option::None;
-        let mut remove_tag_ids = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => add_tag_ids = __object.lenient()?,
-                1 => remove_tag_ids = __object.lenient()?,
+                0 => __out.add_tag_ids = __object.lenient()?,
+                1 => __out.remove_tag_ids = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            add_tag_ids,
-            remove_tag_ids,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

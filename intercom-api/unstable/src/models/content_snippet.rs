@@ -107,56 +107,28 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippet {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
-        let mut json_blocks = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut chatbot_availability = ::std::option::Option::None;
-        let mut copilot_availability = ::std::option::Option::None;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut audience_ids = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => title = __object.lenient()?,
-                3 => locale = __object.lenient()?,
-                4 => json_blocks = __object.value()?,
-                5 => body_markdown = __object.lenient()?,
-                6 => chatbot_availability = __object.lenient()?,
-                7 => copilot_availability = __object.lenient()?,
-                8 => ai_chatbot_availability = __object.lenient()?,
-                9 => ai_copilot_availability = __object.lenient()?,
-                10 => ai_sales_agent_availability = __object.lenient()?,
-                11 => created_at = __object.lenient()?,
-                12 => updated_at = __object.lenient()?,
-                13 => audience_ids = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.title = __object.lenient()?,
+                3 => __out.locale = __object.lenient()?,
+                4 => __out.json_blocks = __object.value()?,
+                5 => __out.body_markdown = __object.lenient()?,
+                6 => __out.chatbot_availability = __object.lenient()?,
+                7 => __out.copilot_availability = __object.lenient()?,
+                8 => __out.ai_chatbot_availability = __object.lenient()?,
+                9 => __out.ai_copilot_availability = __object.lenient()?,
+                10 => __out.ai_sales_agent_availability = __object.lenient()?,
+                11 => __out.created_at = __object.lenient()?,
+                12 => __out.updated_at = __object.lenient()?,
+                13 => __out.audience_ids = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            title,
-            locale,
-            json_blocks,
-            body_markdown,
-            chatbot_availability,
-            copilot_availability,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            created_at,
-            updated_at,
-            audience_ids,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -82,38 +82,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut json_blocks = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
-        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = __object.lenient()?,
-                1 => json_blocks = __object.value()?,
-                2 => body_markdown = __object.lenient()?,
-                3 => locale = __object.lenient()?,
-                4 => audience_ids = __object.lenient()?,
-                5 => ai_chatbot_availability = __object.lenient()?,
-                6 => ai_copilot_availability = __object.lenient()?,
-                7 => ai_sales_agent_availability = __object.lenient()?,
+                0 => __out.title = __object.lenient()?,
+                1 => __out.json_blocks = __object.value()?,
+                2 => __out.body_markdown = __object.lenient()?,
+                3 => __out.locale = __object.lenient()?,
+                4 => __out.audience_ids = __object.lenient()?,
+                5 => __out.ai_chatbot_availability = __object.lenient()?,
+                6 => __out.ai_copilot_availability = __object.lenient()?,
+                7 => __out.ai_sales_agent_availability = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            title,
-            json_blocks,
-            body_markdown,
-            locale,
-            audience_ids,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSourcesList {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut total_count = ::std::option::Option::None;
-        let mut content_sources = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => total_count = __object.lenient()?,
-                2 => content_sources = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.total_count = __object.lenient()?,
+                2 => __out.content_sources = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            total_count,
-            content_sources,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

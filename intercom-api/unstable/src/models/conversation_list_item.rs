@@ -196,110 +196,46 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut waiting_since = ::std::option::Option::None;
-        let mut snoozed_until = ::std::option::Option::None;
-        let mut open = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut read = ::std::option::Option::None;
-        let mut priority = ::std::option::Option::None;
-        let mut admin_assignee_id = ::std::option::Option::None;
-        let mut team_assignee_id = ::std::option::Option::None;
-        let mut company = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut conversation_rating = ::std::option::Option::None;
-        let mut source = ::std::option::Option::None;
-        let mut contacts = ::std::option::Option::None;
-        let mut teammates = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut first_contact_reply = ::std::option::Option::None;
-        let mut sla_applied = ::std::option::Option::None;
-        let mut statistics = ::std::option::Option::None;
-        let mut linked_objects = ::std::option::Option::None;
-        let mut ai_agent_participated = ::std::option::Option::None;
-        let mut ai_agent = ::std::option::Option::None;
-        let mut sales_agent_participated = ::std::option::Option::None;
-        let mut sales_agent = ::std::option::Option::None;
-        let mut channel = ::std::option::Option::None;
-        let mut external_references = ::std::option::Option::None;
-        let mut monitor_evaluations = ::std::option::Option::None;
-        let mut scorecards = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => title = __object.lenient()?,
-                3 => created_at = __object.lenient()?,
-                4 => updated_at = __object.lenient()?,
-                5 => waiting_since = __object.lenient()?,
-                6 => snoozed_until = __object.lenient()?,
-                7 => open = __object.lenient()?,
-                8 => state = __object.value()?,
-                9 => read = __object.lenient()?,
-                10 => priority = __object.value()?,
-                11 => admin_assignee_id = __object.lenient()?,
-                12 => team_assignee_id = __object.lenient()?,
-                13 => company = __object.value()?,
-                14 => tags = __object.value()?,
-                15 => conversation_rating = __object.value()?,
-                16 => source = __object.value()?,
-                17 => contacts = __object.value()?,
-                18 => teammates = __object.value()?,
-                19 => custom_attributes = __object.value()?,
-                20 => first_contact_reply = __object.value()?,
-                21 => sla_applied = __object.value()?,
-                22 => statistics = __object.value()?,
-                23 => linked_objects = __object.value()?,
-                24 => ai_agent_participated = __object.lenient()?,
-                25 => ai_agent = __object.value()?,
-                26 => sales_agent_participated = __object.lenient()?,
-                27 => sales_agent = __object.value()?,
-                28 => channel = __object.value()?,
-                29 => external_references = __object.value()?,
-                30 => monitor_evaluations = __object.value()?,
-                31 => scorecards = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.title = __object.lenient()?,
+                3 => __out.created_at = __object.lenient()?,
+                4 => __out.updated_at = __object.lenient()?,
+                5 => __out.waiting_since = __object.lenient()?,
+                6 => __out.snoozed_until = __object.lenient()?,
+                7 => __out.open = __object.lenient()?,
+                8 => __out.state = __object.value()?,
+                9 => __out.read = __object.lenient()?,
+                10 => __out.priority = __object.value()?,
+                11 => __out.admin_assignee_id = __object.lenient()?,
+                12 => __out.team_assignee_id = __object.lenient()?,
+                13 => __out.company = __object.value()?,
+                14 => __out.tags = __object.value()?,
+                15 => __out.conversation_rating = __object.value()?,
+                16 => __out.source = __object.value()?,
+                17 => __out.contacts = __object.value()?,
+                18 => __out.teammates = __object.value()?,
+                19 => __out.custom_attributes = __object.value()?,
+                20 => __out.first_contact_reply = __object.value()?,
+                21 => __out.sla_applied = __object.value()?,
+                22 => __out.statistics = __object.value()?,
+                23 => __out.linked_objects = __object.value()?,
+                24 => __out.ai_agent_participated = __object.lenient()?,
+                25 => __out.ai_agent = __object.value()?,
+                26 => __out.sales_agent_participated = __object.lenient()?,
+                27 => __out.sales_agent = __object.value()?,
+                28 => __out.channel = __object.value()?,
+                29 => __out.external_references = __object.value()?,
+                30 => __out.monitor_evaluations = __object.value()?,
+                31 => __out.scorecards = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            title,
-            created_at,
-            updated_at,
-            waiting_since,
-            snoozed_until,
-            open,
-            state,
-            read,
-            priority,
-            admin_assignee_id,
-            team_assignee_id,
-            company,
-            tags,
-            conversation_rating,
-            source,
-            contacts,
-            teammates,
-            custom_attributes,
-            first_contact_reply,
-            sla_applied,
-            statistics,
-            linked_objects,
-            ai_agent_participated,
-            ai_agent,
-            sales_agent_participated,
-            sales_agent,
-            channel,
-            external_references,
-            monitor_evaluations,
-            scorecards,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

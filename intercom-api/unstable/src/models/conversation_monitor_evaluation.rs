@@ -63,32 +63,20 @@ for ConversationMonitorEvaluation {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut monitor_id = ::std::option::Option::None;
-        let mut monitor_name = ::std::option::Option::None;
-        let mut monitor_type = ::std::option::Option::None;
-        let mut result = ::std::option::Option::None;
-        let mut explanation = ::std::option::Option::None;
-        let mut evaluated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => monitor_id = __object.lenient()?,
-                1 => monitor_name = __object.lenient()?,
-                2 => monitor_type = __object.lenient()?,
-                3 => result = __object.lenient()?,
-                4 => explanation = __object.lenient()?,
-                5 => evaluated_at = __object.lenient()?,
+                0 => __out.monitor_id = __object.lenient()?,
+                1 => __out.monitor_name = __object.lenient()?,
+                2 => __out.monitor_type = __object.lenient()?,
+                3 => __out.result = __object.lenient()?,
+                4 => __out.explanation = __object.lenient()?,
+                5 => __out.evaluated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            monitor_id,
-            monitor_name,
-            monitor_type,
-            result,
-            explanation,
-            evaluated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -34,20 +34,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMeta
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut quick_reply_options = ::std::option::Option::None;
-        let mut quick_reply_uuid = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => quick_reply_options = __object.value()?,
-                1 => quick_reply_uuid = __object.lenient()?,
+                0 => __out.quick_reply_options = __object.value()?,
+                1 => __out.quick_reply_uuid = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            quick_reply_options,
-            quick_reply_uuid,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

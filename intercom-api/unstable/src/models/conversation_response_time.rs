@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponse
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut team_id = ::std::option::Option::None;
-        let mut team_name = ::std::option::Option::None;
-        let mut response_time = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => team_id = __object.lenient()?,
-                1 => team_name = __object.lenient()?,
-                2 => response_time = __object.lenient()?,
+                0 => __out.team_id = __object.lenient()?,
+                1 => __out.team_name = __object.lenient()?,
+                2 => __out.response_time = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            team_id,
-            team_name,
-            response_time,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -33,20 +33,16 @@ for ConversationScorecardEvaluator {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut evaluator_id = ::std::option::Option::None;
-        let mut result = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => evaluator_id = __object.lenient()?,
-                1 => result = __object.value()?,
+                0 => __out.evaluator_id = __object.lenient()?,
+                1 => __out.result = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            evaluator_id,
-            result,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -36,20 +36,16 @@ for ConversationSlaAppliedByWorkflow {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut sla_name = ::std::option::Option::None;
-        let mut sla_definition = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sla_name = __object.lenient()?,
-                1 => sla_definition = __object.value()?,
+                0 => __out.sla_name = __object.lenient()?,
+                1 => __out.sla_definition = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            sla_name,
-            sla_definition,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -113,26 +109,18 @@ for ConversationSlaAppliedByWorkflowSlaDefinition {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut first_reply_time = ::std::option::Option::None;
-        let mut next_reply_time = ::std::option::Option::None;
-        let mut resolution_time = ::std::option::Option::None;
-        let mut time_to_close = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => first_reply_time = __object.lenient()?,
-                1 => next_reply_time = __object.lenient()?,
-                2 => resolution_time = __object.lenient()?,
-                3 => time_to_close = __object.lenient()?,
+                0 => __out.first_reply_time = __object.lenient()?,
+                1 => __out.next_reply_time = __object.lenient()?,
+                2 => __out.resolution_time = __object.lenient()?,
+                3 => __out.time_to_close = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            first_reply_time,
-            next_reply_time,
-            resolution_time,
-            time_to_close,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

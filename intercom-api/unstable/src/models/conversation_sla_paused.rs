@@ -47,23 +47,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPause
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut sla_name = ::std::option::Option::None;
-        let mut current_sla_status = ::std::option::Option::None;
-        let mut sla_states = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sla_name = __object.lenient()?,
-                1 => current_sla_status = __object.value()?,
-                2 => sla_states = __object.value()?,
+                0 => __out.sla_name = __object.lenient()?,
+                1 => __out.current_sla_status = __object.value()?,
+                2 => __out.sla_states = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            sla_name,
-            current_sla_status,
-            sla_states,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -175,20 +169,16 @@ for ConversationSlaPausedSlaStatesValue {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut status = ::std::default::Default::default();
-        let mut seconds_remaining = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => status = __object.value()?,
-                1 => seconds_remaining = __object.lenient()?,
+                0 => __out.status = __object.value()?,
+                1 => __out.seconds_remaining = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            status,
-            seconds_remaining,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

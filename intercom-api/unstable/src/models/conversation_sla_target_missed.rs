@@ -57,26 +57,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTarge
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut sla_name = ::std::option::Option::None;
-        let mut sla_target_type = ::std::option::Option::None;
-        let mut current_sla_status = ::std::option::Option::None;
-        let mut sla_states = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sla_name = __object.lenient()?,
-                1 => sla_target_type = __object.value()?,
-                2 => current_sla_status = __object.value()?,
-                3 => sla_states = __object.value()?,
+                0 => __out.sla_name = __object.lenient()?,
+                1 => __out.sla_target_type = __object.value()?,
+                2 => __out.current_sla_status = __object.value()?,
+                3 => __out.sla_states = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            sla_name,
-            sla_target_type,
-            current_sla_status,
-            sla_states,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -262,20 +254,16 @@ for ConversationSlaTargetMissedSlaStatesValue {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut status = ::std::option::Option::None;
-        let mut seconds_remaining = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => status = __object.value()?,
-                1 => seconds_remaining = __object.lenient()?,
+                0 => __out.status = __object.value()?,
+                1 => __out.seconds_remaining = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            status,
-            seconds_remaining,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -163,85 +163,40 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut time_to_assignment = ::std::option::Option::None;
-        let mut time_to_admin_reply = ::std::option::Option::None;
-        let mut time_to_first_close = ::std::option::Option::None;
-        let mut time_to_last_close = ::std::option::Option::None;
-        let mut median_time_to_reply = ::std::option::Option::None;
-        let mut first_contact_reply_at = ::std::option::Option::None;
-        let mut first_assignment_at = ::std::option::Option::None;
-        let mut first_admin_reply_at = ::std::option::Option::None;
-        let mut first_close_at = ::std::option::Option::None;
-        let mut last_assignment_at = ::std::option::Option::None;
-        let mut last_assignment_admin_reply_at = ::std::option::Option::None;
-        let mut last_contact_reply_at = ::std::option::Option::None;
-        let mut last_admin_reply_at = ::std::option::Option::None;
-        let mut last_close_at = ::std::option::Option::None;
-        let mut last_closed_by_id = ::std::option::Option::None;
-        let mut count_reopens = ::std::option::Option::None;
-        let mut count_assignments = ::std::option::Option::None;
-        let mut count_conversation_parts = ::std::option::Option::None;
-        let mut assigned_team_first_response_time = ::std::option::Option::None;
-        let mut assigned_team_first_response_time_in_office_hours = ::std::option::Option::None;
-        let mut handling_time = ::std::option::Option::None;
-        let mut adjusted_handling_time = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => time_to_assignment = __object.lenient()?,
-                2 => time_to_admin_reply = __object.lenient()?,
-                3 => time_to_first_close = __object.lenient()?,
-                4 => time_to_last_close = __object.lenient()?,
-                5 => median_time_to_reply = __object.lenient()?,
-                6 => first_contact_reply_at = __object.lenient()?,
-                7 => first_assignment_at = __object.lenient()?,
-                8 => first_admin_reply_at = __object.lenient()?,
-                9 => first_close_at = __object.lenient()?,
-                10 => last_assignment_at = __object.lenient()?,
-                11 => last_assignment_admin_reply_at = __object.lenient()?,
-                12 => last_contact_reply_at = __object.lenient()?,
-                13 => last_admin_reply_at = __object.lenient()?,
-                14 => last_close_at = __object.lenient()?,
-                15 => last_closed_by_id = __object.lenient()?,
-                16 => count_reopens = __object.lenient()?,
-                17 => count_assignments = __object.lenient()?,
-                18 => count_conversation_parts = __object.lenient()?,
-                19 => assigned_team_first_response_time = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.time_to_assignment = __object.lenient()?,
+                2 => __out.time_to_admin_reply = __object.lenient()?,
+                3 => __out.time_to_first_close = __object.lenient()?,
+                4 => __out.time_to_last_close = __object.lenient()?,
+                5 => __out.median_time_to_reply = __object.lenient()?,
+                6 => __out.first_contact_reply_at = __object.lenient()?,
+                7 => __out.first_assignment_at = __object.lenient()?,
+                8 => __out.first_admin_reply_at = __object.lenient()?,
+                9 => __out.first_close_at = __object.lenient()?,
+                10 => __out.last_assignment_at = __object.lenient()?,
+                11 => __out.last_assignment_admin_reply_at = __object.lenient()?,
+                12 => __out.last_contact_reply_at = __object.lenient()?,
+                13 => __out.last_admin_reply_at = __object.lenient()?,
+                14 => __out.last_close_at = __object.lenient()?,
+                15 => __out.last_closed_by_id = __object.lenient()?,
+                16 => __out.count_reopens = __object.lenient()?,
+                17 => __out.count_assignments = __object.lenient()?,
+                18 => __out.count_conversation_parts = __object.lenient()?,
+                19 => __out.assigned_team_first_response_time = __object.value()?,
                 20 => {
-                    assigned_team_first_response_time_in_office_hours = __object.value()?;
+                    __out.assigned_team_first_response_time_in_office_hours = __object
+                        .value()?;
                 }
-                21 => handling_time = __object.lenient()?,
-                22 => adjusted_handling_time = __object.lenient()?,
+                21 => __out.handling_time = __object.lenient()?,
+                22 => __out.adjusted_handling_time = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            time_to_assignment,
-            time_to_admin_reply,
-            time_to_first_close,
-            time_to_last_close,
-            median_time_to_reply,
-            first_contact_reply_at,
-            first_assignment_at,
-            first_admin_reply_at,
-            first_close_at,
-            last_assignment_at,
-            last_assignment_admin_reply_at,
-            last_contact_reply_at,
-            last_admin_reply_at,
-            last_close_at,
-            last_closed_by_id,
-            count_reopens,
-            count_assignments,
-            count_conversation_parts,
-            assigned_team_first_response_time,
-            assigned_team_first_response_time_in_office_hours,
-            handling_time,
-            adjusted_handling_time,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -33,20 +33,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpda
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut tags_added = ::std::option::Option::None;
-        let mut tags_removed = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => tags_added = __object.lenient()?,
-                1 => tags_removed = __object.lenient()?,
+                0 => __out.tags_added = __object.lenient()?,
+                1 => __out.tags_removed = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            tags_added,
-            tags_removed,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

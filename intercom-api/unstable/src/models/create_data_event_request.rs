@@ -57,32 +57,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut metadata = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.lenient()?,
-                1 => created_at = __object.lenient()?,
-                2 => user_id = __object.lenient()?,
-                3 => id = __object.lenient()?,
-                4 => email = __object.lenient()?,
-                5 => metadata = __object.value()?,
+                0 => __out.event_name = __object.lenient()?,
+                1 => __out.created_at = __object.lenient()?,
+                2 => __out.user_id = __object.lenient()?,
+                3 => __out.id = __object.lenient()?,
+                4 => __out.email = __object.lenient()?,
+                5 => __out.metadata = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            event_name,
-            created_at,
-            user_id,
-            id,
-            email,
-            metadata,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

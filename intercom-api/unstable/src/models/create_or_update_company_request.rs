@@ -85,44 +85,24 @@ for CreateOrUpdateCompanyRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut plan = ::std::option::Option::None;
-        let mut size = ::std::option::Option::None;
-        let mut website = ::std::option::Option::None;
-        let mut industry = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut remote_created_at = ::std::option::Option::None;
-        let mut monthly_spend = ::std::option::Option::None;
-        let mut update_last_request_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => company_id = __object.lenient()?,
-                2 => plan = __object.lenient()?,
-                3 => size = __object.lenient()?,
-                4 => website = __object.lenient()?,
-                5 => industry = __object.lenient()?,
-                6 => custom_attributes = __object.value()?,
-                7 => remote_created_at = __object.lenient()?,
-                8 => monthly_spend = __object.lenient()?,
-                9 => update_last_request_at = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.company_id = __object.lenient()?,
+                2 => __out.plan = __object.lenient()?,
+                3 => __out.size = __object.lenient()?,
+                4 => __out.website = __object.lenient()?,
+                5 => __out.industry = __object.lenient()?,
+                6 => __out.custom_attributes = __object.value()?,
+                7 => __out.remote_created_at = __object.lenient()?,
+                8 => __out.monthly_spend = __object.lenient()?,
+                9 => __out.update_last_request_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            company_id,
-            plan,
-            size,
-            website,
-            industry,
-            custom_attributes,
-            remote_created_at,
-            monthly_spend,
-            update_last_request_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -76,38 +76,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut external_created_at = ::intercom_api_runtime::Patch::Absent;
-        let mut external_updated_at = ::intercom_api_runtime::Patch::Absent;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => external_id = __object.lenient()?,
-                2 => external_created_at = __object.lenient()?,
-                3 => external_updated_at = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => updated_at = __object.lenient()?,
-                6 => r#type = __object.lenient()?,
-                7 => custom_attributes = __object.value()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.external_id = __object.lenient()?,
+                2 => __out.external_created_at = __object.lenient()?,
+                3 => __out.external_updated_at = __object.lenient()?,
+                4 => __out.created_at = __object.lenient()?,
+                5 => __out.updated_at = __object.lenient()?,
+                6 => __out.r#type = __object.lenient()?,
+                7 => __out.custom_attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            external_id,
-            external_created_at,
-            external_updated_at,
-            created_at,
-            updated_at,
-            r#type,
-            custom_attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

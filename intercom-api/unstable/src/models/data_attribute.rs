@@ -117,65 +117,31 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut model = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut full_name = ::std::option::Option::None;
-        let mut label = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::option::Option::None;
-        let mut options = ::std::option::Option::None;
-        let mut api_writable = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
-        let mut ui_writable = ::std::option::Option::None;
-        let mut custom = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => model = __object.value()?,
-                3 => name = __object.lenient()?,
-                4 => full_name = __object.lenient()?,
-                5 => label = __object.lenient()?,
-                6 => description = __object.lenient()?,
-                7 => data_type = __object.value()?,
-                8 => options = __object.lenient()?,
-                9 => api_writable = __object.lenient()?,
-                10 => messenger_writable = __object.lenient()?,
-                11 => ui_writable = __object.lenient()?,
-                12 => custom = __object.lenient()?,
-                13 => archived = __object.lenient()?,
-                14 => created_at = __object.lenient()?,
-                15 => updated_at = __object.lenient()?,
-                16 => admin_id = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.model = __object.value()?,
+                3 => __out.name = __object.lenient()?,
+                4 => __out.full_name = __object.lenient()?,
+                5 => __out.label = __object.lenient()?,
+                6 => __out.description = __object.lenient()?,
+                7 => __out.data_type = __object.value()?,
+                8 => __out.options = __object.lenient()?,
+                9 => __out.api_writable = __object.lenient()?,
+                10 => __out.messenger_writable = __object.lenient()?,
+                11 => __out.ui_writable = __object.lenient()?,
+                12 => __out.custom = __object.lenient()?,
+                13 => __out.archived = __object.lenient()?,
+                14 => __out.created_at = __object.lenient()?,
+                15 => __out.updated_at = __object.lenient()?,
+                16 => __out.admin_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            model,
-            name,
-            full_name,
-            label,
-            description,
-            data_type,
-            options,
-            api_writable,
-            messenger_writable,
-            ui_writable,
-            custom,
-            archived,
-            created_at,
-            updated_at,
-            admin_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -189,98 +189,42 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut headers = ::std::option::Option::None;
-        let mut http_method = ::std::option::Option::None;
-        let mut direct_fin_usage = ::std::option::Option::None;
-        let mut audiences = ::std::option::Option::None;
-        let mut execution_type = ::std::option::Option::None;
-        let mut configuration_response_type = ::std::option::Option::None;
-        let mut data_transformation_type = ::std::option::Option::None;
-        let mut client_function_name = ::std::option::Option::None;
-        let mut client_function_timeout_ms = ::std::option::Option::None;
-        let mut data_inputs = ::std::option::Option::None;
-        let mut response_fields = ::std::option::Option::None;
-        let mut object_mappings = ::std::option::Option::None;
-        let mut token_ids = ::std::option::Option::None;
-        let mut customer_authentication = ::std::option::Option::None;
-        let mut bypass_authentication = ::std::option::Option::None;
-        let mut validate_missing_attributes = ::std::option::Option::None;
-        let mut created_by_admin_id = ::std::option::Option::None;
-        let mut updated_by_admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut execution_results_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => description = __object.lenient()?,
-                4 => state = __object.value()?,
-                5 => url = __object.lenient()?,
-                6 => body = __object.lenient()?,
-                7 => headers = __object.value()?,
-                8 => http_method = __object.value()?,
-                9 => direct_fin_usage = __object.lenient()?,
-                10 => audiences = __object.value()?,
-                11 => execution_type = __object.value()?,
-                12 => configuration_response_type = __object.value()?,
-                13 => data_transformation_type = __object.value()?,
-                14 => client_function_name = __object.lenient()?,
-                15 => client_function_timeout_ms = __object.lenient()?,
-                16 => data_inputs = __object.value()?,
-                17 => response_fields = __object.value()?,
-                18 => object_mappings = __object.value()?,
-                19 => token_ids = __object.lenient()?,
-                20 => customer_authentication = __object.lenient()?,
-                21 => bypass_authentication = __object.lenient()?,
-                22 => validate_missing_attributes = __object.lenient()?,
-                23 => created_by_admin_id = __object.lenient()?,
-                24 => updated_by_admin_id = __object.lenient()?,
-                25 => created_at = __object.lenient()?,
-                26 => updated_at = __object.lenient()?,
-                27 => execution_results_url = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.description = __object.lenient()?,
+                4 => __out.state = __object.value()?,
+                5 => __out.url = __object.lenient()?,
+                6 => __out.body = __object.lenient()?,
+                7 => __out.headers = __object.value()?,
+                8 => __out.http_method = __object.value()?,
+                9 => __out.direct_fin_usage = __object.lenient()?,
+                10 => __out.audiences = __object.value()?,
+                11 => __out.execution_type = __object.value()?,
+                12 => __out.configuration_response_type = __object.value()?,
+                13 => __out.data_transformation_type = __object.value()?,
+                14 => __out.client_function_name = __object.lenient()?,
+                15 => __out.client_function_timeout_ms = __object.lenient()?,
+                16 => __out.data_inputs = __object.value()?,
+                17 => __out.response_fields = __object.value()?,
+                18 => __out.object_mappings = __object.value()?,
+                19 => __out.token_ids = __object.lenient()?,
+                20 => __out.customer_authentication = __object.lenient()?,
+                21 => __out.bypass_authentication = __object.lenient()?,
+                22 => __out.validate_missing_attributes = __object.lenient()?,
+                23 => __out.created_by_admin_id = __object.lenient()?,
+                24 => __out.updated_by_admin_id = __object.lenient()?,
+                25 => __out.created_at = __object.lenient()?,
+                26 => __out.updated_at = __object.lenient()?,
+                27 => __out.execution_results_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            description,
-            state,
-            url,
-            body,
-            headers,
-            http_method,
-            direct_fin_usage,
-            audiences,
-            execution_type,
-            configuration_response_type,
-            data_transformation_type,
-            client_function_name,
-            client_function_timeout_ms,
-            data_inputs,
-            response_fields,
-            object_mappings,
-            token_ids,
-            customer_authentication,
-            bypass_authentication,
-            validate_missing_attributes,
-            created_by_admin_id,
-            updated_by_admin_id,
-            created_at,
-            updated_at,
-            execution_results_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -384,20 +328,16 @@ for DataConnectorDetailHeadersItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -780,29 +720,19 @@ for DataConnectorDetailDataInputsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut required = ::std::option::Option::None;
-        let mut default_value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => description = __object.lenient()?,
-                3 => required = __object.lenient()?,
-                4 => default_value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.required = __object.lenient()?,
+                4 => __out.default_value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            r#type,
-            description,
-            required,
-            default_value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -925,26 +855,18 @@ for DataConnectorDetailResponseFieldsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut path = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut example_value = ::std::option::Option::None;
-        let mut redacted = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => path = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => example_value = __object.value()?,
-                3 => redacted = __object.lenient()?,
+                0 => __out.path = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.example_value = __object.value()?,
+                3 => __out.redacted = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            path,
-            r#type,
-            example_value,
-            redacted,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -1094,26 +1016,18 @@ for DataConnectorDetailObjectMappingsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut response_object_path = ::std::option::Option::None;
-        let mut intercom_object_type = ::std::option::Option::None;
-        let mut attribute_mappings = ::std::option::Option::None;
-        let mut reference_mappings = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => response_object_path = __object.lenient()?,
-                1 => intercom_object_type = __object.value()?,
-                2 => attribute_mappings = __object.value()?,
-                3 => reference_mappings = __object.value()?,
+                0 => __out.response_object_path = __object.lenient()?,
+                1 => __out.intercom_object_type = __object.value()?,
+                2 => __out.attribute_mappings = __object.value()?,
+                3 => __out.reference_mappings = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            response_object_path,
-            intercom_object_type,
-            attribute_mappings,
-            reference_mappings,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -1239,23 +1153,17 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut response_attribute_path = ::std::option::Option::None;
-        let mut intercom_attribute_identifier = ::std::option::Option::None;
-        let mut mapping_type = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => response_attribute_path = __object.lenient()?,
-                1 => intercom_attribute_identifier = __object.lenient()?,
-                2 => mapping_type = __object.value()?,
+                0 => __out.response_attribute_path = __object.lenient()?,
+                1 => __out.intercom_attribute_identifier = __object.lenient()?,
+                2 => __out.mapping_type = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            response_attribute_path,
-            intercom_attribute_identifier,
-            mapping_type,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -1375,20 +1283,16 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut intercom_object_type = ::std::option::Option::None;
-        let mut intercom_attribute_identifier = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => intercom_object_type = __object.value()?,
-                1 => intercom_attribute_identifier = __object.lenient()?,
+                0 => __out.intercom_object_type = __object.value()?,
+                1 => __out.intercom_attribute_identifier = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            intercom_object_type,
-            intercom_attribute_identifier,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -122,65 +122,31 @@ for DataConnectorExecutionResult {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut data_connector_id = ::std::option::Option::None;
-        let mut success = ::std::option::Option::None;
-        let mut http_status = ::std::option::Option::None;
-        let mut http_method = ::std::option::Option::None;
-        let mut error_type = ::std::option::Option::None;
-        let mut error_message = ::std::option::Option::None;
-        let mut execution_time_ms = ::std::option::Option::None;
-        let mut source_type = ::std::option::Option::None;
-        let mut source_id = ::std::option::Option::None;
-        let mut conversation_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut request_url = ::std::option::Option::None;
-        let mut request_body = ::std::option::Option::None;
-        let mut response_body = ::std::option::Option::None;
-        let mut raw_response_body = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => data_connector_id = __object.lenient()?,
-                3 => success = __object.lenient()?,
-                4 => http_status = __object.lenient()?,
-                5 => http_method = __object.value()?,
-                6 => error_type = __object.value()?,
-                7 => error_message = __object.lenient()?,
-                8 => execution_time_ms = __object.lenient()?,
-                9 => source_type = __object.value()?,
-                10 => source_id = __object.lenient()?,
-                11 => conversation_id = __object.lenient()?,
-                12 => created_at = __object.lenient()?,
-                13 => request_url = __object.lenient()?,
-                14 => request_body = __object.lenient()?,
-                15 => response_body = __object.lenient()?,
-                16 => raw_response_body = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.data_connector_id = __object.lenient()?,
+                3 => __out.success = __object.lenient()?,
+                4 => __out.http_status = __object.lenient()?,
+                5 => __out.http_method = __object.value()?,
+                6 => __out.error_type = __object.value()?,
+                7 => __out.error_message = __object.lenient()?,
+                8 => __out.execution_time_ms = __object.lenient()?,
+                9 => __out.source_type = __object.value()?,
+                10 => __out.source_id = __object.lenient()?,
+                11 => __out.conversation_id = __object.lenient()?,
+                12 => __out.created_at = __object.lenient()?,
+                13 => __out.request_url = __object.lenient()?,
+                14 => __out.request_body = __object.lenient()?,
+                15 => __out.response_body = __object.lenient()?,
+                16 => __out.raw_response_body = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            data_connector_id,
-            success,
-            http_status,
-            http_method,
-            error_type,
-            error_message,
-            execution_time_ms,
-            source_type,
-            source_id,
-            conversation_id,
-            created_at,
-            request_url,
-            request_body,
-            response_body,
-            raw_response_body,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

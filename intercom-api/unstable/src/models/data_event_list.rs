@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut events = ::std::option::Option::None;
-        let mut pages = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => events = __object.value()?,
-                2 => pages = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.events = __object.value()?,
+                2 => __out.pages = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            events,
-            pages,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -94,20 +88,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut next = ::std::option::Option::None;
-        let mut since = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => next = __object.lenient()?,
-                1 => since = __object.lenient()?,
+                0 => __out.next = __object.lenient()?,
+                1 => __out.since = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            next,
-            since,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

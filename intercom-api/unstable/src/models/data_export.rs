@@ -47,26 +47,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut job_identfier = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut download_expires_at = ::std::option::Option::None;
-        let mut download_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => job_identfier = __object.lenient()?,
-                1 => status = __object.value()?,
-                2 => download_expires_at = __object.lenient()?,
-                3 => download_url = __object.lenient()?,
+                0 => __out.job_identfier = __object.lenient()?,
+                1 => __out.status = __object.value()?,
+                2 => __out.download_expires_at = __object.lenient()?,
+                3 => __out.download_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            job_identfier,
-            status,
-            download_expires_at,
-            download_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

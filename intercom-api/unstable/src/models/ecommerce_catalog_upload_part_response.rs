@@ -34,20 +34,16 @@ for EcommerceCatalogUploadPartResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut import_job_id = ::std::option::Option::None;
-        let mut next_part_number = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => import_job_id = __object.lenient()?,
-                1 => next_part_number = __object.lenient()?,
+                0 => __out.import_job_id = __object.lenient()?,
+                1 => __out.next_part_number = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            import_job_id,
-            next_part_number,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

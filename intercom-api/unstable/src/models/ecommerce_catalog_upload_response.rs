@@ -36,23 +36,17 @@ for EcommerceCatalogUploadResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut import_job_id = ::std::option::Option::None;
-        let mut status = ::std::default::Default::default();
-        let mut message = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => import_job_id = __object.lenient()?,
-                1 => status = __object.value()?,
-                2 => message = __object.lenient()?,
+                0 => __out.import_job_id = __object.lenient()?,
+                1 => __out.status = __object.value()?,
+                2 => __out.message = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            import_job_id,
-            status,
-            message,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

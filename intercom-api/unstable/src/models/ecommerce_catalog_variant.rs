@@ -79,41 +79,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVari
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut price = ::std::option::Option::None;
-        let mut compare_at_price = ::std::option::Option::None;
-        let mut in_stock = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut image_url = ::std::option::Option::None;
-        let mut selected_options = ::std::option::Option::None;
-        let mut sku = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => title = __object.lenient()?,
-                2 => price = __object.lenient()?,
-                3 => compare_at_price = __object.lenient()?,
-                4 => in_stock = __object.lenient()?,
-                5 => url = __object.lenient()?,
-                6 => image_url = __object.lenient()?,
-                7 => selected_options = __object.value()?,
-                8 => sku = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.title = __object.lenient()?,
+                2 => __out.price = __object.lenient()?,
+                3 => __out.compare_at_price = __object.lenient()?,
+                4 => __out.in_stock = __object.lenient()?,
+                5 => __out.url = __object.lenient()?,
+                6 => __out.image_url = __object.lenient()?,
+                7 => __out.selected_options = __object.value()?,
+                8 => __out.sku = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            title,
-            price,
-            compare_at_price,
-            in_stock,
-            url,
-            image_url,
-            selected_options,
-            sku,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -157,20 +139,16 @@ for EcommerceCatalogVariantSelectedOptionsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

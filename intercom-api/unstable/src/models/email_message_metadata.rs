@@ -41,23 +41,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut subject = ::std::option::Option::None;
-        let mut email_address_headers = ::std::option::Option::None;
-        let mut message_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => subject = __object.lenient()?,
-                1 => email_address_headers = __object.value()?,
-                2 => message_id = __object.lenient()?,
+                0 => __out.subject = __object.lenient()?,
+                1 => __out.email_address_headers = __object.value()?,
+                2 => __out.message_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            subject,
-            email_address_headers,
-            message_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

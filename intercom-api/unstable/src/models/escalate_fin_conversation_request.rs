@@ -44,26 +44,18 @@ for EscalateFinConversationRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user = ::std::option::Option::None;
-        let mut message = ::std::option::Option::None;
-        let mut context = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = __object.lenient()?,
-                1 => user = __object.value()?,
-                2 => message = __object.lenient()?,
-                3 => context = __object.lenient()?,
+                0 => __out.conversation_id = __object.lenient()?,
+                1 => __out.user = __object.value()?,
+                2 => __out.message = __object.lenient()?,
+                3 => __out.context = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversation_id,
-            user,
-            message,
-            context,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

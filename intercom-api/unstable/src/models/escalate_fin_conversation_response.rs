@@ -53,26 +53,18 @@ for EscalateFinConversationResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut intercom_conversation_id = ::std::option::Option::None;
-        let mut sse_subscription_url = ::std::option::Option::None;
-        let mut status = ::std::default::Default::default();
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = __object.lenient()?,
-                1 => intercom_conversation_id = __object.lenient()?,
-                2 => sse_subscription_url = __object.lenient()?,
-                3 => status = __object.value()?,
+                0 => __out.conversation_id = __object.lenient()?,
+                1 => __out.intercom_conversation_id = __object.lenient()?,
+                2 => __out.sse_subscription_url = __object.lenient()?,
+                3 => __out.status = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversation_id,
-            intercom_conversation_id,
-            sse_subscription_url,
-            status,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

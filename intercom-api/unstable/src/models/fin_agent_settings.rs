@@ -42,20 +42,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut follow_up_questions = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => follow_up_questions = __object.lenient()?,
-                1 => email = __object.lenient()?,
+                0 => __out.follow_up_questions = __object.lenient()?,
+                1 => __out.email = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            follow_up_questions,
-            email,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

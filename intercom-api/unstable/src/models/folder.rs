@@ -72,38 +72,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut emoji = ::std::option::Option::None;
-        let mut parent_folder_id = ::std::option::Option::None;
-        let mut content_count = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => name = __object.lenient()?,
-                2 => description = __object.lenient()?,
-                3 => emoji = __object.lenient()?,
-                4 => parent_folder_id = __object.lenient()?,
-                5 => content_count = __object.lenient()?,
-                6 => created_at = __object.lenient()?,
-                7 => updated_at = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.name = __object.lenient()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.emoji = __object.lenient()?,
+                4 => __out.parent_folder_id = __object.lenient()?,
+                5 => __out.content_count = __object.lenient()?,
+                6 => __out.created_at = __object.lenient()?,
+                7 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            name,
-            description,
-            emoji,
-            parent_folder_id,
-            content_count,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

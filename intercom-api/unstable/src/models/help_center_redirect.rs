@@ -78,41 +78,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut r#type = ::std::default::Default::default();
-        let mut from_url = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
-        let mut help_center_id = ::std::option::Option::None;
-        let mut target_type = ::std::option::Option::None;
-        let mut target_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => from_url = __object.lenient()?,
-                3 => locale = __object.lenient()?,
-                4 => help_center_id = __object.lenient()?,
-                5 => target_type = __object.value()?,
-                6 => target_id = __object.lenient()?,
-                7 => created_at = __object.lenient()?,
-                8 => updated_at = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.from_url = __object.lenient()?,
+                3 => __out.locale = __object.lenient()?,
+                4 => __out.help_center_id = __object.lenient()?,
+                5 => __out.target_type = __object.value()?,
+                6 => __out.target_id = __object.lenient()?,
+                7 => __out.created_at = __object.lenient()?,
+                8 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            r#type,
-            from_url,
-            locale,
-            help_center_id,
-            target_type,
-            target_id,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

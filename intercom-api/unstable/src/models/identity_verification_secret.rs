@@ -67,35 +67,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IdentityVerification
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut supports_android = ::std::option::Option::None;
-        let mut supports_ios = ::std::option::Option::None;
-        let mut supports_web = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => supports_android = __object.lenient()?,
-                4 => supports_ios = __object.lenient()?,
-                5 => supports_web = __object.lenient()?,
-                6 => created_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.supports_android = __object.lenient()?,
+                4 => __out.supports_ios = __object.lenient()?,
+                5 => __out.supports_web = __object.lenient()?,
+                6 => __out.created_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            supports_android,
-            supports_ios,
-            supports_web,
-            created_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

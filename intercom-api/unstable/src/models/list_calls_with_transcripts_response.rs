@@ -35,20 +35,16 @@ for ListCallsWithTranscriptsResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut data = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => data = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.data = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            data,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -221,89 +217,39 @@ for ListCallsWithTranscriptsResponseDataItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut conversation_id = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut contact_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut initiated_at = ::std::option::Option::None;
-        let mut answered_at = ::std::option::Option::None;
-        let mut ended_at = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut recording_url = ::std::option::Option::None;
-        let mut transcription_url = ::std::option::Option::None;
-        let mut call_type = ::std::option::Option::None;
-        let mut direction = ::std::option::Option::None;
-        let mut ended_reason = ::std::option::Option::None;
-        let mut phone = ::std::option::Option::None;
-        let mut fin_recording_url = ::std::option::Option::None;
-        let mut fin_transcription_url = ::std::option::Option::None;
-        let mut duration = ::std::option::Option::None;
-        let mut talk_time = ::std::option::Option::None;
-        let mut queue_time = ::std::option::Option::None;
-        let mut hold_time = ::std::option::Option::None;
-        let mut transcript = ::std::option::Option::None;
-        let mut transcript_status = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => conversation_id = __object.lenient()?,
-                3 => admin_id = __object.lenient()?,
-                4 => contact_id = __object.lenient()?,
-                5 => state = __object.lenient()?,
-                6 => initiated_at = __object.value()?,
-                7 => answered_at = __object.value()?,
-                8 => ended_at = __object.value()?,
-                9 => created_at = __object.value()?,
-                10 => updated_at = __object.value()?,
-                11 => recording_url = __object.lenient()?,
-                12 => transcription_url = __object.lenient()?,
-                13 => call_type = __object.lenient()?,
-                14 => direction = __object.lenient()?,
-                15 => ended_reason = __object.lenient()?,
-                16 => phone = __object.lenient()?,
-                17 => fin_recording_url = __object.lenient()?,
-                18 => fin_transcription_url = __object.lenient()?,
-                19 => duration = __object.lenient()?,
-                20 => talk_time = __object.lenient()?,
-                21 => queue_time = __object.lenient()?,
-                22 => hold_time = __object.lenient()?,
-                23 => transcript = __object.value()?,
-                24 => transcript_status = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.conversation_id = __object.lenient()?,
+                3 => __out.admin_id = __object.lenient()?,
+                4 => __out.contact_id = __object.lenient()?,
+                5 => __out.state = __object.lenient()?,
+                6 => __out.initiated_at = __object.value()?,
+                7 => __out.answered_at = __object.value()?,
+                8 => __out.ended_at = __object.value()?,
+                9 => __out.created_at = __object.value()?,
+                10 => __out.updated_at = __object.value()?,
+                11 => __out.recording_url = __object.lenient()?,
+                12 => __out.transcription_url = __object.lenient()?,
+                13 => __out.call_type = __object.lenient()?,
+                14 => __out.direction = __object.lenient()?,
+                15 => __out.ended_reason = __object.lenient()?,
+                16 => __out.phone = __object.lenient()?,
+                17 => __out.fin_recording_url = __object.lenient()?,
+                18 => __out.fin_transcription_url = __object.lenient()?,
+                19 => __out.duration = __object.lenient()?,
+                20 => __out.talk_time = __object.lenient()?,
+                21 => __out.queue_time = __object.lenient()?,
+                22 => __out.hold_time = __object.lenient()?,
+                23 => __out.transcript = __object.value()?,
+                24 => __out.transcript_status = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            conversation_id,
-            admin_id,
-            contact_id,
-            state,
-            initiated_at,
-            answered_at,
-            ended_at,
-            created_at,
-            updated_at,
-            recording_url,
-            transcription_url,
-            call_type,
-            direction,
-            ended_reason,
-            phone,
-            fin_recording_url,
-            fin_transcription_url,
-            duration,
-            talk_time,
-            queue_time,
-            hold_time,
-            transcript,
-            transcript_status,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -34,20 +34,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut version = ::std::option::Option::None;
-        let mut capabilities = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => version = __object.lenient()?,
-                1 => capabilities = __object.value()?,
+                0 => __out.version = __object.lenient()?,
+                1 => __out.capabilities = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            version,
-            capabilities,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -114,32 +110,20 @@ for ListFinCapabilitiesResponseCapabilitiesItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut endpoint = ::std::option::Option::None;
-        let mut method = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => description = __object.lenient()?,
-                4 => endpoint = __object.lenient()?,
-                5 => method = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.description = __object.lenient()?,
+                4 => __out.endpoint = __object.lenient()?,
+                5 => __out.method = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            description,
-            endpoint,
-            method,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

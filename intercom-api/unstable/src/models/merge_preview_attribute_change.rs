@@ -51,29 +51,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttribut
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut field = ::std::option::Option::None;
-        let mut outcome = ::std::option::Option::None;
-        let mut from_value = ::std::option::Option::None;
-        let mut into_value = ::std::option::Option::None;
-        let mut new_into_value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => field = __object.lenient()?,
-                1 => outcome = __object.value()?,
-                2 => from_value = __object.value()?,
-                3 => into_value = __object.value()?,
-                4 => new_into_value = __object.value()?,
+                0 => __out.field = __object.lenient()?,
+                1 => __out.outcome = __object.value()?,
+                2 => __out.from_value = __object.value()?,
+                3 => __out.into_value = __object.value()?,
+                4 => __out.new_into_value = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            field,
-            outcome,
-            from_value,
-            into_value,
-            new_into_value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,20 +35,16 @@ for MergePreviewAttributeChanges {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut attributes = ::std::option::Option::None;
-        let mut total_count = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => attributes = __object.value()?,
-                1 => total_count = __object.lenient()?,
+                0 => __out.attributes = __object.value()?,
+                1 => __out.total_count = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            attributes,
-            total_count,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

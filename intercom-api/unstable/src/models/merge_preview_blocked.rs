@@ -32,20 +32,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewBlocked 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut allowed = ::std::option::Option::None;
-        let mut reasons = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => allowed = __object.lenient()?,
-                1 => reasons = __object.value()?,
+                0 => __out.allowed = __object.lenient()?,
+                1 => __out.reasons = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            allowed,
-            reasons,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

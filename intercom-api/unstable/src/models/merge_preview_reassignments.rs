@@ -53,29 +53,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassign
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversations = ::std::option::Option::None;
-        let mut tickets = ::std::option::Option::None;
-        let mut phone_calls = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut notes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversations = __object.value()?,
-                1 => tickets = __object.value()?,
-                2 => phone_calls = __object.value()?,
-                3 => tags = __object.value()?,
-                4 => notes = __object.value()?,
+                0 => __out.conversations = __object.value()?,
+                1 => __out.tickets = __object.value()?,
+                2 => __out.phone_calls = __object.value()?,
+                3 => __out.tags = __object.value()?,
+                4 => __out.notes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversations,
-            tickets,
-            phone_calls,
-            tags,
-            notes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

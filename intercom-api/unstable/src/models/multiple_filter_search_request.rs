@@ -32,20 +32,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut operator = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => operator = __object.value()?,
-                1 => value = __object.value()?,
+                0 => __out.operator = __object.value()?,
+                1 => __out.value = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            operator,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

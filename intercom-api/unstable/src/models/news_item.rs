@@ -108,56 +108,28 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut sender_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut newsfeed_assignments = ::std::option::Option::None;
-        let mut labels = ::std::option::Option::None;
-        let mut cover_image_url = ::std::option::Option::None;
-        let mut reactions = ::std::option::Option::None;
-        let mut deliver_silently = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => workspace_id = __object.lenient()?,
-                3 => title = __object.lenient()?,
-                4 => body = __object.lenient()?,
-                5 => sender_id = __object.lenient()?,
-                6 => state = __object.value()?,
-                7 => newsfeed_assignments = __object.value()?,
-                8 => labels = __object.lenient()?,
-                9 => cover_image_url = __object.lenient()?,
-                10 => reactions = __object.lenient()?,
-                11 => deliver_silently = __object.lenient()?,
-                12 => created_at = __object.lenient()?,
-                13 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.workspace_id = __object.lenient()?,
+                3 => __out.title = __object.lenient()?,
+                4 => __out.body = __object.lenient()?,
+                5 => __out.sender_id = __object.lenient()?,
+                6 => __out.state = __object.value()?,
+                7 => __out.newsfeed_assignments = __object.value()?,
+                8 => __out.labels = __object.lenient()?,
+                9 => __out.cover_image_url = __object.lenient()?,
+                10 => __out.reactions = __object.lenient()?,
+                11 => __out.deliver_silently = __object.lenient()?,
+                12 => __out.created_at = __object.lenient()?,
+                13 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            workspace_id,
-            title,
-            body,
-            sender_id,
-            state,
-            newsfeed_assignments,
-            labels,
-            cover_image_url,
-            reactions,
-            deliver_silently,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

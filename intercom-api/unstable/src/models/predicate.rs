@@ -42,26 +42,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut attribute = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut comparison = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => attribute = __object.lenient()?,
-                1 => r#type = __object.lenient()?,
-                2 => comparison = __object.lenient()?,
-                3 => value = __object.lenient()?,
+                0 => __out.attribute = __object.lenient()?,
+                1 => __out.r#type = __object.lenient()?,
+                2 => __out.comparison = __object.lenient()?,
+                3 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            attribute,
-            r#type,
-            comparison,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -33,20 +33,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut current_priority = ::std::option::Option::None;
-        let mut previous_priority = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => current_priority = __object.value()?,
-                1 => previous_priority = __object.value()?,
+                0 => __out.current_priority = __object.value()?,
+                1 => __out.previous_priority = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            current_priority,
-            previous_priority,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -45,26 +45,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut side_conversations = ::std::option::Option::None;
-        let mut total_count = ::std::option::Option::None;
-        let mut pages = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => side_conversations = __object.value()?,
-                2 => total_count = __object.lenient()?,
-                3 => pages = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.side_conversations = __object.value()?,
+                2 => __out.total_count = __object.lenient()?,
+                3 => __out.pages = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            side_conversations,
-            total_count,
-            pages,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -113,26 +105,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationList
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut page = ::std::option::Option::None;
-        let mut per_page = ::std::option::Option::None;
-        let mut total_pages = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => page = __object.lenient()?,
-                2 => per_page = __object.lenient()?,
-                3 => total_pages = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.page = __object.lenient()?,
+                2 => __out.per_page = __object.lenient()?,
+                3 => __out.total_pages = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            page,
-            per_page,
-            total_pages,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

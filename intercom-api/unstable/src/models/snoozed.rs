@@ -33,20 +33,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut until = ::std::option::Option::None;
-        let mut custom_until_time = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => until = __object.lenient()?,
-                1 => custom_until_time = __object.lenient()?,
+                0 => __out.until = __object.lenient()?,
+                1 => __out.custom_until_time = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            until,
-            custom_until_time,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut rating = ::std::option::Option::None;
-        let mut status = ::std::default::Default::default();
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = __object.lenient()?,
-                1 => rating = __object.value()?,
-                2 => status = __object.value()?,
+                0 => __out.conversation_id = __object.lenient()?,
+                1 => __out.rating = __object.value()?,
+                2 => __out.status = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversation_id,
-            rating,
-            status,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

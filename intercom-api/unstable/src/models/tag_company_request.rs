@@ -105,20 +105,16 @@ for TagCompanyRequestCompaniesItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => company_id = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.company_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            company_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -47,29 +47,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut open = ::std::option::Option::None;
-        let mut idle = ::std::option::Option::None;
-        let mut snoozed = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => admin_id = __object.lenient()?,
-                2 => open = __object.lenient()?,
-                3 => idle = __object.lenient()?,
-                4 => snoozed = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.admin_id = __object.lenient()?,
+                2 => __out.open = __object.lenient()?,
+                3 => __out.idle = __object.lenient()?,
+                4 => __out.snoozed = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            admin_id,
-            open,
-            idle,
-            snoozed,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -84,44 +84,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut part_type = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut author = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut redacted = ::std::option::Option::None;
-        let mut translations = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => part_type = __object.value()?,
-                3 => body = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => updated_at = __object.lenient()?,
-                6 => author = __object.value()?,
-                7 => attachments = __object.value()?,
-                8 => redacted = __object.lenient()?,
-                9 => translations = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.part_type = __object.value()?,
+                3 => __out.body = __object.lenient()?,
+                4 => __out.created_at = __object.lenient()?,
+                5 => __out.updated_at = __object.lenient()?,
+                6 => __out.author = __object.value()?,
+                7 => __out.attachments = __object.value()?,
+                8 => __out.redacted = __object.lenient()?,
+                9 => __out.translations = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            part_type,
-            body,
-            created_at,
-            updated_at,
-            author,
-            attachments,
-            redacted,
-            translations,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

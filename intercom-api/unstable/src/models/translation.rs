@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Translation {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => locale = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.locale = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            locale,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -127,65 +127,31 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut parent_type = ::std::option::Option::None;
-        let mut parent_ids = ::std::option::Option::None;
-        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
-        let mut folder_id = ::intercom_api_runtime::Patch::Absent;
-        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        let mut scheduled_publish_at = ::intercom_api_runtime::Patch::Absent;
-        let mut scheduled_unpublish_at = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => body = __object.lenient()?,
-                3 => body_markdown = __object.lenient()?,
-                4 => author_id = __object.lenient()?,
-                5 => state = __object.value()?,
-                6 => parent_id = __object.lenient()?,
-                7 => parent_type = __object.lenient()?,
-                8 => parent_ids = __object.lenient()?,
-                9 => translated_content = __object.value()?,
-                10 => folder_id = __object.lenient()?,
-                11 => audience_ids = __object.lenient()?,
-                12 => ai_chatbot_availability = __object.lenient()?,
-                13 => ai_copilot_availability = __object.lenient()?,
-                14 => ai_sales_agent_availability = __object.lenient()?,
-                15 => scheduled_publish_at = __object.lenient()?,
-                16 => scheduled_unpublish_at = __object.lenient()?,
+                0 => __out.title = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.body = __object.lenient()?,
+                3 => __out.body_markdown = __object.lenient()?,
+                4 => __out.author_id = __object.lenient()?,
+                5 => __out.state = __object.value()?,
+                6 => __out.parent_id = __object.lenient()?,
+                7 => __out.parent_type = __object.lenient()?,
+                8 => __out.parent_ids = __object.lenient()?,
+                9 => __out.translated_content = __object.value()?,
+                10 => __out.folder_id = __object.lenient()?,
+                11 => __out.audience_ids = __object.lenient()?,
+                12 => __out.ai_chatbot_availability = __object.lenient()?,
+                13 => __out.ai_copilot_availability = __object.lenient()?,
+                14 => __out.ai_sales_agent_availability = __object.lenient()?,
+                15 => __out.scheduled_publish_at = __object.lenient()?,
+                16 => __out.scheduled_unpublish_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            title,
-            description,
-            body,
-            body_markdown,
-            author_id,
-            state,
-            parent_id,
-            parent_type,
-            parent_ids,
-            translated_content,
-            folder_id,
-            audience_ids,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            scheduled_publish_at,
-            scheduled_unpublish_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,23 +35,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut predicates = ::std::option::Option::None;
-        let mut role_predicates = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => predicates = __object.value()?,
-                2 => role_predicates = __object.value()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.predicates = __object.value()?,
+                2 => __out.role_predicates = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            predicates,
-            role_predicates,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -274,158 +274,62 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRespons
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut role = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut email_domain = ::std::option::Option::None;
-        let mut phone = ::std::option::Option::None;
-        let mut formatted_phone = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut has_hard_bounced = ::std::option::Option::None;
-        let mut marked_email_as_spam = ::std::option::Option::None;
-        let mut unsubscribed_from_emails = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut signed_up_at = ::std::option::Option::None;
-        let mut last_seen_at = ::std::option::Option::None;
-        let mut last_replied_at = ::std::option::Option::None;
-        let mut last_contacted_at = ::std::option::Option::None;
-        let mut last_email_opened_at = ::std::option::Option::None;
-        let mut last_email_clicked_at = ::std::option::Option::None;
-        let mut language_override = ::std::option::Option::None;
-        let mut browser = ::std::option::Option::None;
-        let mut browser_version = ::std::option::Option::None;
-        let mut browser_language = ::std::option::Option::None;
-        let mut os = ::std::option::Option::None;
-        let mut android_app_name = ::std::option::Option::None;
-        let mut android_app_version = ::std::option::Option::None;
-        let mut android_device = ::std::option::Option::None;
-        let mut android_os_version = ::std::option::Option::None;
-        let mut android_sdk_version = ::std::option::Option::None;
-        let mut android_last_seen_at = ::std::option::Option::None;
-        let mut ios_app_name = ::std::option::Option::None;
-        let mut ios_app_version = ::std::option::Option::None;
-        let mut ios_device = ::std::option::Option::None;
-        let mut ios_os_version = ::std::option::Option::None;
-        let mut ios_sdk_version = ::std::option::Option::None;
-        let mut ios_last_seen_at = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut notes = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        let mut location = ::std::option::Option::None;
-        let mut social_profiles = ::std::option::Option::None;
-        let mut merge_history = ::std::option::Option::None;
-        let mut enabled_push_messaging = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => external_id = __object.lenient()?,
-                3 => workspace_id = __object.lenient()?,
-                4 => role = __object.lenient()?,
-                5 => email = __object.lenient()?,
-                6 => email_domain = __object.lenient()?,
-                7 => phone = __object.lenient()?,
-                8 => formatted_phone = __object.lenient()?,
-                9 => name = __object.lenient()?,
-                10 => owner_id = __object.lenient()?,
-                11 => has_hard_bounced = __object.lenient()?,
-                12 => marked_email_as_spam = __object.lenient()?,
-                13 => unsubscribed_from_emails = __object.lenient()?,
-                14 => created_at = __object.lenient()?,
-                15 => updated_at = __object.lenient()?,
-                16 => signed_up_at = __object.lenient()?,
-                17 => last_seen_at = __object.lenient()?,
-                18 => last_replied_at = __object.lenient()?,
-                19 => last_contacted_at = __object.lenient()?,
-                20 => last_email_opened_at = __object.lenient()?,
-                21 => last_email_clicked_at = __object.lenient()?,
-                22 => language_override = __object.lenient()?,
-                23 => browser = __object.lenient()?,
-                24 => browser_version = __object.lenient()?,
-                25 => browser_language = __object.lenient()?,
-                26 => os = __object.lenient()?,
-                27 => android_app_name = __object.lenient()?,
-                28 => android_app_version = __object.lenient()?,
-                29 => android_device = __object.lenient()?,
-                30 => android_os_version = __object.lenient()?,
-                31 => android_sdk_version = __object.lenient()?,
-                32 => android_last_seen_at = __object.lenient()?,
-                33 => ios_app_name = __object.lenient()?,
-                34 => ios_app_version = __object.lenient()?,
-                35 => ios_device = __object.lenient()?,
-                36 => ios_os_version = __object.lenient()?,
-                37 => ios_sdk_version = __object.lenient()?,
-                38 => ios_last_seen_at = __object.lenient()?,
-                39 => custom_attributes = __object.value()?,
-                40 => avatar = __object.value()?,
-                41 => tags = __object.value()?,
-                42 => notes = __object.value()?,
-                43 => companies = __object.value()?,
-                44 => location = __object.value()?,
-                45 => social_profiles = __object.value()?,
-                46 => merge_history = __object.value()?,
-                47 => enabled_push_messaging = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.external_id = __object.lenient()?,
+                3 => __out.workspace_id = __object.lenient()?,
+                4 => __out.role = __object.lenient()?,
+                5 => __out.email = __object.lenient()?,
+                6 => __out.email_domain = __object.lenient()?,
+                7 => __out.phone = __object.lenient()?,
+                8 => __out.formatted_phone = __object.lenient()?,
+                9 => __out.name = __object.lenient()?,
+                10 => __out.owner_id = __object.lenient()?,
+                11 => __out.has_hard_bounced = __object.lenient()?,
+                12 => __out.marked_email_as_spam = __object.lenient()?,
+                13 => __out.unsubscribed_from_emails = __object.lenient()?,
+                14 => __out.created_at = __object.lenient()?,
+                15 => __out.updated_at = __object.lenient()?,
+                16 => __out.signed_up_at = __object.lenient()?,
+                17 => __out.last_seen_at = __object.lenient()?,
+                18 => __out.last_replied_at = __object.lenient()?,
+                19 => __out.last_contacted_at = __object.lenient()?,
+                20 => __out.last_email_opened_at = __object.lenient()?,
+                21 => __out.last_email_clicked_at = __object.lenient()?,
+                22 => __out.language_override = __object.lenient()?,
+                23 => __out.browser = __object.lenient()?,
+                24 => __out.browser_version = __object.lenient()?,
+                25 => __out.browser_language = __object.lenient()?,
+                26 => __out.os = __object.lenient()?,
+                27 => __out.android_app_name = __object.lenient()?,
+                28 => __out.android_app_version = __object.lenient()?,
+                29 => __out.android_device = __object.lenient()?,
+                30 => __out.android_os_version = __object.lenient()?,
+                31 => __out.android_sdk_version = __object.lenient()?,
+                32 => __out.android_last_seen_at = __object.lenient()?,
+                33 => __out.ios_app_name = __object.lenient()?,
+                34 => __out.ios_app_version = __object.lenient()?,
+                35 => __out.ios_device = __object.lenient()?,
+                36 => __out.ios_os_version = __object.lenient()?,
+                37 => __out.ios_sdk_version = __object.lenient()?,
+                38 => __out.ios_last_seen_at = __object.lenient()?,
+                39 => __out.custom_attributes = __object.value()?,
+                40 => __out.avatar = __object.value()?,
+                41 => __out.tags = __object.value()?,
+                42 => __out.notes = __object.value()?,
+                43 => __out.companies = __object.value()?,
+                44 => __out.location = __object.value()?,
+                45 => __out.social_profiles = __object.value()?,
+                46 => __out.merge_history = __object.value()?,
+                47 => __out.enabled_push_messaging = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            external_id,
-            workspace_id,
-            role,
-            email,
-            email_domain,
-            phone,
-            formatted_phone,
-            name,
-            owner_id,
-            has_hard_bounced,
-            marked_email_as_spam,
-            unsubscribed_from_emails,
-            created_at,
-            updated_at,
-            signed_up_at,
-            last_seen_at,
-            last_replied_at,
-            last_contacted_at,
-            last_email_opened_at,
-            last_email_clicked_at,
-            language_override,
-            browser,
-            browser_version,
-            browser_language,
-            os,
-            android_app_name,
-            android_app_version,
-            android_device,
-            android_os_version,
-            android_sdk_version,
-            android_last_seen_at,
-            ios_app_name,
-            ios_app_version,
-            ios_device,
-            ios_os_version,
-            ios_sdk_version,
-            ios_last_seen_at,
-            custom_attributes,
-            avatar,
-            tags,
-            notes,
-            companies,
-            location,
-            social_profiles,
-            merge_history,
-            enabled_push_messaging,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

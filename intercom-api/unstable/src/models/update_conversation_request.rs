@@ -62,32 +62,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut read = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut priority = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => read = __object.lenient()?,
-                1 => title = __object.lenient()?,
-                2 => priority = __object.value()?,
-                3 => admin_id = __object.lenient()?,
-                4 => custom_attributes = __object.value()?,
-                5 => company_id = __object.lenient()?,
+                0 => __out.read = __object.lenient()?,
+                1 => __out.title = __object.lenient()?,
+                2 => __out.priority = __object.value()?,
+                3 => __out.admin_id = __object.lenient()?,
+                4 => __out.custom_attributes = __object.value()?,
+                5 => __out.company_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            read,
-            title,
-            priority,
-            admin_id,
-            custom_attributes,
-            company_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

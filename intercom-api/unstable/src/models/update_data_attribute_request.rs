@@ -147,17 +147,15 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => value = __object.lenient()?,
+                0 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -210,23 +208,17 @@ for UpdateDataAttributeRequestOtherType {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut archived = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut messenger_writable = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => archived = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => messenger_writable = __object.lenient()?,
+                0 => __out.archived = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.messenger_writable = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            archived,
-            description,
-            messenger_writable,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

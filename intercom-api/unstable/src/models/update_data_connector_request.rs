@@ -116,59 +116,29 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut http_method = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut direct_fin_usage = ::std::option::Option::None;
-        let mut audiences = ::std::option::Option::None;
-        let mut headers = ::std::option::Option::None;
-        let mut data_inputs = ::std::option::Option::None;
-        let mut customer_authentication = ::std::option::Option::None;
-        let mut bypass_authentication = ::std::option::Option::None;
-        let mut validate_missing_attributes = ::std::option::Option::None;
-        let mut mock_response = ::std::option::Option::None;
-        let mut token_ids = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => state = __object.value()?,
-                3 => http_method = __object.value()?,
-                4 => url = __object.lenient()?,
-                5 => body = __object.lenient()?,
-                6 => direct_fin_usage = __object.lenient()?,
-                7 => audiences = __object.value()?,
-                8 => headers = __object.value()?,
-                9 => data_inputs = __object.value()?,
-                10 => customer_authentication = __object.lenient()?,
-                11 => bypass_authentication = __object.lenient()?,
-                12 => validate_missing_attributes = __object.lenient()?,
-                13 => mock_response = __object.value()?,
-                14 => token_ids = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.state = __object.value()?,
+                3 => __out.http_method = __object.value()?,
+                4 => __out.url = __object.lenient()?,
+                5 => __out.body = __object.lenient()?,
+                6 => __out.direct_fin_usage = __object.lenient()?,
+                7 => __out.audiences = __object.value()?,
+                8 => __out.headers = __object.value()?,
+                9 => __out.data_inputs = __object.value()?,
+                10 => __out.customer_authentication = __object.lenient()?,
+                11 => __out.bypass_authentication = __object.lenient()?,
+                12 => __out.validate_missing_attributes = __object.lenient()?,
+                13 => __out.mock_response = __object.value()?,
+                14 => __out.token_ids = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            state,
-            http_method,
-            url,
-            body,
-            direct_fin_usage,
-            audiences,
-            headers,
-            data_inputs,
-            customer_authentication,
-            bypass_authentication,
-            validate_missing_attributes,
-            mock_response,
-            token_ids,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -409,20 +379,16 @@ for UpdateDataConnectorRequestHeadersItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -488,29 +454,19 @@ for UpdateDataConnectorRequestDataInputsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut required = ::std::option::Option::None;
-        let mut default_value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => description = __object.lenient()?,
-                3 => required = __object.lenient()?,
-                4 => default_value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.required = __object.lenient()?,
+                4 => __out.default_value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            r#type,
-            description,
-            required,
-            default_value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -91,44 +91,24 @@ for UpdateInternalArticleRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut folder_id = ::intercom_api_runtime::Patch::Absent;
-        let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = __object.lenient()?,
-                1 => body = __object.lenient()?,
-                2 => body_markdown = __object.lenient()?,
-                3 => author_id = __object.lenient()?,
-                4 => owner_id = __object.lenient()?,
-                5 => folder_id = __object.lenient()?,
-                6 => audience_ids = __object.lenient()?,
-                7 => ai_chatbot_availability = __object.lenient()?,
-                8 => ai_copilot_availability = __object.lenient()?,
-                9 => ai_sales_agent_availability = __object.lenient()?,
+                0 => __out.title = __object.lenient()?,
+                1 => __out.body = __object.lenient()?,
+                2 => __out.body_markdown = __object.lenient()?,
+                3 => __out.author_id = __object.lenient()?,
+                4 => __out.owner_id = __object.lenient()?,
+                5 => __out.folder_id = __object.lenient()?,
+                6 => __out.audience_ids = __object.lenient()?,
+                7 => __out.ai_chatbot_availability = __object.lenient()?,
+                8 => __out.ai_copilot_availability = __object.lenient()?,
+                9 => __out.ai_sales_agent_availability = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            title,
-            body,
-            body_markdown,
-            author_id,
-            owner_id,
-            folder_id,
-            audience_ids,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -62,29 +62,19 @@ for UpdateOfficeHoursExceptionRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut exception_date = ::std::option::Option::None;
-        let mut exception_type = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut time_intervals = ::intercom_api_runtime::Patch::Absent;
-        let mut recurring_annually = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => exception_date = __object.lenient()?,
-                1 => exception_type = __object.value()?,
-                2 => name = __object.lenient()?,
-                3 => time_intervals = __object.value()?,
-                4 => recurring_annually = __object.lenient()?,
+                0 => __out.exception_date = __object.lenient()?,
+                1 => __out.exception_type = __object.value()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.time_intervals = __object.value()?,
+                4 => __out.recurring_annually = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            exception_date,
-            exception_type,
-            name,
-            time_intervals,
-            recurring_annually,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

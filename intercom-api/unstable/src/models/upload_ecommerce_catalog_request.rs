@@ -62,26 +62,18 @@ for UploadEcommerceCatalogRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut catalog = ::std::option::Option::None;
-        let mut finalize = ::std::option::Option::None;
-        let mut import_job_id = ::std::option::Option::None;
-        let mut part_number = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => catalog = __object.value()?,
-                1 => finalize = __object.value()?,
-                2 => import_job_id = __object.lenient()?,
-                3 => part_number = __object.lenient()?,
+                0 => __out.catalog = __object.value()?,
+                1 => __out.finalize = __object.value()?,
+                2 => __out.import_job_id = __object.lenient()?,
+                3 => __out.part_number = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            catalog,
-            finalize,
-            import_job_id,
-            part_number,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

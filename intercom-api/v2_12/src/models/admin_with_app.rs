@@ -92,50 +92,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithApp {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut job_title = ::std::option::Option::None;
-        let mut away_mode_enabled = ::std::option::Option::None;
-        let mut away_mode_reassign = ::std::option::Option::None;
-        let mut has_inbox_seat = ::std::option::Option::None;
-        let mut team_ids = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut email_verified = ::std::option::Option::None;
-        let mut app = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => email = __object.lenient()?,
-                4 => job_title = __object.lenient()?,
-                5 => away_mode_enabled = __object.lenient()?,
-                6 => away_mode_reassign = __object.lenient()?,
-                7 => has_inbox_seat = __object.lenient()?,
-                8 => team_ids = __object.lenient()?,
-                9 => avatar = __object.value()?,
-                10 => email_verified = __object.lenient()?,
-                11 => app = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.email = __object.lenient()?,
+                4 => __out.job_title = __object.lenient()?,
+                5 => __out.away_mode_enabled = __object.lenient()?,
+                6 => __out.away_mode_reassign = __object.lenient()?,
+                7 => __out.has_inbox_seat = __object.lenient()?,
+                8 => __out.team_ids = __object.lenient()?,
+                9 => __out.avatar = __object.value()?,
+                10 => __out.email_verified = __object.lenient()?,
+                11 => __out.app = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            email,
-            job_title,
-            away_mode_enabled,
-            away_mode_reassign,
-            has_inbox_seat,
-            team_ids,
-            avatar,
-            email_verified,
-            app,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -178,20 +154,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminWithAppAvatar {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut image_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => image_url = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.image_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            image_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

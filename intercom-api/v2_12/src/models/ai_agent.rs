@@ -67,35 +67,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut source_type = ::std::option::Option::None;
-        let mut source_title = ::std::option::Option::None;
-        let mut last_answer_type = ::std::option::Option::None;
-        let mut resolution_state = ::std::option::Option::None;
-        let mut rating = ::std::option::Option::None;
-        let mut rating_remark = ::std::option::Option::None;
-        let mut content_sources = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => source_type = __object.value()?,
-                1 => source_title = __object.lenient()?,
-                2 => last_answer_type = __object.value()?,
-                3 => resolution_state = __object.value()?,
-                4 => rating = __object.lenient()?,
-                5 => rating_remark = __object.lenient()?,
-                6 => content_sources = __object.value()?,
+                0 => __out.source_type = __object.value()?,
+                1 => __out.source_title = __object.lenient()?,
+                2 => __out.last_answer_type = __object.value()?,
+                3 => __out.resolution_state = __object.value()?,
+                4 => __out.rating = __object.lenient()?,
+                5 => __out.rating_remark = __object.lenient()?,
+                6 => __out.content_sources = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            source_type,
-            source_title,
-            last_answer_type,
-            resolution_state,
-            rating,
-            rating_remark,
-            content_sources,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -117,65 +117,31 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut parent_ids = ::std::option::Option::None;
-        let mut parent_type = ::std::option::Option::None;
-        let mut default_locale = ::std::option::Option::None;
-        let mut translated_content = ::std::option::Option::None;
-        let mut statistics = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => workspace_id = __object.lenient()?,
-                3 => title = __object.lenient()?,
-                4 => description = __object.lenient()?,
-                5 => body = __object.lenient()?,
-                6 => author_id = __object.lenient()?,
-                7 => state = __object.value()?,
-                8 => created_at = __object.lenient()?,
-                9 => updated_at = __object.lenient()?,
-                10 => url = __object.lenient()?,
-                11 => parent_id = __object.lenient()?,
-                12 => parent_ids = __object.lenient()?,
-                13 => parent_type = __object.lenient()?,
-                14 => default_locale = __object.lenient()?,
-                15 => translated_content = __object.value()?,
-                16 => statistics = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.workspace_id = __object.lenient()?,
+                3 => __out.title = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
+                5 => __out.body = __object.lenient()?,
+                6 => __out.author_id = __object.lenient()?,
+                7 => __out.state = __object.value()?,
+                8 => __out.created_at = __object.lenient()?,
+                9 => __out.updated_at = __object.lenient()?,
+                10 => __out.url = __object.lenient()?,
+                11 => __out.parent_id = __object.lenient()?,
+                12 => __out.parent_ids = __object.lenient()?,
+                13 => __out.parent_type = __object.lenient()?,
+                14 => __out.default_locale = __object.lenient()?,
+                15 => __out.translated_content = __object.value()?,
+                16 => __out.statistics = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            workspace_id,
-            title,
-            description,
-            body,
-            author_id,
-            state,
-            created_at,
-            updated_at,
-            url,
-            parent_id,
-            parent_ids,
-            parent_type,
-            default_locale,
-            translated_content,
-            statistics,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -76,41 +76,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::intercom_api_runtime::Patch::Absent;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => title = __object.lenient()?,
-                2 => description = __object.lenient()?,
-                3 => body = __object.lenient()?,
-                4 => author_id = __object.lenient()?,
-                5 => state = __object.value()?,
-                6 => created_at = __object.lenient()?,
-                7 => updated_at = __object.lenient()?,
-                8 => url = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.title = __object.lenient()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.body = __object.lenient()?,
+                4 => __out.author_id = __object.lenient()?,
+                5 => __out.state = __object.value()?,
+                6 => __out.created_at = __object.lenient()?,
+                7 => __out.updated_at = __object.lenient()?,
+                8 => __out.url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            title,
-            description,
-            body,
-            author_id,
-            state,
-            created_at,
-            updated_at,
-            url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -49,23 +49,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlig
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut article_id = ::std::option::Option::None;
-        let mut highlighted_title = ::std::option::Option::None;
-        let mut highlighted_summary = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => article_id = __object.lenient()?,
-                1 => highlighted_title = __object.value()?,
-                2 => highlighted_summary = __object.value()?,
+                0 => __out.article_id = __object.lenient()?,
+                1 => __out.highlighted_title = __object.value()?,
+                2 => __out.highlighted_summary = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            article_id,
-            highlighted_title,
-            highlighted_summary,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -111,20 +105,16 @@ for ArticleSearchHighlightsHighlightedTitleItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut text = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => text = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.text = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            text,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -230,20 +220,16 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut text = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => text = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.text = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            text,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

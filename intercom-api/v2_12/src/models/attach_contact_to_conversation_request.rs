@@ -35,20 +35,16 @@ for AttachContactToConversationRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut admin_id = ::std::option::Option::None;
-        let mut customer = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => admin_id = __object.lenient()?,
-                1 => customer = __object.value()?,
+                0 => __out.admin_id = __object.lenient()?,
+                1 => __out.customer = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            admin_id,
-            customer,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

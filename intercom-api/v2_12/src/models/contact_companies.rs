@@ -38,26 +38,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactCompanies {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut data = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut total_count = ::std::option::Option::None;
-        let mut has_more = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => data = __object.value()?,
-                1 => url = __object.lenient()?,
-                2 => total_count = __object.lenient()?,
-                3 => has_more = __object.lenient()?,
+                0 => __out.data = __object.value()?,
+                1 => __out.url = __object.lenient()?,
+                2 => __out.total_count = __object.lenient()?,
+                3 => __out.has_more = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            data,
-            url,
-            total_count,
-            has_more,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,20 +35,16 @@ for CreateDataEventSummariesRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut user_id = ::std::option::Option::None;
-        let mut event_summaries = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => user_id = __object.lenient()?,
-                1 => event_summaries = __object.value()?,
+                0 => __out.user_id = __object.lenient()?,
+                1 => __out.event_summaries = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            user_id,
-            event_summaries,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -99,26 +95,18 @@ for CreateDataEventSummariesRequestEventSummaries {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut event_name = ::std::option::Option::None;
-        let mut count = ::std::option::Option::None;
-        let mut first = ::std::option::Option::None;
-        let mut last = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.lenient()?,
-                1 => count = __object.lenient()?,
-                2 => first = __object.lenient()?,
-                3 => last = __object.lenient()?,
+                0 => __out.event_name = __object.lenient()?,
+                1 => __out.count = __object.lenient()?,
+                2 => __out.first = __object.lenient()?,
+                3 => __out.last = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            event_name,
-            count,
-            first,
-            last,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -77,41 +77,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut identifier = ::std::option::Option::None;
-        let mut website_turned_on = ::std::option::Option::None;
-        let mut display_name = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut custom_domain = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => workspace_id = __object.lenient()?,
-                2 => created_at = __object.lenient()?,
-                3 => updated_at = __object.lenient()?,
-                4 => identifier = __object.lenient()?,
-                5 => website_turned_on = __object.lenient()?,
-                6 => display_name = __object.lenient()?,
-                7 => url = __object.lenient()?,
-                8 => custom_domain = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.workspace_id = __object.lenient()?,
+                2 => __out.created_at = __object.lenient()?,
+                3 => __out.updated_at = __object.lenient()?,
+                4 => __out.identifier = __object.lenient()?,
+                5 => __out.website_turned_on = __object.lenient()?,
+                6 => __out.display_name = __object.lenient()?,
+                7 => __out.url = __object.lenient()?,
+                8 => __out.custom_domain = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            workspace_id,
-            created_at,
-            updated_at,
-            identifier,
-            website_turned_on,
-            display_name,
-            url,
-            custom_domain,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -69,35 +69,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut default_translation = ::std::option::Option::None;
-        let mut translations = ::std::option::Option::None;
-        let mut consent_type = ::std::option::Option::None;
-        let mut content_types = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => state = __object.value()?,
-                3 => default_translation = __object.value()?,
-                4 => translations = __object.value()?,
-                5 => consent_type = __object.value()?,
-                6 => content_types = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.state = __object.value()?,
+                3 => __out.default_translation = __object.value()?,
+                4 => __out.translations = __object.value()?,
+                5 => __out.consent_type = __object.value()?,
+                6 => __out.content_types = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            state,
-            default_translation,
-            translations,
-            consent_type,
-            content_types,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

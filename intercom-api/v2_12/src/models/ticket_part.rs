@@ -99,53 +99,27 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut part_type = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut previous_ticket_state = ::std::option::Option::None;
-        let mut ticket_state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut assigned_to = ::std::option::Option::None;
-        let mut author = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut redacted = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => part_type = __object.lenient()?,
-                3 => body = __object.lenient()?,
-                4 => previous_ticket_state = __object.value()?,
-                5 => ticket_state = __object.value()?,
-                6 => created_at = __object.lenient()?,
-                7 => updated_at = __object.lenient()?,
-                8 => assigned_to = __object.value()?,
-                9 => author = __object.value()?,
-                10 => attachments = __object.value()?,
-                11 => external_id = __object.lenient()?,
-                12 => redacted = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.part_type = __object.lenient()?,
+                3 => __out.body = __object.lenient()?,
+                4 => __out.previous_ticket_state = __object.value()?,
+                5 => __out.ticket_state = __object.value()?,
+                6 => __out.created_at = __object.lenient()?,
+                7 => __out.updated_at = __object.lenient()?,
+                8 => __out.assigned_to = __object.value()?,
+                9 => __out.author = __object.value()?,
+                10 => __out.attachments = __object.value()?,
+                11 => __out.external_id = __object.lenient()?,
+                12 => __out.redacted = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            part_type,
-            body,
-            previous_ticket_state,
-            ticket_state,
-            created_at,
-            updated_at,
-            assigned_to,
-            author,
-            attachments,
-            external_id,
-            redacted,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

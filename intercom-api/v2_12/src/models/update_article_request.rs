@@ -74,38 +74,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut parent_type = ::std::option::Option::None;
-        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => body = __object.lenient()?,
-                3 => author_id = __object.lenient()?,
-                4 => state = __object.value()?,
-                5 => parent_id = __object.lenient()?,
-                6 => parent_type = __object.lenient()?,
-                7 => translated_content = __object.value()?,
+                0 => __out.title = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.body = __object.lenient()?,
+                3 => __out.author_id = __object.lenient()?,
+                4 => __out.state = __object.value()?,
+                5 => __out.parent_id = __object.lenient()?,
+                6 => __out.parent_type = __object.lenient()?,
+                7 => __out.translated_content = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            title,
-            description,
-            body,
-            author_id,
-            state,
-            parent_id,
-            parent_type,
-            translated_content,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

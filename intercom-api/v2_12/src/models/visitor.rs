@@ -199,113 +199,47 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut anonymous = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut phone = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut pseudonym = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut app_id = ::std::option::Option::None;
-        let mut companies = ::std::option::Option::None;
-        let mut location_data = ::std::option::Option::None;
-        let mut las_request_at = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut remote_created_at = ::std::option::Option::None;
-        let mut signed_up_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut session_count = ::std::option::Option::None;
-        let mut social_profiles = ::std::option::Option::None;
-        let mut owner_id = ::std::option::Option::None;
-        let mut unsubscribed_from_emails = ::std::option::Option::None;
-        let mut marked_email_as_spam = ::std::option::Option::None;
-        let mut has_hard_bounced = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut segments = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut referrer = ::std::option::Option::None;
-        let mut utm_campaign = ::std::option::Option::None;
-        let mut utm_content = ::std::option::Option::None;
-        let mut utm_medium = ::std::option::Option::None;
-        let mut utm_source = ::std::option::Option::None;
-        let mut utm_term = ::std::option::Option::None;
-        let mut do_not_track = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => user_id = __object.lenient()?,
-                3 => anonymous = __object.lenient()?,
-                4 => email = __object.lenient()?,
-                5 => phone = __object.lenient()?,
-                6 => name = __object.lenient()?,
-                7 => pseudonym = __object.lenient()?,
-                8 => avatar = __object.value()?,
-                9 => app_id = __object.lenient()?,
-                10 => companies = __object.value()?,
-                11 => location_data = __object.value()?,
-                12 => las_request_at = __object.lenient()?,
-                13 => created_at = __object.lenient()?,
-                14 => remote_created_at = __object.lenient()?,
-                15 => signed_up_at = __object.lenient()?,
-                16 => updated_at = __object.lenient()?,
-                17 => session_count = __object.lenient()?,
-                18 => social_profiles = __object.value()?,
-                19 => owner_id = __object.lenient()?,
-                20 => unsubscribed_from_emails = __object.lenient()?,
-                21 => marked_email_as_spam = __object.lenient()?,
-                22 => has_hard_bounced = __object.lenient()?,
-                23 => tags = __object.value()?,
-                24 => segments = __object.value()?,
-                25 => custom_attributes = __object.value()?,
-                26 => referrer = __object.lenient()?,
-                27 => utm_campaign = __object.lenient()?,
-                28 => utm_content = __object.lenient()?,
-                29 => utm_medium = __object.lenient()?,
-                30 => utm_source = __object.lenient()?,
-                31 => utm_term = __object.lenient()?,
-                32 => do_not_track = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.user_id = __object.lenient()?,
+                3 => __out.anonymous = __object.lenient()?,
+                4 => __out.email = __object.lenient()?,
+                5 => __out.phone = __object.lenient()?,
+                6 => __out.name = __object.lenient()?,
+                7 => __out.pseudonym = __object.lenient()?,
+                8 => __out.avatar = __object.value()?,
+                9 => __out.app_id = __object.lenient()?,
+                10 => __out.companies = __object.value()?,
+                11 => __out.location_data = __object.value()?,
+                12 => __out.las_request_at = __object.lenient()?,
+                13 => __out.created_at = __object.lenient()?,
+                14 => __out.remote_created_at = __object.lenient()?,
+                15 => __out.signed_up_at = __object.lenient()?,
+                16 => __out.updated_at = __object.lenient()?,
+                17 => __out.session_count = __object.lenient()?,
+                18 => __out.social_profiles = __object.value()?,
+                19 => __out.owner_id = __object.lenient()?,
+                20 => __out.unsubscribed_from_emails = __object.lenient()?,
+                21 => __out.marked_email_as_spam = __object.lenient()?,
+                22 => __out.has_hard_bounced = __object.lenient()?,
+                23 => __out.tags = __object.value()?,
+                24 => __out.segments = __object.value()?,
+                25 => __out.custom_attributes = __object.value()?,
+                26 => __out.referrer = __object.lenient()?,
+                27 => __out.utm_campaign = __object.lenient()?,
+                28 => __out.utm_content = __object.lenient()?,
+                29 => __out.utm_medium = __object.lenient()?,
+                30 => __out.utm_source = __object.lenient()?,
+                31 => __out.utm_term = __object.lenient()?,
+                32 => __out.do_not_track = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            user_id,
-            anonymous,
-            email,
-            phone,
-            name,
-            pseudonym,
-            avatar,
-            app_id,
-            companies,
-            location_data,
-            las_request_at,
-            created_at,
-            remote_created_at,
-            signed_up_at,
-            updated_at,
-            session_count,
-            social_profiles,
-            owner_id,
-            unsubscribed_from_emails,
-            marked_email_as_spam,
-            has_hard_bounced,
-            tags,
-            segments,
-            custom_attributes,
-            referrer,
-            utm_campaign,
-            utm_content,
-            utm_medium,
-            utm_source,
-            utm_term,
-            do_not_track,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -348,20 +282,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut image_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => image_url = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.image_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            image_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -404,20 +334,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut companies = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => companies = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.companies = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            companies,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -500,38 +426,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut city_name = ::std::option::Option::None;
-        let mut continent_code = ::std::option::Option::None;
-        let mut country_code = ::std::option::Option::None;
-        let mut country_name = ::std::option::Option::None;
-        let mut postal_code = ::std::option::Option::None;
-        let mut region_name = ::std::option::Option::None;
-        let mut timezone = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => city_name = __object.lenient()?,
-                2 => continent_code = __object.lenient()?,
-                3 => country_code = __object.lenient()?,
-                4 => country_name = __object.lenient()?,
-                5 => postal_code = __object.lenient()?,
-                6 => region_name = __object.lenient()?,
-                7 => timezone = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.city_name = __object.lenient()?,
+                2 => __out.continent_code = __object.lenient()?,
+                3 => __out.country_code = __object.lenient()?,
+                4 => __out.country_name = __object.lenient()?,
+                5 => __out.postal_code = __object.lenient()?,
+                6 => __out.region_name = __object.lenient()?,
+                7 => __out.timezone = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            city_name,
-            continent_code,
-            country_code,
-            country_name,
-            postal_code,
-            region_name,
-            timezone,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -574,20 +484,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfile
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut social_profiles = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => social_profiles = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.social_profiles = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            social_profiles,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -630,20 +536,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut tags = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => tags = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.tags = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            tags,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -689,23 +591,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -748,20 +644,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut segments = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => segments = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.segments = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            segments,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

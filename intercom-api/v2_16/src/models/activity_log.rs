@@ -62,32 +62,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut performed_by = ::std::option::Option::None;
-        let mut metadata = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut activity_type = ::std::option::Option::None;
-        let mut activity_description = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => performed_by = __object.value()?,
-                2 => metadata = __object.value()?,
-                3 => created_at = __object.lenient()?,
-                4 => activity_type = __object.value()?,
-                5 => activity_description = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.performed_by = __object.value()?,
+                2 => __out.metadata = __object.value()?,
+                3 => __out.created_at = __object.lenient()?,
+                4 => __out.activity_type = __object.value()?,
+                5 => __out.activity_description = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            performed_by,
-            metadata,
-            created_at,
-            activity_type,
-            activity_description,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -136,26 +124,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformed
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut ip = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => ip = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.email = __object.lenient()?,
+                3 => __out.ip = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            email,
-            ip,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -171,92 +171,40 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut sign_in_method = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut away_mode = ::std::option::Option::None;
-        let mut away_status_reason = ::std::option::Option::None;
-        let mut reassign_conversations = ::std::option::Option::None;
-        let mut source = ::std::option::Option::None;
-        let mut auto_changed = ::std::option::Option::None;
-        let mut update_by = ::std::option::Option::None;
-        let mut update_by_name = ::std::option::Option::None;
-        let mut previous_state = ::std::option::Option::None;
-        let mut new_state = ::std::option::Option::None;
-        let mut threshold_minutes = ::std::option::Option::None;
-        let mut last_activity_at = ::std::option::Option::None;
-        let mut auto = ::std::option::Option::None;
-        let mut setting_type = ::std::option::Option::None;
-        let mut changes = ::std::option::Option::None;
-        let mut conversation_assignment_limit = ::std::option::Option::None;
-        let mut ticket_assignment_limit = ::std::option::Option::None;
-        let mut team = ::std::option::Option::None;
-        let mut team_assignment_limit = ::std::option::Option::None;
-        let mut enabled = ::std::option::Option::None;
-        let mut mode = ::std::option::Option::None;
-        let mut consent_id = ::std::option::Option::None;
-        let mut expired_at = ::std::option::Option::None;
-        let mut before = ::std::option::Option::None;
-        let mut after = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sign_in_method = __object.lenient()?,
-                1 => external_id = __object.lenient()?,
-                2 => away_mode = __object.lenient()?,
-                3 => away_status_reason = __object.lenient()?,
-                4 => reassign_conversations = __object.lenient()?,
-                5 => source = __object.lenient()?,
-                6 => auto_changed = __object.lenient()?,
-                7 => update_by = __object.lenient()?,
-                8 => update_by_name = __object.lenient()?,
-                9 => previous_state = __object.lenient()?,
-                10 => new_state = __object.lenient()?,
-                11 => threshold_minutes = __object.lenient()?,
-                12 => last_activity_at = __object.lenient()?,
-                13 => auto = __object.lenient()?,
-                14 => setting_type = __object.lenient()?,
-                15 => changes = __object.value()?,
-                16 => conversation_assignment_limit = __object.lenient()?,
-                17 => ticket_assignment_limit = __object.lenient()?,
-                18 => team = __object.value()?,
-                19 => team_assignment_limit = __object.lenient()?,
-                20 => enabled = __object.lenient()?,
-                21 => mode = __object.lenient()?,
-                22 => consent_id = __object.lenient()?,
-                23 => expired_at = __object.lenient()?,
-                24 => before = __object.value()?,
-                25 => after = __object.value()?,
+                0 => __out.sign_in_method = __object.lenient()?,
+                1 => __out.external_id = __object.lenient()?,
+                2 => __out.away_mode = __object.lenient()?,
+                3 => __out.away_status_reason = __object.lenient()?,
+                4 => __out.reassign_conversations = __object.lenient()?,
+                5 => __out.source = __object.lenient()?,
+                6 => __out.auto_changed = __object.lenient()?,
+                7 => __out.update_by = __object.lenient()?,
+                8 => __out.update_by_name = __object.lenient()?,
+                9 => __out.previous_state = __object.lenient()?,
+                10 => __out.new_state = __object.lenient()?,
+                11 => __out.threshold_minutes = __object.lenient()?,
+                12 => __out.last_activity_at = __object.lenient()?,
+                13 => __out.auto = __object.lenient()?,
+                14 => __out.setting_type = __object.lenient()?,
+                15 => __out.changes = __object.value()?,
+                16 => __out.conversation_assignment_limit = __object.lenient()?,
+                17 => __out.ticket_assignment_limit = __object.lenient()?,
+                18 => __out.team = __object.value()?,
+                19 => __out.team_assignment_limit = __object.lenient()?,
+                20 => __out.enabled = __object.lenient()?,
+                21 => __out.mode = __object.lenient()?,
+                22 => __out.consent_id = __object.lenient()?,
+                23 => __out.expired_at = __object.lenient()?,
+                24 => __out.before = __object.value()?,
+                25 => __out.after = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            sign_in_method,
-            external_id,
-            away_mode,
-            away_status_reason,
-            reassign_conversations,
-            source,
-            auto_changed,
-            update_by,
-            update_by_name,
-            previous_state,
-            new_state,
-            threshold_minutes,
-            last_activity_at,
-            auto,
-            setting_type,
-            changes,
-            conversation_assignment_limit,
-            ticket_assignment_limit,
-            team,
-            team_assignment_limit,
-            enabled,
-            mode,
-            consent_id,
-            expired_at,
-            before,
-            after,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -300,20 +248,16 @@ for ActivityLogMetadataChangesValue {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut before = ::std::option::Option::None;
-        let mut after = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => before = __object.value()?,
-                1 => after = __object.value()?,
+                0 => __out.before = __object.value()?,
+                1 => __out.after = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            before,
-            after,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -356,20 +300,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadataT
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => name = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -97,53 +97,27 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut job_title = ::std::option::Option::None;
-        let mut away_mode_enabled = ::std::option::Option::None;
-        let mut away_mode_reassign = ::std::option::Option::None;
-        let mut away_status_reason_id = ::std::option::Option::None;
-        let mut has_inbox_seat = ::std::option::Option::None;
-        let mut team_ids = ::std::option::Option::None;
-        let mut avatar = ::std::option::Option::None;
-        let mut team_priority_level = ::std::option::Option::None;
-        let mut role = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => email = __object.lenient()?,
-                4 => job_title = __object.lenient()?,
-                5 => away_mode_enabled = __object.lenient()?,
-                6 => away_mode_reassign = __object.lenient()?,
-                7 => away_status_reason_id = __object.lenient()?,
-                8 => has_inbox_seat = __object.lenient()?,
-                9 => team_ids = __object.lenient()?,
-                10 => avatar = __object.value()?,
-                11 => team_priority_level = __object.value()?,
-                12 => role = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.email = __object.lenient()?,
+                4 => __out.job_title = __object.lenient()?,
+                5 => __out.away_mode_enabled = __object.lenient()?,
+                6 => __out.away_mode_reassign = __object.lenient()?,
+                7 => __out.away_status_reason_id = __object.lenient()?,
+                8 => __out.has_inbox_seat = __object.lenient()?,
+                9 => __out.team_ids = __object.lenient()?,
+                10 => __out.avatar = __object.value()?,
+                11 => __out.team_priority_level = __object.value()?,
+                12 => __out.role = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            email,
-            job_title,
-            away_mode_enabled,
-            away_mode_reassign,
-            away_status_reason_id,
-            has_inbox_seat,
-            team_ids,
-            avatar,
-            team_priority_level,
-            role,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -186,20 +160,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminAvatar {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut image_url = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => image_url = __object.lenient()?,
-                1 => r#type = __object.lenient()?,
+                0 => __out.image_url = __object.lenient()?,
+                1 => __out.r#type = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            image_url,
-            r#type,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -245,23 +215,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

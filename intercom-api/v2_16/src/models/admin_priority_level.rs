@@ -37,20 +37,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut primary_admin_ids = ::std::option::Option::None;
-        let mut secondary_admin_ids = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => primary_admin_ids = __object.lenient()?,
-                1 => secondary_admin_ids = __object.lenient()?,
+                0 => __out.primary_admin_ids = __object.lenient()?,
+                1 => __out.secondary_admin_ids = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            primary_admin_ids,
-            secondary_admin_ids,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

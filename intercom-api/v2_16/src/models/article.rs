@@ -177,98 +177,42 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_markdown = ::std::option::Option::None;
-        let mut author_id = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut has_unpublished_changes = ::std::option::Option::None;
-        let mut draft_updated_at = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut parent_ids = ::std::option::Option::None;
-        let mut ai_chatbot_availability = ::std::option::Option::None;
-        let mut ai_copilot_availability = ::std::option::Option::None;
-        let mut ai_sales_agent_availability = ::std::option::Option::None;
-        let mut created_by_id = ::std::option::Option::None;
-        let mut updated_by_id = ::std::option::Option::None;
-        let mut exclude_from_article_suggestions = ::std::option::Option::None;
-        let mut help_center_audience = ::std::option::Option::None;
-        let mut scheduled_publish_at = ::std::option::Option::None;
-        let mut scheduled_unpublish_at = ::std::option::Option::None;
-        let mut default_locale = ::std::option::Option::None;
-        let mut translated_content = ::std::option::Option::None;
-        let mut tags = ::std::option::Option::None;
-        let mut statistics = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => workspace_id = __object.lenient()?,
-                3 => title = __object.lenient()?,
-                4 => description = __object.lenient()?,
-                5 => body = __object.lenient()?,
-                6 => body_markdown = __object.lenient()?,
-                7 => author_id = __object.lenient()?,
-                8 => state = __object.value()?,
-                9 => created_at = __object.lenient()?,
-                10 => updated_at = __object.lenient()?,
-                11 => has_unpublished_changes = __object.lenient()?,
-                12 => draft_updated_at = __object.lenient()?,
-                13 => url = __object.lenient()?,
-                14 => parent_ids = __object.lenient()?,
-                15 => ai_chatbot_availability = __object.lenient()?,
-                16 => ai_copilot_availability = __object.lenient()?,
-                17 => ai_sales_agent_availability = __object.lenient()?,
-                18 => created_by_id = __object.lenient()?,
-                19 => updated_by_id = __object.lenient()?,
-                20 => exclude_from_article_suggestions = __object.lenient()?,
-                21 => help_center_audience = __object.value()?,
-                22 => scheduled_publish_at = __object.lenient()?,
-                23 => scheduled_unpublish_at = __object.lenient()?,
-                24 => default_locale = __object.lenient()?,
-                25 => translated_content = __object.value()?,
-                26 => tags = __object.value()?,
-                27 => statistics = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.workspace_id = __object.lenient()?,
+                3 => __out.title = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
+                5 => __out.body = __object.lenient()?,
+                6 => __out.body_markdown = __object.lenient()?,
+                7 => __out.author_id = __object.lenient()?,
+                8 => __out.state = __object.value()?,
+                9 => __out.created_at = __object.lenient()?,
+                10 => __out.updated_at = __object.lenient()?,
+                11 => __out.has_unpublished_changes = __object.lenient()?,
+                12 => __out.draft_updated_at = __object.lenient()?,
+                13 => __out.url = __object.lenient()?,
+                14 => __out.parent_ids = __object.lenient()?,
+                15 => __out.ai_chatbot_availability = __object.lenient()?,
+                16 => __out.ai_copilot_availability = __object.lenient()?,
+                17 => __out.ai_sales_agent_availability = __object.lenient()?,
+                18 => __out.created_by_id = __object.lenient()?,
+                19 => __out.updated_by_id = __object.lenient()?,
+                20 => __out.exclude_from_article_suggestions = __object.lenient()?,
+                21 => __out.help_center_audience = __object.value()?,
+                22 => __out.scheduled_publish_at = __object.lenient()?,
+                23 => __out.scheduled_unpublish_at = __object.lenient()?,
+                24 => __out.default_locale = __object.lenient()?,
+                25 => __out.translated_content = __object.value()?,
+                26 => __out.tags = __object.value()?,
+                27 => __out.statistics = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            workspace_id,
-            title,
-            description,
-            body,
-            body_markdown,
-            author_id,
-            state,
-            created_at,
-            updated_at,
-            has_unpublished_changes,
-            draft_updated_at,
-            url,
-            parent_ids,
-            ai_chatbot_availability,
-            ai_copilot_availability,
-            ai_sales_agent_availability,
-            created_by_id,
-            updated_by_id,
-            exclude_from_article_suggestions,
-            help_center_audience,
-            scheduled_publish_at,
-            scheduled_unpublish_at,
-            default_locale,
-            translated_content,
-            tags,
-            statistics,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

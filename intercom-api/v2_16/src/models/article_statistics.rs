@@ -83,44 +83,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut views = ::std::option::Option::None;
-        let mut conversions = ::std::option::Option::None;
-        let mut reactions = ::std::option::Option::None;
-        let mut happy_reaction_percentage = ::std::option::Option::None;
-        let mut neutral_reaction_percentage = ::std::option::Option::None;
-        let mut sad_reaction_percentage = ::std::option::Option::None;
-        let mut fin_involvements = ::std::option::Option::None;
-        let mut fin_resolutions = ::std::option::Option::None;
-        let mut fin_resolution_rate = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => views = __object.lenient()?,
-                2 => conversions = __object.lenient()?,
-                3 => reactions = __object.lenient()?,
-                4 => happy_reaction_percentage = __object.lenient()?,
-                5 => neutral_reaction_percentage = __object.lenient()?,
-                6 => sad_reaction_percentage = __object.lenient()?,
-                7 => fin_involvements = __object.lenient()?,
-                8 => fin_resolutions = __object.lenient()?,
-                9 => fin_resolution_rate = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.views = __object.lenient()?,
+                2 => __out.conversions = __object.lenient()?,
+                3 => __out.reactions = __object.lenient()?,
+                4 => __out.happy_reaction_percentage = __object.lenient()?,
+                5 => __out.neutral_reaction_percentage = __object.lenient()?,
+                6 => __out.sad_reaction_percentage = __object.lenient()?,
+                7 => __out.fin_involvements = __object.lenient()?,
+                8 => __out.fin_resolutions = __object.lenient()?,
+                9 => __out.fin_resolution_rate = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            views,
-            conversions,
-            reactions,
-            happy_reaction_percentage,
-            neutral_reaction_percentage,
-            sad_reaction_percentage,
-            fin_involvements,
-            fin_resolutions,
-            fin_resolution_rate,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

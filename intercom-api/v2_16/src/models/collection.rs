@@ -97,53 +97,27 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut icon = ::std::option::Option::None;
-        let mut order = ::std::option::Option::None;
-        let mut default_locale = ::std::option::Option::None;
-        let mut translated_content = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut help_center_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => workspace_id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => description = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => updated_at = __object.lenient()?,
-                6 => url = __object.lenient()?,
-                7 => icon = __object.lenient()?,
-                8 => order = __object.lenient()?,
-                9 => default_locale = __object.lenient()?,
-                10 => translated_content = __object.value()?,
-                11 => parent_id = __object.lenient()?,
-                12 => help_center_id = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.workspace_id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.description = __object.lenient()?,
+                4 => __out.created_at = __object.lenient()?,
+                5 => __out.updated_at = __object.lenient()?,
+                6 => __out.url = __object.lenient()?,
+                7 => __out.icon = __object.lenient()?,
+                8 => __out.order = __object.lenient()?,
+                9 => __out.default_locale = __object.lenient()?,
+                10 => __out.translated_content = __object.value()?,
+                11 => __out.parent_id = __object.lenient()?,
+                12 => __out.help_center_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            workspace_id,
-            name,
-            description,
-            created_at,
-            updated_at,
-            url,
-            icon,
-            order,
-            default_locale,
-            translated_content,
-            parent_id,
-            help_center_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

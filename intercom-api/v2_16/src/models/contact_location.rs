@@ -38,26 +38,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactLocation {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut country = ::std::option::Option::None;
-        let mut region = ::std::option::Option::None;
-        let mut city = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => country = __object.lenient()?,
-                2 => region = __object.lenient()?,
-                3 => city = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.country = __object.lenient()?,
+                2 => __out.region = __object.lenient()?,
+                3 => __out.city = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            country,
-            region,
-            city,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -38,26 +38,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut content_type = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut locale = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => content_type = __object.value()?,
-                1 => url = __object.lenient()?,
-                2 => title = __object.lenient()?,
-                3 => locale = __object.lenient()?,
+                0 => __out.content_type = __object.value()?,
+                1 => __out.url = __object.lenient()?,
+                2 => __out.title = __object.lenient()?,
+                3 => __out.locale = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            content_type,
-            url,
-            title,
-            locale,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -90,47 +90,25 @@ for ConversationAttributeIntegerType {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::default::Default::default();
-        let mut required = ::std::option::Option::None;
-        let mut visible_to_team_ids = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => description = __object.lenient()?,
-                4 => data_type = __object.value()?,
-                5 => required = __object.lenient()?,
-                6 => visible_to_team_ids = __object.lenient()?,
-                7 => archived = __object.lenient()?,
-                8 => created_at = __object.lenient()?,
-                9 => updated_at = __object.lenient()?,
-                10 => admin_id = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.description = __object.lenient()?,
+                4 => __out.data_type = __object.value()?,
+                5 => __out.required = __object.lenient()?,
+                6 => __out.visible_to_team_ids = __object.lenient()?,
+                7 => __out.archived = __object.lenient()?,
+                8 => __out.created_at = __object.lenient()?,
+                9 => __out.updated_at = __object.lenient()?,
+                10 => __out.admin_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            description,
-            data_type,
-            required,
-            visible_to_team_ids,
-            archived,
-            created_at,
-            updated_at,
-            admin_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -32,20 +32,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationChannel 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut initial = ::std::option::Option::None;
-        let mut current = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => initial = __object.lenient()?,
-                1 => current = __object.lenient()?,
+                0 => __out.initial = __object.lenient()?,
+                1 => __out.current = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            initial,
-            current,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -55,32 +55,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartAuth
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut from_ai_agent = ::std::option::Option::None;
-        let mut is_ai_answer = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => email = __object.lenient()?,
-                4 => from_ai_agent = __object.lenient()?,
-                5 => is_ai_answer = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.email = __object.lenient()?,
+                4 => __out.from_ai_agent = __object.lenient()?,
+                5 => __out.is_ai_answer = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            email,
-            from_ai_agent,
-            is_ai_answer,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

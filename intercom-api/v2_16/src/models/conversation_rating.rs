@@ -55,32 +55,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut rating = ::std::option::Option::None;
-        let mut remark = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut contact = ::std::option::Option::None;
-        let mut teammate = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => rating = __object.lenient()?,
-                1 => remark = __object.lenient()?,
-                2 => created_at = __object.lenient()?,
-                3 => updated_at = __object.lenient()?,
-                4 => contact = __object.value()?,
-                5 => teammate = __object.value()?,
+                0 => __out.rating = __object.lenient()?,
+                1 => __out.remark = __object.lenient()?,
+                2 => __out.created_at = __object.lenient()?,
+                3 => __out.updated_at = __object.lenient()?,
+                4 => __out.contact = __object.value()?,
+                5 => __out.teammate = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            rating,
-            remark,
-            created_at,
-            updated_at,
-            contact,
-            teammate,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

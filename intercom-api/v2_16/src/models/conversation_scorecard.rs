@@ -86,44 +86,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecar
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut scorecard_id = ::std::option::Option::None;
-        let mut scorecard_version_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut scorecard_type = ::std::option::Option::None;
-        let mut passed = ::std::option::Option::None;
-        let mut score = ::std::option::Option::None;
-        let mut ai_score = ::std::option::Option::None;
-        let mut evaluated_at = ::std::option::Option::None;
-        let mut reviewed_teammate = ::std::option::Option::None;
-        let mut evaluators = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => scorecard_id = __object.lenient()?,
-                1 => scorecard_version_id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => scorecard_type = __object.lenient()?,
-                4 => passed = __object.lenient()?,
-                5 => score = __object.lenient()?,
-                6 => ai_score = __object.lenient()?,
-                7 => evaluated_at = __object.lenient()?,
-                8 => reviewed_teammate = __object.value()?,
-                9 => evaluators = __object.value()?,
+                0 => __out.scorecard_id = __object.lenient()?,
+                1 => __out.scorecard_version_id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.scorecard_type = __object.lenient()?,
+                4 => __out.passed = __object.lenient()?,
+                5 => __out.score = __object.lenient()?,
+                6 => __out.ai_score = __object.lenient()?,
+                7 => __out.evaluated_at = __object.lenient()?,
+                8 => __out.reviewed_teammate = __object.value()?,
+                9 => __out.evaluators = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            scorecard_id,
-            scorecard_version_id,
-            name,
-            scorecard_type,
-            passed,
-            score,
-            ai_score,
-            evaluated_at,
-            reviewed_teammate,
-            evaluators,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -52,29 +52,19 @@ for ConversationScorecardEvaluatorResult {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut value = ::std::option::Option::None;
-        let mut source = ::std::option::Option::None;
-        let mut reasoning = ::std::option::Option::None;
-        let mut reason_ids = ::std::option::Option::None;
-        let mut other_text = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => value = __object.lenient()?,
-                1 => source = __object.lenient()?,
-                2 => reasoning = __object.lenient()?,
-                3 => reason_ids = __object.lenient()?,
-                4 => other_text = __object.lenient()?,
+                0 => __out.value = __object.lenient()?,
+                1 => __out.source = __object.lenient()?,
+                2 => __out.reasoning = __object.lenient()?,
+                3 => __out.reason_ids = __object.lenient()?,
+                4 => __out.other_text = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            value,
-            source,
-            reasoning,
-            reason_ids,
-            other_text,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -96,50 +96,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut delivered_as = ::std::option::Option::None;
-        let mut recipients = ::std::option::Option::None;
-        let mut reply_to = ::std::option::Option::None;
-        let mut subject = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut redacted = ::std::option::Option::None;
-        let mut email_message_metadata = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => delivered_as = __object.lenient()?,
-                3 => recipients = __object.value()?,
-                4 => reply_to = __object.value()?,
-                5 => subject = __object.lenient()?,
-                6 => body = __object.lenient()?,
-                7 => author = __object.value()?,
-                8 => attachments = __object.value()?,
-                9 => url = __object.lenient()?,
-                10 => redacted = __object.lenient()?,
-                11 => email_message_metadata = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.delivered_as = __object.lenient()?,
+                3 => __out.recipients = __object.value()?,
+                4 => __out.reply_to = __object.value()?,
+                5 => __out.subject = __object.lenient()?,
+                6 => __out.body = __object.lenient()?,
+                7 => __out.author = __object.value()?,
+                8 => __out.attachments = __object.value()?,
+                9 => __out.url = __object.lenient()?,
+                10 => __out.redacted = __object.lenient()?,
+                11 => __out.email_message_metadata = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            delivered_as,
-            recipients,
-            reply_to,
-            subject,
-            body,
-            author,
-            attachments,
-            url,
-            redacted,
-            email_message_metadata,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -186,23 +162,17 @@ for ConversationSourceRecipientsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut drop_reason = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => email = __object.lenient()?,
-                2 => drop_reason = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.email = __object.lenient()?,
+                2 => __out.drop_reason = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            email,
-            drop_reason,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -246,20 +216,16 @@ for ConversationSourceReplyToItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = __object.lenient()?,
-                1 => name = __object.lenient()?,
+                0 => __out.email = __object.lenient()?,
+                1 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            email,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

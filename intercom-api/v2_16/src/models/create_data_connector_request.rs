@@ -365,20 +365,16 @@ for CreateDataConnectorRequestHeadersItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -444,29 +440,19 @@ for CreateDataConnectorRequestDataInputsItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut required = ::std::option::Option::None;
-        let mut default_value = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => r#type = __object.value()?,
-                2 => description = __object.lenient()?,
-                3 => required = __object.lenient()?,
-                4 => default_value = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.r#type = __object.value()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.required = __object.lenient()?,
+                4 => __out.default_value = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            r#type,
-            description,
-            required,
-            default_value,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

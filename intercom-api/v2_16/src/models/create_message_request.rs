@@ -86,44 +86,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut message_type = ::std::option::Option::None;
-        let mut subject = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut template = ::std::option::Option::None;
-        let mut from = ::std::option::Option::None;
-        let mut to = ::std::option::Option::None;
-        let mut cc = ::std::option::Option::None;
-        let mut bcc = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut create_conversation_without_contact_reply = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => subject = __object.lenient()?,
-                2 => body = __object.lenient()?,
-                3 => template = __object.lenient()?,
-                4 => from = __object.value()?,
-                5 => to = __object.value()?,
-                6 => cc = __object.value()?,
-                7 => bcc = __object.value()?,
-                8 => created_at = __object.lenient()?,
-                9 => create_conversation_without_contact_reply = __object.lenient()?,
+                0 => __out.message_type = __object.value()?,
+                1 => __out.subject = __object.lenient()?,
+                2 => __out.body = __object.lenient()?,
+                3 => __out.template = __object.lenient()?,
+                4 => __out.from = __object.value()?,
+                5 => __out.to = __object.value()?,
+                6 => __out.cc = __object.value()?,
+                7 => __out.bcc = __object.value()?,
+                8 => __out.created_at = __object.lenient()?,
+                9 => {
+                    __out.create_conversation_without_contact_reply = __object.lenient()?;
+                }
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            message_type,
-            subject,
-            body,
-            template,
-            from,
-            to,
-            cc,
-            bcc,
-            created_at,
-            create_conversation_without_contact_reply,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -58,26 +58,18 @@ for CreateOrUpdateCustomObjectInstanceRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut external_id = ::std::option::Option::None;
-        let mut external_created_at = ::intercom_api_runtime::Patch::Absent;
-        let mut external_updated_at = ::intercom_api_runtime::Patch::Absent;
-        let mut custom_attributes = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => external_id = __object.lenient()?,
-                1 => external_created_at = __object.lenient()?,
-                2 => external_updated_at = __object.lenient()?,
-                3 => custom_attributes = __object.value()?,
+                0 => __out.external_id = __object.lenient()?,
+                1 => __out.external_created_at = __object.lenient()?,
+                2 => __out.external_updated_at = __object.lenient()?,
+                3 => __out.custom_attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            external_id,
-            external_created_at,
-            external_updated_at,
-            custom_attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

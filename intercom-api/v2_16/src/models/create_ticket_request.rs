@@ -363,20 +363,16 @@ for CreateTicketRequestAssignment {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut admin_assignee_id = ::std::option::Option::None;
-        let mut team_assignee_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => admin_assignee_id = __object.lenient()?,
-                1 => team_assignee_id = __object.lenient()?,
+                0 => __out.admin_assignee_id = __object.lenient()?,
+                1 => __out.team_assignee_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            admin_assignee_id,
-            team_assignee_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

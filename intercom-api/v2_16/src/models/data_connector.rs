@@ -92,50 +92,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut http_method = ::std::option::Option::None;
-        let mut direct_fin_usage = ::std::option::Option::None;
-        let mut created_by_admin_id = ::std::option::Option::None;
-        let mut updated_by_admin_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut execution_results_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => description = __object.lenient()?,
-                4 => state = __object.value()?,
-                5 => http_method = __object.value()?,
-                6 => direct_fin_usage = __object.lenient()?,
-                7 => created_by_admin_id = __object.lenient()?,
-                8 => updated_by_admin_id = __object.lenient()?,
-                9 => created_at = __object.lenient()?,
-                10 => updated_at = __object.lenient()?,
-                11 => execution_results_url = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.description = __object.lenient()?,
+                4 => __out.state = __object.value()?,
+                5 => __out.http_method = __object.value()?,
+                6 => __out.direct_fin_usage = __object.lenient()?,
+                7 => __out.created_by_admin_id = __object.lenient()?,
+                8 => __out.updated_by_admin_id = __object.lenient()?,
+                9 => __out.created_at = __object.lenient()?,
+                10 => __out.updated_at = __object.lenient()?,
+                11 => __out.execution_results_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            description,
-            state,
-            http_method,
-            direct_fin_usage,
-            created_by_admin_id,
-            updated_by_admin_id,
-            created_at,
-            updated_at,
-            execution_results_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -47,29 +47,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut first = ::std::option::Option::None;
-        let mut last = ::std::option::Option::None;
-        let mut count = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => first = __object.lenient()?,
-                2 => last = __object.lenient()?,
-                3 => count = __object.lenient()?,
-                4 => description = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.first = __object.lenient()?,
+                2 => __out.last = __object.lenient()?,
+                3 => __out.count = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            first,
-            last,
-            count,
-            description,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

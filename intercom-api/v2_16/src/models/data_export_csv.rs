@@ -162,92 +162,40 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut user_id = ::std::option::Option::None;
-        let mut user_external_id = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut ruleset_id = ::std::option::Option::None;
-        let mut content_id = ::std::option::Option::None;
-        let mut content_type = ::std::option::Option::None;
-        let mut content_title = ::std::option::Option::None;
-        let mut ruleset_version_id = ::std::option::Option::None;
-        let mut receipt_id = ::std::option::Option::None;
-        let mut received_at = ::std::option::Option::None;
-        let mut series_id = ::std::option::Option::None;
-        let mut series_title = ::std::option::Option::None;
-        let mut node_id = ::std::option::Option::None;
-        let mut first_reply = ::std::option::Option::None;
-        let mut first_completion = ::std::option::Option::None;
-        let mut first_series_completion = ::std::option::Option::None;
-        let mut first_series_disengagement = ::std::option::Option::None;
-        let mut first_series_exit = ::std::option::Option::None;
-        let mut first_goal_success = ::std::option::Option::None;
-        let mut first_open = ::std::option::Option::None;
-        let mut first_click = ::std::option::Option::None;
-        let mut first_dismisall = ::std::option::Option::None;
-        let mut first_unsubscribe = ::std::option::Option::None;
-        let mut first_hard_bounce = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => user_id = __object.lenient()?,
-                1 => user_external_id = __object.lenient()?,
-                2 => company_id = __object.lenient()?,
-                3 => email = __object.lenient()?,
-                4 => name = __object.lenient()?,
-                5 => ruleset_id = __object.lenient()?,
-                6 => content_id = __object.lenient()?,
-                7 => content_type = __object.lenient()?,
-                8 => content_title = __object.lenient()?,
-                9 => ruleset_version_id = __object.lenient()?,
-                10 => receipt_id = __object.lenient()?,
-                11 => received_at = __object.lenient()?,
-                12 => series_id = __object.lenient()?,
-                13 => series_title = __object.lenient()?,
-                14 => node_id = __object.lenient()?,
-                15 => first_reply = __object.lenient()?,
-                16 => first_completion = __object.lenient()?,
-                17 => first_series_completion = __object.lenient()?,
-                18 => first_series_disengagement = __object.lenient()?,
-                19 => first_series_exit = __object.lenient()?,
-                20 => first_goal_success = __object.lenient()?,
-                21 => first_open = __object.lenient()?,
-                22 => first_click = __object.lenient()?,
-                23 => first_dismisall = __object.lenient()?,
-                24 => first_unsubscribe = __object.lenient()?,
-                25 => first_hard_bounce = __object.lenient()?,
+                0 => __out.user_id = __object.lenient()?,
+                1 => __out.user_external_id = __object.lenient()?,
+                2 => __out.company_id = __object.lenient()?,
+                3 => __out.email = __object.lenient()?,
+                4 => __out.name = __object.lenient()?,
+                5 => __out.ruleset_id = __object.lenient()?,
+                6 => __out.content_id = __object.lenient()?,
+                7 => __out.content_type = __object.lenient()?,
+                8 => __out.content_title = __object.lenient()?,
+                9 => __out.ruleset_version_id = __object.lenient()?,
+                10 => __out.receipt_id = __object.lenient()?,
+                11 => __out.received_at = __object.lenient()?,
+                12 => __out.series_id = __object.lenient()?,
+                13 => __out.series_title = __object.lenient()?,
+                14 => __out.node_id = __object.lenient()?,
+                15 => __out.first_reply = __object.lenient()?,
+                16 => __out.first_completion = __object.lenient()?,
+                17 => __out.first_series_completion = __object.lenient()?,
+                18 => __out.first_series_disengagement = __object.lenient()?,
+                19 => __out.first_series_exit = __object.lenient()?,
+                20 => __out.first_goal_success = __object.lenient()?,
+                21 => __out.first_open = __object.lenient()?,
+                22 => __out.first_click = __object.lenient()?,
+                23 => __out.first_dismisall = __object.lenient()?,
+                24 => __out.first_unsubscribe = __object.lenient()?,
+                25 => __out.first_hard_bounce = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            user_id,
-            user_external_id,
-            company_id,
-            email,
-            name,
-            ruleset_id,
-            content_id,
-            content_type,
-            content_title,
-            ruleset_version_id,
-            receipt_id,
-            received_at,
-            series_id,
-            series_title,
-            node_id,
-            first_reply,
-            first_completion,
-            first_series_completion,
-            first_series_disengagement,
-            first_series_exit,
-            first_goal_success,
-            first_open,
-            first_click,
-            first_dismisall,
-            first_unsubscribe,
-            first_hard_bounce,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -36,23 +36,17 @@ for DeleteOfficeHoursExceptionResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut object = ::std::option::Option::None;
-        let mut deleted = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => object = __object.lenient()?,
-                2 => deleted = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.object = __object.lenient()?,
+                2 => __out.deleted = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            object,
-            deleted,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -43,26 +43,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationI
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut metrics_retained = ::std::option::Option::None;
-        let mut deleted_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => metrics_retained = __object.lenient()?,
-                3 => deleted_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.metrics_retained = __object.lenient()?,
+                3 => __out.deleted_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            metrics_retained,
-            deleted_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

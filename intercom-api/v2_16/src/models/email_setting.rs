@@ -86,44 +86,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut verified = ::std::option::Option::None;
-        let mut domain = ::std::option::Option::None;
-        let mut brand_id = ::std::option::Option::None;
-        let mut forwarding_enabled = ::std::option::Option::None;
-        let mut forwarded_email_last_received_at = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => verified = __object.lenient()?,
-                4 => domain = __object.lenient()?,
-                5 => brand_id = __object.lenient()?,
-                6 => forwarding_enabled = __object.lenient()?,
-                7 => forwarded_email_last_received_at = __object.lenient()?,
-                8 => created_at = __object.lenient()?,
-                9 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.email = __object.lenient()?,
+                3 => __out.verified = __object.lenient()?,
+                4 => __out.domain = __object.lenient()?,
+                5 => __out.brand_id = __object.lenient()?,
+                6 => __out.forwarding_enabled = __object.lenient()?,
+                7 => __out.forwarded_email_last_received_at = __object.lenient()?,
+                8 => __out.created_at = __object.lenient()?,
+                9 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            email,
-            verified,
-            domain,
-            brand_id,
-            forwarding_enabled,
-            forwarded_email_last_received_at,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -35,20 +35,16 @@ for GetExportReportingDataGetDatasetsResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut data = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => data = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.data = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            data,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -115,29 +111,19 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut default_time_attribute_id = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => name = __object.lenient()?,
-                2 => description = __object.lenient()?,
-                3 => default_time_attribute_id = __object.lenient()?,
-                4 => attributes = __object.value()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.name = __object.lenient()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.default_time_attribute_id = __object.lenient()?,
+                4 => __out.attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            name,
-            description,
-            default_time_attribute_id,
-            attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -186,23 +172,17 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut qualified_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => qualified_id = __object.lenient()?,
-                2 => name = __object.lenient()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.qualified_id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            qualified_id,
-            name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -86,44 +86,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut body_text = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut visible_to = ::std::option::Option::None;
-        let mut visible_to_team_ids = ::std::option::Option::None;
-        let mut available_on = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => body = __object.lenient()?,
-                4 => body_text = __object.lenient()?,
-                5 => created_at = __object.lenient()?,
-                6 => updated_at = __object.lenient()?,
-                7 => visible_to = __object.value()?,
-                8 => visible_to_team_ids = __object.lenient()?,
-                9 => available_on = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.body = __object.lenient()?,
+                4 => __out.body_text = __object.lenient()?,
+                5 => __out.created_at = __object.lenient()?,
+                6 => __out.updated_at = __object.lenient()?,
+                7 => __out.visible_to = __object.value()?,
+                8 => __out.visible_to_team_ids = __object.lenient()?,
+                9 => __out.available_on = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            body,
-            body_text,
-            created_at,
-            updated_at,
-            visible_to,
-            visible_to_team_ids,
-            available_on,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

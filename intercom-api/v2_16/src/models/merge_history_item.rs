@@ -49,26 +49,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut source_contact_id = ::std::option::Option::None;
-        let mut source_contact_role = ::std::option::Option::None;
-        let mut merged_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => source_contact_id = __object.lenient()?,
-                2 => source_contact_role = __object.value()?,
-                3 => merged_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.source_contact_id = __object.lenient()?,
+                2 => __out.source_contact_role = __object.value()?,
+                3 => __out.merged_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            source_contact_id,
-            source_contact_role,
-            merged_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

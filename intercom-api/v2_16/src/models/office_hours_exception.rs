@@ -84,44 +84,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut office_hours_schedule_id = ::std::option::Option::None;
-        let mut exception_date = ::std::option::Option::None;
-        let mut exception_type = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut time_intervals = ::std::option::Option::None;
-        let mut recurring_annually = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => office_hours_schedule_id = __object.lenient()?,
-                3 => exception_date = __object.lenient()?,
-                4 => exception_type = __object.value()?,
-                5 => name = __object.lenient()?,
-                6 => time_intervals = __object.value()?,
-                7 => recurring_annually = __object.lenient()?,
-                8 => created_at = __object.lenient()?,
-                9 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.office_hours_schedule_id = __object.lenient()?,
+                3 => __out.exception_date = __object.lenient()?,
+                4 => __out.exception_type = __object.value()?,
+                5 => __out.name = __object.lenient()?,
+                6 => __out.time_intervals = __object.value()?,
+                7 => __out.recurring_annually = __object.lenient()?,
+                8 => __out.created_at = __object.lenient()?,
+                9 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            office_hours_schedule_id,
-            exception_date,
-            exception_type,
-            name,
-            time_intervals,
-            recurring_annually,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

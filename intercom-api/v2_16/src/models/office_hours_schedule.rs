@@ -74,38 +74,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut time_zone_name = ::std::option::Option::None;
-        let mut time_intervals = ::std::option::Option::None;
-        let mut twenty_four_seven = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => time_zone_name = __object.lenient()?,
-                4 => time_intervals = __object.value()?,
-                5 => twenty_four_seven = __object.lenient()?,
-                6 => created_at = __object.lenient()?,
-                7 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.time_zone_name = __object.lenient()?,
+                4 => __out.time_intervals = __object.value()?,
+                5 => __out.twenty_four_seven = __object.lenient()?,
+                6 => __out.created_at = __object.lenient()?,
+                7 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            name,
-            time_zone_name,
-            time_intervals,
-            twenty_four_seven,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

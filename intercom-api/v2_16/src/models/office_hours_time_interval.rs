@@ -38,23 +38,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInter
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut start_minute = ::std::option::Option::None;
-        let mut end_minute = ::std::option::Option::None;
-        let mut day_of_week = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => start_minute = __object.lenient()?,
-                1 => end_minute = __object.lenient()?,
-                2 => day_of_week = __object.lenient()?,
+                0 => __out.start_minute = __object.lenient()?,
+                1 => __out.end_minute = __object.lenient()?,
+                2 => __out.day_of_week = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            start_minute,
-            end_minute,
-            day_of_week,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -59,35 +59,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PartAttachment {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut content_type = ::std::option::Option::None;
-        let mut filesize = ::std::option::Option::None;
-        let mut width = ::std::option::Option::None;
-        let mut height = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => name = __object.lenient()?,
-                2 => url = __object.lenient()?,
-                3 => content_type = __object.lenient()?,
-                4 => filesize = __object.lenient()?,
-                5 => width = __object.lenient()?,
-                6 => height = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.name = __object.lenient()?,
+                2 => __out.url = __object.lenient()?,
+                3 => __out.content_type = __object.lenient()?,
+                4 => __out.filesize = __object.lenient()?,
+                5 => __out.width = __object.lenient()?,
+                6 => __out.height = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            name,
-            url,
-            content_type,
-            filesize,
-            width,
-            height,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

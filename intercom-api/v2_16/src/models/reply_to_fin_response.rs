@@ -62,32 +62,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyToFinResponse {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut created_at_ms = ::std::option::Option::None;
-        let mut errors = ::std::option::Option::None;
-        let mut sse_subscription_url = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = __object.lenient()?,
-                1 => user_id = __object.lenient()?,
-                2 => status = __object.value()?,
-                3 => created_at_ms = __object.lenient()?,
-                4 => errors = __object.value()?,
-                5 => sse_subscription_url = __object.lenient()?,
+                0 => __out.conversation_id = __object.lenient()?,
+                1 => __out.user_id = __object.lenient()?,
+                2 => __out.status = __object.value()?,
+                3 => __out.created_at_ms = __object.lenient()?,
+                4 => __out.errors = __object.value()?,
+                5 => __out.sse_subscription_url = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversation_id,
-            user_id,
-            status,
-            created_at_ms,
-            errors,
-            sse_subscription_url,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

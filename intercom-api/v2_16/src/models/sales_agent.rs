@@ -41,23 +41,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut outcome = ::std::option::Option::None;
-        let mut routing_outcome = ::std::option::Option::None;
-        let mut collected_data = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => outcome = __object.value()?,
-                1 => routing_outcome = __object.lenient()?,
-                2 => collected_data = __object.lenient()?,
+                0 => __out.outcome = __object.value()?,
+                1 => __out.routing_outcome = __object.lenient()?,
+                2 => __out.collected_data = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            outcome,
-            routing_outcome,
-            collected_data,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -39,23 +39,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SlaApplied {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut sla_name = ::std::option::Option::None;
-        let mut sla_status = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => sla_name = __object.lenient()?,
-                2 => sla_status = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.sla_name = __object.lenient()?,
+                2 => __out.sla_status = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            sla_name,
-            sla_status,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -31,20 +31,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut per_page = ::std::option::Option::None;
-        let mut starting_after = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => per_page = __object.lenient()?,
-                1 => starting_after = __object.lenient()?,
+                0 => __out.per_page = __object.lenient()?,
+                1 => __out.starting_after = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            per_page,
-            starting_after,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -122,68 +122,32 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut ticket_id = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut ticket_attributes = ::std::option::Option::None;
-        let mut ticket_state = ::std::option::Option::None;
-        let mut ticket_type = ::std::option::Option::None;
-        let mut contacts = ::std::option::Option::None;
-        let mut admin_assignee_id = ::std::option::Option::None;
-        let mut team_assignee_id = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut open = ::std::option::Option::None;
-        let mut snoozed_until = ::std::option::Option::None;
-        let mut linked_objects = ::std::option::Option::None;
-        let mut ticket_parts = ::std::option::Option::None;
-        let mut is_shared = ::std::option::Option::None;
-        let mut previous_ticket_state_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => ticket_id = __object.lenient()?,
-                3 => category = __object.value()?,
-                4 => ticket_attributes = __object.value()?,
-                5 => ticket_state = __object.value()?,
-                6 => ticket_type = __object.value()?,
-                7 => contacts = __object.value()?,
-                8 => admin_assignee_id = __object.lenient()?,
-                9 => team_assignee_id = __object.lenient()?,
-                10 => created_at = __object.lenient()?,
-                11 => updated_at = __object.lenient()?,
-                12 => open = __object.lenient()?,
-                13 => snoozed_until = __object.lenient()?,
-                14 => linked_objects = __object.value()?,
-                15 => ticket_parts = __object.value()?,
-                16 => is_shared = __object.lenient()?,
-                17 => previous_ticket_state_id = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.ticket_id = __object.lenient()?,
+                3 => __out.category = __object.value()?,
+                4 => __out.ticket_attributes = __object.value()?,
+                5 => __out.ticket_state = __object.value()?,
+                6 => __out.ticket_type = __object.value()?,
+                7 => __out.contacts = __object.value()?,
+                8 => __out.admin_assignee_id = __object.lenient()?,
+                9 => __out.team_assignee_id = __object.lenient()?,
+                10 => __out.created_at = __object.lenient()?,
+                11 => __out.updated_at = __object.lenient()?,
+                12 => __out.open = __object.lenient()?,
+                13 => __out.snoozed_until = __object.lenient()?,
+                14 => __out.linked_objects = __object.value()?,
+                15 => __out.ticket_parts = __object.value()?,
+                16 => __out.is_shared = __object.lenient()?,
+                17 => __out.previous_ticket_state_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            ticket_id,
-            category,
-            ticket_attributes,
-            ticket_state,
-            ticket_type,
-            contacts,
-            admin_assignee_id,
-            team_assignee_id,
-            created_at,
-            updated_at,
-            open,
-            snoozed_until,
-            linked_objects,
-            ticket_parts,
-            is_shared,
-            previous_ticket_state_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

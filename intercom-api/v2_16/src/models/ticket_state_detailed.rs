@@ -67,35 +67,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut internal_label = ::std::option::Option::None;
-        let mut external_label = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut ticket_types = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => category = __object.value()?,
-                3 => internal_label = __object.lenient()?,
-                4 => external_label = __object.lenient()?,
-                5 => archived = __object.lenient()?,
-                6 => ticket_types = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.category = __object.value()?,
+                3 => __out.internal_label = __object.lenient()?,
+                4 => __out.external_label = __object.lenient()?,
+                5 => __out.archived = __object.lenient()?,
+                6 => __out.ticket_types = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            category,
-            internal_label,
-            external_label,
-            archived,
-            ticket_types,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -209,20 +195,16 @@ for TicketStateDetailedTicketTypes {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut data = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => data = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.data = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            data,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

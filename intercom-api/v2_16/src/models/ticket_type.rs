@@ -92,50 +92,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut icon = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut ticket_type_attributes = ::std::option::Option::None;
-        let mut ticket_states = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => category = __object.value()?,
-                3 => name = __object.lenient()?,
-                4 => description = __object.lenient()?,
-                5 => icon = __object.lenient()?,
-                6 => workspace_id = __object.lenient()?,
-                7 => ticket_type_attributes = __object.value()?,
-                8 => ticket_states = __object.value()?,
-                9 => archived = __object.lenient()?,
-                10 => created_at = __object.lenient()?,
-                11 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.category = __object.value()?,
+                3 => __out.name = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
+                5 => __out.icon = __object.lenient()?,
+                6 => __out.workspace_id = __object.lenient()?,
+                7 => __out.ticket_type_attributes = __object.value()?,
+                8 => __out.ticket_states = __object.value()?,
+                9 => __out.archived = __object.lenient()?,
+                10 => __out.created_at = __object.lenient()?,
+                11 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            category,
-            name,
-            description,
-            icon,
-            workspace_id,
-            ticket_type_attributes,
-            ticket_states,
-            archived,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -244,20 +220,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStat
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut data = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => data = __object.value()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.data = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            data,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -123,65 +123,31 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut data_type = ::std::option::Option::None;
-        let mut input_options = ::std::option::Option::None;
-        let mut order = ::std::option::Option::None;
-        let mut required_to_create = ::std::option::Option::None;
-        let mut required_to_create_for_contacts = ::std::option::Option::None;
-        let mut visible_on_create = ::std::option::Option::None;
-        let mut visible_to_contacts = ::std::option::Option::None;
-        let mut default = ::std::option::Option::None;
-        let mut ticket_type_id = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id = __object.lenient()?,
-                2 => workspace_id = __object.lenient()?,
-                3 => name = __object.lenient()?,
-                4 => description = __object.lenient()?,
-                5 => data_type = __object.value()?,
-                6 => input_options = __object.value()?,
-                7 => order = __object.lenient()?,
-                8 => required_to_create = __object.lenient()?,
-                9 => required_to_create_for_contacts = __object.lenient()?,
-                10 => visible_on_create = __object.lenient()?,
-                11 => visible_to_contacts = __object.lenient()?,
-                12 => default = __object.lenient()?,
-                13 => ticket_type_id = __object.lenient()?,
-                14 => archived = __object.lenient()?,
-                15 => created_at = __object.lenient()?,
-                16 => updated_at = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.workspace_id = __object.lenient()?,
+                3 => __out.name = __object.lenient()?,
+                4 => __out.description = __object.lenient()?,
+                5 => __out.data_type = __object.value()?,
+                6 => __out.input_options = __object.value()?,
+                7 => __out.order = __object.lenient()?,
+                8 => __out.required_to_create = __object.lenient()?,
+                9 => __out.required_to_create_for_contacts = __object.lenient()?,
+                10 => __out.visible_on_create = __object.lenient()?,
+                11 => __out.visible_to_contacts = __object.lenient()?,
+                12 => __out.default = __object.lenient()?,
+                13 => __out.ticket_type_id = __object.lenient()?,
+                14 => __out.archived = __object.lenient()?,
+                15 => __out.created_at = __object.lenient()?,
+                16 => __out.updated_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            workspace_id,
-            name,
-            description,
-            data_type,
-            input_options,
-            order,
-            required_to_create,
-            required_to_create_for_contacts,
-            visible_on_create,
-            visible_to_contacts,
-            default,
-            ticket_type_id,
-            archived,
-            created_at,
-            updated_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -47,26 +47,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut translated_content = ::intercom_api_runtime::Patch::Absent;
-        let mut parent_id = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => translated_content = __object.value()?,
-                3 => parent_id = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.translated_content = __object.value()?,
+                3 => __out.parent_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            translated_content,
-            parent_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -69,35 +69,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCompanyRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut plan = ::std::option::Option::None;
-        let mut size = ::std::option::Option::None;
-        let mut website = ::std::option::Option::None;
-        let mut industry = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
-        let mut monthly_spend = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => plan = __object.lenient()?,
-                2 => size = __object.lenient()?,
-                3 => website = __object.lenient()?,
-                4 => industry = __object.lenient()?,
-                5 => custom_attributes = __object.value()?,
-                6 => monthly_spend = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.plan = __object.lenient()?,
+                2 => __out.size = __object.lenient()?,
+                3 => __out.website = __object.lenient()?,
+                4 => __out.industry = __object.lenient()?,
+                5 => __out.custom_attributes = __object.value()?,
+                6 => __out.monthly_spend = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            plan,
-            size,
-            website,
-            industry,
-            custom_attributes,
-            monthly_spend,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -94,50 +94,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateContactRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut role = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut email = ::std::option::Option::None;
-        let mut email_verified = ::intercom_api_runtime::Patch::Absent;
-        let mut phone = ::intercom_api_runtime::Patch::Absent;
-        let mut name = ::intercom_api_runtime::Patch::Absent;
-        let mut avatar = ::intercom_api_runtime::Patch::Absent;
-        let mut signed_up_at = ::intercom_api_runtime::Patch::Absent;
-        let mut last_seen_at = ::intercom_api_runtime::Patch::Absent;
-        let mut owner_id = ::intercom_api_runtime::Patch::Absent;
-        let mut unsubscribed_from_emails = ::intercom_api_runtime::Patch::Absent;
-        let mut custom_attributes = ::intercom_api_runtime::Patch::Absent;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => role = __object.lenient()?,
-                1 => external_id = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => email_verified = __object.lenient()?,
-                4 => phone = __object.lenient()?,
-                5 => name = __object.lenient()?,
-                6 => avatar = __object.lenient()?,
-                7 => signed_up_at = __object.lenient()?,
-                8 => last_seen_at = __object.lenient()?,
-                9 => owner_id = __object.lenient()?,
-                10 => unsubscribed_from_emails = __object.lenient()?,
-                11 => custom_attributes = __object.value()?,
+                0 => __out.role = __object.lenient()?,
+                1 => __out.external_id = __object.lenient()?,
+                2 => __out.email = __object.lenient()?,
+                3 => __out.email_verified = __object.lenient()?,
+                4 => __out.phone = __object.lenient()?,
+                5 => __out.name = __object.lenient()?,
+                6 => __out.avatar = __object.lenient()?,
+                7 => __out.signed_up_at = __object.lenient()?,
+                8 => __out.last_seen_at = __object.lenient()?,
+                9 => __out.owner_id = __object.lenient()?,
+                10 => __out.unsubscribed_from_emails = __object.lenient()?,
+                11 => __out.custom_attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            role,
-            external_id,
-            email,
-            email_verified,
-            phone,
-            name,
-            avatar,
-            signed_up_at,
-            last_seen_at,
-            owner_id,
-            unsubscribed_from_emails,
-            custom_attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

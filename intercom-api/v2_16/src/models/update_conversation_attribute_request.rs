@@ -67,32 +67,20 @@ for UpdateConversationAttributeRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut multiline = ::std::option::Option::None;
-        let mut required = ::std::option::Option::None;
-        let mut visible_to_team_ids = ::std::option::Option::None;
-        let mut reference = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => multiline = __object.lenient()?,
-                3 => required = __object.lenient()?,
-                4 => visible_to_team_ids = __object.lenient()?,
-                5 => reference = __object.value()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.multiline = __object.lenient()?,
+                3 => __out.required = __object.lenient()?,
+                4 => __out.visible_to_team_ids = __object.lenient()?,
+                5 => __out.reference = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            multiline,
-            required,
-            visible_to_team_ids,
-            reference,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -42,23 +42,17 @@ for UpdateOfficeHoursScheduleRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut time_zone_name = ::std::option::Option::None;
-        let mut time_intervals = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => time_zone_name = __object.lenient()?,
-                2 => time_intervals = __object.value()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.time_zone_name = __object.lenient()?,
+                2 => __out.time_intervals = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            time_zone_name,
-            time_intervals,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

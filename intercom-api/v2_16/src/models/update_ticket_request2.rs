@@ -79,41 +79,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequestO
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut ticket_attributes = ::std::option::Option::None;
-        let mut ticket_state_id = ::std::option::Option::None;
-        let mut company_id = ::std::option::Option::None;
-        let mut open = ::std::option::Option::None;
-        let mut is_shared = ::std::option::Option::None;
-        let mut snoozed_until = ::std::option::Option::None;
-        let mut admin_id = ::std::option::Option::None;
-        let mut assignee_id = ::std::option::Option::None;
-        let mut skip_notifications = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_attributes = __object.value()?,
-                1 => ticket_state_id = __object.lenient()?,
-                2 => company_id = __object.lenient()?,
-                3 => open = __object.lenient()?,
-                4 => is_shared = __object.lenient()?,
-                5 => snoozed_until = __object.lenient()?,
-                6 => admin_id = __object.lenient()?,
-                7 => assignee_id = __object.lenient()?,
-                8 => skip_notifications = __object.lenient()?,
+                0 => __out.ticket_attributes = __object.value()?,
+                1 => __out.ticket_state_id = __object.lenient()?,
+                2 => __out.company_id = __object.lenient()?,
+                3 => __out.open = __object.lenient()?,
+                4 => __out.is_shared = __object.lenient()?,
+                5 => __out.snoozed_until = __object.lenient()?,
+                6 => __out.admin_id = __object.lenient()?,
+                7 => __out.assignee_id = __object.lenient()?,
+                8 => __out.skip_notifications = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            ticket_attributes,
-            ticket_state_id,
-            company_id,
-            open,
-            is_shared,
-            snoozed_until,
-            admin_id,
-            assignee_id,
-            skip_notifications,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

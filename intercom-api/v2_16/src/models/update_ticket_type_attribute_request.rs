@@ -87,44 +87,24 @@ for UpdateTicketTypeAttributeRequest {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut required_to_create = ::std::option::Option::None;
-        let mut required_to_create_for_contacts = ::std::option::Option::None;
-        let mut visible_on_create = ::std::option::Option::None;
-        let mut visible_to_contacts = ::std::option::Option::None;
-        let mut multiline = ::std::option::Option::None;
-        let mut list_items = ::std::option::Option::None;
-        let mut allow_multiple_values = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => required_to_create = __object.lenient()?,
-                3 => required_to_create_for_contacts = __object.lenient()?,
-                4 => visible_on_create = __object.lenient()?,
-                5 => visible_to_contacts = __object.lenient()?,
-                6 => multiline = __object.lenient()?,
-                7 => list_items = __object.lenient()?,
-                8 => allow_multiple_values = __object.lenient()?,
-                9 => archived = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.required_to_create = __object.lenient()?,
+                3 => __out.required_to_create_for_contacts = __object.lenient()?,
+                4 => __out.visible_on_create = __object.lenient()?,
+                5 => __out.visible_to_contacts = __object.lenient()?,
+                6 => __out.multiline = __object.lenient()?,
+                7 => __out.list_items = __object.lenient()?,
+                8 => __out.allow_multiple_values = __object.lenient()?,
+                9 => __out.archived = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            required_to_create,
-            required_to_create_for_contacts,
-            visible_on_create,
-            visible_to_contacts,
-            multiline,
-            list_items,
-            allow_multiple_values,
-            archived,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

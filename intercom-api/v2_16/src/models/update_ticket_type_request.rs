@@ -57,32 +57,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut name = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut category = ::std::option::Option::None;
-        let mut icon = ::std::option::Option::None;
-        let mut archived = ::std::option::Option::None;
-        let mut is_internal = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => category = __object.value()?,
-                3 => icon = __object.lenient()?,
-                4 => archived = __object.lenient()?,
-                5 => is_internal = __object.lenient()?,
+                0 => __out.name = __object.lenient()?,
+                1 => __out.description = __object.lenient()?,
+                2 => __out.category = __object.value()?,
+                3 => __out.icon = __object.lenient()?,
+                4 => __out.archived = __object.lenient()?,
+                5 => __out.is_internal = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            name,
-            description,
-            category,
-            icon,
-            archived,
-            is_internal,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

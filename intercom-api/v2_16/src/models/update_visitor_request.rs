@@ -45,26 +45,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => user_id = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => custom_attributes = __object.value()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.user_id = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.custom_attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            user_id,
-            name,
-            custom_attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -72,38 +72,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut conversation_id = ::std::option::Option::None;
-        let mut status = ::std::option::Option::None;
-        let mut r#type = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut template_name = ::std::option::Option::None;
-        let mut message_id = ::std::option::Option::None;
-        let mut error = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = __object.lenient()?,
-                1 => status = __object.value()?,
-                2 => r#type = __object.lenient()?,
-                3 => created_at = __object.lenient()?,
-                4 => updated_at = __object.lenient()?,
-                5 => template_name = __object.lenient()?,
-                6 => message_id = __object.lenient()?,
-                7 => error = __object.value()?,
+                0 => __out.conversation_id = __object.lenient()?,
+                1 => __out.status = __object.value()?,
+                2 => __out.r#type = __object.lenient()?,
+                3 => __out.created_at = __object.lenient()?,
+                4 => __out.updated_at = __object.lenient()?,
+                5 => __out.template_name = __object.lenient()?,
+                6 => __out.message_id = __object.lenient()?,
+                7 => __out.error = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            conversation_id,
-            status,
-            r#type,
-            created_at,
-            updated_at,
-            template_name,
-            message_id,
-            error,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -214,20 +198,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut message = ::std::option::Option::None;
-        let mut details = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message = __object.lenient()?,
-                1 => details = __object.lenient()?,
+                0 => __out.message = __object.lenient()?,
+                1 => __out.details = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            message,
-            details,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -43,26 +43,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut export_version = ::std::option::Option::None;
-        let mut exported_at = ::std::option::Option::None;
-        let mut app_id = ::std::option::Option::None;
-        let mut workflow = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => export_version = __object.lenient()?,
-                1 => exported_at = __object.lenient()?,
-                2 => app_id = __object.lenient()?,
-                3 => workflow = __object.value()?,
+                0 => __out.export_version = __object.lenient()?,
+                1 => __out.exported_at = __object.lenient()?,
+                2 => __out.app_id = __object.lenient()?,
+                3 => __out.workflow = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            export_version,
-            exported_at,
-            app_id,
-            workflow,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
@@ -178,53 +170,27 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkfl
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut id = ::std::option::Option::None;
-        let mut title = ::std::option::Option::None;
-        let mut description = ::std::option::Option::None;
-        let mut trigger_type = ::std::option::Option::None;
-        let mut state = ::std::option::Option::None;
-        let mut target_channels = ::std::option::Option::None;
-        let mut preferred_devices = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut targeting = ::std::option::Option::None;
-        let mut snapshot = ::std::option::Option::None;
-        let mut attributes = ::std::option::Option::None;
-        let mut embedded_rules = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => title = __object.lenient()?,
-                2 => description = __object.lenient()?,
-                3 => trigger_type = __object.lenient()?,
-                4 => state = __object.value()?,
-                5 => target_channels = __object.lenient()?,
-                6 => preferred_devices = __object.lenient()?,
-                7 => created_at = __object.lenient()?,
-                8 => updated_at = __object.lenient()?,
-                9 => targeting = __object.value()?,
-                10 => snapshot = __object.value()?,
-                11 => attributes = __object.value()?,
-                12 => embedded_rules = __object.value()?,
+                0 => __out.id = __object.lenient()?,
+                1 => __out.title = __object.lenient()?,
+                2 => __out.description = __object.lenient()?,
+                3 => __out.trigger_type = __object.lenient()?,
+                4 => __out.state = __object.value()?,
+                5 => __out.target_channels = __object.lenient()?,
+                6 => __out.preferred_devices = __object.lenient()?,
+                7 => __out.created_at = __object.lenient()?,
+                8 => __out.updated_at = __object.lenient()?,
+                9 => __out.targeting = __object.value()?,
+                10 => __out.snapshot = __object.value()?,
+                11 => __out.attributes = __object.value()?,
+                12 => __out.embedded_rules = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            id,
-            title,
-            description,
-            trigger_type,
-            state,
-            target_channels,
-            preferred_devices,
-            created_at,
-            updated_at,
-            targeting,
-            snapshot,
-            attributes,
-            embedded_rules,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

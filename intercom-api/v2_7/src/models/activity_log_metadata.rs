@@ -77,41 +77,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut sign_in_method = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
-        let mut away_mode = ::std::option::Option::None;
-        let mut away_status_reason = ::std::option::Option::None;
-        let mut reassign_conversations = ::std::option::Option::None;
-        let mut source = ::std::option::Option::None;
-        let mut auto_changed = ::std::option::Option::None;
-        let mut update_by = ::std::option::Option::None;
-        let mut update_by_name = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sign_in_method = __object.lenient()?,
-                1 => external_id = __object.lenient()?,
-                2 => away_mode = __object.lenient()?,
-                3 => away_status_reason = __object.lenient()?,
-                4 => reassign_conversations = __object.lenient()?,
-                5 => source = __object.lenient()?,
-                6 => auto_changed = __object.lenient()?,
-                7 => update_by = __object.lenient()?,
-                8 => update_by_name = __object.lenient()?,
+                0 => __out.sign_in_method = __object.lenient()?,
+                1 => __out.external_id = __object.lenient()?,
+                2 => __out.away_mode = __object.lenient()?,
+                3 => __out.away_status_reason = __object.lenient()?,
+                4 => __out.reassign_conversations = __object.lenient()?,
+                5 => __out.source = __object.lenient()?,
+                6 => __out.auto_changed = __object.lenient()?,
+                7 => __out.update_by = __object.lenient()?,
+                8 => __out.update_by_name = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            sign_in_method,
-            external_id,
-            away_mode,
-            away_status_reason,
-            reassign_conversations,
-            source,
-            auto_changed,
-            update_by,
-            update_by_name,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

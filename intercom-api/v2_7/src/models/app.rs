@@ -67,35 +67,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id_code = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut region = ::std::option::Option::None;
-        let mut timezone = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut identity_verification = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.lenient()?,
-                1 => id_code = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => region = __object.lenient()?,
-                4 => timezone = __object.lenient()?,
-                5 => created_at = __object.lenient()?,
-                6 => identity_verification = __object.lenient()?,
+                0 => __out.r#type = __object.lenient()?,
+                1 => __out.id_code = __object.lenient()?,
+                2 => __out.name = __object.lenient()?,
+                3 => __out.region = __object.lenient()?,
+                4 => __out.timezone = __object.lenient()?,
+                5 => __out.created_at = __object.lenient()?,
+                6 => __out.identity_verification = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id_code,
-            name,
-            region,
-            timezone,
-            created_at,
-            identity_verification,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

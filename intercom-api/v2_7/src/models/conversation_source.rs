@@ -77,41 +77,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::option::Option::None;
-        let mut id = ::std::option::Option::None;
-        let mut delivered_as = ::std::option::Option::None;
-        let mut subject = ::std::option::Option::None;
-        let mut body = ::std::option::Option::None;
-        let mut author = ::std::option::Option::None;
-        let mut attachments = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut redacted = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => delivered_as = __object.lenient()?,
-                3 => subject = __object.lenient()?,
-                4 => body = __object.lenient()?,
-                5 => author = __object.value()?,
-                6 => attachments = __object.value()?,
-                7 => url = __object.lenient()?,
-                8 => redacted = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.delivered_as = __object.lenient()?,
+                3 => __out.subject = __object.lenient()?,
+                4 => __out.body = __object.lenient()?,
+                5 => __out.author = __object.value()?,
+                6 => __out.attachments = __object.value()?,
+                7 => __out.url = __object.lenient()?,
+                8 => __out.redacted = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            delivered_as,
-            subject,
-            body,
-            author,
-            attachments,
-            url,
-            redacted,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -48,29 +48,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut page = ::std::option::Option::None;
-        let mut next = ::std::option::Option::None;
-        let mut per_page = ::std::option::Option::None;
-        let mut total_pages = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => page = __object.lenient()?,
-                2 => next = __object.value()?,
-                3 => per_page = __object.lenient()?,
-                4 => total_pages = __object.lenient()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.page = __object.lenient()?,
+                2 => __out.next = __object.value()?,
+                3 => __out.per_page = __object.lenient()?,
+                4 => __out.total_pages = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            page,
-            next,
-            per_page,
-            total_pages,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

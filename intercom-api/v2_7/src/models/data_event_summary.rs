@@ -53,29 +53,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut email = ::std::option::Option::None;
-        let mut intercom_user_id = ::std::option::Option::None;
-        let mut user_id = ::std::option::Option::None;
-        let mut events = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => email = __object.lenient()?,
-                2 => intercom_user_id = __object.lenient()?,
-                3 => user_id = __object.lenient()?,
-                4 => events = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.email = __object.lenient()?,
+                2 => __out.intercom_user_id = __object.lenient()?,
+                3 => __out.user_id = __object.lenient()?,
+                4 => __out.events = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            email,
-            intercom_user_id,
-            user_id,
-            events,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

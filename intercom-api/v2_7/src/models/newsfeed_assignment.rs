@@ -31,20 +31,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut newsfeed_id = ::std::option::Option::None;
-        let mut published_at = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => newsfeed_id = __object.lenient()?,
-                1 => published_at = __object.lenient()?,
+                0 => __out.newsfeed_id = __object.lenient()?,
+                1 => __out.published_at = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            newsfeed_id,
-            published_at,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

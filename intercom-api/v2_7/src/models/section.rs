@@ -92,50 +92,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut r#type = ::std::default::Default::default();
-        let mut id = ::std::option::Option::None;
-        let mut workspace_id = ::std::option::Option::None;
-        let mut name = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut updated_at = ::std::option::Option::None;
-        let mut url = ::std::option::Option::None;
-        let mut icon = ::std::option::Option::None;
-        let mut order = ::std::option::Option::None;
-        let mut parent_id = ::std::option::Option::None;
-        let mut default_locale = ::std::option::Option::None;
-        let mut translated_content = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = __object.lenient()?,
-                2 => workspace_id = __object.lenient()?,
-                3 => name = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => updated_at = __object.lenient()?,
-                6 => url = __object.lenient()?,
-                7 => icon = __object.lenient()?,
-                8 => order = __object.lenient()?,
-                9 => parent_id = __object.value()?,
-                10 => default_locale = __object.lenient()?,
-                11 => translated_content = __object.value()?,
+                0 => __out.r#type = __object.value()?,
+                1 => __out.id = __object.lenient()?,
+                2 => __out.workspace_id = __object.lenient()?,
+                3 => __out.name = __object.lenient()?,
+                4 => __out.created_at = __object.lenient()?,
+                5 => __out.updated_at = __object.lenient()?,
+                6 => __out.url = __object.lenient()?,
+                7 => __out.icon = __object.lenient()?,
+                8 => __out.order = __object.lenient()?,
+                9 => __out.parent_id = __object.value()?,
+                10 => __out.default_locale = __object.lenient()?,
+                11 => __out.translated_content = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            r#type,
-            id,
-            workspace_id,
-            name,
-            created_at,
-            updated_at,
-            url,
-            icon,
-            order,
-            parent_id,
-            default_locale,
-            translated_content,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -32,20 +32,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut read = ::std::option::Option::None;
-        let mut custom_attributes = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => read = __object.lenient()?,
-                1 => custom_attributes = __object.value()?,
+                0 => __out.read = __object.lenient()?,
+                1 => __out.custom_attributes = __object.value()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            read,
-            custom_attributes,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -34,23 +34,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut self_ = ::std::option::Option::None;
-        let mut created_at = ::std::option::Option::None;
-        let mut created_at2 = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => self_ = __object.lenient()?,
-                1 => created_at = __object.lenient()?,
-                2 => created_at2 = __object.lenient()?,
+                0 => __out.self_ = __object.lenient()?,
+                1 => __out.created_at = __object.lenient()?,
+                2 => __out.created_at2 = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            self_,
-            created_at,
-            created_at2,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 

@@ -32,20 +32,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
     fn decode<M: ::serde::de::MapAccess<'de>>(
         mut __object: ::intercom_api_runtime::de::Object<'de, M>,
     ) -> ::std::result::Result<Self, M::Error> {
-        let mut email = ::std::option::Option::None;
-        let mut external_id = ::std::option::Option::None;
+        let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = __object.lenient()?,
-                1 => external_id = __object.lenient()?,
+                0 => __out.email = __object.lenient()?,
+                1 => __out.external_id = __object.lenient()?,
                 _ => __object.skip()?,
             }
         }
-        ::std::result::Result::Ok(Self {
-            email,
-            external_id,
-            extra: __object.into_extra(),
-        })
+        __out.extra = __object.into_extra();
+        ::std::result::Result::Ok(__out)
     }
 }
 
