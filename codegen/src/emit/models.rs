@@ -102,6 +102,9 @@ pub(super) fn type_item(api: &Api, id: TypeId) -> TokenStream {
                 }
 
                 impl #name {
+                    #[doc = " Every value this version of the crate knows, as sent on the wire."]
+                    pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
                     #[doc = " The value as it is sent on the wire."]
                     pub fn as_str(&self) -> &str {
                         match self {
@@ -133,7 +136,7 @@ pub(super) fn type_item(api: &Api, id: TypeId) -> TokenStream {
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, #type_name)
+                        ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, Self::VALUES, #type_name)
                     }
                 }
             }
@@ -160,7 +163,7 @@ pub(super) fn type_item(api: &Api, id: TypeId) -> TokenStream {
 
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+                        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
                     }
                 }
             }
@@ -174,7 +177,32 @@ pub(super) fn type_item(api: &Api, id: TypeId) -> TokenStream {
             });
             let mut serde = SerdeDerives::of(&def.usage);
             let (how, decode) = match &union.discriminator {
-                None => (" Decoding tries each form in order; a value that matches none is kept in `Unknown`.".to_owned(), None),
+                None => {
+                    let forms = union.variants.iter().map(|v| {
+                        let vname = ident(&v.name);
+                        let ty = type_tokens(api, &v.ty, paths);
+                        let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                        // Scalars as struct fields decode them: tolerantly, except in the strict pass.
+                        if v.ty.is_lenient() && !v.boxed {
+                            quote!(|v| ::intercom_api_runtime::de::lenient::<#ty, _>(v).map(#wrap),)
+                        } else {
+                            quote!(|v| <#ty as ::serde::Deserialize>::deserialize(v).map(#wrap),)
+                        }
+                    });
+                    // Decoded by hand, not derived.
+                    let gate = serde.deserialize_by_hand();
+                    let decode = quote! {
+                        #gate
+                        impl<'de> ::serde::Deserialize<'de> for #name {
+                            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                                ::intercom_api_runtime::decode_untagged(deserializer, &[#(#forms)*], Self::Unknown)
+                            }
+                        }
+                    };
+                    let how = " Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches \
+                               tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.";
+                    (how.to_owned(), Some(decode))
+                }
                 Some(property) => {
                     let arms = union.variants.iter().flat_map(|v| {
                         let vname = ident(&v.name);

@@ -36,6 +36,7 @@ mod query;
 mod request;
 mod response;
 pub mod ser;
+mod strict;
 mod union;
 
 #[cfg(feature = "client-core")]
@@ -51,7 +52,7 @@ pub use patch::Patch;
 #[cfg(feature = "client-core")]
 pub use request::RequestBuilder;
 pub use response::{RateLimit, Response};
-pub use union::decode_by_tag;
+pub use union::{UntaggedForm, decode_by_tag, decode_untagged};
 
 /// The names of [`Client`]'s methods (feature `client-core`). A generated client dereferences
 /// to the runtime's, so the generator never names a tag accessor after one of them; a test

@@ -2,6 +2,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
+use crate::strict;
+
 /// Decodes one form of a union from its JSON value.
 type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
 
@@ -42,6 +44,210 @@ where
     let tag = value.get(property).and_then(Value::as_str);
     match forms.iter().find(|(name, _)| Some(*name) == tag) {
         Some((name, decode)) => decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
+        None if strict::active() => Err(strict::refuse(format_args!("`{property}` names no known form"))),
         None => Ok(unknown(value)),
+    }
+}
+
+/// Decodes one form of an untagged union from its JSON value.
+pub type UntaggedForm<T> = fn(&Value) -> Result<T, serde_json::Error>;
+
+/// Decodes a `oneOf` without a `discriminator`: the first form that decodes the value exactly
+/// as the spec declares it, else the first that decodes it tolerantly, else `unknown(value)`.
+///
+/// The decoder is tolerant, so several forms can accept one value: a filter with `"operator":
+/// "AND"` decodes as a single filter whose operator is an unknown value, although it is the
+/// list form. "Exactly" means no scalar in a tolerated shape, no unknown enum value or union
+/// form, no undeclared key, and every constant equal to its value.
+///
+/// ```
+/// use intercom_api_runtime::decode_untagged;
+/// use serde::Deserialize;
+///
+/// #[derive(Debug, PartialEq)]
+/// enum Size { Count(i64), Label(String), Unknown(serde_json::Value) }
+///
+/// impl<'de> Deserialize<'de> for Size {
+///     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+///         let count = |v: &serde_json::Value| i64::deserialize(v).map(Size::Count);
+///         let label = |v: &serde_json::Value| String::deserialize(v).map(Size::Label);
+///         decode_untagged(d, &[count, label], Size::Unknown)
+///     }
+/// }
+///
+/// assert_eq!(serde_json::from_str::<Size>("3").unwrap(), Size::Count(3));
+/// assert_eq!(serde_json::from_str::<Size>("\"big\"").unwrap(), Size::Label("big".into()));
+/// assert!(matches!(serde_json::from_str::<Size>("[]").unwrap(), Size::Unknown(_)));
+/// ```
+pub fn decode_untagged<'de, D, T>(deserializer: D, forms: &[UntaggedForm<T>], unknown: fn(Value) -> T) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = Value::deserialize(deserializer)?;
+    {
+        let _strict = strict::Strict::enter();
+        if let Some(decoded) = forms.iter().find_map(|form| form(&value).ok()) {
+            return Ok(decoded);
+        }
+    }
+    if strict::active() {
+        // Inside another union's strict pass: no tolerance here either.
+        return Err(strict::refuse(format_args!("a value that matches no form")));
+    }
+    match forms.iter().find_map(|form| form(&value).ok()) {
+        Some(decoded) => Ok(decoded),
+        None => Ok(unknown(value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::MapAccess;
+
+    use super::*;
+    use crate::de::{self, DecodeObject, Extra, Object};
+    use crate::enums;
+
+    #[derive(Debug, PartialEq)]
+    enum Operator {
+        Equals,
+        Unknown(String),
+    }
+
+    impl Operator {
+        fn from_wire(value: &str) -> Operator {
+            if value == "=" { Operator::Equals } else { Operator::Unknown(value.to_owned()) }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Operator {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            enums::string(deserializer, Operator::from_wire, &["="], "Operator")
+        }
+    }
+
+    /// `{"field", "operator", "value"}`, every key optional, as Intercom's search filter.
+    #[derive(Debug, PartialEq)]
+    struct Single {
+        field: Option<String>,
+        operator: Option<Operator>,
+        value: Option<i64>,
+        extra: Extra,
+    }
+
+    impl<'de> DecodeObject<'de> for Single {
+        const NAME: &'static str = "single";
+        const FIELDS: &'static [&'static str] = &["field", "operator", "value"];
+        fn decode<M: MapAccess<'de>>(mut object: Object<'de, M>) -> Result<Self, M::Error> {
+            let (mut field, mut operator, mut value) = (None, None, None);
+            while let Some(index) = object.next_field()? {
+                match index {
+                    0 => field = object.lenient()?,
+                    1 => operator = object.value()?,
+                    2 => value = object.lenient()?,
+                    _ => object.skip()?,
+                }
+            }
+            Ok(Single { field, operator, value, extra: object.into_extra() })
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Single {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            de::object(deserializer)
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Filter {
+        Single(Single),
+        Several(Vec<Single>),
+        Text(String),
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for Filter {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_untagged(
+                deserializer,
+                &[
+                    |v| Single::deserialize(v).map(Filter::Single),
+                    |v| Vec::<Single>::deserialize(v).map(Filter::Several),
+                    |v| String::deserialize(v).map(Filter::Text),
+                ],
+                Filter::Unknown,
+            )
+        }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Query {
+        // Two forms, both of which decode `{"operator": "AND", ...}` tolerantly.
+        query: Nested,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Nested {
+        Single(Single),
+        Group(Group),
+        Unknown(Value),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Group {
+        operator: String,
+        value: Vec<Filter>,
+    }
+
+    impl<'de> Deserialize<'de> for Nested {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_untagged(
+                deserializer,
+                &[|v| Single::deserialize(v).map(Nested::Single), |v| Group::deserialize(v).map(Nested::Group)],
+                Nested::Unknown,
+            )
+        }
+    }
+
+    fn parse<T: for<'de> Deserialize<'de>>(json: &str) -> T {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn the_form_matching_exactly_wins_over_an_earlier_tolerant_one() {
+        // The single filter would take it, with an unknown operator and an undeclared key;
+        // the group matches exactly.
+        let query: Query = parse(r#"{"query": {"operator": "AND", "value": [{"field": "a", "operator": "=", "value": 1}]}}"#);
+        let Nested::Group(group) = query.query else { panic!("{query:?}") };
+        assert!(matches!(&group.value[0], Filter::Single(s) if s.operator == Some(Operator::Equals)));
+        let exact: Filter = parse(r#"{"field": "a", "operator": "=", "value": 1}"#);
+        assert!(matches!(exact, Filter::Single(_)));
+    }
+
+    #[test]
+    fn with_no_exact_match_the_first_tolerant_form_wins_and_then_unknown() {
+        // A digit string for the integer, an unknown operator, an undeclared key: tolerated.
+        let tolerant: Filter = parse(r#"{"value": "7", "operator": "~", "new": true}"#);
+        let Filter::Single(single) = tolerant else { panic!("{tolerant:?}") };
+        assert_eq!((single.value, single.operator), (Some(7), Some(Operator::Unknown("~".into()))));
+        assert_eq!(single.extra["new"], true);
+        assert!(matches!(parse::<Filter>("12"), Filter::Unknown(_)));
+        // Inside a strict pass, an inner union refuses rather than falling back to `Unknown`,
+        // and the strict flag is off again afterwards.
+        assert!(!strict::active());
+        let query: Query = parse(r#"{"query": {"operator": "OR", "value": [12]}}"#);
+        assert!(matches!(query.query, Nested::Group(ref g) if matches!(g.value[0], Filter::Unknown(_))), "{query:?}");
+        assert!(!strict::active());
+    }
+
+    #[test]
+    fn constants_are_checked_only_when_choosing_a_form() {
+        let mut json = serde_json::Deserializer::from_str(r#""company""#);
+        assert!(enums::constant(&mut json, "contact").is_ok());
+        let _strict = strict::Strict::enter();
+        let mut json = serde_json::Deserializer::from_str(r#""company""#);
+        assert!(enums::constant(&mut json, "contact").is_err());
+        let mut json = serde_json::Deserializer::from_str(r#""contact""#);
+        assert!(enums::constant(&mut json, "contact").is_ok());
     }
 }

@@ -61,6 +61,8 @@ use serde::{Deserialize, Deserializer};
 mod extra;
 mod keys;
 
+use crate::strict;
+
 pub use extra::Extra;
 #[doc(hidden)]
 pub use keys::Keys;
@@ -120,6 +122,9 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
                 Some(Key::Declared(index)) => {
                     self.next = index + 1;
                     return Ok(Some(index));
+                }
+                Some(Key::Undeclared) if strict::active() => {
+                    return Err(strict::refuse(format_args!("a key the type does not declare")));
                 }
                 Some(Key::Undeclared) => {
                     self.map.next_value_seed(self.extra.value_seed())?;
@@ -239,12 +244,18 @@ impl Visitor<'_> for IntegerVisitor {
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<i64, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a number with a fraction for an integer")));
+        }
         // Exactly representable whole numbers only: 5.0 is 5, 5.5 is an error.
         const LIMIT: f64 = 9_007_199_254_740_992.0; // 2^53
         if v.fract() == 0.0 && v.abs() <= LIMIT { Ok(v as i64) } else { Err(E::invalid_value(Unexpected::Float(v), &self)) }
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<i64, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a string for an integer")));
+        }
         let digits = v.strip_prefix('-').unwrap_or(v);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Err(E::invalid_value(Unexpected::Str(v), &self));
@@ -281,6 +292,9 @@ impl Visitor<'_> for NumberVisitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<f64, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a string for a number")));
+        }
         // JSON's number grammar only: no `inf`, `NaN`, `+1` or `.5`.
         let json_number = serde_json::from_str::<serde_json::Number>(v.trim()).ok();
         json_number.and_then(|n| n.as_f64()).ok_or_else(|| E::invalid_value(Unexpected::Str(v), &self))
@@ -307,6 +321,9 @@ impl Visitor<'_> for BooleanVisitor {
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a string for a boolean")));
+        }
         match v {
             "true" => Ok(true),
             "false" => Ok(false),
@@ -339,14 +356,23 @@ impl Visitor<'_> for StringVisitor {
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a number for a string")));
+        }
         Ok(v.to_string())
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a number for a string")));
+        }
         Ok(v.to_string())
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<String, E> {
+        if strict::active() {
+            return Err(strict::refuse(format_args!("a number for a string")));
+        }
         // A whole number this large arrived as an integer too long for 64 bits, and the float
         // has lost its digits: no text would be exact.
         if v.fract() == 0.0 && v.abs() >= 9_007_199_254_740_992.0 {
@@ -509,6 +535,25 @@ mod tests {
         }
         let error = serde_path_to_error::deserialize::<_, Teams>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
         assert_eq!(error.path().to_string(), "teams[0].size");
+    }
+
+    #[test]
+    fn undeclared_keys_are_kept_inside_an_untagged_union() {
+        // serde buffers an untagged union's value and replays it through its own
+        // deserializer, which knows nothing of serde_json's raw values.
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(untagged)]
+        #[allow(dead_code)]
+        enum Avatar {
+            Url(String),
+            Team(Team),
+            Unknown(serde_json::Value),
+        }
+        let avatar: Avatar = serde_json::from_str(r#"{"id": "1", "size": 2, "shape": {"r": [1.5]}}"#).unwrap();
+        let Avatar::Team(team) = avatar else { panic!("decoded as {avatar:?}") };
+        assert_eq!(team.extra["shape"]["r"][0], 1.5);
+        assert!(matches!(serde_json::from_str::<Avatar>(r#""https://x""#).unwrap(), Avatar::Url(_)));
+        assert!(matches!(serde_json::from_str::<Avatar>(r#"{"size": 2}"#).unwrap(), Avatar::Unknown(_)));
     }
 
     #[test]

@@ -125,6 +125,15 @@ pub enum AiAgentSourceType {
 }
 
 impl AiAgentSourceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "essentials_plan_setup",
+        "profile",
+        "workflow",
+        "workflow_preview",
+        "fin_preview",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -172,6 +181,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentSourceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentSourceType",
         )
     }
@@ -191,6 +201,9 @@ pub enum AiAgentLastAnswerType {
 }
 
 impl AiAgentLastAnswerType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ai_answer", "custom_answer"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -232,6 +245,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentLastAnswerType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentLastAnswerType",
         )
     }
@@ -257,6 +271,15 @@ pub enum AiAgentResolutionState {
 }
 
 impl AiAgentResolutionState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "assumed_resolution",
+        "confirmed_resolution",
+        "escalated",
+        "negative_feedback",
+        "procedure_handoff",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -304,6 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentResolutionState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentResolutionState",
         )
     }

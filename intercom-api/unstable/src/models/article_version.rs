@@ -149,6 +149,9 @@ pub enum ArticleVersionState {
 }
 
 impl ArticleVersionState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -190,6 +193,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleVersionState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleVersionState",
         )
     }

@@ -105,6 +105,14 @@ pub enum AskFinResponseStatus {
 }
 
 impl AskFinResponseStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "thinking",
+        "replying",
+        "resolved",
+        "complete",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -150,6 +158,7 @@ impl<'de> ::serde::Deserialize<'de> for AskFinResponseStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AskFinResponseStatus",
         )
     }

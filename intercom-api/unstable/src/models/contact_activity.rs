@@ -131,6 +131,15 @@ pub enum ContactActivityEventType {
 }
 
 impl ContactActivityEventType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "contact.created",
+        "contact.role_updated",
+        "contact.deleted",
+        "contact.merged",
+        "contact.merge_failed",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -178,6 +187,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactActivityEventType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContactActivityEventType",
         )
     }

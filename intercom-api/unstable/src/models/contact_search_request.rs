@@ -78,12 +78,11 @@ impl<'de> ::serde::Deserialize<'de> for ContactSearchRequest {
 }
 
 /// The spec's `contact_search_request.query`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactSearchRequestQuery {
     /// Single filter search request
@@ -92,6 +91,32 @@ pub enum ContactSearchRequestQuery {
     MultipleFilterSearchRequest(super::MultipleFilterSearchRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContactSearchRequestQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::SingleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::SingleFilterSearchRequest)
+                },
+                |v| {
+                    <super::MultipleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::MultipleFilterSearchRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// An optional object to sort the results by.
@@ -161,6 +186,9 @@ pub enum ContactSearchRequestSortOrder {
 }
 
 impl ContactSearchRequestSortOrder {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ascending", "descending"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -202,6 +230,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactSearchRequestSortOrder {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContactSearchRequestSortOrder",
         )
     }

@@ -117,6 +117,14 @@ pub enum ContactsBulkJobState {
 }
 
 impl ContactsBulkJobState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "running",
+        "completed",
+        "completed_with_errors",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -162,6 +170,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContactsBulkJobState",
         )
     }
@@ -271,6 +280,14 @@ pub enum ContactsBulkJobTasksItemState {
 }
 
 impl ContactsBulkJobTasksItemState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "running",
+        "completed",
+        "completed_with_errors",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -316,6 +333,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactsBulkJobTasksItemState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContactsBulkJobTasksItemState",
         )
     }

@@ -94,6 +94,14 @@ pub enum ContentSearchDefaultItemType {
 }
 
 impl ContentSearchDefaultItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "content_snippet",
+        "external_content",
+        "file_source_content",
+        "internal_article",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -139,6 +147,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchDefaultItemType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentSearchDefaultItemType",
         )
     }

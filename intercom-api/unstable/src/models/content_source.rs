@@ -81,6 +81,15 @@ pub enum ContentSourceContentType {
 }
 
 impl ContentSourceContentType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "file",
+        "article",
+        "external_content",
+        "content_snippet",
+        "workflow_connector_action",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -128,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentSourceContentType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentSourceContentType",
         )
     }

@@ -275,6 +275,9 @@ pub enum ConversationState {
 }
 
 impl ConversationState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -318,6 +321,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationState",
         )
     }
@@ -343,6 +347,15 @@ pub enum ConversationPriority {
 }
 
 impl ConversationPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -390,6 +403,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationPriority",
         )
     }

@@ -145,6 +145,18 @@ pub enum ConversationAttributeBaseDataType {
 }
 
 impl ConversationAttributeBaseDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "list",
+        "decimal",
+        "boolean",
+        "datetime",
+        "relationship",
+        "files",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -198,6 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttributeBaseDataType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationAttributeBaseDataType",
         )
     }

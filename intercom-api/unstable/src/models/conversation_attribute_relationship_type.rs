@@ -197,6 +197,9 @@ pub enum ConversationAttributeRelationshipTypeReferenceType {
 }
 
 impl ConversationAttributeRelationshipTypeReferenceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["one", "many"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -239,6 +242,7 @@ for ConversationAttributeRelationshipTypeReferenceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationAttributeRelationshipTypeReferenceType",
         )
     }

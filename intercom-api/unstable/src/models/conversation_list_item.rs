@@ -263,6 +263,9 @@ pub enum ConversationListItemState {
 }
 
 impl ConversationListItemState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -306,6 +309,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItemState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationListItemState",
         )
     }
@@ -331,6 +335,15 @@ pub enum ConversationListItemPriority {
 }
 
 impl ConversationListItemPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -378,6 +391,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItemPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationListItemPriority",
         )
     }

@@ -87,6 +87,9 @@ pub enum ConversationSlaPausedCurrentSlaStatus {
 }
 
 impl ConversationSlaPausedCurrentSlaStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "hit", "missed", "canceled"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -132,6 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaPausedCurrentSlaStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationSlaPausedCurrentSlaStatus",
         )
     }

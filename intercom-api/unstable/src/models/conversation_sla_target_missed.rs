@@ -98,6 +98,14 @@ pub enum ConversationSlaTargetMissedSlaTargetType {
 }
 
 impl ConversationSlaTargetMissedSlaTargetType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "first_reply_time",
+        "next_reply_time",
+        "resolution_time",
+        "time_to_close",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -143,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaTargetType
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationSlaTargetMissedSlaTargetType",
         )
     }
@@ -168,6 +177,15 @@ pub enum ConversationSlaTargetMissedCurrentSlaStatus {
 }
 
 impl ConversationSlaTargetMissedCurrentSlaStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "hit",
+        "missed",
+        "active",
+        "paused",
+        "canceled",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -215,6 +233,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedCurrentSlaSta
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationSlaTargetMissedCurrentSlaStatus",
         )
     }
@@ -293,6 +312,9 @@ pub enum ConversationSlaTargetMissedSlaStatesValueStatus {
 }
 
 impl ConversationSlaTargetMissedSlaStatesValueStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["hit", "missed", "active", "paused"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -338,6 +360,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSlaTargetMissedSlaStatesValu
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationSlaTargetMissedSlaStatesValueStatus",
         )
     }

@@ -239,6 +239,9 @@ pub enum CreateArticleRequestState {
 }
 
 impl CreateArticleRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -280,6 +283,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateArticleRequestState",
         )
     }

@@ -106,6 +106,9 @@ pub enum CreateContentImportSourceRequestStatus {
 }
 
 impl CreateContentImportSourceRequestStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "deactivated"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -147,6 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateContentImportSourceRequestStatus",
         )
     }
@@ -154,12 +158,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
 
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_content_import_source_request.audience_ids")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateContentImportSourceRequestAudienceIds {
     /// The `String` form.
@@ -168,4 +171,29 @@ pub enum CreateContentImportSourceRequestAudienceIds {
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestAudienceIds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::vec::Vec<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::StringList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -201,6 +201,9 @@ pub enum CreateConversationRequestFromType {
 }
 
 impl CreateConversationRequestFromType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["lead", "user", "contact"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -244,6 +247,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationRequestFromType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateConversationRequestFromType",
         )
     }

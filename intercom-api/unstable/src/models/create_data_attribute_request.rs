@@ -3,12 +3,11 @@
 
 /// Create Data Attribute Request
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_data_attribute_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateDataAttributeRequest {
     /// list attribute
@@ -17,6 +16,32 @@ pub enum CreateDataAttributeRequest {
     OtherType(super::CreateDataAttributeRequestOtherType),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::CreateDataAttributeRequestListAttribute as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ListAttribute)
+                },
+                |v| {
+                    <super::CreateDataAttributeRequestOtherType as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::OtherType)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// list attribute
@@ -157,6 +182,9 @@ pub enum CreateDataAttributeRequestListAttributeModel {
 }
 
 impl CreateDataAttributeRequestListAttributeModel {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["contact", "company"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -198,6 +226,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestListAttributeM
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataAttributeRequestListAttributeModel",
         )
     }
@@ -381,6 +410,16 @@ pub enum CreateDataAttributeRequestOtherTypeDataType {
 }
 
 impl CreateDataAttributeRequestOtherTypeDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "float",
+        "boolean",
+        "datetime",
+        "date",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -430,6 +469,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestOtherTypeDataT
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataAttributeRequestOtherTypeDataType",
         )
     }

@@ -217,6 +217,15 @@ pub enum CreateDataConnectorRequestHttpMethod {
 }
 
 impl CreateDataConnectorRequestHttpMethod {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -264,6 +273,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestHttpMethod {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataConnectorRequestHttpMethod",
         )
     }
@@ -285,6 +295,9 @@ pub enum CreateDataConnectorRequestAudiencesItem {
 }
 
 impl CreateDataConnectorRequestAudiencesItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["leads", "users", "visitors"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -328,6 +341,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestAudiencesItem 
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataConnectorRequestAudiencesItem",
         )
     }
@@ -483,6 +497,14 @@ pub enum CreateDataConnectorRequestDataInputsItemType {
 }
 
 impl CreateDataConnectorRequestDataInputsItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "decimal",
+        "boolean",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -528,6 +550,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataConnectorRequestDataInputsItem
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataConnectorRequestDataInputsItemType",
         )
     }

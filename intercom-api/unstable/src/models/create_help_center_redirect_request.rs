@@ -109,6 +109,9 @@ pub enum CreateHelpCenterRedirectRequestTargetType {
 }
 
 impl CreateHelpCenterRedirectRequestTargetType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["article", "collection"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -150,6 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateHelpCenterRedirectRequestTargetTyp
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateHelpCenterRedirectRequestTargetType",
         )
     }

@@ -136,6 +136,9 @@ pub enum CreateMessageRequestMessageType {
 }
 
 impl CreateMessageRequestMessageType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["in_app", "email", "sms", "whatsapp"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -181,6 +184,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateMessageRequestMessageType",
         )
     }
@@ -274,6 +278,9 @@ pub enum CreateMessageRequestFromType {
 }
 
 impl CreateMessageRequestFromType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["admin", "user", "lead"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -317,18 +324,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestFromType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateMessageRequestFromType",
         )
     }
 }
 
 /// The spec's `create_message_request.to`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.to")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestTo {
     /// The `Recipient` form.
@@ -339,13 +346,36 @@ pub enum CreateMessageRequestTo {
     Unknown(::serde_json::Value),
 }
 
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::Recipient as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Recipient)
+                },
+                |v| {
+                    <::std::vec::Vec<
+                        super::Recipient,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::RecipientList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
+}
+
 /// The spec's `create_message_request.cc`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.cc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestCc {
     /// The `Recipient` form.
@@ -356,13 +386,36 @@ pub enum CreateMessageRequestCc {
     Unknown(::serde_json::Value),
 }
 
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestCc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::Recipient as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Recipient)
+                },
+                |v| {
+                    <::std::vec::Vec<
+                        super::Recipient,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::RecipientList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
+}
+
 /// The spec's `create_message_request.bcc`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_message_request.bcc")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateMessageRequestBcc {
     /// The `Recipient` form.
@@ -371,4 +424,28 @@ pub enum CreateMessageRequestBcc {
     RecipientList(::std::vec::Vec<super::Recipient>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestBcc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::Recipient as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Recipient)
+                },
+                |v| {
+                    <::std::vec::Vec<
+                        super::Recipient,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::RecipientList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -83,12 +83,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateOrUpdateCustomObjectInstanceReques
 }
 
 /// The spec's `create_or_update_custom_object_instance_request.custom_attributes.*`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_or_update_custom_object_instance_request.custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
     /// The `String` form.
@@ -99,4 +98,25 @@ pub enum CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
     Boolean(bool),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de>
+for CreateOrUpdateCustomObjectInstanceRequestCustomAttributesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
+            ],
+            Self::Unknown,
+        )
+    }
 }

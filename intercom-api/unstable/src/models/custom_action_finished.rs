@@ -116,6 +116,9 @@ pub enum CustomActionFinishedActionResult {
 }
 
 impl CustomActionFinishedActionResult {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["success", "failed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -157,6 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomActionFinishedActionResult {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CustomActionFinishedActionResult",
         )
     }

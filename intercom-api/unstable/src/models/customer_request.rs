@@ -2,12 +2,11 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `customer_request`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "customer_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CustomerRequest {
     /// Intercom User ID
@@ -18,6 +17,36 @@ pub enum CustomerRequest {
     Email(super::CustomerRequestEmail),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CustomerRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::CustomerRequestIntercomUserId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::IntercomUserId)
+                },
+                |v| {
+                    <super::CustomerRequestUserId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::UserId)
+                },
+                |v| {
+                    <super::CustomerRequestEmail as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Email)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// Intercom User ID

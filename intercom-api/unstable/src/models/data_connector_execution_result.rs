@@ -178,6 +178,15 @@ pub enum DataConnectorExecutionResultHttpMethod {
 }
 
 impl DataConnectorExecutionResultHttpMethod {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -225,6 +234,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultHttpMethod {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorExecutionResultHttpMethod",
         )
     }
@@ -262,6 +272,21 @@ pub enum DataConnectorExecutionResultErrorType {
 }
 
 impl DataConnectorExecutionResultErrorType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "request_configuration_error",
+        "faraday_error",
+        "3rd_party_error",
+        "response_mapping_error",
+        "token_refresh_error",
+        "fin_action_response_formatting_error",
+        "fin_action_identity_verification_error",
+        "email_verification_error",
+        "non_fin_standalone_action_identity_verification_error",
+        "request_validation_error",
+        "client_side_action_error",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -333,6 +358,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultErrorType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorExecutionResultErrorType",
         )
     }
@@ -366,6 +392,19 @@ pub enum DataConnectorExecutionResultSourceType {
 }
 
 impl DataConnectorExecutionResultSourceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "custom_bot",
+        "inbound_custom_bot",
+        "button_custom_bot",
+        "answer",
+        "workflow",
+        "saved_reply",
+        "triggerable_custom_bot",
+        "inbox",
+        "fin",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -421,6 +460,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorExecutionResultSourceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorExecutionResultSourceType",
         )
     }

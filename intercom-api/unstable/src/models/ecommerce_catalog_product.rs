@@ -251,13 +251,13 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
 }
 
 /// The spec's `ecommerce_catalog_product.collections[]`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum EcommerceCatalogProductCollectionsItem {
     /// The `String` form.
     String(::std::string::String),
@@ -265,6 +265,29 @@ pub enum EcommerceCatalogProductCollectionsItem {
     Variant2(super::EcommerceCatalogProductCollectionsItemVariant2),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| {
+                    <super::EcommerceCatalogProductCollectionsItemVariant2 as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::Variant2)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// The spec's `ecommerce_catalog_product.collections[]|1`.
@@ -323,13 +346,13 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.category_path")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum EcommerceCatalogProductCategoryPath {
     /// The `String` form.
     String(::std::string::String),
@@ -337,6 +360,30 @@ pub enum EcommerceCatalogProductCategoryPath {
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCategoryPath {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::vec::Vec<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::StringList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// The spec's `ecommerce_catalog_product.available_options[]`.

@@ -113,6 +113,9 @@ pub enum FinAgentAttachmentType {
 }
 
 impl FinAgentAttachmentType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["url", "file"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -154,6 +157,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentAttachmentType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FinAgentAttachmentType",
         )
     }

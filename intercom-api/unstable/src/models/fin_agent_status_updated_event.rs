@@ -154,6 +154,14 @@ pub enum FinAgentStatusUpdatedEventStatus {
 }
 
 impl FinAgentStatusUpdatedEventStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "awaiting_user_reply",
+        "escalated",
+        "resolved",
+        "complete",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -199,6 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentStatusUpdatedEventStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FinAgentStatusUpdatedEventStatus",
         )
     }

@@ -101,6 +101,9 @@ pub enum HandlingEventType {
 }
 
 impl HandlingEventType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["paused", "resumed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -142,6 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for HandlingEventType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "HandlingEventType",
         )
     }

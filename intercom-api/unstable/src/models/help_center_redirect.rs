@@ -120,6 +120,9 @@ pub enum HelpCenterRedirectTargetType {
 }
 
 impl HelpCenterRedirectTargetType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["article", "collection"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -161,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for HelpCenterRedirectTargetType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "HelpCenterRedirectTargetType",
         )
     }

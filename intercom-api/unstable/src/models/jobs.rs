@@ -140,6 +140,9 @@ pub enum JobsStatus {
 }
 
 impl JobsStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["pending", "success", "failed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -183,6 +186,7 @@ impl<'de> ::serde::Deserialize<'de> for JobsStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "JobsStatus",
         )
     }

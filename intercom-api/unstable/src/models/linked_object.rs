@@ -71,6 +71,9 @@ pub enum LinkedObjectType {
 }
 
 impl LinkedObjectType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ticket", "conversation"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -112,6 +115,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkedObjectType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "LinkedObjectType",
         )
     }
@@ -133,6 +137,9 @@ pub enum LinkedObjectCategory {
 }
 
 impl LinkedObjectCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -176,6 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for LinkedObjectCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "LinkedObjectCategory",
         )
     }

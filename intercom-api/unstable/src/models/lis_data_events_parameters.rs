@@ -2,12 +2,11 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `lisDataEvents.filter`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "lisDataEvents.filter")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum LisDataEventsFilter {
     /// user_id query parameter
@@ -18,6 +17,38 @@ pub enum LisDataEventsFilter {
     EmailQueryParameter(super::LisDataEventsFilterEmailQueryParameter),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for LisDataEventsFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::LisDataEventsFilterUserIdQueryParameter as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::UserIdQueryParameter)
+                },
+                |v| {
+                    <super::LisDataEventsFilterIntercomUserIdQueryParameter as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::IntercomUserIdQueryParameter)
+                },
+                |v| {
+                    <super::LisDataEventsFilterEmailQueryParameter as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::EmailQueryParameter)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// user_id query parameter

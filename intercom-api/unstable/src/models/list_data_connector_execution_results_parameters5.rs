@@ -33,6 +33,21 @@ pub enum ListDataConnectorExecutionResultsErrorType {
 }
 
 impl ListDataConnectorExecutionResultsErrorType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "request_configuration_error",
+        "faraday_error",
+        "3rd_party_error",
+        "response_mapping_error",
+        "token_refresh_error",
+        "fin_action_response_formatting_error",
+        "fin_action_identity_verification_error",
+        "email_verification_error",
+        "non_fin_standalone_action_identity_verification_error",
+        "request_validation_error",
+        "client_side_action_error",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -104,6 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for ListDataConnectorExecutionResultsErrorTy
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ListDataConnectorExecutionResultsErrorType",
         )
     }

@@ -129,6 +129,9 @@ pub enum MacroVisibleTo {
 }
 
 impl MacroVisibleTo {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["everyone", "specific_teams"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -170,6 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for MacroVisibleTo {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MacroVisibleTo",
         )
     }
@@ -189,6 +193,9 @@ pub enum MacroAvailableOnItem {
 }
 
 impl MacroAvailableOnItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["inbox", "messenger"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -230,6 +237,7 @@ impl<'de> ::serde::Deserialize<'de> for MacroAvailableOnItem {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MacroAvailableOnItem",
         )
     }

@@ -86,6 +86,9 @@ pub enum MergeHistoryItemSourceContactRole {
 }
 
 impl MergeHistoryItemSourceContactRole {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["lead", "user"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -127,6 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for MergeHistoryItemSourceContactRole {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MergeHistoryItemSourceContactRole",
         )
     }

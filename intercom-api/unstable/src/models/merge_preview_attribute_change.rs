@@ -91,6 +91,9 @@ pub enum MergePreviewAttributeChangeOutcome {
 }
 
 impl MergePreviewAttributeChangeOutcome {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["adopted", "discarded", "merged"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -134,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewAttributeChangeOutcome {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MergePreviewAttributeChangeOutcome",
         )
     }

@@ -73,6 +73,15 @@ pub enum MergePreviewReasonCode {
 }
 
 impl MergePreviewReasonCode {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "invalid_merge_role_pair",
+        "no_shared_identifier",
+        "facebook_user",
+        "external_lead_channel_not_allowed",
+        "mailing_list",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -120,6 +129,7 @@ impl<'de> ::serde::Deserialize<'de> for MergePreviewReasonCode {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MergePreviewReasonCode",
         )
     }

@@ -3,13 +3,13 @@
 
 /// The result of a merge preview. Either the merge is allowed (with a summary of the changes) or it is not (with reasons).
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "merge_preview_response")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum MergePreviewResponse {
     /// The `MergePreviewAllowed` form.
     MergePreviewAllowed(super::MergePreviewAllowed),
@@ -17,4 +17,25 @@ pub enum MergePreviewResponse {
     MergePreviewBlocked(super::MergePreviewBlocked),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for MergePreviewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::MergePreviewAllowed as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::MergePreviewAllowed)
+                },
+                |v| {
+                    <super::MergePreviewBlocked as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::MergePreviewBlocked)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -152,6 +152,16 @@ pub enum MessageMessageType {
 }
 
 impl MessageMessageType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "email",
+        "inapp",
+        "facebook",
+        "twitter",
+        "sms",
+        "whatsapp",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -201,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageMessageType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MessageMessageType",
         )
     }

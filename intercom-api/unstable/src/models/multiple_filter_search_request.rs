@@ -68,6 +68,9 @@ pub enum MultipleFilterSearchRequestOperator {
 }
 
 impl MultipleFilterSearchRequestOperator {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["AND", "OR"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -109,18 +112,18 @@ impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestOperator {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MultipleFilterSearchRequestOperator",
         )
     }
 }
 
 /// The spec's `multiple_filter_search_request.value`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "multiple_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum MultipleFilterSearchRequestValue {
     /// Add mutiple filters.
@@ -129,4 +132,30 @@ pub enum MultipleFilterSearchRequestValue {
     SingleFilterSearchRequest(::std::vec::Vec<super::SingleFilterSearchRequest>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <::std::vec::Vec<
+                        super::MultipleFilterSearchRequest,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::MultipleFilterSearchRequest)
+                },
+                |v| {
+                    <::std::vec::Vec<
+                        super::SingleFilterSearchRequest,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::SingleFilterSearchRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -127,6 +127,9 @@ pub enum OfficeHoursExceptionExceptionType {
 }
 
 impl OfficeHoursExceptionExceptionType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["closed", "custom_hours"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -168,6 +171,7 @@ impl<'de> ::serde::Deserialize<'de> for OfficeHoursExceptionExceptionType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "OfficeHoursExceptionExceptionType",
         )
     }

@@ -74,6 +74,15 @@ pub enum PriorityChangedCurrentPriority {
 }
 
 impl PriorityChangedCurrentPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -121,6 +130,7 @@ impl<'de> ::serde::Deserialize<'de> for PriorityChangedCurrentPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "PriorityChangedCurrentPriority",
         )
     }
@@ -146,6 +156,15 @@ pub enum PriorityChangedPreviousPriority {
 }
 
 impl PriorityChangedPreviousPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -193,6 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for PriorityChangedPreviousPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "PriorityChangedPreviousPriority",
         )
     }

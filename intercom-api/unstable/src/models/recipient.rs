@@ -84,6 +84,9 @@ pub enum RecipientType {
 }
 
 impl RecipientType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["user", "lead"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -125,6 +128,7 @@ impl<'de> ::serde::Deserialize<'de> for RecipientType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "RecipientType",
         )
     }

@@ -115,6 +115,16 @@ pub enum RunFinProcedureResponseStatus {
 }
 
 impl RunFinProcedureResponseStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "thinking",
+        "replying",
+        "awaiting_user_reply",
+        "escalated",
+        "resolved",
+        "complete",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -164,6 +174,7 @@ impl<'de> ::serde::Deserialize<'de> for RunFinProcedureResponseStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "RunFinProcedureResponseStatus",
         )
     }

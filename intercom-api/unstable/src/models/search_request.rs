@@ -71,12 +71,11 @@ impl<'de> ::serde::Deserialize<'de> for SearchRequest {
 }
 
 /// The spec's `search_request.query`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SearchRequestQuery {
     /// Single filter search request
@@ -85,4 +84,30 @@ pub enum SearchRequestQuery {
     MultipleFilterSearchRequest(super::MultipleFilterSearchRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SearchRequestQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::SingleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::SingleFilterSearchRequest)
+                },
+                |v| {
+                    <super::MultipleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::MultipleFilterSearchRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

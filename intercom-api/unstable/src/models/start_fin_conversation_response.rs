@@ -110,6 +110,16 @@ pub enum StartFinConversationResponseStatus {
 }
 
 impl StartFinConversationResponseStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "thinking",
+        "replying",
+        "awaiting_user_reply",
+        "escalated",
+        "resolved",
+        "complete",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -159,6 +169,7 @@ impl<'de> ::serde::Deserialize<'de> for StartFinConversationResponseStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "StartFinConversationResponseStatus",
         )
     }

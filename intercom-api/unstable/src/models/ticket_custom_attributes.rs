@@ -9,13 +9,13 @@ pub type TicketCustomAttributes = ::std::collections::BTreeMap<
 >;
 
 /// The spec's `ticket_custom_attributes.*`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_custom_attributes.*")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketCustomAttributesValue {
     /// The `String` form.
     String(::std::option::Option<::std::string::String>),
@@ -29,4 +29,36 @@ pub enum TicketCustomAttributesValue {
     FileAttribute(super::FileAttribute),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketCustomAttributesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::option::Option<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::String)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
+                |v| {
+                    <::std::vec::Vec<
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::ValueList)
+                },
+                |v| {
+                    <super::FileAttribute as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::FileAttribute)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

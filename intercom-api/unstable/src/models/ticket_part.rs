@@ -171,6 +171,14 @@ pub enum TicketPartPreviousTicketState {
 }
 
 impl TicketPartPreviousTicketState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -216,6 +224,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketPartPreviousTicketState",
         )
     }
@@ -239,6 +248,14 @@ pub enum TicketPartTicketState {
 }
 
 impl TicketPartTicketState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -284,6 +301,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketPartTicketState",
         )
     }
@@ -517,13 +535,13 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
 }
 
 /// The spec's `ticket_part.updated_attribute_data.value.id`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketPartUpdatedAttributeDataValueId {
     /// The value for text/number/decimal/boolean/date attributes, or the ID of the list option for list attributes.
     String(::std::option::Option<::std::string::String>),
@@ -533,14 +551,38 @@ pub enum TicketPartUpdatedAttributeDataValueId {
     Unknown(::serde_json::Value),
 }
 
+impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::option::Option<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::String)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::vec::Vec<i64>, _>(v)
+                        .map(Self::IntegerList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
+}
+
 /// The spec's `ticket_part.updated_attribute_data.value.label`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketPartUpdatedAttributeDataValueLabel {
     /// The display value for text/number/decimal/boolean/date/list attributes.
     String(::std::string::String),
@@ -548,4 +590,28 @@ pub enum TicketPartUpdatedAttributeDataValueLabel {
     StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueLabel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::vec::Vec<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::StringList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

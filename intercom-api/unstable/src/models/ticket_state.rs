@@ -93,6 +93,14 @@ pub enum TicketStateCategory {
 }
 
 impl TicketStateCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -138,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketStateCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketStateCategory",
         )
     }

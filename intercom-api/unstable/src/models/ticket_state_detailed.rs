@@ -111,6 +111,14 @@ pub enum TicketStateDetailedCategory {
 }
 
 impl TicketStateDetailedCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -156,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketStateDetailedCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketStateDetailedCategory",
         )
     }

@@ -139,6 +139,9 @@ pub enum TicketTypeCategory {
 }
 
 impl TicketTypeCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -182,6 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketTypeCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketTypeCategory",
         )
     }

@@ -108,6 +108,15 @@ pub enum UpdateConversationRequestPriority {
 }
 
 impl UpdateConversationRequestPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -155,6 +164,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversationRequestPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateConversationRequestPriority",
         )
     }

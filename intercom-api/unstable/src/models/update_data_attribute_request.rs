@@ -3,12 +3,11 @@
 
 /// Update Data Attribute Request
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "update_data_attribute_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum UpdateDataAttributeRequest {
     /// list attribute
@@ -17,6 +16,32 @@ pub enum UpdateDataAttributeRequest {
     OtherType(super::UpdateDataAttributeRequestOtherType),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for UpdateDataAttributeRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::UpdateDataAttributeRequestListAttribute as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ListAttribute)
+                },
+                |v| {
+                    <super::UpdateDataAttributeRequestOtherType as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::OtherType)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// list attribute

@@ -165,6 +165,9 @@ pub enum UpdateDataConnectorRequestState {
 }
 
 impl UpdateDataConnectorRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -206,6 +209,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateDataConnectorRequestState",
         )
     }
@@ -231,6 +235,15 @@ pub enum UpdateDataConnectorRequestHttpMethod {
 }
 
 impl UpdateDataConnectorRequestHttpMethod {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -278,6 +291,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestHttpMethod {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateDataConnectorRequestHttpMethod",
         )
     }
@@ -299,6 +313,9 @@ pub enum UpdateDataConnectorRequestAudiencesItem {
 }
 
 impl UpdateDataConnectorRequestAudiencesItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["leads", "users", "visitors"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -342,6 +359,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestAudiencesItem 
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateDataConnectorRequestAudiencesItem",
         )
     }
@@ -497,6 +515,14 @@ pub enum UpdateDataConnectorRequestDataInputsItemType {
 }
 
 impl UpdateDataConnectorRequestDataInputsItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "decimal",
+        "boolean",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -542,6 +568,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDataConnectorRequestDataInputsItem
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateDataConnectorRequestDataInputsItemType",
         )
     }

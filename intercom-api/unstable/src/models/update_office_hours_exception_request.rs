@@ -101,6 +101,9 @@ pub enum UpdateOfficeHoursExceptionRequestExceptionType {
 }
 
 impl UpdateOfficeHoursExceptionRequestExceptionType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["closed", "custom_hours"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -142,6 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOfficeHoursExceptionRequestExcepti
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateOfficeHoursExceptionRequestExceptionType",
         )
     }

@@ -102,6 +102,9 @@ pub enum UploadEcommerceCatalogRequestFinalize {
 }
 
 impl UploadEcommerceCatalogRequestFinalize {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["true", "false"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -143,6 +146,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadEcommerceCatalogRequestFinalize {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UploadEcommerceCatalogRequestFinalize",
         )
     }

@@ -117,6 +117,9 @@ pub enum WhatsappMessageStatusStatus {
 }
 
 impl WhatsappMessageStatusStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["sent", "delivered", "read", "failed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -162,6 +165,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "WhatsappMessageStatusStatus",
         )
     }

@@ -396,6 +396,9 @@ pub enum WhatsappMessageStatusListEventsItemStatus {
 }
 
 impl WhatsappMessageStatusListEventsItemStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["sent", "delivered", "read", "failed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -441,6 +444,7 @@ impl<'de> ::serde::Deserialize<'de> for WhatsappMessageStatusListEventsItemStatu
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "WhatsappMessageStatusListEventsItemStatus",
         )
     }

@@ -145,6 +145,9 @@ pub enum AdminReplyConversationRequestMessageType {
 }
 
 impl AdminReplyConversationRequestMessageType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["comment", "note"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -186,6 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyConversationRequestMessageType
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AdminReplyConversationRequestMessageType",
         )
     }

@@ -153,6 +153,9 @@ pub enum AdminReplyTicketRequestMessageType {
 }
 
 impl AdminReplyTicketRequestMessageType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["comment", "note", "quick_reply"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -196,6 +199,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminReplyTicketRequestMessageType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AdminReplyTicketRequestMessageType",
         )
     }

@@ -113,6 +113,15 @@ pub enum AiAgentSourceType {
 }
 
 impl AiAgentSourceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "essentials_plan_setup",
+        "profile",
+        "workflow",
+        "workflow_preview",
+        "fin_preview",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -160,6 +169,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentSourceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentSourceType",
         )
     }
@@ -179,6 +189,9 @@ pub enum AiAgentLastAnswerType {
 }
 
 impl AiAgentLastAnswerType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ai_answer", "custom_answer"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -220,6 +233,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentLastAnswerType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentLastAnswerType",
         )
     }
@@ -243,6 +257,14 @@ pub enum AiAgentResolutionState {
 }
 
 impl AiAgentResolutionState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "assumed_resolution",
+        "confirmed_resolution",
+        "routed_to_team",
+        "abandoned",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -288,6 +310,7 @@ impl<'de> ::serde::Deserialize<'de> for AiAgentResolutionState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AiAgentResolutionState",
         )
     }

@@ -140,6 +140,9 @@ pub enum ArticleSearchHighlightsHighlightedTitleItemType {
 }
 
 impl ArticleSearchHighlightsHighlightedTitleItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["highlight", "plain"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -181,6 +184,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleSearchHighlightsHighlightedTitleI
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleSearchHighlightsHighlightedTitleItemType",
         )
     }
@@ -256,6 +260,9 @@ pub enum ArticleSearchHighlightsHighlightedSummaryItemItemType {
 }
 
 impl ArticleSearchHighlightsHighlightedSummaryItemItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["highlight", "plain"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -298,6 +305,7 @@ for ArticleSearchHighlightsHighlightedSummaryItemItemType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleSearchHighlightsHighlightedSummaryItemItemType",
         )
     }

@@ -3,12 +3,11 @@
 
 /// Contact Reply
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_reply_conversation_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum ContactReplyConversationRequest {
     /// The `ContactReplyIntercomUserIdRequest` form.
@@ -19,4 +18,36 @@ pub enum ContactReplyConversationRequest {
     ContactReplyUserIdRequest(super::ContactReplyUserIdRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for ContactReplyConversationRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::ContactReplyIntercomUserIdRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyIntercomUserIdRequest)
+                },
+                |v| {
+                    <super::ContactReplyEmailRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyEmailRequest)
+                },
+                |v| {
+                    <super::ContactReplyUserIdRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyUserIdRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -157,6 +157,9 @@ pub enum ContentImportSourceSyncBehavior {
 }
 
 impl ContentImportSourceSyncBehavior {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["api", "automatic", "manual"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -200,6 +203,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentImportSourceSyncBehavior {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentImportSourceSyncBehavior",
         )
     }
@@ -219,6 +223,9 @@ pub enum ContentImportSourceStatus {
 }
 
 impl ContentImportSourceStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "deactivated"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -260,6 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentImportSourceStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentImportSourceStatus",
         )
     }

@@ -217,6 +217,9 @@ pub enum ConversationState {
 }
 
 impl ConversationState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -260,6 +263,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationState",
         )
     }
@@ -279,6 +283,9 @@ pub enum ConversationPriority {
 }
 
 impl ConversationPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["priority", "not_priority"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -320,6 +327,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationPriority",
         )
     }

@@ -211,6 +211,9 @@ pub enum ConversationListItemState {
 }
 
 impl ConversationListItemState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -254,6 +257,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItemState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationListItemState",
         )
     }
@@ -273,6 +277,9 @@ pub enum ConversationListItemPriority {
 }
 
 impl ConversationListItemPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["priority", "not_priority"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -314,6 +321,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationListItemPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationListItemPriority",
         )
     }

@@ -135,6 +135,20 @@ pub enum ConversationSourceType {
 }
 
 impl ConversationSourceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "conversation",
+        "email",
+        "facebook",
+        "instagram",
+        "phone_call",
+        "phone_switch",
+        "push",
+        "sms",
+        "twitter",
+        "whatsapp",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -192,6 +206,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationSourceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationSourceType",
         )
     }

@@ -92,6 +92,9 @@ pub enum CreateContentImportSourceRequestStatus {
 }
 
 impl CreateContentImportSourceRequestStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "deactivated"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -133,6 +136,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateContentImportSourceRequestStatus",
         )
     }

@@ -17,6 +17,9 @@ pub enum LisDataAttributesModel {
 }
 
 impl LisDataAttributesModel {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["contact", "company", "conversation"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -60,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for LisDataAttributesModel {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "LisDataAttributesModel",
         )
     }

@@ -148,6 +148,14 @@ pub enum MessageMessageType {
 }
 
 impl MessageMessageType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "email",
+        "inapp",
+        "facebook",
+        "twitter",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -193,6 +201,7 @@ impl<'de> ::serde::Deserialize<'de> for MessageMessageType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MessageMessageType",
         )
     }

@@ -155,6 +155,9 @@ pub enum NewsItemState {
 }
 
 impl NewsItemState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -196,6 +199,7 @@ impl<'de> ::serde::Deserialize<'de> for NewsItemState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "NewsItemState",
         )
     }

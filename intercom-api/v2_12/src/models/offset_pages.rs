@@ -73,13 +73,13 @@ impl<'de> ::serde::Deserialize<'de> for OffsetPages {
 
 /// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "offset_pages.next")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum OffsetPagesNext {
     /// url
     Url(::std::string::String),
@@ -87,4 +87,28 @@ pub enum OffsetPagesNext {
     Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for OffsetPagesNext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::Url)
+                },
+                |v| {
+                    <::serde_json::Map<
+                        ::std::string::String,
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Object)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -108,6 +108,22 @@ pub enum SingleFilterSearchRequestOperator {
 }
 
 impl SingleFilterSearchRequestOperator {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "=",
+        "!=",
+        "IN",
+        "NIN",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "~",
+        "!~",
+        "^",
+        "$",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -169,6 +185,7 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SingleFilterSearchRequestOperator",
         )
     }
@@ -176,12 +193,11 @@ impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestOperator {
 
 /// The value that you want to search on.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "single_filter_search_request.value")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum SingleFilterSearchRequestValue {
     /// The `String` form.
@@ -196,4 +212,35 @@ pub enum SingleFilterSearchRequestValue {
     IntegerList(::std::vec::Vec<i64>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for SingleFilterSearchRequestValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::vec::Vec<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::StringList)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::vec::Vec<i64>, _>(v)
+                        .map(Self::IntegerList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

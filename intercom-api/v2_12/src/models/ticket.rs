@@ -169,6 +169,9 @@ pub enum TicketCategory {
 }
 
 impl TicketCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -212,6 +215,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketCategory",
         )
     }

@@ -149,6 +149,14 @@ pub enum TicketPartPreviousTicketState {
 }
 
 impl TicketPartPreviousTicketState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -194,6 +202,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartPreviousTicketState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketPartPreviousTicketState",
         )
     }
@@ -217,6 +226,14 @@ pub enum TicketPartTicketState {
 }
 
 impl TicketPartTicketState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "submitted",
+        "in_progress",
+        "waiting_on_customer",
+        "resolved",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -262,6 +279,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartTicketState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketPartTicketState",
         )
     }

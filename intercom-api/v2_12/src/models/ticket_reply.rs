@@ -121,6 +121,9 @@ pub enum TicketReplyPartType {
 }
 
 impl TicketReplyPartType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["note", "comment", "quick_reply"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -164,6 +167,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketReplyPartType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketReplyPartType",
         )
     }

@@ -10,12 +10,11 @@ pub type TicketRequestCustomAttributes = ::std::collections::BTreeMap<
 >;
 
 /// The spec's `ticket_request_custom_attributes.*`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_request_custom_attributes.*")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum TicketRequestCustomAttributesValue {
     /// The `String` form.
@@ -28,4 +27,33 @@ pub enum TicketRequestCustomAttributesValue {
     ValueList(::std::vec::Vec<::serde_json::Value>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for TicketRequestCustomAttributesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::option::Option<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::String)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
+                |v| {
+                    <::std::vec::Vec<
+                        ::serde_json::Value,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::ValueList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

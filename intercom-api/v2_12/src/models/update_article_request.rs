@@ -116,6 +116,9 @@ pub enum UpdateArticleRequestState {
 }
 
 impl UpdateArticleRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -157,6 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateArticleRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateArticleRequestState",
         )
     }

@@ -97,6 +97,9 @@ pub enum UpdateContentImportSourceRequestSyncBehavior {
 }
 
 impl UpdateContentImportSourceRequestSyncBehavior {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["api", "automated", "manual"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -140,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestSyncBeha
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateContentImportSourceRequestSyncBehavior",
         )
     }
@@ -159,6 +163,9 @@ pub enum UpdateContentImportSourceRequestStatus {
 }
 
 impl UpdateContentImportSourceRequestStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "deactivated"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -200,6 +207,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateContentImportSourceRequestStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateContentImportSourceRequestStatus",
         )
     }

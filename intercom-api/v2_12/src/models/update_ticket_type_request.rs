@@ -99,6 +99,9 @@ pub enum UpdateTicketTypeRequestCategory {
 }
 
 impl UpdateTicketTypeRequestCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -142,6 +145,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTicketTypeRequestCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateTicketTypeRequestCategory",
         )
     }

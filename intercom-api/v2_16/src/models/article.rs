@@ -238,6 +238,9 @@ pub enum ArticleState {
 }
 
 impl ArticleState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -279,6 +282,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleState",
         )
     }
@@ -306,6 +310,16 @@ pub enum ArticleHelpCenterAudience {
 }
 
 impl ArticleHelpCenterAudience {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "everyone",
+        "all_users",
+        "all_visitors",
+        "all_leads",
+        "all_visitors_and_leads",
+        "restricted",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -355,6 +369,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleHelpCenterAudience {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleHelpCenterAudience",
         )
     }

@@ -131,6 +131,9 @@ pub enum ArticleVersionSummaryState {
 }
 
 impl ArticleVersionSummaryState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -172,6 +175,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleVersionSummaryState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleVersionSummaryState",
         )
     }

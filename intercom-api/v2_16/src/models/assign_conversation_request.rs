@@ -119,6 +119,9 @@ pub enum AssignConversationRequestType {
 }
 
 impl AssignConversationRequestType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["admin", "team"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -160,6 +163,7 @@ impl<'de> ::serde::Deserialize<'de> for AssignConversationRequestType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "AssignConversationRequestType",
         )
     }

@@ -3,9 +3,9 @@
 
 /// Contact Reply on ticket
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact_reply_ticket_request")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
@@ -20,4 +20,35 @@ pub enum ContactReplyTicketRequest {
     ContactReplyTicketEmailRequest(super::ContactReplyTicketEmailRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactReplyTicketRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::ContactReplyTicketIntercomUserIdRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyTicketIntercomUserIdRequest)
+                },
+                |v| {
+                    <super::ContactReplyTicketUserIdRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyTicketUserIdRequest)
+                },
+                |v| {
+                    <super::ContactReplyTicketEmailRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ContactReplyTicketEmailRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

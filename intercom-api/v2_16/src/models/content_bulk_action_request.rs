@@ -145,6 +145,16 @@ pub enum ContentBulkActionRequestAction {
 }
 
 impl ContentBulkActionRequestAction {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "publish",
+        "unpublish",
+        "delete",
+        "set_availability",
+        "set_audience",
+        "update_tags",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -194,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestAction {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentBulkActionRequestAction",
         )
     }
@@ -294,6 +305,16 @@ pub enum ContentBulkActionRequestContentIdsItemType {
 }
 
 impl ContentBulkActionRequestContentIdsItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "article",
+        "article_content",
+        "content_snippet",
+        "external_content",
+        "file_source_content",
+        "internal_article",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -343,6 +364,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentBulkActionRequestContentIdsItemTy
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentBulkActionRequestContentIdsItemType",
         )
     }

@@ -166,6 +166,9 @@ pub enum ContentImportSourceSyncBehavior {
 }
 
 impl ContentImportSourceSyncBehavior {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["api", "automatic", "manual"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -209,6 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentImportSourceSyncBehavior {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentImportSourceSyncBehavior",
         )
     }
@@ -228,6 +232,9 @@ pub enum ContentImportSourceStatus {
 }
 
 impl ContentImportSourceStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "deactivated"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -269,6 +276,7 @@ impl<'de> ::serde::Deserialize<'de> for ContentImportSourceStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ContentImportSourceStatus",
         )
     }

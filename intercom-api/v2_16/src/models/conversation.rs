@@ -269,6 +269,9 @@ pub enum ConversationState {
 }
 
 impl ConversationState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -312,6 +315,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationState",
         )
     }
@@ -337,6 +341,15 @@ pub enum ConversationPriority {
 }
 
 impl ConversationPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "none",
+        "low",
+        "medium",
+        "high",
+        "urgent",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -384,6 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationPriority",
         )
     }

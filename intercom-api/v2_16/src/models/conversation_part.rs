@@ -175,6 +175,9 @@ pub enum ConversationPartState {
 }
 
 impl ConversationPartState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -218,6 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPartState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationPartState",
         )
     }

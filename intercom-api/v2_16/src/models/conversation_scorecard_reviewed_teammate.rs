@@ -68,6 +68,9 @@ pub enum ConversationScorecardReviewedTeammateType {
 }
 
 impl ConversationScorecardReviewedTeammateType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ai", "admin"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -109,6 +112,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationScorecardReviewedTeammateTyp
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationScorecardReviewedTeammateType",
         )
     }

@@ -221,6 +221,9 @@ pub enum CreateArticleRequestState {
 }
 
 impl CreateArticleRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -262,6 +265,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateArticleRequestState",
         )
     }
@@ -281,6 +285,9 @@ pub enum CreateArticleRequestParentType {
 }
 
 impl CreateArticleRequestParentType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["collection", "section"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -322,6 +329,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestParentType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateArticleRequestParentType",
         )
     }

@@ -208,6 +208,9 @@ pub enum CreateConversationAttributeRelationshipRequestReferenceType {
 }
 
 impl CreateConversationAttributeRelationshipRequestReferenceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["one", "many"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -251,6 +254,7 @@ for CreateConversationAttributeRelationshipRequestReferenceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateConversationAttributeRelationshipRequestReferenceType",
         )
     }

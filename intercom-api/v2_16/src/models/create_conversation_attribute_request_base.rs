@@ -132,6 +132,18 @@ pub enum CreateConversationAttributeRequestBaseDataType {
 }
 
 impl CreateConversationAttributeRequestBaseDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "list",
+        "decimal",
+        "boolean",
+        "datetime",
+        "relationship",
+        "files",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -185,6 +197,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequestBaseDa
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateConversationAttributeRequestBaseDataType",
         )
     }

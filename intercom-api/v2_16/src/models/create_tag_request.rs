@@ -2,12 +2,11 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `CreateTag.request`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "CreateTag.request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum CreateTagRequest {
     /// The `CreateOrUpdateTagRequest` form.
@@ -20,4 +19,38 @@ pub enum CreateTagRequest {
     TagMultipleUsersRequest(super::TagMultipleUsersRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for CreateTagRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::CreateOrUpdateTagRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::CreateOrUpdateTagRequest)
+                },
+                |v| {
+                    <super::TagCompanyRequest as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::TagCompanyRequest)
+                },
+                |v| {
+                    <super::UntagCompanyRequest as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::UntagCompanyRequest)
+                },
+                |v| {
+                    <super::TagMultipleUsersRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::TagMultipleUsersRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

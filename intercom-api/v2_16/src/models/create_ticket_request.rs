@@ -132,9 +132,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketRequest {
 }
 
 /// The spec's `create_ticket_request.contacts[]`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_ticket_request.contacts[]")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
@@ -147,6 +147,37 @@ pub enum CreateTicketRequestContactsItem {
     Email(super::CreateTicketRequestContactsItemEmail),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateTicketRequestContactsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::CreateTicketRequestContactsItemId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::Id)
+                },
+                |v| {
+                    <super::CreateTicketRequestContactsItemExternalId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ExternalId)
+                },
+                |v| {
+                    <super::CreateTicketRequestContactsItemEmail as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::Email)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// ID

@@ -185,6 +185,17 @@ pub enum CreateTicketTypeAttributeRequestDataType {
 }
 
 impl CreateTicketTypeAttributeRequestDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "list",
+        "integer",
+        "decimal",
+        "boolean",
+        "datetime",
+        "files",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -236,6 +247,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeAttributeRequestDataType
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateTicketTypeAttributeRequestDataType",
         )
     }

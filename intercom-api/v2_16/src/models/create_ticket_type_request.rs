@@ -119,6 +119,9 @@ pub enum CreateTicketTypeRequestCategory {
 }
 
 impl CreateTicketTypeRequestCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -162,6 +165,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketTypeRequestCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateTicketTypeRequestCategory",
         )
     }

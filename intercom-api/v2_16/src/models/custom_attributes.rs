@@ -9,9 +9,9 @@ pub type CustomAttributes = ::std::collections::BTreeMap<
 >;
 
 /// The spec's `custom_attributes.*`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "custom_attributes.*")]
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[serde(untagged)]
@@ -26,4 +26,32 @@ pub enum CustomAttributesValue {
     CustomObjectInstanceList(super::CustomObjectInstanceList),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomAttributesValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::String)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<i64, _>(v).map(Self::Integer),
+                |v| {
+                    <super::Datetime as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Datetime)
+                },
+                |v| {
+                    <super::CustomObjectInstanceList as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::CustomObjectInstanceList)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

@@ -167,6 +167,9 @@ pub enum DataAttributeModel {
 }
 
 impl DataAttributeModel {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["contact", "company"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -208,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for DataAttributeModel {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataAttributeModel",
         )
     }
@@ -233,6 +237,15 @@ pub enum DataAttributeDataType {
 }
 
 impl DataAttributeDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "float",
+        "boolean",
+        "date",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -280,6 +293,7 @@ impl<'de> ::serde::Deserialize<'de> for DataAttributeDataType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataAttributeDataType",
         )
     }

@@ -137,6 +137,9 @@ pub enum DataConnectorState {
 }
 
 impl DataConnectorState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -178,6 +181,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorState",
         )
     }
@@ -203,6 +207,15 @@ pub enum DataConnectorHttpMethod {
 }
 
 impl DataConnectorHttpMethod {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -250,6 +263,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorHttpMethod {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorHttpMethod",
         )
     }

@@ -250,6 +250,9 @@ pub enum DataConnectorDetailState {
 }
 
 impl DataConnectorDetailState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -291,6 +294,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailState",
         )
     }
@@ -369,6 +373,15 @@ pub enum DataConnectorDetailHttpMethod {
 }
 
 impl DataConnectorDetailHttpMethod {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "get",
+        "post",
+        "put",
+        "delete",
+        "patch",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -416,6 +429,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailHttpMethod {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailHttpMethod",
         )
     }
@@ -437,6 +451,9 @@ pub enum DataConnectorDetailAudiencesItem {
 }
 
 impl DataConnectorDetailAudiencesItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["users", "leads", "visitors"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -480,6 +497,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailAudiencesItem {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailAudiencesItem",
         )
     }
@@ -499,6 +517,9 @@ pub enum DataConnectorDetailExecutionType {
 }
 
 impl DataConnectorDetailExecutionType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["server_side", "client_side"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -540,6 +561,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailExecutionType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailExecutionType",
         )
     }
@@ -559,6 +581,12 @@ pub enum DataConnectorDetailConfigurationResponseType {
 }
 
 impl DataConnectorDetailConfigurationResponseType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "test_response_type",
+        "mock_response_type",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -600,6 +628,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailConfigurationResponse
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailConfigurationResponseType",
         )
     }
@@ -621,6 +650,13 @@ pub enum DataConnectorDetailDataTransformationType {
 }
 
 impl DataConnectorDetailDataTransformationType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "full_access",
+        "redacted_access",
+        "code_block_transformation",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -664,6 +700,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataTransformationTyp
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailDataTransformationType",
         )
     }
@@ -762,6 +799,14 @@ pub enum DataConnectorDetailDataInputsItemType {
 }
 
 impl DataConnectorDetailDataInputsItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "decimal",
+        "boolean",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -807,6 +852,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailDataInputsItemType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailDataInputsItemType",
         )
     }
@@ -900,6 +946,16 @@ pub enum DataConnectorDetailResponseFieldsItemType {
 }
 
 impl DataConnectorDetailResponseFieldsItemType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "unknown",
+        "string",
+        "integer",
+        "decimal",
+        "datetime",
+        "boolean",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -949,6 +1005,7 @@ impl<'de> ::serde::Deserialize<'de> for DataConnectorDetailResponseFieldsItemTyp
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailResponseFieldsItemType",
         )
     }
@@ -1053,6 +1110,9 @@ pub enum DataConnectorDetailObjectMappingsItemIntercomObjectType {
 }
 
 impl DataConnectorDetailObjectMappingsItemIntercomObjectType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["conversation", "user"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1095,6 +1155,7 @@ for DataConnectorDetailObjectMappingsItemIntercomObjectType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailObjectMappingsItemIntercomObjectType",
         )
     }
@@ -1192,6 +1253,12 @@ pub enum DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
 }
 
 impl DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "primitive_mapping",
+        "context_mapping",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1236,6 +1303,7 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailObjectMappingsItemAttributeMappingsItemMappingType",
         )
     }
@@ -1321,6 +1389,9 @@ pub enum DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjec
 }
 
 impl DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["conversation", "user"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1365,6 +1436,7 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataConnectorDetailObjectMappingsItemReferenceMappingsItemIntercomObjectType",
         )
     }

@@ -3,13 +3,13 @@
 
 /// Event details of Workflow & actions
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "event_details")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum EventDetails {
     /// The `ConversationAttributeUpdatedByWorkflow` form.
     ConversationAttributeUpdatedByWorkflow(
@@ -27,4 +27,49 @@ pub enum EventDetails {
     OperatorWorkflowEvent(super::OperatorWorkflowEvent),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for EventDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::ConversationAttributeUpdatedByWorkflow as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ConversationAttributeUpdatedByWorkflow)
+                },
+                |v| {
+                    <super::ConversationAttributeUpdatedByAdmin as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ConversationAttributeUpdatedByAdmin)
+                },
+                |v| {
+                    <super::ConversationAttributeUpdatedByUser as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::ConversationAttributeUpdatedByUser)
+                },
+                |v| {
+                    <super::CustomActionStarted as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::CustomActionStarted)
+                },
+                |v| {
+                    <super::CustomActionFinished as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::CustomActionFinished)
+                },
+                |v| {
+                    <super::OperatorWorkflowEvent as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::OperatorWorkflowEvent)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

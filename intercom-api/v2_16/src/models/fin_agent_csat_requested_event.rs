@@ -277,6 +277,15 @@ pub enum FinAgentCsatRequestedEventCsatOptionsItemKey {
 }
 
 impl FinAgentCsatRequestedEventCsatOptionsItemKey {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "terrible",
+        "bad",
+        "ok",
+        "good",
+        "amazing",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -324,6 +333,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentCsatRequestedEventCsatOptionsIte
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FinAgentCsatRequestedEventCsatOptionsItemKey",
         )
     }

@@ -114,6 +114,9 @@ pub enum FinAgentMessageAuthor {
 }
 
 impl FinAgentMessageAuthor {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["user", "agent", "fin"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -157,6 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentMessageAuthor {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FinAgentMessageAuthor",
         )
     }

@@ -237,6 +237,9 @@ pub enum FinAgentRepliedEventStatus {
 }
 
 impl FinAgentRepliedEventStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["replying", "awaiting_user_reply"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -278,6 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for FinAgentRepliedEventStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FinAgentRepliedEventStatus",
         )
     }

@@ -75,6 +75,9 @@ pub enum PaginatedResponseType {
 }
 
 impl PaginatedResponseType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["list", "conversation.list"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -116,6 +119,7 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedResponseType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "PaginatedResponseType",
         )
     }

@@ -110,6 +110,9 @@ pub enum RegisterFinVoiceCallRequestSource {
 }
 
 impl RegisterFinVoiceCallRequestSource {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["five9", "zoom_phone", "aws_connect"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -153,6 +156,7 @@ impl<'de> ::serde::Deserialize<'de> for RegisterFinVoiceCallRequestSource {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "RegisterFinVoiceCallRequestSource",
         )
     }

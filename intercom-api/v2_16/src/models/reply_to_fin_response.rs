@@ -109,6 +109,16 @@ pub enum ReplyToFinResponseStatus {
 }
 
 impl ReplyToFinResponseStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "thinking",
+        "replying",
+        "awaiting_user_reply",
+        "escalated",
+        "resolved",
+        "complete",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -158,6 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for ReplyToFinResponseStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ReplyToFinResponseStatus",
         )
     }

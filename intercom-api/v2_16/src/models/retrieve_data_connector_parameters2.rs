@@ -15,6 +15,9 @@ pub enum RetrieveDataConnectorStateVersion {
 }
 
 impl RetrieveDataConnectorStateVersion {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -56,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveDataConnectorStateVersion {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "RetrieveDataConnectorStateVersion",
         )
     }

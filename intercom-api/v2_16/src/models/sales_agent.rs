@@ -83,6 +83,15 @@ pub enum SalesAgentOutcome {
 }
 
 impl SalesAgentOutcome {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "qualified",
+        "disqualified",
+        "product_discovery",
+        "escalated_to_support",
+        "spam",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -130,6 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for SalesAgentOutcome {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SalesAgentOutcome",
         )
     }

@@ -21,6 +21,15 @@ pub enum SearchContentContentTypesItem {
 }
 
 impl SearchContentContentTypesItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "snippet",
+        "external_content",
+        "file_source_content",
+        "internal_article",
+        "article",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -68,6 +77,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchContentContentTypesItem {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SearchContentContentTypesItem",
         )
     }

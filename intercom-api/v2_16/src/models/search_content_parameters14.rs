@@ -15,6 +15,9 @@ pub enum SearchContentFinSalesState {
 }
 
 impl SearchContentFinSalesState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["on", "off"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -56,6 +59,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchContentFinSalesState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SearchContentFinSalesState",
         )
     }

@@ -82,6 +82,14 @@ pub enum SlaAppliedSlaStatus {
 }
 
 impl SlaAppliedSlaStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "hit",
+        "missed",
+        "cancelled",
+        "active",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -127,6 +135,7 @@ impl<'de> ::serde::Deserialize<'de> for SlaAppliedSlaStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SlaAppliedSlaStatus",
         )
     }

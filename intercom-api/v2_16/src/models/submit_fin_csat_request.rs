@@ -100,6 +100,15 @@ pub enum SubmitFinCsatRequestRating {
 }
 
 impl SubmitFinCsatRequestRating {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "terrible",
+        "bad",
+        "ok",
+        "good",
+        "amazing",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -147,6 +156,7 @@ impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatRequestRating {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SubmitFinCsatRequestRating",
         )
     }

@@ -77,6 +77,15 @@ pub enum SubmitFinCsatResponseRating {
 }
 
 impl SubmitFinCsatResponseRating {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "terrible",
+        "bad",
+        "ok",
+        "good",
+        "amazing",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -124,6 +133,7 @@ impl<'de> ::serde::Deserialize<'de> for SubmitFinCsatResponseRating {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SubmitFinCsatResponseRating",
         )
     }

@@ -111,6 +111,9 @@ pub enum SubscriptionTypeState {
 }
 
 impl SubscriptionTypeState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["live", "draft", "archived"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -154,6 +157,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SubscriptionTypeState",
         )
     }
@@ -173,6 +177,9 @@ pub enum SubscriptionTypeConsentType {
 }
 
 impl SubscriptionTypeConsentType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["opt_out", "opt_in"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -214,6 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeConsentType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SubscriptionTypeConsentType",
         )
     }
@@ -233,6 +241,9 @@ pub enum SubscriptionTypeContentTypesItem {
 }
 
 impl SubscriptionTypeContentTypesItem {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["email", "sms_message"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -274,6 +285,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionTypeContentTypesItem {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SubscriptionTypeContentTypesItem",
         )
     }

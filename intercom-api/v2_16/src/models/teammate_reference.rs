@@ -103,6 +103,9 @@ pub enum TeammateReferenceType {
 }
 
 impl TeammateReferenceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["admin", "team", "bot"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -146,6 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for TeammateReferenceType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TeammateReferenceType",
         )
     }

@@ -175,6 +175,9 @@ pub enum TicketCategory {
 }
 
 impl TicketCategory {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Customer", "Back-office", "Tracker"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -218,6 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketCategory {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketCategory",
         )
     }
@@ -225,13 +229,13 @@ impl<'de> ::serde::Deserialize<'de> for TicketCategory {
 
 /// The ticket's state: the state object, or only its category where an answer sends that.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket.ticket_state")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum TicketTicketState {
     /// The `TicketState` form.
     TicketState(::std::option::Option<super::TicketState>),
@@ -239,4 +243,27 @@ pub enum TicketTicketState {
     Category(::std::string::String),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for TicketTicketState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <::std::option::Option<
+                        super::TicketState,
+                    > as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::TicketState)
+                },
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::Category)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

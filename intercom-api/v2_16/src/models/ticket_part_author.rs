@@ -79,6 +79,9 @@ pub enum TicketPartAuthorType {
 }
 
 impl TicketPartAuthorType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["admin", "bot", "team", "user"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -124,6 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartAuthorType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketPartAuthorType",
         )
     }

@@ -183,6 +183,17 @@ pub enum TicketTypeAttributeDataType {
 }
 
 impl TicketTypeAttributeDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "list",
+        "integer",
+        "decimal",
+        "boolean",
+        "datetime",
+        "files",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -234,6 +245,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketTypeAttributeDataType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketTypeAttributeDataType",
         )
     }

@@ -177,6 +177,9 @@ pub enum UpdateConversationAttributeRequestReferenceType {
 }
 
 impl UpdateConversationAttributeRequestReferenceType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["one", "many"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -218,6 +221,7 @@ impl<'de> ::serde::Deserialize<'de> for UpdateConversationAttributeRequestRefere
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "UpdateConversationAttributeRequestReferenceType",
         )
     }

@@ -218,6 +218,9 @@ pub enum WorkflowExportWorkflowState {
 }
 
 impl WorkflowExportWorkflowState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["live", "draft", "paused"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -261,6 +264,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowExportWorkflowState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "WorkflowExportWorkflowState",
         )
     }

@@ -167,6 +167,9 @@ pub enum ArticleState {
 }
 
 impl ArticleState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -208,6 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleState",
         )
     }

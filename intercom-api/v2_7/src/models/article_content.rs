@@ -118,6 +118,9 @@ pub enum ArticleContentState {
 }
 
 impl ArticleContentState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -159,6 +162,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleContentState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ArticleContentState",
         )
     }

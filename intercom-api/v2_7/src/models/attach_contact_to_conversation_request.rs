@@ -58,12 +58,11 @@ impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequest {
 }
 
 /// The spec's `attach_contact_to_conversation_request.customer`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "attach_contact_to_conversation_request.customer")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum AttachContactToConversationRequestCustomer {
     /// Intercom User ID
@@ -74,6 +73,38 @@ pub enum AttachContactToConversationRequestCustomer {
     Email(super::AttachContactToConversationRequestCustomerEmail),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for AttachContactToConversationRequestCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::AttachContactToConversationRequestCustomerIntercomUserId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::IntercomUserId)
+                },
+                |v| {
+                    <super::AttachContactToConversationRequestCustomerUserId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::UserId)
+                },
+                |v| {
+                    <super::AttachContactToConversationRequestCustomerEmail as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::Email)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// Intercom User ID

@@ -23,7 +23,7 @@ impl<'de> ::serde::Deserialize<'de> for Admin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for Article {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -75,7 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -101,7 +101,7 @@ impl<'de> ::serde::Deserialize<'de> for List {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -127,7 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleStatistics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -153,7 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for ArticleTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -179,7 +179,7 @@ impl<'de> ::serde::Deserialize<'de> for Assignment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -205,7 +205,7 @@ impl<'de> ::serde::Deserialize<'de> for Close {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -231,7 +231,7 @@ impl<'de> ::serde::Deserialize<'de> for Collection {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -257,7 +257,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -283,7 +283,7 @@ impl<'de> ::serde::Deserialize<'de> for TagList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -309,7 +309,7 @@ impl<'de> ::serde::Deserialize<'de> for SegmentList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -335,7 +335,7 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -361,7 +361,7 @@ impl<'de> ::serde::Deserialize<'de> for Comment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -387,7 +387,7 @@ impl<'de> ::serde::Deserialize<'de> for User {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -413,7 +413,7 @@ impl<'de> ::serde::Deserialize<'de> for ContactList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -439,7 +439,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -465,7 +465,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPartList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -491,7 +491,7 @@ impl<'de> ::serde::Deserialize<'de> for AdminList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -517,7 +517,7 @@ impl<'de> ::serde::Deserialize<'de> for Email {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -543,7 +543,7 @@ impl<'de> ::serde::Deserialize<'de> for Inapp {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -569,7 +569,7 @@ impl<'de> ::serde::Deserialize<'de> for Pages {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -595,7 +595,7 @@ impl<'de> ::serde::Deserialize<'de> for DataAttribute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -621,7 +621,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -647,7 +647,7 @@ impl<'de> ::serde::Deserialize<'de> for EventList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -673,7 +673,7 @@ impl<'de> ::serde::Deserialize<'de> for EventSummary {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -699,7 +699,7 @@ impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -725,7 +725,7 @@ impl<'de> ::serde::Deserialize<'de> for Section {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -751,7 +751,7 @@ impl<'de> ::serde::Deserialize<'de> for ErrorList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -777,7 +777,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -803,7 +803,7 @@ impl<'de> ::serde::Deserialize<'de> for GroupTranslatedContent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -829,7 +829,7 @@ impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -855,7 +855,7 @@ impl<'de> ::serde::Deserialize<'de> for Open {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -881,7 +881,7 @@ impl<'de> ::serde::Deserialize<'de> for PhoneCallRedirect {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -907,7 +907,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -933,7 +933,7 @@ impl<'de> ::serde::Deserialize<'de> for Source {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -959,7 +959,7 @@ impl<'de> ::serde::Deserialize<'de> for Segment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -985,7 +985,7 @@ impl<'de> ::serde::Deserialize<'de> for Snoozed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1011,7 +1011,7 @@ impl<'de> ::serde::Deserialize<'de> for SocialProfile {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1037,7 +1037,7 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1063,7 +1063,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1089,7 +1089,7 @@ impl<'de> ::serde::Deserialize<'de> for TeamList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1115,7 +1115,7 @@ impl<'de> ::serde::Deserialize<'de> for Visitor {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1141,7 +1141,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanyList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -1167,6 +1167,6 @@ impl<'de> ::serde::Deserialize<'de> for SocialProfileList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

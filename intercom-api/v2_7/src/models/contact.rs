@@ -325,13 +325,13 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
 
 /// The contact's avatar: an image URL, or an object holding one.
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact.avatar")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum ContactAvatar {
     /// url
     Url(::std::string::String),
@@ -339,6 +339,27 @@ pub enum ContactAvatar {
     Image(super::ContactAvatarImage),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactAvatar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<::std::string::String, _>(v)
+                        .map(Self::Url)
+                },
+                |v| {
+                    <super::ContactAvatarImage as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Image)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// image

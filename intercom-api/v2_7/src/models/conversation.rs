@@ -199,6 +199,9 @@ pub enum ConversationState {
 }
 
 impl ConversationState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -242,6 +245,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationState",
         )
     }
@@ -261,6 +265,9 @@ pub enum ConversationPriority {
 }
 
 impl ConversationPriority {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["priority", "not_priority"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -302,6 +309,7 @@ impl<'de> ::serde::Deserialize<'de> for ConversationPriority {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "ConversationPriority",
         )
     }

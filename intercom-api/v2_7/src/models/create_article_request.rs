@@ -150,6 +150,9 @@ pub enum CreateArticleRequestState {
 }
 
 impl CreateArticleRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["published", "draft"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -191,6 +194,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateArticleRequestState",
         )
     }
@@ -210,6 +214,9 @@ pub enum CreateArticleRequestParentType {
 }
 
 impl CreateArticleRequestParentType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["collection", "section"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -251,6 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateArticleRequestParentType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateArticleRequestParentType",
         )
     }

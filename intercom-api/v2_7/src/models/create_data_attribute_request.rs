@@ -136,6 +136,9 @@ pub enum CreateDataAttributeRequestModel {
 }
 
 impl CreateDataAttributeRequestModel {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["contact", "company"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -177,6 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestModel {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataAttributeRequestModel",
         )
     }
@@ -204,6 +208,16 @@ pub enum CreateDataAttributeRequestDataType {
 }
 
 impl CreateDataAttributeRequestDataType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "string",
+        "integer",
+        "float",
+        "boolean",
+        "datetime",
+        "date",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -253,6 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateDataAttributeRequestDataType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateDataAttributeRequestDataType",
         )
     }

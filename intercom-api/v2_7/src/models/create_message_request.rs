@@ -336,6 +336,9 @@ pub enum CreateMessageRequestMessageTypeEmailToType {
 }
 
 impl CreateMessageRequestMessageTypeEmailToType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["user", "lead"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -377,6 +380,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeEmailToTy
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateMessageRequestMessageTypeEmailToType",
         )
     }
@@ -681,6 +685,9 @@ pub enum CreateMessageRequestMessageTypeInappToType {
 }
 
 impl CreateMessageRequestMessageTypeInappToType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["user", "lead"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -722,6 +729,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequestMessageTypeInappToTy
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "CreateMessageRequestMessageTypeInappToType",
         )
     }

@@ -92,6 +92,16 @@ pub enum DataExportStatus {
 }
 
 impl DataExportStatus {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "pending",
+        "in_progress",
+        "failed",
+        "completed",
+        "no_data",
+        "canceled",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -141,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for DataExportStatus {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "DataExportStatus",
         )
     }

@@ -70,6 +70,9 @@ pub enum MultipleFilterSearchRequestOperator {
 }
 
 impl MultipleFilterSearchRequestOperator {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["AND", "OR"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -111,6 +114,7 @@ impl<'de> ::serde::Deserialize<'de> for MultipleFilterSearchRequestOperator {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "MultipleFilterSearchRequestOperator",
         )
     }

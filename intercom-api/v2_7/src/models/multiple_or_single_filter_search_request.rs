@@ -3,12 +3,11 @@
 
 /// Multiple or Single Filter Search Request
 ///
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "multiple_or_single_filter_search_request")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
-#[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 #[serde(untagged)]
 pub enum MultipleOrSingleFilterSearchRequest {
     /// The `MultipleFilterSearchRequest` form.
@@ -17,4 +16,30 @@ pub enum MultipleOrSingleFilterSearchRequest {
     SingleFilterSearchRequest(super::SingleFilterSearchRequest),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+#[cfg(feature = "deserialize")]
+impl<'de> ::serde::Deserialize<'de> for MultipleOrSingleFilterSearchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::MultipleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::MultipleFilterSearchRequest)
+                },
+                |v| {
+                    <super::SingleFilterSearchRequest as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::SingleFilterSearchRequest)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }

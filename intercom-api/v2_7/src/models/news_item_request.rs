@@ -152,6 +152,9 @@ pub enum NewsItemRequestState {
 }
 
 impl NewsItemRequestState {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["draft", "live"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -193,6 +196,7 @@ impl<'de> ::serde::Deserialize<'de> for NewsItemRequestState {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "NewsItemRequestState",
         )
     }

@@ -107,6 +107,9 @@ pub enum SegmentPersonType {
 }
 
 impl SegmentPersonType {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["contact", "user"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -148,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for SegmentPersonType {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "SegmentPersonType",
         )
     }

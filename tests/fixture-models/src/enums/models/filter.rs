@@ -106,6 +106,20 @@ pub enum FilterOperator {
 }
 
 impl FilterOperator {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "=",
+        "!=",
+        "IN",
+        "NIN",
+        "<",
+        ">",
+        "~",
+        "!~",
+        "^",
+        "$",
+    ];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -163,6 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterOperator {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FilterOperator",
         )
     }
@@ -182,6 +197,9 @@ pub enum FilterRole {
 }
 
 impl FilterRole {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["user", "lead"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -223,6 +241,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterRole {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "FilterRole",
         )
     }

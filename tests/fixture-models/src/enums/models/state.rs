@@ -17,6 +17,9 @@ pub enum State {
 }
 
 impl State {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["open", "closed", "snoozed"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -57,6 +60,11 @@ impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, "State")
+        ::intercom_api_runtime::enums::string(
+            deserializer,
+            Self::from_wire,
+            Self::VALUES,
+            "State",
+        )
     }
 }

@@ -23,6 +23,6 @@ impl<'de> ::serde::Deserialize<'de> for Version {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

@@ -63,6 +63,9 @@ pub enum TicketTypeEnum {
 }
 
 impl TicketTypeEnum {
+    /// Every value this version of the crate knows, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ticket", "ticket_type"];
+
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -104,6 +107,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketTypeEnum {
         ::intercom_api_runtime::enums::string(
             deserializer,
             Self::from_wire,
+            Self::VALUES,
             "TicketTypeEnum",
         )
     }

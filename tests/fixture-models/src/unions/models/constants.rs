@@ -23,7 +23,7 @@ impl<'de> ::serde::Deserialize<'de> for NewsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for Newsfeed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -75,7 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for String {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }
 
@@ -101,6 +101,6 @@ impl<'de> ::serde::Deserialize<'de> for Integer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        ::intercom_api_runtime::enums::constant(deserializer).map(|()| Self)
+        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
     }
 }

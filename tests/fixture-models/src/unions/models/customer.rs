@@ -2,13 +2,13 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `customer`.
-/// Decoding tries each form in order; a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "customer")]
-#[derive(Debug, Clone, PartialEq, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 #[allow(clippy::large_enum_variant)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(untagged)]
+#[cfg_attr(feature = "serialize", serde(untagged))]
 pub enum Customer {
     /// Intercom User ID
     IntercomUserId(super::CustomerIntercomUserId),
@@ -16,6 +16,29 @@ pub enum Customer {
     Email(super::CustomerEmail),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::intercom_api_runtime::decode_untagged(
+            deserializer,
+            &[
+                |v| {
+                    <super::CustomerIntercomUserId as ::serde::Deserialize>::deserialize(
+                            v,
+                        )
+                        .map(Self::IntercomUserId)
+                },
+                |v| {
+                    <super::CustomerEmail as ::serde::Deserialize>::deserialize(v)
+                        .map(Self::Email)
+                },
+            ],
+            Self::Unknown,
+        )
+    }
 }
 
 /// Intercom User ID
