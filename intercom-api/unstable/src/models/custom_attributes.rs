@@ -24,6 +24,12 @@ pub enum CustomAttributesValue {
     Datetime(super::Datetime),
     /// The `CustomObjectInstanceList` form.
     CustomObjectInstanceList(super::CustomObjectInstanceList),
+    /// The `Number` form.
+    Number(f64),
+    /// The `Boolean` form.
+    Boolean(bool),
+    /// The `StringList` form.
+    StringList(::std::vec::Vec<::std::string::String>),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -49,6 +55,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomAttributesValue {
                             v,
                         )
                         .map(Self::CustomObjectInstanceList)
+                },
+                |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
+                |v| {
+                    ::intercom_api_runtime::de::lenient::<
+                        ::std::vec::Vec<::std::string::String>,
+                        _,
+                    >(v)
+                        .map(Self::StringList)
                 },
             ],
             Self::Unknown,

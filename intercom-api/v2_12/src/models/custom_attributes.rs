@@ -24,6 +24,10 @@ pub enum CustomAttributesValue {
     Datetime(super::Datetime),
     /// The `CustomObjectInstanceList` form.
     CustomObjectInstanceList(super::CustomObjectInstanceList),
+    /// The `Number` form.
+    Number(f64),
+    /// The `Boolean` form.
+    Boolean(bool),
     /// A value that matches none of the forms above, kept as it was received.
     Unknown(::serde_json::Value),
 }
@@ -51,6 +55,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomAttributesValue {
                         )
                         .map(Self::CustomObjectInstanceList)
                 },
+                |v| ::intercom_api_runtime::de::lenient::<f64, _>(v).map(Self::Number),
+                |v| ::intercom_api_runtime::de::lenient::<bool, _>(v).map(Self::Boolean),
             ],
             Self::Unknown,
         )
