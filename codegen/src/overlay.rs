@@ -30,6 +30,11 @@ pub struct Patch {
     /// The value to add or replace with (TOML, converted to JSON); none for `remove`.
     #[serde(default)]
     pub value: Option<toml::Value>,
+    /// Set on a `replace` or `remove` that restructures a schema and so drops the examples
+    /// inside it (the reason says why they go). Without it such a patch is refused, and a patch
+    /// that points into an example is refused always: examples are evidence, never edited.
+    #[serde(default)]
+    pub drops_examples: bool,
 }
 
 /// An RFC 6902 operation.
@@ -77,7 +82,68 @@ impl Overlay {
     }
 }
 
+/// Examples are records of what the API sent or took: evidence, never edited to pass. A patch
+/// may not point into one, and a `replace` or `remove` may not change or drop one that sits
+/// inside what it replaces.
+fn touches_an_example(document: &Value, patch: &Patch) -> Result<(), String> {
+    const REFUSED: &str = "an overlay never edits an example (examples are evidence of what the API sent or took); \
+                           make the crate decode it instead (a type fix, or a row in tests/examples-allowlist.toml)";
+    let segments: Vec<&str> = patch.path.split('/').collect();
+    if segments.windows(2).any(|w| is_example_key(w[0], w[1])) {
+        return Err(REFUSED.into());
+    }
+    if patch.op == Op::Add {
+        return Ok(());
+    }
+    let Some(old) = document.pointer(&patch.path) else { return Ok(()) };
+    let new = match patch.op {
+        Op::Remove => Value::Null,
+        _ => patch.value.as_ref().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(Value::Null),
+    };
+    let mut kept = Vec::new();
+    examples_within(old, String::new(), &mut kept);
+    let dropped = kept.into_iter().find(|(at, example)| new.pointer(at) != Some(*example));
+    match (dropped, patch.drops_examples) {
+        (Some((at, _)), false) => Err(format!(
+            "{REFUSED}; it changes the example at {}{at} (a patch that restructures a schema says so with \
+             `drops_examples = true` and why in its reason)",
+            patch.path
+        )),
+        (None, true) => Err("`drops_examples` is set, but the patch keeps every example; remove the flag".into()),
+        _ => Ok(()),
+    }
+}
+
+/// Whether `key`, found under `parent`, holds examples (and is not a property of that name).
+fn is_example_key(parent: &str, key: &str) -> bool {
+    (key == "example" || key == "examples") && parent != "properties"
+}
+
+/// Every example inside `value`, with its pointer relative to `value`.
+fn examples_within<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a Value)>) {
+    match value {
+        Value::Object(map) => {
+            let parent = at.rsplit('/').next().unwrap_or("");
+            for (key, child) in map {
+                let pointer = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
+                if is_example_key(parent, key) {
+                    out.push((pointer, child));
+                } else {
+                    examples_within(child, pointer, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                examples_within(item, format!("{at}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn apply_one(document: &mut Value, patch: &Patch) -> Result<(), String> {
+    touches_an_example(document, patch)?;
     let (parent_path, last) = split_pointer(&patch.path)?;
     let value = || -> Result<Value, String> {
         let value = patch.value.as_ref().ok_or("the patch has no `value`")?;
@@ -153,6 +219,29 @@ mod tests {
         let err =
             overlay("[[patch]]\nop = \"add\"\npath = \"/components/schemas/a\"\nreason = \"r\"\nvalue = 1\n").apply(&mut doc).unwrap_err();
         assert!(err.contains("obsolete"), "{err}");
+    }
+
+    #[test]
+    fn examples_are_never_edited() {
+        let doc = json!({"s": {"type": "integer", "example": "12", "properties": {"example": {"type": "string"}}}});
+        let refused = |text: &str| overlay(text).apply(&mut doc.clone()).unwrap_err();
+        let err = refused("[[patch]]\nop = \"replace\"\npath = \"/s/example\"\nreason = \"r\"\nvalue = 12\n");
+        assert!(err.contains("never edits an example"), "{err}");
+        let err = refused("[[patch]]\nop = \"replace\"\npath = \"/s\"\nreason = \"r\"\nvalue = { type = \"string\" }\n");
+        assert!(err.contains("/s/example"), "{err}");
+        refused("[[patch]]\nop = \"remove\"\npath = \"/s\"\nreason = \"r\"\n");
+        // A restructuring patch says that it drops examples, and only when it does.
+        overlay("[[patch]]\nop = \"remove\"\npath = \"/s\"\nreason = \"r\"\ndrops_examples = true\n").apply(&mut doc.clone()).unwrap();
+        let err = refused("[[patch]]\nop = \"remove\"\npath = \"/s/type\"\nreason = \"r\"\ndrops_examples = true\n");
+        assert!(err.contains("remove the flag"), "{err}");
+        refused("[[patch]]\nop = \"replace\"\npath = \"/s/example\"\nreason = \"r\"\nvalue = 12\ndrops_examples = true\n");
+        // Retyping keeps the example; a property named `example` is not one.
+        let mut fixed = doc.clone();
+        overlay("[[patch]]\nop = \"replace\"\npath = \"/s/type\"\nreason = \"r\"\nvalue = \"string\"\n").apply(&mut fixed).unwrap();
+        overlay("[[patch]]\nop = \"remove\"\npath = \"/s/properties/example\"\nreason = \"r\"\n").apply(&mut fixed).unwrap();
+        overlay("[[patch]]\nop = \"replace\"\npath = \"/s\"\nreason = \"r\"\nvalue = { type = \"string\", example = \"12\" }\n")
+            .apply(&mut fixed)
+            .unwrap();
     }
 
     #[test]
