@@ -54,7 +54,7 @@ pub fn string<'de, D: Deserializer<'de>, T>(
 /// `discriminator` reads the tag itself, see [`decode_by_tag`](crate::decode_by_tag)), except
 /// in an untagged union's strict pass, where it must be `value`.
 pub fn constant<'de, D: Deserializer<'de>>(deserializer: D, value: &'static str) -> Result<(), D::Error> {
-    if strict::active() {
+    if strict::unknown_refused() {
         return deserializer.deserialize_str(ConstantVisitor(value));
     }
     deserializer.deserialize_ignored_any(IgnoredAny).map(|_| ())
@@ -74,7 +74,7 @@ impl<T> Visitor<'_> for StrVisitor<T> {
     }
 
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-        if strict::active() && !self.known.contains(&value) {
+        if strict::unknown_refused() && !self.known.contains(&value) {
             return Err(strict::refuse(format_args!("{value:?} is not a known {}", self.name)));
         }
         Ok((self.from_wire)(value))

@@ -65,9 +65,7 @@ impl<M: SerializeMap> Object<M> {
     /// Writes the undeclared keys and ends the object. A key in `declared` (the type's own wire
     /// names) is left out: the field says it, and a JSON object holds each key once.
     pub fn end(mut self, extra: &Extra, declared: &[&str]) -> Result<M::Ok, M::Error> {
-        for (key, value) in extra.iter().filter(|(key, _)| !declared.contains(key)) {
-            self.map.serialize_entry(key, value)?;
-        }
+        extra.serialize_into(&mut self.map, declared)?;
         self.map.end()
     }
 }

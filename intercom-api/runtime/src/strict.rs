@@ -8,35 +8,59 @@
 //! equal to its value. The first form that matches exactly wins; only when none does are the
 //! forms tried again tolerantly, in order, and then `Unknown` keeps the value.
 //!
-//! Strictness is a per-thread flag, set for the duration of the strict pass (decoding never
-//! leaves the thread it started on), and read only where the decoder would otherwise
-//! tolerate something, so the usual path never looks at it.
+//! Between the two, a value that no form matches exactly is tried once more with tolerance
+//! but without any `Unknown` inside (no unknown enum value, tag or union form, every constant
+//! equal to its value), so a form that decodes the value fully wins over an earlier one that
+//! takes it only by keeping a part of it as `Unknown`: an untagged union that is itself a form
+//! of another would otherwise always "accept" the value through its own `Unknown`.
+//!
+//! The pass is a per-thread mode, set for the duration of a pass (decoding never leaves the
+//! thread it started on), and read only where the decoder would otherwise tolerate something,
+//! so the usual path never looks at it.
 
 use std::cell::Cell;
 
+/// How much the decoder tolerates on this thread.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Mode {
+    /// Everything lossless: the usual decoding, and a union's last pass.
+    Tolerant,
+    /// Scalars in another shape and undeclared keys, but no `Unknown` and no constant with
+    /// another value.
+    NoUnknown,
+    /// Exactly as the spec declares it.
+    Strict,
+}
+
 thread_local! {
-    static STRICT: Cell<bool> = const { Cell::new(false) };
+    static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
 }
 
 /// Whether decoding on this thread is in a strict pass.
 pub(crate) fn active() -> bool {
-    STRICT.with(Cell::get)
+    MODE.with(Cell::get) == Mode::Strict
 }
 
-/// A strict pass, from [`Strict::enter`] until the value is dropped (also on unwinding).
-pub(crate) struct Strict {
-    before: bool,
+/// Whether an `Unknown` fallback (enum value, tag, union form) or a constant with another
+/// value would fail the pass this thread is in.
+pub(crate) fn unknown_refused() -> bool {
+    MODE.with(Cell::get) >= Mode::NoUnknown
 }
 
-impl Strict {
-    pub(crate) fn enter() -> Strict {
-        Strict { before: STRICT.with(|s| s.replace(true)) }
+/// A pass in a [`Mode`], from [`Pass::enter`] until the value is dropped (also on unwinding).
+pub(crate) struct Pass {
+    before: Mode,
+}
+
+impl Pass {
+    pub(crate) fn enter(mode: Mode) -> Pass {
+        Pass { before: MODE.with(|m| m.replace(mode)) }
     }
 }
 
-impl Drop for Strict {
+impl Drop for Pass {
     fn drop(&mut self) {
-        STRICT.with(|s| s.set(self.before));
+        MODE.with(|m| m.set(self.before));
     }
 }
 

@@ -2,7 +2,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
-use crate::strict;
+use crate::strict::{self, Mode};
 
 /// Decodes one form of a union from its JSON value.
 type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
@@ -44,7 +44,7 @@ where
     let tag = value.get(property).and_then(Value::as_str);
     match forms.iter().find(|(name, _)| Some(*name) == tag) {
         Some((name, decode)) => decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
-        None if strict::active() => Err(strict::refuse(format_args!("`{property}` names no known form"))),
+        None if strict::unknown_refused() => Err(strict::refuse(format_args!("`{property}` names no known form"))),
         None => Ok(unknown(value)),
     }
 }
@@ -53,7 +53,9 @@ where
 pub type UntaggedForm<T> = fn(&Value) -> Result<T, serde_json::Error>;
 
 /// Decodes a `oneOf` without a `discriminator`: the first form that decodes the value exactly
-/// as the spec declares it, else the first that decodes it tolerantly, else `unknown(value)`.
+/// as the spec declares it, else the first that decodes it tolerantly with no `Unknown` inside
+/// (no unknown enum value, tag or union form), else the first that decodes it at all, else
+/// `unknown(value)`.
 ///
 /// The decoder is tolerant, so several forms can accept one value: a filter with `"operator":
 /// "AND"` decodes as a single filter whose operator is an unknown value, although it is the
@@ -84,14 +86,24 @@ where
     D: Deserializer<'de>,
 {
     let value = Value::deserialize(deserializer)?;
-    {
-        let _strict = strict::Strict::enter();
+    let outer = if strict::active() {
+        Mode::Strict
+    } else if strict::unknown_refused() {
+        Mode::NoUnknown
+    } else {
+        Mode::Tolerant
+    };
+    for mode in [Mode::Strict, Mode::NoUnknown] {
+        if mode < outer {
+            // Inside another union's pass: this one may not tolerate more than it does.
+            break;
+        }
+        let _pass = strict::Pass::enter(mode);
         if let Some(decoded) = forms.iter().find_map(|form| form(&value).ok()) {
             return Ok(decoded);
         }
     }
-    if strict::active() {
-        // Inside another union's strict pass: no tolerance here either.
+    if outer > Mode::Tolerant {
         return Err(strict::refuse(format_args!("a value that matches no form")));
     }
     match forms.iter().find_map(|form| form(&value).ok()) {
@@ -240,11 +252,60 @@ mod tests {
         assert!(!strict::active());
     }
 
+    /// A union that is a form of another: an integer or a string, else the single filter.
+    #[derive(Debug, PartialEq)]
+    enum Scalar {
+        Count(i64),
+        Label(String),
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for Scalar {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_untagged(
+                deserializer,
+                &[|v| i64::deserialize(v).map(Scalar::Count), |v| String::deserialize(v).map(Scalar::Label)],
+                Scalar::Unknown,
+            )
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum ScalarOrFilter {
+        Scalar(Scalar),
+        Filter(Single),
+        Unknown(Value),
+    }
+
+    impl<'de> Deserialize<'de> for ScalarOrFilter {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_untagged(
+                deserializer,
+                &[|v| Scalar::deserialize(v).map(ScalarOrFilter::Scalar), |v| Single::deserialize(v).map(ScalarOrFilter::Filter)],
+                ScalarOrFilter::Unknown,
+            )
+        }
+    }
+
+    #[test]
+    fn a_form_that_decodes_fully_wins_over_one_that_keeps_the_value_as_unknown() {
+        // Not exact (an undeclared key): the scalar union would "accept" it as its own
+        // `Unknown`, but the filter decodes it without one.
+        let filter: ScalarOrFilter = parse(r#"{"field": "a", "new": 1}"#);
+        let ScalarOrFilter::Filter(single) = filter else { panic!("{filter:?}") };
+        assert_eq!((single.field.as_deref(), &single.extra["new"]), (Some("a"), &Value::from(1)));
+        // An unknown operator needs an `Unknown` either way: the first form that takes it.
+        let unknown: ScalarOrFilter = parse(r#"{"operator": "~"}"#);
+        assert!(matches!(unknown, ScalarOrFilter::Scalar(Scalar::Unknown(_))), "{unknown:?}");
+        assert_eq!(parse::<ScalarOrFilter>(r#""7""#), ScalarOrFilter::Scalar(Scalar::Label("7".into())));
+        assert!(!strict::unknown_refused());
+    }
+
     #[test]
     fn constants_are_checked_only_when_choosing_a_form() {
         let mut json = serde_json::Deserializer::from_str(r#""company""#);
         assert!(enums::constant(&mut json, "contact").is_ok());
-        let _strict = strict::Strict::enter();
+        let _strict = strict::Pass::enter(Mode::Strict);
         let mut json = serde_json::Deserializer::from_str(r#""company""#);
         assert!(enums::constant(&mut json, "contact").is_err());
         let mut json = serde_json::Deserializer::from_str(r#""contact""#);

@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// The keys of an object that its type does not declare, kept in the order they were received
 /// and encoded back unchanged, after the declared fields.
@@ -100,6 +101,27 @@ impl Extra {
     /// The keys and values, in the order received.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
         self.entries().iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// Writes every key but those in `declared` into `map`. Keys as decoded and never edited
+    /// are written as the very JSON text they came in (numbers of any size or precision, key
+    /// order inside objects, repeated keys); once edited, from their values.
+    pub(crate) fn serialize_into<M: serde::ser::SerializeMap>(&self, map: &mut M, declared: &[&str]) -> Result<(), M::Error> {
+        match &self.kept {
+            Some(kept) if !kept.text.is_empty() => {
+                let object = format!("{{{}}}", kept.text);
+                let entries = serde_json::from_str::<Entries<&RawValue>>(&object).map_err(serde::ser::Error::custom)?;
+                for (key, value) in entries.0.iter().filter(|(key, _)| !declared.contains(&key.as_str())) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+            _ => {
+                for (key, value) in self.iter().filter(|(key, _)| !declared.contains(key)) {
+                    map.serialize_entry(key, value)?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Appends one undeclared key while decoding; [`push_value`](Self::push_value) follows.
@@ -211,38 +233,92 @@ impl Visitor<'_> for TextSeed<'_> {
     }
 
     fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        // serde_json skims a raw value: it checks its syntax, not what reading it as a value
+        // checks. The few texts that could fail that (an exponent, a long run of digits, a
+        // `\uD800`–`\uDFFF` escape, deep nesting) are read in full here, so that a kept value
+        // always reads back, and one that cannot is a decode error at its place.
+        if needs_full_read(text.as_bytes()) {
+            serde_json::from_str::<Value>(text).map_err(|e| E::custom(format_args!("an undeclared value that JSON cannot hold: {e}")))?;
+        }
         self.0.push_value(text);
         Ok(())
     }
 }
 
-/// The entries of `text`, in order, a repeated key kept each time.
+/// Whether reading `text`, a JSON value whose syntax serde_json has checked, as a `Value`
+/// could fail: a number with an exponent or of more than 300 digits (out of an `f64`'s range),
+/// a surrogate escape (unpaired, maybe), or nesting deeper than serde_json reads. Everything
+/// else reads back for sure. One pass over the bytes, outside and inside strings.
+fn needs_full_read(text: &[u8]) -> bool {
+    let (mut depth, mut digits, mut in_string, mut i) = (0u32, 0u32, false, 0);
+    while let Some(&b) = text.get(i) {
+        if in_string {
+            match b {
+                b'"' => in_string = false,
+                b'\\' => {
+                    let surrogate = text.get(i + 1) == Some(&b'u')
+                        && matches!(text.get(i + 2), Some(b'd' | b'D'))
+                        && matches!(text.get(i + 3), Some(b'8'..=b'9' | b'a'..=b'f' | b'A'..=b'F'));
+                    if surrogate {
+                        return true;
+                    }
+                    i += 1;
+                }
+                _ => {}
+            }
+        } else {
+            match b {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > 100 {
+                        return true;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b'e' | b'E' if digits > 0 => return true,
+                _ => {}
+            }
+            digits = if b.is_ascii_digit() || (digits > 0 && b == b'.') { digits + 1 } else { 0 };
+            if digits > 300 {
+                return true;
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// The entries of `text`, in order, a repeated key kept each time. Every value was checked
+/// when it was kept (see [`needs_full_read`]); should one still not read, the others do.
 fn parse(text: &str) -> Vec<(String, Value)> {
     if text.is_empty() {
         return Vec::new();
     }
     let object = format!("{{{text}}}");
-    let entries = serde_json::from_str::<Entries>(&object);
-    // The text is made of keys encoded by serde_json and values serde_json has read whole.
-    debug_assert!(entries.is_ok(), "kept JSON text parses: {entries:?}");
-    entries.map(|entries| entries.0).unwrap_or_default()
+    match serde_json::from_str::<Entries<Value>>(&object) {
+        Ok(entries) => entries.0,
+        Err(_) => serde_json::from_str::<Entries<&RawValue>>(&object)
+            .map(|entries| entries.0.into_iter().filter_map(|(k, v)| Some((k, serde_json::from_str(v.get()).ok()?))).collect())
+            .unwrap_or_default(),
+    }
 }
 
 #[derive(Debug)]
-struct Entries(Vec<(String, Value)>);
+struct Entries<V>(Vec<(String, V)>);
 
-impl<'de> Deserialize<'de> for Entries {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Entries, D::Error> {
-        struct EntriesVisitor;
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Entries<V> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Entries<V>, D::Error> {
+        struct EntriesVisitor<V>(std::marker::PhantomData<V>);
 
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Entries;
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for EntriesVisitor<V> {
+            type Value = Entries<V>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("an object")
             }
 
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries, M::Error> {
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Entries<V>, M::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
@@ -251,7 +327,7 @@ impl<'de> Deserialize<'de> for Entries {
             }
         }
 
-        deserializer.deserialize_map(EntriesVisitor)
+        deserializer.deserialize_map(EntriesVisitor(std::marker::PhantomData))
     }
 }
 
@@ -360,6 +436,50 @@ mod tests {
         for extra in [&from_str, &from_reader, &from_value] {
             assert_eq!(extra["v"], serde_json::from_str::<Value>(text).unwrap());
         }
+    }
+
+    #[test]
+    fn values_json_cannot_hold_are_refused_when_kept_and_the_rest_reads_back() {
+        for bad in ["1e400", r#""\ud800""#, &format!("{}1{}", "[".repeat(200), "]".repeat(200))] {
+            let mut extra = Extra::new();
+            extra.push_key("x");
+            let kept = extra.value_seed().deserialize(&mut serde_json::Deserializer::from_str(bad));
+            assert!(kept.is_err(), "{bad:.20}");
+        }
+        for fine in ["1e3", "-0.5E-2", r#""\ud83d\ude00 e1""#, "[true, false, 12]", &"9".repeat(40)] {
+            assert!(!needs_full_read(fine.as_bytes()) || serde_json::from_str::<Value>(fine).is_ok(), "{fine}");
+            let mut extra = Extra::new();
+            extra.push_key("x");
+            extra.value_seed().deserialize(&mut serde_json::Deserializer::from_str(fine)).unwrap();
+            assert_eq!(extra["x"], serde_json::from_str::<Value>(fine).unwrap());
+        }
+        assert!(needs_full_read(b"[1E5]") && needs_full_read(br#""\uDBFF""#) && !needs_full_read(br#"{"a\"e": "1e9"}"#));
+        // Should a kept text still fail to read, one bad entry does not take the others.
+        assert_eq!(decoded(&[("a", "1"), ("b", "1e400"), ("c", "2")]).len(), 2);
+    }
+
+    #[test]
+    fn untouched_keys_are_written_back_as_the_text_they_came_in() {
+        let text = r#"{"big": 123456789012345678901234567890, "f": 1.50, "obj": {"z": 1, "a": 2}, "dup": {"k": 1, "k": 2}}"#;
+        let mut extra = Extra::new();
+        for (key, value) in serde_json::from_str::<Entries<&RawValue>>(text).unwrap().0 {
+            extra.push_key(&key);
+            extra.push_value(value.get());
+        }
+        let write = |extra: &Extra| {
+            let mut out = Vec::new();
+            let mut serializer = serde_json::Serializer::new(&mut out);
+            let mut map = serde::Serializer::serialize_map(&mut serializer, None).unwrap();
+            extra.serialize_into(&mut map, &["f"]).unwrap();
+            serde::ser::SerializeMap::end(map).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(write(&extra), r#"{"big":123456789012345678901234567890,"obj":{"z": 1, "a": 2},"dup":{"k": 1, "k": 2}}"#);
+        // Reading changes nothing; an edit writes values from then on.
+        assert!(extra["big"].is_number());
+        assert!(write(&extra).contains("123456789012345678901234567890"));
+        extra.insert("new", 1);
+        assert!(write(&extra).ends_with(r#""new":1}"#));
     }
 
     #[test]

@@ -279,12 +279,16 @@ impl Visitor<'_> for NumberVisitor {
         f.write_str("a number, or a string holding one")
     }
 
+    /// Integers a double holds exactly (all up to 2^53, and some beyond); another would come
+    /// back with other digits, so it is an error.
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<f64, E> {
-        Ok(v as f64)
+        let f = v as f64;
+        if f as i128 == v as i128 { Ok(f) } else { Err(E::invalid_value(Unexpected::Signed(v), &"a number a double holds exactly")) }
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<f64, E> {
-        Ok(v as f64)
+        let f = v as f64;
+        if f as u128 == v as u128 { Ok(f) } else { Err(E::invalid_value(Unexpected::Unsigned(v), &"a number a double holds exactly")) }
     }
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<f64, E> {
@@ -571,7 +575,9 @@ mod tests {
     fn numbers_take_numeric_strings() {
         assert_eq!(parse::<f64>("\"1.5\"").unwrap(), 1.5);
         assert_eq!(parse::<f64>("3").unwrap(), 3.0);
-        for bad in ["\"NaN\"", "\"inf\"", "\"one\"", "\".5\"", "false"] {
+        assert_eq!(parse::<f64>("9007199254740993").ok(), None, "2^53 + 1 has no double");
+        assert_eq!(parse::<f64>("-9007199254740992").unwrap(), -9007199254740992.0);
+        for bad in ["\"NaN\"", "\"inf\"", "\"one\"", "\".5\"", "false", "18446744073709551615"] {
             assert!(parse::<f64>(bad).is_err(), "{bad} must not decode as a number");
         }
     }
