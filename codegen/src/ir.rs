@@ -466,11 +466,6 @@ pub struct Operation {
     /// How the operation pages, if it does: set by the pagination pass, read by emission (the
     /// `Paginated` impl) and the reports.
     pub pagination: Option<Pagination>,
-    /// Valid inputs taken from the spec's examples (field name → JSON value), for the
-    /// contract tests.
-    pub sample: serde_json::Map<String, Value>,
-    /// How the sample had to be repaired where the spec's examples break their schema.
-    pub sample_repairs: Vec<String>,
 }
 
 impl Operation {
@@ -498,6 +493,10 @@ pub struct Param {
     pub docs: Option<String>,
     /// The parameter is `deprecated`: its field and setter get `#[deprecated]`.
     pub deprecated: bool,
+    /// Where the parameter object is in the spec, its `$ref` followed
+    /// (`#/components/parameters/…` or `#/paths/…/parameters/<i>`); `None` for a path
+    /// parameter the spec does not declare. The test harness reads its example and schema there.
+    pub pointer: Option<String>,
 }
 
 /// Where a parameter goes in the request.
@@ -556,6 +555,10 @@ pub struct Body {
     pub required: bool,
     /// How the body is encoded.
     pub media: BodyMedia,
+    /// Where the chosen media type object is in the spec, its `$ref` followed
+    /// (`…/requestBody/content/application~1json`). The test harness reads its example and
+    /// schema there.
+    pub pointer: String,
 }
 
 /// How a request body is encoded.

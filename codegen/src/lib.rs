@@ -14,29 +14,26 @@ pub mod emit;
 pub mod fern;
 pub mod harness;
 pub mod ir;
+mod load;
 pub mod lower;
 pub mod naming;
 pub mod output;
 pub mod overlay;
 pub mod pins;
-pub mod samples;
 pub mod spec;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use diagnostics::{Diagnostic, Diagnostics};
+use diagnostics::Diagnostic;
+pub use load::{Lowered, lower_bytes};
 use output::Tree;
 use pins::{Cache, Pin, PinError, Pins, Source};
 
 /// The command that refreshes every generated file.
 pub const REGENERATE: &str = "cargo xtask regenerate";
 
-/// Where fixture specs for the generator's own tests live, relative to the workspace root.
-pub const FIXTURES_DIR: &str = "codegen/tests/fixtures";
-/// The crate that compiles every fixture's output.
-pub const FIXTURE_CRATE_DIR: &str = "tests/fixture-models";
 /// The generated example checkers used by the workspace tests.
 pub const EXAMPLE_CHECKERS_DIR: &str = "tests/generated";
 
@@ -184,35 +181,6 @@ impl Workspace {
     }
 }
 
-/// A lowered spec with what was found on the way.
-pub struct Lowered {
-    /// The IR.
-    pub api: ir::Api,
-    /// The warnings found (an error would have stopped lowering).
-    pub diagnostics: Vec<Diagnostic>,
-    /// The overlay patches applied, in order.
-    pub applied: Vec<overlay::Applied>,
-    /// How many schema `$ref`s had their sibling keywords kept by wrapping them in `allOf` (see
-    /// [`spec::Spec::wrapped_refs`]).
-    pub wrapped_refs: usize,
-}
-
-/// Loads and lowers a description. Errors stop it; warnings come back with the IR.
-pub fn lower_bytes(
-    bytes: &[u8],
-    overlay: Option<&overlay::Overlay>,
-    id: &str,
-    intercom_version: Option<&str>,
-) -> Result<Lowered, Vec<Diagnostic>> {
-    let mut diags = Diagnostics::default();
-    let Some(spec) = spec::load(bytes, overlay, &mut diags) else { return Err(diags.into_items()) };
-    let api = lower::lower(&spec.openapi, &lower::VersionInput { id, intercom_version }, &mut diags);
-    if diags.has_errors() {
-        return Err(diags.into_items());
-    }
-    Ok(Lowered { api, diagnostics: diags.into_items(), applied: spec.applied, wrapped_refs: spec.wrapped_refs })
-}
-
 /// What `generate_crate` made.
 pub struct GeneratedCrate {
     /// The lowered spec, with its warnings.
@@ -293,7 +261,7 @@ pub fn generate_version(ws: &Workspace, pin: &Pin) -> Result<VersionOutput, Erro
     // new dependency of the tests crate.
     let crate_path = format!("intercom_api::{}", pin.module);
     let checker = harness::example_checker(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
-    let contract = harness::contract_calls(&lowered.api, &crate_path, &rust_header).map_err(emit_err)?;
+    let contract = harness::contract_calls(&lowered.api, &lowered.openapi, &crate_path, &rust_header).map_err(emit_err)?;
     let checker_tree = Tree {
         root: PathBuf::from(EXAMPLE_CHECKERS_DIR),
         foreign: Vec::new(),
@@ -398,85 +366,6 @@ pub fn facade(ws: &Workspace, tags: &BTreeMap<String, Vec<ir::Tag>>, license: &s
     }
 }
 
-/// A fixture spec for the generator's tests.
-pub struct Fixture {
-    /// The file name without `.yaml` (`unions`): the fixture's version id, and its module in
-    /// the fixture crate.
-    pub name: String,
-    /// The spec file's contents.
-    pub bytes: Vec<u8>,
-}
-
-/// Every fixture spec, by name.
-pub fn fixtures(root: &Path) -> Result<Vec<Fixture>, Error> {
-    let dir = root.join(FIXTURES_DIR);
-    let io = |error| Error::Io { path: dir.clone(), error };
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(&dir).map_err(io)? {
-        let path = entry.map_err(io)?.path();
-        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
-            continue;
-        }
-        let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
-        let bytes = std::fs::read(&path).map_err(|error| Error::Io { path: path.clone(), error })?;
-        out.push(Fixture { name, bytes });
-    }
-    out.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(out)
-}
-
-/// The models module a fixture generates: (file name, contents) pairs.
-pub fn fixture_models(fixture: &Fixture) -> Result<Vec<emit::File>, Error> {
-    fixture_output(fixture).map(|(files, _)| files)
-}
-
-/// A fixture's models module and its tags, from one lowering.
-fn fixture_output(fixture: &Fixture) -> Result<(Vec<emit::File>, Vec<ir::Tag>), Error> {
-    let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
-        .map_err(|diagnostics| Error::Spec { what: format!("fixture {}", fixture.name), diagnostics })?;
-    let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
-    let files =
-        emit::models_module(&lowered.api, &header).map_err(|message| Error::Emit { what: format!("fixture {}", fixture.name), message })?;
-    Ok((files, lowered.api.tags))
-}
-
-/// The crate that compiles every fixture's output, so a snapshot that is not valid Rust
-/// cannot pass.
-pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
-    let header = emit::rust_header(REGENERATE, FIXTURES_DIR);
-    let mut files = Vec::new();
-    let mut lib = format!(
-        "{header}//! The generator's output for each fixture spec in `{FIXTURES_DIR}`, compiled.\n#![allow(deprecated, dead_code)]\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n"
-    );
-    let mut tag_features = std::collections::BTreeSet::new();
-    for fixture in fixtures(root)? {
-        let (models, tags) = fixture_output(&fixture)?;
-        tag_features.extend(tags.into_iter().map(|t| t.feature));
-        let module = naming::module_name(&fixture.name);
-        lib.push_str(&format!("\npub mod {module} {{\n    pub mod models;\n}}\n"));
-        for file in models {
-            files.push((PathBuf::from(format!("src/{module}/models/{}", file.path)), file.contents));
-        }
-    }
-    files.push((PathBuf::from("src/lib.rs"), lib));
-    let toml_header = header.replace("// ", "# ");
-    // Every model compiled, as a version's `full` does, with both serde halves.
-    let mut features = String::from("[features]\ndefault = [\"full\", \"serialize\", \"deserialize\"]\n");
-    let quoted: Vec<String> = tag_features.iter().map(|f| format!("\"{f}\"")).collect();
-    features.push_str(&format!("full = [{}]\nserialize = []\ndeserialize = []\n", quoted.join(", ")));
-    for feature in &tag_features {
-        features.push_str(&format!("{feature} = []\n"));
-    }
-    files.push((
-        PathBuf::from("Cargo.toml"),
-        format!(
-            "{toml_header}[package]\nname = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"../../intercom-api/runtime\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
-        ),
-    ));
-    files.sort();
-    Ok(Tree { root: PathBuf::from(FIXTURE_CRATE_DIR), foreign: Vec::new(), files })
-}
-
 /// What [`regenerate`] did for one version.
 pub struct VersionReport {
     /// The version's pin.
@@ -551,7 +440,7 @@ pub fn regenerate(ws: &Workspace, mode: output::Mode) -> Result<RegenerateReport
     trees.push(Tree { root: PathBuf::from(EXAMPLE_CHECKERS_DIR), foreign: Vec::new(), files: checker_files });
     let license = ws.license()?;
     trees.push(facade(ws, &tags, &license, &ws.crate_version()?));
-    trees.push(fixture_crate(&ws.root)?);
+    trees.push(harness::fixtures::fixture_crate(&ws.root)?);
     let mut outcome = output::Outcome::default();
     for tree in &trees {
         output::sync(&ws.root, tree, mode, &mut outcome).map_err(|error| Error::Io { path: ws.root.join(&tree.root), error })?;

@@ -1,22 +1,22 @@
-//! Lowering of operations: parameters, request bodies, success outputs and contract-test
-//! samples. Types made for inline schemas land in the `models` module like any other.
+//! Lowering of operations: parameters, request bodies and success outputs. Types made for
+//! inline schemas land in the `models` module like any other. Parameters and bodies keep the
+//! pointer to where the spec declares them, from which the test harness builds its samples.
 
 use std::collections::BTreeMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Lowered, Lowering, Site};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
-use crate::samples::Sampler;
 use crate::spec::Node;
 
 /// The header every request carries with the crate's pinned value; never a parameter.
 const VERSION_HEADER: &str = "Intercom-Version";
 
-/// A parameter after `$ref`s are followed, with what the sample needs.
+/// A parameter after `$ref`s are followed, with where it is declared.
 struct RawParam<'a> {
     data: &'a openapiv3::ParameterData,
     location: ParamLocation,
@@ -65,8 +65,6 @@ impl<'a> Lowering<'a, '_> {
 
         let raw_params = self.raw_params(path, item, op, &pointer);
         let mut params = Vec::new();
-        let mut sample = Map::new();
-        let mut sampler = Sampler::new(self.openapi);
         for raw in &raw_params {
             let wire = raw.data.name.clone();
             let (field, renamed) =
@@ -97,15 +95,6 @@ impl<'a> Lowering<'a, '_> {
                 None => TypeRef::String,
             };
             let required = raw.data.required || raw.location == ParamLocation::Path;
-            if required {
-                let example =
-                    raw.data.example.clone().or_else(|| raw.data.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone())));
-                let value = match schema {
-                    Some(schema) => sampler.conform(Node::from(schema), example.as_ref(), &wire),
-                    None => example.unwrap_or_else(|| Value::String("example".to_owned())),
-                };
-                sample.insert(serde_name(&field), value);
-            }
             params.push(Param {
                 name: field,
                 wire,
@@ -114,11 +103,12 @@ impl<'a> Lowering<'a, '_> {
                 required,
                 docs: raw.data.description.clone().filter(|d| !d.trim().is_empty()),
                 deprecated: raw.data.deprecated.unwrap_or(false),
+                pointer: Some(raw.pointer.clone()),
             });
         }
-        self.undeclared_path_params(path, &pointer, &mut params, &mut fields, &mut sample);
+        self.undeclared_path_params(path, &pointer, &mut params, &mut fields);
 
-        let body = op.request_body.as_ref().and_then(|body| self.lower_body(body, &pointer, &name, &mut fields, &mut sampler, &mut sample));
+        let body = op.request_body.as_ref().and_then(|body| self.lower_body(body, &pointer, &name, &mut fields));
         let output = self.lower_responses(op, &pointer, &name);
         let has_success = op.responses.responses.keys().any(|status| match status {
             StatusCode::Code(c) => (200..300).contains(c),
@@ -142,8 +132,6 @@ impl<'a> Lowering<'a, '_> {
             output,
             has_success,
             pagination: None,
-            sample,
-            sample_repairs: sampler.repairs,
         }
     }
 
@@ -226,14 +214,7 @@ impl<'a> Lowering<'a, '_> {
     }
 
     /// A `{name}` in the path that no parameter declares becomes a required string.
-    fn undeclared_path_params(
-        &mut self,
-        path: &str,
-        pointer: &str,
-        params: &mut Vec<Param>,
-        fields: &mut Namespace,
-        sample: &mut Map<String, Value>,
-    ) {
+    fn undeclared_path_params(&mut self, path: &str, pointer: &str, params: &mut Vec<Param>, fields: &mut Namespace) {
         let mut rest = path;
         let mut index = 0;
         while let Some(start) = rest.find('{') {
@@ -249,7 +230,6 @@ impl<'a> Lowering<'a, '_> {
                 pointer_push(pointer, "parameters"),
                 format!("the path has `{{{wire}}}` but no parameter declares it; it is a required string field `{field}`."),
             );
-            sample.insert(serde_name(&field), Value::String("example".to_owned()));
             params.insert(
                 index,
                 Param {
@@ -260,21 +240,14 @@ impl<'a> Lowering<'a, '_> {
                     required: true,
                     docs: Some("Not declared by the spec, but part of the path.".to_owned()),
                     deprecated: false,
+                    pointer: None,
                 },
             );
             index += 1;
         }
     }
 
-    fn lower_body(
-        &mut self,
-        body: &'a ReferenceOr<RequestBody>,
-        op_pointer: &str,
-        op_name: &str,
-        fields: &mut Namespace,
-        sampler: &mut Sampler<'a>,
-        sample: &mut Map<String, Value>,
-    ) -> Option<Body> {
+    fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, op_pointer: &str, op_name: &str, fields: &mut Namespace) -> Option<Body> {
         let openapi = self.openapi;
         let (body, body_pointer) = match body {
             ReferenceOr::Item(b) => (b, pointer_push(op_pointer, "requestBody")),
@@ -290,7 +263,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         };
-        let mut chosen: Option<(BodyMedia, Lowered, &'a openapiv3::MediaType, &'a ReferenceOr<openapiv3::Schema>)> = None;
+        let mut chosen: Option<(BodyMedia, Lowered, String)> = None;
         for (media, content) in &body.content {
             let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
             let Some(schema) = &content.schema else {
@@ -318,18 +291,12 @@ impl<'a> Lowering<'a, '_> {
                 self.media_examples(content, &at, &lowered);
             }
             if chosen.is_none() {
-                chosen = Some((kind, lowered, content, schema));
+                chosen = Some((kind, lowered, at));
             }
         }
-        let (media, lowered, content, schema) = chosen?;
+        let (media, lowered, pointer) = chosen?;
         let (name, _) = fields.claim(&["body".to_owned(), "request_body".to_owned()]);
-        let example = content.example.clone().or_else(|| content.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone())));
-        // An optional body is sent too when the spec shows one, so it is exercised.
-        if body.required || example.is_some() {
-            let value = sampler.conform(Node::from(schema), example.as_ref(), "body");
-            sample.insert(serde_name(&name), value);
-        }
-        Some(Body { name, ty: lowered.ty, required: body.required, media })
+        Some(Body { name, ty: lowered.ty, required: body.required, media, pointer })
     }
 
     /// Types every response (their examples are checked), and returns the success output.
@@ -431,11 +398,6 @@ impl<'a> Lowering<'a, '_> {
             }
         }
     }
-}
-
-/// The name serde gives a field (`r#type` → `type`): samples are decoded into operations.
-fn serde_name(field: &str) -> String {
-    field.trim_start_matches("r#").to_owned()
 }
 
 /// A variant name for a success status: its reason phrase (`202` → `Accepted`).
