@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// What changed between two APIs.
 #[derive(Debug, Clone, Serialize)]
@@ -445,9 +446,9 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
 
 /// How much the generated files change: files added, removed and changed, and lines added and
 /// removed (each line counted by content, so moved lines count as neither).
-pub fn size_change(old: &[(String, String)], new: &[(String, String)]) -> SizeChange {
-    let old: BTreeMap<&str, &str> = old.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
-    let new: BTreeMap<&str, &str> = new.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+pub fn size_change(old: &[GeneratedFile], new: &[GeneratedFile]) -> SizeChange {
+    let old: BTreeMap<&str, &str> = old.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+    let new: BTreeMap<&str, &str> = new.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
     let mut size = SizeChange::default();
     let lines = |text: &str| -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{File, Paths, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
+use super::{Paths, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// The files of a `models` module: `mod.rs`, one file per component (with its inline types),
 /// and the shared constants.
-pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
+pub fn models_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let mut by_module: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for (index, def) in api.types.iter().enumerate() {
         by_module.entry(def.module.as_str()).or_default().push(TypeId(index));
@@ -23,7 +24,7 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let groups: Vec<(&str, &Vec<TypeId>)> = by_module.iter().map(|(m, ids)| (*m, ids)).collect();
     files.extend(format_in_parallel(&groups, |(module, ids)| {
         let items: Vec<TokenStream> = ids.iter().map(|id| type_item(api, *id)).collect();
-        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+        Ok(GeneratedFile::new(format!("{module}.rs"), format_file(header, quote!(#(#items)*))?))
     })?);
     for (module, ids) in &by_module {
         let module_ident = ident(module);
@@ -45,7 +46,7 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
         }
     }
     let doc = format!(" The types of the Intercom API {} ({}), one per schema.", api.version.id, api.version.spec_version);
-    files.push(File { path: "mod.rs".to_owned(), contents: format_file(header, quote! { #![doc = #doc] #(#mod_items)* })? });
+    files.push(GeneratedFile::new("mod.rs", format_file(header, quote! { #![doc = #doc] #(#mod_items)* })?));
     Ok(files)
 }
 

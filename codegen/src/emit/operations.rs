@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{File, Paths, doc_attrs, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
+use super::{Paths, doc_attrs, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// The runtime crate, by absolute path.
 fn rt() -> TokenStream {
@@ -21,7 +22,7 @@ fn tag_modules(api: &Api) -> BTreeMap<&str, &str> {
 }
 
 /// The files of the `operations` module: `mod.rs` and one file per tag.
-pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
+pub fn operations_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let modules = tag_modules(api);
     let mut by_module: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
@@ -32,7 +33,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let groups: Vec<(&str, &Vec<&Operation>)> = by_module.iter().map(|(m, ops)| (*m, ops)).collect();
     files.extend(format_in_parallel(&groups, |(module, ops)| {
         let items = ops.iter().map(|op| operation_item(api, op));
-        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+        Ok(GeneratedFile::new(format!("{module}.rs"), format_file(header, quote!(#(#items)*))?))
     })?);
     for (module, ops) in &by_module {
         let module_ident = ident(module);
@@ -61,7 +62,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
          [`Operation::to_request`](intercom_api_runtime::Operation::to_request).",
         api.version.id
     );
-    files.push(File { path: "mod.rs".to_owned(), contents: format_file(header, quote! { #![doc = #doc] #(#mod_items)* })? });
+    files.push(GeneratedFile::new("mod.rs", format_file(header, quote! { #![doc = #doc] #(#mod_items)* })?));
     Ok(files)
 }
 

@@ -1,10 +1,12 @@
 //! The generator's own fixture specs (`codegen/tests/fixtures`), and the crate that compiles
 //! their output (`tests/fixture-models`), so that a snapshot that is not valid Rust cannot pass.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::output::Tree;
-use crate::{Error, REGENERATE, emit, ir, lower_bytes, naming};
+use crate::emit::{self, Manifest};
+use crate::output::{GeneratedFile, Tree};
+use crate::{Error, REGENERATE, ir, lower_bytes, naming};
 
 /// Where fixture specs for the generator's own tests live, relative to the workspace root.
 pub const FIXTURES_DIR: &str = "codegen/tests/fixtures";
@@ -38,13 +40,13 @@ pub fn fixtures(root: &Path) -> Result<Vec<Fixture>, Error> {
     Ok(out)
 }
 
-/// The models module a fixture generates: (file name, contents) pairs.
-pub fn fixture_models(fixture: &Fixture) -> Result<Vec<emit::File>, Error> {
+/// The models module a fixture generates, paths relative to the module's folder.
+pub fn fixture_models(fixture: &Fixture) -> Result<Vec<GeneratedFile>, Error> {
     fixture_output(fixture).map(|(files, _)| files)
 }
 
 /// A fixture's models module and its tags, from one lowering.
-fn fixture_output(fixture: &Fixture) -> Result<(Vec<emit::File>, Vec<ir::Tag>), Error> {
+fn fixture_output(fixture: &Fixture) -> Result<(Vec<GeneratedFile>, Vec<ir::Tag>), Error> {
     let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
         .map_err(|diagnostics| Error::Spec { what: format!("fixture {}", fixture.name), diagnostics })?;
     let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
@@ -61,31 +63,38 @@ pub fn fixture_crate(root: &Path) -> Result<Tree, Error> {
     let mut lib = format!(
         "{header}//! The generator's output for each fixture spec in `{FIXTURES_DIR}`, compiled.\n#![allow(deprecated, dead_code)]\n#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n"
     );
-    let mut tag_features = std::collections::BTreeSet::new();
+    let mut tag_features = BTreeSet::new();
     for fixture in fixtures(root)? {
         let (models, tags) = fixture_output(&fixture)?;
         tag_features.extend(tags.into_iter().map(|t| t.feature));
         let module = naming::module_name(&fixture.name);
         lib.push_str(&format!("\npub mod {module} {{\n    pub mod models;\n}}\n"));
-        for file in models {
-            files.push((PathBuf::from(format!("src/{module}/models/{}", file.path)), file.contents));
-        }
+        files.extend(models.into_iter().map(|file| file.under(&format!("src/{module}/models"))));
     }
-    files.push((PathBuf::from("src/lib.rs"), lib));
-    let toml_header = header.replace("// ", "# ");
-    // Every model compiled, as a version's `full` does, with both serde halves.
-    let mut features = String::from("[features]\ndefault = [\"full\", \"serialize\", \"deserialize\"]\n");
-    let quoted: Vec<String> = tag_features.iter().map(|f| format!("\"{f}\"")).collect();
-    features.push_str(&format!("full = [{}]\nserialize = []\ndeserialize = []\n", quoted.join(", ")));
-    for feature in &tag_features {
-        features.push_str(&format!("{feature} = []\n"));
-    }
-    files.push((
-        PathBuf::from("Cargo.toml"),
-        format!(
-            "{toml_header}[package]\nname = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[lib]\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"../../intercom-api/runtime\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
-        ),
-    ));
+    files.push(GeneratedFile::new("src/lib.rs", lib));
+    files.push(GeneratedFile::new("Cargo.toml", manifest(&header.replace("// ", "# "), &tag_features)));
     files.sort();
     Ok(Tree { root: PathBuf::from(FIXTURE_CRATE_DIR), foreign: Vec::new(), files })
+}
+
+/// The fixture crate's `Cargo.toml`: every model compiled, as a version's `full` does, with
+/// both serde halves.
+fn manifest(toml_header: &str, tag_features: &BTreeSet<String>) -> String {
+    let quoted: Vec<String> = tag_features.iter().map(|f| format!("\"{f}\"")).collect();
+    let mut features =
+        format!("default = [\"full\", \"serialize\", \"deserialize\"]\nfull = [{}]\nserialize = []\ndeserialize = []\n", quoted.join(", "));
+    for feature in tag_features {
+        features.push_str(&format!("{feature} = []\n"));
+    }
+    Manifest {
+        header: toml_header,
+        package: "name = \"intercom-fixture-models\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n".to_owned(),
+        lib: Some("doctest = false\n"),
+        features,
+        dependencies: "intercom-api-runtime = { path = \"../../intercom-api/runtime\" }\nserde = { version = \"1\", features = [\"derive\"] }\nserde_json = \"1\"\n".to_owned(),
+        dev_dependencies: None,
+        docs_rs: false,
+        standalone: false,
+    }
+    .render()
 }
