@@ -10,23 +10,26 @@ use quote::quote;
 use crate::ir::*;
 use crate::output::GeneratedFile;
 
+mod client;
 mod docs;
 mod facade;
 mod format;
 mod manifest;
 mod models;
 mod operations;
+mod pagination;
 
+pub use client::client_module;
 pub use docs::doc_lines;
 use docs::{doc_attrs, doc_attrs_or};
+pub use facade::{FacadeVersion, facade_crate};
 pub use format::format_file;
 pub(crate) use format::format_in_parallel;
-pub use facade::{FacadeVersion, facade_crate};
-pub use manifest::{CrateSetup, Published};
 pub(crate) use manifest::Manifest;
+pub use manifest::{CrateSetup, Published};
 use manifest::{crate_manifest, crate_readme};
 pub use models::models_module;
-pub use operations::{client_module, operations_module};
+pub use operations::operations_module;
 
 /// How emitted code names types from where it stands.
 #[derive(Clone, Copy)]
