@@ -45,6 +45,18 @@ pub fn fixture_models(fixture: &Fixture) -> Result<Vec<GeneratedFile>, Error> {
     fixture_output(fixture).map(|(files, _)| files)
 }
 
+/// The whole crate a fixture generates as a member of this workspace (`intercom-fixture-<name>`):
+/// models, operations, client, `src/lib.rs` and `Cargo.toml`, paths relative to the crate.
+pub fn fixture_version_crate(fixture: &Fixture) -> Result<Vec<GeneratedFile>, Error> {
+    let what = format!("fixture {}", fixture.name);
+    let lowered =
+        lower_bytes(&fixture.bytes, None, &fixture.name, None).map_err(|diagnostics| Error::Spec { what: what.clone(), diagnostics })?;
+    let header = emit::rust_header(REGENERATE, &format!("{FIXTURES_DIR}/{}.yaml", fixture.name));
+    let crate_name = format!("intercom-fixture-{}", fixture.name);
+    emit::version_crate(&lowered.api, emit::CrateSetup::member(&crate_name), &header, &header.replace("// ", "# "))
+        .map_err(|message| Error::Emit { what, message })
+}
+
 /// A fixture's models module and its tags, from one lowering.
 fn fixture_output(fixture: &Fixture) -> Result<(Vec<GeneratedFile>, Vec<ir::Tag>), Error> {
     let lowered = lower_bytes(&fixture.bytes, None, &fixture.name, None)
