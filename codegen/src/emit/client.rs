@@ -1,6 +1,7 @@
 //! `client.rs` of a version's crate: its `Client`, with one accessor per tag returning a group
 //! whose methods are the tag's operations.
 
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{output_tokens, rt};
@@ -17,53 +18,9 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
     let mut accessor_fns = Vec::new();
     let mut group_items = Vec::new();
     for (index, tag_def) in groups {
-        let tag = tag_def.name.as_str();
-        let gate = gate_attr(api, &Gate::Tags(vec![index]));
-        let accessor = ident(&tag_def.accessor);
-        let group = ident(&tag_def.group);
-        let accessor_doc = format!(" The operations tagged “{tag}”.");
-        accessor_fns.push(quote! {
-            #[doc = #accessor_doc]
-            #gate
-            pub fn #accessor(&self) -> #group<'_> {
-                #group(&self.inner)
-            }
-        });
-        let methods = tag_def.methods.iter().map(|named| {
-            let op = &api.operations[named.operation];
-            let method = ident(&named.method);
-            let op_name = ident(&op.name);
-            let output = match &op.output {
-                Output::ByStatus { name, .. } => {
-                    let name = ident(name);
-                    quote!(crate::operations::#name)
-                }
-                other => output_tokens(api, other),
-            };
-            let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
-            let doc = format!(" {} (see [`{}`](crate::operations::{})).", summary.trim().trim_end_matches('.'), op.name, op.name);
-            let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #method(&self, operation: crate::operations::#op_name)
-                    -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + use<'a> {
-                    self.0.send_owned(operation)
-                }
-            }
-        });
-        let group_doc = format!(" The operations tagged “{tag}”; get it with [`Client::{accessor}`].");
-        group_items.push(quote! {
-            #[doc = #group_doc]
-            #gate
-            #[derive(Debug, Clone, Copy)]
-            pub struct #group<'a>(&'a #rt::Client);
-
-            #gate
-            impl<'a> #group<'a> {
-                #(#methods)*
-            }
-        });
+        let (accessor_fn, group_item) = tag_group(api, index, tag_def);
+        accessor_fns.push(accessor_fn);
+        group_items.push(group_item);
     }
     let client_doc = format!(
         " An Intercom API {} client: the runtime [`Client`]({rt_path}) (which it dereferences to, for `send`, \
@@ -106,4 +63,62 @@ pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
             #(#group_items)*
         },
     )
+}
+
+/// The client's accessor for the tag `tag_def` (index `index` in [`Api::tags`]), and the group
+/// type it returns, with one method per operation of the tag.
+fn tag_group(api: &Api, index: usize, tag_def: &Tag) -> (TokenStream, TokenStream) {
+    let rt = rt();
+    let tag = tag_def.name.as_str();
+    let gate = gate_attr(api, &Gate::Tags(vec![index]));
+    let accessor = ident(&tag_def.accessor);
+    let group = ident(&tag_def.group);
+    let accessor_doc = format!(" The operations tagged “{tag}”.");
+    let accessor_fn = quote! {
+        #[doc = #accessor_doc]
+        #gate
+        pub fn #accessor(&self) -> #group<'_> {
+            #group(&self.inner)
+        }
+    };
+    let methods = tag_def.methods.iter().map(|named| group_method(api, named));
+    let group_doc = format!(" The operations tagged “{tag}”; get it with [`Client::{accessor}`].");
+    let group_item = quote! {
+        #[doc = #group_doc]
+        #gate
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group<'a>(&'a #rt::Client);
+
+        #gate
+        impl<'a> #group<'a> {
+            #(#methods)*
+        }
+    };
+    (accessor_fn, group_item)
+}
+
+/// A group's method for one operation: takes the operation, sends it, returns its output.
+fn group_method(api: &Api, named: &GroupMethod) -> TokenStream {
+    let rt = rt();
+    let op = &api.operations[named.operation];
+    let method = ident(&named.method);
+    let op_name = ident(&op.name);
+    let output = match &op.output {
+        Output::ByStatus { name, .. } => {
+            let name = ident(name);
+            quote!(crate::operations::#name)
+        }
+        other => output_tokens(api, other),
+    };
+    let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    let doc = format!(" {} (see [`{}`](crate::operations::{})).", summary.trim().trim_end_matches('.'), op.name, op.name);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #[doc = #doc]
+        #deprecated
+        pub fn #method(&self, operation: crate::operations::#op_name)
+            -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + use<'a> {
+            self.0.send_owned(operation)
+        }
+    }
 }
