@@ -196,52 +196,70 @@ impl<'a> Sampler<'a> {
         }
         match view.ty {
             Some("string") => self.string(&view, value, at),
-            Some("integer") => match value {
-                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Value::Number(n.clone()),
-                Some(v) => {
-                    let parsed = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()).or_else(|| v.as_f64().map(|f| f as i64));
-                    let fixed = parsed.unwrap_or(1);
-                    self.repair(at, format!("{v} is not an integer; using {fixed}"));
-                    Value::from(fixed)
-                }
-                None => Value::from(1),
-            },
-            Some("number") => match value {
-                Some(Value::Number(n)) => Value::Number(n.clone()),
-                Some(v) => {
-                    let fixed = v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(1.0);
-                    self.repair(at, format!("{v} is not a number; using {fixed}"));
-                    Value::from(fixed)
-                }
-                None => Value::from(1),
-            },
-            Some("boolean") => match value {
-                Some(Value::Bool(b)) => Value::Bool(*b),
-                Some(v) => {
-                    let fixed = v.as_str() == Some("true");
-                    self.repair(at, format!("{v} is not a boolean; using {fixed}"));
-                    Value::Bool(fixed)
-                }
-                None => Value::Bool(true),
-            },
-            Some("array") => {
-                let Some(items) = view.items else { return value.cloned().unwrap_or(Value::Array(Vec::new())) };
-                match value {
-                    Some(Value::Array(values)) => Value::Array(
-                        values
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1))
-                            .collect(),
-                    ),
-                    Some(v) => {
-                        self.repair(at, format!("{} is not an array; wrapping it", short(v)));
-                        Value::Array(vec![self.conform_at(Node::from(items), Some(v), &format!("{at}[0]"), depth + 1)])
-                    }
-                    None => Value::Array(vec![self.conform_at(Node::from(items), None, &format!("{at}[0]"), depth + 1)]),
-                }
-            }
+            Some("integer") => self.integer(value, at),
+            Some("number") => self.number(value, at),
+            Some("boolean") => self.boolean(value, at),
+            Some("array") => self.array(&view, value, at, depth),
             _ => value.cloned().unwrap_or_else(|| Value::String("example".to_owned())),
+        }
+    }
+
+    /// `value` as an integer: a number, or a string or float read as one.
+    fn integer(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Value::Number(n.clone()),
+            Some(v) => {
+                let parsed = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()).or_else(|| v.as_f64().map(|f| f as i64));
+                let fixed = parsed.unwrap_or(1);
+                self.repair(at, format!("{v} is not an integer; using {fixed}"));
+                Value::from(fixed)
+            }
+            None => Value::from(1),
+        }
+    }
+
+    /// `value` as a number: a number, or a string read as one.
+    fn number(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Number(n)) => Value::Number(n.clone()),
+            Some(v) => {
+                let fixed = v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(1.0);
+                self.repair(at, format!("{v} is not a number; using {fixed}"));
+                Value::from(fixed)
+            }
+            None => Value::from(1),
+        }
+    }
+
+    /// `value` as a boolean: a boolean, or the string `"true"`.
+    fn boolean(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Bool(b)) => Value::Bool(*b),
+            Some(v) => {
+                let fixed = v.as_str() == Some("true");
+                self.repair(at, format!("{v} is not a boolean; using {fixed}"));
+                Value::Bool(fixed)
+            }
+            None => Value::Bool(true),
+        }
+    }
+
+    /// `value` as an array of `view`'s items, each conformed; a single value is wrapped.
+    fn array(&mut self, view: &SchemaView<'a>, value: Option<&Value>, at: &str, depth: usize) -> Value {
+        let Some(items) = view.items else { return value.cloned().unwrap_or(Value::Array(Vec::new())) };
+        match value {
+            Some(Value::Array(values)) => Value::Array(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1))
+                    .collect(),
+            ),
+            Some(v) => {
+                self.repair(at, format!("{} is not an array; wrapping it", short(v)));
+                Value::Array(vec![self.conform_at(Node::from(items), Some(v), &format!("{at}[0]"), depth + 1)])
+            }
+            None => Value::Array(vec![self.conform_at(Node::from(items), None, &format!("{at}[0]"), depth + 1)]),
         }
     }
 
