@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// What changed between two APIs.
 #[derive(Debug, Clone, Serialize)]
@@ -207,78 +208,93 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             out.push(change(op, ChangeKind::Added, String::new(), false));
             continue;
         };
-        if before.name != op.name {
-            out.push(change(op, ChangeKind::Changed, format!("renamed from {}", before.name), true));
-        }
-        let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
-            o.params.iter().map(|p| ((p.location.rank(), p.wire.clone()), p.clone())).collect()
-        };
-        let (was, now) = (params(before), params(op));
-        for (key, p) in &was {
-            if !now.contains_key(key) {
-                out.push(change(op, ChangeKind::Changed, format!("{} parameter `{}` removed", p.location.word(), p.wire), true));
-            }
-        }
-        for (key, p) in &now {
-            let place = p.location.word();
-            match was.get(key) {
-                None => out.push(change(
-                    op,
-                    ChangeKind::Changed,
-                    format!("{place} parameter `{}` added ({})", p.wire, if p.required { "required" } else { "optional" }),
-                    p.required,
-                )),
-                Some(q) => {
-                    let (t0, t1) = (rust_type(old, &q.ty), rust_type(new, &p.ty));
-                    if t0 != t1 {
-                        out.push(change(op, ChangeKind::Changed, format!("{place} parameter `{}`: type {t0} → {t1}", p.wire), true));
-                    }
-                    if q.required != p.required {
-                        let now = if p.required { "now required" } else { "now optional" };
-                        out.push(change(op, ChangeKind::Changed, format!("{place} parameter `{}`: {now}", p.wire), true));
-                    }
-                }
-            }
-        }
-        match (&before.body, &op.body) {
-            (None, Some(b)) => out.push(change(
-                op,
-                ChangeKind::Changed,
-                format!("request body added ({}, {})", rust_type(new, &b.ty), if b.required { "required" } else { "optional" }),
-                b.required,
-            )),
-            (Some(_), None) => out.push(change(op, ChangeKind::Changed, "request body removed".to_owned(), true)),
-            (Some(a), Some(b)) => {
-                let (t0, t1) = (rust_type(old, &a.ty), rust_type(new, &b.ty));
-                if t0 != t1 {
-                    out.push(change(op, ChangeKind::Changed, format!("request body: type {t0} → {t1}"), true));
-                }
-                if a.required != b.required {
-                    let now = if b.required { "now required" } else { "now optional" };
-                    out.push(change(op, ChangeKind::Changed, format!("request body: {now}"), true));
-                }
-            }
-            (None, None) => {}
-        }
-        // A tag dropped takes the operation out of that tag's feature and client group.
-        let (tags_before, tags_now) = (effective_tags(before), effective_tags(op));
-        if tags_before != tags_now {
-            let dropped = tags_before.iter().any(|t| !tags_now.contains(t));
-            out.push(change(op, ChangeKind::Changed, format!("tags: {} → {}", tags_before.join(", "), tags_now.join(", ")), dropped));
-        }
-        let (o0, o1) = (output_text(old, &before.output), output_text(new, &op.output));
-        if o0 != o1 {
-            out.push(change(op, ChangeKind::Changed, format!("response: {o0} → {o1}"), true));
-        }
-        match (&before.pagination, &op.pagination) {
-            (None, Some(p)) => out.push(change(op, ChangeKind::Changed, format!("now paginated ({})", p.style.label()), false)),
-            (Some(p), None) => out.push(change(op, ChangeKind::Changed, format!("no longer paginated (was {})", p.style.label()), true)),
-            (Some(a), Some(b)) if a.style != b.style => {
-                out.push(change(op, ChangeKind::Changed, format!("pagination: {} → {}", a.style.label(), b.style.label()), true))
-            }
-            _ => {}
+        for (detail, breaking) in operation_changes(old, before, new, op) {
+            out.push(change(op, ChangeKind::Changed, detail, breaking));
         }
     }
+}
+
+/// What changed in an operation both sides have, each with whether it breaks callers.
+fn operation_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    if before.name != op.name {
+        out.push((format!("renamed from {}", before.name), true));
+    }
+    out.extend(param_changes(old, before, new, op));
+    out.extend(body_changes(old, before, new, op));
+    // A tag dropped takes the operation out of that tag's feature and client group.
+    let (tags_before, tags_now) = (effective_tags(before), effective_tags(op));
+    if tags_before != tags_now {
+        let dropped = tags_before.iter().any(|t| !tags_now.contains(t));
+        out.push((format!("tags: {} → {}", tags_before.join(", "), tags_now.join(", ")), dropped));
+    }
+    let (o0, o1) = (output_text(old, &before.output), output_text(new, &op.output));
+    if o0 != o1 {
+        out.push((format!("response: {o0} → {o1}"), true));
+    }
+    match (&before.pagination, &op.pagination) {
+        (None, Some(p)) => out.push((format!("now paginated ({})", p.style.label()), false)),
+        (Some(p), None) => out.push((format!("no longer paginated (was {})", p.style.label()), true)),
+        (Some(a), Some(b)) if a.style != b.style => out.push((format!("pagination: {} → {}", a.style.label(), b.style.label()), true)),
+        _ => {}
+    }
+    out
+}
+
+/// What changed in an operation's parameters (matched by place and wire name).
+fn param_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
+        o.params.iter().map(|p| ((p.location.rank(), p.wire.clone()), p.clone())).collect()
+    };
+    let (was, now) = (params(before), params(op));
+    for (key, p) in &was {
+        if !now.contains_key(key) {
+            out.push((format!("{} parameter `{}` removed", p.location.word(), p.wire), true));
+        }
+    }
+    for (key, p) in &now {
+        let place = p.location.word();
+        match was.get(key) {
+            None => out
+                .push((format!("{place} parameter `{}` added ({})", p.wire, if p.required { "required" } else { "optional" }), p.required)),
+            Some(q) => {
+                let (t0, t1) = (rust_type(old, &q.ty), rust_type(new, &p.ty));
+                if t0 != t1 {
+                    out.push((format!("{place} parameter `{}`: type {t0} → {t1}", p.wire), true));
+                }
+                if q.required != p.required {
+                    let now = if p.required { "now required" } else { "now optional" };
+                    out.push((format!("{place} parameter `{}`: {now}", p.wire), true));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What changed in an operation's request body.
+fn body_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    match (&before.body, &op.body) {
+        (None, Some(b)) => out.push((
+            format!("request body added ({}, {})", rust_type(new, &b.ty), if b.required { "required" } else { "optional" }),
+            b.required,
+        )),
+        (Some(_), None) => out.push(("request body removed".to_owned(), true)),
+        (Some(a), Some(b)) => {
+            let (t0, t1) = (rust_type(old, &a.ty), rust_type(new, &b.ty));
+            if t0 != t1 {
+                out.push((format!("request body: type {t0} → {t1}"), true));
+            }
+            if a.required != b.required {
+                let now = if b.required { "now required" } else { "now optional" };
+                out.push((format!("request body: {now}"), true));
+            }
+        }
+        (None, None) => {}
+    }
+    out
 }
 
 /// An operation's tags, [`UNTAGGED`] when it has none (as its feature is named).
@@ -365,77 +381,8 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
         for lost in usage_changes(old, before, new, def) {
             out.push(change(def, ChangeKind::Changed, lost, true));
         }
-        match (&before.kind, &def.kind) {
-            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
-                let (was, now) = (fields(a), fields(b));
-                for (wire, _) in was.iter().filter(|(w, _)| !now.contains_key(*w)) {
-                    out.push(change(def, ChangeKind::Changed, format!("field `{wire}` removed"), true));
-                }
-                for (wire, f) in &now {
-                    let Some(g) = was.get(wire) else {
-                        let required = f.presence == Presence::Required;
-                        let what = if required { "required" } else { "optional" };
-                        // A required field is an argument of the type's `new`, so its signature
-                        // changes, whichever way the type travels; an optional one is only more
-                        // to read (struct literals are outside the semver promise, README).
-                        out.push(change(def, ChangeKind::Changed, format!("field `{wire}` added ({what})"), required));
-                        continue;
-                    };
-                    let (t0, t1) = (field_type(old, g), field_type(new, f));
-                    let mut details = Vec::new();
-                    if g.required != f.required {
-                        details.push(if f.required { "now required" } else { "now optional" }.to_owned());
-                    }
-                    if g.nullable != f.nullable {
-                        details.push(if f.nullable { "now nullable" } else { "no longer nullable" }.to_owned());
-                    }
-                    if t0 != t1 {
-                        details.push(format!("type {t0} → {t1}"));
-                    }
-                    if details.is_empty() {
-                        continue;
-                    }
-                    // A different Rust type breaks code that reads or builds the field; a field
-                    // that becomes required or optional changes the arguments of `new`.
-                    let breaking = t0 != t1 || f.required != g.required;
-                    out.push(change(def, ChangeKind::Changed, format!("field `{wire}`: {}", details.join(", ")), breaking));
-                }
-            }
-            (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-                let values = |v: &[EnumVariant]| -> BTreeSet<String> { v.iter().map(|e| e.wire.clone()).collect() };
-                let (was, now) = (values(a), values(b));
-                for v in was.difference(&now) {
-                    out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` removed"), true));
-                }
-                // Generated enums are `#[non_exhaustive]`: a `match` has a wildcard arm already.
-                for v in now.difference(&was) {
-                    out.push(change(def, ChangeKind::Changed, format!("enum value `{v}` added"), false));
-                }
-            }
-            (TypeKind::Union(a), TypeKind::Union(b)) => {
-                let forms = |u: &Union| -> BTreeSet<String> { u.variants.iter().map(|v| v.name.clone()).collect() };
-                let (was, now) = (forms(a), forms(b));
-                for v in was.difference(&now) {
-                    out.push(change(def, ChangeKind::Changed, format!("form `{v}` removed"), true));
-                }
-                for v in now.difference(&was) {
-                    out.push(change(def, ChangeKind::Changed, format!("form `{v}` added"), false));
-                }
-            }
-            (TypeKind::Constant { value: a }, TypeKind::Constant { value: b }) if a != b => {
-                out.push(change(def, ChangeKind::Changed, format!("constant `{a}` → `{b}`"), true));
-            }
-            (TypeKind::Alias(a), TypeKind::Alias(b)) => {
-                let (t0, t1) = (rust_type(old, a), rust_type(new, b));
-                if t0 != t1 {
-                    out.push(change(def, ChangeKind::Changed, format!("type {t0} → {t1}"), true));
-                }
-            }
-            (a, b) if kind_word(a) != kind_word(b) => {
-                out.push(change(def, ChangeKind::Changed, format!("was a {}, now a {}", kind_word(a), kind_word(b)), true));
-            }
-            _ => {}
+        for (detail, breaking) in kind_changes(old, before, new, def) {
+            out.push(change(def, ChangeKind::Changed, detail, breaking));
         }
         if before.name != def.name {
             out.push(change(def, ChangeKind::Changed, format!("Rust name {} → {}", before.name, def.name), true));
@@ -443,11 +390,95 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     }
 }
 
+/// What changed in what a type is (its fields, values, forms, constant or target, or its
+/// kind), each with whether it breaks callers.
+fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    match (&before.kind, &def.kind) {
+        (TypeKind::Struct(a), TypeKind::Struct(b)) => out.extend(field_changes(old, a, new, b)),
+        (TypeKind::Enum(a), TypeKind::Enum(b)) => {
+            let values = |v: &[EnumVariant]| -> BTreeSet<String> { v.iter().map(|e| e.wire.clone()).collect() };
+            let (was, now) = (values(a), values(b));
+            for v in was.difference(&now) {
+                out.push((format!("enum value `{v}` removed"), true));
+            }
+            // Generated enums are `#[non_exhaustive]`: a `match` has a wildcard arm already.
+            for v in now.difference(&was) {
+                out.push((format!("enum value `{v}` added"), false));
+            }
+        }
+        (TypeKind::Union(a), TypeKind::Union(b)) => {
+            let forms = |u: &Union| -> BTreeSet<String> { u.variants.iter().map(|v| v.name.clone()).collect() };
+            let (was, now) = (forms(a), forms(b));
+            for v in was.difference(&now) {
+                out.push((format!("form `{v}` removed"), true));
+            }
+            for v in now.difference(&was) {
+                out.push((format!("form `{v}` added"), false));
+            }
+        }
+        (TypeKind::Constant { value: a }, TypeKind::Constant { value: b }) if a != b => {
+            out.push((format!("constant `{a}` → `{b}`"), true));
+        }
+        (TypeKind::Alias(a), TypeKind::Alias(b)) => {
+            let (t0, t1) = (rust_type(old, a), rust_type(new, b));
+            if t0 != t1 {
+                out.push((format!("type {t0} → {t1}"), true));
+            }
+        }
+        (a, b) if kind_word(a) != kind_word(b) => {
+            out.push((format!("was a {}, now a {}", kind_word(a), kind_word(b)), true));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// What changed in a struct's fields (matched by wire name).
+fn field_changes(old: &Api, a: &Struct, new: &Api, b: &Struct) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
+    let (was, now) = (fields(a), fields(b));
+    for (wire, _) in was.iter().filter(|(w, _)| !now.contains_key(*w)) {
+        out.push((format!("field `{wire}` removed"), true));
+    }
+    for (wire, f) in &now {
+        let Some(g) = was.get(wire) else {
+            let required = f.presence == Presence::Required;
+            let what = if required { "required" } else { "optional" };
+            // A required field is an argument of the type's `new`, so its signature
+            // changes, whichever way the type travels; an optional one is only more
+            // to read (struct literals are outside the semver promise, README).
+            out.push((format!("field `{wire}` added ({what})"), required));
+            continue;
+        };
+        let (t0, t1) = (field_type(old, g), field_type(new, f));
+        let mut details = Vec::new();
+        if g.required != f.required {
+            details.push(if f.required { "now required" } else { "now optional" }.to_owned());
+        }
+        if g.nullable != f.nullable {
+            details.push(if f.nullable { "now nullable" } else { "no longer nullable" }.to_owned());
+        }
+        if t0 != t1 {
+            details.push(format!("type {t0} → {t1}"));
+        }
+        if details.is_empty() {
+            continue;
+        }
+        // A different Rust type breaks code that reads or builds the field; a field
+        // that becomes required or optional changes the arguments of `new`.
+        let breaking = t0 != t1 || f.required != g.required;
+        out.push((format!("field `{wire}`: {}", details.join(", ")), breaking));
+    }
+    out
+}
+
 /// How much the generated files change: files added, removed and changed, and lines added and
 /// removed (each line counted by content, so moved lines count as neither).
-pub fn size_change(old: &[(String, String)], new: &[(String, String)]) -> SizeChange {
-    let old: BTreeMap<&str, &str> = old.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
-    let new: BTreeMap<&str, &str> = new.iter().map(|(p, c)| (p.as_str(), c.as_str())).collect();
+pub fn size_change(old: &[GeneratedFile], new: &[GeneratedFile]) -> SizeChange {
+    let old: BTreeMap<&str, &str> = old.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
+    let new: BTreeMap<&str, &str> = new.iter().map(|f| (f.path.as_str(), f.contents.as_str())).collect();
     let mut size = SizeChange::default();
     let lines = |text: &str| -> BTreeMap<String, usize> {
         let mut counts = BTreeMap::new();

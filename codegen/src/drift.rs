@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 
 use crate::diff::{self, Report};
+use crate::output::GeneratedFile;
 use crate::pins::{self, Pin, Source};
 use crate::{Error, Lowered, REGENERATE, Workspace, emit, fern, lower_bytes};
 
 /// A side of a comparison: a lowered API and the crate it generates.
 struct Side {
     lowered: Lowered,
-    files: Vec<(String, String)>,
+    files: Vec<GeneratedFile>,
 }
 
 fn side(pin: &Pin, lowered: Lowered) -> Result<Side, Error> {
@@ -18,7 +19,7 @@ fn side(pin: &Pin, lowered: Lowered) -> Result<Side, Error> {
     let header = emit::rust_header(REGENERATE, "");
     let files = emit::version_crate(&lowered.api, emit::CrateSetup::member(&pin.crate_name), &header, &header.replace("// ", "# "))
         .map_err(|message| Error::Emit { what: format!("Intercom API {}", pin.id), message })?;
-    Ok(Side { lowered, files: files.into_iter().map(|f| (f.path, f.contents)).collect() })
+    Ok(Side { lowered, files })
 }
 
 fn report(from: String, old: &Side, to: String, new: &Side, notes: Vec<String>) -> Report {

@@ -15,6 +15,29 @@ pub enum Mode {
     Check,
 }
 
+/// One generated file: where it goes and its whole text. Emission makes these with paths
+/// relative to the module or crate they belong to; a [`Tree`] holds them relative to its root.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GeneratedFile {
+    /// The path, `/`-separated, relative to the folder that owns the file (`src/lib.rs`,
+    /// `Cargo.toml`).
+    pub path: String,
+    /// The whole text, with the generated-file header where the format has one.
+    pub contents: String,
+}
+
+impl GeneratedFile {
+    /// A file at `path` with `contents`.
+    pub fn new(path: impl Into<String>, contents: impl Into<String>) -> GeneratedFile {
+        GeneratedFile { path: path.into(), contents: contents.into() }
+    }
+
+    /// The same file, its path under the folder `dir` (`models` + `mod.rs` → `models/mod.rs`).
+    pub fn under(self, dir: &str) -> GeneratedFile {
+        GeneratedFile { path: format!("{dir}/{}", self.path), ..self }
+    }
+}
+
 /// A set of generated files for one owned folder.
 #[derive(Debug, Clone)]
 pub struct Tree {
@@ -23,7 +46,7 @@ pub struct Tree {
     /// Sub-folders of `root` that are hand-written and not owned (relative to `root`).
     pub foreign: Vec<PathBuf>,
     /// Files relative to `root`.
-    pub files: Vec<(PathBuf, String)>,
+    pub files: Vec<GeneratedFile>,
 }
 
 /// What writing or checking found.
@@ -50,21 +73,22 @@ impl Outcome {
 pub fn sync(workspace: &Path, tree: &Tree, mode: Mode, outcome: &mut Outcome) -> std::io::Result<()> {
     let root = workspace.join(&tree.root);
     let mut produced = BTreeSet::new();
-    for (rel, contents) in &tree.files {
-        produced.insert(rel.clone());
-        let path = root.join(rel);
+    for file in &tree.files {
+        let rel = PathBuf::from(&file.path);
+        let path = root.join(&rel);
         let current = std::fs::read(&path).ok();
-        if current.as_deref() == Some(contents.as_bytes()) {
+        if current.as_deref() == Some(file.contents.as_bytes()) {
             outcome.unchanged += 1;
-            continue;
-        }
-        outcome.changed.push(tree.root.join(rel));
-        if mode == Mode::Write {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)?;
+        } else {
+            outcome.changed.push(tree.root.join(&rel));
+            if mode == Mode::Write {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                std::fs::write(&path, &file.contents)?;
             }
-            std::fs::write(&path, contents)?;
         }
+        produced.insert(rel);
     }
     let mut existing = Vec::new();
     list_files(&root, &root, &tree.foreign, &mut existing)?;

@@ -4,18 +4,15 @@
 //! `INSTA_UPDATE=always cargo test -p intercom-codegen --test drift`.
 
 use intercom_codegen::diff::{self, Report};
+use intercom_codegen::output::GeneratedFile;
 use intercom_codegen::overlay::Overlay;
 use intercom_codegen::{emit, lower_bytes};
 
 const BASE: &str = include_str!("drift/base.yaml");
 
-fn files(api: &intercom_codegen::ir::Api) -> Vec<(String, String)> {
+fn files(api: &intercom_codegen::ir::Api) -> Vec<GeneratedFile> {
     let header = emit::rust_header("test", "");
-    emit::version_crate(api, emit::CrateSetup::member("widgets"), &header, &header)
-        .expect("emits")
-        .into_iter()
-        .map(|f| (f.path, f.contents))
-        .collect()
+    emit::version_crate(api, emit::CrateSetup::member("widgets"), &header, &header).expect("emits")
 }
 
 /// The report from the base to the base with `patches` (overlay TOML) applied.

@@ -1,4 +1,4 @@
-//! Runtime behaviour of the async client (`intercom-api/runtime/src/client.rs`), sending real
+//! Runtime behaviour of the async client (`intercom-api/runtime/src/client/`), sending real
 //! generated 2.12 operations to a scripted HTTP/1.1 server on loopback that records every
 //! request it receives.
 //!

@@ -3,17 +3,20 @@
 
 use proc_macro2::TokenStream;
 
-use super::File;
+use crate::output::GeneratedFile;
 
 /// `make(item)` for every item, on as many threads as the machine has (tokens are built and
 /// formatted per file, so files are independent); results in the items' order.
-pub(crate) fn format_in_parallel<T: Sync>(items: &[T], make: impl Fn(&T) -> Result<File, String> + Sync) -> Result<Vec<File>, String> {
+pub(crate) fn format_in_parallel<T: Sync>(
+    items: &[T],
+    make: impl Fn(&T) -> Result<GeneratedFile, String> + Sync,
+) -> Result<Vec<GeneratedFile>, String> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
     if threads == 1 {
         return items.iter().map(&make).collect();
     }
     let make = &make;
-    let mut slots: Vec<Option<Result<File, String>>> = (0..items.len()).map(|_| None).collect();
+    let mut slots: Vec<Option<Result<GeneratedFile, String>>> = (0..items.len()).map(|_| None).collect();
     let mut failure = None;
     std::thread::scope(|scope| {
         let mut workers = Vec::new();

@@ -1,7 +1,57 @@
-//! What a generated crate says about itself: where it lives, its `Cargo.toml` features and,
-//! when published, its README.
+//! What a generated crate says about itself: where it lives, its `Cargo.toml` and, when
+//! published, its README. [`Manifest`] is the one `Cargo.toml` template of every generated
+//! crate: a version's, the facade and the fixture crate.
 
 use crate::ir::*;
+
+/// A generated `Cargo.toml`: its tables in Cargo's usual order, one blank line apart.
+pub(crate) struct Manifest<'a> {
+    /// The generated-file header, as TOML comments.
+    pub header: &'a str,
+    /// The lines of `[package]`.
+    pub package: String,
+    /// The lines of `[lib]`, for a crate that has the table.
+    pub lib: Option<&'a str>,
+    /// The lines of `[features]`.
+    pub features: String,
+    /// The lines of `[dependencies]`.
+    pub dependencies: String,
+    /// The lines of `[dev-dependencies]`, for a crate that has the table.
+    pub dev_dependencies: Option<&'a str>,
+    /// A published crate: docs.rs documents every feature, with `--cfg docsrs`.
+    pub docs_rs: bool,
+    /// A crate generated outside any workspace: a `[workspace]` of its own.
+    pub standalone: bool,
+}
+
+impl Manifest<'_> {
+    /// The manifest's text.
+    pub(crate) fn render(&self) -> String {
+        let mut tables = vec![format!("[package]\n{}", self.package)];
+        if let Some(lib) = self.lib {
+            tables.push(format!("[lib]\n{lib}"));
+        }
+        tables.push(format!("[features]\n{}", self.features));
+        tables.push(format!("[dependencies]\n{}", self.dependencies));
+        if let Some(dev) = self.dev_dependencies {
+            tables.push(format!("[dev-dependencies]\n{dev}"));
+        }
+        if self.docs_rs {
+            tables.push("[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n".to_owned());
+        }
+        if self.standalone {
+            tables.push("# Generated on its own, outside any workspace.\n[workspace]\n".to_owned());
+        }
+        format!("{}{}", self.header, tables.join("\n"))
+    }
+}
+
+/// The keys a published crate's `[package]` adds, for crates.io and docs.rs.
+pub(crate) fn published_keys(crate_name: &str) -> String {
+    format!(
+        "documentation = \"https://docs.rs/{crate_name}\"\nreadme = \"README.md\"\nkeywords = [\"intercom\", \"api\", \"sdk\", \"client\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n"
+    )
+}
 
 /// Where a generated crate lives and what its manifest says about it.
 #[derive(Debug, Clone, Copy)]
@@ -64,12 +114,42 @@ pub(super) fn crate_readme(api: &Api, crate_name: &str, published: Published) ->
     )
 }
 
-/// The `[features]` table of a version's crate: the client, one feature per tag (computed by
+/// The `Cargo.toml` of a version's crate.
+pub(super) fn crate_manifest(api: &Api, setup: CrateSetup<'_>, toml_header: &str) -> String {
+    let crate_name = setup.crate_name;
+    let mut package = format!("name = \"{crate_name}\"\n");
+    package.push_str(if setup.standalone {
+        "version = \"0.1.0\"\nedition = \"2024\"\nlicense = \"MIT\"\npublish = false\n"
+    } else {
+        "version.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n"
+    });
+    if setup.published.is_some() {
+        package.push_str(&published_keys(crate_name));
+    }
+    package.push_str(&format!("description = \"Typed models and operations for the Intercom REST API {} (generated).\"\n", api.version.id));
+    let runtime_path = setup.runtime_path;
+    let runtime_version = setup.published.map_or("0.1.0", |p| p.version);
+    Manifest {
+        header: toml_header,
+        package,
+        lib: Some("# Descriptions from the spec are documentation, never tests.\ndoctest = false\n"),
+        features: crate_features(api),
+        dependencies: format!(
+            "intercom-api-runtime = {{ path = \"{runtime_path}\", version = \"{runtime_version}\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n"
+        ),
+        dev_dependencies: None,
+        docs_rs: setup.published.is_some(),
+        standalone: setup.standalone,
+    }
+    .render()
+}
+
+/// The `[features]` lines of a version's crate: the client, one feature per tag (computed by
 /// reachability in `lower::usage`), `full` for all of them, and the optional serde halves.
-pub(super) fn crate_features(api: &Api) -> String {
+fn crate_features(api: &Api) -> String {
     let all: Vec<String> = api.tags.iter().map(|t| format!("\"{}\"", t.feature)).collect();
     let mut out = String::from(
-        "[features]\ndefault = [\"client\", \"rustls\", \"full\"]\n\
+        "default = [\"client\", \"rustls\", \"full\"]\n\
          # The async client, without choosing TLS; without it the crate is sans-IO (operations\n\
          # become `http` requests). The TLS features below each bring it.\n\
          client = [\"intercom-api-runtime/client-core\"]\n\

@@ -8,30 +8,28 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
+mod client;
 mod docs;
+mod facade;
 mod format;
 mod manifest;
 mod models;
 mod operations;
+mod pagination;
 
+pub use client::client_module;
 pub use docs::doc_lines;
 use docs::{doc_attrs, doc_attrs_or};
+pub use facade::{FacadeVersion, facade_crate};
 pub use format::format_file;
 pub(crate) use format::format_in_parallel;
+pub(crate) use manifest::Manifest;
 pub use manifest::{CrateSetup, Published};
-use manifest::{crate_features, crate_readme};
+use manifest::{crate_manifest, crate_readme};
 pub use models::models_module;
-pub use operations::{client_module, operations_module};
-
-/// A generated file, relative to the folder that owns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct File {
-    /// The path, relative to the folder that owns the file (`src/lib.rs`, `Cargo.toml`).
-    pub path: String,
-    /// The whole text, with the generated-file header where the format has one.
-    pub contents: String,
-}
+pub use operations::operations_module;
 
 /// How emitted code names types from where it stands.
 #[derive(Clone, Copy)]
@@ -54,12 +52,22 @@ pub fn rust_header(command: &str, origin: &str) -> String {
 /// The files of one version's crate, paths relative to the crate folder: the `models` and
 /// `operations` modules, the client, `src/lib.rs` and `Cargo.toml`, plus `README.md` and
 /// `LICENSE` when it is published.
-pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_header: &str) -> Result<Vec<File>, String> {
-    let crate_name = setup.crate_name;
-    let mut files: Vec<File> =
-        models_module(api, rust_header)?.into_iter().map(|f| File { path: format!("src/models/{}", f.path), ..f }).collect();
-    files.extend(operations_module(api, rust_header)?.into_iter().map(|f| File { path: format!("src/operations/{}", f.path), ..f }));
-    files.push(File { path: "src/client.rs".to_owned(), contents: client_module(api, rust_header)? });
+pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_header: &str) -> Result<Vec<GeneratedFile>, String> {
+    let mut files: Vec<GeneratedFile> = models_module(api, rust_header)?.into_iter().map(|f| f.under("src/models")).collect();
+    files.extend(operations_module(api, rust_header)?.into_iter().map(|f| f.under("src/operations")));
+    files.push(GeneratedFile::new("src/client.rs", client_module(api, rust_header)?));
+    files.push(GeneratedFile::new("src/lib.rs", format_file(rust_header, crate_lib(api, setup))?));
+    if let Some(published) = setup.published {
+        files.push(GeneratedFile::new("LICENSE", published.license));
+        files.push(GeneratedFile::new("README.md", crate_readme(api, setup.crate_name, published)));
+    }
+    files.push(GeneratedFile::new("Cargo.toml", crate_manifest(api, setup, toml_header)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// The `src/lib.rs` of a version's crate: its docs, modules, re-exports and constants.
+fn crate_lib(api: &Api, setup: CrateSetup<'_>) -> TokenStream {
     let version = &api.version;
     let intercom_version = &version.intercom_version;
     let crate_doc = format!(
@@ -78,7 +86,7 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
             pub const UPSTREAM_COMMIT: &str = #commit;
         }
     });
-    let lib = quote! {
+    quote! {
         #![doc = #crate_doc]
         #![doc = ""]
         #![doc = " Depend on the `intercom-api` crate with this version's feature rather than on this crate directly."]
@@ -105,38 +113,7 @@ pub fn version_crate(api: &Api, setup: CrateSetup<'_>, rust_header: &str, toml_h
         pub const SERVERS: &[&str] = &[#(#servers),*];
 
         #upstream
-    };
-    files.push(File { path: "src/lib.rs".to_owned(), contents: format_file(rust_header, lib)? });
-    let description = format!("Typed models and operations for the Intercom REST API {} (generated).", version.id);
-    let (package_keys, workspace) = if setup.standalone {
-        (
-            "version = \"0.1.0\"\nedition = \"2024\"\nlicense = \"MIT\"\npublish = false\n",
-            "\n# Generated on its own, outside any workspace.\n[workspace]\n",
-        )
-    } else {
-        ("version.workspace = true\nedition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n", "")
-    };
-    let runtime_path = setup.runtime_path;
-    let runtime_version = setup.published.map_or("0.1.0", |p| p.version);
-    let features = crate_features(api);
-    let mut docs_rs = String::new();
-    let mut package_keys = package_keys.to_owned();
-    if let Some(published) = setup.published {
-        package_keys.push_str(&format!(
-            "documentation = \"https://docs.rs/{crate_name}\"\nreadme = \"README.md\"\nkeywords = [\"intercom\", \"api\", \"sdk\", \"client\"]\ncategories = [\"api-bindings\", \"web-programming::http-client\"]\n"
-        ));
-        docs_rs.push_str("\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
-        files.push(File { path: "LICENSE".to_owned(), contents: published.license.to_owned() });
-        files.push(File { path: "README.md".to_owned(), contents: crate_readme(api, crate_name, published) });
     }
-    files.push(File {
-        path: "Cargo.toml".to_owned(),
-        contents: format!(
-            "{toml_header}[package]\nname = \"{crate_name}\"\n{package_keys}description = \"{description}\"\n\n[lib]\n# Descriptions from the spec are documentation, never tests.\ndoctest = false\n\n{features}\n[dependencies]\nintercom-api-runtime = {{ path = \"{runtime_path}\", version = \"{runtime_version}\", default-features = false }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{docs_rs}{workspace}"
-        ),
-    });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 /// `::a::b` for `a::b`.

@@ -8,12 +8,13 @@ use std::collections::BTreeMap;
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::{File, Paths, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
+use super::{Paths, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// The files of a `models` module: `mod.rs`, one file per component (with its inline types),
 /// and the shared constants.
-pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
+pub fn models_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let mut by_module: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for (index, def) in api.types.iter().enumerate() {
         by_module.entry(def.module.as_str()).or_default().push(TypeId(index));
@@ -23,7 +24,7 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let groups: Vec<(&str, &Vec<TypeId>)> = by_module.iter().map(|(m, ids)| (*m, ids)).collect();
     files.extend(format_in_parallel(&groups, |(module, ids)| {
         let items: Vec<TokenStream> = ids.iter().map(|id| type_item(api, *id)).collect();
-        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+        Ok(GeneratedFile::new(format!("{module}.rs"), format_file(header, quote!(#(#items)*))?))
     })?);
     for (module, ids) in &by_module {
         let module_ident = ident(module);
@@ -45,216 +46,254 @@ pub fn models_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
         }
     }
     let doc = format!(" The types of the Intercom API {} ({}), one per schema.", api.version.id, api.version.spec_version);
-    files.push(File { path: "mod.rs".to_owned(), contents: format_file(header, quote! { #![doc = #doc] #(#mod_items)* })? });
+    files.push(GeneratedFile::new("mod.rs", format_file(header, quote! { #![doc = #doc] #(#mod_items)* })?));
     Ok(files)
 }
 
+/// A named type's items: the struct, enum, constant, union or alias with its impls.
 pub(super) fn type_item(api: &Api, id: TypeId) -> TokenStream {
     let def = api.get(id);
-    let name = ident(&def.name);
-    let docs = doc_attrs_or(def.docs.as_deref(), &format!("The spec's `{}`.", def.spec_name));
-    // rustdoc rejects an alias equal to the item's name.
-    let alias = (def.spec_name != def.name).then(|| {
-        let spec_name = &def.spec_name;
-        quote!(#[doc(alias = #spec_name)])
-    });
-    let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
-    let paths = Paths::InModels;
+    let head = ItemHead::of(def);
     match &def.kind {
-        TypeKind::Struct(s) => {
-            let fields = s.fields.iter().map(|f| field(api, f, paths));
-            let extra = ident(&s.extra);
-            let default = s.defaultable.then(|| quote!(Default,));
-            let constructor = (!s.defaultable).then(|| constructor(api, &name, s, paths));
-            let serde = SerdeDerives::of(&def.usage);
-            let serialize = struct_serialize(&name, s, SerdeDerives::gate(serde.serialize, "serialize"));
-            let deserialize = struct_deserialize(&name, &def.spec_name, s, SerdeDerives::gate(serde.deserialize, "deserialize"));
-            quote! {
-                #docs
-                #alias
-                #deprecated
-                #[derive(Debug, Clone, PartialEq, #default)]
-                pub struct #name {
-                    #(#fields)*
-                    #[doc = " Keys the spec does not declare, kept as received and sent back unchanged."]
-                    pub #extra: ::intercom_api_runtime::de::Extra,
-                }
-                #constructor
-                #serialize
-                #deserialize
-            }
-        }
-        TypeKind::Enum(variants) => {
-            let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
-            let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
-            let docs_of = variants.iter().map(|v| format!(" `{}`", v.wire.replace('`', "'")));
-            let type_name = &def.name;
-            quote! {
-                #docs
-                #alias
-                #deprecated
-                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-                #[non_exhaustive]
-                pub enum #name {
-                    #(#[doc = #docs_of] #names,)*
-                    #[doc = " A value this version of the crate does not know, kept as it was received."]
-                    Unknown(::std::string::String),
-                }
-
-                impl #name {
-                    #[doc = " Every value this version of the crate knows, as sent on the wire."]
-                    pub const VALUES: &'static [&'static str] = &[#(#wires),*];
-
-                    #[doc = " The value as it is sent on the wire."]
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(Self::#names => #wires,)*
-                            Self::Unknown(other) => other,
-                        }
-                    }
-
-                    #[doc = " The variant for a wire value; unknown values become `Unknown`."]
-                    pub fn from_wire(value: &str) -> Self {
-                        match value {
-                            #(#wires => Self::#names,)*
-                            other => Self::Unknown(other.to_owned()),
-                        }
-                    }
-                }
-
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, Self::VALUES, #type_name)
-                    }
-                }
-            }
-        }
-        TypeKind::Constant { value } => {
-            let doc =
-                format!(" Always `{}`: filled in when you construct a value, and when a response leaves it out.", value.replace('`', "'"));
-            quote! {
-                #[doc = #doc]
-                #alias
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-                pub struct #name;
-
-                impl #name {
-                    #[doc = " The one value."]
-                    pub const VALUE: &'static str = #value;
-                }
-
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(Self::VALUE)
-                    }
-                }
-
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
-                    }
-                }
-            }
-        }
-        TypeKind::Union(union) => {
-            let variants = union.variants.iter().map(|v| {
-                let vname = ident(&v.name);
-                let ty = boxed(type_tokens(api, &v.ty, paths), v.boxed);
-                let docs = doc_attrs_or(v.docs.as_deref(), &format!("The `{}` form.", v.name));
-                quote!(#docs #vname(#ty),)
-            });
-            let mut serde = SerdeDerives::of(&def.usage);
-            let (how, decode) = match &union.discriminator {
-                None => {
-                    let forms = union.variants.iter().map(|v| {
-                        let vname = ident(&v.name);
-                        let ty = type_tokens(api, &v.ty, paths);
-                        let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
-                        // Scalars as struct fields decode them: tolerantly, except in the strict pass.
-                        if v.ty.is_lenient() && !v.boxed {
-                            quote!(|v| ::intercom_api_runtime::de::lenient::<#ty, _>(v).map(#wrap),)
-                        } else {
-                            quote!(|v| <#ty as ::serde::Deserialize>::deserialize(v).map(#wrap),)
-                        }
-                    });
-                    // Decoded by hand, not derived.
-                    let gate = serde.deserialize_by_hand();
-                    let decode = quote! {
-                        #gate
-                        impl<'de> ::serde::Deserialize<'de> for #name {
-                            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                                ::intercom_api_runtime::decode_untagged(deserializer, &[#(#forms)*], Self::Unknown)
-                            }
-                        }
-                    };
-                    let how = " Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches \
-                               tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.";
-                    (how.to_owned(), Some(decode))
-                }
-                Some(property) => {
-                    let arms = union.variants.iter().flat_map(|v| {
-                        let vname = ident(&v.name);
-                        let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
-                        v.tags.iter().map(move |tag| quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),))
-                    });
-                    // Decoded by hand, not derived.
-                    let gate = serde.deserialize_by_hand();
-                    let decode = quote! {
-                        #gate
-                        impl<'de> ::serde::Deserialize<'de> for #name {
-                            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                                ::intercom_api_runtime::decode_by_tag(deserializer, #property, &[#(#arms)*], Self::Unknown)
-                            }
-                        }
-                    };
-                    (
-                        format!(" The `{property}` property names the form; a value with another `{property}` is kept in `Unknown`."),
-                        Some(decode),
-                    )
-                }
-            };
-            let separator = def.docs.is_some().then(|| quote!(#[doc = ""]));
-            let (derived, optional) = (serde.derived(), serde.optional());
-            let untagged = serde.container_attr(quote!(untagged));
-            quote! {
-                #docs
-                #separator
-                #[doc = #how]
-                #alias
-                #deprecated
-                #[derive(Debug, Clone, PartialEq, #derived)]
-                #[non_exhaustive]
-                // The forms are the spec's; boxing the big ones would change every caller.
-                #[allow(clippy::large_enum_variant)]
-                #optional
-                #untagged
-                pub enum #name {
-                    #(#variants)*
-                    #[doc = " A value that matches none of the forms above, kept as it was received."]
-                    Unknown(::serde_json::Value),
-                }
-                #decode
-            }
-        }
+        TypeKind::Struct(s) => struct_item(api, def, head, s),
+        TypeKind::Enum(variants) => enum_item(def, head, variants),
+        TypeKind::Constant { value } => constant_item(head, value),
+        TypeKind::Union(union) => union_item(api, def, head, union),
         TypeKind::Alias(target) => {
-            let ty = type_tokens(api, target, paths);
+            let ItemHead { name, docs, alias, .. } = head;
+            let ty = type_tokens(api, target, Paths::InModels);
             quote! {
                 #docs
                 #alias
                 pub type #name = #ty;
             }
+        }
+    }
+}
+
+/// What a type's item starts with: its name, docs, `doc(alias)` (the spec's name, where it
+/// differs) and `#[deprecated]`.
+struct ItemHead {
+    name: Ident,
+    docs: TokenStream,
+    alias: Option<TokenStream>,
+    deprecated: Option<TokenStream>,
+}
+
+impl ItemHead {
+    fn of(def: &TypeDef) -> ItemHead {
+        let docs = doc_attrs_or(def.docs.as_deref(), &format!("The spec's `{}`.", def.spec_name));
+        // rustdoc rejects an alias equal to the item's name.
+        let alias = (def.spec_name != def.name).then(|| {
+            let spec_name = &def.spec_name;
+            quote!(#[doc(alias = #spec_name)])
+        });
+        let deprecated = def.deprecated.then(|| quote!(#[deprecated]));
+        ItemHead { name: ident(&def.name), docs, alias, deprecated }
+    }
+}
+
+/// A struct: its fields, the field of undeclared keys, a constructor or `Default`, and its
+/// serde impls.
+fn struct_item(api: &Api, def: &TypeDef, head: ItemHead, s: &Struct) -> TokenStream {
+    let ItemHead { name, docs, alias, deprecated } = head;
+    let paths = Paths::InModels;
+    let fields = s.fields.iter().map(|f| field(api, f, paths));
+    let extra = ident(&s.extra);
+    let default = s.defaultable.then(|| quote!(Default,));
+    let constructor = (!s.defaultable).then(|| constructor(api, &name, s, paths));
+    let serde = SerdeDerives::of(&def.usage);
+    let serialize = struct_serialize(&name, s, SerdeDerives::gate(serde.serialize, "serialize"));
+    let deserialize = struct_deserialize(&name, &def.spec_name, s, SerdeDerives::gate(serde.deserialize, "deserialize"));
+    quote! {
+        #docs
+        #alias
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #default)]
+        pub struct #name {
+            #(#fields)*
+            #[doc = " Keys the spec does not declare, kept as received and sent back unchanged."]
+            pub #extra: ::intercom_api_runtime::de::Extra,
+        }
+        #constructor
+        #serialize
+        #deserialize
+    }
+}
+
+/// A string enum with its fallback `Unknown`, its values and its serde impls.
+fn enum_item(def: &TypeDef, head: ItemHead, variants: &[EnumVariant]) -> TokenStream {
+    let ItemHead { name, docs, alias, deprecated } = head;
+    let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+    let docs_of = variants.iter().map(|v| format!(" `{}`", v.wire.replace('`', "'")));
+    let type_name = &def.name;
+    quote! {
+        #docs
+        #alias
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#[doc = #docs_of] #names,)*
+            #[doc = " A value this version of the crate does not know, kept as it was received."]
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            #[doc = " Every value this version of the crate knows, as sent on the wire."]
+            pub const VALUES: &'static [&'static str] = &[#(#wires),*];
+
+            #[doc = " The value as it is sent on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+
+            #[doc = " The variant for a wire value; unknown values become `Unknown`."]
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#names,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::intercom_api_runtime::enums::string(deserializer, Self::from_wire, Self::VALUES, #type_name)
+            }
+        }
+    }
+}
+
+/// A constant: a zero-sized type that always is `value`.
+fn constant_item(head: ItemHead, value: &str) -> TokenStream {
+    let ItemHead { name, alias, .. } = head;
+    let doc = format!(" Always `{}`: filled in when you construct a value, and when a response leaves it out.", value.replace('`', "'"));
+    quote! {
+        #[doc = #doc]
+        #alias
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct #name;
+
+        impl #name {
+            #[doc = " The one value."]
+            pub const VALUE: &'static str = #value;
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(Self::VALUE)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::intercom_api_runtime::enums::constant(deserializer, Self::VALUE).map(|()| Self)
+            }
+        }
+    }
+}
+
+/// A union: one variant per form, the fallback `Unknown`, and how a value is matched to a form.
+fn union_item(api: &Api, def: &TypeDef, head: ItemHead, union: &Union) -> TokenStream {
+    let ItemHead { name, docs, alias, deprecated } = head;
+    let paths = Paths::InModels;
+    let variants = union.variants.iter().map(|v| {
+        let vname = ident(&v.name);
+        let ty = boxed(type_tokens(api, &v.ty, paths), v.boxed);
+        let docs = doc_attrs_or(v.docs.as_deref(), &format!("The `{}` form.", v.name));
+        quote!(#docs #vname(#ty),)
+    });
+    let mut serde = SerdeDerives::of(&def.usage);
+    let (how, decode) = union_decode(api, &name, union, &mut serde);
+    let separator = def.docs.is_some().then(|| quote!(#[doc = ""]));
+    let (derived, optional) = (serde.derived(), serde.optional());
+    let untagged = serde.container_attr(quote!(untagged));
+    quote! {
+        #docs
+        #separator
+        #[doc = #how]
+        #alias
+        #deprecated
+        #[derive(Debug, Clone, PartialEq, #derived)]
+        #[non_exhaustive]
+        // The forms are the spec's; boxing the big ones would change every caller.
+        #[allow(clippy::large_enum_variant)]
+        #optional
+        #untagged
+        pub enum #name {
+            #(#variants)*
+            #[doc = " A value that matches none of the forms above, kept as it was received."]
+            Unknown(::serde_json::Value),
+        }
+        #decode
+    }
+}
+
+/// How a union's docs say it is decoded, and its `Deserialize` impl: the forms tried in order,
+/// or picked by the discriminator's value. Records in `serde` that it is decoded by hand.
+fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives) -> (String, Option<TokenStream>) {
+    let paths = Paths::InModels;
+    match &union.discriminator {
+        None => {
+            let forms = union.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let ty = type_tokens(api, &v.ty, paths);
+                let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                // Scalars as struct fields decode them: tolerantly, except in the strict pass.
+                if v.ty.is_lenient() && !v.boxed {
+                    quote!(|v| ::intercom_api_runtime::de::lenient::<#ty, _>(v).map(#wrap),)
+                } else {
+                    quote!(|v| <#ty as ::serde::Deserialize>::deserialize(v).map(#wrap),)
+                }
+            });
+            // Decoded by hand, not derived.
+            let gate = serde.deserialize_by_hand();
+            let decode = quote! {
+                #gate
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        ::intercom_api_runtime::decode_untagged(deserializer, &[#(#forms)*], Self::Unknown)
+                    }
+                }
+            };
+            let how = " Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches \
+                           tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.";
+            (how.to_owned(), Some(decode))
+        }
+        Some(property) => {
+            let arms = union.variants.iter().flat_map(|v| {
+                let vname = ident(&v.name);
+                let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
+                v.tags.iter().map(move |tag| quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),))
+            });
+            // Decoded by hand, not derived.
+            let gate = serde.deserialize_by_hand();
+            let decode = quote! {
+                #gate
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        ::intercom_api_runtime::decode_by_tag(deserializer, #property, &[#(#arms)*], Self::Unknown)
+                    }
+                }
+            };
+            (format!(" The `{property}` property names the form; a value with another `{property}` is kept in `Unknown`."), Some(decode))
         }
     }
 }

@@ -1,17 +1,19 @@
-//! Emission of operations (one plain struct and one small `impl` each) and of the client's
-//! tag groups. All behaviour is in `intercom-api-runtime`; this only says which field goes
-//! where.
+//! Emission of operations: one plain struct and one small `impl` each (the `Paginated` impl
+//! is in `pagination.rs`, the client's tag groups in `client.rs`). All behaviour is in
+//! `intercom-api-runtime`; this only says which field goes where.
 
 use std::collections::BTreeMap;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{File, Paths, doc_attrs, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
+use super::pagination::paginated_impl;
+use super::{Paths, doc_attrs, doc_attrs_or, format_file, format_in_parallel, gate_attr, ident, type_tokens};
 use crate::ir::*;
+use crate::output::GeneratedFile;
 
 /// The runtime crate, by absolute path.
-fn rt() -> TokenStream {
+pub(super) fn rt() -> TokenStream {
     quote!(::intercom_api_runtime)
 }
 
@@ -21,7 +23,7 @@ fn tag_modules(api: &Api) -> BTreeMap<&str, &str> {
 }
 
 /// The files of the `operations` module: `mod.rs` and one file per tag.
-pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
+pub fn operations_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, String> {
     let modules = tag_modules(api);
     let mut by_module: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
     for op in &api.operations {
@@ -32,7 +34,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
     let groups: Vec<(&str, &Vec<&Operation>)> = by_module.iter().map(|(m, ops)| (*m, ops)).collect();
     files.extend(format_in_parallel(&groups, |(module, ops)| {
         let items = ops.iter().map(|op| operation_item(api, op));
-        Ok(File { path: format!("{module}.rs"), contents: format_file(header, quote!(#(#items)*))? })
+        Ok(GeneratedFile::new(format!("{module}.rs"), format_file(header, quote!(#(#items)*))?))
     })?);
     for (module, ops) in &by_module {
         let module_ident = ident(module);
@@ -61,7 +63,7 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<File>, String> {
          [`Operation::to_request`](intercom_api_runtime::Operation::to_request).",
         api.version.id
     );
-    files.push(File { path: "mod.rs".to_owned(), contents: format_file(header, quote! { #![doc = #doc] #(#mod_items)* })? });
+    files.push(GeneratedFile::new("mod.rs", format_file(header, quote! { #![doc = #doc] #(#mod_items)* })?));
     Ok(files)
 }
 
@@ -78,95 +80,16 @@ fn serde_attr(inner: TokenStream) -> TokenStream {
     quote!(#[cfg_attr(any(feature = "serialize", feature = "deserialize"), serde(#inner))])
 }
 
+/// One operation's items: its struct, `new` and setters, its `Operation` impl, and its
+/// `Paginated` impl and output enum when it has them.
 fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     let rt = rt();
     let name = ident(&op.name);
     let gate = gate_attr(api, &op.gate);
     let docs = operation_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-
-    let mut fields = Vec::new();
-    let mut params = Vec::new();
-    let mut inits = Vec::new();
-    let mut setters = Vec::new();
-    let mut writes = Vec::new();
-    for p in &op.params {
-        let field = ident(&p.name);
-        let ty = type_tokens(api, &p.ty, Paths::Crate);
-        let docs = doc_attrs_or(p.docs.as_deref(), &format!("The `{}` parameter.", p.wire));
-        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-        let wire = &p.wire;
-        // A required single-value parameter is filled in; an optional one is still a choice.
-        let constant = p.required && is_constant(api, &p.ty);
-        if p.required || constant {
-            let default = constant.then(|| serde_attr(quote!(default)));
-            fields.push(quote! { #docs #deprecated #default pub #field: #ty, });
-            if constant {
-                inits.push(quote!(#field: ::std::default::Default::default()));
-            } else {
-                params.push(quote!(#field: impl ::std::convert::Into<#ty>));
-                inits.push(quote!(#field: #field.into()));
-            }
-        } else {
-            let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-            fields.push(quote! {
-                #docs #deprecated
-                #serde
-                pub #field: ::std::option::Option<#ty>,
-            });
-            inits.push(quote!(#field: ::std::option::Option::None));
-            setters.push(quote! {
-                #docs #deprecated
-                pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#field = ::std::option::Option::Some(#field.into());
-                    self
-                }
-            });
-        }
-        writes.push(match p.location {
-            ParamLocation::Path => quote!(request.path_param(#wire, &self.#field)?;),
-            ParamLocation::Query(style) => {
-                let style = match style {
-                    QueryStyle::Form { explode } => quote!(#rt::QueryStyle::Form { explode: #explode }),
-                    QueryStyle::DeepObject => quote!(#rt::QueryStyle::DeepObject),
-                };
-                quote!(request.query(#wire, &self.#field, #style)?;)
-            }
-            ParamLocation::Header => {
-                let wire = wire.to_ascii_lowercase();
-                quote!(request.header(#wire, &self.#field)?;)
-            }
-        });
-    }
-    if let Some(body) = &op.body {
-        let field = ident(&body.name);
-        let ty = type_tokens(api, &body.ty, Paths::Crate);
-        if body.required {
-            fields.push(quote! { #[doc = " The request body."] pub #field: #ty, });
-            params.push(quote!(#field: impl ::std::convert::Into<#ty>));
-            inits.push(quote!(#field: #field.into()));
-        } else {
-            let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
-            fields.push(quote! {
-                #[doc = " The request body."]
-                #serde
-                pub #field: ::std::option::Option<#ty>,
-            });
-            inits.push(quote!(#field: ::std::option::Option::None));
-            setters.push(quote! {
-                #[doc = " The request body."]
-                pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
-                    self.#field = ::std::option::Option::Some(#field.into());
-                    self
-                }
-            });
-        }
-        writes.push(body_write(api, body));
-    }
-    let write_body = quote! { #(#writes)* ::std::result::Result::Ok(()) };
-
-    let output_ty = output_tokens(api, &op.output);
-    let decode = decode_tokens(&op.output);
+    let Inputs { fields, params, inits, setters, writes } = inputs(api, op);
+    let operation_impl = operation_impl(api, op, quote! { #(#writes)* ::std::result::Result::Ok(()) });
     let output_enum = match &op.output {
         Output::ByStatus { name: enum_name, variants } => {
             let tokens = status_enum(api, &op.name, enum_name, variants);
@@ -174,6 +97,148 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
         }
         _ => None,
     };
+    let pagination = op.pagination.as_ref().map(|p| {
+        let tokens = paginated_impl(api, op, p);
+        quote!(#gate #tokens)
+    });
+
+    quote! {
+        #docs
+        #deprecated
+        #gate
+        #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+        #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #gate
+        impl #name {
+            #[doc = " The operation with its required inputs; set optional ones with the methods below."]
+            #[allow(clippy::new_without_default)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits),* }
+            }
+            #(#setters)*
+        }
+
+        #gate
+        impl #rt::Operation for #name #operation_impl
+
+        #pagination
+        #output_enum
+    }
+}
+
+/// What an operation's inputs (parameters, then the body) put in its struct and impls.
+#[derive(Default)]
+struct Inputs {
+    /// The struct's fields.
+    fields: Vec<TokenStream>,
+    /// The arguments of `new`: the required inputs.
+    params: Vec<TokenStream>,
+    /// `new`'s field initialisers.
+    inits: Vec<TokenStream>,
+    /// One setter per optional input.
+    setters: Vec<TokenStream>,
+    /// The statements of `Operation::write` that put each input on the request.
+    writes: Vec<TokenStream>,
+}
+
+fn inputs(api: &Api, op: &Operation) -> Inputs {
+    let mut inputs = Inputs::default();
+    for p in &op.params {
+        param_input(api, p, &mut inputs);
+    }
+    if let Some(body) = &op.body {
+        body_input(api, body, &mut inputs);
+    }
+    inputs
+}
+
+fn param_input(api: &Api, p: &Param, inputs: &mut Inputs) {
+    let rt = rt();
+    let field = ident(&p.name);
+    let ty = type_tokens(api, &p.ty, Paths::Crate);
+    let docs = doc_attrs_or(p.docs.as_deref(), &format!("The `{}` parameter.", p.wire));
+    let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+    let wire = &p.wire;
+    // A required single-value parameter is filled in; an optional one is still a choice.
+    let constant = p.required && is_constant(api, &p.ty);
+    if p.required || constant {
+        let default = constant.then(|| serde_attr(quote!(default)));
+        inputs.fields.push(quote! { #docs #deprecated #default pub #field: #ty, });
+        if constant {
+            inputs.inits.push(quote!(#field: ::std::default::Default::default()));
+        } else {
+            inputs.params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+            inputs.inits.push(quote!(#field: #field.into()));
+        }
+    } else {
+        let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        inputs.fields.push(quote! {
+            #docs #deprecated
+            #serde
+            pub #field: ::std::option::Option<#ty>,
+        });
+        inputs.inits.push(quote!(#field: ::std::option::Option::None));
+        inputs.setters.push(quote! {
+            #docs #deprecated
+            pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
+                self.#field = ::std::option::Option::Some(#field.into());
+                self
+            }
+        });
+    }
+    inputs.writes.push(match p.location {
+        ParamLocation::Path => quote!(request.path_param(#wire, &self.#field)?;),
+        ParamLocation::Query(style) => {
+            let style = match style {
+                QueryStyle::Form { explode } => quote!(#rt::QueryStyle::Form { explode: #explode }),
+                QueryStyle::DeepObject => quote!(#rt::QueryStyle::DeepObject),
+            };
+            quote!(request.query(#wire, &self.#field, #style)?;)
+        }
+        ParamLocation::Header => {
+            let wire = wire.to_ascii_lowercase();
+            quote!(request.header(#wire, &self.#field)?;)
+        }
+    });
+}
+
+fn body_input(api: &Api, body: &Body, inputs: &mut Inputs) {
+    let field = ident(&body.name);
+    let ty = type_tokens(api, &body.ty, Paths::Crate);
+    if body.required {
+        inputs.fields.push(quote! { #[doc = " The request body."] pub #field: #ty, });
+        inputs.params.push(quote!(#field: impl ::std::convert::Into<#ty>));
+        inputs.inits.push(quote!(#field: #field.into()));
+    } else {
+        let serde = serde_attr(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        inputs.fields.push(quote! {
+            #[doc = " The request body."]
+            #serde
+            pub #field: ::std::option::Option<#ty>,
+        });
+        inputs.inits.push(quote!(#field: ::std::option::Option::None));
+        inputs.setters.push(quote! {
+            #[doc = " The request body."]
+            pub fn #field(mut self, #field: impl ::std::convert::Into<#ty>) -> Self {
+                self.#field = ::std::option::Option::Some(#field.into());
+                self
+            }
+        });
+    }
+    inputs.writes.push(body_write(api, body));
+}
+
+/// The body (braces included) of the operation's `Operation` impl; `write_body` is what
+/// `write` does once the request is checked for use.
+fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenStream {
+    let rt = rt();
+    let output_ty = output_tokens(api, &op.output);
+    let decode = decode_tokens(&op.output);
     let accept = match &op.output {
         Output::Text => quote!(
             const ACCEPT: &'static str = "text/plain";
@@ -201,35 +266,9 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
     let id = &op.id;
     let method = ident(op.method.as_str());
     let path = &op.path;
-    let pagination = op.pagination.as_ref().map(|p| {
-        let tokens = paginated_impl(api, op, p);
-        quote!(#gate #tokens)
-    });
     let writes_used = if op.params.is_empty() && op.body.is_none() { quote!(let _ = request;) } else { TokenStream::new() };
-
     quote! {
-        #docs
-        #deprecated
-        #gate
-        #[derive(Debug, Clone, PartialEq)]
-        #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-        #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        #gate
-        impl #name {
-            #[doc = " The operation with its required inputs; set optional ones with the methods below."]
-            #[allow(clippy::new_without_default)]
-            pub fn new(#(#params),*) -> Self {
-                Self { #(#inits),* }
-            }
-            #(#setters)*
-        }
-
-        #gate
-        impl #rt::Operation for #name {
+        {
             type Output = #output_ty;
             const OPERATION_ID: &'static str = #id;
             const METHOD: #rt::http::Method = #rt::http::Method::#method;
@@ -250,9 +289,6 @@ fn operation_item(api: &Api, op: &Operation) -> TokenStream {
             }
             #decode_response
         }
-
-        #pagination
-        #output_enum
     }
 }
 
@@ -333,7 +369,7 @@ fn multipart_part(f: &Field) -> TokenStream {
     }
 }
 
-fn output_tokens(api: &Api, output: &Output) -> TokenStream {
+pub(super) fn output_tokens(api: &Api, output: &Output) -> TokenStream {
     match output {
         Output::Empty => quote!(()),
         Output::Text => quote!(::std::string::String),
@@ -408,206 +444,4 @@ fn status_enum(api: &Api, op_name: &str, name: &str, variants: &[StatusVariant])
             #(#variants)*
         }
     }
-}
-
-/// A read of `steps` from `root` (a reference) as an expression of type `&T`, inside a
-/// function returning `Option`.
-fn read_chain(root: TokenStream, steps: &[Step]) -> TokenStream {
-    let mut expr = root;
-    let mut place = false;
-    for step in steps {
-        let field = ident(&step.field);
-        (expr, place) = match step.presence {
-            Presence::Required | Presence::Constant => (quote!(#expr.#field), true),
-            Presence::Optional | Presence::RequiredNullable => (quote!(#expr.#field.as_ref()?), false),
-            Presence::Patch => (quote!(#expr.#field.as_option()?), false),
-        };
-    }
-    if place { quote!(&#expr) } else { expr }
-}
-
-/// An assignment of `value` at `steps` under `root` (mutable), creating the parts on the way.
-fn write_chain(root: TokenStream, steps: &[Step], value: TokenStream) -> TokenStream {
-    let rt = rt();
-    let Some((last, init)) = steps.split_last() else { return TokenStream::new() };
-    let mut expr = root;
-    for step in init {
-        let field = ident(&step.field);
-        expr = match (step.presence, step.fill) {
-            (Presence::Required | Presence::Constant, _) => quote!(#expr.#field),
-            (Presence::Optional | Presence::RequiredNullable, true) => {
-                quote!(#expr.#field.get_or_insert_with(::std::default::Default::default))
-            }
-            (Presence::Optional | Presence::RequiredNullable, false) => quote!(#expr.#field.as_mut()?),
-            (Presence::Patch, true) => quote!(#expr.#field.get_or_insert_default()),
-            (Presence::Patch, false) => quote!(#expr.#field.as_option_mut()?),
-        };
-    }
-    let field = ident(&last.field);
-    match last.presence {
-        Presence::Required | Presence::Constant => quote!(#expr.#field = #value;),
-        Presence::Optional | Presence::RequiredNullable => quote!(#expr.#field = ::std::option::Option::Some(#value);),
-        Presence::Patch => quote!(#expr.#field = #rt::Patch::Value(#value);),
-    }
-}
-
-fn paginated_impl(api: &Api, op: &Operation, p: &Pagination) -> TokenStream {
-    let rt = rt();
-    let name = ident(&op.name);
-    let item = type_tokens(api, &p.item, Paths::Crate);
-    let nullable_page = matches!(&op.output, Output::Json(TypeRef::Nullable(_)));
-    let items_field = ident(&p.items[0].field);
-    let optional_items = p.items[0].presence != Presence::Required;
-    let take = if optional_items { quote!(page.#items_field.unwrap_or_default()) } else { quote!(page.#items_field) };
-    let count =
-        if optional_items { quote!(page.#items_field.as_ref().map_or(0, ::std::vec::Vec::len)) } else { quote!(page.#items_field.len()) };
-    let (take, count, page_ref) = if nullable_page {
-        (
-            quote! { let ::std::option::Option::Some(page) = page else { return ::std::vec::Vec::new() }; #take },
-            quote! { let ::std::option::Option::Some(page) = page else { return 0 }; #count },
-            quote!(page.as_ref()?),
-        )
-    } else {
-        (take, count, quote!(page))
-    };
-    let style = match p.style {
-        PaginationStyle::Cursor => quote!(Cursor),
-        PaginationStyle::PageNumber => quote!(PageNumber),
-        PaginationStyle::Scroll => quote!(Scroll),
-        PaginationStyle::Search => quote!(Search),
-    };
-    let next_value = match p.style {
-        PaginationStyle::PageNumber => {
-            let current = read_chain(page_ref.clone(), &p.next);
-            let total = read_chain(page_ref, &p.total);
-            quote!(#rt::next_page_number(*#current, *#total)?)
-        }
-        _ => {
-            let cursor = read_chain(page_ref, &p.next);
-            quote!(#rt::non_empty(#cursor)?)
-        }
-    };
-    let assign = write_chain(quote!(next), &p.target, quote!(value));
-    quote! {
-        impl #rt::Paginated for #name {
-            type Item = #item;
-            const STYLE: #rt::PaginationStyle = #rt::PaginationStyle::#style;
-
-            fn items(page: Self::Output) -> ::std::vec::Vec<Self::Item> {
-                #take
-            }
-
-            fn item_count(page: &Self::Output) -> usize {
-                #count
-            }
-
-            fn next_page(&self, page: &Self::Output) -> ::std::option::Option<Self> {
-                let value = #next_value;
-                let mut next = self.clone();
-                #assign
-                ::std::option::Option::Some(next)
-            }
-        }
-    }
-}
-
-/// `client.rs`: the version's `Client`, with one accessor per tag that lists the tag's
-/// operations as methods.
-pub fn client_module(api: &Api, header: &str) -> Result<String, String> {
-    let rt = rt();
-    // By tag name (the order the groups were named in); each compiled with its tag's feature.
-    let mut groups: Vec<(usize, &Tag)> = api.tags.iter().enumerate().collect();
-    groups.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    let mut accessor_fns = Vec::new();
-    let mut group_items = Vec::new();
-    for (index, tag_def) in groups {
-        let tag = tag_def.name.as_str();
-        let gate = gate_attr(api, &Gate::Tags(vec![index]));
-        let accessor = ident(&tag_def.accessor);
-        let group = ident(&tag_def.group);
-        let accessor_doc = format!(" The operations tagged “{tag}”.");
-        accessor_fns.push(quote! {
-            #[doc = #accessor_doc]
-            #gate
-            pub fn #accessor(&self) -> #group<'_> {
-                #group(&self.inner)
-            }
-        });
-        let methods = tag_def.methods.iter().map(|named| {
-            let op = &api.operations[named.operation];
-            let method = ident(&named.method);
-            let op_name = ident(&op.name);
-            let output = match &op.output {
-                Output::ByStatus { name, .. } => {
-                    let name = ident(name);
-                    quote!(crate::operations::#name)
-                }
-                other => output_tokens(api, other),
-            };
-            let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
-            let doc = format!(" {} (see [`{}`](crate::operations::{})).", summary.trim().trim_end_matches('.'), op.name, op.name);
-            let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #method(&self, operation: crate::operations::#op_name)
-                    -> impl ::std::future::Future<Output = ::std::result::Result<#output, #rt::Error>> + ::std::marker::Send + use<'a> {
-                    self.0.send_owned(operation)
-                }
-            }
-        });
-        let group_doc = format!(" The operations tagged “{tag}”; get it with [`Client::{accessor}`].");
-        group_items.push(quote! {
-            #[doc = #group_doc]
-            #gate
-            #[derive(Debug, Clone, Copy)]
-            pub struct #group<'a>(&'a #rt::Client);
-
-            #gate
-            impl<'a> #group<'a> {
-                #(#methods)*
-            }
-        });
-    }
-    let client_doc = format!(
-        " An Intercom API {} client: the runtime [`Client`]({rt_path}) (which it dereferences to, for `send`, \
-         `pages` and `items`) with the operations grouped by the spec's tags.",
-        api.version.id,
-        rt_path = "intercom_api_runtime::Client"
-    );
-    format_file(
-        header,
-        quote! {
-            #[doc = #client_doc]
-            #[derive(Debug, Clone)]
-            pub struct Client {
-                inner: #rt::Client,
-            }
-
-            impl Client {
-                #[doc = " A client for `token`, to configure (region, timeout, retries …) and `build`."]
-                pub fn builder(token: impl ::std::convert::Into<::std::string::String>) -> #rt::ClientBuilder<Client> {
-                    #rt::ClientBuilder::new(token)
-                }
-
-                #(#accessor_fns)*
-            }
-
-            impl ::std::convert::From<#rt::Client> for Client {
-                fn from(inner: #rt::Client) -> Self {
-                    Client { inner }
-                }
-            }
-
-            impl ::std::ops::Deref for Client {
-                type Target = #rt::Client;
-
-                fn deref(&self) -> &#rt::Client {
-                    &self.inner
-                }
-            }
-
-            #(#group_items)*
-        },
-    )
 }

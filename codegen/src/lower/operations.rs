@@ -1,22 +1,22 @@
-//! Lowering of operations: parameters, request bodies, success outputs and contract-test
-//! samples. Types made for inline schemas land in the `models` module like any other.
+//! Lowering of operations: parameters, request bodies and success outputs. Types made for
+//! inline schemas land in the `models` module like any other. Parameters and bodies keep the
+//! pointer to where the spec declares them, from which the test harness builds its samples.
 
 use std::collections::BTreeMap;
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::{Lowered, Lowering, Site};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
-use crate::samples::Sampler;
 use crate::spec::Node;
 
 /// The header every request carries with the crate's pinned value; never a parameter.
 const VERSION_HEADER: &str = "Intercom-Version";
 
-/// A parameter after `$ref`s are followed, with what the sample needs.
+/// A parameter after `$ref`s are followed, with where it is declared.
 struct RawParam<'a> {
     data: &'a openapiv3::ParameterData,
     location: ParamLocation,
@@ -40,85 +40,16 @@ impl<'a> Lowering<'a, '_> {
 
     fn lower_operation(&mut self, path: &str, method: &str, item: &'a PathItem, op: &'a openapiv3::Operation) -> Operation {
         let pointer = pointer_push(&pointer_push("#/paths", path), method);
-        let id = match &op.operation_id {
-            Some(id) => id.clone(),
-            None => {
-                let made = naming::field_name(&format!("{method} {path}")).trim_start_matches("r#").to_owned();
-                self.diags.warn(&pointer, format!("the operation has no operationId; it is named `{made}` after its method and path."));
-                made
-            }
-        };
-        let (name, renamed) = self.operation_names.claim(&[naming::type_name(&id)]);
-        if renamed {
-            self.diags.warn(
-                &pointer,
-                format!(
-                    "another operation is already called {}; this one is {name}. operationIds must be unique: \
-                     rename one in the spec (or the version's overlay).",
-                    naming::type_name(&id)
-                ),
-            );
-        }
+        let (id, name) = self.operation_names_of(path, method, op, &pointer);
         let mut fields = Namespace::default();
         // `new` is the constructor; a parameter may not take its name.
         fields.claim(&["new".to_owned()]);
 
         let raw_params = self.raw_params(path, item, op, &pointer);
-        let mut params = Vec::new();
-        let mut sample = Map::new();
-        let mut sampler = Sampler::new(self.openapi);
-        for raw in &raw_params {
-            let wire = raw.data.name.clone();
-            let (field, renamed) =
-                fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", raw.location.word()))]);
-            if renamed {
-                self.diags
-                    .warn(&raw.pointer, format!("another input of the operation is called `{wire}`; this one is the field `{field}`."));
-            }
-            let schema = match &raw.data.format {
-                ParameterSchemaOrContent::Schema(s) => Some(s),
-                ParameterSchemaOrContent::Content(_) => {
-                    self.diags.warn(&raw.pointer, "the parameter is described by `content`, not `schema`; it is typed as a string.");
-                    None
-                }
-            };
-            let ty = match schema {
-                Some(schema) => {
-                    let base = format!("{name}{}", naming::type_name(&wire));
-                    let site = Site {
-                        pointer: pointer_push(&raw.pointer, "schema"),
-                        base: base.clone(),
-                        spec_name: format!("{id}.{wire}"),
-                        module: self.modules.claim(&[naming::module_name(&format!("{name}Parameters"))]).0,
-                        target: None,
-                    };
-                    self.lower_node(Node::from(schema), site).ty
-                }
-                None => TypeRef::String,
-            };
-            let required = raw.data.required || raw.location == ParamLocation::Path;
-            if required {
-                let example =
-                    raw.data.example.clone().or_else(|| raw.data.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone())));
-                let value = match schema {
-                    Some(schema) => sampler.conform(Node::from(schema), example.as_ref(), &wire),
-                    None => example.unwrap_or_else(|| Value::String("example".to_owned())),
-                };
-                sample.insert(serde_name(&field), value);
-            }
-            params.push(Param {
-                name: field,
-                wire,
-                location: raw.location,
-                ty,
-                required,
-                docs: raw.data.description.clone().filter(|d| !d.trim().is_empty()),
-                deprecated: raw.data.deprecated.unwrap_or(false),
-            });
-        }
-        self.undeclared_path_params(path, &pointer, &mut params, &mut fields, &mut sample);
+        let mut params: Vec<Param> = raw_params.iter().map(|raw| self.lower_param(raw, &name, &id, &mut fields)).collect();
+        self.undeclared_path_params(path, &pointer, &mut params, &mut fields);
 
-        let body = op.request_body.as_ref().and_then(|body| self.lower_body(body, &pointer, &name, &mut fields, &mut sampler, &mut sample));
+        let body = op.request_body.as_ref().and_then(|body| self.lower_body(body, &pointer, &name, &mut fields));
         let output = self.lower_responses(op, &pointer, &name);
         let has_success = op.responses.responses.keys().any(|status| match status {
             StatusCode::Code(c) => (200..300).contains(c),
@@ -142,8 +73,73 @@ impl<'a> Lowering<'a, '_> {
             output,
             has_success,
             pagination: None,
-            sample,
-            sample_repairs: sampler.repairs,
+        }
+    }
+
+    /// The operation's id (its `operationId`, else one made from method and path) and its
+    /// Rust type name, unique among operations; each fallback is reported.
+    fn operation_names_of(&mut self, path: &str, method: &str, op: &openapiv3::Operation, pointer: &str) -> (String, String) {
+        let id = match &op.operation_id {
+            Some(id) => id.clone(),
+            None => {
+                let made = naming::field_name(&format!("{method} {path}")).trim_start_matches("r#").to_owned();
+                self.diags.warn(pointer, format!("the operation has no operationId; it is named `{made}` after its method and path."));
+                made
+            }
+        };
+        let (name, renamed) = self.operation_names.claim(&[naming::type_name(&id)]);
+        if renamed {
+            self.diags.warn(
+                pointer,
+                format!(
+                    "another operation is already called {}; this one is {name}. operationIds must be unique: \
+                     rename one in the spec (or the version's overlay).",
+                    naming::type_name(&id)
+                ),
+            );
+        }
+        (id, name)
+    }
+
+    /// One declared parameter of the operation `op_name` (`op_id` in the spec): its field name,
+    /// unique in `fields`, and its type, lowered from its schema.
+    fn lower_param(&mut self, raw: &RawParam<'a>, op_name: &str, op_id: &str, fields: &mut Namespace) -> Param {
+        let wire = raw.data.name.clone();
+        let (field, renamed) = fields.claim(&[naming::field_name(&wire), naming::field_name(&format!("{wire} {}", raw.location.word()))]);
+        if renamed {
+            self.diags.warn(&raw.pointer, format!("another input of the operation is called `{wire}`; this one is the field `{field}`."));
+        }
+        let schema = match &raw.data.format {
+            ParameterSchemaOrContent::Schema(s) => Some(s),
+            ParameterSchemaOrContent::Content(_) => {
+                self.diags.warn(&raw.pointer, "the parameter is described by `content`, not `schema`; it is typed as a string.");
+                None
+            }
+        };
+        let ty = match schema {
+            Some(schema) => {
+                let base = format!("{op_name}{}", naming::type_name(&wire));
+                let site = Site {
+                    pointer: pointer_push(&raw.pointer, "schema"),
+                    base: base.clone(),
+                    spec_name: format!("{op_id}.{wire}"),
+                    module: self.modules.claim(&[naming::module_name(&format!("{op_name}Parameters"))]).0,
+                    target: None,
+                };
+                self.lower_node(Node::from(schema), site).ty
+            }
+            None => TypeRef::String,
+        };
+        let required = raw.data.required || raw.location == ParamLocation::Path;
+        Param {
+            name: field,
+            wire,
+            location: raw.location,
+            ty,
+            required,
+            docs: raw.data.description.clone().filter(|d| !d.trim().is_empty()),
+            deprecated: raw.data.deprecated.unwrap_or(false),
+            pointer: Some(raw.pointer.clone()),
         }
     }
 
@@ -226,14 +222,7 @@ impl<'a> Lowering<'a, '_> {
     }
 
     /// A `{name}` in the path that no parameter declares becomes a required string.
-    fn undeclared_path_params(
-        &mut self,
-        path: &str,
-        pointer: &str,
-        params: &mut Vec<Param>,
-        fields: &mut Namespace,
-        sample: &mut Map<String, Value>,
-    ) {
+    fn undeclared_path_params(&mut self, path: &str, pointer: &str, params: &mut Vec<Param>, fields: &mut Namespace) {
         let mut rest = path;
         let mut index = 0;
         while let Some(start) = rest.find('{') {
@@ -249,7 +238,6 @@ impl<'a> Lowering<'a, '_> {
                 pointer_push(pointer, "parameters"),
                 format!("the path has `{{{wire}}}` but no parameter declares it; it is a required string field `{field}`."),
             );
-            sample.insert(serde_name(&field), Value::String("example".to_owned()));
             params.insert(
                 index,
                 Param {
@@ -260,21 +248,14 @@ impl<'a> Lowering<'a, '_> {
                     required: true,
                     docs: Some("Not declared by the spec, but part of the path.".to_owned()),
                     deprecated: false,
+                    pointer: None,
                 },
             );
             index += 1;
         }
     }
 
-    fn lower_body(
-        &mut self,
-        body: &'a ReferenceOr<RequestBody>,
-        op_pointer: &str,
-        op_name: &str,
-        fields: &mut Namespace,
-        sampler: &mut Sampler<'a>,
-        sample: &mut Map<String, Value>,
-    ) -> Option<Body> {
+    fn lower_body(&mut self, body: &'a ReferenceOr<RequestBody>, op_pointer: &str, op_name: &str, fields: &mut Namespace) -> Option<Body> {
         let openapi = self.openapi;
         let (body, body_pointer) = match body {
             ReferenceOr::Item(b) => (b, pointer_push(op_pointer, "requestBody")),
@@ -290,7 +271,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         };
-        let mut chosen: Option<(BodyMedia, Lowered, &'a openapiv3::MediaType, &'a ReferenceOr<openapiv3::Schema>)> = None;
+        let mut chosen: Option<(BodyMedia, Lowered, String)> = None;
         for (media, content) in &body.content {
             let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
             let Some(schema) = &content.schema else {
@@ -318,18 +299,12 @@ impl<'a> Lowering<'a, '_> {
                 self.media_examples(content, &at, &lowered);
             }
             if chosen.is_none() {
-                chosen = Some((kind, lowered, content, schema));
+                chosen = Some((kind, lowered, at));
             }
         }
-        let (media, lowered, content, schema) = chosen?;
+        let (media, lowered, pointer) = chosen?;
         let (name, _) = fields.claim(&["body".to_owned(), "request_body".to_owned()]);
-        let example = content.example.clone().or_else(|| content.examples.values().find_map(|e| e.as_item().and_then(|e| e.value.clone())));
-        // An optional body is sent too when the spec shows one, so it is exercised.
-        if body.required || example.is_some() {
-            let value = sampler.conform(Node::from(schema), example.as_ref(), "body");
-            sample.insert(serde_name(&name), value);
-        }
-        Some(Body { name, ty: lowered.ty, required: body.required, media })
+        Some(Body { name, ty: lowered.ty, required: body.required, media, pointer })
     }
 
     /// Types every response (their examples are checked), and returns the success output.
@@ -358,56 +333,69 @@ impl<'a> Lowering<'a, '_> {
             };
             let success = (200..300).contains(&code);
             redirects |= (300..400).contains(&code);
-            let mut output = Output::Empty;
-            for (media, content) in &response.content {
-                let at = pointer_push(&pointer_push(&at_response, "content"), media);
-                let json = media.contains("json");
-                let Some(schema) = &content.schema else {
-                    if content.example.is_some() || !content.examples.is_empty() {
-                        self.diags.warn(
-                            &at,
-                            "the response has examples but no schema; it is typed as any JSON value and its examples cannot be checked.",
-                        );
-                    }
-                    if output == Output::Empty {
-                        output = if json {
-                            Output::Json(TypeRef::Json)
-                        } else if media.starts_with("text/") {
-                            Output::Text
-                        } else {
-                            Output::Bytes(media.clone())
-                        };
-                    }
-                    continue;
-                };
-                let base = if success { format!("{op_name}Response") } else { format!("{op_name}Response{status}") };
-                let site = Site {
-                    pointer: pointer_push(&at, "schema"),
-                    base: base.clone(),
-                    spec_name: format!("{op_name}.response.{status}"),
-                    module: self.modules.claim(&[naming::module_name(&base)]).0,
-                    target: None,
-                };
-                let lowered = self.lower_node(Node::from(schema), site);
-                if json {
-                    self.media_examples(content, &at, &lowered);
-                }
-                let this = if json {
-                    Output::Json(if lowered.nullable { TypeRef::Nullable(Box::new(lowered.ty)) } else { lowered.ty })
-                } else if media.starts_with("text/") {
-                    Output::Text
-                } else {
-                    Output::Bytes(media.clone())
-                };
-                // JSON wins when a response offers several media types.
-                if output == Output::Empty || matches!(this, Output::Json(_)) && !matches!(output, Output::Json(_)) {
-                    output = this;
-                }
-            }
+            let output = self.response_output(response, &at_response, op_name, &status, success);
             if success {
                 successes.insert(code, output);
             }
         }
+        self.success_output(successes, redirects, op_pointer, op_name)
+    }
+
+    /// What one response decodes into (JSON preferred when it offers several media types);
+    /// each media type's schema is typed and its examples recorded.
+    fn response_output(&mut self, response: &'a Response, at_response: &str, op_name: &str, status: &str, success: bool) -> Output {
+        let mut output = Output::Empty;
+        for (media, content) in &response.content {
+            let at = pointer_push(&pointer_push(at_response, "content"), media);
+            let json = media.contains("json");
+            let Some(schema) = &content.schema else {
+                if content.example.is_some() || !content.examples.is_empty() {
+                    self.diags.warn(
+                        &at,
+                        "the response has examples but no schema; it is typed as any JSON value and its examples cannot be checked.",
+                    );
+                }
+                if output == Output::Empty {
+                    output = if json {
+                        Output::Json(TypeRef::Json)
+                    } else if media.starts_with("text/") {
+                        Output::Text
+                    } else {
+                        Output::Bytes(media.clone())
+                    };
+                }
+                continue;
+            };
+            let base = if success { format!("{op_name}Response") } else { format!("{op_name}Response{status}") };
+            let site = Site {
+                pointer: pointer_push(&at, "schema"),
+                base: base.clone(),
+                spec_name: format!("{op_name}.response.{status}"),
+                module: self.modules.claim(&[naming::module_name(&base)]).0,
+                target: None,
+            };
+            let lowered = self.lower_node(Node::from(schema), site);
+            if json {
+                self.media_examples(content, &at, &lowered);
+            }
+            let this = if json {
+                Output::Json(if lowered.nullable { TypeRef::Nullable(Box::new(lowered.ty)) } else { lowered.ty })
+            } else if media.starts_with("text/") {
+                Output::Text
+            } else {
+                Output::Bytes(media.clone())
+            };
+            // JSON wins when a response offers several media types.
+            if output == Output::Empty || matches!(this, Output::Json(_)) && !matches!(output, Output::Json(_)) {
+                output = this;
+            }
+        }
+        output
+    }
+
+    /// The operation's output from its success responses (`successes`, by status): the one
+    /// they share, an enum by status when they differ, a redirect or nothing when there are none.
+    fn success_output(&mut self, successes: BTreeMap<u16, Output>, redirects: bool, op_pointer: &str, op_name: &str) -> Output {
         let mut distinct: Vec<&Output> = Vec::new();
         for output in successes.values() {
             if !distinct.contains(&output) {
@@ -431,11 +419,6 @@ impl<'a> Lowering<'a, '_> {
             }
         }
     }
-}
-
-/// The name serde gives a field (`r#type` → `type`): samples are decoded into operations.
-fn serde_name(field: &str) -> String {
-    field.trim_start_matches("r#").to_owned()
 }
 
 /// A variant name for a success status: its reason phrase (`202` → `Accepted`).

@@ -5,13 +5,115 @@
 //! left out, a value outside its enum); a mock server that validates requests rejects those.
 //! [`Sampler::conform`] keeps everything of an example that fits and repairs the rest from the
 //! schema, recording each repair so the report says how far the examples were from valid.
+//!
+//! Samples are built when the harness is emitted, from the IR (which parameters and body an
+//! operation takes, and the pointer to where the spec declares each) and the spec document;
+//! the product's IR holds none of them.
 
 use std::collections::BTreeSet;
 
-use openapiv3::{OpenAPI, Schema};
+use openapiv3::{MediaType, OpenAPI, ParameterData, ParameterSchemaOrContent, ReferenceOr, Schema};
 use serde_json::{Map, Value};
 
+use crate::ir::{Operation, Param};
 use crate::spec::{Node, SchemaView};
+
+/// An operation's sample: valid inputs (field name → JSON value), and how they were repaired.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sample {
+    /// The required parameters, and the body when it is required or the spec shows one, by the
+    /// name serde gives their field; an operation decodes from it.
+    pub values: Map<String, Value>,
+    /// How the values had to be repaired where the spec's examples break their schema.
+    pub repairs: Vec<String>,
+}
+
+/// The sample of `op`: its required parameters (declared ones in order, then the path
+/// parameters the spec does not declare) and its body, from the examples where the spec
+/// declares them (`Param::pointer`, `Body::pointer`).
+pub fn operation_sample(openapi: &OpenAPI, op: &Operation) -> Sample {
+    let mut sampler = Sampler::new(openapi);
+    let mut values = Map::new();
+    let declared = op.params.iter().filter(|p| p.required && p.pointer.is_some());
+    let undeclared = op.params.iter().filter(|p| p.required && p.pointer.is_none());
+    for param in declared.chain(undeclared) {
+        let value = match param.pointer.as_deref().and_then(|at| parameter_at(openapi, at)) {
+            Some(data) => param_value(&mut sampler, data, param),
+            None => Value::String("example".to_owned()),
+        };
+        values.insert(serde_name(&param.name), value);
+    }
+    if let Some(body) = &op.body {
+        if let Some((content, schema)) = media_type_at(openapi, &body.pointer).and_then(|m| m.schema.as_ref().map(|s| (m, s))) {
+            let example = content.example.clone().or_else(|| first_example(content.examples.values()));
+            // An optional body is sent too when the spec shows one, so it is exercised.
+            if body.required || example.is_some() {
+                let value = sampler.conform(Node::from(schema), example.as_ref(), "body");
+                values.insert(serde_name(&body.name), value);
+            }
+        }
+    }
+    Sample { values, repairs: sampler.repairs }
+}
+
+/// A declared parameter's value: its example made valid for its schema, or the example as it
+/// is when the parameter has no schema (`content`).
+fn param_value<'a>(sampler: &mut Sampler<'a>, data: &'a ParameterData, param: &Param) -> Value {
+    let example = data.example.clone().or_else(|| first_example(data.examples.values()));
+    match &data.format {
+        ParameterSchemaOrContent::Schema(schema) => sampler.conform(Node::from(schema), example.as_ref(), &param.wire),
+        ParameterSchemaOrContent::Content(_) => example.unwrap_or_else(|| Value::String("example".to_owned())),
+    }
+}
+
+/// The value of the first of `examples` that has one inline.
+fn first_example<'x>(mut examples: impl Iterator<Item = &'x ReferenceOr<openapiv3::Example>>) -> Option<Value> {
+    examples.find_map(|e| e.as_item().and_then(|e| e.value.clone()))
+}
+
+/// The name serde gives a field (`r#type` → `type`): samples are decoded into operations.
+fn serde_name(field: &str) -> String {
+    field.trim_start_matches("r#").to_owned()
+}
+
+/// The reference tokens of a JSON pointer written as a URI fragment, unescaped (RFC 6901).
+fn tokens(pointer: &str) -> Vec<String> {
+    let Some(rest) = pointer.strip_prefix("#/") else { return Vec::new() };
+    rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
+}
+
+/// The operation object at `#/paths/<path>/<method>`.
+fn operation_at<'a>(openapi: &'a OpenAPI, path: &str, method: &str) -> Option<&'a openapiv3::Operation> {
+    let item = openapi.paths.paths.get(path)?.as_item()?;
+    item.iter().find(|(m, _)| *m == method).map(|(_, op)| op)
+}
+
+/// The parameter object at a pointer lowering recorded: under `#/components/parameters`, or in
+/// the `parameters` of a path item or an operation.
+fn parameter_at<'a>(openapi: &'a OpenAPI, pointer: &str) -> Option<&'a ParameterData> {
+    let tokens = tokens(pointer);
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let param = match tokens.as_slice() {
+        ["components", "parameters", key] => openapi.components.as_ref()?.parameters.get(*key)?,
+        ["paths", path, "parameters", i] => openapi.paths.paths.get(*path)?.as_item()?.parameters.get(i.parse::<usize>().ok()?)?,
+        ["paths", path, method, "parameters", i] => operation_at(openapi, path, method)?.parameters.get(i.parse::<usize>().ok()?)?,
+        _ => return None,
+    };
+    param.as_item().map(openapiv3::Parameter::parameter_data_ref)
+}
+
+/// The media type object of a request body at a pointer lowering recorded: under
+/// `#/components/requestBodies`, or an operation's `requestBody`.
+fn media_type_at<'a>(openapi: &'a OpenAPI, pointer: &str) -> Option<&'a MediaType> {
+    let tokens = tokens(pointer);
+    let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let (body, media) = match tokens.as_slice() {
+        ["components", "requestBodies", name, "content", media] => (openapi.components.as_ref()?.request_bodies.get(*name)?, *media),
+        ["paths", path, method, "requestBody", "content", media] => (operation_at(openapi, path, method)?.request_body.as_ref()?, *media),
+        _ => return None,
+    };
+    body.as_item()?.content.get(media)
+}
 
 /// An alternative's properties, its required names, and whether it admits no others.
 type Shape<'a> = (Vec<(String, Node<'a>)>, BTreeSet<String>, bool);
@@ -22,8 +124,8 @@ const MAX_DEPTH: usize = 12;
 /// Makes an operation's sample values valid against their schemas, noting each repair.
 pub struct Sampler<'a> {
     openapi: &'a OpenAPI,
-    /// The repairs made so far, one line each naming the value; lowering keeps them as
-    /// `Operation::sample_repairs`.
+    /// The repairs made so far, one line each naming the value; they become
+    /// [`Sample::repairs`].
     pub repairs: Vec<String>,
 }
 
@@ -94,52 +196,70 @@ impl<'a> Sampler<'a> {
         }
         match view.ty {
             Some("string") => self.string(&view, value, at),
-            Some("integer") => match value {
-                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Value::Number(n.clone()),
-                Some(v) => {
-                    let parsed = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()).or_else(|| v.as_f64().map(|f| f as i64));
-                    let fixed = parsed.unwrap_or(1);
-                    self.repair(at, format!("{v} is not an integer; using {fixed}"));
-                    Value::from(fixed)
-                }
-                None => Value::from(1),
-            },
-            Some("number") => match value {
-                Some(Value::Number(n)) => Value::Number(n.clone()),
-                Some(v) => {
-                    let fixed = v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(1.0);
-                    self.repair(at, format!("{v} is not a number; using {fixed}"));
-                    Value::from(fixed)
-                }
-                None => Value::from(1),
-            },
-            Some("boolean") => match value {
-                Some(Value::Bool(b)) => Value::Bool(*b),
-                Some(v) => {
-                    let fixed = v.as_str() == Some("true");
-                    self.repair(at, format!("{v} is not a boolean; using {fixed}"));
-                    Value::Bool(fixed)
-                }
-                None => Value::Bool(true),
-            },
-            Some("array") => {
-                let Some(items) = view.items else { return value.cloned().unwrap_or(Value::Array(Vec::new())) };
-                match value {
-                    Some(Value::Array(values)) => Value::Array(
-                        values
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1))
-                            .collect(),
-                    ),
-                    Some(v) => {
-                        self.repair(at, format!("{} is not an array; wrapping it", short(v)));
-                        Value::Array(vec![self.conform_at(Node::from(items), Some(v), &format!("{at}[0]"), depth + 1)])
-                    }
-                    None => Value::Array(vec![self.conform_at(Node::from(items), None, &format!("{at}[0]"), depth + 1)]),
-                }
-            }
+            Some("integer") => self.integer(value, at),
+            Some("number") => self.number(value, at),
+            Some("boolean") => self.boolean(value, at),
+            Some("array") => self.array(&view, value, at, depth),
             _ => value.cloned().unwrap_or_else(|| Value::String("example".to_owned())),
+        }
+    }
+
+    /// `value` as an integer: a number, or a string or float read as one.
+    fn integer(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Value::Number(n.clone()),
+            Some(v) => {
+                let parsed = v.as_str().and_then(|s| s.trim().parse::<i64>().ok()).or_else(|| v.as_f64().map(|f| f as i64));
+                let fixed = parsed.unwrap_or(1);
+                self.repair(at, format!("{v} is not an integer; using {fixed}"));
+                Value::from(fixed)
+            }
+            None => Value::from(1),
+        }
+    }
+
+    /// `value` as a number: a number, or a string read as one.
+    fn number(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Number(n)) => Value::Number(n.clone()),
+            Some(v) => {
+                let fixed = v.as_str().and_then(|s| s.trim().parse::<f64>().ok()).unwrap_or(1.0);
+                self.repair(at, format!("{v} is not a number; using {fixed}"));
+                Value::from(fixed)
+            }
+            None => Value::from(1),
+        }
+    }
+
+    /// `value` as a boolean: a boolean, or the string `"true"`.
+    fn boolean(&mut self, value: Option<&Value>, at: &str) -> Value {
+        match value {
+            Some(Value::Bool(b)) => Value::Bool(*b),
+            Some(v) => {
+                let fixed = v.as_str() == Some("true");
+                self.repair(at, format!("{v} is not a boolean; using {fixed}"));
+                Value::Bool(fixed)
+            }
+            None => Value::Bool(true),
+        }
+    }
+
+    /// `value` as an array of `view`'s items, each conformed; a single value is wrapped.
+    fn array(&mut self, view: &SchemaView<'a>, value: Option<&Value>, at: &str, depth: usize) -> Value {
+        let Some(items) = view.items else { return value.cloned().unwrap_or(Value::Array(Vec::new())) };
+        match value {
+            Some(Value::Array(values)) => Value::Array(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.conform_at(Node::from(items), Some(v), &format!("{at}[{i}]"), depth + 1))
+                    .collect(),
+            ),
+            Some(v) => {
+                self.repair(at, format!("{} is not an array; wrapping it", short(v)));
+                Value::Array(vec![self.conform_at(Node::from(items), Some(v), &format!("{at}[0]"), depth + 1)])
+            }
+            None => Value::Array(vec![self.conform_at(Node::from(items), None, &format!("{at}[0]"), depth + 1)]),
         }
     }
 

@@ -1,16 +1,22 @@
 //! The test harness's generated code, apart from the product: per version, the example
 //! checker (decode and re-encode each spec example through its type) and the contract calls
 //! (every operation once, built from its sample), and the registries that wire every version
-//! into `tests/tests/examples.rs` and `contract.rs`. It reads the IR and emits through the same
-//! formatting as the crates, into `tests/generated/`.
+//! into `tests/tests/examples.rs` and `contract.rs`. It reads the IR, and the spec document for
+//! the samples ([`samples`]), and emits through the same formatting as the crates, into
+//! `tests/generated/`. The crate that compiles every fixture spec's output is built here too
+//! ([`fixtures`]).
 
 use std::collections::BTreeMap;
 
+use openapiv3::OpenAPI;
 use proc_macro2::Literal;
 use quote::quote;
 
 use crate::emit::{Paths, absolute_path, format_file, ident, type_tokens};
 use crate::ir::*;
+
+pub mod fixtures;
+pub mod samples;
 
 /// A function `check(key, value)` that round-trips `value` through the Rust type named by
 /// `key` ([`Api::rust_type`]), for every type that has an example. Used by the example test;
@@ -41,14 +47,16 @@ pub fn example_checker(api: &Api, crate_path: &str, header: &str) -> Result<Stri
 }
 
 /// `call_all(harness)`: every operation once, built from its sample (valid inputs taken from
-/// the spec's examples) and sent through the harness. Used by the contract test.
-pub fn contract_calls(api: &Api, crate_path: &str, header: &str) -> Result<String, String> {
+/// the spec's examples in `openapi`, the document `api` was lowered from; see [`samples`]) and
+/// sent through the harness. Used by the contract test.
+pub fn contract_calls(api: &Api, openapi: &OpenAPI, crate_path: &str, header: &str) -> Result<String, String> {
     let krate = absolute_path(crate_path);
     let calls = api.operations.iter().map(|op| {
         let name = ident(&op.name);
         let id = &op.id;
-        let sample = serde_json::Value::Object(op.sample.clone()).to_string();
-        let repairs = Literal::usize_unsuffixed(op.sample_repairs.len());
+        let sample = samples::operation_sample(openapi, op);
+        let repairs = Literal::usize_unsuffixed(sample.repairs.len());
+        let sample = serde_json::Value::Object(sample.values).to_string();
         let has_success = op.has_success;
         quote!(harness.call::<#krate::operations::#name>(#id, #sample, #repairs, #has_success).await;)
     });
