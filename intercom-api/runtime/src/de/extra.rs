@@ -248,8 +248,19 @@ impl Visitor<'_> for TextSeed<'_> {
 /// Whether reading `text`, a JSON value whose syntax serde_json has checked, as a `Value`
 /// could fail: a number with an exponent or of more than 300 digits (out of an `f64`'s range),
 /// a surrogate escape (unpaired, maybe), or nesting deeper than serde_json reads. Everything
-/// else reads back for sure. One pass over the bytes, outside and inside strings.
+/// else reads back for sure.
 fn needs_full_read(text: &[u8]) -> bool {
+    match text.first() {
+        // Most kept values: a string without escapes, a number, `true`, `false` or `null`.
+        Some(b'"') => text.contains(&b'\\') && scan(text),
+        Some(b'-' | b'0'..=b'9') => text.len() > 300 || text.iter().any(|b| matches!(b, b'e' | b'E')),
+        Some(b'{' | b'[') => scan(text),
+        _ => false,
+    }
+}
+
+/// [`needs_full_read`] for any value: one pass over the bytes, outside and inside strings.
+fn scan(text: &[u8]) -> bool {
     let (mut depth, mut digits, mut in_string, mut i) = (0u32, 0u32, false, 0);
     while let Some(&b) = text.get(i) {
         if in_string {
