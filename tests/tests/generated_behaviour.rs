@@ -49,6 +49,9 @@ fn unions_pick_their_form_by_tag_and_keep_unknown_forms() {
     assert!(matches!(attr, Attribute::NumberAttribute(_)), "{attr:?}");
     let new_form: Attribute = serde_json::from_value(json!({"data_type": "emoji"})).unwrap();
     assert!(matches!(new_form, Attribute::Unknown(_)), "{new_form:?}");
+    // A known tag whose form does not fit: the error names the form and the place inside it.
+    let bad = serde_json::from_value::<FeedEntry>(json!({"type": "news-item", "title": ["t"]})).unwrap_err().to_string();
+    assert!(bad.starts_with(r#"type = "news-item": at `title`: "#), "{bad}");
 }
 
 #[test]

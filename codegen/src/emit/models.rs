@@ -274,14 +274,15 @@ fn union_decode(api: &Api, name: &Ident, union: &Union, serde: &mut SerdeDerives
                 }
             };
             let how = " Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches \
-                           tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.";
+                           tolerantly with no `Unknown` inside, else the first it matches at all (see \
+                           `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.";
             (how.to_owned(), Some(decode))
         }
         Some(property) => {
             let arms = union.variants.iter().flat_map(|v| {
                 let vname = ident(&v.name);
                 let wrap = if v.boxed { quote!(|x| Self::#vname(::std::boxed::Box::new(x))) } else { quote!(Self::#vname) };
-                v.tags.iter().map(move |tag| quote!((#tag, |v| ::serde_json::from_value(v).map(#wrap)),))
+                v.tags.iter().map(move |tag| quote!((#tag, |v| ::intercom_api_runtime::decode_form(v).map(#wrap)),))
             });
             // Decoded by hand, not derived.
             let gate = serde.deserialize_by_hand();

@@ -12,7 +12,7 @@ type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
 /// a known tag whose body does not fit is an error that names the form.
 ///
 /// ```
-/// use intercom_api_runtime::decode_by_tag;
+/// use intercom_api_runtime::{decode_by_tag, decode_form};
 /// use serde::Deserialize;
 ///
 /// #[derive(Debug, PartialEq, Deserialize)]
@@ -22,7 +22,7 @@ type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
 ///
 /// impl<'de> Deserialize<'de> for Attribute {
 ///     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-///         decode_by_tag(d, "type", &[("text", |v| serde_json::from_value(v).map(Attribute::Text))], Attribute::Unknown)
+///         decode_by_tag(d, "type", &[("text", |v| decode_form(v).map(Attribute::Text))], Attribute::Unknown)
 ///     }
 /// }
 ///
@@ -30,6 +30,8 @@ type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
 /// assert_eq!(text, Attribute::Text(Text { value: "hi".into() }));
 /// let new: Attribute = serde_json::from_str(r#"{"type": "emoji"}"#).unwrap();
 /// assert!(matches!(new, Attribute::Unknown(_)));
+/// let bad = serde_json::from_str::<Attribute>(r#"{"type": "text", "value": [1]}"#).unwrap_err();
+/// assert!(bad.to_string().starts_with(r#"type = "text": at `value`: invalid type"#), "{bad}");
 /// ```
 pub fn decode_by_tag<'de, D, T>(
     deserializer: D,
@@ -47,6 +49,17 @@ where
         None if strict::unknown_refused() => Err(strict::refuse(format_args!("`{property}` names no known form"))),
         None => Ok(unknown(value)),
     }
+}
+
+/// Decodes the form a tag names, for [`decode_by_tag`]: an error says where inside the form
+/// it happened (`at \`created_at\`: …`), which the union's own place in the answer
+/// precedes.
+pub fn decode_form<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." { inner } else { serde_json::Error::custom(format_args!("at `{path}`: {inner}")) }
+    })
 }
 
 /// Decodes one form of an untagged union from its JSON value.

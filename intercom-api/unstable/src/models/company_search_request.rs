@@ -78,7 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for CompanySearchRequest {
 }
 
 /// The spec's `company_search_request.query`.
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "company_search_request.query")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]

@@ -39,17 +39,38 @@ impl<'de> ::serde::Deserialize<'de> for ConversationAttribute {
             deserializer,
             "data_type",
             &[
-                ("string", |v| ::serde_json::from_value(v).map(Self::StringType)),
-                ("integer", |v| ::serde_json::from_value(v).map(Self::IntegerType)),
-                ("list", |v| ::serde_json::from_value(v).map(Self::ListType)),
-                ("decimal", |v| ::serde_json::from_value(v).map(Self::DecimalType)),
-                ("boolean", |v| ::serde_json::from_value(v).map(Self::BooleanType)),
-                ("datetime", |v| ::serde_json::from_value(v).map(Self::DatetimeType)),
+                (
+                    "string",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::StringType),
+                ),
+                (
+                    "integer",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::IntegerType),
+                ),
+                ("list", |v| ::intercom_api_runtime::decode_form(v).map(Self::ListType)),
+                (
+                    "decimal",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::DecimalType),
+                ),
+                (
+                    "boolean",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::BooleanType),
+                ),
+                (
+                    "datetime",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::DatetimeType),
+                ),
                 (
                     "relationship",
-                    |v| ::serde_json::from_value(v).map(Self::RelationshipType),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::RelationshipType)
+                    },
                 ),
-                ("files", |v| ::serde_json::from_value(v).map(Self::FilesType)),
+                (
+                    "files",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::FilesType),
+                ),
             ],
             Self::Unknown,
         )

@@ -158,7 +158,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateContentImportSourceRequestStatus {
 
 /// The unique identifiers for the audiences to associate with this content import source. Can be a single integer or an array of integers.
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "create_content_import_source_request.audience_ids")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]

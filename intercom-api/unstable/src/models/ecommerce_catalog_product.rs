@@ -251,7 +251,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProduct {
 }
 
 /// The spec's `ecommerce_catalog_product.collections[]`.
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.collections[]")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -346,7 +346,7 @@ impl<'de> ::serde::Deserialize<'de> for EcommerceCatalogProductCollectionsItemVa
 /// (e.g. `["Clothing", "T-Shirts"]`). Array segments are joined with ` > `.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ecommerce_catalog_product.category_path")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 
 /// The result of a merge preview. Either the merge is allowed (with a summary of the changes) or it is not (with reasons).
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "merge_preview_response")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

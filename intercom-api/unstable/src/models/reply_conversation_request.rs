@@ -29,14 +29,14 @@ impl<'de> ::serde::Deserialize<'de> for ReplyConversationRequest {
                 (
                     "user",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::ContactReplyConversationRequest)
                     },
                 ),
                 (
                     "admin",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::AdminReplyConversationRequest)
                     },
                 ),

@@ -28,9 +28,12 @@ impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
             &[
                 (
                     "user",
-                    |v| ::serde_json::from_value(v).map(Self::ContactReplyTicketRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContactReplyTicketRequest)
+                    },
                 ),
-                ("admin", |v| ::serde_json::from_value(v).map(Self::Variant2)),
+                ("admin", |v| ::intercom_api_runtime::decode_form(v).map(Self::Variant2)),
             ],
             Self::Unknown,
         )

@@ -27,8 +27,20 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
             deserializer,
             "message_type",
             &[
-                ("email", |v| ::serde_json::from_value(v).map(Self::MessageTypeEmail)),
-                ("inapp", |v| ::serde_json::from_value(v).map(Self::MessageTypeInapp)),
+                (
+                    "email",
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::MessageTypeEmail)
+                    },
+                ),
+                (
+                    "inapp",
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::MessageTypeInapp)
+                    },
+                ),
             ],
             Self::Unknown,
         )

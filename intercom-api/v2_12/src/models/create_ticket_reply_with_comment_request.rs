@@ -29,11 +29,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateTicketReplyWithCommentRequest {
             &[
                 (
                     "user",
-                    |v| ::serde_json::from_value(v).map(Self::ContactReplyTicketRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContactReplyTicketRequest)
+                    },
                 ),
                 (
                     "admin",
-                    |v| ::serde_json::from_value(v).map(Self::AdminReplyTicketRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::AdminReplyTicketRequest)
+                    },
                 ),
             ],
             Self::Unknown,

@@ -32,19 +32,31 @@ impl<'de> ::serde::Deserialize<'de> for ManageConversationRequest {
             &[
                 (
                     "close",
-                    |v| ::serde_json::from_value(v).map(Self::CloseConversationRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::CloseConversationRequest)
+                    },
                 ),
                 (
                     "snoozed",
-                    |v| ::serde_json::from_value(v).map(Self::SnoozeConversationRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::SnoozeConversationRequest)
+                    },
                 ),
                 (
                     "open",
-                    |v| ::serde_json::from_value(v).map(Self::OpenConversationRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::OpenConversationRequest)
+                    },
                 ),
                 (
                     "assignment",
-                    |v| ::serde_json::from_value(v).map(Self::AssignConversationRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::AssignConversationRequest)
+                    },
                 ),
             ],
             Self::Unknown,

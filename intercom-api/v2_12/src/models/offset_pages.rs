@@ -73,7 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for OffsetPages {
 
 /// The next page: its URL (as Intercom answers, and fern says), or an object where an answer sends one; absent or null on the last page.
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "offset_pages.next")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

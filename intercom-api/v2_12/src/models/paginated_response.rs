@@ -150,8 +150,14 @@ impl<'de> ::serde::Deserialize<'de> for PaginatedResponseDataItem {
             deserializer,
             "type",
             &[
-                ("news-item", |v| ::serde_json::from_value(v).map(Self::NewsItem)),
-                ("newsfeed", |v| ::serde_json::from_value(v).map(Self::Newsfeed)),
+                (
+                    "news-item",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::NewsItem),
+                ),
+                (
+                    "newsfeed",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::Newsfeed),
+                ),
             ],
             Self::Unknown,
         )

@@ -28,11 +28,17 @@ impl<'de> ::serde::Deserialize<'de> for ReplyTicketRequest {
             &[
                 (
                     "user",
-                    |v| ::serde_json::from_value(v).map(Self::ContactReplyTicketRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContactReplyTicketRequest)
+                    },
                 ),
                 (
                     "admin",
-                    |v| ::serde_json::from_value(v).map(Self::AdminReplyTicketRequest),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::AdminReplyTicketRequest)
+                    },
                 ),
             ],
             Self::Unknown,

@@ -26,8 +26,14 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveCompanyResponse {
             deserializer,
             "type",
             &[
-                ("company", |v| ::serde_json::from_value(v).map(Self::Company)),
-                ("list", |v| ::serde_json::from_value(v).map(Self::CompanyList)),
+                (
+                    "company",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::Company),
+                ),
+                (
+                    "list",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::CompanyList),
+                ),
             ],
             Self::Unknown,
         )

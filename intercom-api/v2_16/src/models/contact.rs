@@ -331,7 +331,7 @@ impl<'de> ::serde::Deserialize<'de> for Contact {
 
 /// The contact's avatar: an image URL, or an object holding one.
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "contact.avatar")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -29,23 +29,38 @@ impl<'de> ::serde::Deserialize<'de> for ContentSearchResult {
             &[
                 (
                     "content_snippet",
-                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContentSearchDefaultItem)
+                    },
                 ),
                 (
                     "external_content",
-                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContentSearchDefaultItem)
+                    },
                 ),
                 (
                     "file_source_content",
-                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContentSearchDefaultItem)
+                    },
                 ),
                 (
                     "internal_article",
-                    |v| ::serde_json::from_value(v).map(Self::ContentSearchDefaultItem),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContentSearchDefaultItem)
+                    },
                 ),
                 (
                     "article",
-                    |v| ::serde_json::from_value(v).map(Self::ContentSearchArticleItem),
+                    |v| {
+                        ::intercom_api_runtime::decode_form(v)
+                            .map(Self::ContentSearchArticleItem)
+                    },
                 ),
             ],
             Self::Unknown,

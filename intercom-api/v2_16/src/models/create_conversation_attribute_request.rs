@@ -58,56 +58,56 @@ impl<'de> ::serde::Deserialize<'de> for CreateConversationAttributeRequest {
                 (
                     "string",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeStringRequest)
                     },
                 ),
                 (
                     "integer",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeIntegerRequest)
                     },
                 ),
                 (
                     "list",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeListRequest)
                     },
                 ),
                 (
                     "decimal",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeDecimalRequest)
                     },
                 ),
                 (
                     "boolean",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeBooleanRequest)
                     },
                 ),
                 (
                     "datetime",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeDatetimeRequest)
                     },
                 ),
                 (
                     "relationship",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeRelationshipRequest)
                     },
                 ),
                 (
                     "files",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::CreateConversationAttributeFilesRequest)
                     },
                 ),

@@ -2,7 +2,7 @@
 // Do not edit by hand: change the generator or the pinned spec, then regenerate.
 
 /// The spec's `lisDataEvents.filter`.
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "lisDataEvents.filter")]
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 #[non_exhaustive]

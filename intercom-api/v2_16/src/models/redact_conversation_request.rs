@@ -33,14 +33,14 @@ impl<'de> ::serde::Deserialize<'de> for RedactConversationRequest {
                 (
                     "conversation_part",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::RedactConversationPartRequest)
                     },
                 ),
                 (
                     "source",
                     |v| {
-                        ::serde_json::from_value(v)
+                        ::intercom_api_runtime::decode_form(v)
                             .map(Self::RedactConversationSourceRequest)
                     },
                 ),

@@ -229,7 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketCategory {
 
 /// The ticket's state: the state object, or only its category where an answer sends that.
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket.ticket_state")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -527,7 +527,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValue {
 }
 
 /// The spec's `ticket_part.updated_attribute_data.value.id`.
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.id")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -568,7 +568,7 @@ impl<'de> ::serde::Deserialize<'de> for TicketPartUpdatedAttributeDataValueId {
 }
 
 /// The spec's `ticket_part.updated_attribute_data.value.label`.
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "ticket_part.updated_attribute_data.value.label")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

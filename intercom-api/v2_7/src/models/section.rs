@@ -125,7 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for Section {
 
 /// The id of the parent section.
 ///
-/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
+/// Decoding takes the first form the value matches exactly as the spec declares it, else the first it matches tolerantly with no `Unknown` inside, else the first it matches at all (see `intercom_api_runtime::decode_untagged`); a value that matches none is kept in `Unknown`.
 #[doc(alias = "section.parent_id")]
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

@@ -26,8 +26,14 @@ impl<'de> ::serde::Deserialize<'de> for Attribute {
             deserializer,
             "data_type",
             &[
-                ("string", |v| ::serde_json::from_value(v).map(Self::TextAttribute)),
-                ("integer", |v| ::serde_json::from_value(v).map(Self::NumberAttribute)),
+                (
+                    "string",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::TextAttribute),
+                ),
+                (
+                    "integer",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::NumberAttribute),
+                ),
             ],
             Self::Unknown,
         )

@@ -29,17 +29,20 @@ impl<'de> ::serde::Deserialize<'de> for SearchResult {
             &[
                 (
                     "content_snippet",
-                    |v| ::serde_json::from_value(v).map(Self::SnippetResult),
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::SnippetResult),
                 ),
                 (
                     "external_content",
-                    |v| ::serde_json::from_value(v).map(Self::SnippetResult),
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::SnippetResult),
                 ),
                 (
                     "file_source_content",
-                    |v| ::serde_json::from_value(v).map(Self::SnippetResult),
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::SnippetResult),
                 ),
-                ("article", |v| ::serde_json::from_value(v).map(Self::ArticleResult)),
+                (
+                    "article",
+                    |v| ::intercom_api_runtime::decode_form(v).map(Self::ArticleResult),
+                ),
             ],
             Self::Unknown,
         )
