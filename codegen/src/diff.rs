@@ -165,7 +165,7 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
 }
 
 fn op_key(op: &Operation) -> String {
-    format!("{} {}", op.method, op.path)
+    format!("{} {}", op.http_method, op.path)
 }
 
 /// A type as the user reads it (`Vec<Contact>`, `Option<String>`).

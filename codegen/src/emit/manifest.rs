@@ -171,9 +171,9 @@ fn crate_features(api: &Api) -> String {
         out.push_str(&format!(
             "# “{}”: {} operation{}, {} of {} types\n{} = []\n",
             tag.name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>(),
-            tag.operations,
-            if tag.operations == 1 { "" } else { "s" },
-            tag.types,
+            tag.operation_count,
+            if tag.operation_count == 1 { "" } else { "s" },
+            tag.type_count,
             api.types.len(),
             tag.feature
         ));

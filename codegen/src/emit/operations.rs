@@ -264,7 +264,7 @@ fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenSt
         }
     });
     let id = &op.id;
-    let method = ident(op.method.as_str());
+    let method = ident(op.http_method.as_str());
     let path = &op.path;
     let writes_used = if op.params.is_empty() && op.body.is_none() { quote!(let _ = request;) } else { TokenStream::new() };
     quote! {
@@ -306,7 +306,7 @@ fn operation_docs(op: &Operation) -> TokenStream {
         text.push_str(docs.trim());
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operationId `{}`", op.method, op.path, op.id));
+    text.push_str(&format!("`{} {}` (operationId `{}`", op.http_method, op.path, op.id));
     if !op.tags.is_empty() {
         text.push_str(&format!("; tags: {}", op.tags.join(", ")));
     }

@@ -39,10 +39,10 @@ pub struct Tag {
     pub name: String,
     /// The feature (`ai-content`).
     pub feature: String,
-    /// The operations under the tag.
-    pub operations: usize,
-    /// The types its operations reach.
-    pub types: usize,
+    /// How many operations are under the tag.
+    pub operation_count: usize,
+    /// How many types its operations reach.
+    pub type_count: usize,
     /// The `operations` module file of the operations whose first tag this is; `None` when
     /// every operation of the tag lives under another one.
     pub module: Option<String>,
@@ -61,7 +61,7 @@ pub struct GroupMethod {
     /// The operation: an index into [`Api::operations`].
     pub operation: usize,
     /// The method's name in the group (`list_contacts`), unique there.
-    pub method: String,
+    pub name: String,
 }
 
 /// Which cargo features compile an item, decided by reachability from the operations.

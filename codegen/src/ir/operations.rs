@@ -65,12 +65,13 @@ impl std::fmt::Display for HttpMethod {
 pub struct Operation {
     /// The Rust type name (`ListContacts`).
     pub name: String,
-    /// The client method name (`list_contacts`).
-    pub method_name: String,
+    /// The Rust method name the operation asks for (`list_contacts`); each client group
+    /// de-duplicates it into [`GroupMethod::name`](super::GroupMethod::name).
+    pub rust_method: String,
     /// The spec's `operationId`, or the name made for an operation without one.
     pub id: String,
     /// `GET`, `POST`, …
-    pub method: HttpMethod,
+    pub http_method: HttpMethod,
     /// The path template (`/contacts/{id}`).
     pub path: String,
     /// Where the operation is in the spec (`#/paths/~1contacts/get`), for diagnostics.

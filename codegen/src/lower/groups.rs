@@ -56,7 +56,7 @@ fn name_client_groups(api: &mut Api) {
             .iter()
             .enumerate()
             .filter(|(_, op)| matches!(&op.gate, Gate::Tags(tags) if tags.contains(&index)))
-            .map(|(operation, op)| GroupMethod { operation, method: methods_ns.claim(std::slice::from_ref(&op.method_name)).0 })
+            .map(|(operation, op)| GroupMethod { operation, name: methods_ns.claim(std::slice::from_ref(&op.rust_method)).0 })
             .collect();
         let tag = &mut api.tags[index];
         tag.accessor = accessor;

@@ -130,7 +130,7 @@ struct Lowering<'a, 'd> {
     request_roots: Vec<TypeRef>,
     /// Inline schemas already lowered, by pointer: a property that `allOf` merges into several
     /// structs, or a union's own properties merged into each form, is typed once.
-    lowered_inline: HashMap<String, Lowered>,
+    lowered_inline: HashMap<String, LoweredRef>,
     operations: Vec<Operation>,
     /// Names of the `operations` module: operation types and their output enums.
     operation_names: Namespace,
@@ -164,15 +164,18 @@ impl Site {
     }
 }
 
+/// What lowering a schema gives: the type it is used as, and whether it allows `null` (which
+/// a field keeps as its presence rather than in the type). Not [`crate::Lowered`], the whole
+/// lowered description.
 #[derive(Clone)]
-struct Lowered {
+struct LoweredRef {
     ty: TypeRef,
     nullable: bool,
 }
 
-impl Lowered {
-    fn plain(ty: TypeRef) -> Lowered {
-        Lowered { ty, nullable: false }
+impl LoweredRef {
+    fn plain(ty: TypeRef) -> LoweredRef {
+        LoweredRef { ty, nullable: false }
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 use serde_json::Value;
 
-use super::{Lowered, Lowering, Site};
+use super::{LoweredRef, Lowering, Site};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
@@ -57,10 +57,10 @@ impl<'a> Lowering<'a, '_> {
         });
 
         Operation {
-            method_name: naming::field_name(&id),
+            rust_method: naming::field_name(&id),
             name,
             id,
-            method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
+            http_method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
             path: path.to_owned(),
             pointer,
             tags: op.tags.clone(),
@@ -271,7 +271,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         };
-        let mut chosen: Option<(BodyMedia, Lowered, String)> = None;
+        let mut chosen: Option<(BodyMedia, LoweredRef, String)> = None;
         for (media, content) in &body.content {
             let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
             let Some(schema) = &content.schema else {

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::objects::ObjectShape;
 use super::schemas::nullable_in_container;
-use super::{Lowered, Lowering, Site, docs_of};
+use super::{LoweredRef, Lowering, Site, docs_of};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
@@ -54,7 +54,7 @@ impl<'a> Lowering<'a, '_> {
                 };
                 let vid = self.new_type(&mut child, "Object", variant_schema);
                 self.fill_struct(vid, shape, &child);
-                Lowered::plain(TypeRef::Named(vid))
+                LoweredRef::plain(TypeRef::Named(vid))
             } else {
                 self.lower_node(*alternative, child)
             };

@@ -40,13 +40,13 @@ pub fn analyse(api: &mut Api) {
         let mut stack = Vec::new();
         for op in &api.operations {
             if matches!(&op.gate, Gate::Tags(t) if t.contains(&tag)) {
-                counted.operations += 1;
+                counted.operation_count += 1;
                 roots(op, Direction::Both, &mut stack);
             }
         }
         while let Some(t) = stack.pop() {
             if reached_by[t.0].insert(tag) {
-                counted.types += 1;
+                counted.type_count += 1;
                 stack.extend(edges[t.0].iter().copied());
                 if let Some(mates) = siblings.get(api.types[t.0].module.as_str()) {
                     stack.extend(mates.iter().copied());
