@@ -91,7 +91,7 @@ impl Workspace {
             pin.id,
             pin.upstream_file(&self.pins.upstream),
             self.pins.upstream.repository,
-            &pin.commit[..pin.commit.len().min(12)]
+            crate::pins::short_hash(&pin.commit, 12)
         )
     }
 }

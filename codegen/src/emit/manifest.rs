@@ -109,7 +109,7 @@ pub(super) fn crate_readme(api: &Api, crate_name: &str, published: Published) ->
         header = version.intercom_version,
         repository = published.repository,
         commit = published.commit,
-        short = &published.commit[..published.commit.len().min(12)],
+        short = crate::pins::short_hash(published.commit, 12),
         module = published.module,
     )
 }
