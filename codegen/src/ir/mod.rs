@@ -136,6 +136,17 @@ impl Api {
         }
     }
 
+    /// A struct field's type as a user of the generated crate writes it, its presence
+    /// included (`Option<String>`, `Patch<i64>`); see [`Api::rust_type`].
+    pub fn rust_field_type(&self, field: &Field) -> String {
+        let inner = self.rust_type(&field.ty);
+        match field.presence {
+            Presence::Required | Presence::Constant => inner,
+            Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+            Presence::Patch => format!("Patch<{inner}>"),
+        }
+    }
+
     /// Every type a definition mentions, with whether it is held directly: see [`edges`].
     pub fn edges(&self, id: TypeId) -> Vec<(TypeId, bool)> {
         edges(&self.types, id)

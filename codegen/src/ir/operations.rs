@@ -104,7 +104,14 @@ pub struct Operation {
 impl Operation {
     /// The tag whose `operations` module the operation lives in: its first, or [`UNTAGGED`].
     pub fn first_tag(&self) -> &str {
-        self.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
+        self.tags_or_untagged().next().unwrap_or(UNTAGGED)
+    }
+
+    /// The operation's tags in order, or [`UNTAGGED`] alone when it has none: the tags whose
+    /// features compile it and whose client groups hold it.
+    pub fn tags_or_untagged(&self) -> impl Iterator<Item = &str> {
+        let untagged = self.tags.is_empty().then_some(UNTAGGED);
+        self.tags.iter().map(String::as_str).chain(untagged)
     }
 }
 

@@ -62,7 +62,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         intercom_version: String::new(),
         merging: Vec::new(),
     };
-    cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
+    cx.modules.reserve([CONSTANTS_MODULE]);
     let intercom_version = check_version_default(openapi, version, cx.diags);
     cx.intercom_version = intercom_version.clone();
     cx.declare_components();
@@ -281,27 +281,4 @@ fn docs_of(data: &openapiv3::SchemaData) -> Option<String> {
     let text = data.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
     let title = data.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     text.or(title).map(str::to_owned)
-}
-
-/// Every operation in path order, then method order as written.
-pub fn operations(openapi: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in &openapi.paths.paths {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            let method: &'static str = match method {
-                "get" => "get",
-                "put" => "put",
-                "post" => "post",
-                "delete" => "delete",
-                "options" => "options",
-                "head" => "head",
-                "patch" => "patch",
-                "trace" => "trace",
-                _ => continue,
-            };
-            out.push((path.as_str(), method, op));
-        }
-    }
-    out
 }
