@@ -188,7 +188,7 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let change = |op: &Operation, kind: ChangeKind, detail: String, breaking: bool| Change {
         subject: Subject::Operation,
         name: op_key(op),
-        rust: op.name.clone(),
+        rust: op.name.to_string(),
         kind,
         detail,
         breaking,
@@ -239,7 +239,7 @@ fn operation_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -
 /// What changed in an operation's parameters (matched by place and wire name).
 fn param_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
+    let params = |o: &Operation| -> BTreeMap<(u8, WireName), Param> {
         o.params.iter().map(|p| ((p.location.rank(), p.wire.clone()), p.clone())).collect()
     };
     let (was, now) = (params(before), params(op));
@@ -341,7 +341,7 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let change = |def: &TypeDef, kind: ChangeKind, detail: String, breaking: bool| Change {
         subject: Subject::Type,
         name: def.spec_name.clone(),
-        rust: def.name.clone(),
+        rust: def.name.to_string(),
         kind,
         detail,
         breaking,
@@ -377,7 +377,7 @@ fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(S
     match (&before.kind, &def.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => out.extend(field_changes(old, a, new, b)),
         (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-            let values = |v: &[EnumVariant]| -> BTreeSet<String> { v.iter().map(|e| e.wire.clone()).collect() };
+            let values = |v: &[EnumVariant]| -> BTreeSet<WireName> { v.iter().map(|e| e.wire.clone()).collect() };
             let (was, now) = (values(a), values(b));
             for v in was.difference(&now) {
                 out.push((format!("enum value `{v}` removed"), true));
@@ -417,7 +417,7 @@ fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(S
 /// What changed in a struct's fields (matched by wire name).
 fn field_changes(old: &Api, a: &Struct, new: &Api, b: &Struct) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
+    let fields = |s: &Struct| -> BTreeMap<WireName, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
     let (was, now) = (fields(a), fields(b));
     for (wire, _) in was.iter().filter(|(w, _)| !now.contains_key(*w)) {
         out.push((format!("field `{wire}` removed"), true));

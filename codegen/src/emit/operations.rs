@@ -163,7 +163,7 @@ fn param_input(api: &Api, p: &Param, inputs: &mut Inputs) {
     let ty = type_tokens(api, &p.ty, Paths::Crate);
     let docs = doc_attrs_or(p.docs.as_deref(), &format!("The `{}` parameter.", p.wire));
     let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-    let wire = &p.wire;
+    let wire = p.wire.as_str();
     // A required single-value parameter is filled in; an optional one is still a choice.
     let constant = p.required && is_constant(api, &p.ty);
     if p.required || constant {
@@ -350,8 +350,8 @@ fn body_write(api: &Api, body: &Body) -> TokenStream {
 
 fn multipart_part(f: &Field) -> TokenStream {
     let name = ident(&f.name);
-    let wire = &f.wire;
-    let file_name = Literal::string(&f.wire);
+    let wire = f.wire.as_str();
+    let file_name = Literal::string(wire);
     if f.ty == TypeRef::Bytes {
         match f.presence {
             Presence::Required => quote!(form.file(#wire, #file_name, &body.#name);),

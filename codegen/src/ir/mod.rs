@@ -8,9 +8,11 @@
 //! one edge relation of the type graph are in `types.rs`, operations and pagination in
 //! `operations.rs`, all re-exported here.
 
+mod names;
 mod operations;
 mod types;
 
+pub use names::*;
 pub use operations::*;
 pub use types::*;
 
@@ -128,7 +130,7 @@ impl Api {
             TypeRef::Bytes => "Vec<u8>".into(),
             TypeRef::Named(id) => {
                 let def = self.get(*id);
-                if def.module == CONSTANTS_MODULE { format!("{CONSTANTS_MODULE}::{}", def.name) } else { def.name.clone() }
+                if def.module == CONSTANTS_MODULE { format!("{CONSTANTS_MODULE}::{}", def.name) } else { def.name.to_string() }
             }
             TypeRef::List(inner) => format!("Vec<{}>", self.rust_type(inner)),
             TypeRef::Map(inner) => format!("BTreeMap<String, {}>", self.rust_type(inner)),

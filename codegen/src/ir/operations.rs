@@ -1,6 +1,6 @@
 //! Operations: parameters, bodies, outputs and how a list operation pages.
 
-use super::{Gate, Presence, TypeRef, UNTAGGED};
+use super::{Gate, JsonPointer, Presence, RustIdent, TypeRef, UNTAGGED, WireName};
 
 /// The HTTP methods an OpenAPI path item can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,7 +64,7 @@ impl std::fmt::Display for HttpMethod {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The Rust type name (`ListContacts`).
-    pub name: String,
+    pub name: RustIdent,
     /// The Rust method name the operation asks for (`list_contacts`); each client group
     /// de-duplicates it into [`GroupMethod::name`](super::GroupMethod::name).
     pub rust_method: String,
@@ -75,7 +75,7 @@ pub struct Operation {
     /// The path template (`/contacts/{id}`).
     pub path: String,
     /// Where the operation is in the spec (`#/paths/~1contacts/get`), for diagnostics.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The spec's tags, in order; the first decides where the operation's docs live.
     pub tags: Vec<String>,
     /// The features that compile it: its tags'.
@@ -119,9 +119,9 @@ impl Operation {
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The field name on the operation.
-    pub name: String,
+    pub name: RustIdent,
     /// The name on the wire.
-    pub wire: String,
+    pub wire: WireName,
     /// Where it goes in the request.
     pub location: ParamLocation,
     /// The value's type; the field of an optional parameter is an `Option` of it.
@@ -187,7 +187,7 @@ pub enum QueryStyle {
 #[derive(Debug, Clone)]
 pub struct Body {
     /// The field name on the operation (`body` unless a parameter has it).
-    pub name: String,
+    pub name: RustIdent,
     /// The body's type.
     pub ty: TypeRef,
     /// The spec's `requestBody.required`: an argument of `new`; else an `Option` field with a
@@ -295,7 +295,7 @@ impl PaginationStyle {
 pub struct Step {
     /// The Rust name of the field: on the page for `items`, `next` and `total`; on the
     /// operation for the first step of `target`.
-    pub field: String,
+    pub field: RustIdent,
     /// How the field holds its value, which decides how it is read and written (plain, `Option`
     /// or `Patch`).
     pub presence: Presence,

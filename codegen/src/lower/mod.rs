@@ -195,9 +195,9 @@ impl<'a> Lowering<'a, '_> {
             }
             let (module, _) = self.modules.claim(&[naming::module_name(&name)]);
             let id = self.push_type(TypeDef {
-                name,
+                name: name.into(),
                 spec_name: spec_name.clone(),
-                pointer,
+                pointer: pointer.into(),
                 module,
                 docs: None,
                 deprecated: false,
@@ -219,8 +219,8 @@ impl<'a> Lowering<'a, '_> {
             let id = self.components[spec_name];
             let def = &self.types[id.0];
             let site = Site {
-                pointer: def.pointer.clone(),
-                base: def.name.clone(),
+                pointer: def.pointer.to_string(),
+                base: def.name.to_string(),
                 spec_name: spec_name.clone(),
                 module: def.module.clone(),
                 target: Some(id),
@@ -264,9 +264,9 @@ impl<'a> Lowering<'a, '_> {
             );
         }
         self.push_type(TypeDef {
-            name,
+            name: name.into(),
             spec_name: site.spec_name.clone(),
-            pointer: site.pointer.clone(),
+            pointer: site.pointer.as_str().into(),
             module: site.module.clone(),
             docs: docs_of(&schema.schema_data),
             deprecated: schema.schema_data.deprecated,

@@ -43,7 +43,7 @@ impl<'a> Lowering<'a, '_> {
         let (id, name) = self.operation_names_of(path, method, op, &pointer);
         let mut fields = Namespace::default();
         // `new` is the constructor; a parameter may not take its name.
-        fields.claim(&["new".to_owned()]);
+        fields.reserve(["new"]);
 
         let raw_params = self.raw_params(path, item, op, &pointer);
         let mut params: Vec<Param> = raw_params.iter().map(|raw| self.lower_param(raw, &name, &id, &mut fields)).collect();
@@ -58,11 +58,11 @@ impl<'a> Lowering<'a, '_> {
 
         Operation {
             rust_method: naming::field_name(&id),
-            name,
+            name: name.into(),
             id,
             http_method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
             path: path.to_owned(),
-            pointer,
+            pointer: pointer.into(),
             tags: op.tags.clone(),
             gate: Gate::default(),
             summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
@@ -132,8 +132,8 @@ impl<'a> Lowering<'a, '_> {
         };
         let required = raw.data.required || raw.location == ParamLocation::Path;
         Param {
-            name: field,
-            wire,
+            name: field.into(),
+            wire: wire.into(),
             location: raw.location,
             ty,
             required,
@@ -241,8 +241,8 @@ impl<'a> Lowering<'a, '_> {
             params.insert(
                 index,
                 Param {
-                    name: field,
-                    wire: wire.to_owned(),
+                    name: field.into(),
+                    wire: wire.into(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     required: true,
@@ -304,7 +304,7 @@ impl<'a> Lowering<'a, '_> {
         }
         let (media, lowered, pointer) = chosen?;
         let (name, _) = fields.claim(&["body".to_owned(), "request_body".to_owned()]);
-        Some(Body { name, ty: lowered.ty, required: body.required, media, pointer })
+        Some(Body { name: name.into(), ty: lowered.ty, required: body.required, media, pointer })
     }
 
     /// Types every response (their examples are checked), and returns the success output.

@@ -151,7 +151,7 @@ impl<'a> Lowering<'a, '_> {
             return TypeRef::Named(self.constant(values[0], &mut site));
         }
         let mut variant_names = Namespace::default();
-        variant_names.claim(&["Unknown".to_owned()]);
+        variant_names.reserve(["Unknown"]);
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for wire in values {
@@ -160,7 +160,7 @@ impl<'a> Lowering<'a, '_> {
             }
             let base = naming::type_name(wire);
             let (name, _) = variant_names.claim(&[base.clone(), format!("{base}Value")]);
-            variants.push(EnumVariant { name, wire: (*wire).to_owned() });
+            variants.push(EnumVariant { name: name.into(), wire: (*wire).into() });
         }
         let id = self.new_type(&mut site, "Enum", schema);
         self.types[id.0].kind = TypeKind::Enum(variants);
@@ -178,9 +178,9 @@ impl<'a> Lowering<'a, '_> {
         }
         let (name, _) = self.constant_names.claim(&[naming::type_name(value)]);
         let id = self.push_type(TypeDef {
-            name,
+            name: name.into(),
             spec_name: value.to_owned(),
-            pointer: site.pointer.clone(),
+            pointer: site.pointer.as_str().into(),
             module: CONSTANTS_MODULE.to_owned(),
             docs: None,
             deprecated: false,
