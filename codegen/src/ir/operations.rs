@@ -136,7 +136,7 @@ pub struct Param {
     /// Where the parameter object is in the spec, its `$ref` followed
     /// (`#/components/parameters/…` or `#/paths/…/parameters/<i>`); `None` for a path
     /// parameter the spec does not declare. The test harness reads its example and schema there.
-    pub pointer: Option<String>,
+    pub pointer: Option<JsonPointer>,
 }
 
 /// Where a parameter goes in the request.
@@ -198,7 +198,7 @@ pub struct Body {
     /// Where the chosen media type object is in the spec, its `$ref` followed
     /// (`…/requestBody/content/application~1json`). The test harness reads its example and
     /// schema there.
-    pub pointer: String,
+    pub pointer: JsonPointer,
 }
 
 /// How a request body is encoded.

@@ -203,7 +203,7 @@ impl TypeRef {
 pub struct Example {
     /// Where the example is in the spec (a JSON pointer); the example test reports it and its
     /// allow-list names it.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The type it must decode into (`Nullable` where the schema allows `null`).
     pub ty: TypeRef,
     /// The example as JSON.

@@ -139,7 +139,7 @@ impl<'a> Lowering<'a, '_> {
             required,
             docs: raw.data.description.clone().filter(|d| !d.trim().is_empty()),
             deprecated: raw.data.deprecated.unwrap_or(false),
-            pointer: Some(raw.pointer.clone()),
+            pointer: Some(raw.pointer.as_str().into()),
         }
     }
 
@@ -304,7 +304,7 @@ impl<'a> Lowering<'a, '_> {
         }
         let (media, lowered, pointer) = chosen?;
         let (name, _) = fields.claim(&["body".to_owned(), "request_body".to_owned()]);
-        Some(Body { name: name.into(), ty: lowered.ty, required: body.required, media, pointer })
+        Some(Body { name: name.into(), ty: lowered.ty, required: body.required, media, pointer: pointer.into() })
     }
 
     /// Types every response (their examples are checked), and returns the success output.

@@ -39,7 +39,7 @@ impl<'a> Lowering<'a, '_> {
     }
     pub(super) fn record_example(&mut self, pointer: String, lowered: &LoweredRef, value: Value) {
         let ty = if lowered.nullable { TypeRef::Nullable(Box::new(lowered.ty.clone())) } else { lowered.ty.clone() };
-        self.examples.push(Example { pointer, ty, value });
+        self.examples.push(Example { pointer: pointer.into(), ty, value });
     }
     pub(super) fn lower_ref(&mut self, reference: &str, pointer: &str) -> LoweredRef {
         let at = pointer_push(pointer, "$ref");
