@@ -165,12 +165,7 @@ pub fn compare(old: &Api, new: &Api) -> Vec<Change> {
 }
 
 fn op_key(op: &Operation) -> String {
-    format!("{} {}", op.method, op.path)
-}
-
-/// A type as the user reads it (`Vec<Contact>`, `Option<String>`).
-fn rust_type(api: &Api, ty: &TypeRef) -> String {
-    api.rust_type(ty)
+    format!("{} {}", op.http_method, op.path)
 }
 
 fn output_text(api: &Api, output: &Output) -> String {
@@ -179,7 +174,7 @@ fn output_text(api: &Api, output: &Output) -> String {
         Output::Text => "String".to_owned(),
         Output::Bytes(_) => "Vec<u8>".to_owned(),
         Output::Redirect => "Redirect".to_owned(),
-        Output::Json(ty) => rust_type(api, ty),
+        Output::Json(ty) => api.rust_type(ty),
         Output::ByStatus { name, variants } => {
             let forms: Vec<String> = variants.iter().map(|v| format!("{} {}", v.status, output_text(api, &v.output))).collect();
             format!("{name}({})", forms.join(" | "))
@@ -193,7 +188,7 @@ fn compare_operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let change = |op: &Operation, kind: ChangeKind, detail: String, breaking: bool| Change {
         subject: Subject::Operation,
         name: op_key(op),
-        rust: op.name.clone(),
+        rust: op.name.to_string(),
         kind,
         detail,
         breaking,
@@ -223,7 +218,7 @@ fn operation_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -
     out.extend(param_changes(old, before, new, op));
     out.extend(body_changes(old, before, new, op));
     // A tag dropped takes the operation out of that tag's feature and client group.
-    let (tags_before, tags_now) = (effective_tags(before), effective_tags(op));
+    let (tags_before, tags_now): (Vec<&str>, Vec<&str>) = (before.tags_or_untagged().collect(), op.tags_or_untagged().collect());
     if tags_before != tags_now {
         let dropped = tags_before.iter().any(|t| !tags_now.contains(t));
         out.push((format!("tags: {} → {}", tags_before.join(", "), tags_now.join(", ")), dropped));
@@ -244,7 +239,7 @@ fn operation_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -
 /// What changed in an operation's parameters (matched by place and wire name).
 fn param_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let params = |o: &Operation| -> BTreeMap<(u8, String), Param> {
+    let params = |o: &Operation| -> BTreeMap<(u8, WireName), Param> {
         o.params.iter().map(|p| ((p.location.rank(), p.wire.clone()), p.clone())).collect()
     };
     let (was, now) = (params(before), params(op));
@@ -259,7 +254,7 @@ fn param_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Ve
             None => out
                 .push((format!("{place} parameter `{}` added ({})", p.wire, if p.required { "required" } else { "optional" }), p.required)),
             Some(q) => {
-                let (t0, t1) = (rust_type(old, &q.ty), rust_type(new, &p.ty));
+                let (t0, t1) = (old.rust_type(&q.ty), new.rust_type(&p.ty));
                 if t0 != t1 {
                     out.push((format!("{place} parameter `{}`: type {t0} → {t1}", p.wire), true));
                 }
@@ -278,12 +273,12 @@ fn body_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec
     let mut out = Vec::new();
     match (&before.body, &op.body) {
         (None, Some(b)) => out.push((
-            format!("request body added ({}, {})", rust_type(new, &b.ty), if b.required { "required" } else { "optional" }),
+            format!("request body added ({}, {})", new.rust_type(&b.ty), if b.required { "required" } else { "optional" }),
             b.required,
         )),
         (Some(_), None) => out.push(("request body removed".to_owned(), true)),
         (Some(a), Some(b)) => {
-            let (t0, t1) = (rust_type(old, &a.ty), rust_type(new, &b.ty));
+            let (t0, t1) = (old.rust_type(&a.ty), new.rust_type(&b.ty));
             if t0 != t1 {
                 out.push((format!("request body: type {t0} → {t1}"), true));
             }
@@ -295,11 +290,6 @@ fn body_changes(old: &Api, before: &Operation, new: &Api, op: &Operation) -> Vec
         (None, None) => {}
     }
     out
-}
-
-/// An operation's tags, [`UNTAGGED`] when it has none (as its feature is named).
-fn effective_tags(op: &Operation) -> Vec<String> {
-    if op.tags.is_empty() { vec![UNTAGGED.to_owned()] } else { op.tags.clone() }
 }
 
 /// The cargo features that compile an item.
@@ -344,16 +334,6 @@ fn kind_word(kind: &TypeKind) -> &'static str {
     }
 }
 
-/// A field's Rust type as the user sees it (`Option<String>`, `Patch<i64>`).
-fn field_type(api: &Api, f: &Field) -> String {
-    let inner = rust_type(api, &f.ty);
-    match f.presence {
-        Presence::Required | Presence::Constant => inner,
-        Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
-        Presence::Patch => format!("Patch<{inner}>"),
-    }
-}
-
 fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let by_name =
         |api: &Api| -> BTreeMap<String, TypeId> { api.types.iter().enumerate().map(|(i, t)| (t.spec_name.clone(), TypeId(i))).collect() };
@@ -361,7 +341,7 @@ fn compare_types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let change = |def: &TypeDef, kind: ChangeKind, detail: String, breaking: bool| Change {
         subject: Subject::Type,
         name: def.spec_name.clone(),
-        rust: def.name.clone(),
+        rust: def.name.to_string(),
         kind,
         detail,
         breaking,
@@ -397,7 +377,7 @@ fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(S
     match (&before.kind, &def.kind) {
         (TypeKind::Struct(a), TypeKind::Struct(b)) => out.extend(field_changes(old, a, new, b)),
         (TypeKind::Enum(a), TypeKind::Enum(b)) => {
-            let values = |v: &[EnumVariant]| -> BTreeSet<String> { v.iter().map(|e| e.wire.clone()).collect() };
+            let values = |v: &[EnumVariant]| -> BTreeSet<WireName> { v.iter().map(|e| e.wire.clone()).collect() };
             let (was, now) = (values(a), values(b));
             for v in was.difference(&now) {
                 out.push((format!("enum value `{v}` removed"), true));
@@ -421,7 +401,7 @@ fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(S
             out.push((format!("constant `{a}` → `{b}`"), true));
         }
         (TypeKind::Alias(a), TypeKind::Alias(b)) => {
-            let (t0, t1) = (rust_type(old, a), rust_type(new, b));
+            let (t0, t1) = (old.rust_type(a), new.rust_type(b));
             if t0 != t1 {
                 out.push((format!("type {t0} → {t1}"), true));
             }
@@ -437,7 +417,7 @@ fn kind_changes(old: &Api, before: &TypeDef, new: &Api, def: &TypeDef) -> Vec<(S
 /// What changed in a struct's fields (matched by wire name).
 fn field_changes(old: &Api, a: &Struct, new: &Api, b: &Struct) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let fields = |s: &Struct| -> BTreeMap<String, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
+    let fields = |s: &Struct| -> BTreeMap<WireName, Field> { s.fields.iter().map(|f| (f.wire.clone(), f.clone())).collect() };
     let (was, now) = (fields(a), fields(b));
     for (wire, _) in was.iter().filter(|(w, _)| !now.contains_key(*w)) {
         out.push((format!("field `{wire}` removed"), true));
@@ -452,7 +432,7 @@ fn field_changes(old: &Api, a: &Struct, new: &Api, b: &Struct) -> Vec<(String, b
             out.push((format!("field `{wire}` added ({what})"), required));
             continue;
         };
-        let (t0, t1) = (field_type(old, g), field_type(new, f));
+        let (t0, t1) = (old.rust_field_type(g), new.rust_field_type(f));
         let mut details = Vec::new();
         if g.required != f.required {
             details.push(if f.required { "now required" } else { "now optional" }.to_owned());

@@ -58,7 +58,7 @@ fn lower_revision(ws: &Workspace, pin: &Pin, bytes: &[u8]) -> Result<(Lowered, V
 }
 
 fn short(commit: &str) -> &str {
-    &commit[..commit.len().min(7)]
+    crate::pins::short_hash(commit, 7)
 }
 
 /// What `drift` found for one version.

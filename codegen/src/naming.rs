@@ -123,10 +123,14 @@ pub fn module_name(spec: &str) -> String {
     }
 }
 
-/// A set of names in one scope, handing out unique ones in call order.
+/// A set of names in one scope, handing out unique ones in call order: the one way every
+/// name the generator makes (types, modules, accessors, methods, features) is de-duplicated.
 #[derive(Debug, Default, Clone)]
 pub struct Namespace {
     taken: BTreeSet<String>,
+    /// Between a clashing name and its number: none for Rust names (`Contact2`), `-` for
+    /// cargo features (`contacts-2`).
+    separator: &'static str,
 }
 
 impl Namespace {
@@ -136,9 +140,14 @@ impl Namespace {
         Namespace::default()
     }
 
-    /// Whether `name` is already claimed.
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
+    /// A namespace for cargo features, where a clash is numbered after a hyphen (`contacts-2`).
+    pub fn for_features() -> Namespace {
+        Namespace { separator: "-", ..Namespace::default() }
+    }
+
+    /// Takes each of `names` out of the namespace, so none is ever handed out.
+    pub fn reserve<'n>(&mut self, names: impl IntoIterator<Item = &'n str>) {
+        self.taken.extend(names.into_iter().map(str::to_owned));
     }
 
     /// Claims the first free name among `candidates`, then `last` with 2, 3, … appended.
@@ -152,7 +161,7 @@ impl Namespace {
         let last = candidates.last().cloned().unwrap_or_else(|| "Value".to_owned());
         let mut n = 2;
         loop {
-            let candidate = format!("{last}{n}");
+            let candidate = format!("{last}{}{n}", self.separator);
             if self.taken.insert(candidate.clone()) {
                 return (candidate, true);
             }

@@ -14,13 +14,13 @@ use serde_json::Value;
 pub struct Overlay {
     /// The `[[patch]]` entries, in file order.
     #[serde(rename = "patch", default)]
-    pub patches: Vec<Patch>,
+    pub patches: Vec<OverlayPatch>,
 }
 
 /// One RFC 6902 operation and the reason it exists.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Patch {
+pub struct OverlayPatch {
     /// What the patch does at `path`.
     pub op: Op,
     /// A JSON pointer (RFC 6901) into the document, without the leading `#`.
@@ -85,7 +85,7 @@ impl Overlay {
 /// Examples are records of what the API sent or took: evidence, never edited to pass. A patch
 /// may not point into one, and a `replace` or `remove` may not change or drop one that sits
 /// inside what it replaces.
-fn touches_an_example(document: &Value, patch: &Patch) -> Result<(), String> {
+fn touches_an_example(document: &Value, patch: &OverlayPatch) -> Result<(), String> {
     const REFUSED: &str = "an overlay never edits an example (examples are evidence of what the API sent or took); \
                            make the crate decode it instead (a type fix, or a row in tests/examples-allowlist.toml)";
     let segments: Vec<&str> = patch.path.split('/').collect();
@@ -142,7 +142,7 @@ fn examples_within<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a 
     }
 }
 
-fn apply_one(document: &mut Value, patch: &Patch) -> Result<(), String> {
+fn apply_one(document: &mut Value, patch: &OverlayPatch) -> Result<(), String> {
     touches_an_example(document, patch)?;
     let (parent_path, last) = split_pointer(&patch.path)?;
     let value = || -> Result<Value, String> {

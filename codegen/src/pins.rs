@@ -383,6 +383,13 @@ fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), PinError> {
     Ok(())
 }
 
+/// The first `len` characters of a commit hash or sha256 (all of it when shorter), for
+/// messages and docs: 12 where a hash is shown on its own, 7 (git's short form) in report
+/// headings. Never panics, whatever the input.
+pub fn short_hash(hash: &str, len: usize) -> &str {
+    hash.char_indices().nth(len).map_or(hash, |(end, _)| &hash[..end])
+}
+
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -392,6 +399,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_hash_cuts_long_hashes_and_keeps_short_ones() {
+        assert_eq!(short_hash("0123456789abcdef", 12), "0123456789ab");
+        assert_eq!(short_hash("0123456789abcdef", 7), "0123456");
+        assert_eq!(short_hash("abc", 12), "abc");
+        assert_eq!(short_hash("", 12), "");
+        assert_eq!(short_hash("ééééééé", 3), "ééé");
+    }
 
     #[test]
     fn rewrite_pin_moves_one_version_and_keeps_the_rest() {

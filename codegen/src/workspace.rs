@@ -30,10 +30,14 @@ impl Workspace {
         Ok(self.cache.read(&self.pins, pin, &self.source)?)
     }
 
+    /// Where the version's overlay file is, if it has one (`specs/overlays/<v>.toml`).
+    pub fn overlay_path(&self, pin: &Pin) -> Option<PathBuf> {
+        pin.overlay.as_ref().map(|rel| self.root.join("specs").join(rel))
+    }
+
     /// The version's overlay, if it has one.
     pub fn overlay(&self, pin: &Pin) -> Result<Option<overlay::Overlay>, Error> {
-        let Some(rel) = &pin.overlay else { return Ok(None) };
-        self.overlay_file(&self.root.join("specs").join(rel)).map(Some)
+        self.overlay_path(pin).map(|path| self.overlay_file(&path)).transpose()
     }
 
     /// Reads an overlay file.
@@ -91,7 +95,7 @@ impl Workspace {
             pin.id,
             pin.upstream_file(&self.pins.upstream),
             self.pins.upstream.repository,
-            &pin.commit[..pin.commit.len().min(12)]
+            crate::pins::short_hash(&pin.commit, 12)
         )
     }
 }

@@ -26,7 +26,7 @@ fn features(api: &Api, gate: &Gate) -> Vec<String> {
 #[test]
 fn tags_become_features_in_name_order_with_untagged_operations_under_other() {
     let api = api();
-    let tags: Vec<(&str, &str, usize)> = api.tags.iter().map(|t| (t.name.as_str(), t.feature.as_str(), t.operations)).collect();
+    let tags: Vec<(&str, &str, usize)> = api.tags.iter().map(|t| (t.name.as_str(), t.feature.as_str(), t.operation_count)).collect();
     assert_eq!(tags, [("Gadgets", "gadgets", 2), ("Other", "other", 1), ("Widgets", "widgets", 2)]);
     let gates: Vec<(&str, Vec<String>)> = api.operations.iter().map(|op| (op.id.as_str(), features(&api, &op.gate))).collect();
     assert_eq!(
@@ -54,7 +54,7 @@ fn a_type_is_compiled_by_every_tag_that_reaches_it_and_an_unused_one_by_full_onl
     assert_eq!(gate("shared"), ["gadgets", "widgets"]);
     assert_eq!(gate("orphan"), ["full"]);
     let widgets = api.tags.iter().find(|t| t.feature == "widgets").expect("widgets");
-    assert_eq!(widgets.types, 6, "widget_list, widget, widget.size, person, colour, shared");
+    assert_eq!(widgets.type_count, 6, "widget_list, widget, widget.size, person, colour, shared");
 }
 
 #[test]

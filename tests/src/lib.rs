@@ -85,10 +85,10 @@ fn expect(api: &Api, ty: &TypeRef, value: &Value, at: String, converted: &mut Ve
                     out.insert(key.clone(), v);
                 }
                 // Constants are filled in when missing: the re-encoded value has them.
-                for field in s.fields.iter().filter(|f| f.presence == Presence::Constant && !map.contains_key(&f.wire)) {
+                for field in s.fields.iter().filter(|f| f.presence == Presence::Constant && !map.contains_key(f.wire.as_str())) {
                     if let TypeRef::Named(c) = &field.ty {
                         if let TypeKind::Constant { value } = &api.get(*c).kind {
-                            out.insert(field.wire.clone(), Value::String(value.clone()));
+                            out.insert(field.wire.to_string(), Value::String(value.clone()));
                         }
                     }
                 }
@@ -121,7 +121,7 @@ fn struct_fits(api: &Api, ty: &TypeRef, map: &serde_json::Map<String, Value>) ->
         TypeRef::Nullable(inner) => struct_fits(api, inner, map),
         TypeRef::Named(id) => match &api.get(*id).kind {
             TypeKind::Alias(target) => struct_fits(api, target, map),
-            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.presence == Presence::Required).all(|f| map.contains_key(&f.wire)),
+            TypeKind::Struct(s) => s.fields.iter().filter(|f| f.presence == Presence::Required).all(|f| map.contains_key(f.wire.as_str())),
             _ => false,
         },
         TypeRef::Json | TypeRef::JsonObject | TypeRef::Map(_) => true,

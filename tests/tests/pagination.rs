@@ -60,7 +60,7 @@ fn check(version: &str, file: &str) {
     let endpoints = fern_endpoints(file);
     let mut absent = 0;
     for (method, path, style, results) in &endpoints {
-        let found: Option<&Operation> = api.operations.iter().find(|o| o.method.as_str() == method && same_path(&o.path, path));
+        let found: Option<&Operation> = api.operations.iter().find(|o| o.http_method.as_str() == method && same_path(&o.path, path));
         let Some(op) = found else {
             // The stable file is written against a later version; an older one may not have
             // the endpoint at all (specs/fern-corrections.toml records it as `absent`).

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use intercom_codegen::drift::Drift;
+use intercom_codegen::pins::short_hash;
 
 use crate::flags::Options;
 use crate::workspace::open;
@@ -24,14 +25,19 @@ pub fn drift(options: &Options) -> Result<ExitCode, String> {
         match intercom_codegen::drift::drift(&ws, pin, &source).map_err(|e| e.to_string())? {
             Drift::None { sha256 } => {
                 if !options.json() {
-                    println!("{:<9} no drift: {} has the pinned file (sha256 {})", pin.id, source.describe(), &sha256[..12]);
+                    println!("{:<9} no drift: {} has the pinned file (sha256 {})", pin.id, source.describe(), short_hash(&sha256, 12));
                 }
                 reports.push(serde_json::json!({ "version": pin.id, "drift": false, "sha256": sha256 }));
             }
             Drift::Found { report, sha256, origin } => {
                 found = true;
                 if !options.json() {
-                    println!("{:<9} DRIFT: {origin} has sha256 {}, the pin {}", pin.id, &sha256[..12], &pin.sha256[..12]);
+                    println!(
+                        "{:<9} DRIFT: {origin} has sha256 {}, the pin {}",
+                        pin.id,
+                        short_hash(&sha256, 12),
+                        short_hash(&pin.sha256, 12)
+                    );
                     print!("{}", report.render());
                 }
                 reports.push(

@@ -53,10 +53,7 @@ fn versions(ws: &Workspace, descriptions: &Path) -> Result<Vec<String>, String> 
 /// The pinned version's overlay, else one kept for this directory alone.
 fn overlay_file(ws: &Workspace, version: &str) -> Option<PathBuf> {
     let pinned = ws.pins.versions.iter().find(|p| p.path == format!("descriptions/{version}"));
-    match pinned.and_then(|p| p.overlay.clone()) {
-        Some(rel) => Some(ws.root.join("specs").join(rel)),
-        None => Some(ws.root.join(format!("specs/overlays/{version}.toml"))).filter(|p| p.is_file()),
-    }
+    pinned.and_then(|p| ws.overlay_path(p)).or_else(|| Some(ws.root.join(format!("specs/overlays/{version}.toml"))).filter(|p| p.is_file()))
 }
 
 /// Generates one version's crate under `target/every-version/` and `cargo check`s it,

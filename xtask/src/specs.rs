@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use intercom_codegen::diff::Report;
 use intercom_codegen::drift::Update;
 use intercom_codegen::output::Mode;
-use intercom_codegen::pins::Pulled;
+use intercom_codegen::pins::{Pulled, short_hash};
 
 use crate::flags::Options;
 use crate::regenerate;
@@ -41,10 +41,10 @@ pub fn update(options: &Options) -> Result<ExitCode, String> {
     let mut moved = false;
     for pin in options.pins(&ws)? {
         match intercom_codegen::drift::update(&ws, pin, &source, options.get("--commit")).map_err(|e| e.to_string())? {
-            Update::Current => println!("{:<9} already pinned to the source's revision ({})", pin.id, &pin.commit[..12]),
+            Update::Current => println!("{:<9} already pinned to the source's revision ({})", pin.id, short_hash(&pin.commit, 12)),
             Update::Moved { commit, sha256, report } => {
                 moved = true;
-                println!("{:<9} pin moved to {} (sha256 {})", pin.id, &commit[..12.min(commit.len())], &sha256[..12]);
+                println!("{:<9} pin moved to {} (sha256 {})", pin.id, short_hash(&commit, 12), short_hash(&sha256, 12));
                 print!("{}", report.render());
                 print_proposed_version(&report, &ws.crate_version().map_err(|e| e.to_string())?);
             }

@@ -101,7 +101,7 @@ fn tag_group(api: &Api, index: usize, tag_def: &Tag) -> (TokenStream, TokenStrea
 fn group_method(api: &Api, named: &GroupMethod) -> TokenStream {
     let rt = rt();
     let op = &api.operations[named.operation];
-    let method = ident(&named.method);
+    let method = ident(&named.name);
     let op_name = ident(&op.name);
     let output = match &op.output {
         Output::ByStatus { name, .. } => {
@@ -110,7 +110,7 @@ fn group_method(api: &Api, named: &GroupMethod) -> TokenStream {
         }
         other => output_tokens(api, other),
     };
-    let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.method, op.path));
+    let summary = op.summary.clone().unwrap_or_else(|| format!("`{} {}`", op.http_method, op.path));
     let doc = format!(" {} (see [`{}`](crate::operations::{})).", summary.trim().trim_end_matches('.'), op.name, op.name);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {

@@ -109,7 +109,7 @@ pub(super) fn crate_readme(api: &Api, crate_name: &str, published: Published) ->
         header = version.intercom_version,
         repository = published.repository,
         commit = published.commit,
-        short = &published.commit[..published.commit.len().min(12)],
+        short = crate::pins::short_hash(published.commit, 12),
         module = published.module,
     )
 }
@@ -171,9 +171,9 @@ fn crate_features(api: &Api) -> String {
         out.push_str(&format!(
             "# “{}”: {} operation{}, {} of {} types\n{} = []\n",
             tag.name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>(),
-            tag.operations,
-            if tag.operations == 1 { "" } else { "s" },
-            tag.types,
+            tag.operation_count,
+            if tag.operation_count == 1 { "" } else { "s" },
+            tag.type_count,
             api.types.len(),
             tag.feature
         ));

@@ -84,7 +84,7 @@ impl ItemHead {
     fn of(def: &TypeDef) -> ItemHead {
         let docs = doc_attrs_or(def.docs.as_deref(), &format!("The spec's `{}`.", def.spec_name));
         // rustdoc rejects an alias equal to the item's name.
-        let alias = (def.spec_name != def.name).then(|| {
+        let alias = (def.name != def.spec_name).then(|| {
             let spec_name = &def.spec_name;
             quote!(#[doc(alias = #spec_name)])
         });
@@ -125,9 +125,9 @@ fn struct_item(api: &Api, def: &TypeDef, head: ItemHead, s: &Struct) -> TokenStr
 fn enum_item(def: &TypeDef, head: ItemHead, variants: &[EnumVariant]) -> TokenStream {
     let ItemHead { name, docs, alias, deprecated } = head;
     let names: Vec<Ident> = variants.iter().map(|v| ident(&v.name)).collect();
-    let wires: Vec<&String> = variants.iter().map(|v| &v.wire).collect();
+    let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
     let docs_of = variants.iter().map(|v| format!(" `{}`", v.wire.replace('`', "'")));
-    let type_name = &def.name;
+    let type_name = def.name.as_str();
     quote! {
         #docs
         #alias
@@ -404,7 +404,7 @@ fn field(api: &Api, f: &Field, paths: Paths<'_>) -> TokenStream {
 fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream {
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
-        let wire = &f.wire;
+        let wire = f.wire.as_str();
         match f.presence {
             Presence::Required | Presence::RequiredNullable | Presence::Constant => quote!(object.field(#wire, &self.#field)?;),
             Presence::Optional => quote!(object.optional(#wire, &self.#field)?;),

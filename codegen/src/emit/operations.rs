@@ -163,7 +163,7 @@ fn param_input(api: &Api, p: &Param, inputs: &mut Inputs) {
     let ty = type_tokens(api, &p.ty, Paths::Crate);
     let docs = doc_attrs_or(p.docs.as_deref(), &format!("The `{}` parameter.", p.wire));
     let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-    let wire = &p.wire;
+    let wire = p.wire.as_str();
     // A required single-value parameter is filled in; an optional one is still a choice.
     let constant = p.required && is_constant(api, &p.ty);
     if p.required || constant {
@@ -264,7 +264,7 @@ fn operation_impl(api: &Api, op: &Operation, write_body: TokenStream) -> TokenSt
         }
     });
     let id = &op.id;
-    let method = ident(op.method.as_str());
+    let method = ident(op.http_method.as_str());
     let path = &op.path;
     let writes_used = if op.params.is_empty() && op.body.is_none() { quote!(let _ = request;) } else { TokenStream::new() };
     quote! {
@@ -306,7 +306,7 @@ fn operation_docs(op: &Operation) -> TokenStream {
         text.push_str(docs.trim());
         text.push_str("\n\n");
     }
-    text.push_str(&format!("`{} {}` (operationId `{}`", op.method, op.path, op.id));
+    text.push_str(&format!("`{} {}` (operationId `{}`", op.http_method, op.path, op.id));
     if !op.tags.is_empty() {
         text.push_str(&format!("; tags: {}", op.tags.join(", ")));
     }
@@ -350,8 +350,8 @@ fn body_write(api: &Api, body: &Body) -> TokenStream {
 
 fn multipart_part(f: &Field) -> TokenStream {
     let name = ident(&f.name);
-    let wire = &f.wire;
-    let file_name = Literal::string(&f.wire);
+    let wire = f.wire.as_str();
+    let file_name = Literal::string(wire);
     if f.ty == TypeRef::Bytes {
         match f.presence {
             Presence::Required => quote!(form.file(#wire, #file_name, &body.#name);),

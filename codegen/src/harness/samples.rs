@@ -438,7 +438,7 @@ fn fits_format(format: &str, text: &str) -> bool {
             let zone_ok = t.ends_with(['Z', 'z']) || t.rfind(['+', '-']).is_some_and(|i| i >= 8);
             date(d)
                 && t.len() >= 8
-                && t[..8].bytes().enumerate().all(|(i, b)| if i == 2 || i == 5 { b == b':' } else { b.is_ascii_digit() })
+                && t.as_bytes()[..8].iter().enumerate().all(|(i, b)| if i == 2 || i == 5 { *b == b':' } else { b.is_ascii_digit() })
                 && zone_ok
         }
         "email" => text.split_once('@').is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !text.contains(' ')),

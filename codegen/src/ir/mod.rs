@@ -8,9 +8,11 @@
 //! one edge relation of the type graph are in `types.rs`, operations and pagination in
 //! `operations.rs`, all re-exported here.
 
+mod names;
 mod operations;
 mod types;
 
+pub use names::*;
 pub use operations::*;
 pub use types::*;
 
@@ -39,10 +41,10 @@ pub struct Tag {
     pub name: String,
     /// The feature (`ai-content`).
     pub feature: String,
-    /// The operations under the tag.
-    pub operations: usize,
-    /// The types its operations reach.
-    pub types: usize,
+    /// How many operations are under the tag.
+    pub operation_count: usize,
+    /// How many types its operations reach.
+    pub type_count: usize,
     /// The `operations` module file of the operations whose first tag this is; `None` when
     /// every operation of the tag lives under another one.
     pub module: Option<String>,
@@ -61,7 +63,7 @@ pub struct GroupMethod {
     /// The operation: an index into [`Api::operations`].
     pub operation: usize,
     /// The method's name in the group (`list_contacts`), unique there.
-    pub method: String,
+    pub name: String,
 }
 
 /// Which cargo features compile an item, decided by reachability from the operations.
@@ -128,11 +130,22 @@ impl Api {
             TypeRef::Bytes => "Vec<u8>".into(),
             TypeRef::Named(id) => {
                 let def = self.get(*id);
-                if def.module == CONSTANTS_MODULE { format!("{CONSTANTS_MODULE}::{}", def.name) } else { def.name.clone() }
+                if def.module == CONSTANTS_MODULE { format!("{CONSTANTS_MODULE}::{}", def.name) } else { def.name.to_string() }
             }
             TypeRef::List(inner) => format!("Vec<{}>", self.rust_type(inner)),
             TypeRef::Map(inner) => format!("BTreeMap<String, {}>", self.rust_type(inner)),
             TypeRef::Nullable(inner) => format!("Option<{}>", self.rust_type(inner)),
+        }
+    }
+
+    /// A struct field's type as a user of the generated crate writes it, its presence
+    /// included (`Option<String>`, `Patch<i64>`); see [`Api::rust_type`].
+    pub fn rust_field_type(&self, field: &Field) -> String {
+        let inner = self.rust_type(&field.ty);
+        match field.presence {
+            Presence::Required | Presence::Constant => inner,
+            Presence::RequiredNullable | Presence::Optional => format!("Option<{inner}>"),
+            Presence::Patch => format!("Patch<{inner}>"),
         }
     }
 

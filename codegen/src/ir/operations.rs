@@ -1,6 +1,6 @@
 //! Operations: parameters, bodies, outputs and how a list operation pages.
 
-use super::{Gate, Presence, TypeRef, UNTAGGED};
+use super::{Gate, JsonPointer, Presence, RustIdent, TypeRef, UNTAGGED, WireName};
 
 /// The HTTP methods an OpenAPI path item can hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -64,17 +64,18 @@ impl std::fmt::Display for HttpMethod {
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The Rust type name (`ListContacts`).
-    pub name: String,
-    /// The client method name (`list_contacts`).
-    pub method_name: String,
+    pub name: RustIdent,
+    /// The Rust method name the operation asks for (`list_contacts`); each client group
+    /// de-duplicates it into [`GroupMethod::name`](super::GroupMethod::name).
+    pub rust_method: String,
     /// The spec's `operationId`, or the name made for an operation without one.
     pub id: String,
     /// `GET`, `POST`, …
-    pub method: HttpMethod,
+    pub http_method: HttpMethod,
     /// The path template (`/contacts/{id}`).
     pub path: String,
     /// Where the operation is in the spec (`#/paths/~1contacts/get`), for diagnostics.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The spec's tags, in order; the first decides where the operation's docs live.
     pub tags: Vec<String>,
     /// The features that compile it: its tags'.
@@ -103,7 +104,14 @@ pub struct Operation {
 impl Operation {
     /// The tag whose `operations` module the operation lives in: its first, or [`UNTAGGED`].
     pub fn first_tag(&self) -> &str {
-        self.tags.first().map(String::as_str).unwrap_or(UNTAGGED)
+        self.tags_or_untagged().next().unwrap_or(UNTAGGED)
+    }
+
+    /// The operation's tags in order, or [`UNTAGGED`] alone when it has none: the tags whose
+    /// features compile it and whose client groups hold it.
+    pub fn tags_or_untagged(&self) -> impl Iterator<Item = &str> {
+        let untagged = self.tags.is_empty().then_some(UNTAGGED);
+        self.tags.iter().map(String::as_str).chain(untagged)
     }
 }
 
@@ -111,9 +119,9 @@ impl Operation {
 #[derive(Debug, Clone)]
 pub struct Param {
     /// The field name on the operation.
-    pub name: String,
+    pub name: RustIdent,
     /// The name on the wire.
-    pub wire: String,
+    pub wire: WireName,
     /// Where it goes in the request.
     pub location: ParamLocation,
     /// The value's type; the field of an optional parameter is an `Option` of it.
@@ -128,7 +136,7 @@ pub struct Param {
     /// Where the parameter object is in the spec, its `$ref` followed
     /// (`#/components/parameters/…` or `#/paths/…/parameters/<i>`); `None` for a path
     /// parameter the spec does not declare. The test harness reads its example and schema there.
-    pub pointer: Option<String>,
+    pub pointer: Option<JsonPointer>,
 }
 
 /// Where a parameter goes in the request.
@@ -179,7 +187,7 @@ pub enum QueryStyle {
 #[derive(Debug, Clone)]
 pub struct Body {
     /// The field name on the operation (`body` unless a parameter has it).
-    pub name: String,
+    pub name: RustIdent,
     /// The body's type.
     pub ty: TypeRef,
     /// The spec's `requestBody.required`: an argument of `new`; else an `Option` field with a
@@ -190,7 +198,7 @@ pub struct Body {
     /// Where the chosen media type object is in the spec, its `$ref` followed
     /// (`…/requestBody/content/application~1json`). The test harness reads its example and
     /// schema there.
-    pub pointer: String,
+    pub pointer: JsonPointer,
 }
 
 /// How a request body is encoded.
@@ -287,7 +295,7 @@ impl PaginationStyle {
 pub struct Step {
     /// The Rust name of the field: on the page for `items`, `next` and `total`; on the
     /// operation for the first step of `target`.
-    pub field: String,
+    pub field: RustIdent,
     /// How the field holds its value, which decides how it is read and written (plain, `Option`
     /// or `Patch`).
     pub presence: Presence,

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::Usage;
+use super::{JsonPointer, RustIdent, Usage, WireName};
 
 /// A type of the arena: an index into [`Api::types`](super::Api::types).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -16,11 +16,11 @@ pub struct TypeId(pub usize);
 #[derive(Debug, Clone)]
 pub struct TypeDef {
     /// The Rust name, unique in its module.
-    pub name: String,
+    pub name: RustIdent,
     /// The name in the spec (component name, or a dotted path for inline types).
     pub spec_name: String,
     /// Where the type was defined.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The file (module) the type is emitted in.
     pub module: String,
     /// The schema's `description` (else its `title`), emitted as the type's rustdoc.
@@ -68,9 +68,9 @@ pub struct Struct {
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The Rust field name (`created_at`, `r#type`), unique in the struct.
-    pub name: String,
+    pub name: RustIdent,
     /// The property's name in JSON.
-    pub wire: String,
+    pub wire: WireName,
     /// The value's type, before `presence` wraps it in `Option` or `Patch` (and `boxed` in
     /// `Box`).
     pub ty: TypeRef,
@@ -108,9 +108,9 @@ pub enum Presence {
 #[derive(Debug, Clone)]
 pub struct EnumVariant {
     /// The Rust variant name, unique in the enum (`Unknown` is kept for the fallback).
-    pub name: String,
+    pub name: RustIdent,
     /// The value as sent and received.
-    pub wire: String,
+    pub wire: WireName,
 }
 
 /// A `oneOf`/`anyOf`: its forms, and how a value is matched to one.
@@ -203,7 +203,7 @@ impl TypeRef {
 pub struct Example {
     /// Where the example is in the spec (a JSON pointer); the example test reports it and its
     /// allow-list names it.
-    pub pointer: String,
+    pub pointer: JsonPointer,
     /// The type it must decode into (`Nullable` where the schema allows `null`).
     pub ty: TypeRef,
     /// The example as JSON.

@@ -77,7 +77,7 @@ fn constants_of(types: &[TypeDef], ty: &TypeRef, depth: usize) -> Vec<(String, S
                 .iter()
                 .filter_map(|f| match (&f.ty, f.presence) {
                     (TypeRef::Named(c), Presence::Constant) => match &types[c.0].kind {
-                        TypeKind::Constant { value } => Some((f.wire.clone(), value.clone())),
+                        TypeKind::Constant { value } => Some((f.wire.to_string(), value.clone())),
                         _ => None,
                     },
                     _ => None,

@@ -18,7 +18,7 @@ pub fn name(api: &mut Api) {
 /// first appear, so adding an operation never renames an existing module.
 fn name_modules(api: &mut Api) {
     let mut names = Namespace::default();
-    names.claim(&["mod".to_owned()]);
+    names.reserve(["mod"]);
     let mut module_of: BTreeMap<String, String> = BTreeMap::new();
     for op in &api.operations {
         let tag = op.first_tag();
@@ -37,12 +37,9 @@ fn name_modules(api: &mut Api) {
 /// order, each group's methods in operation order.
 fn name_client_groups(api: &mut Api) {
     let mut accessors = Namespace::default();
-    // `claim` takes the first free candidate: reserve each name on its own.
-    for name in intercom_api_runtime::CLIENT_METHODS.iter().chain(&["inner", "new"]) {
-        accessors.claim(&[(*name).to_owned()]);
-    }
+    accessors.reserve(intercom_api_runtime::CLIENT_METHODS.iter().chain(&["inner", "new"]).copied());
     let mut group_types = Namespace::default();
-    group_types.claim(&["Client".to_owned()]);
+    group_types.reserve(["Client"]);
     let mut order: Vec<usize> = (0..api.tags.len()).collect();
     order.sort_by(|a, b| api.tags[*a].name.cmp(&api.tags[*b].name));
     for index in order {
@@ -56,7 +53,7 @@ fn name_client_groups(api: &mut Api) {
             .iter()
             .enumerate()
             .filter(|(_, op)| matches!(&op.gate, Gate::Tags(tags) if tags.contains(&index)))
-            .map(|(operation, op)| GroupMethod { operation, method: methods_ns.claim(std::slice::from_ref(&op.method_name)).0 })
+            .map(|(operation, op)| GroupMethod { operation, name: methods_ns.claim(std::slice::from_ref(&op.rust_method)).0 })
             .collect();
         let tag = &mut api.tags[index];
         tag.accessor = accessor;

@@ -62,7 +62,7 @@ pub fn lower(openapi: &OpenAPI, version: &VersionInput<'_>, diags: &mut Diagnost
         intercom_version: String::new(),
         merging: Vec::new(),
     };
-    cx.modules.claim(&[CONSTANTS_MODULE.to_owned()]);
+    cx.modules.reserve([CONSTANTS_MODULE]);
     let intercom_version = check_version_default(openapi, version, cx.diags);
     cx.intercom_version = intercom_version.clone();
     cx.declare_components();
@@ -130,7 +130,7 @@ struct Lowering<'a, 'd> {
     request_roots: Vec<TypeRef>,
     /// Inline schemas already lowered, by pointer: a property that `allOf` merges into several
     /// structs, or a union's own properties merged into each form, is typed once.
-    lowered_inline: HashMap<String, Lowered>,
+    lowered_inline: HashMap<String, LoweredRef>,
     operations: Vec<Operation>,
     /// Names of the `operations` module: operation types and their output enums.
     operation_names: Namespace,
@@ -164,15 +164,18 @@ impl Site {
     }
 }
 
+/// What lowering a schema gives: the type it is used as, and whether it allows `null` (which
+/// a field keeps as its presence rather than in the type). Not [`crate::Lowered`], the whole
+/// lowered description.
 #[derive(Clone)]
-struct Lowered {
+struct LoweredRef {
     ty: TypeRef,
     nullable: bool,
 }
 
-impl Lowered {
-    fn plain(ty: TypeRef) -> Lowered {
-        Lowered { ty, nullable: false }
+impl LoweredRef {
+    fn plain(ty: TypeRef) -> LoweredRef {
+        LoweredRef { ty, nullable: false }
     }
 }
 
@@ -192,9 +195,9 @@ impl<'a> Lowering<'a, '_> {
             }
             let (module, _) = self.modules.claim(&[naming::module_name(&name)]);
             let id = self.push_type(TypeDef {
-                name,
+                name: name.into(),
                 spec_name: spec_name.clone(),
-                pointer,
+                pointer: pointer.into(),
                 module,
                 docs: None,
                 deprecated: false,
@@ -216,8 +219,8 @@ impl<'a> Lowering<'a, '_> {
             let id = self.components[spec_name];
             let def = &self.types[id.0];
             let site = Site {
-                pointer: def.pointer.clone(),
-                base: def.name.clone(),
+                pointer: def.pointer.to_string(),
+                base: def.name.to_string(),
                 spec_name: spec_name.clone(),
                 module: def.module.clone(),
                 target: Some(id),
@@ -261,9 +264,9 @@ impl<'a> Lowering<'a, '_> {
             );
         }
         self.push_type(TypeDef {
-            name,
+            name: name.into(),
             spec_name: site.spec_name.clone(),
-            pointer: site.pointer.clone(),
+            pointer: site.pointer.as_str().into(),
             module: site.module.clone(),
             docs: docs_of(&schema.schema_data),
             deprecated: schema.schema_data.deprecated,
@@ -278,27 +281,4 @@ fn docs_of(data: &openapiv3::SchemaData) -> Option<String> {
     let text = data.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
     let title = data.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     text.or(title).map(str::to_owned)
-}
-
-/// Every operation in path order, then method order as written.
-pub fn operations(openapi: &OpenAPI) -> Vec<(&str, &'static str, &openapiv3::Operation)> {
-    let mut out = Vec::new();
-    for (path, item) in &openapi.paths.paths {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            let method: &'static str = match method {
-                "get" => "get",
-                "put" => "put",
-                "post" => "post",
-                "delete" => "delete",
-                "options" => "options",
-                "head" => "head",
-                "patch" => "patch",
-                "trace" => "trace",
-                _ => continue,
-            };
-            out.push((path.as_str(), method, op));
-        }
-    }
-    out
 }

@@ -107,8 +107,8 @@ impl<'a> Lowering<'a, '_> {
                 (_, false, _) => Presence::Optional,
             };
             fields.push(Field {
-                name,
-                wire,
+                name: name.into(),
+                wire: wire.into(),
                 ty: lowered.ty,
                 presence,
                 required,
@@ -119,7 +119,7 @@ impl<'a> Lowering<'a, '_> {
             });
         }
         for wire in &shape.required {
-            if !fields.iter().any(|f| &f.wire == wire) {
+            if !fields.iter().any(|f| f.wire == *wire) {
                 self.diags.warn(&site.pointer, format!("`{wire}` is listed as required but has no property schema; it is ignored."));
             }
         }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, PathItem, ReferenceOr, RequestBody, Response, StatusCode};
 use serde_json::Value;
 
-use super::{Lowered, Lowering, Site};
+use super::{LoweredRef, Lowering, Site};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
@@ -43,7 +43,7 @@ impl<'a> Lowering<'a, '_> {
         let (id, name) = self.operation_names_of(path, method, op, &pointer);
         let mut fields = Namespace::default();
         // `new` is the constructor; a parameter may not take its name.
-        fields.claim(&["new".to_owned()]);
+        fields.reserve(["new"]);
 
         let raw_params = self.raw_params(path, item, op, &pointer);
         let mut params: Vec<Param> = raw_params.iter().map(|raw| self.lower_param(raw, &name, &id, &mut fields)).collect();
@@ -57,12 +57,12 @@ impl<'a> Lowering<'a, '_> {
         });
 
         Operation {
-            method_name: naming::field_name(&id),
-            name,
+            rust_method: naming::field_name(&id),
+            name: name.into(),
             id,
-            method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
+            http_method: HttpMethod::from_path_item_key(method).unwrap_or(HttpMethod::Get),
             path: path.to_owned(),
-            pointer,
+            pointer: pointer.into(),
             tags: op.tags.clone(),
             gate: Gate::default(),
             summary: op.summary.clone().filter(|s| !s.trim().is_empty()),
@@ -132,14 +132,14 @@ impl<'a> Lowering<'a, '_> {
         };
         let required = raw.data.required || raw.location == ParamLocation::Path;
         Param {
-            name: field,
-            wire,
+            name: field.into(),
+            wire: wire.into(),
             location: raw.location,
             ty,
             required,
             docs: raw.data.description.clone().filter(|d| !d.trim().is_empty()),
             deprecated: raw.data.deprecated.unwrap_or(false),
-            pointer: Some(raw.pointer.clone()),
+            pointer: Some(raw.pointer.as_str().into()),
         }
     }
 
@@ -241,8 +241,8 @@ impl<'a> Lowering<'a, '_> {
             params.insert(
                 index,
                 Param {
-                    name: field,
-                    wire: wire.to_owned(),
+                    name: field.into(),
+                    wire: wire.into(),
                     location: ParamLocation::Path,
                     ty: TypeRef::String,
                     required: true,
@@ -271,7 +271,7 @@ impl<'a> Lowering<'a, '_> {
                 }
             }
         };
-        let mut chosen: Option<(BodyMedia, Lowered, String)> = None;
+        let mut chosen: Option<(BodyMedia, LoweredRef, String)> = None;
         for (media, content) in &body.content {
             let at = pointer_push(&pointer_push(&body_pointer, "content"), media);
             let Some(schema) = &content.schema else {
@@ -304,7 +304,7 @@ impl<'a> Lowering<'a, '_> {
         }
         let (media, lowered, pointer) = chosen?;
         let (name, _) = fields.claim(&["body".to_owned(), "request_body".to_owned()]);
-        Some(Body { name, ty: lowered.ty, required: body.required, media, pointer })
+        Some(Body { name: name.into(), ty: lowered.ty, required: body.required, media, pointer: pointer.into() })
     }
 
     /// Types every response (their examples are checked), and returns the success output.

@@ -8,14 +8,14 @@ use serde_json::Value;
 
 use super::objects::ObjectShape;
 use super::unions::only_constrains;
-use super::{Lowered, Lowering, Site};
+use super::{LoweredRef, Lowering, Site};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
 use crate::spec::{self, Node, SchemaView};
 
 impl<'a> Lowering<'a, '_> {
-    pub(super) fn lower_node(&mut self, node: Node<'a>, site: Site) -> Lowered {
+    pub(super) fn lower_node(&mut self, node: Node<'a>, site: Site) -> LoweredRef {
         match node {
             Node::Ref(reference) => self.lower_ref(reference, &site.pointer),
             Node::Inline(schema) => {
@@ -37,11 +37,11 @@ impl<'a> Lowering<'a, '_> {
             }
         }
     }
-    pub(super) fn record_example(&mut self, pointer: String, lowered: &Lowered, value: Value) {
+    pub(super) fn record_example(&mut self, pointer: String, lowered: &LoweredRef, value: Value) {
         let ty = if lowered.nullable { TypeRef::Nullable(Box::new(lowered.ty.clone())) } else { lowered.ty.clone() };
-        self.examples.push(Example { pointer, ty, value });
+        self.examples.push(Example { pointer: pointer.into(), ty, value });
     }
-    pub(super) fn lower_ref(&mut self, reference: &str, pointer: &str) -> Lowered {
+    pub(super) fn lower_ref(&mut self, reference: &str, pointer: &str) -> LoweredRef {
         let at = pointer_push(pointer, "$ref");
         let Some(name) = spec::component_name(reference) else {
             if reference.starts_with('#') {
@@ -52,23 +52,23 @@ impl<'a> Lowering<'a, '_> {
             } else {
                 self.diags.error(at, format!("`{reference}` is an external reference; bundle the description into one file first (for example with `redocly bundle`)."));
             }
-            return Lowered::plain(TypeRef::Json);
+            return LoweredRef::plain(TypeRef::Json);
         };
         match self.components.get(name) {
-            Some(&id) => Lowered { ty: TypeRef::Named(id), nullable: self.nullable_components.contains(&id) },
+            Some(&id) => LoweredRef { ty: TypeRef::Named(id), nullable: self.nullable_components.contains(&id) },
             None => {
                 self.diags.error(
                     at,
                     format!("`{reference}` points at a schema the document does not define; define it, or add it in the version's overlay under specs/overlays/."),
                 );
-                Lowered::plain(TypeRef::Json)
+                LoweredRef::plain(TypeRef::Json)
             }
         }
     }
-    pub(super) fn lower_schema(&mut self, schema: &'a Schema, mut site: Site) -> Lowered {
+    pub(super) fn lower_schema(&mut self, schema: &'a Schema, mut site: Site) -> LoweredRef {
         let view = SchemaView::of(schema);
         let nullable = view.data.nullable || view.enumeration.iter().any(Value::is_null);
-        let with_nullable = |ty| Lowered { ty, nullable };
+        let with_nullable = |ty| LoweredRef { ty, nullable };
 
         let alternatives: Vec<Node<'a>> = view.one_of.iter().chain(view.any_of).map(Node::from).collect();
         let alternatives_only_require = !alternatives.is_empty() && alternatives.iter().all(|a| only_constrains(*a));
@@ -76,7 +76,7 @@ impl<'a> Lowering<'a, '_> {
         if !alternatives.is_empty() && !alternatives_only_require {
             if alternatives.len() == 1 && view.all_of.is_empty() && !view.has_properties() {
                 let inner = self.lower_node(alternatives[0], site);
-                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+                return LoweredRef { ty: inner.ty, nullable: nullable || inner.nullable };
             }
             return with_nullable(self.lower_union(schema, &view, &alternatives, site));
         }
@@ -84,7 +84,7 @@ impl<'a> Lowering<'a, '_> {
         if !view.all_of.is_empty() {
             if view.all_of.len() == 1 && !view.has_properties() {
                 let inner = self.lower_node(Node::from(&view.all_of[0]), site);
-                return Lowered { ty: inner.ty, nullable: nullable || inner.nullable };
+                return LoweredRef { ty: inner.ty, nullable: nullable || inner.nullable };
             }
             let mut shape = ObjectShape::default();
             self.gather(Node::Inline(schema), &site.pointer, &mut shape, 0);
@@ -143,7 +143,7 @@ impl<'a> Lowering<'a, '_> {
     /// instead of lowering it again, forever.
     pub(super) fn started_inline(&mut self, site: &Site, id: TypeId, nullable: bool) {
         if site.target.is_none() {
-            self.lowered_inline.insert(site.pointer.clone(), Lowered { ty: TypeRef::Named(id), nullable });
+            self.lowered_inline.insert(site.pointer.clone(), LoweredRef { ty: TypeRef::Named(id), nullable });
         }
     }
     pub(super) fn lower_enum(&mut self, schema: &Schema, values: &[&str], mut site: Site) -> TypeRef {
@@ -151,7 +151,7 @@ impl<'a> Lowering<'a, '_> {
             return TypeRef::Named(self.constant(values[0], &mut site));
         }
         let mut variant_names = Namespace::default();
-        variant_names.claim(&["Unknown".to_owned()]);
+        variant_names.reserve(["Unknown"]);
         let mut variants = Vec::new();
         let mut seen = BTreeSet::new();
         for wire in values {
@@ -160,7 +160,7 @@ impl<'a> Lowering<'a, '_> {
             }
             let base = naming::type_name(wire);
             let (name, _) = variant_names.claim(&[base.clone(), format!("{base}Value")]);
-            variants.push(EnumVariant { name, wire: (*wire).to_owned() });
+            variants.push(EnumVariant { name: name.into(), wire: (*wire).into() });
         }
         let id = self.new_type(&mut site, "Enum", schema);
         self.types[id.0].kind = TypeKind::Enum(variants);
@@ -178,9 +178,9 @@ impl<'a> Lowering<'a, '_> {
         }
         let (name, _) = self.constant_names.claim(&[naming::type_name(value)]);
         let id = self.push_type(TypeDef {
-            name,
+            name: name.into(),
             spec_name: value.to_owned(),
-            pointer: site.pointer.clone(),
+            pointer: site.pointer.as_str().into(),
             module: CONSTANTS_MODULE.to_owned(),
             docs: None,
             deprecated: false,
@@ -190,7 +190,7 @@ impl<'a> Lowering<'a, '_> {
         self.constants.insert(value.to_owned(), id);
         id
     }
-    pub(super) fn media_examples(&mut self, content: &openapiv3::MediaType, at: &str, lowered: &Lowered) {
+    pub(super) fn media_examples(&mut self, content: &openapiv3::MediaType, at: &str, lowered: &LoweredRef) {
         if let Some(example) = &content.example {
             self.record_example(pointer_push(at, "example"), lowered, example.clone());
         }
@@ -212,6 +212,6 @@ impl<'a> Lowering<'a, '_> {
 }
 
 /// A list item or map value that may be null is `Option<T>`.
-pub(super) fn nullable_in_container(lowered: Lowered) -> TypeRef {
+pub(super) fn nullable_in_container(lowered: LoweredRef) -> TypeRef {
     if lowered.nullable && !matches!(lowered.ty, TypeRef::Json) { TypeRef::Nullable(Box::new(lowered.ty)) } else { lowered.ty }
 }

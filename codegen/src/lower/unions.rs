@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::objects::ObjectShape;
 use super::schemas::nullable_in_container;
-use super::{Lowered, Lowering, Site, docs_of};
+use super::{LoweredRef, Lowering, Site, docs_of};
 use crate::diagnostics::pointer_push;
 use crate::ir::*;
 use crate::naming::{self, Namespace};
@@ -20,7 +20,7 @@ impl<'a> Lowering<'a, '_> {
         let list = if view.one_of.is_empty() { "anyOf" } else { "oneOf" };
         let own = view.has_properties() || !view.all_of.is_empty();
         let mut variant_names = Namespace::default();
-        variant_names.claim(&["Unknown".to_owned()]);
+        variant_names.reserve(["Unknown"]);
         let mut variants = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
             let title = match alternative {
@@ -54,7 +54,7 @@ impl<'a> Lowering<'a, '_> {
                 };
                 let vid = self.new_type(&mut child, "Object", variant_schema);
                 self.fill_struct(vid, shape, &child);
-                Lowered::plain(TypeRef::Named(vid))
+                LoweredRef::plain(TypeRef::Named(vid))
             } else {
                 self.lower_node(*alternative, child)
             };
@@ -118,7 +118,7 @@ impl<'a> Lowering<'a, '_> {
                 let name = &self.types[id.0].name;
                 match name.strip_prefix(parent) {
                     Some(rest) if !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
-                    _ => name.clone(),
+                    _ => name.to_string(),
                 }
             }
         }

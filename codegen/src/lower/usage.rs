@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::*;
 use crate::lower::CONSTANTS_MODULE;
-use crate::naming;
+use crate::naming::{self, Namespace};
 
 /// Features of the generated crate that tags must not take.
 const RESERVED_FEATURES: [&str; 5] = ["default", "client", "full", "serialize", "deserialize"];
@@ -20,7 +20,7 @@ const RESERVED_FEATURES: [&str; 5] = ["default", "client", "full", "serialize", 
 pub fn analyse(api: &mut Api) {
     api.tags = tags(api);
     for op in &mut api.operations {
-        let mut indices: Vec<usize> = operation_tags(op).filter_map(|name| api.tags.iter().position(|t| t.name == name)).collect();
+        let mut indices: Vec<usize> = op.tags_or_untagged().filter_map(|name| api.tags.iter().position(|t| t.name == name)).collect();
         indices.sort_unstable();
         indices.dedup();
         op.gate = Gate::Tags(indices);
@@ -40,13 +40,13 @@ pub fn analyse(api: &mut Api) {
         let mut stack = Vec::new();
         for op in &api.operations {
             if matches!(&op.gate, Gate::Tags(t) if t.contains(&tag)) {
-                counted.operations += 1;
+                counted.operation_count += 1;
                 roots(op, Direction::Both, &mut stack);
             }
         }
         while let Some(t) = stack.pop() {
             if reached_by[t.0].insert(tag) {
-                counted.types += 1;
+                counted.type_count += 1;
                 stack.extend(edges[t.0].iter().copied());
                 if let Some(mates) = siblings.get(api.types[t.0].module.as_str()) {
                     stack.extend(mates.iter().copied());
@@ -73,31 +73,20 @@ pub fn analyse(api: &mut Api) {
 
 /// The tags by feature name, each feature unique (clashes resolved in order of first use).
 fn tags(api: &Api) -> Vec<Tag> {
-    let mut taken: BTreeSet<String> = RESERVED_FEATURES.iter().map(|s| (*s).to_owned()).collect();
+    let mut features = Namespace::for_features();
+    features.reserve(RESERVED_FEATURES);
     let mut out: Vec<Tag> = Vec::new();
     for op in &api.operations {
-        for name in operation_tags(op) {
+        for name in op.tags_or_untagged() {
             if out.iter().any(|t| t.name == name) {
                 continue;
             }
-            let base = naming::feature_name(name);
-            let mut feature = base.clone();
-            let mut n = 2;
-            while !taken.insert(feature.clone()) {
-                feature = format!("{base}-{n}");
-                n += 1;
-            }
+            let (feature, _) = features.claim(&[naming::feature_name(name)]);
             out.push(Tag { name: name.to_owned(), feature, ..Tag::default() });
         }
     }
     out.sort_by(|a, b| a.feature.cmp(&b.feature));
     out
-}
-
-/// An operation's tags, or [`UNTAGGED`].
-pub fn operation_tags(op: &Operation) -> impl Iterator<Item = &str> {
-    let untagged = op.tags.is_empty().then_some(UNTAGGED);
-    op.tags.iter().map(String::as_str).chain(untagged)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

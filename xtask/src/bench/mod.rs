@@ -198,7 +198,9 @@ fn compile(ws: &Workspace) -> Result<(), String> {
         );
         // A typical tag, and the one that reaches the most types (the worst case).
         let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
-        if let Some(largest) = lowered.api.tags.iter().max_by_key(|t| t.types).filter(|l| !picks.iter().any(|t| t.feature == l.feature)) {
+        if let Some(largest) =
+            lowered.api.tags.iter().max_by_key(|t| t.type_count).filter(|l| !picks.iter().any(|t| t.feature == l.feature))
+        {
             picks.push(largest);
         }
         for tag in picks {
@@ -212,8 +214,8 @@ fn compile(ws: &Workspace) -> Result<(), String> {
                 check,
                 build / full.0 * 100.0,
                 (build - floor.0) / (full.0 - floor.0) * 100.0,
-                tag.operations,
-                tag.types
+                tag.operation_count,
+                tag.type_count
             );
         }
     }
