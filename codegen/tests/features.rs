@@ -90,4 +90,10 @@ fn the_emitted_crate_gates_models_operations_and_client_groups() {
     assert!(client.contains("#[cfg(feature = \"widgets\")]\n    pub fn widgets(&self)"), "{client}");
     let operations = file("src/operations/mod.rs");
     assert!(operations.contains("#[cfg(any(feature = \"gadgets\", feature = \"widgets\"))]\npub use self::"), "{operations}");
+    // A module is gated once; inside, only an operation fewer tags compile is gated again.
+    let gadgets = file("src/operations/gadgets.rs");
+    assert!(!gadgets.contains("#[cfg(feature"), "{gadgets}");
+    let widgets = file("src/operations/widgets.rs");
+    assert!(widgets.contains("#[cfg(feature = \"widgets\")]\n#[derive(Debug, Clone, PartialEq)]"), "{widgets}");
+    assert!(!widgets.contains("#[cfg(any("), "{widgets}");
 }

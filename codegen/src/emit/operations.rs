@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::pagination::paginated_impl;
@@ -31,30 +31,36 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, 
     }
     let mut files = Vec::new();
     let mut mod_items = Vec::new();
-    let groups: Vec<(&str, &Vec<&Operation>)> = by_module.iter().map(|(m, ops)| (*m, ops)).collect();
-    files.extend(format_in_parallel(&groups, |(module, ops)| {
-        let items = ops.iter().map(|op| operation_item(api, op));
+    // A module is gated once, by every tag of its operations; an operation inside is gated
+    // again only when fewer tags compile it (one shared with another tag's module).
+    let groups: Vec<(&str, Gate, &Vec<&Operation>)> = by_module.iter().map(|(m, ops)| (*m, module_gate(ops), ops)).collect();
+    files.extend(format_in_parallel(&groups, |(module, module_gate, ops)| {
+        let items = ops.iter().map(|op| operation_item(api, op, module_gate));
         Ok(GeneratedFile::new(format!("{module}.rs"), format_file(header, quote!(#(#items)*))?))
     })?);
-    for (module, ops) in &by_module {
+    for (module, module_gate, ops) in &groups {
         let module_ident = ident(module);
-        let mut file_tags: Vec<usize> = ops.iter().flat_map(|op| gate_tags(&op.gate)).copied().collect();
-        file_tags.sort_unstable();
-        file_tags.dedup();
-        let file_gate = gate_attr(api, &Gate::Tags(file_tags));
-        let uses = ops.iter().map(|op| {
-            let gate = gate_attr(api, &op.gate);
+        let file_gate = gate_attr(api, module_gate);
+        let names = |op: &Operation| {
             let output = match &op.output {
                 Output::ByStatus { name, .. } => Some(ident(name)),
                 _ => None,
             };
-            let names = std::iter::once(ident(&op.name)).chain(output);
+            std::iter::once(ident(&op.name)).chain(output).collect::<Vec<_>>()
+        };
+        let (whole, narrower): (Vec<&&Operation>, Vec<&&Operation>) = ops.iter().partition(|op| op.gate == *module_gate);
+        let whole: Vec<Ident> = whole.into_iter().flat_map(|op| names(op)).collect();
+        let whole = (!whole.is_empty()).then(|| quote!(#file_gate pub use self::#module_ident::{#(#whole),*};));
+        let narrower = narrower.into_iter().map(|op| {
+            let gate = gate_attr(api, &op.gate);
+            let names = names(op);
             quote!(#gate pub use self::#module_ident::{#(#names),*};)
         });
         mod_items.push(quote! {
             #file_gate
             mod #module_ident;
-            #(#uses)*
+            #whole
+            #(#narrower)*
         });
     }
     let doc = format!(
@@ -65,6 +71,14 @@ pub fn operations_module(api: &Api, header: &str) -> Result<Vec<GeneratedFile>, 
     );
     files.push(GeneratedFile::new("mod.rs", format_file(header, quote! { #![doc = #doc] #(#mod_items)* })?));
     Ok(files)
+}
+
+/// The gate of a module: every tag of its operations.
+fn module_gate(ops: &[&Operation]) -> Gate {
+    let mut tags: Vec<usize> = ops.iter().flat_map(|op| gate_tags(&op.gate)).copied().collect();
+    tags.sort_unstable();
+    tags.dedup();
+    Gate::Tags(tags)
 }
 
 /// The tags of an operation's gate (an operation is always gated by its tags).
@@ -81,11 +95,12 @@ fn serde_attr(inner: TokenStream) -> TokenStream {
 }
 
 /// One operation's items: its struct, `new` and setters, its `Operation` impl, and its
-/// `Paginated` impl and output enum when it has them.
-fn operation_item(api: &Api, op: &Operation) -> TokenStream {
+/// `Paginated` impl and output enum when it has them; gated only where `module_gate`, its
+/// module's, compiles more than it.
+fn operation_item(api: &Api, op: &Operation, module_gate: &Gate) -> TokenStream {
     let rt = rt();
     let name = ident(&op.name);
-    let gate = gate_attr(api, &op.gate);
+    let gate = if op.gate == *module_gate { TokenStream::new() } else { gate_attr(api, &op.gate) };
     let docs = operation_docs(op);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     let Inputs { fields, params, inits, setters, writes } = inputs(api, op);

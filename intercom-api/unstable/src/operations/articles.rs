@@ -815,7 +815,6 @@ impl ::intercom_api_runtime::Operation for RetrieveArticleVersion {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `POST /articles/{article_id}/tags` (operationId `attachTagToArticle`; tags: Articles, Tags)
-#[cfg(any(feature = "articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -830,7 +829,6 @@ pub struct AttachTagToArticle {
     pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -851,7 +849,6 @@ impl AttachTagToArticle {
     }
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToArticle";
@@ -888,7 +885,6 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
 /// Requires the `read_write_articles_scope` OAuth scope. Set `Intercom-Version: Preview`.
 ///
 /// `DELETE /articles/{article_id}/tags/{id}` (operationId `detachTagFromArticle`; tags: Articles, Tags)
-#[cfg(any(feature = "articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -899,7 +895,6 @@ pub struct DetachTagFromArticle {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -914,7 +909,6 @@ impl DetachTagFromArticle {
     }
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromArticle";

@@ -12,7 +12,6 @@
 /// point you are about to display the banners, not speculatively.
 ///
 /// `GET /contacts/{id}/banners` (operationId `listContactBanners`; tags: Banners, Contacts)
-#[cfg(any(feature = "banners", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -21,7 +20,6 @@ pub struct ListContactBanners {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ListContactBanners {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -30,7 +28,6 @@ impl ListContactBanners {
     }
 }
 
-#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListContactBanners {
     type Output = crate::models::BannerList;
     const OPERATION_ID: &'static str = "listContactBanners";
@@ -65,7 +62,6 @@ impl ::intercom_api_runtime::Operation for ListContactBanners {
 /// returns the same response.
 ///
 /// `POST /contacts/{id}/banners/{view_id}/dismiss` (operationId `dismissContactBanner`; tags: Banners, Contacts)
-#[cfg(any(feature = "banners", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -76,7 +72,6 @@ pub struct DismissContactBanner {
     pub view_id: ::std::string::String,
 }
 
-#[cfg(any(feature = "banners", feature = "contacts"))]
 impl DismissContactBanner {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -91,7 +86,6 @@ impl DismissContactBanner {
     }
 }
 
-#[cfg(any(feature = "banners", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DismissContactBanner {
     type Output = crate::models::BannerDismiss;
     const OPERATION_ID: &'static str = "dismissContactBanner";

@@ -7,12 +7,10 @@
 /// The default brand id always matches the workspace
 ///
 /// `GET /brands` (operationId `listBrands`; tags: Brands)
-#[cfg(feature = "brands")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListBrands {}
-#[cfg(feature = "brands")]
 impl ListBrands {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -21,7 +19,6 @@ impl ListBrands {
     }
 }
 
-#[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for ListBrands {
     type Output = crate::models::BrandList;
     const OPERATION_ID: &'static str = "listBrands";
@@ -51,7 +48,6 @@ impl ::intercom_api_runtime::Operation for ListBrands {
 /// Fetches a specific brand by its unique identifier
 ///
 /// `GET /brands/{id}` (operationId `retrieveBrand`; tags: Brands)
-#[cfg(feature = "brands")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -60,7 +56,6 @@ pub struct RetrieveBrand {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "brands")]
 impl RetrieveBrand {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -69,7 +64,6 @@ impl RetrieveBrand {
     }
 }
 
-#[cfg(feature = "brands")]
 impl ::intercom_api_runtime::Operation for RetrieveBrand {
     type Output = crate::models::Brand;
     const OPERATION_ID: &'static str = "retrieveBrand";

@@ -10,7 +10,6 @@
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/customers` (operationId `attachContactToConversation`; tags: Conversation Participants)
-#[cfg(feature = "conversation-participants")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -25,7 +24,6 @@ pub struct AttachContactToConversation {
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
 
-#[cfg(feature = "conversation-participants")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -48,7 +46,6 @@ impl AttachContactToConversation {
     }
 }
 
-#[cfg(feature = "conversation-participants")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "attachContactToConversation";
@@ -83,7 +80,6 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
 /// {% /admonition %}
 ///
 /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`; tags: Conversation Participants)
-#[cfg(feature = "conversation-participants")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -100,7 +96,6 @@ pub struct DetachContactFromConversation {
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
 
-#[cfg(feature = "conversation-participants")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -127,7 +122,6 @@ impl DetachContactFromConversation {
     }
 }
 
-#[cfg(feature = "conversation-participants")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "detachContactFromConversation";

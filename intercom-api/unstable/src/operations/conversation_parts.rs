@@ -10,7 +10,6 @@
 /// {% /admonition %}
 ///
 /// `PUT /conversations/{conversation_id}/conversation_parts/{id}` (operationId `updateConversationPart`; tags: Conversation Parts)
-#[cfg(feature = "conversation-parts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -27,7 +26,6 @@ pub struct UpdateConversationPart {
     pub body: ::std::option::Option<crate::models::UpdateConversationPartRequest>,
 }
 
-#[cfg(feature = "conversation-parts")]
 impl UpdateConversationPart {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -52,7 +50,6 @@ impl UpdateConversationPart {
     }
 }
 
-#[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for UpdateConversationPart {
     type Output = crate::models::ConversationPart;
     const OPERATION_ID: &'static str = "updateConversationPart";
@@ -88,7 +85,6 @@ impl ::intercom_api_runtime::Operation for UpdateConversationPart {
 /// {% /admonition %}
 ///
 /// `POST /conversations/redact` (operationId `redactConversation`; tags: Conversation Parts)
-#[cfg(feature = "conversation-parts")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -101,7 +97,6 @@ pub struct RedactConversation {
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
 
-#[cfg(feature = "conversation-parts")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -121,7 +116,6 @@ impl RedactConversation {
     }
 }
 
-#[cfg(feature = "conversation-parts")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "redactConversation";

@@ -6,7 +6,6 @@
 /// You can fetch a list of all conversation attributes for your workspace.
 ///
 /// `GET /conversations/attributes` (operationId `listConversationAttributes`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -19,7 +18,6 @@ pub struct ListConversationAttributes {
     pub include_archived: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ListConversationAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -39,7 +37,6 @@ impl ListConversationAttributes {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for ListConversationAttributes {
     type Output = crate::models::ConversationAttributeList;
     const OPERATION_ID: &'static str = "listConversationAttributes";
@@ -76,7 +73,6 @@ impl ::intercom_api_runtime::Operation for ListConversationAttributes {
 /// Create a new conversation attribute.
 ///
 /// `POST /conversations/attributes` (operationId `createConversationAttribute`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -85,7 +81,6 @@ pub struct CreateConversationAttribute {
     pub body: crate::models::CreateConversationAttributeRequest,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -98,7 +93,6 @@ impl CreateConversationAttribute {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "createConversationAttribute";
@@ -128,7 +122,6 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttribute {
 /// Retrieve a single conversation attribute by ID.
 ///
 /// `GET /conversations/attributes/{id}` (operationId `getConversationAttribute`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -137,7 +130,6 @@ pub struct GetConversationAttribute {
     pub id: i64,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl GetConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -146,7 +138,6 @@ impl GetConversationAttribute {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for GetConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "getConversationAttribute";
@@ -176,7 +167,6 @@ impl ::intercom_api_runtime::Operation for GetConversationAttribute {
 /// Update an existing conversation attribute.
 ///
 /// `PUT /conversations/attributes/{id}` (operationId `updateConversationAttribute`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -187,7 +177,6 @@ pub struct UpdateConversationAttribute {
     pub body: crate::models::UpdateConversationAttributeRequest,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -204,7 +193,6 @@ impl UpdateConversationAttribute {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "updateConversationAttribute";
@@ -235,7 +223,6 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttribute {
 /// Archive a conversation attribute (soft delete). The attribute is marked as archived but not permanently deleted.
 ///
 /// `DELETE /conversations/attributes/{id}` (operationId `deleteConversationAttribute`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -244,7 +231,6 @@ pub struct DeleteConversationAttribute {
     pub id: i64,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -253,7 +239,6 @@ impl DeleteConversationAttribute {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "deleteConversationAttribute";
@@ -283,7 +268,6 @@ impl ::intercom_api_runtime::Operation for DeleteConversationAttribute {
 /// Add a new option to a list-type conversation attribute. Returns the full attribute with the updated options array.
 ///
 /// `POST /conversations/attributes/{id}/options` (operationId `createConversationAttributeOption`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -294,7 +278,6 @@ pub struct CreateConversationAttributeOption {
     pub body: crate::models::CreateConversationAttributeOptionRequest,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl CreateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -311,7 +294,6 @@ impl CreateConversationAttributeOption {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "createConversationAttributeOption";
@@ -342,7 +324,6 @@ impl ::intercom_api_runtime::Operation for CreateConversationAttributeOption {
 /// Update the label of a single option on a list-type conversation attribute. Returns the full attribute with the updated options array.
 ///
 /// `PUT /conversations/attributes/{id}/options/{option_id}` (operationId `updateConversationAttributeOption`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -355,7 +336,6 @@ pub struct UpdateConversationAttributeOption {
     pub body: crate::models::UpdateConversationAttributeOptionRequest,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl UpdateConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -374,7 +354,6 @@ impl UpdateConversationAttributeOption {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "updateConversationAttributeOption";
@@ -406,7 +385,6 @@ impl ::intercom_api_runtime::Operation for UpdateConversationAttributeOption {
 /// Archive a single option on a list-type conversation attribute (soft delete). The option remains in the response with `archived: true`. Returns the full attribute with the updated options array.
 ///
 /// `DELETE /conversations/attributes/{id}/options/{option_id}` (operationId `deleteConversationAttributeOption`; tags: Conversations Attributes)
-#[cfg(feature = "conversations-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -417,7 +395,6 @@ pub struct DeleteConversationAttributeOption {
     pub option_id: ::std::string::String,
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl DeleteConversationAttributeOption {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -432,7 +409,6 @@ impl DeleteConversationAttributeOption {
     }
 }
 
-#[cfg(feature = "conversations-attributes")]
 impl ::intercom_api_runtime::Operation for DeleteConversationAttributeOption {
     type Output = crate::models::ConversationAttribute;
     const OPERATION_ID: &'static str = "deleteConversationAttributeOption";

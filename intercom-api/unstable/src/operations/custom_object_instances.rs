@@ -13,7 +13,6 @@
 /// `GET /custom_object_instances/{custom_object_type_identifier}` (operationId `listCustomObjectInstances`; tags: Custom Object Instances)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -52,7 +51,6 @@ pub struct ListCustomObjectInstances {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ListCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -113,7 +111,6 @@ impl ListCustomObjectInstances {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
     type Output = crate::models::CustomObjectInstancesPaginatedList;
     const OPERATION_ID: &'static str = "listCustomObjectInstances";
@@ -182,7 +179,6 @@ impl ::intercom_api_runtime::Operation for ListCustomObjectInstances {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
     type Item = ::std::option::Option<crate::models::CustomObjectInstance>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -210,7 +206,6 @@ impl ::intercom_api_runtime::Paginated for ListCustomObjectInstances {
 /// Create or update a custom object instance
 ///
 /// `POST /custom_object_instances/{custom_object_type_identifier}` (operationId `createCustomObjectInstances`; tags: Custom Object Instances)
-#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -227,7 +222,6 @@ pub struct CreateCustomObjectInstances {
     >,
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl CreateCustomObjectInstances {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -252,7 +246,6 @@ impl CreateCustomObjectInstances {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "createCustomObjectInstances";
@@ -287,7 +280,6 @@ impl ::intercom_api_runtime::Operation for CreateCustomObjectInstances {
 /// Delete a single Custom Object instance by external_id.
 ///
 /// `DELETE /custom_object_instances/{custom_object_type_identifier}` (operationId `deleteCustomObjectInstancesById`; tags: Custom Object Instances)
-#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -298,7 +290,6 @@ pub struct DeleteCustomObjectInstancesById {
     pub external_id: ::std::string::String,
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -313,7 +304,6 @@ impl DeleteCustomObjectInstancesById {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
     type Output = crate::models::CustomObjectInstanceDeleted;
     const OPERATION_ID: &'static str = "deleteCustomObjectInstancesById";
@@ -355,7 +345,6 @@ impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesById {
 /// Fetch a Custom Object Instance by id.
 ///
 /// `GET /custom_object_instances/{custom_object_type_identifier}/{id}` (operationId `getCustomObjectInstancesById`; tags: Custom Object Instances)
-#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -366,7 +355,6 @@ pub struct GetCustomObjectInstancesById {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl GetCustomObjectInstancesById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -381,7 +369,6 @@ impl GetCustomObjectInstancesById {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
     type Output = ::std::option::Option<crate::models::CustomObjectInstance>;
     const OPERATION_ID: &'static str = "getCustomObjectInstancesById";
@@ -416,7 +403,6 @@ impl ::intercom_api_runtime::Operation for GetCustomObjectInstancesById {
 /// Delete a single Custom Object instance using the Intercom defined id.
 ///
 /// `DELETE /custom_object_instances/{custom_object_type_identifier}/{id}` (operationId `deleteCustomObjectInstancesByExternalId`; tags: Custom Object Instances)
-#[cfg(feature = "custom-object-instances")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -427,7 +413,6 @@ pub struct DeleteCustomObjectInstancesByExternalId {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl DeleteCustomObjectInstancesByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -442,7 +427,6 @@ impl DeleteCustomObjectInstancesByExternalId {
     }
 }
 
-#[cfg(feature = "custom-object-instances")]
 impl ::intercom_api_runtime::Operation for DeleteCustomObjectInstancesByExternalId {
     type Output = crate::models::CustomObjectInstanceDeleted;
     const OPERATION_ID: &'static str = "deleteCustomObjectInstancesByExternalId";

@@ -11,7 +11,6 @@
 ///
 /// `GET /data_attributes` (operationId `lisDataAttributes`; tags: Data Attributes)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -30,7 +29,6 @@ pub struct LisDataAttributes {
     pub include_archived: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl LisDataAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -60,7 +58,6 @@ impl LisDataAttributes {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for LisDataAttributes {
     type Output = crate::models::DataAttributeList;
     const OPERATION_ID: &'static str = "lisDataAttributes";
@@ -105,7 +102,6 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
 /// You can create a data attributes for a `contact` or a `company`.
 ///
 /// `POST /data_attributes` (operationId `createDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -118,7 +114,6 @@ pub struct CreateDataAttribute {
     pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -138,7 +133,6 @@ impl CreateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "createDataAttribute";
@@ -172,7 +166,6 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
 /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
 ///
 /// `PUT /data_attributes/{id}` (operationId `updateDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -187,7 +180,6 @@ pub struct UpdateDataAttribute {
     pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -208,7 +200,6 @@ impl UpdateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "updateDataAttribute";

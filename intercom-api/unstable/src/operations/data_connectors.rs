@@ -8,7 +8,6 @@
 /// `GET /data_connectors` (operationId `listDataConnectors`; tags: Data Connectors)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -27,7 +26,6 @@ pub struct ListDataConnectors {
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "data-connectors")]
 impl ListDataConnectors {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -54,7 +52,6 @@ impl ListDataConnectors {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectors {
     type Output = crate::models::DataConnectorList;
     const OPERATION_ID: &'static str = "listDataConnectors";
@@ -94,7 +91,6 @@ impl ::intercom_api_runtime::Operation for ListDataConnectors {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectors {
     type Item = crate::models::DataConnector;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -121,7 +117,6 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectors {
 /// Create a new data connector. The connector is created in `draft` state. Configure its URL, headers, data inputs, and other settings, then set it to `live` when ready.
 ///
 /// `POST /data_connectors` (operationId `createDataConnector`; tags: Data Connectors)
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -134,7 +129,6 @@ pub struct CreateDataConnector {
     pub body: ::std::option::Option<crate::models::CreateDataConnectorRequest>,
 }
 
-#[cfg(feature = "data-connectors")]
 impl CreateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -154,7 +148,6 @@ impl CreateDataConnector {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for CreateDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "createDataConnector";
@@ -186,7 +179,6 @@ impl ::intercom_api_runtime::Operation for CreateDataConnector {
 /// The response includes configuration, data inputs, response fields, and object mappings.
 ///
 /// `GET /data_connectors/{id}` (operationId `RetrieveDataConnector`; tags: Data Connectors)
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -203,7 +195,6 @@ pub struct RetrieveDataConnector {
     >,
 }
 
-#[cfg(feature = "data-connectors")]
 impl RetrieveDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -226,7 +217,6 @@ impl RetrieveDataConnector {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "RetrieveDataConnector";
@@ -264,7 +254,6 @@ impl ::intercom_api_runtime::Operation for RetrieveDataConnector {
 /// Delete an existing data connector. The connector must be in `draft` state and must not be in use by any workflows or AI agents.
 ///
 /// `DELETE /data_connectors/{id}` (operationId `deleteDataConnector`; tags: Data Connectors)
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -273,7 +262,6 @@ pub struct DeleteDataConnector {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "data-connectors")]
 impl DeleteDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -282,7 +270,6 @@ impl DeleteDataConnector {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for DeleteDataConnector {
     type Output = crate::models::DeletedDataConnectorObject;
     const OPERATION_ID: &'static str = "deleteDataConnector";
@@ -312,7 +299,6 @@ impl ::intercom_api_runtime::Operation for DeleteDataConnector {
 /// Update an existing data connector. Only provided fields are changed. Set `state` to `live` or `draft` to change the connector's state.
 ///
 /// `PATCH /data_connectors/{id}` (operationId `updateDataConnector`; tags: Data Connectors)
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -327,7 +313,6 @@ pub struct UpdateDataConnector {
     pub body: ::std::option::Option<crate::models::UpdateDataConnectorRequest>,
 }
 
-#[cfg(feature = "data-connectors")]
 impl UpdateDataConnector {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -348,7 +333,6 @@ impl UpdateDataConnector {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for UpdateDataConnector {
     type Output = crate::models::DataConnectorDetail;
     const OPERATION_ID: &'static str = "updateDataConnector";
@@ -384,7 +368,6 @@ impl ::intercom_api_runtime::Operation for UpdateDataConnector {
 /// `GET /data_connectors/{data_connector_id}/execution_results` (operationId `listDataConnectorExecutionResults`; tags: Data Connectors)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -441,7 +424,6 @@ pub struct ListDataConnectorExecutionResults {
     >,
 }
 
-#[cfg(feature = "data-connectors")]
 impl ListDataConnectorExecutionResults {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -521,7 +503,6 @@ impl ListDataConnectorExecutionResults {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
     type Output = crate::models::DataConnectorExecutionResultList;
     const OPERATION_ID: &'static str = "listDataConnectorExecutionResults";
@@ -602,7 +583,6 @@ impl ::intercom_api_runtime::Operation for ListDataConnectorExecutionResults {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
     type Item = crate::models::DataConnectorExecutionResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -630,7 +610,6 @@ impl ::intercom_api_runtime::Paginated for ListDataConnectorExecutionResults {
 /// Always includes request/response bodies and the sanitised request URL.
 ///
 /// `GET /data_connectors/{data_connector_id}/execution_results/{id}` (operationId `showDataConnectorExecutionResult`; tags: Data Connectors)
-#[cfg(feature = "data-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -641,7 +620,6 @@ pub struct ShowDataConnectorExecutionResult {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "data-connectors")]
 impl ShowDataConnectorExecutionResult {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -656,7 +634,6 @@ impl ShowDataConnectorExecutionResult {
     }
 }
 
-#[cfg(feature = "data-connectors")]
 impl ::intercom_api_runtime::Operation for ShowDataConnectorExecutionResult {
     type Output = crate::models::DataConnectorExecutionResult;
     const OPERATION_ID: &'static str = "showDataConnectorExecutionResult";

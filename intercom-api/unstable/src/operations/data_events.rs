@@ -19,7 +19,6 @@
 ///
 /// `GET /events` (operationId `lisDataEvents`; tags: Data Events)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -36,7 +35,6 @@ pub struct LisDataEvents {
     pub summary: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "data-events")]
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -58,7 +56,6 @@ impl LisDataEvents {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for LisDataEvents {
     type Output = crate::models::DataEventSummary;
     const OPERATION_ID: &'static str = "lisDataEvents";
@@ -151,7 +148,6 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
 ///
 /// `POST /events` (operationId `createDataEvent`; tags: Data Events)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -164,7 +160,6 @@ pub struct CreateDataEvent {
     pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
 }
 
-#[cfg(feature = "data-events")]
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -184,7 +179,6 @@ impl CreateDataEvent {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for CreateDataEvent {
     type Output = ();
     const OPERATION_ID: &'static str = "createDataEvent";
@@ -215,7 +209,6 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
 /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
 ///
 /// `POST /events/summaries` (operationId `dataEventSummaries`; tags: Data Events)
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -228,7 +221,6 @@ pub struct DataEventSummaries {
     pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
 }
 
-#[cfg(feature = "data-events")]
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -248,7 +240,6 @@ impl DataEventSummaries {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for DataEventSummaries {
     type Output = ();
     const OPERATION_ID: &'static str = "dataEventSummaries";

@@ -113,7 +113,6 @@
 ///
 /// `POST /ecommerce/connectors/{id}/catalog` (operationId `uploadEcommerceCatalog`; tags: Ecommerce Connectors)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "ecommerce-connectors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -128,7 +127,6 @@ pub struct UploadEcommerceCatalog {
     pub body: ::std::option::Option<crate::models::UploadEcommerceCatalogRequest>,
 }
 
-#[cfg(feature = "ecommerce-connectors")]
 impl UploadEcommerceCatalog {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -149,7 +147,6 @@ impl UploadEcommerceCatalog {
     }
 }
 
-#[cfg(feature = "ecommerce-connectors")]
 impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
     type Output = UploadEcommerceCatalogOutput;
     const OPERATION_ID: &'static str = "uploadEcommerceCatalog";
@@ -194,7 +191,6 @@ impl ::intercom_api_runtime::Operation for UploadEcommerceCatalog {
     }
 }
 
-#[cfg(feature = "ecommerce-connectors")]
 /// The success responses of [`UploadEcommerceCatalog`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UploadEcommerceCatalogOutput {

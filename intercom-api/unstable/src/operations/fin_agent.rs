@@ -11,7 +11,6 @@
 /// `reply` and `ask` actions.
 ///
 /// `POST /fin/capabilities` (operationId `listFinCapabilities`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -20,7 +19,6 @@ pub struct ListFinCapabilities {
     pub body: crate::models::ListFinCapabilitiesRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl ListFinCapabilities {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -31,7 +29,6 @@ impl ListFinCapabilities {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ListFinCapabilities {
     type Output = crate::models::ListFinCapabilitiesResponse;
     const OPERATION_ID: &'static str = "listFinCapabilities";
@@ -69,7 +66,6 @@ impl ::intercom_api_runtime::Operation for ListFinCapabilities {
 /// ends with a `complete` status — there is no `awaiting_user_reply` cycle.
 ///
 /// `POST /fin/ask` (operationId `askFin`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -78,7 +74,6 @@ pub struct AskFin {
     pub body: crate::models::AskFinRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl AskFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -87,7 +82,6 @@ impl AskFin {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for AskFin {
     type Output = crate::models::AskFinResponse;
     const OPERATION_ID: &'static str = "askFin";
@@ -119,7 +113,6 @@ impl ::intercom_api_runtime::Operation for AskFin {
 /// response so Fin can continue.
 ///
 /// `POST /fin/reply` (operationId `replyToFin`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -128,7 +121,6 @@ pub struct ReplyToFin {
     pub body: crate::models::ReplyToFinRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -139,7 +131,6 @@ impl ReplyToFin {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ReplyToFin {
     type Output = crate::models::ReplyToFinResponse;
     const OPERATION_ID: &'static str = "replyToFin";
@@ -175,7 +166,6 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
 ///
 /// `POST /fin/procedures/{procedure_id}/run` (operationId `runFinProcedure`; tags: Fin Agent)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -186,7 +176,6 @@ pub struct RunFinProcedure {
     pub body: crate::models::RunFinProcedureRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl RunFinProcedure {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -201,7 +190,6 @@ impl RunFinProcedure {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for RunFinProcedure {
     type Output = crate::models::RunFinProcedureResponse;
     const OPERATION_ID: &'static str = "runFinProcedure";
@@ -262,7 +250,6 @@ impl ::intercom_api_runtime::Operation for RunFinProcedure {
 /// Platforms it remains open for whoever handles it on your own platform.
 ///
 /// `POST /fin/escalate` (operationId `escalateFinConversation`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -271,7 +258,6 @@ pub struct EscalateFinConversation {
     pub body: crate::models::EscalateFinConversationRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl EscalateFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -282,7 +268,6 @@ impl EscalateFinConversation {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for EscalateFinConversation {
     type Output = crate::models::EscalateFinConversationResponse;
     const OPERATION_ID: &'static str = "escalateFinConversation";
@@ -324,7 +309,6 @@ impl ::intercom_api_runtime::Operation for EscalateFinConversation {
 /// longer be changed.
 ///
 /// `POST /fin/csat` (operationId `submitFinCsat`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -333,7 +317,6 @@ pub struct SubmitFinCsat {
     pub body: crate::models::SubmitFinCsatRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -344,7 +327,6 @@ impl SubmitFinCsat {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     type Output = crate::models::SubmitFinCsatResponse;
     const OPERATION_ID: &'static str = "submitFinCsat";
@@ -386,7 +368,6 @@ impl ::intercom_api_runtime::Operation for SubmitFinCsat {
 /// Events can be received via webhooks or Server-Sent Events (SSE) using the `sse_subscription_url` in the response.
 ///
 /// `POST /fin/start` (operationId `startFinConversation`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -395,7 +376,6 @@ pub struct StartFinConversation {
     pub body: crate::models::StartFinConversationRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -406,7 +386,6 @@ impl StartFinConversation {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for StartFinConversation {
     type Output = crate::models::StartFinConversationResponse;
     const OPERATION_ID: &'static str = "startFinConversation";

@@ -9,7 +9,6 @@
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -34,7 +33,6 @@ pub struct ListFolders {
     pub parent_folder_id: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "folders")]
 impl ListFolders {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -68,7 +66,6 @@ impl ListFolders {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for ListFolders {
     type Output = crate::models::ListFoldersResponse;
     const OPERATION_ID: &'static str = "listFolders";
@@ -116,7 +113,6 @@ impl ::intercom_api_runtime::Operation for ListFolders {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Paginated for ListFolders {
     type Item = crate::models::Folder;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -145,7 +141,6 @@ impl ::intercom_api_runtime::Paginated for ListFolders {
 ///
 /// `POST /folders` (operationId `createFolder`; tags: Folders)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -158,7 +153,6 @@ pub struct CreateFolder {
     pub body: ::std::option::Option<crate::models::CreateFolderRequest>,
 }
 
-#[cfg(feature = "folders")]
 impl CreateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -178,7 +172,6 @@ impl CreateFolder {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for CreateFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "createFolder";
@@ -209,7 +202,6 @@ impl ::intercom_api_runtime::Operation for CreateFolder {
 ///
 /// `GET /folders/{id}` (operationId `retrieveFolder`; tags: Folders)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -218,7 +210,6 @@ pub struct RetrieveFolder {
     pub id: i64,
 }
 
-#[cfg(feature = "folders")]
 impl RetrieveFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -227,7 +218,6 @@ impl RetrieveFolder {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for RetrieveFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "retrieveFolder";
@@ -258,7 +248,6 @@ impl ::intercom_api_runtime::Operation for RetrieveFolder {
 ///
 /// `PUT /folders/{id}` (operationId `updateFolder`; tags: Folders)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -273,7 +262,6 @@ pub struct UpdateFolder {
     pub body: ::std::option::Option<crate::models::UpdateFolderRequest>,
 }
 
-#[cfg(feature = "folders")]
 impl UpdateFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -294,7 +282,6 @@ impl UpdateFolder {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for UpdateFolder {
     type Output = crate::models::Folder;
     const OPERATION_ID: &'static str = "updateFolder";
@@ -326,7 +313,6 @@ impl ::intercom_api_runtime::Operation for UpdateFolder {
 ///
 /// `DELETE /folders/{id}` (operationId `deleteFolder`; tags: Folders)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "folders")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -335,7 +321,6 @@ pub struct DeleteFolder {
     pub id: i64,
 }
 
-#[cfg(feature = "folders")]
 impl DeleteFolder {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -344,7 +329,6 @@ impl DeleteFolder {
     }
 }
 
-#[cfg(feature = "folders")]
 impl ::intercom_api_runtime::Operation for DeleteFolder {
     type Output = crate::models::DeletedFolderObject;
     const OPERATION_ID: &'static str = "deleteFolder";

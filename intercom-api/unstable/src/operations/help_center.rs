@@ -13,7 +13,6 @@
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -34,7 +33,6 @@ pub struct ListHelpCenterRedirects {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "help-center")]
 impl ListHelpCenterRedirects {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -61,7 +59,6 @@ impl ListHelpCenterRedirects {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
     type Output = crate::models::HelpCenterRedirectList;
     const OPERATION_ID: &'static str = "listHelpCenterRedirects";
@@ -102,7 +99,6 @@ impl ::intercom_api_runtime::Operation for ListHelpCenterRedirects {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
     type Item = crate::models::HelpCenterRedirect;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -133,7 +129,6 @@ impl ::intercom_api_runtime::Paginated for ListHelpCenterRedirects {
 ///
 /// `POST /help_center/help_centers/{help_center_id}/redirects` (operationId `createHelpCenterRedirect`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -148,7 +143,6 @@ pub struct CreateHelpCenterRedirect {
     pub body: ::std::option::Option<crate::models::CreateHelpCenterRedirectRequest>,
 }
 
-#[cfg(feature = "help-center")]
 impl CreateHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -171,7 +165,6 @@ impl CreateHelpCenterRedirect {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
     const OPERATION_ID: &'static str = "createHelpCenterRedirect";
@@ -205,7 +198,6 @@ impl ::intercom_api_runtime::Operation for CreateHelpCenterRedirect {
 ///
 /// `GET /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `retrieveHelpCenterRedirect`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -216,7 +208,6 @@ pub struct RetrieveHelpCenterRedirect {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl RetrieveHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -231,7 +222,6 @@ impl RetrieveHelpCenterRedirect {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
     type Output = crate::models::HelpCenterRedirect;
     const OPERATION_ID: &'static str = "retrieveHelpCenterRedirect";
@@ -265,7 +255,6 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenterRedirect {
 ///
 /// `DELETE /help_center/help_centers/{help_center_id}/redirects/{id}` (operationId `deleteHelpCenterRedirect`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -276,7 +265,6 @@ pub struct DeleteHelpCenterRedirect {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl DeleteHelpCenterRedirect {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -291,7 +279,6 @@ impl DeleteHelpCenterRedirect {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
     type Output = crate::models::DeletedHelpCenterRedirectObject;
     const OPERATION_ID: &'static str = "deleteHelpCenterRedirect";
@@ -327,7 +314,6 @@ impl ::intercom_api_runtime::Operation for DeleteHelpCenterRedirect {
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -346,7 +332,6 @@ pub struct ListAllCollections {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -370,7 +355,6 @@ impl ListAllCollections {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
     const OPERATION_ID: &'static str = "listAllCollections";
@@ -410,7 +394,6 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -439,7 +422,6 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -452,7 +434,6 @@ pub struct CreateCollection {
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
 
-#[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -472,7 +453,6 @@ impl CreateCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "createCollection";
@@ -503,7 +483,6 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -512,7 +491,6 @@ pub struct RetrieveCollection {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -521,7 +499,6 @@ impl RetrieveCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "retrieveCollection";
@@ -552,7 +529,6 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -567,7 +543,6 @@ pub struct UpdateCollection {
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
 
-#[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -588,7 +563,6 @@ impl UpdateCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "updateCollection";
@@ -620,7 +594,6 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -629,7 +602,6 @@ pub struct DeleteCollection {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -638,7 +610,6 @@ impl DeleteCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
     const OPERATION_ID: &'static str = "deleteCollection";
@@ -669,7 +640,6 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -678,7 +648,6 @@ pub struct RetrieveHelpCenter {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -687,7 +656,6 @@ impl RetrieveHelpCenter {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
     const OPERATION_ID: &'static str = "retrieveHelpCenter";
@@ -718,12 +686,10 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenters {}
-#[cfg(feature = "help-center")]
 impl ListHelpCenters {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -732,7 +698,6 @@ impl ListHelpCenters {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
     const OPERATION_ID: &'static str = "listHelpCenters";

@@ -8,12 +8,10 @@
 /// Each entry includes metadata only — the HMAC signing material itself is **never** returned by this endpoint. The raw secret is only available once, in the response to `POST /secure_mode_secrets`. Persist it at that moment.
 ///
 /// `GET /secure_mode_secrets` (operationId `listIdentityVerificationSecrets`; tags: Identity Verification Secrets)
-#[cfg(feature = "identity-verification-secrets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListIdentityVerificationSecrets {}
-#[cfg(feature = "identity-verification-secrets")]
 impl ListIdentityVerificationSecrets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -22,7 +20,6 @@ impl ListIdentityVerificationSecrets {
     }
 }
 
-#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
     type Output = crate::models::IdentityVerificationSecretList;
     const OPERATION_ID: &'static str = "listIdentityVerificationSecrets";
@@ -56,7 +53,6 @@ impl ::intercom_api_runtime::Operation for ListIdentityVerificationSecrets {
 /// You must enable the secret for at least one platform (`supports_android`, `supports_ios`, or `supports_web`). Rotation flow: create the new secret, roll it out to every client signing `user_hash` values, then delete the old secret with `DELETE /secure_mode_secrets/{id}` once traffic has cut over.
 ///
 /// `POST /secure_mode_secrets` (operationId `createIdentityVerificationSecret`; tags: Identity Verification Secrets)
-#[cfg(feature = "identity-verification-secrets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -71,7 +67,6 @@ pub struct CreateIdentityVerificationSecret {
     >,
 }
 
-#[cfg(feature = "identity-verification-secrets")]
 impl CreateIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -93,7 +88,6 @@ impl CreateIdentityVerificationSecret {
     }
 }
 
-#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
     type Output = crate::models::IdentityVerificationSecretWithMaterial;
     const OPERATION_ID: &'static str = "createIdentityVerificationSecret";
@@ -123,7 +117,6 @@ impl ::intercom_api_runtime::Operation for CreateIdentityVerificationSecret {
 /// Soft-deletes an identity verification secret. After deletion, any `user_hash` values signed with that secret will no longer verify — Messenger sessions depending on it will be rejected on their next request. Use this to complete a rotation: create a new secret, roll it out, then delete the old one.
 ///
 /// `DELETE /secure_mode_secrets/{id}` (operationId `deleteIdentityVerificationSecret`; tags: Identity Verification Secrets)
-#[cfg(feature = "identity-verification-secrets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -132,7 +125,6 @@ pub struct DeleteIdentityVerificationSecret {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "identity-verification-secrets")]
 impl DeleteIdentityVerificationSecret {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -141,7 +133,6 @@ impl DeleteIdentityVerificationSecret {
     }
 }
 
-#[cfg(feature = "identity-verification-secrets")]
 impl ::intercom_api_runtime::Operation for DeleteIdentityVerificationSecret {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteIdentityVerificationSecret";

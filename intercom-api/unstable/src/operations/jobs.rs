@@ -6,7 +6,6 @@
 /// Retrieve the status of job execution.
 ///
 /// `GET /jobs/status/{id}` (operationId `jobsStatus`; tags: Jobs)
-#[cfg(feature = "jobs")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -15,7 +14,6 @@ pub struct JobsStatus {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "jobs")]
 impl JobsStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -24,7 +22,6 @@ impl JobsStatus {
     }
 }
 
-#[cfg(feature = "jobs")]
 impl ::intercom_api_runtime::Operation for JobsStatus {
     type Output = crate::models::Jobs;
     const OPERATION_ID: &'static str = "jobsStatus";

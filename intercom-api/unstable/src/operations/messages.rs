@@ -85,7 +85,6 @@ impl ::intercom_api_runtime::Operation for CreateMessage {
 /// `GET /messages/status` (operationId `getWhatsAppMessageStatus`; tags: Messages, WhatsApp)
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -106,7 +105,6 @@ pub struct GetWhatsAppMessageStatus {
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl GetWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -134,7 +132,6 @@ impl GetWhatsAppMessageStatus {
     }
 }
 
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatusList;
     const OPERATION_ID: &'static str = "getWhatsAppMessageStatus";
@@ -182,7 +179,6 @@ impl ::intercom_api_runtime::Operation for GetWhatsAppMessageStatus {
     }
 }
 
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
     type Item = crate::models::WhatsappMessageStatusListEventsItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -212,7 +208,6 @@ impl ::intercom_api_runtime::Paginated for GetWhatsAppMessageStatus {
 /// Returns the current status, conversation details, and any error information if the message failed to deliver.
 ///
 /// `GET /messages/whatsapp/status` (operationId `RetrieveWhatsAppMessageStatus`; tags: Messages, WhatsApp)
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -221,7 +216,6 @@ pub struct RetrieveWhatsAppMessageStatus {
     pub message_id: ::std::string::String,
 }
 
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl RetrieveWhatsAppMessageStatus {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -232,7 +226,6 @@ impl RetrieveWhatsAppMessageStatus {
     }
 }
 
-#[cfg(any(feature = "messages", feature = "whats-app"))]
 impl ::intercom_api_runtime::Operation for RetrieveWhatsAppMessageStatus {
     type Output = crate::models::WhatsappMessageStatus;
     const OPERATION_ID: &'static str = "RetrieveWhatsAppMessageStatus";

@@ -18,7 +18,6 @@
 /// {% /admonition %}
 ///
 /// `POST /procedures/{conversation_id}/collect_agent_input` (operationId `collectProcedureAgentInput`; tags: Procedures)
-#[cfg(feature = "procedures")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -29,7 +28,6 @@ pub struct CollectProcedureAgentInput {
     pub body: crate::models::CollectAgentInputRequest,
 }
 
-#[cfg(feature = "procedures")]
 impl CollectProcedureAgentInput {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -44,7 +42,6 @@ impl CollectProcedureAgentInput {
     }
 }
 
-#[cfg(feature = "procedures")]
 impl ::intercom_api_runtime::Operation for CollectProcedureAgentInput {
     type Output = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
     const OPERATION_ID: &'static str = "collectProcedureAgentInput";

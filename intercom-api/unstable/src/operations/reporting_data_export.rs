@@ -6,7 +6,6 @@
 /// For the **conversation** dataset, from the Preview version this export returns all conversations, including those that never received a user reply. Earlier versions return only conversations that received at least one user reply. Other datasets are unaffected.
 ///
 /// `POST /export/reporting_data/enqueue` (operationId `post_export_reporting_data_enqueue`; tags: Reporting Data Export)
-#[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -15,7 +14,6 @@ pub struct PostExportReportingDataEnqueue {
     pub body: crate::models::PostExportReportingDataEnqueueRequest,
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl PostExportReportingDataEnqueue {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -28,7 +26,6 @@ impl PostExportReportingDataEnqueue {
     }
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
     type Output = crate::models::PostExportReportingDataEnqueueResponse;
     const OPERATION_ID: &'static str = "post_export_reporting_data_enqueue";
@@ -56,7 +53,6 @@ impl ::intercom_api_runtime::Operation for PostExportReportingDataEnqueue {
 /// Get export job status
 ///
 /// `GET /export/reporting_data/{job_identifier}` (operationId `get_export_reporting_data_job_identifier`; tags: Reporting Data Export)
-#[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -71,7 +67,6 @@ pub struct GetExportReportingDataJobIdentifier {
     pub job_identifier: ::std::string::String,
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -90,7 +85,6 @@ impl GetExportReportingDataJobIdentifier {
     }
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
     type Output = crate::models::GetExportReportingDataJobIdentifierResponse;
     const OPERATION_ID: &'static str = "get_export_reporting_data_job_identifier";
@@ -142,12 +136,10 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataJobIdentifier {
 /// List available datasets and attributes
 ///
 /// `GET /export/reporting_data/get_datasets` (operationId `get_export_reporting_data_get_datasets`; tags: Reporting Data Export)
-#[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetExportReportingDataGetDatasets {}
-#[cfg(feature = "reporting-data-export")]
 impl GetExportReportingDataGetDatasets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -156,7 +148,6 @@ impl GetExportReportingDataGetDatasets {
     }
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
     type Output = crate::models::GetExportReportingDataGetDatasetsResponse;
     const OPERATION_ID: &'static str = "get_export_reporting_data_get_datasets";
@@ -190,7 +181,6 @@ impl ::intercom_api_runtime::Operation for GetExportReportingDataGetDatasets {
 /// > You will have to specify the header Accept: `application/octet-stream` when hitting this endpoint.
 ///
 /// `GET /download/reporting_data/{job_identifier}` (operationId `get_download_reporting_data_job_identifier`; tags: Reporting Data Export)
-#[cfg(feature = "reporting-data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -206,7 +196,6 @@ pub struct GetDownloadReportingDataJobIdentifier {
     pub accept: crate::models::constants::ApplicationOctetStream,
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl GetDownloadReportingDataJobIdentifier {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -224,7 +213,6 @@ impl GetDownloadReportingDataJobIdentifier {
     }
 }
 
-#[cfg(feature = "reporting-data-export")]
 impl ::intercom_api_runtime::Operation for GetDownloadReportingDataJobIdentifier {
     type Output = ::std::vec::Vec<u8>;
     const OPERATION_ID: &'static str = "get_download_reporting_data_job_identifier";

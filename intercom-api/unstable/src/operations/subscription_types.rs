@@ -12,7 +12,6 @@
 /// This will return a subscription type model for the subscription type that was added to the contact.
 ///
 /// `POST /contacts/{contact_id}/subscriptions` (operationId `attachSubscriptionTypeToContact`; tags: Subscription Types, Contacts)
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -29,7 +28,6 @@ pub struct AttachSubscriptionTypeToContact {
     >,
 }
 
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl AttachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -52,7 +50,6 @@ impl AttachSubscriptionTypeToContact {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
     const OPERATION_ID: &'static str = "attachSubscriptionTypeToContact";
@@ -83,7 +80,6 @@ impl ::intercom_api_runtime::Operation for AttachSubscriptionTypeToContact {
 /// You can remove a specific subscription from a contact. This will return a subscription type model for the subscription type that was removed from the contact.
 ///
 /// `DELETE /contacts/{contact_id}/subscriptions/{id}` (operationId `detachSubscriptionTypeToContact`; tags: Subscription Types, Contacts)
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -94,7 +90,6 @@ pub struct DetachSubscriptionTypeToContact {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl DetachSubscriptionTypeToContact {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -109,7 +104,6 @@ impl DetachSubscriptionTypeToContact {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
 impl ::intercom_api_runtime::Operation for DetachSubscriptionTypeToContact {
     type Output = crate::models::SubscriptionType;
     const OPERATION_ID: &'static str = "detachSubscriptionTypeToContact";

@@ -8,7 +8,6 @@
 /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
 ///
 /// `GET /teams/{team_id}/metrics` (operationId `getTeamMetrics`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -23,7 +22,6 @@ pub struct GetTeamMetrics {
     pub idle_threshold: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "teams")]
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -44,7 +42,6 @@ impl GetTeamMetrics {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     type Output = crate::models::TeamMetricList;
     const OPERATION_ID: &'static str = "getTeamMetrics";
@@ -82,12 +79,10 @@ impl ::intercom_api_runtime::Operation for GetTeamMetrics {
 /// This will return a list of team objects for the App.
 ///
 /// `GET /teams` (operationId `listTeams`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTeams {}
-#[cfg(feature = "teams")]
 impl ListTeams {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -96,7 +91,6 @@ impl ListTeams {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
     const OPERATION_ID: &'static str = "listTeams";
@@ -126,7 +120,6 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
 ///
 /// `GET /teams/{id}` (operationId `retrieveTeam`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -135,7 +128,6 @@ pub struct RetrieveTeam {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -144,7 +136,6 @@ impl RetrieveTeam {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "retrieveTeam";
@@ -182,7 +173,6 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
 /// restricted from remains out of reach here.
 ///
 /// `PUT /teams/{id}` (operationId `updateTeamMembers`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -197,7 +187,6 @@ pub struct UpdateTeamMembers {
     pub body: ::std::option::Option<crate::models::UpdateTeamMembersRequest>,
 }
 
-#[cfg(feature = "teams")]
 impl UpdateTeamMembers {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -218,7 +207,6 @@ impl UpdateTeamMembers {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for UpdateTeamMembers {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "updateTeamMembers";

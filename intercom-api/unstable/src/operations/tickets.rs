@@ -6,7 +6,6 @@
 /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
 ///
 /// `POST /tickets/{id}/reply` (operationId `replyTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -21,7 +20,6 @@ pub struct ReplyTicket {
     pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -42,7 +40,6 @@ impl ReplyTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ReplyTicket {
     type Output = crate::models::TicketReply;
     const OPERATION_ID: &'static str = "replyTicket";
@@ -84,7 +81,6 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
 /// Requires the `write_tickets` OAuth scope.
 ///
 /// `POST /tickets/{ticket_id}/linked_conversations` (operationId `linkConversationToTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -99,7 +95,6 @@ pub struct LinkConversationToTicket {
     pub body: ::std::option::Option<crate::models::LinkConversationToTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl LinkConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -120,7 +115,6 @@ impl LinkConversationToTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "linkConversationToTicket";
@@ -155,7 +149,6 @@ impl ::intercom_api_runtime::Operation for LinkConversationToTicket {
 /// Requires the `write_tickets` OAuth scope.
 ///
 /// `DELETE /tickets/{ticket_id}/linked_conversations/{id}` (operationId `unlinkConversationFromTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -166,7 +159,6 @@ pub struct UnlinkConversationFromTicket {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "tickets")]
 impl UnlinkConversationFromTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -181,7 +173,6 @@ impl UnlinkConversationFromTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "unlinkConversationFromTicket";
@@ -212,7 +203,6 @@ impl ::intercom_api_runtime::Operation for UnlinkConversationFromTicket {
 /// You can create a new ticket.
 ///
 /// `POST /tickets` (operationId `createTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -225,7 +215,6 @@ pub struct CreateTicket {
     pub body: ::std::option::Option<crate::models::CreateTicketRequestObject>,
 }
 
-#[cfg(feature = "tickets")]
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -245,7 +234,6 @@ impl CreateTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for CreateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "createTicket";
@@ -275,7 +263,6 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
 /// Enqueues ticket creation for asynchronous processing, returning if the job was enqueued successfully to be processed. We attempt to perform a best-effort validation on inputs before tasks are enqueued. If the given parameters are incorrect, we won't enqueue the job.
 ///
 /// `POST /tickets/enqueue` (operationId `enqueueCreateTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -288,7 +275,6 @@ pub struct EnqueueCreateTicket {
     pub body: ::std::option::Option<crate::models::EnqueueCreateTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl EnqueueCreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -308,7 +294,6 @@ impl EnqueueCreateTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
     type Output = crate::models::Jobs;
     const OPERATION_ID: &'static str = "enqueueCreateTicket";
@@ -338,7 +323,6 @@ impl ::intercom_api_runtime::Operation for EnqueueCreateTicket {
 /// You can fetch the details of a single ticket.
 ///
 /// `GET /tickets/{id}` (operationId `getTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -350,7 +334,6 @@ pub struct GetTicket {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "tickets")]
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -359,7 +342,6 @@ impl GetTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for GetTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "getTicket";
@@ -389,7 +371,6 @@ impl ::intercom_api_runtime::Operation for GetTicket {
 /// You can update a ticket.
 ///
 /// `PUT /tickets/{id}` (operationId `updateTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -407,7 +388,6 @@ pub struct UpdateTicket {
     pub body: ::std::option::Option<crate::models::UpdateTicketRequestObject>,
 }
 
-#[cfg(feature = "tickets")]
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -428,7 +408,6 @@ impl UpdateTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UpdateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "updateTicket";
@@ -463,7 +442,6 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
 /// Deleting a ticket permanently removes it from the inbox. All sensitive data is deleted, including admin and user replies, ticket attributes, uploads, and related content. The ticket will still appear in reporting, though some data may be incomplete due to the deletion.
 ///
 /// `DELETE /tickets/{id}` (operationId `deleteTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -475,7 +453,6 @@ pub struct DeleteTicket {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "tickets")]
 impl DeleteTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -484,7 +461,6 @@ impl DeleteTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for DeleteTicket {
     type Output = crate::models::TicketDeleted;
     const OPERATION_ID: &'static str = "deleteTicket";
@@ -514,7 +490,6 @@ impl ::intercom_api_runtime::Operation for DeleteTicket {
 /// You can change the type of a ticket. The new ticket type must be in the same category as the current type. Attributes matching by name and type are automatically transferred from the old type; values provided in ticket_attributes override transferred values.
 ///
 /// `POST /tickets/{ticket_id}/change_type` (operationId `changeTicketType`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -529,7 +504,6 @@ pub struct ChangeTicketType {
     pub body: ::std::option::Option<crate::models::ChangeTicketTypeRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl ChangeTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -550,7 +524,6 @@ impl ChangeTicketType {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ChangeTicketType {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "changeTicketType";
@@ -652,7 +625,6 @@ impl ::intercom_api_runtime::Operation for ChangeTicketType {
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -665,7 +637,6 @@ pub struct SearchTickets {
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -685,7 +656,6 @@ impl SearchTickets {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for SearchTickets {
     type Output = crate::models::TicketList;
     const OPERATION_ID: &'static str = "searchTickets";
@@ -710,7 +680,6 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Paginated for SearchTickets {
     type Item = ::std::option::Option<crate::models::Ticket>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;

@@ -13,7 +13,6 @@
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -32,7 +31,6 @@ pub struct ListArticles {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "articles")]
 impl ListArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -56,7 +54,6 @@ impl ListArticles {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for ListArticles {
     type Output = crate::models::ArticleList;
     const OPERATION_ID: &'static str = "listArticles";
@@ -96,7 +93,6 @@ impl ::intercom_api_runtime::Operation for ListArticles {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Paginated for ListArticles {
     type Item = crate::models::ArticleListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -125,7 +121,6 @@ impl ::intercom_api_runtime::Paginated for ListArticles {
 ///
 /// `POST /articles` (operationId `createArticle`; tags: Articles)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -138,7 +133,6 @@ pub struct CreateArticle {
     pub body: ::std::option::Option<crate::models::CreateArticleRequest>,
 }
 
-#[cfg(feature = "articles")]
 impl CreateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -158,7 +152,6 @@ impl CreateArticle {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for CreateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "createArticle";
@@ -189,7 +182,6 @@ impl ::intercom_api_runtime::Operation for CreateArticle {
 ///
 /// `GET /articles/{id}` (operationId `retrieveArticle`; tags: Articles)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -198,7 +190,6 @@ pub struct RetrieveArticle {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "articles")]
 impl RetrieveArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -207,7 +198,6 @@ impl RetrieveArticle {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for RetrieveArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "retrieveArticle";
@@ -238,7 +228,6 @@ impl ::intercom_api_runtime::Operation for RetrieveArticle {
 ///
 /// `PUT /articles/{id}` (operationId `updateArticle`; tags: Articles)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -253,7 +242,6 @@ pub struct UpdateArticle {
     pub body: ::std::option::Option<crate::models::UpdateArticleRequest>,
 }
 
-#[cfg(feature = "articles")]
 impl UpdateArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -274,7 +262,6 @@ impl UpdateArticle {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for UpdateArticle {
     type Output = crate::models::Article;
     const OPERATION_ID: &'static str = "updateArticle";
@@ -306,7 +293,6 @@ impl ::intercom_api_runtime::Operation for UpdateArticle {
 ///
 /// `DELETE /articles/{id}` (operationId `deleteArticle`; tags: Articles)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -315,7 +301,6 @@ pub struct DeleteArticle {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "articles")]
 impl DeleteArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -324,7 +309,6 @@ impl DeleteArticle {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for DeleteArticle {
     type Output = crate::models::DeletedArticleObject;
     const OPERATION_ID: &'static str = "deleteArticle";
@@ -355,7 +339,6 @@ impl ::intercom_api_runtime::Operation for DeleteArticle {
 ///
 /// `GET /articles/search` (operationId `searchArticles`; tags: Articles)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "articles")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -386,7 +369,6 @@ pub struct SearchArticles {
     pub highlight: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "articles")]
 impl SearchArticles {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -433,7 +415,6 @@ impl SearchArticles {
     }
 }
 
-#[cfg(feature = "articles")]
 impl ::intercom_api_runtime::Operation for SearchArticles {
     type Output = crate::models::ArticleSearchResponse;
     const OPERATION_ID: &'static str = "searchArticles";

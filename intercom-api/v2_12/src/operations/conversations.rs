@@ -15,7 +15,6 @@
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -34,7 +33,6 @@ pub struct ListConversations {
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "conversations")]
 impl ListConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -61,7 +59,6 @@ impl ListConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListConversations {
     type Output = crate::models::ConversationList;
     const OPERATION_ID: &'static str = "listConversations";
@@ -101,7 +98,6 @@ impl ::intercom_api_runtime::Operation for ListConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -136,7 +132,6 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
 /// This will return the Message model that has been created.
 ///
 /// `POST /conversations` (operationId `createConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -149,7 +144,6 @@ pub struct CreateConversation {
     pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -169,7 +163,6 @@ impl CreateConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for CreateConversation {
     type Output = crate::models::Message;
     const OPERATION_ID: &'static str = "createConversation";
@@ -208,7 +201,6 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 ///
 /// `GET /conversations/{id}` (operationId `retrieveConversation`; tags: Conversations)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -223,7 +215,6 @@ pub struct RetrieveConversation {
     pub display_as: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -244,7 +235,6 @@ impl RetrieveConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RetrieveConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "retrieveConversation";
@@ -290,7 +280,6 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 /// {% /admonition %}
 ///
 /// `PUT /conversations/{id}` (operationId `updateConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -311,7 +300,6 @@ pub struct UpdateConversation {
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -342,7 +330,6 @@ impl UpdateConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "updateConversation";
@@ -482,7 +469,6 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -495,7 +481,6 @@ pub struct SearchConversations {
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl SearchConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -515,7 +500,6 @@ impl SearchConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for SearchConversations {
     type Output = crate::models::ConversationList;
     const OPERATION_ID: &'static str = "searchConversations";
@@ -540,7 +524,6 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
@@ -575,7 +558,6 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/reply` (operationId `replyConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -590,7 +572,6 @@ pub struct ReplyConversation {
     pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -611,7 +592,6 @@ impl ReplyConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ReplyConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "replyConversation";
@@ -646,7 +626,6 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
 /// - Assign a conversation to an admin and/or team.
 ///
 /// `POST /conversations/{id}/parts` (operationId `manageConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -661,7 +640,6 @@ pub struct ManageConversation {
     pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -682,7 +660,6 @@ impl ManageConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ManageConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "manageConversation";
@@ -717,7 +694,6 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/customers` (operationId `attachContactToConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -732,7 +708,6 @@ pub struct AttachContactToConversation {
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -755,7 +730,6 @@ impl AttachContactToConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "attachContactToConversation";
@@ -790,7 +764,6 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
 /// {% /admonition %}
 ///
 /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -807,7 +780,6 @@ pub struct DetachContactFromConversation {
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -834,7 +806,6 @@ impl DetachContactFromConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "detachContactFromConversation";
@@ -870,7 +841,6 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
 /// {% /admonition %}
 ///
 /// `POST /conversations/redact` (operationId `redactConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -883,7 +853,6 @@ pub struct RedactConversation {
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -903,7 +872,6 @@ impl RedactConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "redactConversation";
@@ -933,7 +901,6 @@ impl ::intercom_api_runtime::Operation for RedactConversation {
 /// You can convert a conversation to a ticket.
 ///
 /// `POST /conversations/{id}/convert` (operationId `convertConversationToTicket`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -948,7 +915,6 @@ pub struct ConvertConversationToTicket {
     pub body: ::std::option::Option<crate::models::ConvertConversationToTicketRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl ConvertConversationToTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -971,7 +937,6 @@ impl ConvertConversationToTicket {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ConvertConversationToTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "convertConversationToTicket";

@@ -19,7 +19,6 @@
 ///
 /// `GET /events` (operationId `lisDataEvents`; tags: Data Events)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -42,7 +41,6 @@ pub struct LisDataEvents {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "data-events")]
 impl LisDataEvents {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -71,7 +69,6 @@ impl LisDataEvents {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for LisDataEvents {
     type Output = crate::models::DataEventSummary;
     const OPERATION_ID: &'static str = "lisDataEvents";
@@ -172,7 +169,6 @@ impl ::intercom_api_runtime::Operation for LisDataEvents {
 ///
 /// `POST /events` (operationId `createDataEvent`; tags: Data Events)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -185,7 +181,6 @@ pub struct CreateDataEvent {
     pub body: ::std::option::Option<crate::models::CreateDataEventRequest>,
 }
 
-#[cfg(feature = "data-events")]
 impl CreateDataEvent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -205,7 +200,6 @@ impl CreateDataEvent {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for CreateDataEvent {
     type Output = ();
     const OPERATION_ID: &'static str = "createDataEvent";
@@ -236,7 +230,6 @@ impl ::intercom_api_runtime::Operation for CreateDataEvent {
 /// Create event summaries for a user. Event summaries are used to track the number of times an event has occurred, the first time it occurred and the last time it occurred.
 ///
 /// `POST /events/summaries` (operationId `dataEventSummaries`; tags: Data Events)
-#[cfg(feature = "data-events")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -249,7 +242,6 @@ pub struct DataEventSummaries {
     pub body: ::std::option::Option<crate::models::CreateDataEventSummariesRequest>,
 }
 
-#[cfg(feature = "data-events")]
 impl DataEventSummaries {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -269,7 +261,6 @@ impl DataEventSummaries {
     }
 }
 
-#[cfg(feature = "data-events")]
 impl ::intercom_api_runtime::Operation for DataEventSummaries {
     type Output = ();
     const OPERATION_ID: &'static str = "dataEventSummaries";

@@ -11,7 +11,6 @@
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -30,7 +29,6 @@ pub struct ListAllCollections {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "help-center")]
 impl ListAllCollections {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -54,7 +52,6 @@ impl ListAllCollections {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListAllCollections {
     type Output = crate::models::CollectionList;
     const OPERATION_ID: &'static str = "listAllCollections";
@@ -94,7 +91,6 @@ impl ::intercom_api_runtime::Operation for ListAllCollections {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Paginated for ListAllCollections {
     type Item = crate::models::Collection;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -123,7 +119,6 @@ impl ::intercom_api_runtime::Paginated for ListAllCollections {
 ///
 /// `POST /help_center/collections` (operationId `createCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -136,7 +131,6 @@ pub struct CreateCollection {
     pub body: ::std::option::Option<crate::models::CreateCollectionRequest>,
 }
 
-#[cfg(feature = "help-center")]
 impl CreateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -156,7 +150,6 @@ impl CreateCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for CreateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "createCollection";
@@ -187,7 +180,6 @@ impl ::intercom_api_runtime::Operation for CreateCollection {
 ///
 /// `GET /help_center/collections/{id}` (operationId `retrieveCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -196,7 +188,6 @@ pub struct RetrieveCollection {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl RetrieveCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -205,7 +196,6 @@ impl RetrieveCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "retrieveCollection";
@@ -236,7 +226,6 @@ impl ::intercom_api_runtime::Operation for RetrieveCollection {
 ///
 /// `PUT /help_center/collections/{id}` (operationId `updateCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -251,7 +240,6 @@ pub struct UpdateCollection {
     pub body: ::std::option::Option<crate::models::UpdateCollectionRequest>,
 }
 
-#[cfg(feature = "help-center")]
 impl UpdateCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -272,7 +260,6 @@ impl UpdateCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for UpdateCollection {
     type Output = crate::models::Collection;
     const OPERATION_ID: &'static str = "updateCollection";
@@ -304,7 +291,6 @@ impl ::intercom_api_runtime::Operation for UpdateCollection {
 ///
 /// `DELETE /help_center/collections/{id}` (operationId `deleteCollection`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -313,7 +299,6 @@ pub struct DeleteCollection {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl DeleteCollection {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -322,7 +307,6 @@ impl DeleteCollection {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for DeleteCollection {
     type Output = crate::models::DeletedCollectionObject;
     const OPERATION_ID: &'static str = "deleteCollection";
@@ -353,7 +337,6 @@ impl ::intercom_api_runtime::Operation for DeleteCollection {
 ///
 /// `GET /help_center/help_centers/{id}` (operationId `retrieveHelpCenter`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -362,7 +345,6 @@ pub struct RetrieveHelpCenter {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "help-center")]
 impl RetrieveHelpCenter {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -371,7 +353,6 @@ impl RetrieveHelpCenter {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
     type Output = crate::models::HelpCenter;
     const OPERATION_ID: &'static str = "retrieveHelpCenter";
@@ -402,12 +383,10 @@ impl ::intercom_api_runtime::Operation for RetrieveHelpCenter {
 ///
 /// `GET /help_center/help_centers` (operationId `listHelpCenters`; tags: Help Center)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "help-center")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListHelpCenters {}
-#[cfg(feature = "help-center")]
 impl ListHelpCenters {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -416,7 +395,6 @@ impl ListHelpCenters {
     }
 }
 
-#[cfg(feature = "help-center")]
 impl ::intercom_api_runtime::Operation for ListHelpCenters {
     type Output = crate::models::HelpCenterList;
     const OPERATION_ID: &'static str = "listHelpCenters";

@@ -5,53 +5,34 @@
 #[cfg(feature = "admins")]
 mod admins;
 #[cfg(feature = "admins")]
-pub use self::admins::IdentifyAdmin;
-#[cfg(feature = "admins")]
-pub use self::admins::SetAwayAdmin;
-#[cfg(feature = "admins")]
-pub use self::admins::ListActivityLogs;
-#[cfg(feature = "admins")]
-pub use self::admins::ListAdmins;
-#[cfg(feature = "admins")]
-pub use self::admins::RetrieveAdmin;
+pub use self::admins::{
+    IdentifyAdmin, SetAwayAdmin, ListActivityLogs, ListAdmins, RetrieveAdmin,
+};
+
 #[cfg(feature = "ai-content")]
 mod ai_content;
 #[cfg(feature = "ai-content")]
-pub use self::ai_content::ListContentImportSources;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::CreateContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::GetContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::UpdateContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::DeleteContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::ListExternalPages;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::CreateExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::GetExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::UpdateExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::DeleteExternalPage;
+pub use self::ai_content::{
+    ListContentImportSources, CreateContentImportSource, GetContentImportSource,
+    UpdateContentImportSource, DeleteContentImportSource, ListExternalPages,
+    CreateExternalPage, GetExternalPage, UpdateExternalPage, DeleteExternalPage,
+};
+
 #[cfg(feature = "articles")]
 mod articles;
 #[cfg(feature = "articles")]
-pub use self::articles::ListArticles;
-#[cfg(feature = "articles")]
-pub use self::articles::CreateArticle;
-#[cfg(feature = "articles")]
-pub use self::articles::RetrieveArticle;
-#[cfg(feature = "articles")]
-pub use self::articles::UpdateArticle;
-#[cfg(feature = "articles")]
-pub use self::articles::DeleteArticle;
-#[cfg(feature = "articles")]
-pub use self::articles::SearchArticles;
+pub use self::articles::{
+    ListArticles, CreateArticle, RetrieveArticle, UpdateArticle, DeleteArticle,
+    SearchArticles,
+};
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod companies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::{
+    ListAttachedContacts, AttachContactToACompany, DetachContactFromACompany,
+};
+
 #[cfg(feature = "companies")]
 pub use self::companies::RetrieveCompany;
 #[cfg(feature = "companies")]
@@ -62,18 +43,12 @@ pub use self::companies::RetrieveACompanyById;
 pub use self::companies::UpdateCompany;
 #[cfg(feature = "companies")]
 pub use self::companies::DeleteCompany;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::ListAttachedContacts;
 #[cfg(feature = "companies")]
 pub use self::companies::ListAttachedSegmentsForCompanies;
 #[cfg(feature = "companies")]
 pub use self::companies::ListAllCompanies;
 #[cfg(feature = "companies")]
 pub use self::companies::ScrollOverAllCompanies;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::AttachContactToACompany;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::DetachContactFromACompany;
 #[cfg(
     any(
         feature = "companies",
@@ -113,69 +88,39 @@ pub use self::contacts::UnarchiveContact;
 #[cfg(feature = "conversations")]
 mod conversations;
 #[cfg(feature = "conversations")]
-pub use self::conversations::ListConversations;
-#[cfg(feature = "conversations")]
-pub use self::conversations::CreateConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::RetrieveConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::UpdateConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::SearchConversations;
-#[cfg(feature = "conversations")]
-pub use self::conversations::ReplyConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::ManageConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::AttachContactToConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::DetachContactFromConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::RedactConversation;
-#[cfg(feature = "conversations")]
-pub use self::conversations::ConvertConversationToTicket;
+pub use self::conversations::{
+    ListConversations, CreateConversation, RetrieveConversation, UpdateConversation,
+    SearchConversations, ReplyConversation, ManageConversation,
+    AttachContactToConversation, DetachContactFromConversation, RedactConversation,
+    ConvertConversationToTicket,
+};
+
 #[cfg(feature = "data-attributes")]
 mod data_attributes;
 #[cfg(feature = "data-attributes")]
-pub use self::data_attributes::LisDataAttributes;
-#[cfg(feature = "data-attributes")]
-pub use self::data_attributes::CreateDataAttribute;
-#[cfg(feature = "data-attributes")]
-pub use self::data_attributes::UpdateDataAttribute;
+pub use self::data_attributes::{
+    LisDataAttributes, CreateDataAttribute, UpdateDataAttribute,
+};
+
 #[cfg(feature = "data-events")]
 mod data_events;
 #[cfg(feature = "data-events")]
-pub use self::data_events::LisDataEvents;
-#[cfg(feature = "data-events")]
-pub use self::data_events::CreateDataEvent;
-#[cfg(feature = "data-events")]
-pub use self::data_events::DataEventSummaries;
+pub use self::data_events::{LisDataEvents, CreateDataEvent, DataEventSummaries};
 #[cfg(feature = "data-export")]
 mod data_export;
 #[cfg(feature = "data-export")]
-pub use self::data_export::CreateDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::GetDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::CancelDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::DownloadDataExport;
+pub use self::data_export::{
+    CreateDataExport, GetDataExport, CancelDataExport, DownloadDataExport,
+};
+
 #[cfg(feature = "help-center")]
 mod help_center;
 #[cfg(feature = "help-center")]
-pub use self::help_center::ListAllCollections;
-#[cfg(feature = "help-center")]
-pub use self::help_center::CreateCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::RetrieveCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::UpdateCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::DeleteCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::RetrieveHelpCenter;
-#[cfg(feature = "help-center")]
-pub use self::help_center::ListHelpCenters;
+pub use self::help_center::{
+    ListAllCollections, CreateCollection, RetrieveCollection, UpdateCollection,
+    DeleteCollection, RetrieveHelpCenter, ListHelpCenters,
+};
+
 #[cfg(feature = "messages")]
 mod messages;
 #[cfg(feature = "messages")]
@@ -183,41 +128,28 @@ pub use self::messages::CreateMessage;
 #[cfg(feature = "news")]
 mod news;
 #[cfg(feature = "news")]
-pub use self::news::ListNewsItems;
-#[cfg(feature = "news")]
-pub use self::news::CreateNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::RetrieveNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::UpdateNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::DeleteNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::ListLiveNewsfeedItems;
-#[cfg(feature = "news")]
-pub use self::news::ListNewsfeeds;
-#[cfg(feature = "news")]
-pub use self::news::RetrieveNewsfeed;
+pub use self::news::{
+    ListNewsItems, CreateNewsItem, RetrieveNewsItem, UpdateNewsItem, DeleteNewsItem,
+    ListLiveNewsfeedItems, ListNewsfeeds, RetrieveNewsfeed,
+};
+
 #[cfg(any(feature = "contacts", feature = "notes"))]
 mod notes;
 #[cfg(any(feature = "contacts", feature = "notes"))]
-pub use self::notes::ListNotes;
-#[cfg(any(feature = "contacts", feature = "notes"))]
-pub use self::notes::CreateNote;
+pub use self::notes::{ListNotes, CreateNote};
 #[cfg(feature = "notes")]
 pub use self::notes::RetrieveNote;
 #[cfg(feature = "segments")]
 mod segments;
 #[cfg(feature = "segments")]
-pub use self::segments::ListSegments;
-#[cfg(feature = "segments")]
-pub use self::segments::RetrieveSegment;
+pub use self::segments::{ListSegments, RetrieveSegment};
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_types;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
-pub use self::subscription_types::AttachSubscriptionTypeToContact;
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
-pub use self::subscription_types::DetachSubscriptionTypeToContact;
+pub use self::subscription_types::{
+    AttachSubscriptionTypeToContact, DetachSubscriptionTypeToContact,
+};
+
 #[cfg(feature = "subscription-types")]
 pub use self::subscription_types::ListSubscriptionTypes;
 #[cfg(feature = "switch")]
@@ -256,9 +188,7 @@ pub use self::tags::DetachTagFromTicket;
 #[cfg(feature = "teams")]
 mod teams;
 #[cfg(feature = "teams")]
-pub use self::teams::ListTeams;
-#[cfg(feature = "teams")]
-pub use self::teams::RetrieveTeam;
+pub use self::teams::{ListTeams, RetrieveTeam};
 #[cfg(feature = "ticket-states")]
 mod ticket_states;
 #[cfg(feature = "ticket-states")]
@@ -266,36 +196,25 @@ pub use self::ticket_states::ListTicketStates;
 #[cfg(feature = "ticket-type-attributes")]
 mod ticket_type_attributes;
 #[cfg(feature = "ticket-type-attributes")]
-pub use self::ticket_type_attributes::CreateTicketTypeAttribute;
-#[cfg(feature = "ticket-type-attributes")]
-pub use self::ticket_type_attributes::UpdateTicketTypeAttribute;
+pub use self::ticket_type_attributes::{
+    CreateTicketTypeAttribute, UpdateTicketTypeAttribute,
+};
+
 #[cfg(feature = "ticket-types")]
 mod ticket_types;
 #[cfg(feature = "ticket-types")]
-pub use self::ticket_types::ListTicketTypes;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::CreateTicketType;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::GetTicketType;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::UpdateTicketType;
+pub use self::ticket_types::{
+    ListTicketTypes, CreateTicketType, GetTicketType, UpdateTicketType,
+};
+
 #[cfg(feature = "tickets")]
 mod tickets;
 #[cfg(feature = "tickets")]
-pub use self::tickets::ReplyTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::CreateTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::GetTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::UpdateTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::SearchTickets;
+pub use self::tickets::{
+    ReplyTicket, CreateTicket, GetTicket, UpdateTicket, SearchTickets,
+};
+
 #[cfg(feature = "visitors")]
 mod visitors;
 #[cfg(feature = "visitors")]
-pub use self::visitors::RetrieveVisitorWithUserId;
-#[cfg(feature = "visitors")]
-pub use self::visitors::UpdateVisitor;
-#[cfg(feature = "visitors")]
-pub use self::visitors::ConvertVisitor;
+pub use self::visitors::{RetrieveVisitorWithUserId, UpdateVisitor, ConvertVisitor};

@@ -8,7 +8,6 @@
 /// `GET /contacts/{id}/notes` (operationId `listNotes`; tags: Notes, Contacts)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(any(feature = "contacts", feature = "notes"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -29,7 +28,6 @@ pub struct ListNotes {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ListNotes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -54,7 +52,6 @@ impl ListNotes {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for ListNotes {
     type Output = crate::models::NoteList;
     const OPERATION_ID: &'static str = "listNotes";
@@ -95,7 +92,6 @@ impl ::intercom_api_runtime::Operation for ListNotes {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Paginated for ListNotes {
     type Item = crate::models::Note;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -123,7 +119,6 @@ impl ::intercom_api_runtime::Paginated for ListNotes {
 /// You can add a note to a single contact.
 ///
 /// `POST /contacts/{id}/notes` (operationId `createNote`; tags: Notes, Contacts)
-#[cfg(any(feature = "contacts", feature = "notes"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -138,7 +133,6 @@ pub struct CreateNote {
     pub body: ::std::option::Option<crate::models::CreateNoteRequest>,
 }
 
-#[cfg(any(feature = "contacts", feature = "notes"))]
 impl CreateNote {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -159,7 +153,6 @@ impl CreateNote {
     }
 }
 
-#[cfg(any(feature = "contacts", feature = "notes"))]
 impl ::intercom_api_runtime::Operation for CreateNote {
     type Output = crate::models::Note;
     const OPERATION_ID: &'static str = "createNote";

@@ -6,7 +6,6 @@
 /// You can fetch a list of all segments.
 ///
 /// `GET /segments` (operationId `listSegments`; tags: Segments)
-#[cfg(feature = "segments")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -19,7 +18,6 @@ pub struct ListSegments {
     pub include_count: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "segments")]
 impl ListSegments {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -39,7 +37,6 @@ impl ListSegments {
     }
 }
 
-#[cfg(feature = "segments")]
 impl ::intercom_api_runtime::Operation for ListSegments {
     type Output = crate::models::SegmentList;
     const OPERATION_ID: &'static str = "listSegments";
@@ -76,7 +73,6 @@ impl ::intercom_api_runtime::Operation for ListSegments {
 /// You can fetch the details of a single segment.
 ///
 /// `GET /segments/{id}` (operationId `retrieveSegment`; tags: Segments)
-#[cfg(feature = "segments")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -85,7 +81,6 @@ pub struct RetrieveSegment {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "segments")]
 impl RetrieveSegment {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -94,7 +89,6 @@ impl RetrieveSegment {
     }
 }
 
-#[cfg(feature = "segments")]
 impl ::intercom_api_runtime::Operation for RetrieveSegment {
     type Output = crate::models::Segment;
     const OPERATION_ID: &'static str = "retrieveSegment";

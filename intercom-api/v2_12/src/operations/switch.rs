@@ -9,7 +9,6 @@
 /// If custom attributes are specified, they will be added to the user or lead's custom data attributes.
 ///
 /// `POST /phone_call_redirects` (operationId `createPhoneSwitch`; tags: Switch)
-#[cfg(feature = "switch")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -22,7 +21,6 @@ pub struct CreatePhoneSwitch {
     pub body: ::std::option::Option<crate::models::CreatePhoneSwitchRequest>,
 }
 
-#[cfg(feature = "switch")]
 impl CreatePhoneSwitch {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -42,7 +40,6 @@ impl CreatePhoneSwitch {
     }
 }
 
-#[cfg(feature = "switch")]
 impl ::intercom_api_runtime::Operation for CreatePhoneSwitch {
     type Output = ::std::option::Option<crate::models::PhoneSwitch>;
     const OPERATION_ID: &'static str = "createPhoneSwitch";

@@ -6,12 +6,10 @@
 /// This will return a list of team objects for the App.
 ///
 /// `GET /teams` (operationId `listTeams`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTeams {}
-#[cfg(feature = "teams")]
 impl ListTeams {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListTeams {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
     const OPERATION_ID: &'static str = "listTeams";
@@ -50,7 +47,6 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
 ///
 /// `GET /teams/{id}` (operationId `retrieveTeam`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -59,7 +55,6 @@ pub struct RetrieveTeam {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -68,7 +63,6 @@ impl RetrieveTeam {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "retrieveTeam";

@@ -6,7 +6,6 @@
 /// You can reply to a ticket with a message from an admin or on behalf of a contact, or with a note for admins.
 ///
 /// `POST /tickets/{id}/reply` (operationId `replyTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -21,7 +20,6 @@ pub struct ReplyTicket {
     pub body: ::std::option::Option<crate::models::ReplyTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl ReplyTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -42,7 +40,6 @@ impl ReplyTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for ReplyTicket {
     type Output = crate::models::TicketReply;
     const OPERATION_ID: &'static str = "replyTicket";
@@ -73,7 +70,6 @@ impl ::intercom_api_runtime::Operation for ReplyTicket {
 /// You can create a new ticket.
 ///
 /// `POST /tickets` (operationId `createTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -86,7 +82,6 @@ pub struct CreateTicket {
     pub body: ::std::option::Option<crate::models::CreateTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl CreateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -106,7 +101,6 @@ impl CreateTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for CreateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "createTicket";
@@ -136,7 +130,6 @@ impl ::intercom_api_runtime::Operation for CreateTicket {
 /// You can fetch the details of a single ticket.
 ///
 /// `GET /tickets/{id}` (operationId `getTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -148,7 +141,6 @@ pub struct GetTicket {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "tickets")]
 impl GetTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -157,7 +149,6 @@ impl GetTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for GetTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "getTicket";
@@ -187,7 +178,6 @@ impl ::intercom_api_runtime::Operation for GetTicket {
 /// You can update a ticket.
 ///
 /// `PUT /tickets/{id}` (operationId `updateTicket`; tags: Tickets)
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -205,7 +195,6 @@ pub struct UpdateTicket {
     pub body: ::std::option::Option<crate::models::UpdateTicketRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl UpdateTicket {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -226,7 +215,6 @@ impl UpdateTicket {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for UpdateTicket {
     type Output = ::std::option::Option<crate::models::Ticket>;
     const OPERATION_ID: &'static str = "updateTicket";
@@ -321,7 +309,6 @@ impl ::intercom_api_runtime::Operation for UpdateTicket {
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "tickets")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -334,7 +321,6 @@ pub struct SearchTickets {
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
 
-#[cfg(feature = "tickets")]
 impl SearchTickets {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -354,7 +340,6 @@ impl SearchTickets {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Operation for SearchTickets {
     type Output = crate::models::TicketList;
     const OPERATION_ID: &'static str = "searchTickets";
@@ -379,7 +364,6 @@ impl ::intercom_api_runtime::Operation for SearchTickets {
     }
 }
 
-#[cfg(feature = "tickets")]
 impl ::intercom_api_runtime::Paginated for SearchTickets {
     type Item = ::std::option::Option<crate::models::Ticket>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;

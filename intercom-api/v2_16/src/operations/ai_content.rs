@@ -6,12 +6,10 @@
 /// You can retrieve a list of all content import sources for a workspace.
 ///
 /// `GET /ai/content_import_sources` (operationId `listContentImportSources`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListContentImportSources {}
-#[cfg(feature = "ai-content")]
 impl ListContentImportSources {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListContentImportSources {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListContentImportSources {
     type Output = crate::models::ContentImportSourcesList;
     const OPERATION_ID: &'static str = "listContentImportSources";
@@ -50,7 +47,6 @@ impl ::intercom_api_runtime::Operation for ListContentImportSources {
 /// You can create a new content import source by sending a POST request to this endpoint.
 ///
 /// `POST /ai/content_import_sources` (operationId `createContentImportSource`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -63,7 +59,6 @@ pub struct CreateContentImportSource {
     pub body: ::std::option::Option<crate::models::CreateContentImportSourceRequest>,
 }
 
-#[cfg(feature = "ai-content")]
 impl CreateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -83,7 +78,6 @@ impl CreateContentImportSource {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "createContentImportSource";
@@ -111,7 +105,6 @@ impl ::intercom_api_runtime::Operation for CreateContentImportSource {
 /// Retrieve a content import source
 ///
 /// `GET /ai/content_import_sources/{source_id}` (operationId `getContentImportSource`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -120,7 +113,6 @@ pub struct GetContentImportSource {
     pub source_id: ::std::string::String,
 }
 
-#[cfg(feature = "ai-content")]
 impl GetContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -131,7 +123,6 @@ impl GetContentImportSource {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "getContentImportSource";
@@ -161,7 +152,6 @@ impl ::intercom_api_runtime::Operation for GetContentImportSource {
 /// You can update an existing content import source.
 ///
 /// `PUT /ai/content_import_sources/{source_id}` (operationId `updateContentImportSource`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -176,7 +166,6 @@ pub struct UpdateContentImportSource {
     pub body: ::std::option::Option<crate::models::UpdateContentImportSourceRequest>,
 }
 
-#[cfg(feature = "ai-content")]
 impl UpdateContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -197,7 +186,6 @@ impl UpdateContentImportSource {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
     type Output = crate::models::ContentImportSource;
     const OPERATION_ID: &'static str = "updateContentImportSource";
@@ -228,7 +216,6 @@ impl ::intercom_api_runtime::Operation for UpdateContentImportSource {
 /// You can delete a content import source by making a DELETE request this endpoint. This will also delete all external pages that were imported from this source.
 ///
 /// `DELETE /ai/content_import_sources/{source_id}` (operationId `deleteContentImportSource`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -237,7 +224,6 @@ pub struct DeleteContentImportSource {
     pub source_id: ::std::string::String,
 }
 
-#[cfg(feature = "ai-content")]
 impl DeleteContentImportSource {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -248,7 +234,6 @@ impl DeleteContentImportSource {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteContentImportSource";
@@ -279,12 +264,10 @@ impl ::intercom_api_runtime::Operation for DeleteContentImportSource {
 /// You can retrieve a list of all external pages for a workspace.
 ///
 /// `GET /ai/external_pages` (operationId `listExternalPages`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListExternalPages {}
-#[cfg(feature = "ai-content")]
 impl ListExternalPages {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -293,7 +276,6 @@ impl ListExternalPages {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for ListExternalPages {
     type Output = crate::models::ExternalPagesList;
     const OPERATION_ID: &'static str = "listExternalPages";
@@ -323,7 +305,6 @@ impl ::intercom_api_runtime::Operation for ListExternalPages {
 /// You can create a new external page by sending a POST request to this endpoint. If an external page already exists with the specified source_id and external_id, it will be updated instead.
 ///
 /// `POST /ai/external_pages` (operationId `createExternalPage`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -336,7 +317,6 @@ pub struct CreateExternalPage {
     pub body: ::std::option::Option<crate::models::CreateExternalPageRequest>,
 }
 
-#[cfg(feature = "ai-content")]
 impl CreateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -356,7 +336,6 @@ impl CreateExternalPage {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for CreateExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "createExternalPage";
@@ -386,7 +365,6 @@ impl ::intercom_api_runtime::Operation for CreateExternalPage {
 /// You can retrieve an external page.
 ///
 /// `GET /ai/external_pages/{page_id}` (operationId `getExternalPage`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -395,7 +373,6 @@ pub struct GetExternalPage {
     pub page_id: ::std::string::String,
 }
 
-#[cfg(feature = "ai-content")]
 impl GetExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -404,7 +381,6 @@ impl GetExternalPage {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for GetExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "getExternalPage";
@@ -434,7 +410,6 @@ impl ::intercom_api_runtime::Operation for GetExternalPage {
 /// You can update an existing external page (if it was created via the API).
 ///
 /// `PUT /ai/external_pages/{page_id}` (operationId `updateExternalPage`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -449,7 +424,6 @@ pub struct UpdateExternalPage {
     pub body: ::std::option::Option<crate::models::UpdateExternalPageRequest>,
 }
 
-#[cfg(feature = "ai-content")]
 impl UpdateExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -470,7 +444,6 @@ impl UpdateExternalPage {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for UpdateExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "updateExternalPage";
@@ -501,7 +474,6 @@ impl ::intercom_api_runtime::Operation for UpdateExternalPage {
 /// Sending a DELETE request for an external page will remove it from the content library UI and from being used for AI answers.
 ///
 /// `DELETE /ai/external_pages/{page_id}` (operationId `deleteExternalPage`; tags: AI Content)
-#[cfg(feature = "ai-content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -510,7 +482,6 @@ pub struct DeleteExternalPage {
     pub page_id: ::std::string::String,
 }
 
-#[cfg(feature = "ai-content")]
 impl DeleteExternalPage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -519,7 +490,6 @@ impl DeleteExternalPage {
     }
 }
 
-#[cfg(feature = "ai-content")]
 impl ::intercom_api_runtime::Operation for DeleteExternalPage {
     type Output = crate::models::ExternalPage;
     const OPERATION_ID: &'static str = "deleteExternalPage";

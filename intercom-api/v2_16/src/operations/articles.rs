@@ -584,7 +584,6 @@ impl ::intercom_api_runtime::Operation for PublishArticleDraft {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `POST /articles/{article_id}/tags` (operationId `attachTagToArticle`; tags: Articles, Tags)
-#[cfg(any(feature = "articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -599,7 +598,6 @@ pub struct AttachTagToArticle {
     pub body: ::std::option::Option<crate::models::AttachTagToArticleRequest>,
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl AttachTagToArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -620,7 +618,6 @@ impl AttachTagToArticle {
     }
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToArticle";
@@ -657,7 +654,6 @@ impl ::intercom_api_runtime::Operation for AttachTagToArticle {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `DELETE /articles/{article_id}/tags/{id}` (operationId `detachTagFromArticle`; tags: Articles, Tags)
-#[cfg(any(feature = "articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -668,7 +664,6 @@ pub struct DetachTagFromArticle {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl DetachTagFromArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -683,7 +678,6 @@ impl DetachTagFromArticle {
     }
 }
 
-#[cfg(any(feature = "articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromArticle";

@@ -6,7 +6,6 @@
 /// You can fetch a list of all audiences for the workspace.
 ///
 /// `GET /audiences` (operationId `listAudiences`; tags: Audiences)
-#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -25,7 +24,6 @@ pub struct ListAudiences {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "audiences")]
 impl ListAudiences {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -49,7 +47,6 @@ impl ListAudiences {
     }
 }
 
-#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for ListAudiences {
     type Output = crate::models::AudienceList;
     const OPERATION_ID: &'static str = "listAudiences";
@@ -95,7 +92,6 @@ impl ::intercom_api_runtime::Operation for ListAudiences {
 ///
 /// `POST /audiences` (operationId `createAudience`; tags: Audiences)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -104,7 +100,6 @@ pub struct CreateAudience {
     pub body: crate::models::CreateAudienceRequest,
 }
 
-#[cfg(feature = "audiences")]
 impl CreateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -115,7 +110,6 @@ impl CreateAudience {
     }
 }
 
-#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for CreateAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "createAudience";
@@ -146,7 +140,6 @@ impl ::intercom_api_runtime::Operation for CreateAudience {
 ///
 /// `GET /audiences/{id}` (operationId `retrieveAudience`; tags: Audiences)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -155,7 +148,6 @@ pub struct RetrieveAudience {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "audiences")]
 impl RetrieveAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -164,7 +156,6 @@ impl RetrieveAudience {
     }
 }
 
-#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for RetrieveAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "retrieveAudience";
@@ -195,7 +186,6 @@ impl ::intercom_api_runtime::Operation for RetrieveAudience {
 ///
 /// `PUT /audiences/{id}` (operationId `updateAudience`; tags: Audiences)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -210,7 +200,6 @@ pub struct UpdateAudience {
     pub body: ::std::option::Option<crate::models::UpdateAudienceRequest>,
 }
 
-#[cfg(feature = "audiences")]
 impl UpdateAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -231,7 +220,6 @@ impl UpdateAudience {
     }
 }
 
-#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for UpdateAudience {
     type Output = crate::models::Audience;
     const OPERATION_ID: &'static str = "updateAudience";
@@ -263,7 +251,6 @@ impl ::intercom_api_runtime::Operation for UpdateAudience {
 ///
 /// `DELETE /audiences/{id}` (operationId `deleteAudience`; tags: Audiences)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "audiences")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -272,7 +259,6 @@ pub struct DeleteAudience {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "audiences")]
 impl DeleteAudience {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -281,7 +267,6 @@ impl DeleteAudience {
     }
 }
 
-#[cfg(feature = "audiences")]
 impl ::intercom_api_runtime::Operation for DeleteAudience {
     type Output = ();
     const OPERATION_ID: &'static str = "deleteAudience";

@@ -6,12 +6,10 @@
 /// Returns a list of all away status reasons configured for the workspace, including deleted ones.
 ///
 /// `GET /away_status_reasons` (operationId `listAwayStatusReasons`; tags: Away Status Reasons)
-#[cfg(feature = "away-status-reasons")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListAwayStatusReasons {}
-#[cfg(feature = "away-status-reasons")]
 impl ListAwayStatusReasons {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListAwayStatusReasons {
     }
 }
 
-#[cfg(feature = "away-status-reasons")]
 impl ::intercom_api_runtime::Operation for ListAwayStatusReasons {
     type Output = crate::models::AwayStatusReasonList;
     const OPERATION_ID: &'static str = "listAwayStatusReasons";

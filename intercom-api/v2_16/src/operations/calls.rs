@@ -8,7 +8,6 @@
 /// `GET /calls` (operationId `listCalls`; tags: Calls)
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -27,7 +26,6 @@ pub struct ListCalls {
     pub per_page: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "calls")]
 impl ListCalls {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -51,7 +49,6 @@ impl ListCalls {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCalls {
     type Output = crate::models::CallList;
     const OPERATION_ID: &'static str = "listCalls";
@@ -91,7 +88,6 @@ impl ::intercom_api_runtime::Operation for ListCalls {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Paginated for ListCalls {
     type Item = crate::models::Call;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;
@@ -119,7 +115,6 @@ impl ::intercom_api_runtime::Paginated for ListCalls {
 /// Retrieve a single call by id.
 ///
 /// `GET /calls/{call_id}` (operationId `showCall`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -128,7 +123,6 @@ pub struct ShowCall {
     pub call_id: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl ShowCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -137,7 +131,6 @@ impl ShowCall {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCall {
     type Output = crate::models::Call;
     const OPERATION_ID: &'static str = "showCall";
@@ -167,7 +160,6 @@ impl ::intercom_api_runtime::Operation for ShowCall {
 /// Redirects to a signed URL for the call's recording if it exists.
 ///
 /// `GET /calls/{call_id}/recording` (operationId `showCallRecording`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -176,7 +168,6 @@ pub struct ShowCallRecording {
     pub call_id: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl ShowCallRecording {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -185,7 +176,6 @@ impl ShowCallRecording {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallRecording {
     type Output = ::intercom_api_runtime::Redirect;
     const OPERATION_ID: &'static str = "showCallRecording";
@@ -224,7 +214,6 @@ impl ::intercom_api_runtime::Operation for ShowCallRecording {
 /// Returns the transcript for the specified call as a downloadable text file.
 ///
 /// `GET /calls/{call_id}/transcript` (operationId `showCallTranscript`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -233,7 +222,6 @@ pub struct ShowCallTranscript {
     pub call_id: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl ShowCallTranscript {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -242,7 +230,6 @@ impl ShowCallTranscript {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ShowCallTranscript {
     type Output = ::std::string::String;
     const OPERATION_ID: &'static str = "showCallTranscript";
@@ -274,7 +261,6 @@ impl ::intercom_api_runtime::Operation for ShowCallTranscript {
 /// A maximum of 20 `conversation_ids` can be provided. If none are provided or more than 20 are provided, a 400 error is returned.
 ///
 /// `POST /calls/search` (operationId `listCallsWithTranscripts`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -283,7 +269,6 @@ pub struct ListCallsWithTranscripts {
     pub body: crate::models::ListCallsWithTranscriptsRequest,
 }
 
-#[cfg(feature = "calls")]
 impl ListCallsWithTranscripts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -294,7 +279,6 @@ impl ListCallsWithTranscripts {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
     type Output = crate::models::ListCallsWithTranscriptsResponse;
     const OPERATION_ID: &'static str = "listCallsWithTranscripts";
@@ -330,7 +314,6 @@ impl ::intercom_api_runtime::Operation for ListCallsWithTranscripts {
 /// - Zoom Phone
 ///
 /// `POST /fin_voice/register` (operationId `registerFinVoiceCall`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -343,7 +326,6 @@ pub struct RegisterFinVoiceCall {
     pub body: ::std::option::Option<crate::models::RegisterFinVoiceCallRequest>,
 }
 
-#[cfg(feature = "calls")]
 impl RegisterFinVoiceCall {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -363,7 +345,6 @@ impl RegisterFinVoiceCall {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "registerFinVoiceCall";
@@ -393,7 +374,6 @@ impl ::intercom_api_runtime::Operation for RegisterFinVoiceCall {
 /// Retrieve information about a Fin Voice call using the external reference ID.
 ///
 /// `GET /fin_voice/collect/{id}` (operationId `collectFinVoiceCallById`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -402,7 +382,6 @@ pub struct CollectFinVoiceCallById {
     pub id: i64,
 }
 
-#[cfg(feature = "calls")]
 impl CollectFinVoiceCallById {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -411,7 +390,6 @@ impl CollectFinVoiceCallById {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "collectFinVoiceCallById";
@@ -441,7 +419,6 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallById {
 /// Retrieve information about a Fin Voice call using the external call identifier.
 ///
 /// `GET /fin_voice/external_id/{external_id}` (operationId `collectFinVoiceCallByExternalId`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -450,7 +427,6 @@ pub struct CollectFinVoiceCallByExternalId {
     pub external_id: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl CollectFinVoiceCallByExternalId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -461,7 +437,6 @@ impl CollectFinVoiceCallByExternalId {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
     type Output = crate::models::AiCallResponse;
     const OPERATION_ID: &'static str = "collectFinVoiceCallByExternalId";
@@ -493,7 +468,6 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByExternalId {
 /// Returns the most recent matched call for the given phone number, ordered by creation date.
 ///
 /// `GET /fin_voice/phone_number/{phone_number}` (operationId `collectFinVoiceCallByPhoneNumber`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -502,7 +476,6 @@ pub struct CollectFinVoiceCallByPhoneNumber {
     pub phone_number: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl CollectFinVoiceCallByPhoneNumber {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -513,7 +486,6 @@ impl CollectFinVoiceCallByPhoneNumber {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
     type Output = ();
     const OPERATION_ID: &'static str = "collectFinVoiceCallByPhoneNumber";
@@ -546,7 +518,6 @@ impl ::intercom_api_runtime::Operation for CollectFinVoiceCallByPhoneNumber {
 /// Returns all matched calls for the given conversation ID. A conversation may have multiple associated calls.
 ///
 /// `GET /fin_voice/conversation/{conversation_id}` (operationId `collectFinVoiceCallsByConversationId`; tags: Calls)
-#[cfg(feature = "calls")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -555,7 +526,6 @@ pub struct CollectFinVoiceCallsByConversationId {
     pub conversation_id: ::std::string::String,
 }
 
-#[cfg(feature = "calls")]
 impl CollectFinVoiceCallsByConversationId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -568,7 +538,6 @@ impl CollectFinVoiceCallsByConversationId {
     }
 }
 
-#[cfg(feature = "calls")]
 impl ::intercom_api_runtime::Operation for CollectFinVoiceCallsByConversationId {
     type Output = ::std::vec::Vec<crate::models::AiCallResponse>;
     const OPERATION_ID: &'static str = "collectFinVoiceCallsByConversationId";

@@ -451,7 +451,6 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
 /// You can fetch a list of all contacts that belong to a company.
 ///
 /// `GET /companies/{company_id}/contacts` (operationId `ListAttachedContacts`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -460,7 +459,6 @@ pub struct ListAttachedContacts {
     pub company_id: ::std::string::String,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -471,7 +469,6 @@ impl ListAttachedContacts {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     type Output = crate::models::CompanyAttachedContacts;
     const OPERATION_ID: &'static str = "ListAttachedContacts";
@@ -809,7 +806,6 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
 /// You can attach a company to a single contact.
 ///
 /// `POST /contacts/{contact_id}/companies` (operationId `attachContactToACompany`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -824,7 +820,6 @@ pub struct AttachContactToACompany {
     pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -845,7 +840,6 @@ impl AttachContactToACompany {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "attachContactToACompany";
@@ -876,7 +870,6 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
 /// You can detach a company from a single contact.
 ///
 /// `DELETE /contacts/{contact_id}/companies/{company_id}` (operationId `detachContactFromACompany`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -887,7 +880,6 @@ pub struct DetachContactFromACompany {
     pub company_id: ::std::string::String,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -902,7 +894,6 @@ impl DetachContactFromACompany {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "detachContactFromACompany";

@@ -24,7 +24,6 @@
 /// Requires the `write_content` OAuth scope.
 ///
 /// `POST /content/bulk_actions` (operationId `bulkContentActions`; tags: Content)
-#[cfg(feature = "content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -33,7 +32,6 @@ pub struct BulkContentActions {
     pub body: crate::models::ContentBulkActionRequest,
 }
 
-#[cfg(feature = "content")]
 impl BulkContentActions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -44,7 +42,6 @@ impl BulkContentActions {
     }
 }
 
-#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for BulkContentActions {
     type Output = crate::models::ContentBulkActionResponse;
     const OPERATION_ID: &'static str = "bulkContentActions";
@@ -81,7 +78,6 @@ impl ::intercom_api_runtime::Operation for BulkContentActions {
 ///
 /// Paginated (page number): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "content")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -216,7 +212,6 @@ pub struct SearchContent {
     pub updated_at_before: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "content")]
 impl SearchContent {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -432,7 +427,6 @@ impl SearchContent {
     }
 }
 
-#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Operation for SearchContent {
     type Output = crate::models::ContentSearchResponse;
     const OPERATION_ID: &'static str = "searchContent";
@@ -616,7 +610,6 @@ impl ::intercom_api_runtime::Operation for SearchContent {
     }
 }
 
-#[cfg(feature = "content")]
 impl ::intercom_api_runtime::Paginated for SearchContent {
     type Item = crate::models::ContentSearchResult;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::PageNumber;

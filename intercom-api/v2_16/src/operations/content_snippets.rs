@@ -304,7 +304,6 @@ impl ::intercom_api_runtime::Operation for DeleteContentSnippet {
 /// Requires the `read_write_content_snippets` OAuth scope.
 ///
 /// `POST /content_snippets/{content_snippet_id}/tags` (operationId `attachTagToContentSnippet`; tags: Content Snippets, Tags)
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -319,7 +318,6 @@ pub struct AttachTagToContentSnippet {
     pub body: ::std::option::Option<crate::models::AttachTagToContentSnippetRequest>,
 }
 
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl AttachTagToContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -342,7 +340,6 @@ impl AttachTagToContentSnippet {
     }
 }
 
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToContentSnippet";
@@ -379,7 +376,6 @@ impl ::intercom_api_runtime::Operation for AttachTagToContentSnippet {
 /// Requires the `read_write_content_snippets` OAuth scope.
 ///
 /// `DELETE /content_snippets/{content_snippet_id}/tags/{id}` (operationId `detachTagFromContentSnippet`; tags: Content Snippets, Tags)
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -390,7 +386,6 @@ pub struct DetachTagFromContentSnippet {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl DetachTagFromContentSnippet {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -405,7 +400,6 @@ impl DetachTagFromContentSnippet {
     }
 }
 
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromContentSnippet {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromContentSnippet";

@@ -324,7 +324,6 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 /// {% /admonition %}
 ///
 /// `PUT /conversations/{conversation_id}` (operationId `updateConversation`; tags: Conversations, Custom Object Instances)
-#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -345,7 +344,6 @@ pub struct UpdateConversation {
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
 
-#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -378,7 +376,6 @@ impl UpdateConversation {
     }
 }
 
-#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "updateConversation";

@@ -10,7 +10,6 @@
 /// {% /admonition %}
 ///
 /// `GET /data_attributes` (operationId `lisDataAttributes`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -29,7 +28,6 @@ pub struct LisDataAttributes {
     pub include_archived: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl LisDataAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -59,7 +57,6 @@ impl LisDataAttributes {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for LisDataAttributes {
     type Output = crate::models::DataAttributeList;
     const OPERATION_ID: &'static str = "lisDataAttributes";
@@ -104,7 +101,6 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
 /// You can create a data attributes for a `contact` or a `company`.
 ///
 /// `POST /data_attributes` (operationId `createDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -117,7 +113,6 @@ pub struct CreateDataAttribute {
     pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -137,7 +132,6 @@ impl CreateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "createDataAttribute";
@@ -171,7 +165,6 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
 /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
 ///
 /// `PUT /data_attributes/{data_attribute_id}` (operationId `updateDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -186,7 +179,6 @@ pub struct UpdateDataAttribute {
     pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -207,7 +199,6 @@ impl UpdateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "updateDataAttribute";

@@ -23,7 +23,6 @@
 ///
 /// `POST /export/content/data` (operationId `createDataExport`; tags: Data Export)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -36,7 +35,6 @@ pub struct CreateDataExport {
     pub body: ::std::option::Option<crate::models::CreateDataExportsRequest>,
 }
 
-#[cfg(feature = "data-export")]
 impl CreateDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -56,7 +54,6 @@ impl CreateDataExport {
     }
 }
 
-#[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for CreateDataExport {
     type Output = crate::models::DataExport;
     const OPERATION_ID: &'static str = "createDataExport";
@@ -91,7 +88,6 @@ impl ::intercom_api_runtime::Operation for CreateDataExport {
 ///
 /// `GET /export/content/data/{job_identifier}` (operationId `getDataExport`; tags: Data Export)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -100,7 +96,6 @@ pub struct GetDataExport {
     pub job_identifier: ::std::string::String,
 }
 
-#[cfg(feature = "data-export")]
 impl GetDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -113,7 +108,6 @@ impl GetDataExport {
     }
 }
 
-#[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for GetDataExport {
     type Output = crate::models::DataExport;
     const OPERATION_ID: &'static str = "getDataExport";
@@ -143,7 +137,6 @@ impl ::intercom_api_runtime::Operation for GetDataExport {
 /// You can cancel your job
 ///
 /// `POST /export/cancel/{job_identifier}` (operationId `cancelDataExport`; tags: Data Export)
-#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -152,7 +145,6 @@ pub struct CancelDataExport {
     pub job_identifier: ::std::string::String,
 }
 
-#[cfg(feature = "data-export")]
 impl CancelDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -165,7 +157,6 @@ impl CancelDataExport {
     }
 }
 
-#[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for CancelDataExport {
     type Output = crate::models::DataExport;
     const OPERATION_ID: &'static str = "cancelDataExport";
@@ -202,7 +193,6 @@ impl ::intercom_api_runtime::Operation for CancelDataExport {
 ///
 /// `GET /download/content/data/{job_identifier}` (operationId `downloadDataExport`; tags: Data Export)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "data-export")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -211,7 +201,6 @@ pub struct DownloadDataExport {
     pub job_identifier: ::std::string::String,
 }
 
-#[cfg(feature = "data-export")]
 impl DownloadDataExport {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -224,7 +213,6 @@ impl DownloadDataExport {
     }
 }
 
-#[cfg(feature = "data-export")]
 impl ::intercom_api_runtime::Operation for DownloadDataExport {
     type Output = ::std::vec::Vec<u8>;
     const OPERATION_ID: &'static str = "downloadDataExport";

@@ -6,12 +6,10 @@
 /// Lists all sender email address settings for the workspace
 ///
 /// `GET /emails` (operationId `listEmails`; tags: Emails)
-#[cfg(feature = "emails")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListEmails {}
-#[cfg(feature = "emails")]
 impl ListEmails {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListEmails {
     }
 }
 
-#[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for ListEmails {
     type Output = crate::models::EmailList;
     const OPERATION_ID: &'static str = "listEmails";
@@ -50,7 +47,6 @@ impl ::intercom_api_runtime::Operation for ListEmails {
 /// Fetches a specific email setting by its unique identifier
 ///
 /// `GET /emails/{id}` (operationId `retrieveEmail`; tags: Emails)
-#[cfg(feature = "emails")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -59,7 +55,6 @@ pub struct RetrieveEmail {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "emails")]
 impl RetrieveEmail {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -68,7 +63,6 @@ impl RetrieveEmail {
     }
 }
 
-#[cfg(feature = "emails")]
 impl ::intercom_api_runtime::Operation for RetrieveEmail {
     type Output = crate::models::EmailSetting;
     const OPERATION_ID: &'static str = "retrieveEmail";

@@ -16,7 +16,6 @@
 /// During this workflow, the client should allow Fin to continue uninterrupted until a final *complete* status is returned via webhook, at which point control of the conversation passes back to the client.
 ///
 /// `POST /fin/start` (operationId `startFinConversation`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -25,7 +24,6 @@ pub struct StartFinConversation {
     pub body: crate::models::StartFinConversationRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl StartFinConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -36,7 +34,6 @@ impl StartFinConversation {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for StartFinConversation {
     type Output = crate::models::StartFinConversationResponse;
     const OPERATION_ID: &'static str = "startFinConversation";
@@ -72,7 +69,6 @@ impl ::intercom_api_runtime::Operation for StartFinConversation {
 /// {% /admonition %}
 ///
 /// `POST /fin/reply` (operationId `replyToFin`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -81,7 +77,6 @@ pub struct ReplyToFin {
     pub body: crate::models::ReplyToFinRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl ReplyToFin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -92,7 +87,6 @@ impl ReplyToFin {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for ReplyToFin {
     type Output = crate::models::ReplyToFinResponse;
     const OPERATION_ID: &'static str = "replyToFin";
@@ -138,7 +132,6 @@ impl ::intercom_api_runtime::Operation for ReplyToFin {
 /// {% /admonition %}
 ///
 /// `POST /fin/csat` (operationId `submitFinCsat`; tags: Fin Agent)
-#[cfg(feature = "fin-agent")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -147,7 +140,6 @@ pub struct SubmitFinCsat {
     pub body: crate::models::SubmitFinCsatRequest,
 }
 
-#[cfg(feature = "fin-agent")]
 impl SubmitFinCsat {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -158,7 +150,6 @@ impl SubmitFinCsat {
     }
 }
 
-#[cfg(feature = "fin-agent")]
 impl ::intercom_api_runtime::Operation for SubmitFinCsat {
     type Output = crate::models::SubmitFinCsatResponse;
     const OPERATION_ID: &'static str = "submitFinCsat";

@@ -297,7 +297,6 @@ impl ::intercom_api_runtime::Operation for DeleteInternalArticle {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `POST /internal_articles/{internal_article_id}/tags` (operationId `attachTagToInternalArticle`; tags: Internal Articles, Tags)
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -312,7 +311,6 @@ pub struct AttachTagToInternalArticle {
     pub body: ::std::option::Option<crate::models::AttachTagToInternalArticleRequest>,
 }
 
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl AttachTagToInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -335,7 +333,6 @@ impl AttachTagToInternalArticle {
     }
 }
 
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "attachTagToInternalArticle";
@@ -372,7 +369,6 @@ impl ::intercom_api_runtime::Operation for AttachTagToInternalArticle {
 /// Requires the `read_write_articles_scope` OAuth scope.
 ///
 /// `DELETE /internal_articles/{internal_article_id}/tags/{id}` (operationId `detachTagFromInternalArticle`; tags: Internal Articles, Tags)
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -383,7 +379,6 @@ pub struct DetachTagFromInternalArticle {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl DetachTagFromInternalArticle {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -398,7 +393,6 @@ impl DetachTagFromInternalArticle {
     }
 }
 
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
 impl ::intercom_api_runtime::Operation for DetachTagFromInternalArticle {
     type Output = crate::models::Tag;
     const OPERATION_ID: &'static str = "detachTagFromInternalArticle";

@@ -6,12 +6,10 @@
 /// Retrieve the current IP allowlist configuration for the workspace.
 ///
 /// `GET /ip_allowlist` (operationId `getIpAllowlist`; tags: IP Allowlist)
-#[cfg(feature = "ip-allowlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct GetIpAllowlist {}
-#[cfg(feature = "ip-allowlist")]
 impl GetIpAllowlist {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl GetIpAllowlist {
     }
 }
 
-#[cfg(feature = "ip-allowlist")]
 impl ::intercom_api_runtime::Operation for GetIpAllowlist {
     type Output = crate::models::IpAllowlist;
     const OPERATION_ID: &'static str = "getIpAllowlist";
@@ -54,7 +51,6 @@ impl ::intercom_api_runtime::Operation for GetIpAllowlist {
 /// {% /admonition %}
 ///
 /// `PUT /ip_allowlist` (operationId `updateIpAllowlist`; tags: IP Allowlist)
-#[cfg(feature = "ip-allowlist")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -67,7 +63,6 @@ pub struct UpdateIpAllowlist {
     pub body: ::std::option::Option<crate::models::IpAllowlist>,
 }
 
-#[cfg(feature = "ip-allowlist")]
 impl UpdateIpAllowlist {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -87,7 +82,6 @@ impl UpdateIpAllowlist {
     }
 }
 
-#[cfg(feature = "ip-allowlist")]
 impl ::intercom_api_runtime::Operation for UpdateIpAllowlist {
     type Output = crate::models::IpAllowlist;
     const OPERATION_ID: &'static str = "updateIpAllowlist";

@@ -23,7 +23,6 @@
 ///
 /// `GET /macros/{id}` (operationId `getMacro`; tags: Macros)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "macros")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -32,7 +31,6 @@ pub struct GetMacro {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "macros")]
 impl GetMacro {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -41,7 +39,6 @@ impl GetMacro {
     }
 }
 
-#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for GetMacro {
     type Output = ::std::option::Option<crate::models::Macro>;
     const OPERATION_ID: &'static str = "getMacro";
@@ -86,7 +83,6 @@ impl ::intercom_api_runtime::Operation for GetMacro {
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "macros")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -116,7 +112,6 @@ pub struct ListMacros {
     pub updated_since: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "macros")]
 impl ListMacros {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -158,7 +153,6 @@ impl ListMacros {
     }
 }
 
-#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Operation for ListMacros {
     type Output = crate::models::MacroList;
     const OPERATION_ID: &'static str = "listMacros";
@@ -206,7 +200,6 @@ impl ::intercom_api_runtime::Operation for ListMacros {
     }
 }
 
-#[cfg(feature = "macros")]
 impl ::intercom_api_runtime::Paginated for ListMacros {
     type Item = ::std::option::Option<crate::models::Macro>;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;

@@ -5,43 +5,24 @@
 #[cfg(feature = "admins")]
 mod admins;
 #[cfg(feature = "admins")]
-pub use self::admins::IdentifyAdmin;
-#[cfg(feature = "admins")]
-pub use self::admins::SetAwayAdmin;
-#[cfg(feature = "admins")]
-pub use self::admins::ListActivityLogs;
-#[cfg(feature = "admins")]
-pub use self::admins::SearchActivityLogs;
-#[cfg(feature = "admins")]
-pub use self::admins::ListActivityLogEventTypes;
-#[cfg(feature = "admins")]
-pub use self::admins::ListAdmins;
-#[cfg(feature = "admins")]
-pub use self::admins::RetrieveAdmin;
+pub use self::admins::{
+    IdentifyAdmin, SetAwayAdmin, ListActivityLogs, SearchActivityLogs,
+    ListActivityLogEventTypes, ListAdmins, RetrieveAdmin,
+};
+
 #[cfg(feature = "ai-content")]
 mod ai_content;
 #[cfg(feature = "ai-content")]
-pub use self::ai_content::ListContentImportSources;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::CreateContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::GetContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::UpdateContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::DeleteContentImportSource;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::ListExternalPages;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::CreateExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::GetExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::UpdateExternalPage;
-#[cfg(feature = "ai-content")]
-pub use self::ai_content::DeleteExternalPage;
+pub use self::ai_content::{
+    ListContentImportSources, CreateContentImportSource, GetContentImportSource,
+    UpdateContentImportSource, DeleteContentImportSource, ListExternalPages,
+    CreateExternalPage, GetExternalPage, UpdateExternalPage, DeleteExternalPage,
+};
+
 #[cfg(any(feature = "articles", feature = "tags"))]
 mod articles;
+#[cfg(any(feature = "articles", feature = "tags"))]
+pub use self::articles::{AttachTagToArticle, DetachTagFromArticle};
 #[cfg(feature = "articles")]
 pub use self::articles::ListArticles;
 #[cfg(feature = "articles")]
@@ -58,10 +39,6 @@ pub use self::articles::RetrieveArticleDraft;
 pub use self::articles::StageArticleDraft;
 #[cfg(feature = "articles")]
 pub use self::articles::PublishArticleDraft;
-#[cfg(any(feature = "articles", feature = "tags"))]
-pub use self::articles::AttachTagToArticle;
-#[cfg(any(feature = "articles", feature = "tags"))]
-pub use self::articles::DetachTagFromArticle;
 #[cfg(feature = "articles")]
 pub use self::articles::ListArticleVersions;
 #[cfg(feature = "articles")]
@@ -71,15 +48,10 @@ pub use self::articles::SearchArticles;
 #[cfg(feature = "audiences")]
 mod audiences;
 #[cfg(feature = "audiences")]
-pub use self::audiences::ListAudiences;
-#[cfg(feature = "audiences")]
-pub use self::audiences::CreateAudience;
-#[cfg(feature = "audiences")]
-pub use self::audiences::RetrieveAudience;
-#[cfg(feature = "audiences")]
-pub use self::audiences::UpdateAudience;
-#[cfg(feature = "audiences")]
-pub use self::audiences::DeleteAudience;
+pub use self::audiences::{
+    ListAudiences, CreateAudience, RetrieveAudience, UpdateAudience, DeleteAudience,
+};
+
 #[cfg(feature = "away-status-reasons")]
 mod away_status_reasons;
 #[cfg(feature = "away-status-reasons")]
@@ -87,39 +59,27 @@ pub use self::away_status_reasons::ListAwayStatusReasons;
 #[cfg(any(feature = "banners", feature = "contacts"))]
 mod banners;
 #[cfg(any(feature = "banners", feature = "contacts"))]
-pub use self::banners::ListContactBanners;
-#[cfg(any(feature = "banners", feature = "contacts"))]
-pub use self::banners::DismissContactBanner;
+pub use self::banners::{ListContactBanners, DismissContactBanner};
 #[cfg(feature = "brands")]
 mod brands;
 #[cfg(feature = "brands")]
-pub use self::brands::ListBrands;
-#[cfg(feature = "brands")]
-pub use self::brands::RetrieveBrand;
+pub use self::brands::{ListBrands, RetrieveBrand};
 #[cfg(feature = "calls")]
 mod calls;
 #[cfg(feature = "calls")]
-pub use self::calls::ListCalls;
-#[cfg(feature = "calls")]
-pub use self::calls::ShowCall;
-#[cfg(feature = "calls")]
-pub use self::calls::ShowCallRecording;
-#[cfg(feature = "calls")]
-pub use self::calls::ShowCallTranscript;
-#[cfg(feature = "calls")]
-pub use self::calls::ListCallsWithTranscripts;
-#[cfg(feature = "calls")]
-pub use self::calls::RegisterFinVoiceCall;
-#[cfg(feature = "calls")]
-pub use self::calls::CollectFinVoiceCallById;
-#[cfg(feature = "calls")]
-pub use self::calls::CollectFinVoiceCallByExternalId;
-#[cfg(feature = "calls")]
-pub use self::calls::CollectFinVoiceCallByPhoneNumber;
-#[cfg(feature = "calls")]
-pub use self::calls::CollectFinVoiceCallsByConversationId;
+pub use self::calls::{
+    ListCalls, ShowCall, ShowCallRecording, ShowCallTranscript, ListCallsWithTranscripts,
+    RegisterFinVoiceCall, CollectFinVoiceCallById, CollectFinVoiceCallByExternalId,
+    CollectFinVoiceCallByPhoneNumber, CollectFinVoiceCallsByConversationId,
+};
+
 #[cfg(any(feature = "companies", feature = "contacts"))]
 mod companies;
+#[cfg(any(feature = "companies", feature = "contacts"))]
+pub use self::companies::{
+    ListAttachedContacts, AttachContactToACompany, DetachContactFromACompany,
+};
+
 #[cfg(feature = "companies")]
 pub use self::companies::RetrieveCompany;
 #[cfg(feature = "companies")]
@@ -130,18 +90,12 @@ pub use self::companies::RetrieveACompanyById;
 pub use self::companies::UpdateCompany;
 #[cfg(feature = "companies")]
 pub use self::companies::DeleteCompany;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::ListAttachedContacts;
 #[cfg(feature = "companies")]
 pub use self::companies::ListAttachedSegmentsForCompanies;
 #[cfg(feature = "companies")]
 pub use self::companies::ListAllCompanies;
 #[cfg(feature = "companies")]
 pub use self::companies::ScrollOverAllCompanies;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::AttachContactToACompany;
-#[cfg(any(feature = "companies", feature = "contacts"))]
-pub use self::companies::DetachContactFromACompany;
 #[cfg(
     any(
         feature = "companies",
@@ -188,11 +142,11 @@ pub use self::contacts::ListContactMergeHistory;
 #[cfg(feature = "content")]
 mod content;
 #[cfg(feature = "content")]
-pub use self::content::BulkContentActions;
-#[cfg(feature = "content")]
-pub use self::content::SearchContent;
+pub use self::content::{BulkContentActions, SearchContent};
 #[cfg(any(feature = "content-snippets", feature = "tags"))]
 mod content_snippets;
+#[cfg(any(feature = "content-snippets", feature = "tags"))]
+pub use self::content_snippets::{AttachTagToContentSnippet, DetachTagFromContentSnippet};
 #[cfg(feature = "content-snippets")]
 pub use self::content_snippets::ListContentSnippets;
 #[cfg(feature = "content-snippets")]
@@ -203,20 +157,16 @@ pub use self::content_snippets::GetContentSnippet;
 pub use self::content_snippets::UpdateContentSnippet;
 #[cfg(feature = "content-snippets")]
 pub use self::content_snippets::DeleteContentSnippet;
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
-pub use self::content_snippets::AttachTagToContentSnippet;
-#[cfg(any(feature = "content-snippets", feature = "tags"))]
-pub use self::content_snippets::DetachTagFromContentSnippet;
 #[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
 mod conversations;
+#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
+pub use self::conversations::UpdateConversation;
 #[cfg(feature = "conversations")]
 pub use self::conversations::ListConversations;
 #[cfg(feature = "conversations")]
 pub use self::conversations::CreateConversation;
 #[cfg(feature = "conversations")]
 pub use self::conversations::RetrieveConversation;
-#[cfg(any(feature = "conversations", feature = "custom-object-instances"))]
-pub use self::conversations::UpdateConversation;
 #[cfg(feature = "conversations")]
 pub use self::conversations::DeleteConversation;
 #[cfg(feature = "conversations")]
@@ -244,115 +194,73 @@ pub use self::conversations::ListDeletedConversationIds;
 #[cfg(feature = "conversations-attributes")]
 mod conversations_attributes;
 #[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::ListConversationAttributes;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::CreateConversationAttribute;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::GetConversationAttribute;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::UpdateConversationAttribute;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::DeleteConversationAttribute;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::CreateConversationAttributeOption;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::UpdateConversationAttributeOption;
-#[cfg(feature = "conversations-attributes")]
-pub use self::conversations_attributes::DeleteConversationAttributeOption;
+pub use self::conversations_attributes::{
+    ListConversationAttributes, CreateConversationAttribute, GetConversationAttribute,
+    UpdateConversationAttribute, DeleteConversationAttribute,
+    CreateConversationAttributeOption, UpdateConversationAttributeOption,
+    DeleteConversationAttributeOption,
+};
+
 #[cfg(feature = "custom-object-instances")]
 mod custom_object_instances;
 #[cfg(feature = "custom-object-instances")]
-pub use self::custom_object_instances::ListCustomObjectInstances;
-#[cfg(feature = "custom-object-instances")]
-pub use self::custom_object_instances::CreateCustomObjectInstances;
-#[cfg(feature = "custom-object-instances")]
-pub use self::custom_object_instances::DeleteCustomObjectInstancesById;
-#[cfg(feature = "custom-object-instances")]
-pub use self::custom_object_instances::GetCustomObjectInstancesById;
-#[cfg(feature = "custom-object-instances")]
-pub use self::custom_object_instances::DeleteCustomObjectInstancesByExternalId;
+pub use self::custom_object_instances::{
+    ListCustomObjectInstances, CreateCustomObjectInstances,
+    DeleteCustomObjectInstancesById, GetCustomObjectInstancesById,
+    DeleteCustomObjectInstancesByExternalId,
+};
+
 #[cfg(feature = "data-attributes")]
 mod data_attributes;
 #[cfg(feature = "data-attributes")]
-pub use self::data_attributes::LisDataAttributes;
-#[cfg(feature = "data-attributes")]
-pub use self::data_attributes::CreateDataAttribute;
-#[cfg(feature = "data-attributes")]
-pub use self::data_attributes::UpdateDataAttribute;
+pub use self::data_attributes::{
+    LisDataAttributes, CreateDataAttribute, UpdateDataAttribute,
+};
+
 #[cfg(feature = "data-connectors")]
 mod data_connectors;
 #[cfg(feature = "data-connectors")]
-pub use self::data_connectors::ListDataConnectors;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::CreateDataConnector;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::RetrieveDataConnector;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::DeleteDataConnector;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::UpdateDataConnector;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::ListDataConnectorExecutionResults;
-#[cfg(feature = "data-connectors")]
-pub use self::data_connectors::ShowDataConnectorExecutionResult;
+pub use self::data_connectors::{
+    ListDataConnectors, CreateDataConnector, RetrieveDataConnector, DeleteDataConnector,
+    UpdateDataConnector, ListDataConnectorExecutionResults,
+    ShowDataConnectorExecutionResult,
+};
+
 #[cfg(feature = "data-events")]
 mod data_events;
 #[cfg(feature = "data-events")]
-pub use self::data_events::LisDataEvents;
-#[cfg(feature = "data-events")]
-pub use self::data_events::CreateDataEvent;
-#[cfg(feature = "data-events")]
-pub use self::data_events::DataEventSummaries;
+pub use self::data_events::{LisDataEvents, CreateDataEvent, DataEventSummaries};
 #[cfg(feature = "data-export")]
 mod data_export;
 #[cfg(feature = "data-export")]
-pub use self::data_export::CreateDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::GetDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::CancelDataExport;
-#[cfg(feature = "data-export")]
-pub use self::data_export::DownloadDataExport;
+pub use self::data_export::{
+    CreateDataExport, GetDataExport, CancelDataExport, DownloadDataExport,
+};
+
 #[cfg(feature = "emails")]
 mod emails;
 #[cfg(feature = "emails")]
-pub use self::emails::ListEmails;
-#[cfg(feature = "emails")]
-pub use self::emails::RetrieveEmail;
+pub use self::emails::{ListEmails, RetrieveEmail};
 #[cfg(feature = "fin-agent")]
 mod fin_agent;
 #[cfg(feature = "fin-agent")]
-pub use self::fin_agent::StartFinConversation;
-#[cfg(feature = "fin-agent")]
-pub use self::fin_agent::ReplyToFin;
-#[cfg(feature = "fin-agent")]
-pub use self::fin_agent::SubmitFinCsat;
+pub use self::fin_agent::{StartFinConversation, ReplyToFin, SubmitFinCsat};
 #[cfg(feature = "help-center")]
 mod help_center;
 #[cfg(feature = "help-center")]
-pub use self::help_center::ListHelpCenterRedirects;
-#[cfg(feature = "help-center")]
-pub use self::help_center::CreateHelpCenterRedirect;
-#[cfg(feature = "help-center")]
-pub use self::help_center::RetrieveHelpCenterRedirect;
-#[cfg(feature = "help-center")]
-pub use self::help_center::DeleteHelpCenterRedirect;
-#[cfg(feature = "help-center")]
-pub use self::help_center::ListAllCollections;
-#[cfg(feature = "help-center")]
-pub use self::help_center::CreateCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::RetrieveCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::UpdateCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::DeleteCollection;
-#[cfg(feature = "help-center")]
-pub use self::help_center::RetrieveHelpCenter;
-#[cfg(feature = "help-center")]
-pub use self::help_center::ListHelpCenters;
+pub use self::help_center::{
+    ListHelpCenterRedirects, CreateHelpCenterRedirect, RetrieveHelpCenterRedirect,
+    DeleteHelpCenterRedirect, ListAllCollections, CreateCollection, RetrieveCollection,
+    UpdateCollection, DeleteCollection, RetrieveHelpCenter, ListHelpCenters,
+};
+
 #[cfg(any(feature = "internal-articles", feature = "tags"))]
 mod internal_articles;
+#[cfg(any(feature = "internal-articles", feature = "tags"))]
+pub use self::internal_articles::{
+    AttachTagToInternalArticle, DetachTagFromInternalArticle,
+};
+
 #[cfg(feature = "internal-articles")]
 pub use self::internal_articles::ListInternalArticles;
 #[cfg(feature = "internal-articles")]
@@ -363,18 +271,12 @@ pub use self::internal_articles::RetrieveInternalArticle;
 pub use self::internal_articles::UpdateInternalArticle;
 #[cfg(feature = "internal-articles")]
 pub use self::internal_articles::DeleteInternalArticle;
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
-pub use self::internal_articles::AttachTagToInternalArticle;
-#[cfg(any(feature = "internal-articles", feature = "tags"))]
-pub use self::internal_articles::DetachTagFromInternalArticle;
 #[cfg(feature = "internal-articles")]
 pub use self::internal_articles::SearchInternalArticles;
 #[cfg(feature = "ip-allowlist")]
 mod ip_allowlist;
 #[cfg(feature = "ip-allowlist")]
-pub use self::ip_allowlist::GetIpAllowlist;
-#[cfg(feature = "ip-allowlist")]
-pub use self::ip_allowlist::UpdateIpAllowlist;
+pub use self::ip_allowlist::{GetIpAllowlist, UpdateIpAllowlist};
 #[cfg(feature = "jobs")]
 mod jobs;
 #[cfg(feature = "jobs")]
@@ -382,35 +284,21 @@ pub use self::jobs::JobsStatus;
 #[cfg(feature = "macros")]
 mod macros;
 #[cfg(feature = "macros")]
-pub use self::macros::GetMacro;
-#[cfg(feature = "macros")]
-pub use self::macros::ListMacros;
+pub use self::macros::{GetMacro, ListMacros};
 #[cfg(any(feature = "messages", feature = "whats-app"))]
 mod messages;
+#[cfg(any(feature = "messages", feature = "whats-app"))]
+pub use self::messages::{RetrieveWhatsAppMessageStatus, GetWhatsAppMessageStatus};
 #[cfg(feature = "messages")]
 pub use self::messages::CreateMessage;
-#[cfg(any(feature = "messages", feature = "whats-app"))]
-pub use self::messages::RetrieveWhatsAppMessageStatus;
-#[cfg(any(feature = "messages", feature = "whats-app"))]
-pub use self::messages::GetWhatsAppMessageStatus;
 #[cfg(feature = "news")]
 mod news;
 #[cfg(feature = "news")]
-pub use self::news::ListNewsItems;
-#[cfg(feature = "news")]
-pub use self::news::CreateNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::RetrieveNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::UpdateNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::DeleteNewsItem;
-#[cfg(feature = "news")]
-pub use self::news::ListLiveNewsfeedItems;
-#[cfg(feature = "news")]
-pub use self::news::ListNewsfeeds;
-#[cfg(feature = "news")]
-pub use self::news::RetrieveNewsfeed;
+pub use self::news::{
+    ListNewsItems, CreateNewsItem, RetrieveNewsItem, UpdateNewsItem, DeleteNewsItem,
+    ListLiveNewsfeedItems, ListNewsfeeds, RetrieveNewsfeed,
+};
+
 #[cfg(any(feature = "companies", feature = "contacts", feature = "notes"))]
 mod notes;
 #[cfg(any(feature = "companies", feature = "notes"))]
@@ -426,47 +314,32 @@ pub use self::notes::RetrieveNote;
 #[cfg(feature = "office-hours")]
 mod office_hours;
 #[cfg(feature = "office-hours")]
-pub use self::office_hours::GetOfficeHoursException;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::UpdateOfficeHoursException;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::DeleteOfficeHoursException;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::ListOfficeHoursExceptions;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::CreateOfficeHoursException;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::GetOfficeHoursSchedule;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::UpdateOfficeHoursSchedule;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::DeleteOfficeHoursSchedule;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::ListOfficeHoursSchedules;
-#[cfg(feature = "office-hours")]
-pub use self::office_hours::CreateOfficeHoursSchedule;
+pub use self::office_hours::{
+    GetOfficeHoursException, UpdateOfficeHoursException, DeleteOfficeHoursException,
+    ListOfficeHoursExceptions, CreateOfficeHoursException, GetOfficeHoursSchedule,
+    UpdateOfficeHoursSchedule, DeleteOfficeHoursSchedule, ListOfficeHoursSchedules,
+    CreateOfficeHoursSchedule,
+};
+
 #[cfg(feature = "reporting-data-export")]
 mod reporting_data_export;
 #[cfg(feature = "reporting-data-export")]
-pub use self::reporting_data_export::PostExportReportingDataEnqueue;
-#[cfg(feature = "reporting-data-export")]
-pub use self::reporting_data_export::GetExportReportingDataJobIdentifier;
-#[cfg(feature = "reporting-data-export")]
-pub use self::reporting_data_export::GetExportReportingDataGetDatasets;
-#[cfg(feature = "reporting-data-export")]
-pub use self::reporting_data_export::GetDownloadReportingDataJobIdentifier;
+pub use self::reporting_data_export::{
+    PostExportReportingDataEnqueue, GetExportReportingDataJobIdentifier,
+    GetExportReportingDataGetDatasets, GetDownloadReportingDataJobIdentifier,
+};
+
 #[cfg(feature = "segments")]
 mod segments;
 #[cfg(feature = "segments")]
-pub use self::segments::ListSegments;
-#[cfg(feature = "segments")]
-pub use self::segments::RetrieveSegment;
+pub use self::segments::{ListSegments, RetrieveSegment};
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
 mod subscription_types;
 #[cfg(any(feature = "contacts", feature = "subscription-types"))]
-pub use self::subscription_types::AttachSubscriptionTypeToContact;
-#[cfg(any(feature = "contacts", feature = "subscription-types"))]
-pub use self::subscription_types::DetachSubscriptionTypeToContact;
+pub use self::subscription_types::{
+    AttachSubscriptionTypeToContact, DetachSubscriptionTypeToContact,
+};
+
 #[cfg(feature = "subscription-types")]
 pub use self::subscription_types::ListSubscriptionTypes;
 #[cfg(feature = "switch")]
@@ -505,11 +378,7 @@ pub use self::tags::DetachTagFromTicket;
 #[cfg(feature = "teams")]
 mod teams;
 #[cfg(feature = "teams")]
-pub use self::teams::ListTeams;
-#[cfg(feature = "teams")]
-pub use self::teams::RetrieveTeam;
-#[cfg(feature = "teams")]
-pub use self::teams::GetTeamMetrics;
+pub use self::teams::{ListTeams, RetrieveTeam, GetTeamMetrics};
 #[cfg(feature = "ticket-states")]
 mod ticket_states;
 #[cfg(feature = "ticket-states")]
@@ -517,49 +386,30 @@ pub use self::ticket_states::ListTicketStates;
 #[cfg(feature = "ticket-type-attributes")]
 mod ticket_type_attributes;
 #[cfg(feature = "ticket-type-attributes")]
-pub use self::ticket_type_attributes::CreateTicketTypeAttribute;
-#[cfg(feature = "ticket-type-attributes")]
-pub use self::ticket_type_attributes::UpdateTicketTypeAttribute;
+pub use self::ticket_type_attributes::{
+    CreateTicketTypeAttribute, UpdateTicketTypeAttribute,
+};
+
 #[cfg(feature = "ticket-types")]
 mod ticket_types;
 #[cfg(feature = "ticket-types")]
-pub use self::ticket_types::ListTicketTypes;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::CreateTicketType;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::GetTicketType;
-#[cfg(feature = "ticket-types")]
-pub use self::ticket_types::UpdateTicketType;
+pub use self::ticket_types::{
+    ListTicketTypes, CreateTicketType, GetTicketType, UpdateTicketType,
+};
+
 #[cfg(feature = "tickets")]
 mod tickets;
 #[cfg(feature = "tickets")]
-pub use self::tickets::ReplyTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::LinkConversationToTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::UnlinkConversationFromTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::CreateTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::EnqueueCreateTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::GetTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::UpdateTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::DeleteTicket;
-#[cfg(feature = "tickets")]
-pub use self::tickets::ChangeTicketType;
-#[cfg(feature = "tickets")]
-pub use self::tickets::SearchTickets;
+pub use self::tickets::{
+    ReplyTicket, LinkConversationToTicket, UnlinkConversationFromTicket, CreateTicket,
+    EnqueueCreateTicket, GetTicket, UpdateTicket, DeleteTicket, ChangeTicketType,
+    SearchTickets,
+};
+
 #[cfg(feature = "visitors")]
 mod visitors;
 #[cfg(feature = "visitors")]
-pub use self::visitors::RetrieveVisitorWithUserId;
-#[cfg(feature = "visitors")]
-pub use self::visitors::UpdateVisitor;
-#[cfg(feature = "visitors")]
-pub use self::visitors::ConvertVisitor;
+pub use self::visitors::{RetrieveVisitorWithUserId, UpdateVisitor, ConvertVisitor};
 #[cfg(feature = "workflows")]
 mod workflows;
 #[cfg(feature = "workflows")]

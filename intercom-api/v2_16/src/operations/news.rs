@@ -6,12 +6,10 @@
 /// You can fetch a list of all news items
 ///
 /// `GET /news/news_items` (operationId `listNewsItems`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNewsItems {}
-#[cfg(feature = "news")]
 impl ListNewsItems {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListNewsItems {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsItems {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listNewsItems";
@@ -50,7 +47,6 @@ impl ::intercom_api_runtime::Operation for ListNewsItems {
 /// You can create a news item
 ///
 /// `POST /news/news_items` (operationId `createNewsItem`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -63,7 +59,6 @@ pub struct CreateNewsItem {
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
 
-#[cfg(feature = "news")]
 impl CreateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -83,7 +78,6 @@ impl CreateNewsItem {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for CreateNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "createNewsItem";
@@ -113,7 +107,6 @@ impl ::intercom_api_runtime::Operation for CreateNewsItem {
 /// You can fetch the details of a single news item.
 ///
 /// `GET /news/news_items/{news_item_id}` (operationId `retrieveNewsItem`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -122,7 +115,6 @@ pub struct RetrieveNewsItem {
     pub news_item_id: ::std::string::String,
 }
 
-#[cfg(feature = "news")]
 impl RetrieveNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -133,7 +125,6 @@ impl RetrieveNewsItem {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "retrieveNewsItem";
@@ -161,7 +152,6 @@ impl ::intercom_api_runtime::Operation for RetrieveNewsItem {
 /// Update a news item
 ///
 /// `PUT /news/news_items/{news_item_id}` (operationId `updateNewsItem`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -176,7 +166,6 @@ pub struct UpdateNewsItem {
     pub body: ::std::option::Option<crate::models::NewsItemRequest>,
 }
 
-#[cfg(feature = "news")]
 impl UpdateNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -197,7 +186,6 @@ impl UpdateNewsItem {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for UpdateNewsItem {
     type Output = crate::models::NewsItem;
     const OPERATION_ID: &'static str = "updateNewsItem";
@@ -228,7 +216,6 @@ impl ::intercom_api_runtime::Operation for UpdateNewsItem {
 /// You can delete a single news item.
 ///
 /// `DELETE /news/news_items/{news_item_id}` (operationId `deleteNewsItem`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -237,7 +224,6 @@ pub struct DeleteNewsItem {
     pub news_item_id: ::std::string::String,
 }
 
-#[cfg(feature = "news")]
 impl DeleteNewsItem {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -248,7 +234,6 @@ impl DeleteNewsItem {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for DeleteNewsItem {
     type Output = crate::models::DeletedObject;
     const OPERATION_ID: &'static str = "deleteNewsItem";
@@ -278,7 +263,6 @@ impl ::intercom_api_runtime::Operation for DeleteNewsItem {
 /// You can fetch a list of all news items that are live on a given newsfeed
 ///
 /// `GET /news/newsfeeds/{newsfeed_id}/items` (operationId `listLiveNewsfeedItems`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -287,7 +271,6 @@ pub struct ListLiveNewsfeedItems {
     pub newsfeed_id: ::std::string::String,
 }
 
-#[cfg(feature = "news")]
 impl ListLiveNewsfeedItems {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -298,7 +281,6 @@ impl ListLiveNewsfeedItems {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listLiveNewsfeedItems";
@@ -328,12 +310,10 @@ impl ::intercom_api_runtime::Operation for ListLiveNewsfeedItems {
 /// You can fetch a list of all newsfeeds
 ///
 /// `GET /news/newsfeeds` (operationId `listNewsfeeds`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListNewsfeeds {}
-#[cfg(feature = "news")]
 impl ListNewsfeeds {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -342,7 +322,6 @@ impl ListNewsfeeds {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for ListNewsfeeds {
     type Output = crate::models::PaginatedResponse;
     const OPERATION_ID: &'static str = "listNewsfeeds";
@@ -372,7 +351,6 @@ impl ::intercom_api_runtime::Operation for ListNewsfeeds {
 /// You can fetch the details of a single newsfeed
 ///
 /// `GET /news/newsfeeds/{newsfeed_id}` (operationId `retrieveNewsfeed`; tags: News)
-#[cfg(feature = "news")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -381,7 +359,6 @@ pub struct RetrieveNewsfeed {
     pub newsfeed_id: ::std::string::String,
 }
 
-#[cfg(feature = "news")]
 impl RetrieveNewsfeed {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -392,7 +369,6 @@ impl RetrieveNewsfeed {
     }
 }
 
-#[cfg(feature = "news")]
 impl ::intercom_api_runtime::Operation for RetrieveNewsfeed {
     type Output = crate::models::Newsfeed;
     const OPERATION_ID: &'static str = "retrieveNewsfeed";

@@ -6,7 +6,6 @@
 /// You can fetch the details of a single office hours exception.
 ///
 /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `getOfficeHoursException`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -17,7 +16,6 @@ pub struct GetOfficeHoursException {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "office-hours")]
 impl GetOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -32,7 +30,6 @@ impl GetOfficeHoursException {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "getOfficeHoursException";
@@ -63,7 +60,6 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursException {
 /// You can update an existing office hours exception.
 ///
 /// `PUT /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `updateOfficeHoursException`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -80,7 +76,6 @@ pub struct UpdateOfficeHoursException {
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursExceptionRequest>,
 }
 
-#[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -105,7 +100,6 @@ impl UpdateOfficeHoursException {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "updateOfficeHoursException";
@@ -137,7 +131,6 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursException {
 /// You can delete a single office hours exception.
 ///
 /// `DELETE /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions/{id}` (operationId `deleteOfficeHoursException`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -148,7 +141,6 @@ pub struct DeleteOfficeHoursException {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -163,7 +155,6 @@ impl DeleteOfficeHoursException {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
     type Output = crate::models::DeleteOfficeHoursExceptionResponse;
     const OPERATION_ID: &'static str = "deleteOfficeHoursException";
@@ -194,7 +185,6 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursException {
 /// You can fetch a list of all exceptions for an office hours schedule.
 ///
 /// `GET /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions` (operationId `listOfficeHoursExceptions`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -203,7 +193,6 @@ pub struct ListOfficeHoursExceptions {
     pub office_hours_schedule_id: ::std::string::String,
 }
 
-#[cfg(feature = "office-hours")]
 impl ListOfficeHoursExceptions {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -216,7 +205,6 @@ impl ListOfficeHoursExceptions {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
     type Output = crate::models::OfficeHoursExceptionList;
     const OPERATION_ID: &'static str = "listOfficeHoursExceptions";
@@ -246,7 +234,6 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursExceptions {
 /// You can create an exception for an office hours schedule. Use `closed` to mark the day closed (omit `time_intervals`) or `custom_hours` to supply replacement intervals.
 ///
 /// `POST /office_hours_schedules/{office_hours_schedule_id}/office_hours_exceptions` (operationId `createOfficeHoursException`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -257,7 +244,6 @@ pub struct CreateOfficeHoursException {
     pub body: crate::models::CreateOfficeHoursExceptionRequest,
 }
 
-#[cfg(feature = "office-hours")]
 impl CreateOfficeHoursException {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -272,7 +258,6 @@ impl CreateOfficeHoursException {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
     type Output = crate::models::OfficeHoursException;
     const OPERATION_ID: &'static str = "createOfficeHoursException";
@@ -303,7 +288,6 @@ impl ::intercom_api_runtime::Operation for CreateOfficeHoursException {
 /// You can fetch the details of a single office hours schedule.
 ///
 /// `GET /office_hours_schedules/{id}` (operationId `getOfficeHoursSchedule`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -312,7 +296,6 @@ pub struct GetOfficeHoursSchedule {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "office-hours")]
 impl GetOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -321,7 +304,6 @@ impl GetOfficeHoursSchedule {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "getOfficeHoursSchedule";
@@ -351,7 +333,6 @@ impl ::intercom_api_runtime::Operation for GetOfficeHoursSchedule {
 /// You can update an existing office hours schedule.
 ///
 /// `PUT /office_hours_schedules/{id}` (operationId `updateOfficeHoursSchedule`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -366,7 +347,6 @@ pub struct UpdateOfficeHoursSchedule {
     pub body: ::std::option::Option<crate::models::UpdateOfficeHoursScheduleRequest>,
 }
 
-#[cfg(feature = "office-hours")]
 impl UpdateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -387,7 +367,6 @@ impl UpdateOfficeHoursSchedule {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "updateOfficeHoursSchedule";
@@ -418,7 +397,6 @@ impl ::intercom_api_runtime::Operation for UpdateOfficeHoursSchedule {
 /// You can delete a single office hours schedule.
 ///
 /// `DELETE /office_hours_schedules/{id}` (operationId `deleteOfficeHoursSchedule`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -427,7 +405,6 @@ pub struct DeleteOfficeHoursSchedule {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "office-hours")]
 impl DeleteOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -436,7 +413,6 @@ impl DeleteOfficeHoursSchedule {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
     type Output = crate::models::DeleteOfficeHoursScheduleResponse;
     const OPERATION_ID: &'static str = "deleteOfficeHoursSchedule";
@@ -466,12 +442,10 @@ impl ::intercom_api_runtime::Operation for DeleteOfficeHoursSchedule {
 /// You can fetch a list of all office hours schedules for the workspace.
 ///
 /// `GET /office_hours_schedules` (operationId `listOfficeHoursSchedules`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListOfficeHoursSchedules {}
-#[cfg(feature = "office-hours")]
 impl ListOfficeHoursSchedules {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -480,7 +454,6 @@ impl ListOfficeHoursSchedules {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
     type Output = crate::models::OfficeHoursScheduleList;
     const OPERATION_ID: &'static str = "listOfficeHoursSchedules";
@@ -510,7 +483,6 @@ impl ::intercom_api_runtime::Operation for ListOfficeHoursSchedules {
 /// You can create a new office hours schedule for the workspace.
 ///
 /// `POST /office_hours_schedules` (operationId `createOfficeHoursSchedule`; tags: Office Hours)
-#[cfg(feature = "office-hours")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -519,7 +491,6 @@ pub struct CreateOfficeHoursSchedule {
     pub body: crate::models::CreateOfficeHoursScheduleRequest,
 }
 
-#[cfg(feature = "office-hours")]
 impl CreateOfficeHoursSchedule {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -530,7 +501,6 @@ impl CreateOfficeHoursSchedule {
     }
 }
 
-#[cfg(feature = "office-hours")]
 impl ::intercom_api_runtime::Operation for CreateOfficeHoursSchedule {
     type Output = crate::models::OfficeHoursSchedule;
     const OPERATION_ID: &'static str = "createOfficeHoursSchedule";

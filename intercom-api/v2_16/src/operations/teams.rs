@@ -6,12 +6,10 @@
 /// This will return a list of team objects for the App.
 ///
 /// `GET /teams` (operationId `listTeams`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTeams {}
-#[cfg(feature = "teams")]
 impl ListTeams {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListTeams {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for ListTeams {
     type Output = crate::models::TeamList;
     const OPERATION_ID: &'static str = "listTeams";
@@ -50,7 +47,6 @@ impl ::intercom_api_runtime::Operation for ListTeams {
 /// You can fetch the details of a single team, containing an array of admins that belong to this team.
 ///
 /// `GET /teams/{team_id}` (operationId `retrieveTeam`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -59,7 +55,6 @@ pub struct RetrieveTeam {
     pub team_id: ::std::string::String,
 }
 
-#[cfg(feature = "teams")]
 impl RetrieveTeam {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -68,7 +63,6 @@ impl RetrieveTeam {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for RetrieveTeam {
     type Output = crate::models::Team;
     const OPERATION_ID: &'static str = "retrieveTeam";
@@ -100,7 +94,6 @@ impl ::intercom_api_runtime::Operation for RetrieveTeam {
 /// This endpoint requires the `realtime_monitoring` feature to be enabled for your workspace.
 ///
 /// `GET /teams/{team_id}/metrics` (operationId `getTeamMetrics`; tags: Teams)
-#[cfg(feature = "teams")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -115,7 +108,6 @@ pub struct GetTeamMetrics {
     pub idle_threshold: ::std::option::Option<i64>,
 }
 
-#[cfg(feature = "teams")]
 impl GetTeamMetrics {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -136,7 +128,6 @@ impl GetTeamMetrics {
     }
 }
 
-#[cfg(feature = "teams")]
 impl ::intercom_api_runtime::Operation for GetTeamMetrics {
     type Output = crate::models::TeamMetricList;
     const OPERATION_ID: &'static str = "getTeamMetrics";

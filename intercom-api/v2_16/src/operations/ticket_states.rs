@@ -6,12 +6,10 @@
 /// You can get a list of all ticket states for a workspace.
 ///
 /// `GET /ticket_states` (operationId `listTicketStates`; tags: Ticket States)
-#[cfg(feature = "ticket-states")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTicketStates {}
-#[cfg(feature = "ticket-states")]
 impl ListTicketStates {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListTicketStates {
     }
 }
 
-#[cfg(feature = "ticket-states")]
 impl ::intercom_api_runtime::Operation for ListTicketStates {
     type Output = crate::models::TicketStateList;
     const OPERATION_ID: &'static str = "listTicketStates";

@@ -6,7 +6,6 @@
 /// You can create a new attribute for a ticket type.
 ///
 /// `POST /ticket_types/{ticket_type_id}/attributes` (operationId `createTicketTypeAttribute`; tags: Ticket Type Attributes)
-#[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -21,7 +20,6 @@ pub struct CreateTicketTypeAttribute {
     pub body: ::std::option::Option<crate::models::CreateTicketTypeAttributeRequest>,
 }
 
-#[cfg(feature = "ticket-type-attributes")]
 impl CreateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -44,7 +42,6 @@ impl CreateTicketTypeAttribute {
     }
 }
 
-#[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "createTicketTypeAttribute";
@@ -75,7 +72,6 @@ impl ::intercom_api_runtime::Operation for CreateTicketTypeAttribute {
 /// You can update an existing attribute for a ticket type.
 ///
 /// `PUT /ticket_types/{ticket_type_id}/attributes/{attribute_id}` (operationId `updateTicketTypeAttribute`; tags: Ticket Type Attributes)
-#[cfg(feature = "ticket-type-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -92,7 +88,6 @@ pub struct UpdateTicketTypeAttribute {
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeAttributeRequest>,
 }
 
-#[cfg(feature = "ticket-type-attributes")]
 impl UpdateTicketTypeAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -117,7 +112,6 @@ impl UpdateTicketTypeAttribute {
     }
 }
 
-#[cfg(feature = "ticket-type-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateTicketTypeAttribute {
     type Output = ::std::option::Option<crate::models::TicketTypeAttribute>;
     const OPERATION_ID: &'static str = "updateTicketTypeAttribute";

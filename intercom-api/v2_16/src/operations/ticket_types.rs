@@ -6,12 +6,10 @@
 /// You can get a list of all ticket types for a workspace.
 ///
 /// `GET /ticket_types` (operationId `listTicketTypes`; tags: Ticket Types)
-#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct ListTicketTypes {}
-#[cfg(feature = "ticket-types")]
 impl ListTicketTypes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -20,7 +18,6 @@ impl ListTicketTypes {
     }
 }
 
-#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for ListTicketTypes {
     type Output = crate::models::TicketTypeList;
     const OPERATION_ID: &'static str = "listTicketTypes";
@@ -55,7 +52,6 @@ impl ::intercom_api_runtime::Operation for ListTicketTypes {
 ///
 /// `POST /ticket_types` (operationId `createTicketType`; tags: Ticket Types)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -68,7 +64,6 @@ pub struct CreateTicketType {
     pub body: ::std::option::Option<crate::models::CreateTicketTypeRequest>,
 }
 
-#[cfg(feature = "ticket-types")]
 impl CreateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -88,7 +83,6 @@ impl CreateTicketType {
     }
 }
 
-#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for CreateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "createTicketType";
@@ -118,7 +112,6 @@ impl ::intercom_api_runtime::Operation for CreateTicketType {
 /// You can fetch the details of a single ticket type.
 ///
 /// `GET /ticket_types/{ticket_type_id}` (operationId `getTicketType`; tags: Ticket Types)
-#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -127,7 +120,6 @@ pub struct GetTicketType {
     pub ticket_type_id: ::std::string::String,
 }
 
-#[cfg(feature = "ticket-types")]
 impl GetTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -140,7 +132,6 @@ impl GetTicketType {
     }
 }
 
-#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for GetTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "getTicketType";
@@ -175,7 +166,6 @@ impl ::intercom_api_runtime::Operation for GetTicketType {
 ///
 /// `PUT /ticket_types/{ticket_type_id}` (operationId `updateTicketType`; tags: Ticket Types)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "ticket-types")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -190,7 +180,6 @@ pub struct UpdateTicketType {
     pub body: ::std::option::Option<crate::models::UpdateTicketTypeRequest>,
 }
 
-#[cfg(feature = "ticket-types")]
 impl UpdateTicketType {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -213,7 +202,6 @@ impl UpdateTicketType {
     }
 }
 
-#[cfg(feature = "ticket-types")]
 impl ::intercom_api_runtime::Operation for UpdateTicketType {
     type Output = ::std::option::Option<crate::models::TicketType>;
     const OPERATION_ID: &'static str = "updateTicketType";

@@ -6,7 +6,6 @@
 /// You can fetch the details of a single visitor.
 ///
 /// `GET /visitors` (operationId `retrieveVisitorWithUserId`; tags: Visitors)
-#[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -15,7 +14,6 @@ pub struct RetrieveVisitorWithUserId {
     pub user_id: ::std::string::String,
 }
 
-#[cfg(feature = "visitors")]
 impl RetrieveVisitorWithUserId {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -24,7 +22,6 @@ impl RetrieveVisitorWithUserId {
     }
 }
 
-#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
     type Output = ::std::option::Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "retrieveVisitorWithUserId";
@@ -65,7 +62,6 @@ impl ::intercom_api_runtime::Operation for RetrieveVisitorWithUserId {
 /// **Option 2.** You can update a visitor by passing in the `id` of the visitor in the Request body.
 ///
 /// `PUT /visitors` (operationId `updateVisitor`; tags: Visitors)
-#[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -78,7 +74,6 @@ pub struct UpdateVisitor {
     pub body: ::std::option::Option<crate::models::UpdateVisitorRequest>,
 }
 
-#[cfg(feature = "visitors")]
 impl UpdateVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -98,7 +93,6 @@ impl UpdateVisitor {
     }
 }
 
-#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for UpdateVisitor {
     type Output = ::std::option::Option<crate::models::Visitor>;
     const OPERATION_ID: &'static str = "updateVisitor";
@@ -132,7 +126,6 @@ impl ::intercom_api_runtime::Operation for UpdateVisitor {
 /// > If the User exists, then the Visitor will be merged into it, the Visitor deleted and the User returned. If the User does not exist, the Visitor will be converted to a User, with the User identifiers replacing it's Visitor identifiers.
 ///
 /// `POST /visitors/convert` (operationId `convertVisitor`; tags: Visitors)
-#[cfg(feature = "visitors")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -145,7 +138,6 @@ pub struct ConvertVisitor {
     pub body: ::std::option::Option<crate::models::ConvertVisitorRequest>,
 }
 
-#[cfg(feature = "visitors")]
 impl ConvertVisitor {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -165,7 +157,6 @@ impl ConvertVisitor {
     }
 }
 
-#[cfg(feature = "visitors")]
 impl ::intercom_api_runtime::Operation for ConvertVisitor {
     type Output = crate::models::Contact;
     const OPERATION_ID: &'static str = "convertVisitor";

@@ -8,7 +8,6 @@
 /// This endpoint is designed for EU Data Act compliance, allowing customers to export their workflow configurations.
 ///
 /// `GET /export/workflows/{id}` (operationId `exportWorkflow`; tags: Workflows)
-#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -17,7 +16,6 @@ pub struct ExportWorkflow {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "workflows")]
 impl ExportWorkflow {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -26,7 +24,6 @@ impl ExportWorkflow {
     }
 }
 
-#[cfg(feature = "workflows")]
 impl ::intercom_api_runtime::Operation for ExportWorkflow {
     type Output = crate::models::WorkflowExport;
     const OPERATION_ID: &'static str = "exportWorkflow";

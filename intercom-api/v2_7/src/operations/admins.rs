@@ -10,12 +10,10 @@
 /// > If you are building a custom "Log in with Intercom" flow for your site, and you call the `/me` endpoint to identify the logged-in user, you should not accept any sign-ins from users with unverified email addresses as it poses a potential impersonation security risk.
 ///
 /// `GET /me` (operationId `identifyAdmin`; tags: Admins)
-#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
 pub struct IdentifyAdmin {}
-#[cfg(feature = "admins")]
 impl IdentifyAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -24,7 +22,6 @@ impl IdentifyAdmin {
     }
 }
 
-#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for IdentifyAdmin {
     type Output = ::std::option::Option<crate::models::AdminWithApp>;
     const OPERATION_ID: &'static str = "identifyAdmin";
@@ -54,7 +51,6 @@ impl ::intercom_api_runtime::Operation for IdentifyAdmin {
 /// You can set an Admin as away for the Inbox.
 ///
 /// `PUT /admins/{id}/away` (operationId `setAwayAdmin`; tags: Admins)
-#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -69,7 +65,6 @@ pub struct SetAwayAdmin {
     pub body: ::std::option::Option<crate::models::SetAwayAdminRequest>,
 }
 
-#[cfg(feature = "admins")]
 impl SetAwayAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -90,7 +85,6 @@ impl SetAwayAdmin {
     }
 }
 
-#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for SetAwayAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "setAwayAdmin";
@@ -121,7 +115,6 @@ impl ::intercom_api_runtime::Operation for SetAwayAdmin {
 /// You can get a log of activities by all admins in an app.
 ///
 /// `GET /admins/activity_logs` (operationId `listActivityLogs`; tags: Admins)
-#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -136,7 +129,6 @@ pub struct ListActivityLogs {
     pub created_at_before: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "admins")]
 impl ListActivityLogs {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -159,7 +151,6 @@ impl ListActivityLogs {
     }
 }
 
-#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListActivityLogs {
     type Output = crate::models::ActivityLogList;
     const OPERATION_ID: &'static str = "listActivityLogs";
@@ -204,7 +195,6 @@ impl ::intercom_api_runtime::Operation for ListActivityLogs {
 /// You can fetch a list of admins for a given workspace.
 ///
 /// `GET /admins` (operationId `listAdmins`; tags: Admins)
-#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -217,7 +207,6 @@ pub struct ListAdmins {
     pub display_avatar: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "admins")]
 impl ListAdmins {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -237,7 +226,6 @@ impl ListAdmins {
     }
 }
 
-#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for ListAdmins {
     type Output = crate::models::AdminList;
     const OPERATION_ID: &'static str = "listAdmins";
@@ -274,7 +262,6 @@ impl ::intercom_api_runtime::Operation for ListAdmins {
 /// You can retrieve the details of a single admin.
 ///
 /// `GET /admins/{id}` (operationId `retrieveAdmin`; tags: Admins)
-#[cfg(feature = "admins")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -283,7 +270,6 @@ pub struct RetrieveAdmin {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "admins")]
 impl RetrieveAdmin {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -292,7 +278,6 @@ impl RetrieveAdmin {
     }
 }
 
-#[cfg(feature = "admins")]
 impl ::intercom_api_runtime::Operation for RetrieveAdmin {
     type Output = ::std::option::Option<crate::models::Admin>;
     const OPERATION_ID: &'static str = "retrieveAdmin";

@@ -428,7 +428,6 @@ impl ::intercom_api_runtime::Operation for DeleteCompany {
 /// You can fetch a list of all contacts that belong to a company.
 ///
 /// `GET /companies/{id}/contacts` (operationId `ListAttachedContacts`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -437,7 +436,6 @@ pub struct ListAttachedContacts {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ListAttachedContacts {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -446,7 +444,6 @@ impl ListAttachedContacts {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for ListAttachedContacts {
     type Output = crate::models::CompanyAttachedContacts;
     const OPERATION_ID: &'static str = "ListAttachedContacts";
@@ -782,7 +779,6 @@ impl ::intercom_api_runtime::Paginated for ScrollOverAllCompanies {
 /// You can attach a company to a single contact.
 ///
 /// `POST /contacts/{id}/companies` (operationId `attachContactToACompany`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -797,7 +793,6 @@ pub struct AttachContactToACompany {
     pub body: ::std::option::Option<crate::models::AttachContactToACompanyRequest>,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl AttachContactToACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -818,7 +813,6 @@ impl AttachContactToACompany {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for AttachContactToACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "attachContactToACompany";
@@ -849,7 +843,6 @@ impl ::intercom_api_runtime::Operation for AttachContactToACompany {
 /// You can detach a company from a single contact.
 ///
 /// `DELETE /contacts/{contact_id}/companies/{id}` (operationId `detachContactFromACompany`; tags: Companies, Contacts)
-#[cfg(any(feature = "companies", feature = "contacts"))]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -860,7 +853,6 @@ pub struct DetachContactFromACompany {
     pub id: ::std::string::String,
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl DetachContactFromACompany {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -875,7 +867,6 @@ impl DetachContactFromACompany {
     }
 }
 
-#[cfg(any(feature = "companies", feature = "contacts"))]
 impl ::intercom_api_runtime::Operation for DetachContactFromACompany {
     type Output = crate::models::Company;
     const OPERATION_ID: &'static str = "detachContactFromACompany";

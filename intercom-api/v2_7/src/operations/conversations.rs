@@ -15,7 +15,6 @@
 ///
 /// Paginated (cursor): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -34,7 +33,6 @@ pub struct ListConversations {
     pub starting_after: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "conversations")]
 impl ListConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -61,7 +59,6 @@ impl ListConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ListConversations {
     type Output = crate::models::ConversationList;
     const OPERATION_ID: &'static str = "listConversations";
@@ -101,7 +98,6 @@ impl ::intercom_api_runtime::Operation for ListConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for ListConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Cursor;
@@ -136,7 +132,6 @@ impl ::intercom_api_runtime::Paginated for ListConversations {
 /// This will return the Message model that has been created.
 ///
 /// `POST /conversations` (operationId `createConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -149,7 +144,6 @@ pub struct CreateConversation {
     pub body: ::std::option::Option<crate::models::CreateConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl CreateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -169,7 +163,6 @@ impl CreateConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for CreateConversation {
     type Output = crate::models::Message;
     const OPERATION_ID: &'static str = "createConversation";
@@ -208,7 +201,6 @@ impl ::intercom_api_runtime::Operation for CreateConversation {
 ///
 /// `GET /conversations/{id}` (operationId `retrieveConversation`; tags: Conversations)
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -223,7 +215,6 @@ pub struct RetrieveConversation {
     pub display_as: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "conversations")]
 impl RetrieveConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -244,7 +235,6 @@ impl RetrieveConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RetrieveConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "retrieveConversation";
@@ -290,7 +280,6 @@ impl ::intercom_api_runtime::Operation for RetrieveConversation {
 /// {% /admonition %}
 ///
 /// `PUT /conversations/{id}` (operationId `updateConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -311,7 +300,6 @@ pub struct UpdateConversation {
     pub body: ::std::option::Option<crate::models::UpdateConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl UpdateConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -342,7 +330,6 @@ impl UpdateConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for UpdateConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "updateConversation";
@@ -482,7 +469,6 @@ impl ::intercom_api_runtime::Operation for UpdateConversation {
 ///
 /// Paginated (search): walk every page with `Client::pages` or every result with `Client::items`.
 #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -495,7 +481,6 @@ pub struct SearchConversations {
     pub body: ::std::option::Option<crate::models::SearchRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl SearchConversations {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -515,7 +500,6 @@ impl SearchConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for SearchConversations {
     type Output = crate::models::ConversationList;
     const OPERATION_ID: &'static str = "searchConversations";
@@ -540,7 +524,6 @@ impl ::intercom_api_runtime::Operation for SearchConversations {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Paginated for SearchConversations {
     type Item = crate::models::ConversationListItem;
     const STYLE: ::intercom_api_runtime::PaginationStyle = ::intercom_api_runtime::PaginationStyle::Search;
@@ -575,7 +558,6 @@ impl ::intercom_api_runtime::Paginated for SearchConversations {
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/reply` (operationId `replyConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -590,7 +572,6 @@ pub struct ReplyConversation {
     pub body: ::std::option::Option<crate::models::ReplyConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl ReplyConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -611,7 +592,6 @@ impl ReplyConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ReplyConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "replyConversation";
@@ -646,7 +626,6 @@ impl ::intercom_api_runtime::Operation for ReplyConversation {
 /// - Assign a conversation to an admin and/or team.
 ///
 /// `POST /conversations/{id}/parts` (operationId `manageConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -661,7 +640,6 @@ pub struct ManageConversation {
     pub body: ::std::option::Option<crate::models::ManageConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl ManageConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -682,7 +660,6 @@ impl ManageConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for ManageConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "manageConversation";
@@ -719,7 +696,6 @@ impl ::intercom_api_runtime::Operation for ManageConversation {
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/run_assignment_rules` (operationId `autoAssignConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -728,7 +704,6 @@ pub struct AutoAssignConversation {
     pub id: ::std::string::String,
 }
 
-#[cfg(feature = "conversations")]
 impl AutoAssignConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -737,7 +712,6 @@ impl AutoAssignConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for AutoAssignConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "autoAssignConversation";
@@ -771,7 +745,6 @@ impl ::intercom_api_runtime::Operation for AutoAssignConversation {
 /// {% /admonition %}
 ///
 /// `POST /conversations/{id}/customers` (operationId `attachContactToConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -786,7 +759,6 @@ pub struct AttachContactToConversation {
     pub body: ::std::option::Option<crate::models::AttachContactToConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl AttachContactToConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -809,7 +781,6 @@ impl AttachContactToConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for AttachContactToConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "attachContactToConversation";
@@ -844,7 +815,6 @@ impl ::intercom_api_runtime::Operation for AttachContactToConversation {
 /// {% /admonition %}
 ///
 /// `DELETE /conversations/{conversation_id}/customers/{contact_id}` (operationId `detachContactFromConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -861,7 +831,6 @@ pub struct DetachContactFromConversation {
     pub body: ::std::option::Option<crate::models::DetachContactFromConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl DetachContactFromConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -888,7 +857,6 @@ impl DetachContactFromConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "detachContactFromConversation";
@@ -924,7 +892,6 @@ impl ::intercom_api_runtime::Operation for DetachContactFromConversation {
 /// {% /admonition %}
 ///
 /// `POST /conversations/redact` (operationId `redactConversation`; tags: Conversations)
-#[cfg(feature = "conversations")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -937,7 +904,6 @@ pub struct RedactConversation {
     pub body: ::std::option::Option<crate::models::RedactConversationRequest>,
 }
 
-#[cfg(feature = "conversations")]
 impl RedactConversation {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -957,7 +923,6 @@ impl RedactConversation {
     }
 }
 
-#[cfg(feature = "conversations")]
 impl ::intercom_api_runtime::Operation for RedactConversation {
     type Output = crate::models::Conversation;
     const OPERATION_ID: &'static str = "redactConversation";

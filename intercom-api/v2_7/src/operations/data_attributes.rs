@@ -6,7 +6,6 @@
 /// You can fetch a list of all data attributes belonging to a workspace for contacts, companies or conversations.
 ///
 /// `GET /data_attributes` (operationId `lisDataAttributes`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -25,7 +24,6 @@ pub struct LisDataAttributes {
     pub include_archived: ::std::option::Option<bool>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl LisDataAttributes {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -55,7 +53,6 @@ impl LisDataAttributes {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for LisDataAttributes {
     type Output = crate::models::DataAttributeList;
     const OPERATION_ID: &'static str = "lisDataAttributes";
@@ -100,7 +97,6 @@ impl ::intercom_api_runtime::Operation for LisDataAttributes {
 /// You can create a data attributes for a `contact` or a `company`.
 ///
 /// `POST /data_attributes` (operationId `createDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -113,7 +109,6 @@ pub struct CreateDataAttribute {
     pub body: ::std::option::Option<crate::models::CreateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl CreateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -133,7 +128,6 @@ impl CreateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for CreateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "createDataAttribute";
@@ -167,7 +161,6 @@ impl ::intercom_api_runtime::Operation for CreateDataAttribute {
 /// > It is currently a dangerous action to execute changing a data attribute's type via the API. You will need to update the type via the UI instead.
 ///
 /// `PUT /data_attributes/{id}` (operationId `updateDataAttribute`; tags: Data Attributes)
-#[cfg(feature = "data-attributes")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -182,7 +175,6 @@ pub struct UpdateDataAttribute {
     pub body: ::std::option::Option<crate::models::UpdateDataAttributeRequest>,
 }
 
-#[cfg(feature = "data-attributes")]
 impl UpdateDataAttribute {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -203,7 +195,6 @@ impl UpdateDataAttribute {
     }
 }
 
-#[cfg(feature = "data-attributes")]
 impl ::intercom_api_runtime::Operation for UpdateDataAttribute {
     type Output = crate::models::DataAttribute;
     const OPERATION_ID: &'static str = "updateDataAttribute";

@@ -16,7 +16,6 @@
 /// > As this is a message, there will be no conversation present until the contact responds. Once they do, you will have to search for a contact's conversations with the id of the message.
 ///
 /// `POST /messages` (operationId `createMessage`; tags: Messages)
-#[cfg(feature = "messages")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
 #[cfg_attr(feature = "deserialize", derive(::serde::Deserialize))]
@@ -29,7 +28,6 @@ pub struct CreateMessage {
     pub body: ::std::option::Option<crate::models::CreateMessageRequest>,
 }
 
-#[cfg(feature = "messages")]
 impl CreateMessage {
     /// The operation with its required inputs; set optional ones with the methods below.
     #[allow(clippy::new_without_default)]
@@ -49,7 +47,6 @@ impl CreateMessage {
     }
 }
 
-#[cfg(feature = "messages")]
 impl ::intercom_api_runtime::Operation for CreateMessage {
     type Output = crate::models::Message;
     const OPERATION_ID: &'static str = "createMessage";
