@@ -85,7 +85,7 @@ impl Overlay {
 /// Examples are records of what the API sent or took: evidence, never edited to pass. A patch
 /// may not point into one, and a `replace` or `remove` may not change or drop one that sits
 /// inside what it replaces.
-fn touches_an_example(document: &Value, patch: &OverlayPatch) -> Result<(), String> {
+fn touches_an_example(document: &Value, patch: &OverlayPatch, new: Option<&Value>) -> Result<(), String> {
     const REFUSED: &str = "an overlay never edits an example (examples are evidence of what the API sent or took); \
                            make the crate decode it instead (a type fix, or a row in tests/examples-allowlist.toml)";
     let segments: Vec<&str> = patch.path.split('/').collect();
@@ -96,10 +96,7 @@ fn touches_an_example(document: &Value, patch: &OverlayPatch) -> Result<(), Stri
         return Ok(());
     }
     let Some(old) = document.pointer(&patch.path) else { return Ok(()) };
-    let new = match patch.op {
-        Op::Remove => Value::Null,
-        _ => patch.value.as_ref().and_then(|v| serde_json::to_value(v).ok()).unwrap_or(Value::Null),
-    };
+    let new = if patch.op == Op::Remove { &Value::Null } else { new.unwrap_or(&Value::Null) };
     let mut kept = Vec::new();
     examples_within(old, String::new(), &mut kept);
     let dropped = kept.into_iter().find(|(at, example)| new.pointer(at) != Some(*example));
@@ -143,12 +140,11 @@ fn examples_within<'a>(value: &'a Value, at: String, out: &mut Vec<(String, &'a 
 }
 
 fn apply_one(document: &mut Value, patch: &OverlayPatch) -> Result<(), String> {
-    touches_an_example(document, patch)?;
+    // The value as JSON, converted once: the example check and the operation both read it.
+    let new = patch.value.as_ref().map(serde_json::to_value).transpose().map_err(|e| format!("its value is not JSON: {e}"))?;
+    touches_an_example(document, patch, new.as_ref())?;
     let (parent_path, last) = split_pointer(&patch.path)?;
-    let value = || -> Result<Value, String> {
-        let value = patch.value.as_ref().ok_or("the patch has no `value`")?;
-        serde_json::to_value(value).map_err(|e| format!("its value is not JSON: {e}"))
-    };
+    let value = || new.clone().ok_or("the patch has no `value`");
     let parent = document.pointer_mut(&parent_path).ok_or_else(|| format!("the parent {parent_path} is not in the document"))?;
     match (patch.op, parent) {
         (Op::Add, Value::Object(map)) => {

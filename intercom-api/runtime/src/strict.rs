@@ -36,15 +36,20 @@ thread_local! {
     static MODE: Cell<Mode> = const { Cell::new(Mode::Tolerant) };
 }
 
+/// The pass decoding on this thread is in.
+pub(crate) fn mode() -> Mode {
+    MODE.with(Cell::get)
+}
+
 /// Whether decoding on this thread is in a strict pass.
 pub(crate) fn active() -> bool {
-    MODE.with(Cell::get) == Mode::Strict
+    mode() == Mode::Strict
 }
 
 /// Whether an `Unknown` fallback (enum value, tag, union form) or a constant with another
 /// value would fail the pass this thread is in.
 pub(crate) fn unknown_refused() -> bool {
-    MODE.with(Cell::get) >= Mode::NoUnknown
+    mode() >= Mode::NoUnknown
 }
 
 /// A pass in a [`Mode`], from [`Pass::enter`] until the value is dropped (also on unwinding).

@@ -99,13 +99,7 @@ where
     D: Deserializer<'de>,
 {
     let value = Value::deserialize(deserializer)?;
-    let outer = if strict::active() {
-        Mode::Strict
-    } else if strict::unknown_refused() {
-        Mode::NoUnknown
-    } else {
-        Mode::Tolerant
-    };
+    let outer = strict::mode();
     for mode in [Mode::Strict, Mode::NoUnknown] {
         if mode < outer {
             // Inside another union's pass: this one may not tolerate more than it does.
