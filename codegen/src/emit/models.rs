@@ -399,16 +399,17 @@ fn field(api: &Api, f: &Field, paths: Paths<'_>) -> TokenStream {
     }
 }
 
-/// `Serialize` for a struct: one line per field, as its presence says, then the undeclared
-/// keys (`intercom_api_runtime::ser`).
+/// `Serialize` for a struct: one call per field, as its presence says, then the undeclared
+/// keys (`intercom_api_runtime::ser`). The calls keep the first error for `end` to return,
+/// so there is no `?` per field for the compiler to check.
 fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream {
     let writes = s.fields.iter().map(|f| {
         let field = ident(&f.name);
         let wire = f.wire.as_str();
         match f.presence {
-            Presence::Required | Presence::RequiredNullable | Presence::Constant => quote!(object.field(#wire, &self.#field)?;),
-            Presence::Optional => quote!(object.optional(#wire, &self.#field)?;),
-            Presence::Patch => quote!(object.patch(#wire, &self.#field)?;),
+            Presence::Required | Presence::RequiredNullable | Presence::Constant => quote!(object.field(#wire, &self.#field);),
+            Presence::Optional => quote!(object.optional(#wire, &self.#field);),
+            Presence::Patch => quote!(object.patch(#wire, &self.#field);),
         }
     });
     let extra = ident(&s.extra);
@@ -425,8 +426,9 @@ fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream 
     }
 }
 
-/// `Deserialize` for a struct: a `match` from the index of each declared key to where its
-/// value goes, then the struct. Finding keys, tolerance, undeclared keys and missing-field
+/// `Deserialize` for a struct: a `match` from the index of each declared key to the setter
+/// that stores its value, then the struct. A setter keeps its error for the next
+/// `next_field` to return, so an arm is one call with no `?` to type-check. Finding keys, tolerance, undeclared keys and missing-field
 /// errors are the runtime's (`intercom_api_runtime::de`).
 ///
 /// A struct with no required field starts as its `Default` and each value is written into
@@ -445,23 +447,25 @@ fn struct_deserialize(name: &Ident, spec_name: &str, s: &Struct, gate: TokenStre
         let index = Literal::usize_unsuffixed(index);
         let target = target(f);
         // Boxed fields hold a named type, never a scalar, so they are never lenient.
-        let read = if f.ty.is_lenient() && !f.boxed { quote!(__object.lenient()?) } else { quote!(__object.value()?) };
-        let read = match f.presence {
-            Presence::Required => quote!(::std::option::Option::Some(#read)),
-            _ => read,
+        let lenient = f.ty.is_lenient() && !f.boxed;
+        let setter = match (f.presence, lenient) {
+            (Presence::Required, true) => quote!(set_required_lenient),
+            (Presence::Required, false) => quote!(set_required),
+            (_, true) => quote!(set_lenient),
+            (_, false) => quote!(set),
         };
-        quote!(#index => #target = #read,)
+        quote!(#index => __object.#setter(&mut #target),)
     });
     let loop_ = if s.fields.is_empty() {
         quote!(while __object.next_field()?.is_some() {
-            __object.skip()?;
+            __object.skip();
         })
     } else {
         quote! {
             while let ::std::option::Option::Some(__field) = __object.next_field()? {
                 match __field {
                     #(#arms)*
-                    _ => __object.skip()?,
+                    _ => __object.skip(),
                 }
             }
         }

@@ -161,10 +161,10 @@ mod tests {
             let (mut field, mut operator, mut value) = (None, None, None);
             while let Some(index) = object.next_field()? {
                 match index {
-                    0 => field = object.lenient()?,
-                    1 => operator = object.value()?,
-                    2 => value = object.lenient()?,
-                    _ => object.skip()?,
+                    0 => object.set_lenient(&mut field),
+                    1 => object.set(&mut operator),
+                    2 => object.set_lenient(&mut value),
+                    _ => object.skip(),
                 }
             }
             Ok(Single { field, operator, value, extra: object.into_extra() })

@@ -1,8 +1,8 @@
 //! Decoding generated structs: tolerant of what the live API really sends, keeping what the
 //! spec does not declare, and cheap to compile.
 //!
-//! A generated struct implements [`DecodeObject`]: one `match` from field index to local, and
-//! the struct built from the locals. Everything else lives here, once: finding a key among
+//! A generated struct implements [`DecodeObject`]: one `match` from field index to a setter
+//! call that stores the value, and the struct built from what was stored. Everything else lives here, once: finding a key among
 //! the struct's wire names, keeping undeclared keys ([`Extra`]), the error for a missing
 //! required field, and the lossless scalar tolerance of [`Lenient`]:
 //!
@@ -29,9 +29,9 @@
 //!         let (mut id, mut size) = (None, None);
 //!         while let Some(field) = object.next_field()? {
 //!             match field {
-//!                 0 => id = Some(object.lenient()?),
-//!                 1 => size = object.lenient()?,
-//!                 _ => object.skip()?,
+//!                 0 => object.set_required_lenient(&mut id),
+//!                 1 => object.set_lenient(&mut size),
+//!                 _ => object.skip(),
 //!             }
 //!         }
 //!         Ok(Team { id: object.required(id, 0)?, size, extra: object.into_extra() })
@@ -96,25 +96,31 @@ impl<'de, T: DecodeObject<'de>> Visitor<'de> for ObjectVisitor<T> {
 
     fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<T, M::Error> {
         let keys: &'static Keys = const { &T::KEYS };
-        T::decode(Object { map, keys, fields: T::FIELDS, next: 0, extra: Extra::new(), marker: PhantomData })
+        T::decode(Object { map, keys, fields: T::FIELDS, next: 0, extra: Extra::new(), error: None, marker: PhantomData })
     }
 }
 
 /// One object being decoded: yields the index of each declared key, keeps the others.
-pub struct Object<'de, M> {
+pub struct Object<'de, M: MapAccess<'de>> {
     map: M,
     keys: &'static Keys,
     fields: &'static [&'static str],
     /// Where the next key is looked for first: keys usually come in the declared order.
     next: usize,
     extra: Extra,
+    /// The first error a setter met; `next_field` returns it.
+    error: Option<M::Error>,
     marker: PhantomData<&'de ()>,
 }
 
 impl<'de, M: MapAccess<'de>> Object<'de, M> {
     /// The index of the next declared key; undeclared keys on the way are kept in the extra
-    /// fields. `None` at the end of the object.
+    /// fields. `None` at the end of the object. The error of the last field's setter, if it
+    /// had one, comes first.
     pub fn next_field(&mut self) -> Result<Option<usize>, M::Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
         loop {
             let seed = KeySeed { keys: self.keys, expected: self.next, extra: &mut self.extra };
             match self.map.next_key_seed(seed)? {
@@ -133,19 +139,46 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
         }
     }
 
-    /// The value of the current field, decoded as its type says.
-    pub fn value<T: Deserialize<'de>>(&mut self) -> Result<T, M::Error> {
-        self.map.next_value()
+    // The setters return nothing: an error waits in `self.error` for `next_field`, so a
+    // generated `match` arm is one call, without a `?` for every field to type-check.
+
+    /// Stores the current field's value in `slot`, decoded as its type says.
+    pub fn set<T: Deserialize<'de>>(&mut self, slot: &mut T) {
+        match self.map.next_value() {
+            Ok(value) => *slot = value,
+            Err(error) => self.error = Some(error),
+        }
     }
 
-    /// The value of the current field, a scalar decoded with [`Lenient`] tolerance.
-    pub fn lenient<T: Lenient<'de>>(&mut self) -> Result<T, M::Error> {
-        self.map.next_value_seed(LenientSeed(PhantomData))
+    /// Stores the current field's value in `slot`, a scalar decoded with [`Lenient`] tolerance.
+    pub fn set_lenient<T: Lenient<'de>>(&mut self, slot: &mut T) {
+        match self.map.next_value_seed(LenientSeed(PhantomData)) {
+            Ok(value) => *slot = value,
+            Err(error) => self.error = Some(error),
+        }
+    }
+
+    /// Stores a required field's value in `slot`, decoded as its type says.
+    pub fn set_required<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) {
+        match self.map.next_value() {
+            Ok(value) => *slot = Some(value),
+            Err(error) => self.error = Some(error),
+        }
+    }
+
+    /// Stores a required field's value in `slot`, a scalar decoded with [`Lenient`] tolerance.
+    pub fn set_required_lenient<T: Lenient<'de>>(&mut self, slot: &mut Option<T>) {
+        match self.map.next_value_seed(LenientSeed(PhantomData)) {
+            Ok(value) => *slot = Some(value),
+            Err(error) => self.error = Some(error),
+        }
     }
 
     /// Skips the current field's value.
-    pub fn skip(&mut self) -> Result<(), M::Error> {
-        self.map.next_value::<IgnoredAny>().map(|_| ())
+    pub fn skip(&mut self) {
+        if let Err(error) = self.map.next_value::<IgnoredAny>() {
+            self.error = Some(error);
+        }
     }
 
     /// A required field's value, or the error that names it.
@@ -499,9 +532,9 @@ mod tests {
             let (mut id, mut size) = (None, None);
             while let Some(field) = object.next_field()? {
                 match field {
-                    0 => id = Some(object.lenient()?),
-                    1 => size = object.lenient()?,
-                    _ => object.skip()?,
+                    0 => object.set_required_lenient(&mut id),
+                    1 => object.set_lenient(&mut size),
+                    _ => object.skip(),
                 }
             }
             Ok(Team { id: object.required(id, 0)?, size, extra: object.into_extra() })
@@ -539,6 +572,13 @@ mod tests {
         }
         let error = serde_path_to_error::deserialize::<_, Teams>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
         assert_eq!(error.path().to_string(), "teams[0].size");
+        // A setter keeps its error until the next key is asked for: it is still reported at
+        // the field, and nothing after it is read (the text after it is not even JSON).
+        let json = r#"{"teams": [{"size": "twelve", "id": "1", "other": 2}]}"#;
+        let error = serde_path_to_error::deserialize::<_, Teams>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
+        assert_eq!(error.path().to_string(), "teams[0].size");
+        let error = serde_json::from_str::<Team>(r#"{"size": "twelve", "id": !!!"#).unwrap_err();
+        assert!(error.to_string().contains("twelve"), "{error}");
     }
 
     #[test]

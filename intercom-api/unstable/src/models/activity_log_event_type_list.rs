@@ -20,8 +20,8 @@ impl ::serde::Serialize for ActivityLogEventTypeList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("event_types", &self.event_types)?;
+        object.optional("type", &self.r#type);
+        object.optional("event_types", &self.event_types);
         object.end(&self.extra, &["type", "event_types"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogEventType
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.event_types = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.event_types),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

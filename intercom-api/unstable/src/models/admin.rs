@@ -42,19 +42,19 @@ impl ::serde::Serialize for Admin {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.optional("job_title", &self.job_title)?;
-        object.optional("away_mode_enabled", &self.away_mode_enabled)?;
-        object.optional("away_mode_reassign", &self.away_mode_reassign)?;
-        object.optional("away_status_reason_id", &self.away_status_reason_id)?;
-        object.optional("has_inbox_seat", &self.has_inbox_seat)?;
-        object.optional("team_ids", &self.team_ids)?;
-        object.optional("avatar", &self.avatar)?;
-        object.optional("team_priority_level", &self.team_priority_level)?;
-        object.optional("role", &self.role)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("email", &self.email);
+        object.optional("job_title", &self.job_title);
+        object.optional("away_mode_enabled", &self.away_mode_enabled);
+        object.optional("away_mode_reassign", &self.away_mode_reassign);
+        object.optional("away_status_reason_id", &self.away_status_reason_id);
+        object.optional("has_inbox_seat", &self.has_inbox_seat);
+        object.optional("team_ids", &self.team_ids);
+        object.optional("avatar", &self.avatar);
+        object.optional("team_priority_level", &self.team_priority_level);
+        object.optional("role", &self.role);
         object
             .end(
                 &self.extra,
@@ -100,20 +100,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Admin {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.email = __object.lenient()?,
-                4 => __out.job_title = __object.lenient()?,
-                5 => __out.away_mode_enabled = __object.lenient()?,
-                6 => __out.away_mode_reassign = __object.lenient()?,
-                7 => __out.away_status_reason_id = __object.lenient()?,
-                8 => __out.has_inbox_seat = __object.lenient()?,
-                9 => __out.team_ids = __object.lenient()?,
-                10 => __out.avatar = __object.lenient()?,
-                11 => __out.team_priority_level = __object.value()?,
-                12 => __out.role = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.email),
+                4 => __object.set_lenient(&mut __out.job_title),
+                5 => __object.set_lenient(&mut __out.away_mode_enabled),
+                6 => __object.set_lenient(&mut __out.away_mode_reassign),
+                7 => __object.set_lenient(&mut __out.away_status_reason_id),
+                8 => __object.set_lenient(&mut __out.has_inbox_seat),
+                9 => __object.set_lenient(&mut __out.team_ids),
+                10 => __object.set_lenient(&mut __out.avatar),
+                11 => __object.set(&mut __out.team_priority_level),
+                12 => __object.set(&mut __out.role),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -150,9 +150,9 @@ impl ::serde::Serialize for AdminRole {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
@@ -166,10 +166,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminRole {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,8 +22,8 @@ impl ::serde::Serialize for AdminPriorityLevel {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("primary_admin_ids", &self.primary_admin_ids)?;
-        object.optional("secondary_admin_ids", &self.secondary_admin_ids)?;
+        object.optional("primary_admin_ids", &self.primary_admin_ids);
+        object.optional("secondary_admin_ids", &self.secondary_admin_ids);
         object.end(&self.extra, &["primary_admin_ids", "secondary_admin_ids"])
     }
 }
@@ -40,9 +40,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminPriorityLevel {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.primary_admin_ids = __object.lenient()?,
-                1 => __out.secondary_admin_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.primary_admin_ids),
+                1 => __object.set_lenient(&mut __out.secondary_admin_ids),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -60,16 +60,16 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.optional("body", &self.body)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("reply_options", &self.reply_options)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("attachment_files", &self.attachment_files)?;
-        object.optional("skip_notifications", &self.skip_notifications)?;
-        object.optional("skip_unsnooze", &self.skip_unsnooze)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.optional("body", &self.body);
+        object.field("admin_id", &self.admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("reply_options", &self.reply_options);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("attachment_files", &self.attachment_files);
+        object.optional("skip_notifications", &self.skip_notifications);
+        object.optional("skip_unsnooze", &self.skip_unsnooze);
         object
             .end(
                 &self.extra,
@@ -120,17 +120,17 @@ for AdminReplyConversationRequest {
         let mut skip_unsnooze = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = ::std::option::Option::Some(__object.value()?),
-                1 => r#type = __object.value()?,
-                2 => body = __object.lenient()?,
-                3 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                4 => created_at = __object.lenient()?,
-                5 => reply_options = __object.value()?,
-                6 => attachment_urls = __object.lenient()?,
-                7 => attachment_files = __object.value()?,
-                8 => skip_notifications = __object.lenient()?,
-                9 => skip_unsnooze = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_lenient(&mut body),
+                3 => __object.set_required_lenient(&mut admin_id),
+                4 => __object.set_lenient(&mut created_at),
+                5 => __object.set(&mut reply_options),
+                6 => __object.set_lenient(&mut attachment_urls),
+                7 => __object.set(&mut attachment_files),
+                8 => __object.set_lenient(&mut skip_notifications),
+                9 => __object.set_lenient(&mut skip_unsnooze),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

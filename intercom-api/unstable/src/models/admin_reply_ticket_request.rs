@@ -60,15 +60,15 @@ impl ::serde::Serialize for AdminReplyTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.optional("body", &self.body)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("reply_options", &self.reply_options)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("attachment_files", &self.attachment_files)?;
-        object.optional("cross_post", &self.cross_post)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.optional("body", &self.body);
+        object.field("admin_id", &self.admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("reply_options", &self.reply_options);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("attachment_files", &self.attachment_files);
+        object.optional("cross_post", &self.cross_post);
         object
             .end(
                 &self.extra,
@@ -114,16 +114,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminReplyTicketRequ
         let mut cross_post = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = ::std::option::Option::Some(__object.value()?),
-                1 => r#type = __object.value()?,
-                2 => body = __object.lenient()?,
-                3 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                4 => created_at = __object.lenient()?,
-                5 => reply_options = __object.value()?,
-                6 => attachment_urls = __object.lenient()?,
-                7 => attachment_files = __object.value()?,
-                8 => cross_post = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_lenient(&mut body),
+                3 => __object.set_required_lenient(&mut admin_id),
+                4 => __object.set_lenient(&mut created_at),
+                5 => __object.set(&mut reply_options),
+                6 => __object.set_lenient(&mut attachment_urls),
+                7 => __object.set(&mut attachment_files),
+                8 => __object.set_lenient(&mut cross_post),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -247,8 +247,8 @@ impl ::serde::Serialize for AdminReplyTicketRequestReplyOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("text", &self.text)?;
-        object.field("uuid", &self.uuid)?;
+        object.field("text", &self.text);
+        object.field("uuid", &self.uuid);
         object.end(&self.extra, &["text", "uuid"])
     }
 }
@@ -264,9 +264,9 @@ for AdminReplyTicketRequestReplyOptionsItem {
         let mut uuid = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => text = ::std::option::Option::Some(__object.lenient()?),
-                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut text),
+                1 => __object.set_required_lenient(&mut uuid),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

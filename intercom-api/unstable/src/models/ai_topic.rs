@@ -22,9 +22,9 @@ impl ::serde::Serialize for AiTopic {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("topic_name", &self.topic_name)?;
-        object.optional("subtopics", &self.subtopics)?;
+        object.optional("type", &self.r#type);
+        object.optional("topic_name", &self.topic_name);
+        object.optional("subtopics", &self.subtopics);
         object.end(&self.extra, &["type", "topic_name", "subtopics"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiTopic {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.topic_name = __object.lenient()?,
-                2 => __out.subtopics = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.topic_name),
+                2 => __object.set(&mut __out.subtopics),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -53,25 +53,25 @@ impl ::serde::Serialize for ArticleContent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.patch("type", &self.r#type)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.patch("body_markdown", &self.body_markdown)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("has_unpublished_changes", &self.has_unpublished_changes)?;
-        object.patch("draft_updated_at", &self.draft_updated_at)?;
-        object.optional("url", &self.url)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.patch("type", &self.r#type);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.patch("body_markdown", &self.body_markdown);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("has_unpublished_changes", &self.has_unpublished_changes);
+        object.patch("draft_updated_at", &self.draft_updated_at);
+        object.optional("url", &self.url);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.patch("created_by_id", &self.created_by_id)?;
-        object.patch("updated_by_id", &self.updated_by_id)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.patch("created_by_id", &self.created_by_id);
+        object.patch("updated_by_id", &self.updated_by_id);
         object
             .end(
                 &self.extra,
@@ -127,25 +127,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.title = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.body_markdown = __object.lenient()?,
-                5 => __out.author_id = __object.lenient()?,
-                6 => __out.state = __object.value()?,
-                7 => __out.created_at = __object.lenient()?,
-                8 => __out.updated_at = __object.lenient()?,
-                9 => __out.has_unpublished_changes = __object.lenient()?,
-                10 => __out.draft_updated_at = __object.lenient()?,
-                11 => __out.url = __object.lenient()?,
-                12 => __out.audience_ids = __object.lenient()?,
-                13 => __out.ai_chatbot_availability = __object.lenient()?,
-                14 => __out.ai_copilot_availability = __object.lenient()?,
-                15 => __out.ai_sales_agent_availability = __object.lenient()?,
-                16 => __out.created_by_id = __object.lenient()?,
-                17 => __out.updated_by_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.title),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.body_markdown),
+                5 => __object.set_lenient(&mut __out.author_id),
+                6 => __object.set(&mut __out.state),
+                7 => __object.set_lenient(&mut __out.created_at),
+                8 => __object.set_lenient(&mut __out.updated_at),
+                9 => __object.set_lenient(&mut __out.has_unpublished_changes),
+                10 => __object.set_lenient(&mut __out.draft_updated_at),
+                11 => __object.set_lenient(&mut __out.url),
+                12 => __object.set_lenient(&mut __out.audience_ids),
+                13 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                14 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                15 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                16 => __object.set_lenient(&mut __out.created_by_id),
+                17 => __object.set_lenient(&mut __out.updated_by_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

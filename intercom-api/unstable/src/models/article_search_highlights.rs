@@ -28,9 +28,9 @@ impl ::serde::Serialize for ArticleSearchHighlights {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("article_id", &self.article_id)?;
-        object.optional("highlighted_title", &self.highlighted_title)?;
-        object.optional("highlighted_summary", &self.highlighted_summary)?;
+        object.optional("article_id", &self.article_id);
+        object.optional("highlighted_title", &self.highlighted_title);
+        object.optional("highlighted_summary", &self.highlighted_summary);
         object
             .end(
                 &self.extra,
@@ -52,10 +52,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleSearchHighlig
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.article_id = __object.lenient()?,
-                1 => __out.highlighted_title = __object.value()?,
-                2 => __out.highlighted_summary = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.article_id),
+                1 => __object.set(&mut __out.highlighted_title),
+                2 => __object.set(&mut __out.highlighted_summary),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -92,8 +92,8 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedTitleItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("text", &self.text)?;
+        object.optional("type", &self.r#type);
+        object.optional("text", &self.text);
         object.end(&self.extra, &["type", "text"])
     }
 }
@@ -108,9 +108,9 @@ for ArticleSearchHighlightsHighlightedTitleItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.text = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.text),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -211,8 +211,8 @@ impl ::serde::Serialize for ArticleSearchHighlightsHighlightedSummaryItemItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("text", &self.text)?;
+        object.optional("type", &self.r#type);
+        object.optional("text", &self.text);
         object.end(&self.extra, &["type", "text"])
     }
 }
@@ -227,9 +227,9 @@ for ArticleSearchHighlightsHighlightedSummaryItemItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.text = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.text),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -44,20 +44,20 @@ impl ::serde::Serialize for ArticleVersion {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("article_id", &self.article_id)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("created_by_id", &self.created_by_id)?;
-        object.optional("created_via", &self.created_via)?;
-        object.optional("from_version_id", &self.from_version_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("article_id", &self.article_id);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("author_id", &self.author_id);
+        object.optional("created_by_id", &self.created_by_id);
+        object.optional("created_via", &self.created_via);
+        object.optional("from_version_id", &self.from_version_id);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -105,21 +105,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleVersion {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.article_id = __object.lenient()?,
-                3 => __out.title = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                5 => __out.body = __object.lenient()?,
-                6 => __out.body_markdown = __object.lenient()?,
-                7 => __out.author_id = __object.lenient()?,
-                8 => __out.created_by_id = __object.lenient()?,
-                9 => __out.created_via = __object.lenient()?,
-                10 => __out.from_version_id = __object.lenient()?,
-                11 => __out.state = __object.value()?,
-                12 => __out.created_at = __object.lenient()?,
-                13 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.article_id),
+                3 => __object.set_lenient(&mut __out.title),
+                4 => __object.set_lenient(&mut __out.description),
+                5 => __object.set_lenient(&mut __out.body),
+                6 => __object.set_lenient(&mut __out.body_markdown),
+                7 => __object.set_lenient(&mut __out.author_id),
+                8 => __object.set_lenient(&mut __out.created_by_id),
+                9 => __object.set_lenient(&mut __out.created_via),
+                10 => __object.set_lenient(&mut __out.from_version_id),
+                11 => __object.set(&mut __out.state),
+                12 => __object.set_lenient(&mut __out.created_at),
+                13 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,12 +28,12 @@ impl ::serde::Serialize for AskFinResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("status", &self.status)?;
-        object.optional("created_at_ms", &self.created_at_ms)?;
-        object.optional("errors", &self.errors)?;
-        object.optional("sse_subscription_url", &self.sse_subscription_url)?;
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("user_id", &self.user_id);
+        object.optional("status", &self.status);
+        object.optional("created_at_ms", &self.created_at_ms);
+        object.optional("errors", &self.errors);
+        object.optional("sse_subscription_url", &self.sse_subscription_url);
         object
             .end(
                 &self.extra,
@@ -65,13 +65,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AskFinResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversation_id = __object.lenient()?,
-                1 => __out.user_id = __object.lenient()?,
-                2 => __out.status = __object.value()?,
-                3 => __out.created_at_ms = __object.lenient()?,
-                4 => __out.errors = __object.value()?,
-                5 => __out.sse_subscription_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.conversation_id),
+                1 => __object.set_lenient(&mut __out.user_id),
+                2 => __object.set(&mut __out.status),
+                3 => __object.set_lenient(&mut __out.created_at_ms),
+                4 => __object.set(&mut __out.errors),
+                5 => __object.set_lenient(&mut __out.sse_subscription_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -32,14 +32,14 @@ impl ::serde::Serialize for AwayStatusReason {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("label", &self.label)?;
-        object.optional("emoji", &self.emoji)?;
-        object.optional("order", &self.order)?;
-        object.optional("deleted", &self.deleted)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("label", &self.label);
+        object.optional("emoji", &self.emoji);
+        object.optional("order", &self.order);
+        object.optional("deleted", &self.deleted);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -75,15 +75,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AwayStatusReason {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.label = __object.lenient()?,
-                3 => __out.emoji = __object.lenient()?,
-                4 => __out.order = __object.lenient()?,
-                5 => __out.deleted = __object.lenient()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.label),
+                3 => __object.set_lenient(&mut __out.emoji),
+                4 => __object.set_lenient(&mut __out.order),
+                5 => __object.set_lenient(&mut __out.deleted),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -45,17 +45,17 @@ impl ::serde::Serialize for Banner {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("view_id", &self.view_id)?;
-        object.optional("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.optional("style", &self.style)?;
-        object.optional("position", &self.position)?;
-        object.optional("show_dismiss_button", &self.show_dismiss_button)?;
-        object.optional("action", &self.action)?;
-        object.optional("client_targeting", &self.client_targeting)?;
-        object.optional("created_at", &self.created_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("view_id", &self.view_id);
+        object.optional("title", &self.title);
+        object.optional("body", &self.body);
+        object.optional("style", &self.style);
+        object.optional("position", &self.position);
+        object.optional("show_dismiss_button", &self.show_dismiss_button);
+        object.optional("action", &self.action);
+        object.optional("client_targeting", &self.client_targeting);
+        object.optional("created_at", &self.created_at);
         object
             .end(
                 &self.extra,
@@ -97,18 +97,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Banner {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.view_id = __object.lenient()?,
-                3 => __out.title = __object.lenient()?,
-                4 => __out.body = __object.lenient()?,
-                5 => __out.style = __object.lenient()?,
-                6 => __out.position = __object.lenient()?,
-                7 => __out.show_dismiss_button = __object.lenient()?,
-                8 => __out.action = __object.value()?,
-                9 => __out.client_targeting = __object.value()?,
-                10 => __out.created_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.view_id),
+                3 => __object.set_lenient(&mut __out.title),
+                4 => __object.set_lenient(&mut __out.body),
+                5 => __object.set_lenient(&mut __out.style),
+                6 => __object.set_lenient(&mut __out.position),
+                7 => __object.set_lenient(&mut __out.show_dismiss_button),
+                8 => __object.set(&mut __out.action),
+                9 => __object.set(&mut __out.client_targeting),
+                10 => __object.set_lenient(&mut __out.created_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -156,12 +156,12 @@ impl ::serde::Serialize for BannerAction {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("label", &self.label)?;
-        object.optional("target", &self.target)?;
-        object.optional("reaction_set", &self.reaction_set)?;
-        object.optional("tour_id", &self.tour_id)?;
-        object.optional("tour_url", &self.tour_url)?;
+        object.optional("type", &self.r#type);
+        object.optional("label", &self.label);
+        object.optional("target", &self.target);
+        object.optional("reaction_set", &self.reaction_set);
+        object.optional("tour_id", &self.tour_id);
+        object.optional("tour_url", &self.tour_url);
         object
             .end(
                 &self.extra,
@@ -186,13 +186,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerAction {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.label = __object.lenient()?,
-                2 => __out.target = __object.lenient()?,
-                3 => __out.reaction_set = __object.value()?,
-                4 => __out.tour_id = __object.lenient()?,
-                5 => __out.tour_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.label),
+                2 => __object.set_lenient(&mut __out.target),
+                3 => __object.set(&mut __out.reaction_set),
+                4 => __object.set_lenient(&mut __out.tour_id),
+                5 => __object.set_lenient(&mut __out.tour_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -227,8 +227,8 @@ impl ::serde::Serialize for BannerActionReactionSetItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("index", &self.index)?;
-        object.optional("unicode_emoticon", &self.unicode_emoticon)?;
+        object.optional("index", &self.index);
+        object.optional("unicode_emoticon", &self.unicode_emoticon);
         object.end(&self.extra, &["index", "unicode_emoticon"])
     }
 }
@@ -242,9 +242,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerActionReaction
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.index = __object.lenient()?,
-                1 => __out.unicode_emoticon = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.index),
+                1 => __object.set_lenient(&mut __out.unicode_emoticon),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

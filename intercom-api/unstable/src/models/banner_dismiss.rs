@@ -22,9 +22,9 @@ impl ::serde::Serialize for BannerDismiss {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("view_id", &self.view_id)?;
-        object.optional("dismissed", &self.dismissed)?;
+        object.optional("type", &self.r#type);
+        object.optional("view_id", &self.view_id);
+        object.optional("dismissed", &self.dismissed);
         object.end(&self.extra, &["type", "view_id", "dismissed"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BannerDismiss {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.view_id = __object.lenient()?,
-                2 => __out.dismissed = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.view_id),
+                2 => __object.set_lenient(&mut __out.dismissed),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

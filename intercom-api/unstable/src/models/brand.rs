@@ -32,15 +32,15 @@ impl ::serde::Serialize for Brand {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("is_default", &self.is_default)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("help_center_id", &self.help_center_id)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("is_default", &self.is_default);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("help_center_id", &self.help_center_id);
         object
-            .optional("default_address_settings_id", &self.default_address_settings_id)?;
+            .optional("default_address_settings_id", &self.default_address_settings_id);
         object
             .end(
                 &self.extra,
@@ -76,15 +76,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Brand {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.is_default = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.help_center_id = __object.lenient()?,
-                7 => __out.default_address_settings_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.is_default),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set_lenient(&mut __out.help_center_id),
+                7 => __object.set_lenient(&mut __out.default_address_settings_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -33,8 +33,8 @@ impl ::serde::Serialize for BulkCreateCompaniesRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("companies", &self.companies)?;
-        object.optional("job", &self.job)?;
+        object.field("companies", &self.companies);
+        object.optional("job", &self.job);
         object.end(&self.extra, &["companies", "job"])
     }
 }
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateCompaniesR
         let mut job = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => companies = ::std::option::Option::Some(__object.value()?),
-                1 => job = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut companies),
+                1 => __object.set(&mut job),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -108,16 +108,16 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("plan", &self.plan)?;
-        object.optional("size", &self.size)?;
-        object.optional("website", &self.website)?;
-        object.optional("industry", &self.industry)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("remote_created_at", &self.remote_created_at)?;
-        object.optional("monthly_spend", &self.monthly_spend)?;
-        object.optional("update_last_request_at", &self.update_last_request_at)?;
+        object.optional("company_id", &self.company_id);
+        object.optional("name", &self.name);
+        object.optional("plan", &self.plan);
+        object.optional("size", &self.size);
+        object.optional("website", &self.website);
+        object.optional("industry", &self.industry);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("remote_created_at", &self.remote_created_at);
+        object.optional("monthly_spend", &self.monthly_spend);
+        object.optional("update_last_request_at", &self.update_last_request_at);
         object
             .end(
                 &self.extra,
@@ -159,17 +159,17 @@ for BulkCreateCompaniesRequestCompaniesItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.company_id = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                2 => __out.plan = __object.lenient()?,
-                3 => __out.size = __object.lenient()?,
-                4 => __out.website = __object.lenient()?,
-                5 => __out.industry = __object.lenient()?,
-                6 => __out.custom_attributes = __object.value()?,
-                7 => __out.remote_created_at = __object.lenient()?,
-                8 => __out.monthly_spend = __object.lenient()?,
-                9 => __out.update_last_request_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.company_id),
+                1 => __object.set_lenient(&mut __out.name),
+                2 => __object.set_lenient(&mut __out.plan),
+                3 => __object.set_lenient(&mut __out.size),
+                4 => __object.set_lenient(&mut __out.website),
+                5 => __object.set_lenient(&mut __out.industry),
+                6 => __object.set(&mut __out.custom_attributes),
+                7 => __object.set_lenient(&mut __out.remote_created_at),
+                8 => __object.set_lenient(&mut __out.monthly_spend),
+                9 => __object.set_lenient(&mut __out.update_last_request_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -202,7 +202,7 @@ impl ::serde::Serialize for BulkCreateCompaniesRequestJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -218,8 +218,8 @@ for BulkCreateCompaniesRequestJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -33,8 +33,8 @@ impl ::serde::Serialize for BulkCreateContactsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("contacts", &self.contacts)?;
-        object.optional("job", &self.job)?;
+        object.field("contacts", &self.contacts);
+        object.optional("job", &self.job);
         object.end(&self.extra, &["contacts", "job"])
     }
 }
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkCreateContactsRe
         let mut job = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => contacts = ::std::option::Option::Some(__object.value()?),
-                1 => job = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut contacts),
+                1 => __object.set(&mut job),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -118,20 +118,20 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
-        object.optional("role", &self.role)?;
-        object.optional("phone", &self.phone)?;
-        object.optional("avatar", &self.avatar)?;
-        object.optional("language_override", &self.language_override)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("signed_up_at", &self.signed_up_at)?;
-        object.optional("last_seen_at", &self.last_seen_at)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        object.optional("companies", &self.companies)?;
-        object.optional("tags", &self.tags)?;
+        object.optional("external_id", &self.external_id);
+        object.optional("email", &self.email);
+        object.optional("name", &self.name);
+        object.optional("role", &self.role);
+        object.optional("phone", &self.phone);
+        object.optional("avatar", &self.avatar);
+        object.optional("language_override", &self.language_override);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("signed_up_at", &self.signed_up_at);
+        object.optional("last_seen_at", &self.last_seen_at);
+        object.optional("owner_id", &self.owner_id);
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        object.optional("companies", &self.companies);
+        object.optional("tags", &self.tags);
         object
             .end(
                 &self.extra,
@@ -181,21 +181,21 @@ for BulkCreateContactsRequestContactsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.external_id = __object.lenient()?,
-                1 => __out.email = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.role = __object.lenient()?,
-                4 => __out.phone = __object.lenient()?,
-                5 => __out.avatar = __object.lenient()?,
-                6 => __out.language_override = __object.lenient()?,
-                7 => __out.custom_attributes = __object.value()?,
-                8 => __out.signed_up_at = __object.lenient()?,
-                9 => __out.last_seen_at = __object.lenient()?,
-                10 => __out.owner_id = __object.lenient()?,
-                11 => __out.unsubscribed_from_emails = __object.lenient()?,
-                12 => __out.companies = __object.value()?,
-                13 => __out.tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.external_id),
+                1 => __object.set_lenient(&mut __out.email),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.role),
+                4 => __object.set_lenient(&mut __out.phone),
+                5 => __object.set_lenient(&mut __out.avatar),
+                6 => __object.set_lenient(&mut __out.language_override),
+                7 => __object.set(&mut __out.custom_attributes),
+                8 => __object.set_lenient(&mut __out.signed_up_at),
+                9 => __object.set_lenient(&mut __out.last_seen_at),
+                10 => __object.set_lenient(&mut __out.owner_id),
+                11 => __object.set_lenient(&mut __out.unsubscribed_from_emails),
+                12 => __object.set(&mut __out.companies),
+                13 => __object.set(&mut __out.tags),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -242,8 +242,8 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("company_id", &self.company_id)?;
-        object.optional("name", &self.name)?;
+        object.field("company_id", &self.company_id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["company_id", "name"])
     }
 }
@@ -260,9 +260,9 @@ for BulkCreateContactsRequestContactsItemCompaniesItem {
         let mut name = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => company_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut company_id),
+                1 => __object.set_lenient(&mut name),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -301,7 +301,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("add", &self.add)?;
+        object.optional("add", &self.add);
         object.end(&self.extra, &["add"])
     }
 }
@@ -317,8 +317,8 @@ for BulkCreateContactsRequestContactsItemTags {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.add = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.add),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -362,7 +362,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestContactsItemTagsAddItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -378,8 +378,8 @@ for BulkCreateContactsRequestContactsItemTagsAddItem {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -415,7 +415,7 @@ impl ::serde::Serialize for BulkCreateContactsRequestJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -431,8 +431,8 @@ for BulkCreateContactsRequestJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -33,8 +33,8 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("companies", &self.companies)?;
-        object.optional("job", &self.job)?;
+        object.field("companies", &self.companies);
+        object.optional("job", &self.job);
         object.end(&self.extra, &["companies", "job"])
     }
 }
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkDeleteCompaniesR
         let mut job = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => companies = ::std::option::Option::Some(__object.value()?),
-                1 => job = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut companies),
+                1 => __object.set(&mut job),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -99,7 +99,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -115,8 +115,8 @@ for BulkDeleteCompaniesRequestCompaniesItem {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -151,7 +151,7 @@ impl ::serde::Serialize for BulkDeleteCompaniesRequestJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -167,8 +167,8 @@ for BulkDeleteCompaniesRequestJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -33,8 +33,8 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("companies", &self.companies)?;
-        object.optional("job", &self.job)?;
+        object.field("companies", &self.companies);
+        object.optional("job", &self.job);
         object.end(&self.extra, &["companies", "job"])
     }
 }
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateCompaniesR
         let mut job = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => companies = ::std::option::Option::Some(__object.value()?),
-                1 => job = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut companies),
+                1 => __object.set(&mut job),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -128,16 +128,16 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("plan", &self.plan)?;
-        object.optional("size", &self.size)?;
-        object.optional("website", &self.website)?;
-        object.optional("industry", &self.industry)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("remote_created_at", &self.remote_created_at)?;
-        object.optional("monthly_spend", &self.monthly_spend)?;
-        object.optional("update_last_request_at", &self.update_last_request_at)?;
+        object.field("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("plan", &self.plan);
+        object.optional("size", &self.size);
+        object.optional("website", &self.website);
+        object.optional("industry", &self.industry);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("remote_created_at", &self.remote_created_at);
+        object.optional("monthly_spend", &self.monthly_spend);
+        object.optional("update_last_request_at", &self.update_last_request_at);
         object
             .end(
                 &self.extra,
@@ -188,17 +188,17 @@ for BulkUpdateCompaniesRequestCompaniesItem {
         let mut update_last_request_at = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                2 => plan = __object.lenient()?,
-                3 => size = __object.lenient()?,
-                4 => website = __object.lenient()?,
-                5 => industry = __object.lenient()?,
-                6 => custom_attributes = __object.value()?,
-                7 => remote_created_at = __object.lenient()?,
-                8 => monthly_spend = __object.lenient()?,
-                9 => update_last_request_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut name),
+                2 => __object.set_lenient(&mut plan),
+                3 => __object.set_lenient(&mut size),
+                4 => __object.set_lenient(&mut website),
+                5 => __object.set_lenient(&mut industry),
+                6 => __object.set(&mut custom_attributes),
+                7 => __object.set_lenient(&mut remote_created_at),
+                8 => __object.set_lenient(&mut monthly_spend),
+                9 => __object.set_lenient(&mut update_last_request_at),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -242,7 +242,7 @@ impl ::serde::Serialize for BulkUpdateCompaniesRequestJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -258,8 +258,8 @@ for BulkUpdateCompaniesRequestJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

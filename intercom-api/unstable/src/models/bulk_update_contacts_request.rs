@@ -33,8 +33,8 @@ impl ::serde::Serialize for BulkUpdateContactsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("contacts", &self.contacts)?;
-        object.optional("job", &self.job)?;
+        object.field("contacts", &self.contacts);
+        object.optional("job", &self.job);
         object.end(&self.extra, &["contacts", "job"])
     }
 }
@@ -50,9 +50,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for BulkUpdateContactsRe
         let mut job = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => contacts = ::std::option::Option::Some(__object.value()?),
-                1 => job = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut contacts),
+                1 => __object.set(&mut job),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -136,18 +136,18 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
-        object.optional("phone", &self.phone)?;
-        object.optional("avatar", &self.avatar)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        object.optional("language_override", &self.language_override)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("companies", &self.companies)?;
-        object.optional("tags", &self.tags)?;
+        object.field("id", &self.id);
+        object.optional("external_id", &self.external_id);
+        object.optional("email", &self.email);
+        object.optional("name", &self.name);
+        object.optional("phone", &self.phone);
+        object.optional("avatar", &self.avatar);
+        object.optional("owner_id", &self.owner_id);
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        object.optional("language_override", &self.language_override);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("companies", &self.companies);
+        object.optional("tags", &self.tags);
         object
             .end(
                 &self.extra,
@@ -204,19 +204,19 @@ for BulkUpdateContactsRequestContactsItem {
         let mut tags = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => external_id = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => name = __object.lenient()?,
-                4 => phone = __object.lenient()?,
-                5 => avatar = __object.lenient()?,
-                6 => owner_id = __object.lenient()?,
-                7 => unsubscribed_from_emails = __object.lenient()?,
-                8 => language_override = __object.lenient()?,
-                9 => custom_attributes = __object.value()?,
-                10 => companies = __object.value()?,
-                11 => tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut external_id),
+                2 => __object.set_lenient(&mut email),
+                3 => __object.set_lenient(&mut name),
+                4 => __object.set_lenient(&mut phone),
+                5 => __object.set_lenient(&mut avatar),
+                6 => __object.set_lenient(&mut owner_id),
+                7 => __object.set_lenient(&mut unsubscribed_from_emails),
+                8 => __object.set_lenient(&mut language_override),
+                9 => __object.set(&mut custom_attributes),
+                10 => __object.set(&mut companies),
+                11 => __object.set(&mut tags),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -279,9 +279,9 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("company_id", &self.company_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("remove", &self.remove)?;
+        object.field("company_id", &self.company_id);
+        object.optional("name", &self.name);
+        object.optional("remove", &self.remove);
         object.end(&self.extra, &["company_id", "name", "remove"])
     }
 }
@@ -299,10 +299,10 @@ for BulkUpdateContactsRequestContactsItemCompaniesItem {
         let mut remove = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => company_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                2 => remove = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut company_id),
+                1 => __object.set_lenient(&mut name),
+                2 => __object.set_lenient(&mut remove),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -346,8 +346,8 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("add", &self.add)?;
-        object.optional("remove", &self.remove)?;
+        object.optional("add", &self.add);
+        object.optional("remove", &self.remove);
         object.end(&self.extra, &["add", "remove"])
     }
 }
@@ -363,9 +363,9 @@ for BulkUpdateContactsRequestContactsItemTags {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.add = __object.value()?,
-                1 => __out.remove = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.add),
+                1 => __object.set(&mut __out.remove),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -409,7 +409,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsAddItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -425,8 +425,8 @@ for BulkUpdateContactsRequestContactsItemTagsAddItem {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -473,7 +473,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestContactsItemTagsRemoveItem 
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -489,8 +489,8 @@ for BulkUpdateContactsRequestContactsItemTagsRemoveItem {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -526,7 +526,7 @@ impl ::serde::Serialize for BulkUpdateContactsRequestJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -542,8 +542,8 @@ for BulkUpdateContactsRequestJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

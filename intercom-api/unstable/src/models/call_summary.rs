@@ -19,7 +19,7 @@ impl ::serde::Serialize for CallSummary {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("call_id", &self.call_id)?;
+        object.optional("call_id", &self.call_id);
         object.end(&self.extra, &["call_id"])
     }
 }
@@ -33,8 +33,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CallSummary {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.call_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.call_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

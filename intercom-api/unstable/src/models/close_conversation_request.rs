@@ -37,10 +37,10 @@ impl ::serde::Serialize for CloseConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.optional("body", &self.body)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("admin_id", &self.admin_id);
+        object.optional("body", &self.body);
         object.end(&self.extra, &["message_type", "type", "admin_id", "body"])
     }
 }
@@ -63,11 +63,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CloseConversationReq
         let mut body = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => body = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut admin_id),
+                3 => __object.set_lenient(&mut body),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

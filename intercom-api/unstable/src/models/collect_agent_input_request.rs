@@ -38,8 +38,8 @@ impl ::serde::Serialize for CollectAgentInputRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("step_id", &self.step_id)?;
-        object.field("attribute_values", &self.attribute_values)?;
+        object.field("step_id", &self.step_id);
+        object.field("attribute_values", &self.attribute_values);
         object.end(&self.extra, &["step_id", "attribute_values"])
     }
 }
@@ -55,9 +55,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CollectAgentInputReq
         let mut attribute_values = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => step_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => attribute_values = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut step_id),
+                1 => __object.set_required(&mut attribute_values),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -107,8 +107,8 @@ impl ::serde::Serialize for CollectAgentInputRequestAttributeValuesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("identifier", &self.identifier)?;
-        object.field("value", &self.value)?;
+        object.field("identifier", &self.identifier);
+        object.field("value", &self.value);
         object.end(&self.extra, &["identifier", "value"])
     }
 }
@@ -125,9 +125,9 @@ for CollectAgentInputRequestAttributeValuesItem {
         let mut value = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => identifier = ::std::option::Option::Some(__object.lenient()?),
-                1 => value = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut identifier),
+                1 => __object.set_required(&mut value),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -26,11 +26,11 @@ impl ::serde::Serialize for CompanyScroll {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
-        object.optional("pages", &self.pages)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("scroll_param", &self.scroll_param)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
+        object.optional("pages", &self.pages);
+        object.optional("total_count", &self.total_count);
+        object.optional("scroll_param", &self.scroll_param);
         object
             .end(&self.extra, &["type", "data", "pages", "total_count", "scroll_param"])
     }
@@ -51,12 +51,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyScroll {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                2 => __out.pages = __object.value()?,
-                3 => __out.total_count = __object.lenient()?,
-                4 => __out.scroll_param = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                2 => __object.set(&mut __out.pages),
+                3 => __object.set_lenient(&mut __out.total_count),
+                4 => __object.set_lenient(&mut __out.scroll_param),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -36,16 +36,16 @@ impl ::serde::Serialize for ContactActivity {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("event_type", &self.event_type)?;
-        object.optional("contact_id", &self.contact_id)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("role", &self.role)?;
-        object.optional("merge_source_id", &self.merge_source_id)?;
-        object.optional("merge_target_id", &self.merge_target_id)?;
-        object.optional("failure_reason", &self.failure_reason)?;
-        object.optional("created_at", &self.created_at)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("event_type", &self.event_type);
+        object.optional("contact_id", &self.contact_id);
+        object.optional("external_id", &self.external_id);
+        object.optional("role", &self.role);
+        object.optional("merge_source_id", &self.merge_source_id);
+        object.optional("merge_target_id", &self.merge_target_id);
+        object.optional("failure_reason", &self.failure_reason);
+        object.optional("created_at", &self.created_at);
         object
             .end(
                 &self.extra,
@@ -85,17 +85,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivity {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.event_type = __object.value()?,
-                3 => __out.contact_id = __object.lenient()?,
-                4 => __out.external_id = __object.lenient()?,
-                5 => __out.role = __object.lenient()?,
-                6 => __out.merge_source_id = __object.lenient()?,
-                7 => __out.merge_target_id = __object.lenient()?,
-                8 => __out.failure_reason = __object.lenient()?,
-                9 => __out.created_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.event_type),
+                3 => __object.set_lenient(&mut __out.contact_id),
+                4 => __object.set_lenient(&mut __out.external_id),
+                5 => __object.set_lenient(&mut __out.role),
+                6 => __object.set_lenient(&mut __out.merge_source_id),
+                7 => __object.set_lenient(&mut __out.merge_target_id),
+                8 => __object.set_lenient(&mut __out.failure_reason),
+                9 => __object.set_lenient(&mut __out.created_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

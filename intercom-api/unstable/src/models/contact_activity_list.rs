@@ -22,9 +22,9 @@ impl ::serde::Serialize for ContactActivityList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
-        object.optional("pages", &self.pages)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
+        object.optional("pages", &self.pages);
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityList 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                2 => __out.pages = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                2 => __object.set(&mut __out.pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -78,9 +78,9 @@ impl ::serde::Serialize for ContactActivityListPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("next", &self.next)?;
+        object.field("type", &self.r#type);
+        object.optional("per_page", &self.per_page);
+        object.optional("next", &self.next);
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
@@ -94,10 +94,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactActivityListP
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.per_page = __object.lenient()?,
-                2 => __out.next = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.per_page),
+                2 => __object.set(&mut __out.next),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -130,7 +130,7 @@ impl ::serde::Serialize for ContactActivityListPagesNext {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("starting_after", &self.starting_after)?;
+        object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
     }
 }
@@ -145,8 +145,8 @@ for ContactActivityListPagesNext {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.starting_after = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.starting_after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

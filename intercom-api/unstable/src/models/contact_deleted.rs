@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContactDeleted {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("deleted", &self.deleted)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("external_id", &self.external_id);
+        object.optional("deleted", &self.deleted);
         object.end(&self.extra, &["type", "id", "external_id", "deleted"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactDeleted {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.external_id = __object.lenient()?,
-                3 => __out.deleted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.external_id),
+                3 => __object.set_lenient(&mut __out.deleted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -46,12 +46,12 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("reply_options", &self.reply_options)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("reply_options", &self.reply_options);
         object
             .end(
                 &self.extra,
@@ -88,13 +88,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
         let mut reply_options = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => created_at = __object.lenient()?,
-                4 => attachment_urls = __object.lenient()?,
-                5 => reply_options = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_lenient(&mut created_at),
+                4 => __object.set_lenient(&mut attachment_urls),
+                5 => __object.set(&mut reply_options),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -147,8 +147,8 @@ impl ::serde::Serialize for ContactReplyBaseRequestReplyOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("text", &self.text)?;
-        object.field("uuid", &self.uuid)?;
+        object.field("text", &self.text);
+        object.field("uuid", &self.uuid);
         object.end(&self.extra, &["text", "uuid"])
     }
 }
@@ -164,9 +164,9 @@ for ContactReplyBaseRequestReplyOptionsItem {
         let mut uuid = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => text = ::std::option::Option::Some(__object.lenient()?),
-                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut text),
+                1 => __object.set_required_lenient(&mut uuid),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

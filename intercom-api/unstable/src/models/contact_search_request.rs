@@ -34,9 +34,9 @@ impl ::serde::Serialize for ContactSearchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("query", &self.query)?;
-        object.patch("pagination", &self.pagination)?;
-        object.optional("sort", &self.sort)?;
+        object.field("query", &self.query);
+        object.patch("pagination", &self.pagination);
+        object.optional("sort", &self.sort);
         object.end(&self.extra, &["query", "pagination", "sort"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequest
         let mut sort = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => query = ::std::option::Option::Some(__object.value()?),
-                1 => pagination = __object.value()?,
-                2 => sort = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut query),
+                1 => __object.set(&mut pagination),
+                2 => __object.set(&mut sort),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -137,8 +137,8 @@ impl ::serde::Serialize for ContactSearchRequestSort {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("field", &self.field)?;
-        object.optional("order", &self.order)?;
+        object.optional("field", &self.field);
+        object.optional("order", &self.order);
         object.end(&self.extra, &["field", "order"])
     }
 }
@@ -153,9 +153,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSearchRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.field = __object.lenient()?,
-                1 => __out.order = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.field),
+                1 => __object.set(&mut __out.order),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

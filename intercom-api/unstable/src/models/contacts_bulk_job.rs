@@ -32,14 +32,14 @@ impl ::serde::Serialize for ContactsBulkJob {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.field("type", &self.r#type)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("completed_at", &self.completed_at)?;
-        object.optional("tasks", &self.tasks)?;
-        object.optional("url", &self.url)?;
+        object.optional("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("completed_at", &self.completed_at);
+        object.optional("tasks", &self.tasks);
+        object.optional("url", &self.url);
         object
             .end(
                 &self.extra,
@@ -75,15 +75,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJob {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.state = __object.value()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.updated_at = __object.lenient()?,
-                5 => __out.completed_at = __object.lenient()?,
-                6 => __out.tasks = __object.value()?,
-                7 => __out.url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set(&mut __out.state),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.updated_at),
+                5 => __object.set_lenient(&mut __out.completed_at),
+                6 => __object.set(&mut __out.tasks),
+                7 => __object.set_lenient(&mut __out.url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -203,12 +203,12 @@ impl ::serde::Serialize for ContactsBulkJobTasksItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("item_count", &self.item_count)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("started_at", &self.started_at)?;
-        object.optional("completed_at", &self.completed_at)?;
+        object.optional("id", &self.id);
+        object.optional("item_count", &self.item_count);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("started_at", &self.started_at);
+        object.optional("completed_at", &self.completed_at);
         object
             .end(
                 &self.extra,
@@ -240,13 +240,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactsBulkJobTasks
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.item_count = __object.lenient()?,
-                2 => __out.state = __object.value()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.started_at = __object.lenient()?,
-                5 => __out.completed_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.item_count),
+                2 => __object.set(&mut __out.state),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.started_at),
+                5 => __object.set_lenient(&mut __out.completed_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -61,15 +61,15 @@ impl ::serde::Serialize for ContentImportSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("last_synced_at", &self.last_synced_at)?;
-        object.field("sync_behavior", &self.sync_behavior)?;
-        object.field("status", &self.status)?;
-        object.field("url", &self.url)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("updated_at", &self.updated_at)?;
-        object.optional("audience_ids", &self.audience_ids)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("last_synced_at", &self.last_synced_at);
+        object.field("sync_behavior", &self.sync_behavior);
+        object.field("status", &self.status);
+        object.field("url", &self.url);
+        object.field("created_at", &self.created_at);
+        object.field("updated_at", &self.updated_at);
+        object.optional("audience_ids", &self.audience_ids);
         object
             .end(
                 &self.extra,
@@ -115,16 +115,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentImportSource 
         let mut audience_ids = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => last_synced_at = ::std::option::Option::Some(__object.lenient()?),
-                3 => sync_behavior = ::std::option::Option::Some(__object.value()?),
-                4 => status = ::std::option::Option::Some(__object.value()?),
-                5 => url = ::std::option::Option::Some(__object.lenient()?),
-                6 => created_at = ::std::option::Option::Some(__object.lenient()?),
-                7 => updated_at = ::std::option::Option::Some(__object.lenient()?),
-                8 => audience_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_required_lenient(&mut last_synced_at),
+                3 => __object.set_required(&mut sync_behavior),
+                4 => __object.set_required(&mut status),
+                5 => __object.set_required_lenient(&mut url),
+                6 => __object.set_required_lenient(&mut created_at),
+                7 => __object.set_required_lenient(&mut updated_at),
+                8 => __object.set_lenient(&mut audience_ids),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -35,9 +35,9 @@ impl ::serde::Serialize for ContentSearchDefaultItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
         object.end(&self.extra, &["type", "id", "title"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchDefault
         let mut title = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = __object.lenient()?,
-                2 => title = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_lenient(&mut id),
+                2 => __object.set_lenient(&mut title),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContentSearchResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("pages", &self.pages)?;
-        object.optional("data", &self.data)?;
+        object.field("type", &self.r#type);
+        object.optional("total_count", &self.total_count);
+        object.optional("pages", &self.pages);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "total_count", "pages", "data"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.total_count = __object.lenient()?,
-                2 => __out.pages = __object.value()?,
-                3 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.total_count),
+                2 => __object.set(&mut __out.pages),
+                3 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -88,12 +88,12 @@ impl ::serde::Serialize for ContentSearchResponsePages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("page", &self.page)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("total_pages", &self.total_pages)?;
-        object.optional("next", &self.next)?;
-        object.optional("prev", &self.prev)?;
+        object.field("type", &self.r#type);
+        object.optional("page", &self.page);
+        object.optional("per_page", &self.per_page);
+        object.optional("total_pages", &self.total_pages);
+        object.optional("next", &self.next);
+        object.optional("prev", &self.prev);
         object
             .end(
                 &self.extra,
@@ -118,13 +118,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchRespons
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.page = __object.lenient()?,
-                2 => __out.per_page = __object.lenient()?,
-                3 => __out.total_pages = __object.lenient()?,
-                4 => __out.next = __object.lenient()?,
-                5 => __out.prev = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.page),
+                2 => __object.set_lenient(&mut __out.per_page),
+                3 => __object.set_lenient(&mut __out.total_pages),
+                4 => __object.set_lenient(&mut __out.next),
+                5 => __object.set_lenient(&mut __out.prev),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -53,15 +53,15 @@ impl ::serde::Serialize for ContentSnippetCreateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.optional("json_blocks", &self.json_blocks)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("locale", &self.locale)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("title", &self.title);
+        object.optional("json_blocks", &self.json_blocks);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("locale", &self.locale);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
         object
             .end(
                 &self.extra,
@@ -105,15 +105,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetCreate
         let mut ai_sales_agent_availability = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => json_blocks = __object.value()?,
-                2 => body_markdown = __object.lenient()?,
-                3 => locale = __object.lenient()?,
-                4 => audience_ids = __object.lenient()?,
-                5 => ai_chatbot_availability = __object.lenient()?,
-                6 => ai_copilot_availability = __object.lenient()?,
-                7 => ai_sales_agent_availability = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set(&mut json_blocks),
+                2 => __object.set_lenient(&mut body_markdown),
+                3 => __object.set_lenient(&mut locale),
+                4 => __object.set_lenient(&mut audience_ids),
+                5 => __object.set_lenient(&mut ai_chatbot_availability),
+                6 => __object.set_lenient(&mut ai_copilot_availability),
+                7 => __object.set_lenient(&mut ai_sales_agent_availability),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContentSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("url", &self.url)?;
-        object.optional("title", &self.title)?;
-        object.optional("locale", &self.locale)?;
+        object.optional("content_type", &self.content_type);
+        object.optional("url", &self.url);
+        object.optional("title", &self.title);
+        object.optional("locale", &self.locale);
         object.end(&self.extra, &["content_type", "url", "title", "locale"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSource {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.content_type = __object.value()?,
-                1 => __out.url = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.locale = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.content_type),
+                1 => __object.set_lenient(&mut __out.url),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set_lenient(&mut __out.locale),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,9 +21,9 @@ impl ::serde::Serialize for ConversationAttachmentFiles {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("data", &self.data)?;
-        object.optional("name", &self.name)?;
+        object.optional("content_type", &self.content_type);
+        object.optional("data", &self.data);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["content_type", "data", "name"])
     }
 }
@@ -37,10 +37,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttachme
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.content_type = __object.lenient()?,
-                1 => __out.data = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.content_type),
+                1 => __object.set_lenient(&mut __out.data),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,9 +22,9 @@ impl ::serde::Serialize for ConversationAttributeOption {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("label", &self.label)?;
-        object.optional("archived", &self.archived)?;
+        object.optional("id", &self.id);
+        object.optional("label", &self.label);
+        object.optional("archived", &self.archived);
         object.end(&self.extra, &["id", "label", "archived"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttribut
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.label = __object.lenient()?,
-                2 => __out.archived = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.label),
+                2 => __object.set_lenient(&mut __out.archived),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

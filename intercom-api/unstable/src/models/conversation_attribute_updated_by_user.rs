@@ -23,8 +23,8 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUser {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attribute", &self.attribute)?;
-        object.optional("value", &self.value)?;
+        object.optional("attribute", &self.attribute);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["attribute", "value"])
     }
 }
@@ -39,9 +39,9 @@ for ConversationAttributeUpdatedByUser {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attribute = __object.value()?,
-                1 => __out.value = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.attribute),
+                1 => __object.set(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -74,7 +74,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -89,8 +89,8 @@ for ConversationAttributeUpdatedByUserAttribute {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -125,8 +125,8 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByUserValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("previous", &self.previous)?;
+        object.optional("name", &self.name);
+        object.optional("previous", &self.previous);
         object.end(&self.extra, &["name", "previous"])
     }
 }
@@ -141,9 +141,9 @@ for ConversationAttributeUpdatedByUserValue {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.previous = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.previous),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

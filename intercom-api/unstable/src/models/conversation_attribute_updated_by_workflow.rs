@@ -27,9 +27,9 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflow {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("workflow", &self.workflow)?;
-        object.optional("attribute", &self.attribute)?;
-        object.optional("value", &self.value)?;
+        object.optional("workflow", &self.workflow);
+        object.optional("attribute", &self.attribute);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["workflow", "attribute", "value"])
     }
 }
@@ -44,10 +44,10 @@ for ConversationAttributeUpdatedByWorkflow {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.workflow = __object.value()?,
-                1 => __out.attribute = __object.value()?,
-                2 => __out.value = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.workflow),
+                1 => __object.set(&mut __out.attribute),
+                2 => __object.set(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -80,7 +80,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowWorkflow {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -95,8 +95,8 @@ for ConversationAttributeUpdatedByWorkflowWorkflow {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -129,7 +129,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -144,8 +144,8 @@ for ConversationAttributeUpdatedByWorkflowAttribute {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -178,7 +178,7 @@ impl ::serde::Serialize for ConversationAttributeUpdatedByWorkflowValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -193,8 +193,8 @@ for ConversationAttributeUpdatedByWorkflowValue {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -20,8 +20,8 @@ impl ::serde::Serialize for ConversationExternalReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -36,9 +36,9 @@ for ConversationExternalReference {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

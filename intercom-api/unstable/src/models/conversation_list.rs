@@ -26,10 +26,10 @@ impl ::serde::Serialize for ConversationList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("conversations", &self.conversations)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("pages", &self.pages)?;
+        object.field("type", &self.r#type);
+        object.optional("conversations", &self.conversations);
+        object.optional("total_count", &self.total_count);
+        object.optional("pages", &self.pages);
         object.end(&self.extra, &["type", "conversations", "total_count", "pages"])
     }
 }
@@ -48,11 +48,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.conversations = __object.value()?,
-                2 => __out.total_count = __object.lenient()?,
-                3 => __out.pages = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.conversations),
+                2 => __object.set_lenient(&mut __out.total_count),
+                3 => __object.set(&mut __out.pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

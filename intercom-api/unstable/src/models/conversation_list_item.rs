@@ -84,38 +84,38 @@ impl ::serde::Serialize for ConversationListItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("waiting_since", &self.waiting_since)?;
-        object.optional("snoozed_until", &self.snoozed_until)?;
-        object.optional("open", &self.open)?;
-        object.optional("state", &self.state)?;
-        object.optional("read", &self.read)?;
-        object.optional("priority", &self.priority)?;
-        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
-        object.optional("team_assignee_id", &self.team_assignee_id)?;
-        object.optional("company", &self.company)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("conversation_rating", &self.conversation_rating)?;
-        object.optional("source", &self.source)?;
-        object.optional("contacts", &self.contacts)?;
-        object.optional("teammates", &self.teammates)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("first_contact_reply", &self.first_contact_reply)?;
-        object.optional("sla_applied", &self.sla_applied)?;
-        object.optional("statistics", &self.statistics)?;
-        object.optional("linked_objects", &self.linked_objects)?;
-        object.optional("ai_agent_participated", &self.ai_agent_participated)?;
-        object.optional("ai_agent", &self.ai_agent)?;
-        object.optional("sales_agent_participated", &self.sales_agent_participated)?;
-        object.optional("sales_agent", &self.sales_agent)?;
-        object.optional("channel", &self.channel)?;
-        object.optional("external_references", &self.external_references)?;
-        object.optional("monitor_evaluations", &self.monitor_evaluations)?;
-        object.optional("scorecards", &self.scorecards)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("waiting_since", &self.waiting_since);
+        object.optional("snoozed_until", &self.snoozed_until);
+        object.optional("open", &self.open);
+        object.optional("state", &self.state);
+        object.optional("read", &self.read);
+        object.optional("priority", &self.priority);
+        object.optional("admin_assignee_id", &self.admin_assignee_id);
+        object.optional("team_assignee_id", &self.team_assignee_id);
+        object.optional("company", &self.company);
+        object.optional("tags", &self.tags);
+        object.optional("conversation_rating", &self.conversation_rating);
+        object.optional("source", &self.source);
+        object.optional("contacts", &self.contacts);
+        object.optional("teammates", &self.teammates);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("first_contact_reply", &self.first_contact_reply);
+        object.optional("sla_applied", &self.sla_applied);
+        object.optional("statistics", &self.statistics);
+        object.optional("linked_objects", &self.linked_objects);
+        object.optional("ai_agent_participated", &self.ai_agent_participated);
+        object.optional("ai_agent", &self.ai_agent);
+        object.optional("sales_agent_participated", &self.sales_agent_participated);
+        object.optional("sales_agent", &self.sales_agent);
+        object.optional("channel", &self.channel);
+        object.optional("external_references", &self.external_references);
+        object.optional("monitor_evaluations", &self.monitor_evaluations);
+        object.optional("scorecards", &self.scorecards);
         object
             .end(
                 &self.extra,
@@ -199,39 +199,39 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.updated_at = __object.lenient()?,
-                5 => __out.waiting_since = __object.lenient()?,
-                6 => __out.snoozed_until = __object.lenient()?,
-                7 => __out.open = __object.lenient()?,
-                8 => __out.state = __object.value()?,
-                9 => __out.read = __object.lenient()?,
-                10 => __out.priority = __object.value()?,
-                11 => __out.admin_assignee_id = __object.lenient()?,
-                12 => __out.team_assignee_id = __object.lenient()?,
-                13 => __out.company = __object.value()?,
-                14 => __out.tags = __object.value()?,
-                15 => __out.conversation_rating = __object.value()?,
-                16 => __out.source = __object.value()?,
-                17 => __out.contacts = __object.value()?,
-                18 => __out.teammates = __object.value()?,
-                19 => __out.custom_attributes = __object.value()?,
-                20 => __out.first_contact_reply = __object.value()?,
-                21 => __out.sla_applied = __object.value()?,
-                22 => __out.statistics = __object.value()?,
-                23 => __out.linked_objects = __object.value()?,
-                24 => __out.ai_agent_participated = __object.lenient()?,
-                25 => __out.ai_agent = __object.value()?,
-                26 => __out.sales_agent_participated = __object.lenient()?,
-                27 => __out.sales_agent = __object.value()?,
-                28 => __out.channel = __object.value()?,
-                29 => __out.external_references = __object.value()?,
-                30 => __out.monitor_evaluations = __object.value()?,
-                31 => __out.scorecards = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.updated_at),
+                5 => __object.set_lenient(&mut __out.waiting_since),
+                6 => __object.set_lenient(&mut __out.snoozed_until),
+                7 => __object.set_lenient(&mut __out.open),
+                8 => __object.set(&mut __out.state),
+                9 => __object.set_lenient(&mut __out.read),
+                10 => __object.set(&mut __out.priority),
+                11 => __object.set_lenient(&mut __out.admin_assignee_id),
+                12 => __object.set_lenient(&mut __out.team_assignee_id),
+                13 => __object.set(&mut __out.company),
+                14 => __object.set(&mut __out.tags),
+                15 => __object.set(&mut __out.conversation_rating),
+                16 => __object.set(&mut __out.source),
+                17 => __object.set(&mut __out.contacts),
+                18 => __object.set(&mut __out.teammates),
+                19 => __object.set(&mut __out.custom_attributes),
+                20 => __object.set(&mut __out.first_contact_reply),
+                21 => __object.set(&mut __out.sla_applied),
+                22 => __object.set(&mut __out.statistics),
+                23 => __object.set(&mut __out.linked_objects),
+                24 => __object.set_lenient(&mut __out.ai_agent_participated),
+                25 => __object.set(&mut __out.ai_agent),
+                26 => __object.set_lenient(&mut __out.sales_agent_participated),
+                27 => __object.set(&mut __out.sales_agent),
+                28 => __object.set(&mut __out.channel),
+                29 => __object.set(&mut __out.external_references),
+                30 => __object.set(&mut __out.monitor_evaluations),
+                31 => __object.set(&mut __out.scorecards),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

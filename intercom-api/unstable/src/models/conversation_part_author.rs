@@ -28,12 +28,12 @@ impl ::serde::Serialize for ConversationPartAuthor {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.optional("from_ai_agent", &self.from_ai_agent)?;
-        object.optional("is_ai_answer", &self.is_ai_answer)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("email", &self.email);
+        object.optional("from_ai_agent", &self.from_ai_agent);
+        object.optional("is_ai_answer", &self.is_ai_answer);
         object
             .end(
                 &self.extra,
@@ -58,13 +58,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartAuth
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.email = __object.lenient()?,
-                4 => __out.from_ai_agent = __object.lenient()?,
-                5 => __out.is_ai_answer = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.email),
+                4 => __object.set_lenient(&mut __out.from_ai_agent),
+                5 => __object.set_lenient(&mut __out.is_ai_answer),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,8 +22,8 @@ impl ::serde::Serialize for ConversationPartMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("quick_reply_options", &self.quick_reply_options)?;
-        object.optional("quick_reply_uuid", &self.quick_reply_uuid)?;
+        object.optional("quick_reply_options", &self.quick_reply_options);
+        object.optional("quick_reply_uuid", &self.quick_reply_uuid);
         object.end(&self.extra, &["quick_reply_options", "quick_reply_uuid"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPartMeta
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.quick_reply_options = __object.value()?,
-                1 => __out.quick_reply_uuid = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.quick_reply_options),
+                1 => __object.set_lenient(&mut __out.quick_reply_uuid),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -91,9 +91,9 @@ impl ::serde::Serialize for ConversationPartMetadataQuickReplyOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("text", &self.text)?;
-        object.field("uuid", &self.uuid)?;
-        object.optional("translations", &self.translations)?;
+        object.field("text", &self.text);
+        object.field("uuid", &self.uuid);
+        object.optional("translations", &self.translations);
         object.end(&self.extra, &["text", "uuid", "translations"])
     }
 }
@@ -110,10 +110,10 @@ for ConversationPartMetadataQuickReplyOptionsItem {
         let mut translations = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => text = ::std::option::Option::Some(__object.lenient()?),
-                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
-                2 => translations = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut text),
+                1 => __object.set_required_lenient(&mut uuid),
+                2 => __object.set(&mut translations),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -40,16 +40,16 @@ impl ::serde::Serialize for ConversationScorecard {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("scorecard_id", &self.scorecard_id)?;
-        object.optional("scorecard_version_id", &self.scorecard_version_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("scorecard_type", &self.scorecard_type)?;
-        object.optional("passed", &self.passed)?;
-        object.optional("score", &self.score)?;
-        object.optional("ai_score", &self.ai_score)?;
-        object.optional("evaluated_at", &self.evaluated_at)?;
-        object.optional("reviewed_teammate", &self.reviewed_teammate)?;
-        object.optional("evaluators", &self.evaluators)?;
+        object.optional("scorecard_id", &self.scorecard_id);
+        object.optional("scorecard_version_id", &self.scorecard_version_id);
+        object.optional("name", &self.name);
+        object.optional("scorecard_type", &self.scorecard_type);
+        object.optional("passed", &self.passed);
+        object.optional("score", &self.score);
+        object.optional("ai_score", &self.ai_score);
+        object.optional("evaluated_at", &self.evaluated_at);
+        object.optional("reviewed_teammate", &self.reviewed_teammate);
+        object.optional("evaluators", &self.evaluators);
         object
             .end(
                 &self.extra,
@@ -89,17 +89,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationScorecar
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.scorecard_id = __object.lenient()?,
-                1 => __out.scorecard_version_id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.scorecard_type = __object.lenient()?,
-                4 => __out.passed = __object.lenient()?,
-                5 => __out.score = __object.lenient()?,
-                6 => __out.ai_score = __object.lenient()?,
-                7 => __out.evaluated_at = __object.lenient()?,
-                8 => __out.reviewed_teammate = __object.value()?,
-                9 => __out.evaluators = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.scorecard_id),
+                1 => __object.set_lenient(&mut __out.scorecard_version_id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.scorecard_type),
+                4 => __object.set_lenient(&mut __out.passed),
+                5 => __object.set_lenient(&mut __out.score),
+                6 => __object.set_lenient(&mut __out.ai_score),
+                7 => __object.set_lenient(&mut __out.evaluated_at),
+                8 => __object.set(&mut __out.reviewed_teammate),
+                9 => __object.set(&mut __out.evaluators),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

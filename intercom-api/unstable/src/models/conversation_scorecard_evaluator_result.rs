@@ -26,11 +26,11 @@ impl ::serde::Serialize for ConversationScorecardEvaluatorResult {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("value", &self.value)?;
-        object.optional("source", &self.source)?;
-        object.optional("reasoning", &self.reasoning)?;
-        object.optional("reason_ids", &self.reason_ids)?;
-        object.optional("other_text", &self.other_text)?;
+        object.optional("value", &self.value);
+        object.optional("source", &self.source);
+        object.optional("reasoning", &self.reasoning);
+        object.optional("reason_ids", &self.reason_ids);
+        object.optional("other_text", &self.other_text);
         object
             .end(
                 &self.extra,
@@ -55,12 +55,12 @@ for ConversationScorecardEvaluatorResult {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.value = __object.lenient()?,
-                1 => __out.source = __object.lenient()?,
-                2 => __out.reasoning = __object.lenient()?,
-                3 => __out.reason_ids = __object.lenient()?,
-                4 => __out.other_text = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.value),
+                1 => __object.set_lenient(&mut __out.source),
+                2 => __object.set_lenient(&mut __out.reasoning),
+                3 => __object.set_lenient(&mut __out.reason_ids),
+                4 => __object.set_lenient(&mut __out.other_text),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -23,8 +23,8 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflow {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sla_name", &self.sla_name)?;
-        object.optional("sla_definition", &self.sla_definition)?;
+        object.optional("sla_name", &self.sla_name);
+        object.optional("sla_definition", &self.sla_definition);
         object.end(&self.extra, &["sla_name", "sla_definition"])
     }
 }
@@ -39,9 +39,9 @@ for ConversationSlaAppliedByWorkflow {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sla_name = __object.lenient()?,
-                1 => __out.sla_definition = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sla_name),
+                1 => __object.set(&mut __out.sla_definition),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -80,10 +80,10 @@ impl ::serde::Serialize for ConversationSlaAppliedByWorkflowSlaDefinition {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("first_reply_time", &self.first_reply_time)?;
-        object.optional("next_reply_time", &self.next_reply_time)?;
-        object.optional("resolution_time", &self.resolution_time)?;
-        object.optional("time_to_close", &self.time_to_close)?;
+        object.optional("first_reply_time", &self.first_reply_time);
+        object.optional("next_reply_time", &self.next_reply_time);
+        object.optional("resolution_time", &self.resolution_time);
+        object.optional("time_to_close", &self.time_to_close);
         object
             .end(
                 &self.extra,
@@ -112,11 +112,11 @@ for ConversationSlaAppliedByWorkflowSlaDefinition {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.first_reply_time = __object.lenient()?,
-                1 => __out.next_reply_time = __object.lenient()?,
-                2 => __out.resolution_time = __object.lenient()?,
-                3 => __out.time_to_close = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.first_reply_time),
+                1 => __object.set_lenient(&mut __out.next_reply_time),
+                2 => __object.set_lenient(&mut __out.resolution_time),
+                3 => __object.set_lenient(&mut __out.time_to_close),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

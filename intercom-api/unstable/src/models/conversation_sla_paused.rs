@@ -30,9 +30,9 @@ impl ::serde::Serialize for ConversationSlaPaused {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sla_name", &self.sla_name)?;
-        object.optional("current_sla_status", &self.current_sla_status)?;
-        object.optional("sla_states", &self.sla_states)?;
+        object.optional("sla_name", &self.sla_name);
+        object.optional("current_sla_status", &self.current_sla_status);
+        object.optional("sla_states", &self.sla_states);
         object.end(&self.extra, &["sla_name", "current_sla_status", "sla_states"])
     }
 }
@@ -50,10 +50,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaPause
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sla_name = __object.lenient()?,
-                1 => __out.current_sla_status = __object.value()?,
-                2 => __out.sla_states = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sla_name),
+                1 => __object.set(&mut __out.current_sla_status),
+                2 => __object.set(&mut __out.sla_states),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -160,8 +160,8 @@ impl ::serde::Serialize for ConversationSlaPausedSlaStatesValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("status", &self.status)?;
-        object.optional("seconds_remaining", &self.seconds_remaining)?;
+        object.field("status", &self.status);
+        object.optional("seconds_remaining", &self.seconds_remaining);
         object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
@@ -176,9 +176,9 @@ for ConversationSlaPausedSlaStatesValue {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.status = __object.value()?,
-                1 => __out.seconds_remaining = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.status),
+                1 => __object.set_lenient(&mut __out.seconds_remaining),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,10 +34,10 @@ impl ::serde::Serialize for ConversationSlaTargetMissed {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sla_name", &self.sla_name)?;
-        object.optional("sla_target_type", &self.sla_target_type)?;
-        object.optional("current_sla_status", &self.current_sla_status)?;
-        object.optional("sla_states", &self.sla_states)?;
+        object.optional("sla_name", &self.sla_name);
+        object.optional("sla_target_type", &self.sla_target_type);
+        object.optional("current_sla_status", &self.current_sla_status);
+        object.optional("sla_states", &self.sla_states);
         object
             .end(
                 &self.extra,
@@ -60,11 +60,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaTarge
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sla_name = __object.lenient()?,
-                1 => __out.sla_target_type = __object.value()?,
-                2 => __out.current_sla_status = __object.value()?,
-                3 => __out.sla_states = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sla_name),
+                1 => __object.set(&mut __out.sla_target_type),
+                2 => __object.set(&mut __out.current_sla_status),
+                3 => __object.set(&mut __out.sla_states),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -260,8 +260,8 @@ impl ::serde::Serialize for ConversationSlaTargetMissedSlaStatesValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("status", &self.status)?;
-        object.optional("seconds_remaining", &self.seconds_remaining)?;
+        object.optional("status", &self.status);
+        object.optional("seconds_remaining", &self.seconds_remaining);
         object.end(&self.extra, &["status", "seconds_remaining"])
     }
 }
@@ -276,9 +276,9 @@ for ConversationSlaTargetMissedSlaStatesValue {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.status = __object.value()?,
-                1 => __out.seconds_remaining = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.status),
+                1 => __object.set_lenient(&mut __out.seconds_remaining),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

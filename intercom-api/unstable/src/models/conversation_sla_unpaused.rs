@@ -19,7 +19,7 @@ impl ::serde::Serialize for ConversationSlaUnpaused {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sla_name", &self.sla_name)?;
+        object.optional("sla_name", &self.sla_name);
         object.end(&self.extra, &["sla_name"])
     }
 }
@@ -33,8 +33,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSlaUnpau
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sla_name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sla_name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -44,18 +44,18 @@ impl ::serde::Serialize for ConversationSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("delivered_as", &self.delivered_as)?;
-        object.optional("recipients", &self.recipients)?;
-        object.optional("reply_to", &self.reply_to)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("body", &self.body)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("url", &self.url)?;
-        object.optional("redacted", &self.redacted)?;
-        object.optional("email_message_metadata", &self.email_message_metadata)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("delivered_as", &self.delivered_as);
+        object.optional("recipients", &self.recipients);
+        object.optional("reply_to", &self.reply_to);
+        object.optional("subject", &self.subject);
+        object.optional("body", &self.body);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("url", &self.url);
+        object.optional("redacted", &self.redacted);
+        object.optional("email_message_metadata", &self.email_message_metadata);
         object
             .end(
                 &self.extra,
@@ -99,19 +99,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.delivered_as = __object.lenient()?,
-                3 => __out.recipients = __object.value()?,
-                4 => __out.reply_to = __object.value()?,
-                5 => __out.subject = __object.lenient()?,
-                6 => __out.body = __object.lenient()?,
-                7 => __out.author = __object.value()?,
-                8 => __out.attachments = __object.value()?,
-                9 => __out.url = __object.lenient()?,
-                10 => __out.redacted = __object.lenient()?,
-                11 => __out.email_message_metadata = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.delivered_as),
+                3 => __object.set(&mut __out.recipients),
+                4 => __object.set(&mut __out.reply_to),
+                5 => __object.set_lenient(&mut __out.subject),
+                6 => __object.set_lenient(&mut __out.body),
+                7 => __object.set(&mut __out.author),
+                8 => __object.set(&mut __out.attachments),
+                9 => __object.set_lenient(&mut __out.url),
+                10 => __object.set_lenient(&mut __out.redacted),
+                11 => __object.set(&mut __out.email_message_metadata),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -148,9 +148,9 @@ impl ::serde::Serialize for ConversationSourceRecipientsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("email", &self.email)?;
-        object.optional("drop_reason", &self.drop_reason)?;
+        object.optional("type", &self.r#type);
+        object.optional("email", &self.email);
+        object.optional("drop_reason", &self.drop_reason);
         object.end(&self.extra, &["type", "email", "drop_reason"])
     }
 }
@@ -165,10 +165,10 @@ for ConversationSourceRecipientsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.email = __object.lenient()?,
-                2 => __out.drop_reason = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.email),
+                2 => __object.set_lenient(&mut __out.drop_reason),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -203,8 +203,8 @@ impl ::serde::Serialize for ConversationSourceReplyToItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
+        object.optional("email", &self.email);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["email", "name"])
     }
 }
@@ -219,9 +219,9 @@ for ConversationSourceReplyToItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.email = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.email),
+                1 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -66,41 +66,41 @@ impl ::serde::Serialize for ConversationStatistics {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("time_to_assignment", &self.time_to_assignment)?;
-        object.optional("time_to_admin_reply", &self.time_to_admin_reply)?;
-        object.optional("time_to_first_close", &self.time_to_first_close)?;
-        object.optional("time_to_last_close", &self.time_to_last_close)?;
-        object.optional("median_time_to_reply", &self.median_time_to_reply)?;
-        object.optional("first_contact_reply_at", &self.first_contact_reply_at)?;
-        object.optional("first_assignment_at", &self.first_assignment_at)?;
-        object.optional("first_admin_reply_at", &self.first_admin_reply_at)?;
-        object.optional("first_close_at", &self.first_close_at)?;
-        object.optional("last_assignment_at", &self.last_assignment_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("time_to_assignment", &self.time_to_assignment);
+        object.optional("time_to_admin_reply", &self.time_to_admin_reply);
+        object.optional("time_to_first_close", &self.time_to_first_close);
+        object.optional("time_to_last_close", &self.time_to_last_close);
+        object.optional("median_time_to_reply", &self.median_time_to_reply);
+        object.optional("first_contact_reply_at", &self.first_contact_reply_at);
+        object.optional("first_assignment_at", &self.first_assignment_at);
+        object.optional("first_admin_reply_at", &self.first_admin_reply_at);
+        object.optional("first_close_at", &self.first_close_at);
+        object.optional("last_assignment_at", &self.last_assignment_at);
         object
             .optional(
                 "last_assignment_admin_reply_at",
                 &self.last_assignment_admin_reply_at,
-            )?;
-        object.optional("last_contact_reply_at", &self.last_contact_reply_at)?;
-        object.optional("last_admin_reply_at", &self.last_admin_reply_at)?;
-        object.optional("last_close_at", &self.last_close_at)?;
-        object.optional("last_closed_by_id", &self.last_closed_by_id)?;
-        object.optional("count_reopens", &self.count_reopens)?;
-        object.optional("count_assignments", &self.count_assignments)?;
-        object.optional("count_conversation_parts", &self.count_conversation_parts)?;
+            );
+        object.optional("last_contact_reply_at", &self.last_contact_reply_at);
+        object.optional("last_admin_reply_at", &self.last_admin_reply_at);
+        object.optional("last_close_at", &self.last_close_at);
+        object.optional("last_closed_by_id", &self.last_closed_by_id);
+        object.optional("count_reopens", &self.count_reopens);
+        object.optional("count_assignments", &self.count_assignments);
+        object.optional("count_conversation_parts", &self.count_conversation_parts);
         object
             .optional(
                 "assigned_team_first_response_time",
                 &self.assigned_team_first_response_time,
-            )?;
+            );
         object
             .optional(
                 "assigned_team_first_response_time_in_office_hours",
                 &self.assigned_team_first_response_time_in_office_hours,
-            )?;
-        object.optional("handling_time", &self.handling_time)?;
-        object.optional("adjusted_handling_time", &self.adjusted_handling_time)?;
+            );
+        object.optional("handling_time", &self.handling_time);
+        object.optional("adjusted_handling_time", &self.adjusted_handling_time);
         object
             .end(
                 &self.extra,
@@ -166,33 +166,35 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationStatisti
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.time_to_assignment = __object.lenient()?,
-                2 => __out.time_to_admin_reply = __object.lenient()?,
-                3 => __out.time_to_first_close = __object.lenient()?,
-                4 => __out.time_to_last_close = __object.lenient()?,
-                5 => __out.median_time_to_reply = __object.lenient()?,
-                6 => __out.first_contact_reply_at = __object.lenient()?,
-                7 => __out.first_assignment_at = __object.lenient()?,
-                8 => __out.first_admin_reply_at = __object.lenient()?,
-                9 => __out.first_close_at = __object.lenient()?,
-                10 => __out.last_assignment_at = __object.lenient()?,
-                11 => __out.last_assignment_admin_reply_at = __object.lenient()?,
-                12 => __out.last_contact_reply_at = __object.lenient()?,
-                13 => __out.last_admin_reply_at = __object.lenient()?,
-                14 => __out.last_close_at = __object.lenient()?,
-                15 => __out.last_closed_by_id = __object.lenient()?,
-                16 => __out.count_reopens = __object.lenient()?,
-                17 => __out.count_assignments = __object.lenient()?,
-                18 => __out.count_conversation_parts = __object.lenient()?,
-                19 => __out.assigned_team_first_response_time = __object.value()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.time_to_assignment),
+                2 => __object.set_lenient(&mut __out.time_to_admin_reply),
+                3 => __object.set_lenient(&mut __out.time_to_first_close),
+                4 => __object.set_lenient(&mut __out.time_to_last_close),
+                5 => __object.set_lenient(&mut __out.median_time_to_reply),
+                6 => __object.set_lenient(&mut __out.first_contact_reply_at),
+                7 => __object.set_lenient(&mut __out.first_assignment_at),
+                8 => __object.set_lenient(&mut __out.first_admin_reply_at),
+                9 => __object.set_lenient(&mut __out.first_close_at),
+                10 => __object.set_lenient(&mut __out.last_assignment_at),
+                11 => __object.set_lenient(&mut __out.last_assignment_admin_reply_at),
+                12 => __object.set_lenient(&mut __out.last_contact_reply_at),
+                13 => __object.set_lenient(&mut __out.last_admin_reply_at),
+                14 => __object.set_lenient(&mut __out.last_close_at),
+                15 => __object.set_lenient(&mut __out.last_closed_by_id),
+                16 => __object.set_lenient(&mut __out.count_reopens),
+                17 => __object.set_lenient(&mut __out.count_assignments),
+                18 => __object.set_lenient(&mut __out.count_conversation_parts),
+                19 => __object.set(&mut __out.assigned_team_first_response_time),
                 20 => {
-                    __out.assigned_team_first_response_time_in_office_hours = __object
-                        .value()?;
+                    __object
+                        .set(
+                            &mut __out.assigned_team_first_response_time_in_office_hours,
+                        )
                 }
-                21 => __out.handling_time = __object.lenient()?,
-                22 => __out.adjusted_handling_time = __object.lenient()?,
-                _ => __object.skip()?,
+                21 => __object.set_lenient(&mut __out.handling_time),
+                22 => __object.set_lenient(&mut __out.adjusted_handling_time),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,8 +21,8 @@ impl ::serde::Serialize for ConversationTagsUpdated {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("tags_added", &self.tags_added)?;
-        object.optional("tags_removed", &self.tags_removed)?;
+        object.optional("tags_added", &self.tags_added);
+        object.optional("tags_removed", &self.tags_removed);
         object.end(&self.extra, &["tags_added", "tags_removed"])
     }
 }
@@ -36,9 +36,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTagsUpda
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.tags_added = __object.lenient()?,
-                1 => __out.tags_removed = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.tags_added),
+                1 => __object.set_lenient(&mut __out.tags_removed),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -85,24 +85,24 @@ impl ::serde::Serialize for CreateArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.field("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("parent_type", &self.parent_type)?;
-        object.optional("parent_ids", &self.parent_ids)?;
-        object.patch("translated_content", &self.translated_content)?;
-        object.patch("folder_id", &self.folder_id)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.field("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("parent_type", &self.parent_type);
+        object.optional("parent_ids", &self.parent_ids);
+        object.patch("translated_content", &self.translated_content);
+        object.patch("folder_id", &self.folder_id);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.patch("scheduled_publish_at", &self.scheduled_publish_at)?;
-        object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.patch("scheduled_publish_at", &self.scheduled_publish_at);
+        object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at);
         object
             .end(
                 &self.extra,
@@ -173,24 +173,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
         let mut scheduled_unpublish_at = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => body = __object.lenient()?,
-                3 => body_markdown = __object.lenient()?,
-                4 => author_id = ::std::option::Option::Some(__object.lenient()?),
-                5 => state = __object.value()?,
-                6 => parent_id = __object.lenient()?,
-                7 => parent_type = __object.lenient()?,
-                8 => parent_ids = __object.lenient()?,
-                9 => translated_content = __object.value()?,
-                10 => folder_id = __object.lenient()?,
-                11 => audience_ids = __object.lenient()?,
-                12 => ai_chatbot_availability = __object.lenient()?,
-                13 => ai_copilot_availability = __object.lenient()?,
-                14 => ai_sales_agent_availability = __object.lenient()?,
-                15 => scheduled_publish_at = __object.lenient()?,
-                16 => scheduled_unpublish_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set_lenient(&mut body),
+                3 => __object.set_lenient(&mut body_markdown),
+                4 => __object.set_required_lenient(&mut author_id),
+                5 => __object.set(&mut state),
+                6 => __object.set_lenient(&mut parent_id),
+                7 => __object.set_lenient(&mut parent_type),
+                8 => __object.set_lenient(&mut parent_ids),
+                9 => __object.set(&mut translated_content),
+                10 => __object.set_lenient(&mut folder_id),
+                11 => __object.set_lenient(&mut audience_ids),
+                12 => __object.set_lenient(&mut ai_chatbot_availability),
+                13 => __object.set_lenient(&mut ai_copilot_availability),
+                14 => __object.set_lenient(&mut ai_sales_agent_availability),
+                15 => __object.set_lenient(&mut scheduled_publish_at),
+                16 => __object.set_lenient(&mut scheduled_unpublish_at),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -34,9 +34,9 @@ impl ::serde::Serialize for CreateAudienceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("predicates", &self.predicates)?;
-        object.optional("role_predicates", &self.role_predicates)?;
+        object.field("name", &self.name);
+        object.optional("predicates", &self.predicates);
+        object.optional("role_predicates", &self.role_predicates);
         object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateAudienceReques
         let mut role_predicates = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => predicates = __object.value()?,
-                2 => role_predicates = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set(&mut predicates),
+                2 => __object.set(&mut role_predicates),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

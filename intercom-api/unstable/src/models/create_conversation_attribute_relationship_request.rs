@@ -47,12 +47,12 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.field("data_type", &self.data_type)?;
-        object.optional("required", &self.required)?;
-        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
-        object.optional("reference", &self.reference)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.field("data_type", &self.data_type);
+        object.optional("required", &self.required);
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids);
+        object.optional("reference", &self.reference);
         object
             .end(
                 &self.extra,
@@ -91,13 +91,13 @@ for CreateConversationAttributeRelationshipRequest {
         let mut reference = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => data_type = __object.value()?,
-                3 => required = __object.lenient()?,
-                4 => visible_to_team_ids = __object.lenient()?,
-                5 => reference = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set(&mut data_type),
+                3 => __object.set_lenient(&mut required),
+                4 => __object.set_lenient(&mut visible_to_team_ids),
+                5 => __object.set(&mut reference),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -153,8 +153,8 @@ impl ::serde::Serialize for CreateConversationAttributeRelationshipRequestRefere
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("object_type_id", &self.object_type_id)?;
+        object.field("type", &self.r#type);
+        object.optional("object_type_id", &self.object_type_id);
         object.end(&self.extra, &["type", "object_type_id"])
     }
 }
@@ -171,9 +171,9 @@ for CreateConversationAttributeRelationshipRequestReference {
         let mut object_type_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => object_type_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_lenient(&mut object_type_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -94,12 +94,12 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("model", &self.model)?;
-        object.optional("description", &self.description)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
-        object.field("data_type", &self.data_type)?;
-        object.field("options", &self.options)?;
+        object.field("name", &self.name);
+        object.field("model", &self.model);
+        object.optional("description", &self.description);
+        object.optional("messenger_writable", &self.messenger_writable);
+        object.field("data_type", &self.data_type);
+        object.field("options", &self.options);
         object
             .end(
                 &self.extra,
@@ -138,13 +138,13 @@ for CreateDataAttributeRequestListAttribute {
         let mut options = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => model = ::std::option::Option::Some(__object.value()?),
-                2 => description = __object.lenient()?,
-                3 => messenger_writable = __object.lenient()?,
-                4 => data_type = __object.value()?,
-                5 => options = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required(&mut model),
+                2 => __object.set_lenient(&mut description),
+                3 => __object.set_lenient(&mut messenger_writable),
+                4 => __object.set(&mut data_type),
+                5 => __object.set_required(&mut options),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -248,7 +248,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestListAttributeOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("value", &self.value)?;
+        object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
     }
 }
@@ -264,8 +264,8 @@ for CreateDataAttributeRequestListAttributeOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -326,11 +326,11 @@ impl ::serde::Serialize for CreateDataAttributeRequestOtherType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("model", &self.model)?;
-        object.optional("description", &self.description)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
-        object.field("data_type", &self.data_type)?;
+        object.field("name", &self.name);
+        object.field("model", &self.model);
+        object.optional("description", &self.description);
+        object.optional("messenger_writable", &self.messenger_writable);
+        object.field("data_type", &self.data_type);
         object
             .end(
                 &self.extra,
@@ -360,12 +360,12 @@ for CreateDataAttributeRequestOtherType {
         let mut data_type = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => model = ::std::option::Option::Some(__object.value()?),
-                2 => description = __object.lenient()?,
-                3 => messenger_writable = __object.lenient()?,
-                4 => data_type = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required(&mut model),
+                2 => __object.set_lenient(&mut description),
+                3 => __object.set_lenient(&mut messenger_writable),
+                4 => __object.set_required(&mut data_type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -31,8 +31,8 @@ impl ::serde::Serialize for CreateDataExportsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("created_at_after", &self.created_at_after)?;
-        object.field("created_at_before", &self.created_at_before)?;
+        object.field("created_at_after", &self.created_at_after);
+        object.field("created_at_before", &self.created_at_before);
         object.end(&self.extra, &["created_at_after", "created_at_before"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataExportsReq
         let mut created_at_before = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => created_at_after = ::std::option::Option::Some(__object.lenient()?),
-                1 => created_at_before = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut created_at_after),
+                1 => __object.set_required_lenient(&mut created_at_before),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

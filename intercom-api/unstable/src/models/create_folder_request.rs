@@ -28,7 +28,7 @@ impl ::serde::Serialize for CreateFolderRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("folder", &self.folder)?;
+        object.field("folder", &self.folder);
         object.end(&self.extra, &["folder"])
     }
 }
@@ -43,8 +43,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequest 
         let mut folder = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => folder = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut folder),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -99,10 +99,10 @@ impl ::serde::Serialize for CreateFolderRequestFolder {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("emoji", &self.emoji)?;
-        object.patch("parent_folder_id", &self.parent_folder_id)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("emoji", &self.emoji);
+        object.patch("parent_folder_id", &self.parent_folder_id);
         object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
@@ -125,11 +125,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateFolderRequestF
         let mut parent_folder_id = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => emoji = __object.lenient()?,
-                3 => parent_folder_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set_lenient(&mut emoji),
+                3 => __object.set_lenient(&mut parent_folder_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -37,10 +37,10 @@ impl ::serde::Serialize for CreateIdentityVerificationSecretRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("supports_android", &self.supports_android)?;
-        object.optional("supports_ios", &self.supports_ios)?;
-        object.optional("supports_web", &self.supports_web)?;
+        object.field("name", &self.name);
+        object.optional("supports_android", &self.supports_android);
+        object.optional("supports_ios", &self.supports_ios);
+        object.optional("supports_web", &self.supports_web);
         object
             .end(
                 &self.extra,
@@ -68,11 +68,11 @@ for CreateIdentityVerificationSecretRequest {
         let mut supports_web = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => supports_android = __object.lenient()?,
-                2 => supports_ios = __object.lenient()?,
-                3 => supports_web = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut supports_android),
+                2 => __object.set_lenient(&mut supports_ios),
+                3 => __object.set_lenient(&mut supports_web),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -28,10 +28,10 @@ impl ::serde::Serialize for CreateOrUpdateCustomObjectInstanceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("external_id", &self.external_id)?;
-        object.patch("external_created_at", &self.external_created_at)?;
-        object.patch("external_updated_at", &self.external_updated_at)?;
-        object.patch("custom_attributes", &self.custom_attributes)?;
+        object.optional("external_id", &self.external_id);
+        object.patch("external_created_at", &self.external_created_at);
+        object.patch("external_updated_at", &self.external_updated_at);
+        object.patch("custom_attributes", &self.custom_attributes);
         object
             .end(
                 &self.extra,
@@ -61,11 +61,11 @@ for CreateOrUpdateCustomObjectInstanceRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.external_id = __object.lenient()?,
-                1 => __out.external_created_at = __object.lenient()?,
-                2 => __out.external_updated_at = __object.lenient()?,
-                3 => __out.custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.external_id),
+                1 => __object.set_lenient(&mut __out.external_created_at),
+                2 => __object.set_lenient(&mut __out.external_updated_at),
+                3 => __object.set(&mut __out.custom_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

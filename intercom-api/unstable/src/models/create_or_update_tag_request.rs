@@ -31,8 +31,8 @@ impl ::serde::Serialize for CreateOrUpdateTagRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("id", &self.id)?;
+        object.field("name", &self.name);
+        object.optional("id", &self.id);
         object.end(&self.extra, &["name", "id"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateOrUpdateTagReq
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -56,14 +56,14 @@ impl ::serde::Serialize for CreateTicketRequestObject {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("ticket_type_id", &self.ticket_type_id)?;
-        object.field("contacts", &self.contacts)?;
-        object.optional("conversation_to_link_id", &self.conversation_to_link_id)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.optional("assignment", &self.assignment)?;
-        object.optional("skip_notifications", &self.skip_notifications)?;
+        object.field("ticket_type_id", &self.ticket_type_id);
+        object.field("contacts", &self.contacts);
+        object.optional("conversation_to_link_id", &self.conversation_to_link_id);
+        object.optional("company_id", &self.company_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("ticket_attributes", &self.ticket_attributes);
+        object.optional("assignment", &self.assignment);
+        object.optional("skip_notifications", &self.skip_notifications);
         object
             .end(
                 &self.extra,
@@ -107,15 +107,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequestO
         let mut skip_notifications = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => contacts = ::std::option::Option::Some(__object.value()?),
-                2 => conversation_to_link_id = __object.lenient()?,
-                3 => company_id = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => ticket_attributes = __object.value()?,
-                6 => assignment = __object.value()?,
-                7 => skip_notifications = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut ticket_type_id),
+                1 => __object.set_required(&mut contacts),
+                2 => __object.set_lenient(&mut conversation_to_link_id),
+                3 => __object.set_lenient(&mut company_id),
+                4 => __object.set_lenient(&mut created_at),
+                5 => __object.set(&mut ticket_attributes),
+                6 => __object.set(&mut assignment),
+                7 => __object.set_lenient(&mut skip_notifications),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -19,7 +19,7 @@ impl ::serde::Serialize for CustomActionStarted {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("action", &self.action)?;
+        object.optional("action", &self.action);
         object.end(&self.extra, &["action"])
     }
 }
@@ -33,8 +33,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStarted 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.action = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.action),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -67,7 +67,7 @@ impl ::serde::Serialize for CustomActionStartedAction {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -81,8 +81,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionStartedA
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

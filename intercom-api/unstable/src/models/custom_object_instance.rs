@@ -36,14 +36,14 @@ impl ::serde::Serialize for CustomObjectInstance {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("external_id", &self.external_id)?;
-        object.patch("external_created_at", &self.external_created_at)?;
-        object.patch("external_updated_at", &self.external_updated_at)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("id", &self.id);
+        object.optional("external_id", &self.external_id);
+        object.patch("external_created_at", &self.external_created_at);
+        object.patch("external_updated_at", &self.external_updated_at);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("type", &self.r#type);
+        object.optional("custom_attributes", &self.custom_attributes);
         object
             .end(
                 &self.extra,
@@ -79,15 +79,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomObjectInstance
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.external_id = __object.lenient()?,
-                2 => __out.external_created_at = __object.lenient()?,
-                3 => __out.external_updated_at = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.r#type = __object.lenient()?,
-                7 => __out.custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.external_id),
+                2 => __object.set_lenient(&mut __out.external_created_at),
+                3 => __object.set_lenient(&mut __out.external_updated_at),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set_lenient(&mut __out.r#type),
+                7 => __object.set(&mut __out.custom_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

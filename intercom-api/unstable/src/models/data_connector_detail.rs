@@ -87,36 +87,36 @@ impl ::serde::Serialize for DataConnectorDetail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("state", &self.state)?;
-        object.optional("url", &self.url)?;
-        object.optional("body", &self.body)?;
-        object.optional("headers", &self.headers)?;
-        object.optional("http_method", &self.http_method)?;
-        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
-        object.optional("audiences", &self.audiences)?;
-        object.optional("execution_type", &self.execution_type)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("state", &self.state);
+        object.optional("url", &self.url);
+        object.optional("body", &self.body);
+        object.optional("headers", &self.headers);
+        object.optional("http_method", &self.http_method);
+        object.optional("direct_fin_usage", &self.direct_fin_usage);
+        object.optional("audiences", &self.audiences);
+        object.optional("execution_type", &self.execution_type);
         object
-            .optional("configuration_response_type", &self.configuration_response_type)?;
-        object.optional("data_transformation_type", &self.data_transformation_type)?;
-        object.optional("client_function_name", &self.client_function_name)?;
-        object.optional("client_function_timeout_ms", &self.client_function_timeout_ms)?;
-        object.optional("data_inputs", &self.data_inputs)?;
-        object.optional("response_fields", &self.response_fields)?;
-        object.optional("object_mappings", &self.object_mappings)?;
-        object.optional("token_ids", &self.token_ids)?;
-        object.optional("customer_authentication", &self.customer_authentication)?;
-        object.optional("bypass_authentication", &self.bypass_authentication)?;
+            .optional("configuration_response_type", &self.configuration_response_type);
+        object.optional("data_transformation_type", &self.data_transformation_type);
+        object.optional("client_function_name", &self.client_function_name);
+        object.optional("client_function_timeout_ms", &self.client_function_timeout_ms);
+        object.optional("data_inputs", &self.data_inputs);
+        object.optional("response_fields", &self.response_fields);
+        object.optional("object_mappings", &self.object_mappings);
+        object.optional("token_ids", &self.token_ids);
+        object.optional("customer_authentication", &self.customer_authentication);
+        object.optional("bypass_authentication", &self.bypass_authentication);
         object
-            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
-        object.optional("created_by_admin_id", &self.created_by_admin_id)?;
-        object.optional("updated_by_admin_id", &self.updated_by_admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("execution_results_url", &self.execution_results_url)?;
+            .optional("validate_missing_attributes", &self.validate_missing_attributes);
+        object.optional("created_by_admin_id", &self.created_by_admin_id);
+        object.optional("updated_by_admin_id", &self.updated_by_admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("execution_results_url", &self.execution_results_url);
         object
             .end(
                 &self.extra,
@@ -192,35 +192,35 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnectorDetail 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.description = __object.lenient()?,
-                4 => __out.state = __object.value()?,
-                5 => __out.url = __object.lenient()?,
-                6 => __out.body = __object.lenient()?,
-                7 => __out.headers = __object.value()?,
-                8 => __out.http_method = __object.value()?,
-                9 => __out.direct_fin_usage = __object.lenient()?,
-                10 => __out.audiences = __object.value()?,
-                11 => __out.execution_type = __object.value()?,
-                12 => __out.configuration_response_type = __object.value()?,
-                13 => __out.data_transformation_type = __object.value()?,
-                14 => __out.client_function_name = __object.lenient()?,
-                15 => __out.client_function_timeout_ms = __object.lenient()?,
-                16 => __out.data_inputs = __object.value()?,
-                17 => __out.response_fields = __object.value()?,
-                18 => __out.object_mappings = __object.value()?,
-                19 => __out.token_ids = __object.lenient()?,
-                20 => __out.customer_authentication = __object.lenient()?,
-                21 => __out.bypass_authentication = __object.lenient()?,
-                22 => __out.validate_missing_attributes = __object.lenient()?,
-                23 => __out.created_by_admin_id = __object.lenient()?,
-                24 => __out.updated_by_admin_id = __object.lenient()?,
-                25 => __out.created_at = __object.lenient()?,
-                26 => __out.updated_at = __object.lenient()?,
-                27 => __out.execution_results_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.description),
+                4 => __object.set(&mut __out.state),
+                5 => __object.set_lenient(&mut __out.url),
+                6 => __object.set_lenient(&mut __out.body),
+                7 => __object.set(&mut __out.headers),
+                8 => __object.set(&mut __out.http_method),
+                9 => __object.set_lenient(&mut __out.direct_fin_usage),
+                10 => __object.set(&mut __out.audiences),
+                11 => __object.set(&mut __out.execution_type),
+                12 => __object.set(&mut __out.configuration_response_type),
+                13 => __object.set(&mut __out.data_transformation_type),
+                14 => __object.set_lenient(&mut __out.client_function_name),
+                15 => __object.set_lenient(&mut __out.client_function_timeout_ms),
+                16 => __object.set(&mut __out.data_inputs),
+                17 => __object.set(&mut __out.response_fields),
+                18 => __object.set(&mut __out.object_mappings),
+                19 => __object.set_lenient(&mut __out.token_ids),
+                20 => __object.set_lenient(&mut __out.customer_authentication),
+                21 => __object.set_lenient(&mut __out.bypass_authentication),
+                22 => __object.set_lenient(&mut __out.validate_missing_attributes),
+                23 => __object.set_lenient(&mut __out.created_by_admin_id),
+                24 => __object.set_lenient(&mut __out.updated_by_admin_id),
+                25 => __object.set_lenient(&mut __out.created_at),
+                26 => __object.set_lenient(&mut __out.updated_at),
+                27 => __object.set_lenient(&mut __out.execution_results_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -319,8 +319,8 @@ impl ::serde::Serialize for DataConnectorDetailHeadersItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("value", &self.value)?;
+        object.optional("name", &self.name);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["name", "value"])
     }
 }
@@ -335,9 +335,9 @@ for DataConnectorDetailHeadersItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -731,11 +731,11 @@ impl ::serde::Serialize for DataConnectorDetailDataInputsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("description", &self.description)?;
-        object.optional("required", &self.required)?;
-        object.optional("default_value", &self.default_value)?;
+        object.optional("name", &self.name);
+        object.optional("type", &self.r#type);
+        object.optional("description", &self.description);
+        object.optional("required", &self.required);
+        object.optional("default_value", &self.default_value);
         object
             .end(
                 &self.extra,
@@ -760,12 +760,12 @@ for DataConnectorDetailDataInputsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.required = __object.lenient()?,
-                4 => __out.default_value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.required),
+                4 => __object.set_lenient(&mut __out.default_value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -881,10 +881,10 @@ impl ::serde::Serialize for DataConnectorDetailResponseFieldsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("path", &self.path)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("example_value", &self.example_value)?;
-        object.optional("redacted", &self.redacted)?;
+        object.optional("path", &self.path);
+        object.optional("type", &self.r#type);
+        object.optional("example_value", &self.example_value);
+        object.optional("redacted", &self.redacted);
         object.end(&self.extra, &["path", "type", "example_value", "redacted"])
     }
 }
@@ -904,11 +904,11 @@ for DataConnectorDetailResponseFieldsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.path = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.example_value = __object.value()?,
-                3 => __out.redacted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.path),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set(&mut __out.example_value),
+                3 => __object.set_lenient(&mut __out.redacted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -1044,10 +1044,10 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("response_object_path", &self.response_object_path)?;
-        object.optional("intercom_object_type", &self.intercom_object_type)?;
-        object.optional("attribute_mappings", &self.attribute_mappings)?;
-        object.optional("reference_mappings", &self.reference_mappings)?;
+        object.optional("response_object_path", &self.response_object_path);
+        object.optional("intercom_object_type", &self.intercom_object_type);
+        object.optional("attribute_mappings", &self.attribute_mappings);
+        object.optional("reference_mappings", &self.reference_mappings);
         object
             .end(
                 &self.extra,
@@ -1076,11 +1076,11 @@ for DataConnectorDetailObjectMappingsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.response_object_path = __object.lenient()?,
-                1 => __out.intercom_object_type = __object.value()?,
-                2 => __out.attribute_mappings = __object.value()?,
-                3 => __out.reference_mappings = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.response_object_path),
+                1 => __object.set(&mut __out.intercom_object_type),
+                2 => __object.set(&mut __out.attribute_mappings),
+                3 => __object.set(&mut __out.reference_mappings),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -1184,13 +1184,13 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemAttributeMappin
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("response_attribute_path", &self.response_attribute_path)?;
+        object.optional("response_attribute_path", &self.response_attribute_path);
         object
             .optional(
                 "intercom_attribute_identifier",
                 &self.intercom_attribute_identifier,
-            )?;
-        object.optional("mapping_type", &self.mapping_type)?;
+            );
+        object.optional("mapping_type", &self.mapping_type);
         object
             .end(
                 &self.extra,
@@ -1217,10 +1217,10 @@ for DataConnectorDetailObjectMappingsItemAttributeMappingsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.response_attribute_path = __object.lenient()?,
-                1 => __out.intercom_attribute_identifier = __object.lenient()?,
-                2 => __out.mapping_type = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.response_attribute_path),
+                1 => __object.set_lenient(&mut __out.intercom_attribute_identifier),
+                2 => __object.set(&mut __out.mapping_type),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -1330,12 +1330,12 @@ impl ::serde::Serialize for DataConnectorDetailObjectMappingsItemReferenceMappin
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("intercom_object_type", &self.intercom_object_type)?;
+        object.optional("intercom_object_type", &self.intercom_object_type);
         object
             .optional(
                 "intercom_attribute_identifier",
                 &self.intercom_attribute_identifier,
-            )?;
+            );
         object
             .end(&self.extra, &["intercom_object_type", "intercom_attribute_identifier"])
     }
@@ -1354,9 +1354,9 @@ for DataConnectorDetailObjectMappingsItemReferenceMappingsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.intercom_object_type = __object.value()?,
-                1 => __out.intercom_attribute_identifier = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.intercom_object_type),
+                1 => __object.set_lenient(&mut __out.intercom_attribute_identifier),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

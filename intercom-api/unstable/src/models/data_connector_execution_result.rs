@@ -54,23 +54,23 @@ impl ::serde::Serialize for DataConnectorExecutionResult {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("data_connector_id", &self.data_connector_id)?;
-        object.optional("success", &self.success)?;
-        object.optional("http_status", &self.http_status)?;
-        object.optional("http_method", &self.http_method)?;
-        object.optional("error_type", &self.error_type)?;
-        object.optional("error_message", &self.error_message)?;
-        object.optional("execution_time_ms", &self.execution_time_ms)?;
-        object.optional("source_type", &self.source_type)?;
-        object.optional("source_id", &self.source_id)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("request_url", &self.request_url)?;
-        object.optional("request_body", &self.request_body)?;
-        object.optional("response_body", &self.response_body)?;
-        object.optional("raw_response_body", &self.raw_response_body)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("data_connector_id", &self.data_connector_id);
+        object.optional("success", &self.success);
+        object.optional("http_status", &self.http_status);
+        object.optional("http_method", &self.http_method);
+        object.optional("error_type", &self.error_type);
+        object.optional("error_message", &self.error_message);
+        object.optional("execution_time_ms", &self.execution_time_ms);
+        object.optional("source_type", &self.source_type);
+        object.optional("source_id", &self.source_id);
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("request_url", &self.request_url);
+        object.optional("request_body", &self.request_body);
+        object.optional("response_body", &self.response_body);
+        object.optional("raw_response_body", &self.raw_response_body);
         object
             .end(
                 &self.extra,
@@ -125,24 +125,24 @@ for DataConnectorExecutionResult {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.data_connector_id = __object.lenient()?,
-                3 => __out.success = __object.lenient()?,
-                4 => __out.http_status = __object.lenient()?,
-                5 => __out.http_method = __object.value()?,
-                6 => __out.error_type = __object.value()?,
-                7 => __out.error_message = __object.lenient()?,
-                8 => __out.execution_time_ms = __object.lenient()?,
-                9 => __out.source_type = __object.value()?,
-                10 => __out.source_id = __object.lenient()?,
-                11 => __out.conversation_id = __object.lenient()?,
-                12 => __out.created_at = __object.lenient()?,
-                13 => __out.request_url = __object.lenient()?,
-                14 => __out.request_body = __object.lenient()?,
-                15 => __out.response_body = __object.lenient()?,
-                16 => __out.raw_response_body = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.data_connector_id),
+                3 => __object.set_lenient(&mut __out.success),
+                4 => __object.set_lenient(&mut __out.http_status),
+                5 => __object.set(&mut __out.http_method),
+                6 => __object.set(&mut __out.error_type),
+                7 => __object.set_lenient(&mut __out.error_message),
+                8 => __object.set_lenient(&mut __out.execution_time_ms),
+                9 => __object.set(&mut __out.source_type),
+                10 => __object.set_lenient(&mut __out.source_id),
+                11 => __object.set_lenient(&mut __out.conversation_id),
+                12 => __object.set_lenient(&mut __out.created_at),
+                13 => __object.set_lenient(&mut __out.request_url),
+                14 => __object.set_lenient(&mut __out.request_body),
+                15 => __object.set_lenient(&mut __out.response_body),
+                16 => __object.set_lenient(&mut __out.raw_response_body),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -24,9 +24,9 @@ impl ::serde::Serialize for DataConnectorExecutionResultList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
-        object.optional("pages", &self.pages)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
+        object.optional("pages", &self.pages);
         object.end(&self.extra, &["type", "data", "pages"])
     }
 }
@@ -41,10 +41,10 @@ for DataConnectorExecutionResultList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                2 => __out.pages = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                2 => __object.set(&mut __out.pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -81,9 +81,9 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("next", &self.next)?;
+        object.field("type", &self.r#type);
+        object.optional("per_page", &self.per_page);
+        object.optional("next", &self.next);
         object.end(&self.extra, &["type", "per_page", "next"])
     }
 }
@@ -98,10 +98,10 @@ for DataConnectorExecutionResultListPages {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.per_page = __object.lenient()?,
-                2 => __out.next = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.per_page),
+                2 => __object.set(&mut __out.next),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -134,7 +134,7 @@ impl ::serde::Serialize for DataConnectorExecutionResultListPagesNext {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("starting_after", &self.starting_after)?;
+        object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
     }
 }
@@ -149,8 +149,8 @@ for DataConnectorExecutionResultListPagesNext {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.starting_after = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.starting_after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

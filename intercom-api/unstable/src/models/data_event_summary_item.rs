@@ -26,11 +26,11 @@ impl ::serde::Serialize for DataEventSummaryItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("first", &self.first)?;
-        object.optional("last", &self.last)?;
-        object.optional("count", &self.count)?;
-        object.optional("description", &self.description)?;
+        object.optional("name", &self.name);
+        object.optional("first", &self.first);
+        object.optional("last", &self.last);
+        object.optional("count", &self.count);
+        object.optional("description", &self.description);
         object.end(&self.extra, &["name", "first", "last", "count", "description"])
     }
 }
@@ -50,12 +50,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummaryItem
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.first = __object.lenient()?,
-                2 => __out.last = __object.lenient()?,
-                3 => __out.count = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.first),
+                2 => __object.set_lenient(&mut __out.last),
+                3 => __object.set_lenient(&mut __out.count),
+                4 => __object.set_lenient(&mut __out.description),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

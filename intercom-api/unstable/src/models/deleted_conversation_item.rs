@@ -24,10 +24,10 @@ impl ::serde::Serialize for DeletedConversationItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("metrics_retained", &self.metrics_retained)?;
-        object.optional("deleted_at", &self.deleted_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("metrics_retained", &self.metrics_retained);
+        object.optional("deleted_at", &self.deleted_at);
         object.end(&self.extra, &["type", "id", "metrics_retained", "deleted_at"])
     }
 }
@@ -46,11 +46,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedConversationI
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.metrics_retained = __object.lenient()?,
-                3 => __out.deleted_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.metrics_retained),
+                3 => __object.set_lenient(&mut __out.deleted_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

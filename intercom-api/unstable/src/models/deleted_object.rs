@@ -22,9 +22,9 @@ impl ::serde::Serialize for DeletedObject {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.field("object", &self.object)?;
-        object.optional("deleted", &self.deleted)?;
+        object.optional("id", &self.id);
+        object.field("object", &self.object);
+        object.optional("deleted", &self.deleted);
         object.end(&self.extra, &["id", "object", "deleted"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DeletedObject {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.object = __object.value()?,
-                2 => __out.deleted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set(&mut __out.object),
+                2 => __object.set_lenient(&mut __out.deleted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

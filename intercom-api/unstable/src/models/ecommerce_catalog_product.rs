@@ -113,23 +113,23 @@ impl ::serde::Serialize for EcommerceCatalogProduct {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("title", &self.title)?;
-        object.field("url", &self.url)?;
-        object.optional("description", &self.description)?;
-        object.optional("description_html", &self.description_html)?;
-        object.optional("featured_image_url", &self.featured_image_url)?;
-        object.optional("image_urls", &self.image_urls)?;
-        object.optional("price_min", &self.price_min)?;
-        object.optional("price_max", &self.price_max)?;
-        object.optional("currency", &self.currency)?;
-        object.optional("in_stock", &self.in_stock)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("collections", &self.collections)?;
-        object.optional("category_path", &self.category_path)?;
-        object.optional("available_options", &self.available_options)?;
-        object.optional("variants", &self.variants)?;
-        object.optional("additional_data", &self.additional_data)?;
+        object.field("id", &self.id);
+        object.field("title", &self.title);
+        object.field("url", &self.url);
+        object.optional("description", &self.description);
+        object.optional("description_html", &self.description_html);
+        object.optional("featured_image_url", &self.featured_image_url);
+        object.optional("image_urls", &self.image_urls);
+        object.optional("price_min", &self.price_min);
+        object.optional("price_max", &self.price_max);
+        object.optional("currency", &self.currency);
+        object.optional("in_stock", &self.in_stock);
+        object.optional("tags", &self.tags);
+        object.optional("collections", &self.collections);
+        object.optional("category_path", &self.category_path);
+        object.optional("available_options", &self.available_options);
+        object.optional("variants", &self.variants);
+        object.optional("additional_data", &self.additional_data);
         object
             .end(
                 &self.extra,
@@ -199,24 +199,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogProd
         let mut additional_data = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => title = ::std::option::Option::Some(__object.lenient()?),
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                3 => description = __object.lenient()?,
-                4 => description_html = __object.lenient()?,
-                5 => featured_image_url = __object.lenient()?,
-                6 => image_urls = __object.lenient()?,
-                7 => price_min = __object.lenient()?,
-                8 => price_max = __object.lenient()?,
-                9 => currency = __object.lenient()?,
-                10 => in_stock = __object.lenient()?,
-                11 => tags = __object.lenient()?,
-                12 => collections = __object.value()?,
-                13 => category_path = __object.value()?,
-                14 => available_options = __object.value()?,
-                15 => variants = __object.value()?,
-                16 => additional_data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_required_lenient(&mut title),
+                2 => __object.set_required_lenient(&mut url),
+                3 => __object.set_lenient(&mut description),
+                4 => __object.set_lenient(&mut description_html),
+                5 => __object.set_lenient(&mut featured_image_url),
+                6 => __object.set_lenient(&mut image_urls),
+                7 => __object.set_lenient(&mut price_min),
+                8 => __object.set_lenient(&mut price_max),
+                9 => __object.set_lenient(&mut currency),
+                10 => __object.set_lenient(&mut in_stock),
+                11 => __object.set_lenient(&mut tags),
+                12 => __object.set(&mut collections),
+                13 => __object.set(&mut category_path),
+                14 => __object.set(&mut available_options),
+                15 => __object.set(&mut variants),
+                16 => __object.set(&mut additional_data),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -307,7 +307,7 @@ impl ::serde::Serialize for EcommerceCatalogProductCollectionsItemVariant2 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("title", &self.title)?;
+        object.optional("title", &self.title);
         object.end(&self.extra, &["title"])
     }
 }
@@ -322,8 +322,8 @@ for EcommerceCatalogProductCollectionsItemVariant2 {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.title = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.title),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -405,8 +405,8 @@ impl ::serde::Serialize for EcommerceCatalogProductAvailableOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("values", &self.values)?;
+        object.optional("name", &self.name);
+        object.optional("values", &self.values);
         object.end(&self.extra, &["name", "values"])
     }
 }
@@ -421,9 +421,9 @@ for EcommerceCatalogProductAvailableOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.values = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.values),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,8 +21,8 @@ impl ::serde::Serialize for EcommerceCatalogUploadPartResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("import_job_id", &self.import_job_id)?;
-        object.optional("next_part_number", &self.next_part_number)?;
+        object.optional("import_job_id", &self.import_job_id);
+        object.optional("next_part_number", &self.next_part_number);
         object.end(&self.extra, &["import_job_id", "next_part_number"])
     }
 }
@@ -37,9 +37,9 @@ for EcommerceCatalogUploadPartResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.import_job_id = __object.lenient()?,
-                1 => __out.next_part_number = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.import_job_id),
+                1 => __object.set_lenient(&mut __out.next_part_number),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,9 +22,9 @@ impl ::serde::Serialize for EcommerceCatalogUploadResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("import_job_id", &self.import_job_id)?;
-        object.field("status", &self.status)?;
-        object.optional("message", &self.message)?;
+        object.optional("import_job_id", &self.import_job_id);
+        object.field("status", &self.status);
+        object.optional("message", &self.message);
         object.end(&self.extra, &["import_job_id", "status", "message"])
     }
 }
@@ -39,10 +39,10 @@ for EcommerceCatalogUploadResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.import_job_id = __object.lenient()?,
-                1 => __out.status = __object.value()?,
-                2 => __out.message = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.import_job_id),
+                1 => __object.set(&mut __out.status),
+                2 => __object.set_lenient(&mut __out.message),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -36,15 +36,15 @@ impl ::serde::Serialize for EcommerceCatalogVariant {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("price", &self.price)?;
-        object.optional("compare_at_price", &self.compare_at_price)?;
-        object.optional("in_stock", &self.in_stock)?;
-        object.optional("url", &self.url)?;
-        object.optional("image_url", &self.image_url)?;
-        object.optional("selected_options", &self.selected_options)?;
-        object.optional("sku", &self.sku)?;
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("price", &self.price);
+        object.optional("compare_at_price", &self.compare_at_price);
+        object.optional("in_stock", &self.in_stock);
+        object.optional("url", &self.url);
+        object.optional("image_url", &self.image_url);
+        object.optional("selected_options", &self.selected_options);
+        object.optional("sku", &self.sku);
         object
             .end(
                 &self.extra,
@@ -82,16 +82,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EcommerceCatalogVari
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.title = __object.lenient()?,
-                2 => __out.price = __object.lenient()?,
-                3 => __out.compare_at_price = __object.lenient()?,
-                4 => __out.in_stock = __object.lenient()?,
-                5 => __out.url = __object.lenient()?,
-                6 => __out.image_url = __object.lenient()?,
-                7 => __out.selected_options = __object.value()?,
-                8 => __out.sku = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.title),
+                2 => __object.set_lenient(&mut __out.price),
+                3 => __object.set_lenient(&mut __out.compare_at_price),
+                4 => __object.set_lenient(&mut __out.in_stock),
+                5 => __object.set_lenient(&mut __out.url),
+                6 => __object.set_lenient(&mut __out.image_url),
+                7 => __object.set(&mut __out.selected_options),
+                8 => __object.set_lenient(&mut __out.sku),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -126,8 +126,8 @@ impl ::serde::Serialize for EcommerceCatalogVariantSelectedOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("value", &self.value)?;
+        object.optional("name", &self.name);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["name", "value"])
     }
 }
@@ -142,9 +142,9 @@ for EcommerceCatalogVariantSelectedOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,9 +22,9 @@ impl ::serde::Serialize for EmailAddressHeader {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("email_address", &self.email_address)?;
-        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type);
+        object.optional("email_address", &self.email_address);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["type", "email_address", "name"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailAddressHeader {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.email_address = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.email_address),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -24,9 +24,9 @@ impl ::serde::Serialize for EmailMessageMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("email_address_headers", &self.email_address_headers)?;
-        object.optional("message_id", &self.message_id)?;
+        object.optional("subject", &self.subject);
+        object.optional("email_address_headers", &self.email_address_headers);
+        object.optional("message_id", &self.message_id);
         object.end(&self.extra, &["subject", "email_address_headers", "message_id"])
     }
 }
@@ -44,10 +44,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailMessageMetadata
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.subject = __object.lenient()?,
-                1 => __out.email_address_headers = __object.value()?,
-                2 => __out.message_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.subject),
+                1 => __object.set(&mut __out.email_address_headers),
+                2 => __object.set_lenient(&mut __out.message_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -36,20 +36,20 @@ impl ::serde::Serialize for EmailSetting {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("email", &self.email)?;
-        object.optional("verified", &self.verified)?;
-        object.optional("domain", &self.domain)?;
-        object.optional("brand_id", &self.brand_id)?;
-        object.optional("forwarding_enabled", &self.forwarding_enabled)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("email", &self.email);
+        object.optional("verified", &self.verified);
+        object.optional("domain", &self.domain);
+        object.optional("brand_id", &self.brand_id);
+        object.optional("forwarding_enabled", &self.forwarding_enabled);
         object
             .optional(
                 "forwarded_email_last_received_at",
                 &self.forwarded_email_last_received_at,
-            )?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+            );
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -89,17 +89,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for EmailSetting {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.email = __object.lenient()?,
-                3 => __out.verified = __object.lenient()?,
-                4 => __out.domain = __object.lenient()?,
-                5 => __out.brand_id = __object.lenient()?,
-                6 => __out.forwarding_enabled = __object.lenient()?,
-                7 => __out.forwarded_email_last_received_at = __object.lenient()?,
-                8 => __out.created_at = __object.lenient()?,
-                9 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.email),
+                3 => __object.set_lenient(&mut __out.verified),
+                4 => __object.set_lenient(&mut __out.domain),
+                5 => __object.set_lenient(&mut __out.brand_id),
+                6 => __object.set_lenient(&mut __out.forwarding_enabled),
+                7 => __object.set_lenient(&mut __out.forwarded_email_last_received_at),
+                8 => __object.set_lenient(&mut __out.created_at),
+                9 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

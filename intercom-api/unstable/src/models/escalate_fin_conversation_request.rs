@@ -23,10 +23,10 @@ impl ::serde::Serialize for EscalateFinConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("user", &self.user)?;
-        object.optional("message", &self.message)?;
-        object.optional("context", &self.context)?;
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("user", &self.user);
+        object.optional("message", &self.message);
+        object.optional("context", &self.context);
         object.end(&self.extra, &["conversation_id", "user", "message", "context"])
     }
 }
@@ -47,11 +47,11 @@ for EscalateFinConversationRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversation_id = __object.lenient()?,
-                1 => __out.user = __object.value()?,
-                2 => __out.message = __object.lenient()?,
-                3 => __out.context = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.conversation_id),
+                1 => __object.set(&mut __out.user),
+                2 => __object.set_lenient(&mut __out.message),
+                3 => __object.set_lenient(&mut __out.context),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -109,10 +109,10 @@ impl ::serde::Serialize for EscalateFinConversationRequestUser {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.optional("attributes", &self.attributes)?;
+        object.field("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("email", &self.email);
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
@@ -131,11 +131,11 @@ for EscalateFinConversationRequestUser {
         let mut attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut name),
+                2 => __object.set_lenient(&mut email),
+                3 => __object.set(&mut attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -24,10 +24,10 @@ impl ::serde::Serialize for EscalateFinConversationResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("intercom_conversation_id", &self.intercom_conversation_id)?;
-        object.optional("sse_subscription_url", &self.sse_subscription_url)?;
-        object.field("status", &self.status)?;
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("intercom_conversation_id", &self.intercom_conversation_id);
+        object.optional("sse_subscription_url", &self.sse_subscription_url);
+        object.field("status", &self.status);
         object
             .end(
                 &self.extra,
@@ -56,11 +56,11 @@ for EscalateFinConversationResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversation_id = __object.lenient()?,
-                1 => __out.intercom_conversation_id = __object.lenient()?,
-                2 => __out.sse_subscription_url = __object.lenient()?,
-                3 => __out.status = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.conversation_id),
+                1 => __object.set_lenient(&mut __out.intercom_conversation_id),
+                2 => __object.set_lenient(&mut __out.sse_subscription_url),
+                3 => __object.set(&mut __out.status),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -82,22 +82,22 @@ impl ::serde::Serialize for ExternalPage {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("title", &self.title)?;
-        object.field("html", &self.html)?;
-        object.optional("url", &self.url)?;
-        object.field("ai_agent_availability", &self.ai_agent_availability)?;
-        object.field("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("title", &self.title);
+        object.field("html", &self.html);
+        object.optional("url", &self.url);
+        object.field("ai_agent_availability", &self.ai_agent_availability);
+        object.field("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.optional("fin_availability", &self.fin_availability)?;
-        object.field("locale", &self.locale)?;
-        object.field("source_id", &self.source_id)?;
-        object.field("external_id", &self.external_id)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("updated_at", &self.updated_at)?;
-        object.field("last_ingested_at", &self.last_ingested_at)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.optional("fin_availability", &self.fin_availability);
+        object.field("locale", &self.locale);
+        object.field("source_id", &self.source_id);
+        object.field("external_id", &self.external_id);
+        object.field("created_at", &self.created_at);
+        object.field("updated_at", &self.updated_at);
+        object.field("last_ingested_at", &self.last_ingested_at);
         object
             .end(
                 &self.extra,
@@ -161,30 +161,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ExternalPage {
         let mut last_ingested_at = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => title = ::std::option::Option::Some(__object.lenient()?),
-                3 => html = ::std::option::Option::Some(__object.lenient()?),
-                4 => url = __object.lenient()?,
-                5 => {
-                    ai_agent_availability = ::std::option::Option::Some(
-                        __object.lenient()?,
-                    );
-                }
-                6 => {
-                    ai_copilot_availability = ::std::option::Option::Some(
-                        __object.lenient()?,
-                    );
-                }
-                7 => ai_sales_agent_availability = __object.lenient()?,
-                8 => fin_availability = __object.lenient()?,
-                9 => locale = __object.value()?,
-                10 => source_id = ::std::option::Option::Some(__object.lenient()?),
-                11 => external_id = ::std::option::Option::Some(__object.lenient()?),
-                12 => created_at = ::std::option::Option::Some(__object.lenient()?),
-                13 => updated_at = ::std::option::Option::Some(__object.lenient()?),
-                14 => last_ingested_at = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_required_lenient(&mut title),
+                3 => __object.set_required_lenient(&mut html),
+                4 => __object.set_lenient(&mut url),
+                5 => __object.set_required_lenient(&mut ai_agent_availability),
+                6 => __object.set_required_lenient(&mut ai_copilot_availability),
+                7 => __object.set_lenient(&mut ai_sales_agent_availability),
+                8 => __object.set_lenient(&mut fin_availability),
+                9 => __object.set(&mut locale),
+                10 => __object.set_required_lenient(&mut source_id),
+                11 => __object.set_required_lenient(&mut external_id),
+                12 => __object.set_required_lenient(&mut created_at),
+                13 => __object.set_required_lenient(&mut updated_at),
+                14 => __object.set_required_lenient(&mut last_ingested_at),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -42,11 +42,11 @@ impl ::serde::Serialize for FinAgentAttachment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("url", &self.url)?;
-        object.optional("name", &self.name)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("data", &self.data)?;
+        object.field("type", &self.r#type);
+        object.optional("url", &self.url);
+        object.optional("name", &self.name);
+        object.optional("content_type", &self.content_type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "url", "name", "content_type", "data"])
     }
 }
@@ -71,12 +71,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttachment {
         let mut data = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => url = __object.lenient()?,
-                2 => name = __object.lenient()?,
-                3 => content_type = __object.lenient()?,
-                4 => data = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_lenient(&mut url),
+                2 => __object.set_lenient(&mut name),
+                3 => __object.set_lenient(&mut content_type),
+                4 => __object.set_lenient(&mut data),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

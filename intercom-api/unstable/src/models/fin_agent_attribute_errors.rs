@@ -20,8 +20,8 @@ impl ::serde::Serialize for FinAgentAttributeErrors {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("user", &self.user)?;
-        object.optional("conversation", &self.conversation)?;
+        object.optional("user", &self.user);
+        object.optional("conversation", &self.conversation);
         object.end(&self.extra, &["user", "conversation"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.user = __object.value()?,
-                1 => __out.conversation = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.user),
+                1 => __object.set(&mut __out.conversation),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -72,7 +72,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsUser {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attributes", &self.attributes)?;
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
     }
 }
@@ -86,8 +86,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentAttributeErr
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attributes = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -122,7 +122,7 @@ impl ::serde::Serialize for FinAgentAttributeErrorsConversation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attributes", &self.attributes)?;
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
     }
 }
@@ -137,8 +137,8 @@ for FinAgentAttributeErrorsConversation {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attributes = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -45,10 +45,10 @@ impl ::serde::Serialize for FinAgentMessage {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("author", &self.author)?;
-        object.field("body", &self.body)?;
-        object.optional("timestamp", &self.timestamp)?;
-        object.optional("timestamp_ms", &self.timestamp_ms)?;
+        object.field("author", &self.author);
+        object.field("body", &self.body);
+        object.optional("timestamp", &self.timestamp);
+        object.optional("timestamp_ms", &self.timestamp_ms);
         object.end(&self.extra, &["author", "body", "timestamp", "timestamp_ms"])
     }
 }
@@ -71,11 +71,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentMessage {
         let mut timestamp_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => author = ::std::option::Option::Some(__object.value()?),
-                1 => body = ::std::option::Option::Some(__object.lenient()?),
-                2 => timestamp = __object.lenient()?,
-                3 => timestamp_ms = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut author),
+                1 => __object.set_required_lenient(&mut body),
+                2 => __object.set_lenient(&mut timestamp),
+                3 => __object.set_lenient(&mut timestamp_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

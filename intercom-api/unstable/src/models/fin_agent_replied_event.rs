@@ -60,13 +60,13 @@ impl ::serde::Serialize for FinAgentRepliedEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("event_name", &self.event_name)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("user_id", &self.user_id)?;
-        object.field("message", &self.message)?;
-        object.field("status", &self.status)?;
-        object.optional("stream_id", &self.stream_id)?;
-        object.field("created_at_ms", &self.created_at_ms)?;
+        object.field("event_name", &self.event_name);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("user_id", &self.user_id);
+        object.field("message", &self.message);
+        object.field("status", &self.status);
+        object.optional("stream_id", &self.stream_id);
+        object.field("created_at_ms", &self.created_at_ms);
         object
             .end(
                 &self.extra,
@@ -106,14 +106,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
         let mut created_at_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => message = ::std::option::Option::Some(__object.value()?),
-                4 => status = ::std::option::Option::Some(__object.value()?),
-                5 => stream_id = __object.lenient()?,
-                6 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut event_name),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut user_id),
+                3 => __object.set_required(&mut message),
+                4 => __object.set_required(&mut status),
+                5 => __object.set_lenient(&mut stream_id),
+                6 => __object.set_required_lenient(&mut created_at_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -177,10 +177,10 @@ impl ::serde::Serialize for FinAgentRepliedEventMessage {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.field("author", &self.author)?;
-        object.field("body", &self.body)?;
-        object.field("timestamp_ms", &self.timestamp_ms)?;
+        object.optional("id", &self.id);
+        object.field("author", &self.author);
+        object.field("body", &self.body);
+        object.field("timestamp_ms", &self.timestamp_ms);
         object.end(&self.extra, &["id", "author", "body", "timestamp_ms"])
     }
 }
@@ -197,11 +197,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentRepliedEvent
         let mut timestamp_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = __object.lenient()?,
-                1 => author = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => timestamp_ms = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut id),
+                1 => __object.set(&mut author),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_required_lenient(&mut timestamp_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -58,13 +58,13 @@ impl ::serde::Serialize for FinAgentReplyChunkEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("event_name", &self.event_name)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("stream_id", &self.stream_id)?;
-        object.field("chunk_index", &self.chunk_index)?;
-        object.field("chunk_text", &self.chunk_text)?;
-        object.field("status", &self.status)?;
-        object.field("created_at_ms", &self.created_at_ms)?;
+        object.field("event_name", &self.event_name);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("stream_id", &self.stream_id);
+        object.field("chunk_index", &self.chunk_index);
+        object.field("chunk_text", &self.chunk_text);
+        object.field("status", &self.status);
+        object.field("created_at_ms", &self.created_at_ms);
         object
             .end(
                 &self.extra,
@@ -104,14 +104,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentReplyChunkEv
         let mut created_at_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => stream_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => chunk_index = ::std::option::Option::Some(__object.lenient()?),
-                4 => chunk_text = ::std::option::Option::Some(__object.lenient()?),
-                5 => status = __object.value()?,
-                6 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut event_name),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut stream_id),
+                3 => __object.set_required_lenient(&mut chunk_index),
+                4 => __object.set_required_lenient(&mut chunk_text),
+                5 => __object.set(&mut status),
+                6 => __object.set_required_lenient(&mut created_at_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -29,8 +29,8 @@ impl ::serde::Serialize for FinAgentSettings {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("follow_up_questions", &self.follow_up_questions)?;
-        object.optional("email", &self.email)?;
+        object.optional("follow_up_questions", &self.follow_up_questions);
+        object.optional("email", &self.email);
         object.end(&self.extra, &["follow_up_questions", "email"])
     }
 }
@@ -45,9 +45,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentSettings {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.follow_up_questions = __object.lenient()?,
-                1 => __out.email = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.follow_up_questions),
+                1 => __object.set_lenient(&mut __out.email),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

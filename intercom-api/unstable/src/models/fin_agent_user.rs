@@ -42,10 +42,10 @@ impl ::serde::Serialize for FinAgentUser {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("email", &self.email)?;
-        object.optional("attributes", &self.attributes)?;
+        object.field("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("email", &self.email);
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["id", "name", "email", "attributes"])
     }
 }
@@ -63,11 +63,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentUser {
         let mut attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                2 => email = __object.lenient()?,
-                3 => attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut name),
+                2 => __object.set_lenient(&mut email),
+                3 => __object.set(&mut attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -32,14 +32,14 @@ impl ::serde::Serialize for Folder {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("emoji", &self.emoji)?;
-        object.optional("parent_folder_id", &self.parent_folder_id)?;
-        object.optional("content_count", &self.content_count)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("emoji", &self.emoji);
+        object.optional("parent_folder_id", &self.parent_folder_id);
+        object.optional("content_count", &self.content_count);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -75,15 +75,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Folder {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.emoji = __object.lenient()?,
-                4 => __out.parent_folder_id = __object.lenient()?,
-                5 => __out.content_count = __object.lenient()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.name),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.emoji),
+                4 => __object.set_lenient(&mut __out.parent_folder_id),
+                5 => __object.set_lenient(&mut __out.content_count),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -32,14 +32,14 @@ impl ::serde::Serialize for IdentityVerificationSecretWithMaterial {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("supports_android", &self.supports_android)?;
-        object.optional("supports_ios", &self.supports_ios)?;
-        object.optional("supports_web", &self.supports_web)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("secret", &self.secret)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("supports_android", &self.supports_android);
+        object.optional("supports_ios", &self.supports_ios);
+        object.optional("supports_web", &self.supports_web);
+        object.optional("created_at", &self.created_at);
+        object.optional("secret", &self.secret);
         object
             .end(
                 &self.extra,
@@ -76,15 +76,15 @@ for IdentityVerificationSecretWithMaterial {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.supports_android = __object.lenient()?,
-                4 => __out.supports_ios = __object.lenient()?,
-                5 => __out.supports_web = __object.lenient()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.secret = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.supports_android),
+                4 => __object.set_lenient(&mut __out.supports_ios),
+                5 => __object.set_lenient(&mut __out.supports_web),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.secret),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

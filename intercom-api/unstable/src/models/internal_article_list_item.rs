@@ -48,23 +48,23 @@ impl ::serde::Serialize for InternalArticleListItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("locale", &self.locale)?;
-        object.optional("folder_id", &self.folder_id)?;
-        object.optional("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("owner_id", &self.owner_id);
+        object.optional("author_id", &self.author_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("locale", &self.locale);
+        object.optional("folder_id", &self.folder_id);
+        object.optional("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.optional("tags", &self.tags)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.optional("tags", &self.tags);
         object
             .end(
                 &self.extra,
@@ -116,23 +116,23 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for InternalArticleListI
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.body_markdown = __object.lenient()?,
-                5 => __out.owner_id = __object.lenient()?,
-                6 => __out.author_id = __object.lenient()?,
-                7 => __out.created_at = __object.lenient()?,
-                8 => __out.updated_at = __object.lenient()?,
-                9 => __out.locale = __object.lenient()?,
-                10 => __out.folder_id = __object.lenient()?,
-                11 => __out.audience_ids = __object.lenient()?,
-                12 => __out.ai_chatbot_availability = __object.lenient()?,
-                13 => __out.ai_copilot_availability = __object.lenient()?,
-                14 => __out.ai_sales_agent_availability = __object.lenient()?,
-                15 => __out.tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.body_markdown),
+                5 => __object.set_lenient(&mut __out.owner_id),
+                6 => __object.set_lenient(&mut __out.author_id),
+                7 => __object.set_lenient(&mut __out.created_at),
+                8 => __object.set_lenient(&mut __out.updated_at),
+                9 => __object.set_lenient(&mut __out.locale),
+                10 => __object.set_lenient(&mut __out.folder_id),
+                11 => __object.set_lenient(&mut __out.audience_ids),
+                12 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                13 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                14 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                15 => __object.set(&mut __out.tags),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -47,13 +47,13 @@ impl ::serde::Serialize for Jobs {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.optional("url", &self.url)?;
-        object.optional("status", &self.status)?;
-        object.optional("resource_type", &self.resource_type)?;
-        object.optional("resource_id", &self.resource_id)?;
-        object.optional("resource_url", &self.resource_url)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.optional("url", &self.url);
+        object.optional("status", &self.status);
+        object.optional("resource_type", &self.resource_type);
+        object.optional("resource_id", &self.resource_id);
+        object.optional("resource_url", &self.resource_url);
         object
             .end(
                 &self.extra,
@@ -93,14 +93,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Jobs {
         let mut resource_url = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => url = __object.lenient()?,
-                3 => status = __object.value()?,
-                4 => resource_type = __object.lenient()?,
-                5 => resource_id = __object.lenient()?,
-                6 => resource_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_lenient(&mut url),
+                3 => __object.set(&mut status),
+                4 => __object.set_lenient(&mut resource_type),
+                5 => __object.set_lenient(&mut resource_id),
+                6 => __object.set_lenient(&mut resource_url),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

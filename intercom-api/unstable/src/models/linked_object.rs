@@ -22,9 +22,9 @@ impl ::serde::Serialize for LinkedObject {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("category", &self.category)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("category", &self.category);
         object.end(&self.extra, &["type", "id", "category"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for LinkedObject {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.category = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.category),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,7 +28,7 @@ impl ::serde::Serialize for ListCallsWithTranscriptsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("conversation_ids", &self.conversation_ids)?;
+        object.field("conversation_ids", &self.conversation_ids);
         object.end(&self.extra, &["conversation_ids"])
     }
 }
@@ -44,8 +44,8 @@ for ListCallsWithTranscriptsRequest {
         let mut conversation_ids = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_ids = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut conversation_ids),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -22,8 +22,8 @@ impl ::serde::Serialize for ListFinCapabilitiesResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("version", &self.version)?;
-        object.optional("capabilities", &self.capabilities)?;
+        object.optional("version", &self.version);
+        object.optional("capabilities", &self.capabilities);
         object.end(&self.extra, &["version", "capabilities"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ListFinCapabilitiesR
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.version = __object.lenient()?,
-                1 => __out.capabilities = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.version),
+                1 => __object.set(&mut __out.capabilities),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -82,12 +82,12 @@ impl ::serde::Serialize for ListFinCapabilitiesResponseCapabilitiesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("endpoint", &self.endpoint)?;
-        object.optional("method", &self.method)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("endpoint", &self.endpoint);
+        object.optional("method", &self.method);
         object
             .end(
                 &self.extra,
@@ -113,13 +113,13 @@ for ListFinCapabilitiesResponseCapabilitiesItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.description = __object.lenient()?,
-                4 => __out.endpoint = __object.lenient()?,
-                5 => __out.method = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.description),
+                4 => __object.set_lenient(&mut __out.endpoint),
+                5 => __object.set_lenient(&mut __out.method),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

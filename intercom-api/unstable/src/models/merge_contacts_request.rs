@@ -34,9 +34,9 @@ impl ::serde::Serialize for MergeContactsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
-        object.optional("skip_duplicate_validation", &self.skip_duplicate_validation)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
+        object.optional("skip_duplicate_validation", &self.skip_duplicate_validation);
         object.end(&self.extra, &["from", "into", "skip_duplicate_validation"])
     }
 }
@@ -57,10 +57,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest
         let mut skip_duplicate_validation = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                2 => skip_duplicate_validation = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                2 => __object.set_lenient(&mut skip_duplicate_validation),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -24,10 +24,10 @@ impl ::serde::Serialize for MergeHistoryList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
-        object.optional("next_cursor", &self.next_cursor)?;
-        object.optional("has_more", &self.has_more)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
+        object.optional("next_cursor", &self.next_cursor);
+        object.optional("has_more", &self.has_more);
         object.end(&self.extra, &["type", "data", "next_cursor", "has_more"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                2 => __out.next_cursor = __object.lenient()?,
-                3 => __out.has_more = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                2 => __object.set_lenient(&mut __out.next_cursor),
+                3 => __object.set_lenient(&mut __out.has_more),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

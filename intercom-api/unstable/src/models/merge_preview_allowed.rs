@@ -20,8 +20,8 @@ impl ::serde::Serialize for MergePreviewAllowed {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("allowed", &self.allowed)?;
-        object.optional("summary", &self.summary)?;
+        object.optional("allowed", &self.allowed);
+        object.optional("summary", &self.summary);
         object.end(&self.extra, &["allowed", "summary"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAllowed 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.allowed = __object.lenient()?,
-                1 => __out.summary = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.allowed),
+                1 => __object.set(&mut __out.summary),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

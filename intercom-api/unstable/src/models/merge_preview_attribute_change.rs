@@ -26,11 +26,11 @@ impl ::serde::Serialize for MergePreviewAttributeChange {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("field", &self.field)?;
-        object.optional("outcome", &self.outcome)?;
-        object.optional("from_value", &self.from_value)?;
-        object.optional("into_value", &self.into_value)?;
-        object.optional("new_into_value", &self.new_into_value)?;
+        object.optional("field", &self.field);
+        object.optional("outcome", &self.outcome);
+        object.optional("from_value", &self.from_value);
+        object.optional("into_value", &self.into_value);
+        object.optional("new_into_value", &self.new_into_value);
         object
             .end(
                 &self.extra,
@@ -54,12 +54,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewAttribut
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.field = __object.lenient()?,
-                1 => __out.outcome = __object.value()?,
-                2 => __out.from_value = __object.value()?,
-                3 => __out.into_value = __object.value()?,
-                4 => __out.new_into_value = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.field),
+                1 => __object.set(&mut __out.outcome),
+                2 => __object.set(&mut __out.from_value),
+                3 => __object.set(&mut __out.into_value),
+                4 => __object.set(&mut __out.new_into_value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,8 +22,8 @@ impl ::serde::Serialize for MergePreviewAttributeChanges {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attributes", &self.attributes)?;
-        object.optional("total_count", &self.total_count)?;
+        object.optional("attributes", &self.attributes);
+        object.optional("total_count", &self.total_count);
         object.end(&self.extra, &["attributes", "total_count"])
     }
 }
@@ -38,9 +38,9 @@ for MergePreviewAttributeChanges {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attributes = __object.value()?,
-                1 => __out.total_count = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.attributes),
+                1 => __object.set_lenient(&mut __out.total_count),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -20,8 +20,8 @@ impl ::serde::Serialize for MergePreviewReason {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("code", &self.code)?;
-        object.optional("message", &self.message)?;
+        object.optional("code", &self.code);
+        object.optional("message", &self.message);
         object.end(&self.extra, &["code", "message"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReason {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.code = __object.value()?,
-                1 => __out.message = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.code),
+                1 => __object.set_lenient(&mut __out.message),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,11 +28,11 @@ impl ::serde::Serialize for MergePreviewReassignments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversations", &self.conversations)?;
-        object.optional("tickets", &self.tickets)?;
-        object.optional("phone_calls", &self.phone_calls)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("notes", &self.notes)?;
+        object.optional("conversations", &self.conversations);
+        object.optional("tickets", &self.tickets);
+        object.optional("phone_calls", &self.phone_calls);
+        object.optional("tags", &self.tags);
+        object.optional("notes", &self.notes);
         object
             .end(
                 &self.extra,
@@ -56,12 +56,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewReassign
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversations = __object.value()?,
-                1 => __out.tickets = __object.value()?,
-                2 => __out.phone_calls = __object.value()?,
-                3 => __out.tags = __object.value()?,
-                4 => __out.notes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.conversations),
+                1 => __object.set(&mut __out.tickets),
+                2 => __object.set(&mut __out.phone_calls),
+                3 => __object.set(&mut __out.tags),
+                4 => __object.set(&mut __out.notes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -108,8 +108,8 @@ impl ::serde::Serialize for MergePreviewReassignmentsConversations {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -125,9 +125,9 @@ for MergePreviewReassignmentsConversations {
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -177,8 +177,8 @@ impl ::serde::Serialize for MergePreviewReassignmentsTickets {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -194,9 +194,9 @@ for MergePreviewReassignmentsTickets {
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -246,8 +246,8 @@ impl ::serde::Serialize for MergePreviewReassignmentsPhoneCalls {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -263,9 +263,9 @@ for MergePreviewReassignmentsPhoneCalls {
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -315,8 +315,8 @@ impl ::serde::Serialize for MergePreviewReassignmentsTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -332,9 +332,9 @@ for MergePreviewReassignmentsTags {
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -384,8 +384,8 @@ impl ::serde::Serialize for MergePreviewReassignmentsNotes {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -401,9 +401,9 @@ for MergePreviewReassignmentsNotes {
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -20,8 +20,8 @@ impl ::serde::Serialize for MergePreviewSummary {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attribute_changes", &self.attribute_changes)?;
-        object.optional("reassignments", &self.reassignments)?;
+        object.optional("attribute_changes", &self.attribute_changes);
+        object.optional("reassignments", &self.reassignments);
         object.end(&self.extra, &["attribute_changes", "reassignments"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergePreviewSummary 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attribute_changes = __object.value()?,
-                1 => __out.reassignments = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.attribute_changes),
+                1 => __object.set(&mut __out.reassignments),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

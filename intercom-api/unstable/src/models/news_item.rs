@@ -50,20 +50,20 @@ impl ::serde::Serialize for NewsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.optional("sender_id", &self.sender_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("newsfeed_assignments", &self.newsfeed_assignments)?;
-        object.optional("labels", &self.labels)?;
-        object.optional("cover_image_url", &self.cover_image_url)?;
-        object.optional("reactions", &self.reactions)?;
-        object.optional("deliver_silently", &self.deliver_silently)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("title", &self.title);
+        object.optional("body", &self.body);
+        object.optional("sender_id", &self.sender_id);
+        object.optional("state", &self.state);
+        object.optional("newsfeed_assignments", &self.newsfeed_assignments);
+        object.optional("labels", &self.labels);
+        object.optional("cover_image_url", &self.cover_image_url);
+        object.optional("reactions", &self.reactions);
+        object.optional("deliver_silently", &self.deliver_silently);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -111,21 +111,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.workspace_id = __object.lenient()?,
-                3 => __out.title = __object.lenient()?,
-                4 => __out.body = __object.lenient()?,
-                5 => __out.sender_id = __object.lenient()?,
-                6 => __out.state = __object.value()?,
-                7 => __out.newsfeed_assignments = __object.value()?,
-                8 => __out.labels = __object.lenient()?,
-                9 => __out.cover_image_url = __object.lenient()?,
-                10 => __out.reactions = __object.lenient()?,
-                11 => __out.deliver_silently = __object.lenient()?,
-                12 => __out.created_at = __object.lenient()?,
-                13 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.workspace_id),
+                3 => __object.set_lenient(&mut __out.title),
+                4 => __object.set_lenient(&mut __out.body),
+                5 => __object.set_lenient(&mut __out.sender_id),
+                6 => __object.set(&mut __out.state),
+                7 => __object.set(&mut __out.newsfeed_assignments),
+                8 => __object.set_lenient(&mut __out.labels),
+                9 => __object.set_lenient(&mut __out.cover_image_url),
+                10 => __object.set_lenient(&mut __out.reactions),
+                11 => __object.set_lenient(&mut __out.deliver_silently),
+                12 => __object.set_lenient(&mut __out.created_at),
+                13 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

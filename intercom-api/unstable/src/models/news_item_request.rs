@@ -53,14 +53,14 @@ impl ::serde::Serialize for NewsItemRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.field("sender_id", &self.sender_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("deliver_silently", &self.deliver_silently)?;
-        object.optional("labels", &self.labels)?;
-        object.optional("reactions", &self.reactions)?;
-        object.optional("newsfeed_assignments", &self.newsfeed_assignments)?;
+        object.field("title", &self.title);
+        object.optional("body", &self.body);
+        object.field("sender_id", &self.sender_id);
+        object.optional("state", &self.state);
+        object.optional("deliver_silently", &self.deliver_silently);
+        object.optional("labels", &self.labels);
+        object.optional("reactions", &self.reactions);
+        object.optional("newsfeed_assignments", &self.newsfeed_assignments);
         object
             .end(
                 &self.extra,
@@ -104,15 +104,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsItemRequest {
         let mut newsfeed_assignments = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => body = __object.lenient()?,
-                2 => sender_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => state = __object.value()?,
-                4 => deliver_silently = __object.lenient()?,
-                5 => labels = __object.lenient()?,
-                6 => reactions = __object.lenient()?,
-                7 => newsfeed_assignments = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_lenient(&mut body),
+                2 => __object.set_required_lenient(&mut sender_id),
+                3 => __object.set(&mut state),
+                4 => __object.set_lenient(&mut deliver_silently),
+                5 => __object.set_lenient(&mut labels),
+                6 => __object.set_lenient(&mut reactions),
+                7 => __object.set(&mut newsfeed_assignments),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

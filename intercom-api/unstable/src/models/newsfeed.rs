@@ -29,11 +29,11 @@ impl ::serde::Serialize for Newsfeed {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.field("type", &self.r#type)?;
-        object.optional("name", &self.name)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("name", &self.name);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object.end(&self.extra, &["id", "type", "name", "created_at", "updated_at"])
     }
 }
@@ -53,12 +53,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Newsfeed {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,14 +34,14 @@ impl ::serde::Serialize for OfficeHoursSchedule {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("time_zone_name", &self.time_zone_name)?;
-        object.optional("time_intervals", &self.time_intervals)?;
-        object.optional("twenty_four_seven", &self.twenty_four_seven)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("time_zone_name", &self.time_zone_name);
+        object.optional("time_intervals", &self.time_intervals);
+        object.optional("twenty_four_seven", &self.twenty_four_seven);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -77,15 +77,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursSchedule 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.time_zone_name = __object.lenient()?,
-                4 => __out.time_intervals = __object.value()?,
-                5 => __out.twenty_four_seven = __object.lenient()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.time_zone_name),
+                4 => __object.set(&mut __out.time_intervals),
+                5 => __object.set_lenient(&mut __out.twenty_four_seven),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

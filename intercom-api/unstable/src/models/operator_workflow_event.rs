@@ -21,8 +21,8 @@ impl ::serde::Serialize for OperatorWorkflowEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("workflow", &self.workflow)?;
-        object.optional("event", &self.event)?;
+        object.optional("workflow", &self.workflow);
+        object.optional("event", &self.event);
         object.end(&self.extra, &["workflow", "event"])
     }
 }
@@ -36,9 +36,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.workflow = __object.value()?,
-                1 => __out.event = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.workflow),
+                1 => __object.set(&mut __out.event),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -71,7 +71,7 @@ impl ::serde::Serialize for OperatorWorkflowEventWorkflow {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -86,8 +86,8 @@ for OperatorWorkflowEventWorkflow {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -122,8 +122,8 @@ impl ::serde::Serialize for OperatorWorkflowEventEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("result", &self.result)?;
+        object.optional("type", &self.r#type);
+        object.optional("result", &self.result);
         object.end(&self.extra, &["type", "result"])
     }
 }
@@ -137,9 +137,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OperatorWorkflowEven
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.result = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.result),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

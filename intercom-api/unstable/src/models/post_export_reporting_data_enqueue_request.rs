@@ -42,10 +42,10 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("dataset_id", &self.dataset_id)?;
-        object.field("attribute_ids", &self.attribute_ids)?;
-        object.field("start_time", &self.start_time)?;
-        object.field("end_time", &self.end_time)?;
+        object.field("dataset_id", &self.dataset_id);
+        object.field("attribute_ids", &self.attribute_ids);
+        object.field("start_time", &self.start_time);
+        object.field("end_time", &self.end_time);
         object
             .end(&self.extra, &["dataset_id", "attribute_ids", "start_time", "end_time"])
     }
@@ -70,11 +70,11 @@ for PostExportReportingDataEnqueueRequest {
         let mut end_time = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => dataset_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => attribute_ids = ::std::option::Option::Some(__object.lenient()?),
-                2 => start_time = ::std::option::Option::Some(__object.lenient()?),
-                3 => end_time = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut dataset_id),
+                1 => __object.set_required_lenient(&mut attribute_ids),
+                2 => __object.set_required_lenient(&mut start_time),
+                3 => __object.set_required_lenient(&mut end_time),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for PriorityChanged {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("current_priority", &self.current_priority)?;
-        object.optional("previous_priority", &self.previous_priority)?;
+        object.optional("current_priority", &self.current_priority);
+        object.optional("previous_priority", &self.previous_priority);
         object.end(&self.extra, &["current_priority", "previous_priority"])
     }
 }
@@ -36,9 +36,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PriorityChanged {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.current_priority = __object.value()?,
-                1 => __out.previous_priority = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.current_priority),
+                1 => __object.set(&mut __out.previous_priority),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -20,7 +20,7 @@ impl ::serde::Serialize for PublishArticleDraftRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("locales", &self.locales)?;
+        object.optional("locales", &self.locales);
         object.end(&self.extra, &["locales"])
     }
 }
@@ -35,8 +35,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PublishArticleDraftR
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.locales = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.locales),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

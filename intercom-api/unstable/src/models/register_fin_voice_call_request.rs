@@ -42,10 +42,10 @@ impl ::serde::Serialize for RegisterFinVoiceCallRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("phone_number", &self.phone_number)?;
-        object.field("call_id", &self.call_id)?;
-        object.optional("source", &self.source)?;
-        object.patch("data", &self.data)?;
+        object.field("phone_number", &self.phone_number);
+        object.field("call_id", &self.call_id);
+        object.optional("source", &self.source);
+        object.patch("data", &self.data);
         object.end(&self.extra, &["phone_number", "call_id", "source", "data"])
     }
 }
@@ -68,11 +68,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RegisterFinVoiceCall
         let mut data = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => phone_number = ::std::option::Option::Some(__object.lenient()?),
-                1 => call_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => source = __object.value()?,
-                3 => data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut phone_number),
+                1 => __object.set_required_lenient(&mut call_id),
+                2 => __object.set(&mut source),
+                3 => __object.set(&mut data),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

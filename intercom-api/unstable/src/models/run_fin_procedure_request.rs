@@ -45,11 +45,11 @@ impl ::serde::Serialize for RunFinProcedureRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("user", &self.user)?;
-        object.optional("message", &self.message)?;
-        object.optional("conversation_metadata", &self.conversation_metadata)?;
-        object.optional("settings", &self.settings)?;
+        object.field("conversation_id", &self.conversation_id);
+        object.field("user", &self.user);
+        object.optional("message", &self.message);
+        object.optional("conversation_metadata", &self.conversation_metadata);
+        object.optional("settings", &self.settings);
         object
             .end(
                 &self.extra,
@@ -84,12 +84,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for RunFinProcedureReque
         let mut settings = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => user = ::std::option::Option::Some(__object.value()?),
-                2 => message = __object.value()?,
-                3 => conversation_metadata = __object.value()?,
-                4 => settings = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut conversation_id),
+                1 => __object.set_required(&mut user),
+                2 => __object.set(&mut message),
+                3 => __object.set(&mut conversation_metadata),
+                4 => __object.set(&mut settings),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -130,7 +130,7 @@ impl ::serde::Serialize for RunFinProcedureRequestConversationMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attributes", &self.attributes)?;
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["attributes"])
     }
 }
@@ -146,8 +146,8 @@ for RunFinProcedureRequestConversationMetadata {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -180,7 +180,7 @@ impl ::serde::Serialize for RunFinProcedureRequestSettings {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("email", &self.email)?;
+        object.optional("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -196,8 +196,8 @@ for RunFinProcedureRequestSettings {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.email = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.email),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

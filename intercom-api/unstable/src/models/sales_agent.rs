@@ -24,9 +24,9 @@ impl ::serde::Serialize for SalesAgent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("outcome", &self.outcome)?;
-        object.optional("routing_outcome", &self.routing_outcome)?;
-        object.optional("collected_data", &self.collected_data)?;
+        object.optional("outcome", &self.outcome);
+        object.optional("routing_outcome", &self.routing_outcome);
+        object.optional("collected_data", &self.collected_data);
         object.end(&self.extra, &["outcome", "routing_outcome", "collected_data"])
     }
 }
@@ -44,10 +44,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SalesAgent {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.outcome = __object.value()?,
-                1 => __out.routing_outcome = __object.lenient()?,
-                2 => __out.collected_data = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.outcome),
+                1 => __object.set_lenient(&mut __out.routing_outcome),
+                2 => __object.set_lenient(&mut __out.collected_data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

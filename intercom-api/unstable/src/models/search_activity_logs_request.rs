@@ -40,11 +40,11 @@ impl ::serde::Serialize for SearchActivityLogsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("created_at_after", &self.created_at_after)?;
-        object.optional("created_at_before", &self.created_at_before)?;
-        object.optional("event_types", &self.event_types)?;
-        object.optional("page", &self.page)?;
-        object.optional("per_page", &self.per_page)?;
+        object.field("created_at_after", &self.created_at_after);
+        object.optional("created_at_before", &self.created_at_before);
+        object.optional("event_types", &self.event_types);
+        object.optional("page", &self.page);
+        object.optional("per_page", &self.per_page);
         object
             .end(
                 &self.extra,
@@ -79,12 +79,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchActivityLogsRe
         let mut per_page = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => created_at_after = ::std::option::Option::Some(__object.lenient()?),
-                1 => created_at_before = __object.lenient()?,
-                2 => event_types = __object.lenient()?,
-                3 => page = __object.lenient()?,
-                4 => per_page = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut created_at_after),
+                1 => __object.set_lenient(&mut created_at_before),
+                2 => __object.set_lenient(&mut event_types),
+                3 => __object.set_lenient(&mut page),
+                4 => __object.set_lenient(&mut per_page),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

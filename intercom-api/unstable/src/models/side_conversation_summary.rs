@@ -24,9 +24,9 @@ impl ::serde::Serialize for SideConversationSummary {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("side_conversation_id", &self.side_conversation_id)?;
-        object.optional("conversation_parts", &self.conversation_parts)?;
-        object.optional("total_count", &self.total_count)?;
+        object.optional("side_conversation_id", &self.side_conversation_id);
+        object.optional("conversation_parts", &self.conversation_parts);
+        object.optional("total_count", &self.total_count);
         object
             .end(
                 &self.extra,
@@ -48,10 +48,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SideConversationSumm
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.side_conversation_id = __object.lenient()?,
-                1 => __out.conversation_parts = __object.value()?,
-                2 => __out.total_count = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.side_conversation_id),
+                1 => __object.set(&mut __out.conversation_parts),
+                2 => __object.set_lenient(&mut __out.total_count),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -26,9 +26,9 @@ impl ::serde::Serialize for SlaApplied {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("sla_name", &self.sla_name)?;
-        object.optional("sla_status", &self.sla_status)?;
+        object.optional("type", &self.r#type);
+        object.optional("sla_name", &self.sla_name);
+        object.optional("sla_status", &self.sla_status);
         object.end(&self.extra, &["type", "sla_name", "sla_status"])
     }
 }
@@ -42,10 +42,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SlaApplied {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.sla_name = __object.lenient()?,
-                2 => __out.sla_status = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.sla_name),
+                2 => __object.set(&mut __out.sla_status),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

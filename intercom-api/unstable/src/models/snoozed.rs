@@ -21,8 +21,8 @@ impl ::serde::Serialize for Snoozed {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("until", &self.until)?;
-        object.optional("custom_until_time", &self.custom_until_time)?;
+        object.optional("until", &self.until);
+        object.optional("custom_until_time", &self.custom_until_time);
         object.end(&self.extra, &["until", "custom_until_time"])
     }
 }
@@ -36,9 +36,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Snoozed {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.until = __object.lenient()?,
-                1 => __out.custom_until_time = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.until),
+                1 => __object.set_lenient(&mut __out.custom_until_time),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

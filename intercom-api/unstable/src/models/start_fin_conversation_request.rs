@@ -49,12 +49,12 @@ impl ::serde::Serialize for StartFinConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("message", &self.message)?;
-        object.field("user", &self.user)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("conversation_metadata", &self.conversation_metadata)?;
-        object.optional("settings", &self.settings)?;
+        object.field("conversation_id", &self.conversation_id);
+        object.field("message", &self.message);
+        object.field("user", &self.user);
+        object.optional("attachments", &self.attachments);
+        object.optional("conversation_metadata", &self.conversation_metadata);
+        object.optional("settings", &self.settings);
         object
             .end(
                 &self.extra,
@@ -92,13 +92,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartFinConversation
         let mut settings = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => message = ::std::option::Option::Some(__object.value()?),
-                2 => user = ::std::option::Option::Some(__object.value()?),
-                3 => attachments = __object.value()?,
-                4 => conversation_metadata = __object.value()?,
-                5 => settings = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut conversation_id),
+                1 => __object.set_required(&mut message),
+                2 => __object.set_required(&mut user),
+                3 => __object.set(&mut attachments),
+                4 => __object.set(&mut conversation_metadata),
+                5 => __object.set(&mut settings),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

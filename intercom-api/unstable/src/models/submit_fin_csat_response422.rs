@@ -20,7 +20,7 @@ impl ::serde::Serialize for SubmitFinCsatResponse422 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("errors", &self.errors)?;
+        object.optional("errors", &self.errors);
         object.end(&self.extra, &["errors"])
     }
 }
@@ -34,8 +34,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.errors = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.errors),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -26,11 +26,11 @@ impl ::serde::Serialize for TeamMetric {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("admin_id", &self.admin_id)?;
-        object.optional("open", &self.open)?;
-        object.optional("idle", &self.idle)?;
-        object.optional("snoozed", &self.snoozed)?;
+        object.optional("type", &self.r#type);
+        object.optional("admin_id", &self.admin_id);
+        object.optional("open", &self.open);
+        object.optional("idle", &self.idle);
+        object.optional("snoozed", &self.snoozed);
         object.end(&self.extra, &["type", "admin_id", "open", "idle", "snoozed"])
     }
 }
@@ -50,12 +50,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamMetric {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.admin_id = __object.lenient()?,
-                2 => __out.open = __object.lenient()?,
-                3 => __out.idle = __object.lenient()?,
-                4 => __out.snoozed = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.admin_id),
+                2 => __object.set_lenient(&mut __out.open),
+                3 => __object.set_lenient(&mut __out.idle),
+                4 => __object.set_lenient(&mut __out.snoozed),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

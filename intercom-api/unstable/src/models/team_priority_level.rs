@@ -22,8 +22,8 @@ impl ::serde::Serialize for TeamPriorityLevel {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("primary_team_ids", &self.primary_team_ids)?;
-        object.optional("secondary_team_ids", &self.secondary_team_ids)?;
+        object.optional("primary_team_ids", &self.primary_team_ids);
+        object.optional("secondary_team_ids", &self.secondary_team_ids);
         object.end(&self.extra, &["primary_team_ids", "secondary_team_ids"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeamPriorityLevel {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.primary_team_ids = __object.lenient()?,
-                1 => __out.secondary_team_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.primary_team_ids),
+                1 => __object.set_lenient(&mut __out.secondary_team_ids),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -42,10 +42,10 @@ impl ::serde::Serialize for TeammateReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.optional("email", &self.email)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.optional("email", &self.email);
         object.end(&self.extra, &["type", "id", "name", "email"])
     }
 }
@@ -62,11 +62,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TeammateReference {
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => name = ::std::option::Option::Some(__object.lenient()?),
-                3 => email = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_required_lenient(&mut name),
+                3 => __object.set_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

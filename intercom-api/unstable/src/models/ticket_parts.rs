@@ -22,9 +22,9 @@ impl ::serde::Serialize for TicketParts {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("ticket_parts", &self.ticket_parts)?;
-        object.optional("total_count", &self.total_count)?;
+        object.field("type", &self.r#type);
+        object.optional("ticket_parts", &self.ticket_parts);
+        object.optional("total_count", &self.total_count);
         object.end(&self.extra, &["type", "ticket_parts", "total_count"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketParts {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.ticket_parts = __object.value()?,
-                2 => __out.total_count = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.ticket_parts),
+                2 => __object.set_lenient(&mut __out.total_count),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

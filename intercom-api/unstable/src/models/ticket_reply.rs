@@ -38,16 +38,16 @@ impl ::serde::Serialize for TicketReply {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("part_type", &self.part_type)?;
-        object.optional("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("redacted", &self.redacted)?;
-        object.optional("translations", &self.translations)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("part_type", &self.part_type);
+        object.optional("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("redacted", &self.redacted);
+        object.optional("translations", &self.translations);
         object
             .end(
                 &self.extra,
@@ -87,17 +87,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketReply {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.part_type = __object.value()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.author = __object.value()?,
-                7 => __out.attachments = __object.value()?,
-                8 => __out.redacted = __object.lenient()?,
-                9 => __out.translations = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.part_type),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set(&mut __out.author),
+                7 => __object.set(&mut __out.attachments),
+                8 => __object.set_lenient(&mut __out.redacted),
+                9 => __object.set_lenient(&mut __out.translations),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

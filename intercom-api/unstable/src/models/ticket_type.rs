@@ -40,18 +40,18 @@ impl ::serde::Serialize for TicketType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("category", &self.category)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("icon", &self.icon)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("ticket_type_attributes", &self.ticket_type_attributes)?;
-        object.optional("ticket_states", &self.ticket_states)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("category", &self.category);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("icon", &self.icon);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("ticket_type_attributes", &self.ticket_type_attributes);
+        object.optional("ticket_states", &self.ticket_states);
+        object.optional("archived", &self.archived);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -95,19 +95,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.category = __object.value()?,
-                3 => __out.name = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                5 => __out.icon = __object.lenient()?,
-                6 => __out.workspace_id = __object.lenient()?,
-                7 => __out.ticket_type_attributes = __object.value()?,
-                8 => __out.ticket_states = __object.value()?,
-                9 => __out.archived = __object.lenient()?,
-                10 => __out.created_at = __object.lenient()?,
-                11 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.category),
+                3 => __object.set_lenient(&mut __out.name),
+                4 => __object.set_lenient(&mut __out.description),
+                5 => __object.set_lenient(&mut __out.icon),
+                6 => __object.set_lenient(&mut __out.workspace_id),
+                7 => __object.set(&mut __out.ticket_type_attributes),
+                8 => __object.set(&mut __out.ticket_states),
+                9 => __object.set_lenient(&mut __out.archived),
+                10 => __object.set_lenient(&mut __out.created_at),
+                11 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -212,8 +212,8 @@ impl ::serde::Serialize for TicketTypeTicketStates {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
+        object.optional("type", &self.r#type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "data"])
     }
 }
@@ -227,9 +227,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeTicketStat
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

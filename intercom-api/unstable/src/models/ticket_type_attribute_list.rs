@@ -22,8 +22,8 @@ impl ::serde::Serialize for TicketTypeAttributeList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("ticket_type_attributes", &self.ticket_type_attributes)?;
+        object.optional("type", &self.r#type);
+        object.optional("ticket_type_attributes", &self.ticket_type_attributes);
         object.end(&self.extra, &["type", "ticket_type_attributes"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttributeL
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.ticket_type_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.ticket_type_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -31,12 +31,12 @@ impl ::serde::Serialize for UpdateConversationAttributeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("multiline", &self.multiline)?;
-        object.optional("required", &self.required)?;
-        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
-        object.optional("reference", &self.reference)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("multiline", &self.multiline);
+        object.optional("required", &self.required);
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids);
+        object.optional("reference", &self.reference);
         object
             .end(
                 &self.extra,
@@ -70,13 +70,13 @@ for UpdateConversationAttributeRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.multiline = __object.lenient()?,
-                3 => __out.required = __object.lenient()?,
-                4 => __out.visible_to_team_ids = __object.lenient()?,
-                5 => __out.reference = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.multiline),
+                3 => __object.set_lenient(&mut __out.required),
+                4 => __object.set_lenient(&mut __out.visible_to_team_ids),
+                5 => __object.set(&mut __out.reference),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -123,8 +123,8 @@ impl ::serde::Serialize for UpdateConversationAttributeRequestReference {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("object_type_id", &self.object_type_id)?;
+        object.field("type", &self.r#type);
+        object.optional("object_type_id", &self.object_type_id);
         object.end(&self.extra, &["type", "object_type_id"])
     }
 }
@@ -141,9 +141,9 @@ for UpdateConversationAttributeRequestReference {
         let mut object_type_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => object_type_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_lenient(&mut object_type_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -46,12 +46,12 @@ impl ::serde::Serialize for UpdateConversationPartRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("send_state", &self.send_state)?;
-        object.optional("info_message", &self.info_message)?;
-        object.optional("seen", &self.seen)?;
-        object.optional("admin_id", &self.admin_id)?;
-        object.field("experimental", &self.experimental)?;
-        object.field("secret", &self.secret)?;
+        object.optional("send_state", &self.send_state);
+        object.optional("info_message", &self.info_message);
+        object.optional("seen", &self.seen);
+        object.optional("admin_id", &self.admin_id);
+        object.field("experimental", &self.experimental);
+        object.field("secret", &self.secret);
         object
             .end(
                 &self.extra,
@@ -90,13 +90,13 @@ for UpdateConversationPartRequest {
         let mut secret = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => send_state = __object.lenient()?,
-                1 => info_message = __object.lenient()?,
-                2 => seen = __object.lenient()?,
-                3 => admin_id = __object.lenient()?,
-                4 => experimental = ::std::option::Option::Some(__object.lenient()?),
-                5 => secret = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut send_state),
+                1 => __object.set_lenient(&mut info_message),
+                2 => __object.set_lenient(&mut seen),
+                3 => __object.set_lenient(&mut admin_id),
+                4 => __object.set_required_lenient(&mut experimental),
+                5 => __object.set_required_lenient(&mut secret),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -53,22 +53,22 @@ impl ::serde::Serialize for UpdateDataConnectorRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("state", &self.state)?;
-        object.optional("http_method", &self.http_method)?;
-        object.optional("url", &self.url)?;
-        object.optional("body", &self.body)?;
-        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
-        object.optional("audiences", &self.audiences)?;
-        object.optional("headers", &self.headers)?;
-        object.optional("data_inputs", &self.data_inputs)?;
-        object.optional("customer_authentication", &self.customer_authentication)?;
-        object.optional("bypass_authentication", &self.bypass_authentication)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("state", &self.state);
+        object.optional("http_method", &self.http_method);
+        object.optional("url", &self.url);
+        object.optional("body", &self.body);
+        object.optional("direct_fin_usage", &self.direct_fin_usage);
+        object.optional("audiences", &self.audiences);
+        object.optional("headers", &self.headers);
+        object.optional("data_inputs", &self.data_inputs);
+        object.optional("customer_authentication", &self.customer_authentication);
+        object.optional("bypass_authentication", &self.bypass_authentication);
         object
-            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
-        object.optional("mock_response", &self.mock_response)?;
-        object.optional("token_ids", &self.token_ids)?;
+            .optional("validate_missing_attributes", &self.validate_missing_attributes);
+        object.optional("mock_response", &self.mock_response);
+        object.optional("token_ids", &self.token_ids);
         object
             .end(
                 &self.extra,
@@ -119,22 +119,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataConnectorR
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.state = __object.value()?,
-                3 => __out.http_method = __object.value()?,
-                4 => __out.url = __object.lenient()?,
-                5 => __out.body = __object.lenient()?,
-                6 => __out.direct_fin_usage = __object.lenient()?,
-                7 => __out.audiences = __object.value()?,
-                8 => __out.headers = __object.value()?,
-                9 => __out.data_inputs = __object.value()?,
-                10 => __out.customer_authentication = __object.lenient()?,
-                11 => __out.bypass_authentication = __object.lenient()?,
-                12 => __out.validate_missing_attributes = __object.lenient()?,
-                13 => __out.mock_response = __object.value()?,
-                14 => __out.token_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set(&mut __out.state),
+                3 => __object.set(&mut __out.http_method),
+                4 => __object.set_lenient(&mut __out.url),
+                5 => __object.set_lenient(&mut __out.body),
+                6 => __object.set_lenient(&mut __out.direct_fin_usage),
+                7 => __object.set(&mut __out.audiences),
+                8 => __object.set(&mut __out.headers),
+                9 => __object.set(&mut __out.data_inputs),
+                10 => __object.set_lenient(&mut __out.customer_authentication),
+                11 => __object.set_lenient(&mut __out.bypass_authentication),
+                12 => __object.set_lenient(&mut __out.validate_missing_attributes),
+                13 => __object.set(&mut __out.mock_response),
+                14 => __object.set_lenient(&mut __out.token_ids),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -383,8 +383,8 @@ impl ::serde::Serialize for UpdateDataConnectorRequestHeadersItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("value", &self.value)?;
+        object.optional("name", &self.name);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["name", "value"])
     }
 }
@@ -400,9 +400,9 @@ for UpdateDataConnectorRequestHeadersItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -445,11 +445,11 @@ impl ::serde::Serialize for UpdateDataConnectorRequestDataInputsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("description", &self.description)?;
-        object.optional("required", &self.required)?;
-        object.optional("default_value", &self.default_value)?;
+        object.optional("name", &self.name);
+        object.optional("type", &self.r#type);
+        object.optional("description", &self.description);
+        object.optional("required", &self.required);
+        object.optional("default_value", &self.default_value);
         object
             .end(
                 &self.extra,
@@ -475,12 +475,12 @@ for UpdateDataConnectorRequestDataInputsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.required = __object.lenient()?,
-                4 => __out.default_value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.required),
+                4 => __object.set_lenient(&mut __out.default_value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

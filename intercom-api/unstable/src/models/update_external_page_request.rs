@@ -60,17 +60,17 @@ impl ::serde::Serialize for UpdateExternalPageRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.field("html", &self.html)?;
-        object.field("url", &self.url)?;
-        object.optional("ai_agent_availability", &self.ai_agent_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("title", &self.title);
+        object.field("html", &self.html);
+        object.field("url", &self.url);
+        object.optional("ai_agent_availability", &self.ai_agent_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.optional("fin_availability", &self.fin_availability)?;
-        object.field("locale", &self.locale)?;
-        object.field("source_id", &self.source_id)?;
-        object.optional("external_id", &self.external_id)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.optional("fin_availability", &self.fin_availability);
+        object.field("locale", &self.locale);
+        object.field("source_id", &self.source_id);
+        object.optional("external_id", &self.external_id);
         object
             .end(
                 &self.extra,
@@ -120,17 +120,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
         let mut external_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => html = ::std::option::Option::Some(__object.lenient()?),
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                3 => ai_agent_availability = __object.lenient()?,
-                4 => ai_copilot_availability = __object.lenient()?,
-                5 => ai_sales_agent_availability = __object.lenient()?,
-                6 => fin_availability = __object.lenient()?,
-                7 => locale = __object.value()?,
-                8 => source_id = ::std::option::Option::Some(__object.lenient()?),
-                9 => external_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_required_lenient(&mut html),
+                2 => __object.set_required_lenient(&mut url),
+                3 => __object.set_lenient(&mut ai_agent_availability),
+                4 => __object.set_lenient(&mut ai_copilot_availability),
+                5 => __object.set_lenient(&mut ai_sales_agent_availability),
+                6 => __object.set_lenient(&mut fin_availability),
+                7 => __object.set(&mut locale),
+                8 => __object.set_required_lenient(&mut source_id),
+                9 => __object.set_lenient(&mut external_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

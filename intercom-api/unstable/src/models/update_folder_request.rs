@@ -28,7 +28,7 @@ impl ::serde::Serialize for UpdateFolderRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("folder", &self.folder)?;
+        object.field("folder", &self.folder);
         object.end(&self.extra, &["folder"])
     }
 }
@@ -43,8 +43,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequest 
         let mut folder = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => folder = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut folder),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -85,10 +85,10 @@ impl ::serde::Serialize for UpdateFolderRequestFolder {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("emoji", &self.emoji)?;
-        object.patch("parent_folder_id", &self.parent_folder_id)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("emoji", &self.emoji);
+        object.patch("parent_folder_id", &self.parent_folder_id);
         object.end(&self.extra, &["name", "description", "emoji", "parent_folder_id"])
     }
 }
@@ -108,11 +108,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateFolderRequestF
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.emoji = __object.lenient()?,
-                3 => __out.parent_folder_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.emoji),
+                3 => __object.set_lenient(&mut __out.parent_folder_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -42,17 +42,17 @@ impl ::serde::Serialize for UpdateInternalArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.patch("folder_id", &self.folder_id)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.optional("title", &self.title);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("author_id", &self.author_id);
+        object.optional("owner_id", &self.owner_id);
+        object.patch("folder_id", &self.folder_id);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
         object
             .end(
                 &self.extra,
@@ -94,17 +94,17 @@ for UpdateInternalArticleRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.title = __object.lenient()?,
-                1 => __out.body = __object.lenient()?,
-                2 => __out.body_markdown = __object.lenient()?,
-                3 => __out.author_id = __object.lenient()?,
-                4 => __out.owner_id = __object.lenient()?,
-                5 => __out.folder_id = __object.lenient()?,
-                6 => __out.audience_ids = __object.lenient()?,
-                7 => __out.ai_chatbot_availability = __object.lenient()?,
-                8 => __out.ai_copilot_availability = __object.lenient()?,
-                9 => __out.ai_sales_agent_availability = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.title),
+                1 => __object.set_lenient(&mut __out.body),
+                2 => __object.set_lenient(&mut __out.body_markdown),
+                3 => __object.set_lenient(&mut __out.author_id),
+                4 => __object.set_lenient(&mut __out.owner_id),
+                5 => __object.set_lenient(&mut __out.folder_id),
+                6 => __object.set_lenient(&mut __out.audience_ids),
+                7 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                8 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                9 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -29,11 +29,11 @@ impl ::serde::Serialize for UpdateOfficeHoursExceptionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("exception_date", &self.exception_date)?;
-        object.optional("exception_type", &self.exception_type)?;
-        object.optional("name", &self.name)?;
-        object.patch("time_intervals", &self.time_intervals)?;
-        object.optional("recurring_annually", &self.recurring_annually)?;
+        object.optional("exception_date", &self.exception_date);
+        object.optional("exception_type", &self.exception_type);
+        object.optional("name", &self.name);
+        object.patch("time_intervals", &self.time_intervals);
+        object.optional("recurring_annually", &self.recurring_annually);
         object
             .end(
                 &self.extra,
@@ -65,12 +65,12 @@ for UpdateOfficeHoursExceptionRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.exception_date = __object.lenient()?,
-                1 => __out.exception_type = __object.value()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.time_intervals = __object.value()?,
-                4 => __out.recurring_annually = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.exception_date),
+                1 => __object.set(&mut __out.exception_type),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set(&mut __out.time_intervals),
+                4 => __object.set_lenient(&mut __out.recurring_annually),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -61,8 +61,8 @@ impl ::serde::Serialize for UpdateTeamMembersRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("admin_ids", &self.admin_ids)?;
-        object.patch("admin_priority_level", &self.admin_priority_level)?;
+        object.field("admin_ids", &self.admin_ids);
+        object.patch("admin_priority_level", &self.admin_priority_level);
         object.end(&self.extra, &["admin_ids", "admin_priority_level"])
     }
 }
@@ -78,9 +78,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTeamMembersReq
         let mut admin_priority_level = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => admin_ids = ::std::option::Option::Some(__object.lenient()?),
-                1 => admin_priority_level = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut admin_ids),
+                1 => __object.set(&mut admin_priority_level),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -41,10 +41,10 @@ impl ::serde::Serialize for UploadEcommerceCatalogRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("catalog", &self.catalog)?;
-        object.optional("finalize", &self.finalize)?;
-        object.optional("import_job_id", &self.import_job_id)?;
-        object.optional("part_number", &self.part_number)?;
+        object.optional("catalog", &self.catalog);
+        object.optional("finalize", &self.finalize);
+        object.optional("import_job_id", &self.import_job_id);
+        object.optional("part_number", &self.part_number);
         object.end(&self.extra, &["catalog", "finalize", "import_job_id", "part_number"])
     }
 }
@@ -65,11 +65,11 @@ for UploadEcommerceCatalogRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.catalog = __object.value()?,
-                1 => __out.finalize = __object.value()?,
-                2 => __out.import_job_id = __object.lenient()?,
-                3 => __out.part_number = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.catalog),
+                1 => __object.set(&mut __out.finalize),
+                2 => __object.set_lenient(&mut __out.import_job_id),
+                3 => __object.set_lenient(&mut __out.part_number),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

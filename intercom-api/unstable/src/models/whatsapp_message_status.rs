@@ -32,14 +32,14 @@ impl ::serde::Serialize for WhatsappMessageStatus {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("status", &self.status)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("template_name", &self.template_name)?;
-        object.optional("message_id", &self.message_id)?;
-        object.optional("error", &self.error)?;
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("status", &self.status);
+        object.optional("type", &self.r#type);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("template_name", &self.template_name);
+        object.optional("message_id", &self.message_id);
+        object.optional("error", &self.error);
         object
             .end(
                 &self.extra,
@@ -75,15 +75,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversation_id = __object.lenient()?,
-                1 => __out.status = __object.value()?,
-                2 => __out.r#type = __object.lenient()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.updated_at = __object.lenient()?,
-                5 => __out.template_name = __object.lenient()?,
-                6 => __out.message_id = __object.lenient()?,
-                7 => __out.error = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.conversation_id),
+                1 => __object.set(&mut __out.status),
+                2 => __object.set_lenient(&mut __out.r#type),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.updated_at),
+                5 => __object.set_lenient(&mut __out.template_name),
+                6 => __object.set_lenient(&mut __out.message_id),
+                7 => __object.set(&mut __out.error),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -190,8 +190,8 @@ impl ::serde::Serialize for WhatsappMessageStatusError {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("message", &self.message)?;
-        object.optional("details", &self.details)?;
+        object.optional("message", &self.message);
+        object.optional("details", &self.details);
         object.end(&self.extra, &["message", "details"])
     }
 }
@@ -205,9 +205,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.message = __object.lenient()?,
-                1 => __out.details = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.message),
+                1 => __object.set_lenient(&mut __out.details),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

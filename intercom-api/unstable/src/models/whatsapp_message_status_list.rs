@@ -46,11 +46,11 @@ impl ::serde::Serialize for WhatsappMessageStatusList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("ruleset_id", &self.ruleset_id)?;
-        object.field("pages", &self.pages)?;
-        object.field("total_count", &self.total_count)?;
-        object.field("events", &self.events)?;
+        object.field("type", &self.r#type);
+        object.field("ruleset_id", &self.ruleset_id);
+        object.field("pages", &self.pages);
+        object.field("total_count", &self.total_count);
+        object.field("events", &self.events);
         object
             .end(&self.extra, &["type", "ruleset_id", "pages", "total_count", "events"])
     }
@@ -75,12 +75,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WhatsappMessageStatu
         let mut events = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => ruleset_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => pages = ::std::option::Option::Some(__object.value()?),
-                3 => total_count = ::std::option::Option::Some(__object.lenient()?),
-                4 => events = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut ruleset_id),
+                2 => __object.set_required(&mut pages),
+                3 => __object.set_required_lenient(&mut total_count),
+                4 => __object.set_required(&mut events),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -139,10 +139,10 @@ impl ::serde::Serialize for WhatsappMessageStatusListPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("per_page", &self.per_page)?;
-        object.field("total_pages", &self.total_pages)?;
-        object.optional("next", &self.next)?;
+        object.field("type", &self.r#type);
+        object.field("per_page", &self.per_page);
+        object.field("total_pages", &self.total_pages);
+        object.optional("next", &self.next);
         object.end(&self.extra, &["type", "per_page", "total_pages", "next"])
     }
 }
@@ -160,11 +160,11 @@ for WhatsappMessageStatusListPages {
         let mut next = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => per_page = ::std::option::Option::Some(__object.lenient()?),
-                2 => total_pages = ::std::option::Option::Some(__object.lenient()?),
-                3 => next = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut per_page),
+                2 => __object.set_required_lenient(&mut total_pages),
+                3 => __object.set(&mut next),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -202,7 +202,7 @@ impl ::serde::Serialize for WhatsappMessageStatusListPagesNext {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("starting_after", &self.starting_after)?;
+        object.optional("starting_after", &self.starting_after);
         object.end(&self.extra, &["starting_after"])
     }
 }
@@ -217,8 +217,8 @@ for WhatsappMessageStatusListPagesNext {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.starting_after = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.starting_after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -290,14 +290,14 @@ impl ::serde::Serialize for WhatsappMessageStatusListEventsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("status", &self.status)?;
-        object.field("type", &self.r#type)?;
-        object.field("created_at", &self.created_at)?;
-        object.field("updated_at", &self.updated_at)?;
-        object.field("whatsapp_message_id", &self.whatsapp_message_id)?;
-        object.optional("template_name", &self.template_name)?;
+        object.field("id", &self.id);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("status", &self.status);
+        object.field("type", &self.r#type);
+        object.field("created_at", &self.created_at);
+        object.field("updated_at", &self.updated_at);
+        object.field("whatsapp_message_id", &self.whatsapp_message_id);
+        object.optional("template_name", &self.template_name);
         object
             .end(
                 &self.extra,
@@ -341,19 +341,15 @@ for WhatsappMessageStatusListEventsItem {
         let mut template_name = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => status = ::std::option::Option::Some(__object.value()?),
-                3 => r#type = __object.value()?,
-                4 => created_at = ::std::option::Option::Some(__object.lenient()?),
-                5 => updated_at = ::std::option::Option::Some(__object.lenient()?),
-                6 => {
-                    whatsapp_message_id = ::std::option::Option::Some(
-                        __object.lenient()?,
-                    );
-                }
-                7 => template_name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required(&mut status),
+                3 => __object.set(&mut r#type),
+                4 => __object.set_required_lenient(&mut created_at),
+                5 => __object.set_required_lenient(&mut updated_at),
+                6 => __object.set_required_lenient(&mut whatsapp_message_id),
+                7 => __object.set_lenient(&mut template_name),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -24,10 +24,10 @@ impl ::serde::Serialize for WorkflowExport {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("export_version", &self.export_version)?;
-        object.optional("exported_at", &self.exported_at)?;
-        object.optional("app_id", &self.app_id)?;
-        object.optional("workflow", &self.workflow)?;
+        object.optional("export_version", &self.export_version);
+        object.optional("exported_at", &self.exported_at);
+        object.optional("app_id", &self.app_id);
+        object.optional("workflow", &self.workflow);
         object.end(&self.extra, &["export_version", "exported_at", "app_id", "workflow"])
     }
 }
@@ -46,11 +46,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExport {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.export_version = __object.lenient()?,
-                1 => __out.exported_at = __object.lenient()?,
-                2 => __out.app_id = __object.lenient()?,
-                3 => __out.workflow = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.export_version),
+                1 => __object.set_lenient(&mut __out.exported_at),
+                2 => __object.set_lenient(&mut __out.app_id),
+                3 => __object.set(&mut __out.workflow),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -115,19 +115,19 @@ impl ::serde::Serialize for WorkflowExportWorkflow {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("trigger_type", &self.trigger_type)?;
-        object.optional("state", &self.state)?;
-        object.optional("target_channels", &self.target_channels)?;
-        object.optional("preferred_devices", &self.preferred_devices)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("targeting", &self.targeting)?;
-        object.optional("snapshot", &self.snapshot)?;
-        object.optional("attributes", &self.attributes)?;
-        object.optional("embedded_rules", &self.embedded_rules)?;
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("trigger_type", &self.trigger_type);
+        object.optional("state", &self.state);
+        object.optional("target_channels", &self.target_channels);
+        object.optional("preferred_devices", &self.preferred_devices);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("targeting", &self.targeting);
+        object.optional("snapshot", &self.snapshot);
+        object.optional("attributes", &self.attributes);
+        object.optional("embedded_rules", &self.embedded_rules);
         object
             .end(
                 &self.extra,
@@ -173,20 +173,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for WorkflowExportWorkfl
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.title = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.trigger_type = __object.lenient()?,
-                4 => __out.state = __object.value()?,
-                5 => __out.target_channels = __object.lenient()?,
-                6 => __out.preferred_devices = __object.lenient()?,
-                7 => __out.created_at = __object.lenient()?,
-                8 => __out.updated_at = __object.lenient()?,
-                9 => __out.targeting = __object.value()?,
-                10 => __out.snapshot = __object.value()?,
-                11 => __out.attributes = __object.value()?,
-                12 => __out.embedded_rules = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.title),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.trigger_type),
+                4 => __object.set(&mut __out.state),
+                5 => __object.set_lenient(&mut __out.target_channels),
+                6 => __object.set_lenient(&mut __out.preferred_devices),
+                7 => __object.set_lenient(&mut __out.created_at),
+                8 => __object.set_lenient(&mut __out.updated_at),
+                9 => __object.set(&mut __out.targeting),
+                10 => __object.set(&mut __out.snapshot),
+                11 => __object.set(&mut __out.attributes),
+                12 => __object.set(&mut __out.embedded_rules),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

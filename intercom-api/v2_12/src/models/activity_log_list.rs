@@ -24,9 +24,9 @@ impl ::serde::Serialize for ActivityLogList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("pages", &self.pages)?;
-        object.optional("activity_logs", &self.activity_logs)?;
+        object.optional("type", &self.r#type);
+        object.optional("pages", &self.pages);
+        object.optional("activity_logs", &self.activity_logs);
         object.end(&self.extra, &["type", "pages", "activity_logs"])
     }
 }
@@ -40,10 +40,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.pages = __object.value()?,
-                2 => __out.activity_logs = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.pages),
+                2 => __object.set(&mut __out.activity_logs),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

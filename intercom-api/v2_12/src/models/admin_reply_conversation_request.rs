@@ -51,13 +51,13 @@ impl ::serde::Serialize for AdminReplyConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.optional("body", &self.body)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("attachment_files", &self.attachment_files)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.optional("body", &self.body);
+        object.field("admin_id", &self.admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("attachment_files", &self.attachment_files);
         object
             .end(
                 &self.extra,
@@ -99,14 +99,14 @@ for AdminReplyConversationRequest {
         let mut attachment_files = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = ::std::option::Option::Some(__object.value()?),
-                1 => r#type = __object.value()?,
-                2 => body = __object.lenient()?,
-                3 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                4 => created_at = __object.lenient()?,
-                5 => attachment_urls = __object.lenient()?,
-                6 => attachment_files = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_lenient(&mut body),
+                3 => __object.set_required_lenient(&mut admin_id),
+                4 => __object.set_lenient(&mut created_at),
+                5 => __object.set_lenient(&mut attachment_urls),
+                6 => __object.set(&mut attachment_files),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -30,13 +30,13 @@ impl ::serde::Serialize for AiAgent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("source_type", &self.source_type)?;
-        object.optional("source_title", &self.source_title)?;
-        object.optional("last_answer_type", &self.last_answer_type)?;
-        object.optional("resolution_state", &self.resolution_state)?;
-        object.optional("rating", &self.rating)?;
-        object.optional("rating_remark", &self.rating_remark)?;
-        object.optional("content_sources", &self.content_sources)?;
+        object.optional("source_type", &self.source_type);
+        object.optional("source_title", &self.source_title);
+        object.optional("last_answer_type", &self.last_answer_type);
+        object.optional("resolution_state", &self.resolution_state);
+        object.optional("rating", &self.rating);
+        object.optional("rating_remark", &self.rating_remark);
+        object.optional("content_sources", &self.content_sources);
         object
             .end(
                 &self.extra,
@@ -70,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiAgent {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.source_type = __object.value()?,
-                1 => __out.source_title = __object.lenient()?,
-                2 => __out.last_answer_type = __object.value()?,
-                3 => __out.resolution_state = __object.value()?,
-                4 => __out.rating = __object.lenient()?,
-                5 => __out.rating_remark = __object.lenient()?,
-                6 => __out.content_sources = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.source_type),
+                1 => __object.set_lenient(&mut __out.source_title),
+                2 => __object.set(&mut __out.last_answer_type),
+                3 => __object.set(&mut __out.resolution_state),
+                4 => __object.set_lenient(&mut __out.rating),
+                5 => __object.set_lenient(&mut __out.rating_remark),
+                6 => __object.set(&mut __out.content_sources),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -50,23 +50,23 @@ impl ::serde::Serialize for Article {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("url", &self.url)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("parent_ids", &self.parent_ids)?;
-        object.optional("parent_type", &self.parent_type)?;
-        object.optional("default_locale", &self.default_locale)?;
-        object.optional("translated_content", &self.translated_content)?;
-        object.optional("statistics", &self.statistics)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("url", &self.url);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("parent_ids", &self.parent_ids);
+        object.optional("parent_type", &self.parent_type);
+        object.optional("default_locale", &self.default_locale);
+        object.optional("translated_content", &self.translated_content);
+        object.optional("statistics", &self.statistics);
         object
             .end(
                 &self.extra,
@@ -120,24 +120,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.workspace_id = __object.lenient()?,
-                3 => __out.title = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                5 => __out.body = __object.lenient()?,
-                6 => __out.author_id = __object.lenient()?,
-                7 => __out.state = __object.value()?,
-                8 => __out.created_at = __object.lenient()?,
-                9 => __out.updated_at = __object.lenient()?,
-                10 => __out.url = __object.lenient()?,
-                11 => __out.parent_id = __object.lenient()?,
-                12 => __out.parent_ids = __object.lenient()?,
-                13 => __out.parent_type = __object.lenient()?,
-                14 => __out.default_locale = __object.lenient()?,
-                15 => __out.translated_content = __object.value()?,
-                16 => __out.statistics = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.workspace_id),
+                3 => __object.set_lenient(&mut __out.title),
+                4 => __object.set_lenient(&mut __out.description),
+                5 => __object.set_lenient(&mut __out.body),
+                6 => __object.set_lenient(&mut __out.author_id),
+                7 => __object.set(&mut __out.state),
+                8 => __object.set_lenient(&mut __out.created_at),
+                9 => __object.set_lenient(&mut __out.updated_at),
+                10 => __object.set_lenient(&mut __out.url),
+                11 => __object.set_lenient(&mut __out.parent_id),
+                12 => __object.set_lenient(&mut __out.parent_ids),
+                13 => __object.set_lenient(&mut __out.parent_type),
+                14 => __object.set_lenient(&mut __out.default_locale),
+                15 => __object.set(&mut __out.translated_content),
+                16 => __object.set(&mut __out.statistics),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

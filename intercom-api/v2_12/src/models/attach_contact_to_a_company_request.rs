@@ -28,7 +28,7 @@ impl ::serde::Serialize for AttachContactToACompanyRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -44,8 +44,8 @@ for AttachContactToACompanyRequest {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

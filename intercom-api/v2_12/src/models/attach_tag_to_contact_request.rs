@@ -28,7 +28,7 @@ impl ::serde::Serialize for AttachTagToContactRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -43,8 +43,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AttachTagToContactRe
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

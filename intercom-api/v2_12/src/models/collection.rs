@@ -42,19 +42,19 @@ impl ::serde::Serialize for Collection {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("url", &self.url)?;
-        object.optional("icon", &self.icon)?;
-        object.optional("order", &self.order)?;
-        object.optional("default_locale", &self.default_locale)?;
-        object.optional("translated_content", &self.translated_content)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("help_center_id", &self.help_center_id)?;
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("url", &self.url);
+        object.optional("icon", &self.icon);
+        object.optional("order", &self.order);
+        object.optional("default_locale", &self.default_locale);
+        object.optional("translated_content", &self.translated_content);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("help_center_id", &self.help_center_id);
         object
             .end(
                 &self.extra,
@@ -100,20 +100,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Collection {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.workspace_id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.description = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.url = __object.lenient()?,
-                7 => __out.icon = __object.lenient()?,
-                8 => __out.order = __object.lenient()?,
-                9 => __out.default_locale = __object.lenient()?,
-                10 => __out.translated_content = __object.value()?,
-                11 => __out.parent_id = __object.lenient()?,
-                12 => __out.help_center_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.workspace_id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.description),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set_lenient(&mut __out.url),
+                7 => __object.set_lenient(&mut __out.icon),
+                8 => __object.set_lenient(&mut __out.order),
+                9 => __object.set_lenient(&mut __out.default_locale),
+                10 => __object.set(&mut __out.translated_content),
+                11 => __object.set_lenient(&mut __out.parent_id),
+                12 => __object.set_lenient(&mut __out.help_center_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContactCompanies {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("data", &self.data)?;
-        object.optional("url", &self.url)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("has_more", &self.has_more)?;
+        object.optional("data", &self.data);
+        object.optional("url", &self.url);
+        object.optional("total_count", &self.total_count);
+        object.optional("has_more", &self.has_more);
         object.end(&self.extra, &["data", "url", "total_count", "has_more"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactCompanies {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.data = __object.value()?,
-                1 => __out.url = __object.lenient()?,
-                2 => __out.total_count = __object.lenient()?,
-                3 => __out.has_more = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.data),
+                1 => __object.set_lenient(&mut __out.url),
+                2 => __object.set_lenient(&mut __out.total_count),
+                3 => __object.set_lenient(&mut __out.has_more),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

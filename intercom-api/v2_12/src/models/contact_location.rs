@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContactLocation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("country", &self.country)?;
-        object.optional("region", &self.region)?;
-        object.optional("city", &self.city)?;
+        object.optional("type", &self.r#type);
+        object.optional("country", &self.country);
+        object.optional("region", &self.region);
+        object.optional("city", &self.city);
         object.end(&self.extra, &["type", "country", "region", "city"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactLocation {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.country = __object.lenient()?,
-                2 => __out.region = __object.lenient()?,
-                3 => __out.city = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.country),
+                2 => __object.set_lenient(&mut __out.region),
+                3 => __object.set_lenient(&mut __out.city),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

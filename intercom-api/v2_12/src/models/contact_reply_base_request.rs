@@ -41,11 +41,11 @@ impl ::serde::Serialize for ContactReplyBaseRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("attachment_urls", &self.attachment_urls);
         object
             .end(
                 &self.extra,
@@ -73,12 +73,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyBaseRequ
         let mut attachment_urls = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => created_at = __object.lenient()?,
-                4 => attachment_urls = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_lenient(&mut created_at),
+                4 => __object.set_lenient(&mut attachment_urls),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -46,12 +46,12 @@ impl ::serde::Serialize for ContactReplyTicketIntercomUserIdRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.field("intercom_user_id", &self.intercom_user_id)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.field("intercom_user_id", &self.intercom_user_id);
         object
             .end(
                 &self.extra,
@@ -89,13 +89,13 @@ for ContactReplyTicketIntercomUserIdRequest {
         let mut intercom_user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => created_at = __object.lenient()?,
-                4 => attachment_urls = __object.lenient()?,
-                5 => intercom_user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_lenient(&mut created_at),
+                4 => __object.set_lenient(&mut attachment_urls),
+                5 => __object.set_required_lenient(&mut intercom_user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -18,7 +18,7 @@ impl ::serde::Serialize for ContactSocialProfiles {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("data", &self.data)?;
+        object.optional("data", &self.data);
         object.end(&self.extra, &["data"])
     }
 }
@@ -32,8 +32,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactSocialProfile
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

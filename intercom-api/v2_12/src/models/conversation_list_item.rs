@@ -64,30 +64,30 @@ impl ::serde::Serialize for ConversationListItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("waiting_since", &self.waiting_since)?;
-        object.optional("snoozed_until", &self.snoozed_until)?;
-        object.optional("open", &self.open)?;
-        object.optional("state", &self.state)?;
-        object.optional("read", &self.read)?;
-        object.optional("priority", &self.priority)?;
-        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
-        object.optional("team_assignee_id", &self.team_assignee_id)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("conversation_rating", &self.conversation_rating)?;
-        object.optional("source", &self.source)?;
-        object.optional("contacts", &self.contacts)?;
-        object.optional("teammates", &self.teammates)?;
-        object.optional("first_contact_reply", &self.first_contact_reply)?;
-        object.optional("sla_applied", &self.sla_applied)?;
-        object.optional("statistics", &self.statistics)?;
-        object.optional("linked_objects", &self.linked_objects)?;
-        object.optional("ai_agent_participated", &self.ai_agent_participated)?;
-        object.optional("ai_agent", &self.ai_agent)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("waiting_since", &self.waiting_since);
+        object.optional("snoozed_until", &self.snoozed_until);
+        object.optional("open", &self.open);
+        object.optional("state", &self.state);
+        object.optional("read", &self.read);
+        object.optional("priority", &self.priority);
+        object.optional("admin_assignee_id", &self.admin_assignee_id);
+        object.optional("team_assignee_id", &self.team_assignee_id);
+        object.optional("tags", &self.tags);
+        object.optional("conversation_rating", &self.conversation_rating);
+        object.optional("source", &self.source);
+        object.optional("contacts", &self.contacts);
+        object.optional("teammates", &self.teammates);
+        object.optional("first_contact_reply", &self.first_contact_reply);
+        object.optional("sla_applied", &self.sla_applied);
+        object.optional("statistics", &self.statistics);
+        object.optional("linked_objects", &self.linked_objects);
+        object.optional("ai_agent_participated", &self.ai_agent_participated);
+        object.optional("ai_agent", &self.ai_agent);
         object
             .end(
                 &self.extra,
@@ -155,31 +155,31 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationListItem
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.updated_at = __object.lenient()?,
-                5 => __out.waiting_since = __object.lenient()?,
-                6 => __out.snoozed_until = __object.lenient()?,
-                7 => __out.open = __object.lenient()?,
-                8 => __out.state = __object.value()?,
-                9 => __out.read = __object.lenient()?,
-                10 => __out.priority = __object.value()?,
-                11 => __out.admin_assignee_id = __object.lenient()?,
-                12 => __out.team_assignee_id = __object.lenient()?,
-                13 => __out.tags = __object.value()?,
-                14 => __out.conversation_rating = __object.value()?,
-                15 => __out.source = __object.value()?,
-                16 => __out.contacts = __object.value()?,
-                17 => __out.teammates = __object.value()?,
-                18 => __out.first_contact_reply = __object.value()?,
-                19 => __out.sla_applied = __object.value()?,
-                20 => __out.statistics = __object.value()?,
-                21 => __out.linked_objects = __object.value()?,
-                22 => __out.ai_agent_participated = __object.lenient()?,
-                23 => __out.ai_agent = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set_lenient(&mut __out.updated_at),
+                5 => __object.set_lenient(&mut __out.waiting_since),
+                6 => __object.set_lenient(&mut __out.snoozed_until),
+                7 => __object.set_lenient(&mut __out.open),
+                8 => __object.set(&mut __out.state),
+                9 => __object.set_lenient(&mut __out.read),
+                10 => __object.set(&mut __out.priority),
+                11 => __object.set_lenient(&mut __out.admin_assignee_id),
+                12 => __object.set_lenient(&mut __out.team_assignee_id),
+                13 => __object.set(&mut __out.tags),
+                14 => __object.set(&mut __out.conversation_rating),
+                15 => __object.set(&mut __out.source),
+                16 => __object.set(&mut __out.contacts),
+                17 => __object.set(&mut __out.teammates),
+                18 => __object.set(&mut __out.first_contact_reply),
+                19 => __object.set(&mut __out.sla_applied),
+                20 => __object.set(&mut __out.statistics),
+                21 => __object.set(&mut __out.linked_objects),
+                22 => __object.set_lenient(&mut __out.ai_agent_participated),
+                23 => __object.set(&mut __out.ai_agent),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -40,18 +40,18 @@ impl ::serde::Serialize for ConversationPart {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("part_type", &self.part_type)?;
-        object.optional("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("notified_at", &self.notified_at)?;
-        object.optional("assigned_to", &self.assigned_to)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("redacted", &self.redacted)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("part_type", &self.part_type);
+        object.optional("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("notified_at", &self.notified_at);
+        object.optional("assigned_to", &self.assigned_to);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("external_id", &self.external_id);
+        object.optional("redacted", &self.redacted);
         object
             .end(
                 &self.extra,
@@ -95,19 +95,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationPart {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.part_type = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.notified_at = __object.lenient()?,
-                7 => __out.assigned_to = __object.value()?,
-                8 => __out.author = __object.value()?,
-                9 => __out.attachments = __object.value()?,
-                10 => __out.external_id = __object.lenient()?,
-                11 => __out.redacted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.part_type),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set_lenient(&mut __out.notified_at),
+                7 => __object.set(&mut __out.assigned_to),
+                8 => __object.set(&mut __out.author),
+                9 => __object.set(&mut __out.attachments),
+                10 => __object.set_lenient(&mut __out.external_id),
+                11 => __object.set_lenient(&mut __out.redacted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,9 +22,9 @@ impl ::serde::Serialize for ConversationResponseTime {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("team_id", &self.team_id)?;
-        object.optional("team_name", &self.team_name)?;
-        object.optional("response_time", &self.response_time)?;
+        object.optional("team_id", &self.team_id);
+        object.optional("team_name", &self.team_name);
+        object.optional("response_time", &self.response_time);
         object.end(&self.extra, &["team_id", "team_name", "response_time"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationResponse
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.team_id = __object.lenient()?,
-                1 => __out.team_name = __object.lenient()?,
-                2 => __out.response_time = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.team_id),
+                1 => __object.set_lenient(&mut __out.team_name),
+                2 => __object.set_lenient(&mut __out.response_time),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,15 +34,15 @@ impl ::serde::Serialize for ConversationSource {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("delivered_as", &self.delivered_as)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("body", &self.body)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("url", &self.url)?;
-        object.optional("redacted", &self.redacted)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("delivered_as", &self.delivered_as);
+        object.optional("subject", &self.subject);
+        object.optional("body", &self.body);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("url", &self.url);
+        object.optional("redacted", &self.redacted);
         object
             .end(
                 &self.extra,
@@ -80,16 +80,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationSource {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.delivered_as = __object.lenient()?,
-                3 => __out.subject = __object.lenient()?,
-                4 => __out.body = __object.lenient()?,
-                5 => __out.author = __object.value()?,
-                6 => __out.attachments = __object.value()?,
-                7 => __out.url = __object.lenient()?,
-                8 => __out.redacted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.delivered_as),
+                3 => __object.set_lenient(&mut __out.subject),
+                4 => __object.set_lenient(&mut __out.body),
+                5 => __object.set(&mut __out.author),
+                6 => __object.set(&mut __out.attachments),
+                7 => __object.set_lenient(&mut __out.url),
+                8 => __object.set_lenient(&mut __out.redacted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -38,9 +38,9 @@ impl ::serde::Serialize for ConvertVisitorRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("user", &self.user)?;
-        object.field("visitor", &self.visitor)?;
+        object.field("type", &self.r#type);
+        object.field("user", &self.user);
+        object.field("visitor", &self.visitor);
         object.end(&self.extra, &["type", "user", "visitor"])
     }
 }
@@ -57,10 +57,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
         let mut visitor = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.lenient()?),
-                1 => user = ::std::option::Option::Some(__object.value()?),
-                2 => visitor = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut r#type),
+                1 => __object.set_required(&mut user),
+                2 => __object.set_required(&mut visitor),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -101,9 +101,9 @@ impl ::serde::Serialize for ConvertVisitorRequestUser {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("email", &self.email)?;
+        object.optional("id", &self.id);
+        object.optional("user_id", &self.user_id);
+        object.optional("email", &self.email);
         object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
@@ -118,10 +118,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConvertVisitorReques
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.user_id = __object.lenient()?,
-                2 => __out.email = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.user_id),
+                2 => __object.set_lenient(&mut __out.email),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -158,9 +158,9 @@ impl ::serde::Serialize for ConvertVisitorRequestVisitor {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("email", &self.email)?;
+        object.optional("id", &self.id);
+        object.optional("user_id", &self.user_id);
+        object.optional("email", &self.email);
         object.end(&self.extra, &["id", "user_id", "email"])
     }
 }
@@ -176,10 +176,10 @@ for ConvertVisitorRequestVisitor {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.user_id = __object.lenient()?,
-                2 => __out.email = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.user_id),
+                2 => __object.set_lenient(&mut __out.email),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

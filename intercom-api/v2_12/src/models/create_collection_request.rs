@@ -40,11 +40,11 @@ impl ::serde::Serialize for CreateCollectionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.patch("translated_content", &self.translated_content)?;
-        object.patch("parent_id", &self.parent_id)?;
-        object.patch("help_center_id", &self.help_center_id)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.patch("translated_content", &self.translated_content);
+        object.patch("parent_id", &self.parent_id);
+        object.patch("help_center_id", &self.help_center_id);
         object
             .end(
                 &self.extra,
@@ -79,12 +79,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateCollectionRequ
         let mut help_center_id = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => translated_content = __object.value()?,
-                3 => parent_id = __object.lenient()?,
-                4 => help_center_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set(&mut translated_content),
+                3 => __object.set_lenient(&mut parent_id),
+                4 => __object.set_lenient(&mut help_center_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -39,17 +39,17 @@ impl ::serde::Serialize for CreateContactRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("role", &self.role)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("email", &self.email)?;
-        object.patch("phone", &self.phone)?;
-        object.patch("name", &self.name)?;
-        object.patch("avatar", &self.avatar)?;
-        object.patch("signed_up_at", &self.signed_up_at)?;
-        object.patch("last_seen_at", &self.last_seen_at)?;
-        object.patch("owner_id", &self.owner_id)?;
-        object.patch("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        object.patch("custom_attributes", &self.custom_attributes)?;
+        object.optional("role", &self.role);
+        object.optional("external_id", &self.external_id);
+        object.optional("email", &self.email);
+        object.patch("phone", &self.phone);
+        object.patch("name", &self.name);
+        object.patch("avatar", &self.avatar);
+        object.patch("signed_up_at", &self.signed_up_at);
+        object.patch("last_seen_at", &self.last_seen_at);
+        object.patch("owner_id", &self.owner_id);
+        object.patch("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        object.patch("custom_attributes", &self.custom_attributes);
         object
             .end(
                 &self.extra,
@@ -92,18 +92,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContactRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.role = __object.lenient()?,
-                1 => __out.external_id = __object.lenient()?,
-                2 => __out.email = __object.lenient()?,
-                3 => __out.phone = __object.lenient()?,
-                4 => __out.name = __object.lenient()?,
-                5 => __out.avatar = __object.lenient()?,
-                6 => __out.signed_up_at = __object.lenient()?,
-                7 => __out.last_seen_at = __object.lenient()?,
-                8 => __out.owner_id = __object.lenient()?,
-                9 => __out.unsubscribed_from_emails = __object.lenient()?,
-                10 => __out.custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.role),
+                1 => __object.set_lenient(&mut __out.external_id),
+                2 => __object.set_lenient(&mut __out.email),
+                3 => __object.set_lenient(&mut __out.phone),
+                4 => __object.set_lenient(&mut __out.name),
+                5 => __object.set_lenient(&mut __out.avatar),
+                6 => __object.set_lenient(&mut __out.signed_up_at),
+                7 => __object.set_lenient(&mut __out.last_seen_at),
+                8 => __object.set_lenient(&mut __out.owner_id),
+                9 => __object.set_lenient(&mut __out.unsubscribed_from_emails),
+                10 => __object.set(&mut __out.custom_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

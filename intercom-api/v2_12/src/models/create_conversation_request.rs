@@ -43,11 +43,11 @@ impl ::serde::Serialize for CreateConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("body", &self.body)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("created_at", &self.created_at)?;
+        object.field("from", &self.from);
+        object.field("body", &self.body);
+        object.optional("subject", &self.subject);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("created_at", &self.created_at);
         object
             .end(
                 &self.extra,
@@ -76,12 +76,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
         let mut created_at = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.value()?),
-                1 => body = ::std::option::Option::Some(__object.lenient()?),
-                2 => subject = __object.lenient()?,
-                3 => attachment_urls = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut from),
+                1 => __object.set_required_lenient(&mut body),
+                2 => __object.set_lenient(&mut subject),
+                3 => __object.set_lenient(&mut attachment_urls),
+                4 => __object.set_lenient(&mut created_at),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -137,8 +137,8 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -155,9 +155,9 @@ for CreateConversationRequestFrom {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -101,18 +101,18 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("body", &self.body)?;
+        object.field("body", &self.body);
         object
             .optional(
                 "create_conversation_without_contact_reply",
                 &self.create_conversation_without_contact_reply,
-            )?;
-        object.optional("created_at", &self.created_at)?;
-        object.field("from", &self.from)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("subject", &self.subject)?;
-        object.field("template", &self.template)?;
-        object.field("to", &self.to)?;
+            );
+        object.optional("created_at", &self.created_at);
+        object.field("from", &self.from);
+        object.field("message_type", &self.message_type);
+        object.field("subject", &self.subject);
+        object.field("template", &self.template);
+        object.field("to", &self.to);
         object
             .end(
                 &self.extra,
@@ -157,15 +157,15 @@ for CreateMessageRequestMessageTypeEmail {
         let mut to = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => body = ::std::option::Option::Some(__object.lenient()?),
-                1 => create_conversation_without_contact_reply = __object.lenient()?,
-                2 => created_at = __object.lenient()?,
-                3 => from = ::std::option::Option::Some(__object.value()?),
-                4 => message_type = __object.value()?,
-                5 => subject = ::std::option::Option::Some(__object.lenient()?),
-                6 => template = ::std::option::Option::Some(__object.lenient()?),
-                7 => to = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut body),
+                1 => __object.set_lenient(&mut create_conversation_without_contact_reply),
+                2 => __object.set_lenient(&mut created_at),
+                3 => __object.set_required(&mut from),
+                4 => __object.set(&mut message_type),
+                5 => __object.set_required_lenient(&mut subject),
+                6 => __object.set_required_lenient(&mut template),
+                7 => __object.set_required(&mut to),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -221,8 +221,8 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailFrom {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
         object.end(&self.extra, &["id", "type"])
     }
 }
@@ -239,9 +239,9 @@ for CreateMessageRequestMessageTypeEmailFrom {
         let mut r#type = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => r#type = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set(&mut r#type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -294,8 +294,8 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeEmailTo {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
         object.end(&self.extra, &["id", "type"])
     }
 }
@@ -312,9 +312,9 @@ for CreateMessageRequestMessageTypeEmailTo {
         let mut r#type = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => r#type = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_required(&mut r#type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -450,18 +450,18 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInapp {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("body", &self.body)?;
+        object.field("body", &self.body);
         object
             .optional(
                 "create_conversation_without_contact_reply",
                 &self.create_conversation_without_contact_reply,
-            )?;
-        object.optional("created_at", &self.created_at)?;
-        object.field("from", &self.from)?;
-        object.field("message_type", &self.message_type)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("template", &self.template)?;
-        object.field("to", &self.to)?;
+            );
+        object.optional("created_at", &self.created_at);
+        object.field("from", &self.from);
+        object.field("message_type", &self.message_type);
+        object.optional("subject", &self.subject);
+        object.optional("template", &self.template);
+        object.field("to", &self.to);
         object
             .end(
                 &self.extra,
@@ -506,15 +506,15 @@ for CreateMessageRequestMessageTypeInapp {
         let mut to = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => body = ::std::option::Option::Some(__object.lenient()?),
-                1 => create_conversation_without_contact_reply = __object.lenient()?,
-                2 => created_at = __object.lenient()?,
-                3 => from = ::std::option::Option::Some(__object.value()?),
-                4 => message_type = __object.value()?,
-                5 => subject = __object.lenient()?,
-                6 => template = __object.lenient()?,
-                7 => to = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut body),
+                1 => __object.set_lenient(&mut create_conversation_without_contact_reply),
+                2 => __object.set_lenient(&mut created_at),
+                3 => __object.set_required(&mut from),
+                4 => __object.set(&mut message_type),
+                5 => __object.set_lenient(&mut subject),
+                6 => __object.set_lenient(&mut template),
+                7 => __object.set_required(&mut to),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -570,8 +570,8 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappFrom {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
         object.end(&self.extra, &["id", "type"])
     }
 }
@@ -588,9 +588,9 @@ for CreateMessageRequestMessageTypeInappFrom {
         let mut r#type = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => r#type = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set(&mut r#type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -643,8 +643,8 @@ impl ::serde::Serialize for CreateMessageRequestMessageTypeInappTo {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("type", &self.r#type)?;
+        object.field("id", &self.id);
+        object.field("type", &self.r#type);
         object.end(&self.extra, &["id", "type"])
     }
 }
@@ -661,9 +661,9 @@ for CreateMessageRequestMessageTypeInappTo {
         let mut r#type = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => r#type = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_required(&mut r#type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -43,11 +43,11 @@ impl ::serde::Serialize for CreateTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("ticket_type_id", &self.ticket_type_id)?;
-        object.field("contacts", &self.contacts)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.field("ticket_type_id", &self.ticket_type_id);
+        object.field("contacts", &self.contacts);
+        object.optional("company_id", &self.company_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("ticket_attributes", &self.ticket_attributes);
         object
             .end(
                 &self.extra,
@@ -82,12 +82,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
         let mut ticket_attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => contacts = ::std::option::Option::Some(__object.value()?),
-                2 => company_id = __object.lenient()?,
-                3 => created_at = __object.lenient()?,
-                4 => ticket_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut ticket_type_id),
+                1 => __object.set_required(&mut contacts),
+                2 => __object.set_lenient(&mut company_id),
+                3 => __object.set_lenient(&mut created_at),
+                4 => __object.set(&mut ticket_attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -187,7 +187,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -203,8 +203,8 @@ for CreateTicketRequestContactsItemId {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -250,7 +250,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("external_id", &self.external_id)?;
+        object.field("external_id", &self.external_id);
         object.end(&self.extra, &["external_id"])
     }
 }
@@ -266,8 +266,8 @@ for CreateTicketRequestContactsItemExternalId {
         let mut external_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => external_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut external_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -313,7 +313,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
+        object.field("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -329,8 +329,8 @@ for CreateTicketRequestContactsItemEmail {
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

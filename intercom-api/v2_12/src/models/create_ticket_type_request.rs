@@ -42,11 +42,11 @@ impl ::serde::Serialize for CreateTicketTypeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("category", &self.category)?;
-        object.optional("icon", &self.icon)?;
-        object.optional("is_internal", &self.is_internal)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("category", &self.category);
+        object.optional("icon", &self.icon);
+        object.optional("is_internal", &self.is_internal);
         object
             .end(
                 &self.extra,
@@ -75,12 +75,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketTypeRequ
         let mut is_internal = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => category = __object.value()?,
-                3 => icon = __object.lenient()?,
-                4 => is_internal = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set(&mut category),
+                3 => __object.set_lenient(&mut icon),
+                4 => __object.set_lenient(&mut is_internal),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

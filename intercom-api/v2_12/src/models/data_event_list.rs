@@ -22,9 +22,9 @@ impl ::serde::Serialize for DataEventList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("events", &self.events)?;
-        object.optional("pages", &self.pages)?;
+        object.field("type", &self.r#type);
+        object.optional("events", &self.events);
+        object.optional("pages", &self.pages);
         object.end(&self.extra, &["type", "events", "pages"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.events = __object.value()?,
-                2 => __out.pages = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.events),
+                2 => __object.set(&mut __out.pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -76,8 +76,8 @@ impl ::serde::Serialize for DataEventListPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("next", &self.next)?;
-        object.optional("since", &self.since)?;
+        object.optional("next", &self.next);
+        object.optional("since", &self.since);
         object.end(&self.extra, &["next", "since"])
     }
 }
@@ -91,9 +91,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventListPages {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.next = __object.lenient()?,
-                1 => __out.since = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.next),
+                1 => __object.set_lenient(&mut __out.since),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -24,10 +24,10 @@ impl ::serde::Serialize for DataExport {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("job_identfier", &self.job_identfier)?;
-        object.optional("status", &self.status)?;
-        object.optional("download_expires_at", &self.download_expires_at)?;
-        object.optional("download_url", &self.download_url)?;
+        object.optional("job_identfier", &self.job_identfier);
+        object.optional("status", &self.status);
+        object.optional("download_expires_at", &self.download_expires_at);
+        object.optional("download_url", &self.download_url);
         object
             .end(
                 &self.extra,
@@ -50,11 +50,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExport {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.job_identfier = __object.lenient()?,
-                1 => __out.status = __object.value()?,
-                2 => __out.download_expires_at = __object.lenient()?,
-                3 => __out.download_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.job_identfier),
+                1 => __object.set(&mut __out.status),
+                2 => __object.set_lenient(&mut __out.download_expires_at),
+                3 => __object.set_lenient(&mut __out.download_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,7 +28,7 @@ impl ::serde::Serialize for DetachTagFromTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("admin_id", &self.admin_id)?;
+        object.field("admin_id", &self.admin_id);
         object.end(&self.extra, &["admin_id"])
     }
 }
@@ -43,8 +43,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DetachTagFromTicketR
         let mut admin_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut admin_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -35,9 +35,9 @@ impl ::serde::Serialize for Error {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("request_id", &self.request_id)?;
-        object.field("errors", &self.errors)?;
+        object.field("type", &self.r#type);
+        object.optional("request_id", &self.request_id);
+        object.field("errors", &self.errors);
         object.end(&self.extra, &["type", "request_id", "errors"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Error {
         let mut errors = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => request_id = __object.lenient()?,
-                2 => errors = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_lenient(&mut request_id),
+                2 => __object.set_required(&mut errors),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -110,9 +110,9 @@ impl ::serde::Serialize for ErrorErrorsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("code", &self.code)?;
-        object.optional("message", &self.message)?;
-        object.optional("field", &self.field)?;
+        object.field("code", &self.code);
+        object.optional("message", &self.message);
+        object.optional("field", &self.field);
         object.end(&self.extra, &["code", "message", "field"])
     }
 }
@@ -128,10 +128,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ErrorErrorsItem {
         let mut field = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => code = ::std::option::Option::Some(__object.lenient()?),
-                1 => message = __object.lenient()?,
-                2 => field = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut code),
+                1 => __object.set_lenient(&mut message),
+                2 => __object.set_lenient(&mut field),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -78,7 +78,7 @@ impl ::serde::Serialize for LisDataEventsFilterUserIdQueryParameter {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("user_id", &self.user_id)?;
+        object.field("user_id", &self.user_id);
         object.end(&self.extra, &["user_id"])
     }
 }
@@ -94,8 +94,8 @@ for LisDataEventsFilterUserIdQueryParameter {
         let mut user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -141,7 +141,7 @@ impl ::serde::Serialize for LisDataEventsFilterIntercomUserIdQueryParameter {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("intercom_user_id", &self.intercom_user_id)?;
+        object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
@@ -157,8 +157,8 @@ for LisDataEventsFilterIntercomUserIdQueryParameter {
         let mut intercom_user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => intercom_user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut intercom_user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -204,7 +204,7 @@ impl ::serde::Serialize for LisDataEventsFilterEmailQueryParameter {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
+        object.field("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -220,8 +220,8 @@ for LisDataEventsFilterEmailQueryParameter {
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -19,8 +19,8 @@ impl ::serde::Serialize for NewsfeedAssignment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("newsfeed_id", &self.newsfeed_id)?;
-        object.optional("published_at", &self.published_at)?;
+        object.optional("newsfeed_id", &self.newsfeed_id);
+        object.optional("published_at", &self.published_at);
         object.end(&self.extra, &["newsfeed_id", "published_at"])
     }
 }
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for NewsfeedAssignment {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.newsfeed_id = __object.lenient()?,
-                1 => __out.published_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.newsfeed_id),
+                1 => __object.set_lenient(&mut __out.published_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

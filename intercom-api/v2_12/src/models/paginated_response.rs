@@ -24,10 +24,10 @@ impl ::serde::Serialize for PaginatedResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("pages", &self.pages)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("data", &self.data)?;
+        object.optional("type", &self.r#type);
+        object.optional("pages", &self.pages);
+        object.optional("total_count", &self.total_count);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "pages", "total_count", "data"])
     }
 }
@@ -41,11 +41,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for PaginatedResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.pages = __object.value()?,
-                2 => __out.total_count = __object.lenient()?,
-                3 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.pages),
+                2 => __object.set_lenient(&mut __out.total_count),
+                3 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,9 +34,9 @@ impl ::serde::Serialize for SnoozeConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.field("snoozed_until", &self.snoozed_until)?;
+        object.field("message_type", &self.message_type);
+        object.field("admin_id", &self.admin_id);
+        object.field("snoozed_until", &self.snoozed_until);
         object.end(&self.extra, &["message_type", "admin_id", "snoozed_until"])
     }
 }
@@ -57,10 +57,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SnoozeConversationRe
         let mut snoozed_until = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => snoozed_until = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set_required_lenient(&mut admin_id),
+                2 => __object.set_required_lenient(&mut snoozed_until),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -20,8 +20,8 @@ impl ::serde::Serialize for TagList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "data"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

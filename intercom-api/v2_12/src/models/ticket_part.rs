@@ -44,19 +44,19 @@ impl ::serde::Serialize for TicketPart {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("part_type", &self.part_type)?;
-        object.optional("body", &self.body)?;
-        object.optional("previous_ticket_state", &self.previous_ticket_state)?;
-        object.optional("ticket_state", &self.ticket_state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("assigned_to", &self.assigned_to)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("redacted", &self.redacted)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("part_type", &self.part_type);
+        object.optional("body", &self.body);
+        object.optional("previous_ticket_state", &self.previous_ticket_state);
+        object.optional("ticket_state", &self.ticket_state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("assigned_to", &self.assigned_to);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("external_id", &self.external_id);
+        object.optional("redacted", &self.redacted);
         object
             .end(
                 &self.extra,
@@ -102,20 +102,20 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.part_type = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.previous_ticket_state = __object.value()?,
-                5 => __out.ticket_state = __object.value()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                8 => __out.assigned_to = __object.value()?,
-                9 => __out.author = __object.value()?,
-                10 => __out.attachments = __object.value()?,
-                11 => __out.external_id = __object.lenient()?,
-                12 => __out.redacted = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.part_type),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set(&mut __out.previous_ticket_state),
+                5 => __object.set(&mut __out.ticket_state),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                8 => __object.set(&mut __out.assigned_to),
+                9 => __object.set(&mut __out.author),
+                10 => __object.set(&mut __out.attachments),
+                11 => __object.set_lenient(&mut __out.external_id),
+                12 => __object.set_lenient(&mut __out.redacted),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -30,13 +30,13 @@ impl ::serde::Serialize for TicketStateDetailed {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("category", &self.category)?;
-        object.optional("internal_label", &self.internal_label)?;
-        object.optional("external_label", &self.external_label)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("ticket_types", &self.ticket_types)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("category", &self.category);
+        object.optional("internal_label", &self.internal_label);
+        object.optional("external_label", &self.external_label);
+        object.optional("archived", &self.archived);
+        object.optional("ticket_types", &self.ticket_types);
         object
             .end(
                 &self.extra,
@@ -70,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketStateDetailed 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.category = __object.value()?,
-                3 => __out.internal_label = __object.lenient()?,
-                4 => __out.external_label = __object.lenient()?,
-                5 => __out.archived = __object.lenient()?,
-                6 => __out.ticket_types = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.category),
+                3 => __object.set_lenient(&mut __out.internal_label),
+                4 => __object.set_lenient(&mut __out.external_label),
+                5 => __object.set_lenient(&mut __out.archived),
+                6 => __object.set(&mut __out.ticket_types),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -191,8 +191,8 @@ impl ::serde::Serialize for TicketStateDetailedTicketTypes {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
+        object.optional("type", &self.r#type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "data"])
     }
 }
@@ -207,9 +207,9 @@ for TicketStateDetailedTicketTypes {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -37,9 +37,9 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("sync_behavior", &self.sync_behavior)?;
-        object.optional("status", &self.status)?;
-        object.field("url", &self.url)?;
+        object.field("sync_behavior", &self.sync_behavior);
+        object.optional("status", &self.status);
+        object.field("url", &self.url);
         object.end(&self.extra, &["sync_behavior", "status", "url"])
     }
 }
@@ -57,10 +57,10 @@ for UpdateContentImportSourceRequest {
         let mut url = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sync_behavior = ::std::option::Option::Some(__object.value()?),
-                1 => status = __object.value()?,
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut sync_behavior),
+                1 => __object.set(&mut status),
+                2 => __object.set_required_lenient(&mut url),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

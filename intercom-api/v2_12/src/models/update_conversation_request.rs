@@ -19,8 +19,8 @@ impl ::serde::Serialize for UpdateConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("read", &self.read)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("read", &self.read);
+        object.optional("custom_attributes", &self.custom_attributes);
         object.end(&self.extra, &["read", "custom_attributes"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.read = __object.lenient()?,
-                1 => __out.custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.read),
+                1 => __object.set(&mut __out.custom_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -31,13 +31,13 @@ impl ::serde::Serialize for UpdateTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.optional("ticket_state_id", &self.ticket_state_id)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("open", &self.open)?;
-        object.optional("is_shared", &self.is_shared)?;
-        object.optional("snoozed_until", &self.snoozed_until)?;
-        object.optional("assignment", &self.assignment)?;
+        object.optional("ticket_attributes", &self.ticket_attributes);
+        object.optional("ticket_state_id", &self.ticket_state_id);
+        object.optional("company_id", &self.company_id);
+        object.optional("open", &self.open);
+        object.optional("is_shared", &self.is_shared);
+        object.optional("snoozed_until", &self.snoozed_until);
+        object.optional("assignment", &self.assignment);
         object
             .end(
                 &self.extra,
@@ -72,14 +72,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketRequest 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.ticket_attributes = __object.value()?,
-                1 => __out.ticket_state_id = __object.lenient()?,
-                2 => __out.company_id = __object.lenient()?,
-                3 => __out.open = __object.lenient()?,
-                4 => __out.is_shared = __object.lenient()?,
-                5 => __out.snoozed_until = __object.lenient()?,
-                6 => __out.assignment = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.ticket_attributes),
+                1 => __object.set_lenient(&mut __out.ticket_state_id),
+                2 => __object.set_lenient(&mut __out.company_id),
+                3 => __object.set_lenient(&mut __out.open),
+                4 => __object.set_lenient(&mut __out.is_shared),
+                5 => __object.set_lenient(&mut __out.snoozed_until),
+                6 => __object.set(&mut __out.assignment),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -114,8 +114,8 @@ impl ::serde::Serialize for UpdateTicketRequestAssignment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("admin_id", &self.admin_id)?;
-        object.optional("assignee_id", &self.assignee_id)?;
+        object.optional("admin_id", &self.admin_id);
+        object.optional("assignee_id", &self.assignee_id);
         object.end(&self.extra, &["admin_id", "assignee_id"])
     }
 }
@@ -131,9 +131,9 @@ for UpdateTicketRequestAssignment {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.admin_id = __object.lenient()?,
-                1 => __out.assignee_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.admin_id),
+                1 => __object.set_lenient(&mut __out.assignee_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -35,20 +35,20 @@ impl ::serde::Serialize for UpdateTicketTypeAttributeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("required_to_create", &self.required_to_create)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("required_to_create", &self.required_to_create);
         object
             .optional(
                 "required_to_create_for_contacts",
                 &self.required_to_create_for_contacts,
-            )?;
-        object.optional("visible_on_create", &self.visible_on_create)?;
-        object.optional("visible_to_contacts", &self.visible_to_contacts)?;
-        object.optional("multiline", &self.multiline)?;
-        object.optional("list_items", &self.list_items)?;
-        object.optional("allow_multiple_values", &self.allow_multiple_values)?;
-        object.optional("archived", &self.archived)?;
+            );
+        object.optional("visible_on_create", &self.visible_on_create);
+        object.optional("visible_to_contacts", &self.visible_to_contacts);
+        object.optional("multiline", &self.multiline);
+        object.optional("list_items", &self.list_items);
+        object.optional("allow_multiple_values", &self.allow_multiple_values);
+        object.optional("archived", &self.archived);
         object
             .end(
                 &self.extra,
@@ -90,17 +90,17 @@ for UpdateTicketTypeAttributeRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.required_to_create = __object.lenient()?,
-                3 => __out.required_to_create_for_contacts = __object.lenient()?,
-                4 => __out.visible_on_create = __object.lenient()?,
-                5 => __out.visible_to_contacts = __object.lenient()?,
-                6 => __out.multiline = __object.lenient()?,
-                7 => __out.list_items = __object.lenient()?,
-                8 => __out.allow_multiple_values = __object.lenient()?,
-                9 => __out.archived = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.required_to_create),
+                3 => __object.set_lenient(&mut __out.required_to_create_for_contacts),
+                4 => __object.set_lenient(&mut __out.visible_on_create),
+                5 => __object.set_lenient(&mut __out.visible_to_contacts),
+                6 => __object.set_lenient(&mut __out.multiline),
+                7 => __object.set_lenient(&mut __out.list_items),
+                8 => __object.set_lenient(&mut __out.allow_multiple_values),
+                9 => __object.set_lenient(&mut __out.archived),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

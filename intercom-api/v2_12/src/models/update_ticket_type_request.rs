@@ -29,12 +29,12 @@ impl ::serde::Serialize for UpdateTicketTypeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("category", &self.category)?;
-        object.optional("icon", &self.icon)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("is_internal", &self.is_internal)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("category", &self.category);
+        object.optional("icon", &self.icon);
+        object.optional("archived", &self.archived);
+        object.optional("is_internal", &self.is_internal);
         object
             .end(
                 &self.extra,
@@ -60,13 +60,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateTicketTypeRequ
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.category = __object.value()?,
-                3 => __out.icon = __object.lenient()?,
-                4 => __out.archived = __object.lenient()?,
-                5 => __out.is_internal = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set(&mut __out.category),
+                3 => __object.set_lenient(&mut __out.icon),
+                4 => __object.set_lenient(&mut __out.archived),
+                5 => __object.set_lenient(&mut __out.is_internal),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -73,36 +73,36 @@ impl ::serde::Serialize for ActivityLogMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sign_in_method", &self.sign_in_method)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("away_mode", &self.away_mode)?;
-        object.optional("away_status_reason", &self.away_status_reason)?;
-        object.optional("reassign_conversations", &self.reassign_conversations)?;
-        object.optional("source", &self.source)?;
-        object.optional("auto_changed", &self.auto_changed)?;
-        object.optional("update_by", &self.update_by)?;
-        object.optional("update_by_name", &self.update_by_name)?;
-        object.optional("previous_state", &self.previous_state)?;
-        object.optional("new_state", &self.new_state)?;
-        object.optional("threshold_minutes", &self.threshold_minutes)?;
-        object.optional("last_activity_at", &self.last_activity_at)?;
-        object.optional("auto", &self.auto)?;
-        object.optional("setting_type", &self.setting_type)?;
-        object.optional("changes", &self.changes)?;
+        object.optional("sign_in_method", &self.sign_in_method);
+        object.optional("external_id", &self.external_id);
+        object.optional("away_mode", &self.away_mode);
+        object.optional("away_status_reason", &self.away_status_reason);
+        object.optional("reassign_conversations", &self.reassign_conversations);
+        object.optional("source", &self.source);
+        object.optional("auto_changed", &self.auto_changed);
+        object.optional("update_by", &self.update_by);
+        object.optional("update_by_name", &self.update_by_name);
+        object.optional("previous_state", &self.previous_state);
+        object.optional("new_state", &self.new_state);
+        object.optional("threshold_minutes", &self.threshold_minutes);
+        object.optional("last_activity_at", &self.last_activity_at);
+        object.optional("auto", &self.auto);
+        object.optional("setting_type", &self.setting_type);
+        object.optional("changes", &self.changes);
         object
             .optional(
                 "conversation_assignment_limit",
                 &self.conversation_assignment_limit,
-            )?;
-        object.optional("ticket_assignment_limit", &self.ticket_assignment_limit)?;
-        object.optional("team", &self.team)?;
-        object.optional("team_assignment_limit", &self.team_assignment_limit)?;
-        object.optional("enabled", &self.enabled)?;
-        object.optional("mode", &self.mode)?;
-        object.optional("consent_id", &self.consent_id)?;
-        object.optional("expired_at", &self.expired_at)?;
-        object.optional("before", &self.before)?;
-        object.optional("after", &self.after)?;
+            );
+        object.optional("ticket_assignment_limit", &self.ticket_assignment_limit);
+        object.optional("team", &self.team);
+        object.optional("team_assignment_limit", &self.team_assignment_limit);
+        object.optional("enabled", &self.enabled);
+        object.optional("mode", &self.mode);
+        object.optional("consent_id", &self.consent_id);
+        object.optional("expired_at", &self.expired_at);
+        object.optional("before", &self.before);
+        object.optional("after", &self.after);
         object
             .end(
                 &self.extra,
@@ -174,33 +174,33 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sign_in_method = __object.lenient()?,
-                1 => __out.external_id = __object.lenient()?,
-                2 => __out.away_mode = __object.lenient()?,
-                3 => __out.away_status_reason = __object.lenient()?,
-                4 => __out.reassign_conversations = __object.lenient()?,
-                5 => __out.source = __object.lenient()?,
-                6 => __out.auto_changed = __object.lenient()?,
-                7 => __out.update_by = __object.lenient()?,
-                8 => __out.update_by_name = __object.lenient()?,
-                9 => __out.previous_state = __object.lenient()?,
-                10 => __out.new_state = __object.lenient()?,
-                11 => __out.threshold_minutes = __object.lenient()?,
-                12 => __out.last_activity_at = __object.lenient()?,
-                13 => __out.auto = __object.lenient()?,
-                14 => __out.setting_type = __object.lenient()?,
-                15 => __out.changes = __object.value()?,
-                16 => __out.conversation_assignment_limit = __object.lenient()?,
-                17 => __out.ticket_assignment_limit = __object.lenient()?,
-                18 => __out.team = __object.value()?,
-                19 => __out.team_assignment_limit = __object.lenient()?,
-                20 => __out.enabled = __object.lenient()?,
-                21 => __out.mode = __object.lenient()?,
-                22 => __out.consent_id = __object.lenient()?,
-                23 => __out.expired_at = __object.lenient()?,
-                24 => __out.before = __object.value()?,
-                25 => __out.after = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sign_in_method),
+                1 => __object.set_lenient(&mut __out.external_id),
+                2 => __object.set_lenient(&mut __out.away_mode),
+                3 => __object.set_lenient(&mut __out.away_status_reason),
+                4 => __object.set_lenient(&mut __out.reassign_conversations),
+                5 => __object.set_lenient(&mut __out.source),
+                6 => __object.set_lenient(&mut __out.auto_changed),
+                7 => __object.set_lenient(&mut __out.update_by),
+                8 => __object.set_lenient(&mut __out.update_by_name),
+                9 => __object.set_lenient(&mut __out.previous_state),
+                10 => __object.set_lenient(&mut __out.new_state),
+                11 => __object.set_lenient(&mut __out.threshold_minutes),
+                12 => __object.set_lenient(&mut __out.last_activity_at),
+                13 => __object.set_lenient(&mut __out.auto),
+                14 => __object.set_lenient(&mut __out.setting_type),
+                15 => __object.set(&mut __out.changes),
+                16 => __object.set_lenient(&mut __out.conversation_assignment_limit),
+                17 => __object.set_lenient(&mut __out.ticket_assignment_limit),
+                18 => __object.set(&mut __out.team),
+                19 => __object.set_lenient(&mut __out.team_assignment_limit),
+                20 => __object.set_lenient(&mut __out.enabled),
+                21 => __object.set_lenient(&mut __out.mode),
+                22 => __object.set_lenient(&mut __out.consent_id),
+                23 => __object.set_lenient(&mut __out.expired_at),
+                24 => __object.set(&mut __out.before),
+                25 => __object.set(&mut __out.after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -235,8 +235,8 @@ impl ::serde::Serialize for ActivityLogMetadataChangesValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("before", &self.before)?;
-        object.optional("after", &self.after)?;
+        object.optional("before", &self.before);
+        object.optional("after", &self.after);
         object.end(&self.extra, &["before", "after"])
     }
 }
@@ -251,9 +251,9 @@ for ActivityLogMetadataChangesValue {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.before = __object.value()?,
-                1 => __out.after = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.before),
+                1 => __object.set(&mut __out.after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -288,8 +288,8 @@ impl ::serde::Serialize for ActivityLogMetadataTeam {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["id", "name"])
     }
 }
@@ -303,9 +303,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadataT
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

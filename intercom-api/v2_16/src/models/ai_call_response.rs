@@ -40,16 +40,16 @@ impl ::serde::Serialize for AiCallResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("app_id", &self.app_id)?;
-        object.optional("user_phone_number", &self.user_phone_number)?;
-        object.optional("status", &self.status)?;
-        object.optional("intercom_call_id", &self.intercom_call_id)?;
-        object.optional("external_call_id", &self.external_call_id)?;
-        object.optional("intercom_conversation_id", &self.intercom_conversation_id)?;
-        object.optional("call_transcript", &self.call_transcript)?;
-        object.optional("call_summary", &self.call_summary)?;
-        object.optional("intent", &self.intent)?;
+        object.optional("id", &self.id);
+        object.optional("app_id", &self.app_id);
+        object.optional("user_phone_number", &self.user_phone_number);
+        object.optional("status", &self.status);
+        object.optional("intercom_call_id", &self.intercom_call_id);
+        object.optional("external_call_id", &self.external_call_id);
+        object.optional("intercom_conversation_id", &self.intercom_conversation_id);
+        object.optional("call_transcript", &self.call_transcript);
+        object.optional("call_summary", &self.call_summary);
+        object.optional("intent", &self.intent);
         object
             .end(
                 &self.extra,
@@ -89,17 +89,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AiCallResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.app_id = __object.lenient()?,
-                2 => __out.user_phone_number = __object.lenient()?,
-                3 => __out.status = __object.lenient()?,
-                4 => __out.intercom_call_id = __object.lenient()?,
-                5 => __out.external_call_id = __object.lenient()?,
-                6 => __out.intercom_conversation_id = __object.lenient()?,
-                7 => __out.call_transcript = __object.value()?,
-                8 => __out.call_summary = __object.lenient()?,
-                9 => __out.intent = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.app_id),
+                2 => __object.set_lenient(&mut __out.user_phone_number),
+                3 => __object.set_lenient(&mut __out.status),
+                4 => __object.set_lenient(&mut __out.intercom_call_id),
+                5 => __object.set_lenient(&mut __out.external_call_id),
+                6 => __object.set_lenient(&mut __out.intercom_conversation_id),
+                7 => __object.set(&mut __out.call_transcript),
+                8 => __object.set_lenient(&mut __out.call_summary),
+                9 => __object.set(&mut __out.intent),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

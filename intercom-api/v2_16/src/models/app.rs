@@ -30,13 +30,13 @@ impl ::serde::Serialize for App {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id_code", &self.id_code)?;
-        object.optional("name", &self.name)?;
-        object.optional("region", &self.region)?;
-        object.optional("timezone", &self.timezone)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("identity_verification", &self.identity_verification)?;
+        object.optional("type", &self.r#type);
+        object.optional("id_code", &self.id_code);
+        object.optional("name", &self.name);
+        object.optional("region", &self.region);
+        object.optional("timezone", &self.timezone);
+        object.optional("created_at", &self.created_at);
+        object.optional("identity_verification", &self.identity_verification);
         object
             .end(
                 &self.extra,
@@ -70,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for App {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id_code = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.region = __object.lenient()?,
-                4 => __out.timezone = __object.lenient()?,
-                5 => __out.created_at = __object.lenient()?,
-                6 => __out.identity_verification = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id_code),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.region),
+                4 => __object.set_lenient(&mut __out.timezone),
+                5 => __object.set_lenient(&mut __out.created_at),
+                6 => __object.set_lenient(&mut __out.identity_verification),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

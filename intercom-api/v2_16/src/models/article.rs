@@ -72,39 +72,39 @@ impl ::serde::Serialize for Article {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("has_unpublished_changes", &self.has_unpublished_changes)?;
-        object.optional("draft_updated_at", &self.draft_updated_at)?;
-        object.optional("url", &self.url)?;
-        object.optional("parent_ids", &self.parent_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("has_unpublished_changes", &self.has_unpublished_changes);
+        object.optional("draft_updated_at", &self.draft_updated_at);
+        object.optional("url", &self.url);
+        object.optional("parent_ids", &self.parent_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.optional("created_by_id", &self.created_by_id)?;
-        object.optional("updated_by_id", &self.updated_by_id)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.optional("created_by_id", &self.created_by_id);
+        object.optional("updated_by_id", &self.updated_by_id);
         object
             .optional(
                 "exclude_from_article_suggestions",
                 &self.exclude_from_article_suggestions,
-            )?;
-        object.optional("help_center_audience", &self.help_center_audience)?;
-        object.optional("scheduled_publish_at", &self.scheduled_publish_at)?;
-        object.optional("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
-        object.optional("default_locale", &self.default_locale)?;
-        object.optional("translated_content", &self.translated_content)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("statistics", &self.statistics)?;
+            );
+        object.optional("help_center_audience", &self.help_center_audience);
+        object.optional("scheduled_publish_at", &self.scheduled_publish_at);
+        object.optional("scheduled_unpublish_at", &self.scheduled_unpublish_at);
+        object.optional("default_locale", &self.default_locale);
+        object.optional("translated_content", &self.translated_content);
+        object.optional("tags", &self.tags);
+        object.optional("statistics", &self.statistics);
         object
             .end(
                 &self.extra,
@@ -180,35 +180,35 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Article {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.workspace_id = __object.lenient()?,
-                3 => __out.title = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                5 => __out.body = __object.lenient()?,
-                6 => __out.body_markdown = __object.lenient()?,
-                7 => __out.author_id = __object.lenient()?,
-                8 => __out.state = __object.value()?,
-                9 => __out.created_at = __object.lenient()?,
-                10 => __out.updated_at = __object.lenient()?,
-                11 => __out.has_unpublished_changes = __object.lenient()?,
-                12 => __out.draft_updated_at = __object.lenient()?,
-                13 => __out.url = __object.lenient()?,
-                14 => __out.parent_ids = __object.lenient()?,
-                15 => __out.ai_chatbot_availability = __object.lenient()?,
-                16 => __out.ai_copilot_availability = __object.lenient()?,
-                17 => __out.ai_sales_agent_availability = __object.lenient()?,
-                18 => __out.created_by_id = __object.lenient()?,
-                19 => __out.updated_by_id = __object.lenient()?,
-                20 => __out.exclude_from_article_suggestions = __object.lenient()?,
-                21 => __out.help_center_audience = __object.value()?,
-                22 => __out.scheduled_publish_at = __object.lenient()?,
-                23 => __out.scheduled_unpublish_at = __object.lenient()?,
-                24 => __out.default_locale = __object.lenient()?,
-                25 => __out.translated_content = __object.value()?,
-                26 => __out.tags = __object.value()?,
-                27 => __out.statistics = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.workspace_id),
+                3 => __object.set_lenient(&mut __out.title),
+                4 => __object.set_lenient(&mut __out.description),
+                5 => __object.set_lenient(&mut __out.body),
+                6 => __object.set_lenient(&mut __out.body_markdown),
+                7 => __object.set_lenient(&mut __out.author_id),
+                8 => __object.set(&mut __out.state),
+                9 => __object.set_lenient(&mut __out.created_at),
+                10 => __object.set_lenient(&mut __out.updated_at),
+                11 => __object.set_lenient(&mut __out.has_unpublished_changes),
+                12 => __object.set_lenient(&mut __out.draft_updated_at),
+                13 => __object.set_lenient(&mut __out.url),
+                14 => __object.set_lenient(&mut __out.parent_ids),
+                15 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                16 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                17 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                18 => __object.set_lenient(&mut __out.created_by_id),
+                19 => __object.set_lenient(&mut __out.updated_by_id),
+                20 => __object.set_lenient(&mut __out.exclude_from_article_suggestions),
+                21 => __object.set(&mut __out.help_center_audience),
+                22 => __object.set_lenient(&mut __out.scheduled_publish_at),
+                23 => __object.set_lenient(&mut __out.scheduled_unpublish_at),
+                24 => __object.set_lenient(&mut __out.default_locale),
+                25 => __object.set(&mut __out.translated_content),
+                26 => __object.set(&mut __out.tags),
+                27 => __object.set(&mut __out.statistics),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -93,44 +93,44 @@ impl ::serde::Serialize for ArticleTranslatedContent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.patch("type", &self.r#type)?;
-        object.patch("ar", &self.ar)?;
-        object.patch("bg", &self.bg)?;
-        object.patch("bs", &self.bs)?;
-        object.patch("ca", &self.ca)?;
-        object.patch("cs", &self.cs)?;
-        object.patch("da", &self.da)?;
-        object.patch("de", &self.de)?;
-        object.patch("el", &self.el)?;
-        object.patch("en", &self.en)?;
-        object.patch("es", &self.es)?;
-        object.patch("et", &self.et)?;
-        object.patch("fi", &self.fi)?;
-        object.patch("fr", &self.fr)?;
-        object.patch("he", &self.he)?;
-        object.patch("hr", &self.hr)?;
-        object.patch("hu", &self.hu)?;
-        object.patch("id", &self.id)?;
-        object.patch("it", &self.it)?;
-        object.patch("ja", &self.ja)?;
-        object.patch("ko", &self.ko)?;
-        object.patch("lt", &self.lt)?;
-        object.patch("lv", &self.lv)?;
-        object.patch("mn", &self.mn)?;
-        object.patch("nb", &self.nb)?;
-        object.patch("nl", &self.nl)?;
-        object.patch("pl", &self.pl)?;
-        object.patch("pt", &self.pt)?;
-        object.patch("ro", &self.ro)?;
-        object.patch("ru", &self.ru)?;
-        object.patch("sl", &self.sl)?;
-        object.patch("sr", &self.sr)?;
-        object.patch("sv", &self.sv)?;
-        object.patch("tr", &self.tr)?;
-        object.patch("vi", &self.vi)?;
-        object.patch("pt-BR", &self.pt_br)?;
-        object.patch("zh-CN", &self.zh_cn)?;
-        object.patch("zh-TW", &self.zh_tw)?;
+        object.patch("type", &self.r#type);
+        object.patch("ar", &self.ar);
+        object.patch("bg", &self.bg);
+        object.patch("bs", &self.bs);
+        object.patch("ca", &self.ca);
+        object.patch("cs", &self.cs);
+        object.patch("da", &self.da);
+        object.patch("de", &self.de);
+        object.patch("el", &self.el);
+        object.patch("en", &self.en);
+        object.patch("es", &self.es);
+        object.patch("et", &self.et);
+        object.patch("fi", &self.fi);
+        object.patch("fr", &self.fr);
+        object.patch("he", &self.he);
+        object.patch("hr", &self.hr);
+        object.patch("hu", &self.hu);
+        object.patch("id", &self.id);
+        object.patch("it", &self.it);
+        object.patch("ja", &self.ja);
+        object.patch("ko", &self.ko);
+        object.patch("lt", &self.lt);
+        object.patch("lv", &self.lv);
+        object.patch("mn", &self.mn);
+        object.patch("nb", &self.nb);
+        object.patch("nl", &self.nl);
+        object.patch("pl", &self.pl);
+        object.patch("pt", &self.pt);
+        object.patch("ro", &self.ro);
+        object.patch("ru", &self.ru);
+        object.patch("sl", &self.sl);
+        object.patch("sr", &self.sr);
+        object.patch("sv", &self.sv);
+        object.patch("tr", &self.tr);
+        object.patch("vi", &self.vi);
+        object.patch("pt-BR", &self.pt_br);
+        object.patch("zh-CN", &self.zh_cn);
+        object.patch("zh-TW", &self.zh_tw);
         object
             .end(
                 &self.extra,
@@ -226,45 +226,45 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleTranslatedCon
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.ar = __object.value()?,
-                2 => __out.bg = __object.value()?,
-                3 => __out.bs = __object.value()?,
-                4 => __out.ca = __object.value()?,
-                5 => __out.cs = __object.value()?,
-                6 => __out.da = __object.value()?,
-                7 => __out.de = __object.value()?,
-                8 => __out.el = __object.value()?,
-                9 => __out.en = __object.value()?,
-                10 => __out.es = __object.value()?,
-                11 => __out.et = __object.value()?,
-                12 => __out.fi = __object.value()?,
-                13 => __out.fr = __object.value()?,
-                14 => __out.he = __object.value()?,
-                15 => __out.hr = __object.value()?,
-                16 => __out.hu = __object.value()?,
-                17 => __out.id = __object.value()?,
-                18 => __out.it = __object.value()?,
-                19 => __out.ja = __object.value()?,
-                20 => __out.ko = __object.value()?,
-                21 => __out.lt = __object.value()?,
-                22 => __out.lv = __object.value()?,
-                23 => __out.mn = __object.value()?,
-                24 => __out.nb = __object.value()?,
-                25 => __out.nl = __object.value()?,
-                26 => __out.pl = __object.value()?,
-                27 => __out.pt = __object.value()?,
-                28 => __out.ro = __object.value()?,
-                29 => __out.ru = __object.value()?,
-                30 => __out.sl = __object.value()?,
-                31 => __out.sr = __object.value()?,
-                32 => __out.sv = __object.value()?,
-                33 => __out.tr = __object.value()?,
-                34 => __out.vi = __object.value()?,
-                35 => __out.pt_br = __object.value()?,
-                36 => __out.zh_cn = __object.value()?,
-                37 => __out.zh_tw = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.ar),
+                2 => __object.set(&mut __out.bg),
+                3 => __object.set(&mut __out.bs),
+                4 => __object.set(&mut __out.ca),
+                5 => __object.set(&mut __out.cs),
+                6 => __object.set(&mut __out.da),
+                7 => __object.set(&mut __out.de),
+                8 => __object.set(&mut __out.el),
+                9 => __object.set(&mut __out.en),
+                10 => __object.set(&mut __out.es),
+                11 => __object.set(&mut __out.et),
+                12 => __object.set(&mut __out.fi),
+                13 => __object.set(&mut __out.fr),
+                14 => __object.set(&mut __out.he),
+                15 => __object.set(&mut __out.hr),
+                16 => __object.set(&mut __out.hu),
+                17 => __object.set(&mut __out.id),
+                18 => __object.set(&mut __out.it),
+                19 => __object.set(&mut __out.ja),
+                20 => __object.set(&mut __out.ko),
+                21 => __object.set(&mut __out.lt),
+                22 => __object.set(&mut __out.lv),
+                23 => __object.set(&mut __out.mn),
+                24 => __object.set(&mut __out.nb),
+                25 => __object.set(&mut __out.nl),
+                26 => __object.set(&mut __out.pl),
+                27 => __object.set(&mut __out.pt),
+                28 => __object.set(&mut __out.ro),
+                29 => __object.set(&mut __out.ru),
+                30 => __object.set(&mut __out.sl),
+                31 => __object.set(&mut __out.sr),
+                32 => __object.set(&mut __out.sv),
+                33 => __object.set(&mut __out.tr),
+                34 => __object.set(&mut __out.vi),
+                35 => __object.set(&mut __out.pt_br),
+                36 => __object.set(&mut __out.zh_cn),
+                37 => __object.set(&mut __out.zh_tw),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

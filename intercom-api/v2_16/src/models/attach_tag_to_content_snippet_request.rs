@@ -31,8 +31,8 @@ impl ::serde::Serialize for AttachTagToContentSnippetRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.patch("admin_id", &self.admin_id)?;
+        object.field("id", &self.id);
+        object.patch("admin_id", &self.admin_id);
         object.end(&self.extra, &["id", "admin_id"])
     }
 }
@@ -49,9 +49,9 @@ for AttachTagToContentSnippetRequest {
         let mut admin_id = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => admin_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut admin_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

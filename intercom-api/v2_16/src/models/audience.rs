@@ -30,13 +30,13 @@ impl ::serde::Serialize for Audience {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("predicates", &self.predicates)?;
-        object.optional("role_predicates", &self.role_predicates)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("predicates", &self.predicates);
+        object.optional("role_predicates", &self.role_predicates);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -70,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Audience {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.predicates = __object.value()?,
-                4 => __out.role_predicates = __object.value()?,
-                5 => __out.created_at = __object.lenient()?,
-                6 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set(&mut __out.predicates),
+                4 => __object.set(&mut __out.role_predicates),
+                5 => __object.set_lenient(&mut __out.created_at),
+                6 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

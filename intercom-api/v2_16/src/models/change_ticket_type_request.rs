@@ -39,9 +39,9 @@ impl ::serde::Serialize for ChangeTicketTypeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("ticket_type_id", &self.ticket_type_id)?;
-        object.field("ticket_state_id", &self.ticket_state_id)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
+        object.field("ticket_type_id", &self.ticket_type_id);
+        object.field("ticket_state_id", &self.ticket_state_id);
+        object.optional("ticket_attributes", &self.ticket_attributes);
         object
             .end(
                 &self.extra,
@@ -66,10 +66,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ChangeTicketTypeRequ
         let mut ticket_attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => ticket_state_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => ticket_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut ticket_type_id),
+                1 => __object.set_required_lenient(&mut ticket_state_id),
+                2 => __object.set(&mut ticket_attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

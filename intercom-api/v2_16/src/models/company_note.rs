@@ -28,12 +28,12 @@ impl ::serde::Serialize for CompanyNote {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("company", &self.company)?;
-        object.optional("author", &self.author)?;
-        object.optional("body", &self.body)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("created_at", &self.created_at);
+        object.optional("company", &self.company);
+        object.optional("author", &self.author);
+        object.optional("body", &self.body);
         object
             .end(&self.extra, &["type", "id", "created_at", "company", "author", "body"])
     }
@@ -55,13 +55,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNote {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.created_at = __object.lenient()?,
-                3 => __out.company = __object.value()?,
-                4 => __out.author = __object.value()?,
-                5 => __out.body = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.created_at),
+                3 => __object.set(&mut __out.company),
+                4 => __object.set(&mut __out.author),
+                5 => __object.set_lenient(&mut __out.body),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -96,8 +96,8 @@ impl ::serde::Serialize for CompanyNoteCompany {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -111,9 +111,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyNoteCompany {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

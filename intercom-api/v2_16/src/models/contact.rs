@@ -110,52 +110,52 @@ impl ::serde::Serialize for Contact {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("role", &self.role)?;
-        object.optional("email", &self.email)?;
-        object.optional("email_domain", &self.email_domain)?;
-        object.optional("phone", &self.phone)?;
-        object.optional("name", &self.name)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.optional("has_hard_bounced", &self.has_hard_bounced)?;
-        object.optional("marked_email_as_spam", &self.marked_email_as_spam)?;
-        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("signed_up_at", &self.signed_up_at)?;
-        object.optional("last_seen_at", &self.last_seen_at)?;
-        object.optional("last_replied_at", &self.last_replied_at)?;
-        object.optional("last_contacted_at", &self.last_contacted_at)?;
-        object.optional("last_email_opened_at", &self.last_email_opened_at)?;
-        object.optional("last_email_clicked_at", &self.last_email_clicked_at)?;
-        object.optional("language_override", &self.language_override)?;
-        object.optional("browser", &self.browser)?;
-        object.optional("browser_version", &self.browser_version)?;
-        object.optional("browser_language", &self.browser_language)?;
-        object.optional("os", &self.os)?;
-        object.optional("android_app_name", &self.android_app_name)?;
-        object.optional("android_app_version", &self.android_app_version)?;
-        object.optional("android_device", &self.android_device)?;
-        object.optional("android_os_version", &self.android_os_version)?;
-        object.optional("android_sdk_version", &self.android_sdk_version)?;
-        object.optional("android_last_seen_at", &self.android_last_seen_at)?;
-        object.optional("ios_app_name", &self.ios_app_name)?;
-        object.optional("ios_app_version", &self.ios_app_version)?;
-        object.optional("ios_device", &self.ios_device)?;
-        object.optional("ios_os_version", &self.ios_os_version)?;
-        object.optional("ios_sdk_version", &self.ios_sdk_version)?;
-        object.optional("ios_last_seen_at", &self.ios_last_seen_at)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("avatar", &self.avatar)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("notes", &self.notes)?;
-        object.optional("companies", &self.companies)?;
-        object.optional("location", &self.location)?;
-        object.optional("social_profiles", &self.social_profiles)?;
-        object.optional("merge_history", &self.merge_history)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("external_id", &self.external_id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("role", &self.role);
+        object.optional("email", &self.email);
+        object.optional("email_domain", &self.email_domain);
+        object.optional("phone", &self.phone);
+        object.optional("name", &self.name);
+        object.optional("owner_id", &self.owner_id);
+        object.optional("has_hard_bounced", &self.has_hard_bounced);
+        object.optional("marked_email_as_spam", &self.marked_email_as_spam);
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("signed_up_at", &self.signed_up_at);
+        object.optional("last_seen_at", &self.last_seen_at);
+        object.optional("last_replied_at", &self.last_replied_at);
+        object.optional("last_contacted_at", &self.last_contacted_at);
+        object.optional("last_email_opened_at", &self.last_email_opened_at);
+        object.optional("last_email_clicked_at", &self.last_email_clicked_at);
+        object.optional("language_override", &self.language_override);
+        object.optional("browser", &self.browser);
+        object.optional("browser_version", &self.browser_version);
+        object.optional("browser_language", &self.browser_language);
+        object.optional("os", &self.os);
+        object.optional("android_app_name", &self.android_app_name);
+        object.optional("android_app_version", &self.android_app_version);
+        object.optional("android_device", &self.android_device);
+        object.optional("android_os_version", &self.android_os_version);
+        object.optional("android_sdk_version", &self.android_sdk_version);
+        object.optional("android_last_seen_at", &self.android_last_seen_at);
+        object.optional("ios_app_name", &self.ios_app_name);
+        object.optional("ios_app_version", &self.ios_app_version);
+        object.optional("ios_device", &self.ios_device);
+        object.optional("ios_os_version", &self.ios_os_version);
+        object.optional("ios_sdk_version", &self.ios_sdk_version);
+        object.optional("ios_last_seen_at", &self.ios_last_seen_at);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("avatar", &self.avatar);
+        object.optional("tags", &self.tags);
+        object.optional("notes", &self.notes);
+        object.optional("companies", &self.companies);
+        object.optional("location", &self.location);
+        object.optional("social_profiles", &self.social_profiles);
+        object.optional("merge_history", &self.merge_history);
         object
             .end(
                 &self.extra,
@@ -267,53 +267,53 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.external_id = __object.lenient()?,
-                3 => __out.workspace_id = __object.lenient()?,
-                4 => __out.role = __object.lenient()?,
-                5 => __out.email = __object.lenient()?,
-                6 => __out.email_domain = __object.lenient()?,
-                7 => __out.phone = __object.lenient()?,
-                8 => __out.name = __object.lenient()?,
-                9 => __out.owner_id = __object.lenient()?,
-                10 => __out.has_hard_bounced = __object.lenient()?,
-                11 => __out.marked_email_as_spam = __object.lenient()?,
-                12 => __out.unsubscribed_from_emails = __object.lenient()?,
-                13 => __out.created_at = __object.lenient()?,
-                14 => __out.updated_at = __object.lenient()?,
-                15 => __out.signed_up_at = __object.lenient()?,
-                16 => __out.last_seen_at = __object.lenient()?,
-                17 => __out.last_replied_at = __object.lenient()?,
-                18 => __out.last_contacted_at = __object.lenient()?,
-                19 => __out.last_email_opened_at = __object.lenient()?,
-                20 => __out.last_email_clicked_at = __object.lenient()?,
-                21 => __out.language_override = __object.lenient()?,
-                22 => __out.browser = __object.lenient()?,
-                23 => __out.browser_version = __object.lenient()?,
-                24 => __out.browser_language = __object.lenient()?,
-                25 => __out.os = __object.lenient()?,
-                26 => __out.android_app_name = __object.lenient()?,
-                27 => __out.android_app_version = __object.lenient()?,
-                28 => __out.android_device = __object.lenient()?,
-                29 => __out.android_os_version = __object.lenient()?,
-                30 => __out.android_sdk_version = __object.lenient()?,
-                31 => __out.android_last_seen_at = __object.lenient()?,
-                32 => __out.ios_app_name = __object.lenient()?,
-                33 => __out.ios_app_version = __object.lenient()?,
-                34 => __out.ios_device = __object.lenient()?,
-                35 => __out.ios_os_version = __object.lenient()?,
-                36 => __out.ios_sdk_version = __object.lenient()?,
-                37 => __out.ios_last_seen_at = __object.lenient()?,
-                38 => __out.custom_attributes = __object.value()?,
-                39 => __out.avatar = __object.value()?,
-                40 => __out.tags = __object.value()?,
-                41 => __out.notes = __object.value()?,
-                42 => __out.companies = __object.value()?,
-                43 => __out.location = __object.value()?,
-                44 => __out.social_profiles = __object.value()?,
-                45 => __out.merge_history = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.external_id),
+                3 => __object.set_lenient(&mut __out.workspace_id),
+                4 => __object.set_lenient(&mut __out.role),
+                5 => __object.set_lenient(&mut __out.email),
+                6 => __object.set_lenient(&mut __out.email_domain),
+                7 => __object.set_lenient(&mut __out.phone),
+                8 => __object.set_lenient(&mut __out.name),
+                9 => __object.set_lenient(&mut __out.owner_id),
+                10 => __object.set_lenient(&mut __out.has_hard_bounced),
+                11 => __object.set_lenient(&mut __out.marked_email_as_spam),
+                12 => __object.set_lenient(&mut __out.unsubscribed_from_emails),
+                13 => __object.set_lenient(&mut __out.created_at),
+                14 => __object.set_lenient(&mut __out.updated_at),
+                15 => __object.set_lenient(&mut __out.signed_up_at),
+                16 => __object.set_lenient(&mut __out.last_seen_at),
+                17 => __object.set_lenient(&mut __out.last_replied_at),
+                18 => __object.set_lenient(&mut __out.last_contacted_at),
+                19 => __object.set_lenient(&mut __out.last_email_opened_at),
+                20 => __object.set_lenient(&mut __out.last_email_clicked_at),
+                21 => __object.set_lenient(&mut __out.language_override),
+                22 => __object.set_lenient(&mut __out.browser),
+                23 => __object.set_lenient(&mut __out.browser_version),
+                24 => __object.set_lenient(&mut __out.browser_language),
+                25 => __object.set_lenient(&mut __out.os),
+                26 => __object.set_lenient(&mut __out.android_app_name),
+                27 => __object.set_lenient(&mut __out.android_app_version),
+                28 => __object.set_lenient(&mut __out.android_device),
+                29 => __object.set_lenient(&mut __out.android_os_version),
+                30 => __object.set_lenient(&mut __out.android_sdk_version),
+                31 => __object.set_lenient(&mut __out.android_last_seen_at),
+                32 => __object.set_lenient(&mut __out.ios_app_name),
+                33 => __object.set_lenient(&mut __out.ios_app_version),
+                34 => __object.set_lenient(&mut __out.ios_device),
+                35 => __object.set_lenient(&mut __out.ios_os_version),
+                36 => __object.set_lenient(&mut __out.ios_sdk_version),
+                37 => __object.set_lenient(&mut __out.ios_last_seen_at),
+                38 => __object.set(&mut __out.custom_attributes),
+                39 => __object.set(&mut __out.avatar),
+                40 => __object.set(&mut __out.tags),
+                41 => __object.set(&mut __out.notes),
+                42 => __object.set(&mut __out.companies),
+                43 => __object.set(&mut __out.location),
+                44 => __object.set(&mut __out.social_profiles),
+                45 => __object.set(&mut __out.merge_history),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -387,8 +387,8 @@ impl ::serde::Serialize for ContactAvatarImage {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("image_url", &self.image_url)?;
-        object.optional("type", &self.r#type)?;
+        object.optional("image_url", &self.image_url);
+        object.optional("type", &self.r#type);
         object.end(&self.extra, &["image_url", "type"])
     }
 }
@@ -402,9 +402,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactAvatarImage {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.image_url = __object.lenient()?,
-                1 => __out.r#type = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.image_url),
+                1 => __object.set_lenient(&mut __out.r#type),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -53,14 +53,14 @@ impl ::serde::Serialize for ContactReplyEmailRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("body", &self.body)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("reply_options", &self.reply_options)?;
-        object.field("email", &self.email)?;
-        object.optional("attachment_files", &self.attachment_files)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("body", &self.body);
+        object.optional("created_at", &self.created_at);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("reply_options", &self.reply_options);
+        object.field("email", &self.email);
+        object.optional("attachment_files", &self.attachment_files);
         object
             .end(
                 &self.extra,
@@ -104,15 +104,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyEmailReq
         let mut attachment_files = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => created_at = __object.lenient()?,
-                4 => attachment_urls = __object.lenient()?,
-                5 => reply_options = __object.value()?,
-                6 => email = ::std::option::Option::Some(__object.lenient()?),
-                7 => attachment_files = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_lenient(&mut created_at),
+                4 => __object.set_lenient(&mut attachment_urls),
+                5 => __object.set(&mut reply_options),
+                6 => __object.set_required_lenient(&mut email),
+                7 => __object.set(&mut attachment_files),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

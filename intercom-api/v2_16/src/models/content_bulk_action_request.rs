@@ -57,11 +57,11 @@ impl ::serde::Serialize for ContentBulkActionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("action", &self.action)?;
-        object.field("content_ids", &self.content_ids)?;
-        object.optional("availability", &self.availability)?;
-        object.optional("audience", &self.audience)?;
-        object.optional("tags", &self.tags)?;
+        object.field("action", &self.action);
+        object.field("content_ids", &self.content_ids);
+        object.optional("availability", &self.availability);
+        object.optional("audience", &self.audience);
+        object.optional("tags", &self.tags);
         object
             .end(
                 &self.extra,
@@ -90,12 +90,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentBulkActionReq
         let mut tags = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => action = ::std::option::Option::Some(__object.value()?),
-                1 => content_ids = ::std::option::Option::Some(__object.value()?),
-                2 => availability = __object.value()?,
-                3 => audience = __object.value()?,
-                4 => tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut action),
+                1 => __object.set_required(&mut content_ids),
+                2 => __object.set(&mut availability),
+                3 => __object.set(&mut audience),
+                4 => __object.set(&mut tags),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -243,8 +243,8 @@ impl ::serde::Serialize for ContentBulkActionRequestContentIdsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -261,9 +261,9 @@ for ContentBulkActionRequestContentIdsItem {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -391,9 +391,9 @@ impl ::serde::Serialize for ContentBulkActionRequestAvailability {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("ai_agent", &self.ai_agent)?;
-        object.optional("copilot", &self.copilot)?;
-        object.optional("sales_agent", &self.sales_agent)?;
+        object.optional("ai_agent", &self.ai_agent);
+        object.optional("copilot", &self.copilot);
+        object.optional("sales_agent", &self.sales_agent);
         object.end(&self.extra, &["ai_agent", "copilot", "sales_agent"])
     }
 }
@@ -409,10 +409,10 @@ for ContentBulkActionRequestAvailability {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.ai_agent = __object.lenient()?,
-                1 => __out.copilot = __object.lenient()?,
-                2 => __out.sales_agent = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.ai_agent),
+                1 => __object.set_lenient(&mut __out.copilot),
+                2 => __object.set_lenient(&mut __out.sales_agent),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -451,9 +451,9 @@ impl ::serde::Serialize for ContentBulkActionRequestAudience {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("add_segment_ids", &self.add_segment_ids)?;
-        object.optional("remove_segment_ids", &self.remove_segment_ids)?;
-        object.optional("remove_all", &self.remove_all)?;
+        object.optional("add_segment_ids", &self.add_segment_ids);
+        object.optional("remove_segment_ids", &self.remove_segment_ids);
+        object.optional("remove_all", &self.remove_all);
         object.end(&self.extra, &["add_segment_ids", "remove_segment_ids", "remove_all"])
     }
 }
@@ -473,10 +473,10 @@ for ContentBulkActionRequestAudience {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.add_segment_ids = __object.lenient()?,
-                1 => __out.remove_segment_ids = __object.lenient()?,
-                2 => __out.remove_all = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.add_segment_ids),
+                1 => __object.set_lenient(&mut __out.remove_segment_ids),
+                2 => __object.set_lenient(&mut __out.remove_all),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -515,8 +515,8 @@ impl ::serde::Serialize for ContentBulkActionRequestTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("add_tag_ids", &self.add_tag_ids)?;
-        object.optional("remove_tag_ids", &self.remove_tag_ids)?;
+        object.optional("add_tag_ids", &self.add_tag_ids);
+        object.optional("remove_tag_ids", &self.remove_tag_ids);
         object.end(&self.extra, &["add_tag_ids", "remove_tag_ids"])
     }
 }
@@ -532,9 +532,9 @@ for ContentBulkActionRequestTags {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.add_tag_ids = __object.lenient()?,
-                1 => __out.remove_tag_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.add_tag_ids),
+                1 => __object.set_lenient(&mut __out.remove_tag_ids),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

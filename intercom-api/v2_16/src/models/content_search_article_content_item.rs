@@ -24,10 +24,10 @@ impl ::serde::Serialize for ContentSearchArticleContentItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("locale", &self.locale)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("locale", &self.locale);
         object.end(&self.extra, &["type", "id", "title", "locale"])
     }
 }
@@ -42,11 +42,11 @@ for ContentSearchArticleContentItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.locale = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set_lenient(&mut __out.locale),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -26,10 +26,10 @@ impl ::serde::Serialize for ContentSearchArticleItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("title", &self.title)?;
-        object.optional("contents", &self.contents)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("title", &self.title);
+        object.optional("contents", &self.contents);
         object.end(&self.extra, &["type", "id", "title", "contents"])
     }
 }
@@ -43,11 +43,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSearchArticle
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.title = __object.lenient()?,
-                3 => __out.contents = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.title),
+                3 => __object.set(&mut __out.contents),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,12 +28,12 @@ impl ::serde::Serialize for ContentSnippetList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("page", &self.page)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("total_pages", &self.total_pages)?;
+        object.field("type", &self.r#type);
+        object.optional("data", &self.data);
+        object.optional("total_count", &self.total_count);
+        object.optional("page", &self.page);
+        object.optional("per_page", &self.per_page);
+        object.optional("total_pages", &self.total_pages);
         object
             .end(
                 &self.extra,
@@ -58,13 +58,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.data = __object.value()?,
-                2 => __out.total_count = __object.lenient()?,
-                3 => __out.page = __object.lenient()?,
-                4 => __out.per_page = __object.lenient()?,
-                5 => __out.total_pages = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                2 => __object.set_lenient(&mut __out.total_count),
+                3 => __object.set_lenient(&mut __out.page),
+                4 => __object.set_lenient(&mut __out.per_page),
+                5 => __object.set_lenient(&mut __out.total_pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -40,15 +40,15 @@ impl ::serde::Serialize for ContentSnippetUpdateRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("title", &self.title)?;
-        object.optional("json_blocks", &self.json_blocks)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("locale", &self.locale)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.optional("title", &self.title);
+        object.optional("json_blocks", &self.json_blocks);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("locale", &self.locale);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
         object
             .end(
                 &self.extra,
@@ -85,15 +85,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSnippetUpdate
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.title = __object.lenient()?,
-                1 => __out.json_blocks = __object.value()?,
-                2 => __out.body_markdown = __object.lenient()?,
-                3 => __out.locale = __object.lenient()?,
-                4 => __out.audience_ids = __object.lenient()?,
-                5 => __out.ai_chatbot_availability = __object.lenient()?,
-                6 => __out.ai_copilot_availability = __object.lenient()?,
-                7 => __out.ai_sales_agent_availability = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.title),
+                1 => __object.set(&mut __out.json_blocks),
+                2 => __object.set_lenient(&mut __out.body_markdown),
+                3 => __object.set_lenient(&mut __out.locale),
+                4 => __object.set_lenient(&mut __out.audience_ids),
+                5 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                6 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                7 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

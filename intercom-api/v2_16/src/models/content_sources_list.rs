@@ -22,9 +22,9 @@ impl ::serde::Serialize for ContentSourcesList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("total_count", &self.total_count)?;
-        object.optional("content_sources", &self.content_sources)?;
+        object.field("type", &self.r#type);
+        object.optional("total_count", &self.total_count);
+        object.optional("content_sources", &self.content_sources);
         object.end(&self.extra, &["type", "total_count", "content_sources"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContentSourcesList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.total_count = __object.lenient()?,
-                2 => __out.content_sources = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.total_count),
+                2 => __object.set(&mut __out.content_sources),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

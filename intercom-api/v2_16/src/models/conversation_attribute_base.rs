@@ -40,17 +40,17 @@ impl ::serde::Serialize for ConversationAttributeBase {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("data_type", &self.data_type)?;
-        object.optional("required", &self.required)?;
-        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("admin_id", &self.admin_id)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("data_type", &self.data_type);
+        object.optional("required", &self.required);
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids);
+        object.optional("archived", &self.archived);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("admin_id", &self.admin_id);
         object
             .end(
                 &self.extra,
@@ -92,18 +92,18 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationAttribut
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.description = __object.lenient()?,
-                4 => __out.data_type = __object.value()?,
-                5 => __out.required = __object.lenient()?,
-                6 => __out.visible_to_team_ids = __object.lenient()?,
-                7 => __out.archived = __object.lenient()?,
-                8 => __out.created_at = __object.lenient()?,
-                9 => __out.updated_at = __object.lenient()?,
-                10 => __out.admin_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.description),
+                4 => __object.set(&mut __out.data_type),
+                5 => __object.set_lenient(&mut __out.required),
+                6 => __object.set_lenient(&mut __out.visible_to_team_ids),
+                7 => __object.set_lenient(&mut __out.archived),
+                8 => __object.set_lenient(&mut __out.created_at),
+                9 => __object.set_lenient(&mut __out.updated_at),
+                10 => __object.set_lenient(&mut __out.admin_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -20,8 +20,8 @@ impl ::serde::Serialize for ConversationChannel {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("initial", &self.initial)?;
-        object.optional("current", &self.current)?;
+        object.optional("initial", &self.initial);
+        object.optional("current", &self.current);
         object.end(&self.extra, &["initial", "current"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationChannel 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.initial = __object.lenient()?,
-                1 => __out.current = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.initial),
+                1 => __object.set_lenient(&mut __out.current),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,12 +28,12 @@ impl ::serde::Serialize for ConversationMonitorEvaluation {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("monitor_id", &self.monitor_id)?;
-        object.optional("monitor_name", &self.monitor_name)?;
-        object.optional("monitor_type", &self.monitor_type)?;
-        object.optional("result", &self.result)?;
-        object.optional("explanation", &self.explanation)?;
-        object.optional("evaluated_at", &self.evaluated_at)?;
+        object.optional("monitor_id", &self.monitor_id);
+        object.optional("monitor_name", &self.monitor_name);
+        object.optional("monitor_type", &self.monitor_type);
+        object.optional("result", &self.result);
+        object.optional("explanation", &self.explanation);
+        object.optional("evaluated_at", &self.evaluated_at);
         object
             .end(
                 &self.extra,
@@ -66,13 +66,13 @@ for ConversationMonitorEvaluation {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.monitor_id = __object.lenient()?,
-                1 => __out.monitor_name = __object.lenient()?,
-                2 => __out.monitor_type = __object.lenient()?,
-                3 => __out.result = __object.lenient()?,
-                4 => __out.explanation = __object.lenient()?,
-                5 => __out.evaluated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.monitor_id),
+                1 => __object.set_lenient(&mut __out.monitor_name),
+                2 => __object.set_lenient(&mut __out.monitor_type),
+                3 => __object.set_lenient(&mut __out.result),
+                4 => __object.set_lenient(&mut __out.explanation),
+                5 => __object.set_lenient(&mut __out.evaluated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

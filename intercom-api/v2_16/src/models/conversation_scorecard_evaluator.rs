@@ -20,8 +20,8 @@ impl ::serde::Serialize for ConversationScorecardEvaluator {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("evaluator_id", &self.evaluator_id)?;
-        object.optional("result", &self.result)?;
+        object.optional("evaluator_id", &self.evaluator_id);
+        object.optional("result", &self.result);
         object.end(&self.extra, &["evaluator_id", "result"])
     }
 }
@@ -36,9 +36,9 @@ for ConversationScorecardEvaluator {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.evaluator_id = __object.lenient()?,
-                1 => __out.result = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.evaluator_id),
+                1 => __object.set(&mut __out.result),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,9 +34,9 @@ impl ::serde::Serialize for ConvertConversationToTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("ticket_type_id", &self.ticket_type_id)?;
-        object.optional("ticket_state_id", &self.ticket_state_id)?;
-        object.optional("attributes", &self.attributes)?;
+        object.field("ticket_type_id", &self.ticket_type_id);
+        object.optional("ticket_state_id", &self.ticket_state_id);
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["ticket_type_id", "ticket_state_id", "attributes"])
     }
 }
@@ -58,10 +58,10 @@ for ConvertConversationToTicketRequest {
         let mut attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => ticket_state_id = __object.lenient()?,
-                2 => attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut ticket_type_id),
+                1 => __object.set_lenient(&mut ticket_state_id),
+                2 => __object.set(&mut attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -39,10 +39,10 @@ impl ::serde::Serialize for CreateContentImportSourceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("sync_behavior", &self.sync_behavior)?;
-        object.optional("status", &self.status)?;
-        object.field("url", &self.url)?;
-        object.patch("audience_ids", &self.audience_ids)?;
+        object.field("sync_behavior", &self.sync_behavior);
+        object.optional("status", &self.status);
+        object.field("url", &self.url);
+        object.patch("audience_ids", &self.audience_ids);
         object.end(&self.extra, &["sync_behavior", "status", "url", "audience_ids"])
     }
 }
@@ -66,11 +66,11 @@ for CreateContentImportSourceRequest {
         let mut audience_ids = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sync_behavior = __object.value()?,
-                1 => status = __object.value()?,
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                3 => audience_ids = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut sync_behavior),
+                1 => __object.set(&mut status),
+                2 => __object.set_required_lenient(&mut url),
+                3 => __object.set(&mut audience_ids),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

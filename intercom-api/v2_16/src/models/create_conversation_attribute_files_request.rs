@@ -42,11 +42,11 @@ impl ::serde::Serialize for CreateConversationAttributeFilesRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.field("data_type", &self.data_type)?;
-        object.optional("required", &self.required)?;
-        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.field("data_type", &self.data_type);
+        object.optional("required", &self.required);
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids);
         object
             .end(
                 &self.extra,
@@ -76,12 +76,12 @@ for CreateConversationAttributeFilesRequest {
         let mut visible_to_team_ids = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => data_type = __object.value()?,
-                3 => required = __object.lenient()?,
-                4 => visible_to_team_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set(&mut data_type),
+                3 => __object.set_lenient(&mut required),
+                4 => __object.set_lenient(&mut visible_to_team_ids),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

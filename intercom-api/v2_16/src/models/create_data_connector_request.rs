@@ -75,21 +75,21 @@ impl ::serde::Serialize for CreateDataConnectorRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("http_method", &self.http_method)?;
-        object.optional("url", &self.url)?;
-        object.optional("body", &self.body)?;
-        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
-        object.optional("audiences", &self.audiences)?;
-        object.optional("headers", &self.headers)?;
-        object.optional("data_inputs", &self.data_inputs)?;
-        object.optional("customer_authentication", &self.customer_authentication)?;
-        object.optional("bypass_authentication", &self.bypass_authentication)?;
+        object.field("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("http_method", &self.http_method);
+        object.optional("url", &self.url);
+        object.optional("body", &self.body);
+        object.optional("direct_fin_usage", &self.direct_fin_usage);
+        object.optional("audiences", &self.audiences);
+        object.optional("headers", &self.headers);
+        object.optional("data_inputs", &self.data_inputs);
+        object.optional("customer_authentication", &self.customer_authentication);
+        object.optional("bypass_authentication", &self.bypass_authentication);
         object
-            .optional("validate_missing_attributes", &self.validate_missing_attributes)?;
-        object.optional("mock_response", &self.mock_response)?;
-        object.optional("token_ids", &self.token_ids)?;
+            .optional("validate_missing_attributes", &self.validate_missing_attributes);
+        object.optional("mock_response", &self.mock_response);
+        object.optional("token_ids", &self.token_ids);
         object
             .end(
                 &self.extra,
@@ -151,21 +151,21 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataConnectorR
         let mut token_ids = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => http_method = __object.value()?,
-                3 => url = __object.lenient()?,
-                4 => body = __object.lenient()?,
-                5 => direct_fin_usage = __object.lenient()?,
-                6 => audiences = __object.value()?,
-                7 => headers = __object.value()?,
-                8 => data_inputs = __object.value()?,
-                9 => customer_authentication = __object.lenient()?,
-                10 => bypass_authentication = __object.lenient()?,
-                11 => validate_missing_attributes = __object.lenient()?,
-                12 => mock_response = __object.value()?,
-                13 => token_ids = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set(&mut http_method),
+                3 => __object.set_lenient(&mut url),
+                4 => __object.set_lenient(&mut body),
+                5 => __object.set_lenient(&mut direct_fin_usage),
+                6 => __object.set(&mut audiences),
+                7 => __object.set(&mut headers),
+                8 => __object.set(&mut data_inputs),
+                9 => __object.set_lenient(&mut customer_authentication),
+                10 => __object.set_lenient(&mut bypass_authentication),
+                11 => __object.set_lenient(&mut validate_missing_attributes),
+                12 => __object.set(&mut mock_response),
+                13 => __object.set_lenient(&mut token_ids),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -365,8 +365,8 @@ impl ::serde::Serialize for CreateDataConnectorRequestHeadersItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("value", &self.value)?;
+        object.optional("name", &self.name);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["name", "value"])
     }
 }
@@ -382,9 +382,9 @@ for CreateDataConnectorRequestHeadersItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -427,11 +427,11 @@ impl ::serde::Serialize for CreateDataConnectorRequestDataInputsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("description", &self.description)?;
-        object.optional("required", &self.required)?;
-        object.optional("default_value", &self.default_value)?;
+        object.optional("name", &self.name);
+        object.optional("type", &self.r#type);
+        object.optional("description", &self.description);
+        object.optional("required", &self.required);
+        object.optional("default_value", &self.default_value);
         object
             .end(
                 &self.extra,
@@ -457,12 +457,12 @@ for CreateDataConnectorRequestDataInputsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.required = __object.lenient()?,
-                4 => __out.default_value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.required),
+                4 => __object.set_lenient(&mut __out.default_value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

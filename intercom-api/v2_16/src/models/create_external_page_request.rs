@@ -54,14 +54,14 @@ impl ::serde::Serialize for CreateExternalPageRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.field("html", &self.html)?;
-        object.optional("url", &self.url)?;
-        object.optional("ai_agent_availability", &self.ai_agent_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
-        object.field("locale", &self.locale)?;
-        object.field("source_id", &self.source_id)?;
-        object.field("external_id", &self.external_id)?;
+        object.field("title", &self.title);
+        object.field("html", &self.html);
+        object.optional("url", &self.url);
+        object.optional("ai_agent_availability", &self.ai_agent_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
+        object.field("locale", &self.locale);
+        object.field("source_id", &self.source_id);
+        object.field("external_id", &self.external_id);
         object
             .end(
                 &self.extra,
@@ -105,15 +105,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateExternalPageRe
         let mut external_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => html = ::std::option::Option::Some(__object.lenient()?),
-                2 => url = __object.lenient()?,
-                3 => ai_agent_availability = __object.lenient()?,
-                4 => ai_copilot_availability = __object.lenient()?,
-                5 => locale = __object.value()?,
-                6 => source_id = ::std::option::Option::Some(__object.lenient()?),
-                7 => external_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_required_lenient(&mut html),
+                2 => __object.set_lenient(&mut url),
+                3 => __object.set_lenient(&mut ai_agent_availability),
+                4 => __object.set_lenient(&mut ai_copilot_availability),
+                5 => __object.set(&mut locale),
+                6 => __object.set_required_lenient(&mut source_id),
+                7 => __object.set_required_lenient(&mut external_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -42,10 +42,10 @@ impl ::serde::Serialize for CreateHelpCenterRedirectRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from_url", &self.from_url)?;
-        object.field("locale", &self.locale)?;
-        object.field("target_type", &self.target_type)?;
-        object.field("target_id", &self.target_id)?;
+        object.field("from_url", &self.from_url);
+        object.field("locale", &self.locale);
+        object.field("target_type", &self.target_type);
+        object.field("target_id", &self.target_id);
         object.end(&self.extra, &["from_url", "locale", "target_type", "target_id"])
     }
 }
@@ -69,11 +69,11 @@ for CreateHelpCenterRedirectRequest {
         let mut target_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from_url = ::std::option::Option::Some(__object.lenient()?),
-                1 => locale = ::std::option::Option::Some(__object.lenient()?),
-                2 => target_type = ::std::option::Option::Some(__object.value()?),
-                3 => target_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from_url),
+                1 => __object.set_required_lenient(&mut locale),
+                2 => __object.set_required(&mut target_type),
+                3 => __object.set_required_lenient(&mut target_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -58,16 +58,16 @@ impl ::serde::Serialize for CreateInternalArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.field("author_id", &self.author_id)?;
-        object.field("owner_id", &self.owner_id)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.field("title", &self.title);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.field("author_id", &self.author_id);
+        object.field("owner_id", &self.owner_id);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
         object
             .end(
                 &self.extra,
@@ -115,16 +115,16 @@ for CreateInternalArticleRequest {
         let mut ai_sales_agent_availability = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => body = __object.lenient()?,
-                2 => body_markdown = __object.lenient()?,
-                3 => author_id = ::std::option::Option::Some(__object.lenient()?),
-                4 => owner_id = ::std::option::Option::Some(__object.lenient()?),
-                5 => audience_ids = __object.lenient()?,
-                6 => ai_chatbot_availability = __object.lenient()?,
-                7 => ai_copilot_availability = __object.lenient()?,
-                8 => ai_sales_agent_availability = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_lenient(&mut body),
+                2 => __object.set_lenient(&mut body_markdown),
+                3 => __object.set_required_lenient(&mut author_id),
+                4 => __object.set_required_lenient(&mut owner_id),
+                5 => __object.set_lenient(&mut audience_ids),
+                6 => __object.set_lenient(&mut ai_chatbot_availability),
+                7 => __object.set_lenient(&mut ai_copilot_availability),
+                8 => __object.set_lenient(&mut ai_sales_agent_availability),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

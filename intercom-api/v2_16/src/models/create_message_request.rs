@@ -35,20 +35,20 @@ impl ::serde::Serialize for CreateMessageRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("message_type", &self.message_type)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("body", &self.body)?;
-        object.optional("template", &self.template)?;
-        object.optional("from", &self.from)?;
-        object.optional("to", &self.to)?;
-        object.optional("cc", &self.cc)?;
-        object.optional("bcc", &self.bcc)?;
-        object.optional("created_at", &self.created_at)?;
+        object.optional("message_type", &self.message_type);
+        object.optional("subject", &self.subject);
+        object.optional("body", &self.body);
+        object.optional("template", &self.template);
+        object.optional("from", &self.from);
+        object.optional("to", &self.to);
+        object.optional("cc", &self.cc);
+        object.optional("bcc", &self.bcc);
+        object.optional("created_at", &self.created_at);
         object
             .optional(
                 "create_conversation_without_contact_reply",
                 &self.create_conversation_without_contact_reply,
-            )?;
+            );
         object
             .end(
                 &self.extra,
@@ -89,19 +89,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.message_type = __object.value()?,
-                1 => __out.subject = __object.lenient()?,
-                2 => __out.body = __object.lenient()?,
-                3 => __out.template = __object.lenient()?,
-                4 => __out.from = __object.value()?,
-                5 => __out.to = __object.value()?,
-                6 => __out.cc = __object.value()?,
-                7 => __out.bcc = __object.value()?,
-                8 => __out.created_at = __object.lenient()?,
+                0 => __object.set(&mut __out.message_type),
+                1 => __object.set_lenient(&mut __out.subject),
+                2 => __object.set_lenient(&mut __out.body),
+                3 => __object.set_lenient(&mut __out.template),
+                4 => __object.set(&mut __out.from),
+                5 => __object.set(&mut __out.to),
+                6 => __object.set(&mut __out.cc),
+                7 => __object.set(&mut __out.bcc),
+                8 => __object.set_lenient(&mut __out.created_at),
                 9 => {
-                    __out.create_conversation_without_contact_reply = __object.lenient()?;
+                    __object
+                        .set_lenient(
+                            &mut __out.create_conversation_without_contact_reply,
+                        )
                 }
-                _ => __object.skip()?,
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -219,8 +222,8 @@ impl ::serde::Serialize for CreateMessageRequestFrom {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -236,9 +239,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateMessageRequest
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

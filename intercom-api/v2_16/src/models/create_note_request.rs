@@ -31,8 +31,8 @@ impl ::serde::Serialize for CreateNoteRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("body", &self.body)?;
-        object.optional("admin_id", &self.admin_id)?;
+        object.field("body", &self.body);
+        object.optional("admin_id", &self.admin_id);
         object.end(&self.extra, &["body", "admin_id"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateNoteRequest {
         let mut admin_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => body = ::std::option::Option::Some(__object.lenient()?),
-                1 => admin_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut body),
+                1 => __object.set_lenient(&mut admin_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

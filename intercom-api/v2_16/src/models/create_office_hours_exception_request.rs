@@ -45,11 +45,11 @@ impl ::serde::Serialize for CreateOfficeHoursExceptionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("exception_date", &self.exception_date)?;
-        object.field("exception_type", &self.exception_type)?;
-        object.optional("name", &self.name)?;
-        object.patch("time_intervals", &self.time_intervals)?;
-        object.optional("recurring_annually", &self.recurring_annually)?;
+        object.field("exception_date", &self.exception_date);
+        object.field("exception_type", &self.exception_type);
+        object.optional("name", &self.name);
+        object.patch("time_intervals", &self.time_intervals);
+        object.optional("recurring_annually", &self.recurring_annually);
         object
             .end(
                 &self.extra,
@@ -85,12 +85,12 @@ for CreateOfficeHoursExceptionRequest {
         let mut recurring_annually = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => exception_date = ::std::option::Option::Some(__object.lenient()?),
-                1 => exception_type = ::std::option::Option::Some(__object.value()?),
-                2 => name = __object.lenient()?,
-                3 => time_intervals = __object.value()?,
-                4 => recurring_annually = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut exception_date),
+                1 => __object.set_required(&mut exception_type),
+                2 => __object.set_lenient(&mut name),
+                3 => __object.set(&mut time_intervals),
+                4 => __object.set_lenient(&mut recurring_annually),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -38,9 +38,9 @@ impl ::serde::Serialize for CreateOfficeHoursScheduleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("time_zone_name", &self.time_zone_name)?;
-        object.field("time_intervals", &self.time_intervals)?;
+        object.field("name", &self.name);
+        object.field("time_zone_name", &self.time_zone_name);
+        object.field("time_intervals", &self.time_intervals);
         object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
@@ -62,10 +62,10 @@ for CreateOfficeHoursScheduleRequest {
         let mut time_intervals = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => time_zone_name = ::std::option::Option::Some(__object.lenient()?),
-                2 => time_intervals = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required_lenient(&mut time_zone_name),
+                2 => __object.set_required(&mut time_intervals),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

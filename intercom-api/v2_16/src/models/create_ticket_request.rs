@@ -54,13 +54,13 @@ impl ::serde::Serialize for CreateTicketRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("ticket_type_id", &self.ticket_type_id)?;
-        object.field("contacts", &self.contacts)?;
-        object.optional("conversation_to_link_id", &self.conversation_to_link_id)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.optional("assignment", &self.assignment)?;
+        object.field("ticket_type_id", &self.ticket_type_id);
+        object.field("contacts", &self.contacts);
+        object.optional("conversation_to_link_id", &self.conversation_to_link_id);
+        object.optional("company_id", &self.company_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("ticket_attributes", &self.ticket_attributes);
+        object.optional("assignment", &self.assignment);
         object
             .end(
                 &self.extra,
@@ -100,14 +100,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateTicketRequest 
         let mut assignment = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => ticket_type_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => contacts = ::std::option::Option::Some(__object.value()?),
-                2 => conversation_to_link_id = __object.lenient()?,
-                3 => company_id = __object.lenient()?,
-                4 => created_at = __object.lenient()?,
-                5 => ticket_attributes = __object.value()?,
-                6 => assignment = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut ticket_type_id),
+                1 => __object.set_required(&mut contacts),
+                2 => __object.set_lenient(&mut conversation_to_link_id),
+                3 => __object.set_lenient(&mut company_id),
+                4 => __object.set_lenient(&mut created_at),
+                5 => __object.set(&mut ticket_attributes),
+                6 => __object.set(&mut assignment),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -207,7 +207,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
+        object.field("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -222,8 +222,8 @@ for CreateTicketRequestContactsItemId {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -268,7 +268,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemExternalId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("external_id", &self.external_id)?;
+        object.field("external_id", &self.external_id);
         object.end(&self.extra, &["external_id"])
     }
 }
@@ -283,8 +283,8 @@ for CreateTicketRequestContactsItemExternalId {
         let mut external_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => external_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut external_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -329,7 +329,7 @@ impl ::serde::Serialize for CreateTicketRequestContactsItemEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
+        object.field("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -344,8 +344,8 @@ for CreateTicketRequestContactsItemEmail {
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -381,8 +381,8 @@ impl ::serde::Serialize for CreateTicketRequestAssignment {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
-        object.optional("team_assignee_id", &self.team_assignee_id)?;
+        object.optional("admin_assignee_id", &self.admin_assignee_id);
+        object.optional("team_assignee_id", &self.team_assignee_id);
         object.end(&self.extra, &["admin_assignee_id", "team_assignee_id"])
     }
 }
@@ -397,9 +397,9 @@ for CreateTicketRequestAssignment {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.admin_assignee_id = __object.lenient()?,
-                1 => __out.team_assignee_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.admin_assignee_id),
+                1 => __object.set_lenient(&mut __out.team_assignee_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -59,20 +59,20 @@ impl ::serde::Serialize for CreateTicketTypeAttributeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("description", &self.description)?;
-        object.field("data_type", &self.data_type)?;
-        object.optional("required_to_create", &self.required_to_create)?;
+        object.field("name", &self.name);
+        object.field("description", &self.description);
+        object.field("data_type", &self.data_type);
+        object.optional("required_to_create", &self.required_to_create);
         object
             .optional(
                 "required_to_create_for_contacts",
                 &self.required_to_create_for_contacts,
-            )?;
-        object.optional("visible_on_create", &self.visible_on_create)?;
-        object.optional("visible_to_contacts", &self.visible_to_contacts)?;
-        object.optional("multiline", &self.multiline)?;
-        object.optional("list_items", &self.list_items)?;
-        object.optional("allow_multiple_values", &self.allow_multiple_values)?;
+            );
+        object.optional("visible_on_create", &self.visible_on_create);
+        object.optional("visible_to_contacts", &self.visible_to_contacts);
+        object.optional("multiline", &self.multiline);
+        object.optional("list_items", &self.list_items);
+        object.optional("allow_multiple_values", &self.allow_multiple_values);
         object
             .end(
                 &self.extra,
@@ -123,17 +123,17 @@ for CreateTicketTypeAttributeRequest {
         let mut allow_multiple_values = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = ::std::option::Option::Some(__object.lenient()?),
-                2 => data_type = ::std::option::Option::Some(__object.value()?),
-                3 => required_to_create = __object.lenient()?,
-                4 => required_to_create_for_contacts = __object.lenient()?,
-                5 => visible_on_create = __object.lenient()?,
-                6 => visible_to_contacts = __object.lenient()?,
-                7 => multiline = __object.lenient()?,
-                8 => list_items = __object.lenient()?,
-                9 => allow_multiple_values = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required_lenient(&mut description),
+                2 => __object.set_required(&mut data_type),
+                3 => __object.set_lenient(&mut required_to_create),
+                4 => __object.set_lenient(&mut required_to_create_for_contacts),
+                5 => __object.set_lenient(&mut visible_on_create),
+                6 => __object.set_lenient(&mut visible_to_contacts),
+                7 => __object.set_lenient(&mut multiline),
+                8 => __object.set_lenient(&mut list_items),
+                9 => __object.set_lenient(&mut allow_multiple_values),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

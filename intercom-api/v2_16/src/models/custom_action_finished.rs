@@ -19,7 +19,7 @@ impl ::serde::Serialize for CustomActionFinished {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("action", &self.action)?;
+        object.optional("action", &self.action);
         object.end(&self.extra, &["action"])
     }
 }
@@ -33,8 +33,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.action = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.action),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -69,8 +69,8 @@ impl ::serde::Serialize for CustomActionFinishedAction {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("result", &self.result)?;
+        object.optional("name", &self.name);
+        object.optional("result", &self.result);
         object.end(&self.extra, &["name", "result"])
     }
 }
@@ -84,9 +84,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomActionFinished
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.result = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set(&mut __out.result),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

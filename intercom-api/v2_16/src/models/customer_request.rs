@@ -76,7 +76,7 @@ impl ::serde::Serialize for CustomerRequestIntercomUserId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("intercom_user_id", &self.intercom_user_id)?;
+        object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
@@ -92,8 +92,8 @@ for CustomerRequestIntercomUserId {
         let mut intercom_user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => intercom_user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut intercom_user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -139,7 +139,7 @@ impl ::serde::Serialize for CustomerRequestUserId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("user_id", &self.user_id)?;
+        object.field("user_id", &self.user_id);
         object.end(&self.extra, &["user_id"])
     }
 }
@@ -154,8 +154,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestUserI
         let mut user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -201,7 +201,7 @@ impl ::serde::Serialize for CustomerRequestEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
+        object.field("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -216,8 +216,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerRequestEmail
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

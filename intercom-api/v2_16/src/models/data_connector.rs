@@ -40,18 +40,18 @@ impl ::serde::Serialize for DataConnector {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("state", &self.state)?;
-        object.optional("http_method", &self.http_method)?;
-        object.optional("direct_fin_usage", &self.direct_fin_usage)?;
-        object.optional("created_by_admin_id", &self.created_by_admin_id)?;
-        object.optional("updated_by_admin_id", &self.updated_by_admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("execution_results_url", &self.execution_results_url)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("state", &self.state);
+        object.optional("http_method", &self.http_method);
+        object.optional("direct_fin_usage", &self.direct_fin_usage);
+        object.optional("created_by_admin_id", &self.created_by_admin_id);
+        object.optional("updated_by_admin_id", &self.updated_by_admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("execution_results_url", &self.execution_results_url);
         object
             .end(
                 &self.extra,
@@ -95,19 +95,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataConnector {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.description = __object.lenient()?,
-                4 => __out.state = __object.value()?,
-                5 => __out.http_method = __object.value()?,
-                6 => __out.direct_fin_usage = __object.lenient()?,
-                7 => __out.created_by_admin_id = __object.lenient()?,
-                8 => __out.updated_by_admin_id = __object.lenient()?,
-                9 => __out.created_at = __object.lenient()?,
-                10 => __out.updated_at = __object.lenient()?,
-                11 => __out.execution_results_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.description),
+                4 => __object.set(&mut __out.state),
+                5 => __object.set(&mut __out.http_method),
+                6 => __object.set_lenient(&mut __out.direct_fin_usage),
+                7 => __object.set_lenient(&mut __out.created_by_admin_id),
+                8 => __object.set_lenient(&mut __out.updated_by_admin_id),
+                9 => __object.set_lenient(&mut __out.created_at),
+                10 => __object.set_lenient(&mut __out.updated_at),
+                11 => __object.set_lenient(&mut __out.execution_results_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

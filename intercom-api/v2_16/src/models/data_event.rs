@@ -52,14 +52,14 @@ impl ::serde::Serialize for DataEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("event_name", &self.event_name)?;
-        object.field("created_at", &self.created_at)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("id", &self.id)?;
-        object.optional("intercom_user_id", &self.intercom_user_id)?;
-        object.optional("email", &self.email)?;
-        object.optional("metadata", &self.metadata)?;
+        object.field("type", &self.r#type);
+        object.field("event_name", &self.event_name);
+        object.field("created_at", &self.created_at);
+        object.optional("user_id", &self.user_id);
+        object.optional("id", &self.id);
+        object.optional("intercom_user_id", &self.intercom_user_id);
+        object.optional("email", &self.email);
+        object.optional("metadata", &self.metadata);
         object
             .end(
                 &self.extra,
@@ -102,15 +102,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEvent {
         let mut metadata = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => event_name = ::std::option::Option::Some(__object.lenient()?),
-                2 => created_at = ::std::option::Option::Some(__object.lenient()?),
-                3 => user_id = __object.lenient()?,
-                4 => id = __object.lenient()?,
-                5 => intercom_user_id = __object.lenient()?,
-                6 => email = __object.lenient()?,
-                7 => metadata = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut event_name),
+                2 => __object.set_required_lenient(&mut created_at),
+                3 => __object.set_lenient(&mut user_id),
+                4 => __object.set_lenient(&mut id),
+                5 => __object.set_lenient(&mut intercom_user_id),
+                6 => __object.set_lenient(&mut email),
+                7 => __object.set(&mut metadata),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -25,8 +25,8 @@ impl ::serde::Serialize for FinAgentConversationMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("history", &self.history)?;
-        object.optional("attributes", &self.attributes)?;
+        object.optional("history", &self.history);
+        object.optional("attributes", &self.attributes);
         object.end(&self.extra, &["history", "attributes"])
     }
 }
@@ -42,9 +42,9 @@ for FinAgentConversationMetadata {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.history = __object.value()?,
-                1 => __out.attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.history),
+                1 => __object.set(&mut __out.attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

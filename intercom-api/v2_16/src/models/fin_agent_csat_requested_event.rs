@@ -52,11 +52,11 @@ impl ::serde::Serialize for FinAgentCsatRequestedEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("event_name", &self.event_name)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("user_id", &self.user_id)?;
-        object.field("csat", &self.csat)?;
-        object.field("created_at_ms", &self.created_at_ms)?;
+        object.field("event_name", &self.event_name);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("user_id", &self.user_id);
+        object.field("csat", &self.csat);
+        object.field("created_at_ms", &self.created_at_ms);
         object
             .end(
                 &self.extra,
@@ -84,12 +84,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentCsatRequeste
         let mut created_at_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => csat = ::std::option::Option::Some(__object.value()?),
-                4 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut event_name),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut user_id),
+                3 => __object.set_required(&mut csat),
+                4 => __object.set_required_lenient(&mut created_at_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -141,7 +141,7 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsat {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("options", &self.options)?;
+        object.field("options", &self.options);
         object.end(&self.extra, &["options"])
     }
 }
@@ -156,8 +156,8 @@ for FinAgentCsatRequestedEventCsat {
         let mut options = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => options = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut options),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -215,9 +215,9 @@ impl ::serde::Serialize for FinAgentCsatRequestedEventCsatOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("key", &self.key)?;
-        object.field("emoji", &self.emoji)?;
-        object.field("label", &self.label)?;
+        object.field("key", &self.key);
+        object.field("emoji", &self.emoji);
+        object.field("label", &self.label);
         object.end(&self.extra, &["key", "emoji", "label"])
     }
 }
@@ -234,10 +234,10 @@ for FinAgentCsatRequestedEventCsatOptionsItem {
         let mut label = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => key = ::std::option::Option::Some(__object.value()?),
-                1 => emoji = ::std::option::Option::Some(__object.lenient()?),
-                2 => label = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut key),
+                1 => __object.set_required_lenient(&mut emoji),
+                2 => __object.set_required_lenient(&mut label),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

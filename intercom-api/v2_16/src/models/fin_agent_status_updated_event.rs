@@ -61,12 +61,12 @@ impl ::serde::Serialize for FinAgentStatusUpdatedEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("event_name", &self.event_name)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("user_id", &self.user_id)?;
-        object.field("status", &self.status)?;
-        object.optional("reason", &self.reason)?;
-        object.field("created_at_ms", &self.created_at_ms)?;
+        object.field("event_name", &self.event_name);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("user_id", &self.user_id);
+        object.field("status", &self.status);
+        object.optional("reason", &self.reason);
+        object.field("created_at_ms", &self.created_at_ms);
         object
             .end(
                 &self.extra,
@@ -103,13 +103,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FinAgentStatusUpdate
         let mut created_at_ms = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => event_name = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => status = ::std::option::Option::Some(__object.value()?),
-                4 => reason = __object.lenient()?,
-                5 => created_at_ms = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut event_name),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut user_id),
+                3 => __object.set_required(&mut status),
+                4 => __object.set_lenient(&mut reason),
+                5 => __object.set_required_lenient(&mut created_at_ms),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

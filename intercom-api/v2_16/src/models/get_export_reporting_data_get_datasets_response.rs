@@ -22,8 +22,8 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
+        object.optional("type", &self.r#type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "data"])
     }
 }
@@ -38,9 +38,9 @@ for GetExportReportingDataGetDatasetsResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -85,11 +85,11 @@ impl ::serde::Serialize for GetExportReportingDataGetDatasetsResponseDataItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("default_time_attribute_id", &self.default_time_attribute_id)?;
-        object.optional("attributes", &self.attributes)?;
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("default_time_attribute_id", &self.default_time_attribute_id);
+        object.optional("attributes", &self.attributes);
         object
             .end(
                 &self.extra,
@@ -114,12 +114,12 @@ for GetExportReportingDataGetDatasetsResponseDataItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.default_time_attribute_id = __object.lenient()?,
-                4 => __out.attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.name),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.default_time_attribute_id),
+                4 => __object.set(&mut __out.attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -158,9 +158,9 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("qualified_id", &self.qualified_id)?;
-        object.optional("name", &self.name)?;
+        object.optional("id", &self.id);
+        object.optional("qualified_id", &self.qualified_id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["id", "qualified_id", "name"])
     }
 }
@@ -175,10 +175,10 @@ for GetExportReportingDataGetDatasetsResponseDataItemAttributesItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.qualified_id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.qualified_id),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -42,10 +42,10 @@ impl ::serde::Serialize for HandlingEvent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("teammate", &self.teammate)?;
-        object.field("type", &self.r#type)?;
-        object.field("timestamp", &self.timestamp)?;
-        object.optional("reason", &self.reason)?;
+        object.field("teammate", &self.teammate);
+        object.field("type", &self.r#type);
+        object.field("timestamp", &self.timestamp);
+        object.optional("reason", &self.reason);
         object.end(&self.extra, &["teammate", "type", "timestamp", "reason"])
     }
 }
@@ -62,11 +62,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEvent {
         let mut reason = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => teammate = ::std::option::Option::Some(__object.value()?),
-                1 => r#type = ::std::option::Option::Some(__object.value()?),
-                2 => timestamp = ::std::option::Option::Some(__object.lenient()?),
-                3 => reason = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut teammate),
+                1 => __object.set_required(&mut r#type),
+                2 => __object.set_required_lenient(&mut timestamp),
+                3 => __object.set_lenient(&mut reason),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

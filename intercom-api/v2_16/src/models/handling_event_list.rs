@@ -18,7 +18,7 @@ impl ::serde::Serialize for HandlingEventList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("handling_events", &self.handling_events)?;
+        object.optional("handling_events", &self.handling_events);
         object.end(&self.extra, &["handling_events"])
     }
 }
@@ -32,8 +32,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HandlingEventList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.handling_events = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.handling_events),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -35,15 +35,15 @@ impl ::serde::Serialize for HelpCenterRedirect {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.field("type", &self.r#type)?;
-        object.optional("from_url", &self.from_url)?;
-        object.optional("locale", &self.locale)?;
-        object.optional("help_center_id", &self.help_center_id)?;
-        object.optional("target_type", &self.target_type)?;
-        object.optional("target_id", &self.target_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("id", &self.id);
+        object.field("type", &self.r#type);
+        object.optional("from_url", &self.from_url);
+        object.optional("locale", &self.locale);
+        object.optional("help_center_id", &self.help_center_id);
+        object.optional("target_type", &self.target_type);
+        object.optional("target_id", &self.target_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -81,16 +81,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenterRedirect {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.r#type = __object.value()?,
-                2 => __out.from_url = __object.lenient()?,
-                3 => __out.locale = __object.lenient()?,
-                4 => __out.help_center_id = __object.lenient()?,
-                5 => __out.target_type = __object.value()?,
-                6 => __out.target_id = __object.lenient()?,
-                7 => __out.created_at = __object.lenient()?,
-                8 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.from_url),
+                3 => __object.set_lenient(&mut __out.locale),
+                4 => __object.set_lenient(&mut __out.help_center_id),
+                5 => __object.set(&mut __out.target_type),
+                6 => __object.set_lenient(&mut __out.target_id),
+                7 => __object.set_lenient(&mut __out.created_at),
+                8 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

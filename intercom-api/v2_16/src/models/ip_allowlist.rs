@@ -24,9 +24,9 @@ impl ::serde::Serialize for IpAllowlist {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("enabled", &self.enabled)?;
-        object.optional("ip_allowlist", &self.ip_allowlist)?;
+        object.optional("type", &self.r#type);
+        object.optional("enabled", &self.enabled);
+        object.optional("ip_allowlist", &self.ip_allowlist);
         object.end(&self.extra, &["type", "enabled", "ip_allowlist"])
     }
 }
@@ -40,10 +40,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for IpAllowlist {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.enabled = __object.lenient()?,
-                2 => __out.ip_allowlist = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.enabled),
+                2 => __object.set_lenient(&mut __out.ip_allowlist),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

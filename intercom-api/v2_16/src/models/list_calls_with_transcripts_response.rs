@@ -22,8 +22,8 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("data", &self.data)?;
+        object.optional("type", &self.r#type);
+        object.optional("data", &self.data);
         object.end(&self.extra, &["type", "data"])
     }
 }
@@ -38,9 +38,9 @@ for ListCallsWithTranscriptsResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -117,27 +117,27 @@ impl ::serde::Serialize for ListCallsWithTranscriptsResponseDataItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("admin_id", &self.admin_id)?;
-        object.optional("contact_id", &self.contact_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("initiated_at", &self.initiated_at)?;
-        object.optional("answered_at", &self.answered_at)?;
-        object.optional("ended_at", &self.ended_at)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("recording_url", &self.recording_url)?;
-        object.optional("transcription_url", &self.transcription_url)?;
-        object.optional("call_type", &self.call_type)?;
-        object.optional("direction", &self.direction)?;
-        object.optional("ended_reason", &self.ended_reason)?;
-        object.optional("phone", &self.phone)?;
-        object.optional("fin_recording_url", &self.fin_recording_url)?;
-        object.optional("fin_transcription_url", &self.fin_transcription_url)?;
-        object.optional("transcript", &self.transcript)?;
-        object.optional("transcript_status", &self.transcript_status)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("admin_id", &self.admin_id);
+        object.optional("contact_id", &self.contact_id);
+        object.optional("state", &self.state);
+        object.optional("initiated_at", &self.initiated_at);
+        object.optional("answered_at", &self.answered_at);
+        object.optional("ended_at", &self.ended_at);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("recording_url", &self.recording_url);
+        object.optional("transcription_url", &self.transcription_url);
+        object.optional("call_type", &self.call_type);
+        object.optional("direction", &self.direction);
+        object.optional("ended_reason", &self.ended_reason);
+        object.optional("phone", &self.phone);
+        object.optional("fin_recording_url", &self.fin_recording_url);
+        object.optional("fin_transcription_url", &self.fin_transcription_url);
+        object.optional("transcript", &self.transcript);
+        object.optional("transcript_status", &self.transcript_status);
         object
             .end(
                 &self.extra,
@@ -200,28 +200,28 @@ for ListCallsWithTranscriptsResponseDataItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.conversation_id = __object.lenient()?,
-                3 => __out.admin_id = __object.lenient()?,
-                4 => __out.contact_id = __object.lenient()?,
-                5 => __out.state = __object.lenient()?,
-                6 => __out.initiated_at = __object.value()?,
-                7 => __out.answered_at = __object.value()?,
-                8 => __out.ended_at = __object.value()?,
-                9 => __out.created_at = __object.value()?,
-                10 => __out.updated_at = __object.value()?,
-                11 => __out.recording_url = __object.lenient()?,
-                12 => __out.transcription_url = __object.lenient()?,
-                13 => __out.call_type = __object.lenient()?,
-                14 => __out.direction = __object.lenient()?,
-                15 => __out.ended_reason = __object.lenient()?,
-                16 => __out.phone = __object.lenient()?,
-                17 => __out.fin_recording_url = __object.lenient()?,
-                18 => __out.fin_transcription_url = __object.lenient()?,
-                19 => __out.transcript = __object.value()?,
-                20 => __out.transcript_status = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.conversation_id),
+                3 => __object.set_lenient(&mut __out.admin_id),
+                4 => __object.set_lenient(&mut __out.contact_id),
+                5 => __object.set_lenient(&mut __out.state),
+                6 => __object.set(&mut __out.initiated_at),
+                7 => __object.set(&mut __out.answered_at),
+                8 => __object.set(&mut __out.ended_at),
+                9 => __object.set(&mut __out.created_at),
+                10 => __object.set(&mut __out.updated_at),
+                11 => __object.set_lenient(&mut __out.recording_url),
+                12 => __object.set_lenient(&mut __out.transcription_url),
+                13 => __object.set_lenient(&mut __out.call_type),
+                14 => __object.set_lenient(&mut __out.direction),
+                15 => __object.set_lenient(&mut __out.ended_reason),
+                16 => __object.set_lenient(&mut __out.phone),
+                17 => __object.set_lenient(&mut __out.fin_recording_url),
+                18 => __object.set_lenient(&mut __out.fin_transcription_url),
+                19 => __object.set(&mut __out.transcript),
+                20 => __object.set_lenient(&mut __out.transcript_status),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

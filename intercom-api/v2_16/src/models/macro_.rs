@@ -40,16 +40,16 @@ impl ::serde::Serialize for Macro {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_text", &self.body_text)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("visible_to", &self.visible_to)?;
-        object.optional("visible_to_team_ids", &self.visible_to_team_ids)?;
-        object.optional("available_on", &self.available_on)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("body", &self.body);
+        object.optional("body_text", &self.body_text);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("visible_to", &self.visible_to);
+        object.optional("visible_to_team_ids", &self.visible_to_team_ids);
+        object.optional("available_on", &self.available_on);
         object
             .end(
                 &self.extra,
@@ -89,17 +89,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Macro {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.body_text = __object.lenient()?,
-                5 => __out.created_at = __object.lenient()?,
-                6 => __out.updated_at = __object.lenient()?,
-                7 => __out.visible_to = __object.value()?,
-                8 => __out.visible_to_team_ids = __object.lenient()?,
-                9 => __out.available_on = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.body_text),
+                5 => __object.set_lenient(&mut __out.created_at),
+                6 => __object.set_lenient(&mut __out.updated_at),
+                7 => __object.set(&mut __out.visible_to),
+                8 => __object.set_lenient(&mut __out.visible_to_team_ids),
+                9 => __object.set(&mut __out.available_on),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

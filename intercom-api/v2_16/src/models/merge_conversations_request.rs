@@ -28,7 +28,7 @@ impl ::serde::Serialize for MergeConversationsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("merge_into_conversation_id", &self.merge_into_conversation_id)?;
+        object.field("merge_into_conversation_id", &self.merge_into_conversation_id);
         object.end(&self.extra, &["merge_into_conversation_id"])
     }
 }
@@ -43,12 +43,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeConversationsRe
         let mut merge_into_conversation_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => {
-                    merge_into_conversation_id = ::std::option::Option::Some(
-                        __object.lenient()?,
-                    );
-                }
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut merge_into_conversation_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -26,10 +26,10 @@ impl ::serde::Serialize for MergeHistoryItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("source_contact_id", &self.source_contact_id)?;
-        object.optional("source_contact_role", &self.source_contact_role)?;
-        object.optional("merged_at", &self.merged_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("source_contact_id", &self.source_contact_id);
+        object.optional("source_contact_role", &self.source_contact_role);
+        object.optional("merged_at", &self.merged_at);
         object
             .end(
                 &self.extra,
@@ -52,11 +52,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeHistoryItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.source_contact_id = __object.lenient()?,
-                2 => __out.source_contact_role = __object.value()?,
-                3 => __out.merged_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.source_contact_id),
+                2 => __object.set(&mut __out.source_contact_role),
+                3 => __object.set_lenient(&mut __out.merged_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

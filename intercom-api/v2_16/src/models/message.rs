@@ -53,13 +53,13 @@ impl ::serde::Serialize for Message {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("created_at", &self.created_at)?;
-        object.optional("subject", &self.subject)?;
-        object.field("body", &self.body)?;
-        object.field("message_type", &self.message_type)?;
-        object.optional("conversation_id", &self.conversation_id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("created_at", &self.created_at);
+        object.optional("subject", &self.subject);
+        object.field("body", &self.body);
+        object.field("message_type", &self.message_type);
+        object.optional("conversation_id", &self.conversation_id);
         object
             .end(
                 &self.extra,
@@ -99,14 +99,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Message {
         let mut conversation_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.lenient()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => created_at = ::std::option::Option::Some(__object.lenient()?),
-                3 => subject = __object.lenient()?,
-                4 => body = ::std::option::Option::Some(__object.lenient()?),
-                5 => message_type = ::std::option::Option::Some(__object.value()?),
-                6 => conversation_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_required_lenient(&mut created_at),
+                3 => __object.set_lenient(&mut subject),
+                4 => __object.set_required_lenient(&mut body),
+                5 => __object.set_required(&mut message_type),
+                6 => __object.set_lenient(&mut conversation_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -38,16 +38,16 @@ impl ::serde::Serialize for OfficeHoursException {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("office_hours_schedule_id", &self.office_hours_schedule_id)?;
-        object.optional("exception_date", &self.exception_date)?;
-        object.optional("exception_type", &self.exception_type)?;
-        object.optional("name", &self.name)?;
-        object.optional("time_intervals", &self.time_intervals)?;
-        object.optional("recurring_annually", &self.recurring_annually)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("office_hours_schedule_id", &self.office_hours_schedule_id);
+        object.optional("exception_date", &self.exception_date);
+        object.optional("exception_type", &self.exception_type);
+        object.optional("name", &self.name);
+        object.optional("time_intervals", &self.time_intervals);
+        object.optional("recurring_annually", &self.recurring_annually);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -87,17 +87,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursException
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.office_hours_schedule_id = __object.lenient()?,
-                3 => __out.exception_date = __object.lenient()?,
-                4 => __out.exception_type = __object.value()?,
-                5 => __out.name = __object.lenient()?,
-                6 => __out.time_intervals = __object.value()?,
-                7 => __out.recurring_annually = __object.lenient()?,
-                8 => __out.created_at = __object.lenient()?,
-                9 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.office_hours_schedule_id),
+                3 => __object.set_lenient(&mut __out.exception_date),
+                4 => __object.set(&mut __out.exception_type),
+                5 => __object.set_lenient(&mut __out.name),
+                6 => __object.set(&mut __out.time_intervals),
+                7 => __object.set_lenient(&mut __out.recurring_annually),
+                8 => __object.set_lenient(&mut __out.created_at),
+                9 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

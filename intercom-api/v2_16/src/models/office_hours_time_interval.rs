@@ -21,9 +21,9 @@ impl ::serde::Serialize for OfficeHoursTimeInterval {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("start_minute", &self.start_minute)?;
-        object.optional("end_minute", &self.end_minute)?;
-        object.optional("day_of_week", &self.day_of_week)?;
+        object.optional("start_minute", &self.start_minute);
+        object.optional("end_minute", &self.end_minute);
+        object.optional("day_of_week", &self.day_of_week);
         object.end(&self.extra, &["start_minute", "end_minute", "day_of_week"])
     }
 }
@@ -41,10 +41,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OfficeHoursTimeInter
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.start_minute = __object.lenient()?,
-                1 => __out.end_minute = __object.lenient()?,
-                2 => __out.day_of_week = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.start_minute),
+                1 => __object.set_lenient(&mut __out.end_minute),
+                2 => __object.set_lenient(&mut __out.day_of_week),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -31,8 +31,8 @@ impl ::serde::Serialize for OpenConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("admin_id", &self.admin_id)?;
+        object.field("message_type", &self.message_type);
+        object.field("admin_id", &self.admin_id);
         object.end(&self.extra, &["message_type", "admin_id"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OpenConversationRequ
         let mut admin_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set_required_lenient(&mut admin_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

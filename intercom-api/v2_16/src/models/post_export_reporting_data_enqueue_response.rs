@@ -24,10 +24,10 @@ impl ::serde::Serialize for PostExportReportingDataEnqueueResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("job_identifier", &self.job_identifier)?;
-        object.optional("status", &self.status)?;
-        object.optional("download_url", &self.download_url)?;
-        object.optional("download_expires_at", &self.download_expires_at)?;
+        object.optional("job_identifier", &self.job_identifier);
+        object.optional("status", &self.status);
+        object.optional("download_url", &self.download_url);
+        object.optional("download_expires_at", &self.download_expires_at);
         object
             .end(
                 &self.extra,
@@ -51,11 +51,11 @@ for PostExportReportingDataEnqueueResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.job_identifier = __object.lenient()?,
-                1 => __out.status = __object.lenient()?,
-                2 => __out.download_url = __object.lenient()?,
-                3 => __out.download_expires_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.job_identifier),
+                1 => __object.set_lenient(&mut __out.status),
+                2 => __object.set_lenient(&mut __out.download_url),
+                3 => __object.set_lenient(&mut __out.download_expires_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -23,10 +23,10 @@ impl ::serde::Serialize for Predicate {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("attribute", &self.attribute)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("comparison", &self.comparison)?;
-        object.optional("value", &self.value)?;
+        object.optional("attribute", &self.attribute);
+        object.optional("type", &self.r#type);
+        object.optional("comparison", &self.comparison);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["attribute", "type", "comparison", "value"])
     }
 }
@@ -45,11 +45,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Predicate {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.attribute = __object.lenient()?,
-                1 => __out.r#type = __object.lenient()?,
-                2 => __out.comparison = __object.lenient()?,
-                3 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.attribute),
+                1 => __object.set_lenient(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.comparison),
+                3 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

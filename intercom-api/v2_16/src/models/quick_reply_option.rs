@@ -31,8 +31,8 @@ impl ::serde::Serialize for QuickReplyOption {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("text", &self.text)?;
-        object.field("uuid", &self.uuid)?;
+        object.field("text", &self.text);
+        object.field("uuid", &self.uuid);
         object.end(&self.extra, &["text", "uuid"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for QuickReplyOption {
         let mut uuid = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => text = ::std::option::Option::Some(__object.lenient()?),
-                1 => uuid = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut text),
+                1 => __object.set_required_lenient(&mut uuid),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

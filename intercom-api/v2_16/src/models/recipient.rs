@@ -31,8 +31,8 @@ impl ::serde::Serialize for Recipient {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Recipient {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

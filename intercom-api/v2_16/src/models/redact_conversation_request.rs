@@ -86,9 +86,9 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationPartReque
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("conversation_part_id", &self.conversation_part_id)?;
+        object.field("type", &self.r#type);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("conversation_part_id", &self.conversation_part_id);
         object.end(&self.extra, &["type", "conversation_id", "conversation_part_id"])
     }
 }
@@ -110,14 +110,10 @@ for RedactConversationRequestRedactConversationPartRequest {
         let mut conversation_part_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => {
-                    conversation_part_id = ::std::option::Option::Some(
-                        __object.lenient()?,
-                    );
-                }
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut conversation_part_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -175,9 +171,9 @@ impl ::serde::Serialize for RedactConversationRequestRedactConversationSourceReq
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("source_id", &self.source_id)?;
+        object.field("type", &self.r#type);
+        object.field("conversation_id", &self.conversation_id);
+        object.field("source_id", &self.source_id);
         object.end(&self.extra, &["type", "conversation_id", "source_id"])
     }
 }
@@ -195,10 +191,10 @@ for RedactConversationRequestRedactConversationSourceRequest {
         let mut source_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => source_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut conversation_id),
+                2 => __object.set_required_lenient(&mut source_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -101,16 +101,16 @@ impl ::serde::Serialize for ReplyTicketRequestVariant2 {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("skip_notifications", &self.skip_notifications)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.optional("body", &self.body)?;
-        object.field("admin_id", &self.admin_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("reply_options", &self.reply_options)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.optional("attachment_files", &self.attachment_files)?;
-        object.optional("cross_post", &self.cross_post)?;
+        object.optional("skip_notifications", &self.skip_notifications);
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.optional("body", &self.body);
+        object.field("admin_id", &self.admin_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("reply_options", &self.reply_options);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.optional("attachment_files", &self.attachment_files);
+        object.optional("cross_post", &self.cross_post);
         object
             .end(
                 &self.extra,
@@ -160,17 +160,17 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ReplyTicketRequestVa
         let mut cross_post = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => skip_notifications = __object.lenient()?,
-                1 => message_type = ::std::option::Option::Some(__object.value()?),
-                2 => r#type = __object.value()?,
-                3 => body = __object.lenient()?,
-                4 => admin_id = ::std::option::Option::Some(__object.lenient()?),
-                5 => created_at = __object.lenient()?,
-                6 => reply_options = __object.value()?,
-                7 => attachment_urls = __object.lenient()?,
-                8 => attachment_files = __object.value()?,
-                9 => cross_post = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut skip_notifications),
+                1 => __object.set_required(&mut message_type),
+                2 => __object.set(&mut r#type),
+                3 => __object.set_lenient(&mut body),
+                4 => __object.set_required_lenient(&mut admin_id),
+                5 => __object.set_lenient(&mut created_at),
+                6 => __object.set(&mut reply_options),
+                7 => __object.set_lenient(&mut attachment_urls),
+                8 => __object.set(&mut attachment_files),
+                9 => __object.set_lenient(&mut cross_post),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

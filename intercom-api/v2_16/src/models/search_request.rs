@@ -31,8 +31,8 @@ impl ::serde::Serialize for SearchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("query", &self.query)?;
-        object.patch("pagination", &self.pagination)?;
+        object.field("query", &self.query);
+        object.patch("pagination", &self.pagination);
         object.end(&self.extra, &["query", "pagination"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SearchRequest {
         let mut pagination = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => query = ::std::option::Option::Some(__object.value()?),
-                1 => pagination = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut query),
+                1 => __object.set(&mut pagination),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

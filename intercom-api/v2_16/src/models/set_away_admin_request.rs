@@ -34,9 +34,9 @@ impl ::serde::Serialize for SetAwayAdminRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("away_mode_enabled", &self.away_mode_enabled)?;
-        object.field("away_mode_reassign", &self.away_mode_reassign)?;
-        object.optional("away_status_reason_id", &self.away_status_reason_id)?;
+        object.field("away_mode_enabled", &self.away_mode_enabled);
+        object.field("away_mode_reassign", &self.away_mode_reassign);
+        object.optional("away_status_reason_id", &self.away_status_reason_id);
         object
             .end(
                 &self.extra,
@@ -61,12 +61,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
         let mut away_status_reason_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => away_mode_enabled = ::std::option::Option::Some(__object.lenient()?),
-                1 => {
-                    away_mode_reassign = ::std::option::Option::Some(__object.lenient()?);
-                }
-                2 => away_status_reason_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut away_mode_enabled),
+                1 => __object.set_required_lenient(&mut away_mode_reassign),
+                2 => __object.set_lenient(&mut away_status_reason_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -31,9 +31,9 @@ impl ::serde::Serialize for SingleFilterSearchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("field", &self.field)?;
-        object.optional("operator", &self.operator)?;
-        object.patch("value", &self.value)?;
+        object.optional("field", &self.field);
+        object.optional("operator", &self.operator);
+        object.patch("value", &self.value);
         object.end(&self.extra, &["field", "operator", "value"])
     }
 }
@@ -48,10 +48,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SingleFilterSearchRe
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.field = __object.lenient()?,
-                1 => __out.operator = __object.value()?,
-                2 => __out.value = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.field),
+                1 => __object.set(&mut __out.operator),
+                2 => __object.set(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

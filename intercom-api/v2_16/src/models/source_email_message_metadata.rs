@@ -26,10 +26,10 @@ impl ::serde::Serialize for SourceEmailMessageMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("message_id", &self.message_id)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("email_address_headers", &self.email_address_headers)?;
-        object.optional("history", &self.history)?;
+        object.optional("message_id", &self.message_id);
+        object.optional("subject", &self.subject);
+        object.optional("email_address_headers", &self.email_address_headers);
+        object.optional("history", &self.history);
         object
             .end(
                 &self.extra,
@@ -52,11 +52,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SourceEmailMessageMe
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.message_id = __object.lenient()?,
-                1 => __out.subject = __object.lenient()?,
-                2 => __out.email_address_headers = __object.value()?,
-                3 => __out.history = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.message_id),
+                1 => __object.set_lenient(&mut __out.subject),
+                2 => __object.set(&mut __out.email_address_headers),
+                3 => __object.set_lenient(&mut __out.history),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -19,8 +19,8 @@ impl ::serde::Serialize for StartingAfterPaging {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("per_page", &self.per_page)?;
-        object.patch("starting_after", &self.starting_after)?;
+        object.optional("per_page", &self.per_page);
+        object.patch("starting_after", &self.starting_after);
         object.end(&self.extra, &["per_page", "starting_after"])
     }
 }
@@ -34,9 +34,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for StartingAfterPaging 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.per_page = __object.lenient()?,
-                1 => __out.starting_after = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.per_page),
+                1 => __object.set_lenient(&mut __out.starting_after),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

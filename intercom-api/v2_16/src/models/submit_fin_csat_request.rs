@@ -37,9 +37,9 @@ impl ::serde::Serialize for SubmitFinCsatRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("conversation_id", &self.conversation_id)?;
-        object.field("rating", &self.rating)?;
-        object.optional("remark", &self.remark)?;
+        object.field("conversation_id", &self.conversation_id);
+        object.field("rating", &self.rating);
+        object.optional("remark", &self.remark);
         object.end(&self.extra, &["conversation_id", "rating", "remark"])
     }
 }
@@ -56,10 +56,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRequest
         let mut remark = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => conversation_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => rating = ::std::option::Option::Some(__object.value()?),
-                2 => remark = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut conversation_id),
+                1 => __object.set_required(&mut rating),
+                2 => __object.set_lenient(&mut remark),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -22,9 +22,9 @@ impl ::serde::Serialize for SubmitFinCsatResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("conversation_id", &self.conversation_id)?;
-        object.optional("rating", &self.rating)?;
-        object.field("status", &self.status)?;
+        object.optional("conversation_id", &self.conversation_id);
+        object.optional("rating", &self.rating);
+        object.field("status", &self.status);
         object.end(&self.extra, &["conversation_id", "rating", "status"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubmitFinCsatRespons
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.conversation_id = __object.lenient()?,
-                1 => __out.rating = __object.value()?,
-                2 => __out.status = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.conversation_id),
+                1 => __object.set(&mut __out.rating),
+                2 => __object.set(&mut __out.status),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -26,11 +26,11 @@ impl ::serde::Serialize for Tag {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("applied_at", &self.applied_at)?;
-        object.optional("applied_by", &self.applied_by)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("applied_at", &self.applied_at);
+        object.optional("applied_by", &self.applied_by);
         object.end(&self.extra, &["type", "id", "name", "applied_at", "applied_by"])
     }
 }
@@ -50,12 +50,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Tag {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.applied_at = __object.lenient()?,
-                4 => __out.applied_by = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.applied_at),
+                4 => __object.set(&mut __out.applied_by),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

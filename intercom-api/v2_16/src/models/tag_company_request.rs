@@ -34,8 +34,8 @@ impl ::serde::Serialize for TagCompanyRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("companies", &self.companies)?;
+        object.field("name", &self.name);
+        object.field("companies", &self.companies);
         object.end(&self.extra, &["name", "companies"])
     }
 }
@@ -51,9 +51,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCompanyRequest {
         let mut companies = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => companies = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required(&mut companies),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -91,8 +91,8 @@ impl ::serde::Serialize for TagCompanyRequestCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("company_id", &self.company_id)?;
+        object.optional("id", &self.id);
+        object.optional("company_id", &self.company_id);
         object.end(&self.extra, &["id", "company_id"])
     }
 }
@@ -108,9 +108,9 @@ for TagCompanyRequestCompaniesItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.company_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.company_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,11 +28,11 @@ impl ::serde::Serialize for TagCreateResponse {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("users", &self.users)?;
-        object.optional("companies", &self.companies)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("users", &self.users);
+        object.optional("companies", &self.companies);
         object.end(&self.extra, &["type", "id", "name", "users", "companies"])
     }
 }
@@ -52,12 +52,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponse {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.users = __object.value()?,
-                4 => __out.companies = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set(&mut __out.users),
+                4 => __object.set(&mut __out.companies),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -92,8 +92,8 @@ impl ::serde::Serialize for TagCreateResponseUsersItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("tagged", &self.tagged)?;
+        object.optional("id", &self.id);
+        object.optional("tagged", &self.tagged);
         object.end(&self.extra, &["id", "tagged"])
     }
 }
@@ -107,9 +107,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagCreateResponseUse
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.tagged = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.tagged),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -144,8 +144,8 @@ impl ::serde::Serialize for TagCreateResponseCompaniesItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("tagged", &self.tagged)?;
+        object.optional("id", &self.id);
+        object.optional("tagged", &self.tagged);
         object.end(&self.extra, &["id", "tagged"])
     }
 }
@@ -160,9 +160,9 @@ for TagCreateResponseCompaniesItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.tagged = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.tagged),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

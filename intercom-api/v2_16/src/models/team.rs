@@ -30,13 +30,13 @@ impl ::serde::Serialize for Team {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("admin_ids", &self.admin_ids)?;
-        object.optional("admin_priority_level", &self.admin_priority_level)?;
-        object.optional("assignment_limit", &self.assignment_limit)?;
-        object.optional("distribution_method", &self.distribution_method)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("admin_ids", &self.admin_ids);
+        object.optional("admin_priority_level", &self.admin_priority_level);
+        object.optional("assignment_limit", &self.assignment_limit);
+        object.optional("distribution_method", &self.distribution_method);
         object
             .end(
                 &self.extra,
@@ -70,14 +70,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Team {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.admin_ids = __object.lenient()?,
-                4 => __out.admin_priority_level = __object.value()?,
-                5 => __out.assignment_limit = __object.lenient()?,
-                6 => __out.distribution_method = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.admin_ids),
+                4 => __object.set(&mut __out.admin_priority_level),
+                5 => __object.set_lenient(&mut __out.assignment_limit),
+                6 => __object.set_lenient(&mut __out.distribution_method),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -52,24 +52,24 @@ impl ::serde::Serialize for Ticket {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("ticket_id", &self.ticket_id)?;
-        object.optional("category", &self.category)?;
-        object.optional("ticket_attributes", &self.ticket_attributes)?;
-        object.optional("ticket_state", &self.ticket_state)?;
-        object.optional("ticket_type", &self.ticket_type)?;
-        object.optional("contacts", &self.contacts)?;
-        object.optional("admin_assignee_id", &self.admin_assignee_id)?;
-        object.optional("team_assignee_id", &self.team_assignee_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("open", &self.open)?;
-        object.optional("snoozed_until", &self.snoozed_until)?;
-        object.optional("linked_objects", &self.linked_objects)?;
-        object.optional("ticket_parts", &self.ticket_parts)?;
-        object.optional("is_shared", &self.is_shared)?;
-        object.optional("previous_ticket_state_id", &self.previous_ticket_state_id)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("ticket_id", &self.ticket_id);
+        object.optional("category", &self.category);
+        object.optional("ticket_attributes", &self.ticket_attributes);
+        object.optional("ticket_state", &self.ticket_state);
+        object.optional("ticket_type", &self.ticket_type);
+        object.optional("contacts", &self.contacts);
+        object.optional("admin_assignee_id", &self.admin_assignee_id);
+        object.optional("team_assignee_id", &self.team_assignee_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("open", &self.open);
+        object.optional("snoozed_until", &self.snoozed_until);
+        object.optional("linked_objects", &self.linked_objects);
+        object.optional("ticket_parts", &self.ticket_parts);
+        object.optional("is_shared", &self.is_shared);
+        object.optional("previous_ticket_state_id", &self.previous_ticket_state_id);
         object
             .end(
                 &self.extra,
@@ -125,25 +125,25 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Ticket {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.ticket_id = __object.lenient()?,
-                3 => __out.category = __object.value()?,
-                4 => __out.ticket_attributes = __object.value()?,
-                5 => __out.ticket_state = __object.value()?,
-                6 => __out.ticket_type = __object.value()?,
-                7 => __out.contacts = __object.value()?,
-                8 => __out.admin_assignee_id = __object.lenient()?,
-                9 => __out.team_assignee_id = __object.lenient()?,
-                10 => __out.created_at = __object.lenient()?,
-                11 => __out.updated_at = __object.lenient()?,
-                12 => __out.open = __object.lenient()?,
-                13 => __out.snoozed_until = __object.lenient()?,
-                14 => __out.linked_objects = __object.value()?,
-                15 => __out.ticket_parts = __object.value()?,
-                16 => __out.is_shared = __object.lenient()?,
-                17 => __out.previous_ticket_state_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.ticket_id),
+                3 => __object.set(&mut __out.category),
+                4 => __object.set(&mut __out.ticket_attributes),
+                5 => __object.set(&mut __out.ticket_state),
+                6 => __object.set(&mut __out.ticket_type),
+                7 => __object.set(&mut __out.contacts),
+                8 => __object.set_lenient(&mut __out.admin_assignee_id),
+                9 => __object.set_lenient(&mut __out.team_assignee_id),
+                10 => __object.set_lenient(&mut __out.created_at),
+                11 => __object.set_lenient(&mut __out.updated_at),
+                12 => __object.set_lenient(&mut __out.open),
+                13 => __object.set_lenient(&mut __out.snoozed_until),
+                14 => __object.set(&mut __out.linked_objects),
+                15 => __object.set(&mut __out.ticket_parts),
+                16 => __object.set_lenient(&mut __out.is_shared),
+                17 => __object.set_lenient(&mut __out.previous_ticket_state_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -50,21 +50,21 @@ impl ::serde::Serialize for TicketPart {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("part_type", &self.part_type)?;
-        object.optional("body", &self.body)?;
-        object.optional("previous_ticket_state", &self.previous_ticket_state)?;
-        object.optional("ticket_state", &self.ticket_state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("assigned_to", &self.assigned_to)?;
-        object.optional("author", &self.author)?;
-        object.optional("attachments", &self.attachments)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("redacted", &self.redacted)?;
-        object.optional("app_package_code", &self.app_package_code)?;
-        object.optional("updated_attribute_data", &self.updated_attribute_data)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("part_type", &self.part_type);
+        object.optional("body", &self.body);
+        object.optional("previous_ticket_state", &self.previous_ticket_state);
+        object.optional("ticket_state", &self.ticket_state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("assigned_to", &self.assigned_to);
+        object.optional("author", &self.author);
+        object.optional("attachments", &self.attachments);
+        object.optional("external_id", &self.external_id);
+        object.optional("redacted", &self.redacted);
+        object.optional("app_package_code", &self.app_package_code);
+        object.optional("updated_attribute_data", &self.updated_attribute_data);
         object
             .end(
                 &self.extra,
@@ -114,22 +114,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketPart {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.part_type = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.previous_ticket_state = __object.value()?,
-                5 => __out.ticket_state = __object.value()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                8 => __out.assigned_to = __object.value()?,
-                9 => __out.author = __object.value()?,
-                10 => __out.attachments = __object.value()?,
-                11 => __out.external_id = __object.lenient()?,
-                12 => __out.redacted = __object.lenient()?,
-                13 => __out.app_package_code = __object.lenient()?,
-                14 => __out.updated_attribute_data = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.part_type),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set(&mut __out.previous_ticket_state),
+                5 => __object.set(&mut __out.ticket_state),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                8 => __object.set(&mut __out.assigned_to),
+                9 => __object.set(&mut __out.author),
+                10 => __object.set(&mut __out.attachments),
+                11 => __object.set_lenient(&mut __out.external_id),
+                12 => __object.set_lenient(&mut __out.redacted),
+                13 => __object.set_lenient(&mut __out.app_package_code),
+                14 => __object.set(&mut __out.updated_attribute_data),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -333,8 +333,8 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("attribute", &self.attribute)?;
-        object.field("value", &self.value)?;
+        object.field("attribute", &self.attribute);
+        object.field("value", &self.value);
         object.end(&self.extra, &["attribute", "value"])
     }
 }
@@ -350,9 +350,9 @@ for TicketPartUpdatedAttributeData {
         let mut value = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => attribute = ::std::option::Option::Some(__object.value()?),
-                1 => value = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut attribute),
+                1 => __object.set_required(&mut value),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -405,9 +405,9 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("label", &self.label)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("label", &self.label);
         object.end(&self.extra, &["type", "id", "label"])
     }
 }
@@ -424,10 +424,10 @@ for TicketPartUpdatedAttributeDataAttribute {
         let mut label = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                2 => label = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                2 => __object.set_required_lenient(&mut label),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -484,9 +484,9 @@ impl ::serde::Serialize for TicketPartUpdatedAttributeDataValue {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
-        object.field("label", &self.label)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
+        object.field("label", &self.label);
         object.end(&self.extra, &["type", "id", "label"])
     }
 }
@@ -503,10 +503,10 @@ for TicketPartUpdatedAttributeDataValue {
         let mut label = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = __object.value()?,
-                1 => id = ::std::option::Option::Some(__object.value()?),
-                2 => label = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set(&mut r#type),
+                1 => __object.set_required(&mut id),
+                2 => __object.set_required(&mut label),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -26,11 +26,11 @@ impl ::serde::Serialize for TicketState {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("category", &self.category)?;
-        object.optional("internal_label", &self.internal_label)?;
-        object.optional("external_label", &self.external_label)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("category", &self.category);
+        object.optional("internal_label", &self.internal_label);
+        object.optional("external_label", &self.external_label);
         object
             .end(
                 &self.extra,
@@ -54,12 +54,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketState {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.category = __object.value()?,
-                3 => __out.internal_label = __object.lenient()?,
-                4 => __out.external_label = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.category),
+                3 => __object.set_lenient(&mut __out.internal_label),
+                4 => __object.set_lenient(&mut __out.external_label),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

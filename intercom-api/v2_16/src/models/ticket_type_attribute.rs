@@ -52,27 +52,27 @@ impl ::serde::Serialize for TicketTypeAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.optional("data_type", &self.data_type)?;
-        object.optional("input_options", &self.input_options)?;
-        object.optional("order", &self.order)?;
-        object.optional("required_to_create", &self.required_to_create)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.optional("data_type", &self.data_type);
+        object.optional("input_options", &self.input_options);
+        object.optional("order", &self.order);
+        object.optional("required_to_create", &self.required_to_create);
         object
             .optional(
                 "required_to_create_for_contacts",
                 &self.required_to_create_for_contacts,
-            )?;
-        object.optional("visible_on_create", &self.visible_on_create)?;
-        object.optional("visible_to_contacts", &self.visible_to_contacts)?;
-        object.optional("default", &self.default)?;
-        object.optional("ticket_type_id", &self.ticket_type_id)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
+            );
+        object.optional("visible_on_create", &self.visible_on_create);
+        object.optional("visible_to_contacts", &self.visible_to_contacts);
+        object.optional("default", &self.default);
+        object.optional("ticket_type_id", &self.ticket_type_id);
+        object.optional("archived", &self.archived);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
         object
             .end(
                 &self.extra,
@@ -126,24 +126,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketTypeAttribute 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.workspace_id = __object.lenient()?,
-                3 => __out.name = __object.lenient()?,
-                4 => __out.description = __object.lenient()?,
-                5 => __out.data_type = __object.value()?,
-                6 => __out.input_options = __object.value()?,
-                7 => __out.order = __object.lenient()?,
-                8 => __out.required_to_create = __object.lenient()?,
-                9 => __out.required_to_create_for_contacts = __object.lenient()?,
-                10 => __out.visible_on_create = __object.lenient()?,
-                11 => __out.visible_to_contacts = __object.lenient()?,
-                12 => __out.default = __object.lenient()?,
-                13 => __out.ticket_type_id = __object.lenient()?,
-                14 => __out.archived = __object.lenient()?,
-                15 => __out.created_at = __object.lenient()?,
-                16 => __out.updated_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.workspace_id),
+                3 => __object.set_lenient(&mut __out.name),
+                4 => __object.set_lenient(&mut __out.description),
+                5 => __object.set(&mut __out.data_type),
+                6 => __object.set(&mut __out.input_options),
+                7 => __object.set_lenient(&mut __out.order),
+                8 => __object.set_lenient(&mut __out.required_to_create),
+                9 => __object.set_lenient(&mut __out.required_to_create_for_contacts),
+                10 => __object.set_lenient(&mut __out.visible_on_create),
+                11 => __object.set_lenient(&mut __out.visible_to_contacts),
+                12 => __object.set_lenient(&mut __out.default),
+                13 => __object.set_lenient(&mut __out.ticket_type_id),
+                14 => __object.set_lenient(&mut __out.archived),
+                15 => __object.set_lenient(&mut __out.created_at),
+                16 => __object.set_lenient(&mut __out.updated_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

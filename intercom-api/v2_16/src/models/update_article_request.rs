@@ -54,22 +54,22 @@ impl ::serde::Serialize for UpdateArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("body_markdown", &self.body_markdown)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("parent_type", &self.parent_type)?;
-        object.patch("translated_content", &self.translated_content)?;
-        object.patch("audience_ids", &self.audience_ids)?;
-        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability)?;
-        object.optional("ai_copilot_availability", &self.ai_copilot_availability)?;
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("body_markdown", &self.body_markdown);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("parent_type", &self.parent_type);
+        object.patch("translated_content", &self.translated_content);
+        object.patch("audience_ids", &self.audience_ids);
+        object.optional("ai_chatbot_availability", &self.ai_chatbot_availability);
+        object.optional("ai_copilot_availability", &self.ai_copilot_availability);
         object
-            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability)?;
-        object.patch("scheduled_publish_at", &self.scheduled_publish_at)?;
-        object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at)?;
+            .optional("ai_sales_agent_availability", &self.ai_sales_agent_availability);
+        object.patch("scheduled_publish_at", &self.scheduled_publish_at);
+        object.patch("scheduled_unpublish_at", &self.scheduled_unpublish_at);
         object
             .end(
                 &self.extra,
@@ -120,22 +120,22 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.title = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.body = __object.lenient()?,
-                3 => __out.body_markdown = __object.lenient()?,
-                4 => __out.author_id = __object.lenient()?,
-                5 => __out.state = __object.value()?,
-                6 => __out.parent_id = __object.lenient()?,
-                7 => __out.parent_type = __object.lenient()?,
-                8 => __out.translated_content = __object.value()?,
-                9 => __out.audience_ids = __object.lenient()?,
-                10 => __out.ai_chatbot_availability = __object.lenient()?,
-                11 => __out.ai_copilot_availability = __object.lenient()?,
-                12 => __out.ai_sales_agent_availability = __object.lenient()?,
-                13 => __out.scheduled_publish_at = __object.lenient()?,
-                14 => __out.scheduled_unpublish_at = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.title),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.body),
+                3 => __object.set_lenient(&mut __out.body_markdown),
+                4 => __object.set_lenient(&mut __out.author_id),
+                5 => __object.set(&mut __out.state),
+                6 => __object.set_lenient(&mut __out.parent_id),
+                7 => __object.set_lenient(&mut __out.parent_type),
+                8 => __object.set(&mut __out.translated_content),
+                9 => __object.set_lenient(&mut __out.audience_ids),
+                10 => __object.set_lenient(&mut __out.ai_chatbot_availability),
+                11 => __object.set_lenient(&mut __out.ai_copilot_availability),
+                12 => __object.set_lenient(&mut __out.ai_sales_agent_availability),
+                13 => __object.set_lenient(&mut __out.scheduled_publish_at),
+                14 => __object.set_lenient(&mut __out.scheduled_unpublish_at),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,9 +21,9 @@ impl ::serde::Serialize for UpdateAudienceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("predicates", &self.predicates)?;
-        object.optional("role_predicates", &self.role_predicates)?;
+        object.optional("name", &self.name);
+        object.optional("predicates", &self.predicates);
+        object.optional("role_predicates", &self.role_predicates);
         object.end(&self.extra, &["name", "predicates", "role_predicates"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateAudienceReques
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.predicates = __object.value()?,
-                2 => __out.role_predicates = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set(&mut __out.predicates),
+                2 => __object.set(&mut __out.role_predicates),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -45,15 +45,15 @@ impl ::serde::Serialize for UpdateContentImportSourceRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("sync_behavior", &self.sync_behavior)?;
-        object.optional("status", &self.status)?;
-        object.field("url", &self.url)?;
-        object.patch("audience_ids", &self.audience_ids)?;
+        object.field("sync_behavior", &self.sync_behavior);
+        object.optional("status", &self.status);
+        object.field("url", &self.url);
+        object.patch("audience_ids", &self.audience_ids);
         object
             .optional(
                 "apply_audience_to_existing_content",
                 &self.apply_audience_to_existing_content,
-            )?;
+            );
         object
             .end(
                 &self.extra,
@@ -89,12 +89,12 @@ for UpdateContentImportSourceRequest {
         let mut apply_audience_to_existing_content = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => sync_behavior = ::std::option::Option::Some(__object.value()?),
-                1 => status = __object.value()?,
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                3 => audience_ids = __object.value()?,
-                4 => apply_audience_to_existing_content = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut sync_behavior),
+                1 => __object.set(&mut status),
+                2 => __object.set_required_lenient(&mut url),
+                3 => __object.set(&mut audience_ids),
+                4 => __object.set_lenient(&mut apply_audience_to_existing_content),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

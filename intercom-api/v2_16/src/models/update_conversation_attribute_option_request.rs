@@ -28,7 +28,7 @@ impl ::serde::Serialize for UpdateConversationAttributeOptionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("label", &self.label)?;
+        object.field("label", &self.label);
         object.end(&self.extra, &["label"])
     }
 }
@@ -44,8 +44,8 @@ for UpdateConversationAttributeOptionRequest {
         let mut label = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => label = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut label),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

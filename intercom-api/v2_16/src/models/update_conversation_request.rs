@@ -23,10 +23,10 @@ impl ::serde::Serialize for UpdateConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("read", &self.read)?;
-        object.optional("title", &self.title)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("company_id", &self.company_id)?;
+        object.optional("read", &self.read);
+        object.optional("title", &self.title);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("company_id", &self.company_id);
         object.end(&self.extra, &["read", "title", "custom_attributes", "company_id"])
     }
 }
@@ -46,11 +46,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateConversationRe
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.read = __object.lenient()?,
-                1 => __out.title = __object.lenient()?,
-                2 => __out.custom_attributes = __object.value()?,
-                3 => __out.company_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.read),
+                1 => __object.set_lenient(&mut __out.title),
+                2 => __object.set(&mut __out.custom_attributes),
+                3 => __object.set_lenient(&mut __out.company_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -86,10 +86,10 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("description", &self.description)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
-        object.field("options", &self.options)?;
+        object.optional("archived", &self.archived);
+        object.optional("description", &self.description);
+        object.optional("messenger_writable", &self.messenger_writable);
+        object.field("options", &self.options);
         object
             .end(
                 &self.extra,
@@ -117,11 +117,11 @@ for UpdateDataAttributeRequestListAttribute {
         let mut options = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => archived = __object.lenient()?,
-                1 => description = __object.lenient()?,
-                2 => messenger_writable = __object.lenient()?,
-                3 => options = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut archived),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set_lenient(&mut messenger_writable),
+                3 => __object.set_required(&mut options),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -159,7 +159,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestListAttributeOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("value", &self.value)?;
+        object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
     }
 }
@@ -175,8 +175,8 @@ for UpdateDataAttributeRequestListAttributeOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -214,9 +214,9 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOtherType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("description", &self.description)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.optional("archived", &self.archived);
+        object.optional("description", &self.description);
+        object.optional("messenger_writable", &self.messenger_writable);
         object.end(&self.extra, &["archived", "description", "messenger_writable"])
     }
 }
@@ -236,10 +236,10 @@ for UpdateDataAttributeRequestOtherType {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.archived = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.messenger_writable = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.archived),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.messenger_writable),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -51,13 +51,13 @@ impl ::serde::Serialize for UpdateExternalPageRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.field("html", &self.html)?;
-        object.field("url", &self.url)?;
-        object.optional("fin_availability", &self.fin_availability)?;
-        object.field("locale", &self.locale)?;
-        object.field("source_id", &self.source_id)?;
-        object.optional("external_id", &self.external_id)?;
+        object.field("title", &self.title);
+        object.field("html", &self.html);
+        object.field("url", &self.url);
+        object.optional("fin_availability", &self.fin_availability);
+        object.field("locale", &self.locale);
+        object.field("source_id", &self.source_id);
+        object.optional("external_id", &self.external_id);
         object
             .end(
                 &self.extra,
@@ -98,14 +98,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateExternalPageRe
         let mut external_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => html = ::std::option::Option::Some(__object.lenient()?),
-                2 => url = ::std::option::Option::Some(__object.lenient()?),
-                3 => fin_availability = __object.lenient()?,
-                4 => locale = __object.value()?,
-                5 => source_id = ::std::option::Option::Some(__object.lenient()?),
-                6 => external_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_required_lenient(&mut html),
+                2 => __object.set_required_lenient(&mut url),
+                3 => __object.set_lenient(&mut fin_availability),
+                4 => __object.set(&mut locale),
+                5 => __object.set_required_lenient(&mut source_id),
+                6 => __object.set_lenient(&mut external_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -23,9 +23,9 @@ impl ::serde::Serialize for UpdateOfficeHoursScheduleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("time_zone_name", &self.time_zone_name)?;
-        object.optional("time_intervals", &self.time_intervals)?;
+        object.optional("name", &self.name);
+        object.optional("time_zone_name", &self.time_zone_name);
+        object.optional("time_intervals", &self.time_intervals);
         object.end(&self.extra, &["name", "time_zone_name", "time_intervals"])
     }
 }
@@ -45,10 +45,10 @@ for UpdateOfficeHoursScheduleRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.time_zone_name = __object.lenient()?,
-                2 => __out.time_intervals = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.time_zone_name),
+                2 => __object.set(&mut __out.time_intervals),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -25,10 +25,10 @@ impl ::serde::Serialize for UpdateVisitorRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.optional("id", &self.id);
+        object.optional("user_id", &self.user_id);
+        object.optional("name", &self.name);
+        object.optional("custom_attributes", &self.custom_attributes);
         object.end(&self.extra, &["id", "user_id", "name", "custom_attributes"])
     }
 }
@@ -48,11 +48,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateVisitorRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.user_id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.user_id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set(&mut __out.custom_attributes),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

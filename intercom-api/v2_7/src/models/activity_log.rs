@@ -28,12 +28,12 @@ impl ::serde::Serialize for ActivityLog {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("performed_by", &self.performed_by)?;
-        object.optional("metadata", &self.metadata)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("activity_type", &self.activity_type)?;
-        object.optional("activity_description", &self.activity_description)?;
+        object.optional("id", &self.id);
+        object.optional("performed_by", &self.performed_by);
+        object.optional("metadata", &self.metadata);
+        object.optional("created_at", &self.created_at);
+        object.optional("activity_type", &self.activity_type);
+        object.optional("activity_description", &self.activity_description);
         object
             .end(
                 &self.extra,
@@ -65,13 +65,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLog {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.performed_by = __object.value()?,
-                2 => __out.metadata = __object.value()?,
-                3 => __out.created_at = __object.lenient()?,
-                4 => __out.activity_type = __object.value()?,
-                5 => __out.activity_description = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set(&mut __out.performed_by),
+                2 => __object.set(&mut __out.metadata),
+                3 => __object.set_lenient(&mut __out.created_at),
+                4 => __object.set(&mut __out.activity_type),
+                5 => __object.set_lenient(&mut __out.activity_description),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -110,10 +110,10 @@ impl ::serde::Serialize for ActivityLogPerformedBy {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("email", &self.email)?;
-        object.optional("ip", &self.ip)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("email", &self.email);
+        object.optional("ip", &self.ip);
         object.end(&self.extra, &["type", "id", "email", "ip"])
     }
 }
@@ -127,11 +127,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogPerformed
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.email = __object.lenient()?,
-                3 => __out.ip = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.email),
+                3 => __object.set_lenient(&mut __out.ip),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,15 +34,15 @@ impl ::serde::Serialize for ActivityLogMetadata {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("sign_in_method", &self.sign_in_method)?;
-        object.optional("external_id", &self.external_id)?;
-        object.optional("away_mode", &self.away_mode)?;
-        object.optional("away_status_reason", &self.away_status_reason)?;
-        object.optional("reassign_conversations", &self.reassign_conversations)?;
-        object.optional("source", &self.source)?;
-        object.optional("auto_changed", &self.auto_changed)?;
-        object.optional("update_by", &self.update_by)?;
-        object.optional("update_by_name", &self.update_by_name)?;
+        object.optional("sign_in_method", &self.sign_in_method);
+        object.optional("external_id", &self.external_id);
+        object.optional("away_mode", &self.away_mode);
+        object.optional("away_status_reason", &self.away_status_reason);
+        object.optional("reassign_conversations", &self.reassign_conversations);
+        object.optional("source", &self.source);
+        object.optional("auto_changed", &self.auto_changed);
+        object.optional("update_by", &self.update_by);
+        object.optional("update_by_name", &self.update_by_name);
         object
             .end(
                 &self.extra,
@@ -80,16 +80,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ActivityLogMetadata 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.sign_in_method = __object.lenient()?,
-                1 => __out.external_id = __object.lenient()?,
-                2 => __out.away_mode = __object.lenient()?,
-                3 => __out.away_status_reason = __object.lenient()?,
-                4 => __out.reassign_conversations = __object.lenient()?,
-                5 => __out.source = __object.lenient()?,
-                6 => __out.auto_changed = __object.lenient()?,
-                7 => __out.update_by = __object.lenient()?,
-                8 => __out.update_by_name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.sign_in_method),
+                1 => __object.set_lenient(&mut __out.external_id),
+                2 => __object.set_lenient(&mut __out.away_mode),
+                3 => __object.set_lenient(&mut __out.away_status_reason),
+                4 => __object.set_lenient(&mut __out.reassign_conversations),
+                5 => __object.set_lenient(&mut __out.source),
+                6 => __object.set_lenient(&mut __out.auto_changed),
+                7 => __object.set_lenient(&mut __out.update_by),
+                8 => __object.set_lenient(&mut __out.update_by_name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -22,8 +22,8 @@ impl ::serde::Serialize for AdminList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("admins", &self.admins)?;
+        object.optional("type", &self.r#type);
+        object.optional("admins", &self.admins);
         object.end(&self.extra, &["type", "admins"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for AdminList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.admins = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set(&mut __out.admins),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

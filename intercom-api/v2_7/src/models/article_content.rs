@@ -33,15 +33,15 @@ impl ::serde::Serialize for ArticleContent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.patch("type", &self.r#type)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("url", &self.url)?;
+        object.patch("type", &self.r#type);
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("url", &self.url);
         object
             .end(
                 &self.extra,
@@ -79,16 +79,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleContent {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.title = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                3 => __out.body = __object.lenient()?,
-                4 => __out.author_id = __object.lenient()?,
-                5 => __out.state = __object.value()?,
-                6 => __out.created_at = __object.lenient()?,
-                7 => __out.updated_at = __object.lenient()?,
-                8 => __out.url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.title),
+                2 => __object.set_lenient(&mut __out.description),
+                3 => __object.set_lenient(&mut __out.body),
+                4 => __object.set_lenient(&mut __out.author_id),
+                5 => __object.set(&mut __out.state),
+                6 => __object.set_lenient(&mut __out.created_at),
+                7 => __object.set_lenient(&mut __out.updated_at),
+                8 => __object.set_lenient(&mut __out.url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

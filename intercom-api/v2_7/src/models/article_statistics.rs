@@ -30,14 +30,14 @@ impl ::serde::Serialize for ArticleStatistics {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("views", &self.views)?;
-        object.optional("conversions", &self.conversions)?;
-        object.optional("reactions", &self.reactions)?;
-        object.optional("happy_reaction_percentage", &self.happy_reaction_percentage)?;
+        object.field("type", &self.r#type);
+        object.optional("views", &self.views);
+        object.optional("conversions", &self.conversions);
+        object.optional("reactions", &self.reactions);
+        object.optional("happy_reaction_percentage", &self.happy_reaction_percentage);
         object
-            .optional("neutral_reaction_percentage", &self.neutral_reaction_percentage)?;
-        object.optional("sad_reaction_percentage", &self.sad_reaction_percentage)?;
+            .optional("neutral_reaction_percentage", &self.neutral_reaction_percentage);
+        object.optional("sad_reaction_percentage", &self.sad_reaction_percentage);
         object
             .end(
                 &self.extra,
@@ -71,14 +71,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleStatistics {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.views = __object.lenient()?,
-                2 => __out.conversions = __object.lenient()?,
-                3 => __out.reactions = __object.lenient()?,
-                4 => __out.happy_reaction_percentage = __object.lenient()?,
-                5 => __out.neutral_reaction_percentage = __object.lenient()?,
-                6 => __out.sad_reaction_percentage = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.views),
+                2 => __object.set_lenient(&mut __out.conversions),
+                3 => __object.set_lenient(&mut __out.reactions),
+                4 => __object.set_lenient(&mut __out.happy_reaction_percentage),
+                5 => __object.set_lenient(&mut __out.neutral_reaction_percentage),
+                6 => __object.set_lenient(&mut __out.sad_reaction_percentage),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

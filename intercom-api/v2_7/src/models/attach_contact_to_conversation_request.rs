@@ -21,8 +21,8 @@ impl ::serde::Serialize for AttachContactToConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("admin_id", &self.admin_id)?;
-        object.optional("customer", &self.customer)?;
+        object.optional("admin_id", &self.admin_id);
+        object.optional("customer", &self.customer);
         object.end(&self.extra, &["admin_id", "customer"])
     }
 }
@@ -38,9 +38,9 @@ for AttachContactToConversationRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.admin_id = __object.lenient()?,
-                1 => __out.customer = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.admin_id),
+                1 => __object.set(&mut __out.customer),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -137,8 +137,8 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerIntercomUs
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("intercom_user_id", &self.intercom_user_id)?;
-        object.patch("customer", &self.customer)?;
+        object.field("intercom_user_id", &self.intercom_user_id);
+        object.patch("customer", &self.customer);
         object.end(&self.extra, &["intercom_user_id", "customer"])
     }
 }
@@ -155,9 +155,9 @@ for AttachContactToConversationRequestCustomerIntercomUserId {
         let mut customer = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => intercom_user_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => customer = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut intercom_user_id),
+                1 => __object.set(&mut customer),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -208,8 +208,8 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerUserId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("user_id", &self.user_id)?;
-        object.patch("customer", &self.customer)?;
+        object.field("user_id", &self.user_id);
+        object.patch("customer", &self.customer);
         object.end(&self.extra, &["user_id", "customer"])
     }
 }
@@ -226,9 +226,9 @@ for AttachContactToConversationRequestCustomerUserId {
         let mut customer = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                1 => customer = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut user_id),
+                1 => __object.set(&mut customer),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -279,8 +279,8 @@ impl ::serde::Serialize for AttachContactToConversationRequestCustomerEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
-        object.patch("customer", &self.customer)?;
+        object.field("email", &self.email);
+        object.patch("customer", &self.customer);
         object.end(&self.extra, &["email", "customer"])
     }
 }
@@ -297,9 +297,9 @@ for AttachContactToConversationRequestCustomerEmail {
         let mut customer = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                1 => customer = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                1 => __object.set(&mut customer),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -31,8 +31,8 @@ impl ::serde::Serialize for AttachSubscriptionTypeToContactRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("consent_type", &self.consent_type)?;
+        object.field("id", &self.id);
+        object.field("consent_type", &self.consent_type);
         object.end(&self.extra, &["id", "consent_type"])
     }
 }
@@ -49,9 +49,9 @@ for AttachSubscriptionTypeToContactRequest {
         let mut consent_type = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => consent_type = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_required_lenient(&mut consent_type),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

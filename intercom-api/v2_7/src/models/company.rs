@@ -56,25 +56,25 @@ impl ::serde::Serialize for Company {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
-        object.optional("app_id", &self.app_id)?;
-        object.optional("plan", &self.plan)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("remote_created_at", &self.remote_created_at)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("last_request_at", &self.last_request_at)?;
-        object.optional("size", &self.size)?;
-        object.optional("website", &self.website)?;
-        object.optional("industry", &self.industry)?;
-        object.optional("monthly_spend", &self.monthly_spend)?;
-        object.optional("session_count", &self.session_count)?;
-        object.optional("user_count", &self.user_count)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("segments", &self.segments)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
+        object.optional("app_id", &self.app_id);
+        object.optional("plan", &self.plan);
+        object.optional("company_id", &self.company_id);
+        object.optional("remote_created_at", &self.remote_created_at);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("last_request_at", &self.last_request_at);
+        object.optional("size", &self.size);
+        object.optional("website", &self.website);
+        object.optional("industry", &self.industry);
+        object.optional("monthly_spend", &self.monthly_spend);
+        object.optional("session_count", &self.session_count);
+        object.optional("user_count", &self.user_count);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("tags", &self.tags);
+        object.optional("segments", &self.segments);
         object
             .end(
                 &self.extra,
@@ -132,26 +132,26 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Company {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                3 => __out.app_id = __object.lenient()?,
-                4 => __out.plan = __object.value()?,
-                5 => __out.company_id = __object.lenient()?,
-                6 => __out.remote_created_at = __object.lenient()?,
-                7 => __out.created_at = __object.lenient()?,
-                8 => __out.updated_at = __object.lenient()?,
-                9 => __out.last_request_at = __object.lenient()?,
-                10 => __out.size = __object.lenient()?,
-                11 => __out.website = __object.lenient()?,
-                12 => __out.industry = __object.lenient()?,
-                13 => __out.monthly_spend = __object.lenient()?,
-                14 => __out.session_count = __object.lenient()?,
-                15 => __out.user_count = __object.lenient()?,
-                16 => __out.custom_attributes = __object.value()?,
-                17 => __out.tags = __object.value()?,
-                18 => __out.segments = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                3 => __object.set_lenient(&mut __out.app_id),
+                4 => __object.set(&mut __out.plan),
+                5 => __object.set_lenient(&mut __out.company_id),
+                6 => __object.set_lenient(&mut __out.remote_created_at),
+                7 => __object.set_lenient(&mut __out.created_at),
+                8 => __object.set_lenient(&mut __out.updated_at),
+                9 => __object.set_lenient(&mut __out.last_request_at),
+                10 => __object.set_lenient(&mut __out.size),
+                11 => __object.set_lenient(&mut __out.website),
+                12 => __object.set_lenient(&mut __out.industry),
+                13 => __object.set_lenient(&mut __out.monthly_spend),
+                14 => __object.set_lenient(&mut __out.session_count),
+                15 => __object.set_lenient(&mut __out.user_count),
+                16 => __object.set(&mut __out.custom_attributes),
+                17 => __object.set(&mut __out.tags),
+                18 => __object.set(&mut __out.segments),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -188,9 +188,9 @@ impl ::serde::Serialize for CompanyPlan {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
+        object.optional("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
@@ -204,10 +204,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyPlan {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -242,8 +242,8 @@ impl ::serde::Serialize for CompanyTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("tags", &self.tags)?;
+        object.field("type", &self.r#type);
+        object.optional("tags", &self.tags);
         object.end(&self.extra, &["type", "tags"])
     }
 }
@@ -257,9 +257,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanyTags {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.tags),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -294,8 +294,8 @@ impl ::serde::Serialize for CompanySegments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("segments", &self.segments)?;
+        object.field("type", &self.r#type);
+        object.optional("segments", &self.segments);
         object.end(&self.extra, &["type", "segments"])
     }
 }
@@ -309,9 +309,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CompanySegments {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.segments = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.segments),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

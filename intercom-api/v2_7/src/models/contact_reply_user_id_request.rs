@@ -45,12 +45,12 @@ impl ::serde::Serialize for ContactReplyUserIdRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("message_type", &self.message_type)?;
-        object.field("type", &self.r#type)?;
-        object.field("body", &self.body)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
-        object.field("user_id", &self.user_id)?;
-        object.optional("attachment_files", &self.attachment_files)?;
+        object.field("message_type", &self.message_type);
+        object.field("type", &self.r#type);
+        object.field("body", &self.body);
+        object.optional("attachment_urls", &self.attachment_urls);
+        object.field("user_id", &self.user_id);
+        object.optional("attachment_files", &self.attachment_files);
         object
             .end(
                 &self.extra,
@@ -88,13 +88,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ContactReplyUserIdRe
         let mut attachment_files = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => message_type = __object.value()?,
-                1 => r#type = __object.value()?,
-                2 => body = ::std::option::Option::Some(__object.lenient()?),
-                3 => attachment_urls = __object.lenient()?,
-                4 => user_id = ::std::option::Option::Some(__object.lenient()?),
-                5 => attachment_files = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut message_type),
+                1 => __object.set(&mut r#type),
+                2 => __object.set_required_lenient(&mut body),
+                3 => __object.set_lenient(&mut attachment_urls),
+                4 => __object.set_required_lenient(&mut user_id),
+                5 => __object.set(&mut attachment_files),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -22,9 +22,9 @@ impl ::serde::Serialize for ConversationFirstContactReply {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("url", &self.url)?;
+        object.optional("created_at", &self.created_at);
+        object.optional("type", &self.r#type);
+        object.optional("url", &self.url);
         object.end(&self.extra, &["created_at", "type", "url"])
     }
 }
@@ -39,10 +39,10 @@ for ConversationFirstContactReply {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.created_at = __object.lenient()?,
-                1 => __out.r#type = __object.lenient()?,
-                2 => __out.url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.created_at),
+                1 => __object.set_lenient(&mut __out.r#type),
+                2 => __object.set_lenient(&mut __out.url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -26,11 +26,11 @@ impl ::serde::Serialize for ConversationRating {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("rating", &self.rating)?;
-        object.optional("remark", &self.remark)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("contact", &self.contact)?;
-        object.optional("teammate", &self.teammate)?;
+        object.optional("rating", &self.rating);
+        object.optional("remark", &self.remark);
+        object.optional("created_at", &self.created_at);
+        object.optional("contact", &self.contact);
+        object.optional("teammate", &self.teammate);
         object
             .end(&self.extra, &["rating", "remark", "created_at", "contact", "teammate"])
     }
@@ -51,12 +51,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationRating {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.rating = __object.lenient()?,
-                1 => __out.remark = __object.lenient()?,
-                2 => __out.created_at = __object.lenient()?,
-                3 => __out.contact = __object.value()?,
-                4 => __out.teammate = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.rating),
+                1 => __object.set_lenient(&mut __out.remark),
+                2 => __object.set_lenient(&mut __out.created_at),
+                3 => __object.set(&mut __out.contact),
+                4 => __object.set(&mut __out.teammate),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

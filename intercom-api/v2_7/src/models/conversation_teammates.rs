@@ -20,8 +20,8 @@ impl ::serde::Serialize for ConversationTeammates {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("admins", &self.admins)?;
+        object.field("type", &self.r#type);
+        object.optional("admins", &self.admins);
         object.end(&self.extra, &["type", "admins"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ConversationTeammate
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.admins = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.admins),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

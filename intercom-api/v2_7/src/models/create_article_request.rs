@@ -51,14 +51,14 @@ impl ::serde::Serialize for CreateArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.field("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("parent_type", &self.parent_type)?;
-        object.patch("translated_content", &self.translated_content)?;
+        object.field("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.field("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("parent_type", &self.parent_type);
+        object.patch("translated_content", &self.translated_content);
         object
             .end(
                 &self.extra,
@@ -102,15 +102,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateArticleRequest
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => title = ::std::option::Option::Some(__object.lenient()?),
-                1 => description = __object.lenient()?,
-                2 => body = __object.lenient()?,
-                3 => author_id = ::std::option::Option::Some(__object.lenient()?),
-                4 => state = __object.value()?,
-                5 => parent_id = __object.lenient()?,
-                6 => parent_type = __object.value()?,
-                7 => translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut title),
+                1 => __object.set_lenient(&mut description),
+                2 => __object.set_lenient(&mut body),
+                3 => __object.set_required_lenient(&mut author_id),
+                4 => __object.set(&mut state),
+                5 => __object.set_lenient(&mut parent_id),
+                6 => __object.set(&mut parent_type),
+                7 => __object.set(&mut translated_content),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -40,10 +40,10 @@ impl ::serde::Serialize for CreateConversationRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("body", &self.body)?;
-        object.optional("subject", &self.subject)?;
-        object.optional("attachment_urls", &self.attachment_urls)?;
+        object.field("from", &self.from);
+        object.field("body", &self.body);
+        object.optional("subject", &self.subject);
+        object.optional("attachment_urls", &self.attachment_urls);
         object.end(&self.extra, &["from", "body", "subject", "attachment_urls"])
     }
 }
@@ -66,11 +66,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateConversationRe
         let mut attachment_urls = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.value()?),
-                1 => body = ::std::option::Option::Some(__object.lenient()?),
-                2 => subject = __object.lenient()?,
-                3 => attachment_urls = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut from),
+                1 => __object.set_required_lenient(&mut body),
+                2 => __object.set_lenient(&mut subject),
+                3 => __object.set_lenient(&mut attachment_urls),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -125,8 +125,8 @@ impl ::serde::Serialize for CreateConversationRequestFrom {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.field("id", &self.id)?;
+        object.field("type", &self.r#type);
+        object.field("id", &self.id);
         object.end(&self.extra, &["type", "id"])
     }
 }
@@ -143,9 +143,9 @@ for CreateConversationRequestFrom {
         let mut id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => r#type = ::std::option::Option::Some(__object.value()?),
-                1 => id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut r#type),
+                1 => __object.set_required_lenient(&mut id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -49,12 +49,12 @@ impl ::serde::Serialize for CreateDataAttributeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("model", &self.model)?;
-        object.field("data_type", &self.data_type)?;
-        object.optional("description", &self.description)?;
-        object.optional("options", &self.options)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.field("name", &self.name);
+        object.field("model", &self.model);
+        object.field("data_type", &self.data_type);
+        object.optional("description", &self.description);
+        object.optional("options", &self.options);
+        object.optional("messenger_writable", &self.messenger_writable);
         object
             .end(
                 &self.extra,
@@ -92,13 +92,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataAttributeR
         let mut messenger_writable = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => model = ::std::option::Option::Some(__object.value()?),
-                2 => data_type = ::std::option::Option::Some(__object.value()?),
-                3 => description = __object.lenient()?,
-                4 => options = __object.value()?,
-                5 => messenger_writable = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required(&mut model),
+                2 => __object.set_required(&mut data_type),
+                3 => __object.set_lenient(&mut description),
+                4 => __object.set(&mut options),
+                5 => __object.set_lenient(&mut messenger_writable),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -289,7 +289,7 @@ impl ::serde::Serialize for CreateDataAttributeRequestOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("value", &self.value)?;
+        object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
     }
 }
@@ -305,8 +305,8 @@ for CreateDataAttributeRequestOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -29,12 +29,12 @@ impl ::serde::Serialize for CreateDataEventRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("event_name", &self.event_name)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("id", &self.id)?;
-        object.optional("email", &self.email)?;
-        object.optional("metadata", &self.metadata)?;
+        object.optional("event_name", &self.event_name);
+        object.optional("created_at", &self.created_at);
+        object.optional("user_id", &self.user_id);
+        object.optional("id", &self.id);
+        object.optional("email", &self.email);
+        object.optional("metadata", &self.metadata);
         object
             .end(
                 &self.extra,
@@ -60,13 +60,13 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateDataEventReque
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.event_name = __object.lenient()?,
-                1 => __out.created_at = __object.lenient()?,
-                2 => __out.user_id = __object.lenient()?,
-                3 => __out.id = __object.lenient()?,
-                4 => __out.email = __object.lenient()?,
-                5 => __out.metadata = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.event_name),
+                1 => __object.set_lenient(&mut __out.created_at),
+                2 => __object.set_lenient(&mut __out.user_id),
+                3 => __object.set_lenient(&mut __out.id),
+                4 => __object.set_lenient(&mut __out.email),
+                5 => __object.set_lenient(&mut __out.metadata),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

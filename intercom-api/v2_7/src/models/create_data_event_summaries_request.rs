@@ -21,8 +21,8 @@ impl ::serde::Serialize for CreateDataEventSummariesRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("event_summaries", &self.event_summaries)?;
+        object.optional("user_id", &self.user_id);
+        object.optional("event_summaries", &self.event_summaries);
         object.end(&self.extra, &["user_id", "event_summaries"])
     }
 }
@@ -38,9 +38,9 @@ for CreateDataEventSummariesRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.user_id = __object.lenient()?,
-                1 => __out.event_summaries = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.user_id),
+                1 => __object.set(&mut __out.event_summaries),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -79,10 +79,10 @@ impl ::serde::Serialize for CreateDataEventSummariesRequestEventSummaries {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("event_name", &self.event_name)?;
-        object.optional("count", &self.count)?;
-        object.optional("first", &self.first)?;
-        object.optional("last", &self.last)?;
+        object.optional("event_name", &self.event_name);
+        object.optional("count", &self.count);
+        object.optional("first", &self.first);
+        object.optional("last", &self.last);
         object.end(&self.extra, &["event_name", "count", "first", "last"])
     }
 }
@@ -98,11 +98,11 @@ for CreateDataEventSummariesRequestEventSummaries {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.event_name = __object.lenient()?,
-                1 => __out.count = __object.lenient()?,
-                2 => __out.first = __object.lenient()?,
-                3 => __out.last = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.event_name),
+                1 => __object.set_lenient(&mut __out.count),
+                2 => __object.set_lenient(&mut __out.first),
+                3 => __object.set_lenient(&mut __out.last),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -35,15 +35,15 @@ impl ::serde::Serialize for CreateOrUpdateCompanyRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("plan", &self.plan)?;
-        object.optional("size", &self.size)?;
-        object.optional("website", &self.website)?;
-        object.optional("industry", &self.industry)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("remote_created_at", &self.remote_created_at)?;
-        object.optional("monthly_spend", &self.monthly_spend)?;
+        object.optional("name", &self.name);
+        object.optional("company_id", &self.company_id);
+        object.optional("plan", &self.plan);
+        object.optional("size", &self.size);
+        object.optional("website", &self.website);
+        object.optional("industry", &self.industry);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("remote_created_at", &self.remote_created_at);
+        object.optional("monthly_spend", &self.monthly_spend);
         object
             .end(
                 &self.extra,
@@ -83,16 +83,16 @@ for CreateOrUpdateCompanyRequest {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.company_id = __object.lenient()?,
-                2 => __out.plan = __object.lenient()?,
-                3 => __out.size = __object.lenient()?,
-                4 => __out.website = __object.lenient()?,
-                5 => __out.industry = __object.lenient()?,
-                6 => __out.custom_attributes = __object.value()?,
-                7 => __out.remote_created_at = __object.lenient()?,
-                8 => __out.monthly_spend = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.company_id),
+                2 => __object.set_lenient(&mut __out.plan),
+                3 => __object.set_lenient(&mut __out.size),
+                4 => __object.set_lenient(&mut __out.website),
+                5 => __object.set_lenient(&mut __out.industry),
+                6 => __object.set(&mut __out.custom_attributes),
+                7 => __object.set_lenient(&mut __out.remote_created_at),
+                8 => __object.set_lenient(&mut __out.monthly_spend),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

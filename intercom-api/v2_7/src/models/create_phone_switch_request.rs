@@ -31,8 +31,8 @@ impl ::serde::Serialize for CreatePhoneSwitchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("phone", &self.phone)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
+        object.field("phone", &self.phone);
+        object.optional("custom_attributes", &self.custom_attributes);
         object.end(&self.extra, &["phone", "custom_attributes"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreatePhoneSwitchReq
         let mut custom_attributes = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => phone = ::std::option::Option::Some(__object.lenient()?),
-                1 => custom_attributes = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut phone),
+                1 => __object.set(&mut custom_attributes),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -34,9 +34,9 @@ impl ::serde::Serialize for CreateSectionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("parent_id", &self.parent_id)?;
-        object.patch("translated_content", &self.translated_content)?;
+        object.field("name", &self.name);
+        object.field("parent_id", &self.parent_id);
+        object.patch("translated_content", &self.translated_content);
         object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateSectionRequest
         let mut translated_content = ::intercom_api_runtime::Patch::Absent;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => parent_id = ::std::option::Option::Some(__object.lenient()?),
-                2 => translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required_lenient(&mut parent_id),
+                2 => __object.set(&mut translated_content),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

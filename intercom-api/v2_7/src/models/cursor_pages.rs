@@ -27,11 +27,11 @@ impl ::serde::Serialize for CursorPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("page", &self.page)?;
-        object.optional("next", &self.next)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("total_pages", &self.total_pages)?;
+        object.field("type", &self.r#type);
+        object.optional("page", &self.page);
+        object.optional("next", &self.next);
+        object.optional("per_page", &self.per_page);
+        object.optional("total_pages", &self.total_pages);
         object.end(&self.extra, &["type", "page", "next", "per_page", "total_pages"])
     }
 }
@@ -51,12 +51,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CursorPages {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.page = __object.lenient()?,
-                2 => __out.next = __object.value()?,
-                3 => __out.per_page = __object.lenient()?,
-                4 => __out.total_pages = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.page),
+                2 => __object.set(&mut __out.next),
+                3 => __object.set_lenient(&mut __out.per_page),
+                4 => __object.set_lenient(&mut __out.total_pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

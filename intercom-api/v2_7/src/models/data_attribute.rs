@@ -50,23 +50,23 @@ impl ::serde::Serialize for DataAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("model", &self.model)?;
-        object.optional("name", &self.name)?;
-        object.optional("full_name", &self.full_name)?;
-        object.optional("label", &self.label)?;
-        object.optional("description", &self.description)?;
-        object.optional("data_type", &self.data_type)?;
-        object.optional("options", &self.options)?;
-        object.optional("api_writable", &self.api_writable)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
-        object.optional("ui_writable", &self.ui_writable)?;
-        object.optional("custom", &self.custom)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("admin_id", &self.admin_id)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("model", &self.model);
+        object.optional("name", &self.name);
+        object.optional("full_name", &self.full_name);
+        object.optional("label", &self.label);
+        object.optional("description", &self.description);
+        object.optional("data_type", &self.data_type);
+        object.optional("options", &self.options);
+        object.optional("api_writable", &self.api_writable);
+        object.optional("messenger_writable", &self.messenger_writable);
+        object.optional("ui_writable", &self.ui_writable);
+        object.optional("custom", &self.custom);
+        object.optional("archived", &self.archived);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("admin_id", &self.admin_id);
         object
             .end(
                 &self.extra,
@@ -120,24 +120,24 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataAttribute {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.model = __object.value()?,
-                3 => __out.name = __object.lenient()?,
-                4 => __out.full_name = __object.lenient()?,
-                5 => __out.label = __object.lenient()?,
-                6 => __out.description = __object.lenient()?,
-                7 => __out.data_type = __object.value()?,
-                8 => __out.options = __object.lenient()?,
-                9 => __out.api_writable = __object.lenient()?,
-                10 => __out.messenger_writable = __object.lenient()?,
-                11 => __out.ui_writable = __object.lenient()?,
-                12 => __out.custom = __object.lenient()?,
-                13 => __out.archived = __object.lenient()?,
-                14 => __out.created_at = __object.lenient()?,
-                15 => __out.updated_at = __object.lenient()?,
-                16 => __out.admin_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.model),
+                3 => __object.set_lenient(&mut __out.name),
+                4 => __object.set_lenient(&mut __out.full_name),
+                5 => __object.set_lenient(&mut __out.label),
+                6 => __object.set_lenient(&mut __out.description),
+                7 => __object.set(&mut __out.data_type),
+                8 => __object.set_lenient(&mut __out.options),
+                9 => __object.set_lenient(&mut __out.api_writable),
+                10 => __object.set_lenient(&mut __out.messenger_writable),
+                11 => __object.set_lenient(&mut __out.ui_writable),
+                12 => __object.set_lenient(&mut __out.custom),
+                13 => __object.set_lenient(&mut __out.archived),
+                14 => __object.set_lenient(&mut __out.created_at),
+                15 => __object.set_lenient(&mut __out.updated_at),
+                16 => __object.set_lenient(&mut __out.admin_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -28,11 +28,11 @@ impl ::serde::Serialize for DataEventSummary {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("email", &self.email)?;
-        object.optional("intercom_user_id", &self.intercom_user_id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("events", &self.events)?;
+        object.field("type", &self.r#type);
+        object.optional("email", &self.email);
+        object.optional("intercom_user_id", &self.intercom_user_id);
+        object.optional("user_id", &self.user_id);
+        object.optional("events", &self.events);
         object
             .end(
                 &self.extra,
@@ -56,12 +56,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataEventSummary {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.email = __object.lenient()?,
-                2 => __out.intercom_user_id = __object.lenient()?,
-                3 => __out.user_id = __object.lenient()?,
-                4 => __out.events = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.email),
+                2 => __object.set_lenient(&mut __out.intercom_user_id),
+                3 => __object.set_lenient(&mut __out.user_id),
+                4 => __object.set(&mut __out.events),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

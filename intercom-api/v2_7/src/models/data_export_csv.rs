@@ -68,32 +68,32 @@ impl ::serde::Serialize for DataExportCsv {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("user_external_id", &self.user_external_id)?;
-        object.optional("company_id", &self.company_id)?;
-        object.optional("email", &self.email)?;
-        object.optional("name", &self.name)?;
-        object.optional("ruleset_id", &self.ruleset_id)?;
-        object.optional("content_id", &self.content_id)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("content_title", &self.content_title)?;
-        object.optional("ruleset_version_id", &self.ruleset_version_id)?;
-        object.optional("receipt_id", &self.receipt_id)?;
-        object.optional("received_at", &self.received_at)?;
-        object.optional("series_id", &self.series_id)?;
-        object.optional("series_title", &self.series_title)?;
-        object.optional("node_id", &self.node_id)?;
-        object.optional("first_reply", &self.first_reply)?;
-        object.optional("first_completion", &self.first_completion)?;
-        object.optional("first_series_completion", &self.first_series_completion)?;
-        object.optional("first_series_disengagement", &self.first_series_disengagement)?;
-        object.optional("first_series_exit", &self.first_series_exit)?;
-        object.optional("first_goal_success", &self.first_goal_success)?;
-        object.optional("first_open", &self.first_open)?;
-        object.optional("first_click", &self.first_click)?;
-        object.optional("first_dismisall", &self.first_dismisall)?;
-        object.optional("first_unsubscribe", &self.first_unsubscribe)?;
-        object.optional("first_hard_bounce", &self.first_hard_bounce)?;
+        object.optional("user_id", &self.user_id);
+        object.optional("user_external_id", &self.user_external_id);
+        object.optional("company_id", &self.company_id);
+        object.optional("email", &self.email);
+        object.optional("name", &self.name);
+        object.optional("ruleset_id", &self.ruleset_id);
+        object.optional("content_id", &self.content_id);
+        object.optional("content_type", &self.content_type);
+        object.optional("content_title", &self.content_title);
+        object.optional("ruleset_version_id", &self.ruleset_version_id);
+        object.optional("receipt_id", &self.receipt_id);
+        object.optional("received_at", &self.received_at);
+        object.optional("series_id", &self.series_id);
+        object.optional("series_title", &self.series_title);
+        object.optional("node_id", &self.node_id);
+        object.optional("first_reply", &self.first_reply);
+        object.optional("first_completion", &self.first_completion);
+        object.optional("first_series_completion", &self.first_series_completion);
+        object.optional("first_series_disengagement", &self.first_series_disengagement);
+        object.optional("first_series_exit", &self.first_series_exit);
+        object.optional("first_goal_success", &self.first_goal_success);
+        object.optional("first_open", &self.first_open);
+        object.optional("first_click", &self.first_click);
+        object.optional("first_dismisall", &self.first_dismisall);
+        object.optional("first_unsubscribe", &self.first_unsubscribe);
+        object.optional("first_hard_bounce", &self.first_hard_bounce);
         object
             .end(
                 &self.extra,
@@ -165,33 +165,33 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for DataExportCsv {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.user_id = __object.lenient()?,
-                1 => __out.user_external_id = __object.lenient()?,
-                2 => __out.company_id = __object.lenient()?,
-                3 => __out.email = __object.lenient()?,
-                4 => __out.name = __object.lenient()?,
-                5 => __out.ruleset_id = __object.lenient()?,
-                6 => __out.content_id = __object.lenient()?,
-                7 => __out.content_type = __object.lenient()?,
-                8 => __out.content_title = __object.lenient()?,
-                9 => __out.ruleset_version_id = __object.lenient()?,
-                10 => __out.receipt_id = __object.lenient()?,
-                11 => __out.received_at = __object.lenient()?,
-                12 => __out.series_id = __object.lenient()?,
-                13 => __out.series_title = __object.lenient()?,
-                14 => __out.node_id = __object.lenient()?,
-                15 => __out.first_reply = __object.lenient()?,
-                16 => __out.first_completion = __object.lenient()?,
-                17 => __out.first_series_completion = __object.lenient()?,
-                18 => __out.first_series_disengagement = __object.lenient()?,
-                19 => __out.first_series_exit = __object.lenient()?,
-                20 => __out.first_goal_success = __object.lenient()?,
-                21 => __out.first_open = __object.lenient()?,
-                22 => __out.first_click = __object.lenient()?,
-                23 => __out.first_dismisall = __object.lenient()?,
-                24 => __out.first_unsubscribe = __object.lenient()?,
-                25 => __out.first_hard_bounce = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.user_id),
+                1 => __object.set_lenient(&mut __out.user_external_id),
+                2 => __object.set_lenient(&mut __out.company_id),
+                3 => __object.set_lenient(&mut __out.email),
+                4 => __object.set_lenient(&mut __out.name),
+                5 => __object.set_lenient(&mut __out.ruleset_id),
+                6 => __object.set_lenient(&mut __out.content_id),
+                7 => __object.set_lenient(&mut __out.content_type),
+                8 => __object.set_lenient(&mut __out.content_title),
+                9 => __object.set_lenient(&mut __out.ruleset_version_id),
+                10 => __object.set_lenient(&mut __out.receipt_id),
+                11 => __object.set_lenient(&mut __out.received_at),
+                12 => __object.set_lenient(&mut __out.series_id),
+                13 => __object.set_lenient(&mut __out.series_title),
+                14 => __object.set_lenient(&mut __out.node_id),
+                15 => __object.set_lenient(&mut __out.first_reply),
+                16 => __object.set_lenient(&mut __out.first_completion),
+                17 => __object.set_lenient(&mut __out.first_series_completion),
+                18 => __object.set_lenient(&mut __out.first_series_disengagement),
+                19 => __object.set_lenient(&mut __out.first_series_exit),
+                20 => __object.set_lenient(&mut __out.first_goal_success),
+                21 => __object.set_lenient(&mut __out.first_open),
+                22 => __object.set_lenient(&mut __out.first_click),
+                23 => __object.set_lenient(&mut __out.first_dismisall),
+                24 => __object.set_lenient(&mut __out.first_unsubscribe),
+                25 => __object.set_lenient(&mut __out.first_hard_bounce),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

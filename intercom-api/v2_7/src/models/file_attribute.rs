@@ -30,13 +30,13 @@ impl ::serde::Serialize for FileAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("name", &self.name)?;
-        object.optional("url", &self.url)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("filesize", &self.filesize)?;
-        object.optional("width", &self.width)?;
-        object.optional("height", &self.height)?;
+        object.optional("type", &self.r#type);
+        object.optional("name", &self.name);
+        object.optional("url", &self.url);
+        object.optional("content_type", &self.content_type);
+        object.optional("filesize", &self.filesize);
+        object.optional("width", &self.width);
+        object.optional("height", &self.height);
         object
             .end(
                 &self.extra,
@@ -62,14 +62,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for FileAttribute {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.name = __object.lenient()?,
-                2 => __out.url = __object.lenient()?,
-                3 => __out.content_type = __object.lenient()?,
-                4 => __out.filesize = __object.lenient()?,
-                5 => __out.width = __object.lenient()?,
-                6 => __out.height = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.name),
+                2 => __object.set_lenient(&mut __out.url),
+                3 => __object.set_lenient(&mut __out.content_type),
+                4 => __object.set_lenient(&mut __out.filesize),
+                5 => __object.set_lenient(&mut __out.width),
+                6 => __object.set_lenient(&mut __out.height),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,9 +21,9 @@ impl ::serde::Serialize for GroupContent {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.patch("type", &self.r#type)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
+        object.patch("type", &self.r#type);
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
         object.end(&self.extra, &["type", "name", "description"])
     }
 }
@@ -37,10 +37,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for GroupContent {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.name = __object.lenient()?,
-                2 => __out.description = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.name),
+                2 => __object.set_lenient(&mut __out.description),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,15 +34,15 @@ impl ::serde::Serialize for HelpCenter {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("identifier", &self.identifier)?;
-        object.optional("website_turned_on", &self.website_turned_on)?;
-        object.optional("display_name", &self.display_name)?;
-        object.optional("url", &self.url)?;
-        object.optional("custom_domain", &self.custom_domain)?;
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("identifier", &self.identifier);
+        object.optional("website_turned_on", &self.website_turned_on);
+        object.optional("display_name", &self.display_name);
+        object.optional("url", &self.url);
+        object.optional("custom_domain", &self.custom_domain);
         object
             .end(
                 &self.extra,
@@ -80,16 +80,16 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for HelpCenter {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                1 => __out.workspace_id = __object.lenient()?,
-                2 => __out.created_at = __object.lenient()?,
-                3 => __out.updated_at = __object.lenient()?,
-                4 => __out.identifier = __object.lenient()?,
-                5 => __out.website_turned_on = __object.lenient()?,
-                6 => __out.display_name = __object.lenient()?,
-                7 => __out.url = __object.lenient()?,
-                8 => __out.custom_domain = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                1 => __object.set_lenient(&mut __out.workspace_id),
+                2 => __object.set_lenient(&mut __out.created_at),
+                3 => __object.set_lenient(&mut __out.updated_at),
+                4 => __object.set_lenient(&mut __out.identifier),
+                5 => __object.set_lenient(&mut __out.website_turned_on),
+                6 => __object.set_lenient(&mut __out.display_name),
+                7 => __object.set_lenient(&mut __out.url),
+                8 => __object.set_lenient(&mut __out.custom_domain),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -31,8 +31,8 @@ impl ::serde::Serialize for MergeContactsRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("from", &self.from)?;
-        object.field("into", &self.into)?;
+        object.field("from", &self.from);
+        object.field("into", &self.into);
         object.end(&self.extra, &["from", "into"])
     }
 }
@@ -48,9 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MergeContactsRequest
         let mut into = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => from = ::std::option::Option::Some(__object.lenient()?),
-                1 => into = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut from),
+                1 => __object.set_required_lenient(&mut into),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -21,8 +21,8 @@ impl ::serde::Serialize for MultipleFilterSearchRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("operator", &self.operator)?;
-        object.optional("value", &self.value)?;
+        object.optional("operator", &self.operator);
+        object.optional("value", &self.value);
         object.end(&self.extra, &["operator", "value"])
     }
 }
@@ -37,9 +37,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MultipleFilterSearch
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.operator = __object.value()?,
-                1 => __out.value = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.operator),
+                1 => __object.set(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

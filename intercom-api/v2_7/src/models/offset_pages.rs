@@ -26,11 +26,11 @@ impl ::serde::Serialize for OffsetPages {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("next", &self.next)?;
-        object.optional("page", &self.page)?;
-        object.optional("per_page", &self.per_page)?;
-        object.optional("total_pages", &self.total_pages)?;
-        object.field("type", &self.r#type)?;
+        object.optional("next", &self.next);
+        object.optional("page", &self.page);
+        object.optional("per_page", &self.per_page);
+        object.optional("total_pages", &self.total_pages);
+        object.field("type", &self.r#type);
         object.end(&self.extra, &["next", "page", "per_page", "total_pages", "type"])
     }
 }
@@ -50,12 +50,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for OffsetPages {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.next = __object.value()?,
-                1 => __out.page = __object.lenient()?,
-                2 => __out.per_page = __object.lenient()?,
-                3 => __out.total_pages = __object.lenient()?,
-                4 => __out.r#type = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.next),
+                1 => __object.set_lenient(&mut __out.page),
+                2 => __object.set_lenient(&mut __out.per_page),
+                3 => __object.set_lenient(&mut __out.total_pages),
+                4 => __object.set(&mut __out.r#type),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -40,18 +40,18 @@ impl ::serde::Serialize for Section {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("workspace_id", &self.workspace_id)?;
-        object.optional("name", &self.name)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("url", &self.url)?;
-        object.optional("icon", &self.icon)?;
-        object.optional("order", &self.order)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("default_locale", &self.default_locale)?;
-        object.optional("translated_content", &self.translated_content)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("workspace_id", &self.workspace_id);
+        object.optional("name", &self.name);
+        object.optional("created_at", &self.created_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("url", &self.url);
+        object.optional("icon", &self.icon);
+        object.optional("order", &self.order);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("default_locale", &self.default_locale);
+        object.optional("translated_content", &self.translated_content);
         object
             .end(
                 &self.extra,
@@ -95,19 +95,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Section {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.workspace_id = __object.lenient()?,
-                3 => __out.name = __object.lenient()?,
-                4 => __out.created_at = __object.lenient()?,
-                5 => __out.updated_at = __object.lenient()?,
-                6 => __out.url = __object.lenient()?,
-                7 => __out.icon = __object.lenient()?,
-                8 => __out.order = __object.lenient()?,
-                9 => __out.parent_id = __object.value()?,
-                10 => __out.default_locale = __object.lenient()?,
-                11 => __out.translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.workspace_id),
+                3 => __object.set_lenient(&mut __out.name),
+                4 => __object.set_lenient(&mut __out.created_at),
+                5 => __object.set_lenient(&mut __out.updated_at),
+                6 => __object.set_lenient(&mut __out.url),
+                7 => __object.set_lenient(&mut __out.icon),
+                8 => __object.set_lenient(&mut __out.order),
+                9 => __object.set(&mut __out.parent_id),
+                10 => __object.set_lenient(&mut __out.default_locale),
+                11 => __object.set(&mut __out.translated_content),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

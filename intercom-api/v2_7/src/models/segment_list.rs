@@ -24,9 +24,9 @@ impl ::serde::Serialize for SegmentList {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("segments", &self.segments)?;
-        object.optional("pages", &self.pages)?;
+        object.field("type", &self.r#type);
+        object.optional("segments", &self.segments);
+        object.optional("pages", &self.pages);
         object.end(&self.extra, &["type", "segments", "pages"])
     }
 }
@@ -40,10 +40,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SegmentList {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.segments = __object.value()?,
-                2 => __out.pages = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.segments),
+                2 => __object.set(&mut __out.pages),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

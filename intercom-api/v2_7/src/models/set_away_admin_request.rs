@@ -31,8 +31,8 @@ impl ::serde::Serialize for SetAwayAdminRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("away_mode_enabled", &self.away_mode_enabled)?;
-        object.field("away_mode_reassign", &self.away_mode_reassign)?;
+        object.field("away_mode_enabled", &self.away_mode_enabled);
+        object.field("away_mode_reassign", &self.away_mode_reassign);
         object.end(&self.extra, &["away_mode_enabled", "away_mode_reassign"])
     }
 }
@@ -48,11 +48,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SetAwayAdminRequest 
         let mut away_mode_reassign = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => away_mode_enabled = ::std::option::Option::Some(__object.lenient()?),
-                1 => {
-                    away_mode_reassign = ::std::option::Option::Some(__object.lenient()?);
-                }
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut away_mode_enabled),
+                1 => __object.set_required_lenient(&mut away_mode_reassign),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -32,13 +32,13 @@ impl ::serde::Serialize for SubscriptionType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("state", &self.state)?;
-        object.optional("default_translation", &self.default_translation)?;
-        object.optional("translations", &self.translations)?;
-        object.optional("consent_type", &self.consent_type)?;
-        object.optional("content_types", &self.content_types)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("state", &self.state);
+        object.optional("default_translation", &self.default_translation);
+        object.optional("translations", &self.translations);
+        object.optional("consent_type", &self.consent_type);
+        object.optional("content_types", &self.content_types);
         object
             .end(
                 &self.extra,
@@ -72,14 +72,14 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for SubscriptionType {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.state = __object.value()?,
-                3 => __out.default_translation = __object.value()?,
-                4 => __out.translations = __object.value()?,
-                5 => __out.consent_type = __object.value()?,
-                6 => __out.content_types = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set(&mut __out.state),
+                3 => __object.set(&mut __out.default_translation),
+                4 => __object.set(&mut __out.translations),
+                5 => __object.set(&mut __out.consent_type),
+                6 => __object.set(&mut __out.content_types),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -34,8 +34,8 @@ impl ::serde::Serialize for TagMultipleUsersRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("name", &self.name)?;
-        object.field("users", &self.users)?;
+        object.field("name", &self.name);
+        object.field("users", &self.users);
         object.end(&self.extra, &["name", "users"])
     }
 }
@@ -51,9 +51,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TagMultipleUsersRequ
         let mut users = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => name = ::std::option::Option::Some(__object.lenient()?),
-                1 => users = ::std::option::Option::Some(__object.value()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut name),
+                1 => __object.set_required(&mut users),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -89,7 +89,7 @@ impl ::serde::Serialize for TagMultipleUsersRequestUsersItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -105,8 +105,8 @@ for TagMultipleUsersRequestUsersItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -33,14 +33,14 @@ impl ::serde::Serialize for UpdateArticleRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("title", &self.title)?;
-        object.optional("description", &self.description)?;
-        object.optional("body", &self.body)?;
-        object.optional("author_id", &self.author_id)?;
-        object.optional("state", &self.state)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.optional("parent_type", &self.parent_type)?;
-        object.patch("translated_content", &self.translated_content)?;
+        object.optional("title", &self.title);
+        object.optional("description", &self.description);
+        object.optional("body", &self.body);
+        object.optional("author_id", &self.author_id);
+        object.optional("state", &self.state);
+        object.optional("parent_id", &self.parent_id);
+        object.optional("parent_type", &self.parent_type);
+        object.patch("translated_content", &self.translated_content);
         object
             .end(
                 &self.extra,
@@ -77,15 +77,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateArticleRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.title = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.body = __object.lenient()?,
-                3 => __out.author_id = __object.lenient()?,
-                4 => __out.state = __object.value()?,
-                5 => __out.parent_id = __object.lenient()?,
-                6 => __out.parent_type = __object.lenient()?,
-                7 => __out.translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.title),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set_lenient(&mut __out.body),
+                3 => __object.set_lenient(&mut __out.author_id),
+                4 => __object.set(&mut __out.state),
+                5 => __object.set_lenient(&mut __out.parent_id),
+                6 => __object.set_lenient(&mut __out.parent_type),
+                7 => __object.set(&mut __out.translated_content),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

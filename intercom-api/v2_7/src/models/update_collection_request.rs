@@ -21,9 +21,9 @@ impl ::serde::Serialize for UpdateCollectionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("description", &self.description)?;
-        object.patch("translated_content", &self.translated_content)?;
+        object.optional("name", &self.name);
+        object.optional("description", &self.description);
+        object.patch("translated_content", &self.translated_content);
         object.end(&self.extra, &["name", "description", "translated_content"])
     }
 }
@@ -42,10 +42,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateCollectionRequ
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set(&mut __out.translated_content),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

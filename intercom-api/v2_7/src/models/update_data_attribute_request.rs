@@ -25,10 +25,10 @@ impl ::serde::Serialize for UpdateDataAttributeRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("archived", &self.archived)?;
-        object.optional("description", &self.description)?;
-        object.optional("options", &self.options)?;
-        object.optional("messenger_writable", &self.messenger_writable)?;
+        object.optional("archived", &self.archived);
+        object.optional("description", &self.description);
+        object.optional("options", &self.options);
+        object.optional("messenger_writable", &self.messenger_writable);
         object
             .end(
                 &self.extra,
@@ -52,11 +52,11 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateDataAttributeR
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.archived = __object.lenient()?,
-                1 => __out.description = __object.lenient()?,
-                2 => __out.options = __object.value()?,
-                3 => __out.messenger_writable = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.archived),
+                1 => __object.set_lenient(&mut __out.description),
+                2 => __object.set(&mut __out.options),
+                3 => __object.set_lenient(&mut __out.messenger_writable),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -89,7 +89,7 @@ impl ::serde::Serialize for UpdateDataAttributeRequestOptionsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("value", &self.value)?;
+        object.optional("value", &self.value);
         object.end(&self.extra, &["value"])
     }
 }
@@ -105,8 +105,8 @@ for UpdateDataAttributeRequestOptionsItem {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.value = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.value),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -21,9 +21,9 @@ impl ::serde::Serialize for UpdateSectionRequest {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
-        object.optional("parent_id", &self.parent_id)?;
-        object.patch("translated_content", &self.translated_content)?;
+        object.optional("name", &self.name);
+        object.optional("parent_id", &self.parent_id);
+        object.patch("translated_content", &self.translated_content);
         object.end(&self.extra, &["name", "parent_id", "translated_content"])
     }
 }
@@ -38,10 +38,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateSectionRequest
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.parent_id = __object.lenient()?,
-                2 => __out.translated_content = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.parent_id),
+                2 => __object.set(&mut __out.translated_content),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

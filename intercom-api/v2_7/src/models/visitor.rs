@@ -84,39 +84,39 @@ impl ::serde::Serialize for Visitor {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("user_id", &self.user_id)?;
-        object.optional("anonymous", &self.anonymous)?;
-        object.optional("email", &self.email)?;
-        object.optional("phone", &self.phone)?;
-        object.optional("name", &self.name)?;
-        object.optional("pseudonym", &self.pseudonym)?;
-        object.optional("avatar", &self.avatar)?;
-        object.optional("app_id", &self.app_id)?;
-        object.optional("companies", &self.companies)?;
-        object.optional("location_data", &self.location_data)?;
-        object.optional("las_request_at", &self.las_request_at)?;
-        object.optional("created_at", &self.created_at)?;
-        object.optional("remote_created_at", &self.remote_created_at)?;
-        object.optional("signed_up_at", &self.signed_up_at)?;
-        object.optional("updated_at", &self.updated_at)?;
-        object.optional("session_count", &self.session_count)?;
-        object.optional("social_profiles", &self.social_profiles)?;
-        object.optional("owner_id", &self.owner_id)?;
-        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails)?;
-        object.optional("marked_email_as_spam", &self.marked_email_as_spam)?;
-        object.optional("has_hard_bounced", &self.has_hard_bounced)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("segments", &self.segments)?;
-        object.optional("custom_attributes", &self.custom_attributes)?;
-        object.optional("referrer", &self.referrer)?;
-        object.optional("utm_campaign", &self.utm_campaign)?;
-        object.optional("utm_content", &self.utm_content)?;
-        object.optional("utm_medium", &self.utm_medium)?;
-        object.optional("utm_source", &self.utm_source)?;
-        object.optional("utm_term", &self.utm_term)?;
-        object.optional("do_not_track", &self.do_not_track)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("user_id", &self.user_id);
+        object.optional("anonymous", &self.anonymous);
+        object.optional("email", &self.email);
+        object.optional("phone", &self.phone);
+        object.optional("name", &self.name);
+        object.optional("pseudonym", &self.pseudonym);
+        object.optional("avatar", &self.avatar);
+        object.optional("app_id", &self.app_id);
+        object.optional("companies", &self.companies);
+        object.optional("location_data", &self.location_data);
+        object.optional("las_request_at", &self.las_request_at);
+        object.optional("created_at", &self.created_at);
+        object.optional("remote_created_at", &self.remote_created_at);
+        object.optional("signed_up_at", &self.signed_up_at);
+        object.optional("updated_at", &self.updated_at);
+        object.optional("session_count", &self.session_count);
+        object.optional("social_profiles", &self.social_profiles);
+        object.optional("owner_id", &self.owner_id);
+        object.optional("unsubscribed_from_emails", &self.unsubscribed_from_emails);
+        object.optional("marked_email_as_spam", &self.marked_email_as_spam);
+        object.optional("has_hard_bounced", &self.has_hard_bounced);
+        object.optional("tags", &self.tags);
+        object.optional("segments", &self.segments);
+        object.optional("custom_attributes", &self.custom_attributes);
+        object.optional("referrer", &self.referrer);
+        object.optional("utm_campaign", &self.utm_campaign);
+        object.optional("utm_content", &self.utm_content);
+        object.optional("utm_medium", &self.utm_medium);
+        object.optional("utm_source", &self.utm_source);
+        object.optional("utm_term", &self.utm_term);
+        object.optional("do_not_track", &self.do_not_track);
         object
             .end(
                 &self.extra,
@@ -202,40 +202,40 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Visitor {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.user_id = __object.lenient()?,
-                3 => __out.anonymous = __object.lenient()?,
-                4 => __out.email = __object.lenient()?,
-                5 => __out.phone = __object.lenient()?,
-                6 => __out.name = __object.lenient()?,
-                7 => __out.pseudonym = __object.lenient()?,
-                8 => __out.avatar = __object.value()?,
-                9 => __out.app_id = __object.lenient()?,
-                10 => __out.companies = __object.value()?,
-                11 => __out.location_data = __object.value()?,
-                12 => __out.las_request_at = __object.lenient()?,
-                13 => __out.created_at = __object.lenient()?,
-                14 => __out.remote_created_at = __object.lenient()?,
-                15 => __out.signed_up_at = __object.lenient()?,
-                16 => __out.updated_at = __object.lenient()?,
-                17 => __out.session_count = __object.lenient()?,
-                18 => __out.social_profiles = __object.value()?,
-                19 => __out.owner_id = __object.lenient()?,
-                20 => __out.unsubscribed_from_emails = __object.lenient()?,
-                21 => __out.marked_email_as_spam = __object.lenient()?,
-                22 => __out.has_hard_bounced = __object.lenient()?,
-                23 => __out.tags = __object.value()?,
-                24 => __out.segments = __object.value()?,
-                25 => __out.custom_attributes = __object.value()?,
-                26 => __out.referrer = __object.lenient()?,
-                27 => __out.utm_campaign = __object.lenient()?,
-                28 => __out.utm_content = __object.lenient()?,
-                29 => __out.utm_medium = __object.lenient()?,
-                30 => __out.utm_source = __object.lenient()?,
-                31 => __out.utm_term = __object.lenient()?,
-                32 => __out.do_not_track = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.user_id),
+                3 => __object.set_lenient(&mut __out.anonymous),
+                4 => __object.set_lenient(&mut __out.email),
+                5 => __object.set_lenient(&mut __out.phone),
+                6 => __object.set_lenient(&mut __out.name),
+                7 => __object.set_lenient(&mut __out.pseudonym),
+                8 => __object.set(&mut __out.avatar),
+                9 => __object.set_lenient(&mut __out.app_id),
+                10 => __object.set(&mut __out.companies),
+                11 => __object.set(&mut __out.location_data),
+                12 => __object.set_lenient(&mut __out.las_request_at),
+                13 => __object.set_lenient(&mut __out.created_at),
+                14 => __object.set_lenient(&mut __out.remote_created_at),
+                15 => __object.set_lenient(&mut __out.signed_up_at),
+                16 => __object.set_lenient(&mut __out.updated_at),
+                17 => __object.set_lenient(&mut __out.session_count),
+                18 => __object.set(&mut __out.social_profiles),
+                19 => __object.set_lenient(&mut __out.owner_id),
+                20 => __object.set_lenient(&mut __out.unsubscribed_from_emails),
+                21 => __object.set_lenient(&mut __out.marked_email_as_spam),
+                22 => __object.set_lenient(&mut __out.has_hard_bounced),
+                23 => __object.set(&mut __out.tags),
+                24 => __object.set(&mut __out.segments),
+                25 => __object.set(&mut __out.custom_attributes),
+                26 => __object.set_lenient(&mut __out.referrer),
+                27 => __object.set_lenient(&mut __out.utm_campaign),
+                28 => __object.set_lenient(&mut __out.utm_content),
+                29 => __object.set_lenient(&mut __out.utm_medium),
+                30 => __object.set_lenient(&mut __out.utm_source),
+                31 => __object.set_lenient(&mut __out.utm_term),
+                32 => __object.set_lenient(&mut __out.do_not_track),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -270,8 +270,8 @@ impl ::serde::Serialize for VisitorAvatar {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("image_url", &self.image_url)?;
+        object.optional("type", &self.r#type);
+        object.optional("image_url", &self.image_url);
         object.end(&self.extra, &["type", "image_url"])
     }
 }
@@ -285,9 +285,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorAvatar {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.image_url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.image_url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -322,8 +322,8 @@ impl ::serde::Serialize for VisitorCompanies {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("companies", &self.companies)?;
+        object.field("type", &self.r#type);
+        object.optional("companies", &self.companies);
         object.end(&self.extra, &["type", "companies"])
     }
 }
@@ -337,9 +337,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorCompanies {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.companies = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.companies),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -386,14 +386,14 @@ impl ::serde::Serialize for VisitorLocationData {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("city_name", &self.city_name)?;
-        object.optional("continent_code", &self.continent_code)?;
-        object.optional("country_code", &self.country_code)?;
-        object.optional("country_name", &self.country_name)?;
-        object.optional("postal_code", &self.postal_code)?;
-        object.optional("region_name", &self.region_name)?;
-        object.optional("timezone", &self.timezone)?;
+        object.optional("type", &self.r#type);
+        object.optional("city_name", &self.city_name);
+        object.optional("continent_code", &self.continent_code);
+        object.optional("country_code", &self.country_code);
+        object.optional("country_name", &self.country_name);
+        object.optional("postal_code", &self.postal_code);
+        object.optional("region_name", &self.region_name);
+        object.optional("timezone", &self.timezone);
         object
             .end(
                 &self.extra,
@@ -429,15 +429,15 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorLocationData 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.lenient()?,
-                1 => __out.city_name = __object.lenient()?,
-                2 => __out.continent_code = __object.lenient()?,
-                3 => __out.country_code = __object.lenient()?,
-                4 => __out.country_name = __object.lenient()?,
-                5 => __out.postal_code = __object.lenient()?,
-                6 => __out.region_name = __object.lenient()?,
-                7 => __out.timezone = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.city_name),
+                2 => __object.set_lenient(&mut __out.continent_code),
+                3 => __object.set_lenient(&mut __out.country_code),
+                4 => __object.set_lenient(&mut __out.country_name),
+                5 => __object.set_lenient(&mut __out.postal_code),
+                6 => __object.set_lenient(&mut __out.region_name),
+                7 => __object.set_lenient(&mut __out.timezone),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -472,8 +472,8 @@ impl ::serde::Serialize for VisitorSocialProfiles {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("social_profiles", &self.social_profiles)?;
+        object.field("type", &self.r#type);
+        object.optional("social_profiles", &self.social_profiles);
         object.end(&self.extra, &["type", "social_profiles"])
     }
 }
@@ -487,9 +487,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSocialProfile
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.social_profiles = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.social_profiles),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -524,8 +524,8 @@ impl ::serde::Serialize for VisitorTags {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("tags", &self.tags)?;
+        object.field("type", &self.r#type);
+        object.optional("tags", &self.tags);
         object.end(&self.extra, &["type", "tags"])
     }
 }
@@ -539,9 +539,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTags {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.tags = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set(&mut __out.tags),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -578,9 +578,9 @@ impl ::serde::Serialize for VisitorTagsTagsItem {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("id", &self.id)?;
-        object.optional("name", &self.name)?;
+        object.field("type", &self.r#type);
+        object.optional("id", &self.id);
+        object.optional("name", &self.name);
         object.end(&self.extra, &["type", "id", "name"])
     }
 }
@@ -594,10 +594,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorTagsTagsItem 
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.id = __object.lenient()?,
-                2 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.id),
+                2 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
@@ -632,8 +632,8 @@ impl ::serde::Serialize for VisitorSegments {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("type", &self.r#type)?;
-        object.optional("segments", &self.segments)?;
+        object.field("type", &self.r#type);
+        object.optional("segments", &self.segments);
         object.end(&self.extra, &["type", "segments"])
     }
 }
@@ -647,9 +647,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for VisitorSegments {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.r#type = __object.value()?,
-                1 => __out.segments = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.r#type),
+                1 => __object.set_lenient(&mut __out.segments),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -18,7 +18,7 @@ impl ::serde::Serialize for MaybeBase {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("id", &self.id)?;
+        object.optional("id", &self.id);
         object.end(&self.extra, &["id"])
     }
 }
@@ -32,8 +32,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for MaybeBase {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

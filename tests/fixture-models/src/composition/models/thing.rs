@@ -43,11 +43,11 @@ impl ::serde::Serialize for Thing {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.optional("labels", &self.labels)?;
-        object.optional("parent", &self.parent)?;
-        object.optional("children", &self.children)?;
-        object.optional("owner", &self.owner)?;
+        object.field("id", &self.id);
+        object.optional("labels", &self.labels);
+        object.optional("parent", &self.parent);
+        object.optional("children", &self.children);
+        object.optional("owner", &self.owner);
         object.end(&self.extra, &["id", "labels", "parent", "children", "owner"])
     }
 }
@@ -71,12 +71,12 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Thing {
         let mut owner = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => labels = __object.lenient()?,
-                2 => parent = __object.value()?,
-                3 => children = __object.value()?,
-                4 => owner = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut labels),
+                2 => __object.set(&mut parent),
+                3 => __object.set(&mut children),
+                4 => __object.set(&mut owner),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

@@ -19,8 +19,8 @@ impl ::serde::Serialize for UpdateThing {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.patch("name", &self.name)?;
-        object.optional("size", &self.size)?;
+        object.patch("name", &self.name);
+        object.optional("size", &self.size);
         object.end(&self.extra, &["name", "size"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for UpdateThing {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                1 => __out.size = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                1 => __object.set_lenient(&mut __out.size),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -35,9 +35,9 @@ impl ::serde::Serialize for Filter {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("operator", &self.operator)?;
-        object.field("type", &self.r#type)?;
-        object.optional("role", &self.role)?;
+        object.field("operator", &self.operator);
+        object.field("type", &self.r#type);
+        object.optional("role", &self.role);
         object.end(&self.extra, &["operator", "type", "role"])
     }
 }
@@ -53,10 +53,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Filter {
         let mut role = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => operator = ::std::option::Option::Some(__object.value()?),
-                1 => r#type = __object.value()?,
-                2 => role = __object.value()?,
-                _ => __object.skip()?,
+                0 => __object.set_required(&mut operator),
+                1 => __object.set(&mut r#type),
+                2 => __object.set(&mut role),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

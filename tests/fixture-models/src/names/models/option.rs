@@ -21,9 +21,9 @@ impl ::serde::Serialize for Option {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("self", &self.self_)?;
-        object.optional("createdAt", &self.created_at)?;
-        object.optional("created_at", &self.created_at2)?;
+        object.optional("self", &self.self_);
+        object.optional("createdAt", &self.created_at);
+        object.optional("created_at", &self.created_at2);
         object.end(&self.extra, &["self", "createdAt", "created_at"])
     }
 }
@@ -37,10 +37,10 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Option {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.self_ = __object.lenient()?,
-                1 => __out.created_at = __object.lenient()?,
-                2 => __out.created_at2 = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.self_),
+                1 => __object.set_lenient(&mut __out.created_at),
+                2 => __object.set_lenient(&mut __out.created_at2),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

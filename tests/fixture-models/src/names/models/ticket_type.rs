@@ -18,7 +18,7 @@ impl ::serde::Serialize for TicketType {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("name", &self.name)?;
+        object.optional("name", &self.name);
         object.end(&self.extra, &["name"])
     }
 }
@@ -32,8 +32,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TicketType {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.name = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.name),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

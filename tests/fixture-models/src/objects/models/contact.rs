@@ -70,18 +70,18 @@ impl ::serde::Serialize for Contact {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("id", &self.id)?;
-        object.field("name", &self.name)?;
-        object.field("owner_id", &self.owner_id)?;
-        object.optional("email", &self.email)?;
-        object.optional("type", &self.r#type)?;
-        object.optional("pt-BR", &self.pt_br)?;
-        object.optional("score", &self.score)?;
-        object.optional("active", &self.active)?;
-        object.optional("tags", &self.tags)?;
-        object.optional("settings", &self.settings)?;
-        object.optional("anything", &self.anything)?;
-        object.optional("legacy", &self.legacy)?;
+        object.field("id", &self.id);
+        object.field("name", &self.name);
+        object.field("owner_id", &self.owner_id);
+        object.optional("email", &self.email);
+        object.optional("type", &self.r#type);
+        object.optional("pt-BR", &self.pt_br);
+        object.optional("score", &self.score);
+        object.optional("active", &self.active);
+        object.optional("tags", &self.tags);
+        object.optional("settings", &self.settings);
+        object.optional("anything", &self.anything);
+        object.optional("legacy", &self.legacy);
         object
             .end(
                 &self.extra,
@@ -136,19 +136,19 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for Contact {
         let mut legacy = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => id = ::std::option::Option::Some(__object.lenient()?),
-                1 => name = __object.lenient()?,
-                2 => owner_id = ::std::option::Option::Some(__object.lenient()?),
-                3 => email = __object.lenient()?,
-                4 => r#type = __object.lenient()?,
-                5 => pt_br = __object.lenient()?,
-                6 => score = __object.lenient()?,
-                7 => active = __object.lenient()?,
-                8 => tags = __object.lenient()?,
-                9 => settings = __object.value()?,
-                10 => anything = __object.value()?,
-                11 => legacy = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut id),
+                1 => __object.set_lenient(&mut name),
+                2 => __object.set_required_lenient(&mut owner_id),
+                3 => __object.set_lenient(&mut email),
+                4 => __object.set_lenient(&mut r#type),
+                5 => __object.set_lenient(&mut pt_br),
+                6 => __object.set_lenient(&mut score),
+                7 => __object.set_lenient(&mut active),
+                8 => __object.set_lenient(&mut tags),
+                9 => __object.set(&mut settings),
+                10 => __object.set(&mut anything),
+                11 => __object.set_lenient(&mut legacy),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

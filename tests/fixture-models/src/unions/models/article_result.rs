@@ -20,8 +20,8 @@ impl ::serde::Serialize for ArticleResult {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("content_type", &self.content_type)?;
-        object.optional("url", &self.url)?;
+        object.optional("content_type", &self.content_type);
+        object.optional("url", &self.url);
         object.end(&self.extra, &["content_type", "url"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for ArticleResult {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.content_type = __object.lenient()?,
-                1 => __out.url = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.content_type),
+                1 => __object.set_lenient(&mut __out.url),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

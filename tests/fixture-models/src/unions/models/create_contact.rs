@@ -20,8 +20,8 @@ impl ::serde::Serialize for CreateContact {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.optional("email", &self.email)?;
-        object.optional("external_id", &self.external_id)?;
+        object.optional("email", &self.email);
+        object.optional("external_id", &self.external_id);
         object.end(&self.extra, &["email", "external_id"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CreateContact {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.email = __object.lenient()?,
-                1 => __out.external_id = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set_lenient(&mut __out.email),
+                1 => __object.set_lenient(&mut __out.external_id),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();

@@ -69,7 +69,7 @@ impl ::serde::Serialize for CustomerIntercomUserId {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("intercom_user_id", &self.intercom_user_id)?;
+        object.field("intercom_user_id", &self.intercom_user_id);
         object.end(&self.extra, &["intercom_user_id"])
     }
 }
@@ -83,8 +83,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerIntercomUser
         let mut intercom_user_id = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => intercom_user_id = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut intercom_user_id),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {
@@ -130,7 +130,7 @@ impl ::serde::Serialize for CustomerEmail {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("email", &self.email)?;
+        object.field("email", &self.email);
         object.end(&self.extra, &["email"])
     }
 }
@@ -144,8 +144,8 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for CustomerEmail {
         let mut email = ::std::option::Option::None;
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => email = ::std::option::Option::Some(__object.lenient()?),
-                _ => __object.skip()?,
+                0 => __object.set_required_lenient(&mut email),
+                _ => __object.skip(),
             }
         }
         ::std::result::Result::Ok(Self {

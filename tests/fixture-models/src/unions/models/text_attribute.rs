@@ -20,8 +20,8 @@ impl ::serde::Serialize for TextAttribute {
         serializer: S,
     ) -> ::std::result::Result<S::Ok, S::Error> {
         let mut object = ::intercom_api_runtime::ser::Object::new(serializer)?;
-        object.field("data_type", &self.data_type)?;
-        object.optional("multiline", &self.multiline)?;
+        object.field("data_type", &self.data_type);
+        object.optional("multiline", &self.multiline);
         object.end(&self.extra, &["data_type", "multiline"])
     }
 }
@@ -35,9 +35,9 @@ impl<'de> ::intercom_api_runtime::de::DecodeObject<'de> for TextAttribute {
         let mut __out: Self = ::std::default::Default::default();
         while let ::std::option::Option::Some(__field) = __object.next_field()? {
             match __field {
-                0 => __out.data_type = __object.value()?,
-                1 => __out.multiline = __object.lenient()?,
-                _ => __object.skip()?,
+                0 => __object.set(&mut __out.data_type),
+                1 => __object.set_lenient(&mut __out.multiline),
+                _ => __object.skip(),
             }
         }
         __out.extra = __object.into_extra();
