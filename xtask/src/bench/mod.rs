@@ -5,7 +5,9 @@
 //! by default, and `--peers` adds it):
 //!
 //! - `generator`: generation time per pinned version, next to parsing its YAML alone;
-//! - `compile`: crate-only rebuild and check times of each generated crate, whole and one tag;
+//! - `compile`: crate-only rebuild and check times of each generated crate, whole (and built
+//!   from scratch without incremental caches, as a registry dependency is), with no tag, and
+//!   one tag; under them, an empty crate on the runtime, the floor no generated code goes under;
 //! - `clean-build`: a clean dev build of a small program using `intercom-api` (the whole 2.12
 //!   module, one tag of it, the whole Unstable module) next to the same program written
 //!   against reqwest, tokio, serde and serde_json directly: the SDK's own share of a user's
@@ -66,7 +68,7 @@ pub fn run(args: &[&str]) -> Result<ExitCode, String> {
         }
         match part {
             "generator" => generator(&ws)?,
-            "compile" => compile(&ws)?,
+            "compile" => compile(&ws, &target)?,
             "clean-build" => clean_builds(&ws, &target)?,
             "runtime" => runtime(&target)?,
             "memory" => memory(&ws)?,
@@ -172,8 +174,10 @@ fn generator(ws: &Workspace) -> Result<(), String> {
 
 /// Crate-only rebuild and check times of each generated crate: whole, with a typical tag and
 /// with the tag that reaches the most types.
-fn compile(ws: &Workspace) -> Result<(), String> {
+fn compile(ws: &Workspace, target: &Path) -> Result<(), String> {
     println!("== compile (dev profile, crate only: touch src/lib.rs, then build; median of 3)");
+    let empty = empty_crate(ws, target)?;
+    println!("empty crate on the runtime   rebuild {empty:>5.2} s   (cargo, rustc and the runtime's metadata: under every line below)");
     for pin in &ws.pins.versions {
         let lib = ws.root.join(&pin.crate_dir).join("src/lib.rs");
         let lines: usize = walk_lines(&ws.root.join(&pin.crate_dir).join("src"));
@@ -181,20 +185,25 @@ fn compile(ws: &Workspace) -> Result<(), String> {
         let types = lowered.api.types.len();
         let full = rebuild_times(&lib, &pin.crate_name, None)?;
         println!(
-            "{:<9} full crate        rebuild {:>5.2} s   check {:>5.2} s   {lines} lines, {} operations, {types} types",
+            "{:<9} full crate        rebuild {:>5.2} s   check {:>5.2} s   not incremental {:>5.2} s   \
+             {lines} lines, {} operations, {types} types",
             pin.id,
-            full.0,
-            full.1,
+            full.build,
+            full.check,
+            full.scratch,
             lowered.api.operations.len()
         );
         // No tag at all: the crate's `lib.rs` and the client alone, the floor under any tag.
         let floor = rebuild_times(&lib, &pin.crate_name, Some("client"))?;
         println!(
-            "{:<9} no tag (floor)    rebuild {:>5.2} s   check {:>5.2} s   {:>3.0} % of the full rebuild",
+            "{:<9} no tag (floor)    rebuild {:>5.2} s   check {:>5.2} s   not incremental {:>5.2} s   \
+             {:>3.0} % of the full rebuild ({:.0} % not incremental)",
             "",
-            floor.0,
-            floor.1,
-            floor.0 / full.0 * 100.0
+            floor.build,
+            floor.check,
+            floor.scratch,
+            floor.build / full.build * 100.0,
+            floor.scratch / full.scratch * 100.0
         );
         // A typical tag, and the one that reaches the most types (the worst case).
         let mut picks: Vec<&intercom_codegen::ir::Tag> = lowered.api.tags.iter().filter(|t| t.feature == "contacts").collect();
@@ -204,22 +213,53 @@ fn compile(ws: &Workspace) -> Result<(), String> {
             picks.push(largest);
         }
         for tag in picks {
-            let (build, check) = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;
+            let times = rebuild_times(&lib, &pin.crate_name, Some(&format!("client,{}", tag.feature)))?;
             println!(
-                "{:<9} tag {:<13} rebuild {:>5.2} s   check {:>5.2} s   {:>3.0} % of the full rebuild, {:>3.0} % over the floor \
+                "{:<9} tag {:<13} rebuild {:>5.2} s   check {:>5.2} s   not incremental {:>5.2} s   \
+                 {:>3.0} % of the full rebuild ({:.0} % not incremental), {:>3.0} % over the floor \
                  ({} operations, {} of {types} types)",
                 "",
                 tag.feature,
-                build,
-                check,
-                build / full.0 * 100.0,
-                (build - floor.0) / (full.0 - floor.0) * 100.0,
+                times.build,
+                times.check,
+                times.scratch,
+                times.build / full.build * 100.0,
+                times.scratch / full.scratch * 100.0,
+                (times.build - floor.build) / (full.build - floor.build) * 100.0,
                 tag.operation_count,
                 tag.type_count
             );
         }
     }
     Ok(())
+}
+
+/// The crate-only rebuild of an empty library on the runtime's client (the no-tag floor's
+/// dependencies): what starting cargo and rustc and loading the dependencies' metadata cost,
+/// which no generated code can go under. It sits under `<target>/bench/empty-crate/` with
+/// the workspace's Cargo.lock.
+fn empty_crate(ws: &Workspace, target: &Path) -> Result<f64, String> {
+    let dir = target.join("bench/empty-crate");
+    let write = |path: PathBuf, text: &[u8]| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let runtime = ws.root.join("intercom-api/runtime");
+    write(
+        dir.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"bench-empty-crate\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\nintercom-api-runtime = {{ path = {:?}, default-features = false, features = [\"client-core\"] }}\n\n\
+             # Not a member of any workspace around it.\n[workspace]\n",
+            runtime.display().to_string()
+        )
+        .as_bytes(),
+    )?;
+    let lib = dir.join("src/lib.rs");
+    write(lib.clone(), b"//! Nothing: the floor of a crate on the runtime.\n\npub use intercom_api_runtime::Client;\n")?;
+    let lock = ws.root.join("Cargo.lock");
+    write(dir.join("Cargo.lock"), &std::fs::read(&lock).map_err(|e| format!("{}: {e}", lock.display()))?)?;
+    let mut build = cargo();
+    build.args(["build", "--quiet", "--manifest-path"]).arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", target);
+    Ok(crate_only(&lib, 3, &mut [build])?[0])
 }
 
 /// The criterion benchmarks of `tests/benches/runtime.rs`, read back from `target`.
@@ -273,9 +313,20 @@ fn criterion_mean(target: &Path, path: &str) -> Result<f64, String> {
     json["mean"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no mean", file.display()))
 }
 
-/// Median crate-only rebuild and check times of `package` (default features, or `features`
-/// alone): touch `lib`, then build (check).
-fn rebuild_times(lib: &Path, package: &str, features: Option<&str>) -> Result<(f64, f64), String> {
+/// Median crate-only times of one build of a generated crate.
+struct RebuildTimes {
+    /// `cargo build`, incremental (the dev profile's default for a workspace member).
+    build: f64,
+    /// `cargo check`, incremental.
+    check: f64,
+    /// `cargo build` with `CARGO_INCREMENTAL=0`: the whole crate compiled, as cargo compiles a
+    /// dependency from a registry, and what a user pays once.
+    scratch: f64,
+}
+
+/// Median crate-only times of `package` (default features, or `features` alone): touch
+/// `lib`, then build, check, and build without incremental caches.
+fn rebuild_times(lib: &Path, package: &str, features: Option<&str>) -> Result<RebuildTimes, String> {
     let command = |task: &str| {
         let mut command = cargo();
         command.args([task, "--quiet", "-p", package]);
@@ -284,8 +335,10 @@ fn rebuild_times(lib: &Path, package: &str, features: Option<&str>) -> Result<(f
         }
         command
     };
-    match crate_only(lib, 3, &mut [command("build"), command("check")])?[..] {
-        [build, check] => Ok((build, check)),
+    let mut scratch = command("build");
+    scratch.env("CARGO_INCREMENTAL", "0");
+    match crate_only(lib, 3, &mut [command("build"), command("check"), scratch])?[..] {
+        [build, check, scratch] => Ok(RebuildTimes { build, check, scratch }),
         _ => unreachable!("one median per command"),
     }
 }
