@@ -428,8 +428,9 @@ fn struct_serialize(name: &Ident, s: &Struct, gate: TokenStream) -> TokenStream 
 
 /// `Deserialize` for a struct: a `match` from the index of each declared key to the setter
 /// that stores its value, then the struct. A setter keeps its error for the next
-/// `next_field` to return, so an arm is one call with no `?` to type-check. Finding keys, tolerance, undeclared keys and missing-field
-/// errors are the runtime's (`intercom_api_runtime::de`).
+/// `next_field` to return, so an arm is one call with no `?` to type-check. Finding keys,
+/// tolerance, undeclared keys and missing-field errors are the runtime's
+/// (`intercom_api_runtime::de`).
 ///
 /// A struct with no required field starts as its `Default` and each value is written into
 /// it; one with required fields reads them into locals first, so that a missing one is an

@@ -137,6 +137,7 @@ impl Client {
     /// operation; a generated method that returns it then only reads that bound. Left to be
     /// inferred from the `async` body, the proof was redone for each of the Unstable crate's
     /// 287 methods, a fifth of that crate's build.
+    #[allow(clippy::manual_async_fn, reason = "an `async fn` cannot say its future is `Send`")]
     pub fn send_owned<O>(&self, operation: O) -> impl Future<Output = Result<O::Output, Error>> + Send
     where
         O: Operation + Send + Sync,

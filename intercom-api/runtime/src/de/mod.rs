@@ -2,9 +2,10 @@
 //! spec does not declare, and cheap to compile.
 //!
 //! A generated struct implements [`DecodeObject`]: one `match` from field index to a setter
-//! call that stores the value, and the struct built from what was stored. Everything else lives here, once: finding a key among
-//! the struct's wire names, keeping undeclared keys ([`Extra`]), the error for a missing
-//! required field, and the lossless scalar tolerance of [`Lenient`]:
+//! call that stores the value, and the struct built from what was stored. Everything else
+//! lives here, once: finding a key among the struct's wire names, keeping undeclared keys
+//! ([`Extra`]), the error for a missing required field, and the lossless scalar tolerance of
+//! [`Lenient`]:
 //!
 //! - an integer field accepts a string of decimal digits (`"5017691"`) and a number with no
 //!   fraction (`5.0`);
@@ -76,7 +77,8 @@ pub trait DecodeObject<'de>: Sized {
     /// The table that finds a key among [`FIELDS`](Self::FIELDS), built at compile time.
     #[doc(hidden)]
     const KEYS: Keys = Keys::new(Self::FIELDS);
-    /// Reads the object's fields and builds the value.
+    /// Reads the object's fields and builds the value. It calls [`Object::next_field`] until
+    /// that returns `None` or an error: a setter's error waits for that call.
     fn decode<M: MapAccess<'de>>(object: Object<'de, M>) -> Result<Self, M::Error>;
 }
 
@@ -186,8 +188,10 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
         value.ok_or_else(|| M::Error::missing_field(self.fields.get(index).copied().unwrap_or("?")))
     }
 
-    /// The undeclared keys met.
+    /// The undeclared keys met. Called once `next_field` has returned `None`, when no
+    /// setter's error can be waiting.
     pub fn into_extra(self) -> Extra {
+        debug_assert!(self.error.is_none(), "into_extra before next_field returned the setter's error");
         self.extra
     }
 }
