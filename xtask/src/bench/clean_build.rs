@@ -117,15 +117,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
     }
 }
 
+/// Writes a crate of its own into `dir`: `manifest` as its Cargo.toml, `source` at `file`
+/// (relative to `dir`), and the workspace's Cargo.lock, so that every shared dependency has
+/// the version the SDK is tested with.
+pub(super) fn write_crate(dir: &Path, root: &Path, manifest: &str, file: &str, source: &str) -> Result<(), String> {
+    let write = |path: PathBuf, text: &[u8]| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    write(dir.join("Cargo.toml"), manifest.as_bytes())?;
+    write(dir.join(file), source.as_bytes())?;
+    let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("{}: {e}", root.join("Cargo.lock").display()))?;
+    write(dir.join("Cargo.lock"), &lock)
+}
+
 /// Writes `program` into `dir` with the workspace's Cargo.lock, fetches its dependencies,
 /// empties its target dir and times `cargo build`.
 fn clean_build(dir: &Path, root: &Path, program: &Program) -> Result<f64, String> {
-    let write = |path: PathBuf, text: &[u8]| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    write(dir.join("Cargo.toml"), program.manifest.as_bytes())?;
-    write(dir.join("src/main.rs"), program.main.as_bytes())?;
-    let lock = std::fs::read(root.join("Cargo.lock")).map_err(|e| format!("{}: {e}", root.join("Cargo.lock").display()))?;
-    write(dir.join("Cargo.lock"), &lock)?;
+    write_crate(dir, root, &program.manifest, "src/main.rs", &program.main)?;
     let manifest = dir.join("Cargo.toml");
     let target = dir.join("target");
     let in_program = |task: &str| {

@@ -241,28 +241,20 @@ fn compile(ws: &Workspace, target: &Path) -> Result<(), String> {
 /// the workspace's Cargo.lock.
 fn empty_crate(ws: &Workspace, target: &Path) -> Result<f64, String> {
     let dir = target.join("bench/empty-crate");
-    let write = |path: PathBuf, text: &[u8]| std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()));
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
     let runtime = ws.root.join("intercom-api/runtime");
     // Built with the workspace's dev profile, as the generated crates are.
     let profile = clean_build::manifest_section(&ws.root, "[profile.dev]")?;
-    write(
-        dir.join("Cargo.toml"),
-        format!(
-            "[package]\nname = \"bench-empty-crate\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [dependencies]\nintercom-api-runtime = {{ path = {:?}, default-features = false, features = [\"client-core\"] }}\n\n\
-             {profile}\n# Not a member of any workspace around it.\n[workspace]\n",
-            runtime.display().to_string()
-        )
-        .as_bytes(),
-    )?;
-    let lib = dir.join("src/lib.rs");
-    write(lib.clone(), b"//! Nothing: the floor of a crate on the runtime.\n\npub use intercom_api_runtime::Client;\n")?;
-    let lock = ws.root.join("Cargo.lock");
-    write(dir.join("Cargo.lock"), &std::fs::read(&lock).map_err(|e| format!("{}: {e}", lock.display()))?)?;
+    let manifest = format!(
+        "[package]\nname = \"bench-empty-crate\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [dependencies]\nintercom-api-runtime = {{ path = {:?}, default-features = false, features = [\"client-core\"] }}\n\n\
+         {profile}\n# Not a member of any workspace around it.\n[workspace]\n",
+        runtime.display().to_string()
+    );
+    let source = "//! Nothing: the floor of a crate on the runtime.\n\npub use intercom_api_runtime::Client;\n";
+    clean_build::write_crate(&dir, &ws.root, &manifest, "src/lib.rs", source)?;
     let mut build = cargo();
     build.args(["build", "--quiet", "--manifest-path"]).arg(dir.join("Cargo.toml")).env("CARGO_TARGET_DIR", target);
-    Ok(crate_only(&lib, 3, &mut [build])?[0])
+    Ok(crate_only(&dir.join("src/lib.rs"), 3, &mut [build])?[0])
 }
 
 /// The criterion benchmarks of `tests/benches/runtime.rs`, read back from `target`.

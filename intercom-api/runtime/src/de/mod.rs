@@ -146,40 +146,39 @@ impl<'de, M: MapAccess<'de>> Object<'de, M> {
 
     /// Stores the current field's value in `slot`, decoded as its type says.
     pub fn set<T: Deserialize<'de>>(&mut self, slot: &mut T) {
-        match self.map.next_value() {
-            Ok(value) => *slot = value,
-            Err(error) => self.error = Some(error),
-        }
+        let read = self.map.next_value();
+        self.keep(read, |value| *slot = value);
     }
 
     /// Stores the current field's value in `slot`, a scalar decoded with [`Lenient`] tolerance.
     pub fn set_lenient<T: Lenient<'de>>(&mut self, slot: &mut T) {
-        match self.map.next_value_seed(LenientSeed(PhantomData)) {
-            Ok(value) => *slot = value,
-            Err(error) => self.error = Some(error),
-        }
+        let read = self.map.next_value_seed(LenientSeed(PhantomData));
+        self.keep(read, |value| *slot = value);
     }
 
     /// Stores a required field's value in `slot`, decoded as its type says.
     pub fn set_required<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>) {
-        match self.map.next_value() {
-            Ok(value) => *slot = Some(value),
-            Err(error) => self.error = Some(error),
-        }
+        let read = self.map.next_value();
+        self.keep(read, |value| *slot = Some(value));
     }
 
     /// Stores a required field's value in `slot`, a scalar decoded with [`Lenient`] tolerance.
     pub fn set_required_lenient<T: Lenient<'de>>(&mut self, slot: &mut Option<T>) {
-        match self.map.next_value_seed(LenientSeed(PhantomData)) {
-            Ok(value) => *slot = Some(value),
-            Err(error) => self.error = Some(error),
-        }
+        let read = self.map.next_value_seed(LenientSeed(PhantomData));
+        self.keep(read, |value| *slot = Some(value));
     }
 
     /// Skips the current field's value.
     pub fn skip(&mut self) {
-        if let Err(error) = self.map.next_value::<IgnoredAny>() {
-            self.error = Some(error);
+        let read = self.map.next_value::<IgnoredAny>();
+        self.keep(read, drop);
+    }
+
+    /// Hands a value read to `store`, or keeps its error for `next_field`.
+    fn keep<T>(&mut self, read: Result<T, M::Error>, store: impl FnOnce(T)) {
+        match read {
+            Ok(value) => store(value),
+            Err(error) => self.error = Some(error),
         }
     }
 
