@@ -3,7 +3,8 @@
 //! - decode: a list of 2,000 contacts (each the spec's own `GET /contacts/{id}` example) into
 //!   the generated `ContactList` as the client decodes a body (`runtime::decode::json`),
 //!   against `serde_json::from_slice::<Value>` (what `reqwest::Response::json` does) on the
-//!   same bytes;
+//!   same bytes; and a list of 2,000 news items (the spec's `GET /news/news_items` example),
+//!   each a form of the tagged union `PaginatedResponseDataItem`, into `PaginatedResponse`;
 //! - client: `GET /contacts/{id}` through the generated operation and the client, against
 //!   bare reqwest sending the same request and decoding the same type, both to a loopback
 //!   server answering a canned contact.
@@ -13,7 +14,7 @@ mod common;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use intercom_api::v2_12::models::{ContactList, ShowContactResponse};
+use intercom_api::v2_12::models::{ContactList, PaginatedResponse, PaginatedResponseDataItem, ShowContactResponse};
 use intercom_api::v2_12::operations::ShowContact;
 use intercom_api_runtime::http::StatusCode;
 use intercom_api_runtime::{Client, RetryPolicy, decode};
@@ -21,20 +22,32 @@ use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-use common::{CONTACTS, contact_list_bytes, example_contact};
+use common::{CONTACTS, NEWS_ITEMS, contact_list_bytes, example_contact, news_item_list_bytes};
 
 fn decode(c: &mut Criterion) {
-    let bytes = contact_list_bytes(CONTACTS);
-    // The typed decode must see every contact, or the comparison means nothing.
-    let typed: ContactList = serde_json::from_slice(&bytes).expect("the list decodes");
+    let contacts = contact_list_bytes(CONTACTS);
+    let news_items = news_item_list_bytes(NEWS_ITEMS);
+    // The typed decode must see every item in its own form, or the comparison means nothing.
+    let typed: ContactList = serde_json::from_slice(&contacts).expect("the list decodes");
     assert_eq!(typed.data.as_ref().map(Vec::len), Some(CONTACTS));
+    let typed: PaginatedResponse = serde_json::from_slice(&news_items).expect("the list decodes");
+    let data = typed.data.expect("the list has data");
+    assert_eq!(data.len(), NEWS_ITEMS);
+    assert!(data.iter().all(|item| matches!(item, PaginatedResponseDataItem::NewsItem(_))));
     let mut group = c.benchmark_group("decode");
-    group.throughput(Throughput::Bytes(bytes.len() as u64));
+    group.throughput(Throughput::Bytes(contacts.len() as u64));
     // Typed: as the client decodes a body. Value: as `reqwest::Response::json` does.
-    group.bench_with_input(BenchmarkId::new("typed", "contact_list"), &bytes, |b, bytes| {
+    group.bench_with_input(BenchmarkId::new("typed", "contact_list"), &contacts, |b, bytes| {
         b.iter(|| decode::json::<ContactList>(StatusCode::OK, bytes).expect("decodes"))
     });
-    group.bench_with_input(BenchmarkId::new("value", "contact_list"), &bytes, |b, bytes| {
+    group.bench_with_input(BenchmarkId::new("value", "contact_list"), &contacts, |b, bytes| {
+        b.iter(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
+    });
+    group.throughput(Throughput::Bytes(news_items.len() as u64));
+    group.bench_with_input(BenchmarkId::new("typed", "news_item_list"), &news_items, |b, bytes| {
+        b.iter(|| decode::json::<PaginatedResponse>(StatusCode::OK, bytes).expect("decodes"))
+    });
+    group.bench_with_input(BenchmarkId::new("value", "news_item_list"), &news_items, |b, bytes| {
         b.iter(|| serde_json::from_slice::<Value>(bytes).expect("decodes"))
     });
     group.finish();

@@ -1,4 +1,4 @@
-//! What the runtime benchmarks share: the contact list both decode benchmarks read.
+//! What the runtime benchmarks share: the lists both decode benchmarks read.
 
 use serde_json::{Value, json};
 
@@ -22,6 +22,31 @@ pub fn contact_list_bytes(count: usize) -> Vec<u8> {
             let mut c = contact.clone();
             c["id"] = json!(format!("{i:024x}"));
             c
+        })
+        .collect();
+    let list = json!({"type": "list", "data": data, "total_count": count, "pages": {"type": "pages", "page": 1, "per_page": count, "total_pages": 1}});
+    serde_json::to_vec(&list).expect("JSON")
+}
+
+/// How many news items the decoded union list holds.
+pub const NEWS_ITEMS: usize = 2_000;
+
+/// A `PaginatedResponse` of `count` copies of the spec's example news item (2.12,
+/// `GET /news/news_items`), each with its own id, as JSON. Every item is a form of the
+/// tagged union `PaginatedResponseDataItem`, chosen by its `type`.
+pub fn news_item_list_bytes(count: usize) -> Vec<u8> {
+    let ws = intercom_tests::workspace();
+    let pin = ws.pins.get("2.12").expect("2.12 is pinned");
+    let doc = ws.effective_document(pin).unwrap_or_else(|e| panic!("{e}"));
+    let examples = &doc["paths"]["/news/news_items"]["get"]["responses"]["200"]["content"]["application/json"]["examples"];
+    let example = examples.as_object().and_then(|e| e.values().next()).map(|e| &e["value"]).expect("an example list");
+    let item = example["data"][0].clone();
+    assert_eq!(item["type"], "news-item", "the example's first item is a news item");
+    let data: Vec<Value> = (0..count)
+        .map(|i| {
+            let mut item = item.clone();
+            item["id"] = json!(i.to_string());
+            item
         })
         .collect();
     let list = json!({"type": "list", "data": data, "total_count": count, "pages": {"type": "pages", "page": 1, "per_page": count, "total_pages": 1}});

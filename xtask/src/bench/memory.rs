@@ -1,5 +1,5 @@
 //! The `memory` part: the generator's peak resident memory per version, each in a fresh process
-//! of this binary, and the allocations of decoding a contact list.
+//! of this binary, and the allocations of decoding the benchmarks' lists.
 
 use std::process::{Command, ExitCode};
 
@@ -11,7 +11,7 @@ use crate::workspace::{cargo, open};
 pub(super) const PEAK_RSS_CHILD: &str = "--peak-rss-of";
 
 /// The generator's peak resident memory per version, each measured in a fresh process of this
-/// binary, and the allocations of decoding a contact list (`tests/benches/allocations.rs`).
+/// binary, and the allocations of decoding the benchmarks' lists (`tests/benches/allocations.rs`).
 pub(super) fn memory(ws: &Workspace) -> Result<(), String> {
     println!("== memory (generator: peak RSS of a fresh process generating one version; decode: allocator calls)");
     let exe = std::env::current_exe().map_err(|e| format!("cannot find this binary: {e}"))?;
@@ -43,18 +43,22 @@ pub(super) fn memory(ws: &Workspace) -> Result<(), String> {
         .find(|l| l.starts_with('{'))
         .ok_or_else(|| format!("the allocations benchmark printed no report:\n{stdout}"))?;
     let report: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("the allocations report: {e}"))?;
-    let contacts = report["contacts"].as_f64().unwrap_or(f64::NAN);
-    let per_contact = |decoder: &str, key: &str| report[decoder][key].as_f64().unwrap_or(f64::NAN) / contacts;
-    println!(
-        "decode   allocations per contact: typed ContactList {:.1} ({:.1} KiB asked, {:.1} KiB kept)   serde_json::Value {:.1} ({:.1} KiB asked, {:.1} KiB kept)   typed/Value {:.2}x",
-        per_contact("typed", "allocations"),
-        per_contact("typed", "bytes") / 1024.0,
-        per_contact("typed", "kept") / 1024.0,
-        per_contact("value", "allocations"),
-        per_contact("value", "bytes") / 1024.0,
-        per_contact("value", "kept") / 1024.0,
-        per_contact("typed", "allocations") / per_contact("value", "allocations"),
-    );
+    let lists = report["lists"].as_array().ok_or_else(|| format!("the allocations report has no lists: {line}"))?;
+    for list in lists {
+        let items = list["items"].as_f64().unwrap_or(f64::NAN);
+        let per_item = |decoder: &str, key: &str| list[decoder][key].as_f64().unwrap_or(f64::NAN) / items;
+        println!(
+            "decode   allocations per item of {}: typed {:.1} ({:.1} KiB asked, {:.1} KiB kept)   serde_json::Value {:.1} ({:.1} KiB asked, {:.1} KiB kept)   typed/Value {:.2}x",
+            list["list"].as_str().unwrap_or("?"),
+            per_item("typed", "allocations"),
+            per_item("typed", "bytes") / 1024.0,
+            per_item("typed", "kept") / 1024.0,
+            per_item("value", "allocations"),
+            per_item("value", "bytes") / 1024.0,
+            per_item("value", "kept") / 1024.0,
+            per_item("typed", "allocations") / per_item("value", "allocations"),
+        );
+    }
     Ok(())
 }
 

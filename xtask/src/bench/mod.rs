@@ -12,10 +12,11 @@
 //!   module, one tag of it, the whole Unstable module) next to the same program written
 //!   against reqwest, tokio, serde and serde_json directly: the SDK's own share of a user's
 //!   first build;
-//! - `runtime`: criterion (`tests/benches/runtime.rs`): typed decode vs `serde_json::Value`,
+//! - `runtime`: criterion (`tests/benches/runtime.rs`): typed decode vs `serde_json::Value`
+//!   (a contact list, and a list of tagged-union items),
 //!   the client vs bare reqwest;
 //! - `memory`: the generator's peak resident memory per version, and allocations per decoded
-//!   contact, typed vs `serde_json::Value` (`tests/benches/allocations.rs`);
+//!   item of the same two lists, typed vs `serde_json::Value` (`tests/benches/allocations.rs`);
 //! - `peers`: crate-only rebuild of each generated crate next to the crate another generator,
 //!   openapi-to-rust, makes from the same effective description (installed under the target
 //!   dir on first use; not run in CI).
@@ -267,14 +268,16 @@ fn runtime(target: &Path) -> Result<(), String> {
     if !status.success() {
         return Err("the runtime benchmarks failed".to_owned());
     }
-    let typed = criterion_mean(target, "decode/typed/contact_list")?;
-    let value = criterion_mean(target, "decode/value/contact_list")?;
-    println!(
-        "decode   typed ContactList {:.2} ms   serde_json::Value {:.2} ms   typed throughput {:.2}x Value's",
-        typed / 1e6,
-        value / 1e6,
-        value / typed
-    );
+    for (list, name) in [("contact_list", "ContactList"), ("news_item_list", "PaginatedResponse of news items (a tagged union each)")] {
+        let typed = criterion_mean(target, &format!("decode/typed/{list}"))?;
+        let value = criterion_mean(target, &format!("decode/value/{list}"))?;
+        println!(
+            "decode   typed {name} {:.2} ms   serde_json::Value {:.2} ms   typed throughput {:.2}x Value's",
+            typed / 1e6,
+            value / 1e6,
+            value / typed
+        );
+    }
     let ours = criterion_mean(target, "client/intercom_client")?;
     let bare = criterion_mean(target, "client/bare_reqwest")?;
     println!(
