@@ -52,7 +52,7 @@ pub use patch::Patch;
 #[cfg(feature = "client-core")]
 pub use request::RequestBuilder;
 pub use response::{RateLimit, Response};
-pub use union::{UntaggedForm, decode_by_tag, decode_form, decode_untagged};
+pub use union::{TaggedForm, UntaggedForm, decode_by_tag, decode_form, decode_untagged};
 
 /// The names of [`Client`]'s methods (feature `client-core`). A generated client dereferences
 /// to the runtime's, so the generator never names a tag accessor after one of them; a test

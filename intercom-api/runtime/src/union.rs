@@ -1,15 +1,26 @@
-use serde::de::Error as _;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use crate::de::{self, Raw};
 use crate::strict::{self, Mode};
 
-/// Decodes one form of a union from its JSON value.
-type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
+/// Decodes one form of a tagged union from the JSON text of its value.
+pub type TaggedForm<T> = fn(&str) -> Result<T, serde_json::Error>;
 
 /// Decodes a `oneOf` with a `discriminator`: reads the tag property and decodes the form it
 /// names. A missing or unknown tag gives `unknown(value)`, so a new form never fails to decode;
 /// a known tag whose body does not fit is an error that names the form.
+///
+/// The value is not buffered: from serde_json, the union gets the text of its value (as a
+/// `RawValue`, borrowed from the body where it can be), reads it up to the tag (the first
+/// `property` key, should it repeat) without allocating, and decodes the form from the same
+/// text with serde_json, as the client decodes a body. Any other deserializer (a `Value` an
+/// untagged union tries, say) hands over a value, which is written back as text first.
 ///
 /// ```
 /// use intercom_api_runtime::{decode_by_tag, decode_form};
@@ -36,30 +47,124 @@ type FormDecoder<T> = fn(Value) -> Result<T, serde_json::Error>;
 pub fn decode_by_tag<'de, D, T>(
     deserializer: D,
     property: &str,
-    forms: &[(&str, FormDecoder<T>)],
+    forms: &[(&str, TaggedForm<T>)],
     unknown: fn(Value) -> T,
 ) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
 {
-    let value = Value::deserialize(deserializer)?;
-    let tag = value.get(property).and_then(Value::as_str);
-    match forms.iter().find(|(name, _)| Some(*name) == tag) {
-        Some((name, decode)) => decode(value).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
+    let (text, value) = match de::raw(deserializer)? {
+        Raw::Text(text) => (text, None),
+        Raw::Value(value) => (Cow::Owned(value.to_string()), Some(value)),
+    };
+    let tag = tag_of(&text, property);
+    match forms.iter().find(|(name, _)| tag.as_deref() == Some(*name)) {
+        Some((name, decode)) => decode(&text).map_err(|e| D::Error::custom(format_args!("{property} = {name:?}: {e}"))),
         None if strict::unknown_refused() => Err(strict::refuse(format_args!("`{property}` names no known form"))),
-        None => Ok(unknown(value)),
+        None => match value {
+            Some(value) => Ok(unknown(value)),
+            // serde_json skimmed the text: what that leaves unchecked (a number out of range,
+            // say) is an error here, at the union's place.
+            None => serde_json::from_str(&text).map(unknown).map_err(|e| {
+                D::Error::custom(format_args!("a form this crate does not know, which JSON cannot hold: {}", without_position(&e)))
+            }),
+        },
     }
 }
 
-/// Decodes the form a tag names, for [`decode_by_tag`]: an error says where inside the form
-/// it happened (`at \`created_at\`: …`), which the union's own place in the answer
-/// precedes.
-pub fn decode_form<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        if path == "." { inner } else { serde_json::Error::custom(format_args!("at `{path}`: {inner}")) }
+/// The value of `property` in the JSON text of an object, when it is a string; `None` for
+/// anything else. Reads the text only up to the tag (the first key, in every answer Intercom
+/// documents), without allocating unless the tag has escapes or is found.
+fn tag_of<'t>(text: &'t str, property: &str) -> Option<Cow<'t, str>> {
+    let mut tag = None;
+    if text.trim_start().starts_with('{') {
+        // Stopping at the tag leaves the object unfinished, which serde_json reports: that
+        // error, and any other, leaves no tag.
+        let _ = serde_json::Deserializer::from_str(text).deserialize_map(TagOf { property, tag: &mut tag });
+    }
+    tag
+}
+
+/// [`tag_of`]'s visitor.
+struct TagOf<'p, 't> {
+    property: &'p str,
+    tag: &'p mut Option<Cow<'t, str>>,
+}
+
+impl<'t> Visitor<'t> for TagOf<'_, 't> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<M: MapAccess<'t>>(self, mut map: M) -> Result<(), M::Error> {
+        while let Some(is_tag) = map.next_key_seed(KeyIs(self.property))? {
+            if is_tag {
+                let raw: &'t RawValue = map.next_value()?;
+                *self.tag = string_of(raw.get());
+                return Ok(());
+            }
+            map.next_value::<IgnoredAny>()?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a key is the tag property.
+struct KeyIs<'p>(&'p str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
+}
+
+/// The string a JSON value's text holds, if it is one.
+fn string_of(raw: &str) -> Option<Cow<'_, str>> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') { serde_json::from_str::<String>(raw).ok().map(Cow::Owned) } else { Some(Cow::Borrowed(inner)) }
+}
+
+/// Decodes the form a tag names from the JSON text of the union's value, for
+/// [`decode_by_tag`]: an error says where inside the form it happened (`at \`created_at\`:
+/// …`), which the union's own place in the answer precedes.
+pub fn decode_form<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    // The fast path, as the client decodes a body; only a failure is decoded again, tracking
+    // the path (with the same two deserializers as the client, so no more code is compiled).
+    serde_json::from_str(text).or_else(|_| {
+        let mut deserializer = serde_json::Deserializer::from_slice(text.as_bytes());
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = without_position(e.inner());
+            serde_json::Error::custom(if path == "." { inner } else { format!("at `{path}`: {inner}") })
+        })
     })
+}
+
+/// An error's message without serde_json's `at line 1 column N`, which would count from the
+/// start of the union's value, not of the body; the body's own place is added by its reader.
+fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&position) {
+        Some(bare) if error.line() > 0 => bare.to_owned(),
+        _ => message,
+    }
 }
 
 /// Decodes one form of an untagged union from its JSON value.
@@ -124,7 +229,7 @@ mod tests {
     use serde::de::MapAccess;
 
     use super::*;
-    use crate::de::{self, DecodeObject, Extra, Object};
+    use crate::de::{DecodeObject, Extra, Object};
     use crate::enums;
 
     #[derive(Debug, PartialEq)]
@@ -306,6 +411,84 @@ mod tests {
         assert!(matches!(unknown, ScalarOrFilter::Scalar(Scalar::Unknown(_))), "{unknown:?}");
         assert_eq!(parse::<ScalarOrFilter>(r#""7""#), ScalarOrFilter::Scalar(Scalar::Label("7".into())));
         assert!(!strict::unknown_refused());
+    }
+
+    /// A tagged union of the single filter (`"kind": "single"`) and a text form.
+    #[derive(Debug, PartialEq)]
+    enum Tagged {
+        Single(Single),
+        Text(Text),
+        Unknown(Value),
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Text {
+        text: String,
+    }
+
+    impl<'de> Deserialize<'de> for Tagged {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_by_tag(
+                deserializer,
+                "kind",
+                &[("single", |v| decode_form(v).map(Tagged::Single)), ("text", |v| decode_form(v).map(Tagged::Text))],
+                Tagged::Unknown,
+            )
+        }
+    }
+
+    #[test]
+    fn the_tag_is_read_wherever_it_is() {
+        // Not the first key, after nested values that hold the key themselves.
+        let late: Tagged = parse(r#"{"field": "a", "deep": {"kind": "text"}, "list": [{"kind": 1}], "kind": "single"}"#);
+        assert!(matches!(&late, Tagged::Single(s) if s.field.as_deref() == Some("a") && s.extra.contains_key("deep")), "{late:?}");
+        // An escaped tag; a repeated tag key, whose first value counts.
+        assert_eq!(parse::<Tagged>(r#"{"kind": "t\u0065xt", "text": "x"}"#), Tagged::Text(Text { text: "x".into() }));
+        assert_eq!(parse::<Tagged>(r#"{"kind": "text", "text": "x", "kind": "single"}"#), Tagged::Text(Text { text: "x".into() }));
+        // No string tag, or no object: an unknown form, kept whole.
+        for unknown in
+            [r#"{"kind": 1, "text": "x"}"#, r#"{"kind": null}"#, r#"{"kinds": "text"}"#, r#"{"kind": "emoji"}"#, "[1]", r#""text""#, "7"]
+        {
+            assert_eq!(parse::<Tagged>(unknown), Tagged::Unknown(parse(unknown)), "{unknown}");
+        }
+        // Inside a pass that refuses `Unknown`, an unknown tag is refused.
+        let _strict = strict::Pass::enter(Mode::NoUnknown);
+        assert!(serde_json::from_str::<Tagged>(r#"{"kind": "emoji"}"#).is_err());
+    }
+
+    #[test]
+    fn every_deserializer_gives_the_same_union() {
+        let text = r#"{"kind": "single", "field": "a", "value": "7", "new": [1, {"b": 2.5}]}"#;
+        let from_str: Tagged = parse(text);
+        let from_reader: Tagged = serde_json::from_reader(text.as_bytes()).unwrap();
+        let from_value: Tagged = Tagged::deserialize(parse::<Value>(text)).unwrap();
+        let from_borrowed_value: Tagged = Tagged::deserialize(&parse::<Value>(text)).unwrap();
+        let tracked: Tagged = serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text)).unwrap();
+        for union in [&from_reader, &from_value, &from_borrowed_value, &tracked] {
+            assert_eq!(union, &from_str);
+        }
+        let Tagged::Single(single) = from_str else { panic!("{from_str:?}") };
+        assert_eq!((single.value, &single.extra["new"]), (Some(7), &parse::<Value>(r#"[1, {"b": 2.5}]"#)));
+    }
+
+    #[test]
+    fn a_form_that_does_not_fit_is_an_error_at_the_union_that_names_the_form_and_the_place_inside() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Page {
+            data: Vec<Tagged>,
+        }
+        let body = br#"{"data": [{"kind": "text", "text": "x"}, {"kind": "single", "operator": "=", "field": [1]}]}"#;
+        let Err(crate::Error::Decode(e)) = crate::decode::json::<Page>(http::StatusCode::OK, body) else { panic!("a decode error") };
+        assert_eq!(e.path, "data[1]");
+        // The place inside the form, without serde_json's line and column inside the form's
+        // own text; the body's are the reader's.
+        assert!(e.message.starts_with(r#"kind = "single": at `field`: invalid type: sequence, expected "#), "{}", e.message);
+        assert_eq!(e.message.matches("column").count(), 1, "{}", e.message);
+        // An unknown form that JSON cannot hold is an error too, not a panic.
+        let huge = br#"{"data": [{"kind": "emoji", "size": 1e400}]}"#;
+        let Err(crate::Error::Decode(e)) = crate::decode::json::<Page>(http::StatusCode::OK, huge) else { panic!("a decode error") };
+        assert_eq!(e.path, "data[0]");
     }
 
     #[test]

@@ -3,10 +3,12 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use serde_json::value::RawValue;
+
+use super::raw::{Raw, raw};
 
 /// The keys of an object that its type does not declare, kept in the order they were received
 /// and encoded back unchanged, after the declared fields.
@@ -173,12 +175,6 @@ impl Extra {
     }
 }
 
-/// The name serde_json gives the newtype struct `RawValue` deserializes as. A deserializer
-/// of serde_json that knows it hands over the value's text, borrowed from the input when it
-/// can; any other calls [`Visitor::visit_newtype_struct`], where the value is read as a
-/// `Value` and written back as text. A test checks the name against serde_json.
-const RAW_VALUE_TOKEN: &str = "$serde_json::private::RawValue";
-
 /// Reads one value as JSON text into the extra fields, without a copy of its own.
 pub(super) struct ValueSeed<'a>(&'a mut Extra);
 
@@ -186,61 +182,22 @@ impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_newtype_struct(RAW_VALUE_TOKEN, self)
-    }
-}
-
-impl<'de> Visitor<'de> for ValueSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    /// serde_json's form of a raw value: one entry whose value is the text.
-    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
-        if map.next_key::<IgnoredAny>()?.is_none() {
-            return Err(M::Error::invalid_length(0, &self));
+        match raw(deserializer)? {
+            Raw::Text(text) => {
+                // serde_json skims a raw value: it checks its syntax, not what reading it as a
+                // value checks. The few texts that could fail that (an exponent, a long run of
+                // digits, a `\uD800`–`\uDFFF` escape, deep nesting) are read in full here, so
+                // that a kept value always reads back, and one that cannot is a decode error
+                // at its place.
+                if needs_full_read(text.as_bytes()) {
+                    serde_json::from_str::<Value>(&text)
+                        .map_err(|e| D::Error::custom(format_args!("an undeclared value that JSON cannot hold: {e}")))?;
+                }
+                self.0.push_value(&text);
+            }
+            // Any other deserializer: serde's own buffer of an untagged union's value, say.
+            Raw::Value(value) => self.0.push_value(&value.to_string()),
         }
-        map.next_value_seed(TextSeed(self.0))
-    }
-
-    /// Any other deserializer: serde's own buffer of an untagged union's value, say, which
-    /// cannot give a `RawValue` either. The value is read and written back as text.
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        let value = Value::deserialize(deserializer)?;
-        self.0.push_value(&value.to_string());
-        Ok(())
-    }
-}
-
-/// Appends a string, the JSON text of a value, to the extra fields.
-struct TextSeed<'a>(&'a mut Extra);
-
-impl<'de> DeserializeSeed<'de> for TextSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for TextSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("the JSON text of a value")
-    }
-
-    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
-        // serde_json skims a raw value: it checks its syntax, not what reading it as a value
-        // checks. The few texts that could fail that (an exponent, a long run of digits, a
-        // `\uD800`–`\uDFFF` escape, deep nesting) are read in full here, so that a kept value
-        // always reads back, and one that cannot is a decode error at its place.
-        if needs_full_read(text.as_bytes()) {
-            serde_json::from_str::<Value>(text).map_err(|e| E::custom(format_args!("an undeclared value that JSON cannot hold: {e}")))?;
-        }
-        self.0.push_value(text);
         Ok(())
     }
 }
@@ -400,36 +357,6 @@ mod tests {
         assert_eq!(extra["quote\"d"]["x"][0], true);
         let keys: Vec<&str> = extra.iter().map(|(k, _)| k).collect();
         assert_eq!(keys, ["a", "quote\"d", "a"]);
-    }
-
-    /// Reads a `Box<RawValue>` through a deserializer that only records the newtype name
-    /// serde_json asks for.
-    struct NameProbe<'a>(&'a mut &'static str);
-
-    impl<'de> Deserializer<'de> for NameProbe<'_> {
-        type Error = serde_json::Error;
-
-        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("only a newtype struct"))
-        }
-
-        fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, _: V) -> Result<V::Value, Self::Error> {
-            *self.0 = name;
-            Err(serde::de::Error::custom("recorded"))
-        }
-
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
-            unit unit_struct seq tuple tuple_struct map struct enum identifier ignored_any
-        }
-    }
-
-    #[test]
-    fn the_raw_value_name_is_serde_jsons() {
-        // Were it not, undeclared values would still be kept, through the slower fallback.
-        let mut name = "";
-        assert!(Box::<serde_json::value::RawValue>::deserialize(NameProbe(&mut name)).is_err());
-        assert_eq!(name, RAW_VALUE_TOKEN);
     }
 
     #[test]

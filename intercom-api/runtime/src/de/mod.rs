@@ -61,12 +61,14 @@ use serde::{Deserialize, Deserializer};
 
 mod extra;
 mod keys;
+mod raw;
 
 use crate::strict;
 
 pub use extra::Extra;
 #[doc(hidden)]
 pub use keys::Keys;
+pub(crate) use raw::{Raw, raw};
 
 /// A generated struct's decoding: its wire names and how one object fills it.
 pub trait DecodeObject<'de>: Sized {
@@ -582,6 +584,11 @@ mod tests {
         assert_eq!(error.path().to_string(), "teams[0].size");
         let error = serde_json::from_str::<Team>(r#"{"size": "twelve", "id": !!!"#).unwrap_err();
         assert!(error.to_string().contains("twelve"), "{error}");
+        // An undeclared value JSON cannot hold is reported at its own key, not inside
+        // serde_json's raw-value entry.
+        let json = r#"{"teams": [{"id": "1", "huge": 1e400}]}"#;
+        let error = serde_path_to_error::deserialize::<_, Teams>(&mut serde_json::Deserializer::from_str(json)).unwrap_err();
+        assert_eq!(error.path().to_string(), "teams[0].huge");
     }
 
     #[test]
